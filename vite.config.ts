@@ -1,0 +1,90 @@
+import { fileURLToPath } from 'node:url';
+import { VitePWA } from 'vite-plugin-pwa';
+import { defineConfig } from 'vitest/config';
+import solid from 'vite-plugin-solid';
+
+const root = fileURLToPath(new URL('./client', import.meta.url));
+
+/**
+ * One config for the client build (root: client/) and for every test project.
+ * Tests run in Node; browser tests drive Debian's Chromium through playwright-core.
+ */
+export default defineConfig({
+  root,
+  plugins: [
+    solid(),
+    VitePWA({
+      registerType: 'autoUpdate',
+      injectRegister: false,
+      manifest: {
+        name: 'Grassroots 村务协作',
+        short_name: 'Grassroots',
+        lang: 'zh-CN',
+        start_url: '/',
+        display: 'standalone',
+        theme_color: '#b91c1c',
+        background_color: '#ffffff',
+        icons: [],
+      },
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,svg,png,woff2}'],
+        navigateFallback: '/index.html',
+        navigateFallbackDenylist: [/^\/api\//, /^\/sync\//, /^\/healthz/, /^\/metrics/],
+        maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
+      },
+    }),
+  ],
+  build: {
+    outDir: fileURLToPath(new URL('./client/dist', import.meta.url)),
+    emptyOutDir: true,
+    target: 'es2020',
+  },
+  server: { port: 5173 },
+  test: {
+    root: fileURLToPath(new URL('.', import.meta.url)),
+    environment: 'node',
+    projects: [
+      {
+        extends: false,
+        test: {
+          name: 'shared',
+          root: fileURLToPath(new URL('./shared', import.meta.url)),
+          include: ['src/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        extends: false,
+        test: {
+          name: 'server',
+          root: fileURLToPath(new URL('./server', import.meta.url)),
+          include: ['src/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        extends: false,
+        test: {
+          name: 'integration',
+          root: fileURLToPath(new URL('./tests', import.meta.url)),
+          include: ['integration/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: false,
+        test: {
+          name: 'e2e',
+          root: fileURLToPath(new URL('./tests', import.meta.url)),
+          include: ['e2e/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
