@@ -1,0 +1,283 @@
+/**
+ * What every document kind shares: creating a Y.Doc, the `meta` map with the kind and schema
+ * version, upgrading older docs, refusing to write newer ones, and small Y helpers.
+ *
+ * Rules (see SPEC.md): DOC-1 docs keep deleted content; DOC-2 older docs are upgraded, writes
+ * migrate in place and reads never write; DOC-3 newer docs are read-only; DOC-4 migrations are
+ * idempotent and safe to run on two devices at once.
+ */
+import { simpleDiffString } from 'lib0/diff';
+import * as Y from 'yjs';
+import { DomainError, ReadOnlyDocError } from './DomainError.ts';
+import { type Origin, Origins } from './origins.ts';
+import type { AnyDocKind } from './schema.ts';
+
+/** Root map holding `kind`, `schemaVersion` and `createdAt`. */
+export const META_ROOT = 'meta';
+
+/** The schema version this build writes, per kind. */
+export const SCHEMA_VERSIONS: Readonly<Record<AnyDocKind, number>> = {
+  plan: 1,
+  minutes: 1,
+  feedback: 2,
+  index: 1,
+};
+
+export type CreateDocOptions = {
+  /** Fix the Yjs client id (deterministic demo data and tests); default random. */
+  clientID?: number;
+};
+
+/**
+ * A new, empty Y.Doc with garbage collection off (DOC-1): history and restore rebuild past
+ * versions from deleted content, so it must be kept.
+ */
+export function createDoc(options: CreateDocOptions = {}): Y.Doc {
+  const doc = new Y.Doc({ gc: false });
+  if (options.clientID !== undefined) doc.clientID = options.clientID;
+  return doc;
+}
+
+/** A migration rewrites a doc of version `from` to version `from + 1`, inside a transaction. */
+export type Migration = { from: number; migrate: (doc: Y.Doc) => void };
+
+export type VersionState = 'empty' | 'current' | 'older' | 'newer' | 'wrong-kind';
+
+export type VersionCheck = {
+  state: VersionState;
+  kind: string | null;
+  /** The version stored in the doc; 0 when the doc is empty (nothing synced or created yet). */
+  version: number;
+  /** True when this build must not write to the doc. */
+  readOnly: boolean;
+  /** Why it is read-only, in words a person can act on; null when writable. */
+  reason: string | null;
+};
+
+function metaOf(doc: Y.Doc): Y.Map<unknown> {
+  return doc.getMap(META_ROOT);
+}
+
+/** Reads the doc's kind and version and says whether this build may write it. */
+export function checkVersion(doc: Y.Doc, kind: AnyDocKind): VersionCheck {
+  const meta = metaOf(doc);
+  const storedKind = meta.get('kind');
+  const storedVersion = meta.get('schemaVersion');
+  const version = typeof storedVersion === 'number' ? storedVersion : 0;
+  const k = typeof storedKind === 'string' ? storedKind : null;
+  if (k === null && version === 0) {
+    return { state: 'empty', kind: null, version: 0, readOnly: false, reason: null };
+  }
+  if (k !== null && k !== kind) {
+    return {
+      state: 'wrong-kind',
+      kind: k,
+      version,
+      readOnly: true,
+      reason: `This document is a ${k}, not a ${kind}.`,
+    };
+  }
+  const current = SCHEMA_VERSIONS[kind];
+  if (version > current) {
+    const err = new ReadOnlyDocError(version, current, kind);
+    return { state: 'newer', kind, version, readOnly: true, reason: err.message };
+  }
+  if (version < current) return { state: 'older', kind, version, readOnly: false, reason: null };
+  return { state: 'current', kind, version, readOnly: false, reason: null };
+}
+
+/** Runs the migrations that take `doc` from its version to the current one (origin `migration`). */
+export function upgrade(doc: Y.Doc, kind: AnyDocKind, migrations: readonly Migration[]): void {
+  const check = checkVersion(doc, kind);
+  if (check.state !== 'older') return;
+  doc.transact(() => {
+    const meta = metaOf(doc);
+    for (let v = check.version; v < SCHEMA_VERSIONS[kind]; v++) {
+      const step = migrations.find((m) => m.from === v);
+      if (!step) throw new DomainError('invalid', `no migration for ${kind} from version ${v}`);
+      step.migrate(doc);
+      meta.set('schemaVersion', v + 1);
+    }
+  }, Origins.migration);
+}
+
+/**
+ * Prepares a doc for a write: refuses newer and wrong-kind docs with a typed error, stamps the
+ * meta of an empty doc, upgrades an older one in place.
+ */
+export function prepareWrite(
+  doc: Y.Doc,
+  kind: AnyDocKind,
+  migrations: readonly Migration[],
+  origin: Origin,
+): void {
+  const check = checkVersion(doc, kind);
+  if (check.state === 'newer')
+    throw new ReadOnlyDocError(check.version, SCHEMA_VERSIONS[kind], kind);
+  if (check.state === 'wrong-kind')
+    throw new DomainError('wrong-kind', check.reason ?? 'wrong kind');
+  if (check.state === 'empty') stampMeta(doc, kind, origin);
+  if (check.state === 'older') upgrade(doc, kind, migrations);
+}
+
+/** Writes kind and current version into an empty doc's meta. */
+export function stampMeta(doc: Y.Doc, kind: AnyDocKind, origin: Origin, createdAt?: number): void {
+  doc.transact(() => {
+    const meta = metaOf(doc);
+    meta.set('kind', kind);
+    meta.set('schemaVersion', SCHEMA_VERSIONS[kind]);
+    if (createdAt !== undefined && !meta.has('createdAt')) meta.set('createdAt', createdAt);
+  }, origin);
+}
+
+/**
+ * The doc a reader should read: the doc itself, or for an older doc an upgraded copy, so that
+ * reading never writes (a township reviewer's device may not write at all). Throws on a doc of
+ * another kind.
+ */
+export function readableDoc(doc: Y.Doc, kind: AnyDocKind, migrations: readonly Migration[]): Y.Doc {
+  const check = checkVersion(doc, kind);
+  if (check.state === 'wrong-kind')
+    throw new DomainError('wrong-kind', check.reason ?? 'wrong kind');
+  if (check.state !== 'older') return doc;
+  const copy = createDoc();
+  Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+  upgrade(copy, kind, migrations);
+  return copy;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small Y helpers shared by the kind modules (not part of the package face).
+// ---------------------------------------------------------------------------------------------
+
+/** Replaces a Y.Text's content with the smallest edit, so concurrent edits elsewhere survive. */
+export function setText(text: Y.Text, next: string): void {
+  const current = text.toString();
+  if (current === next) return;
+  const d = simpleDiffString(current, next);
+  if (d.remove > 0) text.delete(d.index, d.remove);
+  if (d.insert.length > 0) text.insert(d.index, d.insert);
+}
+
+/** A new Y.Text holding `value`. */
+export function newText(value: string): Y.Text {
+  const t = new Y.Text();
+  if (value) t.insert(0, value);
+  return t;
+}
+
+/** The string value of a map field that holds a Y.Text (or, tolerantly, a plain string). */
+export function textField(map: Y.Map<unknown>, key: string): string {
+  const v = map.get(key);
+  if (v instanceof Y.Text) return v.toString();
+  return typeof v === 'string' ? v : '';
+}
+
+/** The Y.Text of a map field, created if missing. */
+export function ensureText(map: Y.Map<unknown>, key: string): Y.Text {
+  const v = map.get(key);
+  if (v instanceof Y.Text) return v;
+  const t = newText(typeof v === 'string' ? v : '');
+  map.set(key, t);
+  return t;
+}
+
+export function stringOr<T>(v: unknown, fallback: T): string | T {
+  return typeof v === 'string' ? v : fallback;
+}
+
+export function numberOr<T>(v: unknown, fallback: T): number | T {
+  return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
+}
+
+export function oneOf<T extends string>(values: readonly T[], v: unknown, fallback: T): T {
+  return typeof v === 'string' && (values as readonly string[]).includes(v) ? (v as T) : fallback;
+}
+
+/** Throws a `limit` error when a string is longer than allowed. */
+export function checkLength(value: string, max: number, field: string): void {
+  if (value.length > max) {
+    throw new DomainError('limit', `${field} is ${value.length} characters; the limit is ${max}`);
+  }
+}
+
+/** Throws a `limit` error when a collection is full. */
+export function checkCount(count: number, max: number, what: string): void {
+  if (count >= max) throw new DomainError('limit', `at most ${max} ${what}`);
+}
+
+/** A child Y.Map of a map, or a `not-found` error. */
+export function childMap(parent: Y.Map<unknown>, id: string, what: string): Y.Map<unknown> {
+  const v = parent.get(id);
+  if (!(v instanceof Y.Map)) throw new DomainError('not-found', `${what} ${id} not found`);
+  return v as Y.Map<unknown>;
+}
+
+/** A child Y.Array of a map, created if missing. */
+export function ensureArray<T>(map: Y.Map<unknown>, key: string): Y.Array<T> {
+  const v = map.get(key);
+  if (v instanceof Y.Array) return v as Y.Array<T>;
+  const a = new Y.Array<T>();
+  map.set(key, a);
+  return a;
+}
+
+/**
+ * Plain text of a rich-text fragment (Tiptap/ProseMirror layout: block elements holding text):
+ * blocks are separated by newlines, formatting is dropped. For search and history, not display.
+ */
+export function fragmentText(fragment: Y.XmlFragment | Y.XmlElement): string {
+  const blocks: string[] = [];
+  for (const child of fragment.toArray()) {
+    if (child instanceof Y.XmlText) blocks.push(xmlTextString(child));
+    else if (child instanceof Y.XmlElement) {
+      const hasBlockChildren = child.toArray().some((c) => c instanceof Y.XmlElement);
+      blocks.push(hasBlockChildren ? fragmentText(child) : inlineText(child));
+    }
+  }
+  return blocks.join('\n');
+}
+
+function inlineText(el: Y.XmlElement): string {
+  let s = '';
+  for (const c of el.toArray()) {
+    if (c instanceof Y.XmlText) s += xmlTextString(c);
+    else if (c instanceof Y.XmlElement) s += inlineText(c);
+  }
+  return s;
+}
+
+function xmlTextString(t: Y.XmlText): string {
+  let s = '';
+  for (const op of t.toDelta() as { insert?: unknown }[]) {
+    if (typeof op.insert === 'string') s += op.insert;
+  }
+  return s;
+}
+
+/**
+ * Replaces a fragment's content with one paragraph per line of `text` (Tiptap's `paragraph`
+ * node). For generated content and imports; editors write through Tiptap.
+ */
+export function writeParagraphs(fragment: Y.XmlFragment, text: string): void {
+  if (fragment.length > 0) fragment.delete(0, fragment.length);
+  const paragraphs = text.split('\n').map((line) => {
+    const p = new Y.XmlElement('paragraph');
+    if (line) p.insert(0, [new Y.XmlText(line)]);
+    return p;
+  });
+  fragment.insert(0, paragraphs);
+}
+
+/** A fractional position between two neighbours, for ordering in a Y.Map without moves (PLAN-2). */
+export function orderBetween(before: number | null, after: number | null): number {
+  if (before === null && after === null) return 1;
+  if (before === null) return (after as number) - 1;
+  if (after === null) return before + 1;
+  return (before + after) / 2;
+}
+
+/** Sorts by `order`, ties by id, so every device shows the same order. */
+export function byOrder<T extends { order: number; id: string }>(a: T, b: T): number {
+  return a.order - b.order || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}

@@ -1,0 +1,146 @@
+/**
+ * Chinese (Simplified) and English labels for every enum value, in one place.
+ * The client's i18n catalogue covers UI chrome; domain terms come from here so that the app,
+ * exports and history descriptions use the same words (the users' own terms, 简体中文).
+ */
+import type {
+  ABSENCE_REASONS,
+  AGEING_FLAGS,
+  CADENCE_PRESETS,
+  CADENCE_STATES,
+  DECISION_STEPS,
+  DOC_KINDS,
+  FEEDBACK_CATEGORIES,
+  FEEDBACK_CHANNELS,
+  FEEDBACK_STATUSES,
+  MEETING_TYPES,
+  MINUTES_STATES,
+  PERIOD_UNITS,
+  SERVICE_KINDS,
+  TASK_STATUSES,
+  URGENCIES,
+  VOTE_CHOICES,
+} from './schema.ts';
+
+export const LOCALES = ['zh-CN', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+type Label = { 'zh-CN': string; en: string };
+type Table<T extends readonly string[]> = { readonly [K in T[number]]: Label };
+
+/** Label tables, one per enum. Keys are exhaustive: adding an enum value without labels fails to compile. */
+export const LABELS = {
+  docKind: {
+    plan: { 'zh-CN': '阶段性工作计划', en: 'Phase plan' },
+    minutes: { 'zh-CN': '会议记录', en: 'Meeting minutes' },
+    feedback: { 'zh-CN': '民情日志', en: 'Feedback log' },
+  } satisfies Table<typeof DOC_KINDS>,
+  meetingType: {
+    'party-group': { 'zh-CN': '党小组会', en: 'Party group meeting' },
+    'branch-committee': { 'zh-CN': '支部委员会', en: 'Branch committee meeting' },
+    'party-members': { 'zh-CN': '党员大会', en: "Party members' meeting" },
+    'party-lecture': { 'zh-CN': '党课', en: 'Party lecture' },
+    'villager-representatives': {
+      'zh-CN': '村民代表会议',
+      en: "Villagers' representatives meeting",
+    },
+    'joint-committees': { 'zh-CN': '村“两委”联席会议', en: 'Joint meeting of the two committees' },
+    other: { 'zh-CN': '其他会议', en: 'Other meeting' },
+  } satisfies Table<typeof MEETING_TYPES>,
+  taskStatus: {
+    todo: { 'zh-CN': '未开始', en: 'To do' },
+    doing: { 'zh-CN': '进行中', en: 'In progress' },
+    blocked: { 'zh-CN': '受阻', en: 'Blocked' },
+    done: { 'zh-CN': '已完成', en: 'Done' },
+    dropped: { 'zh-CN': '已取消', en: 'Dropped' },
+  } satisfies Table<typeof TASK_STATUSES>,
+  feedbackCategory: {
+    livelihood: { 'zh-CN': '民生', en: 'Livelihood' },
+    infrastructure: { 'zh-CN': '基础设施', en: 'Infrastructure' },
+    employment: { 'zh-CN': '就业', en: 'Employment' },
+    policy: { 'zh-CN': '政策咨询', en: 'Policy question' },
+    dispute: { 'zh-CN': '矛盾纠纷', en: 'Dispute' },
+    other: { 'zh-CN': '其他', en: 'Other' },
+  } satisfies Table<typeof FEEDBACK_CATEGORIES>,
+  feedbackChannel: {
+    'home-visit': { 'zh-CN': '入户走访', en: 'Home visit' },
+    meeting: { 'zh-CN': '会议', en: 'Meeting' },
+    phone: { 'zh-CN': '电话', en: 'Phone' },
+    'walk-in': { 'zh-CN': '来访', en: 'Walk-in' },
+  } satisfies Table<typeof FEEDBACK_CHANNELS>,
+  feedbackStatus: {
+    received: { 'zh-CN': '已登记', en: 'Received' },
+    relayed: { 'zh-CN': '已交办', en: 'Relayed' },
+    'in-progress': { 'zh-CN': '办理中', en: 'In progress' },
+    resolved: { 'zh-CN': '已办结', en: 'Resolved' },
+    'answered-back': { 'zh-CN': '已回访', en: 'Answered back' },
+  } satisfies Table<typeof FEEDBACK_STATUSES>,
+  urgency: {
+    urgent: { 'zh-CN': '紧急', en: 'Urgent' },
+    normal: { 'zh-CN': '一般', en: 'Normal' },
+    low: { 'zh-CN': '不急', en: 'Low' },
+  } satisfies Table<typeof URGENCIES>,
+  absenceReason: {
+    sick: { 'zh-CN': '病假', en: 'Sick' },
+    personal: { 'zh-CN': '事假', en: 'Personal leave' },
+    'working-away': { 'zh-CN': '外出务工', en: 'Working away' },
+    official: { 'zh-CN': '公务', en: 'Official duty' },
+    other: { 'zh-CN': '其他', en: 'Other' },
+  } satisfies Table<typeof ABSENCE_REASONS>,
+  minutesState: {
+    draft: { 'zh-CN': '草稿', en: 'Draft' },
+    final: { 'zh-CN': '已定稿', en: 'Final' },
+  } satisfies Table<typeof MINUTES_STATES>,
+  decisionStep: {
+    proposal: { 'zh-CN': '提议', en: 'Proposal' },
+    deliberation: { 'zh-CN': '商议', en: 'Deliberation' },
+    review: { 'zh-CN': '审议', en: 'Review' },
+    resolution: { 'zh-CN': '决议', en: 'Resolution' },
+    'resolution-public': { 'zh-CN': '决议公开', en: 'Resolution made public' },
+    'result-public': { 'zh-CN': '实施结果公开', en: 'Result made public' },
+  } satisfies Table<typeof DECISION_STEPS>,
+  serviceKind: {
+    policy: { 'zh-CN': '惠民政策', en: 'Benefit policy' },
+    livelihood: { 'zh-CN': '民生项目', en: 'Livelihood project' },
+  } satisfies Table<typeof SERVICE_KINDS>,
+  cadencePreset: {
+    seed: { 'zh-CN': '每周党小组会和党课', en: 'Weekly group meeting and lecture' },
+    national: { 'zh-CN': '常规节奏', en: 'Common national rhythm' },
+    custom: { 'zh-CN': '自定义', en: 'Custom' },
+  } satisfies Table<typeof CADENCE_PRESETS>,
+  periodUnit: {
+    week: { 'zh-CN': '每周', en: 'Weekly' },
+    month: { 'zh-CN': '每月', en: 'Monthly' },
+    quarter: { 'zh-CN': '每季度', en: 'Quarterly' },
+  } satisfies Table<typeof PERIOD_UNITS>,
+  voteChoice: {
+    for: { 'zh-CN': '赞成', en: 'For' },
+    against: { 'zh-CN': '反对', en: 'Against' },
+    abstain: { 'zh-CN': '弃权', en: 'Abstain' },
+  } satisfies Table<typeof VOTE_CHOICES>,
+  cadenceState: {
+    done: { 'zh-CN': '已完成', en: 'Done' },
+    due: { 'zh-CN': '待召开', en: 'Due' },
+    overdue: { 'zh-CN': '已逾期', en: 'Overdue' },
+    upcoming: { 'zh-CN': '未到期', en: 'Upcoming' },
+  } satisfies Table<typeof CADENCE_STATES>,
+  ageingFlag: {
+    'overdue-unresolved': { 'zh-CN': '逾期未办结', en: 'Overdue, not resolved' },
+    'not-answered-back': { 'zh-CN': '已办结未回访', en: 'Resolved, not answered back' },
+  } satisfies Table<typeof AGEING_FLAGS>,
+} as const;
+
+export type EnumName = keyof typeof LABELS;
+export type EnumValue<E extends EnumName> = keyof (typeof LABELS)[E] & string;
+
+/** The label of one enum value: `labelOf('meetingType', 'party-lecture', 'zh-CN')` → `党课`. */
+export function labelOf<E extends EnumName>(
+  enumName: E,
+  value: EnumValue<E>,
+  locale: Locale,
+): string {
+  const table = LABELS[enumName] as Record<string, Label>;
+  const label = table[value];
+  // Unknown values can arrive from a newer schema version: show the raw value instead of nothing.
+  return label ? label[locale] : String(value);
+}

@@ -1,0 +1,214 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { ReadOnlyDocError } from './DomainError.ts';
+import { createDoc } from './doc.ts';
+import { Origins } from './origins.ts';
+import {
+  addPhase,
+  addTask,
+  assignOwner,
+  initPlan,
+  linkTaskToService,
+  movePhase,
+  moveTask,
+  PLAN_NOTES_FIELD,
+  planProgress,
+  readPlan,
+  removePhase,
+  removeTask,
+  setDueDate,
+  setPhaseGoals,
+  setPlanTitle,
+  setTaskNotes,
+  setTaskStatus,
+  setTaskTitle,
+} from './plan.ts';
+import { planSchema } from './schema.ts';
+import { mergeInEveryOrder, replicas } from './test-utils.ts';
+
+function basePlan() {
+  const doc = createDoc({ clientID: 100 });
+  initPlan(doc, { title: '2025年阶段性工作计划', village: '幸福村', createdAt: 1 });
+  const p1 = addPhase(doc, { title: '第一季度', goals: '摸清村情' });
+  const p2 = addPhase(doc, { title: '第二季度' });
+  const t1 = addTask(doc, { phaseId: p1, title: '入户走访全覆盖', createdAt: 2 });
+  return { doc, p1, p2, t1 };
+}
+
+describe('plan model', () => {
+  it('PLAN-0 reads plain data that passes the schema, with phases, tasks and notes', () => {
+    const { doc, p1, t1 } = basePlan();
+    assignOwner(doc, t1, { name: '阿依古丽', memberId: 'm1' });
+    setDueDate(doc, t1, '2025-03-31');
+    linkTaskToService(doc, t1, 'svc-1');
+    setTaskNotes(doc, t1, '先走访三组');
+    const frag = doc.getXmlFragment(PLAN_NOTES_FIELD);
+    const para = new Y.XmlElement('paragraph');
+    para.insert(0, [new Y.XmlText('重点：人居环境整治')]);
+    frag.insert(0, [para]);
+    const data = readPlan(doc);
+    expect(planSchema.parse(data)).toEqual(data);
+    expect(data.title).toBe('2025年阶段性工作计划');
+    expect(data.phases.map((p) => p.title)).toEqual(['第一季度', '第二季度']);
+    expect(data.phases[0]!.goals).toBe('摸清村情');
+    expect(data.phases[0]!.tasks[0]).toMatchObject({
+      id: t1,
+      phaseId: p1,
+      owner: { name: '阿依古丽', memberId: 'm1' },
+      due: '2025-03-31',
+      serviceId: 'svc-1',
+      notes: '先走访三组',
+      status: 'todo',
+    });
+    expect(data.notesText).toBe('重点：人居环境整治');
+  });
+
+  it('PLAN-0 every operation runs in one transaction with the given origin', () => {
+    const { doc, t1 } = basePlan();
+    const origins: unknown[] = [];
+    doc.on('afterTransaction', (tr) => origins.push(tr.origin));
+    setTaskStatus(doc, t1, 'doing');
+    setTaskStatus(doc, t1, 'done', { origin: Origins.restore });
+    expect(origins).toEqual(['local', 'restore']);
+  });
+
+  it('PLAN-0 rejects over-long titles and unknown phases with typed errors', () => {
+    const { doc } = basePlan();
+    expect(() => setPlanTitle(doc, 'x'.repeat(201))).toThrow(/limit is 200/);
+    expect(() => addTask(doc, { phaseId: 'nope', title: 'x' })).toThrow(/phase nope not found/);
+  });
+
+  it('PLAN-1 tasks added concurrently on three devices are all kept, in every merge order', () => {
+    const { doc, p1 } = basePlan();
+    const [a, b, c] = replicas(doc, 3) as [Y.Doc, Y.Doc, Y.Doc];
+    addTask(a, { phaseId: p1, title: '修水渠' });
+    addTask(b, { phaseId: p1, title: '建文化室' });
+    addTask(c, { phaseId: p1, title: '培训电商' });
+    const merged = mergeInEveryOrder(doc, [a, b, c]);
+    const expected = readPlan(merged[0]!);
+    expect(expected.phases[0]!.tasks.map((t) => t.title).sort()).toEqual(
+      ['修水渠', '入户走访全覆盖', '培训电商', '建文化室'].sort(),
+    );
+    for (const m of merged) expect(readPlan(m)).toEqual(expected);
+  });
+
+  it('PLAN-2 moving a phase reorders it; concurrent moves of one phase give one position everywhere', () => {
+    const { doc, p1, p2 } = basePlan();
+    const p3 = addPhase(doc, { title: '第三季度' });
+    movePhase(doc, p3, 0);
+    expect(readPlan(doc).phases.map((p) => p.id)).toEqual([p3, p1, p2]);
+    const [a, b] = replicas(doc, 2) as [Y.Doc, Y.Doc];
+    movePhase(a, p3, 2);
+    movePhase(b, p3, 1);
+    const merged = mergeInEveryOrder(doc, [a, b]);
+    const first = readPlan(merged[0]!).phases.map((p) => p.id);
+    expect(first).toHaveLength(3);
+    expect(new Set(first).size).toBe(3);
+    for (const m of merged) expect(readPlan(m).phases.map((p) => p.id)).toEqual(first);
+  });
+
+  it('PLAN-2 moveTask puts a task into another phase at a position', () => {
+    const { doc, p1, p2, t1 } = basePlan();
+    const t2 = addTask(doc, { phaseId: p2, title: '甲' });
+    moveTask(doc, t1, { phaseId: p2, index: 0 });
+    const data = readPlan(doc);
+    expect(data.phases[0]!.tasks).toEqual([]);
+    expect(data.phases[1]!.tasks.map((t) => t.id)).toEqual([t1, t2]);
+    expect(data.phases.find((p) => p.id === p1)!.tasks).toHaveLength(0);
+  });
+
+  it('PLAN-3 two offline edits of one task title merge as text', () => {
+    const { doc, t1 } = basePlan();
+    const [a, b] = replicas(doc, 2) as [Y.Doc, Y.Doc];
+    setTaskTitle(a, t1, '三月底前入户走访全覆盖');
+    setTaskTitle(b, t1, '入户走访全覆盖（含外出户）');
+    for (const m of mergeInEveryOrder(doc, [a, b])) {
+      expect(readPlan(m).phases[0]!.tasks[0]!.title).toBe('三月底前入户走访全覆盖（含外出户）');
+    }
+  });
+
+  it('PLAN-3 two offline edits of the plan title and goals merge as text', () => {
+    const { doc, p1 } = basePlan();
+    const [a, b] = replicas(doc, 2) as [Y.Doc, Y.Doc];
+    setPlanTitle(a, '幸福村2025年阶段性工作计划');
+    setPlanTitle(b, '2025年阶段性工作计划（修订）');
+    setPhaseGoals(a, p1, '摸清村情\n建强班子');
+    setPhaseGoals(b, p1, '全面摸清村情');
+    for (const m of mergeInEveryOrder(doc, [a, b])) {
+      const data = readPlan(m);
+      expect(data.title).toBe('幸福村2025年阶段性工作计划（修订）');
+      expect(data.phases[0]!.goals).toBe('全面摸清村情\n建强班子');
+    }
+  });
+
+  it('PLAN-4 a task added to a phase that another device removed survives as unassigned', () => {
+    const { doc, p1, t1 } = basePlan();
+    const [a, b] = replicas(doc, 2) as [Y.Doc, Y.Doc];
+    removePhase(a, p1);
+    const t2 = addTask(b, { phaseId: p1, title: '新增：修村道' });
+    for (const m of mergeInEveryOrder(doc, [a, b])) {
+      const data = readPlan(m);
+      expect(data.phases.map((p) => p.id)).not.toContain(p1);
+      expect(data.unassigned.map((t) => t.id).sort()).toEqual([t1, t2].sort());
+      expect(data.unassigned.every((t) => t.phaseId === null)).toBe(true);
+      expect(planSchema.safeParse(data).success).toBe(true);
+    }
+  });
+
+  it('PLAN-4 removing a phase with deleteTasks deletes the tasks the remover saw, not concurrent ones', () => {
+    const { doc, p1, t1 } = basePlan();
+    const [a, b] = replicas(doc, 2) as [Y.Doc, Y.Doc];
+    removePhase(a, p1, { deleteTasks: true });
+    const t2 = addTask(b, { phaseId: p1, title: '新增' });
+    for (const m of mergeInEveryOrder(doc, [a, b])) {
+      const data = readPlan(m);
+      expect(data.unassigned.map((t) => t.id)).toEqual([t2]);
+      expect(JSON.stringify(data)).not.toContain(t1);
+    }
+  });
+
+  it('PLAN-5 two concurrent status changes resolve to one deterministic winner on every device', () => {
+    const { doc, t1 } = basePlan();
+    const [a, b, c] = replicas(doc, 3) as [Y.Doc, Y.Doc, Y.Doc];
+    setTaskStatus(a, t1, 'done');
+    setTaskStatus(b, t1, 'blocked');
+    setTaskStatus(c, t1, 'doing');
+    const statuses = mergeInEveryOrder(doc, [a, b, c]).map(
+      (m) => readPlan(m).phases[0]!.tasks[0]!.status,
+    );
+    expect(new Set(statuses).size).toBe(1);
+    // Yjs map rule: the highest client id wins; replica c has client id 3.
+    expect(statuses[0]).toBe('doing');
+  });
+
+  it('PLAN-5 removing a task wins over a concurrent status change', () => {
+    const { doc, t1 } = basePlan();
+    const [a, b] = replicas(doc, 2) as [Y.Doc, Y.Doc];
+    removeTask(a, t1);
+    setTaskStatus(b, t1, 'done');
+    for (const m of mergeInEveryOrder(doc, [a, b]))
+      expect(readPlan(m).phases[0]!.tasks).toEqual([]);
+  });
+
+  it('PLAN-6 progress per phase counts done over open work, leaving dropped tasks out', () => {
+    const { doc, p1, p2, t1 } = basePlan();
+    const t2 = addTask(doc, { phaseId: p1, title: 'b' });
+    const t3 = addTask(doc, { phaseId: p1, title: 'c' });
+    setTaskStatus(doc, t1, 'done');
+    setTaskStatus(doc, t2, 'dropped');
+    setTaskStatus(doc, t3, 'doing');
+    expect(planProgress(readPlan(doc))).toEqual([
+      { phaseId: p1, total: 2, done: 1, ratio: 0.5 },
+      { phaseId: p2, total: 0, done: 0, ratio: 0 },
+    ]);
+  });
+
+  it('DOC-3 operations on a plan from a newer schema version throw ReadOnlyDocError and write nothing', () => {
+    const { doc, t1 } = basePlan();
+    doc.getMap('meta').set('schemaVersion', 99);
+    const before = Y.encodeStateVector(doc);
+    expect(() => setTaskStatus(doc, t1, 'done')).toThrow(ReadOnlyDocError);
+    expect(Y.encodeStateVector(doc)).toEqual(before);
+    expect(readPlan(doc).phases[0]!.tasks[0]!.status).toBe('todo');
+  });
+});

@@ -1,0 +1,421 @@
+/**
+ * The plain-data shape of every document kind, the enums and the limits.
+ *
+ * Two kinds of schema live here:
+ * - *data* schemas (`planSchema`, `minutesSchema`…) describe what `read…(doc)` returns. They check
+ *   shape and enum values but not text lengths: a merge of two offline edits may legitimately
+ *   grow past a limit and a read never drops what people wrote.
+ * - *input* limits (`Limits`) are enforced by the model operations when something is written.
+ *
+ * Instants are epoch milliseconds (UTC); calendar days are `YYYY-MM-DD` in Beijing time (see time.ts).
+ * Privacy: there is no field for a person's ethnicity, religion or political views, and there must
+ * never be one. People are a display name plus an optional member id.
+ */
+import { z } from 'zod';
+import { isCalendarDate } from './time.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Enums
+// ---------------------------------------------------------------------------------------------
+
+export const DOC_KINDS = ['plan', 'minutes', 'feedback'] as const;
+export type DocKind = (typeof DOC_KINDS)[number];
+/** Kinds including the workspace index doc. */
+export type AnyDocKind = DocKind | 'index';
+
+/**
+ * Meeting types: the four of 三会一课, the 两会两票 meetings (党员大会 doubles as the party members'
+ * meeting), the two committees' joint meeting where proposals are deliberated (商议), and other.
+ */
+export const MEETING_TYPES = [
+  'party-group',
+  'branch-committee',
+  'party-members',
+  'party-lecture',
+  'villager-representatives',
+  'joint-committees',
+  'other',
+] as const;
+export type MeetingType = (typeof MEETING_TYPES)[number];
+
+/** The four meeting types of 三会一课, the ones the cadence checks. */
+export const SAN_HUI_YI_KE = [
+  'party-group',
+  'branch-committee',
+  'party-members',
+  'party-lecture',
+] as const;
+export type SanHuiYiKeType = (typeof SAN_HUI_YI_KE)[number];
+
+export const TASK_STATUSES = ['todo', 'doing', 'blocked', 'done', 'dropped'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+export const FEEDBACK_CATEGORIES = [
+  'livelihood',
+  'infrastructure',
+  'employment',
+  'policy',
+  'dispute',
+  'other',
+] as const;
+export type FeedbackCategory = (typeof FEEDBACK_CATEGORIES)[number];
+
+export const FEEDBACK_CHANNELS = ['home-visit', 'meeting', 'phone', 'walk-in'] as const;
+export type FeedbackChannel = (typeof FEEDBACK_CHANNELS)[number];
+
+/** The case loop, in order: 登记 → 交办 → 办理 → 办结 → 回访. */
+export const FEEDBACK_STATUSES = [
+  'received',
+  'relayed',
+  'in-progress',
+  'resolved',
+  'answered-back',
+] as const;
+export type FeedbackStatus = (typeof FEEDBACK_STATUSES)[number];
+
+export const URGENCIES = ['urgent', 'normal', 'low'] as const;
+export type Urgency = (typeof URGENCIES)[number];
+
+export const ABSENCE_REASONS = ['sick', 'personal', 'working-away', 'official', 'other'] as const;
+export type AbsenceReason = (typeof ABSENCE_REASONS)[number];
+
+export const MINUTES_STATES = ['draft', 'final'] as const;
+export type MinutesState = (typeof MINUTES_STATES)[number];
+
+/** 四议两公开, in order. */
+export const DECISION_STEPS = [
+  'proposal',
+  'deliberation',
+  'review',
+  'resolution',
+  'resolution-public',
+  'result-public',
+] as const;
+export type DecisionStep = (typeof DECISION_STEPS)[number];
+
+/** The steps of 四议两公开 that happen in a meeting (the other two are public notices). */
+export const MEETING_STEPS = ['proposal', 'deliberation', 'review', 'resolution'] as const;
+export type MeetingStep = (typeof MEETING_STEPS)[number];
+export const PUBLIC_STEPS = ['resolution-public', 'result-public'] as const;
+export type PublicStep = (typeof PUBLIC_STEPS)[number];
+
+/** "8+1": the eight benefit policies handed down, and the village's own livelihood projects. */
+export const SERVICE_KINDS = ['policy', 'livelihood'] as const;
+export type ServiceKind = (typeof SERVICE_KINDS)[number];
+
+export const CADENCE_PRESETS = ['seed', 'national', 'custom'] as const;
+export type CadencePreset = (typeof CADENCE_PRESETS)[number];
+
+export const PERIOD_UNITS = ['week', 'month', 'quarter'] as const;
+
+export const VOTE_CHOICES = ['for', 'against', 'abstain'] as const;
+export type VoteChoice = (typeof VOTE_CHOICES)[number];
+
+/** Where a village stands against one cadence rule in one period (CAD-3). */
+export const CADENCE_STATES = ['done', 'due', 'overdue', 'upcoming'] as const;
+export type CadenceState = (typeof CADENCE_STATES)[number];
+
+/** Why a feedback entry needs a reviewer's eye (AGE-2). */
+export const AGEING_FLAGS = ['overdue-unresolved', 'not-answered-back'] as const;
+export type AgeingFlag = (typeof AGEING_FLAGS)[number];
+
+// ---------------------------------------------------------------------------------------------
+// Limits
+// ---------------------------------------------------------------------------------------------
+
+/** Limits enforced when writing. Lengths count UTF-16 code units (one per Chinese character). */
+export const Limits = {
+  titleChars: 200,
+  nameChars: 40,
+  placeChars: 100,
+  goalsChars: 2000,
+  taskNotesChars: 2000,
+  summaryChars: 2000,
+  responseChars: 2000,
+  sourceChars: 40,
+  departmentChars: 60,
+  noteChars: 500,
+  phasesPerPlan: 24,
+  tasksPerPlan: 1000,
+  attendeesPerMeeting: 500,
+  agendaItemsPerMeeting: 50,
+  votesPerMeeting: 50,
+  decisionsPerMeeting: 50,
+  actionItemsPerMeeting: 100,
+  entriesPerLog: 20_000,
+  relaysPerEntry: 20,
+  responsesPerEntry: 200,
+  servicesPerWorkspace: 40,
+  docsPerWorkspace: 20_000,
+  /** Largest tally of one vote: a villagers' representatives meeting is well under this. */
+  maxTally: 10_000,
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Shared shapes
+// ---------------------------------------------------------------------------------------------
+
+export const entityIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+export const instantSchema = z.number().int().nonnegative();
+export const calendarDateSchema = z
+  .string()
+  .refine(isCalendarDate, 'expected a calendar day YYYY-MM-DD (Beijing time)');
+
+/** A person as docs refer to them: a display name, optionally the workspace member id. Nothing more. */
+export const personSchema = z.object({
+  name: z.string().trim().min(1).max(Limits.nameChars),
+  memberId: entityIdSchema.optional(),
+});
+export type Person = z.infer<typeof personSchema>;
+
+const metaSchema = z.object({ schemaVersion: z.number().int().nonnegative() });
+
+// ---------------------------------------------------------------------------------------------
+// Plan (阶段性工作计划)
+// ---------------------------------------------------------------------------------------------
+
+export const taskSchema = z.object({
+  id: entityIdSchema,
+  /** The phase it belongs to; null when its phase was removed (the "unassigned" bucket, PLAN-4). */
+  phaseId: entityIdSchema.nullable(),
+  title: z.string(),
+  owner: personSchema.nullable(),
+  status: z.enum(TASK_STATUSES),
+  due: calendarDateSchema.nullable(),
+  /** Id of a service in the workspace's 8+1 list. */
+  serviceId: entityIdSchema.nullable(),
+  notes: z.string(),
+  createdAt: instantSchema,
+  /** Where the task came from when it was turned from a meeting's action item. */
+  source: z.object({ docId: entityIdSchema, actionItemId: entityIdSchema }).nullable(),
+});
+export type Task = z.infer<typeof taskSchema>;
+
+export const phaseSchema = z.object({
+  id: entityIdSchema,
+  title: z.string(),
+  goals: z.string(),
+  start: calendarDateSchema.nullable(),
+  end: calendarDateSchema.nullable(),
+  /** Tasks of the phase, in display order. */
+  tasks: z.array(taskSchema),
+});
+export type Phase = z.infer<typeof phaseSchema>;
+
+export const planSchema = z.object({
+  kind: z.literal('plan'),
+  meta: metaSchema,
+  title: z.string(),
+  village: z.string(),
+  periodStart: calendarDateSchema.nullable(),
+  periodEnd: calendarDateSchema.nullable(),
+  /** Phases in display order. */
+  phases: z.array(phaseSchema),
+  /** Tasks whose phase was removed (PLAN-4), oldest first. */
+  unassigned: z.array(taskSchema),
+  /** Plain-text reading of the notes fragment, for search and history. */
+  notesText: z.string(),
+});
+export type PlanData = z.infer<typeof planSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Minutes (会议记录)
+// ---------------------------------------------------------------------------------------------
+
+export const attendanceSchema = z.object({
+  key: z.string(),
+  person: personSchema,
+  present: z.boolean(),
+  absenceReason: z.enum(ABSENCE_REASONS).nullable(),
+  absenceNote: z.string(),
+});
+export type Attendance = z.infer<typeof attendanceSchema>;
+
+export const agendaItemSchema = z.object({ id: entityIdSchema, title: z.string() });
+export type AgendaItem = z.infer<typeof agendaItemSchema>;
+
+export const tallySchema = z.object({
+  for: z.number().int().nonnegative(),
+  against: z.number().int().nonnegative(),
+  abstain: z.number().int().nonnegative(),
+});
+export type Tally = z.infer<typeof tallySchema>;
+
+export const voteSchema = z.object({
+  id: entityIdSchema,
+  motion: z.string(),
+  agendaItemId: entityIdSchema.nullable(),
+  tally: tallySchema,
+});
+export type Vote = z.infer<typeof voteSchema>;
+
+export const decisionSchema = z.object({
+  id: entityIdSchema,
+  text: z.string(),
+  voteId: entityIdSchema.nullable(),
+  /** The 四议两公开 case this decision belongs to, and which step this meeting performed. */
+  caseId: entityIdSchema.nullable(),
+  step: z.enum(MEETING_STEPS).nullable(),
+});
+export type Decision = z.infer<typeof decisionSchema>;
+
+export const actionItemSchema = z.object({
+  id: entityIdSchema,
+  what: z.string(),
+  owner: personSchema.nullable(),
+  due: calendarDateSchema.nullable(),
+  /** Set once the action item was turned into a plan task. */
+  planTask: z.object({ docId: entityIdSchema, taskId: entityIdSchema }).nullable(),
+});
+export type ActionItem = z.infer<typeof actionItemSchema>;
+
+export const minutesSchema = z.object({
+  kind: z.literal('minutes'),
+  meta: metaSchema,
+  title: z.string(),
+  meetingType: z.enum(MEETING_TYPES),
+  startsAt: instantSchema.nullable(),
+  place: z.string(),
+  chair: personSchema.nullable(),
+  recorder: personSchema.nullable(),
+  attendance: z.array(attendanceSchema),
+  agenda: z.array(agendaItemSchema),
+  votes: z.array(voteSchema),
+  decisions: z.array(decisionSchema),
+  actionItems: z.array(actionItemSchema),
+  state: z.enum(MINUTES_STATES),
+  finalisedAt: instantSchema.nullable(),
+  finalisedBy: personSchema.nullable(),
+  bodyText: z.string(),
+});
+export type MinutesData = z.infer<typeof minutesSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Feedback log (民情日志)
+// ---------------------------------------------------------------------------------------------
+
+export const transitionSchema = z.object({
+  id: entityIdSchema,
+  to: z.enum(FEEDBACK_STATUSES),
+  at: instantSchema,
+  by: personSchema.nullable(),
+  note: z.string(),
+});
+export type Transition = z.infer<typeof transitionSchema>;
+
+export const relaySchema = z.object({
+  id: entityIdSchema,
+  /** The township office or department it was handed to (交办). */
+  to: z.string(),
+  at: instantSchema,
+  by: personSchema.nullable(),
+  note: z.string(),
+});
+export type Relay = z.infer<typeof relaySchema>;
+
+export const responseSchema = z.object({
+  id: entityIdSchema,
+  at: instantSchema,
+  by: personSchema.nullable(),
+  text: z.string(),
+});
+export type FeedbackResponse = z.infer<typeof responseSchema>;
+
+export const feedbackEntrySchema = z.object({
+  id: entityIdSchema,
+  receivedAt: instantSchema,
+  /** Household or group label ("三组 王家"), optional and minimal: a service log, not a file on persons. */
+  source: z.string().nullable(),
+  channel: z.enum(FEEDBACK_CHANNELS),
+  category: z.enum(FEEDBACK_CATEGORIES),
+  summary: z.string(),
+  urgency: z.enum(URGENCIES),
+  /** Explicit due instant; null means derived from urgency (see ageing.ts). */
+  dueAt: instantSchema.nullable(),
+  recordedBy: personSchema.nullable(),
+  relays: z.array(relaySchema),
+  responses: z.array(responseSchema),
+  /** Every status change ever made, in the converged order of the doc (FB-2). */
+  transitions: z.array(transitionSchema),
+  /** Derived from `transitions` (FB-3). */
+  status: z.enum(FEEDBACK_STATUSES),
+});
+export type FeedbackEntry = z.infer<typeof feedbackEntrySchema>;
+
+export const feedbackLogSchema = z.object({
+  kind: z.literal('feedback'),
+  meta: metaSchema,
+  title: z.string(),
+  /** Entries, newest received first. */
+  entries: z.array(feedbackEntrySchema),
+});
+export type FeedbackLogData = z.infer<typeof feedbackLogSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Workspace index
+// ---------------------------------------------------------------------------------------------
+
+export const indexEntrySchema = z.object({
+  id: entityIdSchema,
+  kind: z.enum(DOC_KINDS),
+  title: z.string(),
+  createdAt: instantSchema,
+  archived: z.boolean(),
+});
+export type IndexEntry = z.infer<typeof indexEntrySchema>;
+
+export const serviceSchema = z.object({
+  id: entityIdSchema,
+  name: z.string().min(1),
+  kind: z.enum(SERVICE_KINDS),
+  archived: z.boolean(),
+});
+export type Service = z.infer<typeof serviceSchema>;
+
+export const cadenceRuleSchema = z.object({
+  meetingType: z.enum(SAN_HUI_YI_KE),
+  period: z.enum(PERIOD_UNITS),
+  /** At least this many per period. */
+  min: z.number().int().min(1).max(31),
+  /** At most this many are expected (more is reported, not an error); null = no upper bound. */
+  max: z.number().int().min(1).max(31).nullable(),
+});
+export type CadenceRule = z.infer<typeof cadenceRuleSchema>;
+
+export const cadenceSettingSchema = z.object({
+  preset: z.enum(CADENCE_PRESETS),
+  rules: z.array(cadenceRuleSchema),
+});
+export type CadenceSetting = z.infer<typeof cadenceSettingSchema>;
+
+export const publicationSchema = z.object({
+  id: entityIdSchema,
+  step: z.enum(PUBLIC_STEPS),
+  at: instantSchema,
+  /** Where it was posted (村务公开栏, WeChat group…). */
+  where: z.string(),
+  note: z.string(),
+});
+export type Publication = z.infer<typeof publicationSchema>;
+
+export const decisionCaseSchema = z.object({
+  id: entityIdSchema,
+  title: z.string(),
+  createdAt: instantSchema,
+  publications: z.array(publicationSchema),
+});
+export type DecisionCase = z.infer<typeof decisionCaseSchema>;
+
+export const indexSchema = z.object({
+  kind: z.literal('index'),
+  meta: metaSchema,
+  name: z.string(),
+  /** Documents, oldest first. */
+  docs: z.array(indexEntrySchema),
+  /** The workspace's 8+1 service list, in display order. */
+  services: z.array(serviceSchema),
+  cadence: cadenceSettingSchema,
+  /** 四议两公开 cases (decisions traced across meetings), oldest first. */
+  cases: z.array(decisionCaseSchema),
+});
+export type IndexData = z.infer<typeof indexSchema>;
