@@ -1,0 +1,594 @@
+/**
+ * Meeting minutes (会议记录): type, start time, place, chair (主持人), recorder (记录人), attendance
+ * with absence reasons, agenda, votes, decisions, action items, the body, and final/draft state.
+ *
+ * Y layout (private; root names below):
+ * - `meta`       Y.Map  kind, schemaVersion, createdAt
+ * - `minutes`    Y.Map  title: Y.Text, meetingType, startsAt, place, chair, recorder, state,
+ *                finalisedAt, finalisedBy
+ * - `attendance` Y.Map<personKey, {name, memberId?, present, absenceReason, absenceNote}>
+ * - `agenda`     Y.Map<id, Y.Map> title: Y.Text, order
+ * - `votes`      Y.Map<id, Y.Map> motion: Y.Text, agendaItemId, for, against, abstain, order
+ * - `decisions`  Y.Map<id, Y.Map> text: Y.Text, voteId, caseId, step, order
+ * - `actions`    Y.Map<id, Y.Map> what: Y.Text, owner, due, planTask, order
+ * - `body`       Y.XmlFragment (MINUTES_BODY_FIELD) bound to the Tiptap editor
+ *
+ * Concurrency and workflow rules (SPEC.md):
+ * - MIN-1 agenda items, votes, decisions, action items are keyed by random ids: all concurrent
+ *   additions are kept; order is fractional with ties broken by id.
+ * - MIN-2 attendance is keyed by person (member id, else name): marking one person twice
+ *   concurrently resolves to one deterministic winner; marking two people keeps both.
+ * - MIN-3 each tally number (for / against / abstain) is its own field, so one person correcting
+ *   "for" and another correcting "against" both stick.
+ * - MIN-4 titles, agenda titles, motions, decision texts and action texts are Y.Text (merge as text).
+ * - MIN-5 a tally may be typed before attendance is complete; `validateMinutes` reports a tally
+ *   that exceeds the number present, and finalising refuses while such issues remain.
+ * - MIN-6 finalised minutes are read-only for the model: every operation except `reopenMinutes`
+ *   throws `FinalisedError`. Edits made offline before a device saw the finalisation still merge
+ *   (a CRDT cannot refuse them); the relay may refuse them (protocol `Reason.docIsFinal`).
+ * - MIN-7 finalise/reopen are a single state field: concurrent finalise and reopen resolve to one
+ *   winner everywhere.
+ * - MIN-8 turning an action item into a plan task writes a task whose id is derived from the
+ *   action item's id, so doing it twice, or on two devices at once, yields one task.
+ */
+import * as Y from 'yjs';
+import { DomainError, FinalisedError } from './DomainError.ts';
+import {
+  byOrder,
+  checkCount,
+  checkLength,
+  childMap,
+  ensureText,
+  fragmentText,
+  type Migration,
+  newText,
+  numberOr,
+  oneOf,
+  orderBetween,
+  prepareWrite,
+  readableDoc,
+  setText,
+  stampMeta,
+  stringOr,
+  textField,
+} from './doc.ts';
+import { newId } from './ids.ts';
+import { type OpOptions, Origins } from './origins.ts';
+import { addTask, hasTask } from './plan.ts';
+import {
+  ABSENCE_REASONS,
+  type AbsenceReason,
+  type ActionItem,
+  type AgendaItem,
+  type Attendance,
+  type Decision,
+  Limits,
+  MEETING_STEPS,
+  MEETING_TYPES,
+  type MeetingStep,
+  type MeetingType,
+  MINUTES_STATES,
+  type MinutesData,
+  type Person,
+  type Tally,
+  type Vote,
+} from './schema.ts';
+import { isCalendarDate } from './time.ts';
+
+export const MINUTES_ROOT = 'minutes';
+export const MINUTES_ATTENDANCE_ROOT = 'attendance';
+export const MINUTES_AGENDA_ROOT = 'agenda';
+export const MINUTES_VOTES_ROOT = 'votes';
+export const MINUTES_DECISIONS_ROOT = 'decisions';
+export const MINUTES_ACTIONS_ROOT = 'actions';
+/** Name of the minutes' rich-text body: `doc.getXmlFragment(MINUTES_BODY_FIELD)`. */
+export const MINUTES_BODY_FIELD = 'body';
+
+export const MINUTES_MIGRATIONS: readonly Migration[] = [];
+
+const roots = (doc: Y.Doc) => ({
+  minutes: doc.getMap<unknown>(MINUTES_ROOT),
+  attendance: doc.getMap<unknown>(MINUTES_ATTENDANCE_ROOT),
+  agenda: doc.getMap<unknown>(MINUTES_AGENDA_ROOT),
+  votes: doc.getMap<unknown>(MINUTES_VOTES_ROOT),
+  decisions: doc.getMap<unknown>(MINUTES_DECISIONS_ROOT),
+  actions: doc.getMap<unknown>(MINUTES_ACTIONS_ROOT),
+});
+
+/** True when the minutes are finalised. */
+export function isFinal(doc: Y.Doc): boolean {
+  return roots(doc).minutes.get('state') === 'final';
+}
+
+function write(doc: Y.Doc, opts: OpOptions | undefined, fn: () => void): void {
+  const origin = opts?.origin ?? Origins.local;
+  prepareWrite(doc, 'minutes', MINUTES_MIGRATIONS, origin);
+  if (isFinal(doc)) throw new FinalisedError();
+  doc.transact(fn, origin);
+}
+
+function plainPerson(p: Person): Person {
+  const name = p.name.trim();
+  if (!name) throw new DomainError('invalid', 'a person needs a name');
+  checkLength(name, Limits.nameChars, 'name');
+  return p.memberId ? { name, memberId: p.memberId } : { name };
+}
+
+function readPerson(v: unknown): Person | null {
+  if (typeof v !== 'object' || v === null) return null;
+  const o = v as Record<string, unknown>;
+  if (typeof o.name !== 'string') return null;
+  return typeof o.memberId === 'string' ? { name: o.name, memberId: o.memberId } : { name: o.name };
+}
+
+function checkMeetingType(t: string): void {
+  if (!(MEETING_TYPES as readonly string[]).includes(t)) {
+    throw new DomainError('invalid', `unknown meeting type ${t}`);
+  }
+}
+
+function nextOrder(map: Y.Map<unknown>): number {
+  let max: number | null = null;
+  map.forEach((v) => {
+    if (v instanceof Y.Map) {
+      const o = numberOr(v.get('order'), 0);
+      if (max === null || o > max) max = o;
+    }
+  });
+  return orderBetween(max, null);
+}
+
+export type MinutesInit = {
+  title: string;
+  meetingType: MeetingType;
+  startsAt?: number | null;
+  place?: string;
+  createdAt?: number;
+};
+
+/** Fills an empty doc as minutes (state: draft). */
+export function initMinutes(doc: Y.Doc, init: MinutesInit, opts?: OpOptions): void {
+  checkLength(init.title, Limits.titleChars, 'title');
+  checkMeetingType(init.meetingType);
+  checkLength(init.place ?? '', Limits.placeChars, 'place');
+  const origin = opts?.origin ?? Origins.local;
+  doc.transact(() => {
+    stampMeta(doc, 'minutes', origin, init.createdAt ?? Date.now());
+    const { minutes } = roots(doc);
+    setText(ensureText(minutes, 'title'), init.title);
+    minutes.set('meetingType', init.meetingType);
+    minutes.set('startsAt', init.startsAt ?? null);
+    minutes.set('place', init.place ?? '');
+    minutes.set('chair', null);
+    minutes.set('recorder', null);
+    minutes.set('state', 'draft');
+  }, origin);
+}
+
+export function setMinutesTitle(doc: Y.Doc, title: string, opts?: OpOptions): void {
+  checkLength(title, Limits.titleChars, 'title');
+  write(doc, opts, () => setText(ensureText(roots(doc).minutes, 'title'), title));
+}
+
+export type MeetingFields = {
+  meetingType?: MeetingType;
+  /** Epoch ms. */
+  startsAt?: number | null;
+  place?: string;
+  /** 主持人 */
+  chair?: Person | null;
+  /** 记录人 */
+  recorder?: Person | null;
+};
+
+/** Sets the meeting's type, start time, place, chair and recorder (only the given fields). */
+export function setMeetingFields(doc: Y.Doc, fields: MeetingFields, opts?: OpOptions): void {
+  if (fields.meetingType !== undefined) checkMeetingType(fields.meetingType);
+  if (fields.place !== undefined) checkLength(fields.place, Limits.placeChars, 'place');
+  if (fields.startsAt != null && !(Number.isInteger(fields.startsAt) && fields.startsAt >= 0)) {
+    throw new DomainError('invalid', 'startsAt must be epoch milliseconds');
+  }
+  const chair = fields.chair ? plainPerson(fields.chair) : fields.chair;
+  const recorder = fields.recorder ? plainPerson(fields.recorder) : fields.recorder;
+  write(doc, opts, () => {
+    const { minutes } = roots(doc);
+    if (fields.meetingType !== undefined) minutes.set('meetingType', fields.meetingType);
+    if (fields.startsAt !== undefined) minutes.set('startsAt', fields.startsAt);
+    if (fields.place !== undefined) minutes.set('place', fields.place);
+    if (chair !== undefined) minutes.set('chair', chair);
+    if (recorder !== undefined) minutes.set('recorder', recorder);
+  });
+}
+
+/** The attendance key of a person: the member id when known, else the name. */
+export function personKey(p: Person): string {
+  return p.memberId ? `m:${p.memberId}` : `n:${p.name.trim()}`;
+}
+
+export type AttendanceMark =
+  | { present: true }
+  | { present: false; reason: AbsenceReason; note?: string };
+
+/** Marks one person present, or absent with a reason (MIN-2). */
+export function markAttendance(
+  doc: Y.Doc,
+  person: Person,
+  mark: AttendanceMark,
+  opts?: OpOptions,
+): void {
+  const p = plainPerson(person);
+  if (!mark.present) {
+    if (!(ABSENCE_REASONS as readonly string[]).includes(mark.reason)) {
+      throw new DomainError('invalid', `unknown absence reason ${mark.reason}`);
+    }
+    checkLength(mark.note ?? '', Limits.noteChars, 'absence note');
+  }
+  const key = personKey(p);
+  const { attendance } = roots(doc);
+  if (!attendance.has(key)) checkCount(attendance.size, Limits.attendeesPerMeeting, 'attendees');
+  write(doc, opts, () =>
+    attendance.set(key, {
+      ...p,
+      present: mark.present,
+      absenceReason: mark.present ? null : mark.reason,
+      absenceNote: mark.present ? '' : (mark.note ?? ''),
+    }),
+  );
+}
+
+export function removeAttendance(doc: Y.Doc, person: Person, opts?: OpOptions): void {
+  write(doc, opts, () => roots(doc).attendance.delete(personKey(person)));
+}
+
+export function addAgendaItem(
+  doc: Y.Doc,
+  input: { title: string; id?: string },
+  opts?: OpOptions,
+): string {
+  checkLength(input.title, Limits.titleChars, 'agenda item');
+  checkCount(roots(doc).agenda.size, Limits.agendaItemsPerMeeting, 'agenda items');
+  const id = input.id ?? newId();
+  write(doc, opts, () => {
+    const item = new Y.Map<unknown>();
+    item.set('title', newText(input.title));
+    item.set('order', nextOrder(roots(doc).agenda));
+    roots(doc).agenda.set(id, item);
+  });
+  return id;
+}
+
+export function setAgendaItemTitle(doc: Y.Doc, id: string, title: string, opts?: OpOptions): void {
+  checkLength(title, Limits.titleChars, 'agenda item');
+  const item = childMap(roots(doc).agenda, id, 'agenda item');
+  write(doc, opts, () => setText(ensureText(item, 'title'), title));
+}
+
+export function removeAgendaItem(doc: Y.Doc, id: string, opts?: OpOptions): void {
+  childMap(roots(doc).agenda, id, 'agenda item');
+  write(doc, opts, () => roots(doc).agenda.delete(id));
+}
+
+function checkTally(t: Partial<Tally>): void {
+  for (const [k, v] of Object.entries(t)) {
+    if (v === undefined) continue;
+    if (!Number.isInteger(v) || v < 0 || v > Limits.maxTally) {
+      throw new DomainError('invalid', `${k} must be a whole number from 0 to ${Limits.maxTally}`);
+    }
+  }
+}
+
+/** Records a vote (for / against / abstain) on a motion; returns its id. */
+export function recordVote(
+  doc: Y.Doc,
+  input: { motion: string; tally: Tally; agendaItemId?: string | null; id?: string },
+  opts?: OpOptions,
+): string {
+  checkLength(input.motion, Limits.titleChars, 'motion');
+  checkTally(input.tally);
+  checkCount(roots(doc).votes.size, Limits.votesPerMeeting, 'votes');
+  const id = input.id ?? newId();
+  write(doc, opts, () => {
+    const vote = new Y.Map<unknown>();
+    vote.set('motion', newText(input.motion));
+    vote.set('agendaItemId', input.agendaItemId ?? null);
+    vote.set('for', input.tally.for);
+    vote.set('against', input.tally.against);
+    vote.set('abstain', input.tally.abstain);
+    vote.set('order', nextOrder(roots(doc).votes));
+    roots(doc).votes.set(id, vote);
+  });
+  return id;
+}
+
+/** Corrects some of a vote's numbers (MIN-3: each number merges on its own). */
+export function setVoteTally(
+  doc: Y.Doc,
+  voteId: string,
+  tally: Partial<Tally>,
+  opts?: OpOptions,
+): void {
+  checkTally(tally);
+  const vote = childMap(roots(doc).votes, voteId, 'vote');
+  write(doc, opts, () => {
+    for (const k of ['for', 'against', 'abstain'] as const) {
+      const v = tally[k];
+      if (v !== undefined) vote.set(k, v);
+    }
+  });
+}
+
+export type DecisionInput = {
+  text: string;
+  voteId?: string | null;
+  /** The 四议两公开 case (index doc) and the step this meeting performs for it. */
+  caseId?: string | null;
+  step?: MeetingStep | null;
+  id?: string;
+};
+
+export function addDecision(doc: Y.Doc, input: DecisionInput, opts?: OpOptions): string {
+  checkLength(input.text, Limits.summaryChars, 'decision');
+  if (input.step != null && !(MEETING_STEPS as readonly string[]).includes(input.step)) {
+    throw new DomainError('invalid', `unknown step ${input.step}`);
+  }
+  if (input.voteId) childMap(roots(doc).votes, input.voteId, 'vote');
+  checkCount(roots(doc).decisions.size, Limits.decisionsPerMeeting, 'decisions');
+  const id = input.id ?? newId();
+  write(doc, opts, () => {
+    const d = new Y.Map<unknown>();
+    d.set('text', newText(input.text));
+    d.set('voteId', input.voteId ?? null);
+    d.set('caseId', input.caseId ?? null);
+    d.set('step', input.step ?? null);
+    d.set('order', nextOrder(roots(doc).decisions));
+    roots(doc).decisions.set(id, d);
+  });
+  return id;
+}
+
+export function setDecisionText(doc: Y.Doc, id: string, text: string, opts?: OpOptions): void {
+  checkLength(text, Limits.summaryChars, 'decision');
+  const d = childMap(roots(doc).decisions, id, 'decision');
+  write(doc, opts, () => setText(ensureText(d, 'text'), text));
+}
+
+/** Adds an action item: who does what by when (calendar day, Beijing time). */
+export function addActionItem(
+  doc: Y.Doc,
+  input: { what: string; owner?: Person | null; due?: string | null; id?: string },
+  opts?: OpOptions,
+): string {
+  checkLength(input.what, Limits.titleChars, 'action item');
+  if (input.due != null && !isCalendarDate(input.due)) {
+    throw new DomainError('invalid', 'due must be a calendar day YYYY-MM-DD');
+  }
+  const owner = input.owner ? plainPerson(input.owner) : null;
+  checkCount(roots(doc).actions.size, Limits.actionItemsPerMeeting, 'action items');
+  const id = input.id ?? newId();
+  write(doc, opts, () => {
+    const a = new Y.Map<unknown>();
+    a.set('what', newText(input.what));
+    a.set('owner', owner);
+    a.set('due', input.due ?? null);
+    a.set('planTask', null);
+    a.set('order', nextOrder(roots(doc).actions));
+    roots(doc).actions.set(id, a);
+  });
+  return id;
+}
+
+/** The id of the plan task made from an action item (MIN-8): the same on every device. */
+export function taskIdForActionItem(actionItemId: string): string {
+  return `ai-${actionItemId}`.slice(0, 64);
+}
+
+/**
+ * Turns an action item into a plan task (operates on both docs, MIN-8). The task carries the
+ * action's text, owner and due date and points back to the minutes; the action item records
+ * the link unless the minutes are finalised (the record is not changed then; the task still
+ * points back). Doing it again returns the same task without changing it.
+ */
+export function actionItemToTask(
+  minutesDoc: Y.Doc,
+  actionItemId: string,
+  planDoc: Y.Doc,
+  target: { minutesDocId: string; planDocId: string; phaseId: string | null },
+  opts?: OpOptions,
+): string {
+  const action = childMap(roots(minutesDoc).actions, actionItemId, 'action item');
+  const taskId = taskIdForActionItem(actionItemId);
+  if (!hasTask(planDoc, taskId)) {
+    addTask(
+      planDoc,
+      {
+        id: taskId,
+        phaseId: target.phaseId,
+        title: textField(action, 'what'),
+        owner: readPerson(action.get('owner')),
+        due: stringOr(action.get('due'), null),
+        source: { docId: target.minutesDocId, actionItemId },
+      },
+      opts,
+    );
+  }
+  if (!isFinal(minutesDoc) && action.get('planTask') == null) {
+    write(minutesDoc, opts, () => action.set('planTask', { docId: target.planDocId, taskId }));
+  }
+  return taskId;
+}
+
+/** Finalises the minutes (MIN-5, MIN-6): refuses while `validateMinutes` reports issues. */
+export function finaliseMinutes(
+  doc: Y.Doc,
+  by: Person,
+  options: { at?: number } & OpOptions = {},
+): void {
+  const issues = validateMinutes(readMinutes(doc));
+  if (issues.length) {
+    throw new DomainError('invalid', `cannot finalise: ${issues.map((i) => i.message).join('; ')}`);
+  }
+  const person = plainPerson(by);
+  write(doc, options, () => {
+    const { minutes } = roots(doc);
+    minutes.set('state', 'final');
+    minutes.set('finalisedAt', options.at ?? Date.now());
+    minutes.set('finalisedBy', person);
+  });
+}
+
+/** Reopens finalised minutes so they can be corrected (workspace admins; the app checks the role). */
+export function reopenMinutes(doc: Y.Doc, options: OpOptions = {}): void {
+  const origin = options.origin ?? Origins.local;
+  prepareWrite(doc, 'minutes', MINUTES_MIGRATIONS, origin);
+  doc.transact(() => {
+    const { minutes } = roots(doc);
+    minutes.set('state', 'draft');
+    minutes.set('finalisedAt', null);
+    minutes.set('finalisedBy', null);
+  }, origin);
+}
+
+type WithOrder<T> = T & { order: number };
+const strip = <T>({ order: _order, ...rest }: WithOrder<T>): T => rest as T;
+
+function collect<T extends { id: string }>(
+  map: Y.Map<unknown>,
+  read: (m: Y.Map<unknown>, id: string) => T,
+): T[] {
+  const out: WithOrder<T>[] = [];
+  map.forEach((v, id) => {
+    if (v instanceof Y.Map) {
+      const m = v as Y.Map<unknown>;
+      out.push({ ...read(m, id), order: numberOr(m.get('order'), 0) });
+    }
+  });
+  return out.sort(byOrder).map((x) => strip<T>(x));
+}
+
+function readPlanLink(v: unknown): ActionItem['planTask'] {
+  if (typeof v !== 'object' || v === null) return null;
+  const o = v as Record<string, unknown>;
+  return typeof o.docId === 'string' && typeof o.taskId === 'string'
+    ? { docId: o.docId, taskId: o.taskId }
+    : null;
+}
+
+/** Plain data of minutes (passes `minutesSchema`). Attendance is sorted present first, then by name. */
+export function readMinutes(source: Y.Doc): MinutesData {
+  const doc = readableDoc(source, 'minutes', MINUTES_MIGRATIONS);
+  const r = roots(doc);
+  const meta = doc.getMap<unknown>('meta');
+  const attendance: Attendance[] = [];
+  r.attendance.forEach((v, key) => {
+    const p = readPerson(v);
+    if (!p) return;
+    const o = v as Record<string, unknown>;
+    const present = o.present === true;
+    attendance.push({
+      key,
+      person: p,
+      present,
+      absenceReason: present ? null : oneOf(ABSENCE_REASONS, o.absenceReason, 'other'),
+      absenceNote: stringOr(o.absenceNote, ''),
+    });
+  });
+  attendance.sort(
+    (a, b) =>
+      Number(b.present) - Number(a.present) ||
+      (a.person.name < b.person.name ? -1 : a.person.name > b.person.name ? 1 : 0) ||
+      (a.key < b.key ? -1 : 1),
+  );
+  const agenda = collect<AgendaItem>(r.agenda, (m, id) => ({ id, title: textField(m, 'title') }));
+  const votes = collect<Vote>(r.votes, (m, id) => ({
+    id,
+    motion: textField(m, 'motion'),
+    agendaItemId: stringOr(m.get('agendaItemId'), null),
+    tally: {
+      for: numberOr(m.get('for'), 0),
+      against: numberOr(m.get('against'), 0),
+      abstain: numberOr(m.get('abstain'), 0),
+    },
+  }));
+  const decisions = collect<Decision>(r.decisions, (m, id) => {
+    const step = m.get('step');
+    return {
+      id,
+      text: textField(m, 'text'),
+      voteId: stringOr(m.get('voteId'), null),
+      caseId: stringOr(m.get('caseId'), null),
+      step:
+        typeof step === 'string' && (MEETING_STEPS as readonly string[]).includes(step)
+          ? (step as MeetingStep)
+          : null,
+    };
+  });
+  const actionItems = collect<ActionItem>(r.actions, (m, id) => ({
+    id,
+    what: textField(m, 'what'),
+    owner: readPerson(m.get('owner')),
+    due: stringOr(m.get('due'), null),
+    planTask: readPlanLink(m.get('planTask')),
+  }));
+  const state = oneOf(MINUTES_STATES, r.minutes.get('state'), 'draft');
+  return {
+    kind: 'minutes',
+    meta: { schemaVersion: numberOr(meta.get('schemaVersion'), 0) },
+    title: textField(r.minutes, 'title'),
+    meetingType: oneOf(MEETING_TYPES, r.minutes.get('meetingType'), 'other'),
+    startsAt: numberOr(r.minutes.get('startsAt'), null),
+    place: stringOr(r.minutes.get('place'), ''),
+    chair: readPerson(r.minutes.get('chair')),
+    recorder: readPerson(r.minutes.get('recorder')),
+    attendance,
+    agenda,
+    votes,
+    decisions,
+    actionItems,
+    state,
+    finalisedAt: state === 'final' ? numberOr(r.minutes.get('finalisedAt'), null) : null,
+    finalisedBy: state === 'final' ? readPerson(r.minutes.get('finalisedBy')) : null,
+    bodyText: fragmentText(doc.getXmlFragment(MINUTES_BODY_FIELD)),
+  };
+}
+
+/** How many people were marked present. */
+export function presentCount(m: MinutesData): number {
+  return m.attendance.filter((a) => a.present).length;
+}
+
+export type MinutesIssue = {
+  code: 'no-start-time' | 'tally-exceeds-attendance' | 'missing-vote';
+  message: string;
+  /** The vote or decision concerned. */
+  ref: string | null;
+};
+
+/** What stands in the way of finalising (MIN-5): no start time, a tally above attendance, a decision pointing to a missing vote. */
+export function validateMinutes(m: MinutesData): MinutesIssue[] {
+  const issues: MinutesIssue[] = [];
+  if (m.startsAt === null) {
+    issues.push({ code: 'no-start-time', message: 'the meeting has no start time', ref: null });
+  }
+  const present = presentCount(m);
+  for (const v of m.votes) {
+    const total = v.tally.for + v.tally.against + v.tally.abstain;
+    if (total > present) {
+      issues.push({
+        code: 'tally-exceeds-attendance',
+        message: `vote "${v.motion}" counts ${total} votes but ${present} people are marked present`,
+        ref: v.id,
+      });
+    }
+  }
+  const voteIds = new Set(m.votes.map((v) => v.id));
+  for (const d of m.decisions) {
+    if (d.voteId !== null && !voteIds.has(d.voteId)) {
+      issues.push({
+        code: 'missing-vote',
+        message: `decision refers to a removed vote`,
+        ref: d.id,
+      });
+    }
+  }
+  return issues;
+}
