@@ -1,0 +1,104 @@
+import { createMemo, type JSX, Match, Show, Switch } from 'solid-js';
+import { useApp } from './AppContext.tsx';
+import { LanguageSwitch } from './components/LanguageSwitch.tsx';
+import { ProblemsNotice } from './components/ProblemsNotice.tsx';
+import { useI18n } from './i18n/I18nProvider.tsx';
+import { createHashRoute } from './routing/routes.ts';
+import { DashboardView } from './views/DashboardView.tsx';
+import { DocsView } from './views/DocsView.tsx';
+import { DocView } from './views/DocView.tsx';
+import { HomeView } from './views/HomeView.tsx';
+import { JoinView } from './views/JoinView.tsx';
+import { MembersView } from './views/MembersView.tsx';
+import { WorkspaceShell } from './views/WorkspaceShell.tsx';
+import { WorkspaceProvider } from './WorkspaceContext.tsx';
+
+/** Routes to the screens; a workspace's screens share one open WorkspaceSync. */
+export function App(): JSX.Element {
+  const { t } = useI18n();
+  const app = useApp();
+  const route = createHashRoute();
+  const workspaceId = createMemo(() => {
+    const r = route();
+    return r.name === 'workspace' || r.name === 'doc' ? r.workspaceId : null;
+  });
+  const entry = createMemo(() => {
+    const id = workspaceId();
+    return id === null ? undefined : app.workspaces().find((w) => w.id === id);
+  });
+  const loading = <p class="page muted">{t('app.loading')}</p>;
+  return (
+    <>
+      <a class="skip-link" href="#main">
+        {t('app.skipToMain')}
+      </a>
+      <ProblemsNotice />
+      <Switch
+        fallback={
+          <main id="main" class="page narrow">
+            <p>{t('app.notFound')}</p>
+            <a href="#/">{t('app.home')}</a>
+          </main>
+        }
+      >
+        <Match when={route().name === 'home'}>
+          <header class="topbar">
+            <div class="topbar-row">
+              <span class="brand">
+                <span class="brand-mark" aria-hidden="true">
+                  村
+                </span>
+                <span class="brand-name">{t('app.name')}</span>
+              </span>
+              <LanguageSwitch />
+            </div>
+          </header>
+          <HomeView />
+        </Match>
+        <Match when={route().name === 'join' && route()}>
+          {(r) => <JoinView token={(r() as { token: string }).token} />}
+        </Match>
+        <Match when={workspaceId() !== null && !app.isReady()}>{loading}</Match>
+        <Match when={entry()} keyed>
+          {(e) => (
+            <WorkspaceProvider entry={e} fallback={loading}>
+              <Switch>
+                <Match
+                  when={(() => {
+                    const r = route();
+                    return r.name === 'doc' ? r.docId : null;
+                  })()}
+                  keyed
+                >
+                  {(docId) => (
+                    <WorkspaceShell active={null}>
+                      <DocView docId={docId} />
+                    </WorkspaceShell>
+                  )}
+                </Match>
+                <Match when={route().name === 'workspace' && route()}>
+                  {(r) => {
+                    const view = () => (r() as { view: 'dashboard' | 'docs' | 'members' }).view;
+                    return (
+                      <WorkspaceShell active={view()}>
+                        <Show when={view() === 'dashboard'}>
+                          <DashboardView />
+                        </Show>
+                        <Show when={view() === 'docs'}>
+                          <DocsView />
+                        </Show>
+                        <Show when={view() === 'members'}>
+                          <MembersView />
+                        </Show>
+                      </WorkspaceShell>
+                    );
+                  }}
+                </Match>
+              </Switch>
+            </WorkspaceProvider>
+          )}
+        </Match>
+      </Switch>
+    </>
+  );
+}

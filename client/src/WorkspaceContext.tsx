@@ -1,0 +1,82 @@
+import { type Action, can } from '@grassroots/shared';
+import {
+  type Accessor,
+  createContext,
+  createResource,
+  type JSX,
+  onCleanup,
+  Show,
+  useContext,
+} from 'solid-js';
+import { useApp } from './AppContext.tsx';
+import { listDocIds } from './model/workspaceModel.ts';
+import { createSyncSummary } from './sync/createSyncSummary.ts';
+import type { WorkspaceEntry } from './sync/LocalStore.ts';
+import { presenceColor } from './sync/presenceColor.ts';
+import { type SyncSummary, WorkspaceSync } from './sync/WorkspaceSync.ts';
+
+export type WorkspaceState = {
+  entry: WorkspaceEntry;
+  sync: WorkspaceSync;
+  summary: Accessor<SyncSummary>;
+  /** What this member may do (viewers read only). */
+  can: (action: Action) => boolean;
+};
+
+const WorkspaceContext = createContext<WorkspaceState>();
+
+/** Opens one workspace from the device (then syncs it) for everything below it. */
+export function WorkspaceProvider(props: {
+  entry: WorkspaceEntry;
+  children: JSX.Element;
+  fallback: JSX.Element;
+}): JSX.Element {
+  const app = useApp();
+  const [sync] = createResource(
+    () => props.entry,
+    async (entry) => {
+      const s = new WorkspaceSync({
+        entry,
+        store: app.store,
+        listDocIds,
+        user: {
+          name: entry.displayName,
+          color: presenceColor(entry.memberId),
+          memberId: entry.memberId,
+        },
+      });
+      await s.open();
+      app.reportProblems(s.problems.splice(0));
+      return s;
+    },
+  );
+  onCleanup(() => sync()?.destroy());
+  return (
+    <Show when={sync()} fallback={props.fallback} keyed>
+      {(s) => <WorkspaceReady entry={props.entry} sync={s} children={props.children} />}
+    </Show>
+  );
+}
+
+function WorkspaceReady(props: {
+  entry: WorkspaceEntry;
+  sync: WorkspaceSync;
+  children: JSX.Element;
+}): JSX.Element {
+  const summary = createSyncSummary(props.sync);
+  const app = useApp();
+  onCleanup(props.sync.onChange(() => app.reportProblems(props.sync.problems.splice(0))));
+  const state: WorkspaceState = {
+    entry: props.entry,
+    sync: props.sync,
+    summary,
+    can: (action) => can(props.entry.role, action),
+  };
+  return <WorkspaceContext.Provider value={state}>{props.children}</WorkspaceContext.Provider>;
+}
+
+export function useWorkspace(): WorkspaceState {
+  const ws = useContext(WorkspaceContext);
+  if (!ws) throw new Error('useWorkspace: render inside <WorkspaceProvider entry={…}>');
+  return ws;
+}

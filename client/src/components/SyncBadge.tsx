@@ -1,0 +1,57 @@
+import { type JSX, Match, Switch } from 'solid-js';
+import { useI18n } from '../i18n/I18nProvider.tsx';
+import { formatBeijingShort } from '../i18n/time.ts';
+import { useWorkspace } from '../WorkspaceContext.tsx';
+
+/**
+ * Where this device stands with the server, always visible. "Saved" only ever means the relay
+ * acknowledged committing every change this device has.
+ */
+export function SyncBadge(): JSX.Element {
+  const { t } = useI18n();
+  const ws = useWorkspace();
+  const s = () => ws.summary();
+  const time = () => {
+    const at = s().savedAt;
+    return at === null ? '' : formatBeijingShort(at);
+  };
+  const state = () => {
+    const x = s();
+    if (x.connection === 'local') return 'local';
+    if (x.connection === 'denied') return 'denied';
+    if (x.connection === 'offline') return 'offline';
+    if (x.connection === 'connecting') return 'connecting';
+    return x.isSyncing || x.unsavedDocs > 0 ? 'syncing' : 'saved';
+  };
+  return (
+    <output
+      class="sync-badge"
+      data-state={state()}
+      data-pending={s().pendingChanges}
+      aria-live="polite"
+      aria-label={t('badge.label')}
+    >
+      <span class="sync-dot" aria-hidden="true" />
+      <Switch>
+        <Match when={state() === 'local'}>{t('badge.local')}</Match>
+        <Match when={state() === 'denied'}>{t('badge.denied')}</Match>
+        <Match when={state() === 'offline' && s().unsavedDocs > 0}>
+          {t('badge.offlineWaiting', { n: Math.max(1, s().pendingChanges) })}
+        </Match>
+        <Match when={state() === 'offline' && s().savedAt !== null}>
+          {t('badge.offlineSaved', { time: time() })}
+        </Match>
+        <Match when={state() === 'offline'}>{t('badge.offlineNever')}</Match>
+        <Match when={state() === 'connecting'}>{t('badge.connecting')}</Match>
+        <Match when={state() === 'syncing' && s().pendingChanges > 0}>
+          {t('badge.syncingWaiting', { n: s().pendingChanges })}
+        </Match>
+        <Match when={state() === 'syncing'}>{t('badge.syncing')}</Match>
+        <Match when={state() === 'saved' && s().savedAt !== null}>
+          {t('badge.saved', { time: time() })}
+        </Match>
+        <Match when={state() === 'saved'}>{t('badge.savedNoTime')}</Match>
+      </Switch>
+    </output>
+  );
+}

@@ -1,0 +1,65 @@
+import type { Role } from '@grassroots/shared';
+
+/** A workspace this device has joined (or the local demo), remembered across visits. */
+export type WorkspaceEntry = {
+  id: string;
+  name: string;
+  /** Origin of the relay that issued the membership, e.g. `https://village.example`. */
+  serverOrigin: string;
+  memberId: string;
+  memberToken: string;
+  role: Role;
+  displayName: string;
+  joinedAt: number;
+  /** A workspace generated in this browser that never syncs. */
+  isLocalDemo: boolean;
+};
+
+/** One stored update of a doc's log, addressed by an opaque key. */
+export type StoredUpdate = { key: IDBValidKey; update: Uint8Array };
+
+/** What the device last heard from the server about a doc. */
+export type DocMeta = {
+  /** State vector the server acknowledged as committed (encoded with Y.encodeStateVector). */
+  ackedStateVector: Uint8Array | null;
+  /** When that acknowledgement arrived (ms since epoch). */
+  ackedAt: number | null;
+};
+
+/** A problem met while reading local data: reported to the person, the entry skipped. */
+export type StoreProblem = { docId: string | null; key: string; message: string };
+
+export type LoadedDoc = { updates: StoredUpdate[]; meta: DocMeta | null };
+
+export type LoadedWorkspace = {
+  docs: Map<string, LoadedDoc>;
+  problems: StoreProblem[];
+};
+
+/**
+ * The device's own copy of everything: joined workspaces, and for each doc an append-only log of
+ * Yjs updates (compacted into one when it grows) plus what the server last acknowledged.
+ */
+export interface LocalStore {
+  listWorkspaces(): Promise<{ workspaces: WorkspaceEntry[]; problems: StoreProblem[] }>;
+  putWorkspace(entry: WorkspaceEntry): Promise<void>;
+  removeWorkspace(workspaceId: string): Promise<void>;
+  /** Reads every doc of a workspace; unreadable entries are skipped and reported. */
+  loadWorkspace(workspaceId: string): Promise<LoadedWorkspace>;
+  /** Appends one update to a doc's log and resolves when it is durable; returns its key. */
+  appendUpdate(workspaceId: string, docId: string, update: Uint8Array): Promise<IDBValidKey>;
+  /**
+   * Replaces the given log entries by one merged update, atomically. Entries not listed (written
+   * meanwhile by another tab, or unreadable ones) are left untouched.
+   */
+  compact(
+    workspaceId: string,
+    docId: string,
+    replaced: IDBValidKey[],
+    merged: Uint8Array,
+  ): Promise<IDBValidKey>;
+  putMeta(workspaceId: string, docId: string, meta: DocMeta): Promise<void>;
+  /** Small device settings (language…). */
+  getSetting<T>(key: string): Promise<T | undefined>;
+  putSetting(key: string, value: unknown): Promise<void>;
+}

@@ -1,0 +1,354 @@
+import { INDEX_DOC_ID, MessageType, roomName, SYNC_PATH, SyncParam } from '@grassroots/shared';
+import * as decoding from 'lib0/decoding';
+import { Awareness } from 'y-protocols/awareness';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import type { LocalStore, StoreProblem, WorkspaceEntry } from './LocalStore.ts';
+import { SyncedDoc } from './SyncedDoc.ts';
+
+export type ConnectionState = 'local' | 'offline' | 'connecting' | 'online' | 'denied';
+
+/** What the sync badge shows. It is derived from acknowledgements, never guessed. */
+export type SyncSummary = {
+  connection: ConnectionState;
+  /** Local changes the server has not acknowledged, over all docs. */
+  pendingChanges: number;
+  /** Docs whose state the server has not fully acknowledged. */
+  unsavedDocs: number;
+  /** True while any doc is being brought up to date. */
+  isSyncing: boolean;
+  /** Latest acknowledgement time over all docs. */
+  savedAt: number | null;
+  problems: StoreProblem[];
+};
+
+/** What a person's presence looks like to others (awareness field `user`). */
+export type PresenceUser = { name: string; color: string; memberId: string };
+
+export type DocSession = {
+  synced: SyncedDoc;
+  awareness: Awareness;
+  /** The live provider, or null for a local-only workspace. */
+  provider: WebsocketProvider | null;
+  release: () => void;
+};
+
+export type WorkspaceSyncOptions = {
+  entry: WorkspaceEntry;
+  store: LocalStore;
+  /** Doc ids listed in the index doc (the model owns its layout). */
+  listDocIds: (indexDoc: Y.Doc) => string[];
+  user: PresenceUser;
+  /** How many docs to bring up to date at once in the background; default 3. */
+  backgroundConcurrency?: number;
+  /** Give up on one background doc after this long; default 20 s. */
+  backgroundTimeoutMs?: number;
+};
+
+function syncUrl(origin: string): string {
+  return `${origin.replace(/^http/, 'ws')}${SYNC_PATH}`;
+}
+
+/**
+ * Keeps every doc of one workspace in memory, persisted locally, and in step with the relay:
+ * the index doc and open docs stay connected; on every (re)connect all other docs are synced in
+ * the background a few at a time, so any doc opens offline later.
+ */
+export class WorkspaceSync {
+  readonly entry: WorkspaceEntry;
+  readonly #opts: WorkspaceSyncOptions;
+  readonly docs = new Map<string, SyncedDoc>();
+  readonly problems: StoreProblem[] = [];
+  #providers = new Set<WebsocketProvider>();
+  #open = new Map<
+    string,
+    { count: number; provider: WebsocketProvider | null; awareness: Awareness }
+  >();
+  #connection: ConnectionState;
+  #queue: string[] = [];
+  #active = new Set<string>();
+  #listeners = new Set<() => void>();
+  #emitScheduled = false;
+  #isDestroyed = false;
+  #cleanups: Array<() => void> = [];
+
+  constructor(opts: WorkspaceSyncOptions) {
+    this.#opts = opts;
+    this.entry = opts.entry;
+    this.#connection = opts.entry.isLocalDemo ? 'local' : 'offline';
+  }
+
+  get isLocal(): boolean {
+    return this.entry.isLocalDemo;
+  }
+
+  /** Loads every doc from the device, then starts syncing (unless local-only). */
+  async open(): Promise<void> {
+    const loaded = await this.#opts.store.loadWorkspace(this.entry.id);
+    this.problems.push(...loaded.problems);
+    for (const [docId, doc] of loaded.docs)
+      this.#add(docId, new SyncedDoc(this.#docOpts(docId), doc));
+    this.doc(INDEX_DOC_ID);
+    if (this.isLocal) return;
+    this.#connectIndex();
+    const onOnline = () => this.#setNetwork(true);
+    const onOffline = () => this.#setNetwork(false);
+    window.addEventListener('online', onOnline);
+    window.addEventListener('offline', onOffline);
+    this.#cleanups.push(() => {
+      window.removeEventListener('online', onOnline);
+      window.removeEventListener('offline', onOffline);
+    });
+  }
+
+  #docOpts(docId: string) {
+    return {
+      store: this.#opts.store,
+      workspaceId: this.entry.id,
+      docId,
+      isRemoteOrigin: (origin: unknown) => origin instanceof WebsocketProvider,
+      report: (problem: StoreProblem) => {
+        this.problems.push(problem);
+        this.#emit();
+      },
+    };
+  }
+
+  #add(docId: string, synced: SyncedDoc) {
+    this.docs.set(docId, synced);
+    synced.onChange(() => this.#emit());
+  }
+
+  /** The doc with this id, empty when the device has never seen it. */
+  doc(docId: string): SyncedDoc {
+    let synced = this.docs.get(docId);
+    if (!synced) {
+      synced = new SyncedDoc(this.#docOpts(docId));
+      this.#add(docId, synced);
+    }
+    return synced;
+  }
+
+  /** Stores a doc made on this device (e.g. by the model's `createDoc`) under a new id. */
+  adopt(docId: string, initial: Y.Doc): SyncedDoc {
+    const synced = new SyncedDoc(this.#docOpts(docId), undefined, initial);
+    this.#add(docId, synced);
+    this.#emit();
+    return synced;
+  }
+
+  get indexDoc(): Y.Doc {
+    return this.doc(INDEX_DOC_ID).doc;
+  }
+
+  #provider(docId: string): WebsocketProvider {
+    const synced = this.doc(docId);
+    const provider = new WebsocketProvider(
+      syncUrl(this.entry.serverOrigin),
+      roomName(this.entry.id, docId),
+      synced.doc,
+      {
+        connect: false,
+        params: { [SyncParam.token]: this.entry.memberToken, [SyncParam.ack]: '1' },
+        awareness: new Awareness(synced.doc),
+      },
+    );
+    provider.messageHandlers[MessageType.ack] = (_encoder, decoder) => {
+      synced.applyAck(Y.decodeStateVector(decoding.readVarUint8Array(decoder)));
+    };
+    this.#providers.add(provider);
+    provider.on('sync', () => this.#emit());
+    if (navigator.onLine) provider.connect();
+    return provider;
+  }
+
+  #dropProvider(provider: WebsocketProvider) {
+    this.#providers.delete(provider);
+    provider.awareness.setLocalState(null);
+    provider.destroy();
+  }
+
+  #connectIndex() {
+    const provider = this.#provider(INDEX_DOC_ID);
+    this.#open.set(INDEX_DOC_ID, { count: 1, provider, awareness: provider.awareness });
+    provider.on('status', ({ status }) => {
+      this.#connection =
+        status === 'connected' ? 'online' : status === 'connecting' ? 'connecting' : 'offline';
+      if (!navigator.onLine) this.#connection = 'offline';
+      this.#emit();
+    });
+    provider.on('closed', ({ code }) => {
+      if (code >= 4400 && code < 4500) {
+        this.#connection = 'denied';
+        this.#emit();
+      }
+    });
+    provider.on('sync', (isSynced: boolean) => {
+      if (isSynced) this.#sweep();
+    });
+    // New docs listed by others while we are online get fetched too.
+    const onIndexUpdate = (_u: Uint8Array, origin: unknown) => {
+      if (origin instanceof WebsocketProvider && this.#connection === 'online') {
+        const fresh = this.#opts.listDocIds(this.indexDoc).filter((id) => !this.docs.has(id));
+        if (fresh.length > 0) this.#enqueue(fresh);
+      }
+    };
+    this.indexDoc.on('update', onIndexUpdate);
+    this.#cleanups.push(() => this.indexDoc.off('update', onIndexUpdate));
+    if (!navigator.onLine) this.#connection = 'offline';
+  }
+
+  #setNetwork(isOnline: boolean) {
+    for (const provider of this.#providers) {
+      if (isOnline) provider.connect();
+      else provider.disconnect();
+    }
+    if (!isOnline) this.#connection = 'offline';
+    this.#emit();
+  }
+
+  /** All docs of the workspace, from the index and from the device. */
+  allDocIds(): string[] {
+    const ids = new Set(this.#opts.listDocIds(this.indexDoc));
+    for (const id of this.docs.keys()) ids.add(id);
+    ids.delete(INDEX_DOC_ID);
+    return [...ids];
+  }
+
+  #sweep() {
+    this.#enqueue(this.allDocIds());
+  }
+
+  #enqueue(ids: string[]) {
+    for (const id of ids) {
+      if (!this.#queue.includes(id) && !this.#active.has(id)) this.#queue.push(id);
+    }
+    this.#pump();
+    this.#emit();
+  }
+
+  #pump() {
+    const limit = this.#opts.backgroundConcurrency ?? 3;
+    while (!this.#isDestroyed && this.#active.size < limit && this.#queue.length > 0) {
+      const id = this.#queue.shift()!;
+      if (this.#open.has(id)) continue; // an open doc syncs over its own connection
+      this.#active.add(id);
+      void this.#syncOnce(id).finally(() => {
+        this.#active.delete(id);
+        this.#pump();
+        this.#emit();
+      });
+    }
+  }
+
+  /** Connects one doc until the server has acknowledged everything this device has of it. */
+  async #syncOnce(docId: string): Promise<void> {
+    if (this.#connection !== 'online') return;
+    const synced = this.doc(docId);
+    const provider = this.#provider(docId);
+    provider.awareness.setLocalState(null);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, this.#opts.backgroundTimeoutMs ?? 20_000);
+      const check = () => {
+        if (provider.synced && synced.hasAck && synced.isSaved) done();
+      };
+      const offChange = synced.onChange(check);
+      provider.on('sync', check);
+      provider.on('closed', done);
+      provider.on('connection-close', () => {
+        if (!navigator.onLine) done();
+      });
+      function done() {
+        clearTimeout(timer);
+        offChange();
+        resolve();
+      }
+    });
+    this.#dropProvider(provider);
+  }
+
+  /** Opens a doc for editing: connected live, with presence. Call `release` when leaving it. */
+  acquire(docId: string): DocSession {
+    const synced = this.doc(docId);
+    let open = this.#open.get(docId);
+    if (!open) {
+      const provider = this.isLocal ? null : this.#provider(docId);
+      const awareness = provider?.awareness ?? new Awareness(synced.doc);
+      open = { count: 0, provider, awareness };
+      this.#open.set(docId, open);
+    }
+    open.count++;
+    open.awareness.setLocalStateField('user', this.#opts.user);
+    const session = open;
+    let isReleased = false;
+    return {
+      synced,
+      awareness: session.awareness,
+      provider: session.provider,
+      release: () => {
+        if (isReleased) return;
+        isReleased = true;
+        session.count--;
+        if (session.count > 0) return;
+        this.#open.delete(docId);
+        if (session.provider) this.#dropProvider(session.provider);
+        else session.awareness.destroy();
+        // Changes not yet acknowledged keep syncing after the editor closes.
+        if (!synced.isSaved && this.#connection === 'online') this.#enqueue([docId]);
+      },
+    };
+  }
+
+  summary(): SyncSummary {
+    let pendingChanges = 0;
+    let unsavedDocs = 0;
+    let savedAt: number | null = null;
+    for (const synced of this.docs.values()) {
+      pendingChanges += synced.pendingChanges;
+      if (!synced.isSaved) unsavedDocs++;
+      const at = synced.ackedAt;
+      if (at !== null && (savedAt === null || at > savedAt)) savedAt = at;
+    }
+    let isOpenSyncing = false;
+    for (const open of this.#open.values()) {
+      if (open.provider && !open.provider.synced) isOpenSyncing = true;
+    }
+    return {
+      connection: this.#connection,
+      pendingChanges,
+      unsavedDocs,
+      isSyncing:
+        this.#connection === 'online' &&
+        (this.#active.size > 0 || this.#queue.length > 0 || isOpenSyncing || unsavedDocs > 0),
+      savedAt,
+      problems: this.problems,
+    };
+  }
+
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #emit() {
+    if (this.#emitScheduled) return;
+    this.#emitScheduled = true;
+    queueMicrotask(() => {
+      this.#emitScheduled = false;
+      for (const l of this.#listeners) l();
+    });
+  }
+
+  /** Resolves when every local write issued so far is durable. */
+  async flush(): Promise<void> {
+    await Promise.all([...this.docs.values()].map((d) => d.flush()));
+  }
+
+  destroy() {
+    this.#isDestroyed = true;
+    for (const c of this.#cleanups) c();
+    for (const provider of [...this.#providers]) this.#dropProvider(provider);
+    for (const synced of this.docs.values()) synced.destroy();
+    this.#listeners.clear();
+  }
+}

@@ -1,0 +1,11 @@
+/**
+ * Transaction origins used by the client. The values are the shared model's origin names, so a
+ * model operation run with `Origins.local` and our own writes read the same in observers.
+ */
+export const Origin = {
+  /** A change made by the person on this device. */
+  local: 'local',
+  /** Updates read back from IndexedDB. */
+  storage: 'storage',
+} as const;
+export type Origin = (typeof Origin)[keyof typeof Origin];

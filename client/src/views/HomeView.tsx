@@ -1,0 +1,81 @@
+import { createSignal, For, type JSX, Show } from 'solid-js';
+import { useApp } from '../AppContext.tsx';
+import { useI18n } from '../i18n/I18nProvider.tsx';
+import { createLocalDemo } from '../model/demoWorkspace.ts';
+import { hrefOf, navigate } from '../routing/routes.ts';
+
+/** The device's workspaces, and the local demo for a first look. */
+export function HomeView(): JSX.Element {
+  const { t } = useI18n();
+  const app = useApp();
+  const [isCreating, setCreating] = createSignal(false);
+  const [error, setError] = createSignal<string | null>(null);
+  const hasDemo = () => app.workspaces().some((w) => w.isLocalDemo);
+  const tryDemo = async () => {
+    setCreating(true);
+    setError(null);
+    try {
+      const entry = await createLocalDemo(app.store, t('demo.name'));
+      await app.reloadWorkspaces();
+      navigate({ name: 'workspace', workspaceId: entry.id, view: 'dashboard' });
+    } catch (e) {
+      setError(String(e));
+    } finally {
+      setCreating(false);
+    }
+  };
+  return (
+    <main id="main" class="page narrow">
+      <h1>{t('home.title')}</h1>
+      <Show when={app.isReady()} fallback={<p class="muted">{t('app.loading')}</p>}>
+        <Show when={app.workspaces().length > 0} fallback={<p class="empty">{t('home.empty')}</p>}>
+          <ul class="card-list">
+            <For each={app.workspaces()}>
+              {(w) => (
+                <li class="card">
+                  <a
+                    class="card-link"
+                    href={hrefOf({ name: 'workspace', workspaceId: w.id, view: 'dashboard' })}
+                  >
+                    <strong>{w.name}</strong>
+                    <span class="muted small">
+                      {w.isLocalDemo
+                        ? t('home.localDemo')
+                        : `${t('home.role', { role: t(`role.${w.role}`) })} · ${w.displayName}`}
+                    </span>
+                  </a>
+                  <Show when={w.isLocalDemo}>
+                    <button
+                      type="button"
+                      class="btn-link small"
+                      onClick={() => void app.removeWorkspace(w.id)}
+                    >
+                      {t('home.removeDemo')}
+                    </button>
+                  </Show>
+                </li>
+              )}
+            </For>
+          </ul>
+        </Show>
+        <Show when={!hasDemo()}>
+          <section class="demo-box">
+            <button
+              type="button"
+              class="btn primary"
+              disabled={isCreating()}
+              onClick={() => void tryDemo()}
+            >
+              {isCreating() ? t('home.demoCreating') : t('home.tryDemo')}
+            </button>
+            <p class="muted small">{t('home.demoHint')}</p>
+          </section>
+        </Show>
+        <Show when={error()}>
+          {(e) => <p class="error">{t('common.error', { message: e() })}</p>}
+        </Show>
+      </Show>
+      <p class="muted small hint">{t('app.wechatHint')}</p>
+    </main>
+  );
+}

@@ -1,0 +1,88 @@
+import { displayNameSchema } from '@grassroots/shared';
+import { createSignal, type JSX, onCleanup, Show } from 'solid-js';
+import { useApp } from '../AppContext.tsx';
+import { RelayApiError, relayApi } from '../api/relayApi.ts';
+import { useI18n } from '../i18n/I18nProvider.tsx';
+import { navigate } from '../routing/routes.ts';
+
+/** Redeems an invite link: one network round trip, then the device is a member. */
+export function JoinView(props: { token: string }): JSX.Element {
+  const { t } = useI18n();
+  const app = useApp();
+  const [name, setName] = createSignal('');
+  const [isBusy, setBusy] = createSignal(false);
+  const [error, setError] = createSignal<string | null>(null);
+  const [isOnline, setOnline] = createSignal(navigator.onLine);
+  const onNet = () => setOnline(navigator.onLine);
+  window.addEventListener('online', onNet);
+  window.addEventListener('offline', onNet);
+  onCleanup(() => {
+    window.removeEventListener('online', onNet);
+    window.removeEventListener('offline', onNet);
+  });
+  const isValid = () => displayNameSchema.safeParse(name()).success;
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (!isValid() || isBusy()) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await relayApi.redeemInvite(location.origin, props.token, name().trim());
+      await app.saveWorkspace({
+        id: result.workspaceId,
+        name: result.workspaceName,
+        serverOrigin: location.origin,
+        memberId: result.memberId,
+        memberToken: result.memberToken,
+        role: result.role,
+        displayName: result.displayName,
+        joinedAt: Date.now(),
+        isLocalDemo: false,
+      });
+      // The invite token has done its job: drop it from the address bar and history.
+      history.replaceState(null, '', `${location.pathname}#/`);
+      navigate({ name: 'workspace', workspaceId: result.workspaceId, view: 'dashboard' });
+    } catch (err) {
+      if (err instanceof RelayApiError && err.status >= 400 && err.status < 500) {
+        setError(err.status === 400 ? err.message : t('join.invalid'));
+      } else {
+        setError(t('join.failed', { message: err instanceof Error ? err.message : String(err) }));
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <main id="main" class="page narrow">
+      <h1>{t('join.title')}</h1>
+      <p>{t('join.intro')}</p>
+      <form class="form" onSubmit={(e) => void submit(e)}>
+        <label class="field">
+          <span>{t('join.displayName')}</span>
+          <input
+            name="displayName"
+            autocomplete="nickname"
+            maxLength={40}
+            placeholder={t('join.displayNameHint')}
+            value={name()}
+            onInput={(e) => setName(e.currentTarget.value)}
+            required
+          />
+        </label>
+        <Show when={!isOnline()}>
+          <p class="warning">{t('join.offline')}</p>
+        </Show>
+        <button type="submit" class="btn primary" disabled={!isValid() || isBusy() || !isOnline()}>
+          {isBusy() ? t('join.joining') : t('join.submit')}
+        </button>
+        <Show when={error()}>
+          {(e) => (
+            <p class="error" role="alert">
+              {e()}
+            </p>
+          )}
+        </Show>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,58 @@
+import { type JSX, Show } from 'solid-js';
+import { LanguageSwitch } from '../components/LanguageSwitch.tsx';
+import { SyncBadge } from '../components/SyncBadge.tsx';
+import { useI18n } from '../i18n/I18nProvider.tsx';
+import { hrefOf, type WorkspaceView } from '../routing/routes.ts';
+import { useWorkspace } from '../WorkspaceContext.tsx';
+
+/** Header (workspace, sync badge), navigation and the page below. */
+export function WorkspaceShell(props: {
+  active: WorkspaceView | null;
+  children: JSX.Element;
+}): JSX.Element {
+  const { t } = useI18n();
+  const ws = useWorkspace();
+  const link = (view: WorkspaceView) =>
+    hrefOf({ name: 'workspace', workspaceId: ws.entry.id, view });
+  const current = (view: WorkspaceView) => (props.active === view ? 'page' : undefined);
+  return (
+    <>
+      <header class="topbar">
+        <div class="topbar-row">
+          <a class="brand" href="#/" title={t('nav.workspaces')}>
+            <span class="brand-mark" aria-hidden="true">
+              村
+            </span>
+            <span class="brand-name">{ws.entry.name}</span>
+          </a>
+          <LanguageSwitch />
+        </div>
+        <div class="topbar-row">
+          <nav class="tabs" aria-label={t('app.name')}>
+            <a href={link('dashboard')} aria-current={current('dashboard')}>
+              {t('nav.dashboard')}
+            </a>
+            <a href={link('docs')} aria-current={current('docs')}>
+              {t('nav.documents')}
+            </a>
+            <Show when={ws.can('manageMembers') && !ws.entry.isLocalDemo}>
+              <a href={link('members')} aria-current={current('members')}>
+                {t('nav.members')}
+              </a>
+            </Show>
+          </nav>
+          <SyncBadge />
+        </div>
+      </header>
+      <Show when={ws.entry.isLocalDemo}>
+        <p class="banner demo-banner">{t('demo.notice')}</p>
+      </Show>
+      <Show when={!ws.can('write')}>
+        <p class="banner readonly-banner">{t('common.readOnlyNotice')}</p>
+      </Show>
+      <main id="main" class="page">
+        {props.children}
+      </main>
+    </>
+  );
+}
