@@ -1,0 +1,170 @@
+import {
+  type CreateInviteBody,
+  can,
+  type InviteInfo,
+  type MemberInfo,
+  type Role,
+} from '@grassroots/shared';
+import { forbidden, notFound, unauthorized } from '../errors.ts';
+import type { AuthStore, Invite, Member, Workspace } from '../storage/DocStore.ts';
+import { hashToken, newId, newToken } from './tokens.ts';
+
+export type CreatedWorkspace = {
+  workspace: Workspace;
+  admin: Member;
+  adminToken: string;
+  inviteToken: string;
+};
+
+export const memberInfo = (m: Member): MemberInfo => ({
+  id: m.id,
+  displayName: m.displayName,
+  role: m.role,
+  createdAt: new Date(m.createdAt).toISOString(),
+  revoked: m.revokedAt !== null,
+});
+
+export const inviteInfo = (i: Invite): InviteInfo => ({
+  id: i.id,
+  role: i.role,
+  createdAt: new Date(i.createdAt).toISOString(),
+  expiresAt: i.expiresAt === null ? null : new Date(i.expiresAt).toISOString(),
+  revoked: i.revokedAt !== null,
+  uses: i.uses,
+  maxUses: i.maxUses,
+});
+
+/** Workspaces, members, invites and the token checks in front of every room and API call. */
+export class Auth {
+  constructor(
+    private readonly store: AuthStore,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Creates a workspace with a first admin (token printed once) and a one-use admin invite. */
+  async createWorkspace(name: string, adminName = '管理员'): Promise<CreatedWorkspace> {
+    const at = this.now();
+    const workspace: Workspace = { id: newId(), name, createdAt: at };
+    await this.store.createWorkspace(workspace);
+    const adminToken = newToken('member');
+    const admin: Member = {
+      id: newId(),
+      workspaceId: workspace.id,
+      displayName: adminName,
+      role: 'admin',
+      createdAt: at,
+      revokedAt: null,
+    };
+    await this.store.createMember(admin, hashToken(adminToken));
+    const { token: inviteToken } = await this.createInvite(workspace.id, admin.id, {
+      role: 'admin',
+      maxUses: 1,
+      expiresInHours: 24 * 7,
+    });
+    return { workspace, admin, adminToken, inviteToken };
+  }
+
+  /**
+   * The member a token belongs to, checked against the workspace asked for: no or unknown or
+   * revoked token → 401; a token of another workspace → 403.
+   */
+  async authenticate(token: string | null | undefined, workspaceId: string): Promise<Member> {
+    if (!token) throw unauthorized('a member token is required');
+    const member = await this.store.findMemberByTokenHash(hashToken(token));
+    if (!member) throw unauthorized('unknown token');
+    if (member.revokedAt !== null) throw unauthorized('this token has been revoked');
+    if (member.workspaceId !== workspaceId) {
+      throw forbidden('this token belongs to another workspace');
+    }
+    return member;
+  }
+
+  /** Like authenticate, and also requires the role to allow the action. */
+  async authorize(
+    token: string | null | undefined,
+    workspaceId: string,
+    action: Parameters<typeof can>[1],
+  ): Promise<Member> {
+    const member = await this.authenticate(token, workspaceId);
+    if (!can(member.role, action)) throw forbidden(`a ${member.role} may not ${action}`);
+    return member;
+  }
+
+  async workspace(id: string): Promise<Workspace> {
+    const w = await this.store.getWorkspace(id);
+    if (!w) throw notFound('no such workspace');
+    return w;
+  }
+
+  async createInvite(
+    workspaceId: string,
+    createdBy: string | null,
+    body: CreateInviteBody,
+  ): Promise<{ invite: Invite; token: string }> {
+    const at = this.now();
+    const token = newToken('invite');
+    const invite: Invite = {
+      id: newId(),
+      workspaceId,
+      role: body.role,
+      createdBy,
+      createdAt: at,
+      expiresAt: body.expiresInHours === undefined ? null : at + body.expiresInHours * 3_600_000,
+      revokedAt: null,
+      uses: 0,
+      maxUses: body.maxUses ?? null,
+    };
+    await this.store.createInvite(invite, hashToken(token));
+    return { invite, token };
+  }
+
+  /** Turns an invite token into a new member with its own token; 401 if the invite is not live. */
+  async redeem(
+    inviteToken: string,
+    displayName: string,
+  ): Promise<{ member: Member; token: string; workspace: Workspace }> {
+    const token = newToken('member');
+    const at = this.now();
+    const member = await this.store.redeemInvite(hashToken(inviteToken), at, (invite) => ({
+      member: {
+        id: newId(),
+        workspaceId: invite.workspaceId,
+        displayName,
+        role: invite.role as Role,
+        createdAt: at,
+        revokedAt: null,
+      },
+      tokenHash: hashToken(token),
+    }));
+    if (!member) throw unauthorized('this invite is unknown, revoked, expired or used up');
+    return { member, token, workspace: await this.workspace(member.workspaceId) };
+  }
+
+  listMembers(workspaceId: string): Promise<Member[]> {
+    return this.store.listMembers(workspaceId);
+  }
+
+  listInvites(workspaceId: string): Promise<Invite[]> {
+    return this.store.listInvites(workspaceId);
+  }
+
+  async revokeInvite(workspaceId: string, inviteId: string): Promise<void> {
+    if (!(await this.store.revokeInvite(workspaceId, inviteId, this.now()))) {
+      throw notFound('no such invite');
+    }
+  }
+
+  async changeMember(
+    workspaceId: string,
+    memberId: string,
+    change: { role?: Role; displayName?: string; revoke?: boolean },
+  ): Promise<Member> {
+    const updated = await this.store.updateMember(workspaceId, memberId, {
+      ...(change.role ? { role: change.role } : {}),
+      ...(change.displayName ? { displayName: change.displayName } : {}),
+      ...(change.revoke ? { revokedAt: this.now() } : {}),
+    });
+    if (!updated) throw notFound('no such member');
+    return updated;
+  }
+}

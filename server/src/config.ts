@@ -1,0 +1,114 @@
+import { DefaultLimits } from '@grassroots/shared';
+import { z } from 'zod';
+
+const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** Every setting of the relay, with the default that runs out of the box. */
+export const configSchema = z
+  .object({
+    /** TCP port for API, WebSocket and client; 0 picks a free port. Default 4321. */
+    port: intFrom(0, 65535).default(4321),
+    /** Address to bind. Default 0.0.0.0 (all interfaces). */
+    host: z.string().min(1).default('0.0.0.0'),
+    /** Folder holding the SQLite file. Default ./data. */
+    dataDir: z.string().min(1).default('./data'),
+    /** Folder of the built client served at `/`; empty to serve none. Default client/dist. */
+    clientDir: z.string().default('client/dist'),
+    /** Public base URL used in invite links; default derived from the request. */
+    publicUrl: z.url().optional(),
+    /** Largest WebSocket message accepted, bytes. */
+    maxMessageBytes: intFrom(1024, 256 * 1024 * 1024).default(DefaultLimits.maxMessageBytes),
+    /** Largest chunk sent in one message when a big doc syncs, bytes. */
+    syncChunkBytes: intFrom(1024, 64 * 1024 * 1024).default(DefaultLimits.syncChunkBytes),
+    /** Largest JSON request body, bytes. */
+    maxJsonBytes: intFrom(64, 16 * 1024 * 1024).default(DefaultLimits.maxJsonBytes),
+    /** Connection attempts allowed per client address in each window. */
+    connectionsPerWindow: intFrom(1, 1_000_000).default(60),
+    /** Length of that window, ms. */
+    connectionWindowMs: intFrom(100, 3_600_000).default(10_000),
+    /** Messages a connection may send per second, sustained. */
+    messagesPerSecond: intFrom(1, 1_000_000).default(200),
+    /** Burst of messages a connection may send above the sustained rate. */
+    messageBurst: intFrom(1, 1_000_000).default(1000),
+    /** Messages buffered per connection while its room is still loading. */
+    maxPendingMessages: intFrom(1, 100_000).default(200),
+    /** Bytes buffered per connection while its room is still loading. */
+    maxPendingBytes: intFrom(1024, 1024 * 1024 * 1024).default(32 * 1024 * 1024),
+    /** A room with no connection is unloaded from memory after this long, ms. */
+    unloadAfterMs: intFrom(0, 24 * 3_600_000).default(30_000),
+    /** Stored rows of one room above which the room is compacted. */
+    compactAfterRows: intFrom(2, 10_000_000).default(500),
+    /** Updates of one author closer together than this form one history entry, ms. */
+    burstGapMs: intFrom(1, 24 * 3_600_000).default(5 * 60_000),
+    /** First retry delay after a failed storage write, ms (doubles up to 5 s). */
+    storeRetryMs: intFrom(1, 60_000).default(100),
+    /** WebSocket keep-alive ping interval, ms. */
+    pingIntervalMs: intFrom(100, 600_000).default(30_000),
+    /** Log level. */
+    logLevel: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+  })
+  .strict();
+
+export type Config = Readonly<z.infer<typeof configSchema>>;
+export type ConfigInput = z.input<typeof configSchema>;
+
+/** Thrown when flags or environment hold a bad value; the message names the setting. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses settings once into a frozen object; throws ConfigError naming each bad setting. */
+export function parseConfig(input: Record<string, unknown>): Config {
+  const result = configSchema.safeParse(input);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const key = issue.path.join('.') || '(config)';
+      return `${key}: ${issue.message}`;
+    });
+    throw new ConfigError(`invalid configuration\n  ${lines.join('\n  ')}`);
+  }
+  return Object.freeze(result.data);
+}
+
+const ENV_KEYS: Record<string, keyof z.input<typeof configSchema>> = {
+  PORT: 'port',
+  HOST: 'host',
+  DATA_DIR: 'dataDir',
+  CLIENT_DIR: 'clientDir',
+  PUBLIC_URL: 'publicUrl',
+  LOG_LEVEL: 'logLevel',
+  MAX_MESSAGE_BYTES: 'maxMessageBytes',
+  UNLOAD_AFTER_MS: 'unloadAfterMs',
+};
+
+const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/**
+ * Reads settings from the environment first, then flags (`--port 8080`, `--data DIR`), flags
+ * winning. Unknown flags are errors, so a typo never silently falls back to a default.
+ */
+export function configInputFrom(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+): Record<string, unknown> {
+  const input: Record<string, unknown> = {};
+  for (const [name, key] of Object.entries(ENV_KEYS)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+  const known = new Set(Object.keys(configSchema.shape));
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument "${arg}"`);
+    const [rawName, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
+    let key = camel(rawName);
+    if (key === 'data') key = 'dataDir';
+    if (!known.has(key)) throw new ConfigError(`unknown flag --${rawName}`);
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new ConfigError(`flag --${rawName} needs a value`);
+    input[key] = value;
+  }
+  return input;
+}

@@ -1,0 +1,35 @@
+export { Auth, type CreatedWorkspace } from './auth/Auth.ts';
+export { hashToken, newId, newToken } from './auth/tokens.ts';
+export {
+  type Config,
+  ConfigError,
+  type ConfigInput,
+  configInputFrom,
+  configSchema,
+  parseConfig,
+} from './config.ts';
+export { HttpError } from './errors.ts';
+export { type Route, route } from './http/api.ts';
+export { readJson, sendJson } from './http/json.ts';
+export { createLogger, type Logger, redactUrl } from './log.ts';
+export { type Fanout, type FanoutMessage, type FanoutPort, LocalFanout } from './relay/Fanout.ts';
+export { Relay } from './relay/Relay.ts';
+export {
+  type RunningServer,
+  type ServerDeps,
+  type ServerParts,
+  sqlitePath,
+  startServer,
+} from './server.ts';
+export type {
+  AuthStore,
+  CompactOptions,
+  DocStore,
+  Invite,
+  Member,
+  NamedVersion,
+  NewUpdate,
+  StoredUpdate,
+  Workspace,
+} from './storage/DocStore.ts';
+export { SqliteStore } from './storage/SqliteStore.ts';

@@ -1,0 +1,314 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { CloseCode, parseRoomName, SYNC_PATH, SyncParam } from '@grassroots/shared';
+import { type WebSocket, WebSocketServer } from 'ws';
+import type { Auth } from '../auth/Auth.ts';
+import type { Config } from '../config.ts';
+import { HttpError } from '../errors.ts';
+import { type Logger, redactUrl } from '../log.ts';
+import type { Metrics } from '../metrics.ts';
+import type { DocStore, Member } from '../storage/DocStore.ts';
+import { Connection, TokenBucket } from './Connection.ts';
+import type { Fanout, FanoutMessage, FanoutPort } from './Fanout.ts';
+import { MessageRefused, Room } from './Room.ts';
+
+export type RelayOptions = {
+  config: Config;
+  store: DocStore;
+  auth: Auth;
+  fanout: Fanout;
+  log: Logger;
+  metrics: Metrics;
+  now?: () => number;
+};
+
+/** Fixed-window counter of connection attempts per client address. */
+class AttemptLimiter {
+  private readonly counts = new Map<string, { windowStart: number; count: number }>();
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+  ) {}
+
+  allow(address: string, now: number): boolean {
+    const entry = this.counts.get(address);
+    if (!entry || now - entry.windowStart >= this.windowMs) {
+      if (this.counts.size > 10_000) this.prune(now);
+      this.counts.set(address, { windowStart: now, count: 1 });
+      return true;
+    }
+    entry.count++;
+    return entry.count <= this.limit;
+  }
+
+  private prune(now: number): void {
+    for (const [address, entry] of this.counts) {
+      if (now - entry.windowStart >= this.windowMs) this.counts.delete(address);
+    }
+  }
+}
+
+const rejectUpgrade = (socket: Duplex, status: number, error: string, message: string) => {
+  const body = JSON.stringify({ error, message });
+  socket.end(
+    `HTTP/1.1 ${status} ${error}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+};
+
+/**
+ * The WebSocket side of the server: authenticates upgrades, holds rooms in memory while they
+ * have connections (and `unloadAfterMs` longer), and routes messages into them.
+ */
+export class Relay {
+  readonly rooms = new Map<string, Room>();
+  private readonly wss: WebSocketServer;
+  private readonly unloadTimers = new Map<string, NodeJS.Timeout>();
+  private readonly attempts: AttemptLimiter;
+  private readonly port: FanoutPort;
+  private readonly now: () => number;
+  private readonly pingTimer: NodeJS.Timeout;
+  private isDraining = false;
+
+  constructor(private readonly options: RelayOptions) {
+    const { config } = options;
+    this.now = options.now ?? Date.now;
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes });
+    this.attempts = new AttemptLimiter(config.connectionsPerWindow, config.connectionWindowMs);
+    this.port = options.fanout.join((message) => this.onFanout(message));
+    this.pingTimer = setInterval(() => this.ping(), config.pingIntervalMs);
+    this.pingTimer.unref();
+  }
+
+  /** Handles an HTTP upgrade on `/sync/<workspaceId>/<docId>`; refuses with a status otherwise. */
+  async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const { log, metrics, auth } = this.options;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const refuse = (status: number, error: string, message: string) => {
+      metrics.connectionsRefused.inc({ status: String(status) });
+      log.info({ url: redactUrl(req.url), status, reason: message }, 'websocket refused');
+      rejectUpgrade(socket, status, error, message);
+    };
+    socket.on('error', () => socket.destroy());
+    if (this.isDraining) return refuse(503, 'shutting_down', 'the server is shutting down');
+    const address = req.socket.remoteAddress ?? 'unknown';
+    if (!this.attempts.allow(address, this.now())) {
+      return refuse(429, 'rate_limited', 'too many connection attempts; wait and retry');
+    }
+    if (!url.pathname.startsWith(`${SYNC_PATH}/`))
+      return refuse(404, 'not_found', 'no such endpoint');
+    const roomName = decodeURIComponent(url.pathname.slice(SYNC_PATH.length + 1));
+    const room = parseRoomName(roomName);
+    if (!room) return refuse(400, 'bad_room', 'room must be <workspaceId>/<docId>');
+    const header = req.headers.authorization;
+    const token =
+      url.searchParams.get(SyncParam.token) ??
+      (header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : null);
+    let member: Member;
+    try {
+      member = await auth.authenticate(token, room.workspaceId);
+    } catch (error) {
+      if (error instanceof HttpError) return refuse(error.status, error.error, error.message);
+      log.error({ err: error }, 'authentication failed');
+      return refuse(500, 'internal', 'authentication failed');
+    }
+    if (socket.destroyed) return;
+    const wantsAck = url.searchParams.get(SyncParam.ack) === '1';
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, member, roomName, wantsAck));
+  }
+
+  private accept(ws: WebSocket, member: Member, roomName: string, wantsAck: boolean): void {
+    const { config, metrics, log } = this.options;
+    const conn = new Connection(
+      ws,
+      member,
+      wantsAck,
+      new TokenBucket(config.messagesPerSecond, config.messageBurst, this.now),
+    );
+    metrics.connections.inc();
+    const room = this.getRoom(roomName);
+    room.conns.add(conn);
+    this.cancelUnload(roomName);
+    log.debug({ room: roomName, member: member.id, role: member.role }, 'connected');
+
+    ws.on('pong', () => {
+      conn.isAlive = true;
+    });
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      conn.isAlive = true;
+      if (!isBinary)
+        return this.refuse(conn, room, CloseCode.badFrame, 'text frames are not accepted');
+      if (!conn.bucket.take()) {
+        return this.refuse(conn, room, CloseCode.rateLimited, 'too many messages; slow down');
+      }
+      const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      if (!room.isReady) {
+        conn.pending.push(bytes);
+        conn.pendingBytes += bytes.byteLength;
+        if (
+          conn.pending.length > config.maxPendingMessages ||
+          conn.pendingBytes > config.maxPendingBytes
+        ) {
+          this.refuse(
+            conn,
+            room,
+            CloseCode.rateLimited,
+            'too much sent before the document loaded',
+          );
+        }
+        return;
+      }
+      this.dispatch(conn, room, bytes);
+    });
+    ws.on('error', (error) => log.warn({ room: roomName, err: error }, 'websocket error'));
+    ws.on('close', () => {
+      metrics.connections.dec();
+      room.removeConnection(conn);
+      if (room.conns.size === 0) this.scheduleUnload(roomName, room);
+    });
+
+    room.ready.then(
+      () => {
+        if (!conn.isOpen) return;
+        room.greet(conn);
+        const pending = conn.pending;
+        conn.pending = [];
+        conn.pendingBytes = 0;
+        for (const bytes of pending) {
+          if (!conn.isOpen) break;
+          this.dispatch(conn, room, bytes);
+        }
+      },
+      () => conn.close(CloseCode.storageFailed, 'could not load the document; retry later'),
+    );
+  }
+
+  private dispatch(conn: Connection, room: Room, bytes: Uint8Array): void {
+    try {
+      room.handle(conn, bytes);
+    } catch (error) {
+      if (error instanceof MessageRefused) {
+        this.refuse(conn, room, error.code, error.message);
+        return;
+      }
+      this.options.log.error({ room: room.name, err: error }, 'message handling failed');
+      this.refuse(conn, room, CloseCode.badFrame, 'message could not be processed');
+    }
+  }
+
+  private refuse(conn: Connection, room: Room, code: number, reason: string): void {
+    this.options.metrics.messagesRejected.inc({ reason: String(code) });
+    this.options.log.warn(
+      { room: room.name, member: conn.member.id, code, reason },
+      'connection refused a message',
+    );
+    conn.close(code, reason);
+  }
+
+  private getRoom(name: string): Room {
+    const existing = this.rooms.get(name);
+    if (existing) return existing;
+    const { store, log, metrics, config } = this.options;
+    const room = new Room(name, {
+      store,
+      log,
+      metrics,
+      fanout: this.port,
+      syncChunkBytes: config.syncChunkBytes,
+      storeRetryMs: config.storeRetryMs,
+      maxRetriesWithoutConnections: 5,
+      now: this.now,
+    });
+    this.rooms.set(name, room);
+    metrics.roomsLoaded.inc();
+    room.ready.catch((error) => {
+      // A failed load leaves nothing behind: the next connection tries a fresh load.
+      metrics.loadFailures.inc();
+      log.error({ room: name, err: error }, 'could not load room');
+      this.unload(name, room);
+    });
+    return room;
+  }
+
+  private cancelUnload(name: string): void {
+    const timer = this.unloadTimers.get(name);
+    if (timer) clearTimeout(timer);
+    this.unloadTimers.delete(name);
+  }
+
+  private scheduleUnload(name: string, room: Room): void {
+    this.cancelUnload(name);
+    const timer = setTimeout(() => {
+      this.unloadTimers.delete(name);
+      if (room.conns.size > 0 || this.rooms.get(name) !== room) return;
+      if (!room.isIdle) return this.scheduleUnload(name, room);
+      void this.compactAndUnload(name, room);
+    }, this.options.config.unloadAfterMs);
+    timer.unref();
+  }
+
+  private async compactAndUnload(name: string, room: Room): Promise<void> {
+    const { store, config, log } = this.options;
+    this.unload(name, room);
+    try {
+      const stats = await store.roomStats(name);
+      if (stats.rows >= config.compactAfterRows) {
+        const result = await store.compact(name, {
+          before: this.now() - config.burstGapMs,
+          burstGapMs: config.burstGapMs,
+          maxRowBytes: config.syncChunkBytes,
+        });
+        log.info({ room: name, ...result }, 'room compacted');
+      }
+    } catch (error) {
+      log.error({ room: name, err: error }, 'compaction failed');
+    }
+  }
+
+  private unload(name: string, room: Room): void {
+    if (this.rooms.get(name) !== room) return;
+    this.rooms.delete(name);
+    this.cancelUnload(name);
+    this.options.metrics.roomsLoaded.dec();
+    room.destroy();
+  }
+
+  private onFanout(message: FanoutMessage): void {
+    const room = this.rooms.get(message.room);
+    if (!room?.isReady) return;
+    try {
+      room.applyFanout(message.kind, message.payload);
+    } catch (error) {
+      this.options.log.error({ room: message.room, err: error }, 'bad fan-out message');
+    }
+  }
+
+  private ping(): void {
+    for (const room of this.rooms.values()) {
+      for (const conn of room.conns) {
+        if (!conn.isAlive) {
+          conn.ws.terminate();
+          continue;
+        }
+        conn.isAlive = false;
+        conn.ws.ping();
+      }
+    }
+  }
+
+  /** Stops accepting, stores everything pending, closes every connection with `code`. */
+  async drain(code: number = CloseCode.serverShutdown, timeoutMs = 10_000): Promise<void> {
+    this.isDraining = true;
+    clearInterval(this.pingTimer);
+    const rooms = Array.from(this.rooms.values());
+    await Promise.race([
+      Promise.all(rooms.map((room) => room.drain())),
+      new Promise((resolve) => setTimeout(resolve, timeoutMs).unref()),
+    ]);
+    for (const room of rooms) {
+      for (const conn of room.conns) conn.close(code, 'server is shutting down');
+    }
+    for (const [name, room] of Array.from(this.rooms)) this.unload(name, room);
+    this.port.leave();
+    this.wss.close();
+  }
+}

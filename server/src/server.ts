@@ -1,0 +1,145 @@
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import sirv from 'sirv';
+import { Auth } from './auth/Auth.ts';
+import type { Config } from './config.ts';
+import { HttpError } from './errors.ts';
+import { authRoutes, matchRoute, type Route } from './http/api.ts';
+import { sendJson } from './http/json.ts';
+import { createLogger, type Logger, redactUrl } from './log.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+import { type Fanout, LocalFanout } from './relay/Fanout.ts';
+import { Relay } from './relay/Relay.ts';
+import type { AuthStore, DocStore } from './storage/DocStore.ts';
+import { SqliteStore } from './storage/SqliteStore.ts';
+
+export type ServerParts = {
+  /** Storage of updates; default a SqliteStore at `<dataDir>/grassroots.sqlite`. */
+  store?: DocStore & AuthStore;
+  /** Fan-out between processes; default LocalFanout. */
+  fanout?: Fanout;
+  log?: Logger;
+  /** Extra routes mounted before the built-in ones (used by features such as history). */
+  routes?: (deps: ServerDeps) => Route[];
+  now?: () => number;
+};
+
+export type ServerDeps = {
+  config: Config;
+  store: DocStore & AuthStore;
+  auth: Auth;
+  relay: Relay;
+  log: Logger;
+  metrics: Metrics;
+};
+
+export type RunningServer = ServerDeps & {
+  http: Server;
+  port: number;
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  /** Stops accepting, stores everything pending, closes connections with a close code, closes storage. */
+  close(): Promise<void>;
+};
+
+/** The default SQLite file inside the data folder. */
+export const sqlitePath = (dataDir: string) => join(dataDir, 'grassroots.sqlite');
+
+/** Starts the relay: REST API, WebSocket sync, health, metrics and the built client on one port. */
+export async function startServer(config: Config, parts: ServerParts = {}): Promise<RunningServer> {
+  const log = parts.log ?? createLogger(config.logLevel);
+  const metrics = createMetrics();
+  const store = parts.store ?? new SqliteStore(sqlitePath(config.dataDir));
+  const fanout = parts.fanout ?? new LocalFanout();
+  const auth = new Auth(store, parts.now);
+  const relay = new Relay({
+    config,
+    store,
+    auth,
+    fanout,
+    log,
+    metrics,
+    ...(parts.now ? { now: parts.now } : {}),
+  });
+  const deps: ServerDeps = { config, store, auth, relay, log, metrics };
+  const routes = [...(parts.routes?.(deps) ?? []), ...authRoutes(auth, config)];
+
+  const clientDir = config.clientDir ? resolve(config.clientDir) : '';
+  const serveClient =
+    clientDir && existsSync(clientDir)
+      ? sirv(clientDir, { single: true, etag: true, gzip: false, dev: false })
+      : null;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = req.method ?? 'GET';
+    if (url.pathname === '/healthz') return sendJson(res, 200, { ok: true });
+    if (url.pathname === '/metrics') {
+      res.writeHead(200, { 'Content-Type': metrics.registry.contentType });
+      return res.end(await metrics.registry.metrics());
+    }
+    if (url.pathname.startsWith('/api/')) {
+      const { route, params } = matchRoute(routes, method, url.pathname);
+      return route.handle(req, res, params);
+    }
+    if (serveClient && (method === 'GET' || method === 'HEAD')) {
+      return serveClient(req, res, () =>
+        sendJson(res, 404, { error: 'not_found', message: 'no such file' }),
+      );
+    }
+    sendJson(res, 404, { error: 'not_found', message: 'no such endpoint' });
+  };
+
+  const http = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (error instanceof HttpError) {
+        log.info(
+          { method: req.method, url: redactUrl(req.url), status: error.status },
+          error.message,
+        );
+        if (!res.headersSent)
+          sendJson(res, error.status, { error: error.error, message: error.message });
+        return;
+      }
+      if (error instanceof Error && error.name === 'ZodError') {
+        if (!res.headersSent) sendJson(res, 400, { error: 'bad_request', message: 'malformed id' });
+        return;
+      }
+      log.error({ method: req.method, url: redactUrl(req.url), err: error }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal', message: 'internal error' });
+      else res.destroy();
+    });
+  });
+  http.maxHeadersCount = 100;
+  http.headersTimeout = 20_000;
+  http.requestTimeout = 60_000;
+  http.on('upgrade', (req, socket, head) => {
+    relay.handleUpgrade(req, socket, head).catch((error) => {
+      log.error({ err: error }, 'upgrade failed');
+      socket.destroy();
+    });
+  });
+
+  await new Promise<void>((resolveListen, reject) => {
+    http.once('error', reject);
+    http.listen(config.port, config.host, () => resolveListen());
+  });
+  const port = (http.address() as AddressInfo).port;
+  log.info({ port, dataDir: config.dataDir }, 'grassroots relay listening');
+
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      http.close();
+      await relay.drain();
+      http.closeAllConnections();
+      await fanout.close();
+      await store.close();
+      log.info('grassroots relay stopped');
+    })();
+    return closing;
+  };
+  return { ...deps, http, port, url: `http://127.0.0.1:${port}`, close };
+}

@@ -1,0 +1,114 @@
+import type { Role } from '@grassroots/shared';
+
+/** One stored row of a doc's update log: one or more updates of one author, merged. */
+export type StoredUpdate = {
+  /** Position in the room's log; rows are applied in this order. */
+  seq: number;
+  /** The authenticated member who sent it (never what a client claims). */
+  authorId: string;
+  /** Epoch ms of the first and last update merged into this row. */
+  firstAt: number;
+  lastAt: number;
+  /** How many updates were merged into this row. */
+  count: number;
+  update: Uint8Array;
+};
+
+export type NewUpdate = {
+  room: string;
+  authorId: string;
+  at: number;
+  update: Uint8Array;
+};
+
+export type CompactOptions = {
+  /** Only rows whose lastAt is before this epoch ms are merged. */
+  before: number;
+  /** Rows of one author closer together than this, ms, are merged. */
+  burstGapMs: number;
+  /** A merged row never grows past this many bytes. */
+  maxRowBytes: number;
+};
+
+export type CompactResult = { rowsBefore: number; rowsAfter: number };
+
+export type NamedVersion = {
+  id: string;
+  room: string;
+  /** The log position the name refers to: the state after applying rows up to and including seq. */
+  seq: number;
+  name: string;
+  authorId: string;
+  at: number;
+};
+
+/**
+ * Durable log of every accepted update, per room, with its author and time. Appending is the
+ * commit point: the relay relays an update only after `appendUpdates` resolved.
+ */
+export interface DocStore {
+  /** Commits a batch atomically; resolves with the seq given to each, in order. */
+  appendUpdates(batch: readonly NewUpdate[]): Promise<number[]>;
+  /** Rows of a room in seq order, optionally only those with seq ≤ uptoSeq or > afterSeq. */
+  loadUpdates(
+    room: string,
+    range?: { afterSeq?: number; uptoSeq?: number },
+  ): Promise<StoredUpdate[]>;
+  /** Number of rows and bytes stored for a room. */
+  roomStats(room: string): Promise<{ rows: number; bytes: number; lastSeq: number }>;
+  /** Merges consecutive rows of one author (one burst of work) into one, keeping author and times. */
+  compact(room: string, options: CompactOptions): Promise<CompactResult>;
+  addNamedVersion(version: NamedVersion): Promise<void>;
+  listNamedVersions(room: string): Promise<NamedVersion[]>;
+  close(): Promise<void>;
+}
+
+export type Workspace = { id: string; name: string; createdAt: number };
+
+export type Member = {
+  id: string;
+  workspaceId: string;
+  displayName: string;
+  role: Role;
+  createdAt: number;
+  revokedAt: number | null;
+};
+
+export type Invite = {
+  id: string;
+  workspaceId: string;
+  role: Role;
+  createdBy: string | null;
+  createdAt: number;
+  expiresAt: number | null;
+  revokedAt: number | null;
+  uses: number;
+  maxUses: number | null;
+};
+
+/** Workspaces, members and invites. Tokens are only ever stored as hashes. */
+export interface AuthStore {
+  createWorkspace(workspace: Workspace): Promise<void>;
+  getWorkspace(id: string): Promise<Workspace | null>;
+  createMember(member: Member, tokenHash: string): Promise<void>;
+  findMemberByTokenHash(tokenHash: string): Promise<Member | null>;
+  getMember(workspaceId: string, memberId: string): Promise<Member | null>;
+  listMembers(workspaceId: string): Promise<Member[]>;
+  updateMember(
+    workspaceId: string,
+    memberId: string,
+    change: { role?: Role; displayName?: string; revokedAt?: number },
+  ): Promise<Member | null>;
+  createInvite(invite: Invite, tokenHash: string): Promise<void>;
+  listInvites(workspaceId: string): Promise<Invite[]>;
+  revokeInvite(workspaceId: string, inviteId: string, at: number): Promise<boolean>;
+  /**
+   * Redeems an invite atomically: checks it is live at `at`, counts the use and creates the
+   * member. Resolves null when the invite is unknown, revoked, expired or used up.
+   */
+  redeemInvite(
+    inviteTokenHash: string,
+    at: number,
+    makeMember: (invite: Invite) => { member: Member; tokenHash: string },
+  ): Promise<Member | null>;
+}

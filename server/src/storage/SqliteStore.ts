@@ -1,0 +1,368 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { mergeGroup, planCompaction } from './compaction.ts';
+import type {
+  AuthStore,
+  CompactOptions,
+  CompactResult,
+  DocStore,
+  Invite,
+  Member,
+  NamedVersion,
+  NewUpdate,
+  StoredUpdate,
+  Workspace,
+} from './DocStore.ts';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS updates (
+  room TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  author_id TEXT NOT NULL,
+  first_at INTEGER NOT NULL,
+  last_at INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY (room, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS rooms (
+  room TEXT PRIMARY KEY,
+  last_seq INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS named_versions (
+  id TEXT PRIMARY KEY,
+  room TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  author_id TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS named_versions_room ON named_versions (room, seq);
+CREATE TABLE IF NOT EXISTS workspaces (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS members (
+  id TEXT PRIMARY KEY,
+  workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+  display_name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS members_workspace ON members (workspace_id);
+CREATE TABLE IF NOT EXISTS invites (
+  id TEXT PRIMARY KEY,
+  workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+  role TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  created_by TEXT,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER,
+  revoked_at INTEGER,
+  uses INTEGER NOT NULL DEFAULT 0,
+  max_uses INTEGER
+);
+CREATE INDEX IF NOT EXISTS invites_workspace ON invites (workspace_id);
+`;
+
+type UpdateRow = {
+  seq: number;
+  author_id: string;
+  first_at: number;
+  last_at: number;
+  count: number;
+  data: Buffer;
+};
+type MemberRow = {
+  id: string;
+  workspace_id: string;
+  display_name: string;
+  role: Member['role'];
+  created_at: number;
+  revoked_at: number | null;
+};
+type InviteRow = {
+  id: string;
+  workspace_id: string;
+  role: Invite['role'];
+  created_by: string | null;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+  uses: number;
+  max_uses: number | null;
+};
+
+const toUpdate = (row: UpdateRow): StoredUpdate => ({
+  seq: row.seq,
+  authorId: row.author_id,
+  firstAt: row.first_at,
+  lastAt: row.last_at,
+  count: row.count,
+  update: new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength),
+});
+const toMember = (row: MemberRow): Member => ({
+  id: row.id,
+  workspaceId: row.workspace_id,
+  displayName: row.display_name,
+  role: row.role,
+  createdAt: row.created_at,
+  revokedAt: row.revoked_at,
+});
+const toInvite = (row: InviteRow): Invite => ({
+  id: row.id,
+  workspaceId: row.workspace_id,
+  role: row.role,
+  createdBy: row.created_by,
+  createdAt: row.created_at,
+  expiresAt: row.expires_at,
+  revokedAt: row.revoked_at,
+  uses: row.uses,
+  maxUses: row.max_uses,
+});
+const blob = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/**
+ * Both stores in one SQLite file (better-sqlite3, WAL). `synchronous=NORMAL` in WAL mode keeps
+ * every committed transaction through a process crash (kill -9); only an OS crash or power loss
+ * can take the last few, which the sending devices still hold and re-send.
+ */
+export class SqliteStore implements DocStore, AuthStore {
+  readonly db: Database.Database;
+
+  /** Opens (creating if needed) the database file; `:memory:` works for throwaway stores. */
+  constructor(file: string) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+  }
+
+  private readonly nextSeq = (room: string): number => {
+    const row = this.db.prepare('SELECT last_seq FROM rooms WHERE room = ?').get(room) as
+      | { last_seq: number }
+      | undefined;
+    return (row?.last_seq ?? 0) + 1;
+  };
+
+  async appendUpdates(batch: readonly NewUpdate[]): Promise<number[]> {
+    const insert = this.db.prepare(
+      'INSERT INTO updates (room, seq, author_id, first_at, last_at, count, data) VALUES (?, ?, ?, ?, ?, 1, ?)',
+    );
+    const bump = this.db.prepare(
+      'INSERT INTO rooms (room, last_seq) VALUES (?, ?) ON CONFLICT(room) DO UPDATE SET last_seq = excluded.last_seq',
+    );
+    const run = this.db.transaction((items: readonly NewUpdate[]) => {
+      const seqs: number[] = [];
+      const next = new Map<string, number>();
+      for (const item of items) {
+        const seq = next.get(item.room) ?? this.nextSeq(item.room);
+        insert.run(item.room, seq, item.authorId, item.at, item.at, blob(item.update));
+        next.set(item.room, seq + 1);
+        seqs.push(seq);
+      }
+      for (const [room, seq] of next) bump.run(room, seq - 1);
+      return seqs;
+    });
+    return run(batch);
+  }
+
+  async loadUpdates(
+    room: string,
+    range: { afterSeq?: number; uptoSeq?: number } = {},
+  ): Promise<StoredUpdate[]> {
+    const rows = this.db
+      .prepare(
+        'SELECT seq, author_id, first_at, last_at, count, data FROM updates WHERE room = ? AND seq > ? AND seq <= ? ORDER BY seq',
+      )
+      .all(room, range.afterSeq ?? 0, range.uptoSeq ?? Number.MAX_SAFE_INTEGER) as UpdateRow[];
+    return rows.map(toUpdate);
+  }
+
+  async roomStats(room: string): Promise<{ rows: number; bytes: number; lastSeq: number }> {
+    const stats = this.db
+      .prepare(
+        'SELECT count(*) AS rows, coalesce(sum(length(data)), 0) AS bytes FROM updates WHERE room = ?',
+      )
+      .get(room) as { rows: number; bytes: number };
+    return { ...stats, lastSeq: this.nextSeq(room) - 1 };
+  }
+
+  async compact(room: string, options: CompactOptions): Promise<CompactResult> {
+    const rows = await this.loadUpdates(room);
+    const groups = planCompaction(rows, options);
+    const merged = groups.map(mergeGroup);
+    const remove = this.db.prepare('DELETE FROM updates WHERE room = ? AND seq >= ? AND seq <= ?');
+    const insert = this.db.prepare(
+      'INSERT INTO updates (room, seq, author_id, first_at, last_at, count, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.db.transaction(() => {
+      groups.forEach((group, i) => {
+        const row = merged[i]!;
+        remove.run(room, group[0]!.seq, group[group.length - 1]!.seq);
+        insert.run(
+          room,
+          row.seq,
+          row.authorId,
+          row.firstAt,
+          row.lastAt,
+          row.count,
+          blob(row.update),
+        );
+      });
+    })();
+    const removed = groups.reduce((n, g) => n + g.length - 1, 0);
+    return { rowsBefore: rows.length, rowsAfter: rows.length - removed };
+  }
+
+  async addNamedVersion(v: NamedVersion): Promise<void> {
+    this.db
+      .prepare(
+        'INSERT INTO named_versions (id, room, seq, name, author_id, at) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      .run(v.id, v.room, v.seq, v.name, v.authorId, v.at);
+  }
+
+  async listNamedVersions(room: string): Promise<NamedVersion[]> {
+    const rows = this.db
+      .prepare(
+        'SELECT id, room, seq, name, author_id AS authorId, at FROM named_versions WHERE room = ? ORDER BY seq, at',
+      )
+      .all(room) as NamedVersion[];
+    return rows;
+  }
+
+  async createWorkspace(w: Workspace): Promise<void> {
+    this.db
+      .prepare('INSERT INTO workspaces (id, name, created_at) VALUES (?, ?, ?)')
+      .run(w.id, w.name, w.createdAt);
+  }
+
+  async getWorkspace(id: string): Promise<Workspace | null> {
+    const row = this.db
+      .prepare('SELECT id, name, created_at AS createdAt FROM workspaces WHERE id = ?')
+      .get(id) as Workspace | undefined;
+    return row ?? null;
+  }
+
+  async createMember(m: Member, tokenHash: string): Promise<void> {
+    this.insertMember(m, tokenHash);
+  }
+
+  private insertMember(m: Member, tokenHash: string): void {
+    this.db
+      .prepare(
+        'INSERT INTO members (id, workspace_id, display_name, role, token_hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(m.id, m.workspaceId, m.displayName, m.role, tokenHash, m.createdAt, m.revokedAt);
+  }
+
+  async findMemberByTokenHash(tokenHash: string): Promise<Member | null> {
+    const row = this.db.prepare('SELECT * FROM members WHERE token_hash = ?').get(tokenHash) as
+      | MemberRow
+      | undefined;
+    return row ? toMember(row) : null;
+  }
+
+  async getMember(workspaceId: string, memberId: string): Promise<Member | null> {
+    const row = this.db
+      .prepare('SELECT * FROM members WHERE workspace_id = ? AND id = ?')
+      .get(workspaceId, memberId) as MemberRow | undefined;
+    return row ? toMember(row) : null;
+  }
+
+  async listMembers(workspaceId: string): Promise<Member[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM members WHERE workspace_id = ? ORDER BY created_at, id')
+      .all(workspaceId) as MemberRow[];
+    return rows.map(toMember);
+  }
+
+  async updateMember(
+    workspaceId: string,
+    memberId: string,
+    change: { role?: Member['role']; displayName?: string; revokedAt?: number },
+  ): Promise<Member | null> {
+    this.db
+      .prepare(
+        'UPDATE members SET role = coalesce(?, role), display_name = coalesce(?, display_name), revoked_at = coalesce(?, revoked_at) WHERE workspace_id = ? AND id = ?',
+      )
+      .run(
+        change.role ?? null,
+        change.displayName ?? null,
+        change.revokedAt ?? null,
+        workspaceId,
+        memberId,
+      );
+    return this.getMember(workspaceId, memberId);
+  }
+
+  async createInvite(invite: Invite, tokenHash: string): Promise<void> {
+    this.db
+      .prepare(
+        'INSERT INTO invites (id, workspace_id, role, token_hash, created_by, created_at, expires_at, revoked_at, uses, max_uses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        invite.id,
+        invite.workspaceId,
+        invite.role,
+        tokenHash,
+        invite.createdBy,
+        invite.createdAt,
+        invite.expiresAt,
+        invite.revokedAt,
+        invite.uses,
+        invite.maxUses,
+      );
+  }
+
+  async listInvites(workspaceId: string): Promise<Invite[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM invites WHERE workspace_id = ? ORDER BY created_at, id')
+      .all(workspaceId) as InviteRow[];
+    return rows.map(toInvite);
+  }
+
+  async revokeInvite(workspaceId: string, inviteId: string, at: number): Promise<boolean> {
+    const result = this.db
+      .prepare(
+        'UPDATE invites SET revoked_at = coalesce(revoked_at, ?) WHERE workspace_id = ? AND id = ?',
+      )
+      .run(at, workspaceId, inviteId);
+    return result.changes > 0;
+  }
+
+  async redeemInvite(
+    inviteTokenHash: string,
+    at: number,
+    makeMember: (invite: Invite) => { member: Member; tokenHash: string },
+  ): Promise<Member | null> {
+    return this.db.transaction(() => {
+      const row = this.db
+        .prepare('SELECT * FROM invites WHERE token_hash = ?')
+        .get(inviteTokenHash) as InviteRow | undefined;
+      if (!row) return null;
+      const invite = toInvite(row);
+      const isLive =
+        invite.revokedAt === null &&
+        (invite.expiresAt === null || invite.expiresAt > at) &&
+        (invite.maxUses === null || invite.uses < invite.maxUses);
+      if (!isLive) return null;
+      this.db.prepare('UPDATE invites SET uses = uses + 1 WHERE id = ?').run(invite.id);
+      const { member, tokenHash } = makeMember(invite);
+      this.insertMember(member, tokenHash);
+      return member;
+    })();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,52 @@
+import * as Y from 'yjs';
+import type { CompactOptions, StoredUpdate } from './DocStore.ts';
+
+/**
+ * Groups rows the way history reads them: consecutive rows of one author, each starting within
+ * `burstGapMs` of the previous one's end, all older than `before`, never past `maxRowBytes`.
+ * Groups of one row are left out (nothing to merge).
+ */
+export function planCompaction(
+  rows: readonly StoredUpdate[],
+  { before, burstGapMs, maxRowBytes }: CompactOptions,
+): StoredUpdate[][] {
+  const groups: StoredUpdate[][] = [];
+  let current: StoredUpdate[] = [];
+  let bytes = 0;
+  const flush = () => {
+    if (current.length > 1) groups.push(current);
+    current = [];
+    bytes = 0;
+  };
+  for (const row of rows) {
+    if (row.lastAt >= before) {
+      flush();
+      continue;
+    }
+    const last = current[current.length - 1];
+    const joins =
+      last !== undefined &&
+      last.authorId === row.authorId &&
+      row.firstAt - last.lastAt <= burstGapMs &&
+      bytes + row.update.byteLength <= maxRowBytes;
+    if (!joins) flush();
+    current.push(row);
+    bytes += row.update.byteLength;
+  }
+  flush();
+  return groups;
+}
+
+/** One row standing for a group: first seq, same author, the time span and the merged update. */
+export function mergeGroup(group: readonly StoredUpdate[]): StoredUpdate {
+  const first = group[0]!;
+  const last = group[group.length - 1]!;
+  return {
+    seq: first.seq,
+    authorId: first.authorId,
+    firstAt: first.firstAt,
+    lastAt: last.lastAt,
+    count: group.reduce((n, row) => n + row.count, 0),
+    update: Y.mergeUpdates(group.map((row) => row.update)),
+  };
+}

@@ -1,0 +1,148 @@
+import * as decoding from 'lib0/decoding';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { rawClient, stockClient, syncStep1, updateMessage } from '../../support/clients.ts';
+import { eventually, startTestServer, type TestServer } from '../../support/server.ts';
+
+let server: TestServer;
+const cleanups: (() => void)[] = [];
+beforeEach(async () => {
+  server = await startTestServer();
+});
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) c();
+  await server.stop();
+});
+const client = (token: string, docId = 'plan1') => {
+  const c = stockClient(server.wsUrl, `${server.workspaceId}/${docId}`, token);
+  cleanups.push(c.destroy);
+  return c;
+};
+
+describe('relay speaks the standard y-websocket protocol', () => {
+  it('two stock WebsocketProvider clients sync text both ways', async () => {
+    const editor = await server.member('editor', '李书记');
+    const a = client(server.adminToken);
+    const b = client(editor.token);
+    await Promise.all([a.synced, b.synced]);
+    a.doc.getText('title').insert(0, '第一季度');
+    b.doc.getText('notes').insert(0, '修路');
+    await eventually(() => {
+      expect(b.doc.getText('title').toString()).toBe('第一季度');
+      expect(a.doc.getText('notes').toString()).toBe('修路');
+    });
+  });
+
+  it('shares awareness between stock clients and removes it when one leaves', async () => {
+    const a = client(server.adminToken);
+    const b = client(server.adminToken);
+    await Promise.all([a.synced, b.synced]);
+    a.provider.awareness.setLocalStateField('user', { name: '王主任', color: '#c00' });
+    await eventually(() => {
+      const states = Array.from(b.provider.awareness.getStates().values());
+      expect(states.some((s) => s.user?.name === '王主任')).toBe(true);
+    });
+    a.provider.disconnect();
+    await eventually(() => {
+      const states = Array.from(b.provider.awareness.getStates().values());
+      expect(states.some((s) => s.user?.name === '王主任')).toBe(false);
+    });
+  });
+
+  it('a late joiner receives the stored state from a fresh load after the room unloaded', async () => {
+    await server.stop();
+    server = await startTestServer({ unloadAfterMs: 50 });
+    const a = client(server.adminToken);
+    await a.synced;
+    a.doc.getText('t').insert(0, 'hello');
+    await eventually(async () =>
+      expect((await server.store.roomStats(`${server.workspaceId}/plan1`)).rows).toBe(1),
+    );
+    a.destroy();
+    await eventually(() => expect(server.relay.rooms.size).toBe(0));
+    const b = client(server.adminToken);
+    await b.synced;
+    expect(b.doc.getText('t').toString()).toBe('hello');
+  });
+});
+
+describe('commit acknowledgement (opt-in message type 100)', () => {
+  const readAck = (bytes: Uint8Array) => {
+    const d = decoding.createDecoder(bytes);
+    decoding.readVarUint(d);
+    return Y.decodeStateVector(decoding.readVarUint8Array(d));
+  };
+
+  it('a connection with ack=1 gets the stored state vector after its update is committed', async () => {
+    const raw = await rawClient(
+      `${server.wsUrl}/${server.workspaceId}/d1?token=${server.adminToken}&ack=1`,
+    );
+    const doc = new Y.Doc();
+    raw.send(syncStep1(doc));
+    doc.getText('t').insert(0, 'abc');
+    raw.send(updateMessage(Y.encodeStateAsUpdate(doc)));
+    await eventually(() => {
+      const acks = raw.messages.filter((m) => m.type === 100).map((m) => readAck(m.bytes));
+      expect(acks.some((sv) => sv.get(doc.clientID) === 3)).toBe(true);
+    });
+    const stored = await server.store.loadUpdates(`${server.workspaceId}/d1`);
+    expect(stored).toHaveLength(1);
+    raw.ws.close();
+  });
+
+  it('a stock client (no ack=1) never receives message type 100', async () => {
+    const raw = await rawClient(
+      `${server.wsUrl}/${server.workspaceId}/d1?token=${server.adminToken}`,
+    );
+    const doc = new Y.Doc();
+    raw.send(syncStep1(doc));
+    doc.getText('t').insert(0, 'abc');
+    raw.send(updateMessage(Y.encodeStateAsUpdate(doc)));
+    await eventually(async () =>
+      expect((await server.store.loadUpdates(`${server.workspaceId}/d1`)).length).toBe(1),
+    );
+    // A second client writes too, so acks would have been due to everyone who asked.
+    const other = client(server.adminToken, 'd1');
+    await other.synced;
+    other.doc.getText('t').insert(0, 'x');
+    await eventually(() =>
+      expect(raw.messages.filter((m) => m.type === 0).length).toBeGreaterThanOrEqual(3),
+    );
+    expect(raw.messages.map((m) => m.type)).not.toContain(100);
+    raw.ws.close();
+  });
+});
+
+describe('viewers read but never write', () => {
+  it('a viewer receives updates and awareness, and its own edits are neither stored nor relayed', async () => {
+    const viewer = await server.member('viewer', '乡镇审核');
+    const editor = client(server.adminToken);
+    const reader = client(viewer.token);
+    await Promise.all([editor.synced, reader.synced]);
+    editor.doc.getText('t').insert(0, '会议纪要');
+    editor.provider.awareness.setLocalStateField('user', { name: '记录人' });
+    await eventually(() => {
+      expect(reader.doc.getText('t').toString()).toBe('会议纪要');
+      const names = Array.from(reader.provider.awareness.getStates().values()).map(
+        (s) => s.user?.name,
+      );
+      expect(names).toContain('记录人');
+    });
+    const room = `${server.workspaceId}/plan1`;
+    const rowsBefore = (await server.store.roomStats(room)).rows;
+
+    const raw = await rawClient(`${server.wsUrl}/${room}?token=${viewer.token}`);
+    const forged = new Y.Doc();
+    forged.getText('t').insert(0, '篡改');
+    raw.send(updateMessage(Y.encodeStateAsUpdate(forged)));
+    await eventually(() => expect(raw.messages.some((m) => m.type === 2)).toBe(true));
+    reader.doc.getText('t').insert(0, 'X');
+
+    // Give the relay every chance to misbehave: a later editor write arrives after both refusals.
+    editor.doc.getText('t').insert(4, '。');
+    await eventually(() => expect(reader.doc.getText('t').toString()).toContain('。'));
+    expect(editor.doc.getText('t').toString()).toBe('会议纪要。');
+    expect((await server.store.roomStats(room)).rows).toBe(rowsBefore + 1);
+    raw.ws.close();
+  });
+});
