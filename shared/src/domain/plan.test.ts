@@ -66,7 +66,7 @@ describe('plan model', () => {
   it('PLAN-0 every operation runs in one transaction with the given origin', () => {
     const { doc, t1 } = basePlan();
     const origins: unknown[] = [];
-    doc.on('afterTransaction', (tr) => origins.push(tr.origin));
+    doc.on('update', (_u: Uint8Array, origin: unknown) => origins.push(origin));
     setTaskStatus(doc, t1, 'doing');
     setTaskStatus(doc, t1, 'done', { origin: Origins.restore });
     expect(origins).toEqual(['local', 'restore']);

@@ -1,0 +1,260 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { DomainError, ReadOnlyDocError } from './DomainError.ts';
+import { checkVersion, createDoc, SCHEMA_VERSIONS } from './doc.ts';
+import {
+  addEntry,
+  addResponse,
+  answerBack,
+  currentStatus,
+  initFeedbackLog,
+  moveStatus,
+  readFeedbackLog,
+  relayEntry,
+  removeEntry,
+  setEntrySummary,
+  statusAt,
+} from './feedback.ts';
+import { feedbackLogSchema } from './schema.ts';
+import { mergeInEveryOrder, replicas } from './test-utils.ts';
+import { beijingInstant, HOUR_MS } from './time.ts';
+
+const T0 = beijingInstant(2025, 4, 1, 10, 0);
+
+function baseLog() {
+  const doc = createDoc({ clientID: 100 });
+  initFeedbackLog(doc, { title: '2025年民情日志', createdAt: 1 });
+  const id = addEntry(doc, {
+    receivedAt: T0,
+    source: '三组 王家',
+    channel: 'home-visit',
+    category: 'infrastructure',
+    summary: '村道路灯不亮',
+    urgency: 'normal',
+    recordedBy: { name: '工作队小李' },
+  });
+  return { doc, id };
+}
+
+/** Writes a feedback log the way schema version 1 stored it. */
+function writeV1(doc: Y.Doc) {
+  doc.transact(() => {
+    const meta = doc.getMap('meta');
+    meta.set('kind', 'feedback');
+    meta.set('schemaVersion', 1);
+    doc.getMap('log').set('title', new Y.Text('旧日志'));
+    const entries = doc.getMap('entries');
+    const a = new Y.Map<unknown>();
+    a.set('receivedAt', T0);
+    a.set('channel', 'phone');
+    a.set('category', 'employment');
+    a.set('summary', new Y.Text('想参加电商培训'));
+    a.set('urgency', 'low');
+    a.set('status', 'in-progress');
+    a.set('statusAt', T0 + 5 * HOUR_MS);
+    a.set('relayedTo', '镇人社所');
+    entries.set('old1', a);
+    const b = new Y.Map<unknown>();
+    b.set('receivedAt', T0 + HOUR_MS);
+    b.set('channel', 'walk-in');
+    b.set('category', 'policy');
+    b.set('summary', new Y.Text('咨询医保缴费'));
+    b.set('urgency', 'normal');
+    b.set('status', 'received');
+    entries.set('old2', b);
+  });
+}
+
+describe('feedback model', () => {
+  it('FB-0 reads entries with source, channel, category, urgency, relays, responses and timeline', () => {
+    const { doc, id } = baseLog();
+    relayEntry(doc, id, { to: '镇规划建设办', at: T0 + HOUR_MS, by: { name: '王书记' } });
+    addResponse(doc, id, { text: '已派电工检修', at: T0 + 2 * HOUR_MS, status: 'in-progress' });
+    const data = readFeedbackLog(doc);
+    expect(feedbackLogSchema.parse(data)).toEqual(data);
+    const e = data.entries[0]!;
+    expect(e).toMatchObject({
+      source: '三组 王家',
+      channel: 'home-visit',
+      category: 'infrastructure',
+      summary: '村道路灯不亮',
+      status: 'in-progress',
+    });
+    expect(e.relays.map((r) => r.to)).toEqual(['镇规划建设办']);
+    expect(e.responses.map((r) => r.text)).toEqual(['已派电工检修']);
+    expect(e.transitions.map((t) => t.to)).toEqual(['received', 'relayed', 'in-progress']);
+  });
+
+  it('FB-1 entries added on two devices are all kept; summary edits merge as text', () => {
+    const { doc, id } = baseLog();
+    const [a, b] = replicas(doc, 2) as [Y.Doc, Y.Doc];
+    addEntry(a, { receivedAt: T0 + 1, channel: 'phone', category: 'livelihood', summary: '甲' });
+    addEntry(b, { receivedAt: T0 + 2, channel: 'meeting', category: 'dispute', summary: '乙' });
+    setEntrySummary(a, id, '村道路灯不亮，已两周');
+    setEntrySummary(b, id, '三组村道路灯不亮');
+    for (const m of mergeInEveryOrder(doc, [a, b])) {
+      const data = readFeedbackLog(m);
+      expect(data.entries).toHaveLength(3);
+      expect(data.entries.find((e) => e.id === id)!.summary).toBe('三组村道路灯不亮，已两周');
+    }
+  });
+
+  it('FB-2 status changes made on two devices while apart are all kept in the timeline', () => {
+    const { doc, id } = baseLog();
+    const [a, b] = replicas(doc, 2) as [Y.Doc, Y.Doc];
+    relayEntry(a, id, { to: '镇供电所', at: T0 + HOUR_MS });
+    moveStatus(b, id, 'in-progress', { at: T0 + 2 * HOUR_MS });
+    moveStatus(b, id, 'resolved', { at: T0 + 3 * HOUR_MS });
+    for (const m of mergeInEveryOrder(doc, [a, b])) {
+      const e = readFeedbackLog(m).entries[0]!;
+      expect(e.transitions.map((t) => t.to).sort()).toEqual(
+        ['in-progress', 'received', 'relayed', 'resolved'].sort(),
+      );
+    }
+  });
+
+  it('FB-3 the current status is derived from the log the same way on every device', () => {
+    const { doc, id } = baseLog();
+    const [a, b, c] = replicas(doc, 3) as [Y.Doc, Y.Doc, Y.Doc];
+    moveStatus(a, id, 'resolved', { at: T0 + 5 * HOUR_MS });
+    moveStatus(b, id, 'in-progress', { at: T0 + 3 * HOUR_MS });
+    // Same instant on two devices: the tie is broken by converged array position.
+    moveStatus(c, id, 'relayed', { at: T0 + 5 * HOUR_MS });
+    const merged = mergeInEveryOrder(doc, [a, b, c]);
+    const statuses = merged.map((m) => readFeedbackLog(m).entries[0]!.status);
+    expect(new Set(statuses).size).toBe(1);
+    // The latest instant wins over the earlier in-progress, whatever order updates arrived in.
+    expect(['resolved', 'relayed']).toContain(statuses[0]);
+  });
+
+  it('FB-3 currentStatus picks the latest instant, later position on ties, received when empty', () => {
+    const t = (id: string, to: 'relayed' | 'resolved' | 'in-progress', at: number) => ({
+      id,
+      to,
+      at,
+      by: null,
+      note: '',
+    });
+    expect(currentStatus([])).toBe('received');
+    expect(currentStatus([t('a', 'resolved', 5), t('b', 'in-progress', 3)])).toBe('resolved');
+    expect(currentStatus([t('a', 'resolved', 5), t('b', 'relayed', 5)])).toBe('relayed');
+  });
+
+  it('FB-4 forward moves may skip steps; moving back needs a note; back-dating is refused', () => {
+    const { doc, id } = baseLog();
+    moveStatus(doc, id, 'resolved', { at: T0 + HOUR_MS });
+    expect(() => moveStatus(doc, id, 'in-progress', { at: T0 + 2 * HOUR_MS })).toThrow(
+      /needs a note/,
+    );
+    moveStatus(doc, id, 'in-progress', { at: T0 + 2 * HOUR_MS, note: '路灯又坏了' });
+    expect(readFeedbackLog(doc).entries[0]!.status).toBe('in-progress');
+    expect(() => moveStatus(doc, id, 'resolved', { at: T0 })).toThrow(/dated before/);
+    expect(() => moveStatus(doc, id, 'in-progress', { at: T0 + 3 * HOUR_MS })).toThrow(DomainError);
+  });
+
+  it('FB-5 answering back requires a resolved entry', () => {
+    const { doc, id } = baseLog();
+    expect(() => answerBack(doc, id, { at: T0 + HOUR_MS })).toThrow(
+      /only after the entry is resolved/,
+    );
+    addResponse(doc, id, { text: '已修好', status: 'resolved', at: T0 + HOUR_MS });
+    answerBack(doc, id, { at: T0 + 2 * HOUR_MS, note: '电话回访，群众满意' });
+    const e = readFeedbackLog(doc).entries[0]!;
+    expect(e.status).toBe('answered-back');
+    expect(e.transitions.at(-1)!.note).toBe('电话回访，群众满意');
+  });
+
+  it('FB-5 a refused status change in addResponse writes neither the response nor the transition', () => {
+    const { doc, id } = baseLog();
+    const before = Y.encodeStateVector(doc);
+    expect(() => addResponse(doc, id, { text: '回访', status: 'answered-back' })).toThrow(
+      DomainError,
+    );
+    expect(Y.encodeStateVector(doc)).toEqual(before);
+  });
+
+  it('FB-6 relaying a received entry moves it to relayed; relaying again keeps the status', () => {
+    const { doc, id } = baseLog();
+    relayEntry(doc, id, { to: '镇民政办', at: T0 + HOUR_MS });
+    moveStatus(doc, id, 'in-progress', { at: T0 + 2 * HOUR_MS });
+    relayEntry(doc, id, { to: '县民政局', at: T0 + 3 * HOUR_MS });
+    const e = readFeedbackLog(doc).entries[0]!;
+    expect(e.relays.map((r) => r.to)).toEqual(['镇民政办', '县民政局']);
+    expect(e.status).toBe('in-progress');
+  });
+
+  it('FB-0 statusAt reads the status an entry had at an instant', () => {
+    const { doc, id } = baseLog();
+    moveStatus(doc, id, 'resolved', { at: T0 + 10 * HOUR_MS });
+    const e = readFeedbackLog(doc).entries[0]!;
+    expect(statusAt(e, T0 - 1)).toBeNull();
+    expect(statusAt(e, T0 + HOUR_MS)).toBe('received');
+    expect(statusAt(e, T0 + 10 * HOUR_MS)).toBe('resolved');
+  });
+
+  it('FB-0 removing an entry removes its logs too', () => {
+    const { doc, id } = baseLog();
+    relayEntry(doc, id, { to: '镇', at: T0 + 1 });
+    removeEntry(doc, id);
+    expect(readFeedbackLog(doc).entries).toEqual([]);
+    expect(doc.getArray('transitions').length).toBe(0);
+  });
+
+  it('DOC-2 reading a version-1 log upgrades it without writing to the doc', () => {
+    const doc = createDoc();
+    writeV1(doc);
+    const before = Y.encodeStateVector(doc);
+    const data = readFeedbackLog(doc);
+    expect(Y.encodeStateVector(doc)).toEqual(before);
+    expect(feedbackLogSchema.parse(data)).toEqual(data);
+    expect(data.meta.schemaVersion).toBe(2);
+    const old1 = data.entries.find((e) => e.id === 'old1')!;
+    expect(old1.status).toBe('in-progress');
+    expect(old1.transitions.map((t) => [t.to, t.at])).toEqual([
+      ['received', T0],
+      ['in-progress', T0 + 5 * HOUR_MS],
+    ]);
+    expect(old1.relays.map((r) => r.to)).toEqual(['镇人社所']);
+    expect(data.entries.find((e) => e.id === 'old2')!.transitions.map((t) => t.to)).toEqual([
+      'received',
+    ]);
+  });
+
+  it('DOC-2 the first write to a version-1 log migrates it in place with origin "migration"', () => {
+    const doc = createDoc();
+    writeV1(doc);
+    const origins: unknown[] = [];
+    doc.on('update', (_u: Uint8Array, origin: unknown) => origins.push(origin));
+    moveStatus(doc, 'old1', 'resolved', { at: T0 + 6 * HOUR_MS });
+    expect(origins).toEqual(['migration', 'local']);
+    expect(checkVersion(doc, 'feedback').state).toBe('current');
+    const old1 = doc.getMap('entries').get('old1') as Y.Map<unknown>;
+    expect(old1.has('status')).toBe(false);
+    expect(readFeedbackLog(doc).entries.find((e) => e.id === 'old1')!.status).toBe('resolved');
+  });
+
+  it('DOC-4 two devices migrating the same version-1 log at once produce one history', () => {
+    const base = createDoc({ clientID: 50 });
+    writeV1(base);
+    const [a, b] = replicas(base, 2) as [Y.Doc, Y.Doc];
+    moveStatus(a, 'old2', 'relayed', { at: T0 + 2 * HOUR_MS });
+    moveStatus(b, 'old1', 'resolved', { at: T0 + 6 * HOUR_MS });
+    for (const m of mergeInEveryOrder(base, [a, b])) {
+      const data = readFeedbackLog(m);
+      const old1 = data.entries.find((e) => e.id === 'old1')!;
+      expect(old1.transitions.map((t) => t.to)).toEqual(['received', 'in-progress', 'resolved']);
+      expect(old1.relays).toHaveLength(1);
+      expect(data.entries.find((e) => e.id === 'old2')!.status).toBe('relayed');
+    }
+  });
+
+  it('DOC-3 a log from a newer schema version reads, but refuses writes with a clear message', () => {
+    const { doc, id } = baseLog();
+    doc.getMap('meta').set('schemaVersion', SCHEMA_VERSIONS.feedback + 1);
+    const check = checkVersion(doc, 'feedback');
+    expect(check).toMatchObject({ state: 'newer', readOnly: true });
+    expect(check.reason).toMatch(/newer version of the app/);
+    expect(readFeedbackLog(doc).entries[0]!.summary).toBe('村道路灯不亮');
+    expect(() => moveStatus(doc, id, 'resolved', { at: T0 + 1 })).toThrow(ReadOnlyDocError);
+  });
+});

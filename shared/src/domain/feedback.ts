@@ -1,0 +1,506 @@
+/**
+ * Feedback log (民情日志): what villagers asked for and how it was handled. A service log, not a
+ * file on persons: the only trace of who asked is an optional household or group label.
+ *
+ * Y layout, schema version 2 (private; root names below):
+ * - `meta`        Y.Map  kind, schemaVersion, createdAt
+ * - `log`         Y.Map  title: Y.Text
+ * - `entries`     Y.Map<entryId, Y.Map> receivedAt, source, channel, category, summary: Y.Text,
+ *                 urgency, dueAt, recordedBy
+ * - `transitions` Y.Array<{id, entryId, to, at, by, note}>  append-only status log of all entries
+ * - `relays`      Y.Array<{id, entryId, to, at, by, note}>  append-only
+ * - `responses`   Y.Array<{id, entryId, at, by, text}>      append-only
+ *
+ * Version 1 kept the status as one overwritable `status`/`statusAt` field and the department in
+ * `relayedTo` on the entry; version 2 replaces them by the append-only logs (see `FEEDBACK_MIGRATIONS`).
+ *
+ * Rules (SPEC.md):
+ * - FB-1 entries are keyed by random ids: concurrent entries are all kept; summaries are Y.Text.
+ * - FB-2 every status change is appended to `transitions` and never edited or removed: two
+ *   devices moving one entry while apart keep both transitions.
+ * - FB-3 the current status is the transition with the latest `at`; equal times are broken by
+ *   position in the converged array (later wins). An entry with no transition is `received`.
+ *   Every device derives the same status from the same log.
+ * - FB-4 moving forward along received → relayed → in progress → resolved → answered back may skip
+ *   steps; moving back (e.g. resolved → in progress when the fix did not hold) needs a note; a
+ *   change may not be dated before the entry's last change.
+ * - FB-5 answering back (回访) requires the entry to be resolved.
+ * - FB-6 relaying to a department appends a relay and moves a `received` entry to `relayed`.
+ * - DOC-4 (migration v1→v2) appends records with ids derived from the entry id, and readers drop
+ *   duplicate ids, so two devices upgrading the same doc at once produce one history.
+ */
+import * as Y from 'yjs';
+import { DomainError } from './DomainError.ts';
+import {
+  checkCount,
+  checkLength,
+  childMap,
+  ensureText,
+  type Migration,
+  newText,
+  numberOr,
+  oneOf,
+  prepareWrite,
+  readableDoc,
+  setText,
+  stampMeta,
+  stringOr,
+  textField,
+} from './doc.ts';
+import { newId } from './ids.ts';
+import { type OpOptions, Origins } from './origins.ts';
+import {
+  FEEDBACK_CATEGORIES,
+  FEEDBACK_CHANNELS,
+  FEEDBACK_STATUSES,
+  type FeedbackCategory,
+  type FeedbackChannel,
+  type FeedbackEntry,
+  type FeedbackLogData,
+  type FeedbackResponse,
+  type FeedbackStatus,
+  Limits,
+  type Person,
+  type Relay,
+  type Transition,
+  URGENCIES,
+  type Urgency,
+} from './schema.ts';
+
+export const FEEDBACK_LOG_ROOT = 'log';
+export const FEEDBACK_ENTRIES_ROOT = 'entries';
+export const FEEDBACK_TRANSITIONS_ROOT = 'transitions';
+export const FEEDBACK_RELAYS_ROOT = 'relays';
+export const FEEDBACK_RESPONSES_ROOT = 'responses';
+
+type Rec = Record<string, unknown>;
+
+const roots = (doc: Y.Doc) => ({
+  log: doc.getMap<unknown>(FEEDBACK_LOG_ROOT),
+  entries: doc.getMap<unknown>(FEEDBACK_ENTRIES_ROOT),
+  transitions: doc.getArray<Rec>(FEEDBACK_TRANSITIONS_ROOT),
+  relays: doc.getArray<Rec>(FEEDBACK_RELAYS_ROOT),
+  responses: doc.getArray<Rec>(FEEDBACK_RESPONSES_ROOT),
+});
+
+/**
+ * v1 → v2: the entry's `status`/`statusAt` becomes a `received` transition at `receivedAt` plus,
+ * if further along, one transition to that status at `statusAt`; `relayedTo` becomes a relay.
+ * Ids are derived from the entry id (DOC-4).
+ */
+export const FEEDBACK_MIGRATIONS: readonly Migration[] = [
+  {
+    from: 1,
+    migrate(doc) {
+      const { entries, transitions, relays } = roots(doc);
+      const newTransitions: Rec[] = [];
+      const newRelays: Rec[] = [];
+      entries.forEach((v, entryId) => {
+        if (!(v instanceof Y.Map)) return;
+        const e = v as Y.Map<unknown>;
+        const receivedAt = numberOr(e.get('receivedAt'), 0);
+        const status = oneOf(FEEDBACK_STATUSES, e.get('status'), 'received');
+        const statusAt = Math.max(numberOr(e.get('statusAt'), receivedAt), receivedAt);
+        const by = e.get('recordedBy') ?? null;
+        newTransitions.push(
+          mkTransition(`v1r-${entryId}`, entryId, 'received', receivedAt, by, ''),
+        );
+        if (status !== 'received') {
+          newTransitions.push(mkTransition(`v1s-${entryId}`, entryId, status, statusAt, null, ''));
+        }
+        const relayedTo = e.get('relayedTo');
+        if (typeof relayedTo === 'string' && relayedTo) {
+          newRelays.push({
+            id: `v1d-${entryId}`,
+            entryId,
+            to: relayedTo,
+            at: statusAt,
+            by: null,
+            note: '',
+          });
+        }
+        e.delete('status');
+        e.delete('statusAt');
+        e.delete('relayedTo');
+      });
+      if (newTransitions.length) transitions.push(newTransitions);
+      if (newRelays.length) relays.push(newRelays);
+    },
+  },
+];
+
+function mkTransition(
+  id: string,
+  entryId: string,
+  to: FeedbackStatus,
+  at: number,
+  by: unknown,
+  note: string,
+): Rec {
+  return { id, entryId, to, at, by, note };
+}
+
+function write(doc: Y.Doc, opts: OpOptions | undefined, fn: () => void): void {
+  const origin = opts?.origin ?? Origins.local;
+  prepareWrite(doc, 'feedback', FEEDBACK_MIGRATIONS, origin);
+  doc.transact(fn, origin);
+}
+
+function plainPerson(p: Person | null | undefined): Person | null {
+  if (!p) return null;
+  const name = p.name.trim();
+  if (!name) throw new DomainError('invalid', 'a person needs a name');
+  checkLength(name, Limits.nameChars, 'name');
+  return p.memberId ? { name, memberId: p.memberId } : { name };
+}
+
+function readPerson(v: unknown): Person | null {
+  if (typeof v !== 'object' || v === null) return null;
+  const o = v as Rec;
+  if (typeof o.name !== 'string') return null;
+  return typeof o.memberId === 'string' ? { name: o.name, memberId: o.memberId } : { name: o.name };
+}
+
+function checkEnum(values: readonly string[], v: string, what: string): void {
+  if (!values.includes(v)) throw new DomainError('invalid', `unknown ${what} ${v}`);
+}
+
+function checkInstant(v: number | null | undefined, what: string): void {
+  if (v != null && !(Number.isInteger(v) && v >= 0)) {
+    throw new DomainError('invalid', `${what} must be epoch milliseconds`);
+  }
+}
+
+/** Fills an empty doc as a feedback log. */
+export function initFeedbackLog(
+  doc: Y.Doc,
+  init: { title: string; createdAt?: number },
+  opts?: OpOptions,
+): void {
+  checkLength(init.title, Limits.titleChars, 'title');
+  const origin = opts?.origin ?? Origins.local;
+  doc.transact(() => {
+    stampMeta(doc, 'feedback', origin, init.createdAt ?? Date.now());
+    setText(ensureText(roots(doc).log, 'title'), init.title);
+  }, origin);
+}
+
+export function setLogTitle(doc: Y.Doc, title: string, opts?: OpOptions): void {
+  checkLength(title, Limits.titleChars, 'title');
+  write(doc, opts, () => setText(ensureText(roots(doc).log, 'title'), title));
+}
+
+export type EntryInput = {
+  receivedAt: number;
+  /** Household or group label, optional and minimal ("三组 王家"). */
+  source?: string | null;
+  channel: FeedbackChannel;
+  category: FeedbackCategory;
+  summary: string;
+  urgency?: Urgency;
+  /** Explicit due instant; default derived from urgency (AGE-1). */
+  dueAt?: number | null;
+  recordedBy?: Person | null;
+  id?: string;
+};
+
+/** Registers (登记) an entry: status `received` at `receivedAt`. Returns its id. */
+export function addEntry(doc: Y.Doc, input: EntryInput, opts?: OpOptions): string {
+  checkInstant(input.receivedAt, 'receivedAt');
+  checkInstant(input.dueAt, 'dueAt');
+  checkEnum(FEEDBACK_CHANNELS, input.channel, 'channel');
+  checkEnum(FEEDBACK_CATEGORIES, input.category, 'category');
+  checkEnum(URGENCIES, input.urgency ?? 'normal', 'urgency');
+  checkLength(input.summary, Limits.summaryChars, 'summary');
+  checkLength(input.source ?? '', Limits.sourceChars, 'source');
+  checkCount(roots(doc).entries.size, Limits.entriesPerLog, 'entries');
+  const recordedBy = plainPerson(input.recordedBy);
+  const id = input.id ?? newId();
+  write(doc, opts, () => {
+    const e = new Y.Map<unknown>();
+    e.set('receivedAt', input.receivedAt);
+    e.set('source', input.source?.trim() || null);
+    e.set('channel', input.channel);
+    e.set('category', input.category);
+    e.set('summary', newText(input.summary));
+    e.set('urgency', input.urgency ?? 'normal');
+    e.set('dueAt', input.dueAt ?? null);
+    e.set('recordedBy', recordedBy);
+    const { entries, transitions } = roots(doc);
+    entries.set(id, e);
+    transitions.push([mkTransition(`${id}-r`, id, 'received', input.receivedAt, recordedBy, '')]);
+  });
+  return id;
+}
+
+function entryMap(doc: Y.Doc, id: string): Y.Map<unknown> {
+  return childMap(roots(doc).entries, id, 'entry');
+}
+
+export function setEntrySummary(doc: Y.Doc, id: string, summary: string, opts?: OpOptions): void {
+  checkLength(summary, Limits.summaryChars, 'summary');
+  const e = entryMap(doc, id);
+  write(doc, opts, () => setText(ensureText(e, 'summary'), summary));
+}
+
+/** Corrects an entry's structured fields (only the given ones). */
+export function setEntryFields(
+  doc: Y.Doc,
+  id: string,
+  fields: {
+    source?: string | null;
+    channel?: FeedbackChannel;
+    category?: FeedbackCategory;
+    urgency?: Urgency;
+    dueAt?: number | null;
+  },
+  opts?: OpOptions,
+): void {
+  if (fields.channel) checkEnum(FEEDBACK_CHANNELS, fields.channel, 'channel');
+  if (fields.category) checkEnum(FEEDBACK_CATEGORIES, fields.category, 'category');
+  if (fields.urgency) checkEnum(URGENCIES, fields.urgency, 'urgency');
+  if (fields.source) checkLength(fields.source, Limits.sourceChars, 'source');
+  checkInstant(fields.dueAt, 'dueAt');
+  const e = entryMap(doc, id);
+  write(doc, opts, () => {
+    if (fields.source !== undefined) e.set('source', fields.source?.trim() || null);
+    if (fields.channel !== undefined) e.set('channel', fields.channel);
+    if (fields.category !== undefined) e.set('category', fields.category);
+    if (fields.urgency !== undefined) e.set('urgency', fields.urgency);
+    if (fields.dueAt !== undefined) e.set('dueAt', fields.dueAt);
+  });
+}
+
+/** Removes an entry registered by mistake, with its logs. */
+export function removeEntry(doc: Y.Doc, id: string, opts?: OpOptions): void {
+  entryMap(doc, id);
+  write(doc, opts, () => {
+    const r = roots(doc);
+    r.entries.delete(id);
+    for (const arr of [r.transitions, r.relays, r.responses]) {
+      for (let i = arr.length - 1; i >= 0; i--) if (arr.get(i)?.entryId === id) arr.delete(i, 1);
+    }
+  });
+}
+
+type ChangeOptions = { at?: number; by?: Person | null; note?: string; id?: string } & OpOptions;
+
+const rank = (s: FeedbackStatus) => FEEDBACK_STATUSES.indexOf(s);
+
+/** Validates a status change (FB-4, FB-5) and returns the transition record to append. */
+function transitionRecord(
+  doc: Y.Doc,
+  id: string,
+  to: FeedbackStatus,
+  options: ChangeOptions,
+  at: number,
+): Rec {
+  checkEnum(FEEDBACK_STATUSES, to, 'status');
+  checkLength(options.note ?? '', Limits.noteChars, 'note');
+  checkInstant(at, 'at');
+  const by = plainPerson(options.by);
+  entryMap(doc, id);
+  const history = entryTransitions(doc, id);
+  const current = currentStatus(history);
+  if (to === current) throw new DomainError('transition', `the entry is already ${to}`);
+  if (rank(to) < rank(current) && !options.note?.trim()) {
+    throw new DomainError('transition', `moving back from ${current} to ${to} needs a note`);
+  }
+  if (to === 'answered-back' && current !== 'resolved') {
+    throw new DomainError('transition', 'answer back (回访) only after the entry is resolved');
+  }
+  const latest = history.reduce((m, t) => Math.max(m, t.at), 0);
+  if (at < latest) {
+    throw new DomainError('transition', 'a status change cannot be dated before the last one');
+  }
+  return mkTransition(options.id ?? newId(), id, to, at, by, options.note ?? '');
+}
+
+/**
+ * Moves an entry to another status (FB-2, FB-4): appends a transition. Moving back needs a note;
+ * the change may not be dated before the entry's latest change.
+ */
+export function moveStatus(
+  doc: Y.Doc,
+  id: string,
+  to: FeedbackStatus,
+  options: ChangeOptions = {},
+): void {
+  const record = transitionRecord(doc, id, to, options, options.at ?? Date.now());
+  write(doc, options, () => roots(doc).transitions.push([record]));
+}
+
+/** Relays (交办) the entry to a township office or department (FB-6). */
+export function relayEntry(doc: Y.Doc, id: string, relay: { to: string } & ChangeOptions): void {
+  const to = relay.to.trim();
+  if (!to) throw new DomainError('invalid', 'relay needs a department');
+  checkLength(to, Limits.departmentChars, 'department');
+  checkLength(relay.note ?? '', Limits.noteChars, 'note');
+  const by = plainPerson(relay.by);
+  entryMap(doc, id);
+  const at = relay.at ?? Date.now();
+  checkInstant(at, 'at');
+  const r = roots(doc);
+  const count = r.relays.toArray().filter((x) => x.entryId === id).length;
+  checkCount(count, Limits.relaysPerEntry, 'relays per entry');
+  const history = entryTransitions(doc, id);
+  const current = currentStatus(history);
+  const latest = history.reduce((m, t) => Math.max(m, t.at), 0);
+  write(doc, relay, () => {
+    const relayId = relay.id ?? newId();
+    r.relays.push([{ id: relayId, entryId: id, to, at, by, note: relay.note ?? '' }]);
+    if (current === 'received' && at >= latest) {
+      r.transitions.push([mkTransition(`${relayId}-t`, id, 'relayed', at, by, to)]);
+    }
+  });
+}
+
+/** Adds a response to the entry's timeline; optionally moves its status in the same change. */
+export function addResponse(
+  doc: Y.Doc,
+  id: string,
+  response: { text: string; status?: FeedbackStatus } & ChangeOptions,
+): string {
+  checkLength(response.text, Limits.responseChars, 'response');
+  const by = plainPerson(response.by);
+  entryMap(doc, id);
+  const r = roots(doc);
+  const count = r.responses.toArray().filter((x) => x.entryId === id).length;
+  checkCount(count, Limits.responsesPerEntry, 'responses per entry');
+  const at = response.at ?? Date.now();
+  checkInstant(at, 'at');
+  const responseId = response.id ?? newId();
+  // Validate the status change first: a transaction cannot be rolled back halfway.
+  const transition = response.status
+    ? transitionRecord(
+        doc,
+        id,
+        response.status,
+        {
+          ...response,
+          note: response.note ?? response.text.slice(0, Limits.noteChars),
+          id: `${responseId}-t`,
+        },
+        at,
+      )
+    : null;
+  // One transaction for the response and the status change, so history shows them as one edit.
+  write(doc, response, () => {
+    r.responses.push([{ id: responseId, entryId: id, at, by, text: response.text }]);
+    if (transition) r.transitions.push([transition]);
+  });
+  return responseId;
+}
+
+/** Records the follow-up visit (回访) that closes the loop (FB-5). */
+export function answerBack(doc: Y.Doc, id: string, options: ChangeOptions = {}): void {
+  moveStatus(doc, id, 'answered-back', options);
+}
+
+function readTransition(v: Rec): Transition & { entryId: string } {
+  return {
+    id: String(v.id),
+    entryId: String(v.entryId),
+    to: oneOf(FEEDBACK_STATUSES, v.to, 'received'),
+    at: numberOr(v.at, 0),
+    by: readPerson(v.by),
+    note: stringOr(v.note, ''),
+  };
+}
+
+function entryTransitions(doc: Y.Doc, id: string): Transition[] {
+  const seen = new Set<string>();
+  const out: Transition[] = [];
+  for (const v of roots(doc).transitions.toArray()) {
+    if (v.entryId !== id || seen.has(String(v.id))) continue;
+    seen.add(String(v.id));
+    const { entryId: _e, ...t } = readTransition(v);
+    out.push(t);
+  }
+  return out;
+}
+
+/**
+ * The current status of a transition log (FB-3): the latest `at` wins, equal times are broken by
+ * position (later wins); no transitions means `received`. Pass transitions in converged order.
+ */
+export function currentStatus(transitions: readonly Transition[]): FeedbackStatus {
+  let best: Transition | null = null;
+  for (const t of transitions) if (best === null || t.at >= best.at) best = t;
+  return best?.to ?? 'received';
+}
+
+/** The status an entry had at an instant (for month-end reports): transitions after it are ignored. */
+export function statusAt(entry: FeedbackEntry, at: number): FeedbackStatus | null {
+  if (entry.receivedAt > at) return null;
+  return currentStatus(entry.transitions.filter((t) => t.at <= at));
+}
+
+function groupByEntry<T extends { id: string }>(
+  arr: Y.Array<Rec>,
+  read: (v: Rec) => T & { entryId: string },
+): Map<string, T[]> {
+  const seen = new Set<string>();
+  const out = new Map<string, T[]>();
+  for (const raw of arr.toArray()) {
+    if (typeof raw !== 'object' || raw === null || typeof raw.entryId !== 'string') continue;
+    const { entryId, ...rest } = read(raw);
+    if (seen.has(rest.id)) continue;
+    seen.add(rest.id);
+    const list = out.get(entryId);
+    if (list) list.push(rest as unknown as T);
+    else out.set(entryId, [rest as unknown as T]);
+  }
+  return out;
+}
+
+/** Plain data of a feedback log (passes `feedbackLogSchema`), entries newest first. Never writes. */
+export function readFeedbackLog(source: Y.Doc): FeedbackLogData {
+  const doc = readableDoc(source, 'feedback', FEEDBACK_MIGRATIONS);
+  const r = roots(doc);
+  const meta = doc.getMap<unknown>('meta');
+  const transitions = groupByEntry<Transition>(r.transitions, readTransition);
+  const relays = groupByEntry<Relay>(r.relays, (v) => ({
+    id: String(v.id),
+    entryId: String(v.entryId),
+    to: stringOr(v.to, ''),
+    at: numberOr(v.at, 0),
+    by: readPerson(v.by),
+    note: stringOr(v.note, ''),
+  }));
+  const responses = groupByEntry<FeedbackResponse>(r.responses, (v) => ({
+    id: String(v.id),
+    entryId: String(v.entryId),
+    at: numberOr(v.at, 0),
+    by: readPerson(v.by),
+    text: stringOr(v.text, ''),
+  }));
+  const entries: FeedbackEntry[] = [];
+  r.entries.forEach((v, id) => {
+    if (!(v instanceof Y.Map)) return;
+    const e = v as Y.Map<unknown>;
+    const ts = transitions.get(id) ?? [];
+    entries.push({
+      id,
+      receivedAt: numberOr(e.get('receivedAt'), 0),
+      source: stringOr(e.get('source'), null),
+      channel: oneOf(FEEDBACK_CHANNELS, e.get('channel'), 'walk-in'),
+      category: oneOf(FEEDBACK_CATEGORIES, e.get('category'), 'other'),
+      summary: textField(e, 'summary'),
+      urgency: oneOf(URGENCIES, e.get('urgency'), 'normal'),
+      dueAt: numberOr(e.get('dueAt'), null),
+      recordedBy: readPerson(e.get('recordedBy')),
+      relays: relays.get(id) ?? [],
+      responses: responses.get(id) ?? [],
+      transitions: ts,
+      status: currentStatus(ts),
+    });
+  });
+  entries.sort((a, b) => b.receivedAt - a.receivedAt || (a.id < b.id ? -1 : 1));
+  return {
+    kind: 'feedback',
+    meta: { schemaVersion: numberOr(meta.get('schemaVersion'), 0) },
+    title: textField(r.log, 'title'),
+    entries,
+  };
+}

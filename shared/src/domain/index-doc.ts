@@ -1,0 +1,351 @@
+/**
+ * The workspace index doc (room `<workspaceId>/index`): the list of documents, the workspace's
+ * settings (the 8+1 service list, the 三会一课 cadence) and the register of 四议两公开 cases.
+ *
+ * Y layout (private; root names below):
+ * - `meta`         Y.Map  kind, schemaVersion, createdAt
+ * - `workspace`    Y.Map  name: Y.Text, cadence: {preset, rules}
+ * - `docs`         Y.Map<docId, Y.Map> kind, title: Y.Text, createdAt, archived
+ * - `services`     Y.Map<serviceId, Y.Map> name, kind, archived, order
+ * - `cases`        Y.Map<caseId, Y.Map> title: Y.Text, createdAt
+ * - `publications` Y.Array<{id, caseId, step, at, where, note}>  append-only
+ *
+ * Rules (SPEC.md):
+ * - IDX-1 docs are keyed by doc id: docs created on two devices while apart are both listed;
+ *   registering an id twice keeps the first entry (idempotent).
+ * - IDX-2 renames are Y.Text edits and merge; archive is a flag (one deterministic winner) and
+ *   never deletes: an archived doc keeps its room and history. The list title is the index's
+ *   label for the doc; the client sets it together with the doc's own title.
+ * - IDX-3 the 8+1 services are workspace data: the default list has fixed ids (`svc-1`…`svc-9`) so
+ *   two devices seeding it at once agree; services are archived, not deleted, so tasks linked to
+ *   them keep a name to show.
+ * - IDX-4 the cadence setting is one value (preset + rules), replaced as a whole: two concurrent
+ *   changes give one winner, never a mix of two presets. Unset means the `seed` preset.
+ * - IDX-5 publications of a case (决议公开, 实施结果公开) are appended, never edited.
+ */
+import * as Y from 'yjs';
+import { cadencePreset, DEFAULT_CADENCE } from './cadence.ts';
+import { DomainError } from './DomainError.ts';
+import {
+  byOrder,
+  checkCount,
+  checkLength,
+  childMap,
+  ensureText,
+  type Migration,
+  newText,
+  numberOr,
+  oneOf,
+  orderBetween,
+  prepareWrite,
+  readableDoc,
+  setText,
+  stampMeta,
+  stringOr,
+  textField,
+} from './doc.ts';
+import { newId } from './ids.ts';
+import { type OpOptions, Origins } from './origins.ts';
+import {
+  type CadenceSetting,
+  cadenceSettingSchema,
+  type DecisionCase,
+  DOC_KINDS,
+  type DocKind,
+  type IndexData,
+  type IndexEntry,
+  Limits,
+  PUBLIC_STEPS,
+  type Publication,
+  type PublicStep,
+  SERVICE_KINDS,
+  type Service,
+  type ServiceKind,
+} from './schema.ts';
+
+export const INDEX_WORKSPACE_ROOT = 'workspace';
+export const INDEX_DOCS_ROOT = 'docs';
+export const INDEX_SERVICES_ROOT = 'services';
+export const INDEX_CASES_ROOT = 'cases';
+export const INDEX_PUBLICATIONS_ROOT = 'publications';
+
+export const INDEX_MIGRATIONS: readonly Migration[] = [];
+
+/**
+ * The default "8+1" list: eight benefit policies handed down to the village organisation plus the
+ * village's own livelihood projects. The source text does not name the eight; these are common
+ * ones, and each workspace edits the list to match what its county hands down.
+ */
+export const DEFAULT_SERVICES: readonly Omit<Service, 'archived'>[] = [
+  { id: 'svc-1', name: '最低生活保障', kind: 'policy' },
+  { id: 'svc-2', name: '城乡居民医疗保险', kind: 'policy' },
+  { id: 'svc-3', name: '城乡居民养老保险', kind: 'policy' },
+  { id: 'svc-4', name: '农村危房改造', kind: 'policy' },
+  { id: 'svc-5', name: '教育资助', kind: 'policy' },
+  { id: 'svc-6', name: '就业技能培训', kind: 'policy' },
+  { id: 'svc-7', name: '农业补贴', kind: 'policy' },
+  { id: 'svc-8', name: '残疾人两项补贴', kind: 'policy' },
+  { id: 'svc-9', name: '自主实施民生项目', kind: 'livelihood' },
+];
+
+type Rec = Record<string, unknown>;
+
+const roots = (doc: Y.Doc) => ({
+  workspace: doc.getMap<unknown>(INDEX_WORKSPACE_ROOT),
+  docs: doc.getMap<unknown>(INDEX_DOCS_ROOT),
+  services: doc.getMap<unknown>(INDEX_SERVICES_ROOT),
+  cases: doc.getMap<unknown>(INDEX_CASES_ROOT),
+  publications: doc.getArray<Rec>(INDEX_PUBLICATIONS_ROOT),
+});
+
+function write(doc: Y.Doc, opts: OpOptions | undefined, fn: () => void): void {
+  const origin = opts?.origin ?? Origins.local;
+  prepareWrite(doc, 'index', INDEX_MIGRATIONS, origin);
+  doc.transact(fn, origin);
+}
+
+/** Fills an empty index doc: workspace name, the default 8+1 list and the default cadence. */
+export function initIndex(
+  doc: Y.Doc,
+  init: { name: string; createdAt?: number; services?: readonly Omit<Service, 'archived'>[] },
+  opts?: OpOptions,
+): void {
+  checkLength(init.name, Limits.titleChars, 'workspace name');
+  const origin = opts?.origin ?? Origins.local;
+  doc.transact(() => {
+    stampMeta(doc, 'index', origin, init.createdAt ?? Date.now());
+    const r = roots(doc);
+    setText(ensureText(r.workspace, 'name'), init.name);
+    if (!r.workspace.has('cadence')) r.workspace.set('cadence', DEFAULT_CADENCE);
+    let order = 1;
+    for (const s of init.services ?? DEFAULT_SERVICES) {
+      if (r.services.has(s.id)) continue;
+      r.services.set(s.id, serviceMap(s.name, s.kind, order++));
+    }
+  }, origin);
+}
+
+function serviceMap(name: string, kind: ServiceKind, order: number): Y.Map<unknown> {
+  const m = new Y.Map<unknown>();
+  m.set('name', name);
+  m.set('kind', kind);
+  m.set('archived', false);
+  m.set('order', order);
+  return m;
+}
+
+export function setWorkspaceName(doc: Y.Doc, name: string, opts?: OpOptions): void {
+  checkLength(name, Limits.titleChars, 'workspace name');
+  write(doc, opts, () => setText(ensureText(roots(doc).workspace, 'name'), name));
+}
+
+/** Lists a new document (IDX-1). Registering an id that is already listed changes nothing. */
+export function addDocEntry(
+  doc: Y.Doc,
+  entry: { id: string; kind: DocKind; title: string; createdAt?: number },
+  opts?: OpOptions,
+): void {
+  if (!(DOC_KINDS as readonly string[]).includes(entry.kind)) {
+    throw new DomainError('invalid', `unknown document kind ${entry.kind}`);
+  }
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(entry.id)) throw new DomainError('invalid', 'bad doc id');
+  checkLength(entry.title, Limits.titleChars, 'title');
+  const { docs } = roots(doc);
+  if (docs.has(entry.id)) return;
+  checkCount(docs.size, Limits.docsPerWorkspace, 'documents');
+  write(doc, opts, () => {
+    const m = new Y.Map<unknown>();
+    m.set('kind', entry.kind);
+    m.set('title', newText(entry.title));
+    m.set('createdAt', entry.createdAt ?? Date.now());
+    m.set('archived', false);
+    docs.set(entry.id, m);
+  });
+}
+
+export function renameDoc(doc: Y.Doc, docId: string, title: string, opts?: OpOptions): void {
+  checkLength(title, Limits.titleChars, 'title');
+  const m = childMap(roots(doc).docs, docId, 'document');
+  write(doc, opts, () => setText(ensureText(m, 'title'), title));
+}
+
+/** Archives (or with `false` restores) a document in the list; nothing is deleted (IDX-2). */
+export function archiveDoc(doc: Y.Doc, docId: string, archived = true, opts?: OpOptions): void {
+  const m = childMap(roots(doc).docs, docId, 'document');
+  write(doc, opts, () => m.set('archived', archived));
+}
+
+/** Adds a service to the 8+1 list; returns its id. */
+export function addService(
+  doc: Y.Doc,
+  input: { name: string; kind: ServiceKind; id?: string },
+  opts?: OpOptions,
+): string {
+  const name = input.name.trim();
+  if (!name) throw new DomainError('invalid', 'a service needs a name');
+  checkLength(name, Limits.titleChars, 'service name');
+  if (!(SERVICE_KINDS as readonly string[]).includes(input.kind)) {
+    throw new DomainError('invalid', `unknown service kind ${input.kind}`);
+  }
+  const { services } = roots(doc);
+  checkCount(services.size, Limits.servicesPerWorkspace, 'services');
+  const id = input.id ?? newId();
+  write(doc, opts, () => {
+    let max: number | null = null;
+    services.forEach((v) => {
+      if (v instanceof Y.Map) max = Math.max(max ?? 0, numberOr(v.get('order'), 0));
+    });
+    services.set(id, serviceMap(name, input.kind, orderBetween(max, null)));
+  });
+  return id;
+}
+
+export function renameService(doc: Y.Doc, serviceId: string, name: string, opts?: OpOptions): void {
+  const trimmed = name.trim();
+  if (!trimmed) throw new DomainError('invalid', 'a service needs a name');
+  checkLength(trimmed, Limits.titleChars, 'service name');
+  const m = childMap(roots(doc).services, serviceId, 'service');
+  write(doc, opts, () => m.set('name', trimmed));
+}
+
+/** Archives a service (IDX-3): hidden from pickers, still shown on tasks linked to it. */
+export function archiveService(
+  doc: Y.Doc,
+  serviceId: string,
+  archived = true,
+  opts?: OpOptions,
+): void {
+  const m = childMap(roots(doc).services, serviceId, 'service');
+  write(doc, opts, () => m.set('archived', archived));
+}
+
+/** Sets the cadence (IDX-4): a preset name, or custom rules. */
+export function setCadence(
+  doc: Y.Doc,
+  setting: { preset: 'seed' | 'national' } | CadenceSetting,
+  opts?: OpOptions,
+): void {
+  const value =
+    'rules' in setting ? cadenceSettingSchema.parse(setting) : cadencePreset(setting.preset);
+  if (value.preset !== 'custom') Object.assign(value, cadencePreset(value.preset));
+  write(doc, opts, () => roots(doc).workspace.set('cadence', value));
+}
+
+/** Opens a 四议两公开 case: a matter traced from proposal to publication. Returns its id. */
+export function addDecisionCase(
+  doc: Y.Doc,
+  input: { title: string; id?: string; createdAt?: number },
+  opts?: OpOptions,
+): string {
+  checkLength(input.title, Limits.titleChars, 'case title');
+  const id = input.id ?? newId();
+  write(doc, opts, () => {
+    const m = new Y.Map<unknown>();
+    m.set('title', newText(input.title));
+    m.set('createdAt', input.createdAt ?? Date.now());
+    roots(doc).cases.set(id, m);
+  });
+  return id;
+}
+
+export function setCaseTitle(doc: Y.Doc, caseId: string, title: string, opts?: OpOptions): void {
+  checkLength(title, Limits.titleChars, 'case title');
+  const m = childMap(roots(doc).cases, caseId, 'case');
+  write(doc, opts, () => setText(ensureText(m, 'title'), title));
+}
+
+/** Records that a case's resolution or its result was made public (IDX-5). */
+export function recordPublication(
+  doc: Y.Doc,
+  caseId: string,
+  input: { step: PublicStep; at: number; where: string; note?: string; id?: string },
+  opts?: OpOptions,
+): string {
+  childMap(roots(doc).cases, caseId, 'case');
+  if (!(PUBLIC_STEPS as readonly string[]).includes(input.step)) {
+    throw new DomainError('invalid', `unknown publication step ${input.step}`);
+  }
+  checkLength(input.where, Limits.placeChars, 'where');
+  checkLength(input.note ?? '', Limits.noteChars, 'note');
+  const id = input.id ?? newId();
+  write(doc, opts, () =>
+    roots(doc).publications.push([
+      { id, caseId, step: input.step, at: input.at, where: input.where, note: input.note ?? '' },
+    ]),
+  );
+  return id;
+}
+
+function readCadence(v: unknown): CadenceSetting {
+  const parsed = cadenceSettingSchema.safeParse(v);
+  return parsed.success ? parsed.data : DEFAULT_CADENCE;
+}
+
+/** Plain data of the index (passes `indexSchema`). Never writes. */
+export function readIndex(source: Y.Doc): IndexData {
+  const doc = readableDoc(source, 'index', INDEX_MIGRATIONS);
+  const r = roots(doc);
+  const meta = doc.getMap<unknown>('meta');
+  const docs: IndexEntry[] = [];
+  r.docs.forEach((v, id) => {
+    if (!(v instanceof Y.Map)) return;
+    const m = v as Y.Map<unknown>;
+    docs.push({
+      id,
+      kind: oneOf(DOC_KINDS, m.get('kind'), 'plan'),
+      title: textField(m, 'title'),
+      createdAt: numberOr(m.get('createdAt'), 0),
+      archived: m.get('archived') === true,
+    });
+  });
+  docs.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+  const services: (Service & { order: number })[] = [];
+  r.services.forEach((v, id) => {
+    if (!(v instanceof Y.Map)) return;
+    const m = v as Y.Map<unknown>;
+    services.push({
+      id,
+      name: stringOr(m.get('name'), id) || id,
+      kind: oneOf(SERVICE_KINDS, m.get('kind'), 'policy'),
+      archived: m.get('archived') === true,
+      order: numberOr(m.get('order'), 0),
+    });
+  });
+  services.sort(byOrder);
+  const publications = new Map<string, Publication[]>();
+  const seen = new Set<string>();
+  for (const p of r.publications.toArray()) {
+    if (typeof p?.caseId !== 'string' || seen.has(String(p.id))) continue;
+    seen.add(String(p.id));
+    const list = publications.get(p.caseId) ?? [];
+    list.push({
+      id: String(p.id),
+      step: oneOf(PUBLIC_STEPS, p.step, 'resolution-public'),
+      at: numberOr(p.at, 0),
+      where: stringOr(p.where, ''),
+      note: stringOr(p.note, ''),
+    });
+    publications.set(p.caseId, list);
+  }
+  const cases: DecisionCase[] = [];
+  r.cases.forEach((v, id) => {
+    if (!(v instanceof Y.Map)) return;
+    const m = v as Y.Map<unknown>;
+    cases.push({
+      id,
+      title: textField(m, 'title'),
+      createdAt: numberOr(m.get('createdAt'), 0),
+      publications: publications.get(id) ?? [],
+    });
+  });
+  cases.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+  return {
+    kind: 'index',
+    meta: { schemaVersion: numberOr(meta.get('schemaVersion'), 0) },
+    name: textField(r.workspace, 'name'),
+    docs,
+    services: services.map(({ order: _o, ...s }) => s),
+    cadence: readCadence(r.workspace.get('cadence')),
+    cases,
+  };
+}
