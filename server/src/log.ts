@@ -9,13 +9,14 @@ export function redactUrl(url: string | undefined): string {
 }
 
 /** The relay's structured JSON logger; authorization headers and tokens are redacted. */
-export function createLogger(level: string): Logger {
-  return pino({
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: { service: 'grassroots' },
     redact: {
       paths: ['req.headers.authorization', 'headers.authorization', 'token', '*.token'],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

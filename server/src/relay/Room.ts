@@ -77,6 +77,8 @@ export class Room {
   ) {
     this.awareness.setLocalState(null);
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      // What came from storage is already everyone's to fetch: nobody needs it pushed at them.
+      if (origin === 'storage') return;
       const message = syncMessage((e) => syncProtocol.writeUpdate(e, update));
       for (const conn of this.conns) if (conn !== origin) conn.send(message);
       if (origin !== 'fanout')

@@ -66,6 +66,46 @@ describe('relay speaks the standard y-websocket protocol', () => {
   });
 });
 
+describe('compaction', () => {
+  it('an unloaded room with many rows is compacted into one row per burst, content and authors intact', async () => {
+    await server.stop();
+    let clock = Date.now();
+    server = await startTestServer(
+      { unloadAfterMs: 20, compactAfterRows: 5, burstGapMs: 60_000 },
+      { now: () => clock },
+    );
+    const room = `${server.workspaceId}/plan1`;
+    const editor = await server.member('editor', '村会计');
+    const a = client(server.adminToken);
+    await a.synced;
+    for (let i = 0; i < 10; i++) {
+      a.doc.getText('t').insert(i, String(i));
+      await eventually(async () => expect((await server.store.roomStats(room)).rows).toBe(i + 1));
+    }
+    a.destroy();
+    const b = client(editor.token);
+    await b.synced;
+    b.doc.getText('t').insert(10, '!');
+    await eventually(async () => expect((await server.store.roomStats(room)).rows).toBe(11));
+    // Two minutes later the bursts are over, so the unload compacts them.
+    clock += 120_000;
+    b.destroy();
+    await eventually(() => expect(server.relay.rooms.size).toBe(0));
+    const rows = await eventually(async () => {
+      const r = await server.store.loadUpdates(room);
+      expect(r).toHaveLength(2);
+      return r;
+    });
+    expect(rows.map((r) => [r.authorId, r.count])).toEqual([
+      [(await server.auth.authenticate(server.adminToken, server.workspaceId)).id, 10],
+      [editor.id, 1],
+    ]);
+    const c = client(server.adminToken);
+    await c.synced;
+    expect(c.doc.getText('t').toString()).toBe('0123456789!');
+  });
+});
+
 describe('commit acknowledgement (opt-in message type 100)', () => {
   const readAck = (bytes: Uint8Array) => {
     const d = decoding.createDecoder(bytes);

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import type { AuthStore, DocStore } from './DocStore.ts';
+
+const textUpdate = (doc: Y.Doc, text: string) => {
+  const before = Y.encodeStateVector(doc);
+  doc.getText('t').insert(doc.getText('t').length, text);
+  return Y.encodeStateAsUpdate(doc, before);
+};
+
+/**
+ * The behaviour every storage engine must show. An engine's test file calls this once with a
+ * factory for a fresh, empty store.
+ */
+export function describeStoreContract(
+  engine: string,
+  makeStore: () => Promise<DocStore & AuthStore>,
+): void {
+  describe(`${engine} store contract`, () => {
+    it('appends updates with author and time and loads them back in order', async () => {
+      const store = await makeStore();
+      const doc = new Y.Doc();
+      const seqs = await store.appendUpdates([
+        { room: 'w/a', authorId: 'm1', at: 1000, update: textUpdate(doc, 'a') },
+        { room: 'w/b', authorId: 'm2', at: 1001, update: textUpdate(new Y.Doc(), 'x') },
+        { room: 'w/a', authorId: 'm2', at: 1002, update: textUpdate(doc, 'b') },
+      ]);
+      expect(seqs).toEqual([1, 1, 2]);
+      const rows = await store.loadUpdates('w/a');
+      expect(rows.map((r) => [r.seq, r.authorId, r.firstAt, r.lastAt, r.count])).toEqual([
+        [1, 'm1', 1000, 1000, 1],
+        [2, 'm2', 1002, 1002, 1],
+      ]);
+      const rebuilt = new Y.Doc();
+      for (const r of rows) Y.applyUpdate(rebuilt, r.update);
+      expect(rebuilt.getText('t').toString()).toBe('ab');
+      expect(await store.loadUpdates('w/a', { afterSeq: 1 })).toHaveLength(1);
+      expect(await store.loadUpdates('w/a', { uptoSeq: 1 })).toHaveLength(1);
+      expect(await store.roomStats('w/a')).toMatchObject({ rows: 2, lastSeq: 2 });
+      await store.close();
+    });
+
+    it('compaction merges one author’s burst, keeps authors apart and the time span, loses no content', async () => {
+      const store = await makeStore();
+      const doc = new Y.Doc();
+      const at = [0, 1000, 2000, 3000, 4000, 500_000];
+      const authors = ['a', 'a', 'a', 'b', 'b', 'b'];
+      for (const [i, author] of authors.entries()) {
+        await store.appendUpdates([
+          { room: 'w/c', authorId: author, at: at[i]!, update: textUpdate(doc, String(i)) },
+        ]);
+      }
+      const result = await store.compact('w/c', {
+        before: 1_000_000,
+        burstGapMs: 60_000,
+        maxRowBytes: 1 << 20,
+      });
+      expect(result).toEqual({ rowsBefore: 6, rowsAfter: 3 });
+      const rows = await store.loadUpdates('w/c');
+      expect(rows.map((r) => [r.authorId, r.firstAt, r.lastAt, r.count])).toEqual([
+        ['a', 0, 2000, 3],
+        ['b', 3000, 4000, 2],
+        ['b', 500_000, 500_000, 1],
+      ]);
+      const rebuilt = new Y.Doc();
+      for (const r of rows) Y.applyUpdate(rebuilt, r.update);
+      expect(rebuilt.getText('t').toString()).toBe('012345');
+      // New rows keep counting after the highest seq, never reusing a merged-away one.
+      const [seq] = await store.appendUpdates([
+        { room: 'w/c', authorId: 'a', at: 600_000, update: textUpdate(doc, '6') },
+      ]);
+      expect(seq).toBe(7);
+      await store.close();
+    });
+
+    it('named versions are kept per room', async () => {
+      const store = await makeStore();
+      await store.addNamedVersion({
+        id: 'v1',
+        room: 'w/a',
+        seq: 3,
+        name: '3月3日会议通过稿',
+        authorId: 'm1',
+        at: 5,
+      });
+      expect(await store.listNamedVersions('w/a')).toEqual([
+        { id: 'v1', room: 'w/a', seq: 3, name: '3月3日会议通过稿', authorId: 'm1', at: 5 },
+      ]);
+      expect(await store.listNamedVersions('w/b')).toEqual([]);
+      await store.close();
+    });
+
+    it('an invite is redeemed atomically and only while live', async () => {
+      const store = await makeStore();
+      await store.createWorkspace({ id: 'w', name: '村', createdAt: 0 });
+      await store.createInvite(
+        {
+          id: 'i',
+          workspaceId: 'w',
+          role: 'editor',
+          createdBy: null,
+          createdAt: 0,
+          expiresAt: 100,
+          revokedAt: null,
+          uses: 0,
+          maxUses: 1,
+        },
+        'hash-i',
+      );
+      const make = (id: string) => () => ({
+        member: {
+          id,
+          workspaceId: 'w',
+          displayName: id,
+          role: 'editor' as const,
+          createdAt: 1,
+          revokedAt: null,
+        },
+        tokenHash: `hash-${id}`,
+      });
+      expect(await store.redeemInvite('hash-i', 200, make('late'))).toBeNull();
+      expect((await store.redeemInvite('hash-i', 50, make('m1')))?.id).toBe('m1');
+      expect(await store.redeemInvite('hash-i', 60, make('m2'))).toBeNull();
+      expect((await store.findMemberByTokenHash('hash-m1'))?.displayName).toBe('m1');
+      expect((await store.listInvites('w'))[0]?.uses).toBe(1);
+      await store.close();
+    });
+  });
+}

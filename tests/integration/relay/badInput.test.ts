@@ -1,0 +1,120 @@
+import * as encoding from 'lib0/encoding';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { rawClient, stockClient, upgradeStatus } from '../../support/clients.ts';
+import { eventually, startTestServer, type TestServer } from '../../support/server.ts';
+
+let server: TestServer;
+const cleanups: (() => void)[] = [];
+let bystander: ReturnType<typeof stockClient>;
+const room = () => `${server.workspaceId}/minutes1`;
+
+beforeEach(async () => {
+  server = await startTestServer({ maxMessageBytes: 64 * 1024 });
+  bystander = stockClient(server.wsUrl, room(), server.adminToken);
+  cleanups.push(bystander.destroy);
+  await bystander.synced;
+  bystander.doc.getText('body').insert(0, '会议开始');
+  await eventually(async () => expect((await server.store.roomStats(room())).rows).toBe(1));
+});
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) c();
+  await server.stop();
+});
+
+/** After the bad input: the room still relays, the stored doc is intact, the bystander unharmed. */
+async function expectRoomUnharmed() {
+  const other = stockClient(server.wsUrl, room(), server.adminToken);
+  cleanups.push(other.destroy);
+  await other.synced;
+  expect(other.doc.getText('body').toString()).toBe('会议开始');
+  other.doc.getText('body').insert(4, '，');
+  await eventually(() => expect(bystander.doc.getText('body').toString()).toBe('会议开始，'));
+  expect(bystander.provider.wsconnected).toBe(true);
+  const rows = await server.store.loadUpdates(room());
+  const stored = new Y.Doc();
+  for (const r of rows) Y.applyUpdate(stored, r.update);
+  expect(stored.getText('body').toString()).toBe('会议开始，');
+}
+
+const bytes = (...values: number[]) => new Uint8Array(values);
+const open = async () => rawClient(`${server.wsUrl}/${room()}?token=${server.adminToken}`);
+
+describe('bad input gets a clear error and harms nothing', () => {
+  it('an undecodable frame closes that connection with 4400', async () => {
+    const raw = await open();
+    raw.send(bytes(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff));
+    const closed = await raw.closed;
+    expect(closed.code).toBe(4400);
+    expect(closed.reason).toMatch(/undecodable/);
+    await expectRoomUnharmed();
+  });
+
+  it('an unknown message type closes with 4400 naming the type', async () => {
+    const raw = await open();
+    raw.send(bytes(7, 1, 2, 3));
+    const closed = await raw.closed;
+    expect(closed).toEqual({ code: 4400, reason: 'unknown message type 7' });
+    await expectRoomUnharmed();
+  });
+
+  it('a message over the size limit closes with 1009', async () => {
+    const raw = await open();
+    raw.send(new Uint8Array(65 * 1024));
+    const closed = await raw.closed;
+    expect(closed.code).toBe(1009);
+    await expectRoomUnharmed();
+  });
+
+  it('an update Yjs rejects is refused with 4400 and never stored', async () => {
+    const raw = await open();
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, 0); // sync
+    encoding.writeVarUint(e, 2); // update
+    encoding.writeVarUint8Array(e, bytes(5, 200, 200, 200, 7, 9, 255, 1));
+    raw.send(encoding.toUint8Array(e));
+    const closed = await raw.closed;
+    expect(closed.code).toBe(4400);
+    expect(closed.reason).toMatch(/update rejected/);
+    await expectRoomUnharmed();
+  });
+
+  it('text frames are refused with 4400', async () => {
+    const raw = await open();
+    raw.ws.send('hello');
+    expect((await raw.closed).code).toBe(4400);
+    await expectRoomUnharmed();
+  });
+
+  it('a malformed room name is refused with 400 before the upgrade', async () => {
+    for (const name of ['only-one-part', 'a/b/c', 'bad%20id/doc', `${'x'.repeat(65)}/doc`]) {
+      expect(await upgradeStatus(`${server.wsUrl}/${name}?token=${server.adminToken}`)).toBe(400);
+    }
+    expect(await upgradeStatus(`ws://127.0.0.1:${server.port}/elsewhere?token=x`)).toBe(404);
+    await expectRoomUnharmed();
+  });
+
+  it('bad JSON bodies get 4xx JSON errors with a message', async () => {
+    const post = (body: string, type = 'application/json') =>
+      fetch(`${server.url}/api/workspaces/${server.workspaceId}/invites`, {
+        method: 'POST',
+        headers: { 'content-type': type, authorization: `Bearer ${server.adminToken}` },
+        body,
+      });
+    const cases: [Response, number, RegExp][] = [
+      [await post('{"role": '), 400, /not valid JSON/],
+      [await post('{"role": "chief"}'), 400, /role/],
+      [await post('[]'), 400, /invalid body/],
+      [await post('role=editor', 'application/x-www-form-urlencoded'), 415, /application\/json/],
+      [await post(JSON.stringify({ role: 'editor', pad: 'x'.repeat(70_000) })), 413, /larger than/],
+    ];
+    for (const [res, status, message] of cases) {
+      expect(res.status).toBe(status);
+      const body = (await res.json()) as { error: string; message: string };
+      expect(body.message).toMatch(message);
+    }
+    const unknown = await fetch(`${server.url}/api/nothing-here`);
+    expect(unknown.status).toBe(404);
+    await expectRoomUnharmed();
+  });
+});

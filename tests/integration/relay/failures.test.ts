@@ -1,0 +1,125 @@
+import { join } from 'node:path';
+import { SqliteStore } from '@grassroots/server';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { applySyncMessages, rawClient, stockClient, syncStep1 } from '../../support/clients.ts';
+import { faultyStore } from '../../support/faultyStore.ts';
+import { eventually, startTestServer, type TestServer, tempDir } from '../../support/server.ts';
+
+let server: TestServer | undefined;
+const cleanups: (() => void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) c();
+  await server?.stop();
+  server = undefined;
+});
+
+async function startFaulty(config = {}) {
+  const dataDir = tempDir();
+  const { store, faults } = faultyStore(new SqliteStore(join(dataDir, 'grassroots.sqlite')));
+  server = await startTestServer({ dataDir, ...config }, { store });
+  return { server, faults };
+}
+const client = (s: TestServer, token: string, docId = 'doc') => {
+  const c = stockClient(s.wsUrl, `${s.workspaceId}/${docId}`, token);
+  cleanups.push(c.destroy);
+  return c;
+};
+
+describe('known relay mistakes, each guarded', () => {
+  it('never answers a client before the stored state has loaded (no empty doc, no duplicate seed)', async () => {
+    const { server: s, faults } = await startFaulty({ unloadAfterMs: 20 });
+    // A first device seeds the doc the way apps do: "if it is empty after sync, add the template".
+    const seedIfEmpty = (doc: Y.Doc) => {
+      const phases = doc.getArray<string>('phases');
+      if (phases.length === 0) phases.push(['第一阶段']);
+    };
+    const first = client(s, s.adminToken);
+    await first.synced;
+    seedIfEmpty(first.doc);
+    await eventually(async () =>
+      expect((await s.store.roomStats(`${s.workspaceId}/doc`)).rows).toBe(1),
+    );
+    first.destroy();
+    await eventually(() => expect(s.relay.rooms.size).toBe(0));
+
+    // Loading is now slow; a second device connects and asks at once.
+    faults.loadDelayMs = 300;
+    const raw = await rawClient(`${s.wsUrl}/${s.workspaceId}/doc?token=${s.adminToken}`);
+    raw.send(syncStep1(new Y.Doc()));
+    await eventually(() => expect(raw.messages.some((m) => m.type === 0)).toBe(true), 5000);
+    const seen = new Y.Doc();
+    applySyncMessages(seen, raw.messages.slice(0, 1));
+    // The very first thing the server said already carries the stored content.
+    expect(seen.getArray('phases').toArray()).toEqual(['第一阶段']);
+    raw.ws.close();
+
+    const second = client(s, s.adminToken);
+    await second.synced;
+    seedIfEmpty(second.doc);
+    expect(second.doc.getArray('phases').toArray()).toEqual(['第一阶段']);
+  });
+
+  it('a room whose load failed is dropped, and the next connection loads it afresh', async () => {
+    const { server: s, faults } = await startFaulty();
+    const seedDoc = new Y.Doc();
+    seedDoc.getText('t').insert(0, 'kept');
+    await s.store.appendUpdates([
+      {
+        room: `${s.workspaceId}/doc`,
+        authorId: 'm',
+        at: Date.now(),
+        update: Y.encodeStateAsUpdate(seedDoc),
+      },
+    ]);
+    faults.failLoads = 1;
+    const raw = await rawClient(`${s.wsUrl}/${s.workspaceId}/doc?token=${s.adminToken}`);
+    const closed = await raw.closed;
+    expect(closed.code).toBe(4500);
+    expect(closed.reason).toMatch(/could not load/);
+    expect(s.relay.rooms.size).toBe(0);
+    const ok = client(s, s.adminToken);
+    await ok.synced;
+    expect(ok.doc.getText('t').toString()).toBe('kept');
+    expect(s.relay.rooms.size).toBe(1);
+  });
+
+  it('a failed store is retried and reported, and the update is relayed only once stored', async () => {
+    const { server: s, faults } = await startFaulty({ storeRetryMs: 20 });
+    const a = client(s, s.adminToken);
+    const b = client(s, s.adminToken);
+    await Promise.all([a.synced, b.synced]);
+    faults.failAppends = 3;
+    a.doc.getText('t').insert(0, '村道硬化');
+    await eventually(() => expect(b.doc.getText('t').toString()).toBe('村道硬化'));
+    // b could only see it after the fourth attempt committed it.
+    expect(faults.appendCalls).toBeGreaterThanOrEqual(4);
+    const rows = await s.store.loadUpdates(`${s.workspaceId}/doc`);
+    expect(rows).toHaveLength(1);
+    const metrics = await (await fetch(`${s.url}/metrics`)).text();
+    expect(metrics).toMatch(/grassroots_store_failures_total 3/);
+  });
+
+  it('a room with no connections whose stores keep failing still unloads (senders keep their updates)', async () => {
+    const { server: s, faults } = await startFaulty({ storeRetryMs: 1, unloadAfterMs: 20 });
+    const device = new Y.Doc();
+    const a = stockClient(s.wsUrl, `${s.workspaceId}/doc`, s.adminToken, { doc: device });
+    await a.synced;
+    faults.failAppends = 1_000_000;
+    device.getText('t').insert(0, 'pending');
+    await eventually(() => expect(faults.appendCalls).toBeGreaterThan(1));
+    a.provider.destroy();
+    await eventually(() => expect(s.relay.rooms.size).toBe(0), 15_000);
+    faults.failAppends = 0;
+    // The device still has the update and re-sends it on its next connection.
+    const again = stockClient(s.wsUrl, `${s.workspaceId}/doc`, s.adminToken, { doc: device });
+    cleanups.push(again.destroy);
+    await again.synced;
+    await eventually(async () =>
+      expect((await s.store.roomStats(`${s.workspaceId}/doc`)).rows).toBe(1),
+    );
+    const fresh = client(s, s.adminToken);
+    await fresh.synced;
+    expect(fresh.doc.getText('t').toString()).toBe('pending');
+  });
+});

@@ -1,0 +1,124 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { stockClient } from '../../support/clients.ts';
+import { runCli, spawnServer } from '../../support/process.ts';
+import { eventually, tempDir } from '../../support/server.ts';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+async function createWorkspace(dataDir: string) {
+  const result = await runCli(['workspace', 'create', '示范村', '--data', dataDir]);
+  expect(result.code).toBe(0);
+  return JSON.parse(result.stdout) as {
+    workspaceId: string;
+    adminToken: string;
+    inviteUrl: string;
+  };
+}
+
+describe('the grassroots CLI', () => {
+  it('workspace create prints the id, an admin token and an invite URL as JSON', async () => {
+    const created = await createWorkspace(tempDir());
+    expect(created.workspaceId).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    expect(created.adminToken).toMatch(/^grm_/);
+    expect(created.inviteUrl).toMatch(/^http:\/\/localhost:4321\/#\/join\/gri_/);
+  });
+
+  it('a bad flag or value exits non-zero with a message naming it', async () => {
+    const badPort = await runCli(['serve', '--port', 'eighty']);
+    expect(badPort.code).toBe(2);
+    expect(badPort.stderr).toMatch(/port/);
+    const unknown = await runCli(['serve', '--prot', '80']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown flag --prot/);
+    const badEnv = await runCli(['serve'], { PORT: '70000' });
+    expect(badEnv.code).toBe(2);
+    expect(badEnv.stderr).toMatch(/port/);
+  });
+});
+
+describe('durability and operations of a real server process', () => {
+  it('after kill -9 and a restart, every update any client saw relayed is there', async () => {
+    const dataDir = tempDir();
+    const { workspaceId, adminToken } = await createWorkspace(dataDir);
+    const first = await spawnServer(dataDir);
+    cleanups.push(() => first.child.kill('SIGKILL'));
+    const url = `ws://127.0.0.1:${first.port}/sync`;
+    const room = `${workspaceId}/plan`;
+    const writers = [0, 1, 2].map(() => stockClient(url, room, adminToken));
+    const watcher = stockClient(url, room, adminToken);
+    for (const c of [...writers, watcher]) cleanups.push(c.destroy);
+    await Promise.all([...writers, watcher].map((c) => c.synced));
+
+    const relayed = new Set<string>();
+    watcher.doc.getArray<string>('log').observe((event) => {
+      for (const item of event.changes.added)
+        for (const v of item.content.getContent()) relayed.add(v as string);
+    });
+    // Bounded burst of edits from three writers; the server is killed in the middle of it.
+    let n = 0;
+    const timer = setInterval(() => {
+      for (const [i, w] of writers.entries()) w.doc.getArray<string>('log').push([`w${i}-${n}`]);
+      n++;
+      if (n >= 400) clearInterval(timer);
+    }, 2);
+    await eventually(() => expect(relayed.size).toBeGreaterThan(150), 20_000);
+    first.child.kill('SIGKILL');
+    clearInterval(timer);
+    expect(await first.exited).toBeNull();
+    const seen = new Set(relayed);
+    for (const c of [...writers, watcher]) c.provider.disconnect();
+
+    const second = await spawnServer(dataDir);
+    cleanups.push(() => second.child.kill('SIGKILL'));
+    const fresh = stockClient(`ws://127.0.0.1:${second.port}/sync`, room, adminToken);
+    cleanups.push(fresh.destroy);
+    await fresh.synced;
+    const stored = new Set(fresh.doc.getArray<string>('log').toArray());
+    const missing = [...seen].filter((v) => !stored.has(v));
+    expect(seen.size).toBeGreaterThan(150);
+    expect(missing).toEqual([]);
+  });
+
+  it('SIGTERM drains: closes sockets with 4503, exits 0 and keeps what was stored; healthz and metrics answer', async () => {
+    const dataDir = tempDir();
+    const { workspaceId, adminToken } = await createWorkspace(dataDir);
+    const server = await spawnServer(dataDir);
+    cleanups.push(() => server.child.kill('SIGKILL'));
+    const base = `http://127.0.0.1:${server.port}`;
+    expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ ok: true });
+    const client = stockClient(
+      `ws://127.0.0.1:${server.port}/sync`,
+      `${workspaceId}/m`,
+      adminToken,
+    );
+    cleanups.push(client.destroy);
+    await client.synced;
+    client.doc.getText('t').insert(0, '散会');
+    await eventually(async () => {
+      const metrics = await (await fetch(`${base}/metrics`)).text();
+      expect(metrics).toMatch(/grassroots_rooms_loaded 1/);
+      expect(metrics).toMatch(/grassroots_connections 1/);
+      expect(metrics).toMatch(/grassroots_updates_stored_total 1/);
+      expect(metrics).toMatch(/grassroots_update_bytes_stored_total \d+/);
+    });
+    const closeCode = new Promise<number>((resolve) =>
+      client.provider.once('connection-close', (event: { code: number } | null) =>
+        resolve(event?.code ?? 0),
+      ),
+    );
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    expect(await closeCode).toBe(4503);
+    client.provider.disconnect();
+
+    const again = await spawnServer(dataDir);
+    cleanups.push(() => again.child.kill('SIGKILL'));
+    const check = stockClient(`ws://127.0.0.1:${again.port}/sync`, `${workspaceId}/m`, adminToken);
+    cleanups.push(check.destroy);
+    await check.synced;
+    expect(check.doc.getText('t').toString()).toBe('散会');
+  });
+});

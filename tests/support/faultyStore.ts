@@ -1,0 +1,35 @@
+import type { AuthStore, DocStore, SqliteStore } from '@grassroots/server';
+
+/**
+ * A real SqliteStore with injected faults and delays, to prove the relay's failure handling.
+ * Only the doc-log calls are touched; everything else goes straight through.
+ */
+export function faultyStore(inner: SqliteStore) {
+  const faults = {
+    /** Milliseconds each loadUpdates waits before reading. */
+    loadDelayMs: 0,
+    /** How many of the next loadUpdates calls fail. */
+    failLoads: 0,
+    /** How many of the next appendUpdates calls fail. */
+    failAppends: 0,
+    appendCalls: 0,
+  };
+  const store: DocStore & AuthStore = Object.create(inner);
+  store.loadUpdates = async (room, range) => {
+    if (faults.loadDelayMs > 0) await new Promise((r) => setTimeout(r, faults.loadDelayMs));
+    if (faults.failLoads > 0) {
+      faults.failLoads--;
+      throw new Error('injected load failure');
+    }
+    return inner.loadUpdates(room, range);
+  };
+  store.appendUpdates = async (batch) => {
+    faults.appendCalls++;
+    if (faults.failAppends > 0) {
+      faults.failAppends--;
+      throw new Error('injected store failure');
+    }
+    return inner.appendUpdates(batch);
+  };
+  return { store, faults };
+}
