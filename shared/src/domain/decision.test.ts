@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import { traceDecisionCase, votePassed } from './decision.ts';
+import { createDoc } from './doc.ts';
+import { addDecisionCase, initIndex, readIndex, recordPublication } from './index-doc.ts';
+import { addDecision, initMinutes, markAttendance, readMinutes, recordVote } from './minutes.ts';
+import type { MeetingStep, MeetingType, Tally } from './schema.ts';
+import { beijingInstant } from './time.ts';
+
+const CASE = 'road';
+
+function meeting(
+  meetingType: MeetingType,
+  startsAt: number,
+  step: MeetingStep,
+  opts: { present?: number; tally?: Tally } = {},
+) {
+  const doc = createDoc();
+  initMinutes(doc, { title: step, meetingType, startsAt, place: '村委会' });
+  for (let i = 0; i < (opts.present ?? 5); i++) {
+    markAttendance(doc, { name: `人员${i}` }, { present: true });
+  }
+  const voteId = opts.tally ? recordVote(doc, { motion: '村道硬化', tally: opts.tally }) : null;
+  addDecision(doc, { text: '村道硬化', voteId, caseId: CASE, step });
+  return { docId: `${step}-${startsAt}`, data: readMinutes(doc) };
+}
+
+function caseWithPublications(pubs: { step: 'resolution-public' | 'result-public'; at: number }[]) {
+  const index = createDoc();
+  initIndex(index, { name: '幸福村' });
+  addDecisionCase(index, { id: CASE, title: '村道硬化工程', createdAt: 0 });
+  for (const p of pubs) recordPublication(index, CASE, { ...p, where: '村务公开栏' });
+  return readIndex(index).cases[0]!;
+}
+
+const D = (day: number, hour = 9) => beijingInstant(2025, 3, day, hour);
+
+function fullProcedure() {
+  return [
+    meeting('branch-committee', D(1), 'proposal'),
+    meeting('joint-committees', D(3), 'deliberation'),
+    meeting('party-members', D(5), 'review', {
+      present: 30,
+      tally: { for: 28, against: 1, abstain: 1 },
+    }),
+    meeting('villager-representatives', D(8), 'resolution', {
+      present: 40,
+      tally: { for: 35, against: 3, abstain: 2 },
+    }),
+  ];
+}
+
+describe('两会两票 / 四议两公开', () => {
+  it('DEC-3 a complete procedure traces all six steps in order with tallies and no issues', () => {
+    const c = caseWithPublications([
+      { step: 'resolution-public', at: D(9) },
+      { step: 'result-public', at: D(30) },
+    ]);
+    const trace = traceDecisionCase(c, fullProcedure());
+    expect(trace.issues).toEqual([]);
+    expect(trace.steps.map((s) => [s.step, s.done])).toEqual([
+      ['proposal', true],
+      ['deliberation', true],
+      ['review', true],
+      ['resolution', true],
+      ['resolution-public', true],
+      ['result-public', true],
+    ]);
+    expect(trace.steps[2]).toMatchObject({ present: 30, tally: { for: 28 }, passed: true });
+    expect(trace.passed).toBe(true);
+    expect(trace.next).toBeNull();
+  });
+
+  it('DEC-3 an unfinished case names the next step', () => {
+    const trace = traceDecisionCase(caseWithPublications([]), fullProcedure().slice(0, 2));
+    expect(trace.next).toBe('review');
+    expect(trace.passed).toBeNull();
+    expect(trace.issues).toEqual([]);
+  });
+
+  it('DEC-1 a tally larger than the attendance is an issue', () => {
+    const meetings = fullProcedure();
+    meetings[2] = meeting('party-members', D(5), 'review', {
+      present: 10,
+      tally: { for: 9, against: 1, abstain: 1 },
+    });
+    const trace = traceDecisionCase(caseWithPublications([]), meetings);
+    expect(trace.issues).toEqual([
+      expect.objectContaining({ code: 'tally-exceeds-attendance', step: 'review' }),
+    ]);
+  });
+
+  it('DEC-2 the party members meeting must come before the representatives meeting', () => {
+    const meetings = fullProcedure();
+    meetings[2] = meeting('party-members', D(8), 'review', {
+      present: 30,
+      tally: { for: 28, against: 1, abstain: 1 },
+    });
+    const codes = traceDecisionCase(caseWithPublications([]), meetings).issues.map((i) => i.code);
+    expect(codes).toContain('party-first');
+    const noReview = traceDecisionCase(caseWithPublications([]), [fullProcedure()[3]!]);
+    expect(noReview.issues.map((i) => i.code)).toContain('party-first');
+  });
+
+  it('DEC-3 a publication dated before the resolution is out of order', () => {
+    const c = caseWithPublications([{ step: 'resolution-public', at: D(7) }]);
+    const trace = traceDecisionCase(c, fullProcedure());
+    expect(trace.issues).toEqual([
+      expect.objectContaining({ code: 'out-of-order', step: 'resolution-public' }),
+    ]);
+  });
+
+  it('DEC-4 a review recorded in the wrong kind of meeting is an issue', () => {
+    const meetings = fullProcedure();
+    meetings[2] = meeting('party-group', D(5), 'review', {
+      present: 30,
+      tally: { for: 28, against: 1, abstain: 1 },
+    });
+    expect(traceDecisionCase(caseWithPublications([]), meetings).issues).toEqual([
+      expect.objectContaining({ code: 'wrong-meeting-type', step: 'review' }),
+    ]);
+  });
+
+  it('DEC-5 a vote passes with more than half of those present; a rejected review blocks resolution', () => {
+    expect(votePassed({ for: 15, against: 0, abstain: 15 }, 30)).toBe(false);
+    expect(votePassed({ for: 16, against: 0, abstain: 14 }, 30)).toBe(true);
+    const meetings = fullProcedure();
+    meetings[2] = meeting('party-members', D(5), 'review', {
+      present: 30,
+      tally: { for: 10, against: 15, abstain: 5 },
+    });
+    const trace = traceDecisionCase(caseWithPublications([]), meetings);
+    expect(trace.passed).toBe(false);
+    expect(trace.issues.map((i) => i.code)).toEqual(['resolved-after-rejection']);
+    const noVote = fullProcedure();
+    noVote[3] = meeting('villager-representatives', D(8), 'resolution', { present: 40 });
+    expect(traceDecisionCase(caseWithPublications([]), noVote).issues.map((i) => i.code)).toEqual([
+      'no-vote',
+    ]);
+  });
+
+  it('DEC-6 when a matter is reviewed twice, the later meeting counts', () => {
+    const meetings = [
+      ...fullProcedure().slice(0, 2),
+      meeting('party-members', D(4), 'review', {
+        present: 30,
+        tally: { for: 5, against: 25, abstain: 0 },
+      }),
+      meeting('party-members', D(6), 'review', {
+        present: 30,
+        tally: { for: 25, against: 5, abstain: 0 },
+      }),
+      fullProcedure()[3]!,
+    ];
+    const trace = traceDecisionCase(caseWithPublications([]), meetings);
+    expect(trace.steps[2]).toMatchObject({ at: D(6), passed: true });
+    expect(trace.issues).toEqual([]);
+  });
+});

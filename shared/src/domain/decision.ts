@@ -1,0 +1,207 @@
+/**
+ * 两会两票 / 四议两公开: tracing one matter from proposal to publication across meetings, and
+ * checking it. Pure functions over plain data: the case and its publications live in the index
+ * doc, each meeting's part lives in its own minutes as a decision tagged with the case id and
+ * step, so every meeting records only what happened in it and the trace is derived.
+ *
+ * Rules (SPEC.md):
+ * - DEC-1 a tally cannot exceed attendance: for + against + abstain ≤ people marked present.
+ * - DEC-2 first inside the party, then outside: the party members' meeting (审议) must start
+ *   before the villagers' representatives meeting (决议); a resolution without a review is an issue.
+ * - DEC-3 steps happen in order: 提议 ≤ 商议 ≤ 审议 < 决议 ≤ 决议公开 ≤ 实施结果公开.
+ * - DEC-4 each meeting step is held by its body: 提议 in a branch committee (or joint) meeting,
+ *   商议 in a joint meeting of the two committees, 审议 in a party members' meeting, 决议 in a
+ *   villagers' representatives meeting.
+ * - DEC-5 审议 and 决议 need a vote; a vote passes when more than half of those present vote for.
+ *   A matter rejected at review must not go on to resolution.
+ * - DEC-6 when a step was recorded in several meetings (a matter reviewed again after changes),
+ *   the latest meeting counts.
+ */
+import {
+  DECISION_STEPS,
+  type DecisionCase,
+  type DecisionStep,
+  type MeetingStep,
+  type MeetingType,
+  type MinutesData,
+  type Tally,
+} from './schema.ts';
+
+/** Which meeting types may hold each meeting step (DEC-4). */
+export const STEP_MEETING_TYPES: Readonly<Record<MeetingStep, readonly MeetingType[]>> = {
+  proposal: ['branch-committee', 'joint-committees'],
+  deliberation: ['joint-committees'],
+  review: ['party-members'],
+  resolution: ['villager-representatives'],
+};
+
+export type DecisionTraceStep = {
+  step: DecisionStep;
+  done: boolean;
+  at: number | null;
+  /** The minutes doc (meeting steps) or null (publications). */
+  docId: string | null;
+  decisionId: string | null;
+  meetingType: MeetingType | null;
+  present: number | null;
+  tally: Tally | null;
+  passed: boolean | null;
+  /** Where it was made public (publication steps). */
+  where: string | null;
+};
+
+export type DecisionIssueCode =
+  | 'tally-exceeds-attendance'
+  | 'party-first'
+  | 'out-of-order'
+  | 'wrong-meeting-type'
+  | 'no-vote'
+  | 'resolved-after-rejection';
+
+export type DecisionIssue = { code: DecisionIssueCode; step: DecisionStep; message: string };
+
+export type DecisionTrace = {
+  caseId: string;
+  title: string;
+  steps: DecisionTraceStep[];
+  issues: DecisionIssue[];
+  /** The step to do next; null when all six are done. */
+  next: DecisionStep | null;
+  /** True when both votes passed (null until both were taken). */
+  passed: boolean | null;
+};
+
+/** True when a tally fits the attendance (DEC-1). */
+export function tallyFits(tally: Tally, present: number): boolean {
+  return tally.for + tally.against + tally.abstain <= present;
+}
+
+/** True when more than half of those present voted for (DEC-5). */
+export function votePassed(tally: Tally, present: number): boolean {
+  return tally.for * 2 > present;
+}
+
+const emptyStep = (step: DecisionStep): DecisionTraceStep => ({
+  step,
+  done: false,
+  at: null,
+  docId: null,
+  decisionId: null,
+  meetingType: null,
+  present: null,
+  tally: null,
+  passed: null,
+  where: null,
+});
+
+/** Traces a case through its meetings and publications and lists what is wrong with it. */
+export function traceDecisionCase(
+  decisionCase: DecisionCase,
+  meetings: readonly { docId: string; data: MinutesData }[],
+): DecisionTrace {
+  const steps = new Map<DecisionStep, DecisionTraceStep>(
+    DECISION_STEPS.map((s) => [s, emptyStep(s)]),
+  );
+  const issues: DecisionIssue[] = [];
+  for (const { docId, data } of meetings) {
+    if (data.startsAt === null) continue;
+    const present = data.attendance.filter((a) => a.present).length;
+    for (const d of data.decisions) {
+      if (d.caseId !== decisionCase.id || d.step === null) continue;
+      const current = steps.get(d.step)!;
+      if (current.done && current.at !== null && current.at > data.startsAt) continue; // DEC-6
+      const vote = d.voteId ? (data.votes.find((v) => v.id === d.voteId) ?? null) : null;
+      steps.set(d.step, {
+        step: d.step,
+        done: true,
+        at: data.startsAt,
+        docId,
+        decisionId: d.id,
+        meetingType: data.meetingType,
+        present,
+        tally: vote?.tally ?? null,
+        passed: vote ? votePassed(vote.tally, present) : null,
+        where: data.place || null,
+      });
+    }
+  }
+  for (const step of ['resolution-public', 'result-public'] as const) {
+    const pubs = decisionCase.publications.filter((p) => p.step === step);
+    const first = pubs.reduce<(typeof pubs)[number] | null>(
+      (a, p) => (a === null || p.at < a.at ? p : a),
+      null,
+    );
+    if (first) {
+      steps.set(step, { ...emptyStep(step), done: true, at: first.at, where: first.where });
+    }
+  }
+  const list = DECISION_STEPS.map((s) => steps.get(s)!);
+  for (const s of list) {
+    if (!s.done) continue;
+    if (s.step in STEP_MEETING_TYPES) {
+      const allowed = STEP_MEETING_TYPES[s.step as MeetingStep];
+      if (s.meetingType && !allowed.includes(s.meetingType)) {
+        issues.push({
+          code: 'wrong-meeting-type',
+          step: s.step,
+          message: `${s.step} was recorded in a ${s.meetingType} meeting; expected ${allowed.join(' or ')}`,
+        });
+      }
+    }
+    if (s.tally && s.present !== null && !tallyFits(s.tally, s.present)) {
+      issues.push({
+        code: 'tally-exceeds-attendance',
+        step: s.step,
+        message: `${s.step}: ${s.tally.for + s.tally.against + s.tally.abstain} votes but ${s.present} present`,
+      });
+    }
+    if ((s.step === 'review' || s.step === 'resolution') && !s.tally) {
+      issues.push({ code: 'no-vote', step: s.step, message: `${s.step} has no vote recorded` });
+    }
+  }
+  const review = steps.get('review')!;
+  const resolution = steps.get('resolution')!;
+  if (resolution.done) {
+    if (!review.done) {
+      issues.push({
+        code: 'party-first',
+        step: 'resolution',
+        message:
+          "resolved by the villagers' representatives without a party members' meeting review",
+      });
+    } else if (review.at !== null && resolution.at !== null && review.at >= resolution.at) {
+      issues.push({
+        code: 'party-first',
+        step: 'resolution',
+        message:
+          "the party members' meeting must come before the villagers' representatives meeting",
+      });
+    }
+    if (review.passed === false) {
+      issues.push({
+        code: 'resolved-after-rejection',
+        step: 'resolution',
+        message: "the party members' meeting did not pass the matter",
+      });
+    }
+  }
+  // DEC-3: each done step not before the latest earlier done step (review→resolution strictly, DEC-2).
+  let prev: DecisionTraceStep | null = null;
+  for (const s of list) {
+    if (!s.done || s.at === null) continue;
+    if (prev?.at != null && s.at < prev.at) {
+      issues.push({
+        code: 'out-of-order',
+        step: s.step,
+        message: `${s.step} is dated before ${prev.step}`,
+      });
+    }
+    prev = s;
+  }
+  const next = list.find((s) => !s.done)?.step ?? null;
+  const passed =
+    review.passed === null || resolution.passed === null
+      ? null
+      : review.passed && resolution.passed;
+  return { caseId: decisionCase.id, title: decisionCase.title, steps: list, issues, next, passed };
+}
