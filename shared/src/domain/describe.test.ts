@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { describeChange, diffData } from './describe.ts';
+import { createDoc, writeParagraphs } from './doc.ts';
+import { addEntry, initFeedbackLog, readFeedbackLog, relayEntry } from './feedback.ts';
+import { addDocEntry, archiveDoc, initIndex, readIndex, setCadence } from './index-doc.ts';
+import {
+  finaliseMinutes,
+  initMinutes,
+  MINUTES_BODY_FIELD,
+  markAttendance,
+  readMinutes,
+  recordVote,
+  setVoteTally,
+} from './minutes.ts';
+import { addPhase, addTask, initPlan, removeTask, setPlanTitle, setTaskStatus } from './plan.ts';
+import { beijingInstant } from './time.ts';
+
+const snapshot = (doc: Y.Doc) => {
+  const copy = createDoc();
+  Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+  return copy;
+};
+
+describe('describeChange', () => {
+  it('DESC-1 plan: task status, added and removed tasks, title, in zh-CN and en', () => {
+    const doc = createDoc();
+    initPlan(doc, { title: '计划' });
+    const phase = addPhase(doc, { title: '第一阶段' });
+    const t1 = addTask(doc, { phaseId: phase, title: '修水渠' });
+    const t2 = addTask(doc, { phaseId: phase, title: '旧任务' });
+    const before = snapshot(doc);
+    setTaskStatus(doc, t1, 'done');
+    removeTask(doc, t2);
+    const t3 = addTask(doc, { phaseId: phase, title: '建文化室' });
+    setPlanTitle(doc, '2025年计划');
+    const zh = describeChange('plan', before, doc);
+    expect(zh.map((i) => [i.path, i.op])).toEqual([
+      ['title', 'changed'],
+      [`tasks/${t3}`, 'added'],
+      [`tasks/${t1}/status`, 'changed'],
+      [`tasks/${t2}`, 'removed'],
+    ]);
+    expect(zh[2]).toMatchObject({ before: 'todo', after: 'done' });
+    expect(zh[2]!.label).toBe('任务 “修水渠” 状态：未开始 → 已完成');
+    const en = describeChange('plan', before, doc, 'en');
+    expect(en[2]!.label).toBe('task "修水渠" status: To do → Done');
+    expect(en[0]).toMatchObject({ label: 'Title changed', before: '计划', after: '2025年计划' });
+  });
+
+  it('DESC-1 minutes: body growth in characters, tally correction, finalisation', () => {
+    const doc = createDoc();
+    initMinutes(doc, {
+      title: '会',
+      meetingType: 'party-members',
+      startsAt: beijingInstant(2025, 1, 5, 9),
+    });
+    for (const name of ['甲', '乙', '丙']) markAttendance(doc, { name }, { present: true });
+    const vote = recordVote(doc, { motion: '动议', tally: { for: 2, against: 0, abstain: 0 } });
+    const before = snapshot(doc);
+    doc.transact(() =>
+      writeParagraphs(doc.getXmlFragment(MINUTES_BODY_FIELD), '会议由王书记主持。'),
+    );
+    setVoteTally(doc, vote, { for: 3 });
+    finaliseMinutes(doc, { name: '王书记' });
+    const items = describeChange('minutes', before, doc, 'en');
+    expect(items).toEqual([
+      expect.objectContaining({ path: 'state', label: 'minutes finalised', after: 'final' }),
+      expect.objectContaining({ path: 'body', label: '+9 chars in body', before: 0, after: 9 }),
+      expect.objectContaining({ path: `votes/${vote}/for`, before: 2, after: 3 }),
+    ]);
+    expect(readMinutes(doc).bodyText).toBe('会议由王书记主持。');
+  });
+
+  it('DESC-1 feedback and index: relay, status, archive, cadence', () => {
+    const fb = createDoc();
+    initFeedbackLog(fb, { title: '日志' });
+    const id = addEntry(fb, {
+      receivedAt: 1000,
+      channel: 'phone',
+      category: 'policy',
+      summary: '咨询医保',
+    });
+    const before = readFeedbackLog(fb);
+    relayEntry(fb, id, { to: '镇医保站', at: 2000 });
+    const items = diffData(before, readFeedbackLog(fb));
+    expect(items.map((i) => i.label)).toEqual([
+      '民情 “咨询医保” 状态：已登记 → 已交办',
+      '民情 “咨询医保” 交办至 镇医保站',
+    ]);
+    const index = createDoc();
+    initIndex(index, { name: '村' });
+    addDocEntry(index, { id: 'd1', kind: 'plan', title: '计划' });
+    const ib = readIndex(index);
+    archiveDoc(index, 'd1');
+    setCadence(index, { preset: 'national' });
+    expect(diffData(ib, readIndex(index), 'en').map((i) => i.path)).toEqual([
+      'cadence',
+      'docs/d1/archived',
+    ]);
+  });
+
+  it('DESC-1 no change gives no items', () => {
+    const doc = createDoc();
+    initPlan(doc, { title: '计划' });
+    expect(describeChange('plan', snapshot(doc), doc)).toEqual([]);
+  });
+});
