@@ -9,7 +9,9 @@ import {
   useContext,
 } from 'solid-js';
 import { useApp } from './AppContext.tsx';
+import { type IndexData, readIndex } from './model/domain.ts';
 import { listDocIds } from './model/workspaceModel.ts';
+import { createDocProjection } from './projection/createDocProjection.ts';
 import { createSyncSummary } from './sync/createSyncSummary.ts';
 import type { WorkspaceEntry } from './sync/LocalStore.ts';
 import { presenceColor } from './sync/presenceColor.ts';
@@ -19,6 +21,8 @@ export type WorkspaceState = {
   entry: WorkspaceEntry;
   sync: WorkspaceSync;
   summary: Accessor<SyncSummary>;
+  /** The index doc (documents, services, cadence, cases) as a projection. */
+  index: IndexData;
   /** What this member may do (viewers read only). */
   can: (action: Action) => boolean;
 };
@@ -70,9 +74,28 @@ function WorkspaceReady(props: {
     entry: props.entry,
     sync: props.sync,
     summary,
+    index: createDocProjection(props.sync.indexDoc, safeReadIndex),
     can: (action) => can(props.entry.role, action),
   };
   return <WorkspaceContext.Provider value={state}>{props.children}</WorkspaceContext.Provider>;
+}
+
+const EMPTY_INDEX: IndexData = {
+  kind: 'index',
+  meta: { schemaVersion: 0 },
+  name: '',
+  docs: [],
+  services: [],
+  cadence: { preset: 'seed', rules: [] },
+  cases: [],
+};
+
+function safeReadIndex(doc: Parameters<typeof readIndex>[0]): IndexData {
+  try {
+    return readIndex(doc);
+  } catch {
+    return EMPTY_INDEX;
+  }
 }
 
 export function useWorkspace(): WorkspaceState {

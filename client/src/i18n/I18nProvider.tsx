@@ -6,6 +6,7 @@ import {
   type ParentProps,
   useContext,
 } from 'solid-js';
+import { type EnumName, type EnumValue, labelOf } from '../model/domain.ts';
 import { en } from './en.ts';
 import type { Locale } from './locale.ts';
 import { type MessageKey, zhCN } from './zh-CN.ts';
@@ -20,6 +21,8 @@ export type I18n = {
   setLocale: (locale: Locale) => void;
   /** The message for a key in the current locale, with `{param}`s filled in. */
   t: (key: MessageKey, params?: Params) => string;
+  /** The label of a domain enum value, from the shared labels module. */
+  label: <E extends EnumName>(enumName: E, value: EnumValue<E>) => string;
 };
 
 /** Fills `{name}` placeholders. */
@@ -57,6 +60,7 @@ export function createI18n(start: Locale = initialLocale()): I18n {
     locale,
     setLocale,
     t: (key, params) => format(CATALOGUES[locale()][key] ?? key, params),
+    label: (enumName, value) => labelOf(enumName, value, locale()),
   };
 }
 

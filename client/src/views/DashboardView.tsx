@@ -1,5 +1,170 @@
-import type { JSX } from 'solid-js';
+import { createMemo, createSignal, For, type JSX, onCleanup, Show } from 'solid-js';
+import { useI18n } from '../i18n/I18nProvider.tsx';
+import { needsAttention } from '../model/ageing.ts';
+import {
+  beijingInstant,
+  beijingParts,
+  cadenceAttention,
+  type FeedbackEntry,
+  heldMeetings,
+  type MinutesData,
+  planProgress,
+  readFeedbackLog,
+  readMinutes,
+  readPlan,
+} from '../model/domain.ts';
+import { hrefOf } from '../routing/routes.ts';
+import { useWorkspace } from '../WorkspaceContext.tsx';
 
+const DAY = 24 * 60 * 60 * 1000;
+
+/** This period's 三会一课, plan progress and the feedback that has waited longest. */
 export function DashboardView(): JSX.Element {
-  return <p>…</p>;
+  const { t, label } = useI18n();
+  const ws = useWorkspace();
+  // Recomputed when any doc changes (coalesced), not on every keystroke elsewhere.
+  const [tick, setTick] = createSignal(0);
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const off = ws.sync.onChange(() => {
+    if (timer !== null) return;
+    timer = setTimeout(() => {
+      timer = null;
+      setTick((n) => n + 1);
+    }, 500);
+  });
+  onCleanup(() => {
+    off();
+    if (timer !== null) clearTimeout(timer);
+  });
+  const safe = <T,>(fn: () => T): T | null => {
+    try {
+      return fn();
+    } catch {
+      return null;
+    }
+  };
+  const data = createMemo(() => {
+    tick();
+    const now = Date.now();
+    const minutes: { docId: string; data: MinutesData }[] = [];
+    const plans: { id: string; title: string; done: number; total: number }[] = [];
+    const attention: { docId: string; entry: FeedbackEntry; age: number }[] = [];
+    for (const d of ws.index.docs) {
+      if (d.archived) continue;
+      const doc = ws.sync.docs.get(d.id)?.doc;
+      if (!doc) continue;
+      if (d.kind === 'minutes') {
+        const m = safe(() => readMinutes(doc));
+        if (m) minutes.push({ docId: d.id, data: m });
+      } else if (d.kind === 'plan') {
+        const p = safe(() => readPlan(doc));
+        if (!p) continue;
+        const prog = planProgress(p);
+        plans.push({
+          id: d.id,
+          title: p.title || d.title,
+          done: prog.reduce((s, x) => s + x.done, 0),
+          total: prog.reduce((s, x) => s + x.total, 0),
+        });
+      } else {
+        const log = safe(() => readFeedbackLog(doc));
+        for (const entry of log?.entries ?? []) {
+          if (needsAttention(entry, now))
+            attention.push({ docId: d.id, entry, age: now - entry.receivedAt });
+        }
+      }
+    }
+    const year = beijingParts(now).year;
+    const cadence = cadenceAttention(
+      ws.index.cadence,
+      heldMeetings(minutes),
+      beijingInstant(year, 1, 1),
+      now,
+    );
+    attention.sort((a, b) => b.age - a.age);
+    return { cadence, plans, attention: attention.slice(0, 20) };
+  });
+  const docHref = (docId: string) => hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId });
+  return (
+    <>
+      <h1>{t('dash.title')}</h1>
+      <div class="grid grid-3">
+        <section class="panel" aria-labelledby="dash-meetings">
+          <h2 id="dash-meetings">{t('dash.meetings')}</h2>
+          <p class="small muted">{t('dash.meetingsHint')}</p>
+          <Show
+            when={data().cadence.length > 0}
+            fallback={<p class="empty">{t('dash.noCadence')}</p>}
+          >
+            <ul class="plain-list">
+              <For each={data().cadence}>
+                {(c) => (
+                  <li class="btn-row">
+                    <span class={`tag ${c.state === 'overdue' ? 'bad' : 'warn'}`}>
+                      {label('cadenceState', c.state)}
+                    </span>
+                    <span>
+                      {label('meetingType', c.meetingType)}{' '}
+                      <span class="muted small">{c.period.key}</span>
+                    </span>
+                    <span class="small muted">
+                      {c.held}/{c.required}
+                    </span>
+                  </li>
+                )}
+              </For>
+            </ul>
+          </Show>
+        </section>
+        <section class="panel" aria-labelledby="dash-plans">
+          <h2 id="dash-plans">{t('dash.plans')}</h2>
+          <Show when={data().plans.length > 0} fallback={<p class="empty">{t('dash.noPlans')}</p>}>
+            <ul class="plain-list">
+              <For each={data().plans}>
+                {(p) => (
+                  <li>
+                    <a href={docHref(p.id)}>{p.title || t('docs.untitled')}</a>
+                    <div class="small muted">
+                      {t('dash.phaseProgress', { done: p.done, total: p.total })}
+                    </div>
+                    <div class="progress">
+                      <span
+                        style={{ width: `${p.total ? Math.round((100 * p.done) / p.total) : 0}%` }}
+                      />
+                    </div>
+                  </li>
+                )}
+              </For>
+            </ul>
+          </Show>
+        </section>
+        <section class="panel" aria-labelledby="dash-feedback">
+          <h2 id="dash-feedback">{t('dash.feedback')}</h2>
+          <Show
+            when={data().attention.length > 0}
+            fallback={<p class="empty">{t('dash.noFeedback')}</p>}
+          >
+            <ul class="plain-list">
+              <For each={data().attention}>
+                {(a) => (
+                  <li>
+                    <a href={docHref(a.docId)}>{a.entry.summary}</a>
+                    <div class="small muted">
+                      {label('feedbackStatus', a.entry.status)} ·{' '}
+                      {t('dash.ageDays', { days: Math.floor(a.age / DAY) })}
+                    </div>
+                  </li>
+                )}
+              </For>
+            </ul>
+          </Show>
+        </section>
+      </div>
+      <p>
+        <a href={hrefOf({ name: 'workspace', workspaceId: ws.entry.id, view: 'docs' })}>
+          {t('dash.recent')}
+        </a>
+      </p>
+    </>
+  );
 }

@@ -1,5 +1,54 @@
-import type { JSX } from 'solid-js';
+import { type JSX, lazy, Match, onCleanup, Suspense, Switch } from 'solid-js';
+import type { EditorProps } from '../editors/editorProps.ts';
+import { useI18n } from '../i18n/I18nProvider.tsx';
+import { renameDoc } from '../model/domain.ts';
+import { presenceColor } from '../sync/presenceColor.ts';
+import { useWorkspace } from '../WorkspaceContext.tsx';
 
+const PlanEditor = lazy(() => import('../editors/PlanEditor.tsx'));
+const MinutesEditor = lazy(() => import('../editors/MinutesEditor.tsx'));
+const FeedbackEditor = lazy(() => import('../editors/FeedbackEditor.tsx'));
+
+/** Opens one doc live (provider + presence) and shows the editor of its kind. */
 export function DocView(props: { docId: string }): JSX.Element {
-  return <p>{props.docId}</p>;
+  const { t } = useI18n();
+  const ws = useWorkspace();
+  const session = ws.sync.acquire(props.docId);
+  onCleanup(() => session.release());
+  const entry = () => ws.index.docs.find((d) => d.id === props.docId);
+  const editorProps: EditorProps = {
+    docId: props.docId,
+    session,
+    get canEdit() {
+      return ws.can('write');
+    },
+    user: {
+      name: ws.entry.displayName,
+      color: presenceColor(ws.entry.memberId),
+      memberId: ws.entry.memberId,
+    },
+    onTitle: (title) => {
+      if (entry()) renameDoc(ws.sync.indexDoc, props.docId, title);
+    },
+    services: () => ws.index.services.filter((s) => !s.archived),
+    plans: () =>
+      ws.index.docs
+        .filter((d) => d.kind === 'plan' && !d.archived)
+        .map((d) => ({ id: d.id, title: d.title })),
+  };
+  return (
+    <Suspense fallback={<p class="muted">{t('app.loading')}</p>}>
+      <Switch fallback={<p class="empty">{t('docs.notLoaded')}</p>}>
+        <Match when={entry()?.kind === 'plan'}>
+          <PlanEditor {...editorProps} />
+        </Match>
+        <Match when={entry()?.kind === 'minutes'}>
+          <MinutesEditor {...editorProps} />
+        </Match>
+        <Match when={entry()?.kind === 'feedback'}>
+          <FeedbackEditor {...editorProps} />
+        </Match>
+      </Switch>
+    </Suspense>
+  );
 }

@@ -1,0 +1,362 @@
+import { createMemo, createSignal, For, type JSX, Show } from 'solid-js';
+import { createOpRunner, SelectInput } from '../components/fields.tsx';
+import { PresenceBar } from '../components/PresenceBar.tsx';
+import { useI18n } from '../i18n/I18nProvider.tsx';
+import { beijingDay, formatBeijingDateTime } from '../i18n/time.ts';
+import { dueAtOf, isOverdue } from '../model/ageing.ts';
+import {
+  addEntry,
+  addResponse,
+  FEEDBACK_CATEGORIES,
+  FEEDBACK_CHANNELS,
+  FEEDBACK_STATUSES,
+  type FeedbackCategory,
+  type FeedbackChannel,
+  type FeedbackEntry,
+  type FeedbackStatus,
+  moveStatus,
+  readFeedbackLog,
+  relayEntry,
+  startOfBeijingDate,
+  URGENCIES,
+  type Urgency,
+} from '../model/domain.ts';
+import { createDocProjection } from '../projection/createDocProjection.ts';
+import type { EditorProps } from './editorProps.ts';
+
+/** 民情日志: a ledger of requests with filters, an entry form and the handling timeline. */
+export default function FeedbackEditor(props: EditorProps): JSX.Element {
+  const { t, label } = useI18n();
+  const doc = props.session.synced.doc;
+  const log = createDocProjection(doc, readFeedbackLog);
+  const op = createOpRunner();
+  const ro = () => !props.canEdit;
+  const me = () => ({ name: props.user.name, memberId: props.user.memberId });
+  const [status, setStatus] = createSignal('');
+  const [category, setCategory] = createSignal('');
+  const [onlyOverdue, setOnlyOverdue] = createSignal(false);
+  const [query, setQuery] = createSignal('');
+  const [open, setOpen] = createSignal<string | null>(null);
+  const [isFormOpen, setFormOpen] = createSignal(false);
+  const now = Date.now();
+  const visible = createMemo(() => {
+    const q = query().trim().toLowerCase();
+    return log.entries.filter(
+      (e) =>
+        (!status() || e.status === status()) &&
+        (!category() || e.category === category()) &&
+        (!onlyOverdue() || isOverdue(e, now)) &&
+        (!q ||
+          e.summary.toLowerCase().includes(q) ||
+          (e.source ?? '').toLowerCase().includes(q) ||
+          e.relays.some((r) => r.to.toLowerCase().includes(q))),
+    );
+  });
+  const nextStatuses = (e: FeedbackEntry) =>
+    FEEDBACK_STATUSES.filter(
+      (s) => FEEDBACK_STATUSES.indexOf(s) > FEEDBACK_STATUSES.indexOf(e.status),
+    );
+
+  const NewEntryForm = (): JSX.Element => {
+    const [day, setDay] = createSignal(beijingDay(Date.now()));
+    const [source, setSource] = createSignal('');
+    const [channel, setChannel] = createSignal<FeedbackChannel>('home-visit');
+    const [cat, setCat] = createSignal<FeedbackCategory>('livelihood');
+    const [urgency, setUrgency] = createSignal<Urgency>('normal');
+    const [summary, setSummary] = createSignal('');
+    return (
+      <form
+        class="panel form"
+        aria-label={t('fb.newEntry')}
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!summary().trim()) return;
+          op.run(() =>
+            addEntry(doc, {
+              receivedAt: startOfBeijingDate(day()) + 12 * 3600_000,
+              source: source() || null,
+              channel: channel(),
+              category: cat(),
+              urgency: urgency(),
+              summary: summary().trim(),
+              recordedBy: me(),
+            }),
+          );
+          setSummary('');
+          setSource('');
+          setFormOpen(false);
+        }}
+      >
+        <div class="fields">
+          <label class="field">
+            <span>{t('fb.receivedAt')}</span>
+            <input type="date" value={day()} onChange={(e) => setDay(e.currentTarget.value)} />
+          </label>
+          <label class="field">
+            <span>{t('fb.source')}</span>
+            <input
+              name="source"
+              maxLength={40}
+              value={source()}
+              onInput={(e) => setSource(e.currentTarget.value)}
+            />
+          </label>
+          <SelectInput
+            label={t('fb.channel')}
+            value={channel()}
+            options={FEEDBACK_CHANNELS.map((c) => ({
+              value: c,
+              label: label('feedbackChannel', c),
+            }))}
+            onChange={(v) => setChannel(v as FeedbackChannel)}
+          />
+          <SelectInput
+            label={t('fb.category')}
+            name="category"
+            value={cat()}
+            options={FEEDBACK_CATEGORIES.map((c) => ({
+              value: c,
+              label: label('feedbackCategory', c),
+            }))}
+            onChange={(v) => setCat(v as FeedbackCategory)}
+          />
+          <SelectInput
+            label={t('fb.urgency')}
+            value={urgency()}
+            options={URGENCIES.map((u) => ({ value: u, label: label('urgency', u) }))}
+            onChange={(v) => setUrgency(v as Urgency)}
+          />
+          <label class="field wide">
+            <span>{t('fb.summary')}</span>
+            <textarea
+              name="summary"
+              required
+              value={summary()}
+              onInput={(e) => setSummary(e.currentTarget.value)}
+            />
+          </label>
+        </div>
+        <div class="btn-row">
+          <button type="submit" class="btn primary">
+            {t('common.save')}
+          </button>
+          <button type="button" class="btn" onClick={() => setFormOpen(false)}>
+            {t('common.cancel')}
+          </button>
+        </div>
+      </form>
+    );
+  };
+
+  const EntryDetails = (p: { entry: FeedbackEntry }): JSX.Element => {
+    const [relayTo, setRelayTo] = createSignal('');
+    const [response, setResponse] = createSignal('');
+    const timeline = () =>
+      [
+        ...p.entry.transitions.map((x) => ({
+          at: x.at,
+          text: t('fb.statusTo', { status: label('feedbackStatus', x.to) }),
+          by: x.by?.name ?? '',
+        })),
+        ...p.entry.relays.map((x) => ({
+          at: x.at,
+          text: t('fb.relayedTo', { to: x.to }),
+          by: x.by?.name ?? '',
+        })),
+        ...p.entry.responses.map((x) => ({
+          at: x.at,
+          text: t('fb.response', { text: x.text }),
+          by: x.by?.name ?? '',
+        })),
+      ].sort((a, b) => a.at - b.at);
+    return (
+      <div class="entry-details">
+        <p>{p.entry.summary}</p>
+        <h3>{t('fb.timeline')}</h3>
+        <ol class="timeline">
+          <For each={timeline()}>
+            {(x) => (
+              <li class="small">
+                <span class="muted">{formatBeijingDateTime(x.at)}</span> {x.text}{' '}
+                <span class="muted">{x.by}</span>
+              </li>
+            )}
+          </For>
+        </ol>
+        <Show when={!ro()}>
+          <div class="btn-row">
+            <For each={nextStatuses(p.entry)}>
+              {(s) => (
+                <button
+                  type="button"
+                  class="btn small"
+                  onClick={() => op.run(() => moveStatus(doc, p.entry.id, s, { by: me() }))}
+                >
+                  {t('fb.moveTo', { status: label('feedbackStatus', s) })}
+                </button>
+              )}
+            </For>
+          </div>
+          <form
+            class="form inline-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (!relayTo().trim()) return;
+              op.run(() => relayEntry(doc, p.entry.id, { to: relayTo(), by: me() }));
+              setRelayTo('');
+            }}
+          >
+            <label class="field">
+              <span>{t('fb.relayTo')}</span>
+              <input value={relayTo()} onInput={(e) => setRelayTo(e.currentTarget.value)} />
+            </label>
+            <button type="submit" class="btn small">
+              {t('fb.relay')}
+            </button>
+          </form>
+          <form
+            class="form inline-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (!response().trim()) return;
+              op.run(() => addResponse(doc, p.entry.id, { text: response(), by: me() }));
+              setResponse('');
+            }}
+          >
+            <label class="field">
+              <span>{t('fb.responseText')}</span>
+              <input value={response()} onInput={(e) => setResponse(e.currentTarget.value)} />
+            </label>
+            <button type="submit" class="btn small">
+              {t('fb.respond')}
+            </button>
+          </form>
+        </Show>
+      </div>
+    );
+  };
+
+  return (
+    <article class="editor feedback-editor">
+      <PresenceBar awareness={props.session.awareness} />
+      <h1>{log.title || t('fb.title')}</h1>
+      <Show when={op.error()}>
+        {(e) => (
+          <p class="error" role="alert">
+            {t('common.error', { message: e() })}
+          </p>
+        )}
+      </Show>
+      <Show when={!ro()}>
+        <Show
+          when={isFormOpen()}
+          fallback={
+            <button type="button" class="btn primary" onClick={() => setFormOpen(true)}>
+              {t('fb.newEntry')}
+            </button>
+          }
+        >
+          <NewEntryForm />
+        </Show>
+      </Show>
+      <section class="panel filters" aria-label={t('fb.filters')}>
+        <label class="field">
+          <span>{t('common.search')}</span>
+          <input
+            type="search"
+            placeholder={t('fb.searchPlaceholder')}
+            value={query()}
+            onInput={(e) => setQuery(e.currentTarget.value)}
+          />
+        </label>
+        <SelectInput
+          label={t('common.status')}
+          value={status()}
+          options={[
+            { value: '', label: t('common.all') },
+            ...FEEDBACK_STATUSES.map((s) => ({ value: s, label: label('feedbackStatus', s) })),
+          ]}
+          onChange={setStatus}
+        />
+        <SelectInput
+          label={t('fb.category')}
+          value={category()}
+          options={[
+            { value: '', label: t('common.all') },
+            ...FEEDBACK_CATEGORIES.map((c) => ({ value: c, label: label('feedbackCategory', c) })),
+          ]}
+          onChange={setCategory}
+        />
+        <label class="check">
+          <input
+            type="checkbox"
+            checked={onlyOverdue()}
+            onChange={(e) => setOnlyOverdue(e.currentTarget.checked)}
+          />
+          {t('fb.overdue')}
+        </label>
+      </section>
+      <p class="small muted">{t('fb.count', { n: visible().length })}</p>
+      <Show when={visible().length > 0} fallback={<p class="empty">{t('fb.noEntries')}</p>}>
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th>{t('fb.receivedAt')}</th>
+                <th>{t('fb.summary')}</th>
+                <th>{t('fb.category')}</th>
+                <th>{t('common.status')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              <For each={visible()}>
+                {(e) => (
+                  <>
+                    <tr class="entry-row" aria-expanded={open() === e.id}>
+                      <td>{beijingDay(e.receivedAt)}</td>
+                      <td>
+                        <button
+                          type="button"
+                          class="btn-link"
+                          aria-expanded={open() === e.id}
+                          onClick={() => setOpen(open() === e.id ? null : e.id)}
+                        >
+                          {e.summary}
+                        </button>
+                        <Show when={e.source}>
+                          <span class="muted small"> · {e.source}</span>
+                        </Show>
+                      </td>
+                      <td>{label('feedbackCategory', e.category)}</td>
+                      <td>
+                        <span class="tag">{label('feedbackStatus', e.status)}</span>
+                        <Show when={isOverdue(e, now)}>
+                          {' '}
+                          <span
+                            class="tag bad"
+                            title={t('fb.dueAt', { date: beijingDay(dueAtOf(e)) })}
+                          >
+                            {t('fb.isOverdue')}
+                          </span>
+                        </Show>
+                      </td>
+                    </tr>
+                    <Show when={open() === e.id}>
+                      <tr>
+                        <td colSpan={4}>
+                          <EntryDetails entry={e} />
+                        </td>
+                      </tr>
+                    </Show>
+                  </>
+                )}
+              </For>
+            </tbody>
+          </table>
+        </div>
+      </Show>
+    </article>
+  );
+}
+
+export type { FeedbackStatus };

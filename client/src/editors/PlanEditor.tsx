@@ -1,0 +1,266 @@
+import { For, type JSX, Show } from 'solid-js';
+import { createOpRunner, DateInput, SelectInput, TextInput } from '../components/fields.tsx';
+import { PresenceBar } from '../components/PresenceBar.tsx';
+import { useI18n } from '../i18n/I18nProvider.tsx';
+import {
+  addPhase,
+  addTask,
+  assignOwner,
+  linkTaskToService,
+  PLAN_NOTES_FIELD,
+  planProgress,
+  readPlan,
+  removePhase,
+  removeTask,
+  setDueDate,
+  setPhaseDates,
+  setPhaseGoals,
+  setPhaseTitle,
+  setPlanFields,
+  setPlanTitle,
+  setTaskStatus,
+  setTaskTitle,
+  TASK_STATUSES,
+  type Task,
+  type TaskStatus,
+} from '../model/domain.ts';
+import { createDocProjection } from '../projection/createDocProjection.ts';
+import type { EditorProps } from './editorProps.ts';
+import { LazyRichText } from './LazyRichText.tsx';
+
+/** Phase plan: phases with goals and progress, tasks with owner, due date, status and 8+1 link. */
+export default function PlanEditor(props: EditorProps): JSX.Element {
+  const { t, label } = useI18n();
+  const doc = props.session.synced.doc;
+  const plan = createDocProjection(doc, readPlan);
+  const op = createOpRunner();
+  const ro = () => !props.canEdit;
+  const progressOf = (phaseId: string | null) =>
+    planProgress(plan).find((p) => p.phaseId === phaseId) ?? { done: 0, total: 0, ratio: 0 };
+
+  const TaskRow = (p: { task: Task }): JSX.Element => {
+    const task = p.task;
+    return (
+      <li class="task" data-task-id={task.id}>
+        <div class="task-row">
+          <TextInput
+            label={t('plan.taskTitle')}
+            name="taskTitle"
+            value={task.title}
+            isReadOnly={ro()}
+            onCommit={(v) => op.run(() => setTaskTitle(doc, task.id, v))}
+          />
+          <label class="field">
+            <span>{t('common.owner')}</span>
+            <input
+              name="owner"
+              readOnly={ro()}
+              value={task.owner?.name ?? ''}
+              onChange={(e) => {
+                const name = e.currentTarget.value.trim();
+                op.run(() => assignOwner(doc, task.id, name ? { name } : null));
+              }}
+            />
+          </label>
+          <DateInput
+            label={t('common.due')}
+            name="due"
+            value={task.due}
+            isReadOnly={ro()}
+            onChange={(v) => op.run(() => setDueDate(doc, task.id, v))}
+          />
+          <SelectInput
+            label={t('common.status')}
+            name="status"
+            value={task.status}
+            isReadOnly={ro()}
+            options={TASK_STATUSES.map((s) => ({ value: s, label: label('taskStatus', s) }))}
+            onChange={(v) => op.run(() => setTaskStatus(doc, task.id, v as TaskStatus))}
+          />
+          <SelectInput
+            label={t('plan.service')}
+            name="service"
+            value={task.serviceId ?? ''}
+            isReadOnly={ro()}
+            options={[
+              { value: '', label: t('plan.noService') },
+              ...props.services().map((s) => ({ value: s.id, label: s.name })),
+            ]}
+            onChange={(v) => op.run(() => linkTaskToService(doc, task.id, v || null))}
+          />
+          <Show when={!ro()}>
+            <button
+              type="button"
+              class="btn small"
+              onClick={() => op.run(() => removeTask(doc, task.id))}
+            >
+              {t('plan.removeTask')}
+            </button>
+          </Show>
+        </div>
+        <Show when={task.source}>
+          <span class="tag">{t('plan.fromMeeting')}</span>
+        </Show>
+      </li>
+    );
+  };
+
+  return (
+    <article class="editor plan-editor">
+      <PresenceBar awareness={props.session.awareness} />
+      <section class="panel">
+        <div class="fields">
+          <TextInput
+            class="wide"
+            label={t('plan.title')}
+            name="planTitle"
+            value={plan.title}
+            isReadOnly={ro()}
+            onCommit={(v) =>
+              op.run(() => {
+                setPlanTitle(doc, v);
+                props.onTitle(v);
+              })
+            }
+          />
+          <TextInput
+            label={t('plan.village')}
+            name="village"
+            value={plan.village}
+            isReadOnly={ro()}
+            onCommit={(v) => op.run(() => setPlanFields(doc, { village: v }))}
+          />
+          <div class="fields">
+            <DateInput
+              label={t('plan.periodStart')}
+              value={plan.periodStart}
+              isReadOnly={ro()}
+              onChange={(v) => op.run(() => setPlanFields(doc, { periodStart: v }))}
+            />
+            <DateInput
+              label={t('plan.periodEnd')}
+              value={plan.periodEnd}
+              isReadOnly={ro()}
+              onChange={(v) => op.run(() => setPlanFields(doc, { periodEnd: v }))}
+            />
+          </div>
+        </div>
+      </section>
+      <Show when={op.error()}>
+        {(e) => (
+          <p class="error" role="alert">
+            {t('common.error', { message: e() })}
+          </p>
+        )}
+      </Show>
+      <h2>{t('plan.phases')}</h2>
+      <For each={plan.phases}>
+        {(phase) => {
+          const progress = () => progressOf(phase.id);
+          return (
+            <section class="panel phase" data-phase-id={phase.id}>
+              <div class="phase-head">
+                <TextInput
+                  label={t('plan.phaseTitle')}
+                  name="phaseTitle"
+                  value={phase.title}
+                  isReadOnly={ro()}
+                  onCommit={(v) => op.run(() => setPhaseTitle(doc, phase.id, v))}
+                />
+                <div class="fields">
+                  <DateInput
+                    label={t('plan.periodStart')}
+                    value={phase.start}
+                    isReadOnly={ro()}
+                    onChange={(v) => op.run(() => setPhaseDates(doc, phase.id, { start: v }))}
+                  />
+                  <DateInput
+                    label={t('plan.periodEnd')}
+                    value={phase.end}
+                    isReadOnly={ro()}
+                    onChange={(v) => op.run(() => setPhaseDates(doc, phase.id, { end: v }))}
+                  />
+                </div>
+                <TextInput
+                  label={t('plan.goals')}
+                  name="goals"
+                  isMultiline
+                  value={phase.goals}
+                  isReadOnly={ro()}
+                  onCommit={(v) => op.run(() => setPhaseGoals(doc, phase.id, v))}
+                />
+                <div>
+                  <span class="small" data-testid="phase-progress">
+                    {t('plan.progress', { done: progress().done, total: progress().total })}
+                  </span>
+                  <div
+                    class="progress"
+                    role="progressbar"
+                    aria-valuemin={0}
+                    aria-valuemax={100}
+                    aria-valuenow={Math.round(progress().ratio * 100)}
+                  >
+                    <span style={{ width: `${Math.round(progress().ratio * 100)}%` }} />
+                  </div>
+                </div>
+              </div>
+              <h3>{t('plan.tasks')}</h3>
+              <ul class="plain-list">
+                <For each={phase.tasks}>{(task) => <TaskRow task={task} />}</For>
+              </ul>
+              <Show when={!ro()}>
+                <div class="btn-row">
+                  <button
+                    type="button"
+                    class="btn"
+                    onClick={() =>
+                      op.run(() =>
+                        addTask(doc, { phaseId: phase.id, title: t('plan.newTaskName') }),
+                      )
+                    }
+                  >
+                    {t('plan.addTask')}
+                  </button>
+                  <button
+                    type="button"
+                    class="btn-link small"
+                    onClick={() => op.run(() => removePhase(doc, phase.id))}
+                  >
+                    {t('plan.removePhase')}
+                  </button>
+                </div>
+              </Show>
+            </section>
+          );
+        }}
+      </For>
+      <Show when={plan.unassigned.length > 0}>
+        <section class="panel">
+          <h3>{t('plan.unassigned')}</h3>
+          <ul class="plain-list">
+            <For each={plan.unassigned}>{(task) => <TaskRow task={task} />}</For>
+          </ul>
+        </section>
+      </Show>
+      <Show when={!ro()}>
+        <button
+          type="button"
+          class="btn"
+          onClick={() => op.run(() => addPhase(doc, { title: t('plan.newPhaseName') }))}
+        >
+          {t('plan.addPhase')}
+        </button>
+      </Show>
+      <section class="panel notes">
+        <h2>{t('plan.notes')}</h2>
+        <LazyRichText
+          fragment={doc.getXmlFragment(PLAN_NOTES_FIELD)}
+          awareness={props.session.awareness}
+          user={props.user}
+          isEditable={props.canEdit}
+          label={t('plan.notes')}
+        />
+      </section>
+    </article>
+  );
+}
