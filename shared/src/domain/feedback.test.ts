@@ -7,6 +7,7 @@ import {
   addResponse,
   answerBack,
   currentStatus,
+  importEntries,
   initFeedbackLog,
   moveStatus,
   readFeedbackLog,
@@ -198,6 +199,43 @@ describe('feedback model', () => {
     removeEntry(doc, id);
     expect(readFeedbackLog(doc).entries).toEqual([]);
     expect(doc.getArray('transitions').length).toBe(0);
+  });
+
+  it('FB-7 importEntries brings in entries with history, checked by the same rules, all or nothing', () => {
+    const { doc } = baseLog();
+    const [id] = importEntries(doc, [
+      {
+        receivedAt: T0,
+        channel: 'walk-in',
+        category: 'policy',
+        summary: '咨询养老保险',
+        relays: [{ to: '镇社保所', at: T0 + HOUR_MS }],
+        responses: [{ text: '已答复', at: T0 + 2 * HOUR_MS }],
+        transitions: [
+          { to: 'relayed', at: T0 + HOUR_MS },
+          { to: 'resolved', at: T0 + 2 * HOUR_MS },
+          { to: 'answered-back', at: T0 + 3 * HOUR_MS },
+        ],
+      },
+    ]);
+    const e = readFeedbackLog(doc).entries.find((x) => x.id === id)!;
+    expect(e.status).toBe('answered-back');
+    expect(e.transitions.map((t) => t.to)).toEqual([
+      'received',
+      'relayed',
+      'resolved',
+      'answered-back',
+    ]);
+    expect(e.relays).toHaveLength(1);
+    const before = Y.encodeStateVector(doc);
+    const bad = (transitions: { to: 'answered-back' | 'resolved'; at: number }[]) => () =>
+      importEntries(doc, [
+        { receivedAt: T0, channel: 'phone', category: 'other', summary: 'ok' },
+        { receivedAt: T0, channel: 'phone', category: 'other', summary: 'bad', transitions },
+      ]);
+    expect(bad([{ to: 'answered-back', at: T0 + 1 }])).toThrow(/only after the entry is resolved/);
+    expect(bad([{ to: 'resolved', at: T0 - 1 }])).toThrow(/dated before/);
+    expect(Y.encodeStateVector(doc)).toEqual(before);
   });
 
   it('DOC-2 reading a version-1 log upgrades it without writing to the doc', () => {

@@ -26,6 +26,8 @@
  *   change may not be dated before the entry's last change.
  * - FB-5 answering back (回访) requires the entry to be resolved.
  * - FB-6 relaying to a department appends a relay and moves a `received` entry to `relayed`.
+ * - FB-7 `importEntries` registers many entries with their history at once, each checked against
+ *   FB-4 and FB-5 on its own (linear cost); if one is refused, nothing is written.
  * - DOC-4 (migration v1→v2) appends records with ids derived from the entry id, and readers drop
  *   duplicate ids, so two devices upgrading the same doc at once produce one history.
  */
@@ -287,6 +289,26 @@ type ChangeOptions = { at?: number; by?: Person | null; note?: string; id?: stri
 
 const rank = (s: FeedbackStatus) => FEEDBACK_STATUSES.indexOf(s);
 
+/** The workflow rules of one status change (FB-4, FB-5); throws a `transition` error. */
+function checkTransition(
+  current: FeedbackStatus,
+  latestAt: number,
+  to: FeedbackStatus,
+  at: number,
+  note: string | undefined,
+): void {
+  if (to === current) throw new DomainError('transition', `the entry is already ${to}`);
+  if (rank(to) < rank(current) && !note?.trim()) {
+    throw new DomainError('transition', `moving back from ${current} to ${to} needs a note`);
+  }
+  if (to === 'answered-back' && current !== 'resolved') {
+    throw new DomainError('transition', 'answer back (回访) only after the entry is resolved');
+  }
+  if (at < latestAt) {
+    throw new DomainError('transition', 'a status change cannot be dated before the last one');
+  }
+}
+
 /** Validates a status change (FB-4, FB-5) and returns the transition record to append. */
 function transitionRecord(
   doc: Y.Doc,
@@ -301,18 +323,13 @@ function transitionRecord(
   const by = plainPerson(options.by);
   entryMap(doc, id);
   const history = entryTransitions(doc, id);
-  const current = currentStatus(history);
-  if (to === current) throw new DomainError('transition', `the entry is already ${to}`);
-  if (rank(to) < rank(current) && !options.note?.trim()) {
-    throw new DomainError('transition', `moving back from ${current} to ${to} needs a note`);
-  }
-  if (to === 'answered-back' && current !== 'resolved') {
-    throw new DomainError('transition', 'answer back (回访) only after the entry is resolved');
-  }
-  const latest = history.reduce((m, t) => Math.max(m, t.at), 0);
-  if (at < latest) {
-    throw new DomainError('transition', 'a status change cannot be dated before the last one');
-  }
+  checkTransition(
+    currentStatus(history),
+    history.reduce((m, t) => Math.max(m, t.at), 0),
+    to,
+    at,
+    options.note,
+  );
   return mkTransition(options.id ?? newId(), id, to, at, by, options.note ?? '');
 }
 
@@ -395,6 +412,104 @@ export function addResponse(
 /** Records the follow-up visit (回访) that closes the loop (FB-5). */
 export function answerBack(doc: Y.Doc, id: string, options: ChangeOptions = {}): void {
   moveStatus(doc, id, 'answered-back', options);
+}
+
+export type ImportedEntry = EntryInput & {
+  relays?: { to: string; at: number; by?: Person | null; note?: string; id?: string }[];
+  responses?: { text: string; at: number; by?: Person | null; id?: string }[];
+  /** Status changes after registration, in time order; checked against FB-4 and FB-5. */
+  transitions?: {
+    to: FeedbackStatus;
+    at: number;
+    by?: Person | null;
+    note?: string;
+    id?: string;
+  }[];
+};
+
+/**
+ * Registers many entries with their history in one transaction (FB-7): an existing ledger
+ * (台账) brought in from a spreadsheet, or generated data. Each entry is checked on its own
+ * against the same rules as the single operations, so the cost grows linearly; nothing is
+ * written if any entry is refused. Returns the ids.
+ */
+export function importEntries(
+  doc: Y.Doc,
+  items: readonly ImportedEntry[],
+  opts?: OpOptions,
+): string[] {
+  const { entries } = roots(doc);
+  if (entries.size + items.length > Limits.entriesPerLog) {
+    throw new DomainError('limit', `at most ${Limits.entriesPerLog} entries`);
+  }
+  const prepared = items.map((item) => {
+    checkInstant(item.receivedAt, 'receivedAt');
+    checkInstant(item.dueAt, 'dueAt');
+    checkEnum(FEEDBACK_CHANNELS, item.channel, 'channel');
+    checkEnum(FEEDBACK_CATEGORIES, item.category, 'category');
+    checkEnum(URGENCIES, item.urgency ?? 'normal', 'urgency');
+    checkLength(item.summary, Limits.summaryChars, 'summary');
+    checkLength(item.source ?? '', Limits.sourceChars, 'source');
+    const id = item.id ?? newId();
+    const recordedBy = plainPerson(item.recordedBy);
+    let current: FeedbackStatus = 'received';
+    let latest = item.receivedAt;
+    const transitions = [mkTransition(`${id}-r`, id, 'received', item.receivedAt, recordedBy, '')];
+    for (const t of item.transitions ?? []) {
+      checkEnum(FEEDBACK_STATUSES, t.to, 'status');
+      checkInstant(t.at, 'at');
+      checkLength(t.note ?? '', Limits.noteChars, 'note');
+      checkTransition(current, latest, t.to, t.at, t.note);
+      transitions.push(
+        mkTransition(t.id ?? newId(), id, t.to, t.at, plainPerson(t.by), t.note ?? ''),
+      );
+      current = t.to;
+      latest = t.at;
+    }
+    const relays = (item.relays ?? []).map((r) => {
+      checkLength(r.to, Limits.departmentChars, 'department');
+      checkInstant(r.at, 'at');
+      return {
+        id: r.id ?? newId(),
+        entryId: id,
+        to: r.to.trim(),
+        at: r.at,
+        by: plainPerson(r.by),
+        note: r.note ?? '',
+      };
+    });
+    const responses = (item.responses ?? []).map((r) => {
+      checkLength(r.text, Limits.responseChars, 'response');
+      checkInstant(r.at, 'at');
+      return { id: r.id ?? newId(), entryId: id, at: r.at, by: plainPerson(r.by), text: r.text };
+    });
+    checkCount(relays.length, Limits.relaysPerEntry + 1, 'relays per entry');
+    checkCount(responses.length, Limits.responsesPerEntry + 1, 'responses per entry');
+    return { id, item, recordedBy, transitions, relays, responses };
+  });
+  write(doc, opts, () => {
+    const r = roots(doc);
+    for (const p of prepared) {
+      const e = new Y.Map<unknown>();
+      e.set('receivedAt', p.item.receivedAt);
+      e.set('source', p.item.source?.trim() || null);
+      e.set('channel', p.item.channel);
+      e.set('category', p.item.category);
+      e.set('summary', newText(p.item.summary));
+      e.set('urgency', p.item.urgency ?? 'normal');
+      e.set('dueAt', p.item.dueAt ?? null);
+      e.set('recordedBy', p.recordedBy);
+      r.entries.set(p.id, e);
+    }
+    const all = <T>(f: (p: (typeof prepared)[number]) => T[]) => prepared.flatMap(f);
+    const ts = all((p) => p.transitions);
+    const rs = all((p) => p.relays);
+    const ps = all((p) => p.responses);
+    if (ts.length) r.transitions.push(ts);
+    if (rs.length) r.relays.push(rs);
+    if (ps.length) r.responses.push(ps);
+  });
+  return prepared.map((p) => p.id);
 }
 
 function readTransition(v: Rec): Transition & { entryId: string } {

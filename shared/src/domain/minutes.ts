@@ -393,7 +393,10 @@ export function actionItemToTask(
   actionItemId: string,
   planDoc: Y.Doc,
   target: { minutesDocId: string; planDocId: string; phaseId: string | null },
-  opts?: OpOptions,
+  opts?: {
+    /** When the task is created (epoch ms); default now. */
+    at?: number;
+  } & OpOptions,
 ): string {
   const action = childMap(roots(minutesDoc).actions, actionItemId, 'action item');
   const taskId = taskIdForActionItem(actionItemId);
@@ -407,6 +410,7 @@ export function actionItemToTask(
         owner: readPerson(action.get('owner')),
         due: stringOr(action.get('due'), null),
         source: { docId: target.minutesDocId, actionItemId },
+        createdAt: opts?.at ?? Date.now(),
       },
       opts,
     );
