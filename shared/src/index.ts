@@ -51,11 +51,13 @@ export {
   type CreateDocOptions,
   checkVersion,
   createDoc,
+  fragmentText,
   META_ROOT,
   type Migration,
   SCHEMA_VERSIONS,
   type VersionCheck,
   type VersionState,
+  writeParagraphs,
 } from './domain/doc.ts';
 export {
   addEntry,
@@ -69,6 +71,8 @@ export {
   FEEDBACK_RELAYS_ROOT,
   FEEDBACK_RESPONSES_ROOT,
   FEEDBACK_TRANSITIONS_ROOT,
+  type ImportedEntry,
+  importEntries,
   initFeedbackLog,
   moveStatus,
   readFeedbackLog,
