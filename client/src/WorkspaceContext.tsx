@@ -5,6 +5,7 @@ import {
   createResource,
   type JSX,
   onCleanup,
+  onMount,
   Show,
   useContext,
 } from 'solid-js';
@@ -68,6 +69,8 @@ function WorkspaceReady(props: {
   children: JSX.Element;
 }): JSX.Element {
   const summary = createSyncSummary(props.sync);
+  // For the open-time budget (tests/bench/client.bench.ts): all docs loaded, first screen rendered.
+  onMount(() => requestAnimationFrame(() => performance.mark('grassroots:workspace-ready')));
   const app = useApp();
   onCleanup(props.sync.onChange(() => app.reportProblems(props.sync.problems.splice(0))));
   const state: WorkspaceState = {

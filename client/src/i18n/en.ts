@@ -76,7 +76,8 @@ export const en: Record<MessageKey, string> = {
   'dash.noPlans': 'No phase plans yet.',
   'dash.feedback': 'Feedback needing attention',
   'dash.noFeedback': 'No feedback needs attention.',
-  'dash.ageDays': '{days} days',
+  'dash.ageDays': '{days} days overdue',
+  'dash.missedBefore': '{n} earlier periods missed',
   'dash.phaseProgress': '{done}/{total} done',
   'dash.recent': 'All documents',
 

@@ -72,7 +72,8 @@ export const zhCN = {
   'dash.noPlans': '还没有工作计划。',
   'dash.feedback': '需要关注的民情',
   'dash.noFeedback': '没有需要关注的民情。',
-  'dash.ageDays': '{days} 天',
+  'dash.ageDays': '逾期 {days} 天',
+  'dash.missedBefore': '此前另有 {n} 期未开',
   'dash.phaseProgress': '{done}/{total} 项完成',
   'dash.recent': '全部文档',
 

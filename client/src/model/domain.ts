@@ -1,18 +1,92 @@
 /**
- * The one place the client takes the domain model from; views import from here.
- *
- * Temporary: `@grassroots/shared`'s index.ts does not export the domain modules yet, so this
- * adapter re-exports them from their source files. When the face exports them, replace the lines
- * below with named imports from '@grassroots/shared' (no view changes needed).
+ * The one place the client takes the domain model from (the shared package's face); views
+ * import from here.
  */
-
-export * from '../../../shared/src/domain/cadence.ts';
-export { createDoc } from '../../../shared/src/domain/doc.ts';
-export * from '../../../shared/src/domain/feedback.ts';
-export { newId } from '../../../shared/src/domain/ids.ts';
-export * from '../../../shared/src/domain/index-doc.ts';
-export * from '../../../shared/src/domain/labels.ts';
-export * from '../../../shared/src/domain/minutes.ts';
-export * from '../../../shared/src/domain/plan.ts';
-export * from '../../../shared/src/domain/schema.ts';
-export * from '../../../shared/src/domain/time.ts';
+export {
+  ABSENCE_REASONS,
+  type AbsenceReason,
+  type AgeingItem,
+  actionItemToTask,
+  addActionItem,
+  addAgendaItem,
+  addDecision,
+  addDocEntry,
+  addEntry,
+  addPhase,
+  addResponse,
+  addTask,
+  ageFeedback,
+  assignOwner,
+  beijingDate,
+  beijingInstant,
+  beijingParts,
+  cadenceAttention,
+  createDemoVillage,
+  createDoc,
+  type DocKind,
+  dueAtOf,
+  type EnumName,
+  type EnumValue,
+  FEEDBACK_CATEGORIES,
+  FEEDBACK_CHANNELS,
+  FEEDBACK_STATUSES,
+  type FeedbackCategory,
+  type FeedbackChannel,
+  type FeedbackEntry,
+  type FeedbackStatus,
+  finaliseMinutes,
+  heldMeetings,
+  INDEX_DOC_ID,
+  type IndexData,
+  initFeedbackLog,
+  initMinutes,
+  initPlan,
+  labelOf,
+  linkTaskToService,
+  MEETING_STEPS,
+  MEETING_TYPES,
+  type MeetingStep,
+  type MeetingType,
+  MINUTES_BODY_FIELD,
+  type MinutesData,
+  markAttendance,
+  moveStatus,
+  newId,
+  PLAN_NOTES_FIELD,
+  planProgress,
+  presentCount,
+  readFeedbackLog,
+  readIndex,
+  readMinutes,
+  readPlan,
+  recordVote,
+  relayEntry,
+  removeAgendaItem,
+  removeAttendance,
+  removePhase,
+  removeTask,
+  renameDoc,
+  reopenMinutes,
+  type Service,
+  setAgendaItemTitle,
+  setDecisionText,
+  setDueDate,
+  setMeetingFields,
+  setMinutesTitle,
+  setPhaseDates,
+  setPhaseGoals,
+  setPhaseTitle,
+  setPlanFields,
+  setPlanTitle,
+  setTaskStatus,
+  setTaskTitle,
+  setVoteTally,
+  startOfBeijingDate,
+  TASK_STATUSES,
+  type Tally,
+  type Task,
+  type TaskStatus,
+  URGENCIES,
+  type Urgency,
+  validateMinutes,
+} from '@grassroots/shared';

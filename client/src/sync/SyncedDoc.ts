@@ -39,6 +39,8 @@ export class SyncedDoc {
   #isCompacting = false;
   #metaTimer: ReturnType<typeof setTimeout> | null = null;
   #listeners = new Set<() => void>();
+  /** The doc's state vector, cached until the next update. */
+  #sv: StateVector | null = null;
 
   /** Builds the doc from its stored log; unreadable entries are reported and left in place. */
   constructor(opts: SyncedDocOptions, loaded?: LoadedDoc, initial?: Y.Doc) {
@@ -75,7 +77,11 @@ export class SyncedDoc {
         opts.report({ docId: opts.docId, key: 'meta', message: String(error) });
       }
     }
-    if (!isCoveredBy(stateVectorOf(this.doc), this.#acked)) {
+    if (!this.#acked) {
+      // Never acknowledged: every stored entry is waiting (no need to decode them).
+      for (let i = 0; i < this.#keys.length; i++)
+        this.#pending.push({ to: new Map(), createdAt: 0, isDeleteOnly: false });
+    } else if (!isCoveredBy(this.#stateVector(), this.#acked)) {
       for (const { update } of updates) {
         try {
           const { to } = Y.parseUpdateMeta(update);
@@ -86,7 +92,7 @@ export class SyncedDoc {
         }
       }
       if (this.#pending.length === 0) {
-        this.#pending.push({ to: stateVectorOf(this.doc), createdAt: 0, isDeleteOnly: false });
+        this.#pending.push({ to: this.#stateVector(), createdAt: 0, isDeleteOnly: false });
       }
     }
     if (initial) {
@@ -104,7 +110,13 @@ export class SyncedDoc {
     return this.#doc;
   }
 
+  #stateVector(): StateVector {
+    this.#sv ??= stateVectorOf(this.#doc);
+    return this.#sv;
+  }
+
   #onUpdate = (update: Uint8Array, origin: unknown) => {
+    this.#sv = null;
     if (origin === Origin.storage) return;
     this.#append(update);
     if (!this.#opts.isRemoteOrigin(origin)) {
@@ -112,7 +124,7 @@ export class SyncedDoc {
       const isDeleteOnly = to.size === 0;
       this.#pending.push({
         // A deletion adds no clock: wait for an ack covering the whole doc as it was then.
-        to: isDeleteOnly ? stateVectorOf(this.doc) : to,
+        to: isDeleteOnly ? this.#stateVector() : to,
         createdAt: Date.now(),
         isDeleteOnly,
       });
@@ -190,7 +202,7 @@ export class SyncedDoc {
 
   /** True when the server acknowledged everything this device has of the doc. */
   get isSaved(): boolean {
-    return this.#pending.length === 0 && isCoveredBy(stateVectorOf(this.doc), this.#acked);
+    return this.#pending.length === 0 && isCoveredBy(this.#stateVector(), this.#acked);
   }
 
   get ackedAt(): number | null {

@@ -85,9 +85,11 @@ export class WorkspaceSync {
   /** Loads every doc from the device, then starts syncing (unless local-only). */
   async open(): Promise<void> {
     const loaded = await this.#opts.store.loadWorkspace(this.entry.id);
+    performance.mark('grassroots:store-read');
     this.problems.push(...loaded.problems);
     for (const [docId, doc] of loaded.docs)
       this.#add(docId, new SyncedDoc(this.#docOpts(docId), doc));
+    performance.mark('grassroots:docs-built');
     this.doc(INDEX_DOC_ID);
     if (this.isLocal) return;
     this.#connectIndex();

@@ -1,7 +1,8 @@
 import { createMemo, createSignal, For, type JSX, onCleanup, Show } from 'solid-js';
 import { useI18n } from '../i18n/I18nProvider.tsx';
-import { needsAttention } from '../model/ageing.ts';
 import {
+  type AgeingItem,
+  ageFeedback,
   beijingInstant,
   beijingParts,
   cadenceAttention,
@@ -48,7 +49,7 @@ export function DashboardView(): JSX.Element {
     const now = Date.now();
     const minutes: { docId: string; data: MinutesData }[] = [];
     const plans: { id: string; title: string; done: number; total: number }[] = [];
-    const attention: { docId: string; entry: FeedbackEntry; age: number }[] = [];
+    const attention: { docId: string; entry: FeedbackEntry; item: AgeingItem }[] = [];
     for (const d of ws.index.docs) {
       if (d.archived) continue;
       const doc = ws.sync.docs.get(d.id)?.doc;
@@ -68,9 +69,10 @@ export function DashboardView(): JSX.Element {
         });
       } else {
         const log = safe(() => readFeedbackLog(doc));
-        for (const entry of log?.entries ?? []) {
-          if (needsAttention(entry, now))
-            attention.push({ docId: d.id, entry, age: now - entry.receivedAt });
+        const entries = log?.entries ?? [];
+        for (const item of ageFeedback(entries, now)) {
+          const entry = entries.find((e) => e.id === item.entryId);
+          if (entry) attention.push({ docId: d.id, entry, item });
         }
       }
     }
@@ -81,8 +83,18 @@ export function DashboardView(): JSX.Element {
       beijingInstant(year, 1, 1),
       now,
     );
-    attention.sort((a, b) => b.age - a.age);
-    return { cadence, plans, attention: attention.slice(0, 20) };
+    attention.sort((a, b) => b.item.overdueMs - a.item.overdueMs);
+    // One line per meeting type: this period's state, plus how many earlier periods were missed.
+    const byType = new Map<string, { current: (typeof cadence)[number]; missed: number }>();
+    for (const c of cadence) {
+      const seen = byType.get(c.meetingType);
+      if (!seen) byType.set(c.meetingType, { current: c, missed: 0 });
+      else {
+        if (seen.current.state === 'overdue') seen.missed++;
+        seen.current = c;
+      }
+    }
+    return { cadence: [...byType.values()], plans, attention: attention.slice(0, 20) };
   });
   const docHref = (docId: string) => hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId });
   return (
@@ -98,7 +110,7 @@ export function DashboardView(): JSX.Element {
           >
             <ul class="plain-list">
               <For each={data().cadence}>
-                {(c) => (
+                {({ current: c, missed }) => (
                   <li class="btn-row">
                     <span class={`tag ${c.state === 'overdue' ? 'bad' : 'warn'}`}>
                       {label('cadenceState', c.state)}
@@ -110,6 +122,9 @@ export function DashboardView(): JSX.Element {
                     <span class="small muted">
                       {c.held}/{c.required}
                     </span>
+                    <Show when={missed > 0}>
+                      <span class="small warning">{t('dash.missedBefore', { n: missed })}</span>
+                    </Show>
                   </li>
                 )}
               </For>
@@ -150,8 +165,8 @@ export function DashboardView(): JSX.Element {
                   <li>
                     <a href={docHref(a.docId)}>{a.entry.summary}</a>
                     <div class="small muted">
-                      {label('feedbackStatus', a.entry.status)} ·{' '}
-                      {t('dash.ageDays', { days: Math.floor(a.age / DAY) })}
+                      {label('ageingFlag', a.item.flag)} ·{' '}
+                      {t('dash.ageDays', { days: Math.floor(a.item.overdueMs / DAY) })}
                     </div>
                   </li>
                 )}
