@@ -1,0 +1,146 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+/** Which server a round runs against. */
+export type ServerKind = 'grassroots' | 'y-websocket';
+
+/** A server running in a child process, and where clients reach its benchmark room. */
+export type BenchServer = {
+  kind: ServerKind;
+  pid: number;
+  /** Passed to WebsocketProvider as `serverUrl`. */
+  serverUrl: string;
+  /** Passed to WebsocketProvider as `roomname`. */
+  room: string;
+  /** Query parameters for the WebSocket URL (our relay's token). */
+  params: Record<string, string>;
+  /** Stops the process (SIGTERM, then SIGKILL after a grace period). */
+  stop(): Promise<void>;
+};
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(here, '../../..');
+const scripts: Record<ServerKind, string> = {
+  grassroots: join(here, 'ours-server.ts'),
+  'y-websocket': join(here, 'reference-server.ts'),
+};
+
+const live = new Set<ChildProcess>();
+// Last resort: whatever happens to the benchmark, no server outlives it.
+process.on('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
+const waitExit = (child: ChildProcess, ms: number) =>
+  new Promise<boolean>((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done(true);
+    const timer = setTimeout(() => done(false), ms);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      done(true);
+    });
+  });
+
+/** Options of startBenchServer. */
+export type StartOptions = {
+  /** Extra Node flags for the server process (e.g. `--cpu-prof`). Default none. */
+  nodeArgs?: readonly string[];
+  /** How long to wait for the server to listen, ms. Default 30 s. */
+  startTimeoutMs?: number;
+};
+
+/**
+ * Starts a server in its own Node process (`node --import tsx`, so the pid is the server itself
+ * and its RSS is its own) and waits for the JSON line it prints once listening.
+ */
+export async function startBenchServer(
+  kind: ServerKind,
+  { nodeArgs = [], startTimeoutMs = 30_000 }: StartOptions = {},
+): Promise<BenchServer> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', scripts[kind]], {
+    cwd: repoRoot,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  const stop = async () => {
+    if (!live.has(child)) return;
+    child.kill('SIGTERM');
+    if (!(await waitExit(child, 5_000))) {
+      child.kill('SIGKILL');
+      await waitExit(child, 5_000);
+    }
+  };
+  try {
+    const line = await new Promise<string>((done, fail) => {
+      const lines = createInterface({ input: child.stdout! });
+      const timer = setTimeout(
+        () => fail(new Error(`${kind} server did not start in time`)),
+        startTimeoutMs,
+      );
+      lines.once('line', (text) => {
+        clearTimeout(timer);
+        done(text);
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        fail(new Error(`${kind} server exited with ${code} before listening`));
+      });
+    });
+    const info = JSON.parse(line) as { port: number; workspaceId?: string; token?: string };
+    const base = `ws://127.0.0.1:${info.port}`;
+    if (kind === 'grassroots') {
+      return {
+        kind,
+        pid: child.pid!,
+        serverUrl: `${base}/sync`,
+        room: `${info.workspaceId}/bench`,
+        params: { token: info.token! },
+        stop,
+      };
+    }
+    return { kind, pid: child.pid!, serverUrl: base, room: 'bench', params: {}, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Resident set size of a process, bytes (VmRSS in /proc/<pid>/status). */
+export function readRss(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+  return match ? Number(match[1]) * 1024 : 0;
+}
+
+/** CPU time a process has used so far (user + system), ms; assumes 100 clock ticks a second. */
+export function readCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** Samples a process's RSS every `everyMs` and keeps the peak. */
+export function watchRss(pid: number, everyMs = 50): { peak(): number; stop(): void } {
+  let peak = 0;
+  const sample = () => {
+    try {
+      peak = Math.max(peak, readRss(pid));
+    } catch {
+      // The process is gone; the peak so far stands.
+    }
+  };
+  sample();
+  const timer = setInterval(sample, everyMs);
+  return {
+    peak: () => {
+      sample();
+      return peak;
+    },
+    stop: () => clearInterval(timer),
+  };
+}
