@@ -6,6 +6,8 @@ import sirv from 'sirv';
 import { Auth } from './auth/Auth.ts';
 import type { Config } from './config.ts';
 import { HttpError } from './errors.ts';
+import { History } from './history/History.ts';
+import { historyRoutes } from './history/routes.ts';
 import { authRoutes, matchRoute, type Route } from './http/api.ts';
 import { sendJson } from './http/json.ts';
 import { createLogger, type Logger, redactUrl } from './log.ts';
@@ -64,7 +66,12 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
     ...(parts.now ? { now: parts.now } : {}),
   });
   const deps: ServerDeps = { config, store, auth, relay, log, metrics };
-  const routes = [...(parts.routes?.(deps) ?? []), ...authRoutes(auth, config)];
+  const history = new History({ store, burstGapMs: config.burstGapMs });
+  const routes = [
+    ...(parts.routes?.(deps) ?? []),
+    ...historyRoutes(history)(deps),
+    ...authRoutes(auth, config),
+  ];
 
   const clientDir = config.clientDir ? resolve(config.clientDir) : '';
   const serveClient =

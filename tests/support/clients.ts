@@ -10,7 +10,7 @@ export function stockClient(
   wsUrl: string,
   room: string,
   token: string,
-  options: { doc?: Y.Doc; WebSocketPolyfill?: typeof WebSocket } = {},
+  options: { doc?: Y.Doc; WebSocketPolyfill?: unknown } = {},
 ) {
   const doc = options.doc ?? new Y.Doc();
   const provider = new WebsocketProvider(wsUrl, room, doc, {

@@ -20,7 +20,7 @@ export type Route = {
 const ID = '([A-Za-z0-9_-]{1,64})';
 export const route = (method: string, path: string, handle: Route['handle']): Route => ({
   method,
-  pattern: new RegExp(`^${path.replaceAll(':id', ID)}$`),
+  pattern: new RegExp(`^${path.replaceAll(':id', ID).replaceAll(':seq', '(\\d{1,15})')}$`),
   handle,
 });
 

@@ -229,6 +229,27 @@ export class Relay {
     return room;
   }
 
+  /**
+   * Commits a change the server makes for a member (a restore) through the room, loading it if
+   * needed, so it is stored, relayed to whoever is connected and ordered with their writes.
+   */
+  async commit(roomName: string, update: Uint8Array, authorId: string): Promise<void> {
+    const room = this.getRoom(roomName);
+    this.cancelUnload(roomName);
+    try {
+      await room.ready;
+      await room.commit(update, authorId);
+    } finally {
+      if (room.conns.size === 0) this.scheduleUnload(roomName, room);
+    }
+  }
+
+  /** Waits until everything already received for a room is stored. */
+  async settle(roomName: string): Promise<void> {
+    const room = this.rooms.get(roomName);
+    if (room) await room.drain();
+  }
+
   private cancelUnload(name: string): void {
     const timer = this.unloadTimers.get(name);
     if (timer) clearTimeout(timer);

@@ -27,7 +27,15 @@ export type RoomOptions = {
   now: () => number;
 };
 
-type PendingWrite = { conn: Connection; update: Uint8Array; at: number };
+type PendingWrite = {
+  authorId: string;
+  /** The connection it came from; null for changes the server makes (a restore). */
+  conn: Connection | null;
+  update: Uint8Array;
+  at: number;
+  /** Called once the write is stored and applied, or with the error when it was given up. */
+  onSettled?: (error?: Error) => void;
+};
 
 const syncMessage = (write: (encoder: encoding.Encoder) => void): Uint8Array => {
   const encoder = encoding.createEncoder();
@@ -208,8 +216,20 @@ export class Room {
       conn.send(encoding.toUint8Array(encoder));
       return;
     }
-    this.queue.push({ conn, update: payload, at: this.options.now() });
+    this.queue.push({ authorId: conn.member.id, conn, update: payload, at: this.options.now() });
     void this.flush();
+  }
+
+  /**
+   * Commits a change the server makes on a member's behalf (a restore): stored under that
+   * member, then applied and relayed like any other write. Resolves once stored.
+   */
+  commit(update: Uint8Array, authorId: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onSettled = (error?: Error) => (error ? reject(error) : resolve());
+      this.queue.push({ authorId, conn: null, update, at: this.options.now(), onSettled });
+      void this.flush();
+    });
   }
 
   /**
@@ -273,7 +293,7 @@ export class Room {
           await this.options.store.appendUpdates(
             batch.map((w) => ({
               room: this.name,
-              authorId: w.conn.member.id,
+              authorId: w.authorId,
               at: w.at,
               update: w.update,
             })),
@@ -295,6 +315,7 @@ export class Room {
               'stored update failed to apply',
             );
           }
+          w.onSettled?.();
         }
         if (this.conns.size > 0) {
           const sv = Y.encodeStateVector(this.doc);
@@ -320,6 +341,7 @@ export class Room {
         { room: this.name, err: error, dropped: this.queue.length },
         'storage keeps failing and nobody is connected: giving up; senders will re-send',
       );
+      for (const w of this.queue) w.onSettled?.(new Error('storage is unavailable'));
       this.queue = [];
       return;
     }

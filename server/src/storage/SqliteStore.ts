@@ -197,7 +197,8 @@ export class SqliteStore implements DocStore, AuthStore {
 
   async compact(room: string, options: CompactOptions): Promise<CompactResult> {
     const rows = await this.loadUpdates(room);
-    const groups = planCompaction(rows, options);
+    const named = await this.listNamedVersions(room);
+    const groups = planCompaction(rows, options, new Set(named.map((v) => v.seq)));
     const merged = groups.map(mergeGroup);
     const remove = this.db.prepare('DELETE FROM updates WHERE room = ? AND seq >= ? AND seq <= ?');
     const insert = this.db.prepare(

@@ -25,6 +25,15 @@ describe('planCompaction', () => {
     ]);
   });
 
+  it('never merges across a named version', () => {
+    const rows = [row(1, 'a', 0), row(2, 'a', 100), row(3, 'a', 200), row(4, 'a', 300)];
+    const groups = planCompaction(rows, options, new Set([2]));
+    expect(groups.map((g) => g.map((r) => r.seq))).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+  });
+
   it('splits at a long pause, at the size cap, and leaves recent rows alone', () => {
     const rows = [
       row(1, 'a', 0),

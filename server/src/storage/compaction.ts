@@ -2,13 +2,15 @@ import * as Y from 'yjs';
 import type { CompactOptions, StoredUpdate } from './DocStore.ts';
 
 /**
- * Groups rows the way history reads them: consecutive rows of one author, each starting within
+ * Groups rows the way history reads them (a named version's seq always ends a group): consecutive rows of one author, each starting within
  * `burstGapMs` of the previous one's end, all older than `before`, never past `maxRowBytes`.
  * Groups of one row are left out (nothing to merge).
  */
 export function planCompaction(
   rows: readonly StoredUpdate[],
   { before, burstGapMs, maxRowBytes }: CompactOptions,
+  /** Seqs that must stay the end of a row (named versions point at them). */
+  boundaries: ReadonlySet<number> = new Set(),
 ): StoredUpdate[][] {
   const groups: StoredUpdate[][] = [];
   let current: StoredUpdate[] = [];
@@ -27,6 +29,7 @@ export function planCompaction(
     const joins =
       last !== undefined &&
       last.authorId === row.authorId &&
+      !boundaries.has(last.seq) &&
       row.firstAt - last.lastAt <= burstGapMs &&
       bytes + row.update.byteLength <= maxRowBytes;
     if (!joins) flush();

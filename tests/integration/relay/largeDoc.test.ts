@@ -13,8 +13,8 @@ afterEach(async () => {
 
 /** A client that, like many phones and proxies, accepts no single message over 1 MB. */
 class SmallFrameWebSocket extends WebSocket {
-  constructor(url: string, protocols?: string | string[]) {
-    super(url, protocols, { maxPayload: 1024 * 1024 });
+  constructor(url: string | URL | null, protocols?: string | string[]) {
+    super(url as string | URL, protocols, { maxPayload: 1024 * 1024 });
   }
 }
 

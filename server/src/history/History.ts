@@ -1,0 +1,234 @@
+import {
+  type AnyDocKind,
+  Attribution,
+  type ChangeItem,
+  describeChange,
+  diffText,
+  groupEntries,
+  type HistoryEntry,
+  type Locale,
+  replay,
+  revertUpdate,
+  type TextSegment,
+} from '@grassroots/shared';
+import * as Y from 'yjs';
+import type { DocStore, NamedVersion, StoredUpdate } from '../storage/DocStore.ts';
+
+const KINDS: readonly AnyDocKind[] = ['plan', 'minutes', 'feedback', 'index'];
+
+/** The kind a doc says it is in its meta map; null for a doc nobody has stamped yet. */
+export function kindOf(doc: Y.Doc): AnyDocKind | null {
+  // Read the meta root without creating typed roots in a placeholder-only doc.
+  const meta = doc.share.has('meta') ? doc.getMap('meta') : null;
+  const kind = meta?.get('kind');
+  return KINDS.includes(kind as AnyDocKind) ? (kind as AnyDocKind) : null;
+}
+
+/** An empty doc of the same kind, so the first entry reads as "everything added". */
+const emptyDoc = () => new Y.Doc({ gc: false });
+
+/** Root names holding rich text (XmlFragment) in a doc rebuilt from updates. */
+function richTextRoots(doc: Y.Doc): string[] {
+  const names: string[] = [];
+  for (const [name, type] of doc.share) {
+    const first = type._start;
+    if (first?.content instanceof Y.ContentType) {
+      const child = first.content.type;
+      if (child instanceof Y.XmlElement || child instanceof Y.XmlText) names.push(name);
+    } else if (type instanceof Y.XmlFragment) names.push(name);
+  }
+  return names.sort();
+}
+
+/** Everything history needs about one room, rebuilt from its stored rows. */
+class RoomHistory {
+  readonly entries: HistoryEntry[];
+  /** The doc with every stored row applied (gc off): every version can be cut from it. */
+  readonly doc: Y.Doc;
+  readonly attribution: Attribution;
+  private readonly snapshots = new Map<number, Y.Snapshot>();
+  private readonly descriptions = new Map<string, ChangeItem[]>();
+
+  constructor(
+    readonly rows: readonly StoredUpdate[],
+    readonly named: readonly NamedVersion[],
+    burstGapMs: number,
+  ) {
+    this.entries = groupEntries(rows, { burstGapMs, boundaries: new Set(named.map((n) => n.seq)) });
+    const ends = new Set(this.entries.map((e) => e.toSeq));
+    this.doc = new Y.Doc({ gc: false });
+    for (const row of rows) {
+      Y.applyUpdate(this.doc, row.update, 'storage');
+      if (ends.has(row.seq)) this.snapshots.set(row.seq, Y.snapshot(this.doc));
+    }
+    this.attribution = new Attribution(rows);
+  }
+
+  get lastSeq(): number {
+    return this.rows[this.rows.length - 1]?.seq ?? 0;
+  }
+
+  /** The state after the row `seq` (or the closest earlier entry end). */
+  docAt(seq: number): Y.Doc {
+    if (seq >= this.lastSeq) return Y.createDocFromSnapshot(this.doc, Y.snapshot(this.doc));
+    const snapshot = this.snapshots.get(seq);
+    if (snapshot) return Y.createDocFromSnapshot(this.doc, snapshot);
+    return replay(this.rows.filter((r) => r.seq <= seq).map((r) => r.update));
+  }
+
+  snapshotAt(seq: number): Y.Snapshot {
+    if (seq >= this.lastSeq) return Y.snapshot(this.doc);
+    return this.snapshots.get(seq) ?? Y.snapshot(this.docAt(seq));
+  }
+
+  /** What an entry changed, in the given language (computed once per entry and language). */
+  describe(entry: HistoryEntry, locale: Locale): ChangeItem[] {
+    const key = `${entry.id}:${locale}`;
+    const cached = this.descriptions.get(key);
+    if (cached) return cached;
+    const index = this.entries.indexOf(entry);
+    const previous = index > 0 ? this.entries[index - 1] : undefined;
+    const after = this.docAt(entry.toSeq);
+    const before = previous ? this.docAt(previous.toSeq) : emptyDoc();
+    const kind = kindOf(after) ?? kindOf(this.doc);
+    const changes = kind ? describeChange(kind, before, after, locale) : [];
+    before.destroy();
+    after.destroy();
+    this.descriptions.set(key, changes);
+    return changes;
+  }
+}
+
+export type Comparison = {
+  kind: AnyDocKind | null;
+  fields: ChangeItem[];
+  /** Rich-text roots compared run by run, with who wrote or deleted each run. */
+  text: Record<string, TextSegment[]>;
+};
+
+export type HistoryOptions = {
+  store: DocStore;
+  /** Updates of one author closer together than this form one entry, ms. */
+  burstGapMs: number;
+  /** Rooms whose rebuilt history is kept in memory. Default 16. */
+  cacheSize?: number;
+};
+
+/**
+ * Reads history from the stored log: entries, versions, comparisons and restores. Rebuilt
+ * histories are cached per room and reused until the room's log changes.
+ */
+export class History {
+  private readonly cache = new Map<string, { key: string; history: RoomHistory }>();
+
+  constructor(private readonly options: HistoryOptions) {}
+
+  private async room(room: string): Promise<RoomHistory> {
+    const { store } = this.options;
+    const stats = await store.roomStats(room);
+    const named = await store.listNamedVersions(room);
+    const key = `${stats.lastSeq}:${stats.rows}:${named.length}`;
+    const cached = this.cache.get(room);
+    if (cached?.key === key) {
+      // Most recently used last.
+      this.cache.delete(room);
+      this.cache.set(room, cached);
+      return cached.history;
+    }
+    const rows = await store.loadUpdates(room);
+    const history = new RoomHistory(rows, named, this.options.burstGapMs);
+    cached?.history.doc.destroy();
+    this.cache.delete(room);
+    this.cache.set(room, { key, history });
+    while (this.cache.size > (this.options.cacheSize ?? 16)) {
+      const oldest = this.cache.keys().next().value as string;
+      this.cache.get(oldest)?.history.doc.destroy();
+      this.cache.delete(oldest);
+    }
+    return history;
+  }
+
+  /** Entries newest first, `limit` at a time, each with its description. */
+  async page(
+    room: string,
+    options: { beforeSeq?: number; limit: number; locale: Locale },
+  ): Promise<{
+    entries: (HistoryEntry & { changes: ChangeItem[] })[];
+    nextBeforeSeq: number | null;
+    named: NamedVersion[];
+    total: number;
+    kind: AnyDocKind | null;
+  }> {
+    const history = await this.room(room);
+    const older = history.entries.filter(
+      (e) => options.beforeSeq === undefined || e.toSeq < options.beforeSeq,
+    );
+    const page = older.slice(-options.limit).reverse();
+    const last = page[page.length - 1];
+    return {
+      entries: page.map((e) => ({ ...e, changes: history.describe(e, options.locale) })),
+      nextBeforeSeq: last && older.length > page.length ? last.toSeq : null,
+      named: [...history.named],
+      total: history.entries.length,
+      kind: kindOf(history.doc),
+    };
+  }
+
+  /** Every entry, oldest first (for the CSV export). */
+  async all(room: string, locale: Locale): Promise<(HistoryEntry & { changes: ChangeItem[] })[]> {
+    const history = await this.room(room);
+    return history.entries.map((e) => ({ ...e, changes: history.describe(e, locale) }));
+  }
+
+  /** The doc as it was after row `seq`, as one Yjs update (load it into an empty doc). */
+  async version(room: string, seq: number): Promise<Uint8Array> {
+    const history = await this.room(room);
+    const doc = history.docAt(seq);
+    const update = Y.encodeStateAsUpdate(doc);
+    doc.destroy();
+    return update;
+  }
+
+  /** The latest seq stored for a room (0 when nothing is). */
+  async lastSeq(room: string): Promise<number> {
+    return (await this.options.store.roomStats(room)).lastSeq;
+  }
+
+  /** Version `from` against version `to` (a seq, or the current state when omitted). */
+  async compare(
+    room: string,
+    from: number,
+    to: number | null,
+    locale: Locale,
+  ): Promise<Comparison> {
+    const history = await this.room(room);
+    const toSeq = to ?? history.lastSeq;
+    const before = history.docAt(from);
+    const after = history.docAt(toSeq);
+    const kind = kindOf(history.doc);
+    const fields = kind ? describeChange(kind, before, after, locale) : [];
+    before.destroy();
+    after.destroy();
+    const fromSnapshot = history.snapshotAt(from);
+    const toSnapshot = history.snapshotAt(toSeq);
+    const text: Record<string, TextSegment[]> = {};
+    for (const name of richTextRoots(history.doc)) {
+      text[name] = diffText(
+        history.doc.getXmlFragment(name),
+        fromSnapshot,
+        toSnapshot,
+        history.attribution,
+      );
+    }
+    return { kind, fields, text };
+  }
+
+  /** The update that brings the room back to the state after `seq`, as a new change. */
+  async restoreUpdate(room: string, seq: number): Promise<Uint8Array> {
+    const history = await this.room(room);
+    return revertUpdate(
+      history.rows.filter((r) => r.seq <= seq).map((r) => r.update),
+      history.rows.filter((r) => r.seq > seq).map((r) => r.update),
+    );
+  }
+}

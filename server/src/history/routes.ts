@@ -1,0 +1,205 @@
+import type { ServerResponse } from 'node:http';
+import { type ChangeItem, LOCALES, type Locale, roomName } from '@grassroots/shared';
+import { z } from 'zod';
+import { memberInfo } from '../auth/Auth.ts';
+import { newId } from '../auth/tokens.ts';
+import { badRequest, notFound } from '../errors.ts';
+import { type Route, route } from '../http/api.ts';
+import { bearer, readJson, sendJson } from '../http/json.ts';
+import type { ServerDeps } from '../server.ts';
+import type { History } from './History.ts';
+
+const nameBody = z.object({ name: z.string().trim().min(1).max(120) });
+const restoreBody = z.object({ seq: z.number().int().nonnegative() });
+
+const localeOf = (url: URL): Locale => {
+  const value = url.searchParams.get('locale') ?? 'zh-CN';
+  if (!(LOCALES as readonly string[]).includes(value))
+    throw badRequest(`unknown locale "${value}"`);
+  return value as Locale;
+};
+
+const intParam = (url: URL, name: string, fallback: number | null): number | null => {
+  const raw = url.searchParams.get(name);
+  if (raw === null || raw === '') return fallback;
+  if (!/^\d{1,15}$/.test(raw)) throw badRequest(`${name} must be a whole number`);
+  return Number(raw);
+};
+
+const csvField = (value: string) =>
+  /[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+
+/** Beijing time, the zone reports to the township use, written so it cannot be misread. */
+const beijingTime = (ms: number) =>
+  `${new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ')} (UTC+8)`;
+
+/** A finalisation names a version by itself (MIN: finalise → "定稿"). */
+const isFinalisation = (changes: ChangeItem[]) =>
+  changes.some((c) => c.path === 'state' && c.after === 'final');
+
+/** History routes: entries, versions, comparison, named versions, restore and CSV export. */
+export function historyRoutes(history: History) {
+  return ({ auth, relay, store }: ServerDeps): Route[] => {
+    const DOC = '/api/workspaces/:id/docs/:id';
+    const authors = async (workspaceId: string) =>
+      new Map((await auth.listMembers(workspaceId)).map((m) => [m.id, memberInfo(m)]));
+    const urlOf = (req: { url?: string }) => new URL(req.url ?? '/', 'http://localhost');
+    const knownDoc = async (room: string) => {
+      if ((await store.roomStats(room)).rows === 0)
+        throw notFound('this document has no stored history');
+    };
+
+    return [
+      route('GET', `${DOC}/history`, async (req, res, [ws, doc]) => {
+        await auth.authorize(bearer(req), ws!, 'read');
+        const url = urlOf(req);
+        const room = roomName(ws!, doc!);
+        await relay.settle(room);
+        const locale = localeOf(url);
+        const limit = Math.min(200, Math.max(1, intParam(url, 'limit', 50)!));
+        const beforeSeq = intParam(url, 'before', null);
+        const page = await history.page(room, {
+          limit,
+          locale,
+          ...(beforeSeq === null ? {} : { beforeSeq }),
+        });
+        const people = await authors(ws!);
+        const auto =
+          page.kind === 'minutes'
+            ? (await history.all(room, locale))
+                .filter((e) => isFinalisation(e.changes))
+                .map((e) => ({
+                  id: `final-${e.toSeq}`,
+                  seq: e.toSeq,
+                  name: locale === 'en' ? 'Finalised' : '定稿',
+                  author: people.get(e.authorId) ?? null,
+                  at: new Date(e.lastAt).toISOString(),
+                  isAutomatic: true,
+                }))
+            : [];
+        sendJson(res, 200, {
+          kind: page.kind,
+          total: page.total,
+          nextBefore: page.nextBeforeSeq,
+          entries: page.entries.map((e) => ({
+            id: e.id,
+            fromSeq: e.fromSeq,
+            toSeq: e.toSeq,
+            author: people.get(e.authorId) ?? { id: e.authorId, displayName: '?', role: null },
+            firstAt: new Date(e.firstAt).toISOString(),
+            lastAt: new Date(e.lastAt).toISOString(),
+            updates: e.updates,
+            changes: e.changes,
+          })),
+          named: [
+            ...page.named.map((n) => ({
+              id: n.id,
+              seq: n.seq,
+              name: n.name,
+              author: people.get(n.authorId) ?? null,
+              at: new Date(n.at).toISOString(),
+              isAutomatic: false,
+            })),
+            ...auto,
+          ].sort((a, b) => b.seq - a.seq),
+        });
+      }),
+
+      route('GET', `${DOC}/history\\.csv`, async (req, res, [ws, doc]) => {
+        await auth.authorize(bearer(req), ws!, 'read');
+        const room = roomName(ws!, doc!);
+        await knownDoc(room);
+        const locale = localeOf(urlOf(req));
+        const people = await authors(ws!);
+        const header =
+          locale === 'en'
+            ? ['time (Beijing)', 'until', 'author', 'role', 'updates', 'what changed']
+            : ['时间（北京时间）', '结束', '修改人', '角色', '更新次数', '修改内容'];
+        const lines = [header.join(',')];
+        for (const e of await history.all(room, locale)) {
+          const who = people.get(e.authorId);
+          lines.push(
+            [
+              beijingTime(e.firstAt),
+              beijingTime(e.lastAt),
+              who?.displayName ?? e.authorId,
+              who?.role ?? '',
+              String(e.updates),
+              e.changes.map((c) => c.label).join('; '),
+            ]
+              .map(csvField)
+              .join(','),
+          );
+        }
+        // A byte-order mark so spreadsheet programs read the Chinese text as UTF-8.
+        const body = `\uFEFF${lines.join('\r\n')}\r\n`;
+        res.writeHead(200, {
+          'Content-Type': 'text/csv; charset=utf-8',
+          'Content-Disposition': `attachment; filename="history-${doc}.csv"`,
+          'Cache-Control': 'no-store',
+        });
+        res.end(body);
+      }),
+
+      route('GET', `${DOC}/versions/:seq`, async (req, res, [ws, doc, seq]) => {
+        await auth.authorize(bearer(req), ws!, 'read');
+        const room = roomName(ws!, doc!);
+        await knownDoc(room);
+        const update = await history.version(room, Number(seq));
+        sendBinary(res, update);
+      }),
+
+      route('GET', `${DOC}/compare`, async (req, res, [ws, doc]) => {
+        await auth.authorize(bearer(req), ws!, 'read');
+        const url = urlOf(req);
+        const room = roomName(ws!, doc!);
+        await knownDoc(room);
+        await relay.settle(room);
+        const from = intParam(url, 'from', null);
+        if (from === null) throw badRequest('from is required');
+        const to = intParam(url, 'to', null);
+        const comparison = await history.compare(room, from, to, localeOf(url));
+        sendJson(res, 200, { ...comparison, authors: Object.fromEntries(await authors(ws!)) });
+      }),
+
+      route('POST', `${DOC}/versions`, async (req, res, [ws, doc]) => {
+        const me = await auth.authorize(bearer(req), ws!, 'nameVersion');
+        const { name } = await readJson(req, nameBody, 4096);
+        const room = roomName(ws!, doc!);
+        await relay.settle(room);
+        const seq = await history.lastSeq(room);
+        if (seq === 0) throw notFound('this document has no stored history');
+        const version = { id: newId(), room, seq, name, authorId: me.id, at: Date.now() };
+        await store.addNamedVersion(version);
+        sendJson(res, 201, {
+          id: version.id,
+          seq,
+          name,
+          author: memberInfo(me),
+          at: new Date(version.at).toISOString(),
+        });
+      }),
+
+      route('POST', `${DOC}/restore`, async (req, res, [ws, doc]) => {
+        const me = await auth.authorize(bearer(req), ws!, 'restore');
+        const { seq } = await readJson(req, restoreBody, 4096);
+        const room = roomName(ws!, doc!);
+        await knownDoc(room);
+        await relay.settle(room);
+        if (seq > (await history.lastSeq(room))) throw badRequest('no such version');
+        const update = await history.restoreUpdate(room, seq);
+        await relay.commit(room, update, me.id);
+        sendJson(res, 200, { ok: true, restoredTo: seq, seq: await history.lastSeq(room) });
+      }),
+    ];
+  };
+}
+
+function sendBinary(res: ServerResponse, bytes: Uint8Array) {
+  res.writeHead(200, {
+    'Content-Type': 'application/octet-stream',
+    'Content-Length': bytes.byteLength,
+    'Cache-Control': 'no-store',
+  });
+  res.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+}

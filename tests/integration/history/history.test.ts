@@ -1,0 +1,346 @@
+import {
+  addPhase,
+  addTask,
+  createDoc,
+  finaliseMinutes,
+  initMinutes,
+  initPlan,
+  MINUTES_BODY_FIELD,
+  readPlan,
+  setMeetingFields,
+  setPlanTitle,
+  setTaskStatus,
+  writeParagraphs,
+} from '@grassroots/shared';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { stockClient } from '../../support/clients.ts';
+import { eventually, startTestServer, type TestServer, tempDir } from '../../support/server.ts';
+
+let server: TestServer;
+const cleanups: (() => void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) c();
+  await server.stop();
+});
+
+type Json = Record<string, unknown>;
+async function api(path: string, token: string, init: RequestInit = {}) {
+  const res = await fetch(`${server.url}/api/workspaces/${server.workspaceId}${path}`, {
+    ...init,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(init.body ? { 'content-type': 'application/json' } : {}),
+    },
+  });
+  return res;
+}
+const json = async (res: Response) => (await res.json()) as Json;
+
+/** A device: a stock client on its own doc, connected as a member. */
+function device(token: string, docId: string, doc: Y.Doc = createDoc()) {
+  const c = stockClient(server.wsUrl, `${server.workspaceId}/${docId}`, token, { doc });
+  cleanups.push(c.destroy);
+  return c;
+}
+
+/** Waits until the server has stored everything the device has (structs and deletions). */
+async function stored(docId: string, doc: Y.Doc) {
+  const everything = Y.encodeStateAsUpdate(doc);
+  await eventually(async () => {
+    const rows = await server.store.loadUpdates(`${server.workspaceId}/${docId}`);
+    const there = new Y.Doc({ gc: false });
+    for (const r of rows) Y.applyUpdate(there, r.update);
+    expect(Y.snapshotContainsUpdate(Y.snapshot(there), everything)).toBe(true);
+  });
+}
+
+/** A plan written by the admin, then a task status changed by an editor. */
+async function planWithTwoAuthors() {
+  const editor = await server.member('editor', '李会计');
+  const a = device(server.adminToken, 'plan');
+  await a.synced;
+  initPlan(a.doc, { title: '2026年工作计划', village: '示范村' });
+  const phase = addPhase(a.doc, { title: '第一季度' });
+  const task = addTask(a.doc, { title: '修建村道', phaseId: phase });
+  await stored('plan', a.doc);
+  const b = device(editor.token, 'plan');
+  await b.synced;
+  setTaskStatus(b.doc, task, 'done');
+  await stored('plan', b.doc);
+  return { a, b, editor, phase, task };
+}
+
+describe('history entries', () => {
+  it('groups stored updates into entries per author with names, roles, times and what changed', async () => {
+    server = await startTestServer();
+    await planWithTwoAuthors();
+    const res = await api('/docs/plan/history', server.adminToken);
+    expect(res.status).toBe(200);
+    const body = await json(res);
+    const entries = body.entries as Json[];
+    expect(body.kind).toBe('plan');
+    expect(entries).toHaveLength(2);
+    const [latest, first] = entries as [Json, Json];
+    expect(latest.author).toMatchObject({ displayName: '李会计', role: 'editor' });
+    expect(first.author).toMatchObject({ role: 'admin' });
+    const latestChanges = latest.changes as {
+      path: string;
+      before?: unknown;
+      after?: unknown;
+      label: string;
+    }[];
+    expect(
+      latestChanges.some(
+        (c) => c.path.endsWith('/status') && c.before === 'todo' && c.after === 'done',
+      ),
+    ).toBe(true);
+    expect((first.changes as { label: string }[]).map((c) => c.label).join(' ')).toContain(
+      '修建村道',
+    );
+    expect(Date.parse(latest.lastAt as string)).toBeGreaterThanOrEqual(
+      Date.parse(first.firstAt as string),
+    );
+  });
+
+  it('pages through entries newest first', async () => {
+    server = await startTestServer({ burstGapMs: 1 });
+    const a = device(server.adminToken, 'plan');
+    await a.synced;
+    initPlan(a.doc, { title: '计划' });
+    for (let i = 0; i < 5; i++) {
+      await new Promise((r) => setTimeout(r, 5));
+      setPlanTitle(a.doc, `计划 v${i}`);
+      await stored('plan', a.doc);
+    }
+    const first = await json(await api('/docs/plan/history?limit=4', server.adminToken));
+    expect(first.total).toBe(6);
+    expect((first.entries as Json[]).length).toBe(4);
+    const second = await json(
+      await api(`/docs/plan/history?limit=4&before=${first.nextBefore}`, server.adminToken),
+    );
+    expect((second.entries as Json[]).length).toBe(2);
+    expect(second.nextBefore).toBeNull();
+    const seqs = [...(first.entries as Json[]), ...(second.entries as Json[])].map(
+      (e) => e.toSeq as number,
+    );
+    expect(seqs).toEqual([...seqs].sort((x, y) => y - x));
+  });
+
+  it('only members of the workspace read history; viewers may read it', async () => {
+    server = await startTestServer();
+    await planWithTwoAuthors();
+    const viewer = await server.member('viewer', '乡镇');
+    expect((await api('/docs/plan/history', viewer.token)).status).toBe(200);
+    expect((await api('/docs/plan/history', 'grm_nobody')).status).toBe(401);
+    const other = await server.auth.createWorkspace('邻村');
+    expect((await api('/docs/plan/history', other.adminToken)).status).toBe(403);
+  });
+
+  it('attribution cannot be forged: the author is the member of the connection, whatever the client claims', async () => {
+    server = await startTestServer();
+    const { a } = await planWithTwoAuthors();
+    const editor2 = await server.member('editor', '王五');
+    // This device claims to be the admin: its presence says so and it writes the admin's name
+    // into the doc's own bookkeeping.
+    const forged = createDoc();
+    forged.getMap('meta').set('lastEditedBy', '管理员');
+    const c = device(editor2.token, 'plan', forged);
+    await c.synced;
+    c.provider.awareness.setLocalStateField('user', { name: '管理员' });
+    setPlanTitle(forged, '管理员改的标题');
+    await eventually(() => expect(readPlan(a.doc).title).toBe('管理员改的标题'));
+    const body = await json(await api('/docs/plan/history', server.adminToken));
+    const latest = (body.entries as Json[])[0]!;
+    expect(latest.author).toMatchObject({ displayName: '王五', role: 'editor' });
+  });
+});
+
+describe('versions, comparison, names and restore', () => {
+  async function minutesDraft() {
+    const editor = await server.member('editor', '记录员小张');
+    const a = device(server.adminToken, 'min');
+    await a.synced;
+    initMinutes(a.doc, {
+      title: '三月支部委员会',
+      meetingType: 'branch-committee',
+      place: '村委会',
+    });
+    writeParagraphs(a.doc.getXmlFragment(MINUTES_BODY_FIELD), '会议讨论修路方案');
+    await stored('min', a.doc);
+    const firstSeq = (await server.store.roomStats(`${server.workspaceId}/min`)).lastSeq;
+    const b = device(editor.token, 'min');
+    await b.synced;
+    const text = (b.doc.getXmlFragment(MINUTES_BODY_FIELD).get(0) as Y.XmlElement).get(
+      0,
+    ) as Y.XmlText;
+    text.delete(6, 2);
+    text.insert(6, '规划');
+    setMeetingFields(b.doc, { place: '村文化室' });
+    await stored('min', b.doc);
+    return { a, b, editor, firstSeq };
+  }
+
+  it('a version is the doc exactly as it was, rich text included', async () => {
+    server = await startTestServer();
+    const { firstSeq } = await minutesDraft();
+    const res = await api(`/docs/min/versions/${firstSeq}`, server.adminToken);
+    expect(res.status).toBe(200);
+    const doc = createDoc();
+    Y.applyUpdate(doc, new Uint8Array(await res.arrayBuffer()));
+    expect(doc.getXmlFragment(MINUTES_BODY_FIELD).toString()).toBe(
+      '<paragraph>会议讨论修路方案</paragraph>',
+    );
+    expect((doc.getMap('minutes').get('place') as string | undefined) ?? '').toBe('村委会');
+  });
+
+  it('compare gives the inserted and deleted text with their authors, and fields old → new', async () => {
+    server = await startTestServer();
+    const { editor, firstSeq } = await minutesDraft();
+    const body = await json(await api(`/docs/min/compare?from=${firstSeq}`, server.adminToken));
+    const segments = (
+      body.text as Record<string, { text: string; change: string; authorId: string | null }[]>
+    )[MINUTES_BODY_FIELD]!;
+    expect(segments.filter((s) => s.change === 'deleted')).toEqual([
+      expect.objectContaining({ text: '方案', authorId: editor.id }),
+    ]);
+    expect(segments.filter((s) => s.change === 'inserted')).toEqual([
+      expect.objectContaining({ text: '规划', authorId: editor.id }),
+    ]);
+    const fields = body.fields as { path: string; before?: unknown; after?: unknown }[];
+    expect(fields).toContainEqual(
+      expect.objectContaining({ path: 'place', before: '村委会', after: '村文化室' }),
+    );
+    expect((body.authors as Record<string, Json>)[editor.id]).toMatchObject({
+      displayName: '记录员小张',
+    });
+  });
+
+  it('editors name versions; finalising minutes names one by itself; viewers can do neither', async () => {
+    server = await startTestServer();
+    const { b } = await minutesDraft();
+    const viewer = await server.member('viewer');
+    const named = await api('/docs/min/versions', server.adminToken, {
+      method: 'POST',
+      body: JSON.stringify({ name: '3月3日会议通过稿' }),
+    });
+    expect(named.status).toBe(201);
+    expect(
+      (
+        await api('/docs/min/versions', viewer.token, {
+          method: 'POST',
+          body: JSON.stringify({ name: 'x' }),
+        })
+      ).status,
+    ).toBe(403);
+    setMeetingFields(b.doc, { startsAt: Date.UTC(2026, 2, 3, 2) });
+    finaliseMinutes(b.doc, { name: '记录员小张' });
+    await stored('min', b.doc);
+    const history = await json(await api('/docs/min/history', viewer.token));
+    const names = (history.named as { name: string; isAutomatic: boolean }[]).map((n) => [
+      n.name,
+      n.isAutomatic,
+    ]);
+    expect(names).toEqual([
+      ['定稿', true],
+      ['3月3日会议通过稿', false],
+    ]);
+  });
+
+  it('restore brings the doc back as a new entry; an offline device merges cleanly afterwards', async () => {
+    server = await startTestServer();
+    const { b, firstSeq } = await minutesDraft();
+    const viewer = await server.member('viewer');
+    expect(
+      (
+        await api('/docs/min/restore', viewer.token, {
+          method: 'POST',
+          body: JSON.stringify({ seq: firstSeq }),
+        })
+      ).status,
+    ).toBe(403);
+
+    // A third device goes offline with the current state and edits the meeting's chair.
+    const offlineDoc = createDoc();
+    const offline = device(server.adminToken, 'min', offlineDoc);
+    await offline.synced;
+    offline.provider.disconnect();
+    setMeetingFields(offlineDoc, { chair: { name: '张书记' } });
+
+    const before = await json(await api('/docs/min/history', server.adminToken));
+    const res = await api('/docs/min/restore', server.adminToken, {
+      method: 'POST',
+      body: JSON.stringify({ seq: firstSeq }),
+    });
+    expect(res.status).toBe(200);
+    // The connected editor sees the restore live.
+    await eventually(() => {
+      expect(b.doc.getXmlFragment(MINUTES_BODY_FIELD).toString()).toBe(
+        '<paragraph>会议讨论修路方案</paragraph>',
+      );
+      expect(b.doc.getMap('minutes').get('place')).toBe('村委会');
+    });
+    const after = await json(await api('/docs/min/history', server.adminToken));
+    expect(after.total).toBe((before.total as number) + 1);
+    expect((after.entries as Json[])[0]!.author).toMatchObject({ role: 'admin' });
+
+    offline.provider.connect();
+    await eventually(() => {
+      expect(offlineDoc.getXmlFragment(MINUTES_BODY_FIELD).toString()).toBe(
+        '<paragraph>会议讨论修路方案</paragraph>',
+      );
+      expect(b.doc.getMap('minutes').toJSON()).toEqual(offlineDoc.getMap('minutes').toJSON());
+    });
+    expect(JSON.stringify(b.doc.getMap('minutes').get('chair'))).toContain('张书记');
+  });
+});
+
+describe('history is durable and exportable', () => {
+  it('survives a server restart and storage compaction', async () => {
+    const dataDir = tempDir();
+    server = await startTestServer({ dataDir });
+    await planWithTwoAuthors();
+    const before = await json(await api('/docs/plan/history', server.adminToken));
+    for (const c of cleanups.splice(0)) c();
+    const { workspaceId, adminToken } = server;
+    await server.close();
+    server = await startTestServer({ dataDir });
+    server.workspaceId = workspaceId;
+    server.adminToken = adminToken;
+    await server.store.compact(`${workspaceId}/plan`, {
+      before: Date.now() + 1,
+      burstGapMs: 60_000,
+      maxRowBytes: 1 << 20,
+    });
+    const after = await json(await api('/docs/plan/history', adminToken));
+    const shape = (b: Json) =>
+      (b.entries as Json[]).map((e) => [
+        (e.author as Json).displayName,
+        (e.changes as Json[]).length,
+      ]);
+    expect(shape(after)).toEqual(shape(before));
+    const lastSeq = (after.entries as Json[])[0]!.toSeq as number;
+    const version = await api(`/docs/plan/versions/${lastSeq}`, adminToken);
+    const doc = createDoc();
+    Y.applyUpdate(doc, new Uint8Array(await version.arrayBuffer()));
+    expect(readPlan(doc).phases[0]?.tasks[0]?.status).toBe('done');
+  });
+
+  it('exports history as CSV with time, author, role and what changed', async () => {
+    server = await startTestServer();
+    await planWithTwoAuthors();
+    const res = await api('/docs/plan/history.csv', server.adminToken);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/csv/);
+    const text = await res.text();
+    const lines = text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines[0]).toBe('时间（北京时间）,结束,修改人,角色,更新次数,修改内容');
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(UTC\+8\),.*,李会计,editor,\d+,/);
+    const en = await (await api('/docs/plan/history.csv?locale=en', server.adminToken)).text();
+    expect(en).toContain('time (Beijing)');
+  });
+});
