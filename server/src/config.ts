@@ -22,8 +22,11 @@ export const configSchema = z
     syncChunkBytes: intFrom(1024, 64 * 1024 * 1024).default(DefaultLimits.syncChunkBytes),
     /** Largest JSON request body, bytes. */
     maxJsonBytes: intFrom(64, 16 * 1024 * 1024).default(DefaultLimits.maxJsonBytes),
-    /** Connection attempts allowed per client address in each window. */
-    connectionsPerWindow: intFrom(1, 1_000_000).default(60),
+    /**
+     * Connection attempts allowed per client address in each window. Generous by default: a
+     * device opens one connection per doc when it catches up, and a village shares one address.
+     */
+    connectionsPerWindow: intFrom(1, 1_000_000).default(300),
     /** Length of that window, ms. */
     connectionWindowMs: intFrom(100, 3_600_000).default(10_000),
     /** Messages a connection may send per second, sustained. */

@@ -1,6 +1,7 @@
 import { can, MessageType, Reason } from '@grassroots/shared';
 import * as encoding from 'lib0/encoding';
 import { WebSocket } from 'ws';
+import * as Y from 'yjs';
 import type { Member } from '../storage/DocStore.ts';
 
 /** A token bucket: `rate` per second sustained, `burst` at once. */
@@ -37,7 +38,17 @@ export class Connection {
   pending: Uint8Array[] = [];
   pendingBytes = 0;
   isAlive = true;
-  private lastAck: Uint8Array | null = null;
+  /** Writes of this connection queued for storage. */
+  pendingWrites = 0;
+  /** No-op writes that arrived behind queued ones; they settle when those do. */
+  private deferredNoops = 0;
+  /**
+   * Write messages (sync step 2 or update) of this connection that are settled: stored, or found
+   * to change nothing. Sent with every ack so a client can tell that even a change that only
+   * deletes (and so does not move the state vector) is on the server.
+   */
+  writesSettled = 0;
+  private lastAck: { sv: Uint8Array; settled: number } | null = null;
 
   constructor(
     readonly ws: WebSocket,
@@ -70,21 +81,44 @@ export class Connection {
     });
   }
 
-  /** Tells a connection that asked for acks the room's stored state vector (skips repeats). */
+  /** A queued write of this connection was stored and applied. */
+  settleWrite(): void {
+    this.pendingWrites--;
+    this.writesSettled++;
+    if (this.pendingWrites === 0) {
+      this.writesSettled += this.deferredNoops;
+      this.deferredNoops = 0;
+    }
+  }
+
+  /** A write that changed nothing is settled at once, or after the writes queued before it. */
+  settleNoop(doc: Y.Doc): void {
+    if (this.pendingWrites > 0) {
+      this.deferredNoops++;
+      return;
+    }
+    this.writesSettled++;
+    if (this.wantsAck) this.sendAck(Y.encodeStateVector(doc));
+  }
+
+  /**
+   * Tells a connection that asked for acks the room's stored state vector and how many of its
+   * write messages are settled (message 100); repeats are skipped.
+   */
   sendAck(stateVector: Uint8Array): void {
     if (!this.wantsAck) return;
     const last = this.lastAck;
-    if (
-      last &&
-      last.byteLength === stateVector.byteLength &&
-      last.every((b, i) => b === stateVector[i])
-    ) {
-      return;
-    }
-    this.lastAck = stateVector;
+    const isRepeat =
+      last !== null &&
+      last.settled === this.writesSettled &&
+      last.sv.byteLength === stateVector.byteLength &&
+      last.sv.every((b, i) => b === stateVector[i]);
+    if (isRepeat) return;
+    this.lastAck = { sv: stateVector, settled: this.writesSettled };
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MessageType.ack);
     encoding.writeVarUint8Array(encoder, stateVector);
+    encoding.writeVarUint(encoder, this.writesSettled);
     this.send(encoding.toUint8Array(encoder));
   }
 

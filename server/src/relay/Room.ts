@@ -11,7 +11,7 @@ import type { Metrics } from '../metrics.ts';
 import type { DocStore } from '../storage/DocStore.ts';
 import type { Connection } from './Connection.ts';
 import type { FanoutPort } from './Fanout.ts';
-import { assertDecodable, isEmptyUpdate, isNoop } from './updates.ts';
+import { inspectUpdate, isEmptyUpdate } from './updates.ts';
 
 export type RoomOptions = {
   store: DocStore;
@@ -202,12 +202,16 @@ export class Room {
     ) {
       throw new MessageRefused(CloseCode.badFrame, `unknown sync message type ${syncType}`);
     }
+    let effect: 'noop' | 'change';
     try {
-      assertDecodable(payload);
+      effect = inspectUpdate(this.doc, payload);
     } catch {
       throw new MessageRefused(CloseCode.badFrame, 'update rejected: Yjs cannot decode it');
     }
-    if (isEmptyUpdate(payload) || isNoop(this.doc, payload)) return;
+    if (effect === 'noop') {
+      conn.settleNoop(this.doc);
+      return;
+    }
     if (!conn.canWrite) {
       this.options.metrics.messagesRejected.inc({ reason: 'read_only' });
       const encoder = encoding.createEncoder();
@@ -216,8 +220,24 @@ export class Room {
       conn.send(encoding.toUint8Array(encoder));
       return;
     }
+    conn.pendingWrites++;
     this.queue.push({ authorId: conn.member.id, conn, update: payload, at: this.options.now() });
-    void this.flush();
+    this.scheduleFlush();
+  }
+
+  private isFlushScheduled = false;
+
+  /**
+   * Flushes once the current turn of the event loop has read every socket, so that writes that
+   * arrived together are committed in one transaction.
+   */
+  private scheduleFlush(): void {
+    if (this.isFlushScheduled) return;
+    this.isFlushScheduled = true;
+    setImmediate(() => {
+      this.isFlushScheduled = false;
+      void this.flush();
+    });
   }
 
   /**
@@ -228,7 +248,7 @@ export class Room {
     return new Promise((resolve, reject) => {
       const onSettled = (error?: Error) => (error ? reject(error) : resolve());
       this.queue.push({ authorId, conn: null, update, at: this.options.now(), onSettled });
-      void this.flush();
+      this.scheduleFlush();
     });
   }
 
@@ -270,7 +290,7 @@ export class Room {
       const own = Y.encodeStateVector(this.doc);
       conn.send(syncMessage((e) => syncProtocol.writeSyncStep2(e, this.doc, own)));
     }
-    conn.sendAck(Y.encodeStateVector(this.doc));
+    if (conn.wantsAck) conn.sendAck(Y.encodeStateVector(this.doc));
   }
 
   /** Sends the server's own step 1 and the current awareness to a new connection. */
@@ -316,16 +336,24 @@ export class Room {
             );
           }
           w.onSettled?.();
+          w.conn?.settleWrite();
         }
-        if (this.conns.size > 0) {
-          const sv = Y.encodeStateVector(this.doc);
-          for (const c of this.conns) c.sendAck(sv);
-        }
+        this.ackAll();
       }
     })().finally(() => {
       this.flushing = null;
     });
     return this.flushing;
+  }
+
+  /** Sends the stored state vector to every connection that asked for acks. */
+  private ackAll(): void {
+    let sv: Uint8Array | null = null;
+    for (const c of this.conns) {
+      if (!c.wantsAck) continue;
+      sv ??= Y.encodeStateVector(this.doc);
+      c.sendAck(sv);
+    }
   }
 
   private scheduleRetry(error: unknown): void {

@@ -145,18 +145,30 @@ export class SqliteStore implements DocStore, AuthStore {
     this.db.exec(SCHEMA);
   }
 
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** A prepared statement, prepared once per SQL text and reused (preparing is not free). */
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
   private readonly nextSeq = (room: string): number => {
-    const row = this.db.prepare('SELECT last_seq FROM rooms WHERE room = ?').get(room) as
+    const row = this.sql('SELECT last_seq FROM rooms WHERE room = ?').get(room) as
       | { last_seq: number }
       | undefined;
     return (row?.last_seq ?? 0) + 1;
   };
 
   async appendUpdates(batch: readonly NewUpdate[]): Promise<number[]> {
-    const insert = this.db.prepare(
+    const insert = this.sql(
       'INSERT INTO updates (room, seq, author_id, first_at, last_at, count, data) VALUES (?, ?, ?, ?, ?, 1, ?)',
     );
-    const bump = this.db.prepare(
+    const bump = this.sql(
       'INSERT INTO rooms (room, last_seq) VALUES (?, ?) ON CONFLICT(room) DO UPDATE SET last_seq = excluded.last_seq',
     );
     const run = this.db.transaction((items: readonly NewUpdate[]) => {
@@ -178,20 +190,16 @@ export class SqliteStore implements DocStore, AuthStore {
     room: string,
     range: { afterSeq?: number; uptoSeq?: number } = {},
   ): Promise<StoredUpdate[]> {
-    const rows = this.db
-      .prepare(
-        'SELECT seq, author_id, first_at, last_at, count, data FROM updates WHERE room = ? AND seq > ? AND seq <= ? ORDER BY seq',
-      )
-      .all(room, range.afterSeq ?? 0, range.uptoSeq ?? Number.MAX_SAFE_INTEGER) as UpdateRow[];
+    const rows = this.sql(
+      'SELECT seq, author_id, first_at, last_at, count, data FROM updates WHERE room = ? AND seq > ? AND seq <= ? ORDER BY seq',
+    ).all(room, range.afterSeq ?? 0, range.uptoSeq ?? Number.MAX_SAFE_INTEGER) as UpdateRow[];
     return rows.map(toUpdate);
   }
 
   async roomStats(room: string): Promise<{ rows: number; bytes: number; lastSeq: number }> {
-    const stats = this.db
-      .prepare(
-        'SELECT count(*) AS rows, coalesce(sum(length(data)), 0) AS bytes FROM updates WHERE room = ?',
-      )
-      .get(room) as { rows: number; bytes: number };
+    const stats = this.sql(
+      'SELECT count(*) AS rows, coalesce(sum(length(data)), 0) AS bytes FROM updates WHERE room = ?',
+    ).get(room) as { rows: number; bytes: number };
     return { ...stats, lastSeq: this.nextSeq(room) - 1 };
   }
 
@@ -200,8 +208,8 @@ export class SqliteStore implements DocStore, AuthStore {
     const named = await this.listNamedVersions(room);
     const groups = planCompaction(rows, options, new Set(named.map((v) => v.seq)));
     const merged = groups.map(mergeGroup);
-    const remove = this.db.prepare('DELETE FROM updates WHERE room = ? AND seq >= ? AND seq <= ?');
-    const insert = this.db.prepare(
+    const remove = this.sql('DELETE FROM updates WHERE room = ? AND seq >= ? AND seq <= ?');
+    const insert = this.sql(
       'INSERT INTO updates (room, seq, author_id, first_at, last_at, count, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     this.db.transaction(() => {
@@ -224,32 +232,30 @@ export class SqliteStore implements DocStore, AuthStore {
   }
 
   async addNamedVersion(v: NamedVersion): Promise<void> {
-    this.db
-      .prepare(
-        'INSERT INTO named_versions (id, room, seq, name, author_id, at) VALUES (?, ?, ?, ?, ?, ?)',
-      )
-      .run(v.id, v.room, v.seq, v.name, v.authorId, v.at);
+    this.sql(
+      'INSERT INTO named_versions (id, room, seq, name, author_id, at) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(v.id, v.room, v.seq, v.name, v.authorId, v.at);
   }
 
   async listNamedVersions(room: string): Promise<NamedVersion[]> {
-    const rows = this.db
-      .prepare(
-        'SELECT id, room, seq, name, author_id AS authorId, at FROM named_versions WHERE room = ? ORDER BY seq, at',
-      )
-      .all(room) as NamedVersion[];
+    const rows = this.sql(
+      'SELECT id, room, seq, name, author_id AS authorId, at FROM named_versions WHERE room = ? ORDER BY seq, at',
+    ).all(room) as NamedVersion[];
     return rows;
   }
 
   async createWorkspace(w: Workspace): Promise<void> {
-    this.db
-      .prepare('INSERT INTO workspaces (id, name, created_at) VALUES (?, ?, ?)')
-      .run(w.id, w.name, w.createdAt);
+    this.sql('INSERT INTO workspaces (id, name, created_at) VALUES (?, ?, ?)').run(
+      w.id,
+      w.name,
+      w.createdAt,
+    );
   }
 
   async getWorkspace(id: string): Promise<Workspace | null> {
-    const row = this.db
-      .prepare('SELECT id, name, created_at AS createdAt FROM workspaces WHERE id = ?')
-      .get(id) as Workspace | undefined;
+    const row = this.sql(
+      'SELECT id, name, created_at AS createdAt FROM workspaces WHERE id = ?',
+    ).get(id) as Workspace | undefined;
     return row ?? null;
   }
 
@@ -258,31 +264,30 @@ export class SqliteStore implements DocStore, AuthStore {
   }
 
   private insertMember(m: Member, tokenHash: string): void {
-    this.db
-      .prepare(
-        'INSERT INTO members (id, workspace_id, display_name, role, token_hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      )
-      .run(m.id, m.workspaceId, m.displayName, m.role, tokenHash, m.createdAt, m.revokedAt);
+    this.sql(
+      'INSERT INTO members (id, workspace_id, display_name, role, token_hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ).run(m.id, m.workspaceId, m.displayName, m.role, tokenHash, m.createdAt, m.revokedAt);
   }
 
   async findMemberByTokenHash(tokenHash: string): Promise<Member | null> {
-    const row = this.db.prepare('SELECT * FROM members WHERE token_hash = ?').get(tokenHash) as
+    const row = this.sql('SELECT * FROM members WHERE token_hash = ?').get(tokenHash) as
       | MemberRow
       | undefined;
     return row ? toMember(row) : null;
   }
 
   async getMember(workspaceId: string, memberId: string): Promise<Member | null> {
-    const row = this.db
-      .prepare('SELECT * FROM members WHERE workspace_id = ? AND id = ?')
-      .get(workspaceId, memberId) as MemberRow | undefined;
+    const row = this.sql('SELECT * FROM members WHERE workspace_id = ? AND id = ?').get(
+      workspaceId,
+      memberId,
+    ) as MemberRow | undefined;
     return row ? toMember(row) : null;
   }
 
   async listMembers(workspaceId: string): Promise<Member[]> {
-    const rows = this.db
-      .prepare('SELECT * FROM members WHERE workspace_id = ? ORDER BY created_at, id')
-      .all(workspaceId) as MemberRow[];
+    const rows = this.sql(
+      'SELECT * FROM members WHERE workspace_id = ? ORDER BY created_at, id',
+    ).all(workspaceId) as MemberRow[];
     return rows.map(toMember);
   }
 
@@ -291,52 +296,46 @@ export class SqliteStore implements DocStore, AuthStore {
     memberId: string,
     change: { role?: Member['role']; displayName?: string; revokedAt?: number },
   ): Promise<Member | null> {
-    this.db
-      .prepare(
-        'UPDATE members SET role = coalesce(?, role), display_name = coalesce(?, display_name), revoked_at = coalesce(?, revoked_at) WHERE workspace_id = ? AND id = ?',
-      )
-      .run(
-        change.role ?? null,
-        change.displayName ?? null,
-        change.revokedAt ?? null,
-        workspaceId,
-        memberId,
-      );
+    this.sql(
+      'UPDATE members SET role = coalesce(?, role), display_name = coalesce(?, display_name), revoked_at = coalesce(?, revoked_at) WHERE workspace_id = ? AND id = ?',
+    ).run(
+      change.role ?? null,
+      change.displayName ?? null,
+      change.revokedAt ?? null,
+      workspaceId,
+      memberId,
+    );
     return this.getMember(workspaceId, memberId);
   }
 
   async createInvite(invite: Invite, tokenHash: string): Promise<void> {
-    this.db
-      .prepare(
-        'INSERT INTO invites (id, workspace_id, role, token_hash, created_by, created_at, expires_at, revoked_at, uses, max_uses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      )
-      .run(
-        invite.id,
-        invite.workspaceId,
-        invite.role,
-        tokenHash,
-        invite.createdBy,
-        invite.createdAt,
-        invite.expiresAt,
-        invite.revokedAt,
-        invite.uses,
-        invite.maxUses,
-      );
+    this.sql(
+      'INSERT INTO invites (id, workspace_id, role, token_hash, created_by, created_at, expires_at, revoked_at, uses, max_uses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(
+      invite.id,
+      invite.workspaceId,
+      invite.role,
+      tokenHash,
+      invite.createdBy,
+      invite.createdAt,
+      invite.expiresAt,
+      invite.revokedAt,
+      invite.uses,
+      invite.maxUses,
+    );
   }
 
   async listInvites(workspaceId: string): Promise<Invite[]> {
-    const rows = this.db
-      .prepare('SELECT * FROM invites WHERE workspace_id = ? ORDER BY created_at, id')
-      .all(workspaceId) as InviteRow[];
+    const rows = this.sql(
+      'SELECT * FROM invites WHERE workspace_id = ? ORDER BY created_at, id',
+    ).all(workspaceId) as InviteRow[];
     return rows.map(toInvite);
   }
 
   async revokeInvite(workspaceId: string, inviteId: string, at: number): Promise<boolean> {
-    const result = this.db
-      .prepare(
-        'UPDATE invites SET revoked_at = coalesce(revoked_at, ?) WHERE workspace_id = ? AND id = ?',
-      )
-      .run(at, workspaceId, inviteId);
+    const result = this.sql(
+      'UPDATE invites SET revoked_at = coalesce(revoked_at, ?) WHERE workspace_id = ? AND id = ?',
+    ).run(at, workspaceId, inviteId);
     return result.changes > 0;
   }
 
@@ -346,9 +345,9 @@ export class SqliteStore implements DocStore, AuthStore {
     makeMember: (invite: Invite) => { member: Member; tokenHash: string },
   ): Promise<Member | null> {
     return this.db.transaction(() => {
-      const row = this.db
-        .prepare('SELECT * FROM invites WHERE token_hash = ?')
-        .get(inviteTokenHash) as InviteRow | undefined;
+      const row = this.sql('SELECT * FROM invites WHERE token_hash = ?').get(inviteTokenHash) as
+        | InviteRow
+        | undefined;
       if (!row) return null;
       const invite = toInvite(row);
       const isLive =
@@ -356,7 +355,7 @@ export class SqliteStore implements DocStore, AuthStore {
         (invite.expiresAt === null || invite.expiresAt > at) &&
         (invite.maxUses === null || invite.uses < invite.maxUses);
       if (!isLive) return null;
-      this.db.prepare('UPDATE invites SET uses = uses + 1 WHERE id = ?').run(invite.id);
+      this.sql('UPDATE invites SET uses = uses + 1 WHERE id = ?').run(invite.id);
       const { member, tokenHash } = makeMember(invite);
       this.insertMember(member, tokenHash);
       return member;

@@ -72,7 +72,12 @@ export const MessageType = {
   awareness: 1,
   auth: 2,
   queryAwareness: 3,
-  /** Server → client: varUint8Array holding the room's state vector right after a storage commit. */
+  /**
+   * Server → client, after each storage commit and after the first sync:
+   * `varUint8Array(stateVector) varUint(writesSettled)`: the room's stored state vector, and how
+   * many sync step-2/update messages of this connection are settled (stored, or found to change
+   * nothing). A change that only deletes does not move the state vector; the count covers it.
+   */
   ack: 100,
 } as const;
 

@@ -47,10 +47,12 @@ describe('known relay mistakes, each guarded', () => {
     faults.loadDelayMs = 300;
     const raw = await rawClient(`${s.wsUrl}/${s.workspaceId}/doc?token=${s.adminToken}`);
     raw.send(syncStep1(new Y.Doc()));
-    await eventually(() => expect(raw.messages.some((m) => m.type === 0)).toBe(true), 5000);
+    // Sync messages are [0, syncType, …]: the server's answer to our step 1 is a step 2 (type 1).
+    const isStep2 = (m: { type: number; bytes: Uint8Array }) => m.type === 0 && m.bytes[1] === 1;
+    await eventually(() => expect(raw.messages.some(isStep2)).toBe(true), 5000);
     const seen = new Y.Doc();
-    applySyncMessages(seen, raw.messages.slice(0, 1));
-    // The very first thing the server said already carries the stored content.
+    applySyncMessages(seen, raw.messages.slice(0, raw.messages.findIndex(isStep2) + 1));
+    // The server's answer already carries the stored content: it waited for the load.
     expect(seen.getArray('phases').toArray()).toEqual(['第一阶段']);
     raw.ws.close();
 

@@ -112,6 +112,12 @@ describe('commit acknowledgement (opt-in message type 100)', () => {
     decoding.readVarUint(d);
     return Y.decodeStateVector(decoding.readVarUint8Array(d));
   };
+  const readSettled = (bytes: Uint8Array) => {
+    const d = decoding.createDecoder(bytes);
+    decoding.readVarUint(d);
+    decoding.readVarUint8Array(d);
+    return decoding.readVarUint(d);
+  };
 
   it('a connection with ack=1 gets the stored state vector after its update is committed', async () => {
     const raw = await rawClient(
@@ -127,6 +133,31 @@ describe('commit acknowledgement (opt-in message type 100)', () => {
     });
     const stored = await server.store.loadUpdates(`${server.workspaceId}/d1`);
     expect(stored).toHaveLength(1);
+    raw.ws.close();
+  });
+
+  it('acks count settled writes, so a change that only deletes is confirmed too', async () => {
+    const raw = await rawClient(
+      `${server.wsUrl}/${server.workspaceId}/d2?token=${server.adminToken}&ack=1`,
+    );
+    const doc = new Y.Doc();
+    raw.send(syncStep1(doc));
+    const settledAcks = () =>
+      raw.messages.filter((m) => m.type === 100).map((m) => readSettled(m.bytes));
+    doc.getText('t').insert(0, 'abcdef');
+    raw.send(updateMessage(Y.encodeStateAsUpdate(doc)));
+    await eventually(() => expect(settledAcks()).toContain(1));
+    const before = Y.encodeStateVector(doc);
+    doc.getText('t').delete(0, 3);
+    const deletion = Y.encodeStateAsUpdate(doc, before);
+    expect(Y.encodeStateVector(doc)).toEqual(before);
+    raw.send(updateMessage(deletion));
+    await eventually(() => expect(settledAcks()).toContain(2));
+    // A write that changes nothing (the same deletion again) is settled as well.
+    raw.send(updateMessage(deletion));
+    await eventually(() => expect(settledAcks()).toContain(3));
+    const rows = await server.store.loadUpdates(`${server.workspaceId}/d2`);
+    expect(rows).toHaveLength(2);
     raw.ws.close();
   });
 
