@@ -9,6 +9,7 @@ export {
   parseConfig,
 } from './config.ts';
 export { HttpError } from './errors.ts';
+export { type Comparison, History, type HistoryOptions, kindOf } from './history/History.ts';
 export { type Route, route } from './http/api.ts';
 export { readJson, sendJson } from './http/json.ts';
 export { createLogger, type Logger, redactUrl } from './log.ts';

@@ -2,11 +2,14 @@ import {
   type AnyDocKind,
   Attribution,
   type ChangeItem,
+  type DocData,
   describeChange,
+  diffData,
   diffText,
   groupEntries,
   type HistoryEntry,
   type Locale,
+  readDoc,
   replay,
   revertUpdate,
   type TextSegment,
@@ -48,6 +51,8 @@ class RoomHistory {
   readonly attribution: Attribution;
   private readonly snapshots = new Map<number, Y.Snapshot>();
   private readonly descriptions = new Map<string, ChangeItem[]>();
+  /** Plain reads of the doc after each entry, shared by the descriptions of neighbours. */
+  private readonly reads = new Map<number, DocData | null>();
 
   constructor(
     readonly rows: readonly StoredUpdate[],
@@ -55,13 +60,41 @@ class RoomHistory {
     burstGapMs: number,
   ) {
     this.entries = groupEntries(rows, { burstGapMs, boundaries: new Set(named.map((n) => n.seq)) });
-    const ends = new Set(this.entries.map((e) => e.toSeq));
     this.doc = new Y.Doc({ gc: false });
-    for (const row of rows) {
-      Y.applyUpdate(this.doc, row.update, 'storage');
-      if (ends.has(row.seq)) this.snapshots.set(row.seq, Y.snapshot(this.doc));
+    // One transaction per entry (its rows merged) rather than one per stored update.
+    let next = 0;
+    for (const entry of this.entries) {
+      const updates: Uint8Array[] = [];
+      while (next < rows.length && rows[next]!.seq <= entry.toSeq)
+        updates.push(rows[next++]!.update);
+      Y.applyUpdate(
+        this.doc,
+        updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates),
+        'storage',
+      );
+      this.snapshots.set(entry.toSeq, Y.snapshot(this.doc));
     }
     this.attribution = new Attribution(rows);
+  }
+
+  /** The doc's kind as the latest state says. */
+  get kind(): AnyDocKind | null {
+    return kindOf(this.doc);
+  }
+
+  /** The plain reading of the doc after `seq` (an entry end), or null for an unstamped doc. */
+  private readAt(seq: number): DocData | null {
+    if (this.reads.has(seq)) return this.reads.get(seq)!;
+    const kind = this.kind;
+    const doc = this.docAt(seq);
+    let data: DocData | null = null;
+    try {
+      data = kind && kindOf(doc) === kind ? readDoc(kind, doc) : null;
+    } finally {
+      doc.destroy();
+    }
+    this.reads.set(seq, data);
+    return data;
   }
 
   get lastSeq(): number {
@@ -88,12 +121,13 @@ class RoomHistory {
     if (cached) return cached;
     const index = this.entries.indexOf(entry);
     const previous = index > 0 ? this.entries[index - 1] : undefined;
-    const after = this.docAt(entry.toSeq);
-    const before = previous ? this.docAt(previous.toSeq) : emptyDoc();
-    const kind = kindOf(after) ?? kindOf(this.doc);
-    const changes = kind ? describeChange(kind, before, after, locale) : [];
-    before.destroy();
-    after.destroy();
+    const after = this.readAt(entry.toSeq);
+    const before = previous ? this.readAt(previous.toSeq) : null;
+    const kind = this.kind;
+    let changes: ChangeItem[] = [];
+    if (kind && after) {
+      changes = diffData(before ?? readDoc(kind, emptyDoc()), after, locale);
+    }
     this.descriptions.set(key, changes);
     return changes;
   }
