@@ -1,4 +1,7 @@
 #!/usr/bin/env node
+import { createDemoVillage, INDEX_DOC_ID, roomName } from '@grassroots/shared';
+import * as Y from 'yjs';
+import { z } from 'zod';
 import { Auth } from './auth/Auth.ts';
 import { ConfigError, configInputFrom, parseConfig } from './config.ts';
 import { inviteUrl } from './http/api.ts';
@@ -8,6 +11,8 @@ import { SqliteStore } from './storage/SqliteStore.ts';
 const USAGE = `usage:
   grassroots serve [--port N] [--data DIR] [--host H] [--public-url URL] [--log-level L]
   grassroots workspace create "<name>" [--data DIR] [--public-url URL]
+  grassroots demo [--docs N] [--entries M] [--seed S] [--data DIR] [--public-url URL]
+    builds the demo village (deterministic from the seed) as a new workspace
 environment: PORT, HOST, DATA_DIR, PUBLIC_URL, LOG_LEVEL, CLIENT_DIR`;
 
 async function serve(argv: string[]) {
@@ -60,10 +65,80 @@ async function createWorkspace(argv: string[]) {
   }
 }
 
+/** Takes `--name value` flags the config does not know out of argv; returns them and the rest. */
+function takeFlags(argv: string[], names: readonly string[]) {
+  const taken: Record<string, string> = {};
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i]!.replace(/^--/, '');
+    if (argv[i]!.startsWith('--') && names.includes(name)) {
+      const value = argv[++i];
+      if (value === undefined) throw new ConfigError(`flag --${name} needs a value`);
+      taken[name] = value;
+    } else rest.push(argv[i]!);
+  }
+  return { taken, rest };
+}
+
+const demoFlags = z.object({
+  docs: z.coerce.number().int().min(3).max(100_000).optional(),
+  entries: z.coerce.number().int().min(0).max(1_000_000).optional(),
+  seed: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1)
+    .optional(),
+});
+
+async function createDemo(argv: string[]) {
+  const { taken, rest } = takeFlags(argv, ['docs', 'entries', 'seed']);
+  const flags = demoFlags.safeParse(taken);
+  if (!flags.success) {
+    throw new ConfigError(
+      flags.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; '),
+    );
+  }
+  const config = parseConfig(configInputFrom(rest, process.env));
+  const demo = createDemoVillage(flags.data);
+  const store = new SqliteStore(sqlitePath(config.dataDir));
+  try {
+    const created = await new Auth(store).createWorkspace(demo.name);
+    const ws = created.workspace.id;
+    const at = Date.now();
+    const rooms = [
+      { room: roomName(ws, INDEX_DOC_ID), update: Y.encodeStateAsUpdate(demo.index) },
+      ...demo.docs.map((d) => ({ room: roomName(ws, d.id), update: Y.encodeStateAsUpdate(d.doc) })),
+    ];
+    for (let i = 0; i < rooms.length; i += 500) {
+      await store.appendUpdates(
+        rooms.slice(i, i + 500).map((r) => ({ ...r, authorId: created.admin.id, at })),
+      );
+    }
+    const base = (config.publicUrl ?? `http://localhost:${config.port}`).replace(/\/$/, '');
+    console.log(
+      JSON.stringify(
+        {
+          workspaceId: ws,
+          name: demo.name,
+          docs: demo.docs.length,
+          adminToken: created.adminToken,
+          inviteUrl: inviteUrl(base, created.inviteToken),
+        },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    await store.close();
+  }
+}
+
 async function main(argv: string[]) {
   const [command, ...rest] = argv;
   if (command === 'serve') return serve(rest);
   if (command === 'workspace' && rest[0] === 'create') return createWorkspace(rest.slice(1));
+  if (command === 'demo') return createDemo(rest);
   if (command === undefined || command === 'help' || command === '--help') {
     console.log(USAGE);
     return;

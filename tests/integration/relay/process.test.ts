@@ -1,3 +1,4 @@
+import { readFeedbackLog, readIndex } from '@grassroots/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stockClient } from '../../support/clients.ts';
 import { runCli, spawnServer } from '../../support/process.ts';
@@ -36,6 +37,50 @@ describe('the grassroots CLI', () => {
     const badEnv = await runCli(['serve'], { PORT: '70000' });
     expect(badEnv.code).toBe(2);
     expect(badEnv.stderr).toMatch(/port/);
+  });
+});
+
+describe('the demo village from the CLI', () => {
+  it('grassroots demo stores a deterministic demo workspace that a client syncs', async () => {
+    const dataDir = tempDir();
+    const result = await runCli([
+      'demo',
+      '--docs',
+      '12',
+      '--entries',
+      '30',
+      '--seed',
+      '7',
+      '--data',
+      dataDir,
+    ]);
+    expect(result.code).toBe(0);
+    const demo = JSON.parse(result.stdout) as {
+      workspaceId: string;
+      adminToken: string;
+      docs: number;
+    };
+    expect(demo.docs).toBe(12);
+    const server = await spawnServer(dataDir);
+    cleanups.push(() => server.child.kill('SIGKILL'));
+    const index = stockClient(
+      `ws://127.0.0.1:${server.port}/sync`,
+      `${demo.workspaceId}/index`,
+      demo.adminToken,
+    );
+    cleanups.push(index.destroy);
+    await index.synced;
+    const docs = readIndex(index.doc).docs;
+    expect(docs).toHaveLength(12);
+    const feedback = docs.find((d) => d.kind === 'feedback')!;
+    const log = stockClient(
+      `ws://127.0.0.1:${server.port}/sync`,
+      `${demo.workspaceId}/${feedback.id}`,
+      demo.adminToken,
+    );
+    cleanups.push(log.destroy);
+    await log.synced;
+    expect(readFeedbackLog(log.doc).entries).toHaveLength(30);
   });
 });
 
