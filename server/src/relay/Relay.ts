@@ -96,7 +96,12 @@ export class Relay {
     }
     if (!url.pathname.startsWith(`${SYNC_PATH}/`))
       return refuse(404, 'not_found', 'no such endpoint');
-    const roomName = decodeURIComponent(url.pathname.slice(SYNC_PATH.length + 1));
+    let roomName: string;
+    try {
+      roomName = decodeURIComponent(url.pathname.slice(SYNC_PATH.length + 1));
+    } catch {
+      return refuse(400, 'bad_room', 'room name is not valid percent-encoding');
+    }
     const room = parseRoomName(roomName);
     if (!room) return refuse(400, 'bad_room', 'room must be <workspaceId>/<docId>');
     const header = req.headers.authorization;
