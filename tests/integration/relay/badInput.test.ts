@@ -87,7 +87,13 @@ describe('bad input gets a clear error and harms nothing', () => {
   });
 
   it('a malformed room name is refused with 400 before the upgrade', async () => {
-    for (const name of ['only-one-part', 'a/b/c', 'bad%20id/doc', `${'x'.repeat(65)}/doc`, 'ws/%E0%A4%A']) {
+    for (const name of [
+      'only-one-part',
+      'a/b/c',
+      'bad%20id/doc',
+      `${'x'.repeat(65)}/doc`,
+      'ws/%E0%A4%A',
+    ]) {
       expect(await upgradeStatus(`${server.wsUrl}/${name}?token=${server.adminToken}`)).toBe(400);
     }
     expect(await upgradeStatus(`ws://127.0.0.1:${server.port}/elsewhere?token=x`)).toBe(404);
