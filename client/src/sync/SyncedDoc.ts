@@ -11,7 +11,29 @@ import {
 /** Compact a doc's log into one update once it holds more entries than this. */
 export const COMPACT_AFTER_ENTRIES = 64;
 
-type Pending = { to: StateVector; createdAt: number; isDeleteOnly: boolean };
+type Pending = {
+  to: StateVector;
+  createdAt: number;
+  isDeleteOnly: boolean;
+  /** For each live connection that sent this change: the number of the write message it rode in. */
+  sentIn: Map<ConnectionWrites, number>;
+};
+
+/**
+ * What one WebSocket connection has told the server and heard back: the write messages it sent
+ * (sync step 2 and updates), and how many of them the server settled (`null` until an ack
+ * carries the count, e.g. from a relay that does not send it).
+ */
+export type ConnectionWrites = {
+  /** Call for every sync step-2 or update message sent on the connection. */
+  noteWriteSent(): void;
+  /** Call with each ack (message 100) received on the connection. */
+  applyAck(acked: StateVector, writesSettled: number | null, receivedAt?: number): void;
+  /** Call once the connection is closed or dropped; its counts end with it. */
+  end(): void;
+};
+
+type Link = { sent: number; settled: number | null; handle: ConnectionWrites };
 
 export type SyncedDocOptions = {
   store: LocalStore;
@@ -25,7 +47,8 @@ export type SyncedDocOptions = {
 /**
  * One doc of a workspace with its local persistence: every update not read from storage is
  * appended to the IndexedDB log at once; local changes stay "pending" until the server acknowledges
- * a state vector covering them.
+ * a state vector covering them and has settled the write message that carried them (a change that
+ * only deletes does not move the state vector, so the count of settled writes is what proves it).
  */
 export class SyncedDoc {
   #doc: Y.Doc;
@@ -35,6 +58,8 @@ export class SyncedDoc {
   #pending: Pending[] = [];
   #acked: StateVector | null = null;
   #ackedAt: number | null = null;
+  /** Live connections, each with its own write counts (they restart with every connection). */
+  #links = new Set<Link>();
   #writes = new Set<Promise<unknown>>();
   #isCompacting = false;
   #metaTimer: ReturnType<typeof setTimeout> | null = null;
@@ -80,28 +105,23 @@ export class SyncedDoc {
     if (!this.#acked) {
       // Never acknowledged: every stored entry is waiting (no need to decode them).
       for (let i = 0; i < this.#keys.length; i++)
-        this.#pending.push({ to: new Map(), createdAt: 0, isDeleteOnly: false });
+        this.#pending.push(pendingOf(new Map(), 0, false));
     } else if (!isCoveredBy(this.#stateVector(), this.#acked)) {
       for (const { update } of updates) {
         try {
           const { to } = Y.parseUpdateMeta(update);
-          if (!isCoveredBy(to, this.#acked))
-            this.#pending.push({ to, createdAt: 0, isDeleteOnly: false });
+          if (!isCoveredBy(to, this.#acked)) this.#pending.push(pendingOf(to, 0, false));
         } catch {
           // already reported above
         }
       }
       if (this.#pending.length === 0) {
-        this.#pending.push({ to: this.#stateVector(), createdAt: 0, isDeleteOnly: false });
+        this.#pending.push(pendingOf(this.#stateVector(), 0, false));
       }
     }
     if (initial) {
       this.#append(Y.encodeStateAsUpdate(initial));
-      this.#pending.push({
-        to: stateVectorOf(initial),
-        createdAt: Date.now(),
-        isDeleteOnly: false,
-      });
+      this.#pending.push(pendingOf(stateVectorOf(initial), Date.now(), false));
     }
     this.doc.on('update', this.#onUpdate);
   }
@@ -122,12 +142,10 @@ export class SyncedDoc {
     if (!this.#opts.isRemoteOrigin(origin)) {
       const { to } = Y.parseUpdateMeta(update);
       const isDeleteOnly = to.size === 0;
-      this.#pending.push({
-        // A deletion adds no clock: wait for an ack covering the whole doc as it was then.
-        to: isDeleteOnly ? this.#stateVector() : to,
-        createdAt: Date.now(),
-        isDeleteOnly,
-      });
+      // A deletion adds no clock: wait for an ack covering the whole doc as it was then.
+      this.#pending.push(
+        pendingOf(isDeleteOnly ? this.#stateVector() : to, Date.now(), isDeleteOnly),
+      );
       this.#emit();
     }
   };
@@ -170,13 +188,62 @@ export class SyncedDoc {
     }
   }
 
-  /** Records the server's acknowledgement of its committed state vector. */
-  applyAck(acked: StateVector, receivedAt = Date.now()) {
+  /**
+   * Starts counting the writes of one new connection (call when its WebSocket is created). Every
+   * change made so far rides in the next write sent on it (the sync step 2 answering the server).
+   */
+  trackConnection(): ConnectionWrites {
+    const link: Link = {
+      sent: 0,
+      settled: null,
+      handle: {
+        noteWriteSent: () => {
+          if (!this.#links.has(link)) return;
+          link.sent++;
+          // Sent synchronously after the change: this message carries every change made so far.
+          for (const p of this.#pending)
+            if (!p.sentIn.has(link.handle)) p.sentIn.set(link.handle, link.sent);
+        },
+        applyAck: (acked, writesSettled, receivedAt = Date.now()) => {
+          if (!this.#links.has(link)) return;
+          if (writesSettled !== null) link.settled = writesSettled;
+          this.#applyAck(acked, receivedAt);
+        },
+        end: () => {
+          if (!this.#links.delete(link)) return;
+          for (const p of this.#pending) p.sentIn.delete(link.handle);
+          this.#emit();
+        },
+      },
+    };
+    this.#links.add(link);
+    return link.handle;
+  }
+
+  /** True when some connection reported settled counts, so they (not timing) decide. */
+  #hasCounts(): boolean {
+    for (const link of this.#links) if (link.settled !== null) return true;
+    return false;
+  }
+
+  #isSettled(p: Pending): boolean {
+    for (const link of this.#links) {
+      const n = p.sentIn.get(link.handle);
+      if (n !== undefined && link.settled !== null && link.settled >= n) return true;
+    }
+    return false;
+  }
+
+  #applyAck(acked: StateVector, receivedAt: number) {
     this.#acked = acked;
     this.#ackedAt = receivedAt;
-    this.#pending = this.#pending.filter(
-      (p) => !(isCoveredBy(p.to, acked) && (!p.isDeleteOnly || p.createdAt < receivedAt)),
-    );
+    const hasCounts = this.#hasCounts();
+    this.#pending = this.#pending.filter((p) => {
+      if (!isCoveredBy(p.to, acked)) return true;
+      if (hasCounts) return !this.#isSettled(p);
+      // A relay without counts: only the state vector and timing are left to go by.
+      return p.isDeleteOnly && p.createdAt >= receivedAt;
+    });
     if (this.#metaTimer === null) {
       this.#metaTimer = setTimeout(() => this.#saveMeta(), 300);
     }
@@ -200,9 +267,16 @@ export class SyncedDoc {
     return this.#pending.length;
   }
 
-  /** True when the server acknowledged everything this device has of the doc. */
+  /**
+   * True when the server acknowledged everything this device has of the doc: no local change is
+   * waiting, the stored state vector covers the local one, and every write sent on a live
+   * connection is settled.
+   */
   get isSaved(): boolean {
-    return this.#pending.length === 0 && isCoveredBy(this.#stateVector(), this.#acked);
+    if (this.#pending.length > 0 || !isCoveredBy(this.#stateVector(), this.#acked)) return false;
+    for (const link of this.#links)
+      if (link.settled !== null && link.settled < link.sent) return false;
+    return true;
   }
 
   get ackedAt(): number | null {
@@ -230,7 +304,12 @@ export class SyncedDoc {
 
   destroy() {
     if (this.#metaTimer !== null) this.#saveMeta();
+    this.#links.clear();
     this.doc.off('update', this.#onUpdate);
     this.#listeners.clear();
   }
+}
+
+function pendingOf(to: StateVector, createdAt: number, isDeleteOnly: boolean): Pending {
+  return { to, createdAt, isDeleteOnly, sentIn: new Map() };
 }

@@ -1,10 +1,10 @@
-import { INDEX_DOC_ID, MessageType, roomName, SYNC_PATH, SyncParam } from '@grassroots/shared';
-import * as decoding from 'lib0/decoding';
+import { INDEX_DOC_ID, roomName, SYNC_PATH, SyncParam } from '@grassroots/shared';
 import { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import type { LocalStore, StoreProblem, WorkspaceEntry } from './LocalStore.ts';
 import { SyncedDoc } from './SyncedDoc.ts';
+import { trackProviderWrites } from './trackProviderWrites.ts';
 
 export type ConnectionState = 'local' | 'offline' | 'connecting' | 'online' | 'denied';
 
@@ -59,7 +59,8 @@ export class WorkspaceSync {
   readonly #opts: WorkspaceSyncOptions;
   readonly docs = new Map<string, SyncedDoc>();
   readonly problems: StoreProblem[] = [];
-  #providers = new Set<WebsocketProvider>();
+  /** Live providers, each with the cleanup of its write tracking. */
+  #providers = new Map<WebsocketProvider, () => void>();
   #open = new Map<
     string,
     { count: number; provider: WebsocketProvider | null; awareness: Awareness }
@@ -155,16 +156,14 @@ export class WorkspaceSync {
         awareness: new Awareness(synced.doc),
       },
     );
-    provider.messageHandlers[MessageType.ack] = (_encoder, decoder) => {
-      synced.applyAck(Y.decodeStateVector(decoding.readVarUint8Array(decoder)));
-    };
-    this.#providers.add(provider);
+    this.#providers.set(provider, trackProviderWrites(provider, synced));
     provider.on('sync', () => this.#emit());
     if (navigator.onLine) provider.connect();
     return provider;
   }
 
   #dropProvider(provider: WebsocketProvider) {
+    this.#providers.get(provider)?.();
     this.#providers.delete(provider);
     provider.awareness.setLocalState(null);
     provider.destroy();
@@ -201,7 +200,7 @@ export class WorkspaceSync {
   }
 
   #setNetwork(isOnline: boolean) {
-    for (const provider of this.#providers) {
+    for (const provider of this.#providers.keys()) {
       if (isOnline) provider.connect();
       else provider.disconnect();
     }
@@ -349,7 +348,7 @@ export class WorkspaceSync {
   destroy() {
     this.#isDestroyed = true;
     for (const c of this.#cleanups) c();
-    for (const provider of [...this.#providers]) this.#dropProvider(provider);
+    for (const provider of [...this.#providers.keys()]) this.#dropProvider(provider);
     for (const synced of this.docs.values()) synced.destroy();
     this.#listeners.clear();
   }
