@@ -1,9 +1,12 @@
 import type {
+  AnyDocKind,
+  ChangeItem,
   CreateInviteBody,
   InviteInfo,
   MemberInfo,
   RedeemInviteResult,
   Role,
+  TextSegment,
 } from '@grassroots/shared';
 
 /** An error answer of the relay's REST API (`{ error, message }` with a 4xx/5xx status). */
@@ -16,6 +19,30 @@ export class RelayApiError extends Error {
     super(message);
     this.name = 'RelayApiError';
   }
+}
+
+/** Turns an error answer into a RelayApiError (the body is `{ error, message }` when JSON). */
+async function failure(response: Response): Promise<RelayApiError> {
+  let err: { error?: string; message?: string } = {};
+  try {
+    err = (await response.json()) as typeof err;
+  } catch {
+    // not JSON: the status says enough
+  }
+  return new RelayApiError(
+    response.status,
+    err.error ?? 'http',
+    err.message ?? `${response.status} ${response.statusText}`,
+  );
+}
+
+/** A GET whose answer is not JSON (a Yjs update, a CSV file). */
+async function fetchRaw(origin: string, path: string, token: string): Promise<Response> {
+  const response = await fetch(`${origin}${path}`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  if (!response.ok) throw await failure(response);
+  return response;
 }
 
 async function call<T>(
@@ -82,5 +109,95 @@ export const relayApi = {
       token,
       body,
     });
+  },
+};
+
+/** Who made a change, as the history API names them (role null for a member no longer listed). */
+export type HistoryAuthor = { id: string; displayName: string; role: Role | null };
+
+/** Consecutive stored changes of one author within one burst of work. */
+export type HistoryEntryInfo = {
+  id: string;
+  fromSeq: number;
+  toSeq: number;
+  author: HistoryAuthor;
+  /** ISO times. */
+  firstAt: string;
+  lastAt: string;
+  updates: number;
+  changes: ChangeItem[];
+};
+
+export type NamedVersionInfo = {
+  id: string;
+  seq: number;
+  name: string;
+  author: HistoryAuthor | null;
+  at: string;
+  /** True for the version named by finalising minutes ("定稿"). */
+  isAutomatic: boolean;
+};
+
+export type HistoryPage = {
+  kind: AnyDocKind | null;
+  total: number;
+  /** The `before` of the next (older) page, or null on the last one. */
+  nextBefore: number | null;
+  entries: HistoryEntryInfo[];
+  named: NamedVersionInfo[];
+};
+
+export type Comparison = {
+  kind: AnyDocKind | null;
+  fields: ChangeItem[];
+  /** Per rich-text root (e.g. `body`, `notes`): runs that stayed, were inserted or deleted. */
+  text: Record<string, TextSegment[]>;
+  authors: Record<string, HistoryAuthor>;
+};
+
+/** Where one doc is, for the history calls. */
+export type DocAddress = { origin: string; workspaceId: string; docId: string; token: string };
+
+const docPath = (a: DocAddress) =>
+  `/api/workspaces/${encodeURIComponent(a.workspaceId)}/docs/${encodeURIComponent(a.docId)}`;
+
+/** A doc's change history on the relay (server/API.md, "History"). Needs the network. */
+export const historyApi = {
+  page(
+    a: DocAddress,
+    options: { limit?: number; before?: number | null; locale: string },
+  ): Promise<HistoryPage> {
+    const q = new URLSearchParams({ limit: String(options.limit ?? 20), locale: options.locale });
+    if (options.before != null) q.set('before', String(options.before));
+    return call(a.origin, `${docPath(a)}/history?${q}`, { token: a.token });
+  },
+  /** The doc as it was at `seq`: one Yjs update to apply to an empty doc. */
+  async version(a: DocAddress, seq: number): Promise<Uint8Array> {
+    const response = await fetchRaw(a.origin, `${docPath(a)}/versions/${seq}`, a.token);
+    return new Uint8Array(await response.arrayBuffer());
+  },
+  /** Version `from` against `to` (a seq, or the current state when null). */
+  compare(a: DocAddress, from: number, to: number | null, locale: string): Promise<Comparison> {
+    const q = new URLSearchParams({ from: String(from), locale });
+    if (to !== null) q.set('to', String(to));
+    return call(a.origin, `${docPath(a)}/compare?${q}`, { token: a.token });
+  },
+  nameVersion(a: DocAddress, name: string): Promise<NamedVersionInfo> {
+    return call(a.origin, `${docPath(a)}/versions`, {
+      method: 'POST',
+      token: a.token,
+      body: { name },
+    });
+  },
+  restore(a: DocAddress, seq: number): Promise<{ ok: boolean; restoredTo: number; seq: number }> {
+    return call(a.origin, `${docPath(a)}/restore`, {
+      method: 'POST',
+      token: a.token,
+      body: { seq },
+    });
+  },
+  async csv(a: DocAddress, locale: string): Promise<Blob> {
+    const q = new URLSearchParams({ locale });
+    return (await fetchRaw(a.origin, `${docPath(a)}/history.csv?${q}`, a.token)).blob();
   },
 };

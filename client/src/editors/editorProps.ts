@@ -1,11 +1,19 @@
 import type { Accessor } from 'solid-js';
+import type { Awareness } from 'y-protocols/awareness';
+import type * as Y from 'yjs';
 import type { Service } from '../model/domain.ts';
-import type { DocSession, PresenceUser } from '../sync/WorkspaceSync.ts';
+import type { PresenceUser } from '../sync/WorkspaceSync.ts';
+
+/**
+ * What an editor uses of an open doc: the doc and its presence. A live `DocSession` is one; a past
+ * version shown read-only from history is another (no provider, no local persistence).
+ */
+export type EditorSession = { synced: { readonly doc: Y.Doc }; awareness: Awareness };
 
 /** What every doc editor receives from the doc view. */
 export type EditorProps = {
   docId: string;
-  session: DocSession;
+  session: EditorSession;
   /** False for viewers and for records that are read-only (finalised minutes are handled inside). */
   canEdit: boolean;
   user: PresenceUser;
