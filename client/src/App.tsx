@@ -1,4 +1,4 @@
-import { createMemo, type JSX, Match, Show, Switch } from 'solid-js';
+import { createMemo, type JSX, lazy, Match, Show, Suspense, Switch } from 'solid-js';
 import { useApp } from './AppContext.tsx';
 import { LanguageSwitch } from './components/LanguageSwitch.tsx';
 import { ProblemsNotice } from './components/ProblemsNotice.tsx';
@@ -13,6 +13,9 @@ import { MembersView } from './views/MembersView.tsx';
 import { WorkspaceShell } from './views/WorkspaceShell.tsx';
 import { WorkspaceProvider } from './WorkspaceContext.tsx';
 
+// History is opened on request and needs the network: keep it out of the first screen.
+const HistoryView = lazy(() => import('./history/HistoryView.tsx'));
+
 /** Routes to the screens; a workspace's screens share one open WorkspaceSync. */
 export function App(): JSX.Element {
   const { t } = useI18n();
@@ -20,7 +23,9 @@ export function App(): JSX.Element {
   const route = createHashRoute();
   const workspaceId = createMemo(() => {
     const r = route();
-    return r.name === 'workspace' || r.name === 'doc' ? r.workspaceId : null;
+    return r.name === 'workspace' || r.name === 'doc' || r.name === 'history'
+      ? r.workspaceId
+      : null;
   });
   const entry = createMemo(() => {
     const id = workspaceId();
@@ -73,6 +78,21 @@ export function App(): JSX.Element {
                   {(docId) => (
                     <WorkspaceShell active={null}>
                       <DocView docId={docId} />
+                    </WorkspaceShell>
+                  )}
+                </Match>
+                <Match
+                  when={(() => {
+                    const r = route();
+                    return r.name === 'history' ? r.docId : null;
+                  })()}
+                  keyed
+                >
+                  {(docId) => (
+                    <WorkspaceShell active={null}>
+                      <Suspense fallback={<p class="muted">{t('app.loading')}</p>}>
+                        <HistoryView docId={docId} />
+                      </Suspense>
                     </WorkspaceShell>
                   )}
                 </Match>

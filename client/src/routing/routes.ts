@@ -7,6 +7,7 @@ export type Route =
   | { name: 'join'; token: string }
   | { name: 'workspace'; workspaceId: string; view: WorkspaceView }
   | { name: 'doc'; workspaceId: string; docId: string }
+  | { name: 'history'; workspaceId: string; docId: string }
   | { name: 'notFound' };
 
 const VIEWS: readonly WorkspaceView[] = ['dashboard', 'docs', 'members'];
@@ -19,8 +20,10 @@ export function parseHash(hash: string): Route {
   if (parts[0] === 'join' && parts[1]) return { name: 'join', token: parts[1] };
   if (parts[0] === 'w' && parts[1]) {
     if (parts.length === 2) return { name: 'workspace', workspaceId: parts[1], view: 'dashboard' };
-    if (parts[2] === 'd' && parts[3])
+    if (parts[2] === 'd' && parts[3] && parts.length === 4)
       return { name: 'doc', workspaceId: parts[1], docId: parts[3] };
+    if (parts[2] === 'd' && parts[3] && parts[4] === 'history' && parts.length === 5)
+      return { name: 'history', workspaceId: parts[1], docId: parts[3] };
     const view = VIEWS.find((v) => v === parts[2]);
     if (view && parts.length === 3) return { name: 'workspace', workspaceId: parts[1], view };
   }
@@ -42,6 +45,8 @@ export function hrefOf(route: Route): string {
         : `#/w/${e(route.workspaceId)}/${route.view}`;
     case 'doc':
       return `#/w/${e(route.workspaceId)}/d/${e(route.docId)}`;
+    case 'history':
+      return `#/w/${e(route.workspaceId)}/d/${e(route.docId)}/history`;
   }
 }
 

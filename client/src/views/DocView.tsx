@@ -1,7 +1,8 @@
-import { type JSX, lazy, Match, onCleanup, Suspense, Switch } from 'solid-js';
+import { type JSX, lazy, Match, onCleanup, Show, Suspense, Switch } from 'solid-js';
 import type { EditorProps } from '../editors/editorProps.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { renameDoc } from '../model/domain.ts';
+import { hrefOf } from '../routing/routes.ts';
 import { presenceColor } from '../sync/presenceColor.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
 
@@ -37,18 +38,30 @@ export function DocView(props: { docId: string }): JSX.Element {
         .map((d) => ({ id: d.id, title: d.title })),
   };
   return (
-    <Suspense fallback={<p class="muted">{t('app.loading')}</p>}>
-      <Switch fallback={<p class="empty">{t('docs.notLoaded')}</p>}>
-        <Match when={entry()?.kind === 'plan'}>
-          <PlanEditor {...editorProps} />
-        </Match>
-        <Match when={entry()?.kind === 'minutes'}>
-          <MinutesEditor {...editorProps} />
-        </Match>
-        <Match when={entry()?.kind === 'feedback'}>
-          <FeedbackEditor {...editorProps} />
-        </Match>
-      </Switch>
-    </Suspense>
+    <>
+      <Show when={!ws.entry.isLocalDemo}>
+        <div class="doc-actions">
+          <a
+            class="btn small"
+            href={hrefOf({ name: 'history', workspaceId: ws.entry.id, docId: props.docId })}
+          >
+            {t('history.open')}
+          </a>
+        </div>
+      </Show>
+      <Suspense fallback={<p class="muted">{t('app.loading')}</p>}>
+        <Switch fallback={<p class="empty">{t('docs.notLoaded')}</p>}>
+          <Match when={entry()?.kind === 'plan'}>
+            <PlanEditor {...editorProps} />
+          </Match>
+          <Match when={entry()?.kind === 'minutes'}>
+            <MinutesEditor {...editorProps} />
+          </Match>
+          <Match when={entry()?.kind === 'feedback'}>
+            <FeedbackEditor {...editorProps} />
+          </Match>
+        </Switch>
+      </Suspense>
+    </>
   );
 }

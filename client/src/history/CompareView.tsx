@@ -1,0 +1,186 @@
+import type { ChangeItem, ChangeValue, TextSegment } from '@grassroots/shared';
+import { createResource, For, type JSX, Match, Show, Switch } from 'solid-js';
+import { type Comparison, type DocAddress, historyApi } from '../api/relayApi.ts';
+import { useI18n } from '../i18n/I18nProvider.tsx';
+import type { Locale } from '../i18n/locale.ts';
+import type { MessageKey } from '../i18n/zh-CN.ts';
+import { presenceColor } from '../sync/presenceColor.ts';
+
+/** Headings of the rich-text roots the models name; any other root shows its own name. */
+const ROOT_LABELS: Record<string, MessageKey> = { body: 'min.body', notes: 'plan.notes' };
+
+/** Segments grouped into their blocks (paragraphs), in order. */
+function blocksOf(segments: TextSegment[]): TextSegment[][] {
+  const blocks: TextSegment[][] = [];
+  let current: TextSegment[] | null = null;
+  let index = Number.NaN;
+  for (const s of segments) {
+    if (current === null || s.block !== index) {
+      current = [];
+      blocks.push(current);
+      index = s.block;
+    }
+    current.push(s);
+  }
+  return blocks;
+}
+
+const isChanged = (s: TextSegment) => s.change !== 'same';
+
+/** Who inserted or deleted text, in order of first appearance. */
+function textAuthors(cmp: Comparison): string[] {
+  const ids: string[] = [];
+  for (const segments of Object.values(cmp.text))
+    for (const s of segments)
+      if (isChanged(s) && s.authorId !== null && !ids.includes(s.authorId)) ids.push(s.authorId);
+  return ids;
+}
+
+/** Version `from` against `to` (null: the current state): text runs and fields old → new. */
+export function CompareView(props: {
+  address: DocAddress;
+  from: number;
+  to: number | null;
+  locale: Locale;
+  /** "From … to …", already formatted. */
+  heading: string;
+}): JSX.Element {
+  const { t } = useI18n();
+  const [cmp] = createResource(
+    () => ({ from: props.from, to: props.to, locale: props.locale }),
+    (k) => historyApi.compare(props.address, k.from, k.to, k.locale),
+  );
+  const nameOf = (c: Comparison, id: string | null) =>
+    (id !== null ? c.authors[id]?.displayName : undefined) ?? t('history.unknownAuthor');
+  const value = (v: ChangeValue | undefined) =>
+    v === undefined || v === null || v === ''
+      ? '—'
+      : typeof v === 'boolean'
+        ? t(v ? 'common.yes' : 'common.no')
+        : String(v);
+  // Labels of value changes already read "a → b"; titles and the like only say "changed".
+  const needsValues = (c: ChangeItem) =>
+    c.op === 'changed' &&
+    !c.label.includes('→') &&
+    (typeof c.before === 'string' || typeof c.after === 'string');
+  return (
+    <div class="history-compare">
+      <h3 class="history-compare-heading">{props.heading}</h3>
+      <Switch>
+        <Match when={cmp.state === 'errored'}>
+          <p class="error" role="alert">
+            {t('history.loadFailed', { message: String(cmp.error?.message ?? cmp.error) })}
+          </p>
+        </Match>
+        <Match when={cmp.state === 'ready' && cmp()} keyed>
+          {(c) => {
+            const roots = Object.entries(c.text).filter(([, segs]) => segs.some(isChanged));
+            const authors = textAuthors(c);
+            return (
+              <Show
+                when={roots.length > 0 || c.fields.length > 0}
+                fallback={<p class="empty">{t('history.noDifference')}</p>}
+              >
+                <p class="history-legend">
+                  <span class="muted">{t('history.legend')}</span>
+                  <span class="history-legend-item">
+                    <ins class="diff-ins">{t('history.inserted')}</ins>
+                  </span>
+                  <span class="history-legend-item">
+                    <del class="diff-del">{t('history.deleted')}</del>
+                  </span>
+                  <For each={authors}>
+                    {(id) => (
+                      <span
+                        class="history-legend-item history-author"
+                        style={{ '--author-color': presenceColor(id) }}
+                      >
+                        <span class="history-author-dot" aria-hidden="true" />
+                        {nameOf(c, id)}
+                      </span>
+                    )}
+                  </For>
+                </p>
+                <For each={roots}>
+                  {([root, segments]) => (
+                    <section class="history-diff-text">
+                      <h4>{ROOT_LABELS[root] ? t(ROOT_LABELS[root]) : root}</h4>
+                      <div class="diff-body">
+                        <For each={blocksOf(segments)}>
+                          {(block) => (
+                            <p class="diff-block">
+                              <For each={block}>
+                                {(s) => (
+                                  <Switch fallback={<span>{s.text}</span>}>
+                                    <Match when={s.change === 'inserted'}>
+                                      <ins
+                                        class="diff-ins"
+                                        style={{
+                                          '--author-color': presenceColor(s.authorId ?? ''),
+                                        }}
+                                        title={t('history.insertedBy', {
+                                          name: nameOf(c, s.authorId),
+                                        })}
+                                      >
+                                        {s.text}
+                                      </ins>
+                                    </Match>
+                                    <Match when={s.change === 'deleted'}>
+                                      <del
+                                        class="diff-del"
+                                        style={{
+                                          '--author-color': presenceColor(s.authorId ?? ''),
+                                        }}
+                                        title={t('history.deletedBy', {
+                                          name: nameOf(c, s.authorId),
+                                        })}
+                                      >
+                                        {s.text}
+                                      </del>
+                                    </Match>
+                                  </Switch>
+                                )}
+                              </For>
+                            </p>
+                          )}
+                        </For>
+                      </div>
+                    </section>
+                  )}
+                </For>
+                <section class="history-diff-fields">
+                  <h4>{t('history.fields')}</h4>
+                  <Show
+                    when={c.fields.length > 0}
+                    fallback={<p class="muted small">{t('history.noFieldChanges')}</p>}
+                  >
+                    <ul class="plain-list">
+                      <For each={c.fields}>
+                        {(f) => (
+                          <li class="history-field" data-op={f.op} data-path={f.path}>
+                            <span>{f.label}</span>
+                            <Show when={needsValues(f)}>
+                              <span class="history-field-values">
+                                {props.locale === 'en' ? ': ' : '：'}
+                                <del class="diff-del">{value(f.before)}</del>
+                                {' → '}
+                                <ins class="diff-ins">{value(f.after)}</ins>
+                              </span>
+                            </Show>
+                          </li>
+                        )}
+                      </For>
+                    </ul>
+                  </Show>
+                </section>
+              </Show>
+            );
+          }}
+        </Match>
+        <Match when={true}>
+          <p class="muted">{t('history.compareLoading')}</p>
+        </Match>
+      </Switch>
+    </div>
+  );
+}

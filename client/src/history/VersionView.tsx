@@ -1,0 +1,88 @@
+import type { AnyDocKind } from '@grassroots/shared';
+import { createResource, type JSX, lazy, Match, onCleanup, Suspense, Switch } from 'solid-js';
+import { type DocAddress, historyApi } from '../api/relayApi.ts';
+import type { EditorProps } from '../editors/editorProps.ts';
+import { useI18n } from '../i18n/I18nProvider.tsx';
+import { presenceColor } from '../sync/presenceColor.ts';
+import { useWorkspace } from '../WorkspaceContext.tsx';
+import { makeStaticSession } from './makeStaticSession.ts';
+
+// The same editors as the live doc (and the same chunks), so a version looks like the document.
+const PlanEditor = lazy(() => import('../editors/PlanEditor.tsx'));
+const MinutesEditor = lazy(() => import('../editors/MinutesEditor.tsx'));
+const FeedbackEditor = lazy(() => import('../editors/FeedbackEditor.tsx'));
+
+/** The editor of a kind over one past version, read-only. */
+function StaticEditor(props: { docId: string; kind: AnyDocKind; update: Uint8Array }) {
+  const { t } = useI18n();
+  const ws = useWorkspace();
+  const { session, cleanup } = makeStaticSession(props.update);
+  onCleanup(cleanup);
+  const editorProps: EditorProps = {
+    docId: props.docId,
+    session,
+    canEdit: false,
+    user: {
+      name: ws.entry.displayName,
+      color: presenceColor(ws.entry.memberId),
+      memberId: ws.entry.memberId,
+    },
+    onTitle: () => {},
+    services: () => ws.index.services.filter((s) => !s.archived),
+    plans: () =>
+      ws.index.docs
+        .filter((d) => d.kind === 'plan' && !d.archived)
+        .map((d) => ({ id: d.id, title: d.title })),
+  };
+  return (
+    <Suspense fallback={<p class="muted">{t('app.loading')}</p>}>
+      <Switch fallback={<p class="empty">{t('docs.notLoaded')}</p>}>
+        <Match when={props.kind === 'plan'}>
+          <PlanEditor {...editorProps} />
+        </Match>
+        <Match when={props.kind === 'minutes'}>
+          <MinutesEditor {...editorProps} />
+        </Match>
+        <Match when={props.kind === 'feedback'}>
+          <FeedbackEditor {...editorProps} />
+        </Match>
+      </Switch>
+    </Suspense>
+  );
+}
+
+/** Fetches the doc as it was at `seq` and shows it in its own editor, read-only. */
+export function VersionView(props: {
+  address: DocAddress;
+  docId: string;
+  kind: AnyDocKind;
+  seq: number;
+  /** When the version was made, already formatted. */
+  time: string;
+}): JSX.Element {
+  const { t } = useI18n();
+  const [update] = createResource(
+    () => props.seq,
+    (seq) => historyApi.version(props.address, seq),
+  );
+  return (
+    <div class="history-version">
+      <p class="history-version-notice" role="status">
+        {t('history.versionNotice', { time: props.time })}
+      </p>
+      <Switch>
+        <Match when={update.state === 'errored'}>
+          <p class="error" role="alert">
+            {t('history.loadFailed', { message: String(update.error?.message ?? update.error) })}
+          </p>
+        </Match>
+        <Match when={update.state === 'ready' && update()} keyed>
+          {(bytes) => <StaticEditor docId={props.docId} kind={props.kind} update={bytes} />}
+        </Match>
+        <Match when={true}>
+          <p class="muted">{t('history.versionLoading')}</p>
+        </Match>
+      </Switch>
+    </div>
+  );
+}
