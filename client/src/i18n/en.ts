@@ -240,7 +240,7 @@ export const en: Record<MessageKey, string> = {
   'history.retry': 'Try again',
   'history.loading': 'Loading the history…',
   'history.empty': 'No change of this document has reached the server yet.',
-  'history.count': '{n} changes',
+  'history.count': 'Changes: {n}',
   'history.entries': 'Changes (newest first)',
   'history.loadMore': 'Load more',
   'history.loadingMore': 'Loading…',
