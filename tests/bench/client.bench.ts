@@ -1,7 +1,8 @@
 /**
  * Client budgets, printed (not asserted): initial JavaScript and lazy chunk sizes (gzip), and the
- * time to open a 200-document workspace from IndexedDB with the network off, in headless Chromium.
- * Goals: initial JS < 200 kB gzip; 200-doc workspace interactive < 1 s.
+ * time to open a 200-document workspace (minutes with bodies of a few kB) from IndexedDB with the
+ * network off, in headless Chromium: until the first screen answers input, and until every doc is
+ * built and the overview is complete. Goals: initial JS < 200 kB gzip; first screen < 1 s.
  *
  * Run: corepack pnpm bench:client  (builds the client first; pass --no-build to reuse client/dist)
  */
@@ -20,7 +21,10 @@ import {
   initIndex,
   initMinutes,
   initPlan,
+  MINUTES_BODY_FIELD,
   markAttendance,
+  PLAN_NOTES_FIELD,
+  writeParagraphs,
 } from '@grassroots/shared';
 import * as Y from 'yjs';
 import { clientDist, openBrowser, startRelay } from '../e2e/harness.ts';
@@ -62,6 +66,30 @@ function bundleSizes() {
   };
 }
 
+const SPEAKERS = ['李书记', '王主任', '张会计', '赵队员', '刘组长', '陈委员'];
+const POINTS = [
+  '传达了乡党委关于做好春耕备耕工作的通知精神，要求各村民小组抓紧落实',
+  '讨论了村道硬化项目的资金来源和施工安排，建议先公示再开工',
+  '汇报了上月民情日志办理情况，道路维修和饮水问题已转交乡水利站',
+  '提出村集体经济合作社年底分红方案，需提交党员大会审议',
+  '强调防汛责任到人，各组长要摸清低洼地带的住户情况',
+  '对低保评议工作提出意见，坚持公开公平公正，评议结果张榜公示',
+];
+
+/**
+ * A minutes body as people write it: about thirty paragraphs of who said what (a few kB of text),
+ * in the paragraph layout the editor uses.
+ */
+function minutesBody(i: number): string {
+  const lines = [`时间：${(i % 12) + 1}月${(i % 28) + 1}日 19:30（北京时间）`, '地点：村委会议室'];
+  for (let k = 0; k < 30; k++) {
+    const who = SPEAKERS[(i + k) % SPEAKERS.length]!;
+    lines.push(`${k + 1}. ${who}：${POINTS[(i * 7 + k) % POINTS.length]!}。`);
+  }
+  lines.push('会议决定：以上事项由村“两委”分工落实，驻村工作队做好协助。');
+  return lines.join('\n');
+}
+
 /** Updates of a 200-doc workspace made with the shared model (plans, minutes, feedback logs). */
 function makeWorkspace(): Array<[string, number[]]> {
   const index = createDoc();
@@ -74,6 +102,9 @@ function makeWorkspace(): Array<[string, number[]]> {
     const kind = i % 3 === 0 ? 'plan' : i % 3 === 1 ? 'minutes' : 'feedback';
     if (kind === 'plan') {
       initPlan(doc, { title: `计划 ${i}` });
+      doc.transact(() =>
+        writeParagraphs(doc.getXmlFragment(PLAN_NOTES_FIELD), minutesBody(i).slice(0, 400)),
+      );
       for (let p = 0; p < 3; p++) {
         const phase = addPhase(doc, { title: `阶段 ${p}`, goals: '目标一\n目标二' });
         for (let t = 0; t < 8; t++)
@@ -92,6 +123,7 @@ function makeWorkspace(): Array<[string, number[]]> {
       });
       for (let a = 0; a < 12; a++) markAttendance(doc, { name: `党员${a}` }, { present: true });
       for (let a = 0; a < 6; a++) addAgendaItem(doc, { title: `学习文件 ${a}` });
+      doc.transact(() => writeParagraphs(doc.getXmlFragment(MINUTES_BODY_FIELD), minutesBody(i)));
     } else {
       initFeedbackLog(doc, { title: `民情日志 ${i}` });
       for (let e = 0; e < 20; e++)
@@ -165,7 +197,12 @@ async function main() {
       },
     );
     await context.setOffline(true);
-    const times: number[] = [];
+    const firstScreen: number[] = [];
+    const complete: number[] = [];
+    const markAt = (name: string) =>
+      page.evaluate(
+        `(() => { const e = performance.getEntriesByName(${JSON.stringify(name)})[0]; return e ? e.startTime : -1; })()`,
+      ) as Promise<number>;
     for (let run = 0; run < RUNS; run++) {
       await page.goto(`${relay.server.url}/#/w/${workspaceId}`);
       await page.reload();
@@ -173,28 +210,35 @@ async function main() {
       await page.waitForFunction(
         "performance.getEntriesByName('grassroots:workspace-ready').length > 0",
       );
-      const ready = (await page.evaluate(
-        "performance.getEntriesByName('grassroots:workspace-ready')[0].startTime",
-      )) as number;
+      // The first screen (shell, badge, overview from the index doc) is on screen and answers input.
+      const ready = await markAt('grassroots:workspace-ready');
+      await page.waitForFunction(
+        "performance.getEntriesByName('grassroots:docs-built').length > 0",
+      );
+      // Every doc is built and the overview lists them.
+      await page.locator('#dash-plans ~ ul li').first().waitFor({ timeout: 30_000 });
       const plans = await page.locator('#dash-plans ~ ul li').count();
       if (plans === 0) throw new Error('dashboard did not list plans');
-      times.push(ready);
+      const built = await markAt('grassroots:docs-built');
+      firstScreen.push(ready);
+      complete.push(built);
       if (run === RUNS - 1) {
-        const marks = (await page.evaluate(
-          "['grassroots:store-read','grassroots:docs-built'].map((n) => { const e = performance.getEntriesByName(n)[0]; return e ? Math.round(e.startTime) : -1; })",
-        )) as number[];
+        const read = await markAt('grassroots:store-read');
+        const index = await markAt('grassroots:index-built');
         console.log(
-          `  last run: IndexedDB read at ${marks[0]} ms, docs built at ${marks[1]} ms, ready at ${ready.toFixed(0)} ms`,
+          `  last run: IndexedDB read at ${read.toFixed(0)} ms, index built at ${index.toFixed(0)} ms, first screen at ${ready.toFixed(0)} ms, all docs built at ${built.toFixed(0)} ms`,
         );
       }
     }
-    times.sort((a, b) => a - b);
+    const stats = (xs: number[]) => {
+      const sorted = [...xs].sort((a, b) => a - b);
+      return `median ${sorted[Math.floor(RUNS / 2)]!.toFixed(0)} ms, min ${sorted[0]!.toFixed(0)} ms, max ${sorted[RUNS - 1]!.toFixed(0)} ms`;
+    };
     console.log(
       `\n# open a ${DOCS}-doc workspace from IndexedDB, network off (${kb(totalBytes)} of updates)`,
     );
-    console.log(
-      `  navigation → workspace interactive: median ${times[Math.floor(RUNS / 2)]!.toFixed(0)} ms, min ${times[0]!.toFixed(0)} ms, max ${times[RUNS - 1]!.toFixed(0)} ms  (goal < 1000 ms)`,
-    );
+    console.log(`  navigation → first screen interactive: ${stats(firstScreen)}  (goal < 1000 ms)`);
+    console.log(`  navigation → every doc built:          ${stats(complete)}`);
   } finally {
     await browser.close();
     await relay.cleanup();

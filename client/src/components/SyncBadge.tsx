@@ -35,6 +35,7 @@ export function SyncBadge(): JSX.Element {
       <Switch>
         <Match when={state() === 'local'}>{t('badge.local')}</Match>
         <Match when={state() === 'denied'}>{t('badge.denied')}</Match>
+        <Match when={state() === 'offline' && s().isLoading}>{t('badge.checking')}</Match>
         <Match when={state() === 'offline' && s().unsavedDocs > 0}>
           {t('badge.offlineWaiting', { n: Math.max(1, s().pendingChanges) })}
         </Match>

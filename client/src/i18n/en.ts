@@ -48,6 +48,7 @@ export const en: Record<MessageKey, string> = {
 
   'badge.local': 'Local demo · not synced',
   'badge.offlineWaiting': 'Offline · {n} changes waiting',
+  'badge.checking': 'Offline · reading this device’s data…',
   'badge.offlineSaved': 'Offline · changes saved to server at {time}',
   'badge.offlineNever': 'Offline · not synced with the server yet',
   'badge.connecting': 'Connecting…',
@@ -68,6 +69,7 @@ export const en: Record<MessageKey, string> = {
   'nav.workspaces': 'Switch workspace',
 
   'dash.title': 'Overview',
+  'dash.loading': 'Reading all documents on this device; the overview fills in shortly…',
   'dash.meetings': 'Three meetings, one lecture',
   'dash.meetingsHint': 'Meetings due this period (Beijing time)',
   'dash.meetingDone': '{count} held this period',

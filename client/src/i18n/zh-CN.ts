@@ -44,6 +44,7 @@ export const zhCN = {
 
   'badge.local': '本地演示 · 不同步',
   'badge.offlineWaiting': '离线 · {n} 项更改待同步',
+  'badge.checking': '离线 · 正在读取本机数据…',
   'badge.offlineSaved': '离线 · 更改已于 {time} 保存到服务器',
   'badge.offlineNever': '离线 · 尚未与服务器同步',
   'badge.connecting': '正在连接…',
@@ -64,6 +65,7 @@ export const zhCN = {
   'nav.workspaces': '切换工作区',
 
   'dash.title': '工作概览',
+  'dash.loading': '正在读取本机的全部文档，概览稍后补全…',
   'dash.meetings': '三会一课',
   'dash.meetingsHint': '本期应开会议（北京时间）',
   'dash.meetingDone': '本期已开 {count} 次',

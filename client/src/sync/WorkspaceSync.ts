@@ -2,7 +2,7 @@ import { INDEX_DOC_ID, roomName, SYNC_PATH, SyncParam } from '@grassroots/shared
 import { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
-import type { LocalStore, StoreProblem, WorkspaceEntry } from './LocalStore.ts';
+import type { LoadedDoc, LocalStore, StoreProblem, WorkspaceEntry } from './LocalStore.ts';
 import { SyncedDoc } from './SyncedDoc.ts';
 import { trackProviderWrites } from './trackProviderWrites.ts';
 
@@ -17,6 +17,8 @@ export type SyncSummary = {
   unsavedDocs: number;
   /** True while any doc is being brought up to date. */
   isSyncing: boolean;
+  /** True while docs read from the device are still being built (right after opening). */
+  isLoading: boolean;
   /** Latest acknowledgement time over all docs. */
   savedAt: number | null;
   problems: StoreProblem[];
@@ -49,15 +51,25 @@ function syncUrl(origin: string): string {
   return `${origin.replace(/^http/, 'ws')}${SYNC_PATH}`;
 }
 
+/** Time spent building docs before yielding to the page (keeps input and paint responsive). */
+const BUILD_SLICE_MS = 12;
+
 /**
  * Keeps every doc of one workspace in memory, persisted locally, and in step with the relay:
  * the index doc and open docs stay connected; on every (re)connect all other docs are synced in
  * the background a few at a time, so any doc opens offline later.
+ *
+ * Opening reads the whole workspace from the device at once but builds only the index doc before
+ * the first screen; the other docs are built in short slices after it (any doc asked for earlier
+ * is built on the spot), so a large workspace shows its first screen without waiting for all.
  */
 export class WorkspaceSync {
   readonly entry: WorkspaceEntry;
   readonly #opts: WorkspaceSyncOptions;
+  /** Docs built so far (all of them once `isLoading` is false). */
   readonly docs = new Map<string, SyncedDoc>();
+  /** Docs read from the device but not built yet. */
+  #unbuilt = new Map<string, LoadedDoc>();
   readonly problems: StoreProblem[] = [];
   /** Live providers, each with the cleanup of its write tracking. */
   #providers = new Map<WebsocketProvider, () => void>();
@@ -83,15 +95,18 @@ export class WorkspaceSync {
     return this.entry.isLocalDemo;
   }
 
-  /** Loads every doc from the device, then starts syncing (unless local-only). */
+  /**
+   * Reads every doc from the device and builds the index doc; the others are built after the next
+   * paint (`isLoading` until then). Then starts syncing (unless local-only).
+   */
   async open(): Promise<void> {
     const loaded = await this.#opts.store.loadWorkspace(this.entry.id);
     performance.mark('grassroots:store-read');
     this.problems.push(...loaded.problems);
-    for (const [docId, doc] of loaded.docs)
-      this.#add(docId, new SyncedDoc(this.#docOpts(docId), doc));
-    performance.mark('grassroots:docs-built');
+    for (const [docId, doc] of loaded.docs) this.#unbuilt.set(docId, doc);
     this.doc(INDEX_DOC_ID);
+    performance.mark('grassroots:index-built');
+    this.#buildRestLater();
     if (this.isLocal) return;
     this.#connectIndex();
     const onOnline = () => this.#setNetwork(true);
@@ -102,6 +117,28 @@ export class WorkspaceSync {
       window.removeEventListener('online', onOnline);
       window.removeEventListener('offline', onOffline);
     });
+  }
+
+  /** True until every doc read from the device is built. */
+  get isLoading(): boolean {
+    return this.#unbuilt.size > 0;
+  }
+
+  #buildRestLater() {
+    const slice = () => {
+      if (this.#isDestroyed) return;
+      const until = performance.now() + BUILD_SLICE_MS;
+      for (const docId of this.#unbuilt.keys()) {
+        this.doc(docId);
+        if (performance.now() > until) break;
+      }
+      if (this.#unbuilt.size > 0) setTimeout(slice, 0);
+      else performance.mark('grassroots:docs-built');
+      this.#emit();
+    };
+    if (this.#unbuilt.size === 0) performance.mark('grassroots:docs-built');
+    // After the first screen is painted: a frame, then a task.
+    else requestAnimationFrame(() => setTimeout(slice, 0));
   }
 
   #docOpts(docId: string) {
@@ -122,14 +159,21 @@ export class WorkspaceSync {
     synced.onChange(() => this.#emit());
   }
 
-  /** The doc with this id, empty when the device has never seen it. */
+  /** The doc with this id (built now if it was not yet), empty when the device never saw it. */
   doc(docId: string): SyncedDoc {
     let synced = this.docs.get(docId);
     if (!synced) {
-      synced = new SyncedDoc(this.#docOpts(docId));
+      const loaded = this.#unbuilt.get(docId);
+      this.#unbuilt.delete(docId);
+      synced = new SyncedDoc(this.#docOpts(docId), loaded);
       this.#add(docId, synced);
     }
     return synced;
+  }
+
+  /** True when the device holds this doc (built or not). */
+  #has(docId: string): boolean {
+    return this.docs.has(docId) || this.#unbuilt.has(docId);
   }
 
   /** Stores a doc made on this device (e.g. by the model's `createDoc`) under a new id. */
@@ -190,7 +234,7 @@ export class WorkspaceSync {
     // New docs listed by others while we are online get fetched too.
     const onIndexUpdate = (_u: Uint8Array, origin: unknown) => {
       if (origin instanceof WebsocketProvider && this.#connection === 'online') {
-        const fresh = this.#opts.listDocIds(this.indexDoc).filter((id) => !this.docs.has(id));
+        const fresh = this.#opts.listDocIds(this.indexDoc).filter((id) => !this.#has(id));
         if (fresh.length > 0) this.#enqueue(fresh);
       }
     };
@@ -212,6 +256,7 @@ export class WorkspaceSync {
   allDocIds(): string[] {
     const ids = new Set(this.#opts.listDocIds(this.indexDoc));
     for (const id of this.docs.keys()) ids.add(id);
+    for (const id of this.#unbuilt.keys()) ids.add(id);
     ids.delete(INDEX_DOC_ID);
     return [...ids];
   }
@@ -320,8 +365,13 @@ export class WorkspaceSync {
       unsavedDocs,
       isSyncing:
         this.#connection === 'online' &&
-        (this.#active.size > 0 || this.#queue.length > 0 || isOpenSyncing || unsavedDocs > 0),
+        (this.#active.size > 0 ||
+          this.#queue.length > 0 ||
+          isOpenSyncing ||
+          unsavedDocs > 0 ||
+          this.isLoading),
       savedAt,
+      isLoading: this.isLoading,
       problems: this.problems,
     };
   }

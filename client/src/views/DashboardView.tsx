@@ -14,10 +14,24 @@ import {
   readMinutes,
   readPlan,
 } from '../model/domain.ts';
+import { makeDocReadCache } from '../projection/docVersion.ts';
 import { hrefOf } from '../routing/routes.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
 
 const DAY = 24 * 60 * 60 * 1000;
+
+function safe<T>(fn: () => T): T | null {
+  try {
+    return fn();
+  } catch {
+    return null;
+  }
+}
+
+// Read once per doc version: a change in one doc re-reads that doc only.
+const minutesOf = makeDocReadCache((doc) => safe(() => readMinutes(doc)));
+const planOf = makeDocReadCache((doc) => safe(() => readPlan(doc)));
+const feedbackOf = makeDocReadCache((doc) => safe(() => readFeedbackLog(doc)));
 
 /** This period's 三会一课, plan progress and the feedback that has waited longest. */
 export function DashboardView(): JSX.Element {
@@ -26,7 +40,14 @@ export function DashboardView(): JSX.Element {
   // Recomputed when any doc changes (coalesced), not on every keystroke elsewhere.
   const [tick, setTick] = createSignal(0);
   let timer: ReturnType<typeof setTimeout> | null = null;
+  let wasLoading = ws.sync.isLoading;
   const off = ws.sync.onChange(() => {
+    if (wasLoading && !ws.sync.isLoading) {
+      // The last docs from the device are built: show the complete picture at once.
+      wasLoading = false;
+      setTick((n) => n + 1);
+      return;
+    }
     if (timer !== null) return;
     timer = setTimeout(() => {
       timer = null;
@@ -37,13 +58,6 @@ export function DashboardView(): JSX.Element {
     off();
     if (timer !== null) clearTimeout(timer);
   });
-  const safe = <T,>(fn: () => T): T | null => {
-    try {
-      return fn();
-    } catch {
-      return null;
-    }
-  };
   const data = createMemo(() => {
     tick();
     const now = Date.now();
@@ -55,10 +69,10 @@ export function DashboardView(): JSX.Element {
       const doc = ws.sync.docs.get(d.id)?.doc;
       if (!doc) continue;
       if (d.kind === 'minutes') {
-        const m = safe(() => readMinutes(doc));
+        const m = minutesOf(doc);
         if (m) minutes.push({ docId: d.id, data: m });
       } else if (d.kind === 'plan') {
-        const p = safe(() => readPlan(doc));
+        const p = planOf(doc);
         if (!p) continue;
         const prog = planProgress(p);
         plans.push({
@@ -68,7 +82,7 @@ export function DashboardView(): JSX.Element {
           total: prog.reduce((s, x) => s + x.total, 0),
         });
       } else {
-        const log = safe(() => readFeedbackLog(doc));
+        const log = feedbackOf(doc);
         const entries = log?.entries ?? [];
         for (const item of ageFeedback(entries, now)) {
           const entry = entries.find((e) => e.id === item.entryId);
@@ -94,12 +108,22 @@ export function DashboardView(): JSX.Element {
         seen.current = c;
       }
     }
-    return { cadence: [...byType.values()], plans, attention: attention.slice(0, 20) };
+    return {
+      cadence: [...byType.values()],
+      plans,
+      attention: attention.slice(0, 20),
+      isLoading: ws.sync.isLoading,
+    };
   });
   const docHref = (docId: string) => hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId });
   return (
     <>
       <h1>{t('dash.title')}</h1>
+      <Show when={data().isLoading}>
+        <p class="small muted" role="status">
+          {t('dash.loading')}
+        </p>
+      </Show>
       <div class="grid grid-3">
         <section class="panel" aria-labelledby="dash-meetings">
           <h2 id="dash-meetings">{t('dash.meetings')}</h2>
