@@ -105,4 +105,20 @@ describe('describeChange', () => {
     initPlan(doc, { title: '计划' });
     expect(describeChange('plan', snapshot(doc), doc)).toEqual([]);
   });
+  it('DESC-1 a rewrite of equal length says how much was inserted and removed', () => {
+    const doc = createDoc();
+    initMinutes(doc, { title: '支部委员会', meetingType: 'branch-committee' });
+    writeParagraphs(doc.getXmlFragment(MINUTES_BODY_FIELD), '会议讨论修路方案');
+    const before = snapshot(doc);
+    const text = (doc.getXmlFragment(MINUTES_BODY_FIELD).get(0) as Y.XmlElement).get(
+      0,
+    ) as Y.XmlText;
+    text.delete(6, 2);
+    text.insert(6, '规划');
+    const labels = describeChange('minutes', before, doc, 'zh-CN').map((c) => c.label);
+    expect(labels).toContain('正文 +2 −2 字');
+    expect(describeChange('minutes', before, doc, 'en').map((c) => c.label)).toContain(
+      '+2 −2 chars in body',
+    );
+  });
 });

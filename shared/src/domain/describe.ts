@@ -8,6 +8,7 @@
  * the item; `before`/`after` hold raw values (enum values, instants, strings) and `label` is a
  * sentence in the requested locale.
  */
+import { simpleDiffString } from 'lib0/diff';
 import type * as Y from 'yjs';
 import { type EnumName, type EnumValue, type Locale, labelOf } from './labels.ts';
 import { type DocData, readDoc } from './open.ts';
@@ -89,12 +90,15 @@ class Changes {
   /** A long text: "+120 chars in body". */
   longText(path: string, name: Words, before: string, after: string): void {
     if (before === after) return;
-    const delta = after.length - before.length;
-    const n = `${delta > 0 ? '+' : delta < 0 ? '−' : '±'}${Math.abs(delta)}`;
+    // Characters inserted and removed, so a rewrite of equal length still says what it did.
+    const { remove, insert } = simpleDiffString(before, after);
+    const parts = [insert.length > 0 ? `+${insert.length}` : '', remove > 0 ? `−${remove}` : '']
+      .filter(Boolean)
+      .join(' ');
     const label =
       this.locale === 'zh-CN'
-        ? `${name['zh-CN']} ${n} 字`
-        : `${n} chars in ${name.en.toLowerCase()}`;
+        ? `${name['zh-CN']} ${parts} 字`
+        : `${parts} chars in ${name.en.toLowerCase()}`;
     this.add({ path, op: 'changed', label, before: before.length, after: after.length });
   }
 
