@@ -135,9 +135,18 @@ describe('sync badge', () => {
     await page.keyboard.press('End');
     await page.keyboard.type('戊');
     await gate.waitHeld(1);
-    await page.keyboard.press('Home');
-    await page.keyboard.press('Shift+ArrowRight');
-    await page.keyboard.press('Shift+ArrowRight');
+    // Select the first two characters, then delete them.
+    await page
+      .locator('.ProseMirror p')
+      .first()
+      .evaluate((p) => {
+        const range = document.createRange();
+        range.setStart(p.firstChild as Text, 0);
+        range.setEnd(p.firstChild as Text, 2);
+        document.getSelection()?.removeAllRanges();
+        document.getSelection()?.addRange(range);
+      });
+    await expect.poll(() => page.evaluate(() => document.getSelection()?.toString())).toBe('甲乙');
     await page.keyboard.press('Backspace');
     await expect.poll(() => page.locator('.ProseMirror').textContent()).toBe('丙丁戊');
 
