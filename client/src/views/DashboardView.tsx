@@ -1,4 +1,5 @@
 import { createMemo, createSignal, For, type JSX, onCleanup, Show } from 'solid-js';
+import { CadencePresetField } from '../components/CadencePresetField.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import {
   type AgeingItem,
@@ -128,6 +129,7 @@ export function DashboardView(): JSX.Element {
         <section class="panel" aria-labelledby="dash-meetings">
           <h2 id="dash-meetings">{t('dash.meetings')}</h2>
           <p class="small muted">{t('dash.meetingsHint')}</p>
+          <CadencePresetField />
           <Show
             when={data().cadence.length > 0}
             fallback={<p class="empty">{t('dash.noCadence')}</p>}
