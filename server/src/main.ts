@@ -1,5 +1,12 @@
 #!/usr/bin/env node
-import { createDemoVillage, INDEX_DOC_ID, roomName } from '@grassroots/shared';
+import {
+  addDays,
+  beijingDate,
+  createDemoVillage,
+  INDEX_DOC_ID,
+  isCalendarDate,
+  roomName,
+} from '@grassroots/shared';
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { Auth } from './auth/Auth.ts';
@@ -11,7 +18,7 @@ import { SqliteStore } from './storage/SqliteStore.ts';
 const USAGE = `usage:
   grassroots serve [--port N] [--data DIR] [--host H] [--public-url URL] [--log-level L]
   grassroots workspace create "<name>" [--data DIR] [--public-url URL]
-  grassroots demo [--docs N] [--entries M] [--seed S] [--data DIR] [--public-url URL]
+  grassroots demo [--docs N] [--entries M] [--seed S] [--start YYYY-MM-DD] [--data DIR]
     builds the demo village (deterministic from the seed) as a new workspace
 environment: PORT, HOST, DATA_DIR, PUBLIC_URL, LOG_LEVEL, CLIENT_DIR`;
 
@@ -89,10 +96,12 @@ const demoFlags = z.object({
     .min(0)
     .max(2 ** 32 - 1)
     .optional(),
+  /** First day of the demo (Beijing date); default 90 days ago, so the village is "now". */
+  start: z.string().refine(isCalendarDate, 'expected YYYY-MM-DD').optional(),
 });
 
 async function createDemo(argv: string[]) {
-  const { taken, rest } = takeFlags(argv, ['docs', 'entries', 'seed']);
+  const { taken, rest } = takeFlags(argv, ['docs', 'entries', 'seed', 'start']);
   const flags = demoFlags.safeParse(taken);
   if (!flags.success) {
     throw new ConfigError(
@@ -100,7 +109,10 @@ async function createDemo(argv: string[]) {
     );
   }
   const config = parseConfig(configInputFrom(rest, process.env));
-  const demo = createDemoVillage(flags.data);
+  const demo = createDemoVillage({
+    ...flags.data,
+    start: flags.data.start ?? addDays(beijingDate(Date.now()), -90),
+  });
   const store = new SqliteStore(sqlitePath(config.dataDir));
   try {
     const created = await new Auth(store).createWorkspace(demo.name);
