@@ -104,6 +104,35 @@ async function storedBody(store: DocStore, workspaceId: string, docId: string): 
   return text;
 }
 
+/** Keys of a doc's update log and its meta, as this page's IndexedDB holds them. */
+function localLog(
+  page: import('playwright-core').Page,
+  workspaceId: string,
+  docId: string,
+): Promise<{ updateKeys: string[]; hasAck: boolean }> {
+  return page.evaluate(
+    ([dbName, id]) =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open(dbName);
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const tx = db.transaction('docs', 'readonly');
+          const keys = tx.objectStore('docs').getAllKeys();
+          const meta = tx.objectStore('docs').get(['m', id]);
+          tx.oncomplete = () => {
+            db.close();
+            const updateKeys = (keys.result as unknown[][])
+              .filter((k) => k[0] === 'u' && k[1] === id)
+              .map((k) => JSON.stringify(k));
+            resolve({ updateKeys, hasAck: typeof meta.result?.ackedAt === 'number' });
+          };
+        };
+      }),
+    [`grassroots-ws-${workspaceId}`, docId] as const,
+  );
+}
+
 describe('sync badge', () => {
   it('says saved after a deletion only once the server has stored the deletion', async () => {
     const created = await server.auth.createWorkspace('删改村');
@@ -167,5 +196,75 @@ describe('sync badge', () => {
       ([state, at], i) => i > 0 && state === 'saved' && at < releasedAt,
     );
     expect(savedEarly).toEqual([]);
+  });
+  it('keeps a deletion made offline waiting across an offline reload until the server stores it', async () => {
+    gate.open();
+    const created = await server.auth.createWorkspace('离线删改村');
+    const workspaceId = created.workspace.id;
+    const b = await openBrowser();
+    closers.push(b.close);
+    const { page, context } = b;
+    await joinWorkspace(page, `${server.url}/#/join/${created.inviteToken}`, '王主任');
+    await page.goto(`${server.url}/#/w/${workspaceId}/docs`);
+    await page.getByRole('button', { name: '新建会议记录' }).click();
+    await page.locator('.ProseMirror').waitFor();
+    const docId = decodeURIComponent(page.url().split('/').pop() ?? '');
+    await page.locator('.ProseMirror').click();
+    await page.keyboard.type('甲乙丙丁');
+    await waitSaved(page);
+    await expect.poll(() => storedBody(gate.store, workspaceId, docId)).toBe('甲乙丙丁');
+    // The acknowledgement is on the device, so a reload knows what the server has.
+    await expect.poll(async () => (await localLog(page, workspaceId, docId)).hasAck).toBe(true);
+
+    await context.setOffline(true);
+    await page.locator('.sync-badge[data-state="offline"]').waitFor();
+    const before = (await localLog(page, workspaceId, docId)).updateKeys;
+    await page
+      .locator('.ProseMirror p')
+      .first()
+      .evaluate((p) => {
+        const range = document.createRange();
+        range.setStart(p.firstChild as Text, 0);
+        range.setEnd(p.firstChild as Text, 2);
+        document.getSelection()?.removeAllRanges();
+        document.getSelection()?.addRange(range);
+      });
+    await expect.poll(() => page.evaluate(() => document.getSelection()?.toString())).toBe('甲乙');
+    await page.keyboard.press('Backspace');
+    await expect.poll(() => page.locator('.ProseMirror').textContent()).toBe('丙丁');
+    // The deletion is in the device's log before the page goes away.
+    await expect
+      .poll(async () => (await localLog(page, workspaceId, docId)).updateKeys.join())
+      .not.toBe(before.join());
+
+    await page.reload();
+    await expect.poll(() => page.locator('.ProseMirror').textContent()).toBe('丙丁');
+    // Once the device's data is read, the deletion still counts as waiting.
+    await page.locator('.sync-badge[data-state="offline"]:not(:has-text("正在读取"))').waitFor();
+    await expect.poll(() => page.locator('.sync-badge').textContent()).toContain('待同步');
+    expect(Number(await page.locator('.sync-badge').getAttribute('data-pending'))).toBeGreaterThan(
+      0,
+    );
+
+    await page.evaluate(`(() => {
+      window.__badgeStates = [];
+      const badge = document.querySelector('.sync-badge');
+      const note = () => window.__badgeStates.push([badge.dataset.state, Date.now()]);
+      note();
+      new MutationObserver(note).observe(badge, { attributes: true, attributeFilter: ['data-state'] });
+    })()`);
+
+    // Back online with the server's writes held: nothing re-sent is stored yet.
+    gate.close();
+    await context.setOffline(false);
+    await gate.waitHeld(1);
+    expect(await page.locator('.sync-badge').getAttribute('data-state')).not.toBe('saved');
+    expect(await storedBody(gate.store, workspaceId, docId)).toBe('甲乙丙丁');
+    const releasedAt = Date.now();
+    gate.open();
+    await waitSaved(page);
+    expect(await storedBody(gate.store, workspaceId, docId)).toBe('丙丁');
+    const states = (await page.evaluate('window.__badgeStates')) as Array<[string, number]>;
+    expect(states.filter(([state, at]) => state === 'saved' && at < releasedAt)).toEqual([]);
   });
 });

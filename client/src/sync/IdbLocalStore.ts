@@ -53,6 +53,7 @@ function parseMeta(value: unknown): DocMeta | null {
   return {
     ackedStateVector: isBytes(sv) ? sv : null,
     ackedAt: typeof v.ackedAt === 'number' ? v.ackedAt : null,
+    hasUnsettledChanges: v.hasUnsettledChanges === true,
   };
 }
 
@@ -187,9 +188,22 @@ export class IdbLocalStore implements LocalStore {
     return [UPDATE, docId, Date.now(), this.#seq, Math.floor(Math.random() * 1e9)];
   }
 
-  async appendUpdate(workspaceId: string, docId: string, update: Uint8Array): Promise<IDBValidKey> {
+  async appendUpdate(
+    workspaceId: string,
+    docId: string,
+    update: Uint8Array,
+    meta?: DocMeta,
+  ): Promise<IDBValidKey> {
     const key = this.#nextKey(docId);
-    await set(key, update, this.#ws(workspaceId));
+    if (!meta) {
+      await set(key, update, this.#ws(workspaceId));
+      return key;
+    }
+    await this.#ws(workspaceId)('readwrite', (store) => {
+      store.put(update, key);
+      store.put(meta, [META, docId]);
+      return promisifyRequest(store.transaction);
+    });
     return key;
   }
 

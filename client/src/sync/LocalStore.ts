@@ -24,6 +24,12 @@ export type DocMeta = {
   ackedStateVector: Uint8Array | null;
   /** When that acknowledgement arrived (ms since epoch). */
   ackedAt: number | null;
+  /**
+   * True while this device holds changes the server has not settled. Set in the same transaction
+   * as the log entry of a local change, because a change that only deletes moves no state vector:
+   * without it a reload would take the acknowledged state vector as proof that all is saved.
+   */
+  hasUnsettledChanges: boolean;
 };
 
 /** A problem met while reading local data: reported to the person, the entry skipped. */
@@ -46,8 +52,16 @@ export interface LocalStore {
   removeWorkspace(workspaceId: string): Promise<void>;
   /** Reads every doc of a workspace; unreadable entries are skipped and reported. */
   loadWorkspace(workspaceId: string): Promise<LoadedWorkspace>;
-  /** Appends one update to a doc's log and resolves when it is durable; returns its key. */
-  appendUpdate(workspaceId: string, docId: string, update: Uint8Array): Promise<IDBValidKey>;
+  /**
+   * Appends one update to a doc's log and resolves when it is durable; returns its key. With
+   * `meta`, the doc's meta is replaced in the same transaction (both are stored or neither).
+   */
+  appendUpdate(
+    workspaceId: string,
+    docId: string,
+    update: Uint8Array,
+    meta?: DocMeta,
+  ): Promise<IDBValidKey>;
   /**
    * Replaces the given log entries by one merged update, atomically. Entries not listed (written
    * meanwhile by another tab, or unreadable ones) are left untouched.

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import type { LoadedDoc, LocalStore, StoreProblem } from './LocalStore.ts';
+import type { DocMeta, LoadedDoc, LocalStore, StoreProblem } from './LocalStore.ts';
 import { Origin } from './origins.ts';
 import {
   encodeStateVectorMap,
@@ -63,6 +63,8 @@ export class SyncedDoc {
   #writes = new Set<Promise<unknown>>();
   #isCompacting = false;
   #metaTimer: ReturnType<typeof setTimeout> | null = null;
+  /** What the last meta write issued says about unsettled changes (writes apply in order). */
+  #isMarkedUnsettled = false;
   #listeners = new Set<() => void>();
   /** The doc's state vector, cached until the next update. */
   #sv: StateVector | null = null;
@@ -119,8 +121,14 @@ export class SyncedDoc {
         this.#pending.push(pendingOf(this.#stateVector(), 0, false));
       }
     }
+    this.#isMarkedUnsettled = loaded?.meta?.hasUnsettledChanges === true;
+    if (this.#isMarkedUnsettled && this.#pending.length === 0) {
+      // A change (e.g. a deletion) was not settled before the page went away. The state vector
+      // cannot show it, so it waits for a write sent after this load to be settled.
+      this.#pending.push(pendingOf(this.#stateVector(), 0, true));
+    }
     if (initial) {
-      this.#append(Y.encodeStateAsUpdate(initial));
+      this.#append(Y.encodeStateAsUpdate(initial), true);
       this.#pending.push(pendingOf(stateVectorOf(initial), Date.now(), false));
     }
     this.doc.on('update', this.#onUpdate);
@@ -138,8 +146,9 @@ export class SyncedDoc {
   #onUpdate = (update: Uint8Array, origin: unknown) => {
     this.#sv = null;
     if (origin === Origin.storage) return;
-    this.#append(update);
-    if (!this.#opts.isRemoteOrigin(origin)) {
+    const isLocal = !this.#opts.isRemoteOrigin(origin);
+    this.#append(update, isLocal);
+    if (isLocal) {
       const { to } = Y.parseUpdateMeta(update);
       const isDeleteOnly = to.size === 0;
       // A deletion adds no clock: wait for an ack covering the whole doc as it was then.
@@ -157,9 +166,15 @@ export class SyncedDoc {
     return p;
   }
 
-  #append(update: Uint8Array) {
+  /** Stores an update; a local one also marks the doc unsettled, in the same transaction. */
+  #append(update: Uint8Array, isLocal: boolean) {
     const { store, workspaceId, docId } = this.#opts;
-    const write = this.#track(store.appendUpdate(workspaceId, docId, update));
+    let meta: DocMeta | undefined;
+    if (isLocal && !this.#isMarkedUnsettled) {
+      meta = this.#meta(true);
+      this.#isMarkedUnsettled = true;
+    }
+    const write = this.#track(store.appendUpdate(workspaceId, docId, update, meta));
     write.then(
       (key) => {
         this.#keys.push(key);
@@ -254,12 +269,17 @@ export class SyncedDoc {
     if (this.#metaTimer !== null) clearTimeout(this.#metaTimer);
     this.#metaTimer = null;
     if (!this.#acked) return;
-    this.#track(
-      this.#opts.store.putMeta(this.#opts.workspaceId, this.docId, {
-        ackedStateVector: encodeStateVectorMap(this.#acked),
-        ackedAt: this.#ackedAt,
-      }),
-    ).catch(() => {});
+    const meta = this.#meta(this.#pending.length > 0);
+    this.#isMarkedUnsettled = meta.hasUnsettledChanges;
+    this.#track(this.#opts.store.putMeta(this.#opts.workspaceId, this.docId, meta)).catch(() => {});
+  }
+
+  #meta(hasUnsettledChanges: boolean): DocMeta {
+    return {
+      ackedStateVector: this.#acked ? encodeStateVectorMap(this.#acked) : null,
+      ackedAt: this.#ackedAt,
+      hasUnsettledChanges,
+    };
   }
 
   /** Local changes the server has not acknowledged yet. */
