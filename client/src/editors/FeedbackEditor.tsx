@@ -299,7 +299,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
       <p class="small muted">{t('fb.count', { n: visible().length })}</p>
       <Show when={visible().length > 0} fallback={<p class="empty">{t('fb.noEntries')}</p>}>
         <div class="table-wrap">
-          <table>
+          <table class="fb-table">
             <thead>
               <tr>
                 <th>{t('fb.receivedAt')}</th>
@@ -313,8 +313,8 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
                 {(e) => (
                   <>
                     <tr class="entry-row" aria-expanded={open() === e.id}>
-                      <td>{beijingDay(e.receivedAt)}</td>
-                      <td>
+                      <td class="fb-date">{beijingDay(e.receivedAt)}</td>
+                      <td class="fb-summary">
                         <button
                           type="button"
                           class="btn-link"
@@ -327,8 +327,8 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
                           <span class="muted small"> · {e.source}</span>
                         </Show>
                       </td>
-                      <td>{label('feedbackCategory', e.category)}</td>
-                      <td>
+                      <td class="fb-category">{label('feedbackCategory', e.category)}</td>
+                      <td class="fb-status">
                         <span class="tag">{label('feedbackStatus', e.status)}</span>
                         <Show when={isOverdue(e, now)}>
                           {' '}
@@ -342,7 +342,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
                       </td>
                     </tr>
                     <Show when={open() === e.id}>
-                      <tr>
+                      <tr class="entry-details-row">
                         <td colSpan={4}>
                           <EntryDetails entry={e} />
                         </td>

@@ -65,7 +65,7 @@ export const en: Record<MessageKey, string> = {
 
   'nav.dashboard': 'Overview',
   'nav.documents': 'Documents',
-  'nav.members': 'Members & invites',
+  'nav.members': 'Members',
   'nav.workspaces': 'Switch workspace',
 
   'dash.title': 'Overview',

@@ -1,0 +1,59 @@
+import { createDemoVillage, INDEX_DOC_ID, readIndex, roomName } from '@grassroots/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { joinWorkspace, openBrowser, startRelay, waitSaved } from './harness.ts';
+
+let relay: Awaited<ReturnType<typeof startRelay>>;
+const closers: Array<() => Promise<void>> = [];
+
+beforeAll(async () => {
+  relay = await startRelay();
+});
+
+afterAll(async () => {
+  for (const close of closers.splice(0)) await close().catch(() => {});
+  await relay?.cleanup();
+});
+
+describe('at 360 px', () => {
+  it('shows the workspace tabs and the feedback log without sideways scrolling, in both languages', async () => {
+    const { server } = relay;
+    const demo = createDemoVillage({ seed: 3, start: '2025-01-01', docs: 3, entries: 12 });
+    const created = await server.auth.createWorkspace(demo.name);
+    const ws = created.workspace.id;
+    await server.store.appendUpdates(
+      [
+        { room: roomName(ws, INDEX_DOC_ID), update: Y.encodeStateAsUpdate(demo.index) },
+        ...demo.docs.map((d) => ({
+          room: roomName(ws, d.id),
+          update: Y.encodeStateAsUpdate(d.doc),
+        })),
+      ].map((r) => ({ ...r, authorId: created.admin.id, at: Date.now() })),
+    );
+    const feedbackId = readIndex(demo.index).docs.find((d) => d.kind === 'feedback')?.id;
+    const b = await openBrowser({ width: 360, height: 800 });
+    closers.push(b.close);
+    const { page } = b;
+    await joinWorkspace(page, `${server.url}/#/join/${created.inviteToken}`, '李书记');
+    const overflow = () =>
+      page.evaluate(() => {
+        const tabs = document.querySelector('.tabs') as HTMLElement;
+        return {
+          tabs: tabs.scrollWidth - tabs.clientWidth,
+          page: document.documentElement.scrollWidth - window.innerWidth,
+        };
+      });
+    for (const locale of ['zh-CN', 'en']) {
+      if (locale === 'en') await page.locator('.lang-switch').click();
+      await expect.poll(() => page.locator('html').getAttribute('lang')).toBe(locale);
+      await page.goto(`${server.url}/#/w/${ws}/d/${feedbackId}`);
+      await waitSaved(page);
+      await page.locator('.entry-row').first().waitFor();
+      expect(await overflow()).toEqual({ tabs: 0, page: 0 });
+      // Each entry is a card: its summary spans the card's width.
+      const row = await page.locator('.entry-row').first().boundingBox();
+      const summary = await page.locator('.entry-row .fb-summary').first().boundingBox();
+      expect(summary?.width).toBeGreaterThan((row?.width ?? 0) * 0.9);
+    }
+  });
+});
