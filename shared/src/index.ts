@@ -147,6 +147,7 @@ export {
   removeAttendance,
   reopenMinutes,
   setAgendaItemTitle,
+  setDecisionCase,
   setDecisionText,
   setMeetingFields,
   setMinutesTitle,

@@ -15,6 +15,7 @@ import {
   recordVote,
   reopenMinutes,
   setAgendaItemTitle,
+  setDecisionCase,
   setMeetingFields,
   setVoteTally,
   taskIdForActionItem,
@@ -233,6 +234,41 @@ describe('minutes model', () => {
     actionItemToTask(minutes, action, plan, { minutesDocId: 'm', planDocId: 'p', phaseId: null });
     expect(Y.encodeStateVector(minutes)).toEqual(before);
     expect(readPlan(plan).unassigned.map((t) => t.title)).toEqual(['公示']);
+  });
+
+  it('MIN-9 an existing decision is linked to a case and step, relinked apart to one pair, and unlinked', () => {
+    const doc = baseMinutes();
+    const id = addDecision(doc, { text: '同意硬化村道' });
+    setDecisionCase(doc, id, 'case-1', 'review');
+    expect(readMinutes(doc).decisions[0]).toMatchObject({ id, caseId: 'case-1', step: 'review' });
+
+    const [a, b] = replicas(doc, 2);
+    setDecisionCase(a!, id, 'case-2', 'review');
+    setDecisionCase(b!, id, 'case-1', 'resolution');
+    const reads = mergeInEveryOrder(doc, [a!, b!]).map((d) => {
+      const { caseId, step } = readMinutes(d).decisions[0]!;
+      return `${caseId}/${step}`;
+    });
+    expect(new Set(reads).size).toBe(1);
+    expect(['case-2/review', 'case-1/resolution']).toContain(reads[0]);
+
+    setDecisionCase(doc, id, null, null);
+    expect(readMinutes(doc).decisions[0]).toMatchObject({ caseId: null, step: null });
+    expect(minutesSchema.safeParse(readMinutes(doc)).success).toBe(true);
+  });
+
+  it('MIN-9 a case link needs a step, a known step and a draft record; refused links write nothing', () => {
+    const doc = baseMinutes();
+    const id = addDecision(doc, { text: '同意' });
+    const before = Y.encodeStateVector(doc);
+    expect(() => setDecisionCase(doc, id, 'case-1', null)).toThrow(DomainError);
+    expect(() => setDecisionCase(doc, id, null, 'review')).toThrow(DomainError);
+    expect(() => setDecisionCase(doc, id, 'case-1', 'vote' as never)).toThrow(DomainError);
+    expect(() => setDecisionCase(doc, 'missing', 'case-1', 'review')).toThrow(DomainError);
+    expect(Y.encodeStateVector(doc)).toEqual(before);
+    finaliseMinutes(doc, { name: '王书记' });
+    expect(() => setDecisionCase(doc, id, 'case-1', 'review')).toThrow(FinalisedError);
+    expect(readMinutes(doc).decisions[0]).toMatchObject({ caseId: null, step: null });
   });
 
   it('MIN-0 rejects unknown meeting types and bad tallies with typed errors', () => {

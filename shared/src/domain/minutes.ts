@@ -30,6 +30,9 @@
  *   winner everywhere.
  * - MIN-8 turning an action item into a plan task writes a task whose id is derived from the
  *   action item's id, so doing it twice, or on two devices at once, yields one task.
+ * - MIN-9 an existing decision is linked to a 四议两公开 case and step (or unlinked) by
+ *   `setDecisionCase`; case and step are set together, so concurrent links resolve to one
+ *   device's pair everywhere.
  */
 import * as Y from 'yjs';
 import { DomainError, FinalisedError } from './DomainError.ts';
@@ -350,6 +353,31 @@ export function setDecisionText(doc: Y.Doc, id: string, text: string, opts?: OpO
   checkLength(text, Limits.summaryChars, 'decision');
   const d = childMap(roots(doc).decisions, id, 'decision');
   write(doc, opts, () => setText(ensureText(d, 'text'), text));
+}
+
+/**
+ * Links a decision to a 四议两公开 case and the step this meeting performed for it, or unlinks it
+ * with `caseId: null` (MIN-9). A case needs a step; both fields are written together, so links
+ * set on two devices resolve to one device's pair, never one's case with the other's step.
+ */
+export function setDecisionCase(
+  doc: Y.Doc,
+  decisionId: string,
+  caseId: string | null,
+  step: MeetingStep | null,
+  opts?: OpOptions,
+): void {
+  if ((caseId === null) !== (step === null)) {
+    throw new DomainError('invalid', 'a case link needs both a case and a step');
+  }
+  if (step !== null && !(MEETING_STEPS as readonly string[]).includes(step)) {
+    throw new DomainError('invalid', `unknown step ${step}`);
+  }
+  const d = childMap(roots(doc).decisions, decisionId, 'decision');
+  write(doc, opts, () => {
+    d.set('caseId', caseId);
+    d.set('step', step);
+  });
 }
 
 /** Adds an action item: who does what by when (calendar day, Beijing time). */
