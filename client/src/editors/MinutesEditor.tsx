@@ -24,7 +24,9 @@ import {
   removeAgendaItem,
   removeAttendance,
   reopenMinutes,
+  STEP_MEETING_TYPES,
   setAgendaItemTitle,
+  setDecisionCase,
   setDecisionText,
   setMeetingFields,
   setMinutesTitle,
@@ -44,6 +46,16 @@ function parseBeijingLocal(value: string): number | null {
   return beijingInstant(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]));
 }
 
+/** The 四议两公开 step a meeting of this type usually performs (DEC-4), for a first link. */
+function stepForMeeting(meetingType: MeetingType): MeetingStep {
+  const usual = MEETING_STEPS.find((step) => STEP_MEETING_TYPES[step][0] === meetingType);
+  return (
+    usual ??
+    MEETING_STEPS.find((step) => STEP_MEETING_TYPES[step].includes(meetingType)) ??
+    'proposal'
+  );
+}
+
 /** Meeting minutes: drafted live by several people, then finalised (read-only until reopened). */
 export default function MinutesEditor(props: EditorProps): JSX.Element {
   const { t, label } = useI18n();
@@ -58,6 +70,7 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
   const [newDecision, setNewDecision] = createSignal('');
   const [decisionVote, setDecisionVote] = createSignal('');
   const [decisionStep, setDecisionStep] = createSignal('');
+  const [decisionCase, setDecisionCaseId] = createSignal('');
   const [newAction, setNewAction] = createSignal('');
   const [actionOwner, setActionOwner] = createSignal('');
   const [actionDue, setActionDue] = createSignal<string | null>(null);
@@ -366,8 +379,54 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
                       </span>
                     )}
                   </Show>
-                  <Show when={d.step}>
+                  <Show when={d.caseId ? null : d.step}>
                     {(s) => <span class="tag">{label('decisionStep', s())}</span>}
+                  </Show>
+                  <Show when={ws.index.cases.length > 0 || d.caseId}>
+                    <div class="fields decision-case">
+                      <SelectInput
+                        label={t('min.case')}
+                        name="decisionCase"
+                        value={d.caseId ?? ''}
+                        isReadOnly={ro()}
+                        options={[
+                          { value: '', label: t('common.none') },
+                          ...ws.index.cases.map((c) => ({ value: c.id, label: c.title })),
+                          ...(d.caseId && !ws.index.cases.some((c) => c.id === d.caseId)
+                            ? [{ value: d.caseId, label: d.caseId }]
+                            : []),
+                        ]}
+                        onChange={(caseId) =>
+                          op.run(() =>
+                            setDecisionCase(
+                              doc,
+                              d.id,
+                              caseId || null,
+                              caseId ? (d.step ?? stepForMeeting(m.meetingType)) : null,
+                            ),
+                          )
+                        }
+                      />
+                      <Show when={d.caseId}>
+                        {(caseId) => (
+                          <SelectInput
+                            label={t('min.step')}
+                            name="decisionStep"
+                            value={d.step ?? ''}
+                            isReadOnly={ro()}
+                            options={MEETING_STEPS.map((s) => ({
+                              value: s,
+                              label: label('decisionStep', s),
+                            }))}
+                            onChange={(step) =>
+                              op.run(() =>
+                                setDecisionCase(doc, d.id, caseId(), step as MeetingStep),
+                              )
+                            }
+                          />
+                        )}
+                      </Show>
+                    </div>
                   </Show>
                 </li>
               );
@@ -385,7 +444,10 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
                 addDecision(doc, {
                   text,
                   voteId: decisionVote() || null,
-                  step: (decisionStep() || null) as MeetingStep | null,
+                  caseId: decisionCase() || null,
+                  step:
+                    ((decisionStep() || null) as MeetingStep | null) ??
+                    (decisionCase() ? stepForMeeting(m.meetingType) : null),
                 }),
               );
               setNewDecision('');
@@ -405,6 +467,18 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
                 ]}
                 onChange={setDecisionVote}
               />
+              <Show when={ws.index.cases.length > 0}>
+                <SelectInput
+                  label={t('min.case')}
+                  name="newDecisionCase"
+                  value={decisionCase()}
+                  options={[
+                    { value: '', label: t('common.none') },
+                    ...ws.index.cases.map((c) => ({ value: c.id, label: c.title })),
+                  ]}
+                  onChange={setDecisionCaseId}
+                />
+              </Show>
               <SelectInput
                 label={t('min.step')}
                 value={decisionStep()}

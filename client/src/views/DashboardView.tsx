@@ -18,6 +18,7 @@ import {
 import { makeDocReadCache } from '../projection/docVersion.ts';
 import { hrefOf } from '../routing/routes.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
+import { DecisionCasesPanel } from './DecisionCasesPanel.tsx';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -113,6 +114,7 @@ export function DashboardView(): JSX.Element {
       cadence: [...byType.values()],
       plans,
       attention: attention.slice(0, 20),
+      meetings: minutes,
       isLoading: ws.sync.isLoading,
     };
   });
@@ -201,6 +203,7 @@ export function DashboardView(): JSX.Element {
           </Show>
         </section>
       </div>
+      <DecisionCasesPanel meetings={() => data().meetings} />
       <p>
         <a href={hrefOf({ name: 'workspace', workspaceId: ws.entry.id, view: 'docs' })}>
           {t('dash.recent')}

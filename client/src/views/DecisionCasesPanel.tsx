@@ -1,0 +1,199 @@
+import { createSignal, For, type JSX, Show } from 'solid-js';
+import { createOpRunner, DateInput, SelectInput } from '../components/fields.tsx';
+import { useI18n } from '../i18n/I18nProvider.tsx';
+import { beijingDay } from '../i18n/time.ts';
+import type { MessageKey } from '../i18n/zh-CN.ts';
+import {
+  addDecisionCase,
+  type DecisionCase,
+  type MinutesData,
+  PUBLIC_STEPS,
+  type PublicStep,
+  recordPublication,
+  startOfBeijingDate,
+  traceDecisionCase,
+} from '../model/domain.ts';
+import { hrefOf } from '../routing/routes.ts';
+import { useWorkspace } from '../WorkspaceContext.tsx';
+
+/**
+ * The workspace's 四议两公开 cases: each traced through the meetings whose decisions are linked to
+ * it and through its publications, with the problems the trace finds; new cases and
+ * publications are recorded here.
+ */
+export function DecisionCasesPanel(props: {
+  meetings: () => readonly { docId: string; data: MinutesData }[];
+}): JSX.Element {
+  const { t } = useI18n();
+  const ws = useWorkspace();
+  const op = createOpRunner();
+  const [title, setTitle] = createSignal('');
+  return (
+    <section class="panel cases" aria-labelledby="dash-cases">
+      <h2 id="dash-cases">{t('case.title')}</h2>
+      <p class="small muted">{t('case.hint')}</p>
+      <Show when={ws.index.cases.length > 0} fallback={<p class="empty">{t('case.none')}</p>}>
+        <ul class="plain-list case-list">
+          <For each={ws.index.cases}>
+            {(c) => <CaseTrace decisionCase={c} meetings={props.meetings} />}
+          </For>
+        </ul>
+      </Show>
+      <Show when={ws.can('write')}>
+        <form
+          class="form inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const text = title().trim();
+            if (!text) return;
+            op.run(() => addDecisionCase(ws.sync.indexDoc, { title: text }));
+            setTitle('');
+          }}
+        >
+          <label class="field">
+            <span>{t('case.newTitle')}</span>
+            <input
+              name="caseTitle"
+              value={title()}
+              onInput={(e) => setTitle(e.currentTarget.value)}
+            />
+          </label>
+          <button type="submit" class="btn">
+            {t('case.add')}
+          </button>
+        </form>
+      </Show>
+      <Show when={op.error()}>
+        <p class="error small" role="alert">
+          {op.error()}
+        </p>
+      </Show>
+    </section>
+  );
+}
+
+function CaseTrace(props: {
+  decisionCase: DecisionCase;
+  meetings: () => readonly { docId: string; data: MinutesData }[];
+}): JSX.Element {
+  const { t, label } = useI18n();
+  const ws = useWorkspace();
+  const op = createOpRunner();
+  const trace = () => traceDecisionCase(props.decisionCase, props.meetings());
+  const [step, setStep] = createSignal<PublicStep>('resolution-public');
+  const [day, setDay] = createSignal<string | null>(null);
+  const [where, setWhere] = createSignal('');
+  const docHref = (docId: string) => hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId });
+  return (
+    <li class="case" data-case-id={props.decisionCase.id}>
+      <h3>{props.decisionCase.title}</h3>
+      <p class="small">
+        <Show when={trace().next} fallback={<span class="tag ok">{t('case.complete')}</span>}>
+          {(next) => (
+            <span class="tag warn">{t('case.next', { step: label('decisionStep', next()) })}</span>
+          )}
+        </Show>
+      </p>
+      <ol class="case-steps">
+        <For each={trace().steps}>
+          {(s) => (
+            <li class="case-step" data-step={s.step} data-done={s.done ? 'true' : 'false'}>
+              <span class={`tag ${s.done ? 'ok' : ''}`}>{label('decisionStep', s.step)}</span>
+              <Show
+                when={s.done}
+                fallback={<span class="muted small">{t('case.stepNotDone')}</span>}
+              >
+                <span class="small">
+                  <Show when={s.at !== null}>{beijingDay(s.at ?? 0)} </Show>
+                  <Show when={s.meetingType}>{(mt) => <>{label('meetingType', mt())} </>}</Show>
+                  <Show when={s.tally && s.present !== null}>
+                    {t('case.tally', { for: s.tally?.for ?? 0, present: s.present ?? 0 })}{' '}
+                  </Show>
+                  <Show when={s.passed !== null}>
+                    <span class={`tag ${s.passed ? 'ok' : 'bad'}`}>
+                      {s.passed ? t('case.passed') : t('case.rejected')}
+                    </span>{' '}
+                  </Show>
+                  <Show when={s.docId === null ? s.where : null}>{(w) => <span>{w()}</span>}</Show>
+                  <Show when={s.docId}>
+                    {(docId) => <a href={docHref(docId())}>{t('case.openMeeting')}</a>}
+                  </Show>
+                </span>
+              </Show>
+            </li>
+          )}
+        </For>
+      </ol>
+      <Show when={trace().issues.length > 0}>
+        <div class="case-issues" role="note">
+          <strong class="small">{t('case.issues')}</strong>
+          <ul class="small warning">
+            <For each={trace().issues}>
+              {(issue) => (
+                <li data-issue={issue.code}>
+                  {t(`case.issue.${issue.code}` as MessageKey, {
+                    step: label('decisionStep', issue.step),
+                  })}
+                </li>
+              )}
+            </For>
+          </ul>
+        </div>
+      </Show>
+      <Show when={ws.can('write')}>
+        <details class="case-publish">
+          <summary>{t('case.publish')}</summary>
+          <form
+            class="form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              const d = day();
+              if (!d || !where().trim()) return;
+              op.run(() =>
+                recordPublication(ws.sync.indexDoc, props.decisionCase.id, {
+                  step: step(),
+                  at: startOfBeijingDate(d),
+                  where: where().trim(),
+                }),
+              );
+              setWhere('');
+            }}
+          >
+            <div class="fields">
+              <SelectInput
+                label={t('case.publishStep')}
+                name="publicStep"
+                value={step()}
+                options={PUBLIC_STEPS.map((s) => ({ value: s, label: label('decisionStep', s) }))}
+                onChange={(v) => setStep(v as PublicStep)}
+              />
+              <DateInput
+                label={t('case.publishAt')}
+                name="publicAt"
+                value={day()}
+                onChange={setDay}
+              />
+              <label class="field">
+                <span>{t('case.publishWhere')}</span>
+                <input
+                  name="publicWhere"
+                  placeholder={t('case.publishWherePlaceholder')}
+                  value={where()}
+                  onInput={(e) => setWhere(e.currentTarget.value)}
+                />
+              </label>
+            </div>
+            <button type="submit" class="btn">
+              {t('case.publish')}
+            </button>
+          </form>
+          <Show when={op.error()}>
+            <p class="error small" role="alert">
+              {op.error()}
+            </p>
+          </Show>
+        </details>
+      </Show>
+    </li>
+  );
+}
