@@ -83,7 +83,9 @@ describe('unreadable local data', () => {
     await notice.locator('summary').click();
     await expect(notice.locator('li').count()).resolves.toBeGreaterThanOrEqual(2);
     if (process.env.SCREENSHOT_DIR) {
-      await page.screenshot({ path: joinPath(process.env.SCREENSHOT_DIR, 'storage-problems-1200.png') });
+      await page.screenshot({
+        path: joinPath(process.env.SCREENSHOT_DIR, 'storage-problems-1200.png'),
+      });
     }
 
     // The app keeps working, and the damaged entries are left in place for recovery.
