@@ -1,5 +1,6 @@
 import { createMemo, type JSX, lazy, Match, Show, Suspense, Switch } from 'solid-js';
 import { useApp } from './AppContext.tsx';
+import { BrowserNotice } from './components/BrowserNotice.tsx';
 import { LanguageSwitch } from './components/LanguageSwitch.tsx';
 import { ProblemsNotice } from './components/ProblemsNotice.tsx';
 import { useI18n } from './i18n/I18nProvider.tsx';
@@ -37,6 +38,7 @@ export function App(): JSX.Element {
       <a class="skip-link" href="#main">
         {t('app.skipToMain')}
       </a>
+      <BrowserNotice />
       <ProblemsNotice />
       <Switch
         fallback={

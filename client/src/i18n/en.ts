@@ -16,6 +16,13 @@ export const en: Record<MessageKey, string> = {
   'app.storageProblems':
     '{n} entries on this device could not be read and were skipped; everything else is fine.',
   'app.showDetails': 'Details',
+  'app.inAppBrowser':
+    'You opened this inside an app (such as WeChat). Its built-in browser may clear what this device keeps and may not open offline. Tap “···” at the top right and choose “Open in browser”, or copy the link into your phone’s browser.',
+  'app.noLocalStorage':
+    'This browser cannot keep data on this device: the app will not work offline and unsynced changes are lost when the page closes. Open it in your phone’s own browser or Chrome.',
+  'app.copyLink': 'Copy link',
+  'app.linkCopied': 'Copied',
+  'app.dismiss': 'Got it',
   'app.persistDenied':
     'The browser did not grant lasting storage: clearing browser data may remove local changes. Sync when you can.',
 

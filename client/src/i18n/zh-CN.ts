@@ -15,6 +15,13 @@ export const zhCN = {
   'app.wechatHint': '如果在微信里打开遇到问题，请点右上角“…”，选择“在浏览器打开”。',
   'app.storageProblems': '本机有 {n} 条数据无法读取，已跳过，其余数据不受影响。',
   'app.showDetails': '查看详情',
+  'app.inAppBrowser':
+    '您正在微信等应用的内置浏览器中打开。内置浏览器可能清除本机保存的数据，离线也可能打不开。请点右上角“···”，选择“在浏览器打开”，或复制链接到手机自带浏览器。',
+  'app.noLocalStorage':
+    '此浏览器不能在本机保存数据：离线时无法使用，关闭页面后未同步的更改会丢失。请用手机自带浏览器或 Chrome 打开。',
+  'app.copyLink': '复制链接',
+  'app.linkCopied': '已复制',
+  'app.dismiss': '知道了',
   'app.persistDenied': '浏览器未允许长期保存数据，清理浏览器时本机数据可能被删除，请及时联网同步。',
 
   'home.title': '我的工作区',
