@@ -19,4 +19,12 @@ fi
 corepack pnpm install --frozen-lockfile
 corepack pnpm check
 corepack pnpm build
-corepack pnpm exec vitest run
+mkdir -p .tmp
+status=0
+corepack pnpm exec vitest run --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json || status=$?
+# One plain closing line with the counts, whatever the outcome.
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(".tmp/vitest.json", "utf8"));
+  console.log(`Tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+' || true
+exit "$status"
