@@ -15,6 +15,23 @@ export function SyncBadge(): JSX.Element {
     const at = s().savedAt;
     return at === null ? '' : formatBeijingShort(at);
   };
+  /**
+   * A message with the save time in it. The time is Beijing time, which a reader in Xinjiang could
+   * take for local time: the zone is in the text (dropped on the narrowest screens) and the title.
+   */
+  const withTime = (key: 'badge.saved' | 'badge.offlineSaved'): JSX.Element => {
+    const [before, after = ''] = t(key, { time: '\u0000' }).split('\u0000');
+    return (
+      <>
+        {before}
+        <time class="sync-time">
+          {time()}
+          <span class="sync-zone">{t('badge.timeZone')}</span>
+        </time>
+        {after}
+      </>
+    );
+  };
   const state = () => {
     const x = s();
     if (x.connection === 'local') return 'local';
@@ -30,6 +47,7 @@ export function SyncBadge(): JSX.Element {
       data-pending={s().pendingChanges}
       aria-live="polite"
       aria-label={t('badge.label')}
+      title={s().savedAt === null ? undefined : t('badge.savedAtTitle', { time: time() })}
     >
       <span class="sync-dot" aria-hidden="true" />
       <Switch>
@@ -40,7 +58,7 @@ export function SyncBadge(): JSX.Element {
           {t('badge.offlineWaiting', { n: Math.max(1, s().pendingChanges) })}
         </Match>
         <Match when={state() === 'offline' && s().savedAt !== null}>
-          {t('badge.offlineSaved', { time: time() })}
+          {withTime('badge.offlineSaved')}
         </Match>
         <Match when={state() === 'offline'}>{t('badge.offlineNever')}</Match>
         <Match when={state() === 'connecting'}>{t('badge.connecting')}</Match>
@@ -48,9 +66,7 @@ export function SyncBadge(): JSX.Element {
           {t('badge.syncingWaiting', { n: s().pendingChanges })}
         </Match>
         <Match when={state() === 'syncing'}>{t('badge.syncing')}</Match>
-        <Match when={state() === 'saved' && s().savedAt !== null}>
-          {t('badge.saved', { time: time() })}
-        </Match>
+        <Match when={state() === 'saved' && s().savedAt !== null}>{withTime('badge.saved')}</Match>
         <Match when={state() === 'saved'}>{t('badge.savedNoTime')}</Match>
       </Switch>
     </output>

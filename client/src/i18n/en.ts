@@ -62,6 +62,8 @@ export const en: Record<MessageKey, string> = {
   'badge.syncing': 'Syncing…',
   'badge.syncingWaiting': 'Syncing · {n} changes awaiting confirmation',
   'badge.saved': 'Saved to server · {time}',
+  'badge.timeZone': ' (Beijing time)',
+  'badge.savedAtTitle': 'Last saved to the server: {time} (Beijing time)',
   'badge.savedNoTime': 'In sync with the server',
   'badge.denied': 'Cannot sync: access denied',
   'badge.label': 'Sync status',

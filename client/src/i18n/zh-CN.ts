@@ -58,6 +58,8 @@ export const zhCN = {
   'badge.syncing': '同步中…',
   'badge.syncingWaiting': '同步中 · {n} 项更改待确认',
   'badge.saved': '已保存到服务器 · {time}',
+  'badge.timeZone': '（北京时间）',
+  'badge.savedAtTitle': '最近一次保存到服务器：{time}（北京时间）',
   'badge.savedNoTime': '已与服务器同步',
   'badge.denied': '无法同步：没有访问权限',
   'badge.label': '同步状态',
