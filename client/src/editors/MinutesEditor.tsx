@@ -111,7 +111,7 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
       <PresenceBar awareness={props.session.awareness} />
       <Show when={isFinal()}>
         <div class="panel final-notice" role="status">
-          <p>
+          <p class="final-notice-text">
             {t('min.finalNotice', {
               time: m.finalisedAt ? formatBeijingDateTime(m.finalisedAt) : '',
               by: m.finalisedBy?.name ?? '',
@@ -150,7 +150,7 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
           <DateInput
             type="datetime-local"
             name="startsAt"
-            label={`${t('min.startsAt')}（${t('common.beijingTime')}）`}
+            label={t('min.startsAtBeijing')}
             value={m.startsAt === null ? null : formatBeijingDateTime(m.startsAt).replace(' ', 'T')}
             isReadOnly={ro()}
             onChange={(v) =>
@@ -202,48 +202,78 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
 
       <section class="panel">
         <h2>{t('min.attendance')}</h2>
-        <p class="small muted">
-          {t('min.presentCount', { total: m.attendance.length, present: presentCount(m) })}
+        <p class="attendance-summary small">
+          <span>
+            {t('min.presentCount', { total: m.attendance.length, present: presentCount(m) })}
+          </span>
+          <Show when={m.attendance.length - presentCount(m) > 0}>
+            <span class="tag warn">
+              {t('min.absentCount', { n: m.attendance.length - presentCount(m) })}
+            </span>
+          </Show>
         </p>
-        <ul class="plain-list">
+        <Show when={m.attendance.length === 0}>
+          <p class="muted small">{t('min.noAttendance')}</p>
+        </Show>
+        <ul class="attendance-grid">
           <For each={m.attendance}>
-            {(a) => (
-              <li class="attendance-row btn-row">
-                <strong>{a.person.name}</strong>
-                <SelectInput
-                  label={t('common.status')}
-                  value={a.present ? 'present' : (a.absenceReason ?? 'other')}
-                  isReadOnly={ro()}
-                  options={[
-                    { value: 'present', label: t('min.present') },
-                    ...ABSENCE_REASONS.map((r) => ({
-                      value: r,
-                      label: `${t('min.absent')}：${label('absenceReason', r)}`,
-                    })),
-                  ]}
-                  onChange={(v) =>
-                    op.run(() =>
-                      markAttendance(
-                        doc,
-                        a.person,
-                        v === 'present'
-                          ? { present: true }
-                          : { present: false, reason: v as AbsenceReason },
-                      ),
-                    )
-                  }
-                />
-                <Show when={!ro()}>
-                  <button
-                    type="button"
-                    class="btn-link small"
-                    onClick={() => op.run(() => removeAttendance(doc, a.person))}
+            {(a) => {
+              const status = () => (a.present ? 'present' : (a.absenceReason ?? 'other'));
+              const statusLabel = (v: string) =>
+                v === 'present'
+                  ? t('min.present')
+                  : t('min.absentWithReason', {
+                      reason: label('absenceReason', v as AbsenceReason),
+                    });
+              return (
+                <li class="attendance-row" data-present={a.present ? 'true' : 'false'}>
+                  <span class="attendance-name">{a.person.name}</span>
+                  <Show
+                    when={!ro()}
+                    fallback={
+                      <span class="attendance-status" classList={{ muted: !a.present }}>
+                        {statusLabel(status())}
+                      </span>
+                    }
                   >
-                    {t('common.remove')}
-                  </button>
-                </Show>
-              </li>
-            )}
+                    <select
+                      name="attendance"
+                      aria-label={t('min.attendanceOf', { name: a.person.name })}
+                      value={status()}
+                      onChange={(e) => {
+                        const v = e.currentTarget.value;
+                        op.run(() =>
+                          markAttendance(
+                            doc,
+                            a.person,
+                            v === 'present'
+                              ? { present: true }
+                              : { present: false, reason: v as AbsenceReason },
+                          ),
+                        );
+                      }}
+                    >
+                      <For each={['present', ...ABSENCE_REASONS]}>
+                        {(v) => (
+                          <option value={v} selected={v === status()}>
+                            {statusLabel(v)}
+                          </option>
+                        )}
+                      </For>
+                    </select>
+                    <button
+                      type="button"
+                      class="attendance-remove"
+                      aria-label={t('min.removePerson', { name: a.person.name })}
+                      title={t('min.removePerson', { name: a.person.name })}
+                      onClick={() => op.run(() => removeAttendance(doc, a.person))}
+                    >
+                      ×
+                    </button>
+                  </Show>
+                </li>
+              );
+            }}
           </For>
         </ul>
         <Show when={!ro()}>
@@ -277,7 +307,7 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
         <ol class="plain-list">
           <For each={m.agenda}>
             {(item) => (
-              <li class="btn-row">
+              <li class="btn-row agenda-item">
                 <TextInput
                   hideLabel
                   label={t('min.agenda')}
@@ -327,7 +357,7 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
             {(v) => (
               <li class="vote" data-vote-id={v.id}>
                 <strong>{v.motion}</strong>
-                <div class="fields">
+                <div class="fields tally-fields">
                   {tallyField(v.id, 'for', v.tally.for)}
                   {tallyField(v.id, 'against', v.tally.against)}
                   {tallyField(v.id, 'abstain', v.tally.abstain)}

@@ -42,7 +42,7 @@ export default function PlanEditor(props: EditorProps): JSX.Element {
     const task = p.task;
     return (
       <li class="task" data-task-id={task.id}>
-        <div class="task-row">
+        <div class="task-row" classList={{ 'is-readonly': ro() }}>
           <TextInput
             label={t('plan.taskTitle')}
             name="taskTitle"
@@ -91,19 +91,32 @@ export default function PlanEditor(props: EditorProps): JSX.Element {
           <Show when={!ro()}>
             <button
               type="button"
-              class="btn small"
+              class="btn-link small task-remove"
+              aria-label={t('plan.removeTaskNamed', { title: task.title })}
+              title={t('plan.removeTask')}
               onClick={() => op.run(() => removeTask(doc, task.id))}
             >
-              {t('plan.removeTask')}
+              {t('plan.removeTaskShort')}
             </button>
           </Show>
         </div>
         <Show when={task.source}>
-          <span class="tag">{t('plan.fromMeeting')}</span>
+          <span class="tag task-source">{t('plan.fromMeeting')}</span>
         </Show>
       </li>
     );
   };
+
+  /** Column heads for wide screens, where each row's own labels are only read out. */
+  const TaskHead = (): JSX.Element => (
+    <div class="task-head" classList={{ 'is-readonly': ro() }} aria-hidden="true">
+      <span>{t('plan.taskTitle')}</span>
+      <span>{t('common.owner')}</span>
+      <span>{t('common.due')}</span>
+      <span>{t('common.status')}</span>
+      <span>{t('plan.service')}</span>
+    </div>
+  );
 
   return (
     <article class="editor plan-editor">
@@ -189,7 +202,7 @@ export default function PlanEditor(props: EditorProps): JSX.Element {
                   isReadOnly={ro()}
                   onCommit={(v) => op.run(() => setPhaseGoals(doc, phase.id, v))}
                 />
-                <div>
+                <div class="phase-progress">
                   <span class="small" data-testid="phase-progress">
                     {t('plan.progress', { done: progress().done, total: progress().total })}
                   </span>
@@ -204,8 +217,11 @@ export default function PlanEditor(props: EditorProps): JSX.Element {
                   </div>
                 </div>
               </div>
-              <h3>{t('plan.tasks')}</h3>
-              <ul class="plain-list">
+              <h3 class="tasks-heading">{t('plan.tasks')}</h3>
+              <Show when={phase.tasks.length > 0}>
+                <TaskHead />
+              </Show>
+              <ul class="plain-list task-list">
                 <For each={phase.tasks}>{(task) => <TaskRow task={task} />}</For>
               </ul>
               <Show when={!ro()}>
@@ -237,7 +253,8 @@ export default function PlanEditor(props: EditorProps): JSX.Element {
       <Show when={plan.unassigned.length > 0}>
         <section class="panel">
           <h3>{t('plan.unassigned')}</h3>
-          <ul class="plain-list">
+          <TaskHead />
+          <ul class="plain-list task-list">
             <For each={plan.unassigned}>{(task) => <TaskRow task={task} />}</For>
           </ul>
         </section>
