@@ -22,14 +22,14 @@ export function SyncBadge(): JSX.Element {
   const withTime = (key: 'badge.saved' | 'badge.offlineSaved'): JSX.Element => {
     const [before, after = ''] = t(key, { time: '\u0000' }).split('\u0000');
     return (
-      <>
+      <span class="sync-text">
         {before}
         <time class="sync-time">
           {time()}
           <span class="sync-zone">{t('badge.timeZone')}</span>
         </time>
         {after}
-      </>
+      </span>
     );
   };
   const state = () => {

@@ -251,7 +251,11 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
         <Show
           when={isFormOpen()}
           fallback={
-            <button type="button" class="btn primary" onClick={() => setFormOpen(true)}>
+            <button
+              type="button"
+              class="btn primary fb-new-entry"
+              onClick={() => setFormOpen(true)}
+            >
               {t('fb.newEntry')}
             </button>
           }
