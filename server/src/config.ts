@@ -33,6 +33,12 @@ export const configSchema = z
     messagesPerSecond: intFrom(1, 1_000_000).default(200),
     /** Burst of messages a connection may send above the sustained rate. */
     messageBurst: intFrom(1, 1_000_000).default(1000),
+    /** Bytes of writes of one room that may wait for storage before senders are turned away. */
+    maxQueuedBytes: intFrom(1024, 4 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
+    /** Largest awareness (presence) update accepted, bytes. */
+    maxAwarenessBytes: intFrom(256, 16 * 1024 * 1024).default(64 * 1024),
+    /** Bytes waiting to be sent to one connection before it is closed as too slow. */
+    maxBufferedBytes: intFrom(64 * 1024, 4 * 1024 * 1024 * 1024).default(32 * 1024 * 1024),
     /** Messages buffered per connection while its room is still loading. */
     maxPendingMessages: intFrom(1, 100_000).default(200),
     /** Bytes buffered per connection while its room is still loading. */

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { CloseCode } from '@grassroots/shared';
 import sirv from 'sirv';
 import { Auth } from './auth/Auth.ts';
 import type { Config } from './config.ts';
@@ -70,7 +71,13 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
   const routes = [
     ...(parts.routes?.(deps) ?? []),
     ...historyRoutes(history)(deps),
-    ...authRoutes(auth, config),
+    ...authRoutes(auth, config, (memberId, change) =>
+      relay.disconnectMember(
+        memberId,
+        change === 'revoked' ? CloseCode.unauthorized : CloseCode.forbidden,
+        change === 'revoked' ? 'membership revoked' : 'role changed; reconnect',
+      ),
+    ),
   ];
 
   const clientDir = config.clientDir ? resolve(config.clientDir) : '';

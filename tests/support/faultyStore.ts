@@ -12,6 +12,8 @@ export function faultyStore(inner: SqliteStore) {
     failLoads: 0,
     /** How many of the next appendUpdates calls fail. */
     failAppends: 0,
+    /** Milliseconds each appendUpdates waits before writing. */
+    appendDelayMs: 0,
     appendCalls: 0,
   };
   const store: DocStore & AuthStore = Object.create(inner);
@@ -25,6 +27,7 @@ export function faultyStore(inner: SqliteStore) {
   };
   store.appendUpdates = async (batch) => {
     faults.appendCalls++;
+    if (faults.appendDelayMs > 0) await new Promise((r) => setTimeout(r, faults.appendDelayMs));
     if (faults.failAppends > 0) {
       faults.failAppends--;
       throw new Error('injected store failure');

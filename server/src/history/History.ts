@@ -67,11 +67,19 @@ class RoomHistory {
       const updates: Uint8Array[] = [];
       while (next < rows.length && rows[next]!.seq <= entry.toSeq)
         updates.push(rows[next++]!.update);
-      Y.applyUpdate(
-        this.doc,
-        updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates),
-        'storage',
-      );
+      try {
+        const merged = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
+        Y.applyUpdate(this.doc, merged, 'storage');
+      } catch {
+        // One bad stored row must not hide the rest of the history: apply the entry row by row.
+        for (const update of updates) {
+          try {
+            Y.applyUpdate(this.doc, update, 'storage');
+          } catch {
+            // Skipped; the relay logged it when it was stored.
+          }
+        }
+      }
       this.snapshots.set(entry.toSeq, Y.snapshot(this.doc));
     }
     this.attribution = new Attribution(rows);

@@ -6,6 +6,7 @@ import { newId } from '../auth/tokens.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { type Route, route } from '../http/api.ts';
 import { bearer, readJson, sendJson } from '../http/json.ts';
+import { isEmptyUpdate } from '../relay/updates.ts';
 import type { ServerDeps } from '../server.ts';
 import type { History } from './History.ts';
 
@@ -109,6 +110,7 @@ export function historyRoutes(history: History) {
         await auth.authorize(bearer(req), ws!, 'read');
         const room = roomName(ws!, doc!);
         await knownDoc(room);
+        await relay.settle(room);
         const locale = localeOf(urlOf(req));
         const people = await authors(ws!);
         const header =
@@ -145,6 +147,7 @@ export function historyRoutes(history: History) {
         await auth.authorize(bearer(req), ws!, 'read');
         const room = roomName(ws!, doc!);
         await knownDoc(room);
+        await relay.settle(room);
         const update = await history.version(room, Number(seq));
         sendBinary(res, update);
       }),
@@ -188,7 +191,8 @@ export function historyRoutes(history: History) {
         await relay.settle(room);
         if (seq > (await history.lastSeq(room))) throw badRequest('no such version');
         const update = await history.restoreUpdate(room, seq);
-        await relay.commit(room, update, me.id);
+        // Restoring the current state changes nothing: no empty entry in the history.
+        if (!isEmptyUpdate(update)) await relay.commit(room, update, me.id);
         sendJson(res, 200, { ok: true, restoredTo: seq, seq: await history.lastSeq(room) });
       }),
     ];

@@ -34,7 +34,12 @@ export function baseUrl(req: IncomingMessage, config: Config): string {
 export const inviteUrl = (base: string, token: string) => `${base}/#/join/${token}`;
 
 /** Workspace, member and invite routes (see server/API.md). */
-export function authRoutes(auth: Auth, config: Config): Route[] {
+export function authRoutes(
+  auth: Auth,
+  config: Config,
+  /** Called after a member's role changed or the member was removed (open sockets must close). */
+  onMemberChanged: (memberId: string, change: 'role' | 'revoked') => void = () => {},
+): Route[] {
   const body = <S extends Parameters<typeof readJson>[1]>(req: IncomingMessage, schema: S) =>
     readJson(req, schema, config.maxJsonBytes);
   return [
@@ -54,12 +59,16 @@ export function authRoutes(auth: Auth, config: Config): Route[] {
       if (id === me.id && change.role && change.role !== 'admin') {
         throw new HttpError(409, 'conflict', 'an admin cannot demote themselves');
       }
-      sendJson(res, 200, memberInfo(await auth.changeMember(ws!, id!, change)));
+      const before = await auth.listMembers(ws!).then((ms) => ms.find((m) => m.id === id));
+      const updated = await auth.changeMember(ws!, id!, change);
+      if (before && before.role !== updated.role) onMemberChanged(updated.id, 'role');
+      sendJson(res, 200, memberInfo(updated));
     }),
     route('DELETE', '/api/workspaces/:id/members/:id', async (req, res, [ws, id]) => {
       const me = await auth.authorize(bearer(req), ws!, 'manageMembers');
       if (id === me.id) throw new HttpError(409, 'conflict', 'an admin cannot remove themselves');
       await auth.changeMember(ws!, id!, { revoke: true });
+      onMemberChanged(id!, 'revoked');
       sendJson(res, 200, { ok: true });
     }),
     route('POST', '/api/workspaces/:id/invites', async (req, res, [ws]) => {

@@ -55,6 +55,8 @@ export class Connection {
     readonly member: Member,
     readonly wantsAck: boolean,
     readonly bucket: TokenBucket,
+    /** Bytes waiting to be sent above which the connection is closed as too slow. */
+    private readonly maxBufferedBytes = Number.POSITIVE_INFINITY,
   ) {
     this.canWrite = can(member.role, 'write');
   }
@@ -65,6 +67,12 @@ export class Connection {
 
   send(message: Uint8Array): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
+    if (this.ws.bufferedAmount + message.byteLength > this.maxBufferedBytes) {
+      // A reader that does not keep up would otherwise make the server hold everything for it.
+      // It is not reading, so a close frame would never reach it: drop the socket.
+      this.ws.terminate();
+      return;
+    }
     this.ws.send(message, (error) => {
       if (error) this.ws.terminate();
     });

@@ -34,6 +34,11 @@ class AttemptLimiter {
     const entry = this.counts.get(address);
     if (!entry || now - entry.windowStart >= this.windowMs) {
       if (this.counts.size > 10_000) this.prune(now);
+      // Still too many addresses in one window: forget the oldest rather than grow without end.
+      for (const key of this.counts.keys()) {
+        if (this.counts.size <= 10_000) break;
+        this.counts.delete(key);
+      }
       this.counts.set(address, { windowStart: now, count: 1 });
       return true;
     }
@@ -128,6 +133,7 @@ export class Relay {
       member,
       wantsAck,
       new TokenBucket(config.messagesPerSecond, config.messageBurst, this.now),
+      config.maxBufferedBytes,
     );
     metrics.connections.inc();
     const room = this.getRoom(roomName);
@@ -221,6 +227,8 @@ export class Relay {
       syncChunkBytes: config.syncChunkBytes,
       storeRetryMs: config.storeRetryMs,
       maxRetriesWithoutConnections: 5,
+      maxQueuedBytes: config.maxQueuedBytes,
+      maxAwarenessBytes: config.maxAwarenessBytes,
       now: this.now,
     });
     this.rooms.set(name, room);
@@ -249,6 +257,22 @@ export class Relay {
     }
   }
 
+  /**
+   * Closes every open connection of a member (after a revoke or a role change), so that what it
+   * may do is checked again on its next connection.
+   */
+  disconnectMember(memberId: string, code: number, reason: string): number {
+    let closed = 0;
+    for (const room of this.rooms.values()) {
+      for (const conn of room.conns) {
+        if (conn.member.id !== memberId) continue;
+        conn.close(code, reason);
+        closed++;
+      }
+    }
+    return closed;
+  }
+
   /** Waits until everything already received for a room is stored. */
   async settle(roomName: string): Promise<void> {
     const room = this.rooms.get(roomName);
@@ -262,6 +286,8 @@ export class Relay {
   }
 
   private scheduleUnload(name: string, room: Room): void {
+    // A room that was already replaced (failed load, unloaded) must not touch its successor.
+    if (this.rooms.get(name) !== room) return;
     this.cancelUnload(name);
     const timer = setTimeout(() => {
       this.unloadTimers.delete(name);

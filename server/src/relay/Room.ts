@@ -11,7 +11,7 @@ import type { Metrics } from '../metrics.ts';
 import type { DocStore } from '../storage/DocStore.ts';
 import type { Connection } from './Connection.ts';
 import type { FanoutPort } from './Fanout.ts';
-import { inspectUpdate, isEmptyUpdate } from './updates.ts';
+import { inspectUpdate, isEmptyUpdate, MalformedUpdate } from './updates.ts';
 
 export type RoomOptions = {
   store: DocStore;
@@ -24,8 +24,15 @@ export type RoomOptions = {
   storeRetryMs: number;
   /** Failed writes retried this many times after the last connection left, then given up. */
   maxRetriesWithoutConnections: number;
+  /** Bytes of writes that may wait for storage; past it senders are asked to come back later. */
+  maxQueuedBytes: number;
+  /** Largest awareness update accepted, bytes. */
+  maxAwarenessBytes: number;
   now: () => number;
 };
+
+/** State vectors may name this many clients beyond those the doc knows. */
+const STATE_VECTOR_SLACK = 10_000;
 
 type PendingWrite = {
   authorId: string;
@@ -74,6 +81,9 @@ export class Room {
   readonly ready: Promise<void>;
   isReady = false;
   private queue: PendingWrite[] = [];
+  private queuedBytes = 0;
+  /** Server-side commits (restores) in progress: the room must not unload under them. */
+  private pins = 0;
   private flushing: Promise<void> | null = null;
   private failures = 0;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -157,6 +167,13 @@ export class Room {
         let update: Uint8Array;
         try {
           update = decoding.readVarUint8Array(decoder);
+        } catch {
+          throw new MessageRefused(CloseCode.badFrame, 'undecodable awareness update');
+        }
+        if (update.byteLength > this.options.maxAwarenessBytes) {
+          throw new MessageRefused(CloseCode.tooLarge, 'awareness update is too large');
+        }
+        try {
           awarenessProtocol.applyAwarenessUpdate(this.awareness, update, conn);
         } catch {
           throw new MessageRefused(CloseCode.badFrame, 'undecodable awareness update');
@@ -189,11 +206,20 @@ export class Room {
     if (syncType === syncProtocol.messageYjsSyncStep1) {
       let stateVector: Map<number, number>;
       try {
+        // The entry count comes first: refuse absurd vectors before decoding them.
+        const count = decoding.readVarUint(decoding.createDecoder(payload));
+        if (count > this.doc.store.clients.size + STATE_VECTOR_SLACK) {
+          throw new MessageRefused(CloseCode.badFrame, 'state vector names too many clients');
+        }
         stateVector = Y.decodeStateVector(payload);
-      } catch {
+      } catch (error) {
+        if (error instanceof MessageRefused) throw error;
         throw new MessageRefused(CloseCode.badFrame, 'undecodable state vector');
       }
-      void this.sendState(conn, payload, stateVector);
+      this.sendState(conn, payload, stateVector).catch((error: unknown) => {
+        this.options.log.error({ room: this.name, err: error }, 'could not send the stored state');
+        conn.close(CloseCode.storageFailed, 'could not send the document; retry later');
+      });
       return;
     }
     if (
@@ -205,8 +231,13 @@ export class Room {
     let effect: 'noop' | 'change';
     try {
       effect = inspectUpdate(this.doc, payload);
-    } catch {
-      throw new MessageRefused(CloseCode.badFrame, 'update rejected: Yjs cannot decode it');
+    } catch (error) {
+      throw new MessageRefused(
+        CloseCode.badFrame,
+        error instanceof MalformedUpdate
+          ? `update rejected: ${error.message}`
+          : 'update rejected: Yjs cannot decode it',
+      );
     }
     if (effect === 'noop') {
       conn.settleNoop(this.doc);
@@ -220,7 +251,12 @@ export class Room {
       conn.send(encoding.toUint8Array(encoder));
       return;
     }
+    if (this.queuedBytes + payload.byteLength > this.options.maxQueuedBytes) {
+      // Storage is behind: the sender keeps the update and re-sends it when it reconnects.
+      throw new MessageRefused(CloseCode.storageFailed, 'storage is behind; retry later');
+    }
     conn.pendingWrites++;
+    this.queuedBytes += payload.byteLength;
     this.queue.push({ authorId: conn.member.id, conn, update: payload, at: this.options.now() });
     this.scheduleFlush();
   }
@@ -245,10 +281,14 @@ export class Room {
    * member, then applied and relayed like any other write. Resolves once stored.
    */
   commit(update: Uint8Array, authorId: string): Promise<void> {
-    return new Promise((resolve, reject) => {
+    this.pins++;
+    this.queuedBytes += update.byteLength;
+    return new Promise<void>((resolve, reject) => {
       const onSettled = (error?: Error) => (error ? reject(error) : resolve());
       this.queue.push({ authorId, conn: null, update, at: this.options.now(), onSettled });
       this.scheduleFlush();
+    }).finally(() => {
+      this.pins--;
     });
   }
 
@@ -279,8 +319,18 @@ export class Room {
       };
       for (const row of rows) {
         if (!conn.isOpen) return;
-        const missing =
-          stateVector.size === 0 ? row.update : Y.diffUpdate(row.update, encodedStateVector);
+        let missing: Uint8Array;
+        try {
+          missing =
+            stateVector.size === 0 ? row.update : Y.diffUpdate(row.update, encodedStateVector);
+          if (stateVector.size === 0) Y.decodeUpdate(missing);
+        } catch (error) {
+          this.options.log.error(
+            { room: this.name, seq: row.seq, err: error },
+            'stored row skipped',
+          );
+          continue;
+        }
         if (isEmptyUpdate(missing)) continue;
         if (bytes + missing.byteLength > syncChunkBytes) await sendChunk();
         chunk.push(missing);
@@ -324,6 +374,7 @@ export class Room {
           break;
         }
         this.failures = 0;
+        for (const w of batch) this.queuedBytes -= w.update.byteLength;
         for (const w of batch) {
           this.options.metrics.updatesStored.inc();
           this.options.metrics.bytesStored.inc(w.update.byteLength);
@@ -371,6 +422,7 @@ export class Room {
       );
       for (const w of this.queue) w.onSettled?.(new Error('storage is unavailable'));
       this.queue = [];
+      this.queuedBytes = 0;
       return;
     }
     this.options.log.error(
@@ -391,7 +443,12 @@ export class Room {
 
   /** True when nothing waits to be stored. */
   get isIdle(): boolean {
-    return this.queue.length === 0 && this.flushing === null && this.retryTimer === null;
+    return (
+      this.queue.length === 0 &&
+      this.flushing === null &&
+      this.retryTimer === null &&
+      this.pins === 0
+    );
   }
 
   /** Relays what another process committed: applied and sent to local connections, not stored. */

@@ -15,6 +15,30 @@ function isRangeDeleted(doc: Y.Doc, client: number, clock: number, len: number):
   return true;
 }
 
+/** Thrown for an update that decodes but could never be applied. */
+export class MalformedUpdate extends Error {
+  override name = 'MalformedUpdate';
+}
+
+const pointsForward = (from: Y.ID, to: unknown): boolean =>
+  to instanceof Y.ID && to.client === from.client && to.clock >= from.clock;
+
+/**
+ * Yjs decodes an item that names itself (or a later clock of its own client) as its origin,
+ * right origin or parent, but applying it throws or loops. A client never sends such an item;
+ * refusing it keeps it out of storage, where it would break every later replay of the doc.
+ */
+function assertWellFormed(struct: Y.Item | Y.GC | Y.Skip): void {
+  if (!(struct instanceof Y.Item)) return;
+  if (
+    pointsForward(struct.id, struct.origin) ||
+    pointsForward(struct.id, struct.rightOrigin) ||
+    pointsForward(struct.id, struct.parent)
+  ) {
+    throw new MalformedUpdate('an item refers to itself or to a later item of its own client');
+  }
+}
+
 /**
  * Decodes an update once and tells whether applying it would change `doc`: 'noop' when every
  * struct is already there and every deletion already happened (a reconnect handshake resends
@@ -23,9 +47,13 @@ function isRangeDeleted(doc: Y.Doc, client: number, clock: number, len: number):
  */
 export function inspectUpdate(doc: Y.Doc, update: Uint8Array): 'noop' | 'change' {
   const { structs, ds } = Y.decodeUpdate(update);
+  for (const struct of structs) assertWellFormed(struct);
+  let effect: 'noop' | 'change' = 'noop';
   for (const struct of structs) {
-    if (struct.id.clock + struct.length > Y.getState(doc.store, struct.id.client)) return 'change';
+    if (struct.id.clock + struct.length > Y.getState(doc.store, struct.id.client))
+      effect = 'change';
   }
+  if (effect === 'change') return effect;
   for (const [client, items] of ds.clients) {
     for (const item of items) {
       if (!isRangeDeleted(doc, client, item.clock, item.len)) return 'change';

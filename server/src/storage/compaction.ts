@@ -40,12 +40,16 @@ export function planCompaction(
   return groups;
 }
 
-/** One row standing for a group: first seq, same author, the time span and the merged update. */
+/**
+ * One row standing for a group: the group's last seq (so the state "after seq N" that named
+ * versions and history entries point at stays exact), same author, the time span and the merged
+ * update.
+ */
 export function mergeGroup(group: readonly StoredUpdate[]): StoredUpdate {
   const first = group[0]!;
   const last = group[group.length - 1]!;
   return {
-    seq: first.seq,
+    seq: last.seq,
     authorId: first.authorId,
     firstAt: first.firstAt,
     lastAt: last.lastAt,

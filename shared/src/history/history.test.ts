@@ -81,6 +81,26 @@ describe('attribution and text comparison', () => {
   });
 });
 
+describe('attribution when updates arrive out of order', () => {
+  it('HIST-2 attributes clocks that reach the server after later ones, and ignores gaps of merged updates', () => {
+    const doc = new Y.Doc();
+    const log = recorder(doc);
+    doc.getText('t').insert(0, 'abc');
+    doc.getText('t').insert(3, 'def');
+    const [first, second] = log as [Uint8Array, Uint8Array];
+    // The later update arrives first (from one member), the earlier one afterwards (another).
+    const attribution = new Attribution([
+      { authorId: 'late', update: second },
+      { authorId: 'early', update: first },
+    ]);
+    expect(attribution.authorOf(Y.createID(doc.clientID, 4))).toBe('late');
+    expect(attribution.authorOf(Y.createID(doc.clientID, 1))).toBe('early');
+    // A merged update with a gap holds a Skip for the gap: it attributes nothing to its sender.
+    const withGap = new Attribution([{ authorId: 'merger', update: Y.mergeUpdates([second]) }]);
+    expect(withGap.authorOf(Y.createID(doc.clientID, 1))).toBeNull();
+  });
+});
+
 describe('structured comparison', () => {
   it('reports changed fields as old → new, matching list items by id', () => {
     const before = {

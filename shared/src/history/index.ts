@@ -71,64 +71,123 @@ export function groupEntries(
   return entries;
 }
 
-/** HIST-3: a fresh doc (gc off) holding the given updates, applied in order. */
-export function replay(updates: Iterable<Uint8Array>, origin: unknown = 'storage'): Y.Doc {
+/**
+ * HIST-3: a fresh doc (gc off) holding the given updates, applied in order. An update Yjs cannot
+ * apply is skipped (and reported through `onBadUpdate`) so one bad stored row never hides the rest.
+ */
+export function replay(
+  updates: Iterable<Uint8Array>,
+  origin: unknown = 'storage',
+  onBadUpdate: (index: number, error: unknown) => void = () => {},
+): Y.Doc {
   const doc = new Y.Doc({ gc: false });
-  for (const update of updates) Y.applyUpdate(doc, update, origin);
+  let index = 0;
+  for (const update of updates) {
+    try {
+      Y.applyUpdate(doc, update, origin);
+    } catch (error) {
+      onBadUpdate(index, error);
+    }
+    index++;
+  }
   return doc;
 }
 
 type Range = { clock: number; end: number; authorId: string };
 
+/** Index of the first range whose end is past `clock` (ranges sorted and disjoint). */
+function firstEndingAfter(ranges: Range[], clock: number): number {
+  let lo = 0;
+  let hi = ranges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ranges[mid]!.end <= clock) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Per client, disjoint sorted clock ranges with the member who delivered them first. Adding a
+ * range fills only the gaps it covers: what was already attributed keeps its first author, and
+ * clocks that arrive out of order are attributed all the same.
+ */
+class RangeMap {
+  private readonly byClient = new Map<number, Range[]>();
+
+  add(client: number, clock: number, end: number, authorId: string): void {
+    let ranges = this.byClient.get(client);
+    if (!ranges) {
+      ranges = [];
+      this.byClient.set(client, ranges);
+    }
+    const last = ranges[ranges.length - 1];
+    if (!last || last.end <= clock) {
+      if (last && last.end === clock && last.authorId === authorId) last.end = end;
+      else ranges.push({ clock, end, authorId });
+      return;
+    }
+    const gaps: Range[] = [];
+    let at = clock;
+    for (let i = firstEndingAfter(ranges, clock); at < end; i++) {
+      const r = ranges[i];
+      if (!r || r.clock >= end) {
+        gaps.push({ clock: at, end, authorId });
+        break;
+      }
+      if (r.clock > at) gaps.push({ clock: at, end: r.clock, authorId });
+      at = Math.max(at, r.end);
+    }
+    for (const gap of gaps) ranges.splice(firstEndingAfter(ranges, gap.clock), 0, gap);
+  }
+
+  find(client: number, clock: number): string | null {
+    const ranges = this.byClient.get(client);
+    if (!ranges) return null;
+    const r = ranges[firstEndingAfter(ranges, clock)];
+    return r && r.clock <= clock ? r.authorId : null;
+  }
+}
+
 /** HIST-2: who first delivered each struct and each deletion, from the rows in seq order. */
 export class Attribution {
-  private readonly inserts = new Map<number, Range[]>();
-  private readonly deletes = new Map<number, Range[]>();
+  private readonly inserts = new RangeMap();
+  private readonly deletes = new RangeMap();
 
   constructor(rows: Iterable<{ authorId: string; update: Uint8Array }>) {
-    const seen = new Map<number, number>();
     for (const { authorId, update } of rows) {
-      const { structs, ds } = Y.decodeUpdate(update);
-      for (const struct of structs) {
-        const client = struct.id.client;
-        const end = struct.id.clock + struct.length;
-        const known = seen.get(client) ?? 0;
-        if (end <= known) continue;
-        const start = Math.max(struct.id.clock, known);
-        if (struct instanceof Y.Item || struct instanceof Y.GC) {
-          push(this.inserts, client, { clock: start, end, authorId });
-        }
-        seen.set(client, end);
+      let decoded: ReturnType<typeof Y.decodeUpdate>;
+      try {
+        decoded = Y.decodeUpdate(update);
+      } catch {
+        continue;
       }
-      for (const [client, items] of ds.clients) {
-        for (const item of items) {
-          push(this.deletes, client, { clock: item.clock, end: item.clock + item.len, authorId });
-        }
+      for (const struct of decoded.structs) {
+        // Skips are gaps in a merged update, not content: they attribute nothing.
+        if (struct instanceof Y.Skip) continue;
+        this.inserts.add(
+          struct.id.client,
+          struct.id.clock,
+          struct.id.clock + struct.length,
+          authorId,
+        );
+      }
+      for (const [client, items] of decoded.ds.clients) {
+        for (const item of items)
+          this.deletes.add(client, item.clock, item.clock + item.len, authorId);
       }
     }
   }
 
   /** The member who wrote the struct with this id, if known. */
   authorOf(id: Y.ID): string | null {
-    return find(this.inserts.get(id.client), id.clock);
+    return this.inserts.find(id.client, id.clock);
   }
 
   /** The member who first deleted the struct with this id, if known. */
   deleterOf(id: Y.ID): string | null {
-    return find(this.deletes.get(id.client), id.clock);
+    return this.deletes.find(id.client, id.clock);
   }
-}
-
-function push(map: Map<number, Range[]>, client: number, range: Range) {
-  const list = map.get(client);
-  if (list) list.push(range);
-  else map.set(client, [range]);
-}
-
-function find(ranges: Range[] | undefined, clock: number): string | null {
-  if (!ranges) return null;
-  for (const r of ranges) if (clock >= r.clock && clock < r.end) return r.authorId;
-  return null;
 }
 
 /** True when the item existed and was not deleted in the snapshot. */
@@ -251,11 +310,25 @@ export function revertUpdate(upTo: Iterable<Uint8Array>, after: Iterable<Uint8Ar
     // Every replayed change is "remote" to this doc; undo must still override map values.
     ignoreRemoteMapChanges: true,
   });
-  for (const update of later) Y.applyUpdate(doc, update, replayOrigin);
+  for (const update of later) {
+    try {
+      Y.applyUpdate(doc, update, replayOrigin);
+    } catch {
+      // A row Yjs cannot apply was never part of the doc: nothing of it to undo.
+    }
+  }
   const before = Y.encodeStateVector(doc);
+  const deletedBefore = Y.createDeleteSetFromStructStore(doc.store);
   while (undo.undoStack.length > 0) undo.undo();
-  const revert = Y.encodeStateAsUpdate(doc, before);
+  const isChanged =
+    !equalBytes(before, Y.encodeStateVector(doc)) ||
+    !Y.equalDeleteSets(deletedBefore, Y.createDeleteSetFromStructStore(doc.store));
+  // Nothing to undo: an empty update, so a restore to the current state adds no entry.
+  const revert = isChanged ? Y.encodeStateAsUpdate(doc, before) : new Uint8Array([0, 0]);
   undo.destroy();
   doc.destroy();
   return revert;
 }
+
+const equalBytes = (a: Uint8Array, b: Uint8Array): boolean =>
+  a.byteLength === b.byteLength && a.every((x, i) => x === b[i]);

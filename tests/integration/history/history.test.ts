@@ -326,6 +326,46 @@ describe('history is durable and exportable', () => {
     expect(readPlan(doc).phases[0]?.tasks[0]?.status).toBe('done');
   });
 
+  it('a named version stays exact through repeated compaction', async () => {
+    server = await startTestServer({ burstGapMs: 60_000 });
+    const a = device(server.adminToken, 'plan');
+    await a.synced;
+    initPlan(a.doc, { title: '计划' });
+    setPlanTitle(a.doc, '计划A');
+    await stored('plan', a.doc);
+    const named = await api('/docs/plan/versions', server.adminToken, {
+      method: 'POST',
+      body: JSON.stringify({ name: '通过稿' }),
+    });
+    const { seq } = (await named.json()) as { seq: number };
+    setPlanTitle(a.doc, '计划AB');
+    await stored('plan', a.doc);
+    const room = `${server.workspaceId}/plan`;
+    const titleAt = async (s: number) => {
+      const doc = createDoc();
+      Y.applyUpdate(
+        doc,
+        new Uint8Array(
+          await (await api(`/docs/plan/versions/${s}`, server.adminToken)).arrayBuffer(),
+        ),
+      );
+      return readPlan(doc).title;
+    };
+    expect(await titleAt(seq)).toBe('计划A');
+    for (let round = 0; round < 2; round++) {
+      await server.store.compact(room, {
+        before: Date.now() + 1,
+        burstGapMs: 60_000,
+        maxRowBytes: 1 << 20,
+      });
+      expect(await titleAt(seq)).toBe('计划A');
+      setPlanTitle(a.doc, `计划AB${round}`);
+      await stored('plan', a.doc);
+    }
+    const history = await json(await api('/docs/plan/history', server.adminToken));
+    expect((history.entries as Json[]).some((e) => e.toSeq === seq)).toBe(true);
+  });
+
   it('exports history as CSV with time, author, role and what changed', async () => {
     server = await startTestServer();
     await planWithTwoAuthors();

@@ -102,6 +102,25 @@ describe('known relay mistakes, each guarded', () => {
     expect(metrics).toMatch(/grassroots_store_failures_total 3/);
   });
 
+  it('closing the server (SIGTERM drain) stores what is still pending before it closes storage', async () => {
+    const { server: s, faults } = await startFaulty();
+    const room = `${s.workspaceId}/doc`;
+    const a = client(s, s.adminToken);
+    await a.synced;
+    faults.appendDelayMs = 300;
+    a.doc.getText('t').insert(0, '散会前的最后一句');
+    await eventually(() => expect(faults.appendCalls).toBe(1));
+    const dataDir = s.dataDir;
+    await s.close();
+    server = undefined;
+    const reopened = new SqliteStore(join(dataDir, 'grassroots.sqlite'));
+    const rows = await reopened.loadUpdates(room);
+    await reopened.close();
+    const doc = new Y.Doc();
+    for (const r of rows) Y.applyUpdate(doc, r.update);
+    expect(doc.getText('t').toString()).toBe('散会前的最后一句');
+  });
+
   it('a room with no connections whose stores keep failing still unloads (senders keep their updates)', async () => {
     const { server: s, faults } = await startFaulty({ storeRetryMs: 1, unloadAfterMs: 20 });
     const device = new Y.Doc();

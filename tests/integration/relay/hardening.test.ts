@@ -1,0 +1,164 @@
+import * as encoding from 'lib0/encoding';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { rawClient, stockClient, syncStep1, updateMessage } from '../../support/clients.ts';
+import { eventually, startTestServer, type TestServer } from '../../support/server.ts';
+
+let server: TestServer | undefined;
+const cleanups: (() => void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) c();
+  await server?.stop();
+  server = undefined;
+});
+
+/** An item of client 2 whose left origin is itself: Yjs decodes it, but applying it throws. */
+function selfReferencingUpdate(): Uint8Array {
+  const encoder = new Y.UpdateEncoderV1();
+  encoding.writeVarUint(encoder.restEncoder, 1); // one client
+  encoding.writeVarUint(encoder.restEncoder, 1); // one struct
+  encoder.writeClient(2);
+  encoding.writeVarUint(encoder.restEncoder, 0); // first clock
+  const item = new Y.Item(
+    Y.createID(2, 0),
+    null,
+    Y.createID(2, 0),
+    null,
+    null,
+    null,
+    null,
+    new Y.ContentString('x'),
+  );
+  item.write(encoder, 0);
+  encoding.writeVarUint(encoder.restEncoder, 0); // empty delete set
+  return encoder.toUint8Array();
+}
+
+const api = (s: TestServer, path: string) =>
+  fetch(`${s.url}/api/workspaces/${s.workspaceId}${path}`, {
+    headers: { authorization: `Bearer ${s.adminToken}` },
+  });
+
+describe('hardening against crafted input', () => {
+  it('an update that decodes but refers to itself is refused with 4400, never stored, history unharmed', async () => {
+    server = await startTestServer();
+    const s = server;
+    const room = `${s.workspaceId}/doc`;
+    const good = stockClient(s.wsUrl, room, s.adminToken);
+    cleanups.push(good.destroy);
+    await good.synced;
+    good.doc.getText('t').insert(0, 'ok');
+    await eventually(async () => expect((await s.store.roomStats(room)).rows).toBe(1));
+    const bad = selfReferencingUpdate();
+    expect(() => Y.decodeUpdate(bad)).not.toThrow();
+    const raw = await rawClient(`${s.wsUrl}/${room}?token=${s.adminToken}`);
+    raw.send(updateMessage(bad));
+    const closed = await raw.closed;
+    expect(closed.code).toBe(4400);
+    expect(closed.reason).toMatch(/refers to itself/);
+    expect((await s.store.roomStats(room)).rows).toBe(1);
+    expect((await api(s, '/docs/doc/history')).status).toBe(200);
+  });
+
+  it('a state vector naming absurdly many clients is refused before it is decoded', async () => {
+    server = await startTestServer();
+    const raw = await rawClient(
+      `${server.wsUrl}/${server.workspaceId}/doc?token=${server.adminToken}`,
+    );
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, 0); // sync
+    encoding.writeVarUint(e, 0); // step 1
+    const sv = encoding.createEncoder();
+    encoding.writeVarUint(sv, 5_000_000);
+    encoding.writeVarUint8Array(e, encoding.toUint8Array(sv));
+    raw.send(encoding.toUint8Array(e));
+    const closed = await raw.closed;
+    expect(closed).toEqual({ code: 4400, reason: 'state vector names too many clients' });
+  });
+
+  it('a connection that does not read is closed instead of buffering without end', async () => {
+    server = await startTestServer({ maxBufferedBytes: 64 * 1024, maxAwarenessBytes: 64 * 1024 });
+    const room = `${server.workspaceId}/doc`;
+    const loud = stockClient(server.wsUrl, room, server.adminToken);
+    cleanups.push(loud.destroy);
+    await loud.synced;
+    loud.provider.awareness.setLocalStateField('user', { name: '王', note: '村'.repeat(15_000) });
+    const raw = await rawClient(`${server.wsUrl}/${room}?token=${server.adminToken}`);
+    (raw.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    const query = new Uint8Array([3]);
+    for (let i = 0; i < 800; i++) raw.send(query);
+    await eventually(() => expect(server!.relay.rooms.get(room)?.conns.size).toBe(1), 20_000);
+    // The well-behaved client is unaffected.
+    loud.doc.getText('t').insert(0, 'still here');
+    await eventually(async () => expect((await server!.store.roomStats(room)).rows).toBe(1));
+  });
+
+  it('awareness updates over the limit are refused with 4413', async () => {
+    server = await startTestServer({ maxAwarenessBytes: 1024 });
+    const raw = await rawClient(
+      `${server.wsUrl}/${server.workspaceId}/doc?token=${server.adminToken}`,
+    );
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, 1);
+    encoding.writeVarUint8Array(e, new Uint8Array(4096));
+    raw.send(encoding.toUint8Array(e));
+    expect((await raw.closed).code).toBe(4413);
+  });
+
+  it('a corrupt stored row in a big doc is skipped for a returning device; the server stays up', async () => {
+    server = await startTestServer({ syncChunkBytes: 1024 });
+    const s = server;
+    const room = `${s.workspaceId}/big`;
+    const source = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    source.on('update', (u: Uint8Array) => updates.push(u));
+    for (let i = 0; i < 20; i++)
+      source.getText('t').insert(source.getText('t').length, `段落${i}`.repeat(40));
+    const rows = updates.map((update) => ({ room, authorId: 'a', at: Date.now(), update }));
+    await s.store.appendUpdates([
+      rows[0]!,
+      { room, authorId: 'a', at: Date.now(), update: new Uint8Array([9, 9, 9]) },
+      ...rows.slice(1),
+    ]);
+    // A device that already has the first update comes back (non-empty state vector).
+    const device = new Y.Doc();
+    Y.applyUpdate(device, updates[0]!);
+    const raw = await rawClient(`${s.wsUrl}/${room}?token=${s.adminToken}`);
+    raw.send(syncStep1(device));
+    await eventually(() =>
+      expect(raw.messages.filter((m) => m.type === 0 && m.bytes[1] === 1).length).toBe(1),
+    );
+    expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
+    raw.ws.close();
+  });
+});
+
+describe('membership changes reach open connections', () => {
+  it('a revoked member’s open socket is closed with 4401, and a demoted editor’s with 4403', async () => {
+    server = await startTestServer();
+    const s = server;
+    const room = `${s.workspaceId}/doc`;
+    const revoked = await s.member('editor', '离任干部');
+    const demoted = await s.member('editor', '改为只读');
+    const a = await rawClient(`${s.wsUrl}/${room}?token=${revoked.token}`);
+    const b = await rawClient(`${s.wsUrl}/${room}?token=${demoted.token}`);
+    const call = (method: string, id: string, body?: object) =>
+      fetch(`${s.url}/api/workspaces/${s.workspaceId}/members/${id}`, {
+        method,
+        headers: { authorization: `Bearer ${s.adminToken}`, 'content-type': 'application/json' },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+    expect((await call('DELETE', revoked.id)).status).toBe(200);
+    expect(await a.closed).toEqual({ code: 4401, reason: 'membership revoked' });
+    expect((await call('PATCH', demoted.id, { role: 'viewer' })).status).toBe(200);
+    expect((await b.closed).code).toBe(4403);
+    // Reconnected as a viewer, its writes are refused.
+    const again = await rawClient(`${s.wsUrl}/${room}?token=${demoted.token}`);
+    const doc = new Y.Doc();
+    doc.getText('t').insert(0, 'x');
+    again.send(updateMessage(Y.encodeStateAsUpdate(doc)));
+    await eventually(() => expect(again.messages.some((m) => m.type === 2)).toBe(true));
+    expect((await s.store.roomStats(room)).rows).toBe(0);
+    again.ws.close();
+  });
+});
