@@ -9,6 +9,7 @@ export {
   URGENCY_ALLOWANCE_MS,
 } from './domain/ageing.ts';
 export {
+  attentionFrom,
   CADENCE_PRESET_RULES,
   type CadencePeriodStatus,
   cadenceAttention,

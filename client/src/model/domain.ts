@@ -18,6 +18,7 @@ export {
   addTask,
   ageFeedback,
   assignOwner,
+  attentionFrom,
   beijingDate,
   beijingInstant,
   beijingParts,

@@ -4,8 +4,7 @@ import { useI18n } from '../i18n/I18nProvider.tsx';
 import {
   type AgeingItem,
   ageFeedback,
-  beijingInstant,
-  beijingParts,
+  attentionFrom,
   cadenceAttention,
   type FeedbackEntry,
   heldMeetings,
@@ -92,11 +91,13 @@ export function DashboardView(): JSX.Element {
         }
       }
     }
-    const year = beijingParts(now).year;
+    const firstRecord = ws.index.docs.length
+      ? Math.min(...ws.index.docs.map((d) => d.createdAt))
+      : null;
     const cadence = cadenceAttention(
       ws.index.cadence,
       heldMeetings(minutes),
-      beijingInstant(year, 1, 1),
+      attentionFrom(now, firstRecord),
       now,
     );
     attention.sort((a, b) => b.item.overdueMs - a.item.overdueMs);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  attentionFrom,
   CADENCE_PRESET_RULES,
   cadenceAttention,
   cadencePreset,
@@ -117,5 +118,17 @@ describe('三会一课 cadence', () => {
     ];
     expect(heldMeetings(list).map((h) => h.docId)).toEqual(['a', 'b']);
     expect(heldMeetings(list, { finalOnly: true }).map((h) => h.docId)).toEqual(['a']);
+  });
+});
+
+describe('CAD-5 attentionFrom', () => {
+  it('CAD-5 counts from the start of the Beijing year, or from the first record when later', () => {
+    const now = beijingInstant(2026, 11, 25, 10);
+    expect(attentionFrom(now, beijingInstant(2025, 6, 1))).toBe(beijingInstant(2026, 1, 1));
+    expect(attentionFrom(now, beijingInstant(2026, 8, 27))).toBe(beijingInstant(2026, 8, 27));
+    expect(attentionFrom(now, null)).toBe(now);
+    // 2025-12-31 17:00 UTC is already 2026-01-01 in Beijing.
+    expect(attentionFrom(Date.UTC(2025, 11, 31, 17), null)).toBe(Date.UTC(2025, 11, 31, 17));
+    expect(attentionFrom(Date.UTC(2025, 11, 31, 17), 0)).toBe(beijingInstant(2026, 1, 1));
   });
 });

@@ -25,7 +25,7 @@ import {
   SAN_HUI_YI_KE,
   type SanHuiYiKeType,
 } from './schema.ts';
-import { type Period, periodsBetween } from './time.ts';
+import { beijingInstant, beijingParts, type Period, periodsBetween } from './time.ts';
 
 /** The rules of each preset (CAD-1). */
 export const CADENCE_PRESET_RULES: Readonly<
@@ -132,6 +132,16 @@ export function cadenceAttention(
   return cadenceReport(setting, meetings, { from, to: now + 1, now }).filter(
     (s) => s.state === 'overdue' || s.state === 'due',
   );
+}
+
+/**
+ * CAD-5 Where a dashboard starts counting missed periods: the start of the current year in
+ * Beijing time, or the workspace's first record if that is later — a village that began keeping
+ * records in August has not "missed" the spring. With no record yet, only the current period.
+ */
+export function attentionFrom(now: number, firstRecordAt: number | null): number {
+  const yearStart = beijingInstant(beijingParts(now).year, 1, 1);
+  return Math.max(yearStart, Math.min(now, firstRecordAt ?? now));
 }
 
 /** True when a meeting type is one of 三会一课. */
