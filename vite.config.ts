@@ -31,6 +31,10 @@ export default defineConfig({
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [/^\/api\//, /^\/sync\//, /^\/healthz/, /^\/metrics/],
         maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
+        // Take over the page on the first visit, so that a device that goes offline right after
+        // joining can still open screens (editor chunks) it has not loaded yet.
+        clientsClaim: true,
+        skipWaiting: true,
       },
     }),
   ],

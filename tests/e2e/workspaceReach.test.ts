@@ -94,6 +94,18 @@ describe('reaching the whole workspace', () => {
       .poll(() => b.page.evaluate(storedEntries(workspaceId, docId)), { timeout: 30_000 })
       .toBeGreaterThan(0);
 
+    // The app shell (editor chunks included) is cached once the service worker is active and
+    // controls the page; only then can a device open something it has not loaded yet offline.
+    await expect
+      .poll(
+        () =>
+          b.page.evaluate(async () => {
+            await navigator.serviceWorker.ready;
+            return navigator.serviceWorker.controller !== null;
+          }),
+        { timeout: 30_000 },
+      )
+      .toBe(true);
     await b.context.setOffline(true);
     await b.page.goto(`${relay.server.url}/#/w/${workspaceId}/d/${encodeURIComponent(docId)}`);
     await expect
