@@ -1,5 +1,3 @@
-import type { CloseCode } from '@grassroots/shared';
-
 /** A refusal with an HTTP status (REST and WebSocket upgrade) and a stable error name. */
 export class HttpError extends Error {
   constructor(
@@ -17,14 +15,3 @@ export const unauthorized = (message = 'a valid member token is required') =>
 export const forbidden = (message: string) => new HttpError(403, 'forbidden', message);
 export const notFound = (message: string) => new HttpError(404, 'not_found', message);
 export const badRequest = (message: string) => new HttpError(400, 'bad_request', message);
-
-/** A refusal on an open WebSocket: closes it with a named code and a reason. */
-export class ProtocolError extends Error {
-  constructor(
-    readonly code: (typeof CloseCode)[keyof typeof CloseCode],
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ProtocolError';
-  }
-}
