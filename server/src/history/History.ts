@@ -9,6 +9,7 @@ import {
   groupEntries,
   type HistoryEntry,
   type Locale,
+  MINUTES_ROOT,
   readDoc,
   replay,
   revertUpdate,
@@ -214,6 +215,25 @@ export class History {
       total: history.entries.length,
       kind: kindOf(history.doc),
     };
+  }
+
+  /**
+   * Entries after which the minutes were final and before which they were not: each names a
+   * version by itself. Reads one map value per entry from the snapshots, without rebuilding docs.
+   */
+  async finalisations(room: string): Promise<HistoryEntry[]> {
+    const history = await this.room(room);
+    if (history.kind !== 'minutes') return [];
+    const minutes = history.doc.getMap(MINUTES_ROOT);
+    let wasFinal = false;
+    const found: HistoryEntry[] = [];
+    for (const entry of history.entries) {
+      const isFinal =
+        Y.typeMapGetSnapshot(minutes, 'state', history.snapshotAt(entry.toSeq)) === 'final';
+      if (isFinal && !wasFinal) found.push(entry);
+      wasFinal = isFinal;
+    }
+    return found;
   }
 
   /** Every entry, oldest first (for the CSV export). */

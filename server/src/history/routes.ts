@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { type ChangeItem, LOCALES, type Locale, roomName } from '@grassroots/shared';
+import { LOCALES, type Locale, roomName } from '@grassroots/shared';
 import { z } from 'zod';
 import { memberInfo } from '../auth/Auth.ts';
 import { newId } from '../auth/tokens.ts';
@@ -34,10 +34,6 @@ const csvField = (value: string) =>
 const beijingTime = (ms: number) =>
   `${new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ')} (UTC+8)`;
 
-/** A finalisation names a version by itself (MIN: finalise → "定稿"). */
-const isFinalisation = (changes: ChangeItem[]) =>
-  changes.some((c) => c.path === 'state' && c.after === 'final');
-
 /** History routes: entries, versions, comparison, named versions, restore and CSV export. */
 export function historyRoutes(history: History) {
   return ({ auth, relay, store }: ServerDeps): Route[] => {
@@ -65,19 +61,14 @@ export function historyRoutes(history: History) {
           ...(beforeSeq === null ? {} : { beforeSeq }),
         });
         const people = await authors(ws!);
-        const auto =
-          page.kind === 'minutes'
-            ? (await history.all(room, locale))
-                .filter((e) => isFinalisation(e.changes))
-                .map((e) => ({
-                  id: `final-${e.toSeq}`,
-                  seq: e.toSeq,
-                  name: locale === 'en' ? 'Finalised' : '定稿',
-                  author: people.get(e.authorId) ?? null,
-                  at: new Date(e.lastAt).toISOString(),
-                  isAutomatic: true,
-                }))
-            : [];
+        const auto = (await history.finalisations(room)).map((e) => ({
+          id: `final-${e.toSeq}`,
+          seq: e.toSeq,
+          name: locale === 'en' ? 'Finalised' : '定稿',
+          author: people.get(e.authorId) ?? null,
+          at: new Date(e.lastAt).toISOString(),
+          isAutomatic: true,
+        }));
         sendJson(res, 200, {
           kind: page.kind,
           total: page.total,
