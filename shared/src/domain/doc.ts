@@ -9,7 +9,7 @@
 import { simpleDiffString } from 'lib0/diff';
 import * as Y from 'yjs';
 import { DomainError, ReadOnlyDocError } from './DomainError.ts';
-import { type Origin, Origins } from './origins.ts';
+import { type OpOptions, type Origin, Origins } from './origins.ts';
 import type { AnyDocKind } from './schema.ts';
 
 /** Root map holding `kind`, `schemaVersion` and `createdAt`. */
@@ -118,6 +118,24 @@ export function prepareWrite(
     throw new DomainError('wrong-kind', check.reason ?? 'wrong kind');
   if (check.state === 'empty') stampMeta(doc, kind, origin);
   if (check.state === 'older') upgrade(doc, kind, migrations);
+}
+
+/**
+ * The write wrapper every operation of a kind goes through: resolves the origin (default
+ * `local`), prepares the doc (stamps an empty one, migrates an older one, refuses a newer one),
+ * runs the kind's own `guard`, then `fn` in one transaction.
+ */
+export function makeWriter(
+  kind: AnyDocKind,
+  migrations: readonly Migration[],
+  guard: (doc: Y.Doc) => void = () => {},
+): (doc: Y.Doc, opts: OpOptions | undefined, fn: () => void) => void {
+  return (doc, opts, fn) => {
+    const origin = opts?.origin ?? Origins.local;
+    prepareWrite(doc, kind, migrations, origin);
+    guard(doc);
+    doc.transact(fn, origin);
+  };
 }
 
 /** Writes kind and current version into an empty doc's meta. */

@@ -39,10 +39,10 @@ import {
   childMap,
   ensureText,
   type Migration,
+  makeWriter,
   newText,
   numberOr,
   oneOf,
-  prepareWrite,
   readableDoc,
   setText,
   stampMeta,
@@ -142,11 +142,7 @@ function mkTransition(
   return { id, entryId, to, at, by, note };
 }
 
-function write(doc: Y.Doc, opts: OpOptions | undefined, fn: () => void): void {
-  const origin = opts?.origin ?? Origins.local;
-  prepareWrite(doc, 'feedback', FEEDBACK_MIGRATIONS, origin);
-  doc.transact(fn, origin);
-}
+const write = makeWriter('feedback', FEEDBACK_MIGRATIONS);
 
 function plainPerson(p: Person | null | undefined): Person | null {
   if (!p) return null;

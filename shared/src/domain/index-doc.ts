@@ -33,11 +33,11 @@ import {
   childMap,
   ensureText,
   type Migration,
+  makeWriter,
   newText,
   numberOr,
   oneOf,
   orderBetween,
-  prepareWrite,
   readableDoc,
   setText,
   stampMeta,
@@ -98,11 +98,7 @@ const roots = (doc: Y.Doc) => ({
   publications: doc.getArray<Rec>(INDEX_PUBLICATIONS_ROOT),
 });
 
-function write(doc: Y.Doc, opts: OpOptions | undefined, fn: () => void): void {
-  const origin = opts?.origin ?? Origins.local;
-  prepareWrite(doc, 'index', INDEX_MIGRATIONS, origin);
-  doc.transact(fn, origin);
-}
+const write = makeWriter('index', INDEX_MIGRATIONS);
 
 /** Fills an empty index doc: workspace name, the default 8+1 list and the default cadence. */
 export function initIndex(

@@ -44,6 +44,7 @@ import {
   ensureText,
   fragmentText,
   type Migration,
+  makeWriter,
   newText,
   numberOr,
   oneOf,
@@ -103,12 +104,9 @@ export function isFinal(doc: Y.Doc): boolean {
   return roots(doc).minutes.get('state') === 'final';
 }
 
-function write(doc: Y.Doc, opts: OpOptions | undefined, fn: () => void): void {
-  const origin = opts?.origin ?? Origins.local;
-  prepareWrite(doc, 'minutes', MINUTES_MIGRATIONS, origin);
+const write = makeWriter('minutes', MINUTES_MIGRATIONS, (doc) => {
   if (isFinal(doc)) throw new FinalisedError();
-  doc.transact(fn, origin);
-}
+});
 
 function plainPerson(p: Person): Person {
   const name = p.name.trim();

@@ -31,11 +31,11 @@ import {
   ensureText,
   fragmentText,
   type Migration,
+  makeWriter,
   newText,
   numberOr,
   oneOf,
   orderBetween,
-  prepareWrite,
   readableDoc,
   SCHEMA_VERSIONS,
   setText,
@@ -71,11 +71,7 @@ const roots = (doc: Y.Doc) => ({
   tasks: doc.getMap<unknown>(PLAN_TASKS_ROOT),
 });
 
-function write(doc: Y.Doc, opts: OpOptions | undefined, fn: () => void): void {
-  const origin = opts?.origin ?? Origins.local;
-  prepareWrite(doc, 'plan', PLAN_MIGRATIONS, origin);
-  doc.transact(fn, origin);
-}
+const write = makeWriter('plan', PLAN_MIGRATIONS);
 
 function checkDate(value: string | null, field: string): void {
   if (value !== null && !isCalendarDate(value)) {
