@@ -11,6 +11,7 @@ import {
   startServer,
 } from '@grassroots/server';
 import { MINUTES_BODY_FIELD, roomName } from '@grassroots/shared';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { clientDist, joinWorkspace, openBrowser, waitSaved } from './harness.ts';
@@ -133,6 +134,22 @@ function localLog(
   );
 }
 
+/** Selects the first two characters of the body (甲乙) through the DOM and deletes them. */
+async function deleteFirstTwo(page: Page): Promise<void> {
+  await page
+    .locator('.ProseMirror p')
+    .first()
+    .evaluate((p) => {
+      const range = document.createRange();
+      range.setStart(p.firstChild as Text, 0);
+      range.setEnd(p.firstChild as Text, 2);
+      document.getSelection()?.removeAllRanges();
+      document.getSelection()?.addRange(range);
+    });
+  await expect.poll(() => page.evaluate(() => document.getSelection()?.toString())).toBe('甲乙');
+  await page.keyboard.press('Backspace');
+}
+
 describe('sync badge', () => {
   it('says saved after a deletion only once the server has stored the deletion', async () => {
     const created = await server.auth.createWorkspace('删改村');
@@ -164,19 +181,7 @@ describe('sync badge', () => {
     await page.keyboard.press('End');
     await page.keyboard.type('戊');
     await gate.waitHeld(1);
-    // Select the first two characters, then delete them.
-    await page
-      .locator('.ProseMirror p')
-      .first()
-      .evaluate((p) => {
-        const range = document.createRange();
-        range.setStart(p.firstChild as Text, 0);
-        range.setEnd(p.firstChild as Text, 2);
-        document.getSelection()?.removeAllRanges();
-        document.getSelection()?.addRange(range);
-      });
-    await expect.poll(() => page.evaluate(() => document.getSelection()?.toString())).toBe('甲乙');
-    await page.keyboard.press('Backspace');
+    await deleteFirstTwo(page);
     await expect.poll(() => page.locator('.ProseMirror').textContent()).toBe('丙丁戊');
 
     // The insertion commits; its ack covers the state vector the deletion left unchanged.
@@ -219,18 +224,7 @@ describe('sync badge', () => {
     await context.setOffline(true);
     await page.locator('.sync-badge[data-state="offline"]').waitFor();
     const before = (await localLog(page, workspaceId, docId)).updateKeys;
-    await page
-      .locator('.ProseMirror p')
-      .first()
-      .evaluate((p) => {
-        const range = document.createRange();
-        range.setStart(p.firstChild as Text, 0);
-        range.setEnd(p.firstChild as Text, 2);
-        document.getSelection()?.removeAllRanges();
-        document.getSelection()?.addRange(range);
-      });
-    await expect.poll(() => page.evaluate(() => document.getSelection()?.toString())).toBe('甲乙');
-    await page.keyboard.press('Backspace');
+    await deleteFirstTwo(page);
     await expect.poll(() => page.locator('.ProseMirror').textContent()).toBe('丙丁');
     // The deletion is in the device's log before the page goes away.
     await expect
