@@ -37,6 +37,14 @@ export const configSchema = z
     maxQueuedBytes: intFrom(1024, 4 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
     /** Largest awareness (presence) update accepted, bytes. */
     maxAwarenessBytes: intFrom(256, 16 * 1024 * 1024).default(64 * 1024),
+    /** Entries one awareness update may carry (a stock client sends every state it heard). */
+    maxAwarenessEntries: intFrom(1, 100_000).default(1000),
+    /** Deepest nesting of objects and arrays in one awareness state (a caret needs about 4). */
+    maxAwarenessDepth: intFrom(1, 64).default(8),
+    /** Awareness client ids one connection may own (a tab has one per document). */
+    maxAwarenessIdsPerConnection: intFrom(1, 1000).default(4),
+    /** A peer that does not answer the relay's close frame within this long is dropped, ms. */
+    closeGraceMs: intFrom(10, 60_000).default(2000),
     /** Bytes waiting to be sent to one connection before it is closed as too slow. */
     maxBufferedBytes: intFrom(64 * 1024, 4 * 1024 * 1024 * 1024).default(32 * 1024 * 1024),
     /** Messages buffered per connection while its room is still loading. */

@@ -42,6 +42,31 @@ export function createMetrics() {
       labelNames: ['reason'] as const,
       ...labels,
     }),
+    messagesAfterClose: new Counter({
+      name: 'grassroots_messages_after_close_total',
+      help: 'Messages that arrived on a connection the relay had decided to close (ignored)',
+      ...labels,
+    }),
+    refusalsNotLogged: new Counter({
+      name: 'grassroots_refusals_not_logged_total',
+      help: 'Refusals not logged because the connection already had one of that kind logged',
+      ...labels,
+    }),
+    awarenessDropped: new Counter({
+      name: 'grassroots_awareness_entries_dropped_total',
+      help: 'Awareness entries about client ids the sender does not own (echoes), dropped',
+      ...labels,
+    }),
+    updatesUnappliable: new Counter({
+      name: 'grassroots_updates_unappliable_total',
+      help: 'Updates that decoded but failed to apply; refused, and the room reloaded',
+      ...labels,
+    }),
+    roomsReset: new Counter({
+      name: 'grassroots_rooms_reset_total',
+      help: 'Rooms reloaded from storage because their doc in memory could not be trusted',
+      ...labels,
+    }),
     connectionsRefused: new Counter({
       name: 'grassroots_connections_refused_total',
       help: 'WebSocket upgrades refused, by HTTP status',

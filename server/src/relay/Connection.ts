@@ -1,7 +1,6 @@
 import { can, MessageType, Reason } from '@grassroots/shared';
 import * as encoding from 'lib0/encoding';
 import { WebSocket } from 'ws';
-import * as Y from 'yjs';
 import type { Member } from '../storage/DocStore.ts';
 
 /** A token bucket: `rate` per second sustained, `burst` at once. */
@@ -40,8 +39,14 @@ export class Connection {
   isAlive = true;
   /** Writes of this connection queued for storage. */
   pendingWrites = 0;
-  /** No-op writes that arrived behind queued ones; they settle when those do. */
-  private deferredNoops = 0;
+  /**
+   * The relay decided to close this connection: nothing it sends is processed any more, even if
+   * the peer ignores the close frame.
+   */
+  isClosing = false;
+  /** Kinds of refusal already logged for this connection (one line each, then only metrics). */
+  readonly loggedRefusals = new Set<number>();
+  private terminateTimer: NodeJS.Timeout | null = null;
   /**
    * Write messages (sync step 2 or update) of this connection that are settled: stored, or found
    * to change nothing. Sent with every ack so a client can tell that even a change that only
@@ -57,8 +62,13 @@ export class Connection {
     readonly bucket: TokenBucket,
     /** Bytes waiting to be sent above which the connection is closed as too slow. */
     private readonly maxBufferedBytes = Number.POSITIVE_INFINITY,
+    /** How long a peer has to answer a close frame before its socket is dropped, ms. */
+    private readonly closeGraceMs = 2000,
   ) {
     this.canWrite = can(member.role, 'write');
+    ws.once('close', () => {
+      if (this.terminateTimer) clearTimeout(this.terminateTimer);
+    });
   }
 
   get isOpen(): boolean {
@@ -89,24 +99,10 @@ export class Connection {
     });
   }
 
-  /** A queued write of this connection was stored and applied. */
+  /** A queued write of this connection was stored, or found to change nothing, in its turn. */
   settleWrite(): void {
     this.pendingWrites--;
     this.writesSettled++;
-    if (this.pendingWrites === 0) {
-      this.writesSettled += this.deferredNoops;
-      this.deferredNoops = 0;
-    }
-  }
-
-  /** A write that changed nothing is settled at once, or after the writes queued before it. */
-  settleNoop(doc: Y.Doc): void {
-    if (this.pendingWrites > 0) {
-      this.deferredNoops++;
-      return;
-    }
-    this.writesSettled++;
-    if (this.wantsAck) this.sendAck(Y.encodeStateVector(doc));
   }
 
   /**
@@ -130,10 +126,19 @@ export class Connection {
     this.send(encoding.toUint8Array(encoder));
   }
 
+  /**
+   * Closes with `code`. From here on nothing the peer sends is processed; a peer that does not
+   * complete the close within `closeGraceMs` has its socket dropped.
+   */
   close(code: number, reason: string): void {
+    this.isClosing = true;
     if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) {
       // Close reasons are limited to 123 bytes by the protocol.
       this.ws.close(code, Buffer.from(reason).subarray(0, 123).toString());
+    }
+    if (this.terminateTimer === null && this.ws.readyState !== WebSocket.CLOSED) {
+      this.terminateTimer = setTimeout(() => this.ws.terminate(), this.closeGraceMs);
+      this.terminateTimer.unref();
     }
   }
 }

@@ -134,9 +134,16 @@ export class Relay {
       wantsAck,
       new TokenBucket(config.messagesPerSecond, config.messageBurst, this.now),
       config.maxBufferedBytes,
+      config.closeGraceMs,
     );
     metrics.connections.inc();
     const room = this.getRoom(roomName);
+    if (room.isTainted) {
+      // Reloading after a failed update: come back in a moment, to the reloaded room.
+      metrics.connections.dec();
+      conn.close(CloseCode.roomReset, 'the document is reloading; reconnect');
+      return;
+    }
     room.conns.add(conn);
     this.cancelUnload(roomName);
     log.debug({ room: roomName, member: member.id, role: member.role }, 'connected');
@@ -145,12 +152,12 @@ export class Relay {
       conn.isAlive = true;
     });
     ws.on('message', (data: Buffer, isBinary: boolean) => {
+      // Once the relay decided to close a connection (refused, revoked, demoted), nothing more of
+      // it is processed, whether or not the peer completes the close.
+      if (conn.isClosing) return metrics.messagesAfterClose.inc();
       conn.isAlive = true;
       if (!isBinary)
         return this.refuse(conn, room, CloseCode.badFrame, 'text frames are not accepted');
-      if (!conn.bucket.take()) {
-        return this.refuse(conn, room, CloseCode.rateLimited, 'too many messages; slow down');
-      }
       const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
       if (!room.isReady) {
         conn.pending.push(bytes);
@@ -185,7 +192,7 @@ export class Relay {
         conn.pending = [];
         conn.pendingBytes = 0;
         for (const bytes of pending) {
-          if (!conn.isOpen) break;
+          if (!conn.isOpen || conn.isClosing) break;
           this.dispatch(conn, room, bytes);
         }
       },
@@ -206,13 +213,35 @@ export class Relay {
     }
   }
 
+  /** Closes a connection for a message it sent; logs one line per connection and kind. */
   private refuse(conn: Connection, room: Room, code: number, reason: string): void {
-    this.options.metrics.messagesRejected.inc({ reason: String(code) });
-    this.options.log.warn(
-      { room: room.name, member: conn.member.id, code, reason },
-      'connection refused a message',
-    );
+    const { metrics, log } = this.options;
+    metrics.messagesRejected.inc({ reason: String(code) });
+    if (conn.loggedRefusals.has(code)) {
+      metrics.refusalsNotLogged.inc();
+    } else {
+      conn.loggedRefusals.add(code);
+      log.warn(
+        { room: room.name, member: conn.member.id, code, reason },
+        'connection refused a message',
+      );
+    }
     conn.close(code, reason);
+  }
+
+  /**
+   * A room whose doc may no longer match storage (an update failed half-way): what is queued is
+   * stored, every connection is closed with `roomReset` (clients reconnect and resync), and the
+   * room unloads so the next connection loads it fresh from storage.
+   */
+  private reset(room: Room): void {
+    this.options.metrics.roomsReset.inc();
+    void room.drain().finally(() => {
+      for (const conn of room.conns) {
+        conn.close(CloseCode.roomReset, 'the document is reloading; reconnect');
+      }
+      this.unload(room.name, room);
+    });
   }
 
   private getRoom(name: string): Room {
@@ -229,6 +258,10 @@ export class Relay {
       maxRetriesWithoutConnections: 5,
       maxQueuedBytes: config.maxQueuedBytes,
       maxAwarenessBytes: config.maxAwarenessBytes,
+      maxAwarenessEntries: config.maxAwarenessEntries,
+      maxAwarenessDepth: config.maxAwarenessDepth,
+      maxAwarenessIdsPerConnection: config.maxAwarenessIdsPerConnection,
+      onTainted: (tainted) => this.reset(tainted),
       now: this.now,
     });
     this.rooms.set(name, room);

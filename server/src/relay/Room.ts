@@ -9,9 +9,16 @@ import * as Y from 'yjs';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { DocStore } from '../storage/DocStore.ts';
+import {
+  decodeAwarenessEntries,
+  encodeAwarenessEntries,
+  MalformedAwareness,
+  parseAwarenessState,
+} from './awareness.ts';
 import type { Connection } from './Connection.ts';
+import { encodeStructChunks } from './chunks.ts';
 import type { FanoutPort } from './Fanout.ts';
-import { inspectUpdate, isEmptyUpdate, MalformedUpdate } from './updates.ts';
+import { inspectUpdate, MalformedUpdate } from './updates.ts';
 
 export type RoomOptions = {
   store: DocStore;
@@ -28,8 +35,25 @@ export type RoomOptions = {
   maxQueuedBytes: number;
   /** Largest awareness update accepted, bytes. */
   maxAwarenessBytes: number;
+  /** Entries one awareness update may carry. */
+  maxAwarenessEntries: number;
+  /** Deepest nesting of one awareness state. */
+  maxAwarenessDepth: number;
+  /** Awareness client ids one connection may own at once. */
+  maxAwarenessIdsPerConnection: number;
+  /**
+   * Called once when an update failed to apply half-way, so the doc in memory may no longer be
+   * what storage holds: the owner stores what is pending, closes every connection and unloads the
+   * room, which reloads from storage on the next connection.
+   */
+  onTainted: (room: Room) => void;
   now: () => number;
 };
+
+/** Owner of an awareness client id that lives on another relay process. */
+const ELSEWHERE = 'elsewhere';
+/** Transaction origin of a write being integrated, so its effect can be captured. */
+const INTEGRATING = Symbol('integrating');
 
 /** State vectors may name this many clients beyond those the doc knows. */
 const STATE_VECTOR_SLACK = 10_000;
@@ -38,7 +62,12 @@ type PendingWrite = {
   authorId: string;
   /** The connection it came from; null for changes the server makes (a restore). */
   conn: Connection | null;
-  update: Uint8Array;
+  /**
+   * What the write changed in the room's doc, as Yjs encoded it when it integrated the write:
+   * this, never the sender's bytes, is stored, so every stored row is one Yjs itself produced.
+   * Null for a write that changed nothing, or a barrier: settled in order with the others.
+   */
+  update: Uint8Array | null;
   at: number;
   /** Called once the write is stored and applied, or with the error when it was given up. */
   onSettled?: (error?: Error) => void;
@@ -70,8 +99,9 @@ export class MessageRefused extends Error {
 
 /**
  * One document in memory: its Y.Doc (rebuilt from storage), its awareness and its connections.
- * Writes go through one queue: stored first (in batches), then applied and relayed, then
- * acknowledged to connections that asked for acks.
+ * A write is integrated into the doc first (so one that cannot apply is refused before anything
+ * is stored), then stored with what it changed (in batches), then relayed, then acknowledged.
+ * Until it is stored nobody else sees it: relays, first syncs and acks wait for storage.
  */
 export class Room {
   readonly doc = new Y.Doc({ gc: false });
@@ -80,8 +110,20 @@ export class Room {
   /** Resolves once the stored state is applied; rejects if it could not be loaded. */
   readonly ready: Promise<void>;
   isReady = false;
+  /** An update failed half-way: the doc may differ from storage, so the room must reload. */
+  isTainted = false;
   private queue: PendingWrite[] = [];
   private queuedBytes = 0;
+  /** A batch is being written to storage. */
+  private isStoring = false;
+  /** The state vector of what is stored, as of the last batch (see `storedStateVector`). */
+  private lastStoredSV: Uint8Array = Y.encodeStateVector(new Y.Doc());
+  /** Bytes of the doc's updates, roughly: a small doc's first sync needs no chunking. */
+  private approxBytes = 0;
+  /** Who owns each awareness client id: the connection that set it, or another process. */
+  private readonly awarenessOwners = new Map<number, Connection | typeof ELSEWHERE>();
+  /** Updates the doc emitted while a write was being integrated. */
+  private captured: Uint8Array[] | null = null;
   /** Server-side commits (restores) in progress: the room must not unload under them. */
   private pins = 0;
   private flushing: Promise<void> | null = null;
@@ -95,12 +137,12 @@ export class Room {
   ) {
     this.awareness.setLocalState(null);
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
-      // What came from storage is already everyone's to fetch: nobody needs it pushed at them.
-      if (origin === 'storage') return;
-      const message = syncMessage((e) => syncProtocol.writeUpdate(e, update));
-      for (const conn of this.conns) if (conn !== origin) conn.send(message);
-      if (origin !== 'fanout')
-        this.options.fanout.publish({ kind: 'update', room: name, payload: update });
+      if (origin === INTEGRATING) {
+        this.captured?.push(update);
+        return;
+      }
+      // Another process stored it already; local connections get it now.
+      if (origin === 'fanout') this.relay(update, null, false);
     });
     this.awareness.on(
       'update',
@@ -108,12 +150,8 @@ export class Room {
         { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
         origin: unknown,
       ) => {
+        this.trackOwners(added.concat(updated), removed, origin);
         const changed = added.concat(updated, removed);
-        const conn = origin as Connection | null;
-        if (conn && this.conns.has(conn)) {
-          for (const id of added) conn.awarenessIds.add(id);
-          for (const id of removed) conn.awarenessIds.delete(id);
-        }
         const payload = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
         const message = awarenessMessage(payload);
         for (const c of this.conns) c.send(message);
@@ -130,7 +168,8 @@ export class Room {
       try {
         Y.applyUpdate(this.doc, Y.mergeUpdates(rows.map((r) => r.update)), 'storage');
       } catch (error) {
-        // One bad row must not take the others with it: apply one by one and report the rest.
+        // Rows stored before updates were integrated ahead of storing may not merge: apply one
+        // by one and report the rest.
         this.options.log.error(
           { room: this.name, err: error },
           'stored rows do not merge; applying one by one',
@@ -146,12 +185,17 @@ export class Room {
           }
         }
       }
+      for (const row of rows) this.approxBytes += row.update.byteLength;
     }
+    this.lastStoredSV = Y.encodeStateVector(this.doc);
     this.isReady = true;
   }
 
   /** Handles one message of a connection; throws MessageRefused for anything it refuses. */
   handle(conn: Connection, data: Uint8Array): void {
+    if (this.isTainted) {
+      throw new MessageRefused(CloseCode.roomReset, 'the document is reloading; reconnect');
+    }
     let messageType: number;
     const decoder = decoding.createDecoder(data);
     try {
@@ -159,27 +203,22 @@ export class Room {
     } catch {
       throw new MessageRefused(CloseCode.badFrame, 'undecodable message');
     }
+    if (messageType === MessageType.awareness) {
+      let update: Uint8Array;
+      try {
+        update = decoding.readVarUint8Array(decoder);
+      } catch {
+        throw new MessageRefused(CloseCode.badFrame, 'undecodable awareness update');
+      }
+      this.handleAwareness(conn, update);
+      return;
+    }
+    // Awareness counts only for what it carries of the sender's own (see handleAwareness).
+    this.spend(conn);
     switch (messageType) {
       case MessageType.sync:
         this.handleSync(conn, decoder);
         return;
-      case MessageType.awareness: {
-        let update: Uint8Array;
-        try {
-          update = decoding.readVarUint8Array(decoder);
-        } catch {
-          throw new MessageRefused(CloseCode.badFrame, 'undecodable awareness update');
-        }
-        if (update.byteLength > this.options.maxAwarenessBytes) {
-          throw new MessageRefused(CloseCode.tooLarge, 'awareness update is too large');
-        }
-        try {
-          awarenessProtocol.applyAwarenessUpdate(this.awareness, update, conn);
-        } catch {
-          throw new MessageRefused(CloseCode.badFrame, 'undecodable awareness update');
-        }
-        return;
-      }
       case MessageType.queryAwareness: {
         const states = Array.from(this.awareness.getStates().keys());
         if (states.length > 0) {
@@ -191,6 +230,88 @@ export class Room {
       }
       default:
         throw new MessageRefused(CloseCode.badFrame, `unknown message type ${messageType}`);
+    }
+  }
+
+  private spend(conn: Connection): void {
+    if (!conn.bucket.take()) {
+      throw new MessageRefused(CloseCode.rateLimited, 'too many messages; slow down');
+    }
+  }
+
+  /**
+   * Applies the entries of an awareness update that are the sender's own (rules AW-1 to AW-4 in
+   * SPEC.md). A connection owns the client ids it was first to set; a later connection of the
+   * same member may take one over with a newer clock (the same device reconnecting before its
+   * old socket timed out). Everything else, above all the echoes every stock client sends of
+   * what it heard (they repeat the clock the relay has), is dropped silently: never applied,
+   * relayed or counted against the sender's message rate. A state of its own that is not a
+   * shallow JSON object is refused.
+   */
+  private handleAwareness(conn: Connection, update: Uint8Array): void {
+    const { maxAwarenessBytes, maxAwarenessEntries, maxAwarenessDepth, metrics } = this.options;
+    if (update.byteLength > maxAwarenessBytes) {
+      throw new MessageRefused(CloseCode.tooLarge, 'awareness update is too large');
+    }
+    let entries: ReturnType<typeof decodeAwarenessEntries>;
+    try {
+      entries = decodeAwarenessEntries(update, {
+        maxEntries: maxAwarenessEntries,
+        maxDepth: maxAwarenessDepth,
+      });
+    } catch (error) {
+      const why = error instanceof MalformedAwareness ? error.message : 'undecodable';
+      throw new MessageRefused(CloseCode.badFrame, `awareness update refused: ${why}`);
+    }
+    const own: typeof entries = [];
+    let newIds = 0;
+    for (const entry of entries) {
+      const owner = this.awarenessOwners.get(entry.clientId);
+      const isOwn = owner === conn;
+      // Echoes repeat the clock the relay already has; only a newer clock may claim an id.
+      const isNewer = entry.clock > (this.awareness.meta.get(entry.clientId)?.clock ?? -1);
+      const mayClaim =
+        isNewer &&
+        (owner === undefined
+          ? entry.json !== 'null'
+          : owner !== ELSEWHERE && owner.member.id === conn.member.id);
+      if (!isOwn && !mayClaim) {
+        metrics.awarenessDropped.inc();
+        continue;
+      }
+      if (!isOwn && conn.awarenessIds.size + ++newIds > this.options.maxAwarenessIdsPerConnection) {
+        metrics.awarenessDropped.inc();
+        continue;
+      }
+      if (parseAwarenessState(entry.json, maxAwarenessDepth) === undefined) {
+        throw new MessageRefused(
+          CloseCode.badFrame,
+          'awareness update refused: a state must be a JSON object of a few levels',
+        );
+      }
+      own.push(entry);
+    }
+    if (own.length === 0) return;
+    this.spend(conn);
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(own), conn);
+  }
+
+  /** Keeps `awarenessOwners` and each connection's `awarenessIds` in step with the states. */
+  private trackOwners(set: number[], removed: number[], origin: unknown): void {
+    const owner =
+      origin === 'fanout' ? ELSEWHERE : this.conns.has(origin as Connection) ? origin : null;
+    for (const id of set) {
+      if (owner === null) continue;
+      const previous = this.awarenessOwners.get(id);
+      if (previous === owner) continue;
+      if (previous !== undefined && previous !== ELSEWHERE) previous.awarenessIds.delete(id);
+      this.awarenessOwners.set(id, owner as Connection | typeof ELSEWHERE);
+      if (owner !== ELSEWHERE) (owner as Connection).awarenessIds.add(id);
+    }
+    for (const id of removed) {
+      const previous = this.awarenessOwners.get(id);
+      if (previous !== undefined && previous !== ELSEWHERE) previous.awarenessIds.delete(id);
+      this.awarenessOwners.delete(id);
     }
   }
 
@@ -239,11 +360,7 @@ export class Room {
           : 'update rejected: Yjs cannot decode it',
       );
     }
-    if (effect === 'noop') {
-      conn.settleNoop(this.doc);
-      return;
-    }
-    if (!conn.canWrite) {
+    if (effect === 'change' && !conn.canWrite) {
       this.options.metrics.messagesRejected.inc({ reason: 'read_only' });
       const encoder = encoding.createEncoder();
       encoding.writeVarUint(encoder, MessageType.auth);
@@ -251,14 +368,81 @@ export class Room {
       conn.send(encoding.toUint8Array(encoder));
       return;
     }
-    if (this.queuedBytes + payload.byteLength > this.options.maxQueuedBytes) {
+    if (
+      effect === 'change' &&
+      this.queuedBytes + payload.byteLength > this.options.maxQueuedBytes
+    ) {
       // Storage is behind: the sender keeps the update and re-sends it when it reconnects.
       throw new MessageRefused(CloseCode.storageFailed, 'storage is behind; retry later');
     }
-    conn.pendingWrites++;
-    this.queuedBytes += payload.byteLength;
-    this.queue.push({ authorId: conn.member.id, conn, update: payload, at: this.options.now() });
+    const update = effect === 'change' ? this.integrate(payload) : null;
+    this.enqueue({ authorId: conn.member.id, conn, update, at: this.options.now() });
+  }
+
+  /**
+   * Applies an update to the doc and returns what it changed, as Yjs encodes it (null when it
+   * changed nothing, or only waits for structs it depends on). An update that throws half-way
+   * may have changed the doc: the room is tainted and reloads; the update is refused.
+   */
+  private integrate(update: Uint8Array): Uint8Array | null {
+    const captured: Uint8Array[] = [];
+    this.captured = captured;
+    try {
+      Y.applyUpdate(this.doc, update, INTEGRATING);
+    } catch (error) {
+      this.options.metrics.updatesUnappliable.inc();
+      if (!this.isTainted) {
+        this.isTainted = true;
+        this.options.log.error(
+          { room: this.name, err: error },
+          'an update failed to apply; the room reloads from storage',
+        );
+        this.options.onTainted(this);
+      }
+      throw new MessageRefused(CloseCode.badFrame, 'update rejected: it cannot be applied');
+    } finally {
+      this.captured = null;
+    }
+    if (captured.length === 0) return null;
+    return captured.length === 1 ? captured[0]! : Y.mergeUpdates(captured);
+  }
+
+  /**
+   * Queues a write (or a no-op, or a barrier) to settle in order. A no-op with nothing ahead of
+   * it settles at once.
+   */
+  private enqueue(write: PendingWrite): void {
+    if (write.update === null && !this.hasUnstored) {
+      write.onSettled?.();
+      if (write.conn) {
+        write.conn.writesSettled++;
+        write.conn.sendAck(this.storedStateVector());
+      }
+      return;
+    }
+    if (write.conn) write.conn.pendingWrites++;
+    if (write.update) this.queuedBytes += write.update.byteLength;
+    this.queue.push(write);
     this.scheduleFlush();
+  }
+
+  /** True while something applied to the doc is not yet stored. */
+  private get hasUnstored(): boolean {
+    return this.queue.length > 0 || this.isStoring;
+  }
+
+  /** The state vector of what storage holds: the doc's, unless writes are on their way. */
+  private storedStateVector(): Uint8Array {
+    return this.hasUnstored ? this.lastStoredSV : Y.encodeStateVector(this.doc);
+  }
+
+  /** Resolves once everything applied to the doc so far is stored. */
+  private afterStored(): Promise<void> {
+    if (!this.hasUnstored) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const onSettled = (error?: Error) => (error ? reject(error) : resolve());
+      this.enqueue({ authorId: '', conn: null, update: null, at: 0, onSettled });
+    });
   }
 
   private isFlushScheduled = false;
@@ -277,70 +461,51 @@ export class Room {
   }
 
   /**
-   * Commits a change the server makes on a member's behalf (a restore): stored under that
-   * member, then applied and relayed like any other write. Resolves once stored.
+   * Commits a change the server makes on a member's behalf (a restore): integrated, stored under
+   * that member, then relayed like any other write. Resolves once stored.
    */
   commit(update: Uint8Array, authorId: string): Promise<void> {
+    if (this.isTainted) return Promise.reject(new Error('the document is reloading'));
     this.pins++;
-    this.queuedBytes += update.byteLength;
     return new Promise<void>((resolve, reject) => {
       const onSettled = (error?: Error) => (error ? reject(error) : resolve());
-      this.queue.push({ authorId, conn: null, update, at: this.options.now(), onSettled });
-      this.scheduleFlush();
+      const effect = this.integrate(update);
+      this.enqueue({ authorId, conn: null, update: effect, at: this.options.now(), onSettled });
     }).finally(() => {
       this.pins--;
     });
   }
 
   /**
-   * Answers sync step 1. Small diffs go in one step-2 message; a big one goes as the stored rows
-   * the client lacks, a chunk at a time with the socket drained in between (so keep-alives get
-   * through), then a final step 2 that carries only the delete set.
+   * Answers sync step 1 once everything applied is stored. A small doc goes in one step-2
+   * message; a big one as chunks of structs encoded from memory, with the socket drained in
+   * between (so keep-alives get through), then a final step 2 with the delete set.
    */
   private async sendState(
     conn: Connection,
     encodedStateVector: Uint8Array,
     stateVector: Map<number, number>,
   ): Promise<void> {
-    const { syncChunkBytes, store } = this.options;
-    const diff = Y.encodeStateAsUpdate(this.doc, encodedStateVector);
-    if (diff.byteLength <= syncChunkBytes) {
+    const { syncChunkBytes } = this.options;
+    await this.afterStored();
+    if (!conn.isOpen || this.isTainted) return;
+    const chunks =
+      this.approxBytes > syncChunkBytes
+        ? encodeStructChunks(this.doc, stateVector, syncChunkBytes)
+        : [];
+    if (chunks.length <= 1) {
       conn.send(syncMessage((e) => syncProtocol.writeSyncStep2(e, this.doc, encodedStateVector)));
     } else {
-      const rows = await store.loadUpdates(this.name);
-      let chunk: Uint8Array[] = [];
-      let bytes = 0;
-      const sendChunk = async () => {
-        if (chunk.length === 0) return;
-        const update = chunk.length === 1 ? chunk[0]! : Y.mergeUpdates(chunk);
-        chunk = [];
-        bytes = 0;
-        await conn.sendDrained(syncMessage((e) => syncProtocol.writeUpdate(e, update)));
-      };
-      for (const row of rows) {
+      for (const chunk of chunks) {
         if (!conn.isOpen) return;
-        let missing: Uint8Array;
-        try {
-          missing =
-            stateVector.size === 0 ? row.update : Y.diffUpdate(row.update, encodedStateVector);
-          if (stateVector.size === 0) Y.decodeUpdate(missing);
-        } catch (error) {
-          this.options.log.error(
-            { room: this.name, seq: row.seq, err: error },
-            'stored row skipped',
-          );
-          continue;
-        }
-        if (isEmptyUpdate(missing)) continue;
-        if (bytes + missing.byteLength > syncChunkBytes) await sendChunk();
-        chunk.push(missing);
-        bytes += missing.byteLength;
+        await conn.sendDrained(syncMessage((e) => syncProtocol.writeUpdate(e, chunk)));
       }
-      await sendChunk();
+      await this.afterStored();
+      if (!conn.isOpen || this.isTainted) return;
       const own = Y.encodeStateVector(this.doc);
       conn.send(syncMessage((e) => syncProtocol.writeSyncStep2(e, this.doc, own)));
     }
-    if (conn.wantsAck) conn.sendAck(Y.encodeStateVector(this.doc));
+    if (conn.wantsAck) conn.sendAck(this.storedStateVector());
   }
 
   /** Sends the server's own step 1 and the current awareness to a new connection. */
@@ -352,39 +517,48 @@ export class Room {
     }
   }
 
-  /** Stores queued writes (one transaction per batch), then applies, relays and acknowledges. */
+  /** Sends a stored update to every connection but its sender; publishes it to other processes. */
+  private relay(update: Uint8Array, sender: Connection | null, publish: boolean): void {
+    const message = syncMessage((e) => syncProtocol.writeUpdate(e, update));
+    for (const conn of this.conns) if (conn !== sender) conn.send(message);
+    if (publish) this.options.fanout.publish({ kind: 'update', room: this.name, payload: update });
+  }
+
+  /** Stores queued writes (one transaction per batch), then relays and acknowledges them. */
   flush(): Promise<void> {
     if (this.flushing) return this.flushing;
     this.flushing = (async () => {
       while (this.queue.length > 0 && this.retryTimer === null) {
         const batch = this.queue;
         this.queue = [];
+        // Every write of the batch is in the doc already: its state vector is what is stored
+        // once the batch is.
+        const batchSV = Y.encodeStateVector(this.doc);
+        const rows = [];
+        for (const w of batch) {
+          if (w.update) {
+            rows.push({ room: this.name, authorId: w.authorId, at: w.at, update: w.update });
+          }
+        }
+        this.isStoring = true;
         try {
-          await this.options.store.appendUpdates(
-            batch.map((w) => ({
-              room: this.name,
-              authorId: w.authorId,
-              at: w.at,
-              update: w.update,
-            })),
-          );
+          if (rows.length > 0) await this.options.store.appendUpdates(rows);
         } catch (error) {
           this.queue = batch.concat(this.queue);
+          this.isStoring = false;
           this.scheduleRetry(error);
           break;
         }
+        this.isStoring = false;
         this.failures = 0;
-        for (const w of batch) this.queuedBytes -= w.update.byteLength;
+        this.lastStoredSV = batchSV;
         for (const w of batch) {
-          this.options.metrics.updatesStored.inc();
-          this.options.metrics.bytesStored.inc(w.update.byteLength);
-          try {
-            Y.applyUpdate(this.doc, w.update, w.conn);
-          } catch (error) {
-            this.options.log.error(
-              { room: this.name, err: error },
-              'stored update failed to apply',
-            );
+          if (w.update) {
+            this.queuedBytes -= w.update.byteLength;
+            this.approxBytes += w.update.byteLength;
+            this.options.metrics.updatesStored.inc();
+            this.options.metrics.bytesStored.inc(w.update.byteLength);
+            this.relay(w.update, w.conn, true);
           }
           w.onSettled?.();
           w.conn?.settleWrite();
@@ -402,7 +576,7 @@ export class Room {
     let sv: Uint8Array | null = null;
     for (const c of this.conns) {
       if (!c.wantsAck) continue;
-      sv ??= Y.encodeStateVector(this.doc);
+      sv ??= this.storedStateVector();
       c.sendAck(sv);
     }
   }
@@ -415,14 +589,20 @@ export class Room {
       this.conns.size === 0 && this.failures > this.options.maxRetriesWithoutConnections;
     if (isGivingUp) {
       // Nobody is waiting for an ack, and the senders still hold these updates: they re-send them
-      // on their next connection. Dropping them here lets the room unload instead of leaking.
+      // on their next connection. Dropping them here lets the room unload instead of leaking; the
+      // doc holds them unstored, so it must reload from storage.
       this.options.log.error(
         { room: this.name, err: error, dropped: this.queue.length },
         'storage keeps failing and nobody is connected: giving up; senders will re-send',
       );
-      for (const w of this.queue) w.onSettled?.(new Error('storage is unavailable'));
+      const dropped = this.queue;
       this.queue = [];
       this.queuedBytes = 0;
+      if (!this.isTainted) {
+        this.isTainted = true;
+        this.options.onTainted(this);
+      }
+      for (const w of dropped) w.onSettled?.(new Error('storage is unavailable'));
       return;
     }
     this.options.log.error(
@@ -462,6 +642,8 @@ export class Room {
     if (conn.awarenessIds.size > 0) {
       awarenessProtocol.removeAwarenessStates(this.awareness, Array.from(conn.awarenessIds), null);
     }
+    for (const id of conn.awarenessIds) this.awarenessOwners.delete(id);
+    conn.awarenessIds.clear();
   }
 
   /** Waits for pending writes (used when draining). Retries keep going until they succeed. */
@@ -477,6 +659,8 @@ export class Room {
     this.isClosed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
+    for (const w of this.queue) w.onSettled?.(new Error('the room was closed'));
+    this.queue = [];
     this.awareness.destroy();
     this.doc.destroy();
   }

@@ -48,6 +48,12 @@ function assertWellFormed(struct: Y.Item | Y.GC | Y.Skip): void {
 export function inspectUpdate(doc: Y.Doc, update: Uint8Array): 'noop' | 'change' {
   const { structs, ds } = Y.decodeUpdate(update);
   for (const struct of structs) assertWellFormed(struct);
+  for (const items of ds.clients.values()) {
+    for (const item of items) {
+      // Yjs throws on an empty range when it applies the delete set.
+      if (item.len <= 0) throw new MalformedUpdate('a deletion covers no characters');
+    }
+  }
   let effect: 'noop' | 'change' = 'noop';
   for (const struct of structs) {
     if (struct.id.clock + struct.length > Y.getState(doc.store, struct.id.client))

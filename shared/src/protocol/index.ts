@@ -95,6 +95,8 @@ export const CloseCode = {
   tooLarge: 4413,
   rateLimited: 4429,
   storageFailed: 4500,
+  /** The server reloads the document from storage (after an update failed to apply): reconnect. */
+  roomReset: 4502,
   serverShutdown: 4503,
 } as const;
 export type CloseCodeName = keyof typeof CloseCode;

@@ -1,0 +1,329 @@
+import type { DocStore } from '@grassroots/server';
+import * as encoding from 'lib0/encoding';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { rawClient, stockClient, syncStep1, updateMessage } from '../../support/clients.ts';
+import { eventually, startTestServer, type TestServer } from '../../support/server.ts';
+import { stubbornClient } from '../../support/stubbornClient.ts';
+
+let server: TestServer | undefined;
+const cleanups: (() => void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) c();
+  await server?.stop();
+  server = undefined;
+});
+
+type Entry = { clientId: number; clock: number; json: string };
+
+const awarenessMessage = (entries: Entry[]): Uint8Array => {
+  const inner = encoding.createEncoder();
+  encoding.writeVarUint(inner, entries.length);
+  for (const e of entries) {
+    encoding.writeVarUint(inner, e.clientId);
+    encoding.writeVarUint(inner, e.clock);
+    encoding.writeVarString(inner, e.json);
+  }
+  const outer = encoding.createEncoder();
+  encoding.writeVarUint(outer, 1);
+  encoding.writeVarUint8Array(outer, encoding.toUint8Array(inner));
+  return encoding.toUint8Array(outer);
+};
+
+/** Every stored row of the room applies, one by one in order and merged. */
+async function expectEveryRowLoads(store: DocStore, room: string): Promise<Y.Doc> {
+  const rows = await store.loadUpdates(room);
+  const doc = new Y.Doc();
+  for (const row of rows) expect(() => Y.applyUpdate(doc, row.update)).not.toThrow();
+  if (rows.length > 0) {
+    expect(() =>
+      Y.applyUpdate(new Y.Doc(), Y.mergeUpdates(rows.map((r) => r.update))),
+    ).not.toThrow();
+  }
+  return doc;
+}
+
+const metric = async (s: TestServer, name: string): Promise<number> => {
+  const text = await (await fetch(`${s.url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return line ? Number(line.split(' ')[1]) : 0;
+};
+
+const nested = (depth: number) => `{"a":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+
+describe('presence from untrusted members', () => {
+  it('AW-1: a deeply nested presence state from a viewer is refused and the relay keeps serving everyone', async () => {
+    server = await startTestServer();
+    const s = server;
+    const room = `${s.workspaceId}/minutes`;
+    const editor = stockClient(s.wsUrl, room, s.adminToken);
+    cleanups.push(editor.destroy);
+    await editor.synced;
+    editor.provider.awareness.setLocalStateField('user', { name: '记录人' });
+    const viewer = await s.member('viewer');
+    const raw = await rawClient(`${s.wsUrl}/${room}?token=${viewer.token}`);
+    // Under the editor's id: not the viewer's to set, dropped before anything parses it.
+    const editorId = editor.doc.clientID;
+    raw.send(awarenessMessage([{ clientId: editorId, clock: 1e6, json: nested(20_000) }]));
+    // Under an id of its own: refused.
+    raw.send(awarenessMessage([{ clientId: 424242, clock: 1, json: nested(20_000) }]));
+    expect((await raw.closed).code).toBe(4400);
+    // A client joining afterwards gets everyone's presence: encoding it does not blow up.
+    const late = stockClient(s.wsUrl, room, s.adminToken);
+    cleanups.push(late.destroy);
+    await late.synced;
+    await eventually(() => {
+      const names = Array.from(late.provider.awareness.getStates().values()).map(
+        (st) => (st as { user?: { name: string } }).user?.name,
+      );
+      expect(names).toContain('记录人');
+    });
+    expect(late.provider.awareness.getStates().has(424242)).toBe(false);
+    expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
+  });
+
+  it('AW-1: presence that is not an object, or has too many entries, is refused', async () => {
+    server = await startTestServer();
+    const s = server;
+    const room = `${s.workspaceId}/doc`;
+    for (const message of [
+      awarenessMessage([{ clientId: 7, clock: 1, json: '[1,2,3]' }]),
+      awarenessMessage([{ clientId: 7, clock: 1, json: '"just a string"' }]),
+      awarenessMessage([{ clientId: 7, clock: 1, json: '{not json' }]),
+      awarenessMessage(
+        Array.from({ length: 1001 }, (_, i) => ({ clientId: i + 1, clock: 1, json: '{}' })),
+      ),
+    ]) {
+      const raw = await rawClient(`${s.wsUrl}/${room}?token=${s.adminToken}`);
+      raw.send(message);
+      expect((await raw.closed).code).toBe(4400);
+    }
+    expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
+  });
+
+  it("AW-2: a member cannot set, move or remove another member's presence", async () => {
+    server = await startTestServer();
+    const s = server;
+    const room = `${s.workspaceId}/minutes`;
+    const victim = stockClient(s.wsUrl, room, s.adminToken);
+    const observer = stockClient(s.wsUrl, room, s.adminToken);
+    cleanups.push(victim.destroy, observer.destroy);
+    await Promise.all([victim.synced, observer.synced]);
+    victim.provider.awareness.setLocalStateField('user', { name: '王书记' });
+    const victimId = victim.doc.clientID;
+    await eventually(() =>
+      expect(observer.provider.awareness.getStates().get(victimId)).toEqual({
+        user: { name: '王书记' },
+      }),
+    );
+    const spoofer = await s.member('editor', '冒充者');
+    const raw = await rawClient(`${s.wsUrl}/${room}?token=${spoofer.token}`);
+    const dropped = await metric(s, 'grassroots_awareness_entries_dropped_total');
+    raw.send(
+      awarenessMessage([{ clientId: victimId, clock: 999, json: '{"user":{"name":"假的"}}' }]),
+    );
+    raw.send(awarenessMessage([{ clientId: victimId, clock: 1000, json: 'null' }]));
+    // Its own presence still works.
+    raw.send(awarenessMessage([{ clientId: 555, clock: 1, json: '{"user":{"name":"冒充者"}}' }]));
+    await eventually(() =>
+      expect(observer.provider.awareness.getStates().get(555)).toEqual({
+        user: { name: '冒充者' },
+      }),
+    );
+    expect(observer.provider.awareness.getStates().get(victimId)).toEqual({
+      user: { name: '王书记' },
+    });
+    expect(await metric(s, 'grassroots_awareness_entries_dropped_total')).toBeGreaterThanOrEqual(
+      dropped + 2,
+    );
+    // Dropping is silent: the spoofer's connection stays open.
+    expect(raw.ws.readyState).toBe(raw.ws.OPEN);
+    raw.ws.close();
+  });
+
+  it('AW-3: echoes of what a client heard are not counted against its message rate (a big meeting is not cut off)', async () => {
+    // A tight limit makes the stock client's echoes (each connection re-sends every change it
+    // hears) add up quickly: 12 people moving their carets 15 times each.
+    server = await startTestServer({ messagesPerSecond: 20, messageBurst: 40 });
+    const s = server;
+    const room = `${s.workspaceId}/meeting`;
+    const people = Array.from({ length: 12 }, () => stockClient(s.wsUrl, room, s.adminToken));
+    cleanups.push(...people.map((p) => p.destroy));
+    await Promise.all(people.map((p) => p.synced));
+    const closes: number[] = [];
+    for (const p of people) {
+      p.provider.on('connection-close', (event: { code: number } | null) =>
+        closes.push(event?.code ?? 0),
+      );
+    }
+    for (let step = 0; step < 15; step++) {
+      people.forEach((p, i) => {
+        p.provider.awareness.setLocalStateField('cursor', { anchor: step, head: step + i });
+      });
+      await new Promise((r) => setImmediate(r));
+    }
+    await eventually(() => {
+      for (const p of people) {
+        for (const [i, other] of people.entries()) {
+          expect(p.provider.awareness.getStates().get(other.doc.clientID)).toMatchObject({
+            cursor: { anchor: 14, head: 14 + i },
+          });
+        }
+      }
+    });
+    expect(closes).toEqual([]);
+    // The limit itself still holds for messages of the sender's own.
+    const raw = await rawClient(`${s.wsUrl}/${room}?token=${s.adminToken}`);
+    for (let i = 0; i < 100; i++) raw.send(syncStep1(new Y.Doc()));
+    expect((await raw.closed).code).toBe(4429);
+  });
+});
+
+/** A deletion of an empty range: Yjs decodes it, but applying it throws ("Unexpected case"). */
+const emptyDeletion = (): Uint8Array => {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, 0); // no structs
+  encoding.writeVarUint(e, 1); // one client in the delete set
+  encoding.writeVarUint(e, 1); // client 1
+  encoding.writeVarUint(e, 1); // one range
+  encoding.writeVarUint(e, 33); // clock
+  encoding.writeVarUint(e, 0); // length 0
+  return encoding.toUint8Array(e);
+};
+
+describe('updates that decode but do not apply', () => {
+  it('UPD-1: a poison update is refused, never stored or acknowledged, and every stored row loads', async () => {
+    server = await startTestServer();
+    const s = server;
+    const room = `${s.workspaceId}/poison`;
+    const good = stockClient(s.wsUrl, room, s.adminToken);
+    cleanups.push(good.destroy);
+    await good.synced;
+    good.doc.getText('t').insert(0, '已保存');
+    await eventually(async () => expect((await s.store.roomStats(room)).rows).toBe(1));
+    const before = Y.encodeStateAsUpdate(await expectEveryRowLoads(s.store, room));
+
+    const bad = emptyDeletion();
+    expect(() => Y.decodeUpdate(bad)).not.toThrow();
+    expect(() => Y.applyUpdate(new Y.Doc(), bad)).toThrow();
+    const raw = await rawClient(`${s.wsUrl}/${room}?token=${s.adminToken}&ack=1`);
+    raw.send(updateMessage(bad));
+    expect((await raw.closed).code).toBe(4400);
+    expect(raw.messages.filter((m) => m.type === 100)).toEqual([]);
+    expect((await s.store.roomStats(room)).rows).toBe(1);
+    const after = Y.encodeStateAsUpdate(await expectEveryRowLoads(s.store, room));
+    expect(after).toEqual(before);
+    // The room still works for others.
+    good.doc.getText('t').insert(0, '再写');
+    await eventually(async () => expect((await s.store.roomStats(room)).rows).toBe(2));
+  });
+
+  it('UPD-2: what is stored is what the doc integrated, so a resent or overlapping update stores only what is new', async () => {
+    server = await startTestServer();
+    const s = server;
+    const room = `${s.workspaceId}/overlap`;
+    const source = new Y.Doc();
+    source.getText('t').insert(0, '第一段');
+    const first = Y.encodeStateAsUpdate(source);
+    source.getText('t').insert(3, '第二段');
+    const both = Y.encodeStateAsUpdate(source);
+    const raw = await rawClient(`${s.wsUrl}/${room}?token=${s.adminToken}`);
+    raw.send(updateMessage(first));
+    await eventually(async () => expect((await s.store.roomStats(room)).rows).toBe(1));
+    raw.send(updateMessage(both));
+    await eventually(async () => expect((await s.store.roomStats(room)).rows).toBe(2));
+    const rows = await s.store.loadUpdates(room);
+    // The second row holds the new text only, not the first paragraph again.
+    const second = Y.decodeUpdate(rows[1]!.update);
+    expect(second.structs.map((st) => st.length).reduce((a, b) => a + b, 0)).toBe(3);
+    const doc = await expectEveryRowLoads(s.store, room);
+    expect(doc.getText('t').toString()).toBe('第一段第二段');
+    raw.ws.close();
+  });
+});
+
+describe('connections the relay has closed', () => {
+  const docUpdate = (text: string, clientId: number, clock: number) => {
+    const doc = new Y.Doc();
+    doc.clientID = clientId;
+    const t = doc.getText('t');
+    // Build on the client's own earlier text so each update is a new, applicable change.
+    t.insert(0, 'x'.repeat(clock));
+    const sv = Y.encodeStateVector(doc);
+    t.insert(clock, text);
+    return Y.encodeStateAsUpdate(doc, sv);
+  };
+
+  for (const [change, expected] of [
+    ['revoked', 4401],
+    ['demoted to viewer', 4403],
+  ] as const) {
+    it(`CONN-1: a member ${change} who ignores the close has nothing processed after the decision and is dropped`, async () => {
+      server = await startTestServer({ closeGraceMs: 300 });
+      const s = server;
+      const room = `${s.workspaceId}/doc`;
+      const member = await s.member('editor', '队员');
+      const peer = await stubbornClient(`${s.wsUrl}/${room}?token=${member.token}`);
+      cleanups.push(peer.destroy);
+      const first = new Y.Doc();
+      first.clientID = 77;
+      first.getText('t').insert(0, 'x');
+      peer.send(updateMessage(Y.encodeStateAsUpdate(first)));
+      await eventually(async () => expect((await s.store.roomStats(room)).rows).toBe(1));
+
+      const res = await fetch(`${s.url}/api/workspaces/${s.workspaceId}/members/${member.id}`, {
+        method: change === 'revoked' ? 'DELETE' : 'PATCH',
+        headers: { authorization: `Bearer ${s.adminToken}`, 'content-type': 'application/json' },
+        ...(change === 'revoked' ? {} : { body: JSON.stringify({ role: 'viewer' }) }),
+      });
+      expect(res.status).toBe(200);
+      await eventually(() => expect(peer.closeCode).toBe(expected));
+      for (let i = 1; i <= 20; i++) peer.send(updateMessage(docUpdate(`第${i}条`, 77, i)));
+      await peer.dropped; // within closeGraceMs, not the 30 s keep-alive
+      expect((await s.store.roomStats(room)).rows).toBe(1);
+      expect(await metric(s, 'grassroots_messages_after_close_total')).toBeGreaterThan(0);
+    });
+  }
+
+  it('CONN-2: a peer that floods after being refused produces one log line, the rest are counted', async () => {
+    const lines: string[] = [];
+    const { createLogger } = await import('@grassroots/server');
+    server = await startTestServer(
+      { closeGraceMs: 5000 },
+      { log: createLogger('info', { write: (line: string) => void lines.push(line) }) },
+    );
+    const s = server;
+    const peer = await stubbornClient(`${s.wsUrl}/${s.workspaceId}/doc?token=${s.adminToken}`);
+    cleanups.push(peer.destroy);
+    for (let i = 0; i < 2000; i++) peer.sendText('x');
+    for (let i = 0; i < 2000; i++) peer.send(new Uint8Array([0xff, 0xff, 0xff]));
+    await eventually(() => expect(peer.closeCode).toBe(4400));
+    await eventually(async () =>
+      expect(
+        (await metric(s, 'grassroots_messages_after_close_total')) +
+          (await metric(s, 'grassroots_messages_rejected_total')),
+      ).toBeGreaterThan(100),
+    );
+    const refusals = lines.filter((l) => l.includes('connection refused a message'));
+    expect(refusals.length).toBe(1);
+  });
+});
+
+describe('operations', () => {
+  it('OPS-1: /metrics names no workspace, document or member', async () => {
+    server = await startTestServer();
+    const s = server;
+    const room = `${s.workspaceId}/secret-doc`;
+    const editor = await s.member('editor', '张三');
+    const a = stockClient(s.wsUrl, room, editor.token);
+    cleanups.push(a.destroy);
+    await a.synced;
+    a.doc.getText('t').insert(0, 'x');
+    await eventually(async () => expect((await s.store.roomStats(room)).rows).toBe(1));
+    const text = await (await fetch(`${s.url}/metrics`)).text();
+    expect(text).toContain('grassroots_updates_stored_total 1');
+    for (const secret of [s.workspaceId, 'secret-doc', editor.id, '张三', '测试村']) {
+      expect(text).not.toContain(secret);
+    }
+  });
+});
