@@ -164,29 +164,22 @@ export class Room {
 
   private async load(): Promise<void> {
     const rows = await this.options.store.loadUpdates(this.name);
-    if (rows.length > 0) {
-      try {
-        Y.applyUpdate(this.doc, Y.mergeUpdates(rows.map((r) => r.update)), 'storage');
-      } catch (error) {
-        // Rows stored before updates were integrated ahead of storing may not merge: apply one
-        // by one and report the rest.
-        this.options.log.error(
-          { room: this.name, err: error },
-          'stored rows do not merge; applying one by one',
-        );
-        for (const row of rows) {
-          try {
-            Y.applyUpdate(this.doc, row.update, 'storage');
-          } catch (rowError) {
-            this.options.log.error(
-              { room: this.name, seq: row.seq, err: rowError },
-              'stored row skipped',
-            );
-          }
+    // Row by row in one transaction: as fast as applying one merged update, and far faster than
+    // merging thousands of small updates first (seconds for a doc of 10,000 edits).
+    this.doc.transact(() => {
+      for (const row of rows) {
+        this.approxBytes += row.update.byteLength;
+        try {
+          Y.applyUpdate(this.doc, row.update, 'storage');
+        } catch (error) {
+          // Only rows stored before updates were integrated ahead of storing (UPD-2) can fail.
+          this.options.log.error(
+            { room: this.name, seq: row.seq, err: error },
+            'stored row skipped',
+          );
         }
       }
-      for (const row of rows) this.approxBytes += row.update.byteLength;
-    }
+    }, 'storage');
     this.lastStoredSV = Y.encodeStateVector(this.doc);
     this.isReady = true;
   }
