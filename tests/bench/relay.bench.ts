@@ -1,281 +1,210 @@
 /**
- * Relay benchmark: fan-out latency, delivered updates per second and server memory of our relay
- * against the reference y-websocket server (`@y/websocket-server` 0.1.1), same workload, same run.
+ * Relay benchmark: our relay against the reference y-websocket server (`@y/websocket-server`
+ * 0.1.1), each in its own process, same workload, same run. Three shapes:
  *
- * Workload, per server and per N in ROOM_SIZES (a fresh server process and a fresh room each time):
- * - N stock y-websocket clients (`WebsocketProvider` over `ws`, BroadcastChannel off, no awareness
- *   state) in this process join one room and finish their first sync.
- * - Every edit inserts 4 ASCII characters at a seeded random position of one shared Y.Text, by the
- *   clients in turn (round-robin), so each edit is one small update fanned out to N - 1 others.
- * - warm-up: WARMUP_EDITS edits at the fixed rate, not counted.
- * - fixed rate (open loop): RATE edits/s in total, whatever N, for RATE_MS. Latency is measured
- *   here: from the local insert to the moment each *other* client's doc has applied the edit (one
- *   clock, this process; edits are identified by author clientID and clock). Delivered updates/s
- *   here is just RATE × (N - 1) unless a server falls behind.
- * - saturated (closed loop): SATURATED_EDITS edits as fast as they are absorbed, at most WINDOW
- *   in flight (sent but not yet applied everywhere). Its delivered updates/s, i.e. (edit, receiver)
- *   pairs per second from first send to last delivery, is the throughput figure.
- * - then every doc must hold the same text and state vector (convergence), or the run fails.
- * Server RSS is sampled from /proc/<pid>/status every 50 ms over the whole round; the peak is
- * reported, with the server's CPU time for both measured phases.
+ * - `fanout` (relay/fanout.ts): rooms of 2, 20 and 100 clients; fan-out latency at a fixed rate,
+ *   throughput when saturated, server CPU and peak RSS. Writes bench-results/relay.json.
+ * - `meeting` (relay/meeting.ts): 30 people in one minutes document for 3 minutes, each a stock
+ *   y-websocket client with the app's presence (user, colour, a caret of Yjs relative positions)
+ *   typing in bursts, the caret following every keystroke. Reports closes by code (who was cut
+ *   off), convergence, keystroke fan-out latency, awareness traffic per connection, server CPU and
+ *   peak RSS. Our relay runs at its production limits. Writes bench-results/relay-meeting.json.
+ * - `join` (relay/join.ts): a minutes document of 10,000 edits by three authors (about 270 kB encoded),
+ *   written through the server; then (a) fresh clients joining while the room is loaded and
+ *   (b) the first client after a server restart on the same data. Writes relay-join.json.
  *
- * Differences the figures include on purpose: our relay authenticates each connection, stores
- * every update in SQLite before relaying it, and keeps gc off; the reference keeps the doc in
- * memory only and also echoes each update back to its sender. Clients and servers share the
- * machine's cores, so client-side work (up to 99 docs applying every edit) weighs on both alike.
+ * Run: `corepack pnpm bench:relay` (every shape, about 10 minutes), or choose:
+ *   --shape fanout|meeting|join|all   (repeat or comma-separate; default all)
+ *   --meeting-seconds S               (default 180)   --meeting-people N   (default 30)
+ *   --caret keystroke|tiptap          (default keystroke; see CaretModel in relay/meeting.ts)
+ *   --edits N (default 10000)   --joins N (default 20)   --restarts N (default 5)
+ * Environment: BENCH_RELAY_SIZES, BENCH_RELAY_RATE (fan-out), BENCH_RELAY_NODE_ARGS (extra Node
+ * flags for the server processes, e.g. "--cpu-prof").
  *
- * Run: `corepack pnpm bench:relay`. Writes bench-results/relay.json.
+ * Exit code 1 when the run itself fails or clients still connected disagree at the end; a server
+ * that cuts people off or misses a goal is reported, not failed.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EDIT_LENGTH, type PhaseLog, Swarm } from './relay/clients.ts';
-import { readCpuMs, type ServerKind, startBenchServer, watchRss } from './relay/servers.ts';
-import { type LatencySummary, summarize } from './relay/stats.ts';
+import { FANOUT_MAX_CLIENTS, runFanout } from './relay/fanout.ts';
+import { runJoinShape } from './relay/join.ts';
+import { type CaretModel, runMeetingShape } from './relay/meeting.ts';
+import { fixed, type ShapeReport } from './relay/report.ts';
 
-const ROOM_SIZES: readonly number[] = process.env.BENCH_RELAY_SIZES
-  ? process.env.BENCH_RELAY_SIZES.split(',').map(Number)
-  : [2, 20, 100];
-const SERVERS: readonly ServerKind[] = ['y-websocket', 'grassroots'];
-const RATE = Number(process.env.BENCH_RELAY_RATE ?? 40);
-const RATE_MS = 8_000;
-const WARMUP_EDITS = 80;
-const SATURATED_EDITS = 800;
-const REPETITIONS = 2;
-const WINDOW = 100;
-/** Extra Node flags for the server processes, for profiling: BENCH_RELAY_NODE_ARGS="--cpu-prof". */
-const SERVER_NODE_ARGS = (process.env.BENCH_RELAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
-const CONNECT_TIMEOUT_MS = 30_000;
-const PHASE_TIMEOUT_MS = 60_000;
-const SEED = 20_240_601;
+const SHAPES = ['fanout', 'meeting', 'join'] as const;
+type Shape = (typeof SHAPES)[number];
 
-/** One measured phase of one round, before repetitions are pooled. */
-type PhaseRun = { log: PhaseLog; clients: number; serverCpuMs: number; clientCpuMs: number };
-
-type PhaseResult = LatencySummary & {
+type Flags = {
+  shapes: Shape[];
+  meetingSeconds: number;
+  meetingPeople: number;
+  caret: CaretModel;
   edits: number;
-  /** (edit, receiving client) pairs. */
-  deliveries: number;
-  /** From the first send to the last delivery, summed over repetitions. */
-  seconds: number;
-  deliveredPerSecond: number;
-  /** CPU time of the server process, ms. */
-  serverCpuMs: number;
-  /** Server CPU time per delivered update, µs. */
-  serverCpuUsPerDelivery: number;
-  /** CPU time of this process (all N clients), ms. */
-  clientCpuMs: number;
+  joins: number;
+  restarts: number;
 };
 
-type RoundRun = {
-  fixedRate: PhaseRun;
-  saturated: PhaseRun;
-  peakRssBytes: number;
-  isConverged: boolean;
-  textLength: number;
-};
+const USAGE =
+  'usage: relay.bench.ts [--shape fanout|meeting|join|all] [--meeting-seconds S] ' +
+  '[--meeting-people N] [--caret keystroke|tiptap] [--edits N] [--joins N] [--restarts N]';
 
-type RoundResult = {
-  server: ServerKind;
-  clients: number;
-  repetitions: number;
-  fixedRate: PhaseResult;
-  saturated: PhaseResult;
-  peakRssMb: number;
-  isConverged: boolean;
-  /** Text length at the end of each repetition (each must be every edit × EDIT_LENGTH). */
-  textLengths: number[];
-};
-
-/** Pools repetitions: latencies together, deliveries and times summed. */
-const pooled = (runs: readonly PhaseRun[]): PhaseResult => {
-  const sum = (f: (run: PhaseRun) => number) => runs.reduce((total, run) => total + f(run), 0);
-  const seconds = sum((r) => (r.log.lastDeliveryAt - r.log.firstSendAt) / 1000);
-  const deliveries = sum((r) => r.log.edits * (r.clients - 1));
-  const serverCpuMs = sum((r) => r.serverCpuMs);
-  return {
-    ...summarize(runs.flatMap((r) => r.log.latencies)),
-    edits: sum((r) => r.log.edits),
-    deliveries,
-    seconds,
-    deliveredPerSecond: deliveries / seconds,
-    serverCpuMs,
-    serverCpuUsPerDelivery: (serverCpuMs * 1000) / deliveries,
-    clientCpuMs: sum((r) => r.clientCpuMs),
+function parseFlags(argv: readonly string[]): Flags {
+  const flags: Flags = {
+    shapes: [],
+    meetingSeconds: 180,
+    meetingPeople: 30,
+    caret: 'keystroke',
+    edits: 10_000,
+    joins: 20,
+    restarts: 5,
   };
-};
-
-const ownCpuMs = () => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-};
-
-/** One repetition: a fresh server process, N fresh clients, warm-up, both phases, convergence. */
-async function runRound(kind: ServerKind, clients: number, seed: number): Promise<RoundRun> {
-  const server = await startBenchServer(kind, { nodeArgs: SERVER_NODE_ARGS });
-  const rss = watchRss(server.pid);
-  let swarm: Swarm | null = null;
-  try {
-    swarm = new Swarm(server, clients, seed);
-    await swarm.connect(CONNECT_TIMEOUT_MS);
-    await swarm.runAtRate(RATE, (WARMUP_EDITS / RATE) * 1000, PHASE_TIMEOUT_MS);
-
-    const cpuNow = () => ({ server: readCpuMs(server.pid), client: ownCpuMs() });
-    const cpu0 = cpuNow();
-    const fixedLog = await swarm.runAtRate(RATE, RATE_MS, PHASE_TIMEOUT_MS);
-    const cpu1 = cpuNow();
-    const saturatedLog = await swarm.runSaturated(SATURATED_EDITS, WINDOW, PHASE_TIMEOUT_MS);
-    const cpu2 = cpuNow();
-
-    const { isConverged, length } = swarm.isConverged();
-    const expectedLength = (WARMUP_EDITS + fixedLog.edits + saturatedLog.edits) * EDIT_LENGTH;
-    const phase = (log: PhaseLog, from: typeof cpu0, to: typeof cpu0): PhaseRun => ({
-      log,
-      clients,
-      serverCpuMs: to.server - from.server,
-      clientCpuMs: to.client - from.client,
-    });
-    return {
-      fixedRate: phase(fixedLog, cpu0, cpu1),
-      saturated: phase(saturatedLog, cpu1, cpu2),
-      peakRssBytes: rss.peak(),
-      isConverged: isConverged && length === expectedLength,
-      textLength: length,
-    };
-  } finally {
-    rss.stop();
-    swarm?.destroy();
-    await server.stop();
+  const count = (name: string, value: string, min: number, max: number) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new Error(`--${name} must be a whole number from ${min} to ${max}\n${USAGE}`);
+    }
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') continue;
+    if (arg === '--help' || arg === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    const [name, inline] = arg.startsWith('--') ? arg.slice(2).split('=', 2) : [arg];
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new Error(`${arg} needs a value\n${USAGE}`);
+    switch (name) {
+      case 'shape':
+        for (const shape of value.split(',')) {
+          if (shape === 'all') flags.shapes.push(...SHAPES);
+          else if ((SHAPES as readonly string[]).includes(shape)) flags.shapes.push(shape as Shape);
+          else throw new Error(`unknown shape "${shape}"\n${USAGE}`);
+        }
+        break;
+      case 'meeting-seconds':
+        flags.meetingSeconds = count(name, value, 5, 3600);
+        break;
+      case 'meeting-people':
+        flags.meetingPeople = count(name, value, 2, 200);
+        break;
+      case 'caret':
+        if (value !== 'keystroke' && value !== 'tiptap') {
+          throw new Error(`--caret must be keystroke or tiptap\n${USAGE}`);
+        }
+        flags.caret = value;
+        break;
+      case 'edits':
+        flags.edits = count(name, value, 10, 1_000_000);
+        break;
+      case 'joins':
+        flags.joins = count(name, value, 1, 1000);
+        break;
+      case 'restarts':
+        flags.restarts = count(name, value, 0, 100);
+        break;
+      default:
+        throw new Error(`unknown argument "${arg}"\n${USAGE}`);
+    }
   }
+  if (flags.shapes.length === 0) flags.shapes.push(...SHAPES);
+  flags.shapes = SHAPES.filter((s) => flags.shapes.includes(s));
+  return flags;
 }
 
-const fixed = (value: number, digits: number) => value.toFixed(digits);
-
-function table(results: readonly RoundResult[]): string {
-  const header = [
-    'N',
-    'server',
-    'p50 ms',
-    'p95 ms',
-    'p99 ms',
-    'max ms',
-    'upd/s @rate',
-    'upd/s max',
-    'sat p99 ms',
-    'srv µs/upd',
-    'cli CPU s',
-    'peak RSS MB',
-    'converged',
-  ];
-  const rows = results.map((r) => [
-    String(r.clients),
-    r.server,
-    fixed(r.fixedRate.p50, 2),
-    fixed(r.fixedRate.p95, 2),
-    fixed(r.fixedRate.p99, 2),
-    fixed(r.fixedRate.max, 1),
-    fixed(r.fixedRate.deliveredPerSecond, 0),
-    fixed(r.saturated.deliveredPerSecond, 0),
-    fixed(r.saturated.p99, 1),
-    fixed(
-      ((r.fixedRate.serverCpuMs + r.saturated.serverCpuMs) * 1000) /
-        (r.fixedRate.deliveries + r.saturated.deliveries),
-      1,
-    ),
-    fixed((r.fixedRate.clientCpuMs + r.saturated.clientCpuMs) / 1000, 2),
-    fixed(r.peakRssMb, 1),
-    r.isConverged ? 'yes' : 'NO',
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+/** The commit measured, and whether server/ or shared/ differ from it in the working tree. */
+function codeState(repoRoot: string): { commit: string; uncommittedRelayChanges: string[] } {
+  try {
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8' }).trim();
+    const status = git('status', '--porcelain', '--', 'server', 'shared');
+    return {
+      commit: git('rev-parse', '--short', 'HEAD'),
+      uncommittedRelayChanges: status ? status.split('\n') : [],
+    };
+  } catch {
+    return { commit: 'unknown', uncommittedRelayChanges: [] };
+  }
 }
 
 async function main(): Promise<void> {
-  // Each provider adds a process 'exit' listener; 100 of them are expected here.
-  process.setMaxListeners(ROOM_SIZES[ROOM_SIZES.length - 1]! * 2 + 20);
+  let flags: Flags;
+  try {
+    flags = parseFlags(process.argv.slice(2));
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(2);
+  }
+  const nodeArgs = (process.env.BENCH_RELAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // Each provider adds a process 'exit' listener.
+  process.setMaxListeners(Math.max(FANOUT_MAX_CLIENTS, flags.meetingPeople) * 2 + 20);
   const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-  const outFile = join(repoRoot, 'bench-results', 'relay.json');
+  const code = codeState(repoRoot);
   console.log(
-    `relay bench: ${RATE} edits/s for ${RATE_MS / 1000} s (after ${WARMUP_EDITS} warm-up edits), then ` +
-      `${SATURATED_EDITS} edits with ${WINDOW} in flight; ${EDIT_LENGTH} chars per edit`,
+    `relay bench: ${flags.shapes.join(', ')}; commit ${code.commit}` +
+      (code.uncommittedRelayChanges.length > 0
+        ? ` with uncommitted changes in ${code.uncommittedRelayChanges.length} server/shared files`
+        : ''),
   );
-  const loadAverageAtStart = loadavg()[0];
-  const results: RoundResult[] = [];
-  for (const clients of ROOM_SIZES) {
-    const runs = new Map<ServerKind, RoundRun[]>(SERVERS.map((kind) => [kind, []]));
-    for (let rep = 0; rep < REPETITIONS; rep++) {
-      // Alternate the order (A B, B A, …) so neither server always runs on a warmer machine.
-      const order = rep % 2 === 0 ? SERVERS : [...SERVERS].reverse();
-      for (const kind of order) {
-        const started = performance.now();
-        const run = await runRound(kind, clients, SEED + clients * 100 + rep);
-        runs.get(kind)!.push(run);
-        console.log(
-          `  N=${clients} ${kind} #${rep + 1}: p99 ${fixed(summarize(run.fixedRate.log.latencies).p99, 2)} ms, ` +
-            `saturated ${fixed(pooled([run.saturated]).deliveredPerSecond, 0)} upd/s, ` +
-            `converged ${run.isConverged ? 'yes' : 'NO'} (${run.textLength} chars), ` +
-            `${fixed((performance.now() - started) / 1000, 1)} s`,
-        );
-      }
-    }
-    for (const kind of SERVERS) {
-      const reps = runs.get(kind)!;
-      results.push({
-        server: kind,
-        clients,
-        repetitions: reps.length,
-        fixedRate: pooled(reps.map((r) => r.fixedRate)),
-        saturated: pooled(reps.map((r) => r.saturated)),
-        peakRssMb: Math.max(...reps.map((r) => r.peakRssBytes)) / 1024 / 1024,
-        isConverged: reps.every((r) => r.isConverged),
-        textLengths: reps.map((r) => r.textLength),
-      });
-    }
-  }
-  console.log(`\n${table(results)}\n`);
-  console.log(
-    'latency: local insert → applied by each other client, at the fixed rate; upd/s = (edit, receiver) pairs/s; ' +
-      'upd/s max and sat p99 from the saturated phase',
-  );
-  console.log(
-    `load average (1 min) ${fixed(loadAverageAtStart ?? 0, 2)} at start, ${fixed(loadavg()[0] ?? 0, 2)} at end`,
-  );
-  mkdirSync(dirname(outFile), { recursive: true });
-  writeFileSync(
-    outFile,
-    `${JSON.stringify(
-      {
-        at: new Date().toISOString(),
-        node: process.version,
-        // Other work on the machine shows up as noise; the 1-minute load average says how much.
-        loadAverageAtStart,
-        loadAverageAtEnd: loadavg()[0],
-        workload: {
-          roomSizes: ROOM_SIZES,
-          rate: RATE,
-          rateMs: RATE_MS,
-          warmupEdits: WARMUP_EDITS,
-          saturatedEdits: SATURATED_EDITS,
-          window: WINDOW,
-          repetitions: REPETITIONS,
-          editLength: EDIT_LENGTH,
+  const failures: string[] = [];
+  const began = performance.now();
+  for (const shape of flags.shapes) {
+    const loadAverageAtStart = loadavg()[0] ?? 0;
+    const log = (line: string) => console.log(line);
+    let report: ShapeReport;
+    if (shape === 'fanout') report = await runFanout(nodeArgs, log);
+    else if (shape === 'meeting') {
+      log(
+        `meeting: ${flags.meetingPeople} people for ${flags.meetingSeconds} s, caret per ${flags.caret}`,
+      );
+      report = await runMeetingShape(
+        {
+          people: flags.meetingPeople,
+          seconds: flags.meetingSeconds,
+          caret: flags.caret,
+          nodeArgs,
         },
-        results,
-      },
-      null,
-      2,
-    )}\n`,
-  );
-  console.log(`written ${outFile}`);
-  const diverged = results.filter((r) => !r.isConverged);
-  if (diverged.length > 0) {
-    throw new Error(
-      `docs did not converge: ${diverged.map((r) => `${r.server} N=${r.clients}`).join(', ')}`,
+        log,
+      );
+    } else {
+      log(`join: ${flags.edits} edits, ${flags.joins} joins, ${flags.restarts} restarts`);
+      report = await runJoinShape(
+        { edits: flags.edits, joins: flags.joins, restarts: flags.restarts, nodeArgs },
+        log,
+      );
+    }
+    const loadAverageAtEnd = loadavg()[0] ?? 0;
+    console.log(`\n${report.lines.join('\n')}`);
+    console.log(
+      `load average (1 min) ${fixed(loadAverageAtStart, 2)} at start, ${fixed(loadAverageAtEnd, 2)} at end\n`,
     );
+    const outFile = join(repoRoot, 'bench-results', report.file);
+    mkdirSync(dirname(outFile), { recursive: true });
+    writeFileSync(
+      outFile,
+      `${JSON.stringify(
+        {
+          at: new Date().toISOString(),
+          node: process.version,
+          code,
+          // Other work on the machine shows up as noise; the 1-minute load average says how much.
+          loadAverageAtStart,
+          loadAverageAtEnd,
+          ...report.json,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    console.log(`written ${outFile}\n`);
+    failures.push(...report.failures);
   }
+  console.log(`relay bench took ${fixed((performance.now() - began) / 60_000, 1)} min`);
+  if (failures.length > 0) throw new Error(failures.join('\n'));
 }
 
 main().then(

@@ -248,3 +248,28 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, message: string)
     }),
   ]).finally(() => clearTimeout(timer));
 }
+
+/**
+ * Resolves once `isDone()` holds, checked every `everyMs`; rejects with `message` after `ms`.
+ * For conditions spread over many docs and sockets, where no single event says "done".
+ */
+export async function until(
+  isDone: () => boolean,
+  ms: number,
+  message: string,
+  everyMs = 5,
+): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await withTimeout(
+      new Promise<void>((done) => {
+        timer = setInterval(() => isDone() && done(), everyMs);
+        if (isDone()) done();
+      }),
+      ms,
+      message,
+    );
+  } finally {
+    clearInterval(timer);
+  }
+}

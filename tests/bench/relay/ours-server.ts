@@ -1,15 +1,31 @@
 /**
- * Our relay in its own process, for the relay benchmark: binds 127.0.0.1 on a free port with a
- * fresh data folder, limits raised so the benchmark's traffic is never throttled, and prints
- * `{ port, workspaceId, token }` as one JSON line once it listens. Stops on SIGTERM or when its
- * parent's stdin closes, and removes the data folder.
+ * Our relay in its own process, for the relay benchmark: binds 127.0.0.1 on a free port and
+ * prints `{ port, workspaceId, token }` as one JSON line once it listens. Stops on SIGTERM or
+ * when its parent's stdin closes (closing the server as a deployment does: pending writes stored).
+ *
+ * Flags:
+ * - `--limits unthrottled` (default): message and connection limits raised so the benchmark's
+ *   traffic is never refused; `--limits production`: the configuration's defaults.
+ * - `--data DIR`: keep the SQLite file and the workspace in DIR across restarts (the workspace
+ *   and its token are written to DIR/bench-server.json the first time and reused). Without it a
+ *   fresh folder is used and removed on stop.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig, startServer } from '@grassroots/server';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'grassroots-bench-'));
+const flag = (name: string): string | undefined => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? undefined : process.argv[i + 1];
+};
+const limits = flag('limits') ?? 'unthrottled';
+if (limits !== 'unthrottled' && limits !== 'production') {
+  throw new Error(`--limits must be unthrottled or production, not ${limits}`);
+}
+const keptDir = flag('data');
+const dataDir = keptDir ?? mkdtempSync(join(tmpdir(), 'grassroots-bench-'));
+
 const server = await startServer(
   parseConfig({
     port: 0,
@@ -17,12 +33,22 @@ const server = await startServer(
     dataDir,
     clientDir: '',
     logLevel: 'silent',
-    messagesPerSecond: 1_000_000,
-    messageBurst: 1_000_000,
-    connectionsPerWindow: 1_000_000,
+    ...(limits === 'unthrottled'
+      ? { messagesPerSecond: 1_000_000, messageBurst: 1_000_000, connectionsPerWindow: 1_000_000 }
+      : {}),
   }),
 );
-const { workspace, adminToken } = await server.auth.createWorkspace('bench');
+
+type Identity = { workspaceId: string; token: string };
+const identityFile = join(dataDir, 'bench-server.json');
+let identity: Identity;
+if (existsSync(identityFile)) {
+  identity = JSON.parse(readFileSync(identityFile, 'utf8')) as Identity;
+} else {
+  const { workspace, adminToken } = await server.auth.createWorkspace('bench');
+  identity = { workspaceId: workspace.id, token: adminToken };
+  if (keptDir) writeFileSync(identityFile, JSON.stringify(identity));
+}
 
 let isStopping = false;
 const stop = async () => {
@@ -31,7 +57,7 @@ const stop = async () => {
   try {
     await server.close();
   } finally {
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!keptDir) rmSync(dataDir, { recursive: true, force: true });
     process.exit(0);
   }
 };
@@ -40,6 +66,4 @@ process.on('SIGINT', () => void stop());
 process.stdin.on('end', () => void stop());
 process.stdin.resume();
 
-process.stdout.write(
-  `${JSON.stringify({ port: server.port, workspaceId: workspace.id, token: adminToken })}\n`,
-);
+process.stdout.write(`${JSON.stringify({ port: server.port, ...identity })}\n`);

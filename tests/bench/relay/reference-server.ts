@@ -1,12 +1,16 @@
 /**
- * The reference y-websocket server (`@y/websocket-server` 0.1.1, in memory, no persistence) in
- * its own process, for the relay benchmark: an http server plus a `ws` WebSocketServer on a free
- * port of 127.0.0.1, every connection handed to `setupWSConnection`. Prints `{ port }` as one JSON
- * line once it listens; stops on SIGTERM or when its parent's stdin closes.
+ * The reference y-websocket server (`@y/websocket-server` 0.1.1) in its own process, for the
+ * relay benchmark: an http server plus a `ws` WebSocketServer on a free port of 127.0.0.1, every
+ * connection handed to `setupWSConnection`. Prints `{ port }` as one JSON line once it listens;
+ * stops on SIGTERM or when its parent's stdin closes.
+ *
+ * In memory unless `YPERSISTENCE=DIR` is set: then it persists through its own y-leveldb option
+ * (every update appended to LevelDB in DIR; a doc's log is merged when it is next loaded with more
+ * than 500 entries), and on stop the pending LevelDB writes finish before the process exits.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setupWSConnection } from '@y/websocket-server/utils';
+import { getPersistence, setupWSConnection } from '@y/websocket-server/utils';
 import { WebSocketServer } from 'ws';
 
 const http = createServer((_req, res) => {
@@ -20,10 +24,21 @@ http.on('upgrade', (req, socket, head) => {
 });
 await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
 
-const stop = () => process.exit(0);
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
-process.stdin.on('end', stop);
+let isStopping = false;
+const stop = async () => {
+  if (isStopping) return;
+  isStopping = true;
+  // y-leveldb queues its writes; its destroy() runs after them and closes the database.
+  const leveldb = getPersistence() as { provider?: { destroy(): Promise<void> } } | null;
+  try {
+    await leveldb?.provider?.destroy();
+  } finally {
+    process.exit(0);
+  }
+};
+process.on('SIGTERM', () => void stop());
+process.on('SIGINT', () => void stop());
+process.stdin.on('end', () => void stop());
 process.stdin.resume();
 
 process.stdout.write(`${JSON.stringify({ port: (http.address() as AddressInfo).port })}\n`);

@@ -44,12 +44,26 @@ const waitExit = (child: ChildProcess, ms: number) =>
     });
   });
 
+/**
+ * Our relay's message and connection limits: `production` is the configuration's defaults (what
+ * a deployment runs); `unthrottled` raises them so a benchmark's own traffic is never refused.
+ */
+export type Limits = 'production' | 'unthrottled';
+
 /** Options of startBenchServer. */
 export type StartOptions = {
   /** Extra Node flags for the server process (e.g. `--cpu-prof`). Default none. */
   nodeArgs?: readonly string[];
   /** How long to wait for the server to listen, ms. Default 30 s. */
   startTimeoutMs?: number;
+  /** Our relay's limits; the reference has none. Default `unthrottled`. */
+  limits?: Limits;
+  /**
+   * A folder the server keeps its data in across restarts (the caller removes it). Ours keeps its
+   * SQLite file and workspace there; the reference persists through its own y-leveldb option
+   * (`YPERSISTENCE`). Default none: ours uses a fresh folder it removes, the reference memory.
+   */
+  dataDir?: string;
 };
 
 /**
@@ -58,10 +72,16 @@ export type StartOptions = {
  */
 export async function startBenchServer(
   kind: ServerKind,
-  { nodeArgs = [], startTimeoutMs = 30_000 }: StartOptions = {},
+  { nodeArgs = [], startTimeoutMs = 30_000, limits = 'unthrottled', dataDir }: StartOptions = {},
 ): Promise<BenchServer> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', scripts[kind]], {
+  const args =
+    kind === 'grassroots' ? ['--limits', limits, ...(dataDir ? ['--data', dataDir] : [])] : [];
+  const env = { ...process.env };
+  delete env.YPERSISTENCE;
+  if (kind === 'y-websocket' && dataDir) env.YPERSISTENCE = dataDir;
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', scripts[kind], ...args], {
     cwd: repoRoot,
+    env,
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   live.add(child);
@@ -81,10 +101,14 @@ export async function startBenchServer(
         () => fail(new Error(`${kind} server did not start in time`)),
         startTimeoutMs,
       );
-      lines.once('line', (text) => {
+      // The reference prints a notice first when it persists; the JSON line is the signal.
+      const onLine = (text: string) => {
+        if (!text.startsWith('{')) return;
         clearTimeout(timer);
+        lines.off('line', onLine);
         done(text);
-      });
+      };
+      lines.on('line', onLine);
       child.once('exit', (code) => {
         clearTimeout(timer);
         fail(new Error(`${kind} server exited with ${code} before listening`));
