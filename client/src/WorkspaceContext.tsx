@@ -88,6 +88,7 @@ const EMPTY_INDEX: IndexData = {
   meta: { schemaVersion: 0 },
   name: '',
   docs: [],
+  unknownDocs: [],
   services: [],
   cadence: { preset: 'seed', rules: [] },
   cases: [],

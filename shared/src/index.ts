@@ -42,20 +42,18 @@ export {
   type DemoOptions,
   type DemoWorkspace,
 } from './domain/demo.ts';
-export {
-  type ChangeItem,
-  type ChangeValue,
-  describeChange,
-  diffData,
+export type {
+  ChangeItem,
+  ChangeValue,
+  DataDescriber,
 } from './domain/describe.ts';
 export {
   type CreateDocOptions,
-  checkVersion,
   createDoc,
   fragmentText,
+  type KindVersioning,
   META_ROOT,
   type Migration,
-  SCHEMA_VERSIONS,
   type VersionCheck,
   type VersionState,
   writeParagraphs,
@@ -111,6 +109,17 @@ export {
   setWorkspaceName,
 } from './domain/index-doc.ts';
 export {
+  DOC_KIND_REGISTRY,
+  docKinds,
+  isAnyDocKind,
+  isDocKind,
+  type KindInfo,
+  type KindInit,
+  kindInfo,
+  MIGRATIONS,
+  SCHEMA_VERSIONS,
+} from './domain/kinds.ts';
+export {
   type EnumName,
   type EnumValue,
   LABELS,
@@ -157,9 +166,11 @@ export {
   validateMinutes,
 } from './domain/minutes.ts';
 export {
-  type DocData,
-  type DocDataOf,
-  MIGRATIONS,
+  checkVersion,
+  describeChange,
+  diffData,
+  initDoc,
+  kindOfDoc,
   type OpenResult,
   openDoc,
   readDoc,
@@ -211,6 +222,7 @@ export {
   AGEING_FLAGS,
   type AgeingFlag,
   type AgendaItem,
+  ANY_DOC_KINDS,
   type AnyDocKind,
   type Attendance,
   actionItemSchema,
@@ -229,7 +241,10 @@ export {
   type Decision,
   type DecisionCase,
   type DecisionStep,
+  DOC_DATA_SCHEMAS,
   DOC_KINDS,
+  type DocData,
+  type DocDataOf,
   type DocKind,
   decisionCaseSchema,
   decisionSchema,

@@ -5,6 +5,7 @@ export type DomainErrorCode =
   | 'invalid'
   | 'read-only'
   | 'wrong-kind'
+  | 'unknown-kind'
   | 'finalised'
   | 'transition';
 

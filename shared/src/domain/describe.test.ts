@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { describeChange, diffData } from './describe.ts';
 import { createDoc, writeParagraphs } from './doc.ts';
 import { addEntry, initFeedbackLog, readFeedbackLog, relayEntry } from './feedback.ts';
 import { addDocEntry, archiveDoc, initIndex, readIndex, setCadence } from './index-doc.ts';
@@ -13,6 +12,7 @@ import {
   recordVote,
   setVoteTally,
 } from './minutes.ts';
+import { describeChange, diffData } from './open.ts';
 import { addPhase, addTask, initPlan, removeTask, setPlanTitle, setTaskStatus } from './plan.ts';
 import { beijingInstant } from './time.ts';
 

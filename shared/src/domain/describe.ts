@@ -1,7 +1,9 @@
 /**
  * What changed between two versions of a doc, as structured items for the history view
- * ("task 'X' status To do → Done", "title changed", "+120 chars in body"). Kind-aware, computed
- * from two plain reads, so it works on any pair of versions the server or client rebuilds.
+ * ("task 'X' status To do → Done", "title changed", "+120 chars in body"). One describer per
+ * kind, computed from two plain reads, so it works on any pair of versions the server or client
+ * rebuilds; the kind registry (kinds.ts) names each kind's describer, and `diffData` /
+ * `describeChange` (open.ts) dispatch through it.
  *
  * Rule DESC-1 (SPEC.md): items come in a stable order (doc fields, then collections in their
  * display order; within a collection: added, changed, removed); ids in `path` let the UI link to
@@ -9,17 +11,8 @@
  * sentence in the requested locale.
  */
 import { simpleDiffString } from 'lib0/diff';
-import type * as Y from 'yjs';
 import { type EnumName, type EnumValue, type Locale, labelOf } from './labels.ts';
-import { type DocData, readDoc } from './open.ts';
-import type {
-  AnyDocKind,
-  FeedbackLogData,
-  IndexData,
-  MinutesData,
-  Person,
-  PlanData,
-} from './schema.ts';
+import type { FeedbackLogData, IndexData, MinutesData, Person, PlanData } from './schema.ts';
 import { beijingDate, formatBeijing } from './time.ts';
 
 export type ChangeValue = string | number | boolean | null;
@@ -441,23 +434,22 @@ function diffIndex(c: Changes, a: IndexData, b: IndexData): void {
   );
 }
 
-/** What changed between two plain reads of one doc (DESC-1). */
-export function diffData(before: DocData, after: DocData, locale: Locale = 'zh-CN'): ChangeItem[] {
-  const c = new Changes(locale);
-  if (before.kind !== after.kind) throw new Error('cannot compare documents of different kinds');
-  if (before.kind === 'plan') diffPlan(c, before, after as PlanData);
-  else if (before.kind === 'minutes') diffMinutes(c, before, after as MinutesData);
-  else if (before.kind === 'feedback') diffFeedback(c, before, after as FeedbackLogData);
-  else diffIndex(c, before, after as IndexData);
-  return c.items;
-}
+/** A describer of one kind: what changed between two plain reads (DESC-1). */
+export type DataDescriber<T> = (before: T, after: T, locale?: Locale) => ChangeItem[];
 
-/** What changed between two versions of a doc (DESC-1), e.g. for one history entry. */
-export function describeChange(
-  kind: AnyDocKind,
-  before: Y.Doc,
-  after: Y.Doc,
-  locale: Locale = 'zh-CN',
-): ChangeItem[] {
-  return diffData(readDoc(kind, before), readDoc(kind, after), locale);
-}
+const describer =
+  <T>(diff: (c: Changes, a: T, b: T) => void): DataDescriber<T> =>
+  (before, after, locale = 'zh-CN') => {
+    const c = new Changes(locale);
+    diff(c, before, after);
+    return c.items;
+  };
+
+/** What changed in a plan (DESC-1); the registry (kinds.ts) dispatches by kind. */
+export const describePlanData = describer<PlanData>(diffPlan);
+/** What changed in minutes (DESC-1). */
+export const describeMinutesData = describer<MinutesData>(diffMinutes);
+/** What changed in a feedback log (DESC-1). */
+export const describeFeedbackData = describer<FeedbackLogData>(diffFeedback);
+/** What changed in the workspace index (DESC-1). */
+export const describeIndexData = describer<IndexData>(diffIndex);

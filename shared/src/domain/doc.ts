@@ -15,14 +15,6 @@ import type { AnyDocKind } from './schema.ts';
 /** Root map holding `kind`, `schemaVersion` and `createdAt`. */
 export const META_ROOT = 'meta';
 
-/** The schema version this build writes, per kind. */
-export const SCHEMA_VERSIONS: Readonly<Record<AnyDocKind, number>> = {
-  plan: 1,
-  minutes: 1,
-  feedback: 2,
-  index: 1,
-};
-
 export type CreateDocOptions = {
   /** Fix the Yjs client id (deterministic demo data and tests); default random. */
   clientID?: number;
@@ -40,6 +32,17 @@ export function createDoc(options: CreateDocOptions = {}): Y.Doc {
 
 /** A migration rewrites a doc of version `from` to version `from + 1`, inside a transaction. */
 export type Migration = { from: number; migrate: (doc: Y.Doc) => void };
+
+/**
+ * What the version machinery needs to know about one kind: its name, the schema version this
+ * build writes and the migrations that lead there. Each kind module declares its own; the
+ * registry (kinds.ts) collects them.
+ */
+export type KindVersioning<K extends AnyDocKind = AnyDocKind> = {
+  readonly kind: K;
+  readonly schemaVersion: number;
+  readonly migrations: readonly Migration[];
+};
 
 export type VersionState = 'empty' | 'current' | 'older' | 'newer' | 'wrong-kind';
 
@@ -59,7 +62,8 @@ function metaOf(doc: Y.Doc): Y.Map<unknown> {
 }
 
 /** Reads the doc's kind and version and says whether this build may write it. */
-export function checkVersion(doc: Y.Doc, kind: AnyDocKind): VersionCheck {
+export function checkVersionOf(doc: Y.Doc, versioning: KindVersioning): VersionCheck {
+  const { kind } = versioning;
   const meta = metaOf(doc);
   const storedKind = meta.get('kind');
   const storedVersion = meta.get('schemaVersion');
@@ -77,7 +81,7 @@ export function checkVersion(doc: Y.Doc, kind: AnyDocKind): VersionCheck {
       reason: `This document is a ${k}, not a ${kind}.`,
     };
   }
-  const current = SCHEMA_VERSIONS[kind];
+  const current = versioning.schemaVersion;
   if (version > current) {
     const err = new ReadOnlyDocError(version, current, kind);
     return { state: 'newer', kind, version, readOnly: true, reason: err.message };
@@ -87,12 +91,13 @@ export function checkVersion(doc: Y.Doc, kind: AnyDocKind): VersionCheck {
 }
 
 /** Runs the migrations that take `doc` from its version to the current one (origin `migration`). */
-export function upgrade(doc: Y.Doc, kind: AnyDocKind, migrations: readonly Migration[]): void {
-  const check = checkVersion(doc, kind);
+export function upgrade(doc: Y.Doc, versioning: KindVersioning): void {
+  const { kind, migrations } = versioning;
+  const check = checkVersionOf(doc, versioning);
   if (check.state !== 'older') return;
   doc.transact(() => {
     const meta = metaOf(doc);
-    for (let v = check.version; v < SCHEMA_VERSIONS[kind]; v++) {
+    for (let v = check.version; v < versioning.schemaVersion; v++) {
       const step = migrations.find((m) => m.from === v);
       if (!step) throw new DomainError('invalid', `no migration for ${kind} from version ${v}`);
       step.migrate(doc);
@@ -105,19 +110,14 @@ export function upgrade(doc: Y.Doc, kind: AnyDocKind, migrations: readonly Migra
  * Prepares a doc for a write: refuses newer and wrong-kind docs with a typed error, stamps the
  * meta of an empty doc, upgrades an older one in place.
  */
-export function prepareWrite(
-  doc: Y.Doc,
-  kind: AnyDocKind,
-  migrations: readonly Migration[],
-  origin: Origin,
-): void {
-  const check = checkVersion(doc, kind);
+export function prepareWrite(doc: Y.Doc, versioning: KindVersioning, origin: Origin): void {
+  const check = checkVersionOf(doc, versioning);
   if (check.state === 'newer')
-    throw new ReadOnlyDocError(check.version, SCHEMA_VERSIONS[kind], kind);
+    throw new ReadOnlyDocError(check.version, versioning.schemaVersion, versioning.kind);
   if (check.state === 'wrong-kind')
     throw new DomainError('wrong-kind', check.reason ?? 'wrong kind');
-  if (check.state === 'empty') stampMeta(doc, kind, origin);
-  if (check.state === 'older') upgrade(doc, kind, migrations);
+  if (check.state === 'empty') stampMeta(doc, versioning, origin);
+  if (check.state === 'older') upgrade(doc, versioning);
 }
 
 /**
@@ -126,24 +126,28 @@ export function prepareWrite(
  * runs the kind's own `guard`, then `fn` in one transaction.
  */
 export function makeWriter(
-  kind: AnyDocKind,
-  migrations: readonly Migration[],
+  versioning: KindVersioning,
   guard: (doc: Y.Doc) => void = () => {},
 ): (doc: Y.Doc, opts: OpOptions | undefined, fn: () => void) => void {
   return (doc, opts, fn) => {
     const origin = opts?.origin ?? Origins.local;
-    prepareWrite(doc, kind, migrations, origin);
+    prepareWrite(doc, versioning, origin);
     guard(doc);
     doc.transact(fn, origin);
   };
 }
 
 /** Writes kind and current version into an empty doc's meta. */
-export function stampMeta(doc: Y.Doc, kind: AnyDocKind, origin: Origin, createdAt?: number): void {
+export function stampMeta(
+  doc: Y.Doc,
+  versioning: KindVersioning,
+  origin: Origin,
+  createdAt?: number,
+): void {
   doc.transact(() => {
     const meta = metaOf(doc);
-    meta.set('kind', kind);
-    meta.set('schemaVersion', SCHEMA_VERSIONS[kind]);
+    meta.set('kind', versioning.kind);
+    meta.set('schemaVersion', versioning.schemaVersion);
     if (createdAt !== undefined && !meta.has('createdAt')) meta.set('createdAt', createdAt);
   }, origin);
 }
@@ -153,15 +157,30 @@ export function stampMeta(doc: Y.Doc, kind: AnyDocKind, origin: Origin, createdA
  * reading never writes (a township reviewer's device may not write at all). Throws on a doc of
  * another kind.
  */
-export function readableDoc(doc: Y.Doc, kind: AnyDocKind, migrations: readonly Migration[]): Y.Doc {
-  const check = checkVersion(doc, kind);
+export function readableDoc(doc: Y.Doc, versioning: KindVersioning): Y.Doc {
+  const check = checkVersionOf(doc, versioning);
   if (check.state === 'wrong-kind')
     throw new DomainError('wrong-kind', check.reason ?? 'wrong kind');
   if (check.state !== 'older') return doc;
   const copy = createDoc();
   Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
-  upgrade(copy, kind, migrations);
+  upgrade(copy, versioning);
   return copy;
+}
+
+/**
+ * The kind and schema version a doc says it has in its meta map, without creating any root in
+ * a doc that has none (a placeholder doc stays untouched). Null fields when unstamped.
+ */
+export function metaOfDoc(doc: Y.Doc): { kind: string | null; schemaVersion: number } {
+  if (!doc.share.has(META_ROOT)) return { kind: null, schemaVersion: 0 };
+  const meta = metaOf(doc);
+  const kind = meta.get('kind');
+  const version = meta.get('schemaVersion');
+  return {
+    kind: typeof kind === 'string' ? kind : null,
+    schemaVersion: typeof version === 'number' ? version : 0,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { DomainError, ReadOnlyDocError } from './DomainError.ts';
-import { checkVersion, createDoc, SCHEMA_VERSIONS } from './doc.ts';
+import { createDoc } from './doc.ts';
 import {
   addEntry,
   addResponse,
@@ -16,6 +16,8 @@ import {
   setEntrySummary,
   statusAt,
 } from './feedback.ts';
+import { SCHEMA_VERSIONS } from './kinds.ts';
+import { checkVersion } from './open.ts';
 import { feedbackLogSchema } from './schema.ts';
 import { mergeInEveryOrder, replicas } from './test-utils.ts';
 import { beijingInstant, HOUR_MS } from './time.ts';

@@ -38,6 +38,7 @@ import {
   checkLength,
   childMap,
   ensureText,
+  type KindVersioning,
   type Migration,
   makeWriter,
   newText,
@@ -142,7 +143,16 @@ function mkTransition(
   return { id, entryId, to, at, by, note };
 }
 
-const write = makeWriter('feedback', FEEDBACK_MIGRATIONS);
+/** Version 2: the append-only status, relay and response logs. */
+export const FEEDBACK_SCHEMA_VERSION = 2;
+
+export const FEEDBACK_VERSIONING: KindVersioning<'feedback'> = {
+  kind: 'feedback',
+  schemaVersion: FEEDBACK_SCHEMA_VERSION,
+  migrations: FEEDBACK_MIGRATIONS,
+};
+
+const write = makeWriter(FEEDBACK_VERSIONING);
 
 function plainPerson(p: Person | null | undefined): Person | null {
   if (!p) return null;
@@ -178,7 +188,7 @@ export function initFeedbackLog(
   checkLength(init.title, Limits.titleChars, 'title');
   const origin = opts?.origin ?? Origins.local;
   doc.transact(() => {
-    stampMeta(doc, 'feedback', origin, init.createdAt ?? Date.now());
+    stampMeta(doc, FEEDBACK_VERSIONING, origin, init.createdAt ?? Date.now());
     setText(ensureText(roots(doc).log, 'title'), init.title);
   }, origin);
 }
@@ -567,7 +577,7 @@ function groupByEntry<T extends { id: string }>(
 
 /** Plain data of a feedback log (passes `feedbackLogSchema`), entries newest first. Never writes. */
 export function readFeedbackLog(source: Y.Doc): FeedbackLogData {
-  const doc = readableDoc(source, 'feedback', FEEDBACK_MIGRATIONS);
+  const doc = readableDoc(source, FEEDBACK_VERSIONING);
   const r = roots(doc);
   const meta = doc.getMap<unknown>('meta');
   const transitions = groupByEntry<Transition>(r.transitions, readTransition);

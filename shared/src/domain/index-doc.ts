@@ -32,6 +32,7 @@ import {
   checkLength,
   childMap,
   ensureText,
+  type KindVersioning,
   type Migration,
   makeWriter,
   newText,
@@ -71,6 +72,14 @@ export const INDEX_PUBLICATIONS_ROOT = 'publications';
 
 export const INDEX_MIGRATIONS: readonly Migration[] = [];
 
+export const INDEX_SCHEMA_VERSION = 1;
+
+export const INDEX_VERSIONING: KindVersioning<'index'> = {
+  kind: 'index',
+  schemaVersion: INDEX_SCHEMA_VERSION,
+  migrations: INDEX_MIGRATIONS,
+};
+
 /**
  * The default "8+1" list: eight benefit policies handed down to the village organisation plus the
  * village's own livelihood projects. The source text does not name the eight; these are common
@@ -98,7 +107,7 @@ const roots = (doc: Y.Doc) => ({
   publications: doc.getArray<Rec>(INDEX_PUBLICATIONS_ROOT),
 });
 
-const write = makeWriter('index', INDEX_MIGRATIONS);
+const write = makeWriter(INDEX_VERSIONING);
 
 /** Fills an empty index doc: workspace name, the default 8+1 list and the default cadence. */
 export function initIndex(
@@ -109,7 +118,7 @@ export function initIndex(
   checkLength(init.name, Limits.titleChars, 'workspace name');
   const origin = opts?.origin ?? Origins.local;
   doc.transact(() => {
-    stampMeta(doc, 'index', origin, init.createdAt ?? Date.now());
+    stampMeta(doc, INDEX_VERSIONING, origin, init.createdAt ?? Date.now());
     const r = roots(doc);
     setText(ensureText(r.workspace, 'name'), init.name);
     if (!r.workspace.has('cadence')) r.workspace.set('cadence', DEFAULT_CADENCE);
@@ -279,22 +288,31 @@ function readCadence(v: unknown): CadenceSetting {
 
 /** Plain data of the index (passes `indexSchema`). Never writes. */
 export function readIndex(source: Y.Doc): IndexData {
-  const doc = readableDoc(source, 'index', INDEX_MIGRATIONS);
+  const doc = readableDoc(source, INDEX_VERSIONING);
   const r = roots(doc);
   const meta = doc.getMap<unknown>('meta');
   const docs: IndexEntry[] = [];
+  const unknownDocs: IndexData['unknownDocs'] = [];
   r.docs.forEach((v, id) => {
     if (!(v instanceof Y.Map)) return;
     const m = v as Y.Map<unknown>;
+    const kind = m.get('kind');
+    const title = textField(m, 'title');
+    // KIND-1: a kind this build does not know is reported as such, never shown as another kind.
+    if (!(DOC_KINDS as readonly unknown[]).includes(kind)) {
+      unknownDocs.push({ id, kind: String(kind), title });
+      return;
+    }
     docs.push({
       id,
-      kind: oneOf(DOC_KINDS, m.get('kind'), 'plan'),
-      title: textField(m, 'title'),
+      kind: kind as DocKind,
+      title,
       createdAt: numberOr(m.get('createdAt'), 0),
       archived: m.get('archived') === true,
     });
   });
   docs.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+  unknownDocs.sort((a, b) => (a.id < b.id ? -1 : 1));
   const services: (Service & { order: number })[] = [];
   r.services.forEach((v, id) => {
     if (!(v instanceof Y.Map)) return;
@@ -340,6 +358,7 @@ export function readIndex(source: Y.Doc): IndexData {
     meta: { schemaVersion: numberOr(meta.get('schemaVersion'), 0) },
     name: textField(r.workspace, 'name'),
     docs,
+    unknownDocs,
     services: services.map(({ order: _o, ...s }) => s),
     cadence: readCadence(r.workspace.get('cadence')),
     cases,

@@ -3,10 +3,10 @@ import { LABELS, labelOf } from './labels.ts';
 import {
   ABSENCE_REASONS,
   AGEING_FLAGS,
+  ANY_DOC_KINDS,
   CADENCE_PRESETS,
   CADENCE_STATES,
   DECISION_STEPS,
-  DOC_KINDS,
   FEEDBACK_CATEGORIES,
   FEEDBACK_CHANNELS,
   FEEDBACK_STATUSES,
@@ -20,7 +20,7 @@ import {
 } from './schema.ts';
 
 const ENUMS = {
-  docKind: DOC_KINDS,
+  docKind: ANY_DOC_KINDS,
   meetingType: MEETING_TYPES,
   taskStatus: TASK_STATUSES,
   feedbackCategory: FEEDBACK_CATEGORIES,

@@ -6,10 +6,10 @@
 import type {
   ABSENCE_REASONS,
   AGEING_FLAGS,
+  ANY_DOC_KINDS,
   CADENCE_PRESETS,
   CADENCE_STATES,
   DECISION_STEPS,
-  DOC_KINDS,
   FEEDBACK_CATEGORIES,
   FEEDBACK_CHANNELS,
   FEEDBACK_STATUSES,
@@ -34,7 +34,8 @@ export const LABELS = {
     plan: { 'zh-CN': '阶段性工作计划', en: 'Phase plan' },
     minutes: { 'zh-CN': '会议记录', en: 'Meeting minutes' },
     feedback: { 'zh-CN': '民情日志', en: 'Feedback log' },
-  } satisfies Table<typeof DOC_KINDS>,
+    index: { 'zh-CN': '工作区目录', en: 'Workspace index' },
+  } satisfies Table<typeof ANY_DOC_KINDS>,
   meetingType: {
     'party-group': { 'zh-CN': '党小组会', en: 'Party group meeting' },
     'branch-committee': { 'zh-CN': '支部委员会', en: 'Branch committee meeting' },

@@ -43,6 +43,7 @@ import {
   childMap,
   ensureText,
   fragmentText,
+  type KindVersioning,
   type Migration,
   makeWriter,
   newText,
@@ -90,6 +91,14 @@ export const MINUTES_BODY_FIELD = 'body';
 
 export const MINUTES_MIGRATIONS: readonly Migration[] = [];
 
+export const MINUTES_SCHEMA_VERSION = 1;
+
+export const MINUTES_VERSIONING: KindVersioning<'minutes'> = {
+  kind: 'minutes',
+  schemaVersion: MINUTES_SCHEMA_VERSION,
+  migrations: MINUTES_MIGRATIONS,
+};
+
 const roots = (doc: Y.Doc) => ({
   minutes: doc.getMap<unknown>(MINUTES_ROOT),
   attendance: doc.getMap<unknown>(MINUTES_ATTENDANCE_ROOT),
@@ -104,7 +113,7 @@ export function isFinal(doc: Y.Doc): boolean {
   return roots(doc).minutes.get('state') === 'final';
 }
 
-const write = makeWriter('minutes', MINUTES_MIGRATIONS, (doc) => {
+const write = makeWriter(MINUTES_VERSIONING, (doc) => {
   if (isFinal(doc)) throw new FinalisedError();
 });
 
@@ -154,7 +163,7 @@ export function initMinutes(doc: Y.Doc, init: MinutesInit, opts?: OpOptions): vo
   checkLength(init.place ?? '', Limits.placeChars, 'place');
   const origin = opts?.origin ?? Origins.local;
   doc.transact(() => {
-    stampMeta(doc, 'minutes', origin, init.createdAt ?? Date.now());
+    stampMeta(doc, MINUTES_VERSIONING, origin, init.createdAt ?? Date.now());
     const { minutes } = roots(doc);
     setText(ensureText(minutes, 'title'), init.title);
     minutes.set('meetingType', init.meetingType);
@@ -469,7 +478,7 @@ export function finaliseMinutes(
 /** Reopens finalised minutes so they can be corrected (workspace admins; the app checks the role). */
 export function reopenMinutes(doc: Y.Doc, options: OpOptions = {}): void {
   const origin = options.origin ?? Origins.local;
-  prepareWrite(doc, 'minutes', MINUTES_MIGRATIONS, origin);
+  prepareWrite(doc, MINUTES_VERSIONING, origin);
   doc.transact(() => {
     const { minutes } = roots(doc);
     minutes.set('state', 'draft');
@@ -505,7 +514,7 @@ function readPlanLink(v: unknown): ActionItem['planTask'] {
 
 /** Plain data of minutes (passes `minutesSchema`). Attendance is sorted present first, then by name. */
 export function readMinutes(source: Y.Doc): MinutesData {
-  const doc = readableDoc(source, 'minutes', MINUTES_MIGRATIONS);
+  const doc = readableDoc(source, MINUTES_VERSIONING);
   const r = roots(doc);
   const meta = doc.getMap<unknown>('meta');
   const attendance: Attendance[] = [];

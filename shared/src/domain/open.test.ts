@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createDoc, SCHEMA_VERSIONS } from './doc.ts';
+import { createDoc } from './doc.ts';
 import { readFeedbackLog } from './feedback.ts';
+import { SCHEMA_VERSIONS } from './kinds.ts';
 import { initMinutes } from './minutes.ts';
 import { openDoc, readDoc } from './open.ts';
 import { initPlan } from './plan.ts';

@@ -1,30 +1,26 @@
 /**
- * Kind-generic entry points: open a doc (check its version, upgrade it if older) and read it.
+ * Kind-generic entry points: check a doc's version, open it (upgrade it if older), read it,
+ * create a blank doc of a kind, describe a change. Each dispatches through the kind registry
+ * (kinds.ts), so there is no switch here to forget a kind in.
  */
 import type * as Y from 'yjs';
-import { checkVersion, type Migration, upgrade, type VersionCheck } from './doc.ts';
-import { FEEDBACK_MIGRATIONS, readFeedbackLog } from './feedback.ts';
-import { INDEX_MIGRATIONS, readIndex } from './index-doc.ts';
-import { MINUTES_MIGRATIONS, readMinutes } from './minutes.ts';
-import { PLAN_MIGRATIONS, readPlan } from './plan.ts';
-import type { AnyDocKind, FeedbackLogData, IndexData, MinutesData, PlanData } from './schema.ts';
-
-/** The migrations of each kind. */
-export const MIGRATIONS: Readonly<Record<AnyDocKind, readonly Migration[]>> = {
-  plan: PLAN_MIGRATIONS,
-  minutes: MINUTES_MIGRATIONS,
-  feedback: FEEDBACK_MIGRATIONS,
-  index: INDEX_MIGRATIONS,
-};
-
-/** Plain data of any kind, tagged by `kind`. */
-export type DocData = PlanData | MinutesData | FeedbackLogData | IndexData;
-export type DocDataOf<K extends AnyDocKind> = Extract<DocData, { kind: K }>;
+import { DomainError } from './DomainError.ts';
+import type { ChangeItem } from './describe.ts';
+import { checkVersionOf, metaOfDoc, upgrade, type VersionCheck } from './doc.ts';
+import { isAnyDocKind, type KindInit, kindInfo } from './kinds.ts';
+import type { Locale } from './labels.ts';
+import type { OpOptions } from './origins.ts';
+import type { AnyDocKind, DocData, DocDataOf } from './schema.ts';
 
 export type OpenResult = VersionCheck & {
   /** True when this call upgraded the doc in place. */
   migrated: boolean;
 };
+
+/** Reads the doc's kind and version and says whether this build may write it as `kind` (DOC-2, DOC-3). */
+export function checkVersion(doc: Y.Doc, kind: AnyDocKind): VersionCheck {
+  return checkVersionOf(doc, kindInfo(kind).versioning);
+}
 
 /**
  * Opens a doc of a kind (DOC-2, DOC-3): an older doc is upgraded in place (origin `migration`)
@@ -39,24 +35,55 @@ export function openDoc(
     migrate?: boolean;
   } = {},
 ): OpenResult {
-  const check = checkVersion(doc, kind);
+  const { versioning } = kindInfo(kind);
+  const check = checkVersionOf(doc, versioning);
   if (check.state === 'older' && options.migrate !== false) {
-    upgrade(doc, kind, MIGRATIONS[kind]);
-    return { ...checkVersion(doc, kind), migrated: true };
+    upgrade(doc, versioning);
+    return { ...checkVersionOf(doc, versioning), migrated: true };
   }
   return { ...check, migrated: false };
 }
 
-/** Reads a doc of any kind as plain data (never writes). */
+/** Reads a doc of any kind as plain data (never writes). An unknown kind throws `unknown-kind` (KIND-1). */
 export function readDoc<K extends AnyDocKind>(kind: K, doc: Y.Doc): DocDataOf<K> {
-  switch (kind) {
-    case 'plan':
-      return readPlan(doc) as DocDataOf<K>;
-    case 'minutes':
-      return readMinutes(doc) as DocDataOf<K>;
-    case 'feedback':
-      return readFeedbackLog(doc) as DocDataOf<K>;
-    default:
-      return readIndex(doc) as DocDataOf<K>;
+  return kindInfo(kind).read(doc);
+}
+
+/**
+ * The kind a doc says it is in its meta map; null for a doc nobody has stamped yet. A kind this
+ * build does not know throws `unknown-kind` (KIND-1). Creates no root in the doc.
+ */
+export function kindOfDoc(doc: Y.Doc): AnyDocKind | null {
+  const { kind } = metaOfDoc(doc);
+  if (kind === null) return null;
+  if (!isAnyDocKind(kind)) kindInfo(kind);
+  return kind as AnyDocKind;
+}
+
+/** Fills an empty doc as a new, blank doc of `kind` (the kind's defaults; the index: the workspace name and the 8+1 list). */
+export function initDoc(kind: AnyDocKind, doc: Y.Doc, init: KindInit, opts?: OpOptions): void {
+  kindInfo(kind).init(doc, init, opts);
+}
+
+/** What changed between two plain reads of one doc (DESC-1). */
+export function diffData(before: DocData, after: DocData, locale: Locale = 'zh-CN'): ChangeItem[] {
+  if (before.kind !== after.kind) {
+    throw new DomainError('wrong-kind', 'cannot compare documents of different kinds');
   }
+  const describe = kindInfo(before.kind).describe as (
+    a: DocData,
+    b: DocData,
+    l: Locale,
+  ) => ChangeItem[];
+  return describe(before, after, locale);
+}
+
+/** What changed between two versions of a doc (DESC-1), e.g. for one history entry. */
+export function describeChange(
+  kind: AnyDocKind,
+  before: Y.Doc,
+  after: Y.Doc,
+  locale: Locale = 'zh-CN',
+): ChangeItem[] {
+  return diffData(readDoc(kind, before), readDoc(kind, after), locale);
 }

@@ -30,6 +30,7 @@ import {
   childMap,
   ensureText,
   fragmentText,
+  type KindVersioning,
   type Migration,
   makeWriter,
   newText,
@@ -37,7 +38,6 @@ import {
   oneOf,
   orderBetween,
   readableDoc,
-  SCHEMA_VERSIONS,
   setText,
   stampMeta,
   stringOr,
@@ -65,13 +65,22 @@ export const PLAN_NOTES_FIELD = 'notes';
 /** Plans have had one layout so far. */
 export const PLAN_MIGRATIONS: readonly Migration[] = [];
 
+/** The schema version plans are written with. */
+export const PLAN_SCHEMA_VERSION = 1;
+
+export const PLAN_VERSIONING: KindVersioning<'plan'> = {
+  kind: 'plan',
+  schemaVersion: PLAN_SCHEMA_VERSION,
+  migrations: PLAN_MIGRATIONS,
+};
+
 const roots = (doc: Y.Doc) => ({
   plan: doc.getMap<unknown>(PLAN_ROOT),
   phases: doc.getMap<unknown>(PLAN_PHASES_ROOT),
   tasks: doc.getMap<unknown>(PLAN_TASKS_ROOT),
 });
 
-const write = makeWriter('plan', PLAN_MIGRATIONS);
+const write = makeWriter(PLAN_VERSIONING);
 
 function checkDate(value: string | null, field: string): void {
   if (value !== null && !isCalendarDate(value)) {
@@ -107,7 +116,7 @@ export function initPlan(doc: Y.Doc, init: PlanInit, opts?: OpOptions): void {
   checkDate(init.periodEnd ?? null, 'periodEnd');
   const origin = opts?.origin ?? Origins.local;
   doc.transact(() => {
-    stampMeta(doc, 'plan', origin, init.createdAt ?? Date.now());
+    stampMeta(doc, PLAN_VERSIONING, origin, init.createdAt ?? Date.now());
     const { plan } = roots(doc);
     setText(ensureText(plan, 'title'), init.title);
     plan.set('village', init.village ?? '');
@@ -405,7 +414,7 @@ function readSource(v: unknown): Task['source'] {
 
 /** Plain data of a plan (passes `planSchema`). Never writes; an older doc is read through an upgraded copy. */
 export function readPlan(source: Y.Doc): PlanData {
-  const doc = readableDoc(source, 'plan', PLAN_MIGRATIONS);
+  const doc = readableDoc(source, PLAN_VERSIONING);
   const { plan, phases, tasks } = roots(doc);
   const meta = doc.getMap<unknown>('meta');
   const phaseList: (Phase & { order: number })[] = [];
@@ -487,6 +496,3 @@ export function planProgress(plan: PlanData): PhaseProgress[] {
   if (plan.unassigned.length) out.push(of(null, plan.unassigned));
   return out;
 }
-
-/** The schema version plans are written with. */
-export const PLAN_SCHEMA_VERSION = SCHEMA_VERSIONS.plan;

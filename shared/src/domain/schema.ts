@@ -18,10 +18,12 @@ import { isCalendarDate } from './time.ts';
 // Enums
 // ---------------------------------------------------------------------------------------------
 
+/** The kinds of document listed in a workspace's index (each kind's module and registry entry: kinds.ts). */
 export const DOC_KINDS = ['plan', 'minutes', 'feedback'] as const;
 export type DocKind = (typeof DOC_KINDS)[number];
-/** Kinds including the workspace index doc. */
-export type AnyDocKind = DocKind | 'index';
+/** Every kind, including the workspace index doc, which lists the others. */
+export const ANY_DOC_KINDS = [...DOC_KINDS, 'index'] as const;
+export type AnyDocKind = (typeof ANY_DOC_KINDS)[number];
 
 /**
  * Meeting types: the four of 三会一课, the 两会两票 meetings (党员大会 doubles as the party members'
@@ -412,6 +414,8 @@ export const indexSchema = z.object({
   name: z.string(),
   /** Documents, oldest first. */
   docs: z.array(indexEntrySchema),
+  /** Listed documents of a kind this build does not know (made by a newer version, KIND-1). */
+  unknownDocs: z.array(z.object({ id: entityIdSchema, kind: z.string(), title: z.string() })),
   /** The workspace's 8+1 service list, in display order. */
   services: z.array(serviceSchema),
   cadence: cadenceSettingSchema,
@@ -419,3 +423,20 @@ export const indexSchema = z.object({
   cases: z.array(decisionCaseSchema),
 });
 export type IndexData = z.infer<typeof indexSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Every kind's data
+// ---------------------------------------------------------------------------------------------
+
+/** The data schema of each kind: a kind without one fails to compile. */
+export const DOC_DATA_SCHEMAS = {
+  plan: planSchema,
+  minutes: minutesSchema,
+  feedback: feedbackLogSchema,
+  index: indexSchema,
+} as const satisfies Record<AnyDocKind, z.ZodType>;
+
+/** Plain data of one kind, as its `read…` returns it. */
+export type DocDataOf<K extends AnyDocKind> = z.infer<(typeof DOC_DATA_SCHEMAS)[K]>;
+/** Plain data of any kind, tagged by `kind`. */
+export type DocData = DocDataOf<AnyDocKind>;
