@@ -327,7 +327,9 @@ export {
   type PeriodUnit,
   periodOf,
   periodsBetween,
+  quarterPeriod,
   startOfBeijingDate,
+  yearPeriod,
 } from './domain/time.ts';
 export {
   Attribution,

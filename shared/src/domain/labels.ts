@@ -113,6 +113,7 @@ export const LABELS = {
     week: { 'zh-CN': '每周', en: 'Weekly' },
     month: { 'zh-CN': '每月', en: 'Monthly' },
     quarter: { 'zh-CN': '每季度', en: 'Quarterly' },
+    year: { 'zh-CN': '每年', en: 'Yearly' },
   } satisfies Table<typeof PERIOD_UNITS>,
   voteChoice: {
     for: { 'zh-CN': '赞成', en: 'For' },

@@ -108,7 +108,7 @@ export type ServiceKind = (typeof SERVICE_KINDS)[number];
 export const CADENCE_PRESETS = ['seed', 'national', 'custom'] as const;
 export type CadencePreset = (typeof CADENCE_PRESETS)[number];
 
-export const PERIOD_UNITS = ['week', 'month', 'quarter'] as const;
+export const PERIOD_UNITS = ['week', 'month', 'quarter', 'year'] as const;
 
 export const VOTE_CHOICES = ['for', 'against', 'abstain'] as const;
 export type VoteChoice = (typeof VOTE_CHOICES)[number];

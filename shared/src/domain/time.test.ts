@@ -10,7 +10,9 @@ import {
   monthPeriod,
   periodOf,
   periodsBetween,
+  quarterPeriod,
   startOfBeijingDate,
+  yearPeriod,
 } from './time.ts';
 
 describe('Beijing time', () => {
@@ -68,5 +70,15 @@ describe('Beijing time', () => {
     expect(
       periodsBetween('quarter', beijingInstant(2025, 1, 1), beijingInstant(2026, 1, 1)),
     ).toHaveLength(4);
+  });
+
+  it('TIME-2 years and quarters by number are cut at Beijing midnight', () => {
+    const y = yearPeriod(2025);
+    expect(y.key).toBe('2025');
+    expect(new Date(y.start).toISOString()).toBe('2024-12-31T16:00:00.000Z');
+    expect(new Date(y.end).toISOString()).toBe('2025-12-31T16:00:00.000Z');
+    expect(periodOf('year', Date.UTC(2025, 11, 31, 16, 0)).key).toBe('2026');
+    expect(quarterPeriod(2025, 4)).toEqual(periodOf('quarter', beijingInstant(2025, 11, 15)));
+    expect(quarterPeriod(2025, 2).key).toBe('2025-Q2');
   });
 });

@@ -13,9 +13,9 @@ export const BEIJING_OFFSET_MS = 8 * 60 * 60 * 1000;
 export const DAY_MS = 24 * 60 * 60 * 1000;
 export const HOUR_MS = 60 * 60 * 1000;
 
-export type PeriodUnit = 'week' | 'month' | 'quarter';
+export type PeriodUnit = 'week' | 'month' | 'quarter' | 'year';
 
-/** A half-open interval of instants `[start, end)` plus a readable key (`2025-W03`, `2025-01`, `2025-Q1`). */
+/** A half-open interval of instants `[start, end)` plus a readable key (`2025-W03`, `2025-01`, `2025-Q1`, `2025`). */
 export type Period = { unit: PeriodUnit; key: string; start: number; end: number };
 
 /** Wall-clock fields of an instant as read on a clock in Beijing. */
@@ -98,9 +98,17 @@ export function addDays(date: string, days: number): string {
   return beijingDate(startOfBeijingDate(date) + days * DAY_MS);
 }
 
-/** The Monday-start week, the month or the quarter (Beijing time) that contains an instant. */
+/** The Monday-start week, the month, the quarter or the year (Beijing time) that contains an instant. */
 export function periodOf(unit: PeriodUnit, at: number): Period {
   const p = beijingParts(at);
+  if (unit === 'year') {
+    return {
+      unit,
+      key: pad(p.year, 4),
+      start: beijingInstant(p.year, 1, 1),
+      end: beijingInstant(p.year + 1, 1, 1),
+    };
+  }
   if (unit === 'week') {
     const start = beijingInstant(p.year, p.month, p.day - (p.weekday - 1));
     const { year, week } = isoWeek(start);
@@ -150,4 +158,14 @@ export function periodsBetween(unit: PeriodUnit, from: number, to: number): Peri
 /** The Beijing month `YYYY-MM` (month 1-12) as a period. */
 export function monthPeriod(year: number, month: number): Period {
   return periodOf('month', beijingInstant(year, month, 1));
+}
+
+/** The Beijing quarter `YYYY-Qn` (quarter 1-4) as a period. */
+export function quarterPeriod(year: number, quarter: number): Period {
+  return periodOf('quarter', beijingInstant(year, (quarter - 1) * 3 + 1, 1));
+}
+
+/** The Beijing year as a period. */
+export function yearPeriod(year: number): Period {
+  return periodOf('year', beijingInstant(year, 1, 1));
 }
