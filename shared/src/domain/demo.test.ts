@@ -6,16 +6,10 @@ import { traceDecisionCase } from './decision.ts';
 import { createDemoVillage } from './demo.ts';
 import { readFeedbackLog } from './feedback.ts';
 import { readIndex } from './index-doc.ts';
+import { kindInfo } from './kinds.ts';
 import { readMinutes } from './minutes.ts';
 import { readPlan } from './plan.ts';
-import {
-  FEEDBACK_STATUSES,
-  feedbackLogSchema,
-  indexSchema,
-  MEETING_TYPES,
-  minutesSchema,
-  planSchema,
-} from './schema.ts';
+import { FEEDBACK_STATUSES, indexSchema, MEETING_TYPES } from './schema.ts';
 import { beijingInstant } from './time.ts';
 
 const demo = createDemoVillage();
@@ -37,16 +31,8 @@ describe('demo village', () => {
     expect(indexSchema.safeParse(index).success).toBe(true);
     expect(index.docs.map((d) => d.id).sort()).toEqual(demo.docs.map((d) => d.id).sort());
     for (const d of demo.docs) {
-      const schema = { plan: planSchema, minutes: minutesSchema, feedback: feedbackLogSchema }[
-        d.kind
-      ];
-      const data =
-        d.kind === 'plan'
-          ? readPlan(d.doc)
-          : d.kind === 'minutes'
-            ? readMinutes(d.doc)
-            : readFeedbackLog(d.doc);
-      expect(schema.safeParse(data).success, d.title).toBe(true);
+      const info = kindInfo(d.kind);
+      expect(info.schema.safeParse(info.read(d.doc)).success, d.title).toBe(true);
     }
   });
 

@@ -12,7 +12,14 @@
  */
 import { simpleDiffString } from 'lib0/diff';
 import { type EnumName, type EnumValue, type Locale, labelOf } from './labels.ts';
-import type { FeedbackLogData, IndexData, MinutesData, Person, PlanData } from './schema.ts';
+import type {
+  FeedbackLogData,
+  IndexData,
+  MinutesData,
+  Person,
+  PlanData,
+  RosterData,
+} from './schema.ts';
 import { beijingDate, formatBeijing } from './time.ts';
 
 export type ChangeValue = string | number | boolean | null;
@@ -434,6 +441,54 @@ function diffIndex(c: Changes, a: IndexData, b: IndexData): void {
   );
 }
 
+function diffRoster(c: Changes, a: RosterData, b: RosterData): void {
+  c.text('title', '', W('标题', 'Title'), a.title, b.title);
+  c.collection(
+    'people',
+    W('人员', 'person'),
+    a.people,
+    b.people,
+    (p) => p.name,
+    (x, y, s) => {
+      c.value(`people/${y.id}/name`, s, W('姓名', 'name'), x.name, y.name);
+      c.value(`people/${y.id}/memberId`, s, W('成员账号', 'member'), x.memberId, y.memberId);
+    },
+  );
+  c.collection(
+    'groups',
+    W('党小组', 'party group'),
+    a.groups,
+    b.groups,
+    (g) => g.name,
+    (x, y, s) => {
+      c.value(`groups/${y.id}/name`, s, W('名称', 'name'), x.name, y.name);
+      c.value(`groups/${y.id}/formed`, s, W('成立日期', 'formed'), x.formed, y.formed);
+      c.value(`groups/${y.id}/dissolved`, s, W('撤销日期', 'dissolved'), x.dissolved, y.dissolved);
+    },
+  );
+  const names = new Map([...a.people, ...b.people].map((p) => [p.id, p.name]));
+  const groups = new Map([...a.groups, ...b.groups].map((g) => [g.id, g.name]));
+  const members = (r: RosterData) => r.memberships.map((m) => ({ ...m, id: m.key }));
+  c.collection(
+    'memberships',
+    W('任职', 'membership'),
+    members(a),
+    members(b),
+    (m) =>
+      `${names.get(m.personId) ?? m.personId} · ${
+        m.groupId ? (groups.get(m.groupId) ?? m.groupId) : labelOf('body', m.body, c.locale)
+      }`,
+    (x, y, s) => {
+      const p = `memberships/${y.id}`;
+      c.value(`${p}/joined`, s, W('加入日期', 'joined'), x.joined, y.joined);
+      c.value(`${p}/left`, s, W('离开日期', 'left'), x.left, y.left);
+      c.enumValue(`${p}/status`, s, W('党员类别', 'status'), 'partyStatus', x.status, y.status);
+      c.value(`${p}/fullFrom`, s, W('转正日期', 'full member from'), x.fullFrom, y.fullFrom);
+      c.enumValue(`${p}/office`, s, W('职务', 'office'), 'office', x.office, y.office);
+    },
+  );
+}
+
 /** A describer of one kind: what changed between two plain reads (DESC-1). */
 export type DataDescriber<T> = (before: T, after: T, locale?: Locale) => ChangeItem[];
 
@@ -453,3 +508,5 @@ export const describeMinutesData = describer<MinutesData>(diffMinutes);
 export const describeFeedbackData = describer<FeedbackLogData>(diffFeedback);
 /** What changed in the workspace index (DESC-1). */
 export const describeIndexData = describer<IndexData>(diffIndex);
+/** What changed in the roster (DESC-1). */
+export const describeRosterData = describer<RosterData>(diffRoster);

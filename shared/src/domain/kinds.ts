@@ -22,6 +22,7 @@ import {
   describeIndexData,
   describeMinutesData,
   describePlanData,
+  describeRosterData,
 } from './describe.ts';
 import type { KindVersioning, Migration } from './doc.ts';
 import { FEEDBACK_VERSIONING, initFeedbackLog, readFeedbackLog } from './feedback.ts';
@@ -30,6 +31,7 @@ import { LABELS } from './labels.ts';
 import { initMinutes, MINUTES_VERSIONING, readMinutes } from './minutes.ts';
 import type { OpOptions } from './origins.ts';
 import { initPlan, PLAN_VERSIONING, readPlan } from './plan.ts';
+import { initRoster, ROSTER_DOC_ID, ROSTER_VERSIONING, readRoster } from './roster.ts';
 import {
   ANY_DOC_KINDS,
   type AnyDocKind,
@@ -116,6 +118,18 @@ export const DOC_KIND_REGISTRY: Registry = {
     label: LABELS.docKind.feedback,
     listed: true,
     fixedId: null,
+  },
+  roster: {
+    kind: 'roster',
+    versioning: ROSTER_VERSIONING,
+    schema: DOC_DATA_SCHEMAS.roster,
+    read: readRoster,
+    init: (doc, init, opts) =>
+      initRoster(doc, { title: init.title, createdAt: init.createdAt }, opts),
+    describe: describeRosterData,
+    label: LABELS.docKind.roster,
+    listed: true,
+    fixedId: ROSTER_DOC_ID,
   },
   index: {
     kind: 'index',

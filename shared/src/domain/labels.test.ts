@@ -4,6 +4,7 @@ import {
   ABSENCE_REASONS,
   AGEING_FLAGS,
   ANY_DOC_KINDS,
+  BODIES,
   CADENCE_PRESETS,
   CADENCE_STATES,
   DECISION_STEPS,
@@ -12,6 +13,8 @@ import {
   FEEDBACK_STATUSES,
   MEETING_TYPES,
   MINUTES_STATES,
+  OFFICES,
+  PARTY_STATUSES,
   PERIOD_UNITS,
   SERVICE_KINDS,
   TASK_STATUSES,
@@ -36,6 +39,9 @@ const ENUMS = {
   voteChoice: VOTE_CHOICES,
   cadenceState: CADENCE_STATES,
   ageingFlag: AGEING_FLAGS,
+  body: BODIES,
+  partyStatus: PARTY_STATUSES,
+  office: OFFICES,
 } as const;
 
 describe('labels', () => {

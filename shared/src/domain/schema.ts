@@ -19,7 +19,7 @@ import { isCalendarDate } from './time.ts';
 // ---------------------------------------------------------------------------------------------
 
 /** The kinds of document listed in a workspace's index (each kind's module and registry entry: kinds.ts). */
-export const DOC_KINDS = ['plan', 'minutes', 'feedback'] as const;
+export const DOC_KINDS = ['plan', 'minutes', 'feedback', 'roster'] as const;
 export type DocKind = (typeof DOC_KINDS)[number];
 /** Every kind, including the workspace index doc, which lists the others. */
 export const ANY_DOC_KINDS = [...DOC_KINDS, 'index'] as const;
@@ -113,6 +113,48 @@ export const PERIOD_UNITS = ['week', 'month', 'quarter', 'year'] as const;
 export const VOTE_CHOICES = ['for', 'against', 'abstain'] as const;
 export type VoteChoice = (typeof VOTE_CHOICES)[number];
 
+/**
+ * The bodies of the standing roster (ROS-2): the branch's party members (党员), each party group
+ * (党小组), the branch committee (支委), the villagers' committee (村委) and the villagers'
+ * representatives (村民代表). Memberships are recorded in these.
+ */
+export const ROSTER_BODIES = [
+  'party',
+  'party-group',
+  'branch-committee',
+  'village-committee',
+  'villager-representatives',
+] as const;
+export type RosterBody = (typeof ROSTER_BODIES)[number];
+
+/**
+ * The bodies a meeting can belong to: the roster's, plus two made of roster bodies — the two
+ * committees (村"两委" = 支委 + 村委) and the villagers' representatives meeting (村民代表会议:
+ * 村委 members and 村民代表, 村民委员会组织法 §25) — and the villagers' assembly (村民会议), whose
+ * members the roster does not hold.
+ */
+export const BODIES = [
+  ...ROSTER_BODIES,
+  'two-committees',
+  'representatives-meeting',
+  'villagers',
+] as const;
+export type Body = (typeof BODIES)[number];
+
+/** 正式党员 / 预备党员: probationary members attend but do not vote (ROS-5). */
+export const PARTY_STATUSES = ['full', 'probationary'] as const;
+export type PartyStatus = (typeof PARTY_STATUSES)[number];
+
+/** Offices within a body: 书记 and 副书记 of the branch committee, 主任 and 副主任 of the villagers' committee, 组长 of a party group. */
+export const OFFICES = [
+  'secretary',
+  'deputy-secretary',
+  'director',
+  'deputy-director',
+  'group-leader',
+] as const;
+export type Office = (typeof OFFICES)[number];
+
 /** Where a village stands against one cadence rule in one period (CAD-3). */
 export const CADENCE_STATES = ['done', 'due', 'overdue', 'upcoming'] as const;
 export type CadenceState = (typeof CADENCE_STATES)[number];
@@ -135,6 +177,10 @@ export const Limits = {
   summaryChars: 2000,
   responseChars: 2000,
   sourceChars: 40,
+  /** The roster: people, party groups, memberships. */
+  peoplePerRoster: 2_000,
+  groupsPerRoster: 30,
+  membershipsPerRoster: 10_000,
   departmentChars: 60,
   noteChars: 500,
   phasesPerPlan: 24,
@@ -425,6 +471,72 @@ export const indexSchema = z.object({
 export type IndexData = z.infer<typeof indexSchema>;
 
 // ---------------------------------------------------------------------------------------------
+// Roster (村组织名册)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A person on the roster: a display name and, when the same person uses the app, their member
+ * id. Nothing else about a person exists: no ID number, phone, birth date, ethnicity, religion,
+ * health or any other personal detail, and no field may be added for one (ROS-6).
+ */
+export const rosterPersonSchema = z
+  .object({
+    id: entityIdSchema,
+    name: z.string(),
+    memberId: entityIdSchema.nullable(),
+  })
+  .strict();
+export type RosterPerson = z.infer<typeof rosterPersonSchema>;
+
+/** A party group (党小组) of the branch: roster data with a name (a branch may have several). */
+export const rosterGroupSchema = z
+  .object({
+    id: entityIdSchema,
+    name: z.string(),
+    /** First day the group existed; null: since before the roster was kept. */
+    formed: calendarDateSchema.nullable(),
+    /** First day it no longer existed; null: still exists. */
+    dissolved: calendarDateSchema.nullable(),
+  })
+  .strict();
+export type RosterGroup = z.infer<typeof rosterGroupSchema>;
+
+/** One person's membership of one body (ROS-2, ROS-3). */
+export const membershipSchema = z
+  .object({
+    /** `<body>~<personId>`, or `party-group~<groupId>~<personId>`: one per person and body. */
+    key: z.string(),
+    personId: entityIdSchema,
+    body: z.enum(ROSTER_BODIES),
+    /** The party group, for `party-group` memberships; else null. */
+    groupId: entityIdSchema.nullable(),
+    /** First day as a member (Beijing); null: since before the roster was kept. */
+    joined: calendarDateSchema.nullable(),
+    /** First day no longer a member; null: still a member. */
+    left: calendarDateSchema.nullable(),
+    /** Party memberships: 正式 or 预备 (now); null for other bodies. */
+    status: z.enum(PARTY_STATUSES).nullable(),
+    /** Party memberships: the day the member became 正式 (转正); null when unknown or not yet. */
+    fullFrom: calendarDateSchema.nullable(),
+    office: z.enum(OFFICES).nullable(),
+  })
+  .strict();
+export type Membership = z.infer<typeof membershipSchema>;
+
+export const rosterSchema = z.object({
+  kind: z.literal('roster'),
+  meta: metaSchema,
+  title: z.string(),
+  /** People, by name. */
+  people: z.array(rosterPersonSchema),
+  /** Party groups, in display order. */
+  groups: z.array(rosterGroupSchema),
+  /** Memberships, by body, group and person name. */
+  memberships: z.array(membershipSchema),
+});
+export type RosterData = z.infer<typeof rosterSchema>;
+
+// ---------------------------------------------------------------------------------------------
 // Every kind's data
 // ---------------------------------------------------------------------------------------------
 
@@ -434,6 +546,7 @@ export const DOC_DATA_SCHEMAS = {
   minutes: minutesSchema,
   feedback: feedbackLogSchema,
   index: indexSchema,
+  roster: rosterSchema,
 } as const satisfies Record<AnyDocKind, z.ZodType>;
 
 /** Plain data of one kind, as its `read…` returns it. */
