@@ -68,6 +68,13 @@ export const en: Record<MessageKey, string> = {
   'badge.denied': 'Cannot sync: access denied',
   'badge.label': 'Sync status',
 
+  'storage.full':
+    'This device is out of storage: your latest changes are not stored on it yet. Keep this page open; they are stored once space is freed.',
+  'storage.failed':
+    'Your latest changes could not be stored on this device. Keep this page open; storing is retried automatically.',
+  'storage.help':
+    'Delete unused photos, videos or apps to free space. What was stored before is safe, and changes still sync to the server when online.',
+
   'presence.label': 'People in this document',
   'presence.you': '{name} (me)',
   'presence.alone': 'Only you are in this document',

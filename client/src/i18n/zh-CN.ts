@@ -64,6 +64,12 @@ export const zhCN = {
   'badge.denied': '无法同步：没有访问权限',
   'badge.label': '同步状态',
 
+  'storage.full':
+    '本机存储空间已满，最近的更改还没存到本机。请不要关闭此页面，清理出空间后会自动补存。',
+  'storage.failed': '最近的更改没能存到本机。请不要关闭此页面，本机会自动重试。',
+  'storage.help':
+    '可以删除不用的照片、视频或应用来腾出空间。之前已存到本机的内容不受影响；联网时，更改照常同步到服务器。',
+
   'presence.label': '正在查看此文档的人',
   'presence.you': '{name}（我）',
   'presence.alone': '只有您在此文档',

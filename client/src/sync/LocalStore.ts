@@ -32,6 +32,19 @@ export type DocMeta = {
   hasUnsettledChanges: boolean;
 };
 
+/**
+ * True when a write failed because the device (or the browser's share of it) is out of space.
+ * Implementations reject with the error the platform gives; IndexedDB, the Cache API and
+ * localStorage all name it `QuotaExceededError`.
+ */
+export function isStorageFull(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { name?: unknown }).name === 'QuotaExceededError'
+  );
+}
+
 /** A problem met while reading local data: reported to the person, the entry skipped. */
 export type StoreProblem = { docId: string | null; key: string; message: string };
 

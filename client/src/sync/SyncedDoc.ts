@@ -1,5 +1,11 @@
 import * as Y from 'yjs';
-import type { DocMeta, LoadedDoc, LocalStore, StoreProblem } from './LocalStore.ts';
+import {
+  type DocMeta,
+  isStorageFull,
+  type LoadedDoc,
+  type LocalStore,
+  type StoreProblem,
+} from './LocalStore.ts';
 import { Origin } from './origins.ts';
 import {
   encodeStateVectorMap,
@@ -10,6 +16,13 @@ import {
 
 /** Compact a doc's log into one update once it holds more entries than this. */
 export const COMPACT_AFTER_ENTRIES = 64;
+
+/** Why local writes fail: the device is out of space, or the store failed otherwise. */
+export type WriteTrouble = 'full' | 'failed';
+
+function troubleOf(error: unknown): WriteTrouble {
+  return isStorageFull(error) ? 'full' : 'failed';
+}
 
 type Pending = {
   to: StateVector;
@@ -68,6 +81,18 @@ export class SyncedDoc {
   #listeners = new Set<() => void>();
   /** The doc's state vector, cached until the next update. */
   #sv: StateVector | null = null;
+  /**
+   * Updates whose write failed (the device is full…): they live on in the doc and here, and are
+   * written, merged into one entry, by the next write that works. Nothing stored is touched
+   * meanwhile, because a failed IndexedDB transaction writes nothing.
+   */
+  #unwritten: Uint8Array[] = [];
+  /** True when some unwritten update is a local change (the meta must then say so). */
+  #hasUnwrittenLocal = false;
+  /** True when a write carrying the meta failed, so the stored meta may be out of date. */
+  #isMetaUnwritten = false;
+  #writeTrouble: WriteTrouble | null = null;
+  #isRetrying = false;
 
   /** Builds the doc from its stored log; unreadable entries are reported and left in place. */
   constructor(opts: SyncedDocOptions, loaded?: LoadedDoc, initial?: Y.Doc) {
@@ -168,6 +193,14 @@ export class SyncedDoc {
 
   /** Stores an update; a local one also marks the doc unsettled, in the same transaction. */
   #append(update: Uint8Array, isLocal: boolean) {
+    if (this.#writeTrouble !== null) {
+      // Writes are failing: this one joins the unwritten ones, and the change is a reason to try
+      // them all again now.
+      this.#unwritten.push(update);
+      if (isLocal) this.#hasUnwrittenLocal = true;
+      void this.retryWrites();
+      return;
+    }
     const { store, workspaceId, docId } = this.#opts;
     let meta: DocMeta | undefined;
     if (isLocal && !this.#isMarkedUnsettled) {
@@ -180,9 +213,70 @@ export class SyncedDoc {
         this.#keys.push(key);
         if (this.#keys.length > COMPACT_AFTER_ENTRIES) void this.compact();
       },
-      (error: unknown) =>
-        this.#opts.report({ docId, key: 'append', message: `could not save: ${String(error)}` }),
+      (error: unknown) => {
+        // Yjs updates commute, so the order they are finally written in does not matter.
+        this.#unwritten.push(update);
+        if (isLocal) this.#hasUnwrittenLocal = true;
+        if (meta) this.#isMetaUnwritten = true;
+        this.#writeTrouble = troubleOf(error);
+        this.#emit();
+      },
     );
+  }
+
+  /** Why local writes are failing (the latest changes are in memory only), or null. */
+  get writeTrouble(): WriteTrouble | null {
+    return this.#writeTrouble;
+  }
+
+  /**
+   * Writes what earlier writes could not, as one log entry (with the meta, if it is stale, in the
+   * same transaction). Called on every change while writes fail, and by the workspace on a timer
+   * and when the page is shown or hidden. On success the trouble is over.
+   */
+  async retryWrites(): Promise<void> {
+    if (this.#isRetrying) return;
+    this.#isRetrying = true;
+    const { store, workspaceId, docId } = this.#opts;
+    try {
+      while (this.#writeTrouble !== null) {
+        const batch = this.#unwritten.splice(0);
+        const hasLocal = this.#hasUnwrittenLocal;
+        this.#hasUnwrittenLocal = false;
+        const meta =
+          this.#isMetaUnwritten || (hasLocal && !this.#isMarkedUnsettled)
+            ? this.#meta(this.#pending.length > 0)
+            : undefined;
+        this.#isMetaUnwritten = false;
+        const wasMarkedUnsettled = this.#isMarkedUnsettled;
+        if (meta) this.#isMarkedUnsettled = meta.hasUnsettledChanges;
+        try {
+          if (batch.length > 0) {
+            const update = batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch);
+            this.#keys.push(
+              await this.#track(store.appendUpdate(workspaceId, docId, update, meta)),
+            );
+          } else if (meta) {
+            await this.#track(store.putMeta(workspaceId, docId, meta));
+          }
+        } catch (error) {
+          this.#unwritten.unshift(...batch);
+          this.#hasUnwrittenLocal ||= hasLocal;
+          if (meta) {
+            this.#isMetaUnwritten = true;
+            this.#isMarkedUnsettled = wasMarkedUnsettled;
+          }
+          this.#writeTrouble = troubleOf(error);
+          return;
+        }
+        // Updates that arrived during the write go round again; otherwise all is written.
+        if (this.#unwritten.length === 0 && !this.#isMetaUnwritten) this.#writeTrouble = null;
+      }
+      if (this.#keys.length > COMPACT_AFTER_ENTRIES) void this.compact();
+    } finally {
+      this.#isRetrying = false;
+      this.#emit();
+    }
   }
 
   /** Merges the known log entries into one. Safe to run any time: it only replaces what it read. */
@@ -197,7 +291,10 @@ export class SyncedDoc {
       );
       this.#keys = [key, ...this.#keys.filter((k) => !replaced.includes(k))];
     } catch (error) {
-      this.#opts.report({ docId: this.docId, key: 'compact', message: String(error) });
+      // Out of space: the entries stay as they were (the transaction wrote nothing) and the
+      // next append tries again. Any other failure is worth reporting.
+      if (!isStorageFull(error))
+        this.#opts.report({ docId: this.docId, key: 'compact', message: String(error) });
     } finally {
       this.#isCompacting = false;
     }
@@ -269,9 +366,20 @@ export class SyncedDoc {
     if (this.#metaTimer !== null) clearTimeout(this.#metaTimer);
     this.#metaTimer = null;
     if (!this.#acked) return;
+    if (this.#writeTrouble !== null) {
+      // Written with the unwritten updates, in order, once writes work again.
+      this.#isMetaUnwritten = true;
+      return;
+    }
     const meta = this.#meta(this.#pending.length > 0);
     this.#isMarkedUnsettled = meta.hasUnsettledChanges;
-    this.#track(this.#opts.store.putMeta(this.#opts.workspaceId, this.docId, meta)).catch(() => {});
+    this.#track(this.#opts.store.putMeta(this.#opts.workspaceId, this.docId, meta)).catch(
+      (error: unknown) => {
+        this.#isMetaUnwritten = true;
+        this.#writeTrouble ??= troubleOf(error);
+        this.#emit();
+      },
+    );
   }
 
   #meta(hasUnsettledChanges: boolean): DocMeta {

@@ -3,7 +3,7 @@ import { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
 import type { LoadedDoc, LocalStore, StoreProblem, WorkspaceEntry } from './LocalStore.ts';
-import { SyncedDoc } from './SyncedDoc.ts';
+import { SyncedDoc, type WriteTrouble } from './SyncedDoc.ts';
 import { trackProviderWrites } from './trackProviderWrites.ts';
 
 export type ConnectionState = 'local' | 'offline' | 'connecting' | 'online' | 'denied';
@@ -22,6 +22,11 @@ export type SyncSummary = {
   /** Latest acknowledgement time over all docs. */
   savedAt: number | null;
   problems: StoreProblem[];
+  /**
+   * Why the latest changes of some doc could not be written to this device and are held in
+   * memory only ('full' wins over other failures), or null while writes work.
+   */
+  writeTrouble: WriteTrouble | null;
 };
 
 /** What a person's presence looks like to others (awareness field `user`). */
@@ -54,6 +59,10 @@ function syncUrl(origin: string): string {
 /** Time spent building docs before yielding to the page (keeps input and paint responsive). */
 const BUILD_SLICE_MS = 12;
 
+/** First retry of failed local writes; doubles up to the maximum while they keep failing. */
+const WRITE_RETRY_FIRST_MS = 2_000;
+const WRITE_RETRY_MAX_MS = 30_000;
+
 /**
  * Keeps every doc of one workspace in memory, persisted locally, and in step with the relay:
  * the index doc and open docs stay connected; on every (re)connect all other docs are synced in
@@ -73,6 +82,8 @@ export class WorkspaceSync {
   readonly problems: StoreProblem[] = [];
   /** Live providers, each with the cleanup of its write tracking. */
   #providers = new Map<WebsocketProvider, () => void>();
+  #writeRetryTimer: ReturnType<typeof setTimeout> | null = null;
+  #writeRetryMs = WRITE_RETRY_FIRST_MS;
   #open = new Map<
     string,
     { count: number; provider: WebsocketProvider | null; awareness: Awareness }
@@ -107,6 +118,11 @@ export class WorkspaceSync {
     this.doc(INDEX_DOC_ID);
     performance.mark('grassroots:index-built');
     this.#buildRestLater();
+    // Failed local writes are tried again when the page is shown or hidden (the person may have
+    // freed space meanwhile, and hiding may be the last chance before the page is discarded).
+    const onVisibility = () => this.#retryWrites();
+    document.addEventListener('visibilitychange', onVisibility);
+    this.#cleanups.push(() => document.removeEventListener('visibilitychange', onVisibility));
     if (this.isLocal) return;
     this.#connectIndex();
     const onOnline = () => this.#setNetwork(true);
@@ -156,7 +172,28 @@ export class WorkspaceSync {
 
   #add(docId: string, synced: SyncedDoc) {
     this.docs.set(docId, synced);
-    synced.onChange(() => this.#emit());
+    synced.onChange(() => {
+      if (synced.writeTrouble !== null) this.#scheduleWriteRetry();
+      this.#emit();
+    });
+  }
+
+  #scheduleWriteRetry() {
+    if (this.#writeRetryTimer !== null || this.#isDestroyed) return;
+    this.#writeRetryTimer = setTimeout(() => {
+      this.#writeRetryTimer = null;
+      this.#writeRetryMs = Math.min(this.#writeRetryMs * 2, WRITE_RETRY_MAX_MS);
+      void this.#retryWrites().then(() => {
+        if ([...this.docs.values()].some((d) => d.writeTrouble !== null))
+          this.#scheduleWriteRetry();
+        else this.#writeRetryMs = WRITE_RETRY_FIRST_MS;
+      });
+    }, this.#writeRetryMs);
+  }
+
+  async #retryWrites(): Promise<void> {
+    const failing = [...this.docs.values()].filter((d) => d.writeTrouble !== null);
+    await Promise.all(failing.map((d) => d.retryWrites()));
   }
 
   /** The doc with this id (built now if it was not yet), empty when the device never saw it. */
@@ -359,8 +396,13 @@ export class WorkspaceSync {
     for (const open of this.#open.values()) {
       if (open.provider && !open.provider.synced) isOpenSyncing = true;
     }
+    let writeTrouble: WriteTrouble | null = null;
+    for (const synced of this.docs.values()) {
+      if (writeTrouble !== 'full') writeTrouble = synced.writeTrouble ?? writeTrouble;
+    }
     return {
       connection: this.#connection,
+      writeTrouble,
       pendingChanges,
       unsavedDocs,
       isSyncing:
@@ -397,6 +439,7 @@ export class WorkspaceSync {
 
   destroy() {
     this.#isDestroyed = true;
+    if (this.#writeRetryTimer !== null) clearTimeout(this.#writeRetryTimer);
     for (const c of this.#cleanups) c();
     for (const provider of [...this.#providers.keys()]) this.#dropProvider(provider);
     for (const synced of this.docs.values()) synced.destroy();

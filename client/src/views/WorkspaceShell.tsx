@@ -1,6 +1,7 @@
 import { type JSX, Show } from 'solid-js';
 import { LanguageSwitch } from '../components/LanguageSwitch.tsx';
 import { SyncBadge } from '../components/SyncBadge.tsx';
+import { SyncNotices } from '../components/SyncNotices.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { hrefOf, type WorkspaceView } from '../routing/routes.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
@@ -43,6 +44,7 @@ export function WorkspaceShell(props: {
           </nav>
           <SyncBadge />
         </div>
+        <SyncNotices />
       </header>
       <Show when={ws.entry.isLocalDemo}>
         <p class="banner demo-banner">{t('demo.notice')}</p>
