@@ -36,6 +36,8 @@ export function SyncBadge(): JSX.Element {
     const x = s();
     if (x.connection === 'local') return 'local';
     if (x.connection === 'denied') return 'denied';
+    // A refusal outlasts going offline: the refused change still cannot reach the server.
+    if (x.refusals.length > 0) return 'refused';
     if (x.connection === 'offline') return 'offline';
     if (x.connection === 'connecting') return 'connecting';
     return x.isSyncing || x.unsavedDocs > 0 ? 'syncing' : 'saved';
@@ -53,6 +55,7 @@ export function SyncBadge(): JSX.Element {
       <Switch>
         <Match when={state() === 'local'}>{t('badge.local')}</Match>
         <Match when={state() === 'denied'}>{t('badge.denied')}</Match>
+        <Match when={state() === 'refused'}>{t('badge.refused')}</Match>
         <Match when={state() === 'offline' && s().isLoading}>{t('badge.checking')}</Match>
         <Match when={state() === 'offline' && s().unsavedDocs > 0}>
           {t('badge.offlineWaiting', { n: Math.max(1, s().pendingChanges) })}

@@ -67,6 +67,7 @@ export const en: Record<MessageKey, string> = {
   'badge.savedNoTime': 'In sync with the server',
   'badge.denied': 'Cannot sync: access denied',
   'badge.label': 'Sync status',
+  'badge.refused': 'The server refused a change',
 
   'storage.full':
     'This device is out of storage: your latest changes are not stored on it yet. Keep this page open; they are stored once space is freed.',
@@ -74,6 +75,15 @@ export const en: Record<MessageKey, string> = {
     'Your latest changes could not be stored on this device. Keep this page open; storing is retried automatically.',
   'storage.help':
     'Delete unused photos, videos or apps to free space. What was stored before is safe, and changes still sync to the server when online.',
+  'refused.message':
+    'The server refused a change: {reason}. “{doc}” cannot sync for now; the change is kept on this device.',
+  'refused.tooLarge': 'it is too large',
+  'refused.malformed': 'its data could not be read',
+  'refused.help':
+    'This device tries again from time to time. If it keeps being refused, tell your administrator.',
+  'refused.indexDoc': 'List of documents',
+  'refused.retry': 'Try again now',
+  'refused.details': 'The server said: {code} {detail}',
 
   'presence.label': 'People in this document',
   'presence.you': '{name} (me)',

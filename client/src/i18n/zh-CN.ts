@@ -63,12 +63,20 @@ export const zhCN = {
   'badge.savedNoTime': '已与服务器同步',
   'badge.denied': '无法同步：没有访问权限',
   'badge.label': '同步状态',
+  'badge.refused': '服务器拒绝了更改',
 
   'storage.full':
     '本机存储空间已满，最近的更改还没存到本机。请不要关闭此页面，清理出空间后会自动补存。',
   'storage.failed': '最近的更改没能存到本机。请不要关闭此页面，本机会自动重试。',
   'storage.help':
     '可以删除不用的照片、视频或应用来腾出空间。之前已存到本机的内容不受影响；联网时，更改照常同步到服务器。',
+  'refused.message': '服务器拒绝了一项更改：{reason}。“{doc}”暂时无法同步，这项更改仍保存在本机。',
+  'refused.tooLarge': '内容太大',
+  'refused.malformed': '数据无法识别',
+  'refused.help': '本机会隔一段时间再试一次。如果一直被拒绝，请告诉管理员。',
+  'refused.indexDoc': '文档目录',
+  'refused.retry': '立即重试',
+  'refused.details': '服务器的回复：{code} {detail}',
 
   'presence.label': '正在查看此文档的人',
   'presence.you': '{name}（我）',

@@ -2,11 +2,22 @@ import { INDEX_DOC_ID, roomName, SYNC_PATH, SyncParam } from '@grassroots/shared
 import { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
+import { meaningOfClose, type RefusalReason } from './closeCodes.ts';
 import type { LoadedDoc, LocalStore, StoreProblem, WorkspaceEntry } from './LocalStore.ts';
 import { SyncedDoc, type WriteTrouble } from './SyncedDoc.ts';
 import { trackProviderWrites } from './trackProviderWrites.ts';
 
 export type ConnectionState = 'local' | 'offline' | 'connecting' | 'online' | 'denied';
+
+/** A doc whose changes the relay refused: they stay on this device and are retried rarely. */
+export type Refusal = {
+  docId: string;
+  reason: RefusalReason;
+  /** The close code and reason the relay gave (for the details). */
+  code: number;
+  detail: string;
+  at: number;
+};
 
 /** What the sync badge shows. It is derived from acknowledgements, never guessed. */
 export type SyncSummary = {
@@ -27,6 +38,8 @@ export type SyncSummary = {
    * memory only ('full' wins over other failures), or null while writes work.
    */
   writeTrouble: WriteTrouble | null;
+  /** Docs whose changes the relay refused. */
+  refusals: Refusal[];
 };
 
 /** What a person's presence looks like to others (awareness field `user`). */
@@ -64,6 +77,20 @@ const WRITE_RETRY_FIRST_MS = 2_000;
 const WRITE_RETRY_MAX_MS = 30_000;
 
 /**
+ * First retry after the relay refused a doc's changes; doubles up to the maximum. A refused change
+ * is kept: it is someone's work, it is already in the doc and on the device, and Yjs cannot take
+ * one change out of a doc without losing what was built on it. But every try sends the same
+ * bytes (maybe megabytes, maybe over metered mobile data) and, unless an administrator raised a
+ * limit or the relay was fixed, gets the same answer. So the doc stops reconnecting by itself,
+ * the person is told, and it tries again rarely: after a minute, then less and less often, and
+ * whenever the person asks (or opens the doc, or reloads).
+ */
+const REFUSED_RETRY_FIRST_MS = 60_000;
+const REFUSED_RETRY_MAX_MS = 30 * 60_000;
+
+type RefusalState = Refusal & { attempts: number; timer: ReturnType<typeof setTimeout> | null };
+
+/**
  * Keeps every doc of one workspace in memory, persisted locally, and in step with the relay:
  * the index doc and open docs stay connected; on every (re)connect all other docs are synced in
  * the background a few at a time, so any doc opens offline later.
@@ -80,8 +107,9 @@ export class WorkspaceSync {
   /** Docs read from the device but not built yet. */
   #unbuilt = new Map<string, LoadedDoc>();
   readonly problems: StoreProblem[] = [];
-  /** Live providers, each with the cleanup of its write tracking. */
-  #providers = new Map<WebsocketProvider, () => void>();
+  /** Live providers, each with its doc and the cleanup of its write tracking. */
+  #providers = new Map<WebsocketProvider, { docId: string; cleanup: () => void }>();
+  #refusals = new Map<string, RefusalState>();
   #writeRetryTimer: ReturnType<typeof setTimeout> | null = null;
   #writeRetryMs = WRITE_RETRY_FIRST_MS;
   #open = new Map<
@@ -174,6 +202,7 @@ export class WorkspaceSync {
     this.docs.set(docId, synced);
     synced.onChange(() => {
       if (synced.writeTrouble !== null) this.#scheduleWriteRetry();
+      if (this.#refusals.has(docId) && synced.isSaved) this.#clearRefusal(docId);
       this.#emit();
     });
   }
@@ -235,16 +264,67 @@ export class WorkspaceSync {
         connect: false,
         params: { [SyncParam.token]: this.entry.memberToken, [SyncParam.ack]: '1' },
         awareness: new Awareness(synced.doc),
+        // A refusal or a denial is final for this connection; the rest are worth retrying.
+        shouldReconnect: (event) => meaningOfClose(event.code).kind === 'transient',
       },
     );
-    this.#providers.set(provider, trackProviderWrites(provider, synced));
+    this.#providers.set(provider, { docId, cleanup: trackProviderWrites(provider, synced) });
     provider.on('sync', () => this.#emit());
+    provider.on('closed', ({ code, reason }) => {
+      const meaning = meaningOfClose(code);
+      if (meaning.kind === 'refused') this.#refused(docId, meaning.reason, code, reason);
+    });
     if (navigator.onLine) provider.connect();
     return provider;
   }
 
+  /** Notes that the relay refused a doc's changes, and when to try again (see the constant). */
+  #refused(docId: string, reason: RefusalReason, code: number, detail: string) {
+    const previous = this.#refusals.get(docId);
+    if (previous?.timer) clearTimeout(previous.timer);
+    const attempts = (previous?.attempts ?? 0) + 1;
+    const delay = Math.min(REFUSED_RETRY_FIRST_MS * 2 ** (attempts - 1), REFUSED_RETRY_MAX_MS);
+    const state: RefusalState = {
+      docId,
+      reason,
+      code,
+      detail,
+      at: Date.now(),
+      attempts,
+      timer: null,
+    };
+    state.timer = setTimeout(() => {
+      state.timer = null;
+      this.#retryRefusedDoc(docId);
+    }, delay);
+    this.#refusals.set(docId, state);
+    this.#emit();
+  }
+
+  #clearRefusal(docId: string) {
+    const state = this.#refusals.get(docId);
+    if (state?.timer) clearTimeout(state.timer);
+    this.#refusals.delete(docId);
+  }
+
+  /** Sends a refused doc's changes once more: over its live connection, or a background one. */
+  #retryRefusedDoc(docId: string) {
+    if (this.#isDestroyed || !this.#refusals.has(docId)) return;
+    const open = this.#open.get(docId);
+    if (open?.provider) {
+      if (navigator.onLine) open.provider.connect();
+      return;
+    }
+    if (this.#connection === 'online') this.#enqueue([docId], true);
+  }
+
+  /** Tries every refused doc again now (the person asked to). */
+  retryRefused(): void {
+    for (const docId of this.#refusals.keys()) this.#retryRefusedDoc(docId);
+  }
+
   #dropProvider(provider: WebsocketProvider) {
-    this.#providers.get(provider)?.();
+    this.#providers.get(provider)?.cleanup();
     this.#providers.delete(provider);
     provider.awareness.setLocalState(null);
     provider.destroy();
@@ -260,7 +340,7 @@ export class WorkspaceSync {
       this.#emit();
     });
     provider.on('closed', ({ code }) => {
-      if (code >= 4400 && code < 4500) {
+      if (meaningOfClose(code).kind === 'denied') {
         this.#connection = 'denied';
         this.#emit();
       }
@@ -281,9 +361,10 @@ export class WorkspaceSync {
   }
 
   #setNetwork(isOnline: boolean) {
-    for (const provider of this.#providers.keys()) {
-      if (isOnline) provider.connect();
-      else provider.disconnect();
+    for (const [provider, { docId }] of this.#providers) {
+      // A refused doc waits for its own retry: the network coming back changes nothing for it.
+      if (isOnline && !this.#refusals.has(docId)) provider.connect();
+      else if (!isOnline) provider.disconnect();
     }
     if (!isOnline) this.#connection = 'offline';
     this.#emit();
@@ -302,8 +383,10 @@ export class WorkspaceSync {
     this.#enqueue(this.allDocIds());
   }
 
-  #enqueue(ids: string[]) {
+  /** Queues docs for a background sync; refused docs only when `isRetry` (see the constant). */
+  #enqueue(ids: string[], isRetry = false) {
     for (const id of ids) {
+      if (this.#refusals.has(id) && !isRetry) continue;
       if (!this.#queue.includes(id) && !this.#active.has(id)) this.#queue.push(id);
     }
     this.#pump();
@@ -400,9 +483,13 @@ export class WorkspaceSync {
     for (const synced of this.docs.values()) {
       if (writeTrouble !== 'full') writeTrouble = synced.writeTrouble ?? writeTrouble;
     }
+    const refusals = [...this.#refusals.values()].map(
+      ({ docId, reason, code, detail, at }): Refusal => ({ docId, reason, code, detail, at }),
+    );
     return {
       connection: this.#connection,
       writeTrouble,
+      refusals,
       pendingChanges,
       unsavedDocs,
       isSyncing:
@@ -440,6 +527,7 @@ export class WorkspaceSync {
   destroy() {
     this.#isDestroyed = true;
     if (this.#writeRetryTimer !== null) clearTimeout(this.#writeRetryTimer);
+    for (const docId of [...this.#refusals.keys()]) this.#clearRefusal(docId);
     for (const c of this.#cleanups) c();
     for (const provider of [...this.#providers.keys()]) this.#dropProvider(provider);
     for (const synced of this.docs.values()) synced.destroy();
