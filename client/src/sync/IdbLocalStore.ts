@@ -207,6 +207,16 @@ export class IdbLocalStore implements LocalStore {
     return key;
   }
 
+  /**
+   * Two tabs of one workspace share this database and may compact the same doc at once. No lock
+   * is needed: every entry has a key of its own (time, a per-tab sequence, a random part), and a
+   * compaction deletes exactly the keys it merged, in the transaction that stores the merge.
+   * IndexedDB runs read-write transactions on one store one after the other, so an entry another
+   * tab wrote after this tab read the log is never among them and survives; the worst case is
+   * the same change stored twice, which Yjs applies once. A lock (Web Locks or a
+   * BroadcastChannel election) would add a way to stall writing, behind a tab the browser froze,
+   * and protect nothing more.
+   */
   async compact(
     workspaceId: string,
     docId: string,

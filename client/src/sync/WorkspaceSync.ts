@@ -275,6 +275,8 @@ export class WorkspaceSync {
       if (meaning.kind === 'refused') this.#refused(docId, meaning.reason, code, reason);
     });
     if (navigator.onLine) provider.connect();
+    // Other tabs of this workspace get this doc's changes over a BroadcastChannel even offline.
+    else provider.connectBc();
     return provider;
   }
 
@@ -364,7 +366,10 @@ export class WorkspaceSync {
     for (const [provider, { docId }] of this.#providers) {
       // A refused doc waits for its own retry: the network coming back changes nothing for it.
       if (isOnline && !this.#refusals.has(docId)) provider.connect();
-      else if (!isOnline) provider.disconnect();
+      else if (!isOnline) {
+        provider.disconnect();
+        provider.connectBc();
+      }
     }
     if (!isOnline) this.#connection = 'offline';
     this.#emit();
