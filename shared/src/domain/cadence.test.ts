@@ -8,9 +8,12 @@ import {
   DEFAULT_CADENCE,
   type HeldMeeting,
   heldMeetings,
+  secretaryLectures,
 } from './cadence.ts';
 import { createDoc } from './doc.ts';
 import { finaliseMinutes, initMinutes, readMinutes } from './minutes.ts';
+import { addPerson, initRoster, joinBody, leaveBody, readRoster } from './roster.ts';
+import { CADENCE_MEETING_TYPES, type RosterGroup } from './schema.ts';
 import { beijingInstant } from './time.ts';
 
 let n = 0;
@@ -30,6 +33,10 @@ describe('三会一课 cadence', () => {
       { meetingType: 'branch-committee', period: 'month', min: 1, max: null },
       { meetingType: 'party-members', period: 'quarter', min: 1, max: null },
       { meetingType: 'party-lecture', period: 'week', min: 1, max: null },
+      { meetingType: 'theme-party-day', period: 'month', min: 1, max: null },
+      { meetingType: 'organisational-life', period: 'year', min: 1, max: null },
+      { meetingType: 'member-appraisal', period: 'year', min: 1, max: null },
+      { meetingType: 'villager-representatives', period: 'quarter', min: 1, max: null },
     ]);
     const national = cadencePreset('national').rules.map((r) => [r.meetingType, r.period]);
     expect(national).toEqual([
@@ -37,7 +44,18 @@ describe('三会一课 cadence', () => {
       ['branch-committee', 'month'],
       ['party-members', 'quarter'],
       ['party-lecture', 'quarter'],
+      ['theme-party-day', 'month'],
+      ['organisational-life', 'year'],
+      ['member-appraisal', 'year'],
+      ['villager-representatives', 'quarter'],
     ]);
+  });
+
+  it('CAD-1 both presets cover every meeting type with a required rhythm', () => {
+    for (const preset of ['seed', 'national'] as const) {
+      const types = CADENCE_PRESET_RULES[preset].map((r) => r.meetingType).sort();
+      expect(types, preset).toEqual([...CADENCE_MEETING_TYPES].sort());
+    }
   });
 
   it('CAD-3 weekly party group meetings: done, overdue, due and upcoming weeks of January', () => {
@@ -101,6 +119,10 @@ describe('三会一课 cadence', () => {
       ['party-group', '2025-W02', 'overdue'],
       ['party-members', '2025-Q1', 'due'],
       ['party-lecture', '2025-W03', 'due'],
+      ['theme-party-day', '2025-01', 'due'],
+      ['organisational-life', '2025', 'due'],
+      ['member-appraisal', '2025', 'due'],
+      ['villager-representatives', '2025-Q1', 'due'],
     ]);
   });
 
@@ -130,5 +152,114 @@ describe('CAD-5 attentionFrom', () => {
     // 2025-12-31 17:00 UTC is already 2026-01-01 in Beijing.
     expect(attentionFrom(Date.UTC(2025, 11, 31, 17), null)).toBe(Date.UTC(2025, 11, 31, 17));
     expect(attentionFrom(Date.UTC(2025, 11, 31, 17), 0)).toBe(beijingInstant(2026, 1, 1));
+  });
+});
+
+const group = (id: string, formed: string | null = null, dissolved: string | null = null) =>
+  ({ id, name: id, formed, dissolved }) satisfies RosterGroup;
+const gm = (groupId: string | null, startsAt: number): HeldMeeting => ({
+  ...m('party-group', startsAt),
+  groupId,
+});
+
+describe('CAD-6 party groups, each with its own rhythm', () => {
+  const groups = [group('g1'), group('g2'), group('g3')];
+  const week2 = { from: beijingInstant(2025, 1, 6), to: beijingInstant(2025, 1, 13) };
+
+  it('CAD-6 three groups each meeting once in a week are each done, none above the maximum', () => {
+    const meetings = ['g1', 'g2', 'g3'].map((g, i) => gm(g, beijingInstant(2025, 1, 7 + i, 20)));
+    const now = beijingInstant(2025, 1, 20);
+    const combined = cadenceReport(DEFAULT_CADENCE, meetings, { ...week2, now }).filter(
+      (r) => r.meetingType === 'party-group',
+    );
+    // Counted together (no groups given), three meetings look like one group meeting too often.
+    expect(combined.map((r) => [r.held, r.aboveMax])).toEqual([[3, true]]);
+    const perGroup = cadenceReport(DEFAULT_CADENCE, meetings, { ...week2, now }, { groups }).filter(
+      (r) => r.meetingType === 'party-group',
+    );
+    expect(perGroup.map((r) => [r.groupId, r.held, r.state, r.aboveMax])).toEqual([
+      ['g1', 1, 'done', false],
+      ['g2', 1, 'done', false],
+      ['g3', 1, 'done', false],
+    ]);
+  });
+
+  it('CAD-6 a missed group is overdue on its own; a group rule overrides the general one', () => {
+    const setting = {
+      preset: 'custom' as const,
+      rules: [
+        { meetingType: 'party-group' as const, period: 'week' as const, min: 1, max: 2 },
+        {
+          meetingType: 'party-group' as const,
+          groupId: 'g3',
+          period: 'month' as const,
+          min: 1,
+          max: null,
+        },
+      ],
+    };
+    const meetings = [gm('g1', beijingInstant(2025, 1, 7, 20))];
+    const rows = cadenceReport(
+      setting,
+      meetings,
+      { ...week2, now: beijingInstant(2025, 1, 20) },
+      { groups },
+    );
+    expect(rows.map((r) => [r.groupId, r.period.key, r.state])).toEqual([
+      ['g1', '2025-W02', 'done'],
+      ['g2', '2025-W02', 'overdue'],
+      ['g3', '2025-01', 'due'],
+    ]);
+  });
+
+  it('CAD-6 a group counts only for periods it existed in; meetings without a group are listed apart', () => {
+    const january = { from: beijingInstant(2025, 1, 1), to: beijingInstant(2025, 2, 1) };
+    const rows = cadenceReport(
+      cadencePreset('national'),
+      [gm(null, beijingInstant(2025, 1, 9, 20))],
+      { ...january, now: beijingInstant(2025, 3, 1) },
+      { groups: [group('old', null, '2025-01-01'), group('new', '2025-01-20')] },
+    ).filter((r) => r.meetingType === 'party-group');
+    expect(rows.map((r) => [r.groupId, r.period.key, r.held, r.state])).toEqual([
+      ['new', '2025-01', 0, 'overdue'],
+      [null, '2025-01', 1, 'done'],
+    ]);
+  });
+});
+
+describe('CAD-7 the branch secretary gives a 党课 a year', () => {
+  it('CAD-7 counts a lecture given by whoever was secretary at the time, by roster id or name', () => {
+    const doc = createDoc();
+    initRoster(doc, { title: '名册' });
+    const wang = addPerson(doc, { id: 'wang', name: '王建国' });
+    const li = addPerson(doc, { id: 'li', name: '李秀英' });
+    joinBody(doc, wang, { body: 'branch-committee' }, { office: 'secretary' });
+    leaveBody(doc, wang, { body: 'branch-committee' }, '2025-07-01');
+    joinBody(doc, li, { body: 'branch-committee' }, { joined: '2025-07-01', office: 'secretary' });
+    const roster = readRoster(doc);
+    const lecture = (at: number, lecturer: HeldMeeting['lecturer']): HeldMeeting => ({
+      ...m('party-lecture', at),
+      lecturer,
+    });
+    // 王 lectured after he stepped down; 李 lectured before she took office: neither counts.
+    const none = secretaryLectures(
+      [
+        lecture(beijingInstant(2025, 8, 1), { name: '王建国', rosterId: wang }),
+        lecture(beijingInstant(2025, 3, 1), { name: '李秀英', rosterId: li }),
+        lecture(beijingInstant(2025, 5, 1), { name: '陈明' }),
+      ],
+      roster,
+      2025,
+    );
+    expect(none.met).toBe(false);
+    expect(none.secretaries.map((p) => p.name).sort()).toEqual(['李秀英', '王建国'].sort());
+    expect(none.lectures.map((l) => l.bySecretary)).toEqual([false, false, false]);
+    const byName = secretaryLectures(
+      [lecture(beijingInstant(2025, 9, 1), { name: '李秀英' })],
+      roster,
+      2025,
+    );
+    expect(byName.met).toBe(true);
+    expect(secretaryLectures([], roster, 2025).met).toBe(false);
   });
 });

@@ -3,6 +3,7 @@ import { traceDecisionCase, votePassed } from './decision.ts';
 import { createDoc } from './doc.ts';
 import { addDecisionCase, initIndex, readIndex, recordPublication } from './index-doc.ts';
 import { addDecision, initMinutes, markAttendance, readMinutes, recordVote } from './minutes.ts';
+import { addPerson, initRoster, joinBody, readRoster } from './roster.ts';
 import type { MeetingStep, MeetingType, Tally } from './schema.ts';
 import { beijingInstant } from './time.ts';
 
@@ -154,5 +155,85 @@ describe('两会两票 / 四议两公开', () => {
     const trace = traceDecisionCase(caseWithPublications([]), meetings);
     expect(trace.steps[2]).toMatchObject({ at: D(6), passed: true });
     expect(trace.issues).toEqual([]);
+  });
+});
+
+describe('DEC-5 votes judged by the national rules', () => {
+  /** A roster: 24 party members (p1…p24) and 30 villagers' representatives (r1…r30). */
+  function roster() {
+    const doc = createDoc();
+    initRoster(doc, { title: '名册' });
+    for (let i = 1; i <= 24; i++) {
+      addPerson(doc, { id: `p${i}`, name: `党员${i}` });
+      joinBody(doc, `p${i}`, { body: 'party' });
+    }
+    for (let i = 1; i <= 30; i++) {
+      addPerson(doc, { id: `r${i}`, name: `代表${i}` });
+      joinBody(doc, `r${i}`, { body: 'villager-representatives' });
+    }
+    return readRoster(doc);
+  }
+
+  function rosterMeeting(
+    type: MeetingType,
+    at: number,
+    step: MeetingStep,
+    prefix: string,
+    present: number,
+    tally: Tally,
+    outcome: 'passed' | null = null,
+  ) {
+    const doc = createDoc();
+    initMinutes(doc, { title: step, meetingType: type, startsAt: at, place: '村委会' });
+    for (let i = 1; i <= present; i++) {
+      markAttendance(doc, { name: `${prefix}${i}`, rosterId: `${prefix}${i}` }, { present: true });
+    }
+    const voteId = recordVote(doc, { motion: '村道硬化', tally, outcome });
+    addDecision(doc, { text: '村道硬化', voteId, caseId: CASE, step });
+    return { docId: `${step}-${at}`, data: readMinutes(doc) };
+  }
+
+  it('DEC-5 a 党员大会 with 24 members, 14 present and 8 for no longer counts as passed', () => {
+    const meetings = [
+      ...fullProcedure().slice(0, 2),
+      rosterMeeting('party-members', D(5), 'review', 'p', 14, { for: 8, against: 4, abstain: 2 }),
+    ];
+    // Without the roster, 8 of 14 present is more than half of those present.
+    expect(votePassed({ for: 8, against: 4, abstain: 2 }, 14)).toBe(true);
+    const trace = traceDecisionCase(caseWithPublications([]), meetings, roster());
+    expect(trace.steps[2]).toMatchObject({
+      present: 14,
+      passed: false,
+      check: { quorum: { met: true }, threshold: { required: 13, for: 8, passed: false } },
+    });
+    expect(trace.issues).toEqual([]);
+  });
+
+  it('DEC-5 a 村民代表会议 with 18 of 30 present and 15 for lacks quorum; recorded as passed it is flagged', () => {
+    const meetings = [
+      ...fullProcedure().slice(0, 2),
+      rosterMeeting('party-members', D(5), 'review', 'p', 20, { for: 18, against: 2, abstain: 0 }),
+      rosterMeeting(
+        'villager-representatives',
+        D(8),
+        'resolution',
+        'r',
+        18,
+        { for: 15, against: 2, abstain: 1 },
+        'passed',
+      ),
+    ];
+    expect(votePassed({ for: 15, against: 2, abstain: 1 }, 18)).toBe(true);
+    const trace = traceDecisionCase(caseWithPublications([]), meetings, roster());
+    expect(trace.steps[2]!.passed).toBe(true);
+    expect(trace.steps[3]).toMatchObject({
+      passed: false,
+      check: { quorum: { entitled: 30, required: 20, present: 18, met: false } },
+    });
+    expect(trace.passed).toBe(false);
+    expect(trace.issues.map((i) => [i.code, i.step])).toEqual([
+      ['no-quorum', 'resolution'],
+      ['vote-not-carried', 'resolution'],
+    ]);
   });
 });

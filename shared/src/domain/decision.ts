@@ -12,11 +12,15 @@
  * - DEC-4 each meeting step is held by its body: 提议 in a branch committee (or joint) meeting,
  *   商议 in a joint meeting of the two committees, 审议 in a party members' meeting, 决议 in a
  *   villagers' representatives meeting.
- * - DEC-5 审议 and 决议 need a vote; a vote passes when more than half of those present vote for.
- *   A matter rejected at review must not go on to resolution.
+ * - DEC-5 审议 and 决议 need a vote; whether it passed follows the national rules of its meeting
+ *   (VOTE-1…4, quorum.ts: 党员大会 半数以上 present and more than half of the members entitled to
+ *   vote for; 村民代表会议 三分之二以上 present and 过半数 of those present). A vote without quorum is
+ *   an issue (`no-quorum`), and so is a vote recorded as passed that the rules say did not pass
+ *   (`vote-not-carried`). A matter rejected at review must not go on to resolution.
  * - DEC-6 when a step was recorded in several meetings (a matter reviewed again after changes),
  *   the latest meeting counts.
  */
+import { meetingAttendance, type VoteCheck, voteCheck } from './quorum.ts';
 import {
   DECISION_STEPS,
   type DecisionCase,
@@ -24,7 +28,9 @@ import {
   type MeetingStep,
   type MeetingType,
   type MinutesData,
+  type RosterData,
   type Tally,
+  type VoteOutcome,
 } from './schema.ts';
 
 /** Which meeting types may hold each meeting step (DEC-4). */
@@ -43,8 +49,14 @@ export type DecisionTraceStep = {
   docId: string | null;
   decisionId: string | null;
   meetingType: MeetingType | null;
+  /** Voters present (members entitled to vote who were present). */
   present: number | null;
   tally: Tally | null;
+  /** The outcome the meeting recorded, if any. */
+  outcome: VoteOutcome | null;
+  /** Quorum and threshold of the vote by the national rules (VOTE-1…4). */
+  check: VoteCheck | null;
+  /** Whether the vote passed by those rules. */
   passed: boolean | null;
   /** Where it was made public (publication steps). */
   where: string | null;
@@ -56,6 +68,8 @@ export type DecisionIssueCode =
   | 'out-of-order'
   | 'wrong-meeting-type'
   | 'no-vote'
+  | 'no-quorum'
+  | 'vote-not-carried'
   | 'resolved-after-rejection';
 
 export type DecisionIssue = { code: DecisionIssueCode; step: DecisionStep; message: string };
@@ -76,7 +90,11 @@ export function tallyFits(tally: Tally, present: number): boolean {
   return tally.for + tally.against + tally.abstain <= present;
 }
 
-/** True when more than half of those present voted for (DEC-5). */
+/**
+ * True when more than half of those present voted for: the threshold of the villagers'
+ * representatives meeting and assembly (VOTE-3, VOTE-4). Use `voteCheck` for the full rule of a
+ * meeting (quorum, and 党员大会's threshold of the members entitled to vote).
+ */
 export function votePassed(tally: Tally, present: number): boolean {
   return tally.for * 2 > present;
 }
@@ -90,14 +108,20 @@ const emptyStep = (step: DecisionStep): DecisionTraceStep => ({
   meetingType: null,
   present: null,
   tally: null,
+  outcome: null,
+  check: null,
   passed: null,
   where: null,
 });
 
-/** Traces a case through its meetings and publications and lists what is wrong with it. */
+/**
+ * Traces a case through its meetings and publications and lists what is wrong with it. With the
+ * roster, votes are counted against each meeting's 应到 (finalised records: their own snapshot).
+ */
 export function traceDecisionCase(
   decisionCase: DecisionCase,
   meetings: readonly { docId: string; data: MinutesData }[],
+  roster: RosterData | null = null,
 ): DecisionTrace {
   const steps = new Map<DecisionStep, DecisionTraceStep>(
     DECISION_STEPS.map((s) => [s, emptyStep(s)]),
@@ -105,12 +129,13 @@ export function traceDecisionCase(
   const issues: DecisionIssue[] = [];
   for (const { docId, data } of meetings) {
     if (data.startsAt === null) continue;
-    const present = data.attendance.filter((a) => a.present).length;
+    const present = meetingAttendance(data, roster).votersPresent;
     for (const d of data.decisions) {
       if (d.caseId !== decisionCase.id || d.step === null) continue;
       const current = steps.get(d.step)!;
       if (current.done && current.at !== null && current.at > data.startsAt) continue; // DEC-6
       const vote = d.voteId ? (data.votes.find((v) => v.id === d.voteId) ?? null) : null;
+      const check = vote ? voteCheck(data, vote, roster) : null;
       steps.set(d.step, {
         step: d.step,
         done: true,
@@ -120,7 +145,9 @@ export function traceDecisionCase(
         meetingType: data.meetingType,
         present,
         tally: vote?.tally ?? null,
-        passed: vote ? votePassed(vote.tally, present) : null,
+        outcome: vote?.outcome ?? null,
+        check,
+        passed: check?.passed ?? null,
         where: data.place || null,
       });
     }
@@ -157,6 +184,21 @@ export function traceDecisionCase(
     }
     if ((s.step === 'review' || s.step === 'resolution') && !s.tally) {
       issues.push({ code: 'no-vote', step: s.step, message: `${s.step} has no vote recorded` });
+    }
+    if (s.check?.quorum && !s.check.quorum.met) {
+      const q = s.check.quorum;
+      issues.push({
+        code: 'no-quorum',
+        step: s.step,
+        message: `${s.step}: ${q.present} of ${q.entitled} entitled to vote present; ${q.required} needed`,
+      });
+    }
+    if (s.outcome === 'passed' && s.check && !s.check.passed) {
+      issues.push({
+        code: 'vote-not-carried',
+        step: s.step,
+        message: `${s.step} is recorded as passed, but by the rules it did not pass`,
+      });
     }
   }
   const review = steps.get('review')!;

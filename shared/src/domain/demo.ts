@@ -162,7 +162,11 @@ const AGENDA: Record<MeetingType, readonly string[]> = {
     '学习党的群众路线',
     '专题党课：做好新时期群众工作',
   ],
+  'theme-party-day': ['重温入党誓词', '开展志愿服务活动', '学习先进典型事迹'],
+  'organisational-life': ['开展批评和自我批评', '对照检查查摆问题'],
+  'member-appraisal': ['党员个人自评', '党员互评和民主测评'],
   'villager-representatives': ['表决村级重大事项', '通报村务财务公开情况'],
+  villagers: ['讨论村规民约修订', '通报年度村务工作'],
   'joint-committees': ['商议村级重大事项方案', '研究民生项目安排'],
   other: ['安排春耕生产', '部署防汛工作'],
 };
@@ -172,7 +176,11 @@ const MEETING_PLACE: Record<MeetingType, string> = {
   'branch-committee': '村委会议室',
   'party-members': '村委会议室',
   'party-lecture': '新时代文明实践站',
+  'theme-party-day': '村党员活动室',
+  'organisational-life': '村党员活动室',
+  'member-appraisal': '村委会议室',
   'villager-representatives': '村文化活动室',
+  villagers: '村文化广场',
   'joint-committees': '村委会议室',
   other: '村委会议室',
 };
@@ -202,9 +210,9 @@ const CHANNELS: readonly FeedbackChannel[] = [
 const ABSENCE: readonly AbsenceReason[] = [
   'working-away',
   'working-away',
-  'sick',
-  'personal',
-  'official',
+  'leave',
+  'leave',
+  'on-duty',
 ];
 
 type Scheduled = { type: MeetingType; at: number; step?: MeetingStep };
@@ -341,10 +349,16 @@ export function createDemoVillage(options: DemoOptions = {}): DemoWorkspace {
         out.push({ type: 'party-group', at: at(base + 1 + g * 2, 20) });
       if (rng.float() > 0.1) out.push({ type: 'party-lecture', at: at(base + 4, 15) });
       const month = beijingParts(at(base + 2, 9)).month;
-      if (month !== lastMonth) out.push({ type: 'branch-committee', at: at(base + 2, 9, 30) });
+      if (month !== lastMonth) {
+        out.push({ type: 'branch-committee', at: at(base + 2, 9, 30) });
+        out.push({ type: 'theme-party-day', at: at(base + 3, 15) });
+      }
       lastMonth = month;
       if (week % 13 === 10) out.push({ type: 'party-members', at: at(base + 3, 10) });
       if (week === 5) out.push({ type: 'other', at: at(base + 5, 9) });
+      if (week === 8) out.push({ type: 'organisational-life', at: at(base + 4, 9) });
+      if (week === 9) out.push({ type: 'member-appraisal', at: at(base + 4, 9) });
+      if (week === 7) out.push({ type: 'villagers', at: at(base + 5, 10) });
     }
     out.push({ type: 'branch-committee', at: at(10, 16), step: 'proposal' });
     out.push({ type: 'joint-committees', at: at(15, 9, 30), step: 'deliberation' });
@@ -370,7 +384,11 @@ export function createDemoVillage(options: DemoOptions = {}): DemoWorkspace {
       'branch-committee': '支部委员会',
       'party-members': '党员大会',
       'party-lecture': '党课',
+      'theme-party-day': '主题党日',
+      'organisational-life': '组织生活会',
+      'member-appraisal': '民主评议党员',
       'villager-representatives': '村民代表会议',
+      villagers: '村民会议',
       'joint-committees': '村“两委”联席会议',
       other: '村务工作会',
     }[m.type];

@@ -225,6 +225,30 @@ function diffMinutes(c: Changes, a: MinutesData, b: MinutesData): void {
   c.value('place', '', W('地点', 'Place'), a.place, b.place);
   c.value('chair', '', W('主持人', 'Chair'), personName(a.chair), personName(b.chair));
   c.value('recorder', '', W('记录人', 'Recorder'), personName(a.recorder), personName(b.recorder));
+  c.value('groupId', '', W('党小组', 'Party group'), a.groupId, b.groupId);
+  c.value('lecturer', '', W('授课人', 'Lecturer'), personName(a.lecturer), personName(b.lecturer));
+  c.enumValue(
+    'villagers/basis',
+    '',
+    W('会议组成', 'Convened by'),
+    'villagerBasis',
+    a.villagers?.basis ?? null,
+    b.villagers?.basis ?? null,
+  );
+  c.value(
+    'villagers/eligible',
+    '',
+    W('应到（村民或户）', 'Eligible'),
+    a.villagers?.eligible ?? null,
+    b.villagers?.eligible ?? null,
+  );
+  c.value(
+    'villagers/present',
+    '',
+    W('实到（村民或户）', 'Present'),
+    a.villagers?.present ?? null,
+    b.villagers?.present ?? null,
+  );
   if (a.state !== b.state) {
     c.add({
       path: 'state',
@@ -280,6 +304,14 @@ function diffMinutes(c: Changes, a: MinutesData, b: MinutesData): void {
           y.tally[k],
         );
       }
+      c.enumValue(
+        `votes/${y.id}/outcome`,
+        s,
+        W('结果', 'outcome'),
+        'voteOutcome',
+        x.outcome,
+        y.outcome,
+      );
     },
   );
   c.collection(

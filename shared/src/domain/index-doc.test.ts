@@ -129,3 +129,23 @@ describe('workspace index', () => {
     }
   });
 });
+
+describe('CAD-8 stored cadence presets', () => {
+  it('CAD-8 a preset stored by an older build reads with this build’s rules; custom rules as stored', () => {
+    const doc = baseIndex();
+    // What an older build stored for the seed preset: 三会一课 only.
+    doc.getMap('workspace').set('cadence', {
+      preset: 'seed',
+      rules: [{ meetingType: 'party-lecture', period: 'week', min: 1, max: null }],
+    });
+    expect(readIndex(doc).cadence).toEqual(cadencePreset('seed'));
+    const custom = {
+      preset: 'custom' as const,
+      rules: [
+        { meetingType: 'theme-party-day' as const, period: 'month' as const, min: 1, max: null },
+      ],
+    };
+    setCadence(doc, custom);
+    expect(readIndex(doc).cadence).toEqual(custom);
+  });
+});

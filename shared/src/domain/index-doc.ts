@@ -281,9 +281,12 @@ export function recordPublication(
   return id;
 }
 
+/** CAD-8: a stored preset reads as this build's rules for it; custom rules as stored. */
 function readCadence(v: unknown): CadenceSetting {
   const parsed = cadenceSettingSchema.safeParse(v);
-  return parsed.success ? parsed.data : DEFAULT_CADENCE;
+  if (!parsed.success) return cadencePreset('seed');
+  const { preset } = parsed.data;
+  return preset === 'custom' ? parsed.data : cadencePreset(preset);
 }
 
 /** Plain data of the index (passes `indexSchema`). Never writes. */

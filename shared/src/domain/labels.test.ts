@@ -19,7 +19,10 @@ import {
   SERVICE_KINDS,
   TASK_STATUSES,
   URGENCIES,
+  VILLAGER_BASES,
   VOTE_CHOICES,
+  VOTE_OUTCOMES,
+  VOTE_RULES,
 } from './schema.ts';
 
 const ENUMS = {
@@ -42,6 +45,9 @@ const ENUMS = {
   body: BODIES,
   partyStatus: PARTY_STATUSES,
   office: OFFICES,
+  voteOutcome: VOTE_OUTCOMES,
+  voteRule: VOTE_RULES,
+  villagerBasis: VILLAGER_BASES,
 } as const;
 
 describe('labels', () => {

@@ -22,7 +22,10 @@ import type {
   SERVICE_KINDS,
   TASK_STATUSES,
   URGENCIES,
+  VILLAGER_BASES,
   VOTE_CHOICES,
+  VOTE_OUTCOMES,
+  VOTE_RULES,
 } from './schema.ts';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
@@ -45,10 +48,14 @@ export const LABELS = {
     'branch-committee': { 'zh-CN': '支部委员会', en: 'Branch committee meeting' },
     'party-members': { 'zh-CN': '党员大会', en: "Party members' meeting" },
     'party-lecture': { 'zh-CN': '党课', en: 'Party lecture' },
+    'theme-party-day': { 'zh-CN': '主题党日', en: 'Themed party day' },
+    'organisational-life': { 'zh-CN': '组织生活会', en: 'Organisational life meeting' },
+    'member-appraisal': { 'zh-CN': '民主评议党员', en: 'Democratic appraisal of members' },
     'villager-representatives': {
       'zh-CN': '村民代表会议',
       en: "Villagers' representatives meeting",
     },
+    villagers: { 'zh-CN': '村民会议', en: "Villagers' assembly" },
     'joint-committees': { 'zh-CN': '村“两委”联席会议', en: 'Joint meeting of the two committees' },
     other: { 'zh-CN': '其他会议', en: 'Other meeting' },
   } satisfies Table<typeof MEETING_TYPES>,
@@ -86,10 +93,9 @@ export const LABELS = {
     low: { 'zh-CN': '不急', en: 'Low' },
   } satisfies Table<typeof URGENCIES>,
   absenceReason: {
-    sick: { 'zh-CN': '病假', en: 'Sick' },
-    personal: { 'zh-CN': '事假', en: 'Personal leave' },
-    'working-away': { 'zh-CN': '外出务工', en: 'Working away' },
-    official: { 'zh-CN': '公务', en: 'Official duty' },
+    leave: { 'zh-CN': '请假', en: 'On leave' },
+    'on-duty': { 'zh-CN': '因公', en: 'On duty' },
+    'working-away': { 'zh-CN': '外出务工', en: 'Away for work' },
     other: { 'zh-CN': '其他', en: 'Other' },
   } satisfies Table<typeof ABSENCE_REASONS>,
   minutesState: {
@@ -154,6 +160,36 @@ export const LABELS = {
     'deputy-director': { 'zh-CN': '副主任', en: 'Deputy director' },
     'group-leader': { 'zh-CN': '组长', en: 'Group leader' },
   } satisfies Table<typeof OFFICES>,
+  voteOutcome: {
+    passed: { 'zh-CN': '通过', en: 'Passed' },
+    rejected: { 'zh-CN': '未通过', en: 'Not passed' },
+  } satisfies Table<typeof VOTE_OUTCOMES>,
+  voteRule: {
+    'party-members': {
+      'zh-CN': '党员大会：有表决权的党员半数以上到会，赞成票超过应到会有表决权党员的半数',
+      en: "Party members' meeting: at least half of the voting members present; passes with more than half of all voting members for",
+    },
+    'branch-committee': {
+      'zh-CN': '支部委员会：半数以上委员到会，赞成票超过委员的半数',
+      en: 'Branch committee: at least half of the committee present; passes with more than half of the committee for',
+    },
+    'villager-representatives': {
+      'zh-CN': '村民代表会议：三分之二以上组成人员到会，到会人员过半数同意',
+      en: "Villagers' representatives meeting: at least two thirds present; passes with more than half of those present",
+    },
+    villagers: {
+      'zh-CN': '村民会议：过半数的年满十八周岁村民或者三分之二以上户的代表参加，到会人员过半数同意',
+      en: "Villagers' assembly: more than half of the villagers aged 18+, or representatives of at least two thirds of households; passes with more than half of those present",
+    },
+    'simple-majority': {
+      'zh-CN': '到会有表决权人员过半数同意',
+      en: 'More than half of the voters present',
+    },
+  } satisfies Table<typeof VOTE_RULES>,
+  villagerBasis: {
+    adults: { 'zh-CN': '年满十八周岁的村民', en: 'Villagers aged 18 and over' },
+    households: { 'zh-CN': '户的代表', en: 'Household representatives' },
+  } satisfies Table<typeof VILLAGER_BASES>,
   ageingFlag: {
     'overdue-unresolved': { 'zh-CN': '逾期未办结', en: 'Overdue, not resolved' },
     'not-answered-back': { 'zh-CN': '已办结未回访', en: 'Resolved, not answered back' },

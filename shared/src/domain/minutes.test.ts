@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { DomainError, FinalisedError } from './DomainError.ts';
 import { createDoc } from './doc.ts';
+import { LABELS } from './labels.ts';
 import {
   actionItemToTask,
   addActionItem,
@@ -10,6 +11,7 @@ import {
   finaliseMinutes,
   initMinutes,
   MINUTES_BODY_FIELD,
+  MINUTES_SCHEMA_VERSION,
   markAttendance,
   readMinutes,
   recordVote,
@@ -21,6 +23,7 @@ import {
   taskIdForActionItem,
   validateMinutes,
 } from './minutes.ts';
+import { openDoc } from './open.ts';
 import { addPhase, initPlan, readPlan } from './plan.ts';
 import { minutesSchema } from './schema.ts';
 import { mergeInEveryOrder, replicas } from './test-utils.ts';
@@ -112,7 +115,7 @@ describe('minutes model', () => {
     const doc = baseMinutes();
     const [a, b] = replicas(doc, 2) as [Y.Doc, Y.Doc];
     markAttendance(a, { name: '张三' }, { present: true });
-    markAttendance(b, { name: '张三' }, { present: false, reason: 'sick' });
+    markAttendance(b, { name: '张三' }, { present: false, reason: 'leave' });
     markAttendance(b, { name: '李四' }, { present: true });
     const all = mergeInEveryOrder(doc, [a, b]).map((m) => readMinutes(m).attendance);
     for (const att of all) {
@@ -279,5 +282,68 @@ describe('minutes model', () => {
     expect(() =>
       recordVote(doc, { motion: 'x', tally: { for: -1, against: 0, abstain: 0 } }),
     ).toThrow(/whole number/);
+  });
+});
+
+/** Minutes as version 1 stored them, with the old absence reasons. */
+function v1Minutes() {
+  const doc = createDoc({ clientID: 300 });
+  doc.transact(() => {
+    doc.getMap('meta').set('kind', 'minutes');
+    doc.getMap('meta').set('schemaVersion', 1);
+    doc.getMap('minutes').set('meetingType', 'party-members');
+    doc.getMap('minutes').set('startsAt', START);
+    const att = doc.getMap('attendance');
+    const absent = (name: string, reason: string) => ({
+      name,
+      present: false,
+      absenceReason: reason,
+      absenceNote: '',
+    });
+    att.set('n:甲', absent('甲', 'sick'));
+    att.set('n:乙', absent('乙', 'personal'));
+    att.set('n:丙', absent('丙', 'official'));
+    att.set('n:丁', absent('丁', 'working-away'));
+    att.set('n:戊', { name: '戊', present: true, absenceReason: null, absenceNote: '' });
+  });
+  return doc;
+}
+
+const reasons = (doc: Y.Doc) =>
+  Object.fromEntries(readMinutes(doc).attendance.map((a) => [a.person.name, a.absenceReason]));
+
+describe('MIN-12 absence reasons without health information', () => {
+  const migrated = { 甲: 'leave', 乙: 'leave', 丙: 'on-duty', 丁: 'working-away', 戊: null };
+
+  it('MIN-12 version 1 reasons read as 请假/因公 without writing; opening migrates them in place', () => {
+    const doc = v1Minutes();
+    const before = Y.encodeStateVector(doc);
+    expect(reasons(doc)).toEqual(migrated);
+    expect(Y.encodeStateVector(doc)).toEqual(before);
+    expect(openDoc(doc, 'minutes')).toMatchObject({ migrated: true, state: 'current' });
+    expect(doc.getMap('meta').get('schemaVersion')).toBe(MINUTES_SCHEMA_VERSION);
+    const stored = doc.getMap('attendance').toJSON() as Record<string, { absenceReason: unknown }>;
+    expect(Object.values(stored).map((v) => v.absenceReason)).not.toContain('sick');
+    expect(reasons(doc)).toEqual(migrated);
+  });
+
+  it('MIN-12 DOC-4 two devices migrating at once, and an old device’s offline edit, converge without 病假', () => {
+    const base = v1Minutes();
+    const [a, b, old] = replicas(base, 3) as [Y.Doc, Y.Doc, Y.Doc];
+    openDoc(a, 'minutes');
+    openDoc(b, 'minutes');
+    markAttendance(b, { name: '戊' }, { present: false, reason: 'working-away' });
+    // A device still on version 1 marked someone 'sick' while offline.
+    old.getMap('attendance').set('n:己', {
+      name: '己',
+      present: false,
+      absenceReason: 'sick',
+      absenceNote: '',
+    });
+    const reads = mergeInEveryOrder(base, [a, b, old]).map(reasons);
+    for (const r of reads) {
+      expect(r).toEqual({ ...migrated, 戊: 'working-away', 己: 'leave' });
+    }
+    expect(JSON.stringify(LABELS)).not.toMatch(/病/);
   });
 });

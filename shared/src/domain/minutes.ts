@@ -2,13 +2,16 @@
  * Meeting minutes (会议记录): type, start time, place, chair (主持人), recorder (记录人), attendance
  * with absence reasons, agenda, votes, decisions, action items, the body, and final/draft state.
  *
- * Y layout (private; root names below):
+ * Y layout, schema version 2 (private; root names below):
  * - `meta`       Y.Map  kind, schemaVersion, createdAt
- * - `minutes`    Y.Map  title: Y.Text, meetingType, startsAt, place, chair, recorder, state,
- *                finalisedAt, finalisedBy
- * - `attendance` Y.Map<personKey, {name, memberId?, present, absenceReason, absenceNote}>
+ * - `minutes`    Y.Map  title: Y.Text, meetingType, groupId, startsAt, place, chair, recorder,
+ *                lecturer, villagersBasis, villagersEligible, villagersPresent, state,
+ *                finalisedAt, finalisedBy, expected (the 应到 snapshot, MIN-11)
+ * - `attendance` Y.Map<attendanceKey, {name, memberId?, rosterId?, present, absenceReason,
+ *                absenceNote}>
  * - `agenda`     Y.Map<id, Y.Map> title: Y.Text, order
- * - `votes`      Y.Map<id, Y.Map> motion: Y.Text, agendaItemId, for, against, abstain, order
+ * - `votes`      Y.Map<id, Y.Map> motion: Y.Text, agendaItemId, for, against, abstain, outcome,
+ *                order
  * - `decisions`  Y.Map<id, Y.Map> text: Y.Text, voteId, caseId, step, order
  * - `actions`    Y.Map<id, Y.Map> what: Y.Text, owner, due, planTask, order
  * - `body`       Y.XmlFragment (MINUTES_BODY_FIELD) bound to the Tiptap editor
@@ -33,6 +36,15 @@
  * - MIN-9 an existing decision is linked to a 四议两公开 case and step (or unlinked) by
  *   `setDecisionCase`; case and step are set together, so concurrent links resolve to one
  *   device's pair everywhere.
+ * - MIN-10 the record's body comes from its type (a 党小组会: the chosen group); attendance marks
+ *   roster people by roster id (key `r:<id>`) and guests by name.
+ * - MIN-11 finalising with the roster writes the record's own 应到 snapshot; a finalised record
+ *   counts against it, so later roster edits never rewrite it (quorum.ts).
+ * - MIN-12 absence reasons carry no health information (请假, 因公, 外出务工, 其他); version 1's
+ *   `sick`/`personal`/`official` are migrated to `leave`/`leave`/`on-duty` (v1→v2), and read so
+ *   when an old device's offline edit brings them back.
+ * - VOTE-5 a vote may record the declared outcome; finalising refuses a vote recorded as passed
+ *   that lacks quorum or threshold (quorum.ts).
  */
 import * as Y from 'yjs';
 import { DomainError, FinalisedError } from './DomainError.ts';
@@ -61,12 +73,21 @@ import { newId } from './ids.ts';
 import { type OpOptions, Origins } from './origins.ts';
 import { addTask, hasTask } from './plan.ts';
 import {
+  expectedFromRoster,
+  meetingAttendance,
+  meetingBody,
+  rosterAttendanceKey,
+  voteCheck,
+} from './quorum.ts';
+import {
   ABSENCE_REASONS,
   type AbsenceReason,
   type ActionItem,
   type AgendaItem,
   type Attendance,
+  type Attendee,
   type Decision,
+  expectedSnapshotSchema,
   Limits,
   MEETING_STEPS,
   MEETING_TYPES,
@@ -75,8 +96,14 @@ import {
   MINUTES_STATES,
   type MinutesData,
   type Person,
+  type RosterData,
   type Tally,
+  VILLAGER_BASES,
+  type VillagerBasis,
+  type VillagerCounts,
+  VOTE_OUTCOMES,
   type Vote,
+  type VoteOutcome,
 } from './schema.ts';
 import { isCalendarDate } from './time.ts';
 
@@ -89,9 +116,43 @@ export const MINUTES_ACTIONS_ROOT = 'actions';
 /** Name of the minutes' rich-text body: `doc.getXmlFragment(MINUTES_BODY_FIELD)`. */
 export const MINUTES_BODY_FIELD = 'body';
 
-export const MINUTES_MIGRATIONS: readonly Migration[] = [];
+/** Version 1's absence reasons and what they became (MIN-12): no health information. */
+const LEGACY_ABSENCE: Readonly<Record<string, AbsenceReason>> = {
+  sick: 'leave',
+  personal: 'leave',
+  official: 'on-duty',
+};
 
-export const MINUTES_SCHEMA_VERSION = 1;
+function absenceReasonOf(v: unknown): AbsenceReason {
+  if (typeof v === 'string' && v in LEGACY_ABSENCE) return LEGACY_ABSENCE[v]!;
+  return oneOf(ABSENCE_REASONS, v, 'other');
+}
+
+/**
+ * v1 → v2 (MIN-12): absence reasons `sick`, `personal`, `official` become `leave`, `leave`,
+ * `on-duty`. Only entries holding an old value are rewritten, each to the same value on every
+ * device (DOC-4).
+ */
+export const MINUTES_MIGRATIONS: readonly Migration[] = [
+  {
+    from: 1,
+    migrate(doc) {
+      const attendance = doc.getMap<unknown>(MINUTES_ATTENDANCE_ROOT);
+      const updates: [string, Record<string, unknown>][] = [];
+      attendance.forEach((v, key) => {
+        if (typeof v !== 'object' || v === null) return;
+        const o = v as Record<string, unknown>;
+        if (typeof o.absenceReason === 'string' && o.absenceReason in LEGACY_ABSENCE) {
+          updates.push([key, { ...o, absenceReason: LEGACY_ABSENCE[o.absenceReason] }]);
+        }
+      });
+      for (const [key, value] of updates) attendance.set(key, value);
+    },
+  },
+];
+
+/** Version 2: absence reasons without health information (MIN-12), roster attendance, vote outcomes. */
+export const MINUTES_SCHEMA_VERSION = 2;
 
 export const MINUTES_VERSIONING: KindVersioning<'minutes'> = {
   kind: 'minutes',
@@ -131,6 +192,35 @@ function readPerson(v: unknown): Person | null {
   return typeof o.memberId === 'string' ? { name: o.name, memberId: o.memberId } : { name: o.name };
 }
 
+function plainAttendee(a: Attendee): Attendee {
+  const p = plainPerson(a);
+  if (a.rosterId === undefined) return p;
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(a.rosterId)) throw new DomainError('invalid', 'bad roster id');
+  return { ...p, rosterId: a.rosterId };
+}
+
+function readAttendee(v: unknown): Attendee | null {
+  const p = readPerson(v);
+  if (!p) return null;
+  const rosterId = (v as Record<string, unknown>).rosterId;
+  return typeof rosterId === 'string' ? { ...p, rosterId } : p;
+}
+
+function checkCountValue(v: number | null | undefined, field: string): void {
+  if (v != null && (!Number.isInteger(v) || v < 0 || v > Limits.maxTally)) {
+    throw new DomainError(
+      'invalid',
+      `${field} must be a whole number from 0 to ${Limits.maxTally}`,
+    );
+  }
+}
+
+function checkOptionalId(v: string | null | undefined, field: string): void {
+  if (v != null && !/^[A-Za-z0-9_-]{1,64}$/.test(v)) {
+    throw new DomainError('invalid', `bad ${field}`);
+  }
+}
+
 function checkMeetingType(t: string): void {
   if (!(MEETING_TYPES as readonly string[]).includes(t)) {
     throw new DomainError('invalid', `unknown meeting type ${t}`);
@@ -151,6 +241,8 @@ function nextOrder(map: Y.Map<unknown>): number {
 export type MinutesInit = {
   title: string;
   meetingType: MeetingType;
+  /** The party group of a 党小组会 (roster group id). */
+  groupId?: string | null;
   startsAt?: number | null;
   place?: string;
   createdAt?: number;
@@ -161,12 +253,14 @@ export function initMinutes(doc: Y.Doc, init: MinutesInit, opts?: OpOptions): vo
   checkLength(init.title, Limits.titleChars, 'title');
   checkMeetingType(init.meetingType);
   checkLength(init.place ?? '', Limits.placeChars, 'place');
+  checkOptionalId(init.groupId, 'group id');
   const origin = opts?.origin ?? Origins.local;
   doc.transact(() => {
     stampMeta(doc, MINUTES_VERSIONING, origin, init.createdAt ?? Date.now());
     const { minutes } = roots(doc);
     setText(ensureText(minutes, 'title'), init.title);
     minutes.set('meetingType', init.meetingType);
+    minutes.set('groupId', init.groupId ?? null);
     minutes.set('startsAt', init.startsAt ?? null);
     minutes.set('place', init.place ?? '');
     minutes.set('chair', null);
@@ -182,6 +276,8 @@ export function setMinutesTitle(doc: Y.Doc, title: string, opts?: OpOptions): vo
 
 export type MeetingFields = {
   meetingType?: MeetingType;
+  /** The party group a 党小组会 belongs to (roster group id); null clears it. */
+  groupId?: string | null;
   /** Epoch ms. */
   startsAt?: number | null;
   place?: string;
@@ -189,20 +285,26 @@ export type MeetingFields = {
   chair?: Person | null;
   /** 记录人 */
   recorder?: Person | null;
+  /** Who gave the lecture (党课): with the roster id when on the roster (CAD-7). */
+  lecturer?: Attendee | null;
 };
 
-/** Sets the meeting's type, start time, place, chair and recorder (only the given fields). */
+/** Sets the meeting's type, group, start time, place, chair, recorder and lecturer (only the given fields). */
 export function setMeetingFields(doc: Y.Doc, fields: MeetingFields, opts?: OpOptions): void {
   if (fields.meetingType !== undefined) checkMeetingType(fields.meetingType);
+  checkOptionalId(fields.groupId, 'group id');
   if (fields.place !== undefined) checkLength(fields.place, Limits.placeChars, 'place');
   if (fields.startsAt != null && !(Number.isInteger(fields.startsAt) && fields.startsAt >= 0)) {
     throw new DomainError('invalid', 'startsAt must be epoch milliseconds');
   }
   const chair = fields.chair ? plainPerson(fields.chair) : fields.chair;
   const recorder = fields.recorder ? plainPerson(fields.recorder) : fields.recorder;
+  const lecturer = fields.lecturer ? plainAttendee(fields.lecturer) : fields.lecturer;
   write(doc, opts, () => {
     const { minutes } = roots(doc);
     if (fields.meetingType !== undefined) minutes.set('meetingType', fields.meetingType);
+    if (fields.groupId !== undefined) minutes.set('groupId', fields.groupId);
+    if (lecturer !== undefined) minutes.set('lecturer', lecturer);
     if (fields.startsAt !== undefined) minutes.set('startsAt', fields.startsAt);
     if (fields.place !== undefined) minutes.set('place', fields.place);
     if (chair !== undefined) minutes.set('chair', chair);
@@ -215,25 +317,56 @@ export function personKey(p: Person): string {
   return p.memberId ? `m:${p.memberId}` : `n:${p.name.trim()}`;
 }
 
+/** The attendance key of an attendee (MIN-2, MIN-10): the roster id when on the roster, else `personKey`. */
+export function attendanceKey(a: Attendee): string {
+  return a.rosterId ? rosterAttendanceKey(a.rosterId) : personKey(a);
+}
+
+/**
+ * Sets the counts of a villagers' assembly (村民会议, VOTE-4): how it was convened, how many
+ * villagers aged 18+ (or households) there are and how many were present (or represented). Each
+ * is its own field (MIN-3).
+ */
+export function setVillagerCounts(
+  doc: Y.Doc,
+  counts: Partial<VillagerCounts>,
+  opts?: OpOptions,
+): void {
+  if (counts.basis !== undefined && !(VILLAGER_BASES as readonly string[]).includes(counts.basis)) {
+    throw new DomainError('invalid', `unknown basis ${counts.basis}`);
+  }
+  checkCountValue(counts.eligible, 'eligible');
+  checkCountValue(counts.present, 'present');
+  write(doc, opts, () => {
+    const { minutes } = roots(doc);
+    if (counts.basis !== undefined) minutes.set('villagersBasis', counts.basis);
+    if (counts.eligible !== undefined) minutes.set('villagersEligible', counts.eligible);
+    if (counts.present !== undefined) minutes.set('villagersPresent', counts.present);
+  });
+}
+
 export type AttendanceMark =
   | { present: true }
   | { present: false; reason: AbsenceReason; note?: string };
 
-/** Marks one person present, or absent with a reason (MIN-2). */
+/**
+ * Marks one person present, or absent with a reason (MIN-2). A roster person is marked with
+ * their `rosterId` (MIN-10); a guest by name.
+ */
 export function markAttendance(
   doc: Y.Doc,
-  person: Person,
+  person: Attendee,
   mark: AttendanceMark,
   opts?: OpOptions,
 ): void {
-  const p = plainPerson(person);
+  const p = plainAttendee(person);
   if (!mark.present) {
     if (!(ABSENCE_REASONS as readonly string[]).includes(mark.reason)) {
       throw new DomainError('invalid', `unknown absence reason ${mark.reason}`);
     }
     checkLength(mark.note ?? '', Limits.noteChars, 'absence note');
   }
-  const key = personKey(p);
+  const key = attendanceKey(p);
   const { attendance } = roots(doc);
   if (!attendance.has(key)) checkCount(attendance.size, Limits.attendeesPerMeeting, 'attendees');
   write(doc, opts, () =>
@@ -246,8 +379,8 @@ export function markAttendance(
   );
 }
 
-export function removeAttendance(doc: Y.Doc, person: Person, opts?: OpOptions): void {
-  write(doc, opts, () => roots(doc).attendance.delete(personKey(person)));
+export function removeAttendance(doc: Y.Doc, person: Attendee, opts?: OpOptions): void {
+  write(doc, opts, () => roots(doc).attendance.delete(attendanceKey(person)));
 }
 
 export function addAgendaItem(
@@ -287,14 +420,28 @@ function checkTally(t: Partial<Tally>): void {
   }
 }
 
-/** Records a vote (for / against / abstain) on a motion; returns its id. */
+function checkOutcome(outcome: VoteOutcome | null | undefined): void {
+  if (outcome != null && !(VOTE_OUTCOMES as readonly string[]).includes(outcome)) {
+    throw new DomainError('invalid', `unknown outcome ${outcome}`);
+  }
+}
+
+/** Records a vote (for / against / abstain) on a motion, optionally with the declared outcome; returns its id. */
 export function recordVote(
   doc: Y.Doc,
-  input: { motion: string; tally: Tally; agendaItemId?: string | null; id?: string },
+  input: {
+    motion: string;
+    tally: Tally;
+    agendaItemId?: string | null;
+    /** 通过 / 未通过 as the meeting declared it (VOTE-5). */
+    outcome?: VoteOutcome | null;
+    id?: string;
+  },
   opts?: OpOptions,
 ): string {
   checkLength(input.motion, Limits.titleChars, 'motion');
   checkTally(input.tally);
+  checkOutcome(input.outcome);
   checkCount(roots(doc).votes.size, Limits.votesPerMeeting, 'votes');
   const id = input.id ?? newId();
   write(doc, opts, () => {
@@ -304,6 +451,7 @@ export function recordVote(
     vote.set('for', input.tally.for);
     vote.set('against', input.tally.against);
     vote.set('abstain', input.tally.abstain);
+    vote.set('outcome', input.outcome ?? null);
     vote.set('order', nextOrder(roots(doc).votes));
     roots(doc).votes.set(id, vote);
   });
@@ -325,6 +473,18 @@ export function setVoteTally(
       if (v !== undefined) vote.set(k, v);
     }
   });
+}
+
+/** Records the outcome the meeting declared for a vote (通过 / 未通过), or clears it (VOTE-5). */
+export function setVoteOutcome(
+  doc: Y.Doc,
+  voteId: string,
+  outcome: VoteOutcome | null,
+  opts?: OpOptions,
+): void {
+  checkOutcome(outcome);
+  const vote = childMap(roots(doc).votes, voteId, 'vote');
+  write(doc, opts, () => vote.set('outcome', outcome));
 }
 
 export type DecisionInput = {
@@ -456,26 +616,53 @@ export function actionItemToTask(
   return taskId;
 }
 
-/** Finalises the minutes (MIN-5, MIN-6): refuses while `validateMinutes` reports issues. */
+/**
+ * Finalises the minutes (MIN-5, MIN-6, MIN-11, VOTE-5): refuses while `validateMinutes` reports
+ * issues. With the workspace's roster, writes the record's own 应到 snapshot (the body's roster
+ * at the meeting's start), so later roster edits never rewrite the finalised record. A record
+ * that marks roster people cannot be finalised without the roster.
+ */
 export function finaliseMinutes(
   doc: Y.Doc,
   by: Person,
-  options: { at?: number } & OpOptions = {},
+  options: {
+    at?: number;
+    /** The workspace's roster (read with `readRoster`); needed when attendance names roster people. */
+    roster?: RosterData | null;
+  } & OpOptions = {},
 ): void {
-  const issues = validateMinutes(readMinutes(doc));
+  const data = readMinutes(doc);
+  const roster = options.roster ?? null;
+  if (!roster && data.attendance.some((a) => a.rosterId !== null)) {
+    throw new DomainError(
+      'invalid',
+      'cannot finalise: the attendance names roster people, so the roster is needed to count 应到',
+    );
+  }
+  const issues = validateMinutes(data, { roster });
   if (issues.length) {
     throw new DomainError('invalid', `cannot finalise: ${issues.map((i) => i.message).join('; ')}`);
   }
   const person = plainPerson(by);
+  const body = meetingBody(data);
+  const snapshot =
+    roster && body && body.body !== 'villagers'
+      ? expectedFromRoster(roster, body, data.startsAt ?? Number.MAX_SAFE_INTEGER)
+      : null;
   write(doc, options, () => {
     const { minutes } = roots(doc);
     minutes.set('state', 'final');
     minutes.set('finalisedAt', options.at ?? Date.now());
     minutes.set('finalisedBy', person);
+    if (snapshot) minutes.set('expected', snapshot);
   });
 }
 
-/** Reopens finalised minutes so they can be corrected (workspace admins; the app checks the role). */
+/**
+ * Reopens finalised minutes so they can be corrected (workspace admins; the app checks the role).
+ * The 应到 snapshot stays in the doc but a draft counts against the roster; finalising again
+ * writes a new one (MIN-11).
+ */
 export function reopenMinutes(doc: Y.Doc, options: OpOptions = {}): void {
   const origin = options.origin ?? Origins.local;
   prepareWrite(doc, MINUTES_VERSIONING, origin);
@@ -512,6 +699,26 @@ function readPlanLink(v: unknown): ActionItem['planTask'] {
     : null;
 }
 
+function readOutcome(v: unknown): VoteOutcome | null {
+  return typeof v === 'string' && (VOTE_OUTCOMES as readonly string[]).includes(v)
+    ? (v as VoteOutcome)
+    : null;
+}
+
+function readVillagerCounts(minutes: Y.Map<unknown>): VillagerCounts {
+  const count = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : null);
+  return {
+    basis: oneOf(VILLAGER_BASES, minutes.get('villagersBasis'), 'adults') as VillagerBasis,
+    eligible: count(minutes.get('villagersEligible')),
+    present: count(minutes.get('villagersPresent')),
+  };
+}
+
+function readSnapshot(v: unknown): MinutesData['expected'] {
+  const parsed = expectedSnapshotSchema.safeParse(v);
+  return parsed.success ? parsed.data : null;
+}
+
 /** Plain data of minutes (passes `minutesSchema`). Attendance is sorted present first, then by name. */
 export function readMinutes(source: Y.Doc): MinutesData {
   const doc = readableDoc(source, MINUTES_VERSIONING);
@@ -526,8 +733,9 @@ export function readMinutes(source: Y.Doc): MinutesData {
     attendance.push({
       key,
       person: p,
+      rosterId: stringOr(o.rosterId, null),
       present,
-      absenceReason: present ? null : oneOf(ABSENCE_REASONS, o.absenceReason, 'other'),
+      absenceReason: present ? null : absenceReasonOf(o.absenceReason),
       absenceNote: stringOr(o.absenceNote, ''),
     });
   });
@@ -547,6 +755,7 @@ export function readMinutes(source: Y.Doc): MinutesData {
       against: numberOr(m.get('against'), 0),
       abstain: numberOr(m.get('abstain'), 0),
     },
+    outcome: readOutcome(m.get('outcome')),
   }));
   const decisions = collect<Decision>(r.decisions, (m, id) => {
     const step = m.get('step');
@@ -569,15 +778,22 @@ export function readMinutes(source: Y.Doc): MinutesData {
     planTask: readPlanLink(m.get('planTask')),
   }));
   const state = oneOf(MINUTES_STATES, r.minutes.get('state'), 'draft');
+  const meetingType = oneOf(MEETING_TYPES, r.minutes.get('meetingType'), 'other');
+  const groupId = stringOr(r.minutes.get('groupId'), null);
   return {
     kind: 'minutes',
     meta: { schemaVersion: numberOr(meta.get('schemaVersion'), 0) },
     title: textField(r.minutes, 'title'),
-    meetingType: oneOf(MEETING_TYPES, r.minutes.get('meetingType'), 'other'),
+    meetingType,
+    groupId,
+    body: meetingBody({ meetingType, groupId }),
     startsAt: numberOr(r.minutes.get('startsAt'), null),
     place: stringOr(r.minutes.get('place'), ''),
     chair: readPerson(r.minutes.get('chair')),
     recorder: readPerson(r.minutes.get('recorder')),
+    lecturer: readAttendee(r.minutes.get('lecturer')),
+    villagers: meetingType === 'villagers' ? readVillagerCounts(r.minutes) : null,
+    expected: readSnapshot(r.minutes.get('expected')),
     attendance,
     agenda,
     votes,
@@ -596,25 +812,50 @@ export function presentCount(m: MinutesData): number {
 }
 
 export type MinutesIssue = {
-  code: 'no-start-time' | 'tally-exceeds-attendance' | 'missing-vote';
+  code: 'no-start-time' | 'tally-exceeds-attendance' | 'missing-vote' | 'vote-not-carried';
   message: string;
   /** The vote or decision concerned. */
   ref: string | null;
 };
 
-/** What stands in the way of finalising (MIN-5): no start time, a tally above attendance, a decision pointing to a missing vote. */
-export function validateMinutes(m: MinutesData): MinutesIssue[] {
+/**
+ * What stands in the way of finalising (MIN-5, VOTE-5): no start time, a tally above the voters
+ * present, a decision pointing to a missing vote, a vote recorded as passed that lacks quorum or
+ * threshold. Counts come from `meetingAttendance` with the roster when given (MIN-11).
+ */
+export function validateMinutes(
+  m: MinutesData,
+  options: {
+    /** The workspace's roster; without it, attendance is counted as listed. */
+    roster?: RosterData | null;
+  } = {},
+): MinutesIssue[] {
   const issues: MinutesIssue[] = [];
   if (m.startsAt === null) {
     issues.push({ code: 'no-start-time', message: 'the meeting has no start time', ref: null });
   }
-  const present = presentCount(m);
+  const roster = options.roster ?? null;
+  const count = meetingAttendance(m, roster);
   for (const v of m.votes) {
     const total = v.tally.for + v.tally.against + v.tally.abstain;
-    if (total > present) {
+    if (total > count.votersPresent) {
       issues.push({
         code: 'tally-exceeds-attendance',
-        message: `vote "${v.motion}" counts ${total} votes but ${present} people are marked present`,
+        message: `vote "${v.motion}" counts ${total} votes but ${count.votersPresent} people entitled to vote are marked present`,
+        ref: v.id,
+      });
+      continue;
+    }
+    const check = voteCheck(m, v, roster);
+    if (v.outcome === 'passed' && !check.passed) {
+      const why = !check.complete
+        ? 'the counts of the meeting are missing'
+        : check.quorum && !check.quorum.met
+          ? `${check.quorum.present} of ${check.quorum.entitled} entitled to vote were present; ${check.quorum.required} are needed`
+          : `${check.threshold.for} voted for; ${check.threshold.required} are needed`;
+      issues.push({
+        code: 'vote-not-carried',
+        message: `vote "${v.motion}" is recorded as passed but ${why}`,
         ref: v.id,
       });
     }

@@ -26,15 +26,21 @@ export const ANY_DOC_KINDS = [...DOC_KINDS, 'index'] as const;
 export type AnyDocKind = (typeof ANY_DOC_KINDS)[number];
 
 /**
- * Meeting types: the four of 三会一课, the 两会两票 meetings (党员大会 doubles as the party members'
- * meeting), the two committees' joint meeting where proposals are deliberated (商议), and other.
+ * Meeting types: the four of 三会一课; the rest of regular party life (主题党日, 组织生活会, 民主评议
+ * 党员); the 两会两票 meetings (党员大会 doubles as the party members' meeting; 村民代表会议) and the
+ * villagers' assembly (村民会议); the two committees' joint meeting where proposals are
+ * deliberated (商议); and other.
  */
 export const MEETING_TYPES = [
   'party-group',
   'branch-committee',
   'party-members',
   'party-lecture',
+  'theme-party-day',
+  'organisational-life',
+  'member-appraisal',
   'villager-representatives',
+  'villagers',
   'joint-committees',
   'other',
 ] as const;
@@ -48,6 +54,31 @@ export const SAN_HUI_YI_KE = [
   'party-lecture',
 ] as const;
 export type SanHuiYiKeType = (typeof SAN_HUI_YI_KE)[number];
+
+/** The meeting types with a required rhythm (CAD-1): 三会一课 and the rest of regular party life, and the villagers' representatives meeting (quarterly, §26). */
+export const CADENCE_MEETING_TYPES = [
+  ...SAN_HUI_YI_KE,
+  'theme-party-day',
+  'organisational-life',
+  'member-appraisal',
+  'villager-representatives',
+] as const;
+export type CadenceMeetingType = (typeof CADENCE_MEETING_TYPES)[number];
+
+/** The body each meeting type belongs to (its 应到); null: no roster body (other meetings). */
+export const MEETING_BODY = {
+  'party-group': 'party-group',
+  'branch-committee': 'branch-committee',
+  'party-members': 'party',
+  'party-lecture': 'party',
+  'theme-party-day': 'party',
+  'organisational-life': 'party',
+  'member-appraisal': 'party',
+  'villager-representatives': 'representatives-meeting',
+  villagers: 'villagers',
+  'joint-committees': 'two-committees',
+  other: null,
+} as const satisfies Record<MeetingType, Body | null>;
 
 export const TASK_STATUSES = ['todo', 'doing', 'blocked', 'done', 'dropped'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
@@ -78,7 +109,12 @@ export type FeedbackStatus = (typeof FEEDBACK_STATUSES)[number];
 export const URGENCIES = ['urgent', 'normal', 'low'] as const;
 export type Urgency = (typeof URGENCIES)[number];
 
-export const ABSENCE_REASONS = ['sick', 'personal', 'working-away', 'official', 'other'] as const;
+/**
+ * Why someone was absent: 请假 (on leave), 因公 (on duty), 外出务工 (away for work), 其他. No reason
+ * carries health information: an absence is 请假, never 病假 (minutes v1 had `sick`, `personal`
+ * and `official`; the v2 migration maps them to `leave`, `leave` and `on-duty`).
+ */
+export const ABSENCE_REASONS = ['leave', 'on-duty', 'working-away', 'other'] as const;
 export type AbsenceReason = (typeof ABSENCE_REASONS)[number];
 
 export const MINUTES_STATES = ['draft', 'final'] as const;
@@ -112,6 +148,30 @@ export const PERIOD_UNITS = ['week', 'month', 'quarter', 'year'] as const;
 
 export const VOTE_CHOICES = ['for', 'against', 'abstain'] as const;
 export type VoteChoice = (typeof VOTE_CHOICES)[number];
+
+/** The result a meeting declared for a vote (通过 / 未通过), checked against the rules (VOTE-5). */
+export const VOTE_OUTCOMES = ['passed', 'rejected'] as const;
+export type VoteOutcome = (typeof VOTE_OUTCOMES)[number];
+
+/**
+ * The rule a vote is judged by (VOTE-1…4): 党员大会, 支委会, 村民代表会议, 村民会议, or a simple
+ * majority of those entitled to vote who are present (other meetings).
+ */
+export const VOTE_RULES = [
+  'party-members',
+  'branch-committee',
+  'villager-representatives',
+  'villagers',
+  'simple-majority',
+] as const;
+export type VoteRuleId = (typeof VOTE_RULES)[number];
+
+/**
+ * How a villagers' assembly (村民会议) was convened (§22): by the villagers aged 18 and over
+ * (过半数 present), or by representatives of the households (三分之二以上 of households).
+ */
+export const VILLAGER_BASES = ['adults', 'households'] as const;
+export type VillagerBasis = (typeof VILLAGER_BASES)[number];
 
 /**
  * The bodies of the standing roster (ROS-2): the branch's party members (党员), each party group
@@ -216,6 +276,10 @@ export const personSchema = z.object({
 });
 export type Person = z.infer<typeof personSchema>;
 
+/** A person at a meeting: as a person, plus the roster person id when they are on the roster. */
+export const attendeeSchema = personSchema.extend({ rosterId: entityIdSchema.optional() });
+export type Attendee = z.infer<typeof attendeeSchema>;
+
 const metaSchema = z.object({ schemaVersion: z.number().int().nonnegative() });
 
 // ---------------------------------------------------------------------------------------------
@@ -273,6 +337,8 @@ export type PlanData = z.infer<typeof planSchema>;
 export const attendanceSchema = z.object({
   key: z.string(),
   person: personSchema,
+  /** The roster person, when marked from the roster; null for a guest marked by name. */
+  rosterId: entityIdSchema.nullable(),
   present: z.boolean(),
   absenceReason: z.enum(ABSENCE_REASONS).nullable(),
   absenceNote: z.string(),
@@ -294,6 +360,8 @@ export const voteSchema = z.object({
   motion: z.string(),
   agendaItemId: entityIdSchema.nullable(),
   tally: tallySchema,
+  /** The result the meeting declared; null until recorded. */
+  outcome: z.enum(VOTE_OUTCOMES).nullable(),
 });
 export type Vote = z.infer<typeof voteSchema>;
 
@@ -317,15 +385,57 @@ export const actionItemSchema = z.object({
 });
 export type ActionItem = z.infer<typeof actionItemSchema>;
 
+/** The body a meeting belongs to: derived from its type, with the chosen group for a 党小组会. */
+export const bodyRefSchema = z.object({
+  body: z.enum(BODIES),
+  groupId: entityIdSchema.nullable(),
+});
+export type MeetingBodyRef = z.infer<typeof bodyRefSchema>;
+
+/**
+ * A finalised record's own 应到 (MIN-11): who should have attended, taken from the roster as of
+ * the meeting when it was finalised, so later roster edits never rewrite the record.
+ */
+export const expectedSnapshotSchema = z.object({
+  body: z.enum(BODIES),
+  groupId: entityIdSchema.nullable(),
+  /** The instant the roster was read at (the meeting's start). */
+  at: instantSchema,
+  members: z.array(
+    z.object({ personId: entityIdSchema, name: z.string(), voting: z.boolean() }).strict(),
+  ),
+});
+export type ExpectedSnapshot = z.infer<typeof expectedSnapshotSchema>;
+
+/** The counts of a villagers' assembly (村民会议), typed by the secretary: the roster holds no villagers. */
+export const villagerCountsSchema = z.object({
+  basis: z.enum(VILLAGER_BASES),
+  /** Villagers aged 18 and over, or households. */
+  eligible: z.number().int().nonnegative().nullable(),
+  /** Of those, how many were present (or represented). */
+  present: z.number().int().nonnegative().nullable(),
+});
+export type VillagerCounts = z.infer<typeof villagerCountsSchema>;
+
 export const minutesSchema = z.object({
   kind: z.literal('minutes'),
   meta: metaSchema,
   title: z.string(),
   meetingType: z.enum(MEETING_TYPES),
+  /** The party group a 党小组会 belongs to (a roster group id); null otherwise or not chosen. */
+  groupId: entityIdSchema.nullable(),
+  /** The body the meeting belongs to, derived from the type (and group); null for other meetings. */
+  body: bodyRefSchema.nullable(),
   startsAt: instantSchema.nullable(),
   place: z.string(),
   chair: personSchema.nullable(),
   recorder: personSchema.nullable(),
+  /** Who gave the lecture (党课, and any meeting with a lecture). */
+  lecturer: attendeeSchema.nullable(),
+  /** 村民会议 only: the typed counts. */
+  villagers: villagerCountsSchema.nullable(),
+  /** Finalised records: the 应到 written when finalising (MIN-11). */
+  expected: expectedSnapshotSchema.nullable(),
   attendance: z.array(attendanceSchema),
   agenda: z.array(agendaItemSchema),
   votes: z.array(voteSchema),
@@ -421,7 +531,9 @@ export const serviceSchema = z.object({
 export type Service = z.infer<typeof serviceSchema>;
 
 export const cadenceRuleSchema = z.object({
-  meetingType: z.enum(SAN_HUI_YI_KE),
+  meetingType: z.enum(CADENCE_MEETING_TYPES),
+  /** A rule for one party group only (its own rhythm); absent: the rule of every group. */
+  groupId: entityIdSchema.optional(),
   period: z.enum(PERIOD_UNITS),
   /** At least this many per period. */
   min: z.number().int().min(1).max(31),
