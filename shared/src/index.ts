@@ -91,6 +91,7 @@ export {
   newId,
 } from './domain/ids.ts';
 export {
+  activeServices,
   addDecisionCase,
   addDocEntry,
   addService,
@@ -108,6 +109,7 @@ export {
   recordPublication,
   renameDoc,
   renameService,
+  serviceById,
   setCadence,
   setCaseTitle,
   setWorkspaceName,

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { cadencePreset } from './cadence.ts';
+import { DomainError } from './DomainError.ts';
 import { createDoc } from './doc.ts';
 import {
+  activeServices,
   addDecisionCase,
   addDocEntry,
   addService,
@@ -14,8 +16,11 @@ import {
   recordPublication,
   renameDoc,
   renameService,
+  serviceById,
   setCadence,
 } from './index-doc.ts';
+import { initDoc } from './open.ts';
+import { addTask, initPlan, readPlan } from './plan.ts';
 import { indexSchema } from './schema.ts';
 import { mergeInEveryOrder, replicas } from './test-utils.ts';
 
@@ -147,5 +152,81 @@ describe('CAD-8 stored cadence presets', () => {
     };
     setCadence(doc, custom);
     expect(readIndex(doc).cadence).toEqual(custom);
+  });
+});
+
+describe('8+1 services', () => {
+  it('SVC-1 every new workspace index has the default list, however it was created', () => {
+    const viaInit = createDoc();
+    initIndex(viaInit, { name: '幸福村' });
+    const viaRegistry = createDoc();
+    initDoc('index', viaRegistry, { title: '幸福村' });
+    // A device whose first write to the workspace was listing a doc.
+    const viaFirstWrite = createDoc();
+    addDocEntry(viaFirstWrite, { id: 'min1', kind: 'minutes', title: '会议', createdAt: 1 });
+    const defaults = DEFAULT_SERVICES.map((s) => ({ ...s, archived: false }));
+    for (const doc of [viaInit, viaRegistry, viaFirstWrite]) {
+      expect(readIndex(doc).services).toEqual(defaults);
+    }
+    // A list of its own replaces the defaults.
+    const own = createDoc();
+    initIndex(own, { name: '村', services: [{ id: 'x', name: '光伏', kind: 'livelihood' }] });
+    expect(readIndex(own).services.map((s) => s.id)).toEqual(['x']);
+  });
+
+  it('SVC-1 an index without the list reads the defaults; editing one apart from other edits keeps both', () => {
+    const doc = createDoc({ clientID: 5 });
+    doc.transact(() => {
+      doc.getMap('meta').set('kind', 'index');
+      doc.getMap('meta').set('schemaVersion', 1);
+    });
+    const before = Y.encodeStateVector(doc);
+    expect(readIndex(doc).services.map((s) => s.id)).toEqual(DEFAULT_SERVICES.map((s) => s.id));
+    expect(Y.encodeStateVector(doc)).toEqual(before);
+    // Two devices write apart: both seed the same ids, and a rename of a default applies.
+    const [a, b] = replicas(doc, 2) as [Y.Doc, Y.Doc];
+    renameService(a, 'svc-7', '耕地地力保护补贴');
+    addService(b, { id: 'own-1', name: '村级光伏电站', kind: 'livelihood' });
+    for (const m of mergeInEveryOrder(doc, [a, b])) {
+      const services = readIndex(m).services;
+      expect(services.map((s) => s.id)).toEqual([...DEFAULT_SERVICES.map((s) => s.id), 'own-1']);
+      expect(services.find((s) => s.id === 'svc-7')!.name).toBe('耕地地力保护补贴');
+    }
+  });
+
+  it('SVC-2 a retired service leaves the pickers but still reads for the tasks that link it', () => {
+    const index = baseIndex();
+    const id = addService(index, { name: '庭院经济奖补', kind: 'livelihood' });
+    const plan = createDoc();
+    initPlan(plan, { title: '计划' });
+    const task = addTask(plan, { phaseId: null, title: '发放奖补', serviceId: id });
+    archiveService(index, id);
+    renameService(index, id, '庭院经济奖补（已结束）');
+    const data = readIndex(index);
+    expect(activeServices(data).map((s) => s.id)).not.toContain(id);
+    const linked = readPlan(plan).unassigned.find((t) => t.id === task)!;
+    expect(serviceById(data, linked.serviceId)).toEqual({
+      id,
+      name: '庭院经济奖补（已结束）',
+      kind: 'livelihood',
+      archived: true,
+    });
+    expect(serviceById(data, 'gone')).toBeNull();
+    expect(() => renameService(index, 'gone', 'x')).toThrow(DomainError);
+    archiveService(index, id, false);
+    expect(activeServices(readIndex(index)).map((s) => s.id)).toContain(id);
+  });
+
+  it('SVC-2 renaming and retiring one service on two devices both stick', () => {
+    const doc = baseIndex();
+    const [a, b] = replicas(doc, 2) as [Y.Doc, Y.Doc];
+    renameService(a, 'svc-5', '雨露计划教育资助');
+    archiveService(b, 'svc-5');
+    for (const m of mergeInEveryOrder(doc, [a, b])) {
+      expect(readIndex(m).services.find((s) => s.id === 'svc-5')).toMatchObject({
+        name: '雨露计划教育资助',
+        archived: true,
+      });
+    }
   });
 });

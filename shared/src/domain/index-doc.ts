@@ -19,6 +19,14 @@
  * - IDX-3 the 8+1 services are workspace data: the default list has fixed ids (`svc-1`…`svc-9`) so
  *   two devices seeding it at once agree; services are archived, not deleted, so tasks linked to
  *   them keep a name to show.
+ * - SVC-1 every workspace has the default list: `initIndex` stores it; in an index that does not
+ *   hold a default service (stamped by a device that only listed a doc) it reads as the default,
+ *   and it is stored the first time it is renamed or retired — only that one, so other devices'
+ *   edits to other services never compete with a seeding. A list given to `initIndex` replaces
+ *   the defaults.
+ * - SVC-2 services are added, renamed and retired (archived) as workspace data; a retired service
+ *   is left out of pickers (`activeServices`) but still reads for tasks that link it
+ *   (`serviceById`); name and archived flag are separate single values.
  * - IDX-4 the cadence setting is one value (preset + rules), replaced as a whole: two concurrent
  *   changes give one winner, never a mix of two presets. Unset means the `seed` preset.
  * - IDX-5 publications of a case (决议公开, 实施结果公开) are appended, never edited.
@@ -109,6 +117,29 @@ const roots = (doc: Y.Doc) => ({
 
 const write = makeWriter(INDEX_VERSIONING);
 
+/** The default services an index reads without holding them (SVC-1), with their order. */
+function virtualDefaults(doc: Y.Doc): (Omit<Service, 'archived'> & { order: number })[] {
+  const { workspace, services } = roots(doc);
+  if (workspace.get('customServices') === true) return [];
+  return DEFAULT_SERVICES.map((s, i) => ({ ...s, order: i + 1 })).filter(
+    (s) => !(services.get(s.id) instanceof Y.Map),
+  );
+}
+
+/** Refuses an unknown service id; a default one is known even before it is stored (SVC-1). */
+function checkService(doc: Y.Doc, serviceId: string): void {
+  if (virtualDefaults(doc).some((s) => s.id === serviceId)) return;
+  childMap(roots(doc).services, serviceId, 'service');
+}
+
+/** The stored map of a service, storing a default one first (SVC-1); call inside a write. */
+function storedService(doc: Y.Doc, serviceId: string): Y.Map<unknown> {
+  const { services } = roots(doc);
+  const virtual = virtualDefaults(doc).find((s) => s.id === serviceId);
+  if (virtual) services.set(serviceId, serviceMap(virtual.name, virtual.kind, virtual.order));
+  return childMap(services, serviceId, 'service');
+}
+
 /** Fills an empty index doc: workspace name, the default 8+1 list and the default cadence. */
 export function initIndex(
   doc: Y.Doc,
@@ -122,6 +153,7 @@ export function initIndex(
     const r = roots(doc);
     setText(ensureText(r.workspace, 'name'), init.name);
     if (!r.workspace.has('cadence')) r.workspace.set('cadence', DEFAULT_CADENCE);
+    if (init.services) r.workspace.set('customServices', true);
     let order = 1;
     for (const s of init.services ?? DEFAULT_SERVICES) {
       if (r.services.has(s.id)) continue;
@@ -193,35 +225,53 @@ export function addService(
     throw new DomainError('invalid', `unknown service kind ${input.kind}`);
   }
   const { services } = roots(doc);
-  checkCount(services.size, Limits.servicesPerWorkspace, 'services');
+  checkCount(services.size + virtualDefaults(doc).length, Limits.servicesPerWorkspace, 'services');
   const id = input.id ?? newId();
   write(doc, opts, () => {
     let max: number | null = null;
     services.forEach((v) => {
       if (v instanceof Y.Map) max = Math.max(max ?? 0, numberOr(v.get('order'), 0));
     });
+    for (const s of virtualDefaults(doc)) max = Math.max(max ?? 0, s.order);
     services.set(id, serviceMap(name, input.kind, orderBetween(max, null)));
   });
   return id;
 }
 
+/** Renames a service (SVC-2): tasks linked to it show the new name. */
 export function renameService(doc: Y.Doc, serviceId: string, name: string, opts?: OpOptions): void {
   const trimmed = name.trim();
   if (!trimmed) throw new DomainError('invalid', 'a service needs a name');
   checkLength(trimmed, Limits.titleChars, 'service name');
-  const m = childMap(roots(doc).services, serviceId, 'service');
-  write(doc, opts, () => m.set('name', trimmed));
+  checkService(doc, serviceId);
+  write(doc, opts, () => storedService(doc, serviceId).set('name', trimmed));
 }
 
-/** Archives a service (IDX-3): hidden from pickers, still shown on tasks linked to it. */
+/**
+ * Retires (archives) a service, or with `false` brings it back (IDX-3, SVC-2): left out of
+ * pickers, still read for the tasks linked to it.
+ */
 export function archiveService(
   doc: Y.Doc,
   serviceId: string,
   archived = true,
   opts?: OpOptions,
 ): void {
-  const m = childMap(roots(doc).services, serviceId, 'service');
-  write(doc, opts, () => m.set('archived', archived));
+  checkService(doc, serviceId);
+  write(doc, opts, () => storedService(doc, serviceId).set('archived', archived));
+}
+
+/** The services a picker offers: the list without retired ones (SVC-2). */
+export function activeServices(index: Pick<IndexData, 'services'>): Service[] {
+  return index.services.filter((s) => !s.archived);
+}
+
+/** A service by id, retired ones included, for a task that links it (SVC-2); null when unknown. */
+export function serviceById(
+  index: Pick<IndexData, 'services'>,
+  serviceId: string | null,
+): Service | null {
+  return serviceId === null ? null : (index.services.find((s) => s.id === serviceId) ?? null);
 }
 
 /** Sets the cadence (IDX-4): a preset name, or custom rules. */
@@ -328,6 +378,8 @@ export function readIndex(source: Y.Doc): IndexData {
       order: numberOr(m.get('order'), 0),
     });
   });
+  // SVC-1: a default service the index does not hold reads as the default.
+  for (const s of virtualDefaults(doc)) services.push({ ...s, archived: false });
   services.sort(byOrder);
   const publications = new Map<string, Publication[]>();
   const seen = new Set<string>();
