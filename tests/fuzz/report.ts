@@ -43,7 +43,7 @@ export function formatReport(report: FuzzReport): string {
     `  server alive at the end: ${report.isAlive ? 'yes' : 'NO'}; crashes: ${report.crashes.length}; exit on SIGTERM: ${report.serverStopCode ?? 'n/a'}`,
     `  stored rows checked: ${stored.rows} rows (${mib(stored.bytes)}) in ${stored.rooms} rooms; ${stored.bad.length} do not load; ${stored.roomsWithPending.length} rooms hold updates waiting for missing ones`,
     `  preserved doc: ${preserved.rows} rows, ${preserved.isRowsIdentical ? 'identical' : 'CHANGED'}; a fresh client's sync: ${preserved.isSyncIdentical ? 'identical' : 'DIFFERENT or not checked'}`,
-    `  memory (server RSS): baseline ${mib(memory.baselineBytes)}, after ${mib(memory.afterBytes)}, tolerance ${mib(memory.toleranceBytes)}; ${memory.isReturned === null ? 'not compared' : memory.isReturned ? 'returned' : 'NOT returned'}; connections left ${memory.connectionsLeft ?? 'n/a'}, rooms left ${memory.roomsLeft ?? 'n/a'}`,
+    `  memory (${memory.measure}): baseline ${mib(memory.baselineBytes)}, after ${mib(memory.afterBytes)}, tolerance ${mib(memory.toleranceBytes)}: ${memory.isReturned === null ? 'not compared' : memory.isReturned ? 'returned' : 'NOT returned'}; RSS ${mib(memory.baselineRss)} → ${mib(memory.afterRss)}; connections left ${memory.connectionsLeft ?? 'n/a'}, rooms left ${memory.roomsLeft ?? 'n/a'}`,
   );
   if (Object.keys(report.serverErrors).length > 0) {
     lines.push('  error lines in the server log:', table(report.serverErrors));

@@ -1,12 +1,14 @@
 /**
  * The relay as a real child process, watched from outside: its structured log counted line by
  * line (a long fuzz run writes tens of thousands of lines), its stderr kept for a crash's stack,
- * its resident memory read from /proc and its Prometheus metrics fetched over HTTP.
+ * its resident memory read from /proc, its memory after a full collection read through the
+ * inspector (bound to 127.0.0.1) and its Prometheus metrics fetched over HTTP.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { repoRoot } from '../support/process.ts';
+import { inspectorUrl, type MemorySample, memoryAfterGc } from './inspector.ts';
 
 /** An error-level line of the server's log, reduced to what a report needs. */
 export type LoggedError = { msg: string; room?: string; seq?: number; err?: string };
@@ -29,6 +31,8 @@ export type ServerProcess = {
   stderrTail(): string;
   /** VmRSS of the process, bytes; null once it has exited. */
   rssBytes(): number | null;
+  /** Memory after a full garbage collection; null if the inspector cannot be reached. */
+  memoryAfterGc(): Promise<MemorySample | null>;
   /** The metrics endpoint parsed into `name{labels}` → value. */
   metrics(): Promise<Map<string, number>>;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves with the exit code. */
@@ -63,6 +67,7 @@ export async function startServerProcess(
   const child = spawn(
     process.execPath,
     [
+      '--inspect=127.0.0.1:0',
       '--import',
       'tsx',
       'server/src/main.ts',
@@ -91,8 +96,10 @@ export async function startServerProcess(
   const logCounts = new Map<string, number>();
   const errors: LoggedError[] = [];
   let stderr = '';
+  let inspector: string | null = null;
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-STDERR_TAIL);
+    inspector ??= inspectorUrl(stderr);
   });
   let resolvePort: (port: number) => void = () => {};
   const listening = new Promise<number>((resolve) => {
@@ -160,6 +167,14 @@ export async function startServerProcess(
         const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
         const kb = /VmRSS:\s+(\d+) kB/.exec(status);
         return kb ? Number(kb[1]) * 1024 : null;
+      } catch {
+        return null;
+      }
+    },
+    async memoryAfterGc() {
+      if (!inspector || !isRunning()) return null;
+      try {
+        return await memoryAfterGc(inspector);
       } catch {
         return null;
       }
