@@ -74,6 +74,8 @@ export type JoinRun = {
 
 type Expected = { stateVector: string; body: string };
 
+const AUTHOR_IDS = [2_817_904_213, 1_350_271_846, 3_966_120_587];
+
 const stateVectorOf = (doc: Y.Doc) => Y.encodeStateVector(doc).toString();
 
 /**
@@ -165,7 +167,8 @@ export async function runJoin(
   const dataDir = mkdtempSync(join(tmpdir(), `relay-join-${kind}-`));
   const start = () => startBenchServer(kind, { dataDir, nodeArgs });
   let server = await start();
-  const authors = [0, 1, 2].map((i) => makeClient(server, 7_000_001 + i));
+  // Random-looking 32-bit ids, as Yjs draws them: their size shows in every encoded item.
+  const authors = AUTHOR_IDS.map((id) => makeClient(server, id));
   try {
     await until(
       () => authors.every((a) => a.provider.synced),
