@@ -4,9 +4,8 @@ import {
   addDocEntry,
   createDoc,
   type DocKind,
-  initFeedbackLog,
-  initMinutes,
-  initPlan,
+  initDoc,
+  kindInfo,
   newId,
   readIndex,
 } from './domain.ts';
@@ -23,15 +22,13 @@ export function listDocIds(indexDoc: Y.Doc): string[] {
 
 /**
  * Creates a doc of a kind on this device, stores it and lists it in the index. Works offline:
- * both docs sync when the device is next online.
+ * both docs sync when the device is next online. A kind a workspace has one of (the roster) gets
+ * its fixed id, so two devices creating it apart make one doc.
  */
 export function createDocument(sync: WorkspaceSync, kind: DocKind, title: string): string {
-  const docId = newId();
+  const docId = kindInfo(kind).fixedId ?? newId();
   const doc = createDoc();
-  if (kind === 'plan') initPlan(doc, { title });
-  else if (kind === 'minutes')
-    initMinutes(doc, { title, meetingType: 'party-group', startsAt: null });
-  else initFeedbackLog(doc, { title });
+  initDoc(kind, doc, { title });
   sync.adopt(docId, doc);
   addDocEntry(sync.indexDoc, { id: docId, kind, title });
   return docId;
