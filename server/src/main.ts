@@ -111,7 +111,7 @@ async function createDemo(argv: string[]) {
   const config = parseConfig(configInputFrom(rest, process.env));
   const demo = createDemoVillage({
     ...flags.data,
-    start: flags.data.start ?? addDays(beijingDate(Date.now()), -90),
+    start: flags.data.start ?? addDays(beijingDate(Date.now()), -364),
   });
   const store = new SqliteStore(sqlitePath(config.dataDir));
   try {

@@ -3,6 +3,8 @@ export {
   ANSWER_BACK_GRACE_MS,
   ageFeedback,
   dueAtOf,
+  type FeedbackSummary,
+  feedbackSummary,
   type MonthlySummary,
   monthlySummary,
   resolvedAtOf,
@@ -133,6 +135,24 @@ export {
   type Locale,
   labelOf,
 } from './domain/labels.ts';
+export {
+  type FeedbackLedger,
+  type FeedbackLedgerFilters,
+  type FeedbackLedgerRow,
+  feedbackLedger,
+  type LedgerMeeting,
+  type MeetingLedger,
+  type MeetingLedgerRow,
+  type MeetingLedgerTotal,
+  meetingLedger,
+  type PlanReport,
+  type ReportSpan,
+  readWorkspace,
+  spanPeriod,
+  type TownshipReport,
+  townshipReport,
+  type WorkspaceData,
+} from './domain/ledger.ts';
 export {
   type AttendanceMark,
   actionItemToTask,

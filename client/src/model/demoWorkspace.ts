@@ -5,11 +5,12 @@ import { beijingDate, createDemoVillage, INDEX_DOC_ID, newId } from './domain.ts
 const DAY = 24 * 60 * 60 * 1000;
 
 /**
- * The demo village from the shared generator, ending today, stored only on this device and never
- * synced (its entry is marked `isLocalDemo`, so no provider is ever made for it).
+ * The demo village from the shared generator: a year of records ending today, stored only on
+ * this device and never synced (its entry is marked `isLocalDemo`, so no provider is ever made
+ * for it).
  */
 export async function createLocalDemo(store: LocalStore, name: string): Promise<WorkspaceEntry> {
-  const demo = createDemoVillage({ start: beijingDate(Date.now() - 90 * DAY) });
+  const demo = createDemoVillage({ start: beijingDate(Date.now() - 364 * DAY) });
   const entry: WorkspaceEntry = {
     id: `demo-${newId()}`,
     name,

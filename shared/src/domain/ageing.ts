@@ -14,6 +14,8 @@
  *   their status at the month's end, the entries resolved in the month with the median days from
  *   receipt to resolution, and all entries still open (or overdue) at the month's end,
  *   including those carried over from earlier months.
+ * - AGE-5 `feedbackSummary` counts the same figures for any period (a quarter for a 季报): the
+ *   median is taken over the period's resolutions, not averaged over months.
  */
 import { statusAt } from './feedback.ts';
 import {
@@ -152,6 +154,43 @@ export function monthlySummary(
   month: number,
 ): MonthlySummary {
   const period = monthPeriod(year, month);
+  const s = feedbackSummary(entries, period);
+  return {
+    month: period.key,
+    period,
+    received: s.received,
+    byCategory: s.byCategory,
+    byStatus: s.byStatus,
+    resolvedInMonth: s.resolvedInPeriod,
+    medianDaysToResolve: s.medianDaysToResolve,
+    openAtMonthEnd: s.openAtEnd,
+    overdueAtMonthEnd: s.overdueAtEnd,
+  };
+}
+
+/** The AGE-4 figures for any period (AGE-5). */
+export type FeedbackSummary = {
+  period: Period;
+  /** Entries received in the period. */
+  received: number;
+  byCategory: Record<FeedbackCategory, number>;
+  /** Entries received in the period, by their status at its end. */
+  byStatus: Record<FeedbackStatus, number>;
+  /** Entries (received any time) that became resolved during the period. */
+  resolvedInPeriod: number;
+  /** Median days from receipt to resolution of those, to one decimal; null when none. */
+  medianDaysToResolve: number | null;
+  /** Entries received up to the period's end and still not resolved then (carried over included). */
+  openAtEnd: number;
+  /** Of those, how many were past their due instant at the period's end. */
+  overdueAtEnd: number;
+};
+
+/** The feedback figures of a period: a month, a quarter (AGE-4, AGE-5). */
+export function feedbackSummary(
+  entries: readonly FeedbackEntry[],
+  period: Period,
+): FeedbackSummary {
   const lastInstant = period.end - 1;
   const byCategory = Object.fromEntries(FEEDBACK_CATEGORIES.map((c) => [c, 0])) as Record<
     FeedbackCategory,
@@ -185,14 +224,13 @@ export function monthlySummary(
   }
   const med = median(resolveDays);
   return {
-    month: period.key,
     period,
     received,
     byCategory,
     byStatus,
-    resolvedInMonth: resolveDays.length,
+    resolvedInPeriod: resolveDays.length,
     medianDaysToResolve: med === null ? null : Math.round(med * 10) / 10,
-    openAtMonthEnd,
-    overdueAtMonthEnd,
+    openAtEnd: openAtMonthEnd,
+    overdueAtEnd: overdueAtMonthEnd,
   };
 }

@@ -263,3 +263,16 @@ describe('CAD-7 the branch secretary gives a 党课 a year', () => {
     expect(secretaryLectures([], roster, 2025).met).toBe(false);
   });
 });
+
+describe('CAD-4 held by now', () => {
+  it('CAD-4 a record dated after `now` does not count for its period yet', () => {
+    const later = m('member-appraisal', beijingInstant(2025, 12, 15, 9));
+    const year = { from: beijingInstant(2025, 1, 1), to: beijingInstant(2026, 1, 1) };
+    const row = (now: number) =>
+      cadenceReport(DEFAULT_CADENCE, [later], { ...year, now }).find(
+        (r) => r.meetingType === 'member-appraisal',
+      )!;
+    expect(row(beijingInstant(2025, 7, 1))).toMatchObject({ held: 0, state: 'due' });
+    expect(row(beijingInstant(2025, 12, 20))).toMatchObject({ held: 1, state: 'done' });
+  });
+});

@@ -14,8 +14,9 @@
  * - CAD-3 per rule and period: `done` when held ≥ min; otherwise `overdue` when the period has
  *   ended, `due` when it is under way, `upcoming` when it has not begun. More than `max` is
  *   reported (`aboveMax`), not an error.
- * - CAD-4 only minutes with a start time count; by default drafts count too (a meeting held but
- *   not yet written up was still held); pass `finalOnly` for compliance reports.
+ * - CAD-4 only minutes with a start time count, from that time on (a record dated after `now` is
+ *   not held yet); by default drafts count too (a meeting held but not yet written up was still
+ *   held); pass `finalOnly` for compliance reports.
  * - CAD-6 with the roster's party groups, the party group rule is counted per group: each group
  *   has its own rows, so three groups meeting once each in a week is not above the maximum. A
  *   rule with a `groupId` is that group's own rhythm, replacing the general one for it. A group
@@ -165,7 +166,10 @@ export function cadenceReport(
   options: CadenceOptions = {},
 ): CadencePeriodStatus[] {
   const out: CadencePeriodStatus[] = [];
-  const sorted = [...meetings].sort((a, b) => a.startsAt - b.startsAt);
+  // CAD-4: a meeting counts once it has started; one dated after `now` is not held yet.
+  const sorted = meetings
+    .filter((m) => m.startsAt <= range.now)
+    .sort((a, b) => a.startsAt - b.startsAt);
   const rows = (
     rule: CadenceRule,
     ofType: readonly HeldMeeting[],

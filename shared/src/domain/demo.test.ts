@@ -7,12 +7,18 @@ import { createDemoVillage } from './demo.ts';
 import { readFeedbackLog } from './feedback.ts';
 import { readIndex } from './index-doc.ts';
 import { kindInfo } from './kinds.ts';
-import { readMinutes } from './minutes.ts';
+import { readMinutes, validateMinutes } from './minutes.ts';
 import { readPlan } from './plan.ts';
+import { meetingAttendance, voteCheck } from './quorum.ts';
+import { bodyRoster, officeHolders, ROSTER_DOC_ID, readRoster, votingMembers } from './roster.ts';
 import { FEEDBACK_STATUSES, indexSchema, MEETING_TYPES } from './schema.ts';
 import { beijingInstant } from './time.ts';
 
 const demo = createDemoVillage();
+const roster = readRoster(demo.docs.find((d) => d.kind === 'roster')!.doc);
+const records = demo.docs
+  .filter((d) => d.kind === 'minutes')
+  .map((d) => ({ docId: d.id, data: readMinutes(d.doc) }));
 
 describe('demo village', () => {
   it('DEMO-1 the same seed gives byte-identical docs; another seed gives other docs', () => {
@@ -47,7 +53,7 @@ describe('demo village', () => {
     expect(tasks.some((t) => t.source !== null)).toBe(true);
   });
 
-  it('DEMO-1 three months of minutes of every meeting type, with attendance, absences and votes', () => {
+  it('DEMO-1 a year of minutes of every meeting type, with attendance, absences and votes', () => {
     const minutes = demo.docs.filter((d) => d.kind === 'minutes').map((d) => readMinutes(d.doc));
     expect(new Set(minutes.map((m) => m.meetingType))).toEqual(new Set(MEETING_TYPES));
     expect(minutes.every((m) => m.attendance.length > 0 && m.chair && m.recorder)).toBe(true);
@@ -62,8 +68,9 @@ describe('demo village', () => {
     const minutes = demo.docs
       .filter((d) => d.kind === 'minutes')
       .map((d) => ({ docId: d.id, data: readMinutes(d.doc) }));
-    const trace = traceDecisionCase(index.cases[0]!, minutes);
+    const trace = traceDecisionCase(index.cases[0]!, minutes, roster);
     expect(trace.issues).toEqual([]);
+    expect(trace.passed).toBe(true);
     expect(trace.steps.filter((s) => s.done).map((s) => s.step)).toEqual([
       'proposal',
       'deliberation',
@@ -91,10 +98,64 @@ describe('demo village', () => {
     expect(JSON.stringify(log)).not.toMatch(/ethnic|religio|民族|宗教/);
   });
 
+  it('DEMO-1 a roster: three party groups, 正式 and 预备 members, 支委, 村委 and 30 representatives', () => {
+    expect(demo.docs.find((d) => d.kind === 'roster')!.id).toBe(ROSTER_DOC_ID);
+    expect(roster.groups).toHaveLength(3);
+    const june = beijingInstant(2025, 6, 1, 9);
+    const december = beijingInstant(2025, 12, 1, 9);
+    expect(bodyRoster(roster, { body: 'party' }, june)).toHaveLength(24);
+    expect(bodyRoster(roster, { body: 'party' }, december)).toHaveLength(23);
+    expect(votingMembers(roster, { body: 'party' }, beijingInstant(2025, 3, 1))).toHaveLength(22);
+    expect(votingMembers(roster, { body: 'party' }, june)).toHaveLength(23);
+    for (const g of roster.groups) {
+      expect(bodyRoster(roster, { body: 'party-group', groupId: g.id }, june)).toHaveLength(8);
+    }
+    expect(bodyRoster(roster, { body: 'branch-committee' }, june)).toHaveLength(5);
+    expect(bodyRoster(roster, { body: 'village-committee' }, june)).toHaveLength(5);
+    for (const at of [june, december]) {
+      expect(bodyRoster(roster, { body: 'villager-representatives' }, at)).toHaveLength(30);
+    }
+    expect(officeHolders(roster, 'secretary', june).map((p) => p.name)).toEqual(['王建国']);
+    expect(JSON.stringify(roster)).not.toMatch(/phone|birth|ethnic|religio|民族|宗教|身份证/);
+  });
+
+  it('DEMO-1 attendance comes from the roster; finalised records keep their 应到', () => {
+    for (const { data } of records) {
+      const count = meetingAttendance(data, roster);
+      if (data.meetingType === 'villagers') expect(count.source).toBe('villager-counts');
+      else if (data.state === 'final' && data.body) expect(count.source).toBe('snapshot');
+      else if (!data.body) expect(count.source).toBe('attendance');
+      if (data.body && data.body.body !== 'villagers') {
+        // Everyone 应到 is marked; the only others are guests by name.
+        expect(count.absent.every((a) => a.reason !== null)).toBe(true);
+        expect(count.guests.every((g) => g.rosterId === null)).toBe(true);
+      }
+    }
+    const groupMeetings = records.filter((r) => r.data.meetingType === 'party-group');
+    expect(groupMeetings.every((r) => r.data.groupId !== null)).toBe(true);
+    expect(records.some((r) => meetingAttendance(r.data, roster).guests.length > 0)).toBe(true);
+  });
+
+  it('DEMO-1 votes that pass by the rules, and one representatives meeting without quorum', () => {
+    const checks = records.flatMap((r) =>
+      r.data.votes.map((v) => ({ r, v, check: voteCheck(r.data, v, roster) })),
+    );
+    expect(checks.length).toBeGreaterThan(20);
+    const failed = checks.filter((c) => !c.check.passed);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.r.data.meetingType).toBe('villager-representatives');
+    expect(failed[0]!.check.quorum).toMatchObject({ present: 18, met: false });
+    expect(failed[0]!.v.outcome).toBe('rejected');
+    expect(checks.every((c) => c.v.outcome === (c.check.passed ? 'passed' : 'rejected'))).toBe(
+      true,
+    );
+    expect(records.every((r) => validateMinutes(r.data, { roster }).length === 0)).toBe(true);
+  });
+
   it('DEMO-1 scales with { docs, entries }', () => {
     const big = createDemoVillage({ docs: 60, entries: 500 });
     expect(big.docs).toHaveLength(60);
-    expect(big.docs.filter((d) => d.kind === 'minutes')).toHaveLength(58);
+    expect(big.docs.filter((d) => d.kind === 'minutes')).toHaveLength(57);
     expect(readIndex(big.index).docs).toHaveLength(60);
     expect(readFeedbackLog(big.docs.find((d) => d.kind === 'feedback')!.doc).entries).toHaveLength(
       500,

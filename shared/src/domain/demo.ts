@@ -4,9 +4,11 @@
  * "try the demo village", by tests and by benchmarks (`{ docs, entries }` scale it up).
  *
  * DEMO-1 (SPEC.md): the same options give identical Yjs updates for every doc; the workspace has
- * a year's plan with phases and tasks, three months of minutes of every meeting type with
- * attendance and votes, one 四议两公开 case traced through four meetings and two publications,
- * and a feedback log with entries in every status (some overdue).
+ * a roster (three party groups, 正式 and 预备 members, 支委, 村委, 30 村民代表), a year's plan with
+ * phases and tasks, a year of minutes of every meeting type with attendance from the roster and
+ * votes judged by the rules (one without quorum), one 四议两公开 case traced through four meetings
+ * and two publications, and a feedback log with entries in every status (some overdue): enough
+ * for a year's 台账 and every month's report.
  */
 import type * as Y from 'yjs';
 import { createDoc, writeParagraphs } from './doc.ts';
@@ -28,10 +30,25 @@ import {
   initMinutes,
   MINUTES_BODY_FIELD,
   markAttendance,
+  readMinutes,
   recordVote,
   setMeetingFields,
+  setVillagerCounts,
+  setVoteOutcome,
 } from './minutes.ts';
 import { addPhase, addTask, initPlan, PLAN_NOTES_FIELD, setTaskStatus } from './plan.ts';
+import { meetingAttendance, meetingBody, voteCheck } from './quorum.ts';
+import {
+  addGroup,
+  addPerson,
+  bodyRoster,
+  confirmFullMember,
+  initRoster,
+  joinBody,
+  leaveBody,
+  ROSTER_DOC_ID,
+  readRoster,
+} from './roster.ts';
 import {
   type AbsenceReason,
   type DocKind,
@@ -41,16 +58,26 @@ import {
   type FeedbackStatus,
   type MeetingStep,
   type MeetingType,
+  type MinutesData,
+  type Office,
   type Person,
+  type RosterData,
   type TaskStatus,
   type Urgency,
 } from './schema.ts';
-import { addDays, beijingParts, DAY_MS, HOUR_MS, startOfBeijingDate } from './time.ts';
+import {
+  addDays,
+  beijingInstant,
+  beijingParts,
+  DAY_MS,
+  HOUR_MS,
+  startOfBeijingDate,
+} from './time.ts';
 
 export type DemoOptions = {
   /** PRNG seed; default 20250101. */
   seed?: number;
-  /** Number of documents besides the index (1 plan + 1 feedback log + minutes); default: three months of minutes. */
+  /** Number of documents besides the index (1 plan + 1 feedback log + 1 roster + minutes); default: a year of minutes. */
   docs?: number;
   /** Feedback entries; default 40. */
   entries?: number;
@@ -65,7 +92,7 @@ export type DemoWorkspace = {
   index: Y.Doc;
   /** Every doc listed in the index, in creation order. */
   docs: DemoDoc[];
-  /** The demo's "today": three months after the start; statuses are as of this instant. */
+  /** The demo's "today": 17:00 on the year's last day (start + 364 days); statuses are as of this instant. */
   now: number;
 };
 
@@ -215,7 +242,18 @@ const ABSENCE: readonly AbsenceReason[] = [
   'on-duty',
 ];
 
-type Scheduled = { type: MeetingType; at: number; step?: MeetingStep };
+type Scheduled = {
+  type: MeetingType;
+  at: number;
+  step?: MeetingStep;
+  /** The party group (index into the demo's groups) of a 党小组会. */
+  group?: number;
+  /** A meeting where too few came: its vote fails the quorum (VOTE-3). */
+  thin?: boolean;
+};
+
+/** A person on the demo roster. */
+type DemoPerson = Person & { rosterId: string };
 
 /** Builds the demo village (DEMO-1). */
 export function createDemoVillage(options: DemoOptions = {}): DemoWorkspace {
@@ -223,37 +261,39 @@ export function createDemoVillage(options: DemoOptions = {}): DemoWorkspace {
   const newId = makeIdGenerator(rng.u32);
   const start = options.start ?? '2025-01-01';
   const t0 = startOfBeijingDate(start);
-  const now = startOfBeijingDate(addDays(start, 90)) + 10 * HOUR_MS;
+  // The demo's "today": the afternoon of the year's last day.
+  const now = startOfBeijingDate(addDays(start, 364)) + 17 * HOUR_MS;
   let clientCounter = 1 + (rng.u32() % 1000);
   const nextDoc = () => createDoc({ clientID: 1_000_000 + clientCounter++ });
   const at = (day: number, hour: number, minute = 0) =>
     t0 + day * DAY_MS + hour * HOUR_MS + minute * 60_000;
+  const day = (offset: number) => addDays(start, offset);
 
-  const partyMembers: Person[] = [
-    CADRES.secretary,
-    CADRES.director,
-    CADRES.clerk,
-    CADRES.committee,
-  ];
-  while (partyMembers.length < 24) {
-    const name =
-      partyMembers.length % 4 === 3
-        ? `${rng.pick(UYGHUR)}·${rng.pick(UYGHUR)}`
-        : `${rng.pick(SURNAMES)}${rng.pick(GIVEN)}`;
-    if (!partyMembers.some((p) => p.name === name)) partyMembers.push({ name });
+  const uniqueName = (taken: Set<string>, make: () => string) => {
+    for (;;) {
+      const n = make();
+      if (!taken.has(n)) {
+        taken.add(n);
+        return n;
+      }
+    }
+  };
+  const taken = new Set<string>(
+    [...Object.values(CADRES), ...Object.values(TEAM)].map((p) => p.name),
+  );
+  const hanName = () => `${rng.pick(SURNAMES)}${rng.pick(GIVEN)}`;
+  const partyNames: Person[] = [CADRES.secretary, CADRES.director, CADRES.clerk, CADRES.committee];
+  while (partyNames.length < 24) {
+    const uyghur = partyNames.length % 4 === 3;
+    partyNames.push({
+      name: uniqueName(taken, () =>
+        uyghur ? `${rng.pick(UYGHUR)}·${rng.pick(UYGHUR)}` : hanName(),
+      ),
+    });
   }
-  const representatives: Person[] = [CADRES.director, CADRES.women];
-  while (representatives.length < 30) {
-    const name = `${rng.pick(SURNAMES)}${rng.pick(GIVEN)}${representatives.length % 3 === 0 ? '（代表）' : ''}`;
-    if (!representatives.some((p) => p.name === name)) representatives.push({ name });
-  }
-  const committee = [
-    CADRES.secretary,
-    CADRES.director,
-    CADRES.clerk,
-    CADRES.committee,
-    CADRES.women,
-  ];
+  const repNames: Person[] = [];
+  while (repNames.length < 31) repNames.push({ name: uniqueName(taken, hanName) });
+  const villagerOnCommittee: Person = { name: uniqueName(taken, hanName) };
   const villageOwners = [
     CADRES.secretary,
     CADRES.director,
@@ -265,7 +305,8 @@ export function createDemoVillage(options: DemoOptions = {}): DemoWorkspace {
   const name = `${VILLAGE}驻村工作队与村“两委”`;
   const index = nextDoc();
   initIndex(index, { name, createdAt: t0 });
-  setCadence(index, { preset: 'seed' });
+  // The common national rhythm: a year of it is a full 台账 without hundreds of records.
+  setCadence(index, { preset: 'national' });
   const docs: DemoDoc[] = [];
   const register = (
     kind: DocKind,
@@ -278,6 +319,92 @@ export function createDemoVillage(options: DemoOptions = {}): DemoWorkspace {
     docs.push({ id, kind, title, doc });
     return id;
   };
+
+  // --- The roster ---------------------------------------------------------------------------
+  const rosterDoc = nextDoc();
+  const rosterTitle = `${VILLAGE}村组织名册`;
+  initRoster(rosterDoc, { title: rosterTitle, createdAt: t0 });
+  const enrol = (p: Person): DemoPerson => {
+    const rosterId = addPerson(rosterDoc, { id: newId(), name: p.name, memberId: p.memberId });
+    return { ...p, rosterId };
+  };
+  const party = partyNames.map(enrol);
+  const [secretary, director, clerk, committee] = party as [
+    DemoPerson,
+    DemoPerson,
+    DemoPerson,
+    DemoPerson,
+  ];
+  const women = enrol(CADRES.women);
+  const villager = enrol(villagerOnCommittee);
+  const reps = repNames.map(enrol);
+  const groups = [
+    '第一党小组（一组、二组）',
+    '第二党小组（三组、四组）',
+    '第三党小组（五组、六组）',
+  ].map((groupName) => ({
+    id: addGroup(rosterDoc, { id: newId(), name: groupName }),
+    name: groupName,
+  }));
+  party.forEach((p, i) => {
+    // Two 预备党员: one becomes 正式 in late May, the other stays 预备 all year.
+    const probationary = i === 20 || i === 21;
+    joinBody(
+      rosterDoc,
+      p.rosterId,
+      { body: 'party' },
+      probationary ? { joined: day(-200), status: 'probationary' } : {},
+    );
+    const group = groups[i % 3]!;
+    joinBody(
+      rosterDoc,
+      p.rosterId,
+      { body: 'party-group', groupId: group.id },
+      { office: i >= 4 && i <= 6 ? 'group-leader' : null },
+    );
+  });
+  confirmFullMember(rosterDoc, party[20]!.rosterId, day(145));
+  // A member moves away in July: not 应到 from then on.
+  const movedAway = party[23]!;
+  leaveBody(rosterDoc, movedAway.rosterId, { body: 'party' }, day(200));
+  leaveBody(
+    rosterDoc,
+    movedAway.rosterId,
+    { body: 'party-group', groupId: groups[23 % 3]!.id },
+    day(200),
+  );
+  const committeeSeats: [DemoPerson, Office | null][] = [
+    [secretary, 'secretary'],
+    [director, 'deputy-secretary'],
+    [clerk, null],
+    [committee, null],
+    [party[7]!, null],
+  ];
+  for (const [p, office] of committeeSeats) {
+    joinBody(rosterDoc, p.rosterId, { body: 'branch-committee' }, { office });
+  }
+  const villageSeats: [DemoPerson, Office | null][] = [
+    [director, 'director'],
+    [women, 'deputy-director'],
+    [clerk, null],
+    [committee, null],
+    [villager, null],
+  ];
+  for (const [p, office] of villageSeats) {
+    joinBody(rosterDoc, p.rosterId, { body: 'village-committee' }, { office });
+  }
+  // Thirty representatives at any time: one steps down at the end of June, another takes the seat.
+  reps.forEach((p, i) => {
+    joinBody(
+      rosterDoc,
+      p.rosterId,
+      { body: 'villager-representatives' },
+      i === 30 ? { joined: day(181) } : {},
+    );
+  });
+  leaveBody(rosterDoc, reps[29]!.rosterId, { body: 'villager-representatives' }, day(181));
+  const roster = readRoster(rosterDoc);
+  register('roster', rosterTitle, rosterDoc, t0, ROSTER_DOC_ID);
 
   // --- The year's plan ---------------------------------------------------------------------
   const plan = nextDoc();
@@ -334,88 +461,135 @@ export function createDemoVillage(options: DemoOptions = {}): DemoWorkspace {
   const planId = register('plan', planTitle, plan, t0);
 
   // --- Meetings -----------------------------------------------------------------------------
+  const first = beijingParts(t0);
+  /** An instant on a day of the `mi`-th month of the demo (Beijing time). */
+  const inMonth = (mi: number, dayOfMonth: number, hour: number, minute = 0) =>
+    beijingInstant(first.year, first.month + mi, dayOfMonth, hour, minute);
   const schedule = (limit: number | null): Scheduled[] => {
-    const out: Scheduled[] = [];
-    const horizonDays = 90;
-    let lastMonth = -1;
-    for (let week = 0; ; week++) {
-      const base = week * 7;
-      const inHorizon = base < horizonDays;
-      if (limit === null && !inHorizon) break;
-      if (limit !== null && out.length >= limit) break;
-      // Party group meetings: usually one a week, sometimes two, now and then missed (shows overdue).
-      const groups = rng.float() < 0.12 ? 0 : rng.float() < 0.3 ? 2 : 1;
-      for (let g = 0; g < groups; g++)
-        out.push({ type: 'party-group', at: at(base + 1 + g * 2, 20) });
-      if (rng.float() > 0.1) out.push({ type: 'party-lecture', at: at(base + 4, 15) });
-      const month = beijingParts(at(base + 2, 9)).month;
-      if (month !== lastMonth) {
-        out.push({ type: 'branch-committee', at: at(base + 2, 9, 30) });
-        out.push({ type: 'theme-party-day', at: at(base + 3, 15) });
+    const out: Scheduled[] = [
+      { type: 'branch-committee', at: at(10, 16), step: 'proposal' },
+      { type: 'joint-committees', at: at(15, 9, 30), step: 'deliberation' },
+      { type: 'party-members', at: at(22, 10), step: 'review' },
+      { type: 'villager-representatives', at: at(29, 10), step: 'resolution' },
+    ];
+    for (let mi = 0; ; mi++) {
+      if (limit === null ? mi >= 12 : out.length >= limit) break;
+      const month = (m: Scheduled) => {
+        if (m.at >= t0) out.push(m);
+      };
+      month({ type: 'branch-committee', at: inMonth(mi, 3, 9, 30) });
+      // 主题党日 every month but August: a missed month shows in the 台账.
+      if (mi !== 7) month({ type: 'theme-party-day', at: inMonth(mi, 8, 15) });
+      for (let g = 0; g < 3; g++) {
+        // The third group misses May; the first meets twice in March and December.
+        if (g === 2 && mi === 4) continue;
+        month({ type: 'party-group', at: inMonth(mi, 10 + g * 3, 20), group: g });
+        if (g === 0 && (mi === 2 || mi === 11)) {
+          month({ type: 'party-group', at: inMonth(mi, 26, 20), group: g });
+        }
       }
-      lastMonth = month;
-      if (week % 13 === 10) out.push({ type: 'party-members', at: at(base + 3, 10) });
-      if (week === 5) out.push({ type: 'other', at: at(base + 5, 9) });
-      if (week === 8) out.push({ type: 'organisational-life', at: at(base + 4, 9) });
-      if (week === 9) out.push({ type: 'member-appraisal', at: at(base + 4, 9) });
-      if (week === 7) out.push({ type: 'villagers', at: at(base + 5, 10) });
+      if (rng.float() > 0.1) month({ type: 'party-lecture', at: inMonth(mi, 18, 15) });
+      if (mi % 3 === 1) month({ type: 'party-members', at: inMonth(mi, 20, 10) });
+      if (mi % 3 === 2) month({ type: 'villager-representatives', at: inMonth(mi, 22, 10) });
+      if (mi % 3 === 0) month({ type: 'joint-committees', at: inMonth(mi, 6, 9, 30) });
+      if (mi === 5)
+        month({ type: 'villager-representatives', at: inMonth(mi, 12, 10), thin: true });
+      if (mi === 3) month({ type: 'villagers', at: inMonth(mi, 26, 10) });
+      if (mi === 0) month({ type: 'organisational-life', at: inMonth(mi, 27, 9) });
+      if (mi === 11) month({ type: 'member-appraisal', at: inMonth(mi, 15, 9) });
+      if (mi === 1 || mi === 6) month({ type: 'other', at: inMonth(mi, 12, 9) });
     }
-    out.push({ type: 'branch-committee', at: at(10, 16), step: 'proposal' });
-    out.push({ type: 'joint-committees', at: at(15, 9, 30), step: 'deliberation' });
-    out.push({ type: 'party-members', at: at(22, 10), step: 'review' });
-    out.push({ type: 'villager-representatives', at: at(29, 10), step: 'resolution' });
     out.sort((a, b) => a.at - b.at);
     return limit === null ? out : out.slice(0, limit);
   };
-  const minutesCount = options.docs === undefined ? null : Math.max(0, options.docs - 2);
+  const minutesCount = options.docs === undefined ? null : Math.max(0, options.docs - 3);
   const meetings = schedule(minutesCount);
   const caseId = addDecisionCase(index, {
     id: newId(),
     title: '村道硬化工程（一组至三组）',
     createdAt: at(9, 12),
   });
+  const TYPE_NAME: Record<MeetingType, string> = {
+    'party-group': '党小组会',
+    'branch-committee': '支部委员会',
+    'party-members': '党员大会',
+    'party-lecture': '党课',
+    'theme-party-day': '主题党日',
+    'organisational-life': '组织生活会',
+    'member-appraisal': '民主评议党员',
+    'villager-representatives': '村民代表会议',
+    villagers: '村民会议',
+    'joint-committees': '村“两委”联席会议',
+    other: '村务工作会',
+  };
+  const STEP_NAME: Record<MeetingStep, string> = {
+    proposal: '提议',
+    deliberation: '商议',
+    review: '审议',
+    resolution: '决议',
+  };
+  const byRosterId = new Map(
+    [...party, women, villager, ...reps].map((p) => [p.rosterId, p] as const),
+  );
   let resolutionAt: number | null = null;
   let actionCount = 0;
+  let lectureCount = 0;
   for (const [n, m] of meetings.entries()) {
     const doc = nextDoc();
     const minutesId = newId();
-    const typeName = {
-      'party-group': '党小组会',
-      'branch-committee': '支部委员会',
-      'party-members': '党员大会',
-      'party-lecture': '党课',
-      'theme-party-day': '主题党日',
-      'organisational-life': '组织生活会',
-      'member-appraisal': '民主评议党员',
-      'villager-representatives': '村民代表会议',
-      villagers: '村民会议',
-      'joint-committees': '村“两委”联席会议',
-      other: '村务工作会',
-    }[m.type];
+    const group = m.group === undefined ? null : groups[m.group]!;
     const p = beijingParts(m.at);
     const title = m.step
-      ? `${typeName}：村道硬化工程${{ proposal: '提议', deliberation: '商议', review: '审议', resolution: '决议' }[m.step]}`
-      : `${p.month}月${p.day}日${typeName}`;
+      ? `${TYPE_NAME[m.type]}：村道硬化工程${STEP_NAME[m.step]}`
+      : group
+        ? `${group.name.slice(0, 5)}${p.month}月党小组会`
+        : `${p.month}月${p.day}日${TYPE_NAME[m.type]}`;
     initMinutes(doc, {
       title,
       meetingType: m.type,
+      groupId: group?.id ?? null,
       startsAt: m.at,
       place: MEETING_PLACE[m.type],
       createdAt: m.at,
     });
-    const chair = m.type === 'villager-representatives' ? CADRES.director : CADRES.secretary;
-    setMeetingFields(doc, { chair, recorder: CADRES.clerk });
-    const roster =
-      m.type === 'villager-representatives'
-        ? representatives
-        : m.type === 'branch-committee' || m.type === 'joint-committees' || m.type === 'other'
-          ? committee
-          : m.type === 'party-group'
-            ? partyMembers.slice((n % 3) * 8, (n % 3) * 8 + 8)
-            : partyMembers;
+    const body = meetingBody({ meetingType: m.type, groupId: group?.id ?? null });
+    // 应到 from the roster as of the meeting; other meetings list the cadres by name.
+    const expected: DemoPerson[] =
+      body && body.body !== 'villagers'
+        ? bodyRoster(roster, body, m.at).map((x) => byRosterId.get(x.personId)!)
+        : m.type === 'villagers'
+          ? [secretary, director, clerk, women]
+          : [secretary, director, clerk, committee, women];
+    const chair =
+      m.type === 'villager-representatives' || m.type === 'villagers'
+        ? director
+        : group
+          ? (expected.find((x) =>
+              roster.memberships.some(
+                (ms) =>
+                  ms.office === 'group-leader' &&
+                  ms.groupId === group.id &&
+                  ms.personId === x.rosterId,
+              ),
+            ) ?? secretary)
+          : secretary;
+    let lecturer: DemoPerson | Person | null = null;
+    if (m.type === 'party-lecture') {
+      lecturer = [secretary, TEAM.leader, director, secretary][lectureCount++ % 4]!;
+    }
+    setMeetingFields(doc, { chair: personOf(chair), recorder: personOf(clerk), lecturer });
+    const keep = new Set<DemoPerson>([chair, clerk]);
+    // A thin meeting: eighteen came, too few for its members to decide anything.
+    const cameToThin = m.thin
+      ? new Set([...keep, ...expected.filter((x) => !keep.has(x)).slice(0, 18 - keep.size)])
+      : null;
+    const absentChance = m.step ? 0.05 : 0.12;
     let present = 0;
-    for (const person of roster) {
-      if (rng.float() < 0.12 && person !== chair && person !== CADRES.clerk) {
+    for (const person of expected) {
+      const absent = cameToThin
+        ? !cameToThin.has(person)
+        : !keep.has(person) && rng.float() < absentChance;
+      if (absent) {
         const reason = rng.pick(ABSENCE);
         markAttendance(doc, person, {
           present: false,
@@ -427,30 +601,56 @@ export function createDemoVillage(options: DemoOptions = {}): DemoWorkspace {
         present++;
       }
     }
+    // The work team sits in on party meetings now and then (列席), as guests by name.
+    if (body?.body === 'party' && n % 3 === 0) markAttendance(doc, TEAM.leader, { present: true });
+    if (m.type === 'villagers') {
+      setVillagerCounts(doc, { basis: 'households', eligible: 312, present: 236 });
+    }
     const agenda = AGENDA[m.type];
     const items = [0, 1].map((k) =>
       addAgendaItem(doc, { id: newId(), title: agenda[(n + k) % agenda.length]! }),
     );
-    const body = [
+    const lines = [
       `时间：${p.month}月${p.day}日 ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}（北京时间）`,
-      `主持人：${chair.name}　记录人：${CADRES.clerk.name}`,
-      `应到${roster.length}人，实到${present}人。`,
+      `主持人：${chair.name}　记录人：${clerk.name}`,
+      m.type === 'villagers'
+        ? '全村312户，到会户代表236人。'
+        : `应到${expected.length}人，实到${present}人。`,
       `${chair.name}传达了上级有关精神，与会人员结合本村实际进行了讨论。`,
       m.type === 'party-lecture'
-        ? `${TEAM.leader.name}同志结合驻村工作讲了专题党课，大家联系实际谈了体会。`
-        : '会议围绕议程逐项研究，形成以下意见。',
-    ].join('\n');
-    doc.transact(() => writeParagraphs(doc.getXmlFragment(MINUTES_BODY_FIELD), body));
+        ? `${lecturer?.name}同志结合驻村工作讲了专题党课，大家联系实际谈了体会。`
+        : m.thin
+          ? '到会人数不足组成人员的三分之二，表决事项不能作出决定，改期另行召开。'
+          : '会议围绕议程逐项研究，形成以下意见。',
+    ];
+    doc.transact(() => writeParagraphs(doc.getXmlFragment(MINUTES_BODY_FIELD), lines.join('\n')));
+    const votes = m.step
+      ? m.step === 'review' || m.step === 'resolution'
+      : m.thin ||
+        m.type === 'branch-committee' ||
+        m.type === 'party-members' ||
+        m.type === 'villager-representatives' ||
+        m.type === 'villagers';
+    let voteId: string | null = null;
+    let passed = false;
+    if (votes) {
+      const voters = m.type === 'villagers' ? 236 : voterCount(readMinutes(doc), roster);
+      const motion = m.step ? '同意实施一组至三组村道硬化工程' : `${agenda[n % agenda.length]}`;
+      voteId = recordVote(doc, {
+        id: newId(),
+        motion,
+        agendaItemId: items[0]!,
+        // Large bodies have a dissenting vote and an abstention; a committee usually agrees.
+        tally:
+          voters > 10
+            ? { for: voters - 2, against: 1, abstain: 1 }
+            : { for: voters, against: 0, abstain: 0 },
+      });
+      const data = readMinutes(doc);
+      passed = voteCheck(data, data.votes[0]!, roster).passed;
+      setVoteOutcome(doc, voteId, passed ? 'passed' : 'rejected');
+    }
     if (m.step) {
-      const voted = m.step === 'review' || m.step === 'resolution';
-      const voteId = voted
-        ? recordVote(doc, {
-            id: newId(),
-            motion: '同意实施一组至三组村道硬化工程',
-            agendaItemId: items[0]!,
-            tally: { for: present - 2, against: 1, abstain: 1 },
-          })
-        : null;
       addDecision(doc, {
         id: newId(),
         text: {
@@ -464,20 +664,10 @@ export function createDemoVillage(options: DemoOptions = {}): DemoWorkspace {
         step: m.step,
       });
       if (m.step === 'resolution') resolutionAt = m.at;
-    } else if (
-      m.type === 'branch-committee' ||
-      m.type === 'party-members' ||
-      m.type === 'villager-representatives'
-    ) {
-      const voteId = recordVote(doc, {
-        id: newId(),
-        motion: `${agenda[n % agenda.length]}`,
-        agendaItemId: items[0]!,
-        tally: { for: Math.max(0, present - 1), against: 0, abstain: present > 0 ? 1 : 0 },
-      });
+    } else if (voteId && passed) {
       addDecision(doc, { id: newId(), text: `同意${agenda[n % agenda.length]}相关安排。`, voteId });
     }
-    if (m.type !== 'party-lecture') {
+    if (m.type !== 'party-lecture' && !m.thin) {
       const what = rng.pick(TASKS)[0];
       const action = addActionItem(doc, {
         id: newId(),
@@ -487,7 +677,7 @@ export function createDemoVillage(options: DemoOptions = {}): DemoWorkspace {
       });
       if (actionCount++ % 5 === 0) {
         const phaseIndex = Math.min(3, Math.floor((m.at - t0) / DAY_MS / 91));
-        actionItemToTask(
+        const taskId = actionItemToTask(
           doc,
           action,
           plan,
@@ -498,10 +688,14 @@ export function createDemoVillage(options: DemoOptions = {}): DemoWorkspace {
           },
           { at: m.at },
         );
+        // Most of what a meeting assigned weeks ago has been done since.
+        if (m.at < now - 30 * DAY_MS && rng.float() < 0.8) setTaskStatus(plan, taskId, 'done');
       }
     }
     // Minutes of the last week stay drafts: still being written up.
-    if (m.at < now - 7 * DAY_MS) finaliseMinutes(doc, CADRES.secretary, { at: m.at + DAY_MS });
+    if (m.at < now - 7 * DAY_MS) {
+      finaliseMinutes(doc, CADRES.secretary, { at: m.at + DAY_MS, roster });
+    }
     register('minutes', title, doc, m.at, minutesId);
   }
   if (resolutionAt !== null) {
@@ -545,8 +739,18 @@ export function createDemoVillage(options: DemoOptions = {}): DemoWorkspace {
     const recordedBy = rng.pick([TEAM.member1, TEAM.member2, TEAM.leader, CADRES.clerk]);
     // Older entries are further along; the newest few are still open.
     const age = (now - receivedAt) / DAY_MS;
+    // The newest few are still open; of the last two months every stage shows; older entries are
+    // mostly closed, with now and then one still open or not yet answered back.
     const target: FeedbackStatus =
-      age < 3 ? rng.pick(['received', 'relayed'] as const) : targets[i % targets.length]!;
+      age < 3
+        ? rng.pick(['received', 'relayed'] as const)
+        : age < 60
+          ? targets[i % targets.length]!
+          : i % 6 === 0
+            ? 'in-progress'
+            : i % 6 === 3
+              ? 'resolved'
+              : 'answered-back';
     const rank = FEEDBACK_STATUSES.indexOf(target);
     let t = receivedAt;
     const step = () => {
@@ -612,4 +816,14 @@ export function createDemoVillage(options: DemoOptions = {}): DemoWorkspace {
   register('feedback', logTitle, log, t0);
 
   return { name, index, docs, now };
+}
+
+/** A roster person as a doc names them (the roster id stays in attendance only). */
+function personOf(p: Person): Person {
+  return p.memberId ? { name: p.name, memberId: p.memberId } : { name: p.name };
+}
+
+/** The members entitled to vote who were present, as the rules count them (MIN-10). */
+function voterCount(m: MinutesData, roster: RosterData): number {
+  return meetingAttendance(m, roster).votersPresent;
 }

@@ -1,0 +1,236 @@
+import { describe, expect, it } from 'vitest';
+import { ageFeedback, monthlySummary } from './ageing.ts';
+import { cadencePreset } from './cadence.ts';
+import { createDemoVillage } from './demo.ts';
+import { createDoc } from './doc.ts';
+import { archiveDoc } from './index-doc.ts';
+import {
+  feedbackLedger,
+  meetingLedger,
+  readWorkspace,
+  spanPeriod,
+  townshipReport,
+} from './ledger.ts';
+import { initMinutes, readMinutes } from './minutes.ts';
+import { meetingAttendance } from './quorum.ts';
+import { beijingInstant } from './time.ts';
+
+const demo = createDemoVillage();
+const ws = readWorkspace(demo.index, demo.docs);
+const log = ws.feedback[0]!.data;
+
+describe('三会一课 台账', () => {
+  const ledger = meetingLedger(ws.minutes, ws.index.cadence, ws.roster, { year: 2025 });
+
+  it('LEDGER-1 a year: every required period by type and group, held with records, or missed', () => {
+    expect(ledger.span.key).toBe('2025');
+    const groupRows = ledger.rows.filter((r) => r.meetingType === 'party-group');
+    expect(groupRows).toHaveLength(36);
+    expect(new Set(groupRows.map((r) => r.groupName))).toEqual(
+      new Set(ws.roster!.groups.map((g) => g.name)),
+    );
+    const missed = ledger.rows.filter((r) => r.missed).map((r) => [r.meetingType, r.period.key]);
+    expect(missed).toEqual([
+      ['party-group', '2025-05'],
+      ['theme-party-day', '2025-08'],
+    ]);
+    expect(ledger.rows.find((r) => r.missed && r.meetingType === 'party-group')!.groupName).toBe(
+      '第三党小组（五组、六组）',
+    );
+    for (const type of ['organisational-life', 'member-appraisal'] as const) {
+      expect(ledger.rows.filter((r) => r.meetingType === type).map((r) => r.state)).toEqual([
+        'done',
+      ]);
+    }
+    const byId = new Map(ws.minutes.map((m) => [m.docId, m.data]));
+    for (const row of ledger.rows) {
+      expect(row.state === 'done').toBe(row.held.length >= row.required);
+      for (const h of row.held) {
+        const data = byId.get(h.docId)!;
+        const count = meetingAttendance(data, ws.roster);
+        expect([h.expected, h.present, h.absent]).toEqual([
+          count.expectedCount,
+          count.presentCount,
+          count.absentCount,
+        ]);
+        expect(h.startsAt >= row.period.start && h.startsAt < row.period.end).toBe(true);
+      }
+    }
+  });
+
+  it('LEDGER-1 totals per type and group, meetings without a rhythm, and the secretary’s 党课', () => {
+    const total = (type: string, missedOnly = false) =>
+      ledger.totals
+        .filter((t) => t.meetingType === type)
+        .reduce((n, t) => n + (missedOnly ? t.missed : t.periods), 0);
+    expect(total('party-group')).toBe(36);
+    expect(total('party-group', true)).toBe(1);
+    expect(total('branch-committee')).toBe(12);
+    expect(total('party-members')).toBe(4);
+    expect(total('villager-representatives')).toBe(4);
+    const reps = ledger.totals.find((t) => t.meetingType === 'villager-representatives')!;
+    expect(reps.meetings).toBe(6);
+    expect(new Set(ledger.otherMeetings.map((m) => m.meetingType))).toEqual(
+      new Set(['villagers', 'joint-committees', 'other']),
+    );
+    expect(ledger.secretaryLectures?.met).toBe(true);
+    expect(ledger.secretaryLectures?.secretaries.map((p) => p.name)).toEqual(['王建国']);
+  });
+
+  it('LEDGER-1 a quarter judged at its end: a yearly meeting still to come is due, not missed', () => {
+    const q2 = meetingLedger(ws.minutes, ws.index.cadence, ws.roster, { year: 2025, quarter: 2 });
+    expect(q2.span.key).toBe('2025-Q2');
+    expect(q2.now).toBe(spanPeriod({ year: 2025, quarter: 2 }).end);
+    const appraisal = q2.rows.find((r) => r.meetingType === 'member-appraisal')!;
+    expect(appraisal).toMatchObject({ state: 'due', missed: false });
+    expect(q2.rows.filter((r) => r.meetingType === 'branch-committee')).toHaveLength(3);
+    expect(q2.secretaryLectures).toBeNull();
+    expect(q2.otherMeetings.map((m) => m.meetingType)).toEqual(['joint-committees', 'villagers']);
+  });
+
+  it('LEDGER-1 above the rhythm, per group: counted against the group’s own rule', () => {
+    const record = (docId: string, groupId: string, day: number) => {
+      const doc = createDoc();
+      initMinutes(doc, {
+        title: '党小组会',
+        meetingType: 'party-group',
+        groupId,
+        startsAt: beijingInstant(2025, 1, day, 20),
+      });
+      return { docId, data: readMinutes(doc) };
+    };
+    const roster = {
+      ...ws.roster!,
+      groups: [
+        { id: 'g1', name: '一组', formed: null, dissolved: null },
+        { id: 'g2', name: '二组', formed: null, dissolved: null },
+      ],
+    };
+    const records = [record('a', 'g1', 6), record('b', 'g1', 7), record('c', 'g1', 8)];
+    records.push(record('d', 'g2', 9));
+    const seed = meetingLedger(records, cadencePreset('seed'), roster, { year: 2025, month: 1 });
+    const week2 = seed.rows.filter(
+      (r) => r.meetingType === 'party-group' && r.period.key === '2025-W02',
+    );
+    expect(week2.map((r) => [r.groupName, r.held.length, r.aboveMax])).toEqual([
+      ['一组', 3, true],
+      ['二组', 1, false],
+    ]);
+    expect(seed.totals.find((t) => t.groupId === 'g1')!.aboveMax).toBe(1);
+  });
+});
+
+describe('民情日志 台账', () => {
+  it('LEDGER-2 every entry in the order received, with its history, days open and overdue marks', () => {
+    const ledger = feedbackLedger(log, { now: demo.now });
+    expect(ledger.rows).toHaveLength(40);
+    expect(ledger.rows.map((r) => r.no)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    const received = ledger.rows.map((r) => r.receivedAt);
+    expect(received).toEqual([...received].sort((a, b) => a - b));
+    const flags = ageFeedback(log.entries, demo.now);
+    expect(ledger.totals.flagged).toBe(new Set(flags.map((f) => f.entryId)).size);
+    for (const row of ledger.rows) {
+      const entry = log.entries.find((e) => e.id === row.entryId)!;
+      expect(row.status).toBe(entry.status);
+      expect(row.statusHistory.map((h) => h.to)[0]).toBe('received');
+      expect(row.statusHistory.at(-1)!.to).toBe(entry.status);
+      expect(row.relays).toHaveLength(entry.relays.length);
+      expect(row.responses).toHaveLength(entry.responses.length);
+      const open = row.resolvedAt === null;
+      expect(row.daysOpen).toBeCloseTo(
+        ((open ? demo.now : row.resolvedAt!) - row.receivedAt) / 86_400_000,
+        1,
+      );
+      expect(row.flags).toEqual(flags.filter((f) => f.entryId === row.entryId).map((f) => f.flag));
+    }
+    const overdue = ledger.rows.find((r) => r.flags.includes('overdue-unresolved'))!;
+    expect(overdue.overdueDays).toBeGreaterThan(0);
+  });
+
+  it('LEDGER-2 filters: a span, statuses, categories, marked only; judged at an earlier `now`', () => {
+    const q2 = feedbackLedger(log, { now: demo.now, span: { year: 2025, quarter: 2 } });
+    const period = spanPeriod({ year: 2025, quarter: 2 });
+    expect(q2.rows.length).toBeGreaterThan(0);
+    expect(q2.rows.every((r) => r.receivedAt >= period.start && r.receivedAt < period.end)).toBe(
+      true,
+    );
+    const flagged = feedbackLedger(log, { now: demo.now, flaggedOnly: true });
+    expect(flagged.rows.every((r) => r.flags.length > 0)).toBe(true);
+    const open = feedbackLedger(log, { now: demo.now, statuses: ['in-progress'] });
+    expect(open.rows.every((r) => r.status === 'in-progress')).toBe(true);
+    expect(open.totals.byStatus['in-progress']).toBe(open.rows.length);
+    const disputes = feedbackLedger(log, { now: demo.now, categories: ['dispute'] });
+    expect(disputes.rows.every((r) => r.category === 'dispute')).toBe(true);
+    const midYear = beijingInstant(2025, 7, 1);
+    const then = feedbackLedger(log, { now: midYear });
+    expect(then.rows.every((r) => r.receivedAt <= midYear)).toBe(true);
+    expect(then.rows.every((r) => r.statusHistory.every((h) => h.at <= midYear))).toBe(true);
+    expect(then.rows.length).toBeLessThan(40);
+  });
+});
+
+describe('township report', () => {
+  it('LEDGER-3 a month: the monthly feedback summary, meetings, plan progress and case traces', () => {
+    const report = townshipReport(ws, { year: 2025, month: 6 });
+    expect(report.workspace).toBe(ws.index.name);
+    expect(report.span.key).toBe('2025-06');
+    const june = monthlySummary(log.entries, 2025, 6);
+    expect(report.feedback.months).toHaveLength(1);
+    expect(report.feedback.summary).toMatchObject({
+      received: june.received,
+      byStatus: june.byStatus,
+      resolvedInPeriod: june.resolvedInMonth,
+      openAtEnd: june.openAtMonthEnd,
+      overdueAtEnd: june.overdueAtMonthEnd,
+    });
+    expect(report.meetings.required).toBe(report.meetings.rows.length);
+    expect(report.meetings.done + report.meetings.missed).toBeLessThanOrEqual(
+      report.meetings.required,
+    );
+    expect(report.plans).toHaveLength(1);
+    expect(report.plans[0]!.phases.map((p) => p.title)[0]).toMatch(/第一季度/);
+    expect(report.plans[0]!.phases.every((p) => p.done <= p.total)).toBe(true);
+    expect(report.decisions).toHaveLength(1);
+    expect(report.decisions[0]).toMatchObject({ passed: true, issues: [] });
+  });
+
+  it('LEDGER-3 a quarter: three months, totals over the quarter, the missed group meeting of May', () => {
+    const report = townshipReport(ws, { year: 2025, quarter: 2 });
+    expect(report.feedback.months.map((m) => m.period.key)).toEqual([
+      '2025-04',
+      '2025-05',
+      '2025-06',
+    ]);
+    const sum = (k: 'received' | 'resolvedInPeriod') =>
+      report.feedback.months.reduce((n, m) => n + m[k], 0);
+    expect(report.feedback.summary.received).toBe(sum('received'));
+    expect(report.feedback.summary.resolvedInPeriod).toBe(sum('resolvedInPeriod'));
+    expect(report.feedback.summary.openAtEnd).toBe(report.feedback.months[2]!.openAtEnd);
+    expect(report.meetings.missed).toBe(1);
+    expect(report.meetings.rows.find((r) => r.missed)!.period.key).toBe('2025-05');
+  });
+
+  it('LEDGER-4 reports are plain data: the same docs and `now` give the same figures', () => {
+    const a = townshipReport(ws, { year: 2025, quarter: 4 }, { now: demo.now });
+    const again = townshipReport(
+      readWorkspace(demo.index, demo.docs),
+      { year: 2025, quarter: 4 },
+      { now: demo.now },
+    );
+    expect(JSON.parse(JSON.stringify(a))).toEqual(a);
+    expect(again).toEqual(a);
+  });
+
+  it('LEDGER-3 readWorkspace reads the listed docs by kind and leaves archived ones out', () => {
+    expect(ws.roster?.people.length).toBeGreaterThan(50);
+    expect(ws.plans).toHaveLength(1);
+    expect(ws.feedback).toHaveLength(1);
+    const other = createDemoVillage({ docs: 8, entries: 5 });
+    const minutes = other.docs.filter((d) => d.kind === 'minutes');
+    archiveDoc(other.index, minutes[0]!.id);
+    const read = readWorkspace(other.index, other.docs);
+    expect(read.minutes.map((m) => m.docId)).toEqual(minutes.slice(1).map((d) => d.id));
+    // Docs not at hand (not yet synced) are skipped.
+    expect(readWorkspace(other.index, []).minutes).toEqual([]);
+  });
+});
