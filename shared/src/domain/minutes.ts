@@ -19,8 +19,8 @@
  * Concurrency and workflow rules (SPEC.md):
  * - MIN-1 agenda items, votes, decisions, action items are keyed by random ids: all concurrent
  *   additions are kept; order is fractional with ties broken by id.
- * - MIN-2 attendance is keyed by person (member id, else name): marking one person twice
- *   concurrently resolves to one deterministic winner; marking two people keeps both.
+ * - MIN-2 attendance is keyed by person (roster id, else member id, else name): marking one
+ *   person twice concurrently resolves to one deterministic winner; marking two people keeps both.
  * - MIN-3 each tally number (for / against / abstain) is its own field, so one person correcting
  *   "for" and another correcting "against" both stick.
  * - MIN-4 titles, agenda titles, motions, decision texts and action texts are Y.Text (merge as text).
@@ -812,16 +812,22 @@ export function presentCount(m: MinutesData): number {
 }
 
 export type MinutesIssue = {
-  code: 'no-start-time' | 'tally-exceeds-attendance' | 'missing-vote' | 'vote-not-carried';
+  code:
+    | 'no-start-time'
+    | 'no-group'
+    | 'tally-exceeds-attendance'
+    | 'missing-vote'
+    | 'vote-not-carried';
   message: string;
   /** The vote or decision concerned. */
   ref: string | null;
 };
 
 /**
- * What stands in the way of finalising (MIN-5, VOTE-5): no start time, a tally above the voters
- * present, a decision pointing to a missing vote, a vote recorded as passed that lacks quorum or
- * threshold. Counts come from `meetingAttendance` with the roster when given (MIN-11).
+ * What stands in the way of finalising (MIN-5, MIN-10, VOTE-5): no start time, a 党小组会 without
+ * its group (when the roster has groups), a tally above the voters present, a decision pointing
+ * to a missing vote, a vote recorded as passed that lacks quorum or threshold. Counts come from
+ * `meetingAttendance` with the roster when given (MIN-11).
  */
 export function validateMinutes(
   m: MinutesData,
@@ -835,6 +841,13 @@ export function validateMinutes(
     issues.push({ code: 'no-start-time', message: 'the meeting has no start time', ref: null });
   }
   const roster = options.roster ?? null;
+  if (m.meetingType === 'party-group' && m.groupId === null && roster?.groups.length) {
+    issues.push({
+      code: 'no-group',
+      message: 'a party group meeting names its party group',
+      ref: null,
+    });
+  }
   const count = meetingAttendance(m, roster);
   for (const v of m.votes) {
     const total = v.tally.for + v.tally.against + v.tally.abstain;

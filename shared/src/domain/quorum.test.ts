@@ -357,3 +357,29 @@ describe('the national voting rules', () => {
     expect(() => setMeetingFields(doc, { groupId: 'not an id!' })).toThrow(DomainError);
   });
 });
+
+describe('MIN-10 a party group meeting without its group', () => {
+  it('MIN-10 counts as listed until the group is chosen, and cannot be finalised without it', () => {
+    const roster = createDoc();
+    initRoster(roster, { title: '名册' });
+    const g = addGroup(roster, { id: 'g1', name: '第一党小组' });
+    addPerson(roster, { id: 'a', name: '甲' });
+    joinBody(roster, 'a', { body: 'party' });
+    joinBody(roster, 'a', { body: 'party-group', groupId: g });
+    const doc = createDoc();
+    initMinutes(doc, { title: '党小组会', meetingType: 'party-group', startsAt: AT });
+    markAttendance(doc, { name: '甲', rosterId: 'a' }, { present: true });
+    const r = readRoster(roster);
+    expect(meetingAttendance(readMinutes(doc), r)).toMatchObject({
+      source: 'attendance',
+      expectedCount: 1,
+    });
+    expect(validateMinutes(readMinutes(doc), { roster: r }).map((i) => i.code)).toEqual([
+      'no-group',
+    ]);
+    expect(() => finaliseMinutes(doc, { name: '王书记' }, { roster: r })).toThrow(/party group/);
+    setMeetingFields(doc, { groupId: g });
+    finaliseMinutes(doc, { name: '王书记' }, { roster: r });
+    expect(readMinutes(doc).expected?.members.map((x) => x.personId)).toEqual(['a']);
+  });
+});

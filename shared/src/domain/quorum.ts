@@ -181,6 +181,8 @@ export function expectedFromRoster(
 function countsFromRoster(m: MinutesData, roster: RosterData | null): RosterBodyRef | null {
   const ref = meetingBody(m);
   if (!ref || ref.body === 'villagers' || !roster || m.state === 'final') return null;
+  // A 党小组会 whose group is not chosen yet has no roster to count against.
+  if (ref.body === 'party-group' && ref.groupId === null) return null;
   return ref;
 }
 
