@@ -5,7 +5,8 @@
  * step, so every meeting records only what happened in it and the trace is derived.
  *
  * Rules (SPEC.md):
- * - DEC-1 a tally cannot exceed attendance: for + against + abstain ≤ people marked present.
+ * - DEC-1 a tally cannot exceed the voters present: for + against + abstain ≤ members entitled
+ *   to vote who were marked present (everyone present, for records counted as listed).
  * - DEC-2 first inside the party, then outside: the party members' meeting (审议) must start
  *   before the villagers' representatives meeting (决议); a resolution without a review is an issue.
  * - DEC-3 steps happen in order: 提议 ≤ 商议 ≤ 审议 < 决议 ≤ 决议公开 ≤ 实施结果公开.
