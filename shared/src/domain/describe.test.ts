@@ -10,10 +10,13 @@ import {
   markAttendance,
   readMinutes,
   recordVote,
+  setMeetingFields,
+  setVoteOutcome,
   setVoteTally,
 } from './minutes.ts';
 import { describeChange, diffData } from './open.ts';
 import { addPhase, addTask, initPlan, removeTask, setPlanTitle, setTaskStatus } from './plan.ts';
+import { addPerson, initRoster, joinBody, leaveBody, setOffice } from './roster.ts';
 import { beijingInstant } from './time.ts';
 
 const snapshot = (doc: Y.Doc) => {
@@ -120,5 +123,37 @@ describe('describeChange', () => {
     expect(describeChange('minutes', before, doc, 'en').map((c) => c.label)).toContain(
       '+2 −2 chars in body',
     );
+  });
+});
+
+describe('describeChange: roster and the new minutes fields', () => {
+  it('DESC-1 roster: a person added, a member leaving and an office, in zh-CN and en', () => {
+    const doc = createDoc();
+    initRoster(doc, { title: '名册' });
+    const p = addPerson(doc, { id: 'p1', name: '王建国' });
+    const key = joinBody(doc, p, { body: 'branch-committee' });
+    const before = snapshot(doc);
+    addPerson(doc, { id: 'p2', name: '李秀英' });
+    setOffice(doc, key, 'secretary');
+    leaveBody(doc, p, { body: 'branch-committee' }, '2025-07-01');
+    const zh = describeChange('roster', before, doc);
+    expect(zh.map((i) => [i.path, i.op])).toEqual([
+      ['people/p2', 'added'],
+      [`memberships/${key}/left`, 'changed'],
+      [`memberships/${key}/office`, 'changed'],
+    ]);
+    expect(zh[2]!.label).toContain('书记');
+    expect(describeChange('roster', before, doc, 'en')[2]!.label).toContain('Secretary');
+  });
+
+  it('DESC-1 minutes: the lecturer, the party group and a vote’s recorded outcome', () => {
+    const doc = createDoc();
+    initMinutes(doc, { title: '党课', meetingType: 'party-lecture', startsAt: 1 });
+    const vote = recordVote(doc, { motion: '动议', tally: { for: 1, against: 0, abstain: 0 } });
+    const before = snapshot(doc);
+    setMeetingFields(doc, { lecturer: { name: '王建国', rosterId: 'p1' }, groupId: 'g1' });
+    setVoteOutcome(doc, vote, 'passed');
+    const labels = describeChange('minutes', before, doc).map((i) => i.label);
+    expect(labels).toEqual(['党小组：— → g1', '授课人：— → 王建国', `表决 “动议” 结果：— → 通过`]);
   });
 });
