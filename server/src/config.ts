@@ -43,6 +43,8 @@ export const configSchema = z
     maxAwarenessDepth: intFrom(1, 64).default(8),
     /** Awareness client ids one connection may own (a tab has one per document). */
     maxAwarenessIdsPerConnection: intFrom(1, 1000).default(4),
+    /** Bytes of structs waiting for missing dependencies one room keeps before dropping them. */
+    maxPendingStructBytes: intFrom(1024, 1024 * 1024 * 1024).default(4 * 1024 * 1024),
     /** A peer that does not answer the relay's close frame within this long is dropped, ms. */
     closeGraceMs: intFrom(10, 60_000).default(2000),
     /** Bytes waiting to be sent to one connection before it is closed as too slow. */

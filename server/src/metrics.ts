@@ -62,6 +62,11 @@ export function createMetrics() {
       help: 'Updates that decoded but failed to apply; refused, and the room reloaded',
       ...labels,
     }),
+    pendingDropped: new Counter({
+      name: 'grassroots_pending_structs_dropped_total',
+      help: 'Times a room dropped structs that waited too long for their dependencies',
+      ...labels,
+    }),
     roomsReset: new Counter({
       name: 'grassroots_rooms_reset_total',
       help: 'Rooms reloaded from storage because their doc in memory could not be trusted',

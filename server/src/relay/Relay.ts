@@ -259,6 +259,7 @@ export class Relay {
       maxQueuedBytes: config.maxQueuedBytes,
       maxAwarenessBytes: config.maxAwarenessBytes,
       maxAwarenessEntries: config.maxAwarenessEntries,
+      maxPendingBytes: config.maxPendingStructBytes,
       maxAwarenessDepth: config.maxAwarenessDepth,
       maxAwarenessIdsPerConnection: config.maxAwarenessIdsPerConnection,
       onTainted: (tainted) => this.reset(tainted),

@@ -37,6 +37,8 @@ export type RoomOptions = {
   maxAwarenessBytes: number;
   /** Entries one awareness update may carry. */
   maxAwarenessEntries: number;
+  /** Bytes of structs waiting for dependencies a room keeps before dropping them. */
+  maxPendingBytes: number;
   /** Deepest nesting of one awareness state. */
   maxAwarenessDepth: number;
   /** Awareness client ids one connection may own at once. */
@@ -378,6 +380,9 @@ export class Room {
    * may have changed the doc: the room is tainted and reloads; the update is refused.
    */
   private integrate(update: Uint8Array): Uint8Array | null {
+    const store = this.doc.store;
+    // Structs that wait for a dependency integrate during a later update, whoever sends it.
+    const hadPending = store.pendingStructs !== null || store.pendingDs !== null;
     const captured: Uint8Array[] = [];
     this.captured = captured;
     try {
@@ -387,17 +392,42 @@ export class Room {
       if (!this.isTainted) {
         this.isTainted = true;
         this.options.log.error(
-          { room: this.name, err: error },
+          { room: this.name, err: error, hadPending },
           'an update failed to apply; the room reloads from storage',
         );
         this.options.onTainted(this);
+      }
+      // With structs pending, the update may only have set them off: the sender reconnects and
+      // re-sends to the reloaded room (which never stored them) instead of being refused.
+      if (hadPending) {
+        throw new MessageRefused(CloseCode.roomReset, 'the document is reloading; reconnect');
       }
       throw new MessageRefused(CloseCode.badFrame, 'update rejected: it cannot be applied');
     } finally {
       this.captured = null;
     }
+    this.boundPending();
     if (captured.length === 0) return null;
     return captured.length === 1 ? captured[0]! : Y.mergeUpdates(captured);
+  }
+
+  /**
+   * Structs waiting for dependencies that never come would stay in memory until the room
+   * unloads: past `maxPendingBytes` they are dropped. Nothing of them was stored or acknowledged,
+   * so a client that really has the dependencies sends them all again when it reconnects.
+   */
+  private boundPending(): void {
+    const store = this.doc.store;
+    const bytes =
+      (store.pendingStructs?.update.byteLength ?? 0) + (store.pendingDs?.byteLength ?? 0);
+    if (bytes <= this.options.maxPendingBytes) return;
+    store.pendingStructs = null;
+    store.pendingDs = null;
+    this.options.metrics.pendingDropped.inc();
+    this.options.log.warn(
+      { room: this.name, bytes },
+      'dropped structs that waited too long for dependencies',
+    );
   }
 
   /**

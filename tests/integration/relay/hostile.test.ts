@@ -242,6 +242,56 @@ describe('updates that decode but do not apply', () => {
   });
 });
 
+describe('structs waiting for a dependency', () => {
+  /** Client `client` types `text` right after the first character of client `after`. */
+  const dependent = (client: number, after: number, text: string) => {
+    const doc = new Y.Doc();
+    doc.clientID = after;
+    doc.getText('t').insert(0, 'a');
+    const base = Y.encodeStateAsUpdate(doc);
+    const sv = Y.encodeStateVector(doc);
+    doc.clientID = client;
+    doc.getText('t').insert(1, text);
+    return { base, update: Y.encodeStateAsUpdate(doc, sv) };
+  };
+
+  it('UPD-5: a struct that waits for its dependency is stored once the dependency arrives', async () => {
+    server = await startTestServer();
+    const s = server;
+    const room = `${s.workspaceId}/pending`;
+    const { base, update } = dependent(61, 62, '后到');
+    const raw = await rawClient(`${s.wsUrl}/${room}?token=${s.adminToken}`);
+    raw.send(updateMessage(update)); // waits for client 62
+    raw.send(updateMessage(base)); // client 62's text arrives
+    await eventually(async () => {
+      const doc = await expectEveryRowLoads(s.store, room);
+      expect(doc.getText('t').toString()).toBe('a后到');
+    });
+    raw.ws.close();
+  });
+
+  it('UPD-5: structs waiting for dependencies that never come are dropped past the limit', async () => {
+    server = await startTestServer({ maxPendingStructBytes: 4096 });
+    const s = server;
+    const room = `${s.workspaceId}/pending`;
+    const raw = await rawClient(`${s.wsUrl}/${room}?token=${s.adminToken}`);
+    for (let i = 0; i < 4; i++) {
+      raw.send(updateMessage(dependent(100 + i, 200 + i, '等'.repeat(600)).update));
+    }
+    await eventually(async () =>
+      expect(await metric(s, 'grassroots_pending_structs_dropped_total')).toBe(1),
+    );
+    expect((await s.store.roomStats(room)).rows).toBe(0);
+    // The room goes on working.
+    const good = stockClient(s.wsUrl, room, s.adminToken);
+    cleanups.push(good.destroy);
+    await good.synced;
+    good.doc.getText('t').insert(0, '正常');
+    await eventually(async () => expect((await s.store.roomStats(room)).rows).toBe(1));
+    raw.ws.close();
+  });
+});
+
 describe('connections the relay has closed', () => {
   const docUpdate = (text: string, clientId: number, clock: number) => {
     const doc = new Y.Doc();
