@@ -8,6 +8,7 @@ import {
   diffText,
   groupEntries,
   type HistoryEntry,
+  isAnyDocKind,
   type Locale,
   MINUTES_ROOT,
   readDoc,
@@ -18,14 +19,15 @@ import {
 import * as Y from 'yjs';
 import type { DocStore, NamedVersion, StoredUpdate } from '../storage/DocStore.ts';
 
-const KINDS: readonly AnyDocKind[] = ['plan', 'minutes', 'feedback', 'index'];
-
-/** The kind a doc says it is in its meta map; null for a doc nobody has stamped yet. */
+/**
+ * The kind a doc says it is in its meta map (any kind of the shared registry); null for a doc
+ * nobody has stamped yet, or one of a kind this build does not know (described generically).
+ */
 export function kindOf(doc: Y.Doc): AnyDocKind | null {
   // Read the meta root without creating typed roots in a placeholder-only doc.
   const meta = doc.share.has('meta') ? doc.getMap('meta') : null;
   const kind = meta?.get('kind');
-  return KINDS.includes(kind as AnyDocKind) ? (kind as AnyDocKind) : null;
+  return isAnyDocKind(kind) ? kind : null;
 }
 
 /** An empty doc of the same kind, so the first entry reads as "everything added". */

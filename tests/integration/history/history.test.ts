@@ -1,10 +1,12 @@
 import {
+  addPerson,
   addPhase,
   addTask,
   createDoc,
   finaliseMinutes,
   initMinutes,
   initPlan,
+  initRoster,
   MINUTES_BODY_FIELD,
   readPlan,
   setMeetingFields,
@@ -101,6 +103,21 @@ describe('history entries', () => {
     expect(Date.parse(latest.lastAt as string)).toBeGreaterThanOrEqual(
       Date.parse(first.firstAt as string),
     );
+  });
+
+  it('describes changes of every kind in the shared registry, the roster included', async () => {
+    server = await startTestServer();
+    const a = device(server.adminToken, 'roster');
+    await a.synced;
+    initRoster(a.doc, { title: '花名册' });
+    addPerson(a.doc, { name: '阿依古丽' });
+    await stored('roster', a.doc);
+    const body = await json(await api('/docs/roster/history', server.adminToken));
+    expect(body.kind).toBe('roster');
+    const labels = ((body.entries as Json[])[0]!.changes as { label: string }[]).map(
+      (c) => c.label,
+    );
+    expect(labels.join(' ')).toContain('阿依古丽');
   });
 
   it('pages through entries newest first', async () => {
