@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
-# Installs everything the tests need (pnpm packages; Debian's Chromium for the browser tests)
+# Installs everything the tests need (pnpm packages; Debian's Chromium, fonts and poppler-utils)
 # and runs every check and test: type-check, lint, unit, integration and browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export COREPACK_ENABLE_DOWNLOAD_PROMPT=0
 
-if [ ! -x /usr/bin/chromium ]; then
+# Debian packages the browser tests need: Chromium, fonts for Chinese and Uyghur text in
+# screenshots and printed PDFs, and poppler-utils (pdftotext/pdftoppm) to read printed PDFs.
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
+dpkg -s fonts-noto-core >/dev/null 2>&1 || need+=(fonts-noto-core)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
-    echo "installing Debian's chromium for the browser tests"
+    echo "installing Debian packages for the browser tests: ${need[*]}"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
   else
-    echo "browser tests need /usr/bin/chromium: run 'sudo apt-get install -y chromium'" >&2
+    echo "browser tests need: sudo apt-get install -y ${need[*]}" >&2
     exit 1
   fi
 fi
