@@ -40,6 +40,24 @@ function assertWellFormed(struct: Y.Item | Y.GC | Y.Skip): void {
 }
 
 /**
+ * An item that starts below the doc's clock for its client and continues past it is integrated
+ * from that offset, with the struct just before the offset as its left neighbour. When that
+ * struct is a GC (no `right`), Yjs throws half-way. An honest client encodes against the relay's
+ * state vector and never overlaps like this; refuse it before it is applied.
+ */
+function assertNoGcOverlap(doc: Y.Doc, struct: Y.Item | Y.GC | Y.Skip): void {
+  if (!(struct instanceof Y.Item)) return;
+  const { client, clock } = struct.id;
+  const state = Y.getState(doc.store, client);
+  if (state <= clock || state >= clock + struct.length) return;
+  const structs = doc.store.clients.get(client);
+  if (!structs) return;
+  if (structs[Y.findIndexSS(structs, state - 1)] instanceof Y.GC) {
+    throw new MalformedUpdate('an item overlaps a garbage-collected range of its own client');
+  }
+}
+
+/**
  * Decodes an update once and tells whether applying it would change `doc`: 'noop' when every
  * struct is already there and every deletion already happened (a reconnect handshake resends
  * the whole delete set), 'change' otherwise. Throws when Yjs cannot decode it, before anything
@@ -47,7 +65,10 @@ function assertWellFormed(struct: Y.Item | Y.GC | Y.Skip): void {
  */
 export function inspectUpdate(doc: Y.Doc, update: Uint8Array): 'noop' | 'change' {
   const { structs, ds } = Y.decodeUpdate(update);
-  for (const struct of structs) assertWellFormed(struct);
+  for (const struct of structs) {
+    assertWellFormed(struct);
+    assertNoGcOverlap(doc, struct);
+  }
   for (const items of ds.clients.values()) {
     for (const item of items) {
       // Yjs throws on an empty range when it applies the delete set.

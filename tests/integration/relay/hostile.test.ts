@@ -3,6 +3,11 @@ import * as encoding from 'lib0/encoding';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { rawClient, stockClient, syncStep1, updateMessage } from '../../support/clients.ts';
+import {
+  minimalThrowingUpdates,
+  pendingThrowingUpdates,
+  throwingUpdates,
+} from '../../support/poisonUpdates.ts';
 import { eventually, startTestServer, type TestServer } from '../../support/server.ts';
 import { stubbornClient } from '../../support/stubbornClient.ts';
 
@@ -239,6 +244,63 @@ describe('updates that decode but do not apply', () => {
     const doc = await expectEveryRowLoads(s.store, room);
     expect(doc.getText('t').toString()).toBe('第一段第二段');
     raw.ws.close();
+  });
+});
+
+describe('updates that throw half-way through Yjs', () => {
+  for (const [name, make] of [
+    ['the fuzzer frame after ordinary updates', throwingUpdates],
+    ['an item overlapping a GC range of its own client', minimalThrowingUpdates],
+  ] as const) {
+    it(`UPD-1: ${name} is refused before it is applied; nobody else is disturbed`, async () => {
+      server = await startTestServer();
+      const s = server;
+      const room = `${s.workspaceId}/gc`;
+      const bystander = stockClient(s.wsUrl, room, s.adminToken);
+      cleanups.push(bystander.destroy);
+      await bystander.synced;
+      const { setup, poison } = make();
+      const raw = await rawClient(`${s.wsUrl}/${room}?token=${s.adminToken}`);
+      for (const update of setup) raw.send(updateMessage(update));
+      await eventually(async () => expect((await s.store.roomStats(room)).rows).toBe(setup.length));
+      for (const update of poison) raw.send(updateMessage(update));
+      const closed = await raw.closed;
+      expect(closed.code).toBe(4400);
+      expect(closed.reason).toMatch(/garbage-collected/);
+      expect(await metric(s, 'grassroots_rooms_reset_total')).toBe(0);
+      expect(bystander.provider.wsconnected).toBe(true);
+      await expectEveryRowLoads(s.store, room);
+    });
+  }
+
+  it('UPD-3: when structs set off by a harmless update throw, the room stores what it had, reloads, and everyone resyncs', async () => {
+    server = await startTestServer();
+    const s = server;
+    const room = `${s.workspaceId}/pending-gc`;
+    const writer = stockClient(s.wsUrl, room, s.adminToken);
+    cleanups.push(writer.destroy);
+    await writer.synced;
+    writer.doc.getText('t').insert(0, '会前');
+    await eventually(async () => expect((await s.store.roomStats(room)).rows).toBe(1));
+    const closes: number[] = [];
+    writer.provider.on('connection-close', (e: { code: number } | null) =>
+      closes.push(e?.code ?? 0),
+    );
+    const { setup, poison } = pendingThrowingUpdates();
+    const raw = await rawClient(`${s.wsUrl}/${room}?token=${s.adminToken}`);
+    for (const update of setup) raw.send(updateMessage(update)); // waits, pending
+    for (const update of poison) raw.send(updateMessage(update)); // sets it off: throws
+    // The sender of the harmless update is asked to reconnect, not refused as malformed.
+    expect((await raw.closed).code).toBe(4502);
+    await eventually(() => expect(closes).toContain(4502));
+    expect(await metric(s, 'grassroots_rooms_reset_total')).toBe(1);
+    // The writer reconnects to the reloaded room and goes on; nothing stored is lost.
+    await eventually(() => expect(writer.provider.wsconnected).toBe(true));
+    writer.doc.getText('t').insert(2, '会后');
+    await eventually(async () => {
+      const doc = await expectEveryRowLoads(s.store, room);
+      expect(doc.getText('t').toString()).toBe('会前会后');
+    });
   });
 });
 
