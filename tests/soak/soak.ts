@@ -79,7 +79,58 @@ type Sample = {
   roomsLoaded: number | null;
   connections: number | null;
   onlineDevices: number;
+  /** Only on samples taken after a forced GC: resident memory by kind of mapping. */
+  smaps?: SmapsBreakdown;
 };
+
+/**
+ * Resident bytes of the relay by kind of mapping, from /proc/<pid>/smaps. Heuristic: V8 maps
+ * its heap one 256 KiB page at a time, so anonymous mappings of exactly that size are taken as
+ * JS heap pages (committed, used or pooled); `[heap]` is glibc's main malloc arena (SQLite's
+ * page cache, libuv, ws and other native allocations live there or in other anonymous
+ * mappings).
+ */
+type SmapsBreakdown = {
+  v8Pages: number;
+  mallocBrk: number;
+  otherAnon: number;
+  nodeBinary: number;
+  otherFiles: number;
+};
+
+function smapsBreakdown(pid: number): SmapsBreakdown | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/smaps`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const totals: SmapsBreakdown = {
+    v8Pages: 0,
+    mallocBrk: 0,
+    otherAnon: 0,
+    nodeBinary: 0,
+    otherFiles: 0,
+  };
+  let name = '';
+  let sizeKb = 0;
+  for (const line of text.split('\n')) {
+    const mapping = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (mapping) {
+      name = mapping[1]!;
+      continue;
+    }
+    if (line.startsWith('Size:')) sizeKb = Number(/\d+/.exec(line)?.[0]);
+    if (!line.startsWith('Rss:')) continue;
+    const rss = Number(/\d+/.exec(line)?.[0]) * 1024;
+    if (name === '' && sizeKb === 256) totals.v8Pages += rss;
+    else if (name === '[heap]') totals.mallocBrk += rss;
+    else if (name === '' || name.startsWith('[')) totals.otherAnon += rss;
+    else if (name === process.execPath) totals.nodeBinary += rss;
+    else totals.otherFiles += rss;
+  }
+  return totals;
+}
 
 const procStatus = (pid: number) => {
   const text = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -185,6 +236,7 @@ async function main(): Promise<number> {
       roomsLoaded: gauges?.roomsLoaded ?? null,
       connections: gauges?.connections ?? null,
       onlineDevices: fleet?.online ?? 0,
+      ...(probe.afterGc ? { smaps: smapsBreakdown(relay.pid) } : {}),
     };
     samples.push(sample);
     if (sample.afterGc) {
@@ -229,6 +281,8 @@ async function main(): Promise<number> {
   let beforeIdle: Sample | null = null;
   let afterIdle: Sample | null = null;
   let afterIdleGc: Sample | null = null;
+  /** V8 hands freed pages back to the system some time after a GC, not at once. */
+  let afterIdleLater: Sample | null = null;
   if (isAlive()) {
     phase = 'settle';
     unsettled = await fleet.settle(60_000);
@@ -242,6 +296,8 @@ async function main(): Promise<number> {
     while (Date.now() < idleUntil && isAlive()) await sleep(250);
     afterIdle = samples.filter((s) => s.phase === 'idle' && !s.afterGc).at(-1) ?? null;
     if (isAlive()) afterIdleGc = await sampleAfterGc();
+    await sleep(probeSeconds * 3000);
+    if (isAlive()) afterIdleLater = await sampleAfterGc();
   }
 
   isStopping = true;
@@ -286,15 +342,19 @@ async function main(): Promise<number> {
     `\nslopes over the steady phase (${steady.length} samples, ${clock(steady[0]?.t ?? 0)}-${clock(steady.at(-1)?.t ?? 0)}), MB/min:`,
   );
   for (const key of METRICS) console.log(`  ${key.padEnd(13)} ${slopes[key].toFixed(3)}`);
-  const line = (label: string, s: Sample | null) =>
-    s
-      ? `  ${label.padEnd(22)} rss ${mb(s.rss)} (anon ${mb(s.rssAnon)}, file ${mb(s.rssFile)}), heapUsed ${mb(s.heapUsed)}, heapTotal ${mb(s.heapTotal)}, external ${mb(s.external)}, arrayBuffers ${mb(s.arrayBuffers)}, V8 malloc ${mb(s.mallocedMemory)}, rooms ${s.roomsLoaded}, conns ${s.connections}`
-      : `  ${label.padEnd(22)} (none)`;
+  const line = (label: string, s: Sample | null) => {
+    if (!s) return `  ${label.padEnd(22)} (none)`;
+    const maps = s.smaps
+      ? `\n  ${''.padEnd(22)} resident by mapping: V8 heap pages ${mb(s.smaps.v8Pages)}, malloc [heap] ${mb(s.smaps.mallocBrk)}, other anonymous ${mb(s.smaps.otherAnon)}, node binary ${mb(s.smaps.nodeBinary)}, other files ${mb(s.smaps.otherFiles)}`
+      : '';
+    return `  ${label.padEnd(22)} rss ${mb(s.rss)} (anon ${mb(s.rssAnon)}, file ${mb(s.rssFile)}), heapUsed ${mb(s.heapUsed)}, heapTotal ${mb(s.heapTotal)}, external ${mb(s.external)}, arrayBuffers ${mb(s.arrayBuffers)}, V8 malloc ${mb(s.mallocedMemory)}, rooms ${s.roomsLoaded}, conns ${s.connections}${maps}`;
+  };
   console.log('\nmemory (MB):');
   console.log(line('fresh, after GC', fresh));
   console.log(line('before idle, after GC', beforeIdle));
   console.log(line(`after ${idleSeconds} s idle`, afterIdle));
   console.log(line('after idle, after GC', afterIdleGc));
+  console.log(line(`${probeSeconds * 3} s later, GC again`, afterIdleLater));
   const stats = fleet.stats;
   console.log(
     `\nedits ${written} (offline ${stats.offlineEdits}), acked ${acked}, relayed ${relayed}, checked in the store ${checked}; joins ${stats.joins}, leaves ${stats.leaves}, offline spells ${stats.offlineSpells}, raw reconnects ${stats.reconnects}; compactions ${compactions}; relay error lines ${relayErrors}; abandoned ${fleet.abandoned.size}`,
@@ -329,6 +389,7 @@ async function main(): Promise<number> {
         beforeIdle,
         afterIdle,
         afterIdleGc,
+        afterIdleLater,
         counts: { written, acked, relayed, checked, compactions, relayErrors, ...stats },
         abandoned: fleet.abandoned.size,
         unsettled,
