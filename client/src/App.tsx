@@ -4,13 +4,14 @@ import { BrowserNotice } from './components/BrowserNotice.tsx';
 import { LanguageSwitch } from './components/LanguageSwitch.tsx';
 import { ProblemsNotice } from './components/ProblemsNotice.tsx';
 import { useI18n } from './i18n/I18nProvider.tsx';
-import { createHashRoute } from './routing/routes.ts';
+import { createHashRoute, type WorkspaceView } from './routing/routes.ts';
 import { DashboardView } from './views/DashboardView.tsx';
 import { DocsView } from './views/DocsView.tsx';
 import { DocView } from './views/DocView.tsx';
 import { HomeView } from './views/HomeView.tsx';
 import { JoinView } from './views/JoinView.tsx';
 import { MembersView } from './views/MembersView.tsx';
+import { RosterView } from './views/RosterView.tsx';
 import { WorkspaceShell } from './views/WorkspaceShell.tsx';
 import { WorkspaceProvider } from './WorkspaceContext.tsx';
 
@@ -24,7 +25,7 @@ export function App(): JSX.Element {
   const route = createHashRoute();
   const workspaceId = createMemo(() => {
     const r = route();
-    return r.name === 'workspace' || r.name === 'doc' || r.name === 'history'
+    return r.name === 'workspace' || r.name === 'doc' || r.name === 'history' || r.name === 'print'
       ? r.workspaceId
       : null;
   });
@@ -100,7 +101,7 @@ export function App(): JSX.Element {
                 </Match>
                 <Match when={route().name === 'workspace' && route()}>
                   {(r) => {
-                    const view = () => (r() as { view: 'dashboard' | 'docs' | 'members' }).view;
+                    const view = () => (r() as { view: WorkspaceView }).view;
                     return (
                       <WorkspaceShell active={view()}>
                         <Show when={view() === 'dashboard'}>
@@ -108,6 +109,9 @@ export function App(): JSX.Element {
                         </Show>
                         <Show when={view() === 'docs'}>
                           <DocsView />
+                        </Show>
+                        <Show when={view() === 'roster'}>
+                          <RosterView />
                         </Show>
                         <Show when={view() === 'members'}>
                           <MembersView />

@@ -2,17 +2,27 @@ import { type Action, can } from '@grassroots/shared';
 import {
   type Accessor,
   createContext,
+  createMemo,
   createResource,
+  createSignal,
   type JSX,
   onCleanup,
   onMount,
   Show,
   useContext,
 } from 'solid-js';
+import type * as Y from 'yjs';
 import { useApp } from './AppContext.tsx';
-import { type IndexData, readIndex } from './model/domain.ts';
+import {
+  type IndexData,
+  ROSTER_DOC_ID,
+  type RosterData,
+  readIndex,
+  readRoster,
+} from './model/domain.ts';
 import { listDocIds } from './model/workspaceModel.ts';
 import { createDocProjection } from './projection/createDocProjection.ts';
+import { makeDocReadCache } from './projection/docVersion.ts';
 import { createSyncSummary } from './sync/createSyncSummary.ts';
 import type { WorkspaceEntry } from './sync/LocalStore.ts';
 import { presenceColor } from './sync/presenceColor.ts';
@@ -26,6 +36,10 @@ export type WorkspaceState = {
   index: IndexData;
   /** What this member may do (viewers read only). */
   can: (action: Action) => boolean;
+  /** The roster doc's id when the index lists one, else null (no roster kept yet). */
+  rosterDocId: Accessor<string | null>;
+  /** The workspace's standing roster as plain data; null until one is kept. */
+  roster: Accessor<RosterData | null>;
 };
 
 const WorkspaceContext = createContext<WorkspaceState>();
@@ -73,14 +87,76 @@ function WorkspaceReady(props: {
   onMount(() => requestAnimationFrame(() => performance.mark('grassroots:workspace-ready')));
   const app = useApp();
   onCleanup(props.sync.onChange(() => app.reportProblems(props.sync.problems.splice(0))));
+  const index = createDocProjection(props.sync.indexDoc, safeReadIndex);
+  const { rosterDocId, roster } = createRoster(props.sync, index);
   const state: WorkspaceState = {
     entry: props.entry,
     sync: props.sync,
     summary,
-    index: createDocProjection(props.sync.indexDoc, safeReadIndex),
+    index,
     can: (action) => can(props.entry.role, action),
+    rosterDocId,
+    roster,
   };
   return <WorkspaceContext.Provider value={state}>{props.children}</WorkspaceContext.Provider>;
+}
+
+const rosterOf = makeDocReadCache((doc) => {
+  try {
+    return readRoster(doc);
+  } catch {
+    // A roster from a newer version: counted as if none were kept, the roster screen says why.
+    return null;
+  }
+});
+
+/**
+ * The roster listed in the index (the fixed id wins when several are), read again whenever its
+ * doc changes, whether the change was typed here or came from the relay.
+ */
+function createRoster(
+  sync: WorkspaceSync,
+  index: IndexData,
+): { rosterDocId: Accessor<string | null>; roster: Accessor<RosterData | null> } {
+  const rosterDocId = createMemo(() => {
+    const listed = index.docs.filter((d) => d.kind === 'roster' && !d.archived);
+    return (listed.find((d) => d.id === ROSTER_DOC_ID) ?? listed[0])?.id ?? null;
+  });
+  const [version, setVersion] = createSignal(0);
+  let watched: { doc: Y.Doc; onUpdate: () => void } | null = null;
+  const unwatch = () => {
+    watched?.doc.off('update', watched.onUpdate);
+    watched = null;
+  };
+  onCleanup(unwatch);
+  const roster = createMemo(() => {
+    const id = rosterDocId();
+    version();
+    if (id === null) {
+      unwatch();
+      return null;
+    }
+    const doc = sync.doc(id).doc;
+    const data = rosterOf(doc);
+    if (watched?.doc !== doc) {
+      unwatch();
+      // After the update's own listeners (the read cache counts versions in one): one re-read per
+      // burst of updates.
+      let isScheduled = false;
+      const onUpdate = () => {
+        if (isScheduled) return;
+        isScheduled = true;
+        queueMicrotask(() => {
+          isScheduled = false;
+          setVersion((n) => n + 1);
+        });
+      };
+      doc.on('update', onUpdate);
+      watched = { doc, onUpdate };
+    }
+    return data;
+  });
+  return { rosterDocId, roster };
 }
 
 const EMPTY_INDEX: IndexData = {

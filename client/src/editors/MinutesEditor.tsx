@@ -1,4 +1,4 @@
-import { createSignal, For, type JSX, Show } from 'solid-js';
+import { createMemo, createSignal, For, type JSX, Show } from 'solid-js';
 import { createOpRunner, DateInput, SelectInput, TextInput } from '../components/fields.tsx';
 import { PresenceBar } from '../components/PresenceBar.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
@@ -6,19 +6,21 @@ import { formatBeijingDateTime } from '../i18n/time.ts';
 import {
   ABSENCE_REASONS,
   type AbsenceReason,
+  type Attendance,
   actionItemToTask,
   addActionItem,
   addAgendaItem,
   addDecision,
   beijingInstant,
   finaliseMinutes,
+  groupExistsAt,
   MEETING_STEPS,
   MEETING_TYPES,
   type MeetingStep,
   type MeetingType,
   MINUTES_BODY_FIELD,
   markAttendance,
-  presentCount,
+  meetingAttendance,
   readMinutes,
   recordVote,
   removeAgendaItem,
@@ -30,14 +32,22 @@ import {
   setDecisionText,
   setMeetingFields,
   setMinutesTitle,
+  setVillagerCounts,
+  setVoteOutcome,
   setVoteTally,
   type Tally,
+  VILLAGER_BASES,
+  type VillagerBasis,
+  VOTE_OUTCOMES,
+  type VoteOutcome,
   validateMinutes,
+  voteCheck,
 } from '../model/domain.ts';
 import { createDocProjection } from '../projection/createDocProjection.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
 import type { EditorProps } from './editorProps.ts';
 import { LazyRichText } from './LazyRichText.tsx';
+import { issueText, VoteCheckLine } from './minutesChecks.tsx';
 
 /** `YYYY-MM-DDTHH:mm` typed on a Beijing clock → epoch ms. */
 function parseBeijingLocal(value: string): number | null {
@@ -77,6 +87,126 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
   const [targetPlan, setTargetPlan] = createSignal('');
   const plans = () => props.plans();
   const personOrNull = (name: string) => (name.trim() ? { name: name.trim() } : null);
+  /** A roster person when the name is on the roster (so the 党课 counts for the secretary, CAD-7). */
+  const attendeeOrNull = (name: string) => {
+    const trimmed = name.trim();
+    if (!trimmed) return null;
+    const person = ws.roster()?.people.find((p) => p.name === trimmed);
+    return person ? { name: trimmed, rosterId: person.id } : { name: trimmed };
+  };
+  const groupOptions = () => {
+    const at = m.startsAt ?? Date.now();
+    const groups = (ws.roster()?.groups ?? []).filter(
+      (g) => groupExistsAt(g, at) || g.id === m.groupId,
+    );
+    const known = groups.some((g) => g.id === m.groupId);
+    return [
+      { value: '', label: t('min.groupNone') },
+      ...groups.map((g) => ({ value: g.id, label: g.name })),
+      ...(m.groupId && !known ? [{ value: m.groupId, label: m.groupId }] : []),
+    ];
+  };
+  // 应到 / 实到 / 缺席 by the rules (MIN-10, MIN-11): the roster of the meeting's body when there
+  // is one, the record's own snapshot once finalised, else the people listed.
+  const count = createMemo(() => meetingAttendance(m, ws.roster()));
+  const isRosterCounted = () => count().source === 'roster' || count().source === 'snapshot';
+  const expectedKeys = createMemo(
+    () => (isRosterCounted() ? count().expected.map((x) => x.key) : []),
+    undefined,
+    { equals: (a, b) => a.length === b.length && a.every((k, i) => k === b[i]) },
+  );
+  const expectedByKey = createMemo(() => new Map(count().expected.map((x) => [x.key, x])));
+  const marks = createMemo(() => new Map(m.attendance.map((a) => [a.key, a])));
+  const unmarked = () => count().expected.filter((x) => !marks().has(x.key));
+  /** Attendance marks not among 应到: everyone listed, or the guests (列席) of a roster body. */
+  const listed = createMemo(() => {
+    if (!isRosterCounted()) return count().source === 'attendance' ? m.attendance : [];
+    const expected = new Set(count().expected.map((x) => x.key));
+    return m.attendance.filter((a) => !expected.has(a.key));
+  });
+  const groupName = (groupId: string | null) =>
+    ws.roster()?.groups.find((g) => g.id === groupId)?.name ?? null;
+  const attendeeOf = (a: Attendance) => ({
+    ...a.person,
+    ...(a.rosterId ? { rosterId: a.rosterId } : {}),
+  });
+  const statusLabel = (v: string) =>
+    v === ''
+      ? t('min.notMarked')
+      : v === 'present'
+        ? t('min.present')
+        : t('min.absentWithReason', { reason: label('absenceReason', v as AbsenceReason) });
+  const setMark = (person: { name: string; rosterId?: string; memberId?: string }, v: string) =>
+    op.run(() => {
+      if (v === '') removeAttendance(doc, person);
+      else
+        markAttendance(
+          doc,
+          person,
+          v === 'present' ? { present: true } : { present: false, reason: v as AbsenceReason },
+        );
+    });
+  const markAllPresent = () =>
+    op.run(() => {
+      for (const x of unmarked()) {
+        markAttendance(
+          doc,
+          x.personId ? { name: x.name, rosterId: x.personId } : { name: x.name },
+          { present: true },
+        );
+      }
+    });
+  const CountField = (p: {
+    label: string;
+    name: string;
+    value: number | null;
+    onChange: (n: number | null) => void;
+  }): JSX.Element => (
+    <label class="field">
+      <span>{p.label}</span>
+      <input
+        type="number"
+        inputMode="numeric"
+        min={0}
+        name={p.name}
+        readOnly={ro()}
+        value={p.value ?? ''}
+        onChange={(e) => {
+          const raw = e.currentTarget.value.trim();
+          p.onChange(raw === '' ? null : Math.max(0, Math.floor(Number(raw))));
+        }}
+      />
+    </label>
+  );
+  /** Why finalising is refused now (MIN-5, MIN-11, VOTE-5), in the reader's language. */
+  const blockers = createMemo(() => {
+    const roster = ws.roster();
+    const out: string[] = [];
+    if (!roster && m.attendance.some((a) => a.rosterId !== null)) out.push(t('min.issue.noRoster'));
+    for (const issue of validateMinutes(m, { roster })) {
+      out.push(issueText(issue, m, roster, count(), t));
+    }
+    return out;
+  });
+  const PersonField = (p: {
+    label: string;
+    name: string;
+    value: string;
+    isReadOnly: boolean;
+    onChange: (value: string) => void;
+  }): JSX.Element => (
+    <label class="field">
+      <span>{p.label}</span>
+      <input
+        name={p.name}
+        list={`roster-people-${props.docId}`}
+        maxLength={40}
+        readOnly={p.isReadOnly}
+        value={p.value}
+        onChange={(e) => p.onChange(e.currentTarget.value)}
+      />
+    </label>
+  );
   const tallyField = (voteId: string, key: keyof Tally, value: number) => (
     <label class="field">
       <span>{label('voteChoice', key)}</span>
@@ -166,30 +296,42 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
             isReadOnly={ro()}
             onCommit={(v) => op.run(() => setMeetingFields(doc, { place: v }))}
           />
-          <label class="field">
-            <span>{t('min.chair')}</span>
-            <input
-              name="chair"
-              readOnly={ro()}
-              value={m.chair?.name ?? ''}
-              onChange={(e) =>
-                op.run(() => setMeetingFields(doc, { chair: personOrNull(e.currentTarget.value) }))
-              }
+          <Show when={m.meetingType === 'party-group'}>
+            <SelectInput
+              label={t('min.group')}
+              name="meetingGroup"
+              value={m.groupId ?? ''}
+              isReadOnly={ro()}
+              options={groupOptions()}
+              onChange={(v) => op.run(() => setMeetingFields(doc, { groupId: v || null }))}
             />
-          </label>
-          <label class="field">
-            <span>{t('min.recorder')}</span>
-            <input
-              name="recorder"
-              readOnly={ro()}
-              value={m.recorder?.name ?? ''}
-              onChange={(e) =>
-                op.run(() =>
-                  setMeetingFields(doc, { recorder: personOrNull(e.currentTarget.value) }),
-                )
-              }
+          </Show>
+          <PersonField
+            label={t('min.chair')}
+            name="chair"
+            value={m.chair?.name ?? ''}
+            isReadOnly={ro()}
+            onChange={(v) => op.run(() => setMeetingFields(doc, { chair: personOrNull(v) }))}
+          />
+          <PersonField
+            label={t('min.recorder')}
+            name="recorder"
+            value={m.recorder?.name ?? ''}
+            isReadOnly={ro()}
+            onChange={(v) => op.run(() => setMeetingFields(doc, { recorder: personOrNull(v) }))}
+          />
+          <Show when={m.meetingType === 'party-lecture' || m.lecturer}>
+            <PersonField
+              label={t('min.lecturer')}
+              name="lecturer"
+              value={m.lecturer?.name ?? ''}
+              isReadOnly={ro()}
+              onChange={(v) => op.run(() => setMeetingFields(doc, { lecturer: attendeeOrNull(v) }))}
             />
-          </label>
+          </Show>
+          <datalist id={`roster-people-${props.docId}`}>
+            <For each={ws.roster()?.people ?? []}>{(p) => <option value={p.name} />}</For>
+          </datalist>
         </div>
       </section>
       <Show when={op.error()}>
@@ -200,82 +342,198 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
         )}
       </Show>
 
-      <section class="panel">
+      <section class="panel attendance" data-source={count().source}>
         <h2>{t('min.attendance')}</h2>
-        <p class="attendance-summary small">
-          <span>
-            {t('min.presentCount', { total: m.attendance.length, present: presentCount(m) })}
+        <Show when={count().body}>
+          {(body) => (
+            <p class="small muted attendance-body">
+              {t('min.expectedFrom', {
+                body:
+                  body().body === 'party-group'
+                    ? `${label('body', 'party-group')} · ${groupName(body().groupId) ?? ''}`
+                    : label('body', body().body),
+              })}
+              <Show when={count().source === 'snapshot'}> {t('min.expectedSnapshot')}</Show>
+            </p>
+          )}
+        </Show>
+        <Show when={count().source === 'villager-counts'}>
+          <div class="fields villager-counts">
+            <SelectInput
+              label={t('min.villagerBasis')}
+              name="villagerBasis"
+              value={m.villagers?.basis ?? 'adults'}
+              isReadOnly={ro()}
+              options={VILLAGER_BASES.map((b) => ({ value: b, label: label('villagerBasis', b) }))}
+              onChange={(v) => op.run(() => setVillagerCounts(doc, { basis: v as VillagerBasis }))}
+            />
+            <CountField
+              label={t('min.villagerEligible')}
+              name="villagerEligible"
+              value={m.villagers?.eligible ?? null}
+              onChange={(n) => op.run(() => setVillagerCounts(doc, { eligible: n }))}
+            />
+            <CountField
+              label={t('min.villagerPresent')}
+              name="villagerPresent"
+              value={m.villagers?.present ?? null}
+              onChange={(n) => op.run(() => setVillagerCounts(doc, { present: n }))}
+            />
+          </div>
+        </Show>
+        <p class="attendance-summary" data-expected={count().expectedCount}>
+          <span class="attendance-counts">
+            {t('min.countLine', {
+              expected: count().expectedCount,
+              present: count().presentCount,
+              absent: count().absentCount,
+            })}
           </span>
-          <Show when={m.attendance.length - presentCount(m) > 0}>
-            <span class="tag warn">
-              {t('min.absentCount', { n: m.attendance.length - presentCount(m) })}
-            </span>
+          <Show when={!ro() && isRosterCounted() && unmarked().length > 0}>
+            <button type="button" class="btn small" onClick={markAllPresent}>
+              {t('min.markAllPresent')}
+            </button>
           </Show>
         </p>
-        <Show when={m.attendance.length === 0}>
+        <Show when={count().absent.length > 0 && count().source !== 'villager-counts'}>
+          <p class="small absent-line">
+            {t('min.absentList', {
+              list: count()
+                .absent.map((a) =>
+                  t('min.absentName', {
+                    name: a.name,
+                    reason: a.reason ? label('absenceReason', a.reason) : t('min.notMarked'),
+                  }),
+                )
+                .join(t('min.listSeparator')),
+            })}
+          </p>
+        </Show>
+        <Show when={isRosterCounted() && expectedKeys().length === 0}>
+          <p class="muted small">{t('min.bodyEmpty')}</p>
+        </Show>
+        <Show
+          when={!isRosterCounted() && m.attendance.length === 0 && count().source === 'attendance'}
+        >
           <p class="muted small">{t('min.noAttendance')}</p>
         </Show>
-        <ul class="attendance-grid">
-          <For each={m.attendance}>
-            {(a) => {
-              const status = () => (a.present ? 'present' : (a.absenceReason ?? 'other'));
-              const statusLabel = (v: string) =>
-                v === 'present'
-                  ? t('min.present')
-                  : t('min.absentWithReason', {
-                      reason: label('absenceReason', v as AbsenceReason),
-                    });
-              return (
-                <li class="attendance-row" data-present={a.present ? 'true' : 'false'}>
-                  <span class="attendance-name">{a.person.name}</span>
-                  <Show
-                    when={!ro()}
-                    fallback={
-                      <span class="attendance-status" classList={{ muted: !a.present }}>
-                        {statusLabel(status())}
-                      </span>
-                    }
+        <Show when={isRosterCounted()}>
+          <ul class="attendance-grid" aria-label={t('min.expectedList')}>
+            <For each={expectedKeys()}>
+              {(key) => {
+                const who = () => expectedByKey().get(key);
+                const mark = () => marks().get(key);
+                const status = () => {
+                  const a = mark();
+                  return !a ? '' : a.present ? 'present' : (a.absenceReason ?? 'other');
+                };
+                return (
+                  <li
+                    class="attendance-row"
+                    data-key={key}
+                    data-present={status() === 'present' ? 'true' : status() ? 'false' : 'unmarked'}
                   >
-                    <select
-                      name="attendance"
-                      aria-label={t('min.attendanceOf', { name: a.person.name })}
-                      value={status()}
-                      onChange={(e) => {
-                        const v = e.currentTarget.value;
-                        op.run(() =>
-                          markAttendance(
-                            doc,
-                            a.person,
-                            v === 'present'
-                              ? { present: true }
-                              : { present: false, reason: v as AbsenceReason },
-                          ),
-                        );
-                      }}
+                    <span class="attendance-name">
+                      {who()?.name}
+                      <Show when={who() && !who()?.voting}>
+                        {' '}
+                        <span class="tag" title={t('min.nonVotingHint')}>
+                          {t('min.nonVoting')}
+                        </span>
+                      </Show>
+                    </span>
+                    <Show
+                      when={!ro()}
+                      fallback={
+                        <span
+                          class="attendance-status"
+                          classList={{ muted: status() !== 'present' }}
+                        >
+                          {statusLabel(status())}
+                        </span>
+                      }
                     >
-                      <For each={['present', ...ABSENCE_REASONS]}>
-                        {(v) => (
-                          <option value={v} selected={v === status()}>
-                            {statusLabel(v)}
-                          </option>
-                        )}
-                      </For>
-                    </select>
-                    <button
-                      type="button"
-                      class="attendance-remove"
-                      aria-label={t('min.removePerson', { name: a.person.name })}
-                      title={t('min.removePerson', { name: a.person.name })}
-                      onClick={() => op.run(() => removeAttendance(doc, a.person))}
+                      <select
+                        name="attendance"
+                        aria-label={t('min.attendanceOf', { name: who()?.name ?? '' })}
+                        value={status()}
+                        onChange={(e) => {
+                          const x = who();
+                          if (!x) return;
+                          const person = x.personId
+                            ? { name: x.name, rosterId: x.personId }
+                            : { name: x.name };
+                          setMark(person, e.currentTarget.value);
+                        }}
+                      >
+                        <For each={['', 'present', ...ABSENCE_REASONS]}>
+                          {(v) => (
+                            <option value={v} selected={v === status()}>
+                              {statusLabel(v)}
+                            </option>
+                          )}
+                        </For>
+                      </select>
+                    </Show>
+                  </li>
+                );
+              }}
+            </For>
+          </ul>
+        </Show>
+        <Show when={listed().length > 0}>
+          <Show when={isRosterCounted()}>
+            <h3 class="guests-heading">{t('min.guests')}</h3>
+          </Show>
+          <ul class="attendance-grid" aria-label={t('min.attendance')}>
+            <For each={listed()}>
+              {(a) => {
+                const status = () => (a.present ? 'present' : (a.absenceReason ?? 'other'));
+                return (
+                  <li
+                    class="attendance-row"
+                    data-key={a.key}
+                    data-present={a.present ? 'true' : 'false'}
+                  >
+                    <span class="attendance-name">{a.person.name}</span>
+                    <Show
+                      when={!ro()}
+                      fallback={
+                        <span class="attendance-status" classList={{ muted: !a.present }}>
+                          {statusLabel(status())}
+                        </span>
+                      }
                     >
-                      ×
-                    </button>
-                  </Show>
-                </li>
-              );
-            }}
-          </For>
-        </ul>
+                      <select
+                        name="attendance"
+                        aria-label={t('min.attendanceOf', { name: a.person.name })}
+                        value={status()}
+                        onChange={(e) => setMark(attendeeOf(a), e.currentTarget.value)}
+                      >
+                        <For each={['present', ...ABSENCE_REASONS]}>
+                          {(v) => (
+                            <option value={v} selected={v === status()}>
+                              {statusLabel(v)}
+                            </option>
+                          )}
+                        </For>
+                      </select>
+                      <button
+                        type="button"
+                        class="attendance-remove"
+                        aria-label={t('min.removePerson', { name: a.person.name })}
+                        title={t('min.removePerson', { name: a.person.name })}
+                        onClick={() => op.run(() => removeAttendance(doc, attendeeOf(a)))}
+                      >
+                        ×
+                      </button>
+                    </Show>
+                  </li>
+                );
+              }}
+            </For>
+          </ul>
+        </Show>
         <Show when={!ro()}>
           <form
             class="form inline-form"
@@ -288,15 +546,16 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
             }}
           >
             <label class="field">
-              <span>{t('min.personName')}</span>
+              <span>{isRosterCounted() ? t('min.guestName') : t('min.personName')}</span>
               <input
                 name="newPerson"
+                maxLength={40}
                 value={newPerson()}
                 onInput={(e) => setNewPerson(e.currentTarget.value)}
               />
             </label>
             <button type="submit" class="btn">
-              {t('min.addPerson')}
+              {isRosterCounted() ? t('min.addGuest') : t('min.addPerson')}
             </button>
           </form>
         </Show>
@@ -362,6 +621,21 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
                   {tallyField(v.id, 'against', v.tally.against)}
                   {tallyField(v.id, 'abstain', v.tally.abstain)}
                 </div>
+                <VoteCheckLine check={voteCheck(m, v, ws.roster())} />
+                <SelectInput
+                  class="vote-outcome"
+                  label={t('min.outcome')}
+                  name="voteOutcome"
+                  value={v.outcome ?? ''}
+                  isReadOnly={ro()}
+                  options={[
+                    { value: '', label: t('min.outcomeNone') },
+                    ...VOTE_OUTCOMES.map((o) => ({ value: o, label: label('voteOutcome', o) })),
+                  ]}
+                  onChange={(o) =>
+                    op.run(() => setVoteOutcome(doc, v.id, (o || null) as VoteOutcome | null))
+                  }
+                />
               </li>
             )}
           </For>
@@ -593,21 +867,32 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
       </section>
 
       <Show when={!isFinal() && props.canEdit && ws.can('finalise')}>
-        <section class="panel">
-          <For each={validateMinutes(m)}>
-            {(issue) => <p class="warning small">{issue.message}</p>}
-          </For>
-          <button
-            type="button"
-            class="btn primary"
-            disabled={validateMinutes(m).length > 0}
-            onClick={() => {
-              if (!confirm(t('min.finaliseConfirm'))) return;
-              op.run(() => finaliseMinutes(doc, { name: props.user.name }));
-            }}
-          >
-            {t('min.finalise')}
-          </button>
+        <section class="panel finalise-panel">
+          <div class="finalise-row">
+            <button
+              type="button"
+              class="btn primary"
+              name="finalise"
+              disabled={blockers().length > 0}
+              aria-describedby={blockers().length > 0 ? `finalise-why-${props.docId}` : undefined}
+              onClick={() => {
+                if (!confirm(t('min.finaliseConfirm'))) return;
+                op.run(() =>
+                  finaliseMinutes(doc, { name: props.user.name }, { roster: ws.roster() }),
+                );
+              }}
+            >
+              {t('min.finalise')}
+            </button>
+            <Show when={blockers().length > 0}>
+              <div class="finalise-why" id={`finalise-why-${props.docId}`} role="status">
+                <strong class="small">{t('min.cannotFinalise')}</strong>
+                <ul class="small warning">
+                  <For each={blockers()}>{(text) => <li>{text}</li>}</For>
+                </ul>
+              </div>
+            </Show>
+          </div>
         </section>
       </Show>
     </article>

@@ -1,20 +1,18 @@
 import type { AnyDocKind } from '@grassroots/shared';
-import { createResource, type JSX, lazy, Match, onCleanup, Suspense, Switch } from 'solid-js';
+import { createResource, type JSX, Match, onCleanup, Switch } from 'solid-js';
 import { type DocAddress, historyApi } from '../api/relayApi.ts';
 import type { EditorProps } from '../editors/editorProps.ts';
+import { KindEditor } from '../editors/KindEditor.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { presenceColor } from '../sync/presenceColor.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
 import { makeStaticSession } from './makeStaticSession.ts';
 
-// The same editors as the live doc (and the same chunks), so a version looks like the document.
-const PlanEditor = lazy(() => import('../editors/PlanEditor.tsx'));
-const MinutesEditor = lazy(() => import('../editors/MinutesEditor.tsx'));
-const FeedbackEditor = lazy(() => import('../editors/FeedbackEditor.tsx'));
-
-/** The editor of a kind over one past version, read-only. */
+/**
+ * The editor of a kind over one past version, read-only: the same editors (and chunks) as the
+ * live doc, so a version looks like the document.
+ */
 function StaticEditor(props: { docId: string; kind: AnyDocKind; update: Uint8Array }) {
-  const { t } = useI18n();
   const ws = useWorkspace();
   const { session, cleanup } = makeStaticSession(props.update);
   onCleanup(cleanup);
@@ -34,21 +32,7 @@ function StaticEditor(props: { docId: string; kind: AnyDocKind; update: Uint8Arr
         .filter((d) => d.kind === 'plan' && !d.archived)
         .map((d) => ({ id: d.id, title: d.title })),
   };
-  return (
-    <Suspense fallback={<p class="muted">{t('app.loading')}</p>}>
-      <Switch fallback={<p class="empty">{t('docs.notLoaded')}</p>}>
-        <Match when={props.kind === 'plan'}>
-          <PlanEditor {...editorProps} />
-        </Match>
-        <Match when={props.kind === 'minutes'}>
-          <MinutesEditor {...editorProps} />
-        </Match>
-        <Match when={props.kind === 'feedback'}>
-          <FeedbackEditor {...editorProps} />
-        </Match>
-      </Switch>
-    </Suspense>
-  );
+  return <KindEditor kind={props.kind} editor={editorProps} />;
 }
 
 /** Fetches the doc as it was at `seq` and shows it in its own editor, read-only. */

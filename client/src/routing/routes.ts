@@ -1,6 +1,14 @@
 import { type Accessor, createSignal, onCleanup } from 'solid-js';
 
-export type WorkspaceView = 'dashboard' | 'docs' | 'members';
+export type WorkspaceView =
+  | 'dashboard'
+  | 'docs'
+  | 'roster'
+  | 'meetings-ledger'
+  | 'feedback-ledger'
+  | 'report'
+  | 'services'
+  | 'members';
 
 export type Route =
   | { name: 'home' }
@@ -8,9 +16,19 @@ export type Route =
   | { name: 'workspace'; workspaceId: string; view: WorkspaceView }
   | { name: 'doc'; workspaceId: string; docId: string }
   | { name: 'history'; workspaceId: string; docId: string }
+  | { name: 'print'; workspaceId: string; docId: string }
   | { name: 'notFound' };
 
-const VIEWS: readonly WorkspaceView[] = ['dashboard', 'docs', 'members'];
+const VIEWS: readonly WorkspaceView[] = [
+  'dashboard',
+  'docs',
+  'roster',
+  'meetings-ledger',
+  'feedback-ledger',
+  'report',
+  'services',
+  'members',
+];
 
 /** Reads a `#/…` fragment. Invite tokens live in the fragment so they never reach a server log. */
 export function parseHash(hash: string): Route {
@@ -24,6 +42,8 @@ export function parseHash(hash: string): Route {
       return { name: 'doc', workspaceId: parts[1], docId: parts[3] };
     if (parts[2] === 'd' && parts[3] && parts[4] === 'history' && parts.length === 5)
       return { name: 'history', workspaceId: parts[1], docId: parts[3] };
+    if (parts[2] === 'd' && parts[3] && parts[4] === 'print' && parts.length === 5)
+      return { name: 'print', workspaceId: parts[1], docId: parts[3] };
     const view = VIEWS.find((v) => v === parts[2]);
     if (view && parts.length === 3) return { name: 'workspace', workspaceId: parts[1], view };
   }
@@ -47,6 +67,8 @@ export function hrefOf(route: Route): string {
       return `#/w/${e(route.workspaceId)}/d/${e(route.docId)}`;
     case 'history':
       return `#/w/${e(route.workspaceId)}/d/${e(route.docId)}/history`;
+    case 'print':
+      return `#/w/${e(route.workspaceId)}/d/${e(route.docId)}/print`;
   }
 }
 

@@ -1,4 +1,4 @@
-import { createMemo, createSignal, For, type JSX, onCleanup, Show } from 'solid-js';
+import { createMemo, For, type JSX, Show } from 'solid-js';
 import { CadencePresetField } from '../components/CadencePresetField.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import {
@@ -8,115 +8,75 @@ import {
   cadenceAttention,
   type FeedbackEntry,
   heldMeetings,
-  type MinutesData,
   planProgress,
-  readFeedbackLog,
-  readMinutes,
-  readPlan,
 } from '../model/domain.ts';
-import { makeDocReadCache } from '../projection/docVersion.ts';
+import { createWorkspaceData } from '../projection/createWorkspaceData.ts';
 import { hrefOf } from '../routing/routes.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
 import { DecisionCasesPanel } from './DecisionCasesPanel.tsx';
 
 const DAY = 24 * 60 * 60 * 1000;
 
-function safe<T>(fn: () => T): T | null {
-  try {
-    return fn();
-  } catch {
-    return null;
-  }
-}
-
-// Read once per doc version: a change in one doc re-reads that doc only.
-const minutesOf = makeDocReadCache((doc) => safe(() => readMinutes(doc)));
-const planOf = makeDocReadCache((doc) => safe(() => readPlan(doc)));
-const feedbackOf = makeDocReadCache((doc) => safe(() => readFeedbackLog(doc)));
-
 /** This period's 三会一课, plan progress and the feedback that has waited longest. */
 export function DashboardView(): JSX.Element {
   const { t, label } = useI18n();
   const ws = useWorkspace();
-  // Recomputed when any doc changes (coalesced), not on every keystroke elsewhere.
-  const [tick, setTick] = createSignal(0);
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  let wasLoading = ws.sync.isLoading;
-  const off = ws.sync.onChange(() => {
-    if (wasLoading && !ws.sync.isLoading) {
-      // The last docs from the device are built: show the complete picture at once.
-      wasLoading = false;
-      setTick((n) => n + 1);
-      return;
-    }
-    if (timer !== null) return;
-    timer = setTimeout(() => {
-      timer = null;
-      setTick((n) => n + 1);
-    }, 500);
-  });
-  onCleanup(() => {
-    off();
-    if (timer !== null) clearTimeout(timer);
-  });
+  // Every listed doc read through the kind registry; recomputed when any doc changes (coalesced).
+  const workspace = createWorkspaceData(ws.sync, ws.index);
   const data = createMemo(() => {
-    tick();
+    const { data: w, isLoading } = workspace();
     const now = Date.now();
-    const minutes: { docId: string; data: MinutesData }[] = [];
-    const plans: { id: string; title: string; done: number; total: number }[] = [];
+    const plans = w.plans.map(({ docId, data: p }) => {
+      const prog = planProgress(p);
+      return {
+        id: docId,
+        title: p.title || (ws.index.docs.find((d) => d.id === docId)?.title ?? ''),
+        done: prog.reduce((s, x) => s + x.done, 0),
+        total: prog.reduce((s, x) => s + x.total, 0),
+      };
+    });
     const attention: { docId: string; entry: FeedbackEntry; item: AgeingItem }[] = [];
-    for (const d of ws.index.docs) {
-      if (d.archived) continue;
-      const doc = ws.sync.docs.get(d.id)?.doc;
-      if (!doc) continue;
-      if (d.kind === 'minutes') {
-        const m = minutesOf(doc);
-        if (m) minutes.push({ docId: d.id, data: m });
-      } else if (d.kind === 'plan') {
-        const p = planOf(doc);
-        if (!p) continue;
-        const prog = planProgress(p);
-        plans.push({
-          id: d.id,
-          title: p.title || d.title,
-          done: prog.reduce((s, x) => s + x.done, 0),
-          total: prog.reduce((s, x) => s + x.total, 0),
-        });
-      } else {
-        const log = feedbackOf(doc);
-        const entries = log?.entries ?? [];
-        for (const item of ageFeedback(entries, now)) {
-          const entry = entries.find((e) => e.id === item.entryId);
-          if (entry) attention.push({ docId: d.id, entry, item });
-        }
+    for (const { docId, data: log } of w.feedback) {
+      for (const item of ageFeedback(log.entries, now)) {
+        const entry = log.entries.find((e) => e.id === item.entryId);
+        if (entry) attention.push({ docId, entry, item });
       }
     }
     const firstRecord = ws.index.docs.length
       ? Math.min(...ws.index.docs.map((d) => d.createdAt))
       : null;
+    const groups = w.roster?.groups;
     const cadence = cadenceAttention(
       ws.index.cadence,
-      heldMeetings(minutes),
+      heldMeetings(w.minutes),
       attentionFrom(now, firstRecord),
       now,
+      groups ? { groups } : {},
     );
     attention.sort((a, b) => b.item.overdueMs - a.item.overdueMs);
-    // One line per meeting type: this period's state, plus how many earlier periods were missed.
-    const byType = new Map<string, { current: (typeof cadence)[number]; missed: number }>();
+    // One line per rule (per party group, CAD-6): this period's state, plus how many earlier
+    // periods were missed.
+    const byRule = new Map<string, { current: (typeof cadence)[number]; missed: number }>();
     for (const c of cadence) {
-      const seen = byType.get(c.meetingType);
-      if (!seen) byType.set(c.meetingType, { current: c, missed: 0 });
+      const key = `${c.meetingType}~${c.groupId ?? ''}`;
+      const seen = byRule.get(key);
+      if (!seen) byRule.set(key, { current: c, missed: 0 });
       else {
         if (seen.current.state === 'overdue') seen.missed++;
         seen.current = c;
       }
     }
+    const groupName = new Map((groups ?? []).map((g) => [g.id, g.name]));
     return {
-      cadence: [...byType.values()],
+      cadence: [...byRule.values()].map((r) => ({
+        ...r,
+        groupName: r.current.groupId === null ? null : (groupName.get(r.current.groupId) ?? null),
+      })),
       plans,
       attention: attention.slice(0, 20),
-      meetings: minutes,
-      isLoading: ws.sync.isLoading,
+      meetings: w.minutes,
+      roster: w.roster,
+      isLoading,
     };
   });
   const docHref = (docId: string) => hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId });
@@ -139,13 +99,14 @@ export function DashboardView(): JSX.Element {
           >
             <ul class="plain-list">
               <For each={data().cadence}>
-                {({ current: c, missed }) => (
+                {({ current: c, missed, groupName }) => (
                   <li class="btn-row">
                     <span class={`tag ${c.state === 'overdue' ? 'bad' : 'warn'}`}>
                       {label('cadenceState', c.state)}
                     </span>
                     <span>
-                      {label('meetingType', c.meetingType)}{' '}
+                      {label('meetingType', c.meetingType)}
+                      <Show when={groupName}>{(g) => <> · {g()}</>}</Show>{' '}
                       <span class="muted small">{c.period.key}</span>
                     </span>
                     <span class="small muted">
@@ -204,7 +165,7 @@ export function DashboardView(): JSX.Element {
           </Show>
         </section>
       </div>
-      <DecisionCasesPanel meetings={() => data().meetings} />
+      <DecisionCasesPanel meetings={() => data().meetings} roster={() => data().roster} />
       <p>
         <a href={hrefOf({ name: 'workspace', workspaceId: ws.entry.id, view: 'docs' })}>
           {t('dash.recent')}

@@ -9,6 +9,7 @@ import {
   type MinutesData,
   PUBLIC_STEPS,
   type PublicStep,
+  type RosterData,
   recordPublication,
   startOfBeijingDate,
   traceDecisionCase,
@@ -23,6 +24,8 @@ import { useWorkspace } from '../WorkspaceContext.tsx';
  */
 export function DecisionCasesPanel(props: {
   meetings: () => readonly { docId: string; data: MinutesData }[];
+  /** The roster, so votes are counted against each meeting's 应到. */
+  roster: () => RosterData | null;
 }): JSX.Element {
   const { t } = useI18n();
   const ws = useWorkspace();
@@ -35,7 +38,7 @@ export function DecisionCasesPanel(props: {
       <Show when={ws.index.cases.length > 0} fallback={<p class="empty">{t('case.none')}</p>}>
         <ul class="plain-list case-list">
           <For each={ws.index.cases}>
-            {(c) => <CaseTrace decisionCase={c} meetings={props.meetings} />}
+            {(c) => <CaseTrace decisionCase={c} meetings={props.meetings} roster={props.roster} />}
           </For>
         </ul>
       </Show>
@@ -75,11 +78,12 @@ export function DecisionCasesPanel(props: {
 function CaseTrace(props: {
   decisionCase: DecisionCase;
   meetings: () => readonly { docId: string; data: MinutesData }[];
+  roster: () => RosterData | null;
 }): JSX.Element {
   const { t, label } = useI18n();
   const ws = useWorkspace();
   const op = createOpRunner();
-  const trace = () => traceDecisionCase(props.decisionCase, props.meetings());
+  const trace = () => traceDecisionCase(props.decisionCase, props.meetings(), props.roster());
   const [step, setStep] = createSignal<PublicStep>('resolution-public');
   const [day, setDay] = createSignal<string | null>(null);
   const [where, setWhere] = createSignal('');

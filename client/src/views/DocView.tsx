@@ -1,14 +1,11 @@
-import { type JSX, lazy, Match, onCleanup, Show, Suspense, Switch } from 'solid-js';
+import { type JSX, onCleanup, Show } from 'solid-js';
 import type { EditorProps } from '../editors/editorProps.ts';
+import { KindEditor } from '../editors/KindEditor.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { renameDoc } from '../model/domain.ts';
 import { hrefOf } from '../routing/routes.ts';
 import { presenceColor } from '../sync/presenceColor.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
-
-const PlanEditor = lazy(() => import('../editors/PlanEditor.tsx'));
-const MinutesEditor = lazy(() => import('../editors/MinutesEditor.tsx'));
-const FeedbackEditor = lazy(() => import('../editors/FeedbackEditor.tsx'));
 
 /** Opens one doc live (provider + presence) and shows the editor of its kind. */
 export function DocView(props: { docId: string }): JSX.Element {
@@ -17,6 +14,9 @@ export function DocView(props: { docId: string }): JSX.Element {
   const session = ws.sync.acquire(props.docId);
   onCleanup(() => session.release());
   const entry = () => ws.index.docs.find((d) => d.id === props.docId);
+  // A listed doc of a kind this build does not know keeps its kind, so it is never shown as another.
+  const kind = () =>
+    entry()?.kind ?? ws.index.unknownDocs.find((d) => d.id === props.docId)?.kind ?? null;
   const editorProps: EditorProps = {
     docId: props.docId,
     session,
@@ -49,19 +49,7 @@ export function DocView(props: { docId: string }): JSX.Element {
           </a>
         </div>
       </Show>
-      <Suspense fallback={<p class="muted">{t('app.loading')}</p>}>
-        <Switch fallback={<p class="empty">{t('docs.notLoaded')}</p>}>
-          <Match when={entry()?.kind === 'plan'}>
-            <PlanEditor {...editorProps} />
-          </Match>
-          <Match when={entry()?.kind === 'minutes'}>
-            <MinutesEditor {...editorProps} />
-          </Match>
-          <Match when={entry()?.kind === 'feedback'}>
-            <FeedbackEditor {...editorProps} />
-          </Match>
-        </Switch>
-      </Suspense>
+      <KindEditor kind={kind()} editor={editorProps} />
     </>
   );
 }

@@ -36,6 +36,9 @@ export function WorkspaceShell(props: {
             <a href={link('docs')} aria-current={current('docs')}>
               {t('nav.documents')}
             </a>
+            <a href={link('roster')} aria-current={current('roster')}>
+              {t('nav.roster')}
+            </a>
             <Show when={ws.can('manageMembers') && !ws.entry.isLocalDemo}>
               <a href={link('members')} aria-current={current('members')}>
                 {t('nav.members')}

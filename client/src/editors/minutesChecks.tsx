@@ -1,0 +1,108 @@
+import { type JSX, Show } from 'solid-js';
+import { type I18n, useI18n } from '../i18n/I18nProvider.tsx';
+import {
+  type MeetingCount,
+  type MinutesData,
+  type MinutesIssue,
+  type RosterData,
+  type VoteCheck,
+  voteCheck,
+} from '../model/domain.ts';
+
+const mark = (ok: boolean) => (ok ? '✓' : '✗');
+
+/**
+ * Quorum and threshold of one vote by the national rules (VOTE-1…4), as the shared `voteCheck`
+ * judged them: "应到 30 · 实到 18 · 需 20 人到会 ✗", then the votes for against those needed.
+ */
+export function VoteCheckLine(props: { check: VoteCheck }): JSX.Element {
+  const { t, label } = useI18n();
+  const c = () => props.check;
+  return (
+    <div
+      class="vote-check small"
+      data-quorum-met={c().quorum ? String(c().quorum?.met) : 'none'}
+      data-passed={String(c().passed)}
+    >
+      <Show
+        when={c().complete}
+        fallback={<p class="warning vote-check-line">{t('min.check.noCounts')}</p>}
+      >
+        <Show when={c().quorum}>
+          {(q) => (
+            <p class={`vote-check-line ${q().met ? 'ok-text' : 'warning'}`} data-check="quorum">
+              {t('min.check.quorum', {
+                entitled: q().entitled,
+                present: q().present,
+                required: q().required,
+                mark: mark(q().met),
+              })}
+            </p>
+          )}
+        </Show>
+        <p
+          class={`vote-check-line ${c().threshold.passed ? 'ok-text' : 'warning'}`}
+          data-check="threshold"
+        >
+          {t(c().threshold.of === 'entitled' ? 'min.check.ofEntitled' : 'min.check.ofPresent', {
+            for: c().threshold.for,
+            base: c().threshold.base,
+            required: c().threshold.required,
+            mark: mark(c().threshold.passed),
+          })}
+        </p>
+        <Show when={!c().tallyFits}>
+          <p class="warning vote-check-line">{t('min.check.tallyTooBig')}</p>
+        </Show>
+        <p class="vote-check-line">
+          <span class={`tag ${c().passed ? 'ok' : 'bad'}`}>
+            {c().passed ? t('min.check.passes') : t('min.check.fails')}
+          </span>{' '}
+          <span class="muted">{label('voteRule', c().rule)}</span>
+        </p>
+      </Show>
+    </div>
+  );
+}
+
+/** A finalising issue (MIN-5, VOTE-5) in the reader's language, with the figures behind it. */
+export function issueText(
+  issue: MinutesIssue,
+  m: MinutesData,
+  roster: RosterData | null,
+  count: MeetingCount,
+  t: I18n['t'],
+): string {
+  const vote = m.votes.find((v) => v.id === issue.ref);
+  const motion = vote?.motion ?? '';
+  switch (issue.code) {
+    case 'no-start-time':
+      return t('min.issue.noStart');
+    case 'missing-vote':
+      return t('min.issue.missingVote');
+    case 'tally-exceeds-attendance': {
+      const total = vote ? vote.tally.for + vote.tally.against + vote.tally.abstain : 0;
+      return t('min.issue.tally', { motion, total, present: count.votersPresent });
+    }
+    case 'vote-not-carried': {
+      if (!vote) return issue.message;
+      const c = voteCheck(m, vote, roster);
+      if (!c.complete) return t('min.issue.noCounts', { motion });
+      if (c.quorum && !c.quorum.met) {
+        return t('min.issue.noQuorum', {
+          motion,
+          entitled: c.quorum.entitled,
+          present: c.quorum.present,
+          required: c.quorum.required,
+        });
+      }
+      return t('min.issue.notCarried', {
+        motion,
+        for: c.threshold.for,
+        required: c.threshold.required,
+      });
+    }
+    default:
+      return issue.message;
+  }
+}

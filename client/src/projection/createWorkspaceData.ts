@@ -1,0 +1,121 @@
+import { type Accessor, createMemo, createSignal, onCleanup } from 'solid-js';
+import type * as Y from 'yjs';
+import {
+  type DocKind,
+  type IndexData,
+  kindInfo,
+  ROSTER_DOC_ID,
+  type WorkspaceData,
+} from '../model/domain.ts';
+import type { WorkspaceSync } from '../sync/WorkspaceSync.ts';
+import { makeDocReadCache } from './docVersion.ts';
+
+function safe<T>(fn: () => T): T | null {
+  try {
+    return fn();
+  } catch {
+    // A doc of a newer version, or a damaged one: the view shows the rest.
+    return null;
+  }
+}
+
+/**
+ * One cached reader per listed kind, through the kind registry (KIND-1): a kind added to
+ * `DOC_KINDS` without a reader here fails to compile. Each doc is read again only after it changed.
+ */
+const READERS = {
+  plan: makeDocReadCache((doc) => safe(() => kindInfo('plan').read(doc))),
+  minutes: makeDocReadCache((doc) => safe(() => kindInfo('minutes').read(doc))),
+  feedback: makeDocReadCache((doc) => safe(() => kindInfo('feedback').read(doc))),
+  roster: makeDocReadCache((doc) => safe(() => kindInfo('roster').read(doc))),
+} as const satisfies { readonly [K in DocKind]: (doc: Y.Doc) => unknown };
+
+/**
+ * The plain data of a workspace's listed docs, by kind, as the shared ledgers and reports take
+ * it (`WorkspaceData`): archived docs are left out, docs not on the device yet are skipped, the
+ * roster is the one with the fixed id when several are listed.
+ */
+export function readWorkspaceData(
+  index: IndexData,
+  docOf: (docId: string) => Y.Doc | undefined,
+): WorkspaceData {
+  const out: WorkspaceData = { index, roster: null, plans: [], minutes: [], feedback: [] };
+  for (const entry of index.docs) {
+    if (entry.archived) continue;
+    const doc = docOf(entry.id);
+    if (!doc) continue;
+    const docId = entry.id;
+    switch (entry.kind) {
+      case 'plan': {
+        const data = READERS.plan(doc);
+        if (data) out.plans.push({ docId, data });
+        break;
+      }
+      case 'minutes': {
+        const data = READERS.minutes(doc);
+        if (data) out.minutes.push({ docId, data });
+        break;
+      }
+      case 'feedback': {
+        const data = READERS.feedback(doc);
+        if (data) out.feedback.push({ docId, data });
+        break;
+      }
+      case 'roster': {
+        const data = READERS.roster(doc);
+        if (data && (out.roster === null || docId === ROSTER_DOC_ID)) out.roster = data;
+        break;
+      }
+      default:
+        unreachable(entry.kind);
+    }
+  }
+  return out;
+}
+
+function unreachable(kind: never): never {
+  throw new Error(`no reader for document kind ${String(kind)}`);
+}
+
+export type WorkspaceDataState = {
+  data: WorkspaceData;
+  /** True while docs read from the device are still being built. */
+  isLoading: boolean;
+};
+
+/**
+ * The workspace's data (`readWorkspaceData`), recomputed when any doc changes — at most twice a
+ * second while people type, and at once when the device has finished building its docs.
+ */
+export function createWorkspaceData(
+  sync: WorkspaceSync,
+  index: IndexData,
+): Accessor<WorkspaceDataState> {
+  const [tick, setTick] = createSignal(0);
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let wasLoading = sync.isLoading;
+  const off = sync.onChange(() => {
+    if (wasLoading && !sync.isLoading) {
+      // The last docs from the device are built: show the complete picture at once.
+      wasLoading = false;
+      setTick((n) => n + 1);
+      return;
+    }
+    if (timer !== null) return;
+    timer = setTimeout(() => {
+      timer = null;
+      setTick((n) => n + 1);
+    }, 500);
+  });
+  onCleanup(() => {
+    off();
+    if (timer !== null) clearTimeout(timer);
+  });
+  return createMemo(() => {
+    tick();
+    return {
+      data: readWorkspaceData(index, (id) => sync.docs.get(id)?.doc),
+      isLoading: sync.isLoading,
+    };
+  });
+}

@@ -1,0 +1,186 @@
+import {
+  addGroup,
+  addPerson,
+  createDoc,
+  initRoster,
+  joinBody,
+  ROSTER_DOC_ID,
+  readIndex,
+  readMinutes,
+  readRoster,
+} from '@grassroots/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { joinWorkspace, openBrowser, startRelay, switchLanguage, waitSaved } from './harness.ts';
+import { seedDocs, storedDoc } from './seed.ts';
+
+let relay: Awaited<ReturnType<typeof startRelay>>;
+const closers: Array<() => Promise<void>> = [];
+
+beforeAll(async () => {
+  relay = await startRelay();
+});
+
+afterAll(async () => {
+  for (const close of closers.splice(0)) await close().catch(() => {});
+  await relay?.cleanup();
+});
+
+/** A roster of 5 村委 members and 25 村民代表 (the representatives meeting: 30), and a party branch. */
+function makeRoster() {
+  const doc = createDoc();
+  initRoster(doc, { title: '村组织名册' });
+  for (let i = 1; i <= 5; i++) {
+    const id = addPerson(doc, { name: `村委${String(i).padStart(2, '0')}` });
+    joinBody(doc, id, { body: 'village-committee' }, { joined: '2024-01-01' });
+  }
+  for (let i = 1; i <= 25; i++) {
+    const id = addPerson(doc, { name: `代表${String(i).padStart(2, '0')}` });
+    joinBody(doc, id, { body: 'villager-representatives' }, { joined: '2024-01-01' });
+  }
+  const secretary = addPerson(doc, { name: '王书记' });
+  joinBody(doc, secretary, { body: 'party' }, { joined: '2010-07-01' });
+  joinBody(doc, secretary, { body: 'branch-committee' }, { office: 'secretary' });
+  const group = addGroup(doc, { name: '第一党小组' });
+  joinBody(doc, secretary, { body: 'party-group', groupId: group }, {});
+  return doc;
+}
+
+describe('minutes counted against the roster', () => {
+  it('takes 应到 from the roster offline, shows the quorum while the vote is typed, and refuses to finalise a passed vote without quorum', async () => {
+    const seeded = await seedDocs(relay.server, '代表村', [
+      { id: ROSTER_DOC_ID, kind: 'roster', doc: makeRoster() },
+    ]);
+    const b = await openBrowser();
+    closers.push(b.close);
+    const { page, context } = b;
+    page.on('dialog', (d) => void d.accept());
+    await joinWorkspace(page, await seeded.invite('admin'), '李书记');
+    await waitSaved(page);
+    const ws = seeded.workspaceId;
+    await page.goto(`${relay.server.url}/#/w/${ws}/docs`);
+    await page.locator('.new-doc button').first().waitFor();
+
+    // No network from here on: the roster is on the device.
+    await context.setOffline(true);
+    await page.getByRole('button', { name: '新建会议记录' }).click();
+    await page.locator('select[name="meetingType"]').selectOption('villager-representatives');
+    await page.locator('input[name="startsAt"]').fill('2025-03-20T09:30');
+    await page.locator('input[name="startsAt"]').dispatchEvent('change');
+    const expected = page.locator('ul[aria-label="应到人员"] > li');
+    await expect.poll(() => expected.count()).toBe(30);
+    const counts = page.locator('.attendance-counts');
+    expect(await counts.textContent()).toBe('应到 30 人 · 实到 0 人 · 缺席 30 人');
+
+    await page.getByRole('button', { name: '其余都记为出席' }).click();
+    await expect.poll(() => counts.textContent()).toBe('应到 30 人 · 实到 30 人 · 缺席 0 人');
+    for (let i = 1; i <= 12; i++) {
+      const name = `代表${String(i).padStart(2, '0')}`;
+      await page
+        .getByRole('combobox', { name: `${name}的参会状态` })
+        .selectOption(i <= 10 ? 'leave' : 'working-away');
+    }
+    await expect.poll(() => counts.textContent()).toBe('应到 30 人 · 实到 18 人 · 缺席 12 人');
+    expect(await page.locator('.absent-line').textContent()).toContain('代表11（外出务工）');
+    // A guest is added by name and does not count toward 应到.
+    await page.locator('input[name="newPerson"]').fill('乡镇干部');
+    await page.getByRole('button', { name: '添加列席人员' }).click();
+    await page.locator('.attendance-row[data-key="n:乡镇干部"]').waitFor();
+    expect(await counts.textContent()).toBe('应到 30 人 · 实到 18 人 · 缺席 12 人');
+
+    // The vote: its quorum and threshold are shown as it is typed.
+    await page.getByLabel('表决事项').fill('村道硬化工程');
+    await page.getByRole('button', { name: '添加表决' }).click();
+    const vote = page.locator('li.vote').first();
+    await vote.locator('input[name="tally-for"]').fill('15');
+    await vote.locator('input[name="tally-for"]').dispatchEvent('change');
+    const quorum = vote.locator('[data-check="quorum"]');
+    await expect.poll(() => quorum.textContent()).toBe('应到 30 · 实到 18 · 需 20 人到会 ✗');
+    await vote.locator('select[name="voteOutcome"]').selectOption('passed');
+    const finalise = page.locator('button[name="finalise"]');
+    await expect.poll(() => finalise.isDisabled()).toBe(true);
+    const why = page.locator('.finalise-why');
+    expect(await why.textContent()).toContain(
+      '表决“村道硬化工程”记为通过，但到会人数不足：应到 30 人，实到 18 人，需 20 人到会。',
+    );
+    // The reason is next to the button and read out with it.
+    const describedBy = await finalise.getAttribute('aria-describedby');
+    expect(await page.locator(`#${describedBy}`).textContent()).toContain('到会人数不足');
+
+    // In English the same figures.
+    await switchLanguage(page, 'en');
+    await expect
+      .poll(() => quorum.textContent())
+      .toBe('Expected 30 · Present 18 · 20 needed present ✗');
+    await switchLanguage(page, 'zh-CN');
+
+    // Two more came: quorum is met and the record can be finalised, still offline.
+    for (const name of ['代表01', '代表02']) {
+      await page.getByRole('combobox', { name: `${name}的参会状态` }).selectOption('present');
+    }
+    await expect.poll(() => quorum.textContent()).toBe('应到 30 · 实到 20 · 需 20 人到会 ✓');
+    await expect.poll(() => finalise.isDisabled()).toBe(false);
+    await finalise.click();
+    await page.locator('.final-notice').waitFor();
+
+    await context.setOffline(false);
+    await waitSaved(page);
+    const docId = readIndex(await storedDoc(relay.server, ws, 'index')).docs.find(
+      (d) => d.kind === 'minutes',
+    )!.id;
+    const m = readMinutes(await storedDoc(relay.server, ws, docId));
+    expect(m.state).toBe('final');
+    expect(m.expected?.members).toHaveLength(30);
+    expect(m.attendance.filter((a) => a.present && a.rosterId !== null)).toHaveLength(20);
+    expect(m.attendance.find((a) => a.key === 'n:乡镇干部')?.present).toBe(true);
+    expect(m.votes[0]).toMatchObject({ tally: { for: 15 }, outcome: 'passed' });
+  });
+
+  it('offers the new meeting types, the party group from the roster and the 党课 lecturer', async () => {
+    const doc = makeRoster();
+    const seeded = await seedDocs(relay.server, '党课村', [
+      { id: ROSTER_DOC_ID, kind: 'roster', doc },
+    ]);
+    const b = await openBrowser({ width: 360, height: 800 });
+    closers.push(b.close);
+    const { page } = b;
+    await joinWorkspace(page, await seeded.invite('admin'), '李书记');
+    await waitSaved(page);
+    await page.goto(`${relay.server.url}/#/w/${seeded.workspaceId}/docs`);
+    await page.getByRole('button', { name: '新建会议记录' }).click();
+    const type = page.locator('select[name="meetingType"]');
+    const options = await type.locator('option').allTextContents();
+    for (const name of ['主题党日', '组织生活会', '民主评议党员', '村民会议']) {
+      expect(options).toContain(name);
+    }
+    await type.selectOption('party-group');
+    const group = page.locator('select[name="meetingGroup"]');
+    await group.selectOption({ label: '第一党小组' });
+    await expect
+      .poll(() => page.locator('.attendance-body').textContent())
+      .toBe('应到人员按名册计：党小组 · 第一党小组');
+    await type.selectOption('party-lecture');
+    const lecturer = page.locator('input[name="lecturer"]');
+    await lecturer.fill('王书记');
+    await lecturer.dispatchEvent('change');
+    await waitSaved(page);
+    const docId = readIndex(await storedDoc(relay.server, seeded.workspaceId, 'index')).docs.find(
+      (d) => d.kind === 'minutes',
+    )!.id;
+    const m = readMinutes(await storedDoc(relay.server, seeded.workspaceId, docId));
+    const wang = readRoster(doc).people.find((p) => p.name === '王书记')!;
+    expect(m.lecturer).toEqual({ name: '王书记', rosterId: wang.id });
+    // A 党课 is for the party members: 应到 is the branch's one member.
+    expect(await page.locator('.attendance-counts').textContent()).toBe(
+      '应到 1 人 · 实到 0 人 · 缺席 1 人',
+    );
+    // A 村民会议 counts from the typed figures.
+    await type.selectOption('villagers');
+    await page.locator('input[name="villagerEligible"]').fill('400');
+    await page.locator('input[name="villagerEligible"]').dispatchEvent('change');
+    await page.locator('input[name="villagerPresent"]').fill('230');
+    await page.locator('input[name="villagerPresent"]').dispatchEvent('change');
+    await expect
+      .poll(() => page.locator('.attendance-counts').textContent())
+      .toBe('应到 400 人 · 实到 230 人 · 缺席 170 人');
+  });
+});

@@ -1,0 +1,83 @@
+import type { RunningServer } from '@grassroots/server';
+import {
+  addDocEntry,
+  createDemoVillage,
+  createDoc,
+  INDEX_DOC_ID,
+  initIndex,
+  roomName,
+} from '@grassroots/shared';
+import * as Y from 'yjs';
+
+/** A workspace stored on the relay before anyone opens it: its index and docs, as made in Node. */
+export type SeededWorkspace = {
+  workspaceId: string;
+  /** An invite link of a role (each call makes a new one-use link). */
+  invite: (role: 'admin' | 'editor' | 'viewer') => Promise<string>;
+};
+
+/** Stores an index doc and docs as a new workspace on the relay. */
+export async function seedWorkspace(
+  server: RunningServer,
+  name: string,
+  index: Y.Doc,
+  docs: readonly { id: string; doc: Y.Doc }[],
+): Promise<SeededWorkspace> {
+  const created = await server.auth.createWorkspace(name);
+  const workspaceId = created.workspace.id;
+  await server.store.appendUpdates(
+    [
+      { room: roomName(workspaceId, INDEX_DOC_ID), update: Y.encodeStateAsUpdate(index) },
+      ...docs.map((d) => ({
+        room: roomName(workspaceId, d.id),
+        update: Y.encodeStateAsUpdate(d.doc),
+      })),
+    ].map((r) => ({ ...r, authorId: created.admin.id, at: Date.now() })),
+  );
+  let isFirst = true;
+  return {
+    workspaceId,
+    invite: async (role) => {
+      if (isFirst && role === 'admin') {
+        isFirst = false;
+        return `${server.url}/#/join/${created.inviteToken}`;
+      }
+      const { token } = await server.auth.createInvite(workspaceId, null, { role });
+      return `${server.url}/#/join/${token}`;
+    },
+  };
+}
+
+/** A workspace whose index lists the given docs (kind and title), stored on the relay. */
+export async function seedDocs(
+  server: RunningServer,
+  name: string,
+  docs: readonly { id: string; kind: 'plan' | 'minutes' | 'feedback' | 'roster'; doc: Y.Doc }[],
+): Promise<SeededWorkspace & { index: Y.Doc }> {
+  const index = createDoc();
+  initIndex(index, { name });
+  for (const d of docs) addDocEntry(index, { id: d.id, kind: d.kind, title: d.id });
+  return { ...(await seedWorkspace(server, name, index, docs)), index };
+}
+
+/** The demo village stored on the relay (deterministic for the same options). */
+export async function seedDemo(
+  server: RunningServer,
+  options: Parameters<typeof createDemoVillage>[0] = {},
+): Promise<SeededWorkspace & { demo: ReturnType<typeof createDemoVillage> }> {
+  const demo = createDemoVillage(options);
+  return { ...(await seedWorkspace(server, demo.name, demo.index, demo.docs)), demo };
+}
+
+/** A doc as the relay has stored it. */
+export async function storedDoc(
+  server: RunningServer,
+  workspaceId: string,
+  docId: string,
+): Promise<Y.Doc> {
+  const doc = new Y.Doc();
+  for (const row of await server.store.loadUpdates(roomName(workspaceId, docId))) {
+    Y.applyUpdate(doc, row.update);
+  }
+  return doc;
+}
