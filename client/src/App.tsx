@@ -17,6 +17,8 @@ import { WorkspaceProvider } from './WorkspaceContext.tsx';
 
 // History is opened on request and needs the network: keep it out of the first screen.
 const HistoryView = lazy(() => import('./history/HistoryView.tsx'));
+// Printing a record is occasional: its own chunk.
+const MinutesPrint = lazy(() => import('./print/MinutesPrint.tsx'));
 
 /** Routes to the screens; a workspace's screens share one open WorkspaceSync. */
 export function App(): JSX.Element {
@@ -95,6 +97,21 @@ export function App(): JSX.Element {
                     <WorkspaceShell active={null}>
                       <Suspense fallback={<p class="muted">{t('app.loading')}</p>}>
                         <HistoryView docId={docId} />
+                      </Suspense>
+                    </WorkspaceShell>
+                  )}
+                </Match>
+                <Match
+                  when={(() => {
+                    const r = route();
+                    return r.name === 'print' ? r.docId : null;
+                  })()}
+                  keyed
+                >
+                  {(docId) => (
+                    <WorkspaceShell active={null}>
+                      <Suspense fallback={<p class="muted">{t('app.loading')}</p>}>
+                        <MinutesPrint docId={docId} />
                       </Suspense>
                     </WorkspaceShell>
                   )}

@@ -39,14 +39,24 @@ export function DocView(props: { docId: string }): JSX.Element {
   };
   return (
     <>
-      <Show when={!ws.entry.isLocalDemo}>
+      <Show when={kind() === 'minutes' || !ws.entry.isLocalDemo}>
         <div class="doc-actions">
-          <a
-            class="btn small"
-            href={hrefOf({ name: 'history', workspaceId: ws.entry.id, docId: props.docId })}
-          >
-            {t('history.open')}
-          </a>
+          <Show when={kind() === 'minutes'}>
+            <a
+              class="btn small"
+              href={hrefOf({ name: 'print', workspaceId: ws.entry.id, docId: props.docId })}
+            >
+              {t('docs.print')}
+            </a>
+          </Show>
+          <Show when={!ws.entry.isLocalDemo}>
+            <a
+              class="btn small"
+              href={hrefOf({ name: 'history', workspaceId: ws.entry.id, docId: props.docId })}
+            >
+              {t('history.open')}
+            </a>
+          </Show>
         </div>
       </Show>
       <KindEditor kind={kind()} editor={editorProps} />

@@ -1,0 +1,291 @@
+import { createMemo, For, type JSX, onCleanup, Show } from 'solid-js';
+import { VoteCheckLine } from '../editors/minutesChecks.tsx';
+import { useI18n } from '../i18n/I18nProvider.tsx';
+import { formatBeijingDateTime } from '../i18n/time.ts';
+import { type AbsenceReason, meetingAttendance, readMinutes, voteCheck } from '../model/domain.ts';
+import { createDocProjection } from '../projection/createDocProjection.ts';
+import { hrefOf } from '../routing/routes.ts';
+import { useWorkspace } from '../WorkspaceContext.tsx';
+
+/**
+ * A minutes record as an official 会议记录 for paper: header (village, meeting type, time in
+ * Beijing time, place, chair, recorder), 应到/实到/缺席 with reasons, a sign-in sheet with a line
+ * per person expected, agenda, body, decisions with their tallies and quorum, action items and
+ * the finalisation line. On screen a bar above it prints or goes back; the print stylesheet
+ * leaves out everything of the app around it.
+ */
+export default function MinutesPrint(props: { docId: string }): JSX.Element {
+  const { t, label } = useI18n();
+  const ws = useWorkspace();
+  const session = ws.sync.acquire(props.docId);
+  onCleanup(() => session.release());
+  const m = createDocProjection(session.synced.doc, readMinutes);
+  const count = createMemo(() => meetingAttendance(m, ws.roster()));
+  const village = () => ws.index.name || ws.entry.name;
+  const groupName = () =>
+    m.meetingType === 'party-group'
+      ? (ws.roster()?.groups.find((g) => g.id === m.groupId)?.name ?? null)
+      : null;
+  /** Who signs in: 应到 from the roster (or the record's snapshot), else the people listed. */
+  const signIn = createMemo(() =>
+    count().source === 'villager-counts' ? [] : count().expected.map((x) => x.name),
+  );
+  const paragraphs = () => m.bodyText.split('\n').filter((p) => p.trim() !== '');
+  const votesWithoutDecision = () =>
+    m.votes.filter((v) => !m.decisions.some((d) => d.voteId === v.id));
+  const reason = (r: AbsenceReason | null) => (r ? label('absenceReason', r) : t('min.notMarked'));
+  return (
+    <>
+      <div class="print-bar no-print">
+        <a class="btn" href={hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId: props.docId })}>
+          {t('print.back')}
+        </a>
+        <button type="button" class="btn primary" onClick={() => window.print()}>
+          {t('print.print')}
+        </button>
+        <span class="small muted">{t('print.hint')}</span>
+      </div>
+      <article class="print-doc minutes-print" data-state={m.state}>
+        <header class="print-head">
+          <p class="print-village">{village()}</p>
+          <h1>{t('print.minutesHeading', { type: label('meetingType', m.meetingType) })}</h1>
+          <Show when={m.state !== 'final'}>
+            <p class="print-draft">{t('print.draftMark')}</p>
+          </Show>
+        </header>
+        <table class="print-fields">
+          <tbody>
+            <tr>
+              <th scope="row">{t('min.title')}</th>
+              <td colSpan={3}>{m.title || t('docs.untitled')}</td>
+            </tr>
+            <tr>
+              <th scope="row">{t('min.type')}</th>
+              <td>
+                {label('meetingType', m.meetingType)}
+                <Show when={groupName()}>{(g) => <> · {g()}</>}</Show>
+              </td>
+              <th scope="row">{t('print.time')}</th>
+              <td>
+                {m.startsAt === null
+                  ? '—'
+                  : t('print.beijingTime', { time: formatBeijingDateTime(m.startsAt) })}
+              </td>
+            </tr>
+            <tr>
+              <th scope="row">{t('min.place')}</th>
+              <td colSpan={3}>{m.place || '—'}</td>
+            </tr>
+            <tr>
+              <th scope="row">{t('min.chair')}</th>
+              <td>{m.chair?.name ?? '—'}</td>
+              <th scope="row">{t('min.recorder')}</th>
+              <td>{m.recorder?.name ?? '—'}</td>
+            </tr>
+            <Show when={m.lecturer}>
+              {(l) => (
+                <tr>
+                  <th scope="row">{t('min.lecturer')}</th>
+                  <td colSpan={3}>{l().name}</td>
+                </tr>
+              )}
+            </Show>
+            <tr>
+              <th scope="row">{t('print.attendance')}</th>
+              <td colSpan={3} class="print-counts">
+                {t('min.countLine', {
+                  expected: count().expectedCount,
+                  present: count().presentCount,
+                  absent: count().absentCount,
+                })}
+              </td>
+            </tr>
+            <Show when={count().absent.length > 0}>
+              <tr>
+                <th scope="row">{t('print.absentees')}</th>
+                <td colSpan={3}>
+                  {count()
+                    .absent.map((a) =>
+                      t('min.absentName', { name: a.name, reason: reason(a.reason) }),
+                    )
+                    .join(t('min.listSeparator'))}
+                </td>
+              </tr>
+            </Show>
+            <Show when={count().guests.length > 0}>
+              <tr>
+                <th scope="row">{t('print.guests')}</th>
+                <td colSpan={3}>
+                  {count()
+                    .guests.map((g) => g.person.name)
+                    .join(t('min.listSeparator'))}
+                </td>
+              </tr>
+            </Show>
+          </tbody>
+        </table>
+
+        <Show when={signIn().length > 0}>
+          <section class="print-section print-signin">
+            <h2>{t('print.signIn')}</h2>
+            <table class="signin-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('print.no')}</th>
+                  <th scope="col">{t('print.name')}</th>
+                  <th scope="col">{t('print.signature')}</th>
+                  <th scope="col">{t('print.no')}</th>
+                  <th scope="col">{t('print.name')}</th>
+                  <th scope="col">{t('print.signature')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                <For each={pairs(signIn())}>
+                  {([left, right], i) => (
+                    <tr>
+                      <td class="signin-no">{i() * 2 + 1}</td>
+                      <td class="signin-name">{left}</td>
+                      <td class="signin-line" />
+                      <td class="signin-no">{right === undefined ? '' : i() * 2 + 2}</td>
+                      <td class="signin-name">{right ?? ''}</td>
+                      <td class="signin-line" />
+                    </tr>
+                  )}
+                </For>
+              </tbody>
+            </table>
+          </section>
+        </Show>
+
+        <section class="print-section">
+          <h2>{t('min.agenda')}</h2>
+          <Show when={m.agenda.length > 0} fallback={<p>—</p>}>
+            <ol>
+              <For each={m.agenda}>{(item) => <li>{item.title}</li>}</For>
+            </ol>
+          </Show>
+        </section>
+
+        <section class="print-section print-body">
+          <h2>{t('min.body')}</h2>
+          <Show when={paragraphs().length > 0} fallback={<p>—</p>}>
+            <For each={paragraphs()}>{(p) => <p>{p}</p>}</For>
+          </Show>
+        </section>
+
+        <section class="print-section">
+          <h2>{t('print.decisions')}</h2>
+          <Show
+            when={m.decisions.length > 0 || m.votes.length > 0}
+            fallback={<p>{t('print.noDecisions')}</p>}
+          >
+            <ol class="print-decisions">
+              <For each={m.decisions}>
+                {(d) => {
+                  const vote = () => m.votes.find((v) => v.id === d.voteId);
+                  return (
+                    <li>
+                      <p>
+                        {d.text}
+                        <Show when={d.step}>{(s) => <> （{label('decisionStep', s())}）</>}</Show>
+                      </p>
+                      <Show when={vote()}>
+                        {(v) => (
+                          <div class="print-vote">
+                            <p>
+                              {t('print.voteOn', { motion: v().motion })}
+                              {t('min.tally', { ...v().tally })}
+                              <Show when={v().outcome}>
+                                {(o) => (
+                                  <>
+                                    ；{t('print.declared', { outcome: label('voteOutcome', o()) })}
+                                  </>
+                                )}
+                              </Show>
+                            </p>
+                            <VoteCheckLine check={voteCheck(m, v(), ws.roster())} />
+                          </div>
+                        )}
+                      </Show>
+                    </li>
+                  );
+                }}
+              </For>
+              <For each={votesWithoutDecision()}>
+                {(v) => (
+                  <li>
+                    <div class="print-vote">
+                      <p>
+                        {t('print.voteOn', { motion: v.motion })}
+                        {t('min.tally', { ...v.tally })}
+                        <Show when={v.outcome}>
+                          {(o) => (
+                            <>；{t('print.declared', { outcome: label('voteOutcome', o()) })}</>
+                          )}
+                        </Show>
+                      </p>
+                      <VoteCheckLine check={voteCheck(m, v, ws.roster())} />
+                    </div>
+                  </li>
+                )}
+              </For>
+            </ol>
+          </Show>
+        </section>
+
+        <section class="print-section">
+          <h2>{t('min.actions')}</h2>
+          <Show when={m.actionItems.length > 0} fallback={<p>—</p>}>
+            <table class="print-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('print.no')}</th>
+                  <th scope="col">{t('min.actionWhat')}</th>
+                  <th scope="col">{t('common.owner')}</th>
+                  <th scope="col">{t('common.due')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                <For each={m.actionItems}>
+                  {(a, i) => (
+                    <tr>
+                      <td>{i() + 1}</td>
+                      <td>{a.what}</td>
+                      <td>{a.owner?.name ?? ''}</td>
+                      <td>{a.due ?? ''}</td>
+                    </tr>
+                  )}
+                </For>
+              </tbody>
+            </table>
+          </Show>
+        </section>
+
+        <footer class="print-foot">
+          <p class="print-final">
+            <Show
+              when={m.state === 'final' && m.finalisedAt !== null}
+              fallback={t('print.notFinal')}
+            >
+              {t('print.finalLine', {
+                time: formatBeijingDateTime(m.finalisedAt ?? 0),
+                by: m.finalisedBy?.name ?? '',
+              })}
+            </Show>
+          </p>
+          <p class="print-signatures">
+            <span>{t('print.chairSigns')}</span>
+            <span>{t('print.recorderSigns')}</span>
+          </p>
+        </footer>
+      </article>
+    </>
+  );
+}
+
+/** [a, b], [c, d]…: two people per row of the sign-in sheet. */
+function pairs<T>(xs: readonly T[]): [T, T | undefined][] {
+  const out: [T, T | undefined][] = [];
+  for (let i = 0; i < xs.length; i += 2) out.push([xs[i]!, xs[i + 1]]);
+  return out;
+}

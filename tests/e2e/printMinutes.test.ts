@@ -1,0 +1,133 @@
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  formatBeijing,
+  meetingAttendance,
+  ROSTER_DOC_ID,
+  readMinutes,
+  readRoster,
+} from '@grassroots/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { joinWorkspace, openBrowser, startRelay, switchLanguage, waitSaved } from './harness.ts';
+import { seedDemo } from './seed.ts';
+
+let relay: Awaited<ReturnType<typeof startRelay>>;
+const closers: Array<() => Promise<void>> = [];
+let tmp: string;
+/** Where the pages of the printed PDFs are kept to be looked at (not in the repository). */
+const shots = process.env.SHOTS_DIR ?? join(tmpdir(), 'shots');
+
+beforeAll(async () => {
+  relay = await startRelay();
+  tmp = await mkdtemp(join(tmpdir(), 'grassroots-print-'));
+  await mkdir(shots, { recursive: true });
+});
+
+afterAll(async () => {
+  for (const close of closers.splice(0)) await close().catch(() => {});
+  await relay?.cleanup();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+/** The PDF's text, in reading order per line. */
+function pdfText(path: string): string {
+  return execFileSync('pdftotext', ['-layout', path, '-'], { encoding: 'utf8' });
+}
+
+/** Every page of a PDF as PNG (80 dpi) under the shots folder; returns their names. */
+async function pdfPages(path: string, name: string): Promise<string[]> {
+  execFileSync('pdftoppm', ['-png', '-r', '80', path, join(shots, name)]);
+  return (await readdir(shots)).filter((f) => f.startsWith(`${name}-`) && f.endsWith('.png'));
+}
+
+/** pdftotext breaks long lines and may space out CJK: compare without whitespace. */
+const squash = (s: string) => s.replace(/\s+/g, '');
+
+describe('printing a minutes record', () => {
+  it('prints an official 会议记录 to PDF (header, 应到/实到/缺席, sign-in sheet, votes with quorum, finalisation) with nothing of the app around it', async () => {
+    const { demo, workspaceId, invite } = await seedDemo(relay.server, { start: '2025-01-01' });
+    const roster = readRoster(demo.docs.find((d) => d.id === ROSTER_DOC_ID)!.doc);
+    const records = demo.docs
+      .filter((d) => d.kind === 'minutes')
+      .map((d) => ({ id: d.id, m: readMinutes(d.doc) }));
+    // The 村民代表会议 that resolved the 四议两公开 case: a vote and a decision.
+    const record = records.find(
+      (r) =>
+        r.m.meetingType === 'villager-representatives' &&
+        r.m.state === 'final' &&
+        r.m.decisions.some((d) => d.step === 'resolution'),
+    )!;
+    const count = meetingAttendance(record.m, roster);
+
+    const b = await openBrowser();
+    closers.push(b.close);
+    const { page, context } = b;
+    await joinWorkspace(page, await invite('admin'), '李书记');
+    await waitSaved(page);
+    // Printing needs nothing from the server.
+    await context.setOffline(true);
+    await page.goto(`${relay.server.url}/#/w/${workspaceId}/d/${record.id}`);
+    await page.getByRole('link', { name: '打印' }).click();
+    await page.locator('.minutes-print .print-counts').waitFor();
+    // On screen the app is still around the sheet.
+    expect(await page.locator('.topbar').isVisible()).toBe(true);
+
+    const pdf = join(tmp, 'minutes.pdf');
+    await page.pdf({ path: pdf, format: 'A4', printBackground: true });
+    const text = pdfText(pdf);
+    const flat = squash(text);
+    const must = [
+      demo.name,
+      '村民代表会议记录',
+      record.m.title,
+      `${formatBeijing(record.m.startsAt!).slice(0, 16)}（北京时间）`,
+      record.m.place,
+      record.m.chair!.name,
+      record.m.recorder!.name,
+      `应到${count.expectedCount}人·实到${count.presentCount}人·缺席${count.absentCount}人`,
+      '签到表',
+      ...count.expected.map((x) => x.name),
+      ...count.absent.map((a) => a.name),
+      ...record.m.agenda.map((a) => a.title),
+      ...record.m.decisions.map((d) => d.text),
+      `需${Math.ceil((count.voters * 2) / 3)}人到会✓`,
+      '本记录于',
+      '定稿',
+      '主持人（签字）',
+      '记录人（签字）',
+    ];
+    for (const s of must) expect(flat, s).toContain(squash(s));
+    // No app chrome: header, tabs, badge, buttons.
+    for (const s of [
+      '概览',
+      '名册',
+      '成员与邀请',
+      '已保存到服务器',
+      '离线',
+      '历史记录',
+      '返回记录',
+      'English',
+    ]) {
+      expect(flat, s).not.toContain(s);
+    }
+    expect(text).not.toMatch(/^\s*打印\s*$/m);
+    const pages = await pdfPages(pdf, 'print-minutes-zh');
+    expect(pages.length).toBeGreaterThan(0);
+
+    // A draft says it is one; in English the labels are English.
+    const draft = records.find((r) => r.m.state === 'draft')!;
+    await switchLanguage(page, 'en');
+    await page.goto(`${relay.server.url}/#/w/${workspaceId}/d/${draft.id}/print`);
+    await page.locator('.minutes-print[data-state="draft"] .print-counts').waitFor();
+    const draftPdf = join(tmp, 'draft.pdf');
+    await page.pdf({ path: draftPdf, format: 'A4', printBackground: true });
+    const draftText = squash(pdfText(draftPdf));
+    expect(draftText).toContain(squash('This record is a draft and has not been finalised.'));
+    expect(draftText).toContain(squash('Sign-in sheet'));
+    expect(draftText).toContain(squash(draft.m.title));
+    expect(draftText).not.toContain('Overview');
+    await pdfPages(draftPdf, 'print-minutes-en');
+  });
+});
