@@ -9,6 +9,7 @@ import {
   readMinutes,
   readRoster,
 } from '@grassroots/shared';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { joinWorkspace, openBrowser, startRelay, switchLanguage, waitSaved } from './harness.ts';
 import { seedDocs, storedDoc } from './seed.ts';
@@ -45,6 +46,12 @@ function makeRoster() {
   return doc;
 }
 
+/** Opens the roster screen until its people show: the roster doc is then on the device. */
+async function rosterOnDevice(page: Page, workspaceId: string): Promise<void> {
+  await page.goto(`${relay.server.url}/#/w/${workspaceId}/roster`);
+  await page.locator('.roster-person').first().waitFor();
+}
+
 describe('minutes counted against the roster', () => {
   it('takes 应到 from the roster offline, shows the quorum while the vote is typed, and refuses to finalise a passed vote without quorum', async () => {
     const seeded = await seedDocs(relay.server, '代表村', [
@@ -57,6 +64,7 @@ describe('minutes counted against the roster', () => {
     await joinWorkspace(page, await seeded.invite('admin'), '李书记');
     await waitSaved(page);
     const ws = seeded.workspaceId;
+    await rosterOnDevice(page, ws);
     await page.goto(`${relay.server.url}/#/w/${ws}/docs`);
     await page.locator('.new-doc button').first().waitFor();
 
@@ -145,6 +153,7 @@ describe('minutes counted against the roster', () => {
     const { page } = b;
     await joinWorkspace(page, await seeded.invite('admin'), '李书记');
     await waitSaved(page);
+    await rosterOnDevice(page, seeded.workspaceId);
     await page.goto(`${relay.server.url}/#/w/${seeded.workspaceId}/docs`);
     await page.getByRole('button', { name: '新建会议记录' }).click();
     const type = page.locator('select[name="meetingType"]');

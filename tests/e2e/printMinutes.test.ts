@@ -66,9 +66,10 @@ describe('printing a minutes record', () => {
     const { page, context } = b;
     await joinWorkspace(page, await invite('admin'), '李书记');
     await waitSaved(page);
+    await page.goto(`${relay.server.url}/#/w/${workspaceId}/d/${record.id}`);
+    await page.locator('.minutes-editor .final-notice').waitFor();
     // Printing needs nothing from the server.
     await context.setOffline(true);
-    await page.goto(`${relay.server.url}/#/w/${workspaceId}/d/${record.id}`);
     await page.getByRole('link', { name: '打印' }).click();
     await page.locator('.minutes-print .print-counts').waitFor();
     // On screen the app is still around the sheet.
@@ -118,6 +119,7 @@ describe('printing a minutes record', () => {
 
     // A draft says it is one; in English the labels are English.
     const draft = records.find((r) => r.m.state === 'draft')!;
+    await context.setOffline(false);
     await switchLanguage(page, 'en');
     await page.goto(`${relay.server.url}/#/w/${workspaceId}/d/${draft.id}/print`);
     await page.locator('.minutes-print[data-state="draft"] .print-counts').waitFor();
