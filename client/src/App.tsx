@@ -12,6 +12,7 @@ import { HomeView } from './views/HomeView.tsx';
 import { JoinView } from './views/JoinView.tsx';
 import { MembersView } from './views/MembersView.tsx';
 import { RosterView } from './views/RosterView.tsx';
+import { ServicesView } from './views/ServicesView.tsx';
 import { WorkspaceShell } from './views/WorkspaceShell.tsx';
 import { WorkspaceProvider } from './WorkspaceContext.tsx';
 
@@ -129,6 +130,9 @@ export function App(): JSX.Element {
                         </Show>
                         <Show when={view() === 'roster'}>
                           <RosterView />
+                        </Show>
+                        <Show when={view() === 'services'}>
+                          <ServicesView />
                         </Show>
                         <Show when={view() === 'members'}>
                           <MembersView />

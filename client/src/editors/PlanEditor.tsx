@@ -3,6 +3,7 @@ import { createOpRunner, DateInput, SelectInput, TextInput } from '../components
 import { PresenceBar } from '../components/PresenceBar.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import {
+  activeServices,
   addPhase,
   addTask,
   assignOwner,
@@ -12,6 +13,7 @@ import {
   readPlan,
   removePhase,
   removeTask,
+  serviceById,
   setDueDate,
   setPhaseDates,
   setPhaseGoals,
@@ -37,6 +39,26 @@ export default function PlanEditor(props: EditorProps): JSX.Element {
   const ro = () => !props.canEdit;
   const progressOf = (phaseId: string | null) =>
     planProgress(plan).find((p) => p.phaseId === phaseId) ?? { done: 0, total: 0, ratio: 0 };
+
+  /**
+   * The picker offers the services in use (SVC-2); a task linked to a retired one keeps showing
+   * it, marked retired, and a link to a service this device has not heard of shows its id.
+   */
+  const serviceOptions = (current: string | null) => {
+    const linked = serviceById({ services: props.services() }, current);
+    return [
+      { value: '', label: t('plan.noService') },
+      ...activeServices({ services: props.services() }).map((s) => ({
+        value: s.id,
+        label: s.name,
+      })),
+      ...(linked?.archived
+        ? [{ value: linked.id, label: t('plan.serviceRetired', { name: linked.name }) }]
+        : current !== null && !linked
+          ? [{ value: current, label: current }]
+          : []),
+    ];
+  };
 
   const TaskRow = (p: { task: Task }): JSX.Element => {
     const task = p.task;
@@ -82,10 +104,7 @@ export default function PlanEditor(props: EditorProps): JSX.Element {
             name="service"
             value={task.serviceId ?? ''}
             isReadOnly={ro()}
-            options={[
-              { value: '', label: t('plan.noService') },
-              ...props.services().map((s) => ({ value: s.id, label: s.name })),
-            ]}
+            options={serviceOptions(task.serviceId)}
             onChange={(v) => op.run(() => linkTaskToService(doc, task.id, v || null))}
           />
           <Show when={!ro()}>

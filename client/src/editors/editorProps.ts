@@ -17,7 +17,7 @@ export type EditorProps = {
   /** False for viewers and for records that are read-only (finalised minutes are handled inside). */
   canEdit: boolean;
   user: PresenceUser;
-  /** The workspace's 8+1 service list. */
+  /** The workspace's 8+1 service list, retired services included (tasks linked to them show them). */
   services: Accessor<Service[]>;
   /** Keeps the index's label of the doc in step with its own title. */
   onTitle: (title: string) => void;

@@ -26,7 +26,7 @@ function StaticEditor(props: { docId: string; kind: AnyDocKind; update: Uint8Arr
       memberId: ws.entry.memberId,
     },
     onTitle: () => {},
-    services: () => ws.index.services.filter((s) => !s.archived),
+    services: () => ws.index.services,
     plans: () =>
       ws.index.docs
         .filter((d) => d.kind === 'plan' && !d.archived)

@@ -483,4 +483,21 @@ export const en: Record<MessageKey, string> = {
   'print.finalLine': 'Finalised at {time} (Beijing time) by {by}.',
   'print.chairSigns': 'Chair (signature):',
   'print.recorderSigns': 'Recorder (signature):',
+  'nav.services': '8+1 services',
+  'plan.serviceRetired': '{name} (retired)',
+  'svc.title': '“8+1” front-line services',
+  'svc.hint':
+    'The benefit policies handed down and the livelihood projects the village chooses itself. Plan tasks link to these services; a retired service leaves the pickers but still shows on the tasks linked to it.',
+  'svc.onlyAdmin': 'Only admins add, rename and retire services.',
+  'svc.active': 'In use ({n})',
+  'svc.retired': 'Retired ({n})',
+  'svc.retiredHint':
+    'A retired service is not deleted: tasks linked to it still show it, and it can be brought back.',
+  'svc.linkedTasks': '{n} linked tasks',
+  'svc.renameNamed': 'Name of {name}',
+  'svc.retire': 'Retire',
+  'svc.restore': 'Bring back',
+  'svc.newName': 'New service',
+  'svc.kind': 'Kind',
+  'svc.add': 'Add service',
 };

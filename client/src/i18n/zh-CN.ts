@@ -463,6 +463,22 @@ export const zhCN = {
   'print.finalLine': '本记录于 {time}（北京时间）由{by}定稿。',
   'print.chairSigns': '主持人（签字）：',
   'print.recorderSigns': '记录人（签字）：',
+  'nav.services': '8+1服务',
+  'plan.serviceRetired': '{name}（已停用）',
+  'svc.title': '“8+1”一线惠民服务',
+  'svc.hint':
+    '上级交办的惠民政策和村里自主实施的民生项目。计划任务可以关联到这里的服务；停用的服务不再出现在选择列表里，已关联的任务仍然显示它。',
+  'svc.onlyAdmin': '只有管理员可以添加、改名和停用服务。',
+  'svc.active': '在用的服务（{n} 项）',
+  'svc.retired': '已停用（{n} 项）',
+  'svc.retiredHint': '停用的服务不会删除，关联它的任务照常显示；需要时可以恢复。',
+  'svc.linkedTasks': '关联任务 {n} 项',
+  'svc.renameNamed': '服务名称：{name}',
+  'svc.retire': '停用',
+  'svc.restore': '恢复',
+  'svc.newName': '新服务名称',
+  'svc.kind': '类别',
+  'svc.add': '添加服务',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

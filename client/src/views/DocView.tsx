@@ -31,7 +31,7 @@ export function DocView(props: { docId: string }): JSX.Element {
     onTitle: (title) => {
       if (entry()) renameDoc(ws.sync.indexDoc, props.docId, title);
     },
-    services: () => ws.index.services.filter((s) => !s.archived),
+    services: () => ws.index.services,
     plans: () =>
       ws.index.docs
         .filter((d) => d.kind === 'plan' && !d.archived)

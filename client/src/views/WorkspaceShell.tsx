@@ -39,6 +39,11 @@ export function WorkspaceShell(props: {
             <a href={link('roster')} aria-current={current('roster')}>
               {t('nav.roster')}
             </a>
+            <Show when={ws.can('manageMembers')}>
+              <a href={link('services')} aria-current={current('services')}>
+                {t('nav.services')}
+              </a>
+            </Show>
             <Show when={ws.can('manageMembers') && !ws.entry.isLocalDemo}>
               <a href={link('members')} aria-current={current('members')}>
                 {t('nav.members')}
