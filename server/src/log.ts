@@ -29,3 +29,35 @@ export function createLogger(level: string, destination?: pino.DestinationStream
   };
   return destination ? pino(options, destination) : pino(options);
 }
+
+type LogStream = { flush?(cb: (error?: Error) => void): void; destroy?(): void };
+
+/**
+ * Writes out what the logger still holds, waiting at most `timeoutMs`, then closes its
+ * destination. Call it right before `process.exit`: pino's own flush at exit is synchronous, and
+ * on a pipe nobody reads any more (a log collector that died) it blocks for ever, so the process
+ * never exits. A destination that does not take the lines in time is dropped.
+ */
+export function flushLogs(log: Logger, timeoutMs: number): Promise<void> {
+  const stream = (log as unknown as Record<symbol, LogStream | undefined>)[pino.symbols.streamSym];
+  if (!stream?.flush) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      stream.destroy?.();
+      resolve();
+    }, timeoutMs);
+    try {
+      stream.flush?.(() => {
+        clearTimeout(timer);
+        // Nothing is left to write; a closed stream also skips the flush at exit, which would
+        // block on a pipe nobody reads.
+        stream.destroy?.();
+        resolve();
+      });
+    } catch {
+      clearTimeout(timer);
+      stream.destroy?.();
+      resolve();
+    }
+  });
+}

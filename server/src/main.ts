@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { Auth } from './auth/Auth.ts';
 import { ConfigError, configInputFrom, parseConfig } from './config.ts';
 import { inviteUrl } from './http/api.ts';
+import { flushLogs } from './log.ts';
 import { sqlitePath, startServer } from './server.ts';
 import { SqliteStore } from './storage/SqliteStore.ts';
 
@@ -23,19 +24,27 @@ const USAGE = `usage:
 environment: PORT, HOST, DATA_DIR, PUBLIC_URL, LOG_LEVEL, CLIENT_DIR`;
 
 async function serve(argv: string[]) {
+  // A log collector that goes away must not keep the relay from draining: writes to a closed
+  // stdout or stderr fail with EPIPE, which is ignored (nobody is left to read them).
+  const ignoreBrokenPipe = (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  };
+  process.stdout.on('error', ignoreBrokenPipe);
+  process.stderr.on('error', ignoreBrokenPipe);
   const config = parseConfig(configInputFrom(argv, process.env));
   const server = await startServer(config);
   console.error(`Grassroots is running at http://localhost:${server.port}/`);
   let isStopping = false;
+  const exit = (code: number) => void flushLogs(server.log, 2000).then(() => process.exit(code));
   const stop = (signal: string) => {
     if (isStopping) return;
     isStopping = true;
     server.log.info({ signal }, 'draining');
     server.close().then(
-      () => process.exit(0),
+      () => exit(0),
       (error) => {
         server.log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
+        exit(1);
       },
     );
   };

@@ -127,6 +127,20 @@ describe('durability and operations of a real server process', () => {
     expect(missing).toEqual([]);
   });
 
+  it('SIGTERM still drains and exits when the log pipe has gone (a log collector died)', async () => {
+    const dataDir = tempDir();
+    const server = await spawnServer(dataDir);
+    cleanups.push(() => server.child.kill('SIGKILL'));
+    server.child.stdout!.destroy();
+    server.child.stderr!.destroy();
+    server.child.kill('SIGTERM');
+    const code = await Promise.race([
+      server.exited,
+      new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 15_000)),
+    ]);
+    expect(code).toBe(0);
+  });
+
   it('SIGTERM drains: closes sockets with 4503, exits 0 and keeps what was stored; healthz and metrics answer', async () => {
     const dataDir = tempDir();
     const { workspaceId, adminToken } = await createWorkspace(dataDir);
