@@ -20,6 +20,8 @@ import { WorkspaceProvider } from './WorkspaceContext.tsx';
 const HistoryView = lazy(() => import('./history/HistoryView.tsx'));
 // Printing a record is occasional: its own chunk.
 const MinutesPrint = lazy(() => import('./print/MinutesPrint.tsx'));
+// Ledgers and reports are opened now and then: each its own chunk (exports load exceljs on top).
+const MeetingLedgerView = lazy(() => import('./ledgers/MeetingLedgerView.tsx'));
 
 /** Routes to the screens; a workspace's screens share one open WorkspaceSync. */
 export function App(): JSX.Element {
@@ -130,6 +132,11 @@ export function App(): JSX.Element {
                         </Show>
                         <Show when={view() === 'roster'}>
                           <RosterView />
+                        </Show>
+                        <Show when={view() === 'meetings-ledger'}>
+                          <Suspense fallback={<p class="muted">{t('app.loading')}</p>}>
+                            <MeetingLedgerView />
+                          </Suspense>
                         </Show>
                         <Show when={view() === 'services'}>
                           <ServicesView />

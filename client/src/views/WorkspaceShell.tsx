@@ -3,6 +3,7 @@ import { LanguageSwitch } from '../components/LanguageSwitch.tsx';
 import { SyncBadge } from '../components/SyncBadge.tsx';
 import { SyncNotices } from '../components/SyncNotices.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
+import { LEDGER_VIEWS } from '../ledgers/LedgerBar.tsx';
 import { hrefOf, type WorkspaceView } from '../routing/routes.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
 
@@ -38,6 +39,16 @@ export function WorkspaceShell(props: {
             </a>
             <a href={link('roster')} aria-current={current('roster')}>
               {t('nav.roster')}
+            </a>
+            <a
+              href={link('meetings-ledger')}
+              aria-current={
+                (LEDGER_VIEWS as readonly (WorkspaceView | null)[]).includes(props.active)
+                  ? 'page'
+                  : undefined
+              }
+            >
+              {t('nav.ledgers')}
             </a>
             <Show when={ws.can('manageMembers')}>
               <a href={link('services')} aria-current={current('services')}>

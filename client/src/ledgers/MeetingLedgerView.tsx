@@ -1,0 +1,280 @@
+import { createMemo, createSignal, For, type JSX, Show } from 'solid-js';
+import { ledgerMeetings, meetingLedgerSheets } from '../export/meetingLedgerSheets.ts';
+import { fileNameOf } from '../export/sheets.ts';
+import { useI18n } from '../i18n/I18nProvider.tsx';
+import { asOfText, periodLabel } from '../i18n/period.ts';
+import {
+  type MeetingLedgerRow,
+  meetingLedger,
+  type ReportSpan,
+  spanPeriod,
+} from '../model/domain.ts';
+import { createWorkspaceData } from '../projection/createWorkspaceData.ts';
+import { hrefOf } from '../routing/routes.ts';
+import { useWorkspace } from '../WorkspaceContext.tsx';
+import { createExport } from './createExport.ts';
+import { LedgerActions, LedgerNav } from './LedgerBar.tsx';
+import { recordYears } from './years.ts';
+
+/**
+ * The 三会一课 台账 of a year or a quarter (LEDGER-1): every required meeting period by type and
+ * party group — held (with links to the records), missed, above the rhythm — with totals, the
+ * meetings without a rhythm and, for a year, the secretary's 党课. Printable and exported as XLSX.
+ */
+export default function MeetingLedgerView(): JSX.Element {
+  const { t, label } = useI18n();
+  const ws = useWorkspace();
+  const workspace = createWorkspaceData(ws.sync, ws.index);
+  const now = Date.now();
+  const years = createMemo(() => recordYears(workspace().data, now));
+  const [year, setYear] = createSignal<number | null>(null);
+  const [quarter, setQuarter] = createSignal(0);
+  const span = (): ReportSpan => {
+    const y = year() ?? years().latest;
+    return quarter() ? { year: y, quarter: quarter() } : { year: y };
+  };
+  const ledger = createMemo(() => {
+    const { data } = workspace();
+    const period = spanPeriod(span());
+    // A span still running is judged now; a past one at its end (LEDGER-4).
+    return meetingLedger(data.minutes, data.index.cadence, data.roster, span(), {
+      now: Math.min(now, period.end),
+    });
+  });
+  const spanText = () => periodLabel(ledger().span, t);
+  /** The rows of each rule (type and party group), in the ledger's order. */
+  const groups = createMemo(() => {
+    const out: { key: string; title: string; rows: MeetingLedgerRow[] }[] = [];
+    for (const row of ledger().rows) {
+      const key = `${row.meetingType}~${row.groupId ?? ''}`;
+      let g = out.find((x) => x.key === key);
+      if (!g) {
+        g = {
+          key,
+          title: `${label('meetingType', row.meetingType)}${row.groupName ? ` · ${row.groupName}` : ''}`,
+          rows: [],
+        };
+        out.push(g);
+      }
+      g.rows.push(row);
+    }
+    return out;
+  });
+  const docHref = (docId: string) => hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId });
+  const exporter = createExport();
+  const village = () => ws.index.name || ws.entry.name;
+  const exportXlsx = () =>
+    exporter.run(
+      async () => {
+        const { toXlsx } = await import('../export/xlsx.ts');
+        return toXlsx(
+          meetingLedgerSheets(ledger(), { t, label, village: village(), spanText: spanText() }),
+        );
+      },
+      fileNameOf([village(), t('ledger.meetingsFile'), ledger().span.key], 'xlsx'),
+    );
+  const stateTag = (row: MeetingLedgerRow) =>
+    row.missed ? 'bad' : row.state === 'done' ? 'ok' : row.state === 'due' ? 'warn' : '';
+  const other = () => ledger().otherMeetings;
+  return (
+    <>
+      <LedgerNav active="meetings-ledger" />
+      <header class="ledger-head">
+        <h1 class="ledger-title">
+          {t('ledger.meetingsTitle', { village: village(), span: spanText() })}
+        </h1>
+        <p class="small muted ledger-asof">
+          {asOfText(ledger().now, ledger().span.end, t)}
+          {' · '}
+          {t('ledger.rhythm', { preset: label('cadencePreset', ws.index.cadence.preset) })}
+        </p>
+      </header>
+      <div class="ledger-controls no-print">
+        <label class="field">
+          <span>{t('ledger.year')}</span>
+          <select
+            name="ledgerYear"
+            value={String(year() ?? years().latest)}
+            onChange={(e) => setYear(Number(e.currentTarget.value))}
+          >
+            <For each={years().years}>
+              {(y) => (
+                <option value={y} selected={y === (year() ?? years().latest)}>
+                  {t('period.year', { year: y })}
+                </option>
+              )}
+            </For>
+          </select>
+        </label>
+        <label class="field">
+          <span>{t('ledger.quarter')}</span>
+          <select
+            name="ledgerQuarter"
+            value={String(quarter())}
+            onChange={(e) => setQuarter(Number(e.currentTarget.value))}
+          >
+            <option value="0" selected={quarter() === 0}>
+              {t('ledger.wholeYear')}
+            </option>
+            <For each={[1, 2, 3, 4]}>
+              {(q) => (
+                <option value={q} selected={q === quarter()}>
+                  {t('ledger.quarterN', { quarter: q })}
+                </option>
+              )}
+            </For>
+          </select>
+        </label>
+        <LedgerActions
+          onPrint={() => window.print()}
+          exports={[{ label: t('ledger.exportXlsx'), run: exportXlsx }]}
+          isBusy={exporter.isBusy()}
+          error={exporter.error()}
+          isDisabled={workspace().isLoading}
+        />
+      </div>
+      <Show when={workspace().isLoading}>
+        <p class="small muted" role="status">
+          {t('dash.loading')}
+        </p>
+      </Show>
+
+      <section class="panel ledger-section" aria-labelledby="ledger-totals">
+        <h2 id="ledger-totals">{t('ledger.totals')}</h2>
+        <Show when={ledger().secretaryLectures}>
+          {(l) => (
+            <p class={`small ${l().met ? '' : 'warning'}`} data-secretary-met={String(l().met)}>
+              {l().met
+                ? t('ledger.secretaryMet', {
+                    n: l().lectures.filter((x) => x.bySecretary).length,
+                  })
+                : t('ledger.secretaryMissed')}
+            </p>
+          )}
+        </Show>
+        <div class="table-wrap">
+          <table class="ledger-table totals-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('ledger.colType')}</th>
+                <th scope="col">{t('ledger.colPeriods')}</th>
+                <th scope="col">{t('ledger.colDone')}</th>
+                <th scope="col">{t('ledger.colMissed')}</th>
+                <th scope="col">{t('ledger.colOpen')}</th>
+                <th scope="col">{t('ledger.colAbove')}</th>
+                <th scope="col">{t('ledger.colMeetings')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              <For each={ledger().totals}>
+                {(x) => (
+                  <tr data-type={x.meetingType} data-group={x.groupId ?? ''}>
+                    <th scope="row">
+                      {label('meetingType', x.meetingType)}
+                      <Show when={x.groupName}>{(g) => <> · {g()}</>}</Show>
+                    </th>
+                    <td class="num">{x.periods}</td>
+                    <td class="num">{x.done}</td>
+                    <td class="num" classList={{ 'bad-text': x.missed > 0 }}>
+                      {x.missed}
+                    </td>
+                    <td class="num">{x.open}</td>
+                    <td class="num">{x.aboveMax}</td>
+                    <td class="num">{x.meetings}</td>
+                  </tr>
+                )}
+              </For>
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      <For each={groups()}>
+        {(g) => (
+          <section class="panel ledger-section ledger-rule" data-rule={g.key}>
+            <h2>{g.title}</h2>
+            <div class="table-wrap">
+              <table class="ledger-table periods-table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('ledger.colPeriod')}</th>
+                    <th scope="col">{t('ledger.colRequiredHeld')}</th>
+                    <th scope="col">{t('ledger.colState')}</th>
+                    <th scope="col">{t('ledger.colRecords')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  <For each={g.rows}>
+                    {(row) => (
+                      <tr
+                        data-period={row.period.key}
+                        data-state={row.missed ? 'missed' : row.state}
+                        data-above={row.aboveMax ? 'true' : 'false'}
+                      >
+                        <th scope="row">{periodLabel(row.period, t)}</th>
+                        <td class="num">
+                          {row.held.length}/{row.required}
+                        </td>
+                        <td>
+                          <span class={`tag ${stateTag(row)}`}>
+                            {row.missed ? t('ledger.missed') : label('cadenceState', row.state)}
+                          </span>
+                          <Show when={row.aboveMax}>
+                            {' '}
+                            <span class="tag">{t('ledger.above')}</span>
+                          </Show>
+                        </td>
+                        <td>
+                          <ul class="held-list">
+                            <For each={row.held}>
+                              {(m) => (
+                                <li>
+                                  <a href={docHref(m.docId)}>
+                                    {m.date} {m.title}
+                                  </a>{' '}
+                                  <span class="small muted">
+                                    {t('ledger.counts', {
+                                      expected: m.expected,
+                                      present: m.present,
+                                    })}
+                                  </span>
+                                </li>
+                              )}
+                            </For>
+                          </ul>
+                        </td>
+                      </tr>
+                    )}
+                  </For>
+                </tbody>
+              </table>
+            </div>
+          </section>
+        )}
+      </For>
+
+      <Show when={other().length > 0}>
+        <section class="panel ledger-section" aria-labelledby="ledger-other">
+          <h2 id="ledger-other">{t('ledger.otherMeetings')}</h2>
+          <ul class="held-list">
+            <For each={other()}>
+              {(m) => (
+                <li>
+                  <a href={docHref(m.docId)}>
+                    {m.date} {label('meetingType', m.meetingType)} · {m.title}
+                  </a>{' '}
+                  <span class="small muted">
+                    {t('ledger.counts', { expected: m.expected, present: m.present })}
+                  </span>
+                </li>
+              )}
+            </For>
+          </ul>
+        </section>
+      </Show>
+      <p class="small muted ledger-count">
+        {t('ledger.meetingCount', { n: ledgerMeetings(ledger()).length })}
+      </p>
+    </>
+  );
+}

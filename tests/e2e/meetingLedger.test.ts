@@ -1,0 +1,174 @@
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  beijingInstant,
+  createDemoVillage,
+  LABELS,
+  meetingLedger,
+  readWorkspace,
+} from '@grassroots/shared';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBrowser, startRelay } from './harness.ts';
+import { readWorkbook } from './xlsx.ts';
+
+let relay: Awaited<ReturnType<typeof startRelay>>;
+const closers: Array<() => Promise<void>> = [];
+let tmp: string;
+const shots = process.env.SHOTS_DIR ?? join(tmpdir(), 'shots');
+
+/** The browser's clock: the demo village's last afternoon, so its year is 2025. */
+const NOW = beijingInstant(2025, 12, 31, 17, 0);
+
+beforeAll(async () => {
+  relay = await startRelay();
+  tmp = await mkdtemp(join(tmpdir(), 'grassroots-ledger-'));
+  await mkdir(shots, { recursive: true });
+});
+
+afterAll(async () => {
+  for (const close of closers.splice(0)) await close().catch(() => {});
+  await relay?.cleanup();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+/**
+ * Opens the app at a fixed clock, builds the local demo village (a year ending "today") and waits
+ * for the service worker to hold the app's files, so the device can go offline.
+ */
+export async function openLocalDemo(page: Page): Promise<void> {
+  await page.clock.setFixedTime(NOW);
+  await page.goto(`${relay.server.url}/`);
+  await page.getByRole('button', { name: '试用示范村' }).click();
+  await page.locator('#dash-meetings').waitFor();
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+}
+
+describe('三会一课 台账', () => {
+  it('lists every required period of the demo year offline, prints, and exports an XLSX with the model’s figures', async () => {
+    const b = await openBrowser();
+    closers.push(b.close);
+    const { page, context } = b;
+    await openLocalDemo(page);
+    await context.setOffline(true);
+    await page.locator('.tabs a', { hasText: '台账' }).click();
+    await page.locator('.totals-table tbody tr').first().waitFor();
+
+    // The same figures from the shared model, for the same village and instant.
+    const demo = createDemoVillage({ start: '2025-01-01' });
+    const w = readWorkspace(demo.index, demo.docs);
+    const ledger = meetingLedger(
+      w.minutes,
+      w.index.cadence,
+      w.roster,
+      { year: 2025 },
+      { now: NOW },
+    );
+    expect(ledger.totals.some((x) => x.missed > 0)).toBe(true);
+
+    expect(await page.locator('h1').textContent()).toContain('2025年三会一课台账');
+    const shown = await page
+      .locator('.totals-table tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => [...tr.querySelectorAll('th, td')].map((c) => c.textContent?.trim())),
+      );
+    expect(shown).toEqual(
+      ledger.totals.map((x) => [
+        `${LABELS.meetingType[x.meetingType]['zh-CN']}${x.groupName ? ` · ${x.groupName}` : ''}`,
+        ...[x.periods, x.done, x.missed, x.open, x.aboveMax, x.meetings].map(String),
+      ]),
+    );
+    const missedRows = ledger.rows.filter((r) => r.missed);
+    expect(await page.locator('.periods-table tr[data-state="missed"]').count()).toBe(
+      missedRows.length,
+    );
+    // A held period links to its records.
+    const held = ledger.rows.find((r) => r.held.length > 0)!;
+    await page.locator(`.ledger-rule a[href$="/d/${held.held[0]!.docId}"]`).first().waitFor();
+
+    // Export (offline): exceljs is loaded on demand from the device's cache.
+    await page.locator('.ledger-actions button', { hasText: '导出 Excel' }).waitFor();
+    await expect
+      .poll(() => page.locator('.ledger-actions button', { hasText: '导出 Excel' }).isEnabled())
+      .toBe(true);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('.ledger-actions button', { hasText: '导出 Excel' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/三会一课台账_2025\.xlsx$/);
+    const file = join(tmp, 'meetings.xlsx');
+    await download.saveAs(file);
+    const book = await readWorkbook(file);
+    expect([...book.keys()]).toEqual(['汇总', '各期明细', '会议记录']);
+    const summary = book.get('汇总')!;
+    expect(summary.title).toContain('2025年三会一课台账');
+    expect(summary.note).toContain('（北京时间）');
+    expect(summary.rows).toEqual(
+      ledger.totals.map((x) => [
+        LABELS.meetingType[x.meetingType]['zh-CN'],
+        x.groupName ?? '',
+        x.periods,
+        x.done,
+        x.missed,
+        x.open,
+        x.aboveMax,
+        x.meetings,
+      ]),
+    );
+    const periods = book.get('各期明细')!;
+    expect(periods.rows).toHaveLength(ledger.rows.length);
+    expect(periods.rows.map((r) => [r[5], r[6], r[7]])).toEqual(
+      ledger.rows.map((r) => [
+        r.required,
+        r.held.length,
+        r.missed ? '未开' : LABELS.cadenceState[r.state]['zh-CN'],
+      ]),
+    );
+    const meetings = book.get('会议记录')!;
+    const expectedMeetings = new Map(
+      [...ledger.rows.flatMap((r) => r.held), ...ledger.otherMeetings].map((m) => [m.docId, m]),
+    );
+    expect(meetings.rows).toHaveLength(expectedMeetings.size);
+    const byTitle = new Map([...expectedMeetings.values()].map((m) => [`${m.date}${m.title}`, m]));
+    for (const row of meetings.rows) {
+      const m = byTitle.get(`${row[0]}${row[2]}`)!;
+      expect([row[6], row[7], row[8]]).toEqual([m.expected, m.present, m.absent]);
+    }
+
+    // A quarter.
+    await page.locator('select[name="ledgerQuarter"]').selectOption('3');
+    await expect
+      .poll(() => page.locator('h1').textContent())
+      .toContain('2025年第3季度三会一课台账');
+    const q3 = meetingLedger(
+      w.minutes,
+      w.index.cadence,
+      w.roster,
+      { year: 2025, quarter: 3 },
+      { now: NOW },
+    );
+    await expect.poll(() => page.locator('.periods-table tbody tr').count()).toBe(q3.rows.length);
+
+    // Printed: the ledger, without the app.
+    const pdf = join(tmp, 'meetings.pdf');
+    await page.pdf({ path: pdf, format: 'A4', printBackground: true });
+    const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }).replace(
+      /\s+/g,
+      '',
+    );
+    expect(text).toContain('2025年第3季度三会一课台账');
+    for (const s of ['概览', '名册', '民情日志台账', '导出Excel', '本地演示'])
+      expect(text, s).not.toContain(s);
+    execFileSync('pdftoppm', [
+      '-png',
+      '-r',
+      '80',
+      '-l',
+      '2',
+      pdf,
+      join(shots, 'print-meetings-ledger'),
+    ]);
+  });
+});
