@@ -22,6 +22,7 @@ const HistoryView = lazy(() => import('./history/HistoryView.tsx'));
 const MinutesPrint = lazy(() => import('./print/MinutesPrint.tsx'));
 // Ledgers and reports are opened now and then: each its own chunk (exports load exceljs on top).
 const MeetingLedgerView = lazy(() => import('./ledgers/MeetingLedgerView.tsx'));
+const FeedbackLedgerView = lazy(() => import('./ledgers/FeedbackLedgerView.tsx'));
 
 /** Routes to the screens; a workspace's screens share one open WorkspaceSync. */
 export function App(): JSX.Element {
@@ -136,6 +137,11 @@ export function App(): JSX.Element {
                         <Show when={view() === 'meetings-ledger'}>
                           <Suspense fallback={<p class="muted">{t('app.loading')}</p>}>
                             <MeetingLedgerView />
+                          </Suspense>
+                        </Show>
+                        <Show when={view() === 'feedback-ledger'}>
+                          <Suspense fallback={<p class="muted">{t('app.loading')}</p>}>
+                            <FeedbackLedgerView />
                           </Suspense>
                         </Show>
                         <Show when={view() === 'services'}>

@@ -2,16 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  beijingInstant,
-  createDemoVillage,
-  LABELS,
-  meetingLedger,
-  readWorkspace,
-} from '@grassroots/shared';
-import type { Page } from 'playwright-core';
+import { createDemoVillage, LABELS, meetingLedger, readWorkspace } from '@grassroots/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, startRelay } from './harness.ts';
+import { DEMO_NOW, openLocalDemo } from './seed.ts';
 import { readWorkbook } from './xlsx.ts';
 
 let relay: Awaited<ReturnType<typeof startRelay>>;
@@ -19,8 +13,7 @@ const closers: Array<() => Promise<void>> = [];
 let tmp: string;
 const shots = process.env.SHOTS_DIR ?? join(tmpdir(), 'shots');
 
-/** The browser's clock: the demo village's last afternoon, so its year is 2025. */
-const NOW = beijingInstant(2025, 12, 31, 17, 0);
+const NOW = DEMO_NOW;
 
 beforeAll(async () => {
   relay = await startRelay();
@@ -34,24 +27,12 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-/**
- * Opens the app at a fixed clock, builds the local demo village (a year ending "today") and waits
- * for the service worker to hold the app's files, so the device can go offline.
- */
-export async function openLocalDemo(page: Page): Promise<void> {
-  await page.clock.setFixedTime(NOW);
-  await page.goto(`${relay.server.url}/`);
-  await page.getByRole('button', { name: '试用示范村' }).click();
-  await page.locator('#dash-meetings').waitFor();
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
-}
-
 describe('三会一课 台账', () => {
   it('lists every required period of the demo year offline, prints, and exports an XLSX with the model’s figures', async () => {
     const b = await openBrowser();
     closers.push(b.close);
     const { page, context } = b;
-    await openLocalDemo(page);
+    await openLocalDemo(page, relay.server.url, NOW);
     await context.setOffline(true);
     await page.locator('.tabs a', { hasText: '台账' }).click();
     await page.locator('.totals-table tbody tr').first().waitFor();

@@ -1,12 +1,14 @@
 import type { RunningServer } from '@grassroots/server';
 import {
   addDocEntry,
+  beijingInstant,
   createDemoVillage,
   createDoc,
   INDEX_DOC_ID,
   initIndex,
   roomName,
 } from '@grassroots/shared';
+import type { Page } from 'playwright-core';
 import * as Y from 'yjs';
 
 /** A workspace stored on the relay before anyone opens it: its index and docs, as made in Node. */
@@ -81,3 +83,19 @@ export async function storedDoc(
   }
   return doc;
 }
+
+/**
+ * Opens the app at a fixed clock, builds the local demo village in the browser (a year ending
+ * "today", stored on the device only) and waits until the service worker serves the app's files,
+ * so the device can go offline. The same village is `createDemoVillage({ start })` in Node.
+ */
+export async function openLocalDemo(page: Page, url: string, now: number): Promise<void> {
+  await page.clock.setFixedTime(now);
+  await page.goto(`${url}/`);
+  await page.getByRole('button', { name: '试用示范村' }).click();
+  await page.locator('#dash-meetings').waitFor();
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+}
+
+/** The demo village's last afternoon: with the browser's clock here, its year is 2025. */
+export const DEMO_NOW = beijingInstant(2025, 12, 31, 17, 0);

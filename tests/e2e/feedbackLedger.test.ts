@@ -1,0 +1,172 @@
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  beijingDate,
+  createDemoVillage,
+  type FeedbackStatus,
+  feedbackLedger,
+  LABELS,
+  readWorkspace,
+} from '@grassroots/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBrowser, startRelay } from './harness.ts';
+import { DEMO_NOW, openLocalDemo } from './seed.ts';
+import { readWorkbook } from './xlsx.ts';
+
+let relay: Awaited<ReturnType<typeof startRelay>>;
+const closers: Array<() => Promise<void>> = [];
+let tmp: string;
+const shots = process.env.SHOTS_DIR ?? join(tmpdir(), 'shots');
+
+beforeAll(async () => {
+  relay = await startRelay();
+  tmp = await mkdtemp(join(tmpdir(), 'grassroots-fbl-'));
+  await mkdir(shots, { recursive: true });
+});
+
+afterAll(async () => {
+  for (const close of closers.splice(0)) await close().catch(() => {});
+  await relay?.cleanup();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+/** RFC 4180 CSV: quoted fields may hold commas, quotes and line breaks. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
+    } else field += c;
+  }
+  return rows;
+}
+
+describe('民情日志 台账', () => {
+  it('lists every entry with its history offline, filters by month and status, prints, and exports XLSX and CSV with the model’s figures', async () => {
+    const b = await openBrowser();
+    closers.push(b.close);
+    const { page, context } = b;
+    await openLocalDemo(page, relay.server.url, DEMO_NOW);
+    await context.setOffline(true);
+    await page.locator('.tabs a', { hasText: '台账' }).click();
+    await page.locator('.ledger-nav a', { hasText: '民情日志台账' }).click();
+    await page.locator('.fbl-row').first().waitFor();
+
+    const demo = createDemoVillage({ start: '2025-01-01' });
+    const entries = readWorkspace(demo.index, demo.docs).feedback.flatMap((f) => f.data.entries);
+    const all = feedbackLedger(entries, { now: DEMO_NOW });
+    expect(all.totals.flagged).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('.fbl-row').count()).toBe(all.rows.length);
+    expect(await page.locator('.fbl-totals').getAttribute('data-entries')).toBe(
+      String(all.totals.entries),
+    );
+    expect(await page.locator('[data-flagged-total]').getAttribute('data-flagged-total')).toBe(
+      String(all.totals.flagged),
+    );
+    const days = await page
+      .locator('.fbl-row .fbl-days')
+      .evaluateAll((tds) => tds.map((td) => Number.parseFloat(td.textContent ?? '')));
+    expect(days).toEqual(all.rows.map((r) => r.daysOpen));
+
+    // A month and a status.
+    const byMonth = new Map<string, number>();
+    for (const r of all.rows)
+      byMonth.set(r.receivedDate.slice(0, 7), (byMonth.get(r.receivedDate.slice(0, 7)) ?? 0) + 1);
+    const month = [...byMonth.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+    const [y, m] = month.split('-').map(Number) as [number, number];
+    const inMonth = feedbackLedger(entries, { now: DEMO_NOW, span: { year: y, month: m } });
+    const status = inMonth.rows[0]!.status as FeedbackStatus;
+    const filtered = feedbackLedger(entries, {
+      now: DEMO_NOW,
+      span: { year: y, month: m },
+      statuses: [status],
+    });
+    await page.locator('select[name="fblMonth"]').selectOption(month);
+    await page.locator('select[name="fblStatus"]').selectOption(status);
+    await expect.poll(() => page.locator('.fbl-row').count()).toBe(filtered.rows.length);
+    expect(await page.locator('h1').textContent()).toContain(`${y}年${m}月`);
+
+    // XLSX of the filtered ledger.
+    const exportAs = async (label: string, name: string) => {
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.locator('.ledger-actions button', { hasText: label }).click(),
+      ]);
+      const file = join(tmp, name);
+      await download.saveAs(file);
+      return { file, suggested: download.suggestedFilename() };
+    };
+    const xlsx = await exportAs('导出 Excel', 'fbl.xlsx');
+    expect(xlsx.suggested).toContain(month);
+    const sheet = (await readWorkbook(xlsx.file)).get('民情日志台账')!;
+    expect(sheet.note).toContain(`状态：${LABELS.feedbackStatus[status]['zh-CN']}`);
+    expect(sheet.rows).toHaveLength(filtered.rows.length);
+    expect(sheet.rows.map((r) => [r[0], r[1], r[7], r[11], r[13]])).toEqual(
+      filtered.rows.map((r) => [
+        r.no,
+        r.receivedDate,
+        LABELS.feedbackStatus[r.status]['zh-CN'],
+        beijingDate(r.dueAt),
+        r.daysOpen,
+      ]),
+    );
+
+    // The whole ledger as CSV: UTF-8 with a byte order mark, so Excel reads the Chinese.
+    await page.locator('select[name="fblMonth"]').selectOption('');
+    await page.locator('select[name="fblStatus"]').selectOption('');
+    await expect.poll(() => page.locator('.fbl-row').count()).toBe(all.rows.length);
+    const csv = await exportAs('导出 CSV', 'fbl.csv');
+    const bytes = await readFile(csv.file);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const table = parseCsv(bytes.subarray(3).toString('utf8'));
+    expect(table[0]?.slice(0, 3)).toEqual(['序号', '登记日期', '来源']);
+    const body = table.slice(1);
+    expect(body).toHaveLength(all.rows.length);
+    expect(body.map((r) => [Number(r[0]), r[5], Number(r[13])])).toEqual(
+      all.rows.map((r) => [r.no, r.summary, r.daysOpen]),
+    );
+    // Overdue marks travel with the entry.
+    const flaggedRow = all.rows.find((r) => r.flags.length > 0)!;
+    expect(body[flaggedRow.no - 1]?.[14]).toContain(
+      LABELS.ageingFlag[flaggedRow.flags[0]!]['zh-CN'],
+    );
+
+    const pdf = join(tmp, 'fbl.pdf');
+    await page.pdf({ path: pdf, format: 'A4', landscape: true, printBackground: true });
+    const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }).replace(
+      /\s+/g,
+      '',
+    );
+    expect(text).toContain('民情日志台账（全部月份）');
+    for (const s of ['概览', '名册', '导出CSV', '本地演示']) expect(text, s).not.toContain(s);
+    execFileSync('pdftoppm', [
+      '-png',
+      '-r',
+      '80',
+      '-l',
+      '2',
+      pdf,
+      join(shots, 'print-feedback-ledger'),
+    ]);
+  });
+});
