@@ -23,6 +23,7 @@ const MinutesPrint = lazy(() => import('./print/MinutesPrint.tsx'));
 // Ledgers and reports are opened now and then: each its own chunk (exports load exceljs on top).
 const MeetingLedgerView = lazy(() => import('./ledgers/MeetingLedgerView.tsx'));
 const FeedbackLedgerView = lazy(() => import('./ledgers/FeedbackLedgerView.tsx'));
+const ReportView = lazy(() => import('./ledgers/ReportView.tsx'));
 
 /** Routes to the screens; a workspace's screens share one open WorkspaceSync. */
 export function App(): JSX.Element {
@@ -142,6 +143,11 @@ export function App(): JSX.Element {
                         <Show when={view() === 'feedback-ledger'}>
                           <Suspense fallback={<p class="muted">{t('app.loading')}</p>}>
                             <FeedbackLedgerView />
+                          </Suspense>
+                        </Show>
+                        <Show when={view() === 'report'}>
+                          <Suspense fallback={<p class="muted">{t('app.loading')}</p>}>
+                            <ReportView />
                           </Suspense>
                         </Show>
                         <Show when={view() === 'services'}>

@@ -15,7 +15,7 @@ function field(cell: Cell): string {
  */
 export function toCsv(sheet: Sheet): Blob {
   const lines = [sheet.columns.map((c) => field(c.header)), ...sheet.rows.map((r) => r.map(field))];
-  return new Blob([BOM + lines.map((l) => l.join(',')).join('\r\n') + '\r\n'], {
+  return new Blob([`${BOM + lines.map((l) => l.join(',')).join('\r\n')}\r\n`], {
     type: 'text/csv;charset=utf-8',
   });
 }

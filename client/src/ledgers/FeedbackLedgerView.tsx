@@ -5,7 +5,6 @@ import { useI18n } from '../i18n/I18nProvider.tsx';
 import { periodLabel } from '../i18n/period.ts';
 import { beijingDay, formatBeijingDateTime } from '../i18n/time.ts';
 import {
-  beijingParts,
   FEEDBACK_STATUSES,
   type FeedbackStatus,
   feedbackLedger,

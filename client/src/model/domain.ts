@@ -55,6 +55,7 @@ export {
   type FeedbackStatus,
   type FeedbackSummary,
   feedbackLedger,
+  feedbackSummary,
   finaliseMinutes,
   groupExistsAt,
   heldMeetings,

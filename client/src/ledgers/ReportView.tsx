@@ -1,0 +1,400 @@
+import { createMemo, createSignal, For, type JSX, Show } from 'solid-js';
+import { percent, reportSheets } from '../export/reportSheets.ts';
+import { fileNameOf } from '../export/sheets.ts';
+import { useI18n } from '../i18n/I18nProvider.tsx';
+import { asOfText, periodLabel } from '../i18n/period.ts';
+import { beijingDay } from '../i18n/time.ts';
+import type { MessageKey } from '../i18n/zh-CN.ts';
+import {
+  beijingParts,
+  FEEDBACK_CATEGORIES,
+  FEEDBACK_STATUSES,
+  type FeedbackStatus,
+  type FeedbackSummary,
+  feedbackSummary,
+  monthPeriod,
+  type ReportSpan,
+  spanPeriod,
+  townshipReport,
+} from '../model/domain.ts';
+import { createWorkspaceData } from '../projection/createWorkspaceData.ts';
+import { hrefOf } from '../routing/routes.ts';
+import { useWorkspace } from '../WorkspaceContext.tsx';
+import { PairedBars, StackedColumns } from './charts.tsx';
+import { createExport } from './createExport.ts';
+import { LedgerActions, LedgerNav } from './LedgerBar.tsx';
+import { recordYears } from './years.ts';
+
+/** Colours of the feedback statuses in charts: from waiting (warm) to answered back (green). */
+const STATUS_COLORS: Readonly<Record<FeedbackStatus, string>> = {
+  received: '#b91c1c',
+  relayed: '#ea580c',
+  'in-progress': '#ca8a04',
+  resolved: '#2563eb',
+  'answered-back': '#047857',
+};
+
+type Kind = 'month' | 'quarter';
+
+/**
+ * The report to the township (月报 / 季报, LEDGER-3), from the shared townshipReport: feedback of
+ * the span and its months (with a chart by status), 三会一课 compliance (held against required, a
+ * chart), plan progress per phase, and the 四议两公开 cases with their step trace. Printable and
+ * exported as XLSX; every figure is the model's.
+ */
+export default function ReportView(): JSX.Element {
+  const { t, label } = useI18n();
+  const ws = useWorkspace();
+  const workspace = createWorkspaceData(ws.sync, ws.index);
+  const now = Date.now();
+  const today = beijingParts(now);
+  const years = createMemo(() => recordYears(workspace().data, now));
+  const [kind, setKind] = createSignal<Kind>('month');
+  const [year, setYear] = createSignal<number | null>(null);
+  const [month, setMonth] = createSignal<number | null>(null);
+  const [quarter, setQuarter] = createSignal<number | null>(null);
+  const shownYear = () => year() ?? years().latest;
+  /** This month (quarter) in this year; the last one of an earlier year. */
+  const shownMonth = () => month() ?? (shownYear() === today.year ? today.month : 12);
+  const shownQuarter = () =>
+    quarter() ?? (shownYear() === today.year ? Math.ceil(today.month / 3) : 4);
+  const span = (): ReportSpan =>
+    kind() === 'month'
+      ? { year: shownYear(), month: shownMonth() }
+      : { year: shownYear(), quarter: shownQuarter() };
+  const report = createMemo(() => {
+    const period = spanPeriod(span());
+    return townshipReport(workspace().data, span(), { now: Math.min(now, period.end) });
+  });
+  const spanText = () => periodLabel(report().span, t);
+  const kindText = () => (kind() === 'month' ? t('report.monthly') : t('report.quarterly'));
+  const village = () => ws.index.name || ws.entry.name;
+  const exporter = createExport();
+  const exportXlsx = () =>
+    exporter.run(
+      async () => {
+        const { toXlsx } = await import('../export/xlsx.ts');
+        return toXlsx(
+          reportSheets(report(), {
+            t,
+            label,
+            village: village(),
+            spanText: spanText(),
+            kind: kindText(),
+          }),
+        );
+      },
+      fileNameOf([village(), kindText(), report().span.key], 'xlsx'),
+    );
+  const summary = () => report().feedback.summary;
+  /**
+   * The months the feedback chart shows: a quarter's three; for a month, it and the five before
+   * (each month's figures from the shared feedbackSummary, like the report's own).
+   */
+  const trend = createMemo(() => {
+    if (kind() === 'quarter') return report().feedback.months;
+    const entries = workspace().data.feedback.flatMap((f) => f.data.entries);
+    const out: FeedbackSummary[] = [];
+    for (let back = 5; back >= 1; back--) {
+      const index = shownYear() * 12 + (shownMonth() - 1) - back;
+      out.push(feedbackSummary(entries, monthPeriod(Math.floor(index / 12), (index % 12) + 1)));
+    }
+    return [...out, ...report().feedback.months];
+  });
+  const docHref = (docId: string) => hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId });
+  const figure = (key: MessageKey, value: number | string | null, name: string) => (
+    <div class="report-figure" data-figure={name}>
+      <span class="report-figure-value">{value ?? '—'}</span>
+      <span class="report-figure-label small muted">{t(key)}</span>
+    </div>
+  );
+  return (
+    <>
+      <LedgerNav active="report" />
+      <header class="ledger-head">
+        <h1 class="ledger-title">
+          {t('report.title', { village: village(), span: spanText(), kind: kindText() })}
+        </h1>
+        <p class="small muted ledger-asof">{asOfText(report().now, report().span.end, t)}</p>
+      </header>
+      <div class="ledger-controls no-print">
+        <label class="field">
+          <span>{t('report.kind')}</span>
+          <select
+            name="reportKind"
+            value={kind()}
+            onChange={(e) => setKind(e.currentTarget.value as Kind)}
+          >
+            <option value="month" selected={kind() === 'month'}>
+              {t('report.monthly')}
+            </option>
+            <option value="quarter" selected={kind() === 'quarter'}>
+              {t('report.quarterly')}
+            </option>
+          </select>
+        </label>
+        <label class="field">
+          <span>{t('ledger.year')}</span>
+          <select
+            name="reportYear"
+            value={String(shownYear())}
+            onChange={(e) => setYear(Number(e.currentTarget.value))}
+          >
+            <For each={years().years}>
+              {(y) => (
+                <option value={y} selected={y === shownYear()}>
+                  {t('period.year', { year: y })}
+                </option>
+              )}
+            </For>
+          </select>
+        </label>
+        <Show
+          when={kind() === 'month'}
+          fallback={
+            <label class="field">
+              <span>{t('ledger.quarter')}</span>
+              <select
+                name="reportQuarter"
+                value={String(shownQuarter())}
+                onChange={(e) => setQuarter(Number(e.currentTarget.value))}
+              >
+                <For each={[1, 2, 3, 4]}>
+                  {(q) => (
+                    <option value={q} selected={q === shownQuarter()}>
+                      {t('ledger.quarterN', { quarter: q })}
+                    </option>
+                  )}
+                </For>
+              </select>
+            </label>
+          }
+        >
+          <label class="field">
+            <span>{t('report.month')}</span>
+            <select
+              name="reportMonth"
+              value={String(shownMonth())}
+              onChange={(e) => setMonth(Number(e.currentTarget.value))}
+            >
+              <For each={[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]}>
+                {(m) => (
+                  <option value={m} selected={m === shownMonth()}>
+                    {t('report.monthN', { month: m })}
+                  </option>
+                )}
+              </For>
+            </select>
+          </label>
+        </Show>
+        <LedgerActions
+          onPrint={() => window.print()}
+          exports={[{ label: t('ledger.exportXlsx'), run: exportXlsx }]}
+          isBusy={exporter.isBusy()}
+          error={exporter.error()}
+          isDisabled={workspace().isLoading}
+        />
+      </div>
+      <Show when={workspace().isLoading}>
+        <p class="small muted" role="status">
+          {t('dash.loading')}
+        </p>
+      </Show>
+
+      <section class="panel ledger-section report-feedback" aria-labelledby="report-feedback">
+        <h2 id="report-feedback">{t('report.feedback')}</h2>
+        <div class="report-figures">
+          {figure('report.received', summary().received, 'received')}
+          {figure('report.resolved', summary().resolvedInPeriod, 'resolved')}
+          {figure('report.median', summary().medianDaysToResolve, 'median')}
+          {figure('report.openAtEnd', summary().openAtEnd, 'open')}
+          {figure('report.overdueAtEnd', summary().overdueAtEnd, 'overdue')}
+        </div>
+        <StackedColumns
+          title={kind() === 'month' ? t('report.chartFeedbackTrend') : t('report.chartFeedback')}
+          bars={trend().map((m) => ({
+            key: m.period.key,
+            label: t('report.monthN', { month: Number(m.period.key.slice(5)) }),
+            segments: FEEDBACK_STATUSES.map((s) => ({ key: s, value: m.byStatus[s] })),
+          }))}
+          keys={FEEDBACK_STATUSES.map((s) => ({
+            key: s,
+            label: label('feedbackStatus', s),
+            color: STATUS_COLORS[s],
+          }))}
+        />
+        <p class="small muted">{t('report.chartFeedbackHint')}</p>
+        <div class="table-wrap">
+          <table class="ledger-table report-categories">
+            <thead>
+              <tr>
+                <For each={FEEDBACK_CATEGORIES}>
+                  {(c) => <th scope="col">{label('feedbackCategory', c)}</th>}
+                </For>
+              </tr>
+            </thead>
+            <tbody>
+              <tr>
+                <For each={FEEDBACK_CATEGORIES}>
+                  {(c) => <td data-category={c}>{summary().byCategory[c]}</td>}
+                </For>
+              </tr>
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      <section class="panel ledger-section report-meetings" aria-labelledby="report-meetings">
+        <h2 id="report-meetings">{t('report.meetings')}</h2>
+        <p
+          class="report-meetings-line"
+          data-required={report().meetings.required}
+          data-done={report().meetings.done}
+          data-missed={report().meetings.missed}
+        >
+          {t('report.meetingsLine', {
+            required: report().meetings.required,
+            done: report().meetings.done,
+            missed: report().meetings.missed,
+          })}
+        </p>
+        <PairedBars
+          title={t('report.chartMeetings')}
+          aLabel={t('ledger.colPeriods')}
+          bLabel={t('ledger.colDone')}
+          rows={report().meetings.totals.map((x) => ({
+            key: `${x.meetingType}~${x.groupId ?? ''}`,
+            label: `${label('meetingType', x.meetingType)}${x.groupName ? ` · ${x.groupName}` : ''}`,
+            a: x.periods,
+            b: x.done,
+          }))}
+        />
+        <Show when={report().meetings.rows.some((r) => r.missed)}>
+          <p class="small warning">
+            {t('report.missedList', {
+              list: report()
+                .meetings.rows.filter((r) => r.missed)
+                .map(
+                  (r) =>
+                    `${label('meetingType', r.meetingType)}${r.groupName ? `（${r.groupName}）` : ''} ${periodLabel(r.period, t)}`,
+                )
+                .join(t('min.listSeparator')),
+            })}
+          </p>
+        </Show>
+      </section>
+
+      <section class="panel ledger-section report-plans" aria-labelledby="report-plans">
+        <h2 id="report-plans">{t('report.plans')}</h2>
+        <Show when={report().plans.length > 0} fallback={<p class="empty">{t('dash.noPlans')}</p>}>
+          <For each={report().plans}>
+            {(p) => (
+              <div class="report-plan" data-plan={p.docId}>
+                <h3>
+                  <a href={docHref(p.docId)}>{p.title || t('docs.untitled')}</a>
+                </h3>
+                <div class="table-wrap">
+                  <table class="ledger-table">
+                    <thead>
+                      <tr>
+                        <th scope="col">{t('report.colPhase')}</th>
+                        <th scope="col">{t('report.colProgress')}</th>
+                        <th scope="col">{t('report.colRatio')}</th>
+                        <th scope="col">{t('report.colOverdue')}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      <For each={p.phases}>
+                        {(ph) => (
+                          <tr data-phase={ph.phaseId ?? ''}>
+                            <th scope="row">{ph.title || t('plan.unassigned')}</th>
+                            <td>
+                              <div class="progress">
+                                <span style={{ width: percent(ph.ratio) }} />
+                              </div>
+                              <span class="small muted">
+                                {t('dash.phaseProgress', { done: ph.done, total: ph.total })}
+                              </span>
+                            </td>
+                            <td class="num">{percent(ph.ratio)}</td>
+                            <td class="num" classList={{ 'bad-text': ph.overdue > 0 }}>
+                              {ph.overdue}
+                            </td>
+                          </tr>
+                        )}
+                      </For>
+                    </tbody>
+                  </table>
+                </div>
+              </div>
+            )}
+          </For>
+        </Show>
+      </section>
+
+      <section class="panel ledger-section report-cases" aria-labelledby="report-cases">
+        <h2 id="report-cases">{t('case.title')}</h2>
+        <Show when={report().decisions.length > 0} fallback={<p class="empty">{t('case.none')}</p>}>
+          <For each={report().decisions}>
+            {(c) => (
+              <div class="report-case" data-case={c.caseId}>
+                <h3>
+                  {c.title}{' '}
+                  <Show when={c.next} fallback={<span class="tag ok">{t('case.complete')}</span>}>
+                    {(next) => (
+                      <span class="tag warn">
+                        {t('case.next', { step: label('decisionStep', next()) })}
+                      </span>
+                    )}
+                  </Show>
+                </h3>
+                <ol class="report-steps">
+                  <For each={c.steps}>
+                    {(s) => (
+                      <li data-step={s.step} data-done={s.done ? 'true' : 'false'}>
+                        <strong>{label('decisionStep', s.step)}</strong>{' '}
+                        <Show
+                          when={s.done}
+                          fallback={<span class="muted">{t('case.stepNotDone')}</span>}
+                        >
+                          <span>
+                            {[
+                              s.at === null ? '' : beijingDay(s.at),
+                              s.meetingType ? label('meetingType', s.meetingType) : '',
+                              s.tally ? t('min.tally', { ...s.tally }) : '',
+                              s.passed === null
+                                ? ''
+                                : s.passed
+                                  ? t('case.passed')
+                                  : t('case.rejected'),
+                              s.where ?? '',
+                            ]
+                              .filter(Boolean)
+                              .join(' · ')}
+                          </span>
+                        </Show>
+                      </li>
+                    )}
+                  </For>
+                </ol>
+                <Show when={c.issues.length > 0}>
+                  <ul class="small warning">
+                    <For each={c.issues}>
+                      {(issue) => (
+                        <li data-issue={issue.code}>
+                          {t(`case.issue.${issue.code}` as MessageKey, {
+                            step: label('decisionStep', issue.step),
+                          })}
+                        </li>
+                      )}
+                    </For>
+                  </ul>
+                </Show>
+              </div>
+            )}
+          </For>
+        </Show>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,175 @@
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  createDemoVillage,
+  FEEDBACK_CATEGORIES,
+  FEEDBACK_STATUSES,
+  type FeedbackSummary,
+  LABELS,
+  type ReportSpan,
+  readWorkspace,
+  spanPeriod,
+  townshipReport,
+} from '@grassroots/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBrowser, startRelay } from './harness.ts';
+import { DEMO_NOW, openLocalDemo } from './seed.ts';
+import { readWorkbook } from './xlsx.ts';
+
+let relay: Awaited<ReturnType<typeof startRelay>>;
+const closers: Array<() => Promise<void>> = [];
+let tmp: string;
+const shots = process.env.SHOTS_DIR ?? join(tmpdir(), 'shots');
+
+beforeAll(async () => {
+  relay = await startRelay();
+  tmp = await mkdtemp(join(tmpdir(), 'grassroots-report-'));
+  await mkdir(shots, { recursive: true });
+});
+
+afterAll(async () => {
+  for (const close of closers.splice(0)) await close().catch(() => {});
+  await relay?.cleanup();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+const demo = createDemoVillage({ start: '2025-01-01' });
+const workspace = readWorkspace(demo.index, demo.docs);
+/** The report as the model makes it, judged as the screen judges it (now, or the span's end). */
+const modelReport = (span: ReportSpan) =>
+  townshipReport(workspace, span, { now: Math.min(DEMO_NOW, spanPeriod(span).end) });
+
+const figures = (s: FeedbackSummary) => [
+  s.received,
+  s.resolvedInPeriod,
+  s.medianDaysToResolve,
+  s.openAtEnd,
+  s.overdueAtEnd,
+  ...FEEDBACK_STATUSES.map((st) => s.byStatus[st]),
+  ...FEEDBACK_CATEGORIES.map((c) => s.byCategory[c]),
+];
+
+describe('the report to the township', () => {
+  it('shows the quarter’s and a month’s figures offline with charts, prints, and exports an XLSX that matches the model', async () => {
+    const b = await openBrowser();
+    closers.push(b.close);
+    const { page, context } = b;
+    await openLocalDemo(page, relay.server.url, DEMO_NOW);
+    await context.setOffline(true);
+    await page.locator('.tabs a', { hasText: '台账' }).click();
+    await page.locator('.ledger-nav a', { hasText: '月报' }).click();
+    await page.locator('select[name="reportKind"]').selectOption('quarter');
+    await page.locator('select[name="reportQuarter"]').selectOption('4');
+    const q4 = modelReport({ year: 2025, quarter: 4 });
+    await expect.poll(() => page.locator('h1').textContent()).toContain('2025年第4季度工作季报');
+
+    const figure = (name: string) =>
+      page.locator(`[data-figure="${name}"] .report-figure-value`).textContent();
+    const s = q4.feedback.summary;
+    await expect.poll(() => figure('received')).toBe(String(s.received));
+    expect(await figure('resolved')).toBe(String(s.resolvedInPeriod));
+    expect(await figure('median')).toBe(String(s.medianDaysToResolve ?? '—'));
+    expect(await figure('open')).toBe(String(s.openAtEnd));
+    expect(await figure('overdue')).toBe(String(s.overdueAtEnd));
+    // Feedback per month by status: one column per month, its segments the model's counts.
+    const bars = await page
+      .locator('.report-feedback .chart-bar')
+      .evaluateAll((gs) =>
+        gs.map((g) =>
+          Object.fromEntries(
+            [...g.querySelectorAll('rect')].map((r) => [
+              r.getAttribute('data-segment'),
+              Number(r.getAttribute('data-value')),
+            ]),
+          ),
+        ),
+      );
+    expect(bars).toEqual(
+      q4.feedback.months.map((m) =>
+        Object.fromEntries(
+          FEEDBACK_STATUSES.filter((st) => m.byStatus[st] > 0).map((st) => [st, m.byStatus[st]]),
+        ),
+      ),
+    );
+    // Meetings held against required, per type and group.
+    const line = page.locator('.report-meetings-line');
+    expect(await line.getAttribute('data-required')).toBe(String(q4.meetings.required));
+    expect(await line.getAttribute('data-missed')).toBe(String(q4.meetings.missed));
+    const rows = await page
+      .locator('.report-meetings .chart-row')
+      .evaluateAll((gs) =>
+        gs.map((g) => [Number(g.getAttribute('data-a')), Number(g.getAttribute('data-b'))]),
+      );
+    expect(rows).toEqual(q4.meetings.totals.map((x) => [x.periods, x.done]));
+    // Plans per phase and the decision cases with their steps.
+    expect(await page.locator('.report-plan tbody tr').count()).toBe(
+      q4.plans.reduce((n, p) => n + p.phases.length, 0),
+    );
+    expect(await page.locator('.report-case').count()).toBe(q4.decisions.length);
+    expect(await page.locator('.report-case li[data-done="true"]').count()).toBe(
+      q4.decisions.reduce((n, c) => n + c.steps.filter((x) => x.done).length, 0),
+    );
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('.ledger-actions button', { hasText: '导出 Excel' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/季报_2025-Q4\.xlsx$/);
+    const file = join(tmp, 'report.xlsx');
+    await download.saveAs(file);
+    const book = await readWorkbook(file);
+    expect([...book.keys()]).toEqual(['民情办理', '三会一课', '计划进展', '四议两公开']);
+    const fb = book.get('民情办理')!;
+    expect(fb.rows.map((r) => r.slice(1))).toEqual([
+      figures(q4.feedback.summary),
+      ...q4.feedback.months.map(figures),
+    ]);
+    expect(book.get('三会一课')!.rows).toEqual(
+      q4.meetings.totals.map((x) => [
+        LABELS.meetingType[x.meetingType]['zh-CN'],
+        x.groupName ?? '',
+        x.periods,
+        x.done,
+        x.missed,
+        x.open,
+        x.aboveMax,
+        x.meetings,
+      ]),
+    );
+    expect(book.get('计划进展')!.rows.map((r) => [r[2], r[3], r[5]])).toEqual(
+      q4.plans.flatMap((p) => p.phases.map((ph) => [ph.done, ph.total, ph.overdue])),
+    );
+    const cases = book.get('四议两公开')!.rows;
+    expect(cases).toHaveLength(q4.decisions.reduce((n, c) => n + c.steps.length, 0));
+    expect(cases.filter((r) => r[2] === '是')).toHaveLength(
+      q4.decisions.reduce((n, c) => n + c.steps.filter((x) => x.done).length, 0),
+    );
+
+    // A month: June's report, with the five months before it in the chart.
+    await page.locator('select[name="reportKind"]').selectOption('month');
+    await page.locator('select[name="reportMonth"]').selectOption('6');
+    const june = modelReport({ year: 2025, month: 6 });
+    await expect.poll(() => page.locator('h1').textContent()).toContain('2025年6月工作月报');
+    await expect.poll(() => figure('received')).toBe(String(june.feedback.summary.received));
+    expect(await figure('open')).toBe(String(june.feedback.summary.openAtEnd));
+    expect(await page.locator('.report-feedback .chart-bar').count()).toBe(6);
+    expect(
+      await page.locator('.report-feedback .chart-bar').last().getAttribute('data-total'),
+    ).toBe(String(june.feedback.summary.received));
+
+    const pdf = join(tmp, 'report.pdf');
+    await page.pdf({ path: pdf, format: 'A4', printBackground: true });
+    const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }).replace(
+      /\s+/g,
+      '',
+    );
+    expect(text).toContain('2025年6月工作月报');
+    expect(text).toContain('统计截至2025-06-3024:00（北京时间）');
+    for (const s2 of ['概览', '名册', '导出Excel', '本地演示', '三会一课台账']) {
+      expect(text, s2).not.toContain(s2);
+    }
+    execFileSync('pdftoppm', ['-png', '-r', '80', '-l', '3', pdf, join(shots, 'print-report')]);
+  });
+});
