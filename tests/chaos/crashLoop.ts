@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { SqliteStore, sqlitePath } from '@grassroots/server';
 import * as prng from 'lib0/prng';
 import * as Y from 'yjs';
-import { type RelayProcess, seedWorkspace, startRelayProcess } from './relayProcess.ts';
+import { type RelayProcess, startRelay } from '../support/process.ts';
+import { seedWorkspace } from '../support/seedWorkspace.ts';
 import {
   loadRoom,
   markersOf,
@@ -199,7 +200,7 @@ export async function runCrashLoop(options: CrashLoopOptions = {}): Promise<Cras
   let compactedAt: number[] = [];
   let onCompaction: (() => void) | null = null;
   const start = async () => {
-    relay = await startRelayProcess({
+    relay = await startRelay({
       dataDir,
       args: relayArgs,
       onLine: (line) => {
@@ -220,8 +221,8 @@ export async function runCrashLoop(options: CrashLoopOptions = {}): Promise<Cras
   try {
     for (let round = 1; round <= rounds && Date.now() < deadline; round++) {
       const current = await start();
-      if (round > 1) await checkOnline(current.syncUrl, round - 1);
-      for (const writer of allWriters) writer.connect(current.syncUrl);
+      if (round > 1) await checkOnline(current.wsUrl, round - 1);
+      for (const writer of allWriters) writer.connect(current.wsUrl);
       await withTimeout(
         Promise.all(allWriters.map((w) => w.synced())),
         15_000,
@@ -283,7 +284,7 @@ export async function runCrashLoop(options: CrashLoopOptions = {}): Promise<Cras
         if (mode === 'random') {
           timers.push(
             setTimeout(() => {
-              for (const r of quiet) for (const w of rooms[r]!.writers) w.connect(current.syncUrl);
+              for (const r of quiet) for (const w of rooms[r]!.writers) w.connect(current.wsUrl);
             }, quietAt + rejoinAfter),
           );
         }
@@ -321,14 +322,13 @@ export async function runCrashLoop(options: CrashLoopOptions = {}): Promise<Cras
 
     // The last crash is checked like every other, then everyone reconnects and settles.
     const last = await start();
-    await checkOnline(last.syncUrl, report.rounds);
-    for (const writer of allWriters) writer.connect(last.syncUrl);
+    await checkOnline(last.wsUrl, report.rounds);
+    for (const writer of allWriters) writer.connect(last.wsUrl);
     const settleBy = Date.now() + 30_000;
     while (Date.now() < settleBy && allWriters.some((w) => w.ledger.unacked > 0)) await sleep(50);
     report.unsettled = allWriters.reduce((n, w) => n + w.ledger.unacked, 0);
     for (const writer of allWriters) writer.disconnect();
-    last.child.kill('SIGTERM');
-    const { code } = await last.exited;
+    const code = await last.stop();
     if (code !== 0) report.anomalies.push(`relay exited with ${code} on SIGTERM`);
     relay = null;
 

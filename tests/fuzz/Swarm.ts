@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import * as prng from 'lib0/prng';
 import WebSocket from 'ws';
+import type { RelayProcess } from '../support/process.ts';
 import type { Frame, FrameSource } from './frames.ts';
-import type { ServerProcess } from './serverProcess.ts';
 
 export type Role = 'editor' | 'viewer';
 
@@ -52,9 +52,9 @@ const RECENT_FRAMES = 3000;
 /** The slots of a run and what they did. */
 export class Swarm {
   /** The server connections go to; replaced when a crashed server is restarted. */
-  server: ServerProcess;
+  server: RelayProcess;
   /** Resolves with the server to connect to (pending while a crashed one restarts). */
-  serverReady: Promise<ServerProcess>;
+  serverReady: Promise<RelayProcess>;
   /** Set to stop every slot (time limit, crash, stuck server). */
   isStopped = false;
   framesSent = 0;
@@ -68,7 +68,7 @@ export class Swarm {
   private readonly recent: FrameRecord[] = [];
   private readonly slots: Slot[];
 
-  constructor(server: ServerProcess, slots: readonly { spec: SlotSpec; source: FrameSource }[]) {
+  constructor(server: RelayProcess, slots: readonly { spec: SlotSpec; source: FrameSource }[]) {
     this.server = server;
     this.serverReady = Promise.resolve(server);
     this.slots = slots.map(({ spec, source }) => new Slot(spec, source, this));

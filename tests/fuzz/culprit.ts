@@ -5,8 +5,8 @@
  * the room. A frame after which the server dies is the culprit.
  */
 import WebSocket from 'ws';
+import type { RelayProcess } from '../support/process.ts';
 import type { Frame } from './frames.ts';
-import type { ServerProcess } from './serverProcess.ts';
 
 const open = (url: string) =>
   new Promise<WebSocket | null>((resolve) => {
@@ -37,7 +37,7 @@ const firstMessage = (ws: WebSocket, ms: number) =>
  * the URL (with a token that may write) of the n-th fresh room.
  */
 export async function findCrashingFrame(
-  server: ServerProcess,
+  server: RelayProcess,
   candidates: readonly Frame[],
   roomUrl: (n: number) => string,
 ): Promise<number | null> {

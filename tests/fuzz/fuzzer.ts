@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Auth, SqliteStore, sqlitePath } from '@grassroots/server';
 import { roomName } from '@grassroots/shared';
+import { type RelayProcess, startRelay } from '../support/process.ts';
 import { makeCorpus } from './corpus.ts';
 import { findCrashingFrame } from './culprit.ts';
 import { type Frame, makeFrameSource } from './frames.ts';
@@ -28,7 +29,6 @@ import {
   type SlotSpec,
   Swarm,
 } from './Swarm.ts';
-import { type ServerProcess, startServerProcess } from './serverProcess.ts';
 import { type BadRow, checkStoredRows } from './storedRows.ts';
 
 export type FuzzOptions = {
@@ -188,6 +188,10 @@ const serverFlags = (limits: Partial<typeof SERVER_LIMITS> = SERVER_LIMITS) =>
     String(value),
   ]);
 
+/** The relay under fuzz: the fuzz limits, and the inspector for exact memory figures. */
+const startFuzzedRelay = (dataDir: string) =>
+  startRelay({ dataDir, args: serverFlags(), isInspectable: true, startTimeoutMs: 30_000 });
+
 /** A workspace with an editor and a viewer member per slot, written before the server starts. */
 async function createMembers(dataDir: string, conns: number) {
   const store = new SqliteStore(sqlitePath(dataDir));
@@ -242,14 +246,10 @@ function planSlots(
  * Records every exit of the swarm's server as a crash (until `stop`), with the frames sent just
  * before. Restarts the server on the same data when keeping going; stops the swarm otherwise.
  */
-function watchCrashes(
-  swarm: Swarm,
-  restart: (() => Promise<ServerProcess>) | null,
-  say: (line: string) => void,
-) {
+function watchCrashes(swarm: Swarm, isRestarting: boolean, say: (line: string) => void) {
   const crashes: CrashReport[] = [];
   let isWatching = true;
-  const watch = (server: ServerProcess) => {
+  const watch = (server: RelayProcess) => {
     void server.exited.then(({ code, signal }) => {
       if (!isWatching) return;
       crashes.push({
@@ -260,8 +260,8 @@ function watchCrashes(
         culprit: null,
       });
       say(`the server crashed (exit ${code ?? signal})`);
-      if (restart && crashes.length < MAX_CRASHES) {
-        swarm.serverReady = restart().then((next) => {
+      if (isRestarting && crashes.length < MAX_CRASHES) {
+        swarm.serverReady = server.restart().then((next) => {
           swarm.server = next;
           watch(next);
           return next;
@@ -305,7 +305,7 @@ function watchLiveness(swarm: Swarm): () => boolean {
   };
 }
 
-async function gauge(server: ServerProcess, name: string): Promise<number | null> {
+async function gauge(server: RelayProcess, name: string): Promise<number | null> {
   try {
     return (await server.metrics()).get(name) ?? null;
   } catch {
@@ -314,13 +314,13 @@ async function gauge(server: ServerProcess, name: string): Promise<number | null
 }
 
 /** True once the server holds no connection and no room. */
-const isIdle = async (server: ServerProcess) =>
+const isIdle = async (server: RelayProcess) =>
   (await gauge(server, 'grassroots_connections')) === 0 &&
   (await gauge(server, 'grassroots_rooms_loaded')) === 0;
 
 /** The lowest RSS sampled over `ms` (stopping early once `isLowEnough`); null if none. */
 async function lowestRss(
-  server: ServerProcess,
+  server: RelayProcess,
   ms: number,
   isLowEnough: (bytes: number) => boolean = () => false,
 ): Promise<number | null> {
@@ -336,7 +336,7 @@ async function lowestRss(
 type MemoryReading = { held: number | null; rss: number | null };
 
 /** Heap in use plus external memory after a full collection; RSS when that cannot be read. */
-async function readMemory(server: ServerProcess): Promise<MemoryReading> {
+async function readMemory(server: RelayProcess): Promise<MemoryReading> {
   const sample = await server.memoryAfterGc();
   if (sample) return { held: sample.heapUsed + sample.external, rss: sample.rss };
   return { held: null, rss: await lowestRss(server, 1_500) };
@@ -348,7 +348,7 @@ async function readMemory(server: ServerProcess): Promise<MemoryReading> {
  * until their close grace and unload timers fire.
  */
 async function settledMemory(
-  server: ServerProcess,
+  server: RelayProcess,
   baseline: MemoryReading,
   tolerance: { held: number; rss: number },
   ms: number,
@@ -373,7 +373,7 @@ async function settledMemory(
   } as const;
 }
 
-async function answersHealthz(server: ServerProcess): Promise<boolean> {
+async function answersHealthz(server: RelayProcess): Promise<boolean> {
   if (!server.isRunning()) return false;
   try {
     const res = await fetch(`${server.url}/healthz`, { signal: AbortSignal.timeout(5_000) });
@@ -404,8 +404,7 @@ export async function runFuzz(options: FuzzOptions = {}): Promise<FuzzReport> {
   const corpus = makeCorpus(seed);
   const members = await createMembers(dataDir, conns);
   const preservedRoom = roomName(members.workspaceId, PRESERVED_DOC);
-  const start = () => startServerProcess(dataDir, serverFlags());
-  const server = await start();
+  const server = await startFuzzedRelay(dataDir);
   const plan = corpus.find((d) => d.name.startsWith('plan')) ?? corpus[0]!;
   await writePreservedDoc(server, preservedRoom, members.preserver, plan);
   await waitFor(() => isIdle(server), 10_000);
@@ -432,7 +431,7 @@ export async function runFuzz(options: FuzzOptions = {}): Promise<FuzzReport> {
       }),
     })),
   );
-  const crashWatch = watchCrashes(swarm, options.keepGoing ? start : null, say);
+  const crashWatch = watchCrashes(swarm, options.keepGoing ?? false, say);
   const { crashes } = crashWatch;
   const stopLiveness = watchLiveness(swarm);
   const deadline = setTimeout(
@@ -668,7 +667,7 @@ async function isolateCrash(
 ): Promise<FrameRecord | null> {
   const dataDir = mkdtempSync(join(tmpdir(), 'grassroots-fuzz-isolate-'));
   const members = await createMembers(dataDir, 1);
-  const server = await startServerProcess(dataDir, serverFlags());
+  const server = await startFuzzedRelay(dataDir);
   try {
     const seen = new Set<string>();
     const candidates: FrameRecord[] = [];

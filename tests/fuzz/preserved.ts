@@ -5,8 +5,8 @@
 import { SqliteStore, type StoredUpdate, sqlitePath } from '@grassroots/server';
 import * as Y from 'yjs';
 import { stockClient } from '../support/clients.ts';
+import type { RelayProcess } from '../support/process.ts';
 import type { CorpusDoc } from './corpus.ts';
-import type { ServerProcess } from './serverProcess.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -14,7 +14,7 @@ export const isSameBytes = (a: Uint8Array, b: Uint8Array): boolean => Buffer.com
 
 /** Writes the demo plan and a few edits with a stock client; resolves once the server stored them. */
 export async function writePreservedDoc(
-  server: ServerProcess,
+  server: RelayProcess,
   room: string,
   token: string,
   plan: CorpusDoc,
@@ -40,7 +40,7 @@ export async function writePreservedDoc(
 
 /** What a fresh stock client holds once it synced the room (`Y.encodeStateAsUpdate`). */
 export async function syncedState(
-  server: ServerProcess,
+  server: RelayProcess,
   room: string,
   token: string,
 ): Promise<Uint8Array> {

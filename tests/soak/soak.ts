@@ -13,9 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SqliteStore, sqlitePath } from '@grassroots/server';
 import * as Y from 'yjs';
-import { readRelayGauges, seedWorkspace, startRelayProcess } from '../chaos/relayProcess.ts';
 import { markersOf } from '../chaos/Writer.ts';
-import { repoRoot } from '../support/process.ts';
+import { repoRoot, startRelay } from '../support/process.ts';
+import { seedWorkspace } from '../support/seedWorkspace.ts';
 import { Fleet } from './Fleet.ts';
 import { PROBE_TAG, type ProbeSample } from './memoryProbe.ts';
 
@@ -185,7 +185,7 @@ async function main(): Promise<number> {
   );
   const startedAt = Date.now();
   let lastPrinted = -Infinity;
-  const relay = await startRelayProcess({
+  const relay = await startRelay({
     dataDir,
     nodeArgs: ['--expose-gc'],
     imports: [fileURLToPath(new URL('./memoryProbe.ts', import.meta.url))],
@@ -222,7 +222,7 @@ async function main(): Promise<number> {
     } catch {
       return; // the process is gone
     }
-    const gauges = await readRelayGauges(relay.httpUrl);
+    const gauges = await relay.metrics().catch(() => null);
     const sample: Sample = {
       t: (probe.at - startedAt) / 1000,
       phase,
@@ -233,8 +233,8 @@ async function main(): Promise<number> {
       external: probe.external,
       arrayBuffers: probe.arrayBuffers,
       mallocedMemory: probe.mallocedMemory,
-      roomsLoaded: gauges?.roomsLoaded ?? null,
-      connections: gauges?.connections ?? null,
+      roomsLoaded: gauges?.get('grassroots_rooms_loaded') ?? null,
+      connections: gauges?.get('grassroots_connections') ?? null,
       onlineDevices: fleet?.online ?? 0,
       ...(probe.afterGc ? { smaps: smapsBreakdown(relay.pid) } : {}),
     };
@@ -256,12 +256,11 @@ async function main(): Promise<number> {
   void relay.exited.then(({ code, signal }) => {
     if (!isStopping) failures.push(`relay crashed: exit ${code}, signal ${signal}`);
   });
-  const isAlive = () => relay.child.exitCode === null && relay.child.signalCode === null;
 
   console.log(header);
   const fresh = await sampleAfterGc();
   fleet = new Fleet({
-    syncUrl: relay.syncUrl,
+    syncUrl: relay.wsUrl,
     rooms,
     tokens,
     devices: clients,
@@ -271,7 +270,7 @@ async function main(): Promise<number> {
   fleet.start();
   const steadyFrom = Date.now() + warmupSeconds * 1000;
   const steadyUntil = startedAt + minutes * 60_000;
-  while (Date.now() < steadyUntil && isAlive()) {
+  while (Date.now() < steadyUntil && relay.isRunning()) {
     if (phase === 'warmup' && Date.now() >= steadyFrom) phase = 'steady';
     await sleep(250);
   }
@@ -283,7 +282,7 @@ async function main(): Promise<number> {
   let afterIdleGc: Sample | null = null;
   /** V8 hands freed pages back to the system some time after a GC, not at once. */
   let afterIdleLater: Sample | null = null;
-  if (isAlive()) {
+  if (relay.isRunning()) {
     phase = 'settle';
     unsettled = await fleet.settle(60_000);
     if (unsettled > 0) failures.push(`${unsettled} edits never acknowledged`);
@@ -293,17 +292,16 @@ async function main(): Promise<number> {
     fleet.leaveAll();
     phase = 'idle';
     const idleUntil = Date.now() + idleSeconds * 1000;
-    while (Date.now() < idleUntil && isAlive()) await sleep(250);
+    while (Date.now() < idleUntil && relay.isRunning()) await sleep(250);
     afterIdle = samples.filter((s) => s.phase === 'idle' && !s.afterGc).at(-1) ?? null;
-    if (isAlive()) afterIdleGc = await sampleAfterGc();
+    if (relay.isRunning()) afterIdleGc = await sampleAfterGc();
     await sleep(probeSeconds * 3000);
-    if (isAlive()) afterIdleLater = await sampleAfterGc();
+    if (relay.isRunning()) afterIdleLater = await sampleAfterGc();
   }
 
   isStopping = true;
-  if (isAlive()) {
-    relay.child.kill('SIGTERM');
-    const { code } = await relay.exited;
+  if (relay.isRunning()) {
+    const code = await relay.stop();
     if (code !== 0) failures.push(`relay exited with ${code} on SIGTERM`);
   }
 

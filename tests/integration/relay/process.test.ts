@@ -1,7 +1,7 @@
 import { readFeedbackLog, readIndex } from '@grassroots/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stockClient } from '../../support/clients.ts';
-import { runCli, spawnServer } from '../../support/process.ts';
+import { runCli, startRelay } from '../../support/process.ts';
 import { eventually, tempDir } from '../../support/server.ts';
 
 const cleanups: (() => void)[] = [];
@@ -61,23 +61,15 @@ describe('the demo village from the CLI', () => {
       docs: number;
     };
     expect(demo.docs).toBe(12);
-    const server = await spawnServer(dataDir);
-    cleanups.push(() => server.child.kill('SIGKILL'));
-    const index = stockClient(
-      `ws://127.0.0.1:${server.port}/sync`,
-      `${demo.workspaceId}/index`,
-      demo.adminToken,
-    );
+    const server = await startRelay({ dataDir });
+    cleanups.push(() => void server.kill());
+    const index = stockClient(server.wsUrl, `${demo.workspaceId}/index`, demo.adminToken);
     cleanups.push(index.destroy);
     await index.synced;
     const docs = readIndex(index.doc).docs;
     expect(docs).toHaveLength(12);
     const feedback = docs.find((d) => d.kind === 'feedback')!;
-    const log = stockClient(
-      `ws://127.0.0.1:${server.port}/sync`,
-      `${demo.workspaceId}/${feedback.id}`,
-      demo.adminToken,
-    );
+    const log = stockClient(server.wsUrl, `${demo.workspaceId}/${feedback.id}`, demo.adminToken);
     cleanups.push(log.destroy);
     await log.synced;
     expect(readFeedbackLog(log.doc).entries).toHaveLength(30);
@@ -88,12 +80,11 @@ describe('durability and operations of a real server process', () => {
   it('after kill -9 and a restart, every update any client saw relayed is there', async () => {
     const dataDir = tempDir();
     const { workspaceId, adminToken } = await createWorkspace(dataDir);
-    const first = await spawnServer(dataDir);
-    cleanups.push(() => first.child.kill('SIGKILL'));
-    const url = `ws://127.0.0.1:${first.port}/sync`;
+    const first = await startRelay({ dataDir });
+    cleanups.push(() => void first.kill());
     const room = `${workspaceId}/plan`;
-    const writers = [0, 1, 2].map(() => stockClient(url, room, adminToken));
-    const watcher = stockClient(url, room, adminToken);
+    const writers = [0, 1, 2].map(() => stockClient(first.wsUrl, room, adminToken));
+    const watcher = stockClient(first.wsUrl, room, adminToken);
     for (const c of [...writers, watcher]) cleanups.push(c.destroy);
     await Promise.all([...writers, watcher].map((c) => c.synced));
 
@@ -112,13 +103,13 @@ describe('durability and operations of a real server process', () => {
     await eventually(() => expect(relayed.size).toBeGreaterThan(150), 20_000);
     first.child.kill('SIGKILL');
     clearInterval(timer);
-    expect(await first.exited).toBeNull();
+    expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
     const seen = new Set(relayed);
     for (const c of [...writers, watcher]) c.provider.disconnect();
 
-    const second = await spawnServer(dataDir);
-    cleanups.push(() => second.child.kill('SIGKILL'));
-    const fresh = stockClient(`ws://127.0.0.1:${second.port}/sync`, room, adminToken);
+    const second = await first.restart();
+    cleanups.push(() => void second.kill());
+    const fresh = stockClient(second.wsUrl, room, adminToken);
     cleanups.push(fresh.destroy);
     await fresh.synced;
     const stored = new Set(fresh.doc.getArray<string>('log').toArray());
@@ -129,13 +120,13 @@ describe('durability and operations of a real server process', () => {
 
   it('SIGTERM still drains and exits when the log pipe has gone (a log collector died)', async () => {
     const dataDir = tempDir();
-    const server = await spawnServer(dataDir);
-    cleanups.push(() => server.child.kill('SIGKILL'));
+    const server = await startRelay({ dataDir });
+    cleanups.push(() => void server.kill());
     server.child.stdout!.destroy();
     server.child.stderr!.destroy();
     server.child.kill('SIGTERM');
     const code = await Promise.race([
-      server.exited,
+      server.exited.then(({ code }) => code),
       new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 15_000)),
     ]);
     expect(code).toBe(0);
@@ -144,20 +135,15 @@ describe('durability and operations of a real server process', () => {
   it('SIGTERM drains: closes sockets with 4503, exits 0 and keeps what was stored; healthz and metrics answer', async () => {
     const dataDir = tempDir();
     const { workspaceId, adminToken } = await createWorkspace(dataDir);
-    const server = await spawnServer(dataDir);
-    cleanups.push(() => server.child.kill('SIGKILL'));
-    const base = `http://127.0.0.1:${server.port}`;
-    expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ ok: true });
-    const client = stockClient(
-      `ws://127.0.0.1:${server.port}/sync`,
-      `${workspaceId}/m`,
-      adminToken,
-    );
+    const server = await startRelay({ dataDir });
+    cleanups.push(() => void server.kill());
+    expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ ok: true });
+    const client = stockClient(server.wsUrl, `${workspaceId}/m`, adminToken);
     cleanups.push(client.destroy);
     await client.synced;
     client.doc.getText('t').insert(0, '散会');
     await eventually(async () => {
-      const metrics = await (await fetch(`${base}/metrics`)).text();
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
       expect(metrics).toMatch(/grassroots_rooms_loaded 1/);
       expect(metrics).toMatch(/grassroots_connections 1/);
       expect(metrics).toMatch(/grassroots_updates_stored_total 1/);
@@ -169,13 +155,13 @@ describe('durability and operations of a real server process', () => {
       ),
     );
     server.child.kill('SIGTERM');
-    expect(await server.exited).toBe(0);
+    expect((await server.exited).code).toBe(0);
     expect(await closeCode).toBe(4503);
     client.provider.disconnect();
 
-    const again = await spawnServer(dataDir);
-    cleanups.push(() => again.child.kill('SIGKILL'));
-    const check = stockClient(`ws://127.0.0.1:${again.port}/sync`, `${workspaceId}/m`, adminToken);
+    const again = await server.restart();
+    cleanups.push(() => void again.kill());
+    const check = stockClient(again.wsUrl, `${workspaceId}/m`, adminToken);
     cleanups.push(check.destroy);
     await check.synced;
     expect(check.doc.getText('t').toString()).toBe('散会');
