@@ -32,11 +32,19 @@ async function serve(argv: string[]) {
   process.stdout.on('error', ignoreBrokenPipe);
   process.stderr.on('error', ignoreBrokenPipe);
   const config = parseConfig(configInputFrom(argv, process.env));
+  // Signals are handled from the start: one that arrives while the server starts (it may already
+  // be listening) is acted on once it has started, never by the default of dying on the spot.
+  let signalled: string | null = null;
+  let stop = (signal: string) => {
+    signalled ??= signal;
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
   const server = await startServer(config);
   console.error(`Grassroots is running at http://localhost:${server.port}/`);
   let isStopping = false;
   const exit = (code: number) => void flushLogs(server.log, 2000).then(() => process.exit(code));
-  const stop = (signal: string) => {
+  stop = (signal: string) => {
     if (isStopping) return;
     isStopping = true;
     server.log.info({ signal }, 'draining');
@@ -48,8 +56,7 @@ async function serve(argv: string[]) {
       },
     );
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  if (signalled) stop(signalled);
 }
 
 async function createWorkspace(argv: string[]) {
