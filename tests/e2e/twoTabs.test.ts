@@ -72,6 +72,10 @@ describe('two tabs of one workspace on one device', () => {
     const b = await context.newPage();
     await openDoc(b, base, workspaceId, shared);
     await waitSaved(b);
+    // Both tabs reload offline below: the service worker must be serving the app by then.
+    for (const page of [a, b]) {
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    }
 
     await context.setOffline(true);
     for (const page of [a, b]) await page.locator('.sync-badge[data-state="offline"]').waitFor();
@@ -144,6 +148,8 @@ describe('two tabs of one workspace on one device', () => {
     const docId = await newMinutes(page, base, workspaceId);
     await typeLetters(page, 'A', 1);
     await waitSaved(page);
+    // The reload below happens offline: the service worker must be serving the app by then.
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
     await context.setOffline(true);
     await page.locator('.sync-badge[data-state="offline"]').waitFor();
 
