@@ -266,7 +266,7 @@ export default function RosterEditor(props: EditorProps): JSX.Element {
                     />
                   </Show>
                   <span class="roster-places small muted">
-                    {placesOf(p.id).join('、') || t('roster.noPlace')}
+                    {placesOf(p.id).join(t('min.listSeparator')) || t('roster.noPlace')}
                   </span>
                   <Show when={!ro()}>
                     <button
@@ -440,7 +440,6 @@ function BodyPanel(props: {
     [
       m.joined ? t('roster.joinedOn', { day: m.joined }) : '',
       m.fullFrom ? t('roster.fullFrom', { day: m.fullFrom }) : '',
-      m.left ? t('roster.leftOnDay', { day: m.left }) : '',
     ]
       .filter(Boolean)
       .join(' · ');
@@ -495,8 +494,8 @@ function BodyPanel(props: {
                     <Show when={m.office}>
                       {(o) => <span class="tag ok">{label('office', o())}</span>}
                     </Show>
-                    <Show when={!isCurrent(m)}>
-                      <span class="tag">{t('roster.left')}</span>
+                    <Show when={m.left}>
+                      {(day) => <span class="tag">{t('roster.leftOnDay', { day: day() })}</span>}
                     </Show>
                     <span class="small muted roster-days">{daysText(m)}</span>
                     <Show when={!props.isReadOnly}>

@@ -49,10 +49,10 @@ const joined = (lines: readonly Line[]) => lines.map((l) => l.text).join('\n');
 /** The overdue marks of a row as words, with the days past due (AGE-2). */
 export function flagsText(row: FeedbackLedgerRow, ctx: Pick<SheetContext, 't' | 'label'>): string {
   if (row.flags.length === 0) return '';
-  const flags = row.flags.map((f) => ctx.label('ageingFlag', f)).join('；');
+  const flags = row.flags.map((f) => ctx.label('ageingFlag', f)).join(ctx.t('common.semicolon'));
   return row.overdueDays === null
     ? flags
-    : `${flags}（${ctx.t('fbl.daysPast', { n: row.overdueDays })}）`;
+    : `${flags}${ctx.t('common.paren', { text: ctx.t('fbl.daysPast', { n: row.overdueDays }) })}`;
 }
 
 /**

@@ -141,7 +141,7 @@ export function reportSheets(
             .map((i) =>
               t(`case.issue.${i.code}` as MessageKey, { step: label('decisionStep', i.step) }),
             )
-            .join('；'),
+            .join(t('common.semicolon')),
         ]),
       ),
     },

@@ -235,8 +235,6 @@ export const zhCN = {
   'min.reopen': '重新打开',
   'min.finalNotice': '本记录已于 {time} 定稿（{by}），只读。',
   'min.draft': '草稿',
-  'min.presentCount': '应到 {total} 人，实到 {present} 人',
-  'min.absentCount': '缺席 {n} 人',
   'min.absentWithReason': '缺席：{reason}',
   'min.startsAtBeijing': '时间（北京时间）',
   'min.attendanceOf': '{name}的参会状态',
@@ -384,7 +382,6 @@ export const zhCN = {
   'roster.addGroup': '添加党小组',
   'roster.currentCount': '现有 {n} 人',
   'roster.noMembers': '还没有成员。',
-  'roster.left': '已离开',
   'roster.fullFrom': '{day} 转正',
   'roster.office': '职务',
   'roster.leftOn': '离开日期',
@@ -605,6 +602,9 @@ export const zhCN = {
   'report.sheetPlans': '计划进展',
   'report.sheetCases': '四议两公开',
   'report.chartFeedbackTrend': '近六个月登记的民情及月末状态',
+  'common.semicolon': '；',
+  'common.comma': '，',
+  'common.paren': '（{text}）',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -65,7 +65,7 @@ export default function FeedbackLedgerView(): JSX.Element {
       flaggedOnly() ? t('fb.overdue') : '',
     ]
       .filter(Boolean)
-      .join('，');
+      .join(t('common.comma'));
   const village = () => ws.index.name || ws.entry.name;
   const sheet = () =>
     feedbackLedgerSheet(ledger(), {

@@ -153,7 +153,7 @@ export default function MeetingLedgerView(): JSX.Element {
           )}
         </Show>
         <div class="table-wrap">
-          <table class="ledger-table totals-table">
+          <table class="ledger-table ledger-cards totals-table">
             <thead>
               <tr>
                 <th scope="col">{t('ledger.colType')}</th>
@@ -173,14 +173,28 @@ export default function MeetingLedgerView(): JSX.Element {
                       {label('meetingType', x.meetingType)}
                       <Show when={x.groupName}>{(g) => <> · {g()}</>}</Show>
                     </th>
-                    <td class="num">{x.periods}</td>
-                    <td class="num">{x.done}</td>
-                    <td class="num" classList={{ 'bad-text': x.missed > 0 }}>
+                    <td class="num" data-label={t('ledger.colPeriods')}>
+                      {x.periods}
+                    </td>
+                    <td class="num" data-label={t('ledger.colDone')}>
+                      {x.done}
+                    </td>
+                    <td
+                      class="num"
+                      classList={{ 'bad-text': x.missed > 0 }}
+                      data-label={t('ledger.colMissed')}
+                    >
                       {x.missed}
                     </td>
-                    <td class="num">{x.open}</td>
-                    <td class="num">{x.aboveMax}</td>
-                    <td class="num">{x.meetings}</td>
+                    <td class="num" data-label={t('ledger.colOpen')}>
+                      {x.open}
+                    </td>
+                    <td class="num" data-label={t('ledger.colAbove')}>
+                      {x.aboveMax}
+                    </td>
+                    <td class="num" data-label={t('ledger.colMeetings')}>
+                      {x.meetings}
+                    </td>
                   </tr>
                 )}
               </For>
@@ -194,7 +208,7 @@ export default function MeetingLedgerView(): JSX.Element {
           <section class="panel ledger-section ledger-rule" data-rule={g.key}>
             <h2>{g.title}</h2>
             <div class="table-wrap">
-              <table class="ledger-table periods-table">
+              <table class="ledger-table ledger-cards periods-table">
                 <thead>
                   <tr>
                     <th scope="col">{t('ledger.colPeriod')}</th>
@@ -212,10 +226,10 @@ export default function MeetingLedgerView(): JSX.Element {
                         data-above={row.aboveMax ? 'true' : 'false'}
                       >
                         <th scope="row">{periodLabel(row.period, t)}</th>
-                        <td class="num">
+                        <td class="num" data-label={t('ledger.colRequiredHeld')}>
                           {row.held.length}/{row.required}
                         </td>
-                        <td>
+                        <td data-label={t('ledger.colState')}>
                           <span class={`tag ${stateTag(row)}`}>
                             {row.missed ? t('ledger.missed') : label('cadenceState', row.state)}
                           </span>
@@ -224,7 +238,7 @@ export default function MeetingLedgerView(): JSX.Element {
                             <span class="tag">{t('ledger.above')}</span>
                           </Show>
                         </td>
-                        <td>
+                        <td class="cell-wide">
                           <ul class="held-list">
                             <For each={row.held}>
                               {(m) => (

@@ -276,7 +276,7 @@ export default function ReportView(): JSX.Element {
                 .meetings.rows.filter((r) => r.missed)
                 .map(
                   (r) =>
-                    `${label('meetingType', r.meetingType)}${r.groupName ? `（${r.groupName}）` : ''} ${periodLabel(r.period, t)}`,
+                    `${label('meetingType', r.meetingType)}${r.groupName ? t('common.paren', { text: r.groupName }) : ''} ${periodLabel(r.period, t)}`,
                 )
                 .join(t('min.listSeparator')),
             })}

@@ -128,32 +128,34 @@ export default function MinutesPrint(props: { docId: string }): JSX.Element {
         <Show when={signIn().length > 0}>
           <section class="print-section print-signin">
             <h2>{t('print.signIn')}</h2>
-            <table class="signin-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('print.no')}</th>
-                  <th scope="col">{t('print.name')}</th>
-                  <th scope="col">{t('print.signature')}</th>
-                  <th scope="col">{t('print.no')}</th>
-                  <th scope="col">{t('print.name')}</th>
-                  <th scope="col">{t('print.signature')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                <For each={pairs(signIn())}>
-                  {([left, right], i) => (
-                    <tr>
-                      <td class="signin-no">{i() * 2 + 1}</td>
-                      <td class="signin-name">{left}</td>
-                      <td class="signin-line" />
-                      <td class="signin-no">{right === undefined ? '' : i() * 2 + 2}</td>
-                      <td class="signin-name">{right ?? ''}</td>
-                      <td class="signin-line" />
-                    </tr>
-                  )}
-                </For>
-              </tbody>
-            </table>
+            <div class="table-wrap">
+              <table class="signin-table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('print.no')}</th>
+                    <th scope="col">{t('print.name')}</th>
+                    <th scope="col">{t('print.signature')}</th>
+                    <th scope="col">{t('print.no')}</th>
+                    <th scope="col">{t('print.name')}</th>
+                    <th scope="col">{t('print.signature')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  <For each={pairs(signIn())}>
+                    {([left, right], i) => (
+                      <tr>
+                        <td class="signin-no">{i() * 2 + 1}</td>
+                        <td class="signin-name">{left}</td>
+                        <td class="signin-line" />
+                        <td class="signin-no">{right === undefined ? '' : i() * 2 + 2}</td>
+                        <td class="signin-name">{right ?? ''}</td>
+                        <td class="signin-line" />
+                      </tr>
+                    )}
+                  </For>
+                </tbody>
+              </table>
+            </div>
           </section>
         </Show>
 
@@ -187,7 +189,9 @@ export default function MinutesPrint(props: { docId: string }): JSX.Element {
                     <li>
                       <p>
                         {d.text}
-                        <Show when={d.step}>{(s) => <> （{label('decisionStep', s())}）</>}</Show>
+                        <Show when={d.step}>
+                          {(s) => t('common.paren', { text: label('decisionStep', s()) })}
+                        </Show>
                       </p>
                       <Show when={vote()}>
                         {(v) => (
@@ -198,7 +202,8 @@ export default function MinutesPrint(props: { docId: string }): JSX.Element {
                               <Show when={v().outcome}>
                                 {(o) => (
                                   <>
-                                    ；{t('print.declared', { outcome: label('voteOutcome', o()) })}
+                                    {t('common.semicolon')}
+                                    {t('print.declared', { outcome: label('voteOutcome', o()) })}
                                   </>
                                 )}
                               </Show>
@@ -220,7 +225,10 @@ export default function MinutesPrint(props: { docId: string }): JSX.Element {
                         {t('min.tally', { ...v.tally })}
                         <Show when={v.outcome}>
                           {(o) => (
-                            <>；{t('print.declared', { outcome: label('voteOutcome', o()) })}</>
+                            <>
+                              {t('common.semicolon')}
+                              {t('print.declared', { outcome: label('voteOutcome', o()) })}
+                            </>
                           )}
                         </Show>
                       </p>
