@@ -588,6 +588,8 @@ export const en: Record<MessageKey, string> = {
   'report.kind': 'Report',
   'report.month': 'Month',
   'report.monthN': 'Month {month}',
+  /** A month under a chart column: short, six or twelve stand side by side. */
+  'report.monthAxis': 'M{month}',
   'report.feedback': 'Feedback handled',
   'report.received': 'Received',
   'report.resolved': 'Resolved',

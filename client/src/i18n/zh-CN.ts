@@ -567,6 +567,8 @@ export const zhCN = {
   'report.kind': '报表',
   'report.month': '月份',
   'report.monthN': '{month}月',
+  /** A month under a chart column: short, six or twelve stand side by side. */
+  'report.monthAxis': '{month}月',
   'report.feedback': '民情办理',
   'report.received': '本期登记',
   'report.resolved': '本期办结',

@@ -214,7 +214,7 @@ export default function ReportView(): JSX.Element {
           title={kind() === 'month' ? t('report.chartFeedbackTrend') : t('report.chartFeedback')}
           bars={trend().map((m) => ({
             key: m.period.key,
-            label: t('report.monthN', { month: Number(m.period.key.slice(5)) }),
+            label: t('report.monthAxis', { month: Number(m.period.key.slice(5)) }),
             segments: FEEDBACK_STATUSES.map((s) => ({ key: s, value: m.byStatus[s] })),
           }))}
           keys={FEEDBACK_STATUSES.map((s) => ({
