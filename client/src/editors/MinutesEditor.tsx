@@ -23,8 +23,11 @@ import {
   meetingAttendance,
   readMinutes,
   recordVote,
+  removeActionItem,
   removeAgendaItem,
   removeAttendance,
+  removeDecision,
+  removeVote,
   reopenMinutes,
   STEP_MEETING_TYPES,
   setAgendaItemTitle,
@@ -75,6 +78,10 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
   const op = createOpRunner();
   const isFinal = () => m.state === 'final';
   const ro = () => !props.canEdit || isFinal();
+  /** Asks before removing a vote, decision or action item (MIN-13), then removes it. */
+  const removeAfterConfirm = (question: string, remove: () => void) => {
+    if (confirm(question)) op.run(remove);
+  };
   const [newPerson, setNewPerson] = createSignal('');
   const [newMotion, setNewMotion] = createSignal('');
   const [newDecision, setNewDecision] = createSignal('');
@@ -636,6 +643,21 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
                     op.run(() => setVoteOutcome(doc, v.id, (o || null) as VoteOutcome | null))
                   }
                 />
+                <Show when={!ro()}>
+                  <button
+                    type="button"
+                    class="btn-link small remove-item"
+                    name="removeVote"
+                    aria-label={t('min.removeVoteNamed', { title: v.motion })}
+                    onClick={() =>
+                      removeAfterConfirm(t('min.removeVoteConfirm', { title: v.motion }), () =>
+                        removeVote(doc, v.id),
+                      )
+                    }
+                  >
+                    {t('common.remove')}
+                  </button>
+                </Show>
               </li>
             )}
           </For>
@@ -732,6 +754,21 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
                       </Show>
                     </div>
                   </Show>
+                  <Show when={!ro()}>
+                    <button
+                      type="button"
+                      class="btn-link small remove-item"
+                      name="removeDecision"
+                      aria-label={t('min.removeDecisionNamed', { title: d.text })}
+                      onClick={() =>
+                        removeAfterConfirm(t('min.removeDecisionConfirm', { title: d.text }), () =>
+                          removeDecision(doc, d.id),
+                        )
+                      }
+                    >
+                      {t('common.remove')}
+                    </button>
+                  </Show>
                 </li>
               );
             }}
@@ -819,6 +856,21 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
                       {t('min.toPlan')}
                     </button>
                   </Show>
+                </Show>
+                <Show when={!ro()}>
+                  <button
+                    type="button"
+                    class="btn-link small remove-item"
+                    name="removeActionItem"
+                    aria-label={t('min.removeActionNamed', { title: a.what })}
+                    onClick={() =>
+                      removeAfterConfirm(t('min.removeActionConfirm', { title: a.what }), () =>
+                        removeActionItem(doc, a.id),
+                      )
+                    }
+                  >
+                    {t('common.remove')}
+                  </button>
                 </Show>
               </li>
             )}

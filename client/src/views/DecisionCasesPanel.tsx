@@ -11,6 +11,7 @@ import {
   type PublicStep,
   type RosterData,
   recordPublication,
+  removePublication,
   startOfBeijingDate,
   traceDecisionCase,
 } from '../model/domain.ts';
@@ -128,6 +129,37 @@ function CaseTrace(props: {
           )}
         </For>
       </ol>
+      <Show when={ws.can('write') && props.decisionCase.publications.length > 0}>
+        <ul class="plain-list case-publications small">
+          <For each={props.decisionCase.publications}>
+            {(p) => (
+              <li class="btn-row" data-publication-id={p.id}>
+                <span>
+                  {label('decisionStep', p.step)} {beijingDay(p.at)} {p.where}
+                </span>
+                <button
+                  type="button"
+                  class="btn-link small remove-item"
+                  name="removePublication"
+                  aria-label={t('case.removePublicationNamed', {
+                    step: label('decisionStep', p.step),
+                  })}
+                  onClick={() => {
+                    const question = t('case.removePublicationConfirm', {
+                      step: label('decisionStep', p.step),
+                      day: beijingDay(p.at),
+                    });
+                    if (!confirm(question)) return;
+                    op.run(() => removePublication(ws.sync.indexDoc, p.id));
+                  }}
+                >
+                  {t('common.remove')}
+                </button>
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
       <Show when={trace().issues.length > 0}>
         <div class="case-issues" role="note">
           <strong class="small">{t('case.issues')}</strong>

@@ -2,14 +2,26 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createDoc, writeParagraphs } from './doc.ts';
 import { addEntry, initFeedbackLog, readFeedbackLog, relayEntry } from './feedback.ts';
-import { addDocEntry, archiveDoc, initIndex, readIndex, setCadence } from './index-doc.ts';
 import {
+  addDecisionCase,
+  addDocEntry,
+  archiveDoc,
+  initIndex,
+  readIndex,
+  recordPublication,
+  removePublication,
+  setCadence,
+} from './index-doc.ts';
+import {
+  addActionItem,
   finaliseMinutes,
   initMinutes,
   MINUTES_BODY_FIELD,
   markAttendance,
   readMinutes,
   recordVote,
+  removeActionItem,
+  removeVote,
   setMeetingFields,
   setVoteOutcome,
   setVoteTally,
@@ -101,6 +113,46 @@ describe('describeChange', () => {
       'cadence',
       'docs/d1/archived',
     ]);
+  });
+
+  it('MIN-13 IDX-6 the history lists a removed vote, action item and publication with its label', () => {
+    const doc = createDoc();
+    initMinutes(doc, { title: '会', meetingType: 'party-members' });
+    const v1 = recordVote(doc, { motion: '修路', tally: { for: 0, against: 0, abstain: 0 } });
+    const a1 = addActionItem(doc, { what: '联系施工队' });
+    const before = snapshot(doc);
+    removeVote(doc, v1);
+    removeActionItem(doc, a1);
+    const zh = describeChange('minutes', before, doc);
+    expect(zh.filter((i) => i.op === 'removed').map((i) => i.path)).toEqual([
+      `votes/${v1}`,
+      `actionItems/${a1}`,
+    ]);
+    expect(zh.map((i) => i.label).join('\n')).toContain('“修路”');
+    expect(zh.map((i) => i.label).join('\n')).toContain('“联系施工队”');
+    const en = describeChange('minutes', before, doc, 'en');
+    expect(en[0]!.label).toMatch(/^removed .*"修路"$/);
+
+    const index = createDoc();
+    initIndex(index, { name: '村' });
+    const caseId = addDecisionCase(index, { title: '村道硬化', createdAt: 5 });
+    const p1 = recordPublication(index, caseId, {
+      step: 'result-public',
+      at: beijingInstant(2025, 4, 1, 9),
+      where: '公开栏',
+    });
+    const beforeIndex = snapshot(index);
+    removePublication(index, p1);
+    const items = describeChange('index', beforeIndex, index);
+    expect(items).toEqual([
+      expect.objectContaining({
+        path: `cases/${caseId}/publications/${p1}`,
+        op: 'removed',
+        before: 'result-public',
+      }),
+    ]);
+    expect(items[0]!.label).toContain('删除');
+    expect(items[0]!.label).toContain('2025-04-01');
   });
 
   it('DESC-1 no change gives no items', () => {

@@ -469,6 +469,16 @@ function diffIndex(c: Changes, a: IndexData, b: IndexData): void {
           after: p.step,
         });
       }
+      const kept = new Set(y.publications.map((p) => p.id));
+      for (const p of x.publications) {
+        if (kept.has(p.id)) continue;
+        c.add({
+          path: `cases/${y.id}/publications/${p.id}`,
+          op: 'removed',
+          label: `${s} ${c.w('删除', 'removed')}${c.w('', ' ')}${labelOf('decisionStep', p.step, c.locale)} (${beijingDate(p.at)})`,
+          before: p.step,
+        });
+      }
     },
   );
 }

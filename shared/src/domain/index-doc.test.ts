@@ -14,6 +14,7 @@ import {
   initIndex,
   readIndex,
   recordPublication,
+  removePublication,
   renameDoc,
   renameService,
   serviceById,
@@ -132,6 +133,40 @@ describe('workspace index', () => {
         'result-public',
       ]);
     }
+  });
+});
+
+describe('IDX-6 removing a publication', () => {
+  it('IDX-6 a publication is removed as a whole; removing it on two devices at once leaves the others', () => {
+    const doc = baseIndex();
+    const caseId = addDecisionCase(doc, { title: '村道硬化工程', createdAt: 5 });
+    const p1 = recordPublication(doc, caseId, {
+      step: 'resolution-public',
+      at: 100,
+      where: '公开栏',
+    });
+    recordPublication(doc, caseId, { step: 'result-public', at: 200, where: '微信群' });
+    const [a, b] = replicas(doc, 2) as [Y.Doc, Y.Doc];
+    removePublication(a, p1);
+    removePublication(b, p1);
+    const p3 = recordPublication(b, caseId, { step: 'resolution-public', at: 300, where: '广播' });
+    for (const m of mergeInEveryOrder(doc, [a, b])) {
+      const c = readIndex(m).cases[0]!;
+      expect(c.publications.map((p) => p.at).sort()).toEqual([200, 300]);
+      expect(c.publications.map((p) => p.id)).toContain(p3);
+    }
+  });
+
+  it('IDX-6 every copy of the id goes, and an unknown id is refused', () => {
+    const doc = baseIndex();
+    const caseId = addDecisionCase(doc, { title: '村道硬化工程', createdAt: 5 });
+    const [a, b] = replicas(doc, 2) as [Y.Doc, Y.Doc];
+    recordPublication(a, caseId, { id: 'pub1', step: 'result-public', at: 1, where: '公开栏' });
+    recordPublication(b, caseId, { id: 'pub1', step: 'result-public', at: 1, where: '公开栏' });
+    Y.applyUpdate(a, Y.encodeStateAsUpdate(b));
+    removePublication(a, 'pub1');
+    expect(readIndex(a).cases[0]!.publications).toEqual([]);
+    expect(() => removePublication(a, 'pub1')).toThrow(DomainError);
   });
 });
 

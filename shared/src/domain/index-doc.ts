@@ -30,6 +30,7 @@
  * - IDX-4 the cadence setting is one value (preset + rules), replaced as a whole: two concurrent
  *   changes give one winner, never a mix of two presets. Unset means the `seed` preset.
  * - IDX-5 publications of a case (决议公开, 实施结果公开) are appended, never edited.
+ * - IDX-6 a publication is removed as a whole (every copy of its id).
  */
 import * as Y from 'yjs';
 import { cadencePreset, DEFAULT_CADENCE } from './cadence.ts';
@@ -329,6 +330,22 @@ export function recordPublication(
     ]),
   );
   return id;
+}
+
+/**
+ * Removes a publication as a whole (IDX-6); it is never edited in place (IDX-5). Every entry with
+ * its id goes, so a copy appended twice does not come back.
+ */
+export function removePublication(doc: Y.Doc, publicationId: string, opts?: OpOptions): void {
+  const list = roots(doc).publications;
+  const at: number[] = [];
+  list.toArray().forEach((p, i) => {
+    if (String(p?.id) === publicationId) at.push(i);
+  });
+  if (at.length === 0) throw new DomainError('not-found', `no publication ${publicationId}`);
+  write(doc, opts, () => {
+    for (const i of at.reverse()) list.delete(i, 1);
+  });
 }
 
 /** CAD-8: a stored preset reads as this build's rules for it; custom rules as stored. */

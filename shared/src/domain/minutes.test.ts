@@ -15,9 +15,13 @@ import {
   markAttendance,
   readMinutes,
   recordVote,
+  removeActionItem,
+  removeDecision,
+  removeVote,
   reopenMinutes,
   setAgendaItemTitle,
   setDecisionCase,
+  setDecisionText,
   setMeetingFields,
   setVoteTally,
   taskIdForActionItem,
@@ -311,6 +315,73 @@ function v1Minutes() {
 
 const reasons = (doc: Y.Doc) =>
   Object.fromEntries(readMinutes(doc).attendance.map((a) => [a.person.name, a.absenceReason]));
+
+describe('MIN-13 removing votes, decisions and action items', () => {
+  it('MIN-13 a removed vote leaves the decision pointing to it readable and reported (MIN-5)', () => {
+    const doc = baseMinutes();
+    attend(doc, 3);
+    const v1 = recordVote(doc, { motion: '修路', tally: { for: 3, against: 0, abstain: 0 } });
+    const d1 = addDecision(doc, { text: '同意修路', voteId: v1 });
+    const a1 = addActionItem(doc, { what: '联系施工队' });
+    removeVote(doc, v1);
+    const m = readMinutes(doc);
+    expect(minutesSchema.parse(m)).toEqual(m);
+    expect(m.votes).toEqual([]);
+    expect(m.decisions).toEqual([
+      { id: d1, text: '同意修路', voteId: v1, caseId: null, step: null },
+    ]);
+    expect(validateMinutes(m)).toEqual([
+      { code: 'missing-vote', message: 'decision refers to a removed vote', ref: d1 },
+    ]);
+    removeDecision(doc, d1);
+    removeActionItem(doc, a1);
+    const after = readMinutes(doc);
+    expect([after.votes, after.decisions, after.actionItems]).toEqual([[], [], []]);
+    expect(validateMinutes(after)).toEqual([]);
+  });
+
+  it('MIN-13 removing wins over a concurrent edit of the same item, as for tasks (PLAN-5)', () => {
+    const doc = baseMinutes();
+    attend(doc, 3);
+    const v1 = recordVote(doc, { motion: '修路', tally: { for: 1, against: 0, abstain: 0 } });
+    const d1 = addDecision(doc, { text: '同意' });
+    const a1 = addActionItem(doc, { what: '联系施工队' });
+    const [a, b] = replicas(doc, 2) as [Y.Doc, Y.Doc];
+    removeVote(a, v1);
+    removeDecision(a, d1);
+    removeActionItem(a, a1);
+    setVoteTally(b, v1, { for: 3 });
+    setDecisionText(b, d1, '同意修路');
+    actionItemToTask(
+      b,
+      a1,
+      (() => {
+        const plan = createDoc();
+        initPlan(plan, { title: '计划' });
+        return plan;
+      })(),
+      { minutesDocId: 'm1', planDocId: 'p1', phaseId: null },
+    );
+    for (const m of mergeInEveryOrder(doc, [a, b])) {
+      const data = readMinutes(m);
+      expect([data.votes, data.decisions, data.actionItems]).toEqual([[], [], []]);
+    }
+  });
+
+  it('MIN-13 MIN-6 finalised minutes refuse removals; unknown ids are refused', () => {
+    const doc = baseMinutes();
+    const v1 = recordVote(doc, { motion: '修路', tally: { for: 0, against: 0, abstain: 0 } });
+    const d1 = addDecision(doc, { text: '同意' });
+    const a1 = addActionItem(doc, { what: '联系施工队' });
+    expect(() => removeVote(doc, 'nope')).toThrow(DomainError);
+    finaliseMinutes(doc, { name: '王书记' });
+    expect(() => removeVote(doc, v1)).toThrow(FinalisedError);
+    expect(() => removeDecision(doc, d1)).toThrow(FinalisedError);
+    expect(() => removeActionItem(doc, a1)).toThrow(FinalisedError);
+    const m = readMinutes(doc);
+    expect([m.votes.length, m.decisions.length, m.actionItems.length]).toEqual([1, 1, 1]);
+  });
+});
 
 describe('MIN-12 absence reasons without health information', () => {
   const migrated = { 甲: 'leave', 乙: 'leave', 丙: 'on-duty', 丁: 'working-away', 戊: null };

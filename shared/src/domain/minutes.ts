@@ -43,6 +43,7 @@
  * - MIN-12 absence reasons carry no health information (请假, 因公, 外出务工, 其他); version 1's
  *   `sick`/`personal`/`official` are migrated to `leave`/`leave`/`on-duty` (v1→v2), and read so
  *   when an old device's offline edit brings them back.
+ * - MIN-13 votes, decisions and action items can be removed; removal wins over a concurrent edit.
  * - VOTE-5 a vote may record the declared outcome; finalising refuses a vote recorded as passed
  *   that lacks quorum or threshold (quorum.ts).
  */
@@ -487,6 +488,15 @@ export function setVoteOutcome(
   write(doc, opts, () => vote.set('outcome', outcome));
 }
 
+/**
+ * Removes a vote (MIN-13). A decision that pointed to it stays and reads as before; `validateMinutes`
+ * reports it (`missing-vote`, MIN-5) until it is relinked or removed.
+ */
+export function removeVote(doc: Y.Doc, voteId: string, opts?: OpOptions): void {
+  childMap(roots(doc).votes, voteId, 'vote');
+  write(doc, opts, () => roots(doc).votes.delete(voteId));
+}
+
 export type DecisionInput = {
   text: string;
   voteId?: string | null;
@@ -547,6 +557,12 @@ export function setDecisionCase(
   });
 }
 
+/** Removes a decision (MIN-13); removal wins over a concurrent edit of it. */
+export function removeDecision(doc: Y.Doc, decisionId: string, opts?: OpOptions): void {
+  childMap(roots(doc).decisions, decisionId, 'decision');
+  write(doc, opts, () => roots(doc).decisions.delete(decisionId));
+}
+
 /** Adds an action item: who does what by when (calendar day, Beijing time). */
 export function addActionItem(
   doc: Y.Doc,
@@ -570,6 +586,15 @@ export function addActionItem(
     roots(doc).actions.set(id, a);
   });
   return id;
+}
+
+/**
+ * Removes an action item (MIN-13); removal wins over a concurrent edit of it. A plan task already
+ * made from it stays in the plan.
+ */
+export function removeActionItem(doc: Y.Doc, actionItemId: string, opts?: OpOptions): void {
+  childMap(roots(doc).actions, actionItemId, 'action item');
+  write(doc, opts, () => roots(doc).actions.delete(actionItemId));
 }
 
 /** The id of the plan task made from an action item (MIN-8): the same on every device. */
