@@ -78,10 +78,27 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
   const op = createOpRunner();
   const isFinal = () => m.state === 'final';
   const ro = () => !props.canEdit || isFinal();
-  /** Asks before removing a vote, decision or action item (MIN-13), then removes it. */
-  const removeAfterConfirm = (question: string, remove: () => void) => {
-    if (confirm(question)) op.run(remove);
-  };
+  /** A button that asks, then removes a vote, decision or action item (MIN-13); hidden when read-only. */
+  const RemoveButton = (p: {
+    name: string;
+    label: string;
+    question: string;
+    remove: () => void;
+  }) => (
+    <Show when={!ro()}>
+      <button
+        type="button"
+        class="btn-link small remove-item"
+        name={p.name}
+        aria-label={p.label}
+        onClick={() => {
+          if (confirm(p.question)) op.run(p.remove);
+        }}
+      >
+        {t('common.remove')}
+      </button>
+    </Show>
+  );
   const [newPerson, setNewPerson] = createSignal('');
   const [newMotion, setNewMotion] = createSignal('');
   const [newDecision, setNewDecision] = createSignal('');
@@ -643,21 +660,12 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
                     op.run(() => setVoteOutcome(doc, v.id, (o || null) as VoteOutcome | null))
                   }
                 />
-                <Show when={!ro()}>
-                  <button
-                    type="button"
-                    class="btn-link small remove-item"
-                    name="removeVote"
-                    aria-label={t('min.removeVoteNamed', { title: v.motion })}
-                    onClick={() =>
-                      removeAfterConfirm(t('min.removeVoteConfirm', { title: v.motion }), () =>
-                        removeVote(doc, v.id),
-                      )
-                    }
-                  >
-                    {t('common.remove')}
-                  </button>
-                </Show>
+                <RemoveButton
+                  name="removeVote"
+                  label={t('min.removeVoteNamed', { title: v.motion })}
+                  question={t('min.removeVoteConfirm', { title: v.motion })}
+                  remove={() => removeVote(doc, v.id)}
+                />
               </li>
             )}
           </For>
@@ -754,21 +762,12 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
                       </Show>
                     </div>
                   </Show>
-                  <Show when={!ro()}>
-                    <button
-                      type="button"
-                      class="btn-link small remove-item"
-                      name="removeDecision"
-                      aria-label={t('min.removeDecisionNamed', { title: d.text })}
-                      onClick={() =>
-                        removeAfterConfirm(t('min.removeDecisionConfirm', { title: d.text }), () =>
-                          removeDecision(doc, d.id),
-                        )
-                      }
-                    >
-                      {t('common.remove')}
-                    </button>
-                  </Show>
+                  <RemoveButton
+                    name="removeDecision"
+                    label={t('min.removeDecisionNamed', { title: d.text })}
+                    question={t('min.removeDecisionConfirm', { title: d.text })}
+                    remove={() => removeDecision(doc, d.id)}
+                  />
                 </li>
               );
             }}
@@ -857,21 +856,12 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
                     </button>
                   </Show>
                 </Show>
-                <Show when={!ro()}>
-                  <button
-                    type="button"
-                    class="btn-link small remove-item"
-                    name="removeActionItem"
-                    aria-label={t('min.removeActionNamed', { title: a.what })}
-                    onClick={() =>
-                      removeAfterConfirm(t('min.removeActionConfirm', { title: a.what }), () =>
-                        removeActionItem(doc, a.id),
-                      )
-                    }
-                  >
-                    {t('common.remove')}
-                  </button>
-                </Show>
+                <RemoveButton
+                  name="removeActionItem"
+                  label={t('min.removeActionNamed', { title: a.what })}
+                  question={t('min.removeActionConfirm', { title: a.what })}
+                  remove={() => removeActionItem(doc, a.id)}
+                />
               </li>
             )}
           </For>
