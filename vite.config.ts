@@ -64,6 +64,10 @@ export default defineConfig({
           root: fileURLToPath(new URL('./server', import.meta.url)),
           include: ['src/**/*.test.ts'],
           environment: 'node',
+          // A throwaway PostgreSQL and Redis for the storage and fan-out contract suites.
+          globalSetup: [
+            fileURLToPath(new URL('./tests/support/globalServices.ts', import.meta.url)),
+          ],
         },
       },
       {

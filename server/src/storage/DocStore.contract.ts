@@ -15,8 +15,96 @@ const textUpdate = (doc: Y.Doc, text: string) => {
 export function describeStoreContract(
   engine: string,
   makeStore: () => Promise<DocStore & AuthStore>,
+  /** A second, independent handle on the same data (another connection, another process's view). */
+  openTwin: (store: DocStore & AuthStore) => Promise<DocStore & AuthStore>,
 ): void {
   describe(`${engine} store contract`, () => {
+    it('STORE-1 two writers appending to one room at once: no gap, no duplicate, each writer in its own order', async () => {
+      const store = await makeStore();
+      const twin = await openTwin(store);
+      const writers = [store, twin].map((handle, w) => ({
+        handle,
+        doc: new Y.Doc(),
+        seqs: [] as number[],
+        w,
+      }));
+      // Each writer appends batches one after the other (as a relay does), both at the same time.
+      await Promise.all(
+        writers.map(async (writer) => {
+          for (let i = 0; i < 40; i++) {
+            const size = 1 + (i % 3);
+            const batch = Array.from({ length: size }, (_, k) => ({
+              room: 'w/race',
+              authorId: `m${writer.w}`,
+              at: i,
+              update: textUpdate(writer.doc, `${writer.w}:${i}.${k};`),
+            }));
+            writer.seqs.push(...(await writer.handle.appendUpdates(batch)));
+          }
+        }),
+      );
+      const all = writers.flatMap((w) => w.seqs).sort((a, b) => a - b);
+      expect(all).toEqual(Array.from({ length: all.length }, (_, i) => i + 1));
+      for (const writer of writers) {
+        // A writer's later batches come after its earlier ones (causal order is kept).
+        expect(writer.seqs).toEqual([...writer.seqs].sort((a, b) => a - b));
+      }
+      const rows = await twin.loadUpdates('w/race');
+      expect(rows.map((r) => r.seq)).toEqual(all);
+      expect((await store.roomStats('w/race')).lastSeq).toBe(all.length);
+      const rebuilt = new Y.Doc();
+      for (const r of rows) Y.applyUpdate(rebuilt, r.update);
+      for (const writer of writers)
+        expect(rebuilt.getText('t').toString()).toContain(writer.doc.getText('t').toString());
+      await twin.close();
+      await store.close();
+    });
+
+    it('STORE-2 compaction while appends arrive loses nothing and never reuses a seq', async () => {
+      const store = await makeStore();
+      const twin = await openTwin(store);
+      const doc = new Y.Doc();
+      for (let i = 0; i < 30; i++)
+        await store.appendUpdates([
+          { room: 'w/cmp', authorId: 'a', at: i, update: textUpdate(doc, `${i},`) },
+        ]);
+      const seen: number[] = [];
+      const appending = (async () => {
+        for (let i = 30; i < 60; i++) {
+          seen.push(
+            ...(await twin.appendUpdates([
+              {
+                room: 'w/cmp',
+                authorId: i % 2 ? 'a' : 'b',
+                at: i,
+                update: textUpdate(doc, `${i},`),
+              },
+            ])),
+          );
+        }
+      })();
+      const compactions = (async () => {
+        for (let round = 0; round < 5; round++)
+          await store.compact('w/cmp', {
+            before: 1_000_000,
+            burstGapMs: 60_000,
+            maxRowBytes: 1 << 20,
+          });
+      })();
+      await Promise.all([appending, compactions]);
+      expect(seen).toEqual(Array.from({ length: 30 }, (_, i) => 31 + i));
+      const rows = await store.loadUpdates('w/cmp');
+      const seqs = rows.map((r) => r.seq);
+      expect(new Set(seqs).size).toBe(seqs.length);
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+      expect(rows.reduce((n, r) => n + r.count, 0)).toBe(60);
+      const rebuilt = new Y.Doc();
+      for (const r of rows) Y.applyUpdate(rebuilt, r.update);
+      expect(rebuilt.getText('t').toString()).toBe(doc.getText('t').toString());
+      await twin.close();
+      await store.close();
+    });
+
     it('appends updates with author and time and loads them back in order', async () => {
       const store = await makeStore();
       const doc = new Y.Doc();

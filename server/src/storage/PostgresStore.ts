@@ -1,0 +1,441 @@
+import pg from 'pg';
+import { mergeGroup, planCompaction } from './compaction.ts';
+import type {
+  AuthStore,
+  CompactOptions,
+  CompactResult,
+  DocStore,
+  Invite,
+  Member,
+  NamedVersion,
+  NewUpdate,
+  StoredUpdate,
+  Workspace,
+} from './DocStore.ts';
+
+/** Times are epoch ms (BIGINT); seqs fit in BIGINT too. Both are read back as numbers. */
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS updates (
+  room TEXT NOT NULL,
+  seq BIGINT NOT NULL,
+  author_id TEXT NOT NULL,
+  first_at BIGINT NOT NULL,
+  last_at BIGINT NOT NULL,
+  count INTEGER NOT NULL,
+  data BYTEA NOT NULL,
+  PRIMARY KEY (room, seq)
+);
+CREATE TABLE IF NOT EXISTS rooms (
+  room TEXT PRIMARY KEY,
+  last_seq BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS named_versions (
+  id TEXT PRIMARY KEY,
+  room TEXT NOT NULL,
+  seq BIGINT NOT NULL,
+  name TEXT NOT NULL,
+  author_id TEXT NOT NULL,
+  at BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS named_versions_room ON named_versions (room, seq);
+CREATE TABLE IF NOT EXISTS workspaces (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS members (
+  id TEXT PRIMARY KEY,
+  workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+  display_name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  created_at BIGINT NOT NULL,
+  revoked_at BIGINT
+);
+CREATE INDEX IF NOT EXISTS members_workspace ON members (workspace_id);
+CREATE TABLE IF NOT EXISTS invites (
+  id TEXT PRIMARY KEY,
+  workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+  role TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  created_by TEXT,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT,
+  revoked_at BIGINT,
+  uses INTEGER NOT NULL DEFAULT 0,
+  max_uses INTEGER
+);
+CREATE INDEX IF NOT EXISTS invites_workspace ON invites (workspace_id);
+`;
+
+/** BIGINT (type 20) read as a JS number: every value stored here is below 2^53. */
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === 20
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+type UpdateRow = {
+  seq: number;
+  author_id: string;
+  first_at: number;
+  last_at: number;
+  count: number;
+  data: Buffer;
+};
+type MemberRow = {
+  id: string;
+  workspace_id: string;
+  display_name: string;
+  role: Member['role'];
+  created_at: number;
+  revoked_at: number | null;
+};
+type InviteRow = {
+  id: string;
+  workspace_id: string;
+  role: Invite['role'];
+  created_by: string | null;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+  uses: number;
+  max_uses: number | null;
+};
+
+const toUpdate = (row: UpdateRow): StoredUpdate => ({
+  seq: row.seq,
+  authorId: row.author_id,
+  firstAt: row.first_at,
+  lastAt: row.last_at,
+  count: row.count,
+  update: new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength),
+});
+const toMember = (row: MemberRow): Member => ({
+  id: row.id,
+  workspaceId: row.workspace_id,
+  displayName: row.display_name,
+  role: row.role,
+  createdAt: row.created_at,
+  revokedAt: row.revoked_at,
+});
+const toInvite = (row: InviteRow): Invite => ({
+  id: row.id,
+  workspaceId: row.workspace_id,
+  role: row.role,
+  createdBy: row.created_by,
+  createdAt: row.created_at,
+  expiresAt: row.expires_at,
+  revokedAt: row.revoked_at,
+  uses: row.uses,
+  maxUses: row.max_uses,
+});
+const bytea = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+export type PostgresStoreOptions = {
+  /** `postgres://user@host:port/database`. */
+  url: string;
+  /** Connections in the pool. Default 10. */
+  maxConnections?: number;
+};
+
+/**
+ * Both stores in PostgreSQL, for deployments with several relay processes. The log's sequence
+ * numbers are taken per room under the room row's lock, in the transaction that inserts the rows,
+ * so they are gap-free and follow commit order (a SEQUENCE would do neither). Committing is the
+ * point after which the relay acknowledges, exactly as with SQLite.
+ */
+export class PostgresStore implements DocStore, AuthStore {
+  private constructor(
+    readonly pool: pg.Pool,
+    /** The connection string it was opened with. */
+    readonly url: string,
+  ) {}
+
+  /** Connects and creates the tables when missing. */
+  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.maxConnections ?? 10,
+      types,
+    });
+    // An idle client losing its server (a restart) must not crash the process: the next query
+    // takes a new connection.
+    pool.on('error', () => {});
+    const store = new PostgresStore(pool, options.url);
+    // Two processes starting at once may both create the tables: serialise on a lock.
+    await store.inTransaction(async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock(7262021)');
+      await c.query(SCHEMA);
+    });
+    return store;
+  }
+
+  private async inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async appendUpdates(batch: readonly NewUpdate[]): Promise<number[]> {
+    if (batch.length === 0) return [];
+    const byRoom = new Map<string, number[]>();
+    batch.forEach((item, i) => {
+      const indexes = byRoom.get(item.room) ?? [];
+      indexes.push(i);
+      byRoom.set(item.room, indexes);
+    });
+    const seqs = new Array<number>(batch.length);
+    // Rooms in one order in every transaction, so two batches never wait on each other in a cycle.
+    const rooms = [...byRoom.keys()].sort();
+    await this.inTransaction(async (c) => {
+      for (const room of rooms) {
+        const indexes = byRoom.get(room)!;
+        // Reserves the room's next numbers and holds its row lock until commit.
+        const { rows } = await c.query<{ last_seq: number }>(
+          `INSERT INTO rooms (room, last_seq) VALUES ($1, $2)
+           ON CONFLICT (room) DO UPDATE SET last_seq = rooms.last_seq + excluded.last_seq
+           RETURNING last_seq`,
+          [room, indexes.length],
+        );
+        const first = rows[0]!.last_seq - indexes.length + 1;
+        indexes.forEach((index, k) => {
+          seqs[index] = first + k;
+        });
+        const items = indexes.map((i) => batch[i]!);
+        await c.query(
+          `INSERT INTO updates (room, seq, author_id, first_at, last_at, count, data)
+           SELECT $1, s, a, t, t, 1, d
+           FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::bytea[]) AS u(s, a, t, d)`,
+          [
+            room,
+            indexes.map((i) => seqs[i]),
+            items.map((x) => x.authorId),
+            items.map((x) => x.at),
+            items.map((x) => bytea(x.update)),
+          ],
+        );
+      }
+    });
+    return seqs;
+  }
+
+  async loadUpdates(
+    room: string,
+    range: { afterSeq?: number; uptoSeq?: number } = {},
+  ): Promise<StoredUpdate[]> {
+    const { rows } = await this.pool.query<UpdateRow>(
+      `SELECT seq, author_id, first_at, last_at, count, data FROM updates
+       WHERE room = $1 AND seq > $2 AND seq <= $3 ORDER BY seq`,
+      [room, range.afterSeq ?? 0, range.uptoSeq ?? Number.MAX_SAFE_INTEGER],
+    );
+    return rows.map(toUpdate);
+  }
+
+  async roomStats(room: string): Promise<{ rows: number; bytes: number; lastSeq: number }> {
+    const { rows } = await this.pool.query<{ rows: number; bytes: number; last_seq: number }>(
+      `SELECT (SELECT count(*) FROM updates WHERE room = $1)::bigint AS rows,
+              (SELECT coalesce(sum(length(data)), 0) FROM updates WHERE room = $1)::bigint AS bytes,
+              coalesce((SELECT last_seq FROM rooms WHERE room = $1), 0)::bigint AS last_seq`,
+      [room],
+    );
+    const row = rows[0]!;
+    return { rows: row.rows, bytes: row.bytes, lastSeq: row.last_seq };
+  }
+
+  async compact(room: string, options: CompactOptions): Promise<CompactResult> {
+    return this.inTransaction(async (c) => {
+      // One compaction of a room at a time (across processes); appends go on meanwhile: they only
+      // add rows above the ones read here.
+      await c.query("SELECT pg_advisory_xact_lock(hashtext('compact:' || $1))", [room]);
+      const loaded = await c.query<UpdateRow>(
+        'SELECT seq, author_id, first_at, last_at, count, data FROM updates WHERE room = $1 ORDER BY seq',
+        [room],
+      );
+      const rows = loaded.rows.map(toUpdate);
+      const named = await c.query<{ seq: number }>(
+        'SELECT seq FROM named_versions WHERE room = $1',
+        [room],
+      );
+      const groups = planCompaction(rows, options, new Set(named.rows.map((v) => v.seq)));
+      for (const group of groups) {
+        const row = mergeGroup(group);
+        await c.query('DELETE FROM updates WHERE room = $1 AND seq >= $2 AND seq <= $3', [
+          room,
+          group[0]!.seq,
+          group[group.length - 1]!.seq,
+        ]);
+        await c.query(
+          'INSERT INTO updates (room, seq, author_id, first_at, last_at, count, data) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+          [room, row.seq, row.authorId, row.firstAt, row.lastAt, row.count, bytea(row.update)],
+        );
+      }
+      const removed = groups.reduce((n, g) => n + g.length - 1, 0);
+      return { rowsBefore: rows.length, rowsAfter: rows.length - removed };
+    });
+  }
+
+  async addNamedVersion(v: NamedVersion): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO named_versions (id, room, seq, name, author_id, at) VALUES ($1, $2, $3, $4, $5, $6)',
+      [v.id, v.room, v.seq, v.name, v.authorId, v.at],
+    );
+  }
+
+  async listNamedVersions(room: string): Promise<NamedVersion[]> {
+    const { rows } = await this.pool.query<NamedVersion>(
+      'SELECT id, room, seq, name, author_id AS "authorId", at FROM named_versions WHERE room = $1 ORDER BY seq, at',
+      [room],
+    );
+    return rows;
+  }
+
+  async createWorkspace(w: Workspace): Promise<void> {
+    await this.pool.query('INSERT INTO workspaces (id, name, created_at) VALUES ($1, $2, $3)', [
+      w.id,
+      w.name,
+      w.createdAt,
+    ]);
+  }
+
+  async getWorkspace(id: string): Promise<Workspace | null> {
+    const { rows } = await this.pool.query<Workspace>(
+      'SELECT id, name, created_at AS "createdAt" FROM workspaces WHERE id = $1',
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  async createMember(m: Member, tokenHash: string): Promise<void> {
+    await insertMember(this.pool, m, tokenHash);
+  }
+
+  async findMemberByTokenHash(tokenHash: string): Promise<Member | null> {
+    const { rows } = await this.pool.query<MemberRow>(
+      'SELECT * FROM members WHERE token_hash = $1',
+      [tokenHash],
+    );
+    return rows[0] ? toMember(rows[0]) : null;
+  }
+
+  async getMember(workspaceId: string, memberId: string): Promise<Member | null> {
+    const { rows } = await this.pool.query<MemberRow>(
+      'SELECT * FROM members WHERE workspace_id = $1 AND id = $2',
+      [workspaceId, memberId],
+    );
+    return rows[0] ? toMember(rows[0]) : null;
+  }
+
+  async listMembers(workspaceId: string): Promise<Member[]> {
+    const { rows } = await this.pool.query<MemberRow>(
+      'SELECT * FROM members WHERE workspace_id = $1 ORDER BY created_at, id',
+      [workspaceId],
+    );
+    return rows.map(toMember);
+  }
+
+  async updateMember(
+    workspaceId: string,
+    memberId: string,
+    change: { role?: Member['role']; displayName?: string; revokedAt?: number },
+  ): Promise<Member | null> {
+    const { rows } = await this.pool.query<MemberRow>(
+      `UPDATE members SET role = coalesce($1, role), display_name = coalesce($2, display_name),
+         revoked_at = coalesce($3, revoked_at)
+       WHERE workspace_id = $4 AND id = $5 RETURNING *`,
+      [
+        change.role ?? null,
+        change.displayName ?? null,
+        change.revokedAt ?? null,
+        workspaceId,
+        memberId,
+      ],
+    );
+    return rows[0] ? toMember(rows[0]) : null;
+  }
+
+  async createInvite(invite: Invite, tokenHash: string): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO invites (id, workspace_id, role, token_hash, created_by, created_at, expires_at,
+         revoked_at, uses, max_uses) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [
+        invite.id,
+        invite.workspaceId,
+        invite.role,
+        tokenHash,
+        invite.createdBy,
+        invite.createdAt,
+        invite.expiresAt,
+        invite.revokedAt,
+        invite.uses,
+        invite.maxUses,
+      ],
+    );
+  }
+
+  async listInvites(workspaceId: string): Promise<Invite[]> {
+    const { rows } = await this.pool.query<InviteRow>(
+      'SELECT * FROM invites WHERE workspace_id = $1 ORDER BY created_at, id',
+      [workspaceId],
+    );
+    return rows.map(toInvite);
+  }
+
+  async revokeInvite(workspaceId: string, inviteId: string, at: number): Promise<boolean> {
+    const result = await this.pool.query(
+      'UPDATE invites SET revoked_at = coalesce(revoked_at, $1) WHERE workspace_id = $2 AND id = $3',
+      [at, workspaceId, inviteId],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async redeemInvite(
+    inviteTokenHash: string,
+    at: number,
+    makeMember: (invite: Invite) => { member: Member; tokenHash: string },
+  ): Promise<Member | null> {
+    return this.inTransaction(async (c) => {
+      const { rows } = await c.query<InviteRow>(
+        'SELECT * FROM invites WHERE token_hash = $1 FOR UPDATE',
+        [inviteTokenHash],
+      );
+      if (!rows[0]) return null;
+      const invite = toInvite(rows[0]);
+      const isLive =
+        invite.revokedAt === null &&
+        (invite.expiresAt === null || invite.expiresAt > at) &&
+        (invite.maxUses === null || invite.uses < invite.maxUses);
+      if (!isLive) return null;
+      await c.query('UPDATE invites SET uses = uses + 1 WHERE id = $1', [invite.id]);
+      const { member, tokenHash } = makeMember(invite);
+      await insertMember(c, member, tokenHash);
+      return member;
+    });
+  }
+
+  async close(): Promise<void> {
+    if (!this.pool.ended) await this.pool.end();
+  }
+}
+
+async function insertMember(
+  db: pg.Pool | pg.PoolClient,
+  m: Member,
+  tokenHash: string,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO members (id, workspace_id, display_name, role, token_hash, created_at, revoked_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [m.id, m.workspaceId, m.displayName, m.role, tokenHash, m.createdAt, m.revokedAt],
+  );
+}
