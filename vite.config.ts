@@ -77,6 +77,10 @@ export default defineConfig({
           root: fileURLToPath(new URL('./tests', import.meta.url)),
           include: ['integration/**/*.test.ts'],
           environment: 'node',
+          // A throwaway PostgreSQL and Redis for the multi-process tests.
+          globalSetup: [
+            fileURLToPath(new URL('./tests/support/globalServices.ts', import.meta.url)),
+          ],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

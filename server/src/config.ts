@@ -12,6 +12,24 @@ export const configSchema = z
     host: z.string().min(1).default('0.0.0.0'),
     /** Folder holding the SQLite file. Default ./data. */
     dataDir: z.string().min(1).default('./data'),
+    /**
+     * PostgreSQL connection string (`postgres://user:pass@host:5432/db`). When set, documents,
+     * members and invites are stored there instead of the SQLite file, so several relay
+     * processes can share them. Default: unset (SQLite in `dataDir`).
+     */
+    databaseUrl: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must start with postgres://')
+      .optional(),
+    /**
+     * Redis URL (`redis://host:6379`) for the bus between relay processes that share one
+     * PostgreSQL: doorbells for stored rows, presence and member changes. Default: unset (one
+     * process, in-process bus).
+     */
+    redisUrl: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must start with redis://')
+      .optional(),
     /** Folder of the built client served at `/`; empty to serve none. Default client/dist. */
     clientDir: z.string().default('client/dist'),
     /** Public base URL used in invite links; default derived from the request. */
@@ -55,6 +73,12 @@ export const configSchema = z
     maxPendingBytes: intFrom(1024, 1024 * 1024 * 1024).default(32 * 1024 * 1024),
     /** A room with no connection is unloaded from memory after this long, ms. */
     unloadAfterMs: intFrom(0, 24 * 3_600_000).default(30_000),
+    /**
+     * How often each relay reads the last stored seq of the rooms it holds, ms. The fan-out bus
+     * is at most once; this bounds how late a room can be after a lost message. One indexed
+     * query per relay per period, whatever the number of rooms.
+     */
+    storedCheckMs: intFrom(100, 600_000).default(2000),
     /** Stored rows of one room above which the room is compacted. */
     compactAfterRows: intFrom(2, 10_000_000).default(500),
     /** Updates of one author closer together than this form one history entry, ms. */
@@ -88,6 +112,11 @@ export function parseConfig(input: Record<string, unknown>): Config {
     });
     throw new ConfigError(`invalid configuration\n  ${lines.join('\n  ')}`);
   }
+  if (result.data.redisUrl && !result.data.databaseUrl) {
+    throw new ConfigError(
+      'invalid configuration\n  redisUrl: REDIS_URL needs DATABASE_URL (processes that share a bus must share one store)',
+    );
+  }
   return Object.freeze(result.data);
 }
 
@@ -100,6 +129,8 @@ const ENV_KEYS: Record<string, keyof z.input<typeof configSchema>> = {
   LOG_LEVEL: 'logLevel',
   MAX_MESSAGE_BYTES: 'maxMessageBytes',
   UNLOAD_AFTER_MS: 'unloadAfterMs',
+  DATABASE_URL: 'databaseUrl',
+  REDIS_URL: 'redisUrl',
 };
 
 const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());

@@ -13,7 +13,14 @@ export { type Comparison, History, type HistoryOptions, kindOf } from './history
 export { type Route, route } from './http/api.ts';
 export { readJson, sendJson } from './http/json.ts';
 export { createLogger, type Logger, redactUrl } from './log.ts';
-export { type Fanout, type FanoutMessage, type FanoutPort, LocalFanout } from './relay/Fanout.ts';
+export {
+  type Fanout,
+  type FanoutMessage,
+  type FanoutPort,
+  LocalFanout,
+  type RoomMessage,
+} from './relay/Fanout.ts';
+export { RedisFanout, type RedisFanoutOptions } from './relay/RedisFanout.ts';
 export { Relay } from './relay/Relay.ts';
 export {
   type RunningServer,
@@ -33,4 +40,5 @@ export type {
   StoredUpdate,
   Workspace,
 } from './storage/DocStore.ts';
+export { PostgresStore, type PostgresStoreOptions } from './storage/PostgresStore.ts';
 export { SqliteStore } from './storage/SqliteStore.ts';

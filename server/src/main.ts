@@ -10,18 +10,36 @@ import {
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { Auth } from './auth/Auth.ts';
-import { ConfigError, configInputFrom, parseConfig } from './config.ts';
+import { type Config, ConfigError, configInputFrom, parseConfig } from './config.ts';
 import { inviteUrl } from './http/api.ts';
 import { flushLogs } from './log.ts';
+import type { Fanout } from './relay/Fanout.ts';
+import { LocalFanout } from './relay/Fanout.ts';
+import { RedisFanout } from './relay/RedisFanout.ts';
 import { sqlitePath, startServer } from './server.ts';
+import type { AuthStore, DocStore } from './storage/DocStore.ts';
+import { PostgresStore } from './storage/PostgresStore.ts';
 import { SqliteStore } from './storage/SqliteStore.ts';
+
+/** The storage engine the configuration names: PostgreSQL with DATABASE_URL, else SQLite. */
+async function openStore(config: Config): Promise<DocStore & AuthStore> {
+  if (config.databaseUrl) return PostgresStore.open({ url: config.databaseUrl });
+  return new SqliteStore(sqlitePath(config.dataDir));
+}
+
+/** The bus between relay processes: Redis with REDIS_URL, else in-process. */
+function openFanout(config: Config, onError: (error: unknown) => void): Fanout {
+  if (config.redisUrl) return new RedisFanout({ url: config.redisUrl, onError });
+  return new LocalFanout();
+}
 
 const USAGE = `usage:
   grassroots serve [--port N] [--data DIR] [--host H] [--public-url URL] [--log-level L]
   grassroots workspace create "<name>" [--data DIR] [--public-url URL]
   grassroots demo [--docs N] [--entries M] [--seed S] [--start YYYY-MM-DD] [--data DIR]
     builds the demo village (deterministic from the seed) as a new workspace
-environment: PORT, HOST, DATA_DIR, PUBLIC_URL, LOG_LEVEL, CLIENT_DIR`;
+environment: PORT, HOST, DATA_DIR, PUBLIC_URL, LOG_LEVEL, CLIENT_DIR,
+  DATABASE_URL (PostgreSQL instead of SQLite), REDIS_URL (bus between relay processes)`;
 
 async function serve(argv: string[]) {
   // A log collector that goes away must not keep the relay from draining: writes to a closed
@@ -40,7 +58,18 @@ async function serve(argv: string[]) {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  const server = await startServer(config);
+  const store = await openStore(config);
+  let onBusError = (_error: unknown) => {};
+  const fanout = openFanout(config, (error) => onBusError(error));
+  const server = await startServer(config, { store, fanout });
+  let lastBusLog = 0;
+  onBusError = (error) => {
+    server.metrics.fanoutErrors.inc();
+    // Redis away: one line every 10 s at most; rooms catch up from storage meanwhile.
+    if (Date.now() - lastBusLog < 10_000) return;
+    lastBusLog = Date.now();
+    server.log.warn({ err: error }, 'fan-out bus error');
+  };
   console.error(`Grassroots is running at http://localhost:${server.port}/`);
   let isStopping = false;
   const exit = (code: number) => void flushLogs(server.log, 2000).then(() => process.exit(code));
@@ -66,7 +95,7 @@ async function createWorkspace(argv: string[]) {
     throw new ConfigError('workspace name must be 1-80 characters');
   }
   const config = parseConfig(configInputFrom(rest, process.env));
-  const store = new SqliteStore(sqlitePath(config.dataDir));
+  const store = await openStore(config);
   try {
     const created = await new Auth(store).createWorkspace(name.trim());
     const base = (config.publicUrl ?? `http://localhost:${config.port}`).replace(/\/$/, '');
@@ -129,7 +158,7 @@ async function createDemo(argv: string[]) {
     ...flags.data,
     start: flags.data.start ?? addDays(beijingDate(Date.now()), -364),
   });
-  const store = new SqliteStore(sqlitePath(config.dataDir));
+  const store = await openStore(config);
   try {
     const created = await new Auth(store).createWorkspace(demo.name);
     const ws = created.workspace.id;

@@ -67,6 +67,16 @@ export function createMetrics() {
       help: 'Times a room dropped structs that waited too long for their dependencies',
       ...labels,
     }),
+    rowsCaughtUp: new Counter({
+      name: 'grassroots_rows_caught_up_total',
+      help: 'Stored rows another relay process committed, read from storage and applied here',
+      ...labels,
+    }),
+    fanoutErrors: new Counter({
+      name: 'grassroots_fanout_errors_total',
+      help: 'Fan-out bus errors (bus unreachable, unreadable message); rooms catch up from storage',
+      ...labels,
+    }),
     roomsReset: new Counter({
       name: 'grassroots_rooms_reset_total',
       help: 'Rooms reloaded from storage because their doc in memory could not be trusted',

@@ -8,6 +8,8 @@ export function faultyStore(inner: SqliteStore) {
   const faults = {
     /** Milliseconds each loadUpdates waits before reading. */
     loadDelayMs: 0,
+    /** Milliseconds each loadUpdates waits after reading, before answering (rows go stale). */
+    loadDelayAfterReadMs: 0,
     /** How many of the next loadUpdates calls fail. */
     failLoads: 0,
     /** How many of the next appendUpdates calls fail. */
@@ -23,7 +25,10 @@ export function faultyStore(inner: SqliteStore) {
       faults.failLoads--;
       throw new Error('injected load failure');
     }
-    return inner.loadUpdates(room, range);
+    const rows = await inner.loadUpdates(room, range);
+    if (faults.loadDelayAfterReadMs > 0)
+      await new Promise((r) => setTimeout(r, faults.loadDelayAfterReadMs));
+    return rows;
   };
   store.appendUpdates = async (batch) => {
     faults.appendCalls++;

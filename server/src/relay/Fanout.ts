@@ -1,15 +1,33 @@
-/** A message relayed between relay processes that hold the same room. */
-export type FanoutMessage = { kind: 'update' | 'awareness'; room: string; payload: Uint8Array };
+/**
+ * Messages between relay processes that share one store. The store is the log; the fan-out only
+ * rings the doorbell: "room R has rows up to seq N". A process that holds R and has applied less
+ * fetches the missing rows from the store. Presence (awareness) is never stored, so it travels
+ * here in full. Member changes reach every process, whatever rooms it holds.
+ */
+export type FanoutMessage =
+  /** Rows of `room` up to `seq` are committed to the store. */
+  | { kind: 'stored'; room: string; seq: number }
+  /** Awareness updates of `room`, in order (several batched into one message). */
+  | { kind: 'awareness'; room: string; payloads: Uint8Array[] }
+  /** A member's sockets must close everywhere (revoked, role changed). */
+  | { kind: 'member'; memberId: string; code: number; reason: string };
+
+export type RoomMessage = Extract<FanoutMessage, { room: string }>;
 
 export type FanoutPort = {
-  /** Sends to every other member of the bus. */
+  /** Sends to every other member of the bus that listens (room messages: to the room's holders). */
   publish(message: FanoutMessage): void;
+  /** From now on, hear the room's messages. Idempotent. */
+  subscribe(room: string): void;
+  /** Stop hearing the room's messages. Idempotent. */
+  unsubscribe(room: string): void;
   leave(): void;
 };
 
 /**
- * Relays committed updates and awareness between relay processes. Storage is shared, so a
- * process that receives an update this way applies and relays it but never stores it again.
+ * The bus between relay processes. Delivery is at most once and may be late: a room that missed
+ * a `stored` message still catches up, because each relay also checks its rooms' last seq in the
+ * store from time to time.
  */
 export interface Fanout {
   /** Joins the bus: `handler` hears what the other members publish, never its own messages. */
@@ -17,21 +35,30 @@ export interface Fanout {
   close(): Promise<void>;
 }
 
+type Member = { handler: (message: FanoutMessage) => void; rooms: Set<string> };
+
 /** Fan-out among relays in one process; with a single relay it delivers nothing. */
 export class LocalFanout implements Fanout {
-  private readonly handlers = new Set<(message: FanoutMessage) => void>();
+  private readonly members = new Set<Member>();
 
   join(handler: (message: FanoutMessage) => void): FanoutPort {
-    this.handlers.add(handler);
+    const self: Member = { handler, rooms: new Set() };
+    this.members.add(self);
     return {
       publish: (message) => {
-        for (const other of this.handlers) if (other !== handler) other(message);
+        for (const other of this.members) {
+          if (other === self) continue;
+          if (message.kind !== 'member' && !other.rooms.has(message.room)) continue;
+          other.handler(message);
+        }
       },
-      leave: () => this.handlers.delete(handler),
+      subscribe: (room) => self.rooms.add(room),
+      unsubscribe: (room) => self.rooms.delete(room),
+      leave: () => this.members.delete(self),
     };
   }
 
   async close(): Promise<void> {
-    this.handlers.clear();
+    this.members.clear();
   }
 }

@@ -72,6 +72,8 @@ export class Relay {
   private readonly port: FanoutPort;
   private readonly now: () => number;
   private readonly pingTimer: NodeJS.Timeout;
+  private readonly checkTimer: NodeJS.Timeout;
+  private isChecking = false;
   private isDraining = false;
 
   constructor(private readonly options: RelayOptions) {
@@ -82,6 +84,25 @@ export class Relay {
     this.port = options.fanout.join((message) => this.onFanout(message));
     this.pingTimer = setInterval(() => this.ping(), config.pingIntervalMs);
     this.pingTimer.unref();
+    this.checkTimer = setInterval(() => void this.checkStored(), config.storedCheckMs);
+    this.checkTimer.unref();
+  }
+
+  /**
+   * FAN-6: the fan-out is at most once, so every `storedCheckMs` the relay reads the last seq of
+   * each room it holds from the store; a room behind it catches up. A lost doorbell only delays.
+   */
+  private async checkStored(): Promise<void> {
+    if (this.isChecking || this.rooms.size === 0) return;
+    this.isChecking = true;
+    try {
+      const seqs = await this.options.store.lastSeqs([...this.rooms.keys()]);
+      for (const [name, seq] of seqs) this.rooms.get(name)?.noteStored(seq);
+    } catch (error) {
+      this.options.log.warn({ err: error }, 'could not check the stored rooms');
+    } finally {
+      this.isChecking = false;
+    }
   }
 
   /** Handles an HTTP upgrade on `/sync/<workspaceId>/<docId>`; refuses with a status otherwise. */
@@ -248,6 +269,8 @@ export class Relay {
     const existing = this.rooms.get(name);
     if (existing) return existing;
     const { store, log, metrics, config } = this.options;
+    // Before loading, so no doorbell rung after the load read the store goes unheard.
+    this.port.subscribe(name);
     const room = new Room(name, {
       store,
       log,
@@ -296,6 +319,12 @@ export class Relay {
    * may do is checked again on its next connection.
    */
   disconnectMember(memberId: string, code: number, reason: string): number {
+    // Every other process closes the member's sockets too (FAN-7).
+    this.port.publish({ kind: 'member', memberId, code, reason });
+    return this.closeMember(memberId, code, reason);
+  }
+
+  private closeMember(memberId: string, code: number, reason: string): number {
     let closed = 0;
     for (const room of this.rooms.values()) {
       for (const conn of room.conns) {
@@ -353,16 +382,22 @@ export class Relay {
   private unload(name: string, room: Room): void {
     if (this.rooms.get(name) !== room) return;
     this.rooms.delete(name);
+    this.port.unsubscribe(name);
     this.cancelUnload(name);
     this.options.metrics.roomsLoaded.dec();
     room.destroy();
   }
 
   private onFanout(message: FanoutMessage): void {
+    if (message.kind === 'member') {
+      this.closeMember(message.memberId, message.code, message.reason);
+      return;
+    }
+    // A room still loading keeps the doorbell and catches up once loaded (FAN-5).
     const room = this.rooms.get(message.room);
-    if (!room?.isReady) return;
+    if (!room) return;
     try {
-      room.applyFanout(message.kind, message.payload);
+      room.onFanout(message);
     } catch (error) {
       this.options.log.error({ room: message.room, err: error }, 'bad fan-out message');
     }
@@ -385,6 +420,7 @@ export class Relay {
   async drain(code: number = CloseCode.serverShutdown, timeoutMs = 10_000): Promise<void> {
     this.isDraining = true;
     clearInterval(this.pingTimer);
+    clearInterval(this.checkTimer);
     const rooms = Array.from(this.rooms.values());
     await Promise.race([
       Promise.all(rooms.map((room) => room.drain())),

@@ -17,7 +17,7 @@ import {
 } from './awareness.ts';
 import type { Connection } from './Connection.ts';
 import { encodeStructChunks } from './chunks.ts';
-import type { FanoutPort } from './Fanout.ts';
+import type { FanoutPort, RoomMessage } from './Fanout.ts';
 import { inspectUpdate, MalformedUpdate } from './updates.ts';
 
 export type RoomOptions = {
@@ -132,6 +132,13 @@ export class Room {
   private failures = 0;
   private retryTimer: NodeJS.Timeout | null = null;
   private isClosed = false;
+  /** Every stored row up to this seq is in the doc (FAN-5). */
+  private appliedSeq = 0;
+  /** The highest seq anyone said is stored (a doorbell, a periodic check, an own append). */
+  private knownSeq = 0;
+  private catchingUp: Promise<void> | null = null;
+  /** Awareness updates of this process's connections, published together once per turn. */
+  private awarenessOut: Uint8Array[] = [];
 
   constructor(
     readonly name: string,
@@ -144,7 +151,7 @@ export class Room {
         return;
       }
       // Another process stored it already; local connections get it now.
-      if (origin === 'fanout') this.relay(update, null, false);
+      if (origin === 'fanout') this.relay(update, null);
     });
     this.awareness.on(
       'update',
@@ -157,8 +164,7 @@ export class Room {
         const payload = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
         const message = awarenessMessage(payload);
         for (const c of this.conns) c.send(message);
-        if (origin !== 'fanout')
-          this.options.fanout.publish({ kind: 'awareness', room: name, payload });
+        if (origin !== 'fanout') this.publishAwareness(payload);
       },
     );
     this.ready = this.load();
@@ -183,7 +189,81 @@ export class Room {
       }
     }, 'storage');
     this.lastStoredSV = Y.encodeStateVector(this.doc);
+    this.appliedSeq = rows[rows.length - 1]?.seq ?? 0;
     this.isReady = true;
+    // Doorbells heard while loading name rows this load may not have read.
+    if (this.knownSeq > this.appliedSeq) void this.catchUp();
+  }
+
+  /**
+   * FAN-5: the store holds rows of this room up to `seq` (another process stored them, or a
+   * periodic check read it). Rows this doc lacks are read from the store and applied; they reach
+   * this process's connections like any other change, and are never stored again.
+   */
+  noteStored(seq: number): void {
+    if (seq <= this.knownSeq) return;
+    this.knownSeq = seq;
+    if (this.isReady && seq > this.appliedSeq) void this.catchUp();
+  }
+
+  /** Reads and applies the rows after `appliedSeq` until the doc has everything known stored. */
+  private catchUp(): Promise<void> {
+    if (this.catchingUp) return this.catchingUp;
+    this.catchingUp = (async () => {
+      while (this.knownSeq > this.appliedSeq && !this.isClosed && !this.isTainted) {
+        const rows = await this.options.store.loadUpdates(this.name, {
+          afterSeq: this.appliedSeq,
+        });
+        if (this.isClosed || this.isTainted) return;
+        if (rows.length === 0) {
+          // Nothing there (a doorbell from a store that was reset): believe the store.
+          this.knownSeq = this.appliedSeq;
+          return;
+        }
+        this.doc.transact(() => {
+          for (const row of rows) {
+            this.approxBytes += row.update.byteLength;
+            try {
+              Y.applyUpdate(this.doc, row.update, 'fanout');
+            } catch (error) {
+              this.options.log.error(
+                { room: this.name, seq: row.seq, err: error },
+                'stored row skipped',
+              );
+            }
+          }
+        }, 'fanout');
+        this.appliedSeq = Math.max(this.appliedSeq, rows[rows.length - 1]!.seq);
+        this.options.metrics.rowsCaughtUp.inc(rows.length);
+        // Applied rows are stored: they count for acks once nothing of ours is on its way.
+        if (!this.hasUnstored) this.lastStoredSV = Y.encodeStateVector(this.doc);
+        this.ackAll();
+      }
+    })()
+      .catch((error: unknown) => {
+        // The store is away: the next doorbell or periodic check tries again.
+        this.options.log.warn({ room: this.name, err: error }, 'could not catch up from storage');
+      })
+      .finally(() => {
+        this.catchingUp = null;
+      });
+    return this.catchingUp;
+  }
+
+  /** The seq up to which every stored row is in the doc. */
+  get storedSeq(): number {
+    return this.appliedSeq;
+  }
+
+  private publishAwareness(payload: Uint8Array): void {
+    this.awarenessOut.push(payload);
+    if (this.awarenessOut.length > 1) return;
+    setImmediate(() => {
+      const payloads = this.awarenessOut;
+      this.awarenessOut = [];
+      if (payloads.length > 0 && !this.isClosed)
+        this.options.fanout.publish({ kind: 'awareness', room: this.name, payloads });
+    });
   }
 
   /** Handles one message of a connection; throws MessageRefused for anything it refuses. */
@@ -540,11 +620,10 @@ export class Room {
     }
   }
 
-  /** Sends a stored update to every connection but its sender; publishes it to other processes. */
-  private relay(update: Uint8Array, sender: Connection | null, publish: boolean): void {
+  /** Sends a stored update to every connection of this process but its sender. */
+  private relay(update: Uint8Array, sender: Connection | null): void {
     const message = syncMessage((e) => syncProtocol.writeUpdate(e, update));
     for (const conn of this.conns) if (conn !== sender) conn.send(message);
-    if (publish) this.options.fanout.publish({ kind: 'update', room: this.name, payload: update });
   }
 
   /** Stores queued writes (one transaction per batch), then relays and acknowledges them. */
@@ -564,8 +643,9 @@ export class Room {
           }
         }
         this.isStoring = true;
+        let seqs: number[] = [];
         try {
-          if (rows.length > 0) await this.options.store.appendUpdates(rows);
+          if (rows.length > 0) seqs = await this.options.store.appendUpdates(rows);
         } catch (error) {
           this.queue = batch.concat(this.queue);
           this.isStoring = false;
@@ -581,17 +661,32 @@ export class Room {
             this.approxBytes += w.update.byteLength;
             this.options.metrics.updatesStored.inc();
             this.options.metrics.bytesStored.inc(w.update.byteLength);
-            this.relay(w.update, w.conn, true);
+            this.relay(w.update, w.conn);
           }
           w.onSettled?.();
           w.conn?.settleWrite();
         }
+        this.noteOwnRows(seqs);
         this.ackAll();
       }
     })().finally(() => {
       this.flushing = null;
     });
     return this.flushing;
+  }
+
+  /**
+   * FAN-5: rows this room just stored. Right after what was applied, they move `appliedSeq` on;
+   * past a gap (another process stored rows in between) the room catches up. Either way the
+   * other processes hear the doorbell.
+   */
+  private noteOwnRows(seqs: number[]): void {
+    if (seqs.length === 0) return;
+    const last = seqs[seqs.length - 1]!;
+    const isContiguous = seqs[0] === this.appliedSeq + 1 && last - seqs[0]! === seqs.length - 1;
+    if (isContiguous && this.knownSeq <= this.appliedSeq) this.appliedSeq = last;
+    this.options.fanout.publish({ kind: 'stored', room: this.name, seq: last });
+    this.noteStored(last);
   }
 
   /** Sends the stored state vector to every connection that asked for acks. */
@@ -654,10 +749,14 @@ export class Room {
     );
   }
 
-  /** Relays what another process committed: applied and sent to local connections, not stored. */
-  applyFanout(kind: 'update' | 'awareness', payload: Uint8Array): void {
-    if (kind === 'update') Y.applyUpdate(this.doc, payload, 'fanout');
-    else awarenessProtocol.applyAwarenessUpdate(this.awareness, payload, 'fanout');
+  /** A message another process published about this room. */
+  onFanout(message: RoomMessage): void {
+    if (message.kind === 'stored') {
+      this.noteStored(message.seq);
+      return;
+    }
+    for (const payload of message.payloads)
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, payload, 'fanout');
   }
 
   removeConnection(conn: Connection): void {

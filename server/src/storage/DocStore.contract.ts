@@ -125,6 +125,13 @@ export function describeStoreContract(
       expect(await store.loadUpdates('w/a', { afterSeq: 1 })).toHaveLength(1);
       expect(await store.loadUpdates('w/a', { uptoSeq: 1 })).toHaveLength(1);
       expect(await store.roomStats('w/a')).toMatchObject({ rows: 2, lastSeq: 2 });
+      expect(await store.lastSeqs(['w/a', 'w/b', 'w/none'])).toEqual(
+        new Map([
+          ['w/a', 2],
+          ['w/b', 1],
+          ['w/none', 0],
+        ]),
+      );
       await store.close();
     });
 

@@ -54,6 +54,8 @@ export interface DocStore {
     room: string,
     range?: { afterSeq?: number; uptoSeq?: number },
   ): Promise<StoredUpdate[]>;
+  /** The last seq stored for each of the rooms (0 for a room with nothing stored). */
+  lastSeqs(rooms: readonly string[]): Promise<Map<string, number>>;
   /** Number of rows and bytes stored for a room. */
   roomStats(room: string): Promise<{ rows: number; bytes: number; lastSeq: number }>;
   /** Merges consecutive rows of one author (one burst of work) into one, keeping author and times. */

@@ -242,6 +242,17 @@ export class PostgresStore implements DocStore, AuthStore {
     return rows.map(toUpdate);
   }
 
+  async lastSeqs(rooms: readonly string[]): Promise<Map<string, number>> {
+    const seqs = new Map<string, number>(rooms.map((r) => [r, 0]));
+    if (rooms.length === 0) return seqs;
+    const { rows } = await this.pool.query<{ room: string; last_seq: number }>(
+      'SELECT room, last_seq FROM rooms WHERE room = ANY($1::text[])',
+      [rooms],
+    );
+    for (const row of rows) seqs.set(row.room, row.last_seq);
+    return seqs;
+  }
+
   async roomStats(room: string): Promise<{ rows: number; bytes: number; lastSeq: number }> {
     const { rows } = await this.pool.query<{ rows: number; bytes: number; last_seq: number }>(
       `SELECT (SELECT count(*) FROM updates WHERE room = $1)::bigint AS rows,

@@ -196,6 +196,16 @@ export class SqliteStore implements DocStore, AuthStore {
     return rows.map(toUpdate);
   }
 
+  async lastSeqs(rooms: readonly string[]): Promise<Map<string, number>> {
+    const get = this.sql('SELECT last_seq FROM rooms WHERE room = ?');
+    const seqs = new Map<string, number>();
+    for (const room of rooms) {
+      const row = get.get(room) as { last_seq: number } | undefined;
+      seqs.set(room, row?.last_seq ?? 0);
+    }
+    return seqs;
+  }
+
   async roomStats(room: string): Promise<{ rows: number; bytes: number; lastSeq: number }> {
     const stats = this.sql(
       'SELECT count(*) AS rows, coalesce(sum(length(data)), 0) AS bytes FROM updates WHERE room = ?',
