@@ -1,0 +1,187 @@
+/**
+ * Two `grassroots serve` processes on one PostgreSQL and one Redis (throwaway servers started for
+ * the run, tests/support/globalServices.ts): the deployment of a prefecture, with real processes,
+ * real sockets, stock clients and clients that count acknowledgements.
+ */
+import { randomBytes } from 'node:crypto';
+import { Auth, PostgresStore } from '@grassroots/server';
+import { CloseCode } from '@grassroots/shared';
+import * as prng from 'lib0/prng';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { contentsOf, MARKERS, RawWriter, RoomBook } from '../../chaos/Writer.ts';
+import { stockClient } from '../../support/clients.ts';
+import { type RelayProcess, startRelay } from '../../support/process.ts';
+import { eventually, tempDir } from '../../support/server.ts';
+
+let databaseUrl: string;
+let store: PostgresStore;
+let workspaceId: string;
+let adminToken: string;
+let adminId: string;
+let auth: Auth;
+const relays: RelayProcess[] = [];
+const cleanups: (() => void)[] = [];
+
+async function member(role: 'editor' | 'viewer') {
+  const invite = await auth.createInvite(workspaceId, adminId, { role });
+  return auth.redeem(invite.token, role);
+}
+
+const relayEnv = () => ({
+  DATABASE_URL: databaseUrl,
+  REDIS_URL: inject('redisUrl'),
+});
+
+async function startTwo(): Promise<[RelayProcess, RelayProcess]> {
+  const [a, b] = await Promise.all(
+    [0, 1].map(() =>
+      startRelay({ dataDir: tempDir(), env: relayEnv(), args: ['--stored-check-ms', '500'] }),
+    ),
+  );
+  relays.push(a!, b!);
+  return [a!, b!];
+}
+
+beforeAll(async () => {
+  const admin = new pg.Pool({ connectionString: inject('postgresUrl'), max: 1 });
+  const name = `cluster_${randomBytes(6).toString('hex')}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(inject('postgresUrl'));
+  url.pathname = `/${name}`;
+  databaseUrl = url.toString();
+  store = await PostgresStore.open({ url: databaseUrl });
+  auth = new Auth(store);
+  const created = await auth.createWorkspace('测试村');
+  workspaceId = created.workspace.id;
+  adminToken = created.adminToken;
+  adminId = created.admin.id;
+});
+
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) c();
+  await Promise.all(relays.splice(0).map((r) => r.stop(5000)));
+});
+
+afterAll(async () => {
+  await store.close();
+});
+
+/** The room as the store holds it, read by a fresh doc. */
+async function stored(room: string): Promise<Y.Doc> {
+  const doc = new Y.Doc();
+  for (const row of await store.loadUpdates(room)) Y.applyUpdate(doc, row.update);
+  return doc;
+}
+
+function client(url: string, room: string, token = adminToken) {
+  const c = stockClient(`${url.replace('http', 'ws')}/sync`, room, token);
+  cleanups.push(() => c.destroy());
+  return c;
+}
+
+describe('two relay processes on PostgreSQL and Redis', () => {
+  it('FAN-5 stock clients on different processes converge, and presence crosses', async () => {
+    const [a, b] = await startTwo();
+    const room = `${workspaceId}/converge`;
+    const one = client(a.url, room);
+    const two = client(b.url, room);
+    await Promise.all([one.synced, two.synced]);
+    one.doc.getText('t').insert(0, '村民代表会议');
+    two.doc.getText('t').insert(0, '第一季度');
+    one.provider.awareness.setLocalStateField('user', { name: '买买提' });
+    await eventually(() => {
+      expect(one.doc.getText('t').toString()).toBe(two.doc.getText('t').toString());
+      expect(one.doc.getText('t').length).toBe(10);
+      expect(two.provider.awareness.getStates().get(one.doc.clientID)).toEqual({
+        user: { name: '买买提' },
+      });
+    });
+    await eventually(async () =>
+      expect((await stored(room)).getText('t').toString()).toBe(one.doc.getText('t').toString()),
+    );
+  });
+
+  it("a viewer's writes are refused on both processes", async () => {
+    const [a, b] = await startTwo();
+    const room = `${workspaceId}/viewer`;
+    const viewer = await member('viewer');
+    const editor = client(a.url, room);
+    await editor.synced;
+    editor.doc.getText('t').insert(0, '原文');
+    await eventually(async () => expect((await stored(room)).getText('t').toString()).toBe('原文'));
+    for (const relay of [a, b]) {
+      const v = client(relay.url, room, viewer.token);
+      await v.synced;
+      v.doc.getText('t').insert(0, '篡改');
+    }
+    // The editor writes after the viewers tried: once its write is stored, theirs would be too.
+    editor.doc.getText('t').insert(2, '。');
+    await eventually(async () =>
+      expect((await stored(room)).getText('t').toString()).toBe('原文。'),
+    );
+    expect(editor.doc.getText('t').toString()).toBe('原文。');
+  });
+
+  it('FAN-7 a member revoked on one process is closed on the other', async () => {
+    const [a, b] = await startTwo();
+    const editor = await member('editor');
+    const ws = new WebSocket(
+      `${b.url.replace('http', 'ws')}/sync/${workspaceId}/revoke?token=${encodeURIComponent(editor.token)}`,
+    );
+    const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+    await new Promise((resolve) => ws.once('open', resolve));
+    const res = await fetch(`${a.url}/api/workspaces/${workspaceId}/members/${editor.member.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    expect(res.status).toBe(200);
+    const timeout = new Promise<string>((r) => setTimeout(() => r('still open'), 5000));
+    expect(await Promise.race([closed, timeout])).toBe(CloseCode.unauthorized);
+  });
+
+  it('SIGKILL of one process under load: its clients move to the other and every acknowledged write is stored', async () => {
+    const [a, b] = await startTwo();
+    const room = `${workspaceId}/kill`;
+    const book = new RoomBook();
+    const gen = prng.create(20_261_201);
+    const writers = Array.from({ length: 6 }, (_, i) => {
+      const w = new RawWriter(`w${i}`, room, adminToken, book);
+      cleanups.push(() => w.destroy());
+      w.connect(`${(i % 2 ? b : a).url.replace('http', 'ws')}/sync`);
+      return w;
+    });
+    await Promise.all(writers.map((w) => w.synced()));
+    const writeFor = async (ms: number) => {
+      const end = Date.now() + ms;
+      while (Date.now() < end) {
+        for (const w of writers) w.write(gen);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    await writeFor(800);
+    await a.kill();
+    const ackedBeforeKill = new Set(book.acked);
+    // The killed process's writers reconnect to the survivor and re-send what was not acked.
+    for (const [i, w] of writers.entries())
+      if (i % 2 === 0) w.connect(`${b.url.replace('http', 'ws')}/sync`);
+    await Promise.all(writers.map((w) => w.synced()));
+    await writeFor(500);
+    await eventually(() => {
+      for (const w of writers) expect(w.ledger.unacked).toBe(0);
+    }, 20_000);
+    expect(ackedBeforeKill.size).toBeGreaterThan(50);
+    const doc = await stored(room);
+    const markers = doc.getMap(MARKERS);
+    const missing = [...book.acked].filter((key) => !markers.has(key));
+    expect(missing).toEqual([]);
+    expect(book.written.size).toBe(book.acked.size);
+    // And every device holds what the store holds.
+    await eventually(() => {
+      for (const w of writers) expect(w.contents()).toEqual(contentsOf(doc));
+    }, 20_000);
+  });
+});
