@@ -138,6 +138,17 @@ export async function startPostgres(): Promise<Service> {
     await waitForPort(port, 30_000, () =>
       started.exitCode !== null ? `postgres exited (${started.exitCode}): ${log}` : null,
     );
+    // Listening is not accepting queries yet ("the database system is starting up").
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        execFileSync(join(bin, 'pg_isready'), ['-q', '-h', '127.0.0.1', '-p', String(port)]);
+        break;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
   };
   await launch();
   return {

@@ -15,6 +15,7 @@ import { contentsOf, MARKERS, RawWriter, RoomBook } from '../../chaos/Writer.ts'
 import { stockClient } from '../../support/clients.ts';
 import { type RelayProcess, startRelay } from '../../support/process.ts';
 import { eventually, tempDir } from '../../support/server.ts';
+import { startPostgres, startRedis } from '../../support/services.ts';
 
 let databaseUrl: string;
 let store: PostgresStore;
@@ -183,5 +184,112 @@ describe('two relay processes on PostgreSQL and Redis', () => {
     await eventually(() => {
       for (const w of writers) expect(w.contents()).toEqual(contentsOf(doc));
     }, 20_000);
+  });
+});
+
+describe('two relay processes while PostgreSQL or Redis goes away', () => {
+  /** Writers with acks, half on each process, writing until stopped. */
+  function load(a: RelayProcess, b: RelayProcess, room: string, seed: number) {
+    const book = new RoomBook();
+    const gen = prng.create(seed);
+    const writers = Array.from({ length: 6 }, (_, i) => {
+      const w = new RawWriter(`w${i}`, room, adminToken, book);
+      cleanups.push(() => w.destroy());
+      w.connect(`${(i % 2 ? b : a).url.replace('http', 'ws')}/sync`);
+      return w;
+    });
+    const writeFor = async (ms: number) => {
+      const end = Date.now() + ms;
+      while (Date.now() < end) {
+        for (const w of writers) w.write(gen);
+        await new Promise((r) => setTimeout(r, 15));
+      }
+    };
+    return { book, writers, writeFor };
+  }
+
+  it('FAN-6 Redis stopped for seconds under load and restarted: no room diverges', async () => {
+    const redis = await startRedis();
+    cleanups.push(() => void redis.stop());
+    const env = { DATABASE_URL: databaseUrl, REDIS_URL: redis.url };
+    const [a, b] = await Promise.all(
+      [0, 1].map(() => startRelay({ dataDir: tempDir(), env, args: ['--stored-check-ms', '500'] })),
+    );
+    relays.push(a!, b!);
+    const room = `${workspaceId}/redis-outage`;
+    const { book, writers, writeFor } = load(a!, b!, room, 7);
+    await Promise.all(writers.map((w) => w.synced()));
+    await writeFor(400);
+    await redis.halt();
+    await writeFor(2500);
+    await redis.restart();
+    await writeFor(400);
+    await eventually(() => {
+      for (const w of writers) expect(w.ledger.unacked).toBe(0);
+    }, 20_000);
+    const doc = await stored(room);
+    expect([...book.acked].filter((k) => !doc.getMap(MARKERS).has(k))).toEqual([]);
+    await eventually(async () => {
+      const now = contentsOf(await stored(room));
+      for (const w of writers) expect(w.contents()).toEqual(now);
+    }, 20_000);
+  });
+
+  it('STORE-1 PostgreSQL restarted under load: writes wait and retry, no acknowledged write is lost', async () => {
+    const postgres = await startPostgres();
+    cleanups.push(() => void postgres.stop());
+    const own = await PostgresStore.open({ url: postgres.url });
+    const ownAuth = new Auth(own);
+    const created = await ownAuth.createWorkspace('重启村');
+    await own.close();
+    const env = { DATABASE_URL: postgres.url, REDIS_URL: inject('redisUrl') };
+    const [a, b] = await Promise.all(
+      [0, 1].map(() =>
+        startRelay({
+          dataDir: tempDir(),
+          env,
+          args: ['--stored-check-ms', '500', '--store-retry-ms', '100'],
+        }),
+      ),
+    );
+    relays.push(a!, b!);
+    const room = `${created.workspace.id}/pg-restart`;
+    const book = new RoomBook();
+    const gen = prng.create(11);
+    const writers = Array.from({ length: 4 }, (_, i) => {
+      const w = new RawWriter(`p${i}`, room, created.adminToken, book);
+      cleanups.push(() => w.destroy());
+      w.connect(`${(i % 2 ? b : a)!.url.replace('http', 'ws')}/sync`);
+      return w;
+    });
+    await Promise.all(writers.map((w) => w.synced()));
+    const writeFor = async (ms: number) => {
+      const end = Date.now() + ms;
+      while (Date.now() < end) {
+        for (const w of writers) w.write(gen);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    await writeFor(400);
+    await postgres.halt();
+    await writeFor(1500);
+    await postgres.restart();
+    await writeFor(400);
+    // Connections the relays closed while the store was away reconnect and re-send.
+    for (const [i, w] of writers.entries())
+      if (!w.isConnected) w.connect(`${(i % 2 ? b : a)!.url.replace('http', 'ws')}/sync`);
+    await eventually(() => {
+      for (const [i, w] of writers.entries()) {
+        if (!w.isConnected) w.connect(`${(i % 2 ? b : a)!.url.replace('http', 'ws')}/sync`);
+        expect(w.ledger.unacked).toBe(0);
+      }
+    }, 30_000);
+    const check = await PostgresStore.open({ url: postgres.url });
+    const doc = new Y.Doc();
+    for (const row of await check.loadUpdates(room)) Y.applyUpdate(doc, row.update);
+    await check.close();
+    expect(book.acked.size).toBeGreaterThan(50);
+    expect([...book.acked].filter((k) => !doc.getMap(MARKERS).has(k))).toEqual([]);
+    expect(book.written.size).toBe(book.acked.size);
   });
 });
