@@ -41,4 +41,4 @@ export type {
   Workspace,
 } from './storage/DocStore.ts';
 export { PostgresStore, type PostgresStoreOptions } from './storage/PostgresStore.ts';
-export { SqliteStore } from './storage/SqliteStore.ts';
+export { SqliteStore, type SqliteStoreOptions } from './storage/SqliteStore.ts';

@@ -24,7 +24,7 @@ import { SqliteStore } from './storage/SqliteStore.ts';
 /** The storage engine the configuration names: PostgreSQL with DATABASE_URL, else SQLite. */
 async function openStore(config: Config): Promise<DocStore & AuthStore> {
   if (config.databaseUrl) return PostgresStore.open({ url: config.databaseUrl });
-  return new SqliteStore(sqlitePath(config.dataDir));
+  return new SqliteStore(sqlitePath(config.dataDir), { synchronous: config.sqliteSynchronous });
 }
 
 /** The bus between relay processes: Redis with REDIS_URL, else in-process. */

@@ -54,7 +54,9 @@ export const sqlitePath = (dataDir: string) => join(dataDir, 'grassroots.sqlite'
 export async function startServer(config: Config, parts: ServerParts = {}): Promise<RunningServer> {
   const log = parts.log ?? createLogger(config.logLevel);
   const metrics = createMetrics();
-  const store = parts.store ?? new SqliteStore(sqlitePath(config.dataDir));
+  const store =
+    parts.store ??
+    new SqliteStore(sqlitePath(config.dataDir), { synchronous: config.sqliteSynchronous });
   const fanout = parts.fanout ?? new LocalFanout();
   const auth = new Auth(store, parts.now);
   const relay = new Relay({

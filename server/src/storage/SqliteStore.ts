@@ -126,20 +126,26 @@ const toInvite = (row: InviteRow): Invite => ({
 });
 const blob = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
-/**
- * Both stores in one SQLite file (better-sqlite3, WAL). `synchronous=NORMAL` in WAL mode keeps
- * every committed transaction through a process crash (kill -9); only an OS crash or power loss
- * can take the last few, which the sending devices still hold and re-send.
- */
+export type SqliteStoreOptions = {
+  /**
+   * SQLite's `synchronous` in WAL mode. `full` (the default) syncs the WAL at every commit, so an
+   * acknowledged write survives a power cut of the server, not only a process crash; `normal`
+   * skips that sync (faster on slow disks; a power cut may take the last commits, which the
+   * sending devices still hold and re-send if they have not seen the ack).
+   */
+  synchronous?: 'full' | 'normal';
+};
+
+/** Both stores in one SQLite file (better-sqlite3, WAL). */
 export class SqliteStore implements DocStore, AuthStore {
   readonly db: Database.Database;
 
   /** Opens (creating if needed) the database file; `:memory:` works for throwaway stores. */
-  constructor(file: string) {
+  constructor(file: string, options: SqliteStoreOptions = {}) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
