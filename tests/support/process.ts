@@ -41,6 +41,11 @@ export type RelayOptions = {
   nodeArgs?: readonly string[];
   /** Modules preloaded after tsx (`--import <file>`), so they may be TypeScript. */
   imports?: readonly string[];
+  /**
+   * Run the compiled server (`server/dist/main.js`, built by `pnpm build`) under plain node, as
+   * production does, instead of the TypeScript sources under tsx. Default false.
+   */
+  isCompiled?: boolean;
   /** Start with the inspector on 127.0.0.1, so `memoryAfterGc` can answer. Default false. */
   isInspectable?: boolean;
   /** Called with every complete line of stdout and stderr, as it arrives. */
@@ -120,10 +125,14 @@ export async function startRelay(options: RelayOptions): Promise<RelayProcess> {
     [
       ...(options.isInspectable ? ['--inspect=127.0.0.1:0'] : []),
       ...(options.nodeArgs ?? []),
-      '--import',
-      'tsx',
-      ...(options.imports ?? []).flatMap((file) => ['--import', file]),
-      'server/src/main.ts',
+      ...(options.isCompiled
+        ? ['server/dist/main.js']
+        : [
+            '--import',
+            'tsx',
+            ...(options.imports ?? []).flatMap((file) => ['--import', file]),
+            'server/src/main.ts',
+          ]),
       'serve',
       '--port',
       '0',

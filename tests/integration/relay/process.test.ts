@@ -132,10 +132,12 @@ describe('durability and operations of a real server process', () => {
     expect(code).toBe(0);
   });
 
-  it('SIGTERM drains: closes sockets with 4503, exits 0 and keeps what was stored; healthz and metrics answer', async () => {
+  it('the compiled server (plain node, no TypeScript loader) serves, and SIGTERM drains: closes sockets with 4503, exits 0 and keeps what was stored; healthz and metrics answer', async () => {
     const dataDir = tempDir();
     const { workspaceId, adminToken } = await createWorkspace(dataDir);
-    const server = await startRelay({ dataDir });
+    // Production runs `node server/dist/main.js` (built by `pnpm build`).
+    const server = await startRelay({ dataDir, isCompiled: true });
+    expect(server.child.spawnargs).not.toContain('tsx');
     cleanups.push(() => void server.kill());
     expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ ok: true });
     const client = stockClient(server.wsUrl, `${workspaceId}/m`, adminToken);
