@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs the server's and relay's tests under the current Node LTS (Node 20, the machine's, is past
+# its end of life). The LTS comes from the npm registry's `node` package; a copy of the sources
+# gets its own install built by that Node (better-sqlite3 compiled for its ABI against the headers
+# the package ships), so nothing of the main install changes.
+#   scripts/test-lts.sh [vitest filters…]     NODE_LTS=24 by default
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export COREPACK_ENABLE_DOWNLOAD_PROMPT=0
+lts=${NODE_LTS:-24}
+root=$PWD/.tmp/node-$lts
+if [ ! -x "$root/node_modules/node/bin/node" ]; then
+  npm install --prefix "$root" --no-save --no-audit --no-fund --loglevel=error "node@$lts" >/dev/null
+fi
+node_bin=$root/node_modules/node/bin
+nodedir=$(ls -d "$root"/node_modules/node/node_modules/node-linux-* | head -1)
+echo "Node LTS: $("$node_bin/node" --version)"
+
+copy=$PWD/.tmp/lts-tree
+mkdir -p "$copy"
+# The working tree as it is (tracked and new files, not what git ignores).
+git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | (cd "$copy" && tar -xf -)
+cd "$copy"
+export PATH="$node_bin:$PATH"
+export npm_config_nodedir="$nodedir"
+corepack pnpm install --frozen-lockfile --reporter=silent
+# The production server (plain JavaScript) that one of the relay tests runs.
+corepack pnpm exec vite build --config server/vite.config.ts
+filters=("$@")
+[ ${#filters[@]} -gt 0 ] || filters=(relay/ cluster/ storage/)
+exec corepack pnpm exec vitest run --project server --project integration "${filters[@]}"
