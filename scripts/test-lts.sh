@@ -3,7 +3,7 @@
 # its end of life). The LTS comes from the npm registry's `node` package; a copy of the sources
 # gets its own install built by that Node (better-sqlite3 compiled for its ABI against the headers
 # the package ships), so nothing of the main install changes.
-#   scripts/test-lts.sh [vitest filters…]     NODE_LTS=24 by default
+#   scripts/test-lts.sh [--vitest-options…] [filters…]     NODE_LTS=24 by default
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export COREPACK_ENABLE_DOWNLOAD_PROMPT=0
@@ -26,6 +26,10 @@ export npm_config_nodedir="$nodedir"
 corepack pnpm install --frozen-lockfile --reporter=silent
 # The production server (plain JavaScript) that one of the relay tests runs.
 corepack pnpm exec vite build --config server/vite.config.ts
-filters=("$@")
+options=()
+filters=()
+for arg in "$@"; do
+  case "$arg" in --*) options+=("$arg") ;; *) filters+=("$arg") ;; esac
+done
 [ ${#filters[@]} -gt 0 ] || filters=(relay/ cluster/ storage/)
-exec corepack pnpm exec vitest run --project server --project integration "${filters[@]}"
+exec corepack pnpm exec vitest run --project server --project integration "${options[@]}" "${filters[@]}"
