@@ -8,6 +8,7 @@ export {
   configSchema,
   parseConfig,
 } from './config.ts';
+export type { ServerDeps } from './deps.ts';
 export { HttpError } from './errors.ts';
 export { type Comparison, History, type HistoryOptions, kindOf } from './history/History.ts';
 export { type Route, route } from './http/api.ts';
@@ -24,7 +25,6 @@ export { RedisFanout, type RedisFanoutOptions } from './relay/RedisFanout.ts';
 export { Relay } from './relay/Relay.ts';
 export {
   type RunningServer,
-  type ServerDeps,
   type ServerParts,
   sqlitePath,
   startServer,

@@ -6,13 +6,14 @@ import { CloseCode } from '@grassroots/shared';
 import sirv from 'sirv';
 import { Auth } from './auth/Auth.ts';
 import type { Config } from './config.ts';
+import type { ServerDeps } from './deps.ts';
 import { HttpError } from './errors.ts';
 import { History } from './history/History.ts';
 import { historyRoutes } from './history/routes.ts';
 import { authRoutes, matchRoute, type Route } from './http/api.ts';
 import { sendJson } from './http/json.ts';
 import { createLogger, type Logger, redactUrl } from './log.ts';
-import { createMetrics, type Metrics } from './metrics.ts';
+import { createMetrics } from './metrics.ts';
 import { type Fanout, LocalFanout } from './relay/Fanout.ts';
 import { Relay } from './relay/Relay.ts';
 import type { AuthStore, DocStore } from './storage/DocStore.ts';
@@ -27,15 +28,6 @@ export type ServerParts = {
   /** Extra routes mounted before the built-in ones (used by features such as history). */
   routes?: (deps: ServerDeps) => Route[];
   now?: () => number;
-};
-
-export type ServerDeps = {
-  config: Config;
-  store: DocStore & AuthStore;
-  auth: Auth;
-  relay: Relay;
-  log: Logger;
-  metrics: Metrics;
 };
 
 export type RunningServer = ServerDeps & {

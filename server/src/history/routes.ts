@@ -3,11 +3,11 @@ import { LOCALES, type Locale, roomName } from '@grassroots/shared';
 import { z } from 'zod';
 import { memberInfo } from '../auth/Auth.ts';
 import { newId } from '../auth/tokens.ts';
+import type { ServerDeps } from '../deps.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { type Route, route } from '../http/api.ts';
 import { bearer, readJson, sendJson } from '../http/json.ts';
 import { isEmptyUpdate } from '../relay/updates.ts';
-import type { ServerDeps } from '../server.ts';
 import type { History } from './History.ts';
 
 const nameBody = z.object({ name: z.string().trim().min(1).max(120) });

@@ -1,0 +1,16 @@
+import type { Auth } from './auth/Auth.ts';
+import type { Config } from './config.ts';
+import type { Logger } from './log.ts';
+import type { Metrics } from './metrics.ts';
+import type { Relay } from './relay/Relay.ts';
+import type { AuthStore, DocStore } from './storage/DocStore.ts';
+
+/** What route modules and features get from the running server (see `startServer`). */
+export type ServerDeps = {
+  config: Config;
+  store: DocStore & AuthStore;
+  auth: Auth;
+  relay: Relay;
+  log: Logger;
+  metrics: Metrics;
+};
