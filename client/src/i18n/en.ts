@@ -362,6 +362,18 @@ export const en: Record<MessageKey, string> = {
   'history.restoring': 'Restoring…',
   'history.restoreDone':
     'Restored to the version of {time}. Everyone editing sees it once they are online.',
+  'history.entryNumber': '#{n}',
+  'history.restoredTo': 'Restored to “{version}”',
+  'history.revertedMember': 'Undid {name}’s changes since {time}',
+  'history.versionNumbered': '#{n} · {time}',
+  'history.revertMember': 'Undo {name}’s changes since this one',
+  'history.revertTitle': 'Undo {name}’s changes?',
+  'history.revertConfirm':
+    'Everything {name} changed in this document since {time} (Beijing time) is undone, recorded as a new change by you. Later changes by others stay.',
+  'history.revertSubmit': 'Undo changes',
+  'history.reverting': 'Undoing…',
+  'history.revertDone': 'Undid {name}’s changes since {time}.',
+  'history.revertNothing': '{name} has nothing to undo since {time}.',
   'history.isCurrent': 'This is the current version.',
   'history.export': 'Export CSV',
   'history.exporting': 'Exporting…',
