@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import type { RunningServer } from '@grassroots/server';
 import {
+  beijingInstant,
   createDoc,
   initMinutes,
   MINUTES_BODY_FIELD,
@@ -56,7 +57,11 @@ const firstText = (doc: Y.Doc) =>
  */
 async function minutesByThree() {
   const admin = createDoc();
-  initMinutes(admin, { title: '十二月支部委员会', meetingType: 'party-group', startsAt: 0 });
+  initMinutes(admin, {
+    title: '十二月支部委员会',
+    meetingType: 'party-group',
+    startsAt: beijingInstant(2026, 12, 1, 9),
+  });
   writeParagraphs(admin.getXmlFragment(MINUTES_BODY_FIELD), '会议讨论修路方案。');
   setMeetingFields(admin, { place: '村委会' });
   const seeded = await seedDocs(server, '撤销村', [{ id: 'min', kind: 'minutes', doc: admin }]);
@@ -126,6 +131,10 @@ describe('undoing one member’s changes in Chromium', () => {
     for (const label of versions) expect(label).toMatch(/^#\d+ · .+ · .+/);
     await page.locator('select[name="otherVersion"]').selectOption({ index: 1 });
     await page.locator('.history-compare .diff-body').first().waitFor();
+    // #2 against #5: 李四's 2 + 6 characters, counted as the marks show them.
+    await expect(
+      page.locator('.history-compare .history-field').allTextContents(),
+    ).resolves.toContainEqual(expect.stringContaining('正文 +8 字'));
     await shoot(page, 'hist-compare-other');
 
     await page.getByRole('button', { name: '撤销 张三 自此以来的修改' }).click();

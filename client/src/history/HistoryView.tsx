@@ -352,7 +352,14 @@ export default function HistoryView(props: { docId: string }): JSX.Element {
             >
               <h2 id="history-detail-heading" tabindex="-1" ref={detailHeading}>
                 {selected()
-                  ? t('history.versionOf', { time: withLabel(selected()!.time) })
+                  ? t('history.versionOf', {
+                      time: selected()!.entry
+                        ? t('history.versionNumbered', {
+                            n: selected()!.entry!.number,
+                            time: withLabel(selected()!.time),
+                          })
+                        : withLabel(selected()!.time),
+                    })
                   : t('history.detail')}
               </h2>
               <Show

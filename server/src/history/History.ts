@@ -4,7 +4,6 @@ import {
   type ChangeItem,
   countTextChanges,
   type DocData,
-  describeChange,
   diffData,
   diffText,
   groupEntries,
@@ -325,11 +324,15 @@ export class History {
     const before = history.docAt(from);
     const after = history.docAt(toSeq);
     const kind = kindOf(history.doc);
-    const fields = kind ? describeChange(kind, before, after, locale) : [];
-    before.destroy();
-    after.destroy();
     const fromSnapshot = history.snapshotAt(from);
     const toSnapshot = history.snapshotAt(toSeq);
+    // HIST-6: the counts in the field list are the characters the text runs below mark.
+    const textCounts = textCountsBetween(history.doc, fromSnapshot, toSnapshot);
+    const fields = kind
+      ? diffData(readDoc(kind, before), readDoc(kind, after), locale, { textCounts })
+      : [];
+    before.destroy();
+    after.destroy();
     const text: Record<string, TextSegment[]> = {};
     for (const name of richTextRoots(history.doc)) {
       text[name] = diffText(

@@ -95,6 +95,9 @@ describe('compare and entries are exact', () => {
       { text: '同意明年开工。', change: 'inserted', authorId: adminId, block: 0 },
     ]);
 
+    // The field list of the comparison counts the same characters.
+    expect((compare.fields as { label: string }[]).map((f) => f.label)).toEqual(['正文 +9 −2 字']);
+
     const entries = await entriesOf('m');
     expect(entries).toHaveLength(2);
     // 2 + 7 characters inserted, 2 removed: the same characters compare marks.
