@@ -200,7 +200,10 @@ class RoomHistory {
 export type Comparison = {
   kind: AnyDocKind | null;
   fields: ChangeItem[];
-  /** Rich-text roots compared run by run, with who wrote or deleted each run. */
+  /**
+   * Rich-text roots (by root name) and the doc's short texts (its title, by key) compared run by
+   * run, with who wrote or deleted each run.
+   */
   text: Record<string, TextSegment[]>;
 };
 
@@ -334,13 +337,24 @@ export class History {
     before.destroy();
     after.destroy();
     const text: Record<string, TextSegment[]> = {};
-    for (const name of richTextRoots(history.doc)) {
+    const rich = richTextRoots(history.doc);
+    for (const name of rich) {
       text[name] = diffText(
         history.doc.getXmlFragment(name),
         fromSnapshot,
         toSnapshot,
         history.attribution,
       );
+    }
+    // Short texts of the doc itself (its title), marked character by character too (HIST-5).
+    for (const [name, root] of history.doc.share) {
+      if (rich.includes(name)) continue;
+      for (const [key, item] of root._map) {
+        if (!(item.content instanceof Y.ContentType) || !(item.content.type instanceof Y.Text))
+          continue;
+        if (key in text) continue;
+        text[key] = diffText(item.content.type, fromSnapshot, toSnapshot, history.attribution);
+      }
     }
     return { kind, fields, text };
   }

@@ -79,6 +79,10 @@ describe('compare and entries are exact', () => {
 
     // The same device replaces the first words and appends a sentence: Yjs merges the appended
     // characters into the item that held the text of the named version.
+    // The title is a short Y.Text: a word is replaced in it too.
+    const title = a.doc.getMap('minutes').get('title') as Y.Text;
+    title.delete(0, 3);
+    title.insert(0, '一月');
     const text = firstText(a.doc);
     text.delete(0, 2);
     text.insert(0, '大家');
@@ -95,13 +99,21 @@ describe('compare and entries are exact', () => {
       { text: '同意明年开工。', change: 'inserted', authorId: adminId, block: 0 },
     ]);
 
+    expect((compare.text as Record<string, Segment[]>).title).toEqual([
+      { text: '十二月', change: 'deleted', authorId: adminId, block: 0 },
+      { text: '一月', change: 'inserted', authorId: adminId, block: 0 },
+      { text: '党小组会', change: 'same', authorId: null, block: 0 },
+    ]);
     // The field list of the comparison counts the same characters.
-    expect((compare.fields as { label: string }[]).map((f) => f.label)).toEqual(['正文 +9 −2 字']);
+    expect((compare.fields as { label: string }[]).map((f) => f.label)).toEqual([
+      '标题已修改',
+      '正文 +9 −2 字',
+    ]);
 
     const entries = await entriesOf('m');
     expect(entries).toHaveLength(2);
     // 2 + 7 characters inserted, 2 removed: the same characters compare marks.
-    expect(entries[1]!.changes.map((c) => c.label)).toEqual(['正文 +9 −2 字']);
+    expect(entries[1]!.changes.map((c) => c.label)).toEqual(['标题已修改', '正文 +9 −2 字']);
     // The first entry reads as the creation: values set, no "before" nobody chose.
     const created = entries[0]!.changes.map((c) => c.label);
     expect(created).toContain('会议类型：党小组会');
