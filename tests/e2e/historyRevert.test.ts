@@ -149,6 +149,14 @@ describe('undoing one member’s changes in Chromium', () => {
     expect(top).toMatch(/撤销 张三 自 .+ 以来的修改/);
     expect(top).toContain('记录人');
     await shoot(page, 'hist-after-revert');
+    // What the revert did, marked in the text: 张三's words deleted by the admin, 李四's kept.
+    await entries.nth(0).locator('button').click();
+    await page.getByRole('button', { name: '本次改了什么' }).click();
+    const diff = page.locator('.history-compare .diff-body');
+    await diff.locator('del').first().waitFor();
+    await expect(diff.locator('del').allTextContents()).resolves.toEqual(['张三', '补充的话。']);
+    await expect(diff.locator('del').first().getAttribute('title')).resolves.toContain('李书记');
+    await shoot(page, 'hist-revert-entry');
 
     // On the server: 张三's words and recorder are gone; 李四's words and place stay.
     const doc = await storedDoc(server, seeded.workspaceId, 'min');
