@@ -11,6 +11,7 @@ const ROOT_LABELS: Record<string, MessageKey> = {
   body: 'min.body',
   notes: 'plan.notes',
   title: 'common.title',
+  name: 'history.textName',
 };
 
 /** Segments grouped into their blocks (paragraphs), in order. */

@@ -345,6 +345,7 @@ export const en: Record<MessageKey, string> = {
   'history.deleted': 'deleted text',
   'history.insertedBy': 'inserted by {name}',
   'history.deletedBy': 'deleted by {name}',
+  'history.textName': 'Name',
   'history.fields': 'What changed',
   'history.text': 'Text',
   'history.noDifference': 'The two versions are the same.',

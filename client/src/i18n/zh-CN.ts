@@ -333,6 +333,7 @@ export const zhCN = {
   'history.deleted': '删除的文字',
   'history.insertedBy': '{name} 新增',
   'history.deletedBy': '{name} 删除',
+  'history.textName': '名称',
   'history.fields': '修改的内容',
   'history.text': '正文',
   'history.noDifference': '两个版本没有差别。',
