@@ -52,6 +52,8 @@ export type {
   ChangeItem,
   ChangeValue,
   DataDescriber,
+  DescribeOptions,
+  TextCounts,
 } from './domain/describe.ts';
 export {
   type CreateDocOptions,
@@ -454,15 +456,19 @@ export {
 } from './domain/time.ts';
 export {
   Attribution,
+  countTextChanges,
   diffFields,
   diffText,
   type FieldChange,
   groupEntries,
   type HistoryEntry,
+  type HistoryMark,
   type HistoryRow,
   isVisibleIn,
   replay,
+  revertMemberUpdate,
   revertUpdate,
+  type TextCount,
   type TextSegment,
 } from './history/index.ts';
 export {

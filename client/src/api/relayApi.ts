@@ -115,9 +115,20 @@ export const relayApi = {
 /** Who made a change, as the history API names them (role null for a member no longer listed). */
 export type HistoryAuthor = { id: string; displayName: string; role: Role | null };
 
+/** What a marked entry was: a restore (to which version) or a revert of one member's changes. */
+export type HistoryMarkInfo =
+  | {
+      kind: 'restore';
+      to: { seq: number; number: number; name: string | null; at: string | null };
+    }
+  | { kind: 'revert'; member: HistoryAuthor; fromSeq: number; since: string };
+
 /** Consecutive stored changes of one author within one burst of work. */
 export type HistoryEntryInfo = {
   id: string;
+  /** 1 for the oldest entry, counting up. */
+  number: number;
+  mark: HistoryMarkInfo | null;
   fromSeq: number;
   toSeq: number;
   author: HistoryAuthor;
@@ -194,6 +205,18 @@ export const historyApi = {
       method: 'POST',
       token: a.token,
       body: { seq },
+    });
+  },
+  /** Admins: undoes what one member changed from `fromSeq` on, as a new change. */
+  revertMember(
+    a: DocAddress,
+    memberId: string,
+    fromSeq: number,
+  ): Promise<{ ok: boolean; isChanged: boolean; seq: number | null }> {
+    return call(a.origin, `${docPath(a)}/revert-member`, {
+      method: 'POST',
+      token: a.token,
+      body: { memberId, fromSeq },
     });
   },
   async csv(a: DocAddress, locale: string): Promise<Blob> {

@@ -6,8 +6,13 @@ import type { Locale } from '../i18n/locale.ts';
 import type { MessageKey } from '../i18n/zh-CN.ts';
 import { presenceColor } from '../sync/presenceColor.ts';
 
-/** Headings of the rich-text roots the models name; any other root shows its own name. */
-const ROOT_LABELS: Record<string, MessageKey> = { body: 'min.body', notes: 'plan.notes' };
+/** Headings of the texts compared (rich-text roots, the title); any other shows its own name. */
+const ROOT_LABELS: Record<string, MessageKey> = {
+  body: 'min.body',
+  notes: 'plan.notes',
+  title: 'common.title',
+  name: 'history.textName',
+};
 
 /** Segments grouped into their blocks (paragraphs), in order. */
 function blocksOf(segments: TextSegment[]): TextSegment[][] {

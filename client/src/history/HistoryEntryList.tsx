@@ -2,6 +2,7 @@ import { For, type JSX, Show } from 'solid-js';
 import type { HistoryAuthor, HistoryEntryInfo, NamedVersionInfo } from '../api/relayApi.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { presenceColor } from '../sync/presenceColor.ts';
+import { markLabel } from './entryLabels.ts';
 import { formatAt, formatSpan } from './formatSpan.ts';
 
 /** Change descriptions shown per entry before "+N more". */
@@ -104,7 +105,12 @@ export function HistoryEntryList(props: {
                 onClick={() => props.onSelect(e)}
               >
                 <span class="history-entry-head">
-                  <AuthorName author={e.author} />
+                  <span class="history-entry-who">
+                    <span class="history-entry-number small">
+                      {t('history.entryNumber', { n: e.number })}
+                    </span>
+                    <AuthorName author={e.author} />
+                  </span>
                   <time class="history-time small" datetime={e.lastAt}>
                     {span()}
                   </time>
@@ -114,9 +120,14 @@ export function HistoryEntryList(props: {
                     <For each={namedOf(e)}>{(n) => <NamedBadge named={n} />}</For>
                   </span>
                 </Show>
+                <Show when={e.mark}>
+                  {(mark) => (
+                    <span class="history-entry-mark">{markLabel(mark(), t, locale())}</span>
+                  )}
+                </Show>
                 <span class="history-changes">
                   <Show
-                    when={labels().length > 0}
+                    when={labels().length > 0 || e.mark !== null}
                     fallback={<span class="muted">{t('history.noLabel')}</span>}
                   >
                     <For each={labels().slice(0, SHOWN_CHANGES)}>

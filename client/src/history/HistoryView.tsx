@@ -13,6 +13,7 @@ import { CompareView } from './CompareView.tsx';
 import { ConfirmDialog } from './ConfirmDialog.tsx';
 import { createHistoryList } from './createHistoryList.ts';
 import { createIsOnline } from './createIsOnline.ts';
+import { entryVersionLabel } from './entryLabels.ts';
 import { formatAt, formatSpan } from './formatSpan.ts';
 import { AuthorName, HistoryEntryList, NamedVersionList } from './HistoryEntryList.tsx';
 import { saveBlob } from './saveBlob.ts';
@@ -67,6 +68,8 @@ export default function HistoryView(props: { docId: string }): JSX.Element {
   const [isExporting, setExporting] = createSignal(false);
   const [isConfirming, setConfirming] = createSignal(false);
   const [isRestoring, setRestoring] = createSignal(false);
+  const [isConfirmingRevert, setConfirmingRevert] = createSignal(false);
+  const [isReverting, setReverting] = createSignal(false);
   let detailHeading: HTMLHeadingElement | undefined;
 
   const withLabel = (span: string) => t('history.span', { span });
@@ -81,7 +84,11 @@ export default function HistoryView(props: { docId: string }): JSX.Element {
     const named = list.named().find((n) => n.seq === seq);
     if (named) return named.name;
     const entry = list.entries().find((e) => e.toSeq === seq);
-    if (entry) return withLabel(formatAt(Date.parse(entry.lastAt), locale()));
+    if (entry)
+      return t('history.versionNumbered', {
+        n: entry.number,
+        time: withLabel(formatAt(Date.parse(entry.lastAt), locale())),
+      });
     return `#${seq}`;
   };
 
@@ -122,10 +129,7 @@ export default function HistoryView(props: { docId: string }): JSX.Element {
     for (const e of list.entries()) {
       if (seen.has(e.toSeq)) continue;
       seen.add(e.toSeq);
-      options.push({
-        seq: e.toSeq,
-        label: `${formatAt(Date.parse(e.lastAt), locale())} · ${e.author.displayName}`,
-      });
+      options.push({ seq: e.toSeq, label: entryVersionLabel(e, t, locale()) });
     }
     return options;
   };
@@ -177,6 +181,33 @@ export default function HistoryView(props: { docId: string }): JSX.Element {
       setStatus({ text: t('common.error', { message: messageOf(err) }), isError: true });
     } finally {
       setRestoring(false);
+    }
+  };
+
+  /** HIST-9: undoes what the selected entry's author changed from that entry on. */
+  const revertMember = async () => {
+    const entry = selected()?.entry;
+    if (!entry) return;
+    setReverting(true);
+    const params = {
+      name: entry.author.displayName,
+      time: withLabel(formatAt(Date.parse(entry.firstAt), locale())),
+    };
+    try {
+      const result = await historyApi.revertMember(address(), entry.author.id, entry.fromSeq);
+      setConfirmingRevert(false);
+      setSelected(null);
+      setStatus({
+        text: t(result.isChanged ? 'history.revertDone' : 'history.revertNothing', params),
+        isError: false,
+        hasDocLink: result.isChanged,
+      });
+      await list.reload();
+    } catch (err) {
+      setConfirmingRevert(false);
+      setStatus({ text: t('common.error', { message: messageOf(err) }), isError: true });
+    } finally {
+      setReverting(false);
     }
   };
 
@@ -321,7 +352,14 @@ export default function HistoryView(props: { docId: string }): JSX.Element {
             >
               <h2 id="history-detail-heading" tabindex="-1" ref={detailHeading}>
                 {selected()
-                  ? t('history.versionOf', { time: withLabel(selected()!.time) })
+                  ? t('history.versionOf', {
+                      time: selected()!.entry
+                        ? t('history.versionNumbered', {
+                            n: selected()!.entry!.number,
+                            time: withLabel(selected()!.time),
+                          })
+                        : withLabel(selected()!.time),
+                    })
                   : t('history.detail')}
               </h2>
               <Show
@@ -359,6 +397,17 @@ export default function HistoryView(props: { docId: string }): JSX.Element {
                             {t('history.restore')}
                           </button>
                         </Show>
+                      </Show>
+                      <Show when={ws.can('revertMember') && sel.entry}>
+                        {(entry) => (
+                          <button
+                            type="button"
+                            class="btn history-revert-member"
+                            onClick={() => setConfirmingRevert(true)}
+                          >
+                            {t('history.revertMember', { name: entry().author.displayName })}
+                          </button>
+                        )}
                       </Show>
                     </div>
                     <Switch>
@@ -452,6 +501,22 @@ export default function HistoryView(props: { docId: string }): JSX.Element {
             isBusy={isRestoring()}
             onConfirm={() => void restore()}
             onCancel={() => setConfirming(false)}
+          />
+          <ConfirmDialog
+            isOpen={isConfirmingRevert()}
+            title={t('history.revertTitle', {
+              name: selected()?.entry?.author.displayName ?? '',
+            })}
+            message={t('history.revertConfirm', {
+              name: selected()?.entry?.author.displayName ?? '',
+              time: selected()?.entry
+                ? formatAt(Date.parse(selected()!.entry!.firstAt), locale())
+                : '',
+            })}
+            confirmLabel={isReverting() ? t('history.reverting') : t('history.revertSubmit')}
+            isBusy={isReverting()}
+            onConfirm={() => void revertMember()}
+            onCancel={() => setConfirmingRevert(false)}
           />
         </Match>
       </Switch>

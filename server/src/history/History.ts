@@ -2,22 +2,25 @@ import {
   type AnyDocKind,
   Attribution,
   type ChangeItem,
+  countTextChanges,
   type DocData,
-  describeChange,
   diffData,
   diffText,
   groupEntries,
   type HistoryEntry,
+  type HistoryMark,
   isAnyDocKind,
   type Locale,
   MINUTES_ROOT,
   readDoc,
   replay,
+  revertMemberUpdate,
   revertUpdate,
+  type TextCounts,
   type TextSegment,
 } from '@grassroots/shared';
 import * as Y from 'yjs';
-import type { DocStore, NamedVersion, StoredUpdate } from '../storage/DocStore.ts';
+import type { DocStore, NamedVersion, StoredMark, StoredUpdate } from '../storage/DocStore.ts';
 
 /**
  * The kind a doc says it is in its meta map (any kind of the shared registry); null for a doc
@@ -46,9 +49,39 @@ function richTextRoots(doc: Y.Doc): string[] {
   return names.sort();
 }
 
+/**
+ * HIST-6: characters inserted and removed between two snapshots, per long-text path the
+ * describers use: rich-text roots by name (`body`, `notes`) and texts inside the items of root
+ * maps (`tasks/<id>/notes`). Only texts that changed are listed.
+ */
+function textCountsBetween(doc: Y.Doc, from: Y.Snapshot, to: Y.Snapshot): TextCounts {
+  const counts: Record<string, { inserted: number; removed: number }> = {};
+  const note = (path: string, type: Y.XmlFragment | Y.Text) => {
+    const count = countTextChanges(type, from, to);
+    if (count.inserted > 0 || count.removed > 0) counts[path] = count;
+  };
+  const rich = new Set(richTextRoots(doc));
+  for (const name of rich) note(name, doc.getXmlFragment(name));
+  for (const [name, root] of doc.share) {
+    if (rich.has(name)) continue;
+    for (const [id, item] of root._map) {
+      const child = item.content instanceof Y.ContentType ? item.content.type : null;
+      if (!(child instanceof Y.Map)) continue;
+      for (const [key, inner] of child._map) {
+        if (inner.content instanceof Y.ContentType && inner.content.type instanceof Y.Text)
+          note(`${name}/${id}/${key}`, inner.content.type);
+      }
+    }
+  }
+  return counts;
+}
+
+/** An entry as history shows it: its number (oldest is 1) and, for a marked row, the mark. */
+export type NumberedEntry = HistoryEntry & { number: number; mark: HistoryMark | null };
+
 /** Everything history needs about one room, rebuilt from its stored rows. */
 class RoomHistory {
-  readonly entries: HistoryEntry[];
+  readonly entries: NumberedEntry[];
   /** The doc with every stored row applied (gc off): every version can be cut from it. */
   readonly doc: Y.Doc;
   readonly attribution: Attribution;
@@ -60,9 +93,19 @@ class RoomHistory {
   constructor(
     readonly rows: readonly StoredUpdate[],
     readonly named: readonly NamedVersion[],
+    readonly marks: readonly StoredMark[],
     burstGapMs: number,
   ) {
-    this.entries = groupEntries(rows, { burstGapMs, boundaries: new Set(named.map((n) => n.seq)) });
+    const markOf = new Map(marks.map((m) => [m.seq, m.mark]));
+    this.entries = groupEntries(rows, {
+      burstGapMs,
+      boundaries: new Set(named.map((n) => n.seq)),
+      alone: new Set(markOf.keys()),
+    }).map((entry, i) => ({
+      ...entry,
+      number: i + 1,
+      mark: entry.fromSeq === entry.toSeq ? (markOf.get(entry.toSeq) ?? null) : null,
+    }));
     this.doc = new Y.Doc({ gc: false });
     // One transaction per entry (its rows merged) rather than one per stored update.
     let next = 0;
@@ -126,7 +169,7 @@ class RoomHistory {
   }
 
   /** What an entry changed, in the given language (computed once per entry and language). */
-  describe(entry: HistoryEntry, locale: Locale): ChangeItem[] {
+  describe(entry: NumberedEntry, locale: Locale): ChangeItem[] {
     const key = `${entry.id}:${locale}`;
     const cached = this.descriptions.get(key);
     if (cached) return cached;
@@ -137,7 +180,17 @@ class RoomHistory {
     const kind = this.kind;
     let changes: ChangeItem[] = [];
     if (kind && after) {
-      changes = diffData(before ?? readDoc(kind, emptyDoc()), after, locale);
+      // HIST-6: counts by CRDT identity, the characters compare marks for the same two versions.
+      const textCounts = textCountsBetween(
+        this.doc,
+        previous ? this.snapshotAt(previous.toSeq) : Y.emptySnapshot,
+        this.snapshotAt(entry.toSeq),
+      );
+      // HIST-7: before the first entry there was nothing, not an empty doc's defaults.
+      changes = diffData(before ?? readDoc(kind, emptyDoc()), after, locale, {
+        textCounts,
+        isCreation: before === null,
+      });
     }
     this.descriptions.set(key, changes);
     return changes;
@@ -147,7 +200,10 @@ class RoomHistory {
 export type Comparison = {
   kind: AnyDocKind | null;
   fields: ChangeItem[];
-  /** Rich-text roots compared run by run, with who wrote or deleted each run. */
+  /**
+   * Rich-text roots (by root name) and the doc's short texts (its title, by key) compared run by
+   * run, with who wrote or deleted each run.
+   */
   text: Record<string, TextSegment[]>;
 };
 
@@ -172,7 +228,8 @@ export class History {
     const { store } = this.options;
     const stats = await store.roomStats(room);
     const named = await store.listNamedVersions(room);
-    const key = `${stats.lastSeq}:${stats.rows}:${named.length}`;
+    const marks = await store.listHistoryMarks(room);
+    const key = `${stats.lastSeq}:${stats.rows}:${named.length}:${marks.length}`;
     const cached = this.cache.get(room);
     if (cached?.key === key) {
       // Most recently used last.
@@ -181,7 +238,7 @@ export class History {
       return cached.history;
     }
     const rows = await store.loadUpdates(room);
-    const history = new RoomHistory(rows, named, this.options.burstGapMs);
+    const history = new RoomHistory(rows, named, marks, this.options.burstGapMs);
     cached?.history.doc.destroy();
     this.cache.delete(room);
     this.cache.set(room, { key, history });
@@ -198,7 +255,7 @@ export class History {
     room: string,
     options: { beforeSeq?: number; limit: number; locale: Locale },
   ): Promise<{
-    entries: (HistoryEntry & { changes: ChangeItem[] })[];
+    entries: (NumberedEntry & { changes: ChangeItem[] })[];
     nextBeforeSeq: number | null;
     named: NamedVersion[];
     total: number;
@@ -239,7 +296,7 @@ export class History {
   }
 
   /** Every entry, oldest first (for the CSV export). */
-  async all(room: string, locale: Locale): Promise<(HistoryEntry & { changes: ChangeItem[] })[]> {
+  async all(room: string, locale: Locale): Promise<(NumberedEntry & { changes: ChangeItem[] })[]> {
     const history = await this.room(room);
     return history.entries.map((e) => ({ ...e, changes: history.describe(e, locale) }));
   }
@@ -270,13 +327,18 @@ export class History {
     const before = history.docAt(from);
     const after = history.docAt(toSeq);
     const kind = kindOf(history.doc);
-    const fields = kind ? describeChange(kind, before, after, locale) : [];
-    before.destroy();
-    after.destroy();
     const fromSnapshot = history.snapshotAt(from);
     const toSnapshot = history.snapshotAt(toSeq);
+    // HIST-6: the counts in the field list are the characters the text runs below mark.
+    const textCounts = textCountsBetween(history.doc, fromSnapshot, toSnapshot);
+    const fields = kind
+      ? diffData(readDoc(kind, before), readDoc(kind, after), locale, { textCounts })
+      : [];
+    before.destroy();
+    after.destroy();
     const text: Record<string, TextSegment[]> = {};
-    for (const name of richTextRoots(history.doc)) {
+    const rich = richTextRoots(history.doc);
+    for (const name of rich) {
       text[name] = diffText(
         history.doc.getXmlFragment(name),
         fromSnapshot,
@@ -284,7 +346,35 @@ export class History {
         history.attribution,
       );
     }
+    // Short texts of the doc itself (its title), marked character by character too (HIST-5).
+    for (const [name, root] of history.doc.share) {
+      if (rich.includes(name)) continue;
+      for (const [key, item] of root._map) {
+        if (!(item.content instanceof Y.ContentType) || !(item.content.type instanceof Y.Text))
+          continue;
+        if (key in text) continue;
+        text[key] = diffText(item.content.type, fromSnapshot, toSnapshot, history.attribution);
+      }
+    }
     return { kind, fields, text };
+  }
+
+  /** Every entry, oldest first, without descriptions (to name versions in labels). */
+  async entries(room: string): Promise<readonly NumberedEntry[]> {
+    return (await this.room(room)).entries;
+  }
+
+  /**
+   * HIST-9: the update that undoes what `memberId`'s rows from `fromSeq` on did, as a new change;
+   * others' rows are kept. Empty when the member changed nothing there.
+   */
+  async revertMemberUpdate(room: string, memberId: string, fromSeq: number): Promise<Uint8Array> {
+    const history = await this.room(room);
+    return revertMemberUpdate(
+      history.rows.filter((r) => r.seq < fromSeq).map((r) => r.update),
+      history.rows.filter((r) => r.seq >= fromSeq),
+      memberId,
+    );
   }
 
   /** The update that brings the room back to the state after `seq`, as a new change. */

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { LOCALES, type Locale, roomName } from '@grassroots/shared';
+import { type HistoryMark, LOCALES, type Locale, roomName } from '@grassroots/shared';
 import { z } from 'zod';
 import { memberInfo } from '../auth/Auth.ts';
 import { newId } from '../auth/tokens.ts';
@@ -8,10 +8,14 @@ import { badRequest, notFound } from '../errors.ts';
 import { type Route, route } from '../http/api.ts';
 import { bearer, readJson, sendJson } from '../http/json.ts';
 import { isEmptyUpdate } from '../relay/updates.ts';
-import type { History } from './History.ts';
+import type { History, NumberedEntry } from './History.ts';
 
 const nameBody = z.object({ name: z.string().trim().min(1).max(120) });
 const restoreBody = z.object({ seq: z.number().int().nonnegative() });
+const revertMemberBody = z.object({
+  memberId: z.string().min(1).max(64),
+  fromSeq: z.number().int().positive(),
+});
 
 const localeOf = (url: URL): Locale => {
   const value = url.searchParams.get('locale') ?? 'zh-CN';
@@ -34,12 +38,60 @@ const csvField = (value: string) =>
 const beijingTime = (ms: number) =>
   `${new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ')} (UTC+8)`;
 
+type Person = ReturnType<typeof memberInfo>;
+
+/** The version a restore went back to: its entry number and name, so lists can say which. */
+const versionOf = (seq: number, entries: readonly NumberedEntry[], named: Map<number, string>) => {
+  let entry: NumberedEntry | undefined;
+  for (const e of entries) if (e.toSeq <= seq) entry = e;
+  return {
+    seq,
+    number: entry?.number ?? 0,
+    name: named.get(seq) ?? null,
+    at: entry ? new Date(entry.lastAt).toISOString() : null,
+  };
+};
+
+/** HIST-8: a mark as the API shows it, with the version or the member it names. */
+const markJson = (
+  mark: HistoryMark | null,
+  entries: readonly NumberedEntry[],
+  named: Map<number, string>,
+  people: Map<string, Person>,
+) => {
+  if (!mark) return null;
+  if (mark.kind === 'restore')
+    return { kind: 'restore' as const, to: versionOf(mark.toSeq, entries, named) };
+  return {
+    kind: 'revert' as const,
+    member: people.get(mark.memberId) ?? { id: mark.memberId, displayName: '?', role: null },
+    fromSeq: mark.fromSeq,
+    since: new Date(mark.since).toISOString(),
+  };
+};
+
+/** The mark as one line of the CSV export, in its language. */
+const markLine = (mark: ReturnType<typeof markJson>, locale: Locale): string => {
+  if (!mark) return '';
+  if (mark.kind === 'restore') {
+    const v = mark.to;
+    const name = v.name ?? `#${v.number}${v.at ? ` ${beijingTime(Date.parse(v.at))}` : ''}`;
+    return locale === 'en' ? `restored to "${name}"` : `恢复到「${name}」`;
+  }
+  const since = beijingTime(Date.parse(mark.since));
+  return locale === 'en'
+    ? `undid ${mark.member.displayName}'s changes since ${since}`
+    : `撤销 ${mark.member.displayName} 自 ${since} 以来的修改`;
+};
+
 /** History routes: entries, versions, comparison, named versions, restore and CSV export. */
 export function historyRoutes(history: History) {
   return ({ auth, relay, store }: ServerDeps): Route[] => {
     const DOC = '/api/workspaces/:id/docs/:id';
     const authors = async (workspaceId: string) =>
       new Map((await auth.listMembers(workspaceId)).map((m) => [m.id, memberInfo(m)]));
+    const namesOf = async (room: string) =>
+      new Map((await store.listNamedVersions(room)).map((n) => [n.seq, n.name]));
     const urlOf = (req: { url?: string }) => new URL(req.url ?? '/', 'http://localhost');
     const knownDoc = async (room: string) => {
       if ((await store.roomStats(room)).rows === 0)
@@ -61,6 +113,8 @@ export function historyRoutes(history: History) {
           ...(beforeSeq === null ? {} : { beforeSeq }),
         });
         const people = await authors(ws!);
+        const all = await history.entries(room);
+        const names = await namesOf(room);
         const auto = (await history.finalisations(room)).map((e) => ({
           id: `final-${e.toSeq}`,
           seq: e.toSeq,
@@ -75,6 +129,8 @@ export function historyRoutes(history: History) {
           nextBefore: page.nextBeforeSeq,
           entries: page.entries.map((e) => ({
             id: e.id,
+            number: e.number,
+            mark: markJson(e.mark, all, names, people),
             fromSeq: e.fromSeq,
             toSeq: e.toSeq,
             author: people.get(e.authorId) ?? { id: e.authorId, displayName: '?', role: null },
@@ -104,13 +160,16 @@ export function historyRoutes(history: History) {
         await relay.settle(room);
         const locale = localeOf(urlOf(req));
         const people = await authors(ws!);
+        const names = await namesOf(room);
         const header =
           locale === 'en'
             ? ['time (Beijing)', 'until', 'author', 'role', 'updates', 'what changed']
             : ['时间（北京时间）', '结束', '修改人', '角色', '更新次数', '修改内容'];
         const lines = [header.join(',')];
-        for (const e of await history.all(room, locale)) {
+        const all = await history.all(room, locale);
+        for (const e of all) {
           const who = people.get(e.authorId);
+          const mark = markLine(markJson(e.mark, all, names, people), locale);
           lines.push(
             [
               beijingTime(e.firstAt),
@@ -118,7 +177,7 @@ export function historyRoutes(history: History) {
               who?.displayName ?? e.authorId,
               who?.role ?? '',
               String(e.updates),
-              e.changes.map((c) => c.label).join('; '),
+              [mark, ...e.changes.map((c) => c.label)].filter(Boolean).join('; '),
             ]
               .map(csvField)
               .join(','),
@@ -183,8 +242,41 @@ export function historyRoutes(history: History) {
         if (seq > (await history.lastSeq(room))) throw badRequest('no such version');
         const update = await history.restoreUpdate(room, seq);
         // Restoring the current state changes nothing: no empty entry in the history.
-        if (!isEmptyUpdate(update)) await relay.commit(room, update, me.id);
+        const stored = isEmptyUpdate(update) ? null : await relay.commit(room, update, me.id);
+        if (stored !== null) {
+          await store.addHistoryMark({
+            room,
+            seq: stored,
+            mark: { kind: 'restore', toSeq: seq },
+            authorId: me.id,
+            at: Date.now(),
+          });
+        }
         sendJson(res, 200, { ok: true, restoredTo: seq, seq: await history.lastSeq(room) });
+      }),
+
+      route('POST', `${DOC}/revert-member`, async (req, res, [ws, doc]) => {
+        const me = await auth.authorize(bearer(req), ws!, 'revertMember');
+        const { memberId, fromSeq } = await readJson(req, revertMemberBody, 4096);
+        const room = roomName(ws!, doc!);
+        await knownDoc(room);
+        await relay.settle(room);
+        const from = (await history.entries(room)).find(
+          (e) => e.fromSeq <= fromSeq && fromSeq <= e.toSeq,
+        );
+        if (!from) throw badRequest('no such entry');
+        const update = await history.revertMemberUpdate(room, memberId, fromSeq);
+        const stored = isEmptyUpdate(update) ? null : await relay.commit(room, update, me.id);
+        if (stored !== null) {
+          await store.addHistoryMark({
+            room,
+            seq: stored,
+            mark: { kind: 'revert', memberId, fromSeq, since: from.firstAt },
+            authorId: me.id,
+            at: Date.now(),
+          });
+        }
+        sendJson(res, 200, { ok: true, isChanged: stored !== null, seq: stored });
       }),
     ];
   };

@@ -302,13 +302,14 @@ export class Relay {
   /**
    * Commits a change the server makes for a member (a restore) through the room, loading it if
    * needed, so it is stored, relayed to whoever is connected and ordered with their writes.
+   * Resolves with the stored row's seq (null when the doc had all of it already).
    */
-  async commit(roomName: string, update: Uint8Array, authorId: string): Promise<void> {
+  async commit(roomName: string, update: Uint8Array, authorId: string): Promise<number | null> {
     const room = this.getRoom(roomName);
     this.cancelUnload(roomName);
     try {
       await room.ready;
-      await room.commit(update, authorId);
+      return await room.commit(update, authorId);
     } finally {
       if (room.conns.size === 0) this.scheduleUnload(roomName, room);
     }

@@ -72,7 +72,8 @@ type PendingWrite = {
   update: Uint8Array | null;
   at: number;
   /** Called once the write is stored and applied, or with the error when it was given up. */
-  onSettled?: (error?: Error) => void;
+  /** Called once stored (with the row's seq when the write stored one) or refused. */
+  onSettled?: (error?: Error, seq?: number) => void;
 };
 
 const syncMessage = (write: (encoder: encoding.Encoder) => void): Uint8Array => {
@@ -565,13 +566,15 @@ export class Room {
 
   /**
    * Commits a change the server makes on a member's behalf (a restore): integrated, stored under
-   * that member, then relayed like any other write. Resolves once stored.
+   * that member, then relayed like any other write. Resolves once stored, with the row's seq
+   * (null when the doc had all of it already).
    */
-  commit(update: Uint8Array, authorId: string): Promise<void> {
+  commit(update: Uint8Array, authorId: string): Promise<number | null> {
     if (this.isTainted) return Promise.reject(new Error('the document is reloading'));
     this.pins++;
-    return new Promise<void>((resolve, reject) => {
-      const onSettled = (error?: Error) => (error ? reject(error) : resolve());
+    return new Promise<number | null>((resolve, reject) => {
+      const onSettled = (error?: Error, seq?: number) =>
+        error ? reject(error) : resolve(seq ?? null);
       const effect = this.integrate(update);
       this.enqueue({ authorId, conn: null, update: effect, at: this.options.now(), onSettled });
     }).finally(() => {
@@ -655,15 +658,18 @@ export class Room {
         this.isStoring = false;
         this.failures = 0;
         this.lastStoredSV = batchSV;
+        let stored = 0;
         for (const w of batch) {
+          let seq: number | undefined;
           if (w.update) {
+            seq = seqs[stored++];
             this.queuedBytes -= w.update.byteLength;
             this.approxBytes += w.update.byteLength;
             this.options.metrics.updatesStored.inc();
             this.options.metrics.bytesStored.inc(w.update.byteLength);
             this.relay(w.update, w.conn);
           }
-          w.onSettled?.();
+          w.onSettled?.(undefined, seq);
           w.conn?.settleWrite();
         }
         this.noteOwnRows(seqs);

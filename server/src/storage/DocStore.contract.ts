@@ -186,6 +186,29 @@ export function describeStoreContract(
       await store.close();
     });
 
+    it('HIST-8 history marks are kept per room and a marked row is never merged by compaction', async () => {
+      const store = await makeStore();
+      const doc = new Y.Doc();
+      // One author's burst of three rows; the middle one is a restore.
+      await store.appendUpdates(
+        ['a', 'b', 'c'].map((text, i) => ({
+          room: 'w/a',
+          authorId: 'm1',
+          at: 1000 + i,
+          update: textUpdate(doc, text),
+        })),
+      );
+      const mark = { kind: 'restore' as const, toSeq: 1 };
+      await store.addHistoryMark({ room: 'w/a', seq: 2, mark, authorId: 'm1', at: 1001 });
+      expect(await store.listHistoryMarks('w/a')).toEqual([
+        { room: 'w/a', seq: 2, mark, authorId: 'm1', at: 1001 },
+      ]);
+      expect(await store.listHistoryMarks('w/b')).toEqual([]);
+      await store.compact('w/a', { before: 10_000, burstGapMs: 60_000, maxRowBytes: 1 << 20 });
+      expect((await store.loadUpdates('w/a')).map((r) => r.seq)).toEqual([1, 2, 3]);
+      await store.close();
+    });
+
     it('an invite is redeemed atomically and only while live', async () => {
       const store = await makeStore();
       await store.createWorkspace({ id: 'w', name: '村', createdAt: 0 });

@@ -1,4 +1,4 @@
-import type { Role } from '@grassroots/shared';
+import type { HistoryMark, Role } from '@grassroots/shared';
 
 /** One stored row of a doc's update log: one or more updates of one author, merged. */
 export type StoredUpdate = {
@@ -42,6 +42,15 @@ export type NamedVersion = {
   at: number;
 };
 
+/** HIST-8: a stored row the server wrote for a restore or a member revert, and what it was. */
+export type StoredMark = {
+  room: string;
+  seq: number;
+  mark: HistoryMark;
+  authorId: string;
+  at: number;
+};
+
 /**
  * Durable log of every accepted update, per room, with its author and time. Appending is the
  * commit point: the relay relays an update only after `appendUpdates` resolved.
@@ -62,6 +71,10 @@ export interface DocStore {
   compact(room: string, options: CompactOptions): Promise<CompactResult>;
   addNamedVersion(version: NamedVersion): Promise<void>;
   listNamedVersions(room: string): Promise<NamedVersion[]>;
+  /** Records what a stored row was (a restore, a member revert); compaction keeps it a row of its own. */
+  addHistoryMark(mark: StoredMark): Promise<void>;
+  /** The marks of a room in seq order; a stored mark that no longer parses is left out. */
+  listHistoryMarks(room: string): Promise<StoredMark[]>;
   close(): Promise<void>;
 }
 

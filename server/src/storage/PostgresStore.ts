@@ -9,9 +9,11 @@ import type {
   Member,
   NamedVersion,
   NewUpdate,
+  StoredMark,
   StoredUpdate,
   Workspace,
 } from './DocStore.ts';
+import { parseHistoryMark } from './historyMarks.ts';
 
 /** Times are epoch ms (BIGINT); seqs fit in BIGINT too. Both are read back as numbers. */
 const SCHEMA = `
@@ -38,6 +40,14 @@ CREATE TABLE IF NOT EXISTS named_versions (
   at BIGINT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS named_versions_room ON named_versions (room, seq);
+CREATE TABLE IF NOT EXISTS history_marks (
+  room TEXT NOT NULL,
+  seq BIGINT NOT NULL,
+  mark TEXT NOT NULL,
+  author_id TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  PRIMARY KEY (room, seq)
+);
 CREATE TABLE IF NOT EXISTS workspaces (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL,
@@ -278,7 +288,16 @@ export class PostgresStore implements DocStore, AuthStore {
         'SELECT seq FROM named_versions WHERE room = $1',
         [room],
       );
-      const groups = planCompaction(rows, options, new Set(named.rows.map((v) => v.seq)));
+      const marked = await c.query<{ seq: number }>(
+        'SELECT seq FROM history_marks WHERE room = $1',
+        [room],
+      );
+      const groups = planCompaction(
+        rows,
+        options,
+        new Set(named.rows.map((v) => v.seq)),
+        new Set(marked.rows.map((m) => m.seq)),
+      );
       for (const group of groups) {
         const row = mergeGroup(group);
         await c.query('DELETE FROM updates WHERE room = $1 AND seq >= $2 AND seq <= $3', [
@@ -309,6 +328,28 @@ export class PostgresStore implements DocStore, AuthStore {
       [room],
     );
     return rows;
+  }
+
+  async addHistoryMark(m: StoredMark): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO history_marks (room, seq, mark, author_id, at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (room, seq) DO UPDATE SET mark = excluded.mark, author_id = excluded.author_id,
+         at = excluded.at`,
+      [m.room, m.seq, JSON.stringify(m.mark), m.authorId, m.at],
+    );
+  }
+
+  async listHistoryMarks(room: string): Promise<StoredMark[]> {
+    const { rows } = await this.pool.query<Omit<StoredMark, 'mark'> & { mark: string }>(
+      'SELECT room, seq, mark, author_id AS "authorId", at FROM history_marks WHERE room = $1 ORDER BY seq',
+      [room],
+    );
+    const marks: StoredMark[] = [];
+    for (const row of rows) {
+      const mark = parseHistoryMark(row.mark);
+      if (mark) marks.push({ ...row, mark });
+    }
+    return marks;
   }
 
   async createWorkspace(w: Workspace): Promise<void> {

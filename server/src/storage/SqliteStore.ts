@@ -11,9 +11,11 @@ import type {
   Member,
   NamedVersion,
   NewUpdate,
+  StoredMark,
   StoredUpdate,
   Workspace,
 } from './DocStore.ts';
+import { parseHistoryMark } from './historyMarks.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS updates (
@@ -39,6 +41,14 @@ CREATE TABLE IF NOT EXISTS named_versions (
   at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS named_versions_room ON named_versions (room, seq);
+CREATE TABLE IF NOT EXISTS history_marks (
+  room TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  mark TEXT NOT NULL,
+  author_id TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (room, seq)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS workspaces (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL,
@@ -222,7 +232,13 @@ export class SqliteStore implements DocStore, AuthStore {
   async compact(room: string, options: CompactOptions): Promise<CompactResult> {
     const rows = await this.loadUpdates(room);
     const named = await this.listNamedVersions(room);
-    const groups = planCompaction(rows, options, new Set(named.map((v) => v.seq)));
+    const marked = await this.listHistoryMarks(room);
+    const groups = planCompaction(
+      rows,
+      options,
+      new Set(named.map((v) => v.seq)),
+      new Set(marked.map((m) => m.seq)),
+    );
     const merged = groups.map(mergeGroup);
     const remove = this.sql('DELETE FROM updates WHERE room = ? AND seq >= ? AND seq <= ?');
     const insert = this.sql(
@@ -258,6 +274,24 @@ export class SqliteStore implements DocStore, AuthStore {
       'SELECT id, room, seq, name, author_id AS authorId, at FROM named_versions WHERE room = ? ORDER BY seq, at',
     ).all(room) as NamedVersion[];
     return rows;
+  }
+
+  async addHistoryMark(m: StoredMark): Promise<void> {
+    this.sql(
+      'INSERT OR REPLACE INTO history_marks (room, seq, mark, author_id, at) VALUES (?, ?, ?, ?, ?)',
+    ).run(m.room, m.seq, JSON.stringify(m.mark), m.authorId, m.at);
+  }
+
+  async listHistoryMarks(room: string): Promise<StoredMark[]> {
+    const rows = this.sql(
+      'SELECT room, seq, mark, author_id AS authorId, at FROM history_marks WHERE room = ? ORDER BY seq',
+    ).all(room) as (Omit<StoredMark, 'mark'> & { mark: string })[];
+    const marks: StoredMark[] = [];
+    for (const row of rows) {
+      const mark = parseHistoryMark(row.mark);
+      if (mark) marks.push({ ...row, mark });
+    }
+    return marks;
   }
 
   async createWorkspace(w: Workspace): Promise<void> {

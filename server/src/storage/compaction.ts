@@ -11,6 +11,8 @@ export function planCompaction(
   { before, burstGapMs, maxRowBytes }: CompactOptions,
   /** Seqs that must stay the end of a row (named versions point at them). */
   boundaries: ReadonlySet<number> = new Set(),
+  /** Seqs of rows that are never merged with another (marked restores and reverts, HIST-8). */
+  alone: ReadonlySet<number> = new Set(),
 ): StoredUpdate[][] {
   const groups: StoredUpdate[][] = [];
   let current: StoredUpdate[] = [];
@@ -30,6 +32,8 @@ export function planCompaction(
       last !== undefined &&
       last.authorId === row.authorId &&
       !boundaries.has(last.seq) &&
+      !alone.has(last.seq) &&
+      !alone.has(row.seq) &&
       row.firstAt - last.lastAt <= burstGapMs &&
       bytes + row.update.byteLength <= maxRowBytes;
     if (!joins) flush();

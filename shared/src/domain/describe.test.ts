@@ -87,6 +87,41 @@ describe('describeChange', () => {
     expect(readMinutes(doc).bodyText).toBe('会议由王书记主持。');
   });
 
+  it('DESC-2 long text counts are the exact counts the caller passes, else one changed span', () => {
+    const doc = createDoc();
+    initMinutes(doc, { title: '会', meetingType: 'party-members', startsAt: 0 });
+    doc.transact(() => writeParagraphs(doc.getXmlFragment(MINUTES_BODY_FIELD), '甲乙丙丁戊'));
+    const before = readMinutes(snapshot(doc));
+    const after = { ...before, bodyText: '子乙丙丁戊己庚' };
+    const plain = diffData(before, after, 'zh-CN').map((c) => c.label);
+    // Without counts one changed span from the first to the last difference is all a plain read gives.
+    expect(plain).toEqual(['正文 +7 −5 字']);
+    const exact = diffData(before, after, 'zh-CN', {
+      textCounts: { body: { inserted: 12, removed: 3 } },
+    });
+    expect(exact.map((c) => c.label)).toEqual(['正文 +12 −3 字']);
+    // Exact counts of nothing say nothing, whatever the plain texts look like.
+    expect(
+      diffData(before, after, 'zh-CN', { textCounts: { body: { inserted: 0, removed: 0 } } }),
+    ).toEqual([]);
+  });
+
+  it('DESC-3 a creation lists the values set, never a before taken from defaults', () => {
+    const empty = readMinutes(createDoc());
+    const doc = createDoc();
+    initMinutes(doc, {
+      title: '支部党员大会',
+      meetingType: 'party-group',
+      startsAt: beijingInstant(2026, 12, 1, 9),
+    });
+    const items = diffData(empty, readMinutes(doc), 'zh-CN', { isCreation: true });
+    const labels = items.map((c) => c.label);
+    expect(labels).toContain('会议类型：党小组会');
+    expect(labels.join(' ')).not.toContain('→');
+    expect(labels).toContain('标题：“支部党员大会”');
+    expect(items.every((c) => c.before === undefined)).toBe(true);
+  });
+
   it('DESC-1 feedback and index: relay, status, archive, cadence', () => {
     const fb = createDoc();
     initFeedbackLog(fb, { title: '日志' });

@@ -36,9 +36,28 @@ export type ChangeItem = {
 
 type Words = { 'zh-CN': string; en: string };
 
+/** Characters inserted and removed in one long text, counted by CRDT identity. */
+export type TextCounts = Readonly<Record<string, { inserted: number; removed: number }>>;
+
+export type DescribeOptions = {
+  /**
+   * DESC-2: exact counts per long-text path (`body`, `notes`, `tasks/<id>/notes`), taken from
+   * the CRDT by the caller that has the doc; paths without one fall back to a plain-text diff.
+   */
+  textCounts?: TextCounts;
+  /** DESC-3: `before` is an empty doc: describe the values set, never a "before". Default false. */
+  isCreation?: boolean;
+};
+
 class Changes {
   readonly items: ChangeItem[] = [];
-  constructor(readonly locale: Locale) {}
+  readonly isCreation: boolean;
+  constructor(
+    readonly locale: Locale,
+    private readonly options: DescribeOptions = {},
+  ) {
+    this.isCreation = options.isCreation === true;
+  }
 
   w(zh: string, en: string): string {
     return this.locale === 'zh-CN' ? zh : en;
@@ -62,9 +81,15 @@ class Changes {
     after: ChangeValue,
     fmt: (v: ChangeValue) => string = (v) => (v === null || v === '' ? '—' : String(v)),
   ): void {
-    if (before === after) return;
     const sep = this.locale === 'zh-CN' ? '：' : ': ';
     const lead = subject ? `${subject} ${name[this.locale]}` : name[this.locale];
+    if (this.isCreation) {
+      // DESC-3: at creation only what was set, with no "before" (defaults are nobody's choice).
+      if (after === null || after === '') return;
+      this.add({ path, op: 'added', label: `${lead}${sep}${fmt(after)}`, after });
+      return;
+    }
+    if (before === after) return;
     this.add({
       path,
       op: 'changed',
@@ -76,8 +101,14 @@ class Changes {
 
   /** A short text that people edit (titles): "<subject> title changed". */
   text(path: string, subject: string, name: Words, before: string, after: string): void {
-    if (before === after) return;
     const lead = subject ? `${subject} ${name[this.locale]}` : name[this.locale];
+    if (this.isCreation) {
+      if (after === '') return;
+      const sep = this.locale === 'zh-CN' ? '：' : ': ';
+      this.add({ path, op: 'added', label: `${lead}${sep}${this.quote(after)}`, after });
+      return;
+    }
+    if (before === after) return;
     this.add({
       path,
       op: 'changed',
@@ -89,10 +120,22 @@ class Changes {
 
   /** A long text: "+120 chars in body". */
   longText(path: string, name: Words, before: string, after: string): void {
-    if (before === after) return;
     // Characters inserted and removed, so a rewrite of equal length still says what it did.
-    const { remove, insert } = simpleDiffString(before, after);
-    const parts = [insert.length > 0 ? `+${insert.length}` : '', remove > 0 ? `−${remove}` : '']
+    // DESC-2: exact counts from the CRDT when the caller has them; else one changed span.
+    const exact = this.options.textCounts?.[path];
+    let inserted: number;
+    let removed: number;
+    if (exact) {
+      inserted = exact.inserted;
+      removed = exact.removed;
+    } else {
+      if (before === after) return;
+      const diff = simpleDiffString(before, after);
+      inserted = diff.insert.length;
+      removed = diff.remove;
+    }
+    if (inserted === 0 && removed === 0) return;
+    const parts = [inserted > 0 ? `+${inserted}` : '', removed > 0 ? `−${removed}` : '']
       .filter(Boolean)
       .join(' ');
     const label =
@@ -532,12 +575,17 @@ function diffRoster(c: Changes, a: RosterData, b: RosterData): void {
 }
 
 /** A describer of one kind: what changed between two plain reads (DESC-1). */
-export type DataDescriber<T> = (before: T, after: T, locale?: Locale) => ChangeItem[];
+export type DataDescriber<T> = (
+  before: T,
+  after: T,
+  locale?: Locale,
+  options?: DescribeOptions,
+) => ChangeItem[];
 
 const describer =
   <T>(diff: (c: Changes, a: T, b: T) => void): DataDescriber<T> =>
-  (before, after, locale = 'zh-CN') => {
-    const c = new Changes(locale);
+  (before, after, locale = 'zh-CN', options = {}) => {
+    const c = new Changes(locale, options);
     diff(c, before, after);
     return c.items;
   };

@@ -5,7 +5,7 @@
  */
 import type * as Y from 'yjs';
 import { DomainError } from './DomainError.ts';
-import type { ChangeItem } from './describe.ts';
+import type { ChangeItem, DescribeOptions } from './describe.ts';
 import { checkVersionOf, metaOfDoc, upgrade, type VersionCheck } from './doc.ts';
 import { isAnyDocKind, type KindInit, kindInfo } from './kinds.ts';
 import type { Locale } from './labels.ts';
@@ -65,8 +65,16 @@ export function initDoc(kind: AnyDocKind, doc: Y.Doc, init: KindInit, opts?: OpO
   kindInfo(kind).init(doc, init, opts);
 }
 
-/** What changed between two plain reads of one doc (DESC-1). */
-export function diffData(before: DocData, after: DocData, locale: Locale = 'zh-CN'): ChangeItem[] {
+/**
+ * What changed between two plain reads of one doc (DESC-1); `options` carries exact text counts
+ * (DESC-2) and marks a doc's creation (DESC-3).
+ */
+export function diffData(
+  before: DocData,
+  after: DocData,
+  locale: Locale = 'zh-CN',
+  options?: DescribeOptions,
+): ChangeItem[] {
   if (before.kind !== after.kind) {
     throw new DomainError('wrong-kind', 'cannot compare documents of different kinds');
   }
@@ -74,8 +82,9 @@ export function diffData(before: DocData, after: DocData, locale: Locale = 'zh-C
     a: DocData,
     b: DocData,
     l: Locale,
+    o?: DescribeOptions,
   ) => ChangeItem[];
-  return describe(before, after, locale);
+  return describe(before, after, locale, options);
 }
 
 /** What changed between two versions of a doc (DESC-1), e.g. for one history entry. */

@@ -13,6 +13,23 @@
  * HIST-4 Restore is a new change on top of the current state: everything done after the version
  *        is undone (inserted content deleted, deleted content re-inserted as copies). Devices that
  *        edited offline meanwhile merge with it like with any other change.
+ * HIST-5 Comparing two versions marks exactly the characters inserted and deleted between them,
+ *        each with the member who inserted (or first deleted) that character: every stored item is
+ *        read in sub-ranges cut at the versions' state vectors, both delete sets and the
+ *        attribution's range ends, because Yjs merges neighbouring items of one client (even with
+ *        gc off) and one item can hold text from both sides of a version. Accepting the marks
+ *        (keep same and inserted) gives the later text, rejecting them (keep same and deleted)
+ *        the earlier text.
+ * HIST-6 The counts an entry shows ("正文 +12 −3 字") are the characters inserted and deleted by
+ *        CRDT identity between the entry's two versions (`countTextChanges`), the same ones
+ *        compare marks.
+ * HIST-7 The first entry of a doc reads as its creation: the values that were set, with no
+ *        "before" taken from defaults nobody chose.
+ * HIST-8 A restore and a member revert are stored rows the server marks with what they were
+ *        (`HistoryMark`); a marked row is always an entry of its own, labelled with the mark.
+ * HIST-9 Reverting one member's changes since a row undoes, as a new change, what that member's
+ *        rows from there on did, and nothing else: text others typed (inside the member's text
+ *        too) stays, map values others set later stay, deleted text comes back as copies.
  */
 import * as Y from 'yjs';
 
@@ -24,6 +41,14 @@ export type HistoryRow = {
   lastAt: number;
   count: number;
 };
+
+/**
+ * HIST-8: what a marked stored row was. A restore names the seq it went back to; a revert the
+ * member whose changes it undid and the first row (and its time) it undid them from.
+ */
+export type HistoryMark =
+  | { kind: 'restore'; toSeq: number }
+  | { kind: 'revert'; memberId: string; fromSeq: number; since: number };
 
 export type HistoryEntry = {
   /** `<fromSeq>-<toSeq>`: stable for as long as the rows are. */
@@ -37,10 +62,17 @@ export type HistoryEntry = {
   updates: number;
 };
 
-/** HIST-1: groups rows (in seq order) into entries of one author and one burst of work. */
+/**
+ * HIST-1: groups rows (in seq order) into entries of one author and one burst of work. HIST-8:
+ * rows in `alone` (marked restores and reverts) are entries of their own.
+ */
 export function groupEntries(
   rows: readonly HistoryRow[],
-  options: { burstGapMs: number; boundaries?: ReadonlySet<number> },
+  options: {
+    burstGapMs: number;
+    boundaries?: ReadonlySet<number>;
+    alone?: ReadonlySet<number>;
+  },
 ): HistoryEntry[] {
   const entries: HistoryEntry[] = [];
   let current: HistoryEntry | null = null;
@@ -49,7 +81,9 @@ export function groupEntries(
       current !== null &&
       current.authorId === row.authorId &&
       row.firstAt - current.lastAt <= options.burstGapMs &&
-      !options.boundaries?.has(current.toSeq);
+      !options.boundaries?.has(current.toSeq) &&
+      !options.alone?.has(current.toSeq) &&
+      !options.alone?.has(row.seq);
     if (joins && current) {
       current.toSeq = row.seq;
       current.lastAt = Math.max(current.lastAt, row.lastAt);
@@ -147,6 +181,18 @@ class RangeMap {
     const r = ranges[firstEndingAfter(ranges, clock)];
     return r && r.clock <= clock ? r.authorId : null;
   }
+
+  /** Adds to `cuts` every range start or end strictly inside (clock, end). */
+  cutsIn(client: number, clock: number, end: number, cuts: number[]): void {
+    const ranges = this.byClient.get(client);
+    if (!ranges) return;
+    for (let i = firstEndingAfter(ranges, clock); i < ranges.length; i++) {
+      const r = ranges[i]!;
+      if (r.clock >= end) break;
+      if (r.clock > clock) cuts.push(r.clock);
+      if (r.end < end) cuts.push(r.end);
+    }
+  }
 }
 
 /** HIST-2: who first delivered each struct and each deletion, from the rows in seq order. */
@@ -188,6 +234,12 @@ export class Attribution {
   deleterOf(id: Y.ID): string | null {
     return this.deletes.find(id.client, id.clock);
   }
+
+  /** Adds to `cuts` the clocks inside (clock, end) where the writer or the deleter changes. */
+  cutsIn(client: number, clock: number, end: number, cuts: number[]): void {
+    this.inserts.cutsIn(client, clock, end, cuts);
+    this.deletes.cutsIn(client, clock, end, cuts);
+  }
 }
 
 /** True when the item existed and was not deleted in the snapshot. */
@@ -195,6 +247,116 @@ export function isVisibleIn(item: Y.Item, snapshot: Y.Snapshot): boolean {
   return (
     item.id.clock < (snapshot.sv.get(item.id.client) ?? 0) && !Y.isDeleted(snapshot.ds, item.id)
   );
+}
+
+/** Adds to `cuts` the starts and ends of deleted ranges strictly inside (clock, end). */
+function deleteCuts(
+  ds: Y.Snapshot['ds'],
+  client: number,
+  clock: number,
+  end: number,
+  cuts: number[],
+) {
+  const ranges = ds.clients.get(client);
+  if (!ranges) return;
+  // Delete sets of snapshots are sorted and merged: find the first range ending after clock.
+  let lo = 0;
+  let hi = ranges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const r = ranges[mid]!;
+    if (r.clock + r.len <= clock) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < ranges.length; i++) {
+    const r = ranges[i]!;
+    if (r.clock >= end) break;
+    if (r.clock > clock) cuts.push(r.clock);
+    if (r.clock + r.len < end) cuts.push(r.clock + r.len);
+  }
+}
+
+/** A run of one item's characters that is uniform for a comparison (HIST-5). */
+type Run = { text: string; clock: number; inFrom: boolean; inTo: boolean };
+
+/**
+ * HIST-5: the item's text cut where its visibility in either snapshot, its writer or its deleter
+ * can change. Reads only; the item (and the doc it lives in) are left as they are.
+ */
+function runsOf(
+  item: Y.Item,
+  str: string,
+  from: Y.Snapshot,
+  to: Y.Snapshot,
+  attribution: Attribution | null,
+): Run[] {
+  const { client, clock } = item.id;
+  const end = clock + str.length;
+  const cuts: number[] = [];
+  for (const sv of [from.sv.get(client) ?? 0, to.sv.get(client) ?? 0]) {
+    if (sv > clock && sv < end) cuts.push(sv);
+  }
+  deleteCuts(from.ds, client, clock, end, cuts);
+  deleteCuts(to.ds, client, clock, end, cuts);
+  attribution?.cutsIn(client, clock, end, cuts);
+  cuts.sort((a, b) => a - b);
+  const runs: Run[] = [];
+  let at = clock;
+  for (const cut of [...cuts, end]) {
+    if (cut <= at) continue;
+    const id = Y.createID(client, at);
+    runs.push({
+      text: str.slice(at - clock, cut - clock),
+      clock: at,
+      inFrom: at < (from.sv.get(client) ?? 0) && !Y.isDeleted(from.ds, id),
+      inTo: at < (to.sv.get(client) ?? 0) && !Y.isDeleted(to.ds, id),
+    });
+    at = cut;
+  }
+  return runs;
+}
+
+/** Visits every text run of a fragment (or a Y.Text) with the block it belongs to. */
+function walkRuns(
+  type: Y.XmlFragment | Y.Text,
+  from: Y.Snapshot,
+  to: Y.Snapshot,
+  attribution: Attribution | null,
+  visit: (run: Run, client: number, block: number, containers: readonly Y.Item[]) => void,
+): void {
+  let block = 0;
+  // The paragraphs (and other elements) around the text, innermost last.
+  const containers: Y.Item[] = [];
+  const walkText = (text: Y.Text | Y.XmlText) => {
+    let item = text._start;
+    while (item !== null) {
+      if (item.content instanceof Y.ContentString) {
+        for (const run of runsOf(item, item.content.str, from, to, attribution))
+          visit(run, item.id.client, block, containers);
+      }
+      item = item.right;
+    }
+  };
+  const walk = (parent: Y.XmlFragment | Y.XmlElement) => {
+    let item = parent._start;
+    while (item !== null) {
+      const content = item.content;
+      if (content instanceof Y.ContentType && (isVisibleIn(item, from) || isVisibleIn(item, to))) {
+        const child = content.type;
+        containers.push(item);
+        if (child instanceof Y.XmlText) walkText(child);
+        else if (child instanceof Y.XmlElement) {
+          const isBlock = child.nodeName !== 'hardBreak';
+          walk(child);
+          if (isBlock) block++;
+        }
+        containers.pop();
+      }
+      item = item.right;
+    }
+  };
+  if (type instanceof Y.Text) walkText(type);
+  else walk(type);
 }
 
 export type TextSegment = {
@@ -207,9 +369,9 @@ export type TextSegment = {
 };
 
 /**
- * The text of a rich-text fragment (or a Y.Text) compared between two snapshots of one doc that
- * holds both (gc off): what stayed, what `to` added and what it removed, each run attributed.
- * Blocks (paragraphs, headings, list items) are numbered so a view can lay them out.
+ * HIST-5: the text of a rich-text fragment (or a Y.Text) compared between two snapshots of one
+ * doc that holds both (gc off): what stayed, what `to` added and what it removed, each run
+ * attributed. Blocks (paragraphs, headings, list items) are numbered so a view can lay them out.
  */
 export function diffText(
   type: Y.XmlFragment | Y.Text,
@@ -218,8 +380,12 @@ export function diffText(
   attribution: Attribution,
 ): TextSegment[] {
   const segments: TextSegment[] = [];
-  let block = 0;
-  const emit = (text: string, change: TextSegment['change'], authorId: string | null) => {
+  const emit = (
+    text: string,
+    change: TextSegment['change'],
+    authorId: string | null,
+    block: number,
+  ) => {
     const last = segments[segments.length - 1];
     if (last && last.change === change && last.authorId === authorId && last.block === block) {
       last.text += text;
@@ -227,39 +393,40 @@ export function diffText(
       segments.push({ text, change, authorId, block });
     }
   };
-  const walkText = (text: Y.Text | Y.XmlText) => {
-    let item = text._start;
-    while (item !== null) {
-      if (item.content instanceof Y.ContentString) {
-        const inFrom = isVisibleIn(item, from);
-        const inTo = isVisibleIn(item, to);
-        const str = item.content.str;
-        if (inFrom && inTo) emit(str, 'same', null);
-        else if (inTo) emit(str, 'inserted', attribution.authorOf(item.id));
-        else if (inFrom) emit(str, 'deleted', attribution.deleterOf(item.id));
-      }
-      item = item.right;
+  walkRuns(type, from, to, attribution, (run, client, block, containers) => {
+    const id = Y.createID(client, run.clock);
+    if (run.inFrom && run.inTo) emit(run.text, 'same', null, block);
+    else if (run.inTo) emit(run.text, 'inserted', attribution.authorOf(id), block);
+    else if (run.inFrom) {
+      // Text that reached a paragraph someone had already removed was removed with it: no row
+      // names its characters, the paragraph's deleter removed them.
+      let deleter = attribution.deleterOf(id);
+      for (let i = containers.length - 1; deleter === null && i >= 0; i--)
+        deleter = attribution.deleterOf(containers[i]!.id);
+      emit(run.text, 'deleted', deleter, block);
     }
-  };
-  const walk = (parent: Y.XmlFragment | Y.XmlElement) => {
-    let item = parent._start;
-    while (item !== null) {
-      const content = item.content;
-      if (content instanceof Y.ContentType && (isVisibleIn(item, from) || isVisibleIn(item, to))) {
-        const child = content.type;
-        if (child instanceof Y.XmlText) walkText(child);
-        else if (child instanceof Y.XmlElement) {
-          const isBlock = child.nodeName !== 'hardBreak';
-          walk(child);
-          if (isBlock) block++;
-        }
-      }
-      item = item.right;
-    }
-  };
-  if (type instanceof Y.Text) walkText(type);
-  else walk(type);
+  });
   return segments;
+}
+
+/** Characters inserted and removed in a text between two versions. */
+export type TextCount = { inserted: number; removed: number };
+
+/**
+ * HIST-6: how many characters of a fragment (or a Y.Text) `to` has that `from` had not, and the
+ * other way round, by CRDT identity (a retyped character counts as removed and inserted).
+ */
+export function countTextChanges(
+  type: Y.XmlFragment | Y.Text,
+  from: Y.Snapshot,
+  to: Y.Snapshot,
+): TextCount {
+  const count = { inserted: 0, removed: 0 };
+  walkRuns(type, from, to, null, (run) => {
+    if (run.inTo && !run.inFrom) count.inserted += run.text.length;
+    else if (run.inFrom && !run.inTo) count.removed += run.text.length;
+  });
+  return count;
 }
 
 export type FieldChange = { path: string; before: unknown; after: unknown };
@@ -300,35 +467,77 @@ export function diffFields(before: unknown, after: unknown, path = ''): FieldCha
  * `upTo`, as a new change. Replays `after` under an UndoManager and undoes all of it.
  */
 export function revertUpdate(upTo: Iterable<Uint8Array>, after: Iterable<Uint8Array>): Uint8Array {
-  const replayOrigin = Symbol('replay');
+  return undoTracked(
+    upTo,
+    [...after].map((update) => ({ update, isTracked: true })),
+    // Everything after the version is undone, so map values come back whoever set them later.
+    true,
+  );
+}
+
+/**
+ * HIST-9: the update that undoes what one member's rows did, as a new change on top of the whole
+ * log: `upTo` is the log before the chosen point, `after` the rows from there on in seq order
+ * with their authors. Others' rows are replayed untracked, so their changes stay, map values
+ * they set after the member included.
+ */
+export function revertMemberUpdate(
+  upTo: Iterable<Uint8Array>,
+  after: Iterable<{ authorId: string; update: Uint8Array }>,
+  memberId: string,
+): Uint8Array {
+  return undoTracked(
+    upTo,
+    [...after].map((row) => ({ update: row.update, isTracked: row.authorId === memberId })),
+    false,
+  );
+}
+
+/** True when text (a paragraph, an XmlText, a Y.Text) under a type still shows characters. */
+function holdsText(type: Y.AbstractType<unknown>): boolean {
+  if (!(type instanceof Y.XmlElement || type instanceof Y.Text)) return false;
+  for (let item = type._start; item !== null; item = item.right) {
+    if (item.deleted) continue;
+    if (item.content instanceof Y.ContentString) return true;
+    if (item.content instanceof Y.ContentType && holdsText(item.content.type)) return true;
+  }
+  return false;
+}
+
+/** The updates Yjs emits while undoing the tracked rows, merged (an empty update when none). */
+function undoTracked(
+  upTo: Iterable<Uint8Array>,
+  later: readonly { update: Uint8Array; isTracked: boolean }[],
+  ignoreRemoteMapChanges: boolean,
+): Uint8Array {
+  const tracked = Symbol('tracked');
+  const untracked = Symbol('untracked');
   const doc = replay(upTo);
-  const later = [...after];
   // The whole doc is the scope, so roots that only appear later are tracked too.
   const undo = new Y.UndoManager(doc, {
-    trackedOrigins: new Set([replayOrigin]),
+    trackedOrigins: new Set([tracked]),
     captureTimeout: Number.POSITIVE_INFINITY,
-    // Every replayed change is "remote" to this doc; undo must still override map values.
-    ignoreRemoteMapChanges: true,
+    ignoreRemoteMapChanges,
+    // A paragraph the undone rows added stays when others' text is still in it (HIST-9).
+    deleteFilter: (item) =>
+      !(item.content instanceof Y.ContentType && holdsText(item.content.type)),
   });
-  for (const update of later) {
+  for (const { update, isTracked } of later) {
     try {
-      Y.applyUpdate(doc, update, replayOrigin);
+      Y.applyUpdate(doc, update, isTracked ? tracked : untracked);
     } catch {
       // A row Yjs cannot apply was never part of the doc: nothing of it to undo.
     }
   }
-  const before = Y.encodeStateVector(doc);
-  const deletedBefore = Y.createDeleteSetFromStructStore(doc.store);
+  const emitted: Uint8Array[] = [];
+  doc.on('update', (update: Uint8Array) => emitted.push(update));
   while (undo.undoStack.length > 0) undo.undo();
-  const isChanged =
-    !equalBytes(before, Y.encodeStateVector(doc)) ||
-    !Y.equalDeleteSets(deletedBefore, Y.createDeleteSetFromStructStore(doc.store));
-  // Nothing to undo: an empty update, so a restore to the current state adds no entry.
-  const revert = isChanged ? Y.encodeStateAsUpdate(doc, before) : new Uint8Array([0, 0]);
   undo.destroy();
   doc.destroy();
-  return revert;
+  // Nothing to undo: an empty update, so a restore to the current state adds no entry.
+  return emitted.length === 0
+    ? new Uint8Array([0, 0])
+    : emitted.length === 1
+      ? emitted[0]!
+      : Y.mergeUpdates(emitted);
 }
-
-const equalBytes = (a: Uint8Array, b: Uint8Array): boolean =>
-  a.byteLength === b.byteLength && a.every((x, i) => x === b[i]);

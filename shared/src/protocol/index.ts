@@ -41,6 +41,8 @@ export type Action =
   | 'finalise'
   | 'reopen'
   | 'restore'
+  /** Undo everything one member changed in a doc since a point (HIST-9): admins only. */
+  | 'revertMember'
   | 'nameVersion';
 
 const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
@@ -51,6 +53,7 @@ const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
     'finalise',
     'reopen',
     'restore',
+    'revertMember',
     'nameVersion',
   ]),
   editor: new Set<Action>(['read', 'write', 'finalise', 'restore', 'nameVersion']),
