@@ -41,7 +41,8 @@ export type Action =
   | 'finalise'
   | 'reopen'
   | 'restore'
-  | 'nameVersion';
+  | 'nameVersion'
+  | 'deleteDoc';
 
 const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
   admin: new Set<Action>([
@@ -52,6 +53,7 @@ const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
     'reopen',
     'restore',
     'nameVersion',
+    'deleteDoc',
   ]),
   editor: new Set<Action>(['read', 'write', 'finalise', 'restore', 'nameVersion']),
   viewer: new Set<Action>(['read']),
@@ -92,6 +94,8 @@ export const CloseCode = {
   unauthorized: 4401,
   forbidden: 4403,
   unknownRoom: 4404,
+  /** The document was deleted by an admin: only admins may open its room until it is restored. */
+  docDeleted: 4410,
   tooLarge: 4413,
   rateLimited: 4429,
   storageFailed: 4500,
@@ -105,6 +109,7 @@ export type CloseCodeName = keyof typeof CloseCode;
 export const Reason = {
   viewerCannotWrite: 'read-only: viewers cannot change documents',
   docIsFinal: 'read-only: this record is finalised',
+  docDeleted: 'the document was deleted by an admin',
 } as const;
 
 /** Defaults for limits; the server's config can override each. */
