@@ -66,23 +66,30 @@ export function renameDocument(
   entry: { id: string; kind: DocKind },
   title: string,
 ): RenameRefusal | null {
-  const doc = sync.doc(entry.id).doc;
-  let kind: string | null;
+  // Opened for the change, so that once released it syncs in the background like a doc that
+  // was edited and closed.
+  const session = sync.acquire(entry.id);
   try {
-    kind = kindOfDoc(doc);
-  } catch {
-    kind = null;
+    const doc = session.synced.doc;
+    let kind: string | null;
+    try {
+      kind = kindOfDoc(doc);
+    } catch {
+      kind = null;
+    }
+    if (kind !== entry.kind) return 'notOnDevice';
+    try {
+      checkTitle(title);
+      SET_TITLE[entry.kind](doc, title);
+    } catch (error) {
+      if (error instanceof DomainError) return 'refused';
+      throw error;
+    }
+    renameDoc(sync.indexDoc, entry.id, title);
+    return null;
+  } finally {
+    session.release();
   }
-  if (kind !== entry.kind) return 'notOnDevice';
-  try {
-    checkTitle(title);
-    SET_TITLE[entry.kind](doc, title);
-  } catch (error) {
-    if (error instanceof DomainError) return 'refused';
-    throw error;
-  }
-  renameDoc(sync.indexDoc, entry.id, title);
-  return null;
 }
 
 function checkTitle(title: string): void {
