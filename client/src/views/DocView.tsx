@@ -41,15 +41,12 @@ export function DocView(props: { docId: string }): JSX.Element {
   const [isConfirming, setConfirming] = createSignal(false);
   const [isDeleting, setDeleting] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
-  const canDelete = () => {
+  // A kind a workspace keeps one of (the roster) is neither archived nor deleted.
+  const isOneOfMany = () => {
     const e = entry();
-    return (
-      e !== undefined &&
-      ws.can('deleteDoc') &&
-      !ws.entry.isLocalDemo &&
-      kindInfo(e.kind).fixedId === null
-    );
+    return e !== undefined && kindInfo(e.kind).fixedId === null;
   };
+  const canDelete = () => isOneOfMany() && ws.can('deleteDoc') && !ws.entry.isLocalDemo;
   const deleteDoc = async () => {
     setDeleting(true);
     setError(null);
@@ -103,14 +100,16 @@ export function DocView(props: { docId: string }): JSX.Element {
           >
             {t('docs.rename')}
           </button>
-          <button
-            type="button"
-            class="btn small"
-            data-action={entry()?.archived ? 'unarchive' : 'archive'}
-            onClick={() => setDocArchived(ws.sync, props.docId, !entry()?.archived)}
-          >
-            {entry()?.archived ? t('docs.unarchive') : t('docs.archive')}
-          </button>
+          <Show when={isOneOfMany()}>
+            <button
+              type="button"
+              class="btn small"
+              data-action={entry()?.archived ? 'unarchive' : 'archive'}
+              onClick={() => setDocArchived(ws.sync, props.docId, !entry()?.archived)}
+            >
+              {entry()?.archived ? t('docs.unarchive') : t('docs.archive')}
+            </button>
+          </Show>
         </Show>
         <Show when={kind() === 'minutes'}>
           <a

@@ -219,14 +219,17 @@ function DocCards(props: { docs: DocListItem[]; showDay?: boolean }): JSX.Elemen
                       >
                         {t('docs.rename')}
                       </button>
-                      <button
-                        type="button"
-                        class="btn small"
-                        data-action={d.archived ? 'unarchive' : 'archive'}
-                        onClick={() => setDocArchived(ws.sync, d.id, !d.archived)}
-                      >
-                        {d.archived ? t('docs.unarchive') : t('docs.archive')}
-                      </button>
+                      {/* A kind a workspace keeps one of (the roster) is never archived. */}
+                      <Show when={kindInfo(d.kind).fixedId === null}>
+                        <button
+                          type="button"
+                          class="btn small"
+                          data-action={d.archived ? 'unarchive' : 'archive'}
+                          onClick={() => setDocArchived(ws.sync, d.id, !d.archived)}
+                        >
+                          {d.archived ? t('docs.unarchive') : t('docs.archive')}
+                        </button>
+                      </Show>
                     </div>
                   </Show>
                 </>
