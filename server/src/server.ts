@@ -10,7 +10,7 @@ import { HttpError } from './errors.ts';
 import { History } from './history/History.ts';
 import { historyRoutes } from './history/routes.ts';
 import { authRoutes, matchRoute, type Route } from './http/api.ts';
-import { docRoutes } from './http/docRoutes.ts';
+import { docRoutes, keepDeletedToAdmins } from './http/docRoutes.ts';
 import { sendJson } from './http/json.ts';
 import { createLogger, type Logger, redactUrl } from './log.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
@@ -73,7 +73,7 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
   const history = new History({ store, burstGapMs: config.burstGapMs });
   const routes = [
     ...(parts.routes?.(deps) ?? []),
-    ...historyRoutes(history)(deps),
+    ...keepDeletedToAdmins(historyRoutes(history)(deps), deps),
     ...docRoutes(deps),
     ...authRoutes(auth, config, (memberId, change) =>
       relay.disconnectMember(

@@ -130,3 +130,22 @@ export function docRoutes({ auth, relay, store }: ServerDeps): Route[] {
     }),
   ];
 }
+
+/**
+ * Keeps a deleted doc's other routes (its history, versions, restore) to admins, as its room is
+ * (DEL-1): for anyone else the doc is not found. Wraps routes whose first two parameters are the
+ * workspace and the doc.
+ */
+export function keepDeletedToAdmins(routes: Route[], { auth, relay }: ServerDeps): Route[] {
+  return routes.map((r) => ({
+    ...r,
+    handle: async (req, res, params) => {
+      const [ws, docId] = params;
+      if (ws && docId && (await relay.deletedIn(ws)).has(docId)) {
+        const member = await auth.authenticate(bearer(req), ws);
+        if (member.role !== 'admin') throw notFound('this document was deleted');
+      }
+      return r.handle(req, res, params);
+    },
+  }));
+}

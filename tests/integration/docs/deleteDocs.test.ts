@@ -107,6 +107,10 @@ describe('deleting a document (DEL-1, IDX-7)', () => {
       (m) => m.role === 'admin',
     );
     expect(indexRows.at(-1)?.authorId).toBe(admin?.id);
+    // Its history too is kept to admins.
+    expect((await api('/docs/plan1/history', editor.token)).status).toBe(404);
+    expect((await api('/docs/plan1/history', viewer.token)).status).toBe(404);
+    expect((await api('/docs/plan1/history', server.adminToken)).status).toBe(200);
     // The doc's history is still stored, and an admin still opens it.
     expect((await server.store.roomStats(room('plan1'))).rows).toBe(rowsBefore);
     const adminView = device(server.adminToken, 'plan1');
