@@ -12,6 +12,7 @@ import {
   ROSTER_DOC_ID,
   readFeedbackLog,
   readIndex,
+  readMinutes,
   readPlan,
 } from '@grassroots/shared';
 import type { Page } from 'playwright-core';
@@ -269,8 +270,8 @@ describe('document lifecycle: list, search, rename, archive (IDX-2, IDX-8)', () 
   });
 });
 
-describe('deleting a document (DEL-1, DEL-3)', () => {
-  it('DEL-1 an admin deletes after confirming; an editor with it open is told and keeps what it shows; the admin restores it', async () => {
+describe('deleting a document (DEL-1, DEL-3, GONE-1)', () => {
+  it('DEL-1 GONE-1 an admin deletes after confirming; an editor with it open is told and keeps what it shows; the admin restores it', async () => {
     const seeded = await seedVillage('删除村');
     const admin = await openBrowser({ width: 360, height: 800 });
     closers.push(admin.close);
@@ -320,13 +321,18 @@ describe('deleting a document (DEL-1, DEL-3)', () => {
     expect(await notice.textContent()).toContain('已被管理员删除');
     expect(await titleInput.inputValue()).toBe('三月党员大会');
     expect(await titleInput.isEditable()).toBe(false);
+    // Nothing is left waiting to sync: the badge says saved, not syncing forever.
+    await waitSaved(editor.page);
+    expect(await editor.page.locator('.doc-actions a', { hasText: '历史记录' }).count()).toBe(0);
     await screenshot(editor.page, 'doc-deleted-notice-1280');
     await editor.page.setViewportSize({ width: 360, height: 800 });
     await screenshot(editor.page, 'doc-deleted-notice-360');
-    await editor.page.goto(`${relay.server.url}/#/w/${seeded.workspaceId}/docs`);
-    await card(editor.page, 'm-apr').waitFor();
-    expect(await card(editor.page, 'm-mar').count()).toBe(0);
-    expect(await editor.page.locator('section[data-section="deleted"]').count()).toBe(0);
+    // The editor's list (another tab) no longer has it, and shows no deleted section.
+    const list = await editor.context.newPage();
+    await list.goto(`${relay.server.url}/#/w/${seeded.workspaceId}/docs`);
+    await card(list, 'm-apr').waitFor();
+    expect(await card(list, 'm-mar').count()).toBe(0);
+    expect(await list.locator('section[data-section="deleted"]').count()).toBe(0);
 
     await admin.page.setViewportSize({ width: 1280, height: 900 });
     await screenshot(admin.page, 'docs-deleted-section-1280');
@@ -335,7 +341,17 @@ describe('deleting a document (DEL-1, DEL-3)', () => {
     await expect
       .poll(async () => (await storedIndexEntry(seeded.workspaceId, 'm-mar'))?.title)
       .toBe('三月党员大会');
-    await card(editor.page, 'm-mar').waitFor();
+    await card(list, 'm-mar').waitFor();
     await card(admin.page, 'm-mar').waitFor();
+    // The editor that kept it open is told no more and edits it again, saved on the server.
+    await notice.waitFor({ state: 'detached' });
+    await expect.poll(() => titleInput.isEditable()).toBe(true);
+    await titleInput.fill('三月党员大会（恢复）');
+    await waitSaved(editor.page);
+    await expect
+      .poll(
+        async () => readMinutes(await storedDoc(relay.server, seeded.workspaceId, 'm-mar')).title,
+      )
+      .toBe('三月党员大会（恢复）');
   });
 });

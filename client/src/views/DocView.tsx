@@ -119,7 +119,8 @@ export function DocView(props: { docId: string }): JSX.Element {
             {t('docs.print')}
           </a>
         </Show>
-        <Show when={!ws.entry.isLocalDemo}>
+        {/* A deleted doc's history is kept to admins (DEL-1). */}
+        <Show when={!ws.entry.isLocalDemo && (!isGone() || ws.can('deleteDoc'))}>
           <a
             class="btn small"
             href={hrefOf({ name: 'history', workspaceId: ws.entry.id, docId: props.docId })}
