@@ -154,7 +154,7 @@ export const en: Record<MessageKey, string> = {
   'docs.kindFilter': 'Kind',
   'docs.allKinds': 'All kinds',
   'docs.showArchived': 'Show archived',
-  'docs.found': '{count} documents found',
+  'docs.found': 'Found: {count}',
   'docs.noMatch': 'No documents match.',
   'docs.onlyArchived': 'Every document is archived ({count}); tick "Show archived" to see them.',
   'docs.pinned': 'Plans, feedback logs and roster',

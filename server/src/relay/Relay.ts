@@ -140,7 +140,8 @@ export class Relay {
     }
     let isDeleted: boolean;
     try {
-      isDeleted = (await this.deletedIn(room.workspaceId)).has(room.docId);
+      // Read again on every connection, so a deletion made through another process counts too.
+      isDeleted = (await this.deletedIn(room.workspaceId, true)).has(room.docId);
     } catch (error) {
       log.error({ err: error }, 'could not read the deleted documents');
       return refuse(500, 'internal', 'could not check the document');
@@ -324,10 +325,10 @@ export class Relay {
     }
   }
 
-  /** The deleted doc ids of a workspace (DEL-1), read from storage the first time. */
-  deletedIn(workspaceId: string): Promise<Set<string>> {
+  /** The deleted doc ids of a workspace (DEL-1), read from storage the first time (or `fresh`). */
+  deletedIn(workspaceId: string, fresh = false): Promise<Set<string>> {
     let ids = this.deleted.get(workspaceId);
-    if (!ids) {
+    if (!ids || fresh) {
       const store = this.options.deletedDocs;
       ids = store
         ? store.listDeletedDocs(workspaceId).then((docs) => new Set(docs.map((d) => d.docId)))
