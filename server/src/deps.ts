@@ -3,12 +3,13 @@ import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import type { Metrics } from './metrics.ts';
 import type { Relay } from './relay/Relay.ts';
+import type { DeletedDocStore } from './storage/DeletedDocStore.ts';
 import type { AuthStore, DocStore } from './storage/DocStore.ts';
 
 /** What route modules and features get from the running server (see `startServer`). */
 export type ServerDeps = {
   config: Config;
-  store: DocStore & AuthStore;
+  store: DocStore & AuthStore & DeletedDocStore;
   auth: Auth;
   relay: Relay;
   log: Logger;

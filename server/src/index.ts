@@ -29,6 +29,7 @@ export {
   sqlitePath,
   startServer,
 } from './server.ts';
+export type { DeletedDoc, DeletedDocStore } from './storage/DeletedDocStore.ts';
 export type {
   AuthStore,
   CompactOptions,

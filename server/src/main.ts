@@ -17,12 +17,13 @@ import type { Fanout } from './relay/Fanout.ts';
 import { LocalFanout } from './relay/Fanout.ts';
 import { RedisFanout } from './relay/RedisFanout.ts';
 import { sqlitePath, startServer } from './server.ts';
+import type { DeletedDocStore } from './storage/DeletedDocStore.ts';
 import type { AuthStore, DocStore } from './storage/DocStore.ts';
 import { PostgresStore } from './storage/PostgresStore.ts';
 import { SqliteStore } from './storage/SqliteStore.ts';
 
 /** The storage engine the configuration names: PostgreSQL with DATABASE_URL, else SQLite. */
-async function openStore(config: Config): Promise<DocStore & AuthStore> {
+async function openStore(config: Config): Promise<DocStore & AuthStore & DeletedDocStore> {
   if (config.databaseUrl) return PostgresStore.open({ url: config.databaseUrl });
   return new SqliteStore(sqlitePath(config.dataDir), { synchronous: config.sqliteSynchronous });
 }

@@ -11,17 +11,19 @@ import { HttpError } from './errors.ts';
 import { History } from './history/History.ts';
 import { historyRoutes } from './history/routes.ts';
 import { authRoutes, matchRoute, type Route } from './http/api.ts';
+import { docRoutes, keepDeletedToAdmins } from './http/docRoutes.ts';
 import { sendJson } from './http/json.ts';
 import { createLogger, type Logger, redactUrl } from './log.ts';
 import { createMetrics } from './metrics.ts';
 import { type Fanout, LocalFanout } from './relay/Fanout.ts';
 import { Relay } from './relay/Relay.ts';
+import type { DeletedDocStore } from './storage/DeletedDocStore.ts';
 import type { AuthStore, DocStore } from './storage/DocStore.ts';
 import { SqliteStore } from './storage/SqliteStore.ts';
 
 export type ServerParts = {
   /** Storage of updates; default a SqliteStore at `<dataDir>/grassroots.sqlite`. */
-  store?: DocStore & AuthStore;
+  store?: DocStore & AuthStore & DeletedDocStore;
   /** Fan-out between processes; default LocalFanout. */
   fanout?: Fanout;
   log?: Logger;
@@ -54,6 +56,7 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
   const relay = new Relay({
     config,
     store,
+    deletedDocs: store,
     auth,
     fanout,
     log,
@@ -64,7 +67,8 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
   const history = new History({ store, burstGapMs: config.burstGapMs });
   const routes = [
     ...(parts.routes?.(deps) ?? []),
-    ...historyRoutes(history)(deps),
+    ...keepDeletedToAdmins(historyRoutes(history)(deps), deps),
+    ...docRoutes(deps),
     ...authRoutes(auth, config, (memberId, change) =>
       relay.disconnectMember(
         memberId,

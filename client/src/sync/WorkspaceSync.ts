@@ -1,4 +1,4 @@
-import { INDEX_DOC_ID, roomName, SYNC_PATH, SyncParam } from '@grassroots/shared';
+import { CloseCode, INDEX_DOC_ID, roomName, SYNC_PATH, SyncParam } from '@grassroots/shared';
 import { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
@@ -110,6 +110,8 @@ export class WorkspaceSync {
   /** Live providers, each with its doc and the cleanup of its write tracking. */
   #providers = new Map<WebsocketProvider, { docId: string; cleanup: () => void }>();
   #refusals = new Map<string, RefusalState>();
+  /** Docs an admin deleted (the relay closed them with `docDeleted`): kept, but no longer synced. */
+  #deleted = new Set<string>();
   #writeRetryTimer: ReturnType<typeof setTimeout> | null = null;
   #writeRetryMs = WRITE_RETRY_FIRST_MS;
   #open = new Map<
@@ -273,6 +275,10 @@ export class WorkspaceSync {
     provider.on('closed', ({ code, reason }) => {
       const meaning = meaningOfClose(code);
       if (meaning.kind === 'refused') this.#refused(docId, meaning.reason, code, reason);
+      if (code === CloseCode.docDeleted && !this.#deleted.has(docId)) {
+        this.#deleted.add(docId);
+        this.#emit();
+      }
     });
     if (navigator.onLine) provider.connect();
     // Other tabs of this workspace get this doc's changes over a BroadcastChannel even offline.
@@ -353,7 +359,13 @@ export class WorkspaceSync {
     // New docs listed by others while we are online get fetched too.
     const onIndexUpdate = (_u: Uint8Array, origin: unknown) => {
       if (origin instanceof WebsocketProvider && this.#connection === 'online') {
-        const fresh = this.#opts.listDocIds(this.indexDoc).filter((id) => !this.#has(id));
+        const listed = this.#opts.listDocIds(this.indexDoc);
+        // A deleted doc listed again was restored by an admin: it syncs again.
+        for (const id of this.#deleted.size > 0 ? listed : []) {
+          if (!this.#deleted.delete(id)) continue;
+          this.#open.get(id)?.provider?.connect();
+        }
+        const fresh = listed.filter((id) => !this.#has(id));
         if (fresh.length > 0) this.#enqueue(fresh);
       }
     };
@@ -392,6 +404,7 @@ export class WorkspaceSync {
   #enqueue(ids: string[], isRetry = false) {
     for (const id of ids) {
       if (this.#refusals.has(id) && !isRetry) continue;
+      if (this.#deleted.has(id)) continue;
       if (!this.#queue.includes(id) && !this.#active.has(id)) this.#queue.push(id);
     }
     this.#pump();
@@ -474,15 +487,17 @@ export class WorkspaceSync {
     let pendingChanges = 0;
     let unsavedDocs = 0;
     let savedAt: number | null = null;
-    for (const synced of this.docs.values()) {
+    for (const [docId, synced] of this.docs) {
+      // A deleted doc's changes stay on the device but can no longer be sent.
+      if (this.#deleted.has(docId)) continue;
       pendingChanges += synced.pendingChanges;
       if (!synced.isSaved) unsavedDocs++;
       const at = synced.ackedAt;
       if (at !== null && (savedAt === null || at > savedAt)) savedAt = at;
     }
     let isOpenSyncing = false;
-    for (const open of this.#open.values()) {
-      if (open.provider && !open.provider.synced) isOpenSyncing = true;
+    for (const [docId, open] of this.#open) {
+      if (open.provider && !open.provider.synced && !this.#deleted.has(docId)) isOpenSyncing = true;
     }
     let writeTrouble: WriteTrouble | null = null;
     for (const synced of this.docs.values()) {

@@ -1,27 +1,75 @@
-import { type JSX, onCleanup, Show } from 'solid-js';
+import { createEffect, createSignal, type JSX, onCleanup, Show } from 'solid-js';
+import { docsApi } from '../api/docsApi.ts';
 import type { EditorProps } from '../editors/editorProps.ts';
 import { KindEditor } from '../editors/KindEditor.tsx';
+import { ConfirmDialog } from '../history/ConfirmDialog.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
-import { renameDoc } from '../model/domain.ts';
-import { hrefOf } from '../routing/routes.ts';
+import { kindInfo, renameDoc } from '../model/domain.ts';
+import { setDocArchived } from '../model/workspaceModel.ts';
+import { hrefOf, navigate } from '../routing/routes.ts';
 import { presenceColor } from '../sync/presenceColor.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
+import { RenameDocForm } from './RenameDocForm.tsx';
 
-/** Opens one doc live (provider + presence) and shows the editor of its kind. */
+/**
+ * Opens one doc live (provider + presence) and shows the editor of its kind, under a header with
+ * rename, archive and (admins) delete. A doc that leaves the list while open (deleted on another
+ * device) stays readable here with a notice; nothing on the device is thrown away.
+ */
 export function DocView(props: { docId: string }): JSX.Element {
   const { t } = useI18n();
   const ws = useWorkspace();
   const session = ws.sync.acquire(props.docId);
   onCleanup(() => session.release());
   const entry = () => ws.index.docs.find((d) => d.id === props.docId);
+  // Remembered so a doc deleted elsewhere while open keeps showing what it holds.
+  const [lastKind, setLastKind] = createSignal<string | null>(null);
+  const [wasListed, setWasListed] = createSignal(false);
+  createEffect(() => {
+    const e = entry();
+    if (!e) return;
+    setWasListed(true);
+    setLastKind(e.kind);
+  });
+  const isGone = () => wasListed() && !entry();
   // A listed doc of a kind this build does not know keeps its kind, so it is never shown as another.
   const kind = () =>
-    entry()?.kind ?? ws.index.unknownDocs.find((d) => d.id === props.docId)?.kind ?? null;
+    entry()?.kind ??
+    ws.index.unknownDocs.find((d) => d.id === props.docId)?.kind ??
+    (isGone() ? lastKind() : null);
+  const [isRenaming, setRenaming] = createSignal(false);
+  const [isConfirming, setConfirming] = createSignal(false);
+  const [isDeleting, setDeleting] = createSignal(false);
+  const [error, setError] = createSignal<string | null>(null);
+  // A kind a workspace keeps one of (the roster) is neither archived nor deleted.
+  const isOneOfMany = () => {
+    const e = entry();
+    return e !== undefined && kindInfo(e.kind).fixedId === null;
+  };
+  const canDelete = () => isOneOfMany() && ws.can('deleteDoc') && !ws.entry.isLocalDemo;
+  const deleteDoc = async () => {
+    setDeleting(true);
+    setError(null);
+    try {
+      await docsApi.deleteDoc(ws.entry, props.docId);
+      setConfirming(false);
+      navigate({ name: 'workspace', workspaceId: ws.entry.id, view: 'docs' });
+    } catch (e) {
+      setConfirming(false);
+      setError(
+        navigator.onLine
+          ? t('common.error', { message: (e as Error).message })
+          : t('docs.deleteNeedsNetwork'),
+      );
+    } finally {
+      setDeleting(false);
+    }
+  };
   const editorProps: EditorProps = {
     docId: props.docId,
     session,
     get canEdit() {
-      return ws.can('write');
+      return ws.can('write') && !isGone();
     },
     user: {
       name: ws.entry.displayName,
@@ -39,27 +87,91 @@ export function DocView(props: { docId: string }): JSX.Element {
   };
   return (
     <>
-      <Show when={kind() === 'minutes' || !ws.entry.isLocalDemo}>
-        <div class="doc-actions">
-          <Show when={kind() === 'minutes'}>
-            <a
+      <div class="doc-actions">
+        <Show when={entry()?.archived}>
+          <span class="badge doc-archived-badge">{t('docs.archivedMark')}</span>
+        </Show>
+        <Show when={ws.can('write') && entry()}>
+          <button
+            type="button"
+            class="btn small"
+            data-action="rename"
+            onClick={() => setRenaming(true)}
+          >
+            {t('docs.rename')}
+          </button>
+          <Show when={isOneOfMany()}>
+            <button
+              type="button"
               class="btn small"
-              href={hrefOf({ name: 'print', workspaceId: ws.entry.id, docId: props.docId })}
+              data-action={entry()?.archived ? 'unarchive' : 'archive'}
+              onClick={() => setDocArchived(ws.sync, props.docId, !entry()?.archived)}
             >
-              {t('docs.print')}
-            </a>
+              {entry()?.archived ? t('docs.unarchive') : t('docs.archive')}
+            </button>
           </Show>
-          <Show when={!ws.entry.isLocalDemo}>
-            <a
-              class="btn small"
-              href={hrefOf({ name: 'history', workspaceId: ws.entry.id, docId: props.docId })}
-            >
-              {t('history.open')}
-            </a>
-          </Show>
+        </Show>
+        <Show when={kind() === 'minutes'}>
+          <a
+            class="btn small"
+            href={hrefOf({ name: 'print', workspaceId: ws.entry.id, docId: props.docId })}
+          >
+            {t('docs.print')}
+          </a>
+        </Show>
+        {/* A deleted doc's history is kept to admins (DEL-1). */}
+        <Show when={!ws.entry.isLocalDemo && (!isGone() || ws.can('deleteDoc'))}>
+          <a
+            class="btn small"
+            href={hrefOf({ name: 'history', workspaceId: ws.entry.id, docId: props.docId })}
+          >
+            {t('history.open')}
+          </a>
+        </Show>
+        <Show when={canDelete()}>
+          <button
+            type="button"
+            class="btn small danger"
+            data-action="delete"
+            onClick={() => setConfirming(true)}
+          >
+            {t('docs.delete')}
+          </button>
+        </Show>
+      </div>
+      <Show when={isRenaming() && entry()}>
+        {(e) => (
+          <div class="panel doc-rename">
+            <RenameDocForm entry={e()} onDone={() => setRenaming(false)} />
+          </div>
+        )}
+      </Show>
+      <Show when={error()}>
+        <p class="error small" role="alert">
+          {error()}
+        </p>
+      </Show>
+      <Show when={isGone()}>
+        <div class="panel doc-gone-notice" role="alert">
+          <p class="doc-gone-text">{t('docs.goneNotice')}</p>
+          <a
+            class="btn small"
+            href={hrefOf({ name: 'workspace', workspaceId: ws.entry.id, view: 'docs' })}
+          >
+            {t('docs.backToList')}
+          </a>
         </div>
       </Show>
       <KindEditor kind={kind()} editor={editorProps} />
+      <ConfirmDialog
+        isOpen={isConfirming()}
+        title={t('docs.deleteTitle')}
+        message={t('docs.deleteMessage', { title: entry()?.title || t('docs.untitled') })}
+        confirmLabel={t('docs.delete')}
+        isBusy={isDeleting()}
+        onConfirm={() => void deleteDoc()}
+        onCancel={() => setConfirming(false)}
+      />
     </>
   );
 }

@@ -1,11 +1,24 @@
-import { For, type JSX, Show } from 'solid-js';
+import { createMemo, createResource, createSignal, For, type JSX, onCleanup, Show } from 'solid-js';
+import { type DeletedDocInfo, docsApi } from '../api/docsApi.ts';
+import { createIsOnline } from '../history/createIsOnline.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
+import { periodLabel } from '../i18n/period.ts';
 import { beijingDay } from '../i18n/time.ts';
 import type { MessageKey } from '../i18n/zh-CN.ts';
-import { DOC_KINDS, type DocKind, kindInfo } from '../model/domain.ts';
-import { createDocument } from '../model/workspaceModel.ts';
+import {
+  DOC_KINDS,
+  type DocKind,
+  type DocListItem,
+  docList,
+  isDocKind,
+  kindInfo,
+  monthPeriod,
+} from '../model/domain.ts';
+import { createDocument, setDocArchived } from '../model/workspaceModel.ts';
+import { createDocListDetails } from '../projection/createDocListDetails.ts';
 import { hrefOf, navigate } from '../routing/routes.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
+import { RenameDocForm } from './RenameDocForm.tsx';
 
 /**
  * The "new" button of each listed kind a workspace has many of, and the title a new doc starts
@@ -19,20 +32,27 @@ const NEW_DOC: { readonly [K in DocKind]: MessageKey | null } = {
   roster: null,
 };
 
-/** Every document of the workspace, from the index doc (available offline), and "new" buttons. */
+/**
+ * Every document of the workspace, from the index doc and the docs on the device (works
+ * offline): search, a kind filter, plans / feedback logs / the roster first, minutes by month
+ * (IDX-8), rename and archive in place, and for admins the deleted documents with 恢复.
+ */
 export function DocsView(): JSX.Element {
   const { t, label } = useI18n();
   const ws = useWorkspace();
-  const docs = () =>
-    ws.index.docs
-      .filter((d) => !d.archived)
-      .slice()
-      .reverse();
-  const creatable = DOC_KINDS.filter((kind) => kindInfo(kind).fixedId === null);
-  const create = (kind: DocKind) => {
-    const key = NEW_DOC[kind];
+  const [text, setText] = createSignal('');
+  const [kind, setKind] = createSignal<DocKind | 'all'>('all');
+  const [showArchived, setShowArchived] = createSignal(false);
+  const details = createDocListDetails(ws.sync, ws.index);
+  const list = createMemo(() =>
+    docList(ws.index.docs, { text: text(), kind: kind(), showArchived: showArchived() }, details()),
+  );
+  const isSearching = () => text().trim() !== '';
+  const creatable = DOC_KINDS.filter((k) => kindInfo(k).fixedId === null);
+  const create = (k: DocKind) => {
+    const key = NEW_DOC[k];
     if (key === null) return;
-    const docId = createDocument(ws.sync, kind, t(key));
+    const docId = createDocument(ws.sync, k, t(key));
     navigate({ name: 'doc', workspaceId: ws.entry.id, docId });
   };
   return (
@@ -41,13 +61,13 @@ export function DocsView(): JSX.Element {
       <Show when={ws.can('write')}>
         <div class="btn-row new-doc">
           <For each={creatable}>
-            {(kind) => {
-              const key = NEW_DOC[kind];
+            {(k) => {
+              const key = NEW_DOC[k];
               return (
                 <Show when={key}>
-                  {(k) => (
-                    <button type="button" class="btn primary" onClick={() => create(kind)}>
-                      {t(k())}
+                  {(msg) => (
+                    <button type="button" class="btn primary" onClick={() => create(k)}>
+                      {t(msg())}
                     </button>
                   )}
                 </Show>
@@ -56,42 +76,242 @@ export function DocsView(): JSX.Element {
           </For>
         </div>
       </Show>
+      <search class="filters doc-filters">
+        <label class="field doc-search">
+          <span>{t('common.search')}</span>
+          <input
+            type="search"
+            value={text()}
+            placeholder={t('docs.searchPlaceholder')}
+            onInput={(e) => setText(e.currentTarget.value)}
+          />
+        </label>
+        <label class="field">
+          <span>{t('docs.kindFilter')}</span>
+          <select
+            value={kind()}
+            onChange={(e) => {
+              const v = e.currentTarget.value;
+              setKind(isDocKind(v) ? v : 'all');
+            }}
+          >
+            <option value="all">{t('docs.allKinds')}</option>
+            <For each={DOC_KINDS}>{(k) => <option value={k}>{label('docKind', k)}</option>}</For>
+          </select>
+        </label>
+        <label class="check">
+          <input
+            type="checkbox"
+            checked={showArchived()}
+            onChange={(e) => setShowArchived(e.currentTarget.checked)}
+          />
+          <span>{t('docs.showArchived')}</span>
+        </label>
+      </search>
+      <Show when={isSearching()}>
+        <p class="muted small doc-count" role="status">
+          {t('docs.found', { count: list().shown })}
+        </p>
+      </Show>
       <Show
-        when={docs().length > 0 || ws.index.unknownDocs.length > 0}
-        fallback={<p class="empty">{t('docs.empty')}</p>}
+        when={list().shown > 0 || (!isSearching() && ws.index.unknownDocs.length > 0)}
+        fallback={
+          <p class="empty">
+            {isSearching() || kind() !== 'all'
+              ? t('docs.noMatch')
+              : list().hiddenArchived > 0
+                ? t('docs.onlyArchived', { count: list().hiddenArchived })
+                : t('docs.empty')}
+          </p>
+        }
       >
+        <Show when={list().pinned.length > 0}>
+          <section class="doc-section" data-section="pinned">
+            <h2>{t('docs.pinned')}</h2>
+            <DocCards docs={list().pinned} />
+          </section>
+        </Show>
+        <For each={list().months}>
+          {(group) => (
+            <section class="doc-section" data-section={`month-${group.month}`}>
+              <h2>
+                {t('docs.minutesOfMonth', {
+                  month: periodLabel(
+                    monthPeriod(Number(group.month.slice(0, 4)), Number(group.month.slice(5))),
+                    t,
+                  ),
+                })}
+              </h2>
+              <DocCards docs={group.docs} showDay />
+            </section>
+          )}
+        </For>
+        <Show when={list().archived.length > 0}>
+          <section class="doc-section" data-section="archived">
+            <h2>{t('docs.archivedSection')}</h2>
+            <DocCards docs={list().archived} />
+          </section>
+        </Show>
+        <Show when={!isSearching() && ws.index.unknownDocs.length > 0}>
+          <ul class="card-list doc-list">
+            <For each={ws.index.unknownDocs}>
+              {(d) => (
+                <li class="card" data-doc-id={d.id} data-kind={d.kind}>
+                  <a
+                    class="card-link"
+                    href={hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId: d.id })}
+                  >
+                    <strong>{d.title || t('docs.untitled')}</strong>
+                    <span class="muted small">{t('docs.unknownKindShort')}</span>
+                  </a>
+                </li>
+              )}
+            </For>
+          </ul>
+        </Show>
+      </Show>
+      <Show when={ws.can('deleteDoc') && !ws.entry.isLocalDemo}>
+        <DeletedDocs />
+      </Show>
+    </>
+  );
+}
+
+/** Cards of listed docs, each with rename and archive for those who may write. */
+function DocCards(props: { docs: DocListItem[]; showDay?: boolean }): JSX.Element {
+  const { t, label } = useI18n();
+  const ws = useWorkspace();
+  const [renaming, setRenaming] = createSignal<string | null>(null);
+  return (
+    <ul class="card-list doc-list">
+      <For each={props.docs}>
+        {(d) => (
+          <li
+            class="card doc-card"
+            data-doc-id={d.id}
+            data-kind={d.kind}
+            data-archived={d.archived ? 'true' : undefined}
+          >
+            <Show
+              when={renaming() === d.id}
+              fallback={
+                <>
+                  <a
+                    class="card-link"
+                    href={hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId: d.id })}
+                  >
+                    <strong class="doc-title">{d.title || t('docs.untitled')}</strong>
+                    <span class="muted small">
+                      {label('docKind', d.kind)} ·{' '}
+                      {props.showDay
+                        ? t('docs.meetingDay', { date: beijingDay(d.at) })
+                        : t('docs.created', { date: beijingDay(d.createdAt) })}
+                      {d.archived ? ` · ${t('docs.archivedMark')}` : ''}
+                    </span>
+                  </a>
+                  <Show when={ws.can('write')}>
+                    <div class="card-actions">
+                      <button
+                        type="button"
+                        class="btn small"
+                        data-action="rename"
+                        onClick={() => setRenaming(d.id)}
+                      >
+                        {t('docs.rename')}
+                      </button>
+                      {/* A kind a workspace keeps one of (the roster) is never archived. */}
+                      <Show when={kindInfo(d.kind).fixedId === null}>
+                        <button
+                          type="button"
+                          class="btn small"
+                          data-action={d.archived ? 'unarchive' : 'archive'}
+                          onClick={() => setDocArchived(ws.sync, d.id, !d.archived)}
+                        >
+                          {d.archived ? t('docs.unarchive') : t('docs.archive')}
+                        </button>
+                      </Show>
+                    </div>
+                  </Show>
+                </>
+              }
+            >
+              <RenameDocForm entry={d} onDone={() => setRenaming(null)} />
+            </Show>
+          </li>
+        )}
+      </For>
+    </ul>
+  );
+}
+
+/** Admins: documents deleted from the list, each with 恢复 (needs the server). */
+function DeletedDocs(): JSX.Element {
+  const { t, label } = useI18n();
+  const ws = useWorkspace();
+  const isOnline = createIsOnline();
+  const [error, setError] = createSignal<string | null>(null);
+  const [busy, setBusy] = createSignal<string | null>(null);
+  // Asked again whenever the list changes (a deletion anywhere removes an entry).
+  const [deleted, { refetch }] = createResource(
+    () => (isOnline() ? ws.index.docs.length + 1 : false),
+    () => docsApi.listDeleted(ws.entry).catch((): DeletedDocInfo[] => []),
+  );
+  let alive = true;
+  onCleanup(() => {
+    alive = false;
+  });
+  const restore = async (doc: DeletedDocInfo) => {
+    setBusy(doc.id);
+    setError(null);
+    try {
+      await docsApi.undelete(ws.entry, doc.id);
+      if (alive) await refetch();
+    } catch (e) {
+      if (alive) setError(t('common.error', { message: (e as Error).message }));
+    } finally {
+      if (alive) setBusy(null);
+    }
+  };
+  return (
+    <Show when={(deleted() ?? []).length > 0}>
+      <section class="doc-section deleted-docs" data-section="deleted">
+        <h2>{t('docs.deletedSection')}</h2>
+        <p class="muted small">{t('docs.deletedHint')}</p>
         <ul class="card-list doc-list">
-          <For each={docs()}>
+          <For each={deleted()}>
             {(d) => (
-              <li class="card" data-doc-id={d.id} data-kind={d.kind}>
-                <a
-                  class="card-link"
-                  href={hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId: d.id })}
-                >
-                  <strong>{d.title || t('docs.untitled')}</strong>
+              <li class="card doc-card" data-doc-id={d.id} data-deleted="true">
+                <div class="card-link">
+                  <strong class="doc-title">{d.title || t('docs.untitled')}</strong>
                   <span class="muted small">
-                    {label('docKind', d.kind)} ·{' '}
-                    {t('docs.created', { date: beijingDay(d.createdAt) })}
+                    {isDocKind(d.kind) ? label('docKind', d.kind) : d.kind} ·{' '}
+                    {t('docs.deletedBy', {
+                      name: d.deletedBy?.displayName ?? '?',
+                      date: beijingDay(Date.parse(d.deletedAt)),
+                    })}
                   </span>
-                </a>
-              </li>
-            )}
-          </For>
-          <For each={ws.index.unknownDocs}>
-            {(d) => (
-              <li class="card" data-doc-id={d.id} data-kind={d.kind}>
-                <a
-                  class="card-link"
-                  href={hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId: d.id })}
-                >
-                  <strong>{d.title || t('docs.untitled')}</strong>
-                  <span class="muted small">{t('docs.unknownKindShort')}</span>
-                </a>
+                </div>
+                <div class="card-actions">
+                  <button
+                    type="button"
+                    class="btn small"
+                    data-action="undelete"
+                    disabled={busy() !== null}
+                    onClick={() => void restore(d)}
+                  >
+                    {t('docs.undelete')}
+                  </button>
+                </div>
               </li>
             )}
           </For>
         </ul>
-      </Show>
-    </>
+        <Show when={error()}>
+          <p class="error small" role="alert">
+            {error()}
+          </p>
+        </Show>
+      </section>
+    </Show>
   );
 }

@@ -1,20 +1,33 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { CloseCode, parseRoomName, SYNC_PATH, SyncParam } from '@grassroots/shared';
+import {
+  CloseCode,
+  INDEX_DOC_ID,
+  INDEX_DOCS_ROOT,
+  parseRoomName,
+  Reason,
+  SYNC_PATH,
+  SyncParam,
+} from '@grassroots/shared';
 import { type WebSocket, WebSocketServer } from 'ws';
+import type * as Y from 'yjs';
 import type { Auth } from '../auth/Auth.ts';
 import type { Config } from '../config.ts';
 import { HttpError } from '../errors.ts';
 import { type Logger, redactUrl } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
+import type { DeletedDocStore } from '../storage/DeletedDocStore.ts';
 import type { DocStore, Member } from '../storage/DocStore.ts';
 import { Connection, TokenBucket } from './Connection.ts';
 import type { Fanout, FanoutMessage, FanoutPort } from './Fanout.ts';
 import { MessageRefused, Room } from './Room.ts';
+import { relistedKey } from './relisting.ts';
 
 export type RelayOptions = {
   config: Config;
   store: DocStore;
+  /** The register of deleted docs (DEL-1, DEL-2); without it no doc counts as deleted. */
+  deletedDocs?: DeletedDocStore;
   auth: Auth;
   fanout: Fanout;
   log: Logger;
@@ -75,6 +88,10 @@ export class Relay {
   private readonly checkTimer: NodeJS.Timeout;
   private isChecking = false;
   private isDraining = false;
+  /** Deleted doc ids per workspace, read from storage once and kept in step by `markDeleted`. */
+  private readonly deleted = new Map<string, Promise<Set<string>>>();
+  /** The same sets once read, for checks that cannot wait. */
+  private readonly deletedLoaded = new Map<string, Set<string>>();
 
   constructor(private readonly options: RelayOptions) {
     const { config } = options;
@@ -142,7 +159,23 @@ export class Relay {
       log.error({ err: error }, 'authentication failed');
       return refuse(500, 'internal', 'authentication failed');
     }
+    let isDeleted: boolean;
+    try {
+      // Read again on every connection, so a deletion made through another process counts too.
+      isDeleted = (await this.deletedIn(room.workspaceId, true)).has(room.docId);
+    } catch (error) {
+      log.error({ err: error }, 'could not read the deleted documents');
+      return refuse(500, 'internal', 'could not check the document');
+    }
     if (socket.destroyed) return;
+    if (isDeleted && member.role !== 'admin') {
+      // DEL-1: a close code (not an HTTP refusal) so the client stops reconnecting and says why.
+      metrics.connectionsRefused.inc({ status: String(CloseCode.docDeleted) });
+      this.wss.handleUpgrade(req, socket, head, (ws) =>
+        ws.close(CloseCode.docDeleted, Reason.docDeleted),
+      );
+      return;
+    }
     const wantsAck = url.searchParams.get(SyncParam.ack) === '1';
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, member, roomName, wantsAck));
   }
@@ -286,6 +319,7 @@ export class Relay {
       maxAwarenessDepth: config.maxAwarenessDepth,
       maxAwarenessIdsPerConnection: config.maxAwarenessIdsPerConnection,
       onTainted: (tainted) => this.reset(tainted),
+      ...this.writeCheck(name),
       now: this.now,
     });
     this.rooms.set(name, room);
@@ -313,6 +347,56 @@ export class Relay {
     } finally {
       if (room.conns.size === 0) this.scheduleUnload(roomName, room);
     }
+  }
+
+  /** The deleted doc ids of a workspace (DEL-1), read from storage the first time (or `fresh`). */
+  deletedIn(workspaceId: string, fresh = false): Promise<Set<string>> {
+    let ids = this.deleted.get(workspaceId);
+    if (!ids || fresh) {
+      const store = this.options.deletedDocs;
+      ids = store
+        ? store.listDeletedDocs(workspaceId).then((docs) => new Set(docs.map((d) => d.docId)))
+        : Promise.resolve(new Set<string>());
+      void ids.then((loaded) => this.deletedLoaded.set(workspaceId, loaded));
+      ids.catch(() => this.deleted.delete(workspaceId));
+      this.deleted.set(workspaceId, ids);
+    }
+    return ids;
+  }
+
+  /**
+   * Marks a doc deleted (DEL-1): from now on only admins connect to its room, open connections
+   * of everyone else close with `docDeleted`, and writes relisting it in the index are refused
+   * (DEL-2). Call after the deletion is stored.
+   */
+  async markDeleted(workspaceId: string, docId: string): Promise<void> {
+    (await this.deletedIn(workspaceId)).add(docId);
+    const room = this.rooms.get(`${workspaceId}/${docId}`);
+    for (const conn of room?.conns ?? []) {
+      if (conn.member.role !== 'admin') conn.close(CloseCode.docDeleted, Reason.docDeleted);
+    }
+  }
+
+  /** Lets a restored doc's room be used and listed again. Call after the restore is stored. */
+  async markRestored(workspaceId: string, docId: string): Promise<void> {
+    (await this.deletedIn(workspaceId)).delete(docId);
+  }
+
+  /** DEL-2: the index room refuses a write that lists a deleted doc again. */
+  private writeCheck(name: string): {
+    refuseWrite?: (update: Uint8Array, doc: Y.Doc) => string | null;
+  } {
+    const room = parseRoomName(name);
+    if (!room || room.docId !== INDEX_DOC_ID) return {};
+    const { workspaceId } = room;
+    return {
+      refuseWrite: (update, doc) => {
+        // Read before any connection of the workspace is accepted (see handleUpgrade).
+        const ids = this.deletedLoaded.get(workspaceId);
+        if (!ids || ids.size === 0) return null;
+        return relistedKey(update, doc, INDEX_DOCS_ROOT, ids) === null ? null : Reason.docDeleted;
+      },
+    };
   }
 
   /**

@@ -49,6 +49,12 @@ export type RoomOptions = {
    * room, which reloads from storage on the next connection.
    */
   onTainted: (room: Room) => void;
+  /**
+   * Checks a write before it applies (the index room refuses relisting a deleted doc, DEL-2):
+   * a reason refuses it like a viewer's write (permission denied; neither stored nor relayed,
+   * the connection stays); null lets it through. Changes the server makes are not checked.
+   */
+  refuseWrite?: (update: Uint8Array, doc: Y.Doc) => string | null;
   now: () => number;
 };
 
@@ -436,11 +442,19 @@ export class Room {
           : 'update rejected: Yjs cannot decode it',
       );
     }
-    if (effect === 'change' && !conn.canWrite) {
-      this.options.metrics.messagesRejected.inc({ reason: 'read_only' });
+    const refusal =
+      effect !== 'change'
+        ? null
+        : !conn.canWrite
+          ? conn.readOnlyReason
+          : (this.options.refuseWrite?.(payload, this.doc) ?? null);
+    if (refusal !== null) {
+      this.options.metrics.messagesRejected.inc({
+        reason: conn.canWrite ? 'refused_write' : 'read_only',
+      });
       const encoder = encoding.createEncoder();
       encoding.writeVarUint(encoder, MessageType.auth);
-      authProtocol.writePermissionDenied(encoder, conn.readOnlyReason);
+      authProtocol.writePermissionDenied(encoder, refusal);
       conn.send(encoding.toUint8Array(encoder));
       return;
     }

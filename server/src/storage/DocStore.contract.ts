@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import type { DeletedDocStore } from './DeletedDocStore.ts';
 import type { AuthStore, DocStore } from './DocStore.ts';
 
 const textUpdate = (doc: Y.Doc, text: string) => {
@@ -14,7 +15,7 @@ const textUpdate = (doc: Y.Doc, text: string) => {
  */
 export function describeStoreContract(
   engine: string,
-  makeStore: () => Promise<DocStore & AuthStore>,
+  makeStore: () => Promise<DocStore & AuthStore & DeletedDocStore>,
   /** A second, independent handle on the same data (another connection, another process's view). */
   openTwin: (store: DocStore & AuthStore) => Promise<DocStore & AuthStore>,
 ): void {
@@ -166,6 +167,28 @@ export function describeStoreContract(
         { room: 'w/c', authorId: 'a', at: 600_000, update: textUpdate(doc, '6') },
       ]);
       expect(seq).toBe(7);
+      await store.close();
+    });
+
+    it('DEL-1 deleted documents are recorded per workspace, newest first, and forgotten when restored', async () => {
+      const store = await makeStore();
+      const doc = (docId: string, deletedAt: number) => ({
+        workspaceId: 'w',
+        docId,
+        kind: 'minutes',
+        title: `会议 ${docId}`,
+        createdAt: 1,
+        deletedBy: 'm1',
+        deletedAt,
+      });
+      await store.markDocDeleted(doc('a', 10));
+      await store.markDocDeleted(doc('b', 20));
+      await store.markDocDeleted({ ...doc('c', 5), workspaceId: 'other' });
+      expect((await store.listDeletedDocs('w')).map((d) => d.docId)).toEqual(['b', 'a']);
+      expect((await store.listDeletedDocs('w'))[1]).toEqual(doc('a', 10));
+      expect(await store.unmarkDocDeleted('w', 'a')).toBe(true);
+      expect(await store.unmarkDocDeleted('w', 'a')).toBe(false);
+      expect((await store.listDeletedDocs('w')).map((d) => d.docId)).toEqual(['b']);
       await store.close();
     });
 

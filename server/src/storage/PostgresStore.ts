@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { mergeGroup, planCompaction } from './compaction.ts';
+import type { DeletedDoc, DeletedDocStore } from './DeletedDocStore.ts';
 import type {
   AuthStore,
   CompactOptions,
@@ -76,6 +77,16 @@ CREATE TABLE IF NOT EXISTS invites (
   max_uses INTEGER
 );
 CREATE INDEX IF NOT EXISTS invites_workspace ON invites (workspace_id);
+CREATE TABLE IF NOT EXISTS deleted_docs (
+  workspace_id TEXT NOT NULL,
+  doc_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  title TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  deleted_by TEXT NOT NULL,
+  deleted_at BIGINT NOT NULL,
+  PRIMARY KEY (workspace_id, doc_id)
+);
 `;
 
 /** BIGINT (type 20) read as a JS number: every value stored here is below 2^53. */
@@ -156,7 +167,7 @@ export type PostgresStoreOptions = {
  * so they are gap-free and follow commit order (a SEQUENCE would do neither). Committing is the
  * point after which the relay acknowledges, exactly as with SQLite.
  */
-export class PostgresStore implements DocStore, AuthStore {
+export class PostgresStore implements DocStore, AuthStore, DeletedDocStore {
   private constructor(
     readonly pool: pg.Pool,
     /** The connection string it was opened with. */
@@ -473,6 +484,35 @@ export class PostgresStore implements DocStore, AuthStore {
       await insertMember(c, member, tokenHash);
       return member;
     });
+  }
+
+  async markDocDeleted(d: DeletedDoc): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO deleted_docs (workspace_id, doc_id, kind, title, created_at, deleted_by, deleted_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (workspace_id, doc_id) DO UPDATE SET kind = excluded.kind, title = excluded.title,
+         created_at = excluded.created_at, deleted_by = excluded.deleted_by,
+         deleted_at = excluded.deleted_at`,
+      [d.workspaceId, d.docId, d.kind, d.title, d.createdAt, d.deletedBy, d.deletedAt],
+    );
+  }
+
+  async unmarkDocDeleted(workspaceId: string, docId: string): Promise<boolean> {
+    const result = await this.pool.query(
+      'DELETE FROM deleted_docs WHERE workspace_id = $1 AND doc_id = $2',
+      [workspaceId, docId],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async listDeletedDocs(workspaceId: string): Promise<DeletedDoc[]> {
+    const { rows } = await this.pool.query<DeletedDoc>(
+      `SELECT workspace_id AS "workspaceId", doc_id AS "docId", kind, title,
+         created_at AS "createdAt", deleted_by AS "deletedBy", deleted_at AS "deletedAt"
+       FROM deleted_docs WHERE workspace_id = $1 ORDER BY deleted_at DESC, doc_id`,
+      [workspaceId],
+    );
+    return rows;
   }
 
   async close(): Promise<void> {

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { mergeGroup, planCompaction } from './compaction.ts';
+import type { DeletedDoc, DeletedDocStore } from './DeletedDocStore.ts';
 import type {
   AuthStore,
   CompactOptions,
@@ -79,6 +80,20 @@ CREATE TABLE IF NOT EXISTS invites (
 CREATE INDEX IF NOT EXISTS invites_workspace ON invites (workspace_id);
 `;
 
+/** Documents admins deleted (their updates stay in `updates`). */
+const DELETED_DOCS_SCHEMA = `
+CREATE TABLE IF NOT EXISTS deleted_docs (
+  workspace_id TEXT NOT NULL,
+  doc_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  title TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  deleted_by TEXT NOT NULL,
+  deleted_at INTEGER NOT NULL,
+  PRIMARY KEY (workspace_id, doc_id)
+) WITHOUT ROWID;
+`;
+
 type UpdateRow = {
   seq: number;
   author_id: string;
@@ -147,7 +162,7 @@ export type SqliteStoreOptions = {
 };
 
 /** Both stores in one SQLite file (better-sqlite3, WAL). */
-export class SqliteStore implements DocStore, AuthStore {
+export class SqliteStore implements DocStore, AuthStore, DeletedDocStore {
   readonly db: Database.Database;
 
   /** Opens (creating if needed) the database file; `:memory:` works for throwaway stores. */
@@ -159,6 +174,7 @@ export class SqliteStore implements DocStore, AuthStore {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    this.db.exec(DELETED_DOCS_SCHEMA);
   }
 
   private readonly statements = new Map<string, Database.Statement>();
@@ -410,6 +426,26 @@ export class SqliteStore implements DocStore, AuthStore {
       this.insertMember(member, tokenHash);
       return member;
     })();
+  }
+
+  async markDocDeleted(d: DeletedDoc): Promise<void> {
+    this.sql(
+      'INSERT OR REPLACE INTO deleted_docs (workspace_id, doc_id, kind, title, created_at, deleted_by, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ).run(d.workspaceId, d.docId, d.kind, d.title, d.createdAt, d.deletedBy, d.deletedAt);
+  }
+
+  async unmarkDocDeleted(workspaceId: string, docId: string): Promise<boolean> {
+    const result = this.sql('DELETE FROM deleted_docs WHERE workspace_id = ? AND doc_id = ?').run(
+      workspaceId,
+      docId,
+    );
+    return result.changes > 0;
+  }
+
+  async listDeletedDocs(workspaceId: string): Promise<DeletedDoc[]> {
+    return this.sql(
+      'SELECT workspace_id AS workspaceId, doc_id AS docId, kind, title, created_at AS createdAt, deleted_by AS deletedBy, deleted_at AS deletedAt FROM deleted_docs WHERE workspace_id = ? ORDER BY deleted_at DESC, doc_id',
+    ).all(workspaceId) as DeletedDoc[];
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import { cadencePreset } from './cadence.ts';
 import { DomainError } from './DomainError.ts';
 import { createDoc } from './doc.ts';
+import { addEntry, addResponse, initFeedbackLog, readFeedbackLog } from './feedback.ts';
 import {
   activeServices,
   addDecisionCase,
@@ -11,9 +12,12 @@ import {
   archiveDoc,
   archiveService,
   DEFAULT_SERVICES,
+  docList,
+  feedbackSearchText,
   initIndex,
   readIndex,
   recordPublication,
+  removeDocEntry,
   removePublication,
   renameDoc,
   renameService,
@@ -263,5 +267,129 @@ describe('8+1 services', () => {
         archived: true,
       });
     }
+  });
+});
+
+describe('IDX-7 deleting a document from the list', () => {
+  it('IDX-7 removing an entry returns it and leaves the others; an unknown id is refused', () => {
+    const doc = baseIndex();
+    addDocEntry(doc, { id: 'fb1', kind: 'feedback', title: '民情日志', createdAt: 20 });
+    const removed = removeDocEntry(doc, 'plan1');
+    expect(removed).toEqual({
+      id: 'plan1',
+      kind: 'plan',
+      title: '2025年工作计划',
+      createdAt: 10,
+      archived: false,
+    });
+    expect(readIndex(doc).docs.map((d) => d.id)).toEqual(['fb1']);
+    expect(() => removeDocEntry(doc, 'plan1')).toThrow(DomainError);
+    // Restoring lists it again as it was.
+    addDocEntry(doc, { id: 'plan1', kind: 'plan', title: removed.title, createdAt: 10 });
+    expect(readIndex(doc).docs.map((d) => d.id)).toEqual(['plan1', 'fb1']);
+  });
+
+  it('IDX-7 a rename or archive made apart does not bring a deleted entry back', () => {
+    const doc = baseIndex();
+    const [a, b] = replicas(doc, 2) as [Y.Doc, Y.Doc];
+    removeDocEntry(a, 'plan1');
+    renameDoc(b, 'plan1', '改名');
+    archiveDoc(b, 'plan1');
+    for (const m of mergeInEveryOrder(doc, [a, b])) {
+      expect(readIndex(m).docs).toEqual([]);
+    }
+  });
+});
+
+describe('IDX-8 the document list', () => {
+  const entry = (id: string, kind: 'plan' | 'minutes' | 'feedback' | 'roster', over = {}) => ({
+    id,
+    kind,
+    title: id,
+    createdAt: 0,
+    archived: false,
+    ...over,
+  });
+  const all = { text: '', kind: 'all' as const, showArchived: false };
+  // 2025-03-31 20:00 Beijing is 12:00 UTC; 2025-04-01 01:00 Beijing is 2025-03-31 17:00 UTC.
+  const march = Date.UTC(2025, 2, 31, 12);
+  const april = Date.UTC(2025, 2, 31, 17);
+
+  it('IDX-8 plans, feedback logs and the roster come first; minutes by Beijing month, newest first', () => {
+    const entries = [
+      entry('m-old', 'minutes', { createdAt: 1 }),
+      entry('roster', 'roster', { createdAt: 2 }),
+      entry('m-mar', 'minutes', { createdAt: 3 }),
+      entry('fb', 'feedback', { createdAt: 4 }),
+      entry('m-apr', 'minutes', { createdAt: 5 }),
+      entry('plan-a', 'plan', { createdAt: 6 }),
+      entry('plan-b', 'plan', { createdAt: 7 }),
+    ];
+    const at: Record<string, number> = {
+      'm-old': Date.UTC(2024, 11, 1),
+      'm-mar': march,
+      'm-apr': april,
+    };
+    const list = docList(entries, all, (id) => ({ text: '', at: at[id] ?? null }));
+    expect(list.pinned.map((d) => d.id)).toEqual(['plan-b', 'plan-a', 'fb', 'roster']);
+    expect(list.months.map((m) => [m.month, m.docs.map((d) => d.id)])).toEqual([
+      ['2025-04', ['m-apr']],
+      ['2025-03', ['m-mar']],
+      ['2024-12', ['m-old']],
+    ]);
+    expect(list.shown).toBe(7);
+  });
+
+  it('IDX-8 every word must match the title or a feedback entry; case and width are folded', () => {
+    const fb = createDoc({ clientID: 7 });
+    initFeedbackLog(fb, { title: '民情日志' });
+    const entryId = addEntry(fb, {
+      receivedAt: 1,
+      channel: 'home-visit',
+      category: 'infrastructure',
+      summary: '三组路灯坏了',
+      urgency: 'normal',
+    });
+    addResponse(fb, entryId, { at: 2, text: '已联系电工 Zhang' });
+    const text = feedbackSearchText(readFeedbackLog(fb));
+    const entries = [
+      entry('fb', 'feedback', { title: '民情日志' }),
+      entry('plan', 'plan', { title: '路灯改造计划' }),
+      entry('m', 'minutes', { title: '支委会 ZHANG' }),
+    ];
+    const detail = (id: string) => (id === 'fb' ? { text, at: null } : undefined);
+    const ids = (q: string) =>
+      docList(entries, { ...all, text: q }, detail)
+        .pinned.concat(docList(entries, { ...all, text: q }, detail).months.flatMap((m) => m.docs))
+        .map((d) => d.id)
+        .sort();
+    expect(ids('路灯')).toEqual(['fb', 'plan']);
+    expect(ids('路灯 三组')).toEqual(['fb']);
+    expect(ids('ｚｈａｎｇ')).toEqual(['fb', 'm']);
+    expect(ids('电工 计划')).toEqual([]);
+    expect(ids('  ')).toEqual(['fb', 'm', 'plan']);
+  });
+
+  it('IDX-8 archived docs leave the default list but are found by search or when asked for', () => {
+    const entries = [
+      entry('old-plan', 'plan', { title: '2024年计划', archived: true }),
+      entry('plan', 'plan', { title: '2025年计划' }),
+    ];
+    const none = () => undefined;
+    const plain = docList(entries, all, none);
+    expect(plain.pinned.map((d) => d.id)).toEqual(['plan']);
+    expect(plain.archived).toEqual([]);
+    expect(plain.hiddenArchived).toBe(1);
+    expect(docList(entries, { ...all, text: '2024' }, none).archived.map((d) => d.id)).toEqual([
+      'old-plan',
+    ]);
+    expect(docList(entries, { ...all, showArchived: true }, none).archived).toHaveLength(1);
+  });
+
+  it('IDX-8 the kind filter keeps only that kind', () => {
+    const entries = [entry('p', 'plan'), entry('m', 'minutes'), entry('f', 'feedback')];
+    const list = docList(entries, { ...all, kind: 'minutes' }, () => undefined);
+    expect(list.pinned).toEqual([]);
+    expect(list.months.flatMap((m) => m.docs.map((d) => d.id))).toEqual(['m']);
   });
 });

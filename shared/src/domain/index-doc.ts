@@ -31,6 +31,12 @@
  *   changes give one winner, never a mix of two presets. Unset means the `seed` preset.
  * - IDX-5 publications of a case (决议公开, 实施结果公开) are appended, never edited.
  * - IDX-6 a publication is removed as a whole (every copy of its id).
+ * - IDX-7 a document leaves the list only when an admin deletes it on the server
+ *   (`removeDocEntry`, committed by the server; the relay refuses anyone listing the id again);
+ *   restoring it lists it again with its kind, title and creation time (`addDocEntry`).
+ * - IDX-8 the list (`docList`): searched by every word of the query in titles and, for feedback
+ *   logs, the entries' text; filtered by kind; plans, feedback logs and the roster first, minutes
+ *   grouped by Beijing month, newest first; archived documents only when searched or asked for.
  */
 import * as Y from 'yjs';
 import { cadencePreset, DEFAULT_CADENCE } from './cadence.ts';
@@ -62,6 +68,7 @@ import {
   type DecisionCase,
   DOC_KINDS,
   type DocKind,
+  type FeedbackLogData,
   type IndexData,
   type IndexEntry,
   Limits,
@@ -72,6 +79,7 @@ import {
   type Service,
   type ServiceKind,
 } from './schema.ts';
+import { periodOf } from './time.ts';
 
 export const INDEX_WORKSPACE_ROOT = 'workspace';
 export const INDEX_DOCS_ROOT = 'docs';
@@ -211,6 +219,18 @@ export function renameDoc(doc: Y.Doc, docId: string, title: string, opts?: OpOpt
 export function archiveDoc(doc: Y.Doc, docId: string, archived = true, opts?: OpOptions): void {
   const m = childMap(roots(doc).docs, docId, 'document');
   write(doc, opts, () => m.set('archived', archived));
+}
+
+/**
+ * Takes a document off the list (IDX-7) and returns the entry it had. Only the server runs this,
+ * for an admin deleting the document: its room and history stay stored, and the relay refuses
+ * anyone else listing the id again. Unknown ids are refused.
+ */
+export function removeDocEntry(doc: Y.Doc, docId: string, opts?: OpOptions): IndexEntry {
+  const entry = readIndex(doc).docs.find((d) => d.id === docId);
+  if (!entry) throw new DomainError('not-found', `no document ${docId}`);
+  write(doc, opts, () => roots(doc).docs.delete(docId));
+  return entry;
 }
 
 /** Adds a service to the 8+1 list; returns its id. */
@@ -434,5 +454,112 @@ export function readIndex(source: Y.Doc): IndexData {
     services: services.map(({ order: _o, ...s }) => s),
     cadence: readCadence(r.workspace.get('cadence')),
     cases,
+  };
+}
+
+/** Kinds a workspace has few of, shown first in the list (IDX-8), in this order. */
+export const PINNED_KINDS: readonly DocKind[] = ['plan', 'feedback', 'roster'];
+
+/** What the list shows (IDX-8): query text, a kind or every kind, and whether archived ones show. */
+export type DocListQuery = { text: string; kind: DocKind | 'all'; showArchived: boolean };
+
+/** What the device knows of a doc beyond its index entry: searchable text and its date. */
+export type DocListDetail = {
+  /** Text searched besides the title (a feedback log's entries); empty when none. */
+  text: string;
+  /** The instant the list sorts and groups by (a meeting's start); null: when it was created. */
+  at: number | null;
+};
+
+export type DocListItem = IndexEntry & { at: number };
+
+export type DocList = {
+  /** Plans, feedback logs and the roster, in `PINNED_KINDS` order, newest first within a kind. */
+  pinned: DocListItem[];
+  /** Minutes by Beijing month (`2025-03`), newest month first, newest first within it. */
+  months: { month: string; docs: DocListItem[] }[];
+  /** Archived docs that match: every one when asked for, else only when searching. */
+  archived: DocListItem[];
+  /** Docs shown in all, and how many archived docs the filter hides. */
+  shown: number;
+  hiddenArchived: number;
+};
+
+/** Lower case, full-width forms folded (NFKC), so "ＡＢＣ" finds "abc". */
+const fold = (s: string) => s.normalize('NFKC').toLowerCase();
+
+/** The words of a query (IDX-8); an empty query has none. */
+export function queryWords(text: string): string[] {
+  return fold(text).split(/\s+/u).filter(Boolean);
+}
+
+/**
+ * The text a feedback log is searched by besides its title (IDX-8): every entry's summary,
+ * source, relays, responses and status notes.
+ */
+export function feedbackSearchText(log: Pick<FeedbackLogData, 'entries'>): string {
+  const parts: string[] = [];
+  for (const e of log.entries) {
+    parts.push(e.summary);
+    if (e.source) parts.push(e.source);
+    for (const r of e.relays) parts.push(r.to, r.note);
+    for (const r of e.responses) parts.push(r.text);
+    for (const t of e.transitions) if (t.note) parts.push(t.note);
+  }
+  return parts.filter(Boolean).join('\n');
+}
+
+/**
+ * The document list (IDX-8): every word of the query must appear in the title or the doc's
+ * searchable text; `kind` filters; archived docs go to their own section, shown when searching
+ * or when asked for. Pure and linear in the number of docs.
+ */
+export function docList(
+  entries: readonly IndexEntry[],
+  query: DocListQuery,
+  detailOf: (docId: string) => DocListDetail | undefined,
+): DocList {
+  const words = queryWords(query.text);
+  const isSearching = words.length > 0;
+  const pinned: DocListItem[] = [];
+  const archived: DocListItem[] = [];
+  const minutes: DocListItem[] = [];
+  let hiddenArchived = 0;
+  for (const entry of entries) {
+    if (query.kind !== 'all' && entry.kind !== query.kind) continue;
+    const detail = detailOf(entry.id);
+    if (isSearching) {
+      const haystack = fold(`${entry.title}\n${detail?.text ?? ''}`);
+      if (!words.every((w) => haystack.includes(w))) continue;
+    }
+    const item: DocListItem = { ...entry, at: detail?.at ?? entry.createdAt };
+    if (entry.archived) {
+      if (isSearching || query.showArchived) archived.push(item);
+      else hiddenArchived++;
+    } else if (entry.kind === 'minutes') minutes.push(item);
+    else pinned.push(item);
+  }
+  const newestFirst = (a: DocListItem, b: DocListItem) =>
+    b.at - a.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  const rank = (k: DocKind) => {
+    const i = PINNED_KINDS.indexOf(k);
+    return i < 0 ? PINNED_KINDS.length : i;
+  };
+  pinned.sort((a, b) => rank(a.kind) - rank(b.kind) || newestFirst(a, b));
+  minutes.sort(newestFirst);
+  archived.sort(newestFirst);
+  const months: DocList['months'] = [];
+  for (const item of minutes) {
+    const month = periodOf('month', item.at).key;
+    const last = months[months.length - 1];
+    if (last?.month === month) last.docs.push(item);
+    else months.push({ month, docs: [item] });
+  }
+  return {
+    pinned,
+    months,
+    archived,
+    shown: pinned.length + minutes.length + archived.length,
+    hiddenArchived,
   };
 }

@@ -43,7 +43,8 @@ export type Action =
   | 'restore'
   /** Undo everything one member changed in a doc since a point (HIST-9): admins only. */
   | 'revertMember'
-  | 'nameVersion';
+  | 'nameVersion'
+  | 'deleteDoc';
 
 const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
   admin: new Set<Action>([
@@ -55,6 +56,7 @@ const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
     'restore',
     'revertMember',
     'nameVersion',
+    'deleteDoc',
   ]),
   editor: new Set<Action>(['read', 'write', 'finalise', 'restore', 'nameVersion']),
   viewer: new Set<Action>(['read']),
@@ -95,6 +97,8 @@ export const CloseCode = {
   unauthorized: 4401,
   forbidden: 4403,
   unknownRoom: 4404,
+  /** The document was deleted by an admin: only admins may open its room until it is restored. */
+  docDeleted: 4410,
   tooLarge: 4413,
   rateLimited: 4429,
   storageFailed: 4500,
@@ -108,6 +112,7 @@ export type CloseCodeName = keyof typeof CloseCode;
 export const Reason = {
   viewerCannotWrite: 'read-only: viewers cannot change documents',
   docIsFinal: 'read-only: this record is finalised',
+  docDeleted: 'the document was deleted by an admin',
 } as const;
 
 /** Defaults for limits; the server's config can override each. */

@@ -1,0 +1,151 @@
+import {
+  addDocEntry,
+  createDoc,
+  INDEX_DOC_ID,
+  isDocKind,
+  kindInfo,
+  Origins,
+  readIndex,
+  removeDocEntry,
+  roomName,
+} from '@grassroots/shared';
+import * as Y from 'yjs';
+import { memberInfo } from '../auth/Auth.ts';
+import type { ServerDeps } from '../deps.ts';
+import { badRequest, HttpError, notFound } from '../errors.ts';
+import type { DeletedDoc } from '../storage/DeletedDocStore.ts';
+import { type Route, route } from './api.ts';
+import { bearer, sendJson } from './json.ts';
+
+const conflict = (message: string) => new HttpError(409, 'conflict', message);
+
+/**
+ * Deleting and restoring documents (admins only; see server/API.md). A deletion is recorded in
+ * storage and the doc's index entry is removed by the server as the admin (IDX-7); the doc's
+ * updates stay stored, its room is kept to admins (DEL-1) and nobody may list it again (DEL-2)
+ * until an admin restores it.
+ */
+export function docRoutes({ auth, relay, store }: ServerDeps): Route[] {
+  const DOCS = '/api/workspaces/:id/docs';
+  const names = async (workspaceId: string) =>
+    new Map((await auth.listMembers(workspaceId)).map((m) => [m.id, memberInfo(m)]));
+  const deletedInfo = (d: DeletedDoc, people: Awaited<ReturnType<typeof names>>) => ({
+    id: d.docId,
+    kind: d.kind,
+    title: d.title,
+    createdAt: new Date(d.createdAt).toISOString(),
+    deletedAt: new Date(d.deletedAt).toISOString(),
+    deletedBy: people.get(d.deletedBy) ?? null,
+  });
+
+  /** The workspace's index as stored (after everything received is stored). */
+  const storedIndex = async (workspaceId: string) => {
+    const room = roomName(workspaceId, INDEX_DOC_ID);
+    await relay.settle(room);
+    const doc = createDoc();
+    for (const row of await store.loadUpdates(room))
+      Y.applyUpdate(doc, row.update, Origins.storage);
+    return doc;
+  };
+
+  /** Makes a change to the stored index and commits it through the relay as `authorId`. */
+  const changeIndex = async (
+    workspaceId: string,
+    doc: Y.Doc,
+    authorId: string,
+    change: (doc: Y.Doc) => void,
+  ) => {
+    const updates: Uint8Array[] = [];
+    const onUpdate = (update: Uint8Array) => updates.push(update);
+    doc.on('update', onUpdate);
+    try {
+      change(doc);
+    } finally {
+      doc.off('update', onUpdate);
+    }
+    if (updates.length === 0) return;
+    await relay.commit(roomName(workspaceId, INDEX_DOC_ID), Y.mergeUpdates(updates), authorId);
+  };
+
+  return [
+    route('GET', `${DOCS}/deleted`, async (req, res, [ws]) => {
+      await auth.authorize(bearer(req), ws!, 'deleteDoc');
+      const people = await names(ws!);
+      const docs = await store.listDeletedDocs(ws!);
+      sendJson(res, 200, { docs: docs.map((d) => deletedInfo(d, people)) });
+    }),
+
+    route('DELETE', `${DOCS}/:id`, async (req, res, [ws, docId]) => {
+      const me = await auth.authorize(bearer(req), ws!, 'deleteDoc');
+      if (docId === INDEX_DOC_ID) throw badRequest('the workspace index cannot be deleted');
+      const doc = await storedIndex(ws!);
+      const entry = readIndex(doc).docs.find((d) => d.id === docId);
+      if (!entry) {
+        if ((await relay.deletedIn(ws!)).has(docId!)) throw conflict('already deleted');
+        throw notFound('no such document in this workspace');
+      }
+      if (isDocKind(entry.kind) && kindInfo(entry.kind).fixedId !== null) {
+        throw badRequest(`a workspace keeps its ${entry.kind}; it cannot be deleted`);
+      }
+      const record: DeletedDoc = {
+        workspaceId: ws!,
+        docId: docId!,
+        kind: entry.kind,
+        title: entry.title,
+        createdAt: entry.createdAt,
+        deletedBy: me.id,
+        deletedAt: Date.now(),
+      };
+      // Recorded (and refused to others) before the entry goes, so nobody can list it in between.
+      await store.markDocDeleted(record);
+      await relay.markDeleted(ws!, docId!);
+      await changeIndex(ws!, doc, me.id, (d) =>
+        removeDocEntry(d, docId!, { origin: Origins.restore }),
+      );
+      sendJson(res, 200, deletedInfo(record, new Map([[me.id, memberInfo(me)]])));
+    }),
+
+    route('POST', `${DOCS}/:id/undelete`, async (req, res, [ws, docId]) => {
+      const me = await auth.authorize(bearer(req), ws!, 'deleteDoc');
+      const record = (await store.listDeletedDocs(ws!)).find((d) => d.docId === docId);
+      if (!record) throw notFound('this document is not deleted');
+      if (!isDocKind(record.kind)) throw badRequest(`unknown document kind ${record.kind}`);
+      const kind = record.kind;
+      const doc = await storedIndex(ws!);
+      await store.unmarkDocDeleted(ws!, docId!);
+      await relay.markRestored(ws!, docId!);
+      await changeIndex(ws!, doc, me.id, (d) =>
+        addDocEntry(
+          d,
+          { id: docId!, kind, title: record.title, createdAt: record.createdAt },
+          { origin: Origins.restore },
+        ),
+      );
+      sendJson(res, 200, {
+        id: docId,
+        kind,
+        title: record.title,
+        createdAt: new Date(record.createdAt).toISOString(),
+      });
+    }),
+  ];
+}
+
+/**
+ * Keeps a deleted doc's other routes (its history, versions, restore) to admins, as its room is
+ * (DEL-1): for anyone else the doc is not found. Wraps routes whose first two parameters are the
+ * workspace and the doc.
+ */
+export function keepDeletedToAdmins(routes: Route[], { auth, relay }: ServerDeps): Route[] {
+  return routes.map((r) => ({
+    ...r,
+    handle: async (req, res, params) => {
+      const [ws, docId] = params;
+      if (ws && docId && (await relay.deletedIn(ws)).has(docId)) {
+        const member = await auth.authenticate(bearer(req), ws);
+        if (member.role !== 'admin') throw notFound('this document was deleted');
+      }
+      return r.handle(req, res, params);
+    },
+  }));
+}
