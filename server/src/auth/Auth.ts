@@ -144,7 +144,8 @@ export class Auth {
 
   /**
    * Turns an invite token into a member with a new token: a new member under `displayName`, or
-   * the member the invite claims (keeping that member's name). 401 if the invite is not live.
+   * the member the invite claims, now under `displayName` (the join page offers the name it was
+   * made with, so a typo from the command line can be fixed). 401 if the invite is not live.
    */
   async redeem(
     inviteToken: string,

@@ -168,7 +168,7 @@ export function describeStoreContract(
         },
         tokenHash: 'hash-device',
       }));
-      expect(claimed).toMatchObject({ id: 'a', displayName: '王书记', role: 'admin' });
+      expect(claimed).toMatchObject({ id: 'a', displayName: '别名', role: 'admin' });
       expect((await store.findMemberByTokenHash('hash-device'))?.id).toBe('a');
       expect(await store.findMemberByTokenHash('hash-first')).toBeNull();
       expect(await store.listMembers('w')).toHaveLength(1);

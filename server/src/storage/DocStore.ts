@@ -109,8 +109,8 @@ export interface AuthStore {
   revokeInvite(workspaceId: string, inviteId: string, at: number): Promise<boolean>;
   /**
    * Redeems an invite atomically: checks it is live at `at`, counts the use and creates the
-   * member; an invite that claims a member gives that member the new token hash instead (its
-   * earlier token stops working). Resolves null when the invite is unknown, revoked, expired or
+   * member; an invite that claims a member gives that member the new token hash and display
+   * name instead (its earlier token stops working). Resolves null when the invite is unknown, revoked, expired or
    * used up, or claims a member who was removed.
    */
   redeemInvite(

@@ -417,8 +417,8 @@ export class SqliteStore implements DocStore, AuthStore {
       const { member, tokenHash } = makeMember(invite);
       if (invite.claimsMemberId) {
         const claimed = this.sql(
-          'UPDATE members SET token_hash = ? WHERE workspace_id = ? AND id = ? AND revoked_at IS NULL',
-        ).run(tokenHash, invite.workspaceId, invite.claimsMemberId);
+          'UPDATE members SET token_hash = ?, display_name = ? WHERE workspace_id = ? AND id = ? AND revoked_at IS NULL',
+        ).run(tokenHash, member.displayName, invite.workspaceId, invite.claimsMemberId);
         if (claimed.changes === 0) return null;
       } else {
         this.insertMember(member, tokenHash);

@@ -240,7 +240,7 @@ describe('invites', () => {
     });
     const redeem = await api('/api/invites/redeem', {
       method: 'POST',
-      body: { token: created.inviteToken, displayName: '随便写的' },
+      body: { token: created.inviteToken, displayName: '王书记（驻村）' },
     });
     expect(redeem.status).toBe(201);
     const device = (await redeem.json()) as {
@@ -251,14 +251,14 @@ describe('invites', () => {
     };
     expect(device).toMatchObject({
       memberId: created.admin.id,
-      displayName: '王书记',
+      displayName: '王书记（驻村）',
       role: 'admin',
     });
     const members = (await (
       await api(`/api/workspaces/${created.workspace.id}/members`, { token: device.memberToken })
     ).json()) as { members: { displayName: string; role: string }[] };
     expect(members.members).toEqual([
-      expect.objectContaining({ displayName: '王书记', role: 'admin' }),
+      expect.objectContaining({ displayName: '王书记（驻村）', role: 'admin' }),
     ]);
     // The token made with the workspace stops working: the device holds the admin's token now.
     expect(
