@@ -155,6 +155,8 @@ describe('members and invites in the app', () => {
     await screenshot(admin, 'members/members-admin-1280');
     await admin.setViewportSize({ width: 360, height: 760 });
     await screenshot(admin, 'members/members-admin-360');
+    await editorRow.scrollIntoViewIfNeeded();
+    await screenshot(admin, 'members/members-admin-list-360');
     await admin.setViewportSize({ width: 1280, height: 900 });
 
     // A role change: the device reconnects as a viewer and says so.
@@ -200,6 +202,7 @@ describe('members and invites in the app', () => {
     await admin.getByRole('heading', { name: 'Members & invites' }).waitFor();
     await screenshot(admin, 'members/members-admin-en-1280');
     await admin.setViewportSize({ width: 360, height: 760 });
+    await admin.locator('.invite-list').scrollIntoViewIfNeeded();
     await screenshot(admin, 'members/members-admin-en-360');
     await switchLanguage(admin, 'zh-CN');
   });

@@ -128,10 +128,12 @@ export function MembersView(): JSX.Element {
             {(m) => (
               <li class="member-row" data-member={m.id}>
                 <div class="member-who">
-                  <strong>{m.displayName}</strong>
-                  <Show when={m.id === entry.memberId}>
-                    <span class="muted"> {t('members.you')}</span>
-                  </Show>
+                  <span>
+                    <strong>{m.displayName}</strong>
+                    <Show when={m.id === entry.memberId}>
+                      <span class="muted"> {t('members.you')}</span>
+                    </Show>
+                  </span>
                   <span class="muted small">
                     {t('members.joinedAt', { date: beijingDay(Date.parse(m.createdAt)) })}
                   </span>
@@ -165,7 +167,7 @@ export function MembersView(): JSX.Element {
           </For>
         </ul>
         <Show when={removed().length > 0}>
-          <h3>{t('members.removed')}</h3>
+          <h3 class="removed-title">{t('members.removed')}</h3>
           <p class="muted small">{t('members.removedHint')}</p>
           <ul class="plain-list member-list removed-members">
             <For each={removed()}>
@@ -254,7 +256,9 @@ function InviteRow(props: {
       <div class="invite-facts">
         <span class="tag">{t(`role.${props.invite.role}`)}</span>
         <span class="small">{t('members.createdAt', { date: created() })}</span>
-        <span class={state() === 'expired' ? 'tag bad' : 'small'}>{expiry()}</span>
+        <Show when={state() === 'live' || state() === 'expired'}>
+          <span class={state() === 'expired' ? 'tag bad' : 'small'}>{expiry()}</span>
+        </Show>
         <span class="small invite-uses">{uses()}</span>
         <Show when={state() === 'revoked'}>
           <span class="tag bad">{t('members.revoked')}</span>
