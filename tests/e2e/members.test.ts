@@ -102,9 +102,20 @@ describe('members and invites in the app', () => {
     const svg = admin.locator('.invite-qr svg');
     await svg.waitFor();
     // The module count the URL needs at error correction M, and the link as text under it.
-    expect(Number(await svg.getAttribute('data-modules'))).toBe(
-      encode(inviteUrl, { ecc: 'M', border: 0 }).size,
-    );
+    const expected = encode(inviteUrl, { ecc: 'M', border: 0 });
+    expect(Number(await svg.getAttribute('data-modules'))).toBe(expected.size);
+    // Every dark module drawn where the encoder put one, and nowhere else (error correction
+    // would let a decoder read past a missing row, so this is checked module by module).
+    const drawn = [
+      ...((await svg.locator('path').getAttribute('d')) ?? '').matchAll(/M(\d+) (\d+)/g),
+    ]
+      .map((m) => `${m[1]},${m[2]}`)
+      .sort();
+    const dark = expected.data
+      .flatMap((row, y) => row.map((isDark, x) => (isDark ? `${x},${y}` : null)))
+      .filter((p) => p !== null)
+      .sort();
+    expect(drawn).toEqual(dark);
     expect(await admin.locator('.invite-qr-url').textContent()).toBe(inviteUrl);
     const box = await svg.boundingBox();
     expect(box!.width).toBeGreaterThanOrEqual(240);
