@@ -1,5 +1,6 @@
+import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, startRelay } from '../../support/process.ts';
+import { repoRoot, runCli, startRelay } from '../../support/process.ts';
 import { tempDir } from '../../support/server.ts';
 
 const cleanups: (() => void)[] = [];
@@ -29,6 +30,31 @@ describe('workspace create and its first admin', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--admin-name/);
     expect(result.stdout).toBe('');
+  });
+
+  it("MEM-5 on a terminal it asks for the first admin's name", async () => {
+    // util-linux `script` gives the CLI a pseudo-terminal, as an operator's shell would.
+    const dataDir = tempDir();
+    const command = `${process.execPath} --import tsx server/src/main.ts workspace create 示范村 --data ${dataDir}`;
+    const child = spawn('script', ['-qec', command, '/dev/null'], {
+      cwd: repoRoot,
+      env: { ...process.env, PORT: '', PUBLIC_URL: '' },
+    });
+    cleanups.push(() => child.kill('SIGKILL'));
+    let output = '';
+    let hasAnswered = false;
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      if (!hasAnswered && output.includes("First admin's name")) {
+        hasAnswered = true;
+        child.stdin.write('张书记\n');
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code, output).toBe(0);
+    expect(hasAnswered).toBe(true);
+    const json = output.slice(output.indexOf('{'), output.lastIndexOf('}') + 1);
+    expect((JSON.parse(json) as Created).adminName).toBe('张书记');
   });
 
   it('MEM-5 a name that is empty or too long is refused', async () => {
