@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { Auth } from '@grassroots/server';
 import type { Page } from 'playwright-core';
 import { encode } from 'uqr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -143,6 +144,7 @@ describe('members and invites in the app', () => {
     const editor = b.page;
     await editor.goto(inviteUrl);
     await editor.locator('.join-intro', { hasText: '“编辑”身份' }).waitFor();
+    await screenshot(editor, 'members/join-invite-360');
     await editor.locator('input[name="displayName"]').fill('李会计');
     await editor.locator('button[type="submit"]').click();
     await editor.locator('.sync-badge').waitFor();
@@ -208,6 +210,23 @@ describe('members and invites in the app', () => {
       body: JSON.stringify({ token }),
     });
     expect(preview.status).toBe(401);
+    // Opening the revoked link says so before anyone types a name.
+    const late = await admin.context().newPage();
+    await late.goto(inviteUrl);
+    await late.getByRole('alert').filter({ hasText: '邀请链接无效' }).waitFor();
+    await late.close();
+
+    // An invite made eight days ago for one day shows as expired, with nothing to revoke.
+    const eightDaysAgo = new Auth(relay.server.store, () => Date.now() - 8 * 24 * 3_600_000);
+    await eightDaysAgo.createInvite(workspaceId, adminMemberId, {
+      role: 'viewer',
+      expiresInHours: 24,
+    });
+    await admin.reload();
+    const expired = admin.locator('.invite-row[data-state="expired"]');
+    await expired.waitFor();
+    expect(await expired.textContent()).toContain('已过期');
+    expect(await expired.locator('button').count()).toBe(0);
 
     await switchLanguage(admin, 'en');
     await admin.getByRole('heading', { name: 'Members & invites' }).waitFor();
