@@ -1,4 +1,5 @@
-import { type Accessor, createEffect, on } from 'solid-js';
+import { displayNameSchema, roleSchema } from '@grassroots/shared';
+import { type Accessor, createEffect, createMemo, on } from 'solid-js';
 import type { WorkspaceEntry } from '../sync/LocalStore.ts';
 import type { ConnectionState } from '../sync/WorkspaceSync.ts';
 import { relayApi } from './relayApi.ts';
@@ -17,15 +18,20 @@ export function createMembershipRefresh(
 ): void {
   if (entry.isLocalDemo) return;
   let hasChecked = false;
+  // Only a change of state counts: the summary it comes from changes with every edit.
+  const state = createMemo(connection);
   createEffect(
-    on(connection, (state) => {
-      if (state === 'online' && hasChecked) return;
-      if (state !== 'online' && state !== 'denied') return;
+    on(state, (now) => {
+      if (now === 'online' && hasChecked) return;
+      if (now !== 'online' && now !== 'denied') return;
       hasChecked = true;
       relayApi.getWorkspace(entry.serverOrigin, entry.id, entry.memberToken).then(
         ({ me }) => {
-          if (me.role === entry.role && me.displayName === entry.displayName) return;
-          void save({ ...entry, role: me.role, displayName: me.displayName });
+          const role = roleSchema.safeParse(me?.role);
+          const displayName = displayNameSchema.safeParse(me?.displayName);
+          if (!role.success || !displayName.success) return;
+          if (role.data === entry.role && displayName.data === entry.displayName) return;
+          void save({ ...entry, role: role.data, displayName: displayName.data });
         },
         () => {
           // Removed, offline again or an older relay: nothing to learn now.
