@@ -84,7 +84,8 @@ describe('workspace create and its first admin', () => {
     const bad = await create(['--admin-name', '王书记', '--port', 'eighty']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/port/);
-  });
+    // Seven runs of the CLI, each a Node start-up: generous on a busy 2-core machine.
+  }, 180_000);
 
   it('MEM-5 the printed invite makes its opener the named admin, the only member', async () => {
     const dataDir = tempDir();
