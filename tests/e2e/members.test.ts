@@ -187,6 +187,9 @@ describe('members and invites in the app', () => {
     await dialog.waitFor();
     expect(await dialog.textContent()).toContain('历史记录中');
     await screenshot(admin, 'members/remove-confirm-1280');
+    await admin.setViewportSize({ width: 360, height: 760 });
+    await screenshot(admin, 'members/remove-confirm-360');
+    await admin.setViewportSize({ width: 1280, height: 900 });
     await dialog.getByRole('button', { name: '移除' }).click();
     await admin.locator('.removed-members .member-row', { hasText: '李会计' }).waitFor();
     await expect.poll(() => connectionsOf(member!)).toBe(0);
