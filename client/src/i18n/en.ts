@@ -173,6 +173,8 @@ export const en: Record<MessageKey, string> = {
   'common.no': 'No',
   'common.moveUp': 'Move up',
   'common.moveDown': 'Move down',
+  'field.count': '{n}/{max}',
+  'field.overLimit': 'At most {max} characters: the {n} that did not fit were not entered',
 
   'rich.placeholder': 'Type here…',
   'rich.loading': 'Loading the editor…',

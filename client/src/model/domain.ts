@@ -70,6 +70,7 @@ export {
   kindInfo,
   LABELS,
   type LedgerMeeting,
+  Limits,
   labelOf,
   linkTaskToService,
   MEETING_STEPS,
