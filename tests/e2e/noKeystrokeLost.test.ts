@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import {
   addAgendaItem,
@@ -250,8 +252,23 @@ async function typeAndReload(
   await expect.poll(() => shownValue(field, page), { timeout: 10_000 }).toContain(field.text);
 }
 
+/** Every editor with what was typed (drafts included), whole, at a phone's and a desk's width. */
+async function shootScreen(page: Page, name: string): Promise<void> {
+  const dir = process.env.SHOTS_DIR ?? joinPath(tmpdir(), 'shots');
+  await mkdir(dir, { recursive: true });
+  for (const width of [360, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: joinPath(dir, `${name}-${width}.png`), fullPage: true });
+  }
+}
+
 /** Goes through every field of every editor, reloading after each. */
-async function typeEverywhere(page: Page, workspaceId: string, idb?: IdbHold): Promise<void> {
+async function typeEverywhere(
+  page: Page,
+  workspaceId: string,
+  idb?: IdbHold,
+  shots?: string,
+): Promise<void> {
   for (const screen of SCREENS) {
     await page.goto(`${relay.server.url}/${screen.path(workspaceId)}`);
     await page.locator(screen.ready).waitFor();
@@ -262,6 +279,7 @@ async function typeEverywhere(page: Page, workspaceId: string, idb?: IdbHold): P
         throw new Error(`${screen.name} › ${field.name}: ${String(error)}`);
       }
     }
+    if (shots) await shootScreen(page, `${shots}-${screen.name}`);
   }
 }
 
@@ -313,7 +331,7 @@ async function goOffline(page: Page, context: BrowserContext): Promise<void> {
 describe('no keystroke is lost (LOCAL-4, LOCAL-5)', () => {
   it('LOCAL-4 LOCAL-5 online: every field of every editor, reloaded right after typing, keeps every character, and the relay stores it', async () => {
     const { page, workspaceId } = await joinSeeded('键入村');
-    await typeEverywhere(page, workspaceId);
+    await typeEverywhere(page, workspaceId, undefined, 'typed');
     await waitSaved(page);
     await expectStored(workspaceId);
   }, 300_000);
