@@ -68,6 +68,9 @@ function makeStallingStore() {
   };
 }
 
+/** Lets promise callbacks already due run. */
+const settled = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
 function typeInto(doc: Y.Doc, text: string) {
   for (const ch of text) {
     const t = doc.getText('title');
@@ -189,9 +192,13 @@ describe('SyncedDoc with a journal', () => {
     const reopened = new SyncedDoc(docOpts(journal, second.store), undefined, undefined, entries);
     expect(reopened.doc.getText('title').toString()).toBe('张三的发言');
     expect(reopened.pendingChanges).toBeGreaterThan(0);
-    // Journaled again under the new tab until its own write commits, then gone.
-    expect(journal.read('w1').entries.every((e) => e.key.includes(':b:'))).toBe(true);
+    // Journaled again under the new tab; the old entries stay until the log has the change.
+    const keys = journal.read('w1').entries.map((e) => e.key);
+    expect(keys.some((k) => k.includes(':b:'))).toBe(true);
+    expect(keys.some((k) => k.includes(':a:'))).toBe(true);
     await second.commitAll();
+    await reopened.flush();
+    await settled();
     expect(journal.read('w1').entries).toEqual([]);
     const stored = new Y.Doc();
     for (const u of second.log) Y.applyUpdate(stored, u);
@@ -213,7 +220,7 @@ describe('SyncedDoc with a journal', () => {
     expect(journal.read('w1').entries).toEqual([]);
   });
 
-  it('LOCAL-4 an entry already in the log is applied once and removed', () => {
+  it('LOCAL-4 an entry already in the log is applied once and removed', async () => {
     const storage = new MapStorage();
     const journal = new StorageJournal({ storage, tabId: 'a' });
     const source = new Y.Doc();
@@ -228,6 +235,31 @@ describe('SyncedDoc with a journal', () => {
       [{ key: key!, docId: 'd1', update }],
     );
     expect(reopened.doc.getText('title').toString()).toBe('会议');
+    await settled();
     expect(journal.read('w1').entries).toEqual([]);
+  });
+
+  it('LOCAL-4 recovered entries stay in the journal while the device is too full to write them', async () => {
+    const storage = new MapStorage();
+    const first = makeStallingStore();
+    typeInto(
+      new SyncedDoc(docOpts(new StorageJournal({ storage, tabId: 'a' }), first.store)).doc,
+      '满',
+    );
+    const full = makeStallingStore();
+    full.store.appendUpdate = () =>
+      Promise.reject(Object.assign(new Error('full'), { name: 'QuotaExceededError' }));
+    const journal = new StorageJournal({ storage, tabId: 'b' });
+    const reopened = new SyncedDoc(
+      docOpts(journal, full.store),
+      undefined,
+      undefined,
+      journal.read('w1').entries,
+    );
+    await reopened.flush();
+    await settled();
+    expect(reopened.writeTrouble).toBe('full');
+    expect(reopened.doc.getText('title').toString()).toBe('满');
+    expect(journal.read('w1').entries.some((e) => e.key.includes(':a:'))).toBe(true);
   });
 });

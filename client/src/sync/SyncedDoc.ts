@@ -189,7 +189,12 @@ export class SyncedDoc {
     }, Origin.journal);
     // An entry whose base never arrived waits inside Yjs; keep the journal until it applies.
     if (this.doc.store.pendingStructs !== null) return;
-    for (const entry of entries) this.#opts.journal?.remove(entry.key);
+    // The old entries go once the log has what they held; until then a closing page leaves them
+    // for the next load (applying them twice changes nothing).
+    void this.flush().then(() => {
+      if (this.#writeTrouble !== null) return;
+      for (const entry of entries) this.#opts.journal?.remove(entry.key);
+    });
   }
 
   get doc(): Y.Doc {
