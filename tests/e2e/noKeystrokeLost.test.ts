@@ -79,7 +79,7 @@ async function seedEveryKind(name: string): Promise<SeededWorkspace> {
   });
   const roster = createDoc();
   initRoster(roster, { title: '名册' });
-  addPerson(roster, { name: '王五' });
+  addPerson(roster, { name: '王五', id: 'wang5' });
   addGroup(roster, { name: '第一党小组' });
   return seedDocs(relay.server, name, [
     { id: 'plan1', kind: 'plan', doc: plan },
@@ -99,6 +99,8 @@ type Field = {
   /** Empty the field before typing (a number). */
   isReplaced?: boolean;
   isRich?: boolean;
+  /** A select: the option chosen instead of typing. */
+  choose?: string;
 };
 
 type Screen = { name: string; path: (ws: string) => string; ready: string; fields: Field[] };
@@ -162,6 +164,12 @@ const SCREENS: Screen[] = [
         },
       },
       { name: 'summary', at: byName('summary'), text: '村东头水渠堵了' },
+      {
+        name: 'category',
+        at: byName('category'),
+        text: 'infrastructure',
+        choose: 'infrastructure',
+      },
       { name: 'relayTo', at: byName('relayTo'), text: '镇水利站', reveal: openEntry },
       { name: 'responseText', at: byName('responseText'), text: '已回访', reveal: openEntry },
     ],
@@ -176,6 +184,12 @@ const SCREENS: Screen[] = [
       { name: 'groupRename', at: byName('groupRename'), text: '（东）' },
       { name: 'personName', at: byName('personName'), text: '赵红' },
       { name: 'groupName', at: byName('groupName'), text: '第二党小组' },
+      {
+        name: 'joinPerson',
+        at: (page) => page.locator('.roster-body[data-body="party"] select[name="joinPerson"]'),
+        text: 'wang5',
+        choose: 'wang5',
+      },
     ],
   },
 ];
@@ -240,6 +254,14 @@ async function typeAndReload(
 ): Promise<void> {
   await field.reveal?.(page);
   const el = field.at(page);
+  if (field.choose !== undefined) {
+    await el.selectOption(field.choose);
+    await page.reload({ waitUntil: 'commit' });
+    await page.locator(screen.ready).waitFor();
+    await field.reveal?.(page);
+    await expect.poll(() => field.at(page).inputValue()).toBe(field.choose);
+    return;
+  }
   await el.click();
   if (field.isReplaced) await page.keyboard.press('Control+A');
   else await page.keyboard.press('Control+End');

@@ -394,6 +394,7 @@ export default function RosterEditor(props: EditorProps): JSX.Element {
             onDates={(key, dates) => op.run(() => setMembershipDates(doc, key, dates))}
             onFull={(personId, day) => op.run(() => confirmFullMember(doc, personId, day))}
             onOffice={(key, office) => op.run(() => setOffice(doc, key, office))}
+            draftKey={(form) => draftKey(ws.entry.id, props.docId, form)}
           />
         )}
       </For>
@@ -439,6 +440,8 @@ function BodyPanel(props: {
   onDates: (key: string, dates: { joined?: string | null; left?: string | null }) => void;
   onFull: (personId: string, day: string) => void;
   onOffice: (key: string, office: Office | null) => void;
+  /** Where this body's half-filled "add member" form is kept (LOCAL-5). */
+  draftKey: (form: string) => string;
 }): JSX.Element {
   const { t, label } = useI18n();
   const { body, groupId } = props.section;
@@ -477,9 +480,14 @@ function BodyPanel(props: {
     );
     return props.roster.people.filter((p) => !taken.has(p.id));
   };
-  const [who, setWho] = createSignal('');
-  const [joined, setJoined] = createSignal('');
-  const [status, setStatus] = createSignal<PartyStatus>('full');
+  const joinDraft = createDraft(props.draftKey(`join:${body}:${groupId ?? ''}`), {
+    who: '',
+    joined: '',
+    status: 'full',
+  });
+  const who = () => joinDraft.get('who');
+  const joined = () => joinDraft.get('joined');
+  const status = () => joinDraft.get('status') as PartyStatus;
   const headingId = `roster-body-${body}-${groupId ?? ''}`;
   // Keep in step with the jump links above (RosterEditor's headingId).
   return (
@@ -612,7 +620,7 @@ function BodyPanel(props: {
               joined: joined() || null,
               ...(isParty ? { status: status() } : {}),
             });
-            setWho('');
+            joinDraft.set('who', '');
           }}
         >
           <div class="fields">
@@ -621,7 +629,7 @@ function BodyPanel(props: {
               <select
                 name="joinPerson"
                 value={who()}
-                onChange={(e) => setWho(e.currentTarget.value)}
+                onChange={(e) => joinDraft.set('who', e.currentTarget.value)}
               >
                 <option value="" selected={who() === ''}>
                   {t('roster.choosePerson')}
@@ -641,7 +649,7 @@ function BodyPanel(props: {
                 <select
                   name="joinStatus"
                   value={status()}
-                  onChange={(e) => setStatus(e.currentTarget.value as PartyStatus)}
+                  onChange={(e) => joinDraft.set('status', e.currentTarget.value)}
                 >
                   <option value="full" selected={status() === 'full'}>
                     {label('partyStatus', 'full')}
@@ -658,7 +666,7 @@ function BodyPanel(props: {
                 type="date"
                 name="joinDay"
                 value={joined()}
-                onChange={(e) => setJoined(e.currentTarget.value)}
+                onInput={(e) => joinDraft.set('joined', e.currentTarget.value)}
               />
             </label>
           </div>
