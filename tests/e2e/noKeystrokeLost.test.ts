@@ -423,7 +423,7 @@ describe('no keystroke is lost (LOCAL-4, LOCAL-5)', () => {
     await title.press('x');
     await expect
       .poll(() => field.locator('.field-overflow').textContent())
-      .toBe('At most 200 characters: the 1 that did not fit were not entered');
+      .toBe('At most 200 characters: what did not fit (1) was not entered');
     await screenshot(page, 'limit-full-360-en');
     await waitSaved(page);
     const stored = readMinutes(await storedDoc(relay.server, workspaceId, 'min1'));

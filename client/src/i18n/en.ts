@@ -174,7 +174,7 @@ export const en: Record<MessageKey, string> = {
   'common.moveUp': 'Move up',
   'common.moveDown': 'Move down',
   'field.count': '{n}/{max}',
-  'field.overLimit': 'At most {max} characters: the {n} that did not fit were not entered',
+  'field.overLimit': 'At most {max} characters: what did not fit ({n}) was not entered',
 
   'rich.placeholder': 'Type here…',
   'rich.loading': 'Loading the editor…',

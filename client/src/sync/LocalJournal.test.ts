@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import { JOURNAL_MAX_ENTRY_BYTES, StorageJournal } from './LocalJournal.ts';
 import type { DocMeta, LocalStore } from './LocalStore.ts';
 import { SyncedDoc } from './SyncedDoc.ts';
+import { stateVectorOf } from './stateVectors.ts';
 
 /** Web Storage over a Map, with a quota in characters like the browser's. */
 class MapStorage implements Storage {
@@ -261,5 +262,26 @@ describe('SyncedDoc with a journal', () => {
     expect(reopened.writeTrouble).toBe('full');
     expect(reopened.doc.getText('title').toString()).toBe('满');
     expect(journal.read('w1').entries.some((e) => e.key.includes(':a:'))).toBe(true);
+  });
+
+  it('LOCAL-4 hiding the page writes the acknowledged state at once instead of on its timer', async () => {
+    const s = makeStallingStore();
+    const metas: DocMeta[] = [];
+    s.store.putMeta = async (_w, _d, meta) => {
+      metas.push(meta);
+    };
+    const synced = new SyncedDoc(
+      docOpts(new StorageJournal({ storage: new MapStorage() }), s.store),
+    );
+    typeInto(synced.doc, 'a');
+    await s.commitAll();
+    const link = synced.trackConnection();
+    link.noteWriteSent();
+    link.applyAck(stateVectorOf(synced.doc), 1);
+    expect(metas).toEqual([]);
+    synced.flushSoon();
+    expect(metas).toHaveLength(1);
+    expect(metas[0]!.hasUnsettledChanges).toBe(false);
+    synced.destroy();
   });
 });
