@@ -58,6 +58,7 @@ export function WorkspaceProvider(props: {
       const s = new WorkspaceSync({
         entry,
         store: app.store,
+        journal: app.journal,
         listDocIds,
         user: {
           name: entry.displayName,

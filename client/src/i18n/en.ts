@@ -209,6 +209,8 @@ export const en: Record<MessageKey, string> = {
   'common.no': 'No',
   'common.moveUp': 'Move up',
   'common.moveDown': 'Move down',
+  'field.count': '{n}/{max}',
+  'field.overLimit': 'At most {max} characters: what did not fit ({n}) was not entered',
 
   'rich.placeholder': 'Type here…',
   'rich.loading': 'Loading the editor…',

@@ -197,6 +197,8 @@ export const zhCN = {
   'common.no': '否',
   'common.moveUp': '上移',
   'common.moveDown': '下移',
+  'field.count': '{n}/{max}',
+  'field.overLimit': '最多 {max} 字：多出的 {n} 字没有输入',
 
   'rich.placeholder': '在这里输入…',
   'rich.loading': '正在加载编辑器…',
