@@ -73,6 +73,15 @@ export default defineConfig({
       {
         extends: false,
         test: {
+          name: 'client',
+          root: fileURLToPath(new URL('./client', import.meta.url)),
+          include: ['src/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        extends: false,
+        test: {
           name: 'integration',
           root: fileURLToPath(new URL('./tests', import.meta.url)),
           include: ['integration/**/*.test.ts'],

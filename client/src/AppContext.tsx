@@ -1,8 +1,11 @@
 import { type Accessor, createContext, createSignal, type ParentProps, useContext } from 'solid-js';
+import type { LocalJournal } from './sync/LocalJournal.ts';
 import type { LocalStore, StoreProblem, WorkspaceEntry } from './sync/LocalStore.ts';
 
 export type AppState = {
   store: LocalStore;
+  /** The write-ahead journal of local changes (LOCAL-4), or null when the browser has none. */
+  journal: LocalJournal | null;
   workspaces: Accessor<WorkspaceEntry[]>;
   /** False until the device's workspace list has been read. */
   isReady: Accessor<boolean>;
@@ -16,7 +19,7 @@ export type AppState = {
 };
 
 /** App-wide state: the local store and the workspaces this device has joined. */
-export function createAppState(store: LocalStore): AppState {
+export function createAppState(store: LocalStore, journal: LocalJournal | null = null): AppState {
   const [workspaces, setWorkspaces] = createSignal<WorkspaceEntry[]>([]);
   const [isReady, setReady] = createSignal(false);
   const [problems, setProblems] = createSignal<StoreProblem[]>([]);
@@ -43,6 +46,7 @@ export function createAppState(store: LocalStore): AppState {
   void reloadWorkspaces().then(() => askPersist());
   return {
     store,
+    journal,
     workspaces,
     isReady,
     problems,
@@ -55,6 +59,7 @@ export function createAppState(store: LocalStore): AppState {
     },
     removeWorkspace: async (id) => {
       await store.removeWorkspace(id);
+      journal?.clear(id);
       await reloadWorkspaces();
     },
     isPersisted,

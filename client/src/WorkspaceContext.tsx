@@ -13,6 +13,7 @@ import {
 } from 'solid-js';
 import type * as Y from 'yjs';
 import { useApp } from './AppContext.tsx';
+import { createMembershipRefresh } from './api/createMembershipRefresh.ts';
 import {
   type IndexData,
   ROSTER_DOC_ID,
@@ -57,6 +58,7 @@ export function WorkspaceProvider(props: {
       const s = new WorkspaceSync({
         entry,
         store: app.store,
+        journal: app.journal,
         listDocIds,
         user: {
           name: entry.displayName,
@@ -87,6 +89,7 @@ function WorkspaceReady(props: {
   onMount(() => requestAnimationFrame(() => performance.mark('grassroots:workspace-ready')));
   const app = useApp();
   onCleanup(props.sync.onChange(() => app.reportProblems(props.sync.problems.splice(0))));
+  createMembershipRefresh(props.entry, () => summary().connection, app.saveWorkspace);
   const index = createDocProjection(props.sync.indexDoc, safeReadIndex);
   const { rosterDocId, roster } = createRoster(props.sync, index);
   const state: WorkspaceState = {

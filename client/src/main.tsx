@@ -3,16 +3,18 @@ import { App } from './App.tsx';
 import { AppProvider, createAppState } from './AppContext.tsx';
 import { createI18n, I18nProvider } from './i18n/I18nProvider.tsx';
 import { IdbLocalStore } from './sync/IdbLocalStore.ts';
+import { makeBrowserJournal } from './sync/LocalJournal.ts';
 import './styles.css';
 
 // The entry chooses the implementations; everything else sees the LocalStore interface.
 const store = new IdbLocalStore();
+const journal = makeBrowserJournal();
 
 const root = document.getElementById('root');
 if (root) {
   render(() => {
     const i18n = createI18n();
-    const app = createAppState(store);
+    const app = createAppState(store, journal);
     return (
       <I18nProvider i18n={i18n}>
         <AppProvider app={app}>

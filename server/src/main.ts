@@ -1,8 +1,10 @@
 #!/usr/bin/env node
+import { createInterface } from 'node:readline/promises';
 import {
   addDays,
   beijingDate,
   createDemoVillage,
+  displayNameSchema,
   INDEX_DOC_ID,
   isCalendarDate,
   roomName,
@@ -36,8 +38,9 @@ function openFanout(config: Config, onError: (error: unknown) => void): Fanout {
 
 const USAGE = `usage:
   grassroots serve [--port N] [--data DIR] [--host H] [--public-url URL] [--log-level L]
-  grassroots workspace create "<name>" [--data DIR] [--public-url URL]
-  grassroots demo [--docs N] [--entries M] [--seed S] [--start YYYY-MM-DD] [--data DIR]
+  grassroots workspace create "<name>" [--admin-name NAME] [--data DIR] [--port N] [--public-url URL]
+    asks for the first admin's name on a terminal; prints an invite URL that makes its opener that admin
+  grassroots demo [--docs N] [--entries M] [--seed S] [--start YYYY-MM-DD] [--admin-name NAME] [--data DIR]
     builds the demo village (deterministic from the seed) as a new workspace
 environment: PORT, HOST, DATA_DIR, PUBLIC_URL, LOG_LEVEL, CLIENT_DIR,
   DATABASE_URL (PostgreSQL instead of SQLite), REDIS_URL (bus between relay processes)`;
@@ -89,25 +92,55 @@ async function serve(argv: string[]) {
   if (signalled) stop(signalled);
 }
 
+/**
+ * The base of invite links as `serve` will answer them: PUBLIC_URL / --public-url when set, else
+ * this machine on the port `serve` reads from PORT / --port.
+ */
+const inviteBase = (config: { publicUrl?: string | undefined; port: number }) =>
+  (config.publicUrl ?? `http://localhost:${config.port}`).replace(/\/$/, '');
+
+/** The first admin's name: the flag, else asked on a terminal; refused without either. */
+async function adminNameFrom(flag: string | undefined): Promise<string> {
+  let name = flag;
+  if (name === undefined) {
+    if (!process.stdin.isTTY) {
+      throw new ConfigError(
+        'workspace create needs the first admin\'s name: pass --admin-name "<name>" (it is asked for only on a terminal)',
+      );
+    }
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      name = await rl.question("First admin's name (管理员姓名): ");
+    } finally {
+      rl.close();
+    }
+  }
+  const parsed = displayNameSchema.safeParse(name);
+  if (!parsed.success) throw new ConfigError('--admin-name must be 1-40 characters');
+  return parsed.data;
+}
+
 async function createWorkspace(argv: string[]) {
-  const [name, ...rest] = argv;
+  const [name, ...args] = argv;
   if (!name || name.startsWith('--')) throw new ConfigError('workspace create needs a name');
   if (name.trim().length === 0 || name.length > 80) {
     throw new ConfigError('workspace name must be 1-80 characters');
   }
+  const { taken, rest } = takeFlags(args, ['admin-name']);
   const config = parseConfig(configInputFrom(rest, process.env));
+  const adminName = await adminNameFrom(taken['admin-name']);
   const store = await openStore(config);
   try {
-    const created = await new Auth(store).createWorkspace(name.trim());
-    const base = (config.publicUrl ?? `http://localhost:${config.port}`).replace(/\/$/, '');
+    const created = await new Auth(store).createWorkspace(name.trim(), adminName);
     console.log(
       JSON.stringify(
         {
           workspaceId: created.workspace.id,
           name: created.workspace.name,
           adminMemberId: created.admin.id,
+          adminName: created.admin.displayName,
           adminToken: created.adminToken,
-          inviteUrl: inviteUrl(base, created.inviteToken),
+          inviteUrl: inviteUrl(inviteBase(config), created.inviteToken),
         },
         null,
         2,
@@ -147,21 +180,24 @@ const demoFlags = z.object({
 });
 
 async function createDemo(argv: string[]) {
-  const { taken, rest } = takeFlags(argv, ['docs', 'entries', 'seed', 'start']);
+  const { taken: named, rest } = takeFlags(argv, ['admin-name']);
+  const { taken, rest: configFlags } = takeFlags(rest, ['docs', 'entries', 'seed', 'start']);
   const flags = demoFlags.safeParse(taken);
   if (!flags.success) {
     throw new ConfigError(
       flags.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; '),
     );
   }
-  const config = parseConfig(configInputFrom(rest, process.env));
+  const config = parseConfig(configInputFrom(configFlags, process.env));
+  const adminName = displayNameSchema.safeParse(named['admin-name'] ?? '管理员');
+  if (!adminName.success) throw new ConfigError('--admin-name must be 1-40 characters');
   const demo = createDemoVillage({
     ...flags.data,
     start: flags.data.start ?? addDays(beijingDate(Date.now()), -364),
   });
   const store = await openStore(config);
   try {
-    const created = await new Auth(store).createWorkspace(demo.name);
+    const created = await new Auth(store).createWorkspace(demo.name, adminName.data);
     const ws = created.workspace.id;
     const at = Date.now();
     const rooms = [
@@ -173,7 +209,6 @@ async function createDemo(argv: string[]) {
         rooms.slice(i, i + 500).map((r) => ({ ...r, authorId: created.admin.id, at })),
       );
     }
-    const base = (config.publicUrl ?? `http://localhost:${config.port}`).replace(/\/$/, '');
     console.log(
       JSON.stringify(
         {
@@ -181,7 +216,7 @@ async function createDemo(argv: string[]) {
           name: demo.name,
           docs: demo.docs.length,
           adminToken: created.adminToken,
-          inviteUrl: inviteUrl(base, created.inviteToken),
+          inviteUrl: inviteUrl(inviteBase(config), created.inviteToken),
         },
         null,
         2,

@@ -191,6 +191,10 @@ describe('client in Chromium', () => {
     await v.page.locator('input[name="phaseTitle"]').first().press('End');
     await v.page.keyboard.type('改');
     expect(await v.page.locator('input[name="phaseTitle"]').first().inputValue()).toBe('秋收阶段');
-    expect(await v.page.locator('a[href$="/members"]').count()).toBe(0);
+    // A viewer sees who the members are, with nothing to change (tests/e2e/members.test.ts).
+    await v.page.locator('a[href$="/members"]').first().click();
+    await v.page.locator('.member-row').first().waitFor();
+    expect(await v.page.locator('.member-row select, .member-row button').count()).toBe(0);
+    expect(await v.page.getByRole('button', { name: '生成邀请链接' }).count()).toBe(0);
   });
 });

@@ -4,7 +4,7 @@ import { join as joinPath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ConfigInput, parseConfig, type RunningServer, startServer } from '@grassroots/server';
 import { MINUTES_BODY_FIELD } from '@grassroots/shared';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type BrowserContext, type CDPSession, chromium, type Page } from 'playwright-core';
 import * as Y from 'yjs';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -63,6 +63,53 @@ export async function openBrowser(
     locale: 'zh-CN',
   });
   const page = context.pages()[0] ?? (await context.newPage());
+  // Going offline is only meaningful once the app can open offline, as on a device that has
+  // opened it once: the service worker must have cached the app and control the page. On a
+  // loaded machine precaching takes seconds, and a test that went offline earlier would fail
+  // its reload for a reason no device meets.
+  //
+  // Chromium 150 also forgets the offline emulation for a document loaded while offline (a
+  // reload served by the service worker): `navigator.onLine` reads true there although no request
+  // gets out. A device that is offline says so to every page, so each page loaded while the
+  // context is offline gets the emulation again over its own DevTools session.
+  const setOffline = context.setOffline.bind(context);
+  let isOffline = false;
+  const sessions = new Set<CDPSession>();
+  const emulate = (session: CDPSession, offline: boolean) =>
+    session.send('Network.emulateNetworkConditions', {
+      offline,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
+  const reapply = async (p: Page) => {
+    if (!isOffline) return;
+    try {
+      const session = await context.newCDPSession(p);
+      sessions.add(session);
+      await session.send('Network.enable');
+      await emulate(session, true);
+    } catch {
+      // The page closed meanwhile.
+    }
+  };
+  const watch = (p: Page) => p.on('domcontentloaded', () => void reapply(p));
+  for (const p of context.pages()) watch(p);
+  context.on('page', watch);
+  context.setOffline = async (offline: boolean) => {
+    if (offline) {
+      for (const p of context.pages()) {
+        if (p.url().startsWith('http')) await waitForOfflineShell(p);
+      }
+    }
+    isOffline = offline;
+    if (!offline) {
+      for (const session of sessions) await emulate(session, false).catch(() => {});
+      for (const session of sessions) await session.detach().catch(() => {});
+      sessions.clear();
+    }
+    return setOffline(offline);
+  };
   return {
     context,
     page,
@@ -71,6 +118,19 @@ export async function openBrowser(
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** Resolves once a service worker controls the page (the app shell is cached for offline use). */
+export async function waitForOfflineShell(page: Page): Promise<void> {
+  await page.waitForFunction(
+    async () => {
+      if (!('serviceWorker' in navigator)) return true;
+      await navigator.serviceWorker.ready;
+      return navigator.serviceWorker.controller !== null;
+    },
+    undefined,
+    { timeout: 30_000, polling: 100 },
+  );
 }
 
 /** Creates a workspace on the relay and an invite link of a role. */

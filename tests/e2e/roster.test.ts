@@ -58,8 +58,8 @@ describe('the roster screen', () => {
     await groupPanel.locator('.roster-member', { hasText: '李明' }).waitFor();
     // A name corrected in place.
     const rename = page.locator('.roster-person[data-name="王五"] input');
+    // Saved as typed (LOCAL-5): no blur needed.
     await rename.fill('王五一');
-    await rename.dispatchEvent('change');
     await page.locator('.roster-person[data-name="王五一"]').waitFor();
     // 王五一 stops being a representative.
     const reps = page.locator('.roster-body[data-body="villager-representatives"]');

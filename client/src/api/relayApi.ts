@@ -3,6 +3,7 @@ import type {
   ChangeItem,
   CreateInviteBody,
   InviteInfo,
+  InvitePreview,
   MemberInfo,
   RedeemInviteResult,
   Role,
@@ -78,6 +79,10 @@ async function call<T>(
 
 /** The relay's REST API as seen by one device (see server/API.md). */
 export const relayApi = {
+  /** Where an invite leads (workspace, role, and the name of the admin it hands over, if any). */
+  previewInvite(origin: string, token: string): Promise<InvitePreview> {
+    return call(origin, '/api/invites/preview', { method: 'POST', body: { token } });
+  },
   redeemInvite(origin: string, token: string, displayName: string): Promise<RedeemInviteResult> {
     return call(origin, '/api/invites/redeem', {
       method: 'POST',
@@ -109,6 +114,53 @@ export const relayApi = {
       token,
       body,
     });
+  },
+  /** Every invite of the workspace, live or not (admins only). */
+  listInvites(
+    origin: string,
+    workspaceId: string,
+    token: string,
+  ): Promise<{ invites: InviteInfo[] }> {
+    return call(origin, `/api/workspaces/${encodeURIComponent(workspaceId)}/invites`, { token });
+  },
+  revokeInvite(
+    origin: string,
+    workspaceId: string,
+    token: string,
+    inviteId: string,
+  ): Promise<{ ok: true }> {
+    return call(
+      origin,
+      `/api/workspaces/${encodeURIComponent(workspaceId)}/invites/${encodeURIComponent(inviteId)}`,
+      { method: 'DELETE', token },
+    );
+  },
+  /** Changes a member's role (their open connections close and reconnect with it). */
+  changeMemberRole(
+    origin: string,
+    workspaceId: string,
+    token: string,
+    memberId: string,
+    role: Role,
+  ): Promise<MemberInfo> {
+    return call(
+      origin,
+      `/api/workspaces/${encodeURIComponent(workspaceId)}/members/${encodeURIComponent(memberId)}`,
+      { method: 'PATCH', token, body: { role } },
+    );
+  },
+  /** Removes a member: their token stops working; history keeps their name. */
+  removeMember(
+    origin: string,
+    workspaceId: string,
+    token: string,
+    memberId: string,
+  ): Promise<{ ok: true }> {
+    return call(
+      origin,
+      `/api/workspaces/${encodeURIComponent(workspaceId)}/members/${encodeURIComponent(memberId)}`,
+      { method: 'DELETE', token },
+    );
   },
 };
 

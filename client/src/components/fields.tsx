@@ -1,4 +1,5 @@
 import { createEffect, createSignal, For, type JSX, Show, splitProps } from 'solid-js';
+import { useI18n } from '../i18n/I18nProvider.tsx';
 
 type TextInputProps = {
   label: string;
@@ -7,36 +8,73 @@ type TextInputProps = {
   onCommit: (value: string) => void;
   isReadOnly?: boolean;
   isMultiline?: boolean;
+  /**
+   * The model's limit for this field (`Limits`): the field refuses more as it is typed, shows
+   * its count near the limit and says so when a paste or a word did not fit.
+   */
   maxLength?: number;
   placeholder?: string;
   class?: string;
   name?: string;
   hideLabel?: boolean;
+  /** A `<datalist>` id offering choices (e.g. the roster's names). */
+  list?: string;
+  /** A class for the input itself (the `class` goes on its label). */
+  inputClass?: string;
+  /**
+   * How the model stores what is typed (e.g. trimmed): the field is not rewritten while its text
+   * stores as the value it shows, so a space typed between two words stays; default as typed.
+   */
+  normalize?: (value: string) => string;
 };
+
+/** Show the count from this share of the limit on ("185/200"). */
+const COUNT_FROM = 0.8;
 
 /**
  * A text field bound to a projected value. Edits go out as they are typed (after IME composition
  * ends, so pinyin never lands in the doc); edits from others come in without moving the caret.
  */
 export function TextInput(props: TextInputProps): JSX.Element {
+  const { t } = useI18n();
   let el: HTMLInputElement | HTMLTextAreaElement | undefined;
   let isComposing = false;
+  const [length, setLength] = createSignal(props.value.length);
+  /** How many characters the last edit could not fit (0: it fitted). */
+  const [overflow, setOverflow] = createSignal(0);
+  const normalize = (v: string) => (props.normalize ? props.normalize(v) : v);
   createEffect(() => {
     const v = props.value;
-    if (!el || isComposing || el.value === v) return;
+    if (!el || isComposing || el.value === v || normalize(el.value) === v) return;
     const isFocused = document.activeElement === el;
     const start = el.selectionStart;
     const end = el.selectionEnd;
     el.value = v;
+    setLength(v.length);
     if (isFocused && start !== null && end !== null) el.setSelectionRange(start, end);
   });
   const commit = (e: Event) => {
-    if (isComposing || (e as InputEvent).isComposing) return;
     const target = e.currentTarget as HTMLInputElement;
+    setLength(target.value.length);
+    if (isComposing || (e as InputEvent).isComposing) return;
     props.onCommit(target.value);
   };
+  /** Notes what the browser's `maxLength` is about to cut from a paste or a typed word. */
+  const onBeforeInput = (e: InputEvent) => {
+    const max = props.maxLength;
+    const target = e.currentTarget as HTMLInputElement;
+    if (max === undefined || !e.inputType.startsWith('insert')) return;
+    const data = e.data ?? e.dataTransfer?.getData('text/plain') ?? '';
+    const selected = (target.selectionEnd ?? 0) - (target.selectionStart ?? 0);
+    setOverflow(Math.max(0, target.value.length - selected + data.length - max));
+  };
+  const showCount = () =>
+    props.maxLength !== undefined &&
+    !props.isReadOnly &&
+    length() >= Math.floor(props.maxLength * COUNT_FROM);
   const common = {
     name: props.name,
+    class: props.inputClass,
     get readOnly() {
       return props.isReadOnly;
     },
@@ -46,14 +84,18 @@ export function TextInput(props: TextInputProps): JSX.Element {
     get placeholder() {
       return props.placeholder;
     },
+    onBeforeInput,
     onInput: commit,
     onCompositionStart: () => {
       isComposing = true;
     },
     onCompositionEnd: (e: CompositionEvent) => {
       isComposing = false;
-      props.onCommit((e.currentTarget as HTMLInputElement).value);
+      const value = (e.currentTarget as HTMLInputElement).value;
+      setLength(value.length);
+      props.onCommit(value);
     },
+    onBlur: () => setOverflow(0),
   };
   return (
     <label class={`field ${props.class ?? ''}`}>
@@ -63,6 +105,7 @@ export function TextInput(props: TextInputProps): JSX.Element {
         fallback={
           <input
             {...common}
+            list={props.list}
             ref={(r) => {
               el = r;
               r.value = props.value;
@@ -77,6 +120,20 @@ export function TextInput(props: TextInputProps): JSX.Element {
             r.value = props.value;
           }}
         />
+      </Show>
+      <Show when={showCount() || overflow() > 0}>
+        <small
+          class="field-count"
+          classList={{ 'is-full': length() >= (props.maxLength ?? Number.POSITIVE_INFINITY) }}
+          aria-live="polite"
+        >
+          {t('field.count', { n: length(), max: props.maxLength ?? 0 })}
+        </small>
+      </Show>
+      <Show when={overflow() > 0}>
+        <small class="field-overflow" role="alert">
+          {t('field.overLimit', { max: props.maxLength ?? 0, n: overflow() })}
+        </small>
       </Show>
     </label>
   );
@@ -139,9 +196,12 @@ export function DateInput(props: {
   );
 }
 
-/** Runs a model operation and keeps its error (limits, finalised records…) for display. */
+/**
+ * Runs a model operation and keeps its error (limits, finalised records…) for display; `run`
+ * says whether it worked, so a form is emptied only when what it held was saved.
+ */
 export function createOpRunner(): {
-  run: (fn: () => void) => void;
+  run: (fn: () => void) => boolean;
   error: () => string | null;
   clear: () => void;
 } {
@@ -151,8 +211,10 @@ export function createOpRunner(): {
       try {
         fn();
         setError(null);
+        return true;
       } catch (e) {
         setError(e instanceof Error ? e.message : String(e));
+        return false;
       }
     },
     error,

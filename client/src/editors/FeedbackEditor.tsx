@@ -1,5 +1,5 @@
 import { createMemo, createSignal, For, type JSX, Show } from 'solid-js';
-import { createOpRunner, SelectInput } from '../components/fields.tsx';
+import { createOpRunner, SelectInput, TextInput } from '../components/fields.tsx';
 import { PresenceBar } from '../components/PresenceBar.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { beijingDay, formatBeijingDateTime } from '../i18n/time.ts';
@@ -14,6 +14,7 @@ import {
   type FeedbackChannel,
   type FeedbackEntry,
   type FeedbackStatus,
+  Limits,
   moveStatus,
   readFeedbackLog,
   relayEntry,
@@ -22,12 +23,15 @@ import {
   type Urgency,
 } from '../model/domain.ts';
 import { createDocProjection } from '../projection/createDocProjection.ts';
+import { createDraft, draftKey } from '../sync/createDraft.ts';
+import { useWorkspace } from '../WorkspaceContext.tsx';
 import type { EditorProps } from './editorProps.ts';
 
 /** 民情日志: a ledger of requests with filters, an entry form and the handling timeline. */
 export default function FeedbackEditor(props: EditorProps): JSX.Element {
   const { t, label } = useI18n();
   const doc = props.session.synced.doc;
+  const ws = useWorkspace();
   const log = createDocProjection(doc, readFeedbackLog);
   const op = createOpRunner();
   const ro = () => !props.canEdit;
@@ -57,90 +61,112 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
       (s) => FEEDBACK_STATUSES.indexOf(s) > FEEDBACK_STATUSES.indexOf(e.status),
     );
 
+  /** Drafts of this log's forms are kept per workspace and log (LOCAL-5). */
+  const formDraftKey = (form: string) => draftKey(ws.entry.id, props.docId, form);
+  const EMPTY_ENTRY = {
+    day: beijingDay(Date.now()),
+    source: '',
+    channel: 'home-visit',
+    category: 'livelihood',
+    urgency: 'normal',
+    summary: '',
+  };
+  const entryDraft = createDraft(formDraftKey('entry'), EMPTY_ENTRY);
+  // A half-typed entry from before a reload is shown at once.
+  if (entryDraft.hasContent()) setFormOpen(true);
+
   const NewEntryForm = (): JSX.Element => {
-    const [day, setDay] = createSignal(beijingDay(Date.now()));
-    const [source, setSource] = createSignal('');
-    const [channel, setChannel] = createSignal<FeedbackChannel>('home-visit');
-    const [cat, setCat] = createSignal<FeedbackCategory>('livelihood');
-    const [urgency, setUrgency] = createSignal<Urgency>('normal');
-    const [summary, setSummary] = createSignal('');
+    const d = entryDraft;
     return (
       <form
         class="panel form"
         aria-label={t('fb.newEntry')}
         onSubmit={(e) => {
           e.preventDefault();
-          if (!summary().trim()) return;
-          op.run(() =>
+          if (!d.get('summary').trim()) return;
+          const isSaved = op.run(() =>
             addEntry(doc, {
-              receivedAt: startOfBeijingDate(day()) + 12 * 3600_000,
-              source: source() || null,
-              channel: channel(),
-              category: cat(),
-              urgency: urgency(),
-              summary: summary().trim(),
+              receivedAt: startOfBeijingDate(d.get('day')) + 12 * 3600_000,
+              source: d.get('source') || null,
+              channel: d.get('channel') as FeedbackChannel,
+              category: d.get('category') as FeedbackCategory,
+              urgency: d.get('urgency') as Urgency,
+              summary: d.get('summary').trim(),
               recordedBy: me(),
             }),
           );
-          setSummary('');
-          setSource('');
+          if (!isSaved) return;
+          d.clear();
           setFormOpen(false);
         }}
       >
         <div class="fields">
           <label class="field">
             <span>{t('fb.receivedAt')}</span>
-            <input type="date" value={day()} onChange={(e) => setDay(e.currentTarget.value)} />
-          </label>
-          <label class="field">
-            <span>{t('fb.source')}</span>
             <input
-              name="source"
-              maxLength={40}
-              value={source()}
-              onInput={(e) => setSource(e.currentTarget.value)}
+              type="date"
+              name="receivedAt"
+              value={d.get('day')}
+              onInput={(e) => d.set('day', e.currentTarget.value)}
             />
           </label>
+          <TextInput
+            label={t('fb.source')}
+            name="source"
+            maxLength={Limits.sourceChars}
+            value={d.get('source')}
+            onCommit={(v) => d.set('source', v)}
+          />
           <SelectInput
             label={t('fb.channel')}
-            value={channel()}
+            name="channel"
+            value={d.get('channel')}
             options={FEEDBACK_CHANNELS.map((c) => ({
               value: c,
               label: label('feedbackChannel', c),
             }))}
-            onChange={(v) => setChannel(v as FeedbackChannel)}
+            onChange={(v) => d.set('channel', v)}
           />
           <SelectInput
             label={t('fb.category')}
             name="category"
-            value={cat()}
+            value={d.get('category')}
             options={FEEDBACK_CATEGORIES.map((c) => ({
               value: c,
               label: label('feedbackCategory', c),
             }))}
-            onChange={(v) => setCat(v as FeedbackCategory)}
+            onChange={(v) => d.set('category', v)}
           />
           <SelectInput
             label={t('fb.urgency')}
-            value={urgency()}
+            name="urgency"
+            value={d.get('urgency')}
             options={URGENCIES.map((u) => ({ value: u, label: label('urgency', u) }))}
-            onChange={(v) => setUrgency(v as Urgency)}
+            onChange={(v) => d.set('urgency', v)}
           />
-          <label class="field wide">
-            <span>{t('fb.summary')}</span>
-            <textarea
-              name="summary"
-              required
-              value={summary()}
-              onInput={(e) => setSummary(e.currentTarget.value)}
-            />
-          </label>
+          <TextInput
+            class="wide"
+            isMultiline
+            label={t('fb.summary')}
+            name="summary"
+            maxLength={Limits.summaryChars}
+            value={d.get('summary')}
+            onCommit={(v) => d.set('summary', v)}
+          />
         </div>
         <div class="btn-row">
           <button type="submit" class="btn primary">
             {t('common.save')}
           </button>
-          <button type="button" class="btn" onClick={() => setFormOpen(false)}>
+          <button
+            type="button"
+            class="btn"
+            onClick={() => {
+              // Cancelling is the person discarding what they typed.
+              d.clear();
+              setFormOpen(false);
+            }}
+          >
             {t('common.cancel')}
           </button>
         </div>
@@ -149,8 +175,8 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
   };
 
   const EntryDetails = (p: { entry: FeedbackEntry }): JSX.Element => {
-    const [relayTo, setRelayTo] = createSignal('');
-    const [response, setResponse] = createSignal('');
+    const relay = createDraft(formDraftKey(`relay:${p.entry.id}`), { to: '' });
+    const reply = createDraft(formDraftKey(`response:${p.entry.id}`), { text: '' });
     const timeline = () =>
       [
         ...p.entry.transitions.map((x) => ({
@@ -201,15 +227,18 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
             class="form inline-form"
             onSubmit={(e) => {
               e.preventDefault();
-              if (!relayTo().trim()) return;
-              op.run(() => relayEntry(doc, p.entry.id, { to: relayTo(), by: me() }));
-              setRelayTo('');
+              if (!relay.get('to').trim()) return;
+              if (op.run(() => relayEntry(doc, p.entry.id, { to: relay.get('to'), by: me() })))
+                relay.clear();
             }}
           >
-            <label class="field">
-              <span>{t('fb.relayTo')}</span>
-              <input value={relayTo()} onInput={(e) => setRelayTo(e.currentTarget.value)} />
-            </label>
+            <TextInput
+              label={t('fb.relayTo')}
+              name="relayTo"
+              maxLength={Limits.departmentChars}
+              value={relay.get('to')}
+              onCommit={(v) => relay.set('to', v)}
+            />
             <button type="submit" class="btn small">
               {t('fb.relay')}
             </button>
@@ -218,15 +247,18 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
             class="form inline-form"
             onSubmit={(e) => {
               e.preventDefault();
-              if (!response().trim()) return;
-              op.run(() => addResponse(doc, p.entry.id, { text: response(), by: me() }));
-              setResponse('');
+              if (!reply.get('text').trim()) return;
+              if (op.run(() => addResponse(doc, p.entry.id, { text: reply.get('text'), by: me() })))
+                reply.clear();
             }}
           >
-            <label class="field">
-              <span>{t('fb.responseText')}</span>
-              <input value={response()} onInput={(e) => setResponse(e.currentTarget.value)} />
-            </label>
+            <TextInput
+              label={t('fb.responseText')}
+              name="responseText"
+              maxLength={Limits.responseChars}
+              value={reply.get('text')}
+              onCommit={(v) => reply.set('text', v)}
+            />
             <button type="submit" class="btn small">
               {t('fb.respond')}
             </button>

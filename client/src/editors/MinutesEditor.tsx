@@ -14,6 +14,7 @@ import {
   beijingInstant,
   finaliseMinutes,
   groupExistsAt,
+  Limits,
   MEETING_STEPS,
   MEETING_TYPES,
   type MeetingStep,
@@ -47,6 +48,7 @@ import {
   voteCheck,
 } from '../model/domain.ts';
 import { createDocProjection } from '../projection/createDocProjection.ts';
+import { createDraft, draftKey } from '../sync/createDraft.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
 import type { EditorProps } from './editorProps.ts';
 import { LazyRichText } from './LazyRichText.tsx';
@@ -99,15 +101,16 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
       </button>
     </Show>
   );
-  const [newPerson, setNewPerson] = createSignal('');
-  const [newMotion, setNewMotion] = createSignal('');
-  const [newDecision, setNewDecision] = createSignal('');
-  const [decisionVote, setDecisionVote] = createSignal('');
-  const [decisionStep, setDecisionStep] = createSignal('');
-  const [decisionCase, setDecisionCaseId] = createSignal('');
-  const [newAction, setNewAction] = createSignal('');
-  const [actionOwner, setActionOwner] = createSignal('');
-  const [actionDue, setActionDue] = createSignal<string | null>(null);
+  // Half-typed "new …" forms are kept on the device until submitted (LOCAL-5).
+  const formDraft = <T extends Record<string, string>>(form: string, empty: T) =>
+    createDraft(draftKey(ws.entry.id, props.docId, form), empty);
+  const guestDraft = formDraft('guest', { name: '' });
+  const voteDraft = formDraft('vote', { motion: '' });
+  const decisionDraft = formDraft('decision', { text: '', voteId: '', caseId: '', step: '' });
+  const actionDraft = formDraft('action', { what: '', owner: '', due: '' });
+  const decisionVote = () => decisionDraft.get('voteId');
+  const decisionStep = () => decisionDraft.get('step');
+  const decisionCase = () => decisionDraft.get('caseId');
   const [targetPlan, setTargetPlan] = createSignal('');
   const plans = () => props.plans();
   const personOrNull = (name: string) => (name.trim() ? { name: name.trim() } : null);
@@ -195,7 +198,7 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
         name={p.name}
         readOnly={ro()}
         value={p.value ?? ''}
-        onChange={(e) => {
+        onInput={(e) => {
           const raw = e.currentTarget.value.trim();
           p.onChange(raw === '' ? null : Math.max(0, Math.floor(Number(raw))));
         }}
@@ -212,6 +215,7 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
     }
     return out;
   });
+  /** A person picked from the roster's names or typed; saved as typed (LOCAL-5). */
   const PersonField = (p: {
     label: string;
     name: string;
@@ -219,17 +223,16 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
     isReadOnly: boolean;
     onChange: (value: string) => void;
   }): JSX.Element => (
-    <label class="field">
-      <span>{p.label}</span>
-      <input
-        name={p.name}
-        list={`roster-people-${props.docId}`}
-        maxLength={40}
-        readOnly={p.isReadOnly}
-        value={p.value}
-        onChange={(e) => p.onChange(e.currentTarget.value)}
-      />
-    </label>
+    <TextInput
+      label={p.label}
+      name={p.name}
+      list={`roster-people-${props.docId}`}
+      maxLength={Limits.nameChars}
+      normalize={(v) => v.trim()}
+      isReadOnly={p.isReadOnly}
+      value={p.value}
+      onCommit={p.onChange}
+    />
   );
   const tallyField = (voteId: string, key: keyof Tally, value: number) => (
     <label class="field">
@@ -241,9 +244,11 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
         name={`tally-${key}`}
         readOnly={ro()}
         value={value}
-        onChange={(e) => {
-          const n = Number(e.currentTarget.value);
-          op.run(() => setVoteTally(doc, voteId, { [key]: n }));
+        onInput={(e) => {
+          // An emptied box is being retyped: the tally keeps its number meanwhile.
+          const raw = e.currentTarget.value.trim();
+          if (raw === '') return;
+          op.run(() => setVoteTally(doc, voteId, { [key]: Number(raw) }));
         }}
       />
     </label>
@@ -284,6 +289,7 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
             class="wide"
             label={t('min.title')}
             name="minutesTitle"
+            maxLength={Limits.titleChars}
             value={m.title}
             isReadOnly={ro()}
             onCommit={(v) =>
@@ -316,6 +322,7 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
           <TextInput
             label={t('min.place')}
             name="place"
+            maxLength={Limits.placeChars}
             value={m.place}
             isReadOnly={ro()}
             onCommit={(v) => op.run(() => setMeetingFields(doc, { place: v }))}
@@ -563,21 +570,19 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
             class="form inline-form"
             onSubmit={(e) => {
               e.preventDefault();
-              const name = newPerson().trim();
+              const name = guestDraft.get('name').trim();
               if (!name) return;
-              op.run(() => markAttendance(doc, { name }, { present: true }));
-              setNewPerson('');
+              if (op.run(() => markAttendance(doc, { name }, { present: true })))
+                guestDraft.clear();
             }}
           >
-            <label class="field">
-              <span>{isRosterCounted() ? t('min.guestName') : t('min.personName')}</span>
-              <input
-                name="newPerson"
-                maxLength={40}
-                value={newPerson()}
-                onInput={(e) => setNewPerson(e.currentTarget.value)}
-              />
-            </label>
+            <TextInput
+              label={isRosterCounted() ? t('min.guestName') : t('min.personName')}
+              name="newPerson"
+              maxLength={Limits.nameChars}
+              value={guestDraft.get('name')}
+              onCommit={(v) => guestDraft.set('name', v)}
+            />
             <button type="submit" class="btn">
               {isRosterCounted() ? t('min.addGuest') : t('min.addPerson')}
             </button>
@@ -594,6 +599,8 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
                 <TextInput
                   hideLabel
                   label={t('min.agenda')}
+                  name="agendaTitle"
+                  maxLength={Limits.titleChars}
                   value={item.title}
                   isReadOnly={ro()}
                   onCommit={(v) => op.run(() => setAgendaItemTitle(doc, item.id, v))}
@@ -675,16 +682,19 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
             class="form inline-form"
             onSubmit={(e) => {
               e.preventDefault();
-              const motion = newMotion().trim();
+              const motion = voteDraft.get('motion').trim();
               if (!motion) return;
-              op.run(() => recordVote(doc, { motion, tally: { for: 0, against: 0, abstain: 0 } }));
-              setNewMotion('');
+              const tally = { for: 0, against: 0, abstain: 0 };
+              if (op.run(() => recordVote(doc, { motion, tally }))) voteDraft.clear();
             }}
           >
-            <label class="field">
-              <span>{t('min.motion')}</span>
-              <input value={newMotion()} onInput={(e) => setNewMotion(e.currentTarget.value)} />
-            </label>
+            <TextInput
+              label={t('min.motion')}
+              name="newMotion"
+              maxLength={Limits.titleChars}
+              value={voteDraft.get('motion')}
+              onCommit={(v) => voteDraft.set('motion', v)}
+            />
             <button type="submit" class="btn">
               {t('min.addVote')}
             </button>
@@ -702,6 +712,8 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
                 <li class="decision">
                   <TextInput
                     label={t('min.decisionText')}
+                    name="decisionText"
+                    maxLength={Limits.summaryChars}
                     value={d.text}
                     isReadOnly={ro()}
                     onCommit={(v) => op.run(() => setDecisionText(doc, d.id, v))}
@@ -778,9 +790,9 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
             class="form"
             onSubmit={(e) => {
               e.preventDefault();
-              const text = newDecision().trim();
+              const text = decisionDraft.get('text').trim();
               if (!text) return;
-              op.run(() =>
+              const isSaved = op.run(() =>
                 addDecision(doc, {
                   text,
                   voteId: decisionVote() || null,
@@ -790,13 +802,16 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
                     (decisionCase() ? stepForMeeting(m.meetingType) : null),
                 }),
               );
-              setNewDecision('');
+              if (isSaved) decisionDraft.clear();
             }}
           >
-            <label class="field">
-              <span>{t('min.decisionText')}</span>
-              <input value={newDecision()} onInput={(e) => setNewDecision(e.currentTarget.value)} />
-            </label>
+            <TextInput
+              label={t('min.decisionText')}
+              name="newDecision"
+              maxLength={Limits.summaryChars}
+              value={decisionDraft.get('text')}
+              onCommit={(v) => decisionDraft.set('text', v)}
+            />
             <div class="fields">
               <SelectInput
                 label={t('min.vote')}
@@ -805,7 +820,7 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
                   { value: '', label: t('common.none') },
                   ...m.votes.map((v) => ({ value: v.id, label: v.motion })),
                 ]}
-                onChange={setDecisionVote}
+                onChange={(v) => decisionDraft.set('voteId', v)}
               />
               <Show when={ws.index.cases.length > 0}>
                 <SelectInput
@@ -816,7 +831,7 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
                     { value: '', label: t('common.none') },
                     ...ws.index.cases.map((c) => ({ value: c.id, label: c.title })),
                   ]}
-                  onChange={setDecisionCaseId}
+                  onChange={(v) => decisionDraft.set('caseId', v)}
                 />
               </Show>
               <SelectInput
@@ -826,7 +841,7 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
                   { value: '', label: t('common.none') },
                   ...MEETING_STEPS.map((s) => ({ value: s, label: label('decisionStep', s) })),
                 ]}
-                onChange={setDecisionStep}
+                onChange={(v) => decisionDraft.set('step', v)}
               />
             </div>
             <button type="submit" class="btn">
@@ -879,27 +894,36 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
             class="form"
             onSubmit={(e) => {
               e.preventDefault();
-              const what = newAction().trim();
+              const what = actionDraft.get('what').trim();
               if (!what) return;
-              op.run(() =>
-                addActionItem(doc, { what, owner: personOrNull(actionOwner()), due: actionDue() }),
-              );
-              setNewAction('');
+              const owner = personOrNull(actionDraft.get('owner'));
+              const due = actionDraft.get('due') || null;
+              if (op.run(() => addActionItem(doc, { what, owner, due }))) actionDraft.clear();
             }}
           >
             <div class="fields">
-              <label class="field wide">
-                <span>{t('min.actionWhat')}</span>
-                <input value={newAction()} onInput={(e) => setNewAction(e.currentTarget.value)} />
-              </label>
-              <label class="field">
-                <span>{t('common.owner')}</span>
-                <input
-                  value={actionOwner()}
-                  onInput={(e) => setActionOwner(e.currentTarget.value)}
-                />
-              </label>
-              <DateInput label={t('common.due')} value={actionDue()} onChange={setActionDue} />
+              <TextInput
+                class="wide"
+                label={t('min.actionWhat')}
+                name="newAction"
+                maxLength={Limits.titleChars}
+                value={actionDraft.get('what')}
+                onCommit={(v) => actionDraft.set('what', v)}
+              />
+              <TextInput
+                label={t('common.owner')}
+                name="newActionOwner"
+                list={`roster-people-${props.docId}`}
+                maxLength={Limits.nameChars}
+                value={actionDraft.get('owner')}
+                onCommit={(v) => actionDraft.set('owner', v)}
+              />
+              <DateInput
+                label={t('common.due')}
+                name="newActionDue"
+                value={actionDraft.get('due') || null}
+                onChange={(v) => actionDraft.set('due', v ?? '')}
+              />
             </div>
             <button type="submit" class="btn">
               {t('min.addAction')}

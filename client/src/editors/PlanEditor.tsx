@@ -7,6 +7,7 @@ import {
   addPhase,
   addTask,
   assignOwner,
+  Limits,
   linkTaskToService,
   PLAN_NOTES_FIELD,
   planProgress,
@@ -68,22 +69,23 @@ export default function PlanEditor(props: EditorProps): JSX.Element {
           <TextInput
             label={t('plan.taskTitle')}
             name="taskTitle"
+            maxLength={Limits.titleChars}
             value={task.title}
             isReadOnly={ro()}
             onCommit={(v) => op.run(() => setTaskTitle(doc, task.id, v))}
           />
-          <label class="field">
-            <span>{t('common.owner')}</span>
-            <input
-              name="owner"
-              readOnly={ro()}
-              value={task.owner?.name ?? ''}
-              onChange={(e) => {
-                const name = e.currentTarget.value.trim();
-                op.run(() => assignOwner(doc, task.id, name ? { name } : null));
-              }}
-            />
-          </label>
+          <TextInput
+            label={t('common.owner')}
+            name="owner"
+            maxLength={Limits.nameChars}
+            normalize={(v) => v.trim()}
+            isReadOnly={ro()}
+            value={task.owner?.name ?? ''}
+            onCommit={(v) => {
+              const name = v.trim();
+              op.run(() => assignOwner(doc, task.id, name ? { name } : null));
+            }}
+          />
           <DateInput
             label={t('common.due')}
             name="due"
@@ -146,6 +148,7 @@ export default function PlanEditor(props: EditorProps): JSX.Element {
             class="wide"
             label={t('plan.title')}
             name="planTitle"
+            maxLength={Limits.titleChars}
             value={plan.title}
             isReadOnly={ro()}
             onCommit={(v) =>
@@ -158,6 +161,7 @@ export default function PlanEditor(props: EditorProps): JSX.Element {
           <TextInput
             label={t('plan.village')}
             name="village"
+            maxLength={Limits.nameChars}
             value={plan.village}
             isReadOnly={ro()}
             onCommit={(v) => op.run(() => setPlanFields(doc, { village: v }))}
@@ -195,6 +199,7 @@ export default function PlanEditor(props: EditorProps): JSX.Element {
                 <TextInput
                   label={t('plan.phaseTitle')}
                   name="phaseTitle"
+                  maxLength={Limits.titleChars}
                   value={phase.title}
                   isReadOnly={ro()}
                   onCommit={(v) => op.run(() => setPhaseTitle(doc, phase.id, v))}
@@ -216,6 +221,7 @@ export default function PlanEditor(props: EditorProps): JSX.Element {
                 <TextInput
                   label={t('plan.goals')}
                   name="goals"
+                  maxLength={Limits.goalsChars}
                   isMultiline
                   value={phase.goals}
                   isReadOnly={ro()}

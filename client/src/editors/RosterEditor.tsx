@@ -9,6 +9,7 @@ import {
   bodyRoster,
   confirmFullMember,
   joinBody,
+  Limits,
   type Membership,
   OFFICE_BODY,
   OFFICES,
@@ -27,6 +28,8 @@ import {
   setRosterTitle,
 } from '../model/domain.ts';
 import { createDocProjection } from '../projection/createDocProjection.ts';
+import { createDraft, draftKey } from '../sync/createDraft.ts';
+import { useWorkspace } from '../WorkspaceContext.tsx';
 import type { EditorProps } from './editorProps.ts';
 
 /** One body section of the roster: a roster body, with its party group for `party-group`. */
@@ -51,6 +54,7 @@ const officesOf = (body: RosterBody): Office[] => OFFICES.filter((o) => OFFICE_B
  */
 export default function RosterEditor(props: EditorProps): JSX.Element {
   const { t, label } = useI18n();
+  const ws = useWorkspace();
   const doc = props.session.synced.doc;
   const r = createDocProjection(doc, readRoster);
   const op = createOpRunner();
@@ -107,14 +111,18 @@ export default function RosterEditor(props: EditorProps): JSX.Element {
       });
 
   // --- people -------------------------------------------------------------------------------
-  const [newName, setNewName] = createSignal('');
-  const [newPlace, setNewPlace] = createSignal('');
-  const [newJoined, setNewJoined] = createSignal<string>('');
+  // Half-typed forms are kept on the device until submitted (LOCAL-5).
+  const personDraft = createDraft(draftKey(ws.entry.id, props.docId, 'person'), {
+    name: '',
+    place: '',
+    joined: '',
+  });
+  const newPlace = () => personDraft.get('place');
   const addPersonNow = (e: Event) => {
     e.preventDefault();
-    const name = newName().trim();
+    const name = personDraft.get('name').trim();
     if (!name) return;
-    op.run(() => {
+    const isSaved = op.run(() => {
       const personId = addPerson(doc, { name });
       const choice = parseChoice(newPlace());
       if (choice) {
@@ -123,19 +131,32 @@ export default function RosterEditor(props: EditorProps): JSX.Element {
           personId,
           { body: choice.body, groupId: choice.groupId },
           {
-            joined: newJoined() || null,
+            joined: personDraft.get('joined') || null,
             ...(choice.body === 'party' ? { status: choice.status } : {}),
           },
         );
       }
     });
-    setNewName('');
+    // The place and day stay for the next person (people are often added one body at a time).
+    if (isSaved) personDraft.set('name', '');
   };
 
   const [query, setQuery] = createSignal('');
+  /**
+   * The list's order while a name is being typed: people are sorted by name, and a row moving
+   * under the caret would take the focus with it.
+   */
+  const [heldOrder, setHeldOrder] = createSignal<string[] | null>(null);
   const shownPeople = () => {
     const q = query().trim();
-    return q ? r.people.filter((p) => p.name.includes(q)) : r.people;
+    const people = q ? r.people.filter((p) => p.name.includes(q)) : r.people;
+    const held = heldOrder();
+    if (!held) return people;
+    const at = (id: string) => {
+      const i = held.indexOf(id);
+      return i < 0 ? held.length : i;
+    };
+    return people.slice().sort((a, b) => at(a.id) - at(b.id));
   };
   const headingId = (x: { body: RosterBody; groupId: string | null }) =>
     `roster-body-${x.body}-${x.groupId ?? ''}`;
@@ -145,7 +166,7 @@ export default function RosterEditor(props: EditorProps): JSX.Element {
   ];
 
   // --- groups -------------------------------------------------------------------------------
-  const [newGroup, setNewGroup] = createSignal('');
+  const groupDraft = createDraft(draftKey(ws.entry.id, props.docId, 'group'), { name: '' });
 
   return (
     <article class="editor roster-editor">
@@ -154,6 +175,7 @@ export default function RosterEditor(props: EditorProps): JSX.Element {
         <TextInput
           label={t('roster.docTitle')}
           name="rosterTitle"
+          maxLength={Limits.titleChars}
           value={r.title}
           isReadOnly={ro()}
           onCommit={(v) =>
@@ -193,21 +215,19 @@ export default function RosterEditor(props: EditorProps): JSX.Element {
         <Show when={!ro()}>
           <form class="form roster-add" onSubmit={addPersonNow}>
             <div class="fields roster-add-fields">
-              <label class="field">
-                <span>{t('roster.personName')}</span>
-                <input
-                  name="personName"
-                  maxLength={40}
-                  value={newName()}
-                  onInput={(e) => setNewName(e.currentTarget.value)}
-                />
-              </label>
+              <TextInput
+                label={t('roster.personName')}
+                name="personName"
+                maxLength={Limits.nameChars}
+                value={personDraft.get('name')}
+                onCommit={(v) => personDraft.set('name', v)}
+              />
               <label class="field">
                 <span>{t('roster.joinAlso')}</span>
                 <select
                   name="personPlace"
                   value={newPlace()}
-                  onChange={(e) => setNewPlace(e.currentTarget.value)}
+                  onChange={(e) => personDraft.set('place', e.currentTarget.value)}
                 >
                   <For each={bodyChoices()}>
                     {(o) => (
@@ -224,8 +244,8 @@ export default function RosterEditor(props: EditorProps): JSX.Element {
                   <input
                     type="date"
                     name="personJoined"
-                    value={newJoined()}
-                    onChange={(e) => setNewJoined(e.currentTarget.value)}
+                    value={personDraft.get('joined')}
+                    onInput={(e) => personDraft.set('joined', e.currentTarget.value)}
                   />
                 </label>
               </Show>
@@ -252,18 +272,25 @@ export default function RosterEditor(props: EditorProps): JSX.Element {
               {(p) => (
                 <li class="roster-person" data-person-id={p.id} data-name={p.name}>
                   <Show when={!ro()} fallback={<strong class="roster-name">{p.name}</strong>}>
-                    <input
-                      class="roster-name-input"
-                      name="personRename"
-                      aria-label={t('roster.renamePerson', { name: p.name })}
-                      maxLength={40}
-                      value={p.name}
-                      onChange={(e) => {
-                        const v = e.currentTarget.value;
-                        op.run(() => renamePerson(doc, p.id, v));
-                        if (!v.trim()) e.currentTarget.value = p.name;
-                      }}
-                    />
+                    <span
+                      class="roster-name"
+                      onFocusIn={() => setHeldOrder(shownPeople().map((x) => x.id))}
+                      onFocusOut={() => setHeldOrder(null)}
+                    >
+                      <TextInput
+                        hideLabel
+                        label={t('roster.renamePerson', { name: p.name })}
+                        inputClass="roster-name-input"
+                        name="personRename"
+                        maxLength={Limits.nameChars}
+                        normalize={(v) => v.trim()}
+                        value={p.name}
+                        onCommit={(v) => {
+                          // An emptied name is being retyped: the person keeps the old one meanwhile.
+                          if (v.trim()) op.run(() => renamePerson(doc, p.id, v));
+                        }}
+                      />
+                    </span>
                   </Show>
                   <span class="roster-places small muted">
                     {placesOf(p.id).join(t('min.listSeparator')) || t('roster.noPlace')}
@@ -296,19 +323,16 @@ export default function RosterEditor(props: EditorProps): JSX.Element {
             {(g) => (
               <li class="roster-group" data-group-id={g.id}>
                 <Show when={!ro()} fallback={<strong>{g.name}</strong>}>
-                  <label class="field">
-                    <span>{t('roster.groupName')}</span>
-                    <input
-                      name="groupRename"
-                      maxLength={40}
-                      value={g.name}
-                      onChange={(e) => {
-                        const v = e.currentTarget.value;
-                        op.run(() => renameGroup(doc, g.id, v));
-                        if (!v.trim()) e.currentTarget.value = g.name;
-                      }}
-                    />
-                  </label>
+                  <TextInput
+                    label={t('roster.groupName')}
+                    name="groupRename"
+                    maxLength={Limits.nameChars}
+                    normalize={(v) => v.trim()}
+                    value={g.name}
+                    onCommit={(v) => {
+                      if (v.trim()) op.run(() => renameGroup(doc, g.id, v));
+                    }}
+                  />
                 </Show>
                 <DayField
                   label={t('roster.formed')}
@@ -333,21 +357,18 @@ export default function RosterEditor(props: EditorProps): JSX.Element {
             class="form inline-form"
             onSubmit={(e) => {
               e.preventDefault();
-              const name = newGroup().trim();
+              const name = groupDraft.get('name').trim();
               if (!name) return;
-              op.run(() => addGroup(doc, { name }));
-              setNewGroup('');
+              if (op.run(() => addGroup(doc, { name }))) groupDraft.clear();
             }}
           >
-            <label class="field">
-              <span>{t('roster.newGroup')}</span>
-              <input
-                name="groupName"
-                maxLength={40}
-                value={newGroup()}
-                onInput={(e) => setNewGroup(e.currentTarget.value)}
-              />
-            </label>
+            <TextInput
+              label={t('roster.newGroup')}
+              name="groupName"
+              maxLength={Limits.nameChars}
+              value={groupDraft.get('name')}
+              onCommit={(v) => groupDraft.set('name', v)}
+            />
             <button type="submit" class="btn">
               {t('roster.addGroup')}
             </button>
@@ -373,6 +394,7 @@ export default function RosterEditor(props: EditorProps): JSX.Element {
             onDates={(key, dates) => op.run(() => setMembershipDates(doc, key, dates))}
             onFull={(personId, day) => op.run(() => confirmFullMember(doc, personId, day))}
             onOffice={(key, office) => op.run(() => setOffice(doc, key, office))}
+            draftKey={(form) => draftKey(ws.entry.id, props.docId, form)}
           />
         )}
       </For>
@@ -418,6 +440,8 @@ function BodyPanel(props: {
   onDates: (key: string, dates: { joined?: string | null; left?: string | null }) => void;
   onFull: (personId: string, day: string) => void;
   onOffice: (key: string, office: Office | null) => void;
+  /** Where this body's half-filled "add member" form is kept (LOCAL-5). */
+  draftKey: (form: string) => string;
 }): JSX.Element {
   const { t, label } = useI18n();
   const { body, groupId } = props.section;
@@ -456,9 +480,14 @@ function BodyPanel(props: {
     );
     return props.roster.people.filter((p) => !taken.has(p.id));
   };
-  const [who, setWho] = createSignal('');
-  const [joined, setJoined] = createSignal('');
-  const [status, setStatus] = createSignal<PartyStatus>('full');
+  const joinDraft = createDraft(props.draftKey(`join:${body}:${groupId ?? ''}`), {
+    who: '',
+    joined: '',
+    status: 'full',
+  });
+  const who = () => joinDraft.get('who');
+  const joined = () => joinDraft.get('joined');
+  const status = () => joinDraft.get('status') as PartyStatus;
   const headingId = `roster-body-${body}-${groupId ?? ''}`;
   // Keep in step with the jump links above (RosterEditor's headingId).
   return (
@@ -591,7 +620,7 @@ function BodyPanel(props: {
               joined: joined() || null,
               ...(isParty ? { status: status() } : {}),
             });
-            setWho('');
+            joinDraft.set('who', '');
           }}
         >
           <div class="fields">
@@ -600,7 +629,7 @@ function BodyPanel(props: {
               <select
                 name="joinPerson"
                 value={who()}
-                onChange={(e) => setWho(e.currentTarget.value)}
+                onChange={(e) => joinDraft.set('who', e.currentTarget.value)}
               >
                 <option value="" selected={who() === ''}>
                   {t('roster.choosePerson')}
@@ -620,7 +649,7 @@ function BodyPanel(props: {
                 <select
                   name="joinStatus"
                   value={status()}
-                  onChange={(e) => setStatus(e.currentTarget.value as PartyStatus)}
+                  onChange={(e) => joinDraft.set('status', e.currentTarget.value)}
                 >
                   <option value="full" selected={status() === 'full'}>
                     {label('partyStatus', 'full')}
@@ -637,7 +666,7 @@ function BodyPanel(props: {
                 type="date"
                 name="joinDay"
                 value={joined()}
-                onChange={(e) => setJoined(e.currentTarget.value)}
+                onInput={(e) => joinDraft.set('joined', e.currentTarget.value)}
               />
             </label>
           </div>

@@ -79,6 +79,7 @@ export {
   kindOfDoc,
   LABELS,
   type LedgerMeeting,
+  Limits,
   labelOf,
   linkTaskToService,
   MEETING_STEPS,

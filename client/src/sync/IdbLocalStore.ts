@@ -58,6 +58,20 @@ function parseMeta(value: unknown): DocMeta | null {
 }
 
 /**
+ * Asks IndexedDB to commit the transaction now (where the browser can) instead of when its
+ * requests are done and the task ends, and resolves when it has: the page may be closing.
+ */
+function committed(store: IDBObjectStore): Promise<void> {
+  const done = promisifyRequest(store.transaction);
+  try {
+    store.transaction.commit?.();
+  } catch {
+    // Already committing: nothing to hurry.
+  }
+  return done;
+}
+
+/**
  * LocalStore on IndexedDB through idb-keyval: one database for the device (workspaces, settings),
  * one per workspace for its docs' update logs.
  */
@@ -195,14 +209,10 @@ export class IdbLocalStore implements LocalStore {
     meta?: DocMeta,
   ): Promise<IDBValidKey> {
     const key = this.#nextKey(docId);
-    if (!meta) {
-      await set(key, update, this.#ws(workspaceId));
-      return key;
-    }
     await this.#ws(workspaceId)('readwrite', (store) => {
       store.put(update, key);
-      store.put(meta, [META, docId]);
-      return promisifyRequest(store.transaction);
+      if (meta) store.put(meta, [META, docId]);
+      return committed(store);
     });
     return key;
   }
@@ -227,13 +237,16 @@ export class IdbLocalStore implements LocalStore {
     await this.#ws(workspaceId)('readwrite', (store) => {
       store.put(merged, key);
       for (const old of replaced) store.delete(old);
-      return promisifyRequest(store.transaction);
+      return committed(store);
     });
     return key;
   }
 
   async putMeta(workspaceId: string, docId: string, meta: DocMeta): Promise<void> {
-    await set([META, docId], meta, this.#ws(workspaceId));
+    await this.#ws(workspaceId)('readwrite', (store) => {
+      store.put(meta, [META, docId]);
+      return committed(store);
+    });
   }
 
   async getSetting<T>(key: string): Promise<T | undefined> {

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import type { JournalEntry, LocalJournal } from './LocalJournal.ts';
 import {
   type DocMeta,
   isStorageFull,
@@ -55,6 +56,11 @@ export type SyncedDocOptions = {
   /** Tells updates that came from the server (a provider) from changes made here. */
   isRemoteOrigin: (origin: unknown) => boolean;
   report: (problem: StoreProblem) => void;
+  /**
+   * The write-ahead journal (LOCAL-4): every local change is written to it synchronously and
+   * removed once its IndexedDB write committed; none in tests of the store alone.
+   */
+  journal?: LocalJournal | null;
 };
 
 /**
@@ -87,6 +93,8 @@ export class SyncedDoc {
    * meanwhile, because a failed IndexedDB transaction writes nothing.
    */
   #unwritten: Uint8Array[] = [];
+  /** Journal keys of unwritten local changes: removed once a retry writes them. */
+  #unwrittenJournal: string[] = [];
   /** True when some unwritten update is a local change (the meta must then say so). */
   #hasUnwrittenLocal = false;
   /** True when a write carrying the meta failed, so the stored meta may be out of date. */
@@ -94,8 +102,17 @@ export class SyncedDoc {
   #writeTrouble: WriteTrouble | null = null;
   #isRetrying = false;
 
-  /** Builds the doc from its stored log; unreadable entries are reported and left in place. */
-  constructor(opts: SyncedDocOptions, loaded?: LoadedDoc, initial?: Y.Doc) {
+  /**
+   * Builds the doc from its stored log; unreadable entries are reported and left in place.
+   * `recovered` journal entries (LOCAL-4) are applied after it as local changes, written to the
+   * log (and journaled again, under this tab), then removed from the journal.
+   */
+  constructor(
+    opts: SyncedDocOptions,
+    loaded?: LoadedDoc,
+    initial?: Y.Doc,
+    recovered: readonly JournalEntry[] = [],
+  ) {
     this.#opts = opts;
     this.docId = opts.docId;
     const updates = loaded?.updates ?? [];
@@ -157,6 +174,27 @@ export class SyncedDoc {
       this.#pending.push(pendingOf(stateVectorOf(initial), Date.now(), false));
     }
     this.doc.on('update', this.#onUpdate);
+    if (recovered.length > 0) this.#recover(recovered);
+  }
+
+  #recover(entries: readonly JournalEntry[]) {
+    this.doc.transact(() => {
+      for (const entry of entries) {
+        try {
+          Y.applyUpdate(this.doc, entry.update, Origin.journal);
+        } catch (error) {
+          this.#opts.report({ docId: this.docId, key: entry.key, message: String(error) });
+        }
+      }
+    }, Origin.journal);
+    // An entry whose base never arrived waits inside Yjs; keep the journal until it applies.
+    if (this.doc.store.pendingStructs !== null) return;
+    // The old entries go once the log has what they held; until then a closing page leaves them
+    // for the next load (applying them twice changes nothing).
+    void this.flush().then(() => {
+      if (this.#writeTrouble !== null) return;
+      for (const entry of entries) this.#opts.journal?.remove(entry.key);
+    });
   }
 
   get doc(): Y.Doc {
@@ -193,10 +231,17 @@ export class SyncedDoc {
 
   /** Stores an update; a local one also marks the doc unsettled, in the same transaction. */
   #append(update: Uint8Array, isLocal: boolean) {
+    const { journal } = this.#opts;
+    // Synchronously, before anything can end the page (LOCAL-4); changes from the server are
+    // on the server already.
+    const journalKey = isLocal
+      ? (journal?.add(this.#opts.workspaceId, this.docId, update) ?? null)
+      : null;
     if (this.#writeTrouble !== null) {
       // Writes are failing: this one joins the unwritten ones, and the change is a reason to try
       // them all again now.
       this.#unwritten.push(update);
+      if (journalKey !== null) this.#unwrittenJournal.push(journalKey);
       if (isLocal) this.#hasUnwrittenLocal = true;
       void this.retryWrites();
       return;
@@ -210,12 +255,14 @@ export class SyncedDoc {
     const write = this.#track(store.appendUpdate(workspaceId, docId, update, meta));
     write.then(
       (key) => {
+        if (journalKey !== null) journal?.remove(journalKey);
         this.#keys.push(key);
         if (this.#keys.length > COMPACT_AFTER_ENTRIES) void this.compact();
       },
       (error: unknown) => {
         // Yjs updates commute, so the order they are finally written in does not matter.
         this.#unwritten.push(update);
+        if (journalKey !== null) this.#unwrittenJournal.push(journalKey);
         if (isLocal) this.#hasUnwrittenLocal = true;
         if (meta) this.#isMetaUnwritten = true;
         this.#writeTrouble = troubleOf(error);
@@ -241,6 +288,7 @@ export class SyncedDoc {
     try {
       while (this.#writeTrouble !== null) {
         const batch = this.#unwritten.splice(0);
+        const journalKeys = this.#unwrittenJournal.splice(0);
         const hasLocal = this.#hasUnwrittenLocal;
         this.#hasUnwrittenLocal = false;
         const meta =
@@ -261,6 +309,7 @@ export class SyncedDoc {
           }
         } catch (error) {
           this.#unwritten.unshift(...batch);
+          this.#unwrittenJournal.unshift(...journalKeys);
           this.#hasUnwrittenLocal ||= hasLocal;
           if (meta) {
             this.#isMetaUnwritten = true;
@@ -269,6 +318,7 @@ export class SyncedDoc {
           this.#writeTrouble = troubleOf(error);
           return;
         }
+        for (const key of journalKeys) this.#opts.journal?.remove(key);
         // Updates that arrived during the write go round again; otherwise all is written.
         if (this.#unwritten.length === 0 && !this.#isMetaUnwritten) this.#writeTrouble = null;
       }
@@ -413,6 +463,14 @@ export class SyncedDoc {
 
   get hasAck(): boolean {
     return this.#acked !== null;
+  }
+
+  /**
+   * Issues what waits on a timer (the acknowledged state) now: called when the page is hidden
+   * or closed, since a timer may never fire after that.
+   */
+  flushSoon(): void {
+    if (this.#metaTimer !== null) this.#saveMeta();
   }
 
   /** Resolves when every write issued so far is durable. */

@@ -3,6 +3,7 @@ import { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
 import { meaningOfClose, type RefusalReason } from './closeCodes.ts';
+import type { JournalEntry, LocalJournal } from './LocalJournal.ts';
 import type { LoadedDoc, LocalStore, StoreProblem, WorkspaceEntry } from './LocalStore.ts';
 import { SyncedDoc, type WriteTrouble } from './SyncedDoc.ts';
 import { trackProviderWrites } from './trackProviderWrites.ts';
@@ -56,6 +57,8 @@ export type DocSession = {
 export type WorkspaceSyncOptions = {
   entry: WorkspaceEntry;
   store: LocalStore;
+  /** The write-ahead journal of local changes (LOCAL-4); default none. */
+  journal?: LocalJournal | null;
   /** Doc ids listed in the index doc (the model owns its layout). */
   listDocIds: (indexDoc: Y.Doc) => string[];
   user: PresenceUser;
@@ -106,6 +109,8 @@ export class WorkspaceSync {
   readonly docs = new Map<string, SyncedDoc>();
   /** Docs read from the device but not built yet. */
   #unbuilt = new Map<string, LoadedDoc>();
+  /** Journal entries left by a page that closed before IndexedDB had them, by doc. */
+  #recovered = new Map<string, JournalEntry[]>();
   readonly problems: StoreProblem[] = [];
   /** Live providers, each with its doc and the cleanup of its write tracking. */
   #providers = new Map<WebsocketProvider, { docId: string; cleanup: () => void }>();
@@ -145,14 +150,39 @@ export class WorkspaceSync {
     performance.mark('grassroots:store-read');
     this.problems.push(...loaded.problems);
     for (const [docId, doc] of loaded.docs) this.#unbuilt.set(docId, doc);
+    // Read after the log, so an entry committed meanwhile is in both (applying it twice is a
+    // no-op) rather than in neither.
+    const journal = this.#opts.journal?.read(this.entry.id);
+    if (journal) {
+      this.problems.push(...journal.problems);
+      for (const entry of journal.entries) {
+        const list = this.#recovered.get(entry.docId) ?? [];
+        list.push(entry);
+        this.#recovered.set(entry.docId, list);
+        if (!this.#unbuilt.has(entry.docId))
+          this.#unbuilt.set(entry.docId, { updates: [], meta: null });
+      }
+    }
     this.doc(INDEX_DOC_ID);
     performance.mark('grassroots:index-built');
     this.#buildRestLater();
     // Failed local writes are tried again when the page is shown or hidden (the person may have
     // freed space meanwhile, and hiding may be the last chance before the page is discarded).
-    const onVisibility = () => this.#retryWrites();
+    // Hiding or closing the page also issues what waits on a timer (LOCAL-4).
+    const onVisibility = () => {
+      if (document.visibilityState === 'hidden') this.#flushSoon();
+      void this.#retryWrites();
+    };
+    const onPageHide = () => {
+      this.#flushSoon();
+      void this.#retryWrites();
+    };
     document.addEventListener('visibilitychange', onVisibility);
-    this.#cleanups.push(() => document.removeEventListener('visibilitychange', onVisibility));
+    window.addEventListener('pagehide', onPageHide);
+    this.#cleanups.push(() => {
+      document.removeEventListener('visibilitychange', onVisibility);
+      window.removeEventListener('pagehide', onPageHide);
+    });
     if (this.isLocal) return;
     this.#connectIndex();
     const onOnline = () => this.#setNetwork(true);
@@ -187,9 +217,14 @@ export class WorkspaceSync {
     else requestAnimationFrame(() => setTimeout(slice, 0));
   }
 
+  #flushSoon() {
+    for (const synced of this.docs.values()) synced.flushSoon();
+  }
+
   #docOpts(docId: string) {
     return {
       store: this.#opts.store,
+      journal: this.#opts.journal ?? null,
       workspaceId: this.entry.id,
       docId,
       isRemoteOrigin: (origin: unknown) => origin instanceof WebsocketProvider,
@@ -233,7 +268,9 @@ export class WorkspaceSync {
     if (!synced) {
       const loaded = this.#unbuilt.get(docId);
       this.#unbuilt.delete(docId);
-      synced = new SyncedDoc(this.#docOpts(docId), loaded);
+      const recovered = this.#recovered.get(docId);
+      this.#recovered.delete(docId);
+      synced = new SyncedDoc(this.#docOpts(docId), loaded, undefined, recovered);
       this.#add(docId, synced);
     }
     return synced;

@@ -7,5 +7,10 @@ export const Origin = {
   local: 'local',
   /** Updates read back from IndexedDB. */
   storage: 'storage',
+  /**
+   * Local changes read back from the journal (LOCAL-4): written to the log again like a new
+   * local change, since IndexedDB may not have them.
+   */
+  journal: 'journal',
 } as const;
 export type Origin = (typeof Origin)[keyof typeof Origin];

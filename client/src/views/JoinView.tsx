@@ -1,11 +1,15 @@
-import { displayNameSchema } from '@grassroots/shared';
-import { createSignal, type JSX, onCleanup, Show } from 'solid-js';
+import { displayNameSchema, type InvitePreview } from '@grassroots/shared';
+import { createSignal, type JSX, onCleanup, onMount, Show } from 'solid-js';
 import { useApp } from '../AppContext.tsx';
 import { RelayApiError, relayApi } from '../api/relayApi.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { navigate } from '../routing/routes.ts';
 
-/** Redeems an invite link: one network round trip, then the device is a member. */
+/**
+ * Redeems an invite link: one network round trip, then the device is a member. The page first
+ * asks where the invite leads, so it can name the workspace and role, and offer the first
+ * admin's name when the invite hands over that admin.
+ */
 export function JoinView(props: { token: string }): JSX.Element {
   const { t } = useI18n();
   const app = useApp();
@@ -19,6 +23,21 @@ export function JoinView(props: { token: string }): JSX.Element {
   onCleanup(() => {
     window.removeEventListener('online', onNet);
     window.removeEventListener('offline', onNet);
+  });
+  const [preview, setPreview] = createSignal<InvitePreview | null>(null);
+  onMount(() => {
+    if (!navigator.onLine) return;
+    relayApi.previewInvite(location.origin, props.token).then(
+      (p) => {
+        setPreview(p);
+        // Offer the name the workspace was made with; a typo in it can be fixed here.
+        if (p.displayName && name() === '') setName(p.displayName);
+      },
+      (err) => {
+        if (err instanceof RelayApiError && err.status === 401) setError(t('join.invalid'));
+        // Anything else (network, an older server): the plain form still works.
+      },
+    );
   });
   const isValid = () => displayNameSchema.safeParse(name()).success;
   const submit = async (e: Event) => {
@@ -55,7 +74,14 @@ export function JoinView(props: { token: string }): JSX.Element {
   return (
     <main id="main" class="page narrow">
       <h1>{t('join.title')}</h1>
-      <p>{t('join.intro')}</p>
+      <p class="join-intro">
+        {(() => {
+          const p = preview();
+          if (!p) return t('join.intro');
+          if (p.displayName) return t('join.claimIntro', { workspace: p.workspaceName });
+          return t('join.inviteIntro', { workspace: p.workspaceName, role: t(`role.${p.role}`) });
+        })()}
+      </p>
       <form class="form" onSubmit={(e) => void submit(e)}>
         <label class="field">
           <span>{t('join.displayName')}</span>

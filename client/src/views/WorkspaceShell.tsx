@@ -55,7 +55,7 @@ export function WorkspaceShell(props: {
                 {t('nav.services')}
               </a>
             </Show>
-            <Show when={ws.can('manageMembers') && !ws.entry.isLocalDemo}>
+            <Show when={!ws.entry.isLocalDemo}>
               <a href={link('members')} aria-current={current('members')}>
                 {t('nav.members')}
               </a>

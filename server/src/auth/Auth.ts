@@ -2,17 +2,21 @@ import {
   type CreateInviteBody,
   can,
   type InviteInfo,
+  type InvitePreview,
   type MemberInfo,
   type Role,
 } from '@grassroots/shared';
-import { forbidden, notFound, unauthorized } from '../errors.ts';
+import { forbidden, HttpError, notFound, unauthorized } from '../errors.ts';
 import type { AuthStore, Invite, Member, Workspace } from '../storage/DocStore.ts';
 import { hashToken, newId, newToken } from './tokens.ts';
 
 export type CreatedWorkspace = {
   workspace: Workspace;
+  /** The first admin, under the name given. */
   admin: Member;
+  /** The admin's token until the invite is redeemed (then the redeeming device's token counts). */
   adminToken: string;
+  /** A one-use invite (7 days) that makes the device opening it this very admin. */
   inviteToken: string;
 };
 
@@ -41,7 +45,10 @@ export class Auth {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Creates a workspace with a first admin (token printed once) and a one-use admin invite. */
+  /**
+   * Creates a workspace with its first admin under `adminName` and a one-use invite that claims
+   * that admin: whoever opens it is this member (one admin, no second one made by the invite).
+   */
   async createWorkspace(name: string, adminName = '管理员'): Promise<CreatedWorkspace> {
     const at = this.now();
     const workspace: Workspace = { id: newId(), name, createdAt: at };
@@ -60,6 +67,7 @@ export class Auth {
       role: 'admin',
       maxUses: 1,
       expiresInHours: 24 * 7,
+      claimsMemberId: admin.id,
     });
     return { workspace, admin, adminToken, inviteToken };
   }
@@ -99,7 +107,7 @@ export class Auth {
   async createInvite(
     workspaceId: string,
     createdBy: string | null,
-    body: CreateInviteBody,
+    body: CreateInviteBody & { claimsMemberId?: string },
   ): Promise<{ invite: Invite; token: string }> {
     const at = this.now();
     const token = newToken('invite');
@@ -113,12 +121,32 @@ export class Auth {
       revokedAt: null,
       uses: 0,
       maxUses: body.maxUses ?? null,
+      claimsMemberId: body.claimsMemberId ?? null,
     };
     await this.store.createInvite(invite, hashToken(token));
     return { invite, token };
   }
 
-  /** Turns an invite token into a new member with its own token; 401 if the invite is not live. */
+  /** What a live invite leads to; 401 if it is unknown, revoked, expired or used up. */
+  async preview(inviteToken: string): Promise<InvitePreview> {
+    const invite = await this.store.findLiveInvite(hashToken(inviteToken), this.now());
+    if (!invite) throw unauthorized('this invite is unknown, revoked, expired or used up');
+    const workspace = await this.workspace(invite.workspaceId);
+    const claimed = invite.claimsMemberId
+      ? await this.store.getMember(invite.workspaceId, invite.claimsMemberId)
+      : null;
+    return {
+      workspaceName: workspace.name,
+      role: invite.role,
+      displayName: claimed?.displayName ?? null,
+    };
+  }
+
+  /**
+   * Turns an invite token into a member with a new token: a new member under `displayName`, or
+   * the member the invite claims, now under `displayName` (the join page offers the name it was
+   * made with, so a typo from the command line can be fixed). 401 if the invite is not live.
+   */
   async redeem(
     inviteToken: string,
     displayName: string,
@@ -154,17 +182,25 @@ export class Auth {
     }
   }
 
+  /** Changes a member's role or name, or removes the member (kept, marked removed, for history). */
   async changeMember(
     workspaceId: string,
     memberId: string,
     change: { role?: Role; displayName?: string; revoke?: boolean },
   ): Promise<Member> {
-    const updated = await this.store.updateMember(workspaceId, memberId, {
+    const updated = await this.store.updateMemberKeepingAnAdmin(workspaceId, memberId, {
       ...(change.role ? { role: change.role } : {}),
       ...(change.displayName ? { displayName: change.displayName } : {}),
       ...(change.revoke ? { revokedAt: this.now() } : {}),
     });
     if (!updated) throw notFound('no such member');
+    if (updated === 'last-admin') {
+      throw new HttpError(
+        409,
+        'last_admin',
+        'the last admin cannot be removed or demoted: make another member admin first',
+      );
+    }
     return updated;
   }
 }

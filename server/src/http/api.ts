@@ -3,6 +3,7 @@ import {
   changeMemberBodySchema,
   createInviteBodySchema,
   idSchema,
+  previewInviteBodySchema,
   type RedeemInviteResult,
   redeemInviteBodySchema,
 } from '@grassroots/shared';
@@ -90,6 +91,10 @@ export function authRoutes(
       await auth.authorize(bearer(req), ws!, 'manageMembers');
       await auth.revokeInvite(ws!, id!);
       sendJson(res, 200, { ok: true });
+    }),
+    route('POST', '/api/invites/preview', async (req, res) => {
+      const input = await body(req, previewInviteBodySchema);
+      sendJson(res, 200, await auth.preview(input.token));
     }),
     route('POST', '/api/invites/redeem', async (req, res) => {
       const input = await body(req, redeemInviteBodySchema);

@@ -267,5 +267,86 @@ export function describeStoreContract(
       expect((await store.listInvites('w'))[0]?.uses).toBe(1);
       await store.close();
     });
+
+    it('an invite that claims a member hands that member over instead of making a new one', async () => {
+      const store = await makeStore();
+      await store.createWorkspace({ id: 'w', name: '村', createdAt: 0 });
+      await store.createMember(
+        {
+          id: 'a',
+          workspaceId: 'w',
+          displayName: '王书记',
+          role: 'admin',
+          createdAt: 0,
+          revokedAt: null,
+        },
+        'hash-first',
+      );
+      await store.createInvite(
+        {
+          id: 'i',
+          workspaceId: 'w',
+          role: 'admin',
+          createdBy: 'a',
+          createdAt: 0,
+          expiresAt: null,
+          revokedAt: null,
+          uses: 0,
+          maxUses: 1,
+          claimsMemberId: 'a',
+        },
+        'hash-i',
+      );
+      expect((await store.findLiveInvite('hash-i', 10))?.claimsMemberId).toBe('a');
+      const claimed = await store.redeemInvite('hash-i', 10, () => ({
+        member: {
+          id: 'ignored',
+          workspaceId: 'w',
+          displayName: '别名',
+          role: 'admin',
+          createdAt: 10,
+          revokedAt: null,
+        },
+        tokenHash: 'hash-device',
+      }));
+      expect(claimed).toMatchObject({ id: 'a', displayName: '别名', role: 'admin' });
+      expect((await store.findMemberByTokenHash('hash-device'))?.id).toBe('a');
+      expect(await store.findMemberByTokenHash('hash-first')).toBeNull();
+      expect(await store.listMembers('w')).toHaveLength(1);
+      expect(await store.findLiveInvite('hash-i', 11)).toBeNull();
+      await store.close();
+    });
+
+    it('the last admin who is not removed cannot be demoted or removed', async () => {
+      const store = await makeStore();
+      await store.createWorkspace({ id: 'w', name: '村', createdAt: 0 });
+      const member = (id: string, role: 'admin' | 'editor') => ({
+        id,
+        workspaceId: 'w',
+        displayName: id,
+        role,
+        createdAt: 0,
+        revokedAt: null,
+      });
+      await store.createMember(member('a', 'admin'), 'hash-a');
+      await store.createMember(member('b', 'admin'), 'hash-b');
+      await store.createMember(member('e', 'editor'), 'hash-e');
+      expect(await store.updateMemberKeepingAnAdmin('w', 'b', { revokedAt: 5 })).toMatchObject({
+        revokedAt: 5,
+      });
+      expect(await store.updateMemberKeepingAnAdmin('w', 'a', { role: 'editor' })).toBe(
+        'last-admin',
+      );
+      expect(await store.updateMemberKeepingAnAdmin('w', 'a', { revokedAt: 6 })).toBe('last-admin');
+      expect((await store.getMember('w', 'a'))?.role).toBe('admin');
+      expect(await store.updateMemberKeepingAnAdmin('w', 'e', { role: 'admin' })).toMatchObject({
+        role: 'admin',
+      });
+      expect(await store.updateMemberKeepingAnAdmin('w', 'a', { role: 'viewer' })).toMatchObject({
+        role: 'viewer',
+      });
+      expect(await store.updateMemberKeepingAnAdmin('w', 'nobody', { role: 'viewer' })).toBeNull();
+      await store.close();
+    });
   });
 }

@@ -99,6 +99,11 @@ export type Invite = {
   revokedAt: number | null;
   uses: number;
   maxUses: number | null;
+  /**
+   * The member this invite hands over (the first admin, named when the workspace was made): the
+   * device that redeems it becomes that member instead of a new one. Absent or null otherwise.
+   */
+  claimsMemberId?: string | null;
 };
 
 /** Workspaces, members and invites. Tokens are only ever stored as hashes. */
@@ -119,11 +124,25 @@ export interface AuthStore {
   revokeInvite(workspaceId: string, inviteId: string, at: number): Promise<boolean>;
   /**
    * Redeems an invite atomically: checks it is live at `at`, counts the use and creates the
-   * member. Resolves null when the invite is unknown, revoked, expired or used up.
+   * member; an invite that claims a member gives that member the new token hash and display
+   * name instead (its earlier token stops working). Resolves null when the invite is unknown, revoked, expired or
+   * used up, or claims a member who was removed.
    */
   redeemInvite(
     inviteTokenHash: string,
     at: number,
     makeMember: (invite: Invite) => { member: Member; tokenHash: string },
   ): Promise<Member | null>;
+  /** The invite behind a token if it is live at `at` (not revoked, expired or used up), else null. */
+  findLiveInvite(inviteTokenHash: string, at: number): Promise<Invite | null>;
+  /**
+   * Changes a member like `updateMember`, in one transaction with the check that the workspace
+   * keeps at least one admin who is not removed: resolves 'last-admin' (and changes nothing)
+   * when the change would demote or remove the last one.
+   */
+  updateMemberKeepingAnAdmin(
+    workspaceId: string,
+    memberId: string,
+    change: { role?: Role; displayName?: string; revokedAt?: number },
+  ): Promise<Member | null | 'last-admin'>;
 }

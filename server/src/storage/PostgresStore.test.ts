@@ -24,5 +24,5 @@ async function freshStore(): Promise<PostgresStore> {
 }
 
 describeStoreContract('PostgresStore', freshStore, async (store) =>
-  PostgresStore.open({ url: (store as PostgresStore).url }),
+  PostgresStore.open({ url: (store as unknown as PostgresStore).url }),
 );

@@ -74,7 +74,8 @@ CREATE TABLE IF NOT EXISTS invites (
   expires_at BIGINT,
   revoked_at BIGINT,
   uses INTEGER NOT NULL DEFAULT 0,
-  max_uses INTEGER
+  max_uses INTEGER,
+  claims_member_id TEXT
 );
 CREATE INDEX IF NOT EXISTS invites_workspace ON invites (workspace_id);
 CREATE TABLE IF NOT EXISTS deleted_docs (
@@ -123,6 +124,7 @@ type InviteRow = {
   revoked_at: number | null;
   uses: number;
   max_uses: number | null;
+  claims_member_id: string | null;
 };
 
 const toUpdate = (row: UpdateRow): StoredUpdate => ({
@@ -151,6 +153,7 @@ const toInvite = (row: InviteRow): Invite => ({
   revokedAt: row.revoked_at,
   uses: row.uses,
   maxUses: row.max_uses,
+  claimsMemberId: row.claims_member_id ?? null,
 });
 const bytea = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
@@ -430,7 +433,8 @@ export class PostgresStore implements DocStore, AuthStore, DeletedDocStore {
   async createInvite(invite: Invite, tokenHash: string): Promise<void> {
     await this.pool.query(
       `INSERT INTO invites (id, workspace_id, role, token_hash, created_by, created_at, expires_at,
-         revoked_at, uses, max_uses) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+         revoked_at, uses, max_uses, claims_member_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
       [
         invite.id,
         invite.workspaceId,
@@ -442,6 +446,7 @@ export class PostgresStore implements DocStore, AuthStore, DeletedDocStore {
         invite.revokedAt,
         invite.uses,
         invite.maxUses,
+        invite.claimsMemberId ?? null,
       ],
     );
   }
@@ -462,6 +467,14 @@ export class PostgresStore implements DocStore, AuthStore, DeletedDocStore {
     return (result.rowCount ?? 0) > 0;
   }
 
+  async findLiveInvite(inviteTokenHash: string, at: number): Promise<Invite | null> {
+    const { rows } = await this.pool.query<InviteRow>(
+      'SELECT * FROM invites WHERE token_hash = $1',
+      [inviteTokenHash],
+    );
+    return rows[0] ? liveInvite(toInvite(rows[0]), at) : null;
+  }
+
   async redeemInvite(
     inviteTokenHash: string,
     at: number,
@@ -472,17 +485,57 @@ export class PostgresStore implements DocStore, AuthStore, DeletedDocStore {
         'SELECT * FROM invites WHERE token_hash = $1 FOR UPDATE',
         [inviteTokenHash],
       );
-      if (!rows[0]) return null;
-      const invite = toInvite(rows[0]);
-      const isLive =
-        invite.revokedAt === null &&
-        (invite.expiresAt === null || invite.expiresAt > at) &&
-        (invite.maxUses === null || invite.uses < invite.maxUses);
-      if (!isLive) return null;
-      await c.query('UPDATE invites SET uses = uses + 1 WHERE id = $1', [invite.id]);
+      const invite = rows[0] ? liveInvite(toInvite(rows[0]), at) : null;
+      if (!invite) return null;
       const { member, tokenHash } = makeMember(invite);
-      await insertMember(c, member, tokenHash);
-      return member;
+      let result: Member = member;
+      if (invite.claimsMemberId) {
+        const claimed = await c.query<MemberRow>(
+          `UPDATE members SET token_hash = $1, display_name = $2
+           WHERE workspace_id = $3 AND id = $4 AND revoked_at IS NULL RETURNING *`,
+          [tokenHash, member.displayName, invite.workspaceId, invite.claimsMemberId],
+        );
+        if (!claimed.rows[0]) return null;
+        result = toMember(claimed.rows[0]);
+      } else {
+        await insertMember(c, member, tokenHash);
+      }
+      await c.query('UPDATE invites SET uses = uses + 1 WHERE id = $1', [invite.id]);
+      return result;
+    });
+  }
+
+  async updateMemberKeepingAnAdmin(
+    workspaceId: string,
+    memberId: string,
+    change: { role?: Member['role']; displayName?: string; revokedAt?: number },
+  ): Promise<Member | null | 'last-admin'> {
+    return this.inTransaction(async (c) => {
+      // The workspace's admins, locked: two demotions at once cannot both pass the check.
+      const { rows } = await c.query<MemberRow>(
+        "SELECT * FROM members WHERE workspace_id = $1 AND (id = $2 OR (role = 'admin' AND revoked_at IS NULL)) FOR UPDATE",
+        [workspaceId, memberId],
+      );
+      const row = rows.find((r) => r.id === memberId);
+      if (!row) return null;
+      const isActiveAdmin = row.role === 'admin' && row.revoked_at === null;
+      const isLeaving =
+        (change.role !== undefined && change.role !== 'admin') || change.revokedAt !== undefined;
+      const admins = rows.filter((r) => r.role === 'admin' && r.revoked_at === null).length;
+      if (isActiveAdmin && isLeaving && admins <= 1) return 'last-admin';
+      const updated = await c.query<MemberRow>(
+        `UPDATE members SET role = coalesce($1, role), display_name = coalesce($2, display_name),
+           revoked_at = coalesce($3, revoked_at)
+         WHERE workspace_id = $4 AND id = $5 RETURNING *`,
+        [
+          change.role ?? null,
+          change.displayName ?? null,
+          change.revokedAt ?? null,
+          workspaceId,
+          memberId,
+        ],
+      );
+      return toMember(updated.rows[0]!);
     });
   }
 
@@ -518,6 +571,15 @@ export class PostgresStore implements DocStore, AuthStore, DeletedDocStore {
   async close(): Promise<void> {
     if (!this.pool.ended) await this.pool.end();
   }
+}
+
+/** The invite if it is live at `at` (not revoked, expired or used up). */
+function liveInvite(invite: Invite, at: number): Invite | null {
+  const isLive =
+    invite.revokedAt === null &&
+    (invite.expiresAt === null || invite.expiresAt > at) &&
+    (invite.maxUses === null || invite.uses < invite.maxUses);
+  return isLive ? invite : null;
 }
 
 async function insertMember(

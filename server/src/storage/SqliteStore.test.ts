@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { describeStoreContract } from './DocStore.contract.ts';
 import { SqliteStore } from './SqliteStore.ts';
@@ -24,5 +25,43 @@ describe('SqliteStore durability', () => {
     expect(normal.db.pragma('synchronous', { simple: true })).toBe(1);
     full.db.close();
     normal.db.close();
+  });
+});
+
+describe('SqliteStore on a file from before invites could claim a member', () => {
+  it('adds the column and keeps the invites and members it holds', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'grassroots-sqlite-')), 'old.sqlite');
+    const old = new Database(file);
+    old.exec(`
+      CREATE TABLE workspaces (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at INTEGER NOT NULL);
+      CREATE TABLE members (id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, display_name TEXT NOT NULL,
+        role TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL, revoked_at INTEGER);
+      CREATE TABLE invites (id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, role TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE, created_by TEXT, created_at INTEGER NOT NULL, expires_at INTEGER,
+        revoked_at INTEGER, uses INTEGER NOT NULL DEFAULT 0, max_uses INTEGER);
+      INSERT INTO workspaces VALUES ('w', '老村', 0);
+      INSERT INTO members VALUES ('a', 'w', '老支书', 'admin', 'hash-a', 0, NULL);
+      INSERT INTO invites VALUES ('i', 'w', 'editor', 'hash-i', 'a', 0, NULL, NULL, 0, NULL);
+    `);
+    old.close();
+    const store = new SqliteStore(file);
+    expect(await store.findLiveInvite('hash-i', 1)).toMatchObject({
+      id: 'i',
+      claimsMemberId: null,
+    });
+    const joined = await store.redeemInvite('hash-i', 1, () => ({
+      member: {
+        id: 'm',
+        workspaceId: 'w',
+        displayName: '新人',
+        role: 'editor',
+        createdAt: 1,
+        revokedAt: null,
+      },
+      tokenHash: 'hash-m',
+    }));
+    expect(joined?.id).toBe('m');
+    expect((await store.listMembers('w')).map((m) => m.displayName)).toEqual(['老支书', '新人']);
+    await store.close();
   });
 });

@@ -120,6 +120,7 @@ type InviteRow = {
   revoked_at: number | null;
   uses: number;
   max_uses: number | null;
+  claims_member_id: string | null;
 };
 
 const toUpdate = (row: UpdateRow): StoredUpdate => ({
@@ -148,6 +149,7 @@ const toInvite = (row: InviteRow): Invite => ({
   revokedAt: row.revoked_at,
   uses: row.uses,
   maxUses: row.max_uses,
+  claimsMemberId: row.claims_member_id ?? null,
 });
 const blob = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
@@ -175,6 +177,15 @@ export class SqliteStore implements DocStore, AuthStore, DeletedDocStore {
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
     this.db.exec(DELETED_DOCS_SCHEMA);
+    this.migrate();
+  }
+
+  /** Columns added after the first release, added to files made before them. */
+  private migrate(): void {
+    const invites = this.db.pragma('table_info(invites)') as { name: string }[];
+    if (!invites.some((c) => c.name === 'claims_member_id')) {
+      this.db.exec('ALTER TABLE invites ADD COLUMN claims_member_id TEXT');
+    }
   }
 
   private readonly statements = new Map<string, Database.Statement>();
@@ -374,9 +385,47 @@ export class SqliteStore implements DocStore, AuthStore, DeletedDocStore {
     return this.getMember(workspaceId, memberId);
   }
 
+  async updateMemberKeepingAnAdmin(
+    workspaceId: string,
+    memberId: string,
+    change: { role?: Member['role']; displayName?: string; revokedAt?: number },
+  ): Promise<Member | null | 'last-admin'> {
+    return this.db.transaction((): Member | null | 'last-admin' => {
+      const row = this.sql('SELECT * FROM members WHERE workspace_id = ? AND id = ?').get(
+        workspaceId,
+        memberId,
+      ) as MemberRow | undefined;
+      if (!row) return null;
+      const isActiveAdmin = row.role === 'admin' && row.revoked_at === null;
+      const isLeaving =
+        (change.role !== undefined && change.role !== 'admin') || change.revokedAt !== undefined;
+      if (isActiveAdmin && isLeaving) {
+        const { admins } = this.sql(
+          "SELECT count(*) AS admins FROM members WHERE workspace_id = ? AND role = 'admin' AND revoked_at IS NULL",
+        ).get(workspaceId) as { admins: number };
+        if (admins <= 1) return 'last-admin';
+      }
+      this.sql(
+        'UPDATE members SET role = coalesce(?, role), display_name = coalesce(?, display_name), revoked_at = coalesce(?, revoked_at) WHERE workspace_id = ? AND id = ?',
+      ).run(
+        change.role ?? null,
+        change.displayName ?? null,
+        change.revokedAt ?? null,
+        workspaceId,
+        memberId,
+      );
+      return toMember(
+        this.sql('SELECT * FROM members WHERE workspace_id = ? AND id = ?').get(
+          workspaceId,
+          memberId,
+        ) as MemberRow,
+      );
+    })();
+  }
+
   async createInvite(invite: Invite, tokenHash: string): Promise<void> {
     this.sql(
-      'INSERT INTO invites (id, workspace_id, role, token_hash, created_by, created_at, expires_at, revoked_at, uses, max_uses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO invites (id, workspace_id, role, token_hash, created_by, created_at, expires_at, revoked_at, uses, max_uses, claims_member_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ).run(
       invite.id,
       invite.workspaceId,
@@ -388,6 +437,7 @@ export class SqliteStore implements DocStore, AuthStore, DeletedDocStore {
       invite.revokedAt,
       invite.uses,
       invite.maxUses,
+      invite.claimsMemberId ?? null,
     );
   }
 
@@ -405,26 +455,45 @@ export class SqliteStore implements DocStore, AuthStore, DeletedDocStore {
     return result.changes > 0;
   }
 
+  private liveInvite(inviteTokenHash: string, at: number): Invite | null {
+    const row = this.sql('SELECT * FROM invites WHERE token_hash = ?').get(inviteTokenHash) as
+      | InviteRow
+      | undefined;
+    if (!row) return null;
+    const invite = toInvite(row);
+    const isLive =
+      invite.revokedAt === null &&
+      (invite.expiresAt === null || invite.expiresAt > at) &&
+      (invite.maxUses === null || invite.uses < invite.maxUses);
+    return isLive ? invite : null;
+  }
+
+  async findLiveInvite(inviteTokenHash: string, at: number): Promise<Invite | null> {
+    return this.liveInvite(inviteTokenHash, at);
+  }
+
   async redeemInvite(
     inviteTokenHash: string,
     at: number,
     makeMember: (invite: Invite) => { member: Member; tokenHash: string },
   ): Promise<Member | null> {
     return this.db.transaction(() => {
-      const row = this.sql('SELECT * FROM invites WHERE token_hash = ?').get(inviteTokenHash) as
-        | InviteRow
-        | undefined;
-      if (!row) return null;
-      const invite = toInvite(row);
-      const isLive =
-        invite.revokedAt === null &&
-        (invite.expiresAt === null || invite.expiresAt > at) &&
-        (invite.maxUses === null || invite.uses < invite.maxUses);
-      if (!isLive) return null;
-      this.sql('UPDATE invites SET uses = uses + 1 WHERE id = ?').run(invite.id);
+      const invite = this.liveInvite(inviteTokenHash, at);
+      if (!invite) return null;
       const { member, tokenHash } = makeMember(invite);
-      this.insertMember(member, tokenHash);
-      return member;
+      if (invite.claimsMemberId) {
+        const claimed = this.sql(
+          'UPDATE members SET token_hash = ?, display_name = ? WHERE workspace_id = ? AND id = ? AND revoked_at IS NULL',
+        ).run(tokenHash, member.displayName, invite.workspaceId, invite.claimsMemberId);
+        if (claimed.changes === 0) return null;
+      } else {
+        this.insertMember(member, tokenHash);
+      }
+      this.sql('UPDATE invites SET uses = uses + 1 WHERE id = ?').run(invite.id);
+      if (!invite.claimsMemberId) return member;
+      return toMember(
+        this.sql('SELECT * FROM members WHERE id = ?').get(invite.claimsMemberId) as MemberRow,
+      );
     })();
   }
 

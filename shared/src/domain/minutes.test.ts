@@ -151,6 +151,26 @@ describe('minutes model', () => {
     }
   });
 
+  it('MIN-4 two offline corrections of the place merge as text', () => {
+    const doc = baseMinutes();
+    const [a, b] = replicas(doc, 2) as [Y.Doc, Y.Doc];
+    setMeetingFields(a, { place: '村委二楼会议室' });
+    setMeetingFields(b, { place: '村委会议室（东）' });
+    for (const m of mergeInEveryOrder(doc, [a, b])) {
+      expect(readMinutes(m).place).toBe('村委二楼会议室（东）');
+    }
+  });
+
+  it('MIN-4 a place stored as a plain string reads as text and becomes a Y.Text on a write', () => {
+    const doc = baseMinutes();
+    doc.getMap('minutes').set('place', '老村部');
+    expect(readMinutes(doc).place).toBe('老村部');
+    setMeetingFields(doc, { place: '老村部礼堂' });
+    expect(doc.getMap('minutes').get('place')).toBeInstanceOf(Y.Text);
+    expect(readMinutes(doc).place).toBe('老村部礼堂');
+    expect(() => minutesSchema.parse(readMinutes(doc))).not.toThrow();
+  });
+
   it('MIN-5 a tally above the number present is reported and blocks finalising', () => {
     const doc = baseMinutes();
     attend(doc, 3);

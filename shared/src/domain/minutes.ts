@@ -4,7 +4,9 @@
  *
  * Y layout, schema version 2 (private; root names below):
  * - `meta`       Y.Map  kind, schemaVersion, createdAt
- * - `minutes`    Y.Map  title: Y.Text, meetingType, groupId, startsAt, place, chair, recorder,
+ * - `minutes`    Y.Map  title: Y.Text, meetingType, groupId, startsAt, place: Y.Text (a plain
+ *                string in docs written before; read as text, turned into a Y.Text on the first
+ *                write), chair, recorder,
  *                lecturer, villagersBasis, villagersEligible, villagersPresent, state,
  *                finalisedAt, finalisedBy, expected (the 应到 snapshot, MIN-11)
  * - `attendance` Y.Map<attendanceKey, {name, memberId?, rosterId?, present, absenceReason,
@@ -23,7 +25,8 @@
  *   person twice concurrently resolves to one deterministic winner; marking two people keeps both.
  * - MIN-3 each tally number (for / against / abstain) is its own field, so one person correcting
  *   "for" and another correcting "against" both stick.
- * - MIN-4 titles, agenda titles, motions, decision texts and action texts are Y.Text (merge as text).
+ * - MIN-4 titles, the place, agenda titles, motions, decision texts and action texts are Y.Text
+ *   (merge as text).
  * - MIN-5 a tally may be typed before attendance is complete; `validateMinutes` reports a tally
  *   that exceeds the number present, and finalising refuses while such issues remain.
  * - MIN-6 finalised minutes are read-only for the model: every operation except `reopenMinutes`
@@ -263,7 +266,7 @@ export function initMinutes(doc: Y.Doc, init: MinutesInit, opts?: OpOptions): vo
     minutes.set('meetingType', init.meetingType);
     minutes.set('groupId', init.groupId ?? null);
     minutes.set('startsAt', init.startsAt ?? null);
-    minutes.set('place', init.place ?? '');
+    minutes.set('place', newText(init.place ?? ''));
     minutes.set('chair', null);
     minutes.set('recorder', null);
     minutes.set('state', 'draft');
@@ -307,7 +310,7 @@ export function setMeetingFields(doc: Y.Doc, fields: MeetingFields, opts?: OpOpt
     if (fields.groupId !== undefined) minutes.set('groupId', fields.groupId);
     if (lecturer !== undefined) minutes.set('lecturer', lecturer);
     if (fields.startsAt !== undefined) minutes.set('startsAt', fields.startsAt);
-    if (fields.place !== undefined) minutes.set('place', fields.place);
+    if (fields.place !== undefined) setText(ensureText(minutes, 'place'), fields.place);
     if (chair !== undefined) minutes.set('chair', chair);
     if (recorder !== undefined) minutes.set('recorder', recorder);
   });
@@ -813,7 +816,7 @@ export function readMinutes(source: Y.Doc): MinutesData {
     groupId,
     body: meetingBody({ meetingType, groupId }),
     startsAt: numberOr(r.minutes.get('startsAt'), null),
-    place: stringOr(r.minutes.get('place'), ''),
+    place: textField(r.minutes, 'place'),
     chair: readPerson(r.minutes.get('chair')),
     recorder: readPerson(r.minutes.get('recorder')),
     lecturer: readAttendee(r.minutes.get('lecturer')),

@@ -18,6 +18,7 @@ import {
   removeTask,
   setDueDate,
   setPhaseGoals,
+  setPlanFields,
   setPlanTitle,
   setTaskNotes,
   setTaskStatus,
@@ -139,6 +140,20 @@ describe('plan model', () => {
       expect(data.title).toBe('幸福村2025年阶段性工作计划（修订）');
       expect(data.phases[0]!.goals).toBe('全面摸清村情\n建强班子');
     }
+  });
+
+  it('PLAN-3 two offline edits of the village merge as text, an old plain string reads as text', () => {
+    const { doc } = basePlan();
+    doc.getMap('plan').set('village', '幸福村');
+    expect(readPlan(doc).village).toBe('幸福村');
+    // The first write turns the old string into a Y.Text; edits after it merge as text.
+    setPlanFields(doc, { village: '幸福村' });
+    const [a2, b2] = replicas(doc, 2) as [Y.Doc, Y.Doc];
+    setPlanFields(a2, { village: '东山幸福村' });
+    setPlanFields(b2, { village: '幸福村一组' });
+    expect(a2.getMap('plan').get('village')).toBeInstanceOf(Y.Text);
+    for (const m of mergeInEveryOrder(doc, [a2, b2]))
+      expect(readPlan(m).village).toBe('东山幸福村一组');
   });
 
   it('PLAN-4 a task added to a phase that another device removed survives as unassigned', () => {

@@ -3,7 +3,8 @@
  *
  * Y layout (private; root names below):
  * - `meta`   Y.Map  kind, schemaVersion, createdAt
- * - `plan`   Y.Map  title: Y.Text, village, periodStart, periodEnd
+ * - `plan`   Y.Map  title: Y.Text, village: Y.Text (a plain string in docs written before; read
+ *            as text, turned into a Y.Text on the first write), periodStart, periodEnd
  * - `phases` Y.Map<phaseId, Y.Map> title: Y.Text, goals: Y.Text, start, end, order
  * - `tasks`  Y.Map<taskId, Y.Map>  phaseId, title: Y.Text, notes: Y.Text, owner, status, due,
  *            serviceId, createdAt, order, source
@@ -13,7 +14,8 @@
  * - PLAN-1 tasks and phases live in maps keyed by random ids: concurrent additions are all kept.
  * - PLAN-2 order is a fractional `order` number per item, ties broken by id: concurrent moves of
  *   one item resolve to one position (last writer by Yjs' deterministic rule), never duplicates.
- * - PLAN-3 titles, goals and task notes are Y.Text: concurrent edits of one title merge as text.
+ * - PLAN-3 titles, the village, goals and task notes are Y.Text: concurrent edits of one title
+ *   merge as text.
  * - PLAN-4 tasks are stored flat with a `phaseId`. Removing a phase unassigns (or, on request,
  *   deletes) the tasks the remover could see; a task added to that phase concurrently on another
  *   device is kept and shown in the `unassigned` bucket. Nobody's task vanishes unseen.
@@ -119,7 +121,7 @@ export function initPlan(doc: Y.Doc, init: PlanInit, opts?: OpOptions): void {
     stampMeta(doc, PLAN_VERSIONING, origin, init.createdAt ?? Date.now());
     const { plan } = roots(doc);
     setText(ensureText(plan, 'title'), init.title);
-    plan.set('village', init.village ?? '');
+    plan.set('village', newText(init.village ?? ''));
     plan.set('periodStart', init.periodStart ?? null);
     plan.set('periodEnd', init.periodEnd ?? null);
   }, origin);
@@ -141,7 +143,7 @@ export function setPlanFields(
   if (fields.periodEnd !== undefined) checkDate(fields.periodEnd, 'periodEnd');
   write(doc, opts, () => {
     const { plan } = roots(doc);
-    if (fields.village !== undefined) plan.set('village', fields.village);
+    if (fields.village !== undefined) setText(ensureText(plan, 'village'), fields.village);
     if (fields.periodStart !== undefined) plan.set('periodStart', fields.periodStart);
     if (fields.periodEnd !== undefined) plan.set('periodEnd', fields.periodEnd);
   });
@@ -463,7 +465,7 @@ export function readPlan(source: Y.Doc): PlanData {
     kind: 'plan',
     meta: { schemaVersion: numberOr(meta.get('schemaVersion'), 0) },
     title: textField(plan, 'title'),
-    village: stringOr(plan.get('village'), ''),
+    village: textField(plan, 'village'),
     periodStart: stringOr(plan.get('periodStart'), null),
     periodEnd: stringOr(plan.get('periodEnd'), null),
     phases: phaseList.map(({ order: _order, ...p }) => p),

@@ -165,6 +165,16 @@ export type RedeemInviteResult = {
   displayName: string;
 };
 
+/** What `POST /api/invites/preview` answers: where an invite leads, before anyone redeems it. */
+export type InvitePreview = {
+  workspaceName: string;
+  role: Role;
+  /** The member the invite hands over (the first admin), or null when it makes a new member. */
+  displayName: string | null;
+};
+
+export const previewInviteBodySchema = z.object({ token: z.string().min(8).max(200) });
+
 export type MemberInfo = {
   id: string;
   displayName: string;

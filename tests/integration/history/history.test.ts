@@ -8,6 +8,7 @@ import {
   initPlan,
   initRoster,
   MINUTES_BODY_FIELD,
+  readMinutes,
   readPlan,
   setMeetingFields,
   setPlanTitle,
@@ -208,7 +209,7 @@ describe('versions, comparison, names and restore', () => {
     expect(doc.getXmlFragment(MINUTES_BODY_FIELD).toString()).toBe(
       '<paragraph>会议讨论修路方案</paragraph>',
     );
-    expect((doc.getMap('minutes').get('place') as string | undefined) ?? '').toBe('村委会');
+    expect(readMinutes(doc).place).toBe('村委会');
   });
 
   it('compare gives the inserted and deleted text with their authors, and fields old → new', async () => {
@@ -295,7 +296,7 @@ describe('versions, comparison, names and restore', () => {
       expect(b.doc.getXmlFragment(MINUTES_BODY_FIELD).toString()).toBe(
         '<paragraph>会议讨论修路方案</paragraph>',
       );
-      expect(b.doc.getMap('minutes').get('place')).toBe('村委会');
+      expect(readMinutes(b.doc).place).toBe('村委会');
     });
     const after = await json(await api('/docs/min/history', server.adminToken));
     expect(after.total).toBe((before.total as number) + 1);

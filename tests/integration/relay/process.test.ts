@@ -10,7 +10,15 @@ afterEach(() => {
 });
 
 async function createWorkspace(dataDir: string) {
-  const result = await runCli(['workspace', 'create', '示范村', '--data', dataDir]);
+  const result = await runCli([
+    'workspace',
+    'create',
+    '示范村',
+    '--admin-name',
+    '王书记',
+    '--data',
+    dataDir,
+  ]);
   expect(result.code).toBe(0);
   return JSON.parse(result.stdout) as {
     workspaceId: string;

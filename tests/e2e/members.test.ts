@@ -1,0 +1,242 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Auth } from '@grassroots/server';
+import type { Page } from 'playwright-core';
+import { encode } from 'uqr';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBrowser, screenshot, startRelay, switchLanguage, waitSaved } from './harness.ts';
+
+let relay: Awaited<ReturnType<typeof startRelay>>;
+const closers: Array<() => Promise<void>> = [];
+let workspaceId = '';
+let claimUrl = '';
+let adminMemberId = '';
+
+beforeAll(async () => {
+  relay = await startRelay();
+  const created = await relay.server.auth.createWorkspace('成员村', '王书记');
+  workspaceId = created.workspace.id;
+  adminMemberId = created.admin.id;
+  claimUrl = `${relay.server.url}/#/join/${created.inviteToken}`;
+});
+
+afterAll(async () => {
+  for (const close of closers.splice(0)) await close().catch(() => {});
+  await relay?.cleanup();
+});
+
+const membersUrl = () => `${relay.server.url}/#/w/${workspaceId}/members`;
+
+/** Open connections of one member on the relay, over all rooms. */
+const connectionsOf = (memberId: string) =>
+  [...relay.server.relay.rooms.values()].reduce(
+    (n, room) => n + [...room.conns].filter((c) => c.member.id === memberId).length,
+    0,
+  );
+
+/** jsQR (a QR decoder, tests only) reads the shown code back, as a phone's camera would. */
+const jsQrSource = readFileSync(createRequire(import.meta.url).resolve('jsqr'), 'utf8');
+async function decodeShownQr(page: Page): Promise<string | null> {
+  await page.addScriptTag({ content: jsQrSource });
+  return page.evaluate(async () => {
+    const svg = document.querySelector('.invite-qr svg')!;
+    const image = new Image();
+    image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(new XMLSerializer().serializeToString(svg))}`;
+    await image.decode();
+    const side = 480;
+    const canvas = document.createElement('canvas');
+    canvas.width = side;
+    canvas.height = side;
+    const ctx = canvas.getContext('2d')!;
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(image, 0, 0, side, side);
+    const pixels = ctx.getImageData(0, 0, side, side);
+    const decode = (
+      window as unknown as {
+        jsQR: (d: Uint8ClampedArray, w: number, h: number) => { data: string } | null;
+      }
+    ).jsQR;
+    return decode(pixels.data, side, side)?.data ?? null;
+  });
+}
+
+describe('members and invites in the app', () => {
+  let admin: Page;
+  let inviteUrl = '';
+
+  it("MEM-5 the first admin's invite offers the admin's name and makes one admin, not two", async () => {
+    const b = await openBrowser({ width: 1280, height: 900 });
+    closers.push(b.close);
+    admin = b.page;
+    await admin.goto(claimUrl);
+    await admin.locator('.join-intro', { hasText: '“成员村”的管理员' }).waitFor();
+    expect(await admin.locator('input[name="displayName"]').inputValue()).toBe('王书记');
+    await screenshot(admin, 'members/join-first-admin-1280');
+    await admin.setViewportSize({ width: 360, height: 760 });
+    await screenshot(admin, 'members/join-first-admin-360');
+    await admin.setViewportSize({ width: 1280, height: 900 });
+    await admin.locator('button[type="submit"]').click();
+    await admin.locator('.sync-badge').waitFor();
+    await waitSaved(admin);
+
+    await admin.goto(membersUrl());
+    const rows = admin.locator('.member-list:not(.removed-members) .member-row');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(1);
+    expect(await rows.first().locator('strong').textContent()).toBe('王书记');
+    expect(await rows.first().getAttribute('data-member')).toBe(adminMemberId);
+    // The last admin, oneself: no role select, no remove button.
+    expect(await rows.first().locator('select, button').count()).toBe(0);
+  });
+
+  it('MEM-4 a new invite shows its link and a QR code that decodes to exactly that link', async () => {
+    await admin.locator('select[name="role"]').selectOption('editor');
+    await admin.locator('select[name="expiry"]').selectOption('7d');
+    await admin.locator('select[name="maxUses"]').selectOption('10');
+    await admin.getByRole('button', { name: '生成邀请链接' }).click();
+    const link = admin.locator('input.invite-url');
+    await link.waitFor();
+    inviteUrl = await link.inputValue();
+    expect(inviteUrl).toMatch(new RegExp(`^${relay.server.url}/#/join/gri_`));
+
+    await admin.getByRole('button', { name: '显示二维码' }).click();
+    const svg = admin.locator('.invite-qr svg');
+    await svg.waitFor();
+    // The module count the URL needs at error correction M, and the link as text under it.
+    const expected = encode(inviteUrl, { ecc: 'M', border: 0 });
+    expect(Number(await svg.getAttribute('data-modules'))).toBe(expected.size);
+    // Every dark module drawn where the encoder put one, and nowhere else (error correction
+    // would let a decoder read past a missing row, so this is checked module by module).
+    const drawn = [
+      ...((await svg.locator('path').getAttribute('d')) ?? '').matchAll(/M(\d+) (\d+)/g),
+    ]
+      .map((m) => `${m[1]},${m[2]}`)
+      .sort();
+    const dark = expected.data
+      .flatMap((row, y) => row.map((isDark, x) => (isDark ? `${x},${y}` : null)))
+      .filter((p) => p !== null)
+      .sort();
+    expect(drawn).toEqual(dark);
+    expect(await admin.locator('.invite-qr-url').textContent()).toBe(inviteUrl);
+    const box = await svg.boundingBox();
+    expect(box!.width).toBeGreaterThanOrEqual(240);
+    expect(await decodeShownQr(admin)).toBe(inviteUrl);
+
+    const row = admin.locator('.invite-row[data-state="live"]', { hasText: '编辑' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('7天后过期');
+    expect(await row.textContent()).toContain('已用 0/10');
+    await svg.scrollIntoViewIfNeeded();
+    await screenshot(admin, 'members/invite-qr-1280');
+    await admin.setViewportSize({ width: 360, height: 760 });
+    await svg.scrollIntoViewIfNeeded();
+    const narrowBox = await svg.boundingBox();
+    expect(narrowBox!.x).toBeGreaterThanOrEqual(0);
+    expect(narrowBox!.x + narrowBox!.width).toBeLessThanOrEqual(360);
+    await screenshot(admin, 'members/invite-qr-360');
+    expect(await decodeShownQr(admin)).toBe(inviteUrl);
+    await admin.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it("MEM-1 MEM-2 admins change a role and remove a member; that member's device follows at once", async () => {
+    const b = await openBrowser({ width: 360, height: 760 });
+    closers.push(b.close);
+    const editor = b.page;
+    await editor.goto(inviteUrl);
+    await editor.locator('.join-intro', { hasText: '“编辑”身份' }).waitFor();
+    await screenshot(editor, 'members/join-invite-360');
+    await editor.locator('input[name="displayName"]').fill('李会计');
+    await editor.locator('button[type="submit"]').click();
+    await editor.locator('.sync-badge').waitFor();
+    await waitSaved(editor);
+
+    // Editors see who is a member, read-only.
+    await editor.goto(membersUrl());
+    await editor.locator('.member-row', { hasText: '李会计' }).waitFor();
+    expect(await editor.locator('.member-row select, .member-row button').count()).toBe(0);
+    expect(await editor.locator('.invite-row').count()).toBe(0);
+    await editor.getByText('只有管理员可以邀请成员').waitFor();
+    await screenshot(editor, 'members/members-readonly-360');
+
+    await admin.reload();
+    const editorRow = admin.locator('.member-row', { hasText: '李会计' });
+    await editorRow.waitFor();
+    const member = await editorRow.getAttribute('data-member');
+    expect(await admin.locator('.invite-row', { hasText: '编辑' }).textContent()).toContain(
+      '已用 1/10',
+    );
+    await screenshot(admin, 'members/members-admin-1280');
+    await admin.setViewportSize({ width: 360, height: 760 });
+    await screenshot(admin, 'members/members-admin-360');
+    await editorRow.scrollIntoViewIfNeeded();
+    await screenshot(admin, 'members/members-admin-list-360');
+    await admin.setViewportSize({ width: 1280, height: 900 });
+
+    // A role change: the device reconnects as a viewer and says so.
+    await expect.poll(() => connectionsOf(member!)).toBeGreaterThan(0);
+    await admin.getByLabel('李会计的身份').selectOption('viewer');
+    await editor.locator('.readonly-banner').waitFor({ timeout: 15_000 });
+    await expect.poll(() => connectionsOf(member!), { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(
+      (await relay.server.auth.listMembers(workspaceId)).find((m) => m.id === member)?.role,
+    ).toBe('viewer');
+
+    // Removal asks first; then the device is cut off at once and the member is listed as removed.
+    await admin.getByRole('button', { name: '移除成员：李会计' }).click();
+    const dialog = admin.locator('dialog.confirm-dialog');
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('历史记录中');
+    await screenshot(admin, 'members/remove-confirm-1280');
+    await admin.setViewportSize({ width: 360, height: 760 });
+    await screenshot(admin, 'members/remove-confirm-360');
+    await admin.setViewportSize({ width: 1280, height: 900 });
+    await dialog.getByRole('button', { name: '移除' }).click();
+    await admin.locator('.removed-members .member-row', { hasText: '李会计' }).waitFor();
+    await expect.poll(() => connectionsOf(member!)).toBe(0);
+    await editor.locator('.sync-badge[data-state="denied"]').waitFor();
+    expect(await admin.locator('.member-list:not(.removed-members) .member-row').count()).toBe(1);
+  });
+
+  it('MEM-4 revoking an invite asks first; the link stops working and the list says so', async () => {
+    const token = inviteUrl.split('#/join/')[1]!;
+    const row = admin.locator('.invite-row[data-state="live"]', { hasText: '编辑' });
+    await row.getByRole('button').click();
+    const dialog = admin.locator('dialog.confirm-dialog');
+    await dialog.getByRole('button', { name: '撤销' }).click();
+    const revoked = admin.locator('.invite-row[data-state="revoked"]', { hasText: '编辑' });
+    await revoked.waitFor();
+    expect(await revoked.textContent()).toContain('已撤销');
+    expect(await revoked.locator('button').count()).toBe(0);
+    const preview = await fetch(`${relay.server.url}/api/invites/preview`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token }),
+    });
+    expect(preview.status).toBe(401);
+    // Opening the revoked link says so before anyone types a name.
+    const late = await admin.context().newPage();
+    await late.goto(inviteUrl);
+    await late.getByRole('alert').filter({ hasText: '邀请链接无效' }).waitFor();
+    await late.close();
+
+    // An invite made eight days ago for one day shows as expired, with nothing to revoke.
+    const eightDaysAgo = new Auth(relay.server.store, () => Date.now() - 8 * 24 * 3_600_000);
+    await eightDaysAgo.createInvite(workspaceId, adminMemberId, {
+      role: 'viewer',
+      expiresInHours: 24,
+    });
+    await admin.reload();
+    const expired = admin.locator('.invite-row[data-state="expired"]');
+    await expired.waitFor();
+    expect(await expired.textContent()).toContain('已过期');
+    expect(await expired.locator('button').count()).toBe(0);
+
+    await switchLanguage(admin, 'en');
+    await admin.getByRole('heading', { name: 'Members & invites' }).waitFor();
+    await screenshot(admin, 'members/members-admin-en-1280');
+    await admin.setViewportSize({ width: 360, height: 760 });
+    await admin.locator('.invite-list').scrollIntoViewIfNeeded();
+    await screenshot(admin, 'members/members-admin-en-360');
+    await switchLanguage(admin, 'zh-CN');
+  });
+});

@@ -1,0 +1,131 @@
+import { spawn } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { repoRoot, runCli, startRelay } from '../../support/process.ts';
+import { tempDir } from '../../support/server.ts';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+type Created = {
+  workspaceId: string;
+  adminMemberId: string;
+  adminName: string;
+  adminToken: string;
+  inviteUrl: string;
+};
+
+/** `workspace create` without PORT or PUBLIC_URL from the test runner's own environment. */
+const create = (args: string[], env: Record<string, string> = {}) =>
+  runCli(['workspace', 'create', '示范村', '--data', tempDir(), ...args], {
+    PORT: '',
+    PUBLIC_URL: '',
+    ...env,
+  });
+
+describe('workspace create and its first admin', () => {
+  it('MEM-5 without --admin-name and without a terminal it refuses, naming the flag', async () => {
+    const result = await create([]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--admin-name/);
+    expect(result.stdout).toBe('');
+  });
+
+  it("MEM-5 on a terminal it asks for the first admin's name", async () => {
+    // util-linux `script` gives the CLI a pseudo-terminal, as an operator's shell would.
+    const dataDir = tempDir();
+    const command = `${process.execPath} --import tsx server/src/main.ts workspace create 示范村 --data ${dataDir}`;
+    const child = spawn('script', ['-qec', command, '/dev/null'], {
+      cwd: repoRoot,
+      env: { ...process.env, PORT: '', PUBLIC_URL: '' },
+    });
+    cleanups.push(() => child.kill('SIGKILL'));
+    let output = '';
+    let hasAnswered = false;
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      if (!hasAnswered && output.includes("First admin's name")) {
+        hasAnswered = true;
+        child.stdin.write('张书记\n');
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code, output).toBe(0);
+    expect(hasAnswered).toBe(true);
+    const json = output.slice(output.indexOf('{'), output.lastIndexOf('}') + 1);
+    expect((JSON.parse(json) as Created).adminName).toBe('张书记');
+  });
+
+  it('MEM-5 a name that is empty or too long is refused', async () => {
+    expect((await create(['--admin-name', '  '])).code).toBe(2);
+    expect((await create(['--admin-name', '长'.repeat(41)])).code).toBe(2);
+  });
+
+  it('MEM-5 the invite URL uses the port and public URL serve would use (flags over environment)', async () => {
+    const url = async (args: string[], env: Record<string, string> = {}) => {
+      const result = await create(['--admin-name', '王书记', ...args], env);
+      expect(result.code, result.stderr).toBe(0);
+      return (JSON.parse(result.stdout) as Created).inviteUrl;
+    };
+    expect(await url([])).toMatch(/^http:\/\/localhost:4321\/#\/join\/gri_/);
+    expect(await url(['--port', '8080'])).toMatch(/^http:\/\/localhost:8080\/#\/join\/gri_/);
+    expect(await url([], { PORT: '9090' })).toMatch(/^http:\/\/localhost:9090\/#\/join\/gri_/);
+    expect(await url(['--port', '8080'], { PORT: '9090' })).toMatch(/^http:\/\/localhost:8080\//);
+    expect(await url([], { PUBLIC_URL: 'https://cun.example.cn/' })).toMatch(
+      /^https:\/\/cun\.example\.cn\/#\/join\/gri_/,
+    );
+    expect(
+      await url(['--public-url', 'https://xian.example.cn/grassroots'], {
+        PUBLIC_URL: 'https://cun.example.cn',
+        PORT: '9090',
+      }),
+    ).toMatch(/^https:\/\/xian\.example\.cn\/grassroots\/#\/join\/gri_/);
+    const bad = await create(['--admin-name', '王书记', '--port', 'eighty']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/port/);
+    // Seven runs of the CLI, each a Node start-up: generous on a busy 2-core machine.
+  }, 180_000);
+
+  it('MEM-5 the printed invite makes its opener the named admin, the only member', async () => {
+    const dataDir = tempDir();
+    const result = await runCli([
+      'workspace',
+      'create',
+      '示范村',
+      '--admin-name',
+      '王书记',
+      '--data',
+      dataDir,
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const created = JSON.parse(result.stdout) as Created;
+    expect(created.adminName).toBe('王书记');
+    const relay = await startRelay({ dataDir });
+    cleanups.push(() => void relay.kill());
+    const token = created.inviteUrl.split('#/join/')[1]!;
+    const preview = await fetch(`${relay.url}/api/invites/preview`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token }),
+    });
+    expect(await preview.json()).toMatchObject({ role: 'admin', displayName: '王书记' });
+    const redeem = await fetch(`${relay.url}/api/invites/redeem`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token, displayName: '王书记' }),
+    });
+    expect(redeem.status).toBe(201);
+    const device = (await redeem.json()) as { memberId: string; memberToken: string };
+    expect(device.memberId).toBe(created.adminMemberId);
+    const list = await fetch(`${relay.url}/api/workspaces/${created.workspaceId}/members`, {
+      headers: { authorization: `Bearer ${device.memberToken}` },
+    });
+    const { members } = (await list.json()) as {
+      members: { id: string; displayName: string; role: string }[];
+    };
+    expect(members).toEqual([
+      expect.objectContaining({ id: created.adminMemberId, displayName: '王书记', role: 'admin' }),
+    ]);
+  });
+});
