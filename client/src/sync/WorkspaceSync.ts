@@ -5,6 +5,7 @@ import type * as Y from 'yjs';
 import { meaningOfClose, type RefusalReason } from './closeCodes.ts';
 import type { JournalEntry, LocalJournal } from './LocalJournal.ts';
 import type { LoadedDoc, LocalStore, StoreProblem, WorkspaceEntry } from './LocalStore.ts';
+import { reconnectDelay } from './reconnectDelay.ts';
 import { SyncedDoc, type WriteTrouble } from './SyncedDoc.ts';
 import { trackProviderWrites } from './trackProviderWrites.ts';
 
@@ -303,10 +304,22 @@ export class WorkspaceSync {
         connect: false,
         params: { [SyncParam.token]: this.entry.memberToken, [SyncParam.ack]: '1' },
         awareness: new Awareness(synced.doc),
-        // A refusal or a denial is final for this connection; the rest are worth retrying.
-        shouldReconnect: (event) => meaningOfClose(event.code).kind === 'transient',
+        // A refusal or a denial is final for this connection; the rest are worth retrying, after
+        // a random wait (SYNC-J1).
+        shouldReconnect: (event, p) => {
+          if (meaningOfClose(event.code).kind !== 'transient') return false;
+          reconnects++;
+          // y-websocket waits min(2^n × 100 ms, maxBackoffTime): with n large, it waits ours.
+          p.maxBackoffTime = reconnectDelay(reconnects, Math.random());
+          p.wsUnsuccessfulReconnects = 64;
+          return true;
+        },
       },
     );
+    let reconnects = 0;
+    provider.on('sync', (isSynced: boolean) => {
+      if (isSynced) reconnects = 0;
+    });
     this.#providers.set(provider, { docId, cleanup: trackProviderWrites(provider, synced) });
     provider.on('sync', () => this.#emit());
     provider.on('closed', ({ code, reason }) => {
