@@ -95,6 +95,23 @@ export default defineConfig({
         },
       },
       {
+        // The history tests once more with every test server on PostgreSQL: history, named
+        // versions, restore, member reverts and compaction must work the same on both engines.
+        extends: false,
+        test: {
+          name: 'history-postgres',
+          root: fileURLToPath(new URL('./tests', import.meta.url)),
+          include: ['integration/history/**/*.test.ts'],
+          environment: 'node',
+          env: { GRASSROOTS_TEST_STORE: 'postgres' },
+          globalSetup: [
+            fileURLToPath(new URL('./tests/support/globalServices.ts', import.meta.url)),
+          ],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
         extends: false,
         test: {
           name: 'e2e',

@@ -1,13 +1,17 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type ConfigInput,
+  PostgresStore,
   parseConfig,
   type RunningServer,
   type ServerParts,
   startServer,
 } from '@grassroots/server';
+import pg from 'pg';
+import { inject } from 'vitest';
 
 export type TestServer = RunningServer & {
   dataDir: string;
@@ -24,12 +28,37 @@ export type TestServer = RunningServer & {
 
 export const tempDir = (prefix = 'grassroots-test-') => mkdtempSync(join(tmpdir(), prefix));
 
+const admins = new Map<string, pg.Pool>();
+
+/**
+ * With GRASSROOTS_TEST_STORE=postgres (the `history-postgres` test project), the store of a test
+ * server is PostgreSQL: one database per data folder, so a test that restarts a server on the
+ * same folder finds its data again.
+ */
+async function postgresStoreFor(dataDir: string): Promise<PostgresStore> {
+  const url = inject('postgresUrl');
+  let admin = admins.get(url);
+  if (!admin) {
+    admin = new pg.Pool({ connectionString: url, max: 2, allowExitOnIdle: true });
+    admins.set(url, admin);
+  }
+  const name = `t_${createHash('sha256').update(dataDir).digest('hex').slice(0, 20)}`;
+  const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+  if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${name}`);
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  return PostgresStore.open({ url: target.toString(), maxConnections: 4 });
+}
+
 /** Starts a real relay on 127.0.0.1:0 with a fresh SQLite folder and one workspace. */
 export async function startTestServer(
   config: Partial<ConfigInput> = {},
   parts: ServerParts = {},
 ): Promise<TestServer> {
   const dataDir = config.dataDir ?? tempDir();
+  if (!parts.store && process.env.GRASSROOTS_TEST_STORE === 'postgres') {
+    parts = { ...parts, store: await postgresStoreFor(dataDir) };
+  }
   const server = await startServer(
     parseConfig({
       port: 0,

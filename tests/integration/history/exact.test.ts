@@ -212,7 +212,9 @@ describe('undoing one member’s changes', () => {
     await eventually(() => {
       expect(bodyText(l.doc)).toBe('第一段。李四\n李四的第二段');
       const m = readMinutes(l.doc);
-      expect(m.place).toBe('李四定的地点');
+      // The place is text (MIN-4): 李四 kept 张三's "定的地点" and replaced only "张三", so undoing
+      // 张三 takes his characters out and brings back the "村委会" he deleted; 李四's stay.
+      expect(m.place).toBe('村委会李四');
       expect(m.recorder).toBeNull();
     });
 
