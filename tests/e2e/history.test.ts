@@ -147,11 +147,16 @@ describe('history in Chromium', () => {
     await page.getByRole('button', { name: '与当前版本比较' }).click();
     const compare = page.locator('.history-compare');
     await compare.locator('.diff-ins').first().waitFor();
-    await expect(compare.locator('.diff-body del').allTextContents()).resolves.toEqual(['方案。']);
-    await expect(compare.locator('.diff-body ins').allTextContents()).resolves.toEqual(['规划。']);
-    await expect(compare.locator('.diff-body ins').getAttribute('title')).resolves.toContain(
-      '王会计',
-    );
+    const body = compare
+      .locator('.history-diff-text', { hasText: '会议内容' })
+      .locator('.diff-body');
+    await expect(body.locator('del').allTextContents()).resolves.toEqual(['方案。']);
+    await expect(body.locator('ins').allTextContents()).resolves.toEqual(['规划。']);
+    await expect(body.locator('ins').getAttribute('title')).resolves.toContain('王会计');
+    // The place is text too (MIN-4): marked character by character, under its own label.
+    const place = compare.locator('.history-diff-text', { hasText: '地点' }).locator('.diff-body');
+    await expect(place.locator('del').allTextContents()).resolves.toEqual(['委会']);
+    await expect(place.locator('ins').allTextContents()).resolves.toEqual(['文化室']);
     await expect(compare.locator('.history-legend').textContent()).resolves.toContain('王会计');
     await expect(compare.locator('.history-field').allTextContents()).resolves.toContainEqual(
       expect.stringContaining('村委会 → 村文化室'),

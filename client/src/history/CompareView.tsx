@@ -12,6 +12,8 @@ const ROOT_LABELS: Record<string, MessageKey> = {
   notes: 'plan.notes',
   title: 'common.title',
   name: 'history.textName',
+  place: 'min.place',
+  village: 'plan.village',
 };
 
 /** Segments grouped into their blocks (paragraphs), in order. */
