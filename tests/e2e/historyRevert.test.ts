@@ -152,17 +152,25 @@ describe('undoing one member’s changes in Chromium', () => {
     // What the revert did, marked in the text: 张三's words deleted by the admin, 李四's kept.
     await entries.nth(0).locator('button').click();
     await page.getByRole('button', { name: '本次改了什么' }).click();
-    const diff = page.locator('.history-compare .diff-body');
+    const diff = page
+      .locator('.history-compare .history-diff-text', { hasText: '会议内容' })
+      .locator('.diff-body');
     await diff.locator('del').first().waitFor();
     await expect(diff.locator('del').allTextContents()).resolves.toEqual(['张三', '补充的话。']);
     await expect(diff.locator('del').first().getAttribute('title')).resolves.toContain('李书记');
     await shoot(page, 'hist-revert-entry');
 
-    // On the server: 张三's words and recorder are gone; 李四's words and place stay.
+    // On the server: 张三's words and recorder are gone; 李四's words stay. The place is text
+    // (MIN-4): 李四 kept 张三's "定的地点" and replaced "张三", so undoing 张三 takes his characters
+    // out and brings back the "村委会" he deleted, leaving 李四's.
+    const place = page
+      .locator('.history-compare .history-diff-text', { hasText: '地点' })
+      .locator('.diff-body');
+    await expect(place.locator('del').allTextContents()).resolves.toEqual(['定的地点']);
     const doc = await storedDoc(server, seeded.workspaceId, 'min');
     const minutes = readMinutes(doc);
     expect(minutes.bodyText).toBe('会议讨论修路方案。李四\n李四的第二段');
-    expect(minutes.place).toBe('李四定的地点');
+    expect(minutes.place).toBe('村委会李四');
     expect(minutes.recorder).toBeNull();
 
     // A restore to #1 is its own entry, labelled with the version it went back to.
