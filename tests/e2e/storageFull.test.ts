@@ -148,7 +148,7 @@ describe('the device runs out of storage while editing offline', () => {
     // A second CDP session on the page makes Chromium drop the offline emulation on reload.
     await cdp.detach();
     await page.reload();
-    expect(await page.evaluate(() => navigator.onLine)).toBe(false);
+    await expect.poll(() => page.evaluate(() => navigator.onLine)).toBe(false);
     await page.locator('.ProseMirror', { hasText: '会议决定修路。甲乙丙丁戊己' }).waitFor();
     await page.locator('.sync-badge[data-state="offline"]:not(:has-text("正在读取"))').waitFor();
     await expect(page.locator('.sync-badge').textContent()).resolves.toContain('待同步');

@@ -120,7 +120,7 @@ describe('two tabs of one workspace on one device', () => {
       [onlyB, 'd', KEYS],
     ];
     for (const page of [a, b]) {
-      expect(await page.evaluate(() => navigator.onLine)).toBe(false);
+      await expect.poll(() => page.evaluate(() => navigator.onLine)).toBe(false);
       for (const [docId, letter, n] of expected) {
         await openDoc(page, base, workspaceId, docId);
         await expect
