@@ -34,8 +34,6 @@ corepack pnpm build
 mkdir -p .tmp
 status=0
 corepack pnpm exec vitest run --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json || status=$?
-# The server's and relay's tests once more under the current Node LTS (see scripts/test-lts.sh).
-./scripts/test-lts.sh --reporter=dot || status=$?
 # One plain closing line with the counts, whatever the outcome.
 node -e '
   const r = JSON.parse(require("fs").readFileSync(".tmp/vitest.json", "utf8"));

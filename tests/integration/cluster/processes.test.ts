@@ -283,7 +283,7 @@ describe('two relay processes while PostgreSQL or Redis goes away', () => {
         if (!w.isConnected) w.connect(`${(i % 2 ? b : a)!.url.replace('http', 'ws')}/sync`);
         expect(w.ledger.unacked).toBe(0);
       }
-    }, 30_000);
+    }, 60_000);
     const check = await PostgresStore.open({ url: postgres.url });
     const doc = new Y.Doc();
     for (const row of await check.loadUpdates(room)) Y.applyUpdate(doc, row.update);
@@ -291,5 +291,5 @@ describe('two relay processes while PostgreSQL or Redis goes away', () => {
     expect(book.acked.size).toBeGreaterThan(50);
     expect([...book.acked].filter((k) => !doc.getMap(MARKERS).has(k))).toEqual([]);
     expect(book.written.size).toBe(book.acked.size);
-  });
+  }, 120_000);
 });
