@@ -346,7 +346,9 @@ async function joinSeeded(name: string, viewport = { width: 1280, height: 900 })
 }
 
 async function goOffline(page: Page, context: BrowserContext): Promise<void> {
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, {
+    timeout: 90_000,
+  });
   await context.setOffline(true);
 }
 

@@ -94,7 +94,9 @@ export async function openLocalDemo(page: Page, url: string, now: number): Promi
   await page.goto(`${url}/`);
   await page.getByRole('button', { name: '试用示范村' }).click();
   await page.locator('#dash-meetings').waitFor();
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, {
+    timeout: 90_000,
+  });
 }
 
 /** The demo village's last afternoon: with the browser's clock here, its year is 2025. */

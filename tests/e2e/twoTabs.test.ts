@@ -74,7 +74,9 @@ describe('two tabs of one workspace on one device', () => {
     await waitSaved(b);
     // Both tabs reload offline below: the service worker must be serving the app by then.
     for (const page of [a, b]) {
-      await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, {
+        timeout: 90_000,
+      });
     }
 
     await context.setOffline(true);
@@ -149,7 +151,9 @@ describe('two tabs of one workspace on one device', () => {
     await typeLetters(page, 'A', 1);
     await waitSaved(page);
     // The reload below happens offline: the service worker must be serving the app by then.
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, {
+      timeout: 90_000,
+    });
     await context.setOffline(true);
     await page.locator('.sync-badge[data-state="offline"]').waitFor();
 
