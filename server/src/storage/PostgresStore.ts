@@ -15,6 +15,16 @@ import type {
   Workspace,
 } from './DocStore.ts';
 import { parseHistoryMark } from './historyMarks.ts';
+import {
+  type InviteRow,
+  liveInvite,
+  type MemberRow,
+  toBuffer,
+  toInvite,
+  toMember,
+  toUpdate,
+  type UpdateRow,
+} from './rows.ts';
 
 /** Times are epoch ms (BIGINT); seqs fit in BIGINT too. Both are read back as numbers. */
 const SCHEMA = `
@@ -98,63 +108,6 @@ const types = {
       : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
-type UpdateRow = {
-  seq: number;
-  author_id: string;
-  first_at: number;
-  last_at: number;
-  count: number;
-  data: Buffer;
-};
-type MemberRow = {
-  id: string;
-  workspace_id: string;
-  display_name: string;
-  role: Member['role'];
-  created_at: number;
-  revoked_at: number | null;
-};
-type InviteRow = {
-  id: string;
-  workspace_id: string;
-  role: Invite['role'];
-  created_by: string | null;
-  created_at: number;
-  expires_at: number | null;
-  revoked_at: number | null;
-  uses: number;
-  max_uses: number | null;
-  claims_member_id: string | null;
-};
-
-const toUpdate = (row: UpdateRow): StoredUpdate => ({
-  seq: row.seq,
-  authorId: row.author_id,
-  firstAt: row.first_at,
-  lastAt: row.last_at,
-  count: row.count,
-  update: new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength),
-});
-const toMember = (row: MemberRow): Member => ({
-  id: row.id,
-  workspaceId: row.workspace_id,
-  displayName: row.display_name,
-  role: row.role,
-  createdAt: row.created_at,
-  revokedAt: row.revoked_at,
-});
-const toInvite = (row: InviteRow): Invite => ({
-  id: row.id,
-  workspaceId: row.workspace_id,
-  role: row.role,
-  createdBy: row.created_by,
-  createdAt: row.created_at,
-  expiresAt: row.expires_at,
-  revokedAt: row.revoked_at,
-  uses: row.uses,
-  maxUses: row.max_uses,
-  claimsMemberId: row.claims_member_id ?? null,
-});
 const bytea = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 export type PostgresStoreOptions = {
@@ -246,7 +199,7 @@ export class PostgresStore implements DocStore, AuthStore, DeletedDocStore {
             indexes.map((i) => seqs[i]),
             items.map((x) => x.authorId),
             items.map((x) => x.at),
-            items.map((x) => bytea(x.update)),
+            items.map((x) => toBuffer(x.update)),
           ],
         );
       }
@@ -321,7 +274,7 @@ export class PostgresStore implements DocStore, AuthStore, DeletedDocStore {
         ]);
         await c.query(
           'INSERT INTO updates (room, seq, author_id, first_at, last_at, count, data) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-          [room, row.seq, row.authorId, row.firstAt, row.lastAt, row.count, bytea(row.update)],
+          [room, row.seq, row.authorId, row.firstAt, row.lastAt, row.count, toBuffer(row.update)],
         );
       }
       const removed = groups.reduce((n, g) => n + g.length - 1, 0);
@@ -571,15 +524,6 @@ export class PostgresStore implements DocStore, AuthStore, DeletedDocStore {
   async close(): Promise<void> {
     if (!this.pool.ended) await this.pool.end();
   }
-}
-
-/** The invite if it is live at `at` (not revoked, expired or used up). */
-function liveInvite(invite: Invite, at: number): Invite | null {
-  const isLive =
-    invite.revokedAt === null &&
-    (invite.expiresAt === null || invite.expiresAt > at) &&
-    (invite.maxUses === null || invite.uses < invite.maxUses);
-  return isLive ? invite : null;
 }
 
 async function insertMember(

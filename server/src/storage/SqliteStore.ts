@@ -17,6 +17,16 @@ import type {
   Workspace,
 } from './DocStore.ts';
 import { parseHistoryMark } from './historyMarks.ts';
+import {
+  type InviteRow,
+  liveInvite,
+  type MemberRow,
+  toBuffer,
+  toInvite,
+  toMember,
+  toUpdate,
+  type UpdateRow,
+} from './rows.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS updates (
@@ -94,65 +104,6 @@ CREATE TABLE IF NOT EXISTS deleted_docs (
 ) WITHOUT ROWID;
 `;
 
-type UpdateRow = {
-  seq: number;
-  author_id: string;
-  first_at: number;
-  last_at: number;
-  count: number;
-  data: Buffer;
-};
-type MemberRow = {
-  id: string;
-  workspace_id: string;
-  display_name: string;
-  role: Member['role'];
-  created_at: number;
-  revoked_at: number | null;
-};
-type InviteRow = {
-  id: string;
-  workspace_id: string;
-  role: Invite['role'];
-  created_by: string | null;
-  created_at: number;
-  expires_at: number | null;
-  revoked_at: number | null;
-  uses: number;
-  max_uses: number | null;
-  claims_member_id: string | null;
-};
-
-const toUpdate = (row: UpdateRow): StoredUpdate => ({
-  seq: row.seq,
-  authorId: row.author_id,
-  firstAt: row.first_at,
-  lastAt: row.last_at,
-  count: row.count,
-  update: new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength),
-});
-const toMember = (row: MemberRow): Member => ({
-  id: row.id,
-  workspaceId: row.workspace_id,
-  displayName: row.display_name,
-  role: row.role,
-  createdAt: row.created_at,
-  revokedAt: row.revoked_at,
-});
-const toInvite = (row: InviteRow): Invite => ({
-  id: row.id,
-  workspaceId: row.workspace_id,
-  role: row.role,
-  createdBy: row.created_by,
-  createdAt: row.created_at,
-  expiresAt: row.expires_at,
-  revokedAt: row.revoked_at,
-  uses: row.uses,
-  maxUses: row.max_uses,
-  claimsMemberId: row.claims_member_id ?? null,
-});
-const blob = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-
 export type SqliteStoreOptions = {
   /**
    * SQLite's `synchronous` in WAL mode. `full` (the default) syncs the WAL at every commit, so an
@@ -219,7 +170,7 @@ export class SqliteStore implements DocStore, AuthStore, DeletedDocStore {
       const next = new Map<string, number>();
       for (const item of items) {
         const seq = next.get(item.room) ?? this.nextSeq(item.room);
-        insert.run(item.room, seq, item.authorId, item.at, item.at, blob(item.update));
+        insert.run(item.room, seq, item.authorId, item.at, item.at, toBuffer(item.update));
         next.set(item.room, seq + 1);
         seqs.push(seq);
       }
@@ -282,7 +233,7 @@ export class SqliteStore implements DocStore, AuthStore, DeletedDocStore {
           row.firstAt,
           row.lastAt,
           row.count,
-          blob(row.update),
+          toBuffer(row.update),
         );
       });
     })();
@@ -460,12 +411,7 @@ export class SqliteStore implements DocStore, AuthStore, DeletedDocStore {
       | InviteRow
       | undefined;
     if (!row) return null;
-    const invite = toInvite(row);
-    const isLive =
-      invite.revokedAt === null &&
-      (invite.expiresAt === null || invite.expiresAt > at) &&
-      (invite.maxUses === null || invite.uses < invite.maxUses);
-    return isLive ? invite : null;
+    return liveInvite(toInvite(row), at);
   }
 
   async findLiveInvite(inviteTokenHash: string, at: number): Promise<Invite | null> {
