@@ -7,12 +7,12 @@ import sirv from 'sirv';
 import { Auth } from './auth/Auth.ts';
 import type { Config } from './config.ts';
 import type { ServerDeps } from './deps.ts';
-import { HttpError } from './errors.ts';
+import { HttpError, notFound } from './errors.ts';
 import { History } from './history/History.ts';
 import { historyRoutes } from './history/routes.ts';
 import { authRoutes, matchRoute, type Route } from './http/api.ts';
 import { docRoutes, keepDeletedToAdmins } from './http/docRoutes.ts';
-import { sendJson } from './http/json.ts';
+import { errorBody, sendJson } from './http/json.ts';
 import { createLogger, type Logger, redactUrl } from './log.ts';
 import { createMetrics } from './metrics.ts';
 import { type Fanout, LocalFanout } from './relay/Fanout.ts';
@@ -98,10 +98,10 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
     }
     if (serveClient && (method === 'GET' || method === 'HEAD')) {
       return serveClient(req, res, () =>
-        sendJson(res, 404, { error: 'not_found', message: 'no such file' }),
+        sendJson(res, 404, errorBody(req, notFound('no such file', 'fileNotFound'))),
       );
     }
-    sendJson(res, 404, { error: 'not_found', message: 'no such endpoint' });
+    sendJson(res, 404, errorBody(req, notFound('no such endpoint', 'endpointNotFound')));
   };
 
   const http = createServer((req, res) => {
@@ -111,17 +111,23 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
           { method: req.method, url: redactUrl(req.url), status: error.status },
           error.message,
         );
-        if (!res.headersSent)
-          sendJson(res, error.status, { error: error.error, message: error.message });
+        if (!res.headersSent) sendJson(res, error.status, errorBody(req, error));
         return;
       }
       if (error instanceof Error && error.name === 'ZodError') {
-        if (!res.headersSent) sendJson(res, 400, { error: 'bad_request', message: 'malformed id' });
+        if (!res.headersSent) {
+          sendJson(res, 400, errorBody(req, new HttpError(400, 'bad_request', 'malformed id')));
+        }
         return;
       }
       log.error({ method: req.method, url: redactUrl(req.url), err: error }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, { error: 'internal', message: 'internal error' });
-      else res.destroy();
+      if (!res.headersSent) {
+        sendJson(
+          res,
+          500,
+          errorBody(req, new HttpError(500, 'internal', 'internal error', 'internal')),
+        );
+      } else res.destroy();
     });
   });
   http.maxHeadersCount = 100;

@@ -29,6 +29,7 @@ export {
 export {
   DomainError,
   type DomainErrorCode,
+  type ErrorReason,
   FinalisedError,
   ReadOnlyDocError,
 } from './domain/DomainError.ts';
@@ -139,14 +140,6 @@ export {
   MIGRATIONS,
   SCHEMA_VERSIONS,
 } from './domain/kinds.ts';
-export {
-  type EnumName,
-  type EnumValue,
-  LABELS,
-  LOCALES,
-  type Locale,
-  labelOf,
-} from './domain/labels.ts';
 export {
   type FeedbackLedger,
   type FeedbackLedgerFilters,
@@ -480,6 +473,26 @@ export {
   type TextCount,
   type TextSegment,
 } from './history/index.ts';
+export {
+  CATALOGUES,
+  type Catalogue,
+  DEFAULT_LOCALE,
+  type EnumName,
+  type EnumValue,
+  format,
+  isLocale,
+  type LabelTables,
+  LOCALES,
+  type Locale,
+  type LocaleMeta,
+  labelOf,
+  localeMeta,
+  type MessageKey,
+  type Params,
+  type Translator,
+  translate,
+  translator,
+} from './i18n/index.ts';
 export {
   type Action,
   type ApiError,

@@ -7,7 +7,7 @@ import {
   createDemoVillage,
   type FeedbackStatus,
   feedbackLedger,
-  LABELS,
+  labelOf,
   readWorkspace,
 } from '@grassroots/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -119,13 +119,13 @@ describe('民情日志 台账', () => {
     const xlsx = await exportAs('导出 Excel', 'fbl.xlsx');
     expect(xlsx.suggested).toContain(month);
     const sheet = (await readWorkbook(xlsx.file)).get('民情日志台账')!;
-    expect(sheet.note).toContain(`状态：${LABELS.feedbackStatus[status]['zh-CN']}`);
+    expect(sheet.note).toContain(`状态：${labelOf('feedbackStatus', status, 'zh-CN')}`);
     expect(sheet.rows).toHaveLength(filtered.rows.length);
     expect(sheet.rows.map((r) => [r[0], r[1], r[7], r[11], r[13]])).toEqual(
       filtered.rows.map((r) => [
         r.no,
         r.receivedDate,
-        LABELS.feedbackStatus[r.status]['zh-CN'],
+        labelOf('feedbackStatus', r.status, 'zh-CN'),
         beijingDate(r.dueAt),
         r.daysOpen,
       ]),
@@ -148,7 +148,7 @@ describe('民情日志 台账', () => {
     // Overdue marks travel with the entry.
     const flaggedRow = all.rows.find((r) => r.flags.length > 0)!;
     expect(body[flaggedRow.no - 1]?.[14]).toContain(
-      LABELS.ageingFlag[flaggedRow.flags[0]!]['zh-CN'],
+      labelOf('ageingFlag', flaggedRow.flags[0]!, 'zh-CN'),
     );
 
     const pdf = join(tmp, 'fbl.pdf');

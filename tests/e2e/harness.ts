@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ConfigInput, parseConfig, type RunningServer, startServer } from '@grassroots/server';
-import { MINUTES_BODY_FIELD } from '@grassroots/shared';
+import { type Locale, MINUTES_BODY_FIELD } from '@grassroots/shared';
 import { type BrowserContext, type CDPSession, chromium, type Page } from 'playwright-core';
 import * as Y from 'yjs';
 
@@ -167,10 +167,10 @@ export async function waitSaved(page: Page): Promise<void> {
   await page.locator('.sync-badge[data-state="saved"]').waitFor({ timeout: 20_000 });
 }
 
-/** Switches the app's language with the switch in the header (zh-CN ⇄ en). */
-export async function switchLanguage(page: Page, to: 'zh-CN' | 'en'): Promise<void> {
+/** Switches the app's language with the picker in the header. */
+export async function switchLanguage(page: Page, to: Locale): Promise<void> {
   const current = await page.locator('html').getAttribute('lang');
-  if (current !== to) await page.locator('.lang-switch').first().click();
+  if (current !== to) await page.locator('.lang-switch').first().selectOption(to);
   await page.locator(`html[lang="${to}"]`).waitFor();
 }
 

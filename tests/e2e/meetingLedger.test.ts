@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDemoVillage, LABELS, meetingLedger, readWorkspace } from '@grassroots/shared';
+import { createDemoVillage, labelOf, meetingLedger, readWorkspace } from '@grassroots/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, startRelay } from './harness.ts';
 import { DEMO_NOW, openLocalDemo } from './seed.ts';
@@ -57,7 +57,7 @@ describe('三会一课 台账', () => {
       );
     expect(shown).toEqual(
       ledger.totals.map((x) => [
-        `${LABELS.meetingType[x.meetingType]['zh-CN']}${x.groupName ? ` · ${x.groupName}` : ''}`,
+        `${labelOf('meetingType', x.meetingType, 'zh-CN')}${x.groupName ? ` · ${x.groupName}` : ''}`,
         ...[x.periods, x.done, x.missed, x.open, x.aboveMax, x.meetings].map(String),
       ]),
     );
@@ -88,7 +88,7 @@ describe('三会一课 台账', () => {
     expect(summary.note).toContain('（北京时间）');
     expect(summary.rows).toEqual(
       ledger.totals.map((x) => [
-        LABELS.meetingType[x.meetingType]['zh-CN'],
+        labelOf('meetingType', x.meetingType, 'zh-CN'),
         x.groupName ?? '',
         x.periods,
         x.done,
@@ -104,7 +104,7 @@ describe('三会一课 台账', () => {
       ledger.rows.map((r) => [
         r.required,
         r.held.length,
-        r.missed ? '未开' : LABELS.cadenceState[r.state]['zh-CN'],
+        r.missed ? '未开' : labelOf('cadenceState', r.state, 'zh-CN'),
       ]),
     );
     const meetings = book.get('会议记录')!;

@@ -1,7 +1,7 @@
 import { createDemoVillage, INDEX_DOC_ID, readIndex, roomName } from '@grassroots/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { joinWorkspace, openBrowser, startRelay, waitSaved } from './harness.ts';
+import { joinWorkspace, openBrowser, startRelay, switchLanguage, waitSaved } from './harness.ts';
 
 let relay: Awaited<ReturnType<typeof startRelay>>;
 const closers: Array<() => Promise<void>> = [];
@@ -44,7 +44,7 @@ describe('at 360 px', () => {
         };
       });
     for (const locale of ['zh-CN', 'en']) {
-      if (locale === 'en') await page.locator('.lang-switch').click();
+      if (locale === 'en') await switchLanguage(page, 'en');
       await expect.poll(() => page.locator('html').getAttribute('lang')).toBe(locale);
       await page.goto(`${server.url}/#/w/${ws}/d/${feedbackId}`);
       await waitSaved(page);

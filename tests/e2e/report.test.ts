@@ -7,7 +7,7 @@ import {
   FEEDBACK_CATEGORIES,
   FEEDBACK_STATUSES,
   type FeedbackSummary,
-  LABELS,
+  labelOf,
   type ReportSpan,
   readWorkspace,
   spanPeriod,
@@ -128,7 +128,7 @@ describe('the report to the township', () => {
     ]);
     expect(book.get('三会一课')!.rows).toEqual(
       q4.meetings.totals.map((x) => [
-        LABELS.meetingType[x.meetingType]['zh-CN'],
+        labelOf('meetingType', x.meetingType, 'zh-CN'),
         x.groupName ?? '',
         x.periods,
         x.done,

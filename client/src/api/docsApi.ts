@@ -1,6 +1,6 @@
 import type { MemberInfo } from '@grassroots/shared';
 import type { WorkspaceEntry } from '../sync/LocalStore.ts';
-import { RelayApiError } from './relayApi.ts';
+import { relayApiError } from './relayApi.ts';
 
 /** A document an admin deleted, as `GET …/docs/deleted` lists it (see server/API.md). */
 export type DeletedDocInfo = {
@@ -48,14 +48,7 @@ async function send(entry: WorkspaceEntry, path: string, method: string): Promis
   } catch {
     // not JSON: the status says enough
   }
-  if (!response.ok) {
-    const err = (json ?? {}) as { error?: unknown; message?: unknown };
-    throw new RelayApiError(
-      response.status,
-      typeof err.error === 'string' ? err.error : 'http',
-      typeof err.message === 'string' ? err.message : `${response.status}`,
-    );
-  }
+  if (!response.ok) throw relayApiError(response.status, json);
   return json;
 }
 

@@ -10,11 +10,17 @@ import type {
   TextSegment,
 } from '@grassroots/shared';
 
-/** An error answer of the relay's REST API (`{ error, message }` with a 4xx/5xx status). */
+/**
+ * An error answer of the relay's REST API: the stable `code` (`error`), and the `reason` and
+ * `params` the UI puts into words in its own locale (I18N-2). `message` is the relay's wording
+ * in the requested locale, kept for logs; people read `i18n.errorText(error)`.
+ */
 export class RelayApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
+    readonly reason: string,
+    readonly params: Readonly<Record<string, string | number>>,
     message: string,
   ) {
     super(message);
@@ -22,19 +28,45 @@ export class RelayApiError extends Error {
   }
 }
 
-/** Turns an error answer into a RelayApiError (the body is `{ error, message }` when JSON). */
+const REASON_OF_STATUS: Record<number, string> = {
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'notFound',
+  409: 'conflict',
+  413: 'bodyTooLarge',
+};
+
+/** A RelayApiError from an error answer's status and body, whatever the body holds. */
+export function relayApiError(status: number, body: unknown): RelayApiError {
+  const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const reason =
+    typeof b.reason === 'string' && /^[A-Za-z]{1,40}$/.test(b.reason)
+      ? b.reason
+      : (REASON_OF_STATUS[status] ?? (status >= 500 ? 'internal' : 'badRequest'));
+  const params: Record<string, string | number> = {};
+  if (typeof b.params === 'object' && b.params !== null) {
+    for (const [k, v] of Object.entries(b.params).slice(0, 10)) {
+      if (typeof v === 'number' || (typeof v === 'string' && v.length <= 200)) params[k] = v;
+    }
+  }
+  return new RelayApiError(
+    status,
+    typeof b.error === 'string' ? b.error : 'http',
+    reason,
+    params,
+    typeof b.message === 'string' ? b.message : String(status),
+  );
+}
+
+/** Turns an error answer into a RelayApiError. */
 async function failure(response: Response): Promise<RelayApiError> {
-  let err: { error?: string; message?: string } = {};
+  let body: unknown = null;
   try {
-    err = (await response.json()) as typeof err;
+    body = await response.json();
   } catch {
     // not JSON: the status says enough
   }
-  return new RelayApiError(
-    response.status,
-    err.error ?? 'http',
-    err.message ?? `${response.status} ${response.statusText}`,
-  );
+  return relayApiError(response.status, body);
 }
 
 /** A GET whose answer is not JSON (a Yjs update, a CSV file). */
@@ -66,14 +98,7 @@ async function call<T>(
   } catch {
     // not JSON: reported below
   }
-  if (!response.ok) {
-    const err = (json ?? {}) as { error?: string; message?: string };
-    throw new RelayApiError(
-      response.status,
-      err.error ?? 'http',
-      err.message ?? `${response.status} ${response.statusText}`,
-    );
-  }
+  if (!response.ok) throw relayApiError(response.status, json);
   return json as T;
 }
 

@@ -1,17 +1,27 @@
-import type { JSX } from 'solid-js';
+import { CATALOGUES, isLocale, LOCALES } from '@grassroots/shared';
+import { For, type JSX } from 'solid-js';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 
+/** The language picker: every locale named in its own language and script. */
 export function LanguageSwitch(): JSX.Element {
   const { t, locale, setLocale } = useI18n();
   return (
-    <button
-      type="button"
-      class="btn-link lang-switch"
+    <select
+      class="lang-switch"
       aria-label={t('app.language')}
-      onClick={() => setLocale(locale() === 'zh-CN' ? 'en' : 'zh-CN')}
-      lang={locale() === 'zh-CN' ? 'en' : 'zh-CN'}
+      value={locale()}
+      onChange={(e) => {
+        const next = e.currentTarget.value;
+        if (isLocale(next)) setLocale(next);
+      }}
     >
-      {t('app.switchTo')}
-    </button>
+      <For each={LOCALES}>
+        {(l) => (
+          <option value={l} lang={l} dir={CATALOGUES[l].meta.dir}>
+            {CATALOGUES[l].meta.name}
+          </option>
+        )}
+      </For>
+    </select>
   );
 }

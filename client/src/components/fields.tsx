@@ -1,4 +1,5 @@
 import { createEffect, createSignal, For, type JSX, Show, splitProps } from 'solid-js';
+import { Portal } from 'solid-js/web';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 
 type TextInputProps = {
@@ -196,28 +197,90 @@ export function DateInput(props: {
   );
 }
 
+/** A failed model operation: the error and the control that was in use when it failed. */
+type Failure = { error: unknown; anchor: HTMLElement | null };
+
+export type OpRunner = {
+  run: (fn: () => void) => boolean;
+  /** The error, in the reader's language, or null. */
+  error: () => string | null;
+  /** The control that caused the error, when one had focus. */
+  anchor: () => HTMLElement | null;
+  clear: () => void;
+};
+
 /**
  * Runs a model operation and keeps its error (limits, finalised records…) for display; `run`
- * says whether it worked, so a form is emptied only when what it held was saved.
+ * says whether it worked, so a form is emptied only when what it held was saved. The error is a
+ * code with parameters (I18N-2), put into words in the current locale by `<OpError>`, which shows
+ * it next to the control that caused it.
  */
-export function createOpRunner(): {
-  run: (fn: () => void) => boolean;
-  error: () => string | null;
-  clear: () => void;
-} {
-  const [error, setError] = createSignal<string | null>(null);
+export function createOpRunner(): OpRunner {
+  const { errorText } = useI18n();
+  const [failure, setFailure] = createSignal<Failure | null>(null);
   return {
     run: (fn) => {
+      const active = typeof document === 'undefined' ? null : document.activeElement;
       try {
         fn();
-        setError(null);
+        setFailure(null);
         return true;
-      } catch (e) {
-        setError(e instanceof Error ? e.message : String(e));
+      } catch (error) {
+        const anchor = active instanceof HTMLElement && active !== document.body ? active : null;
+        setFailure({ error, anchor });
         return false;
       }
     },
-    error,
-    clear: () => setError(null),
+    error: () => {
+      const f = failure();
+      return f ? errorText(f.error) : null;
+    },
+    anchor: () => failure()?.anchor ?? null,
+    clear: () => setFailure(null),
   };
+}
+
+/** Where an error note goes: the smallest block around the control that caused it. */
+function noteHost(anchor: HTMLElement): HTMLElement | null {
+  if (!anchor.isConnected) return null;
+  let host =
+    anchor.closest<HTMLElement>('li, .row, .field, fieldset, form') ?? anchor.parentElement;
+  // A note is a block: never inside a label, a paragraph or a button.
+  while (host?.matches('label, p, button, span, summary')) host = host.parentElement;
+  return host;
+}
+
+/**
+ * The error of an op runner, next to the control that caused it (visible without scrolling on a
+ * phone), or here when no control had focus. Announced to screen readers.
+ */
+export function OpError(props: { op: OpRunner; class?: string }): JSX.Element {
+  const { t } = useI18n();
+  const note = (message: string) => (
+    <p class={`error op-error ${props.class ?? ''}`} role="alert">
+      {t('common.error', { message })}
+    </p>
+  );
+  const host = () => {
+    const anchor = props.op.anchor();
+    return anchor ? noteHost(anchor) : null;
+  };
+  return (
+    <Show when={props.op.error()}>
+      {(message) => (
+        <Show when={host()} fallback={note(message())}>
+          {(mount) => (
+            <Portal mount={mount()}>
+              <div
+                class="op-error-at"
+                ref={(el) => queueMicrotask(() => el.scrollIntoView?.({ block: 'nearest' }))}
+              >
+                {note(message())}
+              </div>
+            </Portal>
+          )}
+        </Show>
+      )}
+    </Show>
+  );
 }

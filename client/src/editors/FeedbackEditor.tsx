@@ -1,5 +1,5 @@
 import { createMemo, createSignal, For, type JSX, Show } from 'solid-js';
-import { createOpRunner, SelectInput, TextInput } from '../components/fields.tsx';
+import { createOpRunner, OpError, SelectInput, TextInput } from '../components/fields.tsx';
 import { PresenceBar } from '../components/PresenceBar.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { beijingDay, formatBeijingDateTime } from '../i18n/time.ts';
@@ -272,13 +272,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
     <article class="editor feedback-editor">
       <PresenceBar awareness={props.session.awareness} />
       <h1>{log.title || t('fb.title')}</h1>
-      <Show when={op.error()}>
-        {(e) => (
-          <p class="error" role="alert">
-            {t('common.error', { message: e() })}
-          </p>
-        )}
-      </Show>
+      <OpError op={op} />
       <Show when={!ro()}>
         <Show
           when={isFormOpen()}

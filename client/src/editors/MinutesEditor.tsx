@@ -1,5 +1,11 @@
 import { createMemo, createSignal, For, type JSX, Show } from 'solid-js';
-import { createOpRunner, DateInput, SelectInput, TextInput } from '../components/fields.tsx';
+import {
+  createOpRunner,
+  DateInput,
+  OpError,
+  SelectInput,
+  TextInput,
+} from '../components/fields.tsx';
 import { PresenceBar } from '../components/PresenceBar.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { formatBeijingDateTime } from '../i18n/time.ts';
@@ -365,13 +371,7 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
           </datalist>
         </div>
       </section>
-      <Show when={op.error()}>
-        {(e) => (
-          <p class="error" role="alert">
-            {t('common.error', { message: e() })}
-          </p>
-        )}
-      </Show>
+      <OpError op={op} />
 
       <section class="panel attendance" data-source={count().source}>
         <h2>{t('min.attendance')}</h2>

@@ -1,5 +1,11 @@
 import { For, type JSX, Show } from 'solid-js';
-import { createOpRunner, DateInput, SelectInput, TextInput } from '../components/fields.tsx';
+import {
+  createOpRunner,
+  DateInput,
+  OpError,
+  SelectInput,
+  TextInput,
+} from '../components/fields.tsx';
 import { PresenceBar } from '../components/PresenceBar.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import {
@@ -182,13 +188,7 @@ export default function PlanEditor(props: EditorProps): JSX.Element {
           </div>
         </div>
       </section>
-      <Show when={op.error()}>
-        {(e) => (
-          <p class="error" role="alert">
-            {t('common.error', { message: e() })}
-          </p>
-        )}
-      </Show>
+      <OpError op={op} />
       <h2>{t('plan.phases')}</h2>
       <For each={plan.phases}>
         {(phase) => {

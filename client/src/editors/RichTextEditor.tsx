@@ -1,3 +1,4 @@
+import type { MessageKey } from '@grassroots/shared';
 import { Editor } from '@tiptap/core';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
@@ -6,7 +7,6 @@ import { createEffect, createSignal, For, type JSX, onCleanup, onMount, Show } f
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { useI18n } from '../i18n/I18nProvider.tsx';
-import type { MessageKey } from '../i18n/zh-CN.ts';
 import type { PresenceUser } from '../sync/WorkspaceSync.ts';
 
 export type RichTextEditorProps = {

@@ -1,5 +1,5 @@
 import { createMemo, createSignal, For, type JSX, Show } from 'solid-js';
-import { createOpRunner, TextInput } from '../components/fields.tsx';
+import { createOpRunner, OpError, TextInput } from '../components/fields.tsx';
 import { PresenceBar } from '../components/PresenceBar.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import {
@@ -187,13 +187,7 @@ export default function RosterEditor(props: EditorProps): JSX.Element {
         />
         <p class="small muted roster-privacy">{t('roster.privacy')}</p>
       </section>
-      <Show when={op.error()}>
-        {(e) => (
-          <p class="error" role="alert">
-            {t('common.error', { message: e() })}
-          </p>
-        )}
-      </Show>
+      <OpError op={op} />
 
       <nav class="roster-jump small" aria-label={t('roster.jump')}>
         <span class="muted">{t('roster.jump')}</span>

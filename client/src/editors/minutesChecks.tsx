@@ -78,6 +78,8 @@ export function issueText(
   switch (issue.code) {
     case 'no-start-time':
       return t('min.issue.noStart');
+    case 'no-group':
+      return t('min.issue.noGroup');
     case 'missing-vote':
       return t('min.issue.missingVote');
     case 'tally-exceeds-attendance': {
@@ -85,7 +87,7 @@ export function issueText(
       return t('min.issue.tally', { motion, total, present: count.votersPresent });
     }
     case 'vote-not-carried': {
-      if (!vote) return issue.message;
+      if (!vote) return t('min.issue.missingVote');
       const c = voteCheck(m, vote, roster);
       if (!c.complete) return t('min.issue.noCounts', { motion });
       if (c.quorum && !c.quorum.met) {
@@ -102,7 +104,5 @@ export function issueText(
         required: c.threshold.required,
       });
     }
-    default:
-      return issue.message;
   }
 }

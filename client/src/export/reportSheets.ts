@@ -1,6 +1,6 @@
+import type { MessageKey } from '@grassroots/shared';
 import { asOfText, periodLabel } from '../i18n/period.ts';
 import { beijingDay } from '../i18n/time.ts';
-import type { MessageKey } from '../i18n/zh-CN.ts';
 import {
   FEEDBACK_CATEGORIES,
   FEEDBACK_STATUSES,

@@ -1,9 +1,8 @@
-import type { ChangeItem, ChangeValue, TextSegment } from '@grassroots/shared';
+import type { ChangeItem, ChangeValue, MessageKey, TextSegment } from '@grassroots/shared';
 import { createResource, For, type JSX, Match, Show, Switch } from 'solid-js';
 import { type Comparison, type DocAddress, historyApi } from '../api/relayApi.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import type { Locale } from '../i18n/locale.ts';
-import type { MessageKey } from '../i18n/zh-CN.ts';
 import { presenceColor } from '../sync/presenceColor.ts';
 
 /** Headings of the texts compared (rich-text roots, the title); any other shows its own name. */
@@ -52,7 +51,7 @@ export function CompareView(props: {
   /** "From … to …", already formatted. */
   heading: string;
 }): JSX.Element {
-  const { t } = useI18n();
+  const { t, errorText } = useI18n();
   const [cmp] = createResource(
     () => ({ from: props.from, to: props.to, locale: props.locale }),
     (k) => historyApi.compare(props.address, k.from, k.to, k.locale),
@@ -76,7 +75,7 @@ export function CompareView(props: {
       <Switch>
         <Match when={cmp.state === 'errored'}>
           <p class="error" role="alert">
-            {t('history.loadFailed', { message: String(cmp.error?.message ?? cmp.error) })}
+            {t('history.loadFailed', { message: errorText(cmp.error) })}
           </p>
         </Match>
         <Match when={cmp.state === 'ready' && cmp()} keyed>

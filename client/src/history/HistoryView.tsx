@@ -39,7 +39,7 @@ const isNetworkError = (e: unknown) => e instanceof TypeError;
  * from the server, so offline it says so instead.
  */
 export default function HistoryView(props: { docId: string }): JSX.Element {
-  const { t, locale } = useI18n();
+  const { t, locale, errorText } = useI18n();
   const ws = useWorkspace();
   const isOnline = createIsOnline();
   const address = (): DocAddress => ({
@@ -73,8 +73,7 @@ export default function HistoryView(props: { docId: string }): JSX.Element {
   let detailHeading: HTMLHeadingElement | undefined;
 
   const withLabel = (span: string) => t('history.span', { span });
-  const messageOf = (e: unknown) =>
-    isNetworkError(e) ? t('history.offline') : e instanceof Error ? e.message : String(e);
+  const messageOf = (e: unknown) => (isNetworkError(e) ? t('history.offline') : errorText(e));
   const latestSeq = () => list.entries()[0]?.toSeq ?? null;
   const isCurrent = () => selected()?.seq === latestSeq();
 

@@ -44,7 +44,7 @@ export function VersionView(props: {
   /** When the version was made, already formatted. */
   time: string;
 }): JSX.Element {
-  const { t } = useI18n();
+  const { t, errorText } = useI18n();
   const [update] = createResource(
     () => props.seq,
     (seq) => historyApi.version(props.address, seq),
@@ -57,7 +57,7 @@ export function VersionView(props: {
       <Switch>
         <Match when={update.state === 'errored'}>
           <p class="error" role="alert">
-            {t('history.loadFailed', { message: String(update.error?.message ?? update.error) })}
+            {t('history.loadFailed', { message: errorText(update.error) })}
           </p>
         </Match>
         <Match when={update.state === 'ready' && update()} keyed>

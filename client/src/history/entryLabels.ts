@@ -1,6 +1,6 @@
+import type { MessageKey } from '@grassroots/shared';
 import type { HistoryEntryInfo, HistoryMarkInfo } from '../api/relayApi.ts';
 import type { Locale } from '../i18n/locale.ts';
-import type { MessageKey } from '../i18n/zh-CN.ts';
 import { formatAt } from './formatSpan.ts';
 
 type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;

@@ -1,20 +1,6 @@
+import { localeMeta } from '@grassroots/shared';
 import type { Locale } from '../i18n/locale.ts';
 import { formatBeijingDateTime } from '../i18n/time.ts';
-
-const MONTHS_EN = [
-  'Jan',
-  'Feb',
-  'Mar',
-  'Apr',
-  'May',
-  'Jun',
-  'Jul',
-  'Aug',
-  'Sep',
-  'Oct',
-  'Nov',
-  'Dec',
-];
 
 type Parts = { year: string; month: number; day: number; time: string };
 
@@ -28,9 +14,22 @@ function partsOf(at: number): Parts {
   };
 }
 
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** A calendar day as the locale writes it (`3月3日`, `Mar 3, 2024`, `3-مارت`), from Intl. */
 function dayOf(p: Parts, locale: Locale, withYear: boolean): string {
-  if (locale === 'en') return `${MONTHS_EN[p.month - 1]} ${p.day}${withYear ? `, ${p.year}` : ''}`;
-  return `${withYear ? `${p.year}年` : ''}${p.month}月${p.day}日`;
+  const key = `${locale}|${withYear}`;
+  let fmt = dayFormats.get(key);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat(localeMeta(locale).intl, {
+      ...(withYear ? { year: 'numeric' } : {}),
+      month: 'short',
+      day: 'numeric',
+      timeZone: 'UTC',
+    });
+    dayFormats.set(key, fmt);
+  }
+  return fmt.format(Date.UTC(Number(p.year), p.month - 1, p.day, 12));
 }
 
 /**

@@ -1,2 +1,2 @@
-/** UI languages; Simplified Chinese is the default. Matches the shared labels module's locales. */
-export type Locale = 'zh-CN' | 'en';
+/** UI languages come from the shared catalogues (zh-CN default, ug, en). */
+export type { Locale } from '@grassroots/shared';

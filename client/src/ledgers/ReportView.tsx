@@ -1,10 +1,10 @@
+import type { MessageKey } from '@grassroots/shared';
 import { createMemo, createSignal, For, type JSX, Show } from 'solid-js';
 import { percent, reportSheets } from '../export/reportSheets.ts';
 import { fileNameOf } from '../export/sheets.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { asOfText, periodLabel } from '../i18n/period.ts';
 import { beijingDay } from '../i18n/time.ts';
-import type { MessageKey } from '../i18n/zh-CN.ts';
 import {
   beijingParts,
   FEEDBACK_CATEGORIES,

@@ -77,7 +77,6 @@ export {
   joinBody,
   kindInfo,
   kindOfDoc,
-  LABELS,
   type LedgerMeeting,
   Limits,
   labelOf,

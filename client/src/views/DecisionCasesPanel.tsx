@@ -1,8 +1,8 @@
+import type { MessageKey } from '@grassroots/shared';
 import { createSignal, For, type JSX, Show } from 'solid-js';
-import { createOpRunner, DateInput, SelectInput } from '../components/fields.tsx';
+import { createOpRunner, DateInput, OpError, SelectInput } from '../components/fields.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { beijingDay } from '../i18n/time.ts';
-import type { MessageKey } from '../i18n/zh-CN.ts';
 import {
   addDecisionCase,
   type DecisionCase,
@@ -67,11 +67,7 @@ export function DecisionCasesPanel(props: {
           </button>
         </form>
       </Show>
-      <Show when={op.error()}>
-        <p class="error small" role="alert">
-          {op.error()}
-        </p>
-      </Show>
+      <OpError op={op} class="small" />
     </section>
   );
 }
@@ -223,11 +219,7 @@ function CaseTrace(props: {
               {t('case.publish')}
             </button>
           </form>
-          <Show when={op.error()}>
-            <p class="error small" role="alert">
-              {op.error()}
-            </p>
-          </Show>
+          <OpError op={op} class="small" />
         </details>
       </Show>
     </li>

@@ -17,7 +17,7 @@ import { RenameDocForm } from './RenameDocForm.tsx';
  * device) stays readable here with a notice; nothing on the device is thrown away.
  */
 export function DocView(props: { docId: string }): JSX.Element {
-  const { t } = useI18n();
+  const { t, errorText } = useI18n();
   const ws = useWorkspace();
   const session = ws.sync.acquire(props.docId);
   onCleanup(() => session.release());
@@ -58,7 +58,7 @@ export function DocView(props: { docId: string }): JSX.Element {
       setConfirming(false);
       setError(
         navigator.onLine
-          ? t('common.error', { message: (e as Error).message })
+          ? t('common.error', { message: errorText(e) })
           : t('docs.deleteNeedsNetwork'),
       );
     } finally {

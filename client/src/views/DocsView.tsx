@@ -1,10 +1,10 @@
+import type { MessageKey } from '@grassroots/shared';
 import { createMemo, createResource, createSignal, For, type JSX, onCleanup, Show } from 'solid-js';
 import { type DeletedDocInfo, docsApi } from '../api/docsApi.ts';
 import { createIsOnline } from '../history/createIsOnline.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { periodLabel } from '../i18n/period.ts';
 import { beijingDay } from '../i18n/time.ts';
-import type { MessageKey } from '../i18n/zh-CN.ts';
 import {
   DOC_KINDS,
   type DocKind,
@@ -246,7 +246,7 @@ function DocCards(props: { docs: DocListItem[]; showDay?: boolean }): JSX.Elemen
 
 /** Admins: documents deleted from the list, each with 恢复 (needs the server). */
 function DeletedDocs(): JSX.Element {
-  const { t, label } = useI18n();
+  const { t, label, errorText } = useI18n();
   const ws = useWorkspace();
   const isOnline = createIsOnline();
   const [error, setError] = createSignal<string | null>(null);
@@ -267,7 +267,7 @@ function DeletedDocs(): JSX.Element {
       await docsApi.undelete(ws.entry, doc.id);
       if (alive) await refetch();
     } catch (e) {
-      if (alive) setError(t('common.error', { message: (e as Error).message }));
+      if (alive) setError(t('common.error', { message: errorText(e) }));
     } finally {
       if (alive) setBusy(null);
     }

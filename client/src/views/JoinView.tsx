@@ -11,7 +11,7 @@ import { navigate } from '../routing/routes.ts';
  * admin's name when the invite hands over that admin.
  */
 export function JoinView(props: { token: string }): JSX.Element {
-  const { t } = useI18n();
+  const { t, errorText } = useI18n();
   const app = useApp();
   const [name, setName] = createSignal('');
   const [isBusy, setBusy] = createSignal(false);
@@ -63,9 +63,9 @@ export function JoinView(props: { token: string }): JSX.Element {
       navigate({ name: 'workspace', workspaceId: result.workspaceId, view: 'dashboard' });
     } catch (err) {
       if (err instanceof RelayApiError && err.status >= 400 && err.status < 500) {
-        setError(err.status === 400 ? err.message : t('join.invalid'));
+        setError(err.status === 400 ? errorText(err) : t('join.invalid'));
       } else {
-        setError(t('join.failed', { message: err instanceof Error ? err.message : String(err) }));
+        setError(t('join.failed', { message: errorText(err) }));
       }
     } finally {
       setBusy(false);

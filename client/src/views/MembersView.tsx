@@ -35,7 +35,7 @@ function inviteState(i: InviteInfo, now: number): 'live' | 'revoked' | 'expired'
  * and oneself are left alone (the relay refuses those too).
  */
 export function MembersView(): JSX.Element {
-  const { t } = useI18n();
+  const { t, errorText } = useI18n();
   const ws = useWorkspace();
   const entry = ws.entry;
   const isAdmin = () => ws.can('manageMembers');
@@ -55,7 +55,7 @@ export function MembersView(): JSX.Element {
   const messageOf = (err: unknown) => {
     if (err instanceof RelayApiError && err.code === 'last_admin') return t('members.lastAdmin');
     if (err instanceof RelayApiError && err.code === 'conflict') return t('members.notSelf');
-    return t('common.error', { message: err instanceof Error ? err.message : String(err) });
+    return t('common.error', { message: errorText(err) });
   };
   /** Runs one change against the relay, then reloads what it touched. */
   const act = async (run: () => Promise<unknown>, reload: () => unknown) => {

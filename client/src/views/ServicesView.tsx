@@ -1,5 +1,5 @@
 import { createMemo, createSignal, For, type JSX, Show } from 'solid-js';
-import { createOpRunner } from '../components/fields.tsx';
+import { createOpRunner, OpError } from '../components/fields.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import {
   addService,
@@ -80,13 +80,7 @@ export function ServicesView(): JSX.Element {
       <Show when={!isAdmin()}>
         <p class="banner readonly-banner">{t('svc.onlyAdmin')}</p>
       </Show>
-      <Show when={op.error()}>
-        {(e) => (
-          <p class="error" role="alert">
-            {t('common.error', { message: e() })}
-          </p>
-        )}
-      </Show>
+      <OpError op={op} />
       <section class="panel" aria-labelledby="svc-active">
         <h2 id="svc-active">{t('svc.active', { n: active().length })}</h2>
         <ul class="plain-list service-list">

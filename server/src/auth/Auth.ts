@@ -77,12 +77,13 @@ export class Auth {
    * revoked token → 401; a token of another workspace → 403.
    */
   async authenticate(token: string | null | undefined, workspaceId: string): Promise<Member> {
-    if (!token) throw unauthorized('a member token is required');
+    if (!token) throw unauthorized('a member token is required', 'tokenRequired');
     const member = await this.store.findMemberByTokenHash(hashToken(token));
-    if (!member) throw unauthorized('unknown token');
-    if (member.revokedAt !== null) throw unauthorized('this token has been revoked');
+    if (!member) throw unauthorized('unknown token', 'tokenUnknown');
+    if (member.revokedAt !== null)
+      throw unauthorized('this token has been revoked', 'tokenRevoked');
     if (member.workspaceId !== workspaceId) {
-      throw forbidden('this token belongs to another workspace');
+      throw forbidden('this token belongs to another workspace', 'otherWorkspace');
     }
     return member;
   }
@@ -100,7 +101,7 @@ export class Auth {
 
   async workspace(id: string): Promise<Workspace> {
     const w = await this.store.getWorkspace(id);
-    if (!w) throw notFound('no such workspace');
+    if (!w) throw notFound('no such workspace', 'workspaceNotFound');
     return w;
   }
 
@@ -130,7 +131,8 @@ export class Auth {
   /** What a live invite leads to; 401 if it is unknown, revoked, expired or used up. */
   async preview(inviteToken: string): Promise<InvitePreview> {
     const invite = await this.store.findLiveInvite(hashToken(inviteToken), this.now());
-    if (!invite) throw unauthorized('this invite is unknown, revoked, expired or used up');
+    if (!invite)
+      throw unauthorized('this invite is unknown, revoked, expired or used up', 'inviteInvalid');
     const workspace = await this.workspace(invite.workspaceId);
     const claimed = invite.claimsMemberId
       ? await this.store.getMember(invite.workspaceId, invite.claimsMemberId)
@@ -164,7 +166,8 @@ export class Auth {
       },
       tokenHash: hashToken(token),
     }));
-    if (!member) throw unauthorized('this invite is unknown, revoked, expired or used up');
+    if (!member)
+      throw unauthorized('this invite is unknown, revoked, expired or used up', 'inviteInvalid');
     return { member, token, workspace: await this.workspace(member.workspaceId) };
   }
 
@@ -178,7 +181,7 @@ export class Auth {
 
   async revokeInvite(workspaceId: string, inviteId: string): Promise<void> {
     if (!(await this.store.revokeInvite(workspaceId, inviteId, this.now()))) {
-      throw notFound('no such invite');
+      throw notFound('no such invite', 'inviteNotFound');
     }
   }
 
@@ -193,12 +196,13 @@ export class Auth {
       ...(change.displayName ? { displayName: change.displayName } : {}),
       ...(change.revoke ? { revokedAt: this.now() } : {}),
     });
-    if (!updated) throw notFound('no such member');
+    if (!updated) throw notFound('no such member', 'memberNotFound');
     if (updated === 'last-admin') {
       throw new HttpError(
         409,
         'last_admin',
         'the last admin cannot be removed or demoted: make another member admin first',
+        'lastAdmin',
       );
     }
     return updated;

@@ -1,5 +1,13 @@
 import type { ServerResponse } from 'node:http';
-import { type HistoryMark, LOCALES, type Locale, roomName } from '@grassroots/shared';
+import {
+  DEFAULT_LOCALE,
+  type HistoryMark,
+  isLocale,
+  type Locale,
+  type MessageKey,
+  roomName,
+  translate,
+} from '@grassroots/shared';
 import { z } from 'zod';
 import { memberInfo } from '../auth/Auth.ts';
 import { newId } from '../auth/tokens.ts';
@@ -18,16 +26,15 @@ const revertMemberBody = z.object({
 });
 
 const localeOf = (url: URL): Locale => {
-  const value = url.searchParams.get('locale') ?? 'zh-CN';
-  if (!(LOCALES as readonly string[]).includes(value))
-    throw badRequest(`unknown locale "${value}"`);
-  return value as Locale;
+  const value = url.searchParams.get('locale') ?? DEFAULT_LOCALE;
+  if (!isLocale(value)) throw badRequest(`unknown locale "${value}"`, 'unknownLocale');
+  return value;
 };
 
 const intParam = (url: URL, name: string, fallback: number | null): number | null => {
   const raw = url.searchParams.get(name);
   if (raw === null || raw === '') return fallback;
-  if (!/^\d{1,15}$/.test(raw)) throw badRequest(`${name} must be a whole number`);
+  if (!/^\d{1,15}$/.test(raw)) throw badRequest(`${name} must be a whole number`, 'badQuery');
   return Number(raw);
 };
 
@@ -70,18 +77,29 @@ const markJson = (
   };
 };
 
+/** The CSV export's columns, in the reader's language. */
+const CSV_COLUMNS = [
+  'csv.history.time',
+  'csv.history.until',
+  'csv.history.author',
+  'csv.history.role',
+  'csv.history.updates',
+  'csv.history.changes',
+] as const satisfies readonly MessageKey[];
+
 /** The mark as one line of the CSV export, in its language. */
 const markLine = (mark: ReturnType<typeof markJson>, locale: Locale): string => {
   if (!mark) return '';
   if (mark.kind === 'restore') {
     const v = mark.to;
     const name = v.name ?? `#${v.number}${v.at ? ` ${beijingTime(Date.parse(v.at))}` : ''}`;
-    return locale === 'en' ? `restored to "${name}"` : `恢复到「${name}」`;
+    return translate(locale, 'history.restoredTo', { version: name });
   }
   const since = beijingTime(Date.parse(mark.since));
-  return locale === 'en'
-    ? `undid ${mark.member.displayName}'s changes since ${since}`
-    : `撤销 ${mark.member.displayName} 自 ${since} 以来的修改`;
+  return translate(locale, 'history.revertedMember', {
+    name: mark.member.displayName,
+    time: since,
+  });
 };
 
 /** History routes: entries, versions, comparison, named versions, restore and CSV export. */
@@ -95,7 +113,7 @@ export function historyRoutes(history: History) {
     const urlOf = (req: { url?: string }) => new URL(req.url ?? '/', 'http://localhost');
     const knownDoc = async (room: string) => {
       if ((await store.roomStats(room)).rows === 0)
-        throw notFound('this document has no stored history');
+        throw notFound('this document has no stored history', 'noHistory');
     };
 
     return [
@@ -118,7 +136,7 @@ export function historyRoutes(history: History) {
         const auto = (await history.finalisations(room)).map((e) => ({
           id: `final-${e.toSeq}`,
           seq: e.toSeq,
-          name: locale === 'en' ? 'Finalised' : '定稿',
+          name: translate(locale, 'history.autoFinalised'),
           author: people.get(e.authorId) ?? null,
           at: new Date(e.lastAt).toISOString(),
           isAutomatic: true,
@@ -161,10 +179,7 @@ export function historyRoutes(history: History) {
         const locale = localeOf(urlOf(req));
         const people = await authors(ws!);
         const names = await namesOf(room);
-        const header =
-          locale === 'en'
-            ? ['time (Beijing)', 'until', 'author', 'role', 'updates', 'what changed']
-            : ['时间（北京时间）', '结束', '修改人', '角色', '更新次数', '修改内容'];
+        const header = CSV_COLUMNS.map((key) => translate(locale, key));
         const lines = [header.join(',')];
         const all = await history.all(room, locale);
         for (const e of all) {
@@ -175,7 +190,7 @@ export function historyRoutes(history: History) {
               beijingTime(e.firstAt),
               beijingTime(e.lastAt),
               who?.displayName ?? e.authorId,
-              who?.role ?? '',
+              who ? translate(locale, `role.${who.role}`) : '',
               String(e.updates),
               [mark, ...e.changes.map((c) => c.label)].filter(Boolean).join('; '),
             ]
@@ -209,7 +224,7 @@ export function historyRoutes(history: History) {
         await knownDoc(room);
         await relay.settle(room);
         const from = intParam(url, 'from', null);
-        if (from === null) throw badRequest('from is required');
+        if (from === null) throw badRequest('from is required', 'badQuery');
         const to = intParam(url, 'to', null);
         const comparison = await history.compare(room, from, to, localeOf(url));
         sendJson(res, 200, { ...comparison, authors: Object.fromEntries(await authors(ws!)) });
@@ -221,7 +236,7 @@ export function historyRoutes(history: History) {
         const room = roomName(ws!, doc!);
         await relay.settle(room);
         const seq = await history.lastSeq(room);
-        if (seq === 0) throw notFound('this document has no stored history');
+        if (seq === 0) throw notFound('this document has no stored history', 'noHistory');
         const version = { id: newId(), room, seq, name, authorId: me.id, at: Date.now() };
         await store.addNamedVersion(version);
         sendJson(res, 201, {
@@ -239,7 +254,8 @@ export function historyRoutes(history: History) {
         const room = roomName(ws!, doc!);
         await knownDoc(room);
         await relay.settle(room);
-        if (seq > (await history.lastSeq(room))) throw badRequest('no such version');
+        if (seq > (await history.lastSeq(room)))
+          throw badRequest('no such version', 'versionNotFound');
         const update = await history.restoreUpdate(room, seq);
         // Restoring the current state changes nothing: no empty entry in the history.
         const stored = isEmptyUpdate(update) ? null : await relay.commit(room, update, me.id);
@@ -264,7 +280,7 @@ export function historyRoutes(history: History) {
         const from = (await history.entries(room)).find(
           (e) => e.fromSeq <= fromSeq && fromSeq <= e.toSeq,
         );
-        if (!from) throw badRequest('no such entry');
+        if (!from) throw badRequest('no such entry', 'versionNotFound');
         const update = await history.revertMemberUpdate(room, memberId, fromSeq);
         const stored = isEmptyUpdate(update) ? null : await relay.commit(room, update, me.id);
         if (stored !== null) {

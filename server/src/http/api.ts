@@ -58,7 +58,7 @@ export function authRoutes(
       const me = await auth.authorize(bearer(req), ws!, 'manageMembers');
       const change = await body(req, changeMemberBodySchema);
       if (id === me.id && change.role && change.role !== 'admin') {
-        throw new HttpError(409, 'conflict', 'an admin cannot demote themselves');
+        throw new HttpError(409, 'conflict', 'an admin cannot demote themselves', 'demoteSelf');
       }
       const before = await auth.listMembers(ws!).then((ms) => ms.find((m) => m.id === id));
       const updated = await auth.changeMember(ws!, id!, change);
@@ -67,7 +67,8 @@ export function authRoutes(
     }),
     route('DELETE', '/api/workspaces/:id/members/:id', async (req, res, [ws, id]) => {
       const me = await auth.authorize(bearer(req), ws!, 'manageMembers');
-      if (id === me.id) throw new HttpError(409, 'conflict', 'an admin cannot remove themselves');
+      if (id === me.id)
+        throw new HttpError(409, 'conflict', 'an admin cannot remove themselves', 'removeSelf');
       await auth.changeMember(ws!, id!, { revoke: true });
       onMemberChanged(id!, 'revoked');
       sendJson(res, 200, { ok: true });

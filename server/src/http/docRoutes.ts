@@ -1,6 +1,7 @@
 import {
   addDocEntry,
   createDoc,
+  type ErrorReason,
   INDEX_DOC_ID,
   isDocKind,
   kindInfo,
@@ -17,7 +18,8 @@ import type { DeletedDoc } from '../storage/DeletedDocStore.ts';
 import { type Route, route } from './api.ts';
 import { bearer, sendJson } from './json.ts';
 
-const conflict = (message: string) => new HttpError(409, 'conflict', message);
+const conflict = (message: string, reason: ErrorReason) =>
+  new HttpError(409, 'conflict', message, reason);
 
 /**
  * Deleting and restoring documents (admins only; see server/API.md). A deletion is recorded in
@@ -77,15 +79,20 @@ export function docRoutes({ auth, relay, store }: ServerDeps): Route[] {
 
     route('DELETE', `${DOCS}/:id`, async (req, res, [ws, docId]) => {
       const me = await auth.authorize(bearer(req), ws!, 'deleteDoc');
-      if (docId === INDEX_DOC_ID) throw badRequest('the workspace index cannot be deleted');
+      if (docId === INDEX_DOC_ID)
+        throw badRequest('the workspace index cannot be deleted', 'docNotDeletable');
       const doc = await storedIndex(ws!);
       const entry = readIndex(doc).docs.find((d) => d.id === docId);
       if (!entry) {
-        if ((await relay.deletedIn(ws!)).has(docId!)) throw conflict('already deleted');
-        throw notFound('no such document in this workspace');
+        if ((await relay.deletedIn(ws!)).has(docId!))
+          throw conflict('already deleted', 'alreadyDeleted');
+        throw notFound('no such document in this workspace', 'docNotFound');
       }
       if (isDocKind(entry.kind) && kindInfo(entry.kind).fixedId !== null) {
-        throw badRequest(`a workspace keeps its ${entry.kind}; it cannot be deleted`);
+        throw badRequest(
+          `a workspace keeps its ${entry.kind}; it cannot be deleted`,
+          'docNotDeletable',
+        );
       }
       const record: DeletedDoc = {
         workspaceId: ws!,
@@ -108,7 +115,7 @@ export function docRoutes({ auth, relay, store }: ServerDeps): Route[] {
     route('POST', `${DOCS}/:id/undelete`, async (req, res, [ws, docId]) => {
       const me = await auth.authorize(bearer(req), ws!, 'deleteDoc');
       const record = (await store.listDeletedDocs(ws!)).find((d) => d.docId === docId);
-      if (!record) throw notFound('this document is not deleted');
+      if (!record) throw notFound('this document is not deleted', 'docNotDeleted');
       if (!isDocKind(record.kind)) throw badRequest(`unknown document kind ${record.kind}`);
       const kind = record.kind;
       const doc = await storedIndex(ws!);
@@ -143,7 +150,7 @@ export function keepDeletedToAdmins(routes: Route[], { auth, relay }: ServerDeps
       const [ws, docId] = params;
       if (ws && docId && (await relay.deletedIn(ws)).has(docId)) {
         const member = await auth.authenticate(bearer(req), ws);
-        if (member.role !== 'admin') throw notFound('this document was deleted');
+        if (member.role !== 'admin') throw notFound('this document was deleted', 'docDeleted');
       }
       return r.handle(req, res, params);
     },

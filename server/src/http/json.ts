@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { translate } from '@grassroots/shared';
 import type { z } from 'zod';
 import { badRequest, HttpError } from '../errors.ts';
+import { requestLocale } from './locale.ts';
 
 /** Sends a JSON answer. */
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -11,6 +13,24 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
     'Cache-Control': 'no-store',
   });
   res.end(text);
+}
+
+/**
+ * The JSON body of a refusal (I18N-2): the stable `error` name, the `reason` and `params` a
+ * client puts into words in its own locale, and `message`, those words in the locale the
+ * request asked for (`?locale=`, else Accept-Language, else zh-CN). The log detail stays here.
+ */
+export function errorBody(
+  req: IncomingMessage,
+  error: HttpError,
+): { error: string; reason: string; params: Record<string, string | number>; message: string } {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  return {
+    error: error.error,
+    reason: error.reason,
+    params: { ...error.params },
+    message: translate(requestLocale(req, url), `error.${error.reason}`, error.params),
+  };
 }
 
 /** Reads a JSON body of at most `limit` bytes and checks it against `schema`; 4xx otherwise. */
@@ -27,21 +47,26 @@ export async function readJson<S extends z.ZodType>(
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).byteLength;
-    if (size > limit) throw new HttpError(413, 'too_large', `body is larger than ${limit} bytes`);
+    if (size > limit) {
+      throw new HttpError(413, 'too_large', `body is larger than ${limit} bytes`, 'bodyTooLarge', {
+        limit,
+      });
+    }
     chunks.push(chunk as Buffer);
   }
   let data: unknown;
   try {
     data = JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch {
-    throw badRequest('body is not valid JSON');
+    throw badRequest('body is not valid JSON', 'badJson');
   }
   const result = schema.safeParse(data);
   if (!result.success) {
     const detail = result.error.issues
       .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
       .join('; ');
-    throw badRequest(`invalid body: ${detail}`);
+    const field = result.error.issues[0]?.path.join('.') || 'body';
+    throw new HttpError(400, 'bad_request', `invalid body: ${detail}`, 'badBody', { field });
   }
   return result.data;
 }

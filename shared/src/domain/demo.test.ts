@@ -30,7 +30,8 @@ describe('demo village', () => {
     }
     const other = createDemoVillage({ seed: 7 });
     expect(other.docs.map((d) => d.id)).not.toEqual(demo.docs.map((d) => d.id));
-  });
+    // Builds two more whole villages: give a loaded machine time.
+  }, 30_000);
 
   it('DEMO-1 every doc passes its schema and the index lists them all', () => {
     const index = readIndex(demo.index);

@@ -59,7 +59,7 @@ describe('describeChange', () => {
     expect(zh[2]).toMatchObject({ before: 'todo', after: 'done' });
     expect(zh[2]!.label).toBe('任务 “修水渠” 状态：未开始 → 已完成');
     const en = describeChange('plan', before, doc, 'en');
-    expect(en[2]!.label).toBe('task "修水渠" status: To do → Done');
+    expect(en[2]!.label).toBe('Task "修水渠" status: To do → Done');
     expect(en[0]).toMatchObject({ label: 'Title changed', before: '计划', after: '2025年计划' });
   });
 
@@ -80,7 +80,7 @@ describe('describeChange', () => {
     finaliseMinutes(doc, { name: '王书记' });
     const items = describeChange('minutes', before, doc, 'en');
     expect(items).toEqual([
-      expect.objectContaining({ path: 'state', label: 'minutes finalised', after: 'final' }),
+      expect.objectContaining({ path: 'state', label: 'Minutes finalised', after: 'final' }),
       expect.objectContaining({ path: 'body', label: '+9 chars in body', before: 0, after: 9 }),
       expect.objectContaining({ path: `votes/${vote}/for`, before: 2, after: 3 }),
     ]);
@@ -166,7 +166,7 @@ describe('describeChange', () => {
     expect(zh.map((i) => i.label).join('\n')).toContain('“修路”');
     expect(zh.map((i) => i.label).join('\n')).toContain('“联系施工队”');
     const en = describeChange('minutes', before, doc, 'en');
-    expect(en[0]!.label).toMatch(/^removed .*"修路"$/);
+    expect(en[0]!.label).toMatch(/^Removed .*"修路"$/);
 
     const index = createDoc();
     initIndex(index, { name: '村' });

@@ -11,7 +11,15 @@
  * sentence in the requested locale.
  */
 import { simpleDiffString } from 'lib0/diff';
-import { type EnumName, type EnumValue, type Locale, labelOf } from './labels.ts';
+import {
+  type EnumName,
+  type EnumValue,
+  type Locale,
+  type MessageKey,
+  type Params,
+  type Translator,
+  translator,
+} from '../i18n/index.ts';
 import type {
   FeedbackLogData,
   IndexData,
@@ -34,7 +42,8 @@ export type ChangeItem = {
   after?: ChangeValue;
 };
 
-type Words = { 'zh-CN': string; en: string };
+/** The name of a field or collection item as people read it (`field.*` keys). */
+type Words = MessageKey;
 
 /** Characters inserted and removed in one long text, counted by CRDT identity. */
 export type TextCounts = Readonly<Record<string, { inserted: number; removed: number }>>;
@@ -52,24 +61,37 @@ export type DescribeOptions = {
 class Changes {
   readonly items: ChangeItem[] = [];
   readonly isCreation: boolean;
+  private readonly tr: Translator;
   constructor(
     readonly locale: Locale,
     private readonly options: DescribeOptions = {},
   ) {
     this.isCreation = options.isCreation === true;
+    this.tr = translator(locale);
   }
 
-  w(zh: string, en: string): string {
-    return this.locale === 'zh-CN' ? zh : en;
+  t(key: MessageKey, params?: Params): string {
+    return this.tr.t(key, params);
+  }
+
+  label<E extends EnumName>(enumName: E, value: EnumValue<E>): string {
+    return this.tr.label(enumName, value);
   }
 
   quote(s: string): string {
-    const short = s.length > 30 ? `${s.slice(0, 30)}…` : s;
-    return this.locale === 'zh-CN' ? `“${short}”` : `"${short}"`;
+    return this.t('desc.quote', { text: s.length > 30 ? `${s.slice(0, 30)}…` : s });
   }
 
+  /** Adds an item; a label starts with a capital where the script has them ("Title changed"). */
   add(item: ChangeItem): void {
-    this.items.push(item);
+    const label = item.label;
+    const first = label.charAt(0).toLocaleUpperCase(this.tr.locale);
+    this.items.push(first === label.charAt(0) ? item : { ...item, label: first + label.slice(1) });
+  }
+
+  private lead(subject: string, name: Words): string {
+    const field = this.t(name);
+    return subject ? this.t('desc.subjectField', { subject, field }) : field;
   }
 
   /** A short value: "<subject> <name>: a → b". */
@@ -81,19 +103,23 @@ class Changes {
     after: ChangeValue,
     fmt: (v: ChangeValue) => string = (v) => (v === null || v === '' ? '—' : String(v)),
   ): void {
-    const sep = this.locale === 'zh-CN' ? '：' : ': ';
-    const lead = subject ? `${subject} ${name[this.locale]}` : name[this.locale];
+    const field = this.lead(subject, name);
     if (this.isCreation) {
       // DESC-3: at creation only what was set, with no "before" (defaults are nobody's choice).
       if (after === null || after === '') return;
-      this.add({ path, op: 'added', label: `${lead}${sep}${fmt(after)}`, after });
+      this.add({
+        path,
+        op: 'added',
+        label: this.t('desc.set', { field, value: fmt(after) }),
+        after,
+      });
       return;
     }
     if (before === after) return;
     this.add({
       path,
       op: 'changed',
-      label: `${lead}${sep}${fmt(before)} → ${fmt(after)}`,
+      label: this.t('desc.changed', { field, before: fmt(before), after: fmt(after) }),
       before,
       after,
     });
@@ -101,25 +127,23 @@ class Changes {
 
   /** A short text that people edit (titles): "<subject> title changed". */
   text(path: string, subject: string, name: Words, before: string, after: string): void {
-    const lead = subject ? `${subject} ${name[this.locale]}` : name[this.locale];
+    const field = this.lead(subject, name);
     if (this.isCreation) {
       if (after === '') return;
-      const sep = this.locale === 'zh-CN' ? '：' : ': ';
-      this.add({ path, op: 'added', label: `${lead}${sep}${this.quote(after)}`, after });
+      this.add({
+        path,
+        op: 'added',
+        label: this.t('desc.set', { field, value: this.quote(after) }),
+        after,
+      });
       return;
     }
     if (before === after) return;
-    this.add({
-      path,
-      op: 'changed',
-      label: `${lead}${this.w('已修改', ' changed')}`,
-      before,
-      after,
-    });
+    this.add({ path, op: 'changed', label: this.t('desc.textChanged', { field }), before, after });
   }
 
-  /** A long text: "+120 chars in body". */
-  longText(path: string, name: Words, before: string, after: string): void {
+  /** A long text: "+120 chars in body" (`key` is one of the `desc.longText.*` sentences). */
+  longText(path: string, key: MessageKey, before: string, after: string, subject = ''): void {
     // Characters inserted and removed, so a rewrite of equal length still says what it did.
     // DESC-2: exact counts from the CRDT when the caller has them; else one changed span.
     const exact = this.options.textCounts?.[path];
@@ -135,13 +159,10 @@ class Changes {
       removed = diff.remove;
     }
     if (inserted === 0 && removed === 0) return;
-    const parts = [inserted > 0 ? `+${inserted}` : '', removed > 0 ? `−${removed}` : '']
+    const counts = [inserted > 0 ? `+${inserted}` : '', removed > 0 ? `−${removed}` : '']
       .filter(Boolean)
       .join(' ');
-    const label =
-      this.locale === 'zh-CN'
-        ? `${name['zh-CN']} ${parts} 字`
-        : `${parts} chars in ${name.en.toLowerCase()}`;
+    const label = this.t(key, { counts, subject });
     this.add({ path, op: 'changed', label, before: before.length, after: after.length });
   }
 
@@ -154,7 +175,7 @@ class Changes {
     after: EnumValue<E> | null,
   ): void {
     this.value(path, subject, name, before, after, (v) =>
-      v === null ? '—' : labelOf(enumName, v as EnumValue<E>, this.locale),
+      v === null ? '—' : this.label(enumName, v as EnumValue<E>),
     );
   }
 
@@ -170,24 +191,27 @@ class Changes {
     const old = new Map(before.map((x) => [x.id, x]));
     const now = new Set(after.map((x) => x.id));
     const changed: [T, T][] = [];
+    const whatText = this.t(what);
     for (const b of after) {
       const a = old.get(b.id);
       if (!a) {
         this.add({
           path: `${prefix}/${b.id}`,
           op: 'added',
-          label: `${this.w('新增', 'added')}${this.w('', ' ')}${what[this.locale]} ${this.quote(nameOf(b))}`,
+          label: this.t('desc.added', { what: whatText, name: this.quote(nameOf(b)) }),
           after: nameOf(b),
         });
       } else changed.push([a, b]);
     }
-    for (const [a, b] of changed) diffItem(a, b, `${what[this.locale]} ${this.quote(nameOf(b))}`);
+    for (const [a, b] of changed) {
+      diffItem(a, b, this.t('desc.item', { what: whatText, name: this.quote(nameOf(b)) }));
+    }
     for (const a of before) {
       if (now.has(a.id)) continue;
       this.add({
         path: `${prefix}/${a.id}`,
         op: 'removed',
-        label: `${this.w('删除', 'removed')}${this.w('', ' ')}${what[this.locale]} ${this.quote(nameOf(a))}`,
+        label: this.t('desc.removed', { what: whatText, name: this.quote(nameOf(a)) }),
         before: nameOf(a),
       });
     }
@@ -195,85 +219,76 @@ class Changes {
 }
 
 const personName = (p: Person | null): string | null => p?.name ?? null;
-const W = (zh: string, en: string): Words => ({ 'zh-CN': zh, en });
 const fmtDate = (v: ChangeValue) =>
   typeof v === 'number' ? formatBeijing(v) : v === null ? '—' : String(v);
 
 const PLAN_NOTES_PATH = 'notes';
+const TALLY_FIELDS = {
+  for: 'field.tallyFor',
+  against: 'field.tallyAgainst',
+  abstain: 'field.tallyAbstain',
+} as const satisfies Record<string, MessageKey>;
 
 function diffPlan(c: Changes, a: PlanData, b: PlanData): void {
-  c.text('title', '', W('标题', 'Title'), a.title, b.title);
-  c.value('village', '', W('村', 'Village'), a.village, b.village);
-  c.value('periodStart', '', W('开始日期', 'Start'), a.periodStart, b.periodStart);
-  c.value('periodEnd', '', W('结束日期', 'End'), a.periodEnd, b.periodEnd);
-  c.longText(PLAN_NOTES_PATH, W('备注', 'Notes'), a.notesText, b.notesText);
+  c.text('title', '', 'field.title', a.title, b.title);
+  c.value('village', '', 'field.village', a.village, b.village);
+  c.value('periodStart', '', 'field.startDate', a.periodStart, b.periodStart);
+  c.value('periodEnd', '', 'field.endDate', a.periodEnd, b.periodEnd);
+  c.longText(PLAN_NOTES_PATH, 'desc.longText.notes', a.notesText, b.notesText);
   const aOrder = a.phases.map((p) => p.id).filter((id) => b.phases.some((p) => p.id === id));
   const bOrder = b.phases.map((p) => p.id).filter((id) => a.phases.some((p) => p.id === id));
   if (aOrder.join() !== bOrder.join()) {
-    c.add({ path: 'phases', op: 'changed', label: c.w('阶段顺序已调整', 'phases reordered') });
+    c.add({ path: 'phases', op: 'changed', label: c.t('desc.phasesReordered') });
   }
   c.collection(
     'phases',
-    W('阶段', 'phase'),
+    'field.phase',
     a.phases,
     b.phases,
     (p) => p.title,
     (x, y, s) => {
-      c.text(`phases/${y.id}/title`, s, W('名称', 'title'), x.title, y.title);
-      c.text(`phases/${y.id}/goals`, s, W('目标', 'goals'), x.goals, y.goals);
-      c.value(`phases/${y.id}/start`, s, W('开始', 'start'), x.start, y.start);
-      c.value(`phases/${y.id}/end`, s, W('结束', 'end'), x.end, y.end);
+      c.text(`phases/${y.id}/title`, s, 'field.itemTitle', x.title, y.title);
+      c.text(`phases/${y.id}/goals`, s, 'field.goals', x.goals, y.goals);
+      c.value(`phases/${y.id}/start`, s, 'field.start', x.start, y.start);
+      c.value(`phases/${y.id}/end`, s, 'field.end', x.end, y.end);
     },
   );
   const tasks = (p: PlanData) => [...p.phases.flatMap((ph) => ph.tasks), ...p.unassigned];
   const phaseTitle = (p: PlanData, id: string | null) =>
-    id === null ? c.w('未分配', 'unassigned') : (p.phases.find((ph) => ph.id === id)?.title ?? id);
+    id === null ? c.t('desc.unassigned') : (p.phases.find((ph) => ph.id === id)?.title ?? id);
   c.collection(
     'tasks',
-    W('任务', 'task'),
+    'field.task',
     tasks(a),
     tasks(b),
     (t) => t.title,
     (x, y, s) => {
       const p = `tasks/${y.id}`;
-      c.text(`${p}/title`, s, W('名称', 'title'), x.title, y.title);
-      c.enumValue(`${p}/status`, s, W('状态', 'status'), 'taskStatus', x.status, y.status);
-      c.value(`${p}/owner`, s, W('负责人', 'owner'), personName(x.owner), personName(y.owner));
-      c.value(`${p}/due`, s, W('完成期限', 'due'), x.due, y.due);
-      c.value(`${p}/serviceId`, s, W('惠民服务', 'service'), x.serviceId, y.serviceId);
-      c.value(
-        `${p}/phase`,
-        s,
-        W('阶段', 'phase'),
-        phaseTitle(a, x.phaseId),
-        phaseTitle(b, y.phaseId),
-      );
+      c.text(`${p}/title`, s, 'field.itemTitle', x.title, y.title);
+      c.enumValue(`${p}/status`, s, 'field.status', 'taskStatus', x.status, y.status);
+      c.value(`${p}/owner`, s, 'field.owner', personName(x.owner), personName(y.owner));
+      c.value(`${p}/due`, s, 'field.due', x.due, y.due);
+      c.value(`${p}/serviceId`, s, 'field.service', x.serviceId, y.serviceId);
+      c.value(`${p}/phase`, s, 'field.phase', phaseTitle(a, x.phaseId), phaseTitle(b, y.phaseId));
       if (x.notes !== y.notes)
-        c.longText(`${p}/notes`, W(`${s} 备注`, `notes of ${s}`), x.notes, y.notes);
+        c.longText(`${p}/notes`, 'desc.longText.itemNotes', x.notes, y.notes, s);
     },
   );
 }
 
 function diffMinutes(c: Changes, a: MinutesData, b: MinutesData): void {
-  c.text('title', '', W('标题', 'Title'), a.title, b.title);
-  c.enumValue(
-    'meetingType',
-    '',
-    W('会议类型', 'Meeting type'),
-    'meetingType',
-    a.meetingType,
-    b.meetingType,
-  );
-  c.value('startsAt', '', W('时间', 'Time'), a.startsAt, b.startsAt, fmtDate);
-  c.value('place', '', W('地点', 'Place'), a.place, b.place);
-  c.value('chair', '', W('主持人', 'Chair'), personName(a.chair), personName(b.chair));
-  c.value('recorder', '', W('记录人', 'Recorder'), personName(a.recorder), personName(b.recorder));
-  c.value('groupId', '', W('党小组', 'Party group'), a.groupId, b.groupId);
-  c.value('lecturer', '', W('授课人', 'Lecturer'), personName(a.lecturer), personName(b.lecturer));
+  c.text('title', '', 'field.title', a.title, b.title);
+  c.enumValue('meetingType', '', 'field.meetingType', 'meetingType', a.meetingType, b.meetingType);
+  c.value('startsAt', '', 'field.time', a.startsAt, b.startsAt, fmtDate);
+  c.value('place', '', 'field.place', a.place, b.place);
+  c.value('chair', '', 'field.chair', personName(a.chair), personName(b.chair));
+  c.value('recorder', '', 'field.recorder', personName(a.recorder), personName(b.recorder));
+  c.value('groupId', '', 'field.partyGroup', a.groupId, b.groupId);
+  c.value('lecturer', '', 'field.lecturer', personName(a.lecturer), personName(b.lecturer));
   c.enumValue(
     'villagers/basis',
     '',
-    W('会议组成', 'Convened by'),
+    'field.convenedBy',
     'villagerBasis',
     a.villagers?.basis ?? null,
     b.villagers?.basis ?? null,
@@ -281,14 +296,14 @@ function diffMinutes(c: Changes, a: MinutesData, b: MinutesData): void {
   c.value(
     'villagers/eligible',
     '',
-    W('应到（村民或户）', 'Eligible'),
+    'field.eligible',
     a.villagers?.eligible ?? null,
     b.villagers?.eligible ?? null,
   );
   c.value(
     'villagers/present',
     '',
-    W('实到（村民或户）', 'Present'),
+    'field.present',
     a.villagers?.present ?? null,
     b.villagers?.present ?? null,
   );
@@ -296,93 +311,77 @@ function diffMinutes(c: Changes, a: MinutesData, b: MinutesData): void {
     c.add({
       path: 'state',
       op: 'changed',
-      label:
-        b.state === 'final'
-          ? c.w('会议记录已定稿', 'minutes finalised')
-          : c.w('会议记录已重新打开', 'minutes reopened'),
+      label: b.state === 'final' ? c.t('desc.minutesFinalised') : c.t('desc.minutesReopened'),
       before: a.state,
       after: b.state,
     });
   }
-  c.longText('body', W('正文', 'Body'), a.bodyText, b.bodyText);
+  c.longText('body', 'desc.longText.body', a.bodyText, b.bodyText);
   const att = (m: MinutesData) => m.attendance.map((x) => ({ ...x, id: x.key }));
   c.collection(
     'attendance',
-    W('参会人员', 'attendee'),
+    'field.attendee',
     att(a),
     att(b),
     (x) => x.person.name,
     (x, y, s) => {
       const state = (v: typeof x) =>
         v.present
-          ? c.w('出席', 'present')
-          : `${c.w('缺席', 'absent')} (${labelOf('absenceReason', v.absenceReason ?? 'other', c.locale)})`;
-      c.value(`attendance/${y.id}`, s, W('出席', 'attendance'), state(x), state(y));
+          ? c.t('desc.present')
+          : c.t('desc.absent', { reason: c.label('absenceReason', v.absenceReason ?? 'other') });
+      c.value(`attendance/${y.id}`, s, 'field.attendance', state(x), state(y));
     },
   );
   c.collection(
     'agenda',
-    W('议程', 'agenda item'),
+    'field.agendaItem',
     a.agenda,
     b.agenda,
     (x) => x.title,
     (x, y, s) => {
-      c.text(`agenda/${y.id}/title`, s, W('名称', 'title'), x.title, y.title);
+      c.text(`agenda/${y.id}/title`, s, 'field.itemTitle', x.title, y.title);
     },
   );
   c.collection(
     'votes',
-    W('表决', 'vote'),
+    'field.vote',
     a.votes,
     b.votes,
     (x) => x.motion,
     (x, y, s) => {
-      c.text(`votes/${y.id}/motion`, s, W('事项', 'motion'), x.motion, y.motion);
+      c.text(`votes/${y.id}/motion`, s, 'field.motion', x.motion, y.motion);
       for (const k of ['for', 'against', 'abstain'] as const) {
-        c.value(
-          `votes/${y.id}/${k}`,
-          s,
-          { 'zh-CN': labelOf('voteChoice', k, 'zh-CN'), en: k },
-          x.tally[k],
-          y.tally[k],
-        );
+        c.value(`votes/${y.id}/${k}`, s, TALLY_FIELDS[k], x.tally[k], y.tally[k]);
       }
-      c.enumValue(
-        `votes/${y.id}/outcome`,
-        s,
-        W('结果', 'outcome'),
-        'voteOutcome',
-        x.outcome,
-        y.outcome,
-      );
+      c.enumValue(`votes/${y.id}/outcome`, s, 'field.outcome', 'voteOutcome', x.outcome, y.outcome);
     },
   );
   c.collection(
     'decisions',
-    W('决定', 'decision'),
+    'field.decision',
     a.decisions,
     b.decisions,
     (x) => x.text,
     (x, y, s) => {
-      c.text(`decisions/${y.id}/text`, s, W('内容', 'text'), x.text, y.text);
+      c.text(`decisions/${y.id}/text`, s, 'field.text', x.text, y.text);
     },
   );
   c.collection(
     'actionItems',
-    W('待办事项', 'action item'),
+    'field.actionItem',
     a.actionItems,
     b.actionItems,
     (x) => x.what,
     (x, y, s) => {
       const p = `actionItems/${y.id}`;
-      c.text(`${p}/what`, s, W('内容', 'text'), x.what, y.what);
-      c.value(`${p}/owner`, s, W('负责人', 'owner'), personName(x.owner), personName(y.owner));
-      c.value(`${p}/due`, s, W('完成期限', 'due'), x.due, y.due);
+      c.text(`${p}/what`, s, 'field.text', x.what, y.what);
+      c.value(`${p}/owner`, s, 'field.owner', personName(x.owner), personName(y.owner));
+      c.value(`${p}/due`, s, 'field.due', x.due, y.due);
       if (!x.planTask && y.planTask) {
         c.add({
           path: `${p}/planTask`,
           op: 'added',
-          label: `${s} ${c.w('已转为计划任务', 'turned into a plan task')}`,
+          label: c.t('desc.turnedIntoTask', { subject: s }),
           after: y.planTask.taskId,
         });
       }
@@ -391,43 +390,29 @@ function diffMinutes(c: Changes, a: MinutesData, b: MinutesData): void {
 }
 
 function diffFeedback(c: Changes, a: FeedbackLogData, b: FeedbackLogData): void {
-  c.text('title', '', W('标题', 'Title'), a.title, b.title);
+  c.text('title', '', 'field.title', a.title, b.title);
   c.collection(
     'entries',
-    W('民情', 'entry'),
+    'field.entry',
     a.entries,
     b.entries,
     (e) => e.summary,
     (x, y, s) => {
       const p = `entries/${y.id}`;
-      c.text(`${p}/summary`, s, W('内容', 'summary'), x.summary, y.summary);
-      c.enumValue(`${p}/status`, s, W('状态', 'status'), 'feedbackStatus', x.status, y.status);
-      c.enumValue(
-        `${p}/category`,
-        s,
-        W('类别', 'category'),
-        'feedbackCategory',
-        x.category,
-        y.category,
-      );
-      c.enumValue(
-        `${p}/channel`,
-        s,
-        W('来源渠道', 'channel'),
-        'feedbackChannel',
-        x.channel,
-        y.channel,
-      );
-      c.enumValue(`${p}/urgency`, s, W('紧急程度', 'urgency'), 'urgency', x.urgency, y.urgency);
-      c.value(`${p}/source`, s, W('来源', 'source'), x.source, y.source);
-      c.value(`${p}/dueAt`, s, W('办理期限', 'due'), x.dueAt, y.dueAt, fmtDate);
+      c.text(`${p}/summary`, s, 'field.summary', x.summary, y.summary);
+      c.enumValue(`${p}/status`, s, 'field.status', 'feedbackStatus', x.status, y.status);
+      c.enumValue(`${p}/category`, s, 'field.category', 'feedbackCategory', x.category, y.category);
+      c.enumValue(`${p}/channel`, s, 'field.channel', 'feedbackChannel', x.channel, y.channel);
+      c.enumValue(`${p}/urgency`, s, 'field.urgency', 'urgency', x.urgency, y.urgency);
+      c.value(`${p}/source`, s, 'field.source', x.source, y.source);
+      c.value(`${p}/dueAt`, s, 'field.dueAt', x.dueAt, y.dueAt, fmtDate);
       const known = new Set(x.relays.map((r) => r.id));
       for (const r of y.relays) {
         if (known.has(r.id)) continue;
         c.add({
           path: `${p}/relays/${r.id}`,
           op: 'added',
-          label: `${s} ${c.w('交办至', 'relayed to')} ${r.to}`,
+          label: c.t('desc.relayedTo', { subject: s, to: r.to }),
           after: r.to,
         });
       }
@@ -437,7 +422,7 @@ function diffFeedback(c: Changes, a: FeedbackLogData, b: FeedbackLogData): void 
         c.add({
           path: `${p}/responses/${r.id}`,
           op: 'added',
-          label: `${s} ${c.w('新增办理情况', 'response added')}`,
+          label: c.t('desc.responseAdded', { subject: s }),
           after: r.text,
         });
       }
@@ -446,12 +431,12 @@ function diffFeedback(c: Changes, a: FeedbackLogData, b: FeedbackLogData): void 
 }
 
 function diffIndex(c: Changes, a: IndexData, b: IndexData): void {
-  c.text('name', '', W('工作区名称', 'Workspace name'), a.name, b.name);
+  c.text('name', '', 'field.workspaceName', a.name, b.name);
   if (JSON.stringify(a.cadence) !== JSON.stringify(b.cadence)) {
     c.enumValue(
       'cadence',
       '',
-      W('三会一课节奏', 'Meeting cadence'),
+      'field.cadence',
       'cadencePreset',
       a.cadence.preset,
       b.cadence.preset,
@@ -460,23 +445,23 @@ function diffIndex(c: Changes, a: IndexData, b: IndexData): void {
       c.add({
         path: 'cadence/rules',
         op: 'changed',
-        label: c.w('三会一课规则已修改', 'cadence rules changed'),
+        label: c.t('desc.cadenceRulesChanged'),
       });
     }
   }
   c.collection(
     'docs',
-    W('文档', 'document'),
+    'field.document',
     a.docs,
     b.docs,
     (d) => d.title,
     (x, y, s) => {
-      c.text(`docs/${y.id}/title`, s, W('名称', 'title'), x.title, y.title);
+      c.text(`docs/${y.id}/title`, s, 'field.itemTitle', x.title, y.title);
       if (x.archived !== y.archived) {
         c.add({
           path: `docs/${y.id}/archived`,
           op: 'changed',
-          label: `${s} ${y.archived ? c.w('已归档', 'archived') : c.w('已取消归档', 'unarchived')}`,
+          label: c.t(y.archived ? 'desc.archived' : 'desc.unarchived', { subject: s }),
           before: x.archived,
           after: y.archived,
         });
@@ -485,30 +470,34 @@ function diffIndex(c: Changes, a: IndexData, b: IndexData): void {
   );
   c.collection(
     'services',
-    W('惠民服务', 'service'),
+    'field.service',
     a.services,
     b.services,
     (x) => x.name,
     (x, y, s) => {
-      c.value(`services/${y.id}/name`, s, W('名称', 'name'), x.name, y.name);
-      c.value(`services/${y.id}/archived`, s, W('归档', 'archived'), x.archived, y.archived);
+      c.value(`services/${y.id}/name`, s, 'field.itemName', x.name, y.name);
+      c.value(`services/${y.id}/archived`, s, 'field.archived', x.archived, y.archived);
     },
   );
   c.collection(
     'cases',
-    W('决策事项', 'decision case'),
+    'field.decisionCase',
     a.cases,
     b.cases,
     (x) => x.title,
     (x, y, s) => {
-      c.text(`cases/${y.id}/title`, s, W('名称', 'title'), x.title, y.title);
+      c.text(`cases/${y.id}/title`, s, 'field.itemTitle', x.title, y.title);
       const known = new Set(x.publications.map((p) => p.id));
       for (const p of y.publications) {
         if (known.has(p.id)) continue;
         c.add({
           path: `cases/${y.id}/publications/${p.id}`,
           op: 'added',
-          label: `${s} ${labelOf('decisionStep', p.step, c.locale)} (${beijingDate(p.at)})`,
+          label: c.t('desc.published', {
+            subject: s,
+            step: c.label('decisionStep', p.step),
+            date: beijingDate(p.at),
+          }),
           after: p.step,
         });
       }
@@ -518,7 +507,11 @@ function diffIndex(c: Changes, a: IndexData, b: IndexData): void {
         c.add({
           path: `cases/${y.id}/publications/${p.id}`,
           op: 'removed',
-          label: `${s} ${c.w('删除', 'removed')}${c.w('', ' ')}${labelOf('decisionStep', p.step, c.locale)} (${beijingDate(p.at)})`,
+          label: c.t('desc.unpublished', {
+            subject: s,
+            step: c.label('decisionStep', p.step),
+            date: beijingDate(p.at),
+          }),
           before: p.step,
         });
       }
@@ -527,28 +520,28 @@ function diffIndex(c: Changes, a: IndexData, b: IndexData): void {
 }
 
 function diffRoster(c: Changes, a: RosterData, b: RosterData): void {
-  c.text('title', '', W('标题', 'Title'), a.title, b.title);
+  c.text('title', '', 'field.title', a.title, b.title);
   c.collection(
     'people',
-    W('人员', 'person'),
+    'field.person',
     a.people,
     b.people,
     (p) => p.name,
     (x, y, s) => {
-      c.value(`people/${y.id}/name`, s, W('姓名', 'name'), x.name, y.name);
-      c.value(`people/${y.id}/memberId`, s, W('成员账号', 'member'), x.memberId, y.memberId);
+      c.value(`people/${y.id}/name`, s, 'field.personName', x.name, y.name);
+      c.value(`people/${y.id}/memberId`, s, 'field.member', x.memberId, y.memberId);
     },
   );
   c.collection(
     'groups',
-    W('党小组', 'party group'),
+    'field.group',
     a.groups,
     b.groups,
     (g) => g.name,
     (x, y, s) => {
-      c.value(`groups/${y.id}/name`, s, W('名称', 'name'), x.name, y.name);
-      c.value(`groups/${y.id}/formed`, s, W('成立日期', 'formed'), x.formed, y.formed);
-      c.value(`groups/${y.id}/dissolved`, s, W('撤销日期', 'dissolved'), x.dissolved, y.dissolved);
+      c.value(`groups/${y.id}/name`, s, 'field.itemName', x.name, y.name);
+      c.value(`groups/${y.id}/formed`, s, 'field.formed', x.formed, y.formed);
+      c.value(`groups/${y.id}/dissolved`, s, 'field.dissolved', x.dissolved, y.dissolved);
     },
   );
   const names = new Map([...a.people, ...b.people].map((p) => [p.id, p.name]));
@@ -556,20 +549,20 @@ function diffRoster(c: Changes, a: RosterData, b: RosterData): void {
   const members = (r: RosterData) => r.memberships.map((m) => ({ ...m, id: m.key }));
   c.collection(
     'memberships',
-    W('任职', 'membership'),
+    'field.membership',
     members(a),
     members(b),
     (m) =>
       `${names.get(m.personId) ?? m.personId} · ${
-        m.groupId ? (groups.get(m.groupId) ?? m.groupId) : labelOf('body', m.body, c.locale)
+        m.groupId ? (groups.get(m.groupId) ?? m.groupId) : c.label('body', m.body)
       }`,
     (x, y, s) => {
       const p = `memberships/${y.id}`;
-      c.value(`${p}/joined`, s, W('加入日期', 'joined'), x.joined, y.joined);
-      c.value(`${p}/left`, s, W('离开日期', 'left'), x.left, y.left);
-      c.enumValue(`${p}/status`, s, W('党员类别', 'status'), 'partyStatus', x.status, y.status);
-      c.value(`${p}/fullFrom`, s, W('转正日期', 'full member from'), x.fullFrom, y.fullFrom);
-      c.enumValue(`${p}/office`, s, W('职务', 'office'), 'office', x.office, y.office);
+      c.value(`${p}/joined`, s, 'field.joined', x.joined, y.joined);
+      c.value(`${p}/left`, s, 'field.left', x.left, y.left);
+      c.enumValue(`${p}/status`, s, 'field.partyStatus', 'partyStatus', x.status, y.status);
+      c.value(`${p}/fullFrom`, s, 'field.fullFrom', x.fullFrom, y.fullFrom);
+      c.enumValue(`${p}/office`, s, 'field.office', 'office', x.office, y.office);
     },
   );
 }

@@ -234,13 +234,18 @@ export function oneOf<T extends string>(values: readonly T[], v: unknown, fallba
 /** Throws a `limit` error when a string is longer than allowed. */
 export function checkLength(value: string, max: number, field: string): void {
   if (value.length > max) {
-    throw new DomainError('limit', `${field} is ${value.length} characters; the limit is ${max}`);
+    throw new DomainError(
+      'limit',
+      `${field} is ${value.length} characters; the limit is ${max}`,
+      'tooLong',
+      { length: value.length, max },
+    );
   }
 }
 
 /** Throws a `limit` error when a collection is full. */
 export function checkCount(count: number, max: number, what: string): void {
-  if (count >= max) throw new DomainError('limit', `at most ${max} ${what}`);
+  if (count >= max) throw new DomainError('limit', `at most ${max} ${what}`, 'tooMany', { max });
 }
 
 /** A child Y.Map of a map, or a `not-found` error. */

@@ -157,7 +157,7 @@ const write = makeWriter(FEEDBACK_VERSIONING);
 function plainPerson(p: Person | null | undefined): Person | null {
   if (!p) return null;
   const name = p.name.trim();
-  if (!name) throw new DomainError('invalid', 'a person needs a name');
+  if (!name) throw new DomainError('invalid', 'a person needs a name', 'nameRequired');
   checkLength(name, Limits.nameChars, 'name');
   return p.memberId ? { name, memberId: p.memberId } : { name };
 }
@@ -303,15 +303,28 @@ function checkTransition(
   at: number,
   note: string | undefined,
 ): void {
-  if (to === current) throw new DomainError('transition', `the entry is already ${to}`);
+  if (to === current)
+    throw new DomainError('transition', `the entry is already ${to}`, 'statusUnchanged');
   if (rank(to) < rank(current) && !note?.trim()) {
-    throw new DomainError('transition', `moving back from ${current} to ${to} needs a note`);
+    throw new DomainError(
+      'transition',
+      `moving back from ${current} to ${to} needs a note`,
+      'backNeedsNote',
+    );
   }
   if (to === 'answered-back' && current !== 'resolved') {
-    throw new DomainError('transition', 'answer back (回访) only after the entry is resolved');
+    throw new DomainError(
+      'transition',
+      'answer back only after the entry is resolved',
+      'answerBackAfterResolved',
+    );
   }
   if (at < latestAt) {
-    throw new DomainError('transition', 'a status change cannot be dated before the last one');
+    throw new DomainError(
+      'transition',
+      'a status change cannot be dated before the last one',
+      'statusBeforeLast',
+    );
   }
 }
 
@@ -356,7 +369,7 @@ export function moveStatus(
 /** Relays (交办) the entry to a township office or department (FB-6). */
 export function relayEntry(doc: Y.Doc, id: string, relay: { to: string } & ChangeOptions): void {
   const to = relay.to.trim();
-  if (!to) throw new DomainError('invalid', 'relay needs a department');
+  if (!to) throw new DomainError('invalid', 'relay needs a department', 'departmentRequired');
   checkLength(to, Limits.departmentChars, 'department');
   checkLength(relay.note ?? '', Limits.noteChars, 'note');
   const by = plainPerson(relay.by);
@@ -446,7 +459,9 @@ export function importEntries(
 ): string[] {
   const { entries } = roots(doc);
   if (entries.size + items.length > Limits.entriesPerLog) {
-    throw new DomainError('limit', `at most ${Limits.entriesPerLog} entries`);
+    throw new DomainError('limit', `at most ${Limits.entriesPerLog} entries`, 'tooMany', {
+      max: Limits.entriesPerLog,
+    });
   }
   const prepared = items.map((item) => {
     checkInstant(item.receivedAt, 'receivedAt');

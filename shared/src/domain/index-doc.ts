@@ -240,7 +240,7 @@ export function addService(
   opts?: OpOptions,
 ): string {
   const name = input.name.trim();
-  if (!name) throw new DomainError('invalid', 'a service needs a name');
+  if (!name) throw new DomainError('invalid', 'a service needs a name', 'nameRequired');
   checkLength(name, Limits.titleChars, 'service name');
   if (!(SERVICE_KINDS as readonly string[]).includes(input.kind)) {
     throw new DomainError('invalid', `unknown service kind ${input.kind}`);
@@ -262,7 +262,7 @@ export function addService(
 /** Renames a service (SVC-2): tasks linked to it show the new name. */
 export function renameService(doc: Y.Doc, serviceId: string, name: string, opts?: OpOptions): void {
   const trimmed = name.trim();
-  if (!trimmed) throw new DomainError('invalid', 'a service needs a name');
+  if (!trimmed) throw new DomainError('invalid', 'a service needs a name', 'nameRequired');
   checkLength(trimmed, Limits.titleChars, 'service name');
   checkService(doc, serviceId);
   write(doc, opts, () => storedService(doc, serviceId).set('name', trimmed));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { labelOf } from '../i18n/index.ts';
 import { DomainError } from './DomainError.ts';
 import { createDoc } from './doc.ts';
 import { addDocEntry, initIndex, readIndex } from './index-doc.ts';
@@ -18,7 +19,7 @@ describe('kind registry', () => {
       expect(SCHEMA_VERSIONS[kind]).toBe(info.versioning.schemaVersion);
       expect(info.listed).toBe((DOC_KINDS as readonly string[]).includes(kind));
       const doc = createDoc();
-      initDoc(kind, doc, { title: `一个${info.label['zh-CN']}`, createdAt: 1 });
+      initDoc(kind, doc, { title: `一个${labelOf('docKind', kind, 'zh-CN')}`, createdAt: 1 });
       expect(kindOfDoc(doc)).toBe(kind);
       expect(openDoc(doc, kind)).toMatchObject({ state: 'current', readOnly: false });
       const data = readDoc(kind, doc);

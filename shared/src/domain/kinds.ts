@@ -6,7 +6,7 @@
  *
  * Adding a kind: name it in `DOC_KINDS` (schema.ts) with its data schema in `DOC_DATA_SCHEMAS`,
  * write its module (Y layout, `read…`, operations, versioning), a describer (describe.ts), its
- * label (labels.ts `docKind`) and its entry here. Each of those is typed `Record<kind, …>`, so
+ * label (the catalogues' `docKind` table, shared/src/i18n) and its entry here. Each of those is typed `Record<kind, …>`, so
  * a kind left out anywhere fails to compile instead of falling back to another kind at run time.
  *
  * Rule KIND-1 (SPEC.md): every kind has exactly one entry; an unknown kind at run time (a doc
@@ -27,7 +27,6 @@ import {
 import type { KindVersioning, Migration } from './doc.ts';
 import { FEEDBACK_VERSIONING, initFeedbackLog, readFeedbackLog } from './feedback.ts';
 import { INDEX_VERSIONING, initIndex, readIndex } from './index-doc.ts';
-import { LABELS } from './labels.ts';
 import { initMinutes, MINUTES_VERSIONING, readMinutes } from './minutes.ts';
 import type { OpOptions } from './origins.ts';
 import { initPlan, PLAN_VERSIONING, readPlan } from './plan.ts';
@@ -61,8 +60,6 @@ export type KindInfo<K extends AnyDocKind = AnyDocKind> = {
   readonly init: (doc: Y.Doc, init: KindInit, opts?: OpOptions) => void;
   /** What changed between two plain reads (DESC-1). */
   readonly describe: DataDescriber<DocDataOf<K>>;
-  /** The kind's name for people. */
-  readonly label: { readonly 'zh-CN': string; readonly en: string };
   /** True when docs of this kind are listed in the workspace index (`DOC_KINDS`). */
   readonly listed: boolean;
   /** The doc id of a kind a workspace has exactly one of (its room is `<workspaceId>/<id>`); null when a workspace has many. */
@@ -81,7 +78,6 @@ export const DOC_KIND_REGISTRY: Registry = {
     init: (doc, init, opts) =>
       initPlan(doc, { title: init.title, createdAt: init.createdAt }, opts),
     describe: describePlanData,
-    label: LABELS.docKind.plan,
     listed: true,
     fixedId: null,
   },
@@ -103,7 +99,6 @@ export const DOC_KIND_REGISTRY: Registry = {
         opts,
       ),
     describe: describeMinutesData,
-    label: LABELS.docKind.minutes,
     listed: true,
     fixedId: null,
   },
@@ -115,7 +110,6 @@ export const DOC_KIND_REGISTRY: Registry = {
     init: (doc, init, opts) =>
       initFeedbackLog(doc, { title: init.title, createdAt: init.createdAt }, opts),
     describe: describeFeedbackData,
-    label: LABELS.docKind.feedback,
     listed: true,
     fixedId: null,
   },
@@ -127,7 +121,6 @@ export const DOC_KIND_REGISTRY: Registry = {
     init: (doc, init, opts) =>
       initRoster(doc, { title: init.title, createdAt: init.createdAt }, opts),
     describe: describeRosterData,
-    label: LABELS.docKind.roster,
     listed: true,
     fixedId: ROSTER_DOC_ID,
   },
@@ -139,7 +132,6 @@ export const DOC_KIND_REGISTRY: Registry = {
     init: (doc, init, opts) =>
       initIndex(doc, { name: init.title, createdAt: init.createdAt }, opts),
     describe: describeIndexData,
-    label: LABELS.docKind.index,
     listed: false,
     fixedId: INDEX_DOC_ID,
   },

@@ -184,7 +184,7 @@ const write = makeWriter(MINUTES_VERSIONING, (doc) => {
 
 function plainPerson(p: Person): Person {
   const name = p.name.trim();
-  if (!name) throw new DomainError('invalid', 'a person needs a name');
+  if (!name) throw new DomainError('invalid', 'a person needs a name', 'nameRequired');
   checkLength(name, Limits.nameChars, 'name');
   return p.memberId ? { name, memberId: p.memberId } : { name };
 }
@@ -215,6 +215,8 @@ function checkCountValue(v: number | null | undefined, field: string): void {
     throw new DomainError(
       'invalid',
       `${field} must be a whole number from 0 to ${Limits.maxTally}`,
+      'wholeNumber',
+      { max: Limits.maxTally },
     );
   }
 }
@@ -419,7 +421,12 @@ function checkTally(t: Partial<Tally>): void {
   for (const [k, v] of Object.entries(t)) {
     if (v === undefined) continue;
     if (!Number.isInteger(v) || v < 0 || v > Limits.maxTally) {
-      throw new DomainError('invalid', `${k} must be a whole number from 0 to ${Limits.maxTally}`);
+      throw new DomainError(
+        'invalid',
+        `${k} must be a whole number from 0 to ${Limits.maxTally}`,
+        'wholeNumber',
+        { max: Limits.maxTally },
+      );
     }
   }
 }
@@ -548,7 +555,11 @@ export function setDecisionCase(
   opts?: OpOptions,
 ): void {
   if ((caseId === null) !== (step === null)) {
-    throw new DomainError('invalid', 'a case link needs both a case and a step');
+    throw new DomainError(
+      'invalid',
+      'a case link needs both a case and a step',
+      'caseLinkIncomplete',
+    );
   }
   if (step !== null && !(MEETING_STEPS as readonly string[]).includes(step)) {
     throw new DomainError('invalid', `unknown step ${step}`);
@@ -574,7 +585,7 @@ export function addActionItem(
 ): string {
   checkLength(input.what, Limits.titleChars, 'action item');
   if (input.due != null && !isCalendarDate(input.due)) {
-    throw new DomainError('invalid', 'due must be a calendar day YYYY-MM-DD');
+    throw new DomainError('invalid', 'due must be a calendar day YYYY-MM-DD', 'calendarDay');
   }
   const owner = input.owner ? plainPerson(input.owner) : null;
   checkCount(roots(doc).actions.size, Limits.actionItemsPerMeeting, 'action items');

@@ -4,11 +4,11 @@
  * (kinds.ts), so there is no switch here to forget a kind in.
  */
 import type * as Y from 'yjs';
+import type { Locale } from '../i18n/index.ts';
 import { DomainError } from './DomainError.ts';
 import type { ChangeItem, DescribeOptions } from './describe.ts';
 import { checkVersionOf, metaOfDoc, upgrade, type VersionCheck } from './doc.ts';
 import { isAnyDocKind, type KindInit, kindInfo } from './kinds.ts';
-import type { Locale } from './labels.ts';
 import type { OpOptions } from './origins.ts';
 import type { AnyDocKind, DocData, DocDataOf } from './schema.ts';
 

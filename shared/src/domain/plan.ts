@@ -86,13 +86,13 @@ const write = makeWriter(PLAN_VERSIONING);
 
 function checkDate(value: string | null, field: string): void {
   if (value !== null && !isCalendarDate(value)) {
-    throw new DomainError('invalid', `${field} must be a calendar day YYYY-MM-DD`);
+    throw new DomainError('invalid', `${field} must be a calendar day YYYY-MM-DD`, 'calendarDay');
   }
 }
 
 function checkPerson(p: Person | null, field: string): void {
   if (p === null) return;
-  if (!p.name.trim()) throw new DomainError('invalid', `${field} needs a name`);
+  if (!p.name.trim()) throw new DomainError('invalid', `${field} needs a name`, 'nameRequired');
   checkLength(p.name, Limits.nameChars, field);
 }
 

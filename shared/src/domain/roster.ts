@@ -137,14 +137,14 @@ export function membershipKey(personId: string, body: RosterBody, groupId?: stri
 
 function checkName(name: string, what: string): string {
   const trimmed = name.trim();
-  if (!trimmed) throw new DomainError('invalid', `${what} needs a name`);
+  if (!trimmed) throw new DomainError('invalid', `${what} needs a name`, 'nameRequired');
   checkLength(trimmed, Limits.nameChars, what);
   return trimmed;
 }
 
 function checkDay(value: string | null | undefined, field: string): void {
   if (value != null && !isCalendarDate(value)) {
-    throw new DomainError('invalid', `${field} must be a calendar day YYYY-MM-DD`);
+    throw new DomainError('invalid', `${field} must be a calendar day YYYY-MM-DD`, 'calendarDay');
   }
 }
 
@@ -283,7 +283,11 @@ export function setGroupDates(
   const dissolved =
     dates.dissolved !== undefined ? dates.dissolved : stringOr(m.get('dissolved'), null);
   if (formed !== null && dissolved !== null && dissolved <= formed) {
-    throw new DomainError('invalid', 'a group is dissolved after it was formed');
+    throw new DomainError(
+      'invalid',
+      'a group is dissolved after it was formed',
+      'dissolvedBeforeFormed',
+    );
   }
   write(doc, opts, () => {
     if (dates.formed !== undefined) m.set('formed', dates.formed);
@@ -332,7 +336,7 @@ export function joinBody(
   checkOffice(input.office, ref.body);
   const isParty = ref.body === 'party';
   if (!isParty && (input.status !== undefined || input.fullFrom != null)) {
-    throw new DomainError('invalid', '正式/预备 is recorded on the party membership');
+    throw new DomainError('invalid', 'full/probationary is recorded on the party membership');
   }
   if (input.status !== undefined && !(PARTY_STATUSES as readonly string[]).includes(input.status)) {
     throw new DomainError('invalid', `unknown party status ${input.status}`);
@@ -377,7 +381,11 @@ export function setMembershipDates(
   const joined = dates.joined !== undefined ? dates.joined : stringOr(m.get('joined'), null);
   const left = dates.left !== undefined ? dates.left : stringOr(m.get('left'), null);
   if (joined !== null && left !== null && left <= joined) {
-    throw new DomainError('invalid', 'a member leaves after the day they joined');
+    throw new DomainError(
+      'invalid',
+      'a member leaves after the day they joined',
+      'leftBeforeJoined',
+    );
   }
   write(doc, opts, () => {
     if (dates.joined !== undefined) m.set('joined', dates.joined);
@@ -408,7 +416,11 @@ export function confirmFullMember(
   const m = membershipMap(doc, membershipKey(personId, 'party'));
   const joined = stringOr(m.get('joined'), null);
   if (joined !== null && day < joined) {
-    throw new DomainError('invalid', 'a member becomes 正式 after joining');
+    throw new DomainError(
+      'invalid',
+      'a member becomes a full member after joining',
+      'fullBeforeJoined',
+    );
   }
   write(doc, opts, () => {
     m.set('status', 'full');

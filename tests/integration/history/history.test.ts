@@ -397,7 +397,7 @@ describe('history is durable and exportable', () => {
       .split('\r\n');
     expect(lines[0]).toBe('时间（北京时间）,结束,修改人,角色,更新次数,修改内容');
     expect(lines).toHaveLength(3);
-    expect(lines[2]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(UTC\+8\),.*,李会计,editor,\d+,/);
+    expect(lines[2]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(UTC\+8\),.*,李会计,编辑,\d+,/);
     const en = await (await api('/docs/plan/history.csv?locale=en', server.adminToken)).text();
     expect(en).toContain('time (Beijing)');
   });

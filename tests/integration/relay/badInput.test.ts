@@ -1,3 +1,4 @@
+import { type ErrorReason, translate } from '@grassroots/shared';
 import * as encoding from 'lib0/encoding';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -100,24 +101,55 @@ describe('bad input gets a clear error and harms nothing', () => {
     await expectRoomUnharmed();
   });
 
-  it('bad JSON bodies get 4xx JSON errors with a message', async () => {
-    const post = (body: string, type = 'application/json') =>
+  it('I18N-2 bad JSON bodies get 4xx JSON errors: a reason with parameters and words in the asked locale', async () => {
+    const post = (body: string, type = 'application/json', language?: string) =>
       fetch(`${server.url}/api/workspaces/${server.workspaceId}/invites`, {
         method: 'POST',
-        headers: { 'content-type': type, authorization: `Bearer ${server.adminToken}` },
+        headers: {
+          'content-type': type,
+          authorization: `Bearer ${server.adminToken}`,
+          ...(language ? { 'accept-language': language } : {}),
+        },
         body,
       });
-    const cases: [Response, number, RegExp][] = [
-      [await post('{"role": '), 400, /not valid JSON/],
-      [await post('{"role": "chief"}'), 400, /role/],
-      [await post('[]'), 400, /invalid body/],
-      [await post('role=editor', 'application/x-www-form-urlencoded'), 415, /application\/json/],
-      [await post(JSON.stringify({ role: 'editor', pad: 'x'.repeat(70_000) })), 413, /larger than/],
+    const cases: [Response, number, ErrorReason, Record<string, unknown>][] = [
+      [await post('{"role": '), 400, 'badJson', {}],
+      [await post('{"role": "chief"}'), 400, 'badBody', { field: 'role' }],
+      [await post('[]'), 400, 'badBody', { field: 'body' }],
+      [
+        await post('role=editor', 'application/x-www-form-urlencoded'),
+        415,
+        'unsupportedMediaType',
+        {},
+      ],
+      [
+        await post(JSON.stringify({ role: 'editor', pad: 'x'.repeat(70_000) })),
+        413,
+        'bodyTooLarge',
+        { limit: expect.any(Number) },
+      ],
     ];
-    for (const [res, status, message] of cases) {
+    for (const [res, status, reason, params] of cases) {
       expect(res.status).toBe(status);
-      const body = (await res.json()) as { error: string; message: string };
-      expect(body.message).toMatch(message);
+      const body = (await res.json()) as {
+        reason: string;
+        params: Record<string, string | number>;
+        message: string;
+      };
+      expect(body.reason).toBe(reason);
+      expect(body.params).toEqual(params);
+      // No Accept-Language: Simplified Chinese, the default.
+      expect(body.message).toBe(translate('zh-CN', `error.${reason}`, body.params));
+      expect(body.message.replace(/[（(]\w+[）)]/, '')).not.toMatch(/[A-Za-z]{4,}/);
+    }
+    for (const [language, locale] of [
+      ['ug-CN,ug;q=0.9,zh;q=0.5', 'ug'],
+      ['en-GB,en;q=0.8', 'en'],
+      ['fr-FR, zh-TW;q=0.5', 'zh-CN'],
+    ] as const) {
+      const res = await post('{"role": ', 'application/json', language);
+      const body = (await res.json()) as { message: string };
+      expect(body.message, language).toBe(translate(locale, 'error.badJson'));
     }
     const unknown = await fetch(`${server.url}/api/nothing-here`);
     expect(unknown.status).toBe(404);

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ABSENCE_REASONS,
+  AGEING_FLAGS,
+  ANY_DOC_KINDS,
+  BODIES,
+  CADENCE_PRESETS,
+  CADENCE_STATES,
+  DECISION_STEPS,
+  FEEDBACK_CATEGORIES,
+  FEEDBACK_CHANNELS,
+  FEEDBACK_STATUSES,
+  MEETING_TYPES,
+  MINUTES_STATES,
+  OFFICES,
+  PARTY_STATUSES,
+  PERIOD_UNITS,
+  SERVICE_KINDS,
+  TASK_STATUSES,
+  URGENCIES,
+  VILLAGER_BASES,
+  VOTE_CHOICES,
+  VOTE_OUTCOMES,
+  VOTE_RULES,
+} from '../domain/schema.ts';
+import { CATALOGUES, format, isLocale, LOCALES, labelOf, translate } from './index.ts';
+
+const ENUMS = {
+  docKind: ANY_DOC_KINDS,
+  meetingType: MEETING_TYPES,
+  taskStatus: TASK_STATUSES,
+  feedbackCategory: FEEDBACK_CATEGORIES,
+  feedbackChannel: FEEDBACK_CHANNELS,
+  feedbackStatus: FEEDBACK_STATUSES,
+  urgency: URGENCIES,
+  absenceReason: ABSENCE_REASONS,
+  minutesState: MINUTES_STATES,
+  decisionStep: DECISION_STEPS,
+  serviceKind: SERVICE_KINDS,
+  cadencePreset: CADENCE_PRESETS,
+  periodUnit: PERIOD_UNITS,
+  voteChoice: VOTE_CHOICES,
+  cadenceState: CADENCE_STATES,
+  ageingFlag: AGEING_FLAGS,
+  body: BODIES,
+  partyStatus: PARTY_STATUSES,
+  office: OFFICES,
+  voteOutcome: VOTE_OUTCOMES,
+  voteRule: VOTE_RULES,
+  villagerBasis: VILLAGER_BASES,
+} as const;
+
+const ARABIC = /[\u0600-\u06ff]/;
+const HAN = /[\u4e00-\u9fff]/;
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+describe('catalogues (I18N-1)', () => {
+  it('every locale has exactly the keys of every other, no empty message, the same parameters', () => {
+    const base = CATALOGUES['zh-CN'].messages as Record<string, string>;
+    for (const locale of LOCALES) {
+      const messages = CATALOGUES[locale].messages as Record<string, string>;
+      expect(Object.keys(messages).sort(), locale).toEqual(Object.keys(base).sort());
+      for (const [key, text] of Object.entries(messages)) {
+        expect(text.trim(), `${locale} ${key}`).not.toBe('');
+        expect(placeholders(text), `${locale} ${key}`).toEqual(placeholders(base[key]!));
+      }
+    }
+  });
+
+  it('LBL-1 every value of every enum has a label in every locale, from one table per locale', () => {
+    for (const locale of LOCALES) {
+      const labels = CATALOGUES[locale].labels as Record<string, Record<string, string>>;
+      expect(Object.keys(labels).sort(), locale).toEqual(Object.keys(ENUMS).sort());
+      for (const [name, values] of Object.entries(ENUMS)) {
+        const table = labels[name]!;
+        expect(Object.keys(table).sort(), `${locale} ${name}`).toEqual([...values].sort());
+        for (const v of values) {
+          const label = table[v]!;
+          if (locale === 'zh-CN') expect(label, v).toMatch(HAN);
+          if (locale === 'en') expect(label, v).toMatch(/^[A-Z]/);
+          if (locale === 'ug') expect(label, v).toMatch(ARABIC);
+        }
+      }
+    }
+  });
+
+  it('the Uyghur catalogue is written in Uyghur: every message holds Arabic script unless it is only a symbol, a number or a name', () => {
+    const latinOnly = Object.entries(CATALOGUES.ug.messages as Record<string, string>).filter(
+      ([, text]) => /[A-Za-z]{3,}/.test(text.replace(/\{\w+\}/g, '')) && !ARABIC.test(text),
+    );
+    // Brand and script names a Uyghur speaker sees in Latin letters on purpose.
+    const allowed = new Set(['app.name', 'lang.en']);
+    expect(latinOnly.filter(([key]) => !allowed.has(key))).toEqual([]);
+  });
+
+  it('format fills parameters and leaves unknown placeholders; translate falls back to zh-CN', () => {
+    expect(format('{a} → {b} {c}', { a: 1, b: 'x' })).toBe('1 → x {c}');
+    expect(isLocale('ug')).toBe(true);
+    expect(isLocale('toString')).toBe(false);
+    expect(translate('xx' as 'en', 'app.home')).toBe(translate('zh-CN', 'app.home'));
+  });
+});
+
+describe('labels', () => {
+  it('LBL-1 labelOf uses the users’ terms and falls back to the raw value for unknown values', () => {
+    expect(labelOf('meetingType', 'party-group', 'zh-CN')).toBe('党小组会');
+    expect(labelOf('meetingType', 'villager-representatives', 'zh-CN')).toBe('村民代表会议');
+    expect(labelOf('decisionStep', 'review', 'zh-CN')).toBe('审议');
+    expect(labelOf('feedbackStatus', 'answered-back', 'en')).toBe('Answered back');
+    expect(labelOf('feedbackStatus', 'from-the-future' as 'received', 'en')).toBe(
+      'from-the-future',
+    );
+  });
+});
