@@ -167,7 +167,7 @@ export function CompareView(props: {
                             <span>{f.label}</span>
                             <Show when={needsValues(f)}>
                               <span class="history-field-values">
-                                {props.locale === 'en' ? ': ' : '：'}
+                                {t('common.colon')}
                                 <del class="diff-del">{value(f.before)}</del>
                                 {' → '}
                                 <ins class="diff-ins">{value(f.after)}</ins>

@@ -895,6 +895,7 @@ export const en: Catalogue = {
     'error.endpointNotFound': 'There is no such endpoint.',
     'error.internal': 'The server ran into an error; please try again later.',
     'common.unexpectedError': 'something went wrong; please try again',
+    'common.colon': ': ',
   },
   labels: {
     docKind: {

@@ -908,6 +908,7 @@ export const ug: Catalogue = {
     'error.endpointNotFound': 'بۇنداق ئۇلىنىش ئېغىزى يوق.',
     'error.internal': 'مۇلازىمېتىردا خاتالىق كۆرۈلدى، سەل تۇرۇپ قايتا سىناڭ.',
     'common.unexpectedError': 'بىر مەسىلە كۆرۈلدى، قايتا سىناپ بېقىڭ',
+    'common.colon': ': ',
   },
   labels: {
     docKind: {

@@ -864,6 +864,7 @@ const messages = {
   'error.endpointNotFound': '没有这个接口。',
   'error.internal': '服务器出错了，请稍后再试。',
   'common.unexpectedError': '出了点问题，请再试一次',
+  'common.colon': '：',
 };
 
 const labels = {
