@@ -107,6 +107,7 @@ export {
   type DocListItem,
   type DocListQuery,
   docList,
+  feedbackEntrySearchFields,
   feedbackSearchText,
   INDEX_CASES_ROOT,
   INDEX_DOCS_ROOT,
@@ -116,7 +117,6 @@ export {
   INDEX_WORKSPACE_ROOT,
   initIndex,
   PINNED_KINDS,
-  queryWords,
   readIndex,
   recordPublication,
   removeDocEntry,
@@ -512,3 +512,12 @@ export {
   SyncParam,
   TokenPrefix,
 } from './protocol/index.ts';
+export {
+  compileQuery,
+  isEmptyQuery,
+  matchesKey,
+  matchesQuery,
+  type SearchQuery,
+  searchKey,
+  searchWords,
+} from './text/search.ts';
