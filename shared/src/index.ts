@@ -513,6 +513,13 @@ export {
   TokenPrefix,
 } from './protocol/index.ts';
 export {
+  compareNames,
+  makeCompareNames,
+  type NameCompare,
+  sortByName,
+  uyghurKey,
+} from './text/collate.ts';
+export {
   compileQuery,
   isEmptyQuery,
   matchesKey,
