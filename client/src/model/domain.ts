@@ -99,6 +99,7 @@ export {
   type MinutesIssue,
   markAttendance,
   matchesKey,
+  matchesQuery,
   meetingAttendance,
   meetingBody,
   meetingLedger,
