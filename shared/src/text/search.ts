@@ -24,9 +24,10 @@
  * - Arabic heh ه (U+0647): Arabic keyboards type it for both ە and ھ, and the old presentation
  *   forms of ە (ﻩ ﻪ) become it under NFKC. Heh goal ہ (U+06C1, U+06C2) is treated the same.
  * - Farsi yeh ی (U+06CC): Persian keyboards type it for both ى and ي.
- * Uyghur keyboards (Windows' Uyghur layout, Gboard and the common Android input methods) type
- * the Uyghur letters (ە U+06D5, ھ U+06BE, ى U+0649, ي U+064A, ك U+0643, گ U+06AF, ڭ U+06AD,
- * ې U+06D0, ۇ U+06C7, ۆ U+06C6, ۈ U+06C8, ۋ U+06CB, ئ U+0626).
+ * The Uyghur standard keyboard types the Uyghur letters themselves: ە U+06D5, ھ U+06BE, ى U+0649,
+ * ي U+064A, ك U+0643, گ U+06AF, ڭ U+06AD, ې U+06D0, ۇ U+06C7, ۆ U+06C6, ۈ U+06C8, ۋ U+06CB,
+ * ئ U+0626 (as in XKB's "Uyghur Standard Keyboard Map", symbols/cn(ug); Windows' Uyghur layout
+ * and the Android Uyghur keyboards follow that layout, ئ typed before a vowel as its own key).
  *
  * Not folded, on purpose: و ۇ ۆ ۈ (o, u, ö, ü make different words: ئوت, ئۇت, ئۆت), ې and ى, the
  * high hamza ٴ (U+0674, Kazakh), Traditional and Simplified Chinese.
