@@ -108,6 +108,7 @@ export {
   type DocListItem,
   type DocListQuery,
   docList,
+  feedbackEntrySearchFields,
   feedbackSearchText,
   INDEX_CASES_ROOT,
   INDEX_DOCS_ROOT,
@@ -117,7 +118,6 @@ export {
   INDEX_WORKSPACE_ROOT,
   initIndex,
   PINNED_KINDS,
-  queryWords,
   readIndex,
   recordPublication,
   removeDocEntry,
@@ -525,3 +525,19 @@ export {
   SyncParam,
   TokenPrefix,
 } from './protocol/index.ts';
+export {
+  compareNames,
+  makeCompareNames,
+  type NameCompare,
+  sortByName,
+  uyghurKey,
+} from './text/collate.ts';
+export {
+  compileQuery,
+  isEmptyQuery,
+  matchesKey,
+  matchesQuery,
+  type SearchQuery,
+  searchKey,
+  searchWords,
+} from './text/search.ts';

@@ -7,6 +7,7 @@ import { dueAtOf, isOverdue } from '../model/ageing.ts';
 import {
   addEntry,
   addResponse,
+  compileQuery,
   FEEDBACK_CATEGORIES,
   FEEDBACK_CHANNELS,
   FEEDBACK_STATUSES,
@@ -14,10 +15,13 @@ import {
   type FeedbackChannel,
   type FeedbackEntry,
   type FeedbackStatus,
+  feedbackEntrySearchFields,
   Limits,
+  matchesKey,
   moveStatus,
   readFeedbackLog,
   relayEntry,
+  searchKey,
   startOfBeijingDate,
   URGENCIES,
   type Urgency,
@@ -43,17 +47,21 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
   const [open, setOpen] = createSignal<string | null>(null);
   const [isFormOpen, setFormOpen] = createSignal(false);
   const now = Date.now();
+  /** Each entry's text in search form, made again only when the log changes (SEARCH-2). */
+  const searchKeys = createMemo(
+    () =>
+      new Map(log.entries.map((e) => [e.id, searchKey(feedbackEntrySearchFields(e).join('\n'))])),
+  );
+  const compiledQuery = createMemo(() => compileQuery(query()));
   const visible = createMemo(() => {
-    const q = query().trim().toLowerCase();
+    const q = compiledQuery();
+    const keys = searchKeys();
     return log.entries.filter(
       (e) =>
         (!status() || e.status === status()) &&
         (!category() || e.category === category()) &&
         (!onlyOverdue() || isOverdue(e, now)) &&
-        (!q ||
-          e.summary.toLowerCase().includes(q) ||
-          (e.source ?? '').toLowerCase().includes(q) ||
-          e.relays.some((r) => r.to.toLowerCase().includes(q))),
+        matchesKey(keys.get(e.id) ?? '', q),
     );
   });
   const nextStatuses = (e: FeedbackEntry) =>

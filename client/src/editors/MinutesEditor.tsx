@@ -8,6 +8,7 @@ import {
 } from '../components/fields.tsx';
 import { PresenceBar } from '../components/PresenceBar.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
+import { useNameOrder } from '../i18n/nameOrder.ts';
 import { formatBeijingDateTime } from '../i18n/time.ts';
 import {
   ABSENCE_REASONS,
@@ -80,6 +81,7 @@ function stepForMeeting(meetingType: MeetingType): MeetingStep {
 /** Meeting minutes: drafted live by several people, then finalised (read-only until reopened). */
 export default function MinutesEditor(props: EditorProps): JSX.Element {
   const { t, label } = useI18n();
+  const names = useNameOrder();
   const ws = useWorkspace();
   const doc = props.session.synced.doc;
   const m = createDocProjection(doc, readMinutes);
@@ -143,8 +145,9 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
   // is one, the record's own snapshot once finalised, else the people listed.
   const count = createMemo(() => meetingAttendance(m, ws.roster()));
   const isRosterCounted = () => count().source === 'roster' || count().source === 'snapshot';
+  /** 应到 in the name order of the UI language (NAME-1). */
   const expectedKeys = createMemo(
-    () => (isRosterCounted() ? count().expected.map((x) => x.key) : []),
+    () => (isRosterCounted() ? names.sort(count().expected, (x) => x.name).map((x) => x.key) : []),
     undefined,
     { equals: (a, b) => a.length === b.length && a.every((k, i) => k === b[i]) },
   );
@@ -153,10 +156,19 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
   const unmarked = () => count().expected.filter((x) => !marks().has(x.key));
   /** Attendance marks not among 应到: everyone listed, or the guests (列席) of a roster body. */
   const listed = createMemo(() => {
-    if (!isRosterCounted()) return count().source === 'attendance' ? m.attendance : [];
-    const expected = new Set(count().expected.map((x) => x.key));
-    return m.attendance.filter((a) => !expected.has(a.key));
+    const expected = new Set(isRosterCounted() ? count().expected.map((x) => x.key) : []);
+    const shown =
+      isRosterCounted() || count().source === 'attendance'
+        ? m.attendance.filter((a) => !expected.has(a.key))
+        : [];
+    // Present first, each part in the name order of the UI language (NAME-1).
+    const byName = names.compare();
+    return shown.sort(
+      (a, b) => Number(b.present) - Number(a.present) || byName(a.person.name, b.person.name),
+    );
   });
+  const absent = createMemo(() => names.sort(count().absent, (a) => a.name));
+  const rosterPeople = createMemo(() => names.sort(ws.roster()?.people ?? [], (p) => p.name));
   const groupName = (groupId: string | null) =>
     ws.roster()?.groups.find((g) => g.id === groupId)?.name ?? null;
   const attendeeOf = (a: Attendance) => ({
@@ -367,7 +379,7 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
             />
           </Show>
           <datalist id={`roster-people-${props.docId}`}>
-            <For each={ws.roster()?.people ?? []}>{(p) => <option value={p.name} />}</For>
+            <For each={rosterPeople()}>{(p) => <option value={p.name} />}</For>
           </datalist>
         </div>
       </section>
@@ -429,8 +441,8 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
         <Show when={count().absent.length > 0 && count().source !== 'villager-counts'}>
           <p class="small absent-line">
             {t('min.absentList', {
-              list: count()
-                .absent.map((a) =>
+              list: absent()
+                .map((a) =>
                   t('min.absentName', {
                     name: a.name,
                     reason: a.reason ? label('absenceReason', a.reason) : t('min.notMarked'),

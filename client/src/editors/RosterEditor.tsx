@@ -2,15 +2,18 @@ import { createMemo, createSignal, For, type JSX, Show } from 'solid-js';
 import { createOpRunner, OpError, TextInput } from '../components/fields.tsx';
 import { PresenceBar } from '../components/PresenceBar.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
+import { useNameOrder } from '../i18n/nameOrder.ts';
 import {
   addGroup,
   addPerson,
   beijingDate,
   bodyRoster,
+  compileQuery,
   confirmFullMember,
   joinBody,
   Limits,
   type Membership,
+  matchesQuery,
   OFFICE_BODY,
   OFFICES,
   type Office,
@@ -57,6 +60,9 @@ export default function RosterEditor(props: EditorProps): JSX.Element {
   const ws = useWorkspace();
   const doc = props.session.synced.doc;
   const r = createDocProjection(doc, readRoster);
+  const names = useNameOrder();
+  /** The roster's people in the name order of the UI language (NAME-1). */
+  const people = createMemo(() => names.sort(r.people, (p) => p.name));
   const op = createOpRunner();
   const ro = () => !props.canEdit;
   const today = beijingDate(Date.now());
@@ -142,21 +148,22 @@ export default function RosterEditor(props: EditorProps): JSX.Element {
   };
 
   const [query, setQuery] = createSignal('');
+  const compiledQuery = createMemo(() => compileQuery(query()));
   /**
    * The list's order while a name is being typed: people are sorted by name, and a row moving
    * under the caret would take the focus with it.
    */
   const [heldOrder, setHeldOrder] = createSignal<string[] | null>(null);
   const shownPeople = () => {
-    const q = query().trim();
-    const people = q ? r.people.filter((p) => p.name.includes(q)) : r.people;
+    const q = compiledQuery();
+    const shown = people().filter((p) => matchesQuery([p.name], q));
     const held = heldOrder();
-    if (!held) return people;
+    if (!held) return shown;
     const at = (id: string) => {
       const i = held.indexOf(id);
       return i < 0 ? held.length : i;
     };
-    return people.slice().sort((a, b) => at(a.id) - at(b.id));
+    return shown.slice().sort((a, b) => at(a.id) - at(b.id));
   };
   const headingId = (x: { body: RosterBody; groupId: string | null }) =>
     `roster-body-${x.body}-${x.groupId ?? ''}`;
@@ -438,20 +445,23 @@ function BodyPanel(props: {
   draftKey: (form: string) => string;
 }): JSX.Element {
   const { t, label } = useI18n();
+  const names = useNameOrder();
   const { body, groupId } = props.section;
   const isParty = body === 'party';
   const offices = officesOf(body);
-  const members = createMemo(() =>
-    props.roster.memberships
+  /** Current members first, each part in the name order of the UI language (NAME-1). */
+  const members = createMemo(() => {
+    const byName = names.compare();
+    return props.roster.memberships
       .filter((m) => m.body === body && (body !== 'party-group' || m.groupId === groupId))
       .slice()
       .sort(
         (a, b) =>
           Number(a.left !== null && a.left <= props.today) -
             Number(b.left !== null && b.left <= props.today) ||
-          props.nameOf(a.personId).localeCompare(props.nameOf(b.personId), 'zh-CN'),
-      ),
-  );
+          byName(props.nameOf(a.personId), props.nameOf(b.personId)),
+      );
+  });
   const current = () => bodyRoster(props.roster, { body, groupId }, props.now).length;
   const isCurrent = (m: Membership) => m.left === null || m.left > props.today;
   const daysText = (m: Membership) =>
@@ -472,7 +482,10 @@ function BodyPanel(props: {
         .filter(isCurrent)
         .map((m) => m.personId),
     );
-    return props.roster.people.filter((p) => !taken.has(p.id));
+    return names.sort(
+      props.roster.people.filter((p) => !taken.has(p.id)),
+      (p) => p.name,
+    );
   };
   const joinDraft = createDraft(props.draftKey(`join:${body}:${groupId ?? ''}`), {
     who: '',

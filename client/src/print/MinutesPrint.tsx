@@ -1,6 +1,7 @@
 import { createMemo, For, type JSX, onCleanup, Show } from 'solid-js';
 import { VoteCheckLine } from '../editors/minutesChecks.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
+import { useNameOrder } from '../i18n/nameOrder.ts';
 import { formatBeijingDateTime } from '../i18n/time.ts';
 import { type AbsenceReason, meetingAttendance, readMinutes, voteCheck } from '../model/domain.ts';
 import { createDocProjection } from '../projection/createDocProjection.ts';
@@ -16,6 +17,7 @@ import { useWorkspace } from '../WorkspaceContext.tsx';
  */
 export default function MinutesPrint(props: { docId: string }): JSX.Element {
   const { t, label } = useI18n();
+  const names = useNameOrder();
   const ws = useWorkspace();
   const session = ws.sync.acquire(props.docId);
   onCleanup(() => session.release());
@@ -28,8 +30,12 @@ export default function MinutesPrint(props: { docId: string }): JSX.Element {
       : null;
   /** Who signs in: 应到 from the roster (or the record's snapshot), else the people listed. */
   const signIn = createMemo(() =>
-    count().source === 'villager-counts' ? [] : count().expected.map((x) => x.name),
+    count().source === 'villager-counts'
+      ? []
+      : names.sort(count().expected, (x) => x.name).map((x) => x.name),
   );
+  const absent = createMemo(() => names.sort(count().absent, (a) => a.name));
+  const guests = createMemo(() => names.sort(count().guests, (g) => g.person.name));
   const paragraphs = () => m.bodyText.split('\n').filter((p) => p.trim() !== '');
   const votesWithoutDecision = () =>
     m.votes.filter((v) => !m.decisions.some((d) => d.voteId === v.id));
@@ -104,10 +110,8 @@ export default function MinutesPrint(props: { docId: string }): JSX.Element {
               <tr>
                 <th scope="row">{t('print.absentees')}</th>
                 <td colSpan={3}>
-                  {count()
-                    .absent.map((a) =>
-                      t('min.absentName', { name: a.name, reason: reason(a.reason) }),
-                    )
+                  {absent()
+                    .map((a) => t('min.absentName', { name: a.name, reason: reason(a.reason) }))
                     .join(t('min.listSeparator'))}
                 </td>
               </tr>
@@ -116,8 +120,8 @@ export default function MinutesPrint(props: { docId: string }): JSX.Element {
               <tr>
                 <th scope="row">{t('print.guests')}</th>
                 <td colSpan={3}>
-                  {count()
-                    .guests.map((g) => g.person.name)
+                  {guests()
+                    .map((g) => g.person.name)
                     .join(t('min.listSeparator'))}
                 </td>
               </tr>

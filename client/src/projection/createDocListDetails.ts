@@ -6,6 +6,7 @@ import {
   type IndexData,
   readFeedbackLog,
   readMinutes,
+  searchKey,
 } from '../model/domain.ts';
 import type { WorkspaceSync } from '../sync/WorkspaceSync.ts';
 import { makeDocReadCache } from './docVersion.ts';
@@ -19,10 +20,11 @@ function safe<T>(fn: () => T): T | null {
   }
 }
 
-/** A feedback log's searchable text, read again only after the log changed. */
-const feedbackText = makeDocReadCache(
-  (doc: Y.Doc) => safe(() => feedbackSearchText(readFeedbackLog(doc))) ?? '',
-);
+/** A feedback log's searchable text and its search form, read again only after the log changed. */
+const feedbackText = makeDocReadCache((doc: Y.Doc) => {
+  const text = safe(() => feedbackSearchText(readFeedbackLog(doc))) ?? '';
+  return { text, key: searchKey(text) };
+});
 /** When a meeting started, read again only after the minutes changed. */
 const meetingStart = makeDocReadCache((doc: Y.Doc) => safe(() => readMinutes(doc).startsAt));
 
@@ -65,7 +67,7 @@ export function createDocListDetails(
       details.set(
         entry.id,
         entry.kind === 'feedback'
-          ? { text: feedbackText(doc), at: null }
+          ? { ...feedbackText(doc), at: null }
           : { text: '', at: meetingStart(doc) },
       );
     }

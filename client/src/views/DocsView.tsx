@@ -13,6 +13,7 @@ import {
   isDocKind,
   kindInfo,
   monthPeriod,
+  searchWords,
 } from '../model/domain.ts';
 import { createDocument, setDocArchived } from '../model/workspaceModel.ts';
 import { createDocListDetails } from '../projection/createDocListDetails.ts';
@@ -47,7 +48,8 @@ export function DocsView(): JSX.Element {
   const list = createMemo(() =>
     docList(ws.index.docs, { text: text(), kind: kind(), showArchived: showArchived() }, details()),
   );
-  const isSearching = () => text().trim() !== '';
+  // As the list judges it (SEARCH-1): punctuation alone is no query.
+  const isSearching = () => searchWords(text()).length > 0;
   const creatable = DOC_KINDS.filter((k) => kindInfo(k).fixedId === null);
   const create = (k: DocKind) => {
     const key = NEW_DOC[k];

@@ -1,9 +1,19 @@
 import type { InviteInfo, MemberInfo, Role } from '@grassroots/shared';
-import { createResource, createSignal, For, type JSX, lazy, Show, Suspense } from 'solid-js';
+import {
+  createMemo,
+  createResource,
+  createSignal,
+  For,
+  type JSX,
+  lazy,
+  Show,
+  Suspense,
+} from 'solid-js';
 import { RelayApiError, relayApi } from '../api/relayApi.ts';
 import { ConfirmDialog } from '../history/ConfirmDialog.tsx';
 import { createIsOnline } from '../history/createIsOnline.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
+import { useNameOrder } from '../i18n/nameOrder.ts';
 import { beijingDay } from '../i18n/time.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
 
@@ -36,6 +46,7 @@ function inviteState(i: InviteInfo, now: number): 'live' | 'revoked' | 'expired'
  */
 export function MembersView(): JSX.Element {
   const { t, errorText } = useI18n();
+  const names = useNameOrder();
   const ws = useWorkspace();
   const entry = ws.entry;
   const isAdmin = () => ws.can('manageMembers');
@@ -71,8 +82,10 @@ export function MembersView(): JSX.Element {
     }
   };
 
-  const active = () => members()?.members.filter((m) => !m.revoked) ?? [];
-  const removed = () => members()?.members.filter((m) => m.revoked) ?? [];
+  /** Members by name, in the order of the UI language (NAME-1). */
+  const byName = createMemo(() => names.sort(members()?.members ?? [], (m) => m.displayName));
+  const active = () => byName().filter((m) => !m.revoked);
+  const removed = () => byName().filter((m) => m.revoked);
   const adminCount = () => active().filter((m) => m.role === 'admin').length;
   /** Admins manage others; the last admin stays an admin (and is always oneself here). */
   const canManage = (m: MemberInfo) =>

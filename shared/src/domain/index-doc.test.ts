@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { searchKey } from '../text/search.ts';
 import { cadencePreset } from './cadence.ts';
 import { DomainError } from './DomainError.ts';
 import { createDoc } from './doc.ts';
@@ -12,6 +13,7 @@ import {
   archiveDoc,
   archiveService,
   DEFAULT_SERVICES,
+  type DocListDetail,
   docList,
   feedbackSearchText,
   initIndex,
@@ -368,6 +370,27 @@ describe('IDX-8 the document list', () => {
     expect(ids('ｚｈａｎｇ')).toEqual(['fb', 'm']);
     expect(ids('电工 计划')).toEqual([]);
     expect(ids('  ')).toEqual(['fb', 'm', 'plan']);
+  });
+
+  it('IDX-8 a feedback log is found by a Uyghur stem in any spelling, from its text or its kept search form', () => {
+    const entries = [
+      entry('fb', 'feedback', { title: 'خەلق ئەھۋالى خاتىرىسى' }),
+      entry('p', 'plan'),
+    ];
+    const text = 'مەكتەپنىڭ ئالدىدىكى يول بۇزۇلدى\n村口路灯坏了';
+    const ids = (q: string, detail: DocListDetail) =>
+      docList(entries, { ...all, text: q }, (id) => (id === 'fb' ? detail : undefined)).pinned.map(
+        (d) => d.id,
+      );
+    for (const detail of [
+      { text, at: null },
+      { text: 'stale', key: searchKey(text), at: null },
+    ]) {
+      expect(ids('مەكتەپ', detail)).toEqual(['fb']);
+      expect(ids('مهكتهپ 路灯', detail)).toEqual(['fb']);
+      expect(ids('ئەھۋال', detail)).toEqual(['fb']);
+      expect(ids('دوختۇرخانا', detail)).toEqual([]);
+    }
   });
 
   it('IDX-8 archived docs leave the default list but are found by search or when asked for', () => {

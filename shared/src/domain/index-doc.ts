@@ -35,10 +35,12 @@
  *   (`removeDocEntry`, committed by the server; the relay refuses anyone listing the id again);
  *   restoring it lists it again with its kind, title and creation time (`addDocEntry`).
  * - IDX-8 the list (`docList`): searched by every word of the query in titles and, for feedback
- *   logs, the entries' text; filtered by kind; plans, feedback logs and the roster first, minutes
- *   grouped by Beijing month, newest first; archived documents only when searched or asked for.
+ *   logs, the entries' text (Uyghur, Chinese and English alike: `text/search.ts`); filtered by
+ *   kind; plans, feedback logs and the roster first, minutes grouped by Beijing month, newest
+ *   first; archived documents only when searched or asked for.
  */
 import * as Y from 'yjs';
+import { compileQuery, isEmptyQuery, matchesKey, searchKey } from '../text/search.ts';
 import { cadencePreset, DEFAULT_CADENCE } from './cadence.ts';
 import { DomainError } from './DomainError.ts';
 import {
@@ -68,6 +70,7 @@ import {
   type DecisionCase,
   DOC_KINDS,
   type DocKind,
+  type FeedbackEntry,
   type FeedbackLogData,
   type IndexData,
   type IndexEntry,
@@ -467,6 +470,8 @@ export type DocListQuery = { text: string; kind: DocKind | 'all'; showArchived: 
 export type DocListDetail = {
   /** Text searched besides the title (a feedback log's entries); empty when none. */
   text: string;
+  /** `text` in search form (`searchKey(text)`), when the caller keeps it: saves work per query. */
+  key?: string;
   /** The instant the list sorts and groups by (a meeting's start); null: when it was created. */
   at: number | null;
 };
@@ -485,42 +490,39 @@ export type DocList = {
   hiddenArchived: number;
 };
 
-/** Lower case, full-width forms folded (NFKC), so "ＡＢＣ" finds "abc". */
-const fold = (s: string) => s.normalize('NFKC').toLowerCase();
-
-/** The words of a query (IDX-8); an empty query has none. */
-export function queryWords(text: string): string[] {
-  return fold(text).split(/\s+/u).filter(Boolean);
+/**
+ * The text of a feedback entry it is searched by (IDX-8, FB search): summary, source, relays,
+ * responses and status notes, one field each.
+ */
+export function feedbackEntrySearchFields(
+  e: Pick<FeedbackEntry, 'summary' | 'source' | 'relays' | 'responses' | 'transitions'>,
+): string[] {
+  const parts: string[] = [e.summary];
+  if (e.source) parts.push(e.source);
+  for (const r of e.relays) parts.push(r.to, r.note);
+  for (const r of e.responses) parts.push(r.text);
+  for (const t of e.transitions) if (t.note) parts.push(t.note);
+  return parts.filter(Boolean);
 }
 
-/**
- * The text a feedback log is searched by besides its title (IDX-8): every entry's summary,
- * source, relays, responses and status notes.
- */
+/** The text a feedback log is searched by besides its title (IDX-8): every entry's fields. */
 export function feedbackSearchText(log: Pick<FeedbackLogData, 'entries'>): string {
-  const parts: string[] = [];
-  for (const e of log.entries) {
-    parts.push(e.summary);
-    if (e.source) parts.push(e.source);
-    for (const r of e.relays) parts.push(r.to, r.note);
-    for (const r of e.responses) parts.push(r.text);
-    for (const t of e.transitions) if (t.note) parts.push(t.note);
-  }
-  return parts.filter(Boolean).join('\n');
+  return log.entries.flatMap(feedbackEntrySearchFields).join('\n');
 }
 
 /**
  * The document list (IDX-8): every word of the query must appear in the title or the doc's
- * searchable text; `kind` filters; archived docs go to their own section, shown when searching
- * or when asked for. Pure and linear in the number of docs.
+ * searchable text (as `matchesQuery` matches: Uyghur, Chinese and English alike); `kind`
+ * filters; archived docs go to their own section, shown when searching or when asked for. Pure
+ * and linear in the number of docs.
  */
 export function docList(
   entries: readonly IndexEntry[],
   query: DocListQuery,
   detailOf: (docId: string) => DocListDetail | undefined,
 ): DocList {
-  const words = queryWords(query.text);
-  const isSearching = words.length > 0;
+  const q = compileQuery(query.text);
+  const isSearching = !isEmptyQuery(q);
   const pinned: DocListItem[] = [];
   const archived: DocListItem[] = [];
   const minutes: DocListItem[] = [];
@@ -529,8 +531,8 @@ export function docList(
     if (query.kind !== 'all' && entry.kind !== query.kind) continue;
     const detail = detailOf(entry.id);
     if (isSearching) {
-      const haystack = fold(`${entry.title}\n${detail?.text ?? ''}`);
-      if (!words.every((w) => haystack.includes(w))) continue;
+      const text = detail?.key ?? searchKey(detail?.text ?? '');
+      if (!matchesKey(`${searchKey(entry.title)}\n${text}`, q)) continue;
     }
     const item: DocListItem = { ...entry, at: detail?.at ?? entry.createdAt };
     if (entry.archived) {
