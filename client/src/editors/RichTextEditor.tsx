@@ -3,11 +3,13 @@ import { Editor } from '@tiptap/core';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import StarterKit from '@tiptap/starter-kit';
+import { yCursorPlugin, yCursorPluginKey } from '@tiptap/y-tiptap';
 import { createEffect, createSignal, For, type JSX, onCleanup, onMount, Show } from 'solid-js';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import type { PresenceUser } from '../sync/WorkspaceSync.ts';
+import { type EditorCopy, makeEditorCopy } from './makeEditorCopy.ts';
 
 export type RichTextEditorProps = {
   /** The doc's rich-text fragment (named by the shared model, e.g. the minutes body). */
@@ -50,6 +52,34 @@ const MARKS: Mark[] = [
 ];
 
 /**
+ * Tiptap's carets of the others. The editor edits its own copy of the doc (IME-1), whose client
+ * id is not the one presence is published under, so the caret plugin is told which presence is
+ * this editor's: by default it would draw our own caret with our name on it.
+ */
+const OthersCarets = CollaborationCaret.extend({
+  addProseMirrorPlugins() {
+    const { awareness } = this.options.provider as { awareness: Awareness };
+    const { render, selectionRender } = this.options;
+    return (this.parent?.() ?? []).map((plugin) =>
+      plugin.spec.key === yCursorPluginKey
+        ? yCursorPlugin(awareness, {
+            awarenessStateFilter: (_editorClient: number, client: number) =>
+              client !== awareness.clientID,
+            cursorBuilder: (user: { name: string; color: string }) => render(user),
+            selectionBuilder: (user: { name: string; color: string }) => selectionRender(user),
+          })
+        : plugin,
+    );
+  },
+});
+
+/**
+ * After `compositionend`, ProseMirror reads the committed text in a microtask: what the gate held
+ * follows it, a task later.
+ */
+const afterCompositionEnd = (run: () => void) => setTimeout(run, 0);
+
+/**
  * Tiptap bound to a Y.XmlFragment, with live carets and selections of the others in the doc.
  * Loaded lazily: it is the largest part of the app and only editors need it.
  */
@@ -58,14 +88,19 @@ export default function RichTextEditor(props: RichTextEditorProps): JSX.Element 
   let host!: HTMLDivElement;
   const [editor, setEditor] = createSignal<Editor>();
   const [tick, setTick] = createSignal(0);
+  let copy: EditorCopy | undefined;
   onMount(() => {
+    let view: Editor['view'] | undefined;
+    // Changes of the others wait while an input method composes here (IME-1).
+    copy = makeEditorCopy(props.fragment, { isComposing: () => view?.composing ?? false });
+    const gate = copy.gate;
     const ed = new Editor({
       element: host,
       editable: props.isEditable,
       extensions: [
         StarterKit.configure({ undoRedo: false }),
-        Collaboration.configure({ fragment: props.fragment }),
-        CollaborationCaret.configure({
+        Collaboration.configure({ fragment: copy.fragment }),
+        OthersCarets.configure({
           provider: { awareness: props.awareness },
           user: { ...props.user },
         }),
@@ -80,13 +115,21 @@ export default function RichTextEditor(props: RichTextEditorProps): JSX.Element 
       },
     });
     ed.on('transaction', () => setTick((n) => n + 1));
+    view = ed.view;
+    const onComposing = () => gate.noteComposing();
+    view.dom.addEventListener('compositionstart', onComposing);
+    view.dom.addEventListener('compositionupdate', onComposing);
+    view.dom.addEventListener('compositionend', () => afterCompositionEnd(gate.settle));
     setEditor(ed);
   });
   createEffect(() => {
     const ed = editor();
     if (ed && ed.isEditable !== props.isEditable) ed.setEditable(props.isEditable);
   });
-  onCleanup(() => editor()?.destroy());
+  onCleanup(() => {
+    editor()?.destroy();
+    copy?.cleanup();
+  });
   const isActive = (name: string) => {
     tick();
     return editor()?.isActive(name) ?? false;

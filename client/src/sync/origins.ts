@@ -12,5 +12,10 @@ export const Origin = {
    * local change, since IndexedDB may not have them.
    */
   journal: 'journal',
+  /**
+   * Changes of a doc passed into a rich-text editor's own copy of it (IME-1): the copy does not
+   * pass them back.
+   */
+  fromDoc: 'fromDoc',
 } as const;
 export type Origin = (typeof Origin)[keyof typeof Origin];
