@@ -8,6 +8,7 @@ import type * as Y from 'yjs';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import type { MessageKey } from '../i18n/zh-CN.ts';
 import type { PresenceUser } from '../sync/WorkspaceSync.ts';
+import { AutoDirection } from './autoDirection.ts';
 
 export type RichTextEditorProps = {
   /** The doc's rich-text fragment (named by the shared model, e.g. the minutes body). */
@@ -69,6 +70,7 @@ export default function RichTextEditor(props: RichTextEditorProps): JSX.Element 
           provider: { awareness: props.awareness },
           user: { ...props.user },
         }),
+        AutoDirection,
       ],
       editorProps: {
         attributes: {
