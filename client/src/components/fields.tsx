@@ -104,6 +104,7 @@ export function TextInput(props: TextInputProps): JSX.Element {
         when={props.isMultiline}
         fallback={
           <input
+            dir="auto"
             {...common}
             list={props.list}
             ref={(r) => {
@@ -114,6 +115,7 @@ export function TextInput(props: TextInputProps): JSX.Element {
         }
       >
         <textarea
+          dir="auto"
           {...common}
           ref={(r) => {
             el = r;

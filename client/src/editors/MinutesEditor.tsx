@@ -1,6 +1,7 @@
 import { createMemo, createSignal, For, type JSX, Show } from 'solid-js';
 import { createOpRunner, DateInput, SelectInput, TextInput } from '../components/fields.tsx';
 import { PresenceBar } from '../components/PresenceBar.tsx';
+import { Sentence } from '../components/Sentence.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { formatBeijingDateTime } from '../i18n/time.ts';
 import {
@@ -271,10 +272,13 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
       <Show when={isFinal()}>
         <div class="panel final-notice" role="status">
           <p class="final-notice-text">
-            {t('min.finalNotice', {
-              time: m.finalisedAt ? formatBeijingDateTime(m.finalisedAt) : '',
-              by: m.finalisedBy?.name ?? '',
-            })}
+            <Sentence
+              template={t('min.finalNotice')}
+              params={{
+                time: m.finalisedAt ? formatBeijingDateTime(m.finalisedAt) : '',
+                by: m.finalisedBy?.name ?? '',
+              }}
+            />
           </p>
           <Show when={props.canEdit && ws.can('reopen')}>
             <button type="button" class="btn" onClick={() => op.run(() => reopenMinutes(doc))}>
@@ -428,16 +432,31 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
         </p>
         <Show when={count().absent.length > 0 && count().source !== 'villager-counts'}>
           <p class="small absent-line">
-            {t('min.absentList', {
-              list: count()
-                .absent.map((a) =>
-                  t('min.absentName', {
-                    name: a.name,
-                    reason: a.reason ? label('absenceReason', a.reason) : t('min.notMarked'),
-                  }),
-                )
-                .join(t('min.listSeparator')),
-            })}
+            <Sentence
+              template={t('min.absentList')}
+              params={{
+                list: {
+                  element: (
+                    <For each={count().absent}>
+                      {(a, i) => (
+                        <>
+                          <Show when={i() > 0}>{t('min.listSeparator')}</Show>
+                          <Sentence
+                            template={t('min.absentName')}
+                            params={{
+                              name: a.name,
+                              reason: a.reason
+                                ? label('absenceReason', a.reason)
+                                : t('min.notMarked'),
+                            }}
+                          />
+                        </>
+                      )}
+                    </For>
+                  ),
+                },
+              }}
+            />
           </p>
         </Show>
         <Show when={isRosterCounted() && expectedKeys().length === 0}>
@@ -465,7 +484,7 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
                     data-present={status() === 'present' ? 'true' : status() ? 'false' : 'unmarked'}
                   >
                     <span class="attendance-name">
-                      {who()?.name}
+                      <bdi>{who()?.name}</bdi>
                       <Show when={who() && !who()?.voting}>
                         {' '}
                         <span class="tag" title={t('min.nonVotingHint')}>
@@ -526,7 +545,9 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
                     data-key={a.key}
                     data-present={a.present ? 'true' : 'false'}
                   >
-                    <span class="attendance-name">{a.person.name}</span>
+                    <span class="attendance-name" dir="auto">
+                      {a.person.name}
+                    </span>
                     <Show
                       when={!ro()}
                       fallback={
@@ -646,7 +667,7 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
           <For each={m.votes}>
             {(v) => (
               <li class="vote" data-vote-id={v.id}>
-                <strong>{v.motion}</strong>
+                <strong dir="auto">{v.motion}</strong>
                 <div class="fields tally-fields">
                   {tallyField(v.id, 'for', v.tally.for)}
                   {tallyField(v.id, 'against', v.tally.against)}
@@ -721,7 +742,7 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
                   <Show when={vote()}>
                     {(v) => (
                       <span class="small">
-                        {v().motion}：{t('min.tally', { ...v().tally })}
+                        <bdi>{v().motion}</bdi>：{t('min.tally', { ...v().tally })}
                       </span>
                     )}
                   </Show>
@@ -858,10 +879,10 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
             {(a) => (
               <li class="action-item btn-row">
                 <span>
-                  <strong>{a.what}</strong>
+                  <strong dir="auto">{a.what}</strong>
                   <span class="muted small">
                     {' '}
-                    {a.owner?.name ?? ''} {a.due ?? ''}
+                    <bdi>{a.owner?.name ?? ''}</bdi> {a.due ?? ''}
                   </span>
                 </span>
                 <Show when={!a.planTask} fallback={<span class="tag ok">{t('min.inPlan')}</span>}>

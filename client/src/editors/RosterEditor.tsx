@@ -260,6 +260,7 @@ export default function RosterEditor(props: EditorProps): JSX.Element {
             <label class="field roster-filter">
               <span>{t('roster.find')}</span>
               <input
+                dir="auto"
                 type="search"
                 name="rosterFind"
                 value={query()}
@@ -271,7 +272,14 @@ export default function RosterEditor(props: EditorProps): JSX.Element {
             <For each={shownPeople()}>
               {(p) => (
                 <li class="roster-person" data-person-id={p.id} data-name={p.name}>
-                  <Show when={!ro()} fallback={<strong class="roster-name">{p.name}</strong>}>
+                  <Show
+                    when={!ro()}
+                    fallback={
+                      <strong class="roster-name" dir="auto">
+                        {p.name}
+                      </strong>
+                    }
+                  >
                     <span
                       class="roster-name"
                       onFocusIn={() => setHeldOrder(shownPeople().map((x) => x.id))}
@@ -322,7 +330,7 @@ export default function RosterEditor(props: EditorProps): JSX.Element {
           <For each={r.groups}>
             {(g) => (
               <li class="roster-group" data-group-id={g.id}>
-                <Show when={!ro()} fallback={<strong>{g.name}</strong>}>
+                <Show when={!ro()} fallback={<strong dir="auto">{g.name}</strong>}>
                   <TextInput
                     label={t('roster.groupName')}
                     name="groupRename"
@@ -516,7 +524,9 @@ function BodyPanel(props: {
                   data-current={isCurrent(m) ? 'true' : 'false'}
                 >
                   <div class="roster-member-line">
-                    <strong class="roster-member-name">{props.nameOf(m.personId)}</strong>
+                    <strong class="roster-member-name" dir="auto">
+                      {props.nameOf(m.personId)}
+                    </strong>
                     <Show when={isParty && isProbationary(m)}>
                       <span class="tag warn">{label('partyStatus', 'probationary')}</span>
                     </Show>

@@ -1,6 +1,7 @@
 import type { InviteInfo, MemberInfo, Role } from '@grassroots/shared';
 import { createResource, createSignal, For, type JSX, lazy, Show, Suspense } from 'solid-js';
 import { RelayApiError, relayApi } from '../api/relayApi.ts';
+import { Sentence } from '../components/Sentence.tsx';
 import { ConfirmDialog } from '../history/ConfirmDialog.tsx';
 import { createIsOnline } from '../history/createIsOnline.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
@@ -129,7 +130,7 @@ export function MembersView(): JSX.Element {
               <li class="member-row" data-member={m.id}>
                 <div class="member-who">
                   <span>
-                    <strong>{m.displayName}</strong>
+                    <strong dir="auto">{m.displayName}</strong>
                     <Show when={m.id === entry.memberId}>
                       <span class="muted"> {t('members.you')}</span>
                     </Show>
@@ -173,7 +174,7 @@ export function MembersView(): JSX.Element {
             <For each={removed()}>
               {(m) => (
                 <li class="member-row muted">
-                  <span>{m.displayName}</span>
+                  <span dir="auto">{m.displayName}</span>
                   <span class="tag">{t(`role.${m.role}`)}</span>
                 </li>
               )}
@@ -210,16 +211,23 @@ export function MembersView(): JSX.Element {
         title={(() => {
           const c = confirming();
           if (!c) return '';
-          return c.kind === 'remove'
-            ? t('members.removeTitle', { name: c.member.displayName })
-            : t('members.revokeTitle');
+          return c.kind === 'remove' ? (
+            <Sentence template={t('members.removeTitle')} params={{ name: c.member.displayName }} />
+          ) : (
+            t('members.revokeTitle')
+          );
         })()}
         message={(() => {
           const c = confirming();
           if (!c) return '';
-          return c.kind === 'remove'
-            ? t('members.removeMessage', { name: c.member.displayName })
-            : t('members.revokeMessage');
+          return c.kind === 'remove' ? (
+            <Sentence
+              template={t('members.removeMessage')}
+              params={{ name: c.member.displayName }}
+            />
+          ) : (
+            t('members.revokeMessage')
+          );
         })()}
         confirmLabel={confirming()?.kind === 'revoke' ? t('members.revoke') : t('members.remove')}
         isBusy={isBusy()}
@@ -385,6 +393,7 @@ function InvitePanel(props: {
           <div class="invite-box">
             <p>{t('members.inviteReady')}</p>
             <input
+              dir="ltr"
               class="invite-url"
               readOnly
               value={url()}
