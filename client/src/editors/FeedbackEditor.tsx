@@ -275,7 +275,9 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
   return (
     <article class="editor feedback-editor">
       <PresenceBar awareness={props.session.awareness} />
-      <h1 dir="auto">{log.title || t('fb.title')}</h1>
+      <h1>
+        <bdi>{log.title || t('fb.title')}</bdi>
+      </h1>
       <Show when={op.error()}>
         {(e) => (
           <p class="error" role="alert">

@@ -545,8 +545,8 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
                     data-key={a.key}
                     data-present={a.present ? 'true' : 'false'}
                   >
-                    <span class="attendance-name" dir="auto">
-                      {a.person.name}
+                    <span class="attendance-name">
+                      <bdi>{a.person.name}</bdi>
                     </span>
                     <Show
                       when={!ro()}
@@ -667,7 +667,9 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
           <For each={m.votes}>
             {(v) => (
               <li class="vote" data-vote-id={v.id}>
-                <strong dir="auto">{v.motion}</strong>
+                <strong>
+                  <bdi>{v.motion}</bdi>
+                </strong>
                 <div class="fields tally-fields">
                   {tallyField(v.id, 'for', v.tally.for)}
                   {tallyField(v.id, 'against', v.tally.against)}
@@ -879,7 +881,9 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
             {(a) => (
               <li class="action-item btn-row">
                 <span>
-                  <strong dir="auto">{a.what}</strong>
+                  <strong>
+                    <bdi>{a.what}</bdi>
+                  </strong>
                   <span class="muted small">
                     {' '}
                     <bdi>{a.owner?.name ?? ''}</bdi> {a.due ?? ''}

@@ -101,6 +101,7 @@ export default function RichTextEditor(props: RichTextEditorProps): JSX.Element 
             {(m) => (
               <button
                 type="button"
+                dir="ltr"
                 title={t(m.key)}
                 aria-label={t(m.key)}
                 aria-pressed={isActive(m.name)}

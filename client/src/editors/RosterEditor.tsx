@@ -275,8 +275,8 @@ export default function RosterEditor(props: EditorProps): JSX.Element {
                   <Show
                     when={!ro()}
                     fallback={
-                      <strong class="roster-name" dir="auto">
-                        {p.name}
+                      <strong class="roster-name">
+                        <bdi>{p.name}</bdi>
                       </strong>
                     }
                   >
@@ -330,7 +330,14 @@ export default function RosterEditor(props: EditorProps): JSX.Element {
           <For each={r.groups}>
             {(g) => (
               <li class="roster-group" data-group-id={g.id}>
-                <Show when={!ro()} fallback={<strong dir="auto">{g.name}</strong>}>
+                <Show
+                  when={!ro()}
+                  fallback={
+                    <strong>
+                      <bdi>{g.name}</bdi>
+                    </strong>
+                  }
+                >
                   <TextInput
                     label={t('roster.groupName')}
                     name="groupRename"
@@ -524,8 +531,8 @@ function BodyPanel(props: {
                   data-current={isCurrent(m) ? 'true' : 'false'}
                 >
                   <div class="roster-member-line">
-                    <strong class="roster-member-name" dir="auto">
-                      {props.nameOf(m.personId)}
+                    <strong class="roster-member-name">
+                      <bdi>{props.nameOf(m.personId)}</bdi>
                     </strong>
                     <Show when={isParty && isProbationary(m)}>
                       <span class="tag warn">{label('partyStatus', 'probationary')}</span>

@@ -18,8 +18,8 @@ export function AuthorName(props: { author: HistoryAuthor | null }): JSX.Element
       style={{ '--author-color': props.author ? presenceColor(props.author.id) : '#6b7280' }}
     >
       <span class="history-author-dot" aria-hidden="true" />
-      <span class="history-author-name" dir="auto">
-        {props.author?.displayName ?? t('history.unknownAuthor')}
+      <span class="history-author-name">
+        <bdi>{props.author?.displayName ?? t('history.unknownAuthor')}</bdi>
       </span>
       <Show when={props.author?.role}>
         {(role) => <span class="tag">{t(`role.${role()}`)}</span>}

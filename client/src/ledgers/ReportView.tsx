@@ -309,8 +309,8 @@ export default function ReportView(): JSX.Element {
                       <For each={p.phases}>
                         {(ph) => (
                           <tr data-phase={ph.phaseId ?? ''}>
-                            <th scope="row" dir="auto">
-                              {ph.title || t('plan.unassigned')}
+                            <th scope="row">
+                              <bdi>{ph.title || t('plan.unassigned')}</bdi>
                             </th>
                             <td>
                               <div class="progress">

@@ -60,8 +60,8 @@ export default function MinutesPrint(props: { docId: string }): JSX.Element {
           <tbody>
             <tr>
               <th scope="row">{t('min.title')}</th>
-              <td colSpan={3} dir="auto">
-                {m.title || t('docs.untitled')}
+              <td colSpan={3}>
+                <bdi>{m.title || t('docs.untitled')}</bdi>
               </td>
             </tr>
             <tr>
@@ -86,22 +86,26 @@ export default function MinutesPrint(props: { docId: string }): JSX.Element {
             </tr>
             <tr>
               <th scope="row">{t('min.place')}</th>
-              <td colSpan={3} dir="auto">
-                {m.place || '—'}
+              <td colSpan={3}>
+                <bdi>{m.place || '—'}</bdi>
               </td>
             </tr>
             <tr>
               <th scope="row">{t('min.chair')}</th>
-              <td dir="auto">{m.chair?.name ?? '—'}</td>
+              <td>
+                <bdi>{m.chair?.name ?? '—'}</bdi>
+              </td>
               <th scope="row">{t('min.recorder')}</th>
-              <td dir="auto">{m.recorder?.name ?? '—'}</td>
+              <td>
+                <bdi>{m.recorder?.name ?? '—'}</bdi>
+              </td>
             </tr>
             <Show when={m.lecturer}>
               {(l) => (
                 <tr>
                   <th scope="row">{t('min.lecturer')}</th>
-                  <td colSpan={3} dir="auto">
-                    {l().name}
+                  <td colSpan={3}>
+                    <bdi>{l().name}</bdi>
                   </td>
                 </tr>
               )}
@@ -172,13 +176,13 @@ export default function MinutesPrint(props: { docId: string }): JSX.Element {
                     {([left, right], i) => (
                       <tr>
                         <td class="signin-no">{i() * 2 + 1}</td>
-                        <td class="signin-name" dir="auto">
-                          {left}
+                        <td class="signin-name">
+                          <bdi>{left}</bdi>
                         </td>
                         <td class="signin-line" />
                         <td class="signin-no">{right === undefined ? '' : i() * 2 + 2}</td>
-                        <td class="signin-name" dir="auto">
-                          {right ?? ''}
+                        <td class="signin-name">
+                          <bdi>{right ?? ''}</bdi>
                         </td>
                         <td class="signin-line" />
                       </tr>
@@ -292,8 +296,12 @@ export default function MinutesPrint(props: { docId: string }): JSX.Element {
                   {(a, i) => (
                     <tr>
                       <td>{i() + 1}</td>
-                      <td dir="auto">{a.what}</td>
-                      <td dir="auto">{a.owner?.name ?? ''}</td>
+                      <td>
+                        <bdi>{a.what}</bdi>
+                      </td>
+                      <td>
+                        <bdi>{a.owner?.name ?? ''}</bdi>
+                      </td>
                       <td>{a.due ?? ''}</td>
                     </tr>
                   )}

@@ -92,7 +92,9 @@ function CaseTrace(props: {
   const docHref = (docId: string) => hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId });
   return (
     <li class="case" data-case-id={props.decisionCase.id}>
-      <h3 dir="auto">{props.decisionCase.title}</h3>
+      <h3>
+        <bdi>{props.decisionCase.title}</bdi>
+      </h3>
       <p class="small">
         <Show when={trace().next} fallback={<span class="tag ok">{t('case.complete')}</span>}>
           {(next) => (

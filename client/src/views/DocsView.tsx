@@ -162,7 +162,9 @@ export function DocsView(): JSX.Element {
                     class="card-link"
                     href={hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId: d.id })}
                   >
-                    <strong dir="auto">{d.title || t('docs.untitled')}</strong>
+                    <strong>
+                      <bdi>{d.title || t('docs.untitled')}</bdi>
+                    </strong>
                     <span class="muted small">{t('docs.unknownKindShort')}</span>
                   </a>
                 </li>
@@ -201,8 +203,8 @@ function DocCards(props: { docs: DocListItem[]; showDay?: boolean }): JSX.Elemen
                     class="card-link"
                     href={hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId: d.id })}
                   >
-                    <strong class="doc-title" dir="auto">
-                      {d.title || t('docs.untitled')}
+                    <strong class="doc-title">
+                      <bdi>{d.title || t('docs.untitled')}</bdi>
                     </strong>
                     <span class="muted small">
                       {label('docKind', d.kind)} ·{' '}
@@ -285,8 +287,8 @@ function DeletedDocs(): JSX.Element {
             {(d) => (
               <li class="card doc-card" data-doc-id={d.id} data-deleted="true">
                 <div class="card-link">
-                  <strong class="doc-title" dir="auto">
-                    {d.title || t('docs.untitled')}
+                  <strong class="doc-title">
+                    <bdi>{d.title || t('docs.untitled')}</bdi>
                   </strong>
                   <span class="muted small">
                     {isDocKind(d.kind) ? label('docKind', d.kind) : d.kind} ·{' '}

@@ -37,7 +37,9 @@ export function HomeView(): JSX.Element {
                     class="card-link"
                     href={hrefOf({ name: 'workspace', workspaceId: w.id, view: 'dashboard' })}
                   >
-                    <strong dir="auto">{w.name}</strong>
+                    <strong>
+                      <bdi>{w.name}</bdi>
+                    </strong>
                     <span class="muted small">
                       {w.isLocalDemo ? (
                         t('home.localDemo')

@@ -130,7 +130,9 @@ export function MembersView(): JSX.Element {
               <li class="member-row" data-member={m.id}>
                 <div class="member-who">
                   <span>
-                    <strong dir="auto">{m.displayName}</strong>
+                    <strong>
+                      <bdi>{m.displayName}</bdi>
+                    </strong>
                     <Show when={m.id === entry.memberId}>
                       <span class="muted"> {t('members.you')}</span>
                     </Show>
@@ -174,7 +176,9 @@ export function MembersView(): JSX.Element {
             <For each={removed()}>
               {(m) => (
                 <li class="member-row muted">
-                  <span dir="auto">{m.displayName}</span>
+                  <span>
+                    <bdi>{m.displayName}</bdi>
+                  </span>
                   <span class="tag">{t(`role.${m.role}`)}</span>
                 </li>
               )}

@@ -45,8 +45,8 @@ export function ServicesView(): JSX.Element {
         <Show
           when={isAdmin()}
           fallback={
-            <strong class="service-name" dir="auto">
-              {s.name}
+            <strong class="service-name">
+              <bdi>{s.name}</bdi>
             </strong>
           }
         >

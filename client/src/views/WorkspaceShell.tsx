@@ -25,8 +25,8 @@ export function WorkspaceShell(props: {
             <span class="brand-mark" aria-hidden="true">
               村
             </span>
-            <span class="brand-name" dir="auto">
-              {ws.entry.name}
+            <span class="brand-name">
+              <bdi>{ws.entry.name}</bdi>
             </span>
           </a>
           <LanguageSwitch />
