@@ -4,6 +4,7 @@ import {
   initMinutes,
   MINUTES_BODY_FIELD,
   markAttendance,
+  roomName,
   writeParagraphs,
 } from '@grassroots/shared';
 import type { Locator, Page } from 'playwright-core';
@@ -24,14 +25,20 @@ let page: Page;
 const closers: Array<() => Promise<void>> = [];
 
 /**
- * The UI's own direction. Stands in for the Uyghur locale until it lands: then this becomes
- * `switchLanguage(page, 'ug')` (and 'zh-CN' for ltr), and the checks below stay as they are.
+ * The UI's own direction, with the language the Uyghur locale will set. Stands in for that
+ * locale until it lands: then this becomes `switchLanguage(page, 'ug')` (and 'zh-CN' for ltr),
+ * and the checks below stay as they are.
  */
 async function setUiDirection(p: Page, dir: 'ltr' | 'rtl'): Promise<void> {
-  await p.evaluate((d) => {
-    document.documentElement.dir = d;
-  }, dir);
-  await p.locator(`html[dir="${dir}"]`).waitFor();
+  const lang = dir === 'rtl' ? 'ug' : 'zh-CN';
+  await p.evaluate(
+    ([d, l]) => {
+      document.documentElement.dir = d;
+      document.documentElement.lang = l;
+    },
+    [dir, lang] as const,
+  );
+  await p.locator(`html[dir="${dir}"][lang="${lang}"]`).waitFor();
 }
 
 /** The direction the browser resolved for an element (`:dir()`), as the reader sees it. */
@@ -73,9 +80,27 @@ beforeAll(async () => {
   markAttendance(mixed, { name: '李明' }, { present: true });
   const typed = createDoc();
   initMinutes(typed, { title: '', meetingType: 'other' });
+  // A record with a history: first empty, then the mixed body written by a member.
+  const versions = createDoc();
+  initMinutes(versions, { title: '双语记录', meetingType: 'other' });
   seeded = await seedDocs(relay.server, '团结村', [
     { id: 'mixed', kind: 'minutes', doc: mixed },
     { id: 'typed', kind: 'minutes', doc: typed },
+    { id: 'versions', kind: 'minutes', doc: versions },
+  ]);
+  const { token } = await relay.server.auth.createInvite(seeded.workspaceId, null, {
+    role: 'editor',
+  });
+  const writer = (await relay.server.auth.redeem(token, 'ئابدۇللا')).member;
+  const before = Y.encodeStateVector(versions);
+  writeParagraphs(versions.getXmlFragment(MINUTES_BODY_FIELD), `${UG_LINE}\n${ZH_LINE}`);
+  await relay.server.store.appendUpdates([
+    {
+      room: roomName(seeded.workspaceId, 'versions'),
+      authorId: writer.id,
+      at: Date.now(),
+      update: Y.encodeStateAsUpdate(versions, before),
+    },
   ]);
   const b = await openBrowser({ width: 1280, height: 900 });
   closers.push(b.close);
@@ -174,6 +199,45 @@ describe('text direction from the text itself, in the Chinese UI', () => {
   });
 });
 
+describe('past versions of rich text, in the Chinese UI', () => {
+  it('shows each paragraph of a version and of a comparison in its own direction', async () => {
+    await page.goto(`${docUrl('versions')}/history`);
+    const entries = page.locator('.history-entry');
+    await expect.poll(() => entries.count()).toBe(2);
+    // The writer's version, read-only in the minutes editor.
+    await entries.nth(0).locator('button').click();
+    const version = page.locator('.history-version .ProseMirror > p');
+    await expect.poll(() => version.allTextContents()).toEqual([UG_LINE, ZH_LINE]);
+    expect(
+      await page.locator('.history-version .ProseMirror').getAttribute('contenteditable'),
+    ).toBe('false');
+    expect(await directionOf(version.nth(0))).toBe('rtl');
+    expect(await directionOf(version.nth(1))).toBe('ltr');
+    // The empty first version against now: the inserted paragraphs, each in its direction.
+    await entries.nth(1).locator('button').click();
+    await page.getByRole('button', { name: '与当前版本比较' }).click();
+    const blocks = page.locator('.history-compare .history-diff-text .diff-block', {
+      has: page.locator('.diff-ins'),
+    });
+    await expect.poll(() => blocks.allTextContents()).toEqual([UG_LINE, ZH_LINE]);
+    expect(await directionOf(blocks.nth(0))).toBe('rtl');
+    expect(await directionOf(blocks.nth(1))).toBe('ltr');
+    // The writer's Uyghur name in the Chinese legend stays one right-to-left run.
+    const legendName = page.locator('.history-legend bdi', { hasText: 'ئابدۇللا' });
+    expect(await directionOf(legendName)).toBe('rtl');
+    await screenshot(page, 'rtl-history-compare-zh');
+    // "← back" points the other way when the page runs right to left.
+    const arrow = page.locator('.history-back .bidi-flip');
+    const transform = () => arrow.evaluate((el) => getComputedStyle(el).transform);
+    expect(await transform()).toBe('none');
+    await setUiDirection(page, 'rtl');
+    expect(await transform()).toBe('matrix(-1, 0, 0, 1, 0, 0)');
+    expect(await directionOf(blocks.nth(1))).toBe('ltr');
+    await screenshot(page, 'rtl-history-compare-rtl');
+    await setUiDirection(page, 'ltr');
+  });
+});
+
 describe('the layout mirrors under dir="rtl"', () => {
   for (const width of [360, 1280]) {
     it(`at ${width} px: navigation starts at the right, paddings and borders swap sides, typed text keeps its own direction`, async () => {
@@ -217,6 +281,10 @@ describe('the layout mirrors under dir="rtl"', () => {
         expect(Math.abs(ug.textRight - ug.right)).toBeLessThan(2);
         expect(await directionOf(page.locator('input[name="place"]'))).toBe('rtl');
         expect(await directionOf(page.locator('input[name="minutesTitle"]'))).toBe('ltr');
+        // Arabic script gets taller lines in the Uyghur UI.
+        expect(
+          await page.evaluate(() => getComputedStyle(document.documentElement).lineHeight),
+        ).toBe(dir === 'rtl' ? '28px' : '24px');
         // Nothing pushed off the side.
         expect(
           await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),

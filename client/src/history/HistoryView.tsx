@@ -229,7 +229,7 @@ export default function HistoryView(props: { docId: string }): JSX.Element {
         <a href={docHref}>
           <span class="bidi-flip" aria-hidden="true">
             ←
-          </span>{' '}
+          </span>
           {t('history.back')}
         </a>
       </p>
