@@ -77,6 +77,8 @@ export default defineConfig({
           root: fileURLToPath(new URL('./client', import.meta.url)),
           include: ['src/**/*.test.ts'],
           environment: 'node',
+          // The stylesheet's own text, for the checks that the layout mirrors (styles.test.ts).
+          css: { include: [/styles\.css/] },
         },
       },
       {

@@ -2,6 +2,7 @@ import { createSignal, For, type JSX, onCleanup, Show } from 'solid-js';
 import type { Awareness } from 'y-protocols/awareness';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import type { PresenceUser } from '../sync/WorkspaceSync.ts';
+import { Sentence } from './Sentence.tsx';
 
 type Present = { clientId: number; user: PresenceUser; isMe: boolean };
 
@@ -33,7 +34,9 @@ export function PresenceBar(props: { awareness: Awareness }): JSX.Element {
           {(p) => (
             <li class="presence-person" style={{ '--person-color': p.user.color }}>
               <span class="presence-dot" aria-hidden="true" />
-              {p.isMe ? t('presence.you', { name: p.user.name }) : p.user.name}
+              <Show when={p.isMe} fallback={<bdi>{p.user.name}</bdi>}>
+                <Sentence template={t('presence.you')} params={{ name: p.user.name }} />
+              </Show>
             </li>
           )}
         </For>

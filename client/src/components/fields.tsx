@@ -105,6 +105,7 @@ export function TextInput(props: TextInputProps): JSX.Element {
         when={props.isMultiline}
         fallback={
           <input
+            dir="auto"
             {...common}
             list={props.list}
             ref={(r) => {
@@ -115,6 +116,7 @@ export function TextInput(props: TextInputProps): JSX.Element {
         }
       >
         <textarea
+          dir="auto"
           {...common}
           ref={(r) => {
             el = r;

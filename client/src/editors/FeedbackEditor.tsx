@@ -1,6 +1,7 @@
 import { createMemo, createSignal, For, type JSX, Show } from 'solid-js';
 import { createOpRunner, OpError, SelectInput, TextInput } from '../components/fields.tsx';
 import { PresenceBar } from '../components/PresenceBar.tsx';
+import { Sentence } from '../components/Sentence.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { beijingDay, formatBeijingDateTime } from '../i18n/time.ts';
 import { dueAtOf, isOverdue } from '../model/ageing.ts';
@@ -189,30 +190,33 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
       [
         ...p.entry.transitions.map((x) => ({
           at: x.at,
-          text: t('fb.statusTo', { status: label('feedbackStatus', x.to) }),
+          template: t('fb.statusTo'),
+          params: { status: label('feedbackStatus', x.to) },
           by: x.by?.name ?? '',
         })),
         ...p.entry.relays.map((x) => ({
           at: x.at,
-          text: t('fb.relayedTo', { to: x.to }),
+          template: t('fb.relayedTo'),
+          params: { to: x.to },
           by: x.by?.name ?? '',
         })),
         ...p.entry.responses.map((x) => ({
           at: x.at,
-          text: t('fb.response', { text: x.text }),
+          template: t('fb.response'),
+          params: { text: x.text },
           by: x.by?.name ?? '',
         })),
       ].sort((a, b) => a.at - b.at);
     return (
       <div class="entry-details">
-        <p>{p.entry.summary}</p>
+        <p dir="auto">{p.entry.summary}</p>
         <h3>{t('fb.timeline')}</h3>
         <ol class="timeline">
           <For each={timeline()}>
             {(x) => (
               <li class="small">
-                <span class="muted">{formatBeijingDateTime(x.at)}</span> {x.text}{' '}
-                <span class="muted">{x.by}</span>
+                <span class="muted">{formatBeijingDateTime(x.at)}</span>{' '}
+                <Sentence template={x.template} params={x.params} /> <bdi class="muted">{x.by}</bdi>
               </li>
             )}
           </For>
@@ -279,7 +283,9 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
   return (
     <article class="editor feedback-editor">
       <PresenceBar awareness={props.session.awareness} />
-      <h1>{log.title || t('fb.title')}</h1>
+      <h1>
+        <bdi>{log.title || t('fb.title')}</bdi>
+      </h1>
       <OpError op={op} />
       <Show when={!ro()}>
         <Show
@@ -301,6 +307,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
         <label class="field">
           <span>{t('common.search')}</span>
           <input
+            dir="auto"
             type="search"
             placeholder={t('fb.searchPlaceholder')}
             value={query()}
@@ -359,10 +366,13 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
                           aria-expanded={open() === e.id}
                           onClick={() => setOpen(open() === e.id ? null : e.id)}
                         >
-                          {e.summary}
+                          <bdi>{e.summary}</bdi>
                         </button>
                         <Show when={e.source}>
-                          <span class="muted small"> · {e.source}</span>
+                          <span class="muted small">
+                            {' · '}
+                            <bdi>{e.source}</bdi>
+                          </span>
                         </Show>
                       </td>
                       <td class="fb-category">{label('feedbackCategory', e.category)}</td>

@@ -7,6 +7,7 @@ import {
   TextInput,
 } from '../components/fields.tsx';
 import { PresenceBar } from '../components/PresenceBar.tsx';
+import { Sentence } from '../components/Sentence.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { useNameOrder } from '../i18n/nameOrder.ts';
 import { formatBeijingDateTime } from '../i18n/time.ts';
@@ -289,10 +290,13 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
       <Show when={isFinal()}>
         <div class="panel final-notice" role="status">
           <p class="final-notice-text">
-            {t('min.finalNotice', {
-              time: m.finalisedAt ? formatBeijingDateTime(m.finalisedAt) : '',
-              by: m.finalisedBy?.name ?? '',
-            })}
+            <Sentence
+              template={t('min.finalNotice')}
+              params={{
+                time: m.finalisedAt ? formatBeijingDateTime(m.finalisedAt) : '',
+                by: m.finalisedBy?.name ?? '',
+              }}
+            />
           </p>
           <Show when={props.canEdit && ws.can('reopen')}>
             <button type="button" class="btn" onClick={() => op.run(() => reopenMinutes(doc))}>
@@ -440,16 +444,31 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
         </p>
         <Show when={count().absent.length > 0 && count().source !== 'villager-counts'}>
           <p class="small absent-line">
-            {t('min.absentList', {
-              list: absent()
-                .map((a) =>
-                  t('min.absentName', {
-                    name: a.name,
-                    reason: a.reason ? label('absenceReason', a.reason) : t('min.notMarked'),
-                  }),
-                )
-                .join(t('min.listSeparator')),
-            })}
+            <Sentence
+              template={t('min.absentList')}
+              params={{
+                list: {
+                  element: (
+                    <For each={absent()}>
+                      {(a, i) => (
+                        <>
+                          <Show when={i() > 0}>{t('min.listSeparator')}</Show>
+                          <Sentence
+                            template={t('min.absentName')}
+                            params={{
+                              name: a.name,
+                              reason: a.reason
+                                ? label('absenceReason', a.reason)
+                                : t('min.notMarked'),
+                            }}
+                          />
+                        </>
+                      )}
+                    </For>
+                  ),
+                },
+              }}
+            />
           </p>
         </Show>
         <Show when={isRosterCounted() && expectedKeys().length === 0}>
@@ -477,7 +496,7 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
                     data-present={status() === 'present' ? 'true' : status() ? 'false' : 'unmarked'}
                   >
                     <span class="attendance-name">
-                      {who()?.name}
+                      <bdi>{who()?.name}</bdi>
                       <Show when={who() && !who()?.voting}>
                         {' '}
                         <span class="tag" title={t('min.nonVotingHint')}>
@@ -538,7 +557,9 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
                     data-key={a.key}
                     data-present={a.present ? 'true' : 'false'}
                   >
-                    <span class="attendance-name">{a.person.name}</span>
+                    <span class="attendance-name">
+                      <bdi>{a.person.name}</bdi>
+                    </span>
                     <Show
                       when={!ro()}
                       fallback={
@@ -658,7 +679,9 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
           <For each={m.votes}>
             {(v) => (
               <li class="vote" data-vote-id={v.id}>
-                <strong>{v.motion}</strong>
+                <strong>
+                  <bdi>{v.motion}</bdi>
+                </strong>
                 <div class="fields tally-fields">
                   {tallyField(v.id, 'for', v.tally.for)}
                   {tallyField(v.id, 'against', v.tally.against)}
@@ -733,7 +756,7 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
                   <Show when={vote()}>
                     {(v) => (
                       <span class="small">
-                        {v().motion}：{t('min.tally', { ...v().tally })}
+                        <bdi>{v().motion}</bdi>：{t('min.tally', { ...v().tally })}
                       </span>
                     )}
                   </Show>
@@ -870,10 +893,12 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
             {(a) => (
               <li class="action-item btn-row">
                 <span>
-                  <strong>{a.what}</strong>
+                  <strong>
+                    <bdi>{a.what}</bdi>
+                  </strong>
                   <span class="muted small">
                     {' '}
-                    {a.owner?.name ?? ''} {a.due ?? ''}
+                    <bdi>{a.owner?.name ?? ''}</bdi> {a.due ?? ''}
                   </span>
                 </span>
                 <Show when={!a.planTask} fallback={<span class="tag ok">{t('min.inPlan')}</span>}>

@@ -9,6 +9,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import type { PresenceUser } from '../sync/WorkspaceSync.ts';
+import { AutoDirection } from './autoDirection.ts';
 import { type EditorCopy, makeEditorCopy } from './makeEditorCopy.ts';
 
 export type RichTextEditorProps = {
@@ -104,6 +105,7 @@ export default function RichTextEditor(props: RichTextEditorProps): JSX.Element 
           provider: { awareness: props.awareness },
           user: { ...props.user },
         }),
+        AutoDirection,
       ],
       editorProps: {
         attributes: {
@@ -142,6 +144,7 @@ export default function RichTextEditor(props: RichTextEditorProps): JSX.Element 
             {(m) => (
               <button
                 type="button"
+                dir="ltr"
                 title={t(m.key)}
                 aria-label={t(m.key)}
                 aria-pressed={isActive(m.name)}

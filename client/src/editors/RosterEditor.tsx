@@ -261,6 +261,7 @@ export default function RosterEditor(props: EditorProps): JSX.Element {
             <label class="field roster-filter">
               <span>{t('roster.find')}</span>
               <input
+                dir="auto"
                 type="search"
                 name="rosterFind"
                 value={query()}
@@ -272,7 +273,14 @@ export default function RosterEditor(props: EditorProps): JSX.Element {
             <For each={shownPeople()}>
               {(p) => (
                 <li class="roster-person" data-person-id={p.id} data-name={p.name}>
-                  <Show when={!ro()} fallback={<strong class="roster-name">{p.name}</strong>}>
+                  <Show
+                    when={!ro()}
+                    fallback={
+                      <strong class="roster-name">
+                        <bdi>{p.name}</bdi>
+                      </strong>
+                    }
+                  >
                     <span
                       class="roster-name"
                       onFocusIn={() => setHeldOrder(shownPeople().map((x) => x.id))}
@@ -323,7 +331,14 @@ export default function RosterEditor(props: EditorProps): JSX.Element {
           <For each={r.groups}>
             {(g) => (
               <li class="roster-group" data-group-id={g.id}>
-                <Show when={!ro()} fallback={<strong>{g.name}</strong>}>
+                <Show
+                  when={!ro()}
+                  fallback={
+                    <strong>
+                      <bdi>{g.name}</bdi>
+                    </strong>
+                  }
+                >
                   <TextInput
                     label={t('roster.groupName')}
                     name="groupRename"
@@ -523,7 +538,9 @@ function BodyPanel(props: {
                   data-current={isCurrent(m) ? 'true' : 'false'}
                 >
                   <div class="roster-member-line">
-                    <strong class="roster-member-name">{props.nameOf(m.personId)}</strong>
+                    <strong class="roster-member-name">
+                      <bdi>{props.nameOf(m.personId)}</bdi>
+                    </strong>
                     <Show when={isParty && isProbationary(m)}>
                       <span class="tag warn">{label('partyStatus', 'probationary')}</span>
                     </Show>

@@ -102,7 +102,7 @@ export function CompareView(props: {
                         style={{ '--author-color': presenceColor(id) }}
                       >
                         <span class="history-author-dot" aria-hidden="true" />
-                        {nameOf(c, id)}
+                        <bdi>{nameOf(c, id)}</bdi>
                       </span>
                     )}
                   </For>
@@ -114,7 +114,7 @@ export function CompareView(props: {
                       <div class="diff-body">
                         <For each={blocksOf(segments)}>
                           {(block) => (
-                            <p class="diff-block">
+                            <p class="diff-block" dir="auto">
                               <For each={block}>
                                 {(s) => (
                                   <Switch fallback={<span>{s.text}</span>}>
@@ -168,9 +168,13 @@ export function CompareView(props: {
                             <Show when={needsValues(f)}>
                               <span class="history-field-values">
                                 {t('common.colon')}
-                                <del class="diff-del">{value(f.before)}</del>
-                                {' → '}
-                                <ins class="diff-ins">{value(f.after)}</ins>
+                                <del class="diff-del" dir="auto">
+                                  {value(f.before)}
+                                </del>{' '}
+                                <span class="bidi-flip">→</span>{' '}
+                                <ins class="diff-ins" dir="auto">
+                                  {value(f.after)}
+                                </ins>
                               </span>
                             </Show>
                           </li>

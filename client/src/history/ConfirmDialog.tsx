@@ -7,8 +7,9 @@ import { useI18n } from '../i18n/I18nProvider.tsx';
  */
 export function ConfirmDialog(props: {
   isOpen: boolean;
-  title: string;
-  message: string;
+  /** Text or markup (a `Sentence` that sets a name apart). */
+  title: JSX.Element;
+  message: JSX.Element;
   confirmLabel: string;
   isBusy?: boolean;
   onConfirm: () => void;

@@ -1,5 +1,6 @@
 import { For, type JSX, Show } from 'solid-js';
 import type { HistoryAuthor, HistoryEntryInfo, NamedVersionInfo } from '../api/relayApi.ts';
+import { Sentence } from '../components/Sentence.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { presenceColor } from '../sync/presenceColor.ts';
 import { markLabel } from './entryLabels.ts';
@@ -18,7 +19,7 @@ export function AuthorName(props: { author: HistoryAuthor | null }): JSX.Element
     >
       <span class="history-author-dot" aria-hidden="true" />
       <span class="history-author-name">
-        {props.author?.displayName ?? t('history.unknownAuthor')}
+        <bdi>{props.author?.displayName ?? t('history.unknownAuthor')}</bdi>
       </span>
       <Show when={props.author?.role}>
         {(role) => <span class="tag">{t(`role.${role()}`)}</span>}
@@ -33,7 +34,7 @@ export function NamedBadge(props: { named: NamedVersionInfo }): JSX.Element {
   return (
     <span class="history-named-badge" classList={{ automatic: props.named.isAutomatic }}>
       <span aria-hidden="true">◆ </span>
-      {props.named.name}
+      <bdi>{props.named.name}</bdi>
       <Show when={props.named.isAutomatic}>
         <span class="small"> · {t('history.automatic')}</span>
       </Show>
@@ -63,10 +64,13 @@ export function NamedVersionList(props: {
               >
                 <NamedBadge named={n} />
                 <span class="small muted">
-                  {t('history.namedBy', {
-                    name: n.author?.displayName ?? t('history.unknownAuthor'),
-                    time: t('history.span', { span: formatAt(Date.parse(n.at), locale()) }),
-                  })}
+                  <Sentence
+                    template={t('history.namedBy')}
+                    params={{
+                      name: n.author?.displayName ?? t('history.unknownAuthor'),
+                      time: t('history.span', { span: formatAt(Date.parse(n.at), locale()) }),
+                    }}
+                  />
                 </span>
               </button>
             </li>

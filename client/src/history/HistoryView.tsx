@@ -6,6 +6,7 @@ import {
   historyApi,
   type NamedVersionInfo,
 } from '../api/relayApi.ts';
+import { Sentence } from '../components/Sentence.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { hrefOf } from '../routing/routes.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
@@ -224,10 +225,17 @@ export default function HistoryView(props: { docId: string }): JSX.Element {
   return (
     <div class="history-page">
       <p class="history-back">
-        <a href={docHref}>← {t('history.back')}</a>
+        <a href={docHref}>
+          <span class="bidi-flip" aria-hidden="true">
+            ←
+          </span>
+          {t('history.back')}
+        </a>
       </p>
       <header class="history-header">
-        <h1>{t('history.title', { title: title() })}</h1>
+        <h1>
+          <Sentence template={t('history.title')} params={{ title: title() }} />
+        </h1>
         <p class="history-intro muted small">{t('history.intro')}</p>
       </header>
       <Switch>
@@ -251,6 +259,7 @@ export default function HistoryView(props: { docId: string }): JSX.Element {
                 <label class="field">
                   <span>{t('history.nameLabel')}</span>
                   <input
+                    dir="auto"
                     name="versionName"
                     maxLength={120}
                     placeholder={t('history.namePlaceholder')}
@@ -404,7 +413,10 @@ export default function HistoryView(props: { docId: string }): JSX.Element {
                             class="btn history-revert-member"
                             onClick={() => setConfirmingRevert(true)}
                           >
-                            {t('history.revertMember', { name: entry().author.displayName })}
+                            <Sentence
+                              template={t('history.revertMember')}
+                              params={{ name: entry().author.displayName }}
+                            />
                           </button>
                         )}
                       </Show>
@@ -503,15 +515,23 @@ export default function HistoryView(props: { docId: string }): JSX.Element {
           />
           <ConfirmDialog
             isOpen={isConfirmingRevert()}
-            title={t('history.revertTitle', {
-              name: selected()?.entry?.author.displayName ?? '',
-            })}
-            message={t('history.revertConfirm', {
-              name: selected()?.entry?.author.displayName ?? '',
-              time: selected()?.entry
-                ? formatAt(Date.parse(selected()!.entry!.firstAt), locale())
-                : '',
-            })}
+            title={
+              <Sentence
+                template={t('history.revertTitle')}
+                params={{ name: selected()?.entry?.author.displayName ?? '' }}
+              />
+            }
+            message={
+              <Sentence
+                template={t('history.revertConfirm')}
+                params={{
+                  name: selected()?.entry?.author.displayName ?? '',
+                  time: selected()?.entry
+                    ? formatAt(Date.parse(selected()!.entry!.firstAt), locale())
+                    : '',
+                }}
+              />
+            }
             confirmLabel={isReverting() ? t('history.reverting') : t('history.revertSubmit')}
             isBusy={isReverting()}
             onConfirm={() => void revertMember()}

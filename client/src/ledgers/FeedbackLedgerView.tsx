@@ -218,10 +218,15 @@ export default function FeedbackLedgerView(): JSX.Element {
                       <td class="num fbl-no">{row.no}</td>
                       <td class="fbl-date">{row.receivedDate}</td>
                       <td class="fbl-summary">
-                        <a href={docHref(row.entryId)}>{row.summary}</a>
+                        <a href={docHref(row.entryId)} dir="auto">
+                          {row.summary}
+                        </a>
                         <div class="small muted">
+                          <Show when={row.source}>
+                            <bdi>{row.source}</bdi>
+                            {' · '}
+                          </Show>
                           {[
-                            row.source,
                             label('feedbackChannel', row.channel),
                             label('feedbackCategory', row.category),
                             label('urgency', row.urgency),

@@ -244,7 +244,7 @@ export default function MeetingLedgerView(): JSX.Element {
                               {(m) => (
                                 <li>
                                   <a href={docHref(m.docId)}>
-                                    {m.date} {m.title}
+                                    {m.date} <bdi>{m.title}</bdi>
                                   </a>{' '}
                                   <span class="small muted">
                                     {t('ledger.counts', {
@@ -275,7 +275,7 @@ export default function MeetingLedgerView(): JSX.Element {
               {(m) => (
                 <li>
                   <a href={docHref(m.docId)}>
-                    {m.date} {label('meetingType', m.meetingType)} · {m.title}
+                    {m.date} {label('meetingType', m.meetingType)} · <bdi>{m.title}</bdi>
                   </a>{' '}
                   <span class="small muted">
                     {t('ledger.counts', { expected: m.expected, present: m.present })}

@@ -291,7 +291,9 @@ export default function ReportView(): JSX.Element {
             {(p) => (
               <div class="report-plan" data-plan={p.docId}>
                 <h3>
-                  <a href={docHref(p.docId)}>{p.title || t('docs.untitled')}</a>
+                  <a href={docHref(p.docId)} dir="auto">
+                    {p.title || t('docs.untitled')}
+                  </a>
                 </h3>
                 <div class="table-wrap">
                   <table class="ledger-table">
@@ -307,7 +309,9 @@ export default function ReportView(): JSX.Element {
                       <For each={p.phases}>
                         {(ph) => (
                           <tr data-phase={ph.phaseId ?? ''}>
-                            <th scope="row">{ph.title || t('plan.unassigned')}</th>
+                            <th scope="row">
+                              <bdi>{ph.title || t('plan.unassigned')}</bdi>
+                            </th>
                             <td>
                               <div class="progress">
                                 <span style={{ width: percent(ph.ratio) }} />
@@ -339,7 +343,7 @@ export default function ReportView(): JSX.Element {
             {(c) => (
               <div class="report-case" data-case={c.caseId}>
                 <h3>
-                  {c.title}{' '}
+                  <bdi>{c.title}</bdi>{' '}
                   <Show when={c.next} fallback={<span class="tag ok">{t('case.complete')}</span>}>
                     {(next) => (
                       <span class="tag warn">

@@ -1,4 +1,5 @@
 import { createMemo, For, type JSX, onCleanup, Show } from 'solid-js';
+import { Sentence } from '../components/Sentence.tsx';
 import { VoteCheckLine } from '../editors/minutesChecks.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { useNameOrder } from '../i18n/nameOrder.ts';
@@ -53,7 +54,9 @@ export default function MinutesPrint(props: { docId: string }): JSX.Element {
       </div>
       <article class="print-doc minutes-print" data-state={m.state}>
         <header class="print-head">
-          <p class="print-village">{village()}</p>
+          <p class="print-village" dir="auto">
+            {village()}
+          </p>
           <h1>{t('print.minutesHeading', { type: label('meetingType', m.meetingType) })}</h1>
           <Show when={m.state !== 'final'}>
             <p class="print-draft">{t('print.draftMark')}</p>
@@ -63,13 +66,22 @@ export default function MinutesPrint(props: { docId: string }): JSX.Element {
           <tbody>
             <tr>
               <th scope="row">{t('min.title')}</th>
-              <td colSpan={3}>{m.title || t('docs.untitled')}</td>
+              <td colSpan={3}>
+                <bdi>{m.title || t('docs.untitled')}</bdi>
+              </td>
             </tr>
             <tr>
               <th scope="row">{t('min.type')}</th>
               <td>
                 {label('meetingType', m.meetingType)}
-                <Show when={groupName()}>{(g) => <> · {g()}</>}</Show>
+                <Show when={groupName()}>
+                  {(g) => (
+                    <>
+                      {' · '}
+                      <bdi>{g()}</bdi>
+                    </>
+                  )}
+                </Show>
               </td>
               <th scope="row">{t('print.time')}</th>
               <td>
@@ -80,19 +92,27 @@ export default function MinutesPrint(props: { docId: string }): JSX.Element {
             </tr>
             <tr>
               <th scope="row">{t('min.place')}</th>
-              <td colSpan={3}>{m.place || '—'}</td>
+              <td colSpan={3}>
+                <bdi>{m.place || '—'}</bdi>
+              </td>
             </tr>
             <tr>
               <th scope="row">{t('min.chair')}</th>
-              <td>{m.chair?.name ?? '—'}</td>
+              <td>
+                <bdi>{m.chair?.name ?? '—'}</bdi>
+              </td>
               <th scope="row">{t('min.recorder')}</th>
-              <td>{m.recorder?.name ?? '—'}</td>
+              <td>
+                <bdi>{m.recorder?.name ?? '—'}</bdi>
+              </td>
             </tr>
             <Show when={m.lecturer}>
               {(l) => (
                 <tr>
                   <th scope="row">{t('min.lecturer')}</th>
-                  <td colSpan={3}>{l().name}</td>
+                  <td colSpan={3}>
+                    <bdi>{l().name}</bdi>
+                  </td>
                 </tr>
               )}
             </Show>
@@ -110,9 +130,17 @@ export default function MinutesPrint(props: { docId: string }): JSX.Element {
               <tr>
                 <th scope="row">{t('print.absentees')}</th>
                 <td colSpan={3}>
-                  {absent()
-                    .map((a) => t('min.absentName', { name: a.name, reason: reason(a.reason) }))
-                    .join(t('min.listSeparator'))}
+                  <For each={absent()}>
+                    {(a, i) => (
+                      <>
+                        <Show when={i() > 0}>{t('min.listSeparator')}</Show>
+                        <Sentence
+                          template={t('min.absentName')}
+                          params={{ name: a.name, reason: reason(a.reason) }}
+                        />
+                      </>
+                    )}
+                  </For>
                 </td>
               </tr>
             </Show>
@@ -120,9 +148,14 @@ export default function MinutesPrint(props: { docId: string }): JSX.Element {
               <tr>
                 <th scope="row">{t('print.guests')}</th>
                 <td colSpan={3}>
-                  {guests()
-                    .map((g) => g.person.name)
-                    .join(t('min.listSeparator'))}
+                  <For each={guests()}>
+                    {(g, i) => (
+                      <>
+                        <Show when={i() > 0}>{t('min.listSeparator')}</Show>
+                        <bdi>{g.person.name}</bdi>
+                      </>
+                    )}
+                  </For>
                 </td>
               </tr>
             </Show>
@@ -149,10 +182,14 @@ export default function MinutesPrint(props: { docId: string }): JSX.Element {
                     {([left, right], i) => (
                       <tr>
                         <td class="signin-no">{i() * 2 + 1}</td>
-                        <td class="signin-name">{left}</td>
+                        <td class="signin-name">
+                          <bdi>{left}</bdi>
+                        </td>
                         <td class="signin-line" />
                         <td class="signin-no">{right === undefined ? '' : i() * 2 + 2}</td>
-                        <td class="signin-name">{right ?? ''}</td>
+                        <td class="signin-name">
+                          <bdi>{right ?? ''}</bdi>
+                        </td>
                         <td class="signin-line" />
                       </tr>
                     )}
@@ -167,7 +204,7 @@ export default function MinutesPrint(props: { docId: string }): JSX.Element {
           <h2>{t('min.agenda')}</h2>
           <Show when={m.agenda.length > 0} fallback={<p>—</p>}>
             <ol>
-              <For each={m.agenda}>{(item) => <li>{item.title}</li>}</For>
+              <For each={m.agenda}>{(item) => <li dir="auto">{item.title}</li>}</For>
             </ol>
           </Show>
         </section>
@@ -175,7 +212,7 @@ export default function MinutesPrint(props: { docId: string }): JSX.Element {
         <section class="print-section print-body">
           <h2>{t('min.body')}</h2>
           <Show when={paragraphs().length > 0} fallback={<p>—</p>}>
-            <For each={paragraphs()}>{(p) => <p>{p}</p>}</For>
+            <For each={paragraphs()}>{(p) => <p dir="auto">{p}</p>}</For>
           </Show>
         </section>
 
@@ -192,7 +229,7 @@ export default function MinutesPrint(props: { docId: string }): JSX.Element {
                   return (
                     <li>
                       <p>
-                        {d.text}
+                        <bdi>{d.text}</bdi>
                         <Show when={d.step}>
                           {(s) => t('common.paren', { text: label('decisionStep', s()) })}
                         </Show>
@@ -201,7 +238,10 @@ export default function MinutesPrint(props: { docId: string }): JSX.Element {
                         {(v) => (
                           <div class="print-vote">
                             <p>
-                              {t('print.voteOn', { motion: v().motion })}
+                              <Sentence
+                                template={t('print.voteOn')}
+                                params={{ motion: v().motion }}
+                              />
                               {t('min.tally', { ...v().tally })}
                               <Show when={v().outcome}>
                                 {(o) => (
@@ -225,7 +265,7 @@ export default function MinutesPrint(props: { docId: string }): JSX.Element {
                   <li>
                     <div class="print-vote">
                       <p>
-                        {t('print.voteOn', { motion: v.motion })}
+                        <Sentence template={t('print.voteOn')} params={{ motion: v.motion }} />
                         {t('min.tally', { ...v.tally })}
                         <Show when={v.outcome}>
                           {(o) => (
@@ -262,8 +302,12 @@ export default function MinutesPrint(props: { docId: string }): JSX.Element {
                   {(a, i) => (
                     <tr>
                       <td>{i() + 1}</td>
-                      <td>{a.what}</td>
-                      <td>{a.owner?.name ?? ''}</td>
+                      <td>
+                        <bdi>{a.what}</bdi>
+                      </td>
+                      <td>
+                        <bdi>{a.owner?.name ?? ''}</bdi>
+                      </td>
                       <td>{a.due ?? ''}</td>
                     </tr>
                   )}
@@ -279,10 +323,13 @@ export default function MinutesPrint(props: { docId: string }): JSX.Element {
               when={m.state === 'final' && m.finalisedAt !== null}
               fallback={t('print.notFinal')}
             >
-              {t('print.finalLine', {
-                time: formatBeijingDateTime(m.finalisedAt ?? 0),
-                by: m.finalisedBy?.name ?? '',
-              })}
+              <Sentence
+                template={t('print.finalLine')}
+                params={{
+                  time: formatBeijingDateTime(m.finalisedAt ?? 0),
+                  by: m.finalisedBy?.name ?? '',
+                }}
+              />
             </Show>
           </p>
           <p class="print-signatures">

@@ -106,7 +106,14 @@ export function DashboardView(): JSX.Element {
                     </span>
                     <span>
                       {label('meetingType', c.meetingType)}
-                      <Show when={groupName}>{(g) => <> · {g()}</>}</Show>{' '}
+                      <Show when={groupName}>
+                        {(g) => (
+                          <>
+                            {' · '}
+                            <bdi>{g()}</bdi>
+                          </>
+                        )}
+                      </Show>{' '}
                       <span class="muted small">{c.period.key}</span>
                     </span>
                     <span class="small muted">
@@ -128,7 +135,9 @@ export function DashboardView(): JSX.Element {
               <For each={data().plans}>
                 {(p) => (
                   <li>
-                    <a href={docHref(p.id)}>{p.title || t('docs.untitled')}</a>
+                    <a href={docHref(p.id)} dir="auto">
+                      {p.title || t('docs.untitled')}
+                    </a>
                     <div class="small muted">
                       {t('dash.phaseProgress', { done: p.done, total: p.total })}
                     </div>
@@ -153,7 +162,9 @@ export function DashboardView(): JSX.Element {
               <For each={data().attention}>
                 {(a) => (
                   <li>
-                    <a href={docHref(a.docId)}>{a.entry.summary}</a>
+                    <a href={docHref(a.docId)} dir="auto">
+                      {a.entry.summary}
+                    </a>
                     <div class="small muted">
                       {label('ageingFlag', a.item.flag)} ·{' '}
                       {t('dash.ageDays', { days: Math.floor(a.item.overdueMs / DAY) })}

@@ -57,6 +57,7 @@ export function DecisionCasesPanel(props: {
           <label class="field">
             <span>{t('case.newTitle')}</span>
             <input
+              dir="auto"
               name="caseTitle"
               value={title()}
               onInput={(e) => setTitle(e.currentTarget.value)}
@@ -87,7 +88,9 @@ function CaseTrace(props: {
   const docHref = (docId: string) => hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId });
   return (
     <li class="case" data-case-id={props.decisionCase.id}>
-      <h3>{props.decisionCase.title}</h3>
+      <h3>
+        <bdi>{props.decisionCase.title}</bdi>
+      </h3>
       <p class="small">
         <Show when={trace().next} fallback={<span class="tag ok">{t('case.complete')}</span>}>
           {(next) => (
@@ -115,7 +118,7 @@ function CaseTrace(props: {
                       {s.passed ? t('case.passed') : t('case.rejected')}
                     </span>{' '}
                   </Show>
-                  <Show when={s.docId === null ? s.where : null}>{(w) => <span>{w()}</span>}</Show>
+                  <Show when={s.docId === null ? s.where : null}>{(w) => <bdi>{w()}</bdi>}</Show>
                   <Show when={s.docId}>
                     {(docId) => <a href={docHref(docId())}>{t('case.openMeeting')}</a>}
                   </Show>
@@ -131,7 +134,7 @@ function CaseTrace(props: {
             {(p) => (
               <li class="btn-row" data-publication-id={p.id}>
                 <span>
-                  {label('decisionStep', p.step)} {beijingDay(p.at)} {p.where}
+                  {label('decisionStep', p.step)} {beijingDay(p.at)} <bdi>{p.where}</bdi>
                 </span>
                 <button
                   type="button"
@@ -208,6 +211,7 @@ function CaseTrace(props: {
               <label class="field">
                 <span>{t('case.publishWhere')}</span>
                 <input
+                  dir="auto"
                   name="publicWhere"
                   placeholder={t('case.publishWherePlaceholder')}
                   value={where()}

@@ -1,5 +1,6 @@
 import { createEffect, createSignal, type JSX, onCleanup, Show } from 'solid-js';
 import { docsApi } from '../api/docsApi.ts';
+import { Sentence } from '../components/Sentence.tsx';
 import type { EditorProps } from '../editors/editorProps.ts';
 import { KindEditor } from '../editors/KindEditor.tsx';
 import { ConfirmDialog } from '../history/ConfirmDialog.tsx';
@@ -166,7 +167,12 @@ export function DocView(props: { docId: string }): JSX.Element {
       <ConfirmDialog
         isOpen={isConfirming()}
         title={t('docs.deleteTitle')}
-        message={t('docs.deleteMessage', { title: entry()?.title || t('docs.untitled') })}
+        message={
+          <Sentence
+            template={t('docs.deleteMessage')}
+            params={{ title: entry()?.title || t('docs.untitled') }}
+          />
+        }
         confirmLabel={t('docs.delete')}
         isBusy={isDeleting()}
         onConfirm={() => void deleteDoc()}

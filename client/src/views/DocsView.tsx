@@ -82,6 +82,7 @@ export function DocsView(): JSX.Element {
         <label class="field doc-search">
           <span>{t('common.search')}</span>
           <input
+            dir="auto"
             type="search"
             value={text()}
             placeholder={t('docs.searchPlaceholder')}
@@ -163,7 +164,9 @@ export function DocsView(): JSX.Element {
                     class="card-link"
                     href={hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId: d.id })}
                   >
-                    <strong>{d.title || t('docs.untitled')}</strong>
+                    <strong>
+                      <bdi>{d.title || t('docs.untitled')}</bdi>
+                    </strong>
                     <span class="muted small">{t('docs.unknownKindShort')}</span>
                   </a>
                 </li>
@@ -202,7 +205,9 @@ function DocCards(props: { docs: DocListItem[]; showDay?: boolean }): JSX.Elemen
                     class="card-link"
                     href={hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId: d.id })}
                   >
-                    <strong class="doc-title">{d.title || t('docs.untitled')}</strong>
+                    <strong class="doc-title">
+                      <bdi>{d.title || t('docs.untitled')}</bdi>
+                    </strong>
                     <span class="muted small">
                       {label('docKind', d.kind)} ·{' '}
                       {props.showDay
@@ -284,7 +289,9 @@ function DeletedDocs(): JSX.Element {
             {(d) => (
               <li class="card doc-card" data-doc-id={d.id} data-deleted="true">
                 <div class="card-link">
-                  <strong class="doc-title">{d.title || t('docs.untitled')}</strong>
+                  <strong class="doc-title">
+                    <bdi>{d.title || t('docs.untitled')}</bdi>
+                  </strong>
                   <span class="muted small">
                     {isDocKind(d.kind) ? label('docKind', d.kind) : d.kind} ·{' '}
                     {t('docs.deletedBy', {

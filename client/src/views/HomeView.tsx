@@ -37,11 +37,18 @@ export function HomeView(): JSX.Element {
                     class="card-link"
                     href={hrefOf({ name: 'workspace', workspaceId: w.id, view: 'dashboard' })}
                   >
-                    <strong>{w.name}</strong>
+                    <strong>
+                      <bdi>{w.name}</bdi>
+                    </strong>
                     <span class="muted small">
-                      {w.isLocalDemo
-                        ? t('home.localDemo')
-                        : `${t('home.role', { role: t(`role.${w.role}`) })} · ${w.displayName}`}
+                      {w.isLocalDemo ? (
+                        t('home.localDemo')
+                      ) : (
+                        <>
+                          {t('home.role', { role: t(`role.${w.role}`) })} ·{' '}
+                          <bdi>{w.displayName}</bdi>
+                        </>
+                      )}
                     </span>
                   </a>
                   <Show when={w.isLocalDemo}>

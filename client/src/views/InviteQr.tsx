@@ -44,7 +44,9 @@ export function InviteQr(props: { url: string }): JSX.Element {
       </Show>
       <figcaption>
         <span class="muted">{t('members.qrHint')}</span>
-        <code class="invite-qr-url">{props.url}</code>
+        <code class="invite-qr-url" dir="ltr">
+          {props.url}
+        </code>
       </figcaption>
     </figure>
   );

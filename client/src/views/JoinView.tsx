@@ -86,6 +86,7 @@ export function JoinView(props: { token: string }): JSX.Element {
         <label class="field">
           <span>{t('join.displayName')}</span>
           <input
+            dir="auto"
             name="displayName"
             autocomplete="nickname"
             maxLength={40}

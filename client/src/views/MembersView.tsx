@@ -10,6 +10,7 @@ import {
   Suspense,
 } from 'solid-js';
 import { RelayApiError, relayApi } from '../api/relayApi.ts';
+import { Sentence } from '../components/Sentence.tsx';
 import { ConfirmDialog } from '../history/ConfirmDialog.tsx';
 import { createIsOnline } from '../history/createIsOnline.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
@@ -142,7 +143,9 @@ export function MembersView(): JSX.Element {
               <li class="member-row" data-member={m.id}>
                 <div class="member-who">
                   <span>
-                    <strong>{m.displayName}</strong>
+                    <strong>
+                      <bdi>{m.displayName}</bdi>
+                    </strong>
                     <Show when={m.id === entry.memberId}>
                       <span class="muted"> {t('members.you')}</span>
                     </Show>
@@ -186,7 +189,9 @@ export function MembersView(): JSX.Element {
             <For each={removed()}>
               {(m) => (
                 <li class="member-row muted">
-                  <span>{m.displayName}</span>
+                  <span>
+                    <bdi>{m.displayName}</bdi>
+                  </span>
                   <span class="tag">{t(`role.${m.role}`)}</span>
                 </li>
               )}
@@ -223,16 +228,23 @@ export function MembersView(): JSX.Element {
         title={(() => {
           const c = confirming();
           if (!c) return '';
-          return c.kind === 'remove'
-            ? t('members.removeTitle', { name: c.member.displayName })
-            : t('members.revokeTitle');
+          return c.kind === 'remove' ? (
+            <Sentence template={t('members.removeTitle')} params={{ name: c.member.displayName }} />
+          ) : (
+            t('members.revokeTitle')
+          );
         })()}
         message={(() => {
           const c = confirming();
           if (!c) return '';
-          return c.kind === 'remove'
-            ? t('members.removeMessage', { name: c.member.displayName })
-            : t('members.revokeMessage');
+          return c.kind === 'remove' ? (
+            <Sentence
+              template={t('members.removeMessage')}
+              params={{ name: c.member.displayName }}
+            />
+          ) : (
+            t('members.revokeMessage')
+          );
         })()}
         confirmLabel={confirming()?.kind === 'revoke' ? t('members.revoke') : t('members.remove')}
         isBusy={isBusy()}
@@ -398,6 +410,7 @@ function InvitePanel(props: {
           <div class="invite-box">
             <p>{t('members.inviteReady')}</p>
             <input
+              dir="ltr"
               class="invite-url"
               readOnly
               value={url()}

@@ -34,6 +34,7 @@ export function RenameDocForm(props: {
       <label class="field">
         <span>{t('docs.newTitle')}</span>
         <input
+          dir="auto"
           ref={input}
           value={title()}
           maxLength={200}

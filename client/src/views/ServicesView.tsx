@@ -42,8 +42,16 @@ export function ServicesView(): JSX.Element {
     const s = p.service;
     return (
       <li class="service-row" data-service-id={s.id} data-archived={s.archived ? 'true' : 'false'}>
-        <Show when={isAdmin()} fallback={<strong class="service-name">{s.name}</strong>}>
+        <Show
+          when={isAdmin()}
+          fallback={
+            <strong class="service-name">
+              <bdi>{s.name}</bdi>
+            </strong>
+          }
+        >
           <input
+            dir="auto"
             class="service-name-input"
             name="serviceName"
             aria-label={t('svc.renameNamed', { name: s.name })}
@@ -101,6 +109,7 @@ export function ServicesView(): JSX.Element {
               <label class="field">
                 <span>{t('svc.newName')}</span>
                 <input
+                  dir="auto"
                   name="newService"
                   maxLength={200}
                   value={name()}

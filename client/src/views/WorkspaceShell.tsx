@@ -25,7 +25,9 @@ export function WorkspaceShell(props: {
             <span class="brand-mark" aria-hidden="true">
               村
             </span>
-            <span class="brand-name">{ws.entry.name}</span>
+            <span class="brand-name">
+              <bdi>{ws.entry.name}</bdi>
+            </span>
           </a>
           <LanguageSwitch />
         </div>

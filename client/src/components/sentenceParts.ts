@@ -1,0 +1,30 @@
+import type { JSX } from 'solid-js';
+
+/** A value for a `{param}`: typed text (set apart), a number, or markup put in as it is. */
+export type SentenceParam = string | number | { element: JSX.Element };
+
+export type SentencePart = string | { text: string } | { element: JSX.Element };
+
+/** A `{name}` template cut into its literal text and the values put into it. */
+export function sentenceParts(
+  template: string,
+  params: Record<string, SentenceParam>,
+): SentencePart[] {
+  const parts: SentencePart[] = [];
+  let last = 0;
+  for (const m of template.matchAll(/\{(\w+)\}/g)) {
+    const value = params[m[1] ?? ''];
+    if (value === undefined) continue;
+    if (m.index > last) parts.push(template.slice(last, m.index));
+    parts.push(
+      typeof value === 'number'
+        ? String(value)
+        : typeof value === 'string'
+          ? { text: value }
+          : value,
+    );
+    last = m.index + m[0].length;
+  }
+  if (last < template.length) parts.push(template.slice(last));
+  return parts;
+}
