@@ -10,7 +10,14 @@ import {
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { joinWorkspace, openBrowser, screenshot, startRelay, waitSaved } from './harness.ts';
+import {
+  joinWorkspace,
+  openBrowser,
+  screenshot,
+  startRelay,
+  switchLanguage,
+  waitSaved,
+} from './harness.ts';
 import { type SeededWorkspace, seedDocs, storedDoc } from './seed.ts';
 
 /** A Uyghur sentence with a date, a number and a Chinese name in it. */
@@ -24,21 +31,10 @@ let seeded: SeededWorkspace;
 let page: Page;
 const closers: Array<() => Promise<void>> = [];
 
-/**
- * The UI's own direction, with the language the Uyghur locale will set. Stands in for that
- * locale until it lands: then this becomes `switchLanguage(page, 'ug')` (and 'zh-CN' for ltr),
- * and the checks below stay as they are.
- */
+/** The UI's own direction, through the language picker: Uyghur is rtl, Chinese ltr. */
 async function setUiDirection(p: Page, dir: 'ltr' | 'rtl'): Promise<void> {
-  const lang = dir === 'rtl' ? 'ug' : 'zh-CN';
-  await p.evaluate(
-    ([d, l]) => {
-      document.documentElement.dir = d;
-      document.documentElement.lang = l;
-    },
-    [dir, lang] as const,
-  );
-  await p.locator(`html[dir="${dir}"][lang="${lang}"]`).waitFor();
+  await switchLanguage(p, dir === 'rtl' ? 'ug' : 'zh-CN');
+  await p.locator(`html[dir="${dir}"]`).waitFor();
 }
 
 /** The direction the browser resolved for an element (`:dir()`), as the reader sees it. */

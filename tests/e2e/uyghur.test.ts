@@ -1,0 +1,155 @@
+import {
+  addDocEntry,
+  createDoc,
+  INDEX_DOC_ID,
+  initFeedbackLog,
+  initIndex,
+  labelOf,
+  roomName,
+  translate,
+} from '@grassroots/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import {
+  joinWorkspace,
+  openBrowser,
+  screenshot,
+  startRelay,
+  switchLanguage,
+  waitSaved,
+} from './harness.ts';
+
+let relay: Awaited<ReturnType<typeof startRelay>>;
+const closers: Array<() => Promise<void>> = [];
+
+beforeAll(async () => {
+  relay = await startRelay();
+});
+
+afterAll(async () => {
+  for (const close of closers.splice(0)) await close().catch(() => {});
+  await relay?.cleanup();
+});
+
+/** A workspace with an empty feedback log, and an invite for its admin. */
+async function workspaceWithLog(name: string) {
+  const { server } = relay;
+  const created = await server.auth.createWorkspace(name);
+  const ws = created.workspace.id;
+  const index = createDoc();
+  initIndex(index, { name });
+  const log = createDoc();
+  initFeedbackLog(log, { title: '民情日志', createdAt: Date.now() });
+  addDocEntry(index, { id: 'log', kind: 'feedback', title: '民情日志', createdAt: Date.now() });
+  await server.store.appendUpdates(
+    [
+      { room: roomName(ws, INDEX_DOC_ID), update: Y.encodeStateAsUpdate(index) },
+      { room: roomName(ws, 'log'), update: Y.encodeStateAsUpdate(log) },
+    ].map((r) => ({ ...r, authorId: created.admin.id, at: Date.now() })),
+  );
+  return { ws, invite: `${server.url}/#/join/${created.inviteToken}`, logId: 'log' };
+}
+
+const ug = (key: Parameters<typeof translate>[1]) => translate('ug', key);
+
+describe('the Uyghur locale (I18N-3)', () => {
+  for (const width of [360, 1280]) {
+    it(`is right to left and mirrors the layout at ${width} px; the choice survives a reload`, async () => {
+      const { ws, invite } = await workspaceWithLog(`RTL ${width}`);
+      const b = await openBrowser({ width, height: 800 });
+      closers.push(b.close);
+      const { page } = b;
+      await joinWorkspace(page, invite, 'ئابدۇللا');
+      await switchLanguage(page, 'ug');
+      const html = page.locator('html');
+      expect(await html.getAttribute('dir')).toBe('rtl');
+      expect(await html.getAttribute('lang')).toBe('ug');
+      await page.goto(`${relay.server.url}/#/w/${ws}`);
+      await page.reload();
+      await page.locator('.tabs a').first().waitFor();
+      expect(await html.getAttribute('lang')).toBe('ug');
+      // The navigation's first item sits at the right edge; the next ones follow to its left.
+      const boxes = await page.locator('.tabs a').evaluateAll((links) =>
+        links.map((a) => {
+          const r = a.getBoundingClientRect();
+          return { left: r.left, right: r.right, text: a.textContent ?? '' };
+        }),
+      );
+      const tabs = await page.locator('.tabs').evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        return { left: r.left, right: r.right };
+      });
+      expect(boxes.length).toBeGreaterThan(2);
+      expect(boxes[0]!.text).toBe(ug('nav.dashboard'));
+      expect(boxes[0]!.right).toBeGreaterThan(boxes[1]!.right);
+      expect(tabs.right - boxes[0]!.right).toBeLessThan(24);
+      // Every tab reads in Uyghur, in Arabic script.
+      for (const box of boxes) expect(box.text).toMatch(/[\u0600-\u06ff]/);
+      // The header mirrors too: the brand is right of the language picker.
+      const brand = await page.locator('.brand').boundingBox();
+      const picker = await page.locator('.lang-switch').boundingBox();
+      expect(brand!.x).toBeGreaterThan(picker!.x);
+      await screenshot(page, `ug-dashboard-${width}`);
+    });
+  }
+
+  it('a record made in the Uyghur UI reads correctly in Chinese and English, and one made in Chinese reads in Uyghur', async () => {
+    const { ws, invite, logId } = await workspaceWithLog('三语');
+    const b = await openBrowser({ width: 390, height: 844 });
+    closers.push(b.close);
+    const { page } = b;
+    await joinWorkspace(page, invite, 'مەريەم');
+    await switchLanguage(page, 'ug');
+    await page.goto(`${relay.server.url}/#/w/${ws}/d/${logId}`);
+    await page.getByRole('button', { name: ug('fb.newEntry') }).click();
+    const form = page.locator('form[aria-label]').first();
+    await form.locator('select[name="category"]').selectOption('infrastructure');
+    await form.locator('select[name="urgency"]').selectOption('urgent');
+    const summary = 'كەنت يولى 2025-يىلى 3-ئايدا رېمونت قىلىنسۇن، مەسئۇل 李明';
+    await form.locator('textarea[name="summary"]').fill(summary);
+    await form.getByRole('button', { name: ug('common.save') }).click();
+    const row = page.locator('.entry-row').first();
+    await row.waitFor();
+    await waitSaved(page);
+    await screenshot(page, 'ug-feedback-entry-390');
+    const read = async () => ({
+      summary: (await row.locator('.fb-summary button').textContent())?.trim(),
+      category: (await row.locator('.fb-category').textContent())?.trim(),
+      status: (await row.locator('.fb-status .tag').first().textContent())?.trim(),
+    });
+    for (const locale of ['ug', 'zh-CN', 'en'] as const) {
+      await switchLanguage(page, locale);
+      expect(await read(), locale).toEqual({
+        summary,
+        category: labelOf('feedbackCategory', 'infrastructure', locale),
+        status: labelOf('feedbackStatus', 'received', locale),
+      });
+      // The person's text keeps its own direction in every UI language.
+      expect(
+        await row
+          .locator('.fb-summary bdi')
+          .first()
+          .evaluate((el) => el.matches(':dir(rtl)')),
+      ).toBe(true);
+    }
+    // A Chinese entry typed in the Chinese UI reads left to right inside the Uyghur UI.
+    await switchLanguage(page, 'zh-CN');
+    await page.getByRole('button', { name: translate('zh-CN', 'fb.newEntry') }).click();
+    const zhForm = page.locator('form[aria-label]').first();
+    await zhForm.locator('textarea[name="summary"]').fill('村民反映：3号井水压不足');
+    await zhForm.getByRole('button', { name: translate('zh-CN', 'common.save') }).click();
+    await switchLanguage(page, 'ug');
+    const zhRow = page.locator('.entry-row', { hasText: '3号井水压不足' });
+    await zhRow.waitFor();
+    expect(
+      await zhRow
+        .locator('.fb-summary bdi')
+        .first()
+        .evaluate((el) => el.matches(':dir(ltr)')),
+    ).toBe(true);
+    expect((await zhRow.locator('.fb-category').textContent())?.trim()).toBe(
+      labelOf('feedbackCategory', 'livelihood', 'ug'),
+    );
+    await screenshot(page, 'ug-feedback-mixed-390');
+  });
+});
