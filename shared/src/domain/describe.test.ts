@@ -243,4 +243,21 @@ describe('describeChange: roster and the new minutes fields', () => {
     const labels = describeChange('minutes', before, doc).map((i) => i.label);
     expect(labels).toEqual(['党小组：— → g1', '授课人：— → 王建国', `表决 “动议” 结果：— → 通过`]);
   });
+
+  it('I18N-3 a value running against the sentence is isolated (FSI…PDI); one running with it is not', () => {
+    const doc = createDoc();
+    initMinutes(doc, { title: '党课', meetingType: 'party-lecture', startsAt: 1 });
+    const before = snapshot(doc);
+    setMeetingFields(doc, { lecturer: { name: 'ئابدۇللا', rosterId: 'p1' }, title: '村民大会' });
+    const zh = describeChange('minutes', before, doc).map((i) => i.label);
+    expect(zh).toContain('授课人：— → \u2068ئابدۇللا\u2069');
+    const ug = describeChange('minutes', before, doc, 'ug').map((i) => i.label);
+    expect(ug.join('\n')).toContain('ئابدۇللا');
+    expect(ug.join('\n')).not.toContain('\u2068ئابدۇللا');
+    // A Chinese place in a Uyghur sentence.
+    const placed = snapshot(doc);
+    setMeetingFields(doc, { place: '村委会' });
+    const place = describeChange('minutes', placed, doc, 'ug').map((i) => i.label);
+    expect(place.join('\n')).toContain('\u2068村委会\u2069');
+  });
 });

@@ -15,6 +15,7 @@ import {
   type EnumName,
   type EnumValue,
   type Locale,
+  localeMeta,
   type MessageKey,
   type Params,
   type Translator,
@@ -79,7 +80,20 @@ class Changes {
   }
 
   quote(s: string): string {
-    return this.t('desc.quote', { text: s.length > 30 ? `${s.slice(0, 30)}…` : s });
+    const text = s.length > 30 ? `${s.slice(0, 30)}…` : s;
+    return this.t('desc.quote', { text: this.isolate(text) });
+  }
+
+  /**
+   * I18N-3: a value whose text runs against the sentence (a Uyghur name in a Chinese sentence, a
+   * Chinese title in a Uyghur one) is set apart with Unicode isolates (FSI … PDI), so it keeps
+   * its own direction and does not drag the punctuation around it; other values stay as they are.
+   */
+  isolate(text: string): string {
+    const strong = /[\p{Script=Arabic}\p{Script=Hebrew}]|[\p{L}]/u.exec(text)?.[0];
+    if (strong === undefined) return text;
+    const isRtl = /[\p{Script=Arabic}\p{Script=Hebrew}]/u.test(strong);
+    return isRtl === (localeMeta(this.locale).dir === 'rtl') ? text : `\u2068${text}\u2069`;
   }
 
   /** Adds an item; a label starts with a capital where the script has them ("Title changed"). */
@@ -110,7 +124,7 @@ class Changes {
       this.add({
         path,
         op: 'added',
-        label: this.t('desc.set', { field, value: fmt(after) }),
+        label: this.t('desc.set', { field, value: this.isolate(fmt(after)) }),
         after,
       });
       return;
@@ -119,7 +133,11 @@ class Changes {
     this.add({
       path,
       op: 'changed',
-      label: this.t('desc.changed', { field, before: fmt(before), after: fmt(after) }),
+      label: this.t('desc.changed', {
+        field,
+        before: this.isolate(fmt(before)),
+        after: this.isolate(fmt(after)),
+      }),
       before,
       after,
     });
