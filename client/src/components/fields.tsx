@@ -272,13 +272,15 @@ export function OpError(props: { op: OpRunner; class?: string }): JSX.Element {
       {(message) => (
         <Show when={host()} fallback={note(message())}>
           {(mount) => (
-            <Portal mount={mount()}>
-              <div
-                class="op-error-at"
-                ref={(el) => queueMicrotask(() => el.scrollIntoView?.({ block: 'nearest' }))}
-              >
-                {note(message())}
-              </div>
+            <Portal
+              mount={mount()}
+              ref={(el: HTMLDivElement) => {
+                // The portal's own box is the row's item: it takes a full row of its own.
+                el.className = 'op-error-at';
+                queueMicrotask(() => el.scrollIntoView?.({ block: 'nearest' }));
+              }}
+            >
+              {note(message())}
             </Portal>
           )}
         </Show>
