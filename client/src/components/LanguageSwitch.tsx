@@ -7,7 +7,8 @@ export function LanguageSwitch(): JSX.Element {
     <button
       type="button"
       class="btn-link lang-switch"
-      aria-label={t('app.language')}
+      // Named by what it shows (the other language), so a voice command can say it.
+      title={t('app.language')}
       onClick={() => setLocale(locale() === 'zh-CN' ? 'en' : 'zh-CN')}
       lang={locale() === 'zh-CN' ? 'en' : 'zh-CN'}
     >

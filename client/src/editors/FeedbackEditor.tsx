@@ -1,6 +1,7 @@
 import { createMemo, createSignal, For, type JSX, Show } from 'solid-js';
 import { createOpRunner, SelectInput, TextInput } from '../components/fields.tsx';
 import { PresenceBar } from '../components/PresenceBar.tsx';
+import { ScrollRegion } from '../components/ScrollRegion.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { beijingDay, formatBeijingDateTime } from '../i18n/time.ts';
 import { dueAtOf, isOverdue } from '../model/ageing.ts';
@@ -334,7 +335,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
       </section>
       <p class="small muted">{t('fb.count', { n: visible().length })}</p>
       <Show when={visible().length > 0} fallback={<p class="empty">{t('fb.noEntries')}</p>}>
-        <div class="table-wrap">
+        <ScrollRegion label={t('fb.title')}>
           <table class="fb-table">
             <thead>
               <tr>
@@ -348,7 +349,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
               <For each={visible()}>
                 {(e) => (
                   <>
-                    <tr class="entry-row" aria-expanded={open() === e.id}>
+                    <tr class="entry-row" classList={{ 'is-open': open() === e.id }}>
                       <td class="fb-date">{beijingDay(e.receivedAt)}</td>
                       <td class="fb-summary">
                         <button
@@ -389,7 +390,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
               </For>
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       </Show>
     </article>
   );

@@ -532,10 +532,12 @@ function BodyPanel(props: {
                         type="button"
                         class="btn-link small roster-edit"
                         aria-expanded={isEditing() ? 'true' : 'false'}
-                        aria-label={t('roster.editMember', { name: props.nameOf(m.personId) })}
+                        title={t('roster.editMember', { name: props.nameOf(m.personId) })}
                         onClick={() => setEditing(!isEditing())}
                       >
                         {isEditing() ? t('common.close') : t('common.edit')}
+                        {/* Named by what it shows, and whose line it is. */}
+                        <span class="sr-only"> {props.nameOf(m.personId)}</span>
                       </button>
                     </Show>
                   </div>
