@@ -1,4 +1,4 @@
-import { createMemo, createSignal, For, type JSX, Show } from 'solid-js';
+import { createMemo, createSignal, For, type JSX, onMount, Show } from 'solid-js';
 import { createOpRunner, SelectInput, TextInput } from '../components/fields.tsx';
 import { PresenceBar } from '../components/PresenceBar.tsx';
 import { ScrollRegion } from '../components/ScrollRegion.tsx';
@@ -43,6 +43,14 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
   const [query, setQuery] = createSignal('');
   const [open, setOpen] = createSignal<string | null>(null);
   const [isFormOpen, setFormOpen] = createSignal(false);
+  let newEntryButton: HTMLButtonElement | undefined;
+  /** The form was opened with its button (not restored with a draft on load): focus goes in. */
+  let isOpenedByButton = false;
+  /** Closes the entry form; focus goes back to the button that opens it, where it was before. */
+  const closeForm = () => {
+    setFormOpen(false);
+    newEntryButton?.focus();
+  };
   const now = Date.now();
   const visible = createMemo(() => {
     const q = query().trim().toLowerCase();
@@ -78,8 +86,13 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
 
   const NewEntryForm = (): JSX.Element => {
     const d = entryDraft;
+    let form!: HTMLFormElement;
+    onMount(() => {
+      if (isOpenedByButton) form.querySelector<HTMLElement>('input, select, textarea')?.focus();
+    });
     return (
       <form
+        ref={form}
         class="panel form"
         aria-label={t('fb.newEntry')}
         onSubmit={(e) => {
@@ -98,7 +111,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
           );
           if (!isSaved) return;
           d.clear();
-          setFormOpen(false);
+          closeForm();
         }}
       >
         <div class="fields">
@@ -165,7 +178,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
             onClick={() => {
               // Cancelling is the person discarding what they typed.
               d.clear();
-              setFormOpen(false);
+              closeForm();
             }}
           >
             {t('common.cancel')}
@@ -287,7 +300,11 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
             <button
               type="button"
               class="btn primary fb-new-entry"
-              onClick={() => setFormOpen(true)}
+              ref={newEntryButton}
+              onClick={() => {
+                isOpenedByButton = true;
+                setFormOpen(true);
+              }}
             >
               {t('fb.newEntry')}
             </button>

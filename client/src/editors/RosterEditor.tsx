@@ -202,7 +202,12 @@ export default function RosterEditor(props: EditorProps): JSX.Element {
             <button
               type="button"
               class="btn-link small"
-              onClick={() => document.getElementById(target.id)?.scrollIntoView()}
+              onClick={() => {
+                // Focus follows, so the next Tab goes on from the part jumped to.
+                const heading = document.getElementById(target.id);
+                heading?.scrollIntoView();
+                heading?.focus({ preventScroll: true });
+              }}
             >
               {target.title}
             </button>
@@ -211,7 +216,9 @@ export default function RosterEditor(props: EditorProps): JSX.Element {
       </nav>
 
       <section class="panel roster-people" aria-labelledby="roster-people">
-        <h2 id="roster-people">{t('roster.people', { n: r.people.length })}</h2>
+        <h2 id="roster-people" tabindex="-1">
+          {t('roster.people', { n: r.people.length })}
+        </h2>
         <Show when={!ro()}>
           <form class="form roster-add" onSubmit={addPersonNow}>
             <div class="fields roster-add-fields">
@@ -316,7 +323,9 @@ export default function RosterEditor(props: EditorProps): JSX.Element {
       </section>
 
       <section class="panel roster-groups" aria-labelledby="roster-groups">
-        <h2 id="roster-groups">{t('roster.groups')}</h2>
+        <h2 id="roster-groups" tabindex="-1">
+          {t('roster.groups')}
+        </h2>
         <p class="small muted">{t('roster.groupsHint')}</p>
         <ul class="plain-list">
           <For each={r.groups}>
@@ -497,7 +506,7 @@ function BodyPanel(props: {
       data-group-id={groupId ?? undefined}
       aria-labelledby={headingId}
     >
-      <h2 id={headingId}>
+      <h2 id={headingId} tabindex="-1">
         {props.section.title}{' '}
         <span class="small muted">{t('roster.currentCount', { n: current() })}</span>
       </h2>
