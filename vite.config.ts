@@ -16,18 +16,35 @@ export default defineConfig({
     VitePWA({
       registerType: 'autoUpdate',
       injectRegister: false,
+      // The icons in client/public/ are precached by `globPatterns` already; listing the
+      // manifest's icons again would put each in the precache twice.
+      includeManifestIcons: false,
       manifest: {
+        id: '/',
         name: 'Grassroots 村务协作',
         short_name: 'Grassroots',
+        description: '村委会的村务协作：计划、会议记录、群众意见、花名册，离线也能用。',
         lang: 'zh-CN',
         start_url: '/',
+        scope: '/',
         display: 'standalone',
         theme_color: '#b91c1c',
         background_color: '#ffffff',
-        icons: [],
+        // Drawn by scripts/make-icons.mjs into client/public/.
+        icons: [
+          { src: '/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: '/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          {
+            src: '/icon-maskable-512.png',
+            sizes: '512x512',
+            type: 'image/png',
+            purpose: 'maskable',
+          },
+          { src: '/icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' },
+        ],
       },
       workbox: {
-        globPatterns: ['**/*.{js,css,html,svg,png,woff2}'],
+        globPatterns: ['**/*.{js,css,html,svg,png,ico,woff2}'],
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [/^\/api\//, /^\/sync\//, /^\/healthz/, /^\/metrics/],
         maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,

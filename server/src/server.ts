@@ -81,7 +81,16 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
   const clientDir = config.clientDir ? resolve(config.clientDir) : '';
   const serveClient =
     clientDir && existsSync(clientDir)
-      ? sirv(clientDir, { single: true, etag: true, gzip: false, dev: false })
+      ? sirv(clientDir, {
+          single: true,
+          etag: true,
+          gzip: false,
+          dev: false,
+          setHeaders: (res, pathname) => {
+            // sirv's type table (mrmime) has no entry for .ico and would send an empty type.
+            if (pathname.endsWith('.ico')) res.setHeader('Content-Type', 'image/x-icon');
+          },
+        })
       : null;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {

@@ -4,6 +4,7 @@ import { join as joinPath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ConfigInput, parseConfig, type RunningServer, startServer } from '@grassroots/server';
 import { type Locale, MINUTES_BODY_FIELD } from '@grassroots/shared';
+import axe from 'axe-core';
 import { type BrowserContext, type CDPSession, chromium, type Page } from 'playwright-core';
 import * as Y from 'yjs';
 
@@ -181,6 +182,40 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = joinPath(dir, `${name}.png`);
   await page.screenshot({ path, fullPage: false });
   return path;
+}
+
+/**
+ * Runs axe-core (its WCAG 2 A/AA and best-practice rules) over the whole document of the page and
+ * returns its serious and critical violations, one readable line each: screen, rule id, impact,
+ * how many elements, what the rule asks, the selectors of the first few elements and what axe
+ * found wrong with the first (e.g. its colours and contrast ratio). An empty list means the
+ * screen passed; `screenName` only labels the lines, so a list gathered from many screens stays
+ * readable in a failing test.
+ */
+export async function auditA11y(page: Page, screenName: string): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axe.source);
+  const violations = await page.evaluate(async () => {
+    const { axe: inPage } = window as unknown as { axe: typeof axe };
+    const result = await inPage.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({
+      rule: v.id,
+      impact: v.impact ?? null,
+      help: v.help,
+      targets: v.nodes.map((n) => n.target.join(' ')),
+      /** What axe says of the first element, e.g. the two colours and their contrast ratio. */
+      detail: [...(v.nodes[0]?.any ?? []), ...(v.nodes[0]?.all ?? []), ...(v.nodes[0]?.none ?? [])]
+        .map((c) => c.message)
+        .join(' ')
+        .slice(0, 200),
+    }));
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${screenName}: ${v.rule} (${v.impact}, ${v.targets.length}×) ${v.help} — ` +
+        `${v.targets.slice(0, 3).join(' | ')}${v.targets.length > 3 ? ' | …' : ''} — ${v.detail}`,
+    );
 }
 
 /** One doc's update log as this page's IndexedDB holds it: keys (as JSON) and update bytes. */

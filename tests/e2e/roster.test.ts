@@ -63,7 +63,7 @@ describe('the roster screen', () => {
     await page.locator('.roster-person[data-name="王五一"]').waitFor();
     // 王五一 stops being a representative.
     const reps = page.locator('.roster-body[data-body="villager-representatives"]');
-    await reps.getByRole('button', { name: /修改 王五一/ }).click();
+    await reps.getByRole('button', { name: '编辑 王五一' }).click();
     await reps.locator('input[name="left"]').fill('2025-06-01');
     await reps.locator('input[name="left"]').dispatchEvent('change');
     await reps.locator('.roster-member[data-current="false"]', { hasText: '王五一' }).waitFor();

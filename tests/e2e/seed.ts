@@ -6,6 +6,7 @@ import {
   createDoc,
   INDEX_DOC_ID,
   initIndex,
+  initMinutes,
   roomName,
 } from '@grassroots/shared';
 import type { Page } from 'playwright-core';
@@ -69,6 +70,31 @@ export async function seedDemo(
 ): Promise<SeededWorkspace & { demo: ReturnType<typeof createDemoVillage> }> {
   const demo = createDemoVillage(options);
   return { ...(await seedWorkspace(server, demo.name, demo.index, demo.docs)), demo };
+}
+
+/** The id of the draft minutes `seedDemoWithDraft` adds. */
+export const DRAFT_MINUTES_ID = 'minutes-draft';
+
+/**
+ * The demo village (whose minutes are all finalised, so read-only) plus one branch committee
+ * meeting still in draft, stored on the relay: every editor has something to edit.
+ */
+export async function seedDemoWithDraft(
+  server: RunningServer,
+  options: Parameters<typeof createDemoVillage>[0] = {},
+): Promise<SeededWorkspace & { demo: ReturnType<typeof createDemoVillage> }> {
+  const demo = createDemoVillage(options);
+  const title = '支部委员会：村道养护';
+  const draft = createDoc();
+  initMinutes(draft, {
+    title,
+    meetingType: 'branch-committee',
+    startsAt: demo.now - 2 * 3600_000,
+    place: '村委会议室',
+  });
+  addDocEntry(demo.index, { id: DRAFT_MINUTES_ID, kind: 'minutes', title });
+  const docs = [...demo.docs, { id: DRAFT_MINUTES_ID, doc: draft }];
+  return { ...(await seedWorkspace(server, demo.name, demo.index, docs)), demo };
 }
 
 /** A doc as the relay has stored it. */

@@ -1,6 +1,7 @@
-import { createMemo, createSignal, For, type JSX, Show } from 'solid-js';
+import { createMemo, createSignal, For, type JSX, onMount, Show } from 'solid-js';
 import { createOpRunner, OpError, SelectInput, TextInput } from '../components/fields.tsx';
 import { PresenceBar } from '../components/PresenceBar.tsx';
+import { ScrollRegion } from '../components/ScrollRegion.tsx';
 import { Sentence } from '../components/Sentence.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { beijingDay, formatBeijingDateTime } from '../i18n/time.ts';
@@ -47,6 +48,14 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
   const [query, setQuery] = createSignal('');
   const [open, setOpen] = createSignal<string | null>(null);
   const [isFormOpen, setFormOpen] = createSignal(false);
+  let newEntryButton: HTMLButtonElement | undefined;
+  /** The form was opened with its button (not restored with a draft on load): focus goes in. */
+  let isOpenedByButton = false;
+  /** Closes the entry form; focus goes back to the button that opens it, where it was before. */
+  const closeForm = () => {
+    setFormOpen(false);
+    newEntryButton?.focus();
+  };
   const now = Date.now();
   /** Each entry's text in search form, made again only when the log changes (SEARCH-2). */
   const searchKeys = createMemo(
@@ -86,8 +95,13 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
 
   const NewEntryForm = (): JSX.Element => {
     const d = entryDraft;
+    let form!: HTMLFormElement;
+    onMount(() => {
+      if (isOpenedByButton) form.querySelector<HTMLElement>('input, select, textarea')?.focus();
+    });
     return (
       <form
+        ref={form}
         class="panel form"
         aria-label={t('fb.newEntry')}
         onSubmit={(e) => {
@@ -106,7 +120,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
           );
           if (!isSaved) return;
           d.clear();
-          setFormOpen(false);
+          closeForm();
         }}
       >
         <div class="fields">
@@ -173,7 +187,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
             onClick={() => {
               // Cancelling is the person discarding what they typed.
               d.clear();
-              setFormOpen(false);
+              closeForm();
             }}
           >
             {t('common.cancel')}
@@ -294,7 +308,11 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
             <button
               type="button"
               class="btn primary fb-new-entry"
-              onClick={() => setFormOpen(true)}
+              ref={newEntryButton}
+              onClick={() => {
+                isOpenedByButton = true;
+                setFormOpen(true);
+              }}
             >
               {t('fb.newEntry')}
             </button>
@@ -343,7 +361,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
       </section>
       <p class="small muted">{t('fb.count', { n: visible().length })}</p>
       <Show when={visible().length > 0} fallback={<p class="empty">{t('fb.noEntries')}</p>}>
-        <div class="table-wrap">
+        <ScrollRegion label={t('fb.title')}>
           <table class="fb-table">
             <thead>
               <tr>
@@ -357,7 +375,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
               <For each={visible()}>
                 {(e) => (
                   <>
-                    <tr class="entry-row" aria-expanded={open() === e.id}>
+                    <tr class="entry-row" classList={{ 'is-open': open() === e.id }}>
                       <td class="fb-date">{beijingDay(e.receivedAt)}</td>
                       <td class="fb-summary">
                         <button
@@ -401,7 +419,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
               </For>
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       </Show>
     </article>
   );

@@ -228,12 +228,17 @@ export default function PlanEditor(props: EditorProps): JSX.Element {
                   onCommit={(v) => op.run(() => setPhaseGoals(doc, phase.id, v))}
                 />
                 <div class="phase-progress">
-                  <span class="small" data-testid="phase-progress">
+                  <span
+                    class="small"
+                    id={`phase-progress-${phase.id}`}
+                    data-testid="phase-progress"
+                  >
                     {t('plan.progress', { done: progress().done, total: progress().total })}
                   </span>
                   <div
                     class="progress"
                     role="progressbar"
+                    aria-labelledby={`phase-progress-${phase.id}`}
                     aria-valuemin={0}
                     aria-valuemax={100}
                     aria-valuenow={Math.round(progress().ratio * 100)}

@@ -22,7 +22,16 @@ export type RichTextEditorProps = {
   label: string;
 };
 
-type Mark = { key: MessageKey; name: string; run: (e: Editor) => void; text: string };
+/**
+ * A toolbar button: its label names it, and it shows a one-letter glyph (`text`) or a line icon
+ * (`icon`, SVG path data on a 24 × 24 grid) that only stands for that label.
+ */
+type Mark = { key: MessageKey; name: string; run: (e: Editor) => void } & (
+  | { text: string }
+  | { icon: string }
+);
+
+const LINES = 'M10 6h11M10 12h11M10 18h11';
 
 const MARKS: Mark[] = [
   { key: 'rich.bold', name: 'bold', text: 'B', run: (e) => e.chain().focus().toggleBold().run() },
@@ -41,13 +50,15 @@ const MARKS: Mark[] = [
   {
     key: 'rich.bulletList',
     name: 'bulletList',
-    text: '•',
+    // Three dots before three lines.
+    icon: `${LINES}M4 6h.01M4 12h.01M4 18h.01`,
     run: (e) => e.chain().focus().toggleBulletList().run(),
   },
   {
     key: 'rich.orderedList',
     name: 'orderedList',
-    text: '1.',
+    // A 1 and a 2 before the lines.
+    icon: `${LINES}M4 4h1v5M4 9h2M6.5 18H4c0-1.2 2.5-2 2.5-3.2 0-.8-.6-1.3-1.3-1.3-.6 0-1 .3-1.2.8`,
     run: (e) => e.chain().focus().toggleOrderedList().run(),
   },
 ];
@@ -154,7 +165,13 @@ export default function RichTextEditor(props: RichTextEditorProps): JSX.Element 
                   if (ed) m.run(ed);
                 }}
               >
-                {m.text}
+                {'icon' in m ? (
+                  <svg class="rich-icon" viewBox="0 0 24 24" aria-hidden="true">
+                    <path d={m.icon} />
+                  </svg>
+                ) : (
+                  m.text
+                )}
               </button>
             )}
           </For>

@@ -203,7 +203,12 @@ export default function RosterEditor(props: EditorProps): JSX.Element {
             <button
               type="button"
               class="btn-link small"
-              onClick={() => document.getElementById(target.id)?.scrollIntoView()}
+              onClick={() => {
+                // Focus follows, so the next Tab goes on from the part jumped to.
+                const heading = document.getElementById(target.id);
+                heading?.scrollIntoView();
+                heading?.focus({ preventScroll: true });
+              }}
             >
               {target.title}
             </button>
@@ -212,7 +217,9 @@ export default function RosterEditor(props: EditorProps): JSX.Element {
       </nav>
 
       <section class="panel roster-people" aria-labelledby="roster-people">
-        <h2 id="roster-people">{t('roster.people', { n: r.people.length })}</h2>
+        <h2 id="roster-people" tabindex="-1">
+          {t('roster.people', { n: r.people.length })}
+        </h2>
         <Show when={!ro()}>
           <form class="form roster-add" onSubmit={addPersonNow}>
             <div class="fields roster-add-fields">
@@ -325,7 +332,9 @@ export default function RosterEditor(props: EditorProps): JSX.Element {
       </section>
 
       <section class="panel roster-groups" aria-labelledby="roster-groups">
-        <h2 id="roster-groups">{t('roster.groups')}</h2>
+        <h2 id="roster-groups" tabindex="-1">
+          {t('roster.groups')}
+        </h2>
         <p class="small muted">{t('roster.groupsHint')}</p>
         <ul class="plain-list">
           <For each={r.groups}>
@@ -519,7 +528,7 @@ function BodyPanel(props: {
       data-group-id={groupId ?? undefined}
       aria-labelledby={headingId}
     >
-      <h2 id={headingId}>
+      <h2 id={headingId} tabindex="-1">
         {props.section.title}{' '}
         <span class="small muted">{t('roster.currentCount', { n: current() })}</span>
       </h2>
@@ -556,10 +565,12 @@ function BodyPanel(props: {
                         type="button"
                         class="btn-link small roster-edit"
                         aria-expanded={isEditing() ? 'true' : 'false'}
-                        aria-label={t('roster.editMember', { name: props.nameOf(m.personId) })}
+                        title={t('roster.editMember', { name: props.nameOf(m.personId) })}
                         onClick={() => setEditing(!isEditing())}
                       >
                         {isEditing() ? t('common.close') : t('common.edit')}
+                        {/* Named by what it shows, and whose line it is. */}
+                        <span class="sr-only"> {props.nameOf(m.personId)}</span>
                       </button>
                     </Show>
                   </div>

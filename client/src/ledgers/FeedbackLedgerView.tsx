@@ -1,4 +1,5 @@
 import { createMemo, createSignal, For, type JSX, Show } from 'solid-js';
+import { ScrollRegion } from '../components/ScrollRegion.tsx';
 import { feedbackLedgerSheet, flagsText, timeline } from '../export/feedbackLedgerSheets.ts';
 import { fileNameOf } from '../export/sheets.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
@@ -193,7 +194,7 @@ export default function FeedbackLedgerView(): JSX.Element {
         </span>
       </p>
       <Show when={ledger().rows.length > 0} fallback={<p class="empty">{t('fb.noEntries')}</p>}>
-        <div class="table-wrap">
+        <ScrollRegion label={t('fbl.title', { village: village(), span: spanText() })}>
           <table class="ledger-table fbl-table">
             <thead>
               <tr>
@@ -268,7 +269,7 @@ export default function FeedbackLedgerView(): JSX.Element {
               </For>
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       </Show>
     </div>
   );

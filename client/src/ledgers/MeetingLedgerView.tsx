@@ -1,4 +1,5 @@
 import { createMemo, createSignal, For, type JSX, Show } from 'solid-js';
+import { ScrollRegion } from '../components/ScrollRegion.tsx';
 import { ledgerMeetings, meetingLedgerSheets } from '../export/meetingLedgerSheets.ts';
 import { fileNameOf } from '../export/sheets.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
@@ -152,7 +153,7 @@ export default function MeetingLedgerView(): JSX.Element {
             </p>
           )}
         </Show>
-        <div class="table-wrap">
+        <ScrollRegion label={t('ledger.totals')}>
           <table class="ledger-table ledger-cards totals-table">
             <thead>
               <tr>
@@ -200,14 +201,14 @@ export default function MeetingLedgerView(): JSX.Element {
               </For>
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       </section>
 
       <For each={groups()}>
         {(g) => (
           <section class="panel ledger-section ledger-rule" data-rule={g.key}>
             <h2>{g.title}</h2>
-            <div class="table-wrap">
+            <ScrollRegion label={g.title}>
               <table class="ledger-table ledger-cards periods-table">
                 <thead>
                   <tr>
@@ -262,7 +263,7 @@ export default function MeetingLedgerView(): JSX.Element {
                   </For>
                 </tbody>
               </table>
-            </div>
+            </ScrollRegion>
           </section>
         )}
       </For>

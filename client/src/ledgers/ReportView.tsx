@@ -1,5 +1,6 @@
 import type { MessageKey } from '@grassroots/shared';
 import { createMemo, createSignal, For, type JSX, Show } from 'solid-js';
+import { ScrollRegion } from '../components/ScrollRegion.tsx';
 import { percent, reportSheets } from '../export/reportSheets.ts';
 import { fileNameOf } from '../export/sheets.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
@@ -224,7 +225,7 @@ export default function ReportView(): JSX.Element {
           }))}
         />
         <p class="small muted">{t('report.chartFeedbackHint')}</p>
-        <div class="table-wrap">
+        <ScrollRegion label={t('report.feedback')}>
           <table class="ledger-table report-categories">
             <thead>
               <tr>
@@ -241,7 +242,7 @@ export default function ReportView(): JSX.Element {
               </tr>
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       </section>
 
       <section class="panel ledger-section report-meetings" aria-labelledby="report-meetings">
@@ -295,7 +296,7 @@ export default function ReportView(): JSX.Element {
                     {p.title || t('docs.untitled')}
                   </a>
                 </h3>
-                <div class="table-wrap">
+                <ScrollRegion label={p.title || t('docs.untitled')}>
                   <table class="ledger-table">
                     <thead>
                       <tr>
@@ -329,7 +330,7 @@ export default function ReportView(): JSX.Element {
                       </For>
                     </tbody>
                   </table>
-                </div>
+                </ScrollRegion>
               </div>
             )}
           </For>

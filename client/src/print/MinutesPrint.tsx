@@ -1,4 +1,5 @@
 import { createMemo, For, type JSX, onCleanup, Show } from 'solid-js';
+import { ScrollRegion } from '../components/ScrollRegion.tsx';
 import { Sentence } from '../components/Sentence.tsx';
 import { VoteCheckLine } from '../editors/minutesChecks.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
@@ -165,7 +166,7 @@ export default function MinutesPrint(props: { docId: string }): JSX.Element {
         <Show when={signIn().length > 0}>
           <section class="print-section print-signin">
             <h2>{t('print.signIn')}</h2>
-            <div class="table-wrap">
+            <ScrollRegion label={t('print.signIn')}>
               <table class="signin-table">
                 <thead>
                   <tr>
@@ -196,7 +197,7 @@ export default function MinutesPrint(props: { docId: string }): JSX.Element {
                   </For>
                 </tbody>
               </table>
-            </div>
+            </ScrollRegion>
           </section>
         </Show>
 

@@ -248,7 +248,7 @@ describe('describeChange: roster and the new minutes fields', () => {
     const doc = createDoc();
     initMinutes(doc, { title: '党课', meetingType: 'party-lecture', startsAt: 1 });
     const before = snapshot(doc);
-    setMeetingFields(doc, { lecturer: { name: 'ئابدۇللا', rosterId: 'p1' }, title: '村民大会' });
+    setMeetingFields(doc, { lecturer: { name: 'ئابدۇللا', rosterId: 'p1' } });
     const zh = describeChange('minutes', before, doc).map((i) => i.label);
     expect(zh).toContain('授课人：— → \u2068ئابدۇللا\u2069');
     const ug = describeChange('minutes', before, doc, 'ug').map((i) => i.label);
