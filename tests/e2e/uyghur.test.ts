@@ -1,3 +1,6 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   addDocEntry,
   createDoc,
@@ -18,6 +21,7 @@ import {
   switchLanguage,
   waitSaved,
 } from './harness.ts';
+import { readWorkbook } from './xlsx.ts';
 
 let relay: Awaited<ReturnType<typeof startRelay>>;
 const closers: Array<() => Promise<void>> = [];
@@ -151,5 +155,25 @@ describe('the Uyghur locale (I18N-3)', () => {
       labelOf('feedbackCategory', 'livelihood', 'ug'),
     );
     await screenshot(page, 'ug-feedback-mixed-390');
+
+    // The feedback ledger exported in Uyghur: Uyghur headings, a right-to-left sheet, the
+    // entries' own text as typed.
+    await page.goto(`${relay.server.url}/#/w/${ws}/feedback-ledger`);
+    await page.locator('.fbl-row').first().waitFor();
+    await screenshot(page, 'ug-feedback-ledger-390');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('.ledger-actions button', { hasText: ug('ledger.exportXlsx') }).click(),
+    ]);
+    const file = join(await mkdtemp(join(tmpdir(), 'grassroots-ug-xlsx-')), 'ledger.xlsx');
+    await download.saveAs(file);
+    const [sheet] = [...(await readWorkbook(file)).values()];
+    expect(sheet!.rightToLeft).toBe(true);
+    expect(sheet!.header).toContain(ug('fbl.colNo'));
+    expect(sheet!.header.join(' ')).toMatch(/[\u0600-\u06ff]/);
+    expect(JSON.stringify(sheet!.rows)).toContain(summary);
+    expect(JSON.stringify(sheet!.rows)).toContain(
+      labelOf('feedbackCategory', 'infrastructure', 'ug'),
+    );
   });
 });

@@ -6,6 +6,8 @@ export type ReadSheet = {
   note: string;
   header: string[];
   rows: (string | number | null)[][];
+  /** Whether the sheet is shown right to left. */
+  rightToLeft: boolean;
 };
 
 /** Rows 1 and 2 are title and note, row 3 the column heads (client/src/export/sheets.ts). */
@@ -34,6 +36,7 @@ export async function readWorkbook(path: string): Promise<Map<string, ReadSheet>
       note: String(plain(ws.getCell(2, 1).value) ?? ''),
       header: row(HEADER_ROW).map((h) => String(h ?? '')),
       rows,
+      rightToLeft: ws.views[0]?.rightToLeft === true,
     });
   });
   return out;

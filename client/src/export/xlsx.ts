@@ -21,16 +21,20 @@ export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsh
 
 /**
  * The sheets as an XLSX workbook: per sheet a bold title, a note line, bold column heads that stay
- * in view when scrolling, and the rows (numbers stay numbers). Works offline once the app's files
- * are cached.
+ * in view when scrolling, and the rows (numbers stay numbers); right to left for an rtl locale.
+ * Works offline once the app's files are cached.
  */
-export async function toXlsx(sheets: readonly Sheet[]): Promise<Blob> {
+export async function toXlsx(
+  sheets: readonly Sheet[],
+  options: { rightToLeft?: boolean } = {},
+): Promise<Blob> {
   const Excel = await loadExcel();
   const workbook = new Excel.Workbook();
   workbook.creator = 'Grassroots';
   for (const sheet of sheets) {
     const ws = workbook.addWorksheet(sheet.name.slice(0, 31), {
-      views: [{ state: 'frozen', ySplit: HEADER_ROW }],
+      // A Uyghur workbook reads right to left, as spreadsheet programs show Arabic-script sheets.
+      views: [{ state: 'frozen', ySplit: HEADER_ROW, rightToLeft: options.rightToLeft === true }],
     });
     ws.columns = sheet.columns.map((c) => ({ width: c.width ?? 12 }));
     ws.getCell(1, 1).value = sheet.title;

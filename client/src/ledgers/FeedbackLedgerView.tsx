@@ -1,3 +1,4 @@
+import { localeMeta } from '@grassroots/shared';
 import { createMemo, createSignal, For, type JSX, Show } from 'solid-js';
 import { ScrollRegion } from '../components/ScrollRegion.tsx';
 import { feedbackLedgerSheet, flagsText, timeline } from '../export/feedbackLedgerSheets.ts';
@@ -24,7 +25,8 @@ import { LedgerActions, LedgerNav } from './LedgerBar.tsx';
  * filtered by the month received and the status. Printable; exported as XLSX and CSV.
  */
 export default function FeedbackLedgerView(): JSX.Element {
-  const { t, label } = useI18n();
+  const { t, label, locale } = useI18n();
+  const sheetDir = () => ({ rightToLeft: localeMeta(locale()).dir === 'rtl' });
   const ws = useWorkspace();
   const workspace = createWorkspaceData(ws.sync, ws.index);
   const now = Date.now();
@@ -87,7 +89,7 @@ export default function FeedbackLedgerView(): JSX.Element {
     exporter.run(
       async () => {
         const { toXlsx } = await import('../export/xlsx.ts');
-        return toXlsx([sheet()]);
+        return toXlsx([sheet()], sheetDir());
       },
       fileNameOf(fileParts(), 'xlsx'),
     );

@@ -1,3 +1,4 @@
+import { localeMeta } from '@grassroots/shared';
 import { createMemo, createSignal, For, type JSX, Show } from 'solid-js';
 import { ScrollRegion } from '../components/ScrollRegion.tsx';
 import { ledgerMeetings, meetingLedgerSheets } from '../export/meetingLedgerSheets.ts';
@@ -23,7 +24,8 @@ import { recordYears } from './years.ts';
  * meetings without a rhythm and, for a year, the secretary's 党课. Printable and exported as XLSX.
  */
 export default function MeetingLedgerView(): JSX.Element {
-  const { t, label } = useI18n();
+  const { t, label, locale } = useI18n();
+  const sheetDir = () => ({ rightToLeft: localeMeta(locale()).dir === 'rtl' });
   const ws = useWorkspace();
   const workspace = createWorkspaceData(ws.sync, ws.index);
   const now = Date.now();
@@ -70,6 +72,7 @@ export default function MeetingLedgerView(): JSX.Element {
         const { toXlsx } = await import('../export/xlsx.ts');
         return toXlsx(
           meetingLedgerSheets(ledger(), { t, label, village: village(), spanText: spanText() }),
+          sheetDir(),
         );
       },
       fileNameOf([village(), t('ledger.meetingsFile'), ledger().span.key], 'xlsx'),

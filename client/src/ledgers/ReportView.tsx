@@ -1,4 +1,5 @@
 import type { MessageKey } from '@grassroots/shared';
+import { localeMeta } from '@grassroots/shared';
 import { createMemo, createSignal, For, type JSX, Show } from 'solid-js';
 import { ScrollRegion } from '../components/ScrollRegion.tsx';
 import { percent, reportSheets } from '../export/reportSheets.ts';
@@ -44,7 +45,8 @@ type Kind = 'month' | 'quarter';
  * exported as XLSX; every figure is the model's.
  */
 export default function ReportView(): JSX.Element {
-  const { t, label } = useI18n();
+  const { t, label, locale } = useI18n();
+  const sheetDir = () => ({ rightToLeft: localeMeta(locale()).dir === 'rtl' });
   const ws = useWorkspace();
   const workspace = createWorkspaceData(ws.sync, ws.index);
   const now = Date.now();
@@ -83,6 +85,7 @@ export default function ReportView(): JSX.Element {
             spanText: spanText(),
             kind: kindText(),
           }),
+          sheetDir(),
         );
       },
       fileNameOf([village(), kindText(), report().span.key], 'xlsx'),

@@ -95,9 +95,9 @@ export const ug: Catalogue = {
     'presence.label': 'بۇ ھۆججەتنى كۆرۈۋاتقانلار',
     'presence.you': '{name} (مەن)',
     'presence.alone': 'بۇ ھۆججەتتە پەقەت سىزلا بار',
-    'nav.dashboard': 'ئومۇمىي ئەھۋال',
+    'nav.dashboard': 'ئەھۋال',
     'nav.documents': 'ھۆججەتلەر',
-    'nav.members': 'ئەزالار ۋە تەكلىپ',
+    'nav.members': 'ئەزالار',
     'nav.workspaces': 'خىزمەت رايونىنى ئالماشتۇرۇش',
     'dash.title': 'خىزمەت ئومۇمىي ئەھۋالى',
     'dash.loading':
@@ -595,7 +595,7 @@ export const ug: Catalogue = {
       'بۇ خاتىرە مۇقىملاشتۇرۇلدى. ۋاقتى: {time} (بېيجىڭ ۋاقتى)، مۇقىملاشتۇرغۇچى: {by}.',
     'print.chairSigns': 'رىياسەتچى (ئىمزا):',
     'print.recorderSigns': 'خاتىرىلىگۈچى (ئىمزا):',
-    'nav.services': '«8+1» ئالدىنقى سەپ مۇلازىمىتى',
+    'nav.services': '«8+1» مۇلازىمەت',
     'plan.serviceRetired': '{name} (توختىتىلغان)',
     'svc.title': '«8+1» ئالدىنقى سەپتە خەلققە نەپ يەتكۈزۈش مۇلازىمىتى',
     'svc.hint':
