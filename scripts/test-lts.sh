@@ -18,7 +18,8 @@ node_bin=$root/node_modules/node/bin
 nodedir=$(ls -d "$root"/node_modules/node/node_modules/node-linux-* | head -1)
 echo "Node LTS: $("$node_bin/node" --version)"
 
-copy=$PWD/.tmp/lts-tree
+# One copy per Node line: its install holds better-sqlite3 built for that line's ABI.
+copy=$PWD/.tmp/lts-tree-$lts
 mkdir -p "$copy"
 # Keep only the install of an earlier copy: a file since deleted or renamed must not run there.
 find "$copy" -mindepth 1 -name node_modules -prune -o ! -type d -exec rm -f {} +
