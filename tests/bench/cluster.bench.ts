@@ -139,6 +139,8 @@ function parseFlags(argv: readonly string[]): Flags {
 const maybe = (value: number | null, digits: number) =>
   value === null ? '—' : fixed(value, digits);
 
+const percent = (share: number | null) => maybe(share === null ? null : share * 100, 0);
+
 function fanoutTable(results: readonly FanoutResult[]): string {
   return markdownTable(
     [
@@ -152,6 +154,7 @@ function fanoutTable(results: readonly FanoutResult[]): string {
       'relays µs/delivery',
       'PG µs/delivery',
       'Redis µs/delivery',
+      'CPU stall %',
       'converged',
     ],
     results.map((r) => [
@@ -165,6 +168,7 @@ function fanoutTable(results: readonly FanoutResult[]): string {
       fixed(r.cpu.relaysUsPerDelivery, 1),
       maybe(r.cpu.postgresUsPerDelivery, 1),
       maybe(r.cpu.redisUsPerDelivery, 1),
+      percent(r.cpu.cpuStalled),
       r.isConverged ? 'yes' : 'NO',
     ]),
     2,
@@ -185,6 +189,7 @@ function roomsTable(results: readonly ManyRoomsResult[]): string {
       'relays CPU %',
       'PG µs/delivery',
       'Redis µs/delivery',
+      'CPU stall %',
       'converged rooms',
     ],
     results.map((r) => [
@@ -199,6 +204,7 @@ function roomsTable(results: readonly ManyRoomsResult[]): string {
       fixed(r.cpu.relaysCores * 100, 0),
       maybe(r.cpu.postgresUsPerDelivery, 1),
       maybe(r.cpu.redisUsPerDelivery, 1),
+      percent(r.cpu.cpuStalled),
       `${r.convergedRooms}/${r.rooms}`,
     ]),
   );
@@ -359,7 +365,9 @@ async function main(): Promise<void> {
     '',
     'Latency: a write → applied by each other client of its room (one clock: all clients run in ' +
       'the benchmark process). Delivery: (write, receiving client). PG: postmaster and backends. ' +
-      "Relays, PostgreSQL, Redis and the clients share the machine's cores.",
+      "Relays, PostgreSQL, Redis and the clients share the machine's cores with whatever else runs " +
+      'there; CPU stall %: share of the measured time in which some runnable task on the machine ' +
+      'waited for a CPU (/proc/pressure/cpu): when high, latencies include waiting for a core.',
     ...(failures.length > 0 ? ['', '**Failures**', '', ...failures.map((f) => `- ${f}`)] : []),
   ].join('\n');
   console.log(`\n${markdown}\n`);

@@ -1,4 +1,5 @@
 /** Figures both cluster shapes report: latencies of a phase, and CPU per delivery. */
+import { readFileSync } from 'node:fs';
 import type { PhaseLog } from '../relay/clients.ts';
 import { summarize } from '../relay/stats.ts';
 import type { CpuSample, Setup } from './setups.ts';
@@ -28,12 +29,33 @@ export function latencyFigures(log: PhaseLog): LatencyFigures {
   };
 }
 
-/** CPU counters of a setup and of this process (the clients), with the time they were read. */
-export type CpuMark = CpuSample & { clients: number; at: number };
+/**
+ * CPU counters of a setup and of this process (the clients), the machine's CPU pressure, and the
+ * time they were read.
+ */
+export type CpuMark = CpuSample & { clients: number; stalledUs: number | null; at: number };
 
 export function cpuSample(setup: Setup): CpuMark {
   const { user, system } = process.cpuUsage();
-  return { ...setup.cpu(), clients: (user + system) / 1000, at: performance.now() };
+  return {
+    ...setup.cpu(),
+    clients: (user + system) / 1000,
+    stalledUs: cpuStalledUs(),
+    at: performance.now(),
+  };
+}
+
+/**
+ * Time in which at least one runnable task on the machine waited for a CPU, µs since boot (Linux
+ * pressure stall information); null where the kernel does not report it.
+ */
+function cpuStalledUs(): number | null {
+  try {
+    const some = /^some .*total=(\d+)/m.exec(readFileSync('/proc/pressure/cpu', 'utf8'));
+    return some ? Number(some[1]) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** CPU between two marks: totals (ms), per delivery (µs) and as cores busy over the wall time. */
@@ -49,6 +71,11 @@ export type CpuFigures = {
   redisUsPerDelivery: number | null;
   /** This process: every client's doc, socket and timers. */
   clientsMs: number;
+  /**
+   * Share of the time in which some runnable task on the machine (ours or anyone's) waited for a
+   * CPU: near 0 on an idle machine, near 1 when every core is contended.
+   */
+  cpuStalled: number | null;
 };
 
 export function cpuFigures(from: CpuMark, to: CpuMark, deliveries: number): CpuFigures {
@@ -69,5 +96,9 @@ export function cpuFigures(from: CpuMark, to: CpuMark, deliveries: number): CpuF
     redisMs,
     redisUsPerDelivery: perDelivery(redisMs),
     clientsMs: to.clients - from.clients,
+    cpuStalled:
+      from.stalledUs === null || to.stalledUs === null
+        ? null
+        : (to.stalledUs - from.stalledUs) / 1e6 / wallSeconds,
   };
 }
