@@ -24,7 +24,6 @@
  * Exit code 1 when the run itself fails or clients still connected disagree at the end; a server
  * that cuts people off or misses a goal is reported, not failed.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -32,7 +31,7 @@ import { fileURLToPath } from 'node:url';
 import { FANOUT_MAX_CLIENTS, runFanout } from './relay/fanout.ts';
 import { runJoinShape } from './relay/join.ts';
 import { type CaretModel, runMeetingShape } from './relay/meeting.ts';
-import { fixed, type ShapeReport } from './relay/report.ts';
+import { codeState, fixed, type ShapeReport } from './relay/report.ts';
 
 const SHAPES = ['fanout', 'meeting', 'join'] as const;
 type Shape = (typeof SHAPES)[number];
@@ -114,21 +113,6 @@ function parseFlags(argv: readonly string[]): Flags {
   if (flags.shapes.length === 0) flags.shapes.push(...SHAPES);
   flags.shapes = SHAPES.filter((s) => flags.shapes.includes(s));
   return flags;
-}
-
-/** The commit measured, and whether server/ or shared/ differ from it in the working tree. */
-function codeState(repoRoot: string): { commit: string; uncommittedRelayChanges: string[] } {
-  try {
-    const git = (...args: string[]) =>
-      execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8' }).trim();
-    const status = git('status', '--porcelain', '--', 'server', 'shared');
-    return {
-      commit: git('rev-parse', '--short', 'HEAD'),
-      uncommittedRelayChanges: status ? status.split('\n') : [],
-    };
-  } catch {
-    return { commit: 'unknown', uncommittedRelayChanges: [] };
-  }
 }
 
 async function main(): Promise<void> {
