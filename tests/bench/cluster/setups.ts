@@ -174,6 +174,8 @@ export async function startSetup(
             pid: relay.pid,
             serverUrl: relay.wsUrl,
             room: `${workspaceId}/${room}`,
+            roomOf: (docId: string) => `${workspaceId}/${docId}`,
+            memberTokens: [],
             params,
             stop: async () => {
               await relay.stop();
