@@ -12,29 +12,38 @@
  * - `join` (relay/join.ts): a minutes document of 10,000 edits by three authors (about 270 kB encoded),
  *   written through the server; then (a) fresh clients joining while the room is loaded and
  *   (b) the first client after a server restart on the same data. Writes relay-join.json.
+ * - `many-rooms` (relay/manyRooms.ts): N rooms of 5 stock clients, each making 2 small edits a
+ *   second (ours: editors' tokens, acks on), N stepped up (100, 200, 300…) until both servers'
+ *   p99 passes 50 ms; per step deliveries/s, server CPU per delivery and fan-out latency, and the
+ *   deliveries/s where p99 crosses 50 ms. Writes relay-many-rooms.json.
  *
- * Run: `corepack pnpm bench:relay` (every shape, about 10 minutes), or choose:
- *   --shape fanout|meeting|join|all   (repeat or comma-separate; default all)
+ * Run: `corepack pnpm bench:relay` (every shape, about 20 minutes), or choose:
+ *   --shape fanout|meeting|join|many-rooms|all   (repeat or comma-separate; default all)
  *   --meeting-seconds S               (default 180)   --meeting-people N   (default 30)
  *   --caret keystroke|tiptap          (default keystroke; see CaretModel in relay/meeting.ts)
  *   --edits N (default 10000)   --joins N (default 20)   --restarts N (default 5)
+ *   --rooms N,N,…  (many-rooms steps; default 100,200,300,400,500)
+ *   --rooms-seconds S (measured per step, default 20)
+ *   --servers grassroots,y-websocket  (many-rooms: which servers; default both, e.g. to profile ours)
  * Environment: BENCH_RELAY_SIZES, BENCH_RELAY_RATE (fan-out), BENCH_RELAY_NODE_ARGS (extra Node
  * flags for the server processes, e.g. "--cpu-prof").
  *
  * Exit code 1 when the run itself fails or clients still connected disagree at the end; a server
  * that cuts people off or misses a goal is reported, not failed.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FANOUT_MAX_CLIENTS, runFanout } from './relay/fanout.ts';
 import { runJoinShape } from './relay/join.ts';
+import { MANY_ROOMS_STEPS, runManyRoomsShape } from './relay/manyRooms.ts';
 import { type CaretModel, runMeetingShape } from './relay/meeting.ts';
-import { fixed, type ShapeReport } from './relay/report.ts';
+import { codeState, fixed, type ShapeReport } from './relay/report.ts';
+import type { ServerKind } from './relay/servers.ts';
 
-const SHAPES = ['fanout', 'meeting', 'join'] as const;
+const SHAPES = ['fanout', 'meeting', 'join', 'many-rooms'] as const;
+const SERVER_KINDS: readonly ServerKind[] = ['y-websocket', 'grassroots'];
 type Shape = (typeof SHAPES)[number];
 
 type Flags = {
@@ -45,11 +54,15 @@ type Flags = {
   edits: number;
   joins: number;
   restarts: number;
+  rooms: number[];
+  roomsSeconds: number;
+  servers: ServerKind[];
 };
 
 const USAGE =
-  'usage: relay.bench.ts [--shape fanout|meeting|join|all] [--meeting-seconds S] ' +
-  '[--meeting-people N] [--caret keystroke|tiptap] [--edits N] [--joins N] [--restarts N]';
+  'usage: relay.bench.ts [--shape fanout|meeting|join|many-rooms|all] [--meeting-seconds S] ' +
+  '[--meeting-people N] [--caret keystroke|tiptap] [--edits N] [--joins N] [--restarts N] ' +
+  '[--rooms N,N,…] [--rooms-seconds S] [--servers grassroots,y-websocket]';
 
 function parseFlags(argv: readonly string[]): Flags {
   const flags: Flags = {
@@ -60,6 +73,9 @@ function parseFlags(argv: readonly string[]): Flags {
     edits: 10_000,
     joins: 20,
     restarts: 5,
+    rooms: [...MANY_ROOMS_STEPS],
+    roomsSeconds: 20,
+    servers: [...SERVER_KINDS],
   };
   const count = (name: string, value: string, min: number, max: number) => {
     const n = Number(value);
@@ -107,6 +123,23 @@ function parseFlags(argv: readonly string[]): Flags {
       case 'restarts':
         flags.restarts = count(name, value, 0, 100);
         break;
+      case 'rooms':
+        flags.rooms = value.split(',').map((n) => count(name, n, 1, 5000));
+        if (flags.rooms.some((n, j) => j > 0 && n <= flags.rooms[j - 1]!)) {
+          throw new Error(`--rooms must increase step by step\n${USAGE}`);
+        }
+        break;
+      case 'rooms-seconds':
+        flags.roomsSeconds = count(name, value, 2, 600);
+        break;
+      case 'servers': {
+        const kinds = value.split(',');
+        if (kinds.some((k) => !(SERVER_KINDS as readonly string[]).includes(k))) {
+          throw new Error(`--servers takes ${SERVER_KINDS.join(', ')}\n${USAGE}`);
+        }
+        flags.servers = SERVER_KINDS.filter((k) => kinds.includes(k));
+        break;
+      }
       default:
         throw new Error(`unknown argument "${arg}"\n${USAGE}`);
     }
@@ -114,21 +147,6 @@ function parseFlags(argv: readonly string[]): Flags {
   if (flags.shapes.length === 0) flags.shapes.push(...SHAPES);
   flags.shapes = SHAPES.filter((s) => flags.shapes.includes(s));
   return flags;
-}
-
-/** The commit measured, and whether server/ or shared/ differ from it in the working tree. */
-function codeState(repoRoot: string): { commit: string; uncommittedRelayChanges: string[] } {
-  try {
-    const git = (...args: string[]) =>
-      execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8' }).trim();
-    const status = git('status', '--porcelain', '--', 'server', 'shared');
-    return {
-      commit: git('rev-parse', '--short', 'HEAD'),
-      uncommittedRelayChanges: status ? status.split('\n') : [],
-    };
-  } catch {
-    return { commit: 'unknown', uncommittedRelayChanges: [] };
-  }
 }
 
 async function main(): Promise<void> {
@@ -141,7 +159,9 @@ async function main(): Promise<void> {
   }
   const nodeArgs = (process.env.BENCH_RELAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
   // Each provider adds a process 'exit' listener.
-  process.setMaxListeners(Math.max(FANOUT_MAX_CLIENTS, flags.meetingPeople) * 2 + 20);
+  process.setMaxListeners(
+    Math.max(FANOUT_MAX_CLIENTS, flags.meetingPeople, Math.max(...flags.rooms) * 5) * 2 + 20,
+  );
   const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
   const code = codeState(repoRoot);
   console.log(
@@ -166,6 +186,16 @@ async function main(): Promise<void> {
           people: flags.meetingPeople,
           seconds: flags.meetingSeconds,
           caret: flags.caret,
+          nodeArgs,
+        },
+        log,
+      );
+    } else if (shape === 'many-rooms') {
+      report = await runManyRoomsShape(
+        {
+          steps: flags.rooms,
+          measureSeconds: flags.roomsSeconds,
+          servers: flags.servers,
           nodeArgs,
         },
         log,

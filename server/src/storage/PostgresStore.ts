@@ -108,8 +108,6 @@ const types = {
       : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
-const bytea = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-
 export type PostgresStoreOptions = {
   /** `postgres://user@host:port/database`. */
   url: string;

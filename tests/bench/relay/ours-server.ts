@@ -9,6 +9,9 @@
  * - `--data DIR`: keep the SQLite file and the workspace in DIR across restarts (the workspace
  *   and its token are written to DIR/bench-server.json the first time and reused). Without it a
  *   fresh folder is used and removed on stop.
+ * - `--members N`: also make N editors of the workspace (through an invite, as devices join) and
+ *   print their tokens as `memberTokens`, so clients connect as the members a deployment has
+ *   rather than all as its admin. Default 0.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +27,10 @@ if (limits !== 'unthrottled' && limits !== 'production') {
   throw new Error(`--limits must be unthrottled or production, not ${limits}`);
 }
 const keptDir = flag('data');
+const members = Number(flag('members') ?? 0);
+if (!Number.isInteger(members) || members < 0 || members > 1000) {
+  throw new Error(`--members must be a whole number from 0 to 1000, not ${flag('members')}`);
+}
 const dataDir = keptDir ?? mkdtempSync(join(tmpdir(), 'grassroots-bench-'));
 
 const server = await startServer(
@@ -39,14 +46,24 @@ const server = await startServer(
   }),
 );
 
-type Identity = { workspaceId: string; token: string };
+type Identity = { workspaceId: string; token: string; memberTokens?: string[] };
 const identityFile = join(dataDir, 'bench-server.json');
 let identity: Identity;
 if (existsSync(identityFile)) {
   identity = JSON.parse(readFileSync(identityFile, 'utf8')) as Identity;
 } else {
-  const { workspace, adminToken } = await server.auth.createWorkspace('bench');
+  const { workspace, admin, adminToken } = await server.auth.createWorkspace('bench');
   identity = { workspaceId: workspace.id, token: adminToken };
+  if (members > 0) {
+    const { token: invite } = await server.auth.createInvite(workspace.id, admin.id, {
+      role: 'editor',
+      maxUses: members,
+    });
+    identity.memberTokens = [];
+    for (let i = 0; i < members; i++) {
+      identity.memberTokens.push((await server.auth.redeem(invite, `bench ${i + 1}`)).token);
+    }
+  }
   if (keptDir) writeFileSync(identityFile, JSON.stringify(identity));
 }
 

@@ -17,6 +17,10 @@ export type BenchServer = {
   room: string;
   /** Query parameters for the WebSocket URL (our relay's token). */
   params: Record<string, string>;
+  /** The name clients pass as `roomname` for a document `docId` (letters, digits, `_`, `-`). */
+  roomOf(docId: string): string;
+  /** Tokens of the editors made with `members` (ours; empty for the reference). */
+  memberTokens: string[];
   /** Stops the process (SIGTERM, then SIGKILL after a grace period). */
   stop(): Promise<void>;
 };
@@ -64,6 +68,8 @@ export type StartOptions = {
    * (`YPERSISTENCE`). Default none: ours uses a fresh folder it removes, the reference memory.
    */
   dataDir?: string;
+  /** Editors our relay makes at start, their tokens in `memberTokens`. Default 0. */
+  members?: number;
 };
 
 /**
@@ -72,10 +78,23 @@ export type StartOptions = {
  */
 export async function startBenchServer(
   kind: ServerKind,
-  { nodeArgs = [], startTimeoutMs = 30_000, limits = 'unthrottled', dataDir }: StartOptions = {},
+  {
+    nodeArgs = [],
+    startTimeoutMs = 30_000,
+    limits = 'unthrottled',
+    dataDir,
+    members = 0,
+  }: StartOptions = {},
 ): Promise<BenchServer> {
   const args =
-    kind === 'grassroots' ? ['--limits', limits, ...(dataDir ? ['--data', dataDir] : [])] : [];
+    kind === 'grassroots'
+      ? [
+          '--limits',
+          limits,
+          ...(dataDir ? ['--data', dataDir] : []),
+          ...(members > 0 ? ['--members', String(members)] : []),
+        ]
+      : [];
   const env = { ...process.env };
   delete env.YPERSISTENCE;
   if (kind === 'y-websocket' && dataDir) env.YPERSISTENCE = dataDir;
@@ -114,19 +133,36 @@ export async function startBenchServer(
         fail(new Error(`${kind} server exited with ${code} before listening`));
       });
     });
-    const info = JSON.parse(line) as { port: number; workspaceId?: string; token?: string };
+    const info = JSON.parse(line) as {
+      port: number;
+      workspaceId?: string;
+      token?: string;
+      memberTokens?: string[];
+    };
     const base = `ws://127.0.0.1:${info.port}`;
     if (kind === 'grassroots') {
+      const roomOf = (docId: string) => `${info.workspaceId}/${docId}`;
       return {
         kind,
         pid: child.pid!,
         serverUrl: `${base}/sync`,
-        room: `${info.workspaceId}/bench`,
+        room: roomOf('bench'),
         params: { token: info.token! },
+        roomOf,
+        memberTokens: info.memberTokens ?? [],
         stop,
       };
     }
-    return { kind, pid: child.pid!, serverUrl: base, room: 'bench', params: {}, stop };
+    return {
+      kind,
+      pid: child.pid!,
+      serverUrl: base,
+      room: 'bench',
+      params: {},
+      roomOf: (docId) => docId,
+      memberTokens: [],
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
