@@ -3,13 +3,13 @@
 # the machine's, is past its end of life). The LTS comes from the npm registry's `node` package; a
 # copy of the sources gets its own install built by that Node (better-sqlite3 compiled for its ABI
 # against the headers the package ships), so nothing of the main install changes.
-#   scripts/test-lts.sh [--vitest-options…] [filters…]     NODE_LTS=24 by default
+#   scripts/test-lts.sh [--vitest-options…] [filters…]     NODE_LTS=26 by default (the active LTS)
 # Without filters it runs server/src/{relay,storage} and tests/integration/{relay,cluster} except
 # the SIGKILL crash loop (relay/chaos.test.ts): see the README ("Node versions") for why.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export COREPACK_ENABLE_DOWNLOAD_PROMPT=0
-lts=${NODE_LTS:-24}
+lts=${NODE_LTS:-26}
 root=$PWD/.tmp/node-$lts
 if [ ! -x "$root/node_modules/node/bin/node" ]; then
   npm install --prefix "$root" --no-save --no-audit --no-fund --loglevel=error "node@$lts" >/dev/null
