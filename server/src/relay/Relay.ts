@@ -18,6 +18,7 @@ import { type Logger, redactUrl } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { DeletedDocStore } from '../storage/DeletedDocStore.ts';
 import type { DocStore, Member } from '../storage/DocStore.ts';
+import { CommitBatcher } from './CommitBatcher.ts';
 import { Connection, TokenBucket } from './Connection.ts';
 import type { Fanout, FanoutMessage, FanoutPort } from './Fanout.ts';
 import { MessageRefused, Room } from './Room.ts';
@@ -83,6 +84,8 @@ export class Relay {
   private readonly unloadTimers = new Map<string, NodeJS.Timeout>();
   private readonly attempts: AttemptLimiter;
   private readonly port: FanoutPort;
+  /** One storage transaction per turn for the writes of every room. */
+  private readonly commits: CommitBatcher;
   private readonly now: () => number;
   private readonly pingTimer: NodeJS.Timeout;
   private readonly checkTimer: NodeJS.Timeout;
@@ -99,6 +102,9 @@ export class Relay {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes });
     this.attempts = new AttemptLimiter(config.connectionsPerWindow, config.connectionWindowMs);
     this.port = options.fanout.join((message) => this.onFanout(message));
+    this.commits = new CommitBatcher(options.store, {
+      onCommitted: () => options.metrics.storageCommits.inc(),
+    });
     this.pingTimer = setInterval(() => this.ping(), config.pingIntervalMs);
     this.pingTimer.unref();
     this.checkTimer = setInterval(() => void this.checkStored(), config.storedCheckMs);
@@ -306,6 +312,7 @@ export class Relay {
     this.port.subscribe(name);
     const room = new Room(name, {
       store,
+      append: (rows) => this.commits.append(rows),
       log,
       metrics,
       fanout: this.port,

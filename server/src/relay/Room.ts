@@ -8,7 +8,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
-import type { DocStore } from '../storage/DocStore.ts';
+import type { DocStore, NewUpdate } from '../storage/DocStore.ts';
 import {
   decodeAwarenessEntries,
   encodeAwarenessEntries,
@@ -22,6 +22,11 @@ import { inspectUpdate, MalformedUpdate } from './updates.ts';
 
 export type RoomOptions = {
   store: DocStore;
+  /**
+   * Stores a batch of this room's writes, resolving with their seqs; the relay commits the
+   * batches of all rooms of one turn together (CommitBatcher). Default `store.appendUpdates`.
+   */
+  append?: (rows: readonly NewUpdate[]) => Promise<number[]>;
   log: Logger;
   metrics: Metrics;
   fanout: FanoutPort;
@@ -643,6 +648,10 @@ export class Room {
     for (const conn of this.conns) if (conn !== sender) conn.send(message);
   }
 
+  private append(rows: readonly NewUpdate[]): Promise<number[]> {
+    return this.options.append ? this.options.append(rows) : this.options.store.appendUpdates(rows);
+  }
+
   /** Stores queued writes (one transaction per batch), then relays and acknowledges them. */
   flush(): Promise<void> {
     if (this.flushing) return this.flushing;
@@ -662,7 +671,7 @@ export class Room {
         this.isStoring = true;
         let seqs: number[] = [];
         try {
-          if (rows.length > 0) seqs = await this.options.store.appendUpdates(rows);
+          if (rows.length > 0) seqs = await this.append(rows);
         } catch (error) {
           this.queue = batch.concat(this.queue);
           this.isStoring = false;
