@@ -40,7 +40,11 @@ function origin(url: string): string {
 const frameKey = (f: CallFrame): string => {
   const name = f.functionName || '(anonymous)';
   if (f.url === '') return name;
-  return `${name}  ${origin(f.url)}:${f.lineNumber + 1}`;
+  const where = origin(f.url);
+  // Within a package, the file too (lib0/encoding.js, yjs/yjs.mjs).
+  const file =
+    where.includes('/') || where.startsWith('node:') ? where : `${where}/${basename(f.url)}`;
+  return `${name}  ${file}:${f.lineNumber + 1}`;
 };
 
 type Totals = {
