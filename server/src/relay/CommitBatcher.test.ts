@@ -68,5 +68,4 @@ describe('CommitBatcher', () => {
     expect((await store.loadUpdates('ws/b')).map((r) => r.seq)).toEqual([1]);
     expect(await store.loadUpdates('ws/bad')).toEqual([]);
   });
-
 });
