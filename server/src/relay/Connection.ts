@@ -28,6 +28,9 @@ export class TokenBucket {
   }
 }
 
+/** The part of a socket (`net.Socket`) that batches writes. */
+export type Corkable = { cork(): void; uncork(): void };
+
 /** One authenticated WebSocket in a room. */
 export class Connection {
   readonly awarenessIds = new Set<number>();
@@ -64,6 +67,11 @@ export class Connection {
     private readonly maxBufferedBytes = Number.POSITIVE_INFINITY,
     /** How long a peer has to answer a close frame before its socket is dropped, ms. */
     private readonly closeGraceMs = 2000,
+    /**
+     * The TCP socket under `ws`, to hold several messages back and write them with one system
+     * call (see `cork`). Default none: every message is written on its own.
+     */
+    private readonly socket: Corkable | null = null,
   ) {
     this.canWrite = can(member.role, 'write');
     ws.once('close', () => {
@@ -86,6 +94,19 @@ export class Connection {
     this.ws.send(message, (error) => {
       if (error) this.ws.terminate();
     });
+  }
+
+  /**
+   * Holds what is sent from now on until `uncork`, then writes it with one system call: a room
+   * relaying a batch and acknowledging it sends each connection several small messages at once,
+   * and on a busy relay the writes, not the messages, are what costs. Calls nest.
+   */
+  cork(): void {
+    this.socket?.cork();
+  }
+
+  uncork(): void {
+    this.socket?.uncork();
   }
 
   /** Sends and resolves once the bytes have left for the socket (backpressure for big syncs). */

@@ -183,10 +183,18 @@ export class Relay {
       return;
     }
     const wantsAck = url.searchParams.get(SyncParam.ack) === '1';
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, member, roomName, wantsAck));
+    this.wss.handleUpgrade(req, socket, head, (ws) =>
+      this.accept(ws, socket, member, roomName, wantsAck),
+    );
   }
 
-  private accept(ws: WebSocket, member: Member, roomName: string, wantsAck: boolean): void {
+  private accept(
+    ws: WebSocket,
+    socket: Duplex,
+    member: Member,
+    roomName: string,
+    wantsAck: boolean,
+  ): void {
     const { config, metrics, log } = this.options;
     const conn = new Connection(
       ws,
@@ -195,6 +203,7 @@ export class Relay {
       new TokenBucket(config.messagesPerSecond, config.messageBurst, this.now),
       config.maxBufferedBytes,
       config.closeGraceMs,
+      socket,
     );
     metrics.connections.inc();
     const room = this.getRoom(roomName);

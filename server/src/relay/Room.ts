@@ -681,22 +681,29 @@ export class Room {
         this.isStoring = false;
         this.failures = 0;
         this.lastStoredSV = batchSV;
-        let stored = 0;
-        for (const w of batch) {
-          let seq: number | undefined;
-          if (w.update) {
-            seq = seqs[stored++];
-            this.queuedBytes -= w.update.byteLength;
-            this.approxBytes += w.update.byteLength;
-            this.options.metrics.updatesStored.inc();
-            this.options.metrics.bytesStored.inc(w.update.byteLength);
-            this.relay(w.update, w.conn);
+        // Each connection gets the batch's relays and its ack in one write.
+        const corked = Array.from(this.conns);
+        for (const c of corked) c.cork();
+        try {
+          let stored = 0;
+          for (const w of batch) {
+            let seq: number | undefined;
+            if (w.update) {
+              seq = seqs[stored++];
+              this.queuedBytes -= w.update.byteLength;
+              this.approxBytes += w.update.byteLength;
+              this.options.metrics.updatesStored.inc();
+              this.options.metrics.bytesStored.inc(w.update.byteLength);
+              this.relay(w.update, w.conn);
+            }
+            w.onSettled?.(undefined, seq);
+            w.conn?.settleWrite();
           }
-          w.onSettled?.(undefined, seq);
-          w.conn?.settleWrite();
+          this.noteOwnRows(seqs);
+          this.ackAll();
+        } finally {
+          for (const c of corked) c.uncork();
         }
-        this.noteOwnRows(seqs);
-        this.ackAll();
       }
     })().finally(() => {
       this.flushing = null;
