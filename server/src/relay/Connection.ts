@@ -1,5 +1,4 @@
 import { can, MessageType, Reason } from '@grassroots/shared';
-import * as encoding from 'lib0/encoding';
 import { WebSocket } from 'ws';
 import type { Member } from '../storage/DocStore.ts';
 
@@ -27,6 +26,54 @@ export class TokenBucket {
     return true;
   }
 }
+
+/** True when both hold the same bytes; the same object (a room's cached vector) at once. */
+function sameBytes(a: Uint8Array | null, b: Uint8Array): boolean {
+  if (a === b) return true;
+  if (a === null || a.byteLength !== b.byteLength) return false;
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Bytes of `n` as a lib0 varUint (7 bits a byte). */
+const varUintLength = (n: number): number => {
+  let length = 1;
+  while (n > 0x7f) {
+    n = Math.floor(n / 128);
+    length++;
+  }
+  return length;
+};
+
+/** Writes `n` as a lib0 varUint at `at`; returns the offset after it. */
+const writeVarUint = (target: Buffer, at: number, n: number): number => {
+  while (n > 0x7f) {
+    target[at++] = 0x80 | (n & 0x7f);
+    n = Math.floor(n / 128);
+  }
+  target[at++] = n;
+  return at;
+};
+
+/**
+ * Message 100: `varUint(100) varUint8Array(stateVector) varUint(settled)`, written straight into
+ * one Buffer (an ack goes to every connection of a room after each batch).
+ */
+export function ackMessage(stateVector: Uint8Array, settled: number): Buffer {
+  const svLength = stateVector.byteLength;
+  const message = Buffer.allocUnsafe(
+    varUintLength(MessageType.ack) + varUintLength(svLength) + svLength + varUintLength(settled),
+  );
+  let at = writeVarUint(message, 0, MessageType.ack);
+  at = writeVarUint(message, at, svLength);
+  message.set(stateVector, at);
+  writeVarUint(message, at + svLength, settled);
+  return message;
+}
+
+/** The same bytes as a Buffer (no copy). */
+export const asBuffer = (bytes: Uint8Array): Buffer =>
+  Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 /** The part of a socket (`net.Socket`) that batches writes. */
 export type Corkable = { cork(): void; uncork(): void };
@@ -56,7 +103,9 @@ export class Connection {
    * deletes (and so does not move the state vector) is on the server.
    */
   writesSettled = 0;
-  private lastAck: { sv: Uint8Array; settled: number } | null = null;
+  /** The last ack sent: its state vector and settled count (repeats are skipped). */
+  private lastAckSV: Uint8Array | null = null;
+  private lastAckSettled = -1;
 
   constructor(
     readonly ws: WebSocket,
@@ -91,9 +140,8 @@ export class Connection {
       this.ws.terminate();
       return;
     }
-    this.ws.send(message, (error) => {
-      if (error) this.ws.terminate();
-    });
+    // No callback: a failed write errors the socket, and `ws` closes the connection for it.
+    this.ws.send(message);
   }
 
   /**
@@ -132,19 +180,11 @@ export class Connection {
    */
   sendAck(stateVector: Uint8Array): void {
     if (!this.wantsAck) return;
-    const last = this.lastAck;
-    const isRepeat =
-      last !== null &&
-      last.settled === this.writesSettled &&
-      last.sv.byteLength === stateVector.byteLength &&
-      last.sv.every((b, i) => b === stateVector[i]);
-    if (isRepeat) return;
-    this.lastAck = { sv: stateVector, settled: this.writesSettled };
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MessageType.ack);
-    encoding.writeVarUint8Array(encoder, stateVector);
-    encoding.writeVarUint(encoder, this.writesSettled);
-    this.send(encoding.toUint8Array(encoder));
+    const settled = this.writesSettled;
+    if (this.lastAckSettled === settled && sameBytes(this.lastAckSV, stateVector)) return;
+    this.lastAckSV = stateVector;
+    this.lastAckSettled = settled;
+    this.send(ackMessage(stateVector, settled));
   }
 
   /**

@@ -15,7 +15,7 @@ import {
   MalformedAwareness,
   parseAwarenessState,
 } from './awareness.ts';
-import type { Connection } from './Connection.ts';
+import { asBuffer, type Connection } from './Connection.ts';
 import { encodeStructChunks } from './chunks.ts';
 import type { FanoutPort, RoomMessage } from './Fanout.ts';
 import { inspectUpdate, MalformedUpdate } from './updates.ts';
@@ -87,18 +87,19 @@ type PendingWrite = {
   onSettled?: (error?: Error, seq?: number) => void;
 };
 
-const syncMessage = (write: (encoder: encoding.Encoder) => void): Uint8Array => {
+// Messages are Buffers: `ws` would otherwise wrap a Uint8Array in one for every recipient.
+const syncMessage = (write: (encoder: encoding.Encoder) => void): Buffer => {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, MessageType.sync);
   write(encoder);
-  return encoding.toUint8Array(encoder);
+  return asBuffer(encoding.toUint8Array(encoder));
 };
 
-const awarenessMessage = (update: Uint8Array): Uint8Array => {
+const awarenessMessage = (update: Uint8Array): Buffer => {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, MessageType.awareness);
   encoding.writeVarUint8Array(encoder, update);
-  return encoding.toUint8Array(encoder);
+  return asBuffer(encoding.toUint8Array(encoder));
 };
 
 /** Thrown for a message the room refuses; the connection closes with `code`. */
@@ -151,6 +152,8 @@ export class Room {
   private catchingUp: Promise<void> | null = null;
   /** Awareness updates of this process's connections, published together once per turn. */
   private awarenessOut: Uint8Array[] = [];
+  /** The doc's encoded state vector, until the doc next changes (see `stateVector`). */
+  private encodedSV: Uint8Array | null = null;
 
   constructor(
     readonly name: string,
@@ -158,6 +161,7 @@ export class Room {
   ) {
     this.awareness.setLocalState(null);
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      this.encodedSV = null;
       if (origin === INTEGRATING) {
         this.captured?.push(update);
         return;
@@ -200,7 +204,7 @@ export class Room {
         }
       }
     }, 'storage');
-    this.lastStoredSV = Y.encodeStateVector(this.doc);
+    this.lastStoredSV = this.stateVector();
     this.appliedSeq = rows[rows.length - 1]?.seq ?? 0;
     this.isReady = true;
     // Doorbells heard while loading name rows this load may not have read.
@@ -248,7 +252,7 @@ export class Room {
         this.appliedSeq = Math.max(this.appliedSeq, rows[rows.length - 1]!.seq);
         this.options.metrics.rowsCaughtUp.inc(rows.length);
         // Applied rows are stored: they count for acks once nothing of ours is on its way.
-        if (!this.hasUnstored) this.lastStoredSV = Y.encodeStateVector(this.doc);
+        if (!this.hasUnstored) this.lastStoredSV = this.stateVector();
         this.ackAll();
       }
     })()
@@ -556,7 +560,16 @@ export class Room {
 
   /** The state vector of what storage holds: the doc's, unless writes are on their way. */
   private storedStateVector(): Uint8Array {
-    return this.hasUnstored ? this.lastStoredSV : Y.encodeStateVector(this.doc);
+    return this.hasUnstored ? this.lastStoredSV : this.stateVector();
+  }
+
+  /**
+   * The doc's state vector, encoded once per change of the doc: a batch's state vector and the
+   * acks after it are the same bytes (and the same object, which makes repeats cheap to spot).
+   */
+  private stateVector(): Uint8Array {
+    this.encodedSV ??= Y.encodeStateVector(this.doc);
+    return this.encodedSV;
   }
 
   /** Resolves once everything applied to the doc so far is stored. */
@@ -661,7 +674,7 @@ export class Room {
         this.queue = [];
         // Every write of the batch is in the doc already: its state vector is what is stored
         // once the batch is.
-        const batchSV = Y.encodeStateVector(this.doc);
+        const batchSV = this.stateVector();
         const rows = [];
         for (const w of batch) {
           if (w.update) {
