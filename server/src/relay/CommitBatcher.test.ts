@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { NewUpdate } from '../storage/DocStore.ts';
 import { SqliteStore } from '../storage/SqliteStore.ts';
 import { CommitBatcher } from './CommitBatcher.ts';
@@ -23,6 +23,10 @@ function recordingStore() {
 }
 
 describe('CommitBatcher', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('UPD-6 commits what several rooms hand over in one turn in one transaction, each room its own seqs in order', async () => {
     const { store, calls } = recordingStore();
     const batcher = new CommitBatcher(store);
@@ -67,5 +71,32 @@ describe('CommitBatcher', () => {
     expect((await store.loadUpdates('ws/a')).map((r) => r.seq)).toEqual([1]);
     expect((await store.loadUpdates('ws/b')).map((r) => r.seq)).toEqual([1]);
     expect(await store.loadUpdates('ws/bad')).toEqual([]);
+  });
+
+  it('UPD-6 with an interval, a commit starts at most once per interval and what arrives meanwhile joins the next', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setImmediate', 'Date'] });
+    const { store, calls } = recordingStore();
+    const batcher = new CommitBatcher(store, { intervalMs: 10, now: () => Date.now() });
+    // Nothing committed lately: the first commit goes at once (next turn).
+    const first = batcher.append([row('ws/a', 1)]);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(await first).toEqual([1]);
+    expect(calls).toEqual([['ws/a']]);
+
+    await vi.advanceTimersByTimeAsync(2);
+    let isDone = false;
+    const later = Promise.all([
+      batcher.append([row('ws/b', 2)]),
+      batcher.append([row('ws/a', 3)]),
+    ]).then((seqs) => {
+      isDone = true;
+      return seqs;
+    });
+    await vi.advanceTimersByTimeAsync(7);
+    expect(isDone).toBe(false);
+    expect(calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await later).toEqual([[1], [2]]);
+    expect(calls).toEqual([['ws/a'], ['ws/b', 'ws/a']]);
   });
 });

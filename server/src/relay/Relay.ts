@@ -103,6 +103,7 @@ export class Relay {
     this.attempts = new AttemptLimiter(config.connectionsPerWindow, config.connectionWindowMs);
     this.port = options.fanout.join((message) => this.onFanout(message));
     this.commits = new CommitBatcher(options.store, {
+      intervalMs: config.commitIntervalMs,
       onCommitted: () => options.metrics.storageCommits.inc(),
     });
     this.pingTimer = setInterval(() => this.ping(), config.pingIntervalMs);
