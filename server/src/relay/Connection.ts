@@ -1,6 +1,7 @@
 import { can, MessageType, Reason } from '@grassroots/shared';
 import { WebSocket } from 'ws';
 import type { Member } from '../storage/DocStore.ts';
+import { binaryFrame } from './frames.ts';
 
 /** A token bucket: `rate` per second sustained, `burst` at once. */
 export class TokenBucket {
@@ -75,8 +76,8 @@ export function ackMessage(stateVector: Uint8Array, settled: number): Buffer {
 export const asBuffer = (bytes: Uint8Array): Buffer =>
   Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
-/** The part of a socket (`net.Socket`) that batches writes. */
-export type Corkable = { cork(): void; uncork(): void };
+/** The parts of the TCP socket under `ws` (a `net.Socket`) the relay writes frames with. */
+export type RawSocket = { cork(): void; uncork(): void; write(frame: Uint8Array): boolean };
 
 /** One authenticated WebSocket in a room. */
 export class Connection {
@@ -106,6 +107,8 @@ export class Connection {
   /** The last ack sent: its state vector and settled count (repeats are skipped). */
   private lastAckSV: Uint8Array | null = null;
   private lastAckSettled = -1;
+  /** The socket frames are written to directly; null: everything goes through `ws`. */
+  private readonly framesSocket: RawSocket | null;
 
   constructor(
     readonly ws: WebSocket,
@@ -117,12 +120,14 @@ export class Connection {
     /** How long a peer has to answer a close frame before its socket is dropped, ms. */
     private readonly closeGraceMs = 2000,
     /**
-     * The TCP socket under `ws`, to hold several messages back and write them with one system
-     * call (see `cork`). Default none: every message is written on its own.
+     * The TCP socket under `ws`: messages are written to it as whole frames (see `sendFrame`),
+     * several with one system call (see `cork`). Default none: every message goes through `ws`.
      */
-    private readonly socket: Corkable | null = null,
+    private readonly socket: RawSocket | null = null,
   ) {
     this.canWrite = can(member.role, 'write');
+    // With an extension (compression) negotiated, frames are for `ws` to make.
+    this.framesSocket = socket !== null && ws.extensions === '' ? socket : null;
     ws.once('close', () => {
       if (this.terminateTimer) clearTimeout(this.terminateTimer);
     });
@@ -140,8 +145,24 @@ export class Connection {
       this.ws.terminate();
       return;
     }
+    if (this.framesSocket !== null) this.framesSocket.write(binaryFrame(message));
     // No callback: a failed write errors the socket, and `ws` closes the connection for it.
-    this.ws.send(message);
+    else this.ws.send(message);
+  }
+
+  /**
+   * Sends a message already framed by `binaryFrame` (the same bytes for every connection of a
+   * room), straight to the socket: `ws` would frame it again for each. Frames written this way
+   * and by `ws` (pings, closes) never interleave, each being one write.
+   */
+  sendFrame(frame: Buffer, message: Uint8Array): void {
+    if (this.framesSocket === null) return this.send(message);
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    if (this.ws.bufferedAmount + frame.byteLength > this.maxBufferedBytes) {
+      this.ws.terminate();
+      return;
+    }
+    this.framesSocket.write(frame);
   }
 
   /**

@@ -18,6 +18,7 @@ import {
 import { asBuffer, type Connection } from './Connection.ts';
 import { encodeStructChunks } from './chunks.ts';
 import type { FanoutPort, RoomMessage } from './Fanout.ts';
+import { binaryFrame } from './frames.ts';
 import { inspectUpdate, MalformedUpdate } from './updates.ts';
 
 export type RoomOptions = {
@@ -179,7 +180,8 @@ export class Room {
         const changed = added.concat(updated, removed);
         const payload = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
         const message = awarenessMessage(payload);
-        for (const c of this.conns) c.send(message);
+        const frame = binaryFrame(message);
+        for (const c of this.conns) c.sendFrame(frame, message);
         if (origin !== 'fanout') this.publishAwareness(payload);
       },
     );
@@ -658,7 +660,8 @@ export class Room {
   /** Sends a stored update to every connection of this process but its sender. */
   private relay(update: Uint8Array, sender: Connection | null): void {
     const message = syncMessage((e) => syncProtocol.writeUpdate(e, update));
-    for (const conn of this.conns) if (conn !== sender) conn.send(message);
+    const frame = binaryFrame(message);
+    for (const conn of this.conns) if (conn !== sender) conn.sendFrame(frame, message);
   }
 
   private append(rows: readonly NewUpdate[]): Promise<number[]> {
