@@ -453,6 +453,7 @@ export {
   periodOf,
   periodsBetween,
   quarterPeriod,
+  receivedInstantOf,
   startOfBeijingDate,
   yearPeriod,
 } from './domain/time.ts';

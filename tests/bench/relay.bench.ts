@@ -31,7 +31,6 @@
  * Exit code 1 when the run itself fails or clients still connected disagree at the end; a server
  * that cuts people off or misses a goal is reported, not failed.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -40,7 +39,7 @@ import { FANOUT_MAX_CLIENTS, runFanout } from './relay/fanout.ts';
 import { runJoinShape } from './relay/join.ts';
 import { MANY_ROOMS_STEPS, runManyRoomsShape } from './relay/manyRooms.ts';
 import { type CaretModel, runMeetingShape } from './relay/meeting.ts';
-import { fixed, type ShapeReport } from './relay/report.ts';
+import { codeState, fixed, type ShapeReport } from './relay/report.ts';
 import type { ServerKind } from './relay/servers.ts';
 
 const SHAPES = ['fanout', 'meeting', 'join', 'many-rooms'] as const;
@@ -148,21 +147,6 @@ function parseFlags(argv: readonly string[]): Flags {
   if (flags.shapes.length === 0) flags.shapes.push(...SHAPES);
   flags.shapes = SHAPES.filter((s) => flags.shapes.includes(s));
   return flags;
-}
-
-/** The commit measured, and whether server/ or shared/ differ from it in the working tree. */
-function codeState(repoRoot: string): { commit: string; uncommittedRelayChanges: string[] } {
-  try {
-    const git = (...args: string[]) =>
-      execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8' }).trim();
-    const status = git('status', '--porcelain', '--', 'server', 'shared');
-    return {
-      commit: git('rev-parse', '--short', 'HEAD'),
-      uncommittedRelayChanges: status ? status.split('\n') : [],
-    };
-  } catch {
-    return { commit: 'unknown', uncommittedRelayChanges: [] };
-  }
 }
 
 async function main(): Promise<void> {

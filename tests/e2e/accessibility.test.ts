@@ -120,7 +120,7 @@ function screens(joinToken: string): Screen[] {
   ];
 }
 
-describe('accessibility of every screen (axe-core: no serious or critical violations)', () => {
+describe('accessibility of every screen (axe-core: no serious or critical violations; no sideways scrolling)', () => {
   for (const size of WIDTHS) {
     it(`at ${size.width} px, in ${LOCALES.join(' and ')}`, { timeout: 600_000 }, async () => {
       const b = await openBrowser(size);
@@ -137,6 +137,12 @@ describe('accessibility of every screen (axe-core: no serious or critical violat
             const name = `${screen.name}-${locale}-${size.width}`;
             await screenshot(page, `a11y-${name}`);
             found.push(...(await auditA11y(page, name)));
+            // Nothing widens the page sideways (wide tables scroll inside their own region).
+            const sideways = await page.evaluate(
+              () => document.documentElement.scrollWidth - window.innerWidth,
+            );
+            if (sideways > 0)
+              found.push(`${name}: the page is ${sideways} px wider than the screen`);
           }
         }
         expect(found).toEqual([]);

@@ -19,6 +19,8 @@ export type Service = {
   halt(): Promise<void>;
   /** Starts it again on the same port with the same data. */
   restart(): Promise<void>;
+  /** Process id of the running server (PostgreSQL: its postmaster), or null when stopped. */
+  pid(): number | null;
 };
 
 const isRoot = () => process.getuid?.() === 0;
@@ -75,6 +77,9 @@ function asUser(user: string): { uid?: number; gid?: number } {
   return { uid, gid };
 }
 
+const runningPid = (child: ChildProcess | null): number | null =>
+  child && child.exitCode === null && child.signalCode === null ? (child.pid ?? null) : null;
+
 async function stopChild(child: ChildProcess | null): Promise<void> {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
   const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -84,11 +89,22 @@ async function stopChild(child: ChildProcess | null): Promise<void> {
   clearTimeout(timer);
 }
 
+/** Options of startPostgres. */
+export type PostgresOptions = {
+  /**
+   * Keep PostgreSQL's own durability (fsync, synchronous commit, full page writes), as a
+   * deployment runs it; for benchmarks that compare engines. Default false: the data is thrown
+   * away, so tests skip the flushes.
+   */
+  isDurable?: boolean;
+};
+
 /**
- * Starts a PostgreSQL server with a fresh cluster (trust auth on 127.0.0.1, no fsync: the data is
- * thrown away). The URL names the `postgres` database; tests create their own databases in it.
+ * Starts a PostgreSQL server with a fresh cluster (trust auth on 127.0.0.1, no fsync unless
+ * `isDurable`: the data is thrown away). The URL names the `postgres` database; tests create
+ * their own databases in it.
  */
-export async function startPostgres(): Promise<Service> {
+export async function startPostgres({ isDurable = false }: PostgresOptions = {}): Promise<Service> {
   const bin = postgresBinDir();
   if (!bin) {
     throw new Error(
@@ -117,12 +133,9 @@ export async function startPostgres(): Promise<Service> {
       '127.0.0.1',
       '-k',
       dir,
-      '-c',
-      'fsync=off',
-      '-c',
-      'synchronous_commit=off',
-      '-c',
-      'full_page_writes=off',
+      ...(isDurable
+        ? []
+        : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
       '-c',
       'max_connections=200',
     ];
@@ -160,6 +173,7 @@ export async function startPostgres(): Promise<Service> {
       await stopChild(child);
       rmSync(dir, { recursive: true, force: true });
     },
+    pid: () => runningPid(child),
   };
 }
 
@@ -213,5 +227,6 @@ export async function startRedis(): Promise<Service> {
       await stopChild(child);
       rmSync(dir, { recursive: true, force: true });
     },
+    pid: () => runningPid(child),
   };
 }

@@ -25,7 +25,8 @@ export function SyncBadge(): JSX.Element {
       <span class="sync-text">
         {before}
         <time class="sync-time">
-          {time()}
+          {/* Digits in their own order also inside a right-to-left sentence. */}
+          <bdi dir="ltr">{time()}</bdi>
           <span class="sync-zone">{t('badge.timeZone')}</span>
         </time>
         {after}

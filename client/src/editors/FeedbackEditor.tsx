@@ -22,9 +22,9 @@ import {
   matchesKey,
   moveStatus,
   readFeedbackLog,
+  receivedInstantOf,
   relayEntry,
   searchKey,
-  startOfBeijingDate,
   URGENCIES,
   type Urgency,
 } from '../model/domain.ts';
@@ -109,7 +109,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
           if (!d.get('summary').trim()) return;
           const isSaved = op.run(() =>
             addEntry(doc, {
-              receivedAt: startOfBeijingDate(d.get('day')) + 12 * 3600_000,
+              receivedAt: receivedInstantOf(d.get('day'), Date.now()),
               source: d.get('source') || null,
               channel: d.get('channel') as FeedbackChannel,
               category: d.get('category') as FeedbackCategory,

@@ -1,4 +1,4 @@
-import { localeMeta } from '@grassroots/shared';
+import { CATALOGUES, format, translate } from '@grassroots/shared';
 import type { Locale } from '../i18n/locale.ts';
 import { formatBeijingDateTime } from '../i18n/time.ts';
 
@@ -14,22 +14,16 @@ function partsOf(at: number): Parts {
   };
 }
 
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** A calendar day as the locale writes it (`3月3日`, `Mar 3, 2024`, `3-مارت`), from Intl. */
+/**
+ * A calendar day as the locale writes it (`3月3日`, `Mar 3, 2024`, `3-مارت`), from the catalogue:
+ * browsers differ in which locales their Intl has dates for (Chromium has none for Uyghur).
+ */
 function dayOf(p: Parts, locale: Locale, withYear: boolean): string {
-  const key = `${locale}|${withYear}`;
-  let fmt = dayFormats.get(key);
-  if (!fmt) {
-    fmt = new Intl.DateTimeFormat(localeMeta(locale).intl, {
-      ...(withYear ? { year: 'numeric' } : {}),
-      month: 'short',
-      day: 'numeric',
-      timeZone: 'UTC',
-    });
-    dayFormats.set(key, fmt);
-  }
-  return fmt.format(Date.UTC(Number(p.year), p.month - 1, p.day, 12));
+  const months = translate(locale, 'date.monthNames').split(/[,،]/);
+  const month = months[p.month - 1] ?? String(p.month);
+  const params = { year: p.year, month, day: p.day };
+  // Parameters are whole words here: no isolates inside one date.
+  return format(CATALOGUES[locale].messages[withYear ? 'date.dayYear' : 'date.day'], params);
 }
 
 /**

@@ -131,6 +131,7 @@ export {
   readMinutes,
   readPlan,
   readRoster,
+  receivedInstantOf,
   recordPublication,
   recordVote,
   relayEntry,

@@ -102,6 +102,25 @@ export function describeFanoutContract(
       await close(bus);
     });
 
+    it("FAN-8 once subscribe resolves, the room's messages are delivered; a presence query reaches the other holders", async () => {
+      const bus = await makeBus(2);
+      const [a, b] = bus.map(join) as [Listener, Listener];
+      await a.port.subscribe('w/q');
+      await b.port.subscribe('w/q');
+      // No settling: the promise alone says the subscription is in effect.
+      a.port.publish({ kind: 'awareness-query', room: 'w/q' });
+      a.port.publish({ kind: 'stored', room: 'w/q', seq: 3 });
+      await until(() => b.heard.length === 2, 2000);
+      expect(b.heard).toEqual([
+        { kind: 'awareness-query', room: 'w/q' },
+        { kind: 'stored', room: 'w/q', seq: 3 },
+      ]);
+      // Subscribing again to a room held already resolves too.
+      await b.port.subscribe('w/q');
+      expect(a.heard).toEqual([]);
+      await close(bus);
+    });
+
     it('FAN-4 awareness batches arrive whole and in publish order', async () => {
       const bus = await makeBus(2);
       const [a, b] = bus.map(join) as [Listener, Listener];

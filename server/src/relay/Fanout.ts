@@ -9,6 +9,11 @@ export type FanoutMessage =
   | { kind: 'stored'; room: string; seq: number }
   /** Awareness updates of `room`, in order (several batched into one message). */
   | { kind: 'awareness'; room: string; payloads: Uint8Array[] }
+  /**
+   * A process began holding `room`: the other holders answer with the presence of their own
+   * connections (an `awareness` message), so it does not wait for each device's next renewal.
+   */
+  | { kind: 'awareness-query'; room: string }
   /** A member's sockets must close everywhere (revoked, role changed). */
   | { kind: 'member'; memberId: string; code: number; reason: string };
 
@@ -17,8 +22,12 @@ export type RoomMessage = Extract<FanoutMessage, { room: string }>;
 export type FanoutPort = {
   /** Sends to every other member of the bus that listens (room messages: to the room's holders). */
   publish(message: FanoutMessage): void;
-  /** From now on, hear the room's messages. Idempotent. */
-  subscribe(room: string): void;
+  /**
+   * From now on, hear the room's messages. Idempotent. Resolves once the bus delivers them (a
+   * shared bus confirms the subscription; it also resolves when the bus is away, after telling
+   * its error handler: the periodic store check covers what goes unheard).
+   */
+  subscribe(room: string): Promise<void>;
   /** Stop hearing the room's messages. Idempotent. */
   unsubscribe(room: string): void;
   leave(): void;
@@ -52,7 +61,9 @@ export class LocalFanout implements Fanout {
           other.handler(message);
         }
       },
-      subscribe: (room) => self.rooms.add(room),
+      subscribe: async (room) => {
+        self.rooms.add(room);
+      },
       unsubscribe: (room) => self.rooms.delete(room),
       leave: () => this.members.delete(self),
     };

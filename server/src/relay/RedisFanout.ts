@@ -7,6 +7,7 @@ import type { Fanout, FanoutMessage, FanoutPort } from './Fanout.ts';
 const STORED = 1;
 const AWARENESS = 2;
 const MEMBER = 3;
+const AWARENESS_QUERY = 4;
 const SENDER_BYTES = 8;
 
 export type RedisFanoutOptions = {
@@ -36,6 +37,8 @@ export class RedisFanout implements Fanout {
   private readonly ports = new Map<string, Port>();
   /** How many ports of this process listen to each channel. */
   private readonly listeners = new Map<string, number>();
+  /** Each listened channel's SUBSCRIBE, settled once Redis has confirmed it (or failed). */
+  private readonly subscribed = new Map<string, Promise<void>>();
   private readonly onError: (error: unknown) => void;
 
   constructor(options: RedisFanoutOptions) {
@@ -74,16 +77,23 @@ export class RedisFanout implements Fanout {
     return `${this.prefix}control`;
   }
 
-  private listen(channel: string): void {
+  private listen(channel: string): Promise<void> {
     const n = this.listeners.get(channel) ?? 0;
     this.listeners.set(channel, n + 1);
-    if (n === 0) this.subscriber.subscribe(channel).catch(this.onError);
+    if (n === 0) {
+      this.subscribed.set(
+        channel,
+        this.subscriber.subscribe(channel).then(() => undefined, this.onError),
+      );
+    }
+    return this.subscribed.get(channel) ?? Promise.resolve();
   }
 
   private unlisten(channel: string): void {
     const n = this.listeners.get(channel) ?? 0;
     if (n <= 1) {
       this.listeners.delete(channel);
+      this.subscribed.delete(channel);
       if (n === 1) this.subscriber.unsubscribe(channel).catch(this.onError);
     } else this.listeners.set(channel, n - 1);
   }
@@ -94,9 +104,10 @@ export class RedisFanout implements Fanout {
     return {
       publish: (message) => this.publish(port, message),
       subscribe: (room) => {
-        if (port.rooms.has(room)) return;
+        if (port.rooms.has(room))
+          return this.subscribed.get(this.roomChannel(room)) ?? Promise.resolve();
         port.rooms.add(room);
-        this.listen(this.roomChannel(room));
+        return this.listen(this.roomChannel(room));
       },
       unsubscribe: (room) => {
         if (!port.rooms.delete(room)) return;
@@ -124,6 +135,10 @@ export class RedisFanout implements Fanout {
         encoding.writeVarUint(encoder, AWARENESS);
         encoding.writeVarUint(encoder, message.payloads.length);
         for (const p of message.payloads) encoding.writeVarUint8Array(encoder, p);
+        channel = this.roomChannel(message.room);
+        break;
+      case 'awareness-query':
+        encoding.writeVarUint(encoder, AWARENESS_QUERY);
         channel = this.roomChannel(message.room);
         break;
       case 'member':
@@ -167,6 +182,8 @@ export class RedisFanout implements Fanout {
         const payloads: Uint8Array[] = [];
         for (let i = 0; i < n; i++) payloads.push(decoding.readVarUint8Array(decoder));
         message = { kind: 'awareness', room, payloads };
+      } else if (kind === AWARENESS_QUERY && room !== null) {
+        message = { kind: 'awareness-query', room };
       } else if (kind === MEMBER && room === null) {
         const body = JSON.parse(decoding.readVarString(decoder)) as Record<string, unknown>;
         if (
@@ -202,6 +219,7 @@ export class RedisFanout implements Fanout {
   async close(): Promise<void> {
     this.ports.clear();
     this.listeners.clear();
+    this.subscribed.clear();
     await Promise.allSettled([this.publisher.quit(), this.subscriber.quit()]);
     this.publisher.disconnect();
     this.subscriber.disconnect();

@@ -318,8 +318,10 @@ export class Relay {
     const existing = this.rooms.get(name);
     if (existing) return existing;
     const { store, log, metrics, config } = this.options;
-    // Before loading, so no doorbell rung after the load read the store goes unheard.
-    this.port.subscribe(name);
+    // Before loading, so that few doorbells rung after the load read the store go unheard; once
+    // the bus confirms, the room reads its last seq once more and asks for the other processes'
+    // presence (FAN-5), so neither waits for the periodic check or a device's renewal.
+    const subscribed = this.port.subscribe(name);
     const room = new Room(name, {
       store,
       append: (rows) => this.commits.append(rows),
@@ -341,6 +343,9 @@ export class Relay {
     });
     this.rooms.set(name, room);
     metrics.roomsLoaded.inc();
+    void subscribed.then(() => {
+      if (this.rooms.get(name) === room) room.onSubscribed();
+    });
     room.ready.catch((error) => {
       // A failed load leaves nothing behind: the next connection tries a fresh load.
       metrics.loadFailures.inc();

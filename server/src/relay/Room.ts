@@ -801,10 +801,36 @@ export class Room {
     );
   }
 
+  /**
+   * The bus now delivers this room's messages: rows another process stored before that are read
+   * from the store, and the other holders are asked for their connections' presence.
+   */
+  onSubscribed(): void {
+    if (this.isClosed) return;
+    this.options.fanout.publish({ kind: 'awareness-query', room: this.name });
+    this.options.store.lastSeqs([this.name]).then(
+      (seqs) => {
+        const seq = seqs.get(this.name);
+        if (seq !== undefined) this.noteStored(seq);
+      },
+      (error: unknown) =>
+        this.options.log.warn({ room: this.name, err: error }, 'could not read the last seq'),
+    );
+  }
+
   /** A message another process published about this room. */
   onFanout(message: RoomMessage): void {
     if (message.kind === 'stored') {
       this.noteStored(message.seq);
+      return;
+    }
+    if (message.kind === 'awareness-query') {
+      // Only the presence of this process's own connections: each holder answers for its own.
+      const ids = [...this.awarenessOwners]
+        .filter(([id, owner]) => owner !== ELSEWHERE && this.awareness.states.has(id))
+        .map(([id]) => id);
+      if (ids.length > 0)
+        this.publishAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
       return;
     }
     for (const payload of message.payloads)

@@ -108,8 +108,6 @@ const types = {
       : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
-const bytea = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-
 export type PostgresStoreOptions = {
   /** `postgres://user@host:port/database`. */
   url: string;
@@ -151,6 +149,14 @@ export class PostgresStore implements DocStore, AuthStore, DeletedDocStore {
 
   private async inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // The pool listens for errors of idle clients only: a checked-out client whose server goes
+    // away (a restart, a failover) emits 'error', which would throw out of the process. The
+    // query in flight fails anyway; the broken client is then discarded instead of pooled.
+    let lostConnection: Error | undefined;
+    const onError = (error: Error) => {
+      lostConnection = error;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await work(client);
@@ -160,7 +166,8 @@ export class PostgresStore implements DocStore, AuthStore, DeletedDocStore {
       await client.query('ROLLBACK').catch(() => {});
       throw error;
     } finally {
-      client.release();
+      client.off('error', onError);
+      client.release(lostConnection);
     }
   }
 

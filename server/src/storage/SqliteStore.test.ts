@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { describeStoreContract } from './DocStore.contract.ts';
@@ -64,4 +66,54 @@ describe('SqliteStore on a file from before invites could claim a member', () =>
     expect((await store.listMembers('w')).map((m) => m.displayName)).toEqual(['老支书', '新人']);
     await store.close();
   });
+});
+
+/**
+ * Opens and closes stores, each leaving statements behind (`pragma()` prepares one per call, a
+ * closed store drops its prepared ones), then allocates as a busy relay does, so the garbage
+ * collector finalizes them. Run in a process of its own: what fails here is the process itself.
+ */
+const DROPPED_STATEMENTS = `
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteStore } from './src/storage/SqliteStore.ts';
+const dir = mkdtempSync(join(tmpdir(), 'grassroots-sqlite-'));
+for (let i = 0; i < 20; i++) {
+  const store = new SqliteStore(join(dir, 'store-' + i + '.sqlite'));
+  await store.loadUpdates('w/room');
+  await store.close();
+}
+let objects = [];
+for (let round = 0; round < 5; round++) {
+  objects = [];
+  for (let i = 0; i < 1e6; i++) objects.push({ i });
+}
+console.log('collected', objects.length);
+`;
+
+describe('SqliteStore under the running Node.js', () => {
+  it('statements and stores that are dropped are collected without taking the process down', async () => {
+    // better-sqlite3 12 built against Node.js 24.19+ headers aborts here ("Assertion failed:
+    // (env) != nullptr" in ~Statement) unless patched (patches/better-sqlite3@12.11.1.patch).
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', DROPPED_STATEMENTS],
+      { cwd: fileURLToPath(new URL('../..', import.meta.url)) },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const [status, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+      child.once('close', (code, sig) => resolve([code, sig])),
+    );
+    expect(stderr).not.toMatch(/Assertion failed/);
+    expect({ status, signal }).toEqual({ status: 0, signal: null });
+    expect(stdout).toBe('collected 1000000\n');
+  }, 30_000);
 });

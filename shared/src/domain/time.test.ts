@@ -11,6 +11,7 @@ import {
   periodOf,
   periodsBetween,
   quarterPeriod,
+  receivedInstantOf,
   startOfBeijingDate,
   yearPeriod,
 } from './time.ts';
@@ -33,6 +34,20 @@ describe('Beijing time', () => {
     expect(isCalendarDate('2025-02-29')).toBe(false);
     expect(isCalendarDate('2024-02-29')).toBe(true);
     expect(() => startOfBeijingDate('2025-13-01')).toThrow(RangeError);
+  });
+
+  it('TIME-1 something received today is stamped now, never later the same day; another day at its noon', () => {
+    // 00:05 on 2 Dec in Beijing is 16:05 UTC on 1 Dec: noon would lie 12 hours in the future,
+    // and a ledger "as of" now would leave the entry out.
+    const justAfterMidnight = Date.UTC(2026, 11, 1, 16, 5);
+    expect(beijingDate(justAfterMidnight)).toBe('2026-12-02');
+    expect(receivedInstantOf('2026-12-02', justAfterMidnight)).toBe(justAfterMidnight);
+    expect(receivedInstantOf('2026-12-01', justAfterMidnight)).toBe(
+      startOfBeijingDate('2026-12-01') + 12 * 3600_000,
+    );
+    expect(receivedInstantOf('2026-12-03', justAfterMidnight)).toBe(
+      startOfBeijingDate('2026-12-03') + 12 * 3600_000,
+    );
   });
 
   it('TIME-2 weeks start on Monday in Beijing and carry ISO week numbers', () => {

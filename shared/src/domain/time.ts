@@ -93,6 +93,18 @@ export function endOfBeijingDate(date: string): number {
   return startOfBeijingDate(date) + DAY_MS;
 }
 
+/**
+ * The instant to record for something received on Beijing calendar day `date`, as judged at
+ * `now`: today it is `now` itself, so a morning entry is never stamped in the future (ledgers
+ * count only what has happened by their "as of" time); on another day it is that day's noon,
+ * the middle of the day the person chose.
+ */
+export function receivedInstantOf(date: string, now: number): number {
+  const start = startOfBeijingDate(date);
+  if (now >= start && now < start + DAY_MS) return now;
+  return start + DAY_MS / 2;
+}
+
 /** Adds whole days to a calendar day. */
 export function addDays(date: string, days: number): string {
   return beijingDate(startOfBeijingDate(date) + days * DAY_MS);

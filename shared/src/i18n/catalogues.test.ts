@@ -93,6 +93,15 @@ describe('catalogues (I18N-1)', () => {
     expect(latinOnly.filter(([key]) => !allowed.has(key))).toEqual([]);
   });
 
+  it('I18N-3 in a right-to-left locale every parameter is isolated, so dates and names keep their order', () => {
+    expect(translate('ug', 'history.restoredTo', { version: '2025-03-12' })).toContain(
+      '\u20682025-03-12\u2069',
+    );
+    expect(translate('zh-CN', 'history.restoredTo', { version: '2025-03-12' })).toBe(
+      '恢复到「2025-03-12」',
+    );
+  });
+
   it('format fills parameters and leaves unknown placeholders; translate falls back to zh-CN', () => {
     expect(format('{a} → {b} {c}', { a: 1, b: 'x' })).toBe('1 → x {c}');
     expect(isLocale('ug')).toBe(true);

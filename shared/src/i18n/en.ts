@@ -896,6 +896,9 @@ export const en: Catalogue = {
     'error.internal': 'The server ran into an error; please try again later.',
     'common.unexpectedError': 'something went wrong; please try again',
     'common.colon': ': ',
+    'date.monthNames': 'Jan,Feb,Mar,Apr,May,Jun,Jul,Aug,Sep,Oct,Nov,Dec',
+    'date.day': '{month} {day}',
+    'date.dayYear': '{month} {day}, {year}',
   },
   labels: {
     docKind: {

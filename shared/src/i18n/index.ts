@@ -44,10 +44,22 @@ export function format(template: string, params?: Params): string {
   );
 }
 
+/**
+ * A parameter isolated for a right-to-left sentence (I18N-3): first-strong isolate … pop, so a
+ * Chinese name reads left to right, a date or number keeps its digits in order ("2025-03-12", not
+ * the "12-03-2025" the bidi algorithm makes of digits after Arabic letters), and neither drags
+ * the punctuation around it.
+ */
+const isolated = (params: Params): Params =>
+  Object.fromEntries(
+    Object.entries(params).map(([k, v]) => [k, v === '' ? v : `\u2068${v}\u2069`]),
+  );
+
 /** The message for a key in a locale, parameters filled in. */
 export function translate(locale: Locale, key: MessageKey, params?: Params): string {
   const catalogue: Catalogue = CATALOGUES[locale] ?? CATALOGUES[DEFAULT_LOCALE];
-  return format(catalogue.messages[key] ?? key, params);
+  const filled = params && catalogue.meta.dir === 'rtl' ? isolated(params) : params;
+  return format(catalogue.messages[key] ?? key, filled);
 }
 
 export type EnumName = keyof LabelTables;

@@ -424,7 +424,7 @@ export const ug: Catalogue = {
       'بۇ ھۆججەتنىڭ مۇنۇ ۋاقىتتىكى ھالىتى: {time} (بېيجىڭ ۋاقتى). پەقەت كۆرگىلى بولىدۇ، نۆۋەتتىكى ھۆججەتكە تەسىر يەتمەيدۇ.',
     'history.versionLoading': 'بۇ نەشر ئوقۇلۇۋاتىدۇ…',
     'history.compareLoading': 'سېلىشتۇرۇلۇۋاتىدۇ…',
-    'history.compareHeading': 'سېلىشتۇرۇش: {from} → {to}',
+    'history.compareHeading': 'سېلىشتۇرۇش: {from} ← {to}',
     'history.current': 'نۆۋەتتىكى نەشر',
     'history.start': 'ئەڭ دەسلەپكى ھالەت (بوش)',
     'history.legend': 'بەلگە ئىزاھاتى',
@@ -450,10 +450,10 @@ export const ug: Catalogue = {
     'history.restoring': 'ئەسلىگە كەلتۈرۈلۈۋاتىدۇ…',
     'history.restoreDone':
       'مۇنۇ ۋاقىتتىكى نەشرگە ئەسلىگە كەلتۈرۈلدى: {time}. تەھرىرلەۋاتقانلارنىڭ ھەممىسى تورغا ئۇلانغاندىن كېيىن ئەسلىگە كەلتۈرۈلگەن مەزمۇننى كۆرىدۇ.',
-    'history.entryNumber': '#{n}',
+    'history.entryNumber': '\u2066#{n}\u2069',
     'history.restoredTo': 'ئەسلىگە كەلتۈرۈلدى: «{version}»',
     'history.revertedMember': '{name} قىلغان ئۆزگەرتىشلەر بىكار قىلىندى (باشلىنىش ۋاقتى: {time})',
-    'history.versionNumbered': '#{n} · {time}',
+    'history.versionNumbered': '\u2066#{n}\u2069 · {time}',
     'history.revertMember': '{name} مۇشۇ نەشردىن بۇيان قىلغان ئۆزگەرتىشلەرنى بىكار قىلىش',
     'history.revertTitle': '{name} قىلغان ئۆزگەرتىشلەر بىكار قىلىنسۇنمۇ؟',
     'history.revertConfirm':
@@ -752,7 +752,7 @@ export const ug: Catalogue = {
     'desc.subjectField': '{subject} {field}',
     'desc.item': '{what} {name}',
     'desc.set': '{field}: {value}',
-    'desc.changed': '{field}: {before} → {after}',
+    'desc.changed': '{field}: {before} ← {after}',
     'desc.textChanged': '{field} ئۆزگەرتىلدى',
     'desc.longText.notes': 'ئىزاھات: {counts} ھەرپ',
     'desc.longText.body': 'تېكىست: {counts} ھەرپ',
@@ -909,6 +909,10 @@ export const ug: Catalogue = {
     'error.internal': 'مۇلازىمېتىردا خاتالىق كۆرۈلدى، سەل تۇرۇپ قايتا سىناڭ.',
     'common.unexpectedError': 'بىر مەسىلە كۆرۈلدى، قايتا سىناپ بېقىڭ',
     'common.colon': ': ',
+    'date.monthNames':
+      'يانۋار،فېۋرال،مارت،ئاپرېل،ماي،ئىيۇن،ئىيۇل،ئاۋغۇست،سېنتەبىر،ئۆكتەبىر،نويابىر،دېكابىر',
+    'date.day': '{day}-{month}',
+    'date.dayYear': '{year}-يىلى {day}-{month}',
   },
   labels: {
     docKind: {

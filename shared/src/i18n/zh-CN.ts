@@ -865,6 +865,9 @@ const messages = {
   'error.internal': '服务器出错了，请稍后再试。',
   'common.unexpectedError': '出了点问题，请再试一次',
   'common.colon': '：',
+  'date.monthNames': '1,2,3,4,5,6,7,8,9,10,11,12',
+  'date.day': '{month}月{day}日',
+  'date.dayYear': '{year}年{month}月{day}日',
 };
 
 const labels = {

@@ -1,3 +1,4 @@
+import * as decoding from 'lib0/decoding';
 import { WebSocket } from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
@@ -19,17 +20,38 @@ export type PhaseLog = {
   completed: number;
   firstSendAt: number;
   lastDeliveryAt: number;
+  /** Edit-to-acknowledged latency of every edit its author saw acknowledged, ms (acks only). */
+  ackLatencies: number[];
+  /** Edits whose author has received an ack covering them (acks only). */
+  acked: number;
+  lastAckAt: number;
 };
 
 type EditRecord = { sentAt: number; phase: PhaseLog; remaining: number };
 
-const newPhase = (): PhaseLog => ({
+/** An empty log for one phase; swarms that share one log pool their edits in it. */
+export const newPhase = (): PhaseLog => ({
   latencies: [],
   edits: 0,
   completed: 0,
   firstSendAt: Number.POSITIVE_INFINITY,
   lastDeliveryAt: 0,
+  ackLatencies: [],
+  acked: 0,
+  lastAckAt: 0,
 });
+
+/** Options of a Swarm. */
+export type SwarmOptions = {
+  /**
+   * Connect with `ack=1` and time each edit until its author receives an ack (message 100 of our
+   * relay) whose stored state vector covers it; phases then also wait for every ack. Default false.
+   */
+  wantsAcks?: boolean;
+};
+
+/** Our relay's ack (message 100): the room's stored state vector; the settled count is skipped. */
+const ACK_MESSAGE = 100;
 
 /** A small seeded generator (mulberry32), so every server gets the same insert positions. */
 export function seededRandom(seed: number): () => number {
@@ -48,33 +70,49 @@ export function seededRandom(seed: number): () => number {
  * doc has applied it. An edit is identified by its author's clientID and its index k: the author's
  * clock after it is k * EDIT_LENGTH, so a receiver's transaction that moves that author's state
  * from `before` to `after` has applied edits before/EDIT_LENGTH … after/EDIT_LENGTH - 1.
+ *
+ * Given several servers (relay processes sharing one store), client i connects to server
+ * i mod their number; they must all serve the same room.
  */
 export class Swarm {
   readonly clients: BenchClient[] = [];
   private readonly edits = new Map<number, EditRecord[]>();
   private readonly random: () => number;
+  private readonly servers: readonly BenchServer[];
+  private readonly wantsAcks: boolean;
   private nextSender = 0;
   private onComplete: (() => void) | null = null;
 
   constructor(
-    private readonly server: BenchServer,
+    servers: BenchServer | readonly BenchServer[],
     readonly size: number,
     seed: number,
+    { wantsAcks = false }: SwarmOptions = {},
   ) {
+    this.servers = Array.isArray(servers) ? servers : [servers as BenchServer];
+    this.wantsAcks = wantsAcks;
     this.random = seededRandom(seed);
-    for (let i = 0; i < size; i++) this.clients.push(this.makeClient());
+    for (let i = 0; i < size; i++) {
+      this.clients.push(this.makeClient(this.servers[i % this.servers.length]!));
+    }
   }
 
-  private makeClient(): BenchClient {
+  /** The first server, named in messages. */
+  private get server(): BenchServer {
+    return this.servers[0]!;
+  }
+
+  private makeClient(server: BenchServer): BenchClient {
     const doc = new Y.Doc();
     const text = doc.getText('text');
-    this.edits.set(doc.clientID, []);
+    const records: EditRecord[] = [];
+    this.edits.set(doc.clientID, records);
     // No awareness state: presence traffic (and its 15 s renewals) would only add noise.
     const awareness = new awarenessProtocol.Awareness(doc);
     awareness.setLocalState(null);
-    const provider = new WebsocketProvider(this.server.serverUrl, this.server.room, doc, {
+    const provider = new WebsocketProvider(server.serverUrl, server.room, doc, {
       WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-      params: this.server.params,
+      params: this.wantsAcks ? { ...server.params, ack: '1' } : server.params,
       awareness,
       // Node has a global BroadcastChannel: without this, clients in one process would exchange
       // updates around the server.
@@ -101,6 +139,22 @@ export class Swarm {
         }
       }
     });
+    if (this.wantsAcks) {
+      // Own edits acknowledged so far: an ack covers edits up to its stored clock of this client.
+      let ackedEdits = 0;
+      provider.messageHandlers[ACK_MESSAGE] = (_encoder, decoder) => {
+        const now = performance.now();
+        const stored = Y.decodeStateVector(decoding.readVarUint8Array(decoder));
+        const upTo = Math.min(records.length, (stored.get(doc.clientID) ?? 0) / EDIT_LENGTH);
+        for (; ackedEdits < upTo; ackedEdits++) {
+          const record = records[ackedEdits]!;
+          record.phase.ackLatencies.push(now - record.sentAt);
+          record.phase.acked++;
+          record.phase.lastAckAt = now;
+        }
+        this.onComplete?.();
+      };
+    }
     return { doc, text, provider };
   }
 
@@ -122,7 +176,7 @@ export class Swarm {
   }
 
   /** One edit by the next client in turn: EDIT_LENGTH characters at a seeded random position. */
-  private edit(phase: PhaseLog): void {
+  edit(phase: PhaseLog): void {
     const client = this.clients[this.nextSender]!;
     this.nextSender = (this.nextSender + 1) % this.size;
     const records = this.edits.get(client.doc.clientID)!;
@@ -136,7 +190,18 @@ export class Swarm {
     client.text.insert(position, content);
   }
 
-  /** Resolves once `total` edits have been sent and every other client has applied each. */
+  /**
+   * True once every edit of `phase` has reached every other client (and, with acks, its author
+   * has it acknowledged). For a log shared by several swarms this holds for all of them.
+   */
+  isSettled(phase: PhaseLog): boolean {
+    return phase.completed >= phase.edits && (!this.wantsAcks || phase.acked >= phase.edits);
+  }
+
+  /**
+   * Resolves once `total` edits have been sent and every other client has applied each (and,
+   * with acks, each is acknowledged).
+   */
   private waitComplete(
     phase: PhaseLog,
     total: number,
@@ -146,7 +211,7 @@ export class Swarm {
     return withTimeout(
       new Promise<void>((done) => {
         const check = () => {
-          if (phase.edits >= total && phase.completed >= phase.edits) {
+          if (phase.edits >= total && this.isSettled(phase)) {
             this.onComplete = null;
             done();
           }
@@ -155,7 +220,8 @@ export class Swarm {
         check();
       }),
       timeoutMs,
-      `${what}: ${phase.completed}/${phase.edits} edits reached every client`,
+      `${what}: ${phase.completed}/${phase.edits} edits reached every client` +
+        (this.wantsAcks ? `, ${phase.acked} acknowledged` : ''),
     ).finally(() => {
       this.onComplete = null;
     });

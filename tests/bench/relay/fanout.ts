@@ -47,6 +47,19 @@ const CONNECT_TIMEOUT_MS = 30_000;
 const PHASE_TIMEOUT_MS = 60_000;
 const SEED = 20_240_601;
 
+/** The fan-out workload's figures, for benchmarks that run it on other deployments. */
+export const FANOUT_WORKLOAD = {
+  roomSizes: ROOM_SIZES,
+  rate: RATE,
+  rateMs: RATE_MS,
+  warmupEdits: WARMUP_EDITS,
+  saturatedEdits: SATURATED_EDITS,
+  window: WINDOW,
+  connectTimeoutMs: CONNECT_TIMEOUT_MS,
+  phaseTimeoutMs: PHASE_TIMEOUT_MS,
+  seed: SEED,
+} as const;
+
 /** One measured phase of one round, before repetitions are pooled. */
 type PhaseRun = { log: PhaseLog; clients: number; serverCpuMs: number; clientCpuMs: number };
 

@@ -106,6 +106,26 @@ describe('two relay processes on PostgreSQL and Redis', () => {
     );
   });
 
+  it('FAN-8 a device joining on one process sees at once who is in the document on the other', async () => {
+    const [a, b] = await startTwo();
+    const room = `${workspaceId}/already-here`;
+    const here = client(b.url, room);
+    await here.synced;
+    here.provider.awareness.setLocalStateField('user', { name: '阿依古丽' });
+    // Let process b hold the state before the room is loaded on a.
+    await new Promise((r) => setTimeout(r, 300));
+    const joining = client(a.url, room);
+    await joining.synced;
+    // Devices renew their presence every 15 s; well before that, a asked b for it on loading.
+    await eventually(
+      () =>
+        expect(joining.provider.awareness.getStates().get(here.doc.clientID)).toEqual({
+          user: { name: '阿依古丽' },
+        }),
+      5000,
+    );
+  });
+
   it("a viewer's writes are refused on both processes", async () => {
     const [a, b] = await startTwo();
     const room = `${workspaceId}/viewer`;
