@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { Receiver } from 'ws';
+import * as ws from 'ws';
 import { binaryFrame } from './frames.ts';
+
+/** The frame parser of the `ws` client (exported by `ws`, not declared by its types). */
+type FrameReader = {
+  on(event: 'message', listener: (data: Buffer, isBinary: boolean) => void): void;
+  write(chunk: Buffer, callback: (error?: Error | null) => void): void;
+};
+const { Receiver } = ws as unknown as {
+  Receiver: new (options: { isServer: boolean }) => FrameReader;
+};
 
 describe('binaryFrame', () => {
   it('is read back by the ws client parser as the same binary message, at every length form', async () => {
