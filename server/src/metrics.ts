@@ -21,6 +21,11 @@ export function createMetrics() {
       help: 'Updates committed to storage',
       ...labels,
     }),
+    storageCommits: new Counter({
+      name: 'grassroots_storage_commits_total',
+      help: 'Storage transactions that appended updates (several rooms and updates each, UPD-6)',
+      ...labels,
+    }),
     bytesStored: new Counter({
       name: 'grassroots_update_bytes_stored_total',
       help: 'Bytes of updates committed to storage',

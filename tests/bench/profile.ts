@@ -8,6 +8,7 @@
  *   --top N      rows per table (default 30)
  *   --from/--to  only samples in this window, seconds from the profile's start
  *   --match TEXT total-time table only for functions whose name or file contains TEXT
+ *   --within TEXT only samples whose stack holds a function whose name or file contains TEXT
  * Several files are added together (one per process or per run).
  */
 import { readFileSync } from 'node:fs';
@@ -40,7 +41,11 @@ function origin(url: string): string {
 const frameKey = (f: CallFrame): string => {
   const name = f.functionName || '(anonymous)';
   if (f.url === '') return name;
-  return `${name}  ${origin(f.url)}:${f.lineNumber + 1}`;
+  const where = origin(f.url);
+  // Within a package, the file too (lib0/encoding.js, yjs/yjs.mjs).
+  const file =
+    where.includes('/') || where.startsWith('node:') ? where : `${where}/${basename(f.url)}`;
+  return `${name}  ${file}:${f.lineNumber + 1}`;
 };
 
 type Totals = {
@@ -55,7 +60,13 @@ const add = (map: Map<string, number>, key: string, us: number) =>
   map.set(key, (map.get(key) ?? 0) + us);
 
 /** Adds one profile's samples in [fromS, toS) (seconds from its start) to `totals`. */
-function accumulate(profile: CpuProfile, totals: Totals, fromS = 0, toS = Infinity): void {
+function accumulate(
+  profile: CpuProfile,
+  totals: Totals,
+  fromS = 0,
+  toS = Infinity,
+  within: string | null = null,
+): void {
   const byId = new Map<number, ProfileNode>();
   const parent = new Map<number, number>();
   for (const node of profile.nodes) {
@@ -74,17 +85,16 @@ function accumulate(profile: CpuProfile, totals: Totals, fromS = 0, toS = Infini
       totals.idleUs += us;
       continue;
     }
-    totals.busyUs += us;
-    add(totals.self, frameKey(leaf.callFrame), us);
-    add(totals.byOrigin, origin(leaf.callFrame.url), us);
     // Total time: each function once per stack, however deep it recurses.
     const seen = new Set<string>();
     for (let id: number | undefined = leaf.id; id !== undefined; id = parent.get(id)) {
-      const key = frameKey(byId.get(id)!.callFrame);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      add(totals.total, key, us);
+      seen.add(frameKey(byId.get(id)!.callFrame));
     }
+    if (within !== null && ![...seen].some((key) => key.includes(within))) continue;
+    totals.busyUs += us;
+    add(totals.self, frameKey(leaf.callFrame), us);
+    add(totals.byOrigin, origin(leaf.callFrame.url), us);
+    for (const key of seen) add(totals.total, key, us);
   }
 }
 
@@ -104,17 +114,19 @@ function main(): void {
   let fromS = 0;
   let toS = Infinity;
   let match: string | null = null;
+  let within: string | null = null;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '--top') top = Number(args[++i]);
     else if (arg === '--from') fromS = Number(args[++i]);
     else if (arg === '--to') toS = Number(args[++i]);
     else if (arg === '--match') match = args[++i] ?? null;
+    else if (arg === '--within') within = args[++i] ?? null;
     else files.push(arg);
   }
   if (files.length === 0) {
     console.error(
-      'usage: profile.ts FILE.cpuprofile… [--top N] [--from S] [--to S] [--match TEXT]',
+      'usage: profile.ts FILE.cpuprofile… [--top N] [--from S] [--to S] [--match TEXT] [--within TEXT]',
     );
     process.exit(2);
   }
@@ -126,7 +138,8 @@ function main(): void {
     byOrigin: new Map(),
   };
   for (const file of files) {
-    accumulate(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, totals, fromS, toS);
+    const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+    accumulate(profile, totals, fromS, toS, within);
   }
   const busy = totals.busyUs;
   const total = match
@@ -134,7 +147,8 @@ function main(): void {
     : totals.total;
   console.log(
     `${files.length} profile(s): busy ${(busy / 1e6).toFixed(2)} s, idle ${(totals.idleUs / 1e6).toFixed(2)} s` +
-      (fromS > 0 || toS < Infinity ? ` (window ${fromS}–${toS} s)` : ''),
+      (fromS > 0 || toS < Infinity ? ` (window ${fromS}–${toS} s)` : '') +
+      (within ? ` (stacks through "${within}")` : ''),
   );
   console.log(`\n${table('self time by file or package', totals.byOrigin, busy, top)}`);
   console.log(`\n${table('self time by function', totals.self, busy, top)}`);

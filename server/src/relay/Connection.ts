@@ -1,7 +1,7 @@
 import { can, MessageType, Reason } from '@grassroots/shared';
-import * as encoding from 'lib0/encoding';
 import { WebSocket } from 'ws';
 import type { Member } from '../storage/DocStore.ts';
+import { binaryFrame } from './frames.ts';
 
 /** A token bucket: `rate` per second sustained, `burst` at once. */
 export class TokenBucket {
@@ -28,6 +28,57 @@ export class TokenBucket {
   }
 }
 
+/** True when both hold the same bytes; the same object (a room's cached vector) at once. */
+function sameBytes(a: Uint8Array | null, b: Uint8Array): boolean {
+  if (a === b) return true;
+  if (a === null || a.byteLength !== b.byteLength) return false;
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Bytes of `n` as a lib0 varUint (7 bits a byte). */
+const varUintLength = (n: number): number => {
+  let length = 1;
+  while (n > 0x7f) {
+    n = Math.floor(n / 128);
+    length++;
+  }
+  return length;
+};
+
+/** Writes `n` as a lib0 varUint at `at`; returns the offset after it. */
+const writeVarUint = (target: Buffer, at: number, n: number): number => {
+  while (n > 0x7f) {
+    target[at++] = 0x80 | (n & 0x7f);
+    n = Math.floor(n / 128);
+  }
+  target[at++] = n;
+  return at;
+};
+
+/**
+ * Message 100: `varUint(100) varUint8Array(stateVector) varUint(settled)`, written straight into
+ * one Buffer (an ack goes to every connection of a room after each batch).
+ */
+export function ackMessage(stateVector: Uint8Array, settled: number): Buffer {
+  const svLength = stateVector.byteLength;
+  const message = Buffer.allocUnsafe(
+    varUintLength(MessageType.ack) + varUintLength(svLength) + svLength + varUintLength(settled),
+  );
+  let at = writeVarUint(message, 0, MessageType.ack);
+  at = writeVarUint(message, at, svLength);
+  message.set(stateVector, at);
+  writeVarUint(message, at + svLength, settled);
+  return message;
+}
+
+/** The same bytes as a Buffer (no copy). */
+export const asBuffer = (bytes: Uint8Array): Buffer =>
+  Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/** The parts of the TCP socket under `ws` (a `net.Socket`) the relay writes frames with. */
+export type RawSocket = { cork(): void; uncork(): void; write(frame: Uint8Array): boolean };
+
 /** One authenticated WebSocket in a room. */
 export class Connection {
   readonly awarenessIds = new Set<number>();
@@ -53,7 +104,11 @@ export class Connection {
    * deletes (and so does not move the state vector) is on the server.
    */
   writesSettled = 0;
-  private lastAck: { sv: Uint8Array; settled: number } | null = null;
+  /** The last ack sent: its state vector and settled count (repeats are skipped). */
+  private lastAckSV: Uint8Array | null = null;
+  private lastAckSettled = -1;
+  /** The socket frames are written to directly; null: everything goes through `ws`. */
+  private readonly framesSocket: RawSocket | null;
 
   constructor(
     readonly ws: WebSocket,
@@ -64,8 +119,15 @@ export class Connection {
     private readonly maxBufferedBytes = Number.POSITIVE_INFINITY,
     /** How long a peer has to answer a close frame before its socket is dropped, ms. */
     private readonly closeGraceMs = 2000,
+    /**
+     * The TCP socket under `ws`: messages are written to it as whole frames (see `sendFrame`),
+     * several with one system call (see `cork`). Default none: every message goes through `ws`.
+     */
+    private readonly socket: RawSocket | null = null,
   ) {
     this.canWrite = can(member.role, 'write');
+    // With an extension (compression) negotiated, frames are for `ws` to make.
+    this.framesSocket = socket !== null && ws.extensions === '' ? socket : null;
     ws.once('close', () => {
       if (this.terminateTimer) clearTimeout(this.terminateTimer);
     });
@@ -83,9 +145,37 @@ export class Connection {
       this.ws.terminate();
       return;
     }
-    this.ws.send(message, (error) => {
-      if (error) this.ws.terminate();
-    });
+    if (this.framesSocket !== null) this.framesSocket.write(binaryFrame(message));
+    // No callback: a failed write errors the socket, and `ws` closes the connection for it.
+    else this.ws.send(message);
+  }
+
+  /**
+   * Sends a message already framed by `binaryFrame` (the same bytes for every connection of a
+   * room), straight to the socket: `ws` would frame it again for each. Frames written this way
+   * and by `ws` (pings, closes) never interleave, each being one write.
+   */
+  sendFrame(frame: Buffer, message: Uint8Array): void {
+    if (this.framesSocket === null) return this.send(message);
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    if (this.ws.bufferedAmount + frame.byteLength > this.maxBufferedBytes) {
+      this.ws.terminate();
+      return;
+    }
+    this.framesSocket.write(frame);
+  }
+
+  /**
+   * Holds what is sent from now on until `uncork`, then writes it with one system call: a room
+   * relaying a batch and acknowledging it sends each connection several small messages at once,
+   * and on a busy relay the writes, not the messages, are what costs. Calls nest.
+   */
+  cork(): void {
+    this.socket?.cork();
+  }
+
+  uncork(): void {
+    this.socket?.uncork();
   }
 
   /** Sends and resolves once the bytes have left for the socket (backpressure for big syncs). */
@@ -111,19 +201,11 @@ export class Connection {
    */
   sendAck(stateVector: Uint8Array): void {
     if (!this.wantsAck) return;
-    const last = this.lastAck;
-    const isRepeat =
-      last !== null &&
-      last.settled === this.writesSettled &&
-      last.sv.byteLength === stateVector.byteLength &&
-      last.sv.every((b, i) => b === stateVector[i]);
-    if (isRepeat) return;
-    this.lastAck = { sv: stateVector, settled: this.writesSettled };
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MessageType.ack);
-    encoding.writeVarUint8Array(encoder, stateVector);
-    encoding.writeVarUint(encoder, this.writesSettled);
-    this.send(encoding.toUint8Array(encoder));
+    const settled = this.writesSettled;
+    if (this.lastAckSettled === settled && sameBytes(this.lastAckSV, stateVector)) return;
+    this.lastAckSV = stateVector;
+    this.lastAckSettled = settled;
+    this.send(ackMessage(stateVector, settled));
   }
 
   /**

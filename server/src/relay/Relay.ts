@@ -18,6 +18,7 @@ import { type Logger, redactUrl } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { DeletedDocStore } from '../storage/DeletedDocStore.ts';
 import type { DocStore, Member } from '../storage/DocStore.ts';
+import { CommitBatcher } from './CommitBatcher.ts';
 import { Connection, TokenBucket } from './Connection.ts';
 import type { Fanout, FanoutMessage, FanoutPort } from './Fanout.ts';
 import { MessageRefused, Room } from './Room.ts';
@@ -83,6 +84,8 @@ export class Relay {
   private readonly unloadTimers = new Map<string, NodeJS.Timeout>();
   private readonly attempts: AttemptLimiter;
   private readonly port: FanoutPort;
+  /** One storage transaction per turn for the writes of every room. */
+  private readonly commits: CommitBatcher;
   private readonly now: () => number;
   private readonly pingTimer: NodeJS.Timeout;
   private readonly checkTimer: NodeJS.Timeout;
@@ -99,6 +102,10 @@ export class Relay {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes });
     this.attempts = new AttemptLimiter(config.connectionsPerWindow, config.connectionWindowMs);
     this.port = options.fanout.join((message) => this.onFanout(message));
+    this.commits = new CommitBatcher(options.store, {
+      intervalMs: config.commitIntervalMs,
+      onCommitted: () => options.metrics.storageCommits.inc(),
+    });
     this.pingTimer = setInterval(() => this.ping(), config.pingIntervalMs);
     this.pingTimer.unref();
     this.checkTimer = setInterval(() => void this.checkStored(), config.storedCheckMs);
@@ -177,10 +184,18 @@ export class Relay {
       return;
     }
     const wantsAck = url.searchParams.get(SyncParam.ack) === '1';
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, member, roomName, wantsAck));
+    this.wss.handleUpgrade(req, socket, head, (ws) =>
+      this.accept(ws, socket, member, roomName, wantsAck),
+    );
   }
 
-  private accept(ws: WebSocket, member: Member, roomName: string, wantsAck: boolean): void {
+  private accept(
+    ws: WebSocket,
+    socket: Duplex,
+    member: Member,
+    roomName: string,
+    wantsAck: boolean,
+  ): void {
     const { config, metrics, log } = this.options;
     const conn = new Connection(
       ws,
@@ -189,6 +204,7 @@ export class Relay {
       new TokenBucket(config.messagesPerSecond, config.messageBurst, this.now),
       config.maxBufferedBytes,
       config.closeGraceMs,
+      socket,
     );
     metrics.connections.inc();
     const room = this.getRoom(roomName);
@@ -308,6 +324,7 @@ export class Relay {
     const subscribed = this.port.subscribe(name);
     const room = new Room(name, {
       store,
+      append: (rows) => this.commits.append(rows),
       log,
       metrics,
       fanout: this.port,

@@ -8,20 +8,26 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
-import type { DocStore } from '../storage/DocStore.ts';
+import type { DocStore, NewUpdate } from '../storage/DocStore.ts';
 import {
   decodeAwarenessEntries,
   encodeAwarenessEntries,
   MalformedAwareness,
   parseAwarenessState,
 } from './awareness.ts';
-import type { Connection } from './Connection.ts';
+import { asBuffer, type Connection } from './Connection.ts';
 import { encodeStructChunks } from './chunks.ts';
 import type { FanoutPort, RoomMessage } from './Fanout.ts';
+import { binaryFrame } from './frames.ts';
 import { inspectUpdate, MalformedUpdate } from './updates.ts';
 
 export type RoomOptions = {
   store: DocStore;
+  /**
+   * Stores a batch of this room's writes, resolving with their seqs; the relay commits the
+   * batches of all rooms of one turn together (CommitBatcher). Default `store.appendUpdates`.
+   */
+  append?: (rows: readonly NewUpdate[]) => Promise<number[]>;
   log: Logger;
   metrics: Metrics;
   fanout: FanoutPort;
@@ -82,18 +88,19 @@ type PendingWrite = {
   onSettled?: (error?: Error, seq?: number) => void;
 };
 
-const syncMessage = (write: (encoder: encoding.Encoder) => void): Uint8Array => {
+// Messages are Buffers: `ws` would otherwise wrap a Uint8Array in one for every recipient.
+const syncMessage = (write: (encoder: encoding.Encoder) => void): Buffer => {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, MessageType.sync);
   write(encoder);
-  return encoding.toUint8Array(encoder);
+  return asBuffer(encoding.toUint8Array(encoder));
 };
 
-const awarenessMessage = (update: Uint8Array): Uint8Array => {
+const awarenessMessage = (update: Uint8Array): Buffer => {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, MessageType.awareness);
   encoding.writeVarUint8Array(encoder, update);
-  return encoding.toUint8Array(encoder);
+  return asBuffer(encoding.toUint8Array(encoder));
 };
 
 /** Thrown for a message the room refuses; the connection closes with `code`. */
@@ -146,6 +153,8 @@ export class Room {
   private catchingUp: Promise<void> | null = null;
   /** Awareness updates of this process's connections, published together once per turn. */
   private awarenessOut: Uint8Array[] = [];
+  /** The doc's encoded state vector, until the doc next changes (see `stateVector`). */
+  private encodedSV: Uint8Array | null = null;
 
   constructor(
     readonly name: string,
@@ -153,6 +162,7 @@ export class Room {
   ) {
     this.awareness.setLocalState(null);
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      this.encodedSV = null;
       if (origin === INTEGRATING) {
         this.captured?.push(update);
         return;
@@ -170,7 +180,8 @@ export class Room {
         const changed = added.concat(updated, removed);
         const payload = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
         const message = awarenessMessage(payload);
-        for (const c of this.conns) c.send(message);
+        const frame = binaryFrame(message);
+        for (const c of this.conns) c.sendFrame(frame, message);
         if (origin !== 'fanout') this.publishAwareness(payload);
       },
     );
@@ -195,7 +206,7 @@ export class Room {
         }
       }
     }, 'storage');
-    this.lastStoredSV = Y.encodeStateVector(this.doc);
+    this.lastStoredSV = this.stateVector();
     this.appliedSeq = rows[rows.length - 1]?.seq ?? 0;
     this.isReady = true;
     // Doorbells heard while loading name rows this load may not have read.
@@ -243,7 +254,7 @@ export class Room {
         this.appliedSeq = Math.max(this.appliedSeq, rows[rows.length - 1]!.seq);
         this.options.metrics.rowsCaughtUp.inc(rows.length);
         // Applied rows are stored: they count for acks once nothing of ours is on its way.
-        if (!this.hasUnstored) this.lastStoredSV = Y.encodeStateVector(this.doc);
+        if (!this.hasUnstored) this.lastStoredSV = this.stateVector();
         this.ackAll();
       }
     })()
@@ -551,7 +562,16 @@ export class Room {
 
   /** The state vector of what storage holds: the doc's, unless writes are on their way. */
   private storedStateVector(): Uint8Array {
-    return this.hasUnstored ? this.lastStoredSV : Y.encodeStateVector(this.doc);
+    return this.hasUnstored ? this.lastStoredSV : this.stateVector();
+  }
+
+  /**
+   * The doc's state vector, encoded once per change of the doc: a batch's state vector and the
+   * acks after it are the same bytes (and the same object, which makes repeats cheap to spot).
+   */
+  private stateVector(): Uint8Array {
+    this.encodedSV ??= Y.encodeStateVector(this.doc);
+    return this.encodedSV;
   }
 
   /** Resolves once everything applied to the doc so far is stored. */
@@ -640,7 +660,12 @@ export class Room {
   /** Sends a stored update to every connection of this process but its sender. */
   private relay(update: Uint8Array, sender: Connection | null): void {
     const message = syncMessage((e) => syncProtocol.writeUpdate(e, update));
-    for (const conn of this.conns) if (conn !== sender) conn.send(message);
+    const frame = binaryFrame(message);
+    for (const conn of this.conns) if (conn !== sender) conn.sendFrame(frame, message);
+  }
+
+  private append(rows: readonly NewUpdate[]): Promise<number[]> {
+    return this.options.append ? this.options.append(rows) : this.options.store.appendUpdates(rows);
   }
 
   /** Stores queued writes (one transaction per batch), then relays and acknowledges them. */
@@ -652,7 +677,7 @@ export class Room {
         this.queue = [];
         // Every write of the batch is in the doc already: its state vector is what is stored
         // once the batch is.
-        const batchSV = Y.encodeStateVector(this.doc);
+        const batchSV = this.stateVector();
         const rows = [];
         for (const w of batch) {
           if (w.update) {
@@ -662,7 +687,7 @@ export class Room {
         this.isStoring = true;
         let seqs: number[] = [];
         try {
-          if (rows.length > 0) seqs = await this.options.store.appendUpdates(rows);
+          if (rows.length > 0) seqs = await this.append(rows);
         } catch (error) {
           this.queue = batch.concat(this.queue);
           this.isStoring = false;
@@ -672,22 +697,29 @@ export class Room {
         this.isStoring = false;
         this.failures = 0;
         this.lastStoredSV = batchSV;
-        let stored = 0;
-        for (const w of batch) {
-          let seq: number | undefined;
-          if (w.update) {
-            seq = seqs[stored++];
-            this.queuedBytes -= w.update.byteLength;
-            this.approxBytes += w.update.byteLength;
-            this.options.metrics.updatesStored.inc();
-            this.options.metrics.bytesStored.inc(w.update.byteLength);
-            this.relay(w.update, w.conn);
+        // Each connection gets the batch's relays and its ack in one write.
+        const corked = Array.from(this.conns);
+        for (const c of corked) c.cork();
+        try {
+          let stored = 0;
+          for (const w of batch) {
+            let seq: number | undefined;
+            if (w.update) {
+              seq = seqs[stored++];
+              this.queuedBytes -= w.update.byteLength;
+              this.approxBytes += w.update.byteLength;
+              this.options.metrics.updatesStored.inc();
+              this.options.metrics.bytesStored.inc(w.update.byteLength);
+              this.relay(w.update, w.conn);
+            }
+            w.onSettled?.(undefined, seq);
+            w.conn?.settleWrite();
           }
-          w.onSettled?.(undefined, seq);
-          w.conn?.settleWrite();
+          this.noteOwnRows(seqs);
+          this.ackAll();
+        } finally {
+          for (const c of corked) c.uncork();
         }
-        this.noteOwnRows(seqs);
-        this.ackAll();
       }
     })().finally(() => {
       this.flushing = null;

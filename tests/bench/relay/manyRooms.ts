@@ -117,6 +117,9 @@ export type StepResult = {
   /** Ours: acks received, and whether every client's last ack covers every edit it made. */
   acks: number;
   isEveryEditAcked: boolean | null;
+  /** Ours: storage transactions a second in the window, and updates stored per transaction. */
+  commitsPerSecond: number | null;
+  rowsPerCommit: number | null;
   /** Connection closes during the step (any code). */
   closes: number;
   seconds: number;
@@ -126,6 +129,20 @@ const COLOURS = ['#e11d48', '#2563eb', '#16a34a', '#d97706', '#7c3aed'];
 const CONNECT_WAVE = 50;
 const CONNECT_TIMEOUT_MS = 60_000;
 const SETTLE_TIMEOUT_MS = 30_000;
+
+/** Ours: storage transactions and stored updates so far, from its /metrics. */
+async function storageCounts(
+  server: BenchServer,
+): Promise<{ commits: number; rows: number } | null> {
+  if (server.kind !== 'grassroots') return null;
+  const url = `${server.serverUrl.replace(/^ws/, 'http').replace(/\/sync$/, '')}/metrics`;
+  const text = await (await fetch(url)).text();
+  const read = (name: string) => Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? NaN);
+  return {
+    commits: read('grassroots_storage_commits_total'),
+    rows: read('grassroots_updates_stored_total'),
+  };
+}
 
 const ownCpuMs = () => {
   const { user, system } = process.cpuUsage();
@@ -344,12 +361,15 @@ async function runStep(
     set.deliveredInWindow = 0;
     set.isCounting = true;
     const closesBefore = set.closes;
+    const stored0 = await storageCounts(server);
     const t0 = performance.now();
     const cpu0 = { server: readCpuMs(server.pid), client: ownCpuMs() };
     const edits = await set.run(editsPerSecond, measureSeconds * 1000, true);
     const cpu1 = { server: readCpuMs(server.pid), client: ownCpuMs() };
     const seconds = (performance.now() - t0) / 1000;
     set.isCounting = false;
+    const stored1 = await storageCounts(server);
+    const commits = stored0 && stored1 ? stored1.commits - stored0.commits : null;
     const deliveries = set.deliveredInWindow;
 
     const done = set;
@@ -378,6 +398,11 @@ async function runStep(
       isConverged: set.isConverged,
       acks: set.acks,
       isEveryEditAcked: kind === 'grassroots' ? set.isEveryEditAcked : null,
+      commitsPerSecond: commits === null ? null : commits / seconds,
+      rowsPerCommit:
+        commits === null || !stored0 || !stored1
+          ? null
+          : (stored1.rows - stored0.rows) / Math.max(1, commits),
       closes: set.closes - closesBefore,
       seconds,
     };
@@ -460,6 +485,9 @@ export async function runManyRoomsShape(
       log(
         `  ${rooms} rooms ${kind}: ${fixed(result.deliveriesPerSecond, 0)} deliveries/s, ` +
           `${fixed(result.serverCpuUsPerDelivery, 1)} µs CPU each, p99 ${fixed(result.latency.p99, 1)} ms, ` +
+          (result.commitsPerSecond === null
+            ? ''
+            : `${fixed(result.commitsPerSecond, 0)} commits/s, `) +
           `server ${fixed(result.serverCpuPercent, 0)} %, clients ${fixed(result.clientCpuPercent, 0)} %, ` +
           `${fixed((performance.now() - started) / 1000, 0)} s`,
       );
@@ -482,6 +510,8 @@ export async function runManyRoomsShape(
       'max ms',
       'arrived',
       'acked',
+      'commits/s',
+      'upd/commit',
       'closes',
       'peak RSS MB',
       'converged',
@@ -500,6 +530,8 @@ export async function runManyRoomsShape(
       fixed(r.latency.max, 0),
       `${fixed(100 * r.arrived, 1)} %`,
       r.isEveryEditAcked === null ? '-' : r.isEveryEditAcked ? 'all' : 'NO',
+      r.commitsPerSecond === null ? '-' : fixed(r.commitsPerSecond, 0),
+      r.rowsPerCommit === null ? '-' : fixed(r.rowsPerCommit, 1),
       String(r.closes),
       fixed(r.peakRssMb, 0),
       r.isConverged ? 'yes' : 'NO',
@@ -523,7 +555,8 @@ export async function runManyRoomsShape(
       'deliv/s = (edit, receiving client) pairs applied per second in the measured window; ' +
         'srv µs/deliv = server process CPU (user + system) / deliveries; CPU % of one core; ' +
         'latency: local insert → applied by each other client of the room; ' +
-        'acked: every client’s last ack covers all its edits (ours)',
+        'acked: every client’s last ack covers all its edits (ours); commits/s, upd/commit: ' +
+        'our storage transactions and updates stored per transaction (/metrics)',
     ],
     json: {
       workload: {

@@ -43,6 +43,8 @@ const server = await startServer(
     ...(limits === 'unthrottled'
       ? { messagesPerSecond: 1_000_000, messageBurst: 1_000_000, connectionsPerWindow: 1_000_000 }
       : {}),
+    // BENCH_RELAY_CONFIG: settings to try, as JSON (e.g. '{"sqliteSynchronous":"normal"}').
+    ...(JSON.parse(process.env.BENCH_RELAY_CONFIG ?? '{}') as Record<string, unknown>),
   }),
 );
 

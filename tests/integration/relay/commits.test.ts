@@ -1,0 +1,84 @@
+import { join } from 'node:path';
+import { SqliteStore } from '@grassroots/server';
+import * as decoding from 'lib0/decoding';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { applySyncMessages, rawClient, updateMessage } from '../../support/clients.ts';
+import { eventually, startTestServer, type TestServer, tempDir } from '../../support/server.ts';
+
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.stop();
+  server = undefined;
+});
+
+/** The stored state vector an ack (message 100) carries. */
+const ackedStateVector = (bytes: Uint8Array) => {
+  const decoder = decoding.createDecoder(bytes);
+  decoding.readVarUint(decoder);
+  return Y.decodeStateVector(decoding.readVarUint8Array(decoder));
+};
+
+describe('storage commits', () => {
+  it('UPD-6 writes of two rooms that arrive in one turn are stored in one transaction, then relayed and acknowledged', async () => {
+    const dataDir = tempDir();
+    const store = new SqliteStore(join(dataDir, 'grassroots.sqlite'));
+    const transactions: string[][] = [];
+    const append = store.appendUpdates.bind(store);
+    store.appendUpdates = async (batch) => {
+      transactions.push(batch.map((row) => row.room));
+      return append(batch);
+    };
+    const s = await startTestServer({ dataDir }, { store });
+    server = s;
+    const url = (docId: string) =>
+      `${s.wsUrl}/${s.workspaceId}/${docId}?token=${s.adminToken}&ack=1`;
+    const [a, b, readerA, readerB] = await Promise.all([
+      rawClient(url('minutes')),
+      rawClient(url('plan')),
+      rawClient(url('minutes')),
+      rawClient(url('plan')),
+    ]);
+    // The relay greets each connection once its room has loaded: from then on writes apply.
+    await eventually(() =>
+      expect([a, b, readerA, readerB].every((c) => c.messages.length > 0)).toBe(true),
+    );
+
+    const docA = new Y.Doc();
+    docA.getText('t').insert(0, '会议记录');
+    const docB = new Y.Doc();
+    docB.getText('t').insert(0, '年度计划');
+    a.send(updateMessage(Y.encodeStateAsUpdate(docA)));
+    b.send(updateMessage(Y.encodeStateAsUpdate(docB)));
+    // Hold this process (the relay's too) so both writes wait in its sockets and are read in
+    // one turn of the event loop.
+    const until = Date.now() + 100;
+    while (Date.now() < until) {
+      // busy on purpose
+    }
+
+    await eventually(() => {
+      const seenA = new Y.Doc();
+      applySyncMessages(seenA, readerA.messages);
+      expect(seenA.getText('t').toString()).toBe('会议记录');
+      const seenB = new Y.Doc();
+      applySyncMessages(seenB, readerB.messages);
+      expect(seenB.getText('t').toString()).toBe('年度计划');
+    });
+    const minutes = `${s.workspaceId}/minutes`;
+    const plan = `${s.workspaceId}/plan`;
+    expect(transactions.map((rooms) => [...rooms].sort())).toEqual([[minutes, plan].sort()]);
+    for (const [sender, doc] of [
+      [a, docA],
+      [b, docB],
+    ] as const) {
+      await eventually(() => {
+        const acks = sender.messages.filter((m) => m.type === 100);
+        expect(acks.some((m) => ackedStateVector(m.bytes).get(doc.clientID) === 4)).toBe(true);
+      });
+    }
+    expect((await store.loadUpdates(minutes)).map((row) => row.seq)).toEqual([1]);
+    expect((await store.loadUpdates(plan)).map((row) => row.seq)).toEqual([1]);
+    for (const c of [a, b, readerA, readerB]) c.ws.close();
+  });
+});
