@@ -156,7 +156,10 @@ export class Connection {
    * and by `ws` (pings, closes) never interleave, each being one write.
    */
   sendFrame(frame: Buffer, message: Uint8Array): void {
-    if (this.framesSocket === null) return this.send(message);
+    if (this.framesSocket === null) {
+      this.send(message);
+      return;
+    }
     if (this.ws.readyState !== WebSocket.OPEN) return;
     if (this.ws.bufferedAmount + frame.byteLength > this.maxBufferedBytes) {
       this.ws.terminate();
