@@ -43,6 +43,11 @@ export const configSchema = z
      * latency; an idle relay commits at once. 0: once per turn of the event loop. Default 10.
      */
     commitIntervalMs: intFrom(0, 1000).default(10),
+    /**
+     * A connection that wrote nothing in a batch learns the new stored state vector at most this
+     * often, ms (UPD-7); its author hears its ack with the batch. Default 250.
+     */
+    ackIntervalMs: intFrom(0, 10_000).default(250),
     /** Folder of the built client served at `/`; empty to serve none. Default client/dist. */
     clientDir: z.string().default('client/dist'),
     /** Public base URL used in invite links; default derived from the request. */

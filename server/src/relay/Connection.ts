@@ -107,6 +107,8 @@ export class Connection {
   /** The last ack sent: its state vector and settled count (repeats are skipped). */
   private lastAckSV: Uint8Array | null = null;
   private lastAckSettled = -1;
+  /** When the last ack was sent (`performance.now()`, ms). */
+  lastAckAt = Number.NEGATIVE_INFINITY;
   /** The socket frames are written to directly; null: everything goes through `ws`. */
   private readonly framesSocket: RawSocket | null;
 
@@ -202,12 +204,13 @@ export class Connection {
    * Tells a connection that asked for acks the room's stored state vector and how many of its
    * write messages are settled (message 100); repeats are skipped.
    */
-  sendAck(stateVector: Uint8Array): void {
+  sendAck(stateVector: Uint8Array, now = performance.now()): void {
     if (!this.wantsAck) return;
     const settled = this.writesSettled;
     if (this.lastAckSettled === settled && sameBytes(this.lastAckSV, stateVector)) return;
     this.lastAckSV = stateVector;
     this.lastAckSettled = settled;
+    this.lastAckAt = now;
     this.send(ackMessage(stateVector, settled));
   }
 

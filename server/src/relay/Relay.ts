@@ -337,6 +337,7 @@ export class Relay {
       maxPendingBytes: config.maxPendingStructBytes,
       maxAwarenessDepth: config.maxAwarenessDepth,
       maxAwarenessIdsPerConnection: config.maxAwarenessIdsPerConnection,
+      ackIntervalMs: config.ackIntervalMs,
       onTainted: (tainted) => this.reset(tainted),
       ...this.writeCheck(name),
       now: this.now,

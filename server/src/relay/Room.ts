@@ -50,6 +50,12 @@ export type RoomOptions = {
   /** Awareness client ids one connection may own at once. */
   maxAwarenessIdsPerConnection: number;
   /**
+   * How often, at most, a connection that wrote nothing in a batch is told the new stored state
+   * vector, ms (UPD-7): an author hears its ack with the batch, the others with a later batch or
+   * at the end of this interval. Default 250.
+   */
+  ackIntervalMs?: number;
+  /**
    * Called once when an update failed to apply half-way, so the doc in memory may no longer be
    * what storage holds: the owner stores what is pending, closes every connection and unloads the
    * room, which reloads from storage on the next connection.
@@ -153,6 +159,8 @@ export class Room {
   private catchingUp: Promise<void> | null = null;
   /** Awareness updates of this process's connections, published together once per turn. */
   private awarenessOut: Uint8Array[] = [];
+  /** Sends the acks owed to connections that wrote nothing lately (see `ackAll`). */
+  private ackTimer: NodeJS.Timeout | null = null;
   /** The doc's encoded state vector, until the doc next changes (see `stateVector`). */
   private encodedSV: Uint8Array | null = null;
 
@@ -716,7 +724,9 @@ export class Room {
             w.conn?.settleWrite();
           }
           this.noteOwnRows(seqs);
-          this.ackAll();
+          const authors = new Set<Connection>();
+          for (const w of batch) if (w.conn) authors.add(w.conn);
+          this.ackAll(authors);
         } finally {
           for (const c of corked) c.uncork();
         }
@@ -741,13 +751,27 @@ export class Room {
     this.noteStored(last);
   }
 
-  /** Sends the stored state vector to every connection that asked for acks. */
-  private ackAll(): void {
+  /**
+   * Sends the stored state vector to the connections that asked for acks: to `authors` (whose
+   * writes just settled) at once; to the others at once too when their last ack is at least
+   * `ackIntervalMs` old, else once that much time has passed (UPD-7). `authors` null: all at once.
+   */
+  private ackAll(authors: ReadonlySet<Connection> | null = null): void {
+    const interval = this.options.ackIntervalMs ?? 250;
+    const now = performance.now();
     let sv: Uint8Array | null = null;
+    let isOwed = false;
     for (const c of this.conns) {
       if (!c.wantsAck) continue;
       sv ??= this.storedStateVector();
-      c.sendAck(sv);
+      if (authors === null || authors.has(c) || now - c.lastAckAt >= interval) c.sendAck(sv, now);
+      else isOwed = true;
+    }
+    if (isOwed && this.ackTimer === null) {
+      this.ackTimer = setTimeout(() => {
+        this.ackTimer = null;
+        if (!this.isClosed) this.ackAll();
+      }, interval);
     }
   }
 
@@ -858,6 +882,8 @@ export class Room {
   destroy(): void {
     this.isClosed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.ackTimer) clearTimeout(this.ackTimer);
+    this.ackTimer = null;
     this.retryTimer = null;
     for (const w of this.queue) w.onSettled?.(new Error('the room was closed'));
     this.queue = [];

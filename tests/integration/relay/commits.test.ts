@@ -81,4 +81,46 @@ describe('storage commits', () => {
     expect((await store.loadUpdates(plan)).map((row) => row.seq)).toEqual([1]);
     for (const c of [a, b, readerA, readerB]) c.ws.close();
   });
+
+  it('UPD-7 an author hears its ack with the batch; a reader learns the stored state vector once per interval, not once per batch', async () => {
+    const s = await startTestServer({ ackIntervalMs: 400, commitIntervalMs: 0 });
+    server = s;
+    const url = `${s.wsUrl}/${s.workspaceId}/minutes?token=${s.adminToken}&ack=1`;
+    const [writer, reader] = await Promise.all([rawClient(url), rawClient(url)]);
+    await eventually(() => expect([writer, reader].every((c) => c.messages.length > 0)).toBe(true));
+    const acksOf = (c: typeof writer) => c.messages.filter((m) => m.type === 100);
+    const readerAcksBefore = acksOf(reader).length;
+    const doc = new Y.Doc();
+    let sent = 0;
+    const send = () => {
+      const before = Y.encodeStateVector(doc);
+      doc.getText('t').insert(doc.getText('t').length, '记');
+      sent++;
+      writer.send(updateMessage(Y.encodeStateAsUpdate(doc, before)));
+    };
+    // Ten writes, each in its own batch: the writer is acknowledged each time before the next.
+    for (let i = 0; i < 10; i++) {
+      send();
+      await eventually(() =>
+        expect(
+          acksOf(writer).some((m) => ackedStateVector(m.bytes).get(doc.clientID) === sent),
+        ).toBe(true),
+      );
+    }
+    const writesDoneAt = Date.now();
+    // The reader saw every write relayed, and in the end an ack that covers them all...
+    await eventually(() => {
+      const seen = new Y.Doc();
+      applySyncMessages(seen, reader.messages);
+      expect(seen.getText('t').toString()).toBe('记'.repeat(10));
+      expect(acksOf(reader).some((m) => ackedStateVector(m.bytes).get(doc.clientID) === 10)).toBe(
+        true,
+      );
+    });
+    expect(Date.now() - writesDoneAt).toBeLessThan(2000);
+    // ...but fewer acks than batches: at most one per interval while the writes went on, and one
+    // after them.
+    expect(acksOf(reader).length - readerAcksBefore).toBeLessThan(10);
+    for (const c of [writer, reader]) c.ws.close();
+  });
 });
