@@ -19,11 +19,12 @@ import { type Fanout, LocalFanout } from './relay/Fanout.ts';
 import { Relay } from './relay/Relay.ts';
 import type { DeletedDocStore } from './storage/DeletedDocStore.ts';
 import type { AuthStore, DocStore } from './storage/DocStore.ts';
+import type { PublicBoardStore } from './storage/PublicBoardStore.ts';
 import { SqliteStore } from './storage/SqliteStore.ts';
 
 export type ServerParts = {
   /** Storage of updates; default a SqliteStore at `<dataDir>/grassroots.sqlite`. */
-  store?: DocStore & AuthStore & DeletedDocStore;
+  store?: DocStore & AuthStore & DeletedDocStore & PublicBoardStore;
   /** Fan-out between processes; default LocalFanout. */
   fanout?: Fanout;
   log?: Logger;
