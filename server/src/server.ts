@@ -5,6 +5,8 @@ import { join, resolve } from 'node:path';
 import { CloseCode } from '@grassroots/shared';
 import sirv from 'sirv';
 import { Auth } from './auth/Auth.ts';
+import { makePublicPage } from './board/publicPage.ts';
+import { publicBoardRoutes } from './board/routes.ts';
 import type { Config } from './config.ts';
 import type { ServerDeps } from './deps.ts';
 import { HttpError, notFound } from './errors.ts';
@@ -70,6 +72,7 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
     ...(parts.routes?.(deps) ?? []),
     ...keepDeletedToAdmins(historyRoutes(history)(deps), deps),
     ...docRoutes(deps),
+    ...publicBoardRoutes(deps, parts.now),
     ...authRoutes(auth, config, (memberId, change) =>
       relay.disconnectMember(
         memberId,
@@ -78,6 +81,8 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
       ),
     ),
   ];
+
+  const publicPage = makePublicPage(deps);
 
   const clientDir = config.clientDir ? resolve(config.clientDir) : '';
   const serveClient =
@@ -102,6 +107,8 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
       res.writeHead(200, { 'Content-Type': metrics.registry.contentType });
       return res.end(await metrics.registry.metrics());
     }
+    // The public board (PUB-3): no account, nothing of the app, a bare 404 for anything unknown.
+    if (url.pathname === '/p' || url.pathname.startsWith('/p/')) return publicPage(req, res, url);
     if (url.pathname.startsWith('/api/')) {
       const { route, params } = matchRoute(routes, method, url.pathname);
       return route.handle(req, res, params);

@@ -13,7 +13,6 @@ import { planProgress } from './plan.ts';
 import {
   DECISION_STEPS,
   type DecisionCase,
-  entityIdSchema,
   instantSchema,
   type MinutesData,
   type PlanData,
@@ -35,6 +34,8 @@ export const PublicLimits = {
 const title = z.string().trim().min(1).max(PublicLimits.titleChars);
 const text = z.string().max(PublicLimits.textChars);
 const count = z.number().int().nonnegative().max(1_000_000);
+/** A model id, short enough that `<kind>-<sourceId>` is still a route id (64 characters). */
+const sourceId = z.string().regex(/^[A-Za-z0-9_-]{1,54}$/);
 
 export const PUBLIC_ITEM_KINDS = ['decision', 'plan', 'notice'] as const;
 export type PublicItemKind = (typeof PUBLIC_ITEM_KINDS)[number];
@@ -53,7 +54,7 @@ export type PublicDecisionStep = z.infer<typeof publicDecisionStepSchema>;
 export const publicDecisionSchema = z.strictObject({
   kind: z.literal('decision'),
   /** The decision case it was taken from. */
-  sourceId: entityIdSchema,
+  sourceId,
   title,
   /** The resolution's text as the villagers' meeting recorded it. */
   resolution: text,
@@ -70,7 +71,7 @@ export const publicPlanTaskSchema = z.strictObject({
 export const publicPlanSchema = z.strictObject({
   kind: z.literal('plan'),
   /** The plan document it was taken from. */
-  sourceId: entityIdSchema,
+  sourceId,
   title,
   done: count,
   total: count,
@@ -91,7 +92,7 @@ export const publicPlanSchema = z.strictObject({
 export const publicNoticeSchema = z.strictObject({
   kind: z.literal('notice'),
   /** Chosen by the device that first wrote the notice; publishing it again replaces it. */
-  sourceId: entityIdSchema,
+  sourceId,
   title,
   body: z.string().trim().min(1).max(PublicLimits.textChars),
 });
