@@ -1,5 +1,6 @@
 import { createResource, createSignal, For, type JSX, lazy, Show, Suspense } from 'solid-js';
 import { boardApi } from '../api/relayApi.ts';
+import { Sentence } from '../components/Sentence.tsx';
 import { ConfirmDialog } from '../history/ConfirmDialog.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { formatBeijingDateTime } from '../i18n/time.ts';
@@ -54,7 +55,14 @@ export function BoardView(): JSX.Element {
     }
   };
   const who = (p: { displayName: string } | null) => p?.displayName ?? t('board.removedMember');
-  const when = (iso: string) => formatBeijingDateTime(Date.parse(iso));
+  /** A time kept left to right inside a sentence of any direction. */
+  const when = (iso: string) => ({
+    element: (
+      <bdi dir="ltr" class="nowrap">
+        {formatBeijingDateTime(Date.parse(iso))}
+      </bdi>
+    ),
+  });
   const disabled = () => !canReach() || isBusy();
 
   return (
@@ -143,10 +151,16 @@ export function BoardView(): JSX.Element {
                         <bdi>{p.item.title}</bdi>
                       </strong>
                       <div class="muted small">
-                        {t('board.postedAt', { date: when(p.firstPublishedAt) })}
+                        <Sentence
+                          template={t('board.postedAt')}
+                          params={{ date: when(p.firstPublishedAt) }}
+                        />
                         <Show when={p.version > 1}>
                           {' · '}
-                          {t('board.updatedAt', { date: when(p.publishedAt) })}
+                          <Sentence
+                            template={t('board.updatedAt')}
+                            params={{ date: when(p.publishedAt) }}
+                          />
                         </Show>
                       </div>
                     </div>
@@ -230,19 +244,22 @@ export function BoardView(): JSX.Element {
                   <li data-item-id={p.itemId} data-version={p.version}>
                     <span class="tag">{t(`board.kind.${p.kind}`)}</span> <bdi>{p.title}</bdi>
                     <div class="muted small">
-                      {t('board.historyPublished', {
-                        date: when(p.publishedAt),
-                        who: who(p.publishedBy),
-                        version: p.version,
-                      })}
+                      <Sentence
+                        template={t('board.historyPublished')}
+                        params={{
+                          date: when(p.publishedAt),
+                          who: who(p.publishedBy),
+                          version: p.version,
+                        }}
+                      />
                       <Show when={p.withdrawnAt}>
                         {(at) => (
                           <>
                             {' · '}
-                            {t('board.historyWithdrawn', {
-                              date: when(at()),
-                              who: who(p.withdrawnBy),
-                            })}
+                            <Sentence
+                              template={t('board.historyWithdrawn')}
+                              params={{ date: when(at()), who: who(p.withdrawnBy) }}
+                            />
                           </>
                         )}
                       </Show>

@@ -37,6 +37,26 @@ const html = (s: string) =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
   );
 
+/** A date or time, kept left to right inside any sentence (a Uyghur one reverses bare digits' runs). */
+const dateHtml = (text: string) => `<bdi dir="ltr" class="d">${html(text)}</bdi>`;
+
+/**
+ * A catalogue message with parameters put in as markup: the sentence's own words escaped, each
+ * value already HTML (as `Sentence` does in the app).
+ */
+function sentence(t: T['t'], key: MessageKey, markup: Record<string, string>): string {
+  const template = t(key);
+  let out = '';
+  let last = 0;
+  for (const m of template.matchAll(/\{(\w+)\}/g)) {
+    const value = markup[m[1] ?? ''];
+    if (value === undefined) continue;
+    out += html(template.slice(last, m.index)) + value;
+    last = m.index + m[0].length;
+  }
+  return out + html(template.slice(last));
+}
+
 /** Paragraphs of typed text: blank lines split them, single newlines are kept. */
 const paragraphs = (text: string) =>
   text
@@ -70,6 +90,7 @@ li{margin-block:.15rem}
 .ok{color:#146c2e;font-weight:700}
 .no{color:#b3261e;font-weight:700}
 .todo{color:#777}
+.d{white-space:nowrap}
 .bar{block-size:.6rem;background:#e4e1da;border-radius:3px;overflow:hidden}
 .bar i{display:block;block-size:100%;background:#146c2e}
 footer{color:#666;font-size:.8rem;padding-block:1rem 2rem}
@@ -87,7 +108,7 @@ function decisionHtml(d: PublicDecision, { t, label }: T): string {
       const name = `<strong>${html(label('decisionStep', s.step))}</strong>`;
       if (s.at === null)
         return `<li>${name} <span class="todo">${html(t('board.stepNotDone'))}</span></li>`;
-      const parts = [html(beijingDate(s.at))];
+      const parts = [dateHtml(beijingDate(s.at))];
       if (s.tally) {
         const counts: Params = { ...s.tally, present: s.present ?? 0 };
         parts.push(html(t(s.present === null ? 'board.tally' : 'board.tallyPresent', counts)));
@@ -157,9 +178,10 @@ export function renderBoardPage(
           : item.kind === 'plan'
             ? planHtml(item, tr)
             : noticeHtml(item);
-      const dates = [t('board.postedAt', { date: formatBeijing(postedAt) })];
-      if (updatedAt !== null) dates.push(t('board.updatedAt', { date: formatBeijing(updatedAt) }));
-      return `<article><h2 dir="auto"><span class="kind">${html(t(`board.kind.${item.kind}` as MessageKey))}</span><bdi>${html(item.title)}</bdi></h2><p class="meta">${html(dates.join(' · '))}</p>${body}</article>`;
+      const dates = [sentence(t, 'board.postedAt', { date: dateHtml(formatBeijing(postedAt)) })];
+      if (updatedAt !== null)
+        dates.push(sentence(t, 'board.updatedAt', { date: dateHtml(formatBeijing(updatedAt)) }));
+      return `<article><h2 dir="auto"><span class="kind">${html(t(`board.kind.${item.kind}` as MessageKey))}</span><bdi>${html(item.title)}</bdi></h2><p class="meta">${dates.join(' · ')}</p>${body}</article>`;
     })
     .join('');
   const title = `${workspaceName} · ${t('board.heading')}`;
