@@ -5,15 +5,18 @@ import { join } from 'node:path';
 import {
   decisionSnapshot,
   type MinutesData,
+  planSnapshot,
   ROSTER_DOC_ID,
   readIndex,
   readMinutes,
+  readPlan,
   readRoster,
   traceDecisionCase,
 } from '@grassroots/shared';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  auditA11y,
   joinWorkspace,
   openBrowser,
   screenshot,
@@ -132,6 +135,9 @@ describe('村务公开栏', () => {
     expect(await shownTitles(visitor)).toEqual([decisionCase.title]);
     expect(await visitor.locator('body').textContent()).not.toContain(NOTICE.title);
 
+    // The screen passes the accessibility rules (axe: WCAG 2 A/AA).
+    expect(await auditA11y(page, 'board')).toEqual([]);
+
     // The link as a QR code, to print or show on a phone.
     await page.getByRole('button', { name: '显示二维码' }).click();
     const qr = page.locator('.board-link svg[data-modules]');
@@ -170,6 +176,50 @@ describe('村务公开栏', () => {
     expect(squash(printed)).toContain(squash(demo.name));
     expect(printed).not.toContain('English');
     execFileSync('pdftoppm', ['-png', '-r', '80', pdf, join(shots, 'public-board-print')]);
+  });
+
+  it('PUB-6 a plan is published from its editor as progress: done of total per phase and each task’s status, no owner', async () => {
+    const { demo, workspaceId, invite } = await seedDemo(relay.server, { start: '2025-01-01' });
+    const planDoc = demo.docs.find((d) => d.kind === 'plan')!;
+    const plan = readPlan(planDoc.doc);
+    const expected = planSnapshot(planDoc.id, plan);
+    const owners = [...plan.phases.flatMap((p) => p.tasks)]
+      .flatMap((t) => (t.owner ? [t.owner.name] : []))
+      .filter((n) => n.length > 1);
+    expect(owners.length).toBeGreaterThan(0);
+
+    const b = await openBrowser();
+    closers.push(b.close);
+    const { page } = b;
+    await joinWorkspace(page, await invite('editor'), '王编辑');
+    await waitSaved(page);
+    await page.goto(`${relay.server.url}/#/w/${workspaceId}/d/${planDoc.id}`);
+    await page.locator('.plan-board > summary').click();
+    await page.getByRole('button', { name: '发布到公开栏' }).click();
+    await page.getByRole('status').filter({ hasText: '已发布到公开栏。' }).waitFor();
+
+    const { url } = (await (
+      await fetch(`${relay.server.url}/api/workspaces/${workspaceId}/public/link`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${(await relay.server.auth.createWorkspace('x')).adminToken}`,
+        },
+      })
+    ).json()) as { url?: string };
+    // Another workspace's admin cannot touch this board's link.
+    expect(url).toBeUndefined();
+    await page.goto(`${relay.server.url}/#/w/${workspaceId}/board`);
+    const publicUrl = (await page.locator('.board-public-url').getAttribute('href'))!;
+    const visitor = await openBrowser({ width: 360, height: 800 });
+    closers.push(visitor.close);
+    await visitor.page.goto(publicUrl);
+    expect(await shownTitles(visitor.page)).toEqual([expected.title]);
+    const text = (await visitor.page.locator('body').textContent()) ?? '';
+    expect(text).toContain(`已完成 ${expected.done} / ${expected.total} 项`);
+    for (const name of owners) expect(text, name).not.toContain(name);
+    expect(await fitsWidth(visitor.page)).toBe(true);
+    await visitor.page.evaluate(() => window.scrollTo(0, 0));
+    await screenshot(visitor.page, 'public-board-plan-zh-CN-360');
   });
 
   it('PUB-7 the public page is small and paints fast on a slow link (400 kbit/s, 400 ms latency)', async () => {
