@@ -1,5 +1,6 @@
 import { createMemo, type JSX, lazy, Match, Show, Suspense, Switch } from 'solid-js';
 import { useApp } from './AppContext.tsx';
+import { BoardView } from './board/BoardView.tsx';
 import { BrowserNotice } from './components/BrowserNotice.tsx';
 import { LanguageSwitch } from './components/LanguageSwitch.tsx';
 import { ProblemsNotice } from './components/ProblemsNotice.tsx';
@@ -155,6 +156,9 @@ export function App(): JSX.Element {
                         </Show>
                         <Show when={view() === 'members'}>
                           <MembersView />
+                        </Show>
+                        <Show when={view() === 'board'}>
+                          <BoardView />
                         </Show>
                       </WorkspaceShell>
                     );

@@ -5,11 +5,12 @@ import type { Metrics } from './metrics.ts';
 import type { Relay } from './relay/Relay.ts';
 import type { DeletedDocStore } from './storage/DeletedDocStore.ts';
 import type { AuthStore, DocStore } from './storage/DocStore.ts';
+import type { PublicBoardStore } from './storage/PublicBoardStore.ts';
 
 /** What route modules and features get from the running server (see `startServer`). */
 export type ServerDeps = {
   config: Config;
-  store: DocStore & AuthStore & DeletedDocStore;
+  store: DocStore & AuthStore & DeletedDocStore & PublicBoardStore;
   auth: Auth;
   relay: Relay;
   log: Logger;

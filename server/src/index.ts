@@ -42,4 +42,11 @@ export type {
   Workspace,
 } from './storage/DocStore.ts';
 export { PostgresStore, type PostgresStoreOptions } from './storage/PostgresStore.ts';
+export type {
+  LivePublication,
+  NewPublication,
+  PublicBoard,
+  PublicBoardStore,
+  StoredPublication,
+} from './storage/PublicBoardStore.ts';
 export { SqliteStore, type SqliteStoreOptions } from './storage/SqliteStore.ts';

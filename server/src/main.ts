@@ -22,10 +22,13 @@ import { sqlitePath, startServer } from './server.ts';
 import type { DeletedDocStore } from './storage/DeletedDocStore.ts';
 import type { AuthStore, DocStore } from './storage/DocStore.ts';
 import { PostgresStore } from './storage/PostgresStore.ts';
+import type { PublicBoardStore } from './storage/PublicBoardStore.ts';
 import { SqliteStore } from './storage/SqliteStore.ts';
 
 /** The storage engine the configuration names: PostgreSQL with DATABASE_URL, else SQLite. */
-async function openStore(config: Config): Promise<DocStore & AuthStore & DeletedDocStore> {
+async function openStore(
+  config: Config,
+): Promise<DocStore & AuthStore & DeletedDocStore & PublicBoardStore> {
   if (config.databaseUrl) return PostgresStore.open({ url: config.databaseUrl });
   return new SqliteStore(sqlitePath(config.dataDir), { synchronous: config.sqliteSynchronous });
 }

@@ -5,6 +5,8 @@ import { join, resolve } from 'node:path';
 import { CloseCode } from '@grassroots/shared';
 import sirv from 'sirv';
 import { Auth } from './auth/Auth.ts';
+import { makePublicPage } from './board/publicPage.ts';
+import { publicBoardRoutes } from './board/routes.ts';
 import type { Config } from './config.ts';
 import type { ServerDeps } from './deps.ts';
 import { HttpError, notFound } from './errors.ts';
@@ -19,11 +21,12 @@ import { type Fanout, LocalFanout } from './relay/Fanout.ts';
 import { Relay } from './relay/Relay.ts';
 import type { DeletedDocStore } from './storage/DeletedDocStore.ts';
 import type { AuthStore, DocStore } from './storage/DocStore.ts';
+import type { PublicBoardStore } from './storage/PublicBoardStore.ts';
 import { SqliteStore } from './storage/SqliteStore.ts';
 
 export type ServerParts = {
   /** Storage of updates; default a SqliteStore at `<dataDir>/grassroots.sqlite`. */
-  store?: DocStore & AuthStore & DeletedDocStore;
+  store?: DocStore & AuthStore & DeletedDocStore & PublicBoardStore;
   /** Fan-out between processes; default LocalFanout. */
   fanout?: Fanout;
   log?: Logger;
@@ -69,6 +72,7 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
     ...(parts.routes?.(deps) ?? []),
     ...keepDeletedToAdmins(historyRoutes(history)(deps), deps),
     ...docRoutes(deps),
+    ...publicBoardRoutes(deps, parts.now),
     ...authRoutes(auth, config, (memberId, change) =>
       relay.disconnectMember(
         memberId,
@@ -77,6 +81,8 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
       ),
     ),
   ];
+
+  const publicPage = makePublicPage(deps);
 
   const clientDir = config.clientDir ? resolve(config.clientDir) : '';
   const serveClient =
@@ -101,6 +107,8 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
       res.writeHead(200, { 'Content-Type': metrics.registry.contentType });
       return res.end(await metrics.registry.metrics());
     }
+    // The public board (PUB-3): no account, nothing of the app, a bare 404 for anything unknown.
+    if (url.pathname === '/p' || url.pathname.startsWith('/p/')) return publicPage(req, res, url);
     if (url.pathname.startsWith('/api/')) {
       const { route, params } = matchRoute(routes, method, url.pathname);
       return route.handle(req, res, params);

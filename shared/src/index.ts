@@ -254,6 +254,22 @@ export {
   type TaskInput,
 } from './domain/plan.ts';
 export {
+  decisionSnapshot,
+  PUBLIC_ITEM_KINDS,
+  type PublicationInfo,
+  type PublicDecision,
+  type PublicDecisionStep,
+  type PublicItem,
+  type PublicItemKind,
+  PublicLimits,
+  type PublicNotice,
+  type PublicPlan,
+  type PublishedItem,
+  planSnapshot,
+  publicItemKey,
+  publicItemSchema,
+} from './domain/publicBoard.ts';
+export {
   type AbsentMember,
   type ExpectedMember,
   expectedFromRoster,

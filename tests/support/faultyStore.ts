@@ -1,4 +1,10 @@
-import type { AuthStore, DeletedDocStore, DocStore, SqliteStore } from '@grassroots/server';
+import type {
+  AuthStore,
+  DeletedDocStore,
+  DocStore,
+  PublicBoardStore,
+  SqliteStore,
+} from '@grassroots/server';
 
 /**
  * A real SqliteStore with injected faults and delays, to prove the relay's failure handling.
@@ -18,7 +24,7 @@ export function faultyStore(inner: SqliteStore) {
     appendDelayMs: 0,
     appendCalls: 0,
   };
-  const store: DocStore & AuthStore & DeletedDocStore = Object.create(inner);
+  const store: DocStore & AuthStore & DeletedDocStore & PublicBoardStore = Object.create(inner);
   store.loadUpdates = async (room, range) => {
     if (faults.loadDelayMs > 0) await new Promise((r) => setTimeout(r, faults.loadDelayMs));
     if (faults.failLoads > 0) {

@@ -5,6 +5,9 @@ import type {
   InviteInfo,
   InvitePreview,
   MemberInfo,
+  PublicationInfo,
+  PublicItem,
+  PublishedItem,
   RedeemInviteResult,
   Role,
   TextSegment,
@@ -299,5 +302,42 @@ export const historyApi = {
   async csv(a: DocAddress, locale: string): Promise<Blob> {
     const q = new URLSearchParams({ locale });
     return (await fetchRaw(a.origin, `${docPath(a)}/history.csv?${q}`, a.token)).blob();
+  },
+};
+
+/** A workspace on the relay, as the public board calls see it. */
+export type BoardAddress = { origin: string; workspaceId: string; token: string };
+
+const boardPath = (a: BoardAddress) =>
+  `/api/workspaces/${encodeURIComponent(a.workspaceId)}/public`;
+
+/** The workspace's public board (server/API.md, "Public board"). Needs the network. */
+export const boardApi = {
+  /** The live items and the public link (null before the first publication). */
+  get(
+    a: BoardAddress,
+  ): Promise<{ publicId: string | null; url: string | null; items: PublishedItem[] }> {
+    return call(a.origin, boardPath(a), { token: a.token });
+  },
+  /** Publishes an item, or replaces it when it was published before (editors and admins). */
+  publish(
+    a: BoardAddress,
+    item: PublicItem,
+  ): Promise<{ item: PublishedItem; publicId: string; url: string }> {
+    return call(a.origin, `${boardPath(a)}/items`, { method: 'POST', token: a.token, body: item });
+  },
+  withdraw(a: BoardAddress, itemId: string): Promise<{ ok: true }> {
+    return call(a.origin, `${boardPath(a)}/items/${encodeURIComponent(itemId)}`, {
+      method: 'DELETE',
+      token: a.token,
+    });
+  },
+  /** Every version ever published, with who published and withdrew it (members only). */
+  history(a: BoardAddress): Promise<{ publications: PublicationInfo[] }> {
+    return call(a.origin, `${boardPath(a)}/history`, { token: a.token });
+  },
+  /** Makes the public link, or replaces it (the old one stops working): admins only. */
+  rotateLink(a: BoardAddress): Promise<{ publicId: string; url: string }> {
+    return call(a.origin, `${boardPath(a)}/link`, { method: 'POST', token: a.token, body: {} });
   },
 };

@@ -1,4 +1,5 @@
 import { For, type JSX, Show } from 'solid-js';
+import { PublishToBoard } from '../board/PublishToBoard.tsx';
 import {
   createOpRunner,
   DateInput,
@@ -17,6 +18,7 @@ import {
   linkTaskToService,
   PLAN_NOTES_FIELD,
   planProgress,
+  planSnapshot,
   readPlan,
   removePhase,
   removeTask,
@@ -188,6 +190,15 @@ export default function PlanEditor(props: EditorProps): JSX.Element {
           </div>
         </div>
       </section>
+      <Show when={props.canEdit}>
+        <details class="panel plan-board">
+          <summary>{t('board.publishToBoard')}</summary>
+          <PublishToBoard
+            hint={t('board.planHint')}
+            snapshot={() => planSnapshot(props.docId, readPlan(doc))}
+          />
+        </details>
+      </Show>
       <OpError op={op} />
       <h2>{t('plan.phases')}</h2>
       <For each={plan.phases}>

@@ -8,7 +8,8 @@ export type WorkspaceView =
   | 'feedback-ledger'
   | 'report'
   | 'services'
-  | 'members';
+  | 'members'
+  | 'board';
 
 export type Route =
   | { name: 'home' }
@@ -28,6 +29,7 @@ const VIEWS: readonly WorkspaceView[] = [
   'report',
   'services',
   'members',
+  'board',
 ];
 
 /** Reads a `#/…` fragment. Invite tokens live in the fragment so they never reach a server log. */

@@ -1,13 +1,16 @@
 import type { MessageKey } from '@grassroots/shared';
 import { createSignal, For, type JSX, Show } from 'solid-js';
+import { PublishToBoard } from '../board/PublishToBoard.tsx';
 import { createOpRunner, DateInput, OpError, SelectInput } from '../components/fields.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { beijingDay } from '../i18n/time.ts';
 import {
   addDecisionCase,
   type DecisionCase,
+  decisionSnapshot,
   type MinutesData,
   PUBLIC_STEPS,
+  PublicLimits,
   type PublicStep,
   type RosterData,
   recordPublication,
@@ -85,6 +88,7 @@ function CaseTrace(props: {
   const [step, setStep] = createSignal<PublicStep>('resolution-public');
   const [day, setDay] = createSignal<string | null>(null);
   const [where, setWhere] = createSignal('');
+  const [result, setResult] = createSignal('');
   const docHref = (docId: string) => hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId });
   return (
     <li class="case" data-case-id={props.decisionCase.id}>
@@ -174,6 +178,29 @@ function CaseTrace(props: {
             </For>
           </ul>
         </div>
+      </Show>
+      <Show when={ws.can('publish')}>
+        <details class="case-board">
+          <summary>{t('board.publishToBoard')}</summary>
+          <PublishToBoard
+            hint={t('board.decisionHint')}
+            snapshot={() =>
+              decisionSnapshot(props.decisionCase, trace(), props.meetings(), result())
+            }
+          >
+            <label class="field">
+              <span>{t('board.resultField')}</span>
+              <textarea
+                dir="auto"
+                name="boardResult"
+                rows={3}
+                maxLength={PublicLimits.textChars}
+                value={result()}
+                onInput={(e) => setResult(e.currentTarget.value)}
+              />
+            </label>
+          </PublishToBoard>
+        </details>
       </Show>
       <Show when={ws.can('write')}>
         <details class="case-publish">

@@ -20,7 +20,13 @@ export function qrPath(modules: readonly (readonly boolean[])[]): string {
  * An invite link as a QR code (inline SVG, no canvas) big enough to scan from a phone across a
  * table, with the link as text under it. Loaded only when someone opens it.
  */
-export function InviteQr(props: { url: string }): JSX.Element {
+export function InviteQr(props: {
+  url: string;
+  /** What a screen reader says of the code; default the invite's. */
+  label?: string;
+  /** The line under it; default the invite's. */
+  hint?: string;
+}): JSX.Element {
   const { t } = useI18n();
   // M: survives a smudged or glare-struck screen; an invite URL still fits a small version.
   const qr = () => encode(props.url, { ecc: 'M', border: 0 });
@@ -33,7 +39,7 @@ export function InviteQr(props: { url: string }): JSX.Element {
             xmlns="http://www.w3.org/2000/svg"
             viewBox={`${-QUIET_ZONE} ${-QUIET_ZONE} ${side()} ${side()}`}
             role="img"
-            aria-label={t('members.qrLabel')}
+            aria-label={props.label ?? t('members.qrLabel')}
             data-modules={code.size}
             shape-rendering="crispEdges"
           >
@@ -43,7 +49,7 @@ export function InviteQr(props: { url: string }): JSX.Element {
         )}
       </Show>
       <figcaption>
-        <span class="muted">{t('members.qrHint')}</span>
+        <span class="muted">{props.hint ?? t('members.qrHint')}</span>
         <code class="invite-qr-url" dir="ltr">
           {props.url}
         </code>

@@ -58,6 +58,9 @@ export function WorkspaceShell(props: {
               </a>
             </Show>
             <Show when={!ws.entry.isLocalDemo}>
+              <a href={link('board')} aria-current={current('board')}>
+                {t('nav.board')}
+              </a>
               <a href={link('members')} aria-current={current('members')}>
                 {t('nav.members')}
               </a>

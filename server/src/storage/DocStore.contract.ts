@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { DeletedDocStore } from './DeletedDocStore.ts';
 import type { AuthStore, DocStore } from './DocStore.ts';
+import type { PublicBoardStore } from './PublicBoardStore.ts';
 
 const textUpdate = (doc: Y.Doc, text: string) => {
   const before = Y.encodeStateVector(doc);
@@ -15,7 +16,7 @@ const textUpdate = (doc: Y.Doc, text: string) => {
  */
 export function describeStoreContract(
   engine: string,
-  makeStore: () => Promise<DocStore & AuthStore & DeletedDocStore>,
+  makeStore: () => Promise<DocStore & AuthStore & DeletedDocStore & PublicBoardStore>,
   /** A second, independent handle on the same data (another connection, another process's view). */
   openTwin: (store: DocStore & AuthStore) => Promise<DocStore & AuthStore>,
 ): void {
@@ -189,6 +190,67 @@ export function describeStoreContract(
       expect(await store.unmarkDocDeleted('w', 'a')).toBe(true);
       expect(await store.unmarkDocDeleted('w', 'a')).toBe(false);
       expect((await store.listDeletedDocs('w')).map((d) => d.docId)).toEqual(['b']);
+      await store.close();
+    });
+
+    it('PUB-2 PUB-4 PUB-5 publications keep every version, withdrawal only marks the live one, public ids rotate', async () => {
+      const store = await makeStore();
+      expect(await store.getPublicBoard('w')).toBeNull();
+      const first = await store.setPublicId('w', 'pub-one', 1, { replace: false });
+      expect(first).toEqual({ workspaceId: 'w', publicId: 'pub-one', createdAt: 1 });
+      // Without `replace` an existing id stays (two first publications at once agree on one).
+      expect((await store.setPublicId('w', 'pub-two', 2, { replace: false })).publicId).toBe(
+        'pub-one',
+      );
+      await store.setPublicId('other', 'pub-other', 1, { replace: false });
+      expect((await store.findPublicBoard('pub-one'))?.workspaceId).toBe('w');
+      const rotated = await store.setPublicId('w', 'pub-three', 3, { replace: true });
+      expect(rotated.publicId).toBe('pub-three');
+      expect(await store.findPublicBoard('pub-one')).toBeNull();
+      expect((await store.findPublicBoard('pub-three'))?.workspaceId).toBe('w');
+      expect((await store.findPublicBoard('pub-other'))?.workspaceId).toBe('other');
+
+      const item = (itemId: string, at: number, title = itemId) => ({
+        workspaceId: 'w',
+        itemId,
+        kind: 'notice',
+        title,
+        content: JSON.stringify({ title }),
+        publishedBy: 'm1',
+        publishedAt: at,
+      });
+      expect((await store.publishItem(item('a', 10))).version).toBe(1);
+      expect((await store.publishItem(item('b', 20))).version).toBe(1);
+      expect((await store.publishItem(item('a', 30, 'a, with result'))).version).toBe(2);
+      await store.publishItem({ ...item('c', 40), workspaceId: 'other' });
+      const live = await store.listLiveItems('w');
+      expect(live.map((p) => [p.itemId, p.version, p.title, p.firstPublishedAt])).toEqual([
+        ['a', 2, 'a, with result', 10],
+        ['b', 1, 'b', 20],
+      ]);
+      expect(live[0]).toMatchObject({ content: '{"title":"a, with result"}', publishedBy: 'm1' });
+
+      expect(await store.withdrawItem('w', 'a', 'm2', 50)).toBe(true);
+      expect(await store.withdrawItem('w', 'a', 'm2', 60)).toBe(false);
+      expect(await store.withdrawItem('w', 'nothing', 'm2', 60)).toBe(false);
+      expect(await store.withdrawItem('w', 'c', 'm2', 60)).toBe(false);
+      expect((await store.listLiveItems('w')).map((p) => p.itemId)).toEqual(['b']);
+      expect((await store.listLiveItems('other')).map((p) => p.itemId)).toEqual(['c']);
+
+      const history = await store.listPublications('w');
+      expect(
+        history.map((p) => [p.itemId, p.version, p.publishedAt, p.withdrawnBy, p.withdrawnAt]),
+      ).toEqual([
+        ['a', 2, 30, 'm2', 50],
+        ['b', 1, 20, null, null],
+        ['a', 1, 10, null, null],
+      ]);
+      // Publishing a withdrawn item again brings it back as a new version.
+      expect((await store.publishItem(item('a', 70, 'a again'))).version).toBe(3);
+      expect((await store.listLiveItems('w')).map((p) => [p.itemId, p.version])).toEqual([
+        ['a', 3],
+        ['b', 1],
+      ]);
       await store.close();
     });
 

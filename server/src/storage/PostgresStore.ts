@@ -16,6 +16,14 @@ import type {
 } from './DocStore.ts';
 import { parseHistoryMark } from './historyMarks.ts';
 import {
+  type LivePublication,
+  type NewPublication,
+  PUBLICATION_COLUMNS,
+  type PublicBoard,
+  type PublicBoardStore,
+  type StoredPublication,
+} from './PublicBoardStore.ts';
+import {
   type InviteRow,
   liveInvite,
   type MemberRow,
@@ -98,6 +106,24 @@ CREATE TABLE IF NOT EXISTS deleted_docs (
   deleted_at BIGINT NOT NULL,
   PRIMARY KEY (workspace_id, doc_id)
 );
+CREATE TABLE IF NOT EXISTS public_boards (
+  workspace_id TEXT PRIMARY KEY,
+  public_id TEXT NOT NULL UNIQUE,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS publications (
+  workspace_id TEXT NOT NULL,
+  item_id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  title TEXT NOT NULL,
+  content TEXT NOT NULL,
+  published_by TEXT NOT NULL,
+  published_at BIGINT NOT NULL,
+  withdrawn_by TEXT,
+  withdrawn_at BIGINT,
+  PRIMARY KEY (workspace_id, item_id, version)
+);
 `;
 
 /** BIGINT (type 20) read as a JS number: every value stored here is below 2^53. */
@@ -121,7 +147,7 @@ export type PostgresStoreOptions = {
  * so they are gap-free and follow commit order (a SEQUENCE would do neither). Committing is the
  * point after which the relay acknowledges, exactly as with SQLite.
  */
-export class PostgresStore implements DocStore, AuthStore, DeletedDocStore {
+export class PostgresStore implements DocStore, AuthStore, DeletedDocStore, PublicBoardStore {
   private constructor(
     readonly pool: pg.Pool,
     /** The connection string it was opened with. */
@@ -523,6 +549,107 @@ export class PostgresStore implements DocStore, AuthStore, DeletedDocStore {
       `SELECT workspace_id AS "workspaceId", doc_id AS "docId", kind, title,
          created_at AS "createdAt", deleted_by AS "deletedBy", deleted_at AS "deletedAt"
        FROM deleted_docs WHERE workspace_id = $1 ORDER BY deleted_at DESC, doc_id`,
+      [workspaceId],
+    );
+    return rows;
+  }
+
+  async getPublicBoard(workspaceId: string): Promise<PublicBoard | null> {
+    const { rows } = await this.pool.query<PublicBoard>(
+      `SELECT workspace_id AS "workspaceId", public_id AS "publicId", created_at AS "createdAt"
+       FROM public_boards WHERE workspace_id = $1`,
+      [workspaceId],
+    );
+    return rows[0] ?? null;
+  }
+
+  async findPublicBoard(publicId: string): Promise<PublicBoard | null> {
+    const { rows } = await this.pool.query<PublicBoard>(
+      `SELECT workspace_id AS "workspaceId", public_id AS "publicId", created_at AS "createdAt"
+       FROM public_boards WHERE public_id = $1`,
+      [publicId],
+    );
+    return rows[0] ?? null;
+  }
+
+  async setPublicId(
+    workspaceId: string,
+    publicId: string,
+    at: number,
+    options: { replace: boolean },
+  ): Promise<PublicBoard> {
+    await this.pool.query(
+      `INSERT INTO public_boards (workspace_id, public_id, created_at) VALUES ($1, $2, $3)
+       ON CONFLICT (workspace_id) DO ${
+         options.replace
+           ? 'UPDATE SET public_id = excluded.public_id, created_at = excluded.created_at'
+           : 'NOTHING'
+       }`,
+      [workspaceId, publicId, at],
+    );
+    return (await this.getPublicBoard(workspaceId))!;
+  }
+
+  async publishItem(p: NewPublication): Promise<StoredPublication> {
+    return this.inTransaction(async (c) => {
+      // Two relays publishing the same item at once take turns, so versions stay gap-free.
+      await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${p.workspaceId}/${p.itemId}`]);
+      const { rows } = await c.query<{ last: number }>(
+        'SELECT coalesce(max(version), 0) AS last FROM publications WHERE workspace_id = $1 AND item_id = $2',
+        [p.workspaceId, p.itemId],
+      );
+      const version = Number(rows[0]!.last) + 1;
+      await c.query(
+        `INSERT INTO publications (workspace_id, item_id, version, kind, title, content, published_by, published_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [
+          p.workspaceId,
+          p.itemId,
+          version,
+          p.kind,
+          p.title,
+          p.content,
+          p.publishedBy,
+          p.publishedAt,
+        ],
+      );
+      return { ...p, version, withdrawnBy: null, withdrawnAt: null };
+    });
+  }
+
+  async withdrawItem(
+    workspaceId: string,
+    itemId: string,
+    by: string,
+    at: number,
+  ): Promise<boolean> {
+    const result = await this.pool.query(
+      `UPDATE publications SET withdrawn_by = $1, withdrawn_at = $2
+       WHERE workspace_id = $3 AND item_id = $4 AND withdrawn_at IS NULL
+         AND version = (SELECT max(version) FROM publications WHERE workspace_id = $3 AND item_id = $4)`,
+      [by, at, workspaceId, itemId],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async listLiveItems(workspaceId: string): Promise<LivePublication[]> {
+    const { rows } = await this.pool.query<LivePublication>(
+      `SELECT ${PUBLICATION_COLUMNS('p')}, f.first_at AS "firstPublishedAt"
+       FROM publications p JOIN (
+         SELECT item_id, max(version) AS last, min(published_at) AS first_at
+         FROM publications WHERE workspace_id = $1 GROUP BY item_id
+       ) f ON f.item_id = p.item_id AND f.last = p.version
+       WHERE p.workspace_id = $1 AND p.withdrawn_at IS NULL
+       ORDER BY p.published_at DESC, p.item_id`,
+      [workspaceId],
+    );
+    return rows;
+  }
+
+  async listPublications(workspaceId: string): Promise<StoredPublication[]> {
+    const { rows } = await this.pool.query<StoredPublication>(
+      `SELECT ${PUBLICATION_COLUMNS('p')} FROM publications p WHERE p.workspace_id = $1
+       ORDER BY p.published_at DESC, p.item_id, p.version DESC`,
       [workspaceId],
     );
     return rows;

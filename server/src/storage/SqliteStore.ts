@@ -18,6 +18,14 @@ import type {
 } from './DocStore.ts';
 import { parseHistoryMark } from './historyMarks.ts';
 import {
+  type LivePublication,
+  type NewPublication,
+  PUBLICATION_COLUMNS,
+  type PublicBoard,
+  type PublicBoardStore,
+  type StoredPublication,
+} from './PublicBoardStore.ts';
+import {
   type InviteRow,
   liveInvite,
   type MemberRow,
@@ -104,6 +112,28 @@ CREATE TABLE IF NOT EXISTS deleted_docs (
 ) WITHOUT ROWID;
 `;
 
+/** The public board's link and every version of every published item (PUB-1…). */
+const PUBLIC_BOARD_SCHEMA = `
+CREATE TABLE IF NOT EXISTS public_boards (
+  workspace_id TEXT PRIMARY KEY,
+  public_id TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS publications (
+  workspace_id TEXT NOT NULL,
+  item_id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  title TEXT NOT NULL,
+  content TEXT NOT NULL,
+  published_by TEXT NOT NULL,
+  published_at INTEGER NOT NULL,
+  withdrawn_by TEXT,
+  withdrawn_at INTEGER,
+  PRIMARY KEY (workspace_id, item_id, version)
+) WITHOUT ROWID;
+`;
+
 export type SqliteStoreOptions = {
   /**
    * SQLite's `synchronous` in WAL mode. `full` (the default) syncs the WAL at every commit, so an
@@ -115,7 +145,7 @@ export type SqliteStoreOptions = {
 };
 
 /** Both stores in one SQLite file (better-sqlite3, WAL). */
-export class SqliteStore implements DocStore, AuthStore, DeletedDocStore {
+export class SqliteStore implements DocStore, AuthStore, DeletedDocStore, PublicBoardStore {
   readonly db: Database.Database;
 
   /** Opens (creating if needed) the database file; `:memory:` works for throwaway stores. */
@@ -128,6 +158,7 @@ export class SqliteStore implements DocStore, AuthStore, DeletedDocStore {
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
     this.db.exec(DELETED_DOCS_SCHEMA);
+    this.db.exec(PUBLIC_BOARD_SCHEMA);
     this.migrate();
   }
 
@@ -467,6 +498,89 @@ export class SqliteStore implements DocStore, AuthStore, DeletedDocStore {
     return this.sql(
       'SELECT workspace_id AS workspaceId, doc_id AS docId, kind, title, created_at AS createdAt, deleted_by AS deletedBy, deleted_at AS deletedAt FROM deleted_docs WHERE workspace_id = ? ORDER BY deleted_at DESC, doc_id',
     ).all(workspaceId) as DeletedDoc[];
+  }
+
+  async getPublicBoard(workspaceId: string): Promise<PublicBoard | null> {
+    const row = this.sql(
+      'SELECT workspace_id AS workspaceId, public_id AS publicId, created_at AS createdAt FROM public_boards WHERE workspace_id = ?',
+    ).get(workspaceId) as PublicBoard | undefined;
+    return row ?? null;
+  }
+
+  async findPublicBoard(publicId: string): Promise<PublicBoard | null> {
+    const row = this.sql(
+      'SELECT workspace_id AS workspaceId, public_id AS publicId, created_at AS createdAt FROM public_boards WHERE public_id = ?',
+    ).get(publicId) as PublicBoard | undefined;
+    return row ?? null;
+  }
+
+  async setPublicId(
+    workspaceId: string,
+    publicId: string,
+    at: number,
+    options: { replace: boolean },
+  ): Promise<PublicBoard> {
+    this.sql(
+      options.replace
+        ? 'INSERT INTO public_boards (workspace_id, public_id, created_at) VALUES (?, ?, ?) ON CONFLICT(workspace_id) DO UPDATE SET public_id = excluded.public_id, created_at = excluded.created_at'
+        : 'INSERT INTO public_boards (workspace_id, public_id, created_at) VALUES (?, ?, ?) ON CONFLICT(workspace_id) DO NOTHING',
+    ).run(workspaceId, publicId, at);
+    return (await this.getPublicBoard(workspaceId))!;
+  }
+
+  async publishItem(p: NewPublication): Promise<StoredPublication> {
+    return this.db.transaction((): StoredPublication => {
+      const { last } = this.sql(
+        'SELECT coalesce(max(version), 0) AS last FROM publications WHERE workspace_id = ? AND item_id = ?',
+      ).get(p.workspaceId, p.itemId) as { last: number };
+      const stored = { ...p, version: last + 1, withdrawnBy: null, withdrawnAt: null };
+      this.sql(
+        'INSERT INTO publications (workspace_id, item_id, version, kind, title, content, published_by, published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ).run(
+        p.workspaceId,
+        p.itemId,
+        stored.version,
+        p.kind,
+        p.title,
+        p.content,
+        p.publishedBy,
+        p.publishedAt,
+      );
+      return stored;
+    })();
+  }
+
+  async withdrawItem(
+    workspaceId: string,
+    itemId: string,
+    by: string,
+    at: number,
+  ): Promise<boolean> {
+    const result = this.sql(
+      `UPDATE publications SET withdrawn_by = ?, withdrawn_at = ?
+       WHERE workspace_id = ? AND item_id = ? AND withdrawn_at IS NULL
+         AND version = (SELECT max(version) FROM publications WHERE workspace_id = ? AND item_id = ?)`,
+    ).run(by, at, workspaceId, itemId, workspaceId, itemId);
+    return result.changes > 0;
+  }
+
+  async listLiveItems(workspaceId: string): Promise<LivePublication[]> {
+    return this.sql(
+      `SELECT ${PUBLICATION_COLUMNS('p')}, f.first_at AS firstPublishedAt
+       FROM publications p JOIN (
+         SELECT item_id, max(version) AS last, min(published_at) AS first_at
+         FROM publications WHERE workspace_id = ? GROUP BY item_id
+       ) f ON f.item_id = p.item_id AND f.last = p.version
+       WHERE p.workspace_id = ? AND p.withdrawn_at IS NULL
+       ORDER BY p.published_at DESC, p.item_id`,
+    ).all(workspaceId, workspaceId) as LivePublication[];
+  }
+
+  async listPublications(workspaceId: string): Promise<StoredPublication[]> {
+    return this.sql(
+      `SELECT ${PUBLICATION_COLUMNS('p')} FROM publications p WHERE p.workspace_id = ?
+       ORDER BY p.published_at DESC, p.item_id, p.version DESC`,
+    ).all(workspaceId) as StoredPublication[];
   }
 
   async close(): Promise<void> {

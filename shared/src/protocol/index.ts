@@ -44,7 +44,11 @@ export type Action =
   /** Undo everything one member changed in a doc since a point (HIST-9): admins only. */
   | 'revertMember'
   | 'nameVersion'
-  | 'deleteDoc';
+  | 'deleteDoc'
+  /** Publish to and withdraw from the workspace's public board (PUB-2). */
+  | 'publish'
+  /** Create or rotate the public board's link (PUB-4): admins only. */
+  | 'managePublicLink';
 
 const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
   admin: new Set<Action>([
@@ -57,8 +61,10 @@ const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
     'revertMember',
     'nameVersion',
     'deleteDoc',
+    'publish',
+    'managePublicLink',
   ]),
-  editor: new Set<Action>(['read', 'write', 'finalise', 'restore', 'nameVersion']),
+  editor: new Set<Action>(['read', 'write', 'finalise', 'restore', 'nameVersion', 'publish']),
   viewer: new Set<Action>(['read']),
 };
 

@@ -1,0 +1,274 @@
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  beijingDate,
+  formatBeijing,
+  LOCALES,
+  type Locale,
+  localeMeta,
+  type MessageKey,
+  type Params,
+  type PublicDecision,
+  type PublicItem,
+  type PublicNotice,
+  type PublicPlan,
+  translator,
+} from '@grassroots/shared';
+import type { ServerDeps } from '../deps.ts';
+import { requestLocale } from '../http/locale.ts';
+import type { LivePublication } from '../storage/PublicBoardStore.ts';
+import { parsePublication } from './routes.ts';
+
+/** `/p/<publicId>` and `/p/<publicId>.json`; anything else under `/p/` is not found (PUB-3). */
+const PAGE_PATH = /^\/p\/([A-Za-z0-9_-]{16,64})(\.json)?$/;
+
+/**
+ * How long a browser or proxy may keep the page without asking again: a withdrawn item is gone
+ * from every copy within this time, at once on a reload (which revalidates with the ETag).
+ */
+export const PUBLIC_MAX_AGE_S = 30;
+
+/** One item as the public page and its JSON twin show it: no ids, no names (PUB-3). */
+type ShownItem = { postedAt: number; updatedAt: number | null; item: PublicItem };
+
+const html = (s: string) =>
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
+
+/** A date or time, kept left to right inside any sentence (a Uyghur one reverses bare digits' runs). */
+const dateHtml = (text: string) => `<bdi dir="ltr" class="d">${html(text)}</bdi>`;
+
+/**
+ * A catalogue message with parameters put in as markup: the sentence's own words escaped, each
+ * value already HTML (as `Sentence` does in the app).
+ */
+function sentence(t: T['t'], key: MessageKey, markup: Record<string, string>): string {
+  const template = t(key);
+  let out = '';
+  let last = 0;
+  for (const m of template.matchAll(/\{(\w+)\}/g)) {
+    const value = markup[m[1] ?? ''];
+    if (value === undefined) continue;
+    out += html(template.slice(last, m.index)) + value;
+    last = m.index + m[0].length;
+  }
+  return out + html(template.slice(last));
+}
+
+/** Paragraphs of typed text: blank lines split them, single newlines are kept. */
+const paragraphs = (text: string) =>
+  text
+    .split(/\n{2,}/)
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => `<p dir="auto">${html(p).replaceAll('\n', '<br>')}</p>`)
+    .join('');
+
+/**
+ * The page's whole style: small, inline, logical properties only (it mirrors for Uyghur), and an
+ * A4 print layout without the language row for the physical 公开栏.
+ */
+const STYLE = `
+*{box-sizing:border-box}
+body{margin:0;font:16px/1.6 system-ui,-apple-system,"Noto Sans CJK SC","Noto Sans Arabic","Microsoft YaHei",sans-serif;color:#1b1b1b;background:#f6f4ef}
+header,main,footer{max-inline-size:46rem;margin-inline:auto;padding-inline:1rem}
+header{padding-block:1rem .5rem;border-block-end:4px solid #b3261e}
+h1{font-size:1.5rem;margin:0}
+.sub{margin:.25rem 0 0;color:#555;font-size:.9rem}
+.langs{display:flex;flex-wrap:wrap;gap:.75rem;justify-content:flex-end;font-size:.9rem;margin-block-end:.5rem}
+.langs a{color:#0b57d0}
+.langs a[aria-current]{color:#1b1b1b;font-weight:700;text-decoration:none}
+article{background:#fff;border:1px solid #ddd;border-radius:6px;padding:.75rem 1rem;margin-block:1rem;overflow-wrap:anywhere}
+h2{font-size:1.2rem;margin:.25rem 0}
+h3{font-size:1rem;margin:.75rem 0 .25rem}
+.meta{color:#555;font-size:.85rem;margin:0}
+.kind{display:inline-block;font-size:.8rem;background:#b3261e;color:#fff;border-radius:3px;padding-inline:.4rem;margin-inline-end:.5rem}
+ol,ul{margin:.25rem 0;padding-inline-start:1.5rem}
+li{margin-block:.15rem}
+.ok{color:#146c2e;font-weight:700}
+.no{color:#b3261e;font-weight:700}
+.todo{color:#777}
+.d{white-space:nowrap}
+.bar{block-size:.6rem;background:#e4e1da;border-radius:3px;overflow:hidden}
+.bar i{display:block;block-size:100%;background:#146c2e}
+footer{color:#666;font-size:.8rem;padding-block:1rem 2rem}
+@page{size:A4;margin:15mm}
+@media print{body{background:#fff;font-size:11pt}.langs{display:none}header,main,footer{max-inline-size:none;padding-inline:0}article{break-inside:avoid;border-color:#999}}
+`
+  .replaceAll('\n', '')
+  .trim();
+
+type T = ReturnType<typeof translator>;
+
+function decisionHtml(d: PublicDecision, { t, label }: T): string {
+  const steps = d.steps
+    .map((s) => {
+      const name = `<strong>${html(label('decisionStep', s.step))}</strong>`;
+      if (s.at === null)
+        return `<li>${name} <span class="todo">${html(t('board.stepNotDone'))}</span></li>`;
+      const parts = [dateHtml(beijingDate(s.at))];
+      if (s.tally) {
+        const counts: Params = { ...s.tally, present: s.present ?? 0 };
+        parts.push(html(t(s.present === null ? 'board.tally' : 'board.tallyPresent', counts)));
+      }
+      if (s.passed !== null) {
+        parts.push(
+          `<span class="${s.passed ? 'ok' : 'no'}">${html(label('voteOutcome', s.passed ? 'passed' : 'rejected'))}</span>`,
+        );
+      }
+      return `<li>${name} ${parts.join(' · ')}</li>`;
+    })
+    .join('');
+  return [
+    d.resolution.trim() ? `<h3>${html(t('board.resolution'))}</h3>${paragraphs(d.resolution)}` : '',
+    `<h3>${html(t('board.steps'))}</h3><ol>${steps}</ol>`,
+    d.result.trim() ? `<h3>${html(t('board.result'))}</h3>${paragraphs(d.result)}` : '',
+  ].join('');
+}
+
+function planHtml(p: PublicPlan, { t, label }: T): string {
+  const percent = (done: number, total: number) => (total ? Math.round((done / total) * 100) : 0);
+  const bar = (done: number, total: number) =>
+    `<div class="bar" role="img" aria-label="${percent(done, total)}%"><i style="inline-size:${percent(done, total)}%"></i></div>`;
+  const phases = p.phases
+    .map((ph) => {
+      const tasks = ph.tasks
+        .map(
+          (task) =>
+            `<li><bdi>${html(task.title)}</bdi> · <span class="${task.status === 'done' ? 'ok' : task.status === 'blocked' ? 'no' : ''}">${html(label('taskStatus', task.status))}</span></li>`,
+        )
+        .join('');
+      const heading = ph.title.trim() ? html(ph.title) : html(t('board.unassignedPhase'));
+      return `<h3>${heading} <span class="meta">${html(t('board.progress', { done: ph.done, total: ph.total }))}</span></h3>${bar(ph.done, ph.total)}<ul>${tasks}</ul>`;
+    })
+    .join('');
+  return [
+    `<p>${html(t('board.progress', { done: p.done, total: p.total }))}</p>`,
+    bar(p.done, p.total),
+    phases,
+    p.omittedTasks
+      ? `<p class="meta">${html(t('board.omittedTasks', { n: p.omittedTasks }))}</p>`
+      : '',
+  ].join('');
+}
+
+const noticeHtml = (n: PublicNotice) => paragraphs(n.body);
+
+/** The whole page: the village's name, then each live item, newest first. */
+export function renderBoardPage(
+  workspaceName: string,
+  items: readonly ShownItem[],
+  locale: Locale,
+  publicId: string,
+): string {
+  const tr = translator(locale);
+  const { t } = tr;
+  const meta = localeMeta(locale);
+  const langs = LOCALES.map(
+    (l) =>
+      `<a href="/p/${publicId}?locale=${l}" hreflang="${l}" lang="${l}"${l === locale ? ' aria-current="true"' : ''}>${html(localeMeta(l).name)}</a>`,
+  ).join('');
+  const articles = items
+    .map(({ postedAt, updatedAt, item }) => {
+      const body =
+        item.kind === 'decision'
+          ? decisionHtml(item, tr)
+          : item.kind === 'plan'
+            ? planHtml(item, tr)
+            : noticeHtml(item);
+      const dates = [sentence(t, 'board.postedAt', { date: dateHtml(formatBeijing(postedAt)) })];
+      if (updatedAt !== null)
+        dates.push(sentence(t, 'board.updatedAt', { date: dateHtml(formatBeijing(updatedAt)) }));
+      return `<article><h2 dir="auto"><span class="kind">${html(t(`board.kind.${item.kind}` as MessageKey))}</span><bdi>${html(item.title)}</bdi></h2><p class="meta">${dates.join(' · ')}</p>${body}</article>`;
+    })
+    .join('');
+  const title = `${workspaceName} · ${t('board.heading')}`;
+  return `<!doctype html><html lang="${locale}" dir="${meta.dir}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${html(title)}</title><style>${STYLE}</style></head><body><header><nav class="langs" aria-label="${html(t('app.language'))}">${langs}</nav><h1><bdi>${html(workspaceName)}</bdi></h1><p class="sub">${html(t('board.heading'))} · ${html(t('board.timeZone'))}</p></header><main>${articles || `<p>${html(t('board.empty'))}</p>`}</main><footer>${html(t('board.footer'))}</footer></body></html>`;
+}
+
+/** What a live version shows: its item, when it was first posted and, if republished, updated. */
+export function shownItems(rows: readonly LivePublication[]): ShownItem[] {
+  const shown: ShownItem[] = [];
+  for (const row of rows) {
+    const item = parsePublication(row);
+    if (!item) continue;
+    shown.push({
+      postedAt: row.firstPublishedAt,
+      updatedAt: row.version > 1 ? row.publishedAt : null,
+      item,
+    });
+  }
+  return shown;
+}
+
+/** The JSON twin: the same items, without the source ids the app uses to republish them. */
+function boardJson(workspaceName: string, items: readonly ShownItem[]) {
+  return {
+    workspace: workspaceName,
+    items: items.map(({ postedAt, updatedAt, item }) => {
+      const { sourceId: _sourceId, ...shown } = item;
+      return {
+        ...shown,
+        postedAt: new Date(postedAt).toISOString(),
+        updatedAt: updatedAt === null ? null : new Date(updatedAt).toISOString(),
+      };
+    }),
+  };
+}
+
+/** A bare 404: it says nothing about whether a board, a workspace or an item exists. */
+function notFound(res: ServerResponse): void {
+  res.writeHead(404, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end('404');
+}
+
+/**
+ * Serves `/p/<publicId>` (server-rendered HTML, no script) and `/p/<publicId>.json` to anyone,
+ * without an account: only the live versions of what was published (PUB-3).
+ */
+export function makePublicPage({ store, auth }: Pick<ServerDeps, 'store' | 'auth'>) {
+  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    const method = req.method ?? 'GET';
+    const match = PAGE_PATH.exec(url.pathname);
+    if (!match || (method !== 'GET' && method !== 'HEAD')) return notFound(res);
+    const [, publicId, json] = match as unknown as [string, string, string | undefined];
+    const board = await store.findPublicBoard(publicId);
+    if (!board) return notFound(res);
+    const workspace = await auth.workspace(board.workspaceId).catch(() => null);
+    if (!workspace) return notFound(res);
+    const items = shownItems(await store.listLiveItems(board.workspaceId));
+    const locale = requestLocale(req, url);
+    const body = json
+      ? JSON.stringify(boardJson(workspace.name, items))
+      : renderBoardPage(workspace.name, items, locale, publicId);
+    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+    const headers = {
+      'Content-Type': json ? 'application/json; charset=utf-8' : 'text/html; charset=utf-8',
+      'Cache-Control': `public, max-age=${PUBLIC_MAX_AGE_S}`,
+      ETag: etag,
+      // The language follows the query or Accept-Language: caches keep one copy per language.
+      Vary: 'Accept-Language',
+      'Content-Language': json ? undefined : locale,
+      // The page runs no script and loads nothing; the link's id never leaves in a Referer.
+      'Content-Security-Policy':
+        "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      'Referrer-Policy': 'no-referrer',
+      'X-Content-Type-Options': 'nosniff',
+      'X-Robots-Tag': 'noindex',
+    };
+    const defined = Object.fromEntries(Object.entries(headers).filter(([, v]) => v !== undefined));
+    if (req.headers['if-none-match'] === etag) {
+      res.writeHead(304, defined);
+      res.end();
+      return;
+    }
+    res.writeHead(200, { ...defined, 'Content-Length': Buffer.byteLength(body) });
+    res.end(body);
+  };
+}
