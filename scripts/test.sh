@@ -32,26 +32,44 @@ corepack pnpm install --frozen-lockfile
 corepack pnpm check
 corepack pnpm build
 mkdir -p .tmp
-rm -f .tmp/vitest.json .tmp/vitest-lts.json
+rm -f .tmp/vitest.json .tmp/vitest-e2e.json .tmp/vitest-lts.json .tmp/test-lts.log
+# 1. Everything but the browser tests, with every core.
 main_status=0
-corepack pnpm exec vitest run --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json || main_status=$?
-# The relay's, storage engines' and cluster's tests once more under the current Node LTS (26), in
-# a copy of the tree with its own install (scripts/test-lts.sh; 2.5–4 minutes here, in CI's 20).
-# GRASSROOTS_TEST_LTS=0 leaves it out (a quicker local run); ./scripts/test-lts.sh runs it alone.
+corepack pnpm exec vitest run --project '!e2e' \
+  --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json || main_status=$?
+# 2. The browser tests (one file at a time, about one core) and, beside them, the relay's, storage
+# engines' and cluster's tests once more under the current Node LTS (26) in a copy of the tree with
+# its own install (scripts/test-lts.sh, 2.5–4 minutes; its output follows the browser tests').
+# GRASSROOTS_TEST_LTS=0 leaves the LTS pass out (a quicker local run).
+lts_wanted=${GRASSROOTS_TEST_LTS:-1}
 lts_status=0
-if [ "${GRASSROOTS_TEST_LTS:-1}" = 1 ]; then
-  ./scripts/test-lts.sh --reporter=default --reporter=json --outputFile.json="$PWD/.tmp/vitest-lts.json" || lts_status=$?
+lts_pid=
+if [ "$lts_wanted" = 1 ]; then
+  ./scripts/test-lts.sh --reporter=default --reporter=json \
+    --outputFile.json="$PWD/.tmp/vitest-lts.json" >.tmp/test-lts.log 2>&1 &
+  lts_pid=$!
 fi
-# One plain closing line with the counts of both runs, whatever the outcome. A run that failed
+e2e_status=0
+corepack pnpm exec vitest run --project e2e \
+  --reporter=default --reporter=json --outputFile.json=.tmp/vitest-e2e.json || e2e_status=$?
+if [ -n "$lts_pid" ]; then
+  wait "$lts_pid" || lts_status=$?
+  echo
+  echo "── under the Node LTS ──"
+  cat .tmp/test-lts.log
+fi
+# One plain closing line with the counts of every run, whatever the outcome. A run that failed
 # outside its tests (a test worker that died, a failed install) is named: its report may show
 # no failed test, or be missing.
-MAIN_STATUS=$main_status LTS_STATUS=$lts_status LTS_WANTED=${GRASSROOTS_TEST_LTS:-1} node -e '
+MAIN_STATUS=$main_status E2E_STATUS=$e2e_status LTS_STATUS=$lts_status LTS_WANTED=$lts_wanted node -e '
   const fs = require("fs");
   let passed = 0;
   let failed = 0;
   const notes = [];
+  const node = "Node " + process.versions.node.split(".")[0];
   for (const [file, name, code] of [
-    [".tmp/vitest.json", "Node " + process.versions.node.split(".")[0], process.env.MAIN_STATUS],
+    [".tmp/vitest.json", node, process.env.MAIN_STATUS],
+    [".tmp/vitest-e2e.json", node + " browser tests", process.env.E2E_STATUS],
     [".tmp/vitest-lts.json", "Node LTS", process.env.LTS_STATUS],
   ]) {
     let r = null;
@@ -69,4 +87,5 @@ MAIN_STATUS=$main_status LTS_STATUS=$lts_status LTS_WANTED=${GRASSROOTS_TEST_LTS
   console.log(`Tests: ${passed} passed, ${failed} failed${notes.length ? ` (${notes.join("; ")})` : ""}`);
 ' || true
 [ "$main_status" = 0 ] || exit "$main_status"
+[ "$e2e_status" = 0 ] || exit "$e2e_status"
 exit "$lts_status"
