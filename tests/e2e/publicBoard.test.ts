@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  beijingDate,
   decisionSnapshot,
   type MinutesData,
   planSnapshot,
@@ -56,7 +57,7 @@ const NOTICE = {
 };
 
 describe('村务公开栏', () => {
-  it('PUB-3 an editor publishes a decision and a notice; a stranger without an account sees exactly them, and no longer the one withdrawn', async () => {
+  it('PUB-3 PUB-8 an editor publishes a decision and a notice; a stranger without an account sees exactly them, and no longer the one withdrawn', async () => {
     const { demo, invite } = await seedDemo(relay.server, { start: '2025-01-01' });
     const index = readIndex(demo.index);
     const meetings: { docId: string; data: MinutesData }[] = demo.docs
@@ -83,11 +84,26 @@ describe('村务公开栏', () => {
     await joinWorkspace(page, await invite('editor'), '张编辑');
     await waitSaved(page);
 
-    // 发布到公开栏 on the decision case (overview).
+    // 发布到公开栏 on the decision case (overview). Its publications recorded by hand are removed
+    // first: publishing records 决议公开 itself, at the online board, dated today (PUB-8).
     const caseBlock = page.locator('.case', { hasText: decisionCase.title });
+    page.on('dialog', (dialog) => void dialog.accept());
+    const recorded = caseBlock.locator('.case-publications li');
+    while ((await recorded.count()) > 0) {
+      const before = await recorded.count();
+      await recorded.first().locator('button[name="removePublication"]').click();
+      await expect.poll(() => recorded.count()).toBe(before - 1);
+    }
     await caseBlock.locator('.case-board > summary').click();
     await caseBlock.getByRole('button', { name: '发布到公开栏' }).click();
     await caseBlock.getByRole('status').filter({ hasText: '已发布到公开栏。' }).waitFor();
+    const today = beijingDate(Date.now());
+    await expect.poll(() => recorded.count()).toBe(1);
+    expect(await recorded.first().textContent()).toContain(`决议公开 ${today} 网上村务公开栏`);
+    // Publishing again (a republish) records nothing twice.
+    await caseBlock.getByRole('button', { name: '发布到公开栏' }).click();
+    await caseBlock.getByRole('status').filter({ hasText: '已发布到公开栏。' }).waitFor();
+    expect(await recorded.count()).toBe(1);
 
     // A notice, written on the 公开栏 screen.
     await page.getByRole('navigation').getByRole('link', { name: '公开栏' }).click();
@@ -113,6 +129,8 @@ describe('村务公开栏', () => {
       `到会 ${resolved.present} 人：赞成 ${resolved.tally!.for}，反对 ${resolved.tally!.against}，弃权 ${resolved.tally!.abstain}`,
     );
     expect(text).toContain('3月12日上午8点至12点检修水管');
+    // The 决议公开 step the board recorded is on the page, with its date.
+    expect(text.replace(/\s+/g, ' ')).toContain(`决议公开 ${today}`);
     expect(text).not.toContain('张编辑');
     expect(await visitor.locator('script').count()).toBe(0);
 

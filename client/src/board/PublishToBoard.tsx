@@ -48,6 +48,11 @@ export function PublishToBoard(props: {
   hint: string;
   /** Extra fields shown above the button (e.g. the result of carrying a decision out). */
   children?: JSX.Element;
+  /**
+   * Runs just before the snapshot is taken (e.g. records the publication steps the item will
+   * show); returns how to take that back if the relay refuses or cannot be reached.
+   */
+  prepare?: () => (() => void) | undefined;
 }): JSX.Element {
   const { t } = useI18n();
   const ws = useWorkspace();
@@ -59,10 +64,13 @@ export function PublishToBoard(props: {
   const publish = async () => {
     setError(null);
     setState('busy');
+    let undo: (() => void) | undefined;
     try {
+      undo = props.prepare?.();
       await boardApi.publish(address, props.snapshot());
       setState('done');
     } catch (err) {
+      undo?.();
       setError(failureText(err));
       setState('idle');
     }

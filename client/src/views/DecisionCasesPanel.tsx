@@ -183,7 +183,27 @@ function CaseTrace(props: {
         <details class="case-board">
           <summary>{t('board.publishToBoard')}</summary>
           <PublishToBoard
-            hint={t('board.decisionHint')}
+            hint={`${t('board.decisionHint')} ${t('board.recordsSteps')}`}
+            prepare={() => {
+              // The board is where the case is made public: its steps say so, dated now, unless
+              // they are recorded already (a republish) or the resolution is not yet passed.
+              const isDone = (step: string) => trace().steps.some((s) => s.step === step && s.done);
+              if (!isDone('resolution')) return undefined;
+              const at = Date.now();
+              const where = t('board.whereOnline');
+              const added: string[] = [];
+              const steps: PublicStep[] = ['resolution-public'];
+              if (result().trim()) steps.push('result-public');
+              for (const step of steps) {
+                if (isDone(step)) continue;
+                added.push(
+                  recordPublication(ws.sync.indexDoc, props.decisionCase.id, { step, at, where }),
+                );
+              }
+              return () => {
+                for (const id of added) removePublication(ws.sync.indexDoc, id);
+              };
+            }}
             snapshot={() =>
               decisionSnapshot(props.decisionCase, trace(), props.meetings(), result())
             }

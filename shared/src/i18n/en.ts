@@ -957,6 +957,9 @@ export const en: Catalogue = {
       'Publishes how many tasks are done and each task’s status, not owners or notes.',
     'board.decisionHint':
       'Publishes the resolution, the vote counts and the date of each step, never who attended.',
+    'board.whereOnline': 'online notice board',
+    'board.recordsSteps':
+      'Publishing records “resolution made public” for this matter (and “result made public” when a result is filled in), at the online notice board.',
     'error.publicItemNotFound': 'That item is not on the board; it may have been withdrawn.',
     'error.boardFull': 'The board shows at most {limit} items at once; withdraw some first.',
     'common.colon': ': ',

@@ -921,6 +921,9 @@ const messages = {
   'board.loadFailed': '读取公开栏失败：{message}',
   'board.planHint': '公开各项任务的完成情况，不公开负责人和备注。',
   'board.decisionHint': '公开决议内容、表决票数和四议两公开各步骤的日期，不公开参会人员名单。',
+  'board.whereOnline': '网上村务公开栏',
+  'board.recordsSteps':
+    '发布时在本事项中登记“决议公开”（填了实施结果时也登记“实施结果公开”），地点为网上村务公开栏。',
   'error.publicItemNotFound': '公开栏上没有这一项，可能已被撤下。',
   'error.boardFull': '公开栏最多同时显示 {limit} 项，请先撤下一些。',
   'common.colon': '：',
