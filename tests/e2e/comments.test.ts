@@ -178,4 +178,66 @@ describe('comments in Chromium', () => {
       await switchLanguage(page, 'zh-CN');
     }
   });
+
+  it('a comment on a selected passage stays on the same words while the editor types before them', async () => {
+    const seeded = await seedMinutes();
+    const docUrl = `${server.url}/#/w/${seeded.workspaceId}/d/${MINUTES_ID}`;
+    const editor = await browser(1280);
+    await joinWorkspace(editor.page, await seeded.invite('editor'), '李书记');
+    const reviewer = await browser(1280);
+    await joinWorkspace(reviewer.page, await seeded.invite('viewer'), '乡镇审核员');
+    await editor.page.goto(docUrl);
+    await reviewer.page.goto(docUrl);
+    await reviewer.page.locator('.ProseMirror', { hasText: BODY }).waitFor();
+
+    // The reviewer (read-only editor) selects words and comments on them.
+    const selected = await reviewer.page.locator('.ProseMirror').evaluate((el, word) => {
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.textContent?.indexOf(word) ?? -1;
+        if (at < 0) continue;
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, at + word.length);
+        document.getSelection()?.removeAllRanges();
+        document.getSelection()?.addRange(range);
+        return true;
+      }
+      return false;
+    }, '修缮村道');
+    expect(selected).toBe(true);
+    await reviewer.page.locator('.comment-passage-btn').click();
+    await expect
+      .poll(() => panel(reviewer.page).locator('.comment-about').textContent())
+      .toContain('修缮村道');
+    await postComment(reviewer.page, '修缮哪一段？请写明起止点。');
+
+    const anchorText = (page: Page) =>
+      page
+        .locator('.ProseMirror .comment-anchor')
+        .evaluateAll((els) => els.map((e) => e.textContent).join(''));
+    await expect.poll(() => anchorText(editor.page)).toBe('修缮村道');
+    expect(
+      await thread(editor.page, '修缮哪一段？').locator('.comment-target').textContent(),
+    ).toContain('修缮村道');
+
+    // The editor types before the passage: the anchor follows the words, on both screens.
+    await editor.page.locator('.ProseMirror').click();
+    await editor.page.keyboard.press('Control+Home');
+    await editor.page.keyboard.type('经讨论，');
+    // The text without the carets of others drawn into it.
+    const bodyText = (page: Page) =>
+      page.locator('.ProseMirror').evaluate((el) => {
+        const copy = el.cloneNode(true) as HTMLElement;
+        for (const c of copy.querySelectorAll('.collaboration-carets__caret')) c.remove();
+        return copy.textContent ?? '';
+      });
+    await expect.poll(() => bodyText(reviewer.page)).toContain('经讨论，到会党员');
+    await expect.poll(() => anchorText(editor.page)).toBe('修缮村道');
+    await expect.poll(() => anchorText(reviewer.page)).toBe('修缮村道');
+
+    // Resolved, the passage is no longer marked.
+    await thread(editor.page, '修缮哪一段？').locator('[data-action="resolve"]').click();
+    await expect.poll(() => reviewer.page.locator('.ProseMirror .comment-anchor').count()).toBe(0);
+  });
 });
