@@ -177,6 +177,31 @@ describe('comments in Chromium', () => {
       }
       await switchLanguage(page, 'zh-CN');
     }
+
+    // Counts: the document list and the dashboard show the unresolved threads, and follow a
+    // resolve.
+    const wsUrl = `${server.url}/#/w/${seeded.workspaceId}`;
+    const listCount = async (page: Page) => {
+      await page.goto(`${wsUrl}/docs`);
+      const card = page.locator(`.doc-card[data-doc-id="${MINUTES_ID}"]`);
+      await card.waitFor();
+      return card.locator('.doc-comments-count').getAttribute('data-unresolved', { timeout: 5000 });
+    };
+    const dashCount = async (page: Page) => {
+      await page.goto(wsUrl);
+      return page
+        .locator('.dash-comments .comments-count')
+        .getAttribute('data-unresolved', { timeout: 5000 });
+    };
+    await expect.poll(() => listCount(editor.page)).toBe('2');
+    await expect.poll(() => dashCount(editor.page)).toBe('2');
+    await expect.poll(() => dashCount(reviewer.page)).toBe('2');
+    await screenshot(editor.page, 'comments-dashboard-1280-zh-CN');
+    await editor.page.goto(docUrl);
+    await thread(editor.page, '这个票数对不上').locator('[data-action="resolve"]').click();
+    await expect.poll(() => dashCount(editor.page)).toBe('1');
+    await expect.poll(() => listCount(editor.page)).toBe('1');
+    await screenshot(editor.page, 'comments-list-1280-zh-CN');
   });
 
   it('a comment on a selected passage stays on the same words while the editor types before them', async () => {
