@@ -1,7 +1,11 @@
 import {
   addComment,
+  addDocEntry,
+  CloseCode,
   commentsDocId,
   editComment,
+  INDEX_DOC_ID,
+  initIndex,
   readComments,
   setCommentResolved,
 } from '@grassroots/shared';
@@ -177,5 +181,26 @@ describe('comments (CMT)', () => {
     });
     await (await sendRaw(viewer.token, COMMENTS, malformed)).refused();
     expect(await server.store.loadUpdates(room(COMMENTS))).toHaveLength(0);
+  });
+
+  it('CMT-1: the comments of a deleted document are kept to admins with it (DEL-1)', async () => {
+    const viewer = await server.member('viewer');
+    const index = client(server.adminToken, INDEX_DOC_ID);
+    await index.synced;
+    initIndex(index.doc, { name: '测试村' });
+    addDocEntry(index.doc, { id: RECORD, kind: 'minutes', title: '党员大会', createdAt: 10 });
+    await eventually(async () =>
+      expect((await server.store.roomStats(room(INDEX_DOC_ID))).rows).toBeGreaterThan(0),
+    );
+    const open = await rawClient(`${server.wsUrl}/${room(COMMENTS)}?token=${viewer.token}`);
+    const closed = open.closed;
+    const res = await fetch(`${server.url}/api/workspaces/${server.workspaceId}/docs/${RECORD}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${server.adminToken}` },
+    });
+    expect(res.status).toBe(200);
+    expect((await closed).code).toBe(CloseCode.docDeleted);
+    const again = await rawClient(`${server.wsUrl}/${room(COMMENTS)}?token=${viewer.token}`);
+    expect((await again.closed).code).toBe(CloseCode.docDeleted);
   });
 });
