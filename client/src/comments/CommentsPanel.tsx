@@ -192,7 +192,11 @@ export function CommentsPanel(props: {
                     template={t('cmt.resolvedBy')}
                     params={{
                       name: th.root.resolvedByName ?? '',
-                      time: formatBeijingDateTime(th.root.resolvedAt ?? 0),
+                      time: {
+                        element: (
+                          <bdi dir="ltr">{formatBeijingDateTime(th.root.resolvedAt ?? 0)}</bdi>
+                        ),
+                      },
                     }}
                   />
                 </p>

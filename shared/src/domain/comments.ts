@@ -250,7 +250,7 @@ export function commentsWriteRefusal(
       return 'comments: this field of a comment does not change';
     }
     if (now.resolved && now.resolvedBy !== memberId && keys.has('resolvedBy'))
-      return 'comments: a comment is resolved in its resolver\u2019s own name';
+      return 'comments: a comment is resolved in its resolver’s own name';
   }
   scratch.destroy();
   return null;
