@@ -1,4 +1,6 @@
 import { createMemo, createSignal, For, type JSX, onMount, Show } from 'solid-js';
+import { useComments } from '../comments/CommentsContext.tsx';
+import { ItemCommentButton } from '../comments/CommentsPanel.tsx';
 import { createOpRunner, OpError, SelectInput, TextInput } from '../components/fields.tsx';
 import { PresenceBar } from '../components/PresenceBar.tsx';
 import { ScrollRegion } from '../components/ScrollRegion.tsx';
@@ -41,6 +43,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
   const log = createDocProjection(doc, readFeedbackLog);
   const op = createOpRunner();
   const ro = () => !props.canEdit;
+  const comments = useComments();
   const me = () => ({ name: props.user.name, memberId: props.user.memberId });
   const [status, setStatus] = createSignal('');
   const [category, setCategory] = createSignal('');
@@ -391,7 +394,8 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
                             {' · '}
                             <bdi>{e.source}</bdi>
                           </span>
-                        </Show>
+                        </Show>{' '}
+                        <ItemCommentButton comments={comments} itemId={e.id} label={e.summary} />
                       </td>
                       <td class="fb-category">{label('feedbackCategory', e.category)}</td>
                       <td class="fb-status">

@@ -1,4 +1,6 @@
 import { createMemo, createSignal, For, type JSX, Show } from 'solid-js';
+import { useComments } from '../comments/CommentsContext.tsx';
+import { ItemCommentButton } from '../comments/CommentsPanel.tsx';
 import {
   createOpRunner,
   DateInput,
@@ -89,6 +91,7 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
   const op = createOpRunner();
   const isFinal = () => m.state === 'final';
   const ro = () => !props.canEdit || isFinal();
+  const comments = useComments();
   /** A button that asks, then removes a vote, decision or action item (MIN-13); hidden when read-only. */
   const RemoveButton = (p: {
     name: string;
@@ -681,7 +684,12 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
               <li class="vote" data-vote-id={v.id}>
                 <strong>
                   <bdi>{v.motion}</bdi>
-                </strong>
+                </strong>{' '}
+                <ItemCommentButton
+                  comments={comments}
+                  itemId={v.id}
+                  label={v.motion || t('min.votes')}
+                />
                 <div class="fields tally-fields">
                   {tallyField(v.id, 'for', v.tally.for)}
                   {tallyField(v.id, 'against', v.tally.against)}

@@ -1,5 +1,7 @@
 import { For, type JSX, Show } from 'solid-js';
 import { PublishToBoard } from '../board/PublishToBoard.tsx';
+import { useComments } from '../comments/CommentsContext.tsx';
+import { ItemCommentButton } from '../comments/CommentsPanel.tsx';
 import {
   createOpRunner,
   DateInput,
@@ -69,6 +71,7 @@ export default function PlanEditor(props: EditorProps): JSX.Element {
     ];
   };
 
+  const comments = useComments();
   const TaskRow = (p: { task: Task }): JSX.Element => {
     const task = p.task;
     return (
@@ -128,6 +131,11 @@ export default function PlanEditor(props: EditorProps): JSX.Element {
               {t('plan.removeTaskShort')}
             </button>
           </Show>
+          <ItemCommentButton
+            comments={comments}
+            itemId={task.id}
+            label={task.title || t('plan.taskTitle')}
+          />
         </div>
         <Show when={task.source}>
           <span class="tag task-source">{t('plan.fromMeeting')}</span>

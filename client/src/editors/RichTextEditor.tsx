@@ -7,6 +7,13 @@ import { yCursorPlugin, yCursorPluginKey } from '@tiptap/y-tiptap';
 import { createEffect, createSignal, For, type JSX, onCleanup, onMount, Show } from 'solid-js';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
+import { useComments } from '../comments/CommentsContext.tsx';
+import {
+  anchorOfSelection,
+  CommentAnchors,
+  commentAnchorsKey,
+  type PassageAnchor,
+} from '../comments/passageAnchors.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import type { PresenceUser } from '../sync/WorkspaceSync.ts';
 import { AutoDirection } from './autoDirection.ts';
@@ -101,6 +108,54 @@ export default function RichTextEditor(props: RichTextEditorProps): JSX.Element 
   const [editor, setEditor] = createSignal<Editor>();
   const [tick, setTick] = createSignal(0);
   let copy: EditorCopy | undefined;
+  const comments = useComments();
+  // Passages are anchored in a root fragment, named in the comment.
+  const field = (() => {
+    for (const [name, type] of props.fragment.doc?.share ?? []) {
+      if ((type as unknown) === props.fragment) return name;
+    }
+    return null;
+  })();
+  let anchors: PassageAnchor[] = [];
+  createEffect(() => {
+    anchors =
+      comments
+        ?.threads()
+        .flatMap(({ root }) =>
+          root.target.kind === 'passage' && root.target.field === field && !root.resolved
+            ? [{ id: root.id, start: root.target.start, end: root.target.end }]
+            : [],
+        ) ?? [];
+    const view = editor()?.view;
+    if (view) view.dispatch(view.state.tr.setMeta(commentAnchorsKey, true));
+  });
+  const [hasSelection, setHasSelection] = createSignal(false);
+  const onSelectionChange = () => {
+    const sel = document.getSelection();
+    setHasSelection(
+      sel !== null &&
+        !sel.isCollapsed &&
+        host.contains(sel.anchorNode) &&
+        host.contains(sel.focusNode),
+    );
+  };
+  document.addEventListener('selectionchange', onSelectionChange);
+  onCleanup(() => document.removeEventListener('selectionchange', onSelectionChange));
+  /** Points the comment form at the selected words (read-only editors too: viewers comment). */
+  const commentOnSelection = () => {
+    const view = editor()?.view;
+    const sel = document.getSelection();
+    if (!view || !comments || field === null || !sel || sel.rangeCount === 0) return;
+    const range = sel.getRangeAt(0);
+    const a = view.posAtDOM(range.startContainer, range.startOffset);
+    const b = view.posAtDOM(range.endContainer, range.endOffset);
+    const anchor = anchorOfSelection(view.state, Math.min(a, b), Math.max(a, b));
+    if (!anchor) return;
+    comments.startOn({
+      target: { kind: 'passage', field, ...anchor },
+      label: t('cmt.aboutPassage', { quote: anchor.quote }),
+    });
+  };
   onMount(() => {
     let view: Editor['view'] | undefined;
     // Changes of the others wait while an input method composes here (IME-1).
@@ -117,6 +172,7 @@ export default function RichTextEditor(props: RichTextEditorProps): JSX.Element 
           user: { ...props.user },
         }),
         AutoDirection,
+        CommentAnchors.configure({ anchors: () => anchors }),
       ],
       editorProps: {
         attributes: {
@@ -178,6 +234,16 @@ export default function RichTextEditor(props: RichTextEditorProps): JSX.Element 
         </div>
       </Show>
       <div class="rich-content" ref={host} />
+      <Show when={comments && field !== null && hasSelection()}>
+        <button
+          type="button"
+          class="btn small comment-passage-btn no-print"
+          onMouseDown={(e) => e.preventDefault()}
+          onClick={commentOnSelection}
+        >
+          {t('cmt.onPassage')}
+        </button>
+      </Show>
     </div>
   );
 }

@@ -1,3 +1,4 @@
+import { commentsDocId } from '@grassroots/shared';
 import type * as Y from 'yjs';
 import type { WorkspaceSync } from '../sync/WorkspaceSync.ts';
 import {
@@ -18,10 +19,15 @@ import {
   setRosterTitle,
 } from './domain.ts';
 
-/** Doc ids listed in a workspace's index doc (for background sync). */
+/**
+ * Doc ids listed in a workspace's index doc, each with its comments doc (for background sync, so
+ * comments and their counts are on the device offline too).
+ */
 export function listDocIds(indexDoc: Y.Doc): string[] {
   try {
-    return readIndex(indexDoc).docs.map((d) => d.id);
+    return readIndex(indexDoc).docs.flatMap((d) =>
+      d.kind === 'roster' ? [d.id] : [d.id, commentsDocId(d.id)],
+    );
   } catch {
     // An index written by a newer or broken build: sync what the device already has.
     return [];

@@ -1,4 +1,5 @@
 import { createMemo, For, type JSX, Show } from 'solid-js';
+import { createUnresolvedCounts } from '../comments/createUnresolvedCounts.ts';
 import { CadencePresetField } from '../components/CadencePresetField.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import {
@@ -80,6 +81,11 @@ export function DashboardView(): JSX.Element {
     };
   });
   const docHref = (docId: string) => hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId });
+  const counts = createUnresolvedCounts(ws.sync, ws.index);
+  const commented = () =>
+    ws.index.docs
+      .filter((d) => !d.archived && (counts().byDoc.get(d.id) ?? 0) > 0)
+      .map((d) => ({ id: d.id, title: d.title, n: counts().byDoc.get(d.id) ?? 0 }));
   return (
     <>
       <h1>{t('dash.title')}</h1>
@@ -176,6 +182,32 @@ export function DashboardView(): JSX.Element {
           </Show>
         </section>
       </div>
+      <section class="panel dash-comments" aria-labelledby="dash-comments">
+        <h2 id="dash-comments">
+          {t('cmt.dashTitle')}{' '}
+          <Show when={counts().total > 0}>
+            <span class="badge comments-count" data-unresolved={counts().total}>
+              {counts().total}
+            </span>
+          </Show>
+        </h2>
+        <Show when={commented().length > 0} fallback={<p class="empty">{t('cmt.dashNone')}</p>}>
+          <ul class="plain-list">
+            <For each={commented()}>
+              {(d) => (
+                <li data-doc-id={d.id}>
+                  <a href={docHref(d.id)}>
+                    <bdi>{d.title || t('docs.untitled')}</bdi>
+                  </a>{' '}
+                  <span class="doc-comments-count small" data-unresolved={d.n}>
+                    {t('cmt.docCount', { n: d.n })}
+                  </span>
+                </li>
+              )}
+            </For>
+          </ul>
+        </Show>
+      </section>
       <DecisionCasesPanel meetings={() => data().meetings} roster={() => data().roster} />
       <p>
         <a href={hrefOf({ name: 'workspace', workspaceId: ws.entry.id, view: 'docs' })}>

@@ -1,5 +1,8 @@
+import { commentsDocId } from '@grassroots/shared';
 import { createEffect, createSignal, type JSX, onCleanup, Show } from 'solid-js';
 import { docsApi } from '../api/docsApi.ts';
+import { CommentsProvider, createComments } from '../comments/CommentsContext.tsx';
+import { CommentsPanel } from '../comments/CommentsPanel.tsx';
 import { Sentence } from '../components/Sentence.tsx';
 import type { EditorProps } from '../editors/editorProps.ts';
 import { KindEditor } from '../editors/KindEditor.tsx';
@@ -22,6 +25,13 @@ export function DocView(props: { docId: string }): JSX.Element {
   const ws = useWorkspace();
   const session = ws.sync.acquire(props.docId);
   onCleanup(() => session.release());
+  // Comments live in a doc of their own: writing one never changes the record (CMT-1).
+  const commentsSession = ws.sync.acquire(commentsDocId(props.docId));
+  onCleanup(() => commentsSession.release());
+  const comments = createComments(commentsSession.synced.doc, {
+    memberId: ws.entry.memberId,
+    name: ws.entry.displayName,
+  });
   const entry = () => ws.index.docs.find((d) => d.id === props.docId);
   // Remembered so a doc deleted elsewhere while open keeps showing what it holds.
   const [lastKind, setLastKind] = createSignal<string | null>(null);
@@ -163,7 +173,12 @@ export function DocView(props: { docId: string }): JSX.Element {
           </a>
         </div>
       </Show>
-      <KindEditor kind={kind()} editor={editorProps} />
+      <CommentsProvider value={comments}>
+        <KindEditor kind={kind()} editor={editorProps} />
+        <Show when={kind() !== 'roster'}>
+          <CommentsPanel comments={comments} canEditRecord={editorProps.canEdit} />
+        </Show>
+      </CommentsProvider>
       <ConfirmDialog
         isOpen={isConfirming()}
         title={t('docs.deleteTitle')}

@@ -1,6 +1,7 @@
 import type { MessageKey } from '@grassroots/shared';
 import { createMemo, createResource, createSignal, For, type JSX, onCleanup, Show } from 'solid-js';
 import { type DeletedDocInfo, docsApi } from '../api/docsApi.ts';
+import { createUnresolvedCounts } from '../comments/createUnresolvedCounts.ts';
 import { createIsOnline } from '../history/createIsOnline.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { periodLabel } from '../i18n/period.ts';
@@ -45,6 +46,8 @@ export function DocsView(): JSX.Element {
   const [kind, setKind] = createSignal<DocKind | 'all'>('all');
   const [showArchived, setShowArchived] = createSignal(false);
   const details = createDocListDetails(ws.sync, ws.index);
+  const counts = createUnresolvedCounts(ws.sync, ws.index);
+  const unresolved = (docId: string) => counts().byDoc.get(docId) ?? 0;
   const list = createMemo(() =>
     docList(ws.index.docs, { text: text(), kind: kind(), showArchived: showArchived() }, details()),
   );
@@ -131,7 +134,7 @@ export function DocsView(): JSX.Element {
         <Show when={list().pinned.length > 0}>
           <section class="doc-section" data-section="pinned">
             <h2>{t('docs.pinned')}</h2>
-            <DocCards docs={list().pinned} />
+            <DocCards docs={list().pinned} unresolved={unresolved} />
           </section>
         </Show>
         <For each={list().months}>
@@ -145,14 +148,14 @@ export function DocsView(): JSX.Element {
                   ),
                 })}
               </h2>
-              <DocCards docs={group.docs} showDay />
+              <DocCards docs={group.docs} showDay unresolved={unresolved} />
             </section>
           )}
         </For>
         <Show when={list().archived.length > 0}>
           <section class="doc-section" data-section="archived">
             <h2>{t('docs.archivedSection')}</h2>
-            <DocCards docs={list().archived} />
+            <DocCards docs={list().archived} unresolved={unresolved} />
           </section>
         </Show>
         <Show when={!isSearching() && ws.index.unknownDocs.length > 0}>
@@ -183,7 +186,12 @@ export function DocsView(): JSX.Element {
 }
 
 /** Cards of listed docs, each with rename and archive for those who may write. */
-function DocCards(props: { docs: DocListItem[]; showDay?: boolean }): JSX.Element {
+function DocCards(props: {
+  docs: DocListItem[];
+  showDay?: boolean;
+  /** Unresolved comment threads of a doc (CMT). */
+  unresolved: (docId: string) => number;
+}): JSX.Element {
   const { t, label } = useI18n();
   const ws = useWorkspace();
   const [renaming, setRenaming] = createSignal<string | null>(null);
@@ -215,6 +223,14 @@ function DocCards(props: { docs: DocListItem[]; showDay?: boolean }): JSX.Elemen
                         : t('docs.created', { date: beijingDay(d.createdAt) })}
                       {d.archived ? ` · ${t('docs.archivedMark')}` : ''}
                     </span>
+                    <Show when={props.unresolved(d.id) > 0}>
+                      <span
+                        class="doc-comments-count small"
+                        data-unresolved={props.unresolved(d.id)}
+                      >
+                        {t('cmt.docCount', { n: props.unresolved(d.id) })}
+                      </span>
+                    </Show>
                   </a>
                   <Show when={ws.can('write')}>
                     <div class="card-actions">

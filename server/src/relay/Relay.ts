@@ -2,6 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
   CloseCode,
+  commentsDocId,
+  commentsWriteRefusal,
   INDEX_DOC_ID,
   INDEX_DOCS_ROOT,
   parseRoomName,
@@ -169,7 +171,8 @@ export class Relay {
     let isDeleted: boolean;
     try {
       // Read again on every connection, so a deletion made through another process counts too.
-      isDeleted = (await this.deletedIn(room.workspaceId, true)).has(room.docId);
+      // A deleted record's comments are kept to admins with it.
+      isDeleted = (await this.deletedIn(room.workspaceId, true)).has(room.commentsOf ?? room.docId);
     } catch (error) {
       log.error({ err: error }, 'could not read the deleted documents');
       return refuse(500, 'internal', 'could not check the document');
@@ -394,9 +397,11 @@ export class Relay {
    */
   async markDeleted(workspaceId: string, docId: string): Promise<void> {
     (await this.deletedIn(workspaceId)).add(docId);
-    const room = this.rooms.get(`${workspaceId}/${docId}`);
-    for (const conn of room?.conns ?? []) {
-      if (conn.member.role !== 'admin') conn.close(CloseCode.docDeleted, Reason.docDeleted);
+    for (const id of [docId, commentsDocId(docId)]) {
+      const room = this.rooms.get(`${workspaceId}/${id}`);
+      for (const conn of room?.conns ?? []) {
+        if (conn.member.role !== 'admin') conn.close(CloseCode.docDeleted, Reason.docDeleted);
+      }
     }
   }
 
@@ -405,11 +410,28 @@ export class Relay {
     (await this.deletedIn(workspaceId)).delete(docId);
   }
 
-  /** DEL-2: the index room refuses a write that lists a deleted doc again. */
+  /**
+   * DEL-2: the index room refuses a write that lists a deleted doc again. CMT-1..6: a comments
+   * room takes everyone's writes, viewers' too, but only comments of the sender's own, their
+   * edits by their author, and resolving or reopening.
+   */
   private writeCheck(name: string): {
-    refuseWrite?: (update: Uint8Array, doc: Y.Doc) => string | null;
+    refuseWrite?: (update: Uint8Array, doc: Y.Doc, member: Member) => string | null;
+    isOpenToViewers?: boolean;
   } {
     const room = parseRoomName(name);
+    if (room?.commentsOf) {
+      return {
+        isOpenToViewers: true,
+        refuseWrite: (update, doc, member) => {
+          const why = commentsWriteRefusal(doc, update, member.id);
+          if (why !== null) {
+            this.options.log.info({ room: name, member: member.id, why }, 'comment refused');
+          }
+          return why === null ? null : Reason.commentRefused;
+        },
+      };
+    }
     if (!room || room.docId !== INDEX_DOC_ID) return {};
     const { workspaceId } = room;
     return {

@@ -8,7 +8,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
-import type { DocStore, NewUpdate } from '../storage/DocStore.ts';
+import type { DocStore, Member, NewUpdate } from '../storage/DocStore.ts';
 import {
   decodeAwarenessEntries,
   encodeAwarenessEntries,
@@ -66,7 +66,12 @@ export type RoomOptions = {
    * a reason refuses it like a viewer's write (permission denied; neither stored nor relayed,
    * the connection stays); null lets it through. Changes the server makes are not checked.
    */
-  refuseWrite?: (update: Uint8Array, doc: Y.Doc) => string | null;
+  refuseWrite?: (update: Uint8Array, doc: Y.Doc, member: Member) => string | null;
+  /**
+   * Viewers may write here too (a comments doc, CMT-1): `refuseWrite` then decides alone what a
+   * write may change. Default false: a viewer's write is refused.
+   */
+  isOpenToViewers?: boolean;
   now: () => number;
 };
 
@@ -464,9 +469,9 @@ export class Room {
     const refusal =
       effect !== 'change'
         ? null
-        : !conn.canWrite
+        : !conn.canWrite && !this.options.isOpenToViewers
           ? conn.readOnlyReason
-          : (this.options.refuseWrite?.(payload, this.doc) ?? null);
+          : (this.options.refuseWrite?.(payload, this.doc, conn.member) ?? null);
     if (refusal !== null) {
       this.options.metrics.messagesRejected.inc({
         reason: conn.canWrite ? 'refused_write' : 'read_only',

@@ -15,15 +15,40 @@ export const idSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, 'ids are 1-64 characters of A-Z a-z 0-9 _ -');
 
-export type RoomName = { workspaceId: string; docId: string };
+export type RoomName = {
+  workspaceId: string;
+  docId: string;
+  /** For a comments doc (`<recordId>.comments`), the record it comments on; else null. */
+  commentsOf: string | null;
+};
 
-/** Parses `<workspaceId>/<docId>`; returns null when it is not a valid room name. */
+/** Ends the id of a document's companion comments doc. */
+export const COMMENTS_DOC_SUFFIX = '.comments';
+
+/** The id of the comments doc of a document: comments never change the record itself. */
+export function commentsDocId(docId: string): string {
+  return `${docId}${COMMENTS_DOC_SUFFIX}`;
+}
+
+/** The record a comments doc id belongs to, or null when the id is not a comments doc's. */
+export function recordOfComments(docId: string): string | null {
+  if (!docId.endsWith(COMMENTS_DOC_SUFFIX)) return null;
+  const record = docId.slice(0, -COMMENTS_DOC_SUFFIX.length);
+  return idSchema.safeParse(record).success ? record : null;
+}
+
+/**
+ * Parses `<workspaceId>/<docId>` (a doc id, or a doc id and `.comments`); returns null when it is
+ * not a valid room name.
+ */
 export function parseRoomName(name: string): RoomName | null {
   const parts = name.split('/');
   if (parts.length !== 2) return null;
   const [workspaceId, docId] = parts as [string, string];
-  if (!idSchema.safeParse(workspaceId).success || !idSchema.safeParse(docId).success) return null;
-  return { workspaceId, docId };
+  if (!idSchema.safeParse(workspaceId).success) return null;
+  const commentsOf = recordOfComments(docId);
+  if (commentsOf === null && !idSchema.safeParse(docId).success) return null;
+  return { workspaceId, docId, commentsOf };
 }
 
 export function roomName(workspaceId: string, docId: string): string {
@@ -119,6 +144,7 @@ export const Reason = {
   viewerCannotWrite: 'read-only: viewers cannot change documents',
   docIsFinal: 'read-only: this record is finalised',
   docDeleted: 'the document was deleted by an admin',
+  commentRefused: 'comments: this change is not allowed',
 } as const;
 
 /** Defaults for limits; the server's config can override each. */

@@ -1,0 +1,112 @@
+import {
+  addComment,
+  type CommentTarget,
+  type CommentThread,
+  commentThreads,
+  newId,
+  readComments,
+  setCommentResolved,
+} from '@grassroots/shared';
+import {
+  type Accessor,
+  createContext,
+  createMemo,
+  createSignal,
+  type JSX,
+  useContext,
+} from 'solid-js';
+import type * as Y from 'yjs';
+import { createDocProjection } from '../projection/createDocProjection.ts';
+
+/** What the comment form is about, with the words that name it on screen. */
+export type CommentFocus = { target: CommentTarget; label: string };
+
+export type CommentsState = {
+  /** Every thread, oldest first. */
+  threads: Accessor<CommentThread[]>;
+  /** Threads about one item that are not resolved (for its badge). */
+  openOn: (itemId: string) => number;
+  /** What a new comment is about (default the whole document). */
+  focus: Accessor<CommentFocus | null>;
+  /** Points the form at an item or a passage and brings it into view. */
+  startOn: (focus: CommentFocus) => void;
+  clearFocus: () => void;
+  /** Names items have on screen, so a thread can say what it is about. */
+  itemLabel: (itemId: string) => string | null;
+  registerItem: (itemId: string, label: string) => void;
+  add: (text: string, target: CommentTarget, parentId?: string | null) => void;
+  setResolved: (commentId: string, isResolved: boolean) => void;
+  /** Called once the form should take the keyboard (after `startOn`). */
+  onStart: (listener: () => void) => void;
+};
+
+const CommentsContext = createContext<CommentsState>();
+
+/**
+ * The comments of one document, read from its comments doc (a projection) and written through
+ * the shared operations in the member's own name.
+ */
+export function createComments(
+  doc: Y.Doc,
+  me: { memberId: string; name: string },
+  now: () => number = Date.now,
+): CommentsState {
+  const projection = createDocProjection(doc, (d) => ({ list: readComments(d) }));
+  const threads = createMemo(() => commentThreads(projection.list));
+  const [focus, setFocus] = createSignal<CommentFocus | null>(null);
+  const [labels, setLabels] = createSignal<ReadonlyMap<string, string>>(new Map());
+  let startListener: (() => void) | null = null;
+  return {
+    threads,
+    openOn: (itemId) =>
+      threads().filter(
+        (t) => !t.root.resolved && t.root.target.kind === 'item' && t.root.target.itemId === itemId,
+      ).length,
+    focus,
+    startOn: (next) => {
+      setFocus(next);
+      startListener?.();
+    },
+    clearFocus: () => setFocus(null),
+    itemLabel: (itemId) => labels().get(itemId) ?? null,
+    registerItem: (itemId, label) => {
+      if (labels().get(itemId) === label) return;
+      setLabels((m) => new Map(m).set(itemId, label));
+    },
+    add: (text, target, parentId = null) => {
+      addComment(doc, {
+        id: newId(),
+        authorId: me.memberId,
+        authorName: me.name,
+        text,
+        target,
+        parentId,
+        at: now(),
+      });
+    },
+    setResolved: (commentId, isResolved) =>
+      setCommentResolved(doc, commentId, isResolved, {
+        memberId: me.memberId,
+        name: me.name,
+        at: now(),
+      }),
+    onStart: (listener) => {
+      startListener = listener;
+    },
+  };
+}
+
+export function CommentsProvider(props: {
+  value: CommentsState;
+  children: JSX.Element;
+}): JSX.Element {
+  return <CommentsContext.Provider value={props.value}>{props.children}</CommentsContext.Provider>;
+}
+
+/**
+ * The comments of the document shown, or null outside one (an editor shown elsewhere, e.g. an
+ * old version in history, has no comment buttons).
+ */
+export function useComments(): CommentsState | null {
+  return useContext(CommentsContext) ?? null;
+}

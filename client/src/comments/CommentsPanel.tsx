@@ -1,0 +1,293 @@
+import { type Comment, type CommentThread, MAX_COMMENT_CHARS } from '@grassroots/shared';
+import { createEffect, createSignal, For, type JSX, Show } from 'solid-js';
+import { Sentence } from '../components/Sentence.tsx';
+import { useI18n } from '../i18n/I18nProvider.tsx';
+import { formatBeijingDateTime } from '../i18n/time.ts';
+import type { CommentsState } from './CommentsContext.tsx';
+
+/** A text box and a button that send a comment or a reply; empty text sends nothing. */
+function CommentForm(props: {
+  label: string;
+  submitLabel: string;
+  name: string;
+  placeholder?: string;
+  onSend: (text: string) => void;
+  ref?: (el: HTMLTextAreaElement) => void;
+}): JSX.Element {
+  const [text, setText] = createSignal('');
+  return (
+    <form
+      class="form comment-form"
+      data-comment-form={props.name}
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!text().trim()) return;
+        props.onSend(text());
+        setText('');
+      }}
+    >
+      <label class="field">
+        <span class="sr-only">{props.label}</span>
+        <textarea
+          ref={props.ref}
+          dir="auto"
+          rows={2}
+          maxLength={MAX_COMMENT_CHARS}
+          placeholder={props.placeholder}
+          aria-label={props.label}
+          value={text()}
+          onInput={(e) => setText(e.currentTarget.value)}
+        />
+      </label>
+      <button type="submit" class="btn small primary" disabled={!text().trim()}>
+        {props.submitLabel}
+      </button>
+    </form>
+  );
+}
+
+/** Who wrote it and when (Beijing time), then what they wrote. */
+function CommentBody(props: { comment: Comment }): JSX.Element {
+  const { t } = useI18n();
+  return (
+    <>
+      <p class="comment-meta small">
+        <bdi class="comment-author">{props.comment.authorName}</bdi>{' '}
+        <span class="muted">
+          <bdi dir="ltr">{formatBeijingDateTime(props.comment.createdAt)}</bdi>
+          {t('badge.timeZone')}
+        </span>
+      </p>
+      <p class="comment-text" dir="auto">
+        {props.comment.text}
+      </p>
+    </>
+  );
+}
+
+/**
+ * The comments of one document: a form for a new one (about the whole document, or the item or
+ * passage chosen in the editor), then every thread with its replies, resolve and reopen. Every
+ * member comments, viewers too; comments never change the record and are not printed.
+ */
+export function CommentsPanel(props: {
+  comments: CommentsState;
+  canEditRecord: boolean;
+  /** Brings an anchored passage into view in the editor (when the editor can). */
+  onShowPassage?: (thread: CommentThread) => void;
+}): JSX.Element {
+  const { t } = useI18n();
+  const c = props.comments;
+  const [showResolved, setShowResolved] = createSignal(false);
+  const [replyingTo, setReplyingTo] = createSignal<string | null>(null);
+  let box: HTMLTextAreaElement | undefined;
+  let section: HTMLElement | undefined;
+  c.onStart(() => {
+    section?.scrollIntoView({ block: 'nearest' });
+    box?.focus();
+  });
+  const open = () => c.threads().filter((th) => !th.root.resolved);
+  const resolved = () => c.threads().filter((th) => th.root.resolved);
+  const shown = () => (showResolved() ? c.threads() : open());
+  const about = (th: CommentThread): JSX.Element => {
+    const target = th.root.target;
+    if (target.kind === 'item') {
+      return (
+        <Sentence
+          template={t('cmt.aboutItem')}
+          params={{ item: c.itemLabel(target.itemId) ?? t('cmt.someItem') }}
+        />
+      );
+    }
+    if (target.kind === 'passage') {
+      return <Sentence template={t('cmt.aboutPassage')} params={{ quote: target.quote }} />;
+    }
+    return t('cmt.aboutDoc');
+  };
+  return (
+    <section
+      class="panel comments-panel no-print"
+      aria-labelledby="comments-title"
+      ref={section}
+      data-comments
+    >
+      <h2 id="comments-title" class="comments-title">
+        {t('cmt.title')}{' '}
+        <Show when={open().length > 0}>
+          <span class="badge comments-count" data-unresolved={open().length}>
+            {t('cmt.unresolved', { n: open().length })}
+          </span>
+        </Show>
+      </h2>
+      <Show when={!props.canEditRecord}>
+        <p class="muted small">{t('cmt.viewerHint')}</p>
+      </Show>
+      <p class="comment-about small">
+        <Show
+          when={c.focus()}
+          fallback={<Sentence template={t('cmt.about')} params={{ what: t('cmt.aboutDoc') }} />}
+        >
+          {(f) => (
+            <>
+              <Sentence template={t('cmt.about')} params={{ what: f().label }} />{' '}
+              <button type="button" class="btn-link small" onClick={() => c.clearFocus()}>
+                {t('cmt.aboutDocInstead')}
+              </button>
+            </>
+          )}
+        </Show>
+      </p>
+      <CommentForm
+        name="new"
+        label={t('cmt.new')}
+        submitLabel={t('cmt.send')}
+        placeholder={t('cmt.placeholder')}
+        ref={(el) => {
+          box = el;
+        }}
+        onSend={(text) => {
+          c.add(text, c.focus()?.target ?? { kind: 'doc' });
+          c.clearFocus();
+        }}
+      />
+      <Show when={c.threads().length === 0}>
+        <p class="muted small">{t('cmt.empty')}</p>
+      </Show>
+      <ol class="comment-threads">
+        <For each={shown()}>
+          {(th) => (
+            <li
+              class="comment-thread"
+              classList={{ 'is-resolved': th.root.resolved }}
+              data-comment-id={th.root.id}
+              data-resolved={th.root.resolved ? 'true' : 'false'}
+            >
+              <p class="comment-target small muted">
+                <Show
+                  when={th.root.target.kind === 'passage' && props.onShowPassage}
+                  fallback={about(th)}
+                >
+                  <button
+                    type="button"
+                    class="btn-link small"
+                    onClick={() => props.onShowPassage?.(th)}
+                  >
+                    {about(th)}
+                  </button>
+                </Show>
+              </p>
+              <CommentBody comment={th.root} />
+              <ol class="comment-replies">
+                <For each={th.replies}>
+                  {(r) => (
+                    <li class="comment-reply" data-comment-id={r.id}>
+                      <CommentBody comment={r} />
+                    </li>
+                  )}
+                </For>
+              </ol>
+              <Show when={th.root.resolved && th.root.resolvedByName}>
+                <p class="small muted comment-resolved-by">
+                  <Sentence
+                    template={t('cmt.resolvedBy')}
+                    params={{
+                      name: th.root.resolvedByName ?? '',
+                      time: {
+                        element: (
+                          <bdi dir="ltr">{formatBeijingDateTime(th.root.resolvedAt ?? 0)}</bdi>
+                        ),
+                      },
+                    }}
+                  />
+                </p>
+              </Show>
+              <div class="btn-row">
+                <button
+                  type="button"
+                  class="btn small"
+                  data-action="reply"
+                  aria-expanded={replyingTo() === th.root.id}
+                  onClick={() => setReplyingTo((id) => (id === th.root.id ? null : th.root.id))}
+                >
+                  {t('cmt.reply')}
+                </button>
+                <button
+                  type="button"
+                  class="btn small"
+                  data-action={th.root.resolved ? 'reopen' : 'resolve'}
+                  onClick={() => c.setResolved(th.root.id, !th.root.resolved)}
+                >
+                  {th.root.resolved ? t('cmt.reopen') : t('cmt.resolve')}
+                </button>
+              </div>
+              <Show when={replyingTo() === th.root.id}>
+                <CommentForm
+                  name="reply"
+                  label={t('cmt.replyTo', { name: th.root.authorName })}
+                  submitLabel={t('cmt.sendReply')}
+                  onSend={(text) => {
+                    c.add(text, th.root.target, th.root.id);
+                    setReplyingTo(null);
+                  }}
+                />
+              </Show>
+            </li>
+          )}
+        </For>
+      </ol>
+      <Show when={resolved().length > 0}>
+        <button
+          type="button"
+          class="btn-link small"
+          data-action="toggle-resolved"
+          aria-pressed={showResolved()}
+          onClick={() => setShowResolved((v) => !v)}
+        >
+          {showResolved() ? t('cmt.hideResolved') : t('cmt.showResolved', { n: resolved().length })}
+        </button>
+      </Show>
+    </section>
+  );
+}
+
+/**
+ * A small button on an item (task, vote, feedback entry) that points the comment form at it,
+ * with the number of its unresolved threads. Nothing outside a document with comments.
+ */
+export function ItemCommentButton(props: {
+  comments: CommentsState | null;
+  itemId: string;
+  label: string;
+}): JSX.Element {
+  const { t } = useI18n();
+  return (
+    <Show when={props.comments}>
+      {(c) => {
+        createEffect(() => c().registerItem(props.itemId, props.label));
+        return (
+          <button
+            type="button"
+            class="btn small comment-btn no-print"
+            data-comment-item={props.itemId}
+            aria-label={t('cmt.onItem', { item: props.label })}
+            title={t('cmt.onItem', { item: props.label })}
+            onClick={() =>
+              c().startOn({
+                target: { kind: 'item', itemId: props.itemId },
+                label: t('cmt.aboutItem', { item: props.label }),
+              })
+            }
+          >
+            {t('cmt.itemButton')}
+            <Show when={c().openOn(props.itemId) > 0}>
+              {' '}
+              <span class="comment-btn-count" data-unresolved={c().openOn(props.itemId)}>
+                {c().openOn(props.itemId)}
+              </span>
+            </Show>
+          </button>
+        );
+      }}
+    </Show>
+  );
+}

@@ -1,0 +1,257 @@
+/**
+ * Comments on a document, kept in a companion doc (`<docId>.comments`, see the protocol's
+ * `commentsDocId`) so that a comment never changes the record, its history or its print.
+ *
+ * Layout: one root map `comments`, comment id → a Y.Map of plain fields (see `commentSchema`).
+ * Only these fields ever change after creation: `text` and `editedAt` (its author), `resolved`,
+ * `resolvedBy` and `resolvedAt` (any member). The relay holds every write to this shape
+ * (`commentsWriteRefusal`, rules CMT-1..6 in server/src/relay/SPEC.md).
+ *
+ * A comment targets the whole document, one item of it (a task, a vote, a feedback entry: by the
+ * item's id), or a passage of its rich text: two Yjs relative positions (base64 of
+ * `Y.encodeRelativePosition`) against the record doc's XmlFragment, plus the words quoted when it
+ * was made, so the anchor follows the words through edits and says what it was about if they go.
+ */
+import * as Y from 'yjs';
+import { z } from 'zod';
+import { type OpOptions, Origins } from './origins.ts';
+
+/** Root map of a comments doc: comment id → comment map. */
+export const COMMENTS_ROOT = 'comments';
+
+/** Longest comment, characters. */
+export const MAX_COMMENT_CHARS = 2000;
+/** Longest quoted passage kept with an anchor, characters. */
+export const MAX_QUOTE_CHARS = 200;
+
+const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+
+export const commentTargetSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('doc') }).strict(),
+  z.object({ kind: z.literal('item'), itemId: id }).strict(),
+  z
+    .object({
+      kind: z.literal('passage'),
+      /** The fragment of the record doc the passage lives in (e.g. `body`). */
+      field: z.string().min(1).max(64),
+      /** Base64 of `Y.encodeRelativePosition` of the first and after-last character. */
+      start: z.string().min(1).max(200),
+      end: z.string().min(1).max(200),
+      quote: z.string().max(MAX_QUOTE_CHARS),
+    })
+    .strict(),
+]);
+export type CommentTarget = z.infer<typeof commentTargetSchema>;
+
+export const commentSchema = z
+  .object({
+    id,
+    /** The member who wrote it (the relay checks it is the sender, CMT-2). */
+    authorId: id,
+    authorName: z.string().max(80),
+    /** Instants, ms since the epoch. */
+    createdAt: z.number().int().nonnegative(),
+    text: z.string().min(1).max(MAX_COMMENT_CHARS),
+    target: commentTargetSchema,
+    /** The comment this one answers, or null for a thread's first. */
+    parentId: id.nullable(),
+    resolved: z.boolean(),
+    resolvedBy: id.nullable().optional(),
+    resolvedByName: z.string().max(80).nullable().optional(),
+    resolvedAt: z.number().int().nonnegative().nullable().optional(),
+    editedAt: z.number().int().nonnegative().nullable().optional(),
+  })
+  .strict();
+export type Comment = z.infer<typeof commentSchema>;
+
+/** Fields nobody changes once a comment exists. */
+export const COMMENT_FIXED_FIELDS = [
+  'id',
+  'authorId',
+  'authorName',
+  'createdAt',
+  'target',
+  'parentId',
+] as const;
+/** Fields only the comment's author changes. */
+export const COMMENT_AUTHOR_FIELDS = ['text', 'editedAt'] as const;
+/** Fields any member changes (resolve and reopen). */
+export const COMMENT_RESOLVE_FIELDS = [
+  'resolved',
+  'resolvedBy',
+  'resolvedByName',
+  'resolvedAt',
+] as const;
+
+const rootOf = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>(COMMENTS_ROOT);
+
+export type NewComment = {
+  id: string;
+  authorId: string;
+  authorName: string;
+  text: string;
+  target: CommentTarget;
+  parentId?: string | null;
+  at: number;
+};
+
+/** Adds a comment (or a reply when `parentId` is set); returns its id. */
+export function addComment(doc: Y.Doc, input: NewComment, opts?: OpOptions): string {
+  const comment: Comment = commentSchema.parse({
+    id: input.id,
+    authorId: input.authorId,
+    authorName: input.authorName,
+    createdAt: input.at,
+    text: input.text.trim(),
+    target: input.target,
+    parentId: input.parentId ?? null,
+    resolved: false,
+  });
+  doc.transact(() => {
+    const map = new Y.Map<unknown>();
+    for (const [key, value] of Object.entries(comment)) map.set(key, value);
+    rootOf(doc).set(comment.id, map);
+  }, opts?.origin ?? Origins.local);
+  return comment.id;
+}
+
+/** Changes a comment's text (its author only; the relay refuses anyone else, CMT-3). */
+export function editComment(
+  doc: Y.Doc,
+  commentId: string,
+  text: string,
+  at: number,
+  opts?: OpOptions,
+): void {
+  const map = rootOf(doc).get(commentId);
+  if (!map) return;
+  const checked = commentSchema.shape.text.parse(text.trim());
+  doc.transact(() => {
+    map.set('text', checked);
+    map.set('editedAt', at);
+  }, opts?.origin ?? Origins.local);
+}
+
+/** Resolves (or with `isResolved` false, reopens) a comment thread: any member may (CMT-4). */
+export function setCommentResolved(
+  doc: Y.Doc,
+  commentId: string,
+  isResolved: boolean,
+  by: { memberId: string; name: string; at: number },
+  opts?: OpOptions,
+): void {
+  const map = rootOf(doc).get(commentId);
+  if (!map) return;
+  doc.transact(() => {
+    map.set('resolved', isResolved);
+    map.set('resolvedBy', isResolved ? by.memberId : null);
+    map.set('resolvedByName', isResolved ? by.name : null);
+    map.set('resolvedAt', isResolved ? by.at : null);
+  }, opts?.origin ?? Origins.local);
+}
+
+/** The plain data of one comment map, or null when it does not pass the schema. */
+export function readCommentMap(value: unknown): Comment | null {
+  if (!(value instanceof Y.Map)) return null;
+  const parsed = commentSchema.safeParse(value.toJSON());
+  return parsed.success ? parsed.data : null;
+}
+
+/** Every well-formed comment, oldest first (ties by id, so every device agrees). */
+export function readComments(doc: Y.Doc): Comment[] {
+  const list: Comment[] = [];
+  for (const value of rootOf(doc).values()) {
+    const comment = readCommentMap(value);
+    if (comment) list.push(comment);
+  }
+  return list.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+}
+
+export type CommentThread = { root: Comment; replies: Comment[] };
+
+/** Comments grouped into threads (a reply to a missing comment is left out). */
+export function commentThreads(comments: readonly Comment[]): CommentThread[] {
+  const threads = new Map<string, CommentThread>();
+  for (const c of comments) if (c.parentId === null) threads.set(c.id, { root: c, replies: [] });
+  for (const c of comments) {
+    if (c.parentId !== null) threads.get(c.parentId)?.replies.push(c);
+  }
+  return [...threads.values()];
+}
+
+/** Threads not resolved: what the badges count. */
+export function unresolvedCount(doc: Y.Doc): number {
+  return commentThreads(readComments(doc)).filter((t) => !t.root.resolved).length;
+}
+
+/**
+ * Why a write to a comments doc is refused (CMT-1..6), or null when it only adds comments of
+ * `memberId` in the allowed shape, edits that member's own comments, or resolves and reopens.
+ * `before` is the doc as stored; `update` is tried on a copy, never on it. An update that leaves
+ * anything waiting for missing dependencies is refused too: its effect cannot be checked.
+ */
+export function commentsWriteRefusal(
+  before: Y.Doc,
+  update: Uint8Array,
+  memberId: string,
+): string | null {
+  const scratch = new Y.Doc({ gc: false });
+  Y.applyUpdate(scratch, Y.encodeStateAsUpdate(before));
+  const oldRoot = before.getMap<unknown>(COMMENTS_ROOT);
+  // Defined before the update applies, so its changes are recorded against this very type.
+  const root = scratch.getMap<unknown>(COMMENTS_ROOT);
+  const changed: Y.Transaction['changed'] = new Map();
+  scratch.on('afterTransaction', (tr: Y.Transaction) => {
+    for (const [type, keys] of tr.changed) {
+      const seen = changed.get(type) ?? new Set();
+      for (const key of keys) seen.add(key);
+      changed.set(type, seen);
+    }
+  });
+  try {
+    Y.applyUpdate(scratch, update);
+  } catch {
+    return 'comments: the update cannot be applied';
+  }
+  if (scratch.store.pendingStructs !== null || scratch.store.pendingDs !== null) {
+    return 'comments: the update depends on changes the server does not have';
+  }
+  for (const [type, keys] of changed) {
+    if (type === (root as unknown)) {
+      for (const key of keys) {
+        if (key === null || oldRoot.has(key)) return 'comments: a comment may not be removed';
+        const value = root.get(key);
+        if (value instanceof Y.Map && [...value.values()].some((v) => v instanceof Y.AbstractType))
+          return 'comments: a comment holds plain fields';
+        const comment = readCommentMap(value);
+        if (!comment || comment.id !== key) return 'comments: not a comment';
+        if (comment.authorId !== memberId)
+          return 'comments: a comment is written by its own author';
+        if (comment.resolved) return 'comments: a new comment is not resolved';
+        if (comment.parentId !== null && !(root.get(comment.parentId) instanceof Y.Map))
+          return 'comments: a reply answers a comment';
+      }
+      continue;
+    }
+    const parent = type._item?.parent;
+    const commentId = type._item?.parentSub;
+    if (!(type instanceof Y.Map) || parent !== (root as unknown) || typeof commentId !== 'string')
+      return 'comments: only comments may be written here';
+    const was = readCommentMap(oldRoot.get(commentId));
+    const now = readCommentMap(type);
+    if (!was || !now) return 'comments: not a comment';
+    for (const key of keys) {
+      if (key === null) return 'comments: not a comment';
+      if ((COMMENT_RESOLVE_FIELDS as readonly string[]).includes(key)) continue;
+      if ((COMMENT_AUTHOR_FIELDS as readonly string[]).includes(key)) {
+        if (was.authorId !== memberId) return 'comments: only its author changes a comment';
+        continue;
+      }
+      return 'comments: this field of a comment does not change';
+    }
+    if (now.resolved && now.resolvedBy !== memberId && keys.has('resolvedBy'))
+      return 'comments: a comment is resolved in its resolver’s own name';
+  }
+  scratch.destroy();
+  return null;
+}

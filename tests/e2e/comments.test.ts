@@ -1,0 +1,268 @@
+import { existsSync } from 'node:fs';
+import { join as joinPath } from 'node:path';
+import type { RunningServer } from '@grassroots/server';
+import {
+  beijingInstant,
+  commentsDocId,
+  createDoc,
+  initMinutes,
+  MINUTES_BODY_FIELD,
+  readComments,
+  recordVote,
+  roomName,
+} from '@grassroots/shared';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import {
+  clientDist,
+  joinWorkspace,
+  openBrowser,
+  screenshot,
+  startRelay,
+  switchLanguage,
+  waitSaved,
+} from './harness.ts';
+import { seedDocs, storedDoc } from './seed.ts';
+
+let relay: Awaited<ReturnType<typeof startRelay>>;
+let server: RunningServer;
+const closers: Array<() => Promise<void>> = [];
+
+beforeAll(async () => {
+  if (!existsSync(joinPath(clientDist, 'index.html'))) {
+    throw new Error('client/dist is missing: run `corepack pnpm build` before the e2e tests');
+  }
+  relay = await startRelay();
+  server = relay.server;
+});
+
+afterAll(async () => {
+  for (const close of closers.splice(0)) await close().catch(() => {});
+  await relay?.cleanup();
+});
+
+async function browser(width: number) {
+  const b = await openBrowser({ width, height: 900 });
+  closers.push(b.close);
+  return b;
+}
+
+const MINUTES_ID = 'm1';
+const MOTION = '修缮村东道路';
+const BODY = '到会党员一致同意修缮村道，由村委会负责实施。';
+
+/** Minutes in draft with a body paragraph and one vote, stored on the relay. */
+function seedMinutes() {
+  const doc = createDoc();
+  initMinutes(doc, {
+    title: '党员大会：村道修缮',
+    meetingType: 'party-members',
+    startsAt: beijingInstant(2026, 11, 20, 9, 0),
+    place: '村委会议室',
+  });
+  recordVote(doc, { motion: MOTION, tally: { for: 30, against: 2, abstain: 1 }, id: 'vote1' });
+  const paragraph = new Y.XmlElement('paragraph');
+  paragraph.insert(0, [new Y.XmlText(BODY)]);
+  doc.getXmlFragment(MINUTES_BODY_FIELD).insert(0, [paragraph]);
+  return seedDocs(server, '红旗村', [{ id: MINUTES_ID, kind: 'minutes', doc }]);
+}
+
+const panel = (page: Page) => page.locator('.comments-panel');
+const thread = (page: Page, text: string) =>
+  panel(page).locator('.comment-thread', { has: page.locator('.comment-text', { hasText: text }) });
+
+async function postComment(page: Page, text: string) {
+  await panel(page).locator('[data-comment-form="new"] textarea').fill(text);
+  await panel(page).locator('[data-comment-form="new"] button[type="submit"]').click();
+}
+
+describe('comments in Chromium', () => {
+  it('a township reviewer comments on the minutes and an item, live and offline; the editor replies and resolves', async () => {
+    const seeded = await seedMinutes();
+    const docUrl = `${server.url}/#/w/${seeded.workspaceId}/d/${MINUTES_ID}`;
+    const editor = await browser(1280);
+    await joinWorkspace(editor.page, await seeded.invite('editor'), '李书记');
+    const reviewer = await browser(360);
+    await joinWorkspace(reviewer.page, await seeded.invite('viewer'), '乡镇审核员');
+    await editor.page.goto(docUrl);
+    await reviewer.page.goto(docUrl);
+    await panel(editor.page).waitFor();
+    await panel(reviewer.page).waitFor();
+
+    // The reviewer still cannot change the record, but can comment on it.
+    await reviewer.page.locator('.ProseMirror').waitFor();
+    expect(await reviewer.page.locator('.ProseMirror').getAttribute('contenteditable')).toBe(
+      'false',
+    );
+    await postComment(reviewer.page, '这个票数对不上');
+    await thread(editor.page, '这个票数对不上').waitFor();
+    await expect
+      .poll(() => thread(editor.page, '这个票数对不上').locator('.comment-author').textContent())
+      .toBe('乡镇审核员');
+    await expect
+      .poll(() => panel(editor.page).locator('.comments-count').getAttribute('data-unresolved'))
+      .toBe('1');
+
+    // On an item: the vote's own comment button.
+    await reviewer.page.locator('[data-comment-item="vote1"]').click();
+    await expect
+      .poll(() => panel(reviewer.page).locator('.comment-about').textContent())
+      .toContain(MOTION);
+    await postComment(reviewer.page, '弃权一票是谁？');
+    const onVote = thread(editor.page, '弃权一票是谁？');
+    await onVote.waitFor();
+    expect(await onVote.locator('.comment-target').textContent()).toContain(MOTION);
+    await expect
+      .poll(() =>
+        editor.page
+          .locator('[data-comment-item="vote1"] .comment-btn-count')
+          .getAttribute('data-unresolved'),
+      )
+      .toBe('1');
+
+    // The editor replies and resolves; the reviewer sees both.
+    await onVote.locator('[data-action="reply"]').click();
+    await onVote.locator('[data-comment-form="reply"] textarea').fill('王大爷弃权，已补记。');
+    await onVote.locator('[data-comment-form="reply"] button[type="submit"]').click();
+    await thread(reviewer.page, '弃权一票是谁？')
+      .locator('.comment-reply', { hasText: '王大爷弃权，已补记。' })
+      .waitFor();
+    await onVote.locator('[data-action="resolve"]').click();
+    await expect
+      .poll(() => panel(reviewer.page).locator('.comments-count').getAttribute('data-unresolved'))
+      .toBe('1');
+    expect(await thread(reviewer.page, '弃权一票是谁？').count()).toBe(0);
+    await panel(reviewer.page).locator('[data-action="toggle-resolved"]').click();
+    await expect
+      .poll(() => thread(reviewer.page, '弃权一票是谁？').getAttribute('data-resolved'))
+      .toBe('true');
+    expect(
+      await editor.page.locator('[data-comment-item="vote1"] .comment-btn-count').count(),
+    ).toBe(0);
+
+    // Offline: the comment waits on the device and reaches the editor once online.
+    await waitSaved(reviewer.page);
+    await reviewer.context.setOffline(true);
+    await postComment(reviewer.page, '回访记录在哪里？');
+    await thread(reviewer.page, '回访记录在哪里？').waitFor();
+    expect(await thread(editor.page, '回访记录在哪里？').count()).toBe(0);
+    await reviewer.context.setOffline(false);
+    await thread(editor.page, '回访记录在哪里？').waitFor({ timeout: 30_000 });
+    await waitSaved(reviewer.page);
+
+    // On the relay: every comment in its author's name, in the comments doc; the record holds
+    // nothing the reviewer wrote.
+    const comments = readComments(
+      await storedDoc(server, seeded.workspaceId, commentsDocId(MINUTES_ID)),
+    );
+    const byText = new Map(comments.map((c) => [c.text, c]));
+    expect(byText.get('这个票数对不上')?.authorName).toBe('乡镇审核员');
+    expect(byText.get('回访记录在哪里？')?.authorName).toBe('乡镇审核员');
+    expect(byText.get('王大爷弃权，已补记。')?.authorName).toBe('李书记');
+    expect(byText.get('弃权一票是谁？')?.resolved).toBe(true);
+    const reviewerId = byText.get('这个票数对不上')?.authorId;
+    const recordRows = await server.store.loadUpdates(roomName(seeded.workspaceId, MINUTES_ID));
+    expect(recordRows.some((r) => r.authorId === reviewerId)).toBe(false);
+
+    // Screenshots of the panel: 360 px (reviewer) and 1280 px (editor), Chinese and Uyghur.
+    for (const [page, width] of [
+      [reviewer.page, 360],
+      [editor.page, 1280],
+    ] as const) {
+      for (const locale of ['zh-CN', 'ug'] as const) {
+        await switchLanguage(page, locale);
+        await panel(page).scrollIntoViewIfNeeded();
+        await screenshot(page, `comments-${width}-${locale}`);
+      }
+      await switchLanguage(page, 'zh-CN');
+    }
+
+    // Counts: the document list and the dashboard show the unresolved threads, and follow a
+    // resolve.
+    const wsUrl = `${server.url}/#/w/${seeded.workspaceId}`;
+    const listCount = async (page: Page) => {
+      await page.goto(`${wsUrl}/docs`);
+      const card = page.locator(`.doc-card[data-doc-id="${MINUTES_ID}"]`);
+      await card.waitFor();
+      return card.locator('.doc-comments-count').getAttribute('data-unresolved', { timeout: 5000 });
+    };
+    const dashCount = async (page: Page) => {
+      await page.goto(wsUrl);
+      return page
+        .locator('.dash-comments .comments-count')
+        .getAttribute('data-unresolved', { timeout: 5000 });
+    };
+    await expect.poll(() => listCount(editor.page)).toBe('2');
+    await expect.poll(() => dashCount(editor.page)).toBe('2');
+    await expect.poll(() => dashCount(reviewer.page)).toBe('2');
+    await screenshot(editor.page, 'comments-dashboard-1280-zh-CN');
+    await editor.page.goto(docUrl);
+    await thread(editor.page, '这个票数对不上').locator('[data-action="resolve"]').click();
+    await expect.poll(() => dashCount(editor.page)).toBe('1');
+    await expect.poll(() => listCount(editor.page)).toBe('1');
+    await screenshot(editor.page, 'comments-list-1280-zh-CN');
+  });
+
+  it('a comment on a selected passage stays on the same words while the editor types before them', async () => {
+    const seeded = await seedMinutes();
+    const docUrl = `${server.url}/#/w/${seeded.workspaceId}/d/${MINUTES_ID}`;
+    const editor = await browser(1280);
+    await joinWorkspace(editor.page, await seeded.invite('editor'), '李书记');
+    const reviewer = await browser(1280);
+    await joinWorkspace(reviewer.page, await seeded.invite('viewer'), '乡镇审核员');
+    await editor.page.goto(docUrl);
+    await reviewer.page.goto(docUrl);
+    await reviewer.page.locator('.ProseMirror', { hasText: BODY }).waitFor();
+
+    // The reviewer (read-only editor) selects words and comments on them.
+    const selected = await reviewer.page.locator('.ProseMirror').evaluate((el, word) => {
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.textContent?.indexOf(word) ?? -1;
+        if (at < 0) continue;
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, at + word.length);
+        document.getSelection()?.removeAllRanges();
+        document.getSelection()?.addRange(range);
+        return true;
+      }
+      return false;
+    }, '修缮村道');
+    expect(selected).toBe(true);
+    await reviewer.page.locator('.comment-passage-btn').click();
+    await expect
+      .poll(() => panel(reviewer.page).locator('.comment-about').textContent())
+      .toContain('修缮村道');
+    await postComment(reviewer.page, '修缮哪一段？请写明起止点。');
+
+    const anchorText = (page: Page) =>
+      page
+        .locator('.ProseMirror .comment-anchor')
+        .evaluateAll((els) => els.map((e) => e.textContent).join(''));
+    await expect.poll(() => anchorText(editor.page)).toBe('修缮村道');
+    expect(
+      await thread(editor.page, '修缮哪一段？').locator('.comment-target').textContent(),
+    ).toContain('修缮村道');
+
+    // The editor types before the passage: the anchor follows the words, on both screens.
+    await editor.page.locator('.ProseMirror').click();
+    await editor.page.keyboard.press('Control+Home');
+    await editor.page.keyboard.type('经讨论，');
+    // The text without the carets of others drawn into it.
+    const bodyText = (page: Page) =>
+      page.locator('.ProseMirror').evaluate((el) => {
+        const copy = el.cloneNode(true) as HTMLElement;
+        for (const c of copy.querySelectorAll('.collaboration-carets__caret')) c.remove();
+        return copy.textContent ?? '';
+      });
+    await expect.poll(() => bodyText(reviewer.page)).toContain('经讨论，到会党员');
+    await expect.poll(() => anchorText(editor.page)).toBe('修缮村道');
+    await expect.poll(() => anchorText(reviewer.page)).toBe('修缮村道');
+
+    // Resolved, the passage is no longer marked.
+    await thread(editor.page, '修缮哪一段？').locator('[data-action="resolve"]').click();
+    await expect.poll(() => reviewer.page.locator('.ProseMirror .comment-anchor').count()).toBe(0);
+  });
+});
