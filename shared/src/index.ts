@@ -11,6 +11,15 @@ export {
   URGENCY_ALLOWANCE_MS,
 } from './domain/ageing.ts';
 export {
+  ATTACHMENTS_ROOT,
+  type Attachment,
+  type AttachmentInput,
+  addAttachment,
+  attachmentSchema,
+  readAttachments,
+  removeAttachment,
+} from './domain/attachments.ts';
+export {
   attentionFrom,
   CADENCE_PRESET_RULES,
   type CadenceOptions,
@@ -510,6 +519,18 @@ export {
   translate,
   translator,
 } from './i18n/index.ts';
+export {
+  BLOB_TYPES,
+  BlobLimits,
+  BlobParam,
+  type BlobType,
+  type BlobUploadState,
+  blobHashSchema,
+  blobTypeSchema,
+  blobUploadStateSchema,
+  isBlobType,
+  maxBlobBytes,
+} from './protocol/blobs.ts';
 export {
   type Action,
   type ApiError,

@@ -871,6 +871,13 @@ export const en: Catalogue = {
     'error.conflict': 'This conflicts with the current state.',
     'error.bodyTooLarge': 'The data sent is too large (at most {limit} bytes).',
     'error.unsupportedMediaType': 'The data sent has the wrong format.',
+    'error.blobName': 'That file name is not valid.',
+    'error.blobType': 'Only photos (JPEG, PNG, WebP) or PDF files can be uploaded.',
+    'error.blobTooLarge': 'The file is too large (at most {limit} MB).',
+    'error.blobOffset': 'The upload resumed where it stopped (the server holds {offset} bytes).',
+    'error.blobHashMismatch':
+      'The file was damaged on the way and was not saved; it will be sent again.',
+    'error.blobNotFound': 'The server does not have this file; it may not have finished uploading.',
     'error.tokenRequired': 'Join the workspace first.',
     'error.tokenUnknown': 'This device’s sign-in is not valid; join again with an invite link.',
     'error.tokenRevoked': 'You were removed from this workspace.',
