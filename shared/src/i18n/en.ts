@@ -58,6 +58,37 @@ export const en: Catalogue = {
     'join.claimIntro':
       'You will be the admin of "{workspace}". Confirm the name others will see in documents.',
 
+    'att.title': 'Photos and files',
+
+    'att.takePhoto': 'Take photo',
+
+    'att.pickFile': 'Choose photo or PDF',
+
+    'att.none': 'No photos or files yet.',
+
+    'att.waiting': 'Waiting to upload',
+
+    'att.remove': 'Remove',
+
+    'att.removeLabel': 'Remove attachment: {name}',
+
+    'att.openPdf': 'Open PDF',
+
+    'att.notOnDevice': 'This file is not on this device yet; it can be seen once online.',
+
+    'att.preparing': 'Preparing the photo…',
+
+    'att.addedBy': 'Added by {name} at {time}',
+
+    'att.errorType': 'Only photos or PDF files can be attached.',
+
+    'att.errorTooLarge': 'The file is too large (at most {limit} MB).',
+
+    'att.errorImage': 'This photo cannot be opened; please choose another.',
+
+    'att.deviceFull':
+      'The phone’s storage is full, so this file was not saved. Everything saved before is still here; free some space and try again.',
+
     'badge.local': 'Local demo · not synced',
     'badge.offlineWaiting': 'Offline · {n} changes waiting',
     'badge.checking': 'Offline · reading this device’s data…',

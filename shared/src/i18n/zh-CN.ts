@@ -55,6 +55,36 @@ const messages = {
   'join.inviteIntro': '您受邀以“{role}”身份加入“{workspace}”。填写您的称呼，别人会在文档里看到它。',
   'join.claimIntro': '您将成为“{workspace}”的管理员。请确认您的称呼，别人会在文档里看到它。',
 
+  'att.title': '照片和文件',
+
+  'att.takePhoto': '拍照',
+
+  'att.pickFile': '选择照片或 PDF',
+
+  'att.none': '还没有照片或文件。',
+
+  'att.waiting': '等待上传',
+
+  'att.remove': '删除',
+
+  'att.removeLabel': '删除附件：{name}',
+
+  'att.openPdf': '打开 PDF',
+
+  'att.notOnDevice': '这个文件还不在本机，联网后可以查看。',
+
+  'att.preparing': '正在处理照片…',
+
+  'att.addedBy': '{name} 添加于 {time}',
+
+  'att.errorType': '只能添加照片或 PDF 文件。',
+
+  'att.errorTooLarge': '文件太大（最多 {limit} MB）。',
+
+  'att.errorImage': '这张照片打不开，请换一张。',
+
+  'att.deviceFull': '手机存储已满，这个文件没有保存。之前保存的内容都还在；请清理手机空间后再试。',
+
   'badge.local': '本地演示 · 不同步',
   'badge.offlineWaiting': '离线 · {n} 项更改待同步',
   'badge.checking': '离线 · 正在读取本机数据…',
