@@ -51,6 +51,8 @@ export function makeBlobService(options: BlobServiceOptions): BlobService {
   const listeners = new Set<() => void>();
   let isDestroyed = false;
   let isRunning = false;
+  /** Asked to run while running (a file kept, the network back): run again straight after. */
+  let isRerunWanted = false;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let retryMs = 2000;
 
@@ -93,7 +95,11 @@ export function makeBlobService(options: BlobServiceOptions): BlobService {
   }
 
   async function run(): Promise<void> {
-    if (isRunning || isDestroyed || !serverOrigin) return;
+    if (isDestroyed || !serverOrigin) return;
+    if (isRunning) {
+      isRerunWanted = true;
+      return;
+    }
     isRunning = true;
     let hasFailed = false;
     try {
@@ -114,6 +120,11 @@ export function makeBlobService(options: BlobServiceOptions): BlobService {
       if (!hasFailed) await cache.evictUploaded(keepBytes).catch(() => 0);
     } finally {
       isRunning = false;
+    }
+    if (isRerunWanted && !isDestroyed) {
+      isRerunWanted = false;
+      emit();
+      return run();
     }
     if (hasFailed && !isDestroyed) {
       retryTimer ??= setTimeout(() => {
