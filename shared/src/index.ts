@@ -58,12 +58,13 @@ export {
   type DemoOptions,
   type DemoWorkspace,
 } from './domain/demo.ts';
-export type {
-  ChangeItem,
-  ChangeValue,
-  DataDescriber,
-  DescribeOptions,
-  TextCounts,
+export {
+  type ChangeItem,
+  type ChangeValue,
+  type DataDescriber,
+  type DescribeOptions,
+  describeAttachments,
+  type TextCounts,
 } from './domain/describe.ts';
 export {
   type CreateDocOptions,

@@ -805,6 +805,7 @@ export const en: Catalogue = {
     'field.start': 'start',
     'field.end': 'end',
     'field.task': 'task',
+    'field.attachment': 'attachment',
     'field.status': 'status',
     'field.owner': 'owner',
     'field.due': 'due',

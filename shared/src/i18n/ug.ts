@@ -800,6 +800,7 @@ export const ug: Catalogue = {
     'field.start': 'باشلىنىش',
     'field.end': 'ئاخىرلىشىش',
     'field.task': 'ۋەزىپە',
+    'field.attachment': 'قوشۇمچە ھۆججەت',
     'field.status': 'ھالەت',
     'field.owner': 'مەسئۇل كىشى',
     'field.due': 'تاماملاش مۇددىتى',

@@ -776,6 +776,7 @@ const messages = {
   'field.start': '开始',
   'field.end': '结束',
   'field.task': '任务',
+  'field.attachment': '附件',
   'field.status': '状态',
   'field.owner': '负责人',
   'field.due': '完成期限',
