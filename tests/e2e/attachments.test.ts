@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join as joinPath } from 'node:path';
 import { createDemoVillage, INDEX_DOC_ID, readIndex, roomName } from '@grassroots/shared';
-import type { Page } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
@@ -82,6 +82,42 @@ function storedOnDevice(page: Page, workspaceId: string, hash: string) {
     },
     { workspaceId, hash },
   );
+}
+
+/** Gives the origin a quota of `bytes` above what it uses now (Chromium's quota manager, CDP). */
+async function setRoomLeft(cdp: CDPSession, origin: string, bytes: number): Promise<void> {
+  const { usage } = await cdp.send('Storage.getUsageAndQuota', { origin });
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: usage + bytes });
+}
+
+/** Fills the room left with other data until IndexedDB refuses the smallest write. */
+async function fillStorage(page: Page): Promise<void> {
+  const refused = await page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open('filler');
+      open.onupgradeneeded = () => open.result.createObjectStore('blobs');
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const put = (size: number) =>
+      new Promise<string>((resolve) => {
+        const bytes = new Uint8Array(size);
+        for (let at = 0; at < size; at += 65536)
+          crypto.getRandomValues(bytes.subarray(at, Math.min(size, at + 65536)));
+        const tx = db.transaction('blobs', 'readwrite');
+        tx.objectStore('blobs').put(bytes, crypto.randomUUID());
+        tx.oncomplete = () => resolve('ok');
+        tx.onabort = () => resolve(tx.error?.name ?? 'aborted');
+      });
+    let last = '';
+    for (const size of [128 * 1024, 16 * 1024, 2 * 1024, 256, 16]) {
+      do last = await put(size);
+      while (last === 'ok');
+    }
+    db.close();
+    return last;
+  });
+  expect(refused).toBe('QuotaExceededError');
 }
 
 describe('a photo attached offline to a feedback entry', () => {
@@ -191,5 +227,60 @@ describe('a photo attached offline to a feedback entry', () => {
     // A viewer reads but cannot attach or remove.
     await expect(b.page.locator('.entry-details input[type="file"]').count()).resolves.toBe(0);
     await expect(b.page.locator('.entry-details .att-remove').count()).resolves.toBe(0);
+  });
+
+  it('BLOB-C3 on a full device says so, keeps the record as it was and what the device held', async () => {
+    const { server } = relay;
+    const demo = createDemoVillage({ seed: 6, start: '2025-01-01', docs: 3, entries: 4 });
+    const created = await server.auth.createWorkspace(demo.name);
+    const ws = created.workspace.id;
+    await server.store.appendUpdates(
+      [
+        { room: roomName(ws, INDEX_DOC_ID), update: Y.encodeStateAsUpdate(demo.index) },
+        ...demo.docs.map((d) => ({
+          room: roomName(ws, d.id),
+          update: Y.encodeStateAsUpdate(d.doc),
+        })),
+      ].map((r) => ({ ...r, authorId: created.admin.id, at: Date.now() })),
+    );
+    const feedbackId = readIndex(demo.index).docs.find((d) => d.kind === 'feedback')?.id;
+    const { page, context, close } = await openBrowser({ width: 360, height: 800 });
+    closers.push(close);
+    const cdp = await context.newCDPSession(page);
+    await setRoomLeft(cdp, server.url, 8 * 1024 * 1024);
+    await joinWorkspace(page, `${server.url}/#/join/${created.inviteToken}`, '李书记');
+    const png = await bigPng(page);
+    await page.goto(`${server.url}/#/w/${ws}/d/${feedbackId}`);
+    await page.locator('.entry-row').first().waitFor();
+    await waitSaved(page);
+    await context.setOffline(true);
+    await page.locator('.entry-row .fb-summary button').first().click();
+    const details = page.locator('.entry-details');
+    await details.locator('.attachments').waitFor();
+
+    await fillStorage(page);
+    await details
+      .locator('input[type="file"]:not([capture])')
+      .setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: png });
+    const problem = details.locator('.att-problem');
+    await problem.waitFor();
+    await expect(problem.textContent()).resolves.toContain('手机存储已满');
+    // Not named by the record, not counted as waiting: nothing refers to bytes the device lacks.
+    await expect(details.locator('.att-item').count()).resolves.toBe(0);
+    await expect(page.locator('.sync-badge').getAttribute('data-uploads')).resolves.toBe('0');
+    await problem.scrollIntoViewIfNeeded();
+    await screenshot(page, 'attachments-device-full-zh-360');
+    await switchLanguage(page, 'ug');
+    await expect(problem.textContent()).resolves.toContain('ساقلاش بوشلۇقى توشۇپ');
+    await screenshot(page, 'attachments-device-full-ug-360');
+    await switchLanguage(page, 'zh-CN');
+
+    // Room again: the same photo goes in.
+    await setRoomLeft(cdp, server.url, 16 * 1024 * 1024);
+    await details
+      .locator('input[type="file"]:not([capture])')
+      .setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: png });
+    await details.locator('.att-item img').waitFor();
+    await expect(problem.count()).resolves.toBe(0);
   });
 });

@@ -23,13 +23,14 @@ export function Attachments(props: {
   const { t, errorText } = useI18n();
   const ws = useWorkspace();
   const list = createAttachments(props.doc, () => props.target);
-  const [problem, setProblem] = createSignal('');
+  /** What went wrong, put into words when shown (so it follows a change of language). */
+  const [problem, setProblem] = createSignal<(() => string) | null>(null);
   const [isBusy, setBusy] = createSignal(false);
 
   const add = async (input: HTMLInputElement) => {
     const files = [...(input.files ?? [])];
     input.value = '';
-    setProblem('');
+    setProblem(null);
     setBusy(true);
     try {
       for (const file of files) {
@@ -48,9 +49,9 @@ export function Attachments(props: {
         });
       }
     } catch (error) {
-      if (error instanceof PrepareError) setProblem(t(error.reason, error.params));
-      else if (error instanceof DeviceFullError) setProblem(t('att.deviceFull'));
-      else setProblem(errorText(error));
+      if (error instanceof PrepareError) setProblem(() => () => t(error.reason, error.params));
+      else if (error instanceof DeviceFullError) setProblem(() => () => t('att.deviceFull'));
+      else setProblem(() => () => errorText(error));
     } finally {
       setBusy(false);
     }
@@ -93,9 +94,11 @@ export function Attachments(props: {
         </p>
       </Show>
       <Show when={problem()}>
-        <p class="att-problem" role="alert">
-          {problem()}
-        </p>
+        {(words) => (
+          <p class="att-problem" role="alert">
+            {words()()}
+          </p>
+        )}
       </Show>
     </section>
   );
