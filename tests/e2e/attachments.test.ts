@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join as joinPath } from 'node:path';
-import { createDemoVillage, INDEX_DOC_ID, readIndex, roomName } from '@grassroots/shared';
+import {
+  createDemoVillage,
+  createDoc,
+  INDEX_DOC_ID,
+  readAttachments,
+  readIndex,
+  roomName,
+} from '@grassroots/shared';
 import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -120,7 +127,7 @@ async function fillStorage(page: Page): Promise<void> {
   expect(refused).toBe('QuotaExceededError');
 }
 
-describe('a photo attached offline to a feedback entry', () => {
+describe('photos and files attached to records', () => {
   it('BLOB-C1 is shrunk and shown at once, survives a reload as waiting, uploads when online and reaches another member', async () => {
     const { server } = relay;
     const demo = createDemoVillage({ seed: 5, start: '2025-01-01', docs: 3, entries: 6 });
@@ -282,5 +289,68 @@ describe('a photo attached offline to a feedback entry', () => {
       .setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: png });
     await details.locator('.att-item img').waitFor();
     await expect(problem.count()).resolves.toBe(0);
+  });
+
+  it("ATT-3 minutes take attachments of the whole record and a plan's task its own, each stored under its target", async () => {
+    const { server } = relay;
+    const demo = createDemoVillage({ seed: 7, start: '2025-01-01', docs: 5, entries: 2 });
+    const created = await server.auth.createWorkspace(demo.name);
+    const ws = created.workspace.id;
+    await server.store.appendUpdates(
+      [
+        { room: roomName(ws, INDEX_DOC_ID), update: Y.encodeStateAsUpdate(demo.index) },
+        ...demo.docs.map((d) => ({
+          room: roomName(ws, d.id),
+          update: Y.encodeStateAsUpdate(d.doc),
+        })),
+      ].map((r) => ({ ...r, authorId: created.admin.id, at: Date.now() })),
+    );
+    const docs = readIndex(demo.index).docs;
+    const planId = docs.find((d) => d.kind === 'plan')!.id;
+    const { page, close } = await openBrowser({ width: 360, height: 800 });
+    closers.push(close);
+    await joinWorkspace(page, `${server.url}/#/join/${created.inviteToken}`, '李书记');
+    const png = await bigPng(page);
+    const storedAttachments = async (docId: string) => {
+      const doc = createDoc();
+      for (const r of await server.store.loadUpdates(roomName(ws, docId)))
+        Y.applyUpdate(doc, r.update);
+      return readAttachments(doc);
+    };
+
+    // The demo's minutes are finalised (read-only): a new record, as a cadre starts one at a meeting.
+    await page.goto(`${server.url}/#/w/${ws}/docs`);
+    await page.getByRole('button', { name: '新建会议记录' }).click();
+    await page.locator('.ProseMirror').waitFor();
+    const minutesId = decodeURIComponent(page.url().split('/d/')[1] ?? '');
+    const minutesFiles = page.locator('.minutes-editor .attachments');
+    await minutesFiles.waitFor();
+    await minutesFiles
+      .locator('input[type="file"]:not([capture])')
+      .setInputFiles({ name: '签到表.png', mimeType: 'image/png', buffer: png });
+    await minutesFiles.locator('.att-item img').waitFor();
+    await minutesFiles.scrollIntoViewIfNeeded();
+    await screenshot(page, 'attachments-minutes-zh-360');
+
+    await page.goto(`${server.url}/#/w/${ws}/d/${planId}`);
+    const task = page.locator('li.task').first();
+    await task.waitFor();
+    const taskId = (await task.getAttribute('data-task-id'))!;
+    await task.locator('details.task-attachments > summary').click();
+    await task
+      .locator('input[type="file"]:not([capture])')
+      .setInputFiles({ name: '现场.png', mimeType: 'image/png', buffer: png });
+    await task.locator('.att-item img').waitFor();
+    await switchLanguage(page, 'ug');
+    await task.scrollIntoViewIfNeeded();
+    await screenshot(page, 'attachments-task-ug-360');
+    await waitSaved(page);
+
+    await expect
+      .poll(async () => (await storedAttachments(minutesId)).map((a) => [a.target, a.name]))
+      .toEqual([[null, '签到表.jpg']]);
+    await expect
+      .poll(async () => (await storedAttachments(planId)).map((a) => [a.target, a.name]))
+      .toEqual([[taskId, '现场.jpg']]);
   });
 });
