@@ -83,7 +83,7 @@ describe('blob routes', () => {
     }
   });
 
-  it('BLOB-8 a viewer may download but not upload; without a token or from another workspace nothing is read or written', async () => {
+  it('BLOB-8 BLOB-7 a viewer may download but not upload; without a token, from another workspace or on the public board nothing is read or written', async () => {
     const editor = await server.member('editor');
     const viewer = await server.member('viewer');
     const bytes = fakeJpeg(1000);
@@ -100,6 +100,11 @@ describe('blob routes', () => {
     expect(await anonymous.text()).not.toContain(String.fromCharCode(0xff, 0xd8));
     expect((await put(null, sha(other), other, { offset: 0, size: 900 })).status).toBe(401);
     expect((await get('grm_not-a-real-token-at-all', hash)).status).toBe(401);
+    for (const path of [`/p/${hash}`, `/p/${server.workspaceId}/blobs/${hash}`]) {
+      const res = await fetch(`${server.url}${path}`);
+      expect(res.status).toBe(404);
+      expect(res.headers.get('content-type')).not.toBe('image/jpeg');
+    }
 
     // A member of another workspace knows the hash: its token does not open this workspace,
     // and its own workspace has no such blob.
