@@ -1,4 +1,5 @@
 import { BlobLimits, type BlobType, isBlobType, maxBlobBytes } from '@grassroots/shared';
+import { digest } from 'lib0/hash/sha256';
 
 /** A file made ready to attach: its final bytes, their hash and what the record says of them. */
 export type PreparedFile = {
@@ -22,10 +23,16 @@ export class PrepareError extends Error {
   }
 }
 
-/** Lowercase hex SHA-256 of a blob's bytes. */
+/**
+ * Lowercase hex SHA-256 of a blob's bytes. `crypto.subtle` exists only in a secure context; a
+ * relay reached over plain http on a village network is not one, so lib0's own SHA-256 steps in.
+ */
 export async function sha256Hex(bytes: Blob): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', await bytes.arrayBuffer());
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  const data = await bytes.arrayBuffer();
+  const hash = globalThis.crypto?.subtle
+    ? new Uint8Array(await crypto.subtle.digest('SHA-256', data))
+    : digest(new Uint8Array(data));
+  return [...hash].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** The size of an image shrunk so its long edge is at most `longEdge` (never enlarged). */
