@@ -244,4 +244,32 @@ describe('the device side of attached files', () => {
     expect([...service.pendingHashes()]).toEqual([next.hash]);
     service.destroy();
   });
+
+  it('BLOB-C2 a file the relay refuses stays waiting without holding up the files after it', async () => {
+    const relay = fakeRelay();
+    const cache = new MemoryBlobCache();
+    const refused = await fileOf(1200, 11);
+    const fine = await fileOf(900, 12);
+    await cache.put({ ...refused, isPending: true, usedAt: 1 });
+    await cache.put({ ...fine, isPending: true, usedAt: 2 });
+    const refusing: typeof fetch = async (input, init) =>
+      init?.method === 'PUT' && String(input).includes(refused.hash)
+        ? new Response(JSON.stringify({ reason: 'blobTooLarge', params: { limit: 0 } }), {
+            status: 413,
+          })
+        : relay.fetch(input, init);
+    const service = makeBlobService({
+      cache,
+      serverOrigin: 'http://relay.test',
+      workspaceId: 'w1',
+      token: 'grm_x',
+      chunkBytes: 1000,
+      fetch: refusing,
+    });
+    await until(() => relay.complete.has(fine.hash));
+    await until(() => !service.pendingHashes().has(fine.hash));
+    expect(service.pendingHashes().has(refused.hash)).toBe(true);
+    expect(cache.blobs.get(refused.hash)?.isPending).toBe(true);
+    service.destroy();
+  });
 });

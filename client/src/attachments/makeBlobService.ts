@@ -36,6 +36,11 @@ export type BlobService = {
 
 type UploadAnswer = { offset: number; isComplete: boolean };
 
+/** The relay answered and refused this blob (too large, wrong type…): others may still go. */
+class RefusedError extends Error {
+  override name = 'RefusedError';
+}
+
 /**
  * Keeps attached files on the device and uploads them in the background (BLOB-C1..3). An upload
  * is a series of chunked PUTs at the offset the relay reports, so one interrupted by a lost
@@ -65,7 +70,7 @@ export function makeBlobService(options: BlobServiceOptions): BlobService {
 
   async function upload(blob: CachedBlob): Promise<void> {
     const stateRes = await doFetch(`${base(blob.hash)}/upload`, { headers: auth });
-    if (!stateRes.ok) throw new Error(`upload state ${stateRes.status}`);
+    if (!stateRes.ok) throw new RefusedError(`upload state ${stateRes.status}`);
     let state = (await stateRes.json()) as UploadAnswer;
     while (!state.isComplete && !isDestroyed) {
       const q = new URLSearchParams({
@@ -90,7 +95,7 @@ export function makeBlobService(options: BlobServiceOptions): BlobService {
         state = { offset: body.params?.offset ?? 0, isComplete: false };
         continue;
       }
-      throw new Error(`upload ${res.status} ${body.reason ?? ''}`);
+      throw new RefusedError(`upload ${res.status} ${body.reason ?? ''}`);
     }
   }
 
@@ -111,9 +116,11 @@ export function makeBlobService(options: BlobServiceOptions): BlobService {
           await cache.markUploaded(blob.hash);
           pending.delete(blob.hash);
           emit();
-        } catch {
+        } catch (error) {
           hasFailed = true;
-          // Offline or refused: the rest waits too, and the next try starts from the relay's offset.
+          // One file refused stays waiting (and is tried again later) without holding up the rest;
+          // with no network the rest waits too, and the next try starts from the relay's offset.
+          if (error instanceof RefusedError) continue;
           break;
         }
       }
