@@ -128,7 +128,12 @@ function AttachmentItem(props: { attachment: Attachment; doc: Y.Doc; canEdit: bo
           <Show
             when={isImage()}
             fallback={
-              <a class="att-thumb att-pdf" href={src()} download={a().name}>
+              <a
+                class="att-thumb att-pdf"
+                href={src()}
+                download={a().name}
+                title={t('att.openPdf')}
+              >
                 PDF
               </a>
             }
