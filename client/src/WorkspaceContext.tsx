@@ -2,6 +2,7 @@ import { type Action, can } from '@grassroots/shared';
 import {
   type Accessor,
   createContext,
+  createEffect,
   createMemo,
   createResource,
   createSignal,
@@ -14,6 +15,8 @@ import {
 import type * as Y from 'yjs';
 import { useApp } from './AppContext.tsx';
 import { createMembershipRefresh } from './api/createMembershipRefresh.ts';
+import { IdbBlobCache } from './attachments/IdbBlobCache.ts';
+import { type BlobService, makeBlobService } from './attachments/makeBlobService.ts';
 import {
   type IndexData,
   ROSTER_DOC_ID,
@@ -41,6 +44,10 @@ export type WorkspaceState = {
   rosterDocId: Accessor<string | null>;
   /** The workspace's standing roster as plain data; null until one is kept. */
   roster: Accessor<RosterData | null>;
+  /** Attached files: kept on the device, uploaded in the background. */
+  blobs: BlobService;
+  /** Hashes of attached files waiting for upload (counted by the sync badge). */
+  pendingUploads: Accessor<ReadonlySet<string>>;
 };
 
 const WorkspaceContext = createContext<WorkspaceState>();
@@ -92,6 +99,21 @@ function WorkspaceReady(props: {
   createMembershipRefresh(props.entry, () => summary().connection, app.saveWorkspace);
   const index = createDocProjection(props.sync.indexDoc, safeReadIndex);
   const { rosterDocId, roster } = createRoster(props.sync, index);
+  const blobs = makeBlobService({
+    cache: new IdbBlobCache(props.entry.id),
+    serverOrigin: props.entry.isLocalDemo ? null : props.entry.serverOrigin,
+    workspaceId: props.entry.id,
+    token: props.entry.memberToken,
+  });
+  onCleanup(() => blobs.destroy());
+  const [pendingUploads, setPendingUploads] = createSignal<ReadonlySet<string>>(new Set(), {
+    equals: false,
+  });
+  onCleanup(blobs.onChange(() => setPendingUploads(blobs.pendingHashes())));
+  // Uploads go when the relay connection comes back, as the docs do.
+  createEffect(() => {
+    if (summary().connection === 'online') blobs.kick();
+  });
   const state: WorkspaceState = {
     entry: props.entry,
     sync: props.sync,
@@ -100,6 +122,8 @@ function WorkspaceReady(props: {
     can: (action) => can(props.entry.role, action),
     rosterDocId,
     roster,
+    blobs,
+    pendingUploads,
   };
   return <WorkspaceContext.Provider value={state}>{props.children}</WorkspaceContext.Provider>;
 }

@@ -1,4 +1,4 @@
-import { DefaultLimits } from '@grassroots/shared';
+import { BlobLimits, DefaultLimits } from '@grassroots/shared';
 import { z } from 'zod';
 
 const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -58,6 +58,12 @@ export const configSchema = z
     syncChunkBytes: intFrom(1024, 64 * 1024 * 1024).default(DefaultLimits.syncChunkBytes),
     /** Largest JSON request body, bytes. */
     maxJsonBytes: intFrom(64, 16 * 1024 * 1024).default(DefaultLimits.maxJsonBytes),
+    /** Largest attached image, bytes (BLOB-2). Default 8 MiB. */
+    maxImageBytes: intFrom(1024, 1024 * 1024 * 1024).default(BlobLimits.maxImageBytes),
+    /** Largest attached PDF, bytes (BLOB-2). Default 20 MiB. */
+    maxPdfBytes: intFrom(1024, 1024 * 1024 * 1024).default(BlobLimits.maxPdfBytes),
+    /** Largest body of one blob upload request, bytes; clients send chunks of this. Default 1 MiB. */
+    maxBlobChunkBytes: intFrom(1024, 64 * 1024 * 1024).default(BlobLimits.maxChunkBytes),
     /**
      * Connection attempts allowed per client address in each window. Generous by default: a
      * device opens one connection per doc when it catches up, and a village shares one address.
@@ -151,6 +157,8 @@ const ENV_KEYS: Record<string, keyof z.input<typeof configSchema>> = {
   SQLITE_SYNCHRONOUS: 'sqliteSynchronous',
   COMMIT_INTERVAL_MS: 'commitIntervalMs',
   REDIS_URL: 'redisUrl',
+  MAX_IMAGE_BYTES: 'maxImageBytes',
+  MAX_PDF_BYTES: 'maxPdfBytes',
 };
 
 const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());

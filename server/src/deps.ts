@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import type { Metrics } from './metrics.ts';
 import type { Relay } from './relay/Relay.ts';
+import type { BlobStore } from './storage/BlobStore.ts';
 import type { DeletedDocStore } from './storage/DeletedDocStore.ts';
 import type { AuthStore, DocStore } from './storage/DocStore.ts';
 import type { PublicBoardStore } from './storage/PublicBoardStore.ts';
@@ -15,4 +16,6 @@ export type ServerDeps = {
   relay: Relay;
   log: Logger;
   metrics: Metrics;
+  /** Attached files (BLOB-1..8). */
+  blobs: BlobStore;
 };

@@ -29,6 +29,12 @@ export {
   sqlitePath,
   startServer,
 } from './server.ts';
+export {
+  type BlobInfo,
+  type BlobStore,
+  BlobStoreError,
+  type UploadState,
+} from './storage/BlobStore.ts';
 export type { DeletedDoc, DeletedDocStore } from './storage/DeletedDocStore.ts';
 export type {
   AuthStore,
@@ -41,6 +47,7 @@ export type {
   StoredUpdate,
   Workspace,
 } from './storage/DocStore.ts';
+export { FsBlobStore } from './storage/FsBlobStore.ts';
 export { PostgresStore, type PostgresStoreOptions } from './storage/PostgresStore.ts';
 export type {
   LivePublication,

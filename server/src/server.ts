@@ -13,14 +13,17 @@ import { HttpError, notFound } from './errors.ts';
 import { History } from './history/History.ts';
 import { historyRoutes } from './history/routes.ts';
 import { authRoutes, matchRoute, type Route } from './http/api.ts';
+import { blobRoutes } from './http/blobRoutes.ts';
 import { docRoutes, keepDeletedToAdmins } from './http/docRoutes.ts';
 import { errorBody, sendJson } from './http/json.ts';
 import { createLogger, type Logger, redactUrl } from './log.ts';
 import { createMetrics } from './metrics.ts';
 import { type Fanout, LocalFanout } from './relay/Fanout.ts';
 import { Relay } from './relay/Relay.ts';
+import type { BlobStore } from './storage/BlobStore.ts';
 import type { DeletedDocStore } from './storage/DeletedDocStore.ts';
 import type { AuthStore, DocStore } from './storage/DocStore.ts';
+import { FsBlobStore } from './storage/FsBlobStore.ts';
 import type { PublicBoardStore } from './storage/PublicBoardStore.ts';
 import { SqliteStore } from './storage/SqliteStore.ts';
 
@@ -29,6 +32,8 @@ export type ServerParts = {
   store?: DocStore & AuthStore & DeletedDocStore & PublicBoardStore;
   /** Fan-out between processes; default LocalFanout. */
   fanout?: Fanout;
+  /** Attached files; default an FsBlobStore under `<dataDir>/blobs`. */
+  blobs?: BlobStore;
   log?: Logger;
   /** Extra routes mounted before the built-in ones (used by features such as history). */
   routes?: (deps: ServerDeps) => Route[];
@@ -66,12 +71,14 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
     metrics,
     ...(parts.now ? { now: parts.now } : {}),
   });
-  const deps: ServerDeps = { config, store, auth, relay, log, metrics };
+  const blobs = parts.blobs ?? new FsBlobStore(join(config.dataDir, 'blobs'));
+  const deps: ServerDeps = { config, store, auth, relay, log, metrics, blobs };
   const history = new History({ store, burstGapMs: config.burstGapMs });
   const routes = [
     ...(parts.routes?.(deps) ?? []),
     ...keepDeletedToAdmins(historyRoutes(history)(deps), deps),
     ...docRoutes(deps),
+    ...blobRoutes(auth, blobs, config),
     ...publicBoardRoutes(deps, parts.now),
     ...authRoutes(auth, config, (memberId, change) =>
       relay.disconnectMember(

@@ -11,6 +11,15 @@ export {
   URGENCY_ALLOWANCE_MS,
 } from './domain/ageing.ts';
 export {
+  ATTACHMENTS_ROOT,
+  type Attachment,
+  type AttachmentInput,
+  addAttachment,
+  attachmentSchema,
+  readAttachments,
+  removeAttachment,
+} from './domain/attachments.ts';
+export {
   attentionFrom,
   CADENCE_PRESET_RULES,
   type CadenceOptions,
@@ -70,12 +79,13 @@ export {
   type DemoOptions,
   type DemoWorkspace,
 } from './domain/demo.ts';
-export type {
-  ChangeItem,
-  ChangeValue,
-  DataDescriber,
-  DescribeOptions,
-  TextCounts,
+export {
+  type ChangeItem,
+  type ChangeValue,
+  type DataDescriber,
+  type DescribeOptions,
+  describeAttachments,
+  type TextCounts,
 } from './domain/describe.ts';
 export {
   type CreateDocOptions,
@@ -531,6 +541,18 @@ export {
   translate,
   translator,
 } from './i18n/index.ts';
+export {
+  BLOB_TYPES,
+  BlobLimits,
+  BlobParam,
+  type BlobType,
+  type BlobUploadState,
+  blobHashSchema,
+  blobTypeSchema,
+  blobUploadStateSchema,
+  isBlobType,
+  maxBlobBytes,
+} from './protocol/blobs.ts';
 export {
   type Action,
   type ApiError,

@@ -11,6 +11,10 @@ export function SyncBadge(): JSX.Element {
   const { t } = useI18n();
   const ws = useWorkspace();
   const s = () => ws.summary();
+  /** Attached files waiting for upload count among the changes waiting (BLOB-C1). */
+  const uploads = () => ws.pendingUploads().size;
+  const waiting = () => s().pendingChanges + uploads();
+  const hasUnsaved = () => s().unsavedDocs > 0 || uploads() > 0;
   const time = () => {
     const at = s().savedAt;
     return at === null ? '' : formatBeijingShort(at);
@@ -41,13 +45,14 @@ export function SyncBadge(): JSX.Element {
     if (x.refusals.length > 0) return 'refused';
     if (x.connection === 'offline') return 'offline';
     if (x.connection === 'connecting') return 'connecting';
-    return x.isSyncing || x.unsavedDocs > 0 ? 'syncing' : 'saved';
+    return x.isSyncing || hasUnsaved() ? 'syncing' : 'saved';
   };
   return (
     <output
       class="sync-badge"
       data-state={state()}
-      data-pending={s().pendingChanges}
+      data-pending={waiting()}
+      data-uploads={uploads()}
       aria-live="polite"
       aria-label={t('badge.label')}
       title={s().savedAt === null ? undefined : t('badge.savedAtTitle', { time: time() })}
@@ -58,16 +63,16 @@ export function SyncBadge(): JSX.Element {
         <Match when={state() === 'denied'}>{t('badge.denied')}</Match>
         <Match when={state() === 'refused'}>{t('badge.refused')}</Match>
         <Match when={state() === 'offline' && s().isLoading}>{t('badge.checking')}</Match>
-        <Match when={state() === 'offline' && s().unsavedDocs > 0}>
-          {t('badge.offlineWaiting', { n: Math.max(1, s().pendingChanges) })}
+        <Match when={state() === 'offline' && hasUnsaved()}>
+          {t('badge.offlineWaiting', { n: Math.max(1, waiting()) })}
         </Match>
         <Match when={state() === 'offline' && s().savedAt !== null}>
           {withTime('badge.offlineSaved')}
         </Match>
         <Match when={state() === 'offline'}>{t('badge.offlineNever')}</Match>
         <Match when={state() === 'connecting'}>{t('badge.connecting')}</Match>
-        <Match when={state() === 'syncing' && s().pendingChanges > 0}>
-          {t('badge.syncingWaiting', { n: s().pendingChanges })}
+        <Match when={state() === 'syncing' && waiting() > 0}>
+          {t('badge.syncingWaiting', { n: waiting() })}
         </Match>
         <Match when={state() === 'syncing'}>{t('badge.syncing')}</Match>
         <Match when={state() === 'saved' && s().savedAt !== null}>{withTime('badge.saved')}</Match>

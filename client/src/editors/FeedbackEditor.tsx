@@ -1,4 +1,5 @@
 import { createMemo, createSignal, For, type JSX, onMount, Show } from 'solid-js';
+import { Attachments } from '../attachments/Attachments.tsx';
 import { useComments } from '../comments/CommentsContext.tsx';
 import { ItemCommentButton } from '../comments/CommentsPanel.tsx';
 import { createOpRunner, OpError, SelectInput, TextInput } from '../components/fields.tsx';
@@ -238,6 +239,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
             )}
           </For>
         </ol>
+        <Attachments doc={doc} target={p.entry.id} canEdit={!ro()} by={me()} />
         <Show when={!ro()}>
           <div class="btn-row">
             <For each={nextStatuses(p.entry)}>

@@ -1,4 +1,5 @@
 import { createMemo, createSignal, For, type JSX, Show } from 'solid-js';
+import { Attachments } from '../attachments/Attachments.tsx';
 import { useComments } from '../comments/CommentsContext.tsx';
 import { ItemCommentButton } from '../comments/CommentsPanel.tsx';
 import {
@@ -976,6 +977,15 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
           </form>
         </Show>
       </section>
+
+      <div class="panel">
+        <Attachments
+          doc={doc}
+          target={null}
+          canEdit={!ro()}
+          by={{ name: props.user.name, memberId: props.user.memberId }}
+        />
+      </div>
 
       <Show when={!isFinal() && props.canEdit && ws.can('finalise')}>
         <section class="panel finalise-panel">

@@ -1,4 +1,5 @@
 import { For, type JSX, Show } from 'solid-js';
+import { Attachments } from '../attachments/Attachments.tsx';
 import { PublishToBoard } from '../board/PublishToBoard.tsx';
 import { useComments } from '../comments/CommentsContext.tsx';
 import { ItemCommentButton } from '../comments/CommentsPanel.tsx';
@@ -140,6 +141,15 @@ export default function PlanEditor(props: EditorProps): JSX.Element {
         <Show when={task.source}>
           <span class="tag task-source">{t('plan.fromMeeting')}</span>
         </Show>
+        <details class="task-attachments">
+          <summary class="small">{t('att.title')}</summary>
+          <Attachments
+            doc={doc}
+            target={task.id}
+            canEdit={!ro()}
+            by={{ name: props.user.name, memberId: props.user.memberId }}
+          />
+        </details>
       </li>
     );
   };

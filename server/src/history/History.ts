@@ -1,9 +1,11 @@
 import {
   type AnyDocKind,
+  type Attachment,
   Attribution,
   type ChangeItem,
   countTextChanges,
   type DocData,
+  describeAttachments,
   diffData,
   diffText,
   groupEntries,
@@ -12,6 +14,7 @@ import {
   isAnyDocKind,
   type Locale,
   MINUTES_ROOT,
+  readAttachments,
   readDoc,
   replay,
   revertMemberUpdate,
@@ -89,6 +92,8 @@ class RoomHistory {
   private readonly descriptions = new Map<string, ChangeItem[]>();
   /** Plain reads of the doc after each entry, shared by the descriptions of neighbours. */
   private readonly reads = new Map<number, DocData | null>();
+  /** The attachments after each entry end read so far (ATT-2). */
+  private readonly attachmentReads = new Map<number, Attachment[]>();
 
   constructor(
     readonly rows: readonly StoredUpdate[],
@@ -144,6 +149,7 @@ class RoomHistory {
     let data: DocData | null = null;
     try {
       data = kind && kindOf(doc) === kind ? readDoc(kind, doc) : null;
+      this.attachmentReads.set(seq, readAttachments(doc));
     } finally {
       doc.destroy();
     }
@@ -187,10 +193,18 @@ class RoomHistory {
         this.snapshotAt(entry.toSeq),
       );
       // HIST-7: before the first entry there was nothing, not an empty doc's defaults.
-      changes = diffData(before ?? readDoc(kind, emptyDoc()), after, locale, {
-        textCounts,
-        isCreation: before === null,
-      });
+      changes = [
+        ...diffData(before ?? readDoc(kind, emptyDoc()), after, locale, {
+          textCounts,
+          isCreation: before === null,
+        }),
+        // ATT-2: an attachment added or removed is a change of the record like any other.
+        ...describeAttachments(
+          previous ? (this.attachmentReads.get(previous.toSeq) ?? []) : [],
+          this.attachmentReads.get(entry.toSeq) ?? [],
+          locale,
+        ),
+      ];
     }
     this.descriptions.set(key, changes);
     return changes;
@@ -332,7 +346,10 @@ export class History {
     // HIST-6: the counts in the field list are the characters the text runs below mark.
     const textCounts = textCountsBetween(history.doc, fromSnapshot, toSnapshot);
     const fields = kind
-      ? diffData(readDoc(kind, before), readDoc(kind, after), locale, { textCounts })
+      ? [
+          ...diffData(readDoc(kind, before), readDoc(kind, after), locale, { textCounts }),
+          ...describeAttachments(readAttachments(before), readAttachments(after), locale),
+        ]
       : [];
     before.destroy();
     after.destroy();

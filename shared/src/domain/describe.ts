@@ -21,6 +21,7 @@ import {
   type Translator,
   translator,
 } from '../i18n/index.ts';
+import type { Attachment } from './attachments.ts';
 import type {
   FeedbackLogData,
   IndexData,
@@ -611,3 +612,18 @@ export const describeFeedbackData = describer<FeedbackLogData>(diffFeedback);
 export const describeIndexData = describer<IndexData>(diffIndex);
 /** What changed in the roster (DESC-1). */
 export const describeRosterData = describer<RosterData>(diffRoster);
+
+/**
+ * Attachments added to or removed from a record, any kind (ATT-2): `attachments/<id>` items
+ * after the kind's own, named by the file name.
+ */
+export const describeAttachments = describer<readonly Attachment[]>((c, before, after) =>
+  c.collection(
+    'attachments',
+    'field.attachment',
+    before,
+    after,
+    (x) => x.name,
+    () => {},
+  ),
+);

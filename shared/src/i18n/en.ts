@@ -58,6 +58,37 @@ export const en: Catalogue = {
     'join.claimIntro':
       'You will be the admin of "{workspace}". Confirm the name others will see in documents.',
 
+    'att.title': 'Photos and files',
+
+    'att.takePhoto': 'Take photo',
+
+    'att.pickFile': 'Choose photo or PDF',
+
+    'att.none': 'No photos or files yet.',
+
+    'att.waiting': 'Waiting to upload',
+
+    'att.remove': 'Remove',
+
+    'att.removeLabel': 'Remove attachment: {name}',
+
+    'att.openPdf': 'Open PDF',
+
+    'att.notOnDevice': 'This file is not on this device yet; it can be seen once online.',
+
+    'att.preparing': 'Preparing the photo…',
+
+    'att.addedBy': 'Added by {name} at {time}',
+
+    'att.errorType': 'Only photos or PDF files can be attached.',
+
+    'att.errorTooLarge': 'The file is too large (at most {limit} MB).',
+
+    'att.errorImage': 'This photo cannot be opened; please choose another.',
+
+    'att.deviceFull':
+      'The phone’s storage is full, so this file was not saved. Everything saved before is still here; free some space and try again.',
+
     'badge.local': 'Local demo · not synced',
     'badge.offlineWaiting': 'Offline · {n} changes waiting',
     'badge.checking': 'Offline · reading this device’s data…',
@@ -774,6 +805,7 @@ export const en: Catalogue = {
     'field.start': 'start',
     'field.end': 'end',
     'field.task': 'task',
+    'field.attachment': 'attachment',
     'field.status': 'status',
     'field.owner': 'owner',
     'field.due': 'due',
@@ -871,6 +903,13 @@ export const en: Catalogue = {
     'error.conflict': 'This conflicts with the current state.',
     'error.bodyTooLarge': 'The data sent is too large (at most {limit} bytes).',
     'error.unsupportedMediaType': 'The data sent has the wrong format.',
+    'error.blobName': 'That file name is not valid.',
+    'error.blobType': 'Only photos (JPEG, PNG, WebP) or PDF files can be uploaded.',
+    'error.blobTooLarge': 'The file is too large (at most {limit} MB).',
+    'error.blobOffset': 'The upload resumed where it stopped (the server holds {offset} bytes).',
+    'error.blobHashMismatch':
+      'The file was damaged on the way and was not saved; it will be sent again.',
+    'error.blobNotFound': 'The server does not have this file; it may not have finished uploading.',
     'error.tokenRequired': 'Join the workspace first.',
     'error.tokenUnknown': 'This device’s sign-in is not valid; join again with an invite link.',
     'error.tokenRevoked': 'You were removed from this workspace.',

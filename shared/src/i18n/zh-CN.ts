@@ -55,6 +55,36 @@ const messages = {
   'join.inviteIntro': '您受邀以“{role}”身份加入“{workspace}”。填写您的称呼，别人会在文档里看到它。',
   'join.claimIntro': '您将成为“{workspace}”的管理员。请确认您的称呼，别人会在文档里看到它。',
 
+  'att.title': '照片和文件',
+
+  'att.takePhoto': '拍照',
+
+  'att.pickFile': '选择照片或 PDF',
+
+  'att.none': '还没有照片或文件。',
+
+  'att.waiting': '等待上传',
+
+  'att.remove': '删除',
+
+  'att.removeLabel': '删除附件：{name}',
+
+  'att.openPdf': '打开 PDF',
+
+  'att.notOnDevice': '这个文件还不在本机，联网后可以查看。',
+
+  'att.preparing': '正在处理照片…',
+
+  'att.addedBy': '{name} 添加于 {time}',
+
+  'att.errorType': '只能添加照片或 PDF 文件。',
+
+  'att.errorTooLarge': '文件太大（最多 {limit} MB）。',
+
+  'att.errorImage': '这张照片打不开，请换一张。',
+
+  'att.deviceFull': '手机存储已满，这个文件没有保存。之前保存的内容都还在；请清理手机空间后再试。',
+
   'badge.local': '本地演示 · 不同步',
   'badge.offlineWaiting': '离线 · {n} 项更改待同步',
   'badge.checking': '离线 · 正在读取本机数据…',
@@ -746,6 +776,7 @@ const messages = {
   'field.start': '开始',
   'field.end': '结束',
   'field.task': '任务',
+  'field.attachment': '附件',
   'field.status': '状态',
   'field.owner': '负责人',
   'field.due': '完成期限',
@@ -842,6 +873,12 @@ const messages = {
   'error.conflict': '这项操作与当前状态冲突。',
   'error.bodyTooLarge': '提交的数据太大（最多 {limit} 字节）。',
   'error.unsupportedMediaType': '提交的数据格式不对。',
+  'error.blobName': '文件名称无效。',
+  'error.blobType': '只能上传照片（JPEG、PNG、WebP）或 PDF 文件。',
+  'error.blobTooLarge': '文件太大（最多 {limit} MB）。',
+  'error.blobOffset': '上传已从中断处继续（服务器已收到 {offset} 字节）。',
+  'error.blobHashMismatch': '文件在传输中损坏，没有保存，将重新上传。',
+  'error.blobNotFound': '服务器上没有这个文件，可能还没有上传完。',
   'error.tokenRequired': '需要先加入工作区。',
   'error.tokenUnknown': '本机的登录信息无效，请用邀请链接重新加入。',
   'error.tokenRevoked': '您已被移出这个工作区。',

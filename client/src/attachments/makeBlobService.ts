@@ -1,0 +1,235 @@
+import { BlobLimits, BlobParam, isBlobType } from '@grassroots/shared';
+import { isStorageFull } from '../sync/LocalStore.ts';
+import type { BlobCache, CachedBlob } from './BlobCache.ts';
+import type { PreparedFile } from './prepareFile.ts';
+
+/** Thrown when the device has no room for a new file even after evicting uploaded ones. */
+export class DeviceFullError extends Error {
+  override name = 'DeviceFullError';
+}
+
+export type BlobServiceOptions = {
+  cache: BlobCache;
+  /** `http(s)://host:port` of the relay, or null for a workspace kept only on this device. */
+  serverOrigin: string | null;
+  workspaceId: string;
+  token: string;
+  /** Bytes of uploaded files kept on the device for showing offline; default 64 MiB. */
+  keepUploadedBytes?: number;
+  /** Bytes per upload request; default BlobLimits.maxChunkBytes (the relay's default limit). */
+  chunkBytes?: number;
+  fetch?: typeof fetch;
+};
+
+export type BlobService = {
+  /** Keeps a prepared file on the device, waiting for upload (BLOB-C1). Rejects with DeviceFullError. */
+  keep(file: PreparedFile): Promise<void>;
+  /** An object URL for a blob: from the device, else fetched from the relay (and cached); null when neither has it. */
+  url(hash: string): Promise<string | null>;
+  /** Hashes waiting for upload. */
+  pendingHashes(): ReadonlySet<string>;
+  onChange(listener: () => void): () => void;
+  /** Starts uploading what waits (also done on `online` and on a timer after failures). */
+  kick(): void;
+  destroy(): void;
+};
+
+type UploadAnswer = { offset: number; isComplete: boolean };
+
+/** The relay answered and refused this blob (too large, wrong type…): others may still go. */
+class RefusedError extends Error {
+  override name = 'RefusedError';
+}
+
+/**
+ * Keeps attached files on the device and uploads them in the background (BLOB-C1..3). An upload
+ * is a series of chunked PUTs at the offset the relay reports, so one interrupted by a lost
+ * network goes on from the last chunk the relay kept (BLOB-4).
+ */
+export function makeBlobService(options: BlobServiceOptions): BlobService {
+  const { cache, serverOrigin, workspaceId, token } = options;
+  const doFetch = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
+  const chunkBytes = options.chunkBytes ?? BlobLimits.maxChunkBytes;
+  const keepBytes = options.keepUploadedBytes ?? 64 * 1024 * 1024;
+  const pending = new Set<string>();
+  const urls = new Map<string, string>();
+  const listeners = new Set<() => void>();
+  let isDestroyed = false;
+  let isRunning = false;
+  /** Asked to run while running (a file kept, the network back): run again straight after. */
+  let isRerunWanted = false;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  let retryMs = 2000;
+
+  const emit = () => {
+    for (const l of listeners) l();
+  };
+  const base = (hash: string) =>
+    `${serverOrigin}/api/workspaces/${encodeURIComponent(workspaceId)}/blobs/${hash}`;
+  const auth = { authorization: `Bearer ${token}` };
+
+  async function upload(blob: CachedBlob): Promise<void> {
+    const stateRes = await doFetch(`${base(blob.hash)}/upload`, { headers: auth });
+    if (!stateRes.ok) throw new RefusedError(`upload state ${stateRes.status}`);
+    let state = (await stateRes.json()) as UploadAnswer;
+    while (!state.isComplete && !isDestroyed) {
+      const q = new URLSearchParams({
+        [BlobParam.offset]: String(state.offset),
+        [BlobParam.size]: String(blob.size),
+        [BlobParam.type]: blob.type,
+      });
+      const res = await doFetch(`${base(blob.hash)}?${q}`, {
+        method: 'PUT',
+        headers: { ...auth, 'content-type': 'application/octet-stream' },
+        body: blob.bytes.slice(state.offset, state.offset + chunkBytes),
+      });
+      if (res.ok) {
+        state = (await res.json()) as UploadAnswer;
+        continue;
+      }
+      const body = (await res.json().catch(() => ({}))) as {
+        reason?: string;
+        params?: { offset?: number };
+      };
+      if (res.status === 409 && body.reason === 'blobOffset') {
+        state = { offset: body.params?.offset ?? 0, isComplete: false };
+        continue;
+      }
+      throw new RefusedError(`upload ${res.status} ${body.reason ?? ''}`);
+    }
+  }
+
+  async function run(): Promise<void> {
+    if (isDestroyed || !serverOrigin) return;
+    if (isRunning) {
+      isRerunWanted = true;
+      return;
+    }
+    isRunning = true;
+    let hasFailed = false;
+    try {
+      for (const blob of await cache.pending()) {
+        if (isDestroyed) return;
+        pending.add(blob.hash);
+        try {
+          await upload(blob);
+          await cache.markUploaded(blob.hash);
+          pending.delete(blob.hash);
+          emit();
+        } catch (error) {
+          hasFailed = true;
+          // One file refused stays waiting (and is tried again later) without holding up the rest;
+          // with no network the rest waits too, and the next try starts from the relay's offset.
+          if (error instanceof RefusedError) continue;
+          break;
+        }
+      }
+      if (!hasFailed) await cache.evictUploaded(keepBytes).catch(() => 0);
+    } finally {
+      isRunning = false;
+    }
+    if (isRerunWanted && !isDestroyed) {
+      isRerunWanted = false;
+      emit();
+      return run();
+    }
+    if (hasFailed && !isDestroyed) {
+      retryTimer ??= setTimeout(() => {
+        retryTimer = null;
+        void run();
+      }, retryMs);
+      retryMs = Math.min(retryMs * 2, 30_000);
+    } else retryMs = 2000;
+    emit();
+  }
+
+  const kick = () => {
+    if (retryTimer !== null) {
+      clearTimeout(retryTimer);
+      retryTimer = null;
+    }
+    void run();
+  };
+  const onOnline = () => {
+    retryMs = 2000;
+    kick();
+  };
+  globalThis.addEventListener?.('online', onOnline);
+
+  // What waited when the page closed waits again (and is counted) at once.
+  void cache.pending().then((blobs) => {
+    for (const b of blobs) pending.add(b.hash);
+    emit();
+    kick();
+  });
+
+  return {
+    async keep(file) {
+      const record: CachedBlob = {
+        hash: file.hash,
+        type: file.type,
+        size: file.size,
+        bytes: file.bytes,
+        isPending: serverOrigin !== null,
+        usedAt: Date.now(),
+      };
+      const existing = await cache.get(file.hash);
+      if (existing && (existing.isPending || !record.isPending)) return;
+      try {
+        await cache.put(record);
+      } catch (error) {
+        if (!isStorageFull(error)) throw error;
+        // Make room from what the relay already has (BLOB-C2), then try once more.
+        await cache.evictUploaded(0).catch(() => 0);
+        try {
+          await cache.put(record);
+        } catch (again) {
+          if (isStorageFull(again)) throw new DeviceFullError('device full');
+          throw again;
+        }
+      }
+      if (record.isPending) pending.add(file.hash);
+      emit();
+      kick();
+    },
+    async url(hash) {
+      const known = urls.get(hash);
+      if (known) return known;
+      let bytes = (await cache.get(hash))?.bytes ?? null;
+      if (!bytes && serverOrigin) {
+        const res = await doFetch(base(hash), { headers: auth }).catch(() => null);
+        if (!res?.ok) return null;
+        bytes = await res.blob();
+        const type = res.headers.get('content-type');
+        // Cached for showing offline; a full device just shows it without keeping it (BLOB-C3).
+        await cache
+          .put({
+            hash,
+            type: isBlobType(type) ? type : 'image/jpeg',
+            size: bytes.size,
+            bytes,
+            isPending: false,
+            usedAt: Date.now(),
+          })
+          .catch(() => {});
+      }
+      if (!bytes) return null;
+      const url = URL.createObjectURL(bytes);
+      urls.set(hash, url);
+      return url;
+    },
+    pendingHashes: () => pending,
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    kick,
+    destroy() {
+      isDestroyed = true;
+      if (retryTimer !== null) clearTimeout(retryTimer);
+      globalThis.removeEventListener?.('online', onOnline);
+      for (const url of urls.values()) URL.revokeObjectURL(url);
+      urls.clear();
+    },
+  };
+}

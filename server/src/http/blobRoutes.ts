@@ -1,0 +1,132 @@
+import type { IncomingMessage } from 'node:http';
+import { BlobParam, type BlobType, blobHashSchema, isBlobType } from '@grassroots/shared';
+import type { Auth } from '../auth/Auth.ts';
+import type { Config } from '../config.ts';
+import { badRequest, HttpError, notFound } from '../errors.ts';
+import { type BlobStore, BlobStoreError } from '../storage/BlobStore.ts';
+import { type Route, route } from './api.ts';
+import { bearer, sendJson } from './json.ts';
+
+/** The first bytes each type must start with (BLOB-6): a PNG named .jpg is refused, so is HTML. */
+const SIGNATURES: Record<BlobType, (b: Uint8Array) => boolean> = {
+  'image/jpeg': (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
+  'image/png': (b) => [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a].every((x, i) => b[i] === x),
+  'image/webp': (b) =>
+    String.fromCharCode(...b.subarray(0, 4)) === 'RIFF' &&
+    String.fromCharCode(...b.subarray(8, 12)) === 'WEBP',
+  'application/pdf': (b) => String.fromCharCode(...b.subarray(0, 5)) === '%PDF-',
+};
+
+const EXTENSION: Record<BlobType, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+  'application/pdf': 'pdf',
+};
+
+/** Reads a request body of at most `limit` bytes; 413 beyond it. */
+async function readBytes(req: IncomingMessage, limit: number): Promise<Uint8Array> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    throw new HttpError(413, 'too_large', `chunk over ${limit} bytes`, 'bodyTooLarge', { limit });
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).byteLength;
+    if (size > limit) {
+      throw new HttpError(413, 'too_large', `chunk over ${limit} bytes`, 'bodyTooLarge', { limit });
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+function hashParam(value: string | undefined): string {
+  const parsed = blobHashSchema.safeParse(value);
+  if (!parsed.success) throw badRequest('a blob is named by its lowercase hex sha-256', 'blobName');
+  return parsed.data;
+}
+
+/** The limits the blob routes apply (config; defaults from BlobLimits). */
+export type BlobRouteLimits = Pick<Config, 'maxImageBytes' | 'maxPdfBytes' | 'maxBlobChunkBytes'>;
+
+/**
+ * Files attached to records (see server/API.md, BLOB-1..8): members download, editors and
+ * admins upload in chunks that resume at the offset the relay reports.
+ */
+export function blobRoutes(auth: Auth, blobs: BlobStore, limits: BlobRouteLimits): Route[] {
+  const BLOB = '/api/workspaces/:id/blobs/:id';
+  const maxBytes = (type: BlobType) =>
+    type === 'application/pdf' ? limits.maxPdfBytes : limits.maxImageBytes;
+  return [
+    route('GET', BLOB, async (req, res, [ws, name]) => {
+      await auth.authorize(bearer(req), ws!, 'read');
+      const hash = hashParam(name);
+      const found = await blobs.read(ws!, hash);
+      if (!found) throw notFound('no such blob', 'blobNotFound');
+      const { info, bytes } = found;
+      // BLOB-7: the stored type, never sniffed; a file name made of the hash, never of user text.
+      const disposition = info.type === 'application/pdf' ? 'attachment' : 'inline';
+      res.writeHead(200, {
+        'Content-Type': info.type,
+        'Content-Length': bytes.byteLength,
+        'Content-Disposition': `${disposition}; filename="${hash.slice(0, 16)}.${EXTENSION[info.type]}"`,
+        'X-Content-Type-Options': 'nosniff',
+        'Content-Security-Policy': "default-src 'none'; sandbox",
+        // Content-addressed: the bytes of a name never change. Private: never in a shared cache.
+        'Cache-Control': 'private, max-age=31536000, immutable',
+        ETag: `"${hash}"`,
+      });
+      res.end(bytes);
+    }),
+    route('GET', `${BLOB}/upload`, async (req, res, [ws, name]) => {
+      await auth.authorize(bearer(req), ws!, 'write');
+      const hash = hashParam(name);
+      sendJson(res, 200, await blobs.state(ws!, hash));
+    }),
+    route('PUT', BLOB, async (req, res, [ws, name]) => {
+      await auth.authorize(bearer(req), ws!, 'write');
+      const hash = hashParam(name);
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const type = url.searchParams.get(BlobParam.type);
+      if (!isBlobType(type)) {
+        throw new HttpError(
+          415,
+          'unsupported_media_type',
+          `type ${type} is not allowed`,
+          'blobType',
+        );
+      }
+      const size = Number(url.searchParams.get(BlobParam.size));
+      const offset = Number(url.searchParams.get(BlobParam.offset) ?? '0');
+      if (!Number.isSafeInteger(size) || size <= 0 || !Number.isSafeInteger(offset) || offset < 0) {
+        throw badRequest('size and offset must be whole numbers', 'badBody');
+      }
+      const limit = maxBytes(type);
+      if (size > limit) {
+        throw new HttpError(413, 'too_large', `blob over ${limit} bytes`, 'blobTooLarge', {
+          limit: Math.floor(limit / (1024 * 1024)),
+        });
+      }
+      const bytes = await readBytes(req, limits.maxBlobChunkBytes);
+      if (offset === 0 && !SIGNATURES[type](bytes)) {
+        throw new HttpError(415, 'unsupported_media_type', `bytes are not ${type}`, 'blobType');
+      }
+      try {
+        sendJson(res, 200, await blobs.write(ws!, hash, { type, size }, offset, bytes));
+      } catch (error) {
+        if (!(error instanceof BlobStoreError)) throw error;
+        if (error.code === 'offset') {
+          throw new HttpError(409, 'conflict', error.message, 'blobOffset', {
+            offset: error.offset,
+          });
+        }
+        if (error.code === 'hash-mismatch') {
+          throw new HttpError(422, 'hash_mismatch', error.message, 'blobHashMismatch');
+        }
+        throw new HttpError(409, 'conflict', error.message, 'conflict');
+      }
+    }),
+  ];
+}

@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { type BlobStore, BlobStoreError } from './BlobStore.ts';
+
+const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const bytesOf = (n: number, seed = 1) =>
+  Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) % 251);
+
+async function refusal(p: Promise<unknown>): Promise<BlobStoreError> {
+  const error = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(BlobStoreError);
+  return error as BlobStoreError;
+}
+
+/**
+ * The behaviour every BlobStore engine must show. An engine's test file calls this once with a
+ * factory for a fresh, empty store (an S3-compatible engine: a fresh bucket or prefix).
+ */
+export function describeBlobStoreContract(
+  engine: string,
+  makeStore: () => Promise<BlobStore>,
+): void {
+  describe(`${engine} blob store contract`, () => {
+    it('BLOB-1 a blob written whole is read back byte for byte with its type and size, only in its own workspace', async () => {
+      const store = await makeStore();
+      const bytes = bytesOf(3000);
+      const hash = sha(bytes);
+      expect(await store.info('w1', hash)).toBeNull();
+      expect(await store.state('w1', hash)).toEqual({ offset: 0, isComplete: false });
+      const state = await store.write('w1', hash, { type: 'image/jpeg', size: 3000 }, 0, bytes);
+      expect(state).toEqual({ offset: 3000, isComplete: true });
+      const read = await store.read('w1', hash);
+      expect(read?.info).toEqual({ hash, type: 'image/jpeg', size: 3000 });
+      expect(Buffer.from(read!.bytes).equals(Buffer.from(bytes))).toBe(true);
+      expect(await store.info('w1', hash)).toEqual({ hash, type: 'image/jpeg', size: 3000 });
+      // Another workspace knowing the hash gets nothing.
+      expect(await store.read('w2', hash)).toBeNull();
+      expect(await store.info('w2', hash)).toBeNull();
+    });
+
+    it('BLOB-3 a blob whose bytes do not hash to its name is refused and leaves nothing, not even a partial upload', async () => {
+      const store = await makeStore();
+      const bytes = bytesOf(500);
+      const wrong = sha(bytesOf(500, 2));
+      const error = await refusal(
+        store.write('w', wrong, { type: 'image/png', size: 500 }, 0, bytes),
+      );
+      expect(error.code).toBe('hash-mismatch');
+      expect(await store.read('w', wrong)).toBeNull();
+      expect(await store.state('w', wrong)).toEqual({ offset: 0, isComplete: false });
+    });
+
+    it('BLOB-4 an upload in chunks is unreadable until its last byte, reports its offset, and resumes from it', async () => {
+      const store = await makeStore();
+      const bytes = bytesOf(10_000);
+      const hash = sha(bytes);
+      const meta = { type: 'application/pdf' as const, size: 10_000 };
+      expect(await store.write('w', hash, meta, 0, bytes.subarray(0, 4000))).toEqual({
+        offset: 4000,
+        isComplete: false,
+      });
+      expect(await store.read('w', hash)).toBeNull();
+      expect(await store.info('w', hash)).toBeNull();
+      // A client that lost the answer re-sends from 0, or skips ahead: told where the store is.
+      const stale = await refusal(store.write('w', hash, meta, 0, bytes.subarray(0, 4000)));
+      expect(stale.code).toBe('offset');
+      expect(stale.offset).toBe(4000);
+      const ahead = await refusal(store.write('w', hash, meta, 8000, bytes.subarray(8000)));
+      expect(ahead.offset).toBe(4000);
+      const { offset } = await store.state('w', hash);
+      expect(offset).toBe(4000);
+      await store.write('w', hash, meta, offset, bytes.subarray(offset, 7000));
+      const done = await store.write('w', hash, meta, 7000, bytes.subarray(7000));
+      expect(done).toEqual({ offset: 10_000, isComplete: true });
+      expect(Buffer.from((await store.read('w', hash))!.bytes).equals(Buffer.from(bytes))).toBe(
+        true,
+      );
+    });
+
+    it('BLOB-4 chunks of another size or type than the upload in progress, or past the declared size, are refused', async () => {
+      const store = await makeStore();
+      const bytes = bytesOf(1000);
+      const hash = sha(bytes);
+      await store.write('w', hash, { type: 'image/jpeg', size: 1000 }, 0, bytes.subarray(0, 400));
+      const other = await refusal(
+        store.write('w', hash, { type: 'image/png', size: 1000 }, 400, bytes.subarray(400)),
+      );
+      expect(other.code).toBe('type-mismatch');
+      const past = await refusal(
+        store.write('w', hash, { type: 'image/jpeg', size: 1000 }, 400, bytesOf(700)),
+      );
+      expect(past.code).toBe('size');
+      expect(await store.state('w', hash)).toEqual({ offset: 400, isComplete: false });
+    });
+
+    it('BLOB-5 writing a blob that is already complete changes nothing and reports it complete (same bytes, same name)', async () => {
+      const store = await makeStore();
+      const bytes = bytesOf(200);
+      const hash = sha(bytes);
+      const meta = { type: 'image/webp' as const, size: 200 };
+      await store.write('w', hash, meta, 0, bytes);
+      expect(await store.write('w', hash, meta, 0, bytes)).toEqual({
+        offset: 200,
+        isComplete: true,
+      });
+      expect((await store.read('w', hash))?.info.size).toBe(200);
+    });
+
+    it('BLOB-4 chunks of one upload sent at once never interleave: one lands, the other learns the offset', async () => {
+      const store = await makeStore();
+      const bytes = bytesOf(2000);
+      const hash = sha(bytes);
+      const meta = { type: 'image/jpeg' as const, size: 2000 };
+      const results = await Promise.allSettled([
+        store.write('w', hash, meta, 0, bytes.subarray(0, 1000)),
+        store.write('w', hash, meta, 0, bytes.subarray(0, 1000)),
+      ]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect(await store.state('w', hash)).toEqual({ offset: 1000, isComplete: false });
+    });
+  });
+}

@@ -1,0 +1,148 @@
+import { createHash } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type BlobType, blobHashSchema, idSchema, isBlobType } from '@grassroots/shared';
+import { type BlobInfo, type BlobStore, BlobStoreError, type UploadState } from './BlobStore.ts';
+
+/**
+ * BlobStore on the filesystem: `<root>/<workspace>/<hh>/<hash>` with a `<hash>.json` beside it
+ * (type and size); uploads in progress under `<root>/<workspace>/partial/`. A blob moves into
+ * place with a rename after its hash was checked, so a reader never sees half a file.
+ */
+export class FsBlobStore implements BlobStore {
+  /** Serialises writes per blob: two chunks of one upload never interleave. */
+  readonly #locks = new Map<string, Promise<unknown>>();
+
+  constructor(readonly root: string) {}
+
+  #paths(workspaceId: string, hash: string) {
+    // Both are checked by the routes too; here they guard the paths themselves.
+    idSchema.parse(workspaceId);
+    blobHashSchema.parse(hash);
+    const dir = join(this.root, workspaceId, hash.slice(0, 2));
+    const partialDir = join(this.root, workspaceId, 'partial');
+    return {
+      dir,
+      data: join(dir, hash),
+      meta: join(dir, `${hash}.json`),
+      partialDir,
+      partial: join(partialDir, hash),
+      partialMeta: join(partialDir, `${hash}.json`),
+    };
+  }
+
+  async info(workspaceId: string, hash: string): Promise<BlobInfo | null> {
+    const p = this.#paths(workspaceId, hash);
+    const meta = await readMeta(p.meta);
+    return meta ? { hash, ...meta } : null;
+  }
+
+  async state(workspaceId: string, hash: string): Promise<UploadState> {
+    const p = this.#paths(workspaceId, hash);
+    const done = await readMeta(p.meta);
+    if (done) return { offset: done.size, isComplete: true };
+    const size = await stat(p.partial).then(
+      (s) => s.size,
+      () => 0,
+    );
+    return { offset: size, isComplete: false };
+  }
+
+  write(
+    workspaceId: string,
+    hash: string,
+    meta: { type: BlobType; size: number },
+    offset: number,
+    bytes: Uint8Array,
+  ): Promise<UploadState> {
+    const key = `${workspaceId}/${hash}`;
+    const before = this.#locks.get(key) ?? Promise.resolve();
+    const run = before
+      .catch(() => {})
+      .then(() => this.#write(workspaceId, hash, meta, offset, bytes));
+    this.#locks.set(key, run);
+    void run
+      .finally(() => {
+        if (this.#locks.get(key) === run) this.#locks.delete(key);
+      })
+      .catch(() => {});
+    return run;
+  }
+
+  async #write(
+    workspaceId: string,
+    hash: string,
+    meta: { type: BlobType; size: number },
+    offset: number,
+    bytes: Uint8Array,
+  ): Promise<UploadState> {
+    const p = this.#paths(workspaceId, hash);
+    const current = await this.state(workspaceId, hash);
+    if (current.isComplete) return current;
+    if (offset !== current.offset) {
+      throw new BlobStoreError('offset', `upload holds ${current.offset} bytes`, current.offset);
+    }
+    if (offset + bytes.byteLength > meta.size) {
+      throw new BlobStoreError('size', `bytes pass the declared size ${meta.size}`);
+    }
+    await mkdir(p.partialDir, { recursive: true });
+    if (offset === 0) {
+      await writeFile(p.partialMeta, JSON.stringify(meta));
+    } else {
+      const started = await readMeta(p.partialMeta);
+      if (!started || started.type !== meta.type || started.size !== meta.size) {
+        throw new BlobStoreError(
+          'type-mismatch',
+          'the upload in progress has another size or type',
+        );
+      }
+    }
+    const file = await open(p.partial, offset === 0 ? 'w' : 'a');
+    try {
+      await file.write(bytes);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    const offsetAfter = offset + bytes.byteLength;
+    if (offsetAfter < meta.size) return { offset: offsetAfter, isComplete: false };
+
+    const data = await readFile(p.partial);
+    const actual = createHash('sha256').update(data).digest('hex');
+    if (actual !== hash) {
+      await rm(p.partial, { force: true });
+      await rm(p.partialMeta, { force: true });
+      throw new BlobStoreError('hash-mismatch', `bytes hash to ${actual}`);
+    }
+    await mkdir(p.dir, { recursive: true });
+    await rename(p.partial, p.data);
+    // The meta file is what marks the blob complete: written last.
+    await writeFile(`${p.meta}.tmp`, JSON.stringify(meta));
+    await rename(`${p.meta}.tmp`, p.meta);
+    await rm(p.partialMeta, { force: true });
+    return { offset: meta.size, isComplete: true };
+  }
+
+  async read(
+    workspaceId: string,
+    hash: string,
+  ): Promise<{ info: BlobInfo; bytes: Uint8Array } | null> {
+    const p = this.#paths(workspaceId, hash);
+    const meta = await readMeta(p.meta);
+    if (!meta) return null;
+    const bytes = await readFile(p.data);
+    return { info: { hash, ...meta }, bytes: new Uint8Array(bytes) };
+  }
+}
+
+async function readMeta(path: string): Promise<{ type: BlobType; size: number } | null> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return null;
+  }
+  const v = JSON.parse(text) as { type?: unknown; size?: unknown };
+  if (!isBlobType(v.type) || typeof v.size !== 'number') return null;
+  return { type: v.type, size: v.size };
+}

@@ -1,0 +1,226 @@
+import { createHash } from 'node:crypto';
+import { request } from 'node:http';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eventually, startTestServer, type TestServer } from '../../support/server.ts';
+
+let server: TestServer;
+const CHUNK = 4096;
+beforeEach(async () => {
+  server = await startTestServer({ maxBlobChunkBytes: CHUNK, maxImageBytes: 64 * 1024 });
+});
+afterEach(async () => {
+  await server.stop();
+});
+
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+/** A byte string that starts like a JPEG (the relay checks the first bytes, BLOB-6). */
+function fakeJpeg(size: number, seed = 7): Uint8Array {
+  const b = Uint8Array.from({ length: size }, (_, i) => (i * 13 + seed) % 256);
+  b.set([0xff, 0xd8, 0xff, 0xe0]);
+  return b;
+}
+
+const blobUrl = (hash: string, ws = server.workspaceId) =>
+  `${server.url}/api/workspaces/${ws}/blobs/${hash}`;
+
+function put(
+  token: string | null,
+  hash: string,
+  body: Uint8Array,
+  q: { offset: number; size: number; type?: string },
+  ws?: string,
+) {
+  const url = `${blobUrl(hash, ws)}?offset=${q.offset}&size=${q.size}&type=${encodeURIComponent(q.type ?? 'image/jpeg')}`;
+  return fetch(url, {
+    method: 'PUT',
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      'content-type': 'application/octet-stream',
+      'accept-language': 'ug',
+    },
+    body: body.slice(),
+  });
+}
+
+const get = (token: string | null, hash: string, ws?: string) =>
+  fetch(blobUrl(hash, ws), { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+/** Uploads all of `bytes` in chunks as the client does; returns the last answer. */
+async function uploadAll(token: string, bytes: Uint8Array, type = 'image/jpeg') {
+  const hash = sha(bytes);
+  let offset = 0;
+  let last: Response | null = null;
+  while (offset < bytes.length) {
+    last = await put(token, hash, bytes.subarray(offset, offset + CHUNK), {
+      offset,
+      size: bytes.length,
+      type,
+    });
+    expect(last.status).toBe(200);
+    offset = ((await last.clone().json()) as { offset: number }).offset;
+  }
+  return { hash, last: last! };
+}
+
+describe('blob routes', () => {
+  it('BLOB-1 an editor uploads a photo in chunks and every member, a viewer included, downloads the same bytes with a safe type and name', async () => {
+    const editor = await server.member('editor');
+    const viewer = await server.member('viewer');
+    const bytes = fakeJpeg(10_000);
+    const { hash, last } = await uploadAll(editor.token, bytes);
+    expect(await last.json()).toEqual({ offset: 10_000, isComplete: true });
+    for (const token of [viewer.token, server.adminToken, editor.token]) {
+      const res = await get(token, hash);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('image/jpeg');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('content-disposition')).toBe(
+        `inline; filename="${hash.slice(0, 16)}.jpg"`,
+      );
+      expect(res.headers.get('cache-control')).toContain('private');
+      expect(Buffer.from(await res.arrayBuffer()).equals(Buffer.from(bytes))).toBe(true);
+    }
+  });
+
+  it('BLOB-8 BLOB-7 a viewer may download but not upload; without a token, from another workspace or on the public board nothing is read or written', async () => {
+    const editor = await server.member('editor');
+    const viewer = await server.member('viewer');
+    const bytes = fakeJpeg(1000);
+    const { hash } = await uploadAll(editor.token, bytes);
+
+    const other = await fakeJpeg(900, 3);
+    const byViewer = await put(viewer.token, sha(other), other, { offset: 0, size: 900 });
+    expect(byViewer.status).toBe(403);
+    expect(((await byViewer.json()) as { reason: string }).reason).toBe('forbidden');
+    expect((await get(server.adminToken, sha(other))).status).toBe(404);
+
+    const anonymous = await get(null, hash);
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.text()).not.toContain(String.fromCharCode(0xff, 0xd8));
+    expect((await put(null, sha(other), other, { offset: 0, size: 900 })).status).toBe(401);
+    expect((await get('grm_not-a-real-token-at-all', hash)).status).toBe(401);
+    for (const path of [`/p/${hash}`, `/p/${server.workspaceId}/blobs/${hash}`]) {
+      const res = await fetch(`${server.url}${path}`);
+      expect(res.status).toBe(404);
+      expect(res.headers.get('content-type')).not.toBe('image/jpeg');
+    }
+
+    // A member of another workspace knows the hash: its token does not open this workspace,
+    // and its own workspace has no such blob.
+    const elsewhere = await server.auth.createWorkspace('别的村');
+    const stranger = elsewhere.adminToken;
+    expect([401, 403]).toContain((await get(stranger, hash)).status);
+    expect((await get(stranger, hash, elsewhere.workspace.id)).status).toBe(404);
+  });
+
+  it('BLOB-2 a blob over the size limit, a chunk over the chunk limit and a type not allowed are refused with a reason in the asked locale', async () => {
+    const editor = await server.member('editor');
+    const big = fakeJpeg(64 * 1024 + 1);
+    const tooBig = await put(editor.token, sha(big), big.subarray(0, CHUNK), {
+      offset: 0,
+      size: big.length,
+    });
+    expect(tooBig.status).toBe(413);
+    const body = (await tooBig.json()) as { reason: string; params: object; message: string };
+    expect(body.reason).toBe('blobTooLarge');
+    expect(body.message).toContain('MB');
+    expect(body.message).toMatch(/[\u0600-\u06ff]/); // Uyghur, as the request asked
+
+    const bytes = fakeJpeg(CHUNK * 2);
+    const hugeChunk = await put(editor.token, sha(bytes), bytes, { offset: 0, size: bytes.length });
+    expect(hugeChunk.status).toBe(413);
+    expect(((await hugeChunk.json()) as { reason: string }).reason).toBe('bodyTooLarge');
+
+    const html = new TextEncoder().encode('<html><script>alert(1)</script></html>');
+    for (const type of ['text/html', 'image/svg+xml']) {
+      const res = await put(editor.token, sha(html), html, { offset: 0, size: html.length, type });
+      expect(res.status).toBe(415);
+      expect(((await res.json()) as { reason: string }).reason).toBe('blobType');
+    }
+    // BLOB-6: the bytes must be what the type says.
+    const lying = await put(editor.token, sha(html), html, { offset: 0, size: html.length });
+    expect(lying.status).toBe(415);
+    expect((await put(editor.token, 'NOT-A-HASH', html, { offset: 0, size: 10 })).status).toBe(400);
+  });
+
+  it('BLOB-3 bytes that do not hash to the name are refused at completion and nothing is stored', async () => {
+    const editor = await server.member('editor');
+    const bytes = fakeJpeg(3000);
+    const wrongName = sha(fakeJpeg(3000, 9));
+    const res = await put(editor.token, wrongName, bytes, { offset: 0, size: 3000 });
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as { reason: string }).reason).toBe('blobHashMismatch');
+    expect((await get(editor.token, wrongName)).status).toBe(404);
+    const state = await fetch(`${blobUrl(wrongName)}/upload`, {
+      headers: { authorization: `Bearer ${editor.token}` },
+    });
+    expect(await state.json()).toEqual({ offset: 0, isComplete: false });
+  });
+
+  it('BLOB-4 an upload cut off mid-chunk resumes from the offset the relay reports and completes with the exact bytes', async () => {
+    const editor = await server.member('editor');
+    const bytes = fakeJpeg(CHUNK * 3 + 100);
+    const hash = sha(bytes);
+    const size = bytes.length;
+    expect(
+      (await put(editor.token, hash, bytes.subarray(0, CHUNK), { offset: 0, size })).status,
+    ).toBe(200);
+
+    // The second chunk: half its bytes reach the relay, then the connection drops.
+    await new Promise<void>((resolve) => {
+      const req = request(`${blobUrl(hash)}?offset=${CHUNK}&size=${size}&type=image/jpeg`, {
+        method: 'PUT',
+        headers: {
+          authorization: `Bearer ${editor.token}`,
+          'content-length': String(CHUNK),
+          'content-type': 'application/octet-stream',
+        },
+      });
+      req.on('error', () => resolve());
+      req.write(bytes.subarray(CHUNK, CHUNK + CHUNK / 2), () => {
+        req.destroy();
+        resolve();
+      });
+    });
+
+    const stateOf = async () =>
+      (await (
+        await fetch(`${blobUrl(hash)}/upload`, {
+          headers: { authorization: `Bearer ${editor.token}` },
+        })
+      ).json()) as { offset: number; isComplete: boolean };
+    // The half chunk is never kept: the relay holds whole chunks only.
+    await eventually(async () =>
+      expect(await stateOf()).toEqual({ offset: CHUNK, isComplete: false }),
+    );
+    expect((await get(editor.token, hash)).status).toBe(404);
+
+    // A client that lost track re-sends the first chunk: told where to go on.
+    const stale = await put(editor.token, hash, bytes.subarray(0, CHUNK), { offset: 0, size });
+    expect(stale.status).toBe(409);
+    const staleBody = (await stale.json()) as { reason: string; params: { offset: number } };
+    expect(staleBody).toMatchObject({ reason: 'blobOffset', params: { offset: CHUNK } });
+
+    let offset = staleBody.params.offset;
+    while (offset < size) {
+      const res = await put(editor.token, hash, bytes.subarray(offset, offset + CHUNK), {
+        offset,
+        size,
+      });
+      expect(res.status).toBe(200);
+      offset = ((await res.json()) as { offset: number }).offset;
+    }
+    const res = await get(editor.token, hash);
+    expect(res.status).toBe(200);
+    expect(sha(new Uint8Array(await res.arrayBuffer()))).toBe(hash);
+  });
+
+  it('BLOB-5 uploading a blob the workspace already has is answered complete at once', async () => {
+    const editor = await server.member('editor');
+    const bytes = fakeJpeg(2000);
+    const { hash } = await uploadAll(editor.token, bytes);
+    const again = await put(server.adminToken, hash, bytes, { offset: 0, size: 2000 });
+    expect(await again.json()).toEqual({ offset: 2000, isComplete: true });
+  });
+});
