@@ -32,32 +32,31 @@ corepack pnpm install --frozen-lockfile
 corepack pnpm check
 corepack pnpm build
 mkdir -p .tmp
-rm -f .tmp/vitest.json .tmp/vitest-e2e.json .tmp/vitest-lts.json .tmp/test-lts.log
-# 1. Everything but the browser tests, with every core.
+rm -f .tmp/vitest.json .tmp/vitest-e2e.json .tmp/vitest-lts.json .tmp/test-e2e.log
+# The browser tests run one file at a time (about one core, mostly waiting on the browser) from
+# the start, beside everything else: first every other test, then the relay's, storage engines'
+# and cluster's tests once more under the current Node LTS (26) in a copy of the tree with its own
+# install (scripts/test-lts.sh). GRASSROOTS_TEST_LTS=0 leaves the LTS pass out (a quicker local run).
+# The browser tests' output is printed once they end.
+e2e_status=0
+corepack pnpm exec vitest run --project e2e \
+  --reporter=default --reporter=json --outputFile.json=.tmp/vitest-e2e.json >.tmp/test-e2e.log 2>&1 &
+e2e_pid=$!
 main_status=0
 corepack pnpm exec vitest run --project '!e2e' \
   --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json || main_status=$?
-# 2. The browser tests (one file at a time, about one core) and, beside them, the relay's, storage
-# engines' and cluster's tests once more under the current Node LTS (26) in a copy of the tree with
-# its own install (scripts/test-lts.sh, 2.5–4 minutes; its output follows the browser tests').
-# GRASSROOTS_TEST_LTS=0 leaves the LTS pass out (a quicker local run).
 lts_wanted=${GRASSROOTS_TEST_LTS:-1}
 lts_status=0
-lts_pid=
 if [ "$lts_wanted" = 1 ]; then
-  ./scripts/test-lts.sh --reporter=default --reporter=json \
-    --outputFile.json="$PWD/.tmp/vitest-lts.json" >.tmp/test-lts.log 2>&1 &
-  lts_pid=$!
-fi
-e2e_status=0
-corepack pnpm exec vitest run --project e2e \
-  --reporter=default --reporter=json --outputFile.json=.tmp/vitest-e2e.json || e2e_status=$?
-if [ -n "$lts_pid" ]; then
-  wait "$lts_pid" || lts_status=$?
   echo
   echo "── under the Node LTS ──"
-  cat .tmp/test-lts.log
+  ./scripts/test-lts.sh --reporter=default --reporter=json \
+    --outputFile.json="$PWD/.tmp/vitest-lts.json" || lts_status=$?
 fi
+wait "$e2e_pid" || e2e_status=$?
+echo
+echo "── browser tests ──"
+cat .tmp/test-e2e.log
 # One plain closing line with the counts of every run, whatever the outcome. A run that failed
 # outside its tests (a test worker that died, a failed install) is named: its report may show
 # no failed test, or be missing.

@@ -153,11 +153,11 @@ describe('photos and files attached to records', () => {
     await page.goto(docUrl);
     await page.locator('.entry-row').first().waitFor();
     await waitSaved(page);
-    const summary = (await page.locator('.entry-row .fb-summary button').first().textContent())!;
+    const summary = (await page.locator('.entry-row .fb-summary .fb-open').first().textContent())!;
 
     await context.setOffline(true);
     await page.locator('.sync-badge[data-state="offline"]').waitFor();
-    await page.locator('.entry-row .fb-summary button', { hasText: summary }).click();
+    await page.locator('.entry-row .fb-summary .fb-open', { hasText: summary }).click();
     const details = page.locator('.entry-details');
     await details.locator('.attachments').waitFor();
     await details
@@ -185,7 +185,7 @@ describe('photos and files attached to records', () => {
     // Reloaded with no network: still there, still waiting and counted.
     await page.reload();
     await expect.poll(() => page.evaluate(() => navigator.onLine)).toBe(false);
-    await page.locator('.entry-row .fb-summary button', { hasText: summary }).click();
+    await page.locator('.entry-row .fb-summary .fb-open', { hasText: summary }).click();
     await item.locator('img').waitFor();
     await expect(item.getAttribute('data-waiting')).resolves.toBe('true');
     await expect.poll(() => badge.getAttribute('data-uploads')).toBe('1');
@@ -225,7 +225,7 @@ describe('photos and files attached to records', () => {
     closers.push(b.close);
     await joinWorkspace(b.page, `${server.url}/#/join/${token}`, '乡镇审核员');
     await b.page.goto(docUrl);
-    await b.page.locator('.entry-row .fb-summary button', { hasText: summary }).click();
+    await b.page.locator('.entry-row .fb-summary .fb-open', { hasText: summary }).click();
     const seen = b.page.locator(`.entry-details .att-item[data-hash="${hash}"]`);
     await seen.locator('img').waitFor();
     await expect
@@ -261,7 +261,7 @@ describe('photos and files attached to records', () => {
     await page.locator('.entry-row').first().waitFor();
     await waitSaved(page);
     await context.setOffline(true);
-    await page.locator('.entry-row .fb-summary button').first().click();
+    await page.locator('.entry-row .fb-summary .fb-open').first().click();
     const details = page.locator('.entry-details');
     await details.locator('.attachments').waitFor();
 

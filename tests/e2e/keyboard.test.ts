@@ -165,10 +165,12 @@ describe('each editor with the keyboard alone', () => {
       );
     await keys.tabTo(`${phase} .task[data-task-id="${newId}"] input[name="taskTitle"]`, {
       isBackwards: true,
-      max: 10,
+      // Back over the new task's own controls (date parts, owner, its comment button and
+      // attachments) to its title.
+      max: 20,
     });
     await keys.typeOver('清理三组水渠');
-    await keys.tabTo(`${phase} .task[data-task-id="${newId}"] select[name="status"]`, { max: 8 });
+    await keys.tabTo(`${phase} .task[data-task-id="${newId}"] select[name="status"]`, { max: 12 });
     await page.keyboard.press('ArrowDown');
 
     await keys.tabTo('.plan-editor .notes .ProseMirror');
@@ -271,7 +273,7 @@ describe('each editor with the keyboard alone', () => {
       .poll(() => page.evaluate(() => document.activeElement?.className ?? ''))
       .toContain('fb-new-entry');
 
-    await keys.tabTo('.entry-row .fb-summary button', { text: '四组路口积水，雨天无法通行' });
+    await keys.tabTo('.entry-row .fb-summary .fb-open', { text: '四组路口积水，雨天无法通行' });
     await page.keyboard.press('Enter');
     await page.locator('.entry-details', { hasText: '四组路口积水' }).waitFor();
     await screenshot(page, 'keyboard-feedback');

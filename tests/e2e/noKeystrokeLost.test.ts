@@ -108,7 +108,7 @@ type Screen = { name: string; path: (ws: string) => string; ready: string; field
 const byName = (name: string) => (page: Page) => page.locator(`[name="${name}"]`).first();
 const richIn = (panel: string) => (page: Page) => page.locator(`${panel} .ProseMirror`).first();
 const openEntry = async (page: Page) => {
-  const button = page.locator('.fb-summary button').first();
+  const button = page.locator('.fb-summary .fb-open').first();
   if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
 };
 

@@ -117,7 +117,7 @@ describe('the Uyghur locale (I18N-3)', () => {
     await waitSaved(page);
     await screenshot(page, 'ug-feedback-entry-390');
     const read = async () => ({
-      summary: (await row.locator('.fb-summary button').textContent())?.trim(),
+      summary: (await row.locator('.fb-summary .fb-open').textContent())?.trim(),
       category: (await row.locator('.fb-category').textContent())?.trim(),
       status: (await row.locator('.fb-status .tag').first().textContent())?.trim(),
     });

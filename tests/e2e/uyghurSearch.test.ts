@@ -99,7 +99,7 @@ async function seedVillage() {
 
 /** The summaries the feedback log shows now. */
 const shownSummaries = (page: Page) =>
-  page.locator('.feedback-editor .entry-row .fb-summary button').allTextContents();
+  page.locator('.feedback-editor .entry-row .fb-summary .fb-open').allTextContents();
 
 describe('Uyghur text in a Chinese village workspace', () => {
   it('the feedback log finds Uyghur entries by a word or a stem in any spelling, and names are listed in collation order', async () => {

@@ -385,7 +385,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
                       <td class="fb-summary">
                         <button
                           type="button"
-                          class="btn-link"
+                          class="btn-link fb-open"
                           aria-expanded={open() === e.id}
                           onClick={() => setOpen(open() === e.id ? null : e.id)}
                         >
