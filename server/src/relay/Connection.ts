@@ -139,14 +139,20 @@ export class Connection {
     return this.ws.readyState === WebSocket.OPEN;
   }
 
+  /**
+   * Whether `bytes` more may be sent now: the socket is open and its buffer has room. A reader
+   * that does not keep up would otherwise make the server hold everything for it; it is not
+   * reading, so a close frame would never reach it: its socket is dropped.
+   */
+  private hasRoomFor(bytes: number): boolean {
+    if (this.ws.readyState !== WebSocket.OPEN) return false;
+    if (this.ws.bufferedAmount + bytes <= this.maxBufferedBytes) return true;
+    this.ws.terminate();
+    return false;
+  }
+
   send(message: Uint8Array): void {
-    if (this.ws.readyState !== WebSocket.OPEN) return;
-    if (this.ws.bufferedAmount + message.byteLength > this.maxBufferedBytes) {
-      // A reader that does not keep up would otherwise make the server hold everything for it.
-      // It is not reading, so a close frame would never reach it: drop the socket.
-      this.ws.terminate();
-      return;
-    }
+    if (!this.hasRoomFor(message.byteLength)) return;
     if (this.framesSocket !== null) this.framesSocket.write(binaryFrame(message));
     // No callback: a failed write errors the socket, and `ws` closes the connection for it.
     else this.ws.send(message);
@@ -158,16 +164,8 @@ export class Connection {
    * and by `ws` (pings, closes) never interleave, each being one write.
    */
   sendFrame(frame: Buffer, message: Uint8Array): void {
-    if (this.framesSocket === null) {
-      this.send(message);
-      return;
-    }
-    if (this.ws.readyState !== WebSocket.OPEN) return;
-    if (this.ws.bufferedAmount + frame.byteLength > this.maxBufferedBytes) {
-      this.ws.terminate();
-      return;
-    }
-    this.framesSocket.write(frame);
+    if (this.framesSocket === null) this.send(message);
+    else if (this.hasRoomFor(frame.byteLength)) this.framesSocket.write(frame);
   }
 
   /**
