@@ -44,8 +44,9 @@ export const configSchema = z
      */
     commitIntervalMs: intFrom(0, 1000).default(10),
     /**
-     * A connection that wrote nothing in a batch learns the new stored state vector at most this
-     * often, ms (UPD-7); its author hears its ack with the batch. Default 250.
+     * An ack that finds no relay to ride with is sent at most this long after the batch it
+     * acknowledges, and a reader is told the stored state vector at most this often, ms (UPD-7).
+     * Default 250.
      */
     ackIntervalMs: intFrom(0, 10_000).default(250),
     /** Folder of the built client served at `/`; empty to serve none. Default client/dist. */
@@ -156,6 +157,7 @@ const ENV_KEYS: Record<string, keyof z.input<typeof configSchema>> = {
   DATABASE_URL: 'databaseUrl',
   SQLITE_SYNCHRONOUS: 'sqliteSynchronous',
   COMMIT_INTERVAL_MS: 'commitIntervalMs',
+  ACK_INTERVAL_MS: 'ackIntervalMs',
   REDIS_URL: 'redisUrl',
   MAX_IMAGE_BYTES: 'maxImageBytes',
   MAX_PDF_BYTES: 'maxPdfBytes',

@@ -198,14 +198,26 @@ export class Connection {
     this.writesSettled++;
   }
 
+  /** True when it asked for acks and its last one says less than `stateVector` and its count. */
+  isOwedAck(stateVector: Uint8Array): boolean {
+    return (
+      this.wantsAck &&
+      (this.lastAckSettled !== this.writesSettled || !sameBytes(this.lastAckSV, stateVector))
+    );
+  }
+
+  /** True when writes of its own were settled since its last ack. */
+  get hasUnackedWrites(): boolean {
+    return this.lastAckSettled !== this.writesSettled;
+  }
+
   /**
    * Tells a connection that asked for acks the room's stored state vector and how many of its
    * write messages are settled (message 100); repeats are skipped.
    */
   sendAck(stateVector: Uint8Array, now = performance.now()): void {
-    if (!this.wantsAck) return;
+    if (!this.isOwedAck(stateVector)) return;
     const settled = this.writesSettled;
-    if (this.lastAckSettled === settled && sameBytes(this.lastAckSV, stateVector)) return;
     this.lastAckSV = stateVector;
     this.lastAckSettled = settled;
     this.lastAckAt = now;

@@ -164,7 +164,7 @@ export class Room {
   private catchingUp: Promise<void> | null = null;
   /** Awareness updates of this process's connections, published together once per turn. */
   private awarenessOut: Uint8Array[] = [];
-  /** Sends the acks owed to connections that wrote nothing lately (see `ackAll`). */
+  /** Sends the acks that found no relay to ride with (see `ackAfterRelays`). */
   private ackTimer: NodeJS.Timeout | null = null;
   /** The doc's encoded state vector, until the doc next changes (see `stateVector`). */
   private encodedSV: Uint8Array | null = null;
@@ -268,7 +268,7 @@ export class Room {
         this.options.metrics.rowsCaughtUp.inc(rows.length);
         // Applied rows are stored: they count for acks once nothing of ours is on its way.
         if (!this.hasUnstored) this.lastStoredSV = this.stateVector();
-        this.ackAll();
+        this.ackAfterRelays(true, null);
       }
     })()
       .catch((error: unknown) => {
@@ -710,9 +710,20 @@ export class Room {
         this.isStoring = false;
         this.failures = 0;
         this.lastStoredSV = batchSV;
+        // The one connection every write of the batch came from gets no relay from it.
+        let soleSender: Connection | null | undefined;
+        for (const w of batch) {
+          if (!w.update) continue;
+          soleSender = soleSender === undefined || soleSender === w.conn ? w.conn : null;
+        }
+        const skip = soleSender ?? null;
         // Each connection gets the batch's relays and its ack in one write.
-        const corked = Array.from(this.conns);
-        for (const c of corked) c.cork();
+        const corked: Connection[] = [];
+        for (const c of this.conns) {
+          if (c === skip) continue;
+          c.cork();
+          corked.push(c);
+        }
         try {
           let stored = 0;
           for (const w of batch) {
@@ -729,9 +740,7 @@ export class Room {
             w.conn?.settleWrite();
           }
           this.noteOwnRows(seqs);
-          const authors = new Set<Connection>();
-          for (const w of batch) if (w.conn) authors.add(w.conn);
-          this.ackAll(authors);
+          this.ackAfterRelays(soleSender !== undefined, skip);
         } finally {
           for (const c of corked) c.uncork();
         }
@@ -757,25 +766,30 @@ export class Room {
   }
 
   /**
-   * Sends the stored state vector to the connections that asked for acks: to `authors` (whose
-   * writes just settled) at once; to the others at once too when their last ack is at least
-   * `ackIntervalMs` old, else once that much time has passed (UPD-7). `authors` null: all at once.
+   * UPD-7: acks ride with relays. After relays went to every connection of the room but
+   * `notRelayed` (to none when `isRelayed` is false), a connection that is owed an ack gets it in the
+   * same write when writes of its own were settled since its last ack, or when its last ack is
+   * `ackIntervalMs` old; every other ack owed goes at most `ackIntervalMs` later, one per
+   * connection. An author that hears nothing else in the meantime waits for that one.
    */
-  private ackAll(authors: ReadonlySet<Connection> | null = null): void {
+  private ackAfterRelays(isRelayed: boolean, notRelayed: Connection | null): void {
     const interval = this.options.ackIntervalMs ?? 250;
     const now = performance.now();
-    let sv: Uint8Array | null = null;
+    const sv = this.storedStateVector();
     let isOwed = false;
     for (const c of this.conns) {
-      if (!c.wantsAck) continue;
-      sv ??= this.storedStateVector();
-      if (authors === null || authors.has(c) || now - c.lastAckAt >= interval) c.sendAck(sv, now);
+      if (!c.isOwedAck(sv)) continue;
+      if (isRelayed && c !== notRelayed && (c.hasUnackedWrites || now - c.lastAckAt >= interval))
+        c.sendAck(sv, now);
       else isOwed = true;
     }
     if (isOwed && this.ackTimer === null) {
       this.ackTimer = setTimeout(() => {
         this.ackTimer = null;
-        if (!this.isClosed) this.ackAll();
+        if (this.isClosed) return;
+        const stored = this.storedStateVector();
+        const at = performance.now();
+        for (const c of this.conns) c.sendAck(stored, at);
       }, interval);
     }
   }
