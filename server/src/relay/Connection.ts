@@ -1,7 +1,7 @@
-import { can, MessageType, Reason } from '@grassroots/shared';
+import { can, Reason } from '@grassroots/shared';
 import { WebSocket } from 'ws';
 import type { Member } from '../storage/DocStore.ts';
-import { binaryFrame } from './frames.ts';
+import { ackFrame, binaryFrame, messageOf } from './frames.ts';
 
 /** A token bucket: `rate` per second sustained, `burst` at once. */
 export class TokenBucket {
@@ -34,42 +34,6 @@ function sameBytes(a: Uint8Array | null, b: Uint8Array): boolean {
   if (a === null || a.byteLength !== b.byteLength) return false;
   for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-/** Bytes of `n` as a lib0 varUint (7 bits a byte). */
-const varUintLength = (n: number): number => {
-  let length = 1;
-  while (n > 0x7f) {
-    n = Math.floor(n / 128);
-    length++;
-  }
-  return length;
-};
-
-/** Writes `n` as a lib0 varUint at `at`; returns the offset after it. */
-const writeVarUint = (target: Buffer, at: number, n: number): number => {
-  while (n > 0x7f) {
-    target[at++] = 0x80 | (n & 0x7f);
-    n = Math.floor(n / 128);
-  }
-  target[at++] = n;
-  return at;
-};
-
-/**
- * Message 100: `varUint(100) varUint8Array(stateVector) varUint(settled)`, written straight into
- * one Buffer (an ack goes to every connection of a room after each batch).
- */
-export function ackMessage(stateVector: Uint8Array, settled: number): Buffer {
-  const svLength = stateVector.byteLength;
-  const message = Buffer.allocUnsafe(
-    varUintLength(MessageType.ack) + varUintLength(svLength) + svLength + varUintLength(settled),
-  );
-  let at = writeVarUint(message, 0, MessageType.ack);
-  at = writeVarUint(message, at, svLength);
-  message.set(stateVector, at);
-  writeVarUint(message, at + svLength, settled);
-  return message;
 }
 
 /** The same bytes as a Buffer (no copy). */
@@ -159,13 +123,14 @@ export class Connection {
   }
 
   /**
-   * Sends a message already framed by `binaryFrame` (the same bytes for every connection of a
-   * room), straight to the socket: `ws` would frame it again for each. Frames written this way
+   * Sends a message already framed (frames.ts; the same bytes for every connection of a room),
+   * straight to the socket: `ws` would frame it again for each. Frames written this way
    * and by `ws` (pings, closes) never interleave, each being one write.
    */
-  sendFrame(frame: Buffer, message: Uint8Array): void {
-    if (this.framesSocket === null) this.send(message);
-    else if (this.hasRoomFor(frame.byteLength)) this.framesSocket.write(frame);
+  sendFrame(frame: Buffer): void {
+    if (!this.hasRoomFor(frame.byteLength)) return;
+    if (this.framesSocket !== null) this.framesSocket.write(frame);
+    else this.ws.send(messageOf(frame));
   }
 
   /**
@@ -221,7 +186,7 @@ export class Connection {
     this.lastAckSV = stateVector;
     this.lastAckSettled = settled;
     this.lastAckAt = now;
-    this.send(ackMessage(stateVector, settled));
+    this.sendFrame(ackFrame(stateVector, settled));
   }
 
   /**

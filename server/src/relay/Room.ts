@@ -18,7 +18,7 @@ import {
 import { asBuffer, type Connection } from './Connection.ts';
 import { encodeStructChunks } from './chunks.ts';
 import type { FanoutPort, RoomMessage } from './Fanout.ts';
-import { binaryFrame } from './frames.ts';
+import { binaryFrame, syncUpdateFrame } from './frames.ts';
 import { inspectUpdate, MalformedUpdate } from './updates.ts';
 
 export type RoomOptions = {
@@ -194,7 +194,7 @@ export class Room {
         const payload = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
         const message = awarenessMessage(payload);
         const frame = binaryFrame(message);
-        for (const c of this.conns) c.sendFrame(frame, message);
+        for (const c of this.conns) c.sendFrame(frame);
         if (origin !== 'fanout') this.publishAwareness(payload);
       },
     );
@@ -672,9 +672,8 @@ export class Room {
 
   /** Sends a stored update to every connection of this process but its sender. */
   private relay(update: Uint8Array, sender: Connection | null): void {
-    const message = syncMessage((e) => syncProtocol.writeUpdate(e, update));
-    const frame = binaryFrame(message);
-    for (const conn of this.conns) if (conn !== sender) conn.sendFrame(frame, message);
+    const frame = syncUpdateFrame(update);
+    for (const conn of this.conns) if (conn !== sender) conn.sendFrame(frame);
   }
 
   private append(rows: readonly NewUpdate[]): Promise<number[]> {

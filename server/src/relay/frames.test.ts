@@ -1,6 +1,9 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import * as ws from 'ws';
-import { binaryFrame } from './frames.ts';
+import * as syncProtocol from 'y-protocols/sync';
+import { ackFrame, binaryFrame, messageOf, syncUpdateFrame } from './frames.ts';
 
 /** The frame parser of the `ws` client (exported by `ws`, not declared by its types). */
 type FrameReader = {
@@ -33,5 +36,52 @@ describe('binaryFrame', () => {
     expect(received.map((b, i) => Buffer.compare(b, Buffer.from(sent[i]!)))).toEqual(
       lengths.map(() => 0),
     );
+  });
+});
+
+describe('syncUpdateFrame and ackFrame', () => {
+  const encoded = (write: (encoder: encoding.Encoder) => void) => {
+    const encoder = encoding.createEncoder();
+    write(encoder);
+    return encoding.toUint8Array(encoder);
+  };
+
+  it('frame exactly the messages lib0 encodes, at every varUint and frame length form', () => {
+    for (const length of [0, 5, 121, 122, 127, 128, 1000, 0xffff, 0x10000, 20_000]) {
+      const bytes = new Uint8Array(length).map((_, i) => (i * 7) & 0xff);
+      const update = syncUpdateFrame(bytes);
+      // Compared as Buffers: a deep equality of 65,536 elements takes seconds.
+      const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
+      expect(
+        same(
+          messageOf(update),
+          encoded((e) => {
+            encoding.writeVarUint(e, 0);
+            syncProtocol.writeUpdate(e, bytes);
+          }),
+        ),
+      ).toBe(true);
+      expect(update.equals(binaryFrame(messageOf(update)))).toBe(true);
+      for (const settled of [0, 1, 127, 128, 16_384, 2 ** 31 + 5]) {
+        const ack = ackFrame(bytes, settled);
+        const message = messageOf(ack);
+        expect(
+          same(
+            message,
+            encoded((e) => {
+              encoding.writeVarUint(e, 100);
+              encoding.writeVarUint8Array(e, bytes);
+              encoding.writeVarUint(e, settled);
+            }),
+          ),
+        ).toBe(true);
+        expect(ack.equals(binaryFrame(message))).toBe(true);
+        const decoder = decoding.createDecoder(message);
+        expect(decoding.readVarUint(decoder)).toBe(100);
+        expect(same(decoding.readVarUint8Array(decoder), bytes)).toBe(true);
+        expect(decoding.readVarUint(decoder)).toBe(settled);
+        expect(decoding.hasContent(decoder)).toBe(false);
+      }
+    }
   });
 });

@@ -1,10 +1,33 @@
+import { MessageType } from '@grassroots/shared';
+
 /**
- * A binary WebSocket message as a server writes it (RFC 6455: FIN, opcode 2, no mask, no
- * extension), header and payload in one Buffer. Built once, the same bytes can be written to
- * every connection of a room.
+ * WebSocket frames as a server writes them (RFC 6455: FIN, opcode 2, no mask, no extension),
+ * header and payload in one Buffer. Built once, the same bytes can be written to every connection
+ * of a room; the messages the relay sends most (relays, acks) are encoded straight into one.
  */
-export function binaryFrame(payload: Uint8Array): Buffer {
-  const length = payload.byteLength;
+
+/** Bytes of `n` as a lib0 varUint (7 bits a byte). */
+export const varUintLength = (n: number): number => {
+  let length = 1;
+  while (n > 0x7f) {
+    n = Math.floor(n / 128);
+    length++;
+  }
+  return length;
+};
+
+/** Writes `n` as a lib0 varUint at `at`; returns the offset after it. */
+export const writeVarUint = (target: Buffer, at: number, n: number): number => {
+  while (n > 0x7f) {
+    target[at++] = 0x80 | (n & 0x7f);
+    n = Math.floor(n / 128);
+  }
+  target[at++] = n;
+  return at;
+};
+
+/** A frame of `length` payload bytes with its header written; returns it and the payload offset. */
+function frameOf(length: number): [Buffer, number] {
   const headerLength = length < 126 ? 2 : length < 0x10000 ? 4 : 10;
   const frame = Buffer.allocUnsafe(headerLength + length);
   frame[0] = 0x82;
@@ -18,6 +41,40 @@ export function binaryFrame(payload: Uint8Array): Buffer {
     frame.writeUInt32BE(Math.floor(length / 0x100000000), 2);
     frame.writeUInt32BE(length >>> 0, 6);
   }
-  frame.set(payload, headerLength);
+  return [frame, headerLength];
+}
+
+/** A binary message as one frame. */
+export function binaryFrame(payload: Uint8Array): Buffer {
+  const [frame, at] = frameOf(payload.byteLength);
+  frame.set(payload, at);
   return frame;
 }
+
+/** Sync type of an update (y-protocols' messageYjsUpdate). */
+const SYNC_UPDATE = 2;
+
+/** `varUint(0) varUint(2) varUint8Array(update)`: a Yjs update as y-websocket relays it. */
+export function syncUpdateFrame(update: Uint8Array): Buffer {
+  const [frame, start] = frameOf(2 + varUintLength(update.byteLength) + update.byteLength);
+  frame[start] = MessageType.sync;
+  frame[start + 1] = SYNC_UPDATE;
+  frame.set(update, writeVarUint(frame, start + 2, update.byteLength));
+  return frame;
+}
+
+/** Message 100: `varUint(100) varUint8Array(stateVector) varUint(settled)`. */
+export function ackFrame(stateVector: Uint8Array, settled: number): Buffer {
+  const svLength = stateVector.byteLength;
+  const [frame, start] = frameOf(
+    varUintLength(MessageType.ack) + varUintLength(svLength) + svLength + varUintLength(settled),
+  );
+  const at = writeVarUint(frame, writeVarUint(frame, start, MessageType.ack), svLength);
+  frame.set(stateVector, at);
+  writeVarUint(frame, at + svLength, settled);
+  return frame;
+}
+
+/** The message a frame made here carries, without its header (no copy). */
+export const messageOf = (frame: Buffer): Buffer =>
+  frame.subarray(frame[1] === 126 ? 4 : frame[1] === 127 ? 10 : 2);

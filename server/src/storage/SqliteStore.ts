@@ -47,10 +47,6 @@ CREATE TABLE IF NOT EXISTS updates (
   data BLOB NOT NULL,
   PRIMARY KEY (room, seq)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS rooms (
-  room TEXT PRIMARY KEY,
-  last_seq INTEGER NOT NULL
-) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS named_versions (
   id TEXT PRIMARY KEY,
   room TEXT NOT NULL,
@@ -182,12 +178,17 @@ export class SqliteStore implements DocStore, AuthStore, DeletedDocStore, Public
     return statement;
   }
 
-  private readonly nextSeq = (room: string): number => {
-    const row = this.sql('SELECT last_seq FROM rooms WHERE room = ?').get(room) as
-      | { last_seq: number }
-      | undefined;
-    return (row?.last_seq ?? 0) + 1;
-  };
+  /**
+   * A room's last seq is its highest row's: rows are only ever appended, and compaction keeps the
+   * last seq of every group it merges. (Older files also hold a `rooms` table of last
+   * seqs; nothing reads or writes it any more: one row less to write per room and commit.)
+   */
+  private readonly lastSeq = (room: string): number =>
+    (
+      this.sql('SELECT max(seq) AS seq FROM updates WHERE room = ?').get(room) as {
+        seq: number | null;
+      }
+    ).seq ?? 0;
 
   /** The append transaction, made once (better-sqlite3 builds four wrappers per `transaction`). */
   private appendTransaction: ((batch: readonly NewUpdate[]) => number[]) | null = null;
@@ -200,18 +201,14 @@ export class SqliteStore implements DocStore, AuthStore, DeletedDocStore, Public
       const insert = this.sql(
         'INSERT INTO updates (room, seq, author_id, first_at, last_at, count, data) VALUES (?, ?, ?, ?, ?, 1, ?)',
       );
-      const bump = this.sql(
-        'INSERT INTO rooms (room, last_seq) VALUES (?, ?) ON CONFLICT(room) DO UPDATE SET last_seq = excluded.last_seq',
-      );
       const seqs: number[] = [];
       const next = new Map<string, number>();
       for (const item of items) {
-        const seq = next.get(item.room) ?? this.nextSeq(item.room);
+        const seq = next.get(item.room) ?? this.lastSeq(item.room) + 1;
         insert.run(item.room, seq, item.authorId, item.at, item.at, toBuffer(item.update));
         next.set(item.room, seq + 1);
         seqs.push(seq);
       }
-      for (const [room, seq] of next) bump.run(room, seq - 1);
       return seqs;
     });
     return this.appendTransaction(batch);
@@ -228,12 +225,8 @@ export class SqliteStore implements DocStore, AuthStore, DeletedDocStore, Public
   }
 
   async lastSeqs(rooms: readonly string[]): Promise<Map<string, number>> {
-    const get = this.sql('SELECT last_seq FROM rooms WHERE room = ?');
     const seqs = new Map<string, number>();
-    for (const room of rooms) {
-      const row = get.get(room) as { last_seq: number } | undefined;
-      seqs.set(room, row?.last_seq ?? 0);
-    }
+    for (const room of rooms) seqs.set(room, this.lastSeq(room));
     return seqs;
   }
 
@@ -241,7 +234,7 @@ export class SqliteStore implements DocStore, AuthStore, DeletedDocStore, Public
     const stats = this.sql(
       'SELECT count(*) AS rows, coalesce(sum(length(data)), 0) AS bytes FROM updates WHERE room = ?',
     ).get(room) as { rows: number; bytes: number };
-    return { ...stats, lastSeq: this.nextSeq(room) - 1 };
+    return { ...stats, lastSeq: this.lastSeq(room) };
   }
 
   async compact(room: string, options: CompactOptions): Promise<CompactResult> {
