@@ -73,6 +73,8 @@ export class Connection {
   private lastAckSettled = -1;
   /** When the last ack was sent (`performance.now()`, ms). */
   lastAckAt = Number.NEGATIVE_INFINITY;
+  /** Since when an ack is owed that found no relay to ride with (`performance.now()`); null: none. */
+  ackOwedSince: number | null = null;
   /** The socket frames are written to directly; null: everything goes through `ws`. */
   private readonly framesSocket: RawSocket | null;
 
@@ -186,6 +188,7 @@ export class Connection {
     this.lastAckSV = stateVector;
     this.lastAckSettled = settled;
     this.lastAckAt = now;
+    this.ackOwedSince = null;
     this.sendFrame(ackFrame(stateVector, settled));
   }
 

@@ -775,22 +775,36 @@ export class Room {
     const interval = this.options.ackIntervalMs ?? 250;
     const now = performance.now();
     const sv = this.storedStateVector();
-    let isOwed = false;
     for (const c of this.conns) {
       if (!c.isOwedAck(sv)) continue;
       if (isRelayed && c !== notRelayed && (c.hasUnackedWrites || now - c.lastAckAt >= interval))
         c.sendAck(sv, now);
-      else isOwed = true;
+      else c.ackOwedSince ??= now;
     }
-    if (isOwed && this.ackTimer === null) {
-      this.ackTimer = setTimeout(() => {
+    if (this.ackTimer === null) this.scheduleOwedAcks(now, interval);
+  }
+
+  /** Arms the timer for the first ack owed that is still waiting for a relay to ride with. */
+  private scheduleOwedAcks(now: number, interval: number): void {
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const c of this.conns)
+      if (c.ackOwedSince !== null) earliest = Math.min(earliest, c.ackOwedSince);
+    if (earliest === Number.POSITIVE_INFINITY) return;
+    this.ackTimer = setTimeout(
+      () => {
         this.ackTimer = null;
         if (this.isClosed) return;
-        const stored = this.storedStateVector();
+        const sv = this.storedStateVector();
         const at = performance.now();
-        for (const c of this.conns) c.sendAck(stored, at);
-      }, interval);
-    }
+        for (const c of this.conns) {
+          if (c.ackOwedSince === null) continue;
+          if (!c.isOwedAck(sv)) c.ackOwedSince = null;
+          else if (at - c.ackOwedSince >= interval - 1) c.sendAck(sv, at);
+        }
+        this.scheduleOwedAcks(at, interval);
+      },
+      Math.max(0, earliest + interval - now),
+    );
   }
 
   private scheduleRetry(error: unknown): void {
