@@ -44,9 +44,9 @@ export const configSchema = z
      */
     commitIntervalMs: intFrom(0, 1000).default(10),
     /**
-     * An ack that finds no relay to ride with is sent at most this long after the batch it
-     * acknowledges, and a reader is told the stored state vector at most this often, ms (UPD-7).
-     * Default 250.
+     * An author's ack that finds no relay to ride with is sent at most this long after the batch
+     * it acknowledges (a reader's at most four times this), and an ack rides with a relay to a
+     * reader at most this often, ms (UPD-7). Default 250.
      */
     ackIntervalMs: intFrom(0, 10_000).default(250),
     /** Folder of the built client served at `/`; empty to serve none. Default client/dist. */

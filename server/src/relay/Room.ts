@@ -80,6 +80,9 @@ const ELSEWHERE = 'elsewhere';
 /** Transaction origin of a write being integrated, so its effect can be captured. */
 const INTEGRATING = Symbol('integrating');
 
+/** A reader's owed ack waits this many ack intervals for a relay to ride with (UPD-7). */
+const READER_ACK_WAIT = 4;
+
 /** State vectors may name this many clients beyond those the doc knows. */
 const STATE_VECTOR_SLACK = 10_000;
 
@@ -766,10 +769,11 @@ export class Room {
 
   /**
    * UPD-7: acks ride with relays. After relays went to every connection of the room but
-   * `notRelayed` (to none when `isRelayed` is false), a connection that is owed an ack gets it in the
-   * same write when writes of its own were settled since its last ack, or when its last ack is
-   * `ackIntervalMs` old; every other ack owed goes at most `ackIntervalMs` later, one per
-   * connection. An author that hears nothing else in the meantime waits for that one.
+   * `notRelayed` (to none when `isRelayed` is false), a connection that is owed an ack gets it in
+   * the same write when writes of its own were settled since its last ack, or when its last ack
+   * is `ackIntervalMs` old. Otherwise its ack waits for a later relay: an author's at most
+   * `ackIntervalMs`, a reader's (whose own writes are all acknowledged) at most four times that,
+   * then it goes alone. In a busy room no ack costs a write of its own.
    */
   private ackAfterRelays(isRelayed: boolean, notRelayed: Connection | null): void {
     const interval = this.options.ackIntervalMs ?? 250;
@@ -784,11 +788,16 @@ export class Room {
     if (this.ackTimer === null) this.scheduleOwedAcks(now, interval);
   }
 
-  /** Arms the timer for the first ack owed that is still waiting for a relay to ride with. */
+  /** When an owed ack stops waiting for a relay to ride with (see `ackAfterRelays`). */
+  private static ackDeadline(c: Connection, interval: number): number {
+    if (c.ackOwedSince === null) return Number.POSITIVE_INFINITY;
+    return c.ackOwedSince + (c.hasUnackedWrites ? interval : READER_ACK_WAIT * interval);
+  }
+
+  /** Arms the timer for the first owed ack that will have waited long enough for a relay. */
   private scheduleOwedAcks(now: number, interval: number): void {
     let earliest = Number.POSITIVE_INFINITY;
-    for (const c of this.conns)
-      if (c.ackOwedSince !== null) earliest = Math.min(earliest, c.ackOwedSince);
+    for (const c of this.conns) earliest = Math.min(earliest, Room.ackDeadline(c, interval));
     if (earliest === Number.POSITIVE_INFINITY) return;
     this.ackTimer = setTimeout(
       () => {
@@ -799,11 +808,11 @@ export class Room {
         for (const c of this.conns) {
           if (c.ackOwedSince === null) continue;
           if (!c.isOwedAck(sv)) c.ackOwedSince = null;
-          else if (at - c.ackOwedSince >= interval - 1) c.sendAck(sv, at);
+          else if (Room.ackDeadline(c, interval) <= at + 1) c.sendAck(sv, at);
         }
         this.scheduleOwedAcks(at, interval);
       },
-      Math.max(0, earliest + interval - now),
+      Math.max(0, earliest - now),
     );
   }
 
