@@ -193,6 +193,14 @@ export class SqliteStore implements DocStore, AuthStore, DeletedDocStore, Public
   /** The append transaction, made once (better-sqlite3 builds four wrappers per `transaction`). */
   private appendTransaction: ((batch: readonly NewUpdate[]) => number[]) | null = null;
 
+  /**
+   * Each room's last seq as of this store's last append to it, so an append reads none. Seqs are
+   * gap-free, so when another connection to the file appended since, the first seq taken from here
+   * is already stored: the insert fails on the primary key and the batch is tried again with the
+   * seqs read from the file.
+   */
+  private readonly appendedUpTo = new Map<string, number>();
+
   async appendUpdates(batch: readonly NewUpdate[]): Promise<number[]> {
     if (batch.length === 0) return [];
     // Not `INSERT … RETURNING` to reserve seqs: SQLite builds a temporary table for RETURNING,
@@ -204,14 +212,25 @@ export class SqliteStore implements DocStore, AuthStore, DeletedDocStore, Public
       const seqs: number[] = [];
       const next = new Map<string, number>();
       for (const item of items) {
-        const seq = next.get(item.room) ?? this.lastSeq(item.room) + 1;
+        const seq =
+          next.get(item.room) ?? (this.appendedUpTo.get(item.room) ?? this.lastSeq(item.room)) + 1;
         insert.run(item.room, seq, item.authorId, item.at, item.at, toBuffer(item.update));
         next.set(item.room, seq + 1);
         seqs.push(seq);
       }
       return seqs;
     });
-    return this.appendTransaction(batch);
+    let seqs: number[];
+    try {
+      seqs = this.appendTransaction(batch);
+    } catch (error) {
+      for (const item of batch) this.appendedUpTo.delete(item.room);
+      if ((error as { code?: unknown }).code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') throw error;
+      seqs = this.appendTransaction(batch);
+    }
+    // Seqs rise within each room, so the last one set is the room's last.
+    batch.forEach((item, i) => this.appendedUpTo.set(item.room, seqs[i]!));
+    return seqs;
   }
 
   async loadUpdates(
