@@ -25,6 +25,9 @@
  *   --rooms N,N,…  (many-rooms steps; default 100,200,300,400,500)
  *   --rooms-seconds S (measured per step, default 20)
  *   --servers grassroots,y-websocket  (many-rooms: which servers; default both, e.g. to profile ours)
+ *   --variant NAME=JSON  (many-rooms, repeatable: one more of our relay, reported as grassroots/NAME,
+ *                         with these settings, e.g. --variant 'c20={"commitIntervalMs":20}', to
+ *                         measure what a setting costs and buys side by side in one run)
  * Environment: BENCH_RELAY_SIZES, BENCH_RELAY_RATE (fan-out), BENCH_RELAY_NODE_ARGS (extra Node
  * flags for the server processes, e.g. "--cpu-prof").
  *
@@ -57,12 +60,13 @@ type Flags = {
   rooms: number[];
   roomsSeconds: number;
   servers: ServerKind[];
+  variants: { name: string; config: Record<string, unknown> }[];
 };
 
 const USAGE =
   'usage: relay.bench.ts [--shape fanout|meeting|join|many-rooms|all] [--meeting-seconds S] ' +
   '[--meeting-people N] [--caret keystroke|tiptap] [--edits N] [--joins N] [--restarts N] ' +
-  '[--rooms N,N,…] [--rooms-seconds S] [--servers grassroots,y-websocket]';
+  '[--rooms N,N,…] [--rooms-seconds S] [--servers grassroots,y-websocket] [--variant NAME=JSON]…';
 
 function parseFlags(argv: readonly string[]): Flags {
   const flags: Flags = {
@@ -76,6 +80,7 @@ function parseFlags(argv: readonly string[]): Flags {
     rooms: [...MANY_ROOMS_STEPS],
     roomsSeconds: 20,
     servers: [...SERVER_KINDS],
+    variants: [],
   };
   const count = (name: string, value: string, min: number, max: number) => {
     const n = Number(value);
@@ -140,6 +145,21 @@ function parseFlags(argv: readonly string[]): Flags {
         flags.servers = SERVER_KINDS.filter((k) => kinds.includes(k));
         break;
       }
+      case 'variant': {
+        const at = value.indexOf('=');
+        const variant = at > 0 ? value.slice(0, at) : '';
+        let config: unknown;
+        try {
+          config = JSON.parse(value.slice(at + 1));
+        } catch {
+          config = null;
+        }
+        if (!/^[\w-]+$/.test(variant) || typeof config !== 'object' || config === null) {
+          throw new Error(`--variant takes NAME={"setting":value,…}\n${USAGE}`);
+        }
+        flags.variants.push({ name: variant, config: config as Record<string, unknown> });
+        break;
+      }
       default:
         throw new Error(`unknown argument "${arg}"\n${USAGE}`);
     }
@@ -195,7 +215,14 @@ async function main(): Promise<void> {
         {
           steps: flags.rooms,
           measureSeconds: flags.roomsSeconds,
-          servers: flags.servers,
+          servers: [
+            ...flags.servers.map((kind) => ({ kind, label: kind })),
+            ...flags.variants.map(({ name: variant, config }) => ({
+              kind: 'grassroots' as const,
+              label: `grassroots/${variant}`,
+              config,
+            })),
+          ],
           nodeArgs,
         },
         log,

@@ -63,8 +63,11 @@ export type ManyRoomsOptions = {
    * steps run out). Default 1.
    */
   stepsPastGoal?: number;
-  /** Which servers, in the order of the first step. Default both. */
-  servers?: readonly ServerKind[];
+  /**
+   * Which servers, in the order of the first step. Default both. Several of our relay may run
+   * side by side with different settings (`config`, as `BENCH_RELAY_CONFIG`), told apart by label.
+   */
+  servers?: readonly ServerSpec[];
   /** Extra Node flags for the server processes (e.g. `--cpu-prof`). */
   nodeArgs?: readonly string[];
   seed?: number;
@@ -90,9 +93,13 @@ type Person = {
   acks: number;
 };
 
+/** A server of the shape: its kind, the label it is reported by, our relay's settings. */
+export type ServerSpec = { kind: ServerKind; label: string; config?: Record<string, unknown> };
+
 /** What one step measured on one server. */
 export type StepResult = {
-  server: ServerKind;
+  /** The server's label. */
+  server: string;
   rooms: number;
   clients: number;
   /** Edits sent in the measured window, and per second. */
@@ -344,12 +351,12 @@ class RoomSet {
 
 /** One step on one server: a fresh process, fresh clients, warm-up, the measured window. */
 async function runStep(
-  kind: ServerKind,
+  { kind, label, config }: ServerSpec,
   rooms: number,
   options: Required<Omit<ManyRoomsOptions, 'steps' | 'servers' | 'stepsPastGoal' | 'goalMs'>>,
 ): Promise<StepResult> {
   const { people, editsPerSecond, warmupSeconds, measureSeconds, nodeArgs, seed } = options;
-  const server = await startBenchServer(kind, { nodeArgs, members: people });
+  const server = await startBenchServer(kind, { nodeArgs, members: people, config });
   const rss = watchRss(server.pid, 200);
   let set: RoomSet | null = null;
   try {
@@ -376,12 +383,12 @@ async function runStep(
     await until(
       () => done.isDelivered && (kind !== 'grassroots' || done.isEveryEditAcked),
       SETTLE_TIMEOUT_MS,
-      `${kind}, ${rooms} rooms: edits still on their way`,
+      `${label}, ${rooms} rooms: edits still on their way`,
       100,
     ).catch((error: unknown) => console.warn(`  ${(error as Error).message}`));
     const serverCpuMs = cpu1.server - cpu0.server;
     return {
-      server: kind,
+      server: label,
       rooms,
       clients: set.persons.length,
       edits,
@@ -414,18 +421,14 @@ async function runStep(
 }
 
 /** Where a server's p99 crosses the goal, in deliveries/s: interpolated, or a bound. */
-export type Crossing = { server: ServerKind; text: string; deliveriesPerSecond: number | null };
+export type Crossing = { server: string; text: string; deliveriesPerSecond: number | null };
 
 /**
  * The deliveries/s at which p99 latency crosses `goalMs`: linear between the last step under the
  * goal and the first one over it (by deliveries/s); "> x" when no step crossed, "< x" when the
  * first already had.
  */
-export function crossing(
-  server: ServerKind,
-  steps: readonly StepResult[],
-  goalMs: number,
-): Crossing {
+export function crossing(server: string, steps: readonly StepResult[], goalMs: number): Crossing {
   const own = steps.filter((s) => s.server === server);
   const over = own.findIndex((s) => s.latency.p99 > goalMs);
   if (own.length === 0) return { server, text: 'n/a', deliveriesPerSecond: null };
@@ -456,7 +459,10 @@ export async function runManyRoomsShape(
     measureSeconds = 20,
     goalMs = 50,
     stepsPastGoal = 1,
-    servers = ['y-websocket', 'grassroots'],
+    servers = [
+      { kind: 'y-websocket', label: 'y-websocket' },
+      { kind: 'grassroots', label: 'grassroots' },
+    ],
     nodeArgs = [],
     seed = 20_261_201,
   } = options;
@@ -466,13 +472,13 @@ export async function runManyRoomsShape(
       `stop once p99 > ${goalMs} ms on every server for ${stepsPastGoal} step(s)`,
   );
   const results: StepResult[] = [];
-  const pastGoal = new Map<ServerKind, number>(servers.map((s) => [s, 0]));
+  const pastGoal = new Map<string, number>(servers.map((s) => [s.label, 0]));
   for (const [i, rooms] of steps.entries()) {
     // Alternate the order so neither server always runs on a warmer (or busier) machine.
     const order = i % 2 === 0 ? servers : [...servers].reverse();
-    for (const kind of order) {
+    for (const spec of order) {
       const started = performance.now();
-      const result = await runStep(kind, rooms, {
+      const result = await runStep(spec, rooms, {
         people,
         editsPerSecond,
         warmupSeconds,
@@ -481,9 +487,9 @@ export async function runManyRoomsShape(
         seed,
       });
       results.push(result);
-      pastGoal.set(kind, result.latency.p99 > goalMs ? pastGoal.get(kind)! + 1 : 0);
+      pastGoal.set(spec.label, result.latency.p99 > goalMs ? pastGoal.get(spec.label)! + 1 : 0);
       log(
-        `  ${rooms} rooms ${kind}: ${fixed(result.deliveriesPerSecond, 0)} deliveries/s, ` +
+        `  ${rooms} rooms ${spec.label}: ${fixed(result.deliveriesPerSecond, 0)} deliveries/s, ` +
           `${fixed(result.serverCpuUsPerDelivery, 1)} µs CPU each, p99 ${fixed(result.latency.p99, 1)} ms, ` +
           (result.commitsPerSecond === null
             ? ''
@@ -494,7 +500,7 @@ export async function runManyRoomsShape(
     }
     if ([...pastGoal.values()].every((n) => n >= stepsPastGoal)) break;
   }
-  const crossings = servers.map((s) => crossing(s, results, goalMs));
+  const crossings = servers.map((s) => crossing(s.label, results, goalMs));
   const table = textTable(
     [
       'rooms',

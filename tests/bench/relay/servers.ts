@@ -70,6 +70,8 @@ export type StartOptions = {
   dataDir?: string;
   /** Editors our relay makes at start, their tokens in `memberTokens`. Default 0. */
   members?: number;
+  /** Our relay's settings over the benchmark's (`BENCH_RELAY_CONFIG`). Default the environment's. */
+  config?: Record<string, unknown>;
 };
 
 /**
@@ -84,6 +86,7 @@ export async function startBenchServer(
     limits = 'unthrottled',
     dataDir,
     members = 0,
+    config,
   }: StartOptions = {},
 ): Promise<BenchServer> {
   const args =
@@ -98,6 +101,7 @@ export async function startBenchServer(
   const env = { ...process.env };
   delete env.YPERSISTENCE;
   if (kind === 'y-websocket' && dataDir) env.YPERSISTENCE = dataDir;
+  if (config) env.BENCH_RELAY_CONFIG = JSON.stringify(config);
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', scripts[kind], ...args], {
     cwd: repoRoot,
     env,
