@@ -24,7 +24,9 @@
  *   --edits N (default 10000)   --joins N (default 20)   --restarts N (default 5)
  *   --rooms N,N,…  (many-rooms steps; default 100,200,300,400,500)
  *   --rooms-seconds S (measured per step, default 20)
- *   --servers grassroots,y-websocket  (many-rooms: which servers; default both, e.g. to profile ours)
+ *   --servers grassroots,y-websocket  (many-rooms: which servers; default both, e.g. to profile ours;
+ *                         add y-websocket-leveldb for the reference persisting every update
+ *                         through its y-leveldb option, LevelDB without disk syncs)
  *   --variant NAME=JSON  (many-rooms, repeatable: one more of our relay, reported as grassroots/NAME,
  *                         with these settings, e.g. --variant 'c20={"commitIntervalMs":20}', to
  *                         measure what a setting costs and buys side by side in one run)
@@ -47,6 +49,8 @@ import type { ServerKind } from './relay/servers.ts';
 
 const SHAPES = ['fanout', 'meeting', 'join', 'many-rooms'] as const;
 const SERVER_KINDS: readonly ServerKind[] = ['y-websocket', 'grassroots'];
+/** Many-rooms only: the reference persisting through its y-leveldb option. */
+const LEVELDB = 'y-websocket-leveldb';
 type Shape = (typeof SHAPES)[number];
 
 type Flags = {
@@ -60,13 +64,15 @@ type Flags = {
   rooms: number[];
   roomsSeconds: number;
   servers: ServerKind[];
+  /** Many-rooms: also the reference with its LevelDB persistence. */
+  withLevelDb: boolean;
   variants: { name: string; config: Record<string, unknown> }[];
 };
 
 const USAGE =
   'usage: relay.bench.ts [--shape fanout|meeting|join|many-rooms|all] [--meeting-seconds S] ' +
   '[--meeting-people N] [--caret keystroke|tiptap] [--edits N] [--joins N] [--restarts N] ' +
-  '[--rooms N,N,…] [--rooms-seconds S] [--servers grassroots,y-websocket] [--variant NAME=JSON]…';
+  '[--rooms N,N,…] [--rooms-seconds S] [--servers grassroots,y-websocket,y-websocket-leveldb] [--variant NAME=JSON]…';
 
 function parseFlags(argv: readonly string[]): Flags {
   const flags: Flags = {
@@ -80,6 +86,7 @@ function parseFlags(argv: readonly string[]): Flags {
     rooms: [...MANY_ROOMS_STEPS],
     roomsSeconds: 20,
     servers: [...SERVER_KINDS],
+    withLevelDb: false,
     variants: [],
   };
   const count = (name: string, value: string, min: number, max: number) => {
@@ -139,10 +146,11 @@ function parseFlags(argv: readonly string[]): Flags {
         break;
       case 'servers': {
         const kinds = value.split(',');
-        if (kinds.some((k) => !(SERVER_KINDS as readonly string[]).includes(k))) {
-          throw new Error(`--servers takes ${SERVER_KINDS.join(', ')}\n${USAGE}`);
+        if (kinds.some((k) => k !== LEVELDB && !(SERVER_KINDS as readonly string[]).includes(k))) {
+          throw new Error(`--servers takes ${[...SERVER_KINDS, LEVELDB].join(', ')}\n${USAGE}`);
         }
         flags.servers = SERVER_KINDS.filter((k) => kinds.includes(k));
+        flags.withLevelDb = kinds.includes(LEVELDB);
         break;
       }
       case 'variant': {
@@ -217,6 +225,9 @@ async function main(): Promise<void> {
           measureSeconds: flags.roomsSeconds,
           servers: [
             ...flags.servers.map((kind) => ({ kind, label: kind })),
+            ...(flags.withLevelDb
+              ? [{ kind: 'y-websocket' as const, label: 'y-websocket+leveldb', persist: true }]
+              : []),
             ...flags.variants.map(({ name: variant, config }) => ({
               kind: 'grassroots' as const,
               label: `grassroots/${variant}`,

@@ -27,6 +27,9 @@
  * update to its sender as well. Clients and servers share the machine's cores: the client process
  * applies every delivery too, so it weighs on both alike (its CPU is reported).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MessageType, SyncParam } from '@grassroots/shared';
 import * as decoding from 'lib0/decoding';
 import { WebSocket } from 'ws';
@@ -93,8 +96,17 @@ type Person = {
   acks: number;
 };
 
-/** A server of the shape: its kind, the label it is reported by, our relay's settings. */
-export type ServerSpec = { kind: ServerKind; label: string; config?: Record<string, unknown> };
+/**
+ * A server of the shape: its kind, the label it is reported by, our relay's settings; `persist`:
+ * the reference stores every update through its own y-leveldb option (in a fresh folder; LevelDB
+ * writes without a disk sync), where by default it keeps its docs in memory only.
+ */
+export type ServerSpec = {
+  kind: ServerKind;
+  label: string;
+  config?: Record<string, unknown>;
+  persist?: boolean;
+};
 
 /** What one step measured on one server. */
 export type StepResult = {
@@ -351,12 +363,13 @@ class RoomSet {
 
 /** One step on one server: a fresh process, fresh clients, warm-up, the measured window. */
 async function runStep(
-  { kind, label, config }: ServerSpec,
+  { kind, label, config, persist = false }: ServerSpec,
   rooms: number,
   options: Required<Omit<ManyRoomsOptions, 'steps' | 'servers' | 'stepsPastGoal' | 'goalMs'>>,
 ): Promise<StepResult> {
   const { people, editsPerSecond, warmupSeconds, measureSeconds, nodeArgs, seed } = options;
-  const server = await startBenchServer(kind, { nodeArgs, members: people, config });
+  const dataDir = persist ? mkdtempSync(join(tmpdir(), 'grassroots-bench-leveldb-')) : undefined;
+  const server = await startBenchServer(kind, { nodeArgs, members: people, config, dataDir });
   const rss = watchRss(server.pid, 200);
   let set: RoomSet | null = null;
   try {
@@ -417,6 +430,7 @@ async function runStep(
     rss.stop();
     set?.destroy();
     await server.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
