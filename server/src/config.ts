@@ -40,9 +40,10 @@ export const configSchema = z
      * that arrive in between join it (UPD-6), and nothing is relayed or acknowledged before its
      * commit. Each commit at `sqliteSynchronous = full` is a disk sync, so on a busy relay this
      * bounds syncs to 100 a second for at most 10 ms more latency; an idle relay commits at once.
-     * 0: once per turn of the event loop. Default 10. Measured in the many-rooms benchmark (100
-     * rooms of 5, 4,000 deliveries/s): 20 here costs about 11 % less CPU per delivery and adds
-     * about 15 ms to the p99 latency (`bench:relay --variant`).
+     * 0: once per turn of the event loop. Default 10. Measured side by side in the many-rooms
+     * benchmark (`bench:relay --variant`; 100 and 200 rooms of 5): 20 halves the syncs and adds
+     * 8–15 ms to the p99 latency, while the CPU per delivery it saves (0–11 %) is within the run
+     * to run noise of a 2-core machine.
      */
     commitIntervalMs: intFrom(0, 1000).default(10),
     /**
