@@ -47,9 +47,9 @@ export const configSchema = z
      */
     commitIntervalMs: intFrom(0, 1000).default(10),
     /**
-     * An author's ack that finds no relay to ride with is sent at most this long after the batch
-     * it acknowledges (a reader's at most four times this), and an ack rides with a relay to a
-     * reader at most this often, ms (UPD-7). Default 250.
+     * A reader (a connection whose own writes are all acknowledged) is told the new stored state
+     * vector with a relay at most this often, ms, and on its own about four times this after the
+     * room went quiet (UPD-7); an author hears its ack with the batch. Default 250.
      */
     ackIntervalMs: intFrom(0, 10_000).default(250),
     /** Folder of the built client served at `/`; empty to serve none. Default client/dist. */

@@ -80,7 +80,7 @@ const ELSEWHERE = 'elsewhere';
 /** Transaction origin of a write being integrated, so its effect can be captured. */
 const INTEGRATING = Symbol('integrating');
 
-/** A reader's owed ack waits this many ack intervals for a relay to ride with (UPD-7). */
+/** A reader's ack waits about this many ack intervals for a relay to ride with (UPD-7). */
 const READER_ACK_WAIT = 4;
 
 /** State vectors may name this many clients beyond those the doc knows. */
@@ -768,52 +768,51 @@ export class Room {
   }
 
   /**
-   * UPD-7: acks ride with relays. After relays went to every connection of the room but
-   * `notRelayed` (to none when `isRelayed` is false), a connection that is owed an ack gets it in
-   * the same write when writes of its own were settled since its last ack, or when its last ack
-   * is `ackIntervalMs` old. Otherwise its ack waits for a later relay: an author's at most
-   * `ackIntervalMs`, a reader's (whose own writes are all acknowledged) at most four times that,
-   * then it goes alone. In a busy room no ack costs a write of its own.
+   * UPD-7. After a batch was relayed to every connection of the room but `notRelayed` (to none
+   * when `isRelayed` is false): a connection whose own writes were settled since its last ack
+   * gets its ack at once, in the same write as its relays when it has any. A reader (every write
+   * of its own acknowledged) gets the new stored state vector with a relay once its last ack is
+   * `ackIntervalMs` old; until then its ack waits for a later relay to ride with, and goes alone
+   * only when none came for READER_ACK_WAIT intervals (the room went quiet).
    */
   private ackAfterRelays(isRelayed: boolean, notRelayed: Connection | null): void {
     const interval = this.options.ackIntervalMs ?? 250;
     const now = performance.now();
     const sv = this.storedStateVector();
+    let isOwed = false;
     for (const c of this.conns) {
       if (!c.isOwedAck(sv)) continue;
-      if (isRelayed && c !== notRelayed && (c.hasUnackedWrites || now - c.lastAckAt >= interval))
-        c.sendAck(sv, now);
-      else c.ackOwedSince ??= now;
+      const isReaderWaiting =
+        !c.hasUnackedWrites && !(isRelayed && c !== notRelayed && now - c.lastAckAt >= interval);
+      if (!isReaderWaiting) c.sendAck(sv, now);
+      else {
+        c.ackOwedSince ??= now;
+        isOwed = true;
+      }
     }
-    if (this.ackTimer === null) this.scheduleOwedAcks(now, interval);
+    if (isOwed && this.ackTimer === null) this.scheduleReaderAcks(interval);
   }
 
-  /** When an owed ack stops waiting for a relay to ride with (see `ackAfterRelays`). */
-  private static ackDeadline(c: Connection, interval: number): number {
-    if (c.ackOwedSince === null) return Number.POSITIVE_INFINITY;
-    return c.ackOwedSince + (c.hasUnackedWrites ? interval : READER_ACK_WAIT * interval);
-  }
-
-  /** Arms the timer for the first owed ack that will have waited long enough for a relay. */
-  private scheduleOwedAcks(now: number, interval: number): void {
-    let earliest = Number.POSITIVE_INFINITY;
-    for (const c of this.conns) earliest = Math.min(earliest, Room.ackDeadline(c, interval));
-    if (earliest === Number.POSITIVE_INFINITY) return;
-    this.ackTimer = setTimeout(
-      () => {
-        this.ackTimer = null;
-        if (this.isClosed) return;
-        const sv = this.storedStateVector();
-        const at = performance.now();
-        for (const c of this.conns) {
-          if (c.ackOwedSince === null) continue;
-          if (!c.isOwedAck(sv)) c.ackOwedSince = null;
-          else if (Room.ackDeadline(c, interval) <= at + 1) c.sendAck(sv, at);
-        }
-        this.scheduleOwedAcks(at, interval);
-      },
-      Math.max(0, earliest - now),
-    );
+  /**
+   * Every `ackIntervalMs` while readers wait for an ack: sends the ones that waited long enough
+   * (one timer of a fixed length per room: timers of many lengths cost more to keep).
+   */
+  private scheduleReaderAcks(interval: number): void {
+    this.ackTimer = setTimeout(() => {
+      this.ackTimer = null;
+      if (this.isClosed) return;
+      const sv = this.storedStateVector();
+      const at = performance.now();
+      let isOwed = false;
+      for (const c of this.conns) {
+        if (c.ackOwedSince === null) continue;
+        if (!c.isOwedAck(sv)) c.ackOwedSince = null;
+        else if (at - c.ackOwedSince >= READER_ACK_WAIT * interval - interval / 2)
+          c.sendAck(sv, at);
+        else isOwed = true;
+      }
+      if (isOwed) this.scheduleReaderAcks(interval);
+    }, interval);
   }
 
   private scheduleRetry(error: unknown): void {
