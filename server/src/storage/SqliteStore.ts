@@ -229,7 +229,7 @@ export class SqliteStore implements DocStore, AuthStore, DeletedDocStore, Public
       seqs = this.appendTransaction(batch);
     }
     // Seqs rise within each room, so the last one set is the room's last.
-    batch.forEach((item, i) => this.appendedUpTo.set(item.room, seqs[i]!));
+    for (const [i, item] of batch.entries()) this.appendedUpTo.set(item.room, seqs[i]!);
     return seqs;
   }
 
