@@ -157,6 +157,8 @@ describe('minutes counted against the roster', () => {
     await page.goto(`${relay.server.url}/#/w/${seeded.workspaceId}/docs`);
     await page.getByRole('button', { name: '新建会议记录' }).click();
     const type = page.locator('select[name="meetingType"]');
+    // The form renders after the click: read its options once they are there.
+    await expect.poll(() => type.locator('option').count(), { timeout: 15_000 }).toBeGreaterThan(4);
     const options = await type.locator('option').allTextContents();
     for (const name of ['主题党日', '组织生活会', '民主评议党员', '村民会议']) {
       expect(options).toContain(name);
@@ -179,9 +181,9 @@ describe('minutes counted against the roster', () => {
     const wang = readRoster(doc).people.find((p) => p.name === '王书记')!;
     expect(m.lecturer).toEqual({ name: '王书记', rosterId: wang.id });
     // A 党课 is for the party members: 应到 is the branch's one member.
-    expect(await page.locator('.attendance-counts').textContent()).toBe(
-      '应到 1 人 · 实到 0 人 · 缺席 1 人',
-    );
+    await expect
+      .poll(() => page.locator('.attendance-counts').textContent())
+      .toBe('应到 1 人 · 实到 0 人 · 缺席 1 人');
     // A 村民会议 counts from the typed figures.
     await type.selectOption('villagers');
     await page.locator('input[name="villagerEligible"]').fill('400');
