@@ -167,10 +167,7 @@ export class Connection {
 
   /** True when it asked for acks and its last one says less than `stateVector` and its count. */
   isOwedAck(stateVector: Uint8Array): boolean {
-    return (
-      this.wantsAck &&
-      (this.lastAckSettled !== this.writesSettled || !sameBytes(this.lastAckSV, stateVector))
-    );
+    return this.wantsAck && (this.hasUnackedWrites || !sameBytes(this.lastAckSV, stateVector));
   }
 
   /** True when writes of its own were settled since its last ack. */
