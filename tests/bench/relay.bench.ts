@@ -24,12 +24,15 @@
  *   --edits N (default 10000)   --joins N (default 20)   --restarts N (default 5)
  *   --rooms N,N,…  (many-rooms steps; default 100,200,300,400,500)
  *   --rooms-seconds S (measured per step, default 20)
+ *   --repeat N        (many-rooms: every server N times per step, in turn; default 1)
  *   --servers grassroots,y-websocket  (many-rooms: which servers; default both, e.g. to profile ours;
  *                         add y-websocket-leveldb for the reference persisting every update
  *                         through its y-leveldb option, LevelDB without disk syncs)
  *   --variant NAME=JSON  (many-rooms, repeatable: one more of our relay, reported as grassroots/NAME,
  *                         with these settings, e.g. --variant 'c20={"commitIntervalMs":20}', to
- *                         measure what a setting costs and buys side by side in one run)
+ *                         measure what a setting costs and buys side by side in one run; a
+ *                         "nodeArgs" list in the JSON gives that process Node flags too, e.g.
+ *                         'semi={"nodeArgs":["--max-semi-space-size=32"]}')
  * Environment: BENCH_RELAY_SIZES, BENCH_RELAY_RATE (fan-out), BENCH_RELAY_NODE_ARGS (extra Node
  * flags for the server processes, e.g. "--cpu-prof").
  *
@@ -63,16 +66,26 @@ type Flags = {
   restarts: number;
   rooms: number[];
   roomsSeconds: number;
+  /** Many-rooms: every server this many times per step, interleaved (to see the noise). */
+  repeat: number;
   servers: ServerKind[];
   /** Many-rooms: also the reference with its LevelDB persistence. */
   withLevelDb: boolean;
-  variants: { name: string; config: Record<string, unknown> }[];
+  variants: { name: string; config: Record<string, unknown>; nodeArgs: string[] }[];
 };
 
 const USAGE =
   'usage: relay.bench.ts [--shape fanout|meeting|join|many-rooms|all] [--meeting-seconds S] ' +
   '[--meeting-people N] [--caret keystroke|tiptap] [--edits N] [--joins N] [--restarts N] ' +
-  '[--rooms N,N,…] [--rooms-seconds S] [--servers grassroots,y-websocket,y-websocket-leveldb] [--variant NAME=JSON]…';
+  '[--rooms N,N,…] [--rooms-seconds S] [--repeat N] [--servers grassroots,y-websocket,y-websocket-leveldb] [--variant NAME=JSON]…';
+
+/** The servers `times` times over, in turn, the later rounds labelled #2, #3… */
+function repeated<T extends { label: string }>(times: number, servers: readonly T[]): T[] {
+  const all: T[] = [...servers];
+  for (let round = 2; round <= times; round++)
+    all.push(...servers.map((s) => ({ ...s, label: `${s.label}#${round}` })));
+  return all;
+}
 
 function parseFlags(argv: readonly string[]): Flags {
   const flags: Flags = {
@@ -85,6 +98,7 @@ function parseFlags(argv: readonly string[]): Flags {
     restarts: 5,
     rooms: [...MANY_ROOMS_STEPS],
     roomsSeconds: 20,
+    repeat: 1,
     servers: [...SERVER_KINDS],
     withLevelDb: false,
     variants: [],
@@ -144,6 +158,9 @@ function parseFlags(argv: readonly string[]): Flags {
       case 'rooms-seconds':
         flags.roomsSeconds = count(name, value, 2, 600);
         break;
+      case 'repeat':
+        flags.repeat = count(name, value, 1, 10);
+        break;
       case 'servers': {
         const kinds = value.split(',');
         if (kinds.some((k) => k !== LEVELDB && !(SERVER_KINDS as readonly string[]).includes(k))) {
@@ -165,7 +182,13 @@ function parseFlags(argv: readonly string[]): Flags {
         if (!/^[\w-]+$/.test(variant) || typeof config !== 'object' || config === null) {
           throw new Error(`--variant takes NAME={"setting":value,…}\n${USAGE}`);
         }
-        flags.variants.push({ name: variant, config: config as Record<string, unknown> });
+        const { nodeArgs, ...settings } = config as Record<string, unknown>;
+        const isFlags = (v: unknown): v is string[] =>
+          Array.isArray(v) && v.every((a) => typeof a === 'string' && a.startsWith('--'));
+        if (nodeArgs !== undefined && !isFlags(nodeArgs)) {
+          throw new Error(`--variant: "nodeArgs" must be a list of Node flags\n${USAGE}`);
+        }
+        flags.variants.push({ name: variant, config: settings, nodeArgs: nodeArgs ?? [] });
         break;
       }
       default:
@@ -223,17 +246,18 @@ async function main(): Promise<void> {
         {
           steps: flags.rooms,
           measureSeconds: flags.roomsSeconds,
-          servers: [
+          servers: repeated(flags.repeat, [
             ...flags.servers.map((kind) => ({ kind, label: kind })),
             ...(flags.withLevelDb
               ? [{ kind: 'y-websocket' as const, label: 'y-websocket+leveldb', persist: true }]
               : []),
-            ...flags.variants.map(({ name: variant, config }) => ({
+            ...flags.variants.map(({ name: variant, config, nodeArgs: ownNodeArgs }) => ({
               kind: 'grassroots' as const,
               label: `grassroots/${variant}`,
               config,
+              nodeArgs: ownNodeArgs,
             })),
-          ],
+          ]),
           nodeArgs,
         },
         log,

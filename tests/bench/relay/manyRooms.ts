@@ -106,6 +106,8 @@ export type ServerSpec = {
   label: string;
   config?: Record<string, unknown>;
   persist?: boolean;
+  /** Node flags for this server's process, after the run's own. */
+  nodeArgs?: readonly string[];
 };
 
 /** What one step measured on one server. */
@@ -363,13 +365,18 @@ class RoomSet {
 
 /** One step on one server: a fresh process, fresh clients, warm-up, the measured window. */
 async function runStep(
-  { kind, label, config, persist = false }: ServerSpec,
+  { kind, label, config, persist = false, nodeArgs: ownNodeArgs = [] }: ServerSpec,
   rooms: number,
   options: Required<Omit<ManyRoomsOptions, 'steps' | 'servers' | 'stepsPastGoal' | 'goalMs'>>,
 ): Promise<StepResult> {
   const { people, editsPerSecond, warmupSeconds, measureSeconds, nodeArgs, seed } = options;
   const dataDir = persist ? mkdtempSync(join(tmpdir(), 'grassroots-bench-leveldb-')) : undefined;
-  const server = await startBenchServer(kind, { nodeArgs, members: people, config, dataDir });
+  const server = await startBenchServer(kind, {
+    nodeArgs: [...nodeArgs, ...ownNodeArgs],
+    members: people,
+    config,
+    dataDir,
+  });
   const rss = watchRss(server.pid, 200);
   let set: RoomSet | null = null;
   try {
