@@ -80,7 +80,8 @@ async function runCase(c: Case): Promise<Result> {
         update: payload(),
       }));
     // Warm-up: every room has rows and pages of its own before the measured commits.
-    for (let i = 0; i < Math.max(50, (c.rooms * 3) / c.rows); i++) await store.appendUpdates(batch());
+    for (let i = 0; i < Math.max(50, (c.rooms * 3) / c.rows); i++)
+      await store.appendUpdates(batch());
     const batches = Array.from({ length: COMMITS }, batch);
     const cpu = process.cpuUsage();
     const start = performance.now();
