@@ -16,7 +16,13 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseConfig, startServer } from '@grassroots/server';
+import {
+  type NewUpdate,
+  parseConfig,
+  SqliteStore,
+  type StoredUpdate,
+  startServer,
+} from '@grassroots/server';
 
 const flag = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`);
@@ -33,6 +39,45 @@ if (!Number.isInteger(members) || members < 0 || members > 1000) {
 }
 const dataDir = keptDir ?? mkdtempSync(join(tmpdir(), 'grassroots-bench-'));
 
+// BENCH_RELAY_CONFIG: settings to try, as JSON (e.g. '{"sqliteSynchronous":"normal"}'), and one
+// that only the benchmark knows, to measure what storage costs by taking it away:
+// "benchStore": "memory" (SQLite without a file: no disk writes, the same B-tree work) or "none"
+// (rows only numbered and kept in a list: no SQLite work for appends at all).
+const { benchStore, ...settings } = JSON.parse(process.env.BENCH_RELAY_CONFIG ?? '{}') as Record<
+  string,
+  unknown
+>;
+if (benchStore !== undefined && benchStore !== 'memory' && benchStore !== 'none') {
+  throw new Error(`benchStore must be "memory" or "none", not ${JSON.stringify(benchStore)}`);
+}
+
+/** Appends only numbered and kept in memory: what the relay costs without storing (a measure). */
+class UnstoredRows extends SqliteStore {
+  private readonly rows = new Map<string, StoredUpdate[]>();
+
+  override async appendUpdates(batch: readonly NewUpdate[]): Promise<number[]> {
+    return batch.map(({ room, authorId, at, update }) => {
+      const rows = this.rows.get(room) ?? [];
+      this.rows.set(room, rows);
+      const seq = rows.length + 1;
+      rows.push({ seq, authorId, firstAt: at, lastAt: at, count: 1, update });
+      return seq;
+    });
+  }
+
+  override async loadUpdates(
+    room: string,
+    range: { afterSeq?: number; uptoSeq?: number } = {},
+  ): Promise<StoredUpdate[]> {
+    const { afterSeq = 0, uptoSeq = Number.MAX_SAFE_INTEGER } = range;
+    return (this.rows.get(room) ?? []).filter((r) => r.seq > afterSeq && r.seq <= uptoSeq);
+  }
+
+  override async lastSeqs(rooms: readonly string[]): Promise<Map<string, number>> {
+    return new Map(rooms.map((room) => [room, this.rows.get(room)?.length ?? 0]));
+  }
+}
+
 const server = await startServer(
   parseConfig({
     port: 0,
@@ -43,9 +88,13 @@ const server = await startServer(
     ...(limits === 'unthrottled'
       ? { messagesPerSecond: 1_000_000, messageBurst: 1_000_000, connectionsPerWindow: 1_000_000 }
       : {}),
-    // BENCH_RELAY_CONFIG: settings to try, as JSON (e.g. '{"sqliteSynchronous":"normal"}').
-    ...(JSON.parse(process.env.BENCH_RELAY_CONFIG ?? '{}') as Record<string, unknown>),
+    ...settings,
   }),
+  benchStore === undefined
+    ? {}
+    : {
+        store: benchStore === 'memory' ? new SqliteStore(':memory:') : new UnstoredRows(':memory:'),
+      },
 );
 
 type Identity = { workspaceId: string; token: string; memberTokens?: string[] };
