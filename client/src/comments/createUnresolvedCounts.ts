@@ -1,7 +1,8 @@
 import { commentsDocId, unresolvedCount } from '@grassroots/shared';
-import { type Accessor, createMemo, createSignal, onCleanup } from 'solid-js';
+import { type Accessor, createMemo } from 'solid-js';
 import type * as Y from 'yjs';
 import type { IndexData } from '../model/domain.ts';
+import { createSyncTick } from '../projection/createSyncTick.ts';
 import { makeDocReadCache } from '../projection/docVersion.ts';
 import type { WorkspaceSync } from '../sync/WorkspaceSync.ts';
 
@@ -21,19 +22,7 @@ export function createUnresolvedCounts(
   sync: WorkspaceSync,
   index: IndexData,
 ): Accessor<{ byDoc: ReadonlyMap<string, number>; total: number }> {
-  const [tick, setTick] = createSignal(0);
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  const off = sync.onChange(() => {
-    if (timer !== null) return;
-    timer = setTimeout(() => {
-      timer = null;
-      setTick((n) => n + 1);
-    }, 500);
-  });
-  onCleanup(() => {
-    off();
-    if (timer !== null) clearTimeout(timer);
-  });
+  const tick = createSyncTick(sync);
   return createMemo(() => {
     tick();
     const byDoc = new Map<string, number>();

@@ -1,4 +1,4 @@
-import { type Accessor, createMemo, createSignal, onCleanup } from 'solid-js';
+import { type Accessor, createMemo } from 'solid-js';
 import type * as Y from 'yjs';
 import {
   type DocListDetail,
@@ -9,6 +9,7 @@ import {
   searchKey,
 } from '../model/domain.ts';
 import type { WorkspaceSync } from '../sync/WorkspaceSync.ts';
+import { createSyncTick } from './createSyncTick.ts';
 import { makeDocReadCache } from './docVersion.ts';
 
 function safe<T>(fn: () => T): T | null {
@@ -38,25 +39,7 @@ export function createDocListDetails(
   sync: WorkspaceSync,
   index: IndexData,
 ): Accessor<(docId: string) => DocListDetail | undefined> {
-  const [tick, setTick] = createSignal(0);
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  let wasLoading = sync.isLoading;
-  const off = sync.onChange(() => {
-    if (wasLoading && !sync.isLoading) {
-      wasLoading = false;
-      setTick((n) => n + 1);
-      return;
-    }
-    if (timer !== null) return;
-    timer = setTimeout(() => {
-      timer = null;
-      setTick((n) => n + 1);
-    }, 500);
-  });
-  onCleanup(() => {
-    off();
-    if (timer !== null) clearTimeout(timer);
-  });
+  const tick = createSyncTick(sync);
   return createMemo(() => {
     tick();
     const details = new Map<string, DocListDetail>();

@@ -1,4 +1,4 @@
-import { type Accessor, createMemo, createSignal, onCleanup } from 'solid-js';
+import { type Accessor, createMemo } from 'solid-js';
 import type * as Y from 'yjs';
 import {
   type DocKind,
@@ -8,6 +8,7 @@ import {
   type WorkspaceData,
 } from '../model/domain.ts';
 import type { WorkspaceSync } from '../sync/WorkspaceSync.ts';
+import { createSyncTick } from './createSyncTick.ts';
 import { makeDocReadCache } from './docVersion.ts';
 
 function safe<T>(fn: () => T): T | null {
@@ -91,26 +92,7 @@ export function createWorkspaceData(
   sync: WorkspaceSync,
   index: IndexData,
 ): Accessor<WorkspaceDataState> {
-  const [tick, setTick] = createSignal(0);
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  let wasLoading = sync.isLoading;
-  const off = sync.onChange(() => {
-    if (wasLoading && !sync.isLoading) {
-      // The last docs from the device are built: show the complete picture at once.
-      wasLoading = false;
-      setTick((n) => n + 1);
-      return;
-    }
-    if (timer !== null) return;
-    timer = setTimeout(() => {
-      timer = null;
-      setTick((n) => n + 1);
-    }, 500);
-  });
-  onCleanup(() => {
-    off();
-    if (timer !== null) clearTimeout(timer);
-  });
+  const tick = createSyncTick(sync);
   return createMemo(() => {
     tick();
     return {
