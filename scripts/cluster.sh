@@ -4,9 +4,12 @@
 # document's WebSocket to one relay by hashing its path (so most rooms live on one process) and
 # to the other when that one is down; the API and the app go to either.
 #
-#   ./scripts/cluster.sh [--port 4321] [--data ./data/cluster]
+#   ./scripts/cluster.sh [--port 4321] [--data ./data/cluster] [--no-build]
 #
-# Everything listens on 127.0.0.1 only; Ctrl-C stops it all (the data stays in --data).
+# Uses ports --port to --port+4. Everything listens on 127.0.0.1 only; Ctrl-C (or SIGTERM) stops
+# it all (the data stays in --data). A relay that dies leaves the rest running, so failing over to
+# the other can be tried (kill one relay: its rooms' clients reconnect through nginx to the
+# other). --no-build skips installing and building (uses what `corepack pnpm build` made).
 # Installs postgresql, redis-server and nginx-light with apt-get when missing (as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,11 +17,13 @@ export COREPACK_ENABLE_DOWNLOAD_PROMPT=0
 
 port=4321
 data=./data/cluster
+build=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --port) port="$2"; shift 2 ;;
     --data) data="$2"; shift 2 ;;
-    *) echo "usage: scripts/cluster.sh [--port N] [--data DIR]" >&2; exit 2 ;;
+    --no-build) build=0; shift ;;
+    *) echo "usage: scripts/cluster.sh [--port N] [--data DIR] [--no-build]" >&2; exit 2 ;;
   esac
 done
 pg_port=$((port + 1))
@@ -42,22 +47,47 @@ if [ ${#need[@]} -gt 0 ]; then
   service nginx stop >/dev/null 2>&1 || true
 fi
 
-corepack pnpm install --frozen-lockfile
-corepack pnpm build
+if [ "$build" = 1 ]; then
+  corepack pnpm install --frozen-lockfile
+  corepack pnpm build
+elif [ ! -f server/dist/main.js ]; then
+  echo "cluster.sh --no-build: the server is not built yet; run corepack pnpm build first" >&2
+  exit 1
+elif [ ! -f client/dist/index.html ]; then
+  echo "cluster.sh --no-build: the app is not built (client/dist): the relays serve only the API and sync" >&2
+fi
 
 mkdir -p "$data"
 data=$(cd "$data" && pwd)
+# PostgreSQL and Redis run as their own users: they must reach their folders inside (a folder made
+# by mktemp is 0700), and PostgreSQL puts its socket in the folder itself.
+chmod 755 "$data"
+[ "$(id -u)" = 0 ] && chown postgres:postgres "$data"
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-as_service() { # user, command...
+as_service() { # user, command...: runs it as that user (when root)
   local user=$1; shift
-  if [ "$(id -u)" = 0 ]; then runuser -u "$user" -- "$@"; else "$@"; fi
+  if [ "$(id -u)" = 0 ]; then setpriv --reuid="$user" --regid="$user" --init-groups -- "$@"; else "$@"; fi
+}
+# `start_service user command… &`: the same in the background, the shell replaced by the service
+# (so $! is the service itself and signals reach it).
+start_service() {
+  local user=$1; shift
+  if [ "$(id -u)" = 0 ]; then exec setpriv --reuid="$user" --regid="$user" --init-groups -- "$@"; else exec "$@"; fi
 }
 
-pids=()
+pids=()       # every process started, watched until it exits
+front=()      # the relays and nginx, stopped first
+pg_pid=
+redis_pid=
 stop_all() {
   trap - INT TERM EXIT
   echo "stopping…"
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  # The relays first (they store what is pending) and nginx, then Redis, then PostgreSQL (fast
+  # shutdown: it would otherwise wait for every client to go).
+  for pid in "${front[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${front[@]}"; do wait "$pid" 2>/dev/null || true; done
+  [ -z "$redis_pid" ] || kill -TERM "$redis_pid" 2>/dev/null || true
+  [ -z "$pg_pid" ] || kill -INT "$pg_pid" 2>/dev/null || true
   wait 2>/dev/null || true
 }
 trap stop_all INT TERM EXIT
@@ -69,25 +99,29 @@ if [ ! -f "$data/postgres/PG_VERSION" ]; then
   chmod 700 "$data/postgres"
   as_service postgres "$pg_bin/initdb" -D "$data/postgres" -A trust -U postgres -E UTF8 >/dev/null
 fi
-[ "$(id -u)" = 0 ] && chown postgres:postgres "$data"
-as_service postgres "$pg_bin/postgres" -D "$data/postgres" -h 127.0.0.1 -p "$pg_port" -k "$data" &
+start_service postgres "$pg_bin/postgres" -D "$data/postgres" -h 127.0.0.1 -p "$pg_port" -k "$data" &
+pg_pid=$!
 pids+=($!)
-until "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$pg_port"; do sleep 0.2; done
+until "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$pg_port" -U postgres; do sleep 0.2; done
 "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='grassroots'" | grep -q 1 ||
   "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres grassroots
 
 # Redis: only a bus, nothing on disk.
 mkdir -p "$data/redis"
 [ "$(id -u)" = 0 ] && chown redis:redis "$data/redis"
-as_service redis /usr/bin/redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no --dir "$data/redis" >"$data/redis.log" &
+start_service redis /usr/bin/redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no --dir "$data/redis" >"$data/redis.log" &
+redis_pid=$!
 pids+=($!)
 
 export DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/grassroots"
 export REDIS_URL="redis://127.0.0.1:$redis_port"
 export PUBLIC_URL="http://localhost:$port"
+relays=()
 for p in "${relay_ports[@]}"; do
   node server/dist/main.js serve --host 127.0.0.1 --port "$p" --data "$data/relay-$p" >"$data/relay-$p.log" 2>&1 &
   pids+=($!)
+  front+=($!)
+  relays+=("$p (pid $!)")
 done
 
 # nginx: the WebSocket of a document goes to the relay its path hashes to (consistent hashing,
@@ -136,10 +170,24 @@ EOF
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 "$nginx_bin" -c "$data/nginx/nginx.conf" &
 pids+=($!)
+front+=($!)
 
 for p in "${relay_ports[@]}"; do
   until curl -fs "http://127.0.0.1:$p/healthz" >/dev/null 2>&1; do sleep 0.3; done
 done
-echo "Grassroots cluster at http://localhost:$port/ (relays on ${relay_ports[*]}, PostgreSQL on $pg_port, Redis on $redis_port; logs in $data)"
+echo "Grassroots cluster at http://localhost:$port/ (relays on ${relays[0]} and ${relays[1]}, PostgreSQL on $pg_port, Redis on $redis_port; logs in $data)"
 echo "create a workspace: DATABASE_URL=$DATABASE_URL node server/dist/main.js workspace create \"<name>\" --public-url http://localhost:$port"
-wait -n "${pids[@]}" || true
+# Runs until stopped. A process that exits is reported; the others go on (a relay's rooms move to
+# the other one); once none is left, neither is the script.
+declare -A names
+for pid in "${pids[@]}"; do names[$pid]=$(ps -o args= -p "$pid" 2>/dev/null | cut -c1-70 || true); done
+live=("${pids[@]}")
+while [ ${#live[@]} -gt 0 ]; do
+  ended=
+  wait -n -p ended "${live[@]}" && code=0 || code=$?
+  [ -n "${ended:-}" ] || break
+  echo "exited (code $code): ${names[$ended]:-pid $ended}; logs in $data" >&2
+  rest=()
+  for pid in "${live[@]}"; do [ "$pid" = "$ended" ] || rest+=("$pid"); done
+  live=("${rest[@]}")
+done

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything the tests need (pnpm packages; Debian's Chromium, fonts, poppler-utils,
-# PostgreSQL and Redis — the tests start throwaway instances of those two themselves)
+# PostgreSQL, Redis and nginx — the tests start throwaway instances of those themselves)
 # and runs every check and test: type-check, lint, unit, integration and browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,11 +17,26 @@ command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 # starts its own on 127.0.0.1 with throwaway data and stops it).
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 [ -x /usr/bin/redis-server ] || need+=(redis-server)
+# nginx in front of two relays (scripts/cluster.sh, tests/integration/cluster/clusterScript.test.ts).
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "installing Debian packages for the tests: ${need[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+    # Their services must not start (PostgreSQL, Redis and nginx would listen on every address);
+    # the tests start their own on 127.0.0.1 and stop them.
+    policy=/usr/sbin/policy-rc.d
+    made_policy=0
+    if [ ! -e "$policy" ]; then
+      printf '#!/bin/sh\nexit 101\n' >"$policy"
+      chmod +x "$policy"
+      made_policy=1
+    fi
+    installed=0
+    apt-get update -qq &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null &&
+      installed=1
+    [ "$made_policy" = 0 ] || rm -f "$policy"
+    [ "$installed" = 1 ] || { echo "could not install: ${need[*]}" >&2; exit 1; }
   else
     echo "the tests need: sudo apt-get install -y ${need[*]}" >&2
     exit 1
