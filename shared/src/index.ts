@@ -529,6 +529,7 @@ export {
   type EnumValue,
   format,
   isLocale,
+  joinSentences,
   type LabelTables,
   LOCALES,
   type Locale,

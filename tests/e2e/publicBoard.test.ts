@@ -13,6 +13,7 @@ import {
   readPlan,
   readRoster,
   traceDecisionCase,
+  translate,
 } from '@grassroots/shared';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,6 +96,12 @@ describe('村务公开栏', () => {
       await expect.poll(() => recorded.count()).toBe(before - 1);
     }
     await caseBlock.locator('.case-board > summary').click();
+    // What is published and what publishing records, as one Chinese text (no space between).
+    await expect
+      .poll(() => caseBlock.locator('.case-board p.small').textContent())
+      .toBe(
+        `${translate('zh-CN', 'board.decisionHint')}${translate('zh-CN', 'board.recordsSteps')}`,
+      );
     await caseBlock.getByRole('button', { name: '发布到公开栏' }).click();
     await caseBlock.getByRole('status').filter({ hasText: '已发布到公开栏。' }).waitFor();
     const today = beijingDate(Date.now());

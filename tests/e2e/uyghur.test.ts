@@ -21,6 +21,7 @@ import {
   switchLanguage,
   waitSaved,
 } from './harness.ts';
+import { seedDemo } from './seed.ts';
 import { readWorkbook } from './xlsx.ts';
 
 let relay: Awaited<ReturnType<typeof startRelay>>;
@@ -175,5 +176,42 @@ describe('the Uyghur locale (I18N-3)', () => {
     expect(JSON.stringify(sheet!.rows)).toContain(
       labelOf('feedbackCategory', 'infrastructure', 'ug'),
     );
+  });
+  it('the dates of a decision case read left to right among Uyghur words (its steps and its publications)', async () => {
+    const { invite } = await seedDemo(relay.server, { start: '2025-01-01' });
+    const { page, close } = await openBrowser({ width: 360, height: 900 });
+    closers.push(close);
+    await joinWorkspace(page, await invite('editor'), 'ئابدۇللا');
+    await waitSaved(page);
+    await switchLanguage(page, 'ug');
+    const block = page.locator('.case', { has: page.locator('.case-publications li') }).first();
+    const lines = block.locator('.case-step .small, .case-publications li > span');
+    await expect.poll(() => lines.count()).toBeGreaterThan(1);
+    // Where the first and the last digit of each date are drawn: "2025-02-01" must start at the
+    // left (after Uyghur words the bidi algorithm draws a bare one as "01-02-2025").
+    const drawn = await lines.evaluateAll((els) =>
+      els.flatMap((el) => {
+        const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+        const found: { text: string; first: number; last: number }[] = [];
+        for (
+          let node = walker.nextNode() as Text | null;
+          node;
+          node = walker.nextNode() as Text | null
+        ) {
+          const match = /\d{4}-\d{2}-\d{2}/.exec(node.data);
+          if (!match) continue;
+          const x = (at: number) => {
+            const range = document.createRange();
+            range.setStart(node!, at);
+            range.setEnd(node!, at + 1);
+            return range.getBoundingClientRect().left;
+          };
+          found.push({ text: match[0], first: x(match.index), last: x(match.index + 9) });
+        }
+        return found;
+      }),
+    );
+    expect(drawn.length).toBeGreaterThan(1);
+    for (const d of drawn) expect(d.first, d.text).toBeLessThan(d.last);
   });
 });

@@ -1,4 +1,4 @@
-import type { MessageKey } from '@grassroots/shared';
+import { joinSentences, type MessageKey } from '@grassroots/shared';
 import { createSignal, For, type JSX, Show } from 'solid-js';
 import { PublishToBoard } from '../board/PublishToBoard.tsx';
 import { createOpRunner, DateInput, OpError, SelectInput } from '../components/fields.tsx';
@@ -112,7 +112,9 @@ function CaseTrace(props: {
                 fallback={<span class="muted small">{t('case.stepNotDone')}</span>}
               >
                 <span class="small">
-                  <Show when={s.at !== null}>{beijingDay(s.at ?? 0)} </Show>
+                  <Show when={s.at !== null}>
+                    <bdi dir="ltr">{beijingDay(s.at ?? 0)}</bdi>{' '}
+                  </Show>
                   <Show when={s.meetingType}>{(mt) => <>{label('meetingType', mt())} </>}</Show>
                   <Show when={s.tally && s.present !== null}>
                     {t('case.tally', { for: s.tally?.for ?? 0, present: s.present ?? 0 })}{' '}
@@ -138,7 +140,8 @@ function CaseTrace(props: {
             {(p) => (
               <li class="btn-row" data-publication-id={p.id}>
                 <span>
-                  {label('decisionStep', p.step)} {beijingDay(p.at)} <bdi>{p.where}</bdi>
+                  {label('decisionStep', p.step)} <bdi dir="ltr">{beijingDay(p.at)}</bdi>{' '}
+                  <bdi>{p.where}</bdi>
                 </span>
                 <button
                   type="button"
@@ -183,7 +186,7 @@ function CaseTrace(props: {
         <details class="case-board">
           <summary>{t('board.publishToBoard')}</summary>
           <PublishToBoard
-            hint={`${t('board.decisionHint')} ${t('board.recordsSteps')}`}
+            hint={joinSentences(t('board.decisionHint'), t('board.recordsSteps'))}
             prepare={() => {
               // The board is where the case is made public: its steps say so, dated now, unless
               // they are recorded already (a republish) or the resolution is not yet passed.

@@ -23,7 +23,15 @@ import {
   VOTE_OUTCOMES,
   VOTE_RULES,
 } from '../domain/schema.ts';
-import { CATALOGUES, format, isLocale, LOCALES, labelOf, translate } from './index.ts';
+import {
+  CATALOGUES,
+  format,
+  isLocale,
+  joinSentences,
+  LOCALES,
+  labelOf,
+  translate,
+} from './index.ts';
 
 const ENUMS = {
   docKind: ANY_DOC_KINDS,
@@ -107,6 +115,23 @@ describe('catalogues (I18N-1)', () => {
     expect(isLocale('ug')).toBe(true);
     expect(isLocale('toString')).toBe(false);
     expect(translate('xx' as 'en', 'app.home')).toBe(translate('zh-CN', 'app.home'));
+  });
+
+  it('joinSentences: no space after a Chinese full stop, one after a Latin or Uyghur one', () => {
+    const hint = (locale: 'zh-CN' | 'en' | 'ug') =>
+      joinSentences(
+        translate(locale, 'board.decisionHint'),
+        translate(locale, 'board.recordsSteps'),
+      );
+    expect(hint('zh-CN')).toBe(
+      `${translate('zh-CN', 'board.decisionHint')}${translate('zh-CN', 'board.recordsSteps')}`,
+    );
+    expect(hint('zh-CN')).not.toContain(' ');
+    expect(hint('en')).toBe(
+      `${translate('en', 'board.decisionHint')} ${translate('en', 'board.recordsSteps')}`,
+    );
+    expect(hint('ug')).toContain('. ');
+    expect(joinSentences('甲。', '', 'B.', 'C')).toBe('甲。B. C');
   });
 });
 

@@ -45,6 +45,19 @@ export function format(template: string, params?: Params): string {
 }
 
 /**
+ * Sentences (each with its own closing punctuation) as one text: Chinese sentences follow each
+ * other without a space after a full-width stop, others (English, Uyghur) with one.
+ */
+export function joinSentences(...sentences: readonly string[]): string {
+  let text = '';
+  for (const sentence of sentences) {
+    if (sentence === '') continue;
+    text += text === '' || /[。！？；）」』]$/.test(text) ? sentence : ` ${sentence}`;
+  }
+  return text;
+}
+
+/**
  * A parameter isolated for a right-to-left sentence (I18N-3): first-strong isolate … pop, so a
  * Chinese name reads left to right, a date or number keeps its digits in order ("2025-03-12", not
  * the "12-03-2025" the bidi algorithm makes of digits after Arabic letters), and neither drags
