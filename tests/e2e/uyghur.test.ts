@@ -11,6 +11,7 @@ import {
   roomName,
   translate,
 } from '@grassroots/shared';
+import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
@@ -56,6 +57,40 @@ async function workspaceWithLog(name: string) {
 }
 
 const ug = (key: Parameters<typeof translate>[1]) => translate('ug', key);
+
+/**
+ * Where the first and the last digit of each date in these elements are drawn: "2025-02-01" must
+ * start at the left (after Uyghur words the bidi algorithm draws a bare one as "01-02-2025").
+ */
+async function datesDrawn(
+  lines: Locator,
+): Promise<{ text: string; first: number; last: number }[]> {
+  await expect.poll(() => lines.count()).toBeGreaterThan(1);
+  const drawn = await lines.evaluateAll((els) =>
+    els.flatMap((el) => {
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      const found: { text: string; first: number; last: number }[] = [];
+      for (
+        let node = walker.nextNode() as Text | null;
+        node;
+        node = walker.nextNode() as Text | null
+      ) {
+        const match = /\d{4}-\d{2}-\d{2}/.exec(node.data);
+        if (!match) continue;
+        const x = (at: number) => {
+          const range = document.createRange();
+          range.setStart(node!, at);
+          range.setEnd(node!, at + 1);
+          return range.getBoundingClientRect().left;
+        };
+        found.push({ text: match[0], first: x(match.index), last: x(match.index + 9) });
+      }
+      return found;
+    }),
+  );
+  expect(drawn.length).toBeGreaterThan(1);
+  return drawn;
+}
 
 describe('the Uyghur locale (I18N-3)', () => {
   for (const width of [360, 1280]) {
@@ -177,7 +212,7 @@ describe('the Uyghur locale (I18N-3)', () => {
       labelOf('feedbackCategory', 'infrastructure', 'ug'),
     );
   });
-  it('the dates of a decision case read left to right among Uyghur words (its steps and its publications)', async () => {
+  it('the dates of a decision case read left to right among Uyghur words (its steps and publications, and in the report)', async () => {
     const { invite } = await seedDemo(relay.server, { start: '2025-01-01' });
     const { page, close } = await openBrowser({ width: 360, height: 900 });
     closers.push(close);
@@ -185,33 +220,14 @@ describe('the Uyghur locale (I18N-3)', () => {
     await waitSaved(page);
     await switchLanguage(page, 'ug');
     const block = page.locator('.case', { has: page.locator('.case-publications li') }).first();
-    const lines = block.locator('.case-step .small, .case-publications li > span');
-    await expect.poll(() => lines.count()).toBeGreaterThan(1);
-    // Where the first and the last digit of each date are drawn: "2025-02-01" must start at the
-    // left (after Uyghur words the bidi algorithm draws a bare one as "01-02-2025").
-    const drawn = await lines.evaluateAll((els) =>
-      els.flatMap((el) => {
-        const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-        const found: { text: string; first: number; last: number }[] = [];
-        for (
-          let node = walker.nextNode() as Text | null;
-          node;
-          node = walker.nextNode() as Text | null
-        ) {
-          const match = /\d{4}-\d{2}-\d{2}/.exec(node.data);
-          if (!match) continue;
-          const x = (at: number) => {
-            const range = document.createRange();
-            range.setStart(node!, at);
-            range.setEnd(node!, at + 1);
-            return range.getBoundingClientRect().left;
-          };
-          found.push({ text: match[0], first: x(match.index), last: x(match.index + 9) });
-        }
-        return found;
-      }),
+    const onOverview = await datesDrawn(
+      block.locator('.case-step .small, .case-publications li > span'),
     );
-    expect(drawn.length).toBeGreaterThan(1);
-    for (const d of drawn) expect(d.first, d.text).toBeLessThan(d.last);
+    await page.locator('.tabs a').nth(3).click();
+    await page.locator('.ledger-nav a', { hasText: ug('ledger.reportTab') }).click();
+    await page.locator('select[name="reportKind"]').selectOption('quarter');
+    await page.locator('select[name="reportQuarter"]').selectOption('1');
+    const inReport = await datesDrawn(page.locator('li[data-step] span'));
+    for (const d of [...onOverview, ...inReport]) expect(d.first, d.text).toBeLessThan(d.last);
   });
 });

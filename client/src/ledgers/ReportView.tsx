@@ -1,12 +1,12 @@
 import type { MessageKey } from '@grassroots/shared';
 import { localeMeta } from '@grassroots/shared';
 import { createMemo, createSignal, For, type JSX, Show } from 'solid-js';
+import { Day } from '../components/Day.tsx';
 import { ScrollRegion } from '../components/ScrollRegion.tsx';
 import { percent, reportSheets } from '../export/reportSheets.ts';
 import { fileNameOf } from '../export/sheets.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { asOfText, periodLabel } from '../i18n/period.ts';
-import { beijingDay } from '../i18n/time.ts';
 import {
   beijingParts,
   FEEDBACK_CATEGORIES,
@@ -366,19 +366,24 @@ export default function ReportView(): JSX.Element {
                           fallback={<span class="muted">{t('case.stepNotDone')}</span>}
                         >
                           <span>
-                            {[
-                              s.at === null ? '' : beijingDay(s.at),
-                              s.meetingType ? label('meetingType', s.meetingType) : '',
-                              s.tally ? t('min.tally', { ...s.tally }) : '',
-                              s.passed === null
-                                ? ''
-                                : s.passed
-                                  ? t('case.passed')
-                                  : t('case.rejected'),
-                              s.where ?? '',
-                            ]
-                              .filter(Boolean)
-                              .join(' · ')}
+                            <Show when={s.at !== null}>
+                              <Day at={s.at ?? 0} />
+                            </Show>
+                            {(() => {
+                              const rest = [
+                                s.meetingType ? label('meetingType', s.meetingType) : '',
+                                s.tally ? t('min.tally', { ...s.tally }) : '',
+                                s.passed === null
+                                  ? ''
+                                  : s.passed
+                                    ? t('case.passed')
+                                    : t('case.rejected'),
+                                s.where ?? '',
+                              ]
+                                .filter(Boolean)
+                                .join(' · ');
+                              return s.at !== null && rest !== '' ? ` · ${rest}` : rest;
+                            })()}
                           </span>
                         </Show>
                       </li>

@@ -1,6 +1,7 @@
 import { joinSentences, type MessageKey } from '@grassroots/shared';
 import { createSignal, For, type JSX, Show } from 'solid-js';
 import { PublishToBoard } from '../board/PublishToBoard.tsx';
+import { Day } from '../components/Day.tsx';
 import { createOpRunner, DateInput, OpError, SelectInput } from '../components/fields.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { beijingDay } from '../i18n/time.ts';
@@ -113,7 +114,7 @@ function CaseTrace(props: {
               >
                 <span class="small">
                   <Show when={s.at !== null}>
-                    <bdi dir="ltr">{beijingDay(s.at ?? 0)}</bdi>{' '}
+                    <Day at={s.at ?? 0} />{' '}
                   </Show>
                   <Show when={s.meetingType}>{(mt) => <>{label('meetingType', mt())} </>}</Show>
                   <Show when={s.tally && s.present !== null}>
@@ -140,8 +141,7 @@ function CaseTrace(props: {
             {(p) => (
               <li class="btn-row" data-publication-id={p.id}>
                 <span>
-                  {label('decisionStep', p.step)} <bdi dir="ltr">{beijingDay(p.at)}</bdi>{' '}
-                  <bdi>{p.where}</bdi>
+                  {label('decisionStep', p.step)} <Day at={p.at} /> <bdi>{p.where}</bdi>
                 </span>
                 <button
                   type="button"
