@@ -48,14 +48,14 @@ corepack pnpm check
 corepack pnpm build
 mkdir -p .tmp
 rm -f .tmp/vitest*.json .tmp/test-e2e*.log
-# The browser tests run one file at a time per run (about one core, mostly waiting on the
-# browser). Most of them start at once, beside every other test; the longest files wait in a
-# second run that starts when the other tests end, so that two browser runs share the machine
-# then. After the other tests, the relay's, storage engines' and cluster's tests run once more
-# under the current Node LTS (26) in a copy of the tree with its own install
-# (scripts/test-lts.sh). GRASSROOTS_TEST_LTS=0 leaves the LTS pass out (a quicker local run).
-# The browser tests' output is printed once they end.
-late_e2e=(e2e/noKeystrokeLost.test.ts e2e/attachments.test.ts)
+# The browser tests run one file at a time per run, about one core each (the test process and
+# Chromium). All but the longest file start at once, beside everything else: first every other
+# test, then the relay's, storage engines' and cluster's tests once more under the current Node
+# LTS (26) in a copy of the tree with its own install (scripts/test-lts.sh). The longest file
+# waits for those to end and then runs beside the other browser tests, on the core they leave.
+# GRASSROOTS_TEST_LTS=0 leaves the LTS pass out (a quicker local run). The browser tests' output
+# is printed once they end.
+late_e2e=(e2e/noKeystrokeLost.test.ts)
 e2e_excludes=()
 for f in "${late_e2e[@]}"; do e2e_excludes+=(--exclude "$f"); done
 e2e_status=0
@@ -65,11 +65,6 @@ e2e_pid=$!
 main_status=0
 corepack pnpm exec vitest run --project '!e2e' \
   --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json || main_status=$?
-e2e_late_status=0
-corepack pnpm exec vitest run --project e2e "${late_e2e[@]}" \
-  --reporter=default --reporter=json --outputFile.json=.tmp/vitest-e2e-late.json \
-  >.tmp/test-e2e-late.log 2>&1 &
-e2e_late_pid=$!
 lts_wanted=${GRASSROOTS_TEST_LTS:-1}
 lts_status=0
 if [ "$lts_wanted" = 1 ]; then
@@ -78,13 +73,16 @@ if [ "$lts_wanted" = 1 ]; then
   ./scripts/test-lts.sh --reporter=default --reporter=json \
     --outputFile.json="$PWD/.tmp/vitest-lts.json" || lts_status=$?
 fi
+e2e_late_status=0
+corepack pnpm exec vitest run --project e2e "${late_e2e[@]}" \
+  --reporter=default --reporter=json --outputFile.json=.tmp/vitest-e2e-late.json \
+  >.tmp/test-e2e-late.log 2>&1 || e2e_late_status=$?
 wait "$e2e_pid" || e2e_status=$?
-wait "$e2e_late_pid" || e2e_late_status=$?
 echo
 echo "── browser tests ──"
 cat .tmp/test-e2e.log
 echo
-echo "── browser tests, the longest files ──"
+echo "── browser tests, the longest file ──"
 cat .tmp/test-e2e-late.log
 # One plain closing line with the counts of every run, whatever the outcome. A run that failed
 # outside its tests (a test worker that died, a failed install) is named: its report may show
@@ -98,7 +96,7 @@ MAIN_STATUS=$main_status E2E_STATUS=$e2e_status E2E_LATE_STATUS=$e2e_late_status
   for (const [file, name, code] of [
     [".tmp/vitest.json", node, process.env.MAIN_STATUS],
     [".tmp/vitest-e2e.json", node + " browser tests", process.env.E2E_STATUS],
-    [".tmp/vitest-e2e-late.json", node + " browser tests (longest files)", process.env.E2E_LATE_STATUS],
+    [".tmp/vitest-e2e-late.json", node + " browser tests (the longest file)", process.env.E2E_LATE_STATUS],
     [".tmp/vitest-lts.json", "Node LTS", process.env.LTS_STATUS],
   ]) {
     let r = null;

@@ -341,6 +341,7 @@ export class Relay {
       maxAwarenessDepth: config.maxAwarenessDepth,
       maxAwarenessIdsPerConnection: config.maxAwarenessIdsPerConnection,
       ackIntervalMs: config.ackIntervalMs,
+      authorAckWaitMs: config.authorAckWaitMs,
       onTainted: (tainted) => this.reset(tainted),
       ...this.writeCheck(name),
       now: this.now,

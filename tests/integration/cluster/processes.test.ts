@@ -176,14 +176,17 @@ describe('two relay processes on PostgreSQL and Redis', () => {
       return w;
     });
     await Promise.all(writers.map((w) => w.synced()));
-    const writeFor = async (ms: number) => {
+    const writeFor = async (ms: number, isEnough = () => false) => {
       const end = Date.now() + ms;
-      while (Date.now() < end) {
+      while (Date.now() < end && !isEnough()) {
         for (const w of writers) w.write(gen);
         await new Promise((r) => setTimeout(r, 10));
       }
     };
+    // Killed under load: once more than 50 writes are acknowledged (at most 15 s, on a busy
+    // machine), while more are on their way.
     await writeFor(800);
+    await writeFor(15_000, () => book.acked.size > 50);
     await a.kill();
     const ackedBeforeKill = new Set(book.acked);
     // The killed process's writers reconnect to the survivor and re-send what was not acked.

@@ -155,4 +155,51 @@ describe('storage commits', () => {
     expect(Date.now() - sentAt).toBeLessThan(3000);
     for (const c of [writer, reader]) c.ws.close();
   });
+  it("UPD-7 with authorAckWaitMs an author's ack rides with the next relay to it, or goes alone once the wait is over", async () => {
+    const wait = 1500;
+    const s = await startTestServer({ authorAckWaitMs: wait, commitIntervalMs: 0 });
+    server = s;
+    const url = `${s.wsUrl}/${s.workspaceId}/minutes?token=${s.adminToken}&ack=1`;
+    const [a, b] = await Promise.all([rawClient(url), rawClient(url)]);
+    await eventually(() => expect([a, b].every((c) => c.messages.length > 0)).toBe(true));
+    const docA = new Y.Doc();
+    const docB = new Y.Doc();
+    const ackIndex = (c: typeof a, doc: Y.Doc, clock: number) =>
+      c.messages.findIndex(
+        (m) => m.type === 100 && ackedStateVector(m.bytes).get(doc.clientID) === clock,
+      );
+    const seenBy = (c: typeof a) => {
+      const seen = new Y.Doc();
+      applySyncMessages(seen, c.messages);
+      return seen.getText('t').toString();
+    };
+
+    // A writes; B hears it at once, A's ack waits for a relay to ride with.
+    docA.getText('t').insert(0, '甲');
+    const aSentAt = Date.now();
+    a.send(updateMessage(Y.encodeStateAsUpdate(docA)));
+    await eventually(() => expect(seenBy(b)).toBe('甲'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(ackIndex(a, docA, 1)).toBe(-1);
+    // B writes: the relay to A carries A's ack, right behind it, long before the wait is over.
+    docB.getText('t').insert(0, '乙');
+    b.send(updateMessage(Y.encodeStateAsUpdate(docB)));
+    await eventually(() => expect(ackIndex(a, docA, 1)).toBeGreaterThan(-1));
+    expect(Date.now() - aSentAt).toBeLessThan(wait);
+    const at = ackIndex(a, docA, 1);
+    expect(a.messages[at - 1]!.type).toBe(0);
+    expect(seenBy(a)).toContain('乙');
+
+    // B's first write found no relay to ride with: its ack went alone once the room's wait was
+    // over. B writes again and nobody else does: its ack goes alone once a new wait is over.
+    await eventually(() => expect(ackIndex(b, docB, 1)).toBeGreaterThan(-1), 5000);
+    const beforeB = Y.encodeStateVector(docB);
+    docB.getText('t').insert(1, '丙');
+    const bSentAt = Date.now();
+    b.send(updateMessage(Y.encodeStateAsUpdate(docB, beforeB)));
+    await eventually(() => expect(seenBy(a)).toContain('丙'));
+    await eventually(() => expect(ackIndex(b, docB, 2)).toBeGreaterThan(-1), 5000);
+    expect(Date.now() - bSentAt).toBeGreaterThanOrEqual(wait - 50);
+    for (const c of [a, b]) c.ws.close();
+  });
 });
