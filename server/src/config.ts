@@ -52,11 +52,6 @@ export const configSchema = z
      * room went quiet (UPD-7); an author hears its ack with the batch. Default 250.
      */
     ackIntervalMs: intFrom(0, 10_000).default(250),
-    /**
-     * An author's ack waits at most this long for a relay to the author to ride with, ms (UPD-7);
-     * 0: it goes at once, alone when no relay does. Default 0.
-     */
-    authorAckWaitMs: intFrom(0, 10_000).default(0),
     /** Folder of the built client served at `/`; empty to serve none. Default client/dist. */
     clientDir: z.string().default('client/dist'),
     /** Public base URL used in invite links; default derived from the request. */
@@ -166,7 +161,6 @@ const ENV_KEYS: Record<string, keyof z.input<typeof configSchema>> = {
   SQLITE_SYNCHRONOUS: 'sqliteSynchronous',
   COMMIT_INTERVAL_MS: 'commitIntervalMs',
   ACK_INTERVAL_MS: 'ackIntervalMs',
-  AUTHOR_ACK_WAIT_MS: 'authorAckWaitMs',
   REDIS_URL: 'redisUrl',
   MAX_IMAGE_BYTES: 'maxImageBytes',
   MAX_PDF_BYTES: 'maxPdfBytes',

@@ -341,7 +341,6 @@ export class Relay {
       maxAwarenessDepth: config.maxAwarenessDepth,
       maxAwarenessIdsPerConnection: config.maxAwarenessIdsPerConnection,
       ackIntervalMs: config.ackIntervalMs,
-      authorAckWaitMs: config.authorAckWaitMs,
       onTainted: (tainted) => this.reset(tainted),
       ...this.writeCheck(name),
       now: this.now,

@@ -56,12 +56,6 @@ export type RoomOptions = {
    */
   ackIntervalMs?: number;
   /**
-   * How long, at most, an author's ack waits for a relay to the author to ride with, ms (UPD-7):
-   * in a room where others write too, most acks then cost no write of their own. 0: at once, in
-   * a write of its own when no relay goes to the author. Default 0.
-   */
-  authorAckWaitMs?: number;
-  /**
    * Called once when an update failed to apply half-way, so the doc in memory may no longer be
    * what storage holds: the owner stores what is pending, closes every connection and unloads the
    * room, which reloads from storage on the next connection.
@@ -175,8 +169,6 @@ export class Room {
   private awarenessOut: Uint8Array[] = [];
   /** Sends the acks that found no relay to ride with (see `ackAfterRelays`). */
   private ackTimer: NodeJS.Timeout | null = null;
-  /** Sends the authors' acks that found no relay to ride with (see `authorAckWaitMs`). */
-  private authorAckTimer: NodeJS.Timeout | null = null;
   /** The doc's encoded state vector, until the doc next changes (see `stateVector`). */
   private encodedSV: Uint8Array | null = null;
 
@@ -778,28 +770,20 @@ export class Room {
   /**
    * UPD-7. After a batch was relayed to every connection of the room but `notRelayed` (to none
    * when `isRelayed` is false): a connection whose own writes were settled since its last ack
-   * gets its ack in the same write as its relays when it has any; with none, at once, or after at
-   * most `authorAckWaitMs` when a relay may come to ride with by then. A reader (every write of
-   * its own acknowledged) gets the new stored state vector with a relay once its last ack is
+   * gets its ack at once, in the same write as its relays when it has any. A reader (every write
+   * of its own acknowledged) gets the new stored state vector with a relay once its last ack is
    * `ackIntervalMs` old; until then its ack waits for a later relay to ride with, and goes alone
    * only when none came for READER_ACK_WAIT intervals (the room went quiet).
    */
   private ackAfterRelays(isRelayed: boolean, notRelayed: Connection | null): void {
     const interval = this.options.ackIntervalMs ?? 250;
-    const authorWait = this.options.authorAckWaitMs ?? 0;
     const now = performance.now();
     const sv = this.storedStateVector();
     let isOwed = false;
-    let isAuthorOwed = false;
     for (const c of this.conns) {
       if (!c.isOwedAck(sv)) continue;
-      const hasRelay = isRelayed && c !== notRelayed;
-      if (c.hasUnackedWrites) {
-        if (hasRelay || authorWait === 0) c.sendAck(sv, now);
-        else isAuthorOwed = true;
-        continue;
-      }
-      const isReaderWaiting = !(hasRelay && now - c.lastAckAt >= interval);
+      const isReaderWaiting =
+        !c.hasUnackedWrites && !(isRelayed && c !== notRelayed && now - c.lastAckAt >= interval);
       if (!isReaderWaiting) c.sendAck(sv, now);
       else {
         c.ackOwedSince ??= now;
@@ -807,15 +791,6 @@ export class Room {
       }
     }
     if (isOwed && this.ackTimer === null) this.scheduleReaderAcks(interval);
-    if (isAuthorOwed && this.authorAckTimer === null) {
-      this.authorAckTimer = setTimeout(() => {
-        this.authorAckTimer = null;
-        if (this.isClosed) return;
-        const stored = this.storedStateVector();
-        const at = performance.now();
-        for (const c of this.conns) if (c.hasUnackedWrites) c.sendAck(stored, at);
-      }, authorWait);
-    }
   }
 
   /**
@@ -948,9 +923,7 @@ export class Room {
     this.isClosed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.ackTimer) clearTimeout(this.ackTimer);
-    if (this.authorAckTimer) clearTimeout(this.authorAckTimer);
     this.ackTimer = null;
-    this.authorAckTimer = null;
     this.retryTimer = null;
     for (const w of this.queue) w.onSettled?.(new Error('the room was closed'));
     this.queue = [];
