@@ -55,7 +55,7 @@ rm -f .tmp/vitest*.json .tmp/test-e2e*.log
 # waits for those to end and then runs beside the other browser tests, on the core they leave.
 # GRASSROOTS_TEST_LTS=0 leaves the LTS pass out (a quicker local run). The browser tests' output
 # is printed once they end.
-late_e2e=(e2e/noKeystrokeLost.test.ts)
+late_e2e=(e2e/noKeystrokeLost.test.ts e2e/attachments.test.ts)
 e2e_excludes=()
 for f in "${late_e2e[@]}"; do e2e_excludes+=(--exclude "$f"); done
 e2e_status=0
