@@ -92,6 +92,27 @@ async function datesDrawn(
   return drawn;
 }
 
+/** Where the first and last digit of each month (2025-05) in these elements are drawn. */
+async function datesOfMonth(
+  lines: Locator,
+): Promise<{ text: string; first: number; last: number }[]> {
+  await expect.poll(() => lines.count()).toBeGreaterThan(0);
+  return lines.evaluateAll((els) =>
+    els.flatMap((el) => {
+      const node = document.createTreeWalker(el, NodeFilter.SHOW_TEXT).nextNode() as Text | null;
+      const match = node && /\d{4}-\d{2}/.exec(node.data);
+      if (!node || !match) return [];
+      const x = (at: number) => {
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, at + 1);
+        return range.getBoundingClientRect().left;
+      };
+      return [{ text: match[0], first: x(match.index), last: x(match.index + 6) }];
+    }),
+  );
+}
+
 describe('the Uyghur locale (I18N-3)', () => {
   for (const width of [360, 1280]) {
     it(`is right to left and mirrors the layout at ${width} px; the choice survives a reload`, async () => {
@@ -229,5 +250,63 @@ describe('the Uyghur locale (I18N-3)', () => {
     await page.locator('select[name="reportQuarter"]').selectOption('1');
     const inReport = await datesDrawn(page.locator('li[data-step] span'));
     for (const d of [...onOverview, ...inReport]) expect(d.first, d.text).toBeLessThan(d.last);
+  });
+  it('a count of a total, a month and the report’s meeting chart read right among Uyghur words', async () => {
+    const { invite } = await seedDemo(relay.server, { start: '2025-01-01' });
+    const { page, close } = await openBrowser({ width: 1280, height: 900 });
+    closers.push(close);
+    await joinWorkspace(page, await invite('editor'), 'ئابدۇللا');
+    await waitSaved(page);
+    await switchLanguage(page, 'ug');
+    // Where the first digit of each of two numbers joined by "/" is drawn: done left of total,
+    // as in Chinese (each isolated on its own, "27/37" was drawn "37/27").
+    const fraction = page.locator('[aria-labelledby="dash-plans"] li .small').first();
+    await expect.poll(() => fraction.textContent()).toMatch(/\d+\D*\/\D*\d+/);
+    const drawn = await fraction.evaluate((el) => {
+      const node = document.createTreeWalker(el, NodeFilter.SHOW_TEXT).nextNode() as Text;
+      // Direction marks (isolates) may stand between the numbers and the slash.
+      const match = /(\d+)[\u2066-\u2069]*\/[\u2066-\u2069]*(\d+)/.exec(node.data)!;
+      const at = (i: number) => {
+        const range = document.createRange();
+        range.setStart(node, i);
+        range.setEnd(node, i + 1);
+        return range.getBoundingClientRect().left;
+      };
+      const slash = node.data.indexOf('/', match.index);
+      const total = node.data.indexOf(match[2]!, slash);
+      return { done: at(match.index), slash: at(slash), total: at(total), text: match[0] };
+    });
+    expect(drawn.done, drawn.text).toBeLessThan(drawn.slash);
+    expect(drawn.slash, drawn.text).toBeLessThan(drawn.total);
+    // This period's month of a meeting rule: 2025-12, not 12-2025.
+    const months = await datesOfMonth(page.locator('[aria-labelledby="dash-meetings"] .day'));
+    for (const m of months) expect(m.first, m.text).toBeLessThan(m.last);
+    // The report's meeting chart: every label and value inside the chart, labels at its right.
+    await page.locator('.tabs a').nth(3).click();
+    await page.locator('.ledger-nav a', { hasText: ug('ledger.reportTab') }).click();
+    const chart = page.locator('.report-meetings svg.chart-svg');
+    await expect.poll(() => chart.locator('.chart-row').count()).toBeGreaterThan(1);
+    const boxes = await chart.evaluate((svg) => {
+      const outer = svg.getBoundingClientRect();
+      return {
+        outer: { left: outer.left, right: outer.right },
+        labels: [...svg.querySelectorAll('.chart-label')].map((t) => {
+          const r = t.getBoundingClientRect();
+          return { text: t.textContent ?? '', left: r.left, right: r.right };
+        }),
+        values: [...svg.querySelectorAll('.chart-value')].map((t) => {
+          const r = t.getBoundingClientRect();
+          return { left: r.left, right: r.right };
+        }),
+      };
+    });
+    for (const box of [...boxes.labels, ...boxes.values]) {
+      expect(box.right - box.left).toBeGreaterThan(0);
+      expect(box.left).toBeGreaterThanOrEqual(boxes.outer.left - 1);
+      expect(box.right).toBeLessThanOrEqual(boxes.outer.right + 1);
+    }
+    for (const label of boxes.labels)
+      expect(boxes.outer.right - label.right, label.text).toBeLessThan(8);
+    await screenshot(page, 'ug-report-meetings-chart');
   });
 });

@@ -765,7 +765,10 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
                   <Show when={vote()}>
                     {(v) => (
                       <span class="small">
-                        <bdi>{v().motion}</bdi>：{t('min.tally', { ...v().tally })}
+                        {t('min.motionTally', {
+                          motion: v().motion,
+                          tally: t('min.tally', { ...v().tally }),
+                        })}
                       </span>
                     )}
                   </Show>

@@ -1,4 +1,6 @@
+import { localeMeta } from '@grassroots/shared';
 import { For, type JSX } from 'solid-js';
+import { useI18n } from '../i18n/I18nProvider.tsx';
 
 /** One bar of a stacked chart: its label and its segments, bottom first. */
 export type StackedBar = { key: string; label: string; segments: { key: string; value: number }[] };
@@ -123,11 +125,17 @@ export function PairedBars(props: {
   aLabel: string;
   bLabel: string;
 }): JSX.Element {
+  const { locale } = useI18n();
   const W = 340;
   const rowH = 44;
   const h = () => props.rows.length * rowH + 4;
   const max = () => niceMax(Math.max(1, ...props.rows.flatMap((r) => [r.a, r.b])));
   const x = (v: number) => (v / max()) * (W - 40);
+  // Right to left (Uyghur): labels start at the right edge and bars grow leftwards, each value
+  // just past its bar's end. SVG text starts at its x in the sentence's own direction, so a label
+  // at x = 0 would lie wholly outside the chart.
+  const isRtl = () => localeMeta(locale()).dir === 'rtl';
+  const from = (left: number, width = 0) => (isRtl() ? W - left - width : left);
   return (
     <figure class="chart">
       <svg viewBox={`0 0 ${W} ${h()}`} role="img" aria-label={props.title} class="chart-svg">
@@ -135,15 +143,27 @@ export function PairedBars(props: {
         <For each={props.rows}>
           {(r, i) => (
             <g class="chart-row" data-row={r.key} data-a={r.a} data-b={r.b}>
-              <text x={0} y={i() * rowH + 13} class="chart-label">
+              <text x={from(0)} y={i() * rowH + 13} class="chart-label">
                 {r.label}
               </text>
-              <rect x={0} y={i() * rowH + 18} width={x(r.a)} height={10} class="chart-a" />
-              <text x={x(r.a) + 4} y={i() * rowH + 27} class="chart-value">
+              <rect
+                x={from(0, x(r.a))}
+                y={i() * rowH + 18}
+                width={x(r.a)}
+                height={10}
+                class="chart-a"
+              />
+              <text x={from(x(r.a) + 4)} y={i() * rowH + 27} class="chart-value">
                 {r.a}
               </text>
-              <rect x={0} y={i() * rowH + 29} width={x(r.b)} height={10} class="chart-b" />
-              <text x={x(r.b) + 4} y={i() * rowH + 38} class="chart-value">
+              <rect
+                x={from(0, x(r.b))}
+                y={i() * rowH + 29}
+                width={x(r.b)}
+                height={10}
+                class="chart-b"
+              />
+              <text x={from(x(r.b) + 4)} y={i() * rowH + 38} class="chart-value">
                 {r.b}
               </text>
             </g>

@@ -82,7 +82,33 @@ export type WorkspaceDataState = {
   data: WorkspaceData;
   /** True while docs read from the device are still being built. */
   isLoading: boolean;
+  /**
+   * Minutes the index lists that have not reached this device yet (never synced, nothing of
+   * them here): until they have, whether a meeting was held cannot be told.
+   */
+  minutesNotHere: number;
 };
+
+/** What `minutesNotHere` needs to know of a doc on the device. */
+export type DocPresence = { hasAck: boolean; doc: Y.Doc };
+
+/**
+ * How many listed, unarchived minutes are not on this device: never acknowledged by the server
+ * and empty. A doc written here before its first sync holds its own record and counts as here;
+ * one synced once counts as here even while offline.
+ */
+export function countMinutesNotHere(
+  index: IndexData,
+  docOf: (docId: string) => DocPresence | undefined,
+): number {
+  let n = 0;
+  for (const entry of index.docs) {
+    if (entry.archived || entry.kind !== 'minutes') continue;
+    const synced = docOf(entry.id);
+    if (!synced || (!synced.hasAck && synced.doc.store.clients.size === 0)) n++;
+  }
+  return n;
+}
 
 /**
  * The workspace's data (`readWorkspaceData`), recomputed when any doc changes — at most twice a
@@ -98,6 +124,7 @@ export function createWorkspaceData(
     return {
       data: readWorkspaceData(index, (id) => sync.docs.get(id)?.doc),
       isLoading: sync.isLoading,
+      minutesNotHere: sync.isLocal ? 0 : countMinutesNotHere(index, (id) => sync.docs.get(id)),
     };
   });
 }

@@ -25,7 +25,7 @@ export function DashboardView(): JSX.Element {
   // Every listed doc read through the kind registry; recomputed when any doc changes (coalesced).
   const workspace = createWorkspaceData(ws.sync, ws.index);
   const data = createMemo(() => {
-    const { data: w, isLoading } = workspace();
+    const { data: w, isLoading, minutesNotHere } = workspace();
     const now = Date.now();
     const plans = w.plans.map(({ docId, data: p }) => {
       const prog = planProgress(p);
@@ -78,6 +78,7 @@ export function DashboardView(): JSX.Element {
       meetings: w.minutes,
       roster: w.roster,
       isLoading,
+      minutesNotHere,
     };
   });
   const docHref = (docId: string) => hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId });
@@ -99,9 +100,18 @@ export function DashboardView(): JSX.Element {
           <h2 id="dash-meetings">{t('dash.meetings')}</h2>
           <p class="small muted">{t('dash.meetingsHint')}</p>
           <CadencePresetField />
+          <Show when={data().minutesNotHere > 0}>
+            <p class="small muted" role="status" data-testid="minutes-not-here">
+              {t('dash.minutesNotHere', { n: data().minutesNotHere })}
+            </p>
+          </Show>
           <Show
-            when={data().cadence.length > 0}
-            fallback={<p class="empty">{t('dash.noCadence')}</p>}
+            when={data().minutesNotHere === 0 && data().cadence.length > 0}
+            fallback={
+              <Show when={data().minutesNotHere === 0}>
+                <p class="empty">{t('dash.noCadence')}</p>
+              </Show>
+            }
           >
             <ul class="plain-list">
               <For each={data().cadence}>
@@ -120,7 +130,12 @@ export function DashboardView(): JSX.Element {
                           </>
                         )}
                       </Show>{' '}
-                      <span class="muted small">{c.period.key}</span>
+                      <span class="muted small">
+                        {/* A month (2025-05) keeps its order among Uyghur words. */}
+                        <bdi dir="ltr" class="day">
+                          {c.period.key}
+                        </bdi>
+                      </span>
                     </span>
                     <span class="small muted">
                       {c.held}/{c.required}

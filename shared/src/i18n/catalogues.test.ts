@@ -110,6 +110,22 @@ describe('catalogues (I18N-1)', () => {
     );
   });
 
+  it('I18N-3 in a right-to-left locale a count of a total and a range read left to right as a whole', () => {
+    // Each number isolated on its own, a right-to-left line draws "37/27" for 27 of 37.
+    const lri = (inner: string) => `\u2066${inner}\u2069`;
+    const fsi = (inner: string) => `\u2068${inner}\u2069`;
+    expect(translate('ug', 'dash.phaseProgress', { done: 27, total: 37 })).toContain(
+      lri(`${fsi('27')}/${fsi('37')}`),
+    );
+    expect(translate('ug', 'plan.progress', { done: 8, total: 10 })).toContain(
+      lri(`${fsi('8')}/${fsi('10')}`),
+    );
+    expect(translate('ug', 'dash.cadenceRange', { min: 1, max: 3 })).toContain(
+      lri(`${fsi('1')}–${fsi('3')}`),
+    );
+    expect(translate('zh-CN', 'plan.progress', { done: 8, total: 10 })).toBe('进度 8/10');
+  });
+
   it('format fills parameters and leaves unknown placeholders; translate falls back to zh-CN', () => {
     expect(format('{a} → {b} {c}', { a: 1, b: 'x' })).toBe('1 → x {c}');
     expect(isLocale('ug')).toBe(true);

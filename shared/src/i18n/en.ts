@@ -139,6 +139,8 @@ export const en: Catalogue = {
     'dash.cadenceRange': '{min}–{max}×',
     'dash.meetingDone': '{count} held this period',
     'dash.noCadence': 'No meeting cadence set yet.',
+    'dash.minutesNotHere':
+      '{n} meeting records have not reached this device yet; which meetings are overdue shows once they have.',
     'dash.plans': 'Plan progress',
     'dash.noPlans': 'No phase plans yet.',
     'dash.feedback': 'Feedback needing attention',
@@ -329,6 +331,7 @@ export const en: Catalogue = {
     'min.removePerson': 'Remove attendee: {name}',
     'min.noAttendance': 'No attendees yet. People you add are marked present.',
     'min.tally': 'For {for} · Against {against} · Abstain {abstain}',
+    'min.motionTally': '{motion}: {tally}',
     'min.noPlan': 'There is no phase plan yet: create one first.',
 
     'fb.title': 'Feedback log',

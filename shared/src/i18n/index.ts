@@ -68,11 +68,22 @@ const isolated = (params: Params): Params =>
     Object.entries(params).map(([k, v]) => [k, v === '' ? v : `\u2068${v}\u2069`]),
   );
 
+/**
+ * Parameters joined by a slash or a dash ("{done}/{total}", "{min}–{max}"): one left-to-right
+ * isolate around the whole, or a right-to-left sentence draws the two isolated numbers in swapped
+ * places ("37/27" for 27 of 37).
+ */
+const JOINED_PARAMS = /\{\w+\}(?:[/–]\{\w+\})+/g;
+
 /** The message for a key in a locale, parameters filled in. */
 export function translate(locale: Locale, key: MessageKey, params?: Params): string {
   const catalogue: Catalogue = CATALOGUES[locale] ?? CATALOGUES[DEFAULT_LOCALE];
-  const filled = params && catalogue.meta.dir === 'rtl' ? isolated(params) : params;
-  return format(catalogue.messages[key] ?? key, filled);
+  const message = catalogue.messages[key] ?? key;
+  if (!params || catalogue.meta.dir !== 'rtl') return format(message, params);
+  return format(
+    message.replace(JOINED_PARAMS, (joined) => `\u2066${joined}\u2069`),
+    isolated(params),
+  );
 }
 
 export type EnumName = keyof LabelTables;

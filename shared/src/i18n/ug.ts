@@ -125,6 +125,8 @@ export const ug: Catalogue = {
     'dash.cadenceRange': '{min}–{max} قېتىم',
     'dash.meetingDone': 'بۇ مەزگىلدە {count} قېتىم ئېچىلدى',
     'dash.noCadence': 'يىغىن قەرەلى تېخى بەلگىلەنمىدى.',
+    'dash.minutesNotHere':
+      'يەنە {n} يىغىن خاتىرىسى بۇ ئۈسكۈنىگە تېخى ماسقەدەملەنمىدى؛ ماسقەدەملەنگەندىن كېيىن قايسى يىغىنلارنىڭ ۋاقتى ئۆتكەنلىكى كۆرسىتىلىدۇ.',
     'dash.plans': 'پىلان ئىلگىرىلىشى',
     'dash.noPlans': 'تېخى خىزمەت پىلانى يوق.',
     'dash.feedback': 'دىققەت قىلىشقا تېگىشلىك ئىنكاسلار',
@@ -317,6 +319,7 @@ export const ug: Catalogue = {
     'min.removePerson': 'قاتناشقۇچىنى چىقىرىۋېتىش: {name}',
     'min.noAttendance': 'تېخى قاتناشقۇچى يوق. قوشۇلغانلار «قاتناشقان» دەپ خاتىرىلىنىدۇ.',
     'min.tally': 'قوشۇلۇش {for} · قارشى {against} · بىتەرەپ {abstain}',
+    'min.motionTally': '{motion}: {tally}',
     'min.noPlan': 'تېخى خىزمەت پىلانى يوق، ئالدى بىلەن بىرنى قۇرۇڭ.',
     'fb.title': 'خەلق ئەھۋالى خاتىرىسى (民情日志)',
     'fb.newEntry': 'ئىنكاس تىزىملاش',

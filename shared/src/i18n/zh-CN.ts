@@ -132,6 +132,7 @@ const messages = {
   'dash.cadenceRange': '{min}–{max} 次',
   'dash.meetingDone': '本期已开 {count} 次',
   'dash.noCadence': '还没有设置会议节奏。',
+  'dash.minutesNotHere': '还有 {n} 份会议记录没有同步到本机；同步完成后再显示哪些会议到期未开。',
   'dash.plans': '计划进展',
   'dash.noPlans': '还没有工作计划。',
   'dash.feedback': '需要关注的民情',
@@ -317,6 +318,7 @@ const messages = {
   'min.removePerson': '移除参会人：{name}',
   'min.noAttendance': '还没有参会人。添加后默认记为出席。',
   'min.tally': '赞成 {for} · 反对 {against} · 弃权 {abstain}',
+  'min.motionTally': '{motion}：{tally}',
   'min.noPlan': '还没有工作计划，请先新建一个。',
 
   'fb.title': '民情日志',
