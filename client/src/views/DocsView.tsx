@@ -2,6 +2,8 @@ import type { MessageKey } from '@grassroots/shared';
 import { createMemo, createResource, createSignal, For, type JSX, onCleanup, Show } from 'solid-js';
 import { type DeletedDocInfo, docsApi } from '../api/docsApi.ts';
 import { createUnresolvedCounts } from '../comments/createUnresolvedCounts.ts';
+import { Day } from '../components/Day.tsx';
+import { Sentence } from '../components/Sentence.tsx';
 import { createIsOnline } from '../history/createIsOnline.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { periodLabel } from '../i18n/period.ts';
@@ -218,9 +220,13 @@ function DocCards(props: {
                     </strong>
                     <span class="muted small">
                       {label('docKind', d.kind)} ·{' '}
-                      {props.showDay
-                        ? t('docs.meetingDay', { date: beijingDay(d.at) })
-                        : t('docs.created', { date: beijingDay(d.createdAt) })}
+                      {/* The day whole, left to right, never broken at its hyphens. */}
+                      <Sentence
+                        template={t(props.showDay ? 'docs.meetingDay' : 'docs.created')}
+                        params={{
+                          date: { element: <Day at={props.showDay ? d.at : d.createdAt} /> },
+                        }}
+                      />
                       {d.archived ? ` · ${t('docs.archivedMark')}` : ''}
                     </span>
                     <Show when={props.unresolved(d.id) > 0}>

@@ -418,7 +418,7 @@ const messages = {
   'history.loadMore': '加载更多',
   'history.loadingMore': '正在加载…',
   'history.span': '{span}（北京时间）',
-  'history.more': '等另 {n} 项',
+  'history.more': '另有 {n} 项',
   'history.noLabel': '（格式或内部调整）',
   'history.namedVersions': '命名版本',
   'history.namedBy': '{name} 命名于 {time}',
