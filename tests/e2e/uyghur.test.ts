@@ -64,12 +64,12 @@ const ug = (key: Parameters<typeof translate>[1]) => translate('ug', key);
  */
 async function datesDrawn(
   lines: Locator,
-): Promise<{ text: string; first: number; last: number }[]> {
+): Promise<{ text: string; first: number; last: number; isOneLine: boolean }[]> {
   await expect.poll(() => lines.count()).toBeGreaterThan(1);
   const drawn = await lines.evaluateAll((els) =>
     els.flatMap((el) => {
       const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-      const found: { text: string; first: number; last: number }[] = [];
+      const found: { text: string; first: number; last: number; isOneLine: boolean }[] = [];
       for (
         let node = walker.nextNode() as Text | null;
         node;
@@ -77,13 +77,19 @@ async function datesDrawn(
       ) {
         const match = /\d{4}-\d{2}-\d{2}/.exec(node.data);
         if (!match) continue;
-        const x = (at: number) => {
+        const box = (at: number) => {
           const range = document.createRange();
           range.setStart(node!, at);
           range.setEnd(node!, at + 1);
-          return range.getBoundingClientRect().left;
+          return range.getBoundingClientRect();
         };
-        found.push({ text: match[0], first: x(match.index), last: x(match.index + 9) });
+        const [first, last] = [box(match.index), box(match.index + 9)];
+        found.push({
+          text: match[0],
+          first: first.left,
+          last: last.left,
+          isOneLine: Math.abs(first.top - last.top) < 2,
+        });
       }
       return found;
     }),
@@ -308,5 +314,12 @@ describe('the Uyghur locale (I18N-3)', () => {
     for (const label of boxes.labels)
       expect(boxes.outer.right - label.right, label.text).toBeLessThan(8);
     await screenshot(page, 'ug-report-meetings-chart');
+    // The document list on a phone: each card's day whole, on one line, left to right.
+    await page.setViewportSize({ width: 360, height: 800 });
+    await page.locator('.tabs a').nth(1).click();
+    for (const d of await datesDrawn(page.locator('.doc-card .card-link > .small'))) {
+      expect(d.first, d.text).toBeLessThan(d.last);
+      expect(d.isOneLine, d.text).toBe(true);
+    }
   });
 });
