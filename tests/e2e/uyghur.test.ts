@@ -268,44 +268,69 @@ describe('the Uyghur locale (I18N-3)', () => {
     // as in Chinese (each isolated on its own, "27/37" was drawn "37/27").
     const fraction = page.locator('[aria-labelledby="dash-plans"] li .small').first();
     await expect.poll(() => fraction.textContent()).toMatch(/\d+\D*\/\D*\d+/);
-    const drawn = await fraction.evaluate((el) => {
-      const node = document.createTreeWalker(el, NodeFilter.SHOW_TEXT).nextNode() as Text;
-      // Direction marks (isolates) may stand between the numbers and the slash.
-      const match = /(\d+)[\u2066-\u2069]*\/[\u2066-\u2069]*(\d+)/.exec(node.data)!;
-      const at = (i: number) => {
-        const range = document.createRange();
-        range.setStart(node, i);
-        range.setEnd(node, i + 1);
-        return range.getBoundingClientRect().left;
-      };
-      const slash = node.data.indexOf('/', match.index);
-      const total = node.data.indexOf(match[2]!, slash);
-      return { done: at(match.index), slash: at(slash), total: at(total), text: match[0] };
-    });
+    await fraction.waitFor({ state: 'visible' });
+    const measure = () =>
+      fraction.evaluate((el) => {
+        const node = document.createTreeWalker(el, NodeFilter.SHOW_TEXT).nextNode() as Text;
+        // Direction marks (isolates) may stand between the numbers and the slash.
+        const match = /(\d+)[\u2066-\u2069]*\/[\u2066-\u2069]*(\d+)/.exec(node.data)!;
+        const at = (i: number) => {
+          const range = document.createRange();
+          range.setStart(node, i);
+          range.setEnd(node, i + 1);
+          return range.getBoundingClientRect().left;
+        };
+        const slash = node.data.indexOf('/', match.index);
+        const total = node.data.indexOf(match[2]!, slash);
+        return { done: at(match.index), slash: at(slash), total: at(total), text: match[0] };
+      });
+    // Measured once laid out (a text re-rendered a moment ago measures nothing).
+    let drawn = await measure();
+    await expect
+      .poll(async () => {
+        drawn = await measure();
+        return drawn.done !== drawn.slash && drawn.slash !== drawn.total;
+      })
+      .toBe(true);
     expect(drawn.done, drawn.text).toBeLessThan(drawn.slash);
     expect(drawn.slash, drawn.text).toBeLessThan(drawn.total);
     // This period's month of a meeting rule: 2025-12, not 12-2025.
-    const months = await datesOfMonth(page.locator('[aria-labelledby="dash-meetings"] .day'));
+    const monthDays = page.locator('[aria-labelledby="dash-meetings"] .day');
+    let months = await datesOfMonth(monthDays);
+    await expect
+      .poll(async () => {
+        months = await datesOfMonth(monthDays);
+        return months.every((m) => m.first !== m.last);
+      })
+      .toBe(true);
     for (const m of months) expect(m.first, m.text).toBeLessThan(m.last);
     // The report's meeting chart: every label and value inside the chart, labels at its right.
     await page.locator('.tabs a').nth(3).click();
     await page.locator('.ledger-nav a', { hasText: ug('ledger.reportTab') }).click();
     const chart = page.locator('.report-meetings svg.chart-svg');
     await expect.poll(() => chart.locator('.chart-row').count()).toBeGreaterThan(1);
-    const boxes = await chart.evaluate((svg) => {
-      const outer = svg.getBoundingClientRect();
-      return {
-        outer: { left: outer.left, right: outer.right },
-        labels: [...svg.querySelectorAll('.chart-label')].map((t) => {
-          const r = t.getBoundingClientRect();
-          return { text: t.textContent ?? '', left: r.left, right: r.right };
-        }),
-        values: [...svg.querySelectorAll('.chart-value')].map((t) => {
-          const r = t.getBoundingClientRect();
-          return { left: r.left, right: r.right };
-        }),
-      };
-    });
+    const measureChart = () =>
+      chart.evaluate((svg) => {
+        const outer = svg.getBoundingClientRect();
+        return {
+          outer: { left: outer.left, right: outer.right },
+          labels: [...svg.querySelectorAll('.chart-label')].map((t) => {
+            const r = t.getBoundingClientRect();
+            return { text: t.textContent ?? '', left: r.left, right: r.right };
+          }),
+          values: [...svg.querySelectorAll('.chart-value')].map((t) => {
+            const r = t.getBoundingClientRect();
+            return { left: r.left, right: r.right };
+          }),
+        };
+      });
+    let boxes = await measureChart();
+    await expect
+      .poll(async () => {
+        boxes = await measureChart();
+        return [...boxes.labels, ...boxes.values].every((b) => b.right > b.left);
+      })
+      .toBe(true);
     for (const box of [...boxes.labels, ...boxes.values]) {
       expect(box.right - box.left).toBeGreaterThan(0);
       expect(box.left).toBeGreaterThanOrEqual(boxes.outer.left - 1);
