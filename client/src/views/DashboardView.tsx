@@ -100,53 +100,53 @@ export function DashboardView(): JSX.Element {
           <h2 id="dash-meetings">{t('dash.meetings')}</h2>
           <p class="small muted">{t('dash.meetingsHint')}</p>
           <CadencePresetField />
-          <Show when={data().minutesNotHere > 0}>
-            <p class="small muted" role="status" data-testid="minutes-not-here">
-              {t('dash.minutesNotHere', { n: data().minutesNotHere })}
-            </p>
-          </Show>
           <Show
-            when={data().minutesNotHere === 0 && data().cadence.length > 0}
+            when={data().minutesNotHere === 0}
             fallback={
-              <Show when={data().minutesNotHere === 0}>
-                <p class="empty">{t('dash.noCadence')}</p>
-              </Show>
+              <p class="small muted" role="status" data-testid="minutes-not-here">
+                {t('dash.minutesNotHere', { n: data().minutesNotHere })}
+              </p>
             }
           >
-            <ul class="plain-list">
-              <For each={data().cadence}>
-                {({ current: c, missed, groupName }) => (
-                  <li class="btn-row">
-                    <span class={`tag ${c.state === 'overdue' ? 'bad' : 'warn'}`}>
-                      {label('cadenceState', c.state)}
-                    </span>
-                    <span>
-                      {label('meetingType', c.meetingType)}
-                      <Show when={groupName}>
-                        {(g) => (
-                          <>
-                            {' · '}
-                            <bdi>{g()}</bdi>
-                          </>
-                        )}
-                      </Show>{' '}
-                      <span class="muted small">
-                        {/* A month (2025-05) keeps its order among Uyghur words. */}
-                        <bdi dir="ltr" class="day">
-                          {c.period.key}
-                        </bdi>
+            <Show
+              when={data().cadence.length > 0}
+              fallback={<p class="empty">{t('dash.noCadence')}</p>}
+            >
+              <ul class="plain-list">
+                <For each={data().cadence}>
+                  {({ current: c, missed, groupName }) => (
+                    <li class="btn-row">
+                      <span class={`tag ${c.state === 'overdue' ? 'bad' : 'warn'}`}>
+                        {label('cadenceState', c.state)}
                       </span>
-                    </span>
-                    <span class="small muted">
-                      {c.held}/{c.required}
-                    </span>
-                    <Show when={missed > 0}>
-                      <span class="small warning">{t('dash.missedBefore', { n: missed })}</span>
-                    </Show>
-                  </li>
-                )}
-              </For>
-            </ul>
+                      <span>
+                        {label('meetingType', c.meetingType)}
+                        <Show when={groupName}>
+                          {(g) => (
+                            <>
+                              {' · '}
+                              <bdi>{g()}</bdi>
+                            </>
+                          )}
+                        </Show>{' '}
+                        <span class="muted small">
+                          {/* A month (2025-05) keeps its order among Uyghur words. */}
+                          <bdi dir="ltr" class="day">
+                            {c.period.key}
+                          </bdi>
+                        </span>
+                      </span>
+                      <span class="small muted">
+                        {c.held}/{c.required}
+                      </span>
+                      <Show when={missed > 0}>
+                        <span class="small warning">{t('dash.missedBefore', { n: missed })}</span>
+                      </Show>
+                    </li>
+                  )}
+                </For>
+              </ul>
+            </Show>
           </Show>
         </section>
         <section class="panel" aria-labelledby="dash-plans">
