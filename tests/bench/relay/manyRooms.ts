@@ -40,7 +40,7 @@ import { EDIT_LENGTH, seededRandom, until } from './clients.ts';
 import { fixed, type ShapeReport, textTable } from './report.ts';
 import {
   type BenchServer,
-  readCpuMs,
+  readCpuTimes,
   type ServerKind,
   startBenchServer,
   watchRss,
@@ -128,6 +128,12 @@ export type StepResult = {
   serverCpuMs: number;
   /** Server CPU time per delivery, µs. */
   serverCpuUsPerDelivery: number;
+  /** Of the server's CPU time, the share spent in the kernel (system calls, the network stack). */
+  serverSystemShare: number;
+  /** Of the server's CPU time, the share outside its JavaScript thread (garbage-collector helpers). */
+  serverHelperShare: number;
+  /** How often per second the server's JavaScript thread blocked and woke again. */
+  serverWakeupsPerSecond: number;
   /** Server CPU over the window, % of one core. */
   serverCpuPercent: number;
   /** This process (every client), % of one core. */
@@ -390,9 +396,9 @@ async function runStep(
     const closesBefore = set.closes;
     const stored0 = await storageCounts(server);
     const t0 = performance.now();
-    const cpu0 = { server: readCpuMs(server.pid), client: ownCpuMs() };
+    const cpu0 = { server: readCpuTimes(server.pid), client: ownCpuMs() };
     const edits = await set.run(editsPerSecond, measureSeconds * 1000, true);
-    const cpu1 = { server: readCpuMs(server.pid), client: ownCpuMs() };
+    const cpu1 = { server: readCpuTimes(server.pid), client: ownCpuMs() };
     const seconds = (performance.now() - t0) / 1000;
     set.isCounting = false;
     const stored1 = await storageCounts(server);
@@ -406,7 +412,8 @@ async function runStep(
       `${label}, ${rooms} rooms: edits still on their way`,
       100,
     ).catch((error: unknown) => console.warn(`  ${(error as Error).message}`));
-    const serverCpuMs = cpu1.server - cpu0.server;
+    const serverSystemMs = cpu1.server.system - cpu0.server.system;
+    const serverCpuMs = cpu1.server.user - cpu0.server.user + serverSystemMs;
     return {
       server: label,
       rooms,
@@ -419,6 +426,10 @@ async function runStep(
       latency: summarize(set.latencies),
       serverCpuMs,
       serverCpuUsPerDelivery: (serverCpuMs * 1000) / Math.max(1, deliveries),
+      serverSystemShare: serverSystemMs / Math.max(1, serverCpuMs),
+      serverHelperShare:
+        1 - (cpu1.server.mainThread - cpu0.server.mainThread) / Math.max(1, serverCpuMs),
+      serverWakeupsPerSecond: (cpu1.server.wakeups - cpu0.server.wakeups) / seconds,
       serverCpuPercent: serverCpuMs / seconds / 10,
       clientCpuPercent: (cpu1.client - cpu0.client) / seconds / 10,
       peakRssMb: rss.peak() / 1024 / 1024,
@@ -529,6 +540,9 @@ export async function runManyRoomsShape(
       'edits/s',
       'deliv/s',
       'srv µs/deliv',
+      'kernel',
+      'helpers',
+      'wakeups/s',
       'srv CPU %',
       'cli CPU %',
       'p50 ms',
@@ -549,6 +563,9 @@ export async function runManyRoomsShape(
       fixed(r.editsPerSecond, 0),
       fixed(r.deliveriesPerSecond, 0),
       fixed(r.serverCpuUsPerDelivery, 1),
+      `${fixed(100 * r.serverSystemShare, 0)} %`,
+      `${fixed(100 * r.serverHelperShare, 0)} %`,
+      fixed(r.serverWakeupsPerSecond, 0),
       fixed(r.serverCpuPercent, 0),
       fixed(r.clientCpuPercent, 0),
       fixed(r.latency.p50, 1),
@@ -580,7 +597,9 @@ export async function runManyRoomsShape(
         crossings.map((c) => `${c.server} ${c.text}`).join(', '),
       '',
       'deliv/s = (edit, receiving client) pairs applied per second in the measured window; ' +
-        'srv µs/deliv = server process CPU (user + system) / deliveries; CPU % of one core; ' +
+        'srv µs/deliv = server process CPU (user + system) / deliveries; kernel: its share in ' +
+        'system calls; helpers: its share outside the JavaScript thread (GC helpers); ' +
+        'wakeups/s: times the JavaScript thread blocked and woke; CPU % of one core; ' +
         'latency: local insert → applied by each other client of the room; ' +
         'acked: every client’s last ack covers all its edits (ours); commits/s, upd/commit: ' +
         'our storage transactions and updates stored per transaction (/metrics)',

@@ -180,12 +180,37 @@ export function readRss(pid: number): number {
   return match ? Number(match[1]) * 1024 : 0;
 }
 
-/** CPU time a process has used so far (user + system), ms; assumes 100 clock ticks a second. */
-export function readCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** utime and stime of a `/proc/…/stat` line, ms (100 clock ticks a second). */
+function cpuOfStat(stat: string): { user: number; system: number } {
   // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
+}
+
+/**
+ * CPU time a process has used so far in its own code and in the kernel, ms; `mainThread`: the
+ * part of it on the JavaScript thread (the rest is V8's garbage-collector helpers and libuv's
+ * pool); `wakeups`: how often the main thread has blocked and woken again so far.
+ */
+export function readCpuTimes(pid: number): {
+  user: number;
+  system: number;
+  mainThread: number;
+  wakeups: number;
+} {
+  const main = cpuOfStat(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8'));
+  const status = readFileSync(`/proc/${pid}/task/${pid}/status`, 'utf8');
+  return {
+    ...cpuOfStat(readFileSync(`/proc/${pid}/stat`, 'utf8')),
+    mainThread: main.user + main.system,
+    wakeups: Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0),
+  };
+}
+
+/** CPU time a process has used so far (user + system), ms. */
+export function readCpuMs(pid: number): number {
+  const { user, system } = readCpuTimes(pid);
+  return user + system;
 }
 
 /** Samples a process's RSS every `everyMs` and keeps the peak. */
