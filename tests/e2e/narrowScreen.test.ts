@@ -2,6 +2,7 @@ import { createDemoVillage, INDEX_DOC_ID, readIndex, roomName } from '@grassroot
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { joinWorkspace, openBrowser, startRelay, switchLanguage, waitSaved } from './harness.ts';
+import { seedDemo } from './seed.ts';
 
 let relay: Awaited<ReturnType<typeof startRelay>>;
 const closers: Array<() => Promise<void>> = [];
@@ -55,5 +56,43 @@ describe('at 360 px', () => {
       const summary = await page.locator('.entry-row .fb-summary').first().boundingBox();
       expect(summary?.width).toBeGreaterThan((row?.width ?? 0) * 0.9);
     }
+  });
+
+  it('keeps only the save state pinned while the page scrolls (brand and tabs scroll away); a wide screen keeps the whole header', async () => {
+    const seeded = await seedDemo(relay.server, { seed: 5, start: '2025-01-01' });
+    /** Where the header's parts are once the overview is scrolled down. */
+    const afterScrolling = async (width: number, locale: 'zh-CN' | 'ug') => {
+      const b = await openBrowser({ width, height: 800 });
+      closers.push(b.close);
+      const { page } = b;
+      await joinWorkspace(page, await seeded.invite('admin'), '李书记');
+      await switchLanguage(page, locale);
+      await waitSaved(page);
+      await page.locator('#dash-meetings').waitFor();
+      const headerAtTop = await page.locator('.topbar').boundingBox();
+      await page.mouse.wheel(0, 1200);
+      await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(600);
+      // The stylesheet's offset follows the header's measured rows.
+      await page.waitForTimeout(200);
+      const box = async (selector: string) => (await page.locator(selector).boundingBox())!;
+      return {
+        headerAtTop: headerAtTop!.height,
+        header: await box('.topbar'),
+        tabs: await box('.topbar .tabs'),
+        badge: await box('.sync-badge'),
+      };
+    };
+    for (const locale of ['zh-CN', 'ug'] as const) {
+      const phone = await afterScrolling(360, locale);
+      // The whole header is tall on a phone (brand, 7 tabs on two to four rows, the badge)…
+      expect(phone.headerAtTop, locale).toBeGreaterThan(150);
+      // …but scrolled, only the badge's row stays: whole, at the top, under 60 px of screen.
+      expect(phone.header.y + phone.header.height, locale).toBeLessThan(60);
+      expect(phone.badge.y, locale).toBeGreaterThanOrEqual(0);
+      expect(phone.tabs.y + phone.tabs.height, locale).toBeLessThanOrEqual(0);
+    }
+    const wide = await afterScrolling(1280, 'zh-CN');
+    expect(wide.tabs.y).toBeGreaterThanOrEqual(0);
+    expect(wide.header.y).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import { type JSX, Show } from 'solid-js';
+import { type JSX, onCleanup, onMount, Show } from 'solid-js';
 import { LanguageSwitch } from '../components/LanguageSwitch.tsx';
 import { SyncBadge } from '../components/SyncBadge.tsx';
 import { SyncNotices } from '../components/SyncNotices.tsx';
@@ -6,6 +6,33 @@ import { useI18n } from '../i18n/I18nProvider.tsx';
 import { LEDGER_VIEWS } from '../ledgers/LedgerBar.tsx';
 import { hrefOf, type WorkspaceView } from '../routing/routes.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
+
+/**
+ * How far the header scrolls away on a phone before it sticks: everything above the sync badge's
+ * row (brand, language, tabs), so only the save state and any trouble with saving stay in view
+ * and the page (with the keyboard open, a third of a small screen) keeps the rest. On a wide
+ * screen the stylesheet keeps the whole header (`--topbar-scroll-away` is used below 600 px only).
+ * `--topbar-height` lets the page keep a focused field out from under what stays.
+ */
+function pinStatusRow(header: HTMLElement): () => void {
+  const root = document.documentElement.style;
+  const measure = () => {
+    const badge = header.querySelector('.sync-badge');
+    if (!badge) return;
+    const box = header.getBoundingClientRect();
+    const away = badge.getBoundingClientRect().top - box.top - 6;
+    root.setProperty('--topbar-scroll-away', `${Math.max(0, Math.round(away))}px`);
+    root.setProperty('--topbar-height', `${Math.round(box.height)}px`);
+  };
+  const observer = new ResizeObserver(measure);
+  observer.observe(header);
+  measure();
+  return () => {
+    observer.disconnect();
+    root.removeProperty('--topbar-scroll-away');
+    root.removeProperty('--topbar-height');
+  };
+}
 
 /** Header (workspace, sync badge), navigation and the page below. */
 export function WorkspaceShell(props: {
@@ -17,9 +44,11 @@ export function WorkspaceShell(props: {
   const link = (view: WorkspaceView) =>
     hrefOf({ name: 'workspace', workspaceId: ws.entry.id, view });
   const current = (view: WorkspaceView) => (props.active === view ? 'page' : undefined);
+  let header!: HTMLElement;
+  onMount(() => onCleanup(pinStatusRow(header)));
   return (
     <>
-      <header class="topbar">
+      <header class="topbar" ref={header}>
         <div class="topbar-row">
           <a class="brand" href="#/" title={t('nav.workspaces')}>
             <span class="brand-mark" aria-hidden="true">
