@@ -323,6 +323,14 @@ describe('the Uyghur locale (I18N-3)', () => {
     for (const label of boxes.labels)
       expect(boxes.outer.right - label.right, label.text).toBeLessThan(8);
     await screenshot(page, 'ug-report-meetings-chart');
+    // The 民情日志 台账 fits a 1280 px screen in Uyghur: no column scrolled out of view (its long
+    // headers kept on one line pushed the last two out).
+    await page.locator('.ledger-nav a', { hasText: ug('ledger.feedbackTab') }).click();
+    const ledgerBox = page.locator('.table-wrap:has(.fbl-table)');
+    await expect.poll(() => page.locator('.fbl-row').count()).toBeGreaterThan(10);
+    expect(await ledgerBox.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(
+      1,
+    );
     // The document list on a phone: each card's day whole, on one line, left to right.
     await page.setViewportSize({ width: 360, height: 800 });
     await page.locator('.tabs a').nth(1).click();
