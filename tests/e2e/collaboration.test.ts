@@ -11,6 +11,7 @@ import {
   startRelay,
   waitSaved,
 } from './harness.ts';
+import { seedDemo } from './seed.ts';
 
 let relay: Awaited<ReturnType<typeof startRelay>>;
 let server: RunningServer;
@@ -196,5 +197,37 @@ describe('client in Chromium', () => {
     await v.page.locator('.member-row').first().waitFor();
     expect(await v.page.locator('.member-row select, .member-row button').count()).toBe(0);
     expect(await v.page.getByRole('button', { name: '生成邀请链接' }).count()).toBe(0);
+  });
+
+  it('the overview keeps its rows when the data under them is recomputed (only rows that change are redrawn)', async () => {
+    const seeded = await seedDemo(server, { seed: 7, start: '2025-01-01' });
+    const b = await openBrowser();
+    closers.push(b.close);
+    const { page } = b;
+    await joinWorkspace(page, await seeded.invite('admin'), '李书记');
+    await waitSaved(page);
+    await page.locator('[data-testid="minutes-not-here"]').waitFor({ state: 'detached' });
+    await page.locator('[aria-labelledby="dash-plans"] li').first().waitFor();
+    await page.locator('[aria-labelledby="dash-feedback"] li').first().waitFor();
+    const meetingRows = page.locator('[aria-labelledby="dash-meetings"] li');
+    const rulesBefore = (await meetingRows.allTextContents()).join('\n');
+    // The rows as they are now, kept to compare with after the recompute.
+    await page.evaluate(() => {
+      const w = window as unknown as Record<string, Element | null>;
+      w.planRow = document.querySelector('[aria-labelledby="dash-plans"] li');
+      w.feedbackRow = document.querySelector('[aria-labelledby="dash-feedback"] li');
+    });
+    // Another meeting cadence: the index changes, the overview recomputes, the meeting rules
+    // differ; the plans and the feedback waiting are the same as before.
+    const preset = page.locator('[aria-labelledby="dash-meetings"] select');
+    await preset.selectOption((await preset.inputValue()) === 'national' ? 'seed' : 'national');
+    await expect
+      .poll(async () => (await meetingRows.allTextContents()).join('\n'))
+      .not.toBe(rulesBefore);
+    const kept = await page.evaluate(() => {
+      const w = window as unknown as Record<string, Element | null>;
+      return { plan: w.planRow?.isConnected, feedback: w.feedbackRow?.isConnected };
+    });
+    expect(kept).toEqual({ plan: true, feedback: true });
   });
 });

@@ -1,4 +1,5 @@
-import { createMemo, For, type JSX, Show } from 'solid-js';
+import { createComputed, createMemo, For, type JSX, Show } from 'solid-js';
+import { createStore, reconcile } from 'solid-js/store';
 import { createUnresolvedCounts } from '../comments/createUnresolvedCounts.ts';
 import { CadencePresetField } from '../components/CadencePresetField.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
@@ -36,11 +37,11 @@ export function DashboardView(): JSX.Element {
         total: prog.reduce((s, x) => s + x.total, 0),
       };
     });
-    const attention: { docId: string; entry: FeedbackEntry; item: AgeingItem }[] = [];
+    const attention: { id: string; docId: string; entry: FeedbackEntry; item: AgeingItem }[] = [];
     for (const { docId, data: log } of w.feedback) {
       for (const item of ageFeedback(log.entries, now)) {
         const entry = log.entries.find((e) => e.id === item.entryId);
-        if (entry) attention.push({ docId, entry, item });
+        if (entry) attention.push({ id: `${docId}~${entry.id}`, docId, entry, item });
       }
     }
     const firstRecord = ws.index.docs.length
@@ -69,7 +70,8 @@ export function DashboardView(): JSX.Element {
     }
     const groupName = new Map((groups ?? []).map((g) => [g.id, g.name]));
     return {
-      cadence: [...byRule.values()].map((r) => ({
+      cadence: [...byRule.entries()].map(([id, r]) => ({
+        id,
         ...r,
         groupName: r.current.groupId === null ? null : (groupName.get(r.current.groupId) ?? null),
       })),
@@ -80,6 +82,15 @@ export function DashboardView(): JSX.Element {
       isLoading,
       minutesNotHere,
     };
+  });
+  // The lists the panels show, kept as the same rows from one recompute to the next (matched by
+  // id, changed in place): a row is rebuilt only when it comes or goes, not on every sync tick
+  // (twice a second while anyone types, and once per doc while a new device syncs).
+  type Lists = Pick<ReturnType<typeof data>, 'cadence' | 'plans' | 'attention'>;
+  const [lists, setLists] = createStore<Lists>({ cadence: [], plans: [], attention: [] });
+  createComputed(() => {
+    const { cadence, plans, attention } = data();
+    setLists(reconcile({ cadence, plans, attention }, { key: 'id' }));
   });
   const docHref = (docId: string) => hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId });
   const counts = createUnresolvedCounts(ws.sync, ws.index);
@@ -109,19 +120,19 @@ export function DashboardView(): JSX.Element {
             }
           >
             <Show
-              when={data().cadence.length > 0}
+              when={lists.cadence.length > 0}
               fallback={<p class="empty">{t('dash.noCadence')}</p>}
             >
               <ul class="plain-list">
-                <For each={data().cadence}>
-                  {({ current: c, missed, groupName }) => (
+                <For each={lists.cadence}>
+                  {(rule) => (
                     <li class="btn-row">
-                      <span class={`tag ${c.state === 'overdue' ? 'bad' : 'warn'}`}>
-                        {label('cadenceState', c.state)}
+                      <span class={`tag ${rule.current.state === 'overdue' ? 'bad' : 'warn'}`}>
+                        {label('cadenceState', rule.current.state)}
                       </span>
                       <span>
-                        {label('meetingType', c.meetingType)}
-                        <Show when={groupName}>
+                        {label('meetingType', rule.current.meetingType)}
+                        <Show when={rule.groupName}>
                           {(g) => (
                             <>
                               {' · '}
@@ -132,15 +143,17 @@ export function DashboardView(): JSX.Element {
                         <span class="muted small">
                           {/* A month (2025-05) keeps its order among Uyghur words. */}
                           <bdi dir="ltr" class="day">
-                            {c.period.key}
+                            {rule.current.period.key}
                           </bdi>
                         </span>
                       </span>
                       <span class="small muted">
-                        {c.held}/{c.required}
+                        {rule.current.held}/{rule.current.required}
                       </span>
-                      <Show when={missed > 0}>
-                        <span class="small warning">{t('dash.missedBefore', { n: missed })}</span>
+                      <Show when={rule.missed > 0}>
+                        <span class="small warning">
+                          {t('dash.missedBefore', { n: rule.missed })}
+                        </span>
                       </Show>
                     </li>
                   )}
@@ -151,9 +164,9 @@ export function DashboardView(): JSX.Element {
         </section>
         <section class="panel" aria-labelledby="dash-plans">
           <h2 id="dash-plans">{t('dash.plans')}</h2>
-          <Show when={data().plans.length > 0} fallback={<p class="empty">{t('dash.noPlans')}</p>}>
+          <Show when={lists.plans.length > 0} fallback={<p class="empty">{t('dash.noPlans')}</p>}>
             <ul class="plain-list">
-              <For each={data().plans}>
+              <For each={lists.plans}>
                 {(p) => (
                   <li>
                     <a href={docHref(p.id)} dir="auto">
@@ -176,11 +189,11 @@ export function DashboardView(): JSX.Element {
         <section class="panel" aria-labelledby="dash-feedback">
           <h2 id="dash-feedback">{t('dash.feedback')}</h2>
           <Show
-            when={data().attention.length > 0}
+            when={lists.attention.length > 0}
             fallback={<p class="empty">{t('dash.noFeedback')}</p>}
           >
             <ul class="plain-list">
-              <For each={data().attention}>
+              <For each={lists.attention}>
                 {(a) => (
                   <li>
                     <a href={docHref(a.docId)} dir="auto">
