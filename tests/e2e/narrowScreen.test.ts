@@ -95,4 +95,27 @@ describe('at 360 px', () => {
     expect(wide.tabs.y).toBeGreaterThanOrEqual(0);
     expect(wide.header.y).toBe(0);
   });
+
+  it('a page opened through a link starts at its top, and back returns to where the last one was left', async () => {
+    const seeded = await seedDemo(relay.server, { seed: 6, start: '2025-01-01' });
+    const b = await openBrowser({ width: 360, height: 800 });
+    closers.push(b.close);
+    const { page } = b;
+    await joinWorkspace(page, await seeded.invite('admin'), '李书记');
+    await waitSaved(page);
+    // The document list, far down: a doc opened from there starts at its top.
+    await page.goto(`${relay.server.url}/#/w/${seeded.workspaceId}/docs`);
+    const card = page.locator('.doc-card .card-link').nth(40);
+    await card.waitFor();
+    await card.scrollIntoViewIfNeeded();
+    const left = await page.evaluate(() => window.scrollY);
+    expect(left).toBeGreaterThan(2000);
+    await card.click();
+    await page.locator('.minutes-editor, .task, .entry-row').first().waitFor();
+    await expect.poll(() => page.evaluate(() => window.scrollY)).toBe(0);
+    await page.goBack();
+    await card.waitFor();
+    await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(left - 50);
+    expect(await page.evaluate(() => window.scrollY)).toBeLessThan(left + 50);
+  });
 });
