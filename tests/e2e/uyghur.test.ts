@@ -61,14 +61,14 @@ const ug = (key: Parameters<typeof translate>[1]) => translate('ug', key);
 /**
  * Where the first and the last digit of each date in these elements are drawn: "2025-02-01" must
  * start at the left (after Uyghur words the bidi algorithm draws a bare one as "01-02-2025").
- * `months` looks for months (2025-05) instead; at least `atLeast` are found.
+ * At least `atLeast` are found.
  */
 async function datesDrawn(
   lines: Locator,
-  { months = false, atLeast = 2 } = {},
+  { atLeast = 2 } = {},
 ): Promise<{ text: string; first: number; last: number; isOneLine: boolean }[]> {
   await expect.poll(() => lines.count()).toBeGreaterThanOrEqual(atLeast);
-  const pattern = months ? '\\d{4}-\\d{2}' : '\\d{4}-\\d{2}-\\d{2}';
+  const pattern = '\\d{4}-\\d{2}-\\d{2}';
   const drawn = await lines.evaluateAll(
     (els, source) =>
       els.flatMap((el) => {
@@ -278,16 +278,41 @@ describe('the Uyghur locale (I18N-3)', () => {
       .toBe(true);
     expect(drawn.done, drawn.text).toBeLessThan(drawn.slash);
     expect(drawn.slash, drawn.text).toBeLessThan(drawn.total);
-    // This period's month of a meeting rule: 2025-12, not 12-2025.
-    const monthDays = page.locator('[aria-labelledby="dash-meetings"] .day');
-    let months = await datesDrawn(monthDays, { months: true, atLeast: 1 });
+    // This period of a meeting rule, named as the ledgers name it (2025-يىل 12-ئاي, not the
+    // key 2025-12): the year read first, i.e. drawn right of the month.
+    const periods = page.locator('[aria-labelledby="dash-meetings"] .period');
+    await expect.poll(() => periods.count()).toBeGreaterThan(0);
+    const periodTexts = await periods.allTextContents();
+    for (const text of periodTexts) {
+      // Numbers come isolated (U+2068…U+2069) from the catalogue.
+      expect(text.replace(/[\u2066-\u2069]/g, '')).toMatch(/^\d{4}-يىل( \d{1,2}-(ئاي|پەسىل))?$/);
+    }
+    const drawnPeriod = () =>
+      periods.evaluateAll((els) =>
+        els
+          .filter((el) => /\d+\D*-يىل \D*\d+/.test(el.textContent ?? ''))
+          .map((el) => {
+            const node = el.firstChild as Text;
+            const at = (i: number) => {
+              const range = document.createRange();
+              range.setStart(node, i);
+              range.setEnd(node, i + 1);
+              return range.getBoundingClientRect().left;
+            };
+            const year = node.data.search(/\d/);
+            const month =
+              node.data.indexOf(' ') + node.data.slice(node.data.indexOf(' ')).search(/\d/);
+            return { text: node.data, year: at(year), month: at(month) };
+          }),
+      );
+    let months = await drawnPeriod();
     await expect
       .poll(async () => {
-        months = await datesDrawn(monthDays, { months: true, atLeast: 1 });
-        return months.every((m) => m.first !== m.last);
+        months = await drawnPeriod();
+        return months.length > 0 && months.every((m) => m.year !== m.month);
       })
       .toBe(true);
-    for (const m of months) expect(m.first, m.text).toBeLessThan(m.last);
+    for (const m of months) expect(m.year, m.text).toBeGreaterThan(m.month);
     // The report's meeting chart: every label and value inside the chart, labels at its right.
     await page.locator('.tabs a').nth(3).click();
     await page.locator('.ledger-nav a', { hasText: ug('ledger.reportTab') }).click();

@@ -3,6 +3,7 @@ import { createStore, reconcile } from 'solid-js/store';
 import { createUnresolvedCounts } from '../comments/createUnresolvedCounts.ts';
 import { CadencePresetField } from '../components/CadencePresetField.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
+import { periodLabel } from '../i18n/period.ts';
 import {
   type AgeingItem,
   ageFeedback,
@@ -141,10 +142,8 @@ export function DashboardView(): JSX.Element {
                           )}
                         </Show>{' '}
                         <span class="muted small">
-                          {/* A month (2025-05) keeps its order among Uyghur words. */}
-                          <bdi dir="ltr" class="day">
-                            {rule.current.period.key}
-                          </bdi>
+                          {/* The period as the ledgers name it: 2025年5月, 2025年第2季度. */}
+                          <bdi class="period">{periodLabel(rule.current.period, t)}</bdi>
                         </span>
                       </span>
                       <span class="small muted">
