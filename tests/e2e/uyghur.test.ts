@@ -313,6 +313,20 @@ describe('the Uyghur locale (I18N-3)', () => {
       })
       .toBe(true);
     for (const m of months) expect(m.year, m.text).toBeGreaterThan(m.month);
+    // A party group's Chinese name among Uyghur words, and each period, on one line: it moves
+    // to the next line whole ("（一组、二" / "组）" before).
+    const lineTops = await page
+      .locator('[aria-labelledby="dash-meetings"] .whole')
+      .evaluateAll((els) =>
+        els.map((el) => {
+          const range = document.createRange();
+          range.selectNodeContents(el);
+          const tops = [...range.getClientRects()].map((r) => Math.round(r.top));
+          return { text: el.textContent ?? '', lines: new Set(tops).size };
+        }),
+      );
+    expect(lineTops.length).toBeGreaterThan(3);
+    for (const name of lineTops) expect(name.lines, name.text).toBe(1);
     // The report's meeting chart: every label and value inside the chart, labels at its right.
     await page.locator('.tabs a').nth(3).click();
     await page.locator('.ledger-nav a', { hasText: ug('ledger.reportTab') }).click();

@@ -1,12 +1,16 @@
 import { For, type JSX } from 'solid-js';
 import { type SentenceParam, sentenceParts } from './sentenceParts.ts';
 
+/** Values up to this long (a name, a unit, a short title) are kept whole on a line when they fit. */
+const WHOLE_CHARS = 20;
+
 /**
  * A translated sentence with what people typed (names, titles, motions) set in it as runs of
  * their own direction (`<bdi>`): a Uyghur name inside a Chinese sentence reads right to left
  * without pulling the numbers and brackets beside it along, and a Chinese name inside a Uyghur
  * sentence stays left to right. `template` is the catalogue's message with its `{param}`s left
- * in, i.e. `t(key)` without params; the text read is the same as `t(key, params)`.
+ * in, i.e. `t(key)` without params; the text read is the same as `t(key, params)`. A short value
+ * (a name) goes to the next line whole rather than break inside (`.whole`).
  */
 export function Sentence(props: {
   template: string;
@@ -15,7 +19,13 @@ export function Sentence(props: {
   return (
     <For each={sentenceParts(props.template, props.params)}>
       {(part) =>
-        typeof part === 'string' ? part : 'text' in part ? <bdi>{part.text}</bdi> : part.element
+        typeof part === 'string' ? (
+          part
+        ) : 'text' in part ? (
+          <bdi class={part.text.length <= WHOLE_CHARS ? 'whole' : undefined}>{part.text}</bdi>
+        ) : (
+          part.element
+        )
       }
     </For>
   );

@@ -137,13 +137,13 @@ export function DashboardView(): JSX.Element {
                           {(g) => (
                             <>
                               {' · '}
-                              <bdi>{g()}</bdi>
+                              <bdi class="whole">{g()}</bdi>
                             </>
                           )}
                         </Show>{' '}
                         <span class="muted small">
                           {/* The period as the ledgers name it: 2025年5月, 2025年第2季度. */}
-                          <bdi class="period">{periodLabel(rule.current.period, t)}</bdi>
+                          <bdi class="period whole">{periodLabel(rule.current.period, t)}</bdi>
                         </span>
                       </span>
                       <span class="small muted">
