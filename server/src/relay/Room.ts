@@ -867,11 +867,14 @@ export class Room {
 
   /**
    * The bus now delivers this room's messages: rows another process stored before that are read
-   * from the store, and the other holders are asked for their connections' presence.
+   * from the store, the other holders are asked for their connections' presence, and are told
+   * this process's (a holder that began while this one was still subscribing asked when nobody
+   * here could hear it, and what was published before it held the room went nowhere).
    */
   onSubscribed(): void {
     if (this.isClosed) return;
     this.options.fanout.publish({ kind: 'awareness-query', room: this.name });
+    this.publishOwnPresence();
     this.options.store.lastSeqs([this.name]).then(
       (seqs) => {
         const seq = seqs.get(this.name);
@@ -889,16 +892,20 @@ export class Room {
       return;
     }
     if (message.kind === 'awareness-query') {
-      // Only the presence of this process's own connections: each holder answers for its own.
-      const ids = [...this.awarenessOwners]
-        .filter(([id, owner]) => owner !== ELSEWHERE && this.awareness.states.has(id))
-        .map(([id]) => id);
-      if (ids.length > 0)
-        this.publishAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
+      this.publishOwnPresence();
       return;
     }
     for (const payload of message.payloads)
       awarenessProtocol.applyAwarenessUpdate(this.awareness, payload, 'fanout');
+  }
+
+  /** Publishes the presence of this process's own connections (each holder tells its own). */
+  private publishOwnPresence(): void {
+    const ids = [...this.awarenessOwners]
+      .filter(([id, owner]) => owner !== ELSEWHERE && this.awareness.states.has(id))
+      .map(([id]) => id);
+    if (ids.length > 0)
+      this.publishAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
   }
 
   removeConnection(conn: Connection): void {

@@ -35,6 +35,27 @@ class LossyFanout implements Fanout {
   }
 }
 
+/** A bus on which the second relay to join hears a room only `delayMs` after subscribing. */
+class SlowSubscribeFanout implements Fanout {
+  readonly inner = new LocalFanout();
+  private joined = 0;
+  constructor(private readonly delayMs: number) {}
+  join(handler: (message: FanoutMessage) => void) {
+    const port = this.inner.join(handler);
+    if (++this.joined !== 2) return port;
+    return {
+      ...port,
+      subscribe: async (room: string) => {
+        await new Promise((r) => setTimeout(r, this.delayMs));
+        await port.subscribe(room);
+      },
+    };
+  }
+  close() {
+    return this.inner.close();
+  }
+}
+
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
@@ -127,6 +148,25 @@ describe('two relays on one store', () => {
     one.provider.disconnect();
     await eventually(() =>
       expect(two.provider.awareness.getStates().has(one.doc.clientID)).toBe(false),
+    );
+  });
+
+  it('FAN-8 presence reaches a relay that joined the room while the other was still subscribing', async () => {
+    // b hears the room 1.5 s after it loads it; a loads it in between. a's query finds nobody
+    // listening on b, and what b published of its device before a held the room went nowhere:
+    // b tells its presence once it hears the room.
+    const { wsA, wsB, client, room } = await twoRelays(new SlowSubscribeFanout(1500));
+    const here = client(wsB, room);
+    await here.synced;
+    here.provider.awareness.setLocalStateField('user', { name: '阿依古丽' });
+    const joining = client(wsA, room);
+    await joining.synced;
+    await eventually(
+      () =>
+        expect(joining.provider.awareness.getStates().get(here.doc.clientID)).toEqual({
+          user: { name: '阿依古丽' },
+        }),
+      4000,
     );
   });
 
