@@ -2,7 +2,7 @@ import { createDemoVillage, INDEX_DOC_ID, readIndex, roomName } from '@grassroot
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { joinWorkspace, openBrowser, startRelay, switchLanguage, waitSaved } from './harness.ts';
-import { seedDemo } from './seed.ts';
+import { DRAFT_MINUTES_ID, seedDemo, seedDemoWithDraft } from './seed.ts';
 
 let relay: Awaited<ReturnType<typeof startRelay>>;
 const closers: Array<() => Promise<void>> = [];
@@ -117,5 +117,57 @@ describe('at 360 px', () => {
     await card.waitFor();
     await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(left - 50);
     expect(await page.evaluate(() => window.scrollY)).toBeLessThan(left + 50);
+  });
+
+  it('on a touch screen every control is at least 44 px tall (small buttons, link buttons, fields in tables, disclosures)', async () => {
+    const seeded = await seedDemoWithDraft(relay.server, { seed: 8, start: '2025-01-01' });
+    const docs = readIndex(seeded.demo.index).docs;
+    const idOf = (kind: string) => docs.find((d) => d.kind === kind)!.id;
+    const b = await openBrowser({ width: 360, height: 800 });
+    closers.push(b.close);
+    const { page } = b;
+    // What a phone's browser reports: a coarse pointer.
+    const cdp = await b.context.newCDPSession(page);
+    await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 1 });
+    expect(await page.evaluate(() => matchMedia('(pointer: coarse)').matches)).toBe(true);
+    await joinWorkspace(page, await seeded.invite('admin'), '李书记');
+    await waitSaved(page);
+    const screens = {
+      overview: '',
+      documents: '/docs',
+      plan: `/d/${idOf('plan')}`,
+      feedback: `/d/${idOf('feedback')}`,
+      minutes: `/d/${DRAFT_MINUTES_ID}`,
+      roster: `/d/${idOf('roster')}`,
+    };
+    const ready = {
+      overview: '#dash-plans',
+      documents: '.doc-card',
+      plan: '.task',
+      feedback: '.entry-row',
+      minutes: '.minutes-editor',
+      roster: '.roster-name-input',
+    };
+    for (const [name, path] of Object.entries(screens)) {
+      await page.goto(`${relay.server.url}/#/w/${seeded.workspaceId}${path}`);
+      await page
+        .locator(ready[name as keyof typeof ready])
+        .first()
+        .waitFor();
+      const small = await page.evaluate(() =>
+        [
+          ...document.querySelectorAll(
+            'button, select, summary, a.btn, input:not([type="checkbox"], [type="radio"], [type="hidden"], .sr-only)',
+          ),
+        ]
+          .map((el) => ({ el, box: el.getBoundingClientRect() }))
+          .filter(({ box }) => box.width > 0 && box.height > 0 && box.height < 43.5)
+          .map(
+            ({ el, box }) =>
+              `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} ${Math.round(box.height)} px`,
+          ),
+      );
+      expect(small, name).toEqual([]);
+    }
   });
 });
