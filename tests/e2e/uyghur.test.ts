@@ -370,6 +370,33 @@ describe('the Uyghur locale (I18N-3)', () => {
     expect(await ledgerBox.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(
       1,
     );
+    // A name in brackets in its history lines stays on one line: （李秀 / 英） before.
+    const names = await page.locator('.fbl-lines li').evaluateAll((items) =>
+      items.flatMap((li) => {
+        // Where each character of the line is: its text node and offset there.
+        const at: [Text, number][] = [];
+        const walker = document.createTreeWalker(li, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode() as Text | null; n; n = walker.nextNode() as Text | null)
+          for (let i = 0; i < n.data.length; i++) at.push([n, i]);
+        const text = li.textContent ?? '';
+        const pattern = /[（(][\u2066-\u2069]*[\u4e00-\u9fff·]{2,12}[\u2066-\u2069]*[）)]/g;
+        return [...text.matchAll(pattern)].map((m) => {
+          const range = document.createRange();
+          const [startNode, startAt] = at[m.index]!;
+          const [endNode, endAt] = at[m.index + m[0].length - 1]!;
+          range.setStart(startNode, startAt);
+          range.setEnd(endNode, endAt + 1);
+          // Glyphs of two fonts sit a few px apart on one line: lines are 10 px or more apart.
+          const middles = [...range.getClientRects()].map((r) => r.top + r.height / 2);
+          const lines = middles.filter((y, i) =>
+            middles.slice(0, i).every((o) => Math.abs(o - y) >= 10),
+          );
+          return { name: m[0], lines: lines.length };
+        });
+      }),
+    );
+    expect(names.length).toBeGreaterThan(20);
+    expect(names.filter((n) => n.lines !== 1)).toEqual([]);
     // The document list on a phone: each card's day whole, on one line, left to right.
     await page.setViewportSize({ width: 360, height: 800 });
     await page.locator('.tabs a').nth(1).click();

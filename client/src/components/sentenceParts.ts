@@ -28,3 +28,19 @@ export function sentenceParts(
   if (last < template.length) parts.push(template.slice(last));
   return parts;
 }
+
+/** A name transcribed into Han characters, its parts joined by middle dots: 买买提·艾力. */
+const TRANSCRIBED_NAME = /\p{Script=Han}+(?:[·・‧]\p{Script=Han}+)+/gu;
+
+/** Plain text cut into the runs between transcribed names and the names themselves. */
+export function namesIn(text: string): { text: string; isName: boolean }[] {
+  const parts: { text: string; isName: boolean }[] = [];
+  let last = 0;
+  for (const m of text.matchAll(TRANSCRIBED_NAME)) {
+    if (m.index > last) parts.push({ text: text.slice(last, m.index), isName: false });
+    parts.push({ text: m[0], isName: true });
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) parts.push({ text: text.slice(last), isName: false });
+  return parts;
+}

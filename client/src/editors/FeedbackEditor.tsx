@@ -234,7 +234,8 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
             {(x) => (
               <li class="small">
                 <span class="muted">{formatBeijingDateTime(x.at)}</span>{' '}
-                <Sentence template={x.template} params={x.params} /> <bdi class="muted">{x.by}</bdi>
+                <Sentence template={x.template} params={x.params} />{' '}
+                <bdi class="muted whole">{x.by}</bdi>
               </li>
             )}
           </For>

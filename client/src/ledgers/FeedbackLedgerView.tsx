@@ -1,6 +1,7 @@
 import { localeMeta } from '@grassroots/shared';
 import { createMemo, createSignal, For, type JSX, Show } from 'solid-js';
 import { ScrollRegion } from '../components/ScrollRegion.tsx';
+import { TextWithNames } from '../components/TextWithNames.tsx';
 import { feedbackLedgerSheet, flagsText, timeline } from '../export/feedbackLedgerSheets.ts';
 import { fileNameOf } from '../export/sheets.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
@@ -253,7 +254,13 @@ export default function FeedbackLedgerView(): JSX.Element {
                       </td>
                       <td class="fbl-history small">
                         <ol class="fbl-lines">
-                          <For each={timeline(row, { t, label })}>{(line) => <li>{line}</li>}</For>
+                          <For each={timeline(row, { t, label })}>
+                            {(line) => (
+                              <li>
+                                <TextWithNames text={line} />
+                              </li>
+                            )}
+                          </For>
                         </ol>
                       </td>
                       <td class="num fbl-days">
