@@ -113,6 +113,14 @@ describe('at 360 px', () => {
     await card.click();
     await page.locator('.minutes-editor, .task, .entry-row').first().waitFor();
     await expect.poll(() => page.evaluate(() => window.scrollY)).toBe(0);
+    // The list coming back is not that tall at first (on a slow phone, or while docs sync, it is
+    // drawn after the browser would restore the scroll): its cards show 600 ms late here.
+    await page.evaluate(() => {
+      const late = document.createElement('style');
+      late.textContent = '.doc-card { display: none; }';
+      document.head.append(late);
+      setTimeout(() => late.remove(), 600);
+    });
     await page.goBack();
     await card.waitFor();
     await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(left - 50);

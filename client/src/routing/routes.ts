@@ -78,10 +78,67 @@ export function navigate(route: Route): void {
   location.hash = hrefOf(route);
 }
 
-/** The current route, following `hashchange`. */
+/** Where each history entry of this tab was scrolled when it was left, by its place in history. */
+const scrolledTo = new Map<number, number>();
+
+/** The place in history of the entry shown now (kept in `history.state`). */
+const entryAt = (): number | undefined => {
+  const at = (history.state as { at?: unknown } | null)?.at;
+  return typeof at === 'number' ? at : undefined;
+};
+
+/** How long a page coming back may take to grow tall enough to be scrolled where it was, ms. */
+const RESTORE_FOR_MS = 3000;
+
+/**
+ * Scrolls to `y` once the page is that tall (a list drawn bit by bit, docs still being built),
+ * trying for a while; the person scrolling, tapping or typing in the meantime ends it.
+ */
+function scrollWhenTall(y: number): void {
+  const until = performance.now() + RESTORE_FOR_MS;
+  const events = ['wheel', 'touchstart', 'keydown', 'pointerdown'] as const;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const stop = () => {
+    if (timer !== null) clearTimeout(timer);
+    for (const e of events) window.removeEventListener(e, stop);
+  };
+  const attempt = () => {
+    timer = null;
+    const room = document.documentElement.scrollHeight - window.innerHeight;
+    window.scrollTo(0, Math.min(y, room));
+    if (room >= y || performance.now() > until) stop();
+    else timer = setTimeout(attempt, 100);
+  };
+  for (const e of events) window.addEventListener(e, stop, { passive: true });
+  requestAnimationFrame(attempt);
+}
+
+/**
+ * The current route, following `hashchange`. A page reached through a link opens at its top; one
+ * reached with back or forward opens where it was left, once it has been drawn that far (the
+ * browser's own restoring runs before the app has drawn it and stops short). Each entry is
+ * numbered in `history.state` to tell the two apart.
+ */
 export function createHashRoute(): Accessor<Route> {
   const [route, setRoute] = createSignal<Route>(parseHash(location.hash));
-  const onChange = () => setRoute(parseHash(location.hash));
+  if ('scrollRestoration' in history) history.scrollRestoration = 'manual';
+  let current = entryAt() ?? 0;
+  let last = current;
+  if (entryAt() === undefined) history.replaceState({ ...history.state, at: current }, '');
+  const onChange = () => {
+    scrolledTo.set(current, window.scrollY);
+    const at = entryAt();
+    setRoute(parseHash(location.hash));
+    if (at === undefined) {
+      current = ++last;
+      history.replaceState({ ...history.state, at: current }, '');
+      requestAnimationFrame(() => window.scrollTo(0, 0));
+    } else {
+      current = at;
+      last = Math.max(last, at);
+      scrollWhenTall(scrolledTo.get(at) ?? 0);
+    }
+  };
   window.addEventListener('hashchange', onChange);
   onCleanup(() => window.removeEventListener('hashchange', onChange));
   return route;
