@@ -8,6 +8,7 @@ import {
   initFeedbackLog,
   initIndex,
   labelOf,
+  readIndex,
   roomName,
   translate,
 } from '@grassroots/shared';
@@ -242,7 +243,7 @@ describe('the Uyghur locale (I18N-3)', () => {
     for (const d of [...onOverview, ...inReport]) expect(d.first, d.text).toBeLessThan(d.last);
   });
   it('a count of a total, a month and the report’s meeting chart read right among Uyghur words', async () => {
-    const { invite } = await seedDemo(relay.server, { start: '2025-01-01' });
+    const { invite, workspaceId, demo } = await seedDemo(relay.server, { start: '2025-01-01' });
     const { page, close } = await openBrowser({ width: 1280, height: 900 });
     closers.push(close);
     await joinWorkspace(page, await invite('editor'), 'ئابدۇللا');
@@ -404,5 +405,17 @@ describe('the Uyghur locale (I18N-3)', () => {
       expect(d.first, d.text).toBeLessThan(d.last);
       expect(d.isOneLine, d.text).toBe(true);
     }
+    // A short value in a sentence (here the plan's title in the history's heading) goes to the
+    // next line whole instead of breaking inside.
+    const planId = readIndex(demo.index).docs.find((d) => d.kind === 'plan')!.id;
+    await page.goto(`${relay.server.url}/#/w/${workspaceId}/d/${planId}/history`);
+    const heading = page.locator('.history-header h1 bdi');
+    await expect.poll(() => heading.textContent()).toBe('阳光村2025年阶段性工作计划');
+    const headingLines = await heading.evaluate((el) => {
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+    });
+    expect(headingLines).toBe(1);
   });
 });
