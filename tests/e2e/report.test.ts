@@ -93,6 +93,37 @@ describe('the report to the township', () => {
         ),
       ),
     );
+    // Entries by category: a row each, the model's count and its share of the quarter's.
+    const categories = await page
+      .locator('.report-categories tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => [
+          tr.getAttribute('data-category'),
+          ...[...tr.querySelectorAll('th, td')].map((c) => c.textContent),
+        ]),
+      );
+    expect(categories).toEqual(
+      FEEDBACK_CATEGORIES.map((c) => [
+        c,
+        labelOf('feedbackCategory', c, 'zh-CN'),
+        String(s.byCategory[c]),
+        `${Math.round((s.byCategory[c] / s.received) * 100)}%`,
+      ]),
+    );
+    // On a phone the category table fits the screen: nothing of the report scrolls sideways but
+    // the plan tables, which keep their own scroll region.
+    await page.setViewportSize({ width: 360, height: 800 });
+    const overflow = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth - window.innerWidth,
+      categories: (() => {
+        const table = document.querySelector('.report-categories')!;
+        const panel = table.closest('.panel')!;
+        return table.getBoundingClientRect().right - panel.getBoundingClientRect().right;
+      })(),
+    }));
+    expect(overflow.page).toBeLessThanOrEqual(0);
+    expect(overflow.categories).toBeLessThanOrEqual(0);
+    await page.setViewportSize({ width: 1200, height: 900 });
     // Meetings held against required, per type and group.
     const line = page.locator('.report-meetings-line');
     expect(await line.getAttribute('data-required')).toBe(String(q4.meetings.required));

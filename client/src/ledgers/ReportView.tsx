@@ -228,24 +228,36 @@ export default function ReportView(): JSX.Element {
           }))}
         />
         <p class="small muted">{t('report.chartFeedbackHint')}</p>
-        <ScrollRegion label={t('report.feedback')}>
-          <table class="ledger-table report-categories">
-            <thead>
-              <tr>
-                <For each={FEEDBACK_CATEGORIES}>
-                  {(c) => <th scope="col">{label('feedbackCategory', c)}</th>}
-                </For>
-              </tr>
-            </thead>
-            <tbody>
-              <tr>
-                <For each={FEEDBACK_CATEGORIES}>
-                  {(c) => <td data-category={c}>{summary().byCategory[c]}</td>}
-                </For>
-              </tr>
-            </tbody>
-          </table>
-        </ScrollRegion>
+        {/* One row per category (category, entries, share of the period's): it fits a phone's
+            width in every language, where one column per category had to scroll sideways. */}
+        <table class="ledger-table report-categories">
+          <thead>
+            <tr>
+              <th scope="col">{t('fb.category')}</th>
+              <th scope="col" class="num">
+                {t('report.colEntries')}
+              </th>
+              <th scope="col" class="num">
+                {t('report.colShare')}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            <For each={FEEDBACK_CATEGORIES}>
+              {(c) => (
+                <tr data-category={c}>
+                  <th scope="row">{label('feedbackCategory', c)}</th>
+                  <td class="num">{summary().byCategory[c]}</td>
+                  <td class="num">
+                    {summary().received > 0
+                      ? percent(summary().byCategory[c] / summary().received)
+                      : '—'}
+                  </td>
+                </tr>
+              )}
+            </For>
+          </tbody>
+        </table>
       </section>
 
       <section class="panel ledger-section report-meetings" aria-labelledby="report-meetings">

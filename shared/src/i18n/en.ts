@@ -753,6 +753,8 @@ export const en: Catalogue = {
     'report.colTotal': 'Tasks',
     'report.colRatio': 'Done %',
     'report.colOverdue': 'Overdue tasks',
+    'report.colEntries': 'Entries',
+    'report.colShare': 'Share',
     'report.colCase': 'Case',
     'report.colStep': 'Step',
     'report.colStepDone': 'Done',

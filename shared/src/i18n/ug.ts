@@ -749,6 +749,8 @@ export const ug: Catalogue = {
     'report.colTotal': 'ۋەزىپە سانى',
     'report.colRatio': 'تاماملىنىش نىسبىتى',
     'report.colOverdue': 'ۋاقتى ئۆتكەن ۋەزىپە',
+    'report.colEntries': 'سانى',
+    'report.colShare': 'نىسبىتى',
     'report.colCase': 'ئىش',
     'report.colStep': 'ھالقا',
     'report.colStepDone': 'تاماملانغان',

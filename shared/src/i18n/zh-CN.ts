@@ -723,6 +723,8 @@ const messages = {
   'report.colTotal': '任务数',
   'report.colRatio': '完成率',
   'report.colOverdue': '逾期任务',
+  'report.colEntries': '件数',
+  'report.colShare': '占比',
   'report.colCase': '事项',
   'report.colStep': '环节',
   'report.colStepDone': '已完成',
