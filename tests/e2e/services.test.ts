@@ -1,6 +1,6 @@
-import { addPhase, addTask, createDoc, initPlan, readIndex } from '@grassroots/shared';
+import { addPhase, addTask, createDoc, initPlan, labelOf, readIndex } from '@grassroots/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { joinWorkspace, openBrowser, startRelay, waitSaved } from './harness.ts';
+import { joinWorkspace, openBrowser, startRelay, switchLanguage, waitSaved } from './harness.ts';
 import { seedDocs, storedDoc } from './seed.ts';
 
 let relay: Awaited<ReturnType<typeof startRelay>>;
@@ -96,5 +96,48 @@ describe('the 8+1 services screen', () => {
     await e.page.goto(`${relay.server.url}/#/w/${ws}/services`);
     await e.page.locator('.service-row[data-service-id="svc-1"]', { hasText: '低保' }).waitFor();
     expect(await e.page.locator('.service-row input, .service-row button').count()).toBe(0);
+
+    // SVC-3: in Uyghur a default service still under its default name reads in Uyghur, retired
+    // or not; the renamed one and the village's own read as named.
+    const ug = (id: 'svc-2' | 'svc-3') => labelOf('defaultService', id, 'ug');
+    await switchLanguage(e.page, 'ug');
+    await e.page.goto(`${relay.server.url}/#/w/${ws}/services`);
+    const shownName = (id: string) =>
+      e.page.locator(`.service-row[data-service-id="${id}"] .service-name`).textContent();
+    await expect.poll(() => shownName('svc-3')).toBe(ug('svc-3'));
+    expect(await shownName('svc-2')).toBe(ug('svc-2'));
+    expect(await shownName('svc-1')).toBe('低保');
+    // The admin edits the stored name and sees its reading under it.
+    await switchLanguage(page, 'ug');
+    await page.goto(`${relay.server.url}/#/w/${ws}/services`);
+    const svc3 = page.locator('.service-row[data-service-id="svc-3"]');
+    await expect.poll(() => svc3.locator('.service-name-shown').textContent()).toBe(ug('svc-3'));
+    expect(await svc3.locator('input').inputValue()).toBe('城乡居民养老保险');
+    expect(
+      await page.locator('.service-row[data-service-id="svc-1"] .service-name-shown').count(),
+    ).toBe(0);
+    // The plan's pickers offer and show them the same way.
+    await page.goto(`${relay.server.url}/#/w/${ws}/d/plan1`);
+    await expect.poll(() => selects.count()).toBe(2);
+    const ugValues = await selects.evaluateAll((els) =>
+      els.map((el) => {
+        const s = el as HTMLSelectElement;
+        return {
+          value: s.value,
+          selected: s.selectedOptions[0]?.textContent ?? '',
+          offers: [...s.options].map((o) => o.textContent),
+        };
+      }),
+    );
+    expect(ugValues.find((v) => v.value === 'svc-2')!.selected).toContain(ug('svc-2'));
+    const ugOther = ugValues.find((v) => v.value === '')!.offers;
+    expect(ugOther).toContain(ug('svc-3'));
+    expect(ugOther).toContain('低保');
+    expect(ugOther).toContain('庭院经济');
+    expect(ugOther).not.toContain('城乡居民养老保险');
+    // Nothing stored changed with the reader's language.
+    await waitSaved(page);
+    const after = readIndex(await storedDoc(relay.server, ws, 'index'));
+    expect(after.services.find((s) => s.id === 'svc-3')?.name).toBe('城乡居民养老保险');
   });
 });

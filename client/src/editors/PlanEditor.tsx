@@ -26,6 +26,7 @@ import {
   removePhase,
   removeTask,
   serviceById,
+  serviceLabel,
   setDueDate,
   setPhaseDates,
   setPhaseGoals,
@@ -44,7 +45,7 @@ import { LazyRichText } from './LazyRichText.tsx';
 
 /** Phase plan: phases with goals and progress, tasks with owner, due date, status and 8+1 link. */
 export default function PlanEditor(props: EditorProps): JSX.Element {
-  const { t, label } = useI18n();
+  const { t, label, locale } = useI18n();
   const doc = props.session.synced.doc;
   const plan = createDocProjection(doc, readPlan);
   const op = createOpRunner();
@@ -62,10 +63,15 @@ export default function PlanEditor(props: EditorProps): JSX.Element {
       { value: '', label: t('plan.noService') },
       ...activeServices({ services: props.services() }).map((s) => ({
         value: s.id,
-        label: s.name,
+        label: serviceLabel(s, locale()),
       })),
       ...(linked?.archived
-        ? [{ value: linked.id, label: t('plan.serviceRetired', { name: linked.name }) }]
+        ? [
+            {
+              value: linked.id,
+              label: t('plan.serviceRetired', { name: serviceLabel(linked, locale()) }),
+            },
+          ]
         : current !== null && !linked
           ? [{ value: current, label: current }]
           : []),

@@ -164,6 +164,7 @@ export {
   searchKey,
   searchWords,
   serviceById,
+  serviceLabel,
   setAgendaItemTitle,
   setCadence,
   setDecisionCase,

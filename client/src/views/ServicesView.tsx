@@ -8,6 +8,7 @@ import {
   SERVICE_KINDS,
   type Service,
   type ServiceKind,
+  serviceLabel,
 } from '../model/domain.ts';
 import { createWorkspaceData } from '../projection/createWorkspaceData.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
@@ -18,7 +19,7 @@ import { useWorkspace } from '../WorkspaceContext.tsx';
  * service leaves the task pickers but still shows on the tasks linked to it (SVC-2).
  */
 export function ServicesView(): JSX.Element {
-  const { t, label } = useI18n();
+  const { t, label, locale } = useI18n();
   const ws = useWorkspace();
   const op = createOpRunner();
   const isAdmin = () => ws.can('manageMembers');
@@ -40,29 +41,37 @@ export function ServicesView(): JSX.Element {
 
   const Row = (p: { service: Service }): JSX.Element => {
     const s = p.service;
+    /** The name in the reader's language, when it is not the stored one (SVC-3). */
+    const shown = () => serviceLabel(s, locale());
     return (
       <li class="service-row" data-service-id={s.id} data-archived={s.archived ? 'true' : 'false'}>
         <Show
           when={isAdmin()}
           fallback={
             <strong class="service-name">
-              <bdi>{s.name}</bdi>
+              <bdi>{shown()}</bdi>
             </strong>
           }
         >
-          <input
-            dir="auto"
-            class="service-name-input"
-            name="serviceName"
-            aria-label={t('svc.renameNamed', { name: s.name })}
-            maxLength={200}
-            value={s.name}
-            onChange={(e) => {
-              const v = e.currentTarget.value;
-              op.run(() => renameService(ws.sync.indexDoc, s.id, v));
-              if (!v.trim()) e.currentTarget.value = s.name;
-            }}
-          />
+          {/* The admin edits the stored name; in another language its reading is shown under it. */}
+          <div class="service-name-edit">
+            <input
+              dir="auto"
+              class="service-name-input"
+              name="serviceName"
+              aria-label={t('svc.renameNamed', { name: s.name })}
+              maxLength={200}
+              value={s.name}
+              onChange={(e) => {
+                const v = e.currentTarget.value;
+                op.run(() => renameService(ws.sync.indexDoc, s.id, v));
+                if (!v.trim()) e.currentTarget.value = s.name;
+              }}
+            />
+            <Show when={shown() !== s.name}>
+              <bdi class="small muted service-name-shown">{shown()}</bdi>
+            </Show>
+          </div>
         </Show>
         <span class="tag">{label('serviceKind', s.kind)}</span>
         <span class="small muted service-tasks">

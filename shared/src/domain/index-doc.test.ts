@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { labelOf } from '../i18n/index.ts';
 import { searchKey } from '../text/search.ts';
 import { cadencePreset } from './cadence.ts';
 import { DomainError } from './DomainError.ts';
@@ -24,11 +25,12 @@ import {
   renameDoc,
   renameService,
   serviceById,
+  serviceLabel,
   setCadence,
 } from './index-doc.ts';
 import { initDoc } from './open.ts';
 import { addTask, initPlan, readPlan } from './plan.ts';
-import { indexSchema } from './schema.ts';
+import { DEFAULT_SERVICE_IDS, indexSchema } from './schema.ts';
 import { mergeInEveryOrder, replicas } from './test-utils.ts';
 
 function baseIndex() {
@@ -197,6 +199,26 @@ describe('CAD-8 stored cadence presets', () => {
 });
 
 describe('8+1 services', () => {
+  it('SVC-3 a default service under its default name reads in the reader’s language; a renamed one as named', () => {
+    // The names every workspace stores are zh-CN's labels, so a reader of Chinese sees the data.
+    expect(DEFAULT_SERVICES.map((s) => s.id)).toEqual([...DEFAULT_SERVICE_IDS]);
+    expect(
+      DEFAULT_SERVICES.map((s) => labelOf('defaultService', s.id as 'svc-1', 'zh-CN')),
+    ).toEqual(DEFAULT_SERVICES.map((s) => s.name));
+    const doc = createDoc();
+    initIndex(doc, { name: '幸福村' });
+    const services = () => readIndex(doc).services;
+    const byId = (id: string) => services().find((s) => s.id === id)!;
+    expect(serviceLabel(byId('svc-1'), 'ug')).toBe('ئەڭ تۆۋەن تۇرمۇش كاپالىتى');
+    expect(serviceLabel(byId('svc-1'), 'en')).toBe('Minimum living allowance');
+    expect(serviceLabel(byId('svc-1'), 'zh-CN')).toBe('最低生活保障');
+    renameService(doc, 'svc-1', '低保');
+    expect(serviceLabel(byId('svc-1'), 'ug')).toBe('低保');
+    expect(byId('svc-2').name).toBe('城乡居民医疗保险');
+    const own = addService(doc, { name: '庭院经济', kind: 'livelihood' });
+    expect(serviceLabel(byId(own), 'ug')).toBe('庭院经济');
+  });
+
   it('SVC-1 every new workspace index has the default list, however it was created', () => {
     const viaInit = createDoc();
     initIndex(viaInit, { name: '幸福村' });

@@ -27,6 +27,9 @@
  * - SVC-2 services are added, renamed and retired (archived) as workspace data; a retired service
  *   is left out of pickers (`activeServices`) but still reads for tasks that link it
  *   (`serviceById`); name and archived flag are separate single values.
+ * - SVC-3 a default service still under its default name is shown in the reader's language
+ *   (`serviceLabel`); the stored name never changes with the reader, and a renamed one shows as
+ *   it was named.
  * - IDX-4 the cadence setting is one value (preset + rules), replaced as a whole: two concurrent
  *   changes give one winner, never a mix of two presets. Unset means the `seed` preset.
  * - IDX-5 publications of a case (决议公开, 实施结果公开) are appended, never edited.
@@ -40,6 +43,7 @@
  *   first; archived documents only when searched or asked for.
  */
 import * as Y from 'yjs';
+import { type Locale, labelOf } from '../i18n/index.ts';
 import { compileQuery, isEmptyQuery, matchesKey, searchKey } from '../text/search.ts';
 import { cadencePreset, DEFAULT_CADENCE } from './cadence.ts';
 import { DomainError } from './DomainError.ts';
@@ -68,6 +72,7 @@ import {
   type CadenceSetting,
   cadenceSettingSchema,
   type DecisionCase,
+  type DefaultServiceId,
   DOC_KINDS,
   type DocKind,
   type FeedbackEntry,
@@ -291,6 +296,14 @@ export function activeServices(index: Pick<IndexData, 'services'>): Service[] {
 }
 
 /** A service by id, retired ones included, for a task that links it (SVC-2); null when unknown. */
+/** A service's name as a reader of `locale` sees it (SVC-3). */
+export function serviceLabel(service: Pick<Service, 'id' | 'name'>, locale: Locale): string {
+  const fallback = DEFAULT_SERVICES.find((d) => d.id === service.id);
+  return fallback !== undefined && fallback.name === service.name
+    ? labelOf('defaultService', fallback.id as DefaultServiceId, locale)
+    : service.name;
+}
+
 export function serviceById(
   index: Pick<IndexData, 'services'>,
   serviceId: string | null,

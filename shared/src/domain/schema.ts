@@ -139,6 +139,22 @@ export type PublicStep = (typeof PUBLIC_STEPS)[number];
 
 /** "8+1": the eight benefit policies handed down, and the village's own livelihood projects. */
 export const SERVICE_KINDS = ['policy', 'livelihood'] as const;
+/**
+ * Ids of the default 8+1 services (IDX-3). Their stored names stay as every workspace got them;
+ * while a workspace keeps one unrenamed, the UI shows it in the reader's language (SVC-3).
+ */
+export const DEFAULT_SERVICE_IDS = [
+  'svc-1',
+  'svc-2',
+  'svc-3',
+  'svc-4',
+  'svc-5',
+  'svc-6',
+  'svc-7',
+  'svc-8',
+  'svc-9',
+] as const;
+export type DefaultServiceId = (typeof DEFAULT_SERVICE_IDS)[number];
 export type ServiceKind = (typeof SERVICE_KINDS)[number];
 
 export const CADENCE_PRESETS = ['seed', 'national', 'custom'] as const;

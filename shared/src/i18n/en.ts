@@ -1116,6 +1116,17 @@ export const en: Catalogue = {
       policy: 'Benefit policy',
       livelihood: 'Livelihood project',
     },
+    defaultService: {
+      'svc-1': 'Minimum living allowance',
+      'svc-2': 'Urban and rural residents’ medical insurance',
+      'svc-3': 'Urban and rural residents’ pension insurance',
+      'svc-4': 'Rural dilapidated housing renovation',
+      'svc-5': 'Education assistance',
+      'svc-6': 'Employment skills training',
+      'svc-7': 'Agricultural subsidies',
+      'svc-8': 'Two subsidies for people with disabilities',
+      'svc-9': 'Self-run livelihood projects',
+    },
     cadencePreset: {
       seed: 'Weekly group meeting and lecture',
       national: 'Common national rhythm',

@@ -10,6 +10,7 @@ import type {
   CADENCE_PRESETS,
   CADENCE_STATES,
   DECISION_STEPS,
+  DEFAULT_SERVICE_IDS,
   FEEDBACK_CATEGORIES,
   FEEDBACK_CHANNELS,
   FEEDBACK_STATUSES,
@@ -52,6 +53,8 @@ export type LabelTables = {
   readonly minutesState: Table<typeof MINUTES_STATES>;
   readonly decisionStep: Table<typeof DECISION_STEPS>;
   readonly serviceKind: Table<typeof SERVICE_KINDS>;
+  /** The default 8+1 services' names (SVC-3); zh-CN's are the names every workspace stores. */
+  readonly defaultService: Table<typeof DEFAULT_SERVICE_IDS>;
   readonly cadencePreset: Table<typeof CADENCE_PRESETS>;
   readonly periodUnit: Table<typeof PERIOD_UNITS>;
   readonly voteChoice: Table<typeof VOTE_CHOICES>;

@@ -1077,6 +1077,17 @@ const labels = {
     policy: '惠民政策',
     livelihood: '民生项目',
   },
+  defaultService: {
+    'svc-1': '最低生活保障',
+    'svc-2': '城乡居民医疗保险',
+    'svc-3': '城乡居民养老保险',
+    'svc-4': '农村危房改造',
+    'svc-5': '教育资助',
+    'svc-6': '就业技能培训',
+    'svc-7': '农业补贴',
+    'svc-8': '残疾人两项补贴',
+    'svc-9': '自主实施民生项目',
+  },
   cadencePreset: {
     seed: '每周党小组会和党课',
     national: '常规节奏',
