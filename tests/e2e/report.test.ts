@@ -14,7 +14,7 @@ import {
   townshipReport,
 } from '@grassroots/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, startRelay } from './harness.ts';
+import { openBrowser, startRelay, switchLanguage } from './harness.ts';
 import { DEMO_NOW, openLocalDemo } from './seed.ts';
 import { readWorkbook } from './xlsx.ts';
 
@@ -110,19 +110,29 @@ describe('the report to the township', () => {
         `${Math.round((s.byCategory[c] / s.received) * 100)}%`,
       ]),
     );
-    // On a phone the category table fits the screen: nothing of the report scrolls sideways but
-    // the plan tables, which keep their own scroll region.
+    // On a phone the category table and the plan tables (a card per phase) fit the screen.
     await page.setViewportSize({ width: 360, height: 800 });
-    const overflow = await page.evaluate(() => ({
-      page: document.documentElement.scrollWidth - window.innerWidth,
-      categories: (() => {
-        const table = document.querySelector('.report-categories')!;
-        const panel = table.closest('.panel')!;
-        return table.getBoundingClientRect().right - panel.getBoundingClientRect().right;
-      })(),
-    }));
-    expect(overflow.page).toBeLessThanOrEqual(0);
-    expect(overflow.categories).toBeLessThanOrEqual(0);
+    const overflowAt360 = () =>
+      page.evaluate(() => ({
+        page: document.documentElement.scrollWidth - window.innerWidth,
+        // How far each table runs past its panel, at either side; the plan tables as cards.
+        tables: [...document.querySelectorAll('.report-categories, .report-plan table')].map(
+          (table) => {
+            const box = table.getBoundingClientRect();
+            const panel = table.closest('.panel')!.getBoundingClientRect();
+            return Math.max(box.right - panel.right, panel.left - box.left);
+          },
+        ),
+      }));
+    // In Chinese, and in Uyghur, whose longer words made a plan table run out of its panel.
+    for (const locale of ['zh-CN', 'ug'] as const) {
+      await switchLanguage(page, locale);
+      const overflow = await overflowAt360();
+      expect(overflow.page, locale).toBeLessThanOrEqual(0);
+      expect(overflow.tables.length, locale).toBe(1 + q4.plans.length);
+      expect(Math.max(...overflow.tables), locale).toBeLessThanOrEqual(0);
+    }
+    await switchLanguage(page, 'zh-CN');
     await page.setViewportSize({ width: 1200, height: 900 });
     // Meetings held against required, per type and group.
     const line = page.locator('.report-meetings-line');

@@ -312,7 +312,7 @@ export default function ReportView(): JSX.Element {
                   </a>
                 </h3>
                 <ScrollRegion label={p.title || t('docs.untitled')}>
-                  <table class="ledger-table">
+                  <table class="ledger-table ledger-cards report-plan-table">
                     <thead>
                       <tr>
                         <th scope="col">{t('report.colPhase')}</th>
@@ -328,16 +328,24 @@ export default function ReportView(): JSX.Element {
                             <th scope="row">
                               <bdi>{ph.title || t('plan.unassigned')}</bdi>
                             </th>
-                            <td>
-                              <div class="progress">
-                                <span style={{ width: percent(ph.ratio) }} />
+                            <td class="cell-wide" data-label={t('report.colProgress')}>
+                              <div class="report-progress">
+                                <div class="progress">
+                                  <span style={{ width: percent(ph.ratio) }} />
+                                </div>
+                                <span class="small muted">
+                                  {t('dash.phaseProgress', { done: ph.done, total: ph.total })}
+                                </span>
                               </div>
-                              <span class="small muted">
-                                {t('dash.phaseProgress', { done: ph.done, total: ph.total })}
-                              </span>
                             </td>
-                            <td class="num">{percent(ph.ratio)}</td>
-                            <td class="num" classList={{ 'bad-text': ph.overdue > 0 }}>
+                            <td class="num" data-label={t('report.colRatio')}>
+                              {percent(ph.ratio)}
+                            </td>
+                            <td
+                              class="num"
+                              classList={{ 'bad-text': ph.overdue > 0 }}
+                              data-label={t('report.colOverdue')}
+                            >
                               {ph.overdue}
                             </td>
                           </tr>
