@@ -418,4 +418,36 @@ describe('the Uyghur locale (I18N-3)', () => {
     });
     expect(headingLines).toBe(1);
   });
+  it('the 三会一课 ledger on a phone: each column’s name is read whole in its card, a group’s name is not broken', async () => {
+    const { invite } = await seedDemo(relay.server, { start: '2025-01-01' });
+    const { page, close } = await openBrowser({ width: 360, height: 800 });
+    closers.push(close);
+    await joinWorkspace(page, await invite('editor'), 'ئابدۇللا');
+    await waitSaved(page);
+    await switchLanguage(page, 'ug');
+    await page.locator('.tabs a').nth(3).click();
+    await page.locator('.ledger-nav a', { hasText: ug('ledger.meetingsTab') }).click();
+    await expect.poll(() => page.locator('.totals-table tbody tr').count()).toBeGreaterThan(3);
+    // Nothing of a card is cut at the side of its scroll region: "داۋاملىشىۋاتقان ياكى ۋاقتى
+    // توشمىغان" lost its last word there, the column's name kept on one line.
+    const cut = await page
+      .locator('.ledger-rule .table-wrap, .table-wrap:has(.totals-table)')
+      .evaluateAll((wraps) => wraps.map((w) => w.scrollWidth - w.clientWidth));
+    expect(cut.length).toBeGreaterThan(3);
+    expect(Math.max(...cut)).toBeLessThanOrEqual(1);
+    // A party group's Chinese name among Uyghur words, in a card's title and a section's heading,
+    // on one line ("（一组、二" / "组）" before).
+    const names = await page
+      .locator('.totals-table th .whole, .ledger-rule h2 .whole')
+      .evaluateAll((els) =>
+        els.map((el) => {
+          const range = document.createRange();
+          range.selectNodeContents(el);
+          const tops = [...range.getClientRects()].map((r) => Math.round(r.top));
+          return { text: el.textContent ?? '', lines: new Set(tops).size };
+        }),
+      );
+    expect(names.length).toBeGreaterThan(3);
+    for (const name of names) expect(name.lines, name.text).toBe(1);
+  });
 });

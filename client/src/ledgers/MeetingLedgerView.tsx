@@ -47,7 +47,13 @@ export default function MeetingLedgerView(): JSX.Element {
   const spanText = () => periodLabel(ledger().span, t);
   /** The rows of each rule (type and party group), in the ledger's order. */
   const groups = createMemo(() => {
-    const out: { key: string; title: string; rows: MeetingLedgerRow[] }[] = [];
+    const out: {
+      key: string;
+      title: string;
+      typeLabel: string;
+      groupName: string | null;
+      rows: MeetingLedgerRow[];
+    }[] = [];
     for (const row of ledger().rows) {
       const key = `${row.meetingType}~${row.groupId ?? ''}`;
       let g = out.find((x) => x.key === key);
@@ -55,6 +61,8 @@ export default function MeetingLedgerView(): JSX.Element {
         g = {
           key,
           title: `${label('meetingType', row.meetingType)}${row.groupName ? ` · ${row.groupName}` : ''}`,
+          typeLabel: label('meetingType', row.meetingType),
+          groupName: row.groupName ?? null,
           rows: [],
         };
         out.push(g);
@@ -175,7 +183,15 @@ export default function MeetingLedgerView(): JSX.Element {
                   <tr data-type={x.meetingType} data-group={x.groupId ?? ''}>
                     <th scope="row">
                       {label('meetingType', x.meetingType)}
-                      <Show when={x.groupName}>{(g) => <> · {g()}</>}</Show>
+                      {/* A group's name goes to the next line whole, not broken inside. */}
+                      <Show when={x.groupName}>
+                        {(g) => (
+                          <>
+                            {' · '}
+                            <bdi class="whole">{g()}</bdi>
+                          </>
+                        )}
+                      </Show>
                     </th>
                     <td class="num" data-label={t('ledger.colPeriods')}>
                       {x.periods}
@@ -210,7 +226,17 @@ export default function MeetingLedgerView(): JSX.Element {
       <For each={groups()}>
         {(g) => (
           <section class="panel ledger-section ledger-rule" data-rule={g.key}>
-            <h2>{g.title}</h2>
+            <h2>
+              {g.typeLabel}
+              <Show when={g.groupName}>
+                {(name) => (
+                  <>
+                    {' · '}
+                    <bdi class="whole">{name()}</bdi>
+                  </>
+                )}
+              </Show>
+            </h2>
             <ScrollRegion label={g.title}>
               <table class="ledger-table ledger-cards periods-table">
                 <thead>
