@@ -1,4 +1,5 @@
 import { addPhase, addTask, createDoc, initPlan, labelOf, readIndex } from '@grassroots/shared';
+import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { joinWorkspace, openBrowser, startRelay, switchLanguage, waitSaved } from './harness.ts';
 import { seedDocs, storedDoc } from './seed.ts';
@@ -14,6 +15,19 @@ afterAll(async () => {
   for (const close of closers.splice(0)) await close().catch(() => {});
   await relay?.cleanup();
 });
+
+/** Each service picker's value, the option it shows and every option it offers. */
+const readPickers = (selects: Locator) =>
+  selects.evaluateAll((els) =>
+    els.map((el) => {
+      const s = el as HTMLSelectElement;
+      return {
+        value: s.value,
+        selected: s.selectedOptions[0]?.textContent ?? '',
+        offers: [...s.options].map((o) => o.textContent),
+      };
+    }),
+  );
 
 describe('the 8+1 services screen', () => {
   it('lets an admin add, rename and retire services offline; a task linked to a retired one still shows it', async () => {
@@ -60,16 +74,7 @@ describe('the 8+1 services screen', () => {
     await page.locator('.card[data-doc-id="plan1"] a').click();
     await expect.poll(() => selects.count()).toBe(2);
     // The linked task shows the retired service; the other task's picker does not offer it.
-    const values = await selects.evaluateAll((els) =>
-      els.map((el) => {
-        const s = el as HTMLSelectElement;
-        return {
-          value: s.value,
-          selected: s.selectedOptions[0]?.textContent ?? '',
-          offers: [...s.options].map((o) => o.textContent),
-        };
-      }),
-    );
+    const values = await readPickers(selects);
     const withRetired = values.find((v) => v.value === 'svc-2')!;
     expect(withRetired.selected).toBe('城乡居民医疗保险（已停用）');
     const other = values.find((v) => v.value === '')!;
@@ -119,16 +124,7 @@ describe('the 8+1 services screen', () => {
     // The plan's pickers offer and show them the same way.
     await page.goto(`${relay.server.url}/#/w/${ws}/d/plan1`);
     await expect.poll(() => selects.count()).toBe(2);
-    const ugValues = await selects.evaluateAll((els) =>
-      els.map((el) => {
-        const s = el as HTMLSelectElement;
-        return {
-          value: s.value,
-          selected: s.selectedOptions[0]?.textContent ?? '',
-          offers: [...s.options].map((o) => o.textContent),
-        };
-      }),
-    );
+    const ugValues = await readPickers(selects);
     expect(ugValues.find((v) => v.value === 'svc-2')!.selected).toContain(ug('svc-2'));
     const ugOther = ugValues.find((v) => v.value === '')!.offers;
     expect(ugOther).toContain(ug('svc-3'));

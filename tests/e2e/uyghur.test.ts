@@ -59,6 +59,18 @@ async function workspaceWithLog(name: string) {
 
 const ug = (key: Parameters<typeof translate>[1]) => translate('ug', key);
 
+/** How many lines each of these elements' text is drawn on, with its text. */
+function linesDrawn(elements: Locator): Promise<{ text: string; lines: number }[]> {
+  return elements.evaluateAll((els) =>
+    els.map((el) => {
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      const tops = [...range.getClientRects()].map((r) => Math.round(r.top));
+      return { text: el.textContent ?? '', lines: new Set(tops).size };
+    }),
+  );
+}
+
 /**
  * Where the first and the last digit of each date in these elements are drawn: "2025-02-01" must
  * start at the left (after Uyghur words the bidi algorithm draws a bare one as "01-02-2025").
@@ -316,16 +328,7 @@ describe('the Uyghur locale (I18N-3)', () => {
     for (const m of months) expect(m.year, m.text).toBeGreaterThan(m.month);
     // A party group's Chinese name among Uyghur words, and each period, on one line: it moves
     // to the next line whole ("（一组、二" / "组）" before).
-    const lineTops = await page
-      .locator('[aria-labelledby="dash-meetings"] .whole')
-      .evaluateAll((els) =>
-        els.map((el) => {
-          const range = document.createRange();
-          range.selectNodeContents(el);
-          const tops = [...range.getClientRects()].map((r) => Math.round(r.top));
-          return { text: el.textContent ?? '', lines: new Set(tops).size };
-        }),
-      );
+    const lineTops = await linesDrawn(page.locator('[aria-labelledby="dash-meetings"] .whole'));
     expect(lineTops.length).toBeGreaterThan(3);
     for (const name of lineTops) expect(name.lines, name.text).toBe(1);
     // The report's meeting chart: every label and value inside the chart, labels at its right.
@@ -411,12 +414,7 @@ describe('the Uyghur locale (I18N-3)', () => {
     await page.goto(`${relay.server.url}/#/w/${workspaceId}/d/${planId}/history`);
     const heading = page.locator('.history-header h1 bdi');
     await expect.poll(() => heading.textContent()).toBe('阳光村2025年阶段性工作计划');
-    const headingLines = await heading.evaluate((el) => {
-      const range = document.createRange();
-      range.selectNodeContents(el);
-      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
-    });
-    expect(headingLines).toBe(1);
+    expect(await linesDrawn(heading)).toEqual([{ text: '阳光村2025年阶段性工作计划', lines: 1 }]);
   });
   it('the 三会一课 ledger on a phone: each column’s name is read whole in its card, a group’s name is not broken', async () => {
     const { invite } = await seedDemo(relay.server, { start: '2025-01-01' });
@@ -437,16 +435,7 @@ describe('the Uyghur locale (I18N-3)', () => {
     expect(Math.max(...cut)).toBeLessThanOrEqual(1);
     // A party group's Chinese name among Uyghur words, in a card's title and a section's heading,
     // on one line ("（一组、二" / "组）" before).
-    const names = await page
-      .locator('.totals-table th .whole, .ledger-rule h2 .whole')
-      .evaluateAll((els) =>
-        els.map((el) => {
-          const range = document.createRange();
-          range.selectNodeContents(el);
-          const tops = [...range.getClientRects()].map((r) => Math.round(r.top));
-          return { text: el.textContent ?? '', lines: new Set(tops).size };
-        }),
-      );
+    const names = await linesDrawn(page.locator('.totals-table th .whole, .ledger-rule h2 .whole'));
     expect(names.length).toBeGreaterThan(3);
     for (const name of names) expect(name.lines, name.text).toBe(1);
   });

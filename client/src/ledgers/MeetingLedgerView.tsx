@@ -7,6 +7,7 @@ import { useI18n } from '../i18n/I18nProvider.tsx';
 import { asOfText, periodLabel } from '../i18n/period.ts';
 import {
   type MeetingLedgerRow,
+  type MeetingType,
   meetingLedger,
   type ReportSpan,
   spanPeriod,
@@ -17,6 +18,24 @@ import { useWorkspace } from '../WorkspaceContext.tsx';
 import { createExport } from './createExport.ts';
 import { LedgerActions, LedgerNav } from './LedgerBar.tsx';
 import { recordYears } from './years.ts';
+
+/** A rule's name: its meeting type and, for a party group, the group's name kept whole. */
+function RuleName(props: { meetingType: MeetingType; groupName: string | null }): JSX.Element {
+  const { label } = useI18n();
+  return (
+    <>
+      {label('meetingType', props.meetingType)}
+      <Show when={props.groupName}>
+        {(name) => (
+          <>
+            {' · '}
+            <bdi class="whole">{name()}</bdi>
+          </>
+        )}
+      </Show>
+    </>
+  );
+}
 
 /**
  * The 三会一课 台账 of a year or a quarter (LEDGER-1): every required meeting period by type and
@@ -50,7 +69,7 @@ export default function MeetingLedgerView(): JSX.Element {
     const out: {
       key: string;
       title: string;
-      typeLabel: string;
+      meetingType: MeetingType;
       groupName: string | null;
       rows: MeetingLedgerRow[];
     }[] = [];
@@ -61,7 +80,7 @@ export default function MeetingLedgerView(): JSX.Element {
         g = {
           key,
           title: `${label('meetingType', row.meetingType)}${row.groupName ? ` · ${row.groupName}` : ''}`,
-          typeLabel: label('meetingType', row.meetingType),
+          meetingType: row.meetingType,
           groupName: row.groupName ?? null,
           rows: [],
         };
@@ -182,16 +201,7 @@ export default function MeetingLedgerView(): JSX.Element {
                 {(x) => (
                   <tr data-type={x.meetingType} data-group={x.groupId ?? ''}>
                     <th scope="row">
-                      {label('meetingType', x.meetingType)}
-                      {/* A group's name goes to the next line whole, not broken inside. */}
-                      <Show when={x.groupName}>
-                        {(g) => (
-                          <>
-                            {' · '}
-                            <bdi class="whole">{g()}</bdi>
-                          </>
-                        )}
-                      </Show>
+                      <RuleName meetingType={x.meetingType} groupName={x.groupName ?? null} />
                     </th>
                     <td class="num" data-label={t('ledger.colPeriods')}>
                       {x.periods}
@@ -227,15 +237,7 @@ export default function MeetingLedgerView(): JSX.Element {
         {(g) => (
           <section class="panel ledger-section ledger-rule" data-rule={g.key}>
             <h2>
-              {g.typeLabel}
-              <Show when={g.groupName}>
-                {(name) => (
-                  <>
-                    {' · '}
-                    <bdi class="whole">{name()}</bdi>
-                  </>
-                )}
-              </Show>
+              <RuleName meetingType={g.meetingType} groupName={g.groupName} />
             </h2>
             <ScrollRegion label={g.title}>
               <table class="ledger-table ledger-cards periods-table">

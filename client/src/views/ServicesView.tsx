@@ -41,7 +41,7 @@ export function ServicesView(): JSX.Element {
 
   const Row = (p: { service: Service }): JSX.Element => {
     const s = p.service;
-    /** The name in the reader's language, when it is not the stored one (SVC-3). */
+    /** The name as this reader sees it: a default one in their language (SVC-3). */
     const shown = () => serviceLabel(s, locale());
     return (
       <li class="service-row" data-service-id={s.id} data-archived={s.archived ? 'true' : 'false'}>
