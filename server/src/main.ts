@@ -19,6 +19,7 @@ import type { Fanout } from './relay/Fanout.ts';
 import { LocalFanout } from './relay/Fanout.ts';
 import { RedisFanout } from './relay/RedisFanout.ts';
 import { sqlitePath, startServer } from './server.ts';
+import { BackupRefused, backupDataDir, checkBackup, restoreDataDir } from './storage/backup.ts';
 import type { DeletedDocStore } from './storage/DeletedDocStore.ts';
 import type { AuthStore, DocStore } from './storage/DocStore.ts';
 import { PostgresStore } from './storage/PostgresStore.ts';
@@ -45,6 +46,14 @@ const USAGE = `usage:
     asks for the first admin's name on a terminal; prints an invite URL that makes its opener that admin
   grassroots demo [--docs N] [--entries M] [--seed S] [--start YYYY-MM-DD] [--admin-name NAME] [--data DIR]
     builds the demo village (deterministic from the seed) as a new workspace
+  grassroots backup --to DIR [--keep N] [--data DIR]
+    copies the SQLite database (a consistent snapshot, safe while serving) and attached files
+    into a new folder DIR/grassroots-<time>, checked; --keep removes all but the newest N there
+  grassroots check-backup BACKUP
+    checks a backup's checksums, SQLite's own check and every attached file's hash
+  grassroots restore --from BACKUP [--data DIR]
+    with the relay stopped: puts a backup back; the data folder's database and files are moved
+    into DIR/before-restore-<time>, never deleted
 environment: PORT, HOST, DATA_DIR, PUBLIC_URL, LOG_LEVEL, CLIENT_DIR,
   DATABASE_URL (PostgreSQL instead of SQLite), REDIS_URL (bus between relay processes)`;
 
@@ -230,11 +239,66 @@ async function createDemo(argv: string[]) {
   }
 }
 
+const backupFlags = z.object({
+  to: z.string().min(1, '--to needs a folder'),
+  keep: z.coerce.number().int().min(1).max(10_000).optional(),
+});
+
+/** The SQLite data folder the flags name; backups of PostgreSQL are its own tools' work. */
+function sqliteDataDir(flags: string[]): string {
+  const config = parseConfig(configInputFrom(flags, process.env));
+  if (config.databaseUrl) {
+    throw new ConfigError(
+      'backup and restore work on the SQLite data folder; with DATABASE_URL (PostgreSQL) use pg_dump and pg_restore, and copy the blobs folder',
+    );
+  }
+  return config.dataDir;
+}
+
+async function backup(argv: string[]) {
+  const { taken, rest } = takeFlags(argv, ['to', 'keep']);
+  const flags = backupFlags.safeParse(taken);
+  if (!flags.success) {
+    throw new ConfigError(
+      flags.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; '),
+    );
+  }
+  const result = await backupDataDir({ dataDir: sqliteDataDir(rest), ...flags.data });
+  console.log(JSON.stringify(result, null, 2));
+  if (result.damagedBlobs.length > 0) {
+    console.error(
+      `grassroots: ${result.damagedBlobs.length} attached file(s) on this disk no longer match their hash and were left out: ${result.damagedBlobs.join(', ')}`,
+    );
+    process.exitCode = 1;
+  }
+}
+
+async function restore(argv: string[]) {
+  const { taken, rest } = takeFlags(argv, ['from']);
+  if (!taken.from) throw new ConfigError('restore needs --from BACKUP');
+  const result = await restoreDataDir({ from: taken.from, dataDir: sqliteDataDir(rest) });
+  console.log(JSON.stringify(result, null, 2));
+  console.error(
+    'grassroots: restored. Devices bring back their edits made since the backup when they reconnect; members removed since the backup are members again: check the Members page.',
+  );
+}
+
 async function main(argv: string[]) {
   const [command, ...rest] = argv;
   if (command === 'serve') return serve(rest);
   if (command === 'workspace' && rest[0] === 'create') return createWorkspace(rest.slice(1));
   if (command === 'demo') return createDemo(rest);
+  if (command === 'backup') return backup(rest);
+  if (command === 'restore') return restore(rest);
+  if (command === 'check-backup') {
+    if (rest.length !== 1 || rest[0]!.startsWith('--')) {
+      throw new ConfigError('check-backup takes one backup folder');
+    }
+    const result = await checkBackup(rest[0]!);
+    console.log(JSON.stringify(result, null, 2));
+    if (result.problems.length > 0) process.exitCode = 1;
+    return;
+  }
   if (command === undefined || command === 'help' || command === '--help') {
     console.log(USAGE);
     return;
@@ -243,7 +307,7 @@ async function main(argv: string[]) {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof BackupRefused) {
     console.error(`grassroots: ${error.message}`);
     process.exit(2);
   }
