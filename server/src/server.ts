@@ -83,8 +83,12 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
     ...authRoutes(auth, config, (memberId, change) =>
       relay.disconnectMember(
         memberId,
-        change === 'revoked' ? CloseCode.unauthorized : CloseCode.forbidden,
-        change === 'revoked' ? 'membership revoked' : 'role changed; reconnect',
+        change === 'role' ? CloseCode.forbidden : CloseCode.unauthorized,
+        change === 'revoked'
+          ? 'membership revoked'
+          : change === 'newDevice'
+            ? 'signed in on another device'
+            : 'role changed; reconnect',
       ),
     ),
   ];

@@ -69,7 +69,9 @@ describe('members and invites in the app', () => {
     closers.push(b.close);
     admin = b.page;
     await admin.goto(claimUrl);
-    await admin.locator('.join-intro', { hasText: '“成员村”的管理员' }).waitFor();
+    await admin
+      .locator('.join-intro', { hasText: '以“王书记”（管理员）的身份进入“成员村”' })
+      .waitFor();
     expect(await admin.locator('input[name="displayName"]').inputValue()).toBe('王书记');
     await screenshot(admin, 'members/join-first-admin-1280');
     await admin.setViewportSize({ width: 360, height: 760 });
@@ -85,8 +87,9 @@ describe('members and invites in the app', () => {
     expect(await rows.count()).toBe(1);
     expect(await rows.first().locator('strong').textContent()).toBe('王书记');
     expect(await rows.first().getAttribute('data-member')).toBe(adminMemberId);
-    // The last admin, oneself: no role select, no remove button.
-    expect(await rows.first().locator('select, button').count()).toBe(0);
+    // The last admin, oneself: no role select, no remove button; a link for a new phone.
+    expect(await rows.first().locator('select').count()).toBe(0);
+    expect(await rows.first().getByRole('button').allTextContents()).toEqual(['换手机']);
   });
 
   it('MEM-4 a new invite shows its link and a QR code that decodes to exactly that link', async () => {
@@ -238,5 +241,80 @@ describe('members and invites in the app', () => {
     await admin.locator('.invite-list').scrollIntoViewIfNeeded();
     await screenshot(admin, 'members/members-admin-en-360');
     await switchLanguage(admin, 'zh-CN');
+  });
+  it("MEM-6 a member's new phone: the admin's link signs it in as that member and the old phone out", async () => {
+    const { token } = await relay.server.auth.createInvite(workspaceId, adminMemberId, {
+      role: 'editor',
+      maxUses: 1,
+    });
+    const old = await openBrowser({ width: 360, height: 760 });
+    closers.push(old.close);
+    await old.page.goto(`${relay.server.url}/#/join/${token}`);
+    await old.page.locator('input[name="displayName"]').fill('马主任');
+    await old.page.locator('button[type="submit"]').click();
+    await waitSaved(old.page);
+
+    await admin.setViewportSize({ width: 1280, height: 900 });
+    await admin.reload();
+    const row = admin.locator('.member-row', { hasText: '马主任' });
+    await row.waitFor();
+    const memberId = await row.getAttribute('data-member');
+    await expect.poll(() => connectionsOf(memberId!)).toBeGreaterThan(0);
+    await admin.getByRole('button', { name: '为马主任生成换手机登录链接' }).click();
+    const panel = row.locator('.device-link');
+    await panel.waitFor();
+    expect(await panel.locator('h3').textContent()).toBe('马主任的换手机登录链接');
+    expect(await panel.textContent()).toContain('24小时内有效，只能用一次');
+    const url = await panel.locator('input.invite-url').inputValue();
+    expect(url).toMatch(new RegExp(`^${relay.server.url}/#/join/gri_`));
+    const listed = admin.locator('.invite-row[data-state="live"]', { hasText: '换手机：马主任' });
+    await listed.waitFor();
+    expect(await listed.textContent()).toContain('已用 0/1');
+    await panel.scrollIntoViewIfNeeded();
+    await screenshot(admin, 'members/new-phone-link-1280');
+    await admin.setViewportSize({ width: 360, height: 760 });
+    await panel.scrollIntoViewIfNeeded();
+    const box = await panel.boundingBox();
+    expect(box!.x).toBeGreaterThanOrEqual(0);
+    expect(box!.x + box!.width).toBeLessThanOrEqual(360);
+    await screenshot(admin, 'members/new-phone-link-360');
+
+    const fresh = await openBrowser({ width: 360, height: 760 });
+    closers.push(fresh.close);
+    await fresh.page.goto(url);
+    await fresh.page
+      .locator('.join-intro', { hasText: '以“马主任”（编辑）的身份进入“成员村”' })
+      .waitFor();
+    expect(await fresh.page.locator('input[name="displayName"]').inputValue()).toBe('马主任');
+    await screenshot(fresh.page, 'members/join-new-phone-360');
+    await fresh.page.locator('button[type="submit"]').click();
+    await waitSaved(fresh.page);
+    await old.page.locator('.sync-badge[data-state="denied"]').waitFor();
+    await fresh.page.goto(membersUrl());
+    const me = fresh.page.locator('.member-row', { hasText: '（我）' });
+    await me.waitFor();
+    expect(await me.getAttribute('data-member')).toBe(memberId);
+    expect(await me.locator('strong').textContent()).toBe('马主任');
+
+    await admin.reload();
+    await admin
+      .locator('.invite-row[data-state="usedUp"]', { hasText: '换手机：马主任' })
+      .waitFor();
+    await switchLanguage(admin, 'ug');
+    await admin.setViewportSize({ width: 1280, height: 900 });
+    const ugRow = admin.locator('.member-row', { hasText: '马主任' });
+    await ugRow.locator('button', { hasText: 'تېلېفون ئالماشتۇرۇش' }).click();
+    await ugRow.locator('.device-link').waitFor();
+    await ugRow.scrollIntoViewIfNeeded();
+    await screenshot(admin, 'members/new-phone-link-ug-1280');
+    await admin.setViewportSize({ width: 360, height: 760 });
+    await ugRow.locator('.device-link').scrollIntoViewIfNeeded();
+    await screenshot(admin, 'members/new-phone-link-ug-360');
+    const overflow = await admin.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    await switchLanguage(admin, 'zh-CN');
+    await admin.setViewportSize({ width: 1280, height: 900 });
   });
 });

@@ -143,6 +143,19 @@ export const relayApi = {
       body,
     });
   },
+  /** A one-use link, valid for a day, that signs a member in on a new device (admins only). */
+  createDeviceInvite(
+    origin: string,
+    workspaceId: string,
+    token: string,
+    memberId: string,
+  ): Promise<{ invite: InviteInfo; token: string; url: string }> {
+    return call(
+      origin,
+      `/api/workspaces/${encodeURIComponent(workspaceId)}/members/${encodeURIComponent(memberId)}/device-invite`,
+      { method: 'POST', token },
+    );
+  },
   /** Every invite of the workspace, live or not (admins only). */
   listInvites(
     origin: string,

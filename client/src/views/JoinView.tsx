@@ -78,7 +78,13 @@ export function JoinView(props: { token: string }): JSX.Element {
         {(() => {
           const p = preview();
           if (!p) return t('join.intro');
-          if (p.displayName) return t('join.claimIntro', { workspace: p.workspaceName });
+          if (p.displayName) {
+            return t('join.claimIntro', {
+              workspace: p.workspaceName,
+              name: p.displayName,
+              role: t(`role.${p.role}`),
+            });
+          }
           return t('join.inviteIntro', { workspace: p.workspaceName, role: t(`role.${p.role}`) });
         })()}
       </p>

@@ -92,6 +92,23 @@ export function MembersView(): JSX.Element {
   const canManage = (m: MemberInfo) =>
     isAdmin() && m.id !== entry.memberId && !(m.role === 'admin' && adminCount() <= 1);
 
+  /** The sign-in link for a member's new phone, shown under that member's row. */
+  const [deviceLink, setDeviceLink] = createSignal<{ memberId: string; url: string } | null>(null);
+  const makeDeviceLink = (m: MemberInfo) =>
+    act(async () => {
+      const result = await relayApi.createDeviceInvite(
+        entry.serverOrigin,
+        entry.id,
+        entry.memberToken,
+        m.id,
+      );
+      setDeviceLink({ memberId: m.id, url: result.url });
+    }, refetchInvites);
+  const nameOf = (memberId: string | null) =>
+    memberId === null
+      ? null
+      : (members()?.members.find((m) => m.id === memberId)?.displayName ?? null);
+
   const changeRole = (m: MemberInfo, role: Role) =>
     act(
       () => relayApi.changeMemberRole(entry.serverOrigin, entry.id, entry.memberToken, m.id, role),
@@ -154,11 +171,11 @@ export function MembersView(): JSX.Element {
                     {t('members.joinedAt', { date: beijingDay(Date.parse(m.createdAt)) })}
                   </span>
                 </div>
-                <Show
-                  when={canManage(m)}
-                  fallback={<span class="tag member-role">{t(`role.${m.role}`)}</span>}
-                >
-                  <div class="btn-row member-actions">
+                <div class="btn-row member-actions">
+                  <Show
+                    when={canManage(m)}
+                    fallback={<span class="tag member-role">{t(`role.${m.role}`)}</span>}
+                  >
                     <select
                       aria-label={t('members.roleOf', { name: m.displayName })}
                       value={m.role}
@@ -176,7 +193,42 @@ export function MembersView(): JSX.Element {
                     >
                       {t('members.remove')}
                     </button>
-                  </div>
+                  </Show>
+                  <Show when={isAdmin()}>
+                    <button
+                      type="button"
+                      class="btn small"
+                      aria-label={t('members.newDeviceLabel', { name: m.displayName })}
+                      aria-expanded={deviceLink()?.memberId === m.id}
+                      disabled={!isOnline() || isBusy()}
+                      onClick={() =>
+                        deviceLink()?.memberId === m.id
+                          ? setDeviceLink(null)
+                          : void makeDeviceLink(m)
+                      }
+                    >
+                      {t('members.newDevice')}
+                    </button>
+                  </Show>
+                </div>
+                <Show when={deviceLink()?.memberId === m.id ? deviceLink() : null}>
+                  {(link) => (
+                    <div class="device-link">
+                      <h3>
+                        <Sentence
+                          template={t('members.newDeviceTitle')}
+                          params={{ name: m.displayName }}
+                        />
+                      </h3>
+                      <p class="small">
+                        <Sentence
+                          template={t('members.newDeviceHint')}
+                          params={{ name: m.displayName }}
+                        />
+                      </p>
+                      <InviteLinkBox url={link().url} />
+                    </div>
+                  )}
                 </Show>
               </li>
             )}
@@ -214,6 +266,7 @@ export function MembersView(): JSX.Element {
                 {(i) => (
                   <InviteRow
                     invite={i}
+                    claimedName={nameOf(i.claimsMemberId)}
                     isOnline={isOnline()}
                     onRevoke={() => setConfirming({ kind: 'revoke', invite: i })}
                   />
@@ -258,6 +311,8 @@ export function MembersView(): JSX.Element {
 /** One invite: role, when made, expiry, uses, and revoke while it can still be used. */
 function InviteRow(props: {
   invite: InviteInfo;
+  /** The member a new-phone link signs in, by name. */
+  claimedName: string | null;
   isOnline: boolean;
   onRevoke: () => void;
 }): JSX.Element {
@@ -280,6 +335,13 @@ function InviteRow(props: {
     <li class="invite-row" data-invite={props.invite.id} data-state={state()}>
       <div class="invite-facts">
         <span class="tag">{t(`role.${props.invite.role}`)}</span>
+        <Show when={props.claimedName}>
+          {(name) => (
+            <span class="tag">
+              <Sentence template={t('members.forMember')} params={{ name: name() }} />
+            </span>
+          )}
+        </Show>
         <span class="small">{t('members.createdAt', { date: created() })}</span>
         <Show when={state() === 'live' || state() === 'expired'}>
           <span class={state() === 'expired' ? 'tag bad' : 'small'}>{expiry()}</span>
@@ -322,12 +384,9 @@ function InvitePanel(props: {
   const [expiry, setExpiry] = createSignal<(typeof EXPIRIES)[number]['key']>('7d');
   const [maxUses, setMaxUses] = createSignal<(typeof USES)[number]>(10);
   const [invite, setInvite] = createSignal<string | null>(null);
-  const [isQrShown, setQrShown] = createSignal(false);
-  const [isCopied, setCopied] = createSignal(false);
   const create = async (e: Event) => {
     e.preventDefault();
-    setCopied(false);
-    setQrShown(false);
+    setInvite(null);
     try {
       const hours = EXPIRIES.find((x) => x.key === expiry())?.hours ?? null;
       const uses = maxUses();
@@ -340,16 +399,6 @@ function InvitePanel(props: {
       props.onCreated();
     } catch (err) {
       props.onError(err);
-    }
-  };
-  const copy = async () => {
-    const url = invite();
-    if (!url) return;
-    try {
-      await navigator.clipboard.writeText(url);
-      setCopied(true);
-    } catch {
-      // clipboard blocked (e.g. in-app browsers): the link stays selectable
     }
   };
   return (
@@ -407,36 +456,56 @@ function InvitePanel(props: {
       </form>
       <Show when={invite()}>
         {(url) => (
-          <div class="invite-box">
+          <>
             <p>{t('members.inviteReady')}</p>
-            <input
-              dir="ltr"
-              class="invite-url"
-              readOnly
-              value={url()}
-              onFocus={(e) => e.currentTarget.select()}
-            />
-            <div class="btn-row">
-              <button type="button" class="btn" onClick={() => void copy()}>
-                {isCopied() ? t('members.copied') : t('members.copy')}
-              </button>
-              <button
-                type="button"
-                class="btn"
-                aria-expanded={isQrShown()}
-                onClick={() => setQrShown(!isQrShown())}
-              >
-                {isQrShown() ? t('members.hideQr') : t('members.showQr')}
-              </button>
-            </div>
-            <Show when={isQrShown()}>
-              <Suspense fallback={<p class="muted">{t('members.qrLoading')}</p>}>
-                <InviteQr url={url()} />
-              </Suspense>
-            </Show>
-          </div>
+            <InviteLinkBox url={url()} />
+          </>
         )}
       </Show>
     </section>
+  );
+}
+
+/** A link to hand over: selectable, copied with one press, and as a QR code on demand. */
+function InviteLinkBox(props: { url: string }): JSX.Element {
+  const { t } = useI18n();
+  const [isQrShown, setQrShown] = createSignal(false);
+  const [isCopied, setCopied] = createSignal(false);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(props.url);
+      setCopied(true);
+    } catch {
+      // clipboard blocked (e.g. in-app browsers): the link stays selectable
+    }
+  };
+  return (
+    <div class="invite-box">
+      <input
+        dir="ltr"
+        class="invite-url"
+        readOnly
+        value={props.url}
+        onFocus={(e) => e.currentTarget.select()}
+      />
+      <div class="btn-row">
+        <button type="button" class="btn" onClick={() => void copy()}>
+          {isCopied() ? t('members.copied') : t('members.copy')}
+        </button>
+        <button
+          type="button"
+          class="btn"
+          aria-expanded={isQrShown()}
+          onClick={() => setQrShown(!isQrShown())}
+        >
+          {isQrShown() ? t('members.hideQr') : t('members.showQr')}
+        </button>
+      </div>
+      <Show when={isQrShown()}>
+        <Suspense fallback={<p class="muted">{t('members.qrLoading')}</p>}>
+          <InviteQr url={props.url} />
+        </Suspense>
+      </Show>
+    </div>
   );
 }

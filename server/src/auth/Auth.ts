@@ -36,7 +36,11 @@ export const inviteInfo = (i: Invite): InviteInfo => ({
   revoked: i.revokedAt !== null,
   uses: i.uses,
   maxUses: i.maxUses,
+  claimsMemberId: i.claimsMemberId ?? null,
 });
+
+/** How long a link for a member's new device works: it hands over a member, so not for long. */
+export const DEVICE_INVITE_HOURS = 24;
 
 /** Workspaces, members, invites and the token checks in front of every room and API call. */
 export class Auth {
@@ -128,6 +132,28 @@ export class Auth {
     return { invite, token };
   }
 
+  /**
+   * A one-use link, valid for DEVICE_INVITE_HOURS, that signs a new device in as `memberId` (a
+   * replaced or lost phone): whoever opens it is that member, with the member's role and history,
+   * and the device it had is signed out. 404 for a removed or unknown member.
+   */
+  async createDeviceInvite(
+    workspaceId: string,
+    createdBy: string,
+    memberId: string,
+  ): Promise<{ invite: Invite; token: string }> {
+    const member = await this.store.getMember(workspaceId, memberId);
+    if (!member || member.revokedAt !== null) {
+      throw notFound('no such member', 'memberNotFound');
+    }
+    return this.createInvite(workspaceId, createdBy, {
+      role: member.role,
+      maxUses: 1,
+      expiresInHours: DEVICE_INVITE_HOURS,
+      claimsMemberId: member.id,
+    });
+  }
+
   /** What a live invite leads to; 401 if it is unknown, revoked, expired or used up. */
   async preview(inviteToken: string): Promise<InvitePreview> {
     const invite = await this.store.findLiveInvite(hashToken(inviteToken), this.now());
@@ -152,23 +178,27 @@ export class Auth {
   async redeem(
     inviteToken: string,
     displayName: string,
-  ): Promise<{ member: Member; token: string; workspace: Workspace }> {
+  ): Promise<{ member: Member; token: string; workspace: Workspace; isHandover: boolean }> {
     const token = newToken('member');
     const at = this.now();
-    const member = await this.store.redeemInvite(hashToken(inviteToken), at, (invite) => ({
-      member: {
-        id: newId(),
-        workspaceId: invite.workspaceId,
-        displayName,
-        role: invite.role as Role,
-        createdAt: at,
-        revokedAt: null,
-      },
-      tokenHash: hashToken(token),
-    }));
+    let isHandover = false;
+    const member = await this.store.redeemInvite(hashToken(inviteToken), at, (invite) => {
+      isHandover = Boolean(invite.claimsMemberId);
+      return {
+        member: {
+          id: newId(),
+          workspaceId: invite.workspaceId,
+          displayName,
+          role: invite.role as Role,
+          createdAt: at,
+          revokedAt: null,
+        },
+        tokenHash: hashToken(token),
+      };
+    });
     if (!member)
       throw unauthorized('this invite is unknown, revoked, expired or used up', 'inviteInvalid');
-    return { member, token, workspace: await this.workspace(member.workspaceId) };
+    return { member, token, workspace: await this.workspace(member.workspaceId), isHandover };
   }
 
   listMembers(workspaceId: string): Promise<Member[]> {

@@ -39,7 +39,7 @@ export function authRoutes(
   auth: Auth,
   config: Config,
   /** Called after a member's role changed or the member was removed (open sockets must close). */
-  onMemberChanged: (memberId: string, change: 'role' | 'revoked') => void = () => {},
+  onMemberChanged: (memberId: string, change: 'role' | 'revoked' | 'newDevice') => void = () => {},
 ): Route[] {
   const body = <S extends Parameters<typeof readJson>[1]>(req: IncomingMessage, schema: S) =>
     readJson(req, schema, config.maxJsonBytes);
@@ -73,6 +73,15 @@ export function authRoutes(
       onMemberChanged(id!, 'revoked');
       sendJson(res, 200, { ok: true });
     }),
+    route('POST', '/api/workspaces/:id/members/:id/device-invite', async (req, res, [ws, id]) => {
+      const me = await auth.authorize(bearer(req), ws!, 'manageMembers');
+      const { invite, token } = await auth.createDeviceInvite(ws!, me.id, id!);
+      sendJson(res, 201, {
+        invite: inviteInfo(invite),
+        token,
+        url: inviteUrl(baseUrl(req, config), token),
+      });
+    }),
     route('POST', '/api/workspaces/:id/invites', async (req, res, [ws]) => {
       const me = await auth.authorize(bearer(req), ws!, 'manageMembers');
       const input = await body(req, createInviteBodySchema);
@@ -99,7 +108,12 @@ export function authRoutes(
     }),
     route('POST', '/api/invites/redeem', async (req, res) => {
       const input = await body(req, redeemInviteBodySchema);
-      const { member, token, workspace } = await auth.redeem(input.token, input.displayName);
+      const { member, token, workspace, isHandover } = await auth.redeem(
+        input.token,
+        input.displayName,
+      );
+      // The device the member had is signed out: its token is gone, its sockets close now.
+      if (isHandover) onMemberChanged(member.id, 'newDevice');
       const result: RedeemInviteResult = {
         workspaceId: workspace.id,
         workspaceName: workspace.name,

@@ -56,7 +56,7 @@ export const en: Catalogue = {
     'join.inviteIntro':
       'You were invited to "{workspace}" as {role}. Enter the name others will see in documents.',
     'join.claimIntro':
-      'You will be the admin of "{workspace}". Confirm the name others will see in documents.',
+      'This link signs this device in to "{workspace}" as "{name}" ({role}); the device that member used before is signed out. Confirm the name others will see in documents.',
 
     'att.title': 'Photos and files',
 
@@ -416,6 +416,12 @@ export const en: Catalogue = {
       'This is the last admin: they cannot be removed or given another role. Make another member admin first.',
     'members.notSelf': 'You cannot change your own role or remove yourself; ask another admin.',
     'members.readOnly': 'Only admins invite people, change roles or remove members.',
+    'members.newDevice': 'New phone',
+    'members.newDeviceLabel': "Make a sign-in link for {name}'s new phone",
+    'members.newDeviceTitle': "Sign-in link for {name}'s new phone",
+    'members.newDeviceHint':
+      'Open this link in a browser on the new phone, or scan the code: it signs in as "{name}", the same person in history. It works once, within 24 hours. Once it is opened the old phone is signed out, and changes it has not synced stay on it: if the old phone still works, put it online first and wait until it says "Saved to server".',
+    'members.forMember': 'New phone: {name}',
 
     'history.open': 'History',
     'history.title': 'History: {title}',

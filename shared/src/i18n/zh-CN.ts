@@ -53,7 +53,8 @@ const messages = {
   'join.invalid': '邀请链接无效、已过期或已用完，请向管理员要一个新的链接。',
   'join.done': '已加入“{name}”。',
   'join.inviteIntro': '您受邀以“{role}”身份加入“{workspace}”。填写您的称呼，别人会在文档里看到它。',
-  'join.claimIntro': '您将成为“{workspace}”的管理员。请确认您的称呼，别人会在文档里看到它。',
+  'join.claimIntro':
+    '这个链接让这台设备以“{name}”（{role}）的身份进入“{workspace}”；这个身份原来登录的设备会退出登录。请确认您的称呼，别人会在文档里看到它。',
 
   'att.title': '照片和文件',
 
@@ -401,6 +402,12 @@ const messages = {
   'members.lastAdmin': '这是最后一位管理员，不能移除或改为其他身份。请先让另一位成员成为管理员。',
   'members.notSelf': '不能修改自己的身份或移除自己，请另一位管理员操作。',
   'members.readOnly': '只有管理员可以邀请成员、修改身份或移除成员。',
+  'members.newDevice': '换手机',
+  'members.newDeviceLabel': '为{name}生成换手机登录链接',
+  'members.newDeviceTitle': '{name}的换手机登录链接',
+  'members.newDeviceHint':
+    '在新手机的浏览器里打开这个链接或扫码，就以“{name}”的身份登录，历史记录里还是同一个人。链接24小时内有效，只能用一次。打开后，原来的手机会退出登录，上面还没同步的修改只留在那台手机上：旧手机如果还能用，请先让它联网，等它显示“已保存到服务器”再打开链接。',
+  'members.forMember': '换手机：{name}',
 
   'history.open': '历史记录',
   'history.title': '历史记录：{title}',

@@ -223,6 +223,11 @@ export type InviteInfo = {
   revoked: boolean;
   uses: number;
   maxUses: number | null;
+  /**
+   * The member whose device this invite signs in (a new phone for that member, or the first
+   * admin's claim); null for an invite that makes a new member.
+   */
+  claimsMemberId: string | null;
 };
 
 /** JSON error body of every 4xx/5xx answer of the REST API. */

@@ -235,6 +235,81 @@ describe('invites', () => {
     expect(del.status).toBe(403);
   });
 
+  it("MEM-6 a link for a member's new phone makes the device that member and signs the old one out", async () => {
+    const editor = await server.member('editor', '李会计');
+    const bystander = await server.member('editor', '赵主任');
+    const oldPhone = await socket(editor.token, 'plan');
+    const other = await socket(bystander.token, 'plan');
+    cleanups.push(() => other.ws.terminate());
+
+    const path = `${ws()}/members/${editor.id}/device-invite`;
+    expect((await api(path, { method: 'POST', token: bystander.token })).status).toBe(403);
+    const made = await api(path, { method: 'POST', token: server.adminToken });
+    expect(made.status).toBe(201);
+    const link = (await made.json()) as {
+      invite: Listed & { claimsMemberId: string | null };
+      token: string;
+      url: string;
+    };
+    expect(link.url).toContain(`/#/join/${link.token}`);
+    expect(link.invite).toMatchObject({ role: 'editor', maxUses: 1, claimsMemberId: editor.id });
+    const hoursValid = (Date.parse(link.invite.expiresAt!) - Date.now()) / 3_600_000;
+    expect(hoursValid).toBeGreaterThan(23.9);
+    expect(hoursValid).toBeLessThanOrEqual(24);
+    expect((await list()).find((i) => i.id === link.invite.id)).toMatchObject({
+      claimsMemberId: editor.id,
+    });
+
+    const preview = await api('/api/invites/preview', {
+      method: 'POST',
+      body: { token: link.token },
+    });
+    expect(await preview.json()).toEqual({
+      workspaceName: expect.any(String),
+      role: 'editor',
+      displayName: '李会计',
+    });
+    const redeem = await api('/api/invites/redeem', {
+      method: 'POST',
+      body: { token: link.token, displayName: '李会计' },
+    });
+    expect(redeem.status).toBe(201);
+    const newPhone = (await redeem.json()) as {
+      memberId: string;
+      memberToken: string;
+      role: string;
+    };
+    expect(newPhone).toMatchObject({ memberId: editor.id, role: 'editor' });
+    const closed = await closedSoon(oldPhone);
+    expect(closed.code).toBe(CloseCode.unauthorized);
+    expect(other.ws.readyState).toBe(other.ws.OPEN);
+    expect((await api(ws(), { token: editor.token })).status).toBe(401);
+    expect((await api(ws(), { token: newPhone.memberToken })).status).toBe(200);
+    const members = (await (await api(`${ws()}/members`, { token: server.adminToken })).json()) as {
+      members: { id: string }[];
+    };
+    expect(members.members.filter((m) => m.id === editor.id)).toHaveLength(1);
+    // One use only.
+    const again = await api('/api/invites/redeem', {
+      method: 'POST',
+      body: { token: link.token, displayName: '别人' },
+    });
+    expect(again.status).toBe(401);
+  });
+
+  it('MEM-6 no new-phone link for a removed member', async () => {
+    const editor = await server.member('editor');
+    expect(
+      (await api(`${ws()}/members/${editor.id}`, { method: 'DELETE', token: server.adminToken }))
+        .status,
+    ).toBe(200);
+    const made = await api(`${ws()}/members/${editor.id}/device-invite`, {
+      method: 'POST',
+      token: server.adminToken,
+    });
+    expect(made.status).toBe(404);
+  });
+
   it('MEM-5 the first invite hands over the first admin: one admin, under the given name', async () => {
     const created = await server.auth.createWorkspace('二号村', '王书记');
     const preview = await api('/api/invites/preview', {
