@@ -21,7 +21,7 @@ import { RedisFanout } from './relay/RedisFanout.ts';
 import { sqlitePath, startServer } from './server.ts';
 import { BackupRefused, backupDataDir, checkBackup, restoreDataDir } from './storage/backup.ts';
 import type { DeletedDocStore } from './storage/DeletedDocStore.ts';
-import type { AuthStore, DocStore } from './storage/DocStore.ts';
+import type { AuthStore, DocStore, Member } from './storage/DocStore.ts';
 import { PostgresStore } from './storage/PostgresStore.ts';
 import type { PublicBoardStore } from './storage/PublicBoardStore.ts';
 import { SqliteStore } from './storage/SqliteStore.ts';
@@ -46,6 +46,11 @@ const USAGE = `usage:
     asks for the first admin's name on a terminal; prints an invite URL that makes its opener that admin
   grassroots demo [--docs N] [--entries M] [--seed S] [--start YYYY-MM-DD] [--admin-name NAME] [--data DIR]
     builds the demo village (deterministic from the seed) as a new workspace
+  grassroots workspace list [--data DIR]
+    every workspace with its id, name and admins
+  grassroots member list --workspace ID [--data DIR]
+  grassroots member new-device --workspace ID --member ID_OR_NAME [--data DIR] [--port N] [--public-url URL]
+    a one-use link (24 h) that signs a new phone in as that member (when no admin can make one)
   grassroots backup --to DIR [--keep N] [--data DIR]
     copies the SQLite database (a consistent snapshot, safe while serving) and attached files
     into a new folder DIR/grassroots-<time>, checked; --keep removes all but the newest N there
@@ -239,6 +244,93 @@ async function createDemo(argv: string[]) {
   }
 }
 
+/** Runs `use` with the configured store open, and closes it. */
+async function withStore<T>(
+  flags: string[],
+  use: (store: AuthStore, config: Config) => Promise<T>,
+): Promise<T> {
+  const config = parseConfig(configInputFrom(flags, process.env));
+  const store = await openStore(config);
+  try {
+    return await use(store, config);
+  } finally {
+    await store.close();
+  }
+}
+
+const info = (m: Member) => ({
+  id: m.id,
+  displayName: m.displayName,
+  role: m.role,
+  removed: m.revokedAt !== null,
+});
+
+async function listWorkspaces(argv: string[]) {
+  const list = await withStore(argv, async (store) =>
+    Promise.all(
+      (await store.listWorkspaces()).map(async (w) => {
+        const members = (await store.listMembers(w.id)).filter((m) => m.revokedAt === null);
+        return {
+          id: w.id,
+          name: w.name,
+          createdAt: new Date(Number(w.createdAt)).toISOString(),
+          members: members.length,
+          admins: members.filter((m) => m.role === 'admin').map((m) => m.displayName),
+        };
+      }),
+    ),
+  );
+  console.log(JSON.stringify(list, null, 2));
+}
+
+async function workspaceMembers(store: AuthStore, workspaceId: string): Promise<Member[]> {
+  if (!(await store.getWorkspace(workspaceId))) {
+    throw new ConfigError(`no workspace ${workspaceId}: see grassroots workspace list`);
+  }
+  return store.listMembers(workspaceId);
+}
+
+async function member(argv: string[]) {
+  const [action, ...args] = argv;
+  const { taken, rest } = takeFlags(args, ['workspace', 'member']);
+  if (!taken.workspace) throw new ConfigError(`member ${action ?? ''} needs --workspace ID`);
+  const workspaceId = taken.workspace;
+  if (action === 'list') {
+    const members = await withStore(rest, (store) => workspaceMembers(store, workspaceId));
+    console.log(JSON.stringify(members.map(info), null, 2));
+    return;
+  }
+  if (action !== 'new-device')
+    throw new ConfigError(`unknown command "member ${action ?? ''}"\n${USAGE}`);
+  const wanted = taken.member;
+  if (!wanted) throw new ConfigError('member new-device needs --member ID_OR_NAME');
+  const result = await withStore(rest, async (store, config) => {
+    const live = (await workspaceMembers(store, workspaceId)).filter((m) => m.revokedAt === null);
+    const byId = live.find((m) => m.id === wanted);
+    const byName = live.filter((m) => m.displayName === wanted);
+    if (!byId && byName.length > 1) {
+      throw new ConfigError(
+        `${byName.length} members are called ${wanted}: pass one of their ids (${byName.map((m) => m.id).join(', ')})`,
+      );
+    }
+    const target = byId ?? byName[0];
+    if (!target) {
+      throw new ConfigError(`no member ${wanted} in this workspace: see grassroots member list`);
+    }
+    const { invite, token } = await new Auth(store).createDeviceInvite(
+      workspaceId,
+      null,
+      target.id,
+    );
+    return {
+      member: info(target),
+      url: inviteUrl(inviteBase(config), token),
+      expiresAt: new Date(invite.expiresAt ?? 0).toISOString(),
+    };
+  });
+  console.log(JSON.stringify(result, null, 2));
+}
+
 const backupFlags = z.object({
   to: z.string().min(1, '--to needs a folder'),
   keep: z.coerce.number().int().min(1).max(10_000).optional(),
@@ -287,6 +379,8 @@ async function main(argv: string[]) {
   const [command, ...rest] = argv;
   if (command === 'serve') return serve(rest);
   if (command === 'workspace' && rest[0] === 'create') return createWorkspace(rest.slice(1));
+  if (command === 'workspace' && rest[0] === 'list') return listWorkspaces(rest.slice(1));
+  if (command === 'member') return member(rest);
   if (command === 'demo') return createDemo(rest);
   if (command === 'backup') return backup(rest);
   if (command === 'restore') return restore(rest);

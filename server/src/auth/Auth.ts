@@ -139,7 +139,8 @@ export class Auth {
    */
   async createDeviceInvite(
     workspaceId: string,
-    createdBy: string,
+    /** The admin who makes it; null when the server's operator does (CLI). */
+    createdBy: string | null,
     memberId: string,
   ): Promise<{ invite: Invite; token: string }> {
     const member = await this.store.getMember(workspaceId, memberId);

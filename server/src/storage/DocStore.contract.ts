@@ -294,6 +294,18 @@ export function describeStoreContract(
       await store.close();
     });
 
+    it('lists every workspace, oldest first', async () => {
+      const store = await makeStore();
+      expect(await store.listWorkspaces()).toEqual([]);
+      await store.createWorkspace({ id: 'b', name: '二号村', createdAt: 2_000_000_000_000 });
+      await store.createWorkspace({ id: 'a', name: '一号村', createdAt: 1_000_000_000_000 });
+      expect(await store.listWorkspaces()).toEqual([
+        { id: 'a', name: '一号村', createdAt: 1_000_000_000_000 },
+        { id: 'b', name: '二号村', createdAt: 2_000_000_000_000 },
+      ]);
+      await store.close();
+    });
+
     it('an invite is redeemed atomically and only while live', async () => {
       const store = await makeStore();
       await store.createWorkspace({ id: 'w', name: '村', createdAt: 0 });

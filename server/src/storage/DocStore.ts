@@ -110,6 +110,8 @@ export type Invite = {
 export interface AuthStore {
   createWorkspace(workspace: Workspace): Promise<void>;
   getWorkspace(id: string): Promise<Workspace | null>;
+  /** Every workspace, oldest first (for the operator's CLI). */
+  listWorkspaces(): Promise<Workspace[]>;
   createMember(member: Member, tokenHash: string): Promise<void>;
   findMemberByTokenHash(tokenHash: string): Promise<Member | null>;
   getMember(workspaceId: string, memberId: string): Promise<Member | null>;

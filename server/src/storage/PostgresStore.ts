@@ -368,6 +368,13 @@ export class PostgresStore implements DocStore, AuthStore, DeletedDocStore, Publ
     return rows[0] ?? null;
   }
 
+  async listWorkspaces(): Promise<Workspace[]> {
+    const { rows } = await this.pool.query<Workspace>(
+      'SELECT id, name, created_at AS "createdAt" FROM workspaces ORDER BY created_at, id',
+    );
+    return rows;
+  }
+
   async createMember(m: Member, tokenHash: string): Promise<void> {
     await insertMember(this.pool, m, tokenHash);
   }

@@ -336,6 +336,12 @@ export class SqliteStore implements DocStore, AuthStore, DeletedDocStore, Public
     return row ?? null;
   }
 
+  async listWorkspaces(): Promise<Workspace[]> {
+    return this.sql(
+      'SELECT id, name, created_at AS createdAt FROM workspaces ORDER BY created_at, id',
+    ).all() as Workspace[];
+  }
+
   async createMember(m: Member, tokenHash: string): Promise<void> {
     this.insertMember(m, tokenHash);
   }

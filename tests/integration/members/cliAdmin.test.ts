@@ -129,3 +129,99 @@ describe('workspace create and its first admin', () => {
     ]);
   });
 });
+
+describe("the operator's member commands", () => {
+  it("MEM-6 workspace list, member list and member new-device: a link for the only admin's new phone that signs the old one out", async () => {
+    const dataDir = tempDir();
+    const made = await runCli([
+      'workspace',
+      'create',
+      '示范村',
+      '--admin-name',
+      '王书记',
+      '--data',
+      dataDir,
+    ]);
+    expect(made.code, made.stderr).toBe(0);
+    const created = JSON.parse(made.stdout) as Created;
+
+    const workspaces = await runCli(['workspace', 'list', '--data', dataDir]);
+    expect(workspaces.code, workspaces.stderr).toBe(0);
+    expect(JSON.parse(workspaces.stdout)).toEqual([
+      expect.objectContaining({
+        id: created.workspaceId,
+        name: '示范村',
+        members: 1,
+        admins: ['王书记'],
+      }),
+    ]);
+    const members = await runCli([
+      'member',
+      'list',
+      '--workspace',
+      created.workspaceId,
+      '--data',
+      dataDir,
+    ]);
+    expect(JSON.parse(members.stdout)).toEqual([
+      { id: created.adminMemberId, displayName: '王书记', role: 'admin', removed: false },
+    ]);
+
+    const link = await runCli(
+      [
+        'member',
+        'new-device',
+        '--workspace',
+        created.workspaceId,
+        '--member',
+        '王书记',
+        '--data',
+        dataDir,
+        '--public-url',
+        'https://cun.example.cn',
+      ],
+      { PORT: '', PUBLIC_URL: '' },
+    );
+    expect(link.code, link.stderr).toBe(0);
+    const { url, member } = JSON.parse(link.stdout) as { url: string; member: { id: string } };
+    expect(member.id).toBe(created.adminMemberId);
+    expect(url).toMatch(/^https:\/\/cun\.example\.cn\/#\/join\/gri_/);
+
+    const relay = await startRelay({ dataDir });
+    cleanups.push(() => void relay.kill());
+    const redeem = await fetch(`${relay.url}/api/invites/redeem`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: url.split('#/join/')[1], displayName: '王书记' }),
+    });
+    expect(redeem.status).toBe(201);
+    expect(((await redeem.json()) as { memberId: string }).memberId).toBe(created.adminMemberId);
+    const old = await fetch(`${relay.url}/api/workspaces/${created.workspaceId}`, {
+      headers: { authorization: `Bearer ${created.adminToken}` },
+    });
+    expect(old.status).toBe(401);
+
+    const unknown = await runCli([
+      'member',
+      'new-device',
+      '--workspace',
+      created.workspaceId,
+      '--member',
+      '李四',
+      '--data',
+      dataDir,
+    ]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/no member 李四/);
+    const noWorkspace = await runCli([
+      'member',
+      'list',
+      '--workspace',
+      'AAAAAAAAAAAAAAAA',
+      '--data',
+      dataDir,
+    ]);
+    expect(noWorkspace.code).toBe(2);
+    expect(noWorkspace.stderr).toMatch(/workspace list/);
+  }, 120_000);
+});
