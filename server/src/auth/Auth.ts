@@ -147,6 +147,17 @@ export class Auth {
     if (!member || member.revokedAt !== null) {
       throw notFound('no such member', 'memberNotFound');
     }
+    // One live link per member: an earlier one (sent to the wrong person, lost) stops working.
+    const at = this.now();
+    for (const earlier of await this.store.listInvites(workspaceId)) {
+      const isLive =
+        earlier.revokedAt === null &&
+        (earlier.expiresAt === null || earlier.expiresAt > at) &&
+        (earlier.maxUses === null || earlier.uses < earlier.maxUses);
+      if (isLive && earlier.claimsMemberId === memberId) {
+        await this.store.revokeInvite(workspaceId, earlier.id, at);
+      }
+    }
     return this.createInvite(workspaceId, createdBy, {
       role: member.role,
       maxUses: 1,

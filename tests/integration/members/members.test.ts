@@ -297,6 +297,27 @@ describe('invites', () => {
     expect(again.status).toBe(401);
   });
 
+  it("MEM-6 a new link for a member revokes that member's earlier one, and nobody else's", async () => {
+    const editor = await server.member('editor', '李会计');
+    const other = await server.member('editor', '赵主任');
+    const make = async (id: string) =>
+      (await (
+        await api(`${ws()}/members/${id}/device-invite`, {
+          method: 'POST',
+          token: server.adminToken,
+        })
+      ).json()) as { token: string; invite: { id: string } };
+    const first = await make(editor.id);
+    const forOther = await make(other.id);
+    const second = await make(editor.id);
+    const state = async (token: string) =>
+      (await api('/api/invites/preview', { method: 'POST', body: { token } })).status;
+    expect(await state(first.token)).toBe(401);
+    expect(await state(second.token)).toBe(200);
+    expect(await state(forOther.token)).toBe(200);
+    expect((await list()).find((i) => i.id === first.invite.id)?.revoked).toBe(true);
+  });
+
   it('MEM-6 no new-phone link for a removed member', async () => {
     const editor = await server.member('editor');
     expect(
