@@ -14,7 +14,7 @@ import {
 } from 'solid-js';
 import type * as Y from 'yjs';
 import { useApp } from './AppContext.tsx';
-import { createMembershipRefresh } from './api/createMembershipRefresh.ts';
+import { createMembershipRefresh, type SignedOut } from './api/createMembershipRefresh.ts';
 import { IdbBlobCache } from './attachments/IdbBlobCache.ts';
 import { type BlobService, makeBlobService } from './attachments/makeBlobService.ts';
 import {
@@ -48,6 +48,8 @@ export type WorkspaceState = {
   blobs: BlobService;
   /** Hashes of attached files waiting for upload (counted by the sync badge). */
   pendingUploads: Accessor<ReadonlySet<string>>;
+  /** Set once the relay says it no longer knows this device (removed, or signed in elsewhere). */
+  signedOut: Accessor<SignedOut | null>;
 };
 
 const WorkspaceContext = createContext<WorkspaceState>();
@@ -96,7 +98,11 @@ function WorkspaceReady(props: {
   onMount(() => requestAnimationFrame(() => performance.mark('grassroots:workspace-ready')));
   const app = useApp();
   onCleanup(props.sync.onChange(() => app.reportProblems(props.sync.problems.splice(0))));
-  createMembershipRefresh(props.entry, () => summary().connection, app.saveWorkspace);
+  const signedOut = createMembershipRefresh(
+    props.entry,
+    () => summary().connection,
+    app.saveWorkspace,
+  );
   const index = createDocProjection(props.sync.indexDoc, safeReadIndex);
   const { rosterDocId, roster } = createRoster(props.sync, index);
   const blobs = makeBlobService({
@@ -124,6 +130,7 @@ function WorkspaceReady(props: {
     roster,
     blobs,
     pendingUploads,
+    signedOut,
   };
   return <WorkspaceContext.Provider value={state}>{props.children}</WorkspaceContext.Provider>;
 }

@@ -197,6 +197,7 @@ describe('members and invites in the app', () => {
     await admin.locator('.removed-members .member-row', { hasText: '李会计' }).waitFor();
     await expect.poll(() => connectionsOf(member!)).toBe(0);
     await editor.locator('.sync-badge[data-state="denied"]').waitFor();
+    await editor.locator('.signed-out-notice[data-why="removed"]').waitFor();
     expect(await admin.locator('.member-list:not(.removed-members) .member-row').count()).toBe(1);
   });
 
@@ -290,6 +291,13 @@ describe('members and invites in the app', () => {
     await fresh.page.locator('button[type="submit"]').click();
     await waitSaved(fresh.page);
     await old.page.locator('.sync-badge[data-state="denied"]').waitFor();
+    const notice = old.page.locator('.signed-out-notice[data-why="elsewhere"]');
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain('已用换手机链接在另一台设备上登录');
+    await screenshot(old.page, 'members/old-phone-signed-out-360');
+    await switchLanguage(old.page, 'ug');
+    await notice.filter({ hasText: 'تېلېفون ئالماشتۇرۇش ئۇلانمىسى بىلەن' }).waitFor();
+    await screenshot(old.page, 'members/old-phone-signed-out-ug-360');
     await fresh.page.goto(membersUrl());
     const me = fresh.page.locator('.member-row', { hasText: '（我）' });
     await me.waitFor();

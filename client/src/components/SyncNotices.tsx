@@ -23,6 +23,20 @@ export function SyncNotices(): JSX.Element {
     });
   return (
     <>
+      <Show when={ws.signedOut()}>
+        {(why) => (
+          <div class="sync-notice signed-out-notice" role="alert" data-why={why()}>
+            <p class="sync-notice-text">
+              {t(why() === 'removed' ? 'signedOut.removed' : 'signedOut.elsewhere')}
+            </p>
+            <Show when={ws.summary().pendingChanges > 0}>
+              <p class="sync-notice-more">
+                {t('signedOut.unsynced', { n: ws.summary().pendingChanges })}
+              </p>
+            </Show>
+          </div>
+        )}
+      </Show>
       <Show when={ws.summary().writeTrouble}>
         {(trouble) => (
           <div class="sync-notice storage-notice" role="alert" data-trouble={trouble()}>

@@ -416,6 +416,11 @@ export const en: Catalogue = {
       'This is the last admin: they cannot be removed or given another role. Make another member admin first.',
     'members.notSelf': 'You cannot change your own role or remove yourself; ask another admin.',
     'members.readOnly': 'Only admins invite people, change roles or remove members.',
+    'signedOut.elsewhere':
+      'This device is signed out: this member signed in on another device with a new-phone link. To go on here, ask an admin for a new-phone link. What this device holds stays, but no longer syncs.',
+    'signedOut.removed':
+      'You were removed from this workspace; this device no longer syncs. What it holds stays.',
+    'signedOut.unsynced': '{n} changes never reached the server and are only on this device.',
     'members.newDevice': 'New phone',
     'members.newDeviceLabel': "Make a sign-in link for {name}'s new phone",
     'members.newDeviceTitle': "Sign-in link for {name}'s new phone",

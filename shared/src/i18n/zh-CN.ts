@@ -402,6 +402,10 @@ const messages = {
   'members.lastAdmin': '这是最后一位管理员，不能移除或改为其他身份。请先让另一位成员成为管理员。',
   'members.notSelf': '不能修改自己的身份或移除自己，请另一位管理员操作。',
   'members.readOnly': '只有管理员可以邀请成员、修改身份或移除成员。',
+  'signedOut.elsewhere':
+    '这台设备已退出登录：这个成员已用换手机链接在另一台设备上登录。要在这台设备上继续使用，请向管理员要一个换手机链接。本机上的内容还在，但不再同步。',
+  'signedOut.removed': '您已被移出这个工作区，这台设备不再同步。本机上的内容还在。',
+  'signedOut.unsynced': '有 {n} 项修改没有同步到服务器，只在这台设备上。',
   'members.newDevice': '换手机',
   'members.newDeviceLabel': '为{name}生成换手机登录链接',
   'members.newDeviceTitle': '{name}的换手机登录链接',
