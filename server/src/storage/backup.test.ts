@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -40,6 +40,10 @@ describe('backupDataDir and checkBackup', () => {
     const { dir } = await dataFolder();
     const to = temp();
     mkdirSync(join(to, 'grassroots-20200101T000000Z.partial'));
+    const longAgo = new Date(Date.now() - 2 * 24 * 3_600_000);
+    utimesSync(join(to, 'grassroots-20200101T000000Z.partial'), longAgo, longAgo);
+    // Another backup still being written (a slow disk, an overlapping cron) is left alone.
+    mkdirSync(join(to, 'grassroots-20261202T095959Z.partial'));
     mkdirSync(join(to, 'photos-of-2020'));
     let clock = Date.UTC(2026, 11, 2, 10, 0, 0);
     const names: string[] = [];
@@ -55,7 +59,9 @@ describe('backupDataDir and checkBackup', () => {
       'grassroots-20261202T100100Z',
     ]);
     // Someone else's folder is never touched.
-    expect(readdirSync(to).sort()).toEqual([names[1], names[2], 'photos-of-2020']);
+    expect(readdirSync(to).sort()).toEqual(
+      [names[1], names[2], 'grassroots-20261202T095959Z.partial', 'photos-of-2020'].sort(),
+    );
   });
 
   it('links an attached file the previous backup holds, and leaves out one whose bytes no longer match its hash', async () => {

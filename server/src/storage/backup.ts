@@ -24,6 +24,9 @@ const MANIFEST = 'manifest.json';
 /** `grassroots-20261202T103000Z`, a second one in the same second `…Z-2`. */
 const BACKUP_NAME = /^grassroots-\d{8}T\d{6}Z(-\d+)?$/;
 
+/** A `.partial` folder this old is an interrupted backup, not one still being written. */
+const STALE_PARTIAL_MS = 24 * 3_600_000;
+
 /** Refused before anything was written: a bad folder, a database in use. */
 export class BackupRefused extends Error {
   override name = 'BackupRefused';
@@ -265,9 +268,14 @@ export async function backupDataDir(options: BackupOptions): Promise<BackupResul
         removed.push(old);
       }
     }
-    // Folders of backups that were interrupted (a crash, a full disk) hold nothing usable.
+    // Folders of backups that were interrupted (a crash, a full disk) hold nothing usable; one
+    // younger than a day may be another backup still running (a slow disk, an overlapping cron).
     for (const stale of await readdir(to)) {
-      if (stale.endsWith('.partial') && BACKUP_NAME.test(stale.slice(0, -'.partial'.length))) {
+      if (!stale.endsWith('.partial') || !BACKUP_NAME.test(stale.slice(0, -'.partial'.length))) {
+        continue;
+      }
+      const { mtimeMs } = await stat(join(to, stale));
+      if (Date.now() - mtimeMs > STALE_PARTIAL_MS) {
         await rm(join(to, stale), { recursive: true, force: true });
       }
     }
