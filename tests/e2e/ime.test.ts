@@ -302,6 +302,23 @@ describe('IME-1: Chinese composed through an input method while another member t
     expect(text.startsWith(initial)).toBe(true);
   });
 
+  it('IME-1 A looks at the candidates for a while (no input-method event for 8 s) while B types right before the pinyin: nothing lost', async () => {
+    const pair = await twoMembersOnMinutes('议程：', 'end');
+    const initial = '议程：';
+    await composing(pair, 'c');
+    await composing(pair, 'cun');
+    await placeCaretB(pair, 'cun', 'before');
+    // The pause is what is tested: a person reading the candidate list sends no event at all.
+    await new Promise((resolve) => setTimeout(resolve, 8_000));
+    await pair.b.page.keyboard.type('XY');
+    await reachedA(pair, 'XY');
+    await composing(pair, '村委');
+    await commit(pair, '村委会');
+    const text = await expectMerged(pair, { initial, a: ['村委会'], b: ['XY'] });
+    expect(text).toBe(`${initial}XY村委会`);
+    await expectCaretAfter(pair, ['村委会']);
+  }, 60_000);
+
   it('IME-1 A composes at the start of the paragraph while B types at its end', async () => {
     const pair = await twoMembersOnMinutes('议程：', 'start');
     const initial = '议程：';

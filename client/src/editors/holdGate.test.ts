@@ -85,6 +85,18 @@ describe('makeHoldGate', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('IME-1 a composition that ends without an event (ProseMirror on Android) holds nothing a second later', () => {
+    const { gate, delivered, compose, endComposition } = gateFor();
+    compose();
+    gate.push('a');
+    vi.advanceTimersByTime(500);
+    endComposition();
+    expect(delivered).toEqual([]);
+    vi.advanceTimersByTime(500);
+    expect(delivered).toEqual([['a']]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('IME-1 nothing waits longer than the longest hold, however long the composition goes on', () => {
     const { gate, delivered, compose } = gateFor();
     compose();

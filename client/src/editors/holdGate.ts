@@ -1,10 +1,18 @@
 /**
- * A composition with no input-method event for this long stops holding (ProseMirror drops such a
- * composition on Android after the same time).
+ * A composition with no input-method event for this long stops holding: the input method or the
+ * page went away without ending it. A person reading a candidate list sends no event at all, and a
+ * change let through under a composition that is still live can leave its pinyin in the text (an
+ * 8 s pause did, with 5 s here), so this is long. On Android ProseMirror ends a composition silent
+ * for 5 s itself, and the gate stops holding then anyway.
  */
-export const HOLD_IDLE_MS = 5_000;
+export const HOLD_IDLE_MS = 20_000;
 /** However long a composition lasts, nothing waits longer than this. */
 export const HOLD_MAX_MS = 30_000;
+/**
+ * While something waits, the gate looks this often whether the composition is still live: one
+ * ended without an event (ProseMirror on Android after 5 s of silence) lets it through then.
+ */
+const RECHECK_MS = 1_000;
 
 /** Options of `makeHoldGate`. */
 export type HoldGateOptions<T> = {
@@ -68,9 +76,10 @@ export function makeHoldGate<T>(options: HoldGateOptions<T>): HoldGate<T> {
       release();
       return;
     }
-    // Look again when the composition would count as silent, or the wait as too long.
+    // Look again when the composition would count as silent, or the wait as too long, and every
+    // RECHECK_MS until then.
     clearTimeout(timer);
-    const until = Math.min(lastComposing + idleMs, heldSince + maxHoldMs);
+    const until = Math.min(lastComposing + idleMs, heldSince + maxHoldMs, at + RECHECK_MS);
     timer = setTimeout(settle, Math.max(0, until - at));
   };
 
