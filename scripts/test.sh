@@ -49,13 +49,14 @@ corepack pnpm build
 mkdir -p .tmp
 rm -f .tmp/vitest*.json .tmp/test-e2e*.log
 # The browser tests run one file at a time per run, about one core each (the test process and
-# Chromium). All but the two longest files start at once, beside everything else: first every
+# Chromium). All but three files start at once, beside everything else: first every
 # other test, then the relay's, storage engines' and cluster's tests once more under the current
-# Node LTS (26) in a copy of the tree with its own install (scripts/test-lts.sh). The two longest
-# files wait for those to end and then run beside the other browser tests, on the core they leave.
+# Node LTS (26) in a copy of the tree with its own install (scripts/test-lts.sh). Those three
+# (the two longest, and one more so that both browser runs end about together) wait for those to
+# end and then run beside the other browser tests, on the core they leave.
 # GRASSROOTS_TEST_LTS=0 leaves the LTS pass out (a quicker local run). The browser tests' output
 # is printed once they end.
-late_e2e=(e2e/noKeystrokeLost.test.ts e2e/attachments.test.ts)
+late_e2e=(e2e/noKeystrokeLost.test.ts e2e/attachments.test.ts e2e/docLifecycle.test.ts)
 e2e_excludes=()
 for f in "${late_e2e[@]}"; do e2e_excludes+=(--exclude "$f"); done
 e2e_status=0
@@ -82,7 +83,7 @@ echo
 echo "── browser tests ──"
 cat .tmp/test-e2e.log
 echo
-echo "── browser tests, the two longest files ──"
+echo "── browser tests, the three that wait ──"
 cat .tmp/test-e2e-late.log
 # One plain closing line with the counts of every run, whatever the outcome. A run that failed
 # outside its tests (a test worker that died, a failed install) is named: its report may show
@@ -96,7 +97,7 @@ MAIN_STATUS=$main_status E2E_STATUS=$e2e_status E2E_LATE_STATUS=$e2e_late_status
   for (const [file, name, code] of [
     [".tmp/vitest.json", node, process.env.MAIN_STATUS],
     [".tmp/vitest-e2e.json", node + " browser tests", process.env.E2E_STATUS],
-    [".tmp/vitest-e2e-late.json", node + " browser tests (the two longest files)", process.env.E2E_LATE_STATUS],
+    [".tmp/vitest-e2e-late.json", node + " browser tests (the three that wait)", process.env.E2E_LATE_STATUS],
     [".tmp/vitest-lts.json", "Node LTS", process.env.LTS_STATUS],
   ]) {
     let r = null;
