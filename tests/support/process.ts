@@ -5,17 +5,51 @@
  * collection through the inspector (when asked for) and its Prometheus metrics over HTTP.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { inspectorUrl, type MemorySample, memoryAfterGc } from './inspector.ts';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
+const COMPILED = 'server/dist/main.js';
+let isCompiledFresh: boolean | undefined;
+
+/** Newest modification time of any file under `dir`, ms. */
+function newestUnder(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestUnder(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * True when the compiled server exists and is newer than every source it is built from (the test
+ * command builds it first). It starts in about half the CPU of the sources under tsx, which
+ * counts with dozens of processes on two cores; after an edit without a build, the sources run.
+ */
+function hasFreshBuild(): boolean {
+  if (isCompiledFresh === undefined) {
+    try {
+      const built = statSync(join(repoRoot, COMPILED)).mtimeMs;
+      isCompiledFresh =
+        built >= newestUnder(join(repoRoot, 'server/src')) &&
+        built >= newestUnder(join(repoRoot, 'shared/src'));
+    } catch {
+      isCompiledFresh = false;
+    }
+  }
+  return isCompiledFresh;
+}
+
 /** Runs the `grassroots` CLI to completion; resolves with its exit code and output. */
 export function runCli(args: string[], env: Record<string, string> = {}) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', ...args], {
+    const entry = hasFreshBuild() ? [COMPILED] : ['--import', 'tsx', 'server/src/main.ts'];
+    const child = spawn(process.execPath, [...entry, ...args], {
       cwd: repoRoot,
       env: { ...process.env, ...env },
     });
@@ -43,7 +77,8 @@ export type RelayOptions = {
   imports?: readonly string[];
   /**
    * Run the compiled server (`server/dist/main.js`, built by `pnpm build`) under plain node, as
-   * production does, instead of the TypeScript sources under tsx. Default false.
+   * production does (true), or the TypeScript sources under tsx (false). Default: the compiled
+   * one when it is newer than every source and nothing is preloaded (`imports`), else the sources.
    */
   isCompiled?: boolean;
   /** Start with the inspector on 127.0.0.1, so `memoryAfterGc` can answer. Default false. */
@@ -125,8 +160,8 @@ export async function startRelay(options: RelayOptions): Promise<RelayProcess> {
     [
       ...(options.isInspectable ? ['--inspect=127.0.0.1:0'] : []),
       ...(options.nodeArgs ?? []),
-      ...(options.isCompiled
-        ? ['server/dist/main.js']
+      ...((options.isCompiled ?? (options.imports === undefined && hasFreshBuild()))
+        ? [COMPILED]
         : [
             '--import',
             'tsx',
