@@ -112,8 +112,13 @@ describe('two relay processes on PostgreSQL and Redis', () => {
     const here = client(b.url, room);
     await here.synced;
     here.provider.awareness.setLocalStateField('user', { name: '阿依古丽' });
-    // Let process b hold the state before the room is loaded on a.
-    await new Promise((r) => setTimeout(r, 300));
+    // Process b holds the state before the room is loaded on a: another device on b sees it.
+    const seer = client(b.url, room);
+    await eventually(() =>
+      expect(seer.provider.awareness.getStates().get(here.doc.clientID)).toEqual({
+        user: { name: '阿依古丽' },
+      }),
+    );
     const joining = client(a.url, room);
     await joining.synced;
     // Devices renew their presence every 15 s; well before that, a asked b for it on loading.
