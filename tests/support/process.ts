@@ -65,6 +65,26 @@ export function runCli(args: string[], env: Record<string, string> = {}) {
   });
 }
 
+/** `grassroots workspace create 示范村 --admin-name 王书记` in `dataDir`: what it prints. */
+export async function createWorkspaceWithCli(dataDir: string) {
+  const result = await runCli([
+    'workspace',
+    'create',
+    '示范村',
+    '--admin-name',
+    '王书记',
+    '--data',
+    dataDir,
+  ]);
+  if (result.code !== 0) throw new Error(`workspace create failed: ${result.stderr}`);
+  return JSON.parse(result.stdout) as {
+    workspaceId: string;
+    adminMemberId: string;
+    adminToken: string;
+    inviteUrl: string;
+  };
+}
+
 export type RelayOptions = {
   dataDir: string;
   /** Extra `serve` flags (`--unload-after-ms 100` …); later flags win over earlier ones. */

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { repoRoot, runCli, startRelay } from '../../support/process.ts';
+import { createWorkspaceWithCli, repoRoot, runCli, startRelay } from '../../support/process.ts';
 import { tempDir } from '../../support/server.ts';
 
 const cleanups: (() => void)[] = [];
@@ -133,17 +133,7 @@ describe('workspace create and its first admin', () => {
 describe("the operator's member commands", () => {
   it("MEM-6 workspace list, member list and member new-device: a link for the only admin's new phone that signs the old one out", async () => {
     const dataDir = tempDir();
-    const made = await runCli([
-      'workspace',
-      'create',
-      '示范村',
-      '--admin-name',
-      '王书记',
-      '--data',
-      dataDir,
-    ]);
-    expect(made.code, made.stderr).toBe(0);
-    const created = JSON.parse(made.stdout) as Created;
+    const created = await createWorkspaceWithCli(dataDir);
 
     const workspaces = await runCli(['workspace', 'list', '--data', dataDir]);
     expect(workspaces.code, workspaces.stderr).toBe(0);

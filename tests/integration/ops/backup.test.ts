@@ -4,27 +4,13 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type * as Y from 'yjs';
 import { stockClient } from '../../support/clients.ts';
-import { runCli, startRelay } from '../../support/process.ts';
+import { createWorkspaceWithCli, runCli, startRelay } from '../../support/process.ts';
 import { eventually, tempDir } from '../../support/server.ts';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
-
-async function createWorkspace(dataDir: string) {
-  const result = await runCli([
-    'workspace',
-    'create',
-    '示范村',
-    '--admin-name',
-    '王书记',
-    '--data',
-    dataDir,
-  ]);
-  expect(result.code).toBe(0);
-  return JSON.parse(result.stdout) as { workspaceId: string; adminToken: string };
-}
 
 /** A small JPEG-looking file: the relay checks the first bytes of what it is told is a photo. */
 function photo(seed: number): { bytes: Uint8Array; hash: string } {
@@ -58,7 +44,7 @@ describe('backup and restore of a SQLite data folder (grassroots backup / check-
   it('a backup taken while clients write holds every update relayed before it began, checks out, and a relay serves it as a data folder', async () => {
     const dataDir = tempDir();
     const backups = tempDir('grassroots-backups-');
-    const { workspaceId, adminToken } = await createWorkspace(dataDir);
+    const { workspaceId, adminToken } = await createWorkspaceWithCli(dataDir);
     const relay = await startRelay({ dataDir });
     cleanups.push(() => void relay.kill());
     const file = photo(7);
@@ -122,7 +108,7 @@ describe('backup and restore of a SQLite data folder (grassroots backup / check-
   it('restore is refused while a relay serves the folder; once stopped, the backup is back, the newer data is moved aside, and a device brings back what it edited since', async () => {
     const dataDir = tempDir();
     const backups = tempDir('grassroots-backups-');
-    const { workspaceId, adminToken } = await createWorkspace(dataDir);
+    const { workspaceId, adminToken } = await createWorkspaceWithCli(dataDir);
     const relay = await startRelay({ dataDir });
     cleanups.push(() => void relay.kill());
     const room = `${workspaceId}/minutes`;
@@ -166,7 +152,7 @@ describe('backup and restore of a SQLite data folder (grassroots backup / check-
 
   it('refuses what it cannot do safely, with exit code 2 and a message naming it', async () => {
     const dataDir = tempDir();
-    await createWorkspace(dataDir);
+    await createWorkspaceWithCli(dataDir);
     const noTo = await runCli(['backup', '--data', dataDir]);
     expect(noTo.code).toBe(2);
     expect(noTo.stderr).toMatch(/--to/);

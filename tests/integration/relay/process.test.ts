@@ -1,7 +1,7 @@
 import { readFeedbackLog, readIndex } from '@grassroots/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stockClient } from '../../support/clients.ts';
-import { runCli, startRelay } from '../../support/process.ts';
+import { createWorkspaceWithCli, runCli, startRelay } from '../../support/process.ts';
 import { eventually, tempDir } from '../../support/server.ts';
 
 const cleanups: (() => void)[] = [];
@@ -9,27 +9,9 @@ afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
 
-async function createWorkspace(dataDir: string) {
-  const result = await runCli([
-    'workspace',
-    'create',
-    '示范村',
-    '--admin-name',
-    '王书记',
-    '--data',
-    dataDir,
-  ]);
-  expect(result.code).toBe(0);
-  return JSON.parse(result.stdout) as {
-    workspaceId: string;
-    adminToken: string;
-    inviteUrl: string;
-  };
-}
-
 describe('the grassroots CLI', () => {
   it('workspace create prints the id, an admin token and an invite URL as JSON', async () => {
-    const created = await createWorkspace(tempDir());
+    const created = await createWorkspaceWithCli(tempDir());
     expect(created.workspaceId).toMatch(/^[A-Za-z0-9_-]{16}$/);
     expect(created.adminToken).toMatch(/^grm_/);
     expect(created.inviteUrl).toMatch(/^http:\/\/localhost:4321\/#\/join\/gri_/);
@@ -87,7 +69,7 @@ describe('the demo village from the CLI', () => {
 describe('durability and operations of a real server process', () => {
   it('after kill -9 and a restart, every update any client saw relayed is there', async () => {
     const dataDir = tempDir();
-    const { workspaceId, adminToken } = await createWorkspace(dataDir);
+    const { workspaceId, adminToken } = await createWorkspaceWithCli(dataDir);
     const first = await startRelay({ dataDir });
     cleanups.push(() => void first.kill());
     const room = `${workspaceId}/plan`;
@@ -142,7 +124,7 @@ describe('durability and operations of a real server process', () => {
 
   it('the compiled server (plain node, no TypeScript loader) serves, and SIGTERM drains: closes sockets with 4503, exits 0 and keeps what was stored; healthz and metrics answer', async () => {
     const dataDir = tempDir();
-    const { workspaceId, adminToken } = await createWorkspace(dataDir);
+    const { workspaceId, adminToken } = await createWorkspaceWithCli(dataDir);
     // Production runs `node server/dist/main.js` (built by `pnpm build`).
     const server = await startRelay({ dataDir, isCompiled: true });
     expect(server.child.spawnargs).not.toContain('tsx');
