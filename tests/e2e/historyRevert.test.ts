@@ -1,5 +1,4 @@
 import { mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import type { RunningServer } from '@grassroots/server';
 import {
@@ -15,7 +14,7 @@ import {
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { joinWorkspace, openBrowser, startRelay, switchLanguage } from './harness.ts';
+import { joinWorkspace, openBrowser, shotsDir, startRelay, switchLanguage } from './harness.ts';
 import { seedDocs, storedDoc } from './seed.ts';
 
 let relay: Awaited<ReturnType<typeof startRelay>>;
@@ -33,9 +32,10 @@ afterAll(async () => {
   await relay?.cleanup();
 });
 
-/** Full-page pictures at phone and desktop widths under $SHOTS_DIR (default /tmp/shots). */
+/** Full-page pictures at phone and desktop widths under $SHOTS_DIR (none when it is unset). */
 async function shoot(page: Page, name: string) {
-  const dir = process.env.SHOTS_DIR ?? joinPath(tmpdir(), 'shots');
+  const dir = shotsDir();
+  if (!dir) return;
   await mkdir(dir, { recursive: true });
   const size = page.viewportSize() ?? { width: 1280, height: 900 };
   for (const width of [360, 1280]) {

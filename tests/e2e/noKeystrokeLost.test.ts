@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import {
   addAgendaItem,
@@ -33,6 +32,7 @@ import {
   joinWorkspace,
   openBrowser,
   screenshot,
+  shotsDir,
   startRelay,
   switchLanguage,
   waitSaved,
@@ -276,7 +276,8 @@ async function typeAndReload(
 
 /** Every editor with what was typed (drafts included), whole, at a phone's and a desk's width. */
 async function shootScreen(page: Page, name: string): Promise<void> {
-  const dir = process.env.SHOTS_DIR ?? joinPath(tmpdir(), 'shots');
+  const dir = shotsDir();
+  if (!dir) return;
   await mkdir(dir, { recursive: true });
   for (const width of [360, 1280]) {
     await page.setViewportSize({ width, height: 900 });
