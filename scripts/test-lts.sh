@@ -4,6 +4,8 @@
 # copy of the sources gets its own install built by that Node (better-sqlite3 compiled for its ABI
 # against the headers the package ships), so nothing of the main install changes.
 #   scripts/test-lts.sh [--vitest-options…] [filters…]     NODE_LTS=26 by default (the active LTS)
+#   scripts/test-lts.sh --prepare      only the install and build (the test command runs it early,
+#                                      in the background; the run after it finds them done)
 # Without filters it runs server/src/{relay,storage} and tests/integration/{relay,cluster} except
 # the SIGKILL crash loop (relay/chaos.test.ts): see the README ("Node versions") for why.
 set -euo pipefail
@@ -31,6 +33,7 @@ export npm_config_nodedir="$nodedir"
 corepack pnpm install --frozen-lockfile --reporter=silent
 # The production server (plain JavaScript) that one of the relay tests runs.
 corepack pnpm exec vite build --config server/vite.config.ts
+[ "${1:-}" != --prepare ] || exit 0
 options=()
 filters=()
 for arg in "$@"; do

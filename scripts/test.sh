@@ -6,48 +6,67 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export COREPACK_ENABLE_DOWNLOAD_PROMPT=0
 
+mkdir -p .tmp
+rm -f .tmp/vitest*.json .tmp/test-e2e*.log .tmp/debian-packages.log .tmp/lts-prepare.log
+
 # Debian packages the browser tests need: Chromium, fonts for Chinese and Uyghur text in
 # screenshots and printed PDFs, and poppler-utils (pdftotext/pdftoppm) to read printed PDFs.
-need=()
-[ -x /usr/bin/chromium ] || need+=(chromium)
-dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
-dpkg -s fonts-noto-core >/dev/null 2>&1 || need+=(fonts-noto-core)
-command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
-# PostgreSQL and Redis for the storage and fan-out tests (never started as services: each test run
-# starts its own on 127.0.0.1 with throwaway data and stops it).
-ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
-[ -x /usr/bin/redis-server ] || need+=(redis-server)
-# nginx in front of two relays (scripts/cluster.sh, tests/integration/cluster/clusterScript.test.ts).
-command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
-if [ ${#need[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ]; then
-    echo "installing Debian packages for the tests: ${need[*]}"
-    # Their services must not start (PostgreSQL, Redis and nginx would listen on every address);
-    # the tests start their own on 127.0.0.1 and stop them.
-    policy=/usr/sbin/policy-rc.d
-    made_policy=0
-    if [ ! -e "$policy" ]; then
-      printf '#!/bin/sh\nexit 101\n' >"$policy"
-      chmod +x "$policy"
-      made_policy=1
-    fi
-    installed=0
-    apt-get update -qq &&
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null &&
-      installed=1
-    [ "$made_policy" = 0 ] || rm -f "$policy"
-    [ "$installed" = 1 ] || { echo "could not install: ${need[*]}" >&2; exit 1; }
-  else
+debian_packages() {
+  local need=()
+  [ -x /usr/bin/chromium ] || need+=(chromium)
+  dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
+  dpkg -s fonts-noto-core >/dev/null 2>&1 || need+=(fonts-noto-core)
+  command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+  # PostgreSQL and Redis for the storage and fan-out tests (never started as services: each test
+  # run starts its own on 127.0.0.1 with throwaway data and stops it).
+  ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
+  [ -x /usr/bin/redis-server ] || need+=(redis-server)
+  # nginx in front of two relays (scripts/cluster.sh, tests/integration/cluster/clusterScript.test.ts).
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
+  [ ${#need[@]} -gt 0 ] || return 0
+  if [ "$(id -u)" != 0 ]; then
     echo "the tests need: sudo apt-get install -y ${need[*]}" >&2
-    exit 1
+    return 1
   fi
-fi
+  echo "installing Debian packages for the tests: ${need[*]}"
+  # Their services must not start (PostgreSQL, Redis and nginx would listen on every address);
+  # the tests start their own on 127.0.0.1 and stop them.
+  local policy=/usr/sbin/policy-rc.d
+  local made_policy=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy"
+    chmod +x "$policy"
+    made_policy=1
+  fi
+  local installed=0
+  apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null &&
+    installed=1
+  [ "$made_policy" = 0 ] || rm -f "$policy"
+  [ "$installed" = 1 ] || { echo "could not install: ${need[*]}" >&2; return 1; }
+}
 
+# Setting up on a new machine overlaps: the Debian packages (mostly downloads and unpacking)
+# install while pnpm installs (mostly compiling better-sqlite3, one core); the Node LTS pass's
+# copy of the tree gets its own install (better-sqlite3 compiled again, for Node 26) while the
+# type-check, lint and build run. Each one's output is printed when it is waited for.
+# A step that fails ends the script only once what runs beside it has ended (an install cut off
+# half-way could leave dpkg or a copy of the tree broken).
+trap 'wait || true' EXIT
+debian_packages >.tmp/debian-packages.log 2>&1 &
+debian_pid=$!
 corepack pnpm install --frozen-lockfile
+lts_wanted=${GRASSROOTS_TEST_LTS:-1}
+if [ "$lts_wanted" = 1 ]; then
+  ./scripts/test-lts.sh --prepare >.tmp/lts-prepare.log 2>&1 &
+  lts_prepare_pid=$!
+fi
 corepack pnpm check
 corepack pnpm build
-mkdir -p .tmp
-rm -f .tmp/vitest*.json .tmp/test-e2e*.log
+debian_status=0
+wait "$debian_pid" || debian_status=$?
+cat .tmp/debian-packages.log
+[ "$debian_status" = 0 ] || exit "$debian_status"
 # The browser tests run one file at a time per run, about one core each (the test process and
 # Chromium). All but three files start at once, beside everything else: first every
 # other test, then the relay's, storage engines' and cluster's tests once more under the current
@@ -66,11 +85,14 @@ e2e_pid=$!
 main_status=0
 corepack pnpm exec vitest run --project '!e2e' \
   --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json || main_status=$?
-lts_wanted=${GRASSROOTS_TEST_LTS:-1}
 lts_status=0
 if [ "$lts_wanted" = 1 ]; then
   echo
   echo "── under the Node LTS ──"
+  lts_prepare_status=0
+  wait "$lts_prepare_pid" || lts_prepare_status=$?
+  cat .tmp/lts-prepare.log
+  [ "$lts_prepare_status" = 0 ] || exit "$lts_prepare_status"
   ./scripts/test-lts.sh --reporter=default --reporter=json \
     --outputFile.json="$PWD/.tmp/vitest-lts.json" || lts_status=$?
 fi
