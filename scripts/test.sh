@@ -49,21 +49,22 @@ debian_packages() {
 # Setting up on a new machine overlaps: the Debian packages (mostly downloads and unpacking)
 # install while pnpm installs (mostly compiling better-sqlite3, one core); the Node LTS pass's
 # copy of the tree gets its own install (better-sqlite3 compiled again, for Node 26) while the
-# type-check, lint and build run. Each one's output is printed when it is waited for.
+# build runs; the type-check and lint (about 75 s of CPU) run beside the tests. Each one's output
+# is printed when it is waited for.
 # A step that fails ends the script only once what runs beside it has ended (an install cut off
 # half-way could leave dpkg or a copy of the tree broken).
 trap 'wait || true' EXIT
 debian_packages >.tmp/debian-packages.log 2>&1 &
 debian_pid=$!
-# better-sqlite3's two source files compile at once (node-gyp's make -j).
-JOBS=max corepack pnpm install --frozen-lockfile
+corepack pnpm install --frozen-lockfile
 lts_wanted=${GRASSROOTS_TEST_LTS:-1}
 if [ "$lts_wanted" = 1 ]; then
   ./scripts/test-lts.sh --prepare >.tmp/lts-prepare.log 2>&1 &
   lts_prepare_pid=$!
 fi
-corepack pnpm check
 corepack pnpm build
+corepack pnpm check >.tmp/check.log 2>&1 &
+check_pid=$!
 debian_status=0
 wait "$debian_pid" || debian_status=$?
 cat .tmp/debian-packages.log
@@ -102,6 +103,11 @@ corepack pnpm exec vitest run --project e2e "${late_e2e[@]}" \
   --reporter=default --reporter=json --outputFile.json=.tmp/vitest-e2e-late.json \
   >.tmp/test-e2e-late.log 2>&1 || e2e_late_status=$?
 wait "$e2e_pid" || e2e_status=$?
+check_status=0
+wait "$check_pid" || check_status=$?
+echo
+echo "── type-check and lint ──"
+cat .tmp/check.log
 echo
 echo "── browser tests ──"
 cat .tmp/test-e2e.log
@@ -111,7 +117,7 @@ cat .tmp/test-e2e-late.log
 # One plain closing line with the counts of every run, whatever the outcome. A run that failed
 # outside its tests (a test worker that died, a failed install) is named: its report may show
 # no failed test, or be missing.
-MAIN_STATUS=$main_status E2E_STATUS=$e2e_status E2E_LATE_STATUS=$e2e_late_status LTS_STATUS=$lts_status LTS_WANTED=$lts_wanted node -e '
+CHECK_STATUS=$check_status MAIN_STATUS=$main_status E2E_STATUS=$e2e_status E2E_LATE_STATUS=$e2e_late_status LTS_STATUS=$lts_status LTS_WANTED=$lts_wanted node -e '
   const fs = require("fs");
   let passed = 0;
   let failed = 0;
@@ -135,8 +141,10 @@ MAIN_STATUS=$main_status E2E_STATUS=$e2e_status E2E_LATE_STATUS=$e2e_late_status
     if (!r) notes.push(`${name}: no test report`);
     else if (code !== "0" && r.numFailedTests === 0) notes.push(`${name}: failed outside its tests`);
   }
+  if (process.env.CHECK_STATUS !== "0") notes.push("type-check or lint failed");
   console.log(`Tests: ${passed} passed, ${failed} failed${notes.length ? ` (${notes.join("; ")})` : ""}`);
 ' || true
+[ "$check_status" = 0 ] || exit "$check_status"
 [ "$main_status" = 0 ] || exit "$main_status"
 [ "$e2e_status" = 0 ] || exit "$e2e_status"
 [ "$e2e_late_status" = 0 ] || exit "$e2e_late_status"

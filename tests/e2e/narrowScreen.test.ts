@@ -101,13 +101,29 @@ describe('at 360 px', () => {
     expect(wide.header.y).toBe(0);
   });
 
+  /**
+   * The year-long demo with a draft on one phone, for the two tests below (joining it is the
+   * costly part).
+   */
+  let phone: Promise<{
+    page: Awaited<ReturnType<typeof openBrowser>>['page'];
+    context: Awaited<ReturnType<typeof openBrowser>>['context'];
+    seeded: Awaited<ReturnType<typeof seedDemoWithDraft>>;
+  }> | null = null;
+  const openPhone = () => {
+    phone ??= (async () => {
+      const seeded = await seedDemoWithDraft(relay.server, { seed: 8, start: '2025-01-01' });
+      const b = await openBrowser({ width: 360, height: 800 });
+      closers.push(b.close);
+      await joinWorkspace(b.page, await seeded.invite('admin'), '李书记');
+      await waitSaved(b.page);
+      return { page: b.page, context: b.context, seeded };
+    })();
+    return phone;
+  };
+
   it('a page opened through a link starts at its top, and back returns to where the last one was left', async () => {
-    const seeded = await seedDemo(relay.server, { seed: 6, start: '2025-01-01' });
-    const b = await openBrowser({ width: 360, height: 800 });
-    closers.push(b.close);
-    const { page } = b;
-    await joinWorkspace(page, await seeded.invite('admin'), '李书记');
-    await waitSaved(page);
+    const { page, seeded } = await openPhone();
     // The document list, far down: a doc opened from there starts at its top.
     await page.goto(`${relay.server.url}/#/w/${seeded.workspaceId}/docs`);
     const card = page.locator('.doc-card .card-link').nth(40);
@@ -133,18 +149,13 @@ describe('at 360 px', () => {
   });
 
   it('on a touch screen every control is at least 44 px tall (small buttons, link buttons, fields in tables, disclosures)', async () => {
-    const seeded = await seedDemoWithDraft(relay.server, { seed: 8, start: '2025-01-01' });
+    const { page, context, seeded } = await openPhone();
     const docs = readIndex(seeded.demo.index).docs;
     const idOf = (kind: string) => docs.find((d) => d.kind === kind)!.id;
-    const b = await openBrowser({ width: 360, height: 800 });
-    closers.push(b.close);
-    const { page } = b;
     // What a phone's browser reports: a coarse pointer.
-    const cdp = await b.context.newCDPSession(page);
+    const cdp = await context.newCDPSession(page);
     await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 1 });
     expect(await page.evaluate(() => matchMedia('(pointer: coarse)').matches)).toBe(true);
-    await joinWorkspace(page, await seeded.invite('admin'), '李书记');
-    await waitSaved(page);
     const screens = {
       overview: '',
       documents: '/docs',
