@@ -70,14 +70,14 @@ wait "$debian_pid" || debian_status=$?
 cat .tmp/debian-packages.log
 [ "$debian_status" = 0 ] || exit "$debian_status"
 # The browser tests run one file at a time per run, about one core each (the test process and
-# Chromium). All but four files start at once, beside everything else: first every
+# Chromium). All but three files start at once, beside everything else: first every
 # other test, then the relay's, storage engines' and cluster's tests once more under the current
-# Node LTS (26) in a copy of the tree with its own install (scripts/test-lts.sh). Those four
-# (the two longest, and two more so that both browser runs end about together) wait for those to
+# Node LTS (26) in a copy of the tree with its own install (scripts/test-lts.sh). Those three
+# (the two longest, and one more so that both browser runs end about together) wait for those to
 # end and then run beside the other browser tests, on the core they leave.
 # GRASSROOTS_TEST_LTS=0 leaves the LTS pass out (a quicker local run). The browser tests' output
 # is printed once they end.
-late_e2e=(e2e/noKeystrokeLost.test.ts e2e/attachments.test.ts e2e/docLifecycle.test.ts e2e/history.test.ts)
+late_e2e=(e2e/noKeystrokeLost.test.ts e2e/attachments.test.ts e2e/docLifecycle.test.ts)
 e2e_excludes=()
 for f in "${late_e2e[@]}"; do e2e_excludes+=(--exclude "$f"); done
 e2e_status=0
@@ -112,7 +112,7 @@ echo
 echo "── browser tests ──"
 cat .tmp/test-e2e.log
 echo
-echo "── browser tests, the four that wait ──"
+echo "── browser tests, the three that wait ──"
 cat .tmp/test-e2e-late.log
 # One plain closing line with the counts of every run, whatever the outcome. A run that failed
 # outside its tests (a test worker that died, a failed install) is named: its report may show
@@ -126,7 +126,7 @@ CHECK_STATUS=$check_status MAIN_STATUS=$main_status E2E_STATUS=$e2e_status E2E_L
   for (const [file, name, code] of [
     [".tmp/vitest.json", node, process.env.MAIN_STATUS],
     [".tmp/vitest-e2e.json", node + " browser tests", process.env.E2E_STATUS],
-    [".tmp/vitest-e2e-late.json", node + " browser tests (the four that wait)", process.env.E2E_LATE_STATUS],
+    [".tmp/vitest-e2e-late.json", node + " browser tests (the three that wait)", process.env.E2E_LATE_STATUS],
     [".tmp/vitest-lts.json", "Node LTS", process.env.LTS_STATUS],
   ]) {
     let r = null;

@@ -106,23 +106,39 @@ async function relayBody(pair: Pair): Promise<string> {
   return minutesBodyOf(rows.map((row) => row.update));
 }
 
+/** The two members' devices, joined once for every test (each test takes a new record). */
+let devices: Promise<{
+  workspaceId: string;
+  a: Awaited<ReturnType<typeof browser>>;
+  b: Awaited<ReturnType<typeof browser>>;
+}> | null = null;
+
+function twoDevices() {
+  devices ??= (async () => {
+    const server = relay.server;
+    const { workspaceId, adminInviteUrl } = await createWorkspaceWithInvite(server, '输入法村');
+    const a = await browser();
+    await joinWorkspace(a.page, adminInviteUrl, '李书记');
+    const b = await browser();
+    const { token } = await server.auth.createInvite(workspaceId, null, { role: 'editor' });
+    await joinWorkspace(b.page, `${server.url}/#/join/${token}`, '王会计');
+    return { workspaceId, a, b };
+  })();
+  return devices;
+}
+
 /**
  * Two members in two browsers on one new minutes record whose body holds `initial`, typed by A;
  * A's caret is then put at the paragraph's start or end.
  */
 async function twoMembersOnMinutes(initial: string, caretA: 'start' | 'end'): Promise<Pair> {
   const server = relay.server;
-  const { workspaceId, adminInviteUrl } = await createWorkspaceWithInvite(server, '输入法村');
-  const a = await browser();
-  await joinWorkspace(a.page, adminInviteUrl, '李书记');
+  const { workspaceId, a, b } = await twoDevices();
   await a.page.goto(`${server.url}/#/w/${workspaceId}/docs`);
   await a.page.getByRole('button', { name: '新建会议记录' }).click();
   await a.page.locator(BODY).waitFor();
   const docId = /\/d\/([^/?#]+)/.exec(a.page.url())?.[1];
   if (!docId) throw new Error(`no doc id in ${a.page.url()}`);
-  const b = await browser();
-  const { token } = await server.auth.createInvite(workspaceId, null, { role: 'editor' });
-  await joinWorkspace(b.page, `${server.url}/#/join/${token}`, '王会计');
   await b.page.goto(a.page.url());
   await b.page.locator(BODY).waitFor();
   await a.page.locator('.presence-person', { hasText: '王会计' }).waitFor();
