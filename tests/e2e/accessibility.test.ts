@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   auditA11y,
   joinWorkspace,
+  once,
   openBrowser,
   screenshot,
   startRelay,
@@ -122,17 +123,15 @@ function screens(joinToken: string): Screen[] {
 
 describe('accessibility of every screen (axe-core: no serious or critical violations; no sideways scrolling)', () => {
   /** One device for both sizes (it turns): joining the year-long demo is the costly part. */
-  let device: Promise<Awaited<ReturnType<typeof openBrowser>>> | null = null;
-  const openDevice = () => {
-    device ??= (async () => {
-      const b = await openBrowser(WIDTHS[0]);
-      await joinWorkspace(b.page, await seeded.invite('admin'), '李书记');
-      return b;
-    })();
-    return device;
-  };
+  let closeDevice: (() => Promise<void>) | null = null;
+  const openDevice = once(async () => {
+    const b = await openBrowser(WIDTHS[0]);
+    closeDevice = b.close;
+    await joinWorkspace(b.page, await seeded.invite('admin'), '李书记');
+    return b;
+  });
   afterAll(async () => {
-    await (await device)?.close();
+    await closeDevice?.();
   });
 
   for (const size of WIDTHS) {

@@ -95,6 +95,18 @@ export async function startRelay(config: Partial<ConfigInput> = {}): Promise<{
   };
 }
 
+/**
+ * A value made on the first call and shared by the later ones: a device that several tests use in
+ * turn, since a browser launch and a join cost more than most tests.
+ */
+export function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | null = null;
+  return () => {
+    made ??= make();
+    return made;
+  };
+}
+
 /** Debian's Chromium with a fresh profile (IndexedDB and service worker start empty). */
 export async function openBrowser(
   viewport = { width: 1200, height: 900 },

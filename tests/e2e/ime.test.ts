@@ -8,6 +8,7 @@ import {
   createWorkspaceWithInvite,
   joinWorkspace,
   minutesBodyOf,
+  once,
   openBrowser,
   readDocLog,
   screenshot,
@@ -107,25 +108,16 @@ async function relayBody(pair: Pair): Promise<string> {
 }
 
 /** The two members' devices, joined once for every test (each test takes a new record). */
-let devices: Promise<{
-  workspaceId: string;
-  a: Awaited<ReturnType<typeof browser>>;
-  b: Awaited<ReturnType<typeof browser>>;
-}> | null = null;
-
-function twoDevices() {
-  devices ??= (async () => {
-    const server = relay.server;
-    const { workspaceId, adminInviteUrl } = await createWorkspaceWithInvite(server, '输入法村');
-    const a = await browser();
-    await joinWorkspace(a.page, adminInviteUrl, '李书记');
-    const b = await browser();
-    const { token } = await server.auth.createInvite(workspaceId, null, { role: 'editor' });
-    await joinWorkspace(b.page, `${server.url}/#/join/${token}`, '王会计');
-    return { workspaceId, a, b };
-  })();
-  return devices;
-}
+const twoDevices = once(async () => {
+  const server = relay.server;
+  const { workspaceId, adminInviteUrl } = await createWorkspaceWithInvite(server, '输入法村');
+  const a = await browser();
+  await joinWorkspace(a.page, adminInviteUrl, '李书记');
+  const b = await browser();
+  const { token } = await server.auth.createInvite(workspaceId, null, { role: 'editor' });
+  await joinWorkspace(b.page, `${server.url}/#/join/${token}`, '王会计');
+  return { workspaceId, a, b };
+});
 
 /**
  * Two members in two browsers on one new minutes record whose body holds `initial`, typed by A;

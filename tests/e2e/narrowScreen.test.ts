@@ -1,7 +1,14 @@
 import { createDemoVillage, INDEX_DOC_ID, readIndex, roomName } from '@grassroots/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { joinWorkspace, openBrowser, startRelay, switchLanguage, waitSaved } from './harness.ts';
+import {
+  joinWorkspace,
+  once,
+  openBrowser,
+  startRelay,
+  switchLanguage,
+  waitSaved,
+} from './harness.ts';
 import { DRAFT_MINUTES_ID, seedDemo, seedDemoWithDraft } from './seed.ts';
 
 let relay: Awaited<ReturnType<typeof startRelay>>;
@@ -105,22 +112,14 @@ describe('at 360 px', () => {
    * The year-long demo with a draft on one phone, for the two tests below (joining it is the
    * costly part).
    */
-  let phone: Promise<{
-    page: Awaited<ReturnType<typeof openBrowser>>['page'];
-    context: Awaited<ReturnType<typeof openBrowser>>['context'];
-    seeded: Awaited<ReturnType<typeof seedDemoWithDraft>>;
-  }> | null = null;
-  const openPhone = () => {
-    phone ??= (async () => {
-      const seeded = await seedDemoWithDraft(relay.server, { seed: 8, start: '2025-01-01' });
-      const b = await openBrowser({ width: 360, height: 800 });
-      closers.push(b.close);
-      await joinWorkspace(b.page, await seeded.invite('admin'), '李书记');
-      await waitSaved(b.page);
-      return { page: b.page, context: b.context, seeded };
-    })();
-    return phone;
-  };
+  const openPhone = once(async () => {
+    const seeded = await seedDemoWithDraft(relay.server, { seed: 8, start: '2025-01-01' });
+    const b = await openBrowser({ width: 360, height: 800 });
+    closers.push(b.close);
+    await joinWorkspace(b.page, await seeded.invite('admin'), '李书记');
+    await waitSaved(b.page);
+    return { page: b.page, context: b.context, seeded };
+  });
 
   it('a page opened through a link starts at its top, and back returns to where the last one was left', async () => {
     const { page, seeded } = await openPhone();

@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
   joinWorkspace,
+  once,
   openBrowser,
   screenshot,
   startRelay,
@@ -237,19 +238,15 @@ describe('the Uyghur locale (I18N-3)', () => {
     );
   });
   /** The year-long demo on one phone in Uyghur, for two tests (joining it is the costly part). */
-  let uyghurPhone: Promise<Awaited<ReturnType<typeof openBrowser>>['page']> | null = null;
-  const openUyghurPhone = () => {
-    uyghurPhone ??= (async () => {
-      const { invite } = await seedDemo(relay.server, { start: '2025-01-01' });
-      const { page, close } = await openBrowser({ width: 360, height: 900 });
-      closers.push(close);
-      await joinWorkspace(page, await invite('editor'), 'ئابدۇللا');
-      await waitSaved(page);
-      await switchLanguage(page, 'ug');
-      return page;
-    })();
-    return uyghurPhone;
-  };
+  const openUyghurPhone = once(async () => {
+    const { invite } = await seedDemo(relay.server, { start: '2025-01-01' });
+    const { page, close } = await openBrowser({ width: 360, height: 900 });
+    closers.push(close);
+    await joinWorkspace(page, await invite('editor'), 'ئابدۇللا');
+    await waitSaved(page);
+    await switchLanguage(page, 'ug');
+    return page;
+  });
   it('the dates of a decision case read left to right among Uyghur words (its steps and publications, and in the report)', async () => {
     const page = await openUyghurPhone();
     await page.setViewportSize({ width: 360, height: 900 });
