@@ -40,6 +40,26 @@ function openFanout(config: Config, onError: (error: unknown) => void): Fanout {
   return new LocalFanout();
 }
 
+/** How long `serve` waits for the bus at start before serving without it. */
+const BUS_WAIT_MS = 3000;
+
+/**
+ * Waits for a shared bus to be up, at most `ms`. Presence published before it is up goes nowhere
+ * (it is announced again once the bus is up, FAN-9); the wait spares the first devices that delay.
+ */
+async function busUpWithin(fanout: Fanout, ms: number): Promise<boolean> {
+  if (!(fanout instanceof RedisFanout)) return true;
+  let timer: NodeJS.Timeout | undefined;
+  const isUp = await Promise.race([
+    fanout.ready().then(() => true),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+    }),
+  ]);
+  clearTimeout(timer);
+  return isUp;
+}
+
 const USAGE = `usage:
   grassroots serve [--port N] [--data DIR] [--host H] [--public-url URL] [--log-level L]
   grassroots workspace create "<name>" [--admin-name NAME] [--data DIR] [--port N] [--public-url URL]
@@ -82,7 +102,13 @@ async function serve(argv: string[]) {
   const store = await openStore(config);
   let onBusError = (_error: unknown) => {};
   const fanout = openFanout(config, (error) => onBusError(error));
+  const isBusUp = await busUpWithin(fanout, BUS_WAIT_MS);
   const server = await startServer(config, { store, fanout });
+  if (!isBusUp)
+    server.log.warn(
+      { waitedMs: BUS_WAIT_MS },
+      'fan-out bus not reachable yet; serving (rooms catch up from storage until it is)',
+    );
   let lastBusLog = 0;
   onBusError = (error) => {
     server.metrics.fanoutErrors.inc();

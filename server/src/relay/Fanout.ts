@@ -39,8 +39,14 @@ export type FanoutPort = {
  * store from time to time.
  */
 export interface Fanout {
-  /** Joins the bus: `handler` hears what the other members publish, never its own messages. */
-  join(handler: (message: FanoutMessage) => void): FanoutPort;
+  /**
+   * Joins the bus: `handler` hears what the other members publish, never its own messages.
+   * `onConnected` is called each time a shared bus is up again after being away (Redis started
+   * after the process, or restarted): from then on the port's subscriptions are in effect and what
+   * it publishes is carried; what was published while it was away went nowhere. An in-process
+   * bus is never away and never calls it.
+   */
+  join(handler: (message: FanoutMessage) => void, onConnected?: () => void): FanoutPort;
   close(): Promise<void>;
 }
 

@@ -15,6 +15,11 @@ export type RedisFanoutOptions = {
   url: string;
   /** Prefix of every channel name, so deployments can share a Redis. Default `grassroots:`. */
   prefix?: string;
+  /**
+   * The connections' names in Redis's `CLIENT LIST`: `<name>:publish` and `<name>:subscribe`.
+   * Default `grassroots-relay`.
+   */
+  name?: string;
   /** Told when Redis cannot be reached or a message cannot be read (nothing else happens). */
   onError?: (error: unknown) => void;
 };
@@ -22,6 +27,7 @@ export type RedisFanoutOptions = {
 type Port = {
   id: string;
   handler: (message: FanoutMessage) => void;
+  onConnected: (() => void) | undefined;
   rooms: Set<string>;
 };
 
@@ -29,6 +35,9 @@ type Port = {
  * Fan-out over Redis pub/sub: one channel per room (a process subscribes only to the rooms it
  * holds) and one for member changes. Pub/sub is at most once, and while Redis is away nothing is
  * queued: a lost doorbell only delays a room until its relay's periodic check reads the store.
+ * The bus is up when both connections are ready and every channel listened to is subscribed again
+ * (confirmed by Redis); each time it comes up, every port is told (`onConnected`), so that rooms
+ * announce their presence again instead of waiting for each device's next renewal.
  */
 export class RedisFanout implements Fanout {
   private readonly publisher: Redis;
@@ -40,6 +49,14 @@ export class RedisFanout implements Fanout {
   /** Each listened channel's SUBSCRIBE, settled once Redis has confirmed it (or failed). */
   private readonly subscribed = new Map<string, Promise<void>>();
   private readonly onError: (error: unknown) => void;
+  private isPublisherReady = false;
+  /** True once the subscriber is ready and has every listened channel subscribed again. */
+  private isSubscriberReady = false;
+  /** Counts the subscriber's connections, so a late confirmation of an old one is ignored. */
+  private subscriberTurn = 0;
+  private isUp = false;
+  private isClosed = false;
+  private readonly upWaiters: (() => void)[] = [];
 
   constructor(options: RedisFanoutOptions) {
     this.prefix = options.prefix ?? 'grassroots:';
@@ -50,23 +67,73 @@ export class RedisFanout implements Fanout {
       maxRetriesPerRequest: 1,
       lazyConnect: false,
     };
-    this.publisher = new Redis(options.url, { ...common, enableOfflineQueue: false });
-    this.subscriber = new Redis(options.url, common);
+    const name = options.name ?? 'grassroots-relay';
+    this.publisher = new Redis(options.url, {
+      ...common,
+      connectionName: `${name}:publish`,
+      enableOfflineQueue: false,
+    });
+    // Channels are subscribed again by `resubscribe`, which knows when Redis has confirmed them.
+    this.subscriber = new Redis(options.url, {
+      ...common,
+      connectionName: `${name}:subscribe`,
+      autoResubscribe: false,
+    });
     this.publisher.on('error', this.onError);
     this.subscriber.on('error', this.onError);
     this.subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) =>
       this.receive(channel.toString(), message),
     );
+    this.publisher.on('ready', () => {
+      this.isPublisherReady = true;
+      this.checkUp();
+    });
+    this.publisher.on('close', () => {
+      this.isPublisherReady = false;
+      this.isUp = false;
+    });
+    this.subscriber.on('ready', () => void this.resubscribe());
+    this.subscriber.on('close', () => {
+      this.subscriberTurn++;
+      this.isSubscriberReady = false;
+      this.isUp = false;
+    });
     this.listen(this.controlChannel());
   }
 
-  /** Resolves once both connections are up (for tests and start-up checks). */
-  async ready(): Promise<void> {
-    await Promise.all(
-      [this.publisher, this.subscriber].map((r) =>
-        r.status === 'ready' ? undefined : new Promise((resolve) => r.once('ready', resolve)),
-      ),
-    );
+  /** Resolves once the bus is up: both connections ready, every channel subscribed. */
+  ready(): Promise<void> {
+    if (this.isUp) return Promise.resolve();
+    return new Promise((resolve) => this.upWaiters.push(resolve));
+  }
+
+  /** On a new subscriber connection: subscribes every channel listened to, then checks the bus. */
+  private async resubscribe(): Promise<void> {
+    const turn = this.subscriberTurn;
+    const channels = [...this.listeners.keys()];
+    try {
+      if (channels.length > 0) await this.subscriber.subscribe(...channels);
+    } catch (error) {
+      // The connection failed again: its next `ready` tries once more.
+      this.onError(error);
+      return;
+    }
+    if (turn !== this.subscriberTurn || this.isClosed) return;
+    this.isSubscriberReady = true;
+    this.checkUp();
+  }
+
+  private checkUp(): void {
+    if (this.isUp || this.isClosed || !this.isPublisherReady || !this.isSubscriberReady) return;
+    this.isUp = true;
+    for (const resolve of this.upWaiters.splice(0)) resolve();
+    for (const port of this.ports.values()) {
+      try {
+        port.onConnected?.();
+      } catch (error) {
+        this.onError(error);
+      }
+    }
   }
 
   private roomChannel(room: string): string {
@@ -98,8 +165,13 @@ export class RedisFanout implements Fanout {
     } else this.listeners.set(channel, n - 1);
   }
 
-  join(handler: (message: FanoutMessage) => void): FanoutPort {
-    const port: Port = { id: randomBytes(SENDER_BYTES).toString('hex'), handler, rooms: new Set() };
+  join(handler: (message: FanoutMessage) => void, onConnected?: () => void): FanoutPort {
+    const port: Port = {
+      id: randomBytes(SENDER_BYTES).toString('hex'),
+      handler,
+      onConnected,
+      rooms: new Set(),
+    };
     this.ports.set(port.id, port);
     return {
       publish: (message) => this.publish(port, message),
@@ -217,6 +289,7 @@ export class RedisFanout implements Fanout {
   }
 
   async close(): Promise<void> {
+    this.isClosed = true;
     this.ports.clear();
     this.listeners.clear();
     this.subscribed.clear();

@@ -103,7 +103,10 @@ export class Relay {
     this.now = options.now ?? Date.now;
     this.wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes });
     this.attempts = new AttemptLimiter(config.connectionsPerWindow, config.connectionWindowMs);
-    this.port = options.fanout.join((message) => this.onFanout(message));
+    this.port = options.fanout.join(
+      (message) => this.onFanout(message),
+      () => this.onBusConnected(),
+    );
     this.commits = new CommitBatcher(options.store, {
       intervalMs: config.commitIntervalMs,
       onCommitted: () => options.metrics.storageCommits.inc(),
@@ -516,6 +519,16 @@ export class Relay {
     this.cancelUnload(name);
     this.options.metrics.roomsLoaded.dec();
     room.destroy();
+  }
+
+  /**
+   * FAN-9: the bus is up again after being away. What every room published meanwhile (presence,
+   * doorbells, queries) went nowhere, so each does again what it does once first subscribed.
+   */
+  private onBusConnected(): void {
+    if (this.rooms.size > 0)
+      this.options.log.info({ rooms: this.rooms.size }, 'fan-out bus up; rooms announced again');
+    for (const room of this.rooms.values()) room.onSubscribed();
   }
 
   private onFanout(message: FanoutMessage): void {

@@ -263,6 +263,47 @@ describe('two relay processes while PostgreSQL or Redis goes away', () => {
     }, 20_000);
   });
 
+  it('FAN-9 presence crosses as soon as Redis is up: started after the processes, and restarted', async () => {
+    const redis = await startRedis();
+    cleanups.push(() => void redis.stop());
+    await redis.halt();
+    const env = { DATABASE_URL: databaseUrl, REDIS_URL: redis.url };
+    // Both serve without the bus once they have waited for it a while.
+    const [a, b] = await Promise.all(
+      [0, 1].map(() => startRelay({ dataDir: tempDir(), env, args: ['--stored-check-ms', '500'] })),
+    );
+    relays.push(a!, b!);
+    const room = `${workspaceId}/bus-late`;
+    const one = client(a!.url, room);
+    const two = client(b!.url, room);
+    await Promise.all([one.synced, two.synced]);
+    one.provider.awareness.setLocalStateField('user', { name: '买买提' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(two.provider.awareness.getStates().get(one.doc.clientID)).toBeUndefined();
+    // Devices renew their presence every 15 s; the processes announce it once the bus is up.
+    await redis.restart();
+    await eventually(
+      () =>
+        expect(two.provider.awareness.getStates().get(one.doc.clientID)).toEqual({
+          user: { name: '买买提' },
+        }),
+      5000,
+    );
+    await redis.halt();
+    one.provider.awareness.setLocalStateField('user', { name: '阿依古丽' });
+    two.provider.awareness.setLocalStateField('user', { name: '王书记' });
+    await new Promise((r) => setTimeout(r, 300));
+    await redis.restart();
+    await eventually(() => {
+      expect(two.provider.awareness.getStates().get(one.doc.clientID)).toEqual({
+        user: { name: '阿依古丽' },
+      });
+      expect(one.provider.awareness.getStates().get(two.doc.clientID)).toEqual({
+        user: { name: '王书记' },
+      });
+    }, 5000);
+  });
+
   it('STORE-1 PostgreSQL restarted under load: writes wait and retry, no acknowledged write is lost', async () => {
     const postgres = await startPostgres();
     cleanups.push(() => void postgres.stop());
