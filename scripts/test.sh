@@ -7,7 +7,10 @@ cd "$(dirname "$0")/.."
 export COREPACK_ENABLE_DOWNLOAD_PROMPT=0
 
 mkdir -p .tmp
-rm -f .tmp/vitest*.json .tmp/test-e2e*.log .tmp/debian-packages.log .tmp/lts-prepare.log
+rm -f .tmp/vitest*.json .tmp/failures-*.txt .tmp/test-e2e*.log .tmp/debian-packages.log \
+  .tmp/lts-prepare.log
+# Each run also writes what failed, in a few lines, to .tmp/failures-<run>.txt (printed at the end).
+summary=(--reporter=./tests/support/failureSummary.ts)
 
 # Debian packages the browser tests need: Chromium, fonts for Chinese and Uyghur text in
 # screenshots and printed PDFs, and poppler-utils (pdftotext/pdftoppm) to read printed PDFs.
@@ -81,12 +84,14 @@ late_e2e=(e2e/noKeystrokeLost.test.ts e2e/attachments.test.ts e2e/docLifecycle.t
 e2e_excludes=()
 for f in "${late_e2e[@]}"; do e2e_excludes+=(--exclude "$f"); done
 e2e_status=0
-corepack pnpm exec vitest run --project e2e "${e2e_excludes[@]}" \
-  --reporter=default --reporter=json --outputFile.json=.tmp/vitest-e2e.json >.tmp/test-e2e.log 2>&1 &
+FAILURE_SUMMARY=.tmp/failures-e2e.txt corepack pnpm exec vitest run --project e2e \
+  "${e2e_excludes[@]}" --reporter=default --reporter=json --outputFile.json=.tmp/vitest-e2e.json \
+  "${summary[@]}" >.tmp/test-e2e.log 2>&1 &
 e2e_pid=$!
 main_status=0
-corepack pnpm exec vitest run --project '!e2e' \
-  --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json || main_status=$?
+FAILURE_SUMMARY=.tmp/failures-main.txt corepack pnpm exec vitest run --project '!e2e' \
+  --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json "${summary[@]}" ||
+  main_status=$?
 lts_status=0
 if [ "$lts_wanted" = 1 ]; then
   echo
@@ -95,13 +100,13 @@ if [ "$lts_wanted" = 1 ]; then
   wait "$lts_prepare_pid" || lts_prepare_status=$?
   cat .tmp/lts-prepare.log
   [ "$lts_prepare_status" = 0 ] || exit "$lts_prepare_status"
-  ./scripts/test-lts.sh --reporter=default --reporter=json \
-    --outputFile.json="$PWD/.tmp/vitest-lts.json" || lts_status=$?
+  FAILURE_SUMMARY="$PWD/.tmp/failures-lts.txt" ./scripts/test-lts.sh --reporter=default \
+    --reporter=json --outputFile.json="$PWD/.tmp/vitest-lts.json" "${summary[@]}" || lts_status=$?
 fi
 e2e_late_status=0
-corepack pnpm exec vitest run --project e2e "${late_e2e[@]}" \
-  --reporter=default --reporter=json --outputFile.json=.tmp/vitest-e2e-late.json \
-  >.tmp/test-e2e-late.log 2>&1 || e2e_late_status=$?
+FAILURE_SUMMARY=.tmp/failures-e2e-late.txt corepack pnpm exec vitest run --project e2e \
+  "${late_e2e[@]}" --reporter=default --reporter=json --outputFile.json=.tmp/vitest-e2e-late.json \
+  "${summary[@]}" >.tmp/test-e2e-late.log 2>&1 || e2e_late_status=$?
 wait "$e2e_pid" || e2e_status=$?
 check_status=0
 wait "$check_pid" || check_status=$?
@@ -114,6 +119,14 @@ cat .tmp/test-e2e.log
 echo
 echo "── browser tests, the three that wait ──"
 cat .tmp/test-e2e-late.log
+# What failed, a few lines each, next to the closing line (a long run's first lines scroll away).
+for run in main lts e2e e2e-late; do
+  if [ -s ".tmp/failures-$run.txt" ]; then
+    echo
+    echo "── what failed ($run) ──"
+    cat ".tmp/failures-$run.txt"
+  fi
+done
 # One plain closing line with the counts of every run, whatever the outcome. A run that failed
 # outside its tests (a test worker that died, a failed install) is named: its report may show
 # no failed test, or be missing.
