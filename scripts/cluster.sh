@@ -102,7 +102,17 @@ fi
 start_service postgres "$pg_bin/postgres" -D "$data/postgres" -h 127.0.0.1 -p "$pg_port" -k "$data" &
 pg_pid=$!
 pids+=($!)
-until "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$pg_port" -U postgres; do sleep 0.2; done
+# A service that ends while starting (its port taken, say) ends the script, with what it said.
+started_or_exit() { # pid, name, log file or "": fails when the process has ended
+  kill -0 "$1" 2>/dev/null && return 0
+  echo "$2 ended while starting" >&2
+  [ -z "$3" ] || tail -n 20 "$3" >&2
+  exit 1
+}
+until "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$pg_port" -U postgres; do
+  started_or_exit "$pg_pid" "PostgreSQL (port $pg_port)" ""
+  sleep 0.2
+done
 "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='grassroots'" | grep -q 1 ||
   "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres grassroots
 
@@ -117,10 +127,12 @@ export DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/grassroots"
 export REDIS_URL="redis://127.0.0.1:$redis_port"
 export PUBLIC_URL="http://localhost:$port"
 relays=()
+relay_pids=()
 for p in "${relay_ports[@]}"; do
   node server/dist/main.js serve --host 127.0.0.1 --port "$p" --data "$data/relay-$p" >"$data/relay-$p.log" 2>&1 &
   pids+=($!)
   front+=($!)
+  relay_pids+=($!)
   relays+=("$p (pid $!)")
 done
 
@@ -172,8 +184,15 @@ nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 pids+=($!)
 front+=($!)
 
-for p in "${relay_ports[@]}"; do
-  until curl -fs "http://127.0.0.1:$p/healthz" >/dev/null 2>&1; do sleep 0.3; done
+nginx_pid=$!
+for i in 0 1; do
+  p=${relay_ports[$i]}
+  until curl -fs --max-time 2 "http://127.0.0.1:$p/healthz" >/dev/null 2>&1; do
+    started_or_exit "${relay_pids[$i]}" "the relay on port $p" "$data/relay-$p.log"
+    started_or_exit "$redis_pid" "Redis (port $redis_port)" "$data/redis.log"
+    started_or_exit "$nginx_pid" "nginx (port $port)" "$data/nginx/error.log"
+    sleep 0.3
+  done
 done
 echo "Grassroots cluster at http://localhost:$port/ (relays on ${relays[0]} and ${relays[1]}, PostgreSQL on $pg_port, Redis on $redis_port; logs in $data)"
 echo "create a workspace: DATABASE_URL=$DATABASE_URL node server/dist/main.js workspace create \"<name>\" --public-url http://localhost:$port"

@@ -6,7 +6,7 @@
  * rest running, and SIGTERM stops everything. Uses what `corepack pnpm build` made (--no-build).
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,10 +26,19 @@ const isFree = (port: number) =>
     server.listen(port, '127.0.0.1', () => server.close(() => done(true)));
   });
 
-/** The first of five free ports in a row (the script uses --port to --port+4). */
+/**
+ * The first of five free ports in a row (the script uses --port to --port+4), below the range the
+ * kernel hands out to outgoing connections and `listen(0)`: the other tests, running beside this
+ * one, open thousands of those, and one could take a port between this check and the bind.
+ */
 async function freePorts(): Promise<number> {
+  const [ephemeralLow] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+    .trim()
+    .split(/\s+/)
+    .map(Number);
+  const top = Math.max(12_000, (ephemeralLow ?? 32_768) - 5);
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const base = 10_000 + Math.floor(Math.random() * (top - 10_000));
     let free = true;
     for (let p = base; p < base + 5 && free; p++) free = await isFree(p);
     if (free) return base;
