@@ -431,6 +431,17 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     console.error(`grassroots: ${error.message}`);
     process.exit(2);
   }
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'EADDRINUSE' || code === 'EACCES') {
+    const { address, port } = error as { address?: string; port?: number };
+    const where = `${address ?? 'the host'} port ${port ?? '?'}`;
+    console.error(
+      code === 'EADDRINUSE'
+        ? `grassroots: cannot listen on ${where}: something already listens there (another Grassroots?). Stop it, or choose another port with --port or PORT.`
+        : `grassroots: cannot listen on ${where}: not allowed (ports below 1024 need root). Choose another port with --port or PORT.`,
+    );
+    process.exit(1);
+  }
   console.error(error);
   process.exit(1);
 });

@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer } from 'node:net';
 import { readFeedbackLog, readIndex } from '@grassroots/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stockClient } from '../../support/clients.ts';
@@ -27,6 +28,30 @@ describe('the grassroots CLI', () => {
     const badEnv = await runCli(['serve'], { PORT: '70000' });
     expect(badEnv.code).toBe(2);
     expect(badEnv.stderr).toMatch(/port/);
+  });
+
+  it('serve on a port already taken says so in one line and exits 1', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (taken.address() as AddressInfo).port;
+      const result = await runCli([
+        'serve',
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--data',
+        tempDir(),
+      ]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(
+        `grassroots: cannot listen on 127.0.0.1 port ${port}: something already listens there`,
+      );
+      expect(result.stderr).not.toMatch(/\bat \S+ \(/);
+    } finally {
+      taken.close();
+    }
   });
 });
 
