@@ -37,10 +37,22 @@ function parseDeleted(json: unknown): DeletedDocInfo[] {
   return out;
 }
 
-async function send(entry: WorkspaceEntry, path: string, method: string): Promise<unknown> {
+async function send(
+  entry: WorkspaceEntry,
+  path: string,
+  method: string,
+  extra: { body?: unknown; signal?: AbortSignal } = {},
+): Promise<unknown> {
+  const headers: Record<string, string> = { Authorization: `Bearer ${entry.memberToken}` };
+  if (extra.body !== undefined) headers['Content-Type'] = 'application/json';
   const response = await fetch(
     `${entry.serverOrigin}/api/workspaces/${encodeURIComponent(entry.id)}/docs${path}`,
-    { method, headers: { Authorization: `Bearer ${entry.memberToken}` } },
+    {
+      method,
+      headers,
+      ...(extra.body !== undefined ? { body: JSON.stringify(extra.body) } : {}),
+      ...(extra.signal ? { signal: extra.signal } : {}),
+    },
   );
   let json: unknown = null;
   try {
@@ -65,5 +77,26 @@ export const docsApi = {
   /** Lists a deleted document again, as it was. */
   async undelete(entry: WorkspaceEntry, docId: string): Promise<void> {
     await send(entry, `/${encodeURIComponent(docId)}/undelete`, 'POST');
+  },
+  /**
+   * SYNC-1: the last stored seq of each of the docs (0 for one with nothing stored; deleted
+   * docs are left out). Entries that are not a whole number are dropped.
+   */
+  async seqs(
+    entry: WorkspaceEntry,
+    ids: string[],
+    signal?: AbortSignal,
+  ): Promise<Map<string, number>> {
+    const json = await send(entry, '/seqs', 'POST', {
+      body: { ids },
+      ...(signal ? { signal } : {}),
+    });
+    const seqs = (json as { seqs?: unknown } | null)?.seqs;
+    const out = new Map<string, number>();
+    if (typeof seqs !== 'object' || seqs === null) return out;
+    for (const [id, seq] of Object.entries(seqs as Record<string, unknown>)) {
+      if (typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 0) out.set(id, seq);
+    }
+    return out;
   },
 };

@@ -46,7 +46,8 @@ function parseWorkspaceEntry(value: unknown): WorkspaceEntry | null {
   };
 }
 
-function parseMeta(value: unknown): DocMeta | null {
+/** A doc meta as stored, checked field by field (IndexedDB contents are untrusted). */
+export function parseMeta(value: unknown): DocMeta | null {
   if (typeof value !== 'object' || value === null) return null;
   const v = value as Record<string, unknown>;
   const sv = v.ackedStateVector;
@@ -54,6 +55,10 @@ function parseMeta(value: unknown): DocMeta | null {
     ackedStateVector: isBytes(sv) ? sv : null,
     ackedAt: typeof v.ackedAt === 'number' ? v.ackedAt : null,
     hasUnsettledChanges: v.hasUnsettledChanges === true,
+    ackedSeq:
+      typeof v.ackedSeq === 'number' && Number.isSafeInteger(v.ackedSeq) && v.ackedSeq >= 0
+        ? v.ackedSeq
+        : null,
   };
 }
 

@@ -30,6 +30,12 @@ export type DocMeta = {
    * without it a reload would take the acknowledged state vector as proof that all is saved.
    */
   hasUnsettledChanges: boolean;
+  /**
+   * SYNC-1: the seq up to which the server had sent this device every stored row of the doc, as
+   * an ack on a fully synced connection said; null when no such ack came yet. Optional: entries
+   * written before it existed have none.
+   */
+  ackedSeq?: number | null;
 };
 
 /**

@@ -77,6 +77,9 @@ export class SyncedDoc {
   #pending: Pending[] = [];
   #acked: StateVector | null = null;
   #ackedAt: number | null = null;
+  /** SYNC-1: see `DocMeta.ackedSeq`. */
+  #ackedSeq: number | null = null;
+  #acksAfterSync = 0;
   /** Live connections, each with its own write counts (they restart with every connection). */
   #links = new Set<Link>();
   #writes = new Set<Promise<unknown>>();
@@ -142,6 +145,7 @@ export class SyncedDoc {
       try {
         this.#acked = Y.decodeStateVector(loaded.meta.ackedStateVector);
         this.#ackedAt = loaded.meta.ackedAt;
+        this.#ackedSeq = loaded.meta.ackedSeq ?? null;
       } catch (error) {
         opts.report({ docId: opts.docId, key: 'meta', message: String(error) });
       }
@@ -412,6 +416,35 @@ export class SyncedDoc {
     this.#emit();
   }
 
+  /**
+   * SYNC-1: an ack came on a connection whose first sync is complete. Its `seq` (null from a
+   * relay that sends none) says the server has sent this device every stored row of the doc up
+   * to it: they are in the doc. It is kept once they are also on the device: after the writes
+   * already issued (those rows among them) have succeeded, never while some write failed.
+   */
+  noteAckAfterSync(seq: number | null) {
+    this.#acksAfterSync++;
+    if (seq === null) return;
+    void Promise.allSettled([...this.#writes]).then(() => {
+      if (this.#writeTrouble !== null || this.#unwritten.length > 0) return;
+      if (seq === this.#ackedSeq) return;
+      this.#ackedSeq = seq;
+      if (this.#metaTimer === null) {
+        this.#metaTimer = setTimeout(() => this.#saveMeta(), 300);
+      }
+    });
+  }
+
+  /** How many acks came on connections whose first sync was complete (see noteAckAfterSync). */
+  get acksAfterSync(): number {
+    return this.#acksAfterSync;
+  }
+
+  /** SYNC-1: see `DocMeta.ackedSeq`. */
+  get ackedSeq(): number | null {
+    return this.#ackedSeq;
+  }
+
   #saveMeta() {
     if (this.#metaTimer !== null) clearTimeout(this.#metaTimer);
     this.#metaTimer = null;
@@ -437,6 +470,7 @@ export class SyncedDoc {
       ackedStateVector: this.#acked ? encodeStateVectorMap(this.#acked) : null,
       ackedAt: this.#ackedAt,
       hasUnsettledChanges,
+      ackedSeq: this.#ackedSeq,
     };
   }
 

@@ -2,6 +2,7 @@ import { CloseCode, INDEX_DOC_ID, roomName, SYNC_PATH, SyncParam } from '@grassr
 import { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
+import { docsApi } from '../api/docsApi.ts';
 import { meaningOfClose, type RefusalReason } from './closeCodes.ts';
 import type { JournalEntry, LocalJournal } from './LocalJournal.ts';
 import type { LoadedDoc, LocalStore, StoreProblem, WorkspaceEntry } from './LocalStore.ts';
@@ -90,6 +91,15 @@ const WRITE_RETRY_MAX_MS = 30_000;
  * whenever the person asks (or opens the doc, or reloads).
  */
 const REFUSED_RETRY_FIRST_MS = 60_000;
+
+/** How long a sweep waits for the server's seqs before bringing every doc up to date. */
+const SEQS_TIMEOUT_MS = 15_000;
+
+/**
+ * How long a background sync that has everything waits for the ack that follows the server's
+ * step 2 (a relay that sends none, or sends it late, must not hold the queue up).
+ */
+const SEQ_ACK_GRACE_MS = 2_000;
 const REFUSED_RETRY_MAX_MS = 30 * 60_000;
 
 type RefusalState = Refusal & { attempts: number; timer: ReturnType<typeof setTimeout> | null };
@@ -116,6 +126,8 @@ export class WorkspaceSync {
   /** Live providers, each with its doc and the cleanup of its write tracking. */
   #providers = new Map<WebsocketProvider, { docId: string; cleanup: () => void }>();
   #refusals = new Map<string, RefusalState>();
+  /** Counts sweeps, so an answer that comes after a newer sweep began is dropped. */
+  #sweepTurn = 0;
   /** Docs an admin deleted (the relay closed them with `docDeleted`): kept, but no longer synced. */
   #deleted = new Set<string>();
   #writeRetryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -446,8 +458,48 @@ export class WorkspaceSync {
     return [...ids];
   }
 
+  /**
+   * SYNC-1: after the index (re)connects, brings up to date the docs that may differ from the
+   * server: the server says each doc's last stored seq in one request, and a doc with no change
+   * of this device waiting whose last ack named that same seq is skipped (nothing to send, nothing
+   * to get). Without an answer (an older server, a failed request) every doc is brought up to
+   * date, as before.
+   */
   #sweep() {
-    this.#enqueue(this.allDocIds());
+    const ids = this.allDocIds();
+    const turn = ++this.#sweepTurn;
+    void this.#docsToSync(ids).then((changed) => {
+      if (turn === this.#sweepTurn && !this.#isDestroyed) this.#enqueue(changed);
+    });
+  }
+
+  async #docsToSync(ids: string[]): Promise<string[]> {
+    const known = ids.filter((id) => this.#seqIfSaved(id) !== null);
+    if (known.length === 0) return ids;
+    let seqs: Map<string, number>;
+    try {
+      seqs = await docsApi.seqs(this.entry, known, AbortSignal.timeout(SEQS_TIMEOUT_MS));
+    } catch {
+      return ids;
+    }
+    return ids.filter((id) => {
+      const mine = this.#seqIfSaved(id);
+      return mine === null || seqs.get(id) !== mine;
+    });
+  }
+
+  /**
+   * The seq up to which this device holds every stored row of a doc, when it also has no change
+   * of its own waiting (built docs by their acks, others by their stored meta); else null.
+   */
+  #seqIfSaved(docId: string): number | null {
+    if (this.#refusals.has(docId) || this.#recovered.has(docId)) return null;
+    const built = this.docs.get(docId);
+    if (built) return built.isSaved ? built.ackedSeq : null;
+    const meta = this.#unbuilt.get(docId)?.meta;
+    return meta && !meta.hasUnsettledChanges && meta.ackedStateVector
+      ? (meta.ackedSeq ?? null)
+      : null;
   }
 
   /** Queues docs for a background sync; refused docs only when `isRetry` (see the constant). */
@@ -481,10 +533,16 @@ export class WorkspaceSync {
     const synced = this.doc(docId);
     const provider = this.#provider(docId);
     provider.awareness.setLocalState(null);
+    const acksBefore = synced.acksAfterSync;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, this.#opts.backgroundTimeoutMs ?? 20_000);
+      let grace: ReturnType<typeof setTimeout> | null = null;
       const check = () => {
-        if (provider.synced && synced.hasAck && synced.isSaved) done();
+        if (!provider.synced || !synced.hasAck || !synced.isSaved) return;
+        // SYNC-1: the ack that follows the server's step 2 names the seq this copy now holds;
+        // one sent earlier (for this device's own step 2) may have settled everything already.
+        if (synced.acksAfterSync > acksBefore) done();
+        else grace ??= setTimeout(done, SEQ_ACK_GRACE_MS);
       };
       const offChange = synced.onChange(check);
       provider.on('sync', check);
@@ -494,6 +552,7 @@ export class WorkspaceSync {
       });
       function done() {
         clearTimeout(timer);
+        if (grace !== null) clearTimeout(grace);
         offChange();
         resolve();
       }

@@ -23,16 +23,19 @@ export function isWriteMessage(data: unknown): boolean {
 }
 
 /**
- * Reads the body of an ack (message 100): the stored state vector, then how many of this
- * connection's writes are settled. A relay that sends no count gives `writesSettled: null`.
+ * Reads the body of an ack (message 100): the stored state vector, how many of this connection's
+ * writes are settled, and the seq up to which every stored row was sent on it. A relay that sends
+ * no count or no seq gives null for it.
  */
 export function readAck(decoder: decoding.Decoder): {
   stateVector: StateVector;
   writesSettled: number | null;
+  seq: number | null;
 } {
   const stateVector = Y.decodeStateVector(decoding.readVarUint8Array(decoder));
   const writesSettled = decoding.hasContent(decoder) ? decoding.readVarUint(decoder) : null;
-  return { stateVector, writesSettled };
+  const seq = decoding.hasContent(decoder) ? decoding.readVarUint(decoder) : null;
+  return { stateVector, writesSettled, seq };
 }
 
 /**
@@ -63,8 +66,12 @@ export function trackProviderWrites(provider: WebsocketProvider, synced: SyncedD
   provider.on('status', onStatus);
   provider.on('connection-close', endCurrent);
   provider.messageHandlers[MessageType.ack] = (_encoder, decoder) => {
-    const { stateVector, writesSettled } = readAck(decoder);
-    current?.applyAck(stateVector, writesSettled);
+    const { stateVector, writesSettled, seq } = readAck(decoder);
+    if (!current) return;
+    // Before the server's step 2 has arrived, rows the seq counts may still be on their way.
+    // Noted first: the ack's own change event then finds it.
+    if (provider.synced) synced.noteAckAfterSync(seq);
+    current.applyAck(stateVector, writesSettled);
   };
   return () => {
     provider.off('status', onStatus);

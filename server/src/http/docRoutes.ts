@@ -11,12 +11,22 @@ import {
   roomName,
 } from '@grassroots/shared';
 import * as Y from 'yjs';
+import { z } from 'zod';
 import { memberInfo } from '../auth/Auth.ts';
 import type { ServerDeps } from '../deps.ts';
 import { badRequest, HttpError, notFound } from '../errors.ts';
 import type { DeletedDoc } from '../storage/DeletedDocStore.ts';
 import { type Route, route } from './api.ts';
-import { bearer, sendJson } from './json.ts';
+import { bearer, readJson, sendJson } from './json.ts';
+
+/** The most doc ids one `seqs` request may name (a year-long village has a few hundred docs). */
+export const MAX_SEQ_IDS = 5000;
+
+const seqsBodySchema = z.strictObject({
+  ids: z
+    .array(z.string().regex(/^[A-Za-z0-9_-]{1,64}(\.comments)?$/, 'not a doc id'))
+    .max(MAX_SEQ_IDS),
+});
 
 const conflict = (message: string, reason: ErrorReason) =>
   new HttpError(409, 'conflict', message, reason);
@@ -27,7 +37,7 @@ const conflict = (message: string, reason: ErrorReason) =>
  * updates stay stored, its room is kept to admins (DEL-1) and nobody may list it again (DEL-2)
  * until an admin restores it.
  */
-export function docRoutes({ auth, relay, store }: ServerDeps): Route[] {
+export function docRoutes({ auth, relay, store, config }: ServerDeps): Route[] {
   const DOCS = '/api/workspaces/:id/docs';
   const names = async (workspaceId: string) =>
     new Map((await auth.listMembers(workspaceId)).map((m) => [m.id, memberInfo(m)]));
@@ -70,6 +80,27 @@ export function docRoutes({ auth, relay, store }: ServerDeps): Route[] {
   };
 
   return [
+    /**
+     * SYNC-1: the last stored seq of each doc named (0 for one with nothing stored; deleted docs
+     * are left out). A device compares them with the seq its last ack gave for each doc and brings
+     * up to date only the docs that changed, instead of connecting to every doc of the workspace.
+     */
+    route('POST', `${DOCS}/seqs`, async (req, res, [ws]) => {
+      await auth.authorize(bearer(req), ws!, 'read');
+      const { ids } = await readJson(req, seqsBodySchema, config.maxJsonBytes);
+      const deleted = await relay.deletedIn(ws!);
+      const wanted = [...new Set(ids)].filter(
+        (id) => !deleted.has(id.endsWith('.comments') ? id.slice(0, -'.comments'.length) : id),
+      );
+      const byRoom = new Map(wanted.map((id) => [roomName(ws!, id), id]));
+      const seqs: Record<string, number> = {};
+      for (const [room, seq] of await store.lastSeqs([...byRoom.keys()])) {
+        const id = byRoom.get(room);
+        if (id !== undefined) seqs[id] = seq;
+      }
+      sendJson(res, 200, { seqs });
+    }),
+
     route('GET', `${DOCS}/deleted`, async (req, res, [ws]) => {
       await auth.authorize(bearer(req), ws!, 'deleteDoc');
       const people = await names(ws!);

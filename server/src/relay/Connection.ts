@@ -176,17 +176,18 @@ export class Connection {
   }
 
   /**
-   * Tells a connection that asked for acks the room's stored state vector and how many of its
-   * write messages are settled (message 100); repeats are skipped.
+   * Tells a connection that asked for acks the room's stored state vector, how many of its write
+   * messages are settled and the seq up to which every stored row has been sent to it (message
+   * 100); repeats are skipped unless `isForced`.
    */
-  sendAck(stateVector: Uint8Array, now = performance.now()): void {
-    if (!this.isOwedAck(stateVector)) return;
+  sendAck(stateVector: Uint8Array, seq: number, now = performance.now(), isForced = false): void {
+    if (!isForced && !this.isOwedAck(stateVector)) return;
     const settled = this.writesSettled;
     this.lastAckSV = stateVector;
     this.lastAckSettled = settled;
     this.lastAckAt = now;
     this.ackOwedSince = null;
-    this.sendFrame(ackFrame(stateVector, settled));
+    this.sendFrame(ackFrame(stateVector, settled, seq));
   }
 
   /**

@@ -561,7 +561,7 @@ export class Room {
       write.onSettled?.();
       if (write.conn) {
         write.conn.writesSettled++;
-        write.conn.sendAck(this.storedStateVector());
+        write.conn.sendAck(this.storedStateVector(), this.appliedSeq);
       }
       return;
     }
@@ -661,7 +661,9 @@ export class Room {
       const own = Y.encodeStateVector(this.doc);
       conn.send(syncMessage((e) => syncProtocol.writeSyncStep2(e, this.doc, own)));
     }
-    if (conn.wantsAck) conn.sendAck(this.storedStateVector());
+    // SYNC-1: an ack always follows the step 2, even one like the last (an ack for the peer's
+    // own step 2 may have gone out while this waited): its seq counts only after the step 2.
+    if (conn.wantsAck) conn.sendAck(this.storedStateVector(), this.appliedSeq, undefined, true);
   }
 
   /** Sends the server's own step 1 and the current awareness to a new connection. */
@@ -784,7 +786,7 @@ export class Room {
       if (!c.isOwedAck(sv)) continue;
       const isReaderWaiting =
         !c.hasUnackedWrites && !(isRelayed && c !== notRelayed && now - c.lastAckAt >= interval);
-      if (!isReaderWaiting) c.sendAck(sv, now);
+      if (!isReaderWaiting) c.sendAck(sv, this.appliedSeq, now);
       else {
         c.ackOwedSince ??= now;
         isOwed = true;
@@ -808,7 +810,7 @@ export class Room {
         if (c.ackOwedSince === null) continue;
         if (!c.isOwedAck(sv)) c.ackOwedSince = null;
         else if (at - c.ackOwedSince >= READER_ACK_WAIT * interval - interval / 2)
-          c.sendAck(sv, at);
+          c.sendAck(sv, this.appliedSeq, at);
         else isOwed = true;
       }
       if (isOwed) this.scheduleReaderAcks(interval);

@@ -63,7 +63,8 @@ describe('syncUpdateFrame and ackFrame', () => {
       ).toBe(true);
       expect(update.equals(binaryFrame(messageOf(update)))).toBe(true);
       for (const settled of [0, 1, 127, 128, 16_384, 2 ** 31 + 5]) {
-        const ack = ackFrame(bytes, settled);
+        const seq = settled * 3 + 1;
+        const ack = ackFrame(bytes, settled, seq);
         const message = messageOf(ack);
         expect(
           same(
@@ -72,6 +73,7 @@ describe('syncUpdateFrame and ackFrame', () => {
               encoding.writeVarUint(e, 100);
               encoding.writeVarUint8Array(e, bytes);
               encoding.writeVarUint(e, settled);
+              encoding.writeVarUint(e, seq);
             }),
           ),
         ).toBe(true);
@@ -80,6 +82,7 @@ describe('syncUpdateFrame and ackFrame', () => {
         expect(decoding.readVarUint(decoder)).toBe(100);
         expect(same(decoding.readVarUint8Array(decoder), bytes)).toBe(true);
         expect(decoding.readVarUint(decoder)).toBe(settled);
+        expect(decoding.readVarUint(decoder)).toBe(seq);
         expect(decoding.hasContent(decoder)).toBe(false);
       }
     }

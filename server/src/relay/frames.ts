@@ -63,15 +63,19 @@ export function syncUpdateFrame(update: Uint8Array): Buffer {
   return frame;
 }
 
-/** Message 100: `varUint(100) varUint8Array(stateVector) varUint(settled)`. */
-export function ackFrame(stateVector: Uint8Array, settled: number): Buffer {
+/** Message 100: `varUint(100) varUint8Array(stateVector) varUint(settled) varUint(seq)`. */
+export function ackFrame(stateVector: Uint8Array, settled: number, seq: number): Buffer {
   const svLength = stateVector.byteLength;
   const [frame, start] = frameOf(
-    varUintLength(MessageType.ack) + varUintLength(svLength) + svLength + varUintLength(settled),
+    varUintLength(MessageType.ack) +
+      varUintLength(svLength) +
+      svLength +
+      varUintLength(settled) +
+      varUintLength(seq),
   );
   const at = writeVarUint(frame, writeVarUint(frame, start, MessageType.ack), svLength);
   frame.set(stateVector, at);
-  writeVarUint(frame, at + svLength, settled);
+  writeVarUint(frame, writeVarUint(frame, at + svLength, settled), seq);
   return frame;
 }
 

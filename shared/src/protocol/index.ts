@@ -110,9 +110,11 @@ export const MessageType = {
   queryAwareness: 3,
   /**
    * Server → client, after each storage commit and after the first sync:
-   * `varUint8Array(stateVector) varUint(writesSettled)`: the room's stored state vector, and how
-   * many sync step-2/update messages of this connection are settled (stored, or found to change
-   * nothing). A change that only deletes does not move the state vector; the count covers it.
+   * `varUint8Array(stateVector) varUint(writesSettled) varUint(seq)`: the room's stored state
+   * vector, how many sync step-2/update messages of this connection are settled (stored, or found
+   * to change nothing), and the seq up to which every stored row of the room has been sent to
+   * this connection (in its first sync or relayed since). A change that only deletes does not
+   * move the state vector; the count covers it. A reader skips what it does not know at the end.
    */
   ack: 100,
 } as const;

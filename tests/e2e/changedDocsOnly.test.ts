@@ -1,0 +1,150 @@
+/**
+ * SYNC-1: a device that opens the app again brings up to date only the docs that changed on the
+ * server since it last synced them (one request says which), instead of opening a WebSocket to
+ * every doc of the workspace: on a weak network that is most of the time spent reconnecting.
+ */
+import {
+  createDoc,
+  INDEX_DOC_ID,
+  initPlan,
+  readPlan,
+  roomName,
+  setPlanTitle,
+} from '@grassroots/shared';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { joinWorkspace, openBrowser, readDocLog, startRelay, waitSaved } from './harness.ts';
+import { seedDocs, storedDoc } from './seed.ts';
+
+const PLANS = ['p1', 'p2', 'p3', 'p4', 'p5'];
+
+let relay: Awaited<ReturnType<typeof startRelay>>;
+let browser: Awaited<ReturnType<typeof openBrowser>>;
+let workspaceId: string;
+
+beforeAll(async () => {
+  relay = await startRelay();
+  browser = await openBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await relay?.cleanup();
+});
+
+/** Doc ids of the sync WebSockets the page opens from now on. */
+function watchSockets(page: Page): { opened: string[]; stop: () => void } {
+  const opened: string[] = [];
+  const onSocket = (ws: { url(): string }) => {
+    const path = new URL(ws.url()).pathname;
+    const docId = path.split('/').at(-1);
+    if (path.startsWith('/sync/') && docId) opened.push(decodeURIComponent(docId));
+  };
+  page.on('websocket', onSocket);
+  return { opened, stop: () => page.off('websocket', onSocket) };
+}
+
+/** The seq each doc's stored meta on the device names (SYNC-1), by doc id. */
+async function ackedSeqs(page: Page): Promise<Record<string, number | null>> {
+  return page.evaluate(
+    (dbName) =>
+      new Promise<Record<string, number | null>>((resolve, reject) => {
+        const open = indexedDB.open(dbName);
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const tx = db.transaction('docs', 'readonly');
+          const keys = tx.objectStore('docs').getAllKeys();
+          const values = tx.objectStore('docs').getAll();
+          tx.oncomplete = () => {
+            db.close();
+            const out: Record<string, number | null> = {};
+            (keys.result as unknown[][]).forEach((key, i) => {
+              const value = values.result[i] as { ackedSeq?: unknown } | undefined;
+              if (key[0] === 'm' && typeof key[1] === 'string')
+                out[key[1]] = typeof value?.ackedSeq === 'number' ? value.ackedSeq : null;
+            });
+            resolve(out);
+          };
+        };
+      }),
+    `grassroots-ws-${workspaceId}`,
+  );
+}
+
+/** Opens the app again (as after closing it) and waits until its sweep asked for the seqs. */
+async function reopen(page: Page): Promise<string[]> {
+  const sockets = watchSockets(page);
+  const asked = page.waitForResponse((r) => r.url().endsWith('/docs/seqs'), { timeout: 30_000 });
+  await page.reload();
+  await page.locator('.sync-badge').waitFor();
+  expect((await asked).status()).toBe(200);
+  await waitSaved(page);
+  // Background syncs start right after the answer; give them time to open their sockets.
+  await page.waitForTimeout(1500);
+  sockets.stop();
+  return sockets.opened;
+}
+
+describe('SYNC-1 opening the app again', () => {
+  it('connects only to the docs that changed on the server since this device synced them', async () => {
+    const { server } = relay;
+    const seeded = await seedDocs(
+      server,
+      '同步村',
+      PLANS.map((id) => {
+        const doc = createDoc();
+        initPlan(doc, { title: `${id} 计划` });
+        return { id, kind: 'plan' as const, doc };
+      }),
+    );
+    workspaceId = seeded.workspaceId;
+    const { page } = browser;
+    const first = watchSockets(page);
+    await joinWorkspace(page, await seeded.invite('admin'), '王书记');
+    await waitSaved(page);
+    // Every doc was brought onto the device once, and its meta names the seq it was synced to.
+    await expect
+      .poll(
+        async () => {
+          const seqs = await ackedSeqs(page);
+          return PLANS.filter((id) => typeof seqs[id] !== 'number');
+        },
+        { timeout: 30_000 },
+      )
+      .toEqual([]);
+    first.stop();
+    for (const id of PLANS) expect(first.opened).toContain(id);
+
+    // Nothing changed: only the index connects; no plan is opened again.
+    const unchanged = await reopen(page);
+    expect(unchanged).toContain(INDEX_DOC_ID);
+    expect(unchanged.filter((id) => PLANS.includes(id))).toEqual([]);
+
+    // Another device renames p3 on the server: only p3 is brought up to date, and the device
+    // holds the new title.
+    const stored = await storedDoc(server, workspaceId, 'p3');
+    const before = Y.encodeStateVector(stored);
+    setPlanTitle(stored, 'p3 计划（已改）');
+    const admin = (await server.auth.listMembers(workspaceId)).find((m) => m.role === 'admin')!;
+    await server.relay.commit(
+      roomName(workspaceId, 'p3'),
+      Y.encodeStateAsUpdate(stored, before),
+      admin.id,
+    );
+    const changed = await reopen(page);
+    expect(changed.filter((id) => PLANS.includes(id))).toEqual(['p3']);
+    await expect
+      .poll(
+        async () => {
+          const log = await readDocLog(page, workspaceId, 'p3');
+          const doc = createDoc();
+          for (const u of log.updates) Y.applyUpdate(doc, u);
+          return readPlan(doc).title;
+        },
+        { timeout: 20_000 },
+      )
+      .toBe('p3 计划（已改）');
+  }, 180_000);
+});
