@@ -91,6 +91,7 @@ const WRITE_RETRY_MAX_MS = 30_000;
  * whenever the person asks (or opens the doc, or reloads).
  */
 const REFUSED_RETRY_FIRST_MS = 60_000;
+const REFUSED_RETRY_MAX_MS = 30 * 60_000;
 
 /** How long a sweep waits for the server's seqs before bringing every doc up to date. */
 const SEQS_TIMEOUT_MS = 15_000;
@@ -100,7 +101,6 @@ const SEQS_TIMEOUT_MS = 15_000;
  * step 2 (a relay that sends none, or sends it late, must not hold the queue up).
  */
 const SEQ_ACK_GRACE_MS = 2_000;
-const REFUSED_RETRY_MAX_MS = 30 * 60_000;
 
 type RefusalState = Refusal & { attempts: number; timer: ReturnType<typeof setTimeout> | null };
 
