@@ -14,7 +14,14 @@ import {
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { joinWorkspace, openBrowser, readDocLog, startRelay, waitSaved } from './harness.ts';
+import {
+  joinWorkspace,
+  openBrowser,
+  readDocLog,
+  readDocsStore,
+  startRelay,
+  waitSaved,
+} from './harness.ts';
 import { seedDocs, storedDoc } from './seed.ts';
 
 const PLANS = ['p1', 'p2', 'p3', 'p4', 'p5'];
@@ -47,30 +54,13 @@ function watchSockets(page: Page): { opened: string[]; stop: () => void } {
 
 /** The seq each doc's stored meta on the device names (SYNC-1), by doc id. */
 async function ackedSeqs(page: Page): Promise<Record<string, number | null>> {
-  return page.evaluate(
-    (dbName) =>
-      new Promise<Record<string, number | null>>((resolve, reject) => {
-        const open = indexedDB.open(dbName);
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const tx = db.transaction('docs', 'readonly');
-          const keys = tx.objectStore('docs').getAllKeys();
-          const values = tx.objectStore('docs').getAll();
-          tx.oncomplete = () => {
-            db.close();
-            const out: Record<string, number | null> = {};
-            (keys.result as unknown[][]).forEach((key, i) => {
-              const value = values.result[i] as { ackedSeq?: unknown } | undefined;
-              if (key[0] === 'm' && typeof key[1] === 'string')
-                out[key[1]] = typeof value?.ackedSeq === 'number' ? value.ackedSeq : null;
-            });
-            resolve(out);
-          };
-        };
-      }),
-    `grassroots-ws-${workspaceId}`,
-  );
+  const out: Record<string, number | null> = {};
+  for (const { key, value } of await readDocsStore(page, workspaceId)) {
+    if (key[0] !== 'm' || typeof key[1] !== 'string') continue;
+    const acked = (value as { ackedSeq?: unknown } | undefined)?.ackedSeq;
+    out[key[1]] = typeof acked === 'number' ? acked : null;
+  }
+  return out;
 }
 
 /** Opens the app again (as after closing it) and waits until its sweep asked for the seqs. */

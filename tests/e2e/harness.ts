@@ -284,40 +284,54 @@ export async function auditA11y(page: Page, screenName: string): Promise<string[
     );
 }
 
+/** One entry of the `docs` object store: its key, and its value (bytes as a Uint8Array). */
+export type DocsStoreEntry = { key: unknown[]; value: unknown };
+
+/** Every entry of the `docs` object store of a workspace in this page's IndexedDB. */
+export async function readDocsStore(page: Page, workspaceId: string): Promise<DocsStoreEntry[]> {
+  const entries = await page.evaluate(
+    (dbName) =>
+      new Promise<Array<{ key: unknown[]; bytes?: number[]; value?: unknown }>>(
+        (resolve, reject) => {
+          const open = indexedDB.open(dbName);
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const db = open.result;
+            const tx = db.transaction('docs', 'readonly');
+            const keys = tx.objectStore('docs').getAllKeys();
+            const values = tx.objectStore('docs').getAll();
+            tx.oncomplete = () => {
+              db.close();
+              resolve(
+                (keys.result as unknown[][]).map((key, i) => {
+                  const value: unknown = values.result[i];
+                  return value instanceof Uint8Array
+                    ? { key, bytes: Array.from(value) }
+                    : { key, value };
+                }),
+              );
+            };
+          };
+        },
+      ),
+    `grassroots-ws-${workspaceId}`,
+  );
+  return entries.map(({ key, bytes, value }) => ({
+    key,
+    value: bytes ? new Uint8Array(bytes) : value,
+  }));
+}
+
 /** One doc's update log as this page's IndexedDB holds it: keys (as JSON) and update bytes. */
 export async function readDocLog(
   page: Page,
   workspaceId: string,
   docId: string,
 ): Promise<{ keys: string[]; updates: Uint8Array[] }> {
-  const entries = await page.evaluate(
-    ([dbName, id]) =>
-      new Promise<Array<[string, number[]]>>((resolve, reject) => {
-        const open = indexedDB.open(dbName);
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const tx = db.transaction('docs', 'readonly');
-          const keys = tx.objectStore('docs').getAllKeys();
-          const values = tx.objectStore('docs').getAll();
-          tx.oncomplete = () => {
-            db.close();
-            const out: Array<[string, number[]]> = [];
-            (keys.result as unknown[][]).forEach((key, i) => {
-              const value = values.result[i];
-              if (key[0] === 'u' && key[1] === id && value instanceof Uint8Array)
-                out.push([JSON.stringify(key), Array.from(value)]);
-            });
-            resolve(out);
-          };
-        };
-      }),
-    [`grassroots-ws-${workspaceId}`, docId] as const,
-  );
-  return {
-    keys: entries.map(([key]) => key).sort(),
-    updates: entries.map(([, bytes]) => new Uint8Array(bytes)),
-  };
+  const log = (await readDocsStore(page, workspaceId))
+    .filter(({ key, value }) => key[0] === 'u' && key[1] === docId && value instanceof Uint8Array)
+    .map(({ key, value }) => ({ key: JSON.stringify(key), update: value as Uint8Array }));
+  return { keys: log.map(({ key }) => key).sort(), updates: log.map(({ update }) => update) };
 }
 
 /** The minutes body (paragraphs joined by newlines) built from update bytes. */
