@@ -148,7 +148,9 @@ export {
   INDEX_SERVICES_ROOT,
   INDEX_WORKSPACE_ROOT,
   initIndex,
+  minutesSearchText,
   PINNED_KINDS,
+  planSearchText,
   readIndex,
   recordPublication,
   removeDocEntry,
@@ -604,6 +606,8 @@ export {
   matchesKey,
   matchesQuery,
   type SearchQuery,
+  type SearchSnippet,
   searchKey,
+  searchSnippet,
   searchWords,
 } from './text/search.ts';

@@ -1,7 +1,10 @@
 import {
+  addDecision,
   addDocEntry,
   addEntry,
+  addPhase,
   addResponse,
+  addTask,
   beijingInstant,
   createDoc,
   initFeedbackLog,
@@ -9,11 +12,13 @@ import {
   initMinutes,
   initPlan,
   initRoster,
+  MINUTES_BODY_FIELD,
   ROSTER_DOC_ID,
   readFeedbackLog,
   readIndex,
   readMinutes,
   readPlan,
+  writeParagraphs,
 } from '@grassroots/shared';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,6 +57,8 @@ async function seedVillage(name: string) {
 
   const plan = createDoc();
   initPlan(plan, { title: '2025年驻村工作计划' });
+  const spring = addPhase(plan, { title: '春耕备耕' });
+  addTask(plan, { phaseId: spring, title: '维修三组水渠', owner: { name: '买买提' } });
   docs.push({ id: 'plan1', doc: plan });
   list('plan1', 'plan', '2025年驻村工作计划');
 
@@ -85,6 +92,13 @@ async function seedVillage(name: string) {
       meetingType: 'party-members',
       startsAt: beijingInstant(2025, month, 10, 9, 30),
     });
+    if (id === 'm-mar') {
+      addDecision(m, { text: '同意从集体经济收入中列支三组自来水管道维修费' });
+      writeParagraphs(
+        m.getXmlFragment(MINUTES_BODY_FIELD),
+        '会议由支部书记主持，首先传达了乡党委关于春耕生产的部署。\n大家讨论了三组自来水入户的进度，认为应在四月底前完成。',
+      );
+    }
     docs.push({ id, doc: m });
     list(id, 'minutes', title);
   }
@@ -145,6 +159,39 @@ describe('document lifecycle: list, search, rename, archive (IDX-2, IDX-8)', () 
     expect(await page.locator('.doc-count').textContent()).toBe('找到 1 份文档');
     await search.fill('路灯');
     await screenshot(page, 'docs-search-360');
+
+    // Search reaches the minutes' decisions and body and the plan's tasks, and shows where the
+    // word is in each (SEARCH-4); a card found by its title shows nothing more.
+    const snippets = () =>
+      page
+        .locator('li.doc-card')
+        .evaluateAll((cards) =>
+          cards.map((c) => [
+            c.getAttribute('data-doc-id'),
+            c.querySelector('.doc-snippet')?.textContent ?? null,
+            c.querySelector('.doc-snippet mark')?.textContent ?? null,
+          ]),
+        );
+    await search.fill('自来水');
+    await expect
+      .poll(snippets)
+      .toEqual([['m-mar', '同意从集体经济收入中列支三组自来水管道维修费', '自来水']]);
+    await search.fill('春耕 党员大会');
+    await expect
+      .poll(snippets)
+      .toEqual([['m-mar', '…部书记主持，首先传达了乡党委关于春耕生产的部署。', '春耕']]);
+    await search.fill('水渠');
+    await expect.poll(snippets).toEqual([['plan1', '维修三组水渠', '水渠']]);
+    await search.fill('买买提');
+    await expect.poll(() => sectionIds(page)).toEqual([['pinned', ['plan1']]]);
+    await search.fill('党员大会');
+    await expect.poll(snippets).toEqual([['m-mar', null, null]]);
+    await search.fill('自来水');
+    await page.locator('.doc-snippet mark').waitFor();
+    await screenshot(page, 'docs-search-body-360');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await screenshot(page, 'docs-search-body-1280');
+    await page.setViewportSize({ width: 360, height: 800 });
 
     // Offline, the search works the same (it reads what the device keeps).
     await context.setOffline(true);

@@ -147,6 +147,21 @@ describe('Uyghur text in a Chinese village workspace', () => {
           .evaluateAll((cards) => cards.map((c) => c.getAttribute('data-doc-id'))),
       )
       .toEqual(['feedback-1']);
+    // It shows the entry the word is in, marked as written (SEARCH-4), right to left in a
+    // Chinese page.
+    const snippet = page.locator('.doc-card .doc-snippet');
+    expect(await snippet.locator('mark').textContent()).toMatch(/^م[ەه]كت[ەىه]پ$/);
+    expect(await snippet.locator('bdi').evaluate((el) => getComputedStyle(el).direction)).toBe(
+      'rtl',
+    );
+    await screenshot(page, 'uyghur-search-docs-zh-1200');
+    await switchLanguage(page, 'ug');
+    await snippet.locator('mark').waitFor();
+    await screenshot(page, 'uyghur-search-docs-ug-1200');
+    await page.setViewportSize({ width: 360, height: 800 });
+    await screenshot(page, 'uyghur-search-docs-ug-360');
+    await page.setViewportSize({ width: 1200, height: 900 });
+    await switchLanguage(page, 'zh-CN');
 
     // --- the roster lists people by name: pinyin, then the Uyghur alphabet -------------------
     await page.goto(`${relay.server.url}/#/w/${ws}/roster`);

@@ -4,8 +4,11 @@ import {
   type DocListDetail,
   feedbackSearchText,
   type IndexData,
+  minutesSearchText,
+  planSearchText,
   readFeedbackLog,
   readMinutes,
+  readPlan,
   searchKey,
 } from '../model/domain.ts';
 import type { WorkspaceSync } from '../sync/WorkspaceSync.ts';
@@ -21,17 +24,27 @@ function safe<T>(fn: () => T): T | null {
   }
 }
 
-/** A feedback log's searchable text and its search form, read again only after the log changed. */
-const feedbackText = makeDocReadCache((doc: Y.Doc) => {
-  const text = safe(() => feedbackSearchText(readFeedbackLog(doc))) ?? '';
-  return { text, key: searchKey(text) };
+/** Searchable text and its search form, when the meeting started; read again only after a change. */
+const searchable = (text: string, at: number | null): DocListDetail => ({
+  text,
+  key: searchKey(text),
+  at,
 });
-/** When a meeting started, read again only after the minutes changed. */
-const meetingStart = makeDocReadCache((doc: Y.Doc) => safe(() => readMinutes(doc).startsAt));
+const feedbackDetail = makeDocReadCache((doc: Y.Doc) =>
+  searchable(safe(() => feedbackSearchText(readFeedbackLog(doc))) ?? '', null),
+);
+const minutesDetail = makeDocReadCache((doc: Y.Doc) => {
+  const minutes = safe(() => readMinutes(doc));
+  return searchable(minutes ? minutesSearchText(minutes) : '', minutes?.startsAt ?? null);
+});
+const planDetail = makeDocReadCache((doc: Y.Doc) =>
+  searchable(safe(() => planSearchText(readPlan(doc))) ?? '', null),
+);
+const DETAIL_OF = { feedback: feedbackDetail, minutes: minutesDetail, plan: planDetail } as const;
 
 /**
- * What the document list knows of each doc beyond its index entry (IDX-8): a feedback log's
- * entries as search text and a meeting's start, read from the docs on this device (archived ones
+ * What the document list knows of each doc beyond its index entry (IDX-8): the text of a
+ * feedback log's entries, of minutes and of a plan to search, and a meeting's start, read from the docs on this device (archived ones
  * too, so they stay searchable; offline too). Recomputed when a doc changes, at most twice a
  * second while people type, and at once when the device has finished building its docs.
  */
@@ -44,15 +57,9 @@ export function createDocListDetails(
     tick();
     const details = new Map<string, DocListDetail>();
     for (const entry of index.docs) {
-      if (entry.kind !== 'feedback' && entry.kind !== 'minutes') continue;
+      if (entry.kind !== 'feedback' && entry.kind !== 'minutes' && entry.kind !== 'plan') continue;
       const doc = sync.docs.get(entry.id)?.doc;
-      if (!doc) continue;
-      details.set(
-        entry.id,
-        entry.kind === 'feedback'
-          ? { ...feedbackText(doc), at: null }
-          : { text: '', at: meetingStart(doc) },
-      );
+      if (doc) details.set(entry.id, DETAIL_OF[entry.kind](doc));
     }
     return (docId: string) => details.get(docId);
   });

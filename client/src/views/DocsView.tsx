@@ -218,6 +218,18 @@ function DocCards(props: {
                     <strong class="doc-title">
                       <bdi>{d.title || t('docs.untitled')}</bdi>
                     </strong>
+                    {/* SEARCH-4: where the query matched, in the text's own direction, aligned as the page. */}
+                    <Show when={d.snippet}>
+                      {(s) => (
+                        <span class="doc-snippet small">
+                          <bdi>
+                            {s().before}
+                            <mark>{s().match}</mark>
+                            {s().after}
+                          </bdi>
+                        </span>
+                      )}
+                    </Show>
                     <span class="muted small">
                       {label('docKind', d.kind)} ·{' '}
                       {/* The day whole, left to right, never broken at its hyphens. */}

@@ -4,7 +4,7 @@ import { labelOf } from '../i18n/index.ts';
 import { searchKey } from '../text/search.ts';
 import { cadencePreset } from './cadence.ts';
 import { DomainError } from './DomainError.ts';
-import { createDoc } from './doc.ts';
+import { createDoc, writeParagraphs } from './doc.ts';
 import { addEntry, addResponse, initFeedbackLog, readFeedbackLog } from './feedback.ts';
 import {
   activeServices,
@@ -18,6 +18,8 @@ import {
   docList,
   feedbackSearchText,
   initIndex,
+  minutesSearchText,
+  planSearchText,
   readIndex,
   recordPublication,
   removeDocEntry,
@@ -28,8 +30,17 @@ import {
   serviceLabel,
   setCadence,
 } from './index-doc.ts';
+import {
+  addActionItem,
+  addAgendaItem,
+  addDecision,
+  initMinutes,
+  MINUTES_BODY_FIELD,
+  readMinutes,
+  setMeetingFields,
+} from './minutes.ts';
 import { initDoc } from './open.ts';
-import { addTask, initPlan, readPlan } from './plan.ts';
+import { addPhase, addTask, initPlan, PLAN_NOTES_FIELD, readPlan } from './plan.ts';
 import { DEFAULT_SERVICE_IDS, indexSchema } from './schema.ts';
 import { mergeInEveryOrder, replicas } from './test-utils.ts';
 
@@ -413,6 +424,77 @@ describe('IDX-8 the document list', () => {
       expect(ids('ئەھۋال', detail)).toEqual(['fb']);
       expect(ids('دوختۇرخانا', detail)).toEqual([]);
     }
+  });
+
+  it('IDX-8 minutes are found by their place, people, agenda, decisions, action items and body, and show where (SEARCH-4)', () => {
+    const m = createDoc({ clientID: 8 });
+    initMinutes(m, { title: '3月支委会', meetingType: 'branch-committee', place: '村委会会议室' });
+    setMeetingFields(m, { chair: { name: '阿不都热合曼' } });
+    addAgendaItem(m, { title: '研究自来水入户工程' });
+    addDecision(m, { text: '同意从集体经济收入中列支维修费' });
+    addActionItem(m, { what: '联系施工队', owner: { name: '古丽' } });
+    writeParagraphs(
+      m.getXmlFragment(MINUTES_BODY_FIELD),
+      '会议首先传达了上级精神。\nيىغىندا مەكتەپنىڭ ئالدىدىكى يولنى ئوڭشاش مەسىلىسى مۇزاكىرە قىلىندى.',
+    );
+    const text = minutesSearchText(readMinutes(m));
+    const entries = [entry('m', 'minutes', { title: '3月支委会' }), entry('other', 'minutes')];
+    const found = (q: string) =>
+      docList(entries, { ...all, text: q }, (id) => (id === 'm' ? { text, at: null } : undefined))
+        .months.flatMap((g) => g.docs)
+        .map((d) => [d.id, d.snippet ?? null]);
+    for (const q of ['会议室', '阿不都', '自来水', '集体经济', '施工队', '古丽', '上级精神']) {
+      expect(found(q).map(([id]) => id)).toEqual(['m']);
+    }
+    expect(found('自来水')).toEqual([
+      ['m', { before: '研究', match: '自来水', after: '入户工程' }],
+    ]);
+    // A Uyghur stem finds the inflected word; the snippet shows it as written, cut with "…".
+    const [[, snippet]] = found('مەكتەپ') as [
+      [string, { before: string; match: string; after: string }],
+    ];
+    expect(snippet.match).toBe('مەكتەپ');
+    expect(snippet.before).toBe('يىغىندا ');
+    expect(snippet.after.startsWith('نىڭ ئالدىدىكى')).toBe(true);
+    expect(snippet.after.endsWith('…')).toBe(true);
+    // Words all in the title: found, and no snippet.
+    expect(found('支委会')).toEqual([['m', null]]);
+    // One word in the title, one in the text: the snippet is of the other.
+    expect(found('支委会 施工队')).toEqual([['m', { before: '联系', match: '施工队', after: '' }]]);
+    expect(found('自来水 水库')).toEqual([]);
+  });
+
+  it('IDX-8 a plan is found by its village, phases, tasks, owners, task notes and notes', () => {
+    const p = createDoc({ clientID: 9 });
+    initPlan(p, { title: '2025年工作计划', village: '英买里村' });
+    const phase = addPhase(p, { title: '春耕备耕', goals: '完成棉花播种\n落实滴灌带' });
+    addTask(p, {
+      phaseId: phase,
+      title: '维修三组水渠',
+      owner: { name: '买买提' },
+      notes: '需要水泥二十袋',
+    });
+    addTask(p, { phaseId: null, title: '整理档案' });
+    writeParagraphs(p.getXmlFragment(PLAN_NOTES_FIELD), '第一书记牵头。');
+    const text = planSearchText(readPlan(p));
+    const ids = (q: string) =>
+      docList([entry('p', 'plan', { title: '2025年工作计划' })], { ...all, text: q }, () => ({
+        text,
+        at: null,
+      })).pinned.map((d) => d.id);
+    for (const q of [
+      '英买里',
+      '春耕',
+      '滴灌带',
+      '水渠',
+      '买买提',
+      '水泥',
+      '整理档案',
+      '第一书记',
+    ]) {
+      expect(ids(q)).toEqual(['p']);
+    }
+    expect(ids('幼儿园')).toEqual([]);
   });
 
   it('IDX-8 archived docs leave the default list but are found by search or when asked for', () => {

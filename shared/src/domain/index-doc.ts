@@ -44,7 +44,14 @@
  */
 import * as Y from 'yjs';
 import { type Locale, labelOf } from '../i18n/index.ts';
-import { compileQuery, isEmptyQuery, matchesKey, searchKey } from '../text/search.ts';
+import {
+  compileQuery,
+  isEmptyQuery,
+  matchesKey,
+  type SearchSnippet,
+  searchKey,
+  searchSnippet,
+} from '../text/search.ts';
 import { cadencePreset, DEFAULT_CADENCE } from './cadence.ts';
 import { DomainError } from './DomainError.ts';
 import {
@@ -80,6 +87,8 @@ import {
   type IndexData,
   type IndexEntry,
   Limits,
+  type MinutesData,
+  type PlanData,
   PUBLIC_STEPS,
   type Publication,
   type PublicStep,
@@ -481,7 +490,10 @@ export type DocListQuery = { text: string; kind: DocKind | 'all'; showArchived: 
 
 /** What the device knows of a doc beyond its index entry: searchable text and its date. */
 export type DocListDetail = {
-  /** Text searched besides the title (a feedback log's entries); empty when none. */
+  /**
+   * Text searched besides the title, one field a line (`feedbackSearchText`, `minutesSearchText`,
+   * `planSearchText`); empty when none.
+   */
   text: string;
   /** `text` in search form (`searchKey(text)`), when the caller keeps it: saves work per query. */
   key?: string;
@@ -489,7 +501,11 @@ export type DocListDetail = {
   at: number | null;
 };
 
-export type DocListItem = IndexEntry & { at: number };
+export type DocListItem = IndexEntry & {
+  at: number;
+  /** Where a search matched in the doc's text (SEARCH-4); absent when not searching or in the title. */
+  snippet?: SearchSnippet;
+};
 
 export type DocList = {
   /** Plans, feedback logs and the roster, in `PINNED_KINDS` order, newest first within a kind. */
@@ -524,6 +540,54 @@ export function feedbackSearchText(log: Pick<FeedbackLogData, 'entries'>): strin
 }
 
 /**
+ * The text minutes are searched by besides their title (IDX-8): place, chair, recorder, lecturer,
+ * agenda, votes' motions, decisions, action items and the body, one field a line.
+ */
+export function minutesSearchText(
+  m: Pick<
+    MinutesData,
+    | 'place'
+    | 'chair'
+    | 'recorder'
+    | 'lecturer'
+    | 'agenda'
+    | 'votes'
+    | 'decisions'
+    | 'actionItems'
+    | 'bodyText'
+  >,
+): string {
+  const parts: string[] = [m.place, m.chair?.name ?? '', m.recorder?.name ?? ''];
+  parts.push(m.lecturer?.name ?? '');
+  for (const a of m.agenda) parts.push(a.title);
+  for (const v of m.votes) parts.push(v.motion);
+  for (const d of m.decisions) parts.push(d.text);
+  for (const a of m.actionItems) parts.push(a.what, a.owner?.name ?? '');
+  parts.push(...m.bodyText.split('\n'));
+  return parts.filter((p) => p.trim() !== '').join('\n');
+}
+
+/**
+ * The text a plan is searched by besides its title (IDX-8): village, phases' titles and goals,
+ * tasks' titles, owners and notes (unassigned ones too) and the notes, one field a line.
+ */
+export function planSearchText(
+  p: Pick<PlanData, 'village' | 'phases' | 'unassigned' | 'notesText'>,
+): string {
+  const parts: string[] = [p.village];
+  const tasks = (list: PlanData['unassigned']) => {
+    for (const t of list) parts.push(t.title, t.owner?.name ?? '', ...t.notes.split('\n'));
+  };
+  for (const phase of p.phases) {
+    parts.push(phase.title, ...phase.goals.split('\n'));
+    tasks(phase.tasks);
+  }
+  tasks(p.unassigned);
+  parts.push(...p.notesText.split('\n'));
+  return parts.filter((part) => part.trim() !== '').join('\n');
+}
+
+/**
  * The document list (IDX-8): every word of the query must appear in the title or the doc's
  * searchable text (as `matchesQuery` matches: Uyghur, Chinese and English alike); `kind`
  * filters; archived docs go to their own section, shown when searching or when asked for. Pure
@@ -543,11 +607,15 @@ export function docList(
   for (const entry of entries) {
     if (query.kind !== 'all' && entry.kind !== query.kind) continue;
     const detail = detailOf(entry.id);
+    let snippet: SearchSnippet | null = null;
     if (isSearching) {
       const text = detail?.key ?? searchKey(detail?.text ?? '');
-      if (!matchesKey(`${searchKey(entry.title)}\n${text}`, q)) continue;
+      const titleKey = searchKey(entry.title);
+      if (!matchesKey(`${titleKey}\n${text}`, q)) continue;
+      if (detail?.text) snippet = searchSnippet(detail.text, q, titleKey);
     }
     const item: DocListItem = { ...entry, at: detail?.at ?? entry.createdAt };
+    if (snippet) item.snippet = snippet;
     if (entry.archived) {
       if (isSearching || query.showArchived) archived.push(item);
       else hiddenArchived++;

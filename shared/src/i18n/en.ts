@@ -188,7 +188,7 @@ export const en: Catalogue = {
     'docs.notLoaded': 'This document is not on this device yet; it downloads when you are online.',
     'docs.readOnly': 'Read-only',
     'docs.created': 'Created {date}',
-    'docs.searchPlaceholder': 'Search titles, and feedback entries',
+    'docs.searchPlaceholder': 'Search titles and contents: minutes, plans, feedback',
     'docs.kindFilter': 'Kind',
     'docs.allKinds': 'All kinds',
     'docs.showArchived': 'Show archived',

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { compileQuery, matchesKey, matchesQuery, searchKey, searchWords } from './search.ts';
+import {
+  compileQuery,
+  matchesKey,
+  matchesQuery,
+  searchKey,
+  searchSnippet,
+  searchWords,
+} from './search.ts';
 
 /** Whether a query finds a text of one field. */
 const finds = (text: string, query: string) => matchesQuery([text], query);
@@ -163,5 +170,48 @@ describe('matching', () => {
     for (const text of [ENTRY, 'ﻣﻪﻛﺘﻪﭖ', 'مەکـتەپ', 'ＡＢＣ', '٥ دانە', 'Yéza', '\u0649\u0654ۇ']) {
       expect(searchKey(searchKey(text))).toBe(searchKey(text));
     }
+  });
+
+  describe('SEARCH-4 where a query matched', () => {
+    const snippet = (text: string, query: string, skip = '') =>
+      searchSnippet(text, compileQuery(query), skip === '' ? '' : searchKey(skip));
+
+    it('SEARCH-4 shows the first field holding the word, as written, with some context and "…" where cut', () => {
+      const long = `${'甲'.repeat(30)}自来水${'乙'.repeat(50)}`;
+      expect(snippet(`无关\n${long}\n自来水`, '自来水')).toEqual({
+        before: `…${'甲'.repeat(16)}`,
+        match: '自来水',
+        after: `${'乙'.repeat(40)}…`,
+      });
+      expect(snippet('三组路灯坏了', '路灯')).toEqual({
+        before: '三组',
+        match: '路灯',
+        after: '坏了',
+      });
+      expect(snippet('三组路灯坏了', '水渠')).toBeNull();
+    });
+
+    it('SEARCH-4 maps a match in search form back to the text as written', () => {
+      // Full width, tatweel and presentation forms are folded for matching, shown as typed.
+      expect(snippet('请联系 ＺＨＡＮＧ 师傅', 'zhang')?.match).toBe('ＺＨＡＮＧ');
+      expect(snippet('يول مەکـتەپ ئالدىدا', 'مەكتەپ')).toEqual({
+        before: 'يول ',
+        match: 'مەکـتەپ',
+        after: ' ئالدىدا',
+      });
+      expect(snippet('ﻣﻪﻛﺘﻪﭖ ئالدى', 'مەكتەپ')?.match).toBe('ﻣﻪﻛﺘﻪﭖ');
+      // A stem found in its raised form, typed with an Arabic keyboard's heh.
+      expect(snippet('مەكتىپىمىزنىڭ ھويلىسى', 'مهكتهپ')?.match).toBe('مەكتىپ');
+      // Never half of a character outside the basic plane.
+      const withEmoji = `${'😀'.repeat(20)}路灯${'😀'.repeat(30)}`;
+      const cut = snippet(withEmoji, '路灯');
+      expect(cut?.before).toBe(`…${'😀'.repeat(8)}`);
+      expect(cut?.after).toBe(`${'😀'.repeat(20)}…`);
+    });
+
+    it('SEARCH-4 skips the words the title holds; none when it holds them all', () => {
+      expect(snippet('研究自来水入户工程', '支委会 自来水', '3月支委会')?.match).toBe('自来水');
+      expect(snippet('支委会研究自来水', '支委会', '3月支委会')).toBeNull();
+    });
   });
 });

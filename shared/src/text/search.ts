@@ -184,3 +184,82 @@ export function matchesQuery(
   if (isEmptyQuery(q)) return true;
   return matchesKey(searchKey(fields.filter(Boolean).join('\n')), q);
 }
+
+/** Where a query word matched in a field, with some of the field's text either side (SEARCH-4). */
+export type SearchSnippet = {
+  /** Text before the match; starts with "…" when the field goes on before it. */
+  before: string;
+  /** The matched text as the field holds it (not in search form). */
+  match: string;
+  /** Text after the match; ends with "…" when the field goes on after it. */
+  after: string;
+};
+
+/** Characters of context a snippet keeps before and after its match. */
+const SNIPPET_BEFORE = 16;
+const SNIPPET_AFTER = 40;
+
+/** Where a word first occurs in text in search form: [start, end), or null. */
+function findWord(key: string, word: CompiledWord): [number, number] | null {
+  if (word.pattern) {
+    const m = word.pattern.exec(key);
+    return m ? [m.index, m.index + m[0].length] : null;
+  }
+  const at = key.indexOf(word.text);
+  return at < 0 ? null : [at, at + word.text.length];
+}
+
+const isLowSurrogate = (s: string, i: number) => {
+  const c = s.charCodeAt(i);
+  return c >= 0xdc00 && c <= 0xdfff;
+};
+
+/** Moves an offset off the middle of a surrogate pair (forwards). */
+const onCodePoint = (s: string, i: number) =>
+  i > 0 && i < s.length && isLowSurrogate(s, i) ? i + 1 : i;
+
+/**
+ * The offset in `field` whose prefix, in search form, first reaches `keyOffset` characters
+ * (`searchKey` may shorten or lengthen text: NFKC, dropped marks, folded sequences).
+ */
+function fieldOffset(field: string, keyOffset: number): number {
+  let lo = 0;
+  let hi = field.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (searchKey(field.slice(0, mid)).length >= keyOffset) hi = mid;
+    else lo = mid + 1;
+  }
+  return onCodePoint(field, lo);
+}
+
+/**
+ * SEARCH-4. Where in `text` (fields, one per line) the query matched, for a result list to show:
+ * the first field holding the first query word that `skipKey` (the title in search form, say)
+ * does not hold, cut to some context around the match. Null when every word is in `skipKey`, or
+ * when no word is in `text`.
+ */
+export function searchSnippet(
+  text: string,
+  query: SearchQuery,
+  skipKey = '',
+): SearchSnippet | null {
+  const fields = text.split('\n');
+  for (const word of query.words) {
+    if (skipKey !== '' && findWord(skipKey, word) !== null) continue;
+    for (const field of fields) {
+      const found = findWord(searchKey(field), word);
+      if (found === null) continue;
+      const start = fieldOffset(field, found[0]);
+      const end = Math.max(start, fieldOffset(field, found[1]));
+      const from = onCodePoint(field, Math.max(0, start - SNIPPET_BEFORE));
+      const to = onCodePoint(field, Math.min(field.length, end + SNIPPET_AFTER));
+      return {
+        before: (from > 0 ? '…' : '') + field.slice(from, start),
+        match: field.slice(start, end),
+        after: field.slice(end, to) + (to < field.length ? '…' : ''),
+      };
+    }
+  }
+  return null;
+}
