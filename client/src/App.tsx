@@ -20,7 +20,7 @@ import { WorkspaceProvider } from './WorkspaceContext.tsx';
 // History is opened on request and needs the network: keep it out of the first screen.
 const HistoryView = lazy(() => import('./history/HistoryView.tsx'));
 // Printing a record is occasional: its own chunk.
-const MinutesPrint = lazy(() => import('./print/MinutesPrint.tsx'));
+const DocPrint = lazy(() => import('./print/DocPrint.tsx'));
 // Ledgers and reports are opened now and then: each its own chunk (exports load exceljs on top).
 const MeetingLedgerView = lazy(() => import('./ledgers/MeetingLedgerView.tsx'));
 const FeedbackLedgerView = lazy(() => import('./ledgers/FeedbackLedgerView.tsx'));
@@ -117,7 +117,7 @@ export function App(): JSX.Element {
                   {(docId) => (
                     <WorkspaceShell active={null}>
                       <Suspense fallback={<p class="muted">{t('app.loading')}</p>}>
-                        <MinutesPrint docId={docId} />
+                        <DocPrint docId={docId} />
                       </Suspense>
                     </WorkspaceShell>
                   )}

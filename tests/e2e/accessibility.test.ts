@@ -118,6 +118,10 @@ function screens(joinToken: string): Screen[] {
     { name: 'report', open: (p) => go(p, `#/w/${ws}/report`, '.report-figure') },
     { name: 'services', open: (p) => go(p, `#/w/${ws}/services`, '.service-row') },
     { name: 'print', open: (p) => go(p, `#/w/${ws}/d/${minutesId}/print`, '.minutes-print') },
+    {
+      name: 'print-plan',
+      open: (p) => go(p, `#/w/${ws}/d/${docOf('plan')}/print`, '.plan-print-overall'),
+    },
   ];
 }
 

@@ -1,0 +1,26 @@
+import { type JSX, Match, Switch } from 'solid-js';
+import { useI18n } from '../i18n/I18nProvider.tsx';
+import { useWorkspace } from '../WorkspaceContext.tsx';
+import MinutesPrint from './MinutesPrint.tsx';
+import PlanPrint from './PlanPrint.tsx';
+
+/** The paper form of a doc (PRINT-1, PRINT-2), by its kind in the index; other kinds have none. */
+export default function DocPrint(props: { docId: string }): JSX.Element {
+  const { t } = useI18n();
+  const ws = useWorkspace();
+  const kind = () => ws.index.docs.find((d) => d.id === props.docId)?.kind ?? null;
+  return (
+    <Switch fallback={<p class="muted">{t('print.none')}</p>}>
+      {/* Not listed (yet): the index may still be loading on this device. */}
+      <Match when={kind() === null}>
+        <p class="muted">{t('app.loading')}</p>
+      </Match>
+      <Match when={kind() === 'minutes'}>
+        <MinutesPrint docId={props.docId} />
+      </Match>
+      <Match when={kind() === 'plan'}>
+        <PlanPrint docId={props.docId} />
+      </Match>
+    </Switch>
+  );
+}

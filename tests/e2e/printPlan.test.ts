@@ -1,0 +1,179 @@
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  labelOf,
+  planProgress,
+  readIndex,
+  readPlan,
+  serviceById,
+  serviceLabel,
+  translate,
+} from '@grassroots/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  joinWorkspace,
+  openBrowser,
+  screenshot,
+  startRelay,
+  switchLanguage,
+  waitSaved,
+} from './harness.ts';
+import { seedDemo } from './seed.ts';
+
+let relay: Awaited<ReturnType<typeof startRelay>>;
+const closers: Array<() => Promise<void>> = [];
+let tmp: string;
+/** Where the pages of the printed PDFs are kept to be looked at (not in the repository). */
+const shots = process.env.SHOTS_DIR ?? join(tmpdir(), 'shots');
+
+beforeAll(async () => {
+  relay = await startRelay();
+  tmp = await mkdtemp(join(tmpdir(), 'grassroots-print-plan-'));
+  await mkdir(shots, { recursive: true });
+});
+
+afterAll(async () => {
+  for (const close of closers.splice(0)) await close().catch(() => {});
+  await relay?.cleanup();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+/** pdftotext breaks long lines and may space out CJK: compare without whitespace. */
+const squash = (s: string) => s.replace(/\s+/g, '');
+const pdfText = (path: string) =>
+  squash(execFileSync('pdftotext', ['-layout', path, '-'], { encoding: 'utf8' }));
+
+describe('printing a plan', () => {
+  it('prints a 阶段性工作计划 to PDF (period, progress, each phase with its goals and a table of tasks, signature lines) with nothing of the app around it, offline', async () => {
+    const { demo, workspaceId, invite } = await seedDemo(relay.server, { start: '2025-01-01' });
+    const planDoc = demo.docs.find((d) => d.kind === 'plan')!;
+    const plan = readPlan(planDoc.doc);
+    const index = readIndex(demo.index);
+    const progress = planProgress(plan);
+    const done = progress.reduce((n, p) => n + p.done, 0);
+    const total = progress.reduce((n, p) => n + p.total, 0);
+    const tasks = plan.phases.flatMap((p) => p.tasks).concat(plan.unassigned);
+    const linked = tasks.find((t) => t.serviceId !== null)!;
+    expect(plan.phases.length).toBeGreaterThan(1);
+    expect(linked).toBeDefined();
+
+    const b = await openBrowser({ width: 1280, height: 900 });
+    closers.push(b.close);
+    const { page, context } = b;
+    await joinWorkspace(page, await invite('admin'), '李书记');
+    await waitSaved(page);
+    await page.goto(`${relay.server.url}/#/w/${workspaceId}/d/${planDoc.id}`);
+    await page.locator('.plan-editor').waitFor();
+    // Printing needs nothing from the server.
+    await context.setOffline(true);
+    await page.getByRole('link', { name: '打印' }).click();
+    await page.locator('.plan-print .plan-print-overall').waitFor();
+    await screenshot(page, 'print-plan-zh-1280');
+    await page.setViewportSize({ width: 360, height: 800 });
+    await screenshot(page, 'print-plan-zh-360');
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    const pdf = join(tmp, 'plan.pdf');
+    await page.pdf({ path: pdf, format: 'A4', printBackground: true });
+    const flat = pdfText(pdf);
+    const must = [
+      plan.village || demo.name,
+      plan.title,
+      `共${total}项任务，已完成${done}项`,
+      ...plan.phases.map((p, i) => `第${i + 1}阶段：${p.title}`),
+      ...plan.phases.flatMap((p) => p.goals.split('\n').filter(Boolean)),
+      '打印于',
+      '制定人（签字）',
+      '审核人（签字）',
+    ];
+    for (const s of must) expect(flat, s).toContain(squash(s));
+    // A row per task, phase by phase (table cells wrap in the PDF's text: read from the page).
+    const rows = await page
+      .locator('.plan-print-tasks tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent ?? '')),
+      );
+    const tables = plan.phases.map((p) => p.tasks);
+    if (plan.unassigned.length > 0) tables.push(plan.unassigned);
+    expect(rows).toEqual(
+      tables.flatMap((list) =>
+        list.map((t, i) => [
+          String(i + 1),
+          t.title,
+          t.owner?.name ?? '',
+          t.due ?? '',
+          labelOf('taskStatus', t.status, 'zh-CN'),
+          t.serviceId === null ? '' : serviceLabel(serviceById(index, t.serviceId)!, 'zh-CN'),
+          t.notes.replace(/\n/g, ''),
+        ]),
+      ),
+    );
+    // Each phase's own count, in the line under its heading.
+    const phaseLines = await page.locator('.plan-print-phase-line').allTextContents();
+    expect(phaseLines).toEqual(
+      plan.phases.map((p) => {
+        const own = progress.find((x) => x.phaseId === p.id)!;
+        return expect.stringContaining(`共 ${own.total} 项任务，已完成 ${own.done} 项`);
+      }),
+    );
+    // No app chrome: header, tabs, badge, buttons.
+    for (const s of [
+      '概览',
+      '名册',
+      '成员与邀请',
+      '已保存到服务器',
+      '离线',
+      '历史记录',
+      '返回记录',
+    ]) {
+      expect(flat, s).not.toContain(s);
+    }
+    execFileSync('pdftoppm', ['-png', '-r', '80', pdf, join(shots, 'print-plan-pdf-zh')]);
+    expect((await readdir(shots)).some((f) => f.startsWith('print-plan-pdf-zh-'))).toBe(true);
+
+    // In Uyghur: the labels are Uyghur, the page right to left, the plan's own text as typed.
+    await context.setOffline(false);
+    await switchLanguage(page, 'ug');
+    await expect
+      .poll(() => page.locator('.plan-print-phase h2').first().textContent())
+      .toBe(translate('ug', 'print.phaseHeading', { n: 1, title: plan.phases[0]!.title }));
+    const ug = (key: Parameters<typeof translate>[1]) => translate('ug', key);
+    expect(await page.locator('.plan-print thead').first().locator('th').allTextContents()).toEqual(
+      [
+        ug('print.no'),
+        ug('plan.taskTitle'),
+        ug('common.owner'),
+        ug('common.due'),
+        ug('common.status'),
+        ug('plan.service'),
+        ug('common.notes'),
+      ],
+    );
+    expect(await page.locator('.plan-print tbody td').allTextContents()).toContain(
+      labelOf('taskStatus', linked.status, 'ug'),
+    );
+    expect(await page.evaluate(() => getComputedStyle(document.documentElement).direction)).toBe(
+      'rtl',
+    );
+    await screenshot(page, 'print-plan-ug-1280');
+    await page.setViewportSize({ width: 360, height: 800 });
+    await screenshot(page, 'print-plan-ug-360');
+    await switchLanguage(page, 'zh-CN');
+  });
+
+  it('a kind without a paper form says so, and the list offers no print for it', async () => {
+    const { demo, workspaceId, invite } = await seedDemo(relay.server, { start: '2025-01-01' });
+    const log = demo.docs.find((d) => d.kind === 'feedback')!;
+    const b = await openBrowser({ width: 360, height: 800 });
+    closers.push(b.close);
+    const { page } = b;
+    await joinWorkspace(page, await invite('editor'), '王芳');
+    await page.goto(`${relay.server.url}/#/w/${workspaceId}/d/${log.id}`);
+    await page.locator('.feedback-editor').waitFor();
+    expect(await page.getByRole('link', { name: '打印' }).count()).toBe(0);
+    await page.goto(`${relay.server.url}/#/w/${workspaceId}/d/${log.id}/print`);
+    await page.getByText('这类文档没有打印版式。').waitFor();
+  });
+});
