@@ -122,6 +122,10 @@ function screens(joinToken: string): Screen[] {
       name: 'print-plan',
       open: (p) => go(p, `#/w/${ws}/d/${docOf('plan')}/print`, '.plan-print-overall'),
     },
+    {
+      name: 'print-roster',
+      open: (p) => go(p, `#/w/${ws}/d/${docOf('roster')}/print`, '.roster-print-day'),
+    },
   ];
 }
 

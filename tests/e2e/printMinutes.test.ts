@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -11,18 +10,16 @@ import {
 } from '@grassroots/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { joinWorkspace, openBrowser, startRelay, switchLanguage, waitSaved } from './harness.ts';
+import { pdfPages, pdfText, squash } from './pdf.ts';
 import { seedDemo } from './seed.ts';
 
 let relay: Awaited<ReturnType<typeof startRelay>>;
 const closers: Array<() => Promise<void>> = [];
 let tmp: string;
-/** Where the pages of the printed PDFs are kept to be looked at (not in the repository). */
-const shots = process.env.SHOTS_DIR ?? join(tmpdir(), 'shots');
 
 beforeAll(async () => {
   relay = await startRelay();
   tmp = await mkdtemp(join(tmpdir(), 'grassroots-print-'));
-  await mkdir(shots, { recursive: true });
 });
 
 afterAll(async () => {
@@ -30,20 +27,6 @@ afterAll(async () => {
   await relay?.cleanup();
   await rm(tmp, { recursive: true, force: true });
 });
-
-/** The PDF's text, in reading order per line. */
-function pdfText(path: string): string {
-  return execFileSync('pdftotext', ['-layout', path, '-'], { encoding: 'utf8' });
-}
-
-/** Every page of a PDF as PNG (80 dpi) under the shots folder; returns their names. */
-async function pdfPages(path: string, name: string): Promise<string[]> {
-  execFileSync('pdftoppm', ['-png', '-r', '80', path, join(shots, name)]);
-  return (await readdir(shots)).filter((f) => f.startsWith(`${name}-`) && f.endsWith('.png'));
-}
-
-/** pdftotext breaks long lines and may space out CJK: compare without whitespace. */
-const squash = (s: string) => s.replace(/\s+/g, '');
 
 describe('printing a minutes record', () => {
   it('prints an official 会议记录 to PDF (header, 应到/实到/缺席, sign-in sheet, votes with quorum, finalisation) with nothing of the app around it', async () => {

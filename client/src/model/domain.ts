@@ -79,6 +79,7 @@ export {
   initPlan,
   isDocKind,
   isEmptyQuery,
+  isMemberAt,
   joinBody,
   kindInfo,
   kindOfDoc,

@@ -3,8 +3,9 @@ import { useI18n } from '../i18n/I18nProvider.tsx';
 import { useWorkspace } from '../WorkspaceContext.tsx';
 import MinutesPrint from './MinutesPrint.tsx';
 import PlanPrint from './PlanPrint.tsx';
+import RosterPrint from './RosterPrint.tsx';
 
-/** The paper form of a doc (PRINT-1, PRINT-2), by its kind in the index; other kinds have none. */
+/** The paper form of a doc (minutes, plans, the roster), by its kind in the index; other kinds have none. */
 export default function DocPrint(props: { docId: string }): JSX.Element {
   const { t } = useI18n();
   const ws = useWorkspace();
@@ -20,6 +21,9 @@ export default function DocPrint(props: { docId: string }): JSX.Element {
       </Match>
       <Match when={kind() === 'plan'}>
         <PlanPrint docId={props.docId} />
+      </Match>
+      <Match when={kind() === 'roster'}>
+        <RosterPrint docId={props.docId} />
       </Match>
     </Switch>
   );

@@ -9,6 +9,7 @@ import { type AbsenceReason, meetingAttendance, readMinutes, voteCheck } from '.
 import { createDocProjection } from '../projection/createDocProjection.ts';
 import { hrefOf } from '../routing/routes.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
+import { PrintBar, PrintFoot } from './PrintParts.tsx';
 
 /**
  * A minutes record as an official 会议记录 for paper: header (village, meeting type, time in
@@ -44,15 +45,10 @@ export default function MinutesPrint(props: { docId: string }): JSX.Element {
   const reason = (r: AbsenceReason | null) => (r ? label('absenceReason', r) : t('min.notMarked'));
   return (
     <>
-      <div class="print-bar no-print">
-        <a class="btn" href={hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId: props.docId })}>
-          {t('print.back')}
-        </a>
-        <button type="button" class="btn primary" onClick={() => window.print()}>
-          {t('print.print')}
-        </button>
-        <span class="small muted">{t('print.hint')}</span>
-      </div>
+      <PrintBar
+        back={hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId: props.docId })}
+        hint={t('print.hint')}
+      />
       <article class="print-doc minutes-print" data-state={m.state}>
         <header class="print-head">
           <p class="print-village" dir="auto">
@@ -318,8 +314,9 @@ export default function MinutesPrint(props: { docId: string }): JSX.Element {
           </Show>
         </section>
 
-        <footer class="print-foot">
-          <p class="print-final">
+        <PrintFoot
+          lineClass="print-final"
+          line={
             <Show
               when={m.state === 'final' && m.finalisedAt !== null}
               fallback={t('print.notFinal')}
@@ -332,12 +329,9 @@ export default function MinutesPrint(props: { docId: string }): JSX.Element {
                 }}
               />
             </Show>
-          </p>
-          <p class="print-signatures">
-            <span>{t('print.chairSigns')}</span>
-            <span>{t('print.recorderSigns')}</span>
-          </p>
-        </footer>
+          }
+          signs={[t('print.chairSigns'), t('print.recorderSigns')]}
+        />
       </article>
     </>
   );

@@ -6,9 +6,10 @@ import { planProgress, readPlan, serviceById, serviceLabel, type Task } from '..
 import { createDocProjection } from '../projection/createDocProjection.ts';
 import { hrefOf } from '../routing/routes.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
+import { PrintBar, PrintFoot } from './PrintParts.tsx';
 
 /**
- * A plan as a 阶段性工作计划 for paper (PRINT-2): village, title, period and overall progress; each
+ * A plan as a 阶段性工作计划 for paper: village, title, period and overall progress; each
  * phase numbered with its dates, goals, progress and a table of its tasks (what, owner, due,
  * status, "8+1" service, notes); tasks outside any phase; the plan's notes; when it was printed
  * and lines for who drew it up and who approved it. On screen a bar above it prints or goes
@@ -93,15 +94,10 @@ export default function PlanPrint(props: { docId: string }): JSX.Element {
 
   return (
     <>
-      <div class="print-bar no-print">
-        <a class="btn" href={hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId: props.docId })}>
-          {t('print.back')}
-        </a>
-        <button type="button" class="btn primary" onClick={() => window.print()}>
-          {t('print.print')}
-        </button>
-        <span class="small muted">{t('print.planHint')}</span>
-      </div>
+      <PrintBar
+        back={hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId: props.docId })}
+        hint={t('print.planHint')}
+      />
       <article class="print-doc plan-print">
         <header class="print-head">
           <p class="print-village" dir="auto">
@@ -160,15 +156,11 @@ export default function PlanPrint(props: { docId: string }): JSX.Element {
           </section>
         </Show>
 
-        <footer class="print-foot">
-          <p class="plan-print-printed">
-            {t('print.printedAt', { time: formatBeijingDateTime(printedAt) })}
-          </p>
-          <p class="print-signatures">
-            <span>{t('print.drafterSigns')}</span>
-            <span>{t('print.approverSigns')}</span>
-          </p>
-        </footer>
+        <PrintFoot
+          lineClass="plan-print-printed"
+          line={t('print.printedAt', { time: formatBeijingDateTime(printedAt) })}
+          signs={[t('print.drafterSigns'), t('print.approverSigns')]}
+        />
       </article>
     </>
   );

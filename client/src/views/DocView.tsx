@@ -122,7 +122,7 @@ export function DocView(props: { docId: string }): JSX.Element {
             </button>
           </Show>
         </Show>
-        <Show when={kind() === 'minutes' || kind() === 'plan'}>
+        <Show when={kind() === 'minutes' || kind() === 'plan' || kind() === 'roster'}>
           <a
             class="btn small"
             href={hrefOf({ name: 'print', workspaceId: ws.entry.id, docId: props.docId })}

@@ -643,6 +643,11 @@ export const en: Catalogue = {
     'print.drafterSigns': 'Drawn up by (signature):',
     'print.approverSigns': 'Approved by (signature):',
     'print.none': 'This kind of document has no printed form.',
+    'print.rosterHint':
+      'Printing prints only the roster below, as of today; the print dialog can also save it as a PDF.',
+    'print.asOf': 'As of',
+    'print.partyCounts': '{full} full members, {probationary} probationary members',
+    'print.fillerSigns': 'Filled in by (signature):',
     'nav.services': '8+1 services',
     'plan.serviceRetired': '{name} (retired)',
     'svc.title': '“8+1” front-line services',

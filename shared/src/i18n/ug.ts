@@ -636,6 +636,11 @@ export const ug: Catalogue = {
     'print.drafterSigns': 'تۈزگۈچى (ئىمزا):',
     'print.approverSigns': 'تەستىقلىغۇچى (ئىمزا):',
     'print.none': 'بۇ تۈردىكى ھۆججەتنىڭ بېسىش شەكلى يوق.',
+    'print.rosterHint':
+      'بېسىشتا پەقەت تۆۋەندىكى تىزىملىكلا (بۈگۈنكى ھالىتى) بېسىلىدۇ، بېسىش كۆزنىكىدە PDF قىلىپ ساقلاشقىمۇ بولىدۇ.',
+    'print.asOf': 'تىزىملىك ۋاقتى',
+    'print.partyCounts': 'رەسمىي ئەزا {full}، سىناق ئەزا {probationary}',
+    'print.fillerSigns': 'تولدۇرغۇچى (ئىمزا):',
     'nav.services': '«8+1» مۇلازىمەت',
     'plan.serviceRetired': '{name} (توختىتىلغان)',
     'svc.title': '«8+1» ئالدىنقى سەپتە خەلققە نەپ يەتكۈزۈش مۇلازىمىتى',

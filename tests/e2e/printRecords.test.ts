@@ -1,12 +1,14 @@
-import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  bodyRoster,
   labelOf,
   planProgress,
+  ROSTER_DOC_ID,
   readIndex,
   readPlan,
+  readRoster,
   serviceById,
   serviceLabel,
   translate,
@@ -20,18 +22,16 @@ import {
   switchLanguage,
   waitSaved,
 } from './harness.ts';
+import { pdfPages, pdfText, squash } from './pdf.ts';
 import { seedDemo } from './seed.ts';
 
 let relay: Awaited<ReturnType<typeof startRelay>>;
 const closers: Array<() => Promise<void>> = [];
 let tmp: string;
-/** Where the pages of the printed PDFs are kept to be looked at (not in the repository). */
-const shots = process.env.SHOTS_DIR ?? join(tmpdir(), 'shots');
 
 beforeAll(async () => {
   relay = await startRelay();
   tmp = await mkdtemp(join(tmpdir(), 'grassroots-print-plan-'));
-  await mkdir(shots, { recursive: true });
 });
 
 afterAll(async () => {
@@ -40,12 +40,10 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-/** pdftotext breaks long lines and may space out CJK: compare without whitespace. */
-const squash = (s: string) => s.replace(/\s+/g, '');
-const pdfText = (path: string) =>
-  squash(execFileSync('pdftotext', ['-layout', path, '-'], { encoding: 'utf8' }));
+/** A PDF's text without whitespace. */
+const flatText = (path: string) => squash(pdfText(path));
 
-describe('printing a plan', () => {
+describe('printing a plan and the roster', () => {
   it('prints a 阶段性工作计划 to PDF (period, progress, each phase with its goals and a table of tasks, signature lines) with nothing of the app around it, offline', async () => {
     const { demo, workspaceId, invite } = await seedDemo(relay.server, { start: '2025-01-01' });
     const planDoc = demo.docs.find((d) => d.kind === 'plan')!;
@@ -77,7 +75,7 @@ describe('printing a plan', () => {
 
     const pdf = join(tmp, 'plan.pdf');
     await page.pdf({ path: pdf, format: 'A4', printBackground: true });
-    const flat = pdfText(pdf);
+    const flat = flatText(pdf);
     const must = [
       plan.village || demo.name,
       plan.title,
@@ -130,8 +128,7 @@ describe('printing a plan', () => {
     ]) {
       expect(flat, s).not.toContain(s);
     }
-    execFileSync('pdftoppm', ['-png', '-r', '80', pdf, join(shots, 'print-plan-pdf-zh')]);
-    expect((await readdir(shots)).some((f) => f.startsWith('print-plan-pdf-zh-'))).toBe(true);
+    expect((await pdfPages(pdf, 'print-plan-pdf-zh')).length).toBeGreaterThan(0);
 
     // In Uyghur: the labels are Uyghur, the page right to left, the plan's own text as typed.
     await context.setOffline(false);
@@ -175,5 +172,68 @@ describe('printing a plan', () => {
     expect(await page.getByRole('link', { name: '打印' }).count()).toBe(0);
     await page.goto(`${relay.server.url}/#/w/${workspaceId}/d/${log.id}/print`);
     await page.getByText('这类文档没有打印版式。').waitFor();
+  });
+
+  it('prints the roster as of today: each body with its count, the party with status, group and days, the committees with offices', async () => {
+    const { demo, workspaceId, invite } = await seedDemo(relay.server, { start: '2025-01-01' });
+    const roster = readRoster(demo.docs.find((d) => d.id === ROSTER_DOC_ID)!.doc);
+    const b = await openBrowser({ width: 1280, height: 900 });
+    closers.push(b.close);
+    const { page, context } = b;
+    await joinWorkspace(page, await invite('viewer'), '乡镇审核员');
+    await waitSaved(page);
+    await page.goto(`${relay.server.url}/#/w/${workspaceId}/roster`);
+    await context.setOffline(true);
+    await page.getByRole('link', { name: '打印' }).click();
+    await page.locator('.roster-print .roster-print-day').waitFor();
+    const now = Date.now();
+    const bodies = ['party', 'branch-committee', 'village-committee', 'villager-representatives'];
+    for (const body of bodies) {
+      const expected = bodyRoster(roster, { body: body as 'party' }, now);
+      expect(expected.length, body).toBeGreaterThan(0);
+      const section = page.locator(`.roster-print-body[data-body="${body}"]`);
+      expect(await section.locator('h2').textContent()).toContain(`现有 ${expected.length} 人`);
+      const rows = await section
+        .locator('tbody tr')
+        .evaluateAll((trs) =>
+          trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent ?? '')),
+        );
+      const byName = (list: unknown[][]) =>
+        [...list].sort((x, y) => (String(x[1]) < String(y[1]) ? -1 : 1));
+      const want = expected.map((p) => {
+        const m = roster.memberships.find((x) => x.personId === p.personId && x.body === body)!;
+        const extra =
+          body === 'party'
+            ? [labelOf('partyStatus', p.status!, 'zh-CN'), expect.any(String)]
+            : body === 'villager-representatives'
+              ? []
+              : [p.office ? labelOf('office', p.office, 'zh-CN') : ''];
+        const days = body === 'party' ? [m.joined ?? '', m.fullFrom ?? ''] : [m.joined ?? ''];
+        return [expect.any(String), p.name, ...extra, ...days];
+      });
+      expect(byName(rows)).toEqual(byName(want));
+      // Numbered 1…n.
+      expect(rows.map((r) => r[0])).toEqual(expected.map((_, i) => String(i + 1)));
+    }
+    const party = bodyRoster(roster, { body: 'party' }, now);
+    expect(await page.locator('.roster-print-counts').textContent()).toBe(
+      `正式党员 ${party.filter((p) => p.status === 'full').length} 人，预备党员 ${
+        party.filter((p) => p.status === 'probationary').length
+      } 人`,
+    );
+    await screenshot(page, 'print-roster-zh-1280');
+    const pdf = join(tmp, 'roster.pdf');
+    await page.pdf({ path: pdf, format: 'A4', printBackground: true });
+    const flat = flatText(pdf);
+    for (const s of ['村组织名册', '名册日期', '填表人（签字）', '审核人（签字）']) {
+      expect(flat, s).toContain(squash(s));
+    }
+    for (const s of ['概览', '成员与邀请', '返回记录']) expect(flat, s).not.toContain(s);
+    expect((await pdfPages(pdf, 'print-roster-pdf-zh')).length).toBeGreaterThan(0);
+    await context.setOffline(false);
+    await switchLanguage(page, 'ug');
+    await page.setViewportSize({ width: 360, height: 800 });
+    await screenshot(page, 'print-roster-ug-360');
+    await switchLanguage(page, 'zh-CN');
   });
 });

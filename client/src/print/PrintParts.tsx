@@ -1,0 +1,34 @@
+import { For, type JSX } from 'solid-js';
+import { useI18n } from '../i18n/I18nProvider.tsx';
+
+/** Above a sheet, on screen only: back to where it came from, print, and what printing does. */
+export function PrintBar(props: { back: string; hint: string }): JSX.Element {
+  const { t } = useI18n();
+  return (
+    <div class="print-bar no-print">
+      <a class="btn" href={props.back}>
+        {t('print.back')}
+      </a>
+      <button type="button" class="btn primary" onClick={() => window.print()}>
+        {t('print.print')}
+      </button>
+      <span class="small muted">{props.hint}</span>
+    </div>
+  );
+}
+
+/** The foot of a sheet: a closing line, then a line to sign for each of `signs`. */
+export function PrintFoot(props: {
+  line: JSX.Element;
+  lineClass: string;
+  signs: readonly string[];
+}): JSX.Element {
+  return (
+    <footer class="print-foot">
+      <p class={props.lineClass}>{props.line}</p>
+      <p class="print-signatures">
+        <For each={props.signs}>{(sign) => <span>{sign}</span>}</For>
+      </p>
+    </footer>
+  );
+}
