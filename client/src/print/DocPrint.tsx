@@ -9,7 +9,10 @@ import RosterPrint from './RosterPrint.tsx';
 export default function DocPrint(props: { docId: string }): JSX.Element {
   const { t } = useI18n();
   const ws = useWorkspace();
-  const kind = () => ws.index.docs.find((d) => d.id === props.docId)?.kind ?? null;
+  // A kind this version does not know has no paper form either.
+  const kind = () =>
+    ws.index.docs.find((d) => d.id === props.docId)?.kind ??
+    (ws.index.unknownDocs.some((d) => d.id === props.docId) ? 'unknown' : null);
   return (
     <Switch fallback={<p class="muted">{t('print.none')}</p>}>
       {/* Not listed (yet): the index may still be loading on this device. */}

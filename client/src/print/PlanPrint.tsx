@@ -1,5 +1,6 @@
 import { createMemo, For, type JSX, onCleanup, Show } from 'solid-js';
 import { ScrollRegion } from '../components/ScrollRegion.tsx';
+import { Sentence } from '../components/Sentence.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { formatBeijingDateTime } from '../i18n/time.ts';
 import { planProgress, readPlan, serviceById, serviceLabel, type Task } from '../model/domain.ts';
@@ -124,7 +125,10 @@ export default function PlanPrint(props: { docId: string }): JSX.Element {
           {(phase, i) => (
             <section class="print-section plan-print-phase" data-phase-id={phase.id}>
               <h2>
-                {t('print.phaseHeading', { n: i() + 1, title: phase.title || t('docs.untitled') })}
+                <Sentence
+                  template={t('print.phaseHeading')}
+                  params={{ n: String(i() + 1), title: phase.title || t('docs.untitled') }}
+                />
               </h2>
               <p class="plan-print-phase-line">
                 {span(phase.start, phase.end)}

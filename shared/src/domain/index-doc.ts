@@ -612,7 +612,7 @@ export function docList(
       const text = detail?.key ?? searchKey(detail?.text ?? '');
       const titleKey = searchKey(entry.title);
       if (!matchesKey(`${titleKey}\n${text}`, q)) continue;
-      if (detail?.text) snippet = searchSnippet(detail.text, q, titleKey);
+      if (detail?.text) snippet = searchSnippet(detail.text, q, titleKey, text);
     }
     const item: DocListItem = { ...entry, at: detail?.at ?? entry.createdAt };
     if (snippet) item.snippet = snippet;

@@ -209,6 +209,34 @@ describe('matching', () => {
       expect(cut?.after).toBe(`${'😀'.repeat(20)}…`);
     });
 
+    it('SEARCH-4 keeps a letter and its marks together, and marks a character that became several', () => {
+      // ۇ typed as و with a damma: the damma is inside the mark, not left after it.
+      expect(snippet('ئوقو\u064Fغۇچى', 'ئوقۇ')).toEqual({
+        before: '',
+        match: 'ئوقو\u064F',
+        after: 'غۇچى',
+      });
+      // …nor pulled in from the letter before the match.
+      expect(snippet('ئو\u064Fيغۇر', 'يغۇر')).toEqual({
+        before: 'ئو\u064F',
+        match: 'يغۇر',
+        after: '',
+      });
+      // ㈠ is "(一)" in search form: the whole character is marked, never nothing.
+      expect(snippet('第㈠条规定', '一')).toEqual({ before: '第', match: '㈠', after: '条规定' });
+      // The context never starts with a mark cut from its letter.
+      const accents = `x${'e\u0301'.repeat(20)}z路灯`;
+      expect(snippet(accents, '路灯')?.before).toMatch(/^…e/u);
+    });
+
+    it('SEARCH-4 uses the text in search form when the caller keeps it, and the text itself otherwise', () => {
+      const text = '无关\n研究自来水入户工程';
+      const q = compileQuery('自来水');
+      expect(searchSnippet(text, q, '', searchKey(text))).toEqual(searchSnippet(text, q));
+      // A kept form of other lines than the text's is not trusted.
+      expect(searchSnippet(text, q, '', 'stale')?.match).toBe('自来水');
+    });
+
     it('SEARCH-4 skips the words the title holds; none when it holds them all', () => {
       expect(snippet('研究自来水入户工程', '支委会 自来水', '3月支委会')?.match).toBe('自来水');
       expect(snippet('支委会研究自来水', '支委会', '3月支委会')).toBeNull();

@@ -214,48 +214,88 @@ const isLowSurrogate = (s: string, i: number) => {
   return c >= 0xdc00 && c <= 0xdfff;
 };
 
-/** Moves an offset off the middle of a surrogate pair (forwards). */
-const onCodePoint = (s: string, i: number) =>
+/** An offset moved off the middle of a surrogate pair: back to the pair's start, or past it. */
+const codePointStart = (s: string, i: number) =>
+  i > 0 && i < s.length && isLowSurrogate(s, i) ? i - 1 : i;
+const codePointEnd = (s: string, i: number) =>
   i > 0 && i < s.length && isLowSurrogate(s, i) ? i + 1 : i;
 
-/**
- * The offset in `field` whose prefix, in search form, first reaches `keyOffset` characters
- * (`searchKey` may shorten or lengthen text: NFKC, dropped marks, folded sequences).
- */
-function fieldOffset(field: string, keyOffset: number): number {
+const MARK_RE = /\p{M}/u;
+/** An offset moved past combining marks, so that none is cut from the letter it belongs to. */
+function pastMarks(s: string, i: number): number {
+  let at = i;
+  while (at < s.length && MARK_RE.test(s[at]!)) at++;
+  return at;
+}
+
+/** The length in search form of the field's first `n` characters. */
+const keyLength = (field: string, n: number) => searchKey(field.slice(0, n)).length;
+
+/** The smallest offset whose prefix, in search form, is at least `k` characters long. */
+function firstReaching(field: string, k: number): number {
   let lo = 0;
   let hi = field.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (searchKey(field.slice(0, mid)).length >= keyOffset) hi = mid;
+    if (keyLength(field, mid) >= k) hi = mid;
     else lo = mid + 1;
   }
-  return onCodePoint(field, lo);
+  return lo;
+}
+
+/** The largest offset whose prefix, in search form, is at most `k` characters long. */
+function lastWithin(field: string, k: number): number {
+  let lo = 0;
+  let hi = field.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (keyLength(field, mid) <= k) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/**
+ * The part of `field` that a match [start, end) of its search form (`searchKey` may shorten or
+ * lengthen text: NFKC, dropped marks, folded sequences) came from: from after everything that
+ * comes before the match to the end of everything it needs (a character that became several, a
+ * letter's combining marks), never half a character.
+ */
+function fieldRange(field: string, start: number, end: number): [number, number] {
+  const from = codePointStart(field, lastWithin(field, start));
+  const to = Math.max(lastWithin(field, end), firstReaching(field, end));
+  return [from, Math.max(from, codePointEnd(field, pastMarks(field, to)))];
 }
 
 /**
  * SEARCH-4. Where in `text` (fields, one per line) the query matched, for a result list to show:
  * the first field holding the first query word that `skipKey` (the title in search form, say)
  * does not hold, cut to some context around the match. Null when every word is in `skipKey`, or
- * when no word is in `text`.
+ * when no word is in `text`. `textKey`, the whole text in search form when the caller keeps it,
+ * saves bringing each field to search form again.
  */
 export function searchSnippet(
   text: string,
   query: SearchQuery,
   skipKey = '',
+  textKey?: string,
 ): SearchSnippet | null {
   const fields = text.split('\n');
+  // The text in search form keeps its line breaks: its lines are the fields' search forms.
+  const keys = textKey?.split('\n');
+  const keyOf = (i: number) =>
+    keys && keys.length === fields.length ? keys[i]! : searchKey(fields[i]!);
   for (const word of query.words) {
     if (skipKey !== '' && findWord(skipKey, word) !== null) continue;
-    for (const field of fields) {
-      const found = findWord(searchKey(field), word);
+    for (let i = 0; i < fields.length; i++) {
+      const found = findWord(keyOf(i), word);
       if (found === null) continue;
-      const start = fieldOffset(field, found[0]);
-      const end = Math.max(start, fieldOffset(field, found[1]));
-      const from = onCodePoint(field, Math.max(0, start - SNIPPET_BEFORE));
-      const to = onCodePoint(field, Math.min(field.length, end + SNIPPET_AFTER));
+      const field = fields[i]!;
+      const [start, end] = fieldRange(field, found[0], found[1]);
+      const from = pastMarks(field, codePointEnd(field, Math.max(0, start - SNIPPET_BEFORE)));
+      const to = pastMarks(field, codePointEnd(field, Math.min(field.length, end + SNIPPET_AFTER)));
       return {
-        before: (from > 0 ? '…' : '') + field.slice(from, start),
+        before: (from > 0 ? '…' : '') + field.slice(Math.min(from, start), start),
         match: field.slice(start, end),
         after: field.slice(end, to) + (to < field.length ? '…' : ''),
       };
