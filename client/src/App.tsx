@@ -110,14 +110,14 @@ export function App(): JSX.Element {
                 <Match
                   when={(() => {
                     const r = route();
-                    return r.name === 'print' ? r.docId : null;
+                    return r.name === 'print' ? r : null;
                   })()}
                   keyed
                 >
-                  {(docId) => (
+                  {(r) => (
                     <WorkspaceShell active={null}>
                       <Suspense fallback={<p class="muted">{t('app.loading')}</p>}>
-                        <DocPrint docId={docId} />
+                        <DocPrint docId={r.docId} entryId={r.entryId} />
                       </Suspense>
                     </WorkspaceShell>
                   )}

@@ -1,3 +1,4 @@
+import { readFeedbackLog } from '@grassroots/shared';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -121,6 +122,14 @@ function screens(joinToken: string): Screen[] {
     {
       name: 'print-plan',
       open: (p) => go(p, `#/w/${ws}/d/${docOf('plan')}/print`, '.plan-print-overall'),
+    },
+    {
+      name: 'print-slip',
+      open: (p) => {
+        const log = seeded.demo.docs.find((d) => d.kind === 'feedback')!;
+        const entryId = readFeedbackLog(log.doc).entries[0]!.id;
+        return go(p, `#/w/${ws}/d/${log.id}/print/${entryId}`, '.feedback-slip .slip-status');
+      },
     },
     {
       name: 'print-roster',

@@ -3,10 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   bodyRoster,
+  dueAtOf,
+  formatBeijing,
   isMemberAt,
   labelOf,
   planProgress,
   ROSTER_DOC_ID,
+  readFeedbackLog,
   readIndex,
   readPlan,
   readRoster,
@@ -250,6 +253,88 @@ describe('printing a plan and the roster', () => {
     await switchLanguage(page, 'ug');
     await page.setViewportSize({ width: 360, height: 800 });
     await screenshot(page, 'print-roster-ug-360');
+    await switchLanguage(page, 'zh-CN');
+  });
+
+  it('prints one feedback entry as a 民情办理单: how and when it came, due day, the request, every relay, response and status change, with an opinion box and signature lines', async () => {
+    const { demo, workspaceId, invite } = await seedDemo(relay.server, { start: '2025-01-01' });
+    const logDoc = demo.docs.find((d) => d.kind === 'feedback')!;
+    const log = readFeedbackLog(logDoc.doc);
+    const b = await openBrowser({ width: 1280, height: 900 });
+    closers.push(b.close);
+    const { page, context } = b;
+    // A township reviewer (viewer) prints it too.
+    await joinWorkspace(page, await invite('viewer'), '乡镇审核员');
+    await waitSaved(page);
+    await page.goto(`${relay.server.url}/#/w/${workspaceId}/d/${logDoc.id}`);
+    // The first entry shown that was relayed and answered (the demo's summaries repeat: the
+    // entry is told by the id in its print link).
+    let entry: (typeof log.entries)[number] | undefined;
+    for (let i = 0; i < 10 && !entry; i++) {
+      await page.locator('.feedback-editor .fb-open').nth(i).click();
+      const href = await page.locator('[data-action="print-slip"]').getAttribute('href');
+      const shown = log.entries.find((e) => href?.endsWith(`/print/${e.id}`));
+      if (shown && shown.relays.length > 0 && shown.responses.length > 0) entry = shown;
+    }
+    if (!entry) throw new Error('no relayed and answered entry among the first ten shown');
+    await context.setOffline(true);
+    await page.locator('[data-action="print-slip"]').click();
+    const slip = page.locator('.feedback-slip');
+    await slip.locator('.slip-status').waitFor();
+    expect(page.url()).toContain(`/print/${entry.id}`);
+    const zh = (key: Parameters<typeof translate>[1]) => translate('zh-CN', key);
+    const fields = await slip
+      .locator('.print-fields th')
+      .evaluateAll((ths) => ths.map((th) => [th.textContent, th.nextElementSibling?.textContent]));
+    expect(fields).toEqual([
+      [zh('fb.receivedAt'), `${formatBeijing(entry.receivedAt).slice(0, 16)}（北京时间）`],
+      [zh('fb.channel'), labelOf('feedbackChannel', entry.channel, 'zh-CN')],
+      [zh('print.slipSource'), entry.source || '—'],
+      [zh('fb.category'), labelOf('feedbackCategory', entry.category, 'zh-CN')],
+      [zh('fb.urgency'), labelOf('urgency', entry.urgency, 'zh-CN')],
+      [zh('print.slipDue'), formatBeijing(dueAtOf(entry)).slice(0, 10)],
+      [zh('print.slipRecordedBy'), entry.recordedBy?.name ?? '—'],
+      [zh('common.status'), labelOf('feedbackStatus', entry.status, 'zh-CN')],
+    ]);
+    expect(await slip.locator('.slip-summary p').allTextContents()).toEqual(
+      entry.summary.split('\n').filter((p) => p.trim() !== ''),
+    );
+    // Every relay, response and status change, oldest first, with who.
+    const rows = await slip
+      .locator('.slip-timeline tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => [tr.getAttribute('data-kind'), tr.lastElementChild?.textContent ?? '']),
+      );
+    const want = [
+      ...entry.transitions.map((x) => ({ at: x.at, kind: 'status', by: x.by?.name ?? '' })),
+      ...entry.relays.map((x) => ({ at: x.at, kind: 'relay', by: x.by?.name ?? '' })),
+      ...entry.responses.map((x) => ({ at: x.at, kind: 'response', by: x.by?.name ?? '' })),
+    ].sort((x, y) => x.at - y.at);
+    expect(rows).toEqual(want.map((x) => [x.kind, x.by]));
+    const texts = await slip.locator('.slip-timeline').textContent();
+    for (const r of entry.relays) expect(texts).toContain(r.to);
+    for (const r of entry.responses) expect(texts).toContain(r.text);
+    await screenshot(page, 'print-slip-zh-1280');
+
+    const pdf = join(tmp, 'slip.pdf');
+    await page.pdf({ path: pdf, format: 'A4', printBackground: true });
+    const flat = flatText(pdf);
+    for (const s of ['民情办理单', '承办单位意见', '经办人（签字）', '承办单位（盖章）']) {
+      expect(flat, s).toContain(squash(s));
+    }
+    for (const s of ['概览', '成员与邀请', '返回记录', '打印办理单'])
+      expect(flat, s).not.toContain(s);
+    expect((await pdfPages(pdf, 'print-slip-pdf-zh')).length).toBeGreaterThan(0);
+
+    // An entry the log does not hold says so.
+    await page.goto(`${relay.server.url}/#/w/${workspaceId}/d/${logDoc.id}/print/no-such-entry`);
+    await page.getByText(zh('print.noEntry')).waitFor();
+    await context.setOffline(false);
+    await page.goto(`${relay.server.url}/#/w/${workspaceId}/d/${logDoc.id}/print/${entry.id}`);
+    await switchLanguage(page, 'ug');
+    await slip.locator('.slip-status').waitFor();
+    await page.setViewportSize({ width: 360, height: 800 });
+    await screenshot(page, 'print-slip-ug-360');
     await switchLanguage(page, 'zh-CN');
   });
 });

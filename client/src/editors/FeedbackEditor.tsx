@@ -32,6 +32,7 @@ import {
   type Urgency,
 } from '../model/domain.ts';
 import { createDocProjection } from '../projection/createDocProjection.ts';
+import { hrefOf } from '../routing/routes.ts';
 import { createDraft, draftKey } from '../sync/createDraft.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
 import type { EditorProps } from './editorProps.ts';
@@ -241,6 +242,20 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
           </For>
         </ol>
         <Attachments doc={doc} target={p.entry.id} canEdit={!ro()} by={me()} />
+        <p>
+          <a
+            class="btn small"
+            data-action="print-slip"
+            href={hrefOf({
+              name: 'print',
+              workspaceId: ws.entry.id,
+              docId: props.docId,
+              entryId: p.entry.id,
+            })}
+          >
+            {t('fb.printSlip')}
+          </a>
+        </p>
         <Show when={!ro()}>
           <div class="btn-row">
             <For each={nextStatuses(p.entry)}>

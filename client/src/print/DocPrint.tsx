@@ -1,12 +1,13 @@
 import { type JSX, Match, Switch } from 'solid-js';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { useWorkspace } from '../WorkspaceContext.tsx';
+import FeedbackSlipPrint from './FeedbackSlipPrint.tsx';
 import MinutesPrint from './MinutesPrint.tsx';
 import PlanPrint from './PlanPrint.tsx';
 import RosterPrint from './RosterPrint.tsx';
 
-/** The paper form of a doc (minutes, plans, the roster), by its kind in the index; other kinds have none. */
-export default function DocPrint(props: { docId: string }): JSX.Element {
+/** The paper form of a doc (minutes, plans, the roster, a feedback entry's 办理单), by its kind in the index; other kinds have none. */
+export default function DocPrint(props: { docId: string; entryId?: string }): JSX.Element {
   const { t } = useI18n();
   const ws = useWorkspace();
   // A kind this version does not know has no paper form either.
@@ -27,6 +28,9 @@ export default function DocPrint(props: { docId: string }): JSX.Element {
       </Match>
       <Match when={kind() === 'roster'}>
         <RosterPrint docId={props.docId} />
+      </Match>
+      <Match when={kind() === 'feedback' && props.entryId}>
+        {(entryId) => <FeedbackSlipPrint docId={props.docId} entryId={entryId()} />}
       </Match>
     </Switch>
   );

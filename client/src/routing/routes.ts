@@ -17,7 +17,8 @@ export type Route =
   | { name: 'workspace'; workspaceId: string; view: WorkspaceView }
   | { name: 'doc'; workspaceId: string; docId: string }
   | { name: 'history'; workspaceId: string; docId: string }
-  | { name: 'print'; workspaceId: string; docId: string }
+  /** A doc on paper; `entryId`: one entry of it (a feedback entry's 办理单). */
+  | { name: 'print'; workspaceId: string; docId: string; entryId?: string }
   | { name: 'notFound' };
 
 const VIEWS: readonly WorkspaceView[] = [
@@ -46,6 +47,8 @@ export function parseHash(hash: string): Route {
       return { name: 'history', workspaceId: parts[1], docId: parts[3] };
     if (parts[2] === 'd' && parts[3] && parts[4] === 'print' && parts.length === 5)
       return { name: 'print', workspaceId: parts[1], docId: parts[3] };
+    if (parts[2] === 'd' && parts[3] && parts[4] === 'print' && parts[5] && parts.length === 6)
+      return { name: 'print', workspaceId: parts[1], docId: parts[3], entryId: parts[5] };
     const view = VIEWS.find((v) => v === parts[2]);
     if (view && parts.length === 3) return { name: 'workspace', workspaceId: parts[1], view };
   }
@@ -70,7 +73,9 @@ export function hrefOf(route: Route): string {
     case 'history':
       return `#/w/${e(route.workspaceId)}/d/${e(route.docId)}/history`;
     case 'print':
-      return `#/w/${e(route.workspaceId)}/d/${e(route.docId)}/print`;
+      return `#/w/${e(route.workspaceId)}/d/${e(route.docId)}/print${
+        route.entryId === undefined ? '' : `/${e(route.entryId)}`
+      }`;
   }
 }
 

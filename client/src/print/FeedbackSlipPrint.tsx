@@ -1,0 +1,170 @@
+import { createMemo, For, type JSX, onCleanup, Show } from 'solid-js';
+import { ScrollRegion } from '../components/ScrollRegion.tsx';
+import { useI18n } from '../i18n/I18nProvider.tsx';
+import { beijingDay, formatBeijingDateTime } from '../i18n/time.ts';
+import { dueAtOf, readFeedbackLog } from '../model/domain.ts';
+import { createDocProjection } from '../projection/createDocProjection.ts';
+import { hrefOf } from '../routing/routes.ts';
+import { useWorkspace } from '../WorkspaceContext.tsx';
+import { PrintBar, PrintFoot } from './PrintParts.tsx';
+
+/**
+ * One feedback entry as a 民情办理单 for paper, to hand over with a request or to file: when and
+ * how it came, its category, urgency and the day it is due, who recorded it, the request itself,
+ * every relay (交办), response and status change with who and when, and lines for the cadre who
+ * handled it and the office it went to. The source is the household or group label only.
+ */
+export default function FeedbackSlipPrint(props: { docId: string; entryId: string }): JSX.Element {
+  const { t, label } = useI18n();
+  const ws = useWorkspace();
+  const session = ws.sync.acquire(props.docId);
+  onCleanup(() => session.release());
+  const log = createDocProjection(session.synced.doc, readFeedbackLog);
+  const entry = createMemo(() => log.entries.find((e) => e.id === props.entryId) ?? null);
+  const village = () => ws.index.name || ws.entry.name;
+  const printedAt = Date.now();
+  const paragraphs = (text: string) => text.split('\n').filter((p) => p.trim() !== '');
+  return (
+    <>
+      <PrintBar
+        back={hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId: props.docId })}
+        hint={t('print.slipHint')}
+      />
+      <Show when={entry()} fallback={<p class="muted">{t('print.noEntry')}</p>}>
+        {(e) => (
+          <article class="print-doc feedback-slip" data-status={e().status}>
+            <header class="print-head">
+              <p class="print-village" dir="auto">
+                {village()}
+              </p>
+              <h1>{t('print.slipHeading')}</h1>
+            </header>
+            <table class="print-fields">
+              <tbody>
+                <tr>
+                  <th scope="row">{t('fb.receivedAt')}</th>
+                  <td class="slip-received">
+                    {t('print.beijingTime', { time: formatBeijingDateTime(e().receivedAt) })}
+                  </td>
+                  <th scope="row">{t('fb.channel')}</th>
+                  <td>{label('feedbackChannel', e().channel)}</td>
+                </tr>
+                <tr>
+                  <th scope="row">{t('print.slipSource')}</th>
+                  <td>
+                    <bdi>{e().source || '—'}</bdi>
+                  </td>
+                  <th scope="row">{t('fb.category')}</th>
+                  <td>{label('feedbackCategory', e().category)}</td>
+                </tr>
+                <tr>
+                  <th scope="row">{t('fb.urgency')}</th>
+                  <td>{label('urgency', e().urgency)}</td>
+                  <th scope="row">{t('print.slipDue')}</th>
+                  <td class="slip-due">{beijingDay(dueAtOf(e()))}</td>
+                </tr>
+                <tr>
+                  <th scope="row">{t('print.slipRecordedBy')}</th>
+                  <td>
+                    <bdi>{e().recordedBy?.name ?? '—'}</bdi>
+                  </td>
+                  <th scope="row">{t('common.status')}</th>
+                  <td class="slip-status">{label('feedbackStatus', e().status)}</td>
+                </tr>
+              </tbody>
+            </table>
+
+            <section class="print-section print-body slip-summary">
+              <h2>{t('fb.summary')}</h2>
+              <For each={paragraphs(e().summary)}>{(p) => <p dir="auto">{p}</p>}</For>
+            </section>
+
+            <section class="print-section">
+              <h2>{t('fb.timeline')}</h2>
+              <Show when={e().relays.length + e().responses.length + e().transitions.length > 0}>
+                <ScrollRegion label={t('fb.timeline')}>
+                  <table class="print-table slip-timeline">
+                    <thead>
+                      <tr>
+                        <th scope="col" class="plan-print-nowrap">
+                          {t('print.time')}
+                        </th>
+                        <th scope="col">{t('print.slipWhat')}</th>
+                        <th scope="col" class="plan-print-nowrap">
+                          {t('print.slipBy')}
+                        </th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      <For each={timeline(e(), t, label)}>
+                        {(row) => (
+                          <tr data-kind={row.kind}>
+                            <td class="plan-print-nowrap">{formatBeijingDateTime(row.at)}</td>
+                            <td>
+                              <p>{row.what}</p>
+                              <Show when={row.text}>
+                                <p dir="auto">{row.text}</p>
+                              </Show>
+                            </td>
+                            <td class="plan-print-nowrap">
+                              <bdi>{row.by}</bdi>
+                            </td>
+                          </tr>
+                        )}
+                      </For>
+                    </tbody>
+                  </table>
+                </ScrollRegion>
+              </Show>
+            </section>
+
+            <section class="print-section slip-opinion">
+              <h2>{t('print.slipOpinion')}</h2>
+              <div class="slip-box" />
+            </section>
+
+            <PrintFoot
+              lineClass="plan-print-printed"
+              line={t('print.printedAt', { time: formatBeijingDateTime(printedAt) })}
+              signs={[t('print.handlerSigns'), t('print.unitSigns')]}
+            />
+          </article>
+        )}
+      </Show>
+    </>
+  );
+}
+
+type Row = { kind: string; at: number; what: string; text: string; by: string };
+
+/** Relays, responses and status changes of an entry, oldest first. */
+function timeline(
+  e: ReturnType<typeof readFeedbackLog>['entries'][number],
+  t: ReturnType<typeof useI18n>['t'],
+  label: ReturnType<typeof useI18n>['label'],
+): Row[] {
+  const rows: Row[] = [
+    ...e.transitions.map((x) => ({
+      kind: 'status',
+      at: x.at,
+      what: t('fb.statusTo', { status: label('feedbackStatus', x.to) }),
+      text: x.note,
+      by: x.by?.name ?? '',
+    })),
+    ...e.relays.map((x) => ({
+      kind: 'relay',
+      at: x.at,
+      what: t('fb.relayedTo', { to: x.to }),
+      text: x.note,
+      by: x.by?.name ?? '',
+    })),
+    ...e.responses.map((x) => ({
+      kind: 'response',
+      at: x.at,
+      what: t('print.slipResponse'),
+      text: x.text,
+      by: x.by?.name ?? '',
+    })),
+  ];
+  return rows.sort((a, b) => a.at - b.at);
+}
