@@ -88,7 +88,13 @@ export function App(): JSX.Element {
                 >
                   {(docId) => (
                     <WorkspaceShell active={null}>
-                      <DocView docId={docId} />
+                      <DocView
+                        docId={docId}
+                        find={(() => {
+                          const r = route();
+                          return r.name === 'doc' ? r.find : undefined;
+                        })()}
+                      />
                     </WorkspaceShell>
                   )}
                 </Match>

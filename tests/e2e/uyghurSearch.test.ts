@@ -162,6 +162,13 @@ describe('Uyghur text in a Chinese village workspace', () => {
     await screenshot(page, 'uyghur-search-docs-ug-360');
     await page.setViewportSize({ width: 1200, height: 900 });
     await switchLanguage(page, 'zh-CN');
+    // Opened from there, the log shows the entries the search found, the same words in its box.
+    await page.locator('.doc-card[data-doc-id="feedback-1"] .card-link').click();
+    await page.locator('.feedback-editor .entry-row').first().waitFor();
+    expect(await search.inputValue()).toBe('مهكتهپ');
+    await expect
+      .poll(async () => (await shownSummaries(page)).sort())
+      .toEqual([ENTRIES.schoolRoad, ENTRIES.schoolWater, ENTRIES.schoolBridge].sort());
 
     // --- the roster lists people by name: pinyin, then the Uyghur alphabet -------------------
     await page.goto(`${relay.server.url}/#/w/${ws}/roster`);

@@ -50,7 +50,8 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
   const [status, setStatus] = createSignal('');
   const [category, setCategory] = createSignal('');
   const [onlyOverdue, setOnlyOverdue] = createSignal(false);
-  const [query, setQuery] = createSignal('');
+  // Opened from a search of the document list: its entries are filtered by the same words.
+  const [query, setQuery] = createSignal(props.find ?? '');
   const [open, setOpen] = createSignal<string | null>(null);
   const [isFormOpen, setFormOpen] = createSignal(false);
   let newEntryButton: HTMLButtonElement | undefined;

@@ -13,6 +13,8 @@ export type EditorSession = { synced: { readonly doc: Y.Doc }; awareness: Awaren
 /** What every doc editor receives from the doc view. */
 export type EditorProps = {
   docId: string;
+  /** What a search found the doc by: an editor with a search of its own starts with it. */
+  find?: string;
   session: EditorSession;
   /** False for viewers and for records that are read-only (finalised minutes are handled inside). */
   canEdit: boolean;

@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { hrefOf, parseHash, type Route } from './routes.ts';
 
 describe('routes', () => {
-  it('reads back every link it makes, a feedback entry on paper included', () => {
+  it('reads back every link it makes, a feedback entry on paper and a search included', () => {
     const routes: Route[] = [
       { name: 'home' },
       { name: 'join', token: 'tok en/1' },
       { name: 'workspace', workspaceId: 'w1', view: 'dashboard' },
       { name: 'workspace', workspaceId: 'w1', view: 'roster' },
       { name: 'doc', workspaceId: 'w1', docId: 'd/1' },
+      { name: 'doc', workspaceId: 'w1', docId: 'fb1', find: 'مەكتەپ 路灯 & ?#' },
       { name: 'history', workspaceId: 'w1', docId: 'd1' },
       { name: 'print', workspaceId: 'w1', docId: 'd1' },
       { name: 'print', workspaceId: 'w1', docId: 'fb1', entryId: 'e-1' },

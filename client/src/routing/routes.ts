@@ -15,7 +15,8 @@ export type Route =
   | { name: 'home' }
   | { name: 'join'; token: string }
   | { name: 'workspace'; workspaceId: string; view: WorkspaceView }
-  | { name: 'doc'; workspaceId: string; docId: string }
+  /** A doc; `find`: what a search found it by (a feedback log opens filtered by it). */
+  | { name: 'doc'; workspaceId: string; docId: string; find?: string }
   | { name: 'history'; workspaceId: string; docId: string }
   /** A doc on paper; `entryId`: one entry of it (a feedback entry's 办理单). */
   | { name: 'print'; workspaceId: string; docId: string; entryId?: string }
@@ -35,14 +36,18 @@ const VIEWS: readonly WorkspaceView[] = [
 
 /** Reads a `#/…` fragment. Invite tokens live in the fragment so they never reach a server log. */
 export function parseHash(hash: string): Route {
-  const path = hash.replace(/^#/, '').replace(/^\/+/, '');
+  const [path = '', search = ''] = hash.replace(/^#/, '').replace(/^\/+/, '').split('?', 2);
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts.length === 0) return { name: 'home' };
   if (parts[0] === 'join' && parts[1]) return { name: 'join', token: parts[1] };
   if (parts[0] === 'w' && parts[1]) {
     if (parts.length === 2) return { name: 'workspace', workspaceId: parts[1], view: 'dashboard' };
-    if (parts[2] === 'd' && parts[3] && parts.length === 4)
-      return { name: 'doc', workspaceId: parts[1], docId: parts[3] };
+    if (parts[2] === 'd' && parts[3] && parts.length === 4) {
+      const find = new URLSearchParams(search).get('find');
+      return find
+        ? { name: 'doc', workspaceId: parts[1], docId: parts[3], find }
+        : { name: 'doc', workspaceId: parts[1], docId: parts[3] };
+    }
     if (parts[2] === 'd' && parts[3] && parts[4] === 'history' && parts.length === 5)
       return { name: 'history', workspaceId: parts[1], docId: parts[3] };
     if (parts[2] === 'd' && parts[3] && parts[4] === 'print' && parts.length === 5)
@@ -69,7 +74,9 @@ export function hrefOf(route: Route): string {
         ? `#/w/${e(route.workspaceId)}`
         : `#/w/${e(route.workspaceId)}/${route.view}`;
     case 'doc':
-      return `#/w/${e(route.workspaceId)}/d/${e(route.docId)}`;
+      return `#/w/${e(route.workspaceId)}/d/${e(route.docId)}${
+        route.find ? `?${new URLSearchParams({ find: route.find })}` : ''
+      }`;
     case 'history':
       return `#/w/${e(route.workspaceId)}/d/${e(route.docId)}/history`;
     case 'print':

@@ -20,7 +20,7 @@ import { RenameDocForm } from './RenameDocForm.tsx';
  * rename, archive and (admins) delete. A doc that leaves the list while open (deleted on another
  * device) stays readable here with a notice; nothing on the device is thrown away.
  */
-export function DocView(props: { docId: string }): JSX.Element {
+export function DocView(props: { docId: string; find?: string }): JSX.Element {
   const { t, errorText } = useI18n();
   const ws = useWorkspace();
   const session = ws.sync.acquire(props.docId);
@@ -78,6 +78,9 @@ export function DocView(props: { docId: string }): JSX.Element {
   };
   const editorProps: EditorProps = {
     docId: props.docId,
+    get find() {
+      return props.find;
+    },
     session,
     get canEdit() {
       return ws.can('write') && !isGone();

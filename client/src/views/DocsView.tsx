@@ -136,7 +136,7 @@ export function DocsView(): JSX.Element {
         <Show when={list().pinned.length > 0}>
           <section class="doc-section" data-section="pinned">
             <h2>{t('docs.pinned')}</h2>
-            <DocCards docs={list().pinned} unresolved={unresolved} />
+            <DocCards docs={list().pinned} query={text()} unresolved={unresolved} />
           </section>
         </Show>
         <For each={list().months}>
@@ -150,14 +150,14 @@ export function DocsView(): JSX.Element {
                   ),
                 })}
               </h2>
-              <DocCards docs={group.docs} showDay unresolved={unresolved} />
+              <DocCards docs={group.docs} query={text()} showDay unresolved={unresolved} />
             </section>
           )}
         </For>
         <Show when={list().archived.length > 0}>
           <section class="doc-section" data-section="archived">
             <h2>{t('docs.archivedSection')}</h2>
-            <DocCards docs={list().archived} unresolved={unresolved} />
+            <DocCards docs={list().archived} query={text()} unresolved={unresolved} />
           </section>
         </Show>
         <Show when={!isSearching() && ws.index.unknownDocs.length > 0}>
@@ -190,6 +190,8 @@ export function DocsView(): JSX.Element {
 /** Cards of listed docs, each with rename and archive for those who may write. */
 function DocCards(props: {
   docs: DocListItem[];
+  /** The list's search text. */
+  query: string;
   showDay?: boolean;
   /** Unresolved comment threads of a doc (CMT). */
   unresolved: (docId: string) => number;
@@ -213,7 +215,13 @@ function DocCards(props: {
                 <>
                   <a
                     class="card-link"
-                    href={hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId: d.id })}
+                    href={hrefOf({
+                      name: 'doc',
+                      workspaceId: ws.entry.id,
+                      docId: d.id,
+                      // A feedback log found by its entries opens showing those entries.
+                      ...(d.snippet && d.kind === 'feedback' ? { find: props.query } : {}),
+                    })}
                   >
                     <strong class="doc-title">
                       <bdi>{d.title || t('docs.untitled')}</bdi>
