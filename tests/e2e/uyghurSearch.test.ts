@@ -169,6 +169,14 @@ describe('Uyghur text in a Chinese village workspace', () => {
     await expect
       .poll(async () => (await shownSummaries(page)).sort())
       .toEqual([ENTRIES.schoolRoad, ENTRIES.schoolWater, ENTRIES.schoolBridge].sort());
+    // Found by a word of its title (here its id) and a word of one entry: it opens with the entry's word only
+    // (no entry holds the title), showing that entry, never an empty log.
+    await page.goto(`${relay.server.url}/#/w/${ws}/docs`);
+    await page.locator('.doc-search input[type="search"]').fill('feedback 路灯');
+    await page.locator('.doc-card[data-doc-id="feedback-1"] .doc-snippet').waitFor();
+    await page.locator('.doc-card[data-doc-id="feedback-1"] .card-link').click();
+    await expect.poll(() => search.inputValue()).toBe('路灯');
+    await expect.poll(() => shownSummaries(page)).toEqual([ENTRIES.lamp]);
 
     // --- the roster lists people by name: pinyin, then the Uyghur alphabet -------------------
     await page.goto(`${relay.server.url}/#/w/${ws}/roster`);

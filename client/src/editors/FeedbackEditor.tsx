@@ -1,4 +1,4 @@
-import { createMemo, createSignal, For, type JSX, onMount, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, type JSX, onMount, Show } from 'solid-js';
 import { Attachments } from '../attachments/Attachments.tsx';
 import { useComments } from '../comments/CommentsContext.tsx';
 import { ItemCommentButton } from '../comments/CommentsPanel.tsx';
@@ -50,7 +50,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
   const [status, setStatus] = createSignal('');
   const [category, setCategory] = createSignal('');
   const [onlyOverdue, setOnlyOverdue] = createSignal(false);
-  // Opened from a search of the document list: its entries are filtered by the same words.
+  // Opened from a search of the document list: its entries are filtered by those words.
   const [query, setQuery] = createSignal(props.find ?? '');
   const [open, setOpen] = createSignal<string | null>(null);
   const [isFormOpen, setFormOpen] = createSignal(false);
@@ -68,6 +68,26 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
     () =>
       new Map(log.entries.map((e) => [e.id, searchKey(feedbackEntrySearchFields(e).join('\n'))])),
   );
+  /**
+   * The document list matched its search against the log's title and all entries together: the
+   * words of it that no entry holds are dropped, and when the rest together find no entry, the
+   * first word that does is kept, so the log never opens empty with a search that found it.
+   */
+  const findInEntries = (find: string): string => {
+    const keys = [...searchKeys().values()];
+    const finds = (text: string) => {
+      const q = compileQuery(text);
+      return keys.some((key) => matchesKey(key, q));
+    };
+    const words = find.split(/\s+/).filter((w) => w !== '' && finds(w));
+    return finds(words.join(' ')) ? words.join(' ') : (words[0] ?? '');
+  };
+  let isFindApplied = false;
+  createEffect(() => {
+    if (isFindApplied || !props.find || log.entries.length === 0) return;
+    isFindApplied = true;
+    setQuery(findInEntries(props.find));
+  });
   const compiledQuery = createMemo(() => compileQuery(query()));
   const visible = createMemo(() => {
     const q = compiledQuery();

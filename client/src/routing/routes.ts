@@ -81,7 +81,7 @@ export function hrefOf(route: Route): string {
       return `#/w/${e(route.workspaceId)}/d/${e(route.docId)}/history`;
     case 'print':
       return `#/w/${e(route.workspaceId)}/d/${e(route.docId)}/print${
-        route.entryId === undefined ? '' : `/${e(route.entryId)}`
+        route.entryId ? `/${e(route.entryId)}` : ''
       }`;
   }
 }
