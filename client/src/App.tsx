@@ -21,6 +21,7 @@ import { WorkspaceProvider } from './WorkspaceContext.tsx';
 const HistoryView = lazy(() => import('./history/HistoryView.tsx'));
 // Printing a record is occasional: its own chunk.
 const DocPrint = lazy(() => import('./print/DocPrint.tsx'));
+const MinutesBook = lazy(() => import('./print/MinutesBook.tsx'));
 // Ledgers and reports are opened now and then: each its own chunk (exports load exceljs on top).
 const MeetingLedgerView = lazy(() => import('./ledgers/MeetingLedgerView.tsx'));
 const FeedbackLedgerView = lazy(() => import('./ledgers/FeedbackLedgerView.tsx'));
@@ -33,7 +34,11 @@ export function App(): JSX.Element {
   const route = createHashRoute();
   const workspaceId = createMemo(() => {
     const r = route();
-    return r.name === 'workspace' || r.name === 'doc' || r.name === 'history' || r.name === 'print'
+    return r.name === 'workspace' ||
+      r.name === 'doc' ||
+      r.name === 'history' ||
+      r.name === 'print' ||
+      r.name === 'minutesBook'
       ? r.workspaceId
       : null;
   });
@@ -124,6 +129,21 @@ export function App(): JSX.Element {
                     <WorkspaceShell active={null}>
                       <Suspense fallback={<p class="muted">{t('app.loading')}</p>}>
                         <DocPrint docId={r.docId} entryId={r.entryId} />
+                      </Suspense>
+                    </WorkspaceShell>
+                  )}
+                </Match>
+                <Match
+                  when={(() => {
+                    const r = route();
+                    return r.name === 'minutesBook' ? r.year : null;
+                  })()}
+                  keyed
+                >
+                  {(year) => (
+                    <WorkspaceShell active={null}>
+                      <Suspense fallback={<p class="muted">{t('app.loading')}</p>}>
+                        <MinutesBook year={year} />
                       </Suspense>
                     </WorkspaceShell>
                   )}

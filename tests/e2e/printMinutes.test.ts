@@ -9,7 +9,14 @@ import {
   readRoster,
 } from '@grassroots/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { joinWorkspace, openBrowser, startRelay, switchLanguage, waitSaved } from './harness.ts';
+import {
+  joinWorkspace,
+  openBrowser,
+  screenshot,
+  startRelay,
+  switchLanguage,
+  waitSaved,
+} from './harness.ts';
 import { pdfPages, pdfText, squash } from './pdf.ts';
 import { seedDemo } from './seed.ts';
 
@@ -114,5 +121,53 @@ describe('printing a minutes record', () => {
     expect(draftText).toContain(squash(draft.m.title));
     expect(draftText).not.toContain('Overview');
     await pdfPages(draftPdf, 'print-minutes-en');
+  });
+
+  it("prints the year's minutes as one book from the 三会一课 台账: every record of the year by meeting day, each from a new page", async () => {
+    const { demo, workspaceId, invite } = await seedDemo(relay.server, { start: '2025-01-01' });
+    const expected = demo.docs
+      .filter((d) => d.kind === 'minutes')
+      .map((d) => ({ id: d.id, m: readMinutes(d.doc) }))
+      .filter((r) => r.m.startsAt !== null && formatBeijing(r.m.startsAt).startsWith('2025-'))
+      .sort((a, b) => a.m.startsAt! - b.m.startsAt! || (a.id < b.id ? -1 : 1));
+    expect(expected.length).toBeGreaterThan(10);
+    const b = await openBrowser({ width: 1280, height: 900 });
+    closers.push(b.close);
+    const { page, context } = b;
+    await joinWorkspace(page, await invite('viewer'), '乡镇审核员');
+    await waitSaved(page);
+    await page.goto(`${relay.server.url}/#/w/${workspaceId}/meetings-ledger`);
+    await page.locator('select[name="ledgerYear"]').selectOption('2025');
+    await switchLanguage(page, 'ug');
+    await page.setViewportSize({ width: 360, height: 800 });
+    await screenshot(page, 'meetings-ledger-book-ug-360');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await switchLanguage(page, 'zh-CN');
+    await page.locator('select[name="ledgerYear"]').selectOption('2025');
+    await context.setOffline(true);
+    await page.locator('[data-action="print-book"]').click();
+    await page.locator('.minutes-book-sheet .print-counts').first().waitFor();
+    expect(page.url()).toContain('/minutes-book/2025');
+    expect(await page.locator('.minutes-book-title').textContent()).toBe(
+      `2025年会议记录（${expected.length} 份）`,
+    );
+    await screenshot(page, 'minutes-book-zh-1280');
+    const sheets = page.locator('.minutes-book-sheet');
+    expect(
+      await sheets.evaluateAll((els) => els.map((el) => el.getAttribute('data-doc-id'))),
+    ).toEqual(expected.map((r) => r.id));
+    // Each sheet is that record's: its title in its header fields.
+    const titles = await sheets.evaluateAll((els) =>
+      els.map((el) => el.querySelector('.print-fields td bdi')?.textContent ?? ''),
+    );
+    expect(titles).toEqual(expected.map((r) => r.m.title));
+    const pdf = join(tmp, 'book.pdf');
+    await page.pdf({ path: pdf, format: 'A4', printBackground: true });
+    const pages = await pdfPages(pdf, 'print-minutes-book');
+    // A new page for every record.
+    expect(pages.length).toBeGreaterThanOrEqual(expected.length);
+    const flat = squash(pdfText(pdf));
+    for (const s of ['概览', '返回记录', '打印全年会议记录']) expect(flat, s).not.toContain(s);
+    await context.setOffline(false);
   });
 });

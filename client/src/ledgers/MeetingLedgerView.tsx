@@ -121,6 +121,17 @@ export default function MeetingLedgerView(): JSX.Element {
         </p>
       </header>
       <div class="ledger-controls no-print">
+        <a
+          class="btn"
+          data-action="print-book"
+          href={hrefOf({
+            name: 'minutesBook',
+            workspaceId: ws.entry.id,
+            year: year() ?? years().latest,
+          })}
+        >
+          {t('ledger.printBook')}
+        </a>
         <label class="field">
           <span>{t('ledger.year')}</span>
           <select

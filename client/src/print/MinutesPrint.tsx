@@ -1,4 +1,5 @@
 import { createMemo, For, type JSX, onCleanup, Show } from 'solid-js';
+import type * as Y from 'yjs';
 import { ScrollRegion } from '../components/ScrollRegion.tsx';
 import { Sentence } from '../components/Sentence.tsx';
 import { VoteCheckLine } from '../editors/minutesChecks.tsx';
@@ -19,12 +20,27 @@ import { PrintBar, PrintFoot } from './PrintParts.tsx';
  * leaves out everything of the app around it.
  */
 export default function MinutesPrint(props: { docId: string }): JSX.Element {
-  const { t, label } = useI18n();
-  const names = useNameOrder();
+  const { t } = useI18n();
   const ws = useWorkspace();
   const session = ws.sync.acquire(props.docId);
   onCleanup(() => session.release());
-  const m = createDocProjection(session.synced.doc, readMinutes);
+  return (
+    <>
+      <PrintBar
+        back={hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId: props.docId })}
+        hint={t('print.hint')}
+      />
+      <MinutesSheet doc={session.synced.doc} />
+    </>
+  );
+}
+
+/** One minutes record as its sheet of paper (the 会议记录 alone, no bar around it). */
+export function MinutesSheet(props: { doc: Y.Doc }): JSX.Element {
+  const { t, label } = useI18n();
+  const names = useNameOrder();
+  const ws = useWorkspace();
+  const m = createDocProjection(props.doc, readMinutes);
   const count = createMemo(() => meetingAttendance(m, ws.roster()));
   const village = () => ws.index.name || ws.entry.name;
   const groupName = () =>
@@ -44,296 +60,287 @@ export default function MinutesPrint(props: { docId: string }): JSX.Element {
     m.votes.filter((v) => !m.decisions.some((d) => d.voteId === v.id));
   const reason = (r: AbsenceReason | null) => (r ? label('absenceReason', r) : t('min.notMarked'));
   return (
-    <>
-      <PrintBar
-        back={hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId: props.docId })}
-        hint={t('print.hint')}
-      />
-      <article class="print-doc minutes-print" data-state={m.state}>
-        <header class="print-head">
-          <p class="print-village" dir="auto">
-            {village()}
-          </p>
-          <h1>{t('print.minutesHeading', { type: label('meetingType', m.meetingType) })}</h1>
-          <Show when={m.state !== 'final'}>
-            <p class="print-draft">{t('print.draftMark')}</p>
+    <article class="print-doc minutes-print" data-state={m.state}>
+      <header class="print-head">
+        <p class="print-village" dir="auto">
+          {village()}
+        </p>
+        <h1>{t('print.minutesHeading', { type: label('meetingType', m.meetingType) })}</h1>
+        <Show when={m.state !== 'final'}>
+          <p class="print-draft">{t('print.draftMark')}</p>
+        </Show>
+      </header>
+      <table class="print-fields">
+        <tbody>
+          <tr>
+            <th scope="row">{t('min.title')}</th>
+            <td colSpan={3}>
+              <bdi>{m.title || t('docs.untitled')}</bdi>
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">{t('min.type')}</th>
+            <td>
+              {label('meetingType', m.meetingType)}
+              <Show when={groupName()}>
+                {(g) => (
+                  <>
+                    {' · '}
+                    <bdi>{g()}</bdi>
+                  </>
+                )}
+              </Show>
+            </td>
+            <th scope="row">{t('print.time')}</th>
+            <td>
+              {m.startsAt === null
+                ? '—'
+                : t('print.beijingTime', { time: formatBeijingDateTime(m.startsAt) })}
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">{t('min.place')}</th>
+            <td colSpan={3}>
+              <bdi>{m.place || '—'}</bdi>
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">{t('min.chair')}</th>
+            <td>
+              <bdi>{m.chair?.name ?? '—'}</bdi>
+            </td>
+            <th scope="row">{t('min.recorder')}</th>
+            <td>
+              <bdi>{m.recorder?.name ?? '—'}</bdi>
+            </td>
+          </tr>
+          <Show when={m.lecturer}>
+            {(l) => (
+              <tr>
+                <th scope="row">{t('min.lecturer')}</th>
+                <td colSpan={3}>
+                  <bdi>{l().name}</bdi>
+                </td>
+              </tr>
+            )}
           </Show>
-        </header>
-        <table class="print-fields">
-          <tbody>
+          <tr>
+            <th scope="row">{t('print.attendance')}</th>
+            <td colSpan={3} class="print-counts">
+              {t('min.countLine', {
+                expected: count().expectedCount,
+                present: count().presentCount,
+                absent: count().absentCount,
+              })}
+            </td>
+          </tr>
+          <Show when={count().absent.length > 0}>
             <tr>
-              <th scope="row">{t('min.title')}</th>
+              <th scope="row">{t('print.absentees')}</th>
               <td colSpan={3}>
-                <bdi>{m.title || t('docs.untitled')}</bdi>
-              </td>
-            </tr>
-            <tr>
-              <th scope="row">{t('min.type')}</th>
-              <td>
-                {label('meetingType', m.meetingType)}
-                <Show when={groupName()}>
-                  {(g) => (
+                <For each={absent()}>
+                  {(a, i) => (
                     <>
-                      {' · '}
-                      <bdi>{g()}</bdi>
+                      <Show when={i() > 0}>{t('min.listSeparator')}</Show>
+                      <Sentence
+                        template={t('min.absentName')}
+                        params={{ name: a.name, reason: reason(a.reason) }}
+                      />
                     </>
                   )}
-                </Show>
-              </td>
-              <th scope="row">{t('print.time')}</th>
-              <td>
-                {m.startsAt === null
-                  ? '—'
-                  : t('print.beijingTime', { time: formatBeijingDateTime(m.startsAt) })}
+                </For>
               </td>
             </tr>
+          </Show>
+          <Show when={count().guests.length > 0}>
             <tr>
-              <th scope="row">{t('min.place')}</th>
+              <th scope="row">{t('print.guests')}</th>
               <td colSpan={3}>
-                <bdi>{m.place || '—'}</bdi>
+                <For each={guests()}>
+                  {(g, i) => (
+                    <>
+                      <Show when={i() > 0}>{t('min.listSeparator')}</Show>
+                      <bdi>{g.person.name}</bdi>
+                    </>
+                  )}
+                </For>
               </td>
             </tr>
-            <tr>
-              <th scope="row">{t('min.chair')}</th>
-              <td>
-                <bdi>{m.chair?.name ?? '—'}</bdi>
-              </td>
-              <th scope="row">{t('min.recorder')}</th>
-              <td>
-                <bdi>{m.recorder?.name ?? '—'}</bdi>
-              </td>
-            </tr>
-            <Show when={m.lecturer}>
-              {(l) => (
-                <tr>
-                  <th scope="row">{t('min.lecturer')}</th>
-                  <td colSpan={3}>
-                    <bdi>{l().name}</bdi>
-                  </td>
-                </tr>
-              )}
-            </Show>
-            <tr>
-              <th scope="row">{t('print.attendance')}</th>
-              <td colSpan={3} class="print-counts">
-                {t('min.countLine', {
-                  expected: count().expectedCount,
-                  present: count().presentCount,
-                  absent: count().absentCount,
-                })}
-              </td>
-            </tr>
-            <Show when={count().absent.length > 0}>
-              <tr>
-                <th scope="row">{t('print.absentees')}</th>
-                <td colSpan={3}>
-                  <For each={absent()}>
-                    {(a, i) => (
-                      <>
-                        <Show when={i() > 0}>{t('min.listSeparator')}</Show>
-                        <Sentence
-                          template={t('min.absentName')}
-                          params={{ name: a.name, reason: reason(a.reason) }}
-                        />
-                      </>
-                    )}
-                  </For>
-                </td>
-              </tr>
-            </Show>
-            <Show when={count().guests.length > 0}>
-              <tr>
-                <th scope="row">{t('print.guests')}</th>
-                <td colSpan={3}>
-                  <For each={guests()}>
-                    {(g, i) => (
-                      <>
-                        <Show when={i() > 0}>{t('min.listSeparator')}</Show>
-                        <bdi>{g.person.name}</bdi>
-                      </>
-                    )}
-                  </For>
-                </td>
-              </tr>
-            </Show>
-          </tbody>
-        </table>
-
-        <Show when={signIn().length > 0}>
-          <section class="print-section print-signin">
-            <h2>{t('print.signIn')}</h2>
-            <ScrollRegion label={t('print.signIn')}>
-              <table class="signin-table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('print.no')}</th>
-                    <th scope="col">{t('print.name')}</th>
-                    <th scope="col">{t('print.signature')}</th>
-                    <th scope="col">{t('print.no')}</th>
-                    <th scope="col">{t('print.name')}</th>
-                    <th scope="col">{t('print.signature')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <For each={pairs(signIn())}>
-                    {([left, right], i) => (
-                      <tr>
-                        <td class="signin-no">{i() * 2 + 1}</td>
-                        <td class="signin-name">
-                          <bdi>{left}</bdi>
-                        </td>
-                        <td class="signin-line" />
-                        <td class="signin-no">{right === undefined ? '' : i() * 2 + 2}</td>
-                        <td class="signin-name">
-                          <bdi>{right ?? ''}</bdi>
-                        </td>
-                        <td class="signin-line" />
-                      </tr>
-                    )}
-                  </For>
-                </tbody>
-              </table>
-            </ScrollRegion>
-          </section>
-        </Show>
-
-        <section class="print-section">
-          <h2>{t('min.agenda')}</h2>
-          <Show when={m.agenda.length > 0} fallback={<p>—</p>}>
-            <ol>
-              <For each={m.agenda}>{(item) => <li dir="auto">{item.title}</li>}</For>
-            </ol>
           </Show>
-        </section>
+        </tbody>
+      </table>
 
-        <section class="print-section print-body">
-          <h2>{t('min.body')}</h2>
-          <Show when={paragraphs().length > 0} fallback={<p>—</p>}>
-            <For each={paragraphs()}>{(p) => <p dir="auto">{p}</p>}</For>
-          </Show>
-        </section>
-
-        <section class="print-section">
-          <h2>{t('print.decisions')}</h2>
-          <Show
-            when={m.decisions.length > 0 || m.votes.length > 0}
-            fallback={<p>{t('print.noDecisions')}</p>}
-          >
-            <ol class="print-decisions">
-              <For each={m.decisions}>
-                {(d) => {
-                  const vote = () => m.votes.find((v) => v.id === d.voteId);
-                  return (
-                    <li>
-                      <p>
-                        <bdi>{d.text}</bdi>
-                        <Show when={d.step}>
-                          {(s) => t('common.paren', { text: label('decisionStep', s()) })}
-                        </Show>
-                      </p>
-                      <Show when={vote()}>
-                        {(v) => (
-                          <div class="print-vote">
-                            <p>
-                              <Sentence
-                                template={t('print.voteOn')}
-                                params={{ motion: v().motion }}
-                              />
-                              {t('min.tally', { ...v().tally })}
-                              <Show when={v().outcome}>
-                                {(o) => (
-                                  <>
-                                    {t('common.semicolon')}
-                                    {t('print.declared', { outcome: label('voteOutcome', o()) })}
-                                  </>
-                                )}
-                              </Show>
-                            </p>
-                            <VoteCheckLine check={voteCheck(m, v(), ws.roster())} />
-                          </div>
-                        )}
-                      </Show>
-                    </li>
-                  );
-                }}
-              </For>
-              <For each={votesWithoutDecision()}>
-                {(v) => (
-                  <li>
-                    <div class="print-vote">
-                      <p>
-                        <Sentence template={t('print.voteOn')} params={{ motion: v.motion }} />
-                        {t('min.tally', { ...v.tally })}
-                        <Show when={v.outcome}>
-                          {(o) => (
-                            <>
-                              {t('common.semicolon')}
-                              {t('print.declared', { outcome: label('voteOutcome', o()) })}
-                            </>
-                          )}
-                        </Show>
-                      </p>
-                      <VoteCheckLine check={voteCheck(m, v, ws.roster())} />
-                    </div>
-                  </li>
-                )}
-              </For>
-            </ol>
-          </Show>
-        </section>
-
-        <section class="print-section">
-          <h2>{t('min.actions')}</h2>
-          <Show when={m.actionItems.length > 0} fallback={<p>—</p>}>
-            <table class="print-table">
+      <Show when={signIn().length > 0}>
+        <section class="print-section print-signin">
+          <h2>{t('print.signIn')}</h2>
+          <ScrollRegion label={t('print.signIn')}>
+            <table class="signin-table">
               <thead>
                 <tr>
                   <th scope="col">{t('print.no')}</th>
-                  <th scope="col">{t('min.actionWhat')}</th>
-                  <th scope="col">{t('common.owner')}</th>
-                  <th scope="col">{t('common.due')}</th>
+                  <th scope="col">{t('print.name')}</th>
+                  <th scope="col">{t('print.signature')}</th>
+                  <th scope="col">{t('print.no')}</th>
+                  <th scope="col">{t('print.name')}</th>
+                  <th scope="col">{t('print.signature')}</th>
                 </tr>
               </thead>
               <tbody>
-                <For each={m.actionItems}>
-                  {(a, i) => (
+                <For each={pairs(signIn())}>
+                  {([left, right], i) => (
                     <tr>
-                      <td>{i() + 1}</td>
-                      <td>
-                        <bdi>{a.what}</bdi>
+                      <td class="signin-no">{i() * 2 + 1}</td>
+                      <td class="signin-name">
+                        <bdi>{left}</bdi>
                       </td>
-                      <td>
-                        <bdi>{a.owner?.name ?? ''}</bdi>
+                      <td class="signin-line" />
+                      <td class="signin-no">{right === undefined ? '' : i() * 2 + 2}</td>
+                      <td class="signin-name">
+                        <bdi>{right ?? ''}</bdi>
                       </td>
-                      <td>{a.due ?? ''}</td>
+                      <td class="signin-line" />
                     </tr>
                   )}
                 </For>
               </tbody>
             </table>
-          </Show>
+          </ScrollRegion>
         </section>
+      </Show>
 
-        <PrintFoot
-          lineClass="print-final"
-          line={
-            <Show
-              when={m.state === 'final' && m.finalisedAt !== null}
-              fallback={t('print.notFinal')}
-            >
-              <Sentence
-                template={t('print.finalLine')}
-                params={{
-                  time: formatBeijingDateTime(m.finalisedAt ?? 0),
-                  by: m.finalisedBy?.name ?? '',
-                }}
-              />
-            </Show>
-          }
-          signs={[t('print.chairSigns'), t('print.recorderSigns')]}
-        />
-      </article>
-    </>
+      <section class="print-section">
+        <h2>{t('min.agenda')}</h2>
+        <Show when={m.agenda.length > 0} fallback={<p>—</p>}>
+          <ol>
+            <For each={m.agenda}>{(item) => <li dir="auto">{item.title}</li>}</For>
+          </ol>
+        </Show>
+      </section>
+
+      <section class="print-section print-body">
+        <h2>{t('min.body')}</h2>
+        <Show when={paragraphs().length > 0} fallback={<p>—</p>}>
+          <For each={paragraphs()}>{(p) => <p dir="auto">{p}</p>}</For>
+        </Show>
+      </section>
+
+      <section class="print-section">
+        <h2>{t('print.decisions')}</h2>
+        <Show
+          when={m.decisions.length > 0 || m.votes.length > 0}
+          fallback={<p>{t('print.noDecisions')}</p>}
+        >
+          <ol class="print-decisions">
+            <For each={m.decisions}>
+              {(d) => {
+                const vote = () => m.votes.find((v) => v.id === d.voteId);
+                return (
+                  <li>
+                    <p>
+                      <bdi>{d.text}</bdi>
+                      <Show when={d.step}>
+                        {(s) => t('common.paren', { text: label('decisionStep', s()) })}
+                      </Show>
+                    </p>
+                    <Show when={vote()}>
+                      {(v) => (
+                        <div class="print-vote">
+                          <p>
+                            <Sentence
+                              template={t('print.voteOn')}
+                              params={{ motion: v().motion }}
+                            />
+                            {t('min.tally', { ...v().tally })}
+                            <Show when={v().outcome}>
+                              {(o) => (
+                                <>
+                                  {t('common.semicolon')}
+                                  {t('print.declared', { outcome: label('voteOutcome', o()) })}
+                                </>
+                              )}
+                            </Show>
+                          </p>
+                          <VoteCheckLine check={voteCheck(m, v(), ws.roster())} />
+                        </div>
+                      )}
+                    </Show>
+                  </li>
+                );
+              }}
+            </For>
+            <For each={votesWithoutDecision()}>
+              {(v) => (
+                <li>
+                  <div class="print-vote">
+                    <p>
+                      <Sentence template={t('print.voteOn')} params={{ motion: v.motion }} />
+                      {t('min.tally', { ...v.tally })}
+                      <Show when={v.outcome}>
+                        {(o) => (
+                          <>
+                            {t('common.semicolon')}
+                            {t('print.declared', { outcome: label('voteOutcome', o()) })}
+                          </>
+                        )}
+                      </Show>
+                    </p>
+                    <VoteCheckLine check={voteCheck(m, v, ws.roster())} />
+                  </div>
+                </li>
+              )}
+            </For>
+          </ol>
+        </Show>
+      </section>
+
+      <section class="print-section">
+        <h2>{t('min.actions')}</h2>
+        <Show when={m.actionItems.length > 0} fallback={<p>—</p>}>
+          <table class="print-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('print.no')}</th>
+                <th scope="col">{t('min.actionWhat')}</th>
+                <th scope="col">{t('common.owner')}</th>
+                <th scope="col">{t('common.due')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              <For each={m.actionItems}>
+                {(a, i) => (
+                  <tr>
+                    <td>{i() + 1}</td>
+                    <td>
+                      <bdi>{a.what}</bdi>
+                    </td>
+                    <td>
+                      <bdi>{a.owner?.name ?? ''}</bdi>
+                    </td>
+                    <td>{a.due ?? ''}</td>
+                  </tr>
+                )}
+              </For>
+            </tbody>
+          </table>
+        </Show>
+      </section>
+
+      <PrintFoot
+        lineClass="print-final"
+        line={
+          <Show when={m.state === 'final' && m.finalisedAt !== null} fallback={t('print.notFinal')}>
+            <Sentence
+              template={t('print.finalLine')}
+              params={{
+                time: formatBeijingDateTime(m.finalisedAt ?? 0),
+                by: m.finalisedBy?.name ?? '',
+              }}
+            />
+          </Show>
+        }
+        signs={[t('print.chairSigns'), t('print.recorderSigns')]}
+      />
+    </article>
   );
 }
 

@@ -13,6 +13,7 @@ describe('routes', () => {
       { name: 'history', workspaceId: 'w1', docId: 'd1' },
       { name: 'print', workspaceId: 'w1', docId: 'd1' },
       { name: 'print', workspaceId: 'w1', docId: 'fb1', entryId: 'e-1' },
+      { name: 'minutesBook', workspaceId: 'w1', year: 2025 },
     ];
     for (const route of routes) expect(parseHash(hrefOf(route))).toEqual(route);
   });

@@ -20,6 +20,8 @@ export type Route =
   | { name: 'history'; workspaceId: string; docId: string }
   /** A doc on paper; `entryId`: one entry of it (a feedback entry's 办理单). */
   | { name: 'print'; workspaceId: string; docId: string; entryId?: string }
+  /** Every minutes record of a year, one after the other, for paper (the year's 会议记录). */
+  | { name: 'minutesBook'; workspaceId: string; year: number }
   | { name: 'notFound' };
 
 const VIEWS: readonly WorkspaceView[] = [
@@ -54,6 +56,8 @@ export function parseHash(hash: string): Route {
       return { name: 'print', workspaceId: parts[1], docId: parts[3] };
     if (parts[2] === 'd' && parts[3] && parts[4] === 'print' && parts[5] && parts.length === 6)
       return { name: 'print', workspaceId: parts[1], docId: parts[3], entryId: parts[5] };
+    if (parts[2] === 'minutes-book' && parts.length === 4 && /^\d{4}$/.test(parts[3] ?? ''))
+      return { name: 'minutesBook', workspaceId: parts[1], year: Number(parts[3]) };
     const view = VIEWS.find((v) => v === parts[2]);
     if (view && parts.length === 3) return { name: 'workspace', workspaceId: parts[1], view };
   }
@@ -79,6 +83,8 @@ export function hrefOf(route: Route): string {
       }`;
     case 'history':
       return `#/w/${e(route.workspaceId)}/d/${e(route.docId)}/history`;
+    case 'minutesBook':
+      return `#/w/${e(route.workspaceId)}/minutes-book/${route.year}`;
     case 'print':
       return `#/w/${e(route.workspaceId)}/d/${e(route.docId)}/print${
         route.entryId ? `/${e(route.entryId)}` : ''

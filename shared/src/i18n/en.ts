@@ -648,6 +648,11 @@ export const en: Catalogue = {
     'print.asOf': 'As of',
     'print.partyCounts': '{full} full members, {probationary} probationary members',
     'print.fillerSigns': 'Filled in by (signature):',
+    'print.bookHint':
+      'Each record starts on a new page; the print dialog can also save them as one PDF.',
+    'print.bookTitle': 'Minutes of {year} ({n})',
+    'print.bookEmpty': 'No minutes this year.',
+    'ledger.printBook': 'Print the year’s minutes',
     'print.slipHint':
       'Printing prints only the slip below; the print dialog can also save it as a PDF.',
     'print.noEntry': 'This feedback log has no such entry.',
