@@ -110,6 +110,8 @@ export {
   FEEDBACK_RELAYS_ROOT,
   FEEDBACK_RESPONSES_ROOT,
   FEEDBACK_TRANSITIONS_ROOT,
+  type FeedbackEvent,
+  feedbackEvents,
   type ImportedEntry,
   importEntries,
   initFeedbackLog,

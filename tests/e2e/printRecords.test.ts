@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import {
   bodyRoster,
   dueAtOf,
+  feedbackEvents,
   formatBeijing,
   isMemberAt,
   labelOf,
@@ -277,6 +278,13 @@ describe('printing a plan and the roster', () => {
       if (shown && shown.relays.length > 0 && shown.responses.length > 0) entry = shown;
     }
     if (!entry) throw new Error('no relayed and answered entry among the first ten shown');
+    // The editor's own timeline of the entry: every event, oldest first.
+    const events = feedbackEvents(entry);
+    const lines = await page.locator('.entry-details .timeline li').allTextContents();
+    expect(lines.map((l) => l.slice(0, 16))).toEqual(events.map((x) => formatBeijing(x.at)));
+    expect(lines.map((l, i) => l.trimEnd().endsWith(events[i]!.by?.name ?? ''))).not.toContain(
+      false,
+    );
     await context.setOffline(true);
     await page.locator('[data-action="print-slip"]').click();
     const slip = page.locator('.feedback-slip');

@@ -21,6 +21,7 @@ import {
   type FeedbackEntry,
   type FeedbackStatus,
   feedbackEntrySearchFields,
+  feedbackEvents,
   Limits,
   matchesKey,
   moveStatus,
@@ -227,26 +228,15 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
     const relay = createDraft(formDraftKey(`relay:${p.entry.id}`), { to: '' });
     const reply = createDraft(formDraftKey(`response:${p.entry.id}`), { text: '' });
     const timeline = () =>
-      [
-        ...p.entry.transitions.map((x) => ({
-          at: x.at,
-          template: t('fb.statusTo'),
-          params: { status: label('feedbackStatus', x.to) },
-          by: x.by?.name ?? '',
-        })),
-        ...p.entry.relays.map((x) => ({
-          at: x.at,
-          template: t('fb.relayedTo'),
-          params: { to: x.to },
-          by: x.by?.name ?? '',
-        })),
-        ...p.entry.responses.map((x) => ({
-          at: x.at,
-          template: t('fb.response'),
-          params: { text: x.text },
-          by: x.by?.name ?? '',
-        })),
-      ].sort((a, b) => a.at - b.at);
+      feedbackEvents(p.entry).map((x) => {
+        const line: { template: string; params: Record<string, string> } =
+          x.kind === 'status'
+            ? { template: t('fb.statusTo'), params: { status: label('feedbackStatus', x.to) } }
+            : x.kind === 'relay'
+              ? { template: t('fb.relayedTo'), params: { to: x.to } }
+              : { template: t('fb.response'), params: { text: x.text } };
+        return { ...line, at: x.at, by: x.by?.name ?? '' };
+      });
     return (
       <div class="entry-details">
         <p dir="auto">{p.entry.summary}</p>

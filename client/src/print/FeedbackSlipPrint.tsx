@@ -2,7 +2,7 @@ import { createMemo, For, type JSX, onCleanup, Show } from 'solid-js';
 import { ScrollRegion } from '../components/ScrollRegion.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { beijingDay, formatBeijingDateTime } from '../i18n/time.ts';
-import { dueAtOf, readFeedbackLog } from '../model/domain.ts';
+import { dueAtOf, type FeedbackEvent, feedbackEvents, readFeedbackLog } from '../model/domain.ts';
 import { createDocProjection } from '../projection/createDocProjection.ts';
 import { hrefOf } from '../routing/routes.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
@@ -86,31 +86,34 @@ export default function FeedbackSlipPrint(props: { docId: string; entryId: strin
                   <table class="print-table slip-timeline">
                     <thead>
                       <tr>
-                        <th scope="col" class="plan-print-nowrap">
+                        <th scope="col" class="print-nowrap">
                           {t('print.time')}
                         </th>
                         <th scope="col">{t('print.slipWhat')}</th>
-                        <th scope="col" class="plan-print-nowrap">
+                        <th scope="col" class="print-nowrap">
                           {t('print.slipBy')}
                         </th>
                       </tr>
                     </thead>
                     <tbody>
-                      <For each={timeline(e(), t, label)}>
-                        {(row) => (
-                          <tr data-kind={row.kind}>
-                            <td class="plan-print-nowrap">{formatBeijingDateTime(row.at)}</td>
-                            <td>
-                              <p>{row.what}</p>
-                              <Show when={row.text}>
-                                <p dir="auto">{row.text}</p>
-                              </Show>
-                            </td>
-                            <td class="plan-print-nowrap">
-                              <bdi>{row.by}</bdi>
-                            </td>
-                          </tr>
-                        )}
+                      <For each={feedbackEvents(e())}>
+                        {(x) => {
+                          const row = timelineRow(x, t, label);
+                          return (
+                            <tr data-kind={x.kind}>
+                              <td class="print-nowrap">{formatBeijingDateTime(x.at)}</td>
+                              <td>
+                                <p>{row.what}</p>
+                                <Show when={row.text}>
+                                  <p dir="auto">{row.text}</p>
+                                </Show>
+                              </td>
+                              <td class="print-nowrap">
+                                <bdi>{x.by?.name ?? ''}</bdi>
+                              </td>
+                            </tr>
+                          );
+                        }}
                       </For>
                     </tbody>
                   </table>
@@ -124,7 +127,7 @@ export default function FeedbackSlipPrint(props: { docId: string; entryId: strin
             </section>
 
             <PrintFoot
-              lineClass="plan-print-printed"
+              lineClass="print-printed"
               line={t('print.printedAt', { time: formatBeijingDateTime(printedAt) })}
               signs={[t('print.handlerSigns'), t('print.unitSigns')]}
             />
@@ -135,36 +138,15 @@ export default function FeedbackSlipPrint(props: { docId: string; entryId: strin
   );
 }
 
-type Row = { kind: string; at: number; what: string; text: string; by: string };
-
-/** Relays, responses and status changes of an entry, oldest first. */
-function timeline(
-  e: ReturnType<typeof readFeedbackLog>['entries'][number],
+/** One line of the slip's timeline: what happened, its text or note, and who. */
+function timelineRow(
+  x: FeedbackEvent,
   t: ReturnType<typeof useI18n>['t'],
   label: ReturnType<typeof useI18n>['label'],
-): Row[] {
-  const rows: Row[] = [
-    ...e.transitions.map((x) => ({
-      kind: 'status',
-      at: x.at,
-      what: t('fb.statusTo', { status: label('feedbackStatus', x.to) }),
-      text: x.note,
-      by: x.by?.name ?? '',
-    })),
-    ...e.relays.map((x) => ({
-      kind: 'relay',
-      at: x.at,
-      what: t('fb.relayedTo', { to: x.to }),
-      text: x.note,
-      by: x.by?.name ?? '',
-    })),
-    ...e.responses.map((x) => ({
-      kind: 'response',
-      at: x.at,
-      what: t('print.slipResponse'),
-      text: x.text,
-      by: x.by?.name ?? '',
-    })),
-  ];
-  return rows.sort((a, b) => a.at - b.at);
+): { what: string; text: string } {
+  if (x.kind === 'status') {
+    return { what: t('fb.statusTo', { status: label('feedbackStatus', x.to) }), text: x.note };
+  }
+  if (x.kind === 'relay') return { what: t('fb.relayedTo', { to: x.to }), text: x.note };
+  return { what: t('print.slipResponse'), text: x.text };
 }

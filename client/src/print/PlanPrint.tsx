@@ -49,17 +49,17 @@ export default function PlanPrint(props: { docId: string }): JSX.Element {
       <table class="print-table plan-print-tasks">
         <thead>
           <tr>
-            <th scope="col" class="plan-print-nowrap">
+            <th scope="col" class="print-nowrap">
               {t('print.no')}
             </th>
             <th scope="col">{t('plan.taskTitle')}</th>
-            <th scope="col" class="plan-print-nowrap">
+            <th scope="col" class="print-nowrap">
               {t('common.owner')}
             </th>
-            <th scope="col" class="plan-print-nowrap">
+            <th scope="col" class="print-nowrap">
               {t('common.due')}
             </th>
-            <th scope="col" class="plan-print-nowrap">
+            <th scope="col" class="print-nowrap">
               {t('common.status')}
             </th>
             <th scope="col">{t('plan.service')}</th>
@@ -74,11 +74,11 @@ export default function PlanPrint(props: { docId: string }): JSX.Element {
                 <td>
                   <bdi>{task.title || t('docs.untitled')}</bdi>
                 </td>
-                <td class="plan-print-nowrap">
+                <td class="print-nowrap">
                   <bdi>{task.owner?.name ?? ''}</bdi>
                 </td>
-                <td class="plan-print-nowrap">{task.due ?? ''}</td>
-                <td class="plan-print-nowrap">{label('taskStatus', task.status)}</td>
+                <td class="print-nowrap">{task.due ?? ''}</td>
+                <td class="print-nowrap">{label('taskStatus', task.status)}</td>
                 <td>
                   <bdi>{service(task.serviceId)}</bdi>
                 </td>
@@ -161,7 +161,7 @@ export default function PlanPrint(props: { docId: string }): JSX.Element {
         </Show>
 
         <PrintFoot
-          lineClass="plan-print-printed"
+          lineClass="print-printed"
           line={t('print.printedAt', { time: formatBeijingDateTime(printedAt) })}
           signs={[t('print.drafterSigns'), t('print.approverSigns')]}
         />

@@ -89,7 +89,7 @@ export default function RosterPrint(props: { docId: string }): JSX.Element {
                   <table class="print-table roster-print-table">
                     <thead>
                       <tr>
-                        <th scope="col" class="plan-print-nowrap">
+                        <th scope="col" class="print-nowrap">
                           {t('print.no')}
                         </th>
                         <th scope="col">{t('roster.personName')}</th>
@@ -100,11 +100,11 @@ export default function RosterPrint(props: { docId: string }): JSX.Element {
                         <Show when={body === 'branch-committee' || body === 'village-committee'}>
                           <th scope="col">{t('roster.office')}</th>
                         </Show>
-                        <th scope="col" class="plan-print-nowrap">
+                        <th scope="col" class="print-nowrap">
                           {t('roster.joined')}
                         </th>
                         <Show when={body === 'party'}>
-                          <th scope="col" class="plan-print-nowrap">
+                          <th scope="col" class="print-nowrap">
                             {t('roster.confirmFull')}
                           </th>
                         </Show>
@@ -117,11 +117,11 @@ export default function RosterPrint(props: { docId: string }): JSX.Element {
                           return (
                             <tr data-person-id={p.personId}>
                               <td class="signin-no">{i() + 1}</td>
-                              <td class="plan-print-nowrap">
+                              <td class="print-nowrap">
                                 <bdi>{p.name}</bdi>
                               </td>
                               <Show when={body === 'party'}>
-                                <td class="plan-print-nowrap">
+                                <td class="print-nowrap">
                                   {p.status ? label('partyStatus', p.status) : ''}
                                 </td>
                                 <td class="roster-print-group">
@@ -131,13 +131,13 @@ export default function RosterPrint(props: { docId: string }): JSX.Element {
                               <Show
                                 when={body === 'branch-committee' || body === 'village-committee'}
                               >
-                                <td class="plan-print-nowrap">
+                                <td class="print-nowrap">
                                   {p.office ? label('office', p.office) : ''}
                                 </td>
                               </Show>
-                              <td class="plan-print-nowrap">{m?.joined ?? ''}</td>
+                              <td class="print-nowrap">{m?.joined ?? ''}</td>
                               <Show when={body === 'party'}>
-                                <td class="plan-print-nowrap">{m?.fullFrom ?? ''}</td>
+                                <td class="print-nowrap">{m?.fullFrom ?? ''}</td>
                               </Show>
                             </tr>
                           );
@@ -152,7 +152,7 @@ export default function RosterPrint(props: { docId: string }): JSX.Element {
         </For>
 
         <PrintFoot
-          lineClass="plan-print-printed"
+          lineClass="print-printed"
           line={t('print.printedAt', { time: formatBeijingDateTime(at) })}
           signs={[t('print.fillerSigns'), t('print.approverSigns')]}
         />

@@ -7,6 +7,7 @@ import {
   addResponse,
   answerBack,
   currentStatus,
+  feedbackEvents,
   importEntries,
   initFeedbackLog,
   moveStatus,
@@ -86,6 +87,22 @@ describe('feedback model', () => {
     expect(e.relays.map((r) => r.to)).toEqual(['镇规划建设办']);
     expect(e.responses.map((r) => r.text)).toEqual(['已派电工检修']);
     expect(e.transitions.map((t) => t.to)).toEqual(['received', 'relayed', 'in-progress']);
+  });
+
+  it("FB-0 gives an entry's status changes, relays and responses in one time order", () => {
+    const { doc, id } = baseLog();
+    // Recorded out of time order: the response before the relay that came first.
+    addResponse(doc, id, { text: '已派电工检修', at: T0 + 2 * HOUR_MS, status: 'in-progress' });
+    relayEntry(doc, id, { to: '镇规划建设办', at: T0 + HOUR_MS, by: { name: '王书记' } });
+    const e = readFeedbackLog(doc).entries[0]!;
+    // At the same instant, the status change comes before the relay or response that made it.
+    expect(feedbackEvents(e).map((x) => [x.kind, x.at - T0])).toEqual([
+      ['status', 0],
+      ['relay', HOUR_MS],
+      ['status', 2 * HOUR_MS],
+      ['response', 2 * HOUR_MS],
+    ]);
+    expect(feedbackEvents(e)[1]).toMatchObject({ to: '镇规划建设办', by: { name: '王书记' } });
   });
 
   it('FB-1 entries added on two devices are all kept; summary edits merge as text', () => {

@@ -572,6 +572,40 @@ export function statusAt(entry: FeedbackEntry, at: number): FeedbackStatus | nul
   return currentStatus(entry.transitions.filter((t) => t.at <= at));
 }
 
+/** One thing that happened to an entry: a status change, a relay (交办) or a response. */
+export type FeedbackEvent =
+  | { kind: 'status'; at: number; by: Person | null; to: FeedbackStatus; note: string }
+  | { kind: 'relay'; at: number; by: Person | null; to: string; note: string }
+  | { kind: 'response'; at: number; by: Person | null; text: string };
+
+/**
+ * An entry's status changes, relays and responses in one time order, oldest first; at the same
+ * instant status changes come first, then relays, then responses (each in its own order).
+ */
+export function feedbackEvents(
+  e: Pick<FeedbackEntry, 'transitions' | 'relays' | 'responses'>,
+): FeedbackEvent[] {
+  const events: FeedbackEvent[] = [
+    ...e.transitions.map((x) => ({
+      kind: 'status' as const,
+      at: x.at,
+      by: x.by,
+      to: x.to,
+      note: x.note,
+    })),
+    ...e.relays.map((x) => ({
+      kind: 'relay' as const,
+      at: x.at,
+      by: x.by,
+      to: x.to,
+      note: x.note,
+    })),
+    ...e.responses.map((x) => ({ kind: 'response' as const, at: x.at, by: x.by, text: x.text })),
+  ];
+  // Array.prototype.sort is stable: equal instants keep the order above.
+  return events.sort((a, b) => a.at - b.at);
+}
+
 function groupByEntry<T extends { id: string }>(
   arr: Y.Array<Rec>,
   read: (v: Rec) => T & { entryId: string },
