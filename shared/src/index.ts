@@ -604,9 +604,11 @@ export {
 } from './text/collate.ts';
 export {
   compileQuery,
+  type FieldMatch,
   isEmptyQuery,
   matchesKey,
   matchesQuery,
+  matchInFields,
   type SearchQuery,
   type SearchSnippet,
   searchKey,

@@ -684,7 +684,7 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
             {(v) => (
               <li class="vote" data-vote-id={v.id}>
                 <strong>
-                  <bdi>{v.motion}</bdi>
+                  <bdi data-find>{v.motion}</bdi>
                 </strong>{' '}
                 <ItemCommentButton
                   comments={comments}
@@ -906,11 +906,11 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
               <li class="action-item btn-row">
                 <span>
                   <strong>
-                    <bdi>{a.what}</bdi>
+                    <bdi data-find>{a.what}</bdi>
                   </strong>
                   <span class="muted small">
                     {' '}
-                    <bdi>{a.owner?.name ?? ''}</bdi> {a.due ?? ''}
+                    <bdi data-find>{a.owner?.name ?? ''}</bdi> {a.due ?? ''}
                   </span>
                 </span>
                 <Show when={!a.planTask} fallback={<span class="tag ok">{t('min.inPlan')}</span>}>

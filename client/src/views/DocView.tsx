@@ -6,6 +6,7 @@ import { CommentsPanel } from '../comments/CommentsPanel.tsx';
 import { Sentence } from '../components/Sentence.tsx';
 import type { EditorProps } from '../editors/editorProps.ts';
 import { KindEditor } from '../editors/KindEditor.tsx';
+import { createRevealFind } from '../editors/revealFind.ts';
 import { ConfirmDialog } from '../history/ConfirmDialog.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { kindInfo, renameDoc } from '../model/domain.ts';
@@ -76,6 +77,15 @@ export function DocView(props: { docId: string; find?: string }): JSX.Element {
       setDeleting(false);
     }
   };
+  let editorRoot: HTMLDivElement | undefined;
+  // SEARCH-5: opened from a search of the list, the doc shows where the query matched (a feedback
+  // log filters its entries by it instead).
+  createRevealFind({
+    root: () => editorRoot,
+    find: props.find,
+    title: () => entry()?.title ?? '',
+    isWanted: () => kind() !== 'feedback',
+  });
   const editorProps: EditorProps = {
     docId: props.docId,
     get find() {
@@ -177,7 +187,9 @@ export function DocView(props: { docId: string; find?: string }): JSX.Element {
         </div>
       </Show>
       <CommentsProvider value={comments}>
-        <KindEditor kind={kind()} editor={editorProps} />
+        <div class="doc-editor-root" ref={editorRoot}>
+          <KindEditor kind={kind()} editor={editorProps} />
+        </div>
         <Show when={kind() !== 'roster'}>
           <CommentsPanel comments={comments} canEditRecord={editorProps.canEdit} />
         </Show>

@@ -219,8 +219,9 @@ function DocCards(props: {
                       name: 'doc',
                       workspaceId: ws.entry.id,
                       docId: d.id,
-                      // A feedback log found by its entries opens showing those entries.
-                      ...(d.snippet && d.kind === 'feedback' ? { find: props.query } : {}),
+                      // Found by its text, a doc opens showing where (SEARCH-5); a feedback log
+                      // showing the entries found.
+                      ...(d.snippet ? { find: props.query } : {}),
                     })}
                   >
                     <strong class="doc-title">

@@ -3,6 +3,7 @@ import {
   compileQuery,
   matchesKey,
   matchesQuery,
+  matchInFields,
   searchKey,
   searchSnippet,
   searchWords,
@@ -240,6 +241,42 @@ describe('matching', () => {
     it('SEARCH-4 skips the words the title holds; none when it holds them all', () => {
       expect(snippet('研究自来水入户工程', '支委会 自来水', '3月支委会')?.match).toBe('自来水');
       expect(snippet('支委会研究自来水', '支委会', '3月支委会')).toBeNull();
+    });
+  });
+
+  describe('SEARCH-5 where in a doc a query matched', () => {
+    const match = (fields: string[], query: string, skip = '') =>
+      matchInFields(fields, compileQuery(query), skip === '' ? '' : searchKey(skip));
+
+    it("SEARCH-5 finds the first query word in field order, as written, the title's words skipped", () => {
+      const fields = ['三组', '研究自来水入户', '路灯和自来水'];
+      expect(match(fields, '自来水')).toEqual({ field: 1, start: 2, end: 5 });
+      // Word order first, then fields: the first word's first field wins over an earlier field.
+      expect(match(fields, '路灯 自来水')).toEqual({ field: 2, start: 0, end: 2 });
+      expect(match(fields, '支委会 自来水', '3月支委会')).toEqual({ field: 1, start: 2, end: 5 });
+      expect(match(fields, '支委会', '3月支委会')).toBeNull();
+      expect(match(fields, '水渠')).toBeNull();
+      expect(match([], '自来水')).toBeNull();
+    });
+
+    it('SEARCH-5 maps back to the field as written, as the snippet does', () => {
+      const field = 'يول مەکـتەپ ئالدىدا';
+      const found = match(['', field], 'مەكتەپ');
+      expect(found).toEqual({ field: 1, start: 4, end: 11 });
+      expect(field.slice(found!.start, found!.end)).toBe('مەکـتەپ');
+      const dammaField = 'ئوقو\u064Fغۇچى';
+      const damma = match([dammaField], 'ئوقۇ')!;
+      expect(dammaField.slice(damma.start, damma.end)).toBe('ئوقو\u064F');
+    });
+
+    it("SEARCH-5 uses the caller's search forms of the fields when given", () => {
+      const fields = ['甲', '乙'];
+      // A caller that keeps the fields' search forms is believed: matching runs on them.
+      expect(matchInFields(fields, compileQuery('乙'), '', (i) => ['乙', '甲'][i]!)).toEqual({
+        field: 0,
+        start: 0,
+        end: 1,
+      });
     });
   });
 });

@@ -267,12 +267,38 @@ function fieldRange(field: string, start: number, end: number): [number, number]
   return [from, Math.max(from, codePointEnd(field, pastMarks(field, to)))];
 }
 
+/** Where a query matched in a list of fields: the field's index and [start, end) in it as written. */
+export type FieldMatch = { field: number; start: number; end: number };
+
+/**
+ * SEARCH-4. The first field holding the first query word that `skipKey` (the title in search
+ * form, say) does not hold, with where in it the word is, as the field is written (a match in
+ * search form mapped back: never half a character, a letter's marks kept with it). Null when every
+ * word is in `skipKey`, or when no word is in any field. `keyOf`, a field's search form when the
+ * caller keeps it, saves bringing each field to search form again.
+ */
+export function matchInFields(
+  fields: readonly string[],
+  query: SearchQuery,
+  skipKey = '',
+  keyOf: (i: number) => string = (i) => searchKey(fields[i]!),
+): FieldMatch | null {
+  for (const word of query.words) {
+    if (skipKey !== '' && findWord(skipKey, word) !== null) continue;
+    for (let i = 0; i < fields.length; i++) {
+      const found = findWord(keyOf(i), word);
+      if (found === null) continue;
+      const [start, end] = fieldRange(fields[i]!, found[0], found[1]);
+      return { field: i, start, end };
+    }
+  }
+  return null;
+}
+
 /**
  * SEARCH-4. Where in `text` (fields, one per line) the query matched, for a result list to show:
- * the first field holding the first query word that `skipKey` (the title in search form, say)
- * does not hold, cut to some context around the match. Null when every word is in `skipKey`, or
- * when no word is in `text`. `textKey`, the whole text in search form when the caller keeps it,
- * saves bringing each field to search form again.
+ * the match `matchInFields` finds, cut to some context around it. `textKey`, the whole text in
+ * search form when the caller keeps it, saves bringing each field to search form again.
  */
 export function searchSnippet(
   text: string,
@@ -283,23 +309,20 @@ export function searchSnippet(
   const fields = text.split('\n');
   // The text in search form keeps its line breaks: its lines are the fields' search forms.
   const keys = textKey?.split('\n');
-  const keyOf = (i: number) =>
-    keys && keys.length === fields.length ? keys[i]! : searchKey(fields[i]!);
-  for (const word of query.words) {
-    if (skipKey !== '' && findWord(skipKey, word) !== null) continue;
-    for (let i = 0; i < fields.length; i++) {
-      const found = findWord(keyOf(i), word);
-      if (found === null) continue;
-      const field = fields[i]!;
-      const [start, end] = fieldRange(field, found[0], found[1]);
-      const from = pastMarks(field, codePointEnd(field, Math.max(0, start - SNIPPET_BEFORE)));
-      const to = pastMarks(field, codePointEnd(field, Math.min(field.length, end + SNIPPET_AFTER)));
-      return {
-        before: (from > 0 ? '…' : '') + field.slice(Math.min(from, start), start),
-        match: field.slice(start, end),
-        after: field.slice(end, to) + (to < field.length ? '…' : ''),
-      };
-    }
-  }
-  return null;
+  const found = matchInFields(
+    fields,
+    query,
+    skipKey,
+    keys && keys.length === fields.length ? (i) => keys[i]! : undefined,
+  );
+  if (found === null) return null;
+  const field = fields[found.field]!;
+  const { start, end } = found;
+  const from = pastMarks(field, codePointEnd(field, Math.max(0, start - SNIPPET_BEFORE)));
+  const to = pastMarks(field, codePointEnd(field, Math.min(field.length, end + SNIPPET_AFTER)));
+  return {
+    before: (from > 0 ? '…' : '') + field.slice(Math.min(from, start), start),
+    match: field.slice(start, end),
+    after: field.slice(end, to) + (to < field.length ? '…' : ''),
+  };
 }
