@@ -69,6 +69,35 @@ function seedMinutes() {
 }
 
 const panel = (page: Page) => page.locator('.comments-panel');
+/** Selects the first occurrence of `words` in the page's rich-text body, as a reader's drag would. */
+const selectWords = (page: Page, words: string) =>
+  page.locator('.ProseMirror').evaluate((el, word) => {
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.textContent?.indexOf(word) ?? -1;
+      if (at < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + word.length);
+      document.getSelection()?.removeAllRanges();
+      document.getSelection()?.addRange(range);
+      return true;
+    }
+    return false;
+  }, words);
+/** What the editor marks as a thread's target (CMT-7): rows marked, words highlighted, in view. */
+const shownTarget = (page: Page) =>
+  page.evaluate(() => {
+    const highlight = CSS.highlights.get('grassroots-find');
+    const range = highlight ? ([...highlight][0] as Range | undefined) : undefined;
+    const rows = [...document.querySelectorAll('.find-mark')];
+    const rect = range?.getBoundingClientRect() ?? rows[0]?.getBoundingClientRect();
+    return {
+      marked: rows.map((r) => r.getAttribute('data-vote-id') ?? r.tagName),
+      highlighted: range?.toString().trim() || null,
+      isInView: rect ? rect.top >= 0 && rect.bottom <= window.innerHeight : null,
+    };
+  });
 const thread = (page: Page, text: string) =>
   panel(page).locator('.comment-thread', { has: page.locator('.comment-text', { hasText: text }) });
 
@@ -120,6 +149,27 @@ describe('comments in Chromium', () => {
           .getAttribute('data-unresolved'),
       )
       .toBe('1');
+
+    // CMT-7: on the reviewer's phone, the thread's "about" line leads back to the vote, marked.
+    await reviewer.page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await thread(reviewer.page, '弃权一票是谁？').locator('[data-action="show-target"]').click();
+    await expect
+      .poll(() => shownTarget(reviewer.page))
+      .toEqual({
+        marked: ['vote1'],
+        highlighted: null,
+        isInView: true,
+      });
+    await screenshot(reviewer.page, 'comments-show-item-360');
+    // The next tap takes the mark away.
+    await reviewer.page.locator('h1, h2').first().click();
+    await expect
+      .poll(() => shownTarget(reviewer.page))
+      .toEqual({
+        marked: [],
+        highlighted: null,
+        isInView: null,
+      });
 
     // The editor replies and resolves; the reviewer sees both.
     await onVote.locator('[data-action="reply"]').click();
@@ -216,20 +266,7 @@ describe('comments in Chromium', () => {
     await reviewer.page.locator('.ProseMirror', { hasText: BODY }).waitFor();
 
     // The reviewer (read-only editor) selects words and comments on them.
-    const selected = await reviewer.page.locator('.ProseMirror').evaluate((el, word) => {
-      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        const at = node.textContent?.indexOf(word) ?? -1;
-        if (at < 0) continue;
-        const range = document.createRange();
-        range.setStart(node, at);
-        range.setEnd(node, at + word.length);
-        document.getSelection()?.removeAllRanges();
-        document.getSelection()?.addRange(range);
-        return true;
-      }
-      return false;
-    }, '修缮村道');
+    const selected = await selectWords(reviewer.page, '修缮村道');
     expect(selected).toBe(true);
     await reviewer.page.locator('.comment-passage-btn').click();
     await expect
@@ -245,6 +282,18 @@ describe('comments in Chromium', () => {
     expect(
       await thread(editor.page, '修缮哪一段？').locator('.comment-target').textContent(),
     ).toContain('修缮村道');
+    // CMT-7: the thread leads to the passage's words, marked.
+    await editor.page.setViewportSize({ width: 1280, height: 500 });
+    await editor.page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await thread(editor.page, '修缮哪一段？').locator('[data-action="show-target"]').click();
+    await expect
+      .poll(() => shownTarget(editor.page))
+      .toEqual({
+        marked: [],
+        highlighted: '修缮村道',
+        isInView: true,
+      });
+    await editor.page.setViewportSize({ width: 1280, height: 900 });
 
     // The editor types before the passage: the anchor follows the words, on both screens.
     await editor.page.locator('.ProseMirror').click();
@@ -264,5 +313,30 @@ describe('comments in Chromium', () => {
     // Resolved, the passage is no longer marked.
     await thread(editor.page, '修缮哪一段？').locator('[data-action="resolve"]').click();
     await expect.poll(() => reviewer.page.locator('.ProseMirror .comment-anchor').count()).toBe(0);
+
+    // CMT-7: a passage whose words were deleted since: its thread says so, instead of leading
+    // nowhere.
+    expect(await selectWords(reviewer.page, '由村委会负责实施')).toBe(true);
+    await reviewer.page.locator('.comment-passage-btn').click();
+    await postComment(reviewer.page, '实施期限是多久？');
+    await expect.poll(() => anchorText(editor.page)).toBe('由村委会负责实施');
+    expect(await selectWords(editor.page, '由村委会负责实施')).toBe(true);
+    await editor.page.keyboard.press('Backspace');
+    await expect.poll(() => anchorText(reviewer.page)).toBe('');
+    const onDeleted = thread(reviewer.page, '实施期限是多久？');
+    await onDeleted.locator('[data-action="show-target"]').click();
+    await expect
+      .poll(() => onDeleted.locator('.comment-target-gone').textContent())
+      .toBe('（原文已删除）');
+    await onDeleted.scrollIntoViewIfNeeded();
+    await screenshot(reviewer.page, 'comments-passage-gone-1280');
+    await switchLanguage(reviewer.page, 'ug');
+    await reviewer.page.setViewportSize({ width: 360, height: 800 });
+    await onDeleted.locator('[data-action="show-target"]').click();
+    await expect
+      .poll(() => onDeleted.locator('.comment-target-gone').textContent())
+      .toBe('(ئەسلى تېكىست ئۆچۈرۈلگەن)');
+    await onDeleted.scrollIntoViewIfNeeded();
+    await screenshot(reviewer.page, 'comments-passage-gone-360-ug');
   });
 });

@@ -110,6 +110,13 @@ describe('a doc opened from a search shows where the query is (SEARCH-5)', () =>
     await expect.poll(() => found(page)).toEqual({ text: '入户', box: null, isInView: true });
     expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(1000);
     await screenshot(page, 'search-reveal-body-360');
+    // Shown once: the query leaves the address, so coming back to the doc later does not jump.
+    expect(page.url()).toMatch(/\/d\/m1$/);
+
+    // Words are taken in the query's order: the body's 入户 before the decision's 管道, as the
+    // list's line showed.
+    await openFound('入户 管道', 'm1');
+    await expect.poll(() => found(page)).toEqual({ text: '入户', box: null, isInView: true });
 
     // The title's words are skipped (the list shows no snippet for them either); the first field
     // in the page's order holding the next word is marked, here a decision's text box.
@@ -149,8 +156,9 @@ describe('a doc opened from a search shows where the query is (SEARCH-5)', () =>
     // A word only a task's note holds (the editor does not show notes): nothing is marked, and
     // the page stays at its top.
     await openFound('水泥', 'p1');
-    await page.locator('.plan-editor input[name="taskTitle"]').first().waitFor();
-    await page.waitForTimeout(1500);
+    // The finder stops looking about a second after the doc has rendered, its notes body too.
+    await page.locator('.plan-editor .ProseMirror').waitFor();
+    await page.waitForTimeout(2000);
     expect(await found(page)).toEqual({ text: null, box: null, isInView: null });
     expect(await page.evaluate(() => window.scrollY)).toBe(0);
 

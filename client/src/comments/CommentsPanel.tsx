@@ -73,12 +73,17 @@ function CommentBody(props: { comment: Comment }): JSX.Element {
 export function CommentsPanel(props: {
   comments: CommentsState;
   canEditRecord: boolean;
-  /** Brings an anchored passage into view in the editor (when the editor can). */
-  onShowPassage?: (thread: CommentThread) => void;
+  /**
+   * Brings what an open thread is about (a passage, an item) into view in the editor and marks
+   * it; false when the editor does not show it now.
+   */
+  onShowTarget?: (thread: CommentThread) => boolean;
 }): JSX.Element {
   const { t } = useI18n();
   const c = props.comments;
   const [showResolved, setShowResolved] = createSignal(false);
+  // The thread whose passage or item was asked for and is not on the page.
+  const [notShown, setNotShown] = createSignal<string | null>(null);
   const [replyingTo, setReplyingTo] = createSignal<string | null>(null);
   let box: HTMLTextAreaElement | undefined;
   let section: HTMLElement | undefined;
@@ -163,17 +168,32 @@ export function CommentsPanel(props: {
               data-resolved={th.root.resolved ? 'true' : 'false'}
             >
               <p class="comment-target small muted">
+                {/* CMT-7: an open thread's passage or item is a tap away (a resolved passage is
+                    no longer marked in the editor). */}
                 <Show
-                  when={th.root.target.kind === 'passage' && props.onShowPassage}
+                  when={th.root.target.kind !== 'doc' && !th.root.resolved && props.onShowTarget}
                   fallback={about(th)}
                 >
-                  <button
-                    type="button"
-                    class="btn-link small"
-                    onClick={() => props.onShowPassage?.(th)}
-                  >
-                    {about(th)}
-                  </button>
+                  {(show) => (
+                    <>
+                      <button
+                        type="button"
+                        class="btn-link small"
+                        data-action="show-target"
+                        onClick={() => setNotShown(show()(th) ? null : th.root.id)}
+                      >
+                        {about(th)}
+                      </button>
+                      <Show when={notShown() === th.root.id}>
+                        {' '}
+                        <span class="comment-target-gone" role="status">
+                          {th.root.target.kind === 'passage'
+                            ? t('cmt.passageGone')
+                            : t('cmt.itemNotShown')}
+                        </span>
+                      </Show>
+                    </>
+                  )}
                 </Show>
               </p>
               <CommentBody comment={th.root} />

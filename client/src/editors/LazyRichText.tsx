@@ -8,7 +8,13 @@ const RichTextEditor = lazy(() => import('./RichTextEditor.tsx'));
 export function LazyRichText(props: RichTextEditorProps): JSX.Element {
   const { t } = useI18n();
   return (
-    <Suspense fallback={<p class="muted">{t('rich.loading')}</p>}>
+    <Suspense
+      fallback={
+        <p class="muted" data-rich-pending>
+          {t('rich.loading')}
+        </p>
+      }
+    >
       <RichTextEditor {...props} />
     </Suspense>
   );

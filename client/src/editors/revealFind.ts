@@ -17,6 +17,18 @@ type Spot = HTMLInputElement | HTMLTextAreaElement | Text;
 
 const TEXT_INPUT_TYPES = new Set(['text', 'search']);
 
+/** Whether a text node is the doc's own text: in a rich-text body or a line marked `data-find`. */
+function isDocText(node: Text): boolean {
+  const parent = node.parentElement;
+  const body = parent?.closest('.ProseMirror');
+  if (body) {
+    // Not what is drawn into the body without being its text (others' carets and their names).
+    const drawn = parent!.closest('[contenteditable="false"]');
+    return drawn === null || !body.contains(drawn) || drawn === body;
+  }
+  return parent?.closest('[data-find]') != null;
+}
+
 /**
  * The editor's fields in the page's order: its text boxes, the text nodes of its rich-text bodies
  * (ProseMirror) and the text of what it shows as text (marked `data-find`: a vote's motion, an
@@ -34,7 +46,7 @@ function spotsOf(root: HTMLElement): Spot[] {
       if (TEXT_INPUT_TYPES.has(node.type)) spots.push(node);
     } else if (node instanceof HTMLTextAreaElement) {
       spots.push(node);
-    } else if (node instanceof Text && node.parentElement?.closest('.ProseMirror, [data-find]')) {
+    } else if (node instanceof Text && isDocText(node)) {
       spots.push(node);
     }
   }
@@ -42,110 +54,170 @@ function spotsOf(root: HTMLElement): Spot[] {
 }
 
 const textOf = (spot: Spot) => (spot instanceof Text ? spot.data : spot.value);
-const elementOf = (spot: Spot) => (spot instanceof Text ? spot.parentElement : spot);
+const isBody = (spot: Spot) =>
+  spot instanceof Text && spot.parentElement?.closest('.ProseMirror') != null;
 
-/** Opens the closed `<details>` a field sits in, so that it can be seen. */
+/** Opens the closed `<details>` an element sits in, so that it can be seen. */
 function openAround(element: Element): void {
   for (let d = element.closest('details:not([open])'); d; d = d.closest('details:not([open])')) {
     (d as HTMLDetailsElement).open = true;
   }
 }
 
-/** What marks a found word, and takes the mark away. */
-export type FoundMark = { element: Element; clear: () => void };
+/** Where a query is in an editor: a text box, or words of text. */
+type Place = { element: Element; range?: Range };
+
+const isSamePlace = (a: Place, b: Place) =>
+  a.element === b.element &&
+  a.range?.startContainer === b.range?.startContainer &&
+  a.range?.startOffset === b.range?.startOffset &&
+  a.range?.endOffset === b.range?.endOffset;
 
 /**
- * SEARCH-5. Finds the query in the editor under `root` (the first field holding the first word
+ * SEARCH-5. Where the query is in the editor under `root`: the first field holding the first word
  * the title does not hold; text boxes and shown lines first, in the page's order, then the
- * rich-text bodies), scrolls it to the middle of the view and marks it: the word itself in text
- * (a CSS highlight, the DOM untouched), the whole box of a text box (which cannot mark part of
- * its value without taking the focus, and on a phone the focus opens the keyboard). Null when no
- * field holds a word.
+ * rich-text bodies, as the doc's search text has them (`minutesSearchText`, `planSearchText`), so
+ * that the place a doc opens at is the one its result in the list showed. Null when no field
+ * holds a word.
  */
-export function revealFind(root: HTMLElement, query: SearchQuery, titleKey = ''): FoundMark | null {
-  // The fields before the rich-text bodies, as the doc's search text has them (`minutesSearchText`,
-  // `planSearchText`): the place a doc opens at is the one its result in the list showed.
+export function locateFind(root: HTMLElement, query: SearchQuery, titleKey = ''): Place | null {
   const spots = spotsOf(root).filter((s) => textOf(s).trim() !== '');
-  const isBody = (s: Spot) => s instanceof Text && s.parentElement?.closest('.ProseMirror') != null;
   spots.sort((a, b) => Number(isBody(a)) - Number(isBody(b)));
   const found = matchInFields(spots.map(textOf), query, titleKey);
   if (found === null) return null;
   const spot = spots[found.field]!;
-  const element = elementOf(spot)!;
-  openAround(element);
-  element.scrollIntoView({ block: 'center' });
-  if (!(spot instanceof Text)) {
-    spot.classList.add(FIND_MARK_CLASS);
-    return { element, clear: () => spot.classList.remove(FIND_MARK_CLASS) };
-  }
-  const highlights = (globalThis.CSS as { highlights?: Map<string, unknown> } | undefined)
-    ?.highlights;
-  if (!highlights || typeof Highlight === 'undefined') return { element, clear: () => {} };
+  if (!(spot instanceof Text)) return { element: spot };
   const range = root.ownerDocument.createRange();
   range.setStart(spot, found.start);
   range.setEnd(spot, found.end);
-  highlights.set(FIND_HIGHLIGHT, new Highlight(range));
-  return { element, clear: () => highlights.delete(FIND_HIGHLIGHT) };
+  return { element: spot.parentElement!, range };
 }
 
-/** How often, and how many times, to look while the doc loads and renders. */
+/** What marks a found place, and takes the mark away. */
+export type FoundMark = { element: Element; clear: () => void };
+
+/**
+ * Brings `element` into the middle of the view (opening the `<details>` it sits in) and marks it:
+ * `range` only when given, as a CSS highlight (the DOM untouched: ProseMirror owns it), else the
+ * element's whole box (a text box cannot mark part of its value without taking the focus, and on
+ * a phone the focus opens the keyboard). Where the browser has no CSS highlights, a range is only
+ * brought into view.
+ */
+export function showMark(element: Element, range?: Range): FoundMark {
+  openAround(element);
+  element.scrollIntoView({ block: 'center' });
+  if (!range) {
+    element.classList.add(FIND_MARK_CLASS);
+    return { element, clear: () => element.classList.remove(FIND_MARK_CLASS) };
+  }
+  if (!('highlights' in CSS) || typeof Highlight === 'undefined') {
+    return { element, clear: () => {} };
+  }
+  const highlight = new Highlight(range);
+  CSS.highlights.set(FIND_HIGHLIGHT, highlight);
+  // A later mark replaces this one; clearing this one then leaves the later one alone.
+  const clear = () => {
+    if (CSS.highlights.get(FIND_HIGHLIGHT) === highlight) CSS.highlights.delete(FIND_HIGHLIGHT);
+  };
+  return { element, clear };
+}
+
+/** What takes a mark away: the reader's next tap (not a swipe) or keystroke. */
+const ACTS = ['click', 'keydown'] as const;
+
+/** Takes `mark` away at the reader's next tap or keystroke (after the one that made it). */
+export function clearOnNextAct(mark: FoundMark): () => void {
+  const clear = () => {
+    for (const type of ACTS) window.removeEventListener(type, clear, true);
+    mark.clear();
+  };
+  for (const type of ACTS) window.addEventListener(type, clear, { capture: true, passive: true });
+  return clear;
+}
+
+/** How often, and at most how many times, to look while the doc loads and renders. */
 const TRY_EVERY_MS = 200;
 const TRIES = 50;
-/** How many more times to keep a found place in view while the rest of the doc renders. */
-const SETTLE_TRIES = 10;
+/**
+ * Once the doc has rendered (no rich-text body still loading), how many more times to look: for
+ * the body's text to be drawn, and to keep a found place in view while the rest settles.
+ */
+const SETTLE_TRIES = 5;
 
 /**
  * SEARCH-5 for an open doc: looks for `find` in the editor under `root` every TRY_EVERY_MS while
- * the doc loads from the device and renders (its fields fill in after the first paint), for at
- * most TRIES times, and reveals it once, keeping it in view for SETTLE_TRIES more while the rest
- * renders. It stops as soon as the reader scrolls, types or taps (nothing moves under their
- * hands); the mark goes at their next tap or keystroke.
- * `isWanted` false (a kind with a search of its own) looks for nothing.
+ * the doc renders (its rich-text bodies are fetched on first use and drawn after its fields), for
+ * at most TRIES times. It marks the place as soon as there is one, moves the mark while an earlier
+ * place in the search text's order may still appear, and keeps it in view while the rest renders;
+ * SETTLE_TRIES after the doc has rendered it stops, found or not. It stops as soon as the reader
+ * scrolls, taps or types (nothing moves under their hands); the mark goes at their next tap or
+ * keystroke. `onFound` is told once, at the first mark. `isWanted` false (a kind with a search of
+ * its own) looks for nothing. Called in a reactive scope: cleaning it up stops it.
  */
 export function createRevealFind(options: {
   root: () => HTMLElement | undefined;
   find: string | undefined;
   title: () => string;
   isWanted: () => boolean;
+  onFound?: () => void;
 }): void {
   if (!options.find) return;
   const query = compileQuery(options.find);
   if (isEmptyQuery(query)) return;
   let tries = 0;
-  let foundAt = 0;
+  let renderedAt: number | null = null;
+  let place: Place | null = null;
   let mark: FoundMark | null = null;
+  let isLooking = true;
+  let timer: ReturnType<typeof setInterval> | undefined;
   // Scrolling stops the looking; a tap or a keystroke also takes the mark away.
   const looks = ['wheel', 'touchstart'] as const;
-  const acts = ['pointerdown', 'keydown'] as const;
   const stopLooking = () => {
+    isLooking = false;
     clearInterval(timer);
     for (const type of looks) window.removeEventListener(type, stopLooking, true);
   };
   const onAct = () => {
     stopLooking();
-    for (const type of acts) window.removeEventListener(type, onAct, true);
+    for (const type of ACTS) window.removeEventListener(type, onAct, true);
     mark?.clear();
     mark = null;
   };
   const attempt = () => {
+    if (!isLooking) return;
     tries++;
     const root = options.root();
     if (tries > TRIES || !options.isWanted()) return stopLooking();
     if (!root) return;
-    if (mark) {
+    // A rich-text body still loading shows its placeholder (LazyRichText).
+    if (renderedAt === null && root.querySelector('[data-rich-pending]') === null) {
+      renderedAt = tries;
+    }
+    const now = locateFind(root, query, searchKey(options.title()));
+    if (now && !(place && isSamePlace(place, now))) {
+      const isFirst = mark === null;
+      mark?.clear();
+      mark = showMark(now.element, now.range);
+      place = now;
+      if (isFirst) options.onFound?.();
+    } else if (mark) {
       // Parts of the doc that render later (the body, the attendance) move it: back into view.
       const { top, bottom } = mark.element.getBoundingClientRect();
       if (top < 0 || bottom > window.innerHeight) mark.element.scrollIntoView({ block: 'center' });
-      if (tries >= foundAt + SETTLE_TRIES) stopLooking();
-      return;
     }
-    mark = revealFind(root, query, searchKey(options.title()));
-    foundAt = tries;
+    if (renderedAt !== null && tries >= renderedAt + SETTLE_TRIES) stopLooking();
   };
-  const timer = setInterval(attempt, TRY_EVERY_MS);
   const passive = { capture: true, passive: true };
   for (const type of looks) window.addEventListener(type, stopLooking, passive);
-  for (const type of acts) window.addEventListener(type, onAct, passive);
+  for (const type of ACTS) window.addEventListener(type, onAct, passive);
   onCleanup(onAct);
-  queueMicrotask(attempt);
+  // The first look after the router's own scroll to the top of a page opened by a link (on the
+  // next frame), so that the page does not jump to the place, back to the top and down again.
+  requestAnimationFrame(() =>
+    requestAnimationFrame(() => {
+      if (!isLooking) return;
+      attempt();
+      timer = setInterval(attempt, TRY_EVERY_MS);
+    }),
+  );
 }

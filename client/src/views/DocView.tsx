@@ -1,12 +1,12 @@
-import { commentsDocId } from '@grassroots/shared';
-import { createEffect, createSignal, type JSX, onCleanup, Show } from 'solid-js';
+import { type CommentThread, commentsDocId } from '@grassroots/shared';
+import { createEffect, createSignal, type JSX, on, onCleanup, Show } from 'solid-js';
 import { docsApi } from '../api/docsApi.ts';
 import { CommentsProvider, createComments } from '../comments/CommentsContext.tsx';
 import { CommentsPanel } from '../comments/CommentsPanel.tsx';
 import { Sentence } from '../components/Sentence.tsx';
 import type { EditorProps } from '../editors/editorProps.ts';
 import { KindEditor } from '../editors/KindEditor.tsx';
-import { createRevealFind } from '../editors/revealFind.ts';
+import { clearOnNextAct, createRevealFind, showMark } from '../editors/revealFind.ts';
 import { ConfirmDialog } from '../history/ConfirmDialog.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { kindInfo, renameDoc } from '../model/domain.ts';
@@ -80,12 +80,54 @@ export function DocView(props: { docId: string; find?: string }): JSX.Element {
   let editorRoot: HTMLDivElement | undefined;
   // SEARCH-5: opened from a search of the list, the doc shows where the query matched (a feedback
   // log filters its entries by it instead).
-  createRevealFind({
-    root: () => editorRoot,
-    find: props.find,
-    title: () => entry()?.title ?? '',
-    isWanted: () => kind() !== 'feedback',
-  });
+  // The query leaves the address once shown, so going back to the doc later (from its history,
+  // say) returns to where the reader was instead of to the word again. A new query for the same
+  // doc (a pasted link) looks again.
+  createEffect(
+    on(
+      () => props.find,
+      (find) =>
+        createRevealFind({
+          root: () => editorRoot,
+          find,
+          title: () => entry()?.title ?? '',
+          isWanted: () => kind() !== 'feedback',
+          onFound: () =>
+            history.replaceState(
+              history.state,
+              '',
+              hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId: props.docId }),
+            ),
+        }),
+    ),
+  );
+  // CMT-7: a thread's passage (the words the editor marks for it) or item (the row its comment
+  // button is in), brought into view and marked; false when the editor does not show it now.
+  let targetMark: (() => void) | null = null;
+  const showTarget = (thread: CommentThread): boolean => {
+    const target = thread.root.target;
+    if (!editorRoot || target.kind === 'doc') return false;
+    targetMark?.();
+    targetMark = null;
+    if (target.kind === 'passage') {
+      const words = editorRoot.querySelectorAll(
+        `[data-comment-anchor="${CSS.escape(thread.root.id)}"]`,
+      );
+      const first = words[0];
+      if (!first) return false;
+      const range = document.createRange();
+      range.setStartBefore(first);
+      range.setEndAfter(words[words.length - 1]!);
+      targetMark = clearOnNextAct(showMark(first, range));
+      return true;
+    }
+    const button = editorRoot.querySelector(`[data-comment-item="${CSS.escape(target.itemId)}"]`);
+    const row = button?.closest('li, tr') ?? button?.parentElement;
+    if (!row) return false;
+    targetMark = clearOnNextAct(showMark(row));
+    return true;
+  };
+  onCleanup(() => targetMark?.());
   const editorProps: EditorProps = {
     docId: props.docId,
     get find() {
@@ -191,7 +233,11 @@ export function DocView(props: { docId: string; find?: string }): JSX.Element {
           <KindEditor kind={kind()} editor={editorProps} />
         </div>
         <Show when={kind() !== 'roster'}>
-          <CommentsPanel comments={comments} canEditRecord={editorProps.canEdit} />
+          <CommentsPanel
+            comments={comments}
+            canEditRecord={editorProps.canEdit}
+            onShowTarget={showTarget}
+          />
         </Show>
       </CommentsProvider>
       <ConfirmDialog

@@ -1078,6 +1078,7 @@ export const en: Catalogue = {
     'cmt.onItem': 'Comment on “{item}”',
     'cmt.onPassage': 'Comment on the selected text',
     'cmt.passageGone': '(the original text was deleted)',
+    'cmt.itemNotShown': '(this item is not on the page now: deleted, or hidden by a filter)',
     'cmt.docCount': '{n} unresolved comments',
     'cmt.dashTitle': 'Unresolved comments',
     'cmt.dashNone': 'No unresolved comments.',

@@ -1080,6 +1080,7 @@ export const ug: Catalogue = {
     'cmt.onItem': '«{item}» غا پىكىر يېزىش',
     'cmt.onPassage': 'تاللانغان تېكىستكە پىكىر يېزىش',
     'cmt.passageGone': '(ئەسلى تېكىست ئۆچۈرۈلگەن)',
+    'cmt.itemNotShown': '(بۇ تۈر ھازىر بەتتە يوق: ئۆچۈرۈلگەن ياكى سۈزۈش بىلەن يوشۇرۇلغان)',
     'cmt.docCount': '{n} ھەل قىلىنمىغان پىكىر',
     'cmt.dashTitle': 'ھەل قىلىنمىغان پىكىرلەر',
     'cmt.dashNone': 'ھەل قىلىنمىغان پىكىر يوق.',

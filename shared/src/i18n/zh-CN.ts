@@ -1034,6 +1034,7 @@ const messages = {
   'cmt.onItem': '评论“{item}”',
   'cmt.onPassage': '评论选中的文字',
   'cmt.passageGone': '（原文已删除）',
+  'cmt.itemNotShown': '（此条目现在不在页面上：已删除，或被筛选隐藏）',
   'cmt.docCount': '{n} 条未解决评论',
   'cmt.dashTitle': '未解决的评论',
   'cmt.dashNone': '没有未解决的评论。',
