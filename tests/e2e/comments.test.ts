@@ -339,4 +339,54 @@ describe('comments in Chromium', () => {
     await onDeleted.scrollIntoViewIfNeeded();
     await screenshot(reviewer.page, 'comments-passage-gone-360-ug');
   });
+
+  it("a comment's author corrects its text in place; nobody else can (CMT-8)", async () => {
+    const seeded = await seedMinutes();
+    const docUrl = `${server.url}/#/w/${seeded.workspaceId}/d/${MINUTES_ID}`;
+    const editor = await browser(1280);
+    await joinWorkspace(editor.page, await seeded.invite('editor'), '李书记');
+    const reviewer = await browser(360);
+    await joinWorkspace(reviewer.page, await seeded.invite('viewer'), '乡镇审核员');
+    await editor.page.goto(docUrl);
+    await reviewer.page.goto(docUrl);
+    await postComment(reviewer.page, '票数不对');
+    const onEditor = thread(editor.page, '票数不对');
+    await onEditor.waitFor();
+    // Only its author is offered the change.
+    expect(await onEditor.locator('[data-action="edit"]').count()).toBe(0);
+    // The thread by its id: while edited, its text is in a box.
+    const id = await thread(reviewer.page, '票数不对').getAttribute('data-comment-id');
+    const mine = panel(reviewer.page).locator(`.comment-thread[data-comment-id="${id}"]`);
+    expect(await mine.locator('[data-action="edit"]').count()).toBe(1);
+
+    // Given up, nothing changes.
+    await mine.locator('[data-action="edit"]').click();
+    await mine.locator('[data-comment-form="edit"] textarea').fill('随便写写');
+    await mine.locator('[data-comment-form="edit"] [data-action="cancel"]').click();
+    expect(await mine.locator('.comment-text').textContent()).toBe('票数不对');
+
+    // Saved, both screens show the new words and that they were changed.
+    await mine.locator('[data-action="edit"]').click();
+    const box = mine.locator('[data-comment-form="edit"] textarea');
+    expect(await box.inputValue()).toBe('票数不对');
+    await screenshot(reviewer.page, 'comments-edit-360');
+    await box.fill('赞成票数与到会人数不符');
+    await mine.locator('[data-comment-form="edit"] button[type="submit"]').click();
+    const edited = thread(editor.page, '赞成票数与到会人数不符');
+    await edited.waitFor();
+    await edited.locator('.comment-edited').waitFor();
+    expect(await thread(editor.page, '票数不对').count()).toBe(0);
+    await waitSaved(reviewer.page);
+
+    // On the relay: the same comment, its author unchanged, with when it was changed.
+    const [stored] = readComments(
+      await storedDoc(server, seeded.workspaceId, commentsDocId(MINUTES_ID)),
+    );
+    expect(stored?.text).toBe('赞成票数与到会人数不符');
+    expect(stored?.authorName).toBe('乡镇审核员');
+    expect(stored?.editedAt).toBeGreaterThanOrEqual(stored?.createdAt ?? Number.POSITIVE_INFINITY);
+    await switchLanguage(reviewer.page, 'ug');
+    await thread(reviewer.page, '赞成票数与到会人数不符').scrollIntoViewIfNeeded();
+    await screenshot(reviewer.page, 'comments-edited-360-ug');
+  });
 });

@@ -3,6 +3,7 @@ import {
   type CommentTarget,
   type CommentThread,
   commentThreads,
+  editComment,
   newId,
   readComments,
   setCommentResolved,
@@ -36,6 +37,10 @@ export type CommentsState = {
   registerItem: (itemId: string, label: string) => void;
   add: (text: string, target: CommentTarget, parentId?: string | null) => void;
   setResolved: (commentId: string, isResolved: boolean) => void;
+  /** The member writing: only the author of a comment changes its text (CMT-3, CMT-8). */
+  memberId: string;
+  /** Changes the text of one of the member's own comments (marked as changed, with when). */
+  edit: (commentId: string, text: string) => void;
   /** Called once the form should take the keyboard (after `startOn`). */
   onStart: (listener: () => void) => void;
 };
@@ -90,6 +95,8 @@ export function createComments(
         name: me.name,
         at: now(),
       }),
+    memberId: me.memberId,
+    edit: (commentId, text) => editComment(doc, commentId, text, now()),
     onStart: (listener) => {
       startListener = listener;
     },

@@ -5,16 +5,22 @@ import { useI18n } from '../i18n/I18nProvider.tsx';
 import { formatBeijingDateTime } from '../i18n/time.ts';
 import type { CommentsState } from './CommentsContext.tsx';
 
-/** A text box and a button that send a comment or a reply; empty text sends nothing. */
+/**
+ * A text box and a button that send a comment or a reply; empty text sends nothing. With
+ * `initial`, it starts with that text (an edit), and `onCancel` adds a button that gives up.
+ */
 function CommentForm(props: {
   label: string;
   submitLabel: string;
   name: string;
   placeholder?: string;
+  initial?: string;
   onSend: (text: string) => void;
+  onCancel?: () => void;
   ref?: (el: HTMLTextAreaElement) => void;
 }): JSX.Element {
-  const [text, setText] = createSignal('');
+  const { t } = useI18n();
+  const [text, setText] = createSignal(props.initial ?? '');
   return (
     <form
       class="form comment-form"
@@ -39,16 +45,30 @@ function CommentForm(props: {
           onInput={(e) => setText(e.currentTarget.value)}
         />
       </label>
-      <button type="submit" class="btn small primary" disabled={!text().trim()}>
-        {props.submitLabel}
-      </button>
+      <div class="btn-row">
+        <button type="submit" class="btn small primary" disabled={!text().trim()}>
+          {props.submitLabel}
+        </button>
+        <Show when={props.onCancel}>
+          {(cancel) => (
+            <button type="button" class="btn small" data-action="cancel" onClick={() => cancel()()}>
+              {t('common.cancel')}
+            </button>
+          )}
+        </Show>
+      </div>
     </form>
   );
 }
 
-/** Who wrote it and when (Beijing time), then what they wrote. */
-function CommentBody(props: { comment: Comment }): JSX.Element {
+/**
+ * Who wrote it and when (Beijing time), then what they wrote, and when they last changed it.
+ * Its author may change the text (CMT-8): in place, saved as one change.
+ */
+function CommentBody(props: { comment: Comment; comments: CommentsState }): JSX.Element {
   const { t } = useI18n();
+  const [isEditing, setEditing] = createSignal(false);
+  const isMine = () => props.comment.authorId === props.comments.memberId;
   return (
     <>
       <p class="comment-meta small">
@@ -57,10 +77,51 @@ function CommentBody(props: { comment: Comment }): JSX.Element {
           <bdi dir="ltr">{formatBeijingDateTime(props.comment.createdAt)}</bdi>
           {t('badge.timeZone')}
         </span>
+        <Show when={props.comment.editedAt}>
+          {(at) => (
+            <span class="muted comment-edited" data-edited-at={at()}>
+              {' '}
+              <Sentence
+                template={t('cmt.edited')}
+                params={{ time: { element: <bdi dir="ltr">{formatBeijingDateTime(at())}</bdi> } }}
+              />
+            </span>
+          )}
+        </Show>
       </p>
-      <p class="comment-text" dir="auto">
-        {props.comment.text}
-      </p>
+      <Show
+        when={isEditing()}
+        fallback={
+          <>
+            <p class="comment-text" dir="auto">
+              {props.comment.text}
+            </p>
+            <Show when={isMine()}>
+              <button
+                type="button"
+                class="btn-link small comment-edit"
+                data-action="edit"
+                onClick={() => setEditing(true)}
+              >
+                {t('cmt.edit')}
+              </button>
+            </Show>
+          </>
+        }
+      >
+        <CommentForm
+          name="edit"
+          label={t('cmt.edit')}
+          submitLabel={t('cmt.saveEdit')}
+          initial={props.comment.text}
+          ref={(el) => queueMicrotask(() => el.focus())}
+          onSend={(text) => {
+            if (text.trim() !== props.comment.text) props.comments.edit(props.comment.id, text);
+            setEditing(false);
+          }}
+          onCancel={() => setEditing(false)}
+        />
+      </Show>
     </>
   );
 }
@@ -196,12 +257,12 @@ export function CommentsPanel(props: {
                   )}
                 </Show>
               </p>
-              <CommentBody comment={th.root} />
+              <CommentBody comment={th.root} comments={c} />
               <ol class="comment-replies">
                 <For each={th.replies}>
                   {(r) => (
                     <li class="comment-reply" data-comment-id={r.id}>
-                      <CommentBody comment={r} />
+                      <CommentBody comment={r} comments={c} />
                     </li>
                   )}
                 </For>
