@@ -79,6 +79,10 @@ const USAGE = `usage:
   grassroots restore --from BACKUP [--data DIR]
     with the relay stopped: puts a backup back; the data folder's database and files are moved
     into DIR/before-restore-<time>, never deleted
+  grassroots renew-store-id [--data DIR]
+    after putting data back by other means (a PostgreSQL dump restored with DATABASE_URL set, a
+    database file copied in by hand): devices then bring every doc up to date once (restore does
+    this itself)
 environment: PORT, HOST, DATA_DIR, PUBLIC_URL, LOG_LEVEL, CLIENT_DIR,
   DATABASE_URL (PostgreSQL instead of SQLite), REDIS_URL (bus between relay processes)`;
 
@@ -273,7 +277,7 @@ async function createDemo(argv: string[]) {
 /** Runs `use` with the configured store open, and closes it. */
 async function withStore<T>(
   flags: string[],
-  use: (store: AuthStore, config: Config) => Promise<T>,
+  use: (store: AuthStore & DocStore, config: Config) => Promise<T>,
 ): Promise<T> {
   const config = parseConfig(configInputFrom(flags, process.env));
   const store = await openStore(config);
@@ -410,6 +414,14 @@ async function main(argv: string[]) {
   if (command === 'demo') return createDemo(rest);
   if (command === 'backup') return backup(rest);
   if (command === 'restore') return restore(rest);
+  if (command === 'renew-store-id') {
+    const id = await withStore(rest, async (store) => {
+      await store.renewStoreId();
+      return store.storeId();
+    });
+    console.log(JSON.stringify({ storeId: id }));
+    return;
+  }
   if (command === 'check-backup') {
     if (rest.length !== 1 || rest[0]!.startsWith('--')) {
       throw new ConfigError('check-backup takes one backup folder');

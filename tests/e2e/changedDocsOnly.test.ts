@@ -136,5 +136,23 @@ describe('SYNC-1 opening the app again', () => {
         { timeout: 20_000 },
       )
       .toBe('p3 计划（已改）');
+
+    // SYNC-3: the server's rows are put back from elsewhere (a restore): its seqs say nothing of
+    // what this device kept, so every doc is brought up to date once …
+    await server.store.renewStoreId();
+    const afterRestore = await reopen(page);
+    expect(afterRestore.filter((id) => PLANS.includes(id)).sort()).toEqual(PLANS);
+    await expect
+      .poll(
+        async () => {
+          const seqs = await ackedSeqs(page);
+          return PLANS.filter((id) => typeof seqs[id] !== 'number');
+        },
+        { timeout: 30_000 },
+      )
+      .toEqual([]);
+    // … and then compared again, as seqs of the new store.
+    const settled = await reopen(page);
+    expect(settled.filter((id) => PLANS.includes(id))).toEqual([]);
   }, 180_000);
 });

@@ -80,23 +80,28 @@ export const docsApi = {
   },
   /**
    * SYNC-1: the last stored seq of each of the docs (0 for one with nothing stored; deleted
-   * docs are left out). Entries that are not a whole number are dropped.
+   * docs are left out), and the id of the server's store they belong to (SYNC-3; null from a
+   * relay that sends none). Entries that are not a whole number are dropped.
    */
   async seqs(
     entry: WorkspaceEntry,
     ids: string[],
     signal?: AbortSignal,
-  ): Promise<Map<string, number>> {
+  ): Promise<{ seqs: Map<string, number>; storeId: string | null }> {
     const json = await send(entry, '/seqs', 'POST', {
       body: { ids },
       ...(signal ? { signal } : {}),
     });
-    const seqs = (json as { seqs?: unknown } | null)?.seqs;
+    const answer = (json ?? {}) as { seqs?: unknown; storeId?: unknown };
     const out = new Map<string, number>();
-    if (typeof seqs !== 'object' || seqs === null) return out;
-    for (const [id, seq] of Object.entries(seqs as Record<string, unknown>)) {
+    const storeId =
+      typeof answer.storeId === 'string' && answer.storeId !== '' && answer.storeId.length <= 200
+        ? answer.storeId
+        : null;
+    if (typeof answer.seqs !== 'object' || answer.seqs === null) return { seqs: out, storeId };
+    for (const [id, seq] of Object.entries(answer.seqs as Record<string, unknown>)) {
       if (typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 0) out.set(id, seq);
     }
-    return out;
+    return { seqs: out, storeId };
   },
 };

@@ -445,6 +445,16 @@ export class SyncedDoc {
     return this.#ackedSeq;
   }
 
+  /**
+   * SYNC-3: the kept seq belongs to a store the server no longer has (it was restored): forgotten,
+   * on the device too, so the doc is brought up to date until an ack of the new store names one.
+   */
+  forgetAckedSeq(): void {
+    if (this.#ackedSeq === null) return;
+    this.#ackedSeq = null;
+    this.#saveMeta();
+  }
+
   #saveMeta() {
     if (this.#metaTimer !== null) clearTimeout(this.#metaTimer);
     this.#metaTimer = null;

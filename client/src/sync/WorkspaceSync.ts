@@ -478,7 +478,9 @@ export class WorkspaceSync {
     if (known.length === 0) return ids;
     let seqs: Map<string, number>;
     try {
-      seqs = await docsApi.seqs(this.entry, known, AbortSignal.timeout(SEQS_TIMEOUT_MS));
+      const answer = await docsApi.seqs(this.entry, known, AbortSignal.timeout(SEQS_TIMEOUT_MS));
+      seqs = answer.seqs;
+      if (answer.storeId !== null && !(await this.#isSameStore(answer.storeId))) return ids;
     } catch {
       return ids;
     }
@@ -486,6 +488,29 @@ export class WorkspaceSync {
       const mine = this.#seqIfSaved(id);
       return mine === null || seqs.get(id) !== mine;
     });
+  }
+
+  /**
+   * SYNC-3: whether the server's seqs are of the store this device kept its seqs from. The first
+   * id heard is taken as that store's. When another answers (the server was restored from a
+   * backup), every kept seq is forgotten before the new id is kept, so that each doc is brought
+   * up to date once and only seqs of the new store are compared from then on (a crash in between
+   * forgets them again).
+   */
+  async #isSameStore(storeId: string): Promise<boolean> {
+    const key = `storeId:${this.entry.id}`;
+    const known = await this.#opts.store.getSetting<unknown>(key);
+    if (known === storeId) return true;
+    if (typeof known === 'string') {
+      for (const doc of this.docs.values()) doc.forgetAckedSeq();
+      for (const [docId, loaded] of this.#unbuilt) {
+        if (typeof loaded.meta?.ackedSeq !== 'number') continue;
+        loaded.meta = { ...loaded.meta, ackedSeq: null };
+        await this.#opts.store.putMeta(this.entry.id, docId, loaded.meta);
+      }
+    }
+    await this.#opts.store.putSetting(key, storeId);
+    return typeof known !== 'string';
   }
 
   /**

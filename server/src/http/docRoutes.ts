@@ -82,8 +82,9 @@ export function docRoutes({ auth, relay, store, config }: ServerDeps): Route[] {
   return [
     /**
      * SYNC-1: the last stored seq of each doc named (0 for one with nothing stored; deleted docs
-     * are left out). A device compares them with the seq its last ack gave for each doc and brings
-     * up to date only the docs that changed, instead of connecting to every doc of the workspace.
+     * are left out), and the store's id (SYNC-3). A device compares them with the seq its last ack
+     * gave for each doc and brings up to date only the docs that changed, instead of connecting to
+     * every doc of the workspace.
      */
     route('POST', `${DOCS}/seqs`, async (req, res, [ws]) => {
       await auth.authorize(bearer(req), ws!, 'read');
@@ -98,7 +99,9 @@ export function docRoutes({ auth, relay, store, config }: ServerDeps): Route[] {
         const id = byRoom.get(room);
         if (id !== undefined) seqs[id] = seq;
       }
-      sendJson(res, 200, { seqs });
+      // SYNC-3: the seqs are of this line of rows; a device that kept seqs of another (before
+      // a restore) brings every doc up to date instead of comparing them.
+      sendJson(res, 200, { seqs, storeId: await store.storeId() });
     }),
 
     route('GET', `${DOCS}/deleted`, async (req, res, [ws]) => {

@@ -21,6 +21,18 @@ export function describeStoreContract(
   openTwin: (store: DocStore & AuthStore) => Promise<DocStore & AuthStore>,
 ): void {
   describe(`${engine} store contract`, () => {
+    it('SYNC-3 one store id for every handle on the same data, kept; another store has another', async () => {
+      const store = await makeStore();
+      const id = await store.storeId();
+      expect(id).toMatch(/^[0-9a-f-]{36}$/);
+      await store.appendUpdates([
+        { room: 'w/a', authorId: 'm', at: 1, update: new Uint8Array([0, 0]) },
+      ]);
+      expect(await store.storeId()).toBe(id);
+      expect(await (await openTwin(store)).storeId()).toBe(id);
+      expect(await (await makeStore()).storeId()).not.toBe(id);
+    });
+
     it('STORE-1 two writers appending to one room at once: no gap, no duplicate, each writer in its own order', async () => {
       const store = await makeStore();
       const twin = await openTwin(store);

@@ -65,6 +65,17 @@ export interface DocStore {
   ): Promise<StoredUpdate[]>;
   /** The last seq stored for each of the rooms (0 for a room with nothing stored). */
   lastSeqs(rooms: readonly string[]): Promise<Map<string, number>>;
+  /**
+   * SYNC-3: the id of this store's line of rows. Seqs are only comparable under one id: a store
+   * made from a backup (restored, or a backup served as it is) gets a new one, because its rows
+   * after the backup's moment differ from the ones devices were told of. Stable across restarts.
+   */
+  storeId(): Promise<string>;
+  /**
+   * SYNC-3: gives the store a new id: its rows were put back from elsewhere (a PostgreSQL dump
+   * restored, a database file copied in by hand), so seqs devices kept are not of these rows.
+   */
+  renewStoreId(): Promise<void>;
   /** Number of rows and bytes stored for a room. */
   roomStats(room: string): Promise<{ rows: number; bytes: number; lastSeq: number }>;
   /** Merges consecutive rows of one author (one burst of work) into one, keeping author and times. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { mergeGroup, planCompaction } from './compaction.ts';
 import type { DeletedDoc, DeletedDocStore } from './DeletedDocStore.ts';
@@ -124,6 +125,10 @@ CREATE TABLE IF NOT EXISTS publications (
   withdrawn_at BIGINT,
   PRIMARY KEY (workspace_id, item_id, version)
 );
+CREATE TABLE IF NOT EXISTS store_meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
 `;
 
 /** BIGINT (type 20) read as a JS number: every value stored here is below 2^53. */
@@ -169,6 +174,10 @@ export class PostgresStore implements DocStore, AuthStore, DeletedDocStore, Publ
     await store.inTransaction(async (c) => {
       await c.query('SELECT pg_advisory_xact_lock(7262021)');
       await c.query(SCHEMA);
+      await c.query(
+        "INSERT INTO store_meta (key, value) VALUES ('store_id', $1) ON CONFLICT (key) DO NOTHING",
+        [randomUUID()],
+      );
     });
     return store;
   }
@@ -261,6 +270,20 @@ export class PostgresStore implements DocStore, AuthStore, DeletedDocStore, Publ
     );
     for (const row of rows) seqs.set(row.room, row.last_seq);
     return seqs;
+  }
+
+  async storeId(): Promise<string> {
+    const { rows } = await this.pool.query<{ value: string }>(
+      "SELECT value FROM store_meta WHERE key = 'store_id'",
+    );
+    return rows[0]!.value;
+  }
+
+  async renewStoreId(): Promise<void> {
+    await this.pool.query(
+      "INSERT INTO store_meta (key, value) VALUES ('store_id', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+      [randomUUID()],
+    );
   }
 
   async roomStats(room: string): Promise<{ rows: number; bytes: number; lastSeq: number }> {

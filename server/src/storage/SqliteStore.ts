@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -94,6 +95,24 @@ CREATE TABLE IF NOT EXISTS invites (
 CREATE INDEX IF NOT EXISTS invites_workspace ON invites (workspace_id);
 `;
 
+/**
+ * SYNC-3: gives the SQLite database `db` a new store id (its line of rows is no longer the one
+ * devices were told of: a backup's copy, a restored database).
+ */
+export function renewStoreId(db: Database.Database): void {
+  db.exec(STORE_META_SCHEMA);
+  db.prepare("INSERT OR REPLACE INTO store_meta (key, value) VALUES ('store_id', ?)").run(
+    randomUUID(),
+  );
+}
+
+const STORE_META_SCHEMA = `
+CREATE TABLE IF NOT EXISTS store_meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+`;
+
 /** Documents admins deleted (their updates stay in `updates`). */
 const DELETED_DOCS_SCHEMA = `
 CREATE TABLE IF NOT EXISTS deleted_docs (
@@ -155,6 +174,10 @@ export class SqliteStore implements DocStore, AuthStore, DeletedDocStore, Public
     this.db.exec(SCHEMA);
     this.db.exec(DELETED_DOCS_SCHEMA);
     this.db.exec(PUBLIC_BOARD_SCHEMA);
+    this.db.exec(STORE_META_SCHEMA);
+    this.db
+      .prepare("INSERT OR IGNORE INTO store_meta (key, value) VALUES ('store_id', ?)")
+      .run(randomUUID());
     this.migrate();
   }
 
@@ -247,6 +270,17 @@ export class SqliteStore implements DocStore, AuthStore, DeletedDocStore, Public
     const seqs = new Map<string, number>();
     for (const room of rooms) seqs.set(room, this.lastSeq(room));
     return seqs;
+  }
+
+  async renewStoreId(): Promise<void> {
+    renewStoreId(this.db);
+  }
+
+  async storeId(): Promise<string> {
+    // Read each time (once per device's sweep): a tool may have renewed it in the file.
+    return (
+      this.sql("SELECT value FROM store_meta WHERE key = 'store_id'").get() as { value: string }
+    ).value;
   }
 
   async roomStats(room: string): Promise<{ rows: number; bytes: number; lastSeq: number }> {

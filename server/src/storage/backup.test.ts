@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { backupDataDir, checkBackup, DATABASE_FILE } from './backup.ts';
+import { backupDataDir, checkBackup, DATABASE_FILE, restoreDataDir } from './backup.ts';
 import { SqliteStore } from './SqliteStore.ts';
 
 const temp = () => mkdtempSync(join(tmpdir(), 'grassroots-backup-'));
@@ -78,6 +79,35 @@ describe('backupDataDir and checkBackup', () => {
     const third = await backupDataDir({ dataDir: dir, to: temp(), now: () => 3_000 });
     expect(third.damagedBlobs).toEqual([blob]);
     expect(third.manifest.blobs.files).toBe(0);
+  });
+
+  it('SYNC-3 a backup and each restore of it are lines of rows of their own: each has its own store id', async () => {
+    const { dir, store } = await dataFolder();
+    const original = await store.storeId();
+    const made = await backupDataDir({ dataDir: dir, to: temp() });
+    const idIn = (file: string) => {
+      const db = new Database(file, { readonly: true, fileMustExist: true });
+      try {
+        return (
+          db.prepare("SELECT value FROM store_meta WHERE key = 'store_id'").get() as {
+            value: string;
+          }
+        ).value;
+      } finally {
+        db.close();
+      }
+    };
+    const backedUp = idIn(join(made.path, DATABASE_FILE));
+    const restores = [temp(), temp()];
+    for (const into of restores) await restoreDataDir({ from: made.path, dataDir: into });
+    const restored = restores.map((into) => idIn(join(into, DATABASE_FILE)));
+    expect(new Set([original, backedUp, ...restored]).size).toBe(4);
+    // The backup itself is untouched by restoring it, and the restored store keeps its id.
+    expect((await checkBackup(made.path)).problems).toEqual([]);
+    const reopened = new SqliteStore(join(restores[0]!, DATABASE_FILE));
+    stores.push(reopened);
+    expect(await reopened.storeId()).toBe(restored[0]);
+    expect(await reopened.loadUpdates('ws/doc')).toHaveLength(1);
   });
 
   it('check-backup finds a changed database, a damaged attached file and a missing manifest', async () => {

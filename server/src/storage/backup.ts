@@ -16,6 +16,7 @@ import { join, resolve } from 'node:path';
 import { blobHashSchema } from '@grassroots/shared';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
+import { renewStoreId } from './SqliteStore.ts';
 
 /** The database's file name inside a data folder (and inside a backup, which is one). */
 export const DATABASE_FILE = 'grassroots.sqlite';
@@ -204,6 +205,13 @@ export async function backupDataDir(options: BackupOptions): Promise<BackupResul
     } finally {
       db.close();
     }
+    // SYNC-3: a backup served as it is (`serve --data <backup>`) is another line of rows.
+    const copy = new Database(target, { fileMustExist: true });
+    try {
+      renewStoreId(copy);
+    } finally {
+      copy.close();
+    }
     await fsyncPath(target);
     const counts = inspectDatabase(target);
     const database = {
@@ -391,6 +399,14 @@ export async function restoreDataDir(options: {
   }
   const incoming = join(dataDir, `${DATABASE_FILE}.restoring`);
   await copyFile(join(from, DATABASE_FILE), incoming);
+  // SYNC-3: the restored rows are a new line: devices told of seqs since the backup, or of an
+  // earlier restore of the same backup, must not take them for these.
+  const restored = new Database(incoming, { fileMustExist: true });
+  try {
+    renewStoreId(restored);
+  } finally {
+    restored.close();
+  }
   await fsyncPath(incoming);
   for (const rel of await listBlobs(join(from, BLOBS))) {
     const into = join(dataDir, BLOBS, rel);

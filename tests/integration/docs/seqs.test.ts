@@ -125,6 +125,8 @@ describe('SYNC-1 which docs changed since a device last synced', () => {
         never: 0,
         'plan1.comments': 0,
       },
+      // SYNC-3: the store's own id, the same in every answer.
+      storeId: await server.store.storeId(),
     });
 
     const deleted = await fetch(`${server.url}/api/workspaces/${server.workspaceId}/docs/plan2`, {

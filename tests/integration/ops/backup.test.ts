@@ -40,6 +40,19 @@ async function upload(
 
 const logOf = (doc: Y.Doc) => doc.getArray<string>('log');
 
+/** The store id a relay answers a device's seqs request with (SYNC-3). */
+async function storeIdOf(url: string, ws: string, token: string): Promise<string> {
+  const res = await fetch(`${url}/api/workspaces/${ws}/docs/seqs`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ ids: ['minutes'] }),
+  });
+  expect(res.status).toBe(200);
+  const { storeId } = (await res.json()) as { storeId: string };
+  expect(storeId).toMatch(/^[0-9a-f-]{36}$/);
+  return storeId;
+}
+
 describe('backup and restore of a SQLite data folder (grassroots backup / check-backup / restore)', () => {
   it('a backup taken while clients write holds every update relayed before it began, checks out, and a relay serves it as a data folder', async () => {
     const dataDir = tempDir();
@@ -131,6 +144,7 @@ describe('backup and restore of a SQLite data folder (grassroots backup / check-
     expect(refused.stderr).toMatch(/in use: stop the relay/);
     expect(readdirSync(dataDir).filter((f) => f.startsWith('before-restore'))).toEqual([]);
 
+    const before = await storeIdOf(relay.url, workspaceId, adminToken);
     expect(await relay.stop()).toBe(0);
     const done = await runCli(['restore', '--from', backup, '--data', dataDir]);
     expect(done.code).toBe(0);
@@ -148,6 +162,16 @@ describe('backup and restore of a SQLite data folder (grassroots backup / check-
     const back = stockClient(again.wsUrl, room, adminToken, { doc: device.doc });
     cleanups.push(() => back.provider.destroy());
     await eventually(() => expect(logOf(fresh.doc).toArray()).toContain('after-1'));
+
+    // SYNC-3: the restored relay answers seqs with another store id (devices bring every doc up
+    // to date once), and renew-store-id gives yet another, at once, for data put back by hand.
+    const restored = await storeIdOf(again.url, workspaceId, adminToken);
+    expect(restored).not.toBe(before);
+    const renewed = await runCli(['renew-store-id', '--data', dataDir]);
+    expect(renewed.code).toBe(0);
+    const { storeId } = JSON.parse(renewed.stdout) as { storeId: string };
+    expect([before, restored]).not.toContain(storeId);
+    expect(await storeIdOf(again.url, workspaceId, adminToken)).toBe(storeId);
   });
 
   it('refuses what it cannot do safely, with exit code 2 and a message naming it', async () => {
