@@ -109,6 +109,12 @@ export const configSchema = z
     storedCheckMs: intFrom(100, 600_000).default(2000),
     /** Stored rows of one room above which the room is compacted. */
     compactAfterRows: intFrom(2, 10_000_000).default(500),
+    /**
+     * BLOB-9: an attached file's upload that received no bytes for this many days is dropped (its
+     * device lost, the photo given up), so half-sent files do not fill the disk. Checked when the
+     * relay starts and every 6 hours. Default 7.
+     */
+    staleUploadDays: intFrom(1, 3650).default(7),
     /** Updates of one author closer together than this form one history entry, ms. */
     burstGapMs: intFrom(1, 24 * 3_600_000).default(5 * 60_000),
     /** First retry delay after a failed storage write, ms (doubles up to 5 s). */
@@ -164,6 +170,7 @@ const ENV_KEYS: Record<string, keyof z.input<typeof configSchema>> = {
   REDIS_URL: 'redisUrl',
   MAX_IMAGE_BYTES: 'maxImageBytes',
   MAX_PDF_BYTES: 'maxPdfBytes',
+  STALE_UPLOAD_DAYS: 'staleUploadDays',
 };
 
 const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());

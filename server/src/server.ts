@@ -27,6 +27,11 @@ import { FsBlobStore } from './storage/FsBlobStore.ts';
 import type { PublicBoardStore } from './storage/PublicBoardStore.ts';
 import { SqliteStore } from './storage/SqliteStore.ts';
 
+const DAY_MS = 24 * 3_600_000;
+/** BLOB-9: the first look for stale uploads, after the start's own work. */
+const STALE_UPLOAD_FIRST_MS = 60_000;
+const STALE_UPLOAD_EVERY_MS = 6 * 3_600_000;
+
 export type ServerParts = {
   /** Storage of updates; default a SqliteStore at `<dataDir>/grassroots.sqlite`. */
   store?: DocStore & AuthStore & DeletedDocStore & PublicBoardStore;
@@ -175,9 +180,23 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
   const port = (http.address() as AddressInfo).port;
   log.info({ port, dataDir: config.dataDir }, 'grassroots relay listening');
 
+  // BLOB-9: uploads nobody finished are dropped some time after the relay starts, then every 6 h.
+  const dropStaleUploads = () => {
+    blobs.dropStaleUploads(config.staleUploadDays * DAY_MS).then(
+      (dropped) => {
+        if (dropped > 0) log.info({ dropped }, 'dropped uploads that received nothing for days');
+      },
+      (error: unknown) => log.warn({ err: error }, 'could not look for stale uploads'),
+    );
+  };
+  const firstSweep = setTimeout(dropStaleUploads, STALE_UPLOAD_FIRST_MS).unref();
+  const sweeps = setInterval(dropStaleUploads, STALE_UPLOAD_EVERY_MS).unref();
+
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {
+      clearTimeout(firstSweep);
+      clearInterval(sweeps);
       http.close();
       await relay.drain();
       http.closeAllConnections();

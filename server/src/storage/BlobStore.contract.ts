@@ -121,5 +121,29 @@ export function describeBlobStoreContract(
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       expect(await store.state('w', hash)).toEqual({ offset: 1000, isComplete: false });
     });
+
+    it('BLOB-9 uploads that received nothing for the given age are dropped; fresher ones and complete blobs stay', async () => {
+      const store = await makeStore();
+      const DAY = 24 * 3_600_000;
+      const [given, fresh, done] = [1, 2, 3].map((seed) => bytesOf(2000, seed));
+      const meta = { type: 'image/jpeg' as const, size: 2000 };
+      await store.write('w1', sha(given!), meta, 0, given!.slice(0, 500));
+      await store.write('w2', sha(fresh!), meta, 0, fresh!.slice(0, 700));
+      await store.write('w1', sha(done!), meta, 0, done!);
+      // Nothing is old enough a day on.
+      expect(await store.dropStaleUploads(7 * DAY, Date.now() + DAY)).toBe(0);
+      expect(await store.state('w1', sha(given!))).toEqual({ offset: 500, isComplete: false });
+      // A week and a day on, both uploads are old; the complete blob stays.
+      expect(await store.dropStaleUploads(7 * DAY, Date.now() + 8 * DAY)).toBe(2);
+      expect(await store.state('w1', sha(given!))).toEqual({ offset: 0, isComplete: false });
+      expect(await store.state('w2', sha(fresh!))).toEqual({ offset: 0, isComplete: false });
+      expect((await store.read('w1', sha(done!)))?.info.size).toBe(2000);
+      // The device that comes back starts its upload again, and it completes.
+      expect(await store.write('w1', sha(given!), meta, 0, given!)).toEqual({
+        offset: 2000,
+        isComplete: true,
+      });
+      expect(await store.dropStaleUploads(7 * DAY, Date.now() + 30 * DAY)).toBe(0);
+    });
   });
 }

@@ -47,4 +47,11 @@ export interface BlobStore {
   ): Promise<UploadState>;
   /** The bytes of a complete blob, or null. */
   read(workspaceId: string, hash: string): Promise<{ info: BlobInfo; bytes: Uint8Array } | null>;
+  /**
+   * BLOB-9: drops every upload in progress that received no bytes for `maxAgeMs` before `now`
+   * (a phone lost, a photo given up): its bytes would otherwise stay on the disk for ever. An
+   * upload dropped starts again from byte 0 if its device comes back. Complete blobs are never
+   * touched. Resolves with how many uploads were dropped.
+   */
+  dropStaleUploads(maxAgeMs: number, now?: number): Promise<number>;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type BlobType, blobHashSchema, idSchema, isBlobType } from '@grassroots/shared';
 import { type BlobInfo, type BlobStore, BlobStoreError, type UploadState } from './BlobStore.ts';
@@ -55,11 +55,16 @@ export class FsBlobStore implements BlobStore {
     offset: number,
     bytes: Uint8Array,
   ): Promise<UploadState> {
+    return this.#locked(workspaceId, hash, () =>
+      this.#write(workspaceId, hash, meta, offset, bytes),
+    );
+  }
+
+  /** Runs `work` after every earlier locked work on the same blob has ended. */
+  #locked<T>(workspaceId: string, hash: string, work: () => Promise<T>): Promise<T> {
     const key = `${workspaceId}/${hash}`;
     const before = this.#locks.get(key) ?? Promise.resolve();
-    const run = before
-      .catch(() => {})
-      .then(() => this.#write(workspaceId, hash, meta, offset, bytes));
+    const run = before.catch(() => {}).then(work);
     this.#locks.set(key, run);
     void run
       .finally(() => {
@@ -123,6 +128,31 @@ export class FsBlobStore implements BlobStore {
     return { offset: meta.size, isComplete: true };
   }
 
+  async dropStaleUploads(maxAgeMs: number, now = Date.now()): Promise<number> {
+    let dropped = 0;
+    for (const workspaceId of await readdir(this.root).catch(() => [] as string[])) {
+      if (!idSchema.safeParse(workspaceId).success) continue;
+      const partialDir = join(this.root, workspaceId, 'partial');
+      const names = await readdir(partialDir).catch(() => [] as string[]);
+      // Each upload once, by its bytes or by its meta alone (a crash between writing the two).
+      const hashes = new Set(names.map((n) => (n.endsWith('.json') ? n.slice(0, -5) : n)));
+      for (const hash of hashes) {
+        if (!blobHashSchema.safeParse(hash).success) continue;
+        // Under the upload's own lock: a chunk arriving now is written before or after, whole.
+        const isDropped = await this.#locked(workspaceId, hash, async () => {
+          const p = this.#paths(workspaceId, hash);
+          const touched = Math.max(await mtimeOf(p.partial), await mtimeOf(p.partialMeta));
+          if (touched === 0 || now - touched < maxAgeMs) return false;
+          await rm(p.partial, { force: true });
+          await rm(p.partialMeta, { force: true });
+          return true;
+        });
+        if (isDropped) dropped++;
+      }
+    }
+    return dropped;
+  }
+
   async read(
     workspaceId: string,
     hash: string,
@@ -146,3 +176,10 @@ async function readMeta(path: string): Promise<{ type: BlobType; size: number } 
   if (!isBlobType(v.type) || typeof v.size !== 'number') return null;
   return { type: v.type, size: v.size };
 }
+
+/** When a file last changed, ms since the epoch; 0 when it is not there. */
+const mtimeOf = (path: string) =>
+  stat(path).then(
+    (s) => s.mtimeMs,
+    () => 0,
+  );
