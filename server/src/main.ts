@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import {
   addDays,
@@ -80,9 +81,9 @@ const USAGE = `usage:
     with the relay stopped: puts a backup back; the data folder's database and files are moved
     into DIR/before-restore-<time>, never deleted
   grassroots renew-store-id [--data DIR]
-    after putting data back by other means (a PostgreSQL dump restored with DATABASE_URL set, a
-    database file copied in by hand): devices then bring every doc up to date once (restore does
-    this itself)
+    before serving data put back by other means (a PostgreSQL dump restored with DATABASE_URL
+    set, a database file copied in by hand): devices then bring every doc up to date once
+    (restore does this itself)
 environment: PORT, HOST, DATA_DIR, PUBLIC_URL, LOG_LEVEL, CLIENT_DIR,
   DATABASE_URL (PostgreSQL instead of SQLite), REDIS_URL (bus between relay processes)`;
 
@@ -415,6 +416,10 @@ async function main(argv: string[]) {
   if (command === 'backup') return backup(rest);
   if (command === 'restore') return restore(rest);
   if (command === 'renew-store-id') {
+    const config = parseConfig(configInputFrom(rest, process.env));
+    if (!config.databaseUrl && !existsSync(sqlitePath(config.dataDir))) {
+      throw new ConfigError(`no database at ${sqlitePath(config.dataDir)}: check --data`);
+    }
     const id = await withStore(rest, async (store) => {
       await store.renewStoreId();
       return store.storeId();

@@ -63,6 +63,18 @@ async function ackedSeqs(page: Page): Promise<Record<string, number | null>> {
   return out;
 }
 
+/** SYNC-3: the store each plan's kept seq is of, by doc id (plans with a kept seq only). */
+async function ackedStoreIds(page: Page): Promise<Record<string, string | null>> {
+  const out: Record<string, string | null> = {};
+  for (const { key, value } of await readDocsStore(page, workspaceId)) {
+    if (key[0] !== 'm' || typeof key[1] !== 'string' || !PLANS.includes(key[1])) continue;
+    const meta = value as { ackedSeq?: unknown; ackedStoreId?: unknown } | undefined;
+    if (typeof meta?.ackedSeq !== 'number') continue;
+    out[key[1]] = typeof meta.ackedStoreId === 'string' ? meta.ackedStoreId : null;
+  }
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
+}
+
 /** Opens the app again (as after closing it) and waits until its sweep asked for the seqs. */
 async function reopen(page: Page): Promise<string[]> {
   const sockets = watchSockets(page);
@@ -139,18 +151,16 @@ describe('SYNC-1 opening the app again', () => {
 
     // SYNC-3: the server's rows are put back from elsewhere (a restore): its seqs say nothing of
     // what this device kept, so every doc is brought up to date once …
+    const original = await server.store.storeId();
+    expect(Object.values(await ackedStoreIds(page))).toEqual(PLANS.map(() => original));
     await server.store.renewStoreId();
+    const renewed = await server.store.storeId();
     const afterRestore = await reopen(page);
     expect(afterRestore.filter((id) => PLANS.includes(id)).sort()).toEqual(PLANS);
+    // Each doc's kept seq is now of the new store.
     await expect
-      .poll(
-        async () => {
-          const seqs = await ackedSeqs(page);
-          return PLANS.filter((id) => typeof seqs[id] !== 'number');
-        },
-        { timeout: 30_000 },
-      )
-      .toEqual([]);
+      .poll(() => ackedStoreIds(page), { timeout: 30_000 })
+      .toEqual(Object.fromEntries(PLANS.map((id) => [id, renewed])));
     // … and then compared again, as seqs of the new store.
     const settled = await reopen(page);
     expect(settled.filter((id) => PLANS.includes(id))).toEqual([]);

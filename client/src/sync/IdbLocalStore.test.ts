@@ -10,7 +10,16 @@ describe('a doc meta read from IndexedDB (untrusted)', () => {
       expect(parseMeta({ ...base, ackedSeq: bad })?.ackedSeq, String(bad)).toBeNull();
     }
     // Written before the field existed: no seq, the rest as it was.
-    expect(parseMeta(base)).toEqual({ ...base, ackedSeq: null });
+    expect(parseMeta(base)).toEqual({ ...base, ackedSeq: null, ackedStoreId: null });
     expect(parseMeta('not a meta')).toBeNull();
+  });
+
+  it('SYNC-3 keeps the store id a seq is of, and reads anything but a short string as unknown', () => {
+    const base = { ackedStateVector: new Uint8Array([0]), ackedAt: 5, hasUnsettledChanges: false };
+    const id = '0b9d6f2e-6a43-4f8e-9a51-7f0c2d1e3b4a';
+    expect(parseMeta({ ...base, ackedSeq: 3, ackedStoreId: id })?.ackedStoreId).toBe(id);
+    for (const bad of ['', 'x'.repeat(201), 7, null, undefined, { id }]) {
+      expect(parseMeta({ ...base, ackedStoreId: bad })?.ackedStoreId, String(bad)).toBeNull();
+    }
   });
 });

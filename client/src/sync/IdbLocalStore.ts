@@ -59,6 +59,10 @@ export function parseMeta(value: unknown): DocMeta | null {
       typeof v.ackedSeq === 'number' && Number.isSafeInteger(v.ackedSeq) && v.ackedSeq >= 0
         ? v.ackedSeq
         : null,
+    ackedStoreId:
+      typeof v.ackedStoreId === 'string' && v.ackedStoreId !== '' && v.ackedStoreId.length <= 200
+        ? v.ackedStoreId
+        : null,
   };
 }
 

@@ -36,6 +36,12 @@ export type DocMeta = {
    * written before it existed have none.
    */
   ackedSeq?: number | null;
+  /**
+   * SYNC-3: the server's store `ackedSeq` is of (its id as this tab last heard it when the ack
+   * came); the seq is compared only with seqs of that same store. Null or absent: unknown, so the
+   * doc is brought up to date once.
+   */
+  ackedStoreId?: string | null;
 };
 
 /**

@@ -61,6 +61,8 @@ export type SyncedDocOptions = {
    * removed once its IndexedDB write committed; none in tests of the store alone.
    */
   journal?: LocalJournal | null;
+  /** SYNC-3: the id of the server's store as this tab last heard it (null before it heard one). */
+  storeId?: () => string | null;
 };
 
 /**
@@ -79,6 +81,8 @@ export class SyncedDoc {
   #ackedAt: number | null = null;
   /** SYNC-1: see `DocMeta.ackedSeq`. */
   #ackedSeq: number | null = null;
+  /** SYNC-3: see `DocMeta.ackedStoreId`. */
+  #ackedStoreId: string | null = null;
   #acksAfterSync = 0;
   /** Live connections, each with its own write counts (they restart with every connection). */
   #links = new Set<Link>();
@@ -146,6 +150,8 @@ export class SyncedDoc {
         this.#acked = Y.decodeStateVector(loaded.meta.ackedStateVector);
         this.#ackedAt = loaded.meta.ackedAt;
         this.#ackedSeq = loaded.meta.ackedSeq ?? null;
+        const storeId = loaded.meta.ackedStoreId;
+        this.#ackedStoreId = typeof storeId === 'string' ? storeId : null;
       } catch (error) {
         opts.report({ docId: opts.docId, key: 'meta', message: String(error) });
       }
@@ -425,10 +431,13 @@ export class SyncedDoc {
   noteAckAfterSync(seq: number | null) {
     this.#acksAfterSync++;
     if (seq === null) return;
+    // SYNC-3: the store the seq is of, as known when the ack came (not when the writes settle).
+    const storeId = this.#opts.storeId?.() ?? null;
     void Promise.allSettled([...this.#writes]).then(() => {
       if (this.#writeTrouble !== null || this.#unwritten.length > 0) return;
-      if (seq === this.#ackedSeq) return;
+      if (seq === this.#ackedSeq && storeId === this.#ackedStoreId) return;
       this.#ackedSeq = seq;
+      this.#ackedStoreId = storeId;
       if (this.#metaTimer === null) {
         this.#metaTimer = setTimeout(() => this.#saveMeta(), 300);
       }
@@ -445,14 +454,9 @@ export class SyncedDoc {
     return this.#ackedSeq;
   }
 
-  /**
-   * SYNC-3: the kept seq belongs to a store the server no longer has (it was restored): forgotten,
-   * on the device too, so the doc is brought up to date until an ack of the new store names one.
-   */
-  forgetAckedSeq(): void {
-    if (this.#ackedSeq === null) return;
-    this.#ackedSeq = null;
-    this.#saveMeta();
+  /** SYNC-3: see `DocMeta.ackedStoreId`. */
+  get ackedStoreId(): string | null {
+    return this.#ackedStoreId;
   }
 
   #saveMeta() {
@@ -481,6 +485,7 @@ export class SyncedDoc {
       ackedAt: this.#ackedAt,
       hasUnsettledChanges,
       ackedSeq: this.#ackedSeq,
+      ackedStoreId: this.#ackedStoreId,
     };
   }
 

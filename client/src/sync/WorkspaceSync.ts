@@ -120,6 +120,8 @@ export class WorkspaceSync {
   readonly docs = new Map<string, SyncedDoc>();
   /** Docs read from the device but not built yet. */
   #unbuilt = new Map<string, LoadedDoc>();
+  /** SYNC-3: the server's store id from this tab's last seqs answer (null before one came). */
+  #storeId: string | null = null;
   /** Journal entries left by a page that closed before IndexedDB had them, by doc. */
   #recovered = new Map<string, JournalEntry[]>();
   readonly problems: StoreProblem[] = [];
@@ -241,6 +243,7 @@ export class WorkspaceSync {
       workspaceId: this.entry.id,
       docId,
       isRemoteOrigin: (origin: unknown) => origin instanceof WebsocketProvider,
+      storeId: () => this.#storeId,
       report: (problem: StoreProblem) => {
         this.problems.push(problem);
         this.#emit();
@@ -475,42 +478,33 @@ export class WorkspaceSync {
 
   async #docsToSync(ids: string[]): Promise<string[]> {
     const known = ids.filter((id) => this.#seqIfSaved(id) !== null);
-    if (known.length === 0) return ids;
+    // With no seq kept (a new device), the answer is still asked for: the store id it names tags
+    // the acks of the syncs that follow (SYNC-3), so the next opening compares their seqs.
     let seqs: Map<string, number>;
+    let storeId: string | null;
     try {
       const answer = await docsApi.seqs(this.entry, known, AbortSignal.timeout(SEQS_TIMEOUT_MS));
       seqs = answer.seqs;
-      if (answer.storeId !== null && !(await this.#isSameStore(answer.storeId))) return ids;
+      storeId = answer.storeId;
     } catch {
       return ids;
     }
+    // SYNC-3: acks from now on are of this store (the docs brought up to date below included).
+    if (storeId !== null) this.#storeId = storeId;
     return ids.filter((id) => {
       const mine = this.#seqIfSaved(id);
-      return mine === null || seqs.get(id) !== mine;
+      // A seq kept of another store (before a restore), or of one not known, says nothing.
+      const isSameStore = storeId === null || this.#storeIdOfSeq(id) === storeId;
+      return mine === null || !isSameStore || seqs.get(id) !== mine;
     });
   }
 
-  /**
-   * SYNC-3: whether the server's seqs are of the store this device kept its seqs from. The first
-   * id heard is taken as that store's. When another answers (the server was restored from a
-   * backup), every kept seq is forgotten before the new id is kept, so that each doc is brought
-   * up to date once and only seqs of the new store are compared from then on (a crash in between
-   * forgets them again).
-   */
-  async #isSameStore(storeId: string): Promise<boolean> {
-    const key = `storeId:${this.entry.id}`;
-    const known = await this.#opts.store.getSetting<unknown>(key);
-    if (known === storeId) return true;
-    if (typeof known === 'string') {
-      for (const doc of this.docs.values()) doc.forgetAckedSeq();
-      for (const [docId, loaded] of this.#unbuilt) {
-        if (typeof loaded.meta?.ackedSeq !== 'number') continue;
-        loaded.meta = { ...loaded.meta, ackedSeq: null };
-        await this.#opts.store.putMeta(this.entry.id, docId, loaded.meta);
-      }
-    }
-    await this.#opts.store.putSetting(key, storeId);
-    return typeof known !== 'string';
+  /** SYNC-3: the store the kept seq of a doc is of (built docs by their acks, others by meta). */
+  #storeIdOfSeq(docId: string): string | null {
+    const built = this.docs.get(docId);
+    if (built) return built.ackedStoreId;
+    const kept = this.#unbuilt.get(docId)?.meta?.ackedStoreId;
+    return typeof kept === 'string' ? kept : null;
   }
 
   /**

@@ -191,6 +191,10 @@ describe('backup and restore of a SQLite data folder (grassroots backup / check-
     const empty = await runCli(['backup', '--to', tempDir(), '--data', tempDir()]);
     expect(empty.code).toBe(2);
     expect(empty.stderr).toMatch(/no database at/);
+    const typo = await runCli(['renew-store-id', '--data', join(dataDir, 'nothing-here')]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/no database at .*nothing-here/);
+    expect(existsSync(join(dataDir, 'nothing-here'))).toBe(false);
     const notBackup = await runCli(['restore', '--from', dataDir, '--data', tempDir()]);
     expect(notBackup.code).toBe(2);
     expect(notBackup.stderr).toMatch(/does not check out: manifest.json/);
