@@ -371,7 +371,19 @@ describe('comments in Chromium', () => {
     expect(await box.inputValue()).toBe('票数不对');
     await screenshot(reviewer.page, 'comments-edit-360');
     await box.fill('赞成票数与到会人数不符');
+    // Comments arriving meanwhile (a reply to this thread, another thread) keep what is typed.
+    await postComment(editor.page, '会后再核对一次');
+    await thread(reviewer.page, '会后再核对一次').waitFor();
+    await onEditor.locator('[data-action="reply"]').click();
+    await onEditor.locator('[data-comment-form="reply"] textarea').fill('已请记录员核对');
+    await onEditor.locator('[data-comment-form="reply"] button[type="submit"]').click();
+    await mine.locator('.comment-reply', { hasText: '已请记录员核对' }).waitFor();
+    expect(await box.inputValue()).toBe('赞成票数与到会人数不符');
     await mine.locator('[data-comment-form="edit"] button[type="submit"]').click();
+    // The keyboard is back on the edit link.
+    await expect
+      .poll(() => reviewer.page.evaluate(() => document.activeElement?.getAttribute('data-action')))
+      .toBe('edit');
     const edited = thread(editor.page, '赞成票数与到会人数不符');
     await edited.waitFor();
     await edited.locator('.comment-edited').waitFor();
@@ -379,9 +391,9 @@ describe('comments in Chromium', () => {
     await waitSaved(reviewer.page);
 
     // On the relay: the same comment, its author unchanged, with when it was changed.
-    const [stored] = readComments(
+    const stored = readComments(
       await storedDoc(server, seeded.workspaceId, commentsDocId(MINUTES_ID)),
-    );
+    ).find((c) => c.id === id);
     expect(stored?.text).toBe('赞成票数与到会人数不符');
     expect(stored?.authorName).toBe('乡镇审核员');
     expect(stored?.editedAt).toBeGreaterThanOrEqual(stored?.createdAt ?? Number.POSITIVE_INFINITY);

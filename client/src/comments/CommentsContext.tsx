@@ -57,7 +57,23 @@ export function createComments(
   now: () => number = Date.now,
 ): CommentsState {
   const projection = createDocProjection(doc, (d) => ({ list: readComments(d) }));
-  const threads = createMemo(() => commentThreads(projection.list));
+  // A thread keeps its object while its comments are the same (the projection keeps each
+  // comment's): the panel then keeps its elements, and what is being typed in them, when another
+  // thread changes.
+  let previous = new Map<string, CommentThread>();
+  const threads = createMemo(() => {
+    const kept = commentThreads(projection.list).map((t) => {
+      const old = previous.get(t.root.id);
+      const isSame =
+        old !== undefined &&
+        old.root === t.root &&
+        old.replies.length === t.replies.length &&
+        old.replies.every((r, i) => r === t.replies[i]);
+      return isSame ? old : t;
+    });
+    previous = new Map(kept.map((t) => [t.root.id, t]));
+    return kept;
+  });
   const [focus, setFocus] = createSignal<CommentFocus | null>(null);
   const [labels, setLabels] = createSignal<ReadonlyMap<string, string>>(new Map());
   let startListener: (() => void) | null = null;

@@ -1,5 +1,5 @@
 import { type Comment, type CommentThread, MAX_COMMENT_CHARS } from '@grassroots/shared';
-import { createEffect, createSignal, For, type JSX, Show } from 'solid-js';
+import { type Accessor, createEffect, createSignal, For, type JSX, Show } from 'solid-js';
 import { Sentence } from '../components/Sentence.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { formatBeijingDateTime } from '../i18n/time.ts';
@@ -17,6 +17,8 @@ function CommentForm(props: {
   initial?: string;
   onSend: (text: string) => void;
   onCancel?: () => void;
+  /** Told of every change of the text (to keep a draft above the form). */
+  onDraft?: (text: string) => void;
   ref?: (el: HTMLTextAreaElement) => void;
 }): JSX.Element {
   const { t } = useI18n();
@@ -42,7 +44,10 @@ function CommentForm(props: {
           placeholder={props.placeholder}
           aria-label={props.label}
           value={text()}
-          onInput={(e) => setText(e.currentTarget.value)}
+          onInput={(e) => {
+            setText(e.currentTarget.value);
+            props.onDraft?.(e.currentTarget.value);
+          }}
         />
       </label>
       <div class="btn-row">
@@ -61,17 +66,36 @@ function CommentForm(props: {
   );
 }
 
+/** The comment being changed, and its text so far (kept above the thread's elements). */
+type Editing = { id: string; draft: string };
+
 /**
  * Who wrote it and when (Beijing time), then what they wrote, and when they last changed it.
- * Its author may change the text (CMT-8): in place, saved as one change.
+ * Its author may change the text (CMT-8): in place, saved as one change. The draft lives in the
+ * panel, so a thread drawn again (a reply arriving) keeps it.
  */
-function CommentBody(props: { comment: Comment; comments: CommentsState }): JSX.Element {
+function CommentBody(props: {
+  comment: Comment;
+  comments: CommentsState;
+  editing: Accessor<Editing | null>;
+  setEditing: (editing: Editing | null) => void;
+}): JSX.Element {
   const { t } = useI18n();
-  const [isEditing, setEditing] = createSignal(false);
   const isMine = () => props.comment.authorId === props.comments.memberId;
+  const isEditing = () => props.editing()?.id === props.comment.id;
+  let place: HTMLParagraphElement | undefined;
+  // Back to the edit link once the box goes (saved or given up), so the keyboard and a screen
+  // reader stay where they were; after the frame that draws the link again.
+  const stopEditing = () => {
+    props.setEditing(null);
+    const item = place?.closest('[data-comment-id]');
+    requestAnimationFrame(() =>
+      item?.querySelector<HTMLElement>(':scope > [data-action="edit"]')?.focus(),
+    );
+  };
   return (
     <>
-      <p class="comment-meta small">
+      <p class="comment-meta small" ref={place}>
         <bdi class="comment-author">{props.comment.authorName}</bdi>{' '}
         <span class="muted">
           <bdi dir="ltr">{formatBeijingDateTime(props.comment.createdAt)}</bdi>
@@ -101,7 +125,9 @@ function CommentBody(props: { comment: Comment; comments: CommentsState }): JSX.
                 type="button"
                 class="btn-link small comment-edit"
                 data-action="edit"
-                onClick={() => setEditing(true)}
+                onClick={() =>
+                  props.setEditing({ id: props.comment.id, draft: props.comment.text })
+                }
               >
                 {t('cmt.edit')}
               </button>
@@ -113,13 +139,14 @@ function CommentBody(props: { comment: Comment; comments: CommentsState }): JSX.
           name="edit"
           label={t('cmt.edit')}
           submitLabel={t('cmt.saveEdit')}
-          initial={props.comment.text}
+          initial={props.editing()?.draft ?? props.comment.text}
           ref={(el) => queueMicrotask(() => el.focus())}
+          onDraft={(draft) => props.setEditing({ id: props.comment.id, draft })}
           onSend={(text) => {
             if (text.trim() !== props.comment.text) props.comments.edit(props.comment.id, text);
-            setEditing(false);
+            stopEditing();
           }}
-          onCancel={() => setEditing(false)}
+          onCancel={stopEditing}
         />
       </Show>
     </>
@@ -138,13 +165,14 @@ export function CommentsPanel(props: {
    * Brings what an open thread is about (a passage, an item) into view in the editor and marks
    * it; false when the editor does not show it now.
    */
-  onShowTarget?: (thread: CommentThread) => boolean;
+  onShowTarget?: (thread: CommentThread) => boolean | Promise<boolean>;
 }): JSX.Element {
   const { t } = useI18n();
   const c = props.comments;
   const [showResolved, setShowResolved] = createSignal(false);
   // The thread whose passage or item was asked for and is not on the page.
   const [notShown, setNotShown] = createSignal<string | null>(null);
+  const [editing, setEditing] = createSignal<Editing | null>(null);
   const [replyingTo, setReplyingTo] = createSignal<string | null>(null);
   let box: HTMLTextAreaElement | undefined;
   let section: HTMLElement | undefined;
@@ -241,28 +269,41 @@ export function CommentsPanel(props: {
                         type="button"
                         class="btn-link small"
                         data-action="show-target"
-                        onClick={() => setNotShown(show()(th) ? null : th.root.id)}
+                        onClick={async () => {
+                          const isShown = await show()(th);
+                          setNotShown(isShown ? null : th.root.id);
+                        }}
                       >
                         {about(th)}
-                      </button>
-                      <Show when={notShown() === th.root.id}>
-                        {' '}
-                        <span class="comment-target-gone" role="status">
-                          {th.root.target.kind === 'passage'
+                      </button>{' '}
+                      {/* Always there, so that a screen reader announces what comes into it. */}
+                      <span class="comment-target-gone" role="status">
+                        {notShown() !== th.root.id
+                          ? ''
+                          : th.root.target.kind === 'passage'
                             ? t('cmt.passageGone')
                             : t('cmt.itemNotShown')}
-                        </span>
-                      </Show>
+                      </span>
                     </>
                   )}
                 </Show>
               </p>
-              <CommentBody comment={th.root} comments={c} />
+              <CommentBody
+                comment={th.root}
+                comments={c}
+                editing={editing}
+                setEditing={setEditing}
+              />
               <ol class="comment-replies">
                 <For each={th.replies}>
                   {(r) => (
                     <li class="comment-reply" data-comment-id={r.id}>
-                      <CommentBody comment={r} comments={c} />
+                      <CommentBody
+                        comment={r}
+                        comments={c}
+                        editing={editing}
+                        setEditing={setEditing}
+                      />
                     </li>
                   )}
                 </For>

@@ -104,12 +104,16 @@ export function DocView(props: { docId: string; find?: string }): JSX.Element {
   // CMT-7: a thread's passage (the words the editor marks for it) or item (the row its comment
   // button is in), brought into view and marked; false when the editor does not show it now.
   let targetMark: (() => void) | null = null;
-  const showTarget = (thread: CommentThread): boolean => {
+  const showTarget = async (thread: CommentThread): Promise<boolean> => {
     const target = thread.root.target;
     if (!editorRoot || target.kind === 'doc') return false;
     targetMark?.();
     targetMark = null;
     if (target.kind === 'passage') {
+      // The body is fetched on first use: a passage is looked for once it is drawn.
+      for (let i = 0; i < 20 && editorRoot.querySelector('[data-rich-pending]'); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 150));
+      }
       const words = editorRoot.querySelectorAll(
         `[data-comment-anchor="${CSS.escape(thread.root.id)}"]`,
       );
