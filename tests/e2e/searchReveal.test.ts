@@ -109,6 +109,8 @@ describe('a doc opened from a search shows where the query is (SEARCH-5)', () =>
     await openFound('入户', 'm1');
     await expect.poll(() => found(page)).toEqual({ text: '入户', box: null, isInView: true });
     expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(1000);
+    // A screen reader is told what the mark shows.
+    expect(await page.locator('p.sr-only[role="status"]').textContent()).toBe('已定位到“入户”');
     await screenshot(page, 'search-reveal-body-360');
     // Shown once: the query leaves the address, so coming back to the doc later does not jump.
     expect(page.url()).toMatch(/\/d\/m1$/);

@@ -64,8 +64,8 @@ function openAround(element: Element): void {
   }
 }
 
-/** Where a query is in an editor: a text box, or words of text. */
-type Place = { element: Element; range?: Range };
+/** Where a query is in an editor: a text box, or words of text; `text`, the words as written. */
+type Place = { element: Element; range?: Range; text: string };
 
 const isSamePlace = (a: Place, b: Place) =>
   a.element === b.element &&
@@ -86,11 +86,12 @@ export function locateFind(root: HTMLElement, query: SearchQuery, titleKey = '')
   const found = matchInFields(spots.map(textOf), query, titleKey);
   if (found === null) return null;
   const spot = spots[found.field]!;
-  if (!(spot instanceof Text)) return { element: spot };
+  const text = textOf(spot).slice(found.start, found.end);
+  if (!(spot instanceof Text)) return { element: spot, text };
   const range = root.ownerDocument.createRange();
   range.setStart(spot, found.start);
   range.setEnd(spot, found.end);
-  return { element: spot.parentElement!, range };
+  return { element: spot.parentElement!, range, text };
 }
 
 /** What marks a found place, and takes the mark away. */
@@ -159,7 +160,8 @@ export function createRevealFind(options: {
   find: string | undefined;
   title: () => string;
   isWanted: () => boolean;
-  onFound?: () => void;
+  /** Told once, at the first mark, with the words marked as written. */
+  onFound?: (text: string) => void;
 }): void {
   if (!options.find) return;
   const query = compileQuery(options.find);
@@ -199,7 +201,7 @@ export function createRevealFind(options: {
       mark?.clear();
       mark = showMark(now.element, now.range);
       place = now;
-      if (isFirst) options.onFound?.();
+      if (isFirst) options.onFound?.(now.text);
     } else if (mark) {
       // Parts of the doc that render later (the body, the attendance) move it: back into view.
       const { top, bottom } = mark.element.getBoundingClientRect();

@@ -1,47 +1,51 @@
 import { beijingDay, formatBeijingDateTime, formatBeijingShort } from '../i18n/time.ts';
-import type { FeedbackLedger, FeedbackLedgerRow } from '../model/domain.ts';
+import {
+  type FeedbackEvent,
+  type FeedbackLedger,
+  type FeedbackLedgerRow,
+  feedbackEvents,
+} from '../model/domain.ts';
 import type { SheetContext } from './meetingLedgerSheets.ts';
 import type { Sheet } from './sheets.ts';
 
 type Line = { at: number; text: string };
 
 /**
- * A ledger row's history as lines people read, "01-05 09:00 已交办（张伟）：说明": status changes,
- * relays and responses, each list in time order. `isTimeline` marks responses as such (for a
- * single list mixing all three).
+ * One thing that happened to a ledger row's entry as a line people read, "01-05 09:00 已交办（张伟）：
+ * 说明". `isTimeline` marks a response as such (for one list mixing all three kinds).
  */
-export function historyLines(
-  row: FeedbackLedgerRow,
+function eventLine(
+  x: FeedbackEvent<string | null>,
   ctx: Pick<SheetContext, 't' | 'label'>,
-  isTimeline = false,
-) {
+  isTimeline: boolean,
+): Line {
   const { t, label } = ctx;
-  const by = (name: string | null) => (name ? t('fbl.by', { name }) : '');
+  const by = x.by ? t('fbl.by', { name: x.by }) : '';
   const note = (text: string) => (text ? t('fbl.note', { text }) : '');
-  const line = (at: number, text: string): Line => ({
-    at,
-    text: `${formatBeijingShort(at)} ${text}`,
-  });
-  return {
-    statuses: row.statusHistory.map((s) =>
-      line(s.at, `${label('feedbackStatus', s.to)}${by(s.by)}${note(s.note)}`),
-    ),
-    relays: row.relays.map((r) =>
-      line(r.at, `${t('fbl.relayTo', { to: r.to })}${by(r.by)}${note(r.note)}`),
-    ),
-    responses: row.responses.map((r) =>
-      line(r.at, `${isTimeline ? t('fbl.responseLine', { text: r.text }) : r.text}${by(r.by)}`),
-    ),
-  };
+  const text =
+    x.kind === 'status'
+      ? `${label('feedbackStatus', x.to)}${by}${note(x.note)}`
+      : x.kind === 'relay'
+        ? `${t('fbl.relayTo', { to: x.to })}${by}${note(x.note)}`
+        : `${isTimeline ? t('fbl.responseLine', { text: x.text }) : x.text}${by}`;
+  return { at: x.at, text: `${formatBeijingShort(x.at)} ${text}` };
+}
+
+/** A ledger row's history in one time order: the order the log's timeline and the 办理单 use. */
+const eventsOf = (row: FeedbackLedgerRow) =>
+  feedbackEvents({ transitions: row.statusHistory, relays: row.relays, responses: row.responses });
+
+/** A ledger row's status changes, relays and responses as lines, each list in time order. */
+export function historyLines(row: FeedbackLedgerRow, ctx: Pick<SheetContext, 't' | 'label'>) {
+  const events = eventsOf(row);
+  const of = (kind: FeedbackEvent['kind']) =>
+    events.filter((x) => x.kind === kind).map((x) => eventLine(x, ctx, false));
+  return { statuses: of('status'), relays: of('relay'), responses: of('response') };
 }
 
 /** Every line of a row's history in one time order (for the screen). */
 export function timeline(row: FeedbackLedgerRow, ctx: Pick<SheetContext, 't' | 'label'>): string[] {
-  const h = historyLines(row, ctx, true);
-  return [...h.statuses, ...h.relays, ...h.responses]
-    .map((l, i) => ({ ...l, i }))
-    .sort((a, b) => a.at - b.at || a.i - b.i)
-    .map((l) => l.text);
+  return eventsOf(row).map((x) => eventLine(x, ctx, true).text);
 }
 
 const joined = (lines: readonly Line[]) => lines.map((l) => l.text).join('\n');

@@ -78,6 +78,8 @@ export function DocView(props: { docId: string; find?: string }): JSX.Element {
     }
   };
   let editorRoot: HTMLDivElement | undefined;
+  // SEARCH-5: what was found, said to a screen reader (the mark is only seen).
+  const [foundWords, setFoundWords] = createSignal<string | null>(null);
   // SEARCH-5: opened from a search of the list, the doc shows where the query matched (a feedback
   // log filters its entries by it instead).
   // The query leaves the address once shown, so going back to the doc later (from its history,
@@ -92,12 +94,14 @@ export function DocView(props: { docId: string; find?: string }): JSX.Element {
           find,
           title: () => entry()?.title ?? '',
           isWanted: () => kind() !== 'feedback',
-          onFound: () =>
+          onFound: (text) => {
+            setFoundWords(text);
             history.replaceState(
               history.state,
               '',
               hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId: props.docId }),
-            ),
+            );
+          },
         }),
     ),
   );
@@ -233,6 +237,9 @@ export function DocView(props: { docId: string; find?: string }): JSX.Element {
         </div>
       </Show>
       <CommentsProvider value={comments}>
+        <p class="sr-only" role="status">
+          {foundWords() === null ? '' : t('docs.foundHere', { words: foundWords() ?? '' })}
+        </p>
         <div class="doc-editor-root" ref={editorRoot}>
           <KindEditor kind={kind()} editor={editorProps} />
         </div>

@@ -572,20 +572,26 @@ export function statusAt(entry: FeedbackEntry, at: number): FeedbackStatus | nul
   return currentStatus(entry.transitions.filter((t) => t.at <= at));
 }
 
-/** One thing that happened to an entry: a status change, a relay (交办) or a response. */
-export type FeedbackEvent =
-  | { kind: 'status'; at: number; by: Person | null; to: FeedbackStatus; note: string }
-  | { kind: 'relay'; at: number; by: Person | null; to: string; note: string }
-  | { kind: 'response'; at: number; by: Person | null; text: string };
+/**
+ * One thing that happened to an entry: a status change, a relay (交办) or a response. `B` is who
+ * did it: a person in the log, a name in the ledger's rows.
+ */
+export type FeedbackEvent<B = Person | null> =
+  | { kind: 'status'; at: number; by: B; to: FeedbackStatus; note: string }
+  | { kind: 'relay'; at: number; by: B; to: string; note: string }
+  | { kind: 'response'; at: number; by: B; text: string };
 
 /**
  * An entry's status changes, relays and responses in one time order, oldest first; at the same
- * instant status changes come first, then relays, then responses (each in its own order).
+ * instant status changes come first, then relays, then responses (each in its own order). Read
+ * by the log's timeline, the 办理单 and the 台账 alike.
  */
-export function feedbackEvents(
-  e: Pick<FeedbackEntry, 'transitions' | 'relays' | 'responses'>,
-): FeedbackEvent[] {
-  const events: FeedbackEvent[] = [
+export function feedbackEvents<B = Person | null>(e: {
+  transitions: readonly { at: number; by: B; to: FeedbackStatus; note: string }[];
+  relays: readonly { at: number; by: B; to: string; note: string }[];
+  responses: readonly { at: number; by: B; text: string }[];
+}): FeedbackEvent<B>[] {
+  const events: FeedbackEvent<B>[] = [
     ...e.transitions.map((x) => ({
       kind: 'status' as const,
       at: x.at,

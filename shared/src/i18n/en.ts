@@ -185,6 +185,7 @@ export const en: Catalogue = {
     'docs.newMinutes': 'New meeting minutes',
     'docs.newFeedback': 'New feedback log',
     'docs.untitled': '(untitled)',
+    'docs.foundHere': 'Showing where “{words}” is',
     'docs.notLoaded': 'This document is not on this device yet; it downloads when you are online.',
     'docs.readOnly': 'Read-only',
     'docs.created': 'Created {date}',

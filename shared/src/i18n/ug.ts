@@ -172,6 +172,7 @@ export const ug: Catalogue = {
     'docs.newMinutes': 'يېڭى يىغىن خاتىرىسى',
     'docs.newFeedback': 'يېڭى خەلق ئەھۋالى خاتىرىسى (民情日志)',
     'docs.untitled': '(نامسىز)',
+    'docs.foundHere': '«{words}» تېپىلغان جاي كۆرسىتىلدى',
     'docs.notLoaded':
       'بۇ ھۆججەت تېخى بۇ ئۈسكۈنىگە ماسقەدەملەنمىدى، تورغا ئۇلانغاندا ئاپتوماتىك چۈشۈرۈلىدۇ.',
     'docs.readOnly': 'پەقەت كۆرۈش',

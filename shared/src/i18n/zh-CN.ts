@@ -177,6 +177,7 @@ const messages = {
   'docs.newMinutes': '新建会议记录',
   'docs.newFeedback': '新建民情日志',
   'docs.untitled': '（未命名）',
+  'docs.foundHere': '已定位到“{words}”',
   'docs.notLoaded': '这份文档还没有同步到本机，联网后会自动下载。',
   'docs.readOnly': '只读',
   'docs.created': '创建于 {date}',
