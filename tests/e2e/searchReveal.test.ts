@@ -133,6 +133,8 @@ describe('a doc opened from a search shows where the query is (SEARCH-5)', () =>
     // A keystroke (or a tap) takes the mark away.
     await page.keyboard.press('Shift');
     await expect.poll(() => found(page)).toEqual({ text: null, box: null, isInView: null });
+    // … and the screen reader's line with it.
+    expect(await page.locator('p.sr-only[role="status"]').textContent()).toBe('');
 
     // A vote's motion, shown as text, is marked word by word like the body.
     await openFound('文化广场', 'm1');

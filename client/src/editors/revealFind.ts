@@ -162,6 +162,8 @@ export function createRevealFind(options: {
   isWanted: () => boolean;
   /** Told once, at the first mark, with the words marked as written. */
   onFound?: (text: string) => void;
+  /** Told when the mark goes (the reader's tap or keystroke, or the view going). */
+  onGone?: () => void;
 }): void {
   if (!options.find) return;
   const query = compileQuery(options.find);
@@ -182,6 +184,7 @@ export function createRevealFind(options: {
   const onAct = () => {
     stopLooking();
     for (const type of ACTS) window.removeEventListener(type, onAct, true);
+    if (mark) options.onGone?.();
     mark?.clear();
     mark = null;
   };

@@ -88,7 +88,8 @@ export function DocView(props: { docId: string; find?: string }): JSX.Element {
   createEffect(
     on(
       () => props.find,
-      (find) =>
+      (find) => {
+        setFoundWords(null);
         createRevealFind({
           root: () => editorRoot,
           find,
@@ -102,7 +103,9 @@ export function DocView(props: { docId: string; find?: string }): JSX.Element {
               hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId: props.docId }),
             );
           },
-        }),
+          onGone: () => setFoundWords(null),
+        });
+      },
     ),
   );
   // CMT-7: a thread's passage (the words the editor marks for it) or item (the row its comment
@@ -238,7 +241,7 @@ export function DocView(props: { docId: string; find?: string }): JSX.Element {
       </Show>
       <CommentsProvider value={comments}>
         <p class="sr-only" role="status">
-          {foundWords() === null ? '' : t('docs.foundHere', { words: foundWords() ?? '' })}
+          {foundWords() === null ? '' : t('docs.foundHere', { words: foundWords()! })}
         </p>
         <div class="doc-editor-root" ref={editorRoot}>
           <KindEditor kind={kind()} editor={editorProps} />
