@@ -43,6 +43,11 @@ export type ServerParts = {
   /** Extra routes mounted before the built-in ones (used by features such as history). */
   routes?: (deps: ServerDeps) => Route[];
   now?: () => number;
+  /**
+   * BLOB-9: when the relay first looks for stale uploads after it starts, and how often after,
+   * ms. Default a minute, then every 6 hours (tests look sooner).
+   */
+  staleUploadSweep?: { firstMs: number; everyMs: number };
 };
 
 export type RunningServer = ServerDeps & {
@@ -189,8 +194,12 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
       (error: unknown) => log.warn({ err: error }, 'could not look for stale uploads'),
     );
   };
-  const firstSweep = setTimeout(dropStaleUploads, STALE_UPLOAD_FIRST_MS).unref();
-  const sweeps = setInterval(dropStaleUploads, STALE_UPLOAD_EVERY_MS).unref();
+  const sweep = parts.staleUploadSweep ?? {
+    firstMs: STALE_UPLOAD_FIRST_MS,
+    everyMs: STALE_UPLOAD_EVERY_MS,
+  };
+  const firstSweep = setTimeout(dropStaleUploads, sweep.firstMs).unref();
+  const sweeps = setInterval(dropStaleUploads, sweep.everyMs).unref();
 
   let closing: Promise<void> | null = null;
   const close = () => {

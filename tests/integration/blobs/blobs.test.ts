@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { existsSync, utimesSync } from 'node:fs';
 import { request } from 'node:http';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eventually, startTestServer, type TestServer } from '../../support/server.ts';
 
@@ -222,5 +224,48 @@ describe('blob routes', () => {
     const { hash } = await uploadAll(editor.token, bytes);
     const again = await put(server.adminToken, hash, bytes, { offset: 0, size: 2000 });
     expect(await again.json()).toEqual({ offset: 2000, isComplete: true });
+  });
+});
+
+describe('BLOB-9 uploads nobody finished', () => {
+  it('the relay drops an upload that received nothing for STALE_UPLOAD_DAYS on its own, and keeps a fresh one', async () => {
+    const relay = await startTestServer(
+      { maxBlobChunkBytes: CHUNK, maxImageBytes: 64 * 1024, staleUploadDays: 7 },
+      { staleUploadSweep: { firstMs: 100, everyMs: 100 } },
+    );
+    try {
+      const [given, fresh] = [fakeJpeg(10_000, 1), fakeJpeg(10_000, 2)];
+      for (const bytes of [given, fresh]) {
+        const res = await fetch(
+          `${relay.url}/api/workspaces/${relay.workspaceId}/blobs/${sha(bytes)}?offset=0&size=${bytes.length}&type=image%2Fjpeg`,
+          {
+            method: 'PUT',
+            headers: {
+              authorization: `Bearer ${relay.adminToken}`,
+              'content-type': 'application/octet-stream',
+            },
+            body: bytes.slice(0, CHUNK),
+          },
+        );
+        expect(res.status).toBe(200);
+      }
+      // The first one last received bytes eight days ago (a phone lost on the way).
+      const partial = join(relay.dataDir, 'blobs', relay.workspaceId, 'partial');
+      const old = new Date(Date.now() - 8 * 24 * 3_600_000);
+      for (const file of [sha(given), `${sha(given)}.json`])
+        utimesSync(join(partial, file), old, old);
+      const offsetOf = async (bytes: Uint8Array) => {
+        const res = await fetch(
+          `${relay.url}/api/workspaces/${relay.workspaceId}/blobs/${sha(bytes)}/upload`,
+          { headers: { authorization: `Bearer ${relay.adminToken}` } },
+        );
+        return ((await res.json()) as { offset: number }).offset;
+      };
+      await eventually(async () => expect(await offsetOf(given)).toBe(0));
+      expect(existsSync(join(partial, sha(given)))).toBe(false);
+      expect(await offsetOf(fresh)).toBe(CHUNK);
+    } finally {
+      await relay.stop();
+    }
   });
 });
