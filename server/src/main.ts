@@ -406,6 +406,20 @@ async function restore(argv: string[]) {
   );
 }
 
+/** SYNC-3: a new store id for data put back by other means than `restore`. */
+async function renewStoreId(argv: string[]) {
+  const { databaseUrl, dataDir } = parseConfig(configInputFrom(argv, process.env));
+  // A mistyped --data would otherwise become a new, empty database.
+  if (!databaseUrl && !existsSync(sqlitePath(dataDir))) {
+    throw new ConfigError(`no database at ${sqlitePath(dataDir)}: check --data`);
+  }
+  const id = await withStore(argv, async (store) => {
+    await store.renewStoreId();
+    return store.storeId();
+  });
+  console.log(JSON.stringify({ storeId: id }));
+}
+
 async function main(argv: string[]) {
   const [command, ...rest] = argv;
   if (command === 'serve') return serve(rest);
@@ -415,18 +429,7 @@ async function main(argv: string[]) {
   if (command === 'demo') return createDemo(rest);
   if (command === 'backup') return backup(rest);
   if (command === 'restore') return restore(rest);
-  if (command === 'renew-store-id') {
-    const config = parseConfig(configInputFrom(rest, process.env));
-    if (!config.databaseUrl && !existsSync(sqlitePath(config.dataDir))) {
-      throw new ConfigError(`no database at ${sqlitePath(config.dataDir)}: check --data`);
-    }
-    const id = await withStore(rest, async (store) => {
-      await store.renewStoreId();
-      return store.storeId();
-    });
-    console.log(JSON.stringify({ storeId: id }));
-    return;
-  }
+  if (command === 'renew-store-id') return renewStoreId(rest);
   if (command === 'check-backup') {
     if (rest.length !== 1 || rest[0]!.startsWith('--')) {
       throw new ConfigError('check-backup takes one backup folder');

@@ -48,6 +48,22 @@ async function browser(width: number) {
   return b;
 }
 
+/**
+ * The seeded minutes open on two screens: the secretary's (an editor, 1280 px) and a township
+ * reviewer's (a viewer, `reviewerWidth`).
+ */
+async function openMinutes(reviewerWidth: number) {
+  const seeded = await seedMinutes();
+  const docUrl = `${server.url}/#/w/${seeded.workspaceId}/d/${MINUTES_ID}`;
+  const editor = await browser(1280);
+  await joinWorkspace(editor.page, await seeded.invite('editor'), '李书记');
+  const reviewer = await browser(reviewerWidth);
+  await joinWorkspace(reviewer.page, await seeded.invite('viewer'), '乡镇审核员');
+  await editor.page.goto(docUrl);
+  await reviewer.page.goto(docUrl);
+  return { seeded, docUrl, editor, reviewer };
+}
+
 const MINUTES_ID = 'm1';
 const MOTION = '修缮村东道路';
 const BODY = '到会党员一致同意修缮村道，由村委会负责实施。';
@@ -108,14 +124,7 @@ async function postComment(page: Page, text: string) {
 
 describe('comments in Chromium', () => {
   it('a township reviewer comments on the minutes and an item, live and offline; the editor replies and resolves', async () => {
-    const seeded = await seedMinutes();
-    const docUrl = `${server.url}/#/w/${seeded.workspaceId}/d/${MINUTES_ID}`;
-    const editor = await browser(1280);
-    await joinWorkspace(editor.page, await seeded.invite('editor'), '李书记');
-    const reviewer = await browser(360);
-    await joinWorkspace(reviewer.page, await seeded.invite('viewer'), '乡镇审核员');
-    await editor.page.goto(docUrl);
-    await reviewer.page.goto(docUrl);
+    const { seeded, docUrl, editor, reviewer } = await openMinutes(360);
     await panel(editor.page).waitFor();
     await panel(reviewer.page).waitFor();
 
@@ -255,14 +264,7 @@ describe('comments in Chromium', () => {
   });
 
   it('a comment on a selected passage stays on the same words while the editor types before them', async () => {
-    const seeded = await seedMinutes();
-    const docUrl = `${server.url}/#/w/${seeded.workspaceId}/d/${MINUTES_ID}`;
-    const editor = await browser(1280);
-    await joinWorkspace(editor.page, await seeded.invite('editor'), '李书记');
-    const reviewer = await browser(1280);
-    await joinWorkspace(reviewer.page, await seeded.invite('viewer'), '乡镇审核员');
-    await editor.page.goto(docUrl);
-    await reviewer.page.goto(docUrl);
+    const { editor, reviewer } = await openMinutes(1280);
     await reviewer.page.locator('.ProseMirror', { hasText: BODY }).waitFor();
 
     // The reviewer (read-only editor) selects words and comments on them.
@@ -341,14 +343,7 @@ describe('comments in Chromium', () => {
   });
 
   it("a comment's author corrects its text in place; nobody else can (CMT-8)", async () => {
-    const seeded = await seedMinutes();
-    const docUrl = `${server.url}/#/w/${seeded.workspaceId}/d/${MINUTES_ID}`;
-    const editor = await browser(1280);
-    await joinWorkspace(editor.page, await seeded.invite('editor'), '李书记');
-    const reviewer = await browser(360);
-    await joinWorkspace(reviewer.page, await seeded.invite('viewer'), '乡镇审核员');
-    await editor.page.goto(docUrl);
-    await reviewer.page.goto(docUrl);
+    const { seeded, editor, reviewer } = await openMinutes(360);
     await postComment(reviewer.page, '票数不对');
     const onEditor = thread(editor.page, '票数不对');
     await onEditor.waitFor();

@@ -3,10 +3,11 @@ import { createEffect, createSignal, type JSX, on, onCleanup, Show } from 'solid
 import { docsApi } from '../api/docsApi.ts';
 import { CommentsProvider, createComments } from '../comments/CommentsContext.tsx';
 import { CommentsPanel } from '../comments/CommentsPanel.tsx';
+import { showCommentTarget } from '../comments/showCommentTarget.ts';
 import { Sentence } from '../components/Sentence.tsx';
 import type { EditorProps } from '../editors/editorProps.ts';
 import { KindEditor } from '../editors/KindEditor.tsx';
-import { clearOnNextAct, createRevealFind, showMark } from '../editors/revealFind.ts';
+import { createRevealFind } from '../editors/revealFind.ts';
 import { ConfirmDialog } from '../history/ConfirmDialog.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { kindInfo, renameDoc } from '../model/domain.ts';
@@ -108,35 +109,12 @@ export function DocView(props: { docId: string; find?: string }): JSX.Element {
       },
     ),
   );
-  // CMT-7: a thread's passage (the words the editor marks for it) or item (the row its comment
-  // button is in), brought into view and marked; false when the editor does not show it now.
+  // CMT-7: the comments panel leads to what a thread is about; one mark at a time.
   let targetMark: (() => void) | null = null;
   const showTarget = async (thread: CommentThread): Promise<boolean> => {
-    const target = thread.root.target;
-    if (!editorRoot || target.kind === 'doc') return false;
     targetMark?.();
-    targetMark = null;
-    if (target.kind === 'passage') {
-      // The body is fetched on first use: a passage is looked for once it is drawn.
-      for (let i = 0; i < 20 && editorRoot.querySelector('[data-rich-pending]'); i++) {
-        await new Promise((resolve) => setTimeout(resolve, 150));
-      }
-      const words = editorRoot.querySelectorAll(
-        `[data-comment-anchor="${CSS.escape(thread.root.id)}"]`,
-      );
-      const first = words[0];
-      if (!first) return false;
-      const range = document.createRange();
-      range.setStartBefore(first);
-      range.setEndAfter(words[words.length - 1]!);
-      targetMark = clearOnNextAct(showMark(first, range));
-      return true;
-    }
-    const button = editorRoot.querySelector(`[data-comment-item="${CSS.escape(target.itemId)}"]`);
-    const row = button?.closest('li, tr') ?? button?.parentElement;
-    if (!row) return false;
-    targetMark = clearOnNextAct(showMark(row));
-    return true;
+    targetMark = editorRoot ? await showCommentTarget(editorRoot, thread) : null;
+    return targetMark !== null;
   };
   onCleanup(() => targetMark?.());
   const editorProps: EditorProps = {
