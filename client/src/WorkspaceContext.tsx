@@ -15,6 +15,7 @@ import {
 import type * as Y from 'yjs';
 import { useApp } from './AppContext.tsx';
 import { createMembershipRefresh, type SignedOut } from './api/createMembershipRefresh.ts';
+import type { RelayApiError } from './api/relayApi.ts';
 import { IdbBlobCache } from './attachments/IdbBlobCache.ts';
 import { type BlobService, makeBlobService } from './attachments/makeBlobService.ts';
 import {
@@ -48,6 +49,8 @@ export type WorkspaceState = {
   blobs: BlobService;
   /** Hashes of attached files waiting for upload (counted by the sync badge). */
   pendingUploads: Accessor<ReadonlySet<string>>;
+  /** Waiting files the relay refused at their last try, with its answer (BLOB-C4). */
+  uploadRefusals: Accessor<ReadonlyMap<string, RelayApiError>>;
   /** Set once the relay says it no longer knows this device (removed, or signed in elsewhere). */
   signedOut: Accessor<SignedOut | null>;
 };
@@ -115,7 +118,16 @@ function WorkspaceReady(props: {
   const [pendingUploads, setPendingUploads] = createSignal<ReadonlySet<string>>(new Set(), {
     equals: false,
   });
-  onCleanup(blobs.onChange(() => setPendingUploads(blobs.pendingHashes())));
+  const [uploadRefusals, setUploadRefusals] = createSignal<ReadonlyMap<string, RelayApiError>>(
+    new Map(),
+    { equals: false },
+  );
+  onCleanup(
+    blobs.onChange(() => {
+      setPendingUploads(blobs.pendingHashes());
+      setUploadRefusals(blobs.refusals());
+    }),
+  );
   // Uploads go when the relay connection comes back, as the docs do.
   createEffect(() => {
     if (summary().connection === 'online') blobs.kick();
@@ -130,6 +142,7 @@ function WorkspaceReady(props: {
     roster,
     blobs,
     pendingUploads,
+    uploadRefusals,
     signedOut,
   };
   return <WorkspaceContext.Provider value={state}>{props.children}</WorkspaceContext.Provider>;

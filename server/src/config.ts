@@ -115,6 +115,12 @@ export const configSchema = z
      * relay starts and every 6 hours. Default 7.
      */
     staleUploadDays: intFrom(1, 3650).default(7),
+    /**
+     * BLOB-10: what one workspace's attached files may take on the relay, MiB; a new upload that
+     * would pass it is refused (507 `blobQuota`) and stays waiting on its device. 0: no limit.
+     * Default 2048 (about 7,000 photos as the app shrinks them).
+     */
+    workspaceBlobQuotaMb: intFrom(0, 1024 * 1024 * 1024).default(2048),
     /** Updates of one author closer together than this form one history entry, ms. */
     burstGapMs: intFrom(1, 24 * 3_600_000).default(5 * 60_000),
     /** First retry delay after a failed storage write, ms (doubles up to 5 s). */
@@ -171,6 +177,7 @@ const ENV_KEYS: Record<string, keyof z.input<typeof configSchema>> = {
   MAX_IMAGE_BYTES: 'maxImageBytes',
   MAX_PDF_BYTES: 'maxPdfBytes',
   STALE_UPLOAD_DAYS: 'staleUploadDays',
+  WORKSPACE_BLOB_QUOTA_MB: 'workspaceBlobQuotaMb',
 };
 
 const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());

@@ -554,6 +554,7 @@ export {
   BlobParam,
   type BlobType,
   type BlobUploadState,
+  type BlobUsageInfo,
   blobHashSchema,
   blobTypeSchema,
   blobUploadStateSchema,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join as joinPath } from 'node:path';
 import {
   createDemoVillage,
@@ -289,6 +290,100 @@ describe('photos and files attached to records', () => {
       .setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: png });
     await details.locator('.att-item img').waitFor();
     await expect(problem.count()).resolves.toBe(0);
+  });
+
+  it("BLOB-C4 a file the relay refuses says why on the record, the admin sees the workspace's space, and it uploads once there is room", async () => {
+    // A relay whose workspaces may keep 1 MiB of files, 1000 KiB of it taken already.
+    const small = await startRelay({ workspaceBlobQuotaMb: 1 });
+    closers.push(small.cleanup);
+    const { server } = small;
+    const demo = createDemoVillage({ seed: 8, start: '2025-01-01', docs: 3, entries: 4 });
+    const created = await server.auth.createWorkspace(demo.name);
+    const ws = created.workspace.id;
+    await server.store.appendUpdates(
+      [
+        { room: roomName(ws, INDEX_DOC_ID), update: Y.encodeStateAsUpdate(demo.index) },
+        ...demo.docs.map((d) => ({
+          room: roomName(ws, d.id),
+          update: Y.encodeStateAsUpdate(d.doc),
+        })),
+      ].map((r) => ({ ...r, authorId: created.admin.id, at: Date.now() })),
+    );
+    const filler = Uint8Array.from({ length: 1000 * 1024 }, (_, i) => (i * 7) % 256);
+    filler.set([0xff, 0xd8, 0xff, 0xe0]);
+    const fillerHash = createHash('sha256').update(filler).digest('hex');
+    await server.blobs.write(
+      ws,
+      fillerHash,
+      { type: 'image/jpeg', size: filler.length },
+      0,
+      filler,
+    );
+    const feedbackId = readIndex(demo.index).docs.find((d) => d.kind === 'feedback')?.id;
+
+    const { page, close } = await openBrowser({ width: 360, height: 800 });
+    closers.push(close);
+    await joinWorkspace(page, `${server.url}/#/join/${created.inviteToken}`, '李书记');
+    const png = await bigPng(page);
+    await page.goto(`${server.url}/#/w/${ws}/d/${feedbackId}`);
+    await page.locator('.entry-row').first().waitFor();
+    await waitSaved(page);
+    await page.locator('.entry-row .fb-summary .fb-open').first().click();
+    const details = page.locator('.entry-details');
+    await details
+      .locator('input[type="file"]:not([capture])')
+      .setInputFiles({ name: '入户照片.png', mimeType: 'image/png', buffer: png });
+
+    // Refused: the record names it, the device keeps it waiting, and the row says why.
+    const item = details.locator('.att-item');
+    const refusal = item.locator('.att-refusal');
+    await refusal.waitFor({ timeout: 20_000 });
+    await expect(refusal.textContent()).resolves.toContain('附件空间已满（已用 1 MB，上限 1 MB）');
+    await expect(item.locator('.att-waiting').textContent()).resolves.toBe('服务器未接收');
+    await expect(item.getAttribute('data-waiting')).resolves.toBe('true');
+    const badge = page.locator('.sync-badge');
+    await expect(badge.getAttribute('data-uploads')).resolves.toBe('1');
+    await expect(badge.getAttribute('data-state')).resolves.toBe('refused');
+    await expect(badge.textContent()).resolves.toBe('服务器未接收 1 个文件');
+    const hash = (await item.getAttribute('data-hash'))!;
+    expect(await server.blobs.info(ws, hash)).toBeNull();
+    await item.scrollIntoViewIfNeeded();
+    await screenshot(page, 'attachments-refused-zh-360');
+    await switchLanguage(page, 'ug');
+    await expect(refusal.textContent()).resolves.toContain('ھۆججەت بوشلۇقى توشتى');
+    await screenshot(page, 'attachments-refused-ug-360');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await item.scrollIntoViewIfNeeded();
+    await screenshot(page, 'attachments-refused-ug-1280');
+    await switchLanguage(page, 'zh-CN');
+
+    // The admin sees what the files take and that the space is nearly full.
+    await page.goto(`${server.url}/#/w/${ws}/members`);
+    const usage = page.locator('.file-usage');
+    await usage.waitFor();
+    await expect(usage.textContent()).resolves.toContain(
+      '服务器上已用 1 MB，上限 1 MB（1 个文件）',
+    );
+    await expect(usage.locator('.warning').count()).resolves.toBe(1);
+    await usage.scrollIntoViewIfNeeded();
+    await screenshot(page, 'members-file-usage-zh-1280');
+    await page.setViewportSize({ width: 360, height: 800 });
+    await usage.scrollIntoViewIfNeeded();
+    await screenshot(page, 'members-file-usage-zh-360');
+
+    // Room again (the operator cleared the old file): the waiting photo goes up on its next try.
+    const fillerDir = joinPath(server.config.dataDir, 'blobs', ws, fillerHash.slice(0, 2));
+    await rm(joinPath(fillerDir, fillerHash));
+    await rm(joinPath(fillerDir, `${fillerHash}.json`));
+    await page.goto(`${server.url}/#/w/${ws}/d/${feedbackId}`);
+    await expect
+      .poll(() => page.locator('.sync-badge').getAttribute('data-uploads'), { timeout: 60_000 })
+      .toBe('0');
+    expect((await server.blobs.info(ws, hash))?.hash).toBe(hash);
+    await page.locator('.entry-row .fb-summary .fb-open').first().click();
+    await expect(details.locator('.att-item').getAttribute('data-waiting')).resolves.toBe('false');
+    await expect(details.locator('.att-refusal').count()).resolves.toBe(0);
+    await expect.poll(() => badge.getAttribute('data-state')).toBe('saved');
   });
 
   it("ATT-3 minutes take attachments of the whole record and a plan's task its own, each stored under its target", async () => {

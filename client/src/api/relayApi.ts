@@ -1,5 +1,6 @@
 import type {
   AnyDocKind,
+  BlobUsageInfo,
   ChangeItem,
   CreateInviteBody,
   InviteInfo,
@@ -130,6 +131,10 @@ export const relayApi = {
     token: string,
   ): Promise<{ members: MemberInfo[] }> {
     return call(origin, `/api/workspaces/${encodeURIComponent(workspaceId)}/members`, { token });
+  },
+  /** What the workspace's attached files take on the relay, and its limit (BLOB-10). */
+  blobUsage(origin: string, workspaceId: string, token: string): Promise<BlobUsageInfo> {
+    return call(origin, `/api/workspaces/${encodeURIComponent(workspaceId)}/blobs`, { token });
   },
   createInvite(
     origin: string,

@@ -105,7 +105,7 @@ export function Attachments(props: {
 }
 
 function AttachmentItem(props: { attachment: Attachment; doc: Y.Doc; canEdit: boolean }) {
-  const { t } = useI18n();
+  const { t, errorText } = useI18n();
   const ws = useWorkspace();
   const a = () => props.attachment;
   const [url] = createResource(
@@ -113,6 +113,8 @@ function AttachmentItem(props: { attachment: Attachment; doc: Y.Doc; canEdit: bo
     (hash) => ws.blobs.url(hash),
   );
   const isWaiting = () => ws.pendingUploads().has(a().hash);
+  /** BLOB-C4: the relay's answer when it refused this file at its last try. */
+  const refusal = () => (isWaiting() ? ws.uploadRefusals().get(a().hash) : undefined);
   const isImage = () => a().type.startsWith('image/');
   return (
     <li class="att-item" data-hash={a().hash} data-waiting={isWaiting() ? 'true' : 'false'}>
@@ -161,8 +163,11 @@ function AttachmentItem(props: { attachment: Attachment; doc: Y.Doc; canEdit: bo
           />
         </span>
         <Show when={isWaiting()}>
-          <span class="tag att-waiting">{t('att.waiting')}</span>
+          <span class="tag att-waiting" classList={{ 'att-refused': refusal() !== undefined }}>
+            {refusal() ? t('att.refused') : t('att.waiting')}
+          </span>
         </Show>
+        <Show when={refusal()}>{(why) => <span class="att-refusal">{errorText(why())}</span>}</Show>
       </span>
       <Show when={props.canEdit}>
         <button

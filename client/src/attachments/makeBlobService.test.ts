@@ -252,10 +252,11 @@ describe('the device side of attached files', () => {
     const fine = await fileOf(900, 12);
     await cache.put({ ...refused, isPending: true, usedAt: 1 });
     await cache.put({ ...fine, isPending: true, usedAt: 2 });
+    let isFull = true;
     const refusing: typeof fetch = async (input, init) =>
-      init?.method === 'PUT' && String(input).includes(refused.hash)
-        ? new Response(JSON.stringify({ reason: 'blobTooLarge', params: { limit: 0 } }), {
-            status: 413,
+      isFull && init?.method === 'PUT' && String(input).includes(refused.hash)
+        ? new Response(JSON.stringify({ reason: 'blobQuota', params: { quota: 1, used: 1 } }), {
+            status: 507,
           })
         : relay.fetch(input, init);
     const service = makeBlobService({
@@ -270,6 +271,20 @@ describe('the device side of attached files', () => {
     await until(() => !service.pendingHashes().has(fine.hash));
     expect(service.pendingHashes().has(refused.hash)).toBe(true);
     expect(cache.blobs.get(refused.hash)?.isPending).toBe(true);
+    // BLOB-C4: why it waits is kept for the screen, and only for the file refused.
+    const why = service.refusals().get(refused.hash);
+    expect([why?.status, why?.reason, why?.params]).toEqual([
+      507,
+      'blobQuota',
+      { quota: 1, used: 1 },
+    ]);
+    expect(service.refusals().has(fine.hash)).toBe(false);
+    // Once the relay takes it, it no longer says why it waited.
+    isFull = false;
+    service.kick();
+    await until(() => relay.complete.has(refused.hash));
+    await until(() => !service.pendingHashes().has(refused.hash));
+    expect(service.refusals().size).toBe(0);
     service.destroy();
   });
 });

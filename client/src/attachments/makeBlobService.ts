@@ -1,4 +1,5 @@
 import { BlobLimits, BlobParam, isBlobType } from '@grassroots/shared';
+import { type RelayApiError, relayApiError } from '../api/relayApi.ts';
 import { isStorageFull } from '../sync/LocalStore.ts';
 import type { BlobCache, CachedBlob } from './BlobCache.ts';
 import type { PreparedFile } from './prepareFile.ts';
@@ -28,6 +29,11 @@ export type BlobService = {
   url(hash: string): Promise<string | null>;
   /** Hashes waiting for upload. */
   pendingHashes(): ReadonlySet<string>;
+  /**
+   * Files waiting that the relay refused at their last try, with its answer (BLOB-C4): the
+   * workspace's space is full, the file is over the relay's limit… Gone once one is taken.
+   */
+  refusals(): ReadonlyMap<string, RelayApiError>;
   onChange(listener: () => void): () => void;
   /** Starts uploading what waits (also done on `online` and on a timer after failures). */
   kick(): void;
@@ -39,6 +45,15 @@ type UploadAnswer = { offset: number; isComplete: boolean };
 /** The relay answered and refused this blob (too large, wrong type…): others may still go. */
 class RefusedError extends Error {
   override name = 'RefusedError';
+  constructor(readonly answer: RelayApiError) {
+    super(answer.message);
+  }
+}
+
+/** The relay's error answer as a RefusedError. */
+async function refusedBy(res: Response): Promise<RefusedError> {
+  const body: unknown = await res.json().catch(() => null);
+  return new RefusedError(relayApiError(res.status, body));
 }
 
 /**
@@ -52,6 +67,7 @@ export function makeBlobService(options: BlobServiceOptions): BlobService {
   const chunkBytes = options.chunkBytes ?? BlobLimits.maxChunkBytes;
   const keepBytes = options.keepUploadedBytes ?? 64 * 1024 * 1024;
   const pending = new Set<string>();
+  const refusals = new Map<string, RelayApiError>();
   const urls = new Map<string, string>();
   const listeners = new Set<() => void>();
   let isDestroyed = false;
@@ -70,7 +86,7 @@ export function makeBlobService(options: BlobServiceOptions): BlobService {
 
   async function upload(blob: CachedBlob): Promise<void> {
     const stateRes = await doFetch(`${base(blob.hash)}/upload`, { headers: auth });
-    if (!stateRes.ok) throw new RefusedError(`upload state ${stateRes.status}`);
+    if (!stateRes.ok) throw await refusedBy(stateRes);
     let state = (await stateRes.json()) as UploadAnswer;
     while (!state.isComplete && !isDestroyed) {
       const q = new URLSearchParams({
@@ -87,15 +103,13 @@ export function makeBlobService(options: BlobServiceOptions): BlobService {
         state = (await res.json()) as UploadAnswer;
         continue;
       }
-      const body = (await res.json().catch(() => ({}))) as {
-        reason?: string;
-        params?: { offset?: number };
-      };
-      if (res.status === 409 && body.reason === 'blobOffset') {
-        state = { offset: body.params?.offset ?? 0, isComplete: false };
+      const refused = await refusedBy(res);
+      if (res.status === 409 && refused.answer.reason === 'blobOffset') {
+        const offset = refused.answer.params.offset;
+        state = { offset: typeof offset === 'number' ? offset : 0, isComplete: false };
         continue;
       }
-      throw new RefusedError(`upload ${res.status} ${body.reason ?? ''}`);
+      throw refused;
     }
   }
 
@@ -115,12 +129,17 @@ export function makeBlobService(options: BlobServiceOptions): BlobService {
           await upload(blob);
           await cache.markUploaded(blob.hash);
           pending.delete(blob.hash);
+          refusals.delete(blob.hash);
           emit();
         } catch (error) {
           hasFailed = true;
           // One file refused stays waiting (and is tried again later) without holding up the rest;
           // with no network the rest waits too, and the next try starts from the relay's offset.
-          if (error instanceof RefusedError) continue;
+          if (error instanceof RefusedError) {
+            refusals.set(blob.hash, error.answer);
+            emit();
+            continue;
+          }
           break;
         }
       }
@@ -219,6 +238,7 @@ export function makeBlobService(options: BlobServiceOptions): BlobService {
       return url;
     },
     pendingHashes: () => pending,
+    refusals: () => refusals,
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

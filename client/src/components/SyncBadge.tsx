@@ -14,6 +14,8 @@ export function SyncBadge(): JSX.Element {
   /** Attached files waiting for upload count among the changes waiting (BLOB-C1). */
   const uploads = () => ws.pendingUploads().size;
   const waiting = () => s().pendingChanges + uploads();
+  /** Waiting files the relay refused at their last try (BLOB-C4): not "syncing", they cannot. */
+  const refusedUploads = () => ws.uploadRefusals().size;
   const hasUnsaved = () => s().unsavedDocs > 0 || uploads() > 0;
   const time = () => {
     const at = s().savedAt;
@@ -42,7 +44,7 @@ export function SyncBadge(): JSX.Element {
     if (x.connection === 'local') return 'local';
     if (x.connection === 'denied') return 'denied';
     // A refusal outlasts going offline: the refused change still cannot reach the server.
-    if (x.refusals.length > 0) return 'refused';
+    if (x.refusals.length > 0 || refusedUploads() > 0) return 'refused';
     if (x.connection === 'offline') return 'offline';
     if (x.connection === 'connecting') return 'connecting';
     return x.isSyncing || hasUnsaved() ? 'syncing' : 'saved';
@@ -61,7 +63,10 @@ export function SyncBadge(): JSX.Element {
       <Switch>
         <Match when={state() === 'local'}>{t('badge.local')}</Match>
         <Match when={state() === 'denied'}>{t('badge.denied')}</Match>
-        <Match when={state() === 'refused'}>{t('badge.refused')}</Match>
+        <Match when={state() === 'refused' && s().refusals.length > 0}>{t('badge.refused')}</Match>
+        <Match when={state() === 'refused'}>
+          {t('badge.uploadsRefused', { n: refusedUploads() })}
+        </Match>
         <Match when={state() === 'offline' && s().isLoading}>{t('badge.checking')}</Match>
         <Match when={state() === 'offline' && hasUnsaved()}>
           {t('badge.offlineWaiting', { n: Math.max(1, waiting()) })}

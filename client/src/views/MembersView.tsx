@@ -1,4 +1,4 @@
-import type { InviteInfo, MemberInfo, Role } from '@grassroots/shared';
+import type { BlobUsageInfo, InviteInfo, MemberInfo, Role } from '@grassroots/shared';
 import {
   createMemo,
   createResource,
@@ -57,6 +57,10 @@ export function MembersView(): JSX.Element {
   );
   const [invites, { refetch: refetchInvites }] = createResource(isAdmin, () =>
     relayApi.listInvites(entry.serverOrigin, entry.id, entry.memberToken),
+  );
+  /** BLOB-10: what the workspace's files take on the relay, for the admin who must ask for more. */
+  const [fileUsage] = createResource(isAdmin, () =>
+    relayApi.blobUsage(entry.serverOrigin, entry.id, entry.memberToken),
   );
   const [error, setError] = createSignal<string | null>(null);
   const [confirming, setConfirming] = createSignal<
@@ -276,6 +280,7 @@ export function MembersView(): JSX.Element {
           </Show>
         </section>
       </Show>
+      <Show when={isAdmin() && fileUsage()}>{(u) => <FileUsagePanel usage={u()} />}</Show>
       <ConfirmDialog
         isOpen={confirming() !== null}
         title={(() => {
@@ -507,5 +512,56 @@ function InviteLinkBox(props: { url: string }): JSX.Element {
         </Suspense>
       </Show>
     </div>
+  );
+}
+
+/** The space the workspace's photos and files take on the relay, and its limit (BLOB-10). */
+function FileUsagePanel(props: { usage: BlobUsageInfo }): JSX.Element {
+  const { t } = useI18n();
+  const mb = (bytes: number) => Math.ceil(bytes / (1024 * 1024));
+  const share = () => {
+    const q = props.usage.quotaBytes;
+    return q === null ? null : Math.min(1, props.usage.bytes / q);
+  };
+  return (
+    <section class="panel file-usage" aria-labelledby="file-usage-title">
+      <h2 id="file-usage-title">{t('att.title')}</h2>
+      <Show
+        when={props.usage.quotaBytes}
+        fallback={
+          <p>
+            {t('members.filesUsageNoQuota', {
+              used: mb(props.usage.bytes),
+              files: props.usage.files,
+            })}
+          </p>
+        }
+      >
+        {(quota) => (
+          <>
+            <p>
+              {t('members.filesUsage', {
+                used: mb(props.usage.bytes),
+                quota: mb(quota()),
+                files: props.usage.files,
+              })}
+            </p>
+            <meter
+              class="file-usage-meter"
+              min={0}
+              max={1}
+              low={0.7}
+              high={0.9}
+              optimum={0}
+              value={share() ?? 0}
+              aria-hidden="true"
+            />
+            <Show when={(share() ?? 0) >= 0.9}>
+              <p class="warning">{t('members.filesNearlyFull')}</p>
+            </Show>
+          </>
+        )}
+      </Show>
+    </section>
   );
 }

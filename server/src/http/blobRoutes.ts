@@ -1,5 +1,11 @@
 import type { IncomingMessage } from 'node:http';
-import { BlobParam, type BlobType, blobHashSchema, isBlobType } from '@grassroots/shared';
+import {
+  BlobParam,
+  type BlobType,
+  type BlobUsageInfo,
+  blobHashSchema,
+  isBlobType,
+} from '@grassroots/shared';
 import type { Auth } from '../auth/Auth.ts';
 import type { Config } from '../config.ts';
 import { badRequest, HttpError, notFound } from '../errors.ts';
@@ -49,7 +55,12 @@ function hashParam(value: string | undefined): string {
 }
 
 /** The limits the blob routes apply (config; defaults from BlobLimits). */
-export type BlobRouteLimits = Pick<Config, 'maxImageBytes' | 'maxPdfBytes' | 'maxBlobChunkBytes'>;
+export type BlobRouteLimits = Pick<
+  Config,
+  'maxImageBytes' | 'maxPdfBytes' | 'maxBlobChunkBytes' | 'workspaceBlobQuotaMb'
+>;
+
+const MIB = 1024 * 1024;
 
 /**
  * Files attached to records (see server/API.md, BLOB-1..8): members download, editors and
@@ -59,7 +70,30 @@ export function blobRoutes(auth: Auth, blobs: BlobStore, limits: BlobRouteLimits
   const BLOB = '/api/workspaces/:id/blobs/:id';
   const maxBytes = (type: BlobType) =>
     type === 'application/pdf' ? limits.maxPdfBytes : limits.maxImageBytes;
+  const quotaBytes = limits.workspaceBlobQuotaMb * MIB;
+  /**
+   * BLOB-10: a new upload that would take the workspace past its quota is refused before any of
+   * its bytes are kept. Checked when an upload starts (a blob the workspace has passes: BLOB-5);
+   * two starting at once may both pass, by one file each.
+   */
+  const checkQuota = async (ws: string, hash: string, size: number) => {
+    if (quotaBytes === 0) return;
+    const state = await blobs.state(ws, hash);
+    if (state.isComplete || state.offset > 0) return;
+    const used = await blobs.usage(ws, hash);
+    if (used.bytes + size <= quotaBytes) return;
+    throw new HttpError(507, 'insufficient_storage', 'the workspace quota is full', 'blobQuota', {
+      quota: limits.workspaceBlobQuotaMb,
+      used: Math.ceil(used.bytes / MIB),
+    });
+  };
   return [
+    route('GET', '/api/workspaces/:id/blobs', async (req, res, [ws]) => {
+      await auth.authorize(bearer(req), ws!, 'read');
+      const used = await blobs.usage(ws!);
+      const info: BlobUsageInfo = { ...used, quotaBytes: quotaBytes === 0 ? null : quotaBytes };
+      sendJson(res, 200, info);
+    }),
     route('GET', BLOB, async (req, res, [ws, name]) => {
       await auth.authorize(bearer(req), ws!, 'read');
       const hash = hashParam(name);
@@ -109,6 +143,7 @@ export function blobRoutes(auth: Auth, blobs: BlobStore, limits: BlobRouteLimits
           limit: Math.floor(limit / (1024 * 1024)),
         });
       }
+      if (offset === 0) await checkQuota(ws!, hash, size);
       const bytes = await readBytes(req, limits.maxBlobChunkBytes);
       if (offset === 0 && !SIGNATURES[type](bytes)) {
         throw new HttpError(415, 'unsupported_media_type', `bytes are not ${type}`, 'blobType');

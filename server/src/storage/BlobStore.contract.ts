@@ -145,5 +145,37 @@ export function describeBlobStoreContract(
       });
       expect(await store.dropStaleUploads(7 * DAY, Date.now() + 30 * DAY)).toBe(0);
     });
+
+    it('BLOB-10 usage counts complete blobs and uploads in progress at their declared size, per workspace', async () => {
+      const store = await makeStore();
+      expect(await store.usage('w1')).toEqual({ bytes: 0, files: 0 });
+      const [a, b, c] = [1, 2, 3].map((seed) => bytesOf(3000, seed));
+      await store.write('w1', sha(a!), { type: 'image/jpeg', size: 3000 }, 0, a!);
+      await store.write(
+        'w1',
+        sha(b!),
+        { type: 'application/pdf', size: 3000 },
+        0,
+        b!.slice(0, 1000),
+      );
+      await store.write('w2', sha(c!), { type: 'image/png', size: 3000 }, 0, c!);
+      expect(await store.usage('w1')).toEqual({ bytes: 6000, files: 2 });
+      expect(await store.usage('w2')).toEqual({ bytes: 3000, files: 1 });
+      // The upload asking whether it fits is left out of what it is compared with.
+      expect(await store.usage('w1', sha(b!))).toEqual({ bytes: 3000, files: 1 });
+      // Stored again, nothing is counted twice; completed, the upload counts once.
+      await store.write('w1', sha(a!), { type: 'image/jpeg', size: 3000 }, 0, a!);
+      await store.write(
+        'w1',
+        sha(b!),
+        { type: 'application/pdf', size: 3000 },
+        1000,
+        b!.slice(1000),
+      );
+      expect(await store.usage('w1')).toEqual({ bytes: 6000, files: 2 });
+      // A refused upload (its bytes hash to another name) takes nothing.
+      await refusal(store.write('w1', sha(c!), { type: 'image/png', size: 3000 }, 0, a!));
+      expect(await store.usage('w1')).toEqual({ bytes: 6000, files: 2 });
+    });
   });
 }

@@ -6,6 +6,14 @@ export type BlobInfo = { hash: string; type: BlobType; size: number };
 /** Where an upload stands: bytes held so far, and whether the blob is complete and checked. */
 export type UploadState = { offset: number; isComplete: boolean };
 
+/** What a workspace's files take on the store (BLOB-10). */
+export type BlobUsage = {
+  /** Bytes of complete blobs, plus the declared size of each upload in progress. */
+  bytes: number;
+  /** Complete blobs and uploads in progress. */
+  files: number;
+};
+
 /** Why a store refused a write; the routes map each to an HTTP status. */
 export class BlobStoreError extends Error {
   constructor(
@@ -54,4 +62,10 @@ export interface BlobStore {
    * touched. Resolves with how many uploads were dropped.
    */
   dropStaleUploads(maxAgeMs: number, now?: number): Promise<number>;
+  /**
+   * BLOB-10: what the workspace's files take: complete blobs, and uploads in progress at the size
+   * they declared (what they will take once complete). `exceptHash` leaves one upload in progress
+   * out (the one asking whether it fits).
+   */
+  usage(workspaceId: string, exceptHash?: string): Promise<BlobUsage>;
 }

@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type BlobType, blobHashSchema, idSchema, isBlobType } from '@grassroots/shared';
-import { type BlobInfo, type BlobStore, BlobStoreError, type UploadState } from './BlobStore.ts';
+import {
+  type BlobInfo,
+  type BlobStore,
+  BlobStoreError,
+  type BlobUsage,
+  type UploadState,
+} from './BlobStore.ts';
 
 /**
  * BlobStore on the filesystem: `<root>/<workspace>/<hh>/<hash>` with a `<hash>.json` beside it
@@ -153,6 +159,36 @@ export class FsBlobStore implements BlobStore {
     return dropped;
   }
 
+  async usage(workspaceId: string, exceptHash?: string): Promise<BlobUsage> {
+    idSchema.parse(workspaceId);
+    const wsDir = join(this.root, workspaceId);
+    const dirs = await readdir(wsDir).catch(() => [] as string[]);
+    const sizes = await Promise.all(
+      dirs
+        .filter((d) => d === 'partial' || /^[0-9a-f]{2}$/.test(d))
+        .map(async (d) => {
+          const names = await readdir(join(wsDir, d)).catch(() => [] as string[]);
+          const hashes = names
+            .filter((n) => n.endsWith('.json'))
+            .map((n) => n.slice(0, -5))
+            .filter((h) => blobHashSchema.safeParse(h).success)
+            .filter((h) => d !== 'partial' || h !== exceptHash);
+          // The meta says the size: a complete blob's, or what an upload declared.
+          return Promise.all(
+            hashes.map(async (h) => (await readMeta(join(wsDir, d, `${h}.json`)))?.size ?? null),
+          );
+        }),
+    );
+    let bytes = 0;
+    let files = 0;
+    for (const size of sizes.flat()) {
+      if (size === null) continue;
+      bytes += size;
+      files++;
+    }
+    return { bytes, files };
+  }
+
   async read(
     workspaceId: string,
     hash: string,
@@ -172,8 +208,14 @@ async function readMeta(path: string): Promise<{ type: BlobType; size: number } 
   } catch {
     return null;
   }
-  const v = JSON.parse(text) as { type?: unknown; size?: unknown };
-  if (!isBlobType(v.type) || typeof v.size !== 'number') return null;
+  let v: { type?: unknown; size?: unknown };
+  try {
+    v = JSON.parse(text) as typeof v;
+  } catch {
+    // Cut off by a crash while an upload started: as if it had not.
+    return null;
+  }
+  if (!isBlobType(v?.type) || typeof v.size !== 'number') return null;
   return { type: v.type, size: v.size };
 }
 

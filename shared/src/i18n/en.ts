@@ -67,6 +67,7 @@ export const en: Catalogue = {
     'att.none': 'No photos or files yet.',
 
     'att.waiting': 'Waiting to upload',
+    'att.refused': 'Not accepted by the server',
 
     'att.remove': 'Remove',
 
@@ -104,6 +105,7 @@ export const en: Catalogue = {
     'badge.denied': 'Cannot sync: access denied',
     'badge.label': 'Sync status',
     'badge.refused': 'The server refused a change',
+    'badge.uploadsRefused': '{n} file(s) not accepted by the server',
 
     'storage.full':
       'This device is out of storage: your latest changes are not stored on it yet. Keep this page open; they are stored once space is freed.',
@@ -417,6 +419,10 @@ export const en: Catalogue = {
       'This is the last admin: they cannot be removed or given another role. Make another member admin first.',
     'members.notSelf': 'You cannot change your own role or remove yourself; ask another admin.',
     'members.readOnly': 'Only admins invite people, change roles or remove members.',
+    'members.filesUsage': '{used} MB of {quota} MB used on the server ({files} files).',
+    'members.filesUsageNoQuota': '{used} MB used on the server ({files} files), no limit.',
+    'members.filesNearlyFull':
+      'The space for files is nearly full: once it is, new photos and files stay on each phone. Ask the county’s system operator for more space.',
     'signedOut.elsewhere':
       'This device is signed out: this member signed in on another device with a new-phone link. To go on here, ask an admin for a new-phone link. What this device holds stays, but no longer syncs.',
     'signedOut.removed':
@@ -958,6 +964,8 @@ export const en: Catalogue = {
     'error.blobName': 'That file name is not valid.',
     'error.blobType': 'Only photos (JPEG, PNG, WebP) or PDF files can be uploaded.',
     'error.blobTooLarge': 'The file is too large (at most {limit} MB).',
+    'error.blobQuota':
+      'The workspace’s space for files is full ({used} MB of {quota} MB used). The file stays on this device and uploads once there is room; ask the county’s system operator.',
     'error.blobOffset': 'The upload resumed where it stopped (the server holds {offset} bytes).',
     'error.blobHashMismatch':
       'The file was damaged on the way and was not saved; it will be sent again.',

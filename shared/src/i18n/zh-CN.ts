@@ -65,6 +65,7 @@ const messages = {
   'att.none': '还没有照片或文件。',
 
   'att.waiting': '等待上传',
+  'att.refused': '服务器未接收',
 
   'att.remove': '删除',
 
@@ -101,6 +102,7 @@ const messages = {
   'badge.denied': '无法同步：没有访问权限',
   'badge.label': '同步状态',
   'badge.refused': '服务器拒绝了更改',
+  'badge.uploadsRefused': '服务器未接收 {n} 个文件',
 
   'storage.full':
     '本机存储空间已满，最近的更改还没存到本机。请不要关闭此页面，清理出空间后会自动补存。',
@@ -403,6 +405,10 @@ const messages = {
   'members.lastAdmin': '这是最后一位管理员，不能移除或改为其他身份。请先让另一位成员成为管理员。',
   'members.notSelf': '不能修改自己的身份或移除自己，请另一位管理员操作。',
   'members.readOnly': '只有管理员可以邀请成员、修改身份或移除成员。',
+  'members.filesUsage': '服务器上已用 {used} MB，上限 {quota} MB（{files} 个文件）。',
+  'members.filesUsageNoQuota': '服务器上已用 {used} MB（{files} 个文件），没有上限。',
+  'members.filesNearlyFull':
+    '附件空间快满了：满了以后，新的照片和文件只能留在各自的手机上。请联系县里的系统管理员增加空间。',
   'signedOut.elsewhere':
     '这台设备已退出登录：这个成员已用换手机链接在另一台设备上登录。要在这台设备上继续使用，请向管理员要一个换手机链接。本机上的内容还在，但不再同步。',
   'signedOut.removed': '您已被移出这个工作区，这台设备不再同步。本机上的内容还在。',
@@ -923,6 +929,8 @@ const messages = {
   'error.blobName': '文件名称无效。',
   'error.blobType': '只能上传照片（JPEG、PNG、WebP）或 PDF 文件。',
   'error.blobTooLarge': '文件太大（最多 {limit} MB）。',
+  'error.blobQuota':
+    '工作区的附件空间已满（已用 {used} MB，上限 {quota} MB）。文件还在本机，空间增加后会自动上传；请联系县里的系统管理员。',
   'error.blobOffset': '上传已从中断处继续（服务器已收到 {offset} 字节）。',
   'error.blobHashMismatch': '文件在传输中损坏，没有保存，将重新上传。',
   'error.blobNotFound': '服务器上没有这个文件，可能还没有上传完。',

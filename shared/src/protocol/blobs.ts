@@ -47,3 +47,12 @@ export type BlobUploadState = z.infer<typeof blobUploadStateSchema>;
 
 /** Query parameters of an upload chunk `PUT …/blobs/:hash?offset=&size=&type=`. */
 export const BlobParam = { offset: 'offset', size: 'size', type: 'type' } as const;
+
+/** `GET /api/workspaces/:ws/blobs`: what the workspace's files take on the relay (BLOB-10). */
+export type BlobUsageInfo = {
+  /** Complete files, plus uploads in progress at the size they declared. */
+  bytes: number;
+  files: number;
+  /** The workspace's limit, or null when the relay sets none. */
+  quotaBytes: number | null;
+};

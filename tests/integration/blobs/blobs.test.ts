@@ -228,6 +228,67 @@ describe('blob routes', () => {
 });
 
 describe('BLOB-9 uploads nobody finished', () => {
+  it('BLOB-10 a new upload that would take the workspace past its quota is refused before anything is kept; what it has and uploads under way go on', async () => {
+    const KIB = 1024;
+    const relay = await startTestServer({
+      maxBlobChunkBytes: 256 * KIB,
+      maxImageBytes: 1024 * KIB,
+      workspaceBlobQuotaMb: 1,
+    });
+    try {
+      const editor = await relay.member('editor');
+      const viewer = await relay.member('viewer');
+      const base = `${relay.url}/api/workspaces/${relay.workspaceId}/blobs`;
+      const send = (bytes: Uint8Array, offset: number) =>
+        fetch(`${base}/${sha(bytes)}?offset=${offset}&size=${bytes.length}&type=image%2Fjpeg`, {
+          method: 'PUT',
+          headers: {
+            authorization: `Bearer ${editor.token}`,
+            'content-type': 'application/octet-stream',
+            'accept-language': 'ug',
+          },
+          body: bytes.slice(offset, offset + 256 * KIB),
+        });
+      const usage = async (token: string | null) => {
+        const res = await fetch(base, {
+          headers: token ? { authorization: `Bearer ${token}` } : {},
+        });
+        return { status: res.status, body: res.ok ? await res.json() : null };
+      };
+      const [a, b, c] = [fakeJpeg(600 * KIB, 1), fakeJpeg(300 * KIB, 2), fakeJpeg(200 * KIB, 3)];
+      for (let offset = 0; offset < a.length; offset += 256 * KIB) {
+        expect((await send(a, offset)).status).toBe(200);
+      }
+      // B starts: it fits, and what it will take counts from now on.
+      expect((await send(b, 0)).status).toBe(200);
+      expect((await usage(viewer.token)).body).toEqual({
+        bytes: 900 * KIB,
+        files: 2,
+        quotaBytes: 1024 * KIB,
+      });
+      // C would pass the quota: refused, in the asked locale, and nothing of it is kept.
+      const refused = await send(c, 0);
+      expect(refused.status).toBe(507);
+      const body = (await refused.json()) as { reason: string; params: object; message: string };
+      expect([body.reason, body.params]).toEqual(['blobQuota', { quota: 1, used: 1 }]);
+      expect(body.message).toMatch(/[\u0600-\u06ff]/);
+      const state = await fetch(`${base}/${sha(c)}/upload`, {
+        headers: { authorization: `Bearer ${editor.token}` },
+      });
+      expect(await state.json()).toEqual({ offset: 0, isComplete: false });
+      // A file the workspace has is answered complete (BLOB-5); B goes on to its end.
+      expect(await (await send(a, 0)).json()).toEqual({ offset: 600 * KIB, isComplete: true });
+      expect(await (await send(b, 256 * KIB)).json()).toEqual({
+        offset: 300 * KIB,
+        isComplete: true,
+      });
+      expect((await usage(relay.adminToken)).body).toMatchObject({ bytes: 900 * KIB, files: 2 });
+      expect((await usage(null)).status).toBe(401);
+    } finally {
+      await relay.stop();
+    }
+  });
+
   it('the relay drops an upload that received nothing for STALE_UPLOAD_DAYS on its own, and keeps a fresh one', async () => {
     const relay = await startTestServer(
       { maxBlobChunkBytes: CHUNK, maxImageBytes: 64 * 1024, staleUploadDays: 7 },
