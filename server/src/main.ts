@@ -19,10 +19,11 @@ import { flushLogs } from './log.ts';
 import type { Fanout } from './relay/Fanout.ts';
 import { LocalFanout } from './relay/Fanout.ts';
 import { RedisFanout } from './relay/RedisFanout.ts';
-import { sqlitePath, startServer } from './server.ts';
+import { blobsPath, sqlitePath, startServer } from './server.ts';
 import { BackupRefused, backupDataDir, checkBackup, restoreDataDir } from './storage/backup.ts';
 import type { DeletedDocStore } from './storage/DeletedDocStore.ts';
 import type { AuthStore, DocStore, Member } from './storage/DocStore.ts';
+import { FsBlobStore } from './storage/FsBlobStore.ts';
 import { PostgresStore } from './storage/PostgresStore.ts';
 import type { PublicBoardStore } from './storage/PublicBoardStore.ts';
 import { SqliteStore } from './storage/SqliteStore.ts';
@@ -68,7 +69,7 @@ const USAGE = `usage:
   grassroots demo [--docs N] [--entries M] [--seed S] [--start YYYY-MM-DD] [--admin-name NAME] [--data DIR]
     builds the demo village (deterministic from the seed) as a new workspace
   grassroots workspace list [--data DIR]
-    every workspace with its id, name and admins
+    every workspace with its id, name, admins, and what its attached files take of its limit
   grassroots member list --workspace ID [--data DIR]
   grassroots member new-device --workspace ID --member ID_OR_NAME [--data DIR] [--port N] [--public-url URL]
     a one-use link (24 h) that signs a new phone in as that member (when no admin can make one)
@@ -297,20 +298,27 @@ const info = (m: Member) => ({
 });
 
 async function listWorkspaces(argv: string[]) {
-  const list = await withStore(argv, async (store) =>
-    Promise.all(
+  const list = await withStore(argv, async (store, config) => {
+    const blobs = new FsBlobStore(blobsPath(config.dataDir));
+    const quota = config.workspaceBlobQuotaMb;
+    return Promise.all(
       (await store.listWorkspaces()).map(async (w) => {
         const members = (await store.listMembers(w.id)).filter((m) => m.revokedAt === null);
+        // BLOB-10: what its attached files take, for the operator who sets the limit.
+        const files = await blobs.usage(w.id);
         return {
           id: w.id,
           name: w.name,
           createdAt: new Date(Number(w.createdAt)).toISOString(),
           members: members.length,
           admins: members.filter((m) => m.role === 'admin').map((m) => m.displayName),
+          files: files.files,
+          filesMb: Math.ceil(files.bytes / (1024 * 1024)),
+          fileQuotaMb: quota === 0 ? null : quota,
         };
       }),
-    ),
-  );
+    );
+  });
   console.log(JSON.stringify(list, null, 2));
 }
 

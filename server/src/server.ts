@@ -62,6 +62,9 @@ export type RunningServer = ServerDeps & {
 /** The default SQLite file inside the data folder. */
 export const sqlitePath = (dataDir: string) => join(dataDir, 'grassroots.sqlite');
 
+/** The attached files inside the data folder. */
+export const blobsPath = (dataDir: string) => join(dataDir, 'blobs');
+
 /** Starts the relay: REST API, WebSocket sync, health, metrics and the built client on one port. */
 export async function startServer(config: Config, parts: ServerParts = {}): Promise<RunningServer> {
   const log = parts.log ?? createLogger(config.logLevel);
@@ -81,7 +84,7 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
     metrics,
     ...(parts.now ? { now: parts.now } : {}),
   });
-  const blobs = parts.blobs ?? new FsBlobStore(join(config.dataDir, 'blobs'));
+  const blobs = parts.blobs ?? new FsBlobStore(blobsPath(config.dataDir));
   const deps: ServerDeps = { config, store, auth, relay, log, metrics, blobs };
   const history = new History({ store, burstGapMs: config.burstGapMs });
   const routes = [

@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { FsBlobStore } from '@grassroots/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWorkspaceWithCli, repoRoot, runCli, startRelay } from '../../support/process.ts';
 import { tempDir } from '../../support/server.ts';
@@ -135,7 +138,18 @@ describe("the operator's member commands", () => {
     const dataDir = tempDir();
     const created = await createWorkspaceWithCli(dataDir);
 
-    const workspaces = await runCli(['workspace', 'list', '--data', dataDir]);
+    // A photo of 1.5 MiB attached: the operator sees what the files take of the limit.
+    const photo = Uint8Array.from({ length: 1536 * 1024 }, (_, i) => i % 251);
+    await new FsBlobStore(join(dataDir, 'blobs')).write(
+      created.workspaceId,
+      createHash('sha256').update(photo).digest('hex'),
+      { type: 'image/jpeg', size: photo.length },
+      0,
+      photo,
+    );
+    const workspaces = await runCli(['workspace', 'list', '--data', dataDir], {
+      WORKSPACE_BLOB_QUOTA_MB: '500',
+    });
     expect(workspaces.code, workspaces.stderr).toBe(0);
     expect(JSON.parse(workspaces.stdout)).toEqual([
       expect.objectContaining({
@@ -143,6 +157,9 @@ describe("the operator's member commands", () => {
         name: '示范村',
         members: 1,
         admins: ['王书记'],
+        files: 1,
+        filesMb: 2,
+        fileQuotaMb: 500,
       }),
     ]);
     const members = await runCli([
