@@ -39,8 +39,8 @@ afterAll(async () => {
 });
 
 /** A 2400 × 1800 PNG with a picture in it, drawn by the browser (as a phone camera would give). */
-async function bigPng(page: Page): Promise<Buffer> {
-  const base64 = await page.evaluate(async () => {
+async function bigPng(page: Page, seed = 1): Promise<Buffer> {
+  const base64 = await page.evaluate(async (seed) => {
     const canvas = new OffscreenCanvas(2400, 1800);
     const ctx = canvas.getContext('2d')!;
     const gradient = ctx.createLinearGradient(0, 0, 2400, 1800);
@@ -50,7 +50,7 @@ async function bigPng(page: Page): Promise<Buffer> {
     ctx.fillRect(0, 0, 2400, 1800);
     ctx.fillStyle = '#1a202c';
     ctx.font = '200px sans-serif';
-    ctx.fillText('签到表', 300, 900);
+    ctx.fillText(`签到表 ${seed}`, 300, 900);
     const blob = await canvas.convertToBlob({ type: 'image/png' });
     const bytes = new Uint8Array(await blob.arrayBuffer());
     let text = '';
@@ -58,7 +58,7 @@ async function bigPng(page: Page): Promise<Buffer> {
       text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
     }
     return btoa(text);
-  });
+  }, seed);
   return Buffer.from(base64, 'base64');
 }
 
@@ -384,6 +384,30 @@ describe('photos and files attached to records', () => {
     await expect(details.locator('.att-item').getAttribute('data-waiting')).resolves.toBe('false');
     await expect(details.locator('.att-refusal').count()).resolves.toBe(0);
     await expect.poll(() => badge.getAttribute('data-state')).toBe('saved');
+
+    // Full again: a second photo refused, then removed from the record by its author. It still
+    // waits (its history names it) but the badge no longer reports a refusal nobody can see.
+    await server.blobs.write(
+      ws,
+      fillerHash,
+      { type: 'image/jpeg', size: filler.length },
+      0,
+      filler,
+    );
+    await details
+      .locator('input[type="file"]:not([capture])')
+      .setInputFiles({ name: '第二张.png', mimeType: 'image/png', buffer: await bigPng(page, 2) });
+    const second = details.locator('.att-item', { hasText: '第二张' });
+    await second.locator('.att-refusal').waitFor({ timeout: 20_000 });
+    await expect.poll(() => badge.getAttribute('data-state')).toBe('refused');
+    await second.locator('.att-remove').click();
+    await expect.poll(() => badge.getAttribute('data-state')).toBe('syncing');
+    await expect(badge.getAttribute('data-uploads')).resolves.toBe('1');
+    await page.reload();
+    await page.locator('.entry-row').first().waitFor();
+    await expect.poll(() => badge.getAttribute('data-uploads'), { timeout: 20_000 }).toBe('1');
+    await page.waitForTimeout(3000);
+    expect(await badge.getAttribute('data-state')).toBe('syncing');
   });
 
   it("ATT-3 minutes take attachments of the whole record and a plan's task its own, each stored under its target", async () => {

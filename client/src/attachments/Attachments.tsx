@@ -1,4 +1,9 @@
-import { type Attachment, addAttachment, removeAttachment } from '@grassroots/shared';
+import {
+  type Attachment,
+  addAttachment,
+  readAttachments,
+  removeAttachment,
+} from '@grassroots/shared';
 import { createResource, createSignal, For, type JSX, Show } from 'solid-js';
 import type * as Y from 'yjs';
 import { Sentence } from '../components/Sentence.tsx';
@@ -174,7 +179,14 @@ function AttachmentItem(props: { attachment: Attachment; doc: Y.Doc; canEdit: bo
           type="button"
           class="btn small att-remove"
           aria-label={t('att.removeLabel', { name: a().name })}
-          onClick={() => removeAttachment(props.doc, a().id)}
+          onClick={() => {
+            const hash = a().hash;
+            removeAttachment(props.doc, a().id);
+            // Another attachment of this record may hold the same file.
+            if (!readAttachments(props.doc).some((other) => other.hash === hash)) {
+              void ws.blobs.unlist(hash);
+            }
+          }}
         >
           {t('att.remove')}
         </button>

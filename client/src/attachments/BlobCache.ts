@@ -10,6 +10,11 @@ export type CachedBlob = {
   isPending: boolean;
   /** Last time it was shown, ms: the least recently shown uploaded blobs are evicted first. */
   usedAt: number;
+  /**
+   * A record on this device removed the file while it waited (BLOB-C4): it still uploads (the
+   * record's history names it, ATT-2) but a refusal of it is no longer reported.
+   */
+  isUnlisted?: boolean;
 };
 
 /**

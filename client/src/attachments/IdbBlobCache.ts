@@ -13,13 +13,14 @@ function parse(value: unknown): CachedBlob | null {
     bytes: v.bytes,
     isPending: v.isPending === true,
     usedAt: typeof v.usedAt === 'number' ? v.usedAt : 0,
+    ...(v.isUnlisted === true ? { isUnlisted: true } : {}),
   };
 }
 
 /**
  * BlobCache on IndexedDB through idb-keyval: one database per workspace
  * (`<prefix>-blobs-<workspaceId>`), key = hash, value = `{ hash, type, size, bytes: Blob,
- * isPending, usedAt }`.
+ * isPending, usedAt, isUnlisted? }`.
  */
 export class IdbBlobCache implements BlobCache {
   readonly #store: UseStore;

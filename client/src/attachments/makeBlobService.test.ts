@@ -181,9 +181,9 @@ describe('the device side of attached files', () => {
     let isFirstQuestion = true;
     let questions = 0;
     const racing: typeof fetch = async (input, init) => {
-      if (String(input).endsWith('/upload')) questions++;
+      if (new URL(String(input)).pathname.endsWith('/upload')) questions++;
       const answer = await realFetch(input, init);
-      if (isFirstQuestion && String(input).endsWith('/upload')) {
+      if (isFirstQuestion && new URL(String(input)).pathname.endsWith('/upload')) {
         isFirstQuestion = false;
         relay.held.set(file.hash, data.slice(0, 2000));
       }
@@ -285,6 +285,74 @@ describe('the device side of attached files', () => {
     await until(() => relay.complete.has(refused.hash));
     await until(() => !service.pendingHashes().has(refused.hash));
     expect(service.refusals().size).toBe(0);
+    service.destroy();
+  });
+
+  it('BLOB-C4 a full workspace is learnt before a byte is sent; a relay that cannot answer is no refusal; a removed file waits unreported', async () => {
+    const relay = fakeRelay();
+    const cache = new MemoryBlobCache();
+    const full = await fileOf(1200, 21);
+    const later = await fileOf(700, 22);
+    const uploaded = await fileOf(500, 23);
+    await cache.put({ ...uploaded, isPending: false, usedAt: 0 });
+    await cache.put({ ...full, isPending: true, usedAt: 1 });
+    let answer: 'full' | 'down' | 'fine' = 'down';
+    const asked: string[] = [];
+    const fetch: typeof globalThis.fetch = async (input, init) => {
+      const url = new URL(String(input));
+      if (url.pathname.endsWith('/upload')) asked.push(url.search);
+      const isFull = url.pathname.includes(full.hash);
+      if (url.pathname.endsWith('/upload') && isFull && answer !== 'fine') {
+        return answer === 'full'
+          ? new Response(JSON.stringify({ reason: 'blobQuota', params: { quota: 1, used: 1 } }), {
+              status: 507,
+            })
+          : new Response('bad gateway', { status: 502 });
+      }
+      return relay.fetch(input, init);
+    };
+    const make = () =>
+      makeBlobService({
+        cache,
+        serverOrigin: 'http://relay.test',
+        workspaceId: 'w1',
+        token: 'grm_x',
+        chunkBytes: 1000,
+        keepUploadedBytes: 0,
+        fetch,
+      });
+    // A proxy answering 502 (the relay restarting): not a refusal, and the rest waits for it.
+    let service = make();
+    await until(() => asked.length >= 1);
+    await service.keep(later);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(service.refusals().size).toBe(0);
+    expect(relay.complete.has(later.hash)).toBe(false);
+    expect(cache.blobs.has(uploaded.hash)).toBe(true);
+    expect(asked[0]).toBe('?size=1200');
+    // The workspace full: refused when asked where it stands, without a byte of it sent; the
+    // next file goes up, and uploaded copies are trimmed as usual.
+    answer = 'full';
+    service.kick();
+    await until(() => relay.complete.has(later.hash));
+    await until(() => service.refusals().has(full.hash));
+    expect(relay.puts.every((p) => p.length !== 1000 && p.length !== 200)).toBe(true);
+    await until(() => !cache.blobs.has(uploaded.hash));
+    // Removed from its record: still waiting, no longer reported, also after a reload.
+    await service.unlist(full.hash);
+    expect(service.unlisted().has(full.hash)).toBe(true);
+    expect(cache.blobs.get(full.hash)).toMatchObject({ isPending: true, isUnlisted: true });
+    service.destroy();
+    service = make();
+    await until(() => service.unlisted().has(full.hash));
+    expect(service.pendingHashes().has(full.hash)).toBe(true);
+    // Attached again: listed again; with room, it goes up.
+    await service.keep(full);
+    expect(service.unlisted().has(full.hash)).toBe(false);
+    expect(cache.blobs.get(full.hash)?.isUnlisted).toBe(false);
+    answer = 'fine';
+    service.kick();
+    await until(() => relay.complete.has(full.hash));
     service.destroy();
   });
 });

@@ -34,6 +34,13 @@ export type BlobService = {
    * workspace's space is full, the file is over the relay's limit… Gone once one is taken.
    */
   refusals(): ReadonlyMap<string, RelayApiError>;
+  /** Waiting files a record on this device removed: their refusals are not reported (BLOB-C4). */
+  unlisted(): ReadonlySet<string>;
+  /**
+   * A record on this device removed the file: if it still waits, it goes on waiting (the history
+   * names it, ATT-2) without its refusal being reported. Keeping it again lists it again.
+   */
+  unlist(hash: string): Promise<void>;
   onChange(listener: () => void): () => void;
   /** Starts uploading what waits (also done on `online` and on a timer after failures). */
   kick(): void;
@@ -50,10 +57,18 @@ class RefusedError extends Error {
   }
 }
 
-/** The relay's error answer as a RefusedError. */
-async function refusedBy(res: Response): Promise<RefusedError> {
-  const body: unknown = await res.json().catch(() => null);
-  return new RefusedError(relayApiError(res.status, body));
+/** The relay's error answer. */
+async function answerOf(res: Response): Promise<RelayApiError> {
+  return relayApiError(res.status, await res.json().catch(() => null));
+}
+
+/**
+ * What an error answer means for the file: a refusal of this file (4xx, and 507 for a
+ * workspace's full space) that others need not wait for, or the relay unable to answer now
+ * (5xx: restarting, a proxy without it), which is waited out like a lost network.
+ */
+function failureOf(answer: RelayApiError): Error {
+  return answer.status < 500 || answer.status === 507 ? new RefusedError(answer) : answer;
 }
 
 /**
@@ -68,6 +83,7 @@ export function makeBlobService(options: BlobServiceOptions): BlobService {
   const keepBytes = options.keepUploadedBytes ?? 64 * 1024 * 1024;
   const pending = new Set<string>();
   const refusals = new Map<string, RelayApiError>();
+  const unlisted = new Set<string>();
   const urls = new Map<string, string>();
   const listeners = new Set<() => void>();
   let isDestroyed = false;
@@ -85,8 +101,11 @@ export function makeBlobService(options: BlobServiceOptions): BlobService {
   const auth = { authorization: `Bearer ${token}` };
 
   async function upload(blob: CachedBlob): Promise<void> {
-    const stateRes = await doFetch(`${base(blob.hash)}/upload`, { headers: auth });
-    if (!stateRes.ok) throw await refusedBy(stateRes);
+    // With the size, a file the workspace has no room for is refused before a byte is sent.
+    const stateRes = await doFetch(`${base(blob.hash)}/upload?${BlobParam.size}=${blob.size}`, {
+      headers: auth,
+    });
+    if (!stateRes.ok) throw failureOf(await answerOf(stateRes));
     let state = (await stateRes.json()) as UploadAnswer;
     while (!state.isComplete && !isDestroyed) {
       const q = new URLSearchParams({
@@ -103,13 +122,13 @@ export function makeBlobService(options: BlobServiceOptions): BlobService {
         state = (await res.json()) as UploadAnswer;
         continue;
       }
-      const refused = await refusedBy(res);
-      if (res.status === 409 && refused.answer.reason === 'blobOffset') {
-        const offset = refused.answer.params.offset;
+      const answer = await answerOf(res);
+      if (res.status === 409 && answer.reason === 'blobOffset') {
+        const offset = answer.params.offset;
         state = { offset: typeof offset === 'number' ? offset : 0, isComplete: false };
         continue;
       }
-      throw refused;
+      throw failureOf(answer);
     }
   }
 
@@ -121,6 +140,8 @@ export function makeBlobService(options: BlobServiceOptions): BlobService {
     }
     isRunning = true;
     let hasFailed = false;
+    /** The relay could not be reached or could not answer: the rest waits. */
+    let isCutOff = false;
     try {
       for (const blob of await cache.pending()) {
         if (isDestroyed) return;
@@ -140,10 +161,12 @@ export function makeBlobService(options: BlobServiceOptions): BlobService {
             emit();
             continue;
           }
+          isCutOff = true;
           break;
         }
       }
-      if (!hasFailed) await cache.evictUploaded(keepBytes).catch(() => 0);
+      // Files the relay refused wait on; the uploaded ones around them are trimmed as usual.
+      if (!isCutOff) await cache.evictUploaded(keepBytes).catch(() => 0);
     } finally {
       isRunning = false;
     }
@@ -177,7 +200,10 @@ export function makeBlobService(options: BlobServiceOptions): BlobService {
 
   // What waited when the page closed waits again (and is counted) at once.
   void cache.pending().then((blobs) => {
-    for (const b of blobs) pending.add(b.hash);
+    for (const b of blobs) {
+      pending.add(b.hash);
+      if (b.isUnlisted) unlisted.add(b.hash);
+    }
     emit();
     kick();
   });
@@ -193,6 +219,11 @@ export function makeBlobService(options: BlobServiceOptions): BlobService {
         usedAt: Date.now(),
       };
       const existing = await cache.get(file.hash);
+      if (existing?.isUnlisted) {
+        unlisted.delete(file.hash);
+        await cache.put({ ...existing, isUnlisted: false }).catch(() => {});
+        emit();
+      }
       if (existing && (existing.isPending || !record.isPending)) return;
       try {
         await cache.put(record);
@@ -239,6 +270,14 @@ export function makeBlobService(options: BlobServiceOptions): BlobService {
     },
     pendingHashes: () => pending,
     refusals: () => refusals,
+    unlisted: () => unlisted,
+    async unlist(hash) {
+      const blob = await cache.get(hash);
+      if (!blob?.isPending || blob.isUnlisted) return;
+      unlisted.add(hash);
+      emit();
+      await cache.put({ ...blob, isUnlisted: true }).catch(() => {});
+    },
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -15,7 +15,8 @@ export function SyncBadge(): JSX.Element {
   const uploads = () => ws.pendingUploads().size;
   const waiting = () => s().pendingChanges + uploads();
   /** Waiting files the relay refused at their last try (BLOB-C4): not "syncing", they cannot. */
-  const refusedUploads = () => ws.uploadRefusals().size;
+  const refusedUploads = () =>
+    [...ws.uploadRefusals().keys()].filter((h) => !ws.blobs.unlisted().has(h)).length;
   const hasUnsaved = () => s().unsavedDocs > 0 || uploads() > 0;
   const time = () => {
     const at = s().savedAt;

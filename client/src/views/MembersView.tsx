@@ -280,7 +280,9 @@ export function MembersView(): JSX.Element {
           </Show>
         </section>
       </Show>
-      <Show when={isAdmin() && fileUsage()}>{(u) => <FileUsagePanel usage={u()} />}</Show>
+      <Show when={isAdmin() && !fileUsage.error && fileUsage()}>
+        {(u) => <FileUsagePanel usage={u()} />}
+      </Show>
       <ConfirmDialog
         isOpen={confirming() !== null}
         title={(() => {

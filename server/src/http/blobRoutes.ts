@@ -73,8 +73,10 @@ export function blobRoutes(auth: Auth, blobs: BlobStore, limits: BlobRouteLimits
   const quotaBytes = limits.workspaceBlobQuotaMb * MIB;
   /**
    * BLOB-10: a new upload that would take the workspace past its quota is refused before any of
-   * its bytes are kept. Checked when an upload starts (a blob the workspace has passes: BLOB-5);
-   * two starting at once may both pass, by one file each.
+   * its bytes are kept: when its device asks where it stands (with the size, so a phone sends
+   * nothing that would not fit) and again once its first chunk arrived. A blob the workspace has
+   * passes (BLOB-5), and so does an upload under way. Uploads starting at the same moment may
+   * each pass, by their own file.
    */
   const checkQuota = async (ws: string, hash: string, size: number) => {
     if (quotaBytes === 0) return;
@@ -117,6 +119,14 @@ export function blobRoutes(auth: Auth, blobs: BlobStore, limits: BlobRouteLimits
     route('GET', `${BLOB}/upload`, async (req, res, [ws, name]) => {
       await auth.authorize(bearer(req), ws!, 'write');
       const hash = hashParam(name);
+      const size = new URL(req.url ?? '/', 'http://localhost').searchParams.get(BlobParam.size);
+      if (size !== null) {
+        const bytes = Number(size);
+        if (!Number.isSafeInteger(bytes) || bytes <= 0) {
+          throw badRequest('size must be a whole number', 'badBody');
+        }
+        await checkQuota(ws!, hash, bytes);
+      }
       sendJson(res, 200, await blobs.state(ws!, hash));
     }),
     route('PUT', BLOB, async (req, res, [ws, name]) => {
@@ -148,6 +158,8 @@ export function blobRoutes(auth: Auth, blobs: BlobStore, limits: BlobRouteLimits
       if (offset === 0 && !SIGNATURES[type](bytes)) {
         throw new HttpError(415, 'unsupported_media_type', `bytes are not ${type}`, 'blobType');
       }
+      // Again now that the chunk is here: others may have started while it travelled.
+      if (offset === 0) await checkQuota(ws!, hash, size);
       try {
         sendJson(res, 200, await blobs.write(ws!, hash, { type, size }, offset, bytes));
       } catch (error) {

@@ -162,31 +162,34 @@ export class FsBlobStore implements BlobStore {
   async usage(workspaceId: string, exceptHash?: string): Promise<BlobUsage> {
     idSchema.parse(workspaceId);
     const wsDir = join(this.root, workspaceId);
-    const dirs = await readdir(wsDir).catch(() => [] as string[]);
-    const sizes = await Promise.all(
-      dirs
-        .filter((d) => d === 'partial' || /^[0-9a-f]{2}$/.test(d))
-        .map(async (d) => {
-          const names = await readdir(join(wsDir, d)).catch(() => [] as string[]);
-          const hashes = names
-            .filter((n) => n.endsWith('.json'))
-            .map((n) => n.slice(0, -5))
-            .filter((h) => blobHashSchema.safeParse(h).success)
-            .filter((h) => d !== 'partial' || h !== exceptHash);
-          // The meta says the size: a complete blob's, or what an upload declared.
-          return Promise.all(
-            hashes.map(async (h) => (await readMeta(join(wsDir, d, `${h}.json`)))?.size ?? null),
-          );
-        }),
+    const dirs = (await readdir(wsDir).catch(() => [] as string[])).filter((d) =>
+      /^[0-9a-f]{2}$/.test(d),
     );
+    const metaHashes = async (dir: string) =>
+      (await readdir(dir).catch(() => [] as string[]))
+        .filter((n) => n.endsWith('.json'))
+        .map((n) => n.slice(0, -5))
+        .filter((h) => blobHashSchema.safeParse(h).success);
+    const sizes = new Map<string, number>();
+    // A folder at a time (a few dozen files each), so a big workspace never opens thousands at once.
+    const add = async (dir: string, hashes: string[]) => {
+      for (let i = 0; i < hashes.length; i += 64) {
+        const batch = hashes.slice(i, i + 64);
+        const read = await Promise.all(batch.map((h) => metaSize(join(dir, `${h}.json`))));
+        batch.forEach((h, j) => {
+          if (read[j] !== null) sizes.set(h, read[j]!);
+        });
+      }
+    };
+    for (const d of dirs) await add(join(wsDir, d), await metaHashes(join(wsDir, d)));
+    // An upload in progress at its declared size, unless it completed a moment ago (its meta in
+    // place, the partial one not yet removed) or is the one asking.
+    const partialDir = join(wsDir, 'partial');
+    const partial = (await metaHashes(partialDir)).filter((h) => h !== exceptHash && !sizes.has(h));
+    await add(partialDir, partial);
     let bytes = 0;
-    let files = 0;
-    for (const size of sizes.flat()) {
-      if (size === null) continue;
-      bytes += size;
-      files++;
-    }
-    return { bytes, files };
+    for (const size of sizes.values()) bytes += size;
+    return { bytes, files: sizes.size };
   }
 
   async read(
@@ -208,15 +211,34 @@ async function readMeta(path: string): Promise<{ type: BlobType; size: number } 
   } catch {
     return null;
   }
+  return parseMeta(text);
+}
+
+function parseMeta(text: string): { type: BlobType; size: number } | null {
   let v: { type?: unknown; size?: unknown };
   try {
     v = JSON.parse(text) as typeof v;
   } catch {
-    // Cut off by a crash while an upload started: as if it had not.
+    // Cut off by a crash while an upload started: no meta.
     return null;
   }
   if (!isBlobType(v?.type) || typeof v.size !== 'number') return null;
   return { type: v.type, size: v.size };
+}
+
+/**
+ * The size a meta file records, or null when it is gone or not a meta. Errors of the disk itself
+ * are thrown: a quota must not count what it could not read as nothing.
+ */
+async function metaSize(path: string): Promise<number | null> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  return parseMeta(text)?.size ?? null;
 }
 
 /** When a file last changed, ms since the epoch; 0 when it is not there. */

@@ -227,7 +227,7 @@ describe('blob routes', () => {
   });
 });
 
-describe('BLOB-9 uploads nobody finished', () => {
+describe('what uploads may take on the relay (BLOB-9, BLOB-10)', () => {
   it('BLOB-10 a new upload that would take the workspace past its quota is refused before anything is kept; what it has and uploads under way go on', async () => {
     const KIB = 1024;
     const relay = await startTestServer({
@@ -276,6 +276,17 @@ describe('BLOB-9 uploads nobody finished', () => {
         headers: { authorization: `Bearer ${editor.token}` },
       });
       expect(await state.json()).toEqual({ offset: 0, isComplete: false });
+      // A device asking where its upload stands, with the size, learns it before sending a byte;
+      // a file the workspace has and an upload under way are told where they stand.
+      const ask = (bytes: Uint8Array) =>
+        fetch(`${base}/${sha(bytes)}/upload?size=${bytes.length}`, {
+          headers: { authorization: `Bearer ${editor.token}` },
+        });
+      const early = await ask(c);
+      expect(early.status).toBe(507);
+      expect(((await early.json()) as { reason: string }).reason).toBe('blobQuota');
+      expect(await (await ask(a)).json()).toEqual({ offset: 600 * KIB, isComplete: true });
+      expect(await (await ask(b)).json()).toEqual({ offset: 256 * KIB, isComplete: false });
       // A file the workspace has is answered complete (BLOB-5); B goes on to its end.
       expect(await (await send(a, 0)).json()).toEqual({ offset: 600 * KIB, isComplete: true });
       expect(await (await send(b, 256 * KIB)).json()).toEqual({
