@@ -48,6 +48,7 @@ export type {
   Workspace,
 } from './storage/DocStore.ts';
 export { FsBlobStore } from './storage/FsBlobStore.ts';
+export { PostgresBlobStore } from './storage/PostgresBlobStore.ts';
 export { PostgresStore, type PostgresStoreOptions } from './storage/PostgresStore.ts';
 export type {
   LivePublication,

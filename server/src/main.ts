@@ -20,20 +20,35 @@ import type { Fanout } from './relay/Fanout.ts';
 import { LocalFanout } from './relay/Fanout.ts';
 import { RedisFanout } from './relay/RedisFanout.ts';
 import { blobsPath, sqlitePath, startServer } from './server.ts';
+import type { BlobStore } from './storage/BlobStore.ts';
 import { BackupRefused, backupDataDir, checkBackup, restoreDataDir } from './storage/backup.ts';
 import type { DeletedDocStore } from './storage/DeletedDocStore.ts';
 import type { AuthStore, DocStore, Member } from './storage/DocStore.ts';
 import { FsBlobStore } from './storage/FsBlobStore.ts';
+import { PostgresBlobStore } from './storage/PostgresBlobStore.ts';
 import { PostgresStore } from './storage/PostgresStore.ts';
 import type { PublicBoardStore } from './storage/PublicBoardStore.ts';
 import { SqliteStore } from './storage/SqliteStore.ts';
 
 /** The storage engine the configuration names: PostgreSQL with DATABASE_URL, else SQLite. */
-async function openStore(
-  config: Config,
-): Promise<DocStore & AuthStore & DeletedDocStore & PublicBoardStore> {
-  if (config.databaseUrl) return PostgresStore.open({ url: config.databaseUrl });
-  return new SqliteStore(sqlitePath(config.dataDir), { synchronous: config.sqliteSynchronous });
+type Storage = {
+  store: DocStore & AuthStore & DeletedDocStore & PublicBoardStore;
+  blobs: BlobStore;
+};
+
+/**
+ * The stores: with DATABASE_URL, PostgreSQL for both the log and attached files (every relay
+ * process serves every file); else SQLite and files under the data folder.
+ */
+async function openStorage(config: Config): Promise<Storage> {
+  if (config.databaseUrl) {
+    const store = await PostgresStore.open({ url: config.databaseUrl });
+    return { store, blobs: await PostgresBlobStore.open(store.pool) };
+  }
+  return {
+    store: new SqliteStore(sqlitePath(config.dataDir), { synchronous: config.sqliteSynchronous }),
+    blobs: new FsBlobStore(blobsPath(config.dataDir)),
+  };
 }
 
 /** The bus between relay processes: Redis with REDIS_URL, else in-process. */
@@ -105,11 +120,11 @@ async function serve(argv: string[]) {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  const store = await openStore(config);
+  const { store, blobs } = await openStorage(config);
   let onBusError = (_error: unknown) => {};
   const fanout = openFanout(config, (error) => onBusError(error));
   const isBusUp = await busUpWithin(fanout, BUS_WAIT_MS);
-  const server = await startServer(config, { store, fanout });
+  const server = await startServer(config, { store, fanout, blobs });
   if (!isBusUp)
     server.log.warn(
       { waitedMs: BUS_WAIT_MS },
@@ -178,7 +193,7 @@ async function createWorkspace(argv: string[]) {
   const { taken, rest } = takeFlags(args, ['admin-name']);
   const config = parseConfig(configInputFrom(rest, process.env));
   const adminName = await adminNameFrom(taken['admin-name']);
-  const store = await openStore(config);
+  const { store } = await openStorage(config);
   try {
     const created = await new Auth(store).createWorkspace(name.trim(), adminName);
     console.log(
@@ -244,7 +259,7 @@ async function createDemo(argv: string[]) {
     ...flags.data,
     start: flags.data.start ?? addDays(beijingDate(Date.now()), -364),
   });
-  const store = await openStore(config);
+  const { store } = await openStorage(config);
   try {
     const created = await new Auth(store).createWorkspace(demo.name, adminName.data);
     const ws = created.workspace.id;
@@ -279,12 +294,12 @@ async function createDemo(argv: string[]) {
 /** Runs `use` with the configured store open, and closes it. */
 async function withStore<T>(
   flags: string[],
-  use: (store: AuthStore & DocStore, config: Config) => Promise<T>,
+  use: (store: AuthStore & DocStore, config: Config, blobs: BlobStore) => Promise<T>,
 ): Promise<T> {
   const config = parseConfig(configInputFrom(flags, process.env));
-  const store = await openStore(config);
+  const { store, blobs } = await openStorage(config);
   try {
-    return await use(store, config);
+    return await use(store, config, blobs);
   } finally {
     await store.close();
   }
@@ -298,8 +313,7 @@ const info = (m: Member) => ({
 });
 
 async function listWorkspaces(argv: string[]) {
-  const list = await withStore(argv, async (store, config) => {
-    const blobs = new FsBlobStore(blobsPath(config.dataDir));
+  const list = await withStore(argv, async (store, config, blobs) => {
     const quota = config.workspaceBlobQuotaMb;
     return Promise.all(
       (await store.listWorkspaces()).map(async (w) => {
@@ -380,7 +394,7 @@ function sqliteDataDir(flags: string[]): string {
   const config = parseConfig(configInputFrom(flags, process.env));
   if (config.databaseUrl) {
     throw new ConfigError(
-      'backup and restore work on the SQLite data folder; with DATABASE_URL (PostgreSQL) use pg_dump and pg_restore, and copy the blobs folder',
+      'backup and restore work on the SQLite data folder; with DATABASE_URL (PostgreSQL) use pg_dump and pg_restore (attached files are in PostgreSQL too)',
     );
   }
   return config.dataDir;

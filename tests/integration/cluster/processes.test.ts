@@ -3,7 +3,7 @@
  * the run, tests/support/globalServices.ts): the deployment of a prefecture, with real processes,
  * real sockets, stock clients and clients that count acknowledgements.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Auth, PostgresStore } from '@grassroots/server';
 import { CloseCode } from '@grassroots/shared';
 import * as prng from 'lib0/prng';
@@ -150,6 +150,45 @@ describe('two relay processes on PostgreSQL and Redis', () => {
       expect((await stored(room)).getText('t').toString()).toBe('原文。'),
     );
     expect(editor.doc.getText('t').toString()).toBe('原文。');
+  });
+
+  it('BLOB-4 a photo whose chunks go to different processes is whole on both, and each counts it against the quota', async () => {
+    const [a, b] = await startTwo();
+    const editor = await member('editor');
+    const bytes = Uint8Array.from({ length: 2_500_000 }, (_, i) => (i * 31) % 256);
+    bytes.set([0xff, 0xd8, 0xff, 0xe0]);
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    const path = `/api/workspaces/${workspaceId}/blobs/${hash}`;
+    const auth = { authorization: `Bearer ${editor.token}` };
+    // A proxy sends each request to any process: the chunks alternate.
+    const MIB = 1024 * 1024;
+    let offset = 0;
+    for (let i = 0; offset < bytes.length; i++) {
+      const relay = i % 2 === 0 ? a : b;
+      const res = await fetch(
+        `${relay.url}${path}?offset=${offset}&size=${bytes.length}&type=image%2Fjpeg`,
+        {
+          method: 'PUT',
+          headers: { ...auth, 'content-type': 'application/octet-stream' },
+          body: bytes.slice(offset, offset + MIB),
+        },
+      );
+      expect(res.status).toBe(200);
+      offset = ((await res.json()) as { offset: number }).offset;
+    }
+    for (const relay of [a, b]) {
+      const res = await fetch(`${relay.url}${path}`, { headers: auth });
+      expect(res.status).toBe(200);
+      expect(
+        createHash('sha256')
+          .update(new Uint8Array(await res.arrayBuffer()))
+          .digest('hex'),
+      ).toBe(hash);
+      const usage = await fetch(`${relay.url}/api/workspaces/${workspaceId}/blobs`, {
+        headers: auth,
+      });
+      expect(await usage.json()).toMatchObject({ files: 1, bytes: bytes.length });
+    }
   });
 
   it('FAN-7 a member revoked on one process is closed on the other', async () => {

@@ -1,0 +1,281 @@
+import { createHash } from 'node:crypto';
+import { type BlobType, blobHashSchema, idSchema, isBlobType } from '@grassroots/shared';
+import type pg from 'pg';
+import {
+  type BlobInfo,
+  type BlobStore,
+  BlobStoreError,
+  type BlobUsage,
+  type UploadState,
+} from './BlobStore.ts';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS blobs (
+  workspace_id TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  type TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  data BYTEA NOT NULL,
+  PRIMARY KEY (workspace_id, hash)
+);
+CREATE TABLE IF NOT EXISTS blob_uploads (
+  workspace_id TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  type TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  received BIGINT NOT NULL,
+  touched_at BIGINT NOT NULL,
+  PRIMARY KEY (workspace_id, hash)
+);
+CREATE TABLE IF NOT EXISTS blob_chunks (
+  workspace_id TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  start BIGINT NOT NULL,
+  data BYTEA NOT NULL,
+  PRIMARY KEY (workspace_id, hash, start)
+);
+`;
+
+/** The first key of the advisory locks an upload takes (the second is its own hash). */
+const UPLOAD_LOCK = 7262022;
+
+/** How a write ended: stored, or refused after what had to be undone was committed. */
+type Outcome = { state: UploadState } | { refused: BlobStoreError };
+
+/**
+ * BlobStore in PostgreSQL, for deployments with several relay processes: every relay serves
+ * every file, and an upload may send each chunk to another relay (BLOB-1…10). An upload's chunks
+ * are rows of `blob_chunks` until its last byte arrives and its hash is checked; then the blob is
+ * one row of `blobs`. Chunks of one upload are written under a transaction-scoped advisory lock,
+ * so two relays never interleave them.
+ */
+export class PostgresBlobStore implements BlobStore {
+  private constructor(private readonly pool: pg.Pool) {}
+
+  /** Creates the tables when missing, on the pool of the deployment's PostgresStore. */
+  static async open(pool: pg.Pool): Promise<PostgresBlobStore> {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      // Relays starting together would otherwise race to create the tables.
+      await client.query('SELECT pg_advisory_xact_lock($1, 0)', [UPLOAD_LOCK]);
+      await client.query(SCHEMA);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+    return new PostgresBlobStore(pool);
+  }
+
+  async info(workspaceId: string, hash: string): Promise<BlobInfo | null> {
+    check(workspaceId, hash);
+    const { rows } = await this.pool.query<{ type: string; size: number }>(
+      'SELECT type, size FROM blobs WHERE workspace_id = $1 AND hash = $2',
+      [workspaceId, hash],
+    );
+    const row = rows[0];
+    return row && isBlobType(row.type) ? { hash, type: row.type, size: Number(row.size) } : null;
+  }
+
+  async state(workspaceId: string, hash: string): Promise<UploadState> {
+    check(workspaceId, hash);
+    return stateIn(this.pool, workspaceId, hash);
+  }
+
+  async write(
+    workspaceId: string,
+    hash: string,
+    meta: { type: BlobType; size: number },
+    offset: number,
+    bytes: Uint8Array,
+  ): Promise<UploadState> {
+    check(workspaceId, hash);
+    const outcome = await this.underUploadLock(workspaceId, hash, async (c): Promise<Outcome> => {
+      const current = await stateIn(c, workspaceId, hash);
+      if (current.isComplete) return { state: current };
+      if (offset !== current.offset) {
+        throw new BlobStoreError('offset', `upload holds ${current.offset} bytes`, current.offset);
+      }
+      if (offset + bytes.byteLength > meta.size) {
+        throw new BlobStoreError('size', `bytes pass the declared size ${meta.size}`);
+      }
+      const now = Date.now();
+      if (offset === 0) {
+        // A start again (an upload dropped half-way, or one that never got a byte) starts clean.
+        await c.query('DELETE FROM blob_chunks WHERE workspace_id = $1 AND hash = $2', [
+          workspaceId,
+          hash,
+        ]);
+        await c.query(
+          `INSERT INTO blob_uploads (workspace_id, hash, type, size, received, touched_at)
+           VALUES ($1, $2, $3, $4, 0, $5)
+           ON CONFLICT (workspace_id, hash)
+           DO UPDATE SET type = excluded.type, size = excluded.size, received = 0,
+             touched_at = excluded.touched_at`,
+          [workspaceId, hash, meta.type, meta.size, now],
+        );
+      } else {
+        const { rows } = await c.query<{ type: string; size: number }>(
+          'SELECT type, size FROM blob_uploads WHERE workspace_id = $1 AND hash = $2',
+          [workspaceId, hash],
+        );
+        const started = rows[0];
+        if (!started || started.type !== meta.type || Number(started.size) !== meta.size) {
+          throw new BlobStoreError(
+            'type-mismatch',
+            'the upload in progress has another size or type',
+          );
+        }
+      }
+      await c.query(
+        'INSERT INTO blob_chunks (workspace_id, hash, start, data) VALUES ($1, $2, $3, $4)',
+        [workspaceId, hash, offset, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)],
+      );
+      const received = offset + bytes.byteLength;
+      await c.query(
+        `UPDATE blob_uploads SET received = $3, touched_at = $4
+         WHERE workspace_id = $1 AND hash = $2`,
+        [workspaceId, hash, received, now],
+      );
+      if (received < meta.size) return { state: { offset: received, isComplete: false } };
+
+      const { rows: chunks } = await c.query<{ data: Buffer }>(
+        'SELECT data FROM blob_chunks WHERE workspace_id = $1 AND hash = $2 ORDER BY start',
+        [workspaceId, hash],
+      );
+      const data = Buffer.concat(chunks.map((r) => r.data));
+      await c.query('DELETE FROM blob_chunks WHERE workspace_id = $1 AND hash = $2', [
+        workspaceId,
+        hash,
+      ]);
+      await c.query('DELETE FROM blob_uploads WHERE workspace_id = $1 AND hash = $2', [
+        workspaceId,
+        hash,
+      ]);
+      const actual = createHash('sha256').update(data).digest('hex');
+      // Nothing of a file whose bytes are not its name is kept: the deletions commit.
+      if (actual !== hash) {
+        return { refused: new BlobStoreError('hash-mismatch', `bytes hash to ${actual}`) };
+      }
+      await c.query(
+        'INSERT INTO blobs (workspace_id, hash, type, size, data) VALUES ($1, $2, $3, $4, $5)',
+        [workspaceId, hash, meta.type, meta.size, data],
+      );
+      return { state: { offset: meta.size, isComplete: true } };
+    });
+    if ('refused' in outcome) throw outcome.refused;
+    return outcome.state;
+  }
+
+  async read(
+    workspaceId: string,
+    hash: string,
+  ): Promise<{ info: BlobInfo; bytes: Uint8Array } | null> {
+    check(workspaceId, hash);
+    const { rows } = await this.pool.query<{ type: string; size: number; data: Buffer }>(
+      'SELECT type, size, data FROM blobs WHERE workspace_id = $1 AND hash = $2',
+      [workspaceId, hash],
+    );
+    const row = rows[0];
+    if (!row || !isBlobType(row.type)) return null;
+    return {
+      info: { hash, type: row.type, size: Number(row.size) },
+      bytes: new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength),
+    };
+  }
+
+  async dropStaleUploads(maxAgeMs: number, now = Date.now()): Promise<number> {
+    const { rows } = await this.pool.query<{ workspace_id: string; hash: string }>(
+      'SELECT workspace_id, hash FROM blob_uploads WHERE touched_at <= $1',
+      [now - maxAgeMs],
+    );
+    let dropped = 0;
+    for (const { workspace_id: ws, hash } of rows) {
+      // Under the upload's own lock, looked at again: a chunk may have arrived meanwhile.
+      const isDropped = await this.underUploadLock(ws, hash, async (c) => {
+        const gone = await c.query(
+          `DELETE FROM blob_uploads WHERE workspace_id = $1 AND hash = $2 AND touched_at <= $3`,
+          [ws, hash, now - maxAgeMs],
+        );
+        if (gone.rowCount === 0) return false;
+        await c.query('DELETE FROM blob_chunks WHERE workspace_id = $1 AND hash = $2', [ws, hash]);
+        return true;
+      });
+      if (isDropped) dropped++;
+    }
+    return dropped;
+  }
+
+  async usage(workspaceId: string, exceptHash?: string): Promise<BlobUsage> {
+    idSchema.parse(workspaceId);
+    const { rows } = await this.pool.query<{ bytes: number; files: number }>(
+      `SELECT coalesce(sum(size), 0) AS bytes, count(*)::int AS files FROM (
+         SELECT size FROM blobs WHERE workspace_id = $1
+         UNION ALL
+         SELECT u.size FROM blob_uploads u
+         WHERE u.workspace_id = $1 AND u.hash <> $2
+           AND NOT EXISTS (SELECT 1 FROM blobs b WHERE b.workspace_id = $1 AND b.hash = u.hash)
+       ) AS taken`,
+      [workspaceId, exceptHash ?? ''],
+    );
+    return { bytes: Number(rows[0]!.bytes), files: Number(rows[0]!.files) };
+  }
+
+  /** Runs `work` in a transaction holding the upload's advisory lock (released at its end). */
+  private async underUploadLock<T>(
+    workspaceId: string,
+    hash: string,
+    work: (client: pg.PoolClient) => Promise<T>,
+  ): Promise<T> {
+    const client = await this.pool.connect();
+    // A checked-out client whose server goes away emits 'error': the query in flight fails, and
+    // the broken client is discarded instead of pooled.
+    let lost: Error | undefined;
+    const onError = (error: Error) => {
+      lost = error;
+    };
+    client.on('error', onError);
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+        UPLOAD_LOCK,
+        `${workspaceId}/${hash}`,
+      ]);
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.off('error', onError);
+      client.release(lost);
+    }
+  }
+}
+
+/** Both are checked by the routes too; here they guard the store. */
+function check(workspaceId: string, hash: string): void {
+  idSchema.parse(workspaceId);
+  blobHashSchema.parse(hash);
+}
+
+async function stateIn(
+  q: Pick<pg.Pool, 'query'> | pg.PoolClient,
+  workspaceId: string,
+  hash: string,
+): Promise<UploadState> {
+  const done = await q.query<{ size: number }>(
+    'SELECT size FROM blobs WHERE workspace_id = $1 AND hash = $2',
+    [workspaceId, hash],
+  );
+  if (done.rows[0]) return { offset: Number(done.rows[0].size), isComplete: true };
+  const upload = await q.query<{ received: number }>(
+    'SELECT received FROM blob_uploads WHERE workspace_id = $1 AND hash = $2',
+    [workspaceId, hash],
+  );
+  return { offset: Number(upload.rows[0]?.received ?? 0), isComplete: false };
+}
