@@ -22,6 +22,11 @@ import { RedisFanout } from './relay/RedisFanout.ts';
 import { blobsPath, sqlitePath, startServer } from './server.ts';
 import type { BlobStore } from './storage/BlobStore.ts';
 import { BackupRefused, backupDataDir, checkBackup, restoreDataDir } from './storage/backup.ts';
+import {
+  CopyRefused,
+  copyFilesToPostgres,
+  copySqliteToPostgres,
+} from './storage/copyToPostgres.ts';
 import type { DeletedDocStore } from './storage/DeletedDocStore.ts';
 import type { AuthStore, DocStore, Member } from './storage/DocStore.ts';
 import { FsBlobStore } from './storage/FsBlobStore.ts';
@@ -96,6 +101,13 @@ const USAGE = `usage:
   grassroots restore --from BACKUP [--data DIR]
     with the relay stopped: puts a backup back; the data folder's database and files are moved
     into DIR/before-restore-<time>, never deleted
+  grassroots copy-to-postgres [--data DIR]   (with DATABASE_URL; the SQLite relay stopped)
+    copies the data folder's database and attached files into an empty PostgreSQL database, for
+    several relay processes: members stay signed in, history reads the same, devices bring every
+    doc up to date once
+  grassroots copy-files-to-postgres [--data DIR]   (with DATABASE_URL)
+    copies the attached files a relay kept in its data folder into PostgreSQL, where relays on
+    PostgreSQL keep them (run it on each relay's folder once; again is a no-op)
   grassroots renew-store-id [--data DIR]
     before serving data put back by other means (a PostgreSQL dump restored with DATABASE_URL
     set, a database file copied in by hand): devices then bring every doc up to date once
@@ -442,6 +454,56 @@ async function renewStoreId(argv: string[]) {
   console.log(JSON.stringify({ storeId: id }));
 }
 
+/** Copies this data folder's SQLite database and files into the empty DATABASE_URL. */
+async function copyToPostgres(argv: string[]) {
+  const config = parseConfig(configInputFrom(argv, process.env));
+  if (!config.databaseUrl) {
+    throw new ConfigError(
+      'copy-to-postgres needs DATABASE_URL (or --database-url): where to copy to',
+    );
+  }
+  const target = await PostgresStore.open({ url: config.databaseUrl });
+  try {
+    const result = await copySqliteToPostgres({
+      sqliteFile: sqlitePath(config.dataDir),
+      files: new FsBlobStore(blobsPath(config.dataDir)),
+      target,
+      targetFiles: await PostgresBlobStore.open(target.pool),
+    });
+    console.log(JSON.stringify(result, null, 2));
+    if (result.damagedFiles.length > 0) {
+      console.error(
+        `grassroots: ${result.damagedFiles.length} attached file(s) no longer match their hash and were left out: ${result.damagedFiles.join(', ')}`,
+      );
+      process.exitCode = 1;
+    }
+  } finally {
+    await target.close();
+  }
+}
+
+/** Copies this data folder's attached files into DATABASE_URL (no-op for those it has). */
+async function copyFilesToPostgresCommand(argv: string[]) {
+  const config = parseConfig(configInputFrom(argv, process.env));
+  if (!config.databaseUrl) {
+    throw new ConfigError('copy-files-to-postgres needs DATABASE_URL (or --database-url)');
+  }
+  if (!existsSync(blobsPath(config.dataDir))) {
+    throw new ConfigError(`no attached files at ${blobsPath(config.dataDir)}: check --data`);
+  }
+  const target = await PostgresStore.open({ url: config.databaseUrl });
+  try {
+    const result = await copyFilesToPostgres(
+      new FsBlobStore(blobsPath(config.dataDir)),
+      await PostgresBlobStore.open(target.pool),
+    );
+    console.log(JSON.stringify(result, null, 2));
+    if (result.damagedFiles.length > 0) process.exitCode = 1;
+  } finally {
+    await target.close();
+  }
+}
+
 async function main(argv: string[]) {
   const [command, ...rest] = argv;
   if (command === 'serve') return serve(rest);
@@ -452,6 +514,8 @@ async function main(argv: string[]) {
   if (command === 'backup') return backup(rest);
   if (command === 'restore') return restore(rest);
   if (command === 'renew-store-id') return renewStoreId(rest);
+  if (command === 'copy-to-postgres') return copyToPostgres(rest);
+  if (command === 'copy-files-to-postgres') return copyFilesToPostgresCommand(rest);
   if (command === 'check-backup') {
     if (rest.length !== 1 || rest[0]!.startsWith('--')) {
       throw new ConfigError('check-backup takes one backup folder');
@@ -469,7 +533,11 @@ async function main(argv: string[]) {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof BackupRefused) {
+  if (
+    error instanceof ConfigError ||
+    error instanceof BackupRefused ||
+    error instanceof CopyRefused
+  ) {
     console.error(`grassroots: ${error.message}`);
     process.exit(2);
   }

@@ -146,6 +146,25 @@ export function describeBlobStoreContract(
       expect(await store.dropStaleUploads(7 * DAY, Date.now() + 30 * DAY)).toBe(0);
     });
 
+    it('BLOB-4 an empty chunk changes nothing: the next chunk still goes on from the same offset', async () => {
+      const store = await makeStore();
+      const bytes = bytesOf(2000, 9);
+      const hash = sha(bytes);
+      const meta = { type: 'image/jpeg' as const, size: 2000 };
+      await store.write('w', hash, meta, 0, bytes.slice(0, 1000));
+      expect(await store.write('w', hash, meta, 1000, new Uint8Array(0))).toEqual({
+        offset: 1000,
+        isComplete: false,
+      });
+      expect(await store.write('w', hash, meta, 1000, bytes.slice(1000))).toEqual({
+        offset: 2000,
+        isComplete: true,
+      });
+      expect(Buffer.from((await store.read('w', hash))!.bytes).equals(Buffer.from(bytes))).toBe(
+        true,
+      );
+    });
+
     it('BLOB-10 usage counts complete blobs and uploads in progress at their declared size, per workspace', async () => {
       const store = await makeStore();
       expect(await store.usage('w1')).toEqual({ bytes: 0, files: 0 });

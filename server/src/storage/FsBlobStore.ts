@@ -192,6 +192,21 @@ export class FsBlobStore implements BlobStore {
     return { bytes, files: sizes.size };
   }
 
+  /** Every complete blob of every workspace (to copy them elsewhere), folder by folder. */
+  async *completeBlobs(): AsyncIterable<{ workspaceId: string; hash: string }> {
+    for (const workspaceId of await readdir(this.root).catch(() => [] as string[])) {
+      if (!idSchema.safeParse(workspaceId).success) continue;
+      const wsDir = join(this.root, workspaceId);
+      for (const dir of await readdir(wsDir).catch(() => [] as string[])) {
+        if (!/^[0-9a-f]{2}$/.test(dir)) continue;
+        for (const name of await readdir(join(wsDir, dir)).catch(() => [] as string[])) {
+          const hash = name.endsWith('.json') ? name.slice(0, -5) : '';
+          if (blobHashSchema.safeParse(hash).success) yield { workspaceId, hash };
+        }
+      }
+    }
+  }
+
   async read(
     workspaceId: string,
     hash: string,

@@ -102,6 +102,8 @@ export class PostgresBlobStore implements BlobStore {
       if (offset + bytes.byteLength > meta.size) {
         throw new BlobStoreError('size', `bytes pass the declared size ${meta.size}`);
       }
+      // An empty chunk changes nothing (a row of it would take the offset of the next one).
+      if (bytes.byteLength === 0) return { state: current };
       const now = Date.now();
       if (offset === 0) {
         // A start again (an upload dropped half-way, or one that never got a byte) starts clean.
@@ -239,7 +241,10 @@ export class PostgresBlobStore implements BlobStore {
     };
     client.on('error', onError);
     try {
-      await client.query('BEGIN');
+      // Each statement sees what the lock's previous holder committed; a holder that hangs
+      // (a frozen relay's half-open connection) fails the wait instead of holding this one.
+      await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
+      await client.query("SET LOCAL lock_timeout = '30s'");
       await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
         UPLOAD_LOCK,
         `${workspaceId}/${hash}`,
