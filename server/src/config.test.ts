@@ -24,6 +24,21 @@ describe('configuration', () => {
     );
   });
 
+  it('BLOB-2 with PostgreSQL keeping the files, a file limit past what it can send back is refused', () => {
+    const db = { DATABASE_URL: 'postgres://127.0.0.1/g' };
+    expect(
+      parseConfig(configInputFrom([], { ...db, MAX_PDF_BYTES: String(256 * 1024 * 1024) }))
+        .maxPdfBytes,
+    ).toBe(256 * 1024 * 1024);
+    expect(() =>
+      parseConfig(configInputFrom([], { ...db, MAX_PDF_BYTES: String(512 * 1024 * 1024) })),
+    ).toThrow(/at most 256 MiB/);
+    // On the disk of one relay, files that large are kept.
+    expect(
+      parseConfig(configInputFrom([], { MAX_PDF_BYTES: String(512 * 1024 * 1024) })).maxPdfBytes,
+    ).toBe(512 * 1024 * 1024);
+  });
+
   it('unknown flags and missing values are errors, not silent defaults', () => {
     expect(() => configInputFrom(['--prot', '1'], {})).toThrow(ConfigError);
     expect(() => configInputFrom(['--port'], {})).toThrow(/needs a value/);

@@ -157,6 +157,14 @@ export function parseConfig(input: Record<string, unknown>): Config {
       'invalid configuration\n  redisUrl: REDIS_URL needs DATABASE_URL (processes that share a bus must share one store)',
     );
   }
+  // PostgreSQL sends a file as hex text in one message: past this, it could not be read back.
+  const MAX_FILE_IN_POSTGRES = 256 * 1024 * 1024;
+  const largest = Math.max(result.data.maxImageBytes, result.data.maxPdfBytes);
+  if (result.data.databaseUrl && largest > MAX_FILE_IN_POSTGRES) {
+    throw new ConfigError(
+      'invalid configuration\n  maxPdfBytes, maxImageBytes: with DATABASE_URL attached files are kept in PostgreSQL, at most 256 MiB each',
+    );
+  }
   return Object.freeze(result.data);
 }
 

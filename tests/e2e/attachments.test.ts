@@ -349,6 +349,10 @@ describe('photos and files attached to records', () => {
     expect(await server.blobs.info(ws, hash)).toBeNull();
     await item.scrollIntoViewIfNeeded();
     await screenshot(page, 'attachments-refused-zh-360');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await item.scrollIntoViewIfNeeded();
+    await screenshot(page, 'attachments-refused-zh-1280');
+    await page.setViewportSize({ width: 360, height: 800 });
     await switchLanguage(page, 'ug');
     await expect(refusal.textContent()).resolves.toContain('ھۆججەت بوشلۇقى توشتى');
     await screenshot(page, 'attachments-refused-ug-360');
@@ -370,6 +374,11 @@ describe('photos and files attached to records', () => {
     await page.setViewportSize({ width: 360, height: 800 });
     await usage.scrollIntoViewIfNeeded();
     await screenshot(page, 'members-file-usage-zh-360');
+    await switchLanguage(page, 'ug');
+    await expect(usage.textContent()).resolves.toContain('ھۆججەت بوشلۇقى توشاي دەپ قالدى');
+    await usage.scrollIntoViewIfNeeded();
+    await screenshot(page, 'members-file-usage-ug-360');
+    await switchLanguage(page, 'zh-CN');
 
     // Room again (the operator cleared the old file): the waiting photo goes up on its next try.
     const fillerDir = joinPath(server.config.dataDir, 'blobs', ws, fillerHash.slice(0, 2));
