@@ -4,15 +4,8 @@ import { createUnresolvedCounts } from '../comments/createUnresolvedCounts.ts';
 import { CadencePresetField } from '../components/CadencePresetField.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { periodLabel } from '../i18n/period.ts';
-import {
-  type AgeingItem,
-  ageFeedback,
-  attentionFrom,
-  cadenceAttention,
-  type FeedbackEntry,
-  heldMeetings,
-  planProgress,
-} from '../model/domain.ts';
+import { workspaceCadence } from '../model/attention.ts';
+import { type AgeingItem, ageFeedback, type FeedbackEntry, planProgress } from '../model/domain.ts';
 import { createWorkspaceData } from '../projection/createWorkspaceData.ts';
 import { hrefOf } from '../routing/routes.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
@@ -45,17 +38,9 @@ export function DashboardView(): JSX.Element {
         if (entry) attention.push({ id: `${docId}~${entry.id}`, docId, entry, item });
       }
     }
-    const firstRecord = ws.index.docs.length
-      ? Math.min(...ws.index.docs.map((d) => d.createdAt))
-      : null;
     const groups = w.roster?.groups;
-    const cadence = cadenceAttention(
-      ws.index.cadence,
-      heldMeetings(w.minutes),
-      attentionFrom(now, firstRecord),
-      now,
-      groups ? { groups } : {},
-    );
+    // The same periods the home screen counts for this workspace (HOME-1).
+    const cadence = workspaceCadence(w, now);
     attention.sort((a, b) => b.item.overdueMs - a.item.overdueMs);
     // One line per rule (per party group, CAD-6): this period's state, plus how many earlier
     // periods were missed.
@@ -127,7 +112,11 @@ export function DashboardView(): JSX.Element {
               <ul class="plain-list">
                 <For each={lists.cadence}>
                   {(rule) => (
-                    <li class="btn-row">
+                    <li
+                      class="btn-row"
+                      data-state={rule.current.state}
+                      data-missed-before={rule.missed}
+                    >
                       <span class={`tag ${rule.current.state === 'overdue' ? 'bad' : 'warn'}`}>
                         {label('cadenceState', rule.current.state)}
                       </span>

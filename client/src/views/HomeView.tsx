@@ -1,6 +1,7 @@
-import { createSignal, For, type JSX, Show } from 'solid-js';
+import { createEffect, createSignal, For, type JSX, on, onCleanup, Show } from 'solid-js';
 import { useApp } from '../AppContext.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
+import { type AttentionSummary, localAttention } from '../model/attention.ts';
 import { createLocalDemo } from '../model/demoWorkspace.ts';
 import { hrefOf, navigate } from '../routing/routes.ts';
 
@@ -11,6 +12,31 @@ export function HomeView(): JSX.Element {
   const [isCreating, setCreating] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
   const hasDemo = () => app.workspaces().some((w) => w.isLocalDemo);
+  /**
+   * HOME-1: what each workspace's dashboard would flag, read from the device's copy one workspace
+   * after another (a township reviewer's phone holds many villages), shown as each is ready.
+   */
+  const [summaries, setSummaries] = createSignal<ReadonlyMap<string, AttentionSummary | null>>(
+    new Map(),
+  );
+  createEffect(
+    on(
+      () => (app.isReady() ? app.workspaces().map((w) => w.id) : []),
+      (ids) => {
+        let isGone = false;
+        onCleanup(() => {
+          isGone = true;
+        });
+        void (async () => {
+          for (const id of ids) {
+            const summary = await localAttention(app.store, id).catch(() => null);
+            if (isGone) return;
+            setSummaries((before) => new Map(before).set(id, summary));
+          }
+        })();
+      },
+    ),
+  );
   const tryDemo = async () => {
     setCreating(true);
     setError(null);
@@ -50,6 +76,9 @@ export function HomeView(): JSX.Element {
                         </>
                       )}
                     </span>
+                    <Show when={summaries().get(w.id)}>
+                      {(summary) => <AttentionLine summary={summary()} />}
+                    </Show>
                   </a>
                   <Show when={w.isLocalDemo}>
                     <button
@@ -84,5 +113,31 @@ export function HomeView(): JSX.Element {
       </Show>
       <p class="muted small hint">{t('app.wechatHint')}</p>
     </main>
+  );
+}
+
+/** A workspace's two figures on its card: missed meeting periods and feedback to follow up. */
+function AttentionLine(props: { summary: AttentionSummary }): JSX.Element {
+  const { t } = useI18n();
+  const s = () => props.summary;
+  return (
+    <span
+      class="home-attention"
+      data-missed={s().missedMeetings ?? 'unknown'}
+      data-feedback={s().feedback}
+    >
+      <Show when={s().missedMeetings === null}>
+        <span class="tag">{t('home.meetingsNotHere')}</span>
+      </Show>
+      <Show when={(s().missedMeetings ?? 0) > 0}>
+        <span class="tag bad">{t('home.missedMeetings', { n: s().missedMeetings ?? 0 })}</span>
+      </Show>
+      <Show when={s().feedback > 0}>
+        <span class="tag warn">{t('home.feedbackAttention', { n: s().feedback })}</span>
+      </Show>
+      <Show when={s().missedMeetings === 0 && s().feedback === 0}>
+        <span class="tag ok">{t('home.allOnTime')}</span>
+      </Show>
+    </span>
   );
 }

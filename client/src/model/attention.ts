@@ -1,0 +1,99 @@
+import * as Y from 'yjs';
+import { readWorkspaceData } from '../projection/createWorkspaceData.ts';
+import type { LocalStore } from '../sync/LocalStore.ts';
+import {
+  ageFeedback,
+  attentionFrom,
+  cadenceAttention,
+  heldMeetings,
+  INDEX_DOC_ID,
+  readIndex,
+  type WorkspaceData,
+} from './domain.ts';
+
+/**
+ * Every required meeting period of the workspace's rhythm from where attention starts (CAD-5) to
+ * now, with its state (CAD-3), counted per party group where the roster has them (CAD-6).
+ */
+export function workspaceCadence(w: WorkspaceData, now: number) {
+  const firstRecord = w.index.docs.length
+    ? Math.min(...w.index.docs.map((d) => d.createdAt))
+    : null;
+  const groups = w.roster?.groups;
+  return cadenceAttention(
+    w.index.cadence,
+    heldMeetings(w.minutes),
+    attentionFrom(now, firstRecord),
+    now,
+    groups ? { groups } : {},
+  );
+}
+
+/** What a workspace's dashboard would flag, in two figures (HOME-1). */
+export type AttentionSummary = {
+  /**
+   * Required meeting periods that ended without the meetings (CAD-3), or null when minutes the
+   * workspace lists are not all on the device yet (a count would be a guess).
+   */
+  missedMeetings: number | null;
+  /** Feedback entries that need a reviewer's eye (AGE-2): overdue, or not answered back. */
+  feedback: number;
+};
+
+export function attentionSummary(
+  w: WorkspaceData,
+  minutesNotHere: number,
+  now: number,
+): AttentionSummary {
+  const missed = workspaceCadence(w, now).filter((c) => c.state === 'overdue').length;
+  let feedback = 0;
+  for (const { data: log } of w.feedback) feedback += ageFeedback(log.entries, now).length;
+  return { missedMeetings: minutesNotHere > 0 ? null : missed, feedback };
+}
+
+/**
+ * HOME-1: the attention summary of a workspace from what this device holds, without opening it
+ * (no connection, no editor): its docs are read from the device's store, then let go. Null when
+ * the device holds no readable index of it yet.
+ */
+export async function localAttention(
+  store: LocalStore,
+  workspaceId: string,
+  now = Date.now(),
+): Promise<AttentionSummary | null> {
+  const { docs } = await store.loadWorkspace(workspaceId);
+  const built = new Map<string, Y.Doc>();
+  const docOf = (docId: string): Y.Doc | undefined => {
+    const held = docs.get(docId);
+    if (!held || held.updates.length === 0) return undefined;
+    let doc = built.get(docId);
+    if (!doc) {
+      doc = new Y.Doc();
+      for (const { update } of held.updates) {
+        try {
+          Y.applyUpdate(doc, update);
+        } catch {
+          // A damaged entry: what the rest says still counts (the workspace reports it when open).
+        }
+      }
+      built.set(docId, doc);
+    }
+    return doc;
+  };
+  try {
+    const indexDoc = docOf(INDEX_DOC_ID);
+    if (!indexDoc) return null;
+    let index: ReturnType<typeof readIndex>;
+    try {
+      index = readIndex(indexDoc);
+    } catch {
+      return null;
+    }
+    const minutesNotHere = index.docs.filter(
+      (d) => !d.archived && d.kind === 'minutes' && !docOf(d.id),
+    ).length;
+    return attentionSummary(readWorkspaceData(index, docOf), minutesNotHere, now);
+  } finally {
+    for (const doc of built.values()) doc.destroy();
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * HOME-1: a township reviewer's phone holds several villages' workspaces; the home screen says,
+ * for each, what its dashboard flags, from the records on the device.
+ */
+import { existsSync } from 'node:fs';
+import { join as joinPath } from 'node:path';
+import { createDemoVillage, INDEX_DOC_ID, roomName } from '@grassroots/shared';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import {
+  clientDist,
+  joinWorkspace,
+  openBrowser,
+  screenshot,
+  startRelay,
+  switchLanguage,
+  waitSaved,
+} from './harness.ts';
+
+let relay: Awaited<ReturnType<typeof startRelay>>;
+const closers: Array<() => Promise<void>> = [];
+
+beforeAll(async () => {
+  if (!existsSync(joinPath(clientDist, 'index.html'))) {
+    throw new Error('client/dist is missing: run `corepack pnpm build` before the e2e tests');
+  }
+  relay = await startRelay();
+});
+
+afterAll(async () => {
+  for (const close of closers.splice(0)) await close().catch(() => {});
+  await relay?.cleanup();
+});
+
+/** A village's workspace on the relay, from the demo builder: a year of records. */
+async function village(seed: number, name: string, docs: number, entries: number) {
+  const { server } = relay;
+  const demo = createDemoVillage({ seed, start: '2026-01-05', docs, entries });
+  const created = await server.auth.createWorkspace(name);
+  const ws = created.workspace.id;
+  await server.store.appendUpdates(
+    [
+      { room: roomName(ws, INDEX_DOC_ID), update: Y.encodeStateAsUpdate(demo.index) },
+      ...demo.docs.map((d) => ({ room: roomName(ws, d.id), update: Y.encodeStateAsUpdate(d.doc) })),
+    ].map((r) => ({ ...r, authorId: created.admin.id, at: Date.now() })),
+  );
+  const { token } = await server.auth.createInvite(ws, created.admin.id, { role: 'viewer' });
+  return { ws, inviteUrl: `${server.url}/#/join/${token}` };
+}
+
+/** What the workspace's dashboard shows: missed meeting periods and feedback to follow up. */
+async function dashboardFigures(page: Page) {
+  const meetings = page.locator('section[aria-labelledby="dash-meetings"]');
+  // Every listed record on the device: the dashboard counts only then.
+  await meetings.locator('li[data-state]').first().waitFor({ timeout: 30_000 });
+  await expect.poll(() => page.locator('[data-testid="minutes-not-here"]').count()).toBe(0);
+  const missed = await page
+    .locator('section[aria-labelledby="dash-meetings"] li[data-state]')
+    .evaluateAll((rows) =>
+      rows.reduce(
+        (n, li) =>
+          n +
+          Number(li.getAttribute('data-missed-before')) +
+          (li.getAttribute('data-state') === 'overdue' ? 1 : 0),
+        0,
+      ),
+    );
+  const feedback = await page.locator('section[aria-labelledby="dash-feedback"] li').count();
+  return { missed, feedback };
+}
+
+describe('the home screen of a device with several workspaces', () => {
+  it('HOME-1 shows for each village the missed meeting periods and the feedback to follow up that its dashboard shows', async () => {
+    const villages = [await village(11, '阳光村', 60, 8), await village(12, '团结村', 6, 3)];
+    const { page, close } = await openBrowser({ width: 360, height: 800 });
+    closers.push(close);
+    const expected = [];
+    for (const v of villages) {
+      await joinWorkspace(page, v.inviteUrl, '乡镇审核员');
+      await waitSaved(page);
+      expected.push(await dashboardFigures(page));
+    }
+    expect(expected.some((e) => e.missed > 0)).toBe(true);
+    expect(expected.some((e) => e.feedback > 0)).toBe(true);
+
+    await page.goto(`${relay.server.url}/#/`);
+    const cards = page.locator('.card');
+    await expect.poll(() => page.locator('.home-attention').count()).toBe(2);
+    for (const [i, v] of villages.entries()) {
+      const line = page.locator(`.card:has(a[href*="${v.ws}"]) .home-attention`);
+      await expect(line.getAttribute('data-missed')).resolves.toBe(String(expected[i]!.missed));
+      await expect(line.getAttribute('data-feedback')).resolves.toBe(String(expected[i]!.feedback));
+      if (expected[i]!.missed > 0) {
+        await expect(line.textContent()).resolves.toContain(
+          `三会一课：${expected[i]!.missed} 期未按时召开`,
+        );
+      }
+    }
+    await expect(cards.count()).resolves.toBeGreaterThanOrEqual(2);
+    await screenshot(page, 'home-attention-zh-360');
+    await switchLanguage(page, 'ug');
+    await expect(page.locator('.home-attention').first().textContent()).resolves.toMatch(
+      /[\u0600-\u06ff]/,
+    );
+    await screenshot(page, 'home-attention-ug-360');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await screenshot(page, 'home-attention-ug-1280');
+    await switchLanguage(page, 'en');
+    await screenshot(page, 'home-attention-en-1280');
+    await switchLanguage(page, 'zh-CN');
+    await screenshot(page, 'home-attention-zh-1280');
+    // Offline, from the device alone, the same figures.
+    await page.context().setOffline(true);
+    await page.reload();
+    await expect.poll(() => page.locator('.home-attention').count()).toBe(2);
+    const first = page.locator(`.card:has(a[href*="${villages[0]!.ws}"]) .home-attention`);
+    await expect(first.getAttribute('data-missed')).resolves.toBe(String(expected[0]!.missed));
+  });
+});
