@@ -18,6 +18,7 @@ import { createMembershipRefresh, type SignedOut } from './api/createMembershipR
 import type { RelayApiError } from './api/relayApi.ts';
 import { IdbBlobCache } from './attachments/IdbBlobCache.ts';
 import { type BlobService, makeBlobService } from './attachments/makeBlobService.ts';
+import { forgetAttention } from './model/attention.ts';
 import {
   type IndexData,
   ROSTER_DOC_ID,
@@ -101,6 +102,9 @@ function WorkspaceReady(props: {
   onMount(() => requestAnimationFrame(() => performance.mark('grassroots:workspace-ready')));
   const app = useApp();
   onCleanup(props.sync.onChange(() => app.reportProblems(props.sync.problems.splice(0))));
+  // HOME-1: the device's copy changes while the workspace is open; its kept summary is stale.
+  void forgetAttention(app.store, props.entry.id).catch(() => {});
+  onCleanup(() => void forgetAttention(app.store, props.entry.id).catch(() => {}));
   const signedOut = createMembershipRefresh(
     props.entry,
     () => summary().connection,

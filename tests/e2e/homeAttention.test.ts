@@ -4,10 +4,11 @@
  */
 import { existsSync } from 'node:fs';
 import { join as joinPath } from 'node:path';
-import { createDemoVillage, INDEX_DOC_ID, roomName } from '@grassroots/shared';
+import { addEntry, createDemoVillage, INDEX_DOC_ID, roomName } from '@grassroots/shared';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { stockClient } from '../support/clients.ts';
 import {
   clientDist,
   joinWorkspace,
@@ -46,7 +47,34 @@ async function village(seed: number, name: string, docs: number, entries: number
     ].map((r) => ({ ...r, authorId: created.admin.id, at: Date.now() })),
   );
   const { token } = await server.auth.createInvite(ws, created.admin.id, { role: 'viewer' });
-  return { ws, inviteUrl: `${server.url}/#/join/${token}` };
+  const feedbackId = demo.docs.find((d) => d.kind === 'feedback')!.id;
+  /** A villager's request recorded on the secretary's device, due a month ago. */
+  const recordOverdueRequest = async () => {
+    const room = roomName(ws, feedbackId);
+    const rowsBefore = (await server.store.loadUpdates(room)).length;
+    const secretary = stockClient(
+      `${server.url.replace('http', 'ws')}/sync`,
+      room,
+      created.adminToken,
+    );
+    try {
+      await secretary.synced;
+      addEntry(secretary.doc, {
+        receivedAt: Date.now() - 40 * 86_400_000,
+        dueAt: Date.now() - 30 * 86_400_000,
+        channel: 'home-visit',
+        category: 'infrastructure',
+        summary: '村东路灯坏了',
+        recordedBy: { name: '李书记', memberId: created.admin.id },
+      });
+      await expect
+        .poll(async () => (await server.store.loadUpdates(room)).length)
+        .toBeGreaterThan(rowsBefore);
+    } finally {
+      secretary.destroy();
+    }
+  };
+  return { ws, inviteUrl: `${server.url}/#/join/${token}`, recordOverdueRequest };
 }
 
 /** What the workspace's dashboard shows: missed meeting periods and feedback to follow up. */
@@ -110,11 +138,26 @@ describe('the home screen of a device with several workspaces', () => {
     await screenshot(page, 'home-attention-en-1280');
     await switchLanguage(page, 'zh-CN');
     await screenshot(page, 'home-attention-zh-1280');
+    // A request recorded elsewhere reaches the device when the village is opened; back on the
+    // home screen its figure has one more (the kept one was let go when the village opened).
+    await villages[1]!.recordOverdueRequest();
+    await page.goto(`${relay.server.url}/#/w/${villages[1]!.ws}/dashboard`);
+    await expect
+      .poll(async () => (await dashboardFigures(page)).feedback, { timeout: 20_000 })
+      .toBe(expected[1]!.feedback + 1);
+    await page.goto(`${relay.server.url}/#/`);
+    const second = page.locator(`.card:has(a[href*="${villages[1]!.ws}"]) .home-attention`);
+    await expect
+      .poll(() => second.getAttribute('data-feedback'))
+      .toBe(String(expected[1]!.feedback + 1));
     // Offline, from the device alone, the same figures.
     await page.context().setOffline(true);
     await page.reload();
     await expect.poll(() => page.locator('.home-attention').count()).toBe(2);
     const first = page.locator(`.card:has(a[href*="${villages[0]!.ws}"]) .home-attention`);
     await expect(first.getAttribute('data-missed')).resolves.toBe(String(expected[0]!.missed));
+    await expect(second.getAttribute('data-feedback')).resolves.toBe(
+      String(expected[1]!.feedback + 1),
+    );
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { readWorkspaceData } from '../projection/createWorkspaceData.ts';
 import type { LoadedDoc, LocalStore } from '../sync/LocalStore.ts';
-import { attentionSummary, localAttention } from './attention.ts';
+import { attentionSummary, forgetAttention, keptAttention, localAttention } from './attention.ts';
 
 const now = Date.parse('2026-12-03T02:00:00Z');
 const demo = createDemoVillage({ seed: 3, start: '2026-01-05', docs: 6, entries: 8 });
@@ -13,21 +13,29 @@ const docs = new Map<string, Y.Doc>([
 ]);
 
 /** The device's store as `localAttention` reads it: each doc a log of updates. */
-function storeHolding(held: Map<string, LoadedDoc>): LocalStore {
+function storeHolding(held: Map<string, LoadedDoc>, settings = new Map<string, unknown>()) {
   const unused = () => {
     throw new Error('not read by the summary');
   };
-  return {
-    loadWorkspace: async () => ({ docs: held, problems: [] }),
+  const reads = { workspaces: 0 };
+  const store: LocalStore & { reads: typeof reads } = {
+    reads,
+    loadWorkspace: async () => {
+      reads.workspaces++;
+      return { docs: held, problems: [] };
+    },
     listWorkspaces: unused,
     putWorkspace: unused,
     removeWorkspace: unused,
     appendUpdate: unused,
     compact: unused,
     putMeta: unused,
-    getSetting: unused,
-    putSetting: unused,
+    getSetting: async <T>(key: string) => settings.get(key) as T | undefined,
+    putSetting: async (key: string, value: unknown) => {
+      settings.set(key, value);
+    },
   };
+  return store;
 }
 
 const asLog = (doc: Y.Doc): LoadedDoc => ({
@@ -67,5 +75,32 @@ describe('HOME-1 what a workspace needs, from the device', () => {
     });
     held.delete(INDEX_DOC_ID);
     expect(await localAttention(storeHolding(held), 'w', now)).toBeNull();
+  });
+
+  it('keeps a summary for the day until its workspace is opened, and believes no damaged kept value', async () => {
+    const settings = new Map<string, unknown>();
+    const store = storeHolding(new Map([...docs].map(([id, doc]) => [id, asLog(doc)])), settings);
+    expect(await keptAttention(store, 'w', now)).toEqual(direct);
+    expect(await keptAttention(store, 'w', now + 60_000)).toEqual(direct);
+    expect(store.reads.workspaces).toBe(1);
+    // Opened (its copy may change): read again.
+    await forgetAttention(store, 'w');
+    expect(await keptAttention(store, 'w', now + 120_000)).toEqual(direct);
+    expect(store.reads.workspaces).toBe(2);
+    // The next day in Beijing (02:00 UTC is 10:00 there): a period may have ended.
+    expect(await keptAttention(store, 'w', now + 14 * 3_600_000)).toEqual(direct);
+    expect(store.reads.workspaces).toBe(3);
+    // What IndexedDB hands back is checked before it is shown.
+    const day = (settings.get('attention:w') as { day: string }).day;
+    for (const bad of [
+      { day, summary: { missedMeetings: 'x', feedback: 1 } },
+      { day, summary: { missedMeetings: 1, feedback: -2 } },
+      { day },
+      'w',
+    ]) {
+      settings.set('attention:w', bad);
+      expect(await keptAttention(store, 'w', now + 14 * 3_600_000)).toEqual(direct);
+    }
+    expect(store.reads.workspaces).toBe(7);
   });
 });

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { beijingDay } from '../i18n/time.ts';
 import { readWorkspaceData } from '../projection/createWorkspaceData.ts';
 import type { LocalStore } from '../sync/LocalStore.ts';
 import {
@@ -96,4 +97,47 @@ export async function localAttention(
   } finally {
     for (const doc of built.values()) doc.destroy();
   }
+}
+
+/** Where a workspace's last summary is kept among the device's settings. */
+const cacheKey = (workspaceId: string) => `attention:${workspaceId}`;
+
+/**
+ * The device's copy of a workspace changes only while the workspace is open on it: opening one
+ * marks its kept summary stale (HOME-1).
+ */
+export function forgetAttention(store: LocalStore, workspaceId: string): Promise<void> {
+  return store.putSetting(cacheKey(workspaceId), null);
+}
+
+/**
+ * HOME-1 at the cost of reading a setting: the summary kept from an earlier visit, if it was
+ * made today (Beijing time: a period may have ended since) and its workspace was not opened since;
+ * else read from the device's copy and kept. A kept value is checked before it is believed.
+ */
+export async function keptAttention(
+  store: LocalStore,
+  workspaceId: string,
+  now = Date.now(),
+): Promise<AttentionSummary | null> {
+  const day = beijingDay(now);
+  const kept: unknown = await store.getSetting(cacheKey(workspaceId)).catch(() => undefined);
+  if (isKept(kept) && kept.day === day) return kept.summary;
+  const summary = await localAttention(store, workspaceId, now);
+  if (summary) await store.putSetting(cacheKey(workspaceId), { day, summary }).catch(() => {});
+  return summary;
+}
+
+function isKept(value: unknown): value is { day: string; summary: AttentionSummary } {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as { day?: unknown; summary?: { missedMeetings?: unknown; feedback?: unknown } };
+  const s = v.summary;
+  const isCount = (n: unknown) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
+  return (
+    typeof v.day === 'string' &&
+    typeof s === 'object' &&
+    s !== null &&
+    (s.missedMeetings === null || isCount(s.missedMeetings)) &&
+    isCount(s.feedback)
+  );
 }

@@ -1,7 +1,7 @@
 import { createEffect, createSignal, For, type JSX, on, onCleanup, Show } from 'solid-js';
 import { useApp } from '../AppContext.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
-import { type AttentionSummary, localAttention } from '../model/attention.ts';
+import { type AttentionSummary, keptAttention } from '../model/attention.ts';
 import { createLocalDemo } from '../model/demoWorkspace.ts';
 import { hrefOf, navigate } from '../routing/routes.ts';
 
@@ -13,8 +13,9 @@ export function HomeView(): JSX.Element {
   const [error, setError] = createSignal<string | null>(null);
   const hasDemo = () => app.workspaces().some((w) => w.isLocalDemo);
   /**
-   * HOME-1: what each workspace's dashboard would flag, read from the device's copy one workspace
-   * after another (a township reviewer's phone holds many villages), shown as each is ready.
+   * HOME-1: what each workspace's dashboard would flag, kept from an earlier visit or read from
+   * the device's copy one workspace after another (a township reviewer's phone holds many
+   * villages), shown as each is ready.
    */
   const [summaries, setSummaries] = createSignal<ReadonlyMap<string, AttentionSummary | null>>(
     new Map(),
@@ -29,7 +30,7 @@ export function HomeView(): JSX.Element {
         });
         void (async () => {
           for (const id of ids) {
-            const summary = await localAttention(app.store, id).catch(() => null);
+            const summary = await keptAttention(app.store, id).catch(() => null);
             if (isGone) return;
             setSummaries((before) => new Map(before).set(id, summary));
           }
