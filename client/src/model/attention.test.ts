@@ -87,20 +87,36 @@ describe('HOME-1 what a workspace needs, from the device', () => {
     await forgetAttention(store, 'w');
     expect(await keptAttention(store, 'w', now + 120_000)).toEqual(direct);
     expect(store.reads.workspaces).toBe(2);
+    // An hour on: an entry may have turned overdue since.
+    expect(await keptAttention(store, 'w', now + 3_720_000)).toEqual(direct);
+    expect(store.reads.workspaces).toBe(3);
     // The next day in Beijing (02:00 UTC is 10:00 there): a period may have ended.
     expect(await keptAttention(store, 'w', now + 14 * 3_600_000)).toEqual(direct);
-    expect(store.reads.workspaces).toBe(3);
+    expect(store.reads.workspaces).toBe(4);
     // What IndexedDB hands back is checked before it is shown.
     const day = (settings.get('attention:w') as { day: string }).day;
     for (const bad of [
-      { day, summary: { missedMeetings: 'x', feedback: 1 } },
-      { day, summary: { missedMeetings: 1, feedback: -2 } },
+      { day, at: now + 14 * 3_600_000, summary: { missedMeetings: 'x', feedback: 1 } },
+      { day, at: now + 14 * 3_600_000, summary: { missedMeetings: 1, feedback: -2 } },
       { day },
       'w',
     ]) {
       settings.set('attention:w', bad);
       expect(await keptAttention(store, 'w', now + 14 * 3_600_000)).toEqual(direct);
     }
-    expect(store.reads.workspaces).toBe(7);
+    expect(store.reads.workspaces).toBe(8);
+  });
+
+  it('keeps nothing read while the workspace was opened', async () => {
+    const settings = new Map<string, unknown>();
+    const store = storeHolding(new Map([...docs].map(([id, doc]) => [id, asLog(doc)])), settings);
+    const load = store.loadWorkspace;
+    store.loadWorkspace = async (id) => {
+      const loaded = await load(id);
+      await forgetAttention(store, 'w');
+      return loaded;
+    };
+    expect(await keptAttention(store, 'w', now)).toEqual(direct);
+    expect(settings.get('attention:w')).not.toHaveProperty('summary');
   });
 });

@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { beijingDay } from '../i18n/time.ts';
-import { readWorkspaceData } from '../projection/createWorkspaceData.ts';
+import { countMinutesNotHere, readWorkspaceData } from '../projection/createWorkspaceData.ts';
 import type { LocalStore } from '../sync/LocalStore.ts';
 import {
   ageFeedback,
@@ -64,9 +64,11 @@ export async function localAttention(
 ): Promise<AttentionSummary | null> {
   const { docs } = await store.loadWorkspace(workspaceId);
   const built = new Map<string, Y.Doc>();
+  /** Plans do not count here: they are never built. */
+  let skipped = new Set<string>();
   const docOf = (docId: string): Y.Doc | undefined => {
     const held = docs.get(docId);
-    if (!held || held.updates.length === 0) return undefined;
+    if (!held || skipped.has(docId)) return undefined;
     let doc = built.get(docId);
     if (!doc) {
       doc = new Y.Doc();
@@ -90,9 +92,12 @@ export async function localAttention(
     } catch {
       return null;
     }
-    const minutesNotHere = index.docs.filter(
-      (d) => !d.archived && d.kind === 'minutes' && !docOf(d.id),
-    ).length;
+    skipped = new Set(index.docs.filter((d) => d.kind === 'plan').map((d) => d.id));
+    // Counted as the dashboard counts them: acknowledged by the server, or holding something.
+    const minutesNotHere = countMinutesNotHere(index, (id) => {
+      const doc = docOf(id);
+      return doc ? { doc, hasAck: docs.get(id)?.meta?.ackedStateVector != null } : undefined;
+    });
     return attentionSummary(readWorkspaceData(index, docOf), minutesNotHere, now);
   } finally {
     for (const doc of built.values()) doc.destroy();
@@ -107,13 +112,15 @@ const cacheKey = (workspaceId: string) => `attention:${workspaceId}`;
  * marks its kept summary stale (HOME-1).
  */
 export function forgetAttention(store: LocalStore, workspaceId: string): Promise<void> {
-  return store.putSetting(cacheKey(workspaceId), null);
+  // A mark of its own each time, so that a reading begun before it sees it changed.
+  return store.putSetting(cacheKey(workspaceId), { openedAt: Date.now(), mark: Math.random() });
 }
 
 /**
  * HOME-1 at the cost of reading a setting: the summary kept from an earlier visit, if it was
- * made today (Beijing time: a period may have ended since) and its workspace was not opened since;
- * else read from the device's copy and kept. A kept value is checked before it is believed.
+ * made today (Beijing time: a period may have ended since), within the hour, and its workspace
+ * was not opened since; else read from the device's copy and kept. A kept value is checked
+ * before it is believed.
  */
 export async function keptAttention(
   store: LocalStore,
@@ -122,19 +129,37 @@ export async function keptAttention(
 ): Promise<AttentionSummary | null> {
   const day = beijingDay(now);
   const kept: unknown = await store.getSetting(cacheKey(workspaceId)).catch(() => undefined);
-  if (isKept(kept) && kept.day === day) return kept.summary;
+  if (isKept(kept) && kept.day === day && now - kept.at < KEEP_MS && now >= kept.at) {
+    return kept.summary;
+  }
   const summary = await localAttention(store, workspaceId, now);
-  if (summary) await store.putSetting(cacheKey(workspaceId), { day, summary }).catch(() => {});
+  // Not kept when the workspace was opened meanwhile (its figures were let go while these were
+  // read): the next visit reads them again.
+  const still: unknown = await store.getSetting(cacheKey(workspaceId)).catch(() => undefined);
+  if (summary && JSON.stringify(still ?? null) === JSON.stringify(kept ?? null)) {
+    await store.putSetting(cacheKey(workspaceId), { day, at: now, summary }).catch(() => {});
+  }
   return summary;
 }
 
-function isKept(value: unknown): value is { day: string; summary: AttentionSummary } {
+/**
+ * How long kept figures are believed: a feedback entry turns overdue at its own minute, so a
+ * figure kept all day would miss those that did since; an hour bounds that.
+ */
+const KEEP_MS = 3_600_000;
+
+function isKept(value: unknown): value is { day: string; at: number; summary: AttentionSummary } {
   if (typeof value !== 'object' || value === null) return false;
-  const v = value as { day?: unknown; summary?: { missedMeetings?: unknown; feedback?: unknown } };
+  const v = value as {
+    day?: unknown;
+    at?: unknown;
+    summary?: { missedMeetings?: unknown; feedback?: unknown };
+  };
   const s = v.summary;
   const isCount = (n: unknown) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
   return (
     typeof v.day === 'string' &&
+    typeof v.at === 'number' &&
     typeof s === 'object' &&
     s !== null &&
     (s.missedMeetings === null || isCount(s.missedMeetings)) &&

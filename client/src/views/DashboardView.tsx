@@ -63,6 +63,8 @@ export function DashboardView(): JSX.Element {
       })),
       plans,
       attention: attention.slice(0, 20),
+      /** All of them: the home screen's figure (HOME-1) counts every one. */
+      attentionTotal: attention.length,
       meetings: w.minutes,
       roster: w.roster,
       isLoading,
@@ -195,6 +197,14 @@ export function DashboardView(): JSX.Element {
                 )}
               </For>
             </ul>
+            <Show when={data().attentionTotal > lists.attention.length}>
+              <p
+                class="small muted"
+                data-more-feedback={data().attentionTotal - lists.attention.length}
+              >
+                {t('dash.moreFeedback', { n: data().attentionTotal - lists.attention.length })}
+              </p>
+            </Show>
           </Show>
         </section>
       </div>

@@ -342,7 +342,7 @@ export async function checkBackup(dir: string): Promise<CheckResult> {
 }
 
 /** Throws BackupRefused when another process (a running relay) has the database open. */
-function assertNotInUse(path: string): void {
+export function assertNotInUse(path: string): void {
   const db = new Database(path, { fileMustExist: true, timeout: 0 });
   try {
     // Exclusive locking takes the file's exclusive lock, which any other open connection blocks.

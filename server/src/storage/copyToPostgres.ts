@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type pg from 'pg';
 import { BlobStoreError } from './BlobStore.ts';
+import { assertNotInUse, BackupRefused } from './backup.ts';
 import type { FsBlobStore } from './FsBlobStore.ts';
 import type { PostgresBlobStore } from './PostgresBlobStore.ts';
 import type { PostgresStore } from './PostgresStore.ts';
@@ -70,6 +71,14 @@ export async function copySqliteToPostgres(options: {
       'the PostgreSQL database already holds workspaces or documents: copy into an empty one',
     );
   }
+  // A relay still serving the file would store what the copy misses (a member revoked after
+  // the copy began would be a member again on PostgreSQL).
+  try {
+    assertNotInUse(sqliteFile);
+  } catch (error) {
+    if (error instanceof BackupRefused) throw new CopyRefused(error.message);
+    throw error;
+  }
   const source = new SqliteStore(sqliteFile);
   try {
     const copiedFiles = await copyFilesToPostgres(files, targetFiles);
@@ -92,14 +101,19 @@ export async function copyFilesToPostgres(
   let copied = 0;
   const damagedFiles: string[] = [];
   for await (const { workspaceId, hash } of files.completeBlobs()) {
-    const blob = await files.read(workspaceId, hash);
-    if (!blob) continue;
     try {
+      const blob = await files.read(workspaceId, hash);
+      if (!blob) continue;
+      // Bytes cut short, or longer than the meta says: damaged, as bytes of another hash are.
+      if (blob.bytes.byteLength !== blob.info.size) throw new BlobStoreError('size', 'size');
       const meta = { type: blob.info.type, size: blob.info.size };
-      await targetFiles.write(workspaceId, hash, meta, 0, blob.bytes);
+      const state = await targetFiles.write(workspaceId, hash, meta, 0, blob.bytes);
+      if (!state.isComplete) throw new BlobStoreError('size', 'incomplete');
       copied++;
     } catch (error) {
-      if (!(error instanceof BlobStoreError && error.code === 'hash-mismatch')) throw error;
+      const isDamaged =
+        error instanceof BlobStoreError || (error as { code?: string }).code === 'ENOENT';
+      if (!isDamaged) throw error;
       damagedFiles.push(`${workspaceId}/${hash}`);
     }
   }
@@ -113,9 +127,9 @@ async function copyRows(
   const db = source.db;
   const client = await pool.connect();
   const counts: Record<string, number> = {};
-  // One snapshot of the SQLite file for every table.
-  db.exec('BEGIN');
   try {
+    // One snapshot of the SQLite file for every table.
+    db.exec('BEGIN');
     await client.query('BEGIN');
     for (const table of TABLES) {
       const columns = (db.pragma(`table_info(${table})`) as { name: string }[]).map((c) => c.name);
@@ -149,7 +163,9 @@ async function copyRows(
       for (const row of statement.iterate() as IterableIterator<unknown[]>) {
         batch.push(row);
         for (const value of row) {
-          batchBytes += Buffer.isBuffer(value) ? value.byteLength : 16;
+          if (Buffer.isBuffer(value)) batchBytes += value.byteLength;
+          else if (typeof value === 'string') batchBytes += value.length * 3;
+          else batchBytes += 8;
         }
         if (batch.length >= BATCH_ROWS || batchBytes >= BATCH_BYTES) await flush();
       }
@@ -161,10 +177,32 @@ async function copyRows(
       }
       counts[table] = copied;
     }
-    // Each room's next seq follows its last stored one, as in SQLite.
+    // Each room's next seq follows the last one it handed out: its last stored row, or a named
+    // version or mark past it (a file compacted by an older build kept a group's first seq).
     await client.query(
-      'INSERT INTO rooms (room, last_seq) SELECT room, max(seq) FROM updates GROUP BY room',
+      `INSERT INTO rooms (room, last_seq)
+       SELECT room, max(seq) FROM (
+         SELECT room, seq FROM updates
+         UNION ALL SELECT room, seq FROM named_versions
+         UNION ALL SELECT room, seq FROM history_marks
+       ) AS handed_out GROUP BY room`,
     );
+    // Such a file may still have the table of last seqs it kept then.
+    const hasOldRooms = db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'rooms'")
+      .get();
+    if (hasOldRooms) {
+      for (const row of db.prepare('SELECT room, last_seq FROM rooms').all() as {
+        room: string;
+        last_seq: number;
+      }[]) {
+        await client.query(
+          `INSERT INTO rooms (room, last_seq) VALUES ($1, $2)
+           ON CONFLICT (room) DO UPDATE SET last_seq = GREATEST(rooms.last_seq, excluded.last_seq)`,
+          [row.room, row.last_seq],
+        );
+      }
+    }
     // SYNC-3: a store of its own, whose seqs devices do not trust before asking once.
     const storeId = randomUUID();
     await client.query("UPDATE store_meta SET value = $1 WHERE key = 'store_id'", [storeId]);
@@ -174,7 +212,7 @@ async function copyRows(
     await client.query('ROLLBACK').catch(() => {});
     throw error;
   } finally {
-    db.exec('COMMIT');
     client.release();
+    if (db.inTransaction) db.exec('ROLLBACK');
   }
 }

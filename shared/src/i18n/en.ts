@@ -150,6 +150,7 @@ export const en: Catalogue = {
     'dash.plans': 'Plan progress',
     'dash.noPlans': 'No phase plans yet.',
     'dash.feedback': 'Feedback needing attention',
+    'dash.moreFeedback': '{n} more, more recent, in the feedback logs.',
     'dash.noFeedback': 'No feedback needs attention.',
     'dash.ageDays': '{days} days overdue',
     'dash.missedBefore': '{n} earlier periods missed',

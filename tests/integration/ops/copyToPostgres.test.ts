@@ -3,10 +3,12 @@
  * processes, run as an operator would (real CLI, real relay processes, a throwaway PostgreSQL).
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { FsBlobStore, PostgresBlobStore, PostgresStore, SqliteStore } from '@grassroots/server';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
+import * as Y from 'yjs';
 import { stockClient } from '../../support/clients.ts';
 import {
   createWorkspaceWithCli,
@@ -122,6 +124,12 @@ describe('grassroots copy-to-postgres', () => {
         body: JSON.stringify({ ids: ['plan'] }),
       })
     ).storeId;
+    // While the relay still serves the file, nothing is copied.
+    const early = await runCli(['copy-to-postgres', '--data', dataDir], {
+      DATABASE_URL: await emptyDatabase(),
+    });
+    expect(early.code).toBe(2);
+    expect(early.stderr).toContain('stop the relay');
     expect(await county.stop()).toBe(0);
 
     // What no screen above made: a deleted doc, a history mark, a public board.
@@ -135,8 +143,13 @@ describe('grassroots copy-to-postgres', () => {
       deletedBy: adminMemberId,
       deletedAt: 2,
     });
+    const notes = new Y.Doc();
+    notes.getText('t').insert(0, '备忘');
+    await sqlite.appendUpdates([
+      { room: `${ws}/notes`, authorId: adminMemberId, at: 3, update: Y.encodeStateAsUpdate(notes) },
+    ]);
     await sqlite.addHistoryMark({
-      room: `${ws}/index`,
+      room: `${ws}/notes`,
       seq: 1,
       mark: { kind: 'restore', toSeq: 1 },
       authorId: adminMemberId,
@@ -152,7 +165,7 @@ describe('grassroots copy-to-postgres', () => {
       publishedBy: adminMemberId,
       publishedAt: 5,
     });
-    const rooms = [room, `${ws}/index`];
+    const rooms = [room, `${ws}/index`, `${ws}/notes`];
     const before = await everything(sqlite, ws, rooms);
     await sqlite.close();
 
@@ -238,12 +251,23 @@ describe('grassroots copy-to-postgres', () => {
       0,
       photo,
     );
+    // A second one whose bytes the disk lost the end of.
+    const cut = Uint8Array.from({ length: 3000 }, (_, i) => (i * 3) % 256);
+    const cutHash = createHash('sha256').update(cut).digest('hex');
+    await new FsBlobStore(join(dataDir, 'blobs')).write(
+      'ws1',
+      cutHash,
+      { type: 'image/png', size: cut.length },
+      0,
+      cut,
+    );
+    truncateSync(join(dataDir, 'blobs', 'ws1', cutHash.slice(0, 2), cutHash), 1000);
     for (let run = 0; run < 2; run++) {
       const copied = await runCli(['copy-files-to-postgres', '--data', dataDir], {
         DATABASE_URL: databaseUrl,
       });
-      expect(copied.code, copied.stderr).toBe(0);
-      expect(JSON.parse(copied.stdout)).toEqual({ files: 1, damagedFiles: [] });
+      expect(copied.code, copied.stderr).toBe(1);
+      expect(JSON.parse(copied.stdout)).toEqual({ files: 1, damagedFiles: [`ws1/${cutHash}`] });
     }
     const store = await PostgresStore.open({ url: databaseUrl });
     cleanups.push(() => store.close());
@@ -252,6 +276,7 @@ describe('grassroots copy-to-postgres', () => {
     expect(read?.info).toEqual({ hash, type: 'image/png', size: photo.length });
     expect(Buffer.from(read!.bytes).equals(Buffer.from(photo))).toBe(true);
     expect(await files.usage('ws1')).toEqual({ bytes: photo.length, files: 1 });
+    expect(await files.state('ws1', cutHash)).toEqual({ offset: 0, isComplete: false });
     const wrong = await runCli(['copy-files-to-postgres', '--data', tempDir()], {
       DATABASE_URL: databaseUrl,
     });
