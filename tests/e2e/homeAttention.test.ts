@@ -83,6 +83,7 @@ async function dashboardFigures(page: Page) {
   // Every listed record on the device: the dashboard counts only then.
   await meetings.locator('li[data-state]').first().waitFor({ timeout: 30_000 });
   await expect.poll(() => page.locator('[data-testid="minutes-not-here"]').count()).toBe(0);
+  await expect.poll(() => page.locator('[data-testid="dash-loading"]').count()).toBe(0);
   const missed = await page
     .locator('section[aria-labelledby="dash-meetings"] li[data-state]')
     .evaluateAll((rows) =>

@@ -90,7 +90,7 @@ export function DashboardView(): JSX.Element {
     <>
       <h1>{t('dash.title')}</h1>
       <Show when={data().isLoading}>
-        <p class="small muted" role="status">
+        <p class="small muted" role="status" data-testid="dash-loading">
           {t('dash.loading')}
         </p>
       </Show>
