@@ -5,7 +5,6 @@ import { join as joinPath } from 'node:path';
 import {
   createDemoVillage,
   createDoc,
-  INDEX_DOC_ID,
   readAttachments,
   readIndex,
   roomName,
@@ -22,6 +21,7 @@ import {
   switchLanguage,
   waitSaved,
 } from './harness.ts';
+import { seedWorkspace } from './seed.ts';
 
 let relay: Awaited<ReturnType<typeof startRelay>>;
 const closers: Array<() => Promise<void>> = [];
@@ -132,24 +132,15 @@ describe('photos and files attached to records', () => {
   it('BLOB-C1 is shrunk and shown at once, survives a reload as waiting, uploads when online and reaches another member', async () => {
     const { server } = relay;
     const demo = createDemoVillage({ seed: 5, start: '2025-01-01', docs: 3, entries: 6 });
-    const created = await server.auth.createWorkspace(demo.name);
-    const ws = created.workspace.id;
-    await server.store.appendUpdates(
-      [
-        { room: roomName(ws, INDEX_DOC_ID), update: Y.encodeStateAsUpdate(demo.index) },
-        ...demo.docs.map((d) => ({
-          room: roomName(ws, d.id),
-          update: Y.encodeStateAsUpdate(d.doc),
-        })),
-      ].map((r) => ({ ...r, authorId: created.admin.id, at: Date.now() })),
-    );
+    const seeded = await seedWorkspace(server, demo.name, demo.index, demo.docs);
+    const ws = seeded.workspaceId;
     const feedbackId = readIndex(demo.index).docs.find((d) => d.kind === 'feedback')?.id;
     const docUrl = `${server.url}/#/w/${ws}/d/${feedbackId}`;
 
     const a = await openBrowser({ width: 1280, height: 900 });
     closers.push(a.close);
     const { page, context } = a;
-    await joinWorkspace(page, `${server.url}/#/join/${created.inviteToken}`, '李书记');
+    await joinWorkspace(page, await seeded.invite('admin'), '李书记');
     const png = await bigPng(page);
     await page.goto(docUrl);
     await page.locator('.entry-row').first().waitFor();
@@ -240,23 +231,14 @@ describe('photos and files attached to records', () => {
   it('BLOB-C3 on a full device says so, keeps the record as it was and what the device held', async () => {
     const { server } = relay;
     const demo = createDemoVillage({ seed: 6, start: '2025-01-01', docs: 3, entries: 4 });
-    const created = await server.auth.createWorkspace(demo.name);
-    const ws = created.workspace.id;
-    await server.store.appendUpdates(
-      [
-        { room: roomName(ws, INDEX_DOC_ID), update: Y.encodeStateAsUpdate(demo.index) },
-        ...demo.docs.map((d) => ({
-          room: roomName(ws, d.id),
-          update: Y.encodeStateAsUpdate(d.doc),
-        })),
-      ].map((r) => ({ ...r, authorId: created.admin.id, at: Date.now() })),
-    );
+    const seeded = await seedWorkspace(server, demo.name, demo.index, demo.docs);
+    const ws = seeded.workspaceId;
     const feedbackId = readIndex(demo.index).docs.find((d) => d.kind === 'feedback')?.id;
     const { page, context, close } = await openBrowser({ width: 360, height: 800 });
     closers.push(close);
     const cdp = await context.newCDPSession(page);
     await setRoomLeft(cdp, server.url, 8 * 1024 * 1024);
-    await joinWorkspace(page, `${server.url}/#/join/${created.inviteToken}`, '李书记');
+    await joinWorkspace(page, await seeded.invite('admin'), '李书记');
     const png = await bigPng(page);
     await page.goto(`${server.url}/#/w/${ws}/d/${feedbackId}`);
     await page.locator('.entry-row').first().waitFor();
@@ -298,17 +280,8 @@ describe('photos and files attached to records', () => {
     closers.push(small.cleanup);
     const { server } = small;
     const demo = createDemoVillage({ seed: 8, start: '2025-01-01', docs: 3, entries: 4 });
-    const created = await server.auth.createWorkspace(demo.name);
-    const ws = created.workspace.id;
-    await server.store.appendUpdates(
-      [
-        { room: roomName(ws, INDEX_DOC_ID), update: Y.encodeStateAsUpdate(demo.index) },
-        ...demo.docs.map((d) => ({
-          room: roomName(ws, d.id),
-          update: Y.encodeStateAsUpdate(d.doc),
-        })),
-      ].map((r) => ({ ...r, authorId: created.admin.id, at: Date.now() })),
-    );
+    const seeded = await seedWorkspace(server, demo.name, demo.index, demo.docs);
+    const ws = seeded.workspaceId;
     const filler = Uint8Array.from({ length: 1000 * 1024 }, (_, i) => (i * 7) % 256);
     filler.set([0xff, 0xd8, 0xff, 0xe0]);
     const fillerHash = createHash('sha256').update(filler).digest('hex');
@@ -323,7 +296,7 @@ describe('photos and files attached to records', () => {
 
     const { page, close } = await openBrowser({ width: 360, height: 800 });
     closers.push(close);
-    await joinWorkspace(page, `${server.url}/#/join/${created.inviteToken}`, '李书记');
+    await joinWorkspace(page, await seeded.invite('admin'), '李书记');
     const png = await bigPng(page);
     await page.goto(`${server.url}/#/w/${ws}/d/${feedbackId}`);
     await page.locator('.entry-row').first().waitFor();
@@ -422,22 +395,13 @@ describe('photos and files attached to records', () => {
   it("ATT-3 minutes take attachments of the whole record and a plan's task its own, each stored under its target", async () => {
     const { server } = relay;
     const demo = createDemoVillage({ seed: 7, start: '2025-01-01', docs: 5, entries: 2 });
-    const created = await server.auth.createWorkspace(demo.name);
-    const ws = created.workspace.id;
-    await server.store.appendUpdates(
-      [
-        { room: roomName(ws, INDEX_DOC_ID), update: Y.encodeStateAsUpdate(demo.index) },
-        ...demo.docs.map((d) => ({
-          room: roomName(ws, d.id),
-          update: Y.encodeStateAsUpdate(d.doc),
-        })),
-      ].map((r) => ({ ...r, authorId: created.admin.id, at: Date.now() })),
-    );
+    const seeded = await seedWorkspace(server, demo.name, demo.index, demo.docs);
+    const ws = seeded.workspaceId;
     const docs = readIndex(demo.index).docs;
     const planId = docs.find((d) => d.kind === 'plan')!.id;
     const { page, close } = await openBrowser({ width: 360, height: 800 });
     closers.push(close);
-    await joinWorkspace(page, `${server.url}/#/join/${created.inviteToken}`, '李书记');
+    await joinWorkspace(page, await seeded.invite('admin'), '李书记');
     const png = await bigPng(page);
     const storedAttachments = async (docId: string) => {
       const doc = createDoc();

@@ -4,10 +4,9 @@
  */
 import { existsSync } from 'node:fs';
 import { join as joinPath } from 'node:path';
-import { addEntry, createDemoVillage, INDEX_DOC_ID, roomName } from '@grassroots/shared';
+import { addEntry, createDemoVillage, roomName } from '@grassroots/shared';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import { stockClient } from '../support/clients.ts';
 import {
   clientDist,
@@ -18,6 +17,7 @@ import {
   switchLanguage,
   waitSaved,
 } from './harness.ts';
+import { seedWorkspace } from './seed.ts';
 
 let relay: Awaited<ReturnType<typeof startRelay>>;
 const closers: Array<() => Promise<void>> = [];
@@ -38,15 +38,9 @@ afterAll(async () => {
 async function village(seed: number, name: string, docs: number, entries: number) {
   const { server } = relay;
   const demo = createDemoVillage({ seed, start: '2026-01-05', docs, entries });
-  const created = await server.auth.createWorkspace(name);
-  const ws = created.workspace.id;
-  await server.store.appendUpdates(
-    [
-      { room: roomName(ws, INDEX_DOC_ID), update: Y.encodeStateAsUpdate(demo.index) },
-      ...demo.docs.map((d) => ({ room: roomName(ws, d.id), update: Y.encodeStateAsUpdate(d.doc) })),
-    ].map((r) => ({ ...r, authorId: created.admin.id, at: Date.now() })),
-  );
-  const { token } = await server.auth.createInvite(ws, created.admin.id, { role: 'viewer' });
+  const seeded = await seedWorkspace(server, name, demo.index, demo.docs);
+  const ws = seeded.workspaceId;
+  const inviteUrl = await seeded.invite('viewer');
   const feedbackId = demo.docs.find((d) => d.kind === 'feedback')!.id;
   /** A villager's request recorded on the secretary's device, due a month ago. */
   const recordOverdueRequest = async () => {
@@ -55,7 +49,7 @@ async function village(seed: number, name: string, docs: number, entries: number
     const secretary = stockClient(
       `${server.url.replace('http', 'ws')}/sync`,
       room,
-      created.adminToken,
+      seeded.admin.token,
     );
     try {
       await secretary.synced;
@@ -65,7 +59,7 @@ async function village(seed: number, name: string, docs: number, entries: number
         channel: 'home-visit',
         category: 'infrastructure',
         summary: '村东路灯坏了',
-        recordedBy: { name: '李书记', memberId: created.admin.id },
+        recordedBy: { name: '李书记', memberId: seeded.admin.id },
       });
       await expect
         .poll(async () => (await server.store.loadUpdates(room)).length)
@@ -74,7 +68,7 @@ async function village(seed: number, name: string, docs: number, entries: number
       secretary.destroy();
     }
   };
-  return { ws, inviteUrl: `${server.url}/#/join/${token}`, recordOverdueRequest };
+  return { ws, inviteUrl, recordOverdueRequest };
 }
 
 /** What the workspace's dashboard shows: missed meeting periods and feedback to follow up. */

@@ -1,6 +1,5 @@
-import { createDemoVillage, INDEX_DOC_ID, readIndex, roomName } from '@grassroots/shared';
+import { createDemoVillage, readIndex } from '@grassroots/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import {
   joinWorkspace,
   once,
@@ -9,7 +8,7 @@ import {
   switchLanguage,
   waitSaved,
 } from './harness.ts';
-import { DRAFT_MINUTES_ID, seedDemo, seedDemoWithDraft } from './seed.ts';
+import { DRAFT_MINUTES_ID, seedDemo, seedDemoWithDraft, seedWorkspace } from './seed.ts';
 
 let relay: Awaited<ReturnType<typeof startRelay>>;
 const closers: Array<() => Promise<void>> = [];
@@ -27,22 +26,13 @@ describe('at 360 px', () => {
   it('shows the workspace tabs and the feedback log without sideways scrolling, in both languages', async () => {
     const { server } = relay;
     const demo = createDemoVillage({ seed: 3, start: '2025-01-01', docs: 3, entries: 12 });
-    const created = await server.auth.createWorkspace(demo.name);
-    const ws = created.workspace.id;
-    await server.store.appendUpdates(
-      [
-        { room: roomName(ws, INDEX_DOC_ID), update: Y.encodeStateAsUpdate(demo.index) },
-        ...demo.docs.map((d) => ({
-          room: roomName(ws, d.id),
-          update: Y.encodeStateAsUpdate(d.doc),
-        })),
-      ].map((r) => ({ ...r, authorId: created.admin.id, at: Date.now() })),
-    );
+    const seeded = await seedWorkspace(server, demo.name, demo.index, demo.docs);
+    const ws = seeded.workspaceId;
     const feedbackId = readIndex(demo.index).docs.find((d) => d.kind === 'feedback')?.id;
     const b = await openBrowser({ width: 360, height: 800 });
     closers.push(b.close);
     const { page } = b;
-    await joinWorkspace(page, `${server.url}/#/join/${created.inviteToken}`, '李书记');
+    await joinWorkspace(page, await seeded.invite('admin'), '李书记');
     const overflow = () =>
       page.evaluate(() => {
         const tabs = document.querySelector('.tabs') as HTMLElement;

@@ -15,6 +15,8 @@ import * as Y from 'yjs';
 /** A workspace stored on the relay before anyone opens it: its index and docs, as made in Node. */
 export type SeededWorkspace = {
   workspaceId: string;
+  /** The workspace's first admin: its member id and token (a device of its own). */
+  admin: { id: string; token: string };
   /** An invite link of a role (each call makes a new one-use link). */
   invite: (role: 'admin' | 'editor' | 'viewer') => Promise<string>;
 };
@@ -40,6 +42,7 @@ export async function seedWorkspace(
   let isFirst = true;
   return {
     workspaceId,
+    admin: { id: created.admin.id, token: created.adminToken },
     invite: async (role) => {
       if (isFirst && role === 'admin') {
         isFirst = false;

@@ -8,6 +8,7 @@ import {
   type BlobUsage,
   type UploadState,
 } from './BlobStore.ts';
+import { inTransaction } from './PostgresStore.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS blobs (
@@ -54,19 +55,11 @@ export class PostgresBlobStore implements BlobStore {
 
   /** Creates the tables when missing, on the pool of the deployment's PostgresStore. */
   static async open(pool: pg.Pool): Promise<PostgresBlobStore> {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(pool, async (c) => {
       // Relays starting together would otherwise race to create the tables.
-      await client.query('SELECT pg_advisory_xact_lock($1, 0)', [UPLOAD_LOCK]);
-      await client.query(SCHEMA);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+      await c.query('SELECT pg_advisory_xact_lock($1, 0)', [UPLOAD_LOCK]);
+      await c.query(SCHEMA);
+    });
     return new PostgresBlobStore(pool);
   }
 
@@ -227,38 +220,22 @@ export class PostgresBlobStore implements BlobStore {
   }
 
   /** Runs `work` in a transaction holding the upload's advisory lock (released at its end). */
-  private async underUploadLock<T>(
+  private underUploadLock<T>(
     workspaceId: string,
     hash: string,
     work: (client: pg.PoolClient) => Promise<T>,
   ): Promise<T> {
-    const client = await this.pool.connect();
-    // A checked-out client whose server goes away emits 'error': the query in flight fails, and
-    // the broken client is discarded instead of pooled.
-    let lost: Error | undefined;
-    const onError = (error: Error) => {
-      lost = error;
-    };
-    client.on('error', onError);
-    try {
+    return inTransaction(this.pool, async (c) => {
       // Each statement sees what the lock's previous holder committed; a holder that hangs
       // (a frozen relay's half-open connection) fails the wait instead of holding this one.
-      await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
-      await client.query("SET LOCAL lock_timeout = '30s'");
-      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+      await c.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
+      await c.query("SET LOCAL lock_timeout = '30s'");
+      await c.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
         UPLOAD_LOCK,
         `${workspaceId}/${hash}`,
       ]);
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.off('error', onError);
-      client.release(lost);
-    }
+      return work(c);
+    });
   }
 }
 

@@ -171,7 +171,7 @@ export class PostgresStore implements DocStore, AuthStore, DeletedDocStore, Publ
     pool.on('error', () => {});
     const store = new PostgresStore(pool, options.url);
     // Two processes starting at once may both create the tables: serialise on a lock.
-    await store.inTransaction(async (c) => {
+    await inTransaction(store.pool, async (c) => {
       await c.query('SELECT pg_advisory_xact_lock(7262021)');
       await c.query(SCHEMA);
       await c.query(
@@ -180,30 +180,6 @@ export class PostgresStore implements DocStore, AuthStore, DeletedDocStore, Publ
       );
     });
     return store;
-  }
-
-  private async inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    // The pool listens for errors of idle clients only: a checked-out client whose server goes
-    // away (a restart, a failover) emits 'error', which would throw out of the process. The
-    // query in flight fails anyway; the broken client is then discarded instead of pooled.
-    let lostConnection: Error | undefined;
-    const onError = (error: Error) => {
-      lostConnection = error;
-    };
-    client.on('error', onError);
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.off('error', onError);
-      client.release(lostConnection);
-    }
   }
 
   async appendUpdates(batch: readonly NewUpdate[]): Promise<number[]> {
@@ -217,7 +193,7 @@ export class PostgresStore implements DocStore, AuthStore, DeletedDocStore, Publ
     const seqs = new Array<number>(batch.length);
     // Rooms in one order in every transaction, so two batches never wait on each other in a cycle.
     const rooms = [...byRoom.keys()].sort();
-    await this.inTransaction(async (c) => {
+    await inTransaction(this.pool, async (c) => {
       for (const room of rooms) {
         const indexes = byRoom.get(room)!;
         // Reserves the room's next numbers and holds its row lock until commit.
@@ -298,7 +274,7 @@ export class PostgresStore implements DocStore, AuthStore, DeletedDocStore, Publ
   }
 
   async compact(room: string, options: CompactOptions): Promise<CompactResult> {
-    return this.inTransaction(async (c) => {
+    return inTransaction(this.pool, async (c) => {
       // One compaction of a room at a time (across processes); appends go on meanwhile: they only
       // add rows above the ones read here.
       await c.query("SELECT pg_advisory_xact_lock(hashtext('compact:' || $1))", [room]);
@@ -496,7 +472,7 @@ export class PostgresStore implements DocStore, AuthStore, DeletedDocStore, Publ
     at: number,
     makeMember: (invite: Invite) => { member: Member; tokenHash: string },
   ): Promise<Member | null> {
-    return this.inTransaction(async (c) => {
+    return inTransaction(this.pool, async (c) => {
       const { rows } = await c.query<InviteRow>(
         'SELECT * FROM invites WHERE token_hash = $1 FOR UPDATE',
         [inviteTokenHash],
@@ -526,7 +502,7 @@ export class PostgresStore implements DocStore, AuthStore, DeletedDocStore, Publ
     memberId: string,
     change: { role?: Member['role']; displayName?: string; revokedAt?: number },
   ): Promise<Member | null | 'last-admin'> {
-    return this.inTransaction(async (c) => {
+    return inTransaction(this.pool, async (c) => {
       // The workspace's admins, locked: two demotions at once cannot both pass the check.
       const { rows } = await c.query<MemberRow>(
         "SELECT * FROM members WHERE workspace_id = $1 AND (id = $2 OR (role = 'admin' AND revoked_at IS NULL)) FOR UPDATE",
@@ -621,7 +597,7 @@ export class PostgresStore implements DocStore, AuthStore, DeletedDocStore, Publ
   }
 
   async publishItem(p: NewPublication): Promise<StoredPublication> {
-    return this.inTransaction(async (c) => {
+    return inTransaction(this.pool, async (c) => {
       // Two relays publishing the same item at once take turns, so versions stay gap-free.
       await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${p.workspaceId}/${p.itemId}`]);
       const { rows } = await c.query<{ last: number }>(
@@ -687,6 +663,37 @@ export class PostgresStore implements DocStore, AuthStore, DeletedDocStore, Publ
 
   async close(): Promise<void> {
     if (!this.pool.ended) await this.pool.end();
+  }
+}
+
+/**
+ * Runs `work` in a transaction on a client of `pool`: committed when it resolves, rolled back when
+ * it throws.
+ */
+export async function inTransaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  // The pool listens for errors of idle clients only: a checked-out client whose server goes
+  // away (a restart, a failover) emits 'error', which would throw out of the process. The
+  // query in flight fails anyway; the broken client is then discarded instead of pooled.
+  let lostConnection: Error | undefined;
+  const onError = (error: Error) => {
+    lostConnection = error;
+  };
+  client.on('error', onError);
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.off('error', onError);
+    client.release(lostConnection);
   }
 }
 
