@@ -324,6 +324,14 @@ export {
   voteChecks,
 } from './domain/quorum.ts';
 export {
+  RICH_MARKS,
+  RICH_MAX_DEPTH,
+  type RichBlock,
+  type RichMark,
+  type RichRun,
+  richBlocks,
+} from './domain/rich.ts';
+export {
   addGroup,
   addPerson,
   BODY_PARTS,

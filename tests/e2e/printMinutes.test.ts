@@ -111,8 +111,32 @@ describe('printing a minutes record', () => {
     const draft = records.find((r) => r.m.state === 'draft')!;
     await context.setOffline(false);
     await switchLanguage(page, 'en');
+    // The body keeps its structure on paper (RICH-1): a numbered list typed with the editor's
+    // own shortcut, and a bold line.
+    await page.goto(`${relay.server.url}/#/w/${workspaceId}/d/${draft.id}`);
+    await page.locator('.minutes-editor .ProseMirror > p').last().click();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('1. 修缮三组水渠');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('硬化村内道路');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+b');
+    await page.keyboard.type('经费由村集体筹措');
+    await page.keyboard.press('Control+b');
+    await page
+      .locator('.minutes-editor .ProseMirror strong', { hasText: '经费由村集体筹措' })
+      .waitFor();
     await page.goto(`${relay.server.url}/#/w/${workspaceId}/d/${draft.id}/print`);
     await page.locator('.minutes-print[data-state="draft"] .print-counts').waitFor();
+    expect(await page.locator('.print-body ol li').allTextContents()).toEqual([
+      '修缮三组水渠',
+      '硬化村内道路',
+    ]);
+    expect(await page.locator('.print-body strong').allTextContents()).toEqual([
+      '经费由村集体筹措',
+    ]);
     const draftPdf = join(tmp, 'draft.pdf');
     await page.pdf({ path: draftPdf, format: 'A4', printBackground: true });
     const draftText = squash(pdfText(draftPdf));
@@ -120,6 +144,8 @@ describe('printing a minutes record', () => {
     expect(draftText).toContain(squash('Sign-in sheet'));
     expect(draftText).toContain(squash(draft.m.title));
     expect(draftText).not.toContain('Overview');
+    // The list's numbers are on the paper.
+    expect(draftText).toContain(squash('1. 修缮三组水渠 2. 硬化村内道路'));
     await pdfPages(draftPdf, 'print-minutes-en');
   });
 

@@ -6,11 +6,18 @@ import { VoteCheckLine } from '../editors/minutesChecks.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { useNameOrder } from '../i18n/nameOrder.ts';
 import { formatBeijingDateTime } from '../i18n/time.ts';
-import { type AbsenceReason, meetingAttendance, readMinutes, voteCheck } from '../model/domain.ts';
+import {
+  type AbsenceReason,
+  MINUTES_BODY_FIELD,
+  meetingAttendance,
+  readMinutes,
+  voteCheck,
+} from '../model/domain.ts';
 import { createDocProjection } from '../projection/createDocProjection.ts';
 import { hrefOf } from '../routing/routes.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
 import { PrintBar, PrintFoot } from './PrintParts.tsx';
+import { createRichBlocks, RichPrint } from './RichPrint.tsx';
 
 /**
  * A minutes record as an official 会议记录 for paper: header (village, meeting type, time in
@@ -55,7 +62,7 @@ export function MinutesSheet(props: { doc: Y.Doc }): JSX.Element {
   );
   const absent = createMemo(() => names.sort(count().absent, (a) => a.name));
   const guests = createMemo(() => names.sort(count().guests, (g) => g.person.name));
-  const paragraphs = () => m.bodyText.split('\n').filter((p) => p.trim() !== '');
+  const body = createRichBlocks(props.doc, MINUTES_BODY_FIELD);
   const votesWithoutDecision = () =>
     m.votes.filter((v) => !m.decisions.some((d) => d.voteId === v.id));
   const reason = (r: AbsenceReason | null) => (r ? label('absenceReason', r) : t('min.notMarked'));
@@ -219,8 +226,8 @@ export function MinutesSheet(props: { doc: Y.Doc }): JSX.Element {
 
       <section class="print-section print-body">
         <h2>{t('min.body')}</h2>
-        <Show when={paragraphs().length > 0} fallback={<p>—</p>}>
-          <For each={paragraphs()}>{(p) => <p dir="auto">{p}</p>}</For>
+        <Show when={body().length > 0} fallback={<p>—</p>}>
+          <RichPrint blocks={body()} />
         </Show>
       </section>
 

@@ -3,11 +3,19 @@ import { ScrollRegion } from '../components/ScrollRegion.tsx';
 import { Sentence } from '../components/Sentence.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { formatBeijingDateTime } from '../i18n/time.ts';
-import { planProgress, readPlan, serviceById, serviceLabel, type Task } from '../model/domain.ts';
+import {
+  PLAN_NOTES_FIELD,
+  planProgress,
+  readPlan,
+  serviceById,
+  serviceLabel,
+  type Task,
+} from '../model/domain.ts';
 import { createDocProjection } from '../projection/createDocProjection.ts';
 import { hrefOf } from '../routing/routes.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
 import { PrintBar, PrintFoot } from './PrintParts.tsx';
+import { createRichBlocks, RichPrint } from './RichPrint.tsx';
 
 /**
  * A plan as a 阶段性工作计划 for paper: village, title, period and overall progress; each
@@ -22,6 +30,7 @@ export default function PlanPrint(props: { docId: string }): JSX.Element {
   const session = ws.sync.acquire(props.docId);
   onCleanup(() => session.release());
   const plan = createDocProjection(session.synced.doc, readPlan);
+  const notes = createRichBlocks(session.synced.doc, PLAN_NOTES_FIELD);
   const progress = createMemo(() => planProgress(plan));
   const overall = createMemo(() =>
     progress().reduce((sum, p) => ({ done: sum.done + p.done, total: sum.total + p.total }), {
@@ -153,10 +162,10 @@ export default function PlanPrint(props: { docId: string }): JSX.Element {
           </section>
         </Show>
 
-        <Show when={paragraphs(plan.notesText).length > 0}>
+        <Show when={notes().length > 0}>
           <section class="print-section print-body">
             <h2>{t('plan.notes')}</h2>
-            <For each={paragraphs(plan.notesText)}>{(p) => <p dir="auto">{p}</p>}</For>
+            <RichPrint blocks={notes()} />
           </section>
         </Show>
 

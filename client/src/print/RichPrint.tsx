@@ -1,0 +1,98 @@
+import { type RichBlock, type RichMark, type RichRun, richBlocks } from '@grassroots/shared';
+import { createSignal, For, type JSX, onCleanup, Show } from 'solid-js';
+import { Dynamic } from 'solid-js/web';
+import type * as Y from 'yjs';
+
+/**
+ * A rich-text field of a doc as its blocks (RICH-1), read again after each change of the doc
+ * (at most once a microtask).
+ */
+export function createRichBlocks(doc: Y.Doc, field: string): () => RichBlock[] {
+  const read = () => richBlocks(doc.getXmlFragment(field));
+  const [blocks, setBlocks] = createSignal(read());
+  let isScheduled = false;
+  const onUpdate = () => {
+    if (isScheduled) return;
+    isScheduled = true;
+    queueMicrotask(() => {
+      isScheduled = false;
+      setBlocks(read());
+    });
+  };
+  doc.on('update', onUpdate);
+  onCleanup(() => doc.off('update', onUpdate));
+  return blocks;
+}
+
+/**
+ * Rich text on paper with its structure: headings, numbered and bullet lists, quotes, line breaks
+ * and marks. Its headings are below the sheet's own section headings (h3, h4).
+ */
+export function RichPrint(props: { blocks: readonly RichBlock[] }): JSX.Element {
+  return <For each={props.blocks}>{(block) => <Block block={block} />}</For>;
+}
+
+function Block(props: { block: RichBlock }): JSX.Element {
+  const b = props.block;
+  switch (b.kind) {
+    case 'paragraph':
+      return (
+        <p dir="auto">
+          <Runs runs={b.runs} />
+        </p>
+      );
+    case 'heading':
+      return (
+        <Show
+          when={b.level <= 3}
+          fallback={
+            <h4 class="print-rich-heading" dir="auto">
+              <Runs runs={b.runs} />
+            </h4>
+          }
+        >
+          <h3 class="print-rich-heading" dir="auto">
+            <Runs runs={b.runs} />
+          </h3>
+        </Show>
+      );
+    case 'list': {
+      const items = (
+        <For each={b.items}>
+          {(item) => (
+            <li dir="auto">
+              <RichPrint blocks={item} />
+            </li>
+          )}
+        </For>
+      );
+      return b.ordered ? <ol start={b.start}>{items}</ol> : <ul>{items}</ul>;
+    }
+    case 'quote':
+      return (
+        <blockquote>
+          <RichPrint blocks={b.blocks} />
+        </blockquote>
+      );
+    case 'code':
+      return <pre dir="auto">{b.text}</pre>;
+    case 'rule':
+      return <hr />;
+  }
+}
+
+function Runs(props: { runs: readonly RichRun[] }): JSX.Element {
+  return <For each={props.runs}>{(run) => ('text' in run ? <Marked run={run} /> : <br />)}</For>;
+}
+
+const MARK_TAG = { bold: 'strong', italic: 'em', underline: 'u', strike: 's', code: 'code' };
+
+/** A run's text inside the elements of its marks (bold outermost, code innermost). */
+function Marked(props: { run: { text: string; marks: readonly RichMark[] } }): JSX.Element {
+  let node: JSX.Element = props.run.text;
+  for (const mark of [...props.run.marks].reverse()) {
+    const inner = node;
+    node = <Dynamic component={MARK_TAG[mark]}>{inner}</Dynamic>;
+  }
+  return node;
+}
