@@ -165,5 +165,13 @@ describe('richBlocks (RICH-1)', () => {
     }
     expect(depth).toBe(RICH_MAX_DEPTH);
     expect(level).toEqual({ kind: 'paragraph', runs: [{ text: '最深处', marks: [] }] });
+    // Search and history read it too, past their own depth without recursion.
+    expect(fragmentText(fragment).split('\n')).toEqual([
+      '买买提',
+      '标题',
+      '不在条目里',
+      '顶层文字',
+      '最深处',
+    ]);
   });
 });

@@ -267,26 +267,61 @@ export function ensureArray<T>(map: Y.Map<unknown>, key: string): Y.Array<T> {
 /**
  * Plain text of a rich-text fragment (Tiptap/ProseMirror layout: block elements holding text):
  * blocks are separated by newlines, formatting is dropped. For search and history, not display.
+ * Past `TEXT_MAX_DEPTH` levels of nesting (no editor makes them; a hostile client can) the text
+ * is read without recursion, so no fragment can overflow the stack.
  */
-export function fragmentText(fragment: Y.XmlFragment | Y.XmlElement): string {
+export function fragmentText(fragment: Y.XmlFragment | Y.XmlElement, depth = 0): string {
+  if (depth >= TEXT_MAX_DEPTH && fragment instanceof Y.XmlElement) return deepText(fragment);
   const blocks: string[] = [];
   for (const child of fragment.toArray()) {
     if (child instanceof Y.XmlText) blocks.push(xmlTextString(child));
     else if (child instanceof Y.XmlElement) {
       const hasBlockChildren = child.toArray().some((c) => c instanceof Y.XmlElement);
-      blocks.push(hasBlockChildren ? fragmentText(child) : inlineText(child));
+      blocks.push(hasBlockChildren ? fragmentText(child, depth + 1) : inlineText(child));
     }
   }
   return blocks.join('\n');
 }
 
+const TEXT_MAX_DEPTH = 32;
+
+/** The text of an element holding only text. */
 function inlineText(el: Y.XmlElement): string {
   let s = '';
   for (const c of el.toArray()) {
     if (c instanceof Y.XmlText) s += xmlTextString(c);
-    else if (c instanceof Y.XmlElement) s += inlineText(c);
   }
   return s;
+}
+
+/**
+ * An element's text without recursion: the text of each element holding text on its own line,
+ * a line break (`hardBreak`) as a newline.
+ */
+export function deepText(root: Y.XmlElement): string {
+  const lines: string[] = [];
+  let line = '';
+  const stack: Array<Y.XmlElement | Y.XmlText | Y.XmlHook | null> = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node === null) {
+      // The end of an element.
+      if (line !== '') lines.push(line);
+      line = '';
+    } else if (node instanceof Y.XmlText) {
+      line += xmlTextString(node);
+    } else if (node instanceof Y.XmlElement) {
+      if (node.nodeName === 'hardBreak') {
+        line += '\n';
+        continue;
+      }
+      stack.push(null);
+      const children = node.toArray();
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+    }
+  }
+  if (line !== '') lines.push(line);
+  return lines.join('\n');
 }
 
 function xmlTextString(t: Y.XmlText): string {

@@ -5,6 +5,7 @@
  * shows its text as a paragraph, and nesting deeper than `RICH_MAX_DEPTH` is flattened.
  */
 import * as Y from 'yjs';
+import { deepText } from './doc.ts';
 
 /** Marks a printed record keeps. Links print as their text. */
 export const RICH_MARKS = ['bold', 'italic', 'underline', 'strike', 'code'] as const;
@@ -83,7 +84,7 @@ function blockOf(el: Y.XmlElement, depth: number): RichBlock[] {
     case 'blockquote':
       return [{ kind: 'quote', blocks: blocksOf(el.toArray(), depth + 1) }];
     case 'codeBlock': {
-      const text = textOf(el);
+      const text = deepText(el);
       return text.trim() === '' ? [] : [{ kind: 'code', text }];
     }
     case 'horizontalRule':
@@ -108,7 +109,7 @@ function runsOf(el: Y.XmlElement, depth: number): RichRun[] {
     if (c instanceof Y.XmlText) runs.push(...runsOfText(c));
     else if (c instanceof Y.XmlElement) {
       if (c.nodeName === 'hardBreak') runs.push({ lineBreak: true });
-      else if (depth + 1 >= RICH_MAX_DEPTH) runs.push({ text: textOf(c), marks: [] });
+      else if (depth + 1 >= RICH_MAX_DEPTH) runs.push({ text: deepText(c), marks: [] });
       else runs.push(...runsOf(c, depth + 1));
     }
   }
@@ -138,37 +139,8 @@ function marksOf(attributes: unknown): RichMark[] {
 /** An element too deep to keep its structure: one paragraph per block of its text. */
 function flattened(el: Y.XmlElement): RichBlock[] {
   const out: RichBlock[] = [];
-  for (const line of textOf(el).split('\n')) pushParagraph(out, [{ text: line, marks: [] }]);
+  for (const line of deepText(el).split('\n')) pushParagraph(out, [{ text: line, marks: [] }]);
   return out;
-}
-
-/**
- * An element's text without recursion (a hostile doc may nest elements thousands deep): text of
- * blocks joined by newlines, line breaks as newlines.
- */
-function textOf(root: Y.XmlElement): string {
-  const lines: string[] = [];
-  let line = '';
-  const stack: Array<Child | 'end-block'> = [root];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (node === 'end-block') {
-      if (line !== '') lines.push(line);
-      line = '';
-    } else if (node instanceof Y.XmlText) {
-      for (const run of runsOfText(node)) if ('text' in run) line += run.text;
-    } else if (node instanceof Y.XmlElement) {
-      if (node.nodeName === 'hardBreak') {
-        line += '\n';
-        continue;
-      }
-      stack.push('end-block');
-      const children = node.toArray();
-      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
-    }
-  }
-  if (line !== '') lines.push(line);
-  return lines.join('\n');
 }
 
 function intIn(value: unknown, min: number, max: number, fallback: number): number {
