@@ -12,6 +12,7 @@ import {
 } from '@grassroots/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, startRelay } from './harness.ts';
+import { expectPageFeet } from './pdf.ts';
 import { DEMO_NOW, openLocalDemo } from './seed.ts';
 import { readWorkbook } from './xlsx.ts';
 
@@ -159,6 +160,9 @@ describe('民情日志 台账', () => {
     );
     expect(text).toContain('民情日志台账（全部月份）');
     for (const s of ['概览', '名册', '导出CSV', '本地演示']) expect(text, s).not.toContain(s);
+    // Landscape pages have the foot too (PRINT-1).
+    const title = (await page.locator('h1').textContent())!;
+    expect(expectPageFeet(pdf, title, '第 {page} 页 共 {pages} 页', expect)).toBeGreaterThan(1);
     execFileSync('pdftoppm', [
       '-png',
       '-r',

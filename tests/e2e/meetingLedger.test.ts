@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDemoVillage, labelOf, meetingLedger, readWorkspace } from '@grassroots/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, startRelay } from './harness.ts';
+import { openBrowser, startRelay, switchLanguage } from './harness.ts';
+import { expectPageFeet, pdfText, squash } from './pdf.ts';
 import { DEMO_NOW, openLocalDemo } from './seed.ts';
 import { readWorkbook } from './xlsx.ts';
 
@@ -142,6 +143,41 @@ describe('三会一课 台账', () => {
     expect(text).toContain('2025年第3季度三会一课台账');
     for (const s of ['概览', '名册', '民情日志台账', '导出Excel', '本地演示'])
       expect(text, s).not.toContain(s);
+    // Every page says what it belongs to and where it goes (PRINT-1).
+    const title = (await page.locator('h1').textContent())!;
+    expect(expectPageFeet(pdf, title, '第 {page} 页 共 {pages} 页', expect)).toBeGreaterThan(1);
+    // No page ends with a section's heading, its table on the next page.
+    const headings = new Set(
+      (await page.locator('.ledger-section h2').allTextContents()).map(squash),
+    );
+    const lastLines = pdfText(pdf)
+      .split('\f')
+      .map((p) =>
+        p
+          .split('\n')
+          .map(squash)
+          .filter((l) => l !== ''),
+      )
+      .filter((lines) => lines.length > 1)
+      // The last line is the page's foot.
+      .map((lines) => lines.at(-2)!);
+    expect(lastLines.filter((l) => headings.has(l))).toEqual([]);
+
+    // In Uyghur, whose headings are long, every table fits an A4 page's width: on paper
+    // nothing scrolls, what is wider is cut off.
+    await switchLanguage(page, 'ug');
+    await page.emulateMedia({ media: 'print' });
+    // A4 less the page's margins: 182 mm at 96 dpi.
+    await page.setViewportSize({ width: 688, height: 1000 });
+    const overflowing = await page
+      .locator('.ledger-table')
+      .evaluateAll((tables) =>
+        tables
+          .filter((t) => t.getBoundingClientRect().width > document.documentElement.clientWidth + 1)
+          .map((t) => t.querySelector('th')?.textContent ?? '?'),
+      );
+    expect(overflowing).toEqual([]);
+    await page.emulateMedia({ media: null });
     execFileSync('pdftoppm', [
       '-png',
       '-r',

@@ -20,3 +20,32 @@ export async function pdfPages(path: string, name: string): Promise<string[]> {
   execFileSync('pdftoppm', ['-png', '-r', '80', path, join(pdfShots, name)]);
   return (await readdir(pdfShots)).filter((f) => f.startsWith(`${name}-`) && f.endsWith('.png'));
 }
+
+/** The text of each page of a PDF, without whitespace (see `squash`). */
+export function pdfPageTexts(path: string): string[] {
+  const pages = pdfText(path).split('\f').map(squash);
+  // pdftotext ends the last page with a form feed too.
+  if (pages.at(-1) === '') pages.pop();
+  return pages;
+}
+
+/**
+ * Checks the foot of every page (PRINT-1): the paper's title and "page N of M" in the reader's
+ * words (`pageOf` with `{page}` and `{pages}`). Returns the number of pages.
+ */
+export function expectPageFeet(
+  path: string,
+  title: string,
+  pageOf: string,
+  expect: (actual: string, message: string) => { toContain: (s: string) => void },
+): number {
+  const pages = pdfPageTexts(path);
+  pages.forEach((text, i) => {
+    const numbers = pageOf
+      .replace('{pages}', String(pages.length))
+      .replace('{page}', String(i + 1));
+    expect(text, `page ${i + 1}`).toContain(squash(numbers));
+    expect(text, `page ${i + 1}`).toContain(squash(title));
+  });
+  return pages.length;
+}

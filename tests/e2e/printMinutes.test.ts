@@ -17,7 +17,7 @@ import {
   switchLanguage,
   waitSaved,
 } from './harness.ts';
-import { pdfPages, pdfText, squash } from './pdf.ts';
+import { expectPageFeet, pdfPages, pdfText, squash } from './pdf.ts';
 import { seedDemo } from './seed.ts';
 
 let relay: Awaited<ReturnType<typeof startRelay>>;
@@ -144,6 +144,10 @@ describe('printing a minutes record', () => {
     expect(draftText).toContain(squash('Sign-in sheet'));
     expect(draftText).toContain(squash(draft.m.title));
     expect(draftText).not.toContain('Overview');
+    // Each page's foot names the record, in English too (PRINT-1).
+    expect(
+      expectPageFeet(draftPdf, `${demo.name} · ${draft.m.title}`, 'Page {page} of {pages}', expect),
+    ).toBeGreaterThan(1);
     // The list's numbers are on the paper.
     expect(draftText).toContain(squash('1. 修缮三组水渠 2. 硬化村内道路'));
     await pdfPages(draftPdf, 'print-minutes-en');
@@ -192,6 +196,15 @@ describe('printing a minutes record', () => {
     const pages = await pdfPages(pdf, 'print-minutes-book');
     // A new page for every record.
     expect(pages.length).toBeGreaterThanOrEqual(expected.length);
+    // Every page is numbered in the book's count and names the book, not a record (PRINT-1).
+    expect(
+      expectPageFeet(
+        pdf,
+        `${demo.name} · 2025年会议记录（${expected.length} 份）`,
+        '第 {page} 页 共 {pages} 页',
+        expect,
+      ),
+    ).toBe(pages.length);
     const flat = squash(pdfText(pdf));
     for (const s of ['概览', '返回记录', '打印全年会议记录']) expect(flat, s).not.toContain(s);
     await context.setOffline(false);

@@ -14,6 +14,7 @@ import {
   monthPeriod,
   type ReportSpan,
 } from '../model/domain.ts';
+import { PageFooter } from '../print/PrintParts.tsx';
 import { createWorkspaceData } from '../projection/createWorkspaceData.ts';
 import { hrefOf } from '../routing/routes.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
@@ -113,6 +114,7 @@ export default function FeedbackLedgerView(): JSX.Element {
   return (
     <div class="ledger-page-wide">
       <LedgerNav active="feedback-ledger" />
+      <PageFooter title={t('fbl.title', { village: village(), span: spanText() })} />
       <header class="ledger-head">
         <h1 class="ledger-title">{t('fbl.title', { village: village(), span: spanText() })}</h1>
         <p class="small muted ledger-asof">

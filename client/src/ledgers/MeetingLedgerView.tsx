@@ -12,6 +12,7 @@ import {
   type ReportSpan,
   spanPeriod,
 } from '../model/domain.ts';
+import { PageFooter } from '../print/PrintParts.tsx';
 import { createWorkspaceData } from '../projection/createWorkspaceData.ts';
 import { hrefOf } from '../routing/routes.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
@@ -110,6 +111,7 @@ export default function MeetingLedgerView(): JSX.Element {
   return (
     <>
       <LedgerNav active="meetings-ledger" />
+      <PageFooter title={t('ledger.meetingsTitle', { village: village(), span: spanText() })} />
       <header class="ledger-head">
         <h1 class="ledger-title">
           {t('ledger.meetingsTitle', { village: village(), span: spanText() })}

@@ -19,6 +19,7 @@ import {
   spanPeriod,
   townshipReport,
 } from '../model/domain.ts';
+import { PageFooter } from '../print/PrintParts.tsx';
 import { createWorkspaceData } from '../projection/createWorkspaceData.ts';
 import { hrefOf } from '../routing/routes.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
@@ -115,6 +116,9 @@ export default function ReportView(): JSX.Element {
   return (
     <>
       <LedgerNav active="report" />
+      <PageFooter
+        title={t('report.title', { village: village(), span: spanText(), kind: kindText() })}
+      />
       <header class="ledger-head">
         <h1 class="ledger-title">
           {t('report.title', { village: village(), span: spanText(), kind: kindText() })}

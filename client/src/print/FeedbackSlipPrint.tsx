@@ -6,7 +6,8 @@ import { dueAtOf, type FeedbackEvent, feedbackEvents, readFeedbackLog } from '..
 import { createDocProjection } from '../projection/createDocProjection.ts';
 import { hrefOf } from '../routing/routes.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
-import { PrintBar, PrintFoot } from './PrintParts.tsx';
+import { PageFooter, PrintBar, PrintFoot } from './PrintParts.tsx';
+import { footerTitle } from './pageFooter.ts';
 
 /**
  * One feedback entry as a 民情办理单 for paper, to hand over with a request or to file: when and
@@ -30,6 +31,7 @@ export default function FeedbackSlipPrint(props: { docId: string; entryId: strin
         back={hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId: props.docId })}
         hint={t('print.slipHint')}
       />
+      <PageFooter title={footerTitle(village(), t('print.slipHeading'))} />
       <Show when={entry()} fallback={<p class="muted">{t('print.noEntry')}</p>}>
         {(e) => (
           <article class="print-doc feedback-slip" data-status={e().status}>

@@ -5,7 +5,8 @@ import { readMinutes } from '../model/domain.ts';
 import { hrefOf } from '../routing/routes.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
 import { MinutesSheet } from './MinutesPrint.tsx';
-import { PrintBar } from './PrintParts.tsx';
+import { PageFooter, PrintBar } from './PrintParts.tsx';
+import { footerTitle } from './pageFooter.ts';
 
 /**
  * Every minutes record of a year (by the meeting's Beijing day, else the day it was created),
@@ -38,6 +39,12 @@ export default function MinutesBook(props: { year: number }): JSX.Element {
         back={hrefOf({ name: 'workspace', workspaceId: ws.entry.id, view: 'meetings-ledger' })}
         hint={t('print.bookHint')}
       />
+      <PageFooter
+        title={footerTitle(
+          ws.index.name || ws.entry.name,
+          t('print.bookTitle', { year: props.year, n: records().length }),
+        )}
+      />
       <h1 class="no-print minutes-book-title">
         {t('print.bookTitle', { year: props.year, n: records().length })}
       </h1>
@@ -45,7 +52,7 @@ export default function MinutesBook(props: { year: number }): JSX.Element {
         <For each={records()}>
           {(r) => (
             <div class="minutes-book-sheet" data-doc-id={r.id}>
-              <MinutesSheet doc={r.doc} />
+              <MinutesSheet doc={r.doc} pageFooter={false} />
             </div>
           )}
         </For>

@@ -16,7 +16,8 @@ import {
 import { createDocProjection } from '../projection/createDocProjection.ts';
 import { hrefOf } from '../routing/routes.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
-import { PrintBar, PrintFoot } from './PrintParts.tsx';
+import { PageFooter, PrintBar, PrintFoot } from './PrintParts.tsx';
+import { footerTitle } from './pageFooter.ts';
 import { createRichBlocks, RichPrint } from './RichPrint.tsx';
 
 /**
@@ -43,7 +44,11 @@ export default function MinutesPrint(props: { docId: string }): JSX.Element {
 }
 
 /** One minutes record as its sheet of paper (the 会议记录 alone, no bar around it). */
-export function MinutesSheet(props: { doc: Y.Doc }): JSX.Element {
+export function MinutesSheet(props: {
+  doc: Y.Doc;
+  /** False where the sheet is one of many on the paper (the year's book has its own foot). */
+  pageFooter?: boolean;
+}): JSX.Element {
   const { t, label } = useI18n();
   const names = useNameOrder();
   const ws = useWorkspace();
@@ -68,6 +73,14 @@ export function MinutesSheet(props: { doc: Y.Doc }): JSX.Element {
   const reason = (r: AbsenceReason | null) => (r ? label('absenceReason', r) : t('min.notMarked'));
   return (
     <article class="print-doc minutes-print" data-state={m.state}>
+      <Show when={props.pageFooter !== false}>
+        <PageFooter
+          title={footerTitle(
+            village(),
+            m.title || t('print.minutesHeading', { type: label('meetingType', m.meetingType) }),
+          )}
+        />
+      </Show>
       <header class="print-head">
         <p class="print-village" dir="auto">
           {village()}

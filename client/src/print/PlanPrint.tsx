@@ -14,7 +14,8 @@ import {
 import { createDocProjection } from '../projection/createDocProjection.ts';
 import { hrefOf } from '../routing/routes.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
-import { PrintBar, PrintFoot } from './PrintParts.tsx';
+import { PageFooter, PrintBar, PrintFoot } from './PrintParts.tsx';
+import { footerTitle } from './pageFooter.ts';
 import { createRichBlocks, RichPrint } from './RichPrint.tsx';
 
 /**
@@ -108,6 +109,7 @@ export default function PlanPrint(props: { docId: string }): JSX.Element {
         back={hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId: props.docId })}
         hint={t('print.planHint')}
       />
+      <PageFooter title={footerTitle(village(), plan.title)} />
       <article class="print-doc plan-print">
         <header class="print-head">
           <p class="print-village" dir="auto">

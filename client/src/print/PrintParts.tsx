@@ -1,5 +1,7 @@
+import { localeMeta } from '@grassroots/shared';
 import { For, type JSX } from 'solid-js';
 import { useI18n } from '../i18n/I18nProvider.tsx';
+import { pageFooterCss } from './pageFooter.ts';
 
 /** Above a sheet, on screen only: back to where it came from, print, and what printing does. */
 export function PrintBar(props: { back: string; hint: string }): JSX.Element {
@@ -30,5 +32,22 @@ export function PrintFoot(props: {
         <For each={props.signs}>{(sign) => <span>{sign}</span>}</For>
       </p>
     </footer>
+  );
+}
+
+/**
+ * Numbers every printed page and names on each what it belongs to (PRINT-1). Mounted by each
+ * printable screen with its title; gone with it.
+ */
+export function PageFooter(props: { title: string }): JSX.Element {
+  const { t, locale } = useI18n();
+  return (
+    <style>
+      {pageFooterCss({
+        title: props.title,
+        pageOf: t('print.pageOf'),
+        rightToLeft: localeMeta(locale()).dir === 'rtl',
+      })}
+    </style>
   );
 }

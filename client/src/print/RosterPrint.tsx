@@ -7,7 +7,8 @@ import { bodyRoster, isMemberAt, type Membership, readRoster } from '../model/do
 import { createDocProjection } from '../projection/createDocProjection.ts';
 import { hrefOf } from '../routing/routes.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
-import { PrintBar, PrintFoot } from './PrintParts.tsx';
+import { PageFooter, PrintBar, PrintFoot } from './PrintParts.tsx';
+import { footerTitle } from './pageFooter.ts';
 
 /** The bodies the roster prints, in this order (each 党小组 shows as a column of the party list). */
 const BODIES = [
@@ -53,6 +54,7 @@ export default function RosterPrint(props: { docId: string }): JSX.Element {
         back={hrefOf({ name: 'workspace', workspaceId: ws.entry.id, view: 'roster' })}
         hint={t('print.rosterHint')}
       />
+      <PageFooter title={footerTitle(village(), roster.title || t('roster.defaultTitle'))} />
       <article class="print-doc roster-print">
         <header class="print-head">
           <p class="print-village" dir="auto">

@@ -622,6 +622,7 @@ export const en: Catalogue = {
     'roster.editMember': 'Edit office and days of {name}',
     'roster.choosePerson': 'Choose someone on the roster',
     'docs.print': 'Print',
+    'print.pageOf': 'Page {page} of {pages}',
     'print.back': 'Back to the record',
     'print.print': 'Print',
     'print.hint': 'Only the record below is printed; the print dialog can also save it as a PDF.',

@@ -613,6 +613,7 @@ export const ug: Catalogue = {
     'roster.editMember': 'ۋەزىپە ۋە چېسلانى ئۆزگەرتىش: {name}',
     'roster.choosePerson': 'تىزىملىكتىن كىشى تاللاش',
     'docs.print': 'بېسىش',
+    'print.pageOf': '{page}-بەت، جەمئىي {pages} بەت',
     'print.back': 'خاتىرىگە قايتىش',
     'print.print': 'بېسىش',
     'print.hint':

@@ -594,6 +594,7 @@ const messages = {
   'roster.editMember': '修改 {name} 的职务和日期',
   'roster.choosePerson': '选择名册上的人',
   'docs.print': '打印',
+  'print.pageOf': '第 {page} 页 共 {pages} 页',
   'print.back': '返回记录',
   'print.print': '打印',
   'print.hint': '打印时只印下面的会议记录，也可以在打印对话框里存为 PDF。',
