@@ -11,7 +11,7 @@ import {
   readWorkspace,
 } from '@grassroots/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, startRelay } from './harness.ts';
+import { openBrowser, screenshot, startRelay, switchLanguage } from './harness.ts';
 import { expectPageFeet } from './pdf.ts';
 import { DEMO_NOW, openLocalDemo } from './seed.ts';
 import { readWorkbook } from './xlsx.ts';
@@ -172,5 +172,43 @@ describe('民情日志 台账', () => {
       pdf,
       join(shots, 'print-feedback-ledger'),
     ]);
+
+    // A second log (a work team member keeps their own): the ledger says which log each entry
+    // is in, picks one, and the export has the log's column.
+    const ws = page.url().match(/#\/w\/([^/]+)/)![1]!;
+    await page.goto(`${relay.server.url}/#/w/${ws}/docs`);
+    await page.getByRole('button', { name: '新建民情日志' }).click();
+    await page.locator('.fb-new-entry').click();
+    const summary = page.locator('textarea[name="summary"]');
+    await summary.fill('二组路灯不亮，晚上出行不便');
+    await page.locator('form', { has: summary }).locator('button[type="submit"]').click();
+    await page.locator('.entry-row', { hasText: '二组路灯不亮' }).waitFor();
+    await page.goto(`${relay.server.url}/#/w/${ws}/feedback-ledger`);
+    await expect.poll(() => page.locator('.fbl-row').count()).toBe(all.rows.length + 1);
+    const logOptions = await page.locator('select[name="fblLog"] option').allTextContents();
+    expect(logOptions).toHaveLength(3);
+    const titles = logOptions.slice(1);
+    const newRow = page.locator('.fbl-row', { hasText: '二组路灯不亮' });
+    const newLogTitle = (await newRow.locator('.fbl-log').textContent())!;
+    expect(titles).toContain(newLogTitle);
+    const otherTitle = titles.find((t) => t !== newLogTitle)!;
+    expect(await page.locator('.fbl-row').first().locator('.fbl-log').textContent()).toBe(
+      otherTitle,
+    );
+    await page.locator('select[name="fblLog"]').selectOption({ label: newLogTitle });
+    await expect.poll(() => page.locator('.fbl-row').count()).toBe(1);
+    expect(await page.locator('.ledger-asof').textContent()).toContain(`日志：${newLogTitle}`);
+    await page.locator('select[name="fblLog"]').selectOption({ label: '全部日志' });
+    await expect.poll(() => page.locator('.fbl-row').count()).toBe(all.rows.length + 1);
+    const both = await exportAs('导出 CSV', 'fbl-two-logs.csv');
+    const twoLogs = parseCsv((await readFile(both.file)).subarray(3).toString('utf8'));
+    expect(twoLogs[0]?.at(-1)).toBe('所在日志');
+    const logColumn = twoLogs.slice(1).map((r) => r.at(-1));
+    expect(logColumn.filter((l) => l === newLogTitle)).toHaveLength(1);
+    expect(logColumn.filter((l) => l === otherTitle)).toHaveLength(all.rows.length);
+    await page.setViewportSize({ width: 360, height: 800 });
+    await screenshot(page, 'feedback-ledger-two-logs-zh-360');
+    await switchLanguage(page, 'ug');
+    await screenshot(page, 'feedback-ledger-two-logs-ug-360');
   });
 });

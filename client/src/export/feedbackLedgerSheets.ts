@@ -66,9 +66,13 @@ export function flagsText(row: FeedbackLedgerRow, ctx: Pick<SheetContext, 't' | 
  */
 export function feedbackLedgerSheet(
   ledger: FeedbackLedger,
-  ctx: SheetContext & { filters: string },
+  ctx: SheetContext & {
+    filters: string;
+    /** The title of the log an entry is in: given when the ledger merges several logs. */
+    logOf?: (entryId: string) => string;
+  },
 ): Sheet {
-  const { t, label } = ctx;
+  const { t, label, logOf } = ctx;
   return {
     name: t('fbl.sheet'),
     title: t('fbl.title', { village: ctx.village, span: ctx.spanText }),
@@ -92,6 +96,7 @@ export function feedbackLedgerSheet(
       { header: t('fbl.colDaysOpen'), width: 10 },
       { header: t('fbl.colFlags'), width: 24 },
       { header: t('fbl.colRecordedBy'), width: 10 },
+      ...(logOf ? [{ header: t('fbl.colLog'), width: 16 }] : []),
     ],
     rows: ledger.rows.map((row) => {
       const h = historyLines(row, ctx);
@@ -112,6 +117,7 @@ export function feedbackLedgerSheet(
         row.daysOpen,
         flagsText(row, ctx),
         row.recordedBy ?? '',
+        ...(logOf ? [logOf(row.entryId)] : []),
       ];
     }),
   };

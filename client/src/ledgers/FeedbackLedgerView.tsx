@@ -40,6 +40,19 @@ export default function FeedbackLedgerView(): JSX.Element {
     workspace().data.feedback.flatMap((f) => f.data.entries.map((e) => ({ ...e, logId: f.docId }))),
   );
   const logOf = createMemo(() => new Map(entries().map((e) => [e.id, e.logId])));
+  /** The listed logs with the title each is shown by. */
+  const logs = createMemo(() =>
+    workspace().data.feedback.map((f) => ({
+      id: f.docId,
+      title: f.data.title.trim() || t('docs.untitled'),
+    })),
+  );
+  /** With several logs the ledger says which one each entry is in, and picks one. */
+  const hasManyLogs = () => logs().length > 1;
+  const logTitle = (docId: string | undefined) => logs().find((l) => l.id === docId)?.title ?? '';
+  const [chosenLog, setChosenLog] = createSignal('');
+  /** The log picked, while it is still listed. */
+  const logId = () => (logs().some((l) => l.id === chosenLog()) ? chosenLog() : '');
   /** Months with entries received, newest first (`YYYY-MM`). */
   const months = createMemo(() => {
     const seen = new Set<string>();
@@ -54,7 +67,7 @@ export default function FeedbackLedgerView(): JSX.Element {
     return { year: Number(y), month: Number(mm) };
   };
   const ledger = createMemo(() =>
-    feedbackLedger(entries(), {
+    feedbackLedger(logId() ? entries().filter((e) => e.logId === logId()) : entries(), {
       now,
       span: span(),
       statuses: status() ? [status() as FeedbackStatus] : undefined,
@@ -64,6 +77,7 @@ export default function FeedbackLedgerView(): JSX.Element {
   const spanText = () => (ledger().span ? periodLabel(ledger().span!, t) : t('fbl.allMonths'));
   const filtersText = () =>
     [
+      logId() ? t('fbl.filterLog', { log: logTitle(logId()) }) : '',
       status()
         ? t('fbl.filterStatus', { status: label('feedbackStatus', status() as FeedbackStatus) })
         : '',
@@ -79,10 +93,12 @@ export default function FeedbackLedgerView(): JSX.Element {
       village: village(),
       spanText: spanText(),
       filters: filtersText(),
+      logOf: hasManyLogs() ? (entryId) => logTitle(logOf().get(entryId)) : undefined,
     });
   const fileParts = () => [
     village(),
     t('fbl.file'),
+    logId() ? logTitle(logId()) : '',
     month() || t('fbl.allMonthsFile'),
     status() ? label('feedbackStatus', status() as FeedbackStatus) : '',
   ];
@@ -138,6 +154,27 @@ export default function FeedbackLedgerView(): JSX.Element {
             </For>
           </select>
         </label>
+        <Show when={hasManyLogs()}>
+          <label class="field">
+            <span>{t('fbl.log')}</span>
+            <select
+              name="fblLog"
+              value={logId()}
+              onChange={(e) => setChosenLog(e.currentTarget.value)}
+            >
+              <option value="" selected={logId() === ''}>
+                {t('fbl.allLogs')}
+              </option>
+              <For each={logs()}>
+                {(l) => (
+                  <option value={l.id} selected={l.id === logId()}>
+                    {l.title}
+                  </option>
+                )}
+              </For>
+            </select>
+          </label>
+        </Show>
         <label class="field">
           <span>{t('common.status')}</span>
           <select
@@ -228,6 +265,10 @@ export default function FeedbackLedgerView(): JSX.Element {
                           {row.summary}
                         </a>
                         <div class="small muted">
+                          <Show when={hasManyLogs()}>
+                            <bdi class="fbl-log">{logTitle(logOf().get(row.entryId))}</bdi>
+                            {' · '}
+                          </Show>
                           <Show when={row.source}>
                             <bdi>{row.source}</bdi>
                             {' · '}
