@@ -28,7 +28,7 @@ import {
   copySqliteToPostgres,
 } from './storage/copyToPostgres.ts';
 import type { DeletedDocStore } from './storage/DeletedDocStore.ts';
-import type { AuthStore, DocStore, Member } from './storage/DocStore.ts';
+import type { AuthStore, DocStore, Member, Workspace } from './storage/DocStore.ts';
 import { FsBlobStore } from './storage/FsBlobStore.ts';
 import { PostgresBlobStore } from './storage/PostgresBlobStore.ts';
 import { PostgresStore } from './storage/PostgresStore.ts';
@@ -90,6 +90,9 @@ const USAGE = `usage:
     builds the demo village (deterministic from the seed) as a new workspace
   grassroots workspace list [--data DIR]
     every workspace with its id, name, admins, and what its attached files take of its limit
+  grassroots workspace file-limit --workspace ID --mb N|none|default [--data DIR]
+    that workspace's own limit of attached files (none: no limit; default: the relay's
+    WORKSPACE_BLOB_QUOTA_MB again); relays apply it to the next upload, no restart
   grassroots member list --workspace ID [--data DIR]
   grassroots member new-device --workspace ID --member ID_OR_NAME [--data DIR] [--port N] [--public-url URL]
     a one-use link (24 h) that signs a new phone in as that member (when no admin can make one)
@@ -324,9 +327,14 @@ const info = (m: Member) => ({
   removed: m.revokedAt !== null,
 });
 
+/** A workspace's limit of attached files, MB, or null for none (BLOB-10). */
+const fileQuotaOf = (w: Workspace, config: Config): number | null => {
+  const quota = w.blobQuotaMb ?? config.workspaceBlobQuotaMb;
+  return quota === 0 ? null : quota;
+};
+
 async function listWorkspaces(argv: string[]) {
   const list = await withStore(argv, async (store, config, blobs) => {
-    const quota = config.workspaceBlobQuotaMb;
     return Promise.all(
       (await store.listWorkspaces()).map(async (w) => {
         const members = (await store.listMembers(w.id)).filter((m) => m.revokedAt === null);
@@ -340,12 +348,52 @@ async function listWorkspaces(argv: string[]) {
           admins: members.filter((m) => m.role === 'admin').map((m) => m.displayName),
           files: files.files,
           filesMb: Math.ceil(files.bytes / (1024 * 1024)),
-          fileQuotaMb: quota === 0 ? null : quota,
+          fileQuotaMb: fileQuotaOf(w, config),
+          ownFileQuota: w.blobQuotaMb !== null && w.blobQuotaMb !== undefined,
         };
       }),
     );
   });
   console.log(JSON.stringify(list, null, 2));
+}
+
+/** `workspace file-limit`: sets one workspace's own limit of attached files. */
+async function workspaceFileLimit(argv: string[]) {
+  const { taken, rest } = takeFlags(argv, ['workspace', 'mb']);
+  if (!taken.workspace || taken.mb === undefined) {
+    throw new ConfigError('workspace file-limit needs --workspace ID and --mb N|none|default');
+  }
+  const value = taken.mb;
+  const mb =
+    value === 'default'
+      ? null
+      : value === 'none'
+        ? 0
+        : /^[1-9]\d{0,8}$/.test(value)
+          ? Number(value)
+          : NaN;
+  if (Number.isNaN(mb)) {
+    throw new ConfigError(
+      `--mb takes a whole number of MB (1 or more), none or default, not "${value}"`,
+    );
+  }
+  const workspaceId = taken.workspace;
+  const result = await withStore(rest, async (store, config, blobs) => {
+    if (!(await store.setWorkspaceBlobQuota(workspaceId, mb))) {
+      throw new ConfigError(`no workspace ${workspaceId}: see grassroots workspace list`);
+    }
+    const w = (await store.getWorkspace(workspaceId))!;
+    const files = await blobs.usage(workspaceId);
+    return {
+      id: w.id,
+      name: w.name,
+      files: files.files,
+      filesMb: Math.ceil(files.bytes / (1024 * 1024)),
+      fileQuotaMb: fileQuotaOf(w, config),
+      ownFileQuota: mb !== null,
+    };
+  });
+  console.log(JSON.stringify(result, null, 2));
 }
 
 async function workspaceMembers(store: AuthStore, workspaceId: string): Promise<Member[]> {
@@ -509,6 +557,7 @@ async function main(argv: string[]) {
   if (command === 'serve') return serve(rest);
   if (command === 'workspace' && rest[0] === 'create') return createWorkspace(rest.slice(1));
   if (command === 'workspace' && rest[0] === 'list') return listWorkspaces(rest.slice(1));
+  if (command === 'workspace' && rest[0] === 'file-limit') return workspaceFileLimit(rest.slice(1));
   if (command === 'member') return member(rest);
   if (command === 'demo') return createDemo(rest);
   if (command === 'backup') return backup(rest);

@@ -91,7 +91,11 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
     ...(parts.routes?.(deps) ?? []),
     ...keepDeletedToAdmins(historyRoutes(history)(deps), deps),
     ...docRoutes(deps),
-    ...blobRoutes(auth, blobs, config),
+    ...blobRoutes(auth, blobs, config, async (ws) => {
+      // BLOB-10: the workspace's own limit, else the relay's.
+      const own = (await store.getWorkspace(ws))?.blobQuotaMb;
+      return own ?? config.workspaceBlobQuotaMb;
+    }),
     ...publicBoardRoutes(deps, parts.now),
     ...authRoutes(auth, config, (memberId, change) =>
       relay.disconnectMember(

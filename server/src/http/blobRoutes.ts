@@ -66,11 +66,16 @@ const MIB = 1024 * 1024;
  * Files attached to records (see server/API.md, BLOB-1..8): members download, editors and
  * admins upload in chunks that resume at the offset the relay reports.
  */
-export function blobRoutes(auth: Auth, blobs: BlobStore, limits: BlobRouteLimits): Route[] {
+export function blobRoutes(
+  auth: Auth,
+  blobs: BlobStore,
+  limits: BlobRouteLimits,
+  /** A workspace's limit of attached files, MB (0: none): its own, else the relay's. */
+  quotaMbOf: (workspaceId: string) => Promise<number>,
+): Route[] {
   const BLOB = '/api/workspaces/:id/blobs/:id';
   const maxBytes = (type: BlobType) =>
     type === 'application/pdf' ? limits.maxPdfBytes : limits.maxImageBytes;
-  const quotaBytes = limits.workspaceBlobQuotaMb * MIB;
   /**
    * BLOB-10: a new upload that would take the workspace past its quota is refused before any of
    * its bytes are kept: when its device asks where it stands (with the size, so a phone sends
@@ -79,13 +84,14 @@ export function blobRoutes(auth: Auth, blobs: BlobStore, limits: BlobRouteLimits
    * each pass, by their own file.
    */
   const checkQuota = async (ws: string, hash: string, size: number) => {
-    if (quotaBytes === 0) return;
+    const quotaMb = await quotaMbOf(ws);
+    if (quotaMb === 0) return;
     const state = await blobs.state(ws, hash);
     if (state.isComplete || state.offset > 0) return;
     const used = await blobs.usage(ws, hash);
-    if (used.bytes + size <= quotaBytes) return;
+    if (used.bytes + size <= quotaMb * MIB) return;
     throw new HttpError(507, 'insufficient_storage', 'the workspace quota is full', 'blobQuota', {
-      quota: limits.workspaceBlobQuotaMb,
+      quota: quotaMb,
       used: Math.ceil(used.bytes / MIB),
     });
   };
@@ -93,7 +99,8 @@ export function blobRoutes(auth: Auth, blobs: BlobStore, limits: BlobRouteLimits
     route('GET', '/api/workspaces/:id/blobs', async (req, res, [ws]) => {
       await auth.authorize(bearer(req), ws!, 'read');
       const used = await blobs.usage(ws!);
-      const info: BlobUsageInfo = { ...used, quotaBytes: quotaBytes === 0 ? null : quotaBytes };
+      const quotaMb = await quotaMbOf(ws!);
+      const info: BlobUsageInfo = { ...used, quotaBytes: quotaMb === 0 ? null : quotaMb * MIB };
       sendJson(res, 200, info);
     }),
     route('GET', BLOB, async (req, res, [ws, name]) => {

@@ -312,9 +312,24 @@ export function describeStoreContract(
       await store.createWorkspace({ id: 'b', name: '二号村', createdAt: 2_000_000_000_000 });
       await store.createWorkspace({ id: 'a', name: '一号村', createdAt: 1_000_000_000_000 });
       expect(await store.listWorkspaces()).toEqual([
-        { id: 'a', name: '一号村', createdAt: 1_000_000_000_000 },
-        { id: 'b', name: '二号村', createdAt: 2_000_000_000_000 },
+        { id: 'a', name: '一号村', createdAt: 1_000_000_000_000, blobQuotaMb: null },
+        { id: 'b', name: '二号村', createdAt: 2_000_000_000_000, blobQuotaMb: null },
       ]);
+      await store.close();
+    });
+
+    it("keeps a workspace's own file limit (BLOB-10): set, none, back to the relay's", async () => {
+      const store = await makeStore();
+      await store.createWorkspace({ id: 'a', name: '一号村', createdAt: 1 });
+      await store.createWorkspace({ id: 'b', name: '二号村', createdAt: 2 });
+      expect(await store.setWorkspaceBlobQuota('a', 5_000)).toBe(true);
+      expect((await store.getWorkspace('a'))?.blobQuotaMb).toBe(5_000);
+      expect((await store.getWorkspace('b'))?.blobQuotaMb).toBeNull();
+      expect(await store.setWorkspaceBlobQuota('b', 0)).toBe(true);
+      expect((await store.listWorkspaces()).map((w) => w.blobQuotaMb)).toEqual([5_000, 0]);
+      expect(await store.setWorkspaceBlobQuota('a', null)).toBe(true);
+      expect((await store.getWorkspace('a'))?.blobQuotaMb).toBeNull();
+      expect(await store.setWorkspaceBlobQuota('nowhere', 10)).toBe(false);
       await store.close();
     });
 

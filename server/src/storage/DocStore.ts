@@ -89,7 +89,16 @@ export interface DocStore {
   close(): Promise<void>;
 }
 
-export type Workspace = { id: string; name: string; createdAt: number };
+export type Workspace = {
+  id: string;
+  name: string;
+  createdAt: number;
+  /**
+   * The limit of its attached files set for this workspace by the operator, MB (0: none); null
+   * or absent: the relay's `workspaceBlobQuotaMb` (BLOB-10).
+   */
+  blobQuotaMb?: number | null;
+};
 
 export type Member = {
   id: string;
@@ -123,6 +132,11 @@ export interface AuthStore {
   getWorkspace(id: string): Promise<Workspace | null>;
   /** Every workspace, oldest first (for the operator's CLI). */
   listWorkspaces(): Promise<Workspace[]>;
+  /**
+   * Sets a workspace's own limit of attached files, MB (0: none; null: the relay's default).
+   * Resolves false when there is no such workspace.
+   */
+  setWorkspaceBlobQuota(id: string, mb: number | null): Promise<boolean>;
   createMember(member: Member, tokenHash: string): Promise<void>;
   findMemberByTokenHash(tokenHash: string): Promise<Member | null>;
   getMember(workspaceId: string, memberId: string): Promise<Member | null>;

@@ -71,8 +71,10 @@ CREATE TABLE IF NOT EXISTS history_marks (
 CREATE TABLE IF NOT EXISTS workspaces (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL,
-  created_at BIGINT NOT NULL
+  created_at BIGINT NOT NULL,
+  blob_quota_mb INTEGER
 );
+ALTER TABLE workspaces ADD COLUMN IF NOT EXISTS blob_quota_mb INTEGER;
 CREATE TABLE IF NOT EXISTS members (
   id TEXT PRIMARY KEY,
   workspace_id TEXT NOT NULL REFERENCES workspaces(id),
@@ -352,16 +354,16 @@ export class PostgresStore implements DocStore, AuthStore, DeletedDocStore, Publ
   }
 
   async createWorkspace(w: Workspace): Promise<void> {
-    await this.pool.query('INSERT INTO workspaces (id, name, created_at) VALUES ($1, $2, $3)', [
-      w.id,
-      w.name,
-      w.createdAt,
-    ]);
+    await this.pool.query(
+      'INSERT INTO workspaces (id, name, created_at, blob_quota_mb) VALUES ($1, $2, $3, $4)',
+      [w.id, w.name, w.createdAt, w.blobQuotaMb ?? null],
+    );
   }
 
   async getWorkspace(id: string): Promise<Workspace | null> {
     const { rows } = await this.pool.query<Workspace>(
-      'SELECT id, name, created_at AS "createdAt" FROM workspaces WHERE id = $1',
+      `SELECT id, name, created_at AS "createdAt", blob_quota_mb AS "blobQuotaMb"
+       FROM workspaces WHERE id = $1`,
       [id],
     );
     return rows[0] ?? null;
@@ -369,9 +371,18 @@ export class PostgresStore implements DocStore, AuthStore, DeletedDocStore, Publ
 
   async listWorkspaces(): Promise<Workspace[]> {
     const { rows } = await this.pool.query<Workspace>(
-      'SELECT id, name, created_at AS "createdAt" FROM workspaces ORDER BY created_at, id',
+      `SELECT id, name, created_at AS "createdAt", blob_quota_mb AS "blobQuotaMb"
+       FROM workspaces ORDER BY created_at, id`,
     );
     return rows;
+  }
+
+  async setWorkspaceBlobQuota(id: string, mb: number | null): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      'UPDATE workspaces SET blob_quota_mb = $1 WHERE id = $2',
+      [mb, id],
+    );
+    return (rowCount ?? 0) > 0;
   }
 
   async createMember(m: Member, tokenHash: string): Promise<void> {

@@ -68,7 +68,8 @@ CREATE TABLE IF NOT EXISTS history_marks (
 CREATE TABLE IF NOT EXISTS workspaces (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL,
-  created_at INTEGER NOT NULL
+  created_at INTEGER NOT NULL,
+  blob_quota_mb INTEGER
 );
 CREATE TABLE IF NOT EXISTS members (
   id TEXT PRIMARY KEY,
@@ -186,6 +187,10 @@ export class SqliteStore implements DocStore, AuthStore, DeletedDocStore, Public
     const invites = this.db.pragma('table_info(invites)') as { name: string }[];
     if (!invites.some((c) => c.name === 'claims_member_id')) {
       this.db.exec('ALTER TABLE invites ADD COLUMN claims_member_id TEXT');
+    }
+    const workspaces = this.db.pragma('table_info(workspaces)') as { name: string }[];
+    if (!workspaces.some((c) => c.name === 'blob_quota_mb')) {
+      this.db.exec('ALTER TABLE workspaces ADD COLUMN blob_quota_mb INTEGER');
     }
   }
 
@@ -356,24 +361,26 @@ export class SqliteStore implements DocStore, AuthStore, DeletedDocStore, Public
   }
 
   async createWorkspace(w: Workspace): Promise<void> {
-    this.sql('INSERT INTO workspaces (id, name, created_at) VALUES (?, ?, ?)').run(
-      w.id,
-      w.name,
-      w.createdAt,
-    );
+    this.sql(
+      'INSERT INTO workspaces (id, name, created_at, blob_quota_mb) VALUES (?, ?, ?, ?)',
+    ).run(w.id, w.name, w.createdAt, w.blobQuotaMb ?? null);
   }
 
   async getWorkspace(id: string): Promise<Workspace | null> {
     const row = this.sql(
-      'SELECT id, name, created_at AS createdAt FROM workspaces WHERE id = ?',
+      'SELECT id, name, created_at AS createdAt, blob_quota_mb AS blobQuotaMb FROM workspaces WHERE id = ?',
     ).get(id) as Workspace | undefined;
     return row ?? null;
   }
 
   async listWorkspaces(): Promise<Workspace[]> {
     return this.sql(
-      'SELECT id, name, created_at AS createdAt FROM workspaces ORDER BY created_at, id',
+      'SELECT id, name, created_at AS createdAt, blob_quota_mb AS blobQuotaMb FROM workspaces ORDER BY created_at, id',
     ).all() as Workspace[];
+  }
+
+  async setWorkspaceBlobQuota(id: string, mb: number | null): Promise<boolean> {
+    return this.sql('UPDATE workspaces SET blob_quota_mb = ? WHERE id = ?').run(mb, id).changes > 0;
   }
 
   async createMember(m: Member, tokenHash: string): Promise<void> {

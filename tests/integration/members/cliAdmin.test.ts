@@ -232,3 +232,81 @@ describe("the operator's member commands", () => {
     expect(noWorkspace.stderr).toMatch(/workspace list/);
   }, 120_000);
 });
+
+describe("the operator's file limit of one workspace", () => {
+  it('BLOB-10 workspace file-limit: one village gets more room while the relay runs, then none, then the relay’s again', async () => {
+    const dataDir = tempDir();
+    const created = await createWorkspaceWithCli(dataDir);
+    const relay = await startRelay({ dataDir, env: { WORKSPACE_BLOB_QUOTA_MB: '1' } });
+    cleanups.push(() => void relay.kill());
+    const auth = { authorization: `Bearer ${created.adminToken}` };
+    const hash = createHash('sha256').update('一张 1.5 MiB 的照片').digest('hex');
+    /** Whether the relay would take a new photo of 1.5 MiB, as a phone asks before sending. */
+    const ask = async () =>
+      (
+        await fetch(
+          `${relay.url}/api/workspaces/${created.workspaceId}/blobs/${hash}/upload?size=${1536 * 1024}`,
+          { headers: auth },
+        )
+      ).status;
+    const quota = async () =>
+      (
+        (await (
+          await fetch(`${relay.url}/api/workspaces/${created.workspaceId}/blobs`, { headers: auth })
+        ).json()) as { quotaBytes: number | null }
+      ).quotaBytes;
+    const setLimit = (mb: string) =>
+      runCli([
+        'workspace',
+        'file-limit',
+        '--workspace',
+        created.workspaceId,
+        '--mb',
+        mb,
+        '--data',
+        dataDir,
+      ]);
+
+    expect(await ask()).toBe(507);
+    const raised = await setLimit('10');
+    expect(raised.code, raised.stderr).toBe(0);
+    expect(JSON.parse(raised.stdout)).toEqual(
+      expect.objectContaining({ id: created.workspaceId, fileQuotaMb: 10, ownFileQuota: true }),
+    );
+    // The running relay applies it to the next upload: no restart.
+    expect(await ask()).toBe(200);
+    expect(await quota()).toBe(10 * 1024 * 1024);
+
+    expect((await setLimit('none')).code).toBe(0);
+    expect(await quota()).toBeNull();
+    const list = await runCli(['workspace', 'list', '--data', dataDir], {
+      WORKSPACE_BLOB_QUOTA_MB: '1',
+    });
+    expect(JSON.parse(list.stdout)).toEqual([
+      expect.objectContaining({ id: created.workspaceId, fileQuotaMb: null, ownFileQuota: true }),
+    ]);
+
+    const back = await setLimit('default');
+    expect(back.code, back.stderr).toBe(0);
+    expect(await ask()).toBe(507);
+    expect(await quota()).toBe(1024 * 1024);
+
+    for (const bad of ['0', '1.5']) {
+      const refused = await setLimit(bad);
+      expect(refused.code, bad).toBe(2);
+      expect(refused.stderr, bad).toMatch(/--mb takes a whole number/);
+    }
+    const nowhere = await runCli([
+      'workspace',
+      'file-limit',
+      '--workspace',
+      'AAAAAAAAAAAAAAAA',
+      '--mb',
+      '5',
+      '--data',
+      dataDir,
+    ]);
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.stderr).toMatch(/no workspace AAAAAAAAAAAAAAAA/);
+  }, 120_000);
+});

@@ -165,8 +165,11 @@ describe('grassroots copy-to-postgres', () => {
       publishedBy: adminMemberId,
       publishedAt: 5,
     });
+    // The operator gave this village more room for its photos (BLOB-10).
+    await sqlite.setWorkspaceBlobQuota(ws, 4096);
     const rooms = [room, `${ws}/index`, `${ws}/notes`];
     const before = await everything(sqlite, ws, rooms);
+    expect(before.workspace?.blobQuotaMb).toBe(4096);
     await sqlite.close();
 
     const databaseUrl = await emptyDatabase();
