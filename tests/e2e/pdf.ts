@@ -11,8 +11,11 @@ export function pdfText(path: string): string {
   return execFileSync('pdftotext', ['-layout', path, '-'], { encoding: 'utf8' });
 }
 
-/** pdftotext breaks long lines and may space out CJK: compare without whitespace. */
-export const squash = (s: string): string => s.replace(/\s+/g, '');
+/**
+ * pdftotext breaks long lines, may space out CJK and wraps right-to-left runs in bidi controls:
+ * compare without whitespace and those controls.
+ */
+export const squash = (s: string): string => s.replace(/[\s\u202a-\u202e\u2066-\u2069]+/g, '');
 
 /** Every page of a PDF as PNG (80 dpi) under `pdfShots`; returns their file names. */
 export async function pdfPages(path: string, name: string): Promise<string[]> {

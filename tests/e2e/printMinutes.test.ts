@@ -151,6 +151,18 @@ describe('printing a minutes record', () => {
     // The list's numbers are on the paper.
     expect(draftText).toContain(squash('1. 修缮三组水渠 2. 硬化村内道路'));
     await pdfPages(draftPdf, 'print-minutes-en');
+    // In Uyghur the page runs right to left: the numbers stay on the paper, on the right.
+    await switchLanguage(page, 'ug');
+    await page.locator('.minutes-print[data-state="draft"] .print-counts').waitFor();
+    const ugPdf = join(tmp, 'draft-ug.pdf');
+    await page.pdf({ path: ugPdf, format: 'A4', printBackground: true });
+    await pdfPages(ugPdf, 'print-minutes-ug');
+    const ugText = squash(pdfText(ugPdf));
+    expect(ugText).toContain(squash('1. 修缮三组水渠 2. 硬化村内道路'));
+    // The agenda's numbers too (Chinese items on a Uyghur page).
+    expect(ugText).toContain(
+      squash(draft.m.agenda.map((a, i) => `${i + 1}. ${a.title}`).join(' ')),
+    );
   });
 
   it("prints the year's minutes as one book from the 三会一课 台账: every record of the year by meeting day, each from a new page", async () => {

@@ -231,7 +231,7 @@ export function MinutesSheet(props: {
       <section class="print-section">
         <h2>{t('min.agenda')}</h2>
         <Show when={m.agenda.length > 0} fallback={<p>—</p>}>
-          <ol>
+          <ol class="print-agenda">
             <For each={m.agenda}>{(item) => <li dir="auto">{item.title}</li>}</For>
           </ol>
         </Show>

@@ -28,16 +28,27 @@ export function createRichBlocks(doc: Y.Doc, field: string): () => RichBlock[] {
  * Rich text on paper with its structure: headings, numbered and bullet lists, quotes, line breaks
  * and marks. Its headings are below the sheet's own section headings (h3, h4).
  */
-export function RichPrint(props: { blocks: readonly RichBlock[] }): JSX.Element {
-  return <For each={props.blocks}>{(block) => <Block block={block} />}</For>;
+export function RichPrint(props: {
+  blocks: readonly RichBlock[];
+  /**
+   * The blocks of a list item: the item reads in the direction of its text (`dir="auto"`, as
+   * the editor draws it, so its number sits on the side its text starts); a `dir` of their own
+   * would hide their text from it.
+   */
+  isInItem?: boolean;
+}): JSX.Element {
+  return (
+    <For each={props.blocks}>{(block) => <Block block={block} isInItem={props.isInItem} />}</For>
+  );
 }
 
-function Block(props: { block: RichBlock }): JSX.Element {
+function Block(props: { block: RichBlock; isInItem?: boolean }): JSX.Element {
   const b = props.block;
+  const dir = props.isInItem ? undefined : 'auto';
   switch (b.kind) {
     case 'paragraph':
       return (
-        <p dir="auto">
+        <p dir={dir}>
           <Runs runs={b.runs} />
         </p>
       );
@@ -46,12 +57,12 @@ function Block(props: { block: RichBlock }): JSX.Element {
         <Show
           when={b.level <= 3}
           fallback={
-            <h4 class="print-rich-heading" dir="auto">
+            <h4 class="print-rich-heading" dir={dir}>
               <Runs runs={b.runs} />
             </h4>
           }
         >
-          <h3 class="print-rich-heading" dir="auto">
+          <h3 class="print-rich-heading" dir={dir}>
             <Runs runs={b.runs} />
           </h3>
         </Show>
@@ -61,7 +72,7 @@ function Block(props: { block: RichBlock }): JSX.Element {
         <For each={b.items}>
           {(item) => (
             <li dir="auto">
-              <RichPrint blocks={item} />
+              <RichPrint blocks={item} isInItem />
             </li>
           )}
         </For>
@@ -75,7 +86,7 @@ function Block(props: { block: RichBlock }): JSX.Element {
         </blockquote>
       );
     case 'code':
-      return <pre dir="auto">{b.text}</pre>;
+      return <pre dir={dir}>{b.text}</pre>;
     case 'rule':
       return <hr />;
   }

@@ -129,7 +129,12 @@ describe('richBlocks (RICH-1)', () => {
     const stray = new Y.XmlElement('paragraph');
     stray.insert(0, [new Y.XmlText('不在条目里')]);
     list.insert(0, [stray]);
-    fragment.insert(0, [unknown, heading, list, new Y.XmlText('顶层文字')]);
+    // A line break holding text, which no editor makes.
+    const hidden = new Y.XmlElement('hardBreak');
+    hidden.insert(0, [new Y.XmlText('藏在换行里')]);
+    const withBreak = new Y.XmlElement('paragraph');
+    withBreak.insert(0, [new Y.XmlText('前'), hidden]);
+    fragment.insert(0, [unknown, heading, list, new Y.XmlText('顶层文字'), withBreak]);
     // Lists nested far deeper than any editor makes: 500 levels (built from the top, each
     // level inserted into the one above it, as a stream of updates would build it).
     let parent: Y.XmlFragment | Y.XmlElement = fragment;
@@ -145,7 +150,7 @@ describe('richBlocks (RICH-1)', () => {
     deepest.insert(0, [new Y.XmlText('最深处')]);
 
     const blocks = richBlocks(fragment);
-    expect(blocks.slice(0, 4)).toEqual([
+    expect(blocks.slice(0, 5)).toEqual([
       { kind: 'paragraph', runs: [{ text: '买买提', marks: [] }] },
       { kind: 'heading', level: 3, runs: [{ text: '标题', marks: [] }] },
       {
@@ -155,9 +160,13 @@ describe('richBlocks (RICH-1)', () => {
         items: [[{ kind: 'paragraph', runs: [{ text: '不在条目里', marks: [] }] }]],
       },
       { kind: 'paragraph', runs: [{ text: '顶层文字', marks: [] }] },
+      {
+        kind: 'paragraph',
+        runs: [{ text: '前', marks: [] }, { lineBreak: true }, { text: '藏在换行里', marks: [] }],
+      },
     ]);
     // The deep list keeps its first levels, then its text.
-    let level: RichBlock = blocks[4]!;
+    let level: RichBlock = blocks[5]!;
     let depth = 0;
     while (level.kind === 'list') {
       level = level.items[0]![0]!;
@@ -171,6 +180,8 @@ describe('richBlocks (RICH-1)', () => {
       '标题',
       '不在条目里',
       '顶层文字',
+      '前',
+      '藏在换行里',
       '最深处',
     ]);
   });

@@ -311,11 +311,8 @@ export function deepText(root: Y.XmlElement): string {
     } else if (node instanceof Y.XmlText) {
       line += xmlTextString(node);
     } else if (node instanceof Y.XmlElement) {
-      if (node.nodeName === 'hardBreak') {
-        line += '\n';
-        continue;
-      }
-      stack.push(null);
+      if (node.nodeName === 'hardBreak') line += '\n';
+      else stack.push(null);
       const children = node.toArray();
       for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
     }

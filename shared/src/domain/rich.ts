@@ -108,8 +108,11 @@ function runsOf(el: Y.XmlElement, depth: number): RichRun[] {
   for (const c of el.toArray()) {
     if (c instanceof Y.XmlText) runs.push(...runsOfText(c));
     else if (c instanceof Y.XmlElement) {
-      if (c.nodeName === 'hardBreak') runs.push({ lineBreak: true });
-      else if (depth + 1 >= RICH_MAX_DEPTH) runs.push({ text: deepText(c), marks: [] });
+      if (c.nodeName === 'hardBreak') {
+        runs.push({ lineBreak: true });
+        // An editor's line break is empty; whatever another client put inside it still shows.
+        if (c.length > 0) runs.push(...runsOf(c, depth + 1));
+      } else if (depth + 1 >= RICH_MAX_DEPTH) runs.push({ text: deepText(c), marks: [] });
       else runs.push(...runsOf(c, depth + 1));
     }
   }
