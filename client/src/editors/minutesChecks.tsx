@@ -55,8 +55,12 @@ export function VoteCheckLine(props: { check: VoteCheck }): JSX.Element {
           <p class="warning vote-check-line">{t('min.check.tallyTooBig')}</p>
         </Show>
         <p class="vote-check-line">
-          <span class={`tag ${c().passed ? 'ok' : 'bad'}`}>
-            {c().passed ? t('min.check.passes') : t('min.check.fails')}
+          <span class={`tag ${c().passed ? 'ok' : 'bad'}`} data-outcome>
+            {c().passed
+              ? t('min.check.passes')
+              : c().tallyFits
+                ? t('min.check.fails')
+                : t('min.check.cannotJudge')}
           </span>{' '}
           <span class="muted">{label('voteRule', c().rule)}</span>
         </p>

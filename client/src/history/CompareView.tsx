@@ -4,6 +4,7 @@ import { type Comparison, type DocAddress, historyApi } from '../api/relayApi.ts
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import type { Locale } from '../i18n/locale.ts';
 import { presenceColor } from '../sync/presenceColor.ts';
+import { labelShowsValues } from './entryLabels.ts';
 
 /** Headings of the texts compared (rich-text roots, the title); any other shows its own name. */
 const ROOT_LABELS: Record<string, MessageKey> = {
@@ -67,7 +68,7 @@ export function CompareView(props: {
   // Labels of value changes already read "a → b"; titles and the like only say "changed".
   const needsValues = (c: ChangeItem) =>
     c.op === 'changed' &&
-    !c.label.includes('→') &&
+    !labelShowsValues(c.label) &&
     (typeof c.before === 'string' || typeof c.after === 'string');
   return (
     <div class="history-compare">

@@ -40,3 +40,11 @@ export function entryVersionLabel(e: HistoryEntryInfo, t: Translate, locale: Loc
     .filter(Boolean)
     .join(' · ');
 }
+
+/**
+ * Whether a change's label already shows both values ("负责人：张伟 → 王建国"; in Uyghur the arrow
+ * points the other way): then the compare does not show them again.
+ */
+export function labelShowsValues(label: string): boolean {
+  return /[→←]/.test(label);
+}

@@ -226,6 +226,18 @@ describe('the national voting rules', () => {
     expect(check(short.doc, short.voteId, roster).quorum).toMatchObject({ met: false });
   });
 
+  it('VOTE-6 a tally larger than the voters present does not pass, though its votes for would', () => {
+    const roster = rosterWith('branch-committee', 7);
+    // 7 on the committee, all present, and 9 votes for: a mistake in the record.
+    const wrong = meetingOf('branch-committee', 7, { for: 9, against: 0, abstain: 0 }, 7);
+    expect(check(wrong.doc, wrong.voteId, roster)).toMatchObject({
+      quorum: { met: true },
+      threshold: { passed: true },
+      tallyFits: false,
+      passed: false,
+    });
+  });
+
   it('VOTE-3 村民代表会议 30 representatives, 18 present, 15 for: no quorum (20 needed), not passed', () => {
     const roster = rosterWith('villager-representatives', 30);
     const { doc, voteId } = meetingOf(

@@ -288,7 +288,11 @@ export type VoteCheck = {
   tallyFits: boolean;
   /** False when the counts are unknown (a villagers' assembly without typed counts). */
   complete: boolean;
-  /** Quorum met (or none required), threshold reached and the counts known. */
+  /**
+   * Quorum met (or none required), threshold reached, the counts known and the tally possible: a
+   * tally larger than the voters present is a mistake in the record, and no outcome is read
+   * from it (VOTE-6).
+   */
   passed: boolean;
 };
 
@@ -326,7 +330,7 @@ export function judgeVote(
     quorum,
     threshold,
     tallyFits,
-    passed: (quorum?.met ?? true) && threshold.passed,
+    passed: (quorum?.met ?? true) && threshold.passed && tallyFits,
   };
 }
 

@@ -611,6 +611,7 @@ export const en: Catalogue = {
     'min.check.tallyTooBig': 'The votes add up to more than the voters present.',
     'min.check.passes': 'By the rules: passed',
     'min.check.fails': 'By the rules: not passed',
+    'min.check.cannotJudge': 'Tally does not add up: no outcome can be read',
     'case.issue.no-quorum': '{step}: the vote had no quorum',
     'case.issue.vote-not-carried': '{step}: recorded as passed, but it did not pass by the rules',
     'roster.jump': 'Go to:',

@@ -583,6 +583,7 @@ const messages = {
   'min.check.tallyTooBig': '票数合计超过实到有表决权人数。',
   'min.check.passes': '按规定：通过',
   'min.check.fails': '按规定：未通过',
+  'min.check.cannotJudge': '票数有误，无法判定是否通过',
   'case.issue.no-quorum': '{step}：表决时到会人数不足法定人数',
   'case.issue.vote-not-carried': '{step}：记为通过，但按规定未通过',
   'roster.jump': '跳到：',
