@@ -57,7 +57,7 @@ export type DecisionTraceStep = {
   outcome: VoteOutcome | null;
   /** Quorum and threshold of the vote by the national rules (VOTE-1…4). */
   check: VoteCheck | null;
-  /** Whether the vote passed by those rules. */
+  /** Whether the vote passed by those rules; null without a vote or with a tally that does not add up. */
   passed: boolean | null;
   /** Where it was made public (publication steps). */
   where: string | null;
@@ -148,7 +148,8 @@ export function traceDecisionCase(
         tally: vote?.tally ?? null,
         outcome: vote?.outcome ?? null,
         check,
-        passed: check?.passed ?? null,
+        // A tally that does not add up says nothing of the outcome (VOTE-6).
+        passed: check?.tallyFits ? check.passed : null,
         where: data.place || null,
       });
     }
@@ -194,7 +195,8 @@ export function traceDecisionCase(
         message: `${s.step}: ${q.present} of ${q.entitled} entitled to vote present; ${q.required} needed`,
       });
     }
-    if (s.outcome === 'passed' && s.check && !s.check.passed) {
+    // A tally that does not add up is reported above; it is not also a vote that failed.
+    if (s.outcome === 'passed' && s.check && !s.check.passed && s.check.tallyFits) {
       issues.push({
         code: 'vote-not-carried',
         step: s.step,
