@@ -138,6 +138,9 @@ describe('the report to the township', () => {
     const line = page.locator('.report-meetings-line');
     expect(await line.getAttribute('data-required')).toBe(String(q4.meetings.required));
     expect(await line.getAttribute('data-missed')).toBe(String(q4.meetings.missed));
+    // Every required period is counted in one of the three (held, missed, still running).
+    expect(q4.meetings.done + q4.meetings.missed + q4.meetings.open).toBe(q4.meetings.required);
+    expect(await line.textContent()).toContain(`进行中或未到期 ${q4.meetings.open} 期`);
     const rows = await page
       .locator('.report-meetings .chart-row')
       .evaluateAll((gs) =>

@@ -66,6 +66,7 @@ export function reportSheets(
         required: report.meetings.required,
         done: report.meetings.done,
         missed: report.meetings.missed,
+        open: report.meetings.open,
       })}`,
       columns: [
         { header: t('ledger.colType'), width: 16 },

@@ -271,11 +271,13 @@ export default function ReportView(): JSX.Element {
           data-required={report().meetings.required}
           data-done={report().meetings.done}
           data-missed={report().meetings.missed}
+          data-open={report().meetings.open}
         >
           {t('report.meetingsLine', {
             required: report().meetings.required,
             done: report().meetings.done,
             missed: report().meetings.missed,
+            open: report().meetings.open,
           })}
         </p>
         <PairedBars

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ageFeedback, dueAtOf, monthlySummary, resolvedAtOf } from './ageing.ts';
+import { ageFeedback, dueAtOf, feedbackSummary, monthlySummary, resolvedAtOf } from './ageing.ts';
 import { createDoc } from './doc.ts';
 import { addEntry, initFeedbackLog, moveStatus, readFeedbackLog } from './feedback.ts';
 import type { FeedbackCategory, Urgency } from './schema.ts';
-import { beijingInstant, DAY_MS, HOUR_MS } from './time.ts';
+import { beijingInstant, DAY_MS, HOUR_MS, monthPeriod } from './time.ts';
 
 const T = (month: number, day: number, hour = 10) => beijingInstant(2025, month, day, hour);
 
@@ -111,5 +111,23 @@ describe('feedback ageing and monthly summary', () => {
     expect(s.overdueAtMonthEnd).toBe(2);
     const april = monthlySummary(readFeedbackLog(doc).entries, 2025, 4);
     expect(april).toMatchObject({ received: 1, resolvedInMonth: 1, openAtMonthEnd: 2 });
+  });
+
+  it('AGE-5 a month not over is judged now: an entry due tomorrow is not yet overdue; a month to come has no figures', () => {
+    const doc = log();
+    entry(doc, 'week-old', T(12, 1)); // due 12-08
+    entry(doc, 'urgent', T(12, 3), { urgency: 'urgent' }); // due 12-04
+    entry(doc, 'recent', T(12, 4)); // due 12-11
+    const entries = readFeedbackLog(doc).entries;
+    const now = T(12, 9);
+    const december = feedbackSummary(entries, monthPeriod(2025, 12), now);
+    expect([december.received, december.openAtEnd, december.overdueAtEnd]).toEqual([3, 3, 2]);
+    const early = feedbackSummary(entries, monthPeriod(2025, 12), T(12, 3, 12));
+    expect([early.received, early.openAtEnd, early.overdueAtEnd]).toEqual([2, 2, 0]);
+    // At the month's end everything still open is overdue.
+    const atEnd = feedbackSummary(entries, monthPeriod(2025, 12));
+    expect(atEnd.overdueAtEnd).toBe(3);
+    const future = feedbackSummary(entries, monthPeriod(2026, 1), now);
+    expect([future.received, future.openAtEnd, future.overdueAtEnd]).toEqual([0, 0, 0]);
   });
 });

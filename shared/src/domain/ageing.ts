@@ -186,12 +186,18 @@ export type FeedbackSummary = {
   overdueAtEnd: number;
 };
 
-/** The feedback figures of a period: a month, a quarter (AGE-4, AGE-5). */
+/**
+ * The feedback figures of a period: a month, a quarter (AGE-4, AGE-5). A period not over at
+ * `asOf` (the report's now) is judged at `asOf`, not at its end: what is open and overdue now,
+ * not what will be overdue by the end if nothing moves; one not begun by then has no figures.
+ */
 export function feedbackSummary(
   entries: readonly FeedbackEntry[],
   period: Period,
+  asOf: number = period.end,
 ): FeedbackSummary {
-  const lastInstant = period.end - 1;
+  const cut = Math.min(asOf, period.end);
+  const lastInstant = cut - 1;
   const byCategory = Object.fromEntries(FEEDBACK_CATEGORIES.map((c) => [c, 0])) as Record<
     FeedbackCategory,
     number
@@ -205,7 +211,7 @@ export function feedbackSummary(
   let overdueAtMonthEnd = 0;
   const resolveDays: number[] = [];
   for (const e of entries) {
-    if (e.receivedAt >= period.end) continue;
+    if (e.receivedAt >= cut || cut <= period.start) continue;
     const endStatus = statusAt(e, lastInstant);
     if (e.receivedAt >= period.start) {
       received++;

@@ -460,6 +460,8 @@ export type TownshipReport = {
     required: number;
     done: number;
     missed: number;
+    /** Periods still running or not begun at `now`: neither held on time nor missed yet. */
+    open: number;
   };
   plans: PlanReport[];
   decisions: DecisionTrace[];
@@ -518,8 +520,8 @@ export function townshipReport(
     span: period,
     now,
     feedback: {
-      summary: feedbackSummary(entries, period),
-      months: months.map((m) => feedbackSummary(entries, m)),
+      summary: feedbackSummary(entries, period, now),
+      months: months.map((m) => feedbackSummary(entries, m, now)),
     },
     meetings: {
       rows: ledger.rows,
@@ -528,6 +530,7 @@ export function townshipReport(
       required: ledger.rows.length,
       done: ledger.rows.filter((r) => r.state === 'done').length,
       missed: ledger.rows.filter((r) => r.missed).length,
+      open: ledger.rows.filter((r) => r.state !== 'done' && !r.missed).length,
     },
     plans,
     decisions,

@@ -805,7 +805,8 @@ export const en: Catalogue = {
     'report.chartFeedbackHint':
       'Entries received each month, coloured by their status at the month’s end.',
     'report.meetings': 'Meetings (三会一课 and party life)',
-    'report.meetingsLine': '{required} required periods: {done} held on time, {missed} missed.',
+    'report.meetingsLine':
+      '{required} required periods: {done} held on time, {missed} missed, {open} running or not begun.',
     'report.chartMeetings': 'Required periods and periods held on time, by meeting type',
     'report.missedList': 'Missed: {list}',
     'report.plans': 'Plan progress',

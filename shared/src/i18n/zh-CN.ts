@@ -771,7 +771,8 @@ const messages = {
   'report.chartFeedback': '各月登记的民情及期末状态',
   'report.chartFeedbackHint': '每月登记的民情，按月末时的办理状态分色。',
   'report.meetings': '三会一课及组织生活',
-  'report.meetingsLine': '应开 {required} 期，按期召开 {done} 期，未开 {missed} 期。',
+  'report.meetingsLine':
+    '应开 {required} 期，按期召开 {done} 期，未开 {missed} 期，进行中或未到期 {open} 期。',
   'report.chartMeetings': '各类会议应开期数与按期召开期数',
   'report.missedList': '未开：{list}',
   'report.plans': '工作计划进展',
