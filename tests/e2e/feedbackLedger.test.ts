@@ -181,8 +181,16 @@ describe('民情日志 台账', () => {
     await page.locator('.fb-new-entry').click();
     const summary = page.locator('textarea[name="summary"]');
     await summary.fill('二组路灯不亮，晚上出行不便');
+    await page.locator('select[name="urgency"]').selectOption('urgent');
     await page.locator('form', { has: summary }).locator('button[type="submit"]').click();
-    await page.locator('.entry-row', { hasText: '二组路灯不亮' }).waitFor();
+    const urgentRow = page.locator('.entry-row', { hasText: '二组路灯不亮' });
+    // An urgent request says so in the log's list and in its details.
+    await urgentRow.locator('[data-urgent]', { hasText: '紧急' }).waitFor();
+    await urgentRow.locator('.fb-open').click();
+    expect(await page.locator('.entry-details .entry-facts').textContent()).toContain('紧急');
+    await page.setViewportSize({ width: 360, height: 800 });
+    await screenshot(page, 'feedback-entry-urgent-zh-360');
+    await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(`${relay.server.url}/#/w/${ws}/feedback-ledger`);
     await expect.poll(() => page.locator('.fbl-row').count()).toBe(all.rows.length + 1);
     const logOptions = await page.locator('select[name="fblLog"] option').allTextContents();

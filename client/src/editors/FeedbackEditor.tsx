@@ -240,6 +240,14 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
     return (
       <div class="entry-details">
         <p dir="auto">{p.entry.summary}</p>
+        <p class="small muted entry-facts">
+          {[
+            label('feedbackChannel', p.entry.channel),
+            label('feedbackCategory', p.entry.category),
+            label('urgency', p.entry.urgency),
+            t('fb.dueAt', { date: beijingDay(dueAtOf(p.entry)) }),
+          ].join(' · ')}
+        </p>
         <h3>{t('fb.timeline')}</h3>
         <ol class="timeline">
           <For each={timeline()}>
@@ -428,6 +436,11 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
                       </td>
                       <td class="fb-category">{label('feedbackCategory', e.category)}</td>
                       <td class="fb-status">
+                        <Show when={e.urgency === 'urgent'}>
+                          <span class="tag warn" data-urgent>
+                            {label('urgency', 'urgent')}
+                          </span>{' '}
+                        </Show>
                         <span class="tag">{label('feedbackStatus', e.status)}</span>
                         <Show when={isOverdue(e, now)}>
                           {' '}
