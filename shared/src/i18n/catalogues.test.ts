@@ -135,6 +135,24 @@ describe('catalogues (I18N-1)', () => {
     expect(translate('xx' as 'en', 'app.home')).toBe(translate('zh-CN', 'app.home'));
   });
 
+  it('I18N-4 English counts take the word for their number: one, or more', () => {
+    expect(format('{n} {n|entry|entries}', { n: 1 })).toBe('1 entry');
+    expect(format('{n} {n|entry|entries}', { n: 0 })).toBe('0 entries');
+    expect(format('{n} {n|entry|entries}', {})).toBe('{n} {n|entry|entries}');
+    expect(translate('en', 'dash.missedBefore', { n: 1 })).toBe('1 earlier period missed');
+    expect(translate('en', 'dash.missedBefore', { n: 3 })).toBe('3 earlier periods missed');
+    expect(translate('en', 'svc.linkedTasks', { n: 1 })).toBe('1 linked task');
+    // Every choice counts a parameter the message is given, so none is left unmade.
+    const base = CATALOGUES['zh-CN'].messages as Record<string, string>;
+    for (const locale of LOCALES) {
+      for (const [key, text] of Object.entries(CATALOGUES[locale].messages)) {
+        for (const [, name] of (text as string).matchAll(/\{(\w+)\|[^}]*\}/g)) {
+          expect(placeholders(base[key]!), `${locale} ${key}`).toContain(name);
+        }
+      }
+    }
+  });
+
   it('joinSentences: no space after a Chinese full stop, one after a Latin or Uyghur one', () => {
     const hint = (locale: 'zh-CN' | 'en' | 'ug') =>
       joinSentences(

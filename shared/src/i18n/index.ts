@@ -36,12 +36,19 @@ export function isLocale(value: unknown): value is Locale {
 
 export type Params = Readonly<Record<string, string | number>>;
 
-/** Fills `{name}` placeholders; a placeholder without a value stays as it is. */
+/**
+ * Fills `{name}` placeholders; a placeholder without a value stays as it is. `{name|one|other}`
+ * is the word for that count (English: "1 {n|entry|entries}"): `one` for 1, `other` otherwise.
+ */
 export function format(template: string, params?: Params): string {
   if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (m, name: string) =>
-    Object.hasOwn(params, name) ? String(params[name]) : m,
-  );
+  return template
+    .replace(/\{(\w+)\|([^|{}]*)\|([^|{}]*)\}/g, (m, name: string, one: string, other: string) =>
+      Object.hasOwn(params, name) ? (Number(params[name]) === 1 ? one : other) : m,
+    )
+    .replace(/\{(\w+)\}/g, (m, name: string) =>
+      Object.hasOwn(params, name) ? String(params[name]) : m,
+    );
 }
 
 /**
