@@ -14,7 +14,7 @@ import { JoinView } from './views/JoinView.tsx';
 import { MembersView } from './views/MembersView.tsx';
 import { RosterView } from './views/RosterView.tsx';
 import { ServicesView } from './views/ServicesView.tsx';
-import { WorkspaceShell } from './views/WorkspaceShell.tsx';
+import { ServerOnly, WorkspaceShell } from './views/WorkspaceShell.tsx';
 import { WorkspaceProvider } from './WorkspaceContext.tsx';
 
 // History is opened on request and needs the network: keep it out of the first screen.
@@ -181,10 +181,14 @@ export function App(): JSX.Element {
                           <ServicesView />
                         </Show>
                         <Show when={view() === 'members'}>
-                          <MembersView />
+                          <ServerOnly>
+                            <MembersView />
+                          </ServerOnly>
                         </Show>
                         <Show when={view() === 'board'}>
-                          <BoardView />
+                          <ServerOnly>
+                            <BoardView />
+                          </ServerOnly>
                         </Show>
                       </WorkspaceShell>
                     );

@@ -111,3 +111,24 @@ export function WorkspaceShell(props: {
     </>
   );
 }
+
+/**
+ * A screen that needs the relay (members and invites, the public board): the local demo has
+ * none, so it says so instead of failing when opened by its address.
+ */
+export function ServerOnly(props: { children: JSX.Element }): JSX.Element {
+  const ws = useWorkspace();
+  const { t } = useI18n();
+  return (
+    <Show
+      when={!ws.entry.isLocalDemo}
+      fallback={
+        <p class="panel notice" data-server-only>
+          {t('demo.serverOnly')}
+        </p>
+      }
+    >
+      {props.children}
+    </Show>
+  );
+}

@@ -525,6 +525,8 @@ export const en: Catalogue = {
     'history.exportFailed': 'Export failed: {message}',
 
     'demo.name': 'Demo village (local)',
+    'demo.serverOnly':
+      'The demo village lives on this device only, with no server: members, invites and the notice board need a workspace on a server.',
     'demo.notice':
       'This demo village was generated on this device. It stays here and is never synced.',
     'nav.roster': 'Roster',

@@ -503,6 +503,8 @@ const messages = {
   'history.exportFailed': '导出失败：{message}',
 
   'demo.name': '示范村（本地演示）',
+  'demo.serverOnly':
+    '示范村只在这台设备上，没有服务器：成员、邀请和公开栏要在服务器上的工作区里使用。',
   'demo.notice': '这是在本机生成的示范村，只保存在这台设备上，不会同步到服务器。',
   'nav.roster': '名册',
   'docs.unknownKind':
