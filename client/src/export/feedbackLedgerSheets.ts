@@ -32,12 +32,16 @@ function eventLine(
 }
 
 /** A ledger row's history in one time order: the order the log's timeline and the 办理单 use. */
-const eventsOf = (row: FeedbackLedgerRow) =>
-  feedbackEvents({ transitions: row.statusHistory, relays: row.relays, responses: row.responses });
+const eventsOf = (row: FeedbackLedgerRow, foldRelays = true) =>
+  feedbackEvents(
+    { transitions: row.statusHistory, relays: row.relays, responses: row.responses },
+    { foldRelays },
+  );
 
 /** A ledger row's status changes, relays and responses as lines, each list in time order. */
 export function historyLines(row: FeedbackLedgerRow, ctx: Pick<SheetContext, 't' | 'label'>) {
-  const events = eventsOf(row);
+  // Each kind in its own column: every status change, a relay's 已交办 included.
+  const events = eventsOf(row, false);
   const of = (kind: FeedbackEvent['kind']) =>
     events.filter((x) => x.kind === kind).map((x) => eventLine(x, ctx, false));
   return { statuses: of('status'), relays: of('relay'), responses: of('response') };

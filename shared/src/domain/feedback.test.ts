@@ -105,6 +105,19 @@ describe('feedback model', () => {
     expect(feedbackEvents(e)[1]).toMatchObject({ to: '镇规划建设办', by: { name: '王书记' } });
   });
 
+  it('FB-6 a relay of a new entry is one line of its timeline, not also its 已交办', () => {
+    const { doc, id } = baseLog();
+    relayEntry(doc, id, { to: '镇水管站', at: T0 + HOUR_MS, by: { name: '李秀英' } });
+    const e = readFeedbackLog(doc).entries[0]!;
+    expect(e.transitions.map((t) => t.to)).toEqual(['received', 'relayed']);
+    expect(feedbackEvents(e).map((x) => x.kind)).toEqual(['status', 'relay']);
+    expect(feedbackEvents(e, { foldRelays: false }).map((x) => x.kind)).toEqual([
+      'status',
+      'status',
+      'relay',
+    ]);
+  });
+
   it('FB-1 entries added on two devices are all kept; summary edits merge as text', () => {
     const { doc, id } = baseLog();
     const [a, b] = replicas(doc, 2) as [Y.Doc, Y.Doc];

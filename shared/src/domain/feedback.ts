@@ -584,15 +584,24 @@ export type FeedbackEvent<B = Person | null> =
 /**
  * An entry's status changes, relays and responses in one time order, oldest first; at the same
  * instant status changes come first, then relays, then responses (each in its own order). Read
- * by the log's timeline, the 办理单 and the 台账 alike.
+ * by the log's timeline, the 办理单 and the 台账 alike. A relay of a new entry also moved it to
+ * 已交办 (FB-6): that status change says what the relay's line says, so one timeline shows the
+ * relay only, unless `foldRelays` is false (the 台账's column of status changes keeps it).
  */
-export function feedbackEvents<B = Person | null>(e: {
-  transitions: readonly { at: number; by: B; to: FeedbackStatus; note: string }[];
-  relays: readonly { at: number; by: B; to: string; note: string }[];
-  responses: readonly { at: number; by: B; text: string }[];
-}): FeedbackEvent<B>[] {
+export function feedbackEvents<B = Person | null>(
+  e: {
+    transitions: readonly { at: number; by: B; to: FeedbackStatus; note: string }[];
+    relays: readonly { at: number; by: B; to: string; note: string }[];
+    responses: readonly { at: number; by: B; text: string }[];
+  },
+  options: { foldRelays?: boolean } = {},
+): FeedbackEvent<B>[] {
+  const madeByRelay = (x: { at: number; to: FeedbackStatus; note: string }) =>
+    x.to === 'relayed' && e.relays.some((r) => r.at === x.at && r.to === x.note);
+  const transitions =
+    options.foldRelays === false ? e.transitions : e.transitions.filter((x) => !madeByRelay(x));
   const events: FeedbackEvent<B>[] = [
-    ...e.transitions.map((x) => ({
+    ...transitions.map((x) => ({
       kind: 'status' as const,
       at: x.at,
       by: x.by,
