@@ -77,7 +77,10 @@ describe('minutes counted against the roster', () => {
     const expected = page.locator('ul[aria-label="应到人员"] > li');
     await expect.poll(() => expected.count()).toBe(30);
     const counts = page.locator('.attendance-counts');
-    expect(await counts.textContent()).toBe('应到 30 人 · 实到 0 人 · 缺席 30 人');
+    // Nobody marked yet: absent as the rules count it, and it says none of them was marked.
+    expect(await counts.textContent()).toBe(
+      '应到 30 人 · 实到 0 人 · 缺席 30 人（其中 30 人未登记）',
+    );
 
     await page.getByRole('button', { name: '其余都记为出席' }).click();
     await expect.poll(() => counts.textContent()).toBe('应到 30 人 · 实到 30 人 · 缺席 0 人');
@@ -103,6 +106,14 @@ describe('minutes counted against the roster', () => {
     await vote.locator('input[name="tally-for"]').dispatchEvent('change');
     const quorum = vote.locator('[data-check="quorum"]');
     await expect.poll(() => quorum.textContent()).toBe('应到 30 · 实到 18 · 需 20 人到会 ✗');
+    // More votes than voters present: no outcome is read from it (VOTE-6).
+    const outcome = vote.locator('[data-outcome]');
+    await vote.locator('input[name="tally-for"]').fill('31');
+    await vote.locator('input[name="tally-for"]').dispatchEvent('change');
+    await expect.poll(() => outcome.textContent()).toBe('票数有误，无法判定是否通过');
+    await vote.locator('input[name="tally-for"]').fill('15');
+    await vote.locator('input[name="tally-for"]').dispatchEvent('change');
+    await expect.poll(() => outcome.textContent()).toBe('按规定：未通过');
     await vote.locator('select[name="voteOutcome"]').selectOption('passed');
     const finalise = page.locator('button[name="finalise"]');
     await expect.poll(() => finalise.isDisabled()).toBe(true);
@@ -183,7 +194,7 @@ describe('minutes counted against the roster', () => {
     // A 党课 is for the party members: 应到 is the branch's one member.
     await expect
       .poll(() => page.locator('.attendance-counts').textContent())
-      .toBe('应到 1 人 · 实到 0 人 · 缺席 1 人');
+      .toBe('应到 1 人 · 实到 0 人 · 缺席 1 人（其中 1 人未登记）');
     // A 村民会议 counts from the typed figures.
     await type.selectOption('villagers');
     await page.locator('input[name="villagerEligible"]').fill('400');

@@ -180,7 +180,8 @@ describe('the Uyghur locale (I18N-3)', () => {
     const read = async () => ({
       summary: (await row.locator('.fb-summary .fb-open').textContent())?.trim(),
       category: (await row.locator('.fb-category').textContent())?.trim(),
-      status: (await row.locator('.fb-status .tag').first().textContent())?.trim(),
+      status: (await row.locator('.fb-status [data-status]').textContent())?.trim(),
+      urgency: (await row.locator('.fb-status [data-urgent]').textContent())?.trim(),
     });
     for (const locale of ['ug', 'zh-CN', 'en'] as const) {
       await switchLanguage(page, locale);
@@ -188,6 +189,7 @@ describe('the Uyghur locale (I18N-3)', () => {
         summary,
         category: labelOf('feedbackCategory', 'infrastructure', locale),
         status: labelOf('feedbackStatus', 'received', locale),
+        urgency: labelOf('urgency', 'urgent', locale),
       });
       // The person's text keeps its own direction in every UI language.
       expect(

@@ -441,7 +441,9 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
                             {label('urgency', 'urgent')}
                           </span>{' '}
                         </Show>
-                        <span class="tag">{label('feedbackStatus', e.status)}</span>
+                        <span class="tag" data-status={e.status}>
+                          {label('feedbackStatus', e.status)}
+                        </span>
                         <Show when={isOverdue(e, now)}>
                           {' '}
                           <span

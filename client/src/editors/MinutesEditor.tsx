@@ -401,7 +401,7 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
               {t('min.expectedFrom', {
                 body:
                   body().body === 'party-group'
-                    ? `${label('body', 'party-group')} · ${groupName(body().groupId) ?? ''}`
+                    ? `${label('body', 'party-group')} · ${groupName(body().groupId) ?? t('min.groupNone')}`
                     : label('body', body().body),
               })}
               <Show when={count().source === 'snapshot'}> {t('min.expectedSnapshot')}</Show>
@@ -439,6 +439,12 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
               present: count().presentCount,
               absent: count().absentCount,
             })}
+            {/* Absent, as the rules count it, includes whoever nobody marked yet: say how many. */}
+            <Show when={isRosterCounted() && unmarked().length > 0}>
+              <span class="attendance-unmarked" data-unmarked={unmarked().length}>
+                {t('min.notMarkedCount', { n: unmarked().length })}
+              </span>
+            </Show>
           </span>
           <Show when={!ro() && isRosterCounted() && unmarked().length > 0}>
             <button type="button" class="btn small" onClick={markAllPresent}>

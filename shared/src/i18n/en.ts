@@ -584,6 +584,7 @@ export const en: Catalogue = {
     'min.absentList': 'Absent: {list}',
     'min.absentName': '{name} ({reason})',
     'min.notMarked': 'Not marked',
+    'min.notMarkedCount': ' ({n} of them not marked yet)',
     'min.listSeparator': ', ',
     'min.bodyEmpty': 'This body has no members on the roster yet: add them on the roster first.',
     'min.expectedList': 'Expected attendees',

@@ -570,6 +570,7 @@ export const ug: Catalogue = {
     'min.absentList': 'كەلمىگەنلەر: {list}',
     'min.absentName': '{name} ({reason})',
     'min.notMarked': 'خاتىرىلەنمىگەن',
+    'min.notMarkedCount': ' (بۇلارنىڭ ئىچىدە {n} كىشى خاتىرىلەنمىگەن)',
     'min.listSeparator': '، ',
     'min.bodyEmpty': 'تىزىملىكتە بۇ تەشكىلاتنىڭ تېخى ئەزاسى يوق، ئالدى بىلەن تىزىملىككە قوشۇڭ.',
     'min.expectedList': 'كېلىشكە تېگىشلىك كىشىلەر',

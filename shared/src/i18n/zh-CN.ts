@@ -560,6 +560,7 @@ const messages = {
   'min.absentList': '缺席：{list}',
   'min.absentName': '{name}（{reason}）',
   'min.notMarked': '未登记',
+  'min.notMarkedCount': '（其中 {n} 人未登记）',
   'min.listSeparator': '、',
   'min.bodyEmpty': '名册里这个组织还没有成员，请先到名册添加。',
   'min.expectedList': '应到人员',
