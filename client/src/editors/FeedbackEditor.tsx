@@ -427,7 +427,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
                           <bdi>{e.summary}</bdi>
                         </button>
                         <Show when={e.source}>
-                          <span class="muted small">
+                          <span class="muted small fb-source">
                             {' · '}
                             <bdi>{e.source}</bdi>
                           </span>

@@ -463,15 +463,17 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
                       {(a, i) => (
                         <>
                           <Show when={i() > 0}>{t('min.listSeparator')}</Show>
-                          <Sentence
-                            template={t('min.absentName')}
-                            params={{
-                              name: a.name,
-                              reason: a.reason
-                                ? label('absenceReason', a.reason)
-                                : t('min.notMarked'),
-                            }}
-                          />
+                          <span class="absent-item">
+                            <Sentence
+                              template={t('min.absentName')}
+                              params={{
+                                name: a.name,
+                                reason: a.reason
+                                  ? label('absenceReason', a.reason)
+                                  : t('min.notMarked'),
+                              }}
+                            />
+                          </span>
                         </>
                       )}
                     </For>

@@ -162,10 +162,12 @@ export function MinutesSheet(props: {
                   {(a, i) => (
                     <>
                       <Show when={i() > 0}>{t('min.listSeparator')}</Show>
-                      <Sentence
-                        template={t('min.absentName')}
-                        params={{ name: a.name, reason: reason(a.reason) }}
-                      />
+                      <span class="absent-item">
+                        <Sentence
+                          template={t('min.absentName')}
+                          params={{ name: a.name, reason: reason(a.reason) }}
+                        />
+                      </span>
                     </>
                   )}
                 </For>
