@@ -28,7 +28,13 @@ import {
   copySqliteToPostgres,
 } from './storage/copyToPostgres.ts';
 import type { DeletedDocStore } from './storage/DeletedDocStore.ts';
-import type { AuthStore, DocStore, Member, Workspace } from './storage/DocStore.ts';
+import {
+  type AuthStore,
+  blobQuotaMbOf,
+  type DocStore,
+  type Member,
+  type Workspace,
+} from './storage/DocStore.ts';
 import { FsBlobStore } from './storage/FsBlobStore.ts';
 import { PostgresBlobStore } from './storage/PostgresBlobStore.ts';
 import { PostgresStore } from './storage/PostgresStore.ts';
@@ -328,10 +334,8 @@ const info = (m: Member) => ({
 });
 
 /** A workspace's limit of attached files, MB, or null for none (BLOB-10). */
-const fileQuotaOf = (w: Workspace, config: Config): number | null => {
-  const quota = w.blobQuotaMb ?? config.workspaceBlobQuotaMb;
-  return quota === 0 ? null : quota;
-};
+const fileQuotaOf = (w: Workspace, config: Config): number | null =>
+  blobQuotaMbOf(w, config.workspaceBlobQuotaMb) || null;
 
 async function listWorkspaces(argv: string[]) {
   const list = await withStore(argv, async (store, config, blobs) => {

@@ -22,7 +22,7 @@ import { type Fanout, LocalFanout } from './relay/Fanout.ts';
 import { Relay } from './relay/Relay.ts';
 import type { BlobStore } from './storage/BlobStore.ts';
 import type { DeletedDocStore } from './storage/DeletedDocStore.ts';
-import type { AuthStore, DocStore } from './storage/DocStore.ts';
+import { type AuthStore, blobQuotaMbOf, type DocStore } from './storage/DocStore.ts';
 import { FsBlobStore } from './storage/FsBlobStore.ts';
 import type { PublicBoardStore } from './storage/PublicBoardStore.ts';
 import { SqliteStore } from './storage/SqliteStore.ts';
@@ -91,11 +91,9 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
     ...(parts.routes?.(deps) ?? []),
     ...keepDeletedToAdmins(historyRoutes(history)(deps), deps),
     ...docRoutes(deps),
-    ...blobRoutes(auth, blobs, config, async (ws) => {
-      // BLOB-10: the workspace's own limit, else the relay's.
-      const own = (await store.getWorkspace(ws))?.blobQuotaMb;
-      return own ?? config.workspaceBlobQuotaMb;
-    }),
+    ...blobRoutes(auth, blobs, config, async (ws) =>
+      blobQuotaMbOf(await store.getWorkspace(ws), config.workspaceBlobQuotaMb),
+    ),
     ...publicBoardRoutes(deps, parts.now),
     ...authRoutes(auth, config, (memberId, change) =>
       relay.disconnectMember(

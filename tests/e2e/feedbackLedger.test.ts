@@ -162,7 +162,7 @@ describe('民情日志 台账', () => {
     for (const s of ['概览', '名册', '导出CSV', '本地演示']) expect(text, s).not.toContain(s);
     // Landscape pages have the foot too (PRINT-1).
     const title = (await page.locator('h1').textContent())!;
-    expect(expectPageFeet(pdf, title, '第 {page} 页 共 {pages} 页', expect)).toBeGreaterThan(1);
+    expect(expectPageFeet(pdf, title, '第 {page} 页 共 {pages} 页')).toBeGreaterThan(1);
     execFileSync('pdftoppm', [
       '-png',
       '-r',

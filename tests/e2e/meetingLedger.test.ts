@@ -145,7 +145,7 @@ describe('三会一课 台账', () => {
       expect(text, s).not.toContain(s);
     // Every page says what it belongs to and where it goes (PRINT-1).
     const title = (await page.locator('h1').textContent())!;
-    expect(expectPageFeet(pdf, title, '第 {page} 页 共 {pages} 页', expect)).toBeGreaterThan(1);
+    expect(expectPageFeet(pdf, title, '第 {page} 页 共 {pages} 页')).toBeGreaterThan(1);
     // No page ends with a section's heading, its table on the next page.
     const headings = new Set(
       (await page.locator('.ledger-section h2').allTextContents()).map(squash),

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 
 /** Where the pages of printed PDFs are kept to be looked at (not in the repository). */
 export const pdfShots = process.env.SHOTS_DIR ?? join(tmpdir(), 'shots');
@@ -36,12 +37,7 @@ export function pdfPageTexts(path: string): string[] {
  * Checks the foot of every page (PRINT-1): the paper's title and "page N of M" in the reader's
  * words (`pageOf` with `{page}` and `{pages}`). Returns the number of pages.
  */
-export function expectPageFeet(
-  path: string,
-  title: string,
-  pageOf: string,
-  expect: (actual: string, message: string) => { toContain: (s: string) => void },
-): number {
+export function expectPageFeet(path: string, title: string, pageOf: string): number {
   const pages = pdfPageTexts(path);
   pages.forEach((text, i) => {
     const numbers = pageOf

@@ -146,7 +146,7 @@ describe('printing a minutes record', () => {
     expect(draftText).not.toContain('Overview');
     // Each page's foot names the record, in English too (PRINT-1).
     expect(
-      expectPageFeet(draftPdf, `${demo.name} · ${draft.m.title}`, 'Page {page} of {pages}', expect),
+      expectPageFeet(draftPdf, `${demo.name} · ${draft.m.title}`, 'Page {page} of {pages}'),
     ).toBeGreaterThan(1);
     // The list's numbers are on the paper.
     expect(draftText).toContain(squash('1. 修缮三组水渠 2. 硬化村内道路'));
@@ -214,7 +214,6 @@ describe('printing a minutes record', () => {
         pdf,
         `${demo.name} · 2025年会议记录（${expected.length} 份）`,
         '第 {page} 页 共 {pages} 页',
-        expect,
       ),
     ).toBe(pages.length);
     const flat = squash(pdfText(pdf));

@@ -161,6 +161,7 @@ export {
   renamePerson,
   renameService,
   reopenMinutes,
+  richBlocks,
   rosterAttendanceKey,
   SERVICE_KINDS,
   type SearchSnippet,

@@ -11,14 +11,15 @@ import {
   MINUTES_BODY_FIELD,
   meetingAttendance,
   readMinutes,
+  richBlocks,
   voteCheck,
 } from '../model/domain.ts';
-import { createDocProjection } from '../projection/createDocProjection.ts';
+import { createDocProjection, createDocValue } from '../projection/createDocProjection.ts';
 import { hrefOf } from '../routing/routes.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
 import { PageFooter, PrintBar, PrintFoot } from './PrintParts.tsx';
 import { footerTitle } from './pageFooter.ts';
-import { createRichBlocks, RichPrint } from './RichPrint.tsx';
+import { RichPrint } from './RichPrint.tsx';
 
 /**
  * A minutes record as an official 会议记录 for paper: header (village, meeting type, time in
@@ -67,7 +68,7 @@ export function MinutesSheet(props: {
   );
   const absent = createMemo(() => names.sort(count().absent, (a) => a.name));
   const guests = createMemo(() => names.sort(count().guests, (g) => g.person.name));
-  const body = createRichBlocks(props.doc, MINUTES_BODY_FIELD);
+  const body = createDocValue(props.doc, (d) => richBlocks(d.getXmlFragment(MINUTES_BODY_FIELD)));
   const votesWithoutDecision = () =>
     m.votes.filter((v) => !m.decisions.some((d) => d.voteId === v.id));
   const reason = (r: AbsenceReason | null) => (r ? label('absenceReason', r) : t('min.notMarked'));

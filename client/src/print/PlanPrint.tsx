@@ -7,16 +7,17 @@ import {
   PLAN_NOTES_FIELD,
   planProgress,
   readPlan,
+  richBlocks,
   serviceById,
   serviceLabel,
   type Task,
 } from '../model/domain.ts';
-import { createDocProjection } from '../projection/createDocProjection.ts';
+import { createDocProjection, createDocValue } from '../projection/createDocProjection.ts';
 import { hrefOf } from '../routing/routes.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
 import { PageFooter, PrintBar, PrintFoot } from './PrintParts.tsx';
 import { footerTitle } from './pageFooter.ts';
-import { createRichBlocks, RichPrint } from './RichPrint.tsx';
+import { RichPrint } from './RichPrint.tsx';
 
 /**
  * A plan as a 阶段性工作计划 for paper: village, title, period and overall progress; each
@@ -31,7 +32,9 @@ export default function PlanPrint(props: { docId: string }): JSX.Element {
   const session = ws.sync.acquire(props.docId);
   onCleanup(() => session.release());
   const plan = createDocProjection(session.synced.doc, readPlan);
-  const notes = createRichBlocks(session.synced.doc, PLAN_NOTES_FIELD);
+  const notes = createDocValue(session.synced.doc, (d) =>
+    richBlocks(d.getXmlFragment(PLAN_NOTES_FIELD)),
+  );
   const progress = createMemo(() => planProgress(plan));
   const overall = createMemo(() =>
     progress().reduce((sum, p) => ({ done: sum.done + p.done, total: sum.total + p.total }), {

@@ -1,28 +1,6 @@
-import { type RichBlock, type RichMark, type RichRun, richBlocks } from '@grassroots/shared';
-import { createSignal, For, type JSX, onCleanup, Show } from 'solid-js';
+import type { RichBlock, RichMark, RichRun } from '@grassroots/shared';
+import { For, type JSX, Show } from 'solid-js';
 import { Dynamic } from 'solid-js/web';
-import type * as Y from 'yjs';
-
-/**
- * A rich-text field of a doc as its blocks (RICH-1), read again after each change of the doc
- * (at most once a microtask).
- */
-export function createRichBlocks(doc: Y.Doc, field: string): () => RichBlock[] {
-  const read = () => richBlocks(doc.getXmlFragment(field));
-  const [blocks, setBlocks] = createSignal(read());
-  let isScheduled = false;
-  const onUpdate = () => {
-    if (isScheduled) return;
-    isScheduled = true;
-    queueMicrotask(() => {
-      isScheduled = false;
-      setBlocks(read());
-    });
-  };
-  doc.on('update', onUpdate);
-  onCleanup(() => doc.off('update', onUpdate));
-  return blocks;
-}
 
 /**
  * Rich text on paper with its structure: headings, numbered and bullet lists, quotes, line breaks

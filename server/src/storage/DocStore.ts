@@ -100,6 +100,13 @@ export type Workspace = {
   blobQuotaMb?: number | null;
 };
 
+/**
+ * The limit of a workspace's attached files, MB (0: none): its own, else the relay's (BLOB-10).
+ * `w` is null for a workspace not stored.
+ */
+export const blobQuotaMbOf = (w: Workspace | null, relayMb: number): number =>
+  w?.blobQuotaMb ?? relayMb;
+
 export type Member = {
   id: string;
   workspaceId: string;
