@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join as joinPath } from 'node:path';
 import type { RunningServer } from '@grassroots/server';
+import { addPhase, addTask, createDoc, initPlan } from '@grassroots/shared';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -9,8 +10,10 @@ import {
   joinWorkspace,
   openBrowser,
   startRelay,
+  switchLanguage,
   waitSaved,
 } from './harness.ts';
+import { seedDocs } from './seed.ts';
 
 let relay: Awaited<ReturnType<typeof startRelay>>;
 let server: RunningServer;
@@ -195,6 +198,49 @@ describe('history in Chromium', () => {
     expect(await entries.count()).toBe(0);
     await a.context.setOffline(false);
     await entries.first().waitFor();
+  });
+
+  it("a phase's goals changed by one word show that word marked in the compare, not the whole goals struck and retyped", async () => {
+    const doc = createDoc();
+    initPlan(doc, { title: '2026年工作计划', village: '示范村' });
+    const phase = addPhase(doc, { title: '第一季度', goals: '完成入户走访\n修好村道' });
+    addTask(doc, { title: '修建村道', phaseId: phase });
+    const seeded = await seedDocs(server, '目标村', [{ id: 'plan', kind: 'plan', doc }]);
+    const e = await browser(360);
+    await joinWorkspace(e.page, await seeded.invite('editor'), '王会计');
+    const docUrl = `${server.url}/#/w/${seeded.workspaceId}/d/plan`;
+    await e.page.goto(docUrl);
+    const goals = e.page.locator('[name="goals"]').first();
+    await expect.poll(() => goals.inputValue()).toBe('完成入户走访\n修好村道');
+    await goals.fill('完成入户走访\n修好水泥村道');
+    await waitSaved(e.page);
+
+    await e.page.goto(`${docUrl}/history`);
+    const entries = e.page.locator('.history-entry');
+    await expect.poll(() => entries.count()).toBe(2);
+    await entries.nth(1).locator('button').click();
+    await e.page.getByRole('button', { name: '与当前版本比较' }).click();
+    const line = e.page.locator(
+      `.history-compare .history-field[data-path="phases/${phase}/goals"]`,
+    );
+    await line.locator('ins').first().waitFor();
+    await expect(line.locator('ins').allTextContents()).resolves.toEqual(['水泥']);
+    await expect(line.locator('ins').getAttribute('title')).resolves.toContain('王会计');
+    expect(await line.locator('del').count()).toBe(0);
+    // The goals' other words stay, unmarked and in their lines; no "old → new" of the whole.
+    const shown = line.locator('.history-field-text');
+    await expect(shown.textContent()).resolves.toBe('完成入户走访\n修好水泥村道');
+    await expect(shown.evaluate((el) => getComputedStyle(el).whiteSpace)).resolves.toBe('pre-wrap');
+    expect(await line.textContent()).not.toContain('→');
+    await shoot(e.page, 'history-compare-goals');
+    // In Uyghur the Chinese goals keep their own direction in the box.
+    await switchLanguage(e.page, 'ug');
+    await expect.poll(() => line.locator('ins').allTextContents()).toEqual(['水泥']);
+    // The picked version's time is said in Uyghur too, not left in the Chinese it was picked in.
+    await expect(e.page.locator('#history-detail-heading').textContent()).resolves.not.toMatch(
+      /\d+月/,
+    );
+    await shoot(e.page, 'history-compare-goals-ug');
   });
 
   it('a township viewer reads history, versions and comparisons but cannot name or restore', async () => {

@@ -259,7 +259,11 @@ export type HistoryPage = {
 export type Comparison = {
   kind: AnyDocKind | null;
   fields: ChangeItem[];
-  /** Per rich-text root (e.g. `body`, `notes`): runs that stayed, were inserted or deleted. */
+  /**
+   * Per rich-text root (`body`, `notes`), short text of the doc (`title`, `place`) and changed
+   * text of an item (`phases/<id>/goals`, the path of its field): runs that stayed, were
+   * inserted or deleted.
+   */
   text: Record<string, TextSegment[]>;
   authors: Record<string, HistoryAuthor>;
 };

@@ -81,7 +81,12 @@ export function CompareView(props: {
         </Match>
         <Match when={cmp.state === 'ready' && cmp()} keyed>
           {(c) => {
-            const roots = Object.entries(c.text).filter(([, segs]) => segs.some(isChanged));
+            // The texts of items (`phases/<id>/goals`) show in their field's line, below.
+            const roots = Object.entries(c.text).filter(
+              ([root, segs]) => !root.includes('/') && segs.some(isChanged),
+            );
+            const runsOf = (f: ChangeItem) =>
+              f.path.includes('/') && c.text[f.path]?.some(isChanged) ? c.text[f.path] : undefined;
             const authors = textAuthors(c);
             return (
               <Show
@@ -116,38 +121,7 @@ export function CompareView(props: {
                         <For each={blocksOf(segments)}>
                           {(block) => (
                             <p class="diff-block" dir="auto">
-                              <For each={block}>
-                                {(s) => (
-                                  <Switch fallback={<span>{s.text}</span>}>
-                                    <Match when={s.change === 'inserted'}>
-                                      <ins
-                                        class="diff-ins"
-                                        style={{
-                                          '--author-color': presenceColor(s.authorId ?? ''),
-                                        }}
-                                        title={t('history.insertedBy', {
-                                          name: nameOf(c, s.authorId),
-                                        })}
-                                      >
-                                        {s.text}
-                                      </ins>
-                                    </Match>
-                                    <Match when={s.change === 'deleted'}>
-                                      <del
-                                        class="diff-del"
-                                        style={{
-                                          '--author-color': presenceColor(s.authorId ?? ''),
-                                        }}
-                                        title={t('history.deletedBy', {
-                                          name: nameOf(c, s.authorId),
-                                        })}
-                                      >
-                                        {s.text}
-                                      </del>
-                                    </Match>
-                                  </Switch>
-                                )}
-                              </For>
+                              <Segments segments={block} nameOf={(id) => nameOf(c, id)} />
                             </p>
                           )}
                         </For>
@@ -166,7 +140,14 @@ export function CompareView(props: {
                         {(f) => (
                           <li class="history-field" data-op={f.op} data-path={f.path}>
                             <span>{f.label}</span>
-                            <Show when={needsValues(f)}>
+                            <Show when={runsOf(f)}>
+                              {(runs) => (
+                                <div class="history-field-text diff-body" dir="auto">
+                                  <Segments segments={runs()} nameOf={(id) => nameOf(c, id)} />
+                                </div>
+                              )}
+                            </Show>
+                            <Show when={!runsOf(f) && needsValues(f)}>
                               <span class="history-field-values">
                                 {t('common.colon')}
                                 <del class="diff-del" dir="auto">
@@ -193,5 +174,39 @@ export function CompareView(props: {
         </Match>
       </Switch>
     </div>
+  );
+}
+
+/** Runs of a compared text: what stayed, and what was inserted or deleted by whom. */
+function Segments(props: {
+  segments: readonly TextSegment[];
+  nameOf: (authorId: string | null) => string;
+}): JSX.Element {
+  const { t } = useI18n();
+  return (
+    <For each={props.segments}>
+      {(s) => (
+        <Switch fallback={<span>{s.text}</span>}>
+          <Match when={s.change === 'inserted'}>
+            <ins
+              class="diff-ins"
+              style={{ '--author-color': presenceColor(s.authorId ?? '') }}
+              title={t('history.insertedBy', { name: props.nameOf(s.authorId) })}
+            >
+              {s.text}
+            </ins>
+          </Match>
+          <Match when={s.change === 'deleted'}>
+            <del
+              class="diff-del"
+              style={{ '--author-color': presenceColor(s.authorId ?? '') }}
+              title={t('history.deletedBy', { name: props.nameOf(s.authorId) })}
+            >
+              {s.text}
+            </del>
+          </Match>
+        </Switch>
+      )}
+    </For>
   );
 }

@@ -8,6 +8,7 @@ import {
 } from '../api/relayApi.ts';
 import { Sentence } from '../components/Sentence.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
+import type { Locale } from '../i18n/locale.ts';
 import { hrefOf } from '../routing/routes.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
 import { CompareView } from './CompareView.tsx';
@@ -23,8 +24,8 @@ import { VersionView } from './VersionView.tsx';
 /** A version picked from the list: an entry (the doc after it) or a named version. */
 type Selection = {
   seq: number;
-  /** When, formatted short on a Beijing clock (no label). */
-  time: string;
+  /** When, formatted short on a Beijing clock (no label) in a language: read again on a switch. */
+  time: (locale: Locale) => string;
   author: HistoryAuthor | null;
   entry: HistoryEntryInfo | null;
 };
@@ -106,14 +107,14 @@ export default function HistoryView(props: { docId: string }): JSX.Element {
   const selectEntry = (e: HistoryEntryInfo) =>
     select({
       seq: e.toSeq,
-      time: formatSpan(Date.parse(e.firstAt), Date.parse(e.lastAt), locale()),
+      time: (l) => formatSpan(Date.parse(e.firstAt), Date.parse(e.lastAt), l),
       author: e.author,
       entry: e,
     });
   const selectNamed = (n: NamedVersionInfo) =>
     select({
       seq: n.seq,
-      time: formatAt(Date.parse(n.at), locale()),
+      time: (l) => formatAt(Date.parse(n.at), l),
       author: n.author,
       entry: list.entries().find((e) => e.toSeq === n.seq) ?? null,
     });
@@ -171,7 +172,7 @@ export default function HistoryView(props: { docId: string }): JSX.Element {
       setConfirming(false);
       setSelected(null);
       setStatus({
-        text: t('history.restoreDone', { time: withLabel(target.time) }),
+        text: t('history.restoreDone', { time: withLabel(target.time(locale())) }),
         isError: false,
         hasDocLink: true,
       });
@@ -364,9 +365,9 @@ export default function HistoryView(props: { docId: string }): JSX.Element {
                       time: selected()!.entry
                         ? t('history.versionNumbered', {
                             n: selected()!.entry!.number,
-                            time: withLabel(selected()!.time),
+                            time: withLabel(selected()!.time(locale())),
                           })
-                        : withLabel(selected()!.time),
+                        : withLabel(selected()!.time(locale())),
                     })
                   : t('history.detail')}
               </h2>
@@ -430,7 +431,7 @@ export default function HistoryView(props: { docId: string }): JSX.Element {
                               docId={props.docId}
                               kind={k}
                               seq={sel.seq}
-                              time={sel.time}
+                              time={sel.time(locale())}
                             />
                           )}
                         </Show>
@@ -507,7 +508,7 @@ export default function HistoryView(props: { docId: string }): JSX.Element {
           <ConfirmDialog
             isOpen={isConfirming()}
             title={t('history.restoreTitle')}
-            message={t('history.restoreConfirm', { time: selected()?.time ?? '' })}
+            message={t('history.restoreConfirm', { time: selected()?.time(locale()) ?? '' })}
             confirmLabel={isRestoring() ? t('history.restoring') : t('history.restoreSubmit')}
             isBusy={isRestoring()}
             onConfirm={() => void restore()}

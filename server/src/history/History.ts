@@ -63,20 +63,28 @@ function textCountsBetween(doc: Y.Doc, from: Y.Snapshot, to: Y.Snapshot): TextCo
     const count = countTextChanges(type, from, to);
     if (count.inserted > 0 || count.removed > 0) counts[path] = count;
   };
-  const rich = new Set(richTextRoots(doc));
+  const rich = richTextRoots(doc);
   for (const name of rich) note(name, doc.getXmlFragment(name));
+  for (const [path, text] of itemTexts(doc, rich)) note(path, text);
+  return counts;
+}
+
+/**
+ * The texts inside the items of a doc's root maps, by the path the describers use
+ * (`phases/<id>/goals`, `tasks/<id>/notes`); `rich` are the rich-text roots, skipped.
+ */
+function* itemTexts(doc: Y.Doc, rich: readonly string[]): Generator<[string, Y.Text]> {
   for (const [name, root] of doc.share) {
-    if (rich.has(name)) continue;
+    if (rich.includes(name)) continue;
     for (const [id, item] of root._map) {
       const child = item.content instanceof Y.ContentType ? item.content.type : null;
       if (!(child instanceof Y.Map)) continue;
       for (const [key, inner] of child._map) {
         if (inner.content instanceof Y.ContentType && inner.content.type instanceof Y.Text)
-          note(`${name}/${id}/${key}`, inner.content.type);
+          yield [`${name}/${id}/${key}`, inner.content.type];
       }
     }
   }
-  return counts;
 }
 
 /** An entry as history shows it: its number (oldest is 1) and, for a marked row, the mark. */
@@ -215,8 +223,9 @@ export type Comparison = {
   kind: AnyDocKind | null;
   fields: ChangeItem[];
   /**
-   * Rich-text roots (by root name) and the doc's short texts (its title, by key) compared run by
-   * run, with who wrote or deleted each run.
+   * Rich-text roots (by root name), the doc's short texts (its title, by key) and the changed
+   * texts of its items (by path, `phases/<id>/goals`) compared run by run, with who wrote or
+   * deleted each run.
    */
   text: Record<string, TextSegment[]>;
 };
@@ -372,6 +381,12 @@ export class History {
         if (key in text) continue;
         text[key] = diffText(item.content.type, fromSnapshot, toSnapshot, history.attribution);
       }
+    }
+    // The texts of items (a phase's goals, a task's notes) that changed, by their field's path:
+    // the field list shows what changed in them run by run, not the whole old and new text.
+    for (const [path, type] of itemTexts(history.doc, rich)) {
+      if (textCounts[path])
+        text[path] = diffText(type, fromSnapshot, toSnapshot, history.attribution);
     }
     return { kind, fields, text };
   }

@@ -11,7 +11,9 @@ import {
   readMinutes,
   readPlan,
   setMeetingFields,
+  setPhaseGoals,
   setPlanTitle,
+  setTaskNotes,
   setTaskStatus,
   writeParagraphs,
 } from '@grassroots/shared';
@@ -234,6 +236,41 @@ describe('versions, comparison, names and restore', () => {
     expect((body.authors as Record<string, Json>)[editor.id]).toMatchObject({
       displayName: '记录员小张',
     });
+  });
+
+  it("compare marks what changed inside an item's text (a phase's goals, a task's notes) run by run, with its author, under the field's path", async () => {
+    server = await startTestServer();
+    const editor = await server.member('editor', '李会计');
+    const a = device(server.adminToken, 'plan');
+    await a.synced;
+    initPlan(a.doc, { title: '2026年工作计划', village: '示范村' });
+    const phase = addPhase(a.doc, { title: '第一季度', goals: '完成入户走访\n修好村道' });
+    const task = addTask(a.doc, { title: '修建村道', phaseId: phase, notes: '先修东段' });
+    await stored('plan', a.doc);
+    const from = (await server.store.roomStats(`${server.workspaceId}/plan`)).lastSeq;
+    const b = device(editor.token, 'plan');
+    await b.synced;
+    setPhaseGoals(b.doc, phase, '完成入户走访\n修好水泥村道');
+    setTaskNotes(b.doc, task, '先修东段，再修西段');
+    await stored('plan', b.doc);
+
+    const body = await json(await api(`/docs/plan/compare?from=${from}`, server.adminToken));
+    type Segment = { text: string; change: string; authorId: string | null };
+    const text = body.text as Record<string, Segment[]>;
+    const changed = (path: string) =>
+      text[path]?.filter((s) => s.change !== 'same').map((s) => [s.change, s.text, s.authorId]);
+    // Before, only the whole old and the whole new goals were there to compare.
+    expect(changed(`phases/${phase}/goals`)).toEqual([['inserted', '水泥', editor.id]]);
+    expect(text[`phases/${phase}/goals`]?.map((s) => s.text).join('')).toBe(
+      '完成入户走访\n修好水泥村道',
+    );
+    expect(changed(`tasks/${task}/notes`)).toEqual([['inserted', '，再修西段', editor.id]]);
+    // An item's text nobody changed is not sent.
+    expect(text[`tasks/${task}/title`]).toBeUndefined();
+    expect(text[`phases/${phase}/title`]).toBeUndefined();
+    // The field list names the same paths, so a reader finds each text's runs in its line.
+    const paths = (body.fields as { path: string }[]).map((f) => f.path);
+    expect(paths).toEqual(expect.arrayContaining([`phases/${phase}/goals`, `tasks/${task}/notes`]));
   });
 
   it('editors name versions; finalising minutes names one by itself; viewers can do neither', async () => {
