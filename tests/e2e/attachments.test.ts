@@ -20,6 +20,7 @@ import {
   startRelay,
   switchLanguage,
   waitSaved,
+  waitVisible,
 } from './harness.ts';
 import { seedWorkspace } from './seed.ts';
 
@@ -386,7 +387,7 @@ describe('photos and files attached to records', () => {
     await expect.poll(() => badge.getAttribute('data-state')).toBe('syncing');
     await expect(badge.getAttribute('data-uploads')).resolves.toBe('1');
     await page.reload();
-    await page.locator('.entry-row').first().waitFor();
+    await waitVisible(page, '.entry-row');
     await expect.poll(() => badge.getAttribute('data-uploads'), { timeout: 20_000 }).toBe('1');
     await page.waitForTimeout(3000);
     expect(await badge.getAttribute('data-state')).toBe('syncing');

@@ -150,7 +150,10 @@ export async function openBrowser(
       // The page closed meanwhile.
     }
   };
-  const watch = (p: Page) => p.on('domcontentloaded', () => void reapply(p));
+  const watch = (p: Page) => {
+    p.on('domcontentloaded', () => void reapply(p));
+    recordConsole(p);
+  };
   for (const p of context.pages()) watch(p);
   context.on('page', watch);
   context.setOffline = async (offline: boolean) => {
@@ -175,6 +178,43 @@ export async function openBrowser(
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** The last messages a page's scripts logged or threw, for a failure to show (`explainPage`). */
+const consoleOf = new WeakMap<Page, string[]>();
+
+function recordConsole(page: Page): void {
+  const lines: string[] = [];
+  consoleOf.set(page, lines);
+  const keep = (line: string) => {
+    lines.push(line.slice(0, 300));
+    if (lines.length > 20) lines.shift();
+  };
+  page.on('console', (m) => keep(`${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => keep(`uncaught: ${e.message}`));
+  page.on('load', () => keep(`loaded ${page.url()}`));
+}
+
+/**
+ * Waits for an element to be visible; if it never is, the error says what the page showed
+ * instead: its address, the start of its text and the last messages of its scripts.
+ */
+export async function waitVisible(page: Page, selector: string, timeout = 30_000): Promise<void> {
+  try {
+    await page.locator(selector).first().waitFor({ timeout });
+  } catch (err) {
+    const text = await page
+      .evaluate(() => document.body?.textContent ?? '(no body)')
+      .catch((e: unknown) => `(unreadable: ${String(e)})`);
+    throw new Error(
+      [
+        `${selector} not visible after ${timeout} ms at ${page.url()}`,
+        `page text: ${text.replace(/\s+/g, ' ').slice(0, 400)}`,
+        `console: ${(consoleOf.get(page) ?? []).join(' | ') || '(nothing)'}`,
+      ].join('\n'),
+      { cause: err },
+    );
+  }
 }
 
 /** Resolves once a service worker controls the page (the app shell is cached for offline use). */
