@@ -54,7 +54,15 @@ export default defineConfig({
       workbox: {
         globPatterns: ['**/*.{js,css,html,svg,png,ico,woff2}'],
         navigateFallback: '/index.html',
-        navigateFallbackDenylist: [/^\/api\//, /^\/sync\//, /^\/healthz/, /^\/metrics/],
+        // The relay's own pages: the public board (/p/…) is its page, not the app's, also on a
+        // phone that has the app installed.
+        navigateFallbackDenylist: [
+          /^\/api\//,
+          /^\/sync\//,
+          /^\/healthz/,
+          /^\/metrics/,
+          /^\/p(\/|$)/,
+        ],
         maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
         // Take over the page on the first visit, so that a device that goes offline right after
         // joining can still open screens (editor chunks) it has not loaded yet.

@@ -7,6 +7,7 @@ import { percent, reportSheets } from '../export/reportSheets.ts';
 import { fileNameOf } from '../export/sheets.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { asOfText, periodLabel } from '../i18n/period.ts';
+import { publicationPlace } from '../i18n/place.ts';
 import {
   beijingParts,
   FEEDBACK_CATEGORIES,
@@ -404,7 +405,7 @@ export default function ReportView(): JSX.Element {
                                   : s.passed
                                     ? t('case.passed')
                                     : t('case.rejected'),
-                                s.where ?? '',
+                                publicationPlace(s.where ?? '', t),
                               ]
                                 .filter(Boolean)
                                 .join(' · ');

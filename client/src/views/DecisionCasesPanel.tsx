@@ -4,6 +4,7 @@ import { PublishToBoard } from '../board/PublishToBoard.tsx';
 import { Day } from '../components/Day.tsx';
 import { createOpRunner, DateInput, OpError, SelectInput } from '../components/fields.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
+import { publicationPlace } from '../i18n/place.ts';
 import { beijingDay } from '../i18n/time.ts';
 import {
   addDecisionCase,
@@ -14,6 +15,7 @@ import {
   PublicLimits,
   type PublicStep,
   type RosterData,
+  readIndex,
   recordPublication,
   removePublication,
   startOfBeijingDate,
@@ -125,7 +127,9 @@ function CaseTrace(props: {
                       {s.passed ? t('case.passed') : t('case.rejected')}
                     </span>{' '}
                   </Show>
-                  <Show when={s.docId === null ? s.where : null}>{(w) => <bdi>{w()}</bdi>}</Show>
+                  <Show when={s.docId === null ? s.where : null}>
+                    {(w) => <bdi>{publicationPlace(w(), t)}</bdi>}
+                  </Show>
                   <Show when={s.docId}>
                     {(docId) => <a href={docHref(docId())}>{t('case.openMeeting')}</a>}
                   </Show>
@@ -141,7 +145,8 @@ function CaseTrace(props: {
             {(p) => (
               <li class="btn-row" data-publication-id={p.id}>
                 <span>
-                  {label('decisionStep', p.step)} <Day at={p.at} /> <bdi>{p.where}</bdi>
+                  {label('decisionStep', p.step)} <Day at={p.at} />{' '}
+                  <bdi>{publicationPlace(p.where, t)}</bdi>
                 </span>
                 <button
                   type="button"
@@ -207,9 +212,20 @@ function CaseTrace(props: {
                 for (const id of added) removePublication(ws.sync.indexDoc, id);
               };
             }}
-            snapshot={() =>
-              decisionSnapshot(props.decisionCase, trace(), props.meetings(), result())
-            }
+            snapshot={() => {
+              // Read from the doc itself: the projection shows what `prepare` just recorded
+              // only a microtask later, and the board would say 尚未进行 of the steps it records.
+              const fresh =
+                readIndex(ws.sync.indexDoc).cases.find((c) => c.id === props.decisionCase.id) ??
+                props.decisionCase;
+              const meetings = props.meetings();
+              return decisionSnapshot(
+                fresh,
+                traceDecisionCase(fresh, meetings, props.roster()),
+                meetings,
+                result(),
+              );
+            }}
           >
             <label class="field">
               <span>{t('board.resultField')}</span>
