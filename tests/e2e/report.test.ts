@@ -166,9 +166,16 @@ describe('the report to the township', () => {
     const book = await readWorkbook(file);
     expect([...book.keys()]).toEqual(['民情办理', '三会一课', '计划进展', '四议两公开']);
     const fb = book.get('民情办理')!;
+    // The quarter's months, then the quarter as 合计 (last, so a column's sum is not doubled).
     expect(fb.rows.map((r) => r.slice(1))).toEqual([
-      figures(q4.feedback.summary),
       ...q4.feedback.months.map(figures),
+      figures(q4.feedback.summary),
+    ]);
+    expect(fb.rows.map((r) => r[0])).toEqual([
+      '2025年10月',
+      '2025年11月',
+      '2025年12月',
+      '2025年第4季度合计',
     ]);
     expect(book.get('三会一课')!.rows).toEqual(
       q4.meetings.totals.map((x) => [
@@ -215,5 +222,15 @@ describe('the report to the township', () => {
       expect(text, s2).not.toContain(s2);
     }
     execFileSync('pdftoppm', ['-png', '-r', '80', '-l', '3', pdf, join(shots, 'print-report')]);
+
+    // June's workbook: the month is one row (it was there twice, as the month and as its month).
+    const [juneDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('.ledger-actions button', { hasText: '导出 Excel' }).click(),
+    ]);
+    const juneFile = join(tmp, 'report-june.xlsx');
+    await juneDownload.saveAs(juneFile);
+    const juneRows = (await readWorkbook(juneFile)).get('民情办理')!.rows;
+    expect(juneRows).toEqual([['2025年6月', ...figures(june.feedback.summary)]]);
   });
 });

@@ -1,5 +1,6 @@
 import type { MessageKey } from '@grassroots/shared';
 import { asOfText, periodLabel } from '../i18n/period.ts';
+import { publicationPlace } from '../i18n/place.ts';
 import { beijingDay } from '../i18n/time.ts';
 import {
   FEEDBACK_CATEGORIES,
@@ -54,10 +55,18 @@ export function reportSheets(
       title,
       note,
       columns: feedbackColumns,
-      rows: [
-        [periodLabel(report.span, t), ...feedbackCells(report.feedback.summary)],
-        ...report.feedback.months.map((m) => [periodLabel(m.period, t), ...feedbackCells(m)]),
-      ],
+      // A quarter's or a year's months, then the whole period as 合计; a month is one row (it
+      // was its own month twice, and a column's sum doubled it).
+      rows:
+        report.feedback.months.length > 1
+          ? [
+              ...report.feedback.months.map((m) => [periodLabel(m.period, t), ...feedbackCells(m)]),
+              [
+                t('report.totalOf', { period: periodLabel(report.span, t) }),
+                ...feedbackCells(report.feedback.summary),
+              ],
+            ]
+          : [[periodLabel(report.span, t), ...feedbackCells(report.feedback.summary)]],
     },
     {
       name: t('report.sheetMeetings'),
@@ -136,7 +145,7 @@ export function reportSheets(
           s.meetingType ? label('meetingType', s.meetingType) : '',
           s.tally ? t('min.tally', { ...s.tally }) : '',
           s.passed === null ? '' : s.passed ? t('case.passed') : t('case.rejected'),
-          s.where ?? '',
+          publicationPlace(s.where ?? '', t),
           c.issues
             .filter((i) => i.step === s.step)
             .map((i) =>

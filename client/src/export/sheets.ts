@@ -27,10 +27,30 @@ export type Sheet = {
 /** Row index (1-based) of the column heads in a written sheet: title, note, heads. */
 export const HEADER_ROW = 3;
 
-/** A file name safe on every system: the parts joined with `_`, unsafe characters dropped. */
+/**
+ * The direction isolates (U+2066–2069) the app puts around a name inside a Uyghur sentence: on
+ * screen they keep a Chinese name from scrambling the line; in a spreadsheet they are invisible
+ * characters that a search or a filter for the name does not match.
+ */
+const ISOLATES = /[\u2066-\u2069]/g;
+
+/** A cell's text as it goes into a file: without direction isolates. */
+export const plainCell = (cell: Cell): Cell =>
+  typeof cell === 'string' ? cell.replace(ISOLATES, '') : cell;
+
+/**
+ * A file name safe on every system: the parts joined with `_`, unsafe characters and direction
+ * isolates dropped, spaces kept as one (Uyghur words are separated by them).
+ */
 export function fileNameOf(parts: readonly string[], extension: string): string {
   const base = parts
-    .map((p) => p.replace(/[\\/:*?"<>|\s]+/g, ''))
+    .map((p) =>
+      p
+        .replace(ISOLATES, '')
+        .replace(/[\\/:*?"<>|]+/g, '')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    )
     .filter(Boolean)
     .join('_');
   return `${base || 'export'}.${extension}`;
