@@ -107,6 +107,44 @@ describe('printing a minutes record', () => {
     const pages = await pdfPages(pdf, 'print-minutes-zh');
     expect(pages.length).toBeGreaterThan(0);
 
+    // The names of a sign-in sheet at A4's width inside its margins (688 px): one of 9 characters
+    // on one line, a longer one broken only after its '·' (one broke before its last character).
+    const longNames = records.find((r) =>
+      meetingAttendance(r.m, roster).expected.some((x) => [...x.name].length >= 9),
+    )!;
+    await page.goto(`${relay.server.url}/#/w/${workspaceId}/d/${longNames.id}/print`);
+    await page.locator('.minutes-print .signin-name').first().waitFor();
+    await page.emulateMedia({ media: 'print' });
+    await page.setViewportSize({ width: 688, height: 900 });
+    const names = page.locator('.signin-name bdi');
+    expect(
+      Math.max(...(await names.allTextContents()).map((n) => [...n].length)),
+    ).toBeGreaterThanOrEqual(9);
+    const lines = await names.evaluateAll((all) =>
+      all.map((n) => {
+        // The name's lines, read character by character from where each is drawn.
+        const text = n.firstChild as Text;
+        const range = document.createRange();
+        const out: string[] = [];
+        let top = Number.NaN;
+        for (let i = 0; i < text.length; i++) {
+          range.setStart(text, i);
+          range.setEnd(text, i + 1);
+          const at = Math.round(range.getBoundingClientRect().top);
+          if (at !== top) out.push(text.data[i]!);
+          else out.push(`${out.pop()}${text.data[i]}`);
+          top = at;
+        }
+        return out;
+      }),
+    );
+    for (const name of lines) {
+      if ([...name.join('')].length <= 9) expect(name).toHaveLength(1);
+      for (const line of name.slice(0, -1)) expect(line, name.join('|')).toMatch(/[·\s]$/);
+    }
+    await page.emulateMedia({ media: null });
+    await page.setViewportSize({ width: 1200, height: 900 });
+
     // A draft says it is one; in English the labels are English.
     const draft = records.find((r) => r.m.state === 'draft')!;
     await context.setOffline(false);
@@ -158,7 +196,9 @@ describe('printing a minutes record', () => {
     await page.pdf({ path: ugPdf, format: 'A4', printBackground: true });
     await pdfPages(ugPdf, 'print-minutes-ug');
     const ugText = squash(pdfText(ugPdf));
-    expect(ugText).toContain(squash('1. 修缮三组水渠 2. 硬化村内道路'));
+    // Each item with its number (the list may run onto the next page, past the page's foot).
+    expect(ugText).toContain(squash('1. 修缮三组水渠'));
+    expect(ugText).toContain(squash('2. 硬化村内道路'));
     // The agenda's numbers too (Chinese items on a Uyghur page).
     expect(ugText).toContain(
       squash(draft.m.agenda.map((a, i) => `${i + 1}. ${a.title}`).join(' ')),

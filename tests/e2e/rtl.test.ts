@@ -268,6 +268,9 @@ describe('the layout mirrors under dir="rtl"', () => {
           expect(Math.abs(brandBox.right - (width - 0.75 * 16))).toBeLessThan(1);
           expect(rowBox.right - nameBox.right).toBeCloseTo(rowBorder + rowPaddingStart, 0);
         }
+        // The village's name reads by its own letters too: a long Chinese name is cut at its end
+        // (under the UI's rtl the ellipsis hid its start).
+        expect(await directionOf(page.locator('.topbar .brand-name'))).toBe('ltr');
         // Typed text reads by its own letters whatever the UI's direction.
         expect(await directionOf(paragraphs.nth(0))).toBe('rtl');
         expect(await directionOf(paragraphs.nth(1))).toBe('ltr');

@@ -130,6 +130,13 @@ describe('a doc opened from a search shows where the query is (SEARCH-5)', () =>
         box: ['decisionText', '同意从集体经济收入中列支三组自来水管道维修费'],
         isInView: true,
       });
+    // The whole decision is in view in its box at 360 px (a one-line box showed its first half).
+    const decision = page.locator('[name="decisionText"]').first();
+    await expect(
+      decision.evaluate(
+        (el) => el.scrollWidth <= el.clientWidth && el.scrollHeight <= el.clientHeight + 1,
+      ),
+    ).resolves.toBe(true);
     // A keystroke (or a tap) takes the mark away.
     await page.keyboard.press('Shift');
     await expect.poll(() => found(page)).toEqual({ text: null, box: null, isInView: null });

@@ -765,6 +765,7 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
                   <TextInput
                     label={t('min.decisionText')}
                     name="decisionText"
+                    isMultiline
                     maxLength={Limits.summaryChars}
                     value={d.text}
                     isReadOnly={ro()}

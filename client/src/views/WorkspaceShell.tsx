@@ -54,8 +54,10 @@ export function WorkspaceShell(props: {
             <span class="brand-mark" aria-hidden="true">
               村
             </span>
-            <span class="brand-name">
-              <bdi>{ws.entry.name}</bdi>
+            {/* Its own direction, so a long Chinese name in a Uyghur page is cut at its end (the
+                ellipsis sat at the page's end, the name's start, and hid the village's name). */}
+            <span class="brand-name" dir="auto">
+              {ws.entry.name}
             </span>
           </a>
           <LanguageSwitch />
