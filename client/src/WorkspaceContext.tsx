@@ -221,7 +221,8 @@ const EMPTY_INDEX: IndexData = {
   cases: [],
 };
 
-function safeReadIndex(doc: Parameters<typeof readIndex>[0]): IndexData {
+/** The index doc read, or an empty index when it cannot be read (a doc of another kind). */
+export function safeReadIndex(doc: Parameters<typeof readIndex>[0]): IndexData {
   try {
     return readIndex(doc);
   } catch {

@@ -1,12 +1,11 @@
-import { type Cell, plainCell, type Sheet } from './sheets.ts';
+import type { Cell, Sheet } from './sheets.ts';
 
 /** UTF-8 byte order mark: without it Excel reads a CSV as the local code page and garbles Chinese. */
 const BOM = '\uFEFF';
 
 function field(cell: Cell): string {
-  const plain = plainCell(cell);
-  if (plain === null) return '';
-  const text = String(plain);
+  if (cell === null) return '';
+  const text = String(cell);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

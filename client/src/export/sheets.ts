@@ -28,15 +28,11 @@ export type Sheet = {
 export const HEADER_ROW = 3;
 
 /**
- * The direction isolates (U+2066–2069) the app puts around a name inside a Uyghur sentence: on
- * screen they keep a Chinese name from scrambling the line; in a spreadsheet they are invisible
- * characters that a search or a filter for the name does not match.
+ * The direction isolates (U+2066–2069) the app puts around a name or a date inside a Uyghur
+ * sentence. Cells keep them: a spreadsheet needs them as the screen does, or a date after
+ * Uyghur words reads backwards. A file name has no use for them.
  */
 const ISOLATES = /[\u2066-\u2069]/g;
-
-/** A cell's text as it goes into a file: without direction isolates. */
-export const plainCell = (cell: Cell): Cell =>
-  typeof cell === 'string' ? cell.replace(ISOLATES, '') : cell;
 
 /**
  * A file name safe on every system: the parts joined with `_`, unsafe characters and direction

@@ -1,5 +1,5 @@
 import type * as ExcelJS from 'exceljs';
-import { HEADER_ROW, plainCell, type Sheet } from './sheets.ts';
+import { HEADER_ROW, type Sheet } from './sheets.ts';
 
 type ExcelModule = typeof ExcelJS;
 
@@ -37,13 +37,13 @@ export async function toXlsx(
       views: [{ state: 'frozen', ySplit: HEADER_ROW, rightToLeft: options.rightToLeft === true }],
     });
     ws.columns = sheet.columns.map((c) => ({ width: c.width ?? 12 }));
-    ws.getCell(1, 1).value = plainCell(sheet.title);
+    ws.getCell(1, 1).value = sheet.title;
     ws.getCell(1, 1).font = { bold: true, size: 14 };
-    ws.getCell(2, 1).value = plainCell(sheet.note);
+    ws.getCell(2, 1).value = sheet.note;
     const head = ws.getRow(HEADER_ROW);
     sheet.columns.forEach((c, i) => {
       const cell = head.getCell(i + 1);
-      cell.value = plainCell(c.header);
+      cell.value = c.header;
       cell.font = { bold: true };
       cell.alignment = { vertical: 'middle', wrapText: true };
       cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFEFEFEF' } };
@@ -51,11 +51,10 @@ export async function toXlsx(
     sheet.rows.forEach((row, r) => {
       const line = ws.getRow(HEADER_ROW + 1 + r);
       row.forEach((value, i) => {
-        const plain = plainCell(value);
-        if (plain === null) return;
+        if (value === null) return;
         const cell = line.getCell(i + 1);
-        cell.value = plain;
-        cell.alignment = { vertical: 'top', wrapText: typeof plain === 'string' };
+        cell.value = value;
+        cell.alignment = { vertical: 'top', wrapText: typeof value === 'string' };
       });
     });
   }

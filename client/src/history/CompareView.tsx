@@ -34,10 +34,10 @@ function blocksOf(segments: TextSegment[]): TextSegment[][] {
 
 const isChanged = (s: TextSegment) => s.change !== 'same';
 
-/** Who inserted or deleted text, in order of first appearance. */
-function textAuthors(cmp: Comparison): string[] {
+/** Who inserted or deleted the text shown, in order of first appearance. */
+function textAuthors(shown: readonly (readonly TextSegment[])[]): string[] {
   const ids: string[] = [];
-  for (const segments of Object.values(cmp.text))
+  for (const segments of shown)
     for (const s of segments)
       if (isChanged(s) && s.authorId !== null && !ids.includes(s.authorId)) ids.push(s.authorId);
   return ids;
@@ -87,7 +87,11 @@ export function CompareView(props: {
             );
             const runsOf = (f: ChangeItem) =>
               f.path.includes('/') && c.text[f.path]?.some(isChanged) ? c.text[f.path] : undefined;
-            const authors = textAuthors(c);
+            // The legend names who changed the texts shown (not those of removed items).
+            const authors = textAuthors([
+              ...roots.map(([, segs]) => segs),
+              ...c.fields.map((f) => runsOf(f) ?? []),
+            ]);
             return (
               <Show
                 when={roots.length > 0 || c.fields.length > 0}

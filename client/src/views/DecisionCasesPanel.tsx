@@ -15,14 +15,13 @@ import {
   PublicLimits,
   type PublicStep,
   type RosterData,
-  readIndex,
   recordPublication,
   removePublication,
   startOfBeijingDate,
   traceDecisionCase,
 } from '../model/domain.ts';
 import { hrefOf } from '../routing/routes.ts';
-import { useWorkspace } from '../WorkspaceContext.tsx';
+import { safeReadIndex, useWorkspace } from '../WorkspaceContext.tsx';
 
 /**
  * The workspace's 四议两公开 cases: each traced through the meetings whose decisions are linked to
@@ -216,7 +215,7 @@ function CaseTrace(props: {
               // Read from the doc itself: the projection shows what `prepare` just recorded
               // only a microtask later, and the board would say 尚未进行 of the steps it records.
               const fresh =
-                readIndex(ws.sync.indexDoc).cases.find((c) => c.id === props.decisionCase.id) ??
+                safeReadIndex(ws.sync.indexDoc).cases.find((c) => c.id === props.decisionCase.id) ??
                 props.decisionCase;
               const meetings = props.meetings();
               return decisionSnapshot(

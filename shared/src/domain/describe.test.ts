@@ -161,7 +161,7 @@ describe('describeChange', () => {
     const zh = describeChange('minutes', before, doc);
     expect(zh.filter((i) => i.op === 'removed').map((i) => i.path)).toEqual([
       `votes/${v1}`,
-      `actionItems/${a1}`,
+      `actions/${a1}`,
     ]);
     expect(zh.map((i) => i.label).join('\n')).toContain('“修路”');
     expect(zh.map((i) => i.label).join('\n')).toContain('“联系施工队”');

@@ -385,14 +385,15 @@ function diffMinutes(c: Changes, a: MinutesData, b: MinutesData): void {
       c.text(`decisions/${y.id}/text`, s, 'field.text', x.text, y.text);
     },
   );
+  // Paths name the doc's own root (`actions`), as the compare's item texts do.
   c.collection(
-    'actionItems',
+    'actions',
     'field.actionItem',
     a.actionItems,
     b.actionItems,
     (x) => x.what,
     (x, y, s) => {
-      const p = `actionItems/${y.id}`;
+      const p = `actions/${y.id}`;
       c.text(`${p}/what`, s, 'field.text', x.what, y.what);
       c.value(`${p}/owner`, s, 'field.owner', personName(x.owner), personName(y.owner));
       c.value(`${p}/due`, s, 'field.due', x.due, y.due);

@@ -252,7 +252,7 @@ describe('the public page (PUB-3, PUB-4, PUB-7)', () => {
     expect(at('停水通知')).toBeGreaterThan(0);
     expect(at('村道硬化工程')).toBeGreaterThan(at('停水通知'));
     expect(html).toContain('同意实施村道硬化');
-    expect(html).toContain('到会 30 人：赞成 27，反对 2，弃权 1');
+    expect(html).toContain('有表决权的到会 30 人：赞成 27，反对 2，弃权 1');
     expect(html).toContain('2025-03-10');
     expect(html).not.toContain('<script');
     for (const secret of [
@@ -369,7 +369,7 @@ describe('the public page (PUB-3, PUB-4, PUB-7)', () => {
     expect(ug.body).toContain('كەنت ئىشلىرى ئاشكارىلاش تاختىسى');
     const en = await rawGet(`/p/${publicId}`, { 'accept-language': 'en-GB,en;q=0.9' });
     expect(en.body).toContain('<html lang="en" dir="ltr">');
-    expect(en.body).toContain('30 present: for 27, against 2, abstaining 1');
+    expect(en.body).toContain('30 voters present: for 27, against 2, abstaining 1');
     const zh = await rawGet(`/p/${publicId}?locale=../../etc`);
     expect(zh.body).toContain('<html lang="zh-CN" dir="ltr">');
 

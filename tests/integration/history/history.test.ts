@@ -1,4 +1,7 @@
 import {
+  addActionItem,
+  addAgendaItem,
+  addDecision,
   addPerson,
   addPhase,
   addTask,
@@ -10,6 +13,8 @@ import {
   MINUTES_BODY_FIELD,
   readMinutes,
   readPlan,
+  setAgendaItemTitle,
+  setDecisionText,
   setMeetingFields,
   setPhaseGoals,
   setPlanTitle,
@@ -271,6 +276,42 @@ describe('versions, comparison, names and restore', () => {
     // The field list names the same paths, so a reader finds each text's runs in its line.
     const paths = (body.fields as { path: string }[]).map((f) => f.path);
     expect(paths).toEqual(expect.arrayContaining([`phases/${phase}/goals`, `tasks/${task}/notes`]));
+  });
+
+  it("compare marks the texts of a record's items (agenda, decision, action item) under the paths of their fields", async () => {
+    server = await startTestServer();
+    const editor = await server.member('editor', '记录员小张');
+    const a = device(server.adminToken, 'min');
+    await a.synced;
+    initMinutes(a.doc, { title: '三月支部委员会', meetingType: 'branch-committee' });
+    const agenda = addAgendaItem(a.doc, { title: '讨论修路' });
+    const decision = addDecision(a.doc, { text: '同意修路' });
+    const action = addActionItem(a.doc, { what: '联系施工队' });
+    await stored('min', a.doc);
+    const from = (await server.store.roomStats(`${server.workspaceId}/min`)).lastSeq;
+    const b = device(editor.token, 'min');
+    await b.synced;
+    setAgendaItemTitle(b.doc, agenda, '讨论修村道');
+    setDecisionText(b.doc, decision, '同意修路，年底前完工');
+    // An action item's text is a Y.Text too; a member's device may edit it in place.
+    const what = (b.doc.getMap('actions').get(action) as Y.Map<unknown>).get('what') as Y.Text;
+    what.insert(what.length, '和监理');
+    await stored('min', b.doc);
+
+    const body = await json(await api(`/docs/min/compare?from=${from}`, server.adminToken));
+    type Segment = { text: string; change: string };
+    const text = body.text as Record<string, Segment[]>;
+    const inserted = (path: string) =>
+      text[path]?.filter((s) => s.change === 'inserted').map((s) => s.text);
+    expect(inserted(`agenda/${agenda}/title`)).toEqual(['村道']);
+    expect(inserted(`decisions/${decision}/text`)).toEqual(['，年底前完工']);
+    // The action items' root is `actions`: the field list named it `actionItems`, so its line
+    // found no runs and showed the whole old and new text.
+    expect(inserted(`actions/${action}/what`)).toEqual(['和监理']);
+    const paths = (body.fields as { path: string }[]).map((f) => f.path);
+    for (const path of Object.keys(text).filter((k) => k.includes('/'))) {
+      expect(paths, path).toContain(path);
+    }
   });
 
   it('editors name versions; finalising minutes names one by itself; viewers can do neither', async () => {
