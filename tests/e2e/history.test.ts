@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join as joinPath } from 'node:path';
 import type { RunningServer } from '@grassroots/server';
-import { addPhase, addTask, createDoc, initPlan } from '@grassroots/shared';
+import { addPhase, addTask, createDoc, initPlan, translate } from '@grassroots/shared';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -233,8 +233,21 @@ describe('history in Chromium', () => {
     await expect(shown.evaluate((el) => getComputedStyle(el).whiteSpace)).resolves.toBe('pre-wrap');
     expect(await line.textContent()).not.toContain('→');
     await shoot(e.page, 'history-compare-goals');
+    // A version named: the line that says so follows a language switch, as the heading does.
+    await e.page.locator('input[name="versionName"]').fill('初稿');
+    await e.page.getByRole('button', { name: '命名', exact: true }).click();
+    const said = e.page.locator('.history-status');
+    await expect
+      .poll(() => said.textContent())
+      .toContain(translate('zh-CN', 'history.nameDone', { name: '初稿' }));
     // In Uyghur the Chinese goals keep their own direction in the box.
     await switchLanguage(e.page, 'ug');
+    await expect
+      .poll(() => said.textContent())
+      .toContain(translate('ug', 'history.nameDone', { name: '初稿' }));
+    expect(
+      await line.locator('.history-field-text').evaluate((el) => el.matches(':dir(ltr)')),
+    ).toBe(true);
     await expect.poll(() => line.locator('ins').allTextContents()).toEqual(['水泥']);
     // The picked version's time is said in Uyghur too, not left in the Chinese it was picked in.
     await expect(e.page.locator('#history-detail-heading').textContent()).resolves.not.toMatch(

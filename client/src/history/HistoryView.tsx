@@ -60,7 +60,8 @@ export default function HistoryView(props: { docId: string }): JSX.Element {
   const [mode, setMode] = createSignal<Mode>('version');
   const [otherSeq, setOtherSeq] = createSignal<number | null>(null);
   const [status, setStatus] = createSignal<{
-    text: string;
+    /** Read again on a language switch. */
+    text: () => string;
     isError: boolean;
     /** Offer the way back to the document (after a restore). */
     hasDocLink?: boolean;
@@ -140,7 +141,10 @@ export default function HistoryView(props: { docId: string }): JSX.Element {
     try {
       saveBlob(await historyApi.csv(address(), locale()), `history-${props.docId}.csv`);
     } catch (e) {
-      setStatus({ text: t('history.exportFailed', { message: messageOf(e) }), isError: true });
+      setStatus({
+        text: () => t('history.exportFailed', { message: messageOf(e) }),
+        isError: true,
+      });
     } finally {
       setExporting(false);
     }
@@ -154,10 +158,10 @@ export default function HistoryView(props: { docId: string }): JSX.Element {
     try {
       await historyApi.nameVersion(address(), name);
       setVersionName('');
-      setStatus({ text: t('history.nameDone', { name }), isError: false });
+      setStatus({ text: () => t('history.nameDone', { name }), isError: false });
       await list.reload();
     } catch (err) {
-      setStatus({ text: t('common.error', { message: messageOf(err) }), isError: true });
+      setStatus({ text: () => t('common.error', { message: messageOf(err) }), isError: true });
     } finally {
       setNaming(false);
     }
@@ -172,14 +176,14 @@ export default function HistoryView(props: { docId: string }): JSX.Element {
       setConfirming(false);
       setSelected(null);
       setStatus({
-        text: t('history.restoreDone', { time: withLabel(target.time(locale())) }),
+        text: () => t('history.restoreDone', { time: withLabel(target.time(locale())) }),
         isError: false,
         hasDocLink: true,
       });
       await list.reload();
     } catch (err) {
       setConfirming(false);
-      setStatus({ text: t('common.error', { message: messageOf(err) }), isError: true });
+      setStatus({ text: () => t('common.error', { message: messageOf(err) }), isError: true });
     } finally {
       setRestoring(false);
     }
@@ -190,23 +194,23 @@ export default function HistoryView(props: { docId: string }): JSX.Element {
     const entry = selected()?.entry;
     if (!entry) return;
     setReverting(true);
-    const params = {
+    const params = () => ({
       name: entry.author.displayName,
       time: withLabel(formatAt(Date.parse(entry.firstAt), locale())),
-    };
+    });
     try {
       const result = await historyApi.revertMember(address(), entry.author.id, entry.fromSeq);
       setConfirmingRevert(false);
       setSelected(null);
       setStatus({
-        text: t(result.isChanged ? 'history.revertDone' : 'history.revertNothing', params),
+        text: () => t(result.isChanged ? 'history.revertDone' : 'history.revertNothing', params()),
         isError: false,
         hasDocLink: result.isChanged,
       });
       await list.reload();
     } catch (err) {
       setConfirmingRevert(false);
-      setStatus({ text: t('common.error', { message: messageOf(err) }), isError: true });
+      setStatus({ text: () => t('common.error', { message: messageOf(err) }), isError: true });
     } finally {
       setReverting(false);
     }
@@ -294,7 +298,7 @@ export default function HistoryView(props: { docId: string }): JSX.Element {
                   classList={{ error: s().isError }}
                   role={s().isError ? 'alert' : 'status'}
                 >
-                  {s().text}{' '}
+                  {s().text()}{' '}
                   <Show when={s().hasDocLink}>
                     <a href={docHref}>{t('history.back')}</a>
                   </Show>
