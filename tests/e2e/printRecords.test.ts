@@ -347,6 +347,28 @@ describe('printing a plan and the roster', () => {
     await page.goto(`${relay.server.url}/#/w/${workspaceId}/d/${logDoc.id}/print/${entry.id}`);
     await switchLanguage(page, 'ug');
     await slip.locator('.slip-status').waitFor();
+    // A time in the right-to-left sheet reads date first, then the hour ('12:00 2026-12-01' before).
+    const datesFirst = await slip.locator('.slip-timeline td.print-nowrap').evaluateAll((cells) =>
+      cells.flatMap((cell) => {
+        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+        let text = walker.nextNode() as Text | null;
+        while (text && !/\d{4}-\d\d-\d\d \d\d:\d\d/.test(text.data)) {
+          text = walker.nextNode() as Text | null;
+        }
+        if (!text) return [];
+        const start = text.data.search(/\d/);
+        const colon = text.data.indexOf(':');
+        const leftOf = (i: number) => {
+          const range = document.createRange();
+          range.setStart(text!, i);
+          range.setEnd(text!, i + 1);
+          return range.getBoundingClientRect().left;
+        };
+        return [leftOf(start) < leftOf(colon)];
+      }),
+    );
+    expect(datesFirst.length).toBeGreaterThan(0);
+    expect(datesFirst.every(Boolean)).toBe(true);
     await page.setViewportSize({ width: 360, height: 800 });
     await screenshot(page, 'print-slip-ug-360');
     await switchLanguage(page, 'zh-CN');

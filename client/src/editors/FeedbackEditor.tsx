@@ -253,7 +253,9 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
           <For each={timeline()}>
             {(x) => (
               <li class="small">
-                <span class="muted">{formatBeijingDateTime(x.at)}</span>{' '}
+                <bdi dir="ltr" class="muted">
+                  {formatBeijingDateTime(x.at)}
+                </bdi>{' '}
                 <Sentence template={x.template} params={x.params} />{' '}
                 <bdi class="muted whole">{x.by}</bdi>
               </li>

@@ -103,7 +103,10 @@ export default function FeedbackSlipPrint(props: { docId: string; entryId: strin
                           const row = timelineRow(x, t, label);
                           return (
                             <tr data-kind={x.kind}>
-                              <td class="print-nowrap">{formatBeijingDateTime(x.at)}</td>
+                              <td class="print-nowrap">
+                                {/* Date before time in a right-to-left sheet too. */}
+                                <bdi dir="ltr">{formatBeijingDateTime(x.at)}</bdi>
+                              </td>
                               <td>
                                 <p>{row.what}</p>
                                 <Show when={row.text}>
