@@ -99,6 +99,10 @@ export function App(): JSX.Element {
                           const r = route();
                           return r.name === 'doc' ? r.find : undefined;
                         })()}
+                        entry={(() => {
+                          const r = route();
+                          return r.name === 'doc' ? r.entry : undefined;
+                        })()}
                       />
                     </WorkspaceShell>
                   )}

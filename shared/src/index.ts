@@ -8,6 +8,7 @@ export {
   type MonthlySummary,
   monthlySummary,
   resolvedAtOf,
+  resolvedLateMsOf,
   URGENCY_ALLOWANCE_MS,
 } from './domain/ageing.ts';
 export {

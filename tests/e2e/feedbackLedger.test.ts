@@ -84,6 +84,16 @@ describe('民情日志 台账', () => {
     expect(await page.locator('[data-flagged-total]').getAttribute('data-flagged-total')).toBe(
       String(all.totals.flagged),
     );
+    // Resolved after the due day (逾期办结) is counted and marked, not only what is open and late.
+    expect(all.totals.resolvedLate).toBeGreaterThan(0);
+    expect(await page.locator('[data-resolved-late-total]').textContent()).toBe(
+      `逾期办结 ${all.totals.resolvedLate} 条`,
+    );
+    expect(
+      await page
+        .locator('.fbl-row[data-resolved-late="true"]')
+        .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-entry-id'))),
+    ).toEqual(all.rows.filter((r) => r.resolvedLateDays !== null).map((r) => r.entryId));
     const days = await page
       .locator('.fbl-row .fbl-days')
       .evaluateAll((tds) => tds.map((td) => Number.parseFloat(td.textContent ?? '')));
@@ -151,6 +161,8 @@ describe('民情日志 台账', () => {
     expect(body[flaggedRow.no - 1]?.[14]).toContain(
       labelOf('ageingFlag', flaggedRow.flags[0]!, 'zh-CN'),
     );
+    const lateRow = all.rows.find((r) => r.resolvedLateDays !== null && r.flags.length === 0)!;
+    expect(body[lateRow.no - 1]?.[14]).toBe(`逾期办结（超期 ${lateRow.resolvedLateDays} 天）`);
 
     const pdf = join(tmp, 'fbl.pdf');
     await page.pdf({ path: pdf, format: 'A4', landscape: true, printBackground: true });
@@ -172,6 +184,47 @@ describe('民情日志 台账', () => {
       pdf,
       join(shots, 'print-feedback-ledger'),
     ]);
+
+    // The log itself tags what was resolved late, as the ledger counts it.
+    await page.locator(`.fbl-row[data-entry-id="${lateRow.entryId}"] .fbl-summary a`).click();
+    // The ledger's row opens its own entry in the log, shown and focused, not the log's top.
+    const opened = page.locator(`.entry-row.is-open[data-entry-id="${lateRow.entryId}"]`);
+    await opened.waitFor();
+    await expect
+      .poll(() =>
+        page.evaluate(() =>
+          document.activeElement?.closest('.entry-row')?.getAttribute('data-entry-id'),
+        ),
+      )
+      .toBe(lateRow.entryId);
+    expect(await opened.locator('[data-resolved-late]').count()).toBe(1);
+    expect(await page.locator('.entry-details > p').first().textContent()).toBe(lateRow.summary);
+    const box = (await opened.boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    expect(box.y + box.height).toBeLessThanOrEqual(page.viewportSize()!.height);
+    await expect
+      .poll(() => page.locator('.entry-row [data-resolved-late]').count())
+      .toBe(all.totals.resolvedLate);
+    expect(
+      await page
+        .locator('.entry-row', { has: page.locator('[data-resolved-late]') })
+        .locator('.fb-open bdi')
+        .allTextContents(),
+    ).toEqual(
+      all.rows
+        .filter((r) => r.resolvedLateDays !== null)
+        .sort((a, b) => b.receivedAt - a.receivedAt || (a.entryId < b.entryId ? -1 : 1))
+        .map((r) => r.summary),
+    );
+
+    // So does an entry the dashboard lists for follow-up.
+    await page.locator('.tabs a', { hasText: '概览' }).click();
+    const followUp = page.locator('section[aria-labelledby="dash-feedback"] li a').nth(3);
+    const followUpText = (await followUp.textContent())!;
+    await followUp.click();
+    await expect
+      .poll(() => page.locator('.entry-row.is-open .fb-open bdi').textContent())
+      .toBe(followUpText);
 
     // A second log (a work team member keeps their own): the ledger says which log each entry
     // is in, picks one, and the export has the log's column.

@@ -44,6 +44,7 @@ const modelReport = (span: ReportSpan) =>
 const figures = (s: FeedbackSummary) => [
   s.received,
   s.resolvedInPeriod,
+  s.resolvedLateInPeriod,
   s.medianDaysToResolve,
   s.openAtEnd,
   s.overdueAtEnd,
@@ -70,6 +71,16 @@ describe('the report to the township', () => {
     const s = q4.feedback.summary;
     await expect.poll(() => figure('received')).toBe(String(s.received));
     expect(await figure('resolved')).toBe(String(s.resolvedInPeriod));
+    expect(await figure('resolved-late')).toBe(String(s.resolvedLateInPeriod));
+    // The third quarter had requests resolved after their due day (AGE-6): the report says how
+    // many of its resolutions were late.
+    const q3 = modelReport({ year: 2025, quarter: 3 }).feedback.summary;
+    expect(q3.resolvedLateInPeriod).toBeGreaterThan(0);
+    await page.locator('select[name="reportQuarter"]').selectOption('3');
+    await expect.poll(() => figure('resolved-late')).toBe(String(q3.resolvedLateInPeriod));
+    expect(await figure('resolved')).toBe(String(q3.resolvedInPeriod));
+    await page.locator('select[name="reportQuarter"]').selectOption('4');
+    await expect.poll(() => figure('resolved')).toBe(String(s.resolvedInPeriod));
     expect(await figure('median')).toBe(String(s.medianDaysToResolve ?? '—'));
     expect(await figure('open')).toBe(String(s.openAtEnd));
     expect(await figure('overdue')).toBe(String(s.overdueAtEnd));

@@ -8,7 +8,7 @@ import { ScrollRegion } from '../components/ScrollRegion.tsx';
 import { Sentence } from '../components/Sentence.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { beijingDay, formatBeijingDateTime } from '../i18n/time.ts';
-import { dueAtOf, isOverdue } from '../model/ageing.ts';
+import { dueAtOf, isOverdue, isResolvedLate } from '../model/ageing.ts';
 import {
   addEntry,
   addResponse,
@@ -88,6 +88,26 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
     if (isFindApplied || !props.find || log.entries.length === 0) return;
     isFindApplied = true;
     setQuery(findInEntries(props.find));
+  });
+  // Opened for one entry (a ledger row, the dashboard): it is shown open, whatever the filters,
+  // and scrolled to once the log has it; a later address for another entry shows that one.
+  let shownEntry: string | undefined;
+  createEffect(() => {
+    const id = props.entry;
+    if (!id || id === shownEntry || !log.entries.some((e) => e.id === id)) return;
+    shownEntry = id;
+    setStatus('');
+    setCategory('');
+    setOnlyOverdue(false);
+    setQuery('');
+    setOpen(id);
+    requestAnimationFrame(() => {
+      const row = document.querySelector<HTMLElement>(
+        `.entry-row[data-entry-id="${CSS.escape(id)}"]`,
+      );
+      row?.scrollIntoView({ block: 'start' });
+      row?.querySelector<HTMLElement>('.fb-open')?.focus({ preventScroll: true });
+    });
   });
   const compiledQuery = createMemo(() => compileQuery(query()));
   const visible = createMemo(() => {
@@ -417,7 +437,11 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
               <For each={visible()}>
                 {(e) => (
                   <>
-                    <tr class="entry-row" classList={{ 'is-open': open() === e.id }}>
+                    <tr
+                      class="entry-row"
+                      data-entry-id={e.id}
+                      classList={{ 'is-open': open() === e.id }}
+                    >
                       <td class="fb-date">{beijingDay(e.receivedAt)}</td>
                       <td class="fb-summary">
                         <button
@@ -453,6 +477,16 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
                             title={t('fb.dueAt', { date: beijingDay(dueAtOf(e)) })}
                           >
                             {t('fb.isOverdue')}
+                          </span>
+                        </Show>
+                        <Show when={isResolvedLate(e, now)}>
+                          {' '}
+                          <span
+                            class="tag warn"
+                            data-resolved-late
+                            title={t('fb.dueAt', { date: beijingDay(dueAtOf(e)) })}
+                          >
+                            {t('fb.isResolvedLate')}
                           </span>
                         </Show>
                       </td>

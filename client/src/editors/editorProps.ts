@@ -15,6 +15,8 @@ export type EditorProps = {
   docId: string;
   /** What a search found the doc by: an editor with a search of its own starts with it. */
   find?: string;
+  /** One entry to open and show (a feedback log's, from a ledger row or the dashboard). */
+  entry?: string;
   session: EditorSession;
   /** False for viewers and for records that are read-only (finalised minutes are handled inside). */
   canEdit: boolean;

@@ -54,13 +54,23 @@ export function timeline(row: FeedbackLedgerRow, ctx: Pick<SheetContext, 't' | '
 
 const joined = (lines: readonly Line[]) => lines.map((l) => l.text).join('\n');
 
-/** The overdue marks of a row as words, with the days past due (AGE-2). */
+/**
+ * A row's marks as words: overdue now (AGE-2) with the days past due, and resolved late (AGE-6)
+ * with the days it was late — "逾期办结（超期 2.5 天）；已办结未回访（超期 4 天）".
+ */
 export function flagsText(row: FeedbackLedgerRow, ctx: Pick<SheetContext, 't' | 'label'>): string {
-  if (row.flags.length === 0) return '';
-  const flags = row.flags.map((f) => ctx.label('ageingFlag', f)).join(ctx.t('common.semicolon'));
-  return row.overdueDays === null
-    ? flags
-    : `${flags}${ctx.t('common.paren', { text: ctx.t('fbl.daysPast', { n: row.overdueDays }) })}`;
+  const { t, label } = ctx;
+  const days = (n: number | null) =>
+    n === null ? '' : t('common.paren', { text: t('fbl.daysPast', { n }) });
+  const parts: string[] = [];
+  if (row.resolvedLateDays !== null) {
+    parts.push(`${t('fbl.resolvedLate')}${days(row.resolvedLateDays)}`);
+  }
+  if (row.flags.length > 0) {
+    const flags = row.flags.map((f) => label('ageingFlag', f)).join(t('common.semicolon'));
+    parts.push(`${flags}${days(row.overdueDays)}`);
+  }
+  return parts.join(t('common.semicolon'));
 }
 
 /**

@@ -19,6 +19,7 @@ export function feedbackCells(s: FeedbackSummary): Cell[] {
   return [
     s.received,
     s.resolvedInPeriod,
+    s.resolvedLateInPeriod,
     s.medianDaysToResolve,
     s.openAtEnd,
     s.overdueAtEnd,
@@ -43,6 +44,7 @@ export function reportSheets(
     { header: t('report.colPeriod'), width: 16 },
     { header: t('report.received'), width: 8 },
     { header: t('report.resolved'), width: 8 },
+    { header: t('report.resolvedLate'), width: 10 },
     { header: t('report.median'), width: 12 },
     { header: t('report.openAtEnd'), width: 10 },
     { header: t('report.overdueAtEnd'), width: 10 },

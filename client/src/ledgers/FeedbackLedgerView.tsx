@@ -121,7 +121,9 @@ export default function FeedbackLedgerView(): JSX.Element {
     );
   const docHref = (entryId: string) => {
     const docId = logOf().get(entryId);
-    return docId ? hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId }) : undefined;
+    return docId
+      ? hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId, entry: entryId })
+      : undefined;
   };
   const monthText = (m: string) => {
     const [y, mm] = m.split('-');
@@ -234,6 +236,11 @@ export default function FeedbackLedgerView(): JSX.Element {
         >
           {t('fbl.flagged', { n: ledger().totals.flagged })}
         </span>
+        <Show when={ledger().totals.resolvedLate > 0}>
+          <span class="warn-text" data-resolved-late-total={ledger().totals.resolvedLate}>
+            {t('fbl.resolvedLateTotal', { n: ledger().totals.resolvedLate })}
+          </span>
+        </Show>
       </p>
       <Show when={ledger().rows.length > 0} fallback={<p class="empty">{t('fb.noEntries')}</p>}>
         <ScrollRegion label={t('fbl.title', { village: village(), span: spanText() })}>
@@ -257,6 +264,7 @@ export default function FeedbackLedgerView(): JSX.Element {
                       class="fbl-row"
                       data-entry-id={row.entryId}
                       data-flagged={row.flags.length > 0 ? 'true' : 'false'}
+                      data-resolved-late={row.resolvedLateDays === null ? 'false' : 'true'}
                     >
                       <td class="num fbl-no">{row.no}</td>
                       <td class="fbl-date">{row.receivedDate}</td>
@@ -311,8 +319,10 @@ export default function FeedbackLedgerView(): JSX.Element {
                         <span class="fbl-unit"> {t('fbl.daysUnit')}</span>
                       </td>
                       <td class="fbl-flags">
-                        <Show when={row.flags.length > 0}>
-                          <span class="bad-text small">{flagsText(row, { t, label })}</span>
+                        <Show when={row.flags.length > 0 || row.resolvedLateDays !== null}>
+                          <span class={`small ${row.flags.length > 0 ? 'bad-text' : 'warn-text'}`}>
+                            {flagsText(row, { t, label })}
+                          </span>
                         </Show>
                       </td>
                     </tr>

@@ -215,6 +215,7 @@ export default function ReportView(): JSX.Element {
         <div class="report-figures">
           {figure('report.received', summary().received, 'received')}
           {figure('report.resolved', summary().resolvedInPeriod, 'resolved')}
+          {figure('report.resolvedLate', summary().resolvedLateInPeriod, 'resolved-late')}
           {figure('report.median', summary().medianDaysToResolve, 'median')}
           {figure('report.openAtEnd', summary().openAtEnd, 'open')}
           {figure('report.overdueAtEnd', summary().overdueAtEnd, 'overdue')}

@@ -1,8 +1,13 @@
-import { dueAtOf, type FeedbackEntry } from './domain.ts';
+import { dueAtOf, type FeedbackEntry, resolvedLateMsOf } from './domain.ts';
 
 export { dueAtOf };
 
 /** True when an entry is past its due time (shared AGE-1) and not yet resolved. */
 export function isOverdue(entry: FeedbackEntry, now: number): boolean {
   return entry.status !== 'resolved' && entry.status !== 'answered-back' && now >= dueAtOf(entry);
+}
+
+/** True when an entry was resolved after its due time (shared AGE-6) and is still resolved. */
+export function isResolvedLate(entry: FeedbackEntry, now: number): boolean {
+  return resolvedLateMsOf(entry, now) !== null;
 }

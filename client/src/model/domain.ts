@@ -161,6 +161,7 @@ export {
   renamePerson,
   renameService,
   reopenMinutes,
+  resolvedLateMsOf,
   richBlocks,
   rosterAttendanceKey,
   SERVICE_KINDS,

@@ -10,6 +10,8 @@ describe('routes', () => {
       { name: 'workspace', workspaceId: 'w1', view: 'roster' },
       { name: 'doc', workspaceId: 'w1', docId: 'd/1' },
       { name: 'doc', workspaceId: 'w1', docId: 'fb1', find: 'مەكتەپ 路灯 & ?#' },
+      { name: 'doc', workspaceId: 'w1', docId: 'fb1', entry: 'e-1&2' },
+      { name: 'doc', workspaceId: 'w1', docId: 'fb1', find: '路灯', entry: 'e1' },
       { name: 'history', workspaceId: 'w1', docId: 'd1' },
       { name: 'print', workspaceId: 'w1', docId: 'd1' },
       { name: 'print', workspaceId: 'w1', docId: 'fb1', entryId: 'e-1' },

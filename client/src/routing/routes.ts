@@ -15,8 +15,11 @@ export type Route =
   | { name: 'home' }
   | { name: 'join'; token: string }
   | { name: 'workspace'; workspaceId: string; view: WorkspaceView }
-  /** A doc; `find`: what a search found it by (a feedback log opens filtered by it). */
-  | { name: 'doc'; workspaceId: string; docId: string; find?: string }
+  /**
+   * A doc; `find`: what a search found it by (a feedback log opens filtered by it); `entry`: one
+   * entry of a feedback log, opened and shown (from a ledger row or the dashboard).
+   */
+  | { name: 'doc'; workspaceId: string; docId: string; find?: string; entry?: string }
   | { name: 'history'; workspaceId: string; docId: string }
   /** A doc on paper; `entryId`: one entry of it (a feedback entry's 办理单). */
   | { name: 'print'; workspaceId: string; docId: string; entryId?: string }
@@ -45,10 +48,16 @@ export function parseHash(hash: string): Route {
   if (parts[0] === 'w' && parts[1]) {
     if (parts.length === 2) return { name: 'workspace', workspaceId: parts[1], view: 'dashboard' };
     if (parts[2] === 'd' && parts[3] && parts.length === 4) {
-      const find = new URLSearchParams(search).get('find');
-      return find
-        ? { name: 'doc', workspaceId: parts[1], docId: parts[3], find }
-        : { name: 'doc', workspaceId: parts[1], docId: parts[3] };
+      const params = new URLSearchParams(search);
+      const find = params.get('find');
+      const entry = params.get('entry');
+      return {
+        name: 'doc',
+        workspaceId: parts[1],
+        docId: parts[3],
+        ...(find ? { find } : {}),
+        ...(entry ? { entry } : {}),
+      };
     }
     if (parts[2] === 'd' && parts[3] && parts[4] === 'history' && parts.length === 5)
       return { name: 'history', workspaceId: parts[1], docId: parts[3] };
@@ -77,10 +86,13 @@ export function hrefOf(route: Route): string {
       return route.view === 'dashboard'
         ? `#/w/${e(route.workspaceId)}`
         : `#/w/${e(route.workspaceId)}/${route.view}`;
-    case 'doc':
-      return `#/w/${e(route.workspaceId)}/d/${e(route.docId)}${
-        route.find ? `?${new URLSearchParams({ find: route.find })}` : ''
-      }`;
+    case 'doc': {
+      const params = new URLSearchParams({
+        ...(route.find ? { find: route.find } : {}),
+        ...(route.entry ? { entry: route.entry } : {}),
+      }).toString();
+      return `#/w/${e(route.workspaceId)}/d/${e(route.docId)}${params ? `?${params}` : ''}`;
+    }
     case 'history':
       return `#/w/${e(route.workspaceId)}/d/${e(route.docId)}/history`;
     case 'minutesBook':

@@ -80,7 +80,8 @@ export function DashboardView(): JSX.Element {
     const { cadence, plans, attention } = data();
     setLists(reconcile({ cadence, plans, attention }, { key: 'id' }));
   });
-  const docHref = (docId: string) => hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId });
+  const docHref = (docId: string, entry?: string) =>
+    hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId, ...(entry ? { entry } : {}) });
   const counts = createUnresolvedCounts(ws.sync, ws.index);
   const commented = () =>
     ws.index.docs
@@ -186,7 +187,7 @@ export function DashboardView(): JSX.Element {
               <For each={lists.attention}>
                 {(a) => (
                   <li>
-                    <a href={docHref(a.docId)} dir="auto">
+                    <a href={docHref(a.docId, a.entry.id)} dir="auto">
                       {a.entry.summary}
                     </a>
                     <div class="small muted">

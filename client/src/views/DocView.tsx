@@ -22,7 +22,7 @@ import { RenameDocForm } from './RenameDocForm.tsx';
  * rename, archive and (admins) delete. A doc that leaves the list while open (deleted on another
  * device) stays readable here with a notice; nothing on the device is thrown away.
  */
-export function DocView(props: { docId: string; find?: string }): JSX.Element {
+export function DocView(props: { docId: string; find?: string; entry?: string }): JSX.Element {
   const { t, errorText } = useI18n();
   const ws = useWorkspace();
   const session = ws.sync.acquire(props.docId);
@@ -121,6 +121,9 @@ export function DocView(props: { docId: string; find?: string }): JSX.Element {
     docId: props.docId,
     get find() {
       return props.find;
+    },
+    get entry() {
+      return props.entry;
     },
     session,
     get canEdit() {

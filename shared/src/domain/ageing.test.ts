@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ageFeedback, dueAtOf, feedbackSummary, monthlySummary, resolvedAtOf } from './ageing.ts';
+import {
+  ageFeedback,
+  dueAtOf,
+  feedbackSummary,
+  monthlySummary,
+  resolvedAtOf,
+  resolvedLateMsOf,
+} from './ageing.ts';
 import { createDoc } from './doc.ts';
 import { addEntry, initFeedbackLog, moveStatus, readFeedbackLog } from './feedback.ts';
 import type { FeedbackCategory, Urgency } from './schema.ts';
@@ -106,11 +113,18 @@ describe('feedback ageing and monthly summary', () => {
       'answered-back': 1,
     });
     expect(s.resolvedInMonth).toBe(2);
+    expect(s.resolvedLateInMonth).toBe(0);
     expect(s.medianDaysToResolve).toBe(3);
     expect(s.openAtMonthEnd).toBe(2);
     expect(s.overdueAtMonthEnd).toBe(2);
     const april = monthlySummary(readFeedbackLog(doc).entries, 2025, 4);
-    expect(april).toMatchObject({ received: 1, resolvedInMonth: 1, openAtMonthEnd: 2 });
+    // 'b' was due 03-17 and resolved 04-02: a late resolution of April's.
+    expect(april).toMatchObject({
+      received: 1,
+      resolvedInMonth: 1,
+      resolvedLateInMonth: 1,
+      openAtMonthEnd: 2,
+    });
   });
 
   it('AGE-5 a month not over is judged now: an entry due tomorrow is not yet overdue; a month to come has no figures', () => {
@@ -129,5 +143,34 @@ describe('feedback ageing and monthly summary', () => {
     expect(atEnd.overdueAtEnd).toBe(3);
     const future = feedbackSummary(entries, monthPeriod(2026, 1), now);
     expect([future.received, future.openAtEnd, future.overdueAtEnd]).toEqual([0, 0, 0]);
+  });
+
+  it('AGE-6 an entry resolved after its due instant was resolved late, by the time past due; a reopened one is judged on its last resolution', () => {
+    const doc = log();
+    entry(doc, 'on-time', T(3, 1)); // due 03-08 10:00
+    moveStatus(doc, 'on-time', 'resolved', { at: T(3, 8) }); // at the due instant: on time
+    entry(doc, 'late', T(3, 1), { urgency: 'urgent' }); // due 03-02 10:00
+    moveStatus(doc, 'late', 'resolved', { at: T(3, 4, 22) });
+    moveStatus(doc, 'late', 'answered-back', { at: T(3, 5) });
+    entry(doc, 'set-by-hand', T(3, 1), { dueAt: T(3, 3) });
+    moveStatus(doc, 'set-by-hand', 'resolved', { at: T(3, 6) });
+    entry(doc, 'reopened', T(3, 1)); // due 03-08
+    moveStatus(doc, 'reopened', 'resolved', { at: T(3, 2) });
+    moveStatus(doc, 'reopened', 'in-progress', { at: T(3, 3), note: '村民说还没修好' });
+    entry(doc, 'open', T(3, 1), { urgency: 'urgent' });
+    expect(resolvedLateMsOf(byId(doc, 'on-time'))).toBeNull();
+    expect(resolvedLateMsOf(byId(doc, 'late'))).toBe(2 * DAY_MS + 12 * HOUR_MS);
+    expect(resolvedLateMsOf(byId(doc, 'set-by-hand'))).toBe(3 * DAY_MS);
+    // Resolved on time, then reopened: not resolved now, so not late either.
+    expect(resolvedLateMsOf(byId(doc, 'reopened'))).toBeNull();
+    expect(resolvedLateMsOf(byId(doc, 'reopened'), T(3, 2, 12))).toBeNull();
+    expect(resolvedLateMsOf(byId(doc, 'open'))).toBeNull();
+    // Before its resolution, the late one was open, not resolved late.
+    expect(resolvedLateMsOf(byId(doc, 'late'), T(3, 4))).toBeNull();
+    // Resolved again after its due instant: late now.
+    moveStatus(doc, 'reopened', 'resolved', { at: T(3, 10) });
+    expect(resolvedLateMsOf(byId(doc, 'reopened'))).toBe(2 * DAY_MS);
+    const march = feedbackSummary(readFeedbackLog(doc).entries, monthPeriod(2025, 3));
+    expect([march.resolvedInPeriod, march.resolvedLateInPeriod]).toEqual([4, 3]);
   });
 });

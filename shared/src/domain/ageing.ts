@@ -16,6 +16,9 @@
  *   including those carried over from earlier months.
  * - AGE-5 `feedbackSummary` counts the same figures for any period (a quarter for a 季报): the
  *   median is taken over the period's resolutions, not averaged over months.
+ * - AGE-6 an entry resolved after its due instant was resolved late (逾期办结), by the time from
+ *   the due instant to its resolution (AGE-3); the summaries count the period's late
+ *   resolutions among its resolutions.
  */
 import { statusAt } from './feedback.ts';
 import {
@@ -67,6 +70,20 @@ export function resolvedAtOf(
     else if (!closed) since = null;
   }
   return since;
+}
+
+/**
+ * How late the entry was resolved, in ms, as of `asOf` (AGE-6): from its due instant to its
+ * resolution (AGE-3); null when it is not resolved then or was resolved by its due instant.
+ */
+export function resolvedLateMsOf(
+  entry: FeedbackEntry,
+  asOf: number = Number.POSITIVE_INFINITY,
+): number | null {
+  const resolvedAt = resolvedAtOf(entry, asOf);
+  if (resolvedAt === null) return null;
+  const late = resolvedAt - dueAtOf(entry);
+  return late > 0 ? late : null;
 }
 
 export type AgeingItem = {
@@ -132,6 +149,8 @@ export type MonthlySummary = {
   byStatus: Record<FeedbackStatus, number>;
   /** Entries (received any time) that became resolved during the month. */
   resolvedInMonth: number;
+  /** Of those, how many were resolved after their due instant (AGE-6). */
+  resolvedLateInMonth: number;
   /** Median days from receipt to resolution of those, to one decimal; null when none. */
   medianDaysToResolve: number | null;
   /** Entries received up to the month's end and still not resolved then (carried over included). */
@@ -162,6 +181,7 @@ export function monthlySummary(
     byCategory: s.byCategory,
     byStatus: s.byStatus,
     resolvedInMonth: s.resolvedInPeriod,
+    resolvedLateInMonth: s.resolvedLateInPeriod,
     medianDaysToResolve: s.medianDaysToResolve,
     openAtMonthEnd: s.openAtEnd,
     overdueAtMonthEnd: s.overdueAtEnd,
@@ -178,6 +198,8 @@ export type FeedbackSummary = {
   byStatus: Record<FeedbackStatus, number>;
   /** Entries (received any time) that became resolved during the period. */
   resolvedInPeriod: number;
+  /** Of those, how many were resolved after their due instant (AGE-6). */
+  resolvedLateInPeriod: number;
   /** Median days from receipt to resolution of those, to one decimal; null when none. */
   medianDaysToResolve: number | null;
   /** Entries received up to the period's end and still not resolved then (carried over included). */
@@ -210,6 +232,7 @@ export function feedbackSummary(
   let openAtMonthEnd = 0;
   let overdueAtMonthEnd = 0;
   const resolveDays: number[] = [];
+  let resolvedLate = 0;
   for (const e of entries) {
     if (e.receivedAt >= cut || cut <= period.start) continue;
     const endStatus = statusAt(e, lastInstant);
@@ -225,6 +248,7 @@ export function feedbackSummary(
       const resolvedAt = resolvedAtOf(e, lastInstant);
       if (resolvedAt !== null && resolvedAt >= period.start) {
         resolveDays.push((resolvedAt - e.receivedAt) / DAY_MS);
+        if (resolvedAt > dueAtOf(e)) resolvedLate++;
       }
     }
   }
@@ -235,6 +259,7 @@ export function feedbackSummary(
     byCategory,
     byStatus,
     resolvedInPeriod: resolveDays.length,
+    resolvedLateInPeriod: resolvedLate,
     medianDaysToResolve: med === null ? null : Math.round(med * 10) / 10,
     openAtEnd: openAtMonthEnd,
     overdueAtEnd: overdueAtMonthEnd,

@@ -142,9 +142,17 @@ describe('民情日志 台账', () => {
         1,
       );
       expect(row.flags).toEqual(flags.filter((f) => f.entryId === row.entryId).map((f) => f.flag));
+      // AGE-6: resolved after its due day, by the days between.
+      const late = row.resolvedAt !== null && row.resolvedAt > row.dueAt;
+      expect(row.resolvedLateDays).toBe(
+        late ? Math.round(((row.resolvedAt! - row.dueAt) / 86_400_000) * 10) / 10 : null,
+      );
     }
     const overdue = ledger.rows.find((r) => r.flags.includes('overdue-unresolved'))!;
     expect(overdue.overdueDays).toBeGreaterThan(0);
+    const lateRows = ledger.rows.filter((r) => r.resolvedLateDays !== null);
+    expect(lateRows.length).toBeGreaterThan(0);
+    expect(ledger.totals.resolvedLate).toBe(lateRows.length);
   });
 
   it('LEDGER-2 filters: a span, statuses, categories, marked only; judged at an earlier `now`', () => {
@@ -154,8 +162,15 @@ describe('民情日志 台账', () => {
     expect(q2.rows.every((r) => r.receivedAt >= period.start && r.receivedAt < period.end)).toBe(
       true,
     );
+    // Marked only: overdue now, or resolved late.
+    const all = feedbackLedger(log, { now: demo.now });
+    const marked = (r: (typeof all.rows)[number]) =>
+      r.flags.length > 0 || r.resolvedLateDays !== null;
     const flagged = feedbackLedger(log, { now: demo.now, flaggedOnly: true });
-    expect(flagged.rows.every((r) => r.flags.length > 0)).toBe(true);
+    expect(flagged.rows.map((r) => r.entryId)).toEqual(
+      all.rows.filter(marked).map((r) => r.entryId),
+    );
+    expect(flagged.rows.some((r) => r.flags.length === 0)).toBe(true);
     const open = feedbackLedger(log, { now: demo.now, statuses: ['in-progress'] });
     expect(open.rows.every((r) => r.status === 'in-progress')).toBe(true);
     expect(open.totals.byStatus['in-progress']).toBe(open.rows.length);

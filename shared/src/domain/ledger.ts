@@ -23,6 +23,7 @@ import {
   dueAtOf,
   feedbackSummary,
   resolvedAtOf,
+  resolvedLateMsOf,
 } from './ageing.ts';
 import {
   cadenceReport,
@@ -257,7 +258,7 @@ export type FeedbackLedgerFilters = {
   span?: ReportSpan;
   statuses?: readonly FeedbackStatus[];
   categories?: readonly FeedbackCategory[];
-  /** Only entries with an overdue mark (AGE-2). */
+  /** Only entries with a mark: overdue now (AGE-2) or resolved late (AGE-6). */
   flaggedOnly?: boolean;
   /** Grace period for answering back (AGE-2); default `ANSWER_BACK_GRACE_MS`. */
   answerBackGraceMs?: number;
@@ -291,6 +292,8 @@ export type FeedbackLedgerRow = {
   flags: AgeingFlag[];
   /** Days past the deadline of the first mark; null when none. */
   overdueDays: number | null;
+  /** Days from the due instant to the resolution when resolved late (AGE-6), else null. */
+  resolvedLateDays: number | null;
 };
 
 export type FeedbackLedger = {
@@ -298,7 +301,14 @@ export type FeedbackLedger = {
   span: Period | null;
   now: number;
   rows: FeedbackLedgerRow[];
-  totals: { entries: number; byStatus: Record<FeedbackStatus, number>; flagged: number };
+  totals: {
+    entries: number;
+    byStatus: Record<FeedbackStatus, number>;
+    /** Rows with an overdue mark now (AGE-2). */
+    flagged: number;
+    /** Rows resolved late (AGE-6). */
+    resolvedLate: number;
+  };
 };
 
 const days = (ms: number) => Math.round((ms / DAY_MS) * 10) / 10;
@@ -333,9 +343,10 @@ export function feedbackLedger(
   for (const e of entries) {
     const status = statusAt(e, now) ?? 'received';
     const flags = flagsOf.get(e.id) ?? [];
+    const lateMs = resolvedLateMsOf(e, now);
     if (filters.statuses && !filters.statuses.includes(status)) continue;
     if (filters.categories && !filters.categories.includes(e.category)) continue;
-    if (filters.flaggedOnly && flags.length === 0) continue;
+    if (filters.flaggedOnly && flags.length === 0 && lateMs === null) continue;
     const resolvedAt = resolvedAtOf(e, now);
     byStatus[status]++;
     rows.push({
@@ -366,6 +377,7 @@ export function feedbackLedger(
       daysOpen: days((resolvedAt ?? now) - e.receivedAt),
       flags: flags.map((f) => f.flag),
       overdueDays: flags.length ? days(flags[0]!.overdueMs) : null,
+      resolvedLateDays: lateMs === null ? null : days(lateMs),
     });
   }
   return {
@@ -376,6 +388,7 @@ export function feedbackLedger(
       entries: rows.length,
       byStatus,
       flagged: rows.filter((r) => r.flags.length > 0).length,
+      resolvedLate: rows.filter((r) => r.resolvedLateDays !== null).length,
     },
   };
 }
