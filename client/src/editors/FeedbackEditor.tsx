@@ -13,6 +13,9 @@ import {
   addEntry,
   addResponse,
   compileQuery,
+  correctEntry,
+  DAY_MS,
+  dueAtOfDay,
   FEEDBACK_CATEGORIES,
   FEEDBACK_CHANNELS,
   FEEDBACK_STATUSES,
@@ -30,11 +33,12 @@ import {
   relayEntry,
   searchKey,
   URGENCIES,
+  URGENCY_ALLOWANCE_MS,
   type Urgency,
 } from '../model/domain.ts';
 import { createDocProjection } from '../projection/createDocProjection.ts';
 import { hrefOf } from '../routing/routes.ts';
-import { createDraft, draftKey } from '../sync/createDraft.ts';
+import { createDraft, draftKey, hasDraft } from '../sync/createDraft.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
 import type { EditorProps } from './editorProps.ts';
 
@@ -134,11 +138,32 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
     channel: 'home-visit',
     category: 'livelihood',
     urgency: 'normal',
+    due: '',
     summary: '',
   };
   const entryDraft = createDraft(formDraftKey('entry'), EMPTY_ENTRY);
   // A half-typed entry from before a reload is shown at once.
   if (entryDraft.hasContent()) setFormOpen(true);
+
+  /** The urgency's allowance, said as the hint of a 办理时限 left empty (AGE-1). */
+  const dueRules = () =>
+    URGENCIES.map((u) =>
+      t('fb.dueRule', { urgency: label('urgency', u), n: URGENCY_ALLOWANCE_MS[u] / DAY_MS }),
+    ).join(t('common.comma'));
+  /** A 办理时限 typed as a day; empty, the urgency decides (FB-8). */
+  const DueDayField = (p: { value: string; min: string; onChange: (v: string) => void }) => (
+    <label class="field">
+      <span>{t('fb.dueDay')}</span>
+      <input
+        type="date"
+        name="dueDay"
+        value={p.value}
+        min={p.min}
+        onInput={(e) => p.onChange(e.currentTarget.value)}
+      />
+      <span class="small muted">{t('fb.dueDayHint', { rules: dueRules() })}</span>
+    </label>
+  );
 
   const NewEntryForm = (): JSX.Element => {
     const d = entryDraft;
@@ -161,6 +186,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
               channel: d.get('channel') as FeedbackChannel,
               category: d.get('category') as FeedbackCategory,
               urgency: d.get('urgency') as Urgency,
+              dueAt: dueAtOfDay(d.get('due')),
               summary: d.get('summary').trim(),
               recordedBy: me(),
             }),
@@ -214,6 +240,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
             options={URGENCIES.map((u) => ({ value: u, label: label('urgency', u) }))}
             onChange={(v) => d.set('urgency', v)}
           />
+          <DueDayField value={d.get('due')} min={d.get('day')} onChange={(v) => d.set('due', v)} />
           <TextInput
             class="wide"
             isMultiline
@@ -244,7 +271,115 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
     );
   };
 
+  /** The registration of a saved entry as form fields (FB-8). */
+  const correctionFields = (e: FeedbackEntry) => ({
+    source: e.source ?? '',
+    channel: e.channel as string,
+    category: e.category as string,
+    urgency: e.urgency as string,
+    due: e.dueAt === null ? '' : beijingDay(e.dueAt),
+    summary: e.summary,
+  });
+  const correctionKey = (id: string) => formDraftKey(`correct:${id}`);
+
+  /** Corrects a saved entry's registration; its status history stays as it is (FB-8). */
+  const CorrectEntryForm = (p: { entry: FeedbackEntry; onDone: () => void }): JSX.Element => {
+    const initial = correctionFields(p.entry);
+    const d = createDraft(correctionKey(p.entry.id), initial);
+    let form!: HTMLFormElement;
+    onMount(() => form.querySelector<HTMLElement>('input, select, textarea')?.focus());
+    const done = () => {
+      d.clear();
+      p.onDone();
+    };
+    /** What the person changed: a field left as it was is not written again. */
+    const changed = <K extends keyof typeof initial>(key: K) => d.get(key) !== initial[key];
+    return (
+      <form
+        ref={form}
+        class="panel form fb-correct"
+        aria-label={t('fb.editEntryTitle')}
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!d.get('summary').trim()) return;
+          const isSaved = op.run(() =>
+            correctEntry(doc, p.entry.id, {
+              ...(changed('summary') ? { summary: d.get('summary').trim() } : {}),
+              ...(changed('source') ? { source: d.get('source') || null } : {}),
+              ...(changed('channel') ? { channel: d.get('channel') as FeedbackChannel } : {}),
+              ...(changed('category') ? { category: d.get('category') as FeedbackCategory } : {}),
+              ...(changed('urgency') ? { urgency: d.get('urgency') as Urgency } : {}),
+              ...(changed('due') ? { dueAt: dueAtOfDay(d.get('due')) } : {}),
+            }),
+          );
+          if (isSaved) done();
+        }}
+      >
+        <div class="fields">
+          <TextInput
+            label={t('fb.source')}
+            name="source"
+            maxLength={Limits.sourceChars}
+            value={d.get('source')}
+            onCommit={(v) => d.set('source', v)}
+          />
+          <SelectInput
+            label={t('fb.channel')}
+            name="channel"
+            value={d.get('channel')}
+            options={FEEDBACK_CHANNELS.map((c) => ({
+              value: c,
+              label: label('feedbackChannel', c),
+            }))}
+            onChange={(v) => d.set('channel', v)}
+          />
+          <SelectInput
+            label={t('fb.category')}
+            name="category"
+            value={d.get('category')}
+            options={FEEDBACK_CATEGORIES.map((c) => ({
+              value: c,
+              label: label('feedbackCategory', c),
+            }))}
+            onChange={(v) => d.set('category', v)}
+          />
+          <SelectInput
+            label={t('fb.urgency')}
+            name="urgency"
+            value={d.get('urgency')}
+            options={URGENCIES.map((u) => ({ value: u, label: label('urgency', u) }))}
+            onChange={(v) => d.set('urgency', v)}
+          />
+          <DueDayField
+            value={d.get('due')}
+            min={beijingDay(p.entry.receivedAt)}
+            onChange={(v) => d.set('due', v)}
+          />
+          <TextInput
+            class="wide"
+            isMultiline
+            label={t('fb.summary')}
+            name="summary"
+            maxLength={Limits.summaryChars}
+            value={d.get('summary')}
+            onCommit={(v) => d.set('summary', v)}
+          />
+        </div>
+        <div class="btn-row">
+          <button type="submit" class="btn primary">
+            {t('common.save')}
+          </button>
+          <button type="button" class="btn" onClick={done}>
+            {t('common.cancel')}
+          </button>
+        </div>
+      </form>
+    );
+  };
+
   const EntryDetails = (p: { entry: FeedbackEntry }): JSX.Element => {
+    // A correction half typed before a reload is shown again at once.
+    const [isCorrecting, setCorrecting] = createSignal(hasDraft(correctionKey(p.entry.id)));
     const relay = createDraft(formDraftKey(`relay:${p.entry.id}`), { to: '' });
     const reply = createDraft(formDraftKey(`response:${p.entry.id}`), { text: '' });
     const timeline = () =>
@@ -265,9 +400,29 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
             label('feedbackChannel', p.entry.channel),
             label('feedbackCategory', p.entry.category),
             label('urgency', p.entry.urgency),
-            t('fb.dueAt', { date: beijingDay(dueAtOf(p.entry)) }),
+            t('fb.dueAt', { date: beijingDay(dueAtOf(p.entry)) }) +
+              (p.entry.dueAt === null ? '' : t('fb.dueByHand')),
           ].join(' · ')}
         </p>
+        <Show when={!ro()}>
+          <Show
+            when={isCorrecting()}
+            fallback={
+              <p>
+                <button
+                  type="button"
+                  class="btn small"
+                  data-action="correct-entry"
+                  onClick={() => setCorrecting(true)}
+                >
+                  {t('fb.editEntry')}
+                </button>
+              </p>
+            }
+          >
+            <CorrectEntryForm entry={p.entry} onDone={() => setCorrecting(false)} />
+          </Show>
+        </Show>
         <h3>{t('fb.timeline')}</h3>
         <ol class="timeline">
           <For each={timeline()}>

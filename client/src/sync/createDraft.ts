@@ -70,6 +70,15 @@ function browserStorage(): Storage | null {
   }
 }
 
+/** True when a draft is kept on the device under this key (a form to show again at once). */
+export function hasDraft(key: string): boolean {
+  try {
+    return browserStorage()?.getItem(key) != null;
+  } catch {
+    return false;
+  }
+}
+
 export type Draft<T extends DraftFields> = {
   /** One field's text (reactive). */
   get: <K extends keyof T & string>(field: K) => T[K];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { dueAtOf } from './ageing.ts';
 import { DomainError, ReadOnlyDocError } from './DomainError.ts';
 import { createDoc } from './doc.ts';
 import {
@@ -14,6 +15,7 @@ import {
   readFeedbackLog,
   relayEntry,
   removeEntry,
+  setEntryFields,
   setEntrySummary,
   statusAt,
 } from './feedback.ts';
@@ -21,7 +23,7 @@ import { SCHEMA_VERSIONS } from './kinds.ts';
 import { checkVersion } from './open.ts';
 import { feedbackLogSchema } from './schema.ts';
 import { mergeInEveryOrder, replicas } from './test-utils.ts';
-import { beijingInstant, HOUR_MS } from './time.ts';
+import { beijingInstant, DAY_MS, HOUR_MS, lastInstantOfBeijingDate } from './time.ts';
 
 const T0 = beijingInstant(2025, 4, 1, 10, 0);
 
@@ -223,6 +225,56 @@ describe('feedback model', () => {
     expect(statusAt(e, T0 - 1)).toBeNull();
     expect(statusAt(e, T0 + HOUR_MS)).toBe('received');
     expect(statusAt(e, T0 + 10 * HOUR_MS)).toBe('resolved');
+  });
+
+  it('FB-8 a saved entry is corrected and given a due day by hand; a due day before receipt is refused', () => {
+    const { doc, id } = baseLog();
+    moveStatus(doc, id, 'in-progress', { at: T0 + HOUR_MS });
+    const read = () => readFeedbackLog(doc).entries.find((e) => e.id === id)!;
+    expect(dueAtOf(read())).toBe(T0 + 7 * DAY_MS);
+    setEntryFields(doc, id, {
+      source: ' 四组 李家 ',
+      category: 'livelihood',
+      urgency: 'urgent',
+      dueAt: lastInstantOfBeijingDate('2025-04-03'),
+    });
+    setEntrySummary(doc, id, '村道路灯不亮，晚上出行不便');
+    const e = read();
+    expect(e).toMatchObject({
+      source: '四组 李家',
+      category: 'livelihood',
+      urgency: 'urgent',
+      channel: 'home-visit',
+      summary: '村道路灯不亮，晚上出行不便',
+      status: 'in-progress',
+    });
+    // Due at the end of 3 April (Beijing): overdue from 4 April 00:00.
+    expect(dueAtOf(e)).toBe(beijingInstant(2025, 4, 4) - 1);
+    // The status history is untouched.
+    expect(e.transitions.map((t) => t.to)).toEqual(['received', 'in-progress']);
+    // Before the day it was received: refused, nothing written.
+    const before = Y.encodeStateVector(doc);
+    let error: unknown;
+    try {
+      setEntryFields(doc, id, { dueAt: lastInstantOfBeijingDate('2025-03-31'), urgency: 'low' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(DomainError);
+    expect((error as DomainError).reason).toBe('dueBeforeReceived');
+    expect(Y.encodeStateVector(doc)).toEqual(before);
+    expect(() =>
+      addEntry(doc, {
+        receivedAt: T0,
+        channel: 'phone',
+        category: 'other',
+        summary: 'x',
+        dueAt: T0 - 1,
+      }),
+    ).toThrow(DomainError);
+    // Cleared, the due follows the urgency again (urgent: one day).
+    setEntryFields(doc, id, { dueAt: null });
+    expect(dueAtOf(read())).toBe(T0 + DAY_MS);
   });
 
   it('FB-0 removing an entry removes its logs too', () => {

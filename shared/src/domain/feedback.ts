@@ -69,6 +69,7 @@ import {
   URGENCIES,
   type Urgency,
 } from './schema.ts';
+import { isCalendarDate, lastInstantOfBeijingDate } from './time.ts';
 
 export const FEEDBACK_LOG_ROOT = 'log';
 export const FEEDBACK_ENTRIES_ROOT = 'entries';
@@ -179,6 +180,13 @@ function checkInstant(v: number | null | undefined, what: string): void {
   }
 }
 
+/** A due instant set by hand is not before the entry was received (AGE-1). */
+function checkDueAfterReceived(dueAt: number | null | undefined, receivedAt: number): void {
+  if (dueAt != null && dueAt < receivedAt) {
+    throw new DomainError('invalid', 'dueAt is before receivedAt', 'dueBeforeReceived');
+  }
+}
+
 /** Fills an empty doc as a feedback log. */
 export function initFeedbackLog(
   doc: Y.Doc,
@@ -216,6 +224,7 @@ export type EntryInput = {
 export function addEntry(doc: Y.Doc, input: EntryInput, opts?: OpOptions): string {
   checkInstant(input.receivedAt, 'receivedAt');
   checkInstant(input.dueAt, 'dueAt');
+  checkDueAfterReceived(input.dueAt, input.receivedAt);
   checkEnum(FEEDBACK_CHANNELS, input.channel, 'channel');
   checkEnum(FEEDBACK_CATEGORIES, input.category, 'category');
   checkEnum(URGENCIES, input.urgency ?? 'normal', 'urgency');
@@ -270,6 +279,7 @@ export function setEntryFields(
   if (fields.source) checkLength(fields.source, Limits.sourceChars, 'source');
   checkInstant(fields.dueAt, 'dueAt');
   const e = entryMap(doc, id);
+  checkDueAfterReceived(fields.dueAt, numberOr(e.get('receivedAt'), 0));
   write(doc, opts, () => {
     if (fields.source !== undefined) e.set('source', fields.source?.trim() || null);
     if (fields.channel !== undefined) e.set('channel', fields.channel);
@@ -277,6 +287,58 @@ export function setEntryFields(
     if (fields.urgency !== undefined) e.set('urgency', fields.urgency);
     if (fields.dueAt !== undefined) e.set('dueAt', fields.dueAt);
   });
+}
+
+export type EntryCorrection = {
+  summary?: string;
+  source?: string | null;
+  channel?: FeedbackChannel;
+  category?: FeedbackCategory;
+  urgency?: Urgency;
+  dueAt?: number | null;
+};
+
+/**
+ * Corrects a saved entry's registration (FB-8) in one change: every given field is checked
+ * first (nothing is written when one is refused), and only what differs is written, so history
+ * names just the fields that were corrected. The status history is not touched.
+ */
+export function correctEntry(
+  doc: Y.Doc,
+  id: string,
+  fields: EntryCorrection,
+  opts?: OpOptions,
+): void {
+  if (fields.summary !== undefined) checkLength(fields.summary, Limits.summaryChars, 'summary');
+  if (fields.channel !== undefined) checkEnum(FEEDBACK_CHANNELS, fields.channel, 'channel');
+  if (fields.category !== undefined) checkEnum(FEEDBACK_CATEGORIES, fields.category, 'category');
+  if (fields.urgency !== undefined) checkEnum(URGENCIES, fields.urgency, 'urgency');
+  if (fields.source) checkLength(fields.source, Limits.sourceChars, 'source');
+  checkInstant(fields.dueAt, 'dueAt');
+  const e = entryMap(doc, id);
+  checkDueAfterReceived(fields.dueAt, numberOr(e.get('receivedAt'), 0));
+  const changed = (key: string, value: unknown) => value !== undefined && e.get(key) !== value;
+  const source = fields.source === undefined ? undefined : fields.source?.trim() || null;
+  const summary = e.get('summary');
+  const isSummaryChanged =
+    fields.summary !== undefined &&
+    (summary instanceof Y.Text ? summary.toString() : '') !== fields.summary;
+  write(doc, opts, () => {
+    if (isSummaryChanged) setText(ensureText(e, 'summary'), fields.summary!);
+    if (changed('source', source)) e.set('source', source);
+    for (const key of ['channel', 'category', 'urgency', 'dueAt'] as const) {
+      if (changed(key, fields[key])) e.set(key, fields[key]);
+    }
+  });
+}
+
+/** The due instant of a 办理时限 typed as a Beijing day ('' for none: the urgency decides). */
+export function dueAtOfDay(day: string): number | null {
+  if (day === '') return null;
+  if (!isCalendarDate(day)) {
+    throw new DomainError('invalid', 'due must be a calendar day YYYY-MM-DD', 'calendarDay');
+  }
+  return lastInstantOfBeijingDate(day);
 }
 
 /** Removes an entry registered by mistake, with its logs. */
@@ -466,6 +528,7 @@ export function importEntries(
   const prepared = items.map((item) => {
     checkInstant(item.receivedAt, 'receivedAt');
     checkInstant(item.dueAt, 'dueAt');
+    checkDueAfterReceived(item.dueAt, item.receivedAt);
     checkEnum(FEEDBACK_CHANNELS, item.channel, 'channel');
     checkEnum(FEEDBACK_CATEGORIES, item.category, 'category');
     checkEnum(URGENCIES, item.urgency ?? 'normal', 'urgency');

@@ -94,6 +94,14 @@ export function endOfBeijingDate(date: string): number {
 }
 
 /**
+ * The last instant of a Beijing calendar day: a due day set by hand (a feedback entry's 办理时限)
+ * reads as that day and is overdue from the next day's first instant (AGE-1).
+ */
+export function lastInstantOfBeijingDate(date: string): number {
+  return endOfBeijingDate(date) - 1;
+}
+
+/**
  * The instant to record for something received on Beijing calendar day `date`, as judged at
  * `now`: today it is `now` itself, so a morning entry is never stamped in the future (ledgers
  * count only what has happened by their "as of" time); on another day it is that day's noon,

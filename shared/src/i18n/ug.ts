@@ -354,6 +354,12 @@ export const ug: Catalogue = {
     'fb.dueAt': 'بىر تەرەپ قىلىش مۆھلىتى: {date}',
     'fb.isOverdue': 'ۋاقتى ئۆتكەن',
     'fb.isResolvedLate': 'مۆھلەتتىن كېيىن بىر تەرەپ قىلىنغان',
+    'fb.dueDay': 'بىر تەرەپ قىلىش مۆھلىتى (تولدۇرمىسىمۇ بولىدۇ)',
+    'fb.dueDayHint': 'تولدۇرمىسا جىددىيلىك دەرىجىسىگە قاراپ بېكىتىلىدۇ: {rules}',
+    'fb.dueRule': '{urgency} {n} كۈن',
+    'fb.dueByHand': ' (قولدا بېكىتىلگەن)',
+    'fb.editEntry': 'تىزىملاش ئۇچۇرىنى تۈزىتىش',
+    'fb.editEntryTitle': 'تىزىملاش ئۇچۇرىنى تۈزىتىش',
     'fb.note': 'ئىزاھات',
     'fb.details': 'تەپسىلاتى',
     'members.title': 'ئەزالار ۋە تەكلىپلەر',
@@ -958,6 +964,7 @@ export const ug: Catalogue = {
     'error.answerBackAfterResolved': 'بىر تەرەپ قىلىنغاندىن كېيىنلا قايتا زىيارەت قىلغىلى بولىدۇ.',
     'error.statusBeforeLast':
       'ھالەت ئۆزگەرتىش ۋاقتى ئالدىنقى قېتىملىق ئۆزگەرتىشتىن بۇرۇن بولسا بولمايدۇ.',
+    'error.dueBeforeReceived': 'بىر تەرەپ قىلىش مۆھلىتى تىزىملانغان كۈندىن بۇرۇن بولسا بولمايدۇ.',
     'error.departmentRequired': 'تاپشۇرۇلغان تارماقنى تولدۇرۇڭ.',
     'error.wholeNumber': '0 بىلەن {max} ئارىسىدىكى پۈتۈن سان كىرگۈزۈڭ.',
     'error.caseLinkIncomplete':

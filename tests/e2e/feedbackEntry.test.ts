@@ -1,0 +1,153 @@
+import { existsSync } from 'node:fs';
+import { join as joinPath } from 'node:path';
+import {
+  addEntry,
+  beijingInstant,
+  createDoc,
+  dueAtOf,
+  initFeedbackLog,
+  lastInstantOfBeijingDate,
+  readFeedbackLog,
+} from '@grassroots/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  clientDist,
+  joinWorkspace,
+  openBrowser,
+  screenshot,
+  startRelay,
+  switchLanguage,
+  waitSaved,
+} from './harness.ts';
+import { seedDocs, storedDoc } from './seed.ts';
+
+let relay: Awaited<ReturnType<typeof startRelay>>;
+const closers: Array<() => Promise<void>> = [];
+
+beforeAll(async () => {
+  if (!existsSync(joinPath(clientDist, 'index.html'))) {
+    throw new Error('client/dist is missing: run `corepack pnpm build` before the e2e tests');
+  }
+  relay = await startRelay();
+});
+
+afterAll(async () => {
+  for (const close of closers.splice(0)) await close().catch(() => {});
+  await relay?.cleanup();
+});
+
+/** The browser's clock: 2 December 2026, 09:00 in Beijing. */
+const NOW = beijingInstant(2026, 12, 2, 9, 0);
+
+describe('a feedback entry’s registration', () => {
+  it('FB-8 takes a due day by hand, is corrected after it is saved (kept across a reload while typed), and the ledger follows', async () => {
+    const log = createDoc();
+    initFeedbackLog(log, { title: '民情日志' });
+    addEntry(log, {
+      id: 'e-old',
+      receivedAt: beijingInstant(2026, 11, 20, 10, 0),
+      source: '三组 王家',
+      channel: 'home-visit',
+      category: 'other',
+      summary: '村道路灯不亮',
+      urgency: 'normal',
+    });
+    const ws = await seedDocs(relay.server, '幸福村', [{ id: 'fb', kind: 'feedback', doc: log }]);
+    const { page, close } = await openBrowser({ width: 1280, height: 900 });
+    closers.push(close);
+    await page.clock.setFixedTime(NOW);
+    await joinWorkspace(page, await ws.invite('editor'), '李秀英');
+    await page.goto(`${relay.server.url}/#/w/${ws.workspaceId}/d/fb`);
+
+    // A new request with a 办理时限 agreed with the township: 5 December, not the urgency's 7 days.
+    await page.locator('.fb-new-entry').click();
+    const form = page.locator('form[aria-label="登记民情"]');
+    expect(
+      await form.locator('label', { has: page.locator('[name="dueDay"]') }).textContent(),
+    ).toContain('不填则按紧急程度：紧急 1 天，一般 7 天，不急 30 天');
+    await form.locator('textarea[name="summary"]').fill('五组水渠堵塞，影响浇地');
+    await form.locator('input[name="dueDay"]').fill('2026-12-05');
+    await form.locator('button[type="submit"]').click();
+    const row = page.locator('.entry-row', { hasText: '五组水渠堵塞' });
+    await row.locator('.fb-open').click();
+    await expect
+      .poll(() => page.locator('.entry-details .entry-facts').textContent())
+      .toContain('应办结：2026-12-05（手动设定）');
+    await waitSaved(page);
+    const stored = () => storedDoc(relay.server, ws.workspaceId, 'fb').then(readFeedbackLog);
+    const added = (await stored()).entries.find((e) => e.summary === '五组水渠堵塞，影响浇地')!;
+    expect(added.dueAt).toBe(lastInstantOfBeijingDate('2026-12-05'));
+    await row.locator('.fb-open').click();
+
+    // The older entry: its category was wrong and its summary too short. Half typed, the
+    // correction survives a reload.
+    const old = page.locator('.entry-row', { hasText: '村道路灯不亮' });
+    await old.locator('.fb-open').click();
+    await page.locator('[data-action="correct-entry"]').click();
+    const correct = page.locator('form.fb-correct');
+    expect(await correct.locator('input[name="source"]').inputValue()).toBe('三组 王家');
+    await correct.locator('select[name="category"]').selectOption('infrastructure');
+    await correct.locator('select[name="urgency"]').selectOption('urgent');
+    await correct.locator('textarea[name="summary"]').fill('村道路灯不亮，晚上出行不便');
+    await correct.locator('input[name="dueDay"]').fill('2026-11-25');
+    await page.setViewportSize({ width: 360, height: 800 });
+    await screenshot(page, 'feedback-correct-zh-360');
+    await page.reload();
+    await old.locator('.fb-open').click();
+    await expect
+      .poll(() => correct.locator('textarea[name="summary"]').inputValue())
+      .toBe('村道路灯不亮，晚上出行不便');
+    expect(await correct.locator('select[name="category"]').inputValue()).toBe('infrastructure');
+    expect(await correct.locator('input[name="dueDay"]').inputValue()).toBe('2026-11-25');
+    await correct.locator('button[type="submit"]').click();
+    await correct.waitFor({ state: 'detached' });
+    const facts = await page.locator('.entry-details .entry-facts').textContent();
+    expect(facts).toContain('基础设施');
+    expect(facts).toContain('紧急');
+    expect(facts).toContain('应办结：2026-11-25（手动设定）');
+    // Past its due day and still open: overdue, by the day set by hand.
+    await old.locator('.tag.bad', { hasText: '逾期' }).waitFor();
+    await waitSaved(page);
+    const corrected = (await stored()).entries.find((e) => e.id === 'e-old')!;
+    expect(corrected).toMatchObject({
+      category: 'infrastructure',
+      urgency: 'urgent',
+      summary: '村道路灯不亮，晚上出行不便',
+      source: '三组 王家',
+      channel: 'home-visit',
+      status: 'received',
+    });
+    expect(dueAtOf(corrected)).toBe(lastInstantOfBeijingDate('2026-11-25'));
+    // The status history is as it was.
+    expect(corrected.transitions.map((t) => t.to)).toEqual(['received']);
+
+    // Cleared, the urgency decides again (urgent: the day after it was received).
+    await page.locator('[data-action="correct-entry"]').click();
+    await correct.locator('input[name="dueDay"]').fill('');
+    await correct.locator('button[type="submit"]').click();
+    await expect
+      .poll(() => page.locator('.entry-details .entry-facts').textContent())
+      .toContain('应办结：2026-11-21');
+    expect(await page.locator('.entry-details .entry-facts').textContent()).not.toContain(
+      '手动设定',
+    );
+
+    // The ledger reads the corrected entry.
+    await page.goto(`${relay.server.url}/#/w/${ws.workspaceId}/feedback-ledger`);
+    const ledgerRow = page.locator('.fbl-row[data-entry-id="e-old"]');
+    await expect
+      .poll(() => ledgerRow.locator('.fbl-summary a').textContent())
+      .toBe('村道路灯不亮，晚上出行不便');
+    expect(await ledgerRow.locator('.fbl-status').textContent()).toContain('应办结 2026-11-21');
+    expect(await ledgerRow.getAttribute('data-flagged')).toBe('true');
+
+    // In Uyghur, the form says the same.
+    await page.goto(`${relay.server.url}/#/w/${ws.workspaceId}/d/fb?entry=e-old`);
+    await switchLanguage(page, 'ug');
+    await page.locator('[data-action="correct-entry"]').click();
+    await screenshot(page, 'feedback-correct-ug-360');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await screenshot(page, 'feedback-correct-ug-1280');
+    await page.locator('form.fb-correct button.btn:not(.primary)').click();
+  });
+});
