@@ -67,6 +67,12 @@ describe('a feedback entry’s registration', () => {
     ).toContain('不填则按紧急程度：紧急 1 天，一般 7 天，不急 30 天');
     await form.locator('textarea[name="summary"]').fill('五组水渠堵塞，影响浇地');
     await form.locator('input[name="dueDay"]').fill('2026-12-05');
+    // Heard yesterday afternoon, typed in this morning: the time as given, not a made-up noon.
+    expect(
+      await form.locator('label', { has: page.locator('[name="receivedTime"]') }).textContent(),
+    ).toContain('不填：当天按现在的时间，其他日期按中午 12:00 记');
+    await form.locator('input[name="receivedAt"]').fill('2026-12-01');
+    await form.locator('input[name="receivedTime"]').fill('16:40');
     await form.locator('button[type="submit"]').click();
     const row = page.locator('.entry-row', { hasText: '五组水渠堵塞' });
     await row.locator('.fb-open').click();
@@ -77,6 +83,10 @@ describe('a feedback entry’s registration', () => {
     const stored = () => storedDoc(relay.server, ws.workspaceId, 'fb').then(readFeedbackLog);
     const added = (await stored()).entries.find((e) => e.summary === '五组水渠堵塞，影响浇地')!;
     expect(added.dueAt).toBe(lastInstantOfBeijingDate('2026-12-05'));
+    expect(added.receivedAt).toBe(beijingInstant(2026, 12, 1, 16, 40));
+    expect(await page.locator('.entry-details .timeline li').first().textContent()).toContain(
+      '2026-12-01 16:40',
+    );
     await row.locator('.fb-open').click();
 
     // The older entry: its category was wrong and its summary too short. Half typed, the

@@ -134,6 +134,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
   const formDraftKey = (form: string) => draftKey(ws.entry.id, props.docId, form);
   const EMPTY_ENTRY = {
     day: beijingDay(Date.now()),
+    time: '',
     source: '',
     channel: 'home-visit',
     category: 'livelihood',
@@ -181,7 +182,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
           if (!d.get('summary').trim()) return;
           const isSaved = op.run(() =>
             addEntry(doc, {
-              receivedAt: receivedInstantOf(d.get('day'), Date.now()),
+              receivedAt: receivedInstantOf(d.get('day'), Date.now(), d.get('time')),
               source: d.get('source') || null,
               channel: d.get('channel') as FeedbackChannel,
               category: d.get('category') as FeedbackCategory,
@@ -205,6 +206,16 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
               value={d.get('day')}
               onInput={(e) => d.set('day', e.currentTarget.value)}
             />
+          </label>
+          <label class="field">
+            <span>{t('fb.receivedTime')}</span>
+            <input
+              type="time"
+              name="receivedTime"
+              value={d.get('time')}
+              onInput={(e) => d.set('time', e.currentTarget.value)}
+            />
+            <span class="small muted">{t('fb.receivedTimeHint')}</span>
           </label>
           <TextInput
             label={t('fb.source')}

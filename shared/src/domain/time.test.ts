@@ -48,6 +48,17 @@ describe('Beijing time', () => {
     expect(receivedInstantOf('2026-12-03', justAfterMidnight)).toBe(
       startOfBeijingDate('2026-12-03') + 12 * 3600_000,
     );
+    // A time given is that time of that day, never later than now; a malformed one is not given.
+    expect(receivedInstantOf('2026-11-28', justAfterMidnight, '07:30')).toBe(
+      startOfBeijingDate('2026-11-28') + 7.5 * 3600_000,
+    );
+    expect(receivedInstantOf('2026-12-02', justAfterMidnight, '08:00')).toBe(justAfterMidnight);
+    expect(receivedInstantOf('2026-12-02', justAfterMidnight, '00:01')).toBe(
+      startOfBeijingDate('2026-12-02') + 60_000,
+    );
+    expect(receivedInstantOf('2026-11-28', justAfterMidnight, '25:00')).toBe(
+      startOfBeijingDate('2026-11-28') + 12 * 3600_000,
+    );
   });
 
   it('TIME-2 weeks start on Monday in Beijing and carry ISO week numbers', () => {

@@ -103,12 +103,15 @@ export function lastInstantOfBeijingDate(date: string): number {
 
 /**
  * The instant to record for something received on Beijing calendar day `date`, as judged at
- * `now`: today it is `now` itself, so a morning entry is never stamped in the future (ledgers
- * count only what has happened by their "as of" time); on another day it is that day's noon,
- * the middle of the day the person chose.
+ * `now`, at the Beijing `time` ("HH:MM") when the person gave one (TIME-1). Without a time,
+ * today is `now` itself, so a morning entry is never stamped in the future (ledgers count only
+ * what has happened by their "as of" time), and another day is its noon, the middle of the day
+ * the person chose. A time later than `now` is stamped `now`.
  */
-export function receivedInstantOf(date: string, now: number): number {
+export function receivedInstantOf(date: string, now: number, time = ''): number {
   const start = startOfBeijingDate(date);
+  const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(time);
+  if (m) return Math.min(start + Number(m[1]) * HOUR_MS + Number(m[2]) * 60_000, now);
   if (now >= start && now < start + DAY_MS) return now;
   return start + DAY_MS / 2;
 }

@@ -368,6 +368,8 @@ export const en: Catalogue = {
     'fb.isOverdue': 'Overdue',
     'fb.isResolvedLate': 'Resolved late',
     'fb.dueDay': 'Due by (optional)',
+    'fb.receivedTime': 'Time (optional)',
+    'fb.receivedTimeHint': 'Left empty: today is recorded as now, another day as 12:00 noon',
     'fb.dueDayHint': 'Left empty, it follows the urgency: {rules}',
     'fb.dueRule': '{urgency} {n} {n|day|days}',
     'fb.dueByHand': ' (set by hand)',

@@ -356,6 +356,8 @@ const messages = {
   'fb.isOverdue': '逾期',
   'fb.isResolvedLate': '逾期办结',
   'fb.dueDay': '办理时限（可不填）',
+  'fb.receivedTime': '时间（可不填）',
+  'fb.receivedTimeHint': '不填：当天按现在的时间，其他日期按中午 12:00 记',
   'fb.dueDayHint': '不填则按紧急程度：{rules}',
   'fb.dueRule': '{urgency} {n} 天',
   'fb.dueByHand': '（手动设定）',
