@@ -14,6 +14,8 @@ import {
   readIndex,
   readPlan,
   readRoster,
+  resolvedAtOf,
+  resolvedLateMsOf,
   serviceById,
   serviceLabel,
   translate,
@@ -268,16 +270,22 @@ describe('printing a plan and the roster', () => {
     await joinWorkspace(page, await invite('viewer'), '乡镇审核员');
     await waitSaved(page);
     await page.goto(`${relay.server.url}/#/w/${workspaceId}/d/${logDoc.id}`);
-    // The first entry shown that was relayed and answered (the demo's summaries repeat: the
-    // entry is told by the id in its print link).
+    // The first entry shown that was relayed, answered and resolved after its due day (the
+    // demo's summaries repeat: the entry is told by the id in its print link).
     let entry: (typeof log.entries)[number] | undefined;
-    for (let i = 0; i < 10 && !entry; i++) {
+    for (let i = 0; i < 20 && !entry; i++) {
       await page.locator('.feedback-editor .fb-open').nth(i).click();
       const href = await page.locator('[data-action="print-slip"]').getAttribute('href');
       const shown = log.entries.find((e) => href?.endsWith(`/print/${e.id}`));
-      if (shown && shown.relays.length > 0 && shown.responses.length > 0) entry = shown;
+      if (
+        shown &&
+        shown.relays.length > 0 &&
+        shown.responses.length > 0 &&
+        resolvedLateMsOf(shown) !== null
+      )
+        entry = shown;
     }
-    if (!entry) throw new Error('no relayed and answered entry among the first ten shown');
+    if (!entry) throw new Error('no relayed, answered and late entry among the first 20 shown');
     // The editor's own timeline of the entry: every event, oldest first.
     const events = feedbackEvents(entry);
     const lines = await page.locator('.entry-details .timeline li').allTextContents();
@@ -300,7 +308,16 @@ describe('printing a plan and the roster', () => {
       [zh('print.slipSource'), entry.source || '—'],
       [zh('fb.category'), labelOf('feedbackCategory', entry.category, 'zh-CN')],
       [zh('fb.urgency'), labelOf('urgency', entry.urgency, 'zh-CN')],
-      [zh('print.slipDue'), formatBeijing(dueAtOf(entry)).slice(0, 10)],
+      // Resolved after its due day: the slip says so, and by how many days (AGE-6).
+      [
+        zh('print.slipDue'),
+        `${formatBeijing(dueAtOf(entry)).slice(0, 10)} 逾期办结（超期 ${
+          Math.round((resolvedLateMsOf(entry)! / 86_400_000) * 10) / 10
+        } 天）`,
+      ],
+      // The offices it went to (交办单位), and the day it was resolved.
+      [zh('print.slipRelayedTo'), [...new Set(entry.relays.map((r) => r.to))].join('、')],
+      [zh('print.slipResolvedAt'), formatBeijing(resolvedAtOf(entry)!).slice(0, 10)],
       [zh('print.slipRecordedBy'), entry.recordedBy?.name ?? '—'],
       [zh('common.status'), labelOf('feedbackStatus', entry.status, 'zh-CN')],
     ]);

@@ -164,6 +164,7 @@ export {
   renamePerson,
   renameService,
   reopenMinutes,
+  resolvedAtOf,
   resolvedLateMsOf,
   richBlocks,
   rosterAttendanceKey,

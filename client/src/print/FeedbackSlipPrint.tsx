@@ -2,7 +2,17 @@ import { createMemo, For, type JSX, onCleanup, Show } from 'solid-js';
 import { ScrollRegion } from '../components/ScrollRegion.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { beijingDay, formatBeijingDateTime } from '../i18n/time.ts';
-import { dueAtOf, type FeedbackEvent, feedbackEvents, readFeedbackLog } from '../model/domain.ts';
+import { isOverdue } from '../model/ageing.ts';
+import {
+  DAY_MS,
+  dueAtOf,
+  type FeedbackEntry,
+  type FeedbackEvent,
+  feedbackEvents,
+  readFeedbackLog,
+  resolvedAtOf,
+  resolvedLateMsOf,
+} from '../model/domain.ts';
 import { createDocProjection } from '../projection/createDocProjection.ts';
 import { hrefOf } from '../routing/routes.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
@@ -11,9 +21,10 @@ import { footerTitle } from './pageFooter.ts';
 
 /**
  * One feedback entry as a 民情办理单 for paper, to hand over with a request or to file: when and
- * how it came, its category, urgency and the day it is due, who recorded it, the request itself,
- * every relay (交办), response and status change with who and when, and lines for the cadre who
- * handled it and the office it went to. The source is the household or group label only.
+ * how it came, its category, urgency and the day it is due (marked when it was missed), the
+ * offices it was relayed to (交办单位) and the day it was resolved, who recorded it, the request
+ * itself, every relay (交办), response and status change with who and when, and lines for the
+ * cadre who handled it and the office it went to. The source is the household or group label only.
  */
 export default function FeedbackSlipPrint(props: { docId: string; entryId: string }): JSX.Element {
   const { t, label } = useI18n();
@@ -25,6 +36,16 @@ export default function FeedbackSlipPrint(props: { docId: string; entryId: strin
   const village = () => ws.index.name || ws.entry.name;
   const printedAt = Date.now();
   const paragraphs = (text: string) => text.split('\n').filter((p) => p.trim() !== '');
+  /** The offices it went to, each once, in the order it went (交办单位). */
+  const relayedTo = (e: FeedbackEntry) => [...new Set(e.relays.map((r) => r.to.trim()))];
+  /** Past its due day: overdue now, or resolved late by so many days (AGE-2, AGE-6). */
+  const dueMark = (e: FeedbackEntry) => {
+    const late = resolvedLateMsOf(e, printedAt);
+    if (late !== null) {
+      return `${t('fbl.resolvedLate')}${t('common.paren', { text: t('fbl.daysPast', { n: Math.round((late / DAY_MS) * 10) / 10 }) })}`;
+    }
+    return isOverdue(e, printedAt) ? t('fb.isOverdue') : '';
+  };
   return (
     <>
       <PrintBar
@@ -63,7 +84,32 @@ export default function FeedbackSlipPrint(props: { docId: string; entryId: strin
                   <th scope="row">{t('fb.urgency')}</th>
                   <td>{label('urgency', e().urgency)}</td>
                   <th scope="row">{t('print.slipDue')}</th>
-                  <td class="slip-due">{beijingDay(dueAtOf(e()))}</td>
+                  <td class="slip-due">
+                    {beijingDay(dueAtOf(e()))}
+                    <Show when={dueMark(e())}>
+                      {(mark) => <span class="slip-mark"> {mark()}</span>}
+                    </Show>
+                  </td>
+                </tr>
+                <tr>
+                  <th scope="row">{t('print.slipRelayedTo')}</th>
+                  <td class="slip-relayed-to">
+                    <For each={relayedTo(e())}>
+                      {(to, i) => (
+                        <>
+                          {i() > 0 ? t('common.listSep') : ''}
+                          <bdi>{to}</bdi>
+                        </>
+                      )}
+                    </For>
+                  </td>
+                  <th scope="row">{t('print.slipResolvedAt')}</th>
+                  <td class="slip-resolved">
+                    {(() => {
+                      const at = resolvedAtOf(e(), printedAt);
+                      return at === null ? '' : beijingDay(at);
+                    })()}
+                  </td>
                 </tr>
                 <tr>
                   <th scope="row">{t('print.slipRecordedBy')}</th>

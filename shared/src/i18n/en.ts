@@ -689,6 +689,8 @@ export const en: Catalogue = {
     'print.slipSource': 'Source (household or group)',
     'print.slipDue': 'Due by',
     'print.slipRecordedBy': 'Recorded by',
+    'print.slipRelayedTo': 'Relayed to',
+    'print.slipResolvedAt': 'Resolved on',
     'print.slipWhat': 'What was done',
     'print.slipBy': 'By',
     'print.slipResponse': 'Response',
@@ -855,6 +857,7 @@ export const en: Catalogue = {
     'report.chartFeedbackTrend': 'Feedback received in the last six months, by status at month end',
     'common.semicolon': '; ',
     'common.comma': ', ',
+    'common.listSep': ', ',
     'common.paren': ' ({text})',
 
     // History descriptions (DESC-1): sentences and the names of fields and items.

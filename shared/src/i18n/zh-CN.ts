@@ -654,6 +654,8 @@ const messages = {
   'print.slipSource': '来源（户或组）',
   'print.slipDue': '办理时限',
   'print.slipRecordedBy': '登记人',
+  'print.slipRelayedTo': '交办单位',
+  'print.slipResolvedAt': '办结日期',
   'print.slipWhat': '办理事项',
   'print.slipBy': '经办人',
   'print.slipResponse': '回复',
@@ -818,6 +820,7 @@ const messages = {
   'report.chartFeedbackTrend': '近六个月登记的民情及月末状态',
   'common.semicolon': '；',
   'common.comma': '，',
+  'common.listSep': '、',
   'common.paren': '（{text}）',
 
   // History descriptions (DESC-1): sentences and the names of fields and items.
