@@ -270,6 +270,11 @@ describe('民情日志 台账', () => {
     await page.setViewportSize({ width: 360, height: 800 });
     await screenshot(page, 'feedback-ledger-two-logs-zh-360');
     await switchLanguage(page, 'ug');
+    // In the Uyghur heading the village name, as typed, is a run of its own direction (as in
+    // every sentence that holds a name).
+    await expect
+      .poll(() => page.locator('h1.ledger-title bdi').first().textContent())
+      .toBe(demo.name);
     await screenshot(page, 'feedback-ledger-two-logs-ug-360');
 
     // The demo has no server: its members and board screens, opened by their address, say so

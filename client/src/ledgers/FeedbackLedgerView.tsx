@@ -1,6 +1,7 @@
 import { localeMeta } from '@grassroots/shared';
 import { createMemo, createSignal, For, type JSX, Show } from 'solid-js';
 import { ScrollRegion } from '../components/ScrollRegion.tsx';
+import { Sentence } from '../components/Sentence.tsx';
 import { TextWithNames } from '../components/TextWithNames.tsx';
 import { feedbackLedgerSheet, flagsText, timeline } from '../export/feedbackLedgerSheets.ts';
 import { fileNameOf } from '../export/sheets.ts';
@@ -134,7 +135,9 @@ export default function FeedbackLedgerView(): JSX.Element {
       <LedgerNav active="feedback-ledger" />
       <PageFooter title={t('fbl.title', { village: village(), span: spanText() })} />
       <header class="ledger-head">
-        <h1 class="ledger-title">{t('fbl.title', { village: village(), span: spanText() })}</h1>
+        <h1 class="ledger-title">
+          <Sentence template={t('fbl.title')} params={{ village: village(), span: spanText() }} />
+        </h1>
         <p class="small muted ledger-asof">
           {t('ledger.asOf', { time: formatBeijingDateTime(now) })}
           <Show when={filtersText()}>{(f) => <> · {f()}</>}</Show>

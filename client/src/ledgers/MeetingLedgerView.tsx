@@ -1,6 +1,7 @@
 import { localeMeta } from '@grassroots/shared';
 import { createMemo, createSignal, For, type JSX, Show } from 'solid-js';
 import { ScrollRegion } from '../components/ScrollRegion.tsx';
+import { Sentence } from '../components/Sentence.tsx';
 import { ledgerMeetings, meetingLedgerSheets } from '../export/meetingLedgerSheets.ts';
 import { fileNameOf } from '../export/sheets.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
@@ -114,7 +115,10 @@ export default function MeetingLedgerView(): JSX.Element {
       <PageFooter title={t('ledger.meetingsTitle', { village: village(), span: spanText() })} />
       <header class="ledger-head">
         <h1 class="ledger-title">
-          {t('ledger.meetingsTitle', { village: village(), span: spanText() })}
+          <Sentence
+            template={t('ledger.meetingsTitle')}
+            params={{ village: village(), span: spanText() }}
+          />
         </h1>
         <p class="small muted ledger-asof">
           {asOfText(ledger().now, ledger().span.end, t)}

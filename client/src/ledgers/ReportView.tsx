@@ -3,6 +3,7 @@ import { localeMeta } from '@grassroots/shared';
 import { createMemo, createSignal, For, type JSX, Show } from 'solid-js';
 import { Day } from '../components/Day.tsx';
 import { ScrollRegion } from '../components/ScrollRegion.tsx';
+import { Sentence } from '../components/Sentence.tsx';
 import { percent, reportSheets } from '../export/reportSheets.ts';
 import { fileNameOf } from '../export/sheets.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
@@ -122,7 +123,10 @@ export default function ReportView(): JSX.Element {
       />
       <header class="ledger-head">
         <h1 class="ledger-title">
-          {t('report.title', { village: village(), span: spanText(), kind: kindText() })}
+          <Sentence
+            template={t('report.title')}
+            params={{ village: village(), span: spanText(), kind: kindText() }}
+          />
         </h1>
         <p class="small muted ledger-asof">{asOfText(report().now, report().span.end, t)}</p>
       </header>
