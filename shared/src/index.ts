@@ -123,7 +123,6 @@ export {
   readFeedbackLog,
   relayEntry,
   removeEntry,
-  setEntryFields,
   setEntrySummary,
   setLogTitle,
   statusAt,

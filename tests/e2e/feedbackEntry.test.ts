@@ -47,7 +47,7 @@ describe('a feedback entry’s registration', () => {
       id: 'e-old',
       receivedAt: beijingInstant(2026, 11, 20, 10, 0),
       source: '三组 王家',
-      channel: 'home-visit',
+      channel: 'phone',
       category: 'other',
       summary: '村道路灯不亮',
       urgency: 'normal',
@@ -62,15 +62,20 @@ describe('a feedback entry’s registration', () => {
     // A new request with a 办理时限 agreed with the township: 5 December, not the urgency's 7 days.
     await page.locator('.fb-new-entry').click();
     const form = page.locator('form[aria-label="登记民情"]');
+    // The hint is said after the field's name, not as part of it.
+    const hintOf = async (name: string) => {
+      const field = form.locator(`[name="${name}"]`);
+      const id = (await field.getAttribute('aria-describedby'))!;
+      return page.locator(`[id="${id}"]`).textContent();
+    };
+    expect(await hintOf('dueDay')).toBe('不填则按紧急程度：紧急 1 天，一般 7 天，不急 30 天');
     expect(
       await form.locator('label', { has: page.locator('[name="dueDay"]') }).textContent(),
-    ).toContain('不填则按紧急程度：紧急 1 天，一般 7 天，不急 30 天');
+    ).toBe('办理时限（可不填）');
     await form.locator('textarea[name="summary"]').fill('五组水渠堵塞，影响浇地');
     await form.locator('input[name="dueDay"]').fill('2026-12-05');
     // Heard yesterday afternoon, typed in this morning: the time as given, not a made-up noon.
-    expect(
-      await form.locator('label', { has: page.locator('[name="receivedTime"]') }).textContent(),
-    ).toContain('不填：当天按现在的时间，其他日期按中午 12:00 记');
+    expect(await hintOf('receivedTime')).toBe('不填：当天按现在的时间，其他日期按中午 12:00 记');
     await form.locator('input[name="receivedAt"]').fill('2026-12-01');
     await form.locator('input[name="receivedTime"]').fill('16:40');
     await form.locator('button[type="submit"]').click();
@@ -102,6 +107,16 @@ describe('a feedback entry’s registration', () => {
     await correct.locator('input[name="dueDay"]').fill('2026-11-25');
     await page.setViewportSize({ width: 360, height: 800 });
     await screenshot(page, 'feedback-correct-zh-360');
+    // Meanwhile another member corrects the channel, a field this correction left alone.
+    const other = await openBrowser({ width: 1280, height: 900 });
+    closers.push(other.close);
+    await other.page.clock.setFixedTime(NOW);
+    await joinWorkspace(other.page, await ws.invite('editor'), '陈明');
+    await other.page.goto(`${relay.server.url}/#/w/${ws.workspaceId}/d/fb?entry=e-old`);
+    await other.page.locator('[data-action="correct-entry"]').click();
+    await other.page.locator('form.fb-correct select[name="channel"]').selectOption('phone');
+    await other.page.locator('form.fb-correct button[type="submit"]').click();
+    await waitSaved(other.page);
     await page.reload();
     await old.locator('.fb-open').click();
     await expect
@@ -109,8 +124,14 @@ describe('a feedback entry’s registration', () => {
       .toBe('村道路灯不亮，晚上出行不便');
     expect(await correct.locator('select[name="category"]').inputValue()).toBe('infrastructure');
     expect(await correct.locator('input[name="dueDay"]').inputValue()).toBe('2026-11-25');
+    // The field left alone shows the other member's correction, and saving keeps it.
+    await expect.poll(() => correct.locator('select[name="channel"]').inputValue()).toBe('phone');
     await correct.locator('button[type="submit"]').click();
     await correct.waitFor({ state: 'detached' });
+    // Focus is back on the button that opened the form.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-action'))).toBe(
+      'correct-entry',
+    );
     const facts = await page.locator('.entry-details .entry-facts').textContent();
     expect(facts).toContain('基础设施');
     expect(facts).toContain('紧急');
@@ -124,7 +145,7 @@ describe('a feedback entry’s registration', () => {
       urgency: 'urgent',
       summary: '村道路灯不亮，晚上出行不便',
       source: '三组 王家',
-      channel: 'home-visit',
+      channel: 'phone',
       status: 'received',
     });
     expect(dueAtOf(corrected)).toBe(lastInstantOfBeijingDate('2026-11-25'));
@@ -150,6 +171,15 @@ describe('a feedback entry’s registration', () => {
       .toBe('村道路灯不亮，晚上出行不便');
     expect(await ledgerRow.locator('.fbl-status').textContent()).toContain('应办结 2026-11-21');
     expect(await ledgerRow.getAttribute('data-flagged')).toBe('true');
+
+    // Resolved, its due day and urgency stay as they were judged (AGE-6); its text can change.
+    await page.goto(`${relay.server.url}/#/w/${ws.workspaceId}/d/fb?entry=e-old`);
+    await page.locator('.entry-details button', { hasText: '改为：已办结' }).click();
+    await page.locator('.entry-row[data-entry-id="e-old"] [data-resolved-late]').waitFor();
+    await page.locator('[data-action="correct-entry"]').click();
+    expect(await correct.locator('select[name="urgency"]').isDisabled()).toBe(true);
+    expect(await correct.locator('input[name="dueDay"]').isDisabled()).toBe(true);
+    await page.locator('form.fb-correct button.btn:not(.primary)').click();
 
     // In Uyghur, the form says the same.
     await page.goto(`${relay.server.url}/#/w/${ws.workspaceId}/d/fb?entry=e-old`);

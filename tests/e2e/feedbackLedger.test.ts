@@ -220,11 +220,14 @@ describe('民情日志 台账', () => {
     // So does an entry the dashboard lists for follow-up.
     await page.locator('.tabs a', { hasText: '概览' }).click();
     const followUp = page.locator('section[aria-labelledby="dash-feedback"] li a').nth(3);
-    const followUpText = (await followUp.textContent())!;
+    const followUpId = new URLSearchParams(
+      (await followUp.getAttribute('href'))!.split('?')[1],
+    ).get('entry');
+    expect(followUpId).toBeTruthy();
     await followUp.click();
     await expect
-      .poll(() => page.locator('.entry-row.is-open .fb-open bdi').textContent())
-      .toBe(followUpText);
+      .poll(() => page.locator('.entry-row.is-open').getAttribute('data-entry-id'))
+      .toBe(followUpId);
 
     // A second log (a work team member keeps their own): the ledger says which log each entry
     // is in, picks one, and the export has the log's column.

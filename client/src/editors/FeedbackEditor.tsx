@@ -1,4 +1,13 @@
-import { createEffect, createMemo, createSignal, For, type JSX, onMount, Show } from 'solid-js';
+import {
+  createEffect,
+  createMemo,
+  createSignal,
+  createUniqueId,
+  For,
+  type JSX,
+  onMount,
+  Show,
+} from 'solid-js';
 import { Attachments } from '../attachments/Attachments.tsx';
 import { useComments } from '../comments/CommentsContext.tsx';
 import { ItemCommentButton } from '../comments/CommentsPanel.tsx';
@@ -151,23 +160,41 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
     URGENCIES.map((u) =>
       t('fb.dueRule', { urgency: label('urgency', u), n: URGENCY_ALLOWANCE_MS[u] / DAY_MS }),
     ).join(t('common.comma'));
-  /** A 办理时限 typed as a day; empty, the urgency decides (FB-8). */
-  const DueDayField = (p: { value: string; min: string; onChange: (v: string) => void }) => (
-    <label class="field">
-      <span>{t('fb.dueDay')}</span>
-      <input
-        type="date"
-        name="dueDay"
-        value={p.value}
-        min={p.min}
-        onInput={(e) => p.onChange(e.currentTarget.value)}
-      />
-      <span class="small muted">{t('fb.dueDayHint', { rules: dueRules() })}</span>
-    </label>
-  );
+  /**
+   * A 办理时限 typed as a day; empty, the urgency decides (FB-8). Its hint is read after the
+   * field's name, not as part of it. A resolved entry's due day is fixed (`dueOfClosed`).
+   */
+  const DueDayField = (p: {
+    value: string;
+    min: string;
+    onChange: (v: string) => void;
+    isFixed?: boolean;
+  }) => {
+    const hint = createUniqueId();
+    return (
+      <div class="field">
+        <label class="field">
+          <span>{t('fb.dueDay')}</span>
+          <input
+            type="date"
+            name="dueDay"
+            value={p.value}
+            min={p.min}
+            disabled={p.isFixed}
+            aria-describedby={hint}
+            onInput={(e) => p.onChange(e.currentTarget.value)}
+          />
+        </label>
+        <span id={hint} class="small muted">
+          {p.isFixed ? t('fb.dueFixed') : t('fb.dueDayHint', { rules: dueRules() })}
+        </span>
+      </div>
+    );
+  };
 
   const NewEntryForm = (): JSX.Element => {
     const d = entryDraft;
+    const timeHint = createUniqueId();
     let form!: HTMLFormElement;
     onMount(() => {
       if (isOpenedByButton) form.querySelector<HTMLElement>('input, select, textarea')?.focus();
@@ -207,16 +234,21 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
               onInput={(e) => d.set('day', e.currentTarget.value)}
             />
           </label>
-          <label class="field">
-            <span>{t('fb.receivedTime')}</span>
-            <input
-              type="time"
-              name="receivedTime"
-              value={d.get('time')}
-              onInput={(e) => d.set('time', e.currentTarget.value)}
-            />
-            <span class="small muted">{t('fb.receivedTimeHint')}</span>
-          </label>
+          <div class="field">
+            <label class="field">
+              <span>{t('fb.receivedTime')}</span>
+              <input
+                type="time"
+                name="receivedTime"
+                value={d.get('time')}
+                aria-describedby={timeHint}
+                onInput={(e) => d.set('time', e.currentTarget.value)}
+              />
+            </label>
+            <span id={timeHint} class="small muted">
+              {t('fb.receivedTimeHint')}
+            </span>
+          </div>
           <TextInput
             label={t('fb.source')}
             name="source"
@@ -291,20 +323,36 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
     due: e.dueAt === null ? '' : beijingDay(e.dueAt),
     summary: e.summary,
   });
+  type CorrectionField = keyof ReturnType<typeof correctionFields>;
   const correctionKey = (id: string) => formDraftKey(`correct:${id}`);
 
-  /** Corrects a saved entry's registration; its status history stays as it is (FB-8). */
+  /**
+   * Corrects a saved entry's registration; its status history stays as it is (FB-8). The draft
+   * keeps each field's value as the person found it (`was:…`) beside what they typed: only a
+   * field they changed is written, and a field they left alone shows the entry as it is now
+   * when the draft comes back (someone else may have corrected it meanwhile).
+   */
   const CorrectEntryForm = (p: { entry: FeedbackEntry; onDone: () => void }): JSX.Element => {
-    const initial = correctionFields(p.entry);
+    const now = correctionFields(p.entry);
+    const keys = Object.keys(now) as CorrectionField[];
+    const initial: Record<string, string> = { ...now };
+    for (const k of keys) initial[`was:${k}`] = now[k];
     const d = createDraft(correctionKey(p.entry.id), initial);
+    /** A field the person changed from the value they found. */
+    const changed = (k: CorrectionField) => d.get(k) !== d.get(`was:${k}`);
+    for (const k of keys) {
+      if (!changed(k) && d.get(k) !== now[k]) {
+        d.set(`was:${k}`, now[k]);
+        d.set(k, now[k]);
+      }
+    }
+    const isClosed = p.entry.status === 'resolved' || p.entry.status === 'answered-back';
     let form!: HTMLFormElement;
     onMount(() => form.querySelector<HTMLElement>('input, select, textarea')?.focus());
     const done = () => {
       d.clear();
       p.onDone();
     };
-    /** What the person changed: a field left as it was is not written again. */
-    const changed = <K extends keyof typeof initial>(key: K) => d.get(key) !== initial[key];
     return (
       <form
         ref={form}
@@ -358,12 +406,14 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
             label={t('fb.urgency')}
             name="urgency"
             value={d.get('urgency')}
+            isReadOnly={isClosed}
             options={URGENCIES.map((u) => ({ value: u, label: label('urgency', u) }))}
             onChange={(v) => d.set('urgency', v)}
           />
           <DueDayField
             value={d.get('due')}
             min={beijingDay(p.entry.receivedAt)}
+            isFixed={isClosed}
             onChange={(v) => d.set('due', v)}
           />
           <TextInput
@@ -391,6 +441,12 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
   const EntryDetails = (p: { entry: FeedbackEntry }): JSX.Element => {
     // A correction half typed before a reload is shown again at once.
     const [isCorrecting, setCorrecting] = createSignal(hasDraft(correctionKey(p.entry.id)));
+    let correctButton: HTMLButtonElement | undefined;
+    /** The form is closed: focus goes back to the button that opens it. */
+    const endCorrecting = () => {
+      setCorrecting(false);
+      correctButton?.focus();
+    };
     const relay = createDraft(formDraftKey(`relay:${p.entry.id}`), { to: '' });
     const reply = createDraft(formDraftKey(`response:${p.entry.id}`), { text: '' });
     const timeline = () =>
@@ -421,6 +477,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
             fallback={
               <p>
                 <button
+                  ref={correctButton}
                   type="button"
                   class="btn small"
                   data-action="correct-entry"
@@ -431,7 +488,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
               </p>
             }
           >
-            <CorrectEntryForm entry={p.entry} onDone={() => setCorrecting(false)} />
+            <CorrectEntryForm entry={p.entry} onDone={endCorrecting} />
           </Show>
         </Show>
         <h3>{t('fb.timeline')}</h3>
@@ -645,7 +702,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
                             {t('fb.isOverdue')}
                           </span>
                         </Show>
-                        <Show when={isResolvedLate(e, now)}>
+                        <Show when={isResolvedLate(e)}>
                           {' '}
                           <span
                             class="tag warn"

@@ -7,7 +7,10 @@ export function isOverdue(entry: FeedbackEntry, now: number): boolean {
   return entry.status !== 'resolved' && entry.status !== 'answered-back' && now >= dueAtOf(entry);
 }
 
-/** True when an entry was resolved after its due time (shared AGE-6) and is still resolved. */
-export function isResolvedLate(entry: FeedbackEntry, now: number): boolean {
-  return resolvedLateMsOf(entry, now) !== null;
+/**
+ * True when an entry was resolved after its due time (shared AGE-6) and is still resolved, as
+ * its log stands (a resolution made a moment ago counts at once).
+ */
+export function isResolvedLate(entry: FeedbackEntry): boolean {
+  return resolvedLateMsOf(entry) !== null;
 }

@@ -7,7 +7,9 @@ import {
   addEntry,
   addResponse,
   answerBack,
+  correctEntry,
   currentStatus,
+  dueAtOfDay,
   feedbackEvents,
   importEntries,
   initFeedbackLog,
@@ -15,7 +17,6 @@ import {
   readFeedbackLog,
   relayEntry,
   removeEntry,
-  setEntryFields,
   setEntrySummary,
   statusAt,
 } from './feedback.ts';
@@ -23,7 +24,7 @@ import { SCHEMA_VERSIONS } from './kinds.ts';
 import { checkVersion } from './open.ts';
 import { feedbackLogSchema } from './schema.ts';
 import { mergeInEveryOrder, replicas } from './test-utils.ts';
-import { beijingInstant, DAY_MS, HOUR_MS, lastInstantOfBeijingDate } from './time.ts';
+import { beijingInstant, DAY_MS, HOUR_MS } from './time.ts';
 
 const T0 = beijingInstant(2025, 4, 1, 10, 0);
 
@@ -227,18 +228,24 @@ describe('feedback model', () => {
     expect(statusAt(e, T0 + 10 * HOUR_MS)).toBe('resolved');
   });
 
-  it('FB-8 a saved entry is corrected and given a due day by hand; a due day before receipt is refused', () => {
+  it('FB-8 a saved entry is corrected in one change, only what differs; a due day by hand; refused ones write nothing', () => {
     const { doc, id } = baseLog();
     moveStatus(doc, id, 'in-progress', { at: T0 + HOUR_MS });
     const read = () => readFeedbackLog(doc).entries.find((e) => e.id === id)!;
     expect(dueAtOf(read())).toBe(T0 + 7 * DAY_MS);
-    setEntryFields(doc, id, {
+    let changes = 0;
+    doc.on('afterTransaction', (tr) => {
+      if (tr.changed.size > 0) changes++;
+    });
+    correctEntry(doc, id, {
+      summary: '村道路灯不亮，晚上出行不便',
       source: ' 四组 李家 ',
+      channel: 'home-visit',
       category: 'livelihood',
       urgency: 'urgent',
-      dueAt: lastInstantOfBeijingDate('2025-04-03'),
+      dueAt: dueAtOfDay('2025-04-03'),
     });
-    setEntrySummary(doc, id, '村道路灯不亮，晚上出行不便');
+    expect(changes).toBe(1);
     const e = read();
     expect(e).toMatchObject({
       source: '四组 李家',
@@ -252,17 +259,33 @@ describe('feedback model', () => {
     expect(dueAtOf(e)).toBe(beijingInstant(2025, 4, 4) - 1);
     // The status history is untouched.
     expect(e.transitions.map((t) => t.to)).toEqual(['received', 'in-progress']);
-    // Before the day it was received: refused, nothing written.
-    const before = Y.encodeStateVector(doc);
-    let error: unknown;
-    try {
-      setEntryFields(doc, id, { dueAt: lastInstantOfBeijingDate('2025-03-31'), urgency: 'low' });
-    } catch (err) {
-      error = err;
-    }
-    expect(error).toBeInstanceOf(DomainError);
-    expect((error as DomainError).reason).toBe('dueBeforeReceived');
-    expect(Y.encodeStateVector(doc)).toEqual(before);
+    // The same values again write nothing.
+    const unchanged = Y.encodeStateVector(doc);
+    correctEntry(doc, id, {
+      summary: e.summary,
+      source: e.source,
+      channel: e.channel,
+      category: e.category,
+      urgency: e.urgency,
+      dueAt: e.dueAt,
+    });
+    expect(Y.encodeStateVector(doc)).toEqual(unchanged);
+    // A due day before the day it was received: refused with the rest, nothing written.
+    const refused = (fields: Parameters<typeof correctEntry>[2]) => {
+      const before = Y.encodeStateVector(doc);
+      let error: unknown;
+      try {
+        correctEntry(doc, id, fields);
+      } catch (err) {
+        error = err;
+      }
+      expect(Y.encodeStateVector(doc)).toEqual(before);
+      return (error as DomainError).reason;
+    };
+    expect(refused({ dueAt: dueAtOfDay('2025-03-31'), urgency: 'low', summary: 'x' })).toBe(
+      'dueBeforeReceived',
+    );
+    expect(() => dueAtOfDay('2025-02-30')).toThrow(DomainError);
     expect(() =>
       addEntry(doc, {
         receivedAt: T0,
@@ -273,8 +296,19 @@ describe('feedback model', () => {
       }),
     ).toThrow(DomainError);
     // Cleared, the due follows the urgency again (urgent: one day).
-    setEntryFields(doc, id, { dueAt: null });
+    correctEntry(doc, id, { dueAt: null });
+    expect(read().dueAt).toBeNull();
     expect(dueAtOf(read())).toBe(T0 + DAY_MS);
+    // Resolved, it keeps the due it was judged against; its text can still be corrected.
+    moveStatus(doc, id, 'resolved', { at: T0 + 3 * DAY_MS });
+    expect(refused({ dueAt: dueAtOfDay('2025-04-10') })).toBe('dueOfClosed');
+    expect(refused({ urgency: 'normal' })).toBe('dueOfClosed');
+    correctEntry(doc, id, { summary: '三组村道路灯不亮', urgency: 'urgent', dueAt: null });
+    expect(read().summary).toBe('三组村道路灯不亮');
+    // Reopened, it can be corrected again.
+    moveStatus(doc, id, 'in-progress', { at: T0 + 4 * DAY_MS, note: '又坏了' });
+    correctEntry(doc, id, { urgency: 'normal' });
+    expect(read().urgency).toBe('normal');
   });
 
   it('FB-0 removing an entry removes its logs too', () => {

@@ -260,35 +260,6 @@ export function setEntrySummary(doc: Y.Doc, id: string, summary: string, opts?: 
   write(doc, opts, () => setText(ensureText(e, 'summary'), summary));
 }
 
-/** Corrects an entry's structured fields (only the given ones). */
-export function setEntryFields(
-  doc: Y.Doc,
-  id: string,
-  fields: {
-    source?: string | null;
-    channel?: FeedbackChannel;
-    category?: FeedbackCategory;
-    urgency?: Urgency;
-    dueAt?: number | null;
-  },
-  opts?: OpOptions,
-): void {
-  if (fields.channel) checkEnum(FEEDBACK_CHANNELS, fields.channel, 'channel');
-  if (fields.category) checkEnum(FEEDBACK_CATEGORIES, fields.category, 'category');
-  if (fields.urgency) checkEnum(URGENCIES, fields.urgency, 'urgency');
-  if (fields.source) checkLength(fields.source, Limits.sourceChars, 'source');
-  checkInstant(fields.dueAt, 'dueAt');
-  const e = entryMap(doc, id);
-  checkDueAfterReceived(fields.dueAt, numberOr(e.get('receivedAt'), 0));
-  write(doc, opts, () => {
-    if (fields.source !== undefined) e.set('source', fields.source?.trim() || null);
-    if (fields.channel !== undefined) e.set('channel', fields.channel);
-    if (fields.category !== undefined) e.set('category', fields.category);
-    if (fields.urgency !== undefined) e.set('urgency', fields.urgency);
-    if (fields.dueAt !== undefined) e.set('dueAt', fields.dueAt);
-  });
-}
-
 export type EntryCorrection = {
   summary?: string;
   source?: string | null;
@@ -317,7 +288,17 @@ export function correctEntry(
   checkInstant(fields.dueAt, 'dueAt');
   const e = entryMap(doc, id);
   checkDueAfterReceived(fields.dueAt, numberOr(e.get('receivedAt'), 0));
-  const changed = (key: string, value: unknown) => value !== undefined && e.get(key) !== value;
+  const changed = (key: string, value: unknown) =>
+    value !== undefined && (e.get(key) ?? null) !== value;
+  // A resolved entry was judged against its due day (AGE-6): moving the day, or the urgency it
+  // follows, afterwards would rewrite whether it was late. Reopen it first.
+  const status = currentStatus(entryTransitions(doc, id));
+  if (
+    (status === 'resolved' || status === 'answered-back') &&
+    (changed('dueAt', fields.dueAt) || changed('urgency', fields.urgency))
+  ) {
+    throw new DomainError('invalid', 'the due of a resolved entry is fixed', 'dueOfClosed');
+  }
   const source = fields.source === undefined ? undefined : fields.source?.trim() || null;
   const summary = e.get('summary');
   const isSummaryChanged =

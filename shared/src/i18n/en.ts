@@ -372,6 +372,7 @@ export const en: Catalogue = {
     'fb.receivedTimeHint': 'Left empty: today is recorded as now, another day as 12:00 noon',
     'fb.dueDayHint': 'Left empty, it follows the urgency: {rules}',
     'fb.dueRule': '{urgency} {n} {n|day|days}',
+    'fb.dueFixed': 'Resolved: its due day and urgency stay as they were when it was resolved.',
     'fb.dueByHand': ' (set by hand)',
     'fb.editEntry': 'Correct the entry',
     'fb.editEntryTitle': 'Correct the entry',
@@ -978,6 +979,8 @@ export const en: Catalogue = {
     'error.answerBackAfterResolved': 'Answer back only after the entry is resolved.',
     'error.statusBeforeLast': 'A status change cannot be dated before the last one.',
     'error.dueBeforeReceived': 'The due day cannot be before the day it was received.',
+    'error.dueOfClosed':
+      'A resolved request keeps its due day and urgency; move its status back first to change them.',
     'error.departmentRequired': 'Please enter the department it is relayed to.',
     'error.wholeNumber': 'Please enter a whole number from 0 to {max}.',
     'error.caseLinkIncomplete': 'Linking a decision case needs both the case and the step.',
