@@ -9,7 +9,14 @@ import {
 } from '@grassroots/shared';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { joinWorkspace, openBrowser, screenshot, startRelay, switchLanguage } from './harness.ts';
+import {
+  joinWorkspace,
+  openBrowser,
+  screenshot,
+  startRelay,
+  switchLanguage,
+  waitVisible,
+} from './harness.ts';
 import { seedDocs } from './seed.ts';
 
 let relay: Awaited<ReturnType<typeof startRelay>>;
@@ -164,7 +171,8 @@ describe('Uyghur text in a Chinese village workspace', () => {
     await switchLanguage(page, 'zh-CN');
     // Opened from there, the log shows the entries the search found, the same words in its box.
     await page.locator('.doc-card[data-doc-id="feedback-1"] .card-link').click();
-    await page.locator('.feedback-editor .entry-row').first().waitFor();
+    // A failure says where the page was and what it showed (once seen in CI, never here).
+    await waitVisible(page, '.feedback-editor .entry-row');
     expect(await search.inputValue()).toBe('مهكتهپ');
     await expect
       .poll(async () => (await shownSummaries(page)).sort())
