@@ -121,6 +121,7 @@ export {
   initFeedbackLog,
   moveStatus,
   readFeedbackLog,
+  receivedAtOfDay,
   relayEntry,
   removeEntry,
   setEntrySummary,

@@ -72,7 +72,16 @@ describe('a feedback entry’s registration', () => {
     expect(
       await form.locator('label', { has: page.locator('[name="dueDay"]') }).textContent(),
     ).toBe('办理时限（可不填）');
+    // A day still to come cannot be picked (nothing was heard then), and nothing is saved.
     await form.locator('textarea[name="summary"]').fill('五组水渠堵塞，影响浇地');
+    await form.locator('input[name="receivedAt"]').fill('2026-12-09');
+    await form.locator('button[type="submit"]').click();
+    expect(
+      await form
+        .locator('input[name="receivedAt"]')
+        .evaluate((el) => (el as HTMLInputElement).validity.rangeOverflow),
+    ).toBe(true);
+    expect(await page.locator('.entry-row', { hasText: '五组水渠堵塞' }).count()).toBe(0);
     await form.locator('input[name="dueDay"]').fill('2026-12-05');
     // Heard yesterday afternoon, typed in this morning: the time as given, not a made-up noon.
     expect(await hintOf('receivedTime')).toBe('不填：当天按现在的时间，其他日期按中午 12:00 记');
@@ -174,12 +183,37 @@ describe('a feedback entry’s registration', () => {
 
     // Resolved, its due day and urgency stay as they were judged (AGE-6); its text can change.
     await page.goto(`${relay.server.url}/#/w/${ws.workspaceId}/d/fb?entry=e-old`);
+    const buttons = () => page.locator('.entry-details .btn-row button').allTextContents();
+    // Answering back (回访) is offered only once it is resolved (FB-5).
+    expect(await buttons()).not.toContain('改为：已回访');
     await page.locator('.entry-details button', { hasText: '改为：已办结' }).click();
     await page.locator('.entry-row[data-entry-id="e-old"] [data-resolved-late]').waitFor();
+    expect(await buttons()).toEqual(['改为：已回访']);
     await page.locator('[data-action="correct-entry"]').click();
     expect(await correct.locator('select[name="urgency"]').isDisabled()).toBe(true);
     expect(await correct.locator('input[name="dueDay"]').isDisabled()).toBe(true);
+    // The locked field shows the day it was judged against, not an empty date.
+    expect(await correct.locator('input[name="dueDay"]').inputValue()).toBe('2026-11-21');
+    // An emptied request is said, not ignored.
+    await correct.locator('textarea[name="summary"]').fill('');
+    await correct.locator('button[type="submit"]').click();
+    await page.getByText('请填写诉求内容。').waitFor();
     await page.locator('form.fb-correct button.btn:not(.primary)').click();
+    // Resolved by mistake: moved back with a reason, it is open again and can be corrected.
+    const back = page.locator('form.fb-move-back');
+    await back.locator('select[name="moveBackTo"]').selectOption('in-progress');
+    await back.locator('button[type="submit"]').click();
+    await page.getByText('退回到之前的状态，请写明原因。').waitFor();
+    await back.locator('input[name="moveBackNote"]').fill('误点了办结');
+    await back.locator('button[type="submit"]').click();
+    await expect
+      .poll(() => page.locator('.entry-row[data-entry-id="e-old"] [data-status]').textContent())
+      .toBe('办理中');
+    expect(await page.locator('.entry-details .timeline').textContent()).toContain('误点了办结');
+    await page.locator('[data-action="correct-entry"]').click();
+    expect(await correct.locator('select[name="urgency"]').isDisabled()).toBe(false);
+    await page.locator('form.fb-correct button.btn:not(.primary)').click();
+    await page.locator('.entry-details button', { hasText: '改为：已办结' }).click();
 
     // In Uyghur, the form says the same.
     await page.goto(`${relay.server.url}/#/w/${ws.workspaceId}/d/fb?entry=e-old`);

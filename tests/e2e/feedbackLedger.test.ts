@@ -228,6 +228,13 @@ describe('民情日志 台账', () => {
     await expect
       .poll(() => page.locator('.entry-row.is-open').getAttribute('data-entry-id'))
       .toBe(followUpId);
+    // Shown where the page is, not left at its top (the log was already on the device).
+    await expect
+      .poll(async () => {
+        const box = await page.locator('.entry-row.is-open').boundingBox();
+        return box !== null && box.y >= 0 && box.y + box.height <= page.viewportSize()!.height;
+      })
+      .toBe(true);
 
     // A second log (a work team member keeps their own): the ledger says which log each entry
     // is in, picks one, and the export has the log's column.

@@ -364,6 +364,8 @@ describe('printing a plan and the roster', () => {
     await page.goto(`${relay.server.url}/#/w/${workspaceId}/d/${logDoc.id}/print/${entry.id}`);
     await switchLanguage(page, 'ug');
     await slip.locator('.slip-status').waitFor();
+    // The timeline follows the switch too, not only the headings.
+    await expect.poll(() => slip.locator('.slip-timeline').textContent()).not.toContain('状态改为');
     // A time in the right-to-left sheet reads date first, then the hour ('12:00 2026-12-01' before).
     const datesFirst = await slip.locator('.slip-timeline td.print-nowrap').evaluateAll((cells) =>
       cells.flatMap((cell) => {

@@ -411,6 +411,26 @@ describe('the Uyghur locale (I18N-3)', () => {
     );
     expect(names.length).toBeGreaterThan(20);
     expect(names.filter((n) => n.lines !== 1)).toEqual([]);
+    // Each history line's time reads date first, then the hour ('02:06 01-06' before).
+    const datesFirst = await page.locator('.fbl-lines li').evaluateAll((items) =>
+      items.slice(0, 30).map((li) => {
+        const walker = document.createTreeWalker(li, NodeFilter.SHOW_TEXT);
+        let text = walker.nextNode() as Text | null;
+        while (text && !/\d\d-\d\d \d\d:\d\d/.test(text.data))
+          text = walker.nextNode() as Text | null;
+        if (!text) return null;
+        const start = text.data.search(/\d/);
+        const leftOf = (i: number) => {
+          const range = document.createRange();
+          range.setStart(text!, i);
+          range.setEnd(text!, i + 1);
+          return range.getBoundingClientRect().left;
+        };
+        return leftOf(start) < leftOf(text.data.indexOf(':'));
+      }),
+    );
+    expect(datesFirst.length).toBeGreaterThan(10);
+    expect(datesFirst.every((x) => x === true)).toBe(true);
     // The document list on a phone: each card's day whole, on one line, left to right.
     await page.setViewportSize({ width: 360, height: 800 });
     await page.locator('.tabs a').nth(1).click();

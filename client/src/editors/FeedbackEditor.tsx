@@ -24,6 +24,7 @@ import {
   compileQuery,
   correctEntry,
   DAY_MS,
+  DomainError,
   dueAtOfDay,
   FEEDBACK_CATEGORIES,
   FEEDBACK_CHANNELS,
@@ -38,7 +39,7 @@ import {
   matchesKey,
   moveStatus,
   readFeedbackLog,
-  receivedInstantOf,
+  receivedAtOfDay,
   relayEntry,
   searchKey,
   URGENCIES,
@@ -114,13 +115,16 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
     setOnlyOverdue(false);
     setQuery('');
     setOpen(id);
-    requestAnimationFrame(() => {
+    // Two frames on: a link opens its page at the top in the next frame (createHashRoute), and
+    // that must not undo this.
+    const reveal = () => {
       const row = document.querySelector<HTMLElement>(
         `.entry-row[data-entry-id="${CSS.escape(id)}"]`,
       );
       row?.scrollIntoView({ block: 'start' });
       row?.querySelector<HTMLElement>('.fb-open')?.focus({ preventScroll: true });
-    });
+    };
+    requestAnimationFrame(() => requestAnimationFrame(reveal));
   });
   const compiledQuery = createMemo(() => compileQuery(query()));
   const visible = createMemo(() => {
@@ -134,10 +138,23 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
         matchesKey(keys.get(e.id) ?? '', q),
     );
   });
+  const rankOf = (s: FeedbackStatus) => FEEDBACK_STATUSES.indexOf(s);
+  /** The statuses an entry can move on to (FB-4, FB-5: answering back only once resolved). */
   const nextStatuses = (e: FeedbackEntry) =>
     FEEDBACK_STATUSES.filter(
-      (s) => FEEDBACK_STATUSES.indexOf(s) > FEEDBACK_STATUSES.indexOf(e.status),
+      (s) => rankOf(s) > rankOf(e.status) && (s !== 'answered-back' || e.status === 'resolved'),
     );
+  /** The statuses an entry can be moved back to, with a note saying why (FB-4). */
+  const earlierStatuses = (e: FeedbackEntry) =>
+    FEEDBACK_STATUSES.filter((s) => rankOf(s) < rankOf(e.status));
+  /** An empty request is said, not silently ignored. */
+  const requireSummary = (text: string): boolean => {
+    if (text.trim() !== '') return true;
+    op.run(() => {
+      throw new DomainError('invalid', 'summary is required', 'summaryRequired');
+    });
+    return false;
+  };
 
   /** Drafts of this log's forms are kept per workspace and log (LOCAL-5). */
   const formDraftKey = (form: string) => draftKey(ws.entry.id, props.docId, form);
@@ -206,10 +223,10 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
         aria-label={t('fb.newEntry')}
         onSubmit={(e) => {
           e.preventDefault();
-          if (!d.get('summary').trim()) return;
+          if (!requireSummary(d.get('summary'))) return;
           const isSaved = op.run(() =>
             addEntry(doc, {
-              receivedAt: receivedInstantOf(d.get('day'), Date.now(), d.get('time')),
+              receivedAt: receivedAtOfDay(d.get('day'), Date.now(), d.get('time')),
               source: d.get('source') || null,
               channel: d.get('channel') as FeedbackChannel,
               category: d.get('category') as FeedbackCategory,
@@ -231,6 +248,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
               type="date"
               name="receivedAt"
               value={d.get('day')}
+              max={beijingDay(Date.now())}
               onInput={(e) => d.set('day', e.currentTarget.value)}
             />
           </label>
@@ -360,7 +378,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
         aria-label={t('fb.editEntryTitle')}
         onSubmit={(e) => {
           e.preventDefault();
-          if (!d.get('summary').trim()) return;
+          if (!requireSummary(d.get('summary'))) return;
           const isSaved = op.run(() =>
             correctEntry(doc, p.entry.id, {
               ...(changed('summary') ? { summary: d.get('summary').trim() } : {}),
@@ -411,7 +429,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
             onChange={(v) => d.set('urgency', v)}
           />
           <DueDayField
-            value={d.get('due')}
+            value={isClosed ? beijingDay(dueAtOf(p.entry)) : d.get('due')}
             min={beijingDay(p.entry.receivedAt)}
             isFixed={isClosed}
             onChange={(v) => d.set('due', v)}
@@ -449,11 +467,18 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
     };
     const relay = createDraft(formDraftKey(`relay:${p.entry.id}`), { to: '' });
     const reply = createDraft(formDraftKey(`response:${p.entry.id}`), { text: '' });
+    const back = createDraft(formDraftKey(`back:${p.entry.id}`), { to: '', note: '' });
     const timeline = () =>
       feedbackEvents(p.entry).map((x) => {
         const line: { template: string; params: Record<string, string> } =
           x.kind === 'status'
-            ? { template: t('fb.statusTo'), params: { status: label('feedbackStatus', x.to) } }
+            ? x.note
+              ? {
+                  // A move back says why (FB-4).
+                  template: t('fb.statusToNote'),
+                  params: { status: label('feedbackStatus', x.to), note: x.note },
+                }
+              : { template: t('fb.statusTo'), params: { status: label('feedbackStatus', x.to) } }
             : x.kind === 'relay'
               ? { template: t('fb.relayedTo'), params: { to: x.to } }
               : { template: t('fb.response'), params: { text: x.text } };
@@ -534,6 +559,42 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
               )}
             </For>
           </div>
+          <Show when={earlierStatuses(p.entry).length > 0}>
+            <form
+              class="form inline-form fb-move-back"
+              onSubmit={(e) => {
+                e.preventDefault();
+                const to = (back.get('to') || earlierStatuses(p.entry).at(-1)) as FeedbackStatus;
+                if (
+                  op.run(() =>
+                    moveStatus(doc, p.entry.id, to, { by: me(), note: back.get('note').trim() }),
+                  )
+                )
+                  back.clear();
+              }}
+            >
+              <SelectInput
+                label={t('fb.moveBackTo')}
+                name="moveBackTo"
+                value={back.get('to') || (earlierStatuses(p.entry).at(-1) ?? '')}
+                options={earlierStatuses(p.entry).map((s) => ({
+                  value: s,
+                  label: label('feedbackStatus', s),
+                }))}
+                onChange={(v) => back.set('to', v)}
+              />
+              <TextInput
+                label={t('fb.moveBackWhy')}
+                name="moveBackNote"
+                maxLength={Limits.noteChars}
+                value={back.get('note')}
+                onCommit={(v) => back.set('note', v)}
+              />
+              <button type="submit" class="btn small">
+                {t('fb.moveBack')}
+              </button>
+            </form>
+          </Show>
           <form
             class="form inline-form"
             onSubmit={(e) => {

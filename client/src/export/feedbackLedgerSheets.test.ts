@@ -33,7 +33,10 @@ const row = history as FeedbackLedgerRow;
 
 describe('the 台账 lines of an entry', () => {
   it('LEDGER-2 one time order for the screen, the order of the log and the 办理单 (feedbackEvents)', () => {
-    const lines = timeline(row, ctx);
+    // Each time is a left-to-right run of its own (its date before its hour in a Uyghur line).
+    const isolated = timeline(row, ctx);
+    expect(isolated.every((l) => /^\u2066\d\d-\d\d \d\d:\d\d\u2069 /.test(l))).toBe(true);
+    const lines = isolated.map((l) => l.replace(/[\u2066\u2069]/g, ''));
     expect(lines).toHaveLength(6);
     expect(lines[0]).toMatch(/^03-05 09:00 /);
     // The relay to the village committee, by nobody named: no name in brackets.

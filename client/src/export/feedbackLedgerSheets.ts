@@ -8,7 +8,7 @@ import {
 import type { SheetContext } from './meetingLedgerSheets.ts';
 import type { Sheet } from './sheets.ts';
 
-type Line = { at: number; text: string };
+type Line = { at: number; text: string; time: string };
 
 /**
  * One thing that happened to a ledger row's entry as a line people read, "01-05 09:00 已交办（张伟）：
@@ -28,7 +28,7 @@ function eventLine(
       : x.kind === 'relay'
         ? `${t('fbl.relayTo', { to: x.to })}${by}${note(x.note)}`
         : `${isTimeline ? t('fbl.responseLine', { text: x.text }) : x.text}${by}`;
-  return { at: x.at, text: `${formatBeijingShort(x.at)} ${text}` };
+  return { at: x.at, text: `${formatBeijingShort(x.at)} ${text}`, time: formatBeijingShort(x.at) };
 }
 
 /** A ledger row's history in one time order: the order the log's timeline and the 办理单 use. */
@@ -49,7 +49,11 @@ export function historyLines(row: FeedbackLedgerRow, ctx: Pick<SheetContext, 't'
 
 /** Every line of a row's history in one time order (for the screen). */
 export function timeline(row: FeedbackLedgerRow, ctx: Pick<SheetContext, 't' | 'label'>): string[] {
-  return eventsOf(row).map((x) => eventLine(x, ctx, true).text);
+  // The time as a left-to-right run of its own: in a Uyghur line its date stays before its hour.
+  return eventsOf(row).map((x) => {
+    const line = eventLine(x, ctx, true);
+    return `\u2066${line.time}\u2069${line.text.slice(line.time.length)}`;
+  });
 }
 
 const joined = (lines: readonly Line[]) => lines.map((l) => l.text).join('\n');

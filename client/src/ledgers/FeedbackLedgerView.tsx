@@ -9,6 +9,7 @@ import { useI18n } from '../i18n/I18nProvider.tsx';
 import { periodLabel } from '../i18n/period.ts';
 import { beijingDay, formatBeijingDateTime } from '../i18n/time.ts';
 import {
+  AGEING_FLAGS,
   FEEDBACK_STATUSES,
   type FeedbackStatus,
   feedbackLedger,
@@ -82,7 +83,7 @@ export default function FeedbackLedgerView(): JSX.Element {
       status()
         ? t('fbl.filterStatus', { status: label('feedbackStatus', status() as FeedbackStatus) })
         : '',
-      flaggedOnly() ? t('fb.overdue') : '',
+      flaggedOnly() ? t('fbl.flaggedOnly') : '',
     ]
       .filter(Boolean)
       .join(t('common.comma'));
@@ -206,7 +207,7 @@ export default function FeedbackLedgerView(): JSX.Element {
             checked={flaggedOnly()}
             onChange={(e) => setFlaggedOnly(e.currentTarget.checked)}
           />
-          {t('fb.overdue')}
+          {t('fbl.flaggedOnly')}
         </label>
         <LedgerActions
           onPrint={() => window.print()}
@@ -233,11 +234,19 @@ export default function FeedbackLedgerView(): JSX.Element {
             </span>
           )}
         </For>
-        <span
-          class={ledger().totals.flagged > 0 ? 'bad-text' : ''}
-          data-flagged-total={ledger().totals.flagged}
-        >
-          {t('fbl.flagged', { n: ledger().totals.flagged })}
+        {/* Each mark of the 逾期情况 column counted apart: "overdue" alone read as one figure
+            that also held the resolved ones not yet answered back. */}
+        <span data-flagged-total={ledger().totals.flagged}>
+          <For each={AGEING_FLAGS}>
+            {(flag) => {
+              const n = () => ledger().rows.filter((r) => r.flags.includes(flag)).length;
+              return (
+                <span class={n() > 0 ? 'bad-text' : ''} data-flag-total={flag}>
+                  {t('fbl.flagTotal', { flag: label('ageingFlag', flag), n: n() })}
+                </span>
+              );
+            }}
+          </For>
         </span>
         <Show when={ledger().totals.resolvedLate > 0}>
           <span class="warn-text" data-resolved-late-total={ledger().totals.resolvedLate}>

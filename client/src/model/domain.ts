@@ -5,6 +5,7 @@
 export {
   ABSENCE_REASONS,
   type AbsenceReason,
+  AGEING_FLAGS,
   type AgeingItem,
   type Attendance,
   type Attendee,
@@ -146,7 +147,7 @@ export {
   readMinutes,
   readPlan,
   readRoster,
-  receivedInstantOf,
+  receivedAtOfDay,
   recordPublication,
   recordVote,
   relayEntry,

@@ -49,7 +49,12 @@ export default function FeedbackSlipPrint(props: { docId: string; entryId: strin
   return (
     <>
       <PrintBar
-        back={hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId: props.docId })}
+        back={hrefOf({
+          name: 'doc',
+          workspaceId: ws.entry.id,
+          docId: props.docId,
+          entry: props.entryId,
+        })}
         hint={t('print.slipHint')}
       />
       <PageFooter title={footerTitle(village(), t('print.slipHeading'))} />
@@ -146,7 +151,8 @@ export default function FeedbackSlipPrint(props: { docId: string; entryId: strin
                     <tbody>
                       <For each={feedbackEvents(e())}>
                         {(x) => {
-                          const row = timelineRow(x, t, label);
+                          // Read in the language shown now (it follows a switch).
+                          const row = () => timelineRow(x, t, label);
                           return (
                             <tr data-kind={x.kind}>
                               <td class="print-nowrap">
@@ -154,9 +160,9 @@ export default function FeedbackSlipPrint(props: { docId: string; entryId: strin
                                 <bdi dir="ltr">{formatBeijingDateTime(x.at)}</bdi>
                               </td>
                               <td>
-                                <p>{row.what}</p>
-                                <Show when={row.text}>
-                                  <p dir="auto">{row.text}</p>
+                                <p>{row().what}</p>
+                                <Show when={row().text}>
+                                  <p dir="auto">{row().text}</p>
                                 </Show>
                               </td>
                               <td class="print-nowrap">

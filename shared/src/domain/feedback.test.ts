@@ -15,6 +15,7 @@ import {
   initFeedbackLog,
   moveStatus,
   readFeedbackLog,
+  receivedAtOfDay,
   relayEntry,
   removeEntry,
   setEntrySummary,
@@ -309,6 +310,22 @@ describe('feedback model', () => {
     moveStatus(doc, id, 'in-progress', { at: T0 + 4 * DAY_MS, note: '又坏了' });
     correctEntry(doc, id, { urgency: 'normal' });
     expect(read().urgency).toBe('normal');
+  });
+
+  it('FB-8 the day received is a calendar day not yet to come', () => {
+    const now = beijingInstant(2026, 12, 2, 0, 5);
+    expect(receivedAtOfDay('2026-12-02', now)).toBe(now);
+    expect(receivedAtOfDay('2026-11-30', now, '07:30')).toBe(beijingInstant(2026, 11, 30, 7, 30));
+    const reason = (day: string) => {
+      try {
+        receivedAtOfDay(day, now);
+      } catch (err) {
+        return (err as DomainError).reason;
+      }
+      return null;
+    };
+    expect(reason('2026-12-03')).toBe('receivedInFuture');
+    expect(reason('2026-02-30')).toBe('calendarDay');
   });
 
   it('FB-0 removing an entry removes its logs too', () => {

@@ -69,7 +69,12 @@ import {
   URGENCIES,
   type Urgency,
 } from './schema.ts';
-import { isCalendarDate, lastInstantOfBeijingDate } from './time.ts';
+import {
+  isCalendarDate,
+  lastInstantOfBeijingDate,
+  receivedInstantOf,
+  startOfBeijingDate,
+} from './time.ts';
 
 export const FEEDBACK_LOG_ROOT = 'log';
 export const FEEDBACK_ENTRIES_ROOT = 'entries';
@@ -311,6 +316,21 @@ export function correctEntry(
       if (changed(key, fields[key])) e.set(key, fields[key]);
     }
   });
+}
+
+/**
+ * The instant an entry was received, from the Beijing day (and optional "HH:MM") a person typed,
+ * judged at `now` (TIME-1). A day still to come is refused (`receivedInFuture`): nothing was
+ * heard then, and every status change made now would be dated before it.
+ */
+export function receivedAtOfDay(day: string, now: number, time = ''): number {
+  if (!isCalendarDate(day)) {
+    throw new DomainError('invalid', 'not a calendar day YYYY-MM-DD', 'calendarDay');
+  }
+  if (startOfBeijingDate(day) > now) {
+    throw new DomainError('invalid', 'received on a day to come', 'receivedInFuture');
+  }
+  return receivedInstantOf(day, now, time);
 }
 
 /** The due instant of a 办理时限 typed as a Beijing day ('' for none: the urgency decides). */

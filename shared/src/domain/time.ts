@@ -106,7 +106,8 @@ export function lastInstantOfBeijingDate(date: string): number {
  * `now`, at the Beijing `time` ("HH:MM") when the person gave one (TIME-1). Without a time,
  * today is `now` itself, so a morning entry is never stamped in the future (ledgers count only
  * what has happened by their "as of" time), and another day is its noon, the middle of the day
- * the person chose. A time later than `now` is stamped `now`.
+ * the person chose. A time later than `now` is stamped `now`. (A feedback entry refuses a day
+ * still to come: `receivedAtOfDay`.)
  */
 export function receivedInstantOf(date: string, now: number, time = ''): number {
   const start = startOfBeijingDate(date);
