@@ -224,6 +224,12 @@ describe('民情日志 台账', () => {
       (await followUp.getAttribute('href'))!.split('?')[1],
     ).get('entry');
     expect(followUpId).toBeTruthy();
+    // Its days past due read as the 台账 reads them (the dashboard said 188 where the 台账 said 189).
+    const followUpRow = all.rows.find((r) => r.entryId === followUpId)!;
+    expect(followUpRow.overdueDays).not.toBeNull();
+    expect(
+      await page.locator('section[aria-labelledby="dash-feedback"] li').nth(3).textContent(),
+    ).toContain(`逾期 ${followUpRow.overdueDays} 天`);
     await followUp.click();
     await expect
       .poll(() => page.locator('.entry-row.is-open').getAttribute('data-entry-id'))

@@ -269,23 +269,13 @@ describe('printing a plan and the roster', () => {
     // A township reviewer (viewer) prints it too.
     await joinWorkspace(page, await invite('viewer'), '乡镇审核员');
     await waitSaved(page);
-    await page.goto(`${relay.server.url}/#/w/${workspaceId}/d/${logDoc.id}`);
-    // The first entry shown that was relayed, answered and resolved after its due day (the
-    // demo's summaries repeat: the entry is told by the id in its print link).
-    let entry: (typeof log.entries)[number] | undefined;
-    for (let i = 0; i < 20 && !entry; i++) {
-      await page.locator('.feedback-editor .fb-open').nth(i).click();
-      const href = await page.locator('[data-action="print-slip"]').getAttribute('href');
-      const shown = log.entries.find((e) => href?.endsWith(`/print/${e.id}`));
-      if (
-        shown &&
-        shown.relays.length > 0 &&
-        shown.responses.length > 0 &&
-        resolvedLateMsOf(shown) !== null
-      )
-        entry = shown;
-    }
-    if (!entry) throw new Error('no relayed, answered and late entry among the first 20 shown');
+    // An entry that was relayed, answered and resolved after its due day, opened by its link.
+    const entry = log.entries.find(
+      (e) => e.relays.length > 0 && e.responses.length > 0 && resolvedLateMsOf(e) !== null,
+    );
+    if (!entry) throw new Error('the demo has no relayed, answered and late entry');
+    await page.goto(`${relay.server.url}/#/w/${workspaceId}/d/${logDoc.id}?entry=${entry.id}`);
+    await page.locator(`.entry-row.is-open[data-entry-id="${entry.id}"]`).waitFor();
     // The editor's own timeline of the entry: every event, oldest first.
     const events = feedbackEvents(entry);
     const lines = await page.locator('.entry-details .timeline li').allTextContents();
@@ -298,6 +288,10 @@ describe('printing a plan and the roster', () => {
     const slip = page.locator('.feedback-slip');
     await slip.locator('.slip-status').waitFor();
     expect(page.url()).toContain(`/print/${entry.id}`);
+    // Back from the slip reopens the entry it was printed from.
+    expect(await page.locator('.print-bar a.btn').getAttribute('href')).toMatch(
+      new RegExp(`[?&]entry=${entry.id}$`),
+    );
     const zh = (key: Parameters<typeof translate>[1]) => translate('zh-CN', key);
     const fields = await slip
       .locator('.print-fields th')

@@ -12,6 +12,8 @@ import { useWorkspace } from '../WorkspaceContext.tsx';
 import { DecisionCasesPanel } from './DecisionCasesPanel.tsx';
 
 const DAY = 24 * 60 * 60 * 1000;
+/** Days past a deadline as the 台账 says them (LEDGER-2: one decimal), so both read the same. */
+const daysPast = (ms: number) => Math.round((ms / DAY) * 10) / 10;
 
 /** This period's 三会一课, plan progress and the feedback that has waited longest. */
 export function DashboardView(): JSX.Element {
@@ -192,7 +194,7 @@ export function DashboardView(): JSX.Element {
                     </a>
                     <div class="small muted">
                       {label('ageingFlag', a.item.flag)} ·{' '}
-                      {t('dash.ageDays', { days: Math.floor(a.item.overdueMs / DAY) })}
+                      {t('dash.ageDays', { days: daysPast(a.item.overdueMs) })}
                     </div>
                   </li>
                 )}

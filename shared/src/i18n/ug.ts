@@ -815,7 +815,7 @@ export const ug: Catalogue = {
     'report.feedback': 'ئىنكاسلارنى بىر تەرەپ قىلىش',
     'report.received': 'بۇ مەزگىلدە تىزىملانغان',
     'report.resolved': 'بۇ مەزگىلدە بىر تەرەپ قىلىنغان',
-    'report.resolvedLate': 'شۇنىڭ ئىچىدە مۆھلەتتىن كېيىن',
+    'report.resolvedLate': 'شۇنىڭ ئىچىدە مۆھلەتتىن كېيىن بىر تەرەپ قىلىنغان',
     'report.median': 'بىر تەرەپ قىلىش ۋاقتىنىڭ ئوتتۇرا سانى (كۈن)',
     'report.openAtEnd': 'مەزگىل ئاخىرىدا بىر تەرەپ قىلىنمىغان',
     'report.overdueAtEnd': 'شۇنىڭ ئىچىدە ۋاقتى ئۆتكەن',
