@@ -52,12 +52,33 @@ describe('a feedback entry’s registration', () => {
       summary: '村道路灯不亮',
       urgency: 'normal',
     });
+    addEntry(log, {
+      id: 'e-long',
+      receivedAt: beijingInstant(2026, 11, 18, 10, 0),
+      channel: 'meeting',
+      category: 'livelihood',
+      summary: '六组村委会门前路面坑洼，雨天积水，'.repeat(10),
+      urgency: 'low',
+    });
     const ws = await seedDocs(relay.server, '幸福村', [{ id: 'fb', kind: 'feedback', doc: log }]);
     const { page, close } = await openBrowser({ width: 1280, height: 900 });
     closers.push(close);
     await page.clock.setFixedTime(NOW);
     await joinWorkspace(page, await ws.invite('editor'), '李秀英');
     await page.goto(`${relay.server.url}/#/w/${ws.workspaceId}/d/fb`);
+
+    // A long request wraps in its own column: every day and category stays on one line.
+    await page.locator('.entry-row[data-entry-id="e-long"]').waitFor();
+    const linesOf = (selector: string) =>
+      page.locator(selector).evaluateAll((cells) =>
+        cells.map((cell) => {
+          const range = document.createRange();
+          range.selectNodeContents(cell);
+          return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+        }),
+      );
+    expect(await linesOf('.entry-row .fb-date')).toEqual([1, 1]);
+    expect(await linesOf('.entry-row .fb-category')).toEqual([1, 1]);
 
     // A new request with a 办理时限 agreed with the township: 5 December, not the urgency's 7 days.
     await page.locator('.fb-new-entry').click();
