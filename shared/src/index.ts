@@ -186,6 +186,7 @@ export {
   type FeedbackLedgerRow,
   feedbackLedger,
   type LedgerMeeting,
+  ledgerDays,
   type MeetingLedger,
   type MeetingLedgerRow,
   type MeetingLedgerTotal,

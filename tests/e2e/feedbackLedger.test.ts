@@ -84,6 +84,19 @@ describe('民情日志 台账', () => {
     expect(await page.locator('[data-flagged-total]').getAttribute('data-flagged-total')).toBe(
       String(all.totals.flagged),
     );
+    // Each mark is counted apart: overdue and still open, resolved but not answered back.
+    expect(
+      await page
+        .locator('[data-flag-total]')
+        .evaluateAll((els) =>
+          els.map((el) => [el.getAttribute('data-flag-total'), el.textContent]),
+        ),
+    ).toEqual(
+      (['overdue-unresolved', 'not-answered-back'] as const).map((f) => [
+        f,
+        `${labelOf('ageingFlag', f, 'zh-CN')} ${all.totals.byFlag[f]} 条`,
+      ]),
+    );
     // Resolved after the due day (逾期办结) is counted and marked, not only what is open and late.
     expect(all.totals.resolvedLate).toBeGreaterThan(0);
     expect(await page.locator('[data-resolved-late-total]').textContent()).toBe(

@@ -178,34 +178,80 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
       t('fb.dueRule', { urgency: label('urgency', u), n: URGENCY_ALLOWANCE_MS[u] / DAY_MS }),
     ).join(t('common.comma'));
   /**
-   * A 办理时限 typed as a day; empty, the urgency decides (FB-8). Its hint is read after the
-   * field's name, not as part of it. A resolved entry's due day is fixed (`dueOfClosed`).
+   * What registers a request, in the new-entry form and in a correction (FB-8): source,
+   * channel, category, urgency, a 办理时限 typed as a day (empty: the urgency decides; its hint
+   * is read after the field's name, not as part of it) and the request itself. `fixedDue`: a
+   * resolved entry's due day, shown locked with its urgency (`dueOfClosed`).
    */
-  const DueDayField = (p: {
-    value: string;
-    min: string;
-    onChange: (v: string) => void;
-    isFixed?: boolean;
-  }) => {
+  const RegistrationFields = (p: {
+    get: (field: RegistrationField) => string;
+    set: (field: RegistrationField, value: string) => void;
+    dueMin: string;
+    fixedDue?: string;
+  }): JSX.Element => {
     const hint = createUniqueId();
+    const isFixed = () => p.fixedDue !== undefined;
     return (
-      <div class="field">
-        <label class="field">
-          <span>{t('fb.dueDay')}</span>
-          <input
-            type="date"
-            name="dueDay"
-            value={p.value}
-            min={p.min}
-            disabled={p.isFixed}
-            aria-describedby={hint}
-            onInput={(e) => p.onChange(e.currentTarget.value)}
-          />
-        </label>
-        <span id={hint} class="small muted">
-          {p.isFixed ? t('fb.dueFixed') : t('fb.dueDayHint', { rules: dueRules() })}
-        </span>
-      </div>
+      <>
+        <TextInput
+          label={t('fb.source')}
+          name="source"
+          maxLength={Limits.sourceChars}
+          value={p.get('source')}
+          onCommit={(v) => p.set('source', v)}
+        />
+        <SelectInput
+          label={t('fb.channel')}
+          name="channel"
+          value={p.get('channel')}
+          options={FEEDBACK_CHANNELS.map((c) => ({ value: c, label: label('feedbackChannel', c) }))}
+          onChange={(v) => p.set('channel', v)}
+        />
+        <SelectInput
+          label={t('fb.category')}
+          name="category"
+          value={p.get('category')}
+          options={FEEDBACK_CATEGORIES.map((c) => ({
+            value: c,
+            label: label('feedbackCategory', c),
+          }))}
+          onChange={(v) => p.set('category', v)}
+        />
+        <SelectInput
+          label={t('fb.urgency')}
+          name="urgency"
+          value={p.get('urgency')}
+          isReadOnly={isFixed()}
+          options={URGENCIES.map((u) => ({ value: u, label: label('urgency', u) }))}
+          onChange={(v) => p.set('urgency', v)}
+        />
+        <div class="field">
+          <label class="field">
+            <span>{t('fb.dueDay')}</span>
+            <input
+              type="date"
+              name="dueDay"
+              value={p.fixedDue ?? p.get('due')}
+              min={p.dueMin}
+              disabled={isFixed()}
+              aria-describedby={hint}
+              onInput={(e) => p.set('due', e.currentTarget.value)}
+            />
+          </label>
+          <span id={hint} class="small muted">
+            {isFixed() ? t('fb.dueFixed') : t('fb.dueDayHint', { rules: dueRules() })}
+          </span>
+        </div>
+        <TextInput
+          class="wide"
+          isMultiline
+          label={t('fb.summary')}
+          name="summary"
+          maxLength={Limits.summaryChars}
+          value={p.get('summary')}
+          onCommit={(v) => p.set('summary', v)}
+        />
+      </>
     );
   };
 
@@ -267,49 +313,10 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
               {t('fb.receivedTimeHint')}
             </span>
           </div>
-          <TextInput
-            label={t('fb.source')}
-            name="source"
-            maxLength={Limits.sourceChars}
-            value={d.get('source')}
-            onCommit={(v) => d.set('source', v)}
-          />
-          <SelectInput
-            label={t('fb.channel')}
-            name="channel"
-            value={d.get('channel')}
-            options={FEEDBACK_CHANNELS.map((c) => ({
-              value: c,
-              label: label('feedbackChannel', c),
-            }))}
-            onChange={(v) => d.set('channel', v)}
-          />
-          <SelectInput
-            label={t('fb.category')}
-            name="category"
-            value={d.get('category')}
-            options={FEEDBACK_CATEGORIES.map((c) => ({
-              value: c,
-              label: label('feedbackCategory', c),
-            }))}
-            onChange={(v) => d.set('category', v)}
-          />
-          <SelectInput
-            label={t('fb.urgency')}
-            name="urgency"
-            value={d.get('urgency')}
-            options={URGENCIES.map((u) => ({ value: u, label: label('urgency', u) }))}
-            onChange={(v) => d.set('urgency', v)}
-          />
-          <DueDayField value={d.get('due')} min={d.get('day')} onChange={(v) => d.set('due', v)} />
-          <TextInput
-            class="wide"
-            isMultiline
-            label={t('fb.summary')}
-            name="summary"
-            maxLength={Limits.summaryChars}
-            value={d.get('summary')}
-            onCommit={(v) => d.set('summary', v)}
+          <RegistrationFields
+            get={(k) => d.get(k)}
+            set={(k, v) => d.set(k, v)}
+            dueMin={d.get('day')}
           />
         </div>
         <div class="btn-row">
@@ -341,7 +348,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
     due: e.dueAt === null ? '' : beijingDay(e.dueAt),
     summary: e.summary,
   });
-  type CorrectionField = keyof ReturnType<typeof correctionFields>;
+  type RegistrationField = keyof ReturnType<typeof correctionFields>;
   const correctionKey = (id: string) => formDraftKey(`correct:${id}`);
 
   /**
@@ -352,12 +359,12 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
    */
   const CorrectEntryForm = (p: { entry: FeedbackEntry; onDone: () => void }): JSX.Element => {
     const now = correctionFields(p.entry);
-    const keys = Object.keys(now) as CorrectionField[];
+    const keys = Object.keys(now) as RegistrationField[];
     const initial: Record<string, string> = { ...now };
     for (const k of keys) initial[`was:${k}`] = now[k];
     const d = createDraft(correctionKey(p.entry.id), initial);
     /** A field the person changed from the value they found. */
-    const changed = (k: CorrectionField) => d.get(k) !== d.get(`was:${k}`);
+    const changed = (k: RegistrationField) => d.get(k) !== d.get(`was:${k}`);
     for (const k of keys) {
       if (!changed(k) && d.get(k) !== now[k]) {
         d.set(`was:${k}`, now[k]);
@@ -393,55 +400,11 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
         }}
       >
         <div class="fields">
-          <TextInput
-            label={t('fb.source')}
-            name="source"
-            maxLength={Limits.sourceChars}
-            value={d.get('source')}
-            onCommit={(v) => d.set('source', v)}
-          />
-          <SelectInput
-            label={t('fb.channel')}
-            name="channel"
-            value={d.get('channel')}
-            options={FEEDBACK_CHANNELS.map((c) => ({
-              value: c,
-              label: label('feedbackChannel', c),
-            }))}
-            onChange={(v) => d.set('channel', v)}
-          />
-          <SelectInput
-            label={t('fb.category')}
-            name="category"
-            value={d.get('category')}
-            options={FEEDBACK_CATEGORIES.map((c) => ({
-              value: c,
-              label: label('feedbackCategory', c),
-            }))}
-            onChange={(v) => d.set('category', v)}
-          />
-          <SelectInput
-            label={t('fb.urgency')}
-            name="urgency"
-            value={d.get('urgency')}
-            isReadOnly={isClosed}
-            options={URGENCIES.map((u) => ({ value: u, label: label('urgency', u) }))}
-            onChange={(v) => d.set('urgency', v)}
-          />
-          <DueDayField
-            value={isClosed ? beijingDay(dueAtOf(p.entry)) : d.get('due')}
-            min={beijingDay(p.entry.receivedAt)}
-            isFixed={isClosed}
-            onChange={(v) => d.set('due', v)}
-          />
-          <TextInput
-            class="wide"
-            isMultiline
-            label={t('fb.summary')}
-            name="summary"
-            maxLength={Limits.summaryChars}
-            value={d.get('summary')}
-            onCommit={(v) => d.set('summary', v)}
+          <RegistrationFields
+            get={(k) => d.get(k)}
+            set={(k, v) => d.set(k, v)}
+            dueMin={beijingDay(p.entry.receivedAt)}
+            fixedDue={isClosed ? beijingDay(dueAtOf(p.entry)) : undefined}
           />
         </div>
         <div class="btn-row">

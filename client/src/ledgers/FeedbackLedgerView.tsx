@@ -238,14 +238,17 @@ export default function FeedbackLedgerView(): JSX.Element {
             that also held the resolved ones not yet answered back. */}
         <span data-flagged-total={ledger().totals.flagged}>
           <For each={AGEING_FLAGS}>
-            {(flag) => {
-              const n = () => ledger().rows.filter((r) => r.flags.includes(flag)).length;
-              return (
-                <span class={n() > 0 ? 'bad-text' : ''} data-flag-total={flag}>
-                  {t('fbl.flagTotal', { flag: label('ageingFlag', flag), n: n() })}
-                </span>
-              );
-            }}
+            {(flag) => (
+              <span
+                class={ledger().totals.byFlag[flag] > 0 ? 'bad-text' : ''}
+                data-flag-total={flag}
+              >
+                {t('fbl.flagTotal', {
+                  flag: label('ageingFlag', flag),
+                  n: ledger().totals.byFlag[flag],
+                })}
+              </span>
+            )}
           </For>
         </span>
         <Show when={ledger().totals.resolvedLate > 0}>

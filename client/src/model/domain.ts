@@ -92,6 +92,7 @@ export {
   type LedgerMeeting,
   Limits,
   labelOf,
+  ledgerDays,
   linkTaskToService,
   MEETING_STEPS,
   MEETING_TYPES,

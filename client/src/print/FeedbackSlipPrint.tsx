@@ -4,11 +4,11 @@ import { useI18n } from '../i18n/I18nProvider.tsx';
 import { beijingDay, formatBeijingDateTime } from '../i18n/time.ts';
 import { isOverdue } from '../model/ageing.ts';
 import {
-  DAY_MS,
   dueAtOf,
   type FeedbackEntry,
   type FeedbackEvent,
   feedbackEvents,
+  ledgerDays,
   readFeedbackLog,
   resolvedAtOf,
   resolvedLateMsOf,
@@ -42,7 +42,8 @@ export default function FeedbackSlipPrint(props: { docId: string; entryId: strin
   const dueMark = (e: FeedbackEntry) => {
     const late = resolvedLateMsOf(e, printedAt);
     if (late !== null) {
-      return `${t('fbl.resolvedLate')}${t('common.paren', { text: t('fbl.daysPast', { n: Math.round((late / DAY_MS) * 10) / 10 }) })}`;
+      const days = t('fbl.daysPast', { n: ledgerDays(late) });
+      return `${t('fbl.resolvedLate')}${t('common.paren', { text: days })}`;
     }
     return isOverdue(e, printedAt) ? t('fb.isOverdue') : '';
   };

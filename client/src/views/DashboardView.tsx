@@ -5,15 +5,17 @@ import { CadencePresetField } from '../components/CadencePresetField.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { periodLabel } from '../i18n/period.ts';
 import { workspaceCadence } from '../model/attention.ts';
-import { type AgeingItem, ageFeedback, type FeedbackEntry, planProgress } from '../model/domain.ts';
+import {
+  type AgeingItem,
+  ageFeedback,
+  type FeedbackEntry,
+  ledgerDays,
+  planProgress,
+} from '../model/domain.ts';
 import { createWorkspaceData } from '../projection/createWorkspaceData.ts';
 import { hrefOf } from '../routing/routes.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
 import { DecisionCasesPanel } from './DecisionCasesPanel.tsx';
-
-const DAY = 24 * 60 * 60 * 1000;
-/** Days past a deadline as the 台账 says them (LEDGER-2: one decimal), so both read the same. */
-const daysPast = (ms: number) => Math.round((ms / DAY) * 10) / 10;
 
 /** This period's 三会一课, plan progress and the feedback that has waited longest. */
 export function DashboardView(): JSX.Element {
@@ -194,7 +196,7 @@ export function DashboardView(): JSX.Element {
                     </a>
                     <div class="small muted">
                       {label('ageingFlag', a.item.flag)} ·{' '}
-                      {t('dash.ageDays', { days: daysPast(a.item.overdueMs) })}
+                      {t('dash.ageDays', { days: ledgerDays(a.item.overdueMs) })}
                     </div>
                   </li>
                 )}

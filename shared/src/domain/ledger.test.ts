@@ -129,6 +129,12 @@ describe('民情日志 台账', () => {
     expect(received).toEqual([...received].sort((a, b) => a - b));
     const flags = ageFeedback(log.entries, demo.now);
     expect(ledger.totals.flagged).toBe(new Set(flags.map((f) => f.entryId)).size);
+    // Each mark counted apart.
+    expect(ledger.totals.byFlag).toEqual({
+      'overdue-unresolved': flags.filter((f) => f.flag === 'overdue-unresolved').length,
+      'not-answered-back': flags.filter((f) => f.flag === 'not-answered-back').length,
+    });
+    expect(ledger.totals.byFlag['not-answered-back']).toBeGreaterThan(0);
     for (const row of ledger.rows) {
       const entry = log.entries.find((e) => e.id === row.entryId)!;
       expect(row.status).toBe(entry.status);

@@ -40,6 +40,7 @@ import { planProgress } from './plan.ts';
 import { meetingAttendance } from './quorum.ts';
 import { ROSTER_DOC_ID } from './roster.ts';
 import {
+  AGEING_FLAGS,
   type AgeingFlag,
   type CadenceMeetingType,
   type CadenceSetting,
@@ -306,12 +307,16 @@ export type FeedbackLedger = {
     byStatus: Record<FeedbackStatus, number>;
     /** Rows with an overdue mark now (AGE-2). */
     flagged: number;
+    /** Rows by each overdue mark (AGE-2). */
+    byFlag: Record<AgeingFlag, number>;
     /** Rows resolved late (AGE-6). */
     resolvedLate: number;
   };
 };
 
-const days = (ms: number) => Math.round((ms / DAY_MS) * 10) / 10;
+/** A span of time in days as the 台账 says it (LEDGER-2): one decimal. */
+export const ledgerDays = (ms: number): number => Math.round((ms / DAY_MS) * 10) / 10;
+const days = ledgerDays;
 
 /** The 民情日志 台账 (LEDGER-2): every entry with its history, in the order received. */
 export function feedbackLedger(
@@ -388,6 +393,9 @@ export function feedbackLedger(
       entries: rows.length,
       byStatus,
       flagged: rows.filter((r) => r.flags.length > 0).length,
+      byFlag: Object.fromEntries(
+        AGEING_FLAGS.map((f) => [f, rows.filter((r) => r.flags.includes(f)).length]),
+      ) as Record<AgeingFlag, number>,
       resolvedLate: rows.filter((r) => r.resolvedLateDays !== null).length,
     },
   };
