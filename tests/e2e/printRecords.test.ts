@@ -361,28 +361,24 @@ describe('printing a plan and the roster', () => {
     // The timeline follows the switch too, not only the headings.
     await expect.poll(() => slip.locator('.slip-timeline').textContent()).not.toContain('状态改为');
     // A time in the right-to-left sheet reads date first, then the hour ('12:00 2026-12-01' before).
-    const datesFirst = await slip.locator('.slip-timeline td.print-nowrap').evaluateAll((cells) =>
-      cells.flatMap((cell) => {
-        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
-        let text = walker.nextNode() as Text | null;
-        while (text && !/\d{4}-\d\d-\d\d \d\d:\d\d/.test(text.data)) {
-          text = walker.nextNode() as Text | null;
-        }
-        if (!text) return [];
-        const start = text.data.search(/\d/);
-        const colon = text.data.indexOf(':');
-        const leftOf = (i: number) => {
-          const range = document.createRange();
-          range.setStart(text!, i);
-          range.setEnd(text!, i + 1);
-          return range.getBoundingClientRect().left;
-        };
-        return [leftOf(start) < leftOf(colon)];
+    const datesFirst = await slip.locator('.slip-timeline td.slip-time').evaluateAll((cells) =>
+      cells.map((cell) => {
+        const left = (selector: string) =>
+          cell.querySelector(selector)!.getBoundingClientRect().left;
+        return left('.slip-day') < left('.slip-hour');
       }),
     );
     expect(datesFirst.length).toBeGreaterThan(0);
     expect(datesFirst.every(Boolean)).toBe(true);
     await page.setViewportSize({ width: 360, height: 800 });
+    // On a phone, what happened keeps the widest column: the day goes over the hour (the time
+    // column took 40% of the sheet and split every Uyghur word in a 30 px column).
+    const widths = await slip
+      .locator('.slip-timeline thead th')
+      .evaluateAll((cells) => cells.map((c) => Math.round(c.getBoundingClientRect().width)));
+    expect(widths[1], `time, what, who: ${widths.join(', ')} px`).toBeGreaterThan(
+      Math.max(widths[0]!, widths[2]!),
+    );
     await screenshot(page, 'print-slip-ug-360');
     await switchLanguage(page, 'zh-CN');
   });

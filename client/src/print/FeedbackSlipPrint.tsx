@@ -156,9 +156,15 @@ export default function FeedbackSlipPrint(props: { docId: string; entryId: strin
                           const row = () => timelineRow(x, t, label);
                           return (
                             <tr data-kind={x.kind}>
-                              <td class="print-nowrap">
+                              <td class="print-nowrap slip-time">
                                 {/* Date before time in a right-to-left sheet too. */}
-                                <bdi dir="ltr">{formatBeijingDateTime(x.at)}</bdi>
+                                {/* On a phone the hour may go under the day; neither is split. */}
+                                <bdi dir="ltr">
+                                  <span class="slip-day">{beijingDay(x.at)}</span>{' '}
+                                  <span class="slip-hour">
+                                    {formatBeijingDateTime(x.at).slice(11)}
+                                  </span>
+                                </bdi>
                               </td>
                               <td>
                                 <p>{row().what}</p>
