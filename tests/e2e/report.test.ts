@@ -67,7 +67,7 @@ describe('the report to the township', () => {
     await expect.poll(() => page.locator('h1').textContent()).toContain('2025年第4季度工作季报');
 
     const figure = (name: string) =>
-      page.locator(`[data-figure="${name}"] .report-figure-value`).textContent();
+      page.locator(`[data-figure="${name}"] > .report-figure-value`).textContent();
     const s = q4.feedback.summary;
     await expect.poll(() => figure('received')).toBe(String(s.received));
     expect(await figure('resolved')).toBe(String(s.resolvedInPeriod));
@@ -138,6 +138,27 @@ describe('the report to the township', () => {
     // In Chinese, and in Uyghur, whose longer words made a plan table run out of its panel.
     for (const locale of ['zh-CN', 'ug'] as const) {
       await switchLanguage(page, locale);
+      // 其中逾期办结 and 其中逾期 sit in the card of the figure they are a share of (on a phone the
+      // grid put 其中逾期办结 under 本期登记).
+      for (const [whole, part] of [
+        ['resolved', 'resolved-late'],
+        ['open', 'overdue'],
+      ]) {
+        const inside = await page.evaluate(
+          ([w, p]) => {
+            const outer = document.querySelector(`[data-figure="${w}"]`)!.getBoundingClientRect();
+            const inner = document.querySelector(`[data-figure="${p}"]`)!.getBoundingClientRect();
+            return (
+              inner.left >= outer.left &&
+              inner.right <= outer.right &&
+              inner.top >= outer.top &&
+              inner.bottom <= outer.bottom
+            );
+          },
+          [whole, part],
+        );
+        expect(inside, `${locale}: ${part} in ${whole}`).toBe(true);
+      }
       const overflow = await overflowAt360();
       expect(overflow.page, locale).toBeLessThanOrEqual(0);
       expect(overflow.tables.length, locale).toBe(1 + q4.plans.length);

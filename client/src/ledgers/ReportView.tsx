@@ -109,10 +109,20 @@ export default function ReportView(): JSX.Element {
     return [...out, ...report().feedback.months];
   });
   const docHref = (docId: string) => hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId });
-  const figure = (key: MessageKey, value: number | string | null, name: string) => (
-    <div class="report-figure" data-figure={name}>
-      <span class="report-figure-value">{value ?? '—'}</span>
-      <span class="report-figure-label small muted">{t(key)}</span>
+  type Figure = { key: MessageKey; value: number | string | null; name: string };
+  /** A figure's card; `part` (其中…) is a share of it and sits in the same card at any width. */
+  const figure = (whole: Figure, part?: Figure) => (
+    <div class="report-figure" data-figure={whole.name}>
+      <span class="report-figure-value">{whole.value ?? '—'}</span>
+      <span class="report-figure-label small muted">{t(whole.key)}</span>
+      <Show when={part}>
+        {(p) => (
+          <span class="report-figure-part" data-figure={p().name}>
+            <span class="report-figure-label small muted">{t(p().key)}</span>{' '}
+            <span class="report-figure-value">{p().value ?? '—'}</span>
+          </span>
+        )}
+      </Show>
     </div>
   );
   return (
@@ -217,12 +227,20 @@ export default function ReportView(): JSX.Element {
       <section class="panel ledger-section report-feedback" aria-labelledby="report-feedback">
         <h2 id="report-feedback">{t('report.feedback')}</h2>
         <div class="report-figures">
-          {figure('report.received', summary().received, 'received')}
-          {figure('report.resolved', summary().resolvedInPeriod, 'resolved')}
-          {figure('report.resolvedLate', summary().resolvedLateInPeriod, 'resolved-late')}
-          {figure('report.median', summary().medianDaysToResolve, 'median')}
-          {figure('report.openAtEnd', summary().openAtEnd, 'open')}
-          {figure('report.overdueAtEnd', summary().overdueAtEnd, 'overdue')}
+          {figure({ key: 'report.received', value: summary().received, name: 'received' })}
+          {figure(
+            { key: 'report.resolved', value: summary().resolvedInPeriod, name: 'resolved' },
+            {
+              key: 'report.resolvedLate',
+              value: summary().resolvedLateInPeriod,
+              name: 'resolved-late',
+            },
+          )}
+          {figure({ key: 'report.median', value: summary().medianDaysToResolve, name: 'median' })}
+          {figure(
+            { key: 'report.openAtEnd', value: summary().openAtEnd, name: 'open' },
+            { key: 'report.overdueAtEnd', value: summary().overdueAtEnd, name: 'overdue' },
+          )}
         </div>
         <StackedColumns
           title={kind() === 'month' ? t('report.chartFeedbackTrend') : t('report.chartFeedback')}
