@@ -421,6 +421,7 @@ export class Relay {
   private writeCheck(name: string): {
     refuseWrite?: (update: Uint8Array, doc: Y.Doc, member: Member) => string | null;
     isOpenToViewers?: boolean;
+    maxPendingBytes?: number;
   } {
     const room = parseRoomName(name);
     if (room?.commentsOf) {
@@ -438,6 +439,10 @@ export class Relay {
     if (!room || room.docId !== INDEX_DOC_ID) return {};
     const { workspaceId } = room;
     return {
+      // Structs waiting for a dependency would integrate with a later write, whose check does
+      // not see them: a listing sent before a deletion would come back after it. The index
+      // keeps none; a device re-sends them with what they need at its next sync.
+      maxPendingBytes: 0,
       refuseWrite: (update, doc) => {
         // Read before any connection of the workspace is accepted (see handleUpgrade).
         const ids = this.deletedLoaded.get(workspaceId);

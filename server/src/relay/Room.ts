@@ -548,7 +548,7 @@ export class Room {
     this.options.metrics.pendingDropped.inc();
     this.options.log.warn(
       { room: this.name, bytes },
-      'dropped structs that waited too long for dependencies',
+      'dropped structs waiting for dependencies',
     );
   }
 

@@ -189,6 +189,38 @@ describe('deleting a document (DEL-1, IDX-7)', () => {
     );
   });
 
+  it('DEL-2 a listing sent before the deletion that waits for a change of its own is not released by a later write', async () => {
+    await workspaceWithPlan();
+    const editor = await server.member('editor');
+    const attacker = await rawClient(syncUrl(INDEX_DOC_ID, editor.token));
+    // Two changes of one crafted device (a client id above any other, so that its entry for
+    // plan1 wins over the stored one): a harmless listing kept back, then plan1 listed after it.
+    const mine = createDoc();
+    mine.clientID = 0xffff_fff0;
+    addDocEntry(mine, { id: 'plan2', kind: 'plan', title: '新计划', createdAt: 20 });
+    const first = Y.encodeStateAsUpdate(mine);
+    const middle = Y.encodeStateVector(mine);
+    addDocEntry(mine, { id: 'plan1', kind: 'plan', title: '复活', createdAt: 30 });
+    const second = Y.encodeStateAsUpdate(mine, middle);
+    // Sent before the deletion, the second waits for the first: nothing of it is stored.
+    attacker.send(updateMessage(second));
+    // A step 1 after it is answered once the update before it was handled.
+    attacker.send(syncStep1(createDoc()));
+    await eventually(() =>
+      expect(attacker.messages.some((m) => m.type === MessageType.sync)).toBe(true),
+    );
+    expect((await api('/docs/plan1', server.adminToken, 'DELETE')).status).toBe(200);
+    // The first, sent after it, lists plan2 only; it must not set the waiting listing off.
+    attacker.send(updateMessage(first));
+    await eventually(async () =>
+      expect((await storedIndex()).docs.map((d) => d.id)).toContain('plan2'),
+    );
+    expect((await storedIndex()).docs.map((d) => d.id)).toEqual(['plan2']);
+    const other = device(server.adminToken, INDEX_DOC_ID);
+    await other.synced;
+    expect(readIndex(other.doc).docs.map((d) => d.id)).toEqual(['plan2']);
+  });
+
   it('DEL-3 an admin restores a deleted doc: listed again as it was, open to everyone again', async () => {
     const { plan } = await workspaceWithPlan();
     setPlanTitle(plan.doc, '改过的标题');
