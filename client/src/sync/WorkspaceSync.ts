@@ -4,6 +4,7 @@ import { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
 import { docsApi } from '../api/docsApi.ts';
 import { meaningOfClose, type RefusalReason } from './closeCodes.ts';
+import { Origin } from './origins.ts';
 import type { JournalEntry, LocalJournal } from './LocalJournal.ts';
 import type { LoadedDoc, LocalStore, StoreProblem, WorkspaceEntry } from './LocalStore.ts';
 import { reconnectDelay } from './reconnectDelay.ts';
@@ -253,6 +254,14 @@ export class WorkspaceSync {
 
   #add(docId: string, synced: SyncedDoc) {
     this.docs.set(docId, synced);
+    // A change made on this device to a doc that no editor holds open (a minutes' action item
+    // turned into a task of the plan) goes out in the background at once, not at the next
+    // sweep or when someone opens that doc.
+    synced.doc.on('update', (_update: Uint8Array, origin: unknown) => {
+      if (origin === Origin.storage || origin instanceof WebsocketProvider) return;
+      if (this.#open.has(docId) || this.#connection !== 'online') return;
+      this.#enqueue([docId]);
+    });
     synced.onChange(() => {
       if (synced.writeTrouble !== null) this.#scheduleWriteRetry();
       if (this.#refusals.has(docId) && synced.isSaved) this.#clearRefusal(docId);
