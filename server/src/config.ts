@@ -93,6 +93,19 @@ export const configSchema = z
     maxPendingStructBytes: intFrom(1024, 1024 * 1024 * 1024).default(4 * 1024 * 1024),
     /** A peer that does not answer the relay's close frame within this long is dropped, ms. */
     closeGraceMs: intFrom(10, 60_000).default(2000),
+    /**
+     * First syncs (a whole doc, or what a device lacks of it) one member may be sent in one room,
+     * as bytes of the doc per second and a burst above that; one asked beyond waits its turn
+     * (a stock client asks once per connection, so a member's devices never wait). Each costs
+     * the relay an encoding of the doc: asking again and again must not take the process.
+     */
+    syncBytesPerSecond: intFrom(64 * 1024, 4 * 1024 * 1024 * 1024).default(4 * 1024 * 1024),
+    syncBurstBytes: intFrom(64 * 1024, 4 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
+    /**
+     * A big doc's first sync goes in chunks, each sent once the last left for the network; a
+     * peer that takes longer than this for one chunk (256 KiB by default) is dropped, ms.
+     */
+    syncDrainTimeoutMs: intFrom(1000, 3_600_000).default(120_000),
     /** Bytes waiting to be sent to one connection before it is closed as too slow. */
     maxBufferedBytes: intFrom(64 * 1024, 4 * 1024 * 1024 * 1024).default(32 * 1024 * 1024),
     /** Messages buffered per connection while its room is still loading. */

@@ -69,7 +69,12 @@ export function createMetrics() {
     }),
     pendingDropped: new Counter({
       name: 'grassroots_pending_structs_dropped_total',
-      help: 'Times a room dropped structs that waited too long for their dependencies',
+      help: 'Times a room dropped structs waiting for their dependencies (too many, or the index)',
+      ...labels,
+    }),
+    syncsDelayed: new Counter({
+      name: 'grassroots_syncs_delayed_total',
+      help: "First syncs that waited for their member's budget (SYNC-2): asked for again and again",
       ...labels,
     }),
     rowsCaughtUp: new Counter({

@@ -17,6 +17,18 @@ export class TokenBucket {
     this.last = now();
   }
 
+  /**
+   * Takes `n` tokens (at most a burst's worth) even when there are fewer, and returns how long,
+   * ms, until the bucket is out of that debt: the caller waits that long before its turn.
+   */
+  reserve(n: number): number {
+    const t = this.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) / 1000) * this.rate);
+    this.last = t;
+    this.tokens -= Math.min(n, this.burst);
+    return this.tokens >= 0 ? 0 : (-this.tokens / this.rate) * 1000;
+  }
+
   /** Takes one token; false when the bucket is empty. */
   take(): boolean {
     const t = this.now();
@@ -59,6 +71,12 @@ export class Connection {
    * the peer ignores the close frame.
    */
   isClosing = false;
+  /**
+   * A first sync (step 1) that waits while one is being sent to this connection: only the latest
+   * is answered after it (its state vector is all the peer still lacks). Null: none waits.
+   */
+  stateAsked: { encoded: Uint8Array; stateVector: Map<number, number> } | null = null;
+  isSendingState = false;
   /** Kinds of refusal already logged for this connection (one line each, then only metrics). */
   readonly loggedRefusals = new Set<number>();
   private terminateTimer: NodeJS.Timeout | null = null;
@@ -148,11 +166,20 @@ export class Connection {
     this.socket?.uncork();
   }
 
-  /** Sends and resolves once the bytes have left for the socket (backpressure for big syncs). */
-  sendDrained(message: Uint8Array): Promise<void> {
+  /**
+   * Sends and resolves once the bytes have left for the socket (backpressure for big syncs). A
+   * peer that has not taken them within `timeoutMs` is dropped: it stopped reading, and what
+   * waits for it would stay in memory.
+   */
+  sendDrained(message: Uint8Array, timeoutMs: number): Promise<void> {
     return new Promise((resolve) => {
-      if (this.ws.readyState !== WebSocket.OPEN) return resolve();
+      if (!this.hasRoomFor(message.byteLength)) return resolve();
+      const timer = setTimeout(() => {
+        this.ws.terminate();
+        resolve();
+      }, timeoutMs);
       this.ws.send(message, (error) => {
+        clearTimeout(timer);
         if (error) this.ws.terminate();
         resolve();
       });

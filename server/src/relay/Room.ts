@@ -15,7 +15,7 @@ import {
   MalformedAwareness,
   parseAwarenessState,
 } from './awareness.ts';
-import { asBuffer, type Connection } from './Connection.ts';
+import { asBuffer, type Connection, TokenBucket } from './Connection.ts';
 import { encodeStructChunks } from './chunks.ts';
 import type { FanoutPort, RoomMessage } from './Fanout.ts';
 import { binaryFrame, syncUpdateFrame } from './frames.ts';
@@ -33,6 +33,14 @@ export type RoomOptions = {
   fanout: FanoutPort;
   /** Largest chunk of a first sync sent in one message, bytes. */
   syncChunkBytes: number;
+  /**
+   * First syncs one member may be sent here, as bytes of the doc a second and a burst (SYNC-2).
+   * Default 4 MiB/s and 64 MiB.
+   */
+  syncBytesPerSecond?: number;
+  syncBurstBytes?: number;
+  /** How long a peer may take to receive one chunk of a first sync before it is dropped, ms. */
+  syncDrainTimeoutMs?: number;
   /** First retry delay after a failed storage write, ms; doubles up to 5 s. */
   storeRetryMs: number;
   /** Failed writes retried this many times after the last connection left, then given up. */
@@ -75,6 +83,8 @@ export type RoomOptions = {
   now: () => number;
 };
 
+/** What a first sync counts against its member's budget at least (an empty doc costs too). */
+const MIN_SYNC_COST_BYTES = 16 * 1024;
 /** Owner of an awareness client id that lives on another relay process. */
 const ELSEWHERE = 'elsewhere';
 /** Transaction origin of a write being integrated, so its effect can be captured. */
@@ -446,10 +456,7 @@ export class Room {
         if (error instanceof MessageRefused) throw error;
         throw new MessageRefused(CloseCode.badFrame, 'undecodable state vector');
       }
-      this.sendState(conn, payload, stateVector).catch((error: unknown) => {
-        this.options.log.error({ room: this.name, err: error }, 'could not send the stored state');
-        conn.close(CloseCode.storageFailed, 'could not send the document; retry later');
-      });
+      this.askState(conn, payload, stateVector);
       return;
     }
     if (
@@ -546,10 +553,7 @@ export class Room {
     store.pendingStructs = null;
     store.pendingDs = null;
     this.options.metrics.pendingDropped.inc();
-    this.options.log.warn(
-      { room: this.name, bytes },
-      'dropped structs waiting for dependencies',
-    );
+    this.options.log.warn({ room: this.name, bytes }, 'dropped structs waiting for dependencies');
   }
 
   /**
@@ -632,6 +636,53 @@ export class Room {
     });
   }
 
+  /** Per member: the first syncs sent to it here, as bytes of the doc (SYNC-2). */
+  private readonly syncBudgets = new Map<string, TokenBucket>();
+
+  /**
+   * SYNC-2: one first sync at a time per connection (one asked meanwhile waits, replaced by any
+   * later one), each in its member's budget of bytes: a peer that asks again and again gets the
+   * doc at the budget's pace, and never holds more than one copy of it.
+   */
+  private askState(conn: Connection, encoded: Uint8Array, stateVector: Map<number, number>): void {
+    conn.stateAsked = { encoded, stateVector };
+    if (conn.isSendingState) return;
+    conn.isSendingState = true;
+    void this.serveAskedState(conn).finally(() => {
+      conn.isSendingState = false;
+    });
+  }
+
+  private async serveAskedState(conn: Connection): Promise<void> {
+    const memberId = conn.member.id;
+    let budget = this.syncBudgets.get(memberId);
+    if (!budget) {
+      budget = new TokenBucket(
+        this.options.syncBytesPerSecond ?? 4 * 1024 * 1024,
+        this.options.syncBurstBytes ?? 64 * 1024 * 1024,
+        this.options.now,
+      );
+      this.syncBudgets.set(memberId, budget);
+    }
+    while (conn.stateAsked !== null && conn.isOpen && !conn.isClosing) {
+      const wait = budget.reserve(Math.max(this.approxBytes, MIN_SYNC_COST_BYTES));
+      if (wait > 0) {
+        this.options.metrics.syncsDelayed.inc();
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+      const asked = conn.stateAsked;
+      conn.stateAsked = null;
+      if (asked === null || !conn.isOpen || conn.isClosing) return;
+      try {
+        await this.sendState(conn, asked.encoded, asked.stateVector);
+      } catch (error) {
+        this.options.log.error({ room: this.name, err: error }, 'could not send the stored state');
+        conn.close(CloseCode.storageFailed, 'could not send the document; retry later');
+        return;
+      }
+    }
+  }
+
   /**
    * Answers sync step 1 once everything applied is stored. A small doc goes in one step-2
    * message; a big one as chunks of structs encoded from memory, with the socket drained in
@@ -654,7 +705,10 @@ export class Room {
     } else {
       for (const chunk of chunks) {
         if (!conn.isOpen) return;
-        await conn.sendDrained(syncMessage((e) => syncProtocol.writeUpdate(e, chunk)));
+        await conn.sendDrained(
+          syncMessage((e) => syncProtocol.writeUpdate(e, chunk)),
+          this.options.syncDrainTimeoutMs ?? 120_000,
+        );
       }
       await this.afterStored();
       if (!conn.isOpen || this.isTainted) return;

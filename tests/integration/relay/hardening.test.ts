@@ -133,6 +133,80 @@ describe('hardening against crafted input', () => {
   });
 });
 
+/** Stores a doc of about `bytes` (one text) in a room; returns the doc it wrote. */
+async function storeDoc(s: TestServer, room: string, bytes: number): Promise<Y.Doc> {
+  const source = new Y.Doc();
+  const updates: Uint8Array[] = [];
+  source.on('update', (u: Uint8Array) => updates.push(u));
+  source.getText('t').insert(0, 'x'.repeat(bytes));
+  await s.store.appendUpdates(updates.map((update) => ({ room, authorId: 'a', at: 1, update })));
+  return source;
+}
+
+/** Step 2 messages (the answer to a step 1) a raw client received. */
+const stepTwos = (raw: Awaited<ReturnType<typeof rawClient>>) =>
+  raw.messages.filter((m) => m.type === 0 && m.bytes[1] === 1);
+
+describe('first syncs asked for again and again (SYNC-2)', () => {
+  it('one connection asking 300 times at once is sent the doc once or twice, the last answer for its last question', async () => {
+    server = await startTestServer();
+    const s = server;
+    const room = `${s.workspaceId}/asked`;
+    const source = await storeDoc(s, room, 64 * 1024);
+    const viewer = await s.member('viewer');
+    const raw = await rawClient(`${s.wsUrl}/${room}?token=${viewer.token}`);
+    cleanups.push(() => raw.ws.terminate());
+    for (let i = 0; i < 299; i++) raw.send(syncStep1(new Y.Doc()));
+    // The last asks as a device that has everything: its answer is nearly empty.
+    raw.send(syncStep1(source));
+    await eventually(() => expect(stepTwos(raw).at(-1)?.bytes.byteLength).toBeLessThan(100));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Each answer was a copy of the whole doc encoded and sent (300 before: 19 MB and the
+    // process busy for the time it took).
+    expect(stepTwos(raw).length).toBeLessThanOrEqual(5);
+    expect(stepTwos(raw).at(-1)?.bytes.byteLength).toBeLessThan(100);
+    expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
+  });
+
+  it("a member's many connections are sent the doc at its budget's pace; another member is served at once", async () => {
+    server = await startTestServer({ syncBytesPerSecond: 256 * 1024, syncBurstBytes: 64 * 1024 });
+    const s = server;
+    const room = `${s.workspaceId}/paced`;
+    await storeDoc(s, room, 48 * 1024);
+    const viewer = await s.member('viewer');
+    const raws = await Promise.all(
+      Array.from({ length: 6 }, () => rawClient(`${s.wsUrl}/${room}?token=${viewer.token}`)),
+    );
+    for (const raw of raws) cleanups.push(() => raw.ws.terminate());
+    const served = () => raws.filter((raw) => stepTwos(raw).length > 0).length;
+    const asked = performance.now();
+    for (const raw of raws) raw.send(syncStep1(new Y.Doc()));
+    const admin = stockClient(s.wsUrl, room, s.adminToken);
+    cleanups.push(admin.destroy);
+    await admin.synced;
+    // About 48 KiB each at 256 KiB a second after one burst: 6 take about a second.
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.max(0, 150 - (performance.now() - asked))),
+    );
+    expect(served()).toBeLessThanOrEqual(3);
+    await eventually(() => expect(served()).toBe(6), 10_000);
+    expect(admin.doc.getText('t').length).toBeGreaterThan(40 * 1024);
+  });
+
+  it('a peer that stops reading in the middle of a big first sync is dropped', async () => {
+    server = await startTestServer({ syncDrainTimeoutMs: 1000 });
+    const s = server;
+    const room = `${s.workspaceId}/unread`;
+    // Bigger than what the kernel buffers on both ends of a local connection hold.
+    await storeDoc(s, room, 24 * 1024 * 1024);
+    const raw = await rawClient(`${s.wsUrl}/${room}?token=${s.adminToken}`);
+    (raw.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    raw.send(syncStep1(new Y.Doc()));
+    await eventually(() => expect(s.relay.rooms.get(room)?.conns.size ?? 0).toBe(0), 20_000);
+    raw.ws.terminate();
+  });
+});
+
 describe('membership changes reach open connections', () => {
   it('a revoked member’s open socket is closed with 4401, and a demoted editor’s with 4403', async () => {
     server = await startTestServer();
