@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
   addComment,
+  COMMENTS_ROOT,
   commentsWriteRefusal,
   commentThreads,
+  editComment,
+  MAX_COMMENT_CHARS,
   readComments,
   setCommentResolved,
   unresolvedCount,
@@ -51,5 +54,48 @@ describe('comments (CMT)', () => {
     const update = Y.encodeStateAsUpdate(device, sv);
     expect(commentsWriteRefusal(room, update, 'e1')).toMatch(/own name/);
     expect(commentsWriteRefusal(room, update, 'e2')).toBeNull();
+  });
+
+  it('CMT-9: values overwritten inside the update itself (kept, read by nobody) are refused; what devices write is not', () => {
+    const room = createDoc();
+    // One comment whose text was set twelve times to 100 KB in the same update, then to '好'.
+    const junk = new Y.Doc();
+    addComment(junk, { ...base, id: 'c1', authorId: 'v1', text: '好' });
+    const hidden = Y.encodeStateAsUpdate(junk);
+    const crafted = new Y.Doc({ gc: false });
+    crafted.transact(() => {
+      const map = new Y.Map<unknown>();
+      crafted.getMap(COMMENTS_ROOT).set('c1', map);
+      for (const [k, v] of junk.getMap<Y.Map<unknown>>(COMMENTS_ROOT).get('c1')!.entries())
+        map.set(k, v);
+      for (let i = 0; i < 12; i++) map.set('text', 'x'.repeat(100_000));
+      map.set('text', '好');
+    });
+    const bloated = Y.encodeStateAsUpdate(crafted);
+    expect(bloated.byteLength).toBeGreaterThan(1_000_000);
+    expect(commentsWriteRefusal(room, bloated, 'v1')).toMatch(/more than/);
+    expect(commentsWriteRefusal(room, hidden, 'v1')).toBeNull();
+
+    // A device offline for a while: 30 comments of full length, and one of them edited 3 times.
+    const device = createDoc();
+    for (let i = 0; i < 30; i++) {
+      addComment(device, {
+        ...base,
+        id: `d${i}`,
+        authorId: 'v1',
+        text: '村'.repeat(MAX_COMMENT_CHARS),
+        at: i + 1,
+      });
+    }
+    for (let i = 0; i < 3; i++) editComment(device, 'd0', '改'.repeat(MAX_COMMENT_CHARS), 100 + i);
+    expect(commentsWriteRefusal(room, Y.encodeStateAsUpdate(device), 'v1')).toBeNull();
+    // Back online with the room's comments, then four more edits of one before the next sync.
+    Y.applyUpdate(room, Y.encodeStateAsUpdate(device));
+    const synced = Y.encodeStateVector(device);
+    for (let i = 0; i < 4; i++)
+      editComment(device, 'd1', `${'改'.repeat(MAX_COMMENT_CHARS - 1)}${i}`, 200 + i);
+    const edits = Y.encodeStateAsUpdate(device, synced);
+    expect(edits.byteLength).toBeGreaterThan(4 * 3 * MAX_COMMENT_CHARS);
+    expect(commentsWriteRefusal(room, edits, 'v1')).toBeNull();
   });
 });

@@ -12,6 +12,7 @@
  * `Y.encodeRelativePosition`) against the record doc's XmlFragment, plus the words quoted when it
  * was made, so the anchor follows the words through edits and says what it was about if they go.
  */
+import { encodeUtf8 } from 'lib0/string';
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { type OpOptions, Origins } from './origins.ts';
@@ -252,6 +253,26 @@ export function commentsWriteRefusal(
     if (now.resolved && now.resolvedBy !== memberId && keys.has('resolvedBy'))
       return 'comments: a comment is resolved in its resolver’s own name';
   }
+  // CMT-9: what the update writes is about the size of the comments it leaves (their fields as
+  // JSON hold the same keys and values). Values overwritten within the update itself are kept
+  // (the doc keeps what was deleted) but read by nobody: hidden bytes everyone then downloads.
+  let liveBytes = 0;
+  for (const [type, keys] of changed) {
+    const ids = type === (root as unknown) ? [...keys] : [type._item?.parentSub];
+    for (const id of ids) {
+      const value = typeof id === 'string' ? root.get(id) : null;
+      if (value instanceof Y.Map) liveBytes += encodeUtf8(JSON.stringify(value.toJSON())).length;
+    }
+  }
   scratch.destroy();
+  if (update.byteLength > 2 * liveBytes + COMMENT_UPDATE_SLACK_BYTES) {
+    return 'comments: the update holds more than the comments it writes';
+  }
   return null;
 }
+
+/**
+ * What a comments update may hold beyond twice its comments' size (CMT-9), bytes: a comment of
+ * full length in Chinese or Uyghur changed about five times on a device offline.
+ */
+const COMMENT_UPDATE_SLACK_BYTES = 32 * 1024;
