@@ -80,7 +80,12 @@ describe('describeChange', () => {
     finaliseMinutes(doc, { name: '王书记' });
     const items = describeChange('minutes', before, doc, 'en');
     expect(items).toEqual([
-      expect.objectContaining({ path: 'state', label: 'Minutes finalised', after: 'final' }),
+      expect.objectContaining({
+        path: 'state',
+        label: 'Minutes finalised',
+        before: 'Draft',
+        after: 'Final',
+      }),
       expect.objectContaining({ path: 'body', label: '+9 chars in body', before: 0, after: 9 }),
       expect.objectContaining({ path: `votes/${vote}/for`, before: 2, after: 3 }),
     ]);

@@ -331,8 +331,9 @@ function diffMinutes(c: Changes, a: MinutesData, b: MinutesData): void {
       path: 'state',
       op: 'changed',
       label: b.state === 'final' ? c.t('desc.minutesFinalised') : c.t('desc.minutesReopened'),
-      before: a.state,
-      after: b.state,
+      // Words, not the stored values (compare showed "final → draft" in every language).
+      before: c.label('minutesState', a.state),
+      after: c.label('minutesState', b.state),
     });
   }
   c.longText('body', 'desc.longText.body', a.bodyText, b.bodyText);
