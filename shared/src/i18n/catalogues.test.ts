@@ -128,6 +128,27 @@ describe('catalogues (I18N-1)', () => {
     expect(translate('zh-CN', 'plan.progress', { done: 8, total: 10 })).toBe('进度 8/10');
   });
 
+  it('I18N-3 a version label set in a right-to-left sentence reads right to left: its number, then its time', () => {
+    // The direction a first-strong isolate takes: its first letter outside nested isolates.
+    const firstStrong = (text: string): 'ltr' | 'rtl' => {
+      let depth = 0;
+      for (const ch of text) {
+        if ('\u2066\u2067\u2068'.includes(ch)) depth++;
+        else if (ch === '\u2069') depth = Math.max(0, depth - 1);
+        else if (depth === 0 && (ch === '\u200f' || /[\u0600-\u06ff]/.test(ch))) return 'rtl';
+        else if (depth === 0 && (ch === '\u200e' || /\p{L}/u.test(ch))) return 'ltr';
+      }
+      return 'ltr';
+    };
+    const time = translate('ug', 'history.span', { span: '3-دېكابىر 11:32' });
+    const version = translate('ug', 'history.versionNumbered', { n: 12, time });
+    // Both of its parts are isolates: with no letter of its own it was laid out left to right,
+    // "#12" at the far end of the heading and the time's bracket split around it.
+    expect(firstStrong(version)).toBe('rtl');
+    const heading = translate('ug', 'history.compareHeading', { from: version, to: version });
+    expect(heading).toContain(`\u2068${version}\u2069`);
+  });
+
   it('format fills parameters and leaves unknown placeholders; translate falls back to zh-CN', () => {
     expect(format('{a} → {b} {c}', { a: 1, b: 'x' })).toBe('1 → x {c}');
     expect(isLocale('ug')).toBe(true);

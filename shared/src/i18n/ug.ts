@@ -510,7 +510,9 @@ export const ug: Catalogue = {
     'history.entryNumber': '\u2066#{n}\u2069',
     'history.restoredTo': 'ئەسلىگە كەلتۈرۈلدى: «{version}»',
     'history.revertedMember': '{name} قىلغان ئۆزگەرتىشلەر بىكار قىلىندى (باشلىنىش ۋاقتى: {time})',
-    'history.versionNumbered': '\u2066#{n}\u2069 · {time}',
+    // A right-to-left mark first: both parts are isolates, so set as a parameter of a sentence the
+    // label had no letter of its own and was laid out left to right.
+    'history.versionNumbered': '\u200f\u2066#{n}\u2069 · {time}',
     'history.revertMember': '{name} مۇشۇ نەشردىن بۇيان قىلغان ئۆزگەرتىشلەرنى بىكار قىلىش',
     'history.revertTitle': '{name} قىلغان ئۆزگەرتىشلەر بىكار قىلىنسۇنمۇ؟',
     'history.revertConfirm':
