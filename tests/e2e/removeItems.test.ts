@@ -1,4 +1,13 @@
-import { beijingInstant, createDoc, initMinutes, readMinutes } from '@grassroots/shared';
+import {
+  addPhase,
+  addTask,
+  beijingInstant,
+  createDoc,
+  initMinutes,
+  initPlan,
+  readMinutes,
+  readPlan,
+} from '@grassroots/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { joinWorkspace, openBrowser, screenshot, startRelay, waitSaved } from './harness.ts';
 import { seedDocs, storedDoc } from './seed.ts';
@@ -15,7 +24,7 @@ afterAll(async () => {
   await relay?.cleanup();
 });
 
-describe('removing votes and action items from minutes (MIN-13)', () => {
+describe('removing votes and action items from minutes (MIN-13), tasks and phases from a plan', () => {
   it('asks first, removes the vote and the action item, and they stay removed after a reload', async () => {
     const minutes = createDoc();
     initMinutes(minutes, {
@@ -23,8 +32,14 @@ describe('removing votes and action items from minutes (MIN-13)', () => {
       meetingType: 'party-members',
       startsAt: beijingInstant(2025, 4, 10, 9, 30),
     });
+    const plan = createDoc();
+    initPlan(plan, { title: '2025年工作计划' });
+    const phase = addPhase(plan, { title: '第一季度' });
+    addTask(plan, { phaseId: phase, title: '入户走访' });
+    addTask(plan, { phaseId: phase, title: '修路' });
     const seeded = await seedDocs(relay.server, '删除村', [
       { id: 'minutes1', kind: 'minutes', doc: minutes },
+      { id: 'plan1', kind: 'plan', doc: plan },
     ]);
     const b = await openBrowser({ width: 360, height: 800 });
     closers.push(b.close);
@@ -77,5 +92,33 @@ describe('removing votes and action items from minutes (MIN-13)', () => {
     await page.locator('li.vote').first().waitFor();
     expect(await page.locator('li.vote strong').allTextContents()).toEqual(['修建文化室']);
     expect(await page.locator('li.action-item').count()).toBe(0);
+
+    // A plan's task and phase are asked about too (a tap on the small 删除 beside 评论 removed
+    // the task at once).
+    await page.goto(`${relay.server.url}/#/w/${seeded.workspaceId}/d/plan1`);
+    const tasks = page.locator('.task-row');
+    await expect.poll(() => tasks.count()).toBe(2);
+    answer = false;
+    questions.length = 0;
+    await page.getByRole('button', { name: '删除任务：修路' }).click();
+    expect(questions).toEqual(['删除任务“修路”吗？']);
+    expect(await tasks.count()).toBe(2);
+    answer = true;
+    await page.getByRole('button', { name: '删除任务：修路' }).click();
+    await expect.poll(() => tasks.count()).toBe(1);
+    answer = false;
+    await page.getByRole('button', { name: '删除阶段' }).click();
+    expect(questions.at(-1)).toBe(
+      '删除阶段“第一季度”吗？其中的 1 项任务会移到“未归入阶段的任务”。',
+    );
+    answer = true;
+    await page.getByRole('button', { name: '删除阶段' }).click();
+    await waitSaved(page);
+    await expect
+      .poll(async () => {
+        const stored = readPlan(await storedDoc(relay.server, seeded.workspaceId, 'plan1'));
+        return [stored.phases.length, stored.unassigned.map((t) => t.title)];
+      })
+      .toEqual([0, ['入户走访']]);
   });
 });

@@ -133,7 +133,11 @@ export default function PlanEditor(props: EditorProps): JSX.Element {
               class="btn-link small task-remove"
               aria-label={t('plan.removeTaskNamed', { title: task.title })}
               title={t('plan.removeTask')}
-              onClick={() => op.run(() => removeTask(doc, task.id))}
+              onClick={() => {
+                const title = task.title || t('plan.taskTitle');
+                if (confirm(t('plan.removeTaskConfirm', { title })))
+                  op.run(() => removeTask(doc, task.id));
+              }}
             >
               {t('plan.removeTaskShort')}
             </button>
@@ -305,7 +309,13 @@ export default function PlanEditor(props: EditorProps): JSX.Element {
                   <button
                     type="button"
                     class="btn-link small"
-                    onClick={() => op.run(() => removePhase(doc, phase.id))}
+                    onClick={() => {
+                      const question = t('plan.removePhaseConfirm', {
+                        title: phase.title || t('plan.phaseTitle'),
+                        n: phase.tasks.length,
+                      });
+                      if (confirm(question)) op.run(() => removePhase(doc, phase.id));
+                    }}
                   >
                     {t('plan.removePhase')}
                   </button>

@@ -284,6 +284,9 @@ export const en: Catalogue = {
     'plan.removeTask': 'Remove task',
     'plan.removeTaskShort': 'Remove',
     'plan.removeTaskNamed': 'Remove task: {title}',
+    'plan.removeTaskConfirm': 'Remove the task “{title}”?',
+    'plan.removePhaseConfirm':
+      'Remove the phase “{title}”? Its {n} {n|task moves|tasks move} to “Tasks without a phase”.',
     'plan.newPhaseName': 'New phase',
     'plan.newTaskName': 'New task',
     'plan.fromMeeting': 'From meeting minutes',

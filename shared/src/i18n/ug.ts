@@ -272,6 +272,9 @@ export const ug: Catalogue = {
     'plan.removeTask': 'ۋەزىپىنى ئۆچۈرۈش',
     'plan.removeTaskShort': 'ئۆچۈرۈش',
     'plan.removeTaskNamed': 'ۋەزىپىنى ئۆچۈرۈش: {title}',
+    'plan.removeTaskConfirm': '«{title}» ناملىق ۋەزىپە ئۆچۈرۈلسۇنمۇ؟',
+    'plan.removePhaseConfirm':
+      '«{title}» ناملىق باسقۇچ ئۆچۈرۈلسۇنمۇ؟ ئۇنىڭدىكى {n} ۋەزىپە «باسقۇچقا كىرگۈزۈلمىگەن ۋەزىپىلەر» غا يۆتكىلىدۇ.',
     'plan.newPhaseName': 'يېڭى باسقۇچ',
     'plan.newTaskName': 'يېڭى ۋەزىپە',
     'plan.fromMeeting': 'يىغىن خاتىرىسىدىن',

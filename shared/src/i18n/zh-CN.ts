@@ -274,6 +274,8 @@ const messages = {
   'plan.removeTask': '删除任务',
   'plan.removeTaskShort': '删除',
   'plan.removeTaskNamed': '删除任务：{title}',
+  'plan.removeTaskConfirm': '删除任务“{title}”吗？',
+  'plan.removePhaseConfirm': '删除阶段“{title}”吗？其中的 {n} 项任务会移到“未归入阶段的任务”。',
   'plan.newPhaseName': '新阶段',
   'plan.newTaskName': '新任务',
   'plan.fromMeeting': '来自会议记录',
