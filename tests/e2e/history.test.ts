@@ -264,6 +264,8 @@ describe('history in Chromium', () => {
     const entries = v.page.locator('.history-entry');
     await expect.poll(() => entries.count()).toBe(2);
     expect(await v.page.locator('input[name="versionName"]').count()).toBe(0);
+    // The page does not offer what a viewer cannot do.
+    expect(await v.page.locator('.history-intro').textContent()).not.toContain('恢复');
     await entries.nth(1).locator('button').click();
     await expect.poll(() => bodyText(v.page, '.history-version')).toBe('会议讨论修路方案。');
     await v.page.getByRole('button', { name: '与当前版本比较' }).click();

@@ -241,7 +241,9 @@ export default function HistoryView(props: { docId: string }): JSX.Element {
         <h1>
           <Sentence template={t('history.title')} params={{ title: title() }} />
         </h1>
-        <p class="history-intro muted small">{t('history.intro')}</p>
+        <p class="history-intro muted small">
+          {t(ws.can('restore') ? 'history.intro' : 'history.introReadOnly')}
+        </p>
       </header>
       <Switch>
         <Match when={ws.entry.isLocalDemo}>

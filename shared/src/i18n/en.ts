@@ -465,6 +465,8 @@ export const en: Catalogue = {
     'history.back': 'Back to the document',
     'history.intro':
       'Who changed what, and when. Open any version, compare it with the current one, or restore it.',
+    'history.introReadOnly':
+      'Who changed what, and when. Open any version and compare it with the current one.',
     'history.offline':
       'History is kept on the server and needs a connection. This page refreshes once you are online; the document itself still works offline.',
     'history.localDemo':

@@ -445,6 +445,7 @@ const messages = {
   'history.title': '历史记录：{title}',
   'history.back': '返回文档',
   'history.intro': '谁在什么时候改了什么。可以查看任一版本、与当前版本比较，或恢复到某个版本。',
+  'history.introReadOnly': '谁在什么时候改了什么。可以查看任一版本，并与当前版本比较。',
   'history.offline':
     '历史记录保存在服务器上，需要联网才能查看。联网后这里会自动刷新；文档本身仍可离线编辑。',
   'history.localDemo': '本地演示的文档只保存在这台设备上，没有服务器上的历史记录。',
