@@ -86,6 +86,8 @@ export function issueText(
       return t('min.issue.noGroup');
     case 'missing-vote':
       return t('min.issue.missingVote');
+    case 'vote-no-outcome':
+      return t('min.issue.noOutcome', { motion });
     case 'tally-exceeds-attendance': {
       const total = vote ? vote.tally.for + vote.tally.against + vote.tally.abstain : 0;
       return t('min.issue.tally', { motion, total, present: count.votersPresent });

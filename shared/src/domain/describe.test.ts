@@ -71,7 +71,11 @@ describe('describeChange', () => {
       startsAt: beijingInstant(2025, 1, 5, 9),
     });
     for (const name of ['甲', '乙', '丙']) markAttendance(doc, { name }, { present: true });
-    const vote = recordVote(doc, { motion: '动议', tally: { for: 2, against: 0, abstain: 0 } });
+    const vote = recordVote(doc, {
+      motion: '动议',
+      tally: { for: 2, against: 0, abstain: 0 },
+      outcome: 'passed',
+    });
     const before = snapshot(doc);
     doc.transact(() =>
       writeParagraphs(doc.getXmlFragment(MINUTES_BODY_FIELD), '会议由王书记主持。'),

@@ -23,6 +23,7 @@ import {
   setDecisionCase,
   setDecisionText,
   setMeetingFields,
+  setVoteOutcome,
   setVoteTally,
   taskIdForActionItem,
   validateMinutes,
@@ -174,7 +175,11 @@ describe('minutes model', () => {
   it('MIN-5 a tally above the number present is reported and blocks finalising', () => {
     const doc = baseMinutes();
     attend(doc, 3);
-    const vote = recordVote(doc, { motion: '动议', tally: { for: 3, against: 1, abstain: 0 } });
+    const vote = recordVote(doc, {
+      motion: '动议',
+      tally: { for: 3, against: 1, abstain: 0 },
+      outcome: 'passed',
+    });
     const issues = validateMinutes(readMinutes(doc));
     expect(issues).toEqual([
       expect.objectContaining({ code: 'tally-exceeds-attendance', ref: vote }),
@@ -184,6 +189,18 @@ describe('minutes model', () => {
     expect(validateMinutes(readMinutes(doc))).toEqual([]);
     finaliseMinutes(doc, { name: '王书记' }, { at: START + 7200_000 });
     expect(readMinutes(doc)).toMatchObject({ state: 'final', finalisedAt: START + 7200_000 });
+  });
+
+  it('MIN-14 a vote without the result the meeting declared blocks finalising', () => {
+    const doc = baseMinutes();
+    attend(doc, 3);
+    const vote = recordVote(doc, { motion: '修路', tally: { for: 1, against: 2, abstain: 0 } });
+    expect(validateMinutes(readMinutes(doc))).toEqual([
+      expect.objectContaining({ code: 'vote-no-outcome', ref: vote }),
+    ]);
+    expect(() => finaliseMinutes(doc, { name: '王书记' })).toThrow(/no declared result/);
+    setVoteOutcome(doc, vote, 'rejected');
+    expect(validateMinutes(readMinutes(doc))).toEqual([]);
   });
 
   it('MIN-5 minutes without a start time cannot be finalised', () => {
@@ -390,7 +407,11 @@ describe('MIN-13 removing votes, decisions and action items', () => {
 
   it('MIN-13 MIN-6 finalised minutes refuse removals; unknown ids are refused', () => {
     const doc = baseMinutes();
-    const v1 = recordVote(doc, { motion: '修路', tally: { for: 0, against: 0, abstain: 0 } });
+    const v1 = recordVote(doc, {
+      motion: '修路',
+      tally: { for: 0, against: 0, abstain: 0 },
+      outcome: 'rejected',
+    });
     const d1 = addDecision(doc, { text: '同意' });
     const a1 = addActionItem(doc, { what: '联系施工队' });
     expect(() => removeVote(doc, 'nope')).toThrow(DomainError);

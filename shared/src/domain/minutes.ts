@@ -856,15 +856,17 @@ export type MinutesIssue = {
     | 'no-group'
     | 'tally-exceeds-attendance'
     | 'missing-vote'
-    | 'vote-not-carried';
+    | 'vote-not-carried'
+    | 'vote-no-outcome';
   message: string;
   /** The vote or decision concerned. */
   ref: string | null;
 };
 
 /**
- * What stands in the way of finalising (MIN-5, MIN-10, VOTE-5): no start time, a 党小组会 without
- * its group (when the roster has groups), a tally above the voters present, a decision pointing
+ * What stands in the way of finalising (MIN-5, MIN-10, MIN-14, VOTE-5): no start time, a 党小组会
+ * without its group (when the roster has groups), a tally above the voters present, a vote
+ * without the result the meeting declared, a decision pointing
  * to a missing vote, a vote recorded as passed that lacks quorum or threshold. Counts come from
  * `meetingAttendance` with the roster when given (MIN-11).
  */
@@ -894,6 +896,16 @@ export function validateMinutes(
       issues.push({
         code: 'tally-exceeds-attendance',
         message: `vote "${v.motion}" counts ${total} votes but ${count.votersPresent} people entitled to vote are marked present`,
+        ref: v.id,
+      });
+      continue;
+    }
+    if (v.outcome === null) {
+      // MIN-14: a vote is recorded with the result the meeting declared, or the record does not
+      // say what was decided.
+      issues.push({
+        code: 'vote-no-outcome',
+        message: `vote "${v.motion}" has no declared result`,
         ref: v.id,
       });
       continue;

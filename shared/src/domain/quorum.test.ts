@@ -123,7 +123,8 @@ describe('应到 / 实到 / 缺席 against the roster', () => {
 
   it('MIN-11 a finalised record keeps its own 应到: later roster edits do not rewrite it', () => {
     const roster = rosterWith('party', 5);
-    const { doc } = meetingOf('party-members', 3, { for: 3, against: 0, abstain: 0 }, 5);
+    const { doc, voteId } = meetingOf('party-members', 3, { for: 3, against: 0, abstain: 0 }, 5);
+    setVoteOutcome(doc, voteId, 'passed');
     const draft = meetingAttendance(readMinutes(doc), readRoster(roster));
     expect(draft).toMatchObject({ source: 'roster', expectedCount: 5, presentCount: 3 });
     finaliseMinutes(doc, { name: '王书记' }, { roster: readRoster(roster), at: AT + 7200_000 });

@@ -618,6 +618,7 @@ export const en: Catalogue = {
       'Attendance comes from the roster, which is not on this device yet: finalise when online.',
     'min.issue.noStart': 'The meeting has no time.',
     'min.issue.missingVote': 'A decision refers to a vote that was removed.',
+    'min.issue.noOutcome': 'The vote “{motion}” has no declared result recorded.',
     'min.issue.tally':
       'Vote “{motion}” counts {total} votes, more than the {present} voters present.',
     'min.issue.noCounts':

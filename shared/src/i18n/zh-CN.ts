@@ -591,6 +591,7 @@ const messages = {
   'min.issue.noRoster': '参会人员来自名册，名册还没有同步到本机，请联网后再定稿。',
   'min.issue.noStart': '没有填写会议时间。',
   'min.issue.missingVote': '有决定事项对应的表决已被删除。',
+  'min.issue.noOutcome': '表决“{motion}”还没有记录会议宣布结果。',
   'min.issue.tally': '表决“{motion}”共 {total} 票，超过实到有表决权人数 {present}。',
   'min.issue.noCounts': '表决“{motion}”记为通过，但没有填写村民会议的应到、实到人数。',
   'min.issue.noQuorum':
