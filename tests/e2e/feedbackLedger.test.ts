@@ -281,6 +281,8 @@ describe('民情日志 台账', () => {
     const newRow = page.locator('.fbl-row', { hasText: '二组路灯不亮' });
     const newLogTitle = (await newRow.locator('.fbl-log').textContent())!;
     expect(titles).toContain(newLogTitle);
+    // A new log is named by its kind and year, not by the button's words (新建民情日志).
+    expect(newLogTitle).toMatch(/^\d{4}年民情日志$/);
     const otherTitle = titles.find((t) => t !== newLogTitle)!;
     expect(await page.locator('.fbl-row').first().locator('.fbl-log').textContent()).toBe(
       otherTitle,

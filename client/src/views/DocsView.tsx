@@ -36,6 +36,14 @@ const NEW_DOC: { readonly [K in DocKind]: MessageKey | null } = {
   roster: null,
 };
 
+/** A new doc's first title: its kind and when (a list of 新建会议记录 told nobody anything). */
+const NEW_DOC_TITLE: { readonly [K in DocKind]: MessageKey | null } = {
+  plan: 'docs.titleOfNewPlan',
+  minutes: 'docs.titleOfNewMinutes',
+  feedback: 'docs.titleOfNewFeedback',
+  roster: null,
+};
+
 /**
  * Every document of the workspace, from the index doc and the docs on the device (works
  * offline): search, a kind filter, plans / feedback logs / the roster first, minutes by month
@@ -57,9 +65,10 @@ export function DocsView(): JSX.Element {
   const isSearching = () => searchWords(text()).length > 0;
   const creatable = DOC_KINDS.filter((k) => kindInfo(k).fixedId === null);
   const create = (k: DocKind) => {
-    const key = NEW_DOC[k];
+    const key = NEW_DOC_TITLE[k];
     if (key === null) return;
-    const docId = createDocument(ws.sync, k, t(key));
+    const date = beijingDay(Date.now());
+    const docId = createDocument(ws.sync, k, t(key, { year: date.slice(0, 4), date }));
     navigate({ name: 'doc', workspaceId: ws.entry.id, docId });
   };
   return (

@@ -178,6 +178,9 @@ export const ug: Catalogue = {
     'docs.newPlan': 'يېڭى خىزمەت پىلانى',
     'docs.newMinutes': 'يېڭى يىغىن خاتىرىسى',
     'docs.newFeedback': 'يېڭى خەلق ئەھۋالى خاتىرىسى (民情日志)',
+    'docs.titleOfNewPlan': '{year}-يىللىق خىزمەت پىلانى',
+    'docs.titleOfNewMinutes': '{date} يىغىن خاتىرىسى',
+    'docs.titleOfNewFeedback': '{year}-يىللىق خەلق ئەھۋالى خاتىرىسى',
     'docs.untitled': '(نامسىز)',
     'docs.foundHere': '«{words}» تېپىلغان جاي كۆرسىتىلدى',
     'docs.notLoaded':
@@ -607,7 +610,8 @@ export const ug: Catalogue = {
       'قاتناشقۇچىلار تىزىملىكتىن ئېلىنىدۇ، تىزىملىك تېخى بۇ ئۈسكۈنىگە ماسقەدەملەنمىدى؛ تورغا ئۇلانغاندىن كېيىن مۇقىملاشتۇرۇڭ.',
     'min.issue.noStart': 'يىغىن ۋاقتى تولدۇرۇلمىغان.',
     'min.issue.missingVote': 'بىر قارارغا مۇناسىۋەتلىك ئاۋاز بېرىش ئۆچۈرۈلگەن.',
-    'min.issue.noOutcome': '«{motion}» ناملىق ئاۋاز بېرىشنىڭ يىغىندا ئېلان قىلىنغان نەتىجىسى خاتىرىلەنمىگەن.',
+    'min.issue.noOutcome':
+      '«{motion}» ناملىق ئاۋاز بېرىشنىڭ يىغىندا ئېلان قىلىنغان نەتىجىسى خاتىرىلەنمىگەن.',
     'min.issue.tally':
       'ئاۋاز بېرىش «{motion}»: جەمئىي {total} بېلەت، ئەمما كەلگەن ئاۋاز بېرىش ھوقۇقى بارلار پەقەت {present} كىشى.',
     'min.issue.noCounts':
