@@ -87,6 +87,11 @@ export const configSchema = z
     maxAwarenessEntries: intFrom(1, 100_000).default(1000),
     /** Deepest nesting of objects and arrays in one awareness state (a caret needs about 4). */
     maxAwarenessDepth: intFrom(1, 64).default(8),
+    /**
+     * Connections one member may hold open to one document (CONN-3): tabs and devices of one
+     * person; past it a new one is refused with 429. Default 16.
+     */
+    maxConnectionsPerMember: intFrom(1, 10_000).default(16),
     /** Awareness client ids one connection may own (a tab has one per document). */
     maxAwarenessIdsPerConnection: intFrom(1, 1000).default(4),
     /** Bytes of structs waiting for missing dependencies one room keeps before dropping them. */

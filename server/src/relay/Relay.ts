@@ -85,6 +85,8 @@ export class Relay {
   private readonly wss: WebSocketServer;
   private readonly unloadTimers = new Map<string, NodeJS.Timeout>();
   private readonly attempts: AttemptLimiter;
+  /** Upgrades accepted but not yet open, per room and member (CONN-3). */
+  private readonly upgrading = new Map<string, number>();
   private readonly port: FanoutPort;
   /** One storage transaction per turn for the writes of every room. */
   private readonly commits: CommitBatcher;
@@ -189,10 +191,36 @@ export class Relay {
       );
       return;
     }
+    // CONN-3: one member’s open connections to one room are bounded; each may own presence states
+    // every connection of the room is sent, so without a bound one member fills the room's.
+    // Upgrades under way count too: many started at once all pass the check before any is open.
+    const key = `${roomName}\u0000${member.id}`;
+    let open = this.upgrading.get(key) ?? 0;
+    for (const conn of this.rooms.get(roomName)?.conns ?? []) {
+      if (conn.member.id === member.id && !conn.isClosing) open++;
+    }
+    if (open >= this.options.config.maxConnectionsPerMember) {
+      return refuse(
+        429,
+        'too_many_connections',
+        'this member has too many connections to this document; close some and retry',
+      );
+    }
+    this.upgrading.set(key, (this.upgrading.get(key) ?? 0) + 1);
+    let isCounted = true;
+    const uncount = () => {
+      if (!isCounted) return;
+      isCounted = false;
+      const left = (this.upgrading.get(key) ?? 1) - 1;
+      if (left > 0) this.upgrading.set(key, left);
+      else this.upgrading.delete(key);
+    };
+    socket.once('close', uncount);
     const wantsAck = url.searchParams.get(SyncParam.ack) === '1';
-    this.wss.handleUpgrade(req, socket, head, (ws) =>
-      this.accept(ws, socket, member, roomName, wantsAck),
-    );
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      uncount();
+      this.accept(ws, socket, member, roomName, wantsAck);
+    });
   }
 
   private accept(

@@ -40,6 +40,9 @@ const UNTHROTTLED = [
   '1000000',
   '--message-burst',
   '1000000',
+  // A fan-out room's clients share one token.
+  '--max-connections-per-member',
+  '10000',
 ];
 
 /** PostgreSQL and Redis, started once for the whole run. */

@@ -86,7 +86,13 @@ const server = await startServer(
     clientDir: '',
     logLevel: 'silent',
     ...(limits === 'unthrottled'
-      ? { messagesPerSecond: 1_000_000, messageBurst: 1_000_000, connectionsPerWindow: 1_000_000 }
+      ? {
+          messagesPerSecond: 1_000_000,
+          messageBurst: 1_000_000,
+          connectionsPerWindow: 1_000_000,
+          // A fan-out room's clients share one token.
+          maxConnectionsPerMember: 10_000,
+        }
       : {}),
     ...settings,
   }),

@@ -1,7 +1,13 @@
 import * as encoding from 'lib0/encoding';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { rawClient, stockClient, syncStep1, updateMessage } from '../../support/clients.ts';
+import {
+  rawClient,
+  stockClient,
+  syncStep1,
+  updateMessage,
+  upgradeStatus,
+} from '../../support/clients.ts';
 import { eventually, startTestServer, type TestServer } from '../../support/server.ts';
 
 let server: TestServer | undefined;
@@ -204,6 +210,30 @@ describe('first syncs asked for again and again (SYNC-2)', () => {
     raw.send(syncStep1(new Y.Doc()));
     await eventually(() => expect(s.relay.rooms.get(room)?.conns.size ?? 0).toBe(0), 20_000);
     raw.ws.terminate();
+  });
+});
+
+describe('connections of one member (CONN-3)', () => {
+  it('one member opens at most maxConnectionsPerMember to a document, however many it starts at once; others still join', async () => {
+    server = await startTestServer({ maxConnectionsPerMember: 3 });
+    const s = server;
+    const room = `${s.workspaceId}/many`;
+    const viewer = await s.member('viewer');
+    const url = `${s.wsUrl}/${room}?token=${viewer.token}`;
+    // Ten started together: three open, seven refused with 429.
+    const started = await Promise.allSettled(Array.from({ length: 10 }, () => rawClient(url)));
+    const opened = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    for (const raw of opened) cleanups.push(() => raw.ws.terminate());
+    expect(opened).toHaveLength(3);
+    expect(started.flatMap((r) => (r.status === 'rejected' ? [String(r.reason)] : []))).toEqual(
+      Array(7).fill('Error: HTTP 429'),
+    );
+    expect(await upgradeStatus(url)).toBe(429);
+    // Another member is not counted with it; a closed connection frees its place.
+    expect(await upgradeStatus(`${s.wsUrl}/${room}?token=${s.adminToken}`)).toBe(101);
+    opened[0]!.ws.close();
+    await opened[0]!.closed;
+    await eventually(async () => expect(await upgradeStatus(url)).toBe(101));
   });
 });
 
