@@ -1,9 +1,11 @@
 import {
   addDocEntry,
+  addPhase,
   createDoc,
   INDEX_DOC_ID,
   initIndex,
   initMinutes,
+  initPlan,
   Limits,
   MINUTES_BODY_FIELD,
   recordVote,
@@ -81,5 +83,37 @@ describe('a refused change (I18N-2)', () => {
       await tally.fill('4');
       await expect.poll(() => note.count()).toBe(0);
     }
+  });
+
+  it('a phase that would end before it starts is refused next to its day, which shows what is saved', async () => {
+    const { server } = relay;
+    const created = await server.auth.createWorkspace('日期村');
+    const ws = created.workspace.id;
+    const index = createDoc();
+    initIndex(index, { name: '日期村' });
+    const plan = createDoc();
+    initPlan(plan, { title: '计划' });
+    addPhase(plan, { title: '冬季', start: '2026-12-01', end: '2026-12-20' });
+    addDocEntry(index, { id: 'p1', kind: 'plan', title: '计划', createdAt: 1 });
+    await server.store.appendUpdates(
+      [
+        { room: roomName(ws, INDEX_DOC_ID), update: Y.encodeStateAsUpdate(index) },
+        { room: roomName(ws, 'p1'), update: Y.encodeStateAsUpdate(plan) },
+      ].map((r) => ({ ...r, authorId: created.admin.id, at: Date.now() })),
+    );
+    const b = await openBrowser({ width: 360, height: 800 });
+    closers.push(b.close);
+    const { page } = b;
+    await joinWorkspace(page, `${server.url}/#/join/${created.inviteToken}`, '李书记');
+    await page.goto(`${server.url}/#/w/${ws}/d/p1`);
+    const end = page.getByLabel(translate('zh-CN', 'plan.periodEnd')).nth(1);
+    await expect.poll(() => end.inputValue()).toBe('2026-12-20');
+    await end.fill('2026-11-30');
+    const note = page.locator('.op-error');
+    await note.waitFor();
+    expect(await note.textContent()).toContain(translate('zh-CN', 'error.endBeforeStart'));
+    // Before, it kept the refused day as if saved (and the phase ended before it began).
+    await expect.poll(() => end.inputValue()).toBe('2026-12-20');
+    await screenshot(page, 'error-phase-end-zh-360');
   });
 });

@@ -193,7 +193,15 @@ export function DateInput(props: {
         name={rest.name}
         readOnly={rest.isReadOnly}
         value={rest.value ?? ''}
-        onChange={(e) => rest.onChange(e.currentTarget.value || null)}
+        onChange={(e) => {
+          const input = e.currentTarget;
+          rest.onChange(input.value || null);
+          // A refused day (an end before its start) is not kept on screen as if saved: the field
+          // shows what the doc holds, beside the reason.
+          queueMicrotask(() => {
+            if (input.value !== (rest.value ?? '')) input.value = rest.value ?? '';
+          });
+        }}
       />
     </label>
   );

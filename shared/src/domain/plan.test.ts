@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { ReadOnlyDocError } from './DomainError.ts';
+import { DomainError, ReadOnlyDocError } from './DomainError.ts';
 import { createDoc } from './doc.ts';
 import { Origins } from './origins.ts';
 import {
@@ -17,6 +17,7 @@ import {
   removePhase,
   removeTask,
   setDueDate,
+  setPhaseDates,
   setPhaseGoals,
   setPlanFields,
   setPlanTitle,
@@ -154,6 +155,33 @@ describe('plan model', () => {
     expect(a2.getMap('plan').get('village')).toBeInstanceOf(Y.Text);
     for (const m of mergeInEveryOrder(doc, [a2, b2]))
       expect(readPlan(m).village).toBe('东山幸福村一组');
+  });
+
+  it('PLAN-8 a phase or the plan does not end before it starts', () => {
+    const doc = createDoc();
+    initPlan(doc, { title: '计划', periodStart: '2026-01-01', periodEnd: '2026-12-31' });
+    const refused = (f: () => void) => {
+      try {
+        f();
+      } catch (error) {
+        return error instanceof DomainError ? error.reason : String(error);
+      }
+      return null;
+    };
+    expect(
+      refused(() => addPhase(doc, { title: 'x', start: '2026-12-20', end: '2026-12-01' })),
+    ).toBe('endBeforeStart');
+    const phase = addPhase(doc, { title: '冬季', start: '2026-12-01', end: '2026-12-20' });
+    expect(refused(() => setPhaseDates(doc, phase, { end: '2026-11-30' }))).toBe('endBeforeStart');
+    expect(refused(() => setPhaseDates(doc, phase, { start: '2026-12-21' }))).toBe(
+      'endBeforeStart',
+    );
+    expect(refused(() => setPlanFields(doc, { periodEnd: '2025-12-31' }))).toBe('endBeforeStart');
+    // Moving the whole phase later, end first, and a day on both ends are fine.
+    setPhaseDates(doc, phase, { end: '2027-01-10' });
+    setPhaseDates(doc, phase, { start: '2027-01-10' });
+    setPhaseDates(doc, phase, { start: '2027-01-01', end: null });
+    expect(readPlan(doc).phases.map((p) => [p.start, p.end])).toEqual([['2027-01-01', null]]);
   });
 
   it('PLAN-4 a task added to a phase that another device removed survives as unassigned', () => {

@@ -116,6 +116,7 @@ export function initPlan(doc: Y.Doc, init: PlanInit, opts?: OpOptions): void {
   checkLength(init.title, Limits.titleChars, 'title');
   checkDate(init.periodStart ?? null, 'periodStart');
   checkDate(init.periodEnd ?? null, 'periodEnd');
+  checkSpan(init.periodStart, init.periodEnd);
   const origin = opts?.origin ?? Origins.local;
   doc.transact(() => {
     stampMeta(doc, PLAN_VERSIONING, origin, init.createdAt ?? Date.now());
@@ -141,6 +142,11 @@ export function setPlanFields(
   if (fields.village !== undefined) checkLength(fields.village, Limits.nameChars, 'village');
   if (fields.periodStart !== undefined) checkDate(fields.periodStart, 'periodStart');
   if (fields.periodEnd !== undefined) checkDate(fields.periodEnd, 'periodEnd');
+  const current = roots(doc).plan;
+  checkSpan(
+    fields.periodStart !== undefined ? fields.periodStart : current.get('periodStart'),
+    fields.periodEnd !== undefined ? fields.periodEnd : current.get('periodEnd'),
+  );
   write(doc, opts, () => {
     const { plan } = roots(doc);
     if (fields.village !== undefined) setText(ensureText(plan, 'village'), fields.village);
@@ -198,6 +204,7 @@ export function addPhase(doc: Y.Doc, input: PhaseInput, opts?: OpOptions): strin
   checkLength(input.goals ?? '', Limits.goalsChars, 'goals');
   checkDate(input.start ?? null, 'start');
   checkDate(input.end ?? null, 'end');
+  checkSpan(input.start, input.end);
   checkCount(roots(doc).phases.size, Limits.phasesPerPlan, 'phases');
   const id = input.id ?? newId();
   write(doc, opts, () => {
@@ -260,6 +267,16 @@ export function setPhaseGoals(doc: Y.Doc, phaseId: string, goals: string, opts?:
   write(doc, opts, () => setText(ensureText(phase, 'goals'), goals));
 }
 
+/**
+ * PLAN-8: a span (the plan's period, a phase) does not end before it starts. Checked against what
+ * the doc holds for the end not being changed; days compare as `YYYY-MM-DD` text.
+ */
+function checkSpan(start: unknown, end: unknown): void {
+  if (typeof start === 'string' && typeof end === 'string' && end < start) {
+    throw new DomainError('invalid', `ends ${end}, before it starts ${start}`, 'endBeforeStart');
+  }
+}
+
 export function setPhaseDates(
   doc: Y.Doc,
   phaseId: string,
@@ -269,6 +286,10 @@ export function setPhaseDates(
   if (dates.start !== undefined) checkDate(dates.start, 'start');
   if (dates.end !== undefined) checkDate(dates.end, 'end');
   const phase = childMap(roots(doc).phases, phaseId, 'phase');
+  checkSpan(
+    dates.start !== undefined ? dates.start : phase.get('start'),
+    dates.end !== undefined ? dates.end : phase.get('end'),
+  );
   write(doc, opts, () => {
     if (dates.start !== undefined) phase.set('start', dates.start);
     if (dates.end !== undefined) phase.set('end', dates.end);

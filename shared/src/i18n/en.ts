@@ -993,6 +993,7 @@ export const en: Catalogue = {
     'error.answerBackAfterResolved': 'Answer back only after the entry is resolved.',
     'error.statusBeforeLast': 'A status change cannot be dated before the last one.',
     'error.dueBeforeReceived': 'The due day cannot be before the day it was received.',
+    'error.endBeforeStart': 'The end date cannot be before the start date.',
     'error.receivedInFuture': 'The day received cannot be after today.',
     'error.summaryRequired': 'Write what was asked.',
     'error.dueOfClosed':

@@ -989,6 +989,7 @@ export const ug: Catalogue = {
     'error.statusBeforeLast':
       'ھالەت ئۆزگەرتىش ۋاقتى ئالدىنقى قېتىملىق ئۆزگەرتىشتىن بۇرۇن بولسا بولمايدۇ.',
     'error.dueBeforeReceived': 'بىر تەرەپ قىلىش مۆھلىتى تىزىملانغان كۈندىن بۇرۇن بولسا بولمايدۇ.',
+    'error.endBeforeStart': 'ئاخىرلىشىش چېسلاسى باشلىنىش چېسلاسىدىن بۇرۇن بولسا بولمايدۇ.',
     'error.receivedInFuture': 'تىزىملانغان كۈن بۈگۈندىن كېيىن بولسا بولمايدۇ.',
     'error.summaryRequired': 'تەلەپ مەزمۇنىنى تولدۇرۇڭ.',
     'error.dueOfClosed':

@@ -953,6 +953,7 @@ const messages = {
   'error.answerBackAfterResolved': '办结之后才能回访。',
   'error.statusBeforeLast': '状态变更的时间不能早于上一次变更。',
   'error.dueBeforeReceived': '办理时限不能早于登记日期。',
+  'error.endBeforeStart': '结束日期不能早于开始日期。',
   'error.receivedInFuture': '登记日期不能晚于今天。',
   'error.summaryRequired': '请填写诉求内容。',
   'error.dueOfClosed': '已办结的诉求不能再改办理时限和紧急程度；要改，请先把状态退回。',
