@@ -183,4 +183,65 @@ describe('at 360 px', () => {
       expect(small, name).toEqual([]);
     }
   });
+  it('in Uyghur, attendance names stay whole and no choice of attendance or of a task is cut short', async () => {
+    const { page, seeded } = await openPhone();
+    const docs = readIndex(seeded.demo.index).docs;
+    const planId = docs.find((d) => d.kind === 'plan')!.id;
+    await switchLanguage(page, 'ug');
+    /** Per select: the chosen option's text is wider than the room the select has for it. */
+    const cutShort = (selector: string) =>
+      page.locator(selector).evaluateAll((selects) =>
+        (selects as HTMLSelectElement[]).flatMap((select) => {
+          const text = select.selectedOptions[0]?.textContent ?? '';
+          const probe = document.createElement('span');
+          probe.style.font = getComputedStyle(select).font;
+          probe.style.whiteSpace = 'pre';
+          probe.textContent = text;
+          document.body.append(probe);
+          const width = probe.getBoundingClientRect().width;
+          probe.remove();
+          // Its paddings and the arrow take about 36 px.
+          return width > select.clientWidth - 36
+            ? [`${text}: ${Math.round(width)} in ${select.clientWidth} px`]
+            : [];
+        }),
+      );
+    await page.goto(`${relay.server.url}/#/w/${seeded.workspaceId}/d/${DRAFT_MINUTES_ID}`);
+    const rows = page.locator('.minutes-editor .attendance-row');
+    await rows.first().waitFor();
+    // Absent with a reason: the longest choices ('كەلمىگەن: رۇخسەت سورىغان' was cut short).
+    for (const i of [0, 1]) {
+      const select = rows.nth(i).locator('select');
+      const values = await select
+        .locator('option')
+        .evaluateAll((os) => (os as HTMLOptionElement[]).map((o) => o.value));
+      await select.selectOption(values.at(-1 - i)!);
+    }
+    expect(await cutShort('.minutes-editor .attendance-row select')).toEqual([]);
+    // Each name on one line ('吐尔逊·帕提古' over '丽' before).
+    const broken = await page.locator('.minutes-editor .attendance-name').evaluateAll((names) =>
+      names.flatMap((name) => {
+        const range = document.createRange();
+        range.selectNodeContents(name);
+        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        return lines.size > 1 ? [name.textContent] : [];
+      }),
+    );
+    expect(broken).toEqual([]);
+    await page.goto(`${relay.server.url}/#/w/${seeded.workspaceId}/d/${planId}`);
+    await page.locator('.task-row select').first().waitFor();
+    expect(await cutShort('.task-row select[name="status"]')).toEqual([]);
+    // A 8+1 service's name can be longer than the phone is wide: its choice takes the whole row.
+    const serviceShare = await page
+      .locator('.task-row select[name="service"]')
+      .evaluateAll((selects) =>
+        Math.min(
+          ...selects.map(
+            (s) => s.clientWidth / s.closest('.task-row')!.getBoundingClientRect().width,
+          ),
+        ),
+      );
+    expect(serviceShare).toBeGreaterThan(0.9);
+    await switchLanguage(page, 'zh-CN');
+  });
 });
