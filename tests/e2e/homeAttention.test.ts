@@ -78,6 +78,13 @@ async function dashboardFigures(page: Page) {
   await meetings.locator('li[data-state]').first().waitFor({ timeout: 30_000 });
   await expect.poll(() => page.locator('[data-testid="minutes-not-here"]').count()).toBe(0);
   await expect.poll(() => page.locator('[data-testid="dash-loading"]').count()).toBe(0);
+  // Each period says how many meetings were held of how many required, in words (was "0/1").
+  const counts = await meetings
+    .locator('li[data-state] [data-held]')
+    .evaluateAll((spans) => spans.map((s) => [s.getAttribute('data-held'), s.textContent]));
+  expect(counts.length).toBeGreaterThan(0);
+  for (const [held, text] of counts)
+    expect(text).toMatch(new RegExp(`^已开 ${held} 次，应开 \\d+ 次$`));
   const missed = await page
     .locator('section[aria-labelledby="dash-meetings"] li[data-state]')
     .evaluateAll((rows) =>

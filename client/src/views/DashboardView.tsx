@@ -142,8 +142,13 @@ export function DashboardView(): JSX.Element {
                           <bdi class="period whole">{periodLabel(rule.current.period, t)}</bdi>
                         </span>
                       </span>
-                      <span class="small muted">
-                        {rule.current.held}/{rule.current.required}
+                      {/* Held against required, in words: a bare "0/1" said neither (and a
+                          right-to-left line drew it as "1/0"). */}
+                      <span class="small muted" data-held={rule.current.held}>
+                        {t('dash.heldOfRequired', {
+                          held: rule.current.held,
+                          required: rule.current.required,
+                        })}
                       </span>
                       <Show when={rule.missed > 0}>
                         <span class="small warning">

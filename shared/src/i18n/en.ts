@@ -143,6 +143,7 @@ export const en: Catalogue = {
     'dash.cadencePreset': 'Meeting rhythm',
     'dash.cadenceTimes': '{n}×',
     'dash.cadenceRange': '{min}–{max}×',
+    'dash.heldOfRequired': '{held} held of {required} required',
     'dash.meetingDone': '{count} held this period',
     'dash.noCadence': 'No meeting cadence set yet.',
     'dash.minutesNotHere':

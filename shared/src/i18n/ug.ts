@@ -129,6 +129,7 @@ export const ug: Catalogue = {
     'dash.cadencePreset': 'يىغىن قەرەلى',
     'dash.cadenceTimes': '{n} قېتىم',
     'dash.cadenceRange': '{min}–{max} قېتىم',
+    'dash.heldOfRequired': '{held} قېتىم ئېچىلدى، {required} قېتىم ئېچىلىشى كېرەك',
     'dash.meetingDone': 'بۇ مەزگىلدە {count} قېتىم ئېچىلدى',
     'dash.noCadence': 'يىغىن قەرەلى تېخى بەلگىلەنمىدى.',
     'dash.minutesNotHere':

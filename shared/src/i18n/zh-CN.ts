@@ -137,6 +137,7 @@ const messages = {
   'dash.cadencePreset': '会议节奏',
   'dash.cadenceTimes': '{n} 次',
   'dash.cadenceRange': '{min}–{max} 次',
+  'dash.heldOfRequired': '已开 {held} 次，应开 {required} 次',
   'dash.meetingDone': '本期已开 {count} 次',
   'dash.noCadence': '还没有设置会议节奏。',
   'dash.minutesNotHere': '还有 {n} 份会议记录没有同步到本机；同步完成后再显示哪些会议到期未开。',
