@@ -163,13 +163,11 @@ describe('each editor with the keyboard alone', () => {
         (ts, old) => ts.map((t) => t.getAttribute('data-task-id')).find((id) => !old.includes(id)),
         before,
       );
-    await keys.tabTo(`${phase} .task[data-task-id="${newId}"] input[name="taskTitle"]`, {
-      isBackwards: true,
-      // Back over the new task's own controls (date parts, owner, its comment button and
-      // attachments) to its title.
-      max: 20,
-    });
-    await keys.typeOver('清理三组水渠');
+    // Focus went straight to the new task's name (it stayed on the button, the new row to hunt
+    // for), its default name selected: typing replaces it.
+    const newTitle = `${phase} .task[data-task-id="${newId}"] input[name="taskTitle"]`;
+    await expect.poll(async () => (await keys.check(newTitle)).isTarget).toBe(true);
+    await page.keyboard.type('清理三组水渠');
     await keys.tabTo(`${phase} .task[data-task-id="${newId}"] select[name="status"]`, { max: 12 });
     await page.keyboard.press('ArrowDown');
 

@@ -34,6 +34,10 @@ describe('an action item turned into a plan task', () => {
     const item = page.locator('.action-item', { hasText: what });
     await item.getByRole('button', { name: '转为计划任务' }).click();
     await item.locator('.tag.ok').waitFor();
+    // The button is gone: focus is on what replaced it, not at the top of the page.
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.hasAttribute('data-in-plan')))
+      .toBe(true);
 
     // The plan was never opened on this device: the task goes out in the background (it waited
     // for someone to open the plan, the save badge saying 1 change unconfirmed meanwhile).

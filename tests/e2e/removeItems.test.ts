@@ -106,6 +106,12 @@ describe('removing votes and action items from minutes (MIN-13), tasks and phase
     answer = true;
     await page.getByRole('button', { name: '删除任务：修路' }).click();
     await expect.poll(() => tasks.count()).toBe(1);
+    // Focus goes on to the task left, not back to the top of the page.
+    await expect
+      .poll(() =>
+        page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value ?? null),
+      )
+      .toBe('入户走访');
     answer = false;
     await page.getByRole('button', { name: '删除阶段' }).click();
     expect(questions.at(-1)).toBe(

@@ -9,6 +9,7 @@ import {
   SelectInput,
   TextInput,
 } from '../components/fields.tsx';
+import { focusWhenShown } from '../components/focusWhenShown.ts';
 import { PresenceBar } from '../components/PresenceBar.tsx';
 import { Sentence } from '../components/Sentence.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
@@ -280,13 +281,15 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
     const planId = targetPlan() || plans()[0]?.id;
     if (!planId) return;
     const planDoc = ws.sync.doc(planId).doc;
-    op.run(() =>
+    const done = op.run(() =>
       actionItemToTask(doc, actionId, planDoc, {
         minutesDocId: props.docId,
         planDocId: planId,
         phaseId: null,
       }),
     );
+    // The button is replaced by 已转入计划: focus stays on that line, not the top of the page.
+    if (done) focusWhenShown([`.action-item[data-action-id="${actionId}"] [data-in-plan]`]);
   };
   return (
     <article class="editor minutes-editor" data-state={m.state}>
@@ -447,7 +450,14 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
             </Show>
           </span>
           <Show when={!ro() && isRosterCounted() && unmarked().length > 0}>
-            <button type="button" class="btn small" onClick={markAllPresent}>
+            <button
+              type="button"
+              class="btn small"
+              onClick={() => {
+                // The button goes once everyone is marked: focus goes on to the list.
+                if (markAllPresent()) focusWhenShown([`.minutes-editor .attendance-row select`]);
+              }}
+            >
               {t('min.markAllPresent')}
             </button>
           </Show>
@@ -912,7 +922,7 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
         <ul class="plain-list">
           <For each={m.actionItems}>
             {(a) => (
-              <li class="action-item btn-row">
+              <li class="action-item btn-row" data-action-id={a.id}>
                 <span>
                   <strong>
                     <bdi data-find>{a.what}</bdi>
@@ -922,7 +932,14 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
                     <bdi data-find>{a.owner?.name ?? ''}</bdi> {a.due ?? ''}
                   </span>
                 </span>
-                <Show when={!a.planTask} fallback={<span class="tag ok">{t('min.inPlan')}</span>}>
+                <Show
+                  when={!a.planTask}
+                  fallback={
+                    <span class="tag ok" data-in-plan tabindex="-1">
+                      {t('min.inPlan')}
+                    </span>
+                  }
+                >
                   <Show when={props.canEdit && plans().length > 0}>
                     <button type="button" class="btn small" onClick={() => toPlan(a.id)}>
                       {t('min.toPlan')}

@@ -10,6 +10,7 @@ import {
   SelectInput,
   TextInput,
 } from '../components/fields.tsx';
+import { focusWhenShown } from '../components/focusWhenShown.ts';
 import { PresenceBar } from '../components/PresenceBar.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import {
@@ -135,8 +136,23 @@ export default function PlanEditor(props: EditorProps): JSX.Element {
               title={t('plan.removeTask')}
               onClick={() => {
                 const title = task.title || t('plan.taskTitle');
-                if (confirm(t('plan.removeTaskConfirm', { title })))
-                  op.run(() => removeTask(doc, task.id));
+                if (!confirm(t('plan.removeTaskConfirm', { title }))) return;
+                // Focus goes on to the next task (else the one before, else adding one), not
+                // back to the top of the page with the button that is gone.
+                const row = document.querySelector(`.task[data-task-id="${task.id}"]`);
+                const near = (el: Element | null | undefined) =>
+                  el?.getAttribute('data-task-id')
+                    ? `.task[data-task-id="${el.getAttribute('data-task-id')}"] input[name="taskTitle"]`
+                    : null;
+                const next = [near(row?.nextElementSibling), near(row?.previousElementSibling)];
+                const adder = row?.closest('.phase')?.getAttribute('data-phase-id');
+                if (op.run(() => removeTask(doc, task.id))) {
+                  focusWhenShown([
+                    ...next.filter((x): x is string => x !== null),
+                    ...(adder ? [`.phase[data-phase-id="${adder}"] button[name="addTask"]`] : []),
+                    'button[name="addPhase"]',
+                  ]);
+                }
               }}
             >
               {t('plan.removeTaskShort')}
@@ -298,11 +314,16 @@ export default function PlanEditor(props: EditorProps): JSX.Element {
                   <button
                     type="button"
                     class="btn"
-                    onClick={() =>
-                      op.run(() =>
-                        addTask(doc, { phaseId: phase.id, title: t('plan.newTaskName') }),
-                      )
-                    }
+                    name="addTask"
+                    onClick={() => {
+                      let id = '';
+                      const added = op.run(() => {
+                        id = addTask(doc, { phaseId: phase.id, title: t('plan.newTaskName') });
+                      });
+                      // Straight to the new task's name, selected, to type over 新任务.
+                      if (added)
+                        focusWhenShown([`.task[data-task-id="${id}"] input[name="taskTitle"]`]);
+                    }}
                   >
                     {t('plan.addTask')}
                   </button>
@@ -314,7 +335,8 @@ export default function PlanEditor(props: EditorProps): JSX.Element {
                         title: phase.title || t('plan.phaseTitle'),
                         n: phase.tasks.length,
                       });
-                      if (confirm(question)) op.run(() => removePhase(doc, phase.id));
+                      if (confirm(question) && op.run(() => removePhase(doc, phase.id)))
+                        focusWhenShown(['button[name="addPhase"]']);
                     }}
                   >
                     {t('plan.removePhase')}
@@ -338,7 +360,14 @@ export default function PlanEditor(props: EditorProps): JSX.Element {
         <button
           type="button"
           class="btn"
-          onClick={() => op.run(() => addPhase(doc, { title: t('plan.newPhaseName') }))}
+          name="addPhase"
+          onClick={() => {
+            let id = '';
+            const added = op.run(() => {
+              id = addPhase(doc, { title: t('plan.newPhaseName') });
+            });
+            if (added) focusWhenShown([`.phase[data-phase-id="${id}"] input[name="phaseTitle"]`]);
+          }}
         >
           {t('plan.addPhase')}
         </button>
