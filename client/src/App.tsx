@@ -1,10 +1,11 @@
-import { createMemo, type JSX, lazy, Match, Show, Suspense, Switch } from 'solid-js';
+import { createEffect, createMemo, type JSX, lazy, Match, Show, Suspense, Switch } from 'solid-js';
 import { useApp } from './AppContext.tsx';
 import { BoardView } from './board/BoardView.tsx';
 import { BrowserNotice } from './components/BrowserNotice.tsx';
 import { LanguageSwitch } from './components/LanguageSwitch.tsx';
 import { ProblemsNotice } from './components/ProblemsNotice.tsx';
 import { useI18n } from './i18n/I18nProvider.tsx';
+import { pageTitle } from './pageTitle.ts';
 import { createHashRoute, type WorkspaceView } from './routing/routes.ts';
 import { DashboardView } from './views/DashboardView.tsx';
 import { DocsView } from './views/DocsView.tsx';
@@ -45,6 +46,12 @@ export function App(): JSX.Element {
   const entry = createMemo(() => {
     const id = workspaceId();
     return id === null ? undefined : app.workspaces().find((w) => w.id === id);
+  });
+  // The tab's title in the reader's language, led by the document open (it always read
+  // "Grassroots 村务协作", in Uyghur too).
+  createEffect(() => {
+    const title = pageTitle();
+    document.title = title ? `${title} · ${t('app.name')}` : t('app.name');
   });
   const loading = <p class="page muted">{t('app.loading')}</p>;
   return (

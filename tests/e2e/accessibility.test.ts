@@ -1,4 +1,4 @@
-import { readFeedbackLog } from '@grassroots/shared';
+import { readFeedbackLog, translate } from '@grassroots/shared';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -165,6 +165,18 @@ describe('accessibility of every screen (axe-core: no serious or critical violat
           const name = `${screen.name}-${locale}-${size.width}`;
           await screenshot(page, `a11y-${name}`);
           found.push(...(await auditA11y(page, name)));
+          // A document's page: one heading of its own, and the tab named by the document in
+          // the reader's language (plan and minutes had no heading; the tab always read
+          // "Grassroots 村务协作").
+          if (['plan', 'minutes', 'minutes-final', 'feedback'].includes(screen.name)) {
+            const headings = await page.locator('h1').count();
+            if (headings !== 1) found.push(`${name}: ${headings} h1 headings`);
+            const tab = await page.title();
+            const heading = (await page.locator('h1').first().textContent())?.trim() ?? '';
+            if (tab !== `${heading} · ${translate(locale, 'app.name')}`) {
+              found.push(`${name}: the tab reads "${tab}" for "${heading}"`);
+            }
+          }
           // Nothing widens the page sideways (wide tables scroll inside their own region).
           const sideways = await page.evaluate(
             () => document.documentElement.scrollWidth - window.innerWidth,

@@ -293,6 +293,10 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
   };
   return (
     <article class="editor minutes-editor" data-state={m.state}>
+      {/* The page's heading for screen readers; the title itself is the field below. */}
+      <h1 class="sr-only">
+        <bdi>{m.title || t('docs.untitled')}</bdi>
+      </h1>
       <PresenceBar awareness={props.session.awareness} />
       <Show when={isFinal()}>
         <div class="panel final-notice" role="status">

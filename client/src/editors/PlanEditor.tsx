@@ -193,6 +193,10 @@ export default function PlanEditor(props: EditorProps): JSX.Element {
 
   return (
     <article class="editor plan-editor">
+      {/* The page's heading for screen readers; the title itself is the field below. */}
+      <h1 class="sr-only">
+        <bdi>{plan.title || t('docs.untitled')}</bdi>
+      </h1>
       <PresenceBar awareness={props.session.awareness} />
       <section class="panel">
         <div class="fields">

@@ -12,6 +12,7 @@ import { ConfirmDialog } from '../history/ConfirmDialog.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { kindInfo, renameDoc } from '../model/domain.ts';
 import { setDocArchived } from '../model/workspaceModel.ts';
+import { setPageTitle } from '../pageTitle.ts';
 import { hrefOf, navigate } from '../routing/routes.ts';
 import { presenceColor } from '../sync/presenceColor.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
@@ -35,6 +36,8 @@ export function DocView(props: { docId: string; find?: string; entry?: string })
     name: ws.entry.displayName,
   });
   const entry = () => ws.index.docs.find((d) => d.id === props.docId);
+  createEffect(() => setPageTitle(entry()?.title || t('docs.untitled')));
+  onCleanup(() => setPageTitle(null));
   // Remembered so a doc deleted elsewhere while open keeps showing what it holds.
   const [lastKind, setLastKind] = createSignal<string | null>(null);
   const [wasListed, setWasListed] = createSignal(false);
