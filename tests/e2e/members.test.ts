@@ -177,7 +177,16 @@ describe('members and invites in the app', () => {
 
     // A role change: the device reconnects as a viewer and says so.
     await expect.poll(() => connectionsOf(member!)).toBeGreaterThan(0);
+    // It is asked first, saying what the role may do; until then nothing changes.
     await admin.getByLabel('李会计的身份').selectOption('viewer');
+    const roleDialog = admin.locator('dialog.confirm-dialog');
+    await roleDialog.waitFor();
+    expect(await roleDialog.textContent()).toContain('把李会计改为“只读（乡镇审阅）”？');
+    expect(await admin.getByLabel('李会计的身份').inputValue()).toBe('editor');
+    expect(
+      (await relay.server.auth.listMembers(workspaceId)).find((m) => m.id === member)?.role,
+    ).toBe('editor');
+    await roleDialog.getByRole('button', { name: '更改' }).click();
     await editor.locator('.readonly-banner').waitFor({ timeout: 15_000 });
     await expect.poll(() => connectionsOf(member!), { timeout: 15_000 }).toBeGreaterThan(0);
     expect(

@@ -64,7 +64,10 @@ export function MembersView(): JSX.Element {
   );
   const [error, setError] = createSignal<string | null>(null);
   const [confirming, setConfirming] = createSignal<
-    { kind: 'remove'; member: MemberInfo } | { kind: 'revoke'; invite: InviteInfo } | null
+    | { kind: 'remove'; member: MemberInfo }
+    | { kind: 'revoke'; invite: InviteInfo }
+    | { kind: 'role'; member: MemberInfo; role: Role }
+    | null
   >(null);
   const [isBusy, setBusy] = createSignal(false);
 
@@ -121,6 +124,10 @@ export function MembersView(): JSX.Element {
   const confirm = () => {
     const c = confirming();
     if (!c) return;
+    if (c.kind === 'role') {
+      void changeRole(c.member, c.role).then(() => setConfirming(null));
+      return;
+    }
     void act(
       () =>
         c.kind === 'remove'
@@ -184,7 +191,13 @@ export function MembersView(): JSX.Element {
                       aria-label={t('members.roleOf', { name: m.displayName })}
                       value={m.role}
                       disabled={!isOnline() || isBusy()}
-                      onChange={(e) => void changeRole(m, e.currentTarget.value as Role)}
+                      onChange={(e) => {
+                        // Asked first (what the member may do changes at once, on every device);
+                        // the list shows the role it has until then.
+                        const role = e.currentTarget.value as Role;
+                        e.currentTarget.value = m.role;
+                        setConfirming({ kind: 'role', member: m, role });
+                      }}
                     >
                       <For each={ROLES}>{(r) => <option value={r}>{t(`role.${r}`)}</option>}</For>
                     </select>
@@ -288,6 +301,14 @@ export function MembersView(): JSX.Element {
         title={(() => {
           const c = confirming();
           if (!c) return '';
+          if (c.kind === 'role') {
+            return (
+              <Sentence
+                template={t('members.roleTitle')}
+                params={{ name: c.member.displayName, role: t(`role.${c.role}`) }}
+              />
+            );
+          }
           return c.kind === 'remove' ? (
             <Sentence template={t('members.removeTitle')} params={{ name: c.member.displayName }} />
           ) : (
@@ -297,6 +318,7 @@ export function MembersView(): JSX.Element {
         message={(() => {
           const c = confirming();
           if (!c) return '';
+          if (c.kind === 'role') return t(`members.roleMessage.${c.role}`);
           return c.kind === 'remove' ? (
             <Sentence
               template={t('members.removeMessage')}
@@ -306,7 +328,13 @@ export function MembersView(): JSX.Element {
             t('members.revokeMessage')
           );
         })()}
-        confirmLabel={confirming()?.kind === 'revoke' ? t('members.revoke') : t('members.remove')}
+        confirmLabel={
+          confirming()?.kind === 'revoke'
+            ? t('members.revoke')
+            : confirming()?.kind === 'role'
+              ? t('members.roleChange')
+              : t('members.remove')
+        }
         isBusy={isBusy()}
         onConfirm={confirm}
         onCancel={() => setConfirming(null)}

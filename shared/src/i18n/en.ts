@@ -431,6 +431,14 @@ export const en: Catalogue = {
     'members.revokeTitle': 'Revoke this invite?',
     'members.revokeMessage':
       'The link and its QR code will no longer let anyone join; members who already joined stay.',
+    'members.roleTitle': 'Make {name} “{role}”?',
+    'members.roleMessage.admin':
+      'Admins invite and remove members, change roles and delete documents. This applies at once, also to pages already open.',
+    'members.roleMessage.editor':
+      'Editors can change every document. This applies at once, also to pages already open.',
+    'members.roleMessage.viewer':
+      'Viewers read and comment but cannot change documents. This applies at once, also to pages already open.',
+    'members.roleChange': 'Change',
     'members.joinedAt': 'Joined {date}',
     'members.you': '(you)',
     'members.roleOf': 'Role of {name}',

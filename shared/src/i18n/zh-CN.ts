@@ -417,6 +417,13 @@ const messages = {
   'members.revokeLabel': '撤销邀请：{role}，{date} 创建',
   'members.revokeTitle': '撤销这个邀请？',
   'members.revokeMessage': '撤销后，这个链接和二维码不能再用来加入；已经加入的成员不受影响。',
+  'members.roleTitle': '把{name}改为“{role}”？',
+  'members.roleMessage.admin':
+    '管理员可以邀请和移除成员、更改身份、删除文档。改动马上生效，包括对方已经打开的页面。',
+  'members.roleMessage.editor': '编辑可以修改所有文档。改动马上生效，包括对方已经打开的页面。',
+  'members.roleMessage.viewer':
+    '只读成员可以查看、评论，但不能修改文档。改动马上生效，包括对方已经打开的页面。',
+  'members.roleChange': '更改',
   'members.joinedAt': '{date} 加入',
   'members.you': '（我）',
   'members.roleOf': '{name}的身份',
