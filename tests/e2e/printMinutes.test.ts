@@ -203,6 +203,25 @@ describe('printing a minutes record', () => {
     expect(ugText).toContain(
       squash(draft.m.agenda.map((a, i) => `${i + 1}. ${a.title}`).join(' ')),
     );
+    // Previewed on a phone in Uyghur: the action items' number, owner and day are whole
+    // ('تەرتى/پ' and '王建/国' before), what to do takes the rest of the width.
+    expect(record.m.actionItems.length).toBeGreaterThan(0);
+    await page.setViewportSize({ width: 360, height: 800 });
+    await page.goto(`${relay.server.url}/#/w/${workspaceId}/d/${record.id}/print`);
+    const actions = page.locator('.print-actions');
+    await actions.waitFor();
+    const split = await actions.locator('.print-nowrap').evaluateAll((cells) =>
+      cells.flatMap((cell) => {
+        const range = document.createRange();
+        range.selectNodeContents(cell);
+        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        return lines.size > 1 ? [cell.textContent] : [];
+      }),
+    );
+    expect(split).toEqual([]);
+    await actions.scrollIntoViewIfNeeded();
+    await screenshot(page, 'print-minutes-actions-ug-360');
+    await page.setViewportSize({ width: 1200, height: 900 });
   });
 
   it("prints the year's minutes as one book from the 三会一课 台账: every record of the year by meeting day, each from a new page", async () => {

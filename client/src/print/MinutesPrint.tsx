@@ -319,12 +319,19 @@ export function MinutesSheet(props: {
       <section class="print-section">
         <h2>{t('min.actions')}</h2>
         <Show when={m.actionItems.length > 0} fallback={<p>—</p>}>
-          <table class="print-table">
+          {/* Number, owner and day are never broken ('王建/国', 'تەرتى/پ' on a phone); what is
+              to be done takes the rest. */}
+          <table class="print-table print-actions">
             <thead>
               <tr>
-                <th scope="col">{t('print.no')}</th>
+                <th scope="col" class="print-nowrap">
+                  {t('print.no')}
+                </th>
                 <th scope="col">{t('min.actionWhat')}</th>
-                <th scope="col">{t('common.owner')}</th>
+                <th scope="col" class="print-nowrap">
+                  {t('common.owner')}
+                </th>
+                {/* Its heading may wrap between words: the day under it is as wide. */}
                 <th scope="col">{t('common.due')}</th>
               </tr>
             </thead>
@@ -332,14 +339,14 @@ export function MinutesSheet(props: {
               <For each={m.actionItems}>
                 {(a, i) => (
                   <tr>
-                    <td>{i() + 1}</td>
+                    <td class="print-nowrap">{i() + 1}</td>
                     <td>
                       <bdi>{a.what}</bdi>
                     </td>
-                    <td>
+                    <td class="print-nowrap">
                       <bdi>{a.owner?.name ?? ''}</bdi>
                     </td>
-                    <td>{a.due ?? ''}</td>
+                    <td class="print-nowrap">{a.due ?? ''}</td>
                   </tr>
                 )}
               </For>
