@@ -210,7 +210,10 @@ describe('printing a minutes record', () => {
     await page.goto(`${relay.server.url}/#/w/${workspaceId}/d/${record.id}/print`);
     const actions = page.locator('.print-actions');
     await actions.waitFor();
-    const split = await actions.locator('.print-nowrap').evaluateAll((cells) =>
+    const whole =
+      'th:nth-child(1), td:nth-child(1), th:nth-child(3), td:nth-child(3), td:nth-child(4)';
+    expect(await actions.locator(whole).count()).toBeGreaterThanOrEqual(5);
+    const split = await actions.locator(whole).evaluateAll((cells) =>
       cells.flatMap((cell) => {
         const range = document.createRange();
         range.selectNodeContents(cell);
