@@ -242,6 +242,20 @@ describe('at 360 px', () => {
         ),
       );
     expect(serviceShare).toBeGreaterThan(0.9);
+    // Who asked stays one piece in the log's list ('5组 ·' and '陈家' were split around 评论).
+    await page.goto(
+      `${relay.server.url}/#/w/${seeded.workspaceId}/d/${docs.find((d) => d.kind === 'feedback')!.id}`,
+    );
+    await page.locator('.fb-source').first().waitFor();
+    const sourcesSplit = await page.locator('.fb-source').evaluateAll((spans) =>
+      spans.flatMap((span) => {
+        const range = document.createRange();
+        range.selectNodeContents(span);
+        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        return lines.size > 1 ? [span.textContent] : [];
+      }),
+    );
+    expect(sourcesSplit).toEqual([]);
     await switchLanguage(page, 'zh-CN');
   });
 });
