@@ -857,7 +857,7 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
         </ul>
         <Show when={!ro()}>
           <form
-            class="form"
+            class="form new-decision"
             onSubmit={(e) => {
               e.preventDefault();
               const text = decisionDraft.get('text').trim();
