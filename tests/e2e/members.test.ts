@@ -90,6 +90,11 @@ describe('members and invites in the app', () => {
     // The last admin, oneself: no role select, no remove button; a link for a new phone.
     expect(await rows.first().locator('select').count()).toBe(0);
     expect(await rows.first().getByRole('button').allTextContents()).toEqual(['换手机']);
+    // The link that made this admin is listed as that, not as a new phone's (换手机：王书记).
+    const first = admin.locator('.invite-row').first();
+    await first.waitFor();
+    expect(await first.locator('.invite-facts').textContent()).toContain('创建时给王书记的链接');
+    expect(await first.locator('.invite-facts').textContent()).not.toContain('换手机');
   });
 
   it('MEM-4 a new invite shows its link and a QR code that decodes to exactly that link', async () => {

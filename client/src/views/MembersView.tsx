@@ -111,6 +111,18 @@ export function MembersView(): JSX.Element {
       );
       setDeviceLink({ memberId: m.id, url: result.url });
     }, refetchInvites);
+  /**
+   * The link `workspace create` made with the workspace for its first admin: the workspace's
+   * first invite, which signs that admin in (listed as such, not as a new phone's).
+   */
+  const firstInviteId = () => {
+    const all = invites()?.invites ?? [];
+    const first = all.reduce<InviteInfo | null>(
+      (a, b) => (a === null || Date.parse(b.createdAt) < Date.parse(a.createdAt) ? b : a),
+      null,
+    );
+    return first?.claimsMemberId ? first.id : null;
+  };
   const nameOf = (memberId: string | null) =>
     memberId === null
       ? null
@@ -284,6 +296,7 @@ export function MembersView(): JSX.Element {
                   <InviteRow
                     invite={i}
                     claimedName={nameOf(i.claimsMemberId)}
+                    isWorkspaceStart={i.id === firstInviteId()}
                     isOnline={isOnline()}
                     onRevoke={() => setConfirming({ kind: 'revoke', invite: i })}
                   />
@@ -348,6 +361,8 @@ function InviteRow(props: {
   invite: InviteInfo;
   /** The member a new-phone link signs in, by name. */
   claimedName: string | null;
+  /** The link `workspace create` made for the first admin (labelled so, not as a new phone). */
+  isWorkspaceStart: boolean;
   isOnline: boolean;
   onRevoke: () => void;
 }): JSX.Element {
@@ -373,7 +388,12 @@ function InviteRow(props: {
         <Show when={props.claimedName}>
           {(name) => (
             <span class="tag">
-              <Sentence template={t('members.forMember')} params={{ name: name() }} />
+              <Sentence
+                template={t(
+                  props.isWorkspaceStart ? 'members.firstAdminLink' : 'members.forMember',
+                )}
+                params={{ name: name() }}
+              />
             </span>
           )}
         </Show>

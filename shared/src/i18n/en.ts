@@ -472,6 +472,7 @@ export const en: Catalogue = {
       'Open this link in a browser on the new phone, or scan the code: it signs in as "{name}", the same person in history. It works once, within 24 hours. Once it is opened the old phone is signed out, and changes it has not synced stay on it: if the old phone still works, put it online first and wait until it says "Saved to server".',
     'members.forMember': 'New phone: {name}',
 
+    'members.firstAdminLink': 'Link for {name} made with the workspace',
     'history.open': 'History',
     'history.title': 'History: {title}',
     'history.back': 'Back to the document',

@@ -452,6 +452,7 @@ const messages = {
     '在新手机的浏览器里打开这个链接或扫码，就以“{name}”的身份登录，历史记录里还是同一个人。链接24小时内有效，只能用一次。打开后，原来的手机会退出登录，上面还没同步的修改只留在那台手机上：旧手机如果还能用，请先让它联网，等它显示“已保存到服务器”再打开链接。',
   'members.forMember': '换手机：{name}',
 
+  'members.firstAdminLink': '创建时给{name}的链接',
   'history.open': '历史记录',
   'history.title': '历史记录：{title}',
   'history.back': '返回文档',
