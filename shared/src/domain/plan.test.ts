@@ -182,6 +182,10 @@ describe('plan model', () => {
     setPhaseDates(doc, phase, { start: '2027-01-10' });
     setPhaseDates(doc, phase, { start: '2027-01-01', end: null });
     expect(readPlan(doc).phases.map((p) => [p.start, p.end])).toEqual([['2027-01-01', null]]);
+    // A period merged into an end before its start does not block a change of the village.
+    doc.getMap('plan').set('periodEnd', '2025-06-30');
+    setPlanFields(doc, { village: '阳光村' });
+    expect(refused(() => setPlanFields(doc, { periodStart: '2026-02-01' }))).toBe('endBeforeStart');
   });
 
   it('PLAN-4 a task added to a phase that another device removed survives as unassigned', () => {

@@ -142,11 +142,15 @@ export function setPlanFields(
   if (fields.village !== undefined) checkLength(fields.village, Limits.nameChars, 'village');
   if (fields.periodStart !== undefined) checkDate(fields.periodStart, 'periodStart');
   if (fields.periodEnd !== undefined) checkDate(fields.periodEnd, 'periodEnd');
-  const current = roots(doc).plan;
-  checkSpan(
-    fields.periodStart !== undefined ? fields.periodStart : current.get('periodStart'),
-    fields.periodEnd !== undefined ? fields.periodEnd : current.get('periodEnd'),
-  );
+  // Only a change of a date is judged: a period two devices merged into an end before its start
+  // must not block changing the village's name.
+  if (fields.periodStart !== undefined || fields.periodEnd !== undefined) {
+    const current = roots(doc).plan;
+    checkSpan(
+      fields.periodStart !== undefined ? fields.periodStart : current.get('periodStart'),
+      fields.periodEnd !== undefined ? fields.periodEnd : current.get('periodEnd'),
+    );
+  }
   write(doc, opts, () => {
     const { plan } = roots(doc);
     if (fields.village !== undefined) setText(ensureText(plan, 'village'), fields.village);
