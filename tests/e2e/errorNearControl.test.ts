@@ -112,7 +112,8 @@ describe('a refused change (I18N-2)', () => {
     const note = page.locator('.op-error');
     await note.waitFor();
     expect(await note.textContent()).toContain(translate('zh-CN', 'error.endBeforeStart'));
-    // Before, it kept the refused day as if saved (and the phase ended before it began).
+    // Once the field is left it shows the saved day (it kept the refused one as if saved).
+    await end.blur();
     await expect.poll(() => end.inputValue()).toBe('2026-12-20');
     await screenshot(page, 'error-phase-end-zh-360');
   });

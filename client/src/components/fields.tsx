@@ -196,11 +196,13 @@ export function DateInput(props: {
         onChange={(e) => {
           const input = e.currentTarget;
           rest.onChange(input.value || null);
-          // A refused day (an end before its start) is not kept on screen as if saved: the field
-          // shows what the doc holds, beside the reason.
-          queueMicrotask(() => {
-            if (input.value !== (rest.value ?? '')) input.value = rest.value ?? '';
-          });
+        }}
+        onBlur={(e) => {
+          // A refused day (an end before its start) is not kept on screen as if saved: once the
+          // field is left it shows what the doc holds, beside the reason. Not while typing: a
+          // year typed digit by digit passes through days that are refused ('0002-12-04').
+          const input = e.currentTarget;
+          if (input.value !== (rest.value ?? '')) input.value = rest.value ?? '';
         }}
       />
     </label>
