@@ -499,8 +499,15 @@ export class Room {
       // Storage is behind: the sender keeps the update and re-sends it when it reconnects.
       throw new MessageRefused(CloseCode.storageFailed, 'storage is behind; retry later');
     }
+    const dropsBefore = this.pendingDrops;
     const update = effect === 'change' ? this.integrate(payload) : null;
     this.enqueue({ authorId: conn.member.id, conn, update, at: this.options.now() });
+    // What it sent waited for changes the room lacks and was dropped (at once in the index room,
+    // DEL-2): the relay's own step 1 asks the device, which answers with everything the relay
+    // lacks, the dependencies with it, instead of waiting for its next reconnect.
+    if (this.pendingDrops !== dropsBefore) {
+      conn.send(syncMessage((e) => syncProtocol.writeSyncStep1(e, this.doc)));
+    }
   }
 
   /**
@@ -545,6 +552,9 @@ export class Room {
    * unloads: past `maxPendingBytes` they are dropped. Nothing of them was stored or acknowledged,
    * so a client that really has the dependencies sends them all again when it reconnects.
    */
+  /** Times structs waiting for dependencies were dropped (see `boundPending`). */
+  private pendingDrops = 0;
+
   private boundPending(): void {
     const store = this.doc.store;
     const bytes =
@@ -552,6 +562,7 @@ export class Room {
     if (bytes <= this.options.maxPendingBytes) return;
     store.pendingStructs = null;
     store.pendingDs = null;
+    this.pendingDrops++;
     this.options.metrics.pendingDropped.inc();
     this.options.log.warn({ room: this.name, bytes }, 'dropped structs waiting for dependencies');
   }

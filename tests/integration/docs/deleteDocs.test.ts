@@ -12,7 +12,10 @@ import {
   readPlan,
   setPlanTitle,
 } from '@grassroots/shared';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import {
   applySyncMessages,
@@ -219,6 +222,40 @@ describe('deleting a document (DEL-1, IDX-7)', () => {
     const other = device(server.adminToken, INDEX_DOC_ID);
     await other.synced;
     expect(readIndex(other.doc).docs.map((d) => d.id)).toEqual(['plan2']);
+  });
+
+  it('DEL-2 a write to the index that waits for a change the relay lacks is asked for again, and lands with it', async () => {
+    await workspaceWithPlan();
+    const editor = await server.member('editor');
+    const raw = await rawClient(syncUrl(INDEX_DOC_ID, editor.token));
+    const mine = createDoc();
+    addDocEntry(mine, { id: 'plan2', kind: 'plan', title: '二', createdAt: 20 });
+    const middle = Y.encodeStateVector(mine);
+    addDocEntry(mine, { id: 'plan3', kind: 'plan', title: '三', createdAt: 30 });
+    const second = Y.encodeStateAsUpdate(mine, middle);
+    const stepOnes = () =>
+      raw.messages.filter((m) => m.type === MessageType.sync && m.bytes[1] === 0);
+    await eventually(() => expect(stepOnes()).toHaveLength(1)); // the greeting
+    // The later change alone (its base went by another tab's socket, say): dropped, and asked for.
+    raw.send(updateMessage(second));
+    await eventually(() => expect(stepOnes()).toHaveLength(2));
+    // The device answers the relay's step 1 as a stock client does: all the relay lacks.
+    const asked = stepOnes()[1]!.bytes;
+    const dec = decoding.createDecoder(asked);
+    decoding.readVarUint(dec);
+    decoding.readVarUint(dec);
+    const relaySV = decoding.readVarUint8Array(dec);
+    const enc = encoding.createEncoder();
+    encoding.writeVarUint(enc, MessageType.sync);
+    syncProtocol.writeSyncStep2(enc, mine, relaySV);
+    raw.send(encoding.toUint8Array(enc));
+    await eventually(async () =>
+      expect((await storedIndex()).docs.map((d) => d.id).sort()).toEqual([
+        'plan1',
+        'plan2',
+        'plan3',
+      ]),
+    );
   });
 
   it('DEL-3 an admin restores a deleted doc: listed again as it was, open to everyone again', async () => {
