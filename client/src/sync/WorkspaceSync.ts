@@ -142,6 +142,8 @@ export class WorkspaceSync {
   #connection: ConnectionState;
   #queue: string[] = [];
   #active = new Set<string>();
+  /** Docs changed on this device while their background sync ran (see `#add`). */
+  #changedWhileActive = new Set<string>();
   #listeners = new Set<() => void>();
   #emitScheduled = false;
   #isDestroyed = false;
@@ -260,7 +262,10 @@ export class WorkspaceSync {
     synced.doc.on('update', (_update: Uint8Array, origin: unknown) => {
       if (origin === Origin.storage || origin instanceof WebsocketProvider) return;
       if (this.#open.has(docId) || this.#connection !== 'online') return;
-      this.#enqueue([docId]);
+      // Changed while its background sync runs: that sync may end before this change is
+      // acknowledged, so it goes round once more.
+      if (this.#active.has(docId)) this.#changedWhileActive.add(docId);
+      else this.#enqueue([docId]);
     });
     synced.onChange(() => {
       if (synced.writeTrouble !== null) this.#scheduleWriteRetry();
@@ -549,6 +554,11 @@ export class WorkspaceSync {
       this.#active.add(id);
       void this.#syncOnce(id).finally(() => {
         this.#active.delete(id);
+        const isChanged = this.#changedWhileActive.delete(id);
+        if (isChanged && !this.docs.get(id)?.isSaved && this.#connection === 'online') {
+          if (!this.#refusals.has(id) && !this.#deleted.has(id) && !this.#queue.includes(id))
+            this.#queue.push(id);
+        }
         this.#pump();
         this.#emit();
       });
