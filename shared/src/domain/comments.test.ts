@@ -73,7 +73,7 @@ describe('comments (CMT)', () => {
     });
     const bloated = Y.encodeStateAsUpdate(crafted);
     expect(bloated.byteLength).toBeGreaterThan(1_000_000);
-    expect(commentsWriteRefusal(room, bloated, 'v1')).toMatch(/more than/);
+    expect(commentsWriteRefusal(room, bloated, 'v1')).toMatch(/overwrites itself/);
     expect(commentsWriteRefusal(room, hidden, 'v1')).toBeNull();
 
     // A device offline for a while: 30 comments of full length, and one of them edited 3 times.
@@ -89,13 +89,19 @@ describe('comments (CMT)', () => {
     }
     for (let i = 0; i < 3; i++) editComment(device, 'd0', '改'.repeat(MAX_COMMENT_CHARS), 100 + i);
     expect(commentsWriteRefusal(room, Y.encodeStateAsUpdate(device), 'v1')).toBeNull();
-    // Back online with the room's comments, then four more edits of one before the next sync.
+    // Back online with the room's comments, then twelve more edits of one before the next sync.
     Y.applyUpdate(room, Y.encodeStateAsUpdate(device));
     const synced = Y.encodeStateVector(device);
-    for (let i = 0; i < 4; i++)
-      editComment(device, 'd1', `${'改'.repeat(MAX_COMMENT_CHARS - 1)}${i}`, 200 + i);
+    for (let i = 0; i < 12; i++)
+      editComment(device, 'd1', `${'改'.repeat(MAX_COMMENT_CHARS - 1)}${i % 10}`, 200 + i);
     const edits = Y.encodeStateAsUpdate(device, synced);
-    expect(edits.byteLength).toBeGreaterThan(4 * 3 * MAX_COMMENT_CHARS);
+    expect(edits.byteLength).toBeGreaterThan(12 * 3 * MAX_COMMENT_CHARS);
     expect(commentsWriteRefusal(room, edits, 'v1')).toBeNull();
+    // Another tab's comments, already in the room, sent again with one short reply: only what is
+    // new to the room counts.
+    addComment(device, { ...base, id: 'r1', authorId: 'v1', text: '好', parentId: 'd0', at: 300 });
+    const again = Y.encodeStateAsUpdate(device);
+    expect(again.byteLength).toBeGreaterThan(30 * 3 * MAX_COMMENT_CHARS);
+    expect(commentsWriteRefusal(room, again, 'v1')).toBeNull();
   });
 });

@@ -253,26 +253,39 @@ export function commentsWriteRefusal(
     if (now.resolved && now.resolvedBy !== memberId && keys.has('resolvedBy'))
       return 'comments: a comment is resolved in its resolver’s own name';
   }
-  // CMT-9: what the update writes is about the size of the comments it leaves (their fields as
-  // JSON hold the same keys and values). Values overwritten within the update itself are kept
-  // (the doc keeps what was deleted) but read by nobody: hidden bytes everyone then downloads.
-  let liveBytes = 0;
-  for (const [type, keys] of changed) {
-    const ids = type === (root as unknown) ? [...keys] : [type._item?.parentSub];
-    for (const id of ids) {
-      const value = typeof id === 'string' ? root.get(id) : null;
-      if (value instanceof Y.Map) liveBytes += encodeUtf8(JSON.stringify(value.toJSON())).length;
+  // CMT-9: values the update sets and then overwrites itself are kept by the room (it keeps what
+  // was deleted) but read by nobody: hidden bytes everyone would download. Only what is new to the
+  // room counts, so an update that also carries comments the room already has (another tab's,
+  // sent again) is not charged for them.
+  const known = Y.decodeStateVector(Y.encodeStateVector(before));
+  let hidden = 0;
+  for (const struct of Y.decodeUpdate(update).structs) {
+    if (!(struct instanceof Y.Item)) continue;
+    if (struct.id.clock + struct.length <= (known.get(struct.id.client) ?? 0)) continue;
+    let stored: Y.AbstractStruct;
+    try {
+      stored = Y.getItem(scratch.store, struct.id);
+    } catch {
+      continue;
     }
+    if (!(stored instanceof Y.Item) || !stored.deleted) continue;
+    const content = struct.content;
+    hidden +=
+      content instanceof Y.ContentAny
+        ? encodeUtf8(JSON.stringify(content.arr)).length
+        : content instanceof Y.ContentString
+          ? encodeUtf8(content.str).length
+          : content.getLength();
   }
   scratch.destroy();
-  if (update.byteLength > 2 * liveBytes + COMMENT_UPDATE_SLACK_BYTES) {
-    return 'comments: the update holds more than the comments it writes';
+  if (hidden > COMMENT_HIDDEN_BYTES) {
+    return 'comments: the update holds values it overwrites itself';
   }
   return null;
 }
 
 /**
- * What a comments update may hold beyond twice its comments' size (CMT-9), bytes: a comment of
- * full length in Chinese or Uyghur changed about five times on a device offline.
+ * Bytes of values one comments update may set and overwrite itself (CMT-9): a comment of full
+ * length in Chinese or Uyghur changed about twenty times on a device offline.
  */
-const COMMENT_UPDATE_SLACK_BYTES = 32 * 1024;
+const COMMENT_HIDDEN_BYTES = 128 * 1024;
