@@ -5,7 +5,13 @@ import { fileURLToPath } from 'node:url';
 import { type ConfigInput, parseConfig, type RunningServer, startServer } from '@grassroots/server';
 import { type Locale, MINUTES_BODY_FIELD } from '@grassroots/shared';
 import axe from 'axe-core';
-import { type BrowserContext, type CDPSession, chromium, type Page } from 'playwright-core';
+import {
+  type BrowserContext,
+  type CDPSession,
+  chromium,
+  type Locator,
+  type Page,
+} from 'playwright-core';
 import * as Y from 'yjs';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -215,6 +221,21 @@ export async function waitVisible(page: Page, selector: string, timeout = 30_000
       { cause: err },
     );
   }
+}
+
+/**
+ * The texts of the elements `locator` finds that run over more than one line on screen (a name
+ * or a day broken in two); empty when each is one line.
+ */
+export function splitOverLines(locator: Locator): Promise<(string | null)[]> {
+  return locator.evaluateAll((elements) =>
+    elements.flatMap((el) => {
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+      return lines.size > 1 ? [el.textContent] : [];
+    }),
+  );
 }
 
 /** Resolves once a service worker controls the page (the app shell is cached for offline use). */

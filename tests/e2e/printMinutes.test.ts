@@ -13,6 +13,7 @@ import {
   joinWorkspace,
   openBrowser,
   screenshot,
+  splitOverLines,
   startRelay,
   switchLanguage,
   waitSaved,
@@ -213,15 +214,7 @@ describe('printing a minutes record', () => {
     const whole =
       'th:nth-child(1), td:nth-child(1), th:nth-child(3), td:nth-child(3), td:nth-child(4)';
     expect(await actions.locator(whole).count()).toBeGreaterThanOrEqual(5);
-    const split = await actions.locator(whole).evaluateAll((cells) =>
-      cells.flatMap((cell) => {
-        const range = document.createRange();
-        range.selectNodeContents(cell);
-        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
-        return lines.size > 1 ? [cell.textContent] : [];
-      }),
-    );
-    expect(split).toEqual([]);
+    expect(await splitOverLines(actions.locator(whole))).toEqual([]);
     await actions.scrollIntoViewIfNeeded();
     await screenshot(page, 'print-minutes-actions-ug-360');
     await page.setViewportSize({ width: 1200, height: 900 });
