@@ -36,6 +36,11 @@ export function createMetrics() {
       help: 'Storage writes that failed and were retried',
       ...labels,
     }),
+    historyRebuilds: new Counter({
+      name: 'grassroots_history_rebuilds_total',
+      help: 'Rooms whose history was rebuilt from the stored log (not found in the history cache)',
+      ...labels,
+    }),
     loadFailures: new Counter({
       name: 'grassroots_load_failures_total',
       help: 'Rooms whose stored state could not be loaded',

@@ -86,7 +86,11 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
   });
   const blobs = parts.blobs ?? new FsBlobStore(blobsPath(config.dataDir));
   const deps: ServerDeps = { config, store, auth, relay, log, metrics, blobs };
-  const history = new History({ store, burstGapMs: config.burstGapMs });
+  const history = new History({
+    store,
+    burstGapMs: config.burstGapMs,
+    onRebuilt: () => metrics.historyRebuilds.inc(),
+  });
   const routes = [
     ...(parts.routes?.(deps) ?? []),
     ...keepDeletedToAdmins(historyRoutes(history)(deps), deps),

@@ -236,6 +236,8 @@ export type HistoryOptions = {
   burstGapMs: number;
   /** Rooms whose rebuilt history is kept in memory. Default 16. */
   cacheSize?: number;
+  /** Called after each rebuild of a room's history from its stored rows. */
+  onRebuilt?: () => void;
 };
 
 /**
@@ -246,6 +248,9 @@ export class History {
   private readonly cache = new Map<string, { key: string; history: RoomHistory }>();
 
   constructor(private readonly options: HistoryOptions) {}
+
+  /** Rebuilds under way, by room: a request that needs the same one waits for it (HIST-10). */
+  private readonly building = new Map<string, { key: string; history: Promise<RoomHistory> }>();
 
   private async room(room: string): Promise<RoomHistory> {
     const { store } = this.options;
@@ -260,8 +265,29 @@ export class History {
       this.cache.set(room, cached);
       return cached.history;
     }
-    const rows = await store.loadUpdates(room);
+    const pending = this.building.get(room);
+    if (pending?.key === key) return pending.history;
+    const history = this.rebuild(room, key, named, marks);
+    this.building.set(room, { key, history });
+    try {
+      return await history;
+    } finally {
+      if (this.building.get(room)?.history === history) this.building.delete(room);
+    }
+  }
+
+  private async rebuild(
+    room: string,
+    key: string,
+    named: readonly NamedVersion[],
+    marks: readonly StoredMark[],
+  ): Promise<RoomHistory> {
+    const rows = await this.options.store.loadUpdates(room);
     const history = new RoomHistory(rows, named, marks, this.options.burstGapMs);
+    const cached = this.cache.get(room);
+    // A rebuild of an older log that finished last must not replace a newer one.
+    if (cached && cached.history.lastSeq > history.lastSeq) return history;
+    this.options.onRebuilt?.();
     cached?.history.doc.destroy();
     this.cache.delete(room);
     this.cache.set(room, { key, history });
