@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDemoVillage, labelOf, meetingLedger, readWorkspace } from '@grassroots/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, startRelay, switchLanguage } from './harness.ts';
+import { openBrowser, screenshot, startRelay, switchLanguage } from './harness.ts';
 import { expectPageFeet, pdfText, squash } from './pdf.ts';
 import { DEMO_NOW, openLocalDemo } from './seed.ts';
 import { readWorkbook } from './xlsx.ts';
@@ -59,7 +59,7 @@ describe('三会一课 台账', () => {
     expect(shown).toEqual(
       ledger.totals.map((x) => [
         `${labelOf('meetingType', x.meetingType, 'zh-CN')}${x.groupName ? ` · ${x.groupName}` : ''}`,
-        ...[x.periods, x.done, x.missed, x.open, x.aboveMax, x.meetings].map(String),
+        ...[x.periods, x.done, x.missed, x.unconfirmed, x.open, x.aboveMax, x.meetings].map(String),
       ]),
     );
     const missedRows = ledger.rows.filter((r) => r.missed);
@@ -94,6 +94,7 @@ describe('三会一课 台账', () => {
         x.periods,
         x.done,
         x.missed,
+        x.unconfirmed,
         x.open,
         x.aboveMax,
         x.meetings,
@@ -187,5 +188,57 @@ describe('三会一课 台账', () => {
       pdf,
       join(shots, 'print-meetings-ledger'),
     ]);
+  });
+
+  it('CAD-9: a month held only by a draft record reads 记录未定稿, neither done nor missed, with the draft marked', async () => {
+    const b = await openBrowser({ width: 360, height: 740 });
+    closers.push(b.close);
+    const { page, context } = b;
+    await openLocalDemo(page, relay.server.url, NOW);
+    await context.setOffline(true);
+    // The demo missed its 主题党日 of August; a record of one, still a draft, is written now.
+    await page.locator('.tabs a', { hasText: '文档' }).click();
+    await page.getByRole('button', { name: '新建会议记录' }).click();
+    await page.locator('select[name="meetingType"]').selectOption('theme-party-day');
+    await page.locator('input[name="startsAt"]').fill('2025-08-20T15:00');
+    await page.locator('input[name="startsAt"]').dispatchEvent('change');
+    // The dashboard no longer says August was missed: it says its record is not final.
+    await page.locator('.tabs a', { hasText: '概览' }).click();
+    const dashLine = page.locator('#dash-meetings ~ ul > li[data-state]').filter({ hasText: '主题党日' });
+    await expect.poll(() => dashLine.getAttribute('data-state')).toBe('unconfirmed');
+    expect(squash((await dashLine.textContent()) ?? '')).toContain('记录未定稿主题党日2025年8月');
+    expect(await dashLine.getAttribute('data-missed-before')).toBe('0');
+    await dashLine.scrollIntoViewIfNeeded();
+    await screenshot(page, 'dash-unconfirmed-zh-360');
+    await page.locator('.tabs a', { hasText: '台账' }).click();
+    const row = page.locator(
+      '.ledger-rule[data-rule^="theme-party-day"] tr[data-period="2025-08"]',
+    );
+    await expect.poll(() => row.getAttribute('data-state')).toBe('unconfirmed');
+    expect(await row.locator('.tag').first().textContent()).toBe('记录未定稿');
+    expect(await row.locator('[data-record-state="draft"]').textContent()).toBe('草稿');
+    const totals = page.locator('.totals-table tr[data-type="theme-party-day"] td');
+    // 应开, 按期召开, 未开, 记录未定稿, 进行中或未到期, …
+    expect((await totals.allTextContents()).slice(0, 5).map((x) => x.trim())).toEqual([
+      '12',
+      '11',
+      '0',
+      '1',
+      '0',
+    ]);
+    await row.scrollIntoViewIfNeeded();
+    await screenshot(page, 'ledger-unconfirmed-zh-360');
+    await switchLanguage(page, 'ug');
+    await expect
+      .poll(() => row.locator('.tag').first().textContent())
+      .toBe('خاتىرىسى مۇقىملاشتۇرۇلمىغان');
+    await row.scrollIntoViewIfNeeded();
+    await screenshot(page, 'ledger-unconfirmed-ug-360');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.locator('#ledger-totals').scrollIntoViewIfNeeded();
+    await screenshot(page, 'ledger-unconfirmed-ug-1280');
+    await switchLanguage(page, 'zh-CN');
+    await page.locator('#ledger-totals').scrollIntoViewIfNeeded();
+    await screenshot(page, 'ledger-unconfirmed-zh-1280');
   });
 });

@@ -36,6 +36,9 @@ export function meetingLedgerSheets(ledger: MeetingLedger, ctx: SheetContext): S
   const asOf = asOfText(ledger.now, ledger.span.end, t);
   const type = (m: { meetingType: MeetingType }) => label('meetingType', m.meetingType);
   const lectures = ledger.secretaryLectures;
+  // CAD-9: a record still in draft says so wherever the ledger lists it.
+  const draftMark = (m: LedgerMeeting) =>
+    m.state === 'final' ? '' : t('common.paren', { text: label('minutesState', m.state) });
   return [
     {
       name: t('ledger.sheetSummary'),
@@ -50,6 +53,7 @@ export function meetingLedgerSheets(ledger: MeetingLedger, ctx: SheetContext): S
         { header: t('ledger.colPeriods'), width: 10 },
         { header: t('ledger.colDone'), width: 10 },
         { header: t('ledger.colMissed'), width: 10 },
+        { header: t('ledger.colUnconfirmed'), width: 12 },
         { header: t('ledger.colOpen'), width: 12 },
         { header: t('ledger.colAbove'), width: 10 },
         { header: t('ledger.colMeetings'), width: 10 },
@@ -60,6 +64,7 @@ export function meetingLedgerSheets(ledger: MeetingLedger, ctx: SheetContext): S
         x.periods,
         x.done,
         x.missed,
+        x.unconfirmed,
         x.open,
         x.aboveMax,
         x.meetings,
@@ -91,7 +96,7 @@ export function meetingLedgerSheets(ledger: MeetingLedger, ctx: SheetContext): S
         r.held.length,
         r.missed ? t('ledger.missed') : label('cadenceState', r.state),
         r.aboveMax ? t('ledger.above') : '',
-        r.held.map((m) => `${m.date} ${m.title}`).join('\n'),
+        r.held.map((m) => `${m.date} ${m.title}${draftMark(m)}`).join('\n'),
       ]),
     },
     {

@@ -107,7 +107,13 @@ export default function MeetingLedgerView(): JSX.Element {
       fileNameOf([village(), t('ledger.meetingsFile'), ledger().span.key], 'xlsx'),
     );
   const stateTag = (row: MeetingLedgerRow) =>
-    row.missed ? 'bad' : row.state === 'done' ? 'ok' : row.state === 'due' ? 'warn' : '';
+    row.missed
+      ? 'bad'
+      : row.state === 'done'
+        ? 'ok'
+        : row.state === 'due' || row.state === 'unconfirmed'
+          ? 'warn'
+          : '';
   const other = () => ledger().otherMeetings;
   return (
     <>
@@ -208,6 +214,7 @@ export default function MeetingLedgerView(): JSX.Element {
                 <th scope="col">{t('ledger.colPeriods')}</th>
                 <th scope="col">{t('ledger.colDone')}</th>
                 <th scope="col">{t('ledger.colMissed')}</th>
+                <th scope="col">{t('ledger.colUnconfirmed')}</th>
                 <th scope="col">{t('ledger.colOpen')}</th>
                 <th scope="col">{t('ledger.colAbove')}</th>
                 <th scope="col">{t('ledger.colMeetings')}</th>
@@ -232,6 +239,13 @@ export default function MeetingLedgerView(): JSX.Element {
                       data-label={t('ledger.colMissed')}
                     >
                       {x.missed}
+                    </td>
+                    <td
+                      class="num"
+                      classList={{ 'warn-text': x.unconfirmed > 0 }}
+                      data-label={t('ledger.colUnconfirmed')}
+                    >
+                      {x.unconfirmed}
                     </td>
                     <td class="num" data-label={t('ledger.colOpen')}>
                       {x.open}
@@ -278,7 +292,7 @@ export default function MeetingLedgerView(): JSX.Element {
                         <td class="num" data-label={t('ledger.colRequiredHeld')}>
                           {row.held.length}/{row.required}
                         </td>
-                        <td data-label={t('ledger.colState')}>
+                        <td class="cell-state" data-label={t('ledger.colState')}>
                           <span class={`tag ${stateTag(row)}`}>
                             {row.missed ? t('ledger.missed') : label('cadenceState', row.state)}
                           </span>
@@ -295,6 +309,11 @@ export default function MeetingLedgerView(): JSX.Element {
                                   <a href={docHref(m.docId)}>
                                     {m.date} <bdi>{m.title}</bdi>
                                   </a>{' '}
+                                  <Show when={m.state !== 'final'}>
+                                    <span class="tag warn" data-record-state={m.state}>
+                                      {label('minutesState', m.state)}
+                                    </span>{' '}
+                                  </Show>
                                   <span class="small muted">
                                     {t('ledger.counts', {
                                       expected: m.expected,

@@ -295,11 +295,13 @@ export default function ReportView(): JSX.Element {
           data-required={report().meetings.required}
           data-done={report().meetings.done}
           data-missed={report().meetings.missed}
+          data-unconfirmed={report().meetings.unconfirmed}
           data-open={report().meetings.open}
         >
           {t('report.meetingsLine', {
             required: report().meetings.required,
             done: report().meetings.done,
+            unconfirmed: report().meetings.unconfirmed,
             missed: report().meetings.missed,
             open: report().meetings.open,
           })}

@@ -48,13 +48,18 @@ export function DashboardView(): JSX.Element {
     attention.sort((a, b) => b.item.overdueMs - a.item.overdueMs);
     // One line per rule (per party group, CAD-6): this period's state, plus how many earlier
     // periods were missed.
-    const byRule = new Map<string, { current: (typeof cadence)[number]; missed: number }>();
+    const byRule = new Map<
+      string,
+      { current: (typeof cadence)[number]; missed: number; unconfirmed: number }
+    >();
     for (const c of cadence) {
       const key = `${c.meetingType}~${c.groupId ?? ''}`;
       const seen = byRule.get(key);
-      if (!seen) byRule.set(key, { current: c, missed: 0 });
+      if (!seen) byRule.set(key, { current: c, missed: 0, unconfirmed: 0 });
       else {
         if (seen.current.state === 'overdue') seen.missed++;
+        // CAD-9: held, but the records are still drafts.
+        if (seen.current.state === 'unconfirmed') seen.unconfirmed++;
         seen.current = c;
       }
     }
@@ -153,6 +158,11 @@ export function DashboardView(): JSX.Element {
                       <Show when={rule.missed > 0}>
                         <span class="small warning">
                           {t('dash.missedBefore', { n: rule.missed })}
+                        </span>
+                      </Show>
+                      <Show when={rule.unconfirmed > 0}>
+                        <span class="small warning" data-unconfirmed-before={rule.unconfirmed}>
+                          {t('dash.unconfirmedBefore', { n: rule.unconfirmed })}
                         </span>
                       </Show>
                     </li>

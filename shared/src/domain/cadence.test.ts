@@ -138,7 +138,10 @@ describe('三会一课 cadence', () => {
       { docId: 'b', data: make(beijingInstant(2025, 1, 9), false) },
       { docId: 'c', data: make(null, false) },
     ];
-    expect(heldMeetings(list).map((h) => h.docId)).toEqual(['a', 'b']);
+    expect(heldMeetings(list).map((h) => [h.docId, h.isFinal])).toEqual([
+      ['a', true],
+      ['b', false],
+    ]);
     expect(heldMeetings(list, { finalOnly: true }).map((h) => h.docId)).toEqual(['a']);
   });
 });
@@ -261,6 +264,43 @@ describe('CAD-7 the branch secretary gives a 党课 a year', () => {
     );
     expect(byName.met).toBe(true);
     expect(secretaryLectures([], roster, 2025).met).toBe(false);
+    // A 主题党日 whose lecture the secretary gave counts as the secretary's 党课; one without a
+    // lecturer is not a lecture.
+    const themeDay = (lecturer: HeldMeeting['lecturer']) =>
+      secretaryLectures(
+        [{ ...m('theme-party-day', beijingInstant(2025, 7, 1, 9)), lecturer }],
+        roster,
+        2025,
+      );
+    expect(themeDay({ name: '李秀英', rosterId: li })).toMatchObject({ met: true });
+    expect(themeDay(null)).toMatchObject({ met: false, lectures: [] });
+  });
+});
+
+describe('CAD-9 records still in draft', () => {
+  it('CAD-9 a period held only by drafts is unconfirmed, not done; a final record makes it done', () => {
+    const at = beijingInstant(2025, 1, 15, 9);
+    const jan = { ...JAN, now: beijingInstant(2025, 3, 1) };
+    const state = (meetings: HeldMeeting[]) =>
+      cadenceReport(DEFAULT_CADENCE, meetings, jan).find(
+        (r) => r.meetingType === 'branch-committee',
+      )!;
+    const draft = { ...m('branch-committee', at), isFinal: false };
+    const final = { ...m('branch-committee', at + 3_600_000), isFinal: true };
+    expect(state([draft])).toMatchObject({ held: 1, state: 'unconfirmed' });
+    expect(state([draft, final])).toMatchObject({ held: 2, state: 'done' });
+    expect(state([final])).toMatchObject({ held: 1, state: 'done' });
+    expect(state([])).toMatchObject({ held: 0, state: 'overdue' });
+    // What needs attention lists the unconfirmed period after it ended, as it does a missed one.
+    expect(
+      cadenceAttention(DEFAULT_CADENCE, [draft], JAN.from, jan.now)
+        .filter((r) => r.meetingType === 'branch-committee')
+        .map((r) => [r.period.key, r.state]),
+    ).toEqual([
+      ['2025-01', 'unconfirmed'],
+      ['2025-02', 'overdue'],
+      ['2025-03', 'due'],
+    ]);
   });
 });
 

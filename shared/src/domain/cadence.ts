@@ -99,6 +99,8 @@ export type HeldMeeting = {
   groupId?: string | null;
   /** Who gave the lecture (CAD-7). */
   lecturer?: Attendee | null;
+  /** False for a record still in draft (CAD-9); absent: final. */
+  isFinal?: boolean;
 };
 
 /** The meetings of a set of minutes that count for the cadence (CAD-4). */
@@ -119,6 +121,7 @@ export function heldMeetings(
       startsAt: data.startsAt,
       groupId: data.groupId,
       lecturer: data.lecturer,
+      isFinal: data.state === 'final',
     });
   }
   return out;
@@ -180,8 +183,10 @@ export function cadenceReport(
       const inPeriod = ofType.filter((m) => m.startsAt >= period.start && m.startsAt < period.end);
       const held = inPeriod.length;
       if (!keep(period, held)) continue;
+      const final = inPeriod.filter((m) => m.isFinal !== false).length;
       let state: CadenceState;
-      if (held >= rule.min) state = 'done';
+      if (final >= rule.min) state = 'done';
+      else if (held >= rule.min) state = 'unconfirmed';
       else if (range.now >= period.end) state = 'overdue';
       else if (range.now >= period.start) state = 'due';
       else state = 'upcoming';
@@ -230,7 +235,10 @@ export function cadenceReport(
   return out;
 }
 
-/** What needs attention now: the current period of each rule, plus earlier overdue ones in `[from, now]`. */
+/**
+ * What needs attention now: the current period of each rule, plus earlier ones in `[from, now]`
+ * that were missed or whose records are still drafts (CAD-9).
+ */
 export function cadenceAttention(
   setting: CadenceSetting,
   meetings: readonly HeldMeeting[],
@@ -239,7 +247,7 @@ export function cadenceAttention(
   options: CadenceOptions = {},
 ): CadencePeriodStatus[] {
   return cadenceReport(setting, meetings, { from, to: now + 1, now }, options).filter(
-    (s) => s.state === 'overdue' || s.state === 'due',
+    (s) => s.state === 'overdue' || s.state === 'due' || s.state === 'unconfirmed',
   );
 }
 
@@ -266,7 +274,10 @@ export function secretaryLectures(
   const span = yearPeriod(year);
   const lectures = meetings
     .filter(
-      (m) => m.meetingType === 'party-lecture' && m.startsAt >= span.start && m.startsAt < span.end,
+      (m) =>
+        (m.meetingType === 'party-lecture' || Boolean(m.lecturer?.name.trim())) &&
+        m.startsAt >= span.start &&
+        m.startsAt < span.end,
     )
     .sort((a, b) => a.startsAt - b.startsAt)
     .map((m) => {

@@ -11,7 +11,7 @@ import {
   spanPeriod,
   townshipReport,
 } from './ledger.ts';
-import { initMinutes, readMinutes } from './minutes.ts';
+import { finaliseMinutes, initMinutes, readMinutes } from './minutes.ts';
 import { meetingAttendance } from './quorum.ts';
 import { beijingInstant } from './time.ts';
 
@@ -117,6 +117,57 @@ describe('三会一课 台账', () => {
       ['二组', 1, false],
     ]);
     expect(seed.totals.find((t) => t.groupId === 'g1')!.aboveMax).toBe(1);
+  });
+});
+
+describe('三会一课 台账 at the edges of a span', () => {
+  const record = (docId: string, meetingType: string, at: number, final = true) => {
+    const doc = createDoc();
+    initMinutes(doc, { title: '会议', meetingType: meetingType as 'party-group', startsAt: at });
+    if (final) finaliseMinutes(doc, { name: '王书记' });
+    return { docId, data: readMinutes(doc) };
+  };
+  const seed = cadencePreset('seed');
+
+  it('LEDGER-5 a week across New Year is in one year’s ledger only, with its meeting', () => {
+    const records = [record('dec30', 'party-group', beijingInstant(2024, 12, 30, 20))];
+    const weeks = (span: Parameters<typeof meetingLedger>[3]) =>
+      meetingLedger(records, seed, null, span).rows.filter((r) => r.meetingType === 'party-group');
+    const y2025 = weeks({ year: 2025 });
+    const y2024 = weeks({ year: 2024 });
+    expect(y2025[0]).toMatchObject({ state: 'done' });
+    expect(y2025[0]!.period.key).toBe('2025-W01');
+    expect(y2025[0]!.held.map((m) => m.docId)).toEqual(['dec30']);
+    expect(y2024.map((r) => r.period.key)).not.toContain('2025-W01');
+    expect(y2024.flatMap((r) => r.held.map((m) => m.docId))).toEqual([]);
+    // The quarters of a year hold its weeks between them, each once.
+    const quarters = [1, 2, 3, 4].flatMap((quarter) =>
+      weeks({ year: 2025, quarter }).map((r) => r.period.key),
+    );
+    expect(quarters).toEqual(y2025.map((r) => r.period.key));
+    expect(new Set(quarters).size).toBe(52);
+  });
+
+  it('CAD-9 a period held only by a draft record is neither done nor missed, and says so', () => {
+    const records = [
+      record('draft', 'branch-committee', beijingInstant(2025, 3, 10, 9), false),
+      record('final', 'branch-committee', beijingInstant(2025, 2, 10, 9)),
+    ];
+    const q1 = meetingLedger(records, seed, null, { year: 2025, quarter: 1 });
+    const months = q1.rows.filter((r) => r.meetingType === 'branch-committee');
+    expect(months.map((r) => [r.period.key, r.state, r.missed])).toEqual([
+      ['2025-01', 'overdue', true],
+      ['2025-02', 'done', false],
+      ['2025-03', 'unconfirmed', false],
+    ]);
+    expect(months[2]!.held.map((m) => m.state)).toEqual(['draft']);
+    expect(q1.totals.find((t) => t.meetingType === 'branch-committee')).toMatchObject({
+      periods: 3,
+      done: 1,
+      unconfirmed: 1,
+      missed: 1,
+      open: 0,
+    });
   });
 });
 

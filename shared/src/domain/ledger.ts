@@ -125,9 +125,11 @@ export type MeetingLedgerTotal = {
   meetingType: CadenceMeetingType;
   groupId: string | null;
   groupName: string | null;
-  /** Required periods overlapping the span. */
+  /** Required periods of the span (a week by its Thursday, LEDGER-5). */
   periods: number;
   done: number;
+  /** Held, but with records still in draft (CAD-9). */
+  unconfirmed: number;
   missed: number;
   /** Periods under way or not begun at `now`. */
   open: number;
@@ -189,12 +191,18 @@ export function meetingLedger(
   const byId = new Map(records.map((r) => [r.docId, r]));
   const groups = roster?.groups;
   const groupName = new Map((groups ?? []).map((g) => [g.id, g.name]));
+  // LEDGER-5: a week that crosses the span's edge belongs to the span holding its Thursday (as
+  // an ISO week belongs to a year), so no week and no meeting is in two years or two quarters.
+  // Months, quarters and years never cross a span's edge: they are in it or hold it.
+  const inSpan = (p: Period) =>
+    p.unit !== 'week' ||
+    (p.start + 3 * DAY_MS >= period.start && p.start + 3 * DAY_MS < period.end);
   const report = cadenceReport(
     cadence,
     held,
     { from: period.start, to: period.end, now },
     groups ? { groups } : {},
-  );
+  ).filter((s) => inSpan(s.period));
   const rows: MeetingLedgerRow[] = report.map((s) => ({
     meetingType: s.meetingType,
     groupId: s.groupId,
@@ -215,6 +223,7 @@ export function meetingLedger(
       groupName: row.groupName,
       periods: 0,
       done: 0,
+      unconfirmed: 0,
       missed: 0,
       open: 0,
       aboveMax: 0,
@@ -222,6 +231,7 @@ export function meetingLedger(
     };
     t.periods++;
     if (row.state === 'done') t.done++;
+    else if (row.state === 'unconfirmed') t.unconfirmed++;
     else if (row.missed) t.missed++;
     else t.open++;
     if (row.aboveMax) t.aboveMax++;
@@ -480,6 +490,8 @@ export type TownshipReport = {
   meetings: Pick<MeetingLedger, 'rows' | 'totals' | 'otherMeetings'> & {
     required: number;
     done: number;
+    /** Held, with records still in draft (CAD-9). */
+    unconfirmed: number;
     missed: number;
     /** Periods still running or not begun at `now`: neither held on time nor missed yet. */
     open: number;
@@ -550,8 +562,10 @@ export function townshipReport(
       otherMeetings: ledger.otherMeetings,
       required: ledger.rows.length,
       done: ledger.rows.filter((r) => r.state === 'done').length,
+      unconfirmed: ledger.rows.filter((r) => r.state === 'unconfirmed').length,
       missed: ledger.rows.filter((r) => r.missed).length,
-      open: ledger.rows.filter((r) => r.state !== 'done' && !r.missed).length,
+      open: ledger.rows.filter((r) => r.state !== 'done' && r.state !== 'unconfirmed' && !r.missed)
+        .length,
     },
     plans,
     decisions,

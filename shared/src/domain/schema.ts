@@ -231,8 +231,11 @@ export const OFFICES = [
 ] as const;
 export type Office = (typeof OFFICES)[number];
 
-/** Where a village stands against one cadence rule in one period (CAD-3). */
-export const CADENCE_STATES = ['done', 'due', 'overdue', 'upcoming'] as const;
+/**
+ * Where a village stands against one cadence rule in one period (CAD-3); `unconfirmed`: the
+ * meetings were held but some of their records are still drafts (CAD-9).
+ */
+export const CADENCE_STATES = ['done', 'unconfirmed', 'due', 'overdue', 'upcoming'] as const;
 export type CadenceState = (typeof CADENCE_STATES)[number];
 
 /** Why a feedback entry needs a reviewer's eye (AGE-2). */

@@ -155,6 +155,7 @@ export const en: Catalogue = {
     'dash.noFeedback': 'No feedback needs attention.',
     'dash.ageDays': '{days} {days|day|days} overdue',
     'dash.missedBefore': '{n} earlier {n|period|periods} missed',
+    'dash.unconfirmedBefore': '{n} earlier {n|period|periods} with records not final',
     'dash.phaseProgress': '{done}/{total} done',
     'dash.recent': 'All documents',
     'case.title': 'Decision cases (四议两公开)',
@@ -768,6 +769,7 @@ export const en: Catalogue = {
     'ledger.colDone': 'Held on time',
     'ledger.colMissed': 'Missed',
     'ledger.colOpen': 'Running or not begun',
+    'ledger.colUnconfirmed': 'Records not final',
     'ledger.colAbove': 'Above the rhythm',
     'ledger.colMeetings': 'Meetings',
     'ledger.colPeriod': 'Period',
@@ -851,7 +853,7 @@ export const en: Catalogue = {
       'Entries received each month, coloured by their status at the month’s end.',
     'report.meetings': 'Meetings (三会一课 and party life)',
     'report.meetingsLine':
-      '{required} required periods: {done} held on time, {missed} missed, {open} running or not begun.',
+      '{required} required periods: {done} held on time, {unconfirmed} held with records not final, {missed} missed, {open} running or not begun.',
     'report.chartMeetings': 'Required periods and periods held on time, by meeting type',
     'report.missedList': 'Missed: {list}',
     'report.plans': 'Plan progress',
@@ -1270,6 +1272,7 @@ export const en: Catalogue = {
     },
     cadenceState: {
       done: 'Done',
+      unconfirmed: 'Record not final',
       due: 'Due',
       overdue: 'Overdue',
       upcoming: 'Upcoming',

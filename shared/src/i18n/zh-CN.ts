@@ -148,6 +148,7 @@ const messages = {
   'dash.noFeedback': '没有需要关注的民情。',
   'dash.ageDays': '逾期 {days} 天',
   'dash.missedBefore': '此前另有 {n} 期未开',
+  'dash.unconfirmedBefore': '此前另有 {n} 期记录未定稿',
   'dash.phaseProgress': '{done}/{total} 项完成',
   'dash.recent': '全部文档',
   'case.title': '决策事项（四议两公开）',
@@ -729,6 +730,7 @@ const messages = {
   'ledger.colDone': '按期召开',
   'ledger.colMissed': '未开',
   'ledger.colOpen': '进行中或未到期',
+  'ledger.colUnconfirmed': '记录未定稿',
   'ledger.colAbove': '超出节奏',
   'ledger.colMeetings': '会议次数',
   'ledger.colPeriod': '期间',
@@ -811,7 +813,7 @@ const messages = {
   'report.chartFeedbackHint': '每月登记的民情，按月末时的办理状态分色。',
   'report.meetings': '三会一课及组织生活',
   'report.meetingsLine':
-    '应开 {required} 期，按期召开 {done} 期，未开 {missed} 期，进行中或未到期 {open} 期。',
+    '应开 {required} 期，按期召开 {done} 期，已开但记录未定稿 {unconfirmed} 期，未开 {missed} 期，进行中或未到期 {open} 期。',
   'report.chartMeetings': '各类会议应开期数与按期召开期数',
   'report.missedList': '未开：{list}',
   'report.plans': '工作计划进展',
@@ -1219,6 +1221,7 @@ const labels = {
   },
   cadenceState: {
     done: '已完成',
+    unconfirmed: '记录未定稿',
     due: '待召开',
     overdue: '已逾期',
     upcoming: '未到期',
