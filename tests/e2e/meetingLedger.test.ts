@@ -204,7 +204,9 @@ describe('三会一课 台账', () => {
     await page.locator('input[name="startsAt"]').dispatchEvent('change');
     // The dashboard no longer says August was missed: it says its record is not final.
     await page.locator('.tabs a', { hasText: '概览' }).click();
-    const dashLine = page.locator('#dash-meetings ~ ul > li[data-state]').filter({ hasText: '主题党日' });
+    const dashLine = page
+      .locator('#dash-meetings ~ ul > li[data-state]')
+      .filter({ hasText: '主题党日' });
     await expect.poll(() => dashLine.getAttribute('data-state')).toBe('unconfirmed');
     expect(squash((await dashLine.textContent()) ?? '')).toContain('记录未定稿主题党日2025年8月');
     expect(await dashLine.getAttribute('data-missed-before')).toBe('0');
