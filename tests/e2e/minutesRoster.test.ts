@@ -11,7 +11,14 @@ import {
 } from '@grassroots/shared';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { joinWorkspace, openBrowser, startRelay, switchLanguage, waitSaved } from './harness.ts';
+import {
+  joinWorkspace,
+  openBrowser,
+  screenshot,
+  startRelay,
+  switchLanguage,
+  waitSaved,
+} from './harness.ts';
 import { seedDocs, storedDoc } from './seed.ts';
 
 let relay: Awaited<ReturnType<typeof startRelay>>;
@@ -204,5 +211,47 @@ describe('minutes counted against the roster', () => {
     await expect
       .poll(() => page.locator('.attendance-counts').textContent())
       .toBe('应到 400 人 · 实到 230 人 · 缺席 170 人');
+  });
+
+  it('VOTE-7: without a roster, a 党员大会 vote cannot be judged, and one recorded as passed cannot be finalised', async () => {
+    const seeded = await seedDocs(relay.server, '无名册村', []);
+    const b = await openBrowser({ width: 360, height: 800 });
+    closers.push(b.close);
+    const { page } = b;
+    await joinWorkspace(page, await seeded.invite('admin'), '李书记');
+    await waitSaved(page);
+    await page.goto(`${relay.server.url}/#/w/${seeded.workspaceId}/docs`);
+    await page.getByRole('button', { name: '新建会议记录' }).click();
+    await page.locator('select[name="meetingType"]').selectOption('party-members');
+    await page.locator('input[name="startsAt"]').fill('2025-03-20T09:30');
+    await page.locator('input[name="startsAt"]').dispatchEvent('change');
+    // Only the five who came are typed in: 应到 would be 5, and any quorum met.
+    for (let i = 1; i <= 5; i++) {
+      await page.locator('input[name="newPerson"]').fill(`党员${i}`);
+      await page.getByRole('button', { name: '添加参会人' }).click();
+    }
+    await page.getByLabel('表决事项').fill('村道硬化工程');
+    await page.getByRole('button', { name: '添加表决' }).click();
+    const vote = page.locator('li.vote').first();
+    await vote.locator('input[name="tally-for"]').fill('3');
+    await vote.locator('input[name="tally-for"]').dispatchEvent('change');
+    const missing = vote.locator('[data-missing="roster"]');
+    await expect
+      .poll(() => missing.textContent())
+      .toBe('名册中还没有本会的应到人员，无法按规定核对到会人数和表决结果。请先在“名册”中登记。');
+    expect(await vote.locator('[data-check="quorum"]').count()).toBe(0);
+    await vote.locator('select[name="voteOutcome"]').selectOption('passed');
+    const finalise = page.locator('button[name="finalise"]');
+    await expect.poll(() => finalise.isDisabled()).toBe(true);
+    expect(await page.locator('.finalise-why').textContent()).toContain(
+      '表决“村道硬化工程”记为通过，但名册中没有本会的应到人员，无法核对是否达到规定人数。',
+    );
+    await missing.scrollIntoViewIfNeeded();
+    await screenshot(page, 'vote-no-roster-zh-360');
+    await switchLanguage(page, 'ug');
+    await expect.poll(() => missing.textContent()).toContain('تىزىملىك');
+    await missing.scrollIntoViewIfNeeded();
+    await screenshot(page, 'vote-no-roster-ug-360');
+    await switchLanguage(page, 'zh-CN');
   });
 });

@@ -26,7 +26,11 @@ export function VoteCheckLine(props: { check: VoteCheck }): JSX.Element {
     >
       <Show
         when={c().complete}
-        fallback={<p class="warning vote-check-line">{t('min.check.noCounts')}</p>}
+        fallback={
+          <p class="warning vote-check-line" data-missing={c().missing ?? ''}>
+            {t(c().missing === 'roster' ? 'min.check.noRoster' : 'min.check.noCounts')}
+          </p>
+        }
       >
         <Show when={c().quorum}>
           {(q) => (
@@ -95,7 +99,10 @@ export function issueText(
     case 'vote-not-carried': {
       if (!vote) return t('min.issue.missingVote');
       const c = voteCheck(m, vote, roster);
-      if (!c.complete) return t('min.issue.noCounts', { motion });
+      if (!c.complete)
+        return t(c.missing === 'roster' ? 'min.issue.noRosterForVote' : 'min.issue.noCounts', {
+          motion,
+        });
       if (c.quorum && !c.quorum.met) {
         return t('min.issue.noQuorum', {
           motion,

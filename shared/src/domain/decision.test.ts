@@ -9,6 +9,20 @@ import { beijingInstant } from './time.ts';
 
 const CASE = 'road';
 
+/** 40 party members (m1…m40) and 40 villagers' representatives (v1…v40): votes are counted against them (VOTE-7). */
+const ROSTER = (() => {
+  const doc = createDoc();
+  initRoster(doc, { title: '名册' });
+  for (let i = 1; i <= 40; i++) {
+    addPerson(doc, { id: `m${i}`, name: `党员${i}` });
+    joinBody(doc, `m${i}`, { body: 'party' });
+    addPerson(doc, { id: `v${i}`, name: `代表${i}` });
+    joinBody(doc, `v${i}`, { body: 'villager-representatives' });
+  }
+  return readRoster(doc);
+})();
+
+/** A meeting of one step; the first `present` of its body's roster marked present. */
 function meeting(
   meetingType: MeetingType,
   startsAt: number,
@@ -17,8 +31,9 @@ function meeting(
 ) {
   const doc = createDoc();
   initMinutes(doc, { title: step, meetingType, startsAt, place: '村委会' });
-  for (let i = 0; i < (opts.present ?? 5); i++) {
-    markAttendance(doc, { name: `人员${i}` }, { present: true });
+  const prefix = meetingType === 'villager-representatives' ? 'v' : 'm';
+  for (let i = 1; i <= (opts.present ?? 5); i++) {
+    markAttendance(doc, { name: `${prefix}${i}`, rosterId: `${prefix}${i}` }, { present: true });
   }
   const voteId = opts.tally ? recordVote(doc, { motion: '村道硬化', tally: opts.tally }) : null;
   addDecision(doc, { text: '村道硬化', voteId, caseId: CASE, step });
@@ -56,7 +71,7 @@ describe('两会两票 / 四议两公开', () => {
       { step: 'resolution-public', at: D(9) },
       { step: 'result-public', at: D(30) },
     ]);
-    const trace = traceDecisionCase(c, fullProcedure());
+    const trace = traceDecisionCase(c, fullProcedure(), ROSTER);
     expect(trace.issues).toEqual([]);
     expect(trace.steps.map((s) => [s.step, s.done])).toEqual([
       ['proposal', true],
@@ -72,7 +87,7 @@ describe('两会两票 / 四议两公开', () => {
   });
 
   it('DEC-3 an unfinished case names the next step', () => {
-    const trace = traceDecisionCase(caseWithPublications([]), fullProcedure().slice(0, 2));
+    const trace = traceDecisionCase(caseWithPublications([]), fullProcedure().slice(0, 2), ROSTER);
     expect(trace.next).toBe('review');
     expect(trace.passed).toBeNull();
     expect(trace.issues).toEqual([]);
@@ -81,10 +96,10 @@ describe('两会两票 / 四议两公开', () => {
   it('DEC-1 a tally larger than the attendance is an issue', () => {
     const meetings = fullProcedure();
     meetings[2] = meeting('party-members', D(5), 'review', {
-      present: 10,
-      tally: { for: 9, against: 1, abstain: 1 },
+      present: 20,
+      tally: { for: 19, against: 1, abstain: 1 },
     });
-    const trace = traceDecisionCase(caseWithPublications([]), meetings);
+    const trace = traceDecisionCase(caseWithPublications([]), meetings, ROSTER);
     expect(trace.issues).toEqual([
       expect.objectContaining({ code: 'tally-exceeds-attendance', step: 'review' }),
     ]);
@@ -96,15 +111,17 @@ describe('两会两票 / 四议两公开', () => {
       present: 30,
       tally: { for: 28, against: 1, abstain: 1 },
     });
-    const codes = traceDecisionCase(caseWithPublications([]), meetings).issues.map((i) => i.code);
+    const codes = traceDecisionCase(caseWithPublications([]), meetings, ROSTER).issues.map(
+      (i) => i.code,
+    );
     expect(codes).toContain('party-first');
-    const noReview = traceDecisionCase(caseWithPublications([]), [fullProcedure()[3]!]);
+    const noReview = traceDecisionCase(caseWithPublications([]), [fullProcedure()[3]!], ROSTER);
     expect(noReview.issues.map((i) => i.code)).toContain('party-first');
   });
 
   it('DEC-3 a publication dated before the resolution is out of order', () => {
     const c = caseWithPublications([{ step: 'resolution-public', at: D(7) }]);
-    const trace = traceDecisionCase(c, fullProcedure());
+    const trace = traceDecisionCase(c, fullProcedure(), ROSTER);
     expect(trace.issues).toEqual([
       expect.objectContaining({ code: 'out-of-order', step: 'resolution-public' }),
     ]);
@@ -116,7 +133,7 @@ describe('两会两票 / 四议两公开', () => {
       present: 30,
       tally: { for: 28, against: 1, abstain: 1 },
     });
-    expect(traceDecisionCase(caseWithPublications([]), meetings).issues).toEqual([
+    expect(traceDecisionCase(caseWithPublications([]), meetings, ROSTER).issues).toEqual([
       expect.objectContaining({ code: 'wrong-meeting-type', step: 'review' }),
     ]);
   });
@@ -129,14 +146,14 @@ describe('两会两票 / 四议两公开', () => {
       present: 30,
       tally: { for: 10, against: 15, abstain: 5 },
     });
-    const trace = traceDecisionCase(caseWithPublications([]), meetings);
+    const trace = traceDecisionCase(caseWithPublications([]), meetings, ROSTER);
     expect(trace.passed).toBe(false);
     expect(trace.issues.map((i) => i.code)).toEqual(['resolved-after-rejection']);
     const noVote = fullProcedure();
     noVote[3] = meeting('villager-representatives', D(8), 'resolution', { present: 40 });
-    expect(traceDecisionCase(caseWithPublications([]), noVote).issues.map((i) => i.code)).toEqual([
-      'no-vote',
-    ]);
+    expect(
+      traceDecisionCase(caseWithPublications([]), noVote, ROSTER).issues.map((i) => i.code),
+    ).toEqual(['no-vote']);
   });
 
   it('DEC-6 when a matter is reviewed twice, the later meeting counts', () => {
@@ -152,7 +169,7 @@ describe('两会两票 / 四议两公开', () => {
       }),
       fullProcedure()[3]!,
     ];
-    const trace = traceDecisionCase(caseWithPublications([]), meetings);
+    const trace = traceDecisionCase(caseWithPublications([]), meetings, ROSTER);
     expect(trace.steps[2]).toMatchObject({ at: D(6), passed: true });
     expect(trace.issues).toEqual([]);
   });

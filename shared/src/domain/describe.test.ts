@@ -67,7 +67,7 @@ describe('describeChange', () => {
     const doc = createDoc();
     initMinutes(doc, {
       title: '会',
-      meetingType: 'party-members',
+      meetingType: 'joint-committees',
       startsAt: beijingInstant(2025, 1, 5, 9),
     });
     for (const name of ['甲', '乙', '丙']) markAttendance(doc, { name }, { present: true });

@@ -174,6 +174,8 @@ describe('minutes model', () => {
 
   it('MIN-5 a tally above the number present is reported and blocks finalising', () => {
     const doc = baseMinutes();
+    // A joint meeting of the two committees: a simple majority of those present, counted as listed.
+    setMeetingFields(doc, { meetingType: 'joint-committees' });
     attend(doc, 3);
     const vote = recordVote(doc, {
       motion: '动议',

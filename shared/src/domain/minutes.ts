@@ -913,7 +913,9 @@ export function validateMinutes(
     const check = voteCheck(m, v, roster);
     if (v.outcome === 'passed' && !check.passed) {
       const why = !check.complete
-        ? 'the counts of the meeting are missing'
+        ? check.missing === 'roster'
+          ? 'there is no roster to count the members entitled to vote against'
+          : 'the counts of the meeting are missing'
         : check.quorum && !check.quorum.met
           ? `${check.quorum.present} of ${check.quorum.entitled} entitled to vote were present; ${check.quorum.required} are needed`
           : `${check.threshold.for} voted for; ${check.threshold.required} are needed`;

@@ -355,6 +355,34 @@ describe('the national voting rules', () => {
     expect(() => setVoteOutcome(pm.doc, pm.voteId, 'maybe' as never)).toThrow(DomainError);
   });
 
+  it('VOTE-7 without a roster, a rule that counts the members entitled to vote cannot be judged', () => {
+    // A branch of 24: the recorder types only the 5 who came and records 3-2-0 as passed.
+    const doc = createDoc();
+    initMinutes(doc, { title: '党员大会', meetingType: 'party-members', startsAt: AT });
+    for (let i = 1; i <= 5; i++) markAttendance(doc, { name: `党员${i}` }, { present: true });
+    const voteId = recordVote(doc, {
+      motion: '修路',
+      tally: { for: 3, against: 2, abstain: 0 },
+      outcome: 'passed',
+    });
+    const check = voteCheck(readMinutes(doc), readMinutes(doc).votes[0]!, null);
+    expect(check).toMatchObject({ complete: false, missing: 'roster', passed: false });
+    expect(validateMinutes(readMinutes(doc))).toEqual([
+      expect.objectContaining({ code: 'vote-not-carried', ref: voteId }),
+    ]);
+    expect(() => finaliseMinutes(doc, { name: '王书记' })).toThrow(/no roster/);
+    // Recorded as not passed, it is consistent; and with the roster the vote is judged.
+    setVoteOutcome(doc, voteId, 'rejected');
+    expect(validateMinutes(readMinutes(doc))).toEqual([]);
+    // A meeting judged by those present (a 两委联席会议) is judged from the people listed.
+    setMeetingFields(doc, { meetingType: 'joint-committees' });
+    expect(voteCheck(readMinutes(doc), readMinutes(doc).votes[0]!, null)).toMatchObject({
+      complete: true,
+      missing: null,
+      passed: true,
+    });
+  });
+
   it('MIN-10 a 党小组会 names its group; changing the type keeps the group for the record', () => {
     const doc = createDoc();
     initMinutes(doc, { title: '会', meetingType: 'party-group', startsAt: AT });

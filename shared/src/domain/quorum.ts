@@ -22,6 +22,8 @@
  * - VOTE-4 村民会议 (§22): 过半数 of the villagers aged 18 and over present, or representatives of
  *   三分之二以上 of the households, from counts typed into the record; decisions by 过半数 of those
  *   present. Any other meeting: more than half of the voters present.
+ * - VOTE-7 a rule that counts the members entitled to vote is not judged without the roster: the
+ *   people a record lists are not its 应到.
  */
 import { bodyRoster, type BodyRef as RosterBodyRef } from './roster.ts';
 import {
@@ -286,8 +288,13 @@ export type VoteCheck = {
   };
   /** True when the tally fits the voters present (DEC-1); a misfit is a mistake in the record, reported apart. */
   tallyFits: boolean;
-  /** False when the counts are unknown (a villagers' assembly without typed counts). */
+  /**
+   * False when the counts are unknown: a villagers' assembly without typed counts, or a meeting
+   * whose rule counts the members entitled to vote with no roster to count them from (VOTE-7).
+   */
   complete: boolean;
+  /** What is missing when not complete: the typed counts, or the roster; null when complete. */
+  missing: 'villager-counts' | 'roster' | null;
   /**
    * Quorum met (or none required), threshold reached, the counts known and the tally possible: a
    * tally larger than the voters present is a mistake in the record, and no outcome is read
@@ -302,7 +309,7 @@ export function judgeVote(
   quorumShare: Share | null,
   counts: { entitled: number; present: number },
   tally: Tally,
-): Omit<VoteCheck, 'voteId' | 'complete'> {
+): Omit<VoteCheck, 'voteId' | 'complete' | 'missing'> {
   const quorum =
     quorumShare === null
       ? null
@@ -343,14 +350,24 @@ export function voteCheck(m: MinutesData, vote: Vote, roster: RosterData | null)
   const count = meetingAttendance(m, roster);
   const isVillagers = count.source === 'villager-counts';
   const quorumShare = isVillagers ? VILLAGER_QUORUM[m.villagers?.basis ?? 'adults'] : rule.quorum;
-  const complete = !isVillagers || (m.villagers?.eligible != null && m.villagers.present != null);
+  // VOTE-7: a rule that counts the members entitled to vote cannot be judged from the people the
+  // record happens to list: 应到 would be whoever was typed, and every quorum would be met.
+  const countsEntitled = rule.quorum !== null || rule.pass.of === 'entitled';
+  const missing = isVillagers
+    ? m.villagers?.eligible != null && m.villagers.present != null
+      ? null
+      : ('villager-counts' as const)
+    : countsEntitled && count.source === 'attendance'
+      ? ('roster' as const)
+      : null;
+  const complete = missing === null;
   const judged = judgeVote(
     rule,
     quorumShare,
     { entitled: count.voters, present: count.votersPresent },
     vote.tally,
   );
-  return { voteId: vote.id, ...judged, complete, passed: judged.passed && complete };
+  return { voteId: vote.id, ...judged, complete, missing, passed: judged.passed && complete };
 }
 
 /** Every vote of a record, checked (VOTE-1…5). */

@@ -635,12 +635,16 @@ export const en: Catalogue = {
     'min.issue.noOutcome': 'The vote “{motion}” has no declared result recorded.',
     'min.issue.tally':
       'Vote “{motion}” counts {total} votes, more than the {present} voters present.',
+    'min.issue.noRosterForVote':
+      'Vote “{motion}” is recorded as passed, but the roster lists nobody for this meeting, so its quorum cannot be checked.',
     'min.issue.noCounts':
       'Vote “{motion}” is recorded as passed, but the assembly’s expected and present counts are missing.',
     'min.issue.noQuorum':
       'Vote “{motion}” is recorded as passed, but there was no quorum: {entitled} expected, {present} present, {required} needed.',
     'min.issue.notCarried':
       'Vote “{motion}” is recorded as passed, but {for} voted for and {required} are needed.',
+    'min.check.noRoster':
+      'The roster lists nobody for this meeting yet, so attendance and the vote cannot be checked against the rules. Add the members in Roster first.',
     'min.check.noCounts': 'Enter the assembly’s expected and present counts to judge this vote.',
     'min.check.quorum':
       'Expected {entitled} · Present {present} · {required} needed present {mark}',

@@ -606,10 +606,14 @@ const messages = {
   'min.issue.missingVote': '有决定事项对应的表决已被删除。',
   'min.issue.noOutcome': '表决“{motion}”还没有记录会议宣布结果。',
   'min.issue.tally': '表决“{motion}”共 {total} 票，超过实到有表决权人数 {present}。',
+  'min.issue.noRosterForVote':
+    '表决“{motion}”记为通过，但名册中没有本会的应到人员，无法核对是否达到规定人数。',
   'min.issue.noCounts': '表决“{motion}”记为通过，但没有填写村民会议的应到、实到人数。',
   'min.issue.noQuorum':
     '表决“{motion}”记为通过，但到会人数不足：应到 {entitled} 人，实到 {present} 人，需 {required} 人到会。',
   'min.issue.notCarried': '表决“{motion}”记为通过，但赞成 {for} 票，需 {required} 票。',
+  'min.check.noRoster':
+    '名册中还没有本会的应到人员，无法按规定核对到会人数和表决结果。请先在“名册”中登记。',
   'min.check.noCounts': '请先填写村民会议的应到、实到人数，才能判断是否有效。',
   'min.check.quorum': '应到 {entitled} · 实到 {present} · 需 {required} 人到会 {mark}',
   'min.check.ofEntitled': '赞成 {for} · 需超过应到 {base} 人的半数，即 {required} 票 {mark}',
