@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { traceDecisionCase, votePassed } from './decision.ts';
 import { createDoc } from './doc.ts';
 import { addDecisionCase, initIndex, readIndex, recordPublication } from './index-doc.ts';
-import { addDecision, initMinutes, markAttendance, readMinutes, recordVote } from './minutes.ts';
+import {
+  addDecision,
+  initMinutes,
+  markAttendance,
+  readMinutes,
+  recordVote,
+  setVillagerCounts,
+} from './minutes.ts';
 import { addPerson, initRoster, joinBody, readRoster } from './roster.ts';
 import type { MeetingStep, MeetingType, Tally } from './schema.ts';
 import { beijingInstant } from './time.ts';
@@ -172,6 +179,57 @@ describe('两会两票 / 四议两公开', () => {
     const trace = traceDecisionCase(caseWithPublications([]), meetings, ROSTER);
     expect(trace.steps[2]).toMatchObject({ at: D(6), passed: true });
     expect(trace.issues).toEqual([]);
+  });
+});
+
+describe('DEC-4 and DEC-7', () => {
+  it('DEC-4 a villagers’ assembly may resolve (村民委员会组织法 §24)', () => {
+    const doc = createDoc();
+    initMinutes(doc, {
+      title: '村民会议',
+      meetingType: 'villagers',
+      startsAt: D(8),
+      place: '村委会',
+    });
+    setVillagerCounts(doc, { basis: 'adults', eligible: 400, present: 230 });
+    const voteId = recordVote(doc, {
+      motion: '村道硬化',
+      tally: { for: 200, against: 20, abstain: 10 },
+    });
+    addDecision(doc, { text: '村道硬化', voteId, caseId: CASE, step: 'resolution' });
+    const meetings = [
+      ...fullProcedure().slice(0, 3),
+      { docId: 'assembly', data: readMinutes(doc) },
+    ];
+    const trace = traceDecisionCase(caseWithPublications([]), meetings, ROSTER);
+    expect(trace.issues).toEqual([]);
+    expect(trace.steps[3]).toMatchObject({ done: true, meetingType: 'villagers', passed: true });
+  });
+
+  it('DEC-7 a step left out before a later one is an issue', () => {
+    const [proposal, , review, resolution] = fullProcedure();
+    const skipped = traceDecisionCase(
+      caseWithPublications([{ step: 'resolution-public', at: D(9) }]),
+      [proposal!, review!, resolution!],
+      ROSTER,
+    );
+    expect(skipped.issues.map((i) => [i.code, i.step])).toEqual([['missing-step', 'deliberation']]);
+    // Made public with no resolution behind it.
+    const unresolved = traceDecisionCase(
+      caseWithPublications([{ step: 'resolution-public', at: D(9) }]),
+      fullProcedure().slice(0, 3),
+      ROSTER,
+    );
+    expect(unresolved.issues.map((i) => [i.code, i.step])).toEqual([
+      ['missing-step', 'resolution'],
+    ]);
+    // A review left out before a resolution is said once, as DEC-2 says it.
+    const noReview = traceDecisionCase(
+      caseWithPublications([]),
+      [proposal!, fullProcedure()[1]!, resolution!],
+      ROSTER,
+    );
+    expect(noReview.issues.map((i) => i.code)).toEqual(['party-first']);
   });
 });
 

@@ -39,7 +39,9 @@ export const STEP_MEETING_TYPES: Readonly<Record<MeetingStep, readonly MeetingTy
   proposal: ['branch-committee', 'joint-committees'],
   deliberation: ['joint-committees'],
   review: ['party-members'],
-  resolution: ['villager-representatives'],
+  // 村民委员会组织法 §24: the villagers' assembly decides, or the representatives' meeting it
+  // authorised.
+  resolution: ['villager-representatives', 'villagers'],
 };
 
 export type DecisionTraceStep = {
@@ -71,7 +73,8 @@ export type DecisionIssueCode =
   | 'no-vote'
   | 'no-quorum'
   | 'vote-not-carried'
-  | 'resolved-after-rejection';
+  | 'resolved-after-rejection'
+  | 'missing-step';
 
 export type DecisionIssue = { code: DecisionIssueCode; step: DecisionStep; message: string };
 
@@ -229,6 +232,20 @@ export function traceDecisionCase(
         message: "the party members' meeting did not pass the matter",
       });
     }
+  }
+  // DEC-7: a step left out before one that was done (a review left out before a resolution is
+  // DEC-2's party-first already).
+  let lastDone = -1;
+  list.forEach((s, i) => {
+    if (s.done) lastDone = i;
+  });
+  for (const s of list.slice(0, Math.max(0, lastDone))) {
+    if (s.done || (s.step === 'review' && resolution.done)) continue;
+    issues.push({
+      code: 'missing-step',
+      step: s.step,
+      message: `${s.step} is not recorded, though a later step is`,
+    });
   }
   // DEC-3: each done step not before the latest earlier done step (review→resolution strictly, DEC-2).
   let prev: DecisionTraceStep | null = null;

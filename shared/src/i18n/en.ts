@@ -186,6 +186,7 @@ export const en: Catalogue = {
     'case.issue.wrong-meeting-type': '{step}: held in the wrong kind of meeting',
     'case.issue.no-vote': '{step}: no vote recorded',
     'case.issue.resolved-after-rejection': "{step}: the party members' meeting did not pass it",
+    'case.issue.missing-step': '{step}: not recorded, though a later step is',
 
     'docs.title': 'Documents',
     'docs.empty': 'No documents yet.',

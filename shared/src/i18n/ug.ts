@@ -174,6 +174,7 @@ export const ug: Catalogue = {
     'case.issue.no-vote': '{step}: ئاۋاز بېرىش خاتىرىسى يوق',
     'case.issue.resolved-after-rejection':
       '{step}: پارتىيە ئەزالىرى چوڭ يىغىنىدا ماقۇللانمىغان، قارار چىقىرىلماسلىقى كېرەك',
+    'case.issue.missing-step': '{step}: بۇ ھالقىنىڭ خاتىرىسى يوق، لېكىن كېيىنكى ھالقا خاتىرىلەنگەن',
     'docs.title': 'ھۆججەتلەر',
     'docs.empty': 'تېخى ھۆججەت يوق.',
     'docs.new': 'يېڭى',

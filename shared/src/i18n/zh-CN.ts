@@ -178,6 +178,7 @@ const messages = {
   'case.issue.wrong-meeting-type': '{step}：会议类型不符',
   'case.issue.no-vote': '{step}：没有表决记录',
   'case.issue.resolved-after-rejection': '{step}：党员大会未通过，不应决议',
+  'case.issue.missing-step': '{step}：没有这一环节的记录，后面的环节却已记录',
 
   'docs.title': '文档',
   'docs.empty': '还没有文档。',
