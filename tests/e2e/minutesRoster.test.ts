@@ -112,7 +112,9 @@ describe('minutes counted against the roster', () => {
     await vote.locator('input[name="tally-for"]').fill('15');
     await vote.locator('input[name="tally-for"]').dispatchEvent('change');
     const quorum = vote.locator('[data-check="quorum"]');
-    await expect.poll(() => quorum.textContent()).toBe('应到 30 · 实到 18 · 需 20 人到会 ✗');
+    await expect
+      .poll(() => quorum.textContent())
+      .toBe('有表决权的应到 30 · 实到 18 · 需 20 人到会 ✗');
     // More votes than voters present: no outcome is read from it (VOTE-6).
     const outcome = vote.locator('[data-outcome]');
     await vote.locator('input[name="tally-for"]').fill('31');
@@ -126,7 +128,7 @@ describe('minutes counted against the roster', () => {
     await expect.poll(() => finalise.isDisabled()).toBe(true);
     const why = page.locator('.finalise-why');
     expect(await why.textContent()).toContain(
-      '表决“村道硬化工程”记为通过，但到会人数不足：应到 30 人，实到 18 人，需 20 人到会。',
+      '表决“村道硬化工程”记为通过，但到会人数不足：有表决权的应到 30 人，实到 18 人，需 20 人到会。',
     );
     // The reason is next to the button and read out with it.
     const describedBy = await finalise.getAttribute('aria-describedby');
@@ -136,14 +138,16 @@ describe('minutes counted against the roster', () => {
     await switchLanguage(page, 'en');
     await expect
       .poll(() => quorum.textContent())
-      .toBe('Expected 30 · Present 18 · 20 needed present ✗');
+      .toBe('Entitled to vote: expected 30 · present 18 · 20 needed present ✗');
     await switchLanguage(page, 'zh-CN');
 
     // Two more came: quorum is met and the record can be finalised, still offline.
     for (const name of ['代表01', '代表02']) {
       await page.getByRole('combobox', { name: `${name}的参会状态` }).selectOption('present');
     }
-    await expect.poll(() => quorum.textContent()).toBe('应到 30 · 实到 20 · 需 20 人到会 ✓');
+    await expect
+      .poll(() => quorum.textContent())
+      .toBe('有表决权的应到 30 · 实到 20 · 需 20 人到会 ✓');
     await expect.poll(() => finalise.isDisabled()).toBe(false);
     await finalise.click();
     await page.locator('.final-notice').waitFor();

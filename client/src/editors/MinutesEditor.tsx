@@ -304,7 +304,14 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
             <Sentence
               template={t('min.finalNotice')}
               params={{
-                time: m.finalisedAt ? formatBeijingDateTime(m.finalisedAt) : '',
+                // A date and a time read left to right in a Uyghur sentence too.
+                time: {
+                  element: (
+                    <bdi dir="ltr" class="whole">
+                      {m.finalisedAt ? formatBeijingDateTime(m.finalisedAt) : ''}
+                    </bdi>
+                  ),
+                },
                 by: m.finalisedBy?.name ?? '',
               }}
             />

@@ -13,7 +13,7 @@ const mark = (ok: boolean) => (ok ? '✓' : '✗');
 
 /**
  * Quorum and threshold of one vote by the national rules (VOTE-1…4), as the shared `voteCheck`
- * judged them: "应到 30 · 实到 18 · 需 20 人到会 ✗", then the votes for against those needed.
+ * judged them: "有表决权的应到 30 · 实到 18 · 需 20 人到会 ✗", then the votes for against those needed.
  */
 export function VoteCheckLine(props: { check: VoteCheck }): JSX.Element {
   const { t, label } = useI18n();

@@ -236,7 +236,7 @@ export default function FeedbackLedgerView(): JSX.Element {
         </For>
         {/* Each mark of the 逾期情况 column counted apart: "overdue" alone read as one figure
             that also held the resolved ones not yet answered back. */}
-        <span data-flagged-total={ledger().totals.flagged}>
+        <span class="fbl-flag-totals" data-flagged-total={ledger().totals.flagged}>
           <For each={AGEING_FLAGS}>
             {(flag) => (
               <span

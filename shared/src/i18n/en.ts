@@ -381,7 +381,7 @@ export const en: Catalogue = {
     'fb.isOverdue': 'Overdue',
     'fb.isResolvedLate': 'Resolved late',
     'fb.dueDay': 'Due by (optional)',
-    'fb.receivedTime': 'Time (optional)',
+    'fb.receivedTime': 'Time (Beijing time, optional)',
     'fb.receivedTimeHint': 'Left empty: today is recorded as now, another day as 12:00 noon',
     'fb.dueDayHint': 'Left empty, it follows the urgency: {rules}',
     'fb.dueRule': '{urgency} {n} {n|day|days}',
@@ -641,18 +641,18 @@ export const en: Catalogue = {
     'min.issue.noCounts':
       'Vote “{motion}” is recorded as passed, but the assembly’s expected and present counts are missing.',
     'min.issue.noQuorum':
-      'Vote “{motion}” is recorded as passed, but there was no quorum: {entitled} expected, {present} present, {required} needed.',
+      'Vote “{motion}” is recorded as passed, but there was no quorum: {entitled} entitled to vote expected, {present} present, {required} needed.',
     'min.issue.notCarried':
       'Vote “{motion}” is recorded as passed, but {for} voted for and {required} are needed.',
     'min.check.noRoster':
       'The roster lists nobody for this meeting yet, so attendance and the vote cannot be checked against the rules. Add the members in Roster first.',
     'min.check.noCounts': 'Enter the assembly’s expected and present counts to judge this vote.',
     'min.check.quorum':
-      'Expected {entitled} · Present {present} · {required} needed present {mark}',
+      'Entitled to vote: expected {entitled} · present {present} · {required} needed present {mark}',
     'min.check.ofEntitled':
-      'For {for} · more than half of the {base} expected needed: {required} {mark}',
+      'For {for} · more than half of the {base} entitled to vote needed: {required} {mark}',
     'min.check.ofPresent':
-      'For {for} · more than half of the {base} present needed: {required} {mark}',
+      'For {for} · more than half of the {base} voters present needed: {required} {mark}',
     'min.check.tallyTooBig': 'The votes add up to more than the voters present.',
     'min.check.passes': 'By the rules: passed',
     'min.check.fails': 'By the rules: not passed',

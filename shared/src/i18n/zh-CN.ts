@@ -368,7 +368,7 @@ const messages = {
   'fb.isOverdue': '逾期',
   'fb.isResolvedLate': '逾期办结',
   'fb.dueDay': '办理时限（可不填）',
-  'fb.receivedTime': '时间（可不填）',
+  'fb.receivedTime': '时间（北京时间，可不填）',
   'fb.receivedTimeHint': '不填：当天按现在的时间，其他日期按中午 12:00 记',
   'fb.dueDayHint': '不填则按紧急程度：{rules}',
   'fb.dueRule': '{urgency} {n} 天',
@@ -611,14 +611,15 @@ const messages = {
     '表决“{motion}”记为通过，但名册中没有本会的应到人员，无法核对是否达到规定人数。',
   'min.issue.noCounts': '表决“{motion}”记为通过，但没有填写村民会议的应到、实到人数。',
   'min.issue.noQuorum':
-    '表决“{motion}”记为通过，但到会人数不足：应到 {entitled} 人，实到 {present} 人，需 {required} 人到会。',
+    '表决“{motion}”记为通过，但到会人数不足：有表决权的应到 {entitled} 人，实到 {present} 人，需 {required} 人到会。',
   'min.issue.notCarried': '表决“{motion}”记为通过，但赞成 {for} 票，需 {required} 票。',
   'min.check.noRoster':
     '名册中还没有本会的应到人员，无法按规定核对到会人数和表决结果。请先在“名册”中登记。',
   'min.check.noCounts': '请先填写村民会议的应到、实到人数，才能判断是否有效。',
-  'min.check.quorum': '应到 {entitled} · 实到 {present} · 需 {required} 人到会 {mark}',
-  'min.check.ofEntitled': '赞成 {for} · 需超过应到 {base} 人的半数，即 {required} 票 {mark}',
-  'min.check.ofPresent': '赞成 {for} · 需超过实到 {base} 人的半数，即 {required} 票 {mark}',
+  'min.check.quorum': '有表决权的应到 {entitled} · 实到 {present} · 需 {required} 人到会 {mark}',
+  'min.check.ofEntitled':
+    '赞成 {for} · 需超过有表决权应到 {base} 人的半数，即 {required} 票 {mark}',
+  'min.check.ofPresent': '赞成 {for} · 需超过有表决权实到 {base} 人的半数，即 {required} 票 {mark}',
   'min.check.tallyTooBig': '票数合计超过实到有表决权人数。',
   'min.check.passes': '按规定：通过',
   'min.check.fails': '按规定：未通过',
