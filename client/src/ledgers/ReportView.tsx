@@ -1,6 +1,7 @@
 import type { MessageKey } from '@grassroots/shared';
 import { localeMeta } from '@grassroots/shared';
 import { createMemo, createSignal, For, type JSX, Show } from 'solid-js';
+import { CaseStateTag } from '../components/CaseStateTag.tsx';
 import { Day } from '../components/Day.tsx';
 import { ScrollRegion } from '../components/ScrollRegion.tsx';
 import { Sentence } from '../components/Sentence.tsx';
@@ -399,14 +400,7 @@ export default function ReportView(): JSX.Element {
             {(c) => (
               <div class="report-case" data-case={c.caseId}>
                 <h3>
-                  <bdi>{c.title}</bdi>{' '}
-                  <Show when={c.next} fallback={<span class="tag ok">{t('case.complete')}</span>}>
-                    {(next) => (
-                      <span class="tag warn">
-                        {t('case.next', { step: label('decisionStep', next()) })}
-                      </span>
-                    )}
-                  </Show>
+                  <bdi>{c.title}</bdi> <CaseStateTag trace={c} />
                 </h3>
                 <ol class="report-steps">
                   <For each={c.steps}>

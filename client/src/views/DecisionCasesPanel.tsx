@@ -1,6 +1,7 @@
 import { joinSentences, type MessageKey } from '@grassroots/shared';
 import { createSignal, For, type JSX, Show } from 'solid-js';
 import { PublishToBoard } from '../board/PublishToBoard.tsx';
+import { CaseStateTag } from '../components/CaseStateTag.tsx';
 import { Day } from '../components/Day.tsx';
 import { createOpRunner, DateInput, OpError, SelectInput } from '../components/fields.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
@@ -98,11 +99,7 @@ function CaseTrace(props: {
         <bdi>{props.decisionCase.title}</bdi>
       </h3>
       <p class="small">
-        <Show when={trace().next} fallback={<span class="tag ok">{t('case.complete')}</span>}>
-          {(next) => (
-            <span class="tag warn">{t('case.next', { step: label('decisionStep', next()) })}</span>
-          )}
-        </Show>
+        <CaseStateTag trace={trace()} />
       </p>
       <ol class="case-steps">
         <For each={trace().steps}>

@@ -166,6 +166,7 @@ export const en: Catalogue = {
     'case.add': 'Add case',
     'case.next': 'Next: {step}',
     'case.complete': 'All six steps done',
+    'case.completeWithIssues': 'All six steps recorded, {n} {n|problem|problems}',
     'case.stepNotDone': 'Not done',
     'case.passed': 'Passed',
     'case.rejected': 'Not passed',

@@ -152,6 +152,7 @@ export const ug: Catalogue = {
     'case.add': 'يېڭى ئىش قوشۇش',
     'case.next': 'كېيىنكى قەدەم: {step}',
     'case.complete': 'ئالتە ھالقىنىڭ ھەممىسى تاماملاندى',
+    'case.completeWithIssues': 'ئالتە ھالقىنىڭ ھەممىسى خاتىرىلەندى، {n} مەسىلە بار',
     'case.stepNotDone': 'تاماملانمىدى',
     'case.passed': 'ماقۇللاندى',
     'case.rejected': 'ماقۇللانمىدى',

@@ -159,6 +159,7 @@ const messages = {
   'case.add': '新建事项',
   'case.next': '下一步：{step}',
   'case.complete': '六个环节均已完成',
+  'case.completeWithIssues': '六个环节均已记录，有 {n} 个问题',
   'case.stepNotDone': '未完成',
   'case.passed': '通过',
   'case.rejected': '未通过',
