@@ -6,6 +6,7 @@ import { createDoc } from './doc.ts';
 import { archiveDoc } from './index-doc.ts';
 import {
   feedbackLedger,
+  ledgerDays,
   meetingLedger,
   readWorkspace,
   spanPeriod,
@@ -194,19 +195,23 @@ describe('民情日志 台账', () => {
       expect(row.relays).toHaveLength(entry.relays.length);
       expect(row.responses).toHaveLength(entry.responses.length);
       const open = row.resolvedAt === null;
-      expect(row.daysOpen).toBeCloseTo(
-        ((open ? demo.now : row.resolvedAt!) - row.receivedAt) / 86_400_000,
-        1,
-      );
+      // Whole days, a part of a day counted as one (不足一日按一日计).
+      const openMs = (open ? demo.now : row.resolvedAt!) - row.receivedAt;
+      expect(row.daysOpen).toBe(Math.ceil(openMs / 86_400_000));
+      expect(Number.isInteger(row.daysOpen)).toBe(true);
       expect(row.flags).toEqual(flags.filter((f) => f.entryId === row.entryId).map((f) => f.flag));
       // AGE-6: resolved after its due day, by the days between.
       const late = row.resolvedAt !== null && row.resolvedAt > row.dueAt;
       expect(row.resolvedLateDays).toBe(
-        late ? Math.round(((row.resolvedAt! - row.dueAt) / 86_400_000) * 10) / 10 : null,
+        late ? Math.ceil((row.resolvedAt! - row.dueAt) / 86_400_000) : null,
       );
     }
     const overdue = ledger.rows.find((r) => r.flags.includes('overdue-unresolved'))!;
     expect(overdue.overdueDays).toBeGreaterThan(0);
+    expect(ledgerDays(3_600_000)).toBe(1);
+    expect(ledgerDays(86_400_000)).toBe(1);
+    expect(ledgerDays(86_400_001)).toBe(2);
+    expect(ledgerDays(0)).toBe(0);
     const lateRows = ledger.rows.filter((r) => r.resolvedLateDays !== null);
     expect(lateRows.length).toBeGreaterThan(0);
     expect(ledger.totals.resolvedLate).toBe(lateRows.length);

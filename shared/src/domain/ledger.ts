@@ -297,7 +297,7 @@ export type FeedbackLedgerRow = {
   dueAt: number;
   /** When it became resolved and stayed so (AGE-3), at `now`; null when open. */
   resolvedAt: number | null;
-  /** Days from receipt to resolution, or to `now` when open; one decimal. */
+  /** Days from receipt to resolution, or to `now` when open; whole days, a part counted as one. */
   daysOpen: number;
   /** Overdue marks at `now` (AGE-2). */
   flags: AgeingFlag[];
@@ -324,8 +324,11 @@ export type FeedbackLedger = {
   };
 };
 
-/** A span of time in days as the 台账 says it (LEDGER-2): one decimal. */
-export const ledgerDays = (ms: number): number => Math.round((ms / DAY_MS) * 10) / 10;
+/**
+ * A span of time in days as the 台账 says it (LEDGER-2): whole days, a part of a day counted as a
+ * day (不足一日按一日计), so an entry overdue by an hour is 逾期 1 天, never 逾期 0 天.
+ */
+export const ledgerDays = (ms: number): number => (ms <= 0 ? 0 : Math.ceil(ms / DAY_MS));
 const days = ledgerDays;
 
 /** The 民情日志 台账 (LEDGER-2): every entry with its history, in the order received. */
