@@ -219,6 +219,8 @@ describe('三会一课 台账', () => {
     await expect.poll(() => row.getAttribute('data-state')).toBe('unconfirmed');
     expect(await row.locator('.tag').first().textContent()).toBe('记录未定稿');
     expect(await row.locator('[data-record-state="draft"]').textContent()).toBe('草稿');
+    // Nobody named the record: it is named by its kind and day (MIN-15), as records are on paper.
+    expect(await row.locator('.held-list a').textContent()).toBe('2025-08-20 8月20日主题党日');
     const totals = page.locator('.totals-table tr[data-type="theme-party-day"] td');
     // 应开, 按期召开, 未开, 记录未定稿, 进行中或未到期, …
     expect((await totals.allTextContents()).slice(0, 5).map((x) => x.trim())).toEqual([

@@ -431,6 +431,13 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
     const relay = createDraft(formDraftKey(`relay:${p.entry.id}`), { to: '' });
     const reply = createDraft(formDraftKey(`response:${p.entry.id}`), { text: '' });
     const back = createDraft(formDraftKey(`back:${p.entry.id}`), { to: '', note: '' });
+    const visit = createDraft(formDraftKey(`visit:${p.entry.id}`), { note: '' });
+    const [visitError, setVisitError] = createSignal(false);
+    // FB-9: 交办 goes through its form, which names the department; 回访 through its own, which
+    // says how the visit went. A bare status button for either left a 办理单 with neither.
+    const plainMoves = () =>
+      nextStatuses(p.entry).filter((s) => s !== 'relayed' && s !== 'answered-back');
+    const canAnswerBack = () => nextStatuses(p.entry).includes('answered-back');
     const timeline = () =>
       feedbackEvents(p.entry).map((x) => {
         const line: { template: string; params: Record<string, string> } =
@@ -510,7 +517,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
         </p>
         <Show when={!ro()}>
           <div class="btn-row">
-            <For each={nextStatuses(p.entry)}>
+            <For each={plainMoves()}>
               {(s) => (
                 <button
                   type="button"
@@ -522,6 +529,35 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
               )}
             </For>
           </div>
+          <Show when={canAnswerBack()}>
+            <form
+              class="form inline-form fb-answer-back"
+              onSubmit={(e) => {
+                e.preventDefault();
+                const note = visit.get('note').trim();
+                setVisitError(note === '');
+                if (note === '') return;
+                if (op.run(() => moveStatus(doc, p.entry.id, 'answered-back', { by: me(), note })))
+                  visit.clear();
+              }}
+            >
+              <TextInput
+                label={t('fb.answerBackNote')}
+                name="answerBackNote"
+                maxLength={Limits.noteChars}
+                value={visit.get('note')}
+                onCommit={(v) => visit.set('note', v)}
+              />
+              <button type="submit" class="btn small">
+                {t('fb.answerBack')}
+              </button>
+              <Show when={visitError()}>
+                <p class="error" role="alert">
+                  {t('fb.answerBackNoteRequired')}
+                </p>
+              </Show>
+            </form>
+          </Show>
           <Show when={earlierStatuses(p.entry).length > 0}>
             <form
               class="form inline-form fb-move-back"

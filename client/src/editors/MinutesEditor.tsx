@@ -65,6 +65,7 @@ import { useWorkspace } from '../WorkspaceContext.tsx';
 import type { EditorProps } from './editorProps.ts';
 import { LazyRichText } from './LazyRichText.tsx';
 import { issueText, VoteCheckLine } from './minutesChecks.tsx';
+import { autoMinutesTitle, isUnnamedMinutesTitle } from './minutesTitle.ts';
 
 /** `YYYY-MM-DDTHH:mm` typed on a Beijing clock → epoch ms. */
 function parseBeijingLocal(value: string): number | null {
@@ -85,10 +86,17 @@ function stepForMeeting(meetingType: MeetingType): MeetingStep {
 
 /** Meeting minutes: drafted live by several people, then finalised (read-only until reopened). */
 export default function MinutesEditor(props: EditorProps): JSX.Element {
-  const { t, label } = useI18n();
+  const { t, label, locale } = useI18n();
   const names = useNameOrder();
   const ws = useWorkspace();
   const doc = props.session.synced.doc;
+  /** MIN-15: a title nobody chose follows the record's kind and day. */
+  const nameAfterKindAndDay = (meetingType: MeetingType, startsAt: number | null) => {
+    const title = autoMinutesTitle(locale(), meetingType, startsAt);
+    if (title === null) return;
+    setMinutesTitle(doc, title);
+    props.onTitle(title);
+  };
   const m = createDocProjection(doc, readMinutes);
   const op = createOpRunner();
   const isFinal = () => m.state === 'final';
@@ -345,7 +353,13 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
             value={m.meetingType}
             isReadOnly={ro()}
             options={MEETING_TYPES.map((x) => ({ value: x, label: label('meetingType', x) }))}
-            onChange={(v) => op.run(() => setMeetingFields(doc, { meetingType: v as MeetingType }))}
+            onChange={(v) =>
+              op.run(() => {
+                const named = !isUnnamedMinutesTitle(m.title, m.meetingType, m.startsAt);
+                setMeetingFields(doc, { meetingType: v as MeetingType });
+                if (!named) nameAfterKindAndDay(v as MeetingType, m.startsAt);
+              })
+            }
           />
           <DateInput
             type="datetime-local"
@@ -354,9 +368,12 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
             value={m.startsAt === null ? null : formatBeijingDateTime(m.startsAt).replace(' ', 'T')}
             isReadOnly={ro()}
             onChange={(v) =>
-              op.run(() =>
-                setMeetingFields(doc, { startsAt: v === null ? null : parseBeijingLocal(v) }),
-              )
+              op.run(() => {
+                const named = !isUnnamedMinutesTitle(m.title, m.meetingType, m.startsAt);
+                const startsAt = v === null ? null : parseBeijingLocal(v);
+                setMeetingFields(doc, { startsAt });
+                if (!named) nameAfterKindAndDay(m.meetingType, startsAt);
+              })
             }
           />
           <TextInput

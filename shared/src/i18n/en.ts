@@ -196,6 +196,7 @@ export const en: Catalogue = {
     'docs.newMinutes': 'New meeting minutes',
     'docs.newFeedback': 'New feedback log',
     'docs.titleOfNewPlan': 'Work plan {year}',
+    'min.autoTitle': '{type}, {date}',
     'docs.titleOfNewMinutes': 'Minutes {date}',
     'docs.titleOfNewFeedback': 'Feedback log {year}',
     'docs.untitled': '(untitled)',
@@ -369,6 +370,10 @@ export const en: Catalogue = {
     'fb.relayTo': 'Relay to (township office)',
     'fb.respond': 'Add response',
     'fb.responseText': 'Response',
+    'fb.answerBackNote': 'How the follow-up visit went',
+    'fb.answerBack': 'Record the follow-up visit',
+    'fb.answerBackNoteRequired':
+      'Say how the follow-up went: whom you saw, and whether they are satisfied.',
     'fb.moveTo': 'Mark as: {status}',
     'fb.moveBackTo': 'Move back to',
     'fb.moveBackWhy': 'Why',

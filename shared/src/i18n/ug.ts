@@ -183,6 +183,7 @@ export const ug: Catalogue = {
     'docs.newMinutes': 'يېڭى يىغىن خاتىرىسى',
     'docs.newFeedback': 'يېڭى خەلق ئەھۋالى خاتىرىسى (民情日志)',
     'docs.titleOfNewPlan': '{year}-يىللىق خىزمەت پىلانى',
+    'min.autoTitle': '{date} {type}',
     'docs.titleOfNewMinutes': '{date} يىغىن خاتىرىسى',
     'docs.titleOfNewFeedback': '{year}-يىللىق خەلق ئەھۋالى خاتىرىسى',
     'docs.untitled': '(نامسىز)',
@@ -356,6 +357,10 @@ export const ug: Catalogue = {
     'fb.relayTo': 'تاپشۇرۇلىدىغان ئورۇن (يېزا-بازار تارمىقى)',
     'fb.respond': 'جاۋاب خاتىرىلەش',
     'fb.responseText': 'جاۋاب مەزمۇنى',
+    'fb.answerBackNote': 'قايتا زىيارەت ئەھۋالى',
+    'fb.answerBack': 'قايتا زىيارەت قىلىندى دەپ خاتىرىلەش',
+    'fb.answerBackNoteRequired':
+      'قايتا زىيارەت ئەھۋالىنى يېزىڭ: كىم بىلەن كۆرۈشتىڭىز، ئاممە رازى بولدىمۇ.',
     'fb.moveTo': 'ئۆزگەرتىش: {status}',
     'fb.moveBackTo': 'قايتۇرۇش',
     'fb.moveBackWhy': 'قايتۇرۇش سەۋەبى',

@@ -1,0 +1,53 @@
+import {
+  beijingDate,
+  LOCALES,
+  type Locale,
+  labelOf,
+  type MeetingType,
+  translate,
+} from '@grassroots/shared';
+
+/**
+ * MIN-15: the title a minutes record takes from its kind and day while nobody has named it
+ * (3月20日党员大会, as records are named on paper); null without a start.
+ */
+export function autoMinutesTitle(
+  locale: Locale,
+  meetingType: MeetingType,
+  startsAt: number | null,
+): string | null {
+  if (startsAt === null) return null;
+  const date = beijingDate(startsAt);
+  const [, month, day] = date.split('-').map(Number);
+  return translate(locale, 'min.autoTitle', {
+    date,
+    month: month ?? 0,
+    day: day ?? 0,
+    type: labelOf('meetingType', meetingType, locale),
+  });
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A new record's first title in every language (会议记录 2025-03-20), as a pattern. */
+const NEW_TITLES = LOCALES.map((locale) => {
+  const [before = '', after = ''] = translate(locale, 'docs.titleOfNewMinutes', {
+    date: '\u0000',
+  }).split('\u0000');
+  return new RegExp(`^${escape(before)}\\d{4}-\\d{2}-\\d{2}${escape(after)}$`);
+});
+
+/**
+ * True while a record's title is one nobody chose: empty, a new record's first title, or the
+ * title its kind and day gave it (in any language: the record may have been made on a device in
+ * another one). Such a title follows the kind and day as they change; a typed one never does.
+ */
+export function isUnnamedMinutesTitle(
+  title: string,
+  meetingType: MeetingType,
+  startsAt: number | null,
+): boolean {
+  const t = title.trim();
+  if (t === '' || NEW_TITLES.some((re) => re.test(t))) return true;
+  return LOCALES.some((locale) => autoMinutesTitle(locale, meetingType, startsAt) === t);
+}
