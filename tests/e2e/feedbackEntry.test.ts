@@ -209,7 +209,9 @@ describe('a feedback entry’s registration', () => {
     expect(await buttons()).not.toContain('改为：已回访');
     await page.locator('.entry-details button', { hasText: '改为：已办结' }).click();
     await page.locator('.entry-row[data-entry-id="e-old"] [data-resolved-late]').waitFor();
-    expect(await buttons()).toEqual(['改为：已回访']);
+    // 回访 is recorded with how it went, through its own form (FB-9), not a bare button.
+    expect(await buttons()).toEqual([]);
+    await page.locator('form.fb-answer-back').waitFor();
     await page.locator('[data-action="correct-entry"]').click();
     expect(await correct.locator('select[name="urgency"]').isDisabled()).toBe(true);
     expect(await correct.locator('input[name="dueDay"]').isDisabled()).toBe(true);
@@ -235,6 +237,17 @@ describe('a feedback entry’s registration', () => {
     expect(await correct.locator('select[name="urgency"]').isDisabled()).toBe(false);
     await page.locator('form.fb-correct button.btn:not(.primary)').click();
     await page.locator('.entry-details button', { hasText: '改为：已办结' }).click();
+    const visit = page.locator('form.fb-answer-back');
+    await visit.locator('button[type="submit"]').click();
+    await visit.getByText('请写明回访情况：见了谁、群众是否满意。').waitFor();
+    await visit.locator('input[name="answerBackNote"]').fill('入户回访，路灯已修好，群众满意');
+    await visit.locator('button[type="submit"]').click();
+    await expect
+      .poll(() => page.locator('.entry-row[data-entry-id="e-old"] [data-status]').textContent())
+      .toBe('已回访');
+    expect(await page.locator('.entry-details .timeline').textContent()).toContain(
+      '入户回访，路灯已修好，群众满意',
+    );
 
     // In Uyghur, the form says the same.
     await page.goto(`${relay.server.url}/#/w/${ws.workspaceId}/d/fb?entry=e-old`);

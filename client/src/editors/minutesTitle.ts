@@ -27,14 +27,14 @@ export function autoMinutesTitle(
   });
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A new record's first title in every language (会议记录 2025-03-20), as a pattern. */
 const NEW_TITLES = LOCALES.map((locale) => {
   const [before = '', after = ''] = translate(locale, 'docs.titleOfNewMinutes', {
     date: '\u0000',
   }).split('\u0000');
-  return new RegExp(`^${escape(before)}\\d{4}-\\d{2}-\\d{2}${escape(after)}$`);
+  return new RegExp(`^${escapeRegExp(before)}\\d{4}-\\d{2}-\\d{2}${escapeRegExp(after)}$`);
 });
 
 /**
