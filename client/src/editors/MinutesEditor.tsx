@@ -315,7 +315,7 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
                 // A date and a time read left to right in a Uyghur sentence too.
                 time: {
                   element: (
-                    <bdi dir="ltr" class="whole">
+                    <bdi dir="ltr" class="nowrap">
                       {m.finalisedAt ? formatBeijingDateTime(m.finalisedAt) : ''}
                     </bdi>
                   ),
