@@ -89,7 +89,7 @@ describe('a feedback entry’s registration', () => {
       const id = (await field.getAttribute('aria-describedby'))!;
       return page.locator(`[id="${id}"]`).textContent();
     };
-    expect(await hintOf('dueDay')).toBe('不填则按紧急程度：紧急 1 天，一般 7 天，不急 30 天');
+    expect(await hintOf('dueDay')).toBe('不填则按紧急程度：紧急 1 天，一般 7 天，较缓 30 天');
     expect(
       await form.locator('label', { has: page.locator('[name="dueDay"]') }).textContent(),
     ).toBe('办理时限（可不填）');

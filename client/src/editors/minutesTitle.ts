@@ -19,12 +19,12 @@ export function autoMinutesTitle(
   if (startsAt === null) return null;
   const date = beijingDate(startsAt);
   const [, month, day] = date.split('-').map(Number);
+  // A title is stored text: without the isolates a right-to-left sentence puts around its values.
   return translate(locale, 'min.autoTitle', {
-    date,
     month: month ?? 0,
     day: day ?? 0,
     type: labelOf('meetingType', meetingType, locale),
-  });
+  }).replace(/[\u2066-\u2069]/g, '');
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -196,7 +196,7 @@ export const en: Catalogue = {
     'docs.newMinutes': 'New meeting minutes',
     'docs.newFeedback': 'New feedback log',
     'docs.titleOfNewPlan': 'Work plan {year}',
-    'min.autoTitle': '{type}, {date}',
+    'min.autoTitle': '{type}, {month}/{day}',
     'docs.titleOfNewMinutes': 'Minutes {date}',
     'docs.titleOfNewFeedback': 'Feedback log {year}',
     'docs.untitled': '(untitled)',
@@ -738,7 +738,7 @@ export const en: Catalogue = {
     'plan.serviceRetired': '{name} (retired)',
     'svc.title': '“8+1” front-line services',
     'svc.hint':
-      'The benefit policies handed down and the livelihood projects the village chooses itself. Plan tasks link to these services; a retired service leaves the pickers but still shows on the tasks linked to it.',
+      'The benefit policies handed down and the livelihood projects the village chooses itself. A new workspace lists 8 common ones: rename, add and retire them to match the county’s own list. Plan tasks link to these services; a retired service leaves the pickers but still shows on the tasks linked to it.',
     'svc.onlyAdmin': 'Only admins add, rename and retire services.',
     'svc.active': 'In use ({n})',
     'svc.retired': 'Retired ({n})',

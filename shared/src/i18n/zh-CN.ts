@@ -700,7 +700,7 @@ const messages = {
   'plan.serviceRetired': '{name}（已停用）',
   'svc.title': '“8+1”一线惠民服务',
   'svc.hint':
-    '上级交办的惠民政策和村里自主实施的民生项目。计划任务可以关联到这里的服务；停用的服务不再出现在选择列表里，已关联的任务仍然显示它。',
+    '上级交办的惠民政策和村里自主实施的民生项目。新建工作区时列出的是常见的 8 项，请按本县下放的清单改名、增删。计划任务可以关联到这里的服务；停用的服务不再出现在选择列表里，已关联的任务仍然显示它。',
   'svc.onlyAdmin': '只有管理员可以添加、改名和停用服务。',
   'svc.active': '在用的服务（{n} 项）',
   'svc.retired': '已停用（{n} 项）',
@@ -1137,7 +1137,7 @@ const labels = {
   },
   meetingType: {
     'party-group': '党小组会',
-    'branch-committee': '支部委员会',
+    'branch-committee': '支委会',
     'party-members': '党员大会',
     'party-lecture': '党课',
     'theme-party-day': '主题党日',
@@ -1179,7 +1179,7 @@ const labels = {
   urgency: {
     urgent: '紧急',
     normal: '一般',
-    low: '不急',
+    low: '较缓',
   },
   absenceReason: {
     leave: '请假',
