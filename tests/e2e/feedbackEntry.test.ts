@@ -109,6 +109,10 @@ describe('a feedback entry’s registration', () => {
     await form.locator('input[name="receivedAt"]').fill('2026-12-01');
     await form.locator('input[name="receivedTime"]').fill('16:40');
     await form.locator('button[type="submit"]').click();
+    // Said where the form was: the new row may be out of sight.
+    await expect
+      .poll(() => page.locator('.fb-saved').textContent())
+      .toBe('已登记：五组水渠堵塞，影响浇地');
     const row = page.locator('.entry-row', { hasText: '五组水渠堵塞' });
     await row.locator('.fb-open').click();
     await expect

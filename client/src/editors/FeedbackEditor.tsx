@@ -69,6 +69,8 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
   const [query, setQuery] = createSignal(props.find ?? '');
   const [open, setOpen] = createSignal<string | null>(null);
   const [isFormOpen, setFormOpen] = createSignal(false);
+  /** The request just registered, said where the form was: the new row may be out of sight. */
+  const [justSaved, setJustSaved] = createSignal<string | null>(null);
   let newEntryButton: HTMLButtonElement | undefined;
   /** The form was opened with its button (not restored with a draft on load): focus goes in. */
   let isOpenedByButton = false;
@@ -283,6 +285,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
             }),
           );
           if (!isSaved) return;
+          setJustSaved(d.get('summary').trim());
           d.clear();
           closeForm();
         }}
@@ -656,6 +659,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
               ref={newEntryButton}
               onClick={() => {
                 isOpenedByButton = true;
+                setJustSaved(null);
                 setFormOpen(true);
               }}
             >
@@ -665,6 +669,13 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
         >
           <NewEntryForm />
         </Show>
+        <p class="small fb-saved" role="status" data-saved-entry={justSaved() ?? ''}>
+          <Show when={justSaved()}>
+            {(summary) => (
+              <Sentence template={t('fb.entrySaved')} params={{ summary: summary() }} />
+            )}
+          </Show>
+        </p>
       </Show>
       <section class="panel filters" aria-label={t('fb.filters')}>
         <label class="field">

@@ -370,6 +370,7 @@ export const en: Catalogue = {
     'fb.relayTo': 'Relay to (township office)',
     'fb.respond': 'Add response',
     'fb.responseText': 'Response',
+    'fb.entrySaved': 'Registered: {summary}',
     'fb.answerBackNote': 'How the follow-up visit went',
     'fb.answerBack': 'Record the follow-up visit',
     'fb.answerBackNoteRequired':

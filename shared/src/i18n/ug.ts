@@ -357,6 +357,7 @@ export const ug: Catalogue = {
     'fb.relayTo': 'تاپشۇرۇلىدىغان ئورۇن (يېزا-بازار تارمىقى)',
     'fb.respond': 'جاۋاب خاتىرىلەش',
     'fb.responseText': 'جاۋاب مەزمۇنى',
+    'fb.entrySaved': 'تىزىملاندى: {summary}',
     'fb.answerBackNote': 'قايتا زىيارەت ئەھۋالى',
     'fb.answerBack': 'قايتا زىيارەت قىلىندى دەپ خاتىرىلەش',
     'fb.answerBackNoteRequired':

@@ -358,6 +358,7 @@ const messages = {
   'fb.respond': '记录回复',
   'fb.responseText': '回复内容',
   'fb.moveTo': '改为：{status}',
+  'fb.entrySaved': '已登记：{summary}',
   'fb.answerBackNote': '回访情况',
   'fb.answerBack': '记为已回访',
   'fb.answerBackNoteRequired': '请写明回访情况：见了谁、群众是否满意。',
