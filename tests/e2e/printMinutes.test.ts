@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   formatBeijing,
+  labelOf,
   meetingAttendance,
   ROSTER_DOC_ID,
   readMinutes,
@@ -91,6 +92,15 @@ describe('printing a minutes record', () => {
       '记录人（签字）',
     ];
     for (const s of must) expect(flat, s).toContain(squash(s));
+    // A member marked absent has the reason in their signature box, not a blank one to sign.
+    const marked = count.absent.filter((a) => a.reason !== null);
+    expect(marked.length).toBeGreaterThan(0);
+    expect(await page.locator('.signin-line[data-absent="true"]').allTextContents()).toEqual(
+      expect.arrayContaining(
+        marked.map((a) => `（${labelOf('absenceReason', a.reason!, 'zh-CN')}）`),
+      ),
+    );
+    expect(await page.locator('.signin-line[data-absent="true"]').count()).toBe(marked.length);
     // No app chrome: header, tabs, badge, buttons.
     for (const s of [
       '概览',

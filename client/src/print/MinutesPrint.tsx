@@ -61,11 +61,19 @@ export function MinutesSheet(props: {
       ? (ws.roster()?.groups.find((g) => g.id === m.groupId)?.name ?? null)
       : null;
   /** Who signs in: 应到 from the roster (or the record's snapshot), else the people listed. */
-  const signIn = createMemo(() =>
-    count().source === 'villager-counts'
-      ? []
-      : names.sort(count().expected, (x) => x.name).map((x) => x.name),
-  );
+  const signIn = createMemo(() => {
+    if (count().source === 'villager-counts') return [];
+    // Someone marked absent has the reason in their signature box, so it is not left blank for
+    // anyone to sign; someone not marked has a blank box (the sheet may be printed to be signed).
+    const reasons = new Map(
+      count()
+        .absent.filter((a) => a.reason !== null)
+        .map((a) => [a.key, label('absenceReason', a.reason!)]),
+    );
+    return names
+      .sort(count().expected, (x) => x.name)
+      .map((x) => ({ name: x.name, absent: reasons.get(x.key) ?? null }));
+  });
   const absent = createMemo(() => names.sort(count().absent, (a) => a.name));
   const guests = createMemo(() => names.sort(count().guests, (g) => g.person.name));
   const body = createDocValue(props.doc, (d) => richBlocks(d.getXmlFragment(MINUTES_BODY_FIELD)));
@@ -214,14 +222,14 @@ export function MinutesSheet(props: {
                     <tr>
                       <td class="signin-no">{i() * 2 + 1}</td>
                       <td class="signin-name">
-                        <bdi>{left}</bdi>
+                        <bdi>{left.name}</bdi>
                       </td>
-                      <td class="signin-line" />
+                      <SignInLine absent={left.absent} />
                       <td class="signin-no">{right === undefined ? '' : i() * 2 + 2}</td>
                       <td class="signin-name">
-                        <bdi>{right ?? ''}</bdi>
+                        <bdi>{right?.name ?? ''}</bdi>
                       </td>
-                      <td class="signin-line" />
+                      <SignInLine absent={right?.absent ?? null} />
                     </tr>
                   )}
                 </For>
@@ -371,6 +379,18 @@ export function MinutesSheet(props: {
         signs={[t('print.chairSigns'), t('print.recorderSigns')]}
       />
     </article>
+  );
+}
+
+/** A signature box of the sign-in sheet; an absence marked with its reason, in brackets. */
+function SignInLine(props: { absent: string | null }): JSX.Element {
+  const { t } = useI18n();
+  return (
+    <td class="signin-line" data-absent={props.absent === null ? undefined : 'true'}>
+      <Show when={props.absent}>
+        {(reason) => <span class="signin-absent">{t('common.paren', { text: reason() })}</span>}
+      </Show>
+    </td>
   );
 }
 
