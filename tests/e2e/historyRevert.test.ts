@@ -185,7 +185,9 @@ describe('undoing one member’s changes in Chromium', () => {
     await expect(entries.nth(0).locator('.history-entry-mark').textContent()).resolves.toMatch(
       /^恢复到「#1 · .+」$/,
     );
-    await expect(entries.nth(0).textContent()).resolves.not.toContain('（格式或内部调整）');
+    await expect(entries.nth(0).textContent()).resolves.not.toContain(
+      '（内容前后无变化：格式调整，或改动后又改回）',
+    );
     await shoot(page, 'hist-after-restore');
 
     await switchLanguage(page, 'en');

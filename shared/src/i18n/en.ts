@@ -503,7 +503,8 @@ export const en: Catalogue = {
     'history.loadingMore': 'Loading…',
     'history.span': '{span} (Beijing time)',
     'history.more': '+{n} more',
-    'history.noLabel': '(formatting or internal change)',
+    'history.noLabel':
+      '(no change to the content: formatting, or something changed and changed back)',
     'history.namedVersions': 'Named versions',
     'history.namedBy': 'named {name} at {time}',
     'history.automatic': 'automatic',

@@ -488,7 +488,7 @@ export const ug: Catalogue = {
     'history.loadingMore': 'يۈكلىنىۋاتىدۇ…',
     'history.span': '{span} (بېيجىڭ ۋاقتى)',
     'history.more': 'يەنە {n} تۈر',
-    'history.noLabel': '(فورمات ياكى ئىچكى تەڭشەش)',
+    'history.noLabel': '(مەزمۇندا ئۆزگىرىش يوق: فورمات تەڭشەش ياكى ئۆزگەرتىلىپ قايتۇرۇلغان)',
     'history.namedVersions': 'نام قويۇلغان نەشرلەر',
     'history.namedBy': 'نام قويغۇچى: {name}، {time}',
     'history.automatic': 'ئاپتوماتىك',

@@ -479,7 +479,7 @@ const messages = {
   'history.loadingMore': '正在加载…',
   'history.span': '{span}（北京时间）',
   'history.more': '另有 {n} 项',
-  'history.noLabel': '（格式或内部调整）',
+  'history.noLabel': '（内容前后无变化：格式调整，或改动后又改回）',
   'history.namedVersions': '命名版本',
   'history.namedBy': '{name} 命名于 {time}',
   'history.automatic': '自动',
