@@ -137,7 +137,7 @@ describe('the home screen of a device with several workspaces', () => {
       await expect(line.getAttribute('data-feedback')).resolves.toBe(String(expected[i]!.feedback));
       if (expected[i]!.missed > 0) {
         await expect(line.textContent()).resolves.toContain(
-          `三会一课：${expected[i]!.missed} 期未按时召开`,
+          `应开会议：${expected[i]!.missed} 期未按时召开`,
         );
       }
     }

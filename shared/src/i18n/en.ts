@@ -864,7 +864,7 @@ export const en: Catalogue = {
     'report.chartFeedback': 'Feedback received per month, by status at month end',
     'report.chartFeedbackHint':
       'Entries received each month, coloured by their status at the month’s end.',
-    'report.meetings': 'Meetings (三会一课 and party life)',
+    'report.meetings': 'Meetings (三会一课, party life and villagers’ representatives)',
     'report.meetingsLine':
       '{required} required periods: {done} held on time, {unconfirmed} held with records not final, {missed} missed, {open} running or not begun.',
     'report.chartMeetings': 'Required periods and periods held on time, by meeting type',

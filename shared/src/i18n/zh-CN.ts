@@ -32,7 +32,7 @@ const messages = {
   'home.empty': '这台设备还没有加入任何工作区。请打开管理员发给您的邀请链接。',
   'home.open': '打开',
   'home.role': '身份：{role}',
-  'home.missedMeetings': '三会一课：{n} 期未按时召开',
+  'home.missedMeetings': '应开会议：{n} 期未按时召开',
   'home.feedbackAttention': '民情：{n} 件需要跟进',
   'home.allOnTime': '没有逾期事项',
   'home.meetingsNotHere': '会议记录还没有全部同步到本机',
@@ -823,7 +823,7 @@ const messages = {
   'report.overdueAtEnd': '其中逾期',
   'report.chartFeedback': '各月登记的民情及期末状态',
   'report.chartFeedbackHint': '每月登记的民情，按月末时的办理状态分色。',
-  'report.meetings': '三会一课及组织生活',
+  'report.meetings': '三会一课、组织生活及村民代表会议',
   'report.meetingsLine':
     '应开 {required} 期，按期召开 {done} 期，已开但记录未定稿 {unconfirmed} 期，未开 {missed} 期，进行中或未到期 {open} 期。',
   'report.chartMeetings': '各类会议应开期数与按期召开期数',
