@@ -318,6 +318,7 @@ export {
   type MeetingCount,
   meetingAttendance,
   meetingBody,
+  meetingQuorumMet,
   requiredFor,
   rosterAttendanceKey,
   type Share,

@@ -115,6 +115,7 @@ export function meetingLedgerSheets(ledger: MeetingLedger, ctx: SheetContext): S
         { header: t('ledger.colAbsent'), width: 8 },
         { header: t('ledger.colVotes'), width: 8 },
         { header: t('ledger.colRecordState'), width: 10 },
+        { header: t('ledger.colQuorumMet'), width: 12 },
       ],
       rows: ledgerMeetings(ledger).map((m) => [
         m.date,
@@ -128,6 +129,7 @@ export function meetingLedgerSheets(ledger: MeetingLedger, ctx: SheetContext): S
         m.absent,
         m.votes,
         label('minutesState', m.state),
+        m.quorumMet === null ? '' : m.quorumMet ? t('common.yes') : t('common.no'),
       ]),
     },
   ];

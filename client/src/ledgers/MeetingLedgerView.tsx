@@ -314,6 +314,11 @@ export default function MeetingLedgerView(): JSX.Element {
                                       {label('minutesState', m.state)}
                                     </span>{' '}
                                   </Show>
+                                  <Show when={m.quorumMet === false}>
+                                    <span class="tag bad" data-quorum-met="false">
+                                      {t('ledger.belowQuorum')}
+                                    </span>{' '}
+                                  </Show>
                                   <span class="small muted">
                                     {t('ledger.counts', {
                                       expected: m.expected,

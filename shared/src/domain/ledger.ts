@@ -37,7 +37,7 @@ import { type DecisionTrace, traceDecisionCase } from './decision.ts';
 import { statusAt } from './feedback.ts';
 import { kindInfo } from './kinds.ts';
 import { planProgress } from './plan.ts';
-import { meetingAttendance } from './quorum.ts';
+import { meetingAttendance, meetingQuorumMet } from './quorum.ts';
 import { ROSTER_DOC_ID } from './roster.ts';
 import {
   AGEING_FLAGS,
@@ -105,6 +105,11 @@ export type LedgerMeeting = {
   absent: number;
   /** Votes held, and how many passed by the rules (VOTE-1…4). */
   votes: number;
+  /**
+   * False when a meeting with a quorum rule had fewer of its voting members present than the rule
+   * asks (VOTE-8): listed, and marked; null when there is no rule or nothing to judge it by.
+   */
+  quorumMet: boolean | null;
 };
 
 export type MeetingLedgerRow = {
@@ -166,6 +171,7 @@ function ledgerMeeting(r: Record_, roster: RosterData | null): LedgerMeeting {
     present: count.presentCount,
     absent: count.absentCount,
     votes: data.votes.length,
+    quorumMet: meetingQuorumMet(data, roster),
   };
 }
 

@@ -15,7 +15,7 @@ import {
   setVoteTally,
   validateMinutes,
 } from './minutes.ts';
-import { meetingAttendance, requiredFor, voteCheck } from './quorum.ts';
+import { meetingAttendance, meetingQuorumMet, requiredFor, voteCheck } from './quorum.ts';
 import {
   addGroup,
   addPerson,
@@ -353,6 +353,24 @@ describe('the national voting rules', () => {
       /8 voted for; 13 are needed/,
     );
     expect(() => setVoteOutcome(pm.doc, pm.voteId, 'maybe' as never)).toThrow(DomainError);
+  });
+
+  it('VOTE-8 a meeting with a quorum rule says whether it had its quorum; others say nothing', () => {
+    const party = readRoster(rosterWith('party', 24));
+    const quorum = (present: number, type: MeetingType = 'party-members') =>
+      meetingQuorumMet(
+        readMinutes(meetingOf(type, present, { for: 0, against: 0, abstain: 0 }, 24).doc),
+        party,
+      );
+    expect(quorum(11)).toBe(false);
+    expect(quorum(12)).toBe(true);
+    expect(quorum(12, 'party-lecture')).toBeNull();
+    expect(
+      meetingQuorumMet(
+        readMinutes(meetingOf('party-members', 5, { for: 0, against: 0, abstain: 0 }, 5).doc),
+        null,
+      ),
+    ).toBeNull();
   });
 
   it('VOTE-7 without a roster, a rule that counts the members entitled to vote cannot be judged', () => {

@@ -98,6 +98,20 @@ export const VILLAGER_QUORUM: Readonly<Record<VillagerBasis, Share>> = {
   households: TWO_THIRDS_OR_MORE,
 };
 
+/**
+ * VOTE-8: whether a meeting whose rule has a quorum (党员大会, 支委会, 村民代表会议) had it: the
+ * members entitled to vote present against those who should have been. Null for meetings without
+ * a quorum rule, a villagers' assembly (its counts are typed, VOTE-4), or counts that cannot be
+ * judged (no roster, VOTE-7).
+ */
+export function meetingQuorumMet(m: MinutesData, roster: RosterData | null): boolean | null {
+  const rule = VOTE_RULE_OF[m.meetingType];
+  if (rule.quorum === null) return null;
+  const count = meetingAttendance(m, roster);
+  if (count.source === 'attendance' || count.source === 'villager-counts') return null;
+  return count.voters > 0 && count.votersPresent >= requiredFor(rule.quorum, count.voters);
+}
+
 /** The smallest count that reaches a share of `of` (VOTE-1…4): 以上 includes the share itself. */
 export function requiredFor(share: Share, of: number): number {
   const exact = (of * share.num) / share.den;

@@ -800,6 +800,8 @@ export const en: Catalogue = {
     'ledger.colPresent': 'Present',
     'ledger.colAbsent': 'Absent',
     'ledger.colVotes': 'Votes',
+    'ledger.colQuorumMet': 'Quorum present',
+    'ledger.belowQuorum': 'Below quorum',
     'ledger.colRecordState': 'Record',
     'ledger.missed': 'Missed',
     'ledger.above': 'Above the rhythm',

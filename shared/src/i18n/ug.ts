@@ -795,6 +795,8 @@ export const ug: Catalogue = {
     'ledger.colPresent': 'كەلگەن',
     'ledger.colAbsent': 'كەلمىگەن',
     'ledger.colVotes': 'ئاۋاز بېرىش ئىشلىرى',
+    'ledger.colQuorumMet': 'كەلگەنلەر بەلگىلەنگەن سانغا يەتتىمۇ',
+    'ledger.belowQuorum': 'كەلگەنلەر بەلگىلەنگەن سانغا يەتمىگەن',
     'ledger.colRecordState': 'خاتىرە ھالىتى',
     'ledger.missed': 'ئېچىلمىغان',
     'ledger.above': 'قەرەلدىن ئارتۇق',

@@ -761,6 +761,8 @@ const messages = {
   'ledger.colAbsent': '缺席',
   'ledger.colVotes': '表决事项',
   'ledger.colRecordState': '记录状态',
+  'ledger.colQuorumMet': '到会达到规定人数',
+  'ledger.belowQuorum': '到会不足规定人数',
   'ledger.missed': '未开',
   'ledger.above': '超出节奏',
   'ledger.counts': '应到 {expected} · 实到 {present}',
