@@ -12,10 +12,12 @@ import { z } from 'zod';
 import { memberInfo } from '../auth/Auth.ts';
 import { newId } from '../auth/tokens.ts';
 import type { ServerDeps } from '../deps.ts';
-import { badRequest, notFound } from '../errors.ts';
+import { badRequest, HttpError, notFound } from '../errors.ts';
 import { type Route, route } from '../http/api.ts';
 import { bearer, readJson, sendJson } from '../http/json.ts';
+import { WriteRefused } from '../relay/Room.ts';
 import { isEmptyUpdate } from '../relay/updates.ts';
+import type { Member } from '../storage/DocStore.ts';
 import type { History, NumberedEntry } from './History.ts';
 
 const nameBody = z.object({ name: z.string().trim().min(1).max(120) });
@@ -111,6 +113,20 @@ export function historyRoutes(history: History) {
     const namesOf = async (room: string) =>
       new Map((await store.listNamedVersions(room)).map((n) => [n.seq, n.name]));
     const urlOf = (req: { url?: string }) => new URL(req.url ?? '/', 'http://localhost');
+    /** A restore or revert, checked as the member's own write (DEL-5). */
+    const commitAs = async (room: string, update: Uint8Array, me: Member) => {
+      try {
+        return await relay.commit(room, update, me.id, me);
+      } catch (error) {
+        if (!(error instanceof WriteRefused)) throw error;
+        throw new HttpError(
+          409,
+          'conflict',
+          `the room refuses this change: ${error.reason}`,
+          'restoreRefused',
+        );
+      }
+    };
     const knownDoc = async (room: string) => {
       if ((await store.roomStats(room)).rows === 0)
         throw notFound('this document has no stored history', 'noHistory');
@@ -258,7 +274,7 @@ export function historyRoutes(history: History) {
           throw badRequest('no such version', 'versionNotFound');
         const update = await history.restoreUpdate(room, seq);
         // Restoring the current state changes nothing: no empty entry in the history.
-        const stored = isEmptyUpdate(update) ? null : await relay.commit(room, update, me.id);
+        const stored = isEmptyUpdate(update) ? null : await commitAs(room, update, me);
         if (stored !== null) {
           await store.addHistoryMark({
             room,
@@ -282,7 +298,7 @@ export function historyRoutes(history: History) {
         );
         if (!from) throw badRequest('no such entry', 'versionNotFound');
         const update = await history.revertMemberUpdate(room, memberId, fromSeq);
-        const stored = isEmptyUpdate(update) ? null : await relay.commit(room, update, me.id);
+        const stored = isEmptyUpdate(update) ? null : await commitAs(room, update, me);
         if (stored !== null) {
           await store.addHistoryMark({
             room,

@@ -398,12 +398,19 @@ export class Relay {
    * needed, so it is stored, relayed to whoever is connected and ordered with their writes.
    * Resolves with the stored row's seq (null when the doc had all of it already).
    */
-  async commit(roomName: string, update: Uint8Array, authorId: string): Promise<number | null> {
+  async commit(
+    roomName: string,
+    update: Uint8Array,
+    authorId: string,
+    /** Checked as this member's write first (DEL-5). */
+    member?: Member,
+  ): Promise<number | null> {
     const room = this.getRoom(roomName);
     this.cancelUnload(roomName);
     try {
       await room.ready;
-      return await room.commit(update, authorId);
+      if (member) await this.deletedIn(member.workspaceId);
+      return await room.commit(update, authorId, member);
     } finally {
       if (room.conns.size === 0) this.scheduleUnload(roomName, room);
     }

@@ -630,12 +630,17 @@ export class Room {
   }
 
   /**
-   * Commits a change the server makes on a member's behalf (a restore): integrated, stored under
-   * that member, then relayed like any other write. Resolves once stored, with the row's seq
+   * Commits a change the server makes on a member's behalf (a restore): checked as their write
+   * when `member` is given (DEL-5), integrated, stored under that member, then relayed like any
+   * other write. Resolves once stored, with the row's seq
    * (null when the doc had all of it already).
    */
-  commit(update: Uint8Array, authorId: string): Promise<number | null> {
+  commit(update: Uint8Array, authorId: string, member?: Member): Promise<number | null> {
     if (this.isTainted) return Promise.reject(new Error('the document is reloading'));
+    // DEL-5: a change made on a member's behalf passes the room's checks like their own write
+    // (a restore of the index must not list a deleted doc again).
+    const refusal = member ? (this.options.refuseWrite?.(update, this.doc, member) ?? null) : null;
+    if (refusal !== null) return Promise.reject(new WriteRefused(refusal));
     this.pins++;
     return new Promise<number | null>((resolve, reject) => {
       const onSettled = (error?: Error, seq?: number) =>
@@ -1007,3 +1012,11 @@ export class Room {
 }
 
 export type { WebSocket };
+
+/** A change made on a member's behalf that the room's checks refuse (DEL-5); `reason` says why. */
+export class WriteRefused extends Error {
+  constructor(readonly reason: string) {
+    super(`refused: ${reason}`);
+    this.name = 'WriteRefused';
+  }
+}

@@ -1069,6 +1069,8 @@ export const en: Catalogue = {
     'error.docNotFound': 'There is no such document in this workspace.',
     'error.docNotDeleted': 'This document is not deleted.',
     'error.docDeleted': 'An admin deleted this document.',
+    'error.restoreRefused':
+      'This version cannot be restored: it would list again a document an admin deleted. An admin can restore that document first.',
     'error.docNotDeletable': 'The workspace index and the roster cannot be deleted.',
     'error.noHistory': 'The server has no changes of this document yet.',
     'error.versionNotFound': 'There is no such version.',

@@ -192,6 +192,29 @@ describe('deleting a document (DEL-1, IDX-7)', () => {
     );
   });
 
+  it('DEL-5 restoring the index to a version that listed a deleted doc is refused; the doc stays deleted', async () => {
+    await workspaceWithPlan();
+    const editor = await server.member('editor');
+    const listedAt = (await server.store.roomStats(room(INDEX_DOC_ID))).lastSeq;
+    expect((await api('/docs/plan1', server.adminToken, 'DELETE')).status).toBe(200);
+    await eventually(async () => expect((await storedIndex()).docs).toEqual([]));
+    const restore = await fetch(
+      `${server.url}/api/workspaces/${server.workspaceId}/docs/${INDEX_DOC_ID}/restore`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${editor.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ seq: listedAt }),
+      },
+    );
+    expect(restore.status).toBe(409);
+    expect(((await restore.json()) as { reason: string }).reason).toBe('restoreRefused');
+    expect((await storedIndex()).docs).toEqual([]);
+    const deleted = (await (await api('/docs/deleted', server.adminToken)).json()) as {
+      docs: { id: string }[];
+    };
+    expect(deleted.docs.map((d) => d.id)).toEqual(['plan1']);
+  });
+
   it('DEL-2 a listing sent before the deletion that waits for a change of its own is not released by a later write', async () => {
     await workspaceWithPlan();
     const editor = await server.member('editor');
