@@ -92,6 +92,13 @@ export const configSchema = z
      * person; past it a new one is refused with 429. Default 16.
      */
     maxConnectionsPerMember: intFrom(1, 10_000).default(16),
+    /**
+     * WORK-1: each member's share of the relay's main thread for work a request decides the cost
+     * of (rebuilding a history, checking a comments write), ms of work a second sustained (200:
+     * a fifth of a core) and ms at once. A member past it is refused until it is paid back.
+     */
+    workMsPerSecond: intFrom(1, 1000).default(200),
+    workBurstMs: intFrom(100, 600_000).default(15_000),
     /** Awareness client ids one connection may own (a tab has one per document). */
     maxAwarenessIdsPerConnection: intFrom(1, 1000).default(4),
     /** Bytes of structs waiting for missing dependencies one room keeps before dropping them. */

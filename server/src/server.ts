@@ -26,6 +26,7 @@ import { type AuthStore, blobQuotaMbOf, type DocStore } from './storage/DocStore
 import { FsBlobStore } from './storage/FsBlobStore.ts';
 import type { PublicBoardStore } from './storage/PublicBoardStore.ts';
 import { SqliteStore } from './storage/SqliteStore.ts';
+import { WorkBudget } from './workBudget.ts';
 
 const DAY_MS = 24 * 3_600_000;
 /** BLOB-9: the first look for stale uploads, after the start's own work. */
@@ -74,7 +75,9 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
     new SqliteStore(sqlitePath(config.dataDir), { synchronous: config.sqliteSynchronous });
   const fanout = parts.fanout ?? new LocalFanout();
   const auth = new Auth(store, parts.now);
+  const work = new WorkBudget(config.workMsPerSecond, config.workBurstMs);
   const relay = new Relay({
+    work,
     config,
     store,
     deletedDocs: store,
@@ -93,7 +96,7 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
   });
   const routes = [
     ...(parts.routes?.(deps) ?? []),
-    ...keepDeletedToAdmins(historyRoutes(history)(deps), deps),
+    ...keepDeletedToAdmins(historyRoutes(history, work)(deps), deps),
     ...docRoutes(deps),
     ...blobRoutes(auth, blobs, config, async (ws) =>
       blobQuotaMbOf(await store.getWorkspace(ws), config.workspaceBlobQuotaMb),

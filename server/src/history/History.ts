@@ -87,6 +87,9 @@ function* itemTexts(doc: Y.Doc, rich: readonly string[]): Generator<[string, Y.T
   }
 }
 
+/** Plain reads of a doc kept per rebuilt history (HIST-10). */
+const KEPT_READS = 8;
+
 /** An entry as history shows it: its number (oldest is 1) and, for a marked row, the mark. */
 export type NumberedEntry = HistoryEntry & { number: number; mark: HistoryMark | null };
 
@@ -142,7 +145,11 @@ class RoomHistory {
       this.snapshots.set(entry.toSeq, Y.snapshot(this.doc));
     }
     this.attribution = new Attribution(rows);
+    this.bytes = rows.reduce((n, r) => n + r.update.byteLength, 0);
   }
+
+  /** The bytes of the stored rows it was rebuilt from: what the cache weighs it by. */
+  readonly bytes: number;
 
   /** The doc's kind as the latest state says. */
   get kind(): AnyDocKind | null {
@@ -152,6 +159,13 @@ class RoomHistory {
   /** The plain reading of the doc after `seq` (an entry end), or null for an unstamped doc. */
   private readAt(seq: number): DocData | null {
     if (this.reads.has(seq)) return this.reads.get(seq)!;
+    // HIST-10: a few reads are kept (neighbours share them as a page is described); each is the
+    // whole doc as plain data, and keeping one per entry took gigabytes for large docs.
+    while (this.reads.size >= KEPT_READS) {
+      const oldest = this.reads.keys().next().value as number;
+      this.reads.delete(oldest);
+      this.attachmentReads.delete(oldest);
+    }
     const kind = this.kind;
     const doc = this.docAt(seq);
     let data: DocData | null = null;
@@ -236,6 +250,11 @@ export type HistoryOptions = {
   burstGapMs: number;
   /** Rooms whose rebuilt history is kept in memory. Default 16. */
   cacheSize?: number;
+  /**
+   * Stored bytes of the rooms whose rebuilt history is kept (a rebuilt doc with its snapshots
+   * takes several times its rows): past it the least recently used go. Default 32 MiB.
+   */
+  cacheBytes?: number;
   /** Called after each rebuild of a room's history from its stored rows. */
   onRebuilt?: () => void;
 };
@@ -291,7 +310,15 @@ export class History {
     cached?.history.doc.destroy();
     this.cache.delete(room);
     this.cache.set(room, { key, history });
-    while (this.cache.size > (this.options.cacheSize ?? 16)) {
+    const weight = () => {
+      let n = 0;
+      for (const c of this.cache.values()) n += c.history.bytes;
+      return n;
+    };
+    while (
+      this.cache.size > (this.options.cacheSize ?? 16) ||
+      (this.cache.size > 1 && weight() > (this.options.cacheBytes ?? 32 * 1024 * 1024))
+    ) {
       const oldest = this.cache.keys().next().value as string;
       this.cache.get(oldest)?.history.doc.destroy();
       this.cache.delete(oldest);

@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   DEFAULT_LOCALE,
   type HistoryMark,
@@ -18,6 +18,7 @@ import { bearer, readJson, sendJson } from '../http/json.ts';
 import { WriteRefused } from '../relay/Room.ts';
 import { isEmptyUpdate } from '../relay/updates.ts';
 import type { Member } from '../storage/DocStore.ts';
+import type { WorkBudget } from '../workBudget.ts';
 import type { History, NumberedEntry } from './History.ts';
 
 const nameBody = z.object({ name: z.string().trim().min(1).max(120) });
@@ -105,7 +106,7 @@ const markLine = (mark: ReturnType<typeof markJson>, locale: Locale): string => 
 };
 
 /** History routes: entries, versions, comparison, named versions, restore and CSV export. */
-export function historyRoutes(history: History) {
+export function historyRoutes(history: History, work?: WorkBudget) {
   return ({ auth, relay, store }: ServerDeps): Route[] => {
     const DOC = '/api/workspaces/:id/docs/:id';
     const authors = async (workspaceId: string) =>
@@ -127,6 +128,35 @@ export function historyRoutes(history: History) {
         );
       }
     };
+    /** WORK-1: a member in debt for earlier history work waits before more (429). */
+    const admitted = async (
+      req: IncomingMessage,
+      workspaceId: string,
+      permission: Parameters<typeof auth.authorize>[2],
+    ) => {
+      const me = await auth.authorize(bearer(req), workspaceId, permission);
+      const wait = work?.waitFor(me.id) ?? 0;
+      if (wait > 0) {
+        const seconds = Math.ceil(wait / 1000);
+        throw new HttpError(
+          429,
+          'too_many_requests',
+          `history work budget spent; retry in ${seconds} s`,
+          'historyBusy',
+          { seconds },
+        );
+      }
+      return me;
+    };
+    /** Runs history work and charges its time to the member (WORK-1). */
+    const charged = async <T>(me: Member, run: () => Promise<T>): Promise<T> => {
+      const start = performance.now();
+      try {
+        return await run();
+      } finally {
+        work?.charge(me.id, performance.now() - start);
+      }
+    };
     const knownDoc = async (room: string) => {
       if ((await store.roomStats(room)).rows === 0)
         throw notFound('this document has no stored history', 'noHistory');
@@ -134,22 +164,24 @@ export function historyRoutes(history: History) {
 
     return [
       route('GET', `${DOC}/history`, async (req, res, [ws, doc]) => {
-        await auth.authorize(bearer(req), ws!, 'read');
+        const me = await admitted(req, ws!, 'read');
         const url = urlOf(req);
         const room = roomName(ws!, doc!);
         await relay.settle(room);
         const locale = localeOf(url);
         const limit = Math.min(200, Math.max(1, intParam(url, 'limit', 50)!));
         const beforeSeq = intParam(url, 'before', null);
-        const page = await history.page(room, {
-          limit,
-          locale,
-          ...(beforeSeq === null ? {} : { beforeSeq }),
-        });
+        const page = await charged(me, () =>
+          history.page(room, {
+            limit,
+            locale,
+            ...(beforeSeq === null ? {} : { beforeSeq }),
+          }),
+        );
         const people = await authors(ws!);
-        const all = await history.entries(room);
+        const all = await charged(me, () => history.entries(room));
         const names = await namesOf(room);
-        const auto = (await history.finalisations(room)).map((e) => ({
+        const auto = (await charged(me, () => history.finalisations(room))).map((e) => ({
           id: `final-${e.toSeq}`,
           seq: e.toSeq,
           name: translate(locale, 'history.autoFinalised'),
@@ -188,7 +220,7 @@ export function historyRoutes(history: History) {
       }),
 
       route('GET', `${DOC}/history\\.csv`, async (req, res, [ws, doc]) => {
-        await auth.authorize(bearer(req), ws!, 'read');
+        const me = await admitted(req, ws!, 'read');
         const room = roomName(ws!, doc!);
         await knownDoc(room);
         await relay.settle(room);
@@ -197,7 +229,7 @@ export function historyRoutes(history: History) {
         const names = await namesOf(room);
         const header = CSV_COLUMNS.map((key) => translate(locale, key));
         const lines = [header.join(',')];
-        const all = await history.all(room, locale);
+        const all = await charged(me, () => history.all(room, locale));
         for (const e of all) {
           const who = people.get(e.authorId);
           const mark = markLine(markJson(e.mark, all, names, people), locale);
@@ -225,16 +257,16 @@ export function historyRoutes(history: History) {
       }),
 
       route('GET', `${DOC}/versions/:seq`, async (req, res, [ws, doc, seq]) => {
-        await auth.authorize(bearer(req), ws!, 'read');
+        const me = await admitted(req, ws!, 'read');
         const room = roomName(ws!, doc!);
         await knownDoc(room);
         await relay.settle(room);
-        const update = await history.version(room, Number(seq));
+        const update = await charged(me, () => history.version(room, Number(seq)));
         sendBinary(res, update);
       }),
 
       route('GET', `${DOC}/compare`, async (req, res, [ws, doc]) => {
-        await auth.authorize(bearer(req), ws!, 'read');
+        const me = await admitted(req, ws!, 'read');
         const url = urlOf(req);
         const room = roomName(ws!, doc!);
         await knownDoc(room);
@@ -242,12 +274,12 @@ export function historyRoutes(history: History) {
         const from = intParam(url, 'from', null);
         if (from === null) throw badRequest('from is required', 'badQuery');
         const to = intParam(url, 'to', null);
-        const comparison = await history.compare(room, from, to, localeOf(url));
+        const comparison = await charged(me, () => history.compare(room, from, to, localeOf(url)));
         sendJson(res, 200, { ...comparison, authors: Object.fromEntries(await authors(ws!)) });
       }),
 
       route('POST', `${DOC}/versions`, async (req, res, [ws, doc]) => {
-        const me = await auth.authorize(bearer(req), ws!, 'nameVersion');
+        const me = await admitted(req, ws!, 'nameVersion');
         const { name } = await readJson(req, nameBody, 4096);
         const room = roomName(ws!, doc!);
         await relay.settle(room);
@@ -265,14 +297,14 @@ export function historyRoutes(history: History) {
       }),
 
       route('POST', `${DOC}/restore`, async (req, res, [ws, doc]) => {
-        const me = await auth.authorize(bearer(req), ws!, 'restore');
+        const me = await admitted(req, ws!, 'restore');
         const { seq } = await readJson(req, restoreBody, 4096);
         const room = roomName(ws!, doc!);
         await knownDoc(room);
         await relay.settle(room);
         if (seq > (await history.lastSeq(room)))
           throw badRequest('no such version', 'versionNotFound');
-        const update = await history.restoreUpdate(room, seq);
+        const update = await charged(me, () => history.restoreUpdate(room, seq));
         // Restoring the current state changes nothing: no empty entry in the history.
         const stored = isEmptyUpdate(update) ? null : await commitAs(room, update, me);
         if (stored !== null) {
@@ -288,16 +320,16 @@ export function historyRoutes(history: History) {
       }),
 
       route('POST', `${DOC}/revert-member`, async (req, res, [ws, doc]) => {
-        const me = await auth.authorize(bearer(req), ws!, 'revertMember');
+        const me = await admitted(req, ws!, 'revertMember');
         const { memberId, fromSeq } = await readJson(req, revertMemberBody, 4096);
         const room = roomName(ws!, doc!);
         await knownDoc(room);
         await relay.settle(room);
-        const from = (await history.entries(room)).find(
+        const from = (await charged(me, () => history.entries(room))).find(
           (e) => e.fromSeq <= fromSeq && fromSeq <= e.toSeq,
         );
         if (!from) throw badRequest('no such entry', 'versionNotFound');
-        const update = await history.revertMemberUpdate(room, memberId, fromSeq);
+        const update = await charged(me, () => history.revertMemberUpdate(room, memberId, fromSeq));
         const stored = isEmptyUpdate(update) ? null : await commitAs(room, update, me);
         if (stored !== null) {
           await store.addHistoryMark({

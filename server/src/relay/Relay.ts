@@ -20,6 +20,7 @@ import { type Logger, redactUrl } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { DeletedDocStore } from '../storage/DeletedDocStore.ts';
 import type { DocStore, Member } from '../storage/DocStore.ts';
+import type { WorkBudget } from '../workBudget.ts';
 import { CommitBatcher } from './CommitBatcher.ts';
 import { Connection, TokenBucket } from './Connection.ts';
 import type { Fanout, FanoutMessage, FanoutPort } from './Fanout.ts';
@@ -36,6 +37,8 @@ export type RelayOptions = {
   log: Logger;
   metrics: Metrics;
   now?: () => number;
+  /** Each member's share of the main thread for costly checks (WORK-1); none: unlimited. */
+  work?: WorkBudget;
 };
 
 /** Fixed-window counter of connection attempts per client address. */
@@ -466,7 +469,15 @@ export class Relay {
       return {
         isOpenToViewers: true,
         refuseWrite: (update, doc, member) => {
-          const why = commentsWriteRefusal(doc, update, member.id);
+          // WORK-1: a check reads the whole comments doc; a member whose checks have taken their
+          // share of the main thread waits, closed out, instead of making everyone wait.
+          const work = this.options.work;
+          if (work && work.waitFor(member.id) > 0) {
+            throw new MessageRefused(CloseCode.rateLimited, 'too much work; slow down');
+          }
+          const why = work
+            ? work.run(member.id, () => commentsWriteRefusal(doc, update, member.id))
+            : commentsWriteRefusal(doc, update, member.id);
           if (why !== null) {
             this.options.log.info({ room: name, member: member.id, why }, 'comment refused');
           }

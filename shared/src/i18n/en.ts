@@ -1069,6 +1069,8 @@ export const en: Catalogue = {
     'error.docNotFound': 'There is no such document in this workspace.',
     'error.docNotDeleted': 'This document is not deleted.',
     'error.docDeleted': 'An admin deleted this document.',
+    'error.historyBusy':
+      'Your earlier history requests took a lot of the server’s time. Try again in {seconds} s.',
     'error.restoreRefused':
       'This version cannot be restored: it would list again a document an admin deleted. An admin can restore that document first.',
     'error.docNotDeletable': 'The workspace index and the roster cannot be deleted.',

@@ -1023,6 +1023,7 @@ const messages = {
   'error.docNotFound': '这个工作区里没有这份文档。',
   'error.docNotDeleted': '这份文档没有被删除。',
   'error.docDeleted': '这份文档已被管理员删除。',
+  'error.historyBusy': '刚才的历史记录查询占用了较多服务器时间，请 {seconds} 秒后再试。',
   'error.restoreRefused':
     '不能恢复到这个版本：它会重新列出管理员已删除的文档。请管理员先恢复那份文档。',
   'error.docNotDeletable': '工作区目录和名册不能删除。',

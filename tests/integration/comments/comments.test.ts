@@ -101,6 +101,38 @@ describe('comments (CMT)', () => {
     expect(readComments(await stored(COMMENTS))[0]?.authorId).toBe(viewer.id);
   });
 
+  it('WORK-1: a member whose refused comment writes spent their share of the relay is closed out', async () => {
+    await server.stop();
+    server = await startTestServer({ workMsPerSecond: 1, workBurstMs: 100 });
+    const viewer = await server.member('viewer', '乡镇审核员');
+    // A comments doc of some size: each check of a write reads all of it.
+    const own = client(viewer.token);
+    await own.synced;
+    own.doc.transact(() => {
+      for (let i = 0; i < 2_000; i++) addComment(own.doc, comment(viewer.id, `c${i}`, `意见 ${i}`));
+    });
+    await eventually(async () => expect(readComments(await stored(COMMENTS))).toHaveLength(2_000));
+    // Comments in someone else's name, refused one after the other.
+    const raw = await rawClient(`${server.wsUrl}/${room(COMMENTS)}?token=${viewer.token}`);
+    cleanups.push(() => raw.ws.close());
+    let code = 0;
+    void raw.closed.then((c) => {
+      code = c.code;
+    });
+    for (let i = 0; i < 300 && code === 0; i++) {
+      raw.send(
+        updateMessage(await changeOn(COMMENTS, (d) => addComment(d, comment('someone', `x${i}`)))),
+      );
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    // Closed for the work its checks took, long before the message rate (1000 at once) would.
+    expect((await raw.closed).code).toBe(CloseCode.rateLimited);
+    expect(raw.messages.filter((m) => m.type === 2).length).toBeLessThan(300);
+    expect(
+      (await server.store.loadUpdates(room(COMMENTS))).every((r) => r.authorId === viewer.id),
+    ).toBe(true);
+  });
+
   it('CMT-1: a viewer’s edit of the record itself is still refused', async () => {
     const viewer = await server.member('viewer');
     const update = await changeOn(RECORD, (doc) => doc.getText('title').insert(0, '篡改'));

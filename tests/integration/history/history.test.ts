@@ -154,6 +154,28 @@ describe('history entries', () => {
     expect(seqs).toEqual([...seqs].sort((x, y) => y - x));
   });
 
+  it('WORK-1 a member whose history requests spent their share of the relay waits (429); others do not', async () => {
+    // A share of 1 ms a second with 100 ms at once: spent within a few hundred requests.
+    server = await startTestServer({ workMsPerSecond: 1, workBurstMs: 100 });
+    await planWithTwoAuthors();
+    const viewer = await server.member('viewer', '乡镇');
+    let refused: Response | null = null;
+    for (let i = 0; i < 2_000 && refused === null; i++) {
+      const res = await api('/docs/plan/history?limit=50', viewer.token);
+      if (res.status === 429) refused = res;
+      else {
+        expect(res.status).toBe(200);
+        await res.arrayBuffer();
+      }
+    }
+    expect(refused).not.toBeNull();
+    const body = (await refused!.json()) as { reason: string; params: { seconds: number } };
+    expect(body.reason).toBe('historyBusy');
+    expect(body.params.seconds).toBeGreaterThan(0);
+    // Another member is served as before.
+    expect((await api('/docs/plan/history?limit=50', server.adminToken)).status).toBe(200);
+  });
+
   it('only members of the workspace read history; viewers may read it', async () => {
     server = await startTestServer();
     await planWithTwoAuthors();
