@@ -84,6 +84,8 @@ const rejectUpgrade = (socket: Duplex, status: number, error: string, message: s
  * have connections (and `unloadAfterMs` longer), and routes messages into them.
  */
 export class Relay {
+  /** Each member's first-sync budget in this process, for all its rooms (SYNC-2). */
+  private readonly syncBudgets = new Map<string, TokenBucket>();
   readonly rooms = new Map<string, Room>();
   private readonly wss: WebSocketServer;
   private readonly unloadTimers = new Map<string, NodeJS.Timeout>();
@@ -368,6 +370,7 @@ export class Relay {
       syncChunkBytes: config.syncChunkBytes,
       syncBytesPerSecond: config.syncBytesPerSecond,
       syncBurstBytes: config.syncBurstBytes,
+      syncBudgets: this.syncBudgets,
       syncDrainTimeoutMs: config.syncDrainTimeoutMs,
       storeRetryMs: config.storeRetryMs,
       maxRetriesWithoutConnections: 5,

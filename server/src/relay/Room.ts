@@ -39,6 +39,11 @@ export type RoomOptions = {
    */
   syncBytesPerSecond?: number;
   syncBurstBytes?: number;
+  /**
+   * The members' first-sync budgets (SYNC-2), shared by the rooms of a process so that spreading
+   * over many documents does not multiply a member's share; a room of its own without it.
+   */
+  syncBudgets?: Map<string, TokenBucket>;
   /** How long a peer may take to receive one chunk of a first sync before it is dropped, ms. */
   syncDrainTimeoutMs?: number;
   /** First retry delay after a failed storage write, ms; doubles up to 5 s. */
@@ -653,7 +658,7 @@ export class Room {
   }
 
   /** Per member: the first syncs sent to it here, as bytes of the doc (SYNC-2). */
-  private readonly syncBudgets = new Map<string, TokenBucket>();
+  private readonly ownSyncBudgets = new Map<string, TokenBucket>();
 
   /**
    * SYNC-2: one first sync at a time per connection (one asked meanwhile waits, replaced by any
@@ -671,14 +676,15 @@ export class Room {
 
   private async serveAskedState(conn: Connection): Promise<void> {
     const memberId = conn.member.id;
-    let budget = this.syncBudgets.get(memberId);
+    const budgets = this.options.syncBudgets ?? this.ownSyncBudgets;
+    let budget = budgets.get(memberId);
     if (!budget) {
       budget = new TokenBucket(
         this.options.syncBytesPerSecond ?? 4 * 1024 * 1024,
         this.options.syncBurstBytes ?? 64 * 1024 * 1024,
         this.options.now,
       );
-      this.syncBudgets.set(memberId, budget);
+      budgets.set(memberId, budget);
     }
     while (conn.stateAsked !== null && conn.isOpen && !conn.isClosing) {
       const wait = budget.reserve(Math.max(this.approxBytes, MIN_SYNC_COST_BYTES));

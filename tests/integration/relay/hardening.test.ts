@@ -197,6 +197,24 @@ describe('first syncs asked for again and again (SYNC-2)', () => {
     expect(admin.doc.getText('t').length).toBeGreaterThan(40 * 1024);
   });
 
+  it('a member spread over many documents shares one budget: six rooms are paced as six connections of one', async () => {
+    server = await startTestServer({ syncBytesPerSecond: 256 * 1024, syncBurstBytes: 64 * 1024 });
+    const s = server;
+    const rooms = Array.from({ length: 6 }, (_, i) => `${s.workspaceId}/spread${i}`);
+    for (const room of rooms) await storeDoc(s, room, 48 * 1024);
+    const viewer = await s.member('viewer');
+    const raws = await Promise.all(
+      rooms.map((room) => rawClient(`${s.wsUrl}/${room}?token=${viewer.token}`)),
+    );
+    for (const raw of raws) cleanups.push(() => raw.ws.terminate());
+    const served = () => raws.filter((raw) => stepTwos(raw).length > 0).length;
+    for (const raw of raws) raw.send(syncStep1(new Y.Doc()));
+    // A budget per room served all six at once.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(served()).toBeLessThanOrEqual(3);
+    await eventually(() => expect(served()).toBe(6), 10_000);
+  });
+
   it('a peer that stops reading in the middle of a big first sync is dropped', async () => {
     server = await startTestServer({ syncDrainTimeoutMs: 1000 });
     const s = server;
