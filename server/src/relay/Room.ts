@@ -167,6 +167,8 @@ export class Room {
   private approxBytes = 0;
   /** Who owns each awareness client id: the connection that set it, or another process. */
   private readonly awarenessOwners = new Map<number, Connection | typeof ELSEWHERE>();
+  /** Every presence state as one framed message, until presence changes (AW-5). */
+  private allAwareness: Buffer | null = null;
   /** Updates the doc emitted while a write was being integrated. */
   private captured: Uint8Array[] | null = null;
   /** Server-side commits (restores) in progress: the room must not unload under them. */
@@ -208,6 +210,7 @@ export class Room {
         origin: unknown,
       ) => {
         this.trackOwners(added.concat(updated), removed, origin);
+        this.allAwareness = null;
         const changed = added.concat(updated, removed);
         const payload = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
         const message = awarenessMessage(payload);
@@ -344,12 +347,16 @@ export class Room {
         this.handleSync(conn, decoder);
         return;
       case MessageType.queryAwareness: {
+        // AW-5: every state, encoded once per change and sent as the same frame to every query
+        // (encoded per query, 1,000 one-byte queries on 3.8 MB of presence held the relay 7.7 s);
+        // nothing for a connection already on its way out.
+        if (!conn.isOpen || conn.isClosing) return;
         const states = Array.from(this.awareness.getStates().keys());
-        if (states.length > 0) {
-          conn.send(
-            awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, states)),
-          );
-        }
+        if (states.length === 0) return;
+        this.allAwareness ??= binaryFrame(
+          awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, states)),
+        );
+        conn.sendFrame(this.allAwareness);
         return;
       }
       default:

@@ -1,5 +1,6 @@
 import * as decoding from 'lib0/decoding';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Awareness, applyAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { rawClient, stockClient, syncStep1, updateMessage } from '../../support/clients.ts';
 import { eventually, startTestServer, type TestServer } from '../../support/server.ts';
@@ -30,6 +31,45 @@ describe('relay speaks the standard y-websocket protocol', () => {
     await eventually(() => {
       expect(b.doc.getText('title').toString()).toBe('第一季度');
       expect(a.doc.getText('notes').toString()).toBe('修路');
+    });
+  });
+
+  it('AW-5 a presence query is answered with every state as it is now, after each change too', async () => {
+    const a = client(server.adminToken);
+    await a.synced;
+    const raw = await rawClient(
+      `${server.wsUrl}/${server.workspaceId}/plan1?token=${server.adminToken}`,
+    );
+    cleanups.push(() => raw.ws.close());
+    /** The names in the latest presence message the raw connection received. */
+    const latestNames = () => {
+      const last = raw.messages.filter((m) => m.type === 1).at(-1);
+      if (!last) return [];
+      const decoder = decoding.createDecoder(last.bytes);
+      decoding.readVarUint(decoder);
+      const update = decoding.readVarUint8Array(decoder);
+      const seen = new Awareness(new Y.Doc());
+      applyAwarenessUpdate(seen, update, 'test');
+      return Array.from(seen.getStates().values()).map((s) => s.user?.name);
+    };
+    const query = () => {
+      raw.messages.splice(0);
+      raw.send(Uint8Array.of(3));
+    };
+    a.provider.awareness.setLocalStateField('user', { name: '王主任' });
+    await eventually(async () => {
+      query();
+      await new Promise((r) => setTimeout(r, 50));
+      expect(latestNames()).toContain('王主任');
+    });
+    // Asked again and again: the same answer each time, and a change shows in the next one.
+    for (let i = 0; i < 20; i++) raw.send(Uint8Array.of(3));
+    a.provider.awareness.setLocalStateField('user', { name: '李会计' });
+    await eventually(async () => {
+      query();
+      await new Promise((r) => setTimeout(r, 50));
+      expect(latestNames()).toContain('李会计');
+      expect(latestNames()).not.toContain('王主任');
     });
   });
 
