@@ -7,6 +7,7 @@ import {
   commentThreads,
   editComment,
   MAX_COMMENT_CHARS,
+  MAX_COMMENTS_PER_DOC,
   readComments,
   setCommentResolved,
   unresolvedCount,
@@ -42,6 +43,31 @@ describe('comments (CMT)', () => {
     expect(commentsWriteRefusal(room, second, 'v1')).toMatch(/depends/);
     expect(commentsWriteRefusal(room, first, 'v1')).toBeNull();
     expect(readComments(room)).toEqual([]);
+  });
+
+  it('CMT-10: a comments room holds at most MAX_COMMENTS_PER_DOC comments; resolving still works', () => {
+    const room = createDoc();
+    room.transact(() => {
+      for (let i = 0; i < MAX_COMMENTS_PER_DOC - 1; i++)
+        addComment(room, { ...base, id: `c${i}`, authorId: 'v1', text: `意见${i}` });
+    });
+    const device = new Y.Doc();
+    Y.applyUpdate(device, Y.encodeStateAsUpdate(room));
+    const sv = Y.encodeStateVector(device);
+    addComment(device, { ...base, id: 'last', authorId: 'v1', text: '最后一条' });
+    const last = Y.encodeStateAsUpdate(device, sv);
+    expect(commentsWriteRefusal(room, last, 'v1')).toBeNull();
+    Y.applyUpdate(room, last);
+    const sv2 = Y.encodeStateVector(device);
+    addComment(device, { ...base, id: 'more', authorId: 'v1', text: '再一条' });
+    expect(commentsWriteRefusal(room, Y.encodeStateAsUpdate(device, sv2), 'v1')).toMatch(
+      /as many comments/,
+    );
+    const resolver = new Y.Doc();
+    Y.applyUpdate(resolver, Y.encodeStateAsUpdate(room));
+    const sv3 = Y.encodeStateVector(resolver);
+    setCommentResolved(resolver, 'c1', true, { memberId: 'e1', name: '李书记', at: 5 });
+    expect(commentsWriteRefusal(room, Y.encodeStateAsUpdate(resolver, sv3), 'e1')).toBeNull();
   });
 
   it('CMT-4: a comment is resolved in the resolver’s own name', () => {

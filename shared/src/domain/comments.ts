@@ -185,6 +185,9 @@ export function unresolvedCount(doc: Y.Doc): number {
   return commentThreads(readComments(doc)).filter((t) => !t.root.resolved).length;
 }
 
+/** CMT-10: comments one document's comments room holds at most. */
+export const MAX_COMMENTS_PER_DOC = 2_000;
+
 /**
  * Why a write to a comments doc is refused (CMT-1..6), or null when it only adds comments of
  * `memberId` in the allowed shape, edits that member's own comments, or resolves and reopens.
@@ -219,6 +222,10 @@ export function commentsWriteRefusal(
   }
   for (const [type, keys] of changed) {
     if (type === (root as unknown)) {
+      // CMT-10: a record's discussion, not a store: past the cap a write adding comments is
+      // refused (every check of a write reads them all, and every device downloads them).
+      if (oldRoot.size + keys.size > MAX_COMMENTS_PER_DOC)
+        return 'comments: this document holds as many comments as it may';
       for (const key of keys) {
         if (key === null || oldRoot.has(key)) return 'comments: a comment may not be removed';
         const value = root.get(key);

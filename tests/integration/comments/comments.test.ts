@@ -109,7 +109,7 @@ describe('comments (CMT)', () => {
     const own = client(viewer.token);
     await own.synced;
     own.doc.transact(() => {
-      for (let i = 0; i < 2_000; i++) addComment(own.doc, comment(viewer.id, `c${i}`, `意见 ${i}`));
+      for (let i = 0; i < 1_500; i++) addComment(own.doc, comment(viewer.id, `c${i}`, `意见 ${i}`));
     });
     await eventually(async () => expect(readComments(await stored(COMMENTS))).toHaveLength(2_000));
     // Comments in someone else's name, refused one after the other.
