@@ -12,7 +12,11 @@ import type { ServerDeps } from '../deps.ts';
 import { HttpError, notFound } from '../errors.ts';
 import { baseUrl, type Route, route } from '../http/api.ts';
 import { bearer, readJson, sendJson } from '../http/json.ts';
+import { TokenBucket } from '../relay/Connection.ts';
 import type { LivePublication, StoredPublication } from '../storage/PublicBoardStore.ts';
+
+/** Publications one member may make at once before the pace of one a minute (PUB-9). */
+export const PUBLISH_BURST = 60;
 
 /** A public board id: 128 random bits, url-safe (PUB-4). */
 export const newPublicId = (): string => randomBytes(16).toString('base64url');
@@ -52,6 +56,17 @@ export function publicBoardRoutes({ auth, store, config }: ServerDeps, now = Dat
   const BOARD = '/api/workspaces/:id/public';
   const link = (req: IncomingMessage, publicId: string | null) =>
     publicId ? publicPageUrl(baseUrl(req, config), publicId) : null;
+  // PUB-9: each publication is kept for good (PUB-5) and read by every page view, so a member
+  // publishes at most a burst of PUBLISH_BURST, then one a minute.
+  const publishBudgets = new Map<string, TokenBucket>();
+  const mayPublish = (memberId: string) => {
+    let bucket = publishBudgets.get(memberId);
+    if (!bucket) {
+      bucket = new TokenBucket(1 / 60, PUBLISH_BURST, now);
+      publishBudgets.set(memberId, bucket);
+    }
+    return bucket.take();
+  };
 
   return [
     route('GET', BOARD, async (req, res, [ws]) => {
@@ -70,6 +85,9 @@ export function publicBoardRoutes({ auth, store, config }: ServerDeps, now = Dat
     route('POST', `${BOARD}/items`, async (req, res, [ws]) => {
       const me = await auth.authorize(bearer(req), ws!, 'publish');
       const item = await readJson(req, publicItemSchema, config.maxJsonBytes);
+      if (!mayPublish(me.id)) {
+        throw new HttpError(429, 'too_many_requests', 'publishing too often', 'publishTooOften');
+      }
       const itemId = publicItemKey(item);
       const live = await store.listLiveItems(ws!);
       if (!live.some((p) => p.itemId === itemId) && live.length >= PublicLimits.liveItems) {

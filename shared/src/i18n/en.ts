@@ -1071,6 +1071,7 @@ export const en: Catalogue = {
     'error.docDeleted': 'An admin deleted this document.',
     'error.historyBusy':
       'Your earlier history requests took a lot of the server’s time. Try again in {seconds} s.',
+    'error.publishTooOften': 'Publishing too often. Publish again in a minute.',
     'error.restoreRefused':
       'This version cannot be restored: it would list again a document an admin deleted. An admin can restore that document first.',
     'error.docNotDeletable': 'The workspace index and the roster cannot be deleted.',

@@ -198,6 +198,18 @@ describe('the public board API (PUB-1, PUB-2, PUB-5)', () => {
     expect(await server.store.listPublications(server.workspaceId)).toEqual([]);
   });
 
+  it('PUB-9 a member publishes a burst of 60, then one a minute; another member is not held up', async () => {
+    for (let i = 0; i < 60; i++) await publish(notice('n1', '通知', `第 ${i} 版`));
+    const refused = await call('/items', {
+      token: editor.token,
+      method: 'POST',
+      body: notice('n1', '通知', '第 61 版'),
+    });
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as { reason: string }).reason).toBe('publishTooOften');
+    await publish(notice('n1', '通知', '管理员的版本'), server.adminToken);
+  });
+
   it('PUB-2 PUB-5 republishing replaces the item and keeps the earlier version; the history names who and when, for members only', async () => {
     await publish(decision);
     const updated = await publish({ ...decision, result: '道路已于6月完工并通过验收。' });
