@@ -95,10 +95,11 @@ export const configSchema = z
     /**
      * WORK-1: each member's share of the relay's main thread for work a request decides the cost
      * of (rebuilding a history, checking a comments write), ms of work a second sustained (200:
-     * a fifth of a core) and ms at once. A member past it is refused until it is paid back.
+     * a fifth of a core) and ms at once (3,000: with 15 s, one member's queued comment checks held
+     * the relay 20 s before the budget closed it). A member past it is refused until paid back.
      */
     workMsPerSecond: intFrom(1, 1000).default(200),
-    workBurstMs: intFrom(100, 600_000).default(15_000),
+    workBurstMs: intFrom(100, 600_000).default(3_000),
     /** Awareness client ids one connection may own (a tab has one per document). */
     maxAwarenessIdsPerConnection: intFrom(1, 1000).default(4),
     /** Bytes of structs waiting for missing dependencies one room keeps before dropping them. */

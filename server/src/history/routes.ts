@@ -169,7 +169,7 @@ export function historyRoutes(history: History, work?: WorkBudget) {
         const room = roomName(ws!, doc!);
         await relay.settle(room);
         const locale = localeOf(url);
-        const limit = Math.min(200, Math.max(1, intParam(url, 'limit', 50)!));
+        const limit = Math.min(50, Math.max(1, intParam(url, 'limit', 50)!));
         const beforeSeq = intParam(url, 'before', null);
         const page = await charged(me, () =>
           history.page(room, {
