@@ -1,3 +1,5 @@
+import { TokenBucket } from './relay/Connection.ts';
+
 /**
  * WORK-1: each member's share of the relay's main thread for work whose cost a request decides
  * (rebuilding a room's history, checking a comments write against a large comments doc). Time
@@ -6,8 +8,7 @@
  * else. `rate`: ms of work a second, sustained; `burst`: ms at once.
  */
 export class WorkBudget {
-  /** Per member: ms of work left (negative: owed) as of `at`. */
-  private readonly members = new Map<string, { left: number; at: number }>();
+  private readonly buckets = new Map<string, TokenBucket>();
 
   constructor(
     private readonly rate: number,
@@ -15,28 +16,24 @@ export class WorkBudget {
     private readonly now: () => number = Date.now,
   ) {}
 
-  private left(memberId: string): { left: number; at: number } {
-    const t = this.now();
-    const m = this.members.get(memberId) ?? { left: this.burst, at: t };
-    m.left = Math.min(this.burst, m.left + ((t - m.at) / 1000) * this.rate);
-    m.at = t;
-    return m;
-  }
-
   /** How long, ms, until the member may start more work (0: now). */
   waitFor(memberId: string): number {
-    if (!this.members.has(memberId)) return 0;
-    const m = this.left(memberId);
-    return m.left >= 0 ? 0 : Math.ceil((-m.left / this.rate) * 1000);
+    return Math.ceil(this.buckets.get(memberId)?.waitMs() ?? 0);
   }
 
   /** Charges `ms` of work to the member. */
   charge(memberId: string, ms: number): void {
     if (!(ms > 0)) return;
-    const m = this.left(memberId);
-    m.left -= ms;
-    this.members.set(memberId, m);
-    if (this.members.size > 10_000) this.forgetPaid();
+    let bucket = this.buckets.get(memberId);
+    if (!bucket) {
+      bucket = new TokenBucket(this.rate, this.burst, this.now);
+      this.buckets.set(memberId, bucket);
+    }
+    bucket.charge(ms);
+    // Members with a whole burst again are forgotten (they start full anyway).
+    if (this.buckets.size > 10_000) {
+      for (const [id, b] of this.buckets) if (b.isFull()) this.buckets.delete(id);
+    }
   }
 
   /** Runs `work` for the member and charges its time (also when it throws). */
@@ -49,10 +46,13 @@ export class WorkBudget {
     }
   }
 
-  /** Members with a full budget again are forgotten (they start full anyway). */
-  private forgetPaid(): void {
-    for (const id of [...this.members.keys()]) {
-      if (this.left(id).left >= this.burst) this.members.delete(id);
+  /** `run` for work that awaits: the time until it settles is charged. */
+  async runAsync<T>(memberId: string, work: () => Promise<T>): Promise<T> {
+    const start = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.charge(memberId, performance.now() - start);
     }
   }
 }

@@ -90,14 +90,22 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
   const names = useNameOrder();
   const ws = useWorkspace();
   const doc = props.session.synced.doc;
-  /** MIN-15: a title nobody chose follows the record's kind and day. */
-  const nameAfterKindAndDay = (meetingType: MeetingType, startsAt: number | null) => {
-    const title = autoMinutesTitle(locale(), meetingType, startsAt);
+  const m = createDocProjection(doc, readMinutes);
+  /** MIN-15: sets the record's kind or day; a title nobody chose follows them. */
+  const setKindOrDay = (fields: { meetingType?: MeetingType; startsAt?: number | null }) => {
+    const isUnnamed = isUnnamedMinutesTitle(m.title, m.meetingType, m.startsAt);
+    setMeetingFields(doc, fields);
+    const title = isUnnamed
+      ? autoMinutesTitle(
+          locale(),
+          fields.meetingType ?? m.meetingType,
+          fields.startsAt === undefined ? m.startsAt : fields.startsAt,
+        )
+      : null;
     if (title === null) return;
     setMinutesTitle(doc, title);
     props.onTitle(title);
   };
-  const m = createDocProjection(doc, readMinutes);
   const op = createOpRunner();
   const isFinal = () => m.state === 'final';
   const ro = () => !props.canEdit || isFinal();
@@ -353,13 +361,7 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
             value={m.meetingType}
             isReadOnly={ro()}
             options={MEETING_TYPES.map((x) => ({ value: x, label: label('meetingType', x) }))}
-            onChange={(v) =>
-              op.run(() => {
-                const named = !isUnnamedMinutesTitle(m.title, m.meetingType, m.startsAt);
-                setMeetingFields(doc, { meetingType: v as MeetingType });
-                if (!named) nameAfterKindAndDay(v as MeetingType, m.startsAt);
-              })
-            }
+            onChange={(v) => op.run(() => setKindOrDay({ meetingType: v as MeetingType }))}
           />
           <DateInput
             type="datetime-local"
@@ -368,12 +370,7 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
             value={m.startsAt === null ? null : formatBeijingDateTime(m.startsAt).replace(' ', 'T')}
             isReadOnly={ro()}
             onChange={(v) =>
-              op.run(() => {
-                const named = !isUnnamedMinutesTitle(m.title, m.meetingType, m.startsAt);
-                const startsAt = v === null ? null : parseBeijingLocal(v);
-                setMeetingFields(doc, { startsAt });
-                if (!named) nameAfterKindAndDay(m.meetingType, startsAt);
-              })
+              op.run(() => setKindOrDay({ startsAt: v === null ? null : parseBeijingLocal(v) }))
             }
           />
           <TextInput

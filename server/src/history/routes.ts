@@ -149,14 +149,8 @@ export function historyRoutes(history: History, work?: WorkBudget) {
       return me;
     };
     /** Runs history work and charges its time to the member (WORK-1). */
-    const charged = async <T>(me: Member, run: () => Promise<T>): Promise<T> => {
-      const start = performance.now();
-      try {
-        return await run();
-      } finally {
-        work?.charge(me.id, performance.now() - start);
-      }
-    };
+    const charged = <T>(me: Member, run: () => Promise<T>): Promise<T> =>
+      work ? work.runAsync(me.id, run) : run();
     const knownDoc = async (room: string) => {
       if ((await store.roomStats(room)).rows === 0)
         throw notFound('this document has no stored history', 'noHistory');

@@ -17,26 +17,46 @@ export class TokenBucket {
     this.last = now();
   }
 
+  private refill(): void {
+    const t = this.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) / 1000) * this.rate);
+    this.last = t;
+  }
+
   /**
    * Takes `n` tokens (at most a burst's worth) even when there are fewer, and returns how long,
    * ms, until the bucket is out of that debt: the caller waits that long before its turn.
    */
   reserve(n: number): number {
-    const t = this.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) / 1000) * this.rate);
-    this.last = t;
+    this.refill();
     this.tokens -= Math.min(n, this.burst);
-    return this.tokens >= 0 ? 0 : (-this.tokens / this.rate) * 1000;
+    return this.waitMs();
   }
 
   /** Takes one token; false when the bucket is empty. */
   take(): boolean {
-    const t = this.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) / 1000) * this.rate);
-    this.last = t;
+    this.refill();
     if (this.tokens < 1) return false;
     this.tokens -= 1;
     return true;
+  }
+
+  /** Takes `n` tokens in full, however deep a debt that leaves (work charged after it was done). */
+  charge(n: number): void {
+    this.refill();
+    this.tokens -= n;
+  }
+
+  /** How long, ms, until the bucket is out of debt (0: it is not in debt). */
+  waitMs(): number {
+    this.refill();
+    return this.tokens >= 0 ? 0 : (-this.tokens / this.rate) * 1000;
+  }
+
+  /** True when the bucket holds a whole burst again. */
+  isFull(): boolean {
+    this.refill();
+    return this.tokens >= this.burst;
   }
 }
 

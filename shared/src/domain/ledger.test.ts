@@ -13,7 +13,7 @@ import {
   townshipReport,
 } from './ledger.ts';
 import { finaliseMinutes, initMinutes, readMinutes } from './minutes.ts';
-import { meetingAttendance } from './quorum.ts';
+import { meetingAttendance, meetingQuorumMet } from './quorum.ts';
 import { beijingInstant } from './time.ts';
 
 const demo = createDemoVillage();
@@ -147,6 +147,27 @@ describe('三会一课 台账 at the edges of a span', () => {
     );
     expect(quarters).toEqual(y2025.map((r) => r.period.key));
     expect(new Set(quarters).size).toBe(52);
+  });
+
+  it('VOTE-8 a 党员大会 held below its quorum is listed as held and marked', () => {
+    const q1 = meetingLedger(ws.minutes, ws.index.cadence, ws.roster, { year: 2025 });
+    const held = q1.rows.flatMap((r) => r.held).filter((m) => m.meetingType === 'party-members');
+    expect(held.length).toBeGreaterThan(0);
+    for (const m of held) {
+      const data = ws.minutes.find((x) => x.docId === m.docId)!.data;
+      expect(m.quorumMet).toBe(meetingQuorumMet(data, ws.roster));
+    }
+    const few = createDoc();
+    initMinutes(few, {
+      title: '党员大会',
+      meetingType: 'party-members',
+      startsAt: beijingInstant(2025, 3, 10, 9),
+    });
+    const row = meetingLedger([{ docId: 'few', data: readMinutes(few) }], seed, ws.roster, {
+      year: 2025,
+      quarter: 1,
+    }).rows.find((r) => r.meetingType === 'party-members')!;
+    expect(row.held.map((m) => [m.docId, m.quorumMet])).toEqual([['few', false]]);
   });
 
   it('CAD-9 a period held only by a draft record is neither done nor missed, and says so', () => {
