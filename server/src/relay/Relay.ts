@@ -2,12 +2,14 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
   CloseCode,
+  can,
   commentsDocId,
   commentsWriteRefusal,
   INDEX_DOC_ID,
   INDEX_DOCS_ROOT,
   parseRoomName,
   Reason,
+  roomName as roomNameOf,
   SYNC_PATH,
   SyncParam,
 } from '@grassroots/shared';
@@ -72,6 +74,9 @@ class AttemptLimiter {
   }
 }
 
+/** CMT-11: how many stored records' rooms the relay remembers before it starts again. */
+const MAX_STORED_RECORDS_KEPT = 50_000;
+
 const rejectUpgrade = (socket: Duplex, status: number, error: string, message: string) => {
   const body = JSON.stringify({ error, message });
   socket.end(
@@ -104,6 +109,11 @@ export class Relay {
   private readonly deleted = new Map<string, Promise<Set<string>>>();
   /** The same sets once read, for checks that cannot wait. */
   private readonly deletedLoaded = new Map<string, Set<string>>();
+  /**
+   * CMT-11: rooms of records seen stored (a viewer's comments go only to these); bounded, a
+   * record dropped from it is read from the store again at the viewer's next connection.
+   */
+  private readonly storedRecords = new Set<string>();
 
   constructor(private readonly options: RelayOptions) {
     const { config } = options;
@@ -186,6 +196,14 @@ export class Relay {
     } catch (error) {
       log.error({ err: error }, 'could not read the deleted documents');
       return refuse(500, 'internal', 'could not check the document');
+    }
+    if (room.commentsOf !== null && !can(member.role, 'write')) {
+      try {
+        await this.noteRecordStored(roomNameOf(room.workspaceId, room.commentsOf));
+      } catch (error) {
+        log.error({ err: error }, 'could not read whether the record is stored');
+        return refuse(500, 'internal', 'could not check the document');
+      }
     }
     if (socket.destroyed) return;
     if (isDeleted && member.role !== 'admin') {
@@ -422,6 +440,15 @@ export class Relay {
     }
   }
 
+  /** CMT-11: remembers a record's room once the store holds any of its updates. */
+  private async noteRecordStored(name: string): Promise<void> {
+    if (this.storedRecords.has(name)) return;
+    const seqs = await this.options.store.lastSeqs([name]);
+    if ((seqs.get(name) ?? 0) <= 0) return;
+    if (this.storedRecords.size >= MAX_STORED_RECORDS_KEPT) this.storedRecords.clear();
+    this.storedRecords.add(name);
+  }
+
   /** The deleted doc ids of a workspace (DEL-1), read from storage the first time (or `fresh`). */
   deletedIn(workspaceId: string, fresh = false): Promise<Set<string>> {
     let ids = this.deleted.get(workspaceId);
@@ -469,9 +496,17 @@ export class Relay {
   } {
     const room = parseRoomName(name);
     if (room?.commentsOf) {
+      const record = roomNameOf(room.workspaceId, room.commentsOf);
       return {
         isOpenToViewers: true,
         refuseWrite: (update, doc, member) => {
+          // CMT-11: a viewer comments only on a record the server holds; without this, a viewer
+          // could fill comments rooms of made-up records without end. Editors may comment on a
+          // record they made offline, whose first updates can arrive after the comment.
+          if (!can(member.role, 'write') && !this.storedRecords.has(record)) {
+            this.options.log.info({ room: name, member: member.id }, 'comment on no stored record');
+            return Reason.commentRefused;
+          }
           // WORK-1: a check reads the whole comments doc; a member whose checks have taken their
           // share of the main thread waits, closed out, instead of making everyone wait.
           const work = this.options.work;

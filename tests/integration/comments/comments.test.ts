@@ -16,8 +16,17 @@ import { eventually, startTestServer, type TestServer } from '../../support/serv
 
 let server: TestServer;
 const cleanups: (() => void)[] = [];
+/** The record commented on, as an editor's device stored it (CMT-11: viewers comment on these). */
+const storeRecord = async (docId: string) => {
+  const doc = new Y.Doc();
+  doc.getText('body').insert(0, '党员大会记录');
+  await server.store.appendUpdates([
+    { room: room(docId), update: Y.encodeStateAsUpdate(doc), authorId: 'editor', at: 1 },
+  ]);
+};
 beforeEach(async () => {
   server = await startTestServer();
+  await storeRecord(RECORD);
 });
 afterEach(async () => {
   for (const c of cleanups.splice(0)) c();
@@ -104,6 +113,7 @@ describe('comments (CMT)', () => {
   it('WORK-1: a member whose refused comment writes spent their share of the relay is closed out', async () => {
     await server.stop();
     server = await startTestServer({ workMsPerSecond: 1, workBurstMs: 100 });
+    await storeRecord(RECORD);
     const viewer = await server.member('viewer', '乡镇审核员');
     // A comments doc of some size: each check of a write reads all of it.
     const own = client(viewer.token);
@@ -133,11 +143,28 @@ describe('comments (CMT)', () => {
     ).toBe(true);
   });
 
+  it('CMT-11: a viewer comments only on a record the server holds; an editor on any', async () => {
+    const viewer = await server.member('viewer');
+    const editor = await server.member('editor');
+    const made = commentsDocId('made-up');
+    // Before, a viewer filled comments rooms of made-up records without end.
+    const own = await changeOn(made, (doc) => addComment(doc, comment(viewer.id, 'c1')));
+    await (await sendRaw(viewer.token, made, own)).refused();
+    // An editor's device may send a comment before the record it made offline.
+    const editors = await changeOn(made, (doc) => addComment(doc, comment(editor.id, 'c2')));
+    await (await sendRaw(editor.token, made, editors)).accepted();
+    // Once the record is stored, the viewer's next connection comments.
+    await storeRecord('made-up');
+    const again = await changeOn(made, (doc) => addComment(doc, comment(viewer.id, 'c3')));
+    await (await sendRaw(viewer.token, made, again)).accepted();
+    expect(readComments(await stored(made)).map((c) => c.id)).toEqual(['c2', 'c3']);
+  });
+
   it('CMT-1: a viewer’s edit of the record itself is still refused', async () => {
     const viewer = await server.member('viewer');
     const update = await changeOn(RECORD, (doc) => doc.getText('title').insert(0, '篡改'));
     await (await sendRaw(viewer.token, RECORD, update)).refused();
-    expect(await server.store.loadUpdates(room(RECORD))).toHaveLength(0);
+    expect(await server.store.loadUpdates(room(RECORD))).toHaveLength(1);
   });
 
   it('CMT-2: a comment in another member’s name is refused, for viewers and editors alike', async () => {
