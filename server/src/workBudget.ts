@@ -46,6 +46,19 @@ export class WorkBudget {
     }
   }
 
+  /**
+   * `run` for work that yields as it goes (a `Pacer`): only the time it worked is charged, not
+   * the time others' work took while it waited.
+   */
+  async runPaced<T>(memberId: string, work: (pacer: Pacer) => Promise<T>): Promise<T> {
+    const pacer = new Pacer();
+    try {
+      return await work(pacer);
+    } finally {
+      this.charge(memberId, pacer.workedMs());
+    }
+  }
+
   /** `run` for work that awaits: the time until it settles is charged. */
   async runAsync<T>(memberId: string, work: () => Promise<T>): Promise<T> {
     const start = performance.now();
@@ -54,5 +67,34 @@ export class WorkBudget {
     } finally {
       this.charge(memberId, performance.now() - start);
     }
+  }
+}
+
+/** How long long work runs before it lets the relay serve others (WORK-2), ms. */
+export const WORK_SLICE_MS = 20;
+
+/**
+ * WORK-2: long work (a history rebuilt, a page of it described) runs in slices and lets the
+ * event loop serve everyone else between them, so one request never holds the relay for longer
+ * than a slice; it counts only the time it worked, for the member's budget (WORK-1).
+ */
+export class Pacer {
+  private worked = 0;
+  private since = performance.now();
+
+  constructor(private readonly sliceMs = WORK_SLICE_MS) {}
+
+  /** Lets others run when this slice is used up. */
+  async pause(): Promise<void> {
+    const now = performance.now();
+    if (now - this.since < this.sliceMs) return;
+    this.worked += now - this.since;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.since = performance.now();
+  }
+
+  /** The time worked so far, ms, the current slice included. */
+  workedMs(): number {
+    return this.worked + (performance.now() - this.since);
   }
 }

@@ -24,6 +24,7 @@ import {
 } from '@grassroots/shared';
 import * as Y from 'yjs';
 import type { DocStore, NamedVersion, StoredMark, StoredUpdate } from '../storage/DocStore.ts';
+import type { Pacer } from '../workBudget.ts';
 
 /**
  * The kind a doc says it is in its meta map (any kind of the shared registry); null for a doc
@@ -87,6 +88,32 @@ function* itemTexts(doc: Y.Doc, rich: readonly string[]): Generator<[string, Y.T
   }
 }
 
+/** A copy of a room's doc as it was after `seq`; `next`: the index of the first row after it. */
+type Cursor = { doc: Y.Doc | null; seq: number; next: number };
+
+/** Applies rows as one transaction; a bad row must not hide the rest, so then one by one. */
+function applyRows(doc: Y.Doc, updates: readonly Uint8Array[]): void {
+  if (updates.length === 0) return;
+  try {
+    Y.applyUpdate(
+      doc,
+      updates.length === 1 ? updates[0]! : Y.mergeUpdates([...updates]),
+      'storage',
+    );
+  } catch {
+    for (const update of updates) {
+      try {
+        Y.applyUpdate(doc, update, 'storage');
+      } catch {
+        // Skipped; the relay logged it when it was stored.
+      }
+    }
+  }
+}
+
+/** Stored bytes replayed between pauses when a copy of a doc is brought forward (WORK-2). */
+const REPLAY_STEP_BYTES = 256 * 1024;
+
 /** Plain reads of a doc kept per rebuilt history (HIST-10). */
 const KEPT_READS = 8;
 
@@ -101,10 +128,11 @@ class RoomHistory {
   readonly attribution: Attribution;
   private readonly snapshots = new Map<number, Y.Snapshot>();
   private readonly descriptions = new Map<string, ChangeItem[]>();
-  /** Plain reads of the doc after each entry, shared by the descriptions of neighbours. */
-  private readonly reads = new Map<number, DocData | null>();
-  /** The attachments after each entry end read so far (ATT-2). */
-  private readonly attachmentReads = new Map<number, Attachment[]>();
+  /**
+   * Plain reads of the doc (and its attachments, ATT-2) after an entry end, shared by the
+   * descriptions of neighbours.
+   */
+  private readonly reads = new Map<number, { data: DocData | null; attachments: Attachment[] }>();
 
   constructor(
     readonly rows: readonly StoredUpdate[],
@@ -123,29 +151,23 @@ class RoomHistory {
       mark: entry.fromSeq === entry.toSeq ? (markOf.get(entry.toSeq) ?? null) : null,
     }));
     this.doc = new Y.Doc({ gc: false });
+    this.attribution = new Attribution(rows);
+    this.bytes = rows.reduce((n, r) => n + r.update.byteLength, 0);
+  }
+
+  /** Applies the stored rows to `doc`, an entry at a time, pausing as it goes (WORK-2). */
+  async load(pacer?: Pacer): Promise<void> {
+    const { rows } = this;
     // One transaction per entry (its rows merged) rather than one per stored update.
     let next = 0;
     for (const entry of this.entries) {
       const updates: Uint8Array[] = [];
       while (next < rows.length && rows[next]!.seq <= entry.toSeq)
         updates.push(rows[next++]!.update);
-      try {
-        const merged = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
-        Y.applyUpdate(this.doc, merged, 'storage');
-      } catch {
-        // One bad stored row must not hide the rest of the history: apply the entry row by row.
-        for (const update of updates) {
-          try {
-            Y.applyUpdate(this.doc, update, 'storage');
-          } catch {
-            // Skipped; the relay logged it when it was stored.
-          }
-        }
-      }
+      applyRows(this.doc, updates);
       this.snapshots.set(entry.toSeq, Y.snapshot(this.doc));
+      await pacer?.pause();
     }
-    this.attribution = new Attribution(rows);
-    this.bytes = rows.reduce((n, r) => n + r.update.byteLength, 0);
   }
 
   /** The bytes of the stored rows it was rebuilt from: what the cache weighs it by. */
@@ -156,27 +178,107 @@ class RoomHistory {
     return kindOf(this.doc);
   }
 
-  /** The plain reading of the doc after `seq` (an entry end), or null for an unstamped doc. */
-  private readAt(seq: number): DocData | null {
-    if (this.reads.has(seq)) return this.reads.get(seq)!;
+  /**
+   * The plain reading of the doc after `seq` (an entry end; null for an unstamped doc) and its
+   * attachments. Read from `cursor` when given: a doc at an earlier seq, brought forward by the
+   * rows in between (a page's entries are read oldest first, so each read costs its own rows,
+   * not a copy of the whole doc: a 5 MB plan's page of 50 took 7.7 s that way).
+   */
+  private readAt(
+    seq: number,
+    cursor?: Cursor,
+  ): { data: DocData | null; attachments: Attachment[] } {
+    const kept = this.reads.get(seq);
+    if (kept) return kept;
     // HIST-10: a few reads are kept (neighbours share them as a page is described); each is the
     // whole doc as plain data, and keeping one per entry took gigabytes for large docs.
     while (this.reads.size >= KEPT_READS) {
-      const oldest = this.reads.keys().next().value as number;
-      this.reads.delete(oldest);
-      this.attachmentReads.delete(oldest);
+      this.reads.delete(this.reads.keys().next().value as number);
     }
     const kind = this.kind;
-    const doc = this.docAt(seq);
-    let data: DocData | null = null;
-    try {
-      data = kind && kindOf(doc) === kind ? readDoc(kind, doc) : null;
-      this.attachmentReads.set(seq, readAttachments(doc));
-    } finally {
-      doc.destroy();
+    let doc: Y.Doc;
+    if (cursor && this.advance(cursor, seq)) doc = cursor.doc!;
+    else {
+      doc = this.docAt(seq);
+      if (cursor) {
+        cursor.doc?.destroy();
+        Object.assign(cursor, { doc, seq, next: this.rowsThrough(seq) });
+      }
     }
-    this.reads.set(seq, data);
-    return data;
+    try {
+      const read = {
+        data: kind && kindOf(doc) === kind ? readDoc(kind, doc) : null,
+        attachments: readAttachments(doc),
+      };
+      this.reads.set(seq, read);
+      return read;
+    } finally {
+      if (!cursor) doc.destroy();
+    }
+  }
+
+  /** How many rows are at or before `seq`. */
+  private rowsThrough(seq: number): number {
+    let low = 0;
+    let high = this.rows.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (this.rows[mid]!.seq <= seq) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+
+  /**
+   * Brings the cursor's doc forward to `seq` with the rows in between; false when it cannot (no
+   * doc yet, a later seq, or rows left waiting for others, which only a full replay places).
+   */
+  private advance(cursor: Cursor, seq: number): boolean {
+    if (!cursor.doc || cursor.seq > seq) return false;
+    const end = this.rowsThrough(seq);
+    applyRows(
+      cursor.doc,
+      this.rows.slice(cursor.next, end).map((r) => r.update),
+    );
+    cursor.seq = seq;
+    cursor.next = end;
+    const store = cursor.doc.store;
+    return store.pendingStructs === null && store.pendingDs === null;
+  }
+
+  /**
+   * A copy of the doc as it was after `seq`, replayed from the first row a few rows at a time
+   * with pauses (WORK-2): cutting a copy of a large doc from a snapshot is one long step (600 ms
+   * for a 5 MB plan). Destroy its doc when done.
+   */
+  async cursorAt(seq: number, pacer?: Pacer): Promise<Cursor> {
+    const cursor: Cursor = { doc: new Y.Doc(), seq: 0, next: 0 };
+    await this.forward(cursor, seq, pacer);
+    return cursor;
+  }
+
+  /**
+   * `advance` in steps with pauses between them; when rows are left waiting for others, the
+   * cursor's doc is replaced by a copy cut from the snapshots (which place them).
+   */
+  async forward(cursor: Cursor, seq: number, pacer?: Pacer): Promise<void> {
+    const end = this.rowsThrough(seq);
+    let isPlaced = true;
+    while (cursor.next < end) {
+      let last = cursor.next;
+      let bytes = 0;
+      while (last < end && (last === cursor.next || bytes < REPLAY_STEP_BYTES)) {
+        bytes += this.rows[last]!.update.byteLength;
+        last++;
+      }
+      isPlaced = this.advance(cursor, this.rows[last - 1]!.seq);
+      await pacer?.pause();
+    }
+    cursor.seq = Math.max(cursor.seq, seq);
+    if (!isPlaced) {
+      cursor.doc?.destroy();
+      cursor.doc = this.docAt(seq);
+    }
   }
 
   get lastSeq(): number {
@@ -196,18 +298,48 @@ class RoomHistory {
     return this.snapshots.get(seq) ?? Y.snapshot(this.docAt(seq));
   }
 
-  /** What an entry changed, in the given language (computed once per entry and language). */
-  describe(entry: NumberedEntry, locale: Locale): ChangeItem[] {
+  /**
+   * What each entry changed, in the given language (computed once per entry and language),
+   * oldest first with one doc carried forward, pausing as it goes (WORK-2).
+   */
+  async describeAll(
+    entries: readonly NumberedEntry[],
+    locale: Locale,
+    pacer?: Pacer,
+  ): Promise<Map<string, ChangeItem[]>> {
+    const found = new Map<string, ChangeItem[]>();
+    const todo: NumberedEntry[] = [];
+    for (const entry of entries) {
+      const kept = this.descriptions.get(`${entry.id}:${locale}`);
+      if (kept) found.set(entry.id, kept);
+      else todo.push(entry);
+    }
+    todo.sort((a, b) => a.number - b.number);
+    const first = todo[0];
+    if (!first) return found;
+    const start = first.number > 1 ? this.entries[first.number - 2]!.toSeq : first.toSeq;
+    const cursor = await this.cursorAt(start, pacer);
+    try {
+      for (const entry of todo) {
+        found.set(entry.id, this.describeOne(entry, locale, cursor));
+        await pacer?.pause();
+      }
+    } finally {
+      cursor.doc?.destroy();
+    }
+    return found;
+  }
+
+  private describeOne(entry: NumberedEntry, locale: Locale, cursor: Cursor): ChangeItem[] {
     const key = `${entry.id}:${locale}`;
     const cached = this.descriptions.get(key);
     if (cached) return cached;
-    const index = this.entries.indexOf(entry);
-    const previous = index > 0 ? this.entries[index - 1] : undefined;
-    const after = this.readAt(entry.toSeq);
-    const before = previous ? this.readAt(previous.toSeq) : null;
+    const previous = entry.number > 1 ? this.entries[entry.number - 2] : undefined;
+    const before = previous ? this.readAt(previous.toSeq, cursor) : null;
+    const after = this.readAt(entry.toSeq, cursor);
     const kind = this.kind;
     let changes: ChangeItem[] = [];
-    if (kind && after) {
+    if (kind && after.data) {
       // HIST-6: counts by CRDT identity, the characters compare marks for the same two versions.
       const textCounts = textCountsBetween(
         this.doc,
@@ -216,16 +348,12 @@ class RoomHistory {
       );
       // HIST-7: before the first entry there was nothing, not an empty doc's defaults.
       changes = [
-        ...diffData(before ?? readDoc(kind, emptyDoc()), after, locale, {
+        ...diffData(before?.data ?? readDoc(kind, emptyDoc()), after.data, locale, {
           textCounts,
-          isCreation: before === null,
+          isCreation: before?.data == null,
         }),
         // ATT-2: an attachment added or removed is a change of the record like any other.
-        ...describeAttachments(
-          previous ? (this.attachmentReads.get(previous.toSeq) ?? []) : [],
-          this.attachmentReads.get(entry.toSeq) ?? [],
-          locale,
-        ),
+        ...describeAttachments(before?.attachments ?? [], after.attachments, locale),
       ];
     }
     this.descriptions.set(key, changes);
@@ -271,7 +399,8 @@ export class History {
   /** Rebuilds under way, by room: a request that needs the same one waits for it (HIST-10). */
   private readonly building = new Map<string, { key: string; history: Promise<RoomHistory> }>();
 
-  private async room(room: string): Promise<RoomHistory> {
+  /** A room's rebuilt history; a rebuild pauses as it goes (WORK-2). */
+  private async room(room: string, pacer?: Pacer): Promise<RoomHistory> {
     const { store } = this.options;
     const stats = await store.roomStats(room);
     const named = await store.listNamedVersions(room);
@@ -286,7 +415,7 @@ export class History {
     }
     const pending = this.building.get(room);
     if (pending?.key === key) return pending.history;
-    const history = this.rebuild(room, key, named, marks);
+    const history = this.rebuild(room, key, named, marks, pacer);
     this.building.set(room, { key, history });
     try {
       return await history;
@@ -300,9 +429,11 @@ export class History {
     key: string,
     named: readonly NamedVersion[],
     marks: readonly StoredMark[],
+    pacer?: Pacer,
   ): Promise<RoomHistory> {
     const rows = await this.options.store.loadUpdates(room);
     const history = new RoomHistory(rows, named, marks, this.options.burstGapMs);
+    await history.load(pacer);
     const cached = this.cache.get(room);
     // A rebuild of an older log that finished last must not replace a newer one.
     if (cached && cached.history.lastSeq > history.lastSeq) return history;
@@ -329,7 +460,7 @@ export class History {
   /** Entries newest first, `limit` at a time, each with its description. */
   async page(
     room: string,
-    options: { beforeSeq?: number; limit: number; locale: Locale },
+    options: { beforeSeq?: number; limit: number; locale: Locale; pacer?: Pacer },
   ): Promise<{
     entries: (NumberedEntry & { changes: ChangeItem[] })[];
     nextBeforeSeq: number | null;
@@ -337,14 +468,15 @@ export class History {
     total: number;
     kind: AnyDocKind | null;
   }> {
-    const history = await this.room(room);
+    const history = await this.room(room, options.pacer);
     const older = history.entries.filter(
       (e) => options.beforeSeq === undefined || e.toSeq < options.beforeSeq,
     );
     const page = older.slice(-options.limit).reverse();
     const last = page[page.length - 1];
+    const described = await history.describeAll(page, options.locale, options.pacer);
     return {
-      entries: page.map((e) => ({ ...e, changes: history.describe(e, options.locale) })),
+      entries: page.map((e) => ({ ...e, changes: described.get(e.id) ?? [] })),
       nextBeforeSeq: last && older.length > page.length ? last.toSeq : null,
       named: [...history.named],
       total: history.entries.length,
@@ -356,8 +488,8 @@ export class History {
    * Entries after which the minutes were final and before which they were not: each names a
    * version by itself. Reads one map value per entry from the snapshots, without rebuilding docs.
    */
-  async finalisations(room: string): Promise<HistoryEntry[]> {
-    const history = await this.room(room);
+  async finalisations(room: string, pacer?: Pacer): Promise<HistoryEntry[]> {
+    const history = await this.room(room, pacer);
     if (history.kind !== 'minutes') return [];
     const minutes = history.doc.getMap(MINUTES_ROOT);
     let wasFinal = false;
@@ -372,14 +504,19 @@ export class History {
   }
 
   /** Every entry, oldest first (for the CSV export). */
-  async all(room: string, locale: Locale): Promise<(NumberedEntry & { changes: ChangeItem[] })[]> {
-    const history = await this.room(room);
-    return history.entries.map((e) => ({ ...e, changes: history.describe(e, locale) }));
+  async all(
+    room: string,
+    locale: Locale,
+    pacer?: Pacer,
+  ): Promise<(NumberedEntry & { changes: ChangeItem[] })[]> {
+    const history = await this.room(room, pacer);
+    const described = await history.describeAll(history.entries, locale, pacer);
+    return history.entries.map((e) => ({ ...e, changes: described.get(e.id) ?? [] }));
   }
 
   /** The doc as it was after row `seq`, as one Yjs update (load it into an empty doc). */
-  async version(room: string, seq: number): Promise<Uint8Array> {
-    const history = await this.room(room);
+  async version(room: string, seq: number, pacer?: Pacer): Promise<Uint8Array> {
+    const history = await this.room(room, pacer);
     const doc = history.docAt(seq);
     const update = Y.encodeStateAsUpdate(doc);
     doc.destroy();
@@ -397,24 +534,33 @@ export class History {
     from: number,
     to: number | null,
     locale: Locale,
+    pacer?: Pacer,
   ): Promise<Comparison> {
-    const history = await this.room(room);
+    const history = await this.room(room, pacer);
     const toSeq = to ?? history.lastSeq;
-    const before = history.docAt(from);
-    const after = history.docAt(toSeq);
     const kind = kindOf(history.doc);
+    const readVersion = (doc: Y.Doc) => ({
+      data: kind ? readDoc(kind, doc) : null,
+      attachments: readAttachments(doc),
+    });
+    // A copy brought forward from the earlier version to the later (WORK-2).
+    const cursor = await history.cursorAt(Math.min(from, toSeq), pacer);
+    const first = readVersion(cursor.doc!);
+    await history.forward(cursor, Math.max(from, toSeq), pacer);
+    const second = readVersion(cursor.doc!);
+    cursor.doc!.destroy();
+    const [before, after] = from <= toSeq ? [first, second] : [second, first];
     const fromSnapshot = history.snapshotAt(from);
     const toSnapshot = history.snapshotAt(toSeq);
     // HIST-6: the counts in the field list are the characters the text runs below mark.
     const textCounts = textCountsBetween(history.doc, fromSnapshot, toSnapshot);
-    const fields = kind
-      ? [
-          ...diffData(readDoc(kind, before), readDoc(kind, after), locale, { textCounts }),
-          ...describeAttachments(readAttachments(before), readAttachments(after), locale),
-        ]
-      : [];
-    before.destroy();
-    after.destroy();
+    const fields =
+      before.data && after.data
+        ? [
+            ...diffData(before.data, after.data, locale, { textCounts }),
+            ...describeAttachments(before.attachments, after.attachments, locale),
+          ]
+        : [];
     const text: Record<string, TextSegment[]> = {};
     const rich = richTextRoots(history.doc);
     for (const name of rich) {
@@ -445,16 +591,21 @@ export class History {
   }
 
   /** Every entry, oldest first, without descriptions (to name versions in labels). */
-  async entries(room: string): Promise<readonly NumberedEntry[]> {
-    return (await this.room(room)).entries;
+  async entries(room: string, pacer?: Pacer): Promise<readonly NumberedEntry[]> {
+    return (await this.room(room, pacer)).entries;
   }
 
   /**
    * HIST-9: the update that undoes what `memberId`'s rows from `fromSeq` on did, as a new change;
    * others' rows are kept. Empty when the member changed nothing there.
    */
-  async revertMemberUpdate(room: string, memberId: string, fromSeq: number): Promise<Uint8Array> {
-    const history = await this.room(room);
+  async revertMemberUpdate(
+    room: string,
+    memberId: string,
+    fromSeq: number,
+    pacer?: Pacer,
+  ): Promise<Uint8Array> {
+    const history = await this.room(room, pacer);
     return revertMemberUpdate(
       history.rows.filter((r) => r.seq < fromSeq).map((r) => r.update),
       history.rows.filter((r) => r.seq >= fromSeq),
@@ -463,8 +614,8 @@ export class History {
   }
 
   /** The update that brings the room back to the state after `seq`, as a new change. */
-  async restoreUpdate(room: string, seq: number): Promise<Uint8Array> {
-    const history = await this.room(room);
+  async restoreUpdate(room: string, seq: number, pacer?: Pacer): Promise<Uint8Array> {
+    const history = await this.room(room, pacer);
     return revertUpdate(
       history.rows.filter((r) => r.seq <= seq).map((r) => r.update),
       history.rows.filter((r) => r.seq > seq).map((r) => r.update),

@@ -18,7 +18,7 @@ import { bearer, readJson, sendJson } from '../http/json.ts';
 import { WriteRefused } from '../relay/Room.ts';
 import { isEmptyUpdate } from '../relay/updates.ts';
 import type { Member } from '../storage/DocStore.ts';
-import type { WorkBudget } from '../workBudget.ts';
+import { Pacer, type WorkBudget } from '../workBudget.ts';
 import type { History, NumberedEntry } from './History.ts';
 
 const nameBody = z.object({ name: z.string().trim().min(1).max(120) });
@@ -148,9 +148,9 @@ export function historyRoutes(history: History, work?: WorkBudget) {
       }
       return me;
     };
-    /** Runs history work and charges its time to the member (WORK-1). */
-    const charged = <T>(me: Member, run: () => Promise<T>): Promise<T> =>
-      work ? work.runAsync(me.id, run) : run();
+    /** Runs history work in slices (WORK-2) and charges the time it worked to the member (WORK-1). */
+    const charged = <T>(me: Member, run: (pacer: Pacer) => Promise<T>): Promise<T> =>
+      work ? work.runPaced(me.id, run) : run(new Pacer());
     const knownDoc = async (room: string) => {
       if ((await store.roomStats(room)).rows === 0)
         throw notFound('this document has no stored history', 'noHistory');
@@ -165,24 +165,27 @@ export function historyRoutes(history: History, work?: WorkBudget) {
         const locale = localeOf(url);
         const limit = Math.min(50, Math.max(1, intParam(url, 'limit', 50)!));
         const beforeSeq = intParam(url, 'before', null);
-        const page = await charged(me, () =>
+        const page = await charged(me, (pacer) =>
           history.page(room, {
             limit,
             locale,
+            pacer,
             ...(beforeSeq === null ? {} : { beforeSeq }),
           }),
         );
         const people = await authors(ws!);
-        const all = await charged(me, () => history.entries(room));
+        const all = await charged(me, (pacer) => history.entries(room, pacer));
         const names = await namesOf(room);
-        const auto = (await charged(me, () => history.finalisations(room))).map((e) => ({
-          id: `final-${e.toSeq}`,
-          seq: e.toSeq,
-          name: translate(locale, 'history.autoFinalised'),
-          author: people.get(e.authorId) ?? null,
-          at: new Date(e.lastAt).toISOString(),
-          isAutomatic: true,
-        }));
+        const auto = (await charged(me, (pacer) => history.finalisations(room, pacer))).map(
+          (e) => ({
+            id: `final-${e.toSeq}`,
+            seq: e.toSeq,
+            name: translate(locale, 'history.autoFinalised'),
+            author: people.get(e.authorId) ?? null,
+            at: new Date(e.lastAt).toISOString(),
+            isAutomatic: true,
+          }),
+        );
         sendJson(res, 200, {
           kind: page.kind,
           total: page.total,
@@ -223,7 +226,7 @@ export function historyRoutes(history: History, work?: WorkBudget) {
         const names = await namesOf(room);
         const header = CSV_COLUMNS.map((key) => translate(locale, key));
         const lines = [header.join(',')];
-        const all = await charged(me, () => history.all(room, locale));
+        const all = await charged(me, (pacer) => history.all(room, locale, pacer));
         for (const e of all) {
           const who = people.get(e.authorId);
           const mark = markLine(markJson(e.mark, all, names, people), locale);
@@ -255,7 +258,7 @@ export function historyRoutes(history: History, work?: WorkBudget) {
         const room = roomName(ws!, doc!);
         await knownDoc(room);
         await relay.settle(room);
-        const update = await charged(me, () => history.version(room, Number(seq)));
+        const update = await charged(me, (pacer) => history.version(room, Number(seq), pacer));
         sendBinary(res, update);
       }),
 
@@ -268,7 +271,9 @@ export function historyRoutes(history: History, work?: WorkBudget) {
         const from = intParam(url, 'from', null);
         if (from === null) throw badRequest('from is required', 'badQuery');
         const to = intParam(url, 'to', null);
-        const comparison = await charged(me, () => history.compare(room, from, to, localeOf(url)));
+        const comparison = await charged(me, (pacer) =>
+          history.compare(room, from, to, localeOf(url), pacer),
+        );
         sendJson(res, 200, { ...comparison, authors: Object.fromEntries(await authors(ws!)) });
       }),
 
@@ -298,7 +303,7 @@ export function historyRoutes(history: History, work?: WorkBudget) {
         await relay.settle(room);
         if (seq > (await history.lastSeq(room)))
           throw badRequest('no such version', 'versionNotFound');
-        const update = await charged(me, () => history.restoreUpdate(room, seq));
+        const update = await charged(me, (pacer) => history.restoreUpdate(room, seq, pacer));
         // Restoring the current state changes nothing: no empty entry in the history.
         const stored = isEmptyUpdate(update) ? null : await commitAs(room, update, me);
         if (stored !== null) {
@@ -319,11 +324,13 @@ export function historyRoutes(history: History, work?: WorkBudget) {
         const room = roomName(ws!, doc!);
         await knownDoc(room);
         await relay.settle(room);
-        const from = (await charged(me, () => history.entries(room))).find(
+        const from = (await charged(me, (pacer) => history.entries(room, pacer))).find(
           (e) => e.fromSeq <= fromSeq && fromSeq <= e.toSeq,
         );
         if (!from) throw badRequest('no such entry', 'versionNotFound');
-        const update = await charged(me, () => history.revertMemberUpdate(room, memberId, fromSeq));
+        const update = await charged(me, (pacer) =>
+          history.revertMemberUpdate(room, memberId, fromSeq, pacer),
+        );
         const stored = isEmptyUpdate(update) ? null : await commitAs(room, update, me);
         if (stored !== null) {
           await store.addHistoryMark({

@@ -176,6 +176,47 @@ describe('history entries', () => {
     expect((await api('/docs/plan/history?limit=50', server.adminToken)).status).toBe(200);
   });
 
+  it('WORK-2 a long history request lets the relay serve others between its slices', async () => {
+    server = await startTestServer();
+    // A plan of 1,000 entries and 5 MB, stored as an editor's device would have sent it.
+    const room = `${server.workspaceId}/big`;
+    const doc = createDoc();
+    initPlan(doc, { title: '大计划' });
+    let before: Uint8Array = new Uint8Array([0]);
+    const rows = [];
+    for (let i = 0; i < 1_000; i++) {
+      if (i > 0) addTask(doc, { title: `任务${i}`, phaseId: null, notes: `备注${i}`.repeat(400) });
+      rows.push({
+        room,
+        update: Y.encodeStateAsUpdate(doc, before),
+        authorId: i % 2 ? 'a' : 'b',
+        at: Date.UTC(2026, 0, 1) + i * 600_000,
+      });
+      before = Y.encodeStateVector(doc);
+    }
+    await server.store.appendUpdates(rows);
+    const viewer = await server.member('viewer', '乡镇');
+    const a = device(server.adminToken, 'plan');
+    const b = device(server.adminToken, 'plan');
+    await Promise.all([a.synced, b.synced]);
+    let relayedAt = 0;
+    b.doc.on('update', () => {
+      relayedAt ||= performance.now();
+    });
+    const page = api('/docs/big/history?limit=50', viewer.token).then(async (res) => {
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { entries: unknown[] }).entries).toHaveLength(50);
+      return performance.now();
+    });
+    // Sent while the history is rebuilt and described (seconds of work): before, the relay held
+    // every other member's edits until the whole page was done.
+    await new Promise((r) => setTimeout(r, 50));
+    initPlan(a.doc, { title: '同时编辑' });
+    const answeredAt = await page;
+    await eventually(() => expect(relayedAt).toBeGreaterThan(0));
+    expect(relayedAt).toBeLessThan(answeredAt);
+  }, 120_000);
+
   it('only members of the workspace read history; viewers may read it', async () => {
     server = await startTestServer();
     await planWithTwoAuthors();
