@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDemoVillage, labelOf, meetingLedger, readWorkspace } from '@grassroots/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, screenshot, startRelay, switchLanguage } from './harness.ts';
+import { joinWorkspace, openBrowser, screenshot, startRelay, switchLanguage } from './harness.ts';
 import { expectPageFeet, pdfText, squash } from './pdf.ts';
-import { DEMO_NOW, openLocalDemo } from './seed.ts';
+import { DEMO_NOW, openLocalDemo, seedDemo } from './seed.ts';
 import { readWorkbook } from './xlsx.ts';
 
 let relay: Awaited<ReturnType<typeof startRelay>>;
@@ -244,5 +244,37 @@ describe('三会一课 台账', () => {
     await switchLanguage(page, 'zh-CN');
     await page.locator('#ledger-totals').scrollIntoViewIfNeeded();
     await screenshot(page, 'ledger-unconfirmed-zh-1280');
+  });
+
+  it('LEDGER-6: while minutes are still on their way the ledger says it is not complete and holds its print and exports', async () => {
+    const seeded = await seedDemo(relay.server, { seed: 11 });
+    const held = seeded.demo.docs.find((d) => d.kind === 'minutes')!.id;
+    const b = await openBrowser({ width: 360, height: 780 });
+    closers.push(b.close);
+    const { page } = b;
+    // One meeting record cannot reach this phone (a slow village network): its room never answers.
+    const room = new RegExp(`/sync/${seeded.workspaceId}/${held}(\\?|$)`);
+    let isHeld = true;
+    await page.routeWebSocket(room, (ws) => {
+      if (!isHeld) ws.connectToServer();
+    });
+    await joinWorkspace(page, await seeded.invite('admin'), '李书记');
+    await page.goto(`${relay.server.url}/#/w/${seeded.workspaceId}/meetings-ledger`);
+    const notice = page.locator('[data-testid="ledger-incomplete"]');
+    await notice.waitFor();
+    // The others arrive; the one held back keeps the ledger incomplete.
+    await expect
+      .poll(() => notice.textContent(), { timeout: 30_000 })
+      .toContain('还有 1 份记录没有同步到本机');
+    const actions = page.locator('.ledger-actions button');
+    await expect.poll(() => actions.count()).toBeGreaterThan(1);
+    for (const button of await actions.all()) expect(await button.isDisabled()).toBe(true);
+    await screenshot(page, 'ledger-incomplete-360-zh');
+    // Once the record arrives (here: the next visit), the ledger is whole again and prints.
+    isHeld = false;
+    await page.reload();
+    await page.locator('.totals-table tbody tr').first().waitFor();
+    await notice.waitFor({ state: 'detached', timeout: 20_000 });
+    await expect.poll(() => actions.first().isEnabled()).toBe(true);
   });
 });

@@ -21,7 +21,7 @@ import { createWorkspaceData } from '../projection/createWorkspaceData.ts';
 import { hrefOf } from '../routing/routes.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
 import { createExport } from './createExport.ts';
-import { LedgerActions, LedgerNav } from './LedgerBar.tsx';
+import { LedgerActions, LedgerIncomplete, LedgerNav } from './LedgerBar.tsx';
 
 /**
  * The 民情日志 台账 (LEDGER-2): every entry of the workspace's feedback logs in the order received,
@@ -217,7 +217,7 @@ export default function FeedbackLedgerView(): JSX.Element {
           ]}
           isBusy={exporter.isBusy()}
           error={exporter.error()}
-          isDisabled={workspace().isLoading}
+          isDisabled={workspace().isLoading || workspace().feedbackNotHere > 0}
         />
       </div>
       <Show when={workspace().isLoading}>
@@ -225,6 +225,7 @@ export default function FeedbackLedgerView(): JSX.Element {
           {t('dash.loading')}
         </p>
       </Show>
+      <LedgerIncomplete notHere={workspace().feedbackNotHere} />
       <p class="fbl-totals" data-entries={ledger().totals.entries}>
         <span>{t('fbl.total', { n: ledger().totals.entries })}</span>
         <For each={FEEDBACK_STATUSES}>

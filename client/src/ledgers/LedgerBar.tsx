@@ -37,7 +37,7 @@ export function LedgerActions(props: {
   const { t } = useI18n();
   return (
     <div class="ledger-actions no-print">
-      <button type="button" class="btn" onClick={() => props.onPrint()}>
+      <button type="button" class="btn" disabled={props.isDisabled} onClick={() => props.onPrint()}>
         {t('ledger.print')}
       </button>
       {props.exports.map((e) => (
@@ -63,5 +63,21 @@ export function LedgerActions(props: {
         )}
       </Show>
     </div>
+  );
+}
+
+/**
+ * LEDGER-6: while records the index lists have not reached this device, a ledger's figures are
+ * not whole (a meeting held looks missed): it says so, on screen and on paper, and its print and
+ * exports wait (`isDisabled` of `LedgerActions`).
+ */
+export function LedgerIncomplete(props: { notHere: number }): JSX.Element {
+  const { t } = useI18n();
+  return (
+    <Show when={props.notHere > 0}>
+      <p class="warning ledger-incomplete" role="status" data-testid="ledger-incomplete">
+        {t('ledger.notHere', { n: props.notHere })}
+      </p>
+    </Show>
   );
 }

@@ -18,7 +18,7 @@ import { createWorkspaceData } from '../projection/createWorkspaceData.ts';
 import { hrefOf } from '../routing/routes.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
 import { createExport } from './createExport.ts';
-import { LedgerActions, LedgerNav } from './LedgerBar.tsx';
+import { LedgerActions, LedgerIncomplete, LedgerNav } from './LedgerBar.tsx';
 import { recordYears } from './years.ts';
 
 /** A rule's name: its meeting type and, for a party group, the group's name kept whole. */
@@ -184,7 +184,7 @@ export default function MeetingLedgerView(): JSX.Element {
           exports={[{ label: t('ledger.exportXlsx'), run: exportXlsx }]}
           isBusy={exporter.isBusy()}
           error={exporter.error()}
-          isDisabled={workspace().isLoading}
+          isDisabled={workspace().isLoading || workspace().minutesNotHere > 0}
         />
       </div>
       <Show when={workspace().isLoading}>
@@ -192,6 +192,7 @@ export default function MeetingLedgerView(): JSX.Element {
           {t('dash.loading')}
         </p>
       </Show>
+      <LedgerIncomplete notHere={workspace().minutesNotHere} />
 
       <section class="panel ledger-section" aria-labelledby="ledger-totals">
         <h2 id="ledger-totals">{t('ledger.totals')}</h2>

@@ -28,7 +28,7 @@ import { hrefOf } from '../routing/routes.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
 import { PairedBars, StackedColumns } from './charts.tsx';
 import { createExport } from './createExport.ts';
-import { LedgerActions, LedgerNav } from './LedgerBar.tsx';
+import { LedgerActions, LedgerIncomplete, LedgerNav } from './LedgerBar.tsx';
 import { recordYears } from './years.ts';
 
 /** Colours of the feedback statuses in charts: from waiting (warm) to answered back (green). */
@@ -216,7 +216,9 @@ export default function ReportView(): JSX.Element {
           exports={[{ label: t('ledger.exportXlsx'), run: exportXlsx }]}
           isBusy={exporter.isBusy()}
           error={exporter.error()}
-          isDisabled={workspace().isLoading}
+          isDisabled={
+            workspace().isLoading || workspace().minutesNotHere + workspace().feedbackNotHere > 0
+          }
         />
       </div>
       <Show when={workspace().isLoading}>
@@ -224,6 +226,7 @@ export default function ReportView(): JSX.Element {
           {t('dash.loading')}
         </p>
       </Show>
+      <LedgerIncomplete notHere={workspace().minutesNotHere + workspace().feedbackNotHere} />
 
       <section class="panel ledger-section report-feedback" aria-labelledby="report-feedback">
         <h2 id="report-feedback">{t('report.feedback')}</h2>

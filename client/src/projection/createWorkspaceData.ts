@@ -87,23 +87,26 @@ export type WorkspaceDataState = {
    * them here): until they have, whether a meeting was held cannot be told.
    */
   minutesNotHere: number;
+  /** The same for feedback logs: until they are here, the feedback ledger is not whole. */
+  feedbackNotHere: number;
 };
 
 /** What `minutesNotHere` needs to know of a doc on the device. */
 export type DocPresence = { hasAck: boolean; doc: Y.Doc };
 
 /**
- * How many listed, unarchived minutes are not on this device: never acknowledged by the server
- * and empty. A doc written here before its first sync holds its own record and counts as here;
- * one synced once counts as here even while offline.
+ * How many listed, unarchived docs of a kind (minutes by default) are not on this device: never
+ * acknowledged by the server and empty. A doc written here before its first sync holds its own
+ * record and counts as here; one synced once counts as here even while offline.
  */
 export function countMinutesNotHere(
   index: IndexData,
   docOf: (docId: string) => DocPresence | undefined,
+  kind: 'minutes' | 'feedback' = 'minutes',
 ): number {
   let n = 0;
   for (const entry of index.docs) {
-    if (entry.archived || entry.kind !== 'minutes') continue;
+    if (entry.archived || entry.kind !== kind) continue;
     const synced = docOf(entry.id);
     if (!synced || (!synced.hasAck && synced.doc.store.clients.size === 0)) n++;
   }
@@ -125,6 +128,9 @@ export function createWorkspaceData(
       data: readWorkspaceData(index, (id) => sync.docs.get(id)?.doc),
       isLoading: sync.isLoading,
       minutesNotHere: sync.isLocal ? 0 : countMinutesNotHere(index, (id) => sync.docs.get(id)),
+      feedbackNotHere: sync.isLocal
+        ? 0
+        : countMinutesNotHere(index, (id) => sync.docs.get(id), 'feedback'),
     };
   });
 }

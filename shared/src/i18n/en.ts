@@ -762,6 +762,8 @@ export const en: Catalogue = {
     'ledger.feedbackTab': 'Feedback ledger',
     'ledger.reportTab': 'Monthly / quarterly report',
     'ledger.print': 'Print',
+    'ledger.notHere':
+      '{n} {n|record has|records have} not reached this device yet, so this ledger is not complete; it can be printed and exported once they have.',
     'ledger.exportXlsx': 'Export Excel',
     'ledger.exportCsv': 'Export CSV',
     'ledger.exporting': 'Making the file…',

@@ -722,6 +722,7 @@ const messages = {
   'ledger.feedbackTab': '民情日志台账',
   'ledger.reportTab': '月报 / 季报',
   'ledger.print': '打印',
+  'ledger.notHere': '还有 {n} 份记录没有同步到本机，本台账还不完整；同步完成后才能打印和导出。',
   'ledger.exportXlsx': '导出 Excel',
   'ledger.exportCsv': '导出 CSV',
   'ledger.exporting': '正在生成文件…',
