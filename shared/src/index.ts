@@ -612,6 +612,13 @@ export {
   TokenPrefix,
 } from './protocol/index.ts';
 export {
+  isDrawableCaret,
+  PRESENCE_COLOR,
+  presenceCursorSchema,
+  presenceUserSchema,
+  stampPresence,
+} from './protocol/presence.ts';
+export {
   compareNames,
   makeCompareNames,
   type NameCompare,

@@ -1,3 +1,4 @@
+import { presenceUserSchema } from '@grassroots/shared';
 import { createSignal, For, type JSX, onCleanup, Show } from 'solid-js';
 import type { Awareness } from 'y-protocols/awareness';
 import { useI18n } from '../i18n/I18nProvider.tsx';
@@ -9,11 +10,12 @@ type Present = { clientId: number; user: PresenceUser; isMe: boolean };
 function readPresent(awareness: Awareness): Present[] {
   const out: Present[] = [];
   awareness.getStates().forEach((state, clientId) => {
-    const user = (state as { user?: Partial<PresenceUser> }).user;
-    if (!user || typeof user.name !== 'string') return;
+    const parsed = presenceUserSchema.safeParse((state as { user?: unknown } | null)?.user);
+    if (!parsed.success) return;
+    const user = parsed.data;
     out.push({
       clientId,
-      user: { name: user.name, color: user.color ?? '#555', memberId: user.memberId ?? '' },
+      user: { name: user.name, color: user.color ?? '#555555', memberId: user.memberId ?? '' },
       isMe: clientId === awareness.clientID,
     });
   });

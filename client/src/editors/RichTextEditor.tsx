@@ -1,4 +1,4 @@
-import type { MessageKey } from '@grassroots/shared';
+import { isDrawableCaret, type MessageKey } from '@grassroots/shared';
 import { Editor } from '@tiptap/core';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
@@ -82,8 +82,10 @@ const OthersCarets = CollaborationCaret.extend({
     return (this.parent?.() ?? []).map((plugin) =>
       plugin.spec.key === yCursorPluginKey
         ? yCursorPlugin(awareness, {
-            awarenessStateFilter: (_editorClient: number, client: number) =>
-              client !== awareness.clientID,
+            // AW-6: another device's state is drawn only when it is a person with a readable
+            // caret; a malformed one threw in the caret plugin and stopped this editor saving.
+            awarenessStateFilter: (_editorClient: number, client: number, state: unknown) =>
+              client !== awareness.clientID && isDrawableCaret(state),
             cursorBuilder: (user: { name: string; color: string }) => render(user),
             selectionBuilder: (user: { name: string; color: string }) => selectionRender(user),
           })

@@ -1,4 +1,4 @@
-import { CloseCode, MessageType } from '@grassroots/shared';
+import { CloseCode, MessageType, stampPresence } from '@grassroots/shared';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import type { WebSocket } from 'ws';
@@ -414,13 +414,19 @@ export class Room {
         metrics.awarenessDropped.inc();
         continue;
       }
-      if (parseAwarenessState(entry.json, maxAwarenessDepth) === undefined) {
+      const state = parseAwarenessState(entry.json, maxAwarenessDepth);
+      if (state === undefined) {
         throw new MessageRefused(
           CloseCode.badFrame,
           'awareness update refused: a state must be a JSON object of a few levels',
         );
       }
-      own.push(entry);
+      // AW-6: the state says who the member is; a caret nobody can read is dropped.
+      own.push(
+        state === null
+          ? entry
+          : { ...entry, json: JSON.stringify(stampPresence(state, conn.member)) },
+      );
     }
     if (own.length === 0) return;
     this.spend(conn);

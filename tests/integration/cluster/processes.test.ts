@@ -93,12 +93,12 @@ describe('two relay processes on PostgreSQL and Redis', () => {
     await Promise.all([one.synced, two.synced]);
     one.doc.getText('t').insert(0, '村民代表会议');
     two.doc.getText('t').insert(0, '第一季度');
-    one.provider.awareness.setLocalStateField('user', { name: '买买提' });
+    one.provider.awareness.setLocalStateField('doing', '买买提');
     await eventually(() => {
       expect(one.doc.getText('t').toString()).toBe(two.doc.getText('t').toString());
       expect(one.doc.getText('t').length).toBe(10);
       expect(two.provider.awareness.getStates().get(one.doc.clientID)).toEqual({
-        user: { name: '买买提' },
+        doing: '买买提',
       });
     });
     await eventually(async () =>
@@ -111,12 +111,12 @@ describe('two relay processes on PostgreSQL and Redis', () => {
     const room = `${workspaceId}/already-here`;
     const here = client(b.url, room);
     await here.synced;
-    here.provider.awareness.setLocalStateField('user', { name: '阿依古丽' });
+    here.provider.awareness.setLocalStateField('doing', '阿依古丽');
     // Process b holds the state before the room is loaded on a: another device on b sees it.
     const seer = client(b.url, room);
     await eventually(() =>
       expect(seer.provider.awareness.getStates().get(here.doc.clientID)).toEqual({
-        user: { name: '阿依古丽' },
+        doing: '阿依古丽',
       }),
     );
     const joining = client(a.url, room);
@@ -125,7 +125,7 @@ describe('two relay processes on PostgreSQL and Redis', () => {
     await eventually(
       () =>
         expect(joining.provider.awareness.getStates().get(here.doc.clientID)).toEqual({
-          user: { name: '阿依古丽' },
+          doing: '阿依古丽',
         }),
       5000,
     );
@@ -316,7 +316,7 @@ describe('two relay processes while PostgreSQL or Redis goes away', () => {
     const one = client(a!.url, room);
     const two = client(b!.url, room);
     await Promise.all([one.synced, two.synced]);
-    one.provider.awareness.setLocalStateField('user', { name: '买买提' });
+    one.provider.awareness.setLocalStateField('doing', '买买提');
     await new Promise((r) => setTimeout(r, 300));
     expect(two.provider.awareness.getStates().get(one.doc.clientID)).toBeUndefined();
     // Devices renew their presence every 15 s; the processes announce it once the bus is up.
@@ -324,21 +324,21 @@ describe('two relay processes while PostgreSQL or Redis goes away', () => {
     await eventually(
       () =>
         expect(two.provider.awareness.getStates().get(one.doc.clientID)).toEqual({
-          user: { name: '买买提' },
+          doing: '买买提',
         }),
       5000,
     );
     await redis.halt();
-    one.provider.awareness.setLocalStateField('user', { name: '阿依古丽' });
-    two.provider.awareness.setLocalStateField('user', { name: '王书记' });
+    one.provider.awareness.setLocalStateField('doing', '阿依古丽');
+    two.provider.awareness.setLocalStateField('doing', '王书记');
     await new Promise((r) => setTimeout(r, 300));
     await redis.restart();
     await eventually(() => {
       expect(two.provider.awareness.getStates().get(one.doc.clientID)).toEqual({
-        user: { name: '阿依古丽' },
+        doing: '阿依古丽',
       });
       expect(one.provider.awareness.getStates().get(two.doc.clientID)).toEqual({
-        user: { name: '王书记' },
+        doing: '王书记',
       });
     }, 5000);
   });

@@ -139,10 +139,10 @@ describe('two relays on one store', () => {
     const one = client(wsA, room);
     const two = client(wsB, room);
     await Promise.all([one.synced, two.synced]);
-    one.provider.awareness.setLocalStateField('user', { name: '阿依古丽' });
+    one.provider.awareness.setLocalStateField('doing', '阿依古丽');
     await eventually(() =>
       expect(two.provider.awareness.getStates().get(one.doc.clientID)).toEqual({
-        user: { name: '阿依古丽' },
+        doing: '阿依古丽',
       }),
     );
     one.provider.disconnect();
@@ -158,13 +158,13 @@ describe('two relays on one store', () => {
     const { wsA, wsB, client, room } = await twoRelays(new SlowSubscribeFanout(1500));
     const here = client(wsB, room);
     await here.synced;
-    here.provider.awareness.setLocalStateField('user', { name: '阿依古丽' });
+    here.provider.awareness.setLocalStateField('doing', '阿依古丽');
     const joining = client(wsA, room);
     await joining.synced;
     await eventually(
       () =>
         expect(joining.provider.awareness.getStates().get(here.doc.clientID)).toEqual({
-          user: { name: '阿依古丽' },
+          doing: '阿依古丽',
         }),
       4000,
     );

@@ -88,7 +88,7 @@ describe('hardening against crafted input', () => {
     const loud = stockClient(server.wsUrl, room, server.adminToken);
     cleanups.push(loud.destroy);
     await loud.synced;
-    loud.provider.awareness.setLocalStateField('user', { name: '王', note: '村'.repeat(15_000) });
+    loud.provider.awareness.setLocalStateField('note', '村'.repeat(15_000));
     const raw = await rawClient(`${server.wsUrl}/${room}?token=${server.adminToken}`);
     (raw.ws as unknown as { _socket: { pause(): void } })._socket.pause();
     const query = new Uint8Array([3]);

@@ -81,7 +81,7 @@ describe('presence from untrusted members', () => {
       const names = Array.from(late.provider.awareness.getStates().values()).map(
         (st) => (st as { user?: { name: string } }).user?.name,
       );
-      expect(names).toContain('记录人');
+      expect(names).toContain('管理员');
     });
     expect(late.provider.awareness.getStates().has(424242)).toBe(false);
     expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
@@ -117,8 +117,9 @@ describe('presence from untrusted members', () => {
     victim.provider.awareness.setLocalStateField('user', { name: '王书记' });
     const victimId = victim.doc.clientID;
     await eventually(() =>
-      expect(observer.provider.awareness.getStates().get(victimId)).toEqual({
-        user: { name: '王书记' },
+      // AW-6: named as the member the relay knows, whatever the device claims.
+      expect(observer.provider.awareness.getStates().get(victimId)).toMatchObject({
+        user: { name: '管理员' },
       }),
     );
     const spoofer = await s.member('editor', '冒充者');
@@ -132,16 +133,61 @@ describe('presence from untrusted members', () => {
     raw.send(awarenessMessage([{ clientId: 555, clock: 1, json: '{"user":{"name":"冒充者"}}' }]));
     await eventually(() =>
       expect(observer.provider.awareness.getStates().get(555)).toEqual({
-        user: { name: '冒充者' },
+        user: { name: '冒充者', memberId: spoofer.id },
       }),
     );
-    expect(observer.provider.awareness.getStates().get(victimId)).toEqual({
-      user: { name: '王书记' },
+    expect(observer.provider.awareness.getStates().get(victimId)).toMatchObject({
+      user: { name: '管理员' },
     });
     expect(await metric(s, 'grassroots_awareness_entries_dropped_total')).toBeGreaterThanOrEqual(
       dropped + 2,
     );
     // Dropping is silent: the spoofer's connection stays open.
+    expect(raw.ws.readyState).toBe(raw.ws.OPEN);
+    raw.ws.close();
+  });
+
+  it('AW-6: a state names the member the relay knows, and a caret nobody can read is dropped', async () => {
+    server = await startTestServer();
+    const s = server;
+    const room = `${s.workspaceId}/minutes`;
+    const observer = stockClient(s.wsUrl, room, s.adminToken);
+    cleanups.push(observer.destroy);
+    await observer.synced;
+    const viewer = await s.member('viewer', '乡镇审核');
+    const raw = await rawClient(`${s.wsUrl}/${room}?token=${viewer.token}`);
+    // Before, this reached every editor as 王书记 and its null anchor threw in their caret
+    // plugin, which then saved nothing they typed.
+    const poison = {
+      user: { name: '王书记', color: 'url(https://example.invalid/x)', memberId: 'someone' },
+      cursor: { anchor: null, head: null },
+      doing: '审阅',
+    };
+    raw.send(awarenessMessage([{ clientId: 777, clock: 1, json: JSON.stringify(poison) }]));
+    await eventually(() =>
+      expect(observer.provider.awareness.getStates().get(777)).toEqual({
+        user: { name: '乡镇审核', memberId: viewer.id },
+        cursor: null,
+        doing: '审阅',
+      }),
+    );
+    // A readable caret and a drawable colour pass as they are.
+    const caret = { anchor: { type: { client: 1, clock: 2 }, assoc: 0 }, head: { tname: 'body' } };
+    raw.send(
+      awarenessMessage([
+        {
+          clientId: 777,
+          clock: 2,
+          json: JSON.stringify({ user: { name: 'x', color: '#a1b2c3' }, cursor: caret }),
+        },
+      ]),
+    );
+    await eventually(() =>
+      expect(observer.provider.awareness.getStates().get(777)).toEqual({
+        user: { name: '乡镇审核', memberId: viewer.id, color: '#a1b2c3' },
+        cursor: caret,
+      }),
+    );
     expect(raw.ws.readyState).toBe(raw.ws.OPEN);
     raw.ws.close();
   });
@@ -163,7 +209,7 @@ describe('presence from untrusted members', () => {
     }
     for (let step = 0; step < 15; step++) {
       people.forEach((p, i) => {
-        p.provider.awareness.setLocalStateField('cursor', { anchor: step, head: step + i });
+        p.provider.awareness.setLocalStateField('pointer', { anchor: step, head: step + i });
       });
       await new Promise((r) => setImmediate(r));
     }
@@ -171,7 +217,7 @@ describe('presence from untrusted members', () => {
       for (const p of people) {
         for (const [i, other] of people.entries()) {
           expect(p.provider.awareness.getStates().get(other.doc.clientID)).toMatchObject({
-            cursor: { anchor: 14, head: 14 + i },
+            pointer: { anchor: 14, head: 14 + i },
           });
         }
       }

@@ -41,8 +41,8 @@ describe('relay speaks the standard y-websocket protocol', () => {
       `${server.wsUrl}/${server.workspaceId}/plan1?token=${server.adminToken}`,
     );
     cleanups.push(() => raw.ws.close());
-    /** The names in the latest presence message the raw connection received. */
-    const latestNames = () => {
+    /** What the states in the latest presence message the raw connection received are doing. */
+    const latestDoing = () => {
       const last = raw.messages.filter((m) => m.type === 1).at(-1);
       if (!last) return [];
       const decoder = decoding.createDecoder(last.bytes);
@@ -50,26 +50,26 @@ describe('relay speaks the standard y-websocket protocol', () => {
       const update = decoding.readVarUint8Array(decoder);
       const seen = new Awareness(new Y.Doc());
       applyAwarenessUpdate(seen, update, 'test');
-      return Array.from(seen.getStates().values()).map((s) => s.user?.name);
+      return Array.from(seen.getStates().values()).map((s) => s.doing);
     };
     const query = () => {
       raw.messages.splice(0);
       raw.send(Uint8Array.of(3));
     };
-    a.provider.awareness.setLocalStateField('user', { name: '王主任' });
+    a.provider.awareness.setLocalStateField('doing', '记录');
     await eventually(async () => {
       query();
       await new Promise((r) => setTimeout(r, 50));
-      expect(latestNames()).toContain('王主任');
+      expect(latestDoing()).toContain('记录');
     });
     // Asked again and again: the same answer each time, and a change shows in the next one.
     for (let i = 0; i < 20; i++) raw.send(Uint8Array.of(3));
-    a.provider.awareness.setLocalStateField('user', { name: '李会计' });
+    a.provider.awareness.setLocalStateField('doing', '审阅');
     await eventually(async () => {
       query();
       await new Promise((r) => setTimeout(r, 50));
-      expect(latestNames()).toContain('李会计');
-      expect(latestNames()).not.toContain('王主任');
+      expect(latestDoing()).toContain('审阅');
+      expect(latestDoing()).not.toContain('记录');
     });
   });
 
@@ -80,12 +80,13 @@ describe('relay speaks the standard y-websocket protocol', () => {
     a.provider.awareness.setLocalStateField('user', { name: '王主任', color: '#c00' });
     await eventually(() => {
       const states = Array.from(b.provider.awareness.getStates().values());
-      expect(states.some((s) => s.user?.name === '王主任')).toBe(true);
+      // AW-6: named as the member the relay knows (the admin), not as the device claims.
+      expect(states.some((s) => s.user?.name === '管理员')).toBe(true);
     });
     a.provider.disconnect();
     await eventually(() => {
       const states = Array.from(b.provider.awareness.getStates().values());
-      expect(states.some((s) => s.user?.name === '王主任')).toBe(false);
+      expect(states.some((s) => s.user?.name === '管理员')).toBe(false);
     });
   });
 
@@ -237,7 +238,7 @@ describe('viewers read but never write', () => {
       const names = Array.from(reader.provider.awareness.getStates().values()).map(
         (s) => s.user?.name,
       );
-      expect(names).toContain('记录人');
+      expect(names).toContain('管理员');
     });
     const room = `${server.workspaceId}/plan1`;
     const rowsBefore = (await server.store.roomStats(room)).rows;
