@@ -188,6 +188,10 @@ export const en: Catalogue = {
     'case.issue.no-vote': '{step}: no vote recorded',
     'case.issue.resolved-after-rejection': "{step}: the party members' meeting did not pass it",
     'case.issue.missing-step': '{step}: not recorded, though a later step is',
+    'case.issue.publication-ahead': '{step}: dated after today; it counts from that day',
+    'case.stepDraft': 'record not final',
+    'case.publishAtFuture':
+      'The date cannot be after today ({today}). Record a publication once it has been made public.',
 
     'docs.title': 'Documents',
     'docs.empty': 'No documents yet.',
@@ -1149,6 +1153,8 @@ export const en: Catalogue = {
     'board.whereOnline': 'online notice board',
     'board.recordsSteps':
       'Publishing records “resolution made public” for this matter (and “result made public” when a result is filled in), at the online notice board.',
+    'board.recordsNoSteps':
+      'The resolution has not been passed by a vote yet: publishing records no “resolution made public”.',
     'error.publicItemNotFound': 'That item is not on the board; it may have been withdrawn.',
     'error.boardFull': 'The board shows at most {limit} items at once; withdraw some first.',
     'cmt.title': 'Comments',

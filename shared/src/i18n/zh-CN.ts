@@ -180,6 +180,9 @@ const messages = {
   'case.issue.no-vote': '{step}：没有表决记录',
   'case.issue.resolved-after-rejection': '{step}：党员大会未通过，不应决议',
   'case.issue.missing-step': '{step}：没有这一环节的记录，后面的环节却已记录',
+  'case.issue.publication-ahead': '{step}：登记的日期在今天之后，到那一天才算完成',
+  'case.stepDraft': '记录未定稿',
+  'case.publishAtFuture': '公开日期不能晚于今天（{today}）。尚未公开的，请在公开后再登记。',
 
   'docs.title': '文档',
   'docs.empty': '还没有文档。',
@@ -1095,6 +1098,7 @@ const messages = {
   'board.whereOnline': '网上村务公开栏',
   'board.recordsSteps':
     '发布时在本事项中登记“决议公开”（填了实施结果时也登记“实施结果公开”），地点为网上村务公开栏。',
+  'board.recordsNoSteps': '决议尚未表决通过，发布时不登记“决议公开”。',
   'error.publicItemNotFound': '公开栏上没有这一项，可能已被撤下。',
   'error.boardFull': '公开栏最多同时显示 {limit} 项，请先撤下一些。',
   'cmt.title': '评论',
