@@ -19,7 +19,9 @@ import {
   recordPublication,
   removePublication,
   startOfBeijingDate,
+  type Tally,
   traceDecisionCase,
+  type VoteCheck,
 } from '../model/domain.ts';
 import { hrefOf } from '../routing/routes.ts';
 import { safeReadIndex, useWorkspace } from '../WorkspaceContext.tsx';
@@ -79,6 +81,32 @@ export function DecisionCasesPanel(props: {
   );
 }
 
+/**
+ * A step's vote as the minutes editor states it (VOTE-1…4): the votes for against the base its
+ * meeting's rule counts them from (党员大会: the members entitled to vote, not those present),
+ * and how many were needed; the bare tally while the counts are unknown (VOTE-7).
+ */
+function TallyLine(props: { tally: Tally; check: VoteCheck | null }): JSX.Element {
+  const { t } = useI18n();
+  return (
+    <Show
+      when={props.check?.complete ? props.check.threshold : null}
+      fallback={t('case.tally', { ...props.tally })}
+    >
+      {(th) => (
+        // In JSX, so the line follows a change of language (Show runs its children untracked).
+        <>
+          {t(th().of === 'entitled' ? 'case.tallyOfEntitled' : 'case.tallyOfPresent', {
+            for: th().for,
+            base: th().base,
+            required: th().required,
+          })}
+        </>
+      )}
+    </Show>
+  );
+}
+
 function CaseTrace(props: {
   decisionCase: DecisionCase;
   meetings: () => readonly { docId: string; data: MinutesData }[];
@@ -125,8 +153,12 @@ function CaseTrace(props: {
                       {t('case.stepDraft')}
                     </span>{' '}
                   </Show>
-                  <Show when={s.tally && s.present !== null}>
-                    {t('case.tally', { for: s.tally?.for ?? 0, present: s.present ?? 0 })}{' '}
+                  <Show when={s.tally}>
+                    {(tally) => (
+                      <span data-tally>
+                        <TallyLine tally={tally()} check={s.check} />{' '}
+                      </span>
+                    )}
                   </Show>
                   <Show when={s.passed !== null}>
                     <span class={`tag ${s.passed ? 'ok' : 'bad'}`}>

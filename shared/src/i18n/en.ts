@@ -170,7 +170,11 @@ export const en: Catalogue = {
     'case.stepNotDone': 'Not done',
     'case.passed': 'Passed',
     'case.rejected': 'Not passed',
-    'case.tally': '{for} for / {present} voters present',
+    'case.tally': 'for {for}, against {against}, abstaining {abstain}',
+    'case.tallyOfEntitled':
+      'For {for} · more than half of the {base} entitled to vote needed: {required}',
+    'case.tallyOfPresent':
+      'For {for} · more than half of the {base} voters present needed: {required}',
     'case.openMeeting': 'Open the minutes',
     'case.publish': 'Record publication',
     'case.publishStep': 'Made public',

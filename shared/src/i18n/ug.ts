@@ -156,7 +156,11 @@ export const ug: Catalogue = {
     'case.stepNotDone': 'تاماملانمىدى',
     'case.passed': 'ماقۇللاندى',
     'case.rejected': 'ماقۇللانمىدى',
-    'case.tally': 'قوشۇلغان {for} / كەلگەن ئاۋاز بېرىش ھوقۇقى بارلار {present}',
+    'case.tally': 'قوشۇلۇش {for}، قارشى {against}، بىتەرەپ {abstain}',
+    'case.tallyOfEntitled':
+      'قوشۇلۇش {for} · ئاۋاز بېرىش ھوقۇقى بار كېلىشكە تېگىشلىك {base} كىشىنىڭ يېرىمىدىن كۆپ، يەنى {required} بېلەت كېرەك',
+    'case.tallyOfPresent':
+      'قوشۇلۇش {for} · كەلگەن ئاۋاز بېرىش ھوقۇقى بار {base} كىشىنىڭ يېرىمىدىن كۆپ، يەنى {required} بېلەت كېرەك',
     'case.openMeeting': 'يىغىن خاتىرىسىنى كۆرۈش',
     'case.publish': 'ئاشكارىلاشنى تىزىملاش',
     'case.publishStep': 'ئاشكارىلانغان مەزمۇن',
