@@ -19,7 +19,7 @@ import {
   switchLanguage,
   waitSaved,
 } from './harness.ts';
-import { expectPageFeet, pdfPages, pdfText, squash } from './pdf.ts';
+import { expectPageFeet, pdfPages, pdfPageTexts, pdfText, squash } from './pdf.ts';
 import { seedDemo } from './seed.ts';
 
 let relay: Awaited<ReturnType<typeof startRelay>>;
@@ -284,5 +284,44 @@ describe('printing a minutes record', () => {
     const flat = squash(pdfText(pdf));
     for (const s of ['概览', '返回记录', '打印全年会议记录']) expect(flat, s).not.toContain(s);
     await context.setOffline(false);
+  });
+
+  it('keeps the signature lines with the end of the record: a 支委会 record that fills a page prints on one page, and none starts a page with them', async () => {
+    const { demo, workspaceId, invite } = await seedDemo(relay.server, { start: '2025-01-01' });
+    const records = demo.docs
+      .filter((d) => d.kind === 'minutes')
+      .map((d) => ({ id: d.id, m: readMinutes(d.doc) }))
+      .filter((r) => r.m.meetingType === 'branch-committee' && r.m.state === 'final');
+    // The 支委会 that proposed the 四议两公开 case: its record fills one page; its signature
+    // lines went alone onto a second.
+    const proposal = records.find((r) => r.m.decisions.some((d) => d.step === 'proposal'))!;
+    // A longer one, with a vote: two pages.
+    const voted = records.find((r) => r.m.votes.length > 0)!;
+    const b = await openBrowser();
+    closers.push(b.close);
+    const { page } = b;
+    await joinWorkspace(page, await invite('admin'), '李书记');
+    await waitSaved(page);
+    const signs = squash('主持人（签字）：');
+    const pagesOf = async (id: string) => {
+      await page.goto(`${relay.server.url}/#/w/${workspaceId}/d/${id}/print`);
+      await page.locator('.minutes-print .print-counts').waitFor();
+      const pdf = join(tmp, `signatures-${id}.pdf`);
+      await page.pdf({ path: pdf, format: 'A4', printBackground: true });
+      await pdfPages(pdf, `print-signatures-${id}`);
+      return pdfPageTexts(pdf);
+    };
+    const one = await pagesOf(proposal.id);
+    expect(one).toHaveLength(1);
+    expect(one[0]).toContain(signs);
+    expect(one[0]).toContain(squash('本记录于'));
+    const two = await pagesOf(voted.id);
+    expect(two.length).toBeGreaterThan(1);
+    for (const [i, text] of two.entries())
+      expect(text.startsWith(signs), `page ${i + 1}`).toBe(false);
+    // The lines to sign share their page with the closing line and what comes before it.
+    const last = two.at(-1)!;
+    expect(last.indexOf(signs)).toBeGreaterThan(last.indexOf(squash('本记录于')));
+    expect(last.indexOf(squash('本记录于'))).toBeGreaterThan(0);
   });
 });
