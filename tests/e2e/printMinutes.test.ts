@@ -324,4 +324,40 @@ describe('printing a minutes record', () => {
     expect(last.indexOf(signs)).toBeGreaterThan(last.indexOf(squash('本记录于')));
     expect(last.indexOf(squash('本记录于'))).toBeGreaterThan(0);
   });
+
+  it('on a phone the sign-in sheet says it goes on sideways and shades the edge with more beyond it', async () => {
+    const { demo, workspaceId, invite } = await seedDemo(relay.server, { start: '2025-01-01' });
+    const record = demo.docs
+      .filter((d) => d.kind === 'minutes')
+      .map((d) => ({ id: d.id, m: readMinutes(d.doc) }))
+      .find((r) => r.m.meetingType === 'party-members' && r.m.state === 'final')!;
+    const b = await openBrowser({ width: 360, height: 800 });
+    closers.push(b.close);
+    const { page } = b;
+    await joinWorkspace(page, await invite('viewer'), '乡镇审核员');
+    await waitSaved(page);
+    await page.goto(`${relay.server.url}/#/w/${workspaceId}/d/${record.id}/print`);
+    const section = page.locator('.print-signin');
+    const region = section.getByRole('region', { name: '签到表' });
+    await region.waitFor();
+    const box = await region.evaluate((el) => ({
+      scroll: el.scrollWidth,
+      client: el.clientWidth,
+      shaded: getComputedStyle(el).backgroundImage.includes('gradient'),
+    }));
+    expect(box.scroll).toBeGreaterThan(box.client);
+    expect(box.shaded).toBe(true);
+    const hint = section.locator('.scroll-hint');
+    expect(await hint.textContent()).toBe('表格较宽，请左右滑动查看整张表。');
+    expect(await hint.isVisible()).toBe(true);
+    await section.scrollIntoViewIfNeeded();
+    await screenshot(page, 'print-signin-360-zh');
+    await switchLanguage(page, 'ug');
+    await expect.poll(() => hint.textContent()).toContain('ئوڭ-سولغا');
+    await section.scrollIntoViewIfNeeded();
+    await screenshot(page, 'print-signin-360-ug');
+    // On a wide screen the whole sheet fits: no hint.
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await expect.poll(() => hint.count()).toBe(0);
+  });
 });

@@ -696,6 +696,7 @@ export const en: Catalogue = {
     'print.absentees': 'Absent, with reasons',
     'print.guests': 'Guests',
     'print.signIn': 'Sign-in sheet',
+    'common.scrollSideways': 'The table is wider than the screen: swipe sideways to see all of it.',
     'print.no': 'No.',
     'print.name': 'Name',
     'print.signature': 'Signature',

@@ -689,6 +689,7 @@ export const ug: Catalogue = {
     'print.absentees': 'كەلمىگەنلەر ۋە سەۋەبى',
     'print.guests': 'يانداش قاتناشقۇچىلار',
     'print.signIn': 'ئىمزا قويۇش جەدۋىلى',
+    'common.scrollSideways': 'جەدۋەل ئېكراندىن كەڭ، ھەممىسىنى كۆرۈش ئۈچۈن ئوڭ-سولغا سۈرۈڭ.',
     'print.no': 'تەرتىپ',
     'print.name': 'ئىسىم-فامىلە',
     'print.signature': 'ئىمزا',

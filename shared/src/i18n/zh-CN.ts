@@ -658,6 +658,7 @@ const messages = {
   'print.absentees': '缺席人员及原因',
   'print.guests': '列席人员',
   'print.signIn': '签到表',
+  'common.scrollSideways': '表格较宽，请左右滑动查看整张表。',
   'print.no': '序号',
   'print.name': '姓名',
   'print.signature': '签名',
