@@ -61,6 +61,8 @@ export const en: Catalogue = {
       'You were invited to "{workspace}" as {role}. Enter the name others will see in documents.',
     'join.claimIntro':
       'This link signs this device in to "{workspace}" as "{name}" ({role}); the device that member used before is signed out. Confirm the name others will see in documents.',
+    'join.claimIntroRole':
+      'This link signs this device in to "{workspace}" as the {role}; the device that member used before is signed out. Confirm the name others will see in documents.',
 
     'att.title': 'Photos and files',
 

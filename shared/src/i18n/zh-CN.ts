@@ -59,6 +59,8 @@ const messages = {
   'join.inviteIntro': '您受邀以“{role}”身份加入“{workspace}”。填写您的称呼，别人会在文档里看到它。',
   'join.claimIntro':
     '这个链接让这台设备以“{name}”（{role}）的身份进入“{workspace}”；这个身份原来登录的设备会退出登录。请确认您的称呼，别人会在文档里看到它。',
+  'join.claimIntroRole':
+    '这个链接让这台设备以“{role}”的身份进入“{workspace}”；这个身份原来登录的设备会退出登录。请确认您的称呼，别人会在文档里看到它。',
 
   'att.title': '照片和文件',
 
