@@ -255,6 +255,10 @@ describe('printing a minutes record', () => {
     await page.locator('[data-action="print-book"]').click();
     await page.locator('.minutes-book-sheet .print-counts').first().waitFor();
     expect(page.url()).toContain('/minutes-book/2025');
+    // Back goes to the ledger it was opened from, and says so (it said 返回记录).
+    const back = page.locator('.print-bar a.btn');
+    expect(await back.textContent()).toBe('返回台账');
+    expect(await back.getAttribute('href')).toBe(`#/w/${workspaceId}/meetings-ledger`);
     expect(await page.locator('.minutes-book-title').textContent()).toBe(
       `2025年会议记录（${expected.length} 份）`,
     );

@@ -688,6 +688,7 @@ export const en: Catalogue = {
     'docs.print': 'Print',
     'print.pageOf': 'Page {page} of {pages}',
     'print.back': 'Back to the record',
+    'print.backToLedger': 'Back to the ledger',
     'print.print': 'Print',
     'print.hint': 'Only the record below is printed; the print dialog can also save it as a PDF.',
     'print.minutesHeading': 'Minutes: {type}',

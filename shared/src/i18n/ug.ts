@@ -680,6 +680,7 @@ export const ug: Catalogue = {
     'docs.print': 'بېسىش',
     'print.pageOf': '{page}-بەت، جەمئىي {pages} بەت',
     'print.back': 'خاتىرىگە قايتىش',
+    'print.backToLedger': 'ھېسابات دەپتىرىگە قايتىش',
     'print.print': 'بېسىش',
     'print.hint':
       'پەقەت تۆۋەندىكى يىغىن خاتىرىسىلا بېسىلىدۇ؛ بېسىش كۆزنىكىدە PDF ھۆججىتى قىلىپ ساقلاشقىمۇ بولىدۇ.',

@@ -650,6 +650,7 @@ const messages = {
   'docs.print': '打印',
   'print.pageOf': '第 {page} 页 共 {pages} 页',
   'print.back': '返回记录',
+  'print.backToLedger': '返回台账',
   'print.print': '打印',
   'print.hint': '打印时只印下面的会议记录，也可以在打印对话框里存为 PDF。',
   'print.minutesHeading': '{type}记录',
