@@ -361,7 +361,7 @@ export const ug: Catalogue = {
     'fb.urgency': 'جىددىيلىك دەرىجىسى',
     'fb.filters': 'سۈزۈش',
     'fb.overdue': 'پەقەت ۋاقتى ئۆتكەنلەر',
-    'fb.searchPlaceholder': 'تەلەپ، مەنبە، تارماق ئىزدەش',
+    'fb.searchPlaceholder': 'تەلەپ، مەنبە، تارماق',
     'fb.noEntries': 'شەرتكە ماس خاتىرە يوق.',
     'fb.count': 'جەمئىي {n} خاتىرە',
     'fb.relay': 'تاپشۇرۇش',
