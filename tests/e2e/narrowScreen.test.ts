@@ -212,6 +212,19 @@ describe('at 360 px', () => {
           ),
       );
       expect(small, name).toEqual([]);
+      // A box to tick is small itself: the label around it is what a finger hits ("只看逾期"
+      // was 16×19 px), and it is as tall as any other control.
+      const smallChecks = await page.evaluate(() =>
+        [...document.querySelectorAll('input[type="checkbox"], input[type="radio"]')]
+          .filter((el) => !el.classList.contains('sr-only'))
+          .map((el) => ({ el, box: (el.closest('label') ?? el).getBoundingClientRect() }))
+          .filter(({ box }) => box.width > 0 && box.height > 0 && box.height < 43.5)
+          .map(
+            ({ el, box }) =>
+              `${(el.closest('label') ?? el).textContent?.trim().slice(0, 20)} ${Math.round(box.height)} px`,
+          ),
+      );
+      expect(smallChecks, name).toEqual([]);
     }
   });
   it('in Uyghur, attendance names stay whole and no choice of attendance or of a task is cut short', async () => {
