@@ -54,6 +54,20 @@ export function App(): JSX.Element {
     document.title = title ? `${title} · ${t('app.name')}` : t('app.name');
   });
   const loading = <p class="page muted">{t('app.loading')}</p>;
+  /** The header of the screens outside a workspace (home, join): the app's name and the language. */
+  const topbar = () => (
+    <header class="topbar">
+      <div class="topbar-row">
+        <span class="brand">
+          <span class="brand-mark" aria-hidden="true">
+            村
+          </span>
+          <span class="brand-name">{t('app.name')}</span>
+        </span>
+        <LanguageSwitch />
+      </div>
+    </header>
+  );
   return (
     <>
       <a class="skip-link" href="#main">
@@ -70,21 +84,18 @@ export function App(): JSX.Element {
         }
       >
         <Match when={route().name === 'home'}>
-          <header class="topbar">
-            <div class="topbar-row">
-              <span class="brand">
-                <span class="brand-mark" aria-hidden="true">
-                  村
-                </span>
-                <span class="brand-name">{t('app.name')}</span>
-              </span>
-              <LanguageSwitch />
-            </div>
-          </header>
+          {topbar()}
           <HomeView />
         </Match>
         <Match when={route().name === 'join' && route()}>
-          {(r) => <JoinView token={(r() as { token: string }).token} />}
+          {(r) => (
+            <>
+              {/* The language is chosen before joining too: many read Uyghur on a phone set to
+                  Chinese. */}
+              {topbar()}
+              <JoinView token={(r() as { token: string }).token} />
+            </>
+          )}
         </Match>
         <Match when={workspaceId() !== null && !app.isReady()}>{loading}</Match>
         <Match when={entry()} keyed>

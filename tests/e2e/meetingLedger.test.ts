@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDemoVillage, labelOf, meetingLedger, readWorkspace } from '@grassroots/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { joinWorkspace, openBrowser, screenshot, startRelay, switchLanguage } from './harness.ts';
+import {
+  joinWorkspace,
+  openBrowser,
+  screenshot,
+  splitOverLines,
+  startRelay,
+  switchLanguage,
+} from './harness.ts';
 import { expectPageFeet, pdfText, squash } from './pdf.ts';
 import { DEMO_NOW, openLocalDemo, seedDemo } from './seed.ts';
 import { readWorkbook } from './xlsx.ts';
@@ -163,6 +170,21 @@ describe('三会一课 台账', () => {
       // The last line is the page's foot.
       .map((lines) => lines.at(-2)!);
     expect(lastLines.filter((l) => headings.has(l))).toEqual([]);
+
+    // On paper a column's heading breaks only between words, or not at all: a Chinese heading is
+    // one word ('应开期/数', '未/开' before), and every table still fits the page's width.
+    await page.emulateMedia({ media: 'print' });
+    await page.setViewportSize({ width: 688, height: 1000 });
+    expect(await splitOverLines(page.locator('.ledger-table thead th'))).toEqual([]);
+    const tooWide = await page
+      .locator('.ledger-table')
+      .evaluateAll((tables) =>
+        tables
+          .filter((t) => t.getBoundingClientRect().width > document.documentElement.clientWidth + 1)
+          .map((t) => t.querySelector('th')?.textContent ?? '?'),
+      );
+    expect(tooWide).toEqual([]);
+    await page.emulateMedia({ media: null });
 
     // In Uyghur, whose headings are long, every table fits an A4 page's width: on paper
     // nothing scrolls, what is wider is cut off.

@@ -340,3 +340,32 @@ describe('members and invites in the app', () => {
     await admin.setViewportSize({ width: 1280, height: 900 });
   });
 });
+
+describe('the join page', () => {
+  it('offers the language before joining, and names a first admin called by the role word once', async () => {
+    // The default first admin is named "管理员", the role's own word.
+    const created = await relay.server.auth.createWorkspace('语言村');
+    const b = await openBrowser({ width: 360, height: 760 });
+    closers.push(b.close);
+    const { page } = b;
+    await page.goto(`${relay.server.url}/#/join/${created.inviteToken}`);
+    const intro = page.locator('.join-intro');
+    await intro.filter({ hasText: '语言村' }).waitFor();
+    expect(await intro.textContent()).toBe(
+      '这个链接让这台设备以“管理员”的身份进入“语言村”；这个身份原来登录的设备会退出登录。请确认您的称呼，别人会在文档里看到它。',
+    );
+    await screenshot(page, 'members/join-language-360-zh');
+    // A Uyghur reader on a phone set to Chinese reads the page in Uyghur before joining.
+    await switchLanguage(page, 'ug');
+    await expect.poll(() => intro.textContent()).toContain('«\u2068语言村\u2069» غا');
+    expect(await page.locator('html').getAttribute('dir')).toBe('rtl');
+    // In Uyghur the name "管理员" is not the role's word, so both are said.
+    expect(await intro.textContent()).toContain('(\u2068باشقۇرغۇچى\u2069)');
+    await screenshot(page, 'members/join-language-360-ug');
+    // The choice holds once joined.
+    await page.locator('input[name="displayName"]').fill('ئابدۇللا');
+    await page.locator('button[type="submit"]').click();
+    await page.locator('.sync-badge').waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('ug');
+  });
+});

@@ -4,6 +4,7 @@ import {
   joinWorkspace,
   once,
   openBrowser,
+  screenshot,
   splitOverLines,
   startRelay,
   switchLanguage,
@@ -138,6 +139,35 @@ describe('at 360 px', () => {
     expect(await page.evaluate(() => window.scrollY)).toBeLessThan(left + 50);
   });
 
+  it('the 民情日志 search says in full what it searches, in Chinese and in Uyghur', async () => {
+    const { page, seeded } = await openPhone();
+    const log = readIndex(seeded.demo.index).docs.find((d) => d.kind === 'feedback')!;
+    await page.goto(`${relay.server.url}/#/w/${seeded.workspaceId}/d/${log.id}`);
+    const search = page.locator('.filters input[type="search"]');
+    await search.waitFor();
+    // The placeholder's drawn width against the room inside the box (it was cut off in Uyghur).
+    const fits = () =>
+      search.evaluate((el: HTMLInputElement) => {
+        const style = getComputedStyle(el);
+        const ctx = document.createElement('canvas').getContext('2d')!;
+        ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+        const room =
+          el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 24;
+        return { text: el.placeholder, width: ctx.measureText(el.placeholder).width, room };
+      });
+    const zh = await fits();
+    expect(zh.width, zh.text).toBeLessThan(zh.room);
+    await page.locator('.filters').scrollIntoViewIfNeeded();
+    await screenshot(page, 'feedback-filters-360-zh');
+    await switchLanguage(page, 'ug');
+    await expect.poll(async () => (await fits()).text).not.toBe(zh.text);
+    const ug = await fits();
+    expect(ug.width, ug.text).toBeLessThan(ug.room);
+    await page.locator('.filters').scrollIntoViewIfNeeded();
+    await screenshot(page, 'feedback-filters-360-ug');
+    await switchLanguage(page, 'zh-CN');
+  });
+
   it('on a touch screen every control is at least 44 px tall (small buttons, link buttons, fields in tables, disclosures)', async () => {
     const { page, context, seeded } = await openPhone();
     const docs = readIndex(seeded.demo.index).docs;
@@ -182,6 +212,19 @@ describe('at 360 px', () => {
           ),
       );
       expect(small, name).toEqual([]);
+      // A box to tick is small itself: the label around it is what a finger hits ("只看逾期"
+      // was 16×19 px), and it is as tall as any other control.
+      const smallChecks = await page.evaluate(() =>
+        [...document.querySelectorAll('input[type="checkbox"], input[type="radio"]')]
+          .filter((el) => !el.classList.contains('sr-only'))
+          .map((el) => ({ el, box: (el.closest('label') ?? el).getBoundingClientRect() }))
+          .filter(({ box }) => box.width > 0 && box.height > 0 && box.height < 43.5)
+          .map(
+            ({ el, box }) =>
+              `${(el.closest('label') ?? el).textContent?.trim().slice(0, 20)} ${Math.round(box.height)} px`,
+          ),
+      );
+      expect(smallChecks, name).toEqual([]);
     }
   });
   it('in Uyghur, attendance names stay whole and no choice of attendance or of a task is cut short', async () => {

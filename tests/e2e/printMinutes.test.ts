@@ -19,7 +19,7 @@ import {
   switchLanguage,
   waitSaved,
 } from './harness.ts';
-import { expectPageFeet, pdfPages, pdfText, squash } from './pdf.ts';
+import { expectPageFeet, pdfPages, pdfPageTexts, pdfText, squash } from './pdf.ts';
 import { seedDemo } from './seed.ts';
 
 let relay: Awaited<ReturnType<typeof startRelay>>;
@@ -255,6 +255,10 @@ describe('printing a minutes record', () => {
     await page.locator('[data-action="print-book"]').click();
     await page.locator('.minutes-book-sheet .print-counts').first().waitFor();
     expect(page.url()).toContain('/minutes-book/2025');
+    // Back goes to the ledger it was opened from, and says so (it said 返回记录).
+    const back = page.locator('.print-bar a.btn');
+    expect(await back.textContent()).toBe('返回台账');
+    expect(await back.getAttribute('href')).toBe(`#/w/${workspaceId}/meetings-ledger`);
     expect(await page.locator('.minutes-book-title').textContent()).toBe(
       `2025年会议记录（${expected.length} 份）`,
     );
@@ -284,5 +288,80 @@ describe('printing a minutes record', () => {
     const flat = squash(pdfText(pdf));
     for (const s of ['概览', '返回记录', '打印全年会议记录']) expect(flat, s).not.toContain(s);
     await context.setOffline(false);
+  });
+
+  it('keeps the signature lines with the end of the record: a 支委会 record that fills a page prints on one page, and none starts a page with them', async () => {
+    const { demo, workspaceId, invite } = await seedDemo(relay.server, { start: '2025-01-01' });
+    const records = demo.docs
+      .filter((d) => d.kind === 'minutes')
+      .map((d) => ({ id: d.id, m: readMinutes(d.doc) }))
+      .filter((r) => r.m.meetingType === 'branch-committee' && r.m.state === 'final');
+    // The 支委会 that proposed the 四议两公开 case: its record fills one page; its signature
+    // lines went alone onto a second.
+    const proposal = records.find((r) => r.m.decisions.some((d) => d.step === 'proposal'))!;
+    // A longer one, with a vote: two pages.
+    const voted = records.find((r) => r.m.votes.length > 0)!;
+    const b = await openBrowser();
+    closers.push(b.close);
+    const { page } = b;
+    await joinWorkspace(page, await invite('admin'), '李书记');
+    await waitSaved(page);
+    const signs = squash('主持人（签字）：');
+    const pagesOf = async (id: string) => {
+      await page.goto(`${relay.server.url}/#/w/${workspaceId}/d/${id}/print`);
+      await page.locator('.minutes-print .print-counts').waitFor();
+      const pdf = join(tmp, `signatures-${id}.pdf`);
+      await page.pdf({ path: pdf, format: 'A4', printBackground: true });
+      await pdfPages(pdf, `print-signatures-${id}`);
+      return pdfPageTexts(pdf);
+    };
+    const one = await pagesOf(proposal.id);
+    expect(one).toHaveLength(1);
+    expect(one[0]).toContain(signs);
+    expect(one[0]).toContain(squash('本记录于'));
+    const two = await pagesOf(voted.id);
+    expect(two.length).toBeGreaterThan(1);
+    for (const [i, text] of two.entries())
+      expect(text.startsWith(signs), `page ${i + 1}`).toBe(false);
+    // The lines to sign share their page with the closing line and what comes before it.
+    const last = two.at(-1)!;
+    expect(last.indexOf(signs)).toBeGreaterThan(last.indexOf(squash('本记录于')));
+    expect(last.indexOf(squash('本记录于'))).toBeGreaterThan(0);
+  });
+
+  it('on a phone the sign-in sheet says it goes on sideways and shades the edge with more beyond it', async () => {
+    const { demo, workspaceId, invite } = await seedDemo(relay.server, { start: '2025-01-01' });
+    const record = demo.docs
+      .filter((d) => d.kind === 'minutes')
+      .map((d) => ({ id: d.id, m: readMinutes(d.doc) }))
+      .find((r) => r.m.meetingType === 'party-members' && r.m.state === 'final')!;
+    const b = await openBrowser({ width: 360, height: 800 });
+    closers.push(b.close);
+    const { page } = b;
+    await joinWorkspace(page, await invite('viewer'), '乡镇审核员');
+    await waitSaved(page);
+    await page.goto(`${relay.server.url}/#/w/${workspaceId}/d/${record.id}/print`);
+    const section = page.locator('.print-signin');
+    const region = section.getByRole('region', { name: '签到表' });
+    await region.waitFor();
+    const box = await region.evaluate((el) => ({
+      scroll: el.scrollWidth,
+      client: el.clientWidth,
+      shaded: getComputedStyle(el).backgroundImage.includes('gradient'),
+    }));
+    expect(box.scroll).toBeGreaterThan(box.client);
+    expect(box.shaded).toBe(true);
+    const hint = section.locator('.scroll-hint');
+    expect(await hint.textContent()).toBe('表格较宽，请左右滑动查看整张表。');
+    expect(await hint.isVisible()).toBe(true);
+    await section.scrollIntoViewIfNeeded();
+    await screenshot(page, 'print-signin-360-zh');
+    await switchLanguage(page, 'ug');
+    await expect.poll(() => hint.textContent()).toContain('ئوڭ-سولغا');
+    await section.scrollIntoViewIfNeeded();
+    await screenshot(page, 'print-signin-360-ug');
+    // On a wide screen the whole sheet fits: no hint.
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await expect.poll(() => hint.count()).toBe(0);
   });
 });

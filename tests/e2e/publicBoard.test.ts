@@ -76,6 +76,10 @@ describe('村务公开栏', () => {
       meetings,
     );
     const resolved = expected.steps.find((s) => s.step === 'resolution')!;
+    const reviewed = traceDecisionCase(decisionCase, meetings, roster).steps.find(
+      (s) => s.step === 'review',
+    )!;
+    expect(reviewed.check?.threshold.of).toBe('entitled');
     expect(expected.resolution.length).toBeGreaterThan(0);
     expect(resolved.tally).not.toBeNull();
 
@@ -95,6 +99,25 @@ describe('村务公开栏', () => {
       await recorded.first().locator('button[name="removePublication"]').click();
       await expect.poll(() => recorded.count()).toBe(before - 1);
     }
+    // VOTE-9: the 党员大会's votes are stated against the members entitled to vote, as the
+    // minutes editor states them, not against those present.
+    const reviewTally = caseBlock.locator('.case-step[data-step="review"] [data-tally]');
+    const th = reviewed.check!.threshold;
+    expect(await reviewTally.textContent()).toBe(
+      `赞成 ${th.for} · 需超过有表决权应到 ${th.base} 人的半数，即 ${th.required} 票 `,
+    );
+    expect(th.base).not.toBe(reviewed.present);
+    await page.setViewportSize({ width: 360, height: 800 });
+    await reviewTally.scrollIntoViewIfNeeded();
+    await screenshot(page, 'case-review-tally-360-zh');
+    await switchLanguage(page, 'ug');
+    await expect
+      .poll(() => reviewTally.textContent())
+      .toContain('ئاۋاز بېرىش ھوقۇقى بار كېلىشكە تېگىشلىك');
+    await reviewTally.scrollIntoViewIfNeeded();
+    await screenshot(page, 'case-review-tally-360-ug');
+    await switchLanguage(page, 'zh-CN');
+    await page.setViewportSize({ width: 1200, height: 900 });
     await caseBlock.locator('.case-board > summary').click();
     // What is published and what publishing records, as one Chinese text (no space between).
     await expect
@@ -132,6 +155,10 @@ describe('村务公开栏', () => {
       `有表决权的到会 ${resolved.present} 人：赞成 ${resolved.tally!.for}，反对 ${resolved.tally!.against}，弃权 ${resolved.tally!.abstain}`,
     );
     expect(text).toContain('3月12日上午8点至12点检修水管');
+    // The 党员大会's vote is not published as if those present were its base (VOTE-9).
+    const reviewLine = await visitor.locator('li', { hasText: '审议' }).first().textContent();
+    expect(reviewLine).toContain(`赞成 ${reviewed.tally!.for}，反对`);
+    expect(reviewLine).not.toContain('到会');
     // The 决议公开 step the first publish recorded is on the page, with its date (it said 尚未进行
     // until a second publish: the snapshot was read before the step reached the projection).
     expect(text.replace(/\s+/g, ' ')).toContain(`决议公开 ${today}`);

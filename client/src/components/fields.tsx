@@ -183,6 +183,10 @@ export function DateInput(props: {
   class?: string;
   type?: 'date' | 'datetime-local';
   name?: string;
+  /** The latest day the picker offers (a form still checks it: typed days are not limited). */
+  max?: string;
+  /** The id of the message that says what is wrong with the value, while something is. */
+  errorId?: string | null;
 }): JSX.Element {
   const [local, rest] = splitProps(props, ['label', 'class']);
   return (
@@ -192,6 +196,9 @@ export function DateInput(props: {
         type={rest.type ?? 'date'}
         name={rest.name}
         readOnly={rest.isReadOnly}
+        max={rest.max}
+        aria-invalid={rest.errorId ? true : undefined}
+        aria-describedby={rest.errorId ?? undefined}
         value={rest.value ?? ''}
         onChange={(e) => {
           const input = e.currentTarget;

@@ -678,7 +678,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
         </p>
       </Show>
       <section class="panel filters" aria-label={t('fb.filters')}>
-        <label class="field">
+        <label class="field fb-search">
           <span>{t('common.search')}</span>
           <input
             dir="auto"

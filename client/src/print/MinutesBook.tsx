@@ -37,6 +37,7 @@ export default function MinutesBook(props: { year: number }): JSX.Element {
     <div class="minutes-book">
       <PrintBar
         back={hrefOf({ name: 'workspace', workspaceId: ws.entry.id, view: 'meetings-ledger' })}
+        backLabel={t('print.backToLedger')}
         hint={t('print.bookHint')}
       />
       <PageFooter

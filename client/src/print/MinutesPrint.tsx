@@ -204,7 +204,7 @@ export function MinutesSheet(props: {
       <Show when={signIn().length > 0}>
         <section class="print-section print-signin">
           <h2>{t('print.signIn')}</h2>
-          <ScrollRegion label={t('print.signIn')}>
+          <ScrollRegion label={t('print.signIn')} hint={t('common.scrollSideways')}>
             <table class="signin-table">
               <thead>
                 <tr>

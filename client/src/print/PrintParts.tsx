@@ -4,12 +4,17 @@ import { useI18n } from '../i18n/I18nProvider.tsx';
 import { pageFooterCss } from './pageFooter.ts';
 
 /** Above a sheet, on screen only: back to where it came from, print, and what printing does. */
-export function PrintBar(props: { back: string; hint: string }): JSX.Element {
+export function PrintBar(props: {
+  back: string;
+  hint: string;
+  /** What the back link says (default: 返回记录, back to the record). */
+  backLabel?: string;
+}): JSX.Element {
   const { t } = useI18n();
   return (
     <div class="print-bar no-print">
       <a class="btn" href={props.back}>
-        {t('print.back')}
+        {props.backLabel ?? t('print.back')}
       </a>
       <button type="button" class="btn primary" onClick={() => window.print()}>
         {t('print.print')}

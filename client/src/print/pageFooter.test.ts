@@ -49,7 +49,16 @@ describe('the foot of a printed page (PRINT-1)', () => {
     const long = '很'.repeat(100);
     const css = pageFooterCss({ title: long, pageOf: '{page}/{pages}', rightToLeft: false });
     expect(css).toContain(`"${'很'.repeat(FOOTER_TITLE_MAX - 1)}…"`);
-    expect(footerTitle(' 阳光村 ', '')).toBe('阳光村');
-    expect(footerTitle('阳光村', '会议记录')).toBe('阳光村 · 会议记录');
+    expect(footerTitle(' 阳光村 ', '')).toBe('\u2068阳光村\u2069');
+    expect(footerTitle('阳光村', '会议记录')).toBe('\u2068阳光村\u2069 · \u2068会议记录\u2069');
+  });
+
+  it('isolates the village and the paper’s name, so a Chinese name keeps its order in a Uyghur foot', () => {
+    const title = footerTitle('阳光村 3组', 'ئاممىۋى ئەھۋال ۋاراقچىسى');
+    expect(title).toBe('\u2068阳光村 3组\u2069 · \u2068ئاممىۋى ئەھۋال ۋاراقچىسى\u2069');
+    // The isolates reach the page foot's CSS string as they are.
+    expect(pageFooterCss({ title, pageOf: '{page}/{pages}', rightToLeft: true })).toContain(
+      `content: "${title}";`,
+    );
   });
 });

@@ -43,7 +43,15 @@ export function pageFooterCss(options: {
   ].join('\n');
 }
 
-/** A foot's title: the village, then what the paper is. */
+/**
+ * A foot's title: the village, then what the paper is, each in a first-strong isolate (U+2068 …
+ * U+2069) as the ledgers' titles are (I18N-3): a Chinese village name in a Uyghur foot keeps its
+ * place and order instead of being drawn into the right-to-left words around it, and neither part
+ * drags the "·" between them.
+ */
 export function footerTitle(village: string, what: string): string {
-  return [village.trim(), what.trim()].filter((s) => s !== '').join(' · ');
+  return [village.trim(), what.trim()]
+    .filter((s) => s !== '')
+    .map((s) => `\u2068${s}\u2069`)
+    .join(' · ');
 }

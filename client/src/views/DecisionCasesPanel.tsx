@@ -19,7 +19,9 @@ import {
   recordPublication,
   removePublication,
   startOfBeijingDate,
+  type Tally,
   traceDecisionCase,
+  type VoteCheck,
 } from '../model/domain.ts';
 import { hrefOf } from '../routing/routes.ts';
 import { safeReadIndex, useWorkspace } from '../WorkspaceContext.tsx';
@@ -79,6 +81,32 @@ export function DecisionCasesPanel(props: {
   );
 }
 
+/**
+ * A step's vote as the minutes editor states it (VOTE-1…4): the votes for against the base its
+ * meeting's rule counts them from (党员大会: the members entitled to vote, not those present),
+ * and how many were needed; the bare tally while the counts are unknown (VOTE-7).
+ */
+function TallyLine(props: { tally: Tally; check: VoteCheck | null }): JSX.Element {
+  const { t } = useI18n();
+  return (
+    <Show
+      when={props.check?.complete ? props.check.threshold : null}
+      fallback={t('case.tally', { ...props.tally })}
+    >
+      {(th) => (
+        // In JSX, so the line follows a change of language (Show runs its children untracked).
+        <>
+          {t(th().of === 'entitled' ? 'case.tallyOfEntitled' : 'case.tallyOfPresent', {
+            for: th().for,
+            base: th().base,
+            required: th().required,
+          })}
+        </>
+      )}
+    </Show>
+  );
+}
+
 function CaseTrace(props: {
   decisionCase: DecisionCase;
   meetings: () => readonly { docId: string; data: MinutesData }[];
@@ -91,7 +119,12 @@ function CaseTrace(props: {
   const [step, setStep] = createSignal<PublicStep>('resolution-public');
   const [day, setDay] = createSignal<string | null>(null);
   const [where, setWhere] = createSignal('');
+  const [dayError, setDayError] = createSignal<string | null>(null);
   const [result, setResult] = createSignal('');
+  const dayErrorId = () => `publicAt-error-${props.decisionCase.id}`;
+  /** PUB-8: publishing records the publication steps only once the resolution has passed. */
+  const isResolutionPassed = () =>
+    trace().steps.some((s) => s.step === 'resolution' && s.done && s.passed === true);
   const docHref = (docId: string) => hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId });
   return (
     <li class="case" data-case-id={props.decisionCase.id}>
@@ -115,8 +148,17 @@ function CaseTrace(props: {
                     <Day at={s.at ?? 0} />{' '}
                   </Show>
                   <Show when={s.meetingType}>{(mt) => <>{label('meetingType', mt())} </>}</Show>
-                  <Show when={s.tally && s.present !== null}>
-                    {t('case.tally', { for: s.tally?.for ?? 0, present: s.present ?? 0 })}{' '}
+                  <Show when={s.isFinal === false}>
+                    <span class="tag warn" data-record-state="draft">
+                      {t('case.stepDraft')}
+                    </span>{' '}
+                  </Show>
+                  <Show when={s.tally}>
+                    {(tally) => (
+                      <span data-tally>
+                        <TallyLine tally={tally()} check={s.check} />{' '}
+                      </span>
+                    )}
                   </Show>
                   <Show when={s.passed !== null}>
                     <span class={`tag ${s.passed ? 'ok' : 'bad'}`}>
@@ -187,12 +229,15 @@ function CaseTrace(props: {
         <details class="case-board">
           <summary>{t('board.publishToBoard')}</summary>
           <PublishToBoard
-            hint={joinSentences(t('board.decisionHint'), t('board.recordsSteps'))}
+            hint={joinSentences(
+              t('board.decisionHint'),
+              t(isResolutionPassed() ? 'board.recordsSteps' : 'board.recordsNoSteps'),
+            )}
             prepare={() => {
               // The board is where the case is made public: its steps say so, dated now, unless
-              // they are recorded already (a republish) or the resolution is not yet passed.
+              // they are recorded already (a republish) or the resolution is not yet passed (PUB-8).
               const isDone = (step: string) => trace().steps.some((s) => s.step === step && s.done);
-              if (!isDone('resolution')) return undefined;
+              if (!isResolutionPassed()) return undefined;
               const at = Date.now();
               const where = t('board.whereOnline');
               const added: string[] = [];
@@ -242,17 +287,29 @@ function CaseTrace(props: {
           <summary>{t('case.publish')}</summary>
           <form
             class="form"
+            noValidate
             onSubmit={(e) => {
               e.preventDefault();
               const d = day();
               if (!d || !where().trim()) return;
-              op.run(() =>
+              // DEC-8: what has not been made public yet is not registered as if it had been.
+              const today = beijingDay(Date.now());
+              if (d > today) {
+                setDayError(t('case.publishAtFuture', { today }));
+                e.currentTarget.querySelector<HTMLInputElement>('input[name="publicAt"]')?.focus();
+                return;
+              }
+              const saved = op.run(() =>
                 recordPublication(ws.sync.indexDoc, props.decisionCase.id, {
                   step: step(),
                   at: startOfBeijingDate(d),
                   where: where().trim(),
                 }),
               );
+              if (!saved) return;
+              // Emptied, so the same publication is not registered twice by a second tap.
+              setStep('resolution-public');
+              setDay(null);
               setWhere('');
             }}
           >
@@ -264,12 +321,26 @@ function CaseTrace(props: {
                 options={PUBLIC_STEPS.map((s) => ({ value: s, label: label('decisionStep', s) }))}
                 onChange={(v) => setStep(v as PublicStep)}
               />
-              <DateInput
-                label={t('case.publishAt')}
-                name="publicAt"
-                value={day()}
-                onChange={setDay}
-              />
+              <div class="field-with-error">
+                <DateInput
+                  label={t('case.publishAt')}
+                  name="publicAt"
+                  value={day()}
+                  max={beijingDay(Date.now())}
+                  errorId={dayError() ? dayErrorId() : null}
+                  onChange={(v) => {
+                    setDay(v);
+                    setDayError(null);
+                  }}
+                />
+                <Show when={dayError()}>
+                  {(msg) => (
+                    <p class="error small" id={dayErrorId()} role="alert">
+                      {msg()}
+                    </p>
+                  )}
+                </Show>
+              </div>
               <label class="field">
                 <span>{t('case.publishWhere')}</span>
                 <input

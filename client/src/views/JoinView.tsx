@@ -78,14 +78,14 @@ export function JoinView(props: { token: string }): JSX.Element {
         {(() => {
           const p = preview();
           if (!p) return t('join.intro');
+          const role = t(`role.${p.role}`);
           if (p.displayName) {
-            return t('join.claimIntro', {
-              workspace: p.workspaceName,
-              name: p.displayName,
-              role: t(`role.${p.role}`),
-            });
+            // A first admin still named by the role word ("管理员") is named once, not twice.
+            return p.displayName.trim() === role
+              ? t('join.claimIntroRole', { workspace: p.workspaceName, role })
+              : t('join.claimIntro', { workspace: p.workspaceName, name: p.displayName, role });
           }
-          return t('join.inviteIntro', { workspace: p.workspaceName, role: t(`role.${p.role}`) });
+          return t('join.inviteIntro', { workspace: p.workspaceName, role });
         })()}
       </p>
       <form class="form" onSubmit={(e) => void submit(e)}>

@@ -4,6 +4,7 @@ import { createDoc } from './doc.ts';
 import { addDecisionCase, initIndex, readIndex, recordPublication } from './index-doc.ts';
 import {
   addDecision,
+  finaliseMinutes,
   initMinutes,
   markAttendance,
   readMinutes,
@@ -309,6 +310,67 @@ describe('DEC-5 votes judged by the national rules', () => {
     expect(trace.issues.map((i) => [i.code, i.step])).toEqual([
       ['no-quorum', 'resolution'],
       ['vote-not-carried', 'resolution'],
+    ]);
+  });
+});
+
+describe('DEC-8 and DEC-9', () => {
+  it('DEC-8 a publication dated after now is not done, and the case says so', () => {
+    const c = caseWithPublications([
+      { step: 'resolution-public', at: D(9) },
+      { step: 'result-public', at: D(30) },
+    ]);
+    // Judged on 20 March: the result is registered for 30 March, ten days ahead.
+    const trace = traceDecisionCase(c, fullProcedure(), ROSTER, D(20));
+    expect(trace.steps.map((s) => [s.step, s.done])).toEqual([
+      ['proposal', true],
+      ['deliberation', true],
+      ['review', true],
+      ['resolution', true],
+      ['resolution-public', true],
+      ['result-public', false],
+    ]);
+    expect(trace.next).toBe('result-public');
+    expect(trace.issues.map((i) => [i.code, i.step])).toEqual([
+      ['publication-ahead', 'result-public'],
+    ]);
+    // On the day itself it counts.
+    const later = traceDecisionCase(c, fullProcedure(), ROSTER, D(30));
+    expect(later.next).toBeNull();
+    expect(later.issues).toEqual([]);
+  });
+
+  it('DEC-8 a 决议公开 registered ahead does not count; one made since does', () => {
+    const c = caseWithPublications([
+      { step: 'resolution-public', at: D(25) },
+      { step: 'resolution-public', at: D(12) },
+    ]);
+    const before = traceDecisionCase(c, fullProcedure(), ROSTER, D(10));
+    expect(before.steps[4]).toMatchObject({ step: 'resolution-public', done: false, at: null });
+    const after = traceDecisionCase(c, fullProcedure(), ROSTER, D(13));
+    expect(after.steps[4]).toMatchObject({ step: 'resolution-public', done: true, at: D(12) });
+  });
+
+  it('DEC-9 each meeting step says whether its record is final', () => {
+    const meetings = fullProcedure();
+    const finalDoc = createDoc();
+    initMinutes(finalDoc, {
+      title: 'proposal',
+      meetingType: 'branch-committee',
+      startsAt: D(1),
+      place: '村委会',
+    });
+    addDecision(finalDoc, { text: '村道硬化', voteId: null, caseId: CASE, step: 'proposal' });
+    finaliseMinutes(finalDoc, { name: '李书记' }, { at: D(2), roster: ROSTER });
+    meetings[0] = { docId: 'proposal-final', data: readMinutes(finalDoc) };
+    const trace = traceDecisionCase(caseWithPublications([]), meetings, ROSTER, D(20));
+    expect(trace.steps.map((s) => [s.step, s.isFinal])).toEqual([
+      ['proposal', true],
+      ['deliberation', false],
+      ['review', false],
+      ['resolution', false],
+      ['resolution-public', null],
+      ['result-public', null],
     ]);
   });
 });

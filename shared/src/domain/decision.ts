@@ -20,6 +20,10 @@
  *   (`vote-not-carried`). A matter rejected at review must not go on to resolution.
  * - DEC-6 when a step was recorded in several meetings (a matter reviewed again after changes),
  *   the latest meeting counts.
+ * - DEC-8 a publication dated after `now` has not happened: its step is not done, and the case
+ *   says so (`publication-ahead`) instead of reading as made public.
+ * - DEC-9 a meeting step says whether its record is final; a draft record is not yet a record
+ *   (CAD-9), so the case marks the step 记录未定稿.
  */
 import { meetingAttendance, type VoteCheck, voteCheck } from './quorum.ts';
 import {
@@ -63,6 +67,8 @@ export type DecisionTraceStep = {
   passed: boolean | null;
   /** Where it was made public (publication steps). */
   where: string | null;
+  /** Whether the meeting's record is finalised (DEC-9); null for publications and steps not done. */
+  isFinal: boolean | null;
 };
 
 export type DecisionIssueCode =
@@ -74,7 +80,8 @@ export type DecisionIssueCode =
   | 'no-quorum'
   | 'vote-not-carried'
   | 'resolved-after-rejection'
-  | 'missing-step';
+  | 'missing-step'
+  | 'publication-ahead';
 
 export type DecisionIssue = { code: DecisionIssueCode; step: DecisionStep; message: string };
 
@@ -116,16 +123,19 @@ const emptyStep = (step: DecisionStep): DecisionTraceStep => ({
   check: null,
   passed: null,
   where: null,
+  isFinal: null,
 });
 
 /**
  * Traces a case through its meetings and publications and lists what is wrong with it. With the
  * roster, votes are counted against each meeting's 应到 (finalised records: their own snapshot).
+ * `now` (default: the clock) is when it is judged: a publication dated later is not done (DEC-8).
  */
 export function traceDecisionCase(
   decisionCase: DecisionCase,
   meetings: readonly { docId: string; data: MinutesData }[],
   roster: RosterData | null = null,
+  now: number = Date.now(),
 ): DecisionTrace {
   const steps = new Map<DecisionStep, DecisionTraceStep>(
     DECISION_STEPS.map((s) => [s, emptyStep(s)]),
@@ -154,11 +164,21 @@ export function traceDecisionCase(
         // A tally that does not add up says nothing of the outcome (VOTE-6).
         passed: check?.tallyFits ? check.passed : null,
         where: data.place || null,
+        isFinal: data.state === 'final',
       });
     }
   }
   for (const step of ['resolution-public', 'result-public'] as const) {
-    const pubs = decisionCase.publications.filter((p) => p.step === step);
+    const all = decisionCase.publications.filter((p) => p.step === step);
+    // DEC-8: a publication dated after now has not happened yet.
+    const pubs = all.filter((p) => p.at <= now);
+    if (pubs.length < all.length) {
+      issues.push({
+        code: 'publication-ahead',
+        step,
+        message: `${step} is dated after today and does not count until then`,
+      });
+    }
     const first = pubs.reduce<(typeof pubs)[number] | null>(
       (a, p) => (a === null || p.at < a.at ? p : a),
       null,

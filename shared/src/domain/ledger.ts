@@ -556,7 +556,7 @@ export function townshipReport(
   });
   const decisions = workspace.index.cases
     .filter((c) => c.createdAt < period.end)
-    .map((c) => traceDecisionCase(c, workspace.minutes, workspace.roster));
+    .map((c) => traceDecisionCase(c, workspace.minutes, workspace.roster, now));
   return {
     workspace: workspace.index.name,
     span: period,

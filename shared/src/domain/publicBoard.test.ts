@@ -46,6 +46,25 @@ describe('public board items (PUB-6)', () => {
     }
   });
 
+  it('VOTE-9 a 党员大会 vote is not published against those present; a 村民代表会议 vote is', () => {
+    const c = readIndex(demo.index).cases[0]!;
+    const trace = traceDecisionCase(c, meetings, roster);
+    const item = decisionSnapshot(c, trace, meetings);
+    const review = trace.steps.find((s) => s.step === 'review')!;
+    const resolution = trace.steps.find((s) => s.step === 'resolution')!;
+    expect(review.meetingType).toBe('party-members');
+    expect(review.check?.threshold.of).toBe('entitled');
+    // The board says "有表决权的到会 N 人" of the number it is given: for a 党员大会 that is not
+    // the base its vote is judged against, so none is given.
+    expect(item.steps.find((s) => s.step === 'review')).toMatchObject({
+      tally: review.tally,
+      present: null,
+      passed: true,
+    });
+    expect(resolution.check?.threshold.of).toBe('present');
+    expect(item.steps.find((s) => s.step === 'resolution')?.present).toBe(resolution.present);
+  });
+
   it('PUB-6 a plan is published as progress and task statuses: no owners, due dates or notes', () => {
     expect(plans.length).toBeGreaterThan(0);
     for (const p of plans) {

@@ -45,7 +45,10 @@ export const publicDecisionStepSchema = z.strictObject({
   step: z.enum(DECISION_STEPS),
   at: instantSchema.nullable(),
   tally: z.strictObject({ for: count, against: count, abstain: count }).nullable(),
-  /** Voters present at the vote. */
+  /**
+   * Voters present at the vote, when the vote is judged against them (VOTE-9); null for a vote
+   * whose base is the members entitled to vote (党员大会, 支委会).
+   */
   present: count.nullable(),
   passed: z.boolean().nullable(),
 });
@@ -141,7 +144,9 @@ export function decisionSnapshot(
       tally: s.tally
         ? { for: s.tally.for, against: s.tally.against, abstain: s.tally.abstain }
         : null,
-      present: s.tally ? s.present : null,
+      // VOTE-9: the board states the voters present as the base of a vote only where the rule
+      // counts from them; a 党员大会's base is the members entitled to vote.
+      present: s.tally && s.check?.threshold.of !== 'entitled' ? s.present : null,
       passed: s.passed,
     })),
     result: result.trim().slice(0, PublicLimits.textChars),

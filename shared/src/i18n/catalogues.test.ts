@@ -192,6 +192,44 @@ describe('catalogues (I18N-1)', () => {
   });
 });
 
+describe('Uyghur terms', () => {
+  /** Every Uyghur text beside its Chinese one: messages, then labels. */
+  const pairs = (): [string, string, string][] => {
+    const zh = CATALOGUES['zh-CN'];
+    const ug = CATALOGUES.ug;
+    const out: [string, string, string][] = Object.entries(
+      ug.messages as Record<string, string>,
+    ).map(([key, text]) => [key, (zh.messages as Record<string, string>)[key] ?? '', text]);
+    const zhLabels = zh.labels as Record<string, Record<string, string>>;
+    for (const [name, table] of Object.entries(
+      ug.labels as Record<string, Record<string, string>>,
+    )) {
+      for (const [value, text] of Object.entries(table)) {
+        out.push([`${name}.${value}`, zhLabels[name]?.[value] ?? '', text]);
+      }
+    }
+    return out;
+  };
+
+  it('四议两公开 has one Uyghur name everywhere, and its step 审议 is not called 商议 or 四议', () => {
+    const term = 'تۆت مۇزاكىرە، ئىككى ئاشكارىلاش';
+    const named = pairs().filter(([, zh]) => zh.includes('四议两公开'));
+    expect(named.length).toBeGreaterThanOrEqual(4);
+    for (const [key, , ug] of named) expect(ug, key).toContain(term);
+    for (const [key, , ug] of pairs()) expect(ug, key).not.toContain('تۆت كېڭىشىش');
+    const review = labelOf('decisionStep', 'review', 'ug');
+    expect(review).not.toContain('مۇزاكىرە');
+    expect(review).not.toBe(labelOf('decisionStep', 'deliberation', 'ug'));
+  });
+
+  it('votes for are قوشۇلۇش wherever the Chinese says 赞成', () => {
+    const forVotes = pairs().filter(([, zh]) => zh.includes('赞成'));
+    expect(forVotes.length).toBeGreaterThanOrEqual(8);
+    for (const [key, , ug] of forVotes) expect(ug, key).not.toContain('قوشۇلغان');
+    expect(translate('ug', 'board.tally', { for: 1, against: 0, abstain: 0 })).toContain('قوشۇلۇش');
+  });
+});
+
 describe('labels', () => {
   it('LBL-1 labelOf uses the users’ terms and falls back to the raw value for unknown values', () => {
     expect(labelOf('meetingType', 'party-group', 'zh-CN')).toBe('党小组会');

@@ -61,6 +61,8 @@ export const en: Catalogue = {
       'You were invited to "{workspace}" as {role}. Enter the name others will see in documents.',
     'join.claimIntro':
       'This link signs this device in to "{workspace}" as "{name}" ({role}); the device that member used before is signed out. Confirm the name others will see in documents.',
+    'join.claimIntroRole':
+      'This link signs this device in to "{workspace}" as the {role}; the device that member used before is signed out. Confirm the name others will see in documents.',
 
     'att.title': 'Photos and files',
 
@@ -170,7 +172,11 @@ export const en: Catalogue = {
     'case.stepNotDone': 'Not done',
     'case.passed': 'Passed',
     'case.rejected': 'Not passed',
-    'case.tally': '{for} for / {present} voters present',
+    'case.tally': 'for {for}, against {against}, abstaining {abstain}',
+    'case.tallyOfEntitled':
+      'For {for} · more than half of the {base} entitled to vote needed: {required}',
+    'case.tallyOfPresent':
+      'For {for} · more than half of the {base} voters present needed: {required}',
     'case.openMeeting': 'Open the minutes',
     'case.publish': 'Record publication',
     'case.publishStep': 'Made public',
@@ -188,6 +194,10 @@ export const en: Catalogue = {
     'case.issue.no-vote': '{step}: no vote recorded',
     'case.issue.resolved-after-rejection': "{step}: the party members' meeting did not pass it",
     'case.issue.missing-step': '{step}: not recorded, though a later step is',
+    'case.issue.publication-ahead': '{step}: dated after today; it counts from that day',
+    'case.stepDraft': 'record not final',
+    'case.publishAtFuture':
+      'The date cannot be after today ({today}). Record a publication once it has been made public.',
 
     'docs.title': 'Documents',
     'docs.empty': 'No documents yet.',
@@ -678,6 +688,7 @@ export const en: Catalogue = {
     'docs.print': 'Print',
     'print.pageOf': 'Page {page} of {pages}',
     'print.back': 'Back to the record',
+    'print.backToLedger': 'Back to the ledger',
     'print.print': 'Print',
     'print.hint': 'Only the record below is printed; the print dialog can also save it as a PDF.',
     'print.minutesHeading': 'Minutes: {type}',
@@ -688,6 +699,7 @@ export const en: Catalogue = {
     'print.absentees': 'Absent, with reasons',
     'print.guests': 'Guests',
     'print.signIn': 'Sign-in sheet',
+    'common.scrollSideways': 'The table is wider than the screen: swipe sideways to see all of it.',
     'print.no': 'No.',
     'print.name': 'Name',
     'print.signature': 'Signature',
@@ -1149,6 +1161,8 @@ export const en: Catalogue = {
     'board.whereOnline': 'online notice board',
     'board.recordsSteps':
       'Publishing records “resolution made public” for this matter (and “result made public” when a result is filled in), at the online notice board.',
+    'board.recordsNoSteps':
+      'The resolution has not been passed by a vote yet: publishing records no “resolution made public”.',
     'error.publicItemNotFound': 'That item is not on the board; it may have been withdrawn.',
     'error.boardFull': 'The board shows at most {limit} items at once; withdraw some first.',
     'cmt.title': 'Comments',

@@ -59,6 +59,8 @@ const messages = {
   'join.inviteIntro': '您受邀以“{role}”身份加入“{workspace}”。填写您的称呼，别人会在文档里看到它。',
   'join.claimIntro':
     '这个链接让这台设备以“{name}”（{role}）的身份进入“{workspace}”；这个身份原来登录的设备会退出登录。请确认您的称呼，别人会在文档里看到它。',
+  'join.claimIntroRole':
+    '这个链接让这台设备以“{role}”的身份进入“{workspace}”；这个身份原来登录的设备会退出登录。请确认您的称呼，别人会在文档里看到它。',
 
   'att.title': '照片和文件',
 
@@ -163,7 +165,9 @@ const messages = {
   'case.stepNotDone': '未完成',
   'case.passed': '通过',
   'case.rejected': '未通过',
-  'case.tally': '赞成 {for} / 有表决权的到会 {present}',
+  'case.tally': '赞成 {for}，反对 {against}，弃权 {abstain}',
+  'case.tallyOfEntitled': '赞成 {for} · 需超过有表决权应到 {base} 人的半数，即 {required} 票',
+  'case.tallyOfPresent': '赞成 {for} · 需超过有表决权实到 {base} 人的半数，即 {required} 票',
   'case.openMeeting': '查看会议记录',
   'case.publish': '登记公开',
   'case.publishStep': '公开内容',
@@ -180,6 +184,9 @@ const messages = {
   'case.issue.no-vote': '{step}：没有表决记录',
   'case.issue.resolved-after-rejection': '{step}：党员大会未通过，不应决议',
   'case.issue.missing-step': '{step}：没有这一环节的记录，后面的环节却已记录',
+  'case.issue.publication-ahead': '{step}：登记的日期在今天之后，到那一天才算完成',
+  'case.stepDraft': '记录未定稿',
+  'case.publishAtFuture': '公开日期不能晚于今天（{today}）。尚未公开的，请在公开后再登记。',
 
   'docs.title': '文档',
   'docs.empty': '还没有文档。',
@@ -643,6 +650,7 @@ const messages = {
   'docs.print': '打印',
   'print.pageOf': '第 {page} 页 共 {pages} 页',
   'print.back': '返回记录',
+  'print.backToLedger': '返回台账',
   'print.print': '打印',
   'print.hint': '打印时只印下面的会议记录，也可以在打印对话框里存为 PDF。',
   'print.minutesHeading': '{type}记录',
@@ -653,6 +661,7 @@ const messages = {
   'print.absentees': '缺席人员及原因',
   'print.guests': '列席人员',
   'print.signIn': '签到表',
+  'common.scrollSideways': '表格较宽，请左右滑动查看整张表。',
   'print.no': '序号',
   'print.name': '姓名',
   'print.signature': '签名',
@@ -1095,6 +1104,7 @@ const messages = {
   'board.whereOnline': '网上村务公开栏',
   'board.recordsSteps':
     '发布时在本事项中登记“决议公开”（填了实施结果时也登记“实施结果公开”），地点为网上村务公开栏。',
+  'board.recordsNoSteps': '决议尚未表决通过，发布时不登记“决议公开”。',
   'error.publicItemNotFound': '公开栏上没有这一项，可能已被撤下。',
   'error.boardFull': '公开栏最多同时显示 {limit} 项，请先撤下一些。',
   'cmt.title': '评论',
