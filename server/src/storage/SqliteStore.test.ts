@@ -68,6 +68,77 @@ describe('SqliteStore on a file from before invites could claim a member', () =>
   });
 });
 
+describe('SqliteStore with rows of megabytes', () => {
+  const rows = (room: string, bytes: number, n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      room: `${room}${i}`,
+      authorId: 'm',
+      at: i,
+      update: new Uint8Array(bytes).fill(7),
+    }));
+
+  it("finds a room's last seq without reading other rooms' large rows", async () => {
+    const store = new SqliteStore(
+      join(mkdtempSync(join(tmpdir(), 'grassroots-sqlite-')), 'a.sqlite'),
+    );
+    // A few plans of megabytes among many small rooms: in a WITHOUT ROWID table the large rows
+    // became keys the lookups of every room had to read (11 ms a lookup; 55 s for 5,000).
+    for (const row of rows('w/big', 8 * 1024 * 1024, 6)) await store.appendUpdates([row]);
+    for (const row of rows('w/small', 40, 2_000)) await store.appendUpdates([row]);
+    const absent = Array.from({ length: 500 }, (_, i) => `w/none${i}`);
+    const started = performance.now();
+    const seqs = await store.lastSeqs([...absent, 'w/big5', 'w/small1999']);
+    const ms = performance.now() - started;
+    expect(seqs.get('w/none0')).toBe(0);
+    expect(seqs.get('w/big5')).toBe(1);
+    expect(seqs.get('w/small1999')).toBe(1);
+    // 502 index lookups take a few milliseconds; reading the large rows took seconds.
+    expect(ms).toBeLessThan(1_000);
+    await store.close();
+  });
+
+  it('copies updates kept in a WITHOUT ROWID table of an older file into one with rowids', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'grassroots-sqlite-')), 'old.sqlite');
+    const old = new Database(file);
+    old.exec(`
+      CREATE TABLE updates (room TEXT NOT NULL, seq INTEGER NOT NULL, author_id TEXT NOT NULL,
+        first_at INTEGER NOT NULL, last_at INTEGER NOT NULL, count INTEGER NOT NULL,
+        data BLOB NOT NULL, PRIMARY KEY (room, seq)) WITHOUT ROWID;
+      INSERT INTO updates VALUES ('w/plan', 1, 'a', 10, 20, 3, x'0102');
+      INSERT INTO updates VALUES ('w/plan', 2, 'b', 30, 30, 1, x'03');
+      CREATE TABLE publications (workspace_id TEXT NOT NULL, item_id TEXT NOT NULL,
+        version INTEGER NOT NULL, kind TEXT NOT NULL, title TEXT NOT NULL, content TEXT NOT NULL,
+        published_by TEXT NOT NULL, published_at INTEGER NOT NULL, withdrawn_by TEXT,
+        withdrawn_at INTEGER, PRIMARY KEY (workspace_id, item_id, version)) WITHOUT ROWID;
+      INSERT INTO publications VALUES ('w', 'item', 1, 'decision', '公示', '{}', 'a', 5, NULL, NULL);
+    `);
+    old.close();
+    const store = new SqliteStore(file);
+    const tables = store.db
+      .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
+      .all() as { name: string; sql: string }[];
+    expect(tables.map((t) => t.name)).not.toContain('updates_without_rowid');
+    for (const name of ['updates', 'publications']) {
+      expect(tables.find((t) => t.name === name)?.sql).not.toMatch(/WITHOUT ROWID/i);
+    }
+    expect(await store.loadUpdates('w/plan')).toEqual([
+      { seq: 1, authorId: 'a', firstAt: 10, lastAt: 20, count: 3, update: new Uint8Array([1, 2]) },
+      { seq: 2, authorId: 'b', firstAt: 30, lastAt: 30, count: 1, update: new Uint8Array([3]) },
+    ]);
+    expect(
+      await store.appendUpdates([
+        { room: 'w/plan', authorId: 'c', at: 40, update: new Uint8Array([4]) },
+      ]),
+    ).toEqual([3]);
+    expect((await store.listPublications('w')).map((p) => p.title)).toEqual(['公示']);
+    await store.close();
+    // Opened again, nothing is copied twice.
+    const again = new SqliteStore(file);
+    expect((await again.loadUpdates('w/plan')).map((r) => r.seq)).toEqual([1, 2, 3]);
+    await again.close();
+  });
+});
+
 /**
  * Opens and closes stores, each leaving statements behind (`pragma()` prepares one per call, a
  * closed store drops its prepared ones), then allocates as a busy relay does, so the garbage

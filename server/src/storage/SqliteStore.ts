@@ -47,7 +47,7 @@ CREATE TABLE IF NOT EXISTS updates (
   count INTEGER NOT NULL,
   data BLOB NOT NULL,
   PRIMARY KEY (room, seq)
-) WITHOUT ROWID;
+);
 CREATE TABLE IF NOT EXISTS named_versions (
   id TEXT PRIMARY KEY,
   room TEXT NOT NULL,
@@ -147,7 +147,7 @@ CREATE TABLE IF NOT EXISTS publications (
   withdrawn_by TEXT,
   withdrawn_at INTEGER,
   PRIMARY KEY (workspace_id, item_id, version)
-) WITHOUT ROWID;
+);
 `;
 
 export type SqliteStoreOptions = {
@@ -192,6 +192,30 @@ export class SqliteStore implements DocStore, AuthStore, DeletedDocStore, Public
     if (!workspaces.some((c) => c.name === 'blob_quota_mb')) {
       this.db.exec('ALTER TABLE workspaces ADD COLUMN blob_quota_mb INTEGER');
     }
+    this.withRowids('updates', SCHEMA);
+    this.withRowids('publications', PUBLIC_BOARD_SCHEMA);
+  }
+
+  /**
+   * Files made before rows could be megabytes kept `updates` and `publications` as WITHOUT ROWID
+   * tables, whose B-tree keys are whole rows: every lookup that passed a large row on its way
+   * read the row's megabytes (a `seqs` request naming 5,000 docs took 55 s after six 12 MB rows
+   * were stored). Such a table is copied, in one transaction, into the table its schema makes
+   * now, whose index holds only the key columns.
+   */
+  private withRowids(table: 'updates' | 'publications', schema: string): void {
+    const row = this.db
+      .prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?")
+      .get(table) as { sql: string } | undefined;
+    if (!row || !/WITHOUT\s+ROWID/i.test(row.sql)) return;
+    const create = schema.match(new RegExp(`CREATE TABLE IF NOT EXISTS ${table} \\([^;]*\\);`));
+    if (!create) throw new Error(`no schema for ${table}`);
+    this.db.transaction(() => {
+      this.db.exec(`ALTER TABLE ${table} RENAME TO ${table}_without_rowid`);
+      this.db.exec(create[0]);
+      this.db.exec(`INSERT INTO ${table} SELECT * FROM ${table}_without_rowid`);
+      this.db.exec(`DROP TABLE ${table}_without_rowid`);
+    })();
   }
 
   private readonly statements = new Map<string, Database.Statement>();
