@@ -46,6 +46,7 @@ export {
   type CommentTarget,
   type CommentThread,
   commentSchema,
+  commentsWriteCheck,
   commentsWriteRefusal,
   commentTargetSchema,
   commentThreads,

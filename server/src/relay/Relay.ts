@@ -4,7 +4,7 @@ import {
   CloseCode,
   can,
   commentsDocId,
-  commentsWriteRefusal,
+  commentsWriteCheck,
   INDEX_DOC_ID,
   INDEX_DOCS_ROOT,
   parseRoomName,
@@ -22,7 +22,7 @@ import { type Logger, redactUrl } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { DeletedDocStore } from '../storage/DeletedDocStore.ts';
 import type { DocStore, Member } from '../storage/DocStore.ts';
-import type { WorkBudget } from '../workBudget.ts';
+import { WorkBudget } from '../workBudget.ts';
 import { CommitBatcher } from './CommitBatcher.ts';
 import { Connection, TokenBucket } from './Connection.ts';
 import type { Fanout, FanoutMessage, FanoutPort } from './Fanout.ts';
@@ -74,6 +74,13 @@ class AttemptLimiter {
   }
 }
 
+/**
+ * CMT-12: bytes of comments content a member adds a second, sustained, and at once. A reviewer
+ * writing all day stays far below; a device back after weeks offline sends its comments at once.
+ */
+export const COMMENT_BYTES_PER_SECOND = 1024;
+export const COMMENT_BURST_BYTES = 1024 * 1024;
+
 /** CMT-11: how many stored records' rooms the relay remembers before it starts again. */
 const MAX_STORED_RECORDS_KEPT = 50_000;
 
@@ -114,10 +121,13 @@ export class Relay {
    * record dropped from it is read from the store again at the viewer's next connection.
    */
   private readonly storedRecords = new Set<string>();
+  /** CMT-12: each member's bytes of new comments (a byte budget, not one of time). */
+  private readonly commentBytes: WorkBudget;
 
   constructor(private readonly options: RelayOptions) {
     const { config } = options;
     this.now = options.now ?? Date.now;
+    this.commentBytes = new WorkBudget(COMMENT_BYTES_PER_SECOND, COMMENT_BURST_BYTES, this.now);
     this.wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes });
     this.attempts = new AttemptLimiter(config.connectionsPerWindow, config.connectionWindowMs);
     this.port = options.fanout.join(
@@ -513,13 +523,21 @@ export class Relay {
           if (work && work.waitFor(member.id) > 0) {
             throw new MessageRefused(CloseCode.rateLimited, 'too much work; slow down');
           }
-          const why = work
-            ? work.run(member.id, () => commentsWriteRefusal(doc, update, member.id))
-            : commentsWriteRefusal(doc, update, member.id);
-          if (why !== null) {
-            this.options.log.info({ room: name, member: member.id, why }, 'comment refused');
+          // CMT-12: a member who added their share of comment bytes waits, closed out (their
+          // device sends again later), so no one fills the server with comments.
+          if (this.commentBytes.waitFor(member.id) > 0) {
+            throw new MessageRefused(CloseCode.rateLimited, 'too many comments; slow down');
           }
-          return why === null ? null : Reason.commentRefused;
+          const check = work
+            ? work.run(member.id, () => commentsWriteCheck(doc, update, member.id))
+            : commentsWriteCheck(doc, update, member.id);
+          if (check.refusal !== null) {
+            const why = check.refusal;
+            this.options.log.info({ room: name, member: member.id, why }, 'comment refused');
+            return Reason.commentRefused;
+          }
+          this.commentBytes.charge(member.id, check.newBytes);
+          return null;
         },
       };
     }

@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import {
   addComment,
   COMMENTS_ROOT,
+  commentsWriteCheck,
   commentsWriteRefusal,
   commentThreads,
   editComment,
@@ -129,5 +130,37 @@ describe('comments (CMT)', () => {
     const again = Y.encodeStateAsUpdate(device);
     expect(again.byteLength).toBeGreaterThan(30 * 3 * MAX_COMMENT_CHARS);
     expect(commentsWriteRefusal(room, again, 'v1')).toBeNull();
+  });
+  it('CMT-6 CMT-12: an edit may not put a Y type in place of a field; the bytes new to the room are counted, embeds too', () => {
+    const room = createDoc();
+    addComment(room, { ...base, id: 'c1', authorId: 'v1', text: '好' });
+    const device = new Y.Doc();
+    Y.applyUpdate(device, Y.encodeStateAsUpdate(room));
+    const sv = Y.encodeStateVector(device);
+    // Reads as '好' through toJSON; the embed of 200 KB is invisible to the schema.
+    device.transact(() => {
+      const text = new Y.Text();
+      device.getMap<Y.Map<unknown>>(COMMENTS_ROOT).get('c1')!.set('text', text);
+      text.insert(0, '好');
+      text.insertEmbed(1, { junk: 'x'.repeat(200_000) });
+    });
+    const nested = Y.encodeStateAsUpdate(device, sv);
+    expect(commentsWriteRefusal(room, nested, 'v1')).toMatch(/plain fields/);
+
+    // A plain comment: its bytes are its fields' (the text in UTF-8: 3 bytes a character here).
+    const next = new Y.Doc();
+    Y.applyUpdate(next, Y.encodeStateAsUpdate(room));
+    const sv2 = Y.encodeStateVector(next);
+    addComment(next, { ...base, id: 'c2', authorId: 'v1', text: '村'.repeat(1000), at: 2 });
+    const plain = commentsWriteCheck(room, Y.encodeStateAsUpdate(next, sv2), 'v1');
+    expect(plain.refusal).toBeNull();
+    expect(plain.newBytes).toBeGreaterThan(3000);
+    expect(plain.newBytes).toBeLessThan(3300);
+    // Sent again whole, what the room holds already is not counted.
+    Y.applyUpdate(room, Y.encodeStateAsUpdate(next));
+    addComment(next, { ...base, id: 'c3', authorId: 'v1', text: '好', parentId: 'c2', at: 3 });
+    const again = commentsWriteCheck(room, Y.encodeStateAsUpdate(next), 'v1');
+    expect(again.refusal).toBeNull();
+    expect(again.newBytes).toBeLessThan(300);
   });
 });

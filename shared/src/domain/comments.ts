@@ -188,17 +188,48 @@ export function unresolvedCount(doc: Y.Doc): number {
 /** CMT-10: comments one document's comments room holds at most. */
 export const MAX_COMMENTS_PER_DOC = 2_000;
 
-/**
- * Why a write to a comments doc is refused (CMT-1..6), or null when it only adds comments of
- * `memberId` in the allowed shape, edits that member's own comments, or resolves and reopens.
- * `before` is the doc as stored; `update` is tried on a copy, never on it. An update that leaves
- * anything waiting for missing dependencies is refused too: its effect cannot be checked.
- */
+/** Why a write to a comments doc is refused, or null (`commentsWriteCheck`). */
 export function commentsWriteRefusal(
   before: Y.Doc,
   update: Uint8Array,
   memberId: string,
 ): string | null {
+  return commentsWriteCheck(before, update, memberId).refusal;
+}
+
+/**
+ * Bytes an item's content takes once stored: text and values as UTF-8 or JSON, embeds and
+ * formatting marks too (each is one "character" of a Y.Text however large it is).
+ */
+function contentBytes(content: Y.Item['content']): number {
+  if (content instanceof Y.ContentString) return encodeUtf8(content.str).length;
+  if (content instanceof Y.ContentBinary) return content.content.length;
+  if (content instanceof Y.ContentDeleted || content instanceof Y.ContentType)
+    return content.getLength();
+  if (content instanceof Y.ContentFormat)
+    return encodeUtf8(content.key).length + encodeUtf8(JSON.stringify(content.value) ?? '').length;
+  return encodeUtf8(JSON.stringify(content.getContent()) ?? '').length;
+}
+
+export type CommentsWriteCheck = {
+  /** Why the write is refused (CMT-1..6, 9, 10), or null. */
+  refusal: string | null;
+  /** CMT-12: bytes of content the write brings that the room does not hold yet. */
+  newBytes: number;
+};
+
+/**
+ * Checks a write to a comments doc: refused (CMT-1..6) unless it only adds comments of
+ * `memberId` in the allowed shape, edits that member's own comments, or resolves and reopens.
+ * `before` is the doc as stored; `update` is tried on a copy, never on it. An update that leaves
+ * anything waiting for missing dependencies is refused too: its effect cannot be checked.
+ */
+export function commentsWriteCheck(
+  before: Y.Doc,
+  update: Uint8Array,
+  memberId: string,
+): CommentsWriteCheck {
+  const refused = (refusal: string): CommentsWriteCheck => ({ refusal, newBytes: 0 });
   const scratch = new Y.Doc({ gc: false });
   Y.applyUpdate(scratch, Y.encodeStateAsUpdate(before));
   const oldRoot = before.getMap<unknown>(COMMENTS_ROOT);
@@ -215,50 +246,56 @@ export function commentsWriteRefusal(
   try {
     Y.applyUpdate(scratch, update);
   } catch {
-    return 'comments: the update cannot be applied';
+    return refused('comments: the update cannot be applied');
   }
   if (scratch.store.pendingStructs !== null || scratch.store.pendingDs !== null) {
-    return 'comments: the update depends on changes the server does not have';
+    return refused('comments: the update depends on changes the server does not have');
   }
   for (const [type, keys] of changed) {
     if (type === (root as unknown)) {
       // CMT-10: a record's discussion, not a store: past the cap a write adding comments is
       // refused (every check of a write reads them all, and every device downloads them).
       if (oldRoot.size + keys.size > MAX_COMMENTS_PER_DOC)
-        return 'comments: this document holds as many comments as it may';
+        return refused('comments: this document holds as many comments as it may');
       for (const key of keys) {
-        if (key === null || oldRoot.has(key)) return 'comments: a comment may not be removed';
+        if (key === null || oldRoot.has(key))
+          return refused('comments: a comment may not be removed');
         const value = root.get(key);
         if (value instanceof Y.Map && [...value.values()].some((v) => v instanceof Y.AbstractType))
-          return 'comments: a comment holds plain fields';
+          return refused('comments: a comment holds plain fields');
         const comment = readCommentMap(value);
-        if (!comment || comment.id !== key) return 'comments: not a comment';
+        if (!comment || comment.id !== key) return refused('comments: not a comment');
         if (comment.authorId !== memberId)
-          return 'comments: a comment is written by its own author';
-        if (comment.resolved) return 'comments: a new comment is not resolved';
+          return refused('comments: a comment is written by its own author');
+        if (comment.resolved) return refused('comments: a new comment is not resolved');
         if (comment.parentId !== null && !(root.get(comment.parentId) instanceof Y.Map))
-          return 'comments: a reply answers a comment';
+          return refused('comments: a reply answers a comment');
       }
       continue;
     }
     const parent = type._item?.parent;
     const commentId = type._item?.parentSub;
     if (!(type instanceof Y.Map) || parent !== (root as unknown) || typeof commentId !== 'string')
-      return 'comments: only comments may be written here';
+      return refused('comments: only comments may be written here');
     const was = readCommentMap(oldRoot.get(commentId));
     const now = readCommentMap(type);
-    if (!was || !now) return 'comments: not a comment';
+    if (!was || !now) return refused('comments: not a comment');
     for (const key of keys) {
-      if (key === null) return 'comments: not a comment';
+      if (key === null) return refused('comments: not a comment');
+      // Its fields stay plain: a Y.Text put in place of `text` reads as its characters and
+      // hides embeds of any size, which no later check sees (CMT-6, CMT-12).
+      if (type.get(key) instanceof Y.AbstractType)
+        return refused('comments: a comment holds plain fields');
       if ((COMMENT_RESOLVE_FIELDS as readonly string[]).includes(key)) continue;
       if ((COMMENT_AUTHOR_FIELDS as readonly string[]).includes(key)) {
-        if (was.authorId !== memberId) return 'comments: only its author changes a comment';
+        if (was.authorId !== memberId)
+          return refused('comments: only its author changes a comment');
         continue;
       }
-      return 'comments: this field of a comment does not change';
+      return refused('comments: this field of a comment does not change');
     }
     if (now.resolved && now.resolvedBy !== memberId && keys.has('resolvedBy'))
-      return 'comments: a comment is resolved in its resolver’s own name';
+      return refused('comments: a comment is resolved in its resolver’s own name');
   }
   // CMT-9: values the update sets and then overwrites itself are kept by the room (it keeps what
   // was deleted) but read by nobody: hidden bytes everyone would download. Only what is new to the
@@ -266,29 +303,25 @@ export function commentsWriteRefusal(
   // sent again) is not charged for them.
   const known = Y.decodeStateVector(Y.encodeStateVector(before));
   let hidden = 0;
+  let newBytes = 0;
   for (const struct of Y.decodeUpdate(update).structs) {
     if (!(struct instanceof Y.Item)) continue;
     if (struct.id.clock + struct.length <= (known.get(struct.id.client) ?? 0)) continue;
+    const bytes = contentBytes(struct.content);
+    newBytes += bytes;
     let stored: Y.AbstractStruct;
     try {
       stored = Y.getItem(scratch.store, struct.id);
     } catch {
       continue;
     }
-    if (!(stored instanceof Y.Item) || !stored.deleted) continue;
-    const content = struct.content;
-    hidden +=
-      content instanceof Y.ContentAny
-        ? encodeUtf8(JSON.stringify(content.arr)).length
-        : content instanceof Y.ContentString
-          ? encodeUtf8(content.str).length
-          : content.getLength();
+    if (stored instanceof Y.Item && stored.deleted) hidden += bytes;
   }
   scratch.destroy();
   if (hidden > COMMENT_HIDDEN_BYTES) {
-    return 'comments: the update holds values it overwrites itself';
+    return refused('comments: the update holds values it overwrites itself');
   }
-  return null;
+  return { refusal: null, newBytes };
 }
 
 /**

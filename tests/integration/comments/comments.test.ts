@@ -6,11 +6,13 @@ import {
   editComment,
   INDEX_DOC_ID,
   initIndex,
+  MAX_COMMENT_CHARS,
   readComments,
   setCommentResolved,
 } from '@grassroots/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { COMMENT_BURST_BYTES } from '../../../server/src/relay/Relay.ts';
 import { rawClient, stockClient, syncStep1, updateMessage } from '../../support/clients.ts';
 import { eventually, startTestServer, type TestServer } from '../../support/server.ts';
 
@@ -141,6 +143,34 @@ describe('comments (CMT)', () => {
     expect(
       (await server.store.loadUpdates(room(COMMENTS))).every((r) => r.authorId === viewer.id),
     ).toBe(true);
+  });
+
+  it('CMT-12: a member who added a burst of comment bytes is closed out until it is paid back; others are not', async () => {
+    const viewer = await server.member('viewer', '乡镇审核员');
+    const editor = await server.member('editor', '李书记');
+    // 180 comments of full length in Chinese, 1.08 MB: a device back from weeks offline at most.
+    const burst = await changeOn(COMMENTS, (d) =>
+      d.transact(() => {
+        for (let i = 0; i < 180; i++)
+          addComment(d, comment(viewer.id, `b${i}`, '村'.repeat(MAX_COMMENT_CHARS)));
+      }),
+    );
+    expect(burst.byteLength).toBeGreaterThan(COMMENT_BURST_BYTES);
+    await (await sendRaw(viewer.token, COMMENTS, burst)).accepted();
+    // The next write of that member, however small, waits: its connection is closed (4429).
+    const raw = await rawClient(`${server.wsUrl}/${room(COMMENTS)}?token=${viewer.token}`);
+    cleanups.push(() => raw.ws.close());
+    raw.send(
+      updateMessage(await changeOn(COMMENTS, (d) => addComment(d, comment(viewer.id, 'x')))),
+    );
+    expect((await raw.closed).code).toBe(CloseCode.rateLimited);
+    await server.relay.settle(room(COMMENTS));
+    expect(readComments(await stored(COMMENTS))).toHaveLength(180);
+    // Another member comments as before.
+    const reply = await changeOn(COMMENTS, (d) =>
+      addComment(d, comment(editor.id, 'e1', '已核实')),
+    );
+    await (await sendRaw(editor.token, COMMENTS, reply)).accepted();
   });
 
   it('CMT-11: a viewer comments only on a record the server holds; an editor on any', async () => {
