@@ -15,6 +15,7 @@ import type { ServerDeps } from '../deps.ts';
 import { badRequest, HttpError, notFound } from '../errors.ts';
 import { type Route, route } from '../http/api.ts';
 import { bearer, readJson, sendJson } from '../http/json.ts';
+import { TokenBucket } from '../relay/Connection.ts';
 import { WriteRefused } from '../relay/Room.ts';
 import { isEmptyUpdate } from '../relay/updates.ts';
 import type { Member } from '../storage/DocStore.ts';
@@ -105,10 +106,27 @@ const markLine = (mark: ReturnType<typeof markJson>, locale: Locale): string => 
   });
 };
 
+/** HIST-11: names one member may give at once before the pace of one a minute. */
+export const NAME_VERSION_BURST = 30;
+/** HIST-11: named versions one document keeps at most. */
+export const MAX_NAMED_VERSIONS = 500;
+
 /** History routes: entries, versions, comparison, named versions, restore and CSV export. */
-export function historyRoutes(history: History, work?: WorkBudget) {
+export function historyRoutes(history: History, work?: WorkBudget, now = Date.now) {
   return ({ auth, relay, store }: ServerDeps): Route[] => {
     const DOC = '/api/workspaces/:id/docs/:id';
+    // HIST-11: every named version is kept and sent with every history page, so a member names
+    // at most a burst, then one a minute, and a document keeps at most MAX_NAMED_VERSIONS.
+    const nameBudgets = new Map<string, TokenBucket>();
+    const mayName = (memberId: string) => {
+      let bucket = nameBudgets.get(memberId);
+      if (!bucket) {
+        if (nameBudgets.size > 10_000) nameBudgets.clear();
+        bucket = new TokenBucket(1 / 60, NAME_VERSION_BURST, now);
+        nameBudgets.set(memberId, bucket);
+      }
+      return bucket.take();
+    };
     const authors = async (workspaceId: string) =>
       new Map((await auth.listMembers(workspaceId)).map((m) => [m.id, memberInfo(m)]));
     const namesOf = async (room: string) =>
@@ -284,7 +302,24 @@ export function historyRoutes(history: History, work?: WorkBudget) {
         await relay.settle(room);
         const seq = await history.lastSeq(room);
         if (seq === 0) throw notFound('this document has no stored history', 'noHistory');
-        const version = { id: newId(), room, seq, name, authorId: me.id, at: Date.now() };
+        if ((await store.listNamedVersions(room)).length >= MAX_NAMED_VERSIONS) {
+          throw new HttpError(
+            409,
+            'conflict',
+            'this document has as many named versions as it may',
+            'tooManyVersions',
+            { max: MAX_NAMED_VERSIONS },
+          );
+        }
+        if (!mayName(me.id)) {
+          throw new HttpError(
+            429,
+            'too_many_requests',
+            'naming versions too often',
+            'nameTooOften',
+          );
+        }
+        const version = { id: newId(), room, seq, name, authorId: me.id, at: now() };
         await store.addNamedVersion(version);
         sendJson(res, 201, {
           id: version.id,

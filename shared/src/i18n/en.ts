@@ -1085,6 +1085,8 @@ export const en: Catalogue = {
     'error.docDeleted': 'An admin deleted this document.',
     'error.historyBusy':
       'Your earlier history requests took a lot of the server’s time. Try again in {seconds} s.',
+    'error.nameTooOften': 'Naming versions too often. Name this one in a minute.',
+    'error.tooManyVersions': 'This document has {max} named versions, as many as it may keep.',
     'error.publishTooOften': 'Publishing too often. Publish again in a minute.',
     'error.restoreRefused':
       'This version cannot be restored: it would list again a document an admin deleted. An admin can restore that document first.',

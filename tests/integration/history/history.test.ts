@@ -24,6 +24,7 @@ import {
 } from '@grassroots/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { MAX_NAMED_VERSIONS, NAME_VERSION_BURST } from '../../../server/src/history/routes.ts';
 import { stockClient } from '../../support/clients.ts';
 import { eventually, startTestServer, type TestServer, tempDir } from '../../support/server.ts';
 
@@ -152,6 +153,45 @@ describe('history entries', () => {
       (e) => e.toSeq as number,
     );
     expect(seqs).toEqual([...seqs].sort((x, y) => y - x));
+  });
+
+  it('HIST-11 a member names a burst of versions, then one a minute; a document keeps at most 500', async () => {
+    server = await startTestServer();
+    await planWithTwoAuthors();
+    const editor = await server.member('editor', '王会计');
+    const name = (token: string, n: number) =>
+      api('/docs/plan/versions', token, {
+        method: 'POST',
+        body: JSON.stringify({ name: `第${n}稿` }),
+      });
+    for (let i = 0; i < NAME_VERSION_BURST; i++)
+      expect((await name(editor.token, i)).status).toBe(201);
+    const tooOften = await name(editor.token, 99);
+    expect(tooOften.status).toBe(429);
+    expect((await json(tooOften)).reason).toBe('nameTooOften');
+    // Another member names as before.
+    expect((await name(server.adminToken, 100)).status).toBe(201);
+    // Up to the cap, then refused, for everyone, with the cap to show.
+    const room = `${server.workspaceId}/plan`;
+    const kept = (await server.store.listNamedVersions(room)).length;
+    for (let i = kept; i < MAX_NAMED_VERSIONS - 1; i++) {
+      await server.store.addNamedVersion({
+        id: `v${i}`,
+        room,
+        seq: 1,
+        name: `旧${i}`,
+        authorId: 'x',
+        at: i,
+      });
+    }
+    expect((await name(server.adminToken, 101)).status).toBe(201);
+    const full = await name(server.adminToken, 102);
+    expect(full.status).toBe(409);
+    expect(await json(full)).toMatchObject({
+      reason: 'tooManyVersions',
+      params: { max: MAX_NAMED_VERSIONS },
+    });
+    expect(await server.store.listNamedVersions(room)).toHaveLength(MAX_NAMED_VERSIONS);
   });
 
   it('WORK-1 a member whose history requests spent their share of the relay waits (429); others do not', async () => {
