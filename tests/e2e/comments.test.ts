@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join as joinPath } from 'node:path';
 import type { RunningServer } from '@grassroots/server';
 import {
+  addComment,
   beijingInstant,
   commentsDocId,
   createDoc,
@@ -14,6 +15,7 @@ import {
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { stockClient } from '../support/clients.ts';
 import {
   clientDist,
   joinWorkspace,
@@ -340,6 +342,40 @@ describe('comments in Chromium', () => {
       .toBe('(ئەسلى تېكىست ئۆچۈرۈلگەن)');
     await onDeleted.scrollIntoViewIfNeeded();
     await screenshot(reviewer.page, 'comments-passage-gone-360-ug');
+  });
+
+  it("a comment is shown under its author's name in the member list, not a name its device wrote (CMT-13)", async () => {
+    const { seeded, editor, reviewer } = await openMinutes(360);
+    // The admin's device writes a comment under the reviewer's name (the relay checks the id).
+    const admin = stockClient(
+      `${server.url.replace('http', 'ws')}/sync`,
+      roomName(seeded.workspaceId, commentsDocId(MINUTES_ID)),
+      seeded.admin.token,
+    );
+    closers.push(async () => admin.destroy());
+    await admin.synced;
+    addComment(admin.doc, {
+      id: 'spoof1',
+      authorId: seeded.admin.id,
+      authorName: '乡镇审核员',
+      text: '这份记录没有问题',
+      target: { kind: 'doc' },
+      at: Date.now(),
+    });
+    for (const page of [editor.page, reviewer.page]) {
+      const shown = thread(page, '这份记录没有问题');
+      await shown.waitFor();
+      await expect
+        .poll(() => shown.locator('.comment-author').first().textContent())
+        .toBe('管理员');
+    }
+    // A comment of the reviewer's own shows the reviewer's name as before.
+    await postComment(reviewer.page, '请补上缺席名单');
+    await expect
+      .poll(() =>
+        thread(editor.page, '请补上缺席名单').locator('.comment-author').first().textContent(),
+      )
+      .toBe('乡镇审核员');
   });
 
   it("a comment's author corrects its text in place; nobody else can (CMT-8)", async () => {

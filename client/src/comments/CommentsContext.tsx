@@ -43,6 +43,12 @@ export type CommentsState = {
   edit: (commentId: string, text: string) => void;
   /** Called once the form should take the keyboard (after `startOn`). */
   onStart: (listener: () => void) => void;
+  /**
+   * The name to show for a member: the workspace's member list when it has been read (a comment
+   * carries the name its device wrote, which the relay does not check: it checks the id),
+   * otherwise the name written.
+   */
+  nameOf: (memberId: string | null | undefined, written: string) => string;
 };
 
 const CommentsContext = createContext<CommentsState>();
@@ -55,6 +61,7 @@ export function createComments(
   doc: Y.Doc,
   me: { memberId: string; name: string },
   now: () => number = Date.now,
+  memberNames: Accessor<ReadonlyMap<string, string>> = () => new Map(),
 ): CommentsState {
   const projection = createDocProjection(doc, (d) => ({ list: readComments(d) }));
   // A thread keeps its object while its comments are the same (the projection keeps each
@@ -116,6 +123,7 @@ export function createComments(
     onStart: (listener) => {
       startListener = listener;
     },
+    nameOf: (memberId, written) => (memberId && memberNames().get(memberId)) || written,
   };
 }
 

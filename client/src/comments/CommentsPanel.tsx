@@ -96,7 +96,9 @@ function CommentBody(props: {
   return (
     <>
       <p class="comment-meta small" ref={place}>
-        <bdi class="comment-author">{props.comment.authorName}</bdi>{' '}
+        <bdi class="comment-author">
+          {props.comments.nameOf(props.comment.authorId, props.comment.authorName)}
+        </bdi>{' '}
         <span class="muted">
           <bdi dir="ltr">{formatBeijingDateTime(props.comment.createdAt)}</bdi>
           {t('badge.timeZone')}
@@ -313,7 +315,7 @@ export function CommentsPanel(props: {
                   <Sentence
                     template={t('cmt.resolvedBy')}
                     params={{
-                      name: th.root.resolvedByName ?? '',
+                      name: c.nameOf(th.root.resolvedBy, th.root.resolvedByName ?? ''),
                       time: {
                         element: (
                           <bdi dir="ltr">{formatBeijingDateTime(th.root.resolvedAt ?? 0)}</bdi>
@@ -345,7 +347,7 @@ export function CommentsPanel(props: {
               <Show when={replyingTo() === th.root.id}>
                 <CommentForm
                   name="reply"
-                  label={t('cmt.replyTo', { name: th.root.authorName })}
+                  label={t('cmt.replyTo', { name: c.nameOf(th.root.authorId, th.root.authorName) })}
                   submitLabel={t('cmt.sendReply')}
                   onSend={(text) => {
                     c.add(text, th.root.target, th.root.id);

@@ -1,6 +1,15 @@
 import { type CommentThread, commentsDocId } from '@grassroots/shared';
-import { createEffect, createSignal, type JSX, on, onCleanup, Show } from 'solid-js';
+import {
+  createEffect,
+  createResource,
+  createSignal,
+  type JSX,
+  on,
+  onCleanup,
+  Show,
+} from 'solid-js';
 import { docsApi } from '../api/docsApi.ts';
+import { relayApi } from '../api/relayApi.ts';
 import { CommentsProvider, createComments } from '../comments/CommentsContext.tsx';
 import { CommentsPanel } from '../comments/CommentsPanel.tsx';
 import { showCommentTarget } from '../comments/showCommentTarget.ts';
@@ -31,9 +40,23 @@ export function DocView(props: { docId: string; find?: string; entry?: string })
   // Comments live in a doc of their own: writing one never changes the record (CMT-1).
   const commentsSession = ws.sync.acquire(commentsDocId(props.docId));
   onCleanup(() => commentsSession.release());
-  const comments = createComments(commentsSession.synced.doc, {
-    memberId: ws.entry.memberId,
-    name: ws.entry.displayName,
+  // Comments name their authors by the member list once read: the name a comment carries is
+  // what its device wrote. Read when there is a comment to show; offline, the written names.
+  const [hasComments, setHasComments] = createSignal(false);
+  const [members] = createResource(hasComments, () =>
+    relayApi
+      .listMembers(ws.entry.serverOrigin, ws.entry.id, ws.entry.memberToken)
+      .then((r) => new Map(r.members.map((m) => [m.id, m.displayName] as const)))
+      .catch(() => new Map<string, string>()),
+  );
+  const comments = createComments(
+    commentsSession.synced.doc,
+    { memberId: ws.entry.memberId, name: ws.entry.displayName },
+    Date.now,
+    () => members() ?? new Map(),
+  );
+  createEffect(() => {
+    if (comments.threads().length > 0) setHasComments(true);
   });
   const entry = () => ws.index.docs.find((d) => d.id === props.docId);
   createEffect(() => setPageTitle(entry()?.title || t('docs.untitled')));
