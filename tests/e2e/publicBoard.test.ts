@@ -157,7 +157,9 @@ describe('村务公开栏', () => {
     expect(text).toContain('3月12日上午8点至12点检修水管');
     // The 党员大会's vote is not published as if those present were its base (VOTE-9).
     const reviewLine = await visitor.locator('li', { hasText: '审议' }).first().textContent();
-    expect(reviewLine).toContain(`赞成 ${reviewed.tally!.for}，反对`);
+    expect(reviewLine).toContain(
+      `有表决权的应到 ${reviewed.check!.threshold.base} 人：赞成 ${reviewed.tally!.for}，反对`,
+    );
     expect(reviewLine).not.toContain('到会');
     // The 决议公开 step the first publish recorded is on the page, with its date (it said 尚未进行
     // until a second publish: the snapshot was read before the step reached the projection).

@@ -110,8 +110,15 @@ function decisionHtml(d: PublicDecision, { t, label }: T): string {
         return `<li>${name} <span class="todo">${html(t('board.stepNotDone'))}</span></li>`;
       const parts = [dateHtml(beijingDate(s.at))];
       if (s.tally) {
-        const counts: Params = { ...s.tally, present: s.present ?? 0 };
-        parts.push(html(t(s.present === null ? 'board.tally' : 'board.tallyPresent', counts)));
+        const counts: Params = { ...s.tally, present: s.present ?? 0, entitled: s.entitled ?? 0 };
+        // VOTE-9: the base the vote is judged against, where the item gives it.
+        const key =
+          s.present !== null
+            ? 'board.tallyPresent'
+            : s.entitled != null
+              ? 'board.tallyEntitled'
+              : 'board.tally';
+        parts.push(html(t(key, counts)));
       }
       if (s.passed !== null) {
         parts.push(

@@ -46,7 +46,7 @@ describe('public board items (PUB-6)', () => {
     }
   });
 
-  it('VOTE-9 a 党员大会 vote is not published against those present; a 村民代表会议 vote is', () => {
+  it('VOTE-9 a 党员大会 vote is published against the members entitled to vote; a 村民代表会议 vote against those present', () => {
     const c = readIndex(demo.index).cases[0]!;
     const trace = traceDecisionCase(c, meetings, roster);
     const item = decisionSnapshot(c, trace, meetings);
@@ -59,9 +59,13 @@ describe('public board items (PUB-6)', () => {
     expect(item.steps.find((s) => s.step === 'review')).toMatchObject({
       tally: review.tally,
       present: null,
+      // Its base, the members entitled to vote, is given as that.
+      entitled: review.check?.threshold.base,
       passed: true,
     });
+    expect(review.check?.threshold.base).toBeGreaterThan(0);
     expect(resolution.check?.threshold.of).toBe('present');
+    expect(item.steps.find((s) => s.step === 'resolution')?.entitled).toBeNull();
     expect(item.steps.find((s) => s.step === 'resolution')?.present).toBe(resolution.present);
   });
 

@@ -50,6 +50,11 @@ export const publicDecisionStepSchema = z.strictObject({
    * whose base is the members entitled to vote (党员大会, 支委会).
    */
   present: count.nullable(),
+  /**
+   * Members entitled to vote, when the vote is judged against them (党员大会: more than half of
+   * them must vote for); null or absent otherwise, and in items published before it was kept.
+   */
+  entitled: count.nullable().optional(),
   passed: z.boolean().nullable(),
 });
 export type PublicDecisionStep = z.infer<typeof publicDecisionStepSchema>;
@@ -147,6 +152,10 @@ export function decisionSnapshot(
       // VOTE-9: the board states the voters present as the base of a vote only where the rule
       // counts from them; a 党员大会's base is the members entitled to vote.
       present: s.tally && s.check?.threshold.of !== 'entitled' ? s.present : null,
+      entitled:
+        s.tally && s.check?.threshold.of === 'entitled' && s.check.complete
+          ? s.check.threshold.base
+          : null,
       passed: s.passed,
     })),
     result: result.trim().slice(0, PublicLimits.textChars),

@@ -1110,6 +1110,8 @@ export const en: Catalogue = {
     'board.steps': 'Four deliberations, two publications (四议两公开)',
     'board.stepNotDone': 'not yet',
     'board.tally': 'for {for}, against {against}, abstaining {abstain}',
+    'board.tallyEntitled':
+      '{entitled} entitled to vote: for {for}, against {against}, abstaining {abstain}',
     'board.tallyPresent':
       '{present} voters present: for {for}, against {against}, abstaining {abstain}',
     'board.result': 'Result of carrying it out',

@@ -1109,6 +1109,8 @@ export const ug: Catalogue = {
     'board.steps': 'تۆت مۇزاكىرە، ئىككى ئاشكارىلاش',
     'board.stepNotDone': 'تېخى ئېلىپ بېرىلمىدى',
     'board.tally': 'قوشۇلۇش {for}، قارشى {against}، بىتەرەپ {abstain}',
+    'board.tallyEntitled':
+      'كېلىشكە تېگىشلىك ئاۋاز بېرىش ھوقۇقى بارلار {entitled} كىشى: قوشۇلۇش {for}، قارشى {against}، بىتەرەپ {abstain}',
     'board.tallyPresent':
       'كەلگەن ئاۋاز بېرىش ھوقۇقى بارلار {present} كىشى: قوشۇلۇش {for}، قارشى {against}، بىتەرەپ {abstain}',
     'board.result': 'ئىجرا نەتىجىسى',

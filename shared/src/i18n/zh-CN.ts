@@ -1059,6 +1059,7 @@ const messages = {
   'board.steps': '四议两公开',
   'board.stepNotDone': '尚未进行',
   'board.tally': '赞成 {for}，反对 {against}，弃权 {abstain}',
+  'board.tallyEntitled': '有表决权的应到 {entitled} 人：赞成 {for}，反对 {against}，弃权 {abstain}',
   'board.tallyPresent': '有表决权的到会 {present} 人：赞成 {for}，反对 {against}，弃权 {abstain}',
   'board.result': '实施结果',
   'board.progress': '已完成 {done} / {total} 项',

@@ -76,7 +76,9 @@ const decision: PublicItem = {
       step: 'review',
       at: Date.UTC(2025, 2, 5, 2),
       tally: { for: 19, against: 1, abstain: 0 },
-      present: 20,
+      // A 党员大会: judged against the members entitled to vote (VOTE-9).
+      present: null,
+      entitled: 24,
       passed: true,
     },
     {
@@ -265,6 +267,7 @@ describe('the public page (PUB-3, PUB-4, PUB-7)', () => {
     expect(at('村道硬化工程')).toBeGreaterThan(at('停水通知'));
     expect(html).toContain('同意实施村道硬化');
     expect(html).toContain('有表决权的到会 30 人：赞成 27，反对 2，弃权 1');
+    expect(html).toContain('有表决权的应到 24 人：赞成 19，反对 1，弃权 0');
     expect(html).toContain('2025-03-10');
     expect(html).not.toContain('<script');
     for (const secret of [
