@@ -492,13 +492,28 @@ export class History {
     const history = await this.room(room, pacer);
     if (history.kind !== 'minutes') return [];
     const minutes = history.doc.getMap(MINUTES_ROOT);
+    // Every value `state` was ever given (gc is off: overwritten ones stay, to the left).
+    const reopenings: Y.Item[] = [];
+    for (let item = minutes._map.get('state') ?? null; item; item = item.left) {
+      if (item.content.getContent()[0] !== 'final') reopenings.push(item);
+    }
     let wasFinal = false;
+    let before: Y.Snapshot = Y.emptySnapshot;
     const found: HistoryEntry[] = [];
     for (const entry of history.entries) {
-      const isFinal =
-        Y.typeMapGetSnapshot(minutes, 'state', history.snapshotAt(entry.toSeq)) === 'final';
-      if (isFinal && !wasFinal) found.push(entry);
+      const at = history.snapshotAt(entry.toSeq);
+      const isFinal = Y.typeMapGetSnapshot(minutes, 'state', at) === 'final';
+      // Final before and after, but reopened in between (another member corrects the record and
+      // finalises it again): a finalisation too.
+      const wasReopened =
+        wasFinal &&
+        reopenings.some(
+          ({ id }) =>
+            id.clock >= (before.sv.get(id.client) ?? 0) && id.clock < (at.sv.get(id.client) ?? 0),
+        );
+      if (isFinal && (!wasFinal || wasReopened)) found.push(entry);
       wasFinal = isFinal;
+      before = at;
     }
     return found;
   }

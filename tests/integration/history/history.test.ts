@@ -13,6 +13,7 @@ import {
   MINUTES_BODY_FIELD,
   readMinutes,
   readPlan,
+  reopenMinutes,
   setAgendaItemTitle,
   setDecisionText,
   setMeetingFields,
@@ -446,6 +447,30 @@ describe('versions, comparison, names and restore', () => {
       ['定稿', true],
       ['3月3日会议通过稿', false],
     ]);
+  });
+
+  it('minutes reopened, changed and finalised again by another member name a second 定稿', async () => {
+    server = await startTestServer();
+    const { a, b } = await minutesDraft();
+    setMeetingFields(b.doc, { startsAt: Date.UTC(2026, 2, 3, 2) });
+    finaliseMinutes(b.doc, { name: '记录员小张' });
+    await stored('min', b.doc);
+    await eventually(() => expect(readMinutes(a.doc).state).toBe('final'));
+    // The admin's device: final before its entry and final after it, with a change between.
+    reopenMinutes(a.doc);
+    setMeetingFields(a.doc, { place: '村党群服务中心' });
+    finaliseMinutes(a.doc, { name: '管理员' });
+    await stored('min', a.doc);
+    const history = await json(await api('/docs/min/history', server.adminToken));
+    const entries = history.entries as { toSeq: number; author: { displayName: string } }[];
+    const auto = (history.named as { seq: number; name: string; isAutomatic: boolean }[]).filter(
+      (n) => n.isAutomatic,
+    );
+    expect(auto.map((n) => n.name)).toEqual(['定稿', '定稿']);
+    // Each at the end of the entry that finalised: the admin's last, the editor's before.
+    expect(auto[0]!.seq).toBe(entries[0]!.toSeq);
+    expect(entries[0]!.author.displayName).toBe('管理员');
+    expect(auto[1]!.seq).toBeLessThan(auto[0]!.seq);
   });
 
   it('restore brings the doc back as a new entry; an offline device merges cleanly afterwards', async () => {
