@@ -121,6 +121,11 @@ describe('the home screen of a device with several workspaces', () => {
         await switchLanguage(page, 'ug');
         await screenshot(page, 'dash-more-feedback-ug-360');
         await switchLanguage(page, 'zh-CN');
+        // The rest are a tap away: the feedback ledger.
+        await more.getByRole('link', { name: '民情日志台账' }).click();
+        await expect.poll(() => page.url()).toMatch(/\/feedback-ledger$/);
+        await page.goBack();
+        await more.waitFor();
       }
     }
     // The first village has more to follow up than its dashboard lists; it says how many more.

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
@@ -21,8 +21,12 @@ export const squash = (s: string): string => s.replace(/[\s\u202a-\u202e\u2066-\
 /** Every page of a PDF as PNG (80 dpi) under `pdfShots`; returns their file names. */
 export async function pdfPages(path: string, name: string): Promise<string[]> {
   await mkdir(pdfShots, { recursive: true });
+  // Pages of an earlier run of the same name (a longer PDF) would be counted too.
+  const isPage = (file: string) =>
+    file.startsWith(`${name}-`) && /^\d+\.png$/.test(file.slice(name.length + 1));
+  for (const old of (await readdir(pdfShots)).filter(isPage)) await rm(join(pdfShots, old));
   execFileSync('pdftoppm', ['-png', '-r', '80', path, join(pdfShots, name)]);
-  return (await readdir(pdfShots)).filter((f) => f.startsWith(`${name}-`) && f.endsWith('.png'));
+  return (await readdir(pdfShots)).filter(isPage).sort();
 }
 
 /** The text of each page of a PDF, without whitespace (see `squash`). */

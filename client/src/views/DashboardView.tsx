@@ -2,6 +2,7 @@ import { createComputed, createMemo, For, type JSX, Show } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import { createUnresolvedCounts } from '../comments/createUnresolvedCounts.ts';
 import { CadencePresetField } from '../components/CadencePresetField.tsx';
+import { Sentence } from '../components/Sentence.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { periodLabel } from '../i18n/period.ts';
 import { workspaceCadence } from '../model/attention.ts';
@@ -222,7 +223,25 @@ export function DashboardView(): JSX.Element {
                 class="small muted"
                 data-more-feedback={data().attentionTotal - lists.attention.length}
               >
-                {t('dash.moreFeedback', { n: data().attentionTotal - lists.attention.length })}
+                <Sentence
+                  template={t('dash.moreFeedback')}
+                  params={{
+                    n: data().attentionTotal - lists.attention.length,
+                    ledger: {
+                      element: (
+                        <a
+                          href={hrefOf({
+                            name: 'workspace',
+                            workspaceId: ws.entry.id,
+                            view: 'feedback-ledger',
+                          })}
+                        >
+                          {t('ledger.feedbackTab')}
+                        </a>
+                      ),
+                    },
+                  }}
+                />
               </p>
             </Show>
           </Show>

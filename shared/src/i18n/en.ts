@@ -153,7 +153,7 @@ export const en: Catalogue = {
     'dash.plans': 'Plan progress',
     'dash.noPlans': 'No phase plans yet.',
     'dash.feedback': 'Feedback needing attention',
-    'dash.moreFeedback': '{n} more, more recent, in the feedback logs.',
+    'dash.moreFeedback': '{n} more, more recent: see the {ledger}.',
     'dash.noFeedback': 'No feedback needs attention.',
     'dash.ageDays': '{days} {days|day|days} overdue',
     'dash.missedBefore': '{n} earlier {n|period|periods} missed',

@@ -139,7 +139,7 @@ export const ug: Catalogue = {
     'dash.plans': 'پىلان ئىلگىرىلىشى',
     'dash.noPlans': 'تېخى خىزمەت پىلانى يوق.',
     'dash.feedback': 'دىققەت قىلىشقا تېگىشلىك ئىنكاسلار',
-    'dash.moreFeedback': 'يەنە {n} دانىسى بار، ئىنكاس خاتىرىسىدە.',
+    'dash.moreFeedback': 'يەنە {n} دانىسى بار، {ledger}نى كۆرۈڭ.',
     'dash.noFeedback': 'دىققەت قىلىشقا تېگىشلىك ئىنكاس يوق.',
     'dash.ageDays': '{days} كۈن ۋاقتى ئۆتكەن',
     'dash.missedBefore': 'بۇنىڭدىن ئىلگىرى يەنە {n} مەزگىل ئېچىلمىغان',

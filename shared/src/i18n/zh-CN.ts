@@ -146,7 +146,7 @@ const messages = {
   'dash.plans': '计划进展',
   'dash.noPlans': '还没有工作计划。',
   'dash.feedback': '需要关注的民情',
-  'dash.moreFeedback': '另有 {n} 件较近的需要关注，见民情日志。',
+  'dash.moreFeedback': '另有 {n} 件较近的需要关注，见{ledger}。',
   'dash.noFeedback': '没有需要关注的民情。',
   'dash.ageDays': '逾期 {days} 天',
   'dash.missedBefore': '此前另有 {n} 期未开',
