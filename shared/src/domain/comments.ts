@@ -5,7 +5,7 @@
  * Layout: one root map `comments`, comment id → a Y.Map of plain fields (see `commentSchema`).
  * Only these fields ever change after creation: `text` and `editedAt` (its author), `resolved`,
  * `resolvedBy` and `resolvedAt` (any member). The relay holds every write to this shape
- * (`commentsWriteRefusal`, rules CMT-1..6 in server/src/relay/SPEC.md).
+ * (`commentsWriteCheck`, rules CMT-1..6, 9, 10, 12 in server/src/relay/SPEC.md).
  *
  * A comment targets the whole document, one item of it (a task, a vote, a feedback entry: by the
  * item's id), or a passage of its rich text: two Yjs relative positions (base64 of
@@ -297,31 +297,56 @@ export function commentsWriteCheck(
     if (now.resolved && now.resolvedBy !== memberId && keys.has('resolvedBy'))
       return refused('comments: a comment is resolved in its resolver’s own name');
   }
-  // CMT-9: values the update sets and then overwrites itself are kept by the room (it keeps what
-  // was deleted) but read by nobody: hidden bytes everyone would download. Only what is new to the
-  // room counts, so an update that also carries comments the room already has (another tab's,
-  // sent again) is not charged for them.
+  // Every item the update brings, kept or overwritten by itself, is of the one shape: a comment
+  // map directly under the root, or a plain value under a field's name in one (CMT-6, CMT-12).
+  // Checking only what is left visible let a write set a Y type, a subdocument or a key of
+  // megabytes and overwrite it in the same update: stored, and counted as nothing.
   const known = Y.decodeStateVector(Y.encodeStateVector(before));
   let hidden = 0;
-  let newBytes = 0;
   for (const struct of Y.decodeUpdate(update).structs) {
     if (!(struct instanceof Y.Item)) continue;
     if (struct.id.clock + struct.length <= (known.get(struct.id.client) ?? 0)) continue;
-    const bytes = contentBytes(struct.content);
-    newBytes += bytes;
     let stored: Y.AbstractStruct;
     try {
       stored = Y.getItem(scratch.store, struct.id);
     } catch {
       continue;
     }
-    if (stored instanceof Y.Item && stored.deleted) hidden += bytes;
+    if (!(stored instanceof Y.Item)) continue;
+    const why = itemShapeRefusal(stored, root);
+    if (why !== null) return refused(why);
+    // CMT-9: values the update sets and then overwrites itself are kept by the room (it keeps
+    // what was deleted) but read by nobody: hidden bytes everyone would download. Only what is
+    // new to the room counts, so an update that also carries comments the room already has
+    // (another tab's, sent again) is not charged for them.
+    if (stored.deleted) hidden += contentBytes(struct.content);
   }
   scratch.destroy();
   if (hidden > COMMENT_HIDDEN_BYTES) {
     return refused('comments: the update holds values it overwrites itself');
   }
-  return { refusal: null, newBytes };
+  // CMT-12: what the room will store of this write: the part of the update it does not hold.
+  return { refusal: null, newBytes: Y.diffUpdate(update, Y.encodeStateVector(before)).byteLength };
+}
+
+const COMMENT_FIELDS: ReadonlySet<string> = new Set(Object.keys(commentSchema.shape));
+const COMMENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Why an item a comments write brings is not of the comments doc's shape, or null. */
+function itemShapeRefusal(item: Y.Item, root: Y.Map<unknown>): string | null {
+  const key = item.parentSub;
+  if (item.parent === root) {
+    if (key === null || !COMMENT_ID.test(key)) return 'comments: not a comment';
+    const isMap = item.content instanceof Y.ContentType && item.content.type instanceof Y.Map;
+    return isMap || item.content instanceof Y.ContentDeleted ? null : 'comments: not a comment';
+  }
+  const parent = item.parent;
+  if (!(parent instanceof Y.Map) || parent._item?.parent !== root)
+    return 'comments: only comments may be written here';
+  if (key === null || !COMMENT_FIELDS.has(key)) return 'comments: not a comment';
+  return item.content instanceof Y.ContentAny || item.content instanceof Y.ContentDeleted
+    ? null
+    : 'comments: a comment holds plain fields';
 }
 
 /**
