@@ -494,8 +494,9 @@ export class History {
     const minutes = history.doc.getMap(MINUTES_ROOT);
     // Every value `state` was ever given (gc is off: overwritten ones stay, to the left).
     const reopenings: Y.Item[] = [];
+    const finals: Y.Item[] = [];
     for (let item = minutes._map.get('state') ?? null; item; item = item.left) {
-      if (item.content.getContent()[0] !== 'final') reopenings.push(item);
+      (item.content.getContent()[0] === 'final' ? finals : reopenings).push(item);
     }
     let wasFinal = false;
     let before: Y.Snapshot = Y.emptySnapshot;
@@ -503,15 +504,13 @@ export class History {
     for (const entry of history.entries) {
       const at = history.snapshotAt(entry.toSeq);
       const isFinal = Y.typeMapGetSnapshot(minutes, 'state', at) === 'final';
-      // Final before and after, but reopened in between (another member corrects the record and
-      // finalises it again): a finalisation too.
-      const wasReopened =
-        wasFinal &&
-        reopenings.some(
-          ({ id }) =>
-            id.clock >= (before.sv.get(id.client) ?? 0) && id.clock < (at.sv.get(id.client) ?? 0),
-        );
-      if (isFinal && (!wasFinal || wasReopened)) found.push(entry);
+      // Final before and after, but reopened and finalised again in between (another member
+      // corrects the record): a finalisation too. Both must be written in the entry: a reopening
+      // that lost to a concurrent finalisation finalised nothing.
+      const isNew = ({ id }: Y.Item) =>
+        id.clock >= (before.sv.get(id.client) ?? 0) && id.clock < (at.sv.get(id.client) ?? 0);
+      const wasRefinalised = wasFinal && reopenings.some(isNew) && finals.some(isNew);
+      if (isFinal && (!wasFinal || wasRefinalised)) found.push(entry);
       wasFinal = isFinal;
       before = at;
     }

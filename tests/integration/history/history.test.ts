@@ -473,6 +473,46 @@ describe('versions, comparison, names and restore', () => {
     expect(auto[1]!.seq).toBeLessThan(auto[0]!.seq);
   });
 
+  it("a reopening that lost to another device's finalisation names no 定稿", async () => {
+    server = await startTestServer();
+    const room = `${server.workspaceId}/min`;
+    const at = (minutes: number) => Date.UTC(2026, 2, 3, 2) + minutes * 3_600_000;
+    const a = createDoc();
+    a.clientID = 100;
+    initMinutes(a, { title: '三月支委会', meetingType: 'branch-committee', place: '村委会' });
+    setMeetingFields(a, { startsAt: at(0) });
+    finaliseMinutes(a, { name: '管理员' });
+    const rows = [{ room, update: Y.encodeStateAsUpdate(a), authorId: 'admin', at: at(0) }];
+    // Two devices from the final record: one reopens and finalises again; the other, offline,
+    // only reopens. Its client id is lower, so its reopening is ordered before the other's and
+    // is overwritten as it arrives: the record stays final, and that device finalised nothing.
+    const y = new Y.Doc();
+    y.clientID = 300;
+    const x = new Y.Doc();
+    x.clientID = 200;
+    Y.applyUpdate(y, Y.encodeStateAsUpdate(a));
+    Y.applyUpdate(x, Y.encodeStateAsUpdate(a));
+    let sv = Y.encodeStateVector(y);
+    reopenMinutes(y);
+    finaliseMinutes(y, { name: '李书记' });
+    rows.push({ room, update: Y.encodeStateAsUpdate(y, sv), authorId: 'y', at: at(1) });
+    sv = Y.encodeStateVector(x);
+    reopenMinutes(x);
+    rows.push({ room, update: Y.encodeStateAsUpdate(x, sv), authorId: 'x', at: at(2) });
+    await server.store.appendUpdates(rows);
+    const merged = createDoc();
+    for (const r of rows) Y.applyUpdate(merged, r.update);
+    expect(readMinutes(merged).state).toBe('final');
+    const history = await json(await api('/docs/min/history', server.adminToken));
+    const entries = history.entries as { toSeq: number }[];
+    expect(entries).toHaveLength(3);
+    const auto = (history.named as { seq: number; isAutomatic: boolean }[]).filter(
+      (n) => n.isAutomatic,
+    );
+    // The first finalisation and the second; none for the reopening that lost.
+    expect(auto.map((n) => n.seq)).toEqual([entries[1]!.toSeq, entries[2]!.toSeq]);
+  });
+
   it('restore brings the doc back as a new entry; an offline device merges cleanly afterwards', async () => {
     server = await startTestServer();
     const { b, firstSeq } = await minutesDraft();
