@@ -110,3 +110,21 @@ export function throwingUpdates(): { setup: Uint8Array[]; poison: Uint8Array[] }
   ]);
   return { setup: [content, becomesGc], poison: [Buffer.from(FUZZER_FRAME_HEX, 'hex')] };
 }
+
+/**
+ * An update of `n` garbage-collected structs of one character each, 2 bytes a struct: cheap to
+ * send, about a microsecond each to decode (UPD-9).
+ */
+export function gcFlood(n: number, client = 7, clock = 0): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, 1);
+  encoding.writeVarUint(e, n);
+  encoding.writeVarUint(e, client);
+  encoding.writeVarUint(e, clock);
+  for (let i = 0; i < n; i++) {
+    encoding.writeUint8(e, 0);
+    encoding.writeVarUint(e, 1);
+  }
+  encoding.writeVarUint(e, 0);
+  return encoding.toUint8Array(e);
+}

@@ -411,6 +411,7 @@ export class Relay {
       ackIntervalMs: config.ackIntervalMs,
       onTainted: (tainted) => this.reset(tainted),
       ...this.writeCheck(name),
+      ...(this.options.work ? { work: this.options.work } : {}),
       now: this.now,
     });
     this.rooms.set(name, room);

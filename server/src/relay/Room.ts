@@ -9,6 +9,7 @@ import * as Y from 'yjs';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { DocStore, Member, NewUpdate } from '../storage/DocStore.ts';
+import type { WorkBudget } from '../workBudget.ts';
 import {
   decodeAwarenessEntries,
   encodeAwarenessEntries,
@@ -19,7 +20,7 @@ import { asBuffer, type Connection, TokenBucket } from './Connection.ts';
 import { encodeStructChunks } from './chunks.ts';
 import type { FanoutPort, RoomMessage } from './Fanout.ts';
 import { binaryFrame, syncUpdateFrame } from './frames.ts';
-import { inspectUpdate, MalformedUpdate } from './updates.ts';
+import { countUpdateParts, inspectUpdate, MalformedUpdate } from './updates.ts';
 
 export type RoomOptions = {
   store: DocStore;
@@ -85,6 +86,8 @@ export type RoomOptions = {
    * write may change. Default false: a viewer's write is refused.
    */
   isOpenToViewers?: boolean;
+  /** Each member's share of the main thread (WORK-1): decoding and applying updates draw on it. */
+  work?: WorkBudget;
   now: () => number;
 };
 
@@ -100,6 +103,12 @@ const READER_ACK_WAIT = 4;
 
 /** State vectors may name this many clients beyond those the doc knows. */
 const STATE_VECTOR_SLACK = 10_000;
+
+/**
+ * UPD-9: parts (structs, values, deletion ranges) one update may have: a device's first sync of
+ * a year's plan has a few tens of thousands; decoding this many takes about 0.6 s.
+ */
+export const MAX_UPDATE_PARTS = 500_000;
 
 type PendingWrite = {
   authorId: string;
@@ -483,16 +492,30 @@ export class Room {
     ) {
       throw new MessageRefused(CloseCode.badFrame, `unknown sync message type ${syncType}`);
     }
+    // UPD-9: decoding and applying an update is work its sender decides the cost of: charged to
+    // the member's share of the main thread (WORK-1), and refused unread past a count of parts.
+    const work = this.options.work;
+    const memberId = conn.member.id;
+    if (work && work.waitFor(memberId) > 0) {
+      throw new MessageRefused(CloseCode.rateLimited, 'too much work; slow down');
+    }
     let effect: 'noop' | 'change';
+    const decodeStart = performance.now();
     try {
+      if (countUpdateParts(payload, MAX_UPDATE_PARTS) > MAX_UPDATE_PARTS) {
+        throw new MessageRefused(CloseCode.tooLarge, 'update rejected: too many parts');
+      }
       effect = inspectUpdate(this.doc, payload);
     } catch (error) {
+      if (error instanceof MessageRefused) throw error;
       throw new MessageRefused(
         CloseCode.badFrame,
         error instanceof MalformedUpdate
           ? `update rejected: ${error.message}`
           : 'update rejected: Yjs cannot decode it',
       );
+    } finally {
+      work?.charge(memberId, performance.now() - decodeStart);
     }
     const refusal =
       effect !== 'change'
@@ -518,7 +541,13 @@ export class Room {
       throw new MessageRefused(CloseCode.storageFailed, 'storage is behind; retry later');
     }
     const dropsBefore = this.pendingDrops;
-    const update = effect === 'change' ? this.integrate(payload) : null;
+    const integrateStart = performance.now();
+    let update: Uint8Array | null;
+    try {
+      update = effect === 'change' ? this.integrate(payload) : null;
+    } finally {
+      work?.charge(memberId, performance.now() - integrateStart);
+    }
     this.enqueue({ authorId: conn.member.id, conn, update, at: this.options.now() });
     // What it sent waited for changes the room lacks and was dropped (at once in the index room,
     // DEL-2): the relay's own step 1 asks the device, which answers with everything the relay

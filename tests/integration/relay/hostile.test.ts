@@ -1,9 +1,11 @@
 import type { DocStore } from '@grassroots/server';
+import { CloseCode } from '@grassroots/shared';
 import * as encoding from 'lib0/encoding';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { rawClient, stockClient, syncStep1, updateMessage } from '../../support/clients.ts';
 import {
+  gcFlood,
   minimalThrowingUpdates,
   pendingThrowingUpdates,
   throwingUpdates,
@@ -290,6 +292,61 @@ describe('updates that decode but do not apply', () => {
     const doc = await expectEveryRowLoads(s.store, room);
     expect(doc.getText('t').toString()).toBe('第一段第二段');
     raw.ws.close();
+  });
+});
+
+describe('updates that cost more to read than they weigh', () => {
+  it('UPD-9: an update of a million parts (2 MB) is refused unread, and the relay goes on serving', async () => {
+    server = await startTestServer();
+    const s = server;
+    const room = `${s.workspaceId}/plan`;
+    const editor = await s.member('editor');
+    const viewer = await s.member('viewer');
+    const a = stockClient(s.wsUrl, room, editor.token);
+    const b = stockClient(s.wsUrl, room, editor.token);
+    cleanups.push(a.destroy, b.destroy);
+    await Promise.all([a.synced, b.synced]);
+    for (const token of [viewer.token, editor.token]) {
+      const raw = await rawClient(`${s.wsUrl}/${room}?token=${token}`);
+      raw.send(updateMessage(gcFlood(1_000_000)));
+      // Decoded, it took a second and 100 MB (16 MiB of it: 8.5 s and 800 MB).
+      expect((await raw.closed).code).toBe(CloseCode.tooLarge);
+    }
+    a.doc.getText('t').insert(0, '照常');
+    await eventually(() => expect(b.doc.getText('t').toString()).toBe('照常'));
+    expect(
+      Y.decodeUpdate(
+        Y.mergeUpdates((await s.store.loadUpdates(room)).map((r) => r.update)),
+      ).structs.every((x) => !(x instanceof Y.GC)),
+    ).toBe(true);
+  });
+
+  it('UPD-9: a member whose updates took their share of the relay to read is closed out; others write on', async () => {
+    // A share of 1 ms a second with 100 ms at once.
+    server = await startTestServer({ workMsPerSecond: 1, workBurstMs: 100 });
+    const s = server;
+    const room = `${s.workspaceId}/plan`;
+    const editor = await s.member('editor');
+    const other = await s.member('editor', '李会计');
+    const raw = await rawClient(`${s.wsUrl}/${room}?token=${editor.token}`);
+    let code = 0;
+    void raw.closed.then((c) => {
+      code = c.code;
+    });
+    let sent = 0;
+    // Each of 400,000 parts: a few hundred ms to read, under the cap.
+    for (; sent < 30 && code === 0; sent++) {
+      raw.send(updateMessage(gcFlood(400_000, 1_000 + sent)));
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect((await raw.closed).code).toBe(CloseCode.rateLimited);
+    expect(sent).toBeLessThan(30);
+    const a = stockClient(s.wsUrl, room, other.token);
+    const b = stockClient(s.wsUrl, room, other.token);
+    cleanups.push(a.destroy, b.destroy);
+    await Promise.all([a.synced, b.synced]);
+    a.doc.getText('t').insert(0, '照常');
+    await eventually(() => expect(b.doc.getText('t').toString()).toBe('照常'));
   });
 });
 
