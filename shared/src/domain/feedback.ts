@@ -599,8 +599,8 @@ export function importEntries(
 
 function readTransition(v: Rec): Transition & { entryId: string } {
   return {
-    id: String(v.id),
-    entryId: String(v.entryId),
+    id: v.id as string,
+    entryId: v.entryId as string,
     to: oneOf(FEEDBACK_STATUSES, v.to, 'received'),
     at: numberOr(v.at, 0),
     by: readPerson(v.by),
@@ -612,8 +612,10 @@ function entryTransitions(doc: Y.Doc, id: string): Transition[] {
   const seen = new Set<string>();
   const out: Transition[] = [];
   for (const v of roots(doc).transitions.toArray()) {
-    if (v.entryId !== id || seen.has(String(v.id))) continue;
-    seen.add(String(v.id));
+    if (typeof v !== 'object' || v === null || v.entryId !== id || typeof v.id !== 'string')
+      continue;
+    if (seen.has(v.id)) continue;
+    seen.add(v.id);
     const { entryId: _e, ...t } = readTransition(v);
     out.push(t);
   }
@@ -692,7 +694,8 @@ function groupByEntry<T extends { id: string }>(
   const seen = new Set<string>();
   const out = new Map<string, T[]>();
   for (const raw of arr.toArray()) {
-    if (typeof raw !== 'object' || raw === null || typeof raw.entryId !== 'string') continue;
+    if (typeof raw !== 'object' || raw === null) continue;
+    if (typeof raw.entryId !== 'string' || typeof raw.id !== 'string') continue;
     const { entryId, ...rest } = read(raw);
     if (seen.has(rest.id)) continue;
     seen.add(rest.id);
@@ -710,16 +713,16 @@ export function readFeedbackLog(source: Y.Doc): FeedbackLogData {
   const meta = doc.getMap<unknown>('meta');
   const transitions = groupByEntry<Transition>(r.transitions, readTransition);
   const relays = groupByEntry<Relay>(r.relays, (v) => ({
-    id: String(v.id),
-    entryId: String(v.entryId),
+    id: v.id as string,
+    entryId: v.entryId as string,
     to: stringOr(v.to, ''),
     at: numberOr(v.at, 0),
     by: readPerson(v.by),
     note: stringOr(v.note, ''),
   }));
   const responses = groupByEntry<FeedbackResponse>(r.responses, (v) => ({
-    id: String(v.id),
-    entryId: String(v.entryId),
+    id: v.id as string,
+    entryId: v.entryId as string,
     at: numberOr(v.at, 0),
     by: readPerson(v.by),
     text: stringOr(v.text, ''),

@@ -385,7 +385,7 @@ export function removePublication(doc: Y.Doc, publicationId: string, opts?: OpOp
   const list = roots(doc).publications;
   const at: number[] = [];
   list.toArray().forEach((p, i) => {
-    if (String(p?.id) === publicationId) at.push(i);
+    if (p?.id === publicationId) at.push(i);
   });
   if (at.length === 0) throw new DomainError('not-found', `no publication ${publicationId}`);
   write(doc, opts, () => {
@@ -415,7 +415,8 @@ export function readIndex(source: Y.Doc): IndexData {
     const title = textField(m, 'title');
     // KIND-1: a kind this build does not know is reported as such, never shown as another kind.
     if (!(DOC_KINDS as readonly unknown[]).includes(kind)) {
-      unknownDocs.push({ id, kind: String(kind), title });
+      // What a device wrote, never converted: `String()` of an object can throw (and read nothing).
+      unknownDocs.push({ id, kind: typeof kind === 'string' ? kind : '', title });
       return;
     }
     docs.push({
@@ -446,11 +447,11 @@ export function readIndex(source: Y.Doc): IndexData {
   const publications = new Map<string, Publication[]>();
   const seen = new Set<string>();
   for (const p of r.publications.toArray()) {
-    if (typeof p?.caseId !== 'string' || seen.has(String(p.id))) continue;
-    seen.add(String(p.id));
+    if (typeof p?.caseId !== 'string' || typeof p.id !== 'string' || seen.has(p.id)) continue;
+    seen.add(p.id);
     const list = publications.get(p.caseId) ?? [];
     list.push({
-      id: String(p.id),
+      id: p.id,
       step: oneOf(PUBLIC_STEPS, p.step, 'resolution-public'),
       at: numberOr(p.at, 0),
       where: stringOr(p.where, ''),
