@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { pipeline } from 'node:stream/promises';
 import {
   BlobParam,
   type BlobType,
@@ -61,6 +62,10 @@ export type BlobRouteLimits = Pick<
 >;
 
 const MIB = 1024 * 1024;
+/** BLOB-12: downloads one member has running at once. */
+export const DOWNLOADS_PER_MEMBER = 8;
+/** BLOB-12: how long a download waits for its peer to take more before it is let go, ms. */
+const DOWNLOAD_IDLE_MS = 60_000;
 
 /**
  * Files attached to records (see server/API.md, BLOB-1..8): members download, editors and
@@ -74,6 +79,8 @@ export function blobRoutes(
   quotaMbOf: (workspaceId: string) => Promise<number>,
 ): Route[] {
   const BLOB = '/api/workspaces/:id/blobs/:id';
+  /** Downloads running, per member (BLOB-12). */
+  const downloads = new Map<string, number>();
   const maxBytes = (type: BlobType) =>
     type === 'application/pdf' ? limits.maxPdfBytes : limits.maxImageBytes;
   /**
@@ -104,24 +111,59 @@ export function blobRoutes(
       sendJson(res, 200, info);
     }),
     route('GET', BLOB, async (req, res, [ws, name]) => {
-      await auth.authorize(bearer(req), ws!, 'read');
+      const me = await auth.authorize(bearer(req), ws!, 'read');
       const hash = hashParam(name);
-      const found = await blobs.read(ws!, hash);
-      if (!found) throw notFound('no such blob', 'blobNotFound');
-      const { info, bytes } = found;
-      // BLOB-7: the stored type, never sniffed; a file name made of the hash, never of user text.
-      const disposition = info.type === 'application/pdf' ? 'attachment' : 'inline';
-      res.writeHead(200, {
-        'Content-Type': info.type,
-        'Content-Length': bytes.byteLength,
-        'Content-Disposition': `${disposition}; filename="${hash.slice(0, 16)}.${EXTENSION[info.type]}"`,
-        'X-Content-Type-Options': 'nosniff',
-        'Content-Security-Policy': "default-src 'none'; sandbox",
-        // Content-addressed: the bytes of a name never change. Private: never in a shared cache.
-        'Cache-Control': 'private, max-age=31536000, immutable',
-        ETag: `"${hash}"`,
+      // BLOB-12: a member downloads a few files at once (a phone shows a page of photos); more
+      // wait. Each is read a slice at a time as the peer takes it.
+      const reading = downloads.get(me.id) ?? 0;
+      if (reading >= DOWNLOADS_PER_MEMBER) {
+        throw new HttpError(
+          429,
+          'too_many_requests',
+          'too many downloads at once',
+          'tooManyDownloads',
+        );
+      }
+      // Counted before the store is asked, so downloads started at once count each other.
+      downloads.set(me.id, reading + 1);
+      const done = () => {
+        const left = (downloads.get(me.id) ?? 1) - 1;
+        if (left > 0) downloads.set(me.id, left);
+        else downloads.delete(me.id);
+      };
+      const found = await blobs.open(ws!, hash).catch((error: unknown) => {
+        done();
+        throw error;
       });
-      res.end(bytes);
+      if (!found) {
+        done();
+        throw notFound('no such blob', 'blobNotFound');
+      }
+      const { info, stream } = found;
+      try {
+        // BLOB-7: the stored type, never sniffed; a file name made of the hash, never of user text.
+        const disposition = info.type === 'application/pdf' ? 'attachment' : 'inline';
+        res.writeHead(200, {
+          'Content-Type': info.type,
+          'Content-Length': info.size,
+          'Content-Disposition': `${disposition}; filename="${hash.slice(0, 16)}.${EXTENSION[info.type]}"`,
+          'X-Content-Type-Options': 'nosniff',
+          'Content-Security-Policy': "default-src 'none'; sandbox",
+          // Content-addressed: the bytes of a name never change. Private: never in a shared cache.
+          'Cache-Control': 'private, max-age=31536000, immutable',
+          ETag: `"${hash}"`,
+        });
+        // A peer that stops reading for a while is let go: its download holds a file open.
+        res.setTimeout(DOWNLOAD_IDLE_MS, () => res.destroy());
+        await pipeline(stream, res);
+      } catch {
+        // The peer went away, was let go, or the file could not be read: the answer is cut off
+        // (its length was promised), never completed with something else.
+        res.destroy();
+      } finally {
+        stream.destroy();
+        done();
+      }
     }),
     route('GET', `${BLOB}/upload`, async (req, res, [ws, name]) => {
       await auth.authorize(bearer(req), ws!, 'write');

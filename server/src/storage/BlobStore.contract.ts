@@ -36,9 +36,29 @@ export function describeBlobStoreContract(
       expect(read?.info).toEqual({ hash, type: 'image/jpeg', size: 3000 });
       expect(Buffer.from(read!.bytes).equals(Buffer.from(bytes))).toBe(true);
       expect(await store.info('w1', hash)).toEqual({ hash, type: 'image/jpeg', size: 3000 });
+      // BLOB-12: streamed, the same bytes.
+      const opened = await store.open('w1', hash);
+      expect(opened?.info).toEqual({ hash, type: 'image/jpeg', size: 3000 });
+      const parts: Buffer[] = [];
+      for await (const part of opened!.stream) parts.push(Buffer.from(part as Uint8Array));
+      expect(Buffer.concat(parts).equals(Buffer.from(bytes))).toBe(true);
+      expect(await store.open('w2', hash)).toBeNull();
       // Another workspace knowing the hash gets nothing.
       expect(await store.read('w2', hash)).toBeNull();
       expect(await store.info('w2', hash)).toBeNull();
+    });
+
+    it('BLOB-12 a file of several megabytes streams whole and in order', async () => {
+      const store = await makeStore();
+      const bytes = bytesOf(2_600_000);
+      const hash = sha(bytes);
+      await store.write('w', hash, { type: 'application/pdf', size: bytes.byteLength }, 0, bytes);
+      const parts: Buffer[] = [];
+      for await (const part of (await store.open('w', hash))!.stream)
+        parts.push(Buffer.from(part as Uint8Array));
+      // Read a slice at a time, not at once.
+      expect(parts.length).toBeGreaterThan(1);
+      expect(Buffer.concat(parts).equals(Buffer.from(bytes))).toBe(true);
     });
 
     it('BLOB-3 a blob whose bytes do not hash to its name is refused and leaves nothing, not even a partial upload', async () => {

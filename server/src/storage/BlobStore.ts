@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { BlobType } from '@grassroots/shared';
 
 /** A stored blob's description. */
@@ -55,6 +56,11 @@ export interface BlobStore {
   ): Promise<UploadState>;
   /** The bytes of a complete blob, or null. */
   read(workspaceId: string, hash: string): Promise<{ info: BlobInfo; bytes: Uint8Array } | null>;
+  /**
+   * BLOB-12: a complete blob's bytes as a stream read a slice at a time, or null: a download
+   * holds a slice in memory while the peer reads, not the whole file.
+   */
+  open(workspaceId: string, hash: string): Promise<{ info: BlobInfo; stream: Readable } | null>;
   /**
    * BLOB-9: drops every upload in progress that received no bytes for `maxAgeMs` before `now`
    * (a phone lost, a photo given up): its bytes would otherwise stay on the disk for ever. An

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { type BlobType, blobHashSchema, idSchema, isBlobType } from '@grassroots/shared';
 import {
   type BlobInfo,
@@ -216,6 +217,19 @@ export class FsBlobStore implements BlobStore {
     if (!meta) return null;
     const bytes = await readFile(p.data);
     return { info: { hash, ...meta }, bytes: new Uint8Array(bytes) };
+  }
+
+  async open(
+    workspaceId: string,
+    hash: string,
+  ): Promise<{ info: BlobInfo; stream: Readable } | null> {
+    const p = this.#paths(workspaceId, hash);
+    const meta = await readMeta(p.meta);
+    if (!meta) return null;
+    // Opened before answering, so a file gone since its meta was read is a 404, not a cut body.
+    const file = await open(p.data, 'r').catch(() => null);
+    if (!file) return null;
+    return { info: { hash, ...meta }, stream: file.createReadStream({ highWaterMark: 64 * 1024 }) };
   }
 }
 

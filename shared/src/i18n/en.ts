@@ -1087,6 +1087,7 @@ export const en: Catalogue = {
       'Your earlier history requests took a lot of the server’s time. Try again in {seconds} s.',
     'error.nameTooOften': 'Naming versions too often. Name this one in a minute.',
     'error.tooManyVersions': 'This document has {max} named versions, as many as it may keep.',
+    'error.tooManyDownloads': 'Too many attachments downloading at once. Try again shortly.',
     'error.publishTooOften': 'Publishing too often. Publish again in a minute.',
     'error.restoreRefused':
       'This version cannot be restored: it would list again a document an admin deleted. An admin can restore that document first.',

@@ -1036,6 +1036,7 @@ const messages = {
   'error.historyBusy': '刚才的历史记录查询占用了较多服务器时间，请 {seconds} 秒后再试。',
   'error.nameTooOften': '命名版本太频繁了，请过一分钟再命名。',
   'error.tooManyVersions': '这份文档已有 {max} 个命名版本，不能再添加。',
+  'error.tooManyDownloads': '同时下载的附件太多了，请稍后再试。',
   'error.publishTooOften': '发布得太频繁了，请过一分钟再发布。',
   'error.restoreRefused':
     '不能恢复到这个版本：它会重新列出管理员已删除的文档。请管理员先恢复那份文档。',

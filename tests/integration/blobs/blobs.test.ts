@@ -3,6 +3,7 @@ import { existsSync, utimesSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DOWNLOADS_PER_MEMBER } from '../../../server/src/http/blobRoutes.ts';
 import { eventually, startTestServer, type TestServer } from '../../support/server.ts';
 
 let server: TestServer;
@@ -114,6 +115,60 @@ describe('blob routes', () => {
     const stranger = elsewhere.adminToken;
     expect([401, 403]).toContain((await get(stranger, hash)).status);
     expect((await get(stranger, hash, elsewhere.workspace.id)).status).toBe(404);
+  });
+
+  it('BLOB-12 downloads go out as the peer reads them; a member has a few at once, the rest wait', async () => {
+    await server.stop();
+    server = await startTestServer({
+      maxBlobChunkBytes: 1024 * 1024,
+      maxImageBytes: 64 * 1024 * 1024,
+    });
+    const editor = await server.member('editor');
+    const viewer = await server.member('viewer');
+    // Larger than what a socket on this machine buffers (32 MB), so a peer that stops reading
+    // stops its download.
+    const bytes = fakeJpeg(48_000_000);
+    const hash = sha(bytes);
+    for (let offset = 0; offset < bytes.length; offset += 1024 * 1024) {
+      const res = await put(editor.token, hash, bytes.subarray(offset, offset + 1024 * 1024), {
+        offset,
+        size: bytes.length,
+      });
+      expect(res.status, await res.clone().text()).toBe(200);
+    }
+    // Peers that start downloads and read nothing more.
+    const stalled = await Promise.all(
+      Array.from(
+        { length: DOWNLOADS_PER_MEMBER },
+        () =>
+          new Promise<ReturnType<typeof request>>((resolve, reject) => {
+            const req = request(blobUrl(hash), {
+              headers: { authorization: `Bearer ${viewer.token}` },
+            });
+            req.on('response', (res) => {
+              expect(res.statusCode).toBe(200);
+              res.pause();
+              resolve(req);
+            });
+            req.on('error', reject);
+            req.end();
+          }),
+      ),
+    );
+    const refused = await get(viewer.token, hash);
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as { reason: string }).reason).toBe('tooManyDownloads');
+    // Another member downloads the whole file meanwhile.
+    const whole = await get(server.adminToken, hash);
+    expect(whole.status).toBe(200);
+    expect(Buffer.from(await whole.arrayBuffer()).equals(Buffer.from(bytes))).toBe(true);
+    // Once those peers go, the member downloads again.
+    for (const req of stalled) req.destroy();
+    await eventually(async () => {
+      const res = await get(viewer.token, hash);
+      expect(res.status).toBe(200);
+      expect((await res.arrayBuffer()).byteLength).toBe(bytes.length);
+    });
   });
 
   it('BLOB-2 a blob over the size limit, a chunk over the chunk limit and a type not allowed are refused with a reason in the asked locale', async () => {
