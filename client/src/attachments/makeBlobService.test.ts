@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BlobCache, CachedBlob } from './BlobCache.ts';
-import { DeviceFullError, makeBlobService } from './makeBlobService.ts';
+import { DeviceFullError, DOWNLOADS_AT_ONCE, makeBlobService } from './makeBlobService.ts';
 import { sha256Hex } from './prepareFile.ts';
 
 /** BlobCache over a Map, with a byte budget like a device's and the same eviction order. */
@@ -224,6 +224,45 @@ describe('the device side of attached files', () => {
     const url = await service.url(uploaded.hash);
     expect(url).toMatch(/^blob:/);
     expect(cache.blobs.get(uploaded.hash)?.isPending).toBe(false);
+    service.destroy();
+  });
+
+  it('BLOB-12 a record of many photos downloads them a few at a time, and asks again for one the relay had no room for', async () => {
+    const held = new Map<string, Uint8Array>();
+    let running = 0;
+    let most = 0;
+    let busyOnce = true;
+    const relay: typeof globalThis.fetch = async (input) => {
+      const hash = new URL(String(input)).pathname.split('/blobs/')[1]!;
+      running++;
+      most = Math.max(most, running);
+      await new Promise((r) => setTimeout(r, 20));
+      running--;
+      if (busyOnce) {
+        busyOnce = false;
+        return new Response(JSON.stringify({ reason: 'tooManyDownloads' }), { status: 429 });
+      }
+      return new Response(held.get(hash)!.slice(), {
+        status: 200,
+        headers: { 'content-type': 'image/jpeg' },
+      });
+    };
+    const hashes: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const file = await fileOf(100, i + 10);
+      held.set(file.hash, new Uint8Array(await file.bytes.arrayBuffer()));
+      hashes.push(file.hash);
+    }
+    const service = makeBlobService({
+      cache: new MemoryBlobCache(),
+      serverOrigin: 'http://relay.test',
+      workspaceId: 'w1',
+      token: 'grm_x',
+      fetch: relay,
+    });
+    const urls = await Promise.all(hashes.map((h) => service.url(h)));
+    expect(urls.every((u) => typeof u === 'string' && u.startsWith('blob:'))).toBe(true);
+    expect(most).toBe(DOWNLOADS_AT_ONCE);
     service.destroy();
   });
 

@@ -71,6 +71,9 @@ function failureOf(answer: RelayApiError): Error {
   return answer.status < 500 || answer.status === 507 ? new RefusedError(answer) : answer;
 }
 
+/** Downloads a device runs at once: below the relay's limit for a member (BLOB-12), for its other tabs. */
+export const DOWNLOADS_AT_ONCE = 4;
+
 /**
  * Keeps attached files on the device and uploads them in the background (BLOB-C1..3). An upload
  * is a series of chunked PUTs at the offset the relay reports, so one interrupted by a lost
@@ -95,6 +98,27 @@ export function makeBlobService(options: BlobServiceOptions): BlobService {
 
   const emit = () => {
     for (const l of listeners) l();
+  };
+
+  // BLOB-12: the relay serves a member a few downloads at once; a record of many photos asks
+  // for them a few at a time, and one answered "too many" (429) is asked again a little later.
+  let downloading = 0;
+  const waitingToDownload: (() => void)[] = [];
+  const download = async (hash: string): Promise<Response | null> => {
+    if (downloading >= DOWNLOADS_AT_ONCE) {
+      await new Promise<void>((resolve) => waitingToDownload.push(resolve));
+    }
+    downloading++;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        const res = await doFetch(base(hash), { headers: auth }).catch(() => null);
+        if (res?.status !== 429 || attempt >= 4 || isDestroyed) return res;
+        await new Promise((r) => setTimeout(r, 500 * 2 ** attempt));
+      }
+    } finally {
+      downloading--;
+      waitingToDownload.shift()?.();
+    }
   };
   const base = (hash: string) =>
     `${serverOrigin}/api/workspaces/${encodeURIComponent(workspaceId)}/blobs/${hash}`;
@@ -247,7 +271,7 @@ export function makeBlobService(options: BlobServiceOptions): BlobService {
       if (known) return known;
       let bytes = (await cache.get(hash))?.bytes ?? null;
       if (!bytes && serverOrigin) {
-        const res = await doFetch(base(hash), { headers: auth }).catch(() => null);
+        const res = await download(hash);
         if (!res?.ok) return null;
         bytes = await res.blob();
         const type = res.headers.get('content-type');
