@@ -201,21 +201,39 @@ export class SqliteStore implements DocStore, AuthStore, DeletedDocStore, Public
    * tables, whose B-tree keys are whole rows: every lookup that passed a large row on its way
    * read the row's megabytes (a `seqs` request naming 5,000 docs took 55 s after six 12 MB rows
    * were stored). Such a table is copied, in one transaction, into the table its schema makes
-   * now, whose index holds only the key columns.
+   * now, whose index holds only the key columns. The copy needs free disk space as large as the
+   * table for a while; the file keeps the old table's pages as free pages, used again as rows are
+   * added (`VACUUM`, with the relay stopped, gives them back to the disk).
    */
   private withRowids(table: 'updates' | 'publications', schema: string): void {
-    const row = this.db
-      .prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?")
-      .get(table) as { sql: string } | undefined;
-    if (!row || !/WITHOUT\s+ROWID/i.test(row.sql)) return;
-    const create = schema.match(new RegExp(`CREATE TABLE IF NOT EXISTS ${table} \\([^;]*\\);`));
+    const isWithoutRowid = () => {
+      const row = this.db
+        .prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?")
+        .get(table) as { sql: string } | undefined;
+      return row !== undefined && /WITHOUT\s+ROWID/i.test(row.sql);
+    };
+    if (!isWithoutRowid()) return;
+    const create = schema.match(new RegExp(`CREATE TABLE IF NOT EXISTS ${table} \\(([^;]*)\\);`));
     if (!create) throw new Error(`no schema for ${table}`);
-    this.db.transaction(() => {
-      this.db.exec(`ALTER TABLE ${table} RENAME TO ${table}_without_rowid`);
-      this.db.exec(create[0]);
-      this.db.exec(`INSERT INTO ${table} SELECT * FROM ${table}_without_rowid`);
-      this.db.exec(`DROP TABLE ${table}_without_rowid`);
-    })();
+    const columns = (this.db.pragma(`table_info(${table})`) as { name: string }[])
+      .map((c) => `"${c.name}"`)
+      .join(', ');
+    // BEGIN IMMEDIATE, and looked at again inside: another process opening the file meanwhile
+    // (the relay and a command of the operator) waits for this copy, then finds it done.
+    this.db
+      .transaction(() => {
+        if (!isWithoutRowid()) return;
+        this.db.exec(`ALTER TABLE ${table} RENAME TO ${table}_without_rowid`);
+        this.db.exec(create[0]);
+        this.db.exec(
+          `INSERT INTO ${table} (${columns}) SELECT ${columns} FROM ${table}_without_rowid`,
+        );
+        this.db.exec(`DROP TABLE ${table}_without_rowid`);
+      })
+      .immediate();
+    // The copy went through the WAL, as large as the table: written back and emptied now, not
+    // left on the disk until the relay stops.
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   private readonly statements = new Map<string, Database.Statement>();
