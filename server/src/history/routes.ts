@@ -121,11 +121,25 @@ export function historyRoutes(history: History, work?: WorkBudget, now = Date.no
     const mayName = (memberId: string) => {
       let bucket = nameBudgets.get(memberId);
       if (!bucket) {
-        if (nameBudgets.size > 10_000) nameBudgets.clear();
+        // Members with a whole burst again are forgotten (they start full anyway).
+        if (nameBudgets.size > 10_000) {
+          for (const [id, b] of nameBudgets) if (b.isFull()) nameBudgets.delete(id);
+        }
         bucket = new TokenBucket(1 / 60, NAME_VERSION_BURST, now);
         nameBudgets.set(memberId, bucket);
       }
       return bucket.take();
+    };
+    /** Names given to one doc one after the other, so the cap is counted against what is kept. */
+    const naming = new Map<string, Promise<unknown>>();
+    const oneAtATime = <T>(room: string, work: () => Promise<T>): Promise<T> => {
+      const next = (naming.get(room) ?? Promise.resolve()).then(work, work);
+      const tail = next.catch(() => {});
+      naming.set(room, tail);
+      void tail.then(() => {
+        if (naming.get(room) === tail) naming.delete(room);
+      });
+      return next;
     };
     const authors = async (workspaceId: string) =>
       new Map((await auth.listMembers(workspaceId)).map((m) => [m.id, memberInfo(m)]));
@@ -302,25 +316,28 @@ export function historyRoutes(history: History, work?: WorkBudget, now = Date.no
         await relay.settle(room);
         const seq = await history.lastSeq(room);
         if (seq === 0) throw notFound('this document has no stored history', 'noHistory');
-        if ((await store.listNamedVersions(room)).length >= MAX_NAMED_VERSIONS) {
-          throw new HttpError(
-            409,
-            'conflict',
-            'this document has as many named versions as it may',
-            'tooManyVersions',
-            { max: MAX_NAMED_VERSIONS },
-          );
-        }
-        if (!mayName(me.id)) {
-          throw new HttpError(
-            429,
-            'too_many_requests',
-            'naming versions too often',
-            'nameTooOften',
-          );
-        }
-        const version = { id: newId(), room, seq, name, authorId: me.id, at: now() };
-        await store.addNamedVersion(version);
+        const version = await oneAtATime(room, async () => {
+          if ((await store.listNamedVersions(room)).length >= MAX_NAMED_VERSIONS) {
+            throw new HttpError(
+              409,
+              'conflict',
+              'this document has as many named versions as it may',
+              'tooManyVersions',
+              { max: MAX_NAMED_VERSIONS },
+            );
+          }
+          if (!mayName(me.id)) {
+            throw new HttpError(
+              429,
+              'too_many_requests',
+              'naming versions too often',
+              'nameTooOften',
+            );
+          }
+          const named = { id: newId(), room, seq, name, authorId: me.id, at: now() };
+          await store.addNamedVersion(named);
+          return named;
+        });
         sendJson(res, 201, {
           id: version.id,
           seq,
