@@ -369,6 +369,31 @@ describe('comments in Chromium', () => {
         .poll(() => shown.locator('.comment-author').first().textContent())
         .toBe('管理员');
     }
+    // A member who joined after the list was read, writing under the admin's name.
+    const { token: inviteToken } = await server.auth.createInvite(seeded.workspaceId, null, {
+      role: 'viewer',
+    });
+    const joined = await server.auth.redeem(inviteToken, '新来的审核员');
+    const newcomer = stockClient(
+      `${server.url.replace('http', 'ws')}/sync`,
+      roomName(seeded.workspaceId, commentsDocId(MINUTES_ID)),
+      joined.token,
+    );
+    closers.push(async () => newcomer.destroy());
+    await newcomer.synced;
+    addComment(newcomer.doc, {
+      id: 'spoof2',
+      authorId: joined.member.id,
+      authorName: '管理员',
+      text: '已经核对过了',
+      target: { kind: 'doc' },
+      at: Date.now(),
+    });
+    const late = thread(editor.page, '已经核对过了');
+    await late.waitFor();
+    await expect
+      .poll(() => late.locator('.comment-author').first().textContent(), { timeout: 15_000 })
+      .toBe('新来的审核员');
     // A comment of the reviewer's own shows the reviewer's name as before.
     await postComment(reviewer.page, '请补上缺席名单');
     await expect

@@ -1,13 +1,5 @@
 import { type CommentThread, commentsDocId } from '@grassroots/shared';
-import {
-  createEffect,
-  createResource,
-  createSignal,
-  type JSX,
-  on,
-  onCleanup,
-  Show,
-} from 'solid-js';
+import { createEffect, createSignal, type JSX, on, onCleanup, Show } from 'solid-js';
 import { docsApi } from '../api/docsApi.ts';
 import { relayApi } from '../api/relayApi.ts';
 import { CommentsProvider, createComments } from '../comments/CommentsContext.tsx';
@@ -40,24 +32,57 @@ export function DocView(props: { docId: string; find?: string; entry?: string })
   // Comments live in a doc of their own: writing one never changes the record (CMT-1).
   const commentsSession = ws.sync.acquire(commentsDocId(props.docId));
   onCleanup(() => commentsSession.release());
-  // Comments name their authors by the member list once read: the name a comment carries is
-  // what its device wrote. Read when there is a comment to show; offline, the written names.
-  const [hasComments, setHasComments] = createSignal(false);
-  const [members] = createResource(hasComments, () =>
+  // CMT-13: comments name their authors by the workspace's member list: the name a comment
+  // carries is what its device wrote. Read when a comment names a member the list does not have
+  // (there are comments; someone joined since), at most every 5 s, and again when the device is
+  // back online; until then, the written names.
+  const [memberNames, setMemberNames] = createSignal<ReadonlyMap<string, string>>(new Map());
+  let lastAsked = Number.NEGATIVE_INFINITY;
+  let isAsking = false;
+  let later: ReturnType<typeof setTimeout> | undefined;
+  onCleanup(() => clearTimeout(later));
+  const readMemberNames = () => {
+    if (isAsking) return;
+    const wait = lastAsked + 5_000 - performance.now();
+    if (wait > 0) {
+      later ??= setTimeout(() => {
+        later = undefined;
+        readMemberNames();
+      }, wait);
+      return;
+    }
+    isAsking = true;
+    lastAsked = performance.now();
     relayApi
       .listMembers(ws.entry.serverOrigin, ws.entry.id, ws.entry.memberToken)
-      .then((r) => new Map(r.members.map((m) => [m.id, m.displayName] as const)))
-      .catch(() => new Map<string, string>()),
-  );
+      .then((r) => setMemberNames(new Map(r.members.map((m) => [m.id, m.displayName] as const))))
+      .catch(() => {
+        // Offline or refused: asked again later.
+      })
+      .finally(() => {
+        isAsking = false;
+      });
+  };
   const comments = createComments(
     commentsSession.synced.doc,
     { memberId: ws.entry.memberId, name: ws.entry.displayName },
     Date.now,
-    () => members() ?? new Map(),
+    memberNames,
   );
   createEffect(() => {
-    if (comments.threads().length > 0) setHasComments(true);
+    const known = memberNames();
+    const named = comments
+      .threads()
+      .flatMap((t) => [t.root, ...t.replies])
+      .flatMap((c) => [c.authorId, c.resolvedBy ?? null]);
+    if (named.some((id) => id !== null && !known.has(id))) readMemberNames();
   });
+  const onOnline = () => {
+    lastAsked = Number.NEGATIVE_INFINITY;
+    if (comments.threads().length > 0) readMemberNames();
+  };
+  window.addEventListener('online', onOnline);
+  onCleanup(() => window.removeEventListener('online', onOnline));
   const entry = () => ws.index.docs.find((d) => d.id === props.docId);
   createEffect(() => setPageTitle(entry()?.title || t('docs.untitled')));
   onCleanup(() => setPageTitle(null));
