@@ -114,7 +114,9 @@ describe('comments (CMT)', () => {
 
   it('WORK-1: a member whose refused comment writes spent their share of the relay is closed out', async () => {
     await server.stop();
-    server = await startTestServer({ workMsPerSecond: 1, workBurstMs: 100 });
+    // A share of 1 ms a second with 1 s at once: the first write of 1,500 comments (read,
+    // checked and applied, all charged: UPD-9) fits; hundreds of refused checks do not.
+    server = await startTestServer({ workMsPerSecond: 1, workBurstMs: 1_000 });
     await storeRecord(RECORD);
     const viewer = await server.member('viewer', '乡镇审核员');
     // A comments doc of some size: each check of a write reads all of it.
