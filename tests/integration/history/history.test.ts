@@ -201,8 +201,9 @@ describe('history entries', () => {
   });
 
   it('WORK-1 a member whose history requests spent their share of the relay waits (429); others do not', async () => {
-    // A share of 1 ms a second with 100 ms at once: spent within a few hundred requests.
-    server = await startTestServer({ workMsPerSecond: 1, workBurstMs: 100 });
+    // A share of 1 ms a second with 300 ms at once: spent within a few hundred requests (the
+    // devices writing the plan draw on theirs too, UPD-9: a few ms).
+    server = await startTestServer({ workMsPerSecond: 1, workBurstMs: 300 });
     await planWithTwoAuthors();
     const viewer = await server.member('viewer', '乡镇');
     let refused: Response | null = null;
@@ -219,7 +220,8 @@ describe('history entries', () => {
     expect(body.reason).toBe('historyBusy');
     expect(body.params.seconds).toBeGreaterThan(0);
     // Another member is served as before.
-    expect((await api('/docs/plan/history?limit=50', server.adminToken)).status).toBe(200);
+    const other = await server.member('viewer', '县里');
+    expect((await api('/docs/plan/history?limit=50', other.token)).status).toBe(200);
   });
 
   it('WORK-2 a long history request lets the relay serve others between its slices', async () => {
