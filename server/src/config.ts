@@ -93,6 +93,13 @@ export const configSchema = z
      */
     maxConnectionsPerMember: intFrom(1, 10_000).default(16),
     /**
+     * Connections one member may hold open to all documents on one process (CONN-4): a device
+     * syncs a few documents at a time and shows a few; past it a new one is refused with 429.
+     */
+    maxConnectionsPerMemberTotal: intFrom(1, 100_000).default(256),
+    /** Characters of one presence state of a member's own (AW-8): a name, a colour, a caret. */
+    maxPresenceStateBytes: intFrom(256, 1024 * 1024).default(8 * 1024),
+    /**
      * WORK-1: each member's share of the relay's main thread for work a request decides the cost
      * of (rebuilding a history, checking a comments write), ms of work a second sustained (200:
      * a fifth of a core) and ms at once (3,000: with 15 s, one member's queued comment checks held

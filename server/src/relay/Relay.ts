@@ -104,6 +104,8 @@ export class Relay {
   private readonly attempts: AttemptLimiter;
   /** Upgrades accepted but not yet open, per room and member (CONN-3). */
   private readonly upgrading = new Map<string, number>();
+  /** CONN-4: sockets of each member, from the upgrade until they close. */
+  private readonly memberSockets = new Map<string, number>();
   private readonly port: FanoutPort;
   /** One storage transaction per turn for the writes of every room. */
   private readonly commits: CommitBatcher;
@@ -239,6 +241,23 @@ export class Relay {
         'this member has too many connections to this document; close some and retry',
       );
     }
+    // CONN-4: and to all rooms: each connection may hold presence states, and a member opening
+    // connections to made-up documents one after the other held 270 MB in a minute. Counted from
+    // the upgrade until the socket closes.
+    const sockets = this.memberSockets.get(member.id) ?? 0;
+    if (sockets >= this.options.config.maxConnectionsPerMemberTotal) {
+      return refuse(
+        429,
+        'too_many_connections',
+        'this member has too many connections open; close some and retry',
+      );
+    }
+    this.memberSockets.set(member.id, sockets + 1);
+    socket.once('close', () => {
+      const left = (this.memberSockets.get(member.id) ?? 1) - 1;
+      if (left > 0) this.memberSockets.set(member.id, left);
+      else this.memberSockets.delete(member.id);
+    });
     this.upgrading.set(key, (this.upgrading.get(key) ?? 0) + 1);
     let isCounted = true;
     const uncount = () => {
@@ -408,6 +427,7 @@ export class Relay {
       maxPendingBytes: config.maxPendingStructBytes,
       maxAwarenessDepth: config.maxAwarenessDepth,
       maxAwarenessIdsPerConnection: config.maxAwarenessIdsPerConnection,
+      maxPresenceStateBytes: config.maxPresenceStateBytes,
       ackIntervalMs: config.ackIntervalMs,
       onTainted: (tainted) => this.reset(tainted),
       ...this.writeCheck(name),

@@ -63,6 +63,8 @@ export type RoomOptions = {
   maxAwarenessDepth: number;
   /** Awareness client ids one connection may own at once. */
   maxAwarenessIdsPerConnection: number;
+  /** Characters of one presence state of the sender's own (AW-8). */
+  maxPresenceStateBytes: number;
   /**
    * How often, at most, a connection that wrote nothing in a batch is told the new stored state
    * vector, ms (UPD-7): an author hears its ack with the batch, the others with a later batch or
@@ -109,6 +111,9 @@ const STATE_VECTOR_SLACK = 10_000;
  * a year's plan has a few tens of thousands; decoding this many takes about 0.6 s.
  */
 export const MAX_UPDATE_PARTS = 500_000;
+
+/** AW-7: entries an awareness update may have beyond the ids the room knows and its own new ones. */
+const AWARENESS_SLACK = 4;
 
 type PendingWrite = {
   authorId: string;
@@ -394,9 +399,13 @@ export class Room {
       throw new MessageRefused(CloseCode.tooLarge, 'awareness update is too large');
     }
     let entries: ReturnType<typeof decodeAwarenessEntries>;
+    // AW-7: a stock client sends its own states and echoes of states it heard from the relay, so
+    // an update names at most the ids the room knows and a few new ones of the sender's.
+    const known = Math.max(this.awareness.meta.size, this.awareness.getStates().size);
+    const newIds = this.options.maxAwarenessIdsPerConnection + AWARENESS_SLACK;
     try {
       entries = decodeAwarenessEntries(update, {
-        maxEntries: maxAwarenessEntries,
+        maxEntries: Math.min(maxAwarenessEntries, known + newIds),
         maxDepth: maxAwarenessDepth,
       });
     } catch (error) {
@@ -404,10 +413,13 @@ export class Room {
       throw new MessageRefused(CloseCode.badFrame, `awareness update refused: ${why}`);
     }
     const own: typeof entries = [];
-    let newIds = 0;
+    let claimed = 0;
+    let isIdle = false;
     for (const entry of entries) {
       const owner = this.awarenessOwners.get(entry.clientId);
       const isOwn = owner === conn;
+      // Removing a state nobody here ever had is no echo: the message is counted (AW-7).
+      if (entry.json === 'null' && !this.awareness.meta.has(entry.clientId)) isIdle = true;
       // Echoes repeat the clock the relay already has; only a newer clock may claim an id.
       const isNewer = entry.clock > (this.awareness.meta.get(entry.clientId)?.clock ?? -1);
       const mayClaim =
@@ -419,9 +431,19 @@ export class Room {
         metrics.awarenessDropped.inc();
         continue;
       }
-      if (!isOwn && conn.awarenessIds.size + ++newIds > this.options.maxAwarenessIdsPerConnection) {
+      if (
+        !isOwn &&
+        conn.awarenessIds.size + ++claimed > this.options.maxAwarenessIdsPerConnection
+      ) {
         metrics.awarenessDropped.inc();
         continue;
+      }
+      // AW-8: a state of one's own is a name, a colour and a caret, not a store.
+      if (entry.json.length > this.options.maxPresenceStateBytes) {
+        throw new MessageRefused(
+          CloseCode.tooLarge,
+          'awareness update refused: a state is too large',
+        );
       }
       const state = parseAwarenessState(entry.json, maxAwarenessDepth);
       if (state === undefined) {
@@ -437,7 +459,10 @@ export class Room {
           : { ...entry, json: JSON.stringify(stampPresence(state, conn.member)) },
       );
     }
-    if (own.length === 0) return;
+    if (own.length === 0) {
+      if (isIdle) this.spend(conn);
+      return;
+    }
     this.spend(conn);
     awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(own), conn);
   }

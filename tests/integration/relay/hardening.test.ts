@@ -83,7 +83,11 @@ describe('hardening against crafted input', () => {
   });
 
   it('a connection that does not read is closed instead of buffering without end', async () => {
-    server = await startTestServer({ maxBufferedBytes: 64 * 1024, maxAwarenessBytes: 64 * 1024 });
+    server = await startTestServer({
+      maxBufferedBytes: 64 * 1024,
+      maxAwarenessBytes: 64 * 1024,
+      maxPresenceStateBytes: 64 * 1024,
+    });
     const room = `${server.workspaceId}/doc`;
     const loud = stockClient(server.wsUrl, room, server.adminToken);
     cleanups.push(loud.destroy);
@@ -250,6 +254,57 @@ describe('connections of one member (CONN-3)', () => {
     opened[0]!.ws.close();
     await opened[0]!.closed;
     await eventually(async () => expect(await upgradeStatus(url)).toBe(101));
+  });
+});
+
+describe('connections of one member to many documents (CONN-4) and the size of a presence state (AW-8)', () => {
+  it('one member holds at most maxConnectionsPerMemberTotal connections on a process, whatever the documents', async () => {
+    server = await startTestServer({ maxConnectionsPerMemberTotal: 5 });
+    const s = server;
+    const viewer = await s.member('viewer');
+    const url = (doc: string, token = viewer.token) =>
+      `${s.wsUrl}/${s.workspaceId}/${doc}?token=${token}`;
+    // Made-up documents, one connection each, started together.
+    const started = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) => rawClient(url(`made-up-${i}`))),
+    );
+    const opened = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    for (const raw of opened) cleanups.push(() => raw.ws.terminate());
+    expect(opened).toHaveLength(5);
+    expect(await upgradeStatus(url('another'))).toBe(429);
+    expect(await upgradeStatus(url('another', s.adminToken))).toBe(101);
+    opened[0]!.ws.close();
+    await opened[0]!.closed;
+    await eventually(async () => expect(await upgradeStatus(url('another'))).toBe(101));
+  });
+
+  it("a presence state of one's own of more than maxPresenceStateBytes closes the connection; a real one passes", async () => {
+    server = await startTestServer({ maxPresenceStateBytes: 1024 });
+    const s = server;
+    const room = `${s.workspaceId}/meeting`;
+    const viewer = await s.member('viewer');
+    const person = stockClient(s.wsUrl, room, viewer.token);
+    const other = stockClient(s.wsUrl, room, s.adminToken);
+    cleanups.push(person.destroy, other.destroy);
+    await Promise.all([person.synced, other.synced]);
+    person.provider.awareness.setLocalStateField('doing', '看记录');
+    await eventually(() =>
+      expect(other.provider.awareness.getStates().get(person.doc.clientID)).toMatchObject({
+        doing: '看记录',
+      }),
+    );
+    const raw = await rawClient(`${s.wsUrl}/${room}?token=${viewer.token}`);
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, 1);
+    const inner = encoding.createEncoder();
+    encoding.writeVarUint(inner, 1);
+    encoding.writeVarUint(inner, 4242);
+    encoding.writeVarUint(inner, 1);
+    encoding.writeVarString(inner, JSON.stringify({ junk: 'x'.repeat(2_000) }));
+    encoding.writeVarUint8Array(e, encoding.toUint8Array(inner));
+    raw.send(encoding.toUint8Array(e));
+    expect((await raw.closed).code).toBe(4413);
+    expect(other.provider.awareness.getStates().has(4242)).toBe(false);
   });
 });
 

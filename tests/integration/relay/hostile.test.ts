@@ -73,7 +73,7 @@ describe('presence from untrusted members', () => {
     const editorId = editor.doc.clientID;
     raw.send(awarenessMessage([{ clientId: editorId, clock: 1e6, json: nested(20_000) }]));
     // Under an id of its own: refused.
-    raw.send(awarenessMessage([{ clientId: 424242, clock: 1, json: nested(20_000) }]));
+    raw.send(awarenessMessage([{ clientId: 424242, clock: 1, json: nested(2_000) }]));
     expect((await raw.closed).code).toBe(4400);
     // A client joining afterwards gets everyone's presence: encoding it does not blow up.
     const late = stockClient(s.wsUrl, room, s.adminToken);
@@ -229,6 +229,43 @@ describe('presence from untrusted members', () => {
     const raw = await rawClient(`${s.wsUrl}/${room}?token=${s.adminToken}`);
     for (let i = 0; i < 100; i++) raw.send(syncStep1(new Y.Doc()));
     expect((await raw.closed).code).toBe(4429);
+  });
+
+  it('AW-7: an awareness update names at most the ids the room knows and a few new ones; removing states nobody had is counted', async () => {
+    server = await startTestServer({ messagesPerSecond: 5, messageBurst: 20 });
+    const s = server;
+    const room = `${s.workspaceId}/meeting`;
+    const viewer = await s.member('viewer');
+    const people = Array.from({ length: 3 }, () => stockClient(s.wsUrl, room, s.adminToken));
+    cleanups.push(...people.map((p) => p.destroy));
+    await Promise.all(people.map((p) => p.synced));
+    for (const p of people) p.provider.awareness.setLocalStateField('doing', '看记录');
+    // 1,000 removals of states nobody here had, in one message (11 KB, decoded for nothing).
+    const removals = (n: number, from: number) =>
+      Array.from({ length: n }, (_, i) => ({ clientId: from + i, clock: 1, json: 'null' }));
+    const flood = await rawClient(`${s.wsUrl}/${room}?token=${viewer.token}`);
+    flood.send(awarenessMessage(removals(1_000, 900_000)));
+    expect((await flood.closed).code).toBe(4400);
+    // A few at a time: each message counts against the rate, as any of its own would.
+    const trickle = await rawClient(`${s.wsUrl}/${room}?token=${viewer.token}`);
+    let code = 0;
+    void trickle.closed.then((c) => {
+      code = c.code;
+    });
+    let sent = 0;
+    for (; sent < 200 && code === 0; sent++) {
+      trickle.send(awarenessMessage(removals(3, 800_000 + sent * 3)));
+      await new Promise((r) => setImmediate(r));
+    }
+    expect((await trickle.closed).code).toBe(4429);
+    expect(sent).toBeLessThan(200);
+    // The people in the room still see each other, and their echoes are not refused.
+    people[0]!.provider.awareness.setLocalStateField('doing', '改记录');
+    await eventually(() =>
+      expect(people[2]!.provider.awareness.getStates().get(people[0]!.doc.clientID)).toMatchObject({
+        doing: '改记录',
+      }),
+    );
   });
 });
 
