@@ -108,13 +108,23 @@ describe('村务公开栏', () => {
     );
     expect(th.base).not.toBe(reviewed.present);
     await page.setViewportSize({ width: 360, height: 800 });
-    await reviewTally.scrollIntoViewIfNeeded();
+    // The case card is drawn again as the page settles: scrolled to once it stays.
+    const scrollToTally = () =>
+      expect
+        .poll(() =>
+          reviewTally.scrollIntoViewIfNeeded().then(
+            () => true,
+            () => false,
+          ),
+        )
+        .toBe(true);
+    await scrollToTally();
     await screenshot(page, 'case-review-tally-360-zh');
     await switchLanguage(page, 'ug');
     await expect
       .poll(() => reviewTally.textContent())
       .toContain('ئاۋاز بېرىش ھوقۇقى بار كېلىشكە تېگىشلىك');
-    await reviewTally.scrollIntoViewIfNeeded();
+    await scrollToTally();
     await screenshot(page, 'case-review-tally-360-ug');
     await switchLanguage(page, 'zh-CN');
     await page.setViewportSize({ width: 1200, height: 900 });
