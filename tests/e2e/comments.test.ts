@@ -346,22 +346,26 @@ describe('comments in Chromium', () => {
 
   it("a comment is shown under its author's name in the member list, not a name its device wrote (CMT-13)", async () => {
     const { seeded, editor, reviewer } = await openMinutes(360);
-    // The admin's device writes a comment under the reviewer's name (the relay checks the id).
-    const admin = stockClient(
-      `${server.url.replace('http', 'ws')}/sync`,
-      roomName(seeded.workspaceId, commentsDocId(MINUTES_ID)),
-      seeded.admin.token,
-    );
-    closers.push(async () => admin.destroy());
-    await admin.synced;
-    addComment(admin.doc, {
-      id: 'spoof1',
-      authorId: seeded.admin.id,
-      authorName: '乡镇审核员',
-      text: '这份记录没有问题',
-      target: { kind: 'doc' },
-      at: Date.now(),
-    });
+    /** A member's device writes a comment under a name of its choosing (the relay checks the id). */
+    const commentAs = async (member: { id: string; token: string }, name: string, text: string) => {
+      const device = stockClient(
+        `${server.url.replace('http', 'ws')}/sync`,
+        roomName(seeded.workspaceId, commentsDocId(MINUTES_ID)),
+        member.token,
+      );
+      closers.push(async () => device.destroy());
+      await device.synced;
+      addComment(device.doc, {
+        id: `spoof-${member.id}`,
+        authorId: member.id,
+        authorName: name,
+        text,
+        target: { kind: 'doc' },
+        at: Date.now(),
+      });
+    };
+    // The admin's device, under the reviewer's name.
+    await commentAs(seeded.admin, '乡镇审核员', '这份记录没有问题');
     for (const page of [editor.page, reviewer.page]) {
       const shown = thread(page, '这份记录没有问题');
       await shown.waitFor();
@@ -374,21 +378,7 @@ describe('comments in Chromium', () => {
       role: 'viewer',
     });
     const joined = await server.auth.redeem(inviteToken, '新来的审核员');
-    const newcomer = stockClient(
-      `${server.url.replace('http', 'ws')}/sync`,
-      roomName(seeded.workspaceId, commentsDocId(MINUTES_ID)),
-      joined.token,
-    );
-    closers.push(async () => newcomer.destroy());
-    await newcomer.synced;
-    addComment(newcomer.doc, {
-      id: 'spoof2',
-      authorId: joined.member.id,
-      authorName: '管理员',
-      text: '已经核对过了',
-      target: { kind: 'doc' },
-      at: Date.now(),
-    });
+    await commentAs({ id: joined.member.id, token: joined.token }, '管理员', '已经核对过了');
     const late = thread(editor.page, '已经核对过了');
     await late.waitFor();
     await expect

@@ -9,6 +9,7 @@ import {
 } from '@grassroots/shared';
 import type { Auth } from '../auth/Auth.ts';
 import type { Config } from '../config.ts';
+import { Counts } from '../counts.ts';
 import { badRequest, HttpError, notFound } from '../errors.ts';
 import { type BlobStore, BlobStoreError } from '../storage/BlobStore.ts';
 import { type Route, route } from './api.ts';
@@ -80,7 +81,7 @@ export function blobRoutes(
 ): Route[] {
   const BLOB = '/api/workspaces/:id/blobs/:id';
   /** Downloads running, per member (BLOB-12). */
-  const downloads = new Map<string, number>();
+  const downloads = new Counts();
   const maxBytes = (type: BlobType) =>
     type === 'application/pdf' ? limits.maxPdfBytes : limits.maxImageBytes;
   /**
@@ -115,8 +116,7 @@ export function blobRoutes(
       const hash = hashParam(name);
       // BLOB-12: a member downloads a few files at once (a phone shows a page of photos); more
       // wait. Each is read a slice at a time as the peer takes it.
-      const reading = downloads.get(me.id) ?? 0;
-      if (reading >= DOWNLOADS_PER_MEMBER) {
+      if (downloads.get(me.id) >= DOWNLOADS_PER_MEMBER) {
         throw new HttpError(
           429,
           'too_many_requests',
@@ -125,12 +125,8 @@ export function blobRoutes(
         );
       }
       // Counted before the store is asked, so downloads started at once count each other.
-      downloads.set(me.id, reading + 1);
-      const done = () => {
-        const left = (downloads.get(me.id) ?? 1) - 1;
-        if (left > 0) downloads.set(me.id, left);
-        else downloads.delete(me.id);
-      };
+      downloads.add(me.id);
+      const done = () => downloads.remove(me.id);
       const found = await blobs.open(ws!, hash).catch((error: unknown) => {
         done();
         throw error;

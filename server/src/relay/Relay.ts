@@ -17,6 +17,7 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import type * as Y from 'yjs';
 import type { Auth } from '../auth/Auth.ts';
 import type { Config } from '../config.ts';
+import { Counts } from '../counts.ts';
 import { HttpError } from '../errors.ts';
 import { type Logger, redactUrl } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
@@ -103,9 +104,9 @@ export class Relay {
   private readonly unloadTimers = new Map<string, NodeJS.Timeout>();
   private readonly attempts: AttemptLimiter;
   /** Upgrades accepted but not yet open, per room and member (CONN-3). */
-  private readonly upgrading = new Map<string, number>();
+  private readonly upgrading = new Counts();
   /** CONN-4: sockets of each member, from the upgrade until they close. */
-  private readonly memberSockets = new Map<string, number>();
+  private readonly memberSockets = new Counts();
   private readonly port: FanoutPort;
   /** One storage transaction per turn for the writes of every room. */
   private readonly commits: CommitBatcher;
@@ -230,7 +231,7 @@ export class Relay {
     // every connection of the room is sent, so without a bound one member fills the room's.
     // Upgrades under way count too: many started at once all pass the check before any is open.
     const key = `${roomName}\u0000${member.id}`;
-    let open = this.upgrading.get(key) ?? 0;
+    let open = this.upgrading.get(key);
     for (const conn of this.rooms.get(roomName)?.conns ?? []) {
       if (conn.member.id === member.id && !conn.isClosing) open++;
     }
@@ -244,28 +245,21 @@ export class Relay {
     // CONN-4: and to all rooms: each connection may hold presence states, and a member opening
     // connections to made-up documents one after the other held 270 MB in a minute. Counted from
     // the upgrade until the socket closes.
-    const sockets = this.memberSockets.get(member.id) ?? 0;
-    if (sockets >= this.options.config.maxConnectionsPerMemberTotal) {
+    if (this.memberSockets.get(member.id) >= this.options.config.maxConnectionsPerMemberTotal) {
       return refuse(
         429,
         'too_many_connections',
         'this member has too many connections open; close some and retry',
       );
     }
-    this.memberSockets.set(member.id, sockets + 1);
-    socket.once('close', () => {
-      const left = (this.memberSockets.get(member.id) ?? 1) - 1;
-      if (left > 0) this.memberSockets.set(member.id, left);
-      else this.memberSockets.delete(member.id);
-    });
-    this.upgrading.set(key, (this.upgrading.get(key) ?? 0) + 1);
+    this.memberSockets.add(member.id);
+    socket.once('close', () => this.memberSockets.remove(member.id));
+    this.upgrading.add(key);
     let isCounted = true;
     const uncount = () => {
       if (!isCounted) return;
       isCounted = false;
-      const left = (this.upgrading.get(key) ?? 1) - 1;
-      if (left > 0) this.upgrading.set(key, left);
-      else this.upgrading.delete(key);
+      this.upgrading.remove(key);
     };
     socket.once('close', uncount);
     const wantsAck = url.searchParams.get(SyncParam.ack) === '1';

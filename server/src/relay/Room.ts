@@ -401,7 +401,8 @@ export class Room {
     let entries: ReturnType<typeof decodeAwarenessEntries>;
     // AW-7: a stock client sends its own states and echoes of states it heard from the relay, so
     // an update names at most the ids the room knows and a few new ones of the sender's.
-    const known = Math.max(this.awareness.meta.size, this.awareness.getStates().size);
+    // (Every state has its meta; a removed one keeps it.)
+    const known = this.awareness.meta.size;
     const newIds = this.options.maxAwarenessIdsPerConnection + AWARENESS_SLACK;
     try {
       entries = decodeAwarenessEntries(update, {
@@ -524,13 +525,16 @@ export class Room {
     if (work && work.waitFor(memberId) > 0) {
       throw new MessageRefused(CloseCode.rateLimited, 'too much work; slow down');
     }
+    /** Runs work for the sender, charged to its share when there is one. */
+    const charged = <T>(run: () => T): T => (work ? work.run(memberId, run) : run());
     let effect: 'noop' | 'change';
-    const decodeStart = performance.now();
     try {
-      if (countUpdateParts(payload, MAX_UPDATE_PARTS) > MAX_UPDATE_PARTS) {
-        throw new MessageRefused(CloseCode.tooLarge, 'update rejected: too many parts');
-      }
-      effect = inspectUpdate(this.doc, payload);
+      effect = charged(() => {
+        if (countUpdateParts(payload, MAX_UPDATE_PARTS) > MAX_UPDATE_PARTS) {
+          throw new MessageRefused(CloseCode.tooLarge, 'update rejected: too many parts');
+        }
+        return inspectUpdate(this.doc, payload);
+      });
     } catch (error) {
       if (error instanceof MessageRefused) throw error;
       throw new MessageRefused(
@@ -539,8 +543,6 @@ export class Room {
           ? `update rejected: ${error.message}`
           : 'update rejected: Yjs cannot decode it',
       );
-    } finally {
-      work?.charge(memberId, performance.now() - decodeStart);
     }
     const refusal =
       effect !== 'change'
@@ -566,13 +568,7 @@ export class Room {
       throw new MessageRefused(CloseCode.storageFailed, 'storage is behind; retry later');
     }
     const dropsBefore = this.pendingDrops;
-    const integrateStart = performance.now();
-    let update: Uint8Array | null;
-    try {
-      update = effect === 'change' ? this.integrate(payload) : null;
-    } finally {
-      work?.charge(memberId, performance.now() - integrateStart);
-    }
+    const update = effect === 'change' ? charged(() => this.integrate(payload)) : null;
     this.enqueue({ authorId: conn.member.id, conn, update, at: this.options.now() });
     // What it sent waited for changes the room lacks and was dropped (at once in the index room,
     // DEL-2): the relay's own step 1 asks the device, which answers with everything the relay

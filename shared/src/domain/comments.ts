@@ -198,17 +198,13 @@ export function commentsWriteRefusal(
 }
 
 /**
- * Bytes an item's content takes once stored: text and values as UTF-8 or JSON, embeds and
- * formatting marks too (each is one "character" of a Y.Text however large it is).
+ * Bytes an item's content takes once stored; what reaches it is a plain value (JSON), a deleted
+ * range or a comment map (`itemShapeRefusal` refused anything else).
  */
 function contentBytes(content: Y.Item['content']): number {
-  if (content instanceof Y.ContentString) return encodeUtf8(content.str).length;
-  if (content instanceof Y.ContentBinary) return content.content.length;
-  if (content instanceof Y.ContentDeleted || content instanceof Y.ContentType)
-    return content.getLength();
-  if (content instanceof Y.ContentFormat)
-    return encodeUtf8(content.key).length + encodeUtf8(JSON.stringify(content.value) ?? '').length;
-  return encodeUtf8(JSON.stringify(content.getContent()) ?? '').length;
+  return content instanceof Y.ContentAny
+    ? encodeUtf8(JSON.stringify(content.arr)).length
+    : content.getLength();
 }
 
 export type CommentsWriteCheck = {
@@ -282,10 +278,6 @@ export function commentsWriteCheck(
     if (!was || !now) return refused('comments: not a comment');
     for (const key of keys) {
       if (key === null) return refused('comments: not a comment');
-      // Its fields stay plain: a Y.Text put in place of `text` reads as its characters and
-      // hides embeds of any size, which no later check sees (CMT-6, CMT-12).
-      if (type.get(key) instanceof Y.AbstractType)
-        return refused('comments: a comment holds plain fields');
       if ((COMMENT_RESOLVE_FIELDS as readonly string[]).includes(key)) continue;
       if ((COMMENT_AUTHOR_FIELDS as readonly string[]).includes(key)) {
         if (was.authorId !== memberId)
