@@ -163,6 +163,9 @@ describe('printing a minutes record', () => {
     // The body keeps its structure on paper (RICH-1): a numbered list typed with the editor's
     // own shortcut, and a bold line.
     await page.goto(`${relay.server.url}/#/w/${workspaceId}/d/${draft.id}`);
+    // Typed once the device is back in step with the relay: what arrives meanwhile would move
+    // the text after the caret into the list being typed.
+    await waitSaved(page);
     await page.locator('.minutes-editor .ProseMirror > p').last().click();
     await page.keyboard.press('End');
     await page.keyboard.press('Enter');
