@@ -252,6 +252,13 @@ export class Relay {
         'this member has too many connections open; close some and retry',
       );
     }
+    // WORK-1: loading a room reads and applies all its rows, work the member who connects first
+    // decides the cost of (a viewer opening large documents one after another, each unloaded
+    // once left): charged to it, and a member in debt loads no more until it is paid back.
+    const work = this.options.work;
+    if (work && !this.rooms.has(roomName) && work.waitFor(member.id) > 0) {
+      return refuse(429, 'rate_limited', 'too much work; wait and retry');
+    }
     this.memberSockets.add(member.id);
     socket.once('close', () => this.memberSockets.remove(member.id));
     this.upgrading.add(key);
@@ -287,7 +294,7 @@ export class Relay {
       socket,
     );
     metrics.connections.inc();
-    const room = this.getRoom(roomName);
+    const room = this.getRoom(roomName, member.id);
     if (room.isTainted) {
       // Reloading after a failed update: come back in a moment, to the reloaded room.
       metrics.connections.dec();
@@ -394,7 +401,8 @@ export class Relay {
     });
   }
 
-  private getRoom(name: string): Room {
+  /** The room, loaded when it is not, charged to `loadedFor` (WORK-1) when a member asks. */
+  private getRoom(name: string, loadedFor?: string): Room {
     const existing = this.rooms.get(name);
     if (existing) return existing;
     const { store, log, metrics, config } = this.options;
@@ -426,6 +434,7 @@ export class Relay {
       onTainted: (tainted) => this.reset(tainted),
       ...this.writeCheck(name),
       ...(this.options.work ? { work: this.options.work } : {}),
+      ...(loadedFor !== undefined ? { loadedFor } : {}),
       now: this.now,
     });
     this.rooms.set(name, room);

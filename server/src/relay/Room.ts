@@ -90,6 +90,8 @@ export type RoomOptions = {
   isOpenToViewers?: boolean;
   /** Each member's share of the main thread (WORK-1): decoding and applying updates draw on it. */
   work?: WorkBudget;
+  /** The member whose connection loads the room: reading and applying its rows is charged to it. */
+  loadedFor?: string;
   now: () => number;
 };
 
@@ -237,7 +239,9 @@ export class Room {
   }
 
   private async load(): Promise<void> {
+    const { work, loadedFor } = this.options;
     const rows = await this.options.store.loadUpdates(this.name);
+    const applying = performance.now();
     // Row by row in one transaction: as fast as applying one merged update, and far faster than
     // merging thousands of small updates first (seconds for a doc of 10,000 edits).
     this.doc.transact(() => {
@@ -254,6 +258,9 @@ export class Room {
         }
       }
     }, 'storage');
+    if (work && loadedFor !== undefined) {
+      work.charge(loadedFor, performance.now() - applying);
+    }
     this.lastStoredSV = this.stateVector();
     this.appliedSeq = rows[rows.length - 1]?.seq ?? 0;
     this.isReady = true;

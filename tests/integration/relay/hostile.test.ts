@@ -3,7 +3,14 @@ import { CloseCode } from '@grassroots/shared';
 import * as encoding from 'lib0/encoding';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { rawClient, stockClient, syncStep1, updateMessage } from '../../support/clients.ts';
+import {
+  applySyncMessages,
+  rawClient,
+  stockClient,
+  syncStep1,
+  updateMessage,
+  upgradeStatus,
+} from '../../support/clients.ts';
 import {
   gcFlood,
   minimalThrowingUpdates,
@@ -384,6 +391,47 @@ describe('updates that cost more to read than they weigh', () => {
     await Promise.all([a.synced, b.synced]);
     a.doc.getText('t').insert(0, '照常');
     await eventually(() => expect(b.doc.getText('t').toString()).toBe('照常'));
+  });
+});
+
+describe('documents that cost more to load than to ask for', () => {
+  it('WORK-1: a viewer opening large documents one after another is charged their loading, then refused more; others load on', async () => {
+    // A share of 1 ms a second with 200 ms at once; rooms unload as soon as they are left.
+    server = await startTestServer({ workMsPerSecond: 1, workBurstMs: 200, unloadAfterMs: 0 });
+    const s = server;
+    // Documents of 20,000 list items each: tens of ms each to load, nothing to ask for.
+    const big = new Y.Doc();
+    big.transact(() => {
+      const list = big.getArray<number>('a');
+      for (let i = 0; i < 20_000; i++) list.insert(0, [i]);
+    });
+    const update = Y.encodeStateAsUpdate(big);
+    const rooms = Array.from({ length: 40 }, (_, i) => `${s.workspaceId}/big-${i}`);
+    for (const room of rooms)
+      await s.store.appendUpdates([{ room, authorId: 'author', at: Date.now(), update }]);
+    const viewer = await s.member('viewer');
+    const statuses: number[] = [];
+    for (const room of rooms) {
+      const status = await upgradeStatus(`${s.wsUrl}/${room}?token=${viewer.token}`);
+      statuses.push(status);
+      if (status !== 101) break;
+      // Loaded and left: unloaded again before the next.
+      await eventually(async () => expect(await metric(s, 'grassroots_rooms_loaded')).toBe(0));
+    }
+    expect(statuses.at(-1)).toBe(429);
+    expect(statuses.length).toBeLessThan(rooms.length);
+    // Another member (a share of its own) loads the same documents meanwhile.
+    const other = await s.member('viewer', '李会计');
+    for (const room of rooms.slice(0, 2)) {
+      const reader = await rawClient(`${s.wsUrl}/${room}?token=${other.token}`);
+      reader.send(syncStep1(new Y.Doc()));
+      await eventually(() => {
+        const seen = new Y.Doc();
+        applySyncMessages(seen, reader.messages);
+        expect(seen.getArray('a').length).toBe(20_000);
+      });
+      reader.ws.close();
+    }
   });
 });
 
