@@ -146,6 +146,11 @@ async function serve(argv: string[]) {
   const fanout = openFanout(config, (error) => onBusError(error));
   const isBusUp = await busUpWithin(fanout, BUS_WAIT_MS);
   const server = await startServer(config, { store, fanout, blobs });
+  // A promise nobody awaited that fails is a bug to log, not a reason to drop every workspace's
+  // connections: the requests it belonged to have been answered or dropped already.
+  process.on('unhandledRejection', (error) =>
+    server.log.error({ err: error }, 'unhandled rejection'),
+  );
   if (!isBusUp)
     server.log.warn(
       { waitedMs: BUS_WAIT_MS },

@@ -15,7 +15,7 @@ import { historyRoutes } from './history/routes.ts';
 import { authRoutes, matchRoute, type Route } from './http/api.ts';
 import { blobRoutes } from './http/blobRoutes.ts';
 import { docRoutes, keepDeletedToAdmins } from './http/docRoutes.ts';
-import { errorBody, sendJson } from './http/json.ts';
+import { errorBody, requestUrl, sendJson } from './http/json.ts';
 import { createLogger, type Logger, redactUrl } from './log.ts';
 import { createMetrics } from './metrics.ts';
 import { type Fanout, LocalFanout } from './relay/Fanout.ts';
@@ -133,7 +133,7 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
       : null;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = requestUrl(req);
     const method = req.method ?? 'GET';
     if (url.pathname === '/healthz') return sendJson(res, 200, { ok: true });
     if (url.pathname === '/metrics') {
@@ -154,31 +154,42 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
     sendJson(res, 404, errorBody(req, notFound('no such endpoint', 'endpointNotFound')));
   };
 
-  const http = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (error instanceof HttpError) {
-        log.info(
-          { method: req.method, url: redactUrl(req.url), status: error.status },
-          error.message,
-        );
-        if (!res.headersSent) sendJson(res, error.status, errorBody(req, error));
-        return;
-      }
-      if (error instanceof Error && error.name === 'ZodError') {
-        if (!res.headersSent) {
-          sendJson(res, 400, errorBody(req, new HttpError(400, 'bad_request', 'malformed id')));
-        }
-        return;
-      }
-      log.error({ method: req.method, url: redactUrl(req.url), err: error }, 'request failed');
+  /** Answers a request that failed; a request whose answer cannot even be written is dropped. */
+  const answerFailure = (req: IncomingMessage, res: ServerResponse, error: unknown) => {
+    try {
+      failed(req, res, error);
+    } catch (again) {
+      log.error({ err: again }, 'could not answer a failed request');
+      res.destroy();
+    }
+  };
+  const failed = (req: IncomingMessage, res: ServerResponse, error: unknown) => {
+    if (error instanceof HttpError) {
+      log.info(
+        { method: req.method, url: redactUrl(req.url), status: error.status },
+        error.message,
+      );
+      if (!res.headersSent) sendJson(res, error.status, errorBody(req, error));
+      return;
+    }
+    if (error instanceof Error && error.name === 'ZodError') {
       if (!res.headersSent) {
-        sendJson(
-          res,
-          500,
-          errorBody(req, new HttpError(500, 'internal', 'internal error', 'internal')),
-        );
-      } else res.destroy();
-    });
+        sendJson(res, 400, errorBody(req, new HttpError(400, 'bad_request', 'malformed id')));
+      }
+      return;
+    }
+    log.error({ method: req.method, url: redactUrl(req.url), err: error }, 'request failed');
+    if (!res.headersSent) {
+      sendJson(
+        res,
+        500,
+        errorBody(req, new HttpError(500, 'internal', 'internal error', 'internal')),
+      );
+    } else res.destroy();
+  };
+
+  const http = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => answerFailure(req, res, error));
   });
   http.maxHeadersCount = 100;
   http.headersTimeout = 20_000;

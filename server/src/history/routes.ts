@@ -14,7 +14,7 @@ import { newId } from '../auth/tokens.ts';
 import type { ServerDeps } from '../deps.ts';
 import { badRequest, HttpError, notFound } from '../errors.ts';
 import { type Route, route } from '../http/api.ts';
-import { bearer, readJson, sendJson } from '../http/json.ts';
+import { bearer, readJson, requestUrl, sendJson } from '../http/json.ts';
 import { TokenBucket } from '../relay/Connection.ts';
 import { WriteRefused } from '../relay/Room.ts';
 import { isEmptyUpdate } from '../relay/updates.ts';
@@ -145,7 +145,6 @@ export function historyRoutes(history: History, work?: WorkBudget, now = Date.no
       new Map((await auth.listMembers(workspaceId)).map((m) => [m.id, memberInfo(m)]));
     const namesOf = async (room: string) =>
       new Map((await store.listNamedVersions(room)).map((n) => [n.seq, n.name]));
-    const urlOf = (req: { url?: string }) => new URL(req.url ?? '/', 'http://localhost');
     /** A restore or revert, checked as the member's own write (DEL-5). */
     const commitAs = async (room: string, update: Uint8Array, me: Member) => {
       try {
@@ -191,7 +190,7 @@ export function historyRoutes(history: History, work?: WorkBudget, now = Date.no
     return [
       route('GET', `${DOC}/history`, async (req, res, [ws, doc]) => {
         const me = await admitted(req, ws!, 'read');
-        const url = urlOf(req);
+        const url = requestUrl(req);
         const room = roomName(ws!, doc!);
         await relay.settle(room);
         const locale = localeOf(url);
@@ -253,7 +252,7 @@ export function historyRoutes(history: History, work?: WorkBudget, now = Date.no
         const room = roomName(ws!, doc!);
         await knownDoc(room);
         await relay.settle(room);
-        const locale = localeOf(urlOf(req));
+        const locale = localeOf(requestUrl(req));
         const people = await authors(ws!);
         const names = await namesOf(room);
         const header = CSV_COLUMNS.map((key) => translate(locale, key));
@@ -296,7 +295,7 @@ export function historyRoutes(history: History, work?: WorkBudget, now = Date.no
 
       route('GET', `${DOC}/compare`, async (req, res, [ws, doc]) => {
         const me = await admitted(req, ws!, 'read');
-        const url = urlOf(req);
+        const url = requestUrl(req);
         const room = roomName(ws!, doc!);
         await knownDoc(room);
         await relay.settle(room);

@@ -13,7 +13,7 @@ import { Counts } from '../counts.ts';
 import { badRequest, HttpError, notFound } from '../errors.ts';
 import { type BlobStore, BlobStoreError } from '../storage/BlobStore.ts';
 import { type Route, route } from './api.ts';
-import { bearer, sendJson } from './json.ts';
+import { bearer, requestUrl, sendJson } from './json.ts';
 
 /** The first bytes each type must start with (BLOB-6): a PNG named .jpg is refused, so is HTML. */
 const SIGNATURES: Record<BlobType, (b: Uint8Array) => boolean> = {
@@ -164,7 +164,7 @@ export function blobRoutes(
     route('GET', `${BLOB}/upload`, async (req, res, [ws, name]) => {
       await auth.authorize(bearer(req), ws!, 'write');
       const hash = hashParam(name);
-      const size = new URL(req.url ?? '/', 'http://localhost').searchParams.get(BlobParam.size);
+      const size = requestUrl(req).searchParams.get(BlobParam.size);
       if (size !== null) {
         const bytes = Number(size);
         if (!Number.isSafeInteger(bytes) || bytes <= 0) {
@@ -177,7 +177,7 @@ export function blobRoutes(
     route('PUT', BLOB, async (req, res, [ws, name]) => {
       await auth.authorize(bearer(req), ws!, 'write');
       const hash = hashParam(name);
-      const url = new URL(req.url ?? '/', 'http://localhost');
+      const url = requestUrl(req);
       const type = url.searchParams.get(BlobParam.type);
       if (!isBlobType(type)) {
         throw new HttpError(

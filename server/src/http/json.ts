@@ -15,6 +15,22 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
+/** The request's target as a URL, or null when it cannot be read (`GET //[`, a port of 99999). */
+function parsedUrl(req: IncomingMessage): URL | null {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    return null;
+  }
+}
+
+/** The request's target as a URL; 400 when it cannot be read. */
+export function requestUrl(req: IncomingMessage): URL {
+  const url = parsedUrl(req);
+  if (!url) throw new HttpError(400, 'bad_request', 'the request target is not a valid URL');
+  return url;
+}
+
 /**
  * The JSON body of a refusal (I18N-2): the stable `error` name, the `reason` and `params` a
  * client puts into words in its own locale, and `message`, those words in the locale the
@@ -24,7 +40,8 @@ export function errorBody(
   req: IncomingMessage,
   error: HttpError,
 ): { error: string; reason: string; params: Record<string, string | number>; message: string } {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  // Never throws: it answers requests whose target could not be read too.
+  const url = parsedUrl(req) ?? new URL('http://localhost/');
   return {
     error: error.error,
     reason: error.reason,

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { type ErrorReason, translate } from '@grassroots/shared';
 import * as encoding from 'lib0/encoding';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -84,6 +85,29 @@ describe('bad input gets a clear error and harms nothing', () => {
     const raw = await open();
     raw.ws.send('hello');
     expect((await raw.closed).code).toBe(4400);
+    await expectRoomUnharmed();
+  });
+
+  it('a request whose target is not a URL gets 400 and the relay goes on (one such request ended the process)', async () => {
+    const port = new URL(server.url).port;
+    /** The first line of the answer to a hand-written request. */
+    const statusLine = (target: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1', () =>
+          socket.write(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`),
+        );
+        let answer = '';
+        socket.on('data', (d) => {
+          answer += d.toString();
+        });
+        socket.on('close', () => resolve(answer.split('\r\n')[0] ?? ''));
+        socket.on('error', reject);
+      });
+    for (const target of ['//[', 'http://x:99999/', '/api/x?locale=ug', 'http://[::1']) {
+      expect(await statusLine(target)).toMatch(/^HTTP\/1\.1 (400|404)/);
+    }
+    expect(await statusLine('//[')).toBe('HTTP/1.1 400 Bad Request');
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     await expectRoomUnharmed();
   });
 
