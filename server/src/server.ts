@@ -194,6 +194,9 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
   http.maxHeadersCount = 100;
   http.headersTimeout = 20_000;
   http.requestTimeout = 60_000;
+  // A reader that stops reading an answer (a public page asked for and never read, 12 such held
+  // gigabytes) is dropped after a minute without progress; WebSockets turn this off for their own.
+  http.timeout = 60_000;
   http.on('upgrade', (req, socket, head) => {
     relay.handleUpgrade(req, socket, head).catch((error) => {
       log.error({ err: error }, 'upgrade failed');

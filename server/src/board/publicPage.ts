@@ -31,11 +31,18 @@ export const PUBLIC_MAX_AGE_S = 30;
 /** One item as the public page and its JSON twin show it: no ids, no names (PUB-3). */
 type ShownItem = { postedAt: number; updatedAt: number | null; item: PublicItem };
 
+/**
+ * Text as HTML: markup characters escaped, and control characters HTML has no place for (NUL,
+ * escapes, C1 controls) left out; tabs and line breaks stay.
+ */
 const html = (s: string) =>
-  s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
+  s
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: these are what it removes
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g, '')
+    .replace(
+      /[&<>"']/g,
+      (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+    );
 
 /** A date or time, kept left to right inside any sentence (a Uyghur one reverses bare digits' runs). */
 const dateHtml = (text: string) => `<bdi dir="ltr" class="d">${html(text)}</bdi>`;
@@ -235,11 +242,67 @@ function notFound(res: ServerResponse): void {
   res.end('404');
 }
 
+/** A page as rendered once and sent to every reader until the board changes (PUB-10). */
+type RenderedPage = { version: string; body: Buffer; etag: string };
+
+/** Bytes of rendered pages kept, all boards together; the least recently rendered go first. */
+const PAGE_CACHE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The rendered pages of this process, by board, locale and format. Each is checked against the
+ * board's version on every request (one small query), so a publication or a withdrawal made
+ * through any process shows at once; a page is rendered once per change, however many read it.
+ */
+class PageCache {
+  private readonly pages = new Map<string, RenderedPage>();
+  private readonly rendering = new Map<string, Promise<RenderedPage>>();
+  private bytes = 0;
+
+  /** The page for `key` at `version`: the kept one, or the one `render` makes (once at a time). */
+  get(key: string, version: string, render: () => Promise<Buffer>): Promise<RenderedPage> {
+    const kept = this.pages.get(key);
+    if (kept?.version === version) return Promise.resolve(kept);
+    const flight = `${key}\u0000${version}`;
+    let pending = this.rendering.get(flight);
+    if (!pending) {
+      pending = render()
+        .then((body) => {
+          const page = {
+            version,
+            body,
+            etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`,
+          };
+          this.keep(key, page);
+          return page;
+        })
+        .finally(() => this.rendering.delete(flight));
+      this.rendering.set(flight, pending);
+    }
+    return pending;
+  }
+
+  private keep(key: string, page: RenderedPage): void {
+    const old = this.pages.get(key);
+    if (old) {
+      this.bytes -= old.body.byteLength;
+      this.pages.delete(key);
+    }
+    this.pages.set(key, page);
+    this.bytes += page.body.byteLength;
+    for (const [k, p] of this.pages) {
+      if (this.bytes <= PAGE_CACHE_BYTES || k === key) break;
+      this.pages.delete(k);
+      this.bytes -= p.body.byteLength;
+    }
+  }
+}
+
 /**
  * Serves `/p/<publicId>` (server-rendered HTML, no script) and `/p/<publicId>.json` to anyone,
  * without an account: only the live versions of what was published (PUB-3).
  */
 export function makePublicPage({ store, auth }: Pick<ServerDeps, 'store' | 'auth'>) {
+  const cache = new PageCache();
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const method = req.method ?? 'GET';
     const match = PAGE_PATH.exec(url.pathname);
@@ -249,12 +312,21 @@ export function makePublicPage({ store, auth }: Pick<ServerDeps, 'store' | 'auth
     if (!board) return notFound(res);
     const workspace = await auth.workspace(board.workspaceId).catch(() => null);
     if (!workspace) return notFound(res);
-    const items = shownItems(await store.listLiveItems(board.workspaceId));
     const locale = requestLocale(req, url);
-    const body = json
-      ? JSON.stringify(boardJson(workspace.name, items))
-      : renderBoardPage(workspace.name, items, locale, publicId);
-    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+    // PUB-10: rendered when the board, its name or its link changed, else sent as kept.
+    const version = `${await store.boardVersion(board.workspaceId)}\u0000${workspace.name}`;
+    const { body, etag } = await cache.get(
+      `${publicId}\u0000${json ? 'json' : locale}`,
+      version,
+      async () => {
+        const items = shownItems(await store.listLiveItems(board.workspaceId));
+        return Buffer.from(
+          json
+            ? JSON.stringify(boardJson(workspace.name, items))
+            : renderBoardPage(workspace.name, items, locale, publicId),
+        );
+      },
+    );
     const headers = {
       'Content-Type': json ? 'application/json; charset=utf-8' : 'text/html; charset=utf-8',
       'Cache-Control': `public, max-age=${PUBLIC_MAX_AGE_S}`,
@@ -275,7 +347,7 @@ export function makePublicPage({ store, auth }: Pick<ServerDeps, 'store' | 'auth
       res.end();
       return;
     }
-    res.writeHead(200, { ...defined, 'Content-Length': Buffer.byteLength(body) });
-    res.end(body);
+    res.writeHead(200, { ...defined, 'Content-Length': body.byteLength });
+    res.end(method === 'HEAD' ? undefined : body);
   };
 }

@@ -95,6 +95,16 @@ export function publicBoardRoutes({ auth, store, config }: ServerDeps, now = Dat
           limit: PublicLimits.liveItems,
         });
       }
+      const content = JSON.stringify(item);
+      const boardBytes = live.reduce(
+        (sum, p) => sum + (p.itemId === itemId ? 0 : Buffer.byteLength(p.content)),
+        Buffer.byteLength(content),
+      );
+      if (boardBytes > PublicLimits.boardMiB * 1024 * 1024) {
+        throw new HttpError(409, 'board_full', 'the board is too large', 'boardTooLarge', {
+          limit: PublicLimits.boardMiB,
+        });
+      }
       const at = now();
       // The first publication gives the board its link (PUB-4).
       const board = await store.setPublicId(ws!, newPublicId(), at, { replace: false });
@@ -103,7 +113,7 @@ export function publicBoardRoutes({ auth, store, config }: ServerDeps, now = Dat
         itemId,
         kind: item.kind,
         title: item.title,
-        content: JSON.stringify(item),
+        content,
         publishedBy: me.id,
         publishedAt: at,
       });

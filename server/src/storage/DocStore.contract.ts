@@ -231,10 +231,23 @@ export function describeStoreContract(
         publishedBy: 'm1',
         publishedAt: at,
       });
+      const versions = [await store.boardVersion('w')];
+      /** The board's version changed since it was last read (PUB-10). */
+      const changed = async () => {
+        const version = await store.boardVersion('w');
+        const isNew = !versions.includes(version);
+        versions.push(version);
+        return isNew;
+      };
       expect((await store.publishItem(item('a', 10))).version).toBe(1);
+      expect(await changed()).toBe(true);
       expect((await store.publishItem(item('b', 20))).version).toBe(1);
+      expect(await changed()).toBe(true);
       expect((await store.publishItem(item('a', 30, 'a, with result'))).version).toBe(2);
+      expect(await changed()).toBe(true);
       await store.publishItem({ ...item('c', 40), workspaceId: 'other' });
+      // Another workspace's board is another version.
+      expect(await changed()).toBe(false);
       const live = await store.listLiveItems('w');
       expect(live.map((p) => [p.itemId, p.version, p.title, p.firstPublishedAt])).toEqual([
         ['a', 2, 'a, with result', 10],
@@ -243,6 +256,7 @@ export function describeStoreContract(
       expect(live[0]).toMatchObject({ content: '{"title":"a, with result"}', publishedBy: 'm1' });
 
       expect(await store.withdrawItem('w', 'a', 'm2', 50)).toBe(true);
+      expect(await changed()).toBe(true);
       expect(await store.withdrawItem('w', 'a', 'm2', 60)).toBe(false);
       expect(await store.withdrawItem('w', 'nothing', 'm2', 60)).toBe(false);
       expect(await store.withdrawItem('w', 'c', 'm2', 60)).toBe(false);
@@ -258,9 +272,16 @@ export function describeStoreContract(
         ['a', 1, 10, null, null],
       ]);
       // Publishing a withdrawn item again brings it back as a new version.
+      expect(await changed()).toBe(false);
       expect((await store.publishItem(item('a', 70, 'a again'))).version).toBe(3);
+      expect(await changed()).toBe(true);
+      // Withdrawn and published again in the same millisecond: still a new version.
+      expect(await store.withdrawItem('w', 'a', 'm2', 70)).toBe(true);
+      expect(await changed()).toBe(true);
+      await store.publishItem(item('a', 70, 'a again'));
+      expect(await changed()).toBe(true);
       expect((await store.listLiveItems('w')).map((p) => [p.itemId, p.version])).toEqual([
-        ['a', 3],
+        ['a', 4],
         ['b', 1],
       ]);
       await store.close();

@@ -649,6 +649,16 @@ export class PostgresStore implements DocStore, AuthStore, DeletedDocStore, Publ
     return (result.rowCount ?? 0) > 0;
   }
 
+  async boardVersion(workspaceId: string): Promise<string> {
+    // Publishing adds a row and withdrawing marks one, and neither is ever undone: the two
+    // counts only grow, so together they name each state of the board.
+    const { rows } = await this.pool.query<{ rows: string; withdrawn: string }>(
+      'SELECT count(*) AS rows, count(withdrawn_at) AS withdrawn FROM publications WHERE workspace_id = $1',
+      [workspaceId],
+    );
+    return `${rows[0]?.rows ?? 0}.${rows[0]?.withdrawn ?? 0}`;
+  }
+
   async listLiveItems(workspaceId: string): Promise<LivePublication[]> {
     const { rows } = await this.pool.query<LivePublication>(
       `SELECT ${PUBLICATION_COLUMNS('p')}, f.first_at AS "firstPublishedAt"

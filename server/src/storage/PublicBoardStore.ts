@@ -48,6 +48,11 @@ export interface PublicBoardStore {
   publishItem(publication: NewPublication): Promise<StoredPublication>;
   /** Withdraws an item's live version; resolves false when the item is not live. */
   withdrawItem(workspaceId: string, itemId: string, by: string, at: number): Promise<boolean>;
+  /**
+   * A short string that changes whenever the workspace publishes or withdraws an item (PUB-10):
+   * the public page is rendered again only when it changed, without reading the items.
+   */
+  boardVersion(workspaceId: string): Promise<string>;
   /** The workspace's live items, most recently published first. */
   listLiveItems(workspaceId: string): Promise<LivePublication[]>;
   /** Every version of every item of the workspace, most recently published first. */

@@ -665,6 +665,15 @@ export class SqliteStore implements DocStore, AuthStore, DeletedDocStore, Public
     return result.changes > 0;
   }
 
+  async boardVersion(workspaceId: string): Promise<string> {
+    // Publishing adds a row and withdrawing marks one, and neither is ever undone: the two
+    // counts only grow, so together they name each state of the board.
+    const { rows, withdrawn } = this.sql(
+      'SELECT count(*) AS rows, count(withdrawn_at) AS withdrawn FROM publications WHERE workspace_id = ?',
+    ).get(workspaceId) as { rows: number; withdrawn: number };
+    return `${rows}.${withdrawn}`;
+  }
+
   async listLiveItems(workspaceId: string): Promise<LivePublication[]> {
     return this.sql(
       `SELECT ${PUBLICATION_COLUMNS('p')}, f.first_at AS firstPublishedAt

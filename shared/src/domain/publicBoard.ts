@@ -29,6 +29,12 @@ export const PublicLimits = {
   tasks: 200,
   /** Items live on one board at once. */
   liveItems: 200,
+  /**
+   * MiB of the live items as published (their JSON), all together (PUB-11): the page is sent to
+   * anyone who asks, so it stays small enough for a phone on a weak network. A board of 40 plans
+   * of 200 tasks and 160 long notices takes about 1.5.
+   */
+  boardMiB: 2,
 } as const;
 
 const title = z.string().trim().min(1).max(PublicLimits.titleChars);
@@ -41,22 +47,43 @@ export const PUBLIC_ITEM_KINDS = ['decision', 'plan', 'notice'] as const;
 export type PublicItemKind = (typeof PUBLIC_ITEM_KINDS)[number];
 
 /** One step of a decision as published: its date and, for the votes, numbers only. */
-export const publicDecisionStepSchema = z.strictObject({
-  step: z.enum(DECISION_STEPS),
-  at: instantSchema.nullable(),
-  tally: z.strictObject({ for: count, against: count, abstain: count }).nullable(),
-  /**
-   * Voters present at the vote, when the vote is judged against them (VOTE-9); null for a vote
-   * whose base is the members entitled to vote (党员大会, 支委会).
-   */
-  present: count.nullable(),
-  /**
-   * Members entitled to vote, when the vote is judged against them (党员大会: more than half of
-   * them must vote for); null or absent otherwise, and in items published before it was kept.
-   */
-  entitled: count.nullable().optional(),
-  passed: z.boolean().nullable(),
-});
+export const publicDecisionStepSchema = z
+  .strictObject({
+    step: z.enum(DECISION_STEPS),
+    /** Up to the end of year 9999: later instants print as no date at all (PUB-11). */
+    at: instantSchema.max(Date.UTC(9999, 11, 31, 23, 59, 59, 999)).nullable(),
+    tally: z.strictObject({ for: count, against: count, abstain: count }).nullable(),
+    /**
+     * Voters present at the vote, when the vote is judged against them (VOTE-9); null for a vote
+     * whose base is the members entitled to vote (党员大会, 支委会).
+     */
+    present: count.nullable(),
+    /**
+     * Members entitled to vote, when the vote is judged against them (党员大会: more than half of
+     * them must vote for); null or absent otherwise, and in items published before it was kept.
+     */
+    entitled: count.nullable().optional(),
+    passed: z.boolean().nullable(),
+  })
+  .superRefine((step, ctx) => {
+    // PUB-11: a tally the page would print as impossible is refused, not shown: more votes than
+    // voters, or "passed" with no more than half of the base voting for.
+    const { tally, present, entitled, passed } = step;
+    if (!tally) return;
+    const cast = tally.for + tally.against + tally.abstain;
+    for (const [field, base] of [
+      ['present', present],
+      ['entitled', entitled],
+    ] as const) {
+      if (base !== null && base !== undefined && cast > base) {
+        ctx.addIssue({ code: 'custom', path: ['tally'], message: `more votes than ${field}` });
+      }
+    }
+    const base = present ?? entitled ?? null;
+    if (passed === true && base !== null && tally.for * 2 <= base) {
+      ctx.addIssue({ code: 'custom', path: ['passed'], message: 'no majority for' });
+    }
+  });
 export type PublicDecisionStep = z.infer<typeof publicDecisionStepSchema>;
 
 export const publicDecisionSchema = z.strictObject({
@@ -76,26 +103,44 @@ export const publicPlanTaskSchema = z.strictObject({
   status: z.enum(TASK_STATUSES),
 });
 
-export const publicPlanSchema = z.strictObject({
-  kind: z.literal('plan'),
-  /** The plan document it was taken from. */
-  sourceId,
-  title,
-  done: count,
-  total: count,
-  phases: z
-    .array(
-      z.strictObject({
-        title: z.string().max(PublicLimits.titleChars),
-        done: count,
-        total: count,
-        tasks: z.array(publicPlanTaskSchema).max(PublicLimits.tasks),
-      }),
-    )
-    .max(PublicLimits.phases + 1),
-  /** Tasks left out of the lists above (past `PublicLimits.tasks`). */
-  omittedTasks: count,
-});
+/** Done of a total: never more than it (PUB-11). */
+const doneOfTotal = (value: { done: number; total: number }, ctx: z.RefinementCtx) => {
+  if (value.done > value.total) {
+    ctx.addIssue({ code: 'custom', path: ['done'], message: 'more done than in all' });
+  }
+};
+
+export const publicPlanSchema = z
+  .strictObject({
+    kind: z.literal('plan'),
+    /** The plan document it was taken from. */
+    sourceId,
+    title,
+    done: count,
+    total: count,
+    phases: z
+      .array(
+        z
+          .strictObject({
+            title: z.string().max(PublicLimits.titleChars),
+            done: count,
+            total: count,
+            tasks: z.array(publicPlanTaskSchema).max(PublicLimits.tasks),
+          })
+          .superRefine(doneOfTotal),
+      )
+      .max(PublicLimits.phases + 1),
+    /** Tasks left out of the lists above (past `PublicLimits.tasks`). */
+    omittedTasks: count,
+  })
+  .superRefine((plan, ctx) => {
+    doneOfTotal(plan, ctx);
+    // PUB-11: `PublicLimits.tasks` are listed in all, not in each phase.
+    const listed = plan.phases.reduce((sum, phase) => sum + phase.tasks.length, 0);
+    if (listed > PublicLimits.tasks) {
+      ctx.addIssue({ code: 'custom', path: ['phases'], message: 'too many tasks listed' });
+    }
+  });
 
 export const publicNoticeSchema = z.strictObject({
   kind: z.literal('notice'),

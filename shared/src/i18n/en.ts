@@ -1169,6 +1169,8 @@ export const en: Catalogue = {
     'board.recordsNoSteps':
       'The resolution has not been passed by a vote yet: publishing records no “resolution made public”.',
     'error.publicItemNotFound': 'That item is not on the board; it may have been withdrawn.',
+    'error.boardTooLarge':
+      'The board holds at most {limit} MB of content; withdraw or shorten some first.',
     'error.boardFull': 'The board shows at most {limit} items at once; withdraw some first.',
     'cmt.title': 'Comments',
     'cmt.unresolved': '{n} unresolved',

@@ -1110,6 +1110,7 @@ const messages = {
     '发布时在本事项中登记“决议公开”（填了实施结果时也登记“实施结果公开”），地点为网上村务公开栏。',
   'board.recordsNoSteps': '决议尚未表决通过，发布时不登记“决议公开”。',
   'error.publicItemNotFound': '公开栏上没有这一项，可能已被撤下。',
+  'error.boardTooLarge': '公开栏的内容最多 {limit} MB，请先撤下一些或精简内容。',
   'error.boardFull': '公开栏最多同时显示 {limit} 项，请先撤下一些。',
   'cmt.title': '评论',
   'cmt.unresolved': '{n} 条未解决',

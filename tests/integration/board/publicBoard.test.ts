@@ -7,7 +7,7 @@ import {
   initPlan,
   type PublicItem,
 } from '@grassroots/shared';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { stockClient } from '../../support/clients.ts';
 import { eventually, startTestServer, type TestServer } from '../../support/server.ts';
 
@@ -200,6 +200,109 @@ describe('the public board API (PUB-1, PUB-2, PUB-5)', () => {
     expect(await server.store.listPublications(server.workspaceId)).toEqual([]);
   });
 
+  it('PUB-11 what the page would print as impossible is refused: more votes than voters, a majority that is not, more done than in all, tasks past the limit, dates past year 9999', async () => {
+    const steps = decision.kind === 'decision' ? decision.steps : [];
+    const withStep = (i: number, change: object): PublicItem => ({
+      ...decision,
+      steps: steps.map((s, j) => (j === i ? { ...s, ...change } : s)),
+    });
+    const plan = (phases: { done: number; total: number; tasks: number }[]): PublicItem => ({
+      kind: 'plan',
+      sourceId: 'plan1',
+      title: '年度计划',
+      done: phases.reduce((n, p) => n + p.done, 0),
+      total: phases.reduce((n, p) => n + p.total, 0),
+      phases: phases.map((p, i) => ({
+        title: `第${i + 1}阶段`,
+        done: p.done,
+        total: p.total,
+        tasks: Array.from({ length: p.tasks }, (_, k) => ({ title: `任务${k}`, status: 'todo' })),
+      })),
+      omittedTasks: 0,
+    });
+    const refused: [string, PublicItem, string][] = [
+      [
+        'more votes than present',
+        withStep(3, { tally: { for: 0, against: 999, abstain: 0 } }),
+        'steps.3.tally',
+      ],
+      [
+        'more votes than entitled',
+        withStep(2, { tally: { for: 20, against: 5, abstain: 0 } }),
+        'steps.2.tally',
+      ],
+      [
+        'passed without a majority',
+        withStep(3, { tally: { for: 15, against: 15, abstain: 0 } }),
+        'steps.3.passed',
+      ],
+      ['a date past year 9999', withStep(0, { at: 9e15 }), 'steps.0.at'],
+      ['more done than in all', plan([{ done: 5, total: 1, tasks: 1 }]), 'phases.0.done'],
+      [
+        '201 tasks over two phases',
+        plan([
+          { done: 0, total: 150, tasks: 150 },
+          { done: 0, total: 51, tasks: 51 },
+        ]),
+        'phases',
+      ],
+    ];
+    for (const [what, item, field] of refused) {
+      const response = await call('/items', { token: editor.token, method: 'POST', body: item });
+      expect(response.status, what).toBe(400);
+      expect(await response.json(), what).toMatchObject({ reason: 'badBody', params: { field } });
+    }
+    expect(await server.store.listPublications(server.workspaceId)).toEqual([]);
+    // The same shapes within bounds are published.
+    await publish(withStep(3, { tally: { for: 16, against: 14, abstain: 0 } }));
+    await publish(
+      plan([
+        { done: 0, total: 150, tasks: 150 },
+        { done: 50, total: 50, tasks: 50 },
+      ]),
+    );
+  });
+
+  it('PUB-11 the live items together stay under 2 MiB; replacing one that is live is weighed without its old version', async () => {
+    // Items of about 60 KB each (the body limit is 64 KiB): the 35th would pass 2 MiB.
+    const big = (i: number): PublicItem => ({
+      kind: 'plan',
+      sourceId: `plan${i}`,
+      title: `计划${i}`,
+      done: 0,
+      total: 200,
+      phases: [
+        {
+          title: '全年',
+          done: 0,
+          total: 200,
+          tasks: Array.from({ length: 200 }, (_, k) => ({
+            title: `${k}`.padEnd(98, '村'),
+            status: 'todo',
+          })),
+        },
+      ],
+      omittedTasks: 0,
+    });
+    const size = Buffer.byteLength(JSON.stringify(big(10)));
+    expect(size).toBeGreaterThan(59_000);
+    let published = 0;
+    let refusal: Response | null = null;
+    for (let i = 10; i < 60 && !refusal; i++) {
+      const response = await call('/items', { token: editor.token, method: 'POST', body: big(i) });
+      if (response.status === 201) published++;
+      else refusal = response;
+    }
+    expect(refusal?.status).toBe(409);
+    expect(await refusal?.json()).toMatchObject({ reason: 'boardTooLarge', params: { limit: 2 } });
+    expect((published + 1) * size).toBeGreaterThan(2 * 1024 * 1024);
+    expect(published * size).toBeLessThanOrEqual(2 * 1024 * 1024);
+    // Published again (a task done), an item that is live replaces itself.
+    const again = big(10);
+    if (again.kind === 'plan') again.phases[0]!.tasks[0]!.status = 'done';
+    await publish(again);
+  });
+
   it('PUB-9 a member publishes a burst of 60, then one a minute; another member is not held up', async () => {
     for (let i = 0; i < 60; i++) await publish(notice('n1', '通知', `第 ${i} 版`));
     const refused = await call('/items', {
@@ -375,6 +478,40 @@ describe('the public page (PUB-3, PUB-4, PUB-7)', () => {
     const page = await rawGet(`/p/${publicId}`);
     expect(page.status).toBe(200);
     expect(page.body).toContain('目前没有公开的事项。');
+  });
+
+  it('PUB-10 a page is rendered once per change of the board, however many read it; a change shows at once', async () => {
+    const { publicId } = await publish(decision);
+    const reads = vi.spyOn(server.store, 'listLiveItems');
+    const paths = ['?locale=zh-CN', '?locale=ug', '?locale=en', '.json'].map(
+      (tail) => `/p/${publicId}${tail}`,
+    );
+    const pages = await Promise.all(
+      Array.from({ length: 24 }, (_, i) => rawGet(paths[i % paths.length]!)),
+    );
+    for (const page of pages) {
+      expect(page.status).toBe(200);
+      expect(page.body).toContain('村道硬化工程');
+    }
+    // One rendering for each language and the JSON, whatever the number of readers.
+    expect(reads).toHaveBeenCalledTimes(4);
+    const etag = pages[0]!.headers.etag as string;
+    expect((await rawGet(paths[0]!, { 'if-none-match': etag })).status).toBe(304);
+    expect(reads).toHaveBeenCalledTimes(4);
+    // Published or withdrawn: the next request shows it.
+    await publish(notice('n1', '停水通知', '明天上午停水。\u0000\u001b[31m'));
+    const after = await rawGet(paths[0]!, { 'if-none-match': etag });
+    expect(after.status).toBe(200);
+    expect(after.body).toContain('停水通知');
+    // Control characters have no place in the page.
+    expect(after.body).toContain('明天上午停水。[31m');
+    expect(after.body.includes('\u0000') || after.body.includes('\u001b')).toBe(false);
+    const [item] = (await (await call('', { token: editor.token })).json()).items;
+    await call(`/items/${item.itemId}`, { token: editor.token, method: 'DELETE' });
+    const before = reads.mock.calls.length;
+    expect((await rawGet(paths[0]!)).body).not.toContain('停水通知');
+    expect((await rawGet(paths[0]!)).body).not.toContain('停水通知');
+    expect(reads.mock.calls.length - before).toBe(1);
   });
 
   it('PUB-7 the page speaks the asked language (Uyghur right to left), is cached briefly and revalidates with an ETag', async () => {
