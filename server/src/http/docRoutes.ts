@@ -6,6 +6,7 @@ import {
   isDocKind,
   kindInfo,
   Origins,
+  publicItemKey,
   readIndex,
   removeDocEntry,
   roomName,
@@ -140,6 +141,13 @@ export function docRoutes({ auth, relay, store, config }: ServerDeps): Route[] {
       // Recorded (and refused to others) before the entry goes, so nobody can list it in between.
       await store.markDocDeleted(record);
       await relay.markDeleted(ws!, docId!);
+      // PUB-12: a deleted plan's progress leaves the public board with it (withdrawn in its name).
+      await store.withdrawItem(
+        ws!,
+        publicItemKey({ kind: 'plan', sourceId: docId! }),
+        me.id,
+        record.deletedAt,
+      );
       await changeIndex(ws!, doc, me.id, (d) =>
         removeDocEntry(d, docId!, { origin: Origins.restore }),
       );

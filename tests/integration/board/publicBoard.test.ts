@@ -480,6 +480,37 @@ describe('the public page (PUB-3, PUB-4, PUB-7)', () => {
     expect(page.body).toContain('目前没有公开的事项。');
   });
 
+  it('PUB-12 deleting a plan takes its progress off the board, withdrawn in the deleting admin’s name', async () => {
+    await secretPlan('年度计划');
+    const planItem: PublicItem = {
+      kind: 'plan',
+      sourceId: 'plan1',
+      title: '年度计划公开',
+      done: 1,
+      total: 2,
+      phases: [],
+      omittedTasks: 2,
+    };
+    const { publicId } = await publish(planItem);
+    await publish(notice('n1', '停水通知', '明天上午停水。'));
+    expect((await rawGet(`/p/${publicId}`)).body).toContain('年度计划公开');
+    const deleted = await fetch(`${server.url}/api/workspaces/${server.workspaceId}/docs/plan1`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${server.adminToken}` },
+    });
+    expect(deleted.status).toBe(200);
+    const page = (await rawGet(`/p/${publicId}`)).body;
+    expect(page).not.toContain('年度计划公开');
+    expect(page).toContain('停水通知');
+    const { publications } = (await (await call('/history', { token: editor.token })).json()) as {
+      publications: { title: string; withdrawnBy: { displayName: string } | null }[];
+    };
+    expect(publications.map((p) => [p.title, p.withdrawnBy?.displayName ?? null]).sort()).toEqual([
+      ['停水通知', null],
+      ['年度计划公开', '管理员'],
+    ]);
+  });
+
   it('PUB-10 a page is rendered once per change of the board, however many read it; a change shows at once', async () => {
     const { publicId } = await publish(decision);
     const reads = vi.spyOn(server.store, 'listLiveItems');
