@@ -294,6 +294,7 @@ export {
   setTaskStatus,
   setTaskTitle,
   type TaskInput,
+  taskOverdueDays,
 } from './domain/plan.ts';
 export {
   decisionSnapshot,

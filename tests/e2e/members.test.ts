@@ -80,6 +80,14 @@ describe('members and invites in the app', () => {
     await admin.locator('button[type="submit"]').click();
     await admin.locator('.sync-badge').waitFor();
     await waitSaved(admin);
+    // A new village's dashboard offers its first plan (it said only "no plans yet").
+    const newPlan = admin.getByTestId('dash-new-plan');
+    await newPlan.waitFor();
+    await screenshot(admin, 'members/empty-dashboard-1280');
+    await newPlan.click();
+    await admin.waitForURL(/#\/w\/[^/]+\/d\/[^/]+$/);
+    await admin.locator('.plan-editor').waitFor();
+    await waitSaved(admin);
 
     await admin.goto(membersUrl());
     const rows = admin.locator('.member-list:not(.removed-members) .member-row');
@@ -235,6 +243,16 @@ describe('members and invites in the app', () => {
     const late = await admin.context().newPage();
     await late.goto(inviteUrl);
     await late.getByRole('alert').filter({ hasText: '邀请链接无效' }).waitFor();
+    // Nothing to fill in on a dead link.
+    expect(await late.locator('input[name="displayName"]').isVisible()).toBe(false);
+    // A good link opened next in the same tab starts over: its workspace and role, no old error.
+    const fresh = await relay.server.auth.createInvite(workspaceId, adminMemberId, {
+      role: 'viewer',
+    });
+    await late.goto(`${inviteUrl.split('#/join/')[0]}#/join/${fresh.token}`);
+    await late.locator('.join-intro', { hasText: '只读' }).waitFor();
+    expect(await late.getByRole('alert').count()).toBe(0);
+    expect(await late.locator('input[name="displayName"]').isVisible()).toBe(true);
     await late.close();
 
     // An invite made eight days ago for one day shows as expired, with nothing to revoke.
@@ -352,7 +370,7 @@ describe('the join page', () => {
     const intro = page.locator('.join-intro');
     await intro.filter({ hasText: '语言村' }).waitFor();
     expect(await intro.textContent()).toBe(
-      '这个链接让这台设备以“管理员”的身份进入“语言村”；这个身份原来登录的设备会退出登录。请确认您的称呼，别人会在文档里看到它。',
+      '这个链接让这台设备以“管理员”的身份进入“语言村”；如果这个身份已在别的设备上登录，那台设备会退出登录。请确认您的称呼，别人会在文档里看到它。',
     );
     await screenshot(page, 'members/join-language-360-zh');
     // A Uyghur reader on a phone set to Chinese reads the page in Uyghur before joining.

@@ -18,6 +18,7 @@ import {
   resolvedLateMsOf,
   serviceById,
   serviceLabel,
+  taskOverdueDays,
   translate,
 } from '@grassroots/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,8 +70,24 @@ describe('printing a plan and the roster', () => {
     const { page, context } = b;
     await joinWorkspace(page, await invite('admin'), '李书记');
     await waitSaved(page);
+    // PLAN-9: the dashboard counts the tasks past their due day; the plan marks each with the
+    // days late, and only those.
+    const overdue = tasks.filter((t) => taskOverdueDays(t, Date.now()) > 0);
+    expect(overdue.length).toBeGreaterThan(0);
+    const card = page.locator('[data-overdue-tasks]');
+    await card.waitFor();
+    expect(await card.textContent()).toBe(`${overdue.length} 项逾期`);
     await page.goto(`${relay.server.url}/#/w/${workspaceId}/d/${planDoc.id}`);
     await page.locator('.plan-editor').waitFor();
+    const marked = page.locator('.plan-editor .task-overdue');
+    await marked.first().waitFor();
+    expect(await marked.count()).toBe(overdue.length);
+    const late = overdue[0]!;
+    expect(await page.locator(`.task[data-task-id="${late.id}"] .task-overdue`).textContent()).toBe(
+      `逾期 ${taskOverdueDays(late, Date.now())} 天`,
+    );
+    await page.locator(`.task[data-task-id="${late.id}"]`).scrollIntoViewIfNeeded();
+    await screenshot(page, 'plan-overdue-zh-1280');
     // Printing needs nothing from the server.
     await context.setOffline(true);
     await page.getByRole('link', { name: '打印' }).click();

@@ -489,7 +489,9 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
             <CorrectEntryForm entry={p.entry} onDone={endCorrecting} />
           </Show>
         </Show>
-        <h3>{t('fb.timeline')}</h3>
+        <h3>
+          {t('fb.timeline')} <span class="small muted">{t('badge.timeZone')}</span>
+        </h3>
         <ol class="timeline">
           <For each={timeline()}>
             {(x) => (

@@ -1,4 +1,4 @@
-import { For, type JSX, Show } from 'solid-js';
+import { createSignal, For, type JSX, onCleanup, Show } from 'solid-js';
 import { Attachments } from '../attachments/Attachments.tsx';
 import { PublishToBoard } from '../board/PublishToBoard.tsx';
 import { useComments } from '../comments/CommentsContext.tsx';
@@ -39,6 +39,7 @@ import {
   TASK_STATUSES,
   type Task,
   type TaskStatus,
+  taskOverdueDays,
 } from '../model/domain.ts';
 import { createDocProjection } from '../projection/createDocProjection.ts';
 import type { EditorProps } from './editorProps.ts';
@@ -51,6 +52,11 @@ export default function PlanEditor(props: EditorProps): JSX.Element {
   const plan = createDocProjection(doc, readPlan);
   const op = createOpRunner();
   const ro = () => !props.canEdit;
+  // PLAN-9: overdue is judged against the clock, read again every minute (a page left open
+  // overnight marks what fell due).
+  const [now, setNow] = createSignal(Date.now());
+  const clock = setInterval(() => setNow(Date.now()), 60_000);
+  onCleanup(() => clearInterval(clock));
   const progressOf = (phaseId: string | null) =>
     planProgress(plan).find((p) => p.phaseId === phaseId) ?? { done: 0, total: 0, ratio: 0 };
 
@@ -164,6 +170,13 @@ export default function PlanEditor(props: EditorProps): JSX.Element {
             label={task.title || t('plan.taskTitle')}
           />
         </div>
+        <Show when={taskOverdueDays(task, now())}>
+          {(days) => (
+            <span class="tag bad task-overdue" data-overdue-days={days()}>
+              {t('dash.ageDays', { days: days() })}
+            </span>
+          )}
+        </Show>
         <Show when={task.source}>
           <span class="tag task-source">{t('plan.fromMeeting')}</span>
         </Show>

@@ -45,14 +45,15 @@ export function VoteCheckLine(props: { check: VoteCheck }): JSX.Element {
           )}
         </Show>
         <p
-          class={`vote-check-line ${c().threshold.passed ? 'ok-text' : 'warning'}`}
+          class={`vote-check-line ${c().threshold.passed && c().tallyFits ? 'ok-text' : 'warning'}`}
           data-check="threshold"
         >
           {t(c().threshold.of === 'entitled' ? 'min.check.ofEntitled' : 'min.check.ofPresent', {
             for: c().threshold.for,
             base: c().threshold.base,
             required: c().threshold.required,
-            mark: mark(c().threshold.passed),
+            // Votes that do not add up are judged by nobody: no tick beside the line that says so.
+            mark: c().tallyFits ? mark(c().threshold.passed) : '?',
           })}
         </p>
         <Show when={!c().tallyFits}>

@@ -209,6 +209,7 @@ export {
   type Task,
   type TaskStatus,
   type TownshipReport,
+  taskOverdueDays,
   townshipReport,
   traceDecisionCase,
   URGENCIES,

@@ -12,11 +12,13 @@ import {
   type FeedbackEntry,
   ledgerDays,
   planProgress,
+  taskOverdueDays,
 } from '../model/domain.ts';
 import { createWorkspaceData } from '../projection/createWorkspaceData.ts';
 import { hrefOf } from '../routing/routes.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
 import { DecisionCasesPanel } from './DecisionCasesPanel.tsx';
+import { openNewDoc } from './DocsView.tsx';
 
 /** This period's 三会一课, plan progress and the feedback that has waited longest. */
 export function DashboardView(): JSX.Element {
@@ -34,6 +36,11 @@ export function DashboardView(): JSX.Element {
         title: p.title || (ws.index.docs.find((d) => d.id === docId)?.title ?? ''),
         done: prog.reduce((s, x) => s + x.done, 0),
         total: prog.reduce((s, x) => s + x.total, 0),
+        // PLAN-9: the tasks past their due day, as the plan marks them.
+        overdue: p.phases
+          .flatMap((x) => x.tasks)
+          .concat(p.unassigned)
+          .filter((task) => taskOverdueDays(task, now) > 0).length,
       };
     });
     const attention: { id: string; docId: string; entry: FeedbackEntry; item: AgeingItem }[] = [];
@@ -175,7 +182,24 @@ export function DashboardView(): JSX.Element {
         </section>
         <section class="panel" aria-labelledby="dash-plans">
           <h2 id="dash-plans">{t('dash.plans')}</h2>
-          <Show when={lists.plans.length > 0} fallback={<p class="empty">{t('dash.noPlans')}</p>}>
+          <Show
+            when={lists.plans.length > 0}
+            fallback={
+              <>
+                <p class="empty">{t('dash.noPlans')}</p>
+                <Show when={ws.can('write')}>
+                  <button
+                    type="button"
+                    class="btn primary"
+                    data-testid="dash-new-plan"
+                    onClick={() => openNewDoc(ws, t, 'plan')}
+                  >
+                    {t('docs.newPlan')}
+                  </button>
+                </Show>
+              </>
+            }
+          >
             <ul class="plain-list">
               <For each={lists.plans}>
                 {(p) => (
@@ -185,6 +209,12 @@ export function DashboardView(): JSX.Element {
                     </a>
                     <div class="small muted">
                       {t('dash.phaseProgress', { done: p.done, total: p.total })}
+                      <Show when={p.overdue > 0}>
+                        {' '}
+                        <span class="tag bad" data-overdue-tasks={p.overdue}>
+                          {t('dash.overdueTasks', { n: p.overdue })}
+                        </span>
+                      </Show>
                     </div>
                     <div class="progress">
                       <span

@@ -5,7 +5,7 @@ import { createUnresolvedCounts } from '../comments/createUnresolvedCounts.ts';
 import { Day } from '../components/Day.tsx';
 import { Sentence } from '../components/Sentence.tsx';
 import { createIsOnline } from '../history/createIsOnline.ts';
-import { useI18n } from '../i18n/I18nProvider.tsx';
+import { type I18n, useI18n } from '../i18n/I18nProvider.tsx';
 import { periodLabel } from '../i18n/period.ts';
 import { beijingDay } from '../i18n/time.ts';
 import {
@@ -21,7 +21,7 @@ import {
 import { createDocument, setDocArchived } from '../model/workspaceModel.ts';
 import { createDocListDetails } from '../projection/createDocListDetails.ts';
 import { hrefOf, navigate } from '../routing/routes.ts';
-import { useWorkspace } from '../WorkspaceContext.tsx';
+import { useWorkspace, type WorkspaceState } from '../WorkspaceContext.tsx';
 import { RenameDocForm } from './RenameDocForm.tsx';
 
 /**
@@ -44,6 +44,15 @@ const NEW_DOC_TITLE: { readonly [K in DocKind]: MessageKey | null } = {
   roster: null,
 };
 
+/** Makes a doc of the kind, titled by its kind and today, and opens it. */
+export function openNewDoc(ws: WorkspaceState, t: I18n['t'], k: DocKind): void {
+  const key = NEW_DOC_TITLE[k];
+  if (key === null) return;
+  const date = beijingDay(Date.now());
+  const docId = createDocument(ws.sync, k, t(key, { year: date.slice(0, 4), date }));
+  navigate({ name: 'doc', workspaceId: ws.entry.id, docId });
+}
+
 /**
  * Every document of the workspace, from the index doc and the docs on the device (works
  * offline): search, a kind filter, plans / feedback logs / the roster first, minutes by month
@@ -64,13 +73,7 @@ export function DocsView(): JSX.Element {
   // As the list judges it (SEARCH-1): punctuation alone is no query.
   const isSearching = () => searchWords(text()).length > 0;
   const creatable = DOC_KINDS.filter((k) => kindInfo(k).fixedId === null);
-  const create = (k: DocKind) => {
-    const key = NEW_DOC_TITLE[k];
-    if (key === null) return;
-    const date = beijingDay(Date.now());
-    const docId = createDocument(ws.sync, k, t(key, { year: date.slice(0, 4), date }));
-    navigate({ name: 'doc', workspaceId: ws.entry.id, docId });
-  };
+  const create = (k: DocKind) => openNewDoc(ws, t, k);
   return (
     <>
       <h1>{t('docs.title')}</h1>

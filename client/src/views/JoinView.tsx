@@ -1,5 +1,5 @@
 import { displayNameSchema, type InvitePreview } from '@grassroots/shared';
-import { createSignal, type JSX, onCleanup, onMount, Show } from 'solid-js';
+import { createEffect, createSignal, type JSX, on, onCleanup, Show, untrack } from 'solid-js';
 import { useApp } from '../AppContext.tsx';
 import { RelayApiError, relayApi } from '../api/relayApi.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
@@ -25,16 +25,37 @@ export function JoinView(props: { token: string }): JSX.Element {
     window.removeEventListener('offline', onNet);
   });
   const [preview, setPreview] = createSignal<InvitePreview | null>(null);
-  onMount(() => {
-    if (!navigator.onLine) return;
-    relayApi.previewInvite(location.origin, props.token).then(
+  /** The relay said the invite leads nowhere (unknown, expired or used up): no form to fill. */
+  const [isInvalid, setInvalid] = createSignal(false);
+  // Another invite opened in the same tab starts over: nothing of the last one is shown.
+  createEffect(
+    on(
+      () => props.token,
+      () => {
+        setPreview(null);
+        setInvalid(false);
+        setError(null);
+      },
+      { defer: true },
+    ),
+  );
+  // Asked where the invite leads when the page opens, and again once the network is back.
+  createEffect(() => {
+    const token = props.token;
+    if (!isOnline() || untrack(preview) !== null || untrack(isInvalid)) return;
+    let isCurrent = true;
+    onCleanup(() => {
+      isCurrent = false;
+    });
+    relayApi.previewInvite(location.origin, token).then(
       (p) => {
+        if (!isCurrent) return;
         setPreview(p);
         // Offer the name the workspace was made with; a typo in it can be fixed here.
         if (p.displayName && name() === '') setName(p.displayName);
       },
       (err) => {
-        if (err instanceof RelayApiError && err.status === 401) setError(t('join.invalid'));
+        if (isCurrent && err instanceof RelayApiError && err.status === 401) setInvalid(true);
         // Anything else (network, an older server): the plain form still works.
       },
     );
@@ -77,6 +98,7 @@ export function JoinView(props: { token: string }): JSX.Element {
       <p class="join-intro">
         {(() => {
           const p = preview();
+          if (isInvalid()) return '';
           if (!p) return t('join.intro');
           const role = t(`role.${p.role}`);
           if (p.displayName) {
@@ -88,34 +110,50 @@ export function JoinView(props: { token: string }): JSX.Element {
           return t('join.inviteIntro', { workspace: p.workspaceName, role });
         })()}
       </p>
-      <form class="form" onSubmit={(e) => void submit(e)}>
-        <label class="field">
-          <span>{t('join.displayName')}</span>
-          <input
-            dir="auto"
-            name="displayName"
-            autocomplete="nickname"
-            maxLength={40}
-            placeholder={t('join.displayNameHint')}
-            value={name()}
-            onInput={(e) => setName(e.currentTarget.value)}
-            required
-          />
-        </label>
-        <Show when={!isOnline()}>
-          <p class="warning">{t('join.offline')}</p>
-        </Show>
-        <button type="submit" class="btn primary" disabled={!isValid() || isBusy() || !isOnline()}>
-          {isBusy() ? t('join.joining') : t('join.submit')}
-        </button>
-        <Show when={error()}>
-          {(e) => (
-            <p class="error" role="alert">
-              {e()}
-            </p>
-          )}
-        </Show>
-      </form>
+      <Show when={isInvalid()}>
+        <p class="error" role="alert">
+          {t('join.invalid')}
+        </p>
+        <p>
+          <a class="btn" href="#/">
+            {t('home.title')}
+          </a>
+        </p>
+      </Show>
+      <Show when={!isInvalid()}>
+        <form class="form" onSubmit={(e) => void submit(e)}>
+          <label class="field">
+            <span>{t('join.displayName')}</span>
+            <input
+              dir="auto"
+              name="displayName"
+              autocomplete="nickname"
+              maxLength={40}
+              placeholder={t('join.displayNameHint')}
+              value={name()}
+              onInput={(e) => setName(e.currentTarget.value)}
+              required
+            />
+          </label>
+          <Show when={!isOnline()}>
+            <p class="warning">{t('join.offline')}</p>
+          </Show>
+          <button
+            type="submit"
+            class="btn primary"
+            disabled={!isValid() || isBusy() || !isOnline()}
+          >
+            {isBusy() ? t('join.joining') : t('join.submit')}
+          </button>
+          <Show when={error()}>
+            {(e) => (
+              <p class="error" role="alert">
+                {e()}
+              </p>
+            )}
+          </Show>
+        </form>
+      </Show>
     </main>
   );
 }

@@ -84,8 +84,8 @@ header,main,footer{max-inline-size:46rem;margin-inline:auto;padding-inline:1rem}
 header{padding-block:1rem .5rem;border-block-end:4px solid #b3261e}
 h1{font-size:1.5rem;margin:0}
 .sub{margin:.25rem 0 0;color:#555;font-size:.9rem}
-.langs{display:flex;flex-wrap:wrap;gap:.75rem;justify-content:flex-end;font-size:.9rem;margin-block-end:.5rem}
-.langs a{color:#0b57d0}
+.langs{display:flex;flex-wrap:wrap;gap:.25rem;justify-content:flex-end;font-size:.9rem;margin-block-end:.25rem}
+.langs a{color:#0b57d0;display:inline-flex;align-items:center;min-block-size:44px;padding-inline:.5rem}
 .langs a[aria-current]{color:#1b1b1b;font-weight:700;text-decoration:none}
 article{background:#fff;border:1px solid #ddd;border-radius:6px;padding:.75rem 1rem;margin-block:1rem;overflow-wrap:anywhere}
 h2{font-size:1.2rem;margin:.25rem 0}

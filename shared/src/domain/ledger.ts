@@ -36,7 +36,7 @@ import {
 import { type DecisionTrace, traceDecisionCase } from './decision.ts';
 import { statusAt } from './feedback.ts';
 import { kindInfo } from './kinds.ts';
-import { planProgress } from './plan.ts';
+import { planProgress, taskOverdueDays } from './plan.ts';
 import { meetingAttendance, meetingQuorumMet } from './quorum.ts';
 import { ROSTER_DOC_ID } from './roster.ts';
 import {
@@ -60,7 +60,6 @@ import {
 import {
   beijingDate,
   DAY_MS,
-  endOfBeijingDate,
   monthPeriod,
   type Period,
   quarterPeriod,
@@ -543,13 +542,7 @@ export function townshipReport(
           total: p.total,
           done: p.done,
           ratio: p.ratio,
-          overdue: tasks.filter(
-            (t) =>
-              t.due !== null &&
-              t.status !== 'done' &&
-              t.status !== 'dropped' &&
-              endOfBeijingDate(t.due) <= now,
-          ).length,
+          overdue: tasks.filter((t) => taskOverdueDays(t, now) > 0).length,
         };
       }),
     };

@@ -24,6 +24,7 @@ import {
   setTaskNotes,
   setTaskStatus,
   setTaskTitle,
+  taskOverdueDays,
 } from './plan.ts';
 import { planSchema } from './schema.ts';
 import { mergeInEveryOrder, replicas } from './test-utils.ts';
@@ -257,5 +258,29 @@ describe('plan model', () => {
     expect(() => setTaskStatus(doc, t1, 'done')).toThrow(ReadOnlyDocError);
     expect(Y.encodeStateVector(doc)).toEqual(before);
     expect(readPlan(doc).phases[0]!.tasks[0]!.status).toBe('todo');
+  });
+});
+
+describe('overdue tasks (PLAN-9)', () => {
+  // 2026-03-10 00:00 in Beijing is 2026-03-09 16:00 UTC.
+  const startOf10th = Date.UTC(2026, 2, 9, 16);
+  const task = (due: string | null, status: 'todo' | 'doing' | 'blocked' | 'done' | 'dropped') => ({
+    due,
+    status,
+  });
+
+  it('a task is overdue from the first instant after its due day, Beijing time, counted in days', () => {
+    expect(taskOverdueDays(task('2026-03-09', 'todo'), startOf10th - 1)).toBe(0);
+    expect(taskOverdueDays(task('2026-03-09', 'todo'), startOf10th)).toBe(1);
+    expect(taskOverdueDays(task('2026-03-09', 'blocked'), startOf10th + 86_400_000 - 1)).toBe(1);
+    expect(taskOverdueDays(task('2026-03-09', 'doing'), startOf10th + 86_400_000)).toBe(2);
+  });
+
+  it('done, dropped and undated tasks never are, nor a due day that is not a date', () => {
+    const late = startOf10th + 30 * 86_400_000;
+    expect(taskOverdueDays(task('2026-03-09', 'done'), late)).toBe(0);
+    expect(taskOverdueDays(task('2026-03-09', 'dropped'), late)).toBe(0);
+    expect(taskOverdueDays(task(null, 'todo'), late)).toBe(0);
+    expect(taskOverdueDays(task('2026-02-30', 'todo'), late)).toBe(0);
   });
 });

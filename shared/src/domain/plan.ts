@@ -56,7 +56,7 @@ import {
   type Task,
   type TaskStatus,
 } from './schema.ts';
-import { isCalendarDate } from './time.ts';
+import { endOfBeijingDate, isCalendarDate } from './time.ts';
 
 export const PLAN_ROOT = 'plan';
 export const PLAN_PHASES_ROOT = 'phases';
@@ -506,6 +506,18 @@ export type PhaseProgress = {
   /** Done over total, leaving dropped tasks out; 0 when the phase has no open work. */
   ratio: number;
 };
+
+/**
+ * PLAN-9: how many Beijing days a task is past its due day (1 on the day after it), 0 when it is
+ * not: a task without a due day, done or dropped never is. The plan, the dashboard and the ledger
+ * count the same.
+ */
+export function taskOverdueDays(task: Pick<Task, 'due' | 'status'>, now: number): number {
+  if (task.due === null || task.status === 'done' || task.status === 'dropped') return 0;
+  if (!isCalendarDate(task.due)) return 0;
+  const late = now - endOfBeijingDate(task.due);
+  return late < 0 ? 0 : Math.floor(late / 86_400_000) + 1;
+}
 
 /** Progress per phase (PLAN-6): dropped tasks count neither as done nor as work; `null` is unassigned. */
 export function planProgress(plan: PlanData): PhaseProgress[] {

@@ -60,9 +60,9 @@ export const en: Catalogue = {
     'join.inviteIntro':
       'You were invited to "{workspace}" as {role}. Enter the name others will see in documents.',
     'join.claimIntro':
-      'This link signs this device in to "{workspace}" as "{name}" ({role}); the device that member used before is signed out. Confirm the name others will see in documents.',
+      'This link signs this device in to "{workspace}" as "{name}" ({role}); if that member is signed in on another device, that device is signed out. Confirm the name others will see in documents.',
     'join.claimIntroRole':
-      'This link signs this device in to "{workspace}" as the {role}; the device that member used before is signed out. Confirm the name others will see in documents.',
+      'This link signs this device in to "{workspace}" as the {role}; if that member is signed in on another device, that device is signed out. Confirm the name others will see in documents.',
 
     'att.title': 'Photos and files',
 
@@ -155,6 +155,7 @@ export const en: Catalogue = {
     'dash.feedback': 'Feedback needing attention',
     'dash.moreFeedback': '{n} more, more recent: see the {ledger}.',
     'dash.noFeedback': 'No feedback needs attention.',
+    'dash.overdueTasks': '{n} overdue',
     'dash.ageDays': '{days} {days|day|days} overdue',
     'dash.missedBefore': '{n} earlier {n|period|periods} missed',
     'dash.unconfirmedBefore': '{n} earlier {n|period|periods} with records not final',

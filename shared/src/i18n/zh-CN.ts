@@ -58,9 +58,9 @@ const messages = {
   'join.done': '已加入“{name}”。',
   'join.inviteIntro': '您受邀以“{role}”身份加入“{workspace}”。填写您的称呼，别人会在文档里看到它。',
   'join.claimIntro':
-    '这个链接让这台设备以“{name}”（{role}）的身份进入“{workspace}”；这个身份原来登录的设备会退出登录。请确认您的称呼，别人会在文档里看到它。',
+    '这个链接让这台设备以“{name}”（{role}）的身份进入“{workspace}”；如果这个身份已在别的设备上登录，那台设备会退出登录。请确认您的称呼，别人会在文档里看到它。',
   'join.claimIntroRole':
-    '这个链接让这台设备以“{role}”的身份进入“{workspace}”；这个身份原来登录的设备会退出登录。请确认您的称呼，别人会在文档里看到它。',
+    '这个链接让这台设备以“{role}”的身份进入“{workspace}”；如果这个身份已在别的设备上登录，那台设备会退出登录。请确认您的称呼，别人会在文档里看到它。',
 
   'att.title': '照片和文件',
 
@@ -148,6 +148,7 @@ const messages = {
   'dash.feedback': '需要关注的民情',
   'dash.moreFeedback': '另有 {n} 件较近的需要关注，见{ledger}。',
   'dash.noFeedback': '没有需要关注的民情。',
+  'dash.overdueTasks': '{n} 项逾期',
   'dash.ageDays': '逾期 {days} 天',
   'dash.missedBefore': '此前另有 {n} 期未开',
   'dash.unconfirmedBefore': '此前另有 {n} 期记录未定稿',
