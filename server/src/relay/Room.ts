@@ -131,6 +131,11 @@ type PendingWrite = {
   /** Called once the write is stored and applied, or with the error when it was given up. */
   /** Called once stored (with the row's seq when the write stored one) or refused. */
   onSettled?: (error?: Error, seq?: number) => void;
+  /**
+   * A barrier's (see `whenStored`): called as its batch is taken to be stored, the one moment the
+   * doc holds nothing beyond what storage holds once that batch commits. Again if it is retried.
+   */
+  onTaken?: () => void;
 };
 
 // Messages are Buffers: `ws` would otherwise wrap a Uint8Array in one for every recipient.
@@ -648,6 +653,7 @@ export class Room {
    */
   private enqueue(write: PendingWrite): void {
     if (write.update === null && !this.hasUnstored) {
+      write.onTaken?.();
       write.onSettled?.();
       if (write.conn) {
         write.conn.writesSettled++;
@@ -680,12 +686,29 @@ export class Room {
     return this.encodedSV;
   }
 
-  /** Resolves once everything applied to the doc so far is stored. */
-  private afterStored(): Promise<void> {
-    if (!this.hasUnstored) return Promise.resolve();
+  /**
+   * Resolves, once everything applied to the doc so far is stored, with what `read` made of the
+   * doc when it held only what was stored then (UPD-4). Reading the doc once the wait is over is
+   * not that: writes are integrated as they arrive, so those that came while the wait's batch was
+   * being stored are in the doc, still unstored, and a SIGKILL before their commit loses them.
+   */
+  private whenStored<T>(read: () => T): Promise<T> {
+    if (!this.hasUnstored) return new Promise((resolve) => resolve(read()));
     return new Promise((resolve, reject) => {
-      const onSettled = (error?: Error) => (error ? reject(error) : resolve());
-      this.enqueue({ authorId: '', conn: null, update: null, at: 0, onSettled });
+      let outcome: { value: T } | { error: unknown } = { error: new Error('never read') };
+      const onTaken = () => {
+        try {
+          outcome = { value: read() };
+        } catch (error) {
+          outcome = { error };
+        }
+      };
+      const onSettled = (error?: Error) => {
+        if (error) reject(error);
+        else if ('error' in outcome) reject(outcome.error);
+        else resolve(outcome.value);
+      };
+      this.enqueue({ authorId: '', conn: null, update: null, at: 0, onSettled, onTaken });
     });
   }
 
@@ -776,40 +799,54 @@ export class Room {
   }
 
   /**
-   * Answers sync step 1 once everything applied is stored. A small doc goes in one step-2
-   * message; a big one as chunks of structs encoded from memory, with the socket drained in
-   * between (so keep-alives get through), then a final step 2 with the delete set.
+   * Answers sync step 1 with the doc as stored (UPD-4): encoded when the doc held only what is
+   * stored once the writes applied before the ask are, sent once they are. What came after
+   * reaches the peer as relays, each once stored. A small doc goes in one step-2 message; a big
+   * one as chunks of structs encoded from memory, with the socket drained in between (so
+   * keep-alives get through), then a final step 2 with the delete set.
    */
   private async sendState(
     conn: Connection,
     encodedStateVector: Uint8Array,
     stateVector: Map<number, number>,
   ): Promise<void> {
-    const { syncChunkBytes } = this.options;
-    await this.afterStored();
+    const first = await this.whenStored(() => this.encodeState(encodedStateVector, stateVector));
     if (!conn.isOpen || this.isTainted) return;
+    for (const chunk of first.chunks) {
+      if (!conn.isOpen) return;
+      await conn.sendDrained(
+        syncMessage((e) => syncProtocol.writeUpdate(e, chunk)),
+        this.options.syncDrainTimeoutMs ?? 120_000,
+      );
+    }
+    if (!conn.isOpen || this.isTainted) return;
+    conn.send(first.step2);
+    // SYNC-1: an ack always follows the step 2, even one like the last (an ack for the peer's
+    // own step 2 may have gone out while this waited): its seq counts only after the step 2.
+    if (conn.wantsAck) conn.sendAck(this.storedStateVector(), this.appliedSeq, undefined, true);
+  }
+
+  /**
+   * A first sync of the doc as it is now: the step 2, after chunks of its structs when it is big
+   * (the step 2 then carries the delete set as of the same moment).
+   */
+  private encodeState(
+    encodedStateVector: Uint8Array,
+    stateVector: Map<number, number>,
+  ): { chunks: Uint8Array[]; step2: Buffer } {
+    const { syncChunkBytes } = this.options;
     const chunks =
       this.approxBytes > syncChunkBytes
         ? encodeStructChunks(this.doc, stateVector, syncChunkBytes)
         : [];
     if (chunks.length <= 1) {
-      conn.send(syncMessage((e) => syncProtocol.writeSyncStep2(e, this.doc, encodedStateVector)));
-    } else {
-      for (const chunk of chunks) {
-        if (!conn.isOpen) return;
-        await conn.sendDrained(
-          syncMessage((e) => syncProtocol.writeUpdate(e, chunk)),
-          this.options.syncDrainTimeoutMs ?? 120_000,
-        );
-      }
-      await this.afterStored();
-      if (!conn.isOpen || this.isTainted) return;
-      const own = Y.encodeStateVector(this.doc);
-      conn.send(syncMessage((e) => syncProtocol.writeSyncStep2(e, this.doc, own)));
+      const step2 = syncMessage((e) =>
+        syncProtocol.writeSyncStep2(e, this.doc, encodedStateVector),
+      );
+      return { chunks: [], step2 };
     }
-    // SYNC-1: an ack always follows the step 2, even one like the last (an ack for the peer's
-    // own step 2 may have gone out while this waited): its seq counts only after the step 2.
-    if (conn.wantsAck) conn.sendAck(this.storedStateVector(), this.appliedSeq, undefined, true);
+    const own = this.stateVector();
+    return { chunks, step2: syncMessage((e) => syncProtocol.writeSyncStep2(e, this.doc, own)) };
   }
 
   /** Sends the server's own step 1 and the current awareness to a new connection. */
@@ -839,8 +876,9 @@ export class Room {
         const batch = this.queue;
         this.queue = [];
         // Every write of the batch is in the doc already: its state vector is what is stored
-        // once the batch is.
+        // once the batch is, and first syncs waiting in it read the doc now (see `whenStored`).
         const batchSV = this.stateVector();
+        for (const w of batch) w.onTaken?.();
         const rows = [];
         for (const w of batch) {
           if (w.update) {

@@ -2,7 +2,13 @@ import { join } from 'node:path';
 import { SqliteStore } from '@grassroots/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { applySyncMessages, rawClient, stockClient, syncStep1 } from '../../support/clients.ts';
+import {
+  applySyncMessages,
+  rawClient,
+  stockClient,
+  syncStep1,
+  updateMessage,
+} from '../../support/clients.ts';
 import { faultyStore } from '../../support/faultyStore.ts';
 import { eventually, startTestServer, type TestServer, tempDir } from '../../support/server.ts';
 
@@ -100,6 +106,57 @@ describe('known relay mistakes, each guarded', () => {
     expect(rows).toHaveLength(1);
     const metrics = await (await fetch(`${s.url}/metrics`)).text();
     expect(metrics).toMatch(/grassroots_store_failures_total 3/);
+  });
+
+  it('UPD-4 a first sync asked while writes keep arriving holds only what is stored when it is sent', async () => {
+    const { server: s, faults } = await startFaulty();
+    const room = `${s.workspaceId}/doc`;
+    const url = `${s.wsUrl}/${room}?token=${s.adminToken}`;
+    const author = await rawClient(url);
+    // The relay's step 1 comes once the room has loaded.
+    await eventually(() => expect(author.messages.length).toBeGreaterThan(0));
+    const device = new Y.Doc();
+    device.on('update', (update: Uint8Array) => author.send(updateMessage(update)));
+    const marks = device.getMap<number>('marks');
+
+    faults.appendDelayMs = 300;
+    marks.set('w1', 1);
+    await eventually(() => expect(faults.appendCalls).toBe(1));
+    // While w1 is being stored a second device asks for the doc (its answer waits for storage),
+    // and w2 arrives: both wait for the next batch.
+    const joiner = await rawClient(url);
+    const isStep2 = (bytes: Uint8Array) => bytes[0] === 0 && bytes[1] === 1;
+    let storedAtStep2: Promise<{ update: Uint8Array }[]> | null = null;
+    joiner.ws.on('message', (data: Buffer) => {
+      // Read the store the moment the answer arrives (the read itself is synchronous).
+      if (storedAtStep2 === null && isStep2(new Uint8Array(data))) {
+        storedAtStep2 = s.store.loadUpdates(room);
+      }
+    });
+    joiner.send(syncStep1(new Y.Doc()));
+    marks.set('w2', 2);
+    await eventually(() => expect(faults.appendCalls).toBe(2));
+    // w3 arrives while that batch is being stored: it is in the doc, not yet in storage.
+    marks.set('w3', 3);
+    await eventually(() => expect(storedAtStep2).not.toBeNull(), 5000);
+
+    const stored = new Y.Doc();
+    for (const row of await storedAtStep2!) Y.applyUpdate(stored, row.update);
+    const seen = new Y.Doc();
+    const upToStep2 = joiner.messages.findIndex((m) => isStep2(m.bytes));
+    applySyncMessages(seen, joiner.messages.slice(0, upToStep2 + 1));
+    const storedKeys = [...stored.getMap('marks').keys()].sort();
+    expect(storedKeys).toContain('w2');
+    // Everything the joining device was sent was stored by then: nothing it sees can be lost.
+    expect([...seen.getMap('marks').keys()].sort()).toEqual(storedKeys);
+    // w3 reaches it once stored, as a relay.
+    await eventually(() => {
+      const now = new Y.Doc();
+      applySyncMessages(now, joiner.messages);
+      expect(now.getMap('marks').get('w3')).toBe(3);
+    });
+    author.ws.close();
+    joiner.ws.close();
   });
 
   it('closing the server (SIGTERM drain) stores what is still pending before it closes storage', async () => {
