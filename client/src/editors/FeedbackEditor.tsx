@@ -599,26 +599,29 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
               </button>
             </form>
           </Show>
-          <form
-            class="form inline-form"
-            onSubmit={(e) => {
-              e.preventDefault();
-              if (!relay.get('to').trim()) return;
-              if (op.run(() => relayEntry(doc, p.entry.id, { to: relay.get('to'), by: me() })))
-                relay.clear();
-            }}
-          >
-            <TextInput
-              label={t('fb.relayTo')}
-              name="relayTo"
-              maxLength={Limits.departmentChars}
-              value={relay.get('to')}
-              onCommit={(v) => relay.set('to', v)}
-            />
-            <button type="submit" class="btn small">
-              {t('fb.relay')}
-            </button>
-          </form>
+          {/* A case resolved is not handed on again (moved back first, with the reason, if it must). */}
+          <Show when={p.entry.status !== 'resolved' && p.entry.status !== 'answered-back'}>
+            <form
+              class="form inline-form"
+              onSubmit={(e) => {
+                e.preventDefault();
+                if (!relay.get('to').trim()) return;
+                if (op.run(() => relayEntry(doc, p.entry.id, { to: relay.get('to'), by: me() })))
+                  relay.clear();
+              }}
+            >
+              <TextInput
+                label={t('fb.relayTo')}
+                name="relayTo"
+                maxLength={Limits.departmentChars}
+                value={relay.get('to')}
+                onCommit={(v) => relay.set('to', v)}
+              />
+              <button type="submit" class="btn small">
+                {t('fb.relay')}
+              </button>
+            </form>
+          </Show>
           <form
             class="form inline-form"
             onSubmit={(e) => {
