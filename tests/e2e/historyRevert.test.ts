@@ -137,6 +137,10 @@ describe('undoing one member’s changes in Chromium', () => {
     ).resolves.toContainEqual(expect.stringContaining('正文 +8 字'));
     await shoot(page, 'hist-compare-other');
 
+    // The two buttons look alike: a line says what each leaves of the others' work.
+    expect(await page.locator('.history-choice-hint').textContent()).toBe(
+      '恢复到此版本：此后所有人的修改都撤销。撤销 张三 的修改：只撤销 张三 一人的，其他人的保留。',
+    );
     await page.getByRole('button', { name: '撤销 张三 自此以来的修改' }).click();
     const dialog = page.getByRole('dialog', { name: '撤销 张三 的修改？' });
     await dialog.waitFor();

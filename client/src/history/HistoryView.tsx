@@ -428,6 +428,21 @@ export default function HistoryView(props: { docId: string }): JSX.Element {
                         )}
                       </Show>
                     </div>
+                    {/* The two look alike: say what each leaves of others' work. */}
+                    <Show
+                      when={
+                        !isCurrent() && ws.can('restore') && ws.can('revertMember') && sel.entry
+                      }
+                    >
+                      {(entry) => (
+                        <p class="small muted history-choice-hint">
+                          <Sentence
+                            template={t('history.choiceHint')}
+                            params={{ name: entry().author.displayName }}
+                          />
+                        </p>
+                      )}
+                    </Show>
                     <Switch>
                       <Match when={mode() === 'version'}>
                         <Show when={kind()} keyed>

@@ -564,6 +564,8 @@ export const en: Catalogue = {
     'history.restoredTo': 'Restored to “{version}”',
     'history.revertedMember': 'Undid {name}’s changes since {time}',
     'history.versionNumbered': '#{n} · {time}',
+    'history.choiceHint':
+      'Restoring this version undoes everyone’s changes since. Undoing {name}’s changes undoes only those of {name}; everyone else’s stay.',
     'history.revertMember': 'Undo {name}’s changes since this one',
     'history.revertTitle': 'Undo {name}’s changes?',
     'history.revertConfirm':

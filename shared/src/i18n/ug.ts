@@ -552,6 +552,8 @@ export const ug: Catalogue = {
     // A right-to-left mark first: both parts are isolates, so set as a parameter of a sentence the
     // label had no letter of its own and was laid out left to right.
     'history.versionNumbered': '\u200f\u2066#{n}\u2069 · {time}',
+    'history.choiceHint':
+      'بۇ نەشرگە ئەسلىگە كەلتۈرسىڭىز، ئۇنىڭدىن كېيىنكى ھەممەيلەننىڭ ئۆزگەرتىشلىرى بىكار قىلىنىدۇ. {name} نىڭ ئۆزگەرتىشلىرىنى بىكار قىلسىڭىز، پەقەت {name} نىڭكى بىكار قىلىنىدۇ، باشقىلارنىڭكى ساقلىنىدۇ.',
     'history.revertMember': '{name} مۇشۇ نەشردىن بۇيان قىلغان ئۆزگەرتىشلەرنى بىكار قىلىش',
     'history.revertTitle': '{name} قىلغان ئۆزگەرتىشلەر بىكار قىلىنسۇنمۇ؟',
     'history.revertConfirm':

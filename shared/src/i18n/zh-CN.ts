@@ -534,6 +534,8 @@ const messages = {
   'history.restoredTo': '恢复到「{version}」',
   'history.revertedMember': '撤销 {name} 自 {time} 以来的修改',
   'history.versionNumbered': '#{n} · {time}',
+  'history.choiceHint':
+    '恢复到此版本：此后所有人的修改都撤销。撤销 {name} 的修改：只撤销 {name} 一人的，其他人的保留。',
   'history.revertMember': '撤销 {name} 自此以来的修改',
   'history.revertTitle': '撤销 {name} 的修改？',
   'history.revertConfirm':
