@@ -10,10 +10,12 @@ import {
   type Params,
   type PublicDecision,
   type PublicItem,
+  PublicLimits,
   type PublicNotice,
   type PublicPlan,
   translator,
 } from '@grassroots/shared';
+import { Counts } from '../counts.ts';
 import type { ServerDeps } from '../deps.ts';
 import { requestLocale } from '../http/locale.ts';
 import type { LivePublication } from '../storage/PublicBoardStore.ts';
@@ -205,7 +207,11 @@ export function renderBoardPage(
 /** What a live version shows: its item, when it was first posted and, if republished, updated. */
 export function shownItems(rows: readonly LivePublication[]): ShownItem[] {
   const shown: ShownItem[] = [];
+  // PUB-11 as read too: a board filled before the limit shows its newest items up to it.
+  let bytes = 0;
   for (const row of rows) {
+    bytes += Buffer.byteLength(row.content);
+    if (bytes > PublicLimits.boardMiB * 1024 * 1024) break;
     const item = parsePublication(row);
     if (!item) continue;
     shown.push({
@@ -245,40 +251,66 @@ function notFound(res: ServerResponse): void {
 /** A page as rendered once and sent to every reader until the board changes (PUB-10). */
 type RenderedPage = { version: string; body: Buffer; etag: string };
 
-/** Bytes of rendered pages kept, all boards together; the least recently rendered go first. */
+/** Bytes of rendered pages kept, all boards together; the least recently read go first. */
 const PAGE_CACHE_BYTES = 64 * 1024 * 1024;
+/** Pages waiting to be rendered at once, all boards together; past it a reader gets 503. */
+const MAX_RENDERS_WAITING = 8;
+/** Answers of the board one address may be sent at once; past it, 429. */
+const MAX_PAGES_PER_ADDRESS = 8;
+
+/** A page that cannot be rendered now: too many are waiting (PUB-10). */
+export class PagesBusy extends Error {}
 
 /**
  * The rendered pages of this process, by board, locale and format. Each is checked against the
  * board's version on every request (one small query), so a publication or a withdrawal made
  * through any process shows at once; a page is rendered once per change, however many read it.
+ * Renders run one at a time, a few more wait, and the rest are turned away: readers cycling
+ * through more boards than are kept make renders, never a pile of them.
  */
-class PageCache {
+export class PageCache {
   private readonly pages = new Map<string, RenderedPage>();
   private readonly rendering = new Map<string, Promise<RenderedPage>>();
   private bytes = 0;
+  /** The render under way, which the next one waits for. */
+  private last: Promise<unknown> = Promise.resolve();
+  private waiting = 0;
 
   /** The page for `key` at `version`: the kept one, or the one `render` makes (once at a time). */
   get(key: string, version: string, render: () => Promise<Buffer>): Promise<RenderedPage> {
     const kept = this.pages.get(key);
-    if (kept?.version === version) return Promise.resolve(kept);
-    const flight = `${key}\u0000${version}`;
-    let pending = this.rendering.get(flight);
-    if (!pending) {
-      pending = render()
-        .then((body) => {
-          const page = {
-            version,
-            body,
-            etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`,
-          };
-          this.keep(key, page);
-          return page;
-        })
-        .finally(() => this.rendering.delete(flight));
-      this.rendering.set(flight, pending);
+    if (kept?.version === version) {
+      // Read again: the last to be dropped.
+      this.pages.delete(key);
+      this.pages.set(key, kept);
+      return Promise.resolve(kept);
     }
-    return pending;
+    const flight = `${key}\u0000${version}`;
+    const pending = this.rendering.get(flight);
+    if (pending) return pending;
+    if (this.waiting >= MAX_RENDERS_WAITING) return Promise.reject(new PagesBusy());
+    this.waiting++;
+    // Each render in a turn of the event loop of its own: the readers asking meanwhile are
+    // heard (and past a few, turned away), and the relay serves everyone else in between.
+    const made = this.last
+      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+      .then(render)
+      .then((body) => {
+        const page = {
+          version,
+          body,
+          etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`,
+        };
+        this.keep(key, page);
+        return page;
+      })
+      .finally(() => {
+        this.waiting--;
+        this.rendering.delete(flight);
+      });
+    this.last = made.catch(() => {});
+    this.rendering.set(flight, made);
+    return made;
   }
 
   private keep(key: string, page: RenderedPage): void {
@@ -297,16 +329,33 @@ class PageCache {
   }
 }
 
+/** Too many pages asked for at once: come back in a few seconds (no detail, like a 404). */
+function busy(res: ServerResponse, status: 429 | 503): void {
+  res.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'Retry-After': '5',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end(String(status));
+}
+
 /**
  * Serves `/p/<publicId>` (server-rendered HTML, no script) and `/p/<publicId>.json` to anyone,
  * without an account: only the live versions of what was published (PUB-3).
  */
 export function makePublicPage({ store, auth }: Pick<ServerDeps, 'store' | 'auth'>) {
   const cache = new PageCache();
+  const sending = new Counts();
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const method = req.method ?? 'GET';
     const match = PAGE_PATH.exec(url.pathname);
     if (!match || (method !== 'GET' && method !== 'HEAD')) return notFound(res);
+    // PUB-10: each answer holds a page until it is read; one address holds a few at once.
+    const address = req.socket.remoteAddress ?? 'unknown';
+    if (sending.get(address) >= MAX_PAGES_PER_ADDRESS) return busy(res, 429);
+    sending.add(address);
+    res.once('close', () => sending.remove(address));
     const [, publicId, json] = match as unknown as [string, string, string | undefined];
     const board = await store.findPublicBoard(publicId);
     if (!board) return notFound(res);
@@ -315,18 +364,21 @@ export function makePublicPage({ store, auth }: Pick<ServerDeps, 'store' | 'auth
     const locale = requestLocale(req, url);
     // PUB-10: rendered when the board, its name or its link changed, else sent as kept.
     const version = `${await store.boardVersion(board.workspaceId)}\u0000${workspace.name}`;
-    const { body, etag } = await cache.get(
-      `${publicId}\u0000${json ? 'json' : locale}`,
-      version,
-      async () => {
+    const page = await cache
+      .get(`${publicId}\u0000${json ? 'json' : locale}`, version, async () => {
         const items = shownItems(await store.listLiveItems(board.workspaceId));
         return Buffer.from(
           json
             ? JSON.stringify(boardJson(workspace.name, items))
             : renderBoardPage(workspace.name, items, locale, publicId),
         );
-      },
-    );
+      })
+      .catch((error: unknown) => {
+        if (error instanceof PagesBusy) return null;
+        throw error;
+      });
+    if (!page) return busy(res, 503);
+    const { body, etag } = page;
     const headers = {
       'Content-Type': json ? 'application/json; charset=utf-8' : 'text/html; charset=utf-8',
       'Cache-Control': `public, max-age=${PUBLIC_MAX_AGE_S}`,

@@ -127,6 +127,8 @@ CREATE TABLE IF NOT EXISTS publications (
   withdrawn_at BIGINT,
   PRIMARY KEY (workspace_id, item_id, version)
 );
+-- PUB-10: the board's version is counted from this index alone, never from the rows' contents.
+CREATE INDEX IF NOT EXISTS publications_withdrawn ON publications (workspace_id, withdrawn_at);
 CREATE TABLE IF NOT EXISTS store_meta (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL

@@ -192,8 +192,19 @@ export class SqliteStore implements DocStore, AuthStore, DeletedDocStore, Public
     if (!workspaces.some((c) => c.name === 'blob_quota_mb')) {
       this.db.exec('ALTER TABLE workspaces ADD COLUMN blob_quota_mb INTEGER');
     }
-    this.withRowids('updates', SCHEMA);
-    this.withRowids('publications', PUBLIC_BOARD_SCHEMA);
+    const copied = [
+      this.withRowids('updates', SCHEMA),
+      this.withRowids('publications', PUBLIC_BOARD_SCHEMA),
+    ].includes(true);
+    // PUB-10: the board's version is counted from this index alone, never from the rows (each
+    // holds an item's content: a long history made every page view read megabytes). Made after
+    // the copy above, which would drop it with the old table.
+    this.db.exec(
+      'CREATE INDEX IF NOT EXISTS publications_withdrawn ON publications (workspace_id, withdrawn_at)',
+    );
+    // A copy went through the WAL, as large as the table: written back and emptied now, not
+    // left on the disk until the relay stops.
+    if (copied) this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   /**
@@ -205,14 +216,14 @@ export class SqliteStore implements DocStore, AuthStore, DeletedDocStore, Public
    * table for a while; the file keeps the old table's pages as free pages, used again as rows are
    * added (`VACUUM`, with the relay stopped, gives them back to the disk).
    */
-  private withRowids(table: 'updates' | 'publications', schema: string): void {
+  private withRowids(table: 'updates' | 'publications', schema: string): boolean {
     const isWithoutRowid = () => {
       const row = this.db
         .prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?")
         .get(table) as { sql: string } | undefined;
       return row !== undefined && /WITHOUT\s+ROWID/i.test(row.sql);
     };
-    if (!isWithoutRowid()) return;
+    if (!isWithoutRowid()) return false;
     const create = schema.match(new RegExp(`CREATE TABLE IF NOT EXISTS ${table} \\(([^;]*)\\);`));
     if (!create) throw new Error(`no schema for ${table}`);
     const columns = (this.db.pragma(`table_info(${table})`) as { name: string }[])
@@ -231,9 +242,7 @@ export class SqliteStore implements DocStore, AuthStore, DeletedDocStore, Public
         this.db.exec(`DROP TABLE ${table}_without_rowid`);
       })
       .immediate();
-    // The copy went through the WAL, as large as the table: written back and emptied now, not
-    // left on the disk until the relay stops.
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    return true;
   }
 
   private readonly statements = new Map<string, Database.Statement>();

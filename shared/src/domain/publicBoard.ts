@@ -79,8 +79,15 @@ export const publicDecisionStepSchema = z
         ctx.addIssue({ code: 'custom', path: ['tally'], message: `more votes than ${field}` });
       }
     }
+    if (present !== null && entitled !== null && entitled !== undefined && present > entitled) {
+      ctx.addIssue({ code: 'custom', path: ['present'], message: 'more present than entitled' });
+    }
     const base = present ?? entitled ?? null;
-    if (passed === true && base !== null && tally.for * 2 <= base) {
+    // Passed: more for than against whatever the rule, and more than half of its base.
+    if (
+      passed === true &&
+      (tally.for <= tally.against || (base !== null && tally.for * 2 <= base))
+    ) {
       ctx.addIssue({ code: 'custom', path: ['passed'], message: 'no majority for' });
     }
   });
@@ -135,6 +142,18 @@ export const publicPlanSchema = z
   })
   .superRefine((plan, ctx) => {
     doneOfTotal(plan, ctx);
+    // The phases (and the unassigned tasks) share out the plan's figures, never more.
+    const phases = plan.phases.reduce(
+      (sum, phase) => ({ done: sum.done + phase.done, total: sum.total + phase.total }),
+      { done: 0, total: 0 },
+    );
+    if (phases.done > plan.done || phases.total > plan.total) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['phases'],
+        message: 'phases count more than the plan',
+      });
+    }
     // PUB-11: `PublicLimits.tasks` are listed in all, not in each phase.
     const listed = plan.phases.reduce((sum, phase) => sum + phase.tasks.length, 0);
     if (listed > PublicLimits.tasks) {

@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import {
   addDocEntry,
   createDoc,
@@ -236,7 +237,26 @@ describe('the public board API (PUB-1, PUB-2, PUB-5)', () => {
         withStep(3, { tally: { for: 15, against: 15, abstain: 0 } }),
         'steps.3.passed',
       ],
+      [
+        'passed with no base and more against than for',
+        withStep(2, {
+          tally: { for: 0, against: 1_000_000, abstain: 0 },
+          entitled: null,
+          passed: true,
+        }),
+        'steps.2.passed',
+      ],
+      [
+        'more present than entitled',
+        withStep(3, { present: 30, entitled: 24, tally: { for: 20, against: 0, abstain: 0 } }),
+        'steps.3.present',
+      ],
       ['a date past year 9999', withStep(0, { at: 9e15 }), 'steps.0.at'],
+      [
+        'phases counting more than the plan',
+        { ...plan([{ done: 1, total: 9, tasks: 1 }]), total: 2 } as PublicItem,
+        'phases',
+      ],
       ['more done than in all', plan([{ done: 5, total: 1, tasks: 1 }]), 'phases.0.done'],
       [
         '201 tasks over two phases',
@@ -543,6 +563,88 @@ describe('the public page (PUB-3, PUB-4, PUB-7)', () => {
     expect((await rawGet(paths[0]!)).body).not.toContain('停水通知');
     expect((await rawGet(paths[0]!)).body).not.toContain('停水通知');
     expect(reads.mock.calls.length - before).toBe(1);
+  });
+
+  it('PUB-10 PUB-11 a board filled past the limit earlier shows its newest 2 MiB; one address is sent 8 pages at once, others are served', async () => {
+    // Boards put straight into the store, as they could be before the limit: 60 plans whose
+    // task titles are all "&" (five bytes each on the page), about 12 MB of page each.
+    const fill = async (workspaceId: string) => {
+      const board = await server.store.setPublicId(
+        workspaceId,
+        `pub${workspaceId}xxxxxxxxxxxxxx`,
+        1,
+        {
+          replace: false,
+        },
+      );
+      for (let i = 0; i < 60; i++) {
+        const item: PublicItem = {
+          kind: 'plan',
+          sourceId: `plan${i}`,
+          title: `计划${i}`,
+          done: 0,
+          total: 200,
+          phases: [
+            {
+              title: '全年',
+              done: 0,
+              total: 200,
+              tasks: Array.from({ length: 200 }, () => ({
+                title: '&'.repeat(190),
+                status: 'todo',
+              })),
+            },
+          ],
+          omittedTasks: 0,
+        };
+        await server.store.publishItem({
+          workspaceId,
+          itemId: `plan-plan${i}`,
+          kind: 'plan',
+          title: item.title,
+          content: JSON.stringify(item),
+          publishedBy: editor.id,
+          publishedAt: 1_000 + i,
+        });
+      }
+      return board.publicId;
+    };
+    const first = await fill(server.workspaceId);
+    const page = await rawGet(`/p/${first}`);
+    expect(page.status).toBe(200);
+    const shown = page.body.match(/<article>/g)?.length ?? 0;
+    expect(shown).toBeGreaterThan(30);
+    expect(shown).toBeLessThan(60);
+    expect(page.body).toContain('计划59');
+    expect(page.body).not.toContain('计划0<');
+
+    /** A GET from `from` whose answer is never read: it holds its page until closed. */
+    const unread = (path: string, from: string) =>
+      new Promise<{ socket: Socket; status: Promise<number> }>((resolve) => {
+        const socket = connect({ host: '127.0.0.1', port: server.port, localAddress: from }, () => {
+          socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`);
+          cleanups.push(() => socket.destroy());
+          const status = new Promise<number>((done) =>
+            socket.once('data', (d: Buffer) => {
+              done(Number(d.toString('latin1').split(' ')[1]));
+              socket.pause();
+            }),
+          );
+          resolve({ socket, status });
+        });
+      });
+    const held = [];
+    for (let i = 0; i < 8; i++) {
+      const answer = await unread(`/p/${first}`, '127.0.0.2');
+      expect(await answer.status).toBe(200);
+      held.push(answer.socket);
+    }
+    expect(await (await unread(`/p/${first}`, '127.0.0.2')).status).toBe(429);
+    expect(await (await unread(`/p/${first}`, '127.0.0.3')).status).toBe(200);
+    for (const socket of held) socket.destroy();
+    await eventually(async () =>
+      expect(await (await unread(`/p/${first}`, '127.0.0.2')).status).toBe(200),
+    );
   });
 
   it('PUB-7 the page speaks the asked language (Uyghur right to left), is cached briefly and revalidates with an ETag', async () => {

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { PageCache, PagesBusy } from './publicPage.ts';
+
+/** A render that takes `ms` of the main thread, as rendering a large board does. */
+const busyFor = (ms: number) => {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // the main thread is held, as by a large page
+  }
+};
+
+describe('the public pages kept and rendered (PUB-10)', () => {
+  it('renders one at a time, each in a turn of the event loop of its own; past 8 waiting, a page is refused', async () => {
+    const cache = new PageCache();
+    let running = 0;
+    let most = 0;
+    const order: string[] = [];
+    const render = (key: string) => async () => {
+      running++;
+      most = Math.max(most, running);
+      order.push(`render ${key}`);
+      busyFor(5);
+      running--;
+      return Buffer.from(`page ${key}`);
+    };
+    const asked = Array.from({ length: 12 }, (_, i) =>
+      cache.get(`board${i}`, 'v1', render(`board${i}`)).then(
+        (page) => page.body.toString(),
+        (error: unknown) => (error instanceof PagesBusy ? 'busy' : 'error'),
+      ),
+    );
+    // Something else the relay has to do, asked after the pages: served before most of them.
+    setImmediate(() => order.push('other work'));
+    const answers = await Promise.all(asked);
+    expect(answers.slice(0, 8)).toEqual(Array.from({ length: 8 }, (_, i) => `page board${i}`));
+    expect(answers.slice(8)).toEqual(['busy', 'busy', 'busy', 'busy']);
+    expect(most).toBe(1);
+    expect(order.indexOf('other work')).toBeLessThan(2);
+    // Kept: asked again at the same version, nothing is rendered; a new version is.
+    const before = order.length;
+    expect((await cache.get('board3', 'v1', render('board3'))).body.toString()).toBe('page board3');
+    expect(order.length).toBe(before);
+    await cache.get('board3', 'v2', render('board3'));
+    expect(order.length).toBe(before + 1);
+  });
+
+  it('readers asking for one page at once share one render', async () => {
+    const cache = new PageCache();
+    let renders = 0;
+    const render = async () => {
+      renders++;
+      return Buffer.from('page');
+    };
+    const pages = await Promise.all(Array.from({ length: 20 }, () => cache.get('b', 'v', render)));
+    expect(renders).toBe(1);
+    expect(new Set(pages.map((p) => p.etag)).size).toBe(1);
+  });
+});
