@@ -107,6 +107,14 @@ export const configSchema = z
      */
     workMsPerSecond: intFrom(1, 1000).default(200),
     workBurstMs: intFrom(100, 600_000).default(3_000),
+    /**
+     * WRITE-1: bytes of changes one member may add to documents, a second sustained (64 KiB:
+     * about 5 GB a day, far past any village's typing) and at once (64 MiB: a device back after
+     * weeks offline). A member past it is closed (4429) and re-sends once paid back; without it an
+     * editor filled the disk at the speed of the network.
+     */
+    writeBytesPerSecond: intFrom(1, 1024 * 1024 * 1024).default(64 * 1024),
+    writeBurstBytes: intFrom(64 * 1024, 16 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
     /** Awareness client ids one connection may own (a tab has one per document). */
     maxAwarenessIdsPerConnection: intFrom(1, 1000).default(4),
     /** Bytes of structs waiting for missing dependencies one room keeps before dropping them. */

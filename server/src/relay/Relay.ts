@@ -126,11 +126,18 @@ export class Relay {
   private readonly storedRecords = new Set<string>();
   /** CMT-12: each member's bytes of new comments (a byte budget, not one of time). */
   private readonly commentBytes: WorkBudget;
+  /** WRITE-1: each member's bytes of changes to documents, paced. */
+  private readonly writeBytes: WorkBudget;
 
   constructor(private readonly options: RelayOptions) {
     const { config } = options;
     this.now = options.now ?? Date.now;
     this.commentBytes = new WorkBudget(COMMENT_BYTES_PER_SECOND, COMMENT_BURST_BYTES, this.now);
+    this.writeBytes = new WorkBudget(
+      options.config.writeBytesPerSecond,
+      options.config.writeBurstBytes,
+      this.now,
+    );
     this.wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes });
     this.attempts = new AttemptLimiter(config.connectionsPerWindow, config.connectionWindowMs);
     this.port = options.fanout.join(
@@ -434,6 +441,7 @@ export class Relay {
       onTainted: (tainted) => this.reset(tainted),
       ...this.writeCheck(name),
       ...(this.options.work ? { work: this.options.work } : {}),
+      writeBytes: this.writeBytes,
       ...(loadedFor !== undefined ? { loadedFor } : {}),
       now: this.now,
     });

@@ -90,6 +90,8 @@ export type RoomOptions = {
   isOpenToViewers?: boolean;
   /** Each member's share of the main thread (WORK-1): decoding and applying updates draw on it. */
   work?: WorkBudget;
+  /** Each member's bytes of changes (WRITE-1): what its updates add is charged to it. */
+  writeBytes?: WorkBudget;
   /** The member whose connection loads the room: reading and applying its rows is charged to it. */
   loadedFor?: string;
   now: () => number;
@@ -537,6 +539,12 @@ export class Room {
     if (work && work.waitFor(memberId) > 0) {
       throw new MessageRefused(CloseCode.rateLimited, 'too much work; slow down');
     }
+    // WRITE-1: a member who added their share of bytes waits, closed out (the device sends the
+    // rest again once it reconnects), so no one member fills the disk.
+    const { writeBytes } = this.options;
+    if (writeBytes && writeBytes.waitFor(memberId) > 0) {
+      throw new MessageRefused(CloseCode.rateLimited, 'too much written; slow down');
+    }
     /** Runs work for the sender, charged to its share when there is one. */
     const charged = <T>(run: () => T): T => (work ? work.run(memberId, run) : run());
     let effect: 'noop' | 'change';
@@ -581,6 +589,7 @@ export class Room {
     }
     const dropsBefore = this.pendingDrops;
     const update = effect === 'change' ? charged(() => this.integrate(payload)) : null;
+    if (update) writeBytes?.charge(memberId, update.byteLength);
     this.enqueue({ authorId: conn.member.id, conn, update, at: this.options.now() });
     // What it sent waited for changes the room lacks and was dropped (at once in the index room,
     // DEL-2): the relay's own step 1 asks the device, which answers with everything the relay

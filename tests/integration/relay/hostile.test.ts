@@ -394,6 +394,42 @@ describe('updates that cost more to read than they weigh', () => {
   });
 });
 
+describe('writes that would fill the disk', () => {
+  it('WRITE-1: a member who wrote their share of bytes is closed out until paid back; what was stored stays bounded; others write on', async () => {
+    // 64 KiB at once, then 1 KiB a second.
+    server = await startTestServer({ writeBytesPerSecond: 1024, writeBurstBytes: 64 * 1024 });
+    const s = server;
+    const room = `${s.workspaceId}/plan`;
+    const editor = await s.member('editor');
+    const raw = await rawClient(`${s.wsUrl}/${room}?token=${editor.token}`);
+    let code = 0;
+    void raw.closed.then((c) => {
+      code = c.code;
+    });
+    // 20 KB of new text a message, each a change of its own (a duplicate would cost nothing).
+    const doc = new Y.Doc();
+    let sent = 0;
+    for (; sent < 40 && code === 0; sent++) {
+      const before = Y.encodeStateVector(doc);
+      doc.getText('t').insert(0, 'x'.repeat(20_000));
+      raw.send(updateMessage(Y.encodeStateAsUpdate(doc, before)));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect((await raw.closed).code).toBe(CloseCode.rateLimited);
+    expect(sent).toBeLessThan(10);
+    const stored = (await s.store.loadUpdates(room)).reduce((n, r) => n + r.update.byteLength, 0);
+    expect(stored).toBeLessThan(64 * 1024 + 2 * 20_100);
+    // Another member's share is their own.
+    const other = await s.member('editor', '李会计');
+    const a = stockClient(s.wsUrl, room, other.token);
+    const b = stockClient(s.wsUrl, room, other.token);
+    cleanups.push(a.destroy, b.destroy);
+    await Promise.all([a.synced, b.synced]);
+    a.doc.getText('u').insert(0, '照常');
+    await eventually(() => expect(b.doc.getText('u').toString()).toBe('照常'));
+  });
+});
+
 describe('documents that cost more to load than to ask for', () => {
   it('WORK-1: a viewer opening large documents one after another is charged their loading, then refused more; others load on', async () => {
     // A share of 1 ms a second with 200 ms at once; rooms unload as soon as they are left.
