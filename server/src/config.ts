@@ -97,7 +97,7 @@ export const configSchema = z
      * syncs a few documents at a time and shows a few; past it a new one is refused with 429.
      */
     maxConnectionsPerMemberTotal: intFrom(1, 100_000).default(256),
-    /** Characters of one presence state of a member's own (AW-8): a name, a colour, a caret. */
+    /** UTF-8 bytes of one presence state of a member's own (AW-8): a name, a colour, a caret. */
     maxPresenceStateBytes: intFrom(256, 1024 * 1024).default(8 * 1024),
     /**
      * WORK-1: each member's share of the relay's main thread for work a request decides the cost

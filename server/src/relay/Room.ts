@@ -453,8 +453,10 @@ export class Room {
         metrics.awarenessDropped.inc();
         continue;
       }
-      // AW-8: a state of one's own is a name, a colour and a caret, not a store.
-      if (entry.json.length > this.options.maxPresenceStateBytes) {
+      // AW-8: a state of one's own is a name, a colour and a caret, not a store. Counted in UTF-8
+      // bytes (at most three a UTF-16 unit: short states are not counted at all).
+      const limit = this.options.maxPresenceStateBytes;
+      if (entry.json.length * 3 > limit && Buffer.byteLength(entry.json) > limit) {
         throw new MessageRefused(
           CloseCode.tooLarge,
           'awareness update refused: a state is too large',

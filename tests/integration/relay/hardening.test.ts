@@ -293,18 +293,21 @@ describe('connections of one member to many documents (CONN-4) and the size of a
         doing: '看记录',
       }),
     );
-    const raw = await rawClient(`${s.wsUrl}/${room}?token=${viewer.token}`);
-    const e = encoding.createEncoder();
-    encoding.writeVarUint(e, 1);
-    const inner = encoding.createEncoder();
-    encoding.writeVarUint(inner, 1);
-    encoding.writeVarUint(inner, 4242);
-    encoding.writeVarUint(inner, 1);
-    encoding.writeVarString(inner, JSON.stringify({ junk: 'x'.repeat(2_000) }));
-    encoding.writeVarUint8Array(e, encoding.toUint8Array(inner));
-    raw.send(encoding.toUint8Array(e));
-    expect((await raw.closed).code).toBe(4413);
-    expect(other.provider.awareness.getStates().has(4242)).toBe(false);
+    // 2,000 characters; and 500 Chinese characters, fewer than the limit but 1,500 bytes.
+    for (const junk of ['x'.repeat(2_000), '村'.repeat(500)]) {
+      const raw = await rawClient(`${s.wsUrl}/${room}?token=${viewer.token}`);
+      const e = encoding.createEncoder();
+      encoding.writeVarUint(e, 1);
+      const inner = encoding.createEncoder();
+      encoding.writeVarUint(inner, 1);
+      encoding.writeVarUint(inner, 4242);
+      encoding.writeVarUint(inner, 1);
+      encoding.writeVarString(inner, JSON.stringify({ junk }));
+      encoding.writeVarUint8Array(e, encoding.toUint8Array(inner));
+      raw.send(encoding.toUint8Array(e));
+      expect((await raw.closed).code, junk.slice(0, 3)).toBe(4413);
+      expect(other.provider.awareness.getStates().has(4242)).toBe(false);
+    }
   });
 });
 
