@@ -27,4 +27,41 @@ describe('FsBlobStore on the disk', () => {
     writeFileSync(join(partial, 'notes.json'), '{"size": 99999}');
     expect(await store.usage('w')).toEqual({ bytes: 5000, files: 1 });
   });
+
+  it('BLOB-13 reads the meta files once, not at every ask: again only after an upload started, completed or was dropped', async () => {
+    const root = freshRoot();
+    const store = new FsBlobStore(root);
+    const blob = (seed: number) => {
+      const bytes = Uint8Array.from({ length: 3000 }, (_, i) => (i * seed) % 251);
+      return { bytes, hash: createHash('sha256').update(bytes).digest('hex') };
+    };
+    const a = blob(3);
+    await store.write('w', a.hash, { type: 'image/png', size: 3000 }, 0, a.bytes);
+    expect(await store.usage('w')).toEqual({ bytes: 3000, files: 1 });
+    // A meta put in place behind the store's back is not seen: nothing was read again.
+    const b = blob(5);
+    mkdirSync(join(root, 'w', b.hash.slice(0, 2)), { recursive: true });
+    writeFileSync(
+      join(root, 'w', b.hash.slice(0, 2), `${b.hash}.json`),
+      JSON.stringify({ type: 'image/png', size: 7000 }),
+    );
+    const asked = await Promise.all(Array.from({ length: 20 }, () => store.usage('w')));
+    expect(asked.every((u) => u.bytes === 3000)).toBe(true);
+    // An upload starting is a change: read again, that meta with it, the upload at its size.
+    const c = blob(7);
+    await store.write('w', c.hash, { type: 'image/png', size: 3000 }, 0, c.bytes.slice(0, 1000));
+    expect(await store.usage('w')).toEqual({ bytes: 13_000, files: 3 });
+    expect(await store.usage('w', c.hash)).toEqual({ bytes: 10_000, files: 2 });
+    // Completed: counted once.
+    await store.write('w', c.hash, { type: 'image/png', size: 3000 }, 1000, c.bytes.slice(1000));
+    expect(await store.usage('w')).toEqual({ bytes: 13_000, files: 3 });
+    // Dropped as stale: gone.
+    const d = blob(11);
+    await store.write('w', d.hash, { type: 'image/png', size: 3000 }, 0, d.bytes.slice(0, 10));
+    expect(await store.usage('w')).toEqual({ bytes: 16_000, files: 4 });
+    expect(await store.dropStaleUploads(0, Date.now() + 60_000)).toBe(1);
+    expect(await store.usage('w')).toEqual({ bytes: 13_000, files: 3 });
+    // Another workspace is its own.
+    expect(await store.usage('v')).toEqual({ bytes: 0, files: 0 });
+  });
 });

@@ -11,6 +11,9 @@ import {
   type UploadState,
 } from './BlobStore.ts';
 
+/** Declared sizes of a workspace's complete blobs and of its uploads in progress, by hash. */
+type UsageSizes = { complete: Map<string, number>; partial: Map<string, number> };
+
 /**
  * BlobStore on the filesystem: `<root>/<workspace>/<hh>/<hash>` with a `<hash>.json` beside it
  * (type and size); uploads in progress under `<root>/<workspace>/partial/`. A blob moves into
@@ -19,6 +22,19 @@ import {
 export class FsBlobStore implements BlobStore {
   /** Serialises writes per blob: two chunks of one upload never interleave. */
   readonly #locks = new Map<string, Promise<unknown>>();
+  /**
+   * BLOB-13: each workspace's usage as last read from the disk, with the count of changes this
+   * store had made to the workspace by then. Reading it means opening every meta file, and a
+   * reader could ask for it again and again; it is read anew only once an upload started,
+   * completed or was dropped. (The relay is the only writer of its blob folder.)
+   */
+  readonly #usages = new Map<string, { changes: number; sizes: Promise<UsageSizes> }>();
+  readonly #changes = new Map<string, number>();
+
+  /** Notes a change to a workspace's blobs: its usage is read from the disk again. */
+  #changed(workspaceId: string): void {
+    this.#changes.set(workspaceId, (this.#changes.get(workspaceId) ?? 0) + 1);
+  }
 
   constructor(readonly root: string) {}
 
@@ -99,6 +115,7 @@ export class FsBlobStore implements BlobStore {
     }
     await mkdir(p.partialDir, { recursive: true });
     if (offset === 0) {
+      this.#changed(workspaceId);
       await writeFile(p.partialMeta, JSON.stringify(meta));
     } else {
       const started = await readMeta(p.partialMeta);
@@ -120,6 +137,7 @@ export class FsBlobStore implements BlobStore {
     if (offsetAfter < meta.size) return { offset: offsetAfter, isComplete: false };
 
     const data = await readFile(p.partial);
+    this.#changed(workspaceId);
     const actual = createHash('sha256').update(data).digest('hex');
     if (actual !== hash) {
       await rm(p.partial, { force: true });
@@ -132,6 +150,7 @@ export class FsBlobStore implements BlobStore {
     await writeFile(`${p.meta}.tmp`, JSON.stringify(meta));
     await rename(`${p.meta}.tmp`, p.meta);
     await rm(p.partialMeta, { force: true });
+    this.#changed(workspaceId);
     return { offset: meta.size, isComplete: true };
   }
 
@@ -150,6 +169,7 @@ export class FsBlobStore implements BlobStore {
           const p = this.#paths(workspaceId, hash);
           const touched = Math.max(await mtimeOf(p.partial), await mtimeOf(p.partialMeta));
           if (touched === 0 || now - touched < maxAgeMs) return false;
+          this.#changed(workspaceId);
           await rm(p.partial, { force: true });
           await rm(p.partialMeta, { force: true });
           return true;
@@ -162,6 +182,34 @@ export class FsBlobStore implements BlobStore {
 
   async usage(workspaceId: string, exceptHash?: string): Promise<BlobUsage> {
     idSchema.parse(workspaceId);
+    const changes = this.#changes.get(workspaceId) ?? 0;
+    let kept = this.#usages.get(workspaceId);
+    if (kept?.changes !== changes) {
+      // Read once for everyone asking meanwhile; a change during the read makes the next ask
+      // read again (it is kept under the count it began at).
+      kept = { changes, sizes: this.#readUsage(workspaceId) };
+      this.#usages.set(workspaceId, kept);
+      const reading = kept;
+      reading.sizes.catch(() => {
+        if (this.#usages.get(workspaceId) === reading) this.#usages.delete(workspaceId);
+      });
+    }
+    const { complete, partial } = await kept.sizes;
+    let bytes = 0;
+    let files = complete.size;
+    for (const size of complete.values()) bytes += size;
+    // An upload in progress at its declared size, unless it completed a moment ago (its meta in
+    // place, the partial one not yet removed) or is the one asking.
+    for (const [hash, size] of partial) {
+      if (hash === exceptHash || complete.has(hash)) continue;
+      bytes += size;
+      files++;
+    }
+    return { bytes, files };
+  }
+
+  /** The sizes of a workspace's complete blobs and uploads in progress, from their meta files. */
+  async #readUsage(workspaceId: string): Promise<UsageSizes> {
     const wsDir = join(this.root, workspaceId);
     const dirs = (await readdir(wsDir).catch(() => [] as string[])).filter((d) =>
       /^[0-9a-f]{2}$/.test(d),
@@ -173,24 +221,20 @@ export class FsBlobStore implements BlobStore {
         .filter((h) => blobHashSchema.safeParse(h).success);
     const sizes = new Map<string, number>();
     // A folder at a time (a few dozen files each), so a big workspace never opens thousands at once.
-    const add = async (dir: string, hashes: string[]) => {
+    const add = async (into: Map<string, number>, dir: string, hashes: string[]) => {
       for (let i = 0; i < hashes.length; i += 64) {
         const batch = hashes.slice(i, i + 64);
         const read = await Promise.all(batch.map((h) => metaSize(join(dir, `${h}.json`))));
         batch.forEach((h, j) => {
-          if (read[j] !== null) sizes.set(h, read[j]!);
+          if (read[j] !== null) into.set(h, read[j]!);
         });
       }
     };
-    for (const d of dirs) await add(join(wsDir, d), await metaHashes(join(wsDir, d)));
-    // An upload in progress at its declared size, unless it completed a moment ago (its meta in
-    // place, the partial one not yet removed) or is the one asking.
+    for (const d of dirs) await add(sizes, join(wsDir, d), await metaHashes(join(wsDir, d)));
     const partialDir = join(wsDir, 'partial');
-    const partial = (await metaHashes(partialDir)).filter((h) => h !== exceptHash && !sizes.has(h));
-    await add(partialDir, partial);
-    let bytes = 0;
-    for (const size of sizes.values()) bytes += size;
-    return { bytes, files: sizes.size };
+    const partial = new Map<string, number>();
+    await add(partial, partialDir, await metaHashes(partialDir));
+    return { complete: sizes, partial };
   }
 
   /** Every complete blob of every workspace (to copy them elsewhere), folder by folder. */
