@@ -143,6 +143,10 @@ describe('村务公开栏', () => {
 
     // A notice, written on the 公开栏 screen.
     await page.getByRole('navigation').getByRole('link', { name: '公开栏' }).click();
+    // Sent without its text: the app says so under the form, in its own words.
+    await page.locator('input[name="noticeTitle"]').fill(NOTICE.title);
+    await page.getByRole('button', { name: '发布', exact: true }).click();
+    expect(await page.getByTestId('notice-missing').textContent()).toBe('请填写公告的标题和内容。');
     await page.locator('input[name="noticeTitle"]').fill(NOTICE.title);
     await page.locator('textarea[name="noticeBody"]').fill(NOTICE.body);
     await page.getByRole('button', { name: '发布', exact: true }).click();

@@ -39,6 +39,8 @@ export function BoardView(): JSX.Element {
   const [showQr, setShowQr] = createSignal(false);
   const [title, setTitle] = createSignal('');
   const [body, setBody] = createSignal('');
+  /** A notice was sent without its title or text: said under the form, in the app's language. */
+  const [isMissing, setMissing] = createSignal(false);
 
   const act = async (run: () => Promise<unknown>) => {
     setError(null);
@@ -188,9 +190,12 @@ export function BoardView(): JSX.Element {
             <h2 id="board-notice-title">{t('board.noticeForm')}</h2>
             <form
               class="form board-notice-form"
+              // The app's own words, in the app's language, not the browser's bubble.
+              noValidate
               onSubmit={(e) => {
                 e.preventDefault();
                 const notice = { title: title().trim(), body: body().trim() };
+                setMissing(!notice.title || !notice.body);
                 if (!notice.title || !notice.body) return;
                 void act(() =>
                   boardApi.publish(address, { kind: 'notice', sourceId: newSourceId(), ...notice }),
@@ -207,6 +212,7 @@ export function BoardView(): JSX.Element {
                   dir="auto"
                   name="noticeTitle"
                   required
+                  aria-invalid={isMissing() && !title().trim()}
                   maxLength={PublicLimits.titleChars}
                   value={title()}
                   onInput={(e) => setTitle(e.currentTarget.value)}
@@ -218,12 +224,18 @@ export function BoardView(): JSX.Element {
                   dir="auto"
                   name="noticeBody"
                   required
+                  aria-invalid={isMissing() && !body().trim()}
                   rows={5}
                   maxLength={PublicLimits.textChars}
                   value={body()}
                   onInput={(e) => setBody(e.currentTarget.value)}
                 />
               </label>
+              <Show when={isMissing() && (!title().trim() || !body().trim())}>
+                <p class="error" role="alert" data-testid="notice-missing">
+                  {t('board.noticeMissing')}
+                </p>
+              </Show>
               <button type="submit" class="btn primary" disabled={disabled()}>
                 {canReach() ? t('board.publish') : t('board.offlineButton')}
               </button>

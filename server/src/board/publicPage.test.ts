@@ -1,5 +1,7 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { PageCache, PagesBusy } from './publicPage.ts';
+import { MAX_BYTES_BEING_SENT, PageCache, PagesBeingSent, PagesBusy } from './publicPage.ts';
 
 /** A render that takes `ms` of the main thread, as rendering a large board does. */
 const busyFor = (ms: number) => {
@@ -54,5 +56,23 @@ describe('the public pages kept and rendered (PUB-10)', () => {
     const pages = await Promise.all(Array.from({ length: 20 }, () => cache.get('b', 'v', render)));
     expect(renders).toBe(1);
     expect(new Set(pages.map((p) => p.etag)).size).toBe(1);
+  });
+
+  it('pages held by answers not yet sent are bounded, each counted once however many share it', () => {
+    const sent = new PagesBeingSent();
+    const answer = () => new ServerResponse(new IncomingMessage(new Socket()));
+    const quarter = Buffer.alloc(MAX_BYTES_BEING_SENT / 4);
+    // One page shared by a thousand readers costs its size once.
+    const sharing = Array.from({ length: 1000 }, () => answer());
+    for (const res of sharing) expect(sent.hold(quarter, res)).toBe(true);
+    // Pages rendered anew for readers who do not read: three more fit, the fifth does not.
+    const fresh = Array.from({ length: 4 }, () => Buffer.alloc(MAX_BYTES_BEING_SENT / 4));
+    const holders = fresh.map(() => answer());
+    expect(fresh.map((page, i) => sent.hold(page, holders[i]!))).toEqual([true, true, true, false]);
+    // Once every reader of the shared page is done, there is room again.
+    for (const res of sharing.slice(0, 999)) res.emit('close');
+    expect(sent.hold(fresh[3]!, answer())).toBe(false);
+    sharing[999]!.emit('close');
+    expect(sent.hold(fresh[3]!, answer())).toBe(true);
   });
 });

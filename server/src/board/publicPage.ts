@@ -255,8 +255,38 @@ type RenderedPage = { version: string; body: Buffer; etag: string };
 const PAGE_CACHE_BYTES = 64 * 1024 * 1024;
 /** Pages waiting to be rendered at once, all boards together; past it a reader gets 503. */
 const MAX_RENDERS_WAITING = 8;
-/** Answers of the board one address may be sent at once; past it, 429. */
-const MAX_PAGES_PER_ADDRESS = 8;
+/**
+ * Answers of the board one address may be sent at once; past it, 429. Generous: behind a proxy
+ * (nginx in `scripts/cluster.sh`) every reader comes from its address.
+ */
+const MAX_PAGES_PER_ADDRESS = 32;
+/**
+ * Bytes of pages held by answers not yet sent, all readers together, each page counted once
+ * however many answers share it; past it a reader gets 503. Readers that never read, asking for
+ * page after page as the cache let them go, held 3.3 GB.
+ */
+export const MAX_BYTES_BEING_SENT = 256 * 1024 * 1024;
+
+/** The pages answers are still sending, each with how many answers hold it. */
+export class PagesBeingSent {
+  private readonly held = new Map<Buffer, number>();
+  private bytes = 0;
+
+  /** Holds `page` until `res` closes; false (nothing held) when that would pass the bound. */
+  hold(page: Buffer, res: ServerResponse): boolean {
+    const count = this.held.get(page) ?? 0;
+    if (count === 0 && this.bytes + page.byteLength > MAX_BYTES_BEING_SENT) return false;
+    if (count === 0) this.bytes += page.byteLength;
+    this.held.set(page, count + 1);
+    res.once('close', () => {
+      const left = (this.held.get(page) ?? 1) - 1;
+      if (left > 0) return void this.held.set(page, left);
+      this.held.delete(page);
+      this.bytes -= page.byteLength;
+    });
+    return true;
+  }
+}
 
 /** A page that cannot be rendered now: too many are waiting (PUB-10). */
 export class PagesBusy extends Error {}
@@ -347,6 +377,7 @@ function busy(res: ServerResponse, status: 429 | 503): void {
 export function makePublicPage({ store, auth }: Pick<ServerDeps, 'store' | 'auth'>) {
   const cache = new PageCache();
   const sending = new Counts();
+  const beingSent = new PagesBeingSent();
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const method = req.method ?? 'GET';
     const match = PAGE_PATH.exec(url.pathname);
@@ -399,6 +430,7 @@ export function makePublicPage({ store, auth }: Pick<ServerDeps, 'store' | 'auth
       res.end();
       return;
     }
+    if (method !== 'HEAD' && !beingSent.hold(body, res)) return busy(res, 503);
     res.writeHead(200, { ...defined, 'Content-Length': body.byteLength });
     res.end(method === 'HEAD' ? undefined : body);
   };

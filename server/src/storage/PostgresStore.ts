@@ -129,6 +129,8 @@ CREATE TABLE IF NOT EXISTS publications (
 );
 -- PUB-10: the board's version is counted from this index alone, never from the rows' contents.
 CREATE INDEX IF NOT EXISTS publications_withdrawn ON publications (workspace_id, withdrawn_at);
+-- The live list reads each item's last version and first time from this index alone.
+CREATE INDEX IF NOT EXISTS publications_items ON publications (workspace_id, item_id, version, published_at);
 CREATE TABLE IF NOT EXISTS store_meta (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL

@@ -1142,6 +1142,7 @@ export const en: Catalogue = {
     'board.withdrawConfirm':
       'Withdraw “{title}”? The public page stops showing it; the record of its publication stays.',
     'board.noticeForm': 'Publish a notice',
+    'board.noticeMissing': 'Give the notice a title and a text.',
     'board.noticeTitle': 'Title',
     'board.noticeBody': 'Text',
     'board.publish': 'Publish',

@@ -1143,6 +1143,7 @@ export const ug: Catalogue = {
     'board.withdrawConfirm':
       '«{title}» نى قايتۇرۇۋالامسىز؟ ئاشكارا بەتتە ئۇ ئەمدى كۆرۈنمەيدۇ، ئېلان قىلىش خاتىرىسى ساقلىنىدۇ.',
     'board.noticeForm': 'ئۇقتۇرۇش ئېلان قىلىش',
+    'board.noticeMissing': 'ئۇقتۇرۇشنىڭ ماۋزۇسى ۋە مەزمۇنىنى يېزىڭ.',
     'board.noticeTitle': 'تېما',
     'board.noticeBody': 'مەزمۇن',
     'board.publish': 'ئېلان قىلىش',

@@ -1087,6 +1087,7 @@ const messages = {
   'board.withdrawNamed': '撤下“{title}”',
   'board.withdrawConfirm': '撤下“{title}”？公开页面将不再显示它，发布记录会保留。',
   'board.noticeForm': '发布通知',
+  'board.noticeMissing': '请填写公告的标题和内容。',
   'board.noticeTitle': '标题',
   'board.noticeBody': '正文',
   'board.publish': '发布',
