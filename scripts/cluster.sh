@@ -129,7 +129,7 @@ export PUBLIC_URL="http://localhost:$port"
 relays=()
 relay_pids=()
 for p in "${relay_ports[@]}"; do
-  node server/dist/main.js serve --host 127.0.0.1 --port "$p" --data "$data/relay-$p" >"$data/relay-$p.log" 2>&1 &
+  node server/dist/main.js serve --host 127.0.0.1 --port "$p" --data "$data/relay-$p" --trust-proxy 1 >"$data/relay-$p.log" 2>&1 &
   pids+=($!)
   front+=($!)
   relay_pids+=($!)

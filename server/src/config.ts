@@ -36,6 +36,13 @@ export const configSchema = z
      */
     sqliteSynchronous: z.enum(['full', 'normal']).default('full'),
     /**
+     * `1` when the relay sits behind a proxy of the operator's (nginx in `scripts/cluster.sh`)
+     * that sets `X-Forwarded-For`: each reader is then counted by the address the proxy saw (its
+     * last entry), not the proxy's own, for the limits per address (connection attempts, public
+     * pages). Default `0`: the header is not believed (anyone can send it).
+     */
+    trustProxy: intFrom(0, 1).default(0),
+    /**
      * A storage commit starts at most this long after the previous one, ms; writes of every room
      * that arrive in between join it (UPD-6), and nothing is relayed or acknowledged before its
      * commit. Each commit at `sqliteSynchronous = full` is a disk sync, so on a busy relay this
@@ -220,6 +227,7 @@ const ENV_KEYS: Record<string, keyof z.input<typeof configSchema>> = {
   UNLOAD_AFTER_MS: 'unloadAfterMs',
   DATABASE_URL: 'databaseUrl',
   SQLITE_SYNCHRONOUS: 'sqliteSynchronous',
+  TRUST_PROXY: 'trustProxy',
   COMMIT_INTERVAL_MS: 'commitIntervalMs',
   ACK_INTERVAL_MS: 'ackIntervalMs',
   REDIS_URL: 'redisUrl',

@@ -17,6 +17,7 @@ import {
 } from '@grassroots/shared';
 import { Counts } from '../counts.ts';
 import type { ServerDeps } from '../deps.ts';
+import { clientAddress } from '../http/json.ts';
 import { requestLocale } from '../http/locale.ts';
 import type { LivePublication } from '../storage/PublicBoardStore.ts';
 import { parsePublication } from './routes.ts';
@@ -274,6 +275,9 @@ export class PagesBeingSent {
 
   /** Holds `page` until `res` closes; false (nothing held) when that would pass the bound. */
   hold(page: Buffer, res: ServerResponse): boolean {
+    // A reader gone while its page was rendered: its 'close' has fired already and never will
+    // again, so nothing is held for it (it would be counted for good).
+    if (res.destroyed) return true;
     const count = this.held.get(page) ?? 0;
     if (count === 0 && this.bytes + page.byteLength > MAX_BYTES_BEING_SENT) return false;
     if (count === 0) this.bytes += page.byteLength;
@@ -374,7 +378,11 @@ function busy(res: ServerResponse, status: 429 | 503): void {
  * Serves `/p/<publicId>` (server-rendered HTML, no script) and `/p/<publicId>.json` to anyone,
  * without an account: only the live versions of what was published (PUB-3).
  */
-export function makePublicPage({ store, auth }: Pick<ServerDeps, 'store' | 'auth'>) {
+export function makePublicPage({
+  store,
+  auth,
+  config,
+}: Pick<ServerDeps, 'store' | 'auth'> & { config: { trustProxy: number } }) {
   const cache = new PageCache();
   const sending = new Counts();
   const beingSent = new PagesBeingSent();
@@ -383,7 +391,7 @@ export function makePublicPage({ store, auth }: Pick<ServerDeps, 'store' | 'auth
     const match = PAGE_PATH.exec(url.pathname);
     if (!match || (method !== 'GET' && method !== 'HEAD')) return notFound(res);
     // PUB-10: each answer holds a page until it is read; one address holds a few at once.
-    const address = req.socket.remoteAddress ?? 'unknown';
+    const address = clientAddress(req, config.trustProxy);
     if (sending.get(address) >= MAX_PAGES_PER_ADDRESS) return busy(res, 429);
     sending.add(address);
     res.once('close', () => sending.remove(address));

@@ -100,7 +100,11 @@ export function publicBoardRoutes({ auth, store, config }: ServerDeps, now = Dat
         (sum, p) => sum + (p.itemId === itemId ? 0 : Buffer.byteLength(p.content)),
         Buffer.byteLength(content),
       );
-      if (boardBytes > PublicLimits.boardMiB * 1024 * 1024) {
+      // A board filled past it before the limit may still bring an item up to date, no larger.
+      const current = live.find((p) => p.itemId === itemId);
+      const isNoLarger =
+        current !== undefined && Buffer.byteLength(content) <= Buffer.byteLength(current.content);
+      if (boardBytes > PublicLimits.boardMiB * 1024 * 1024 && !isNoLarger) {
         throw new HttpError(409, 'board_full', 'the board is too large', 'boardTooLarge', {
           limit: PublicLimits.boardMiB,
         });

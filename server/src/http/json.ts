@@ -88,6 +88,18 @@ export async function readJson<S extends z.ZodType>(
   return result.data;
 }
 
+/**
+ * Who a request comes from, for limits per address: the socket's peer, or behind a proxy of the
+ * operator's (`trustProxy`) the last address of `X-Forwarded-For`, the one that proxy saw.
+ */
+export function clientAddress(req: IncomingMessage, trustProxy: number): string {
+  const peer = req.socket.remoteAddress ?? 'unknown';
+  if (trustProxy !== 1) return peer;
+  const header = req.headers['x-forwarded-for'];
+  const last = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').pop()?.trim();
+  return last ? last.slice(0, 64) : peer;
+}
+
 /** The bearer token of a request, if any. */
 export function bearer(req: IncomingMessage): string | null {
   const header = req.headers.authorization;

@@ -19,6 +19,7 @@ import type { Auth } from '../auth/Auth.ts';
 import type { Config } from '../config.ts';
 import { Counts } from '../counts.ts';
 import { HttpError } from '../errors.ts';
+import { clientAddress } from '../http/json.ts';
 import { type Logger, redactUrl } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { DeletedDocStore } from '../storage/DeletedDocStore.ts';
@@ -182,7 +183,7 @@ export class Relay {
     };
     socket.on('error', () => socket.destroy());
     if (this.isDraining) return refuse(503, 'shutting_down', 'the server is shutting down');
-    const address = req.socket.remoteAddress ?? 'unknown';
+    const address = clientAddress(req, this.options.config.trustProxy);
     if (!this.attempts.allow(address, this.now())) {
       return refuse(429, 'rate_limited', 'too many connection attempts; wait and retry');
     }

@@ -541,12 +541,6 @@ export class Room {
     if (work && work.waitFor(memberId) > 0) {
       throw new MessageRefused(CloseCode.rateLimited, 'too much work; slow down');
     }
-    // WRITE-1: a member who added their share of bytes waits, closed out (the device sends the
-    // rest again once it reconnects), so no one member fills the disk.
-    const { writeBytes } = this.options;
-    if (writeBytes && writeBytes.waitFor(memberId) > 0) {
-      throw new MessageRefused(CloseCode.rateLimited, 'too much written; slow down');
-    }
     /** Runs work for the sender, charged to its share when there is one. */
     const charged = <T>(run: () => T): T => (work ? work.run(memberId, run) : run());
     let effect: 'noop' | 'change';
@@ -581,6 +575,14 @@ export class Room {
       authProtocol.writePermissionDenied(encoder, refusal);
       conn.send(encoding.toUint8Array(encoder));
       return;
+    }
+    // WRITE-1: a member who added their share of bytes waits, closed out (the device sends the
+    // rest again once it reconnects), so no one member fills the disk. Only a write that would
+    // change the doc: a device's step 2 holding nothing new (every first sync ends with one)
+    // passes, so the member still reads.
+    const { writeBytes } = this.options;
+    if (effect === 'change' && writeBytes && writeBytes.waitFor(memberId) > 0) {
+      throw new MessageRefused(CloseCode.rateLimited, 'too much written; slow down');
     }
     if (
       effect === 'change' &&

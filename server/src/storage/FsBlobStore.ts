@@ -115,8 +115,10 @@ export class FsBlobStore implements BlobStore {
     }
     await mkdir(p.partialDir, { recursive: true });
     if (offset === 0) {
+      // Noted before and after: a usage read in between is not kept as current.
       this.#changed(workspaceId);
       await writeFile(p.partialMeta, JSON.stringify(meta));
+      this.#changed(workspaceId);
     } else {
       const started = await readMeta(p.partialMeta);
       if (!started || started.type !== meta.type || started.size !== meta.size) {
@@ -142,6 +144,7 @@ export class FsBlobStore implements BlobStore {
     if (actual !== hash) {
       await rm(p.partial, { force: true });
       await rm(p.partialMeta, { force: true });
+      this.#changed(workspaceId);
       throw new BlobStoreError('hash-mismatch', `bytes hash to ${actual}`);
     }
     await mkdir(p.dir, { recursive: true });
@@ -172,6 +175,7 @@ export class FsBlobStore implements BlobStore {
           this.#changed(workspaceId);
           await rm(p.partial, { force: true });
           await rm(p.partialMeta, { force: true });
+          this.#changed(workspaceId);
           return true;
         });
         if (isDropped) dropped++;

@@ -617,6 +617,28 @@ describe('the public page (PUB-3, PUB-4, PUB-7)', () => {
     expect(shown).toBeLessThan(60);
     expect(page.body).toContain('计划59');
     expect(page.body).not.toContain('计划0<');
+    // Such a board still brings an item up to date (a task done: no larger), takes no new one.
+    const tasks = Array.from({ length: 200 }, (_, k) => ({
+      title: '&'.repeat(190),
+      status: k === 0 ? 'done' : 'todo',
+    }));
+    const again = {
+      kind: 'plan',
+      sourceId: 'plan59',
+      title: '计划59',
+      done: 1,
+      total: 200,
+      phases: [{ title: '全年', done: 1, total: 200, tasks }],
+      omittedTasks: 0,
+    } as PublicItem;
+    await publish(again);
+    const more = await call('/items', {
+      token: editor.token,
+      method: 'POST',
+      body: { ...again, sourceId: 'plan60' },
+    });
+    expect(more.status).toBe(409);
+    expect(((await more.json()) as { reason: string }).reason).toBe('boardTooLarge');
 
     /** A GET from `from` whose answer is never read: it holds its page until closed. */
     const unread = (path: string, from: string) =>

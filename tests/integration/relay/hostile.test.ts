@@ -417,6 +417,13 @@ describe('writes that would fill the disk', () => {
     }
     expect((await raw.closed).code).toBe(CloseCode.rateLimited);
     expect(sent).toBeLessThan(10);
+    // In debt, the member still reads: its device's first sync changes nothing and passes.
+    const reader = stockClient(s.wsUrl, room, editor.token);
+    cleanups.push(reader.destroy);
+    await reader.synced;
+    expect(reader.doc.getText('t').length).toBeGreaterThan(60_000);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(reader.provider.wsconnected).toBe(true);
     const stored = (await s.store.loadUpdates(room)).reduce((n, r) => n + r.update.byteLength, 0);
     expect(stored).toBeLessThan(64 * 1024 + 2 * 20_100);
     // Another member's share is their own.
