@@ -11,6 +11,9 @@ import {
   type UploadState,
 } from './BlobStore.ts';
 
+/** How long a workspace's usage read from the disk is believed without a change, ms. */
+const USAGE_KEPT_MS = 10_000;
+
 /** Declared sizes of a workspace's complete blobs and of its uploads in progress, by hash. */
 type UsageSizes = { complete: Map<string, number>; partial: Map<string, number> };
 
@@ -26,9 +29,12 @@ export class FsBlobStore implements BlobStore {
    * BLOB-13: each workspace's usage as last read from the disk, with the count of changes this
    * store had made to the workspace by then. Reading it means opening every meta file, and a
    * reader could ask for it again and again; it is read anew only once an upload started,
-   * completed or was dropped. (The relay is the only writer of its blob folder.)
+   * completed or was dropped, or after `USAGE_KEPT_MS` (files cleared by hand count then).
    */
-  readonly #usages = new Map<string, { changes: number; sizes: Promise<UsageSizes> }>();
+  readonly #usages = new Map<
+    string,
+    { changes: number; readAt: number; sizes: Promise<UsageSizes> }
+  >();
   readonly #changes = new Map<string, number>();
 
   /** Notes a change to a workspace's blobs: its usage is read from the disk again. */
@@ -188,10 +194,11 @@ export class FsBlobStore implements BlobStore {
     idSchema.parse(workspaceId);
     const changes = this.#changes.get(workspaceId) ?? 0;
     let kept = this.#usages.get(workspaceId);
-    if (kept?.changes !== changes) {
+    // Read again after a while too: an operator may clear files by hand to make room.
+    if (kept?.changes !== changes || Date.now() - kept.readAt > USAGE_KEPT_MS) {
       // Read once for everyone asking meanwhile; a change during the read makes the next ask
       // read again (it is kept under the count it began at).
-      kept = { changes, sizes: this.#readUsage(workspaceId) };
+      kept = { changes, readAt: Date.now(), sizes: this.#readUsage(workspaceId) };
       this.#usages.set(workspaceId, kept);
       const reading = kept;
       reading.sizes.catch(() => {
