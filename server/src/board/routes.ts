@@ -96,15 +96,13 @@ export function publicBoardRoutes({ auth, store, config }: ServerDeps, now = Dat
         });
       }
       const content = JSON.stringify(item);
-      const boardBytes = live.reduce(
-        (sum, p) => sum + (p.itemId === itemId ? 0 : Buffer.byteLength(p.content)),
-        Buffer.byteLength(content),
-      );
-      // A board filled past it before the limit may still bring an item up to date, no larger.
+      const bytes = Buffer.byteLength(content);
       const current = live.find((p) => p.itemId === itemId);
-      const isNoLarger =
-        current !== undefined && Buffer.byteLength(content) <= Buffer.byteLength(current.content);
-      if (boardBytes > PublicLimits.boardMiB * 1024 * 1024 && !isNoLarger) {
+      const currentBytes = current ? Buffer.byteLength(current.content) : 0;
+      const liveBytes = live.reduce((sum, p) => sum + Buffer.byteLength(p.content), 0);
+      // A board filled past it before the limit may still bring an item up to date, no larger.
+      const isNoLarger = current !== undefined && bytes <= currentBytes;
+      if (liveBytes - currentBytes + bytes > PublicLimits.boardMiB * 1024 * 1024 && !isNoLarger) {
         throw new HttpError(409, 'board_full', 'the board is too large', 'boardTooLarge', {
           limit: PublicLimits.boardMiB,
         });

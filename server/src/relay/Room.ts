@@ -63,7 +63,7 @@ export type RoomOptions = {
   maxAwarenessDepth: number;
   /** Awareness client ids one connection may own at once. */
   maxAwarenessIdsPerConnection: number;
-  /** Characters of one presence state of the sender's own (AW-8). */
+  /** UTF-8 bytes of one presence state of the sender's own (AW-8). */
   maxPresenceStateBytes: number;
   /**
    * How often, at most, a connection that wrote nothing in a batch is told the new stored state
@@ -248,26 +248,25 @@ export class Room {
   private async load(): Promise<void> {
     const { work, loadedFor } = this.options;
     const rows = await this.options.store.loadUpdates(this.name);
-    const applying = performance.now();
     // Row by row in one transaction: as fast as applying one merged update, and far faster than
     // merging thousands of small updates first (seconds for a doc of 10,000 edits).
-    this.doc.transact(() => {
-      for (const row of rows) {
-        this.approxBytes += row.update.byteLength;
-        try {
-          Y.applyUpdate(this.doc, row.update, 'storage');
-        } catch (error) {
-          // Only rows stored before updates were integrated ahead of storing (UPD-2) can fail.
-          this.options.log.error(
-            { room: this.name, seq: row.seq, err: error },
-            'stored row skipped',
-          );
+    const apply = () =>
+      this.doc.transact(() => {
+        for (const row of rows) {
+          this.approxBytes += row.update.byteLength;
+          try {
+            Y.applyUpdate(this.doc, row.update, 'storage');
+          } catch (error) {
+            // Only rows stored before updates were integrated ahead of storing (UPD-2) can fail.
+            this.options.log.error(
+              { room: this.name, seq: row.seq, err: error },
+              'stored row skipped',
+            );
+          }
         }
-      }
-    }, 'storage');
-    if (work && loadedFor !== undefined) {
-      work.charge(loadedFor, performance.now() - applying);
-    }
+      }, 'storage');
+    if (work && loadedFor !== undefined) work.run(loadedFor, apply);
+    else apply();
     this.lastStoredSV = this.stateVector();
     this.appliedSeq = rows[rows.length - 1]?.seq ?? 0;
     this.isReady = true;

@@ -56,7 +56,7 @@ import {
   type Task,
   type TaskStatus,
 } from './schema.ts';
-import { endOfBeijingDate, isCalendarDate } from './time.ts';
+import { DAY_MS, endOfBeijingDate, isCalendarDate } from './time.ts';
 
 export const PLAN_ROOT = 'plan';
 export const PLAN_PHASES_ROOT = 'phases';
@@ -516,7 +516,7 @@ export function taskOverdueDays(task: Pick<Task, 'due' | 'status'>, now: number)
   if (task.due === null || task.status === 'done' || task.status === 'dropped') return 0;
   if (!isCalendarDate(task.due)) return 0;
   const late = now - endOfBeijingDate(task.due);
-  return late < 0 ? 0 : Math.floor(late / 86_400_000) + 1;
+  return late < 0 ? 0 : Math.floor(late / DAY_MS) + 1;
 }
 
 /** Progress per phase (PLAN-6): dropped tasks count neither as done nor as work; `null` is unassigned. */

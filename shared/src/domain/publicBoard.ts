@@ -8,7 +8,7 @@
  * are numbers. Who published it is recorded by the relay, for members only.
  */
 import { z } from 'zod';
-import type { DecisionTrace } from './decision.ts';
+import { type DecisionTrace, tallyFits, votePassed } from './decision.ts';
 import { planProgress } from './plan.ts';
 import {
   DECISION_STEPS,
@@ -70,12 +70,11 @@ export const publicDecisionStepSchema = z
     // voters, or "passed" with no more than half of the base voting for.
     const { tally, present, entitled, passed } = step;
     if (!tally) return;
-    const cast = tally.for + tally.against + tally.abstain;
     for (const [field, base] of [
       ['present', present],
       ['entitled', entitled],
     ] as const) {
-      if (base !== null && base !== undefined && cast > base) {
+      if (base !== null && base !== undefined && !tallyFits(tally, base)) {
         ctx.addIssue({ code: 'custom', path: ['tally'], message: `more votes than ${field}` });
       }
     }
@@ -86,7 +85,7 @@ export const publicDecisionStepSchema = z
     // Passed: more for than against whatever the rule, and more than half of its base.
     if (
       passed === true &&
-      (tally.for <= tally.against || (base !== null && tally.for * 2 <= base))
+      (tally.for <= tally.against || (base !== null && !votePassed(tally, base)))
     ) {
       ctx.addIssue({ code: 'custom', path: ['passed'], message: 'no majority for' });
     }

@@ -65,6 +65,27 @@ const notice = (sourceId: string, title: string, body: string): PublicItem => ({
   body,
 });
 
+/** Plan `i` of one phase of 200 tasks titled by `taskTitle`, the first `done` of them done. */
+const wholeYearPlan = (i: number, taskTitle: (k: number) => string, done = 0): PublicItem => ({
+  kind: 'plan',
+  sourceId: `plan${i}`,
+  title: `计划${i}`,
+  done,
+  total: 200,
+  phases: [
+    {
+      title: '全年',
+      done,
+      total: 200,
+      tasks: Array.from({ length: 200 }, (_, k) => ({
+        title: taskTitle(k),
+        status: k < done ? 'done' : 'todo',
+      })),
+    },
+  ],
+  omittedTasks: 0,
+});
+
 const decision: PublicItem = {
   kind: 'decision',
   sourceId: 'case1',
@@ -285,25 +306,7 @@ describe('the public board API (PUB-1, PUB-2, PUB-5)', () => {
 
   it('PUB-11 the live items together stay under 2 MiB; replacing one that is live is weighed without its old version', async () => {
     // Items of about 60 KB each (the body limit is 64 KiB): the 35th would pass 2 MiB.
-    const big = (i: number): PublicItem => ({
-      kind: 'plan',
-      sourceId: `plan${i}`,
-      title: `计划${i}`,
-      done: 0,
-      total: 200,
-      phases: [
-        {
-          title: '全年',
-          done: 0,
-          total: 200,
-          tasks: Array.from({ length: 200 }, (_, k) => ({
-            title: `${k}`.padEnd(98, '村'),
-            status: 'todo',
-          })),
-        },
-      ],
-      omittedTasks: 0,
-    });
+    const big = (i: number) => wholeYearPlan(i, (k) => `${k}`.padEnd(98, '村'));
     const size = Buffer.byteLength(JSON.stringify(big(10)));
     expect(size).toBeGreaterThan(59_000);
     let published = 0;
@@ -318,9 +321,7 @@ describe('the public board API (PUB-1, PUB-2, PUB-5)', () => {
     expect((published + 1) * size).toBeGreaterThan(2 * 1024 * 1024);
     expect(published * size).toBeLessThanOrEqual(2 * 1024 * 1024);
     // Published again (a task done), an item that is live replaces itself.
-    const again = big(10);
-    if (again.kind === 'plan') again.phases[0]!.tasks[0]!.status = 'done';
-    await publish(again);
+    await publish(wholeYearPlan(10, (k) => `${k}`.padEnd(98, '村'), 1));
   });
 
   it('PUB-9 a member publishes a burst of 60, then one a minute; another member is not held up', async () => {
@@ -566,50 +567,27 @@ describe('the public page (PUB-3, PUB-4, PUB-7)', () => {
   });
 
   it('PUB-10 PUB-11 a board filled past the limit earlier shows its newest 2 MiB; one address is sent 32 pages at once, others are served', async () => {
-    // Boards put straight into the store, as they could be before the limit: 60 plans whose
-    // task titles are all "&" (five bytes each on the page), about 12 MB of page each.
-    const fill = async (workspaceId: string) => {
-      const board = await server.store.setPublicId(
-        workspaceId,
-        `pub${workspaceId}xxxxxxxxxxxxxx`,
-        1,
-        {
-          replace: false,
-        },
-      );
-      for (let i = 0; i < 60; i++) {
-        const item: PublicItem = {
-          kind: 'plan',
-          sourceId: `plan${i}`,
-          title: `计划${i}`,
-          done: 0,
-          total: 200,
-          phases: [
-            {
-              title: '全年',
-              done: 0,
-              total: 200,
-              tasks: Array.from({ length: 200 }, () => ({
-                title: '&'.repeat(190),
-                status: 'todo',
-              })),
-            },
-          ],
-          omittedTasks: 0,
-        };
-        await server.store.publishItem({
-          workspaceId,
-          itemId: `plan-plan${i}`,
-          kind: 'plan',
-          title: item.title,
-          content: JSON.stringify(item),
-          publishedBy: editor.id,
-          publishedAt: 1_000 + i,
-        });
-      }
-      return board.publicId;
-    };
-    const first = await fill(server.workspaceId);
+    // A board put straight into the store, as it could be before the limit: 60 plans whose task
+    // titles are all "&" (five bytes each on the page), about 12 MB of page.
+    const ampersands = () => '&'.repeat(190);
+    const { publicId: first } = await server.store.setPublicId(
+      server.workspaceId,
+      'pubboardfilledbeforethelimit',
+      1,
+      { replace: false },
+    );
+    for (let i = 0; i < 60; i++) {
+      const item = wholeYearPlan(i, ampersands);
+      await server.store.publishItem({
+        workspaceId: server.workspaceId,
+        itemId: `plan-plan${i}`,
+        kind: 'plan',
+        title: item.title,
+        content: JSON.stringify(item),
+        publishedBy: editor.id,
+        publishedAt: 1_000 + i,
+      });
+    }
     const page = await rawGet(`/p/${first}`);
     expect(page.status).toBe(200);
     const shown = page.body.match(/<article>/g)?.length ?? 0;
@@ -618,19 +596,7 @@ describe('the public page (PUB-3, PUB-4, PUB-7)', () => {
     expect(page.body).toContain('计划59');
     expect(page.body).not.toContain('计划0<');
     // Such a board still brings an item up to date (a task done: no larger), takes no new one.
-    const tasks = Array.from({ length: 200 }, (_, k) => ({
-      title: '&'.repeat(190),
-      status: k === 0 ? 'done' : 'todo',
-    }));
-    const again = {
-      kind: 'plan',
-      sourceId: 'plan59',
-      title: '计划59',
-      done: 1,
-      total: 200,
-      phases: [{ title: '全年', done: 1, total: 200, tasks }],
-      omittedTasks: 0,
-    } as PublicItem;
+    const again = wholeYearPlan(59, ampersands, 1);
     await publish(again);
     const more = await call('/items', {
       token: editor.token,
