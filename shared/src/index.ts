@@ -280,6 +280,7 @@ export {
   PLAN_SCHEMA_VERSION,
   PLAN_TASKS_ROOT,
   type PlanInit,
+  phasesOpenAtFirst,
   planProgress,
   readPlan,
   removePhase,

@@ -1,4 +1,5 @@
-import { createSignal, For, type JSX, onCleanup, Show } from 'solid-js';
+import { createSignal, For, type JSX, onCleanup, Show, untrack } from 'solid-js';
+import { createStore } from 'solid-js/store';
 import { Attachments } from '../attachments/Attachments.tsx';
 import { PublishToBoard } from '../board/PublishToBoard.tsx';
 import { useComments } from '../comments/CommentsContext.tsx';
@@ -12,6 +13,7 @@ import {
 } from '../components/fields.tsx';
 import { focusWhenShown } from '../components/focusWhenShown.ts';
 import { PresenceBar } from '../components/PresenceBar.tsx';
+import { Sentence } from '../components/Sentence.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import {
   activeServices,
@@ -21,6 +23,7 @@ import {
   Limits,
   linkTaskToService,
   PLAN_NOTES_FIELD,
+  phasesOpenAtFirst,
   planProgress,
   planSnapshot,
   readPlan,
@@ -45,6 +48,13 @@ import { createDocProjection } from '../projection/createDocProjection.ts';
 import type { EditorProps } from './editorProps.ts';
 import { LazyRichText } from './LazyRichText.tsx';
 
+/**
+ * PLAN-10: which phases of a plan this device has open, by plan and phase; kept while the app
+ * runs, so that coming back to a plan finds it as it was left. Not stored in the doc: folding is
+ * each person's own view.
+ */
+const openPhasesByPlan = new Map<string, Record<string, boolean>>();
+
 /** Phase plan: phases with goals and progress, tasks with owner, due date, status and 8+1 link. */
 export default function PlanEditor(props: EditorProps): JSX.Element {
   const { t, label, locale } = useI18n();
@@ -59,6 +69,40 @@ export default function PlanEditor(props: EditorProps): JSX.Element {
   onCleanup(() => clearInterval(clock));
   const progressOf = (phaseId: string | null) =>
     planProgress(plan).find((p) => p.phaseId === phaseId) ?? { done: 0, total: 0, ratio: 0 };
+  const overdueIn = (tasks: readonly Task[]) =>
+    tasks.filter((task) => taskOverdueDays(task, now()) > 0).length;
+  // PLAN-10: a phase is open or folded as its person left it, else as the plan first shows it.
+  const remembered = openPhasesByPlan.get(props.docId) ?? {};
+  openPhasesByPlan.set(props.docId, remembered);
+  const [openPhases, setOpenPhases] = createStore<Record<string, boolean>>({ ...remembered });
+  const setPhaseOpen = (phaseId: string, open: boolean) => {
+    if (openPhases[phaseId] === open) return;
+    remembered[phaseId] = open;
+    setOpenPhases(phaseId, open);
+  };
+  const isPhaseOpen = (phaseId: string) => openPhases[phaseId] !== false;
+  const anyFolded = () => plan.phases.some((p) => !isPhaseOpen(p.id));
+  const period = (start: string | null, end: string | null) => (
+    <Sentence
+      template={t('print.planPeriod')}
+      params={{
+        start: {
+          element: (
+            <bdi dir="ltr" class="day">
+              {start ?? '…'}
+            </bdi>
+          ),
+        },
+        end: {
+          element: (
+            <bdi dir="ltr" class="day">
+              {end ?? '…'}
+            </bdi>
+          ),
+        },
+      }}
+    />
+  );
 
   /**
    * The picker offers the services in use (SVC-2); a task linked to a retired one keeps showing
@@ -261,105 +305,149 @@ export default function PlanEditor(props: EditorProps): JSX.Element {
         </details>
       </Show>
       <OpError op={op} />
-      <h2>{t('plan.phases')}</h2>
+      <div class="phases-heading">
+        <h2>{t('plan.phases')}</h2>
+        <Show when={plan.phases.length > 1}>
+          <button
+            type="button"
+            class="btn-link small"
+            name="foldPhases"
+            aria-expanded={!anyFolded()}
+            onClick={() => {
+              const open = anyFolded();
+              for (const p of plan.phases) setPhaseOpen(p.id, open);
+            }}
+          >
+            {anyFolded() ? t('plan.openAllPhases') : t('plan.foldAllPhases')}
+          </button>
+        </Show>
+      </div>
       <For each={plan.phases}>
         {(phase) => {
           const progress = () => progressOf(phase.id);
+          // Judged once, when the phase is first shown: a task marked done does not fold it
+          // under the person's hands.
+          untrack(() => {
+            if (openPhases[phase.id] === undefined)
+              setPhaseOpen(phase.id, phasesOpenAtFirst(plan.phases, now()).has(phase.id));
+          });
           return (
             <section class="panel phase" data-phase-id={phase.id}>
-              <div class="phase-head">
-                <TextInput
-                  label={t('plan.phaseTitle')}
-                  name="phaseTitle"
-                  maxLength={Limits.titleChars}
-                  value={phase.title}
-                  isReadOnly={ro()}
-                  onCommit={(v) => op.run(() => setPhaseTitle(doc, phase.id, v))}
-                />
-                <div class="fields">
-                  <DateInput
-                    label={t('plan.periodStart')}
-                    value={phase.start}
-                    isReadOnly={ro()}
-                    onChange={(v) => op.run(() => setPhaseDates(doc, phase.id, { start: v }))}
-                  />
-                  <DateInput
-                    label={t('plan.periodEnd')}
-                    value={phase.end}
-                    isReadOnly={ro()}
-                    onChange={(v) => op.run(() => setPhaseDates(doc, phase.id, { end: v }))}
-                  />
-                </div>
-                <TextInput
-                  label={t('plan.goals')}
-                  name="goals"
-                  maxLength={Limits.goalsChars}
-                  isMultiline
-                  value={phase.goals}
-                  isReadOnly={ro()}
-                  onCommit={(v) => op.run(() => setPhaseGoals(doc, phase.id, v))}
-                />
-                <div class="phase-progress">
-                  <span
-                    class="small"
-                    id={`phase-progress-${phase.id}`}
-                    data-testid="phase-progress"
-                  >
-                    {t('plan.progress', { done: progress().done, total: progress().total })}
+              <details
+                class="phase-fold"
+                open={isPhaseOpen(phase.id)}
+                onToggle={(e) => setPhaseOpen(phase.id, e.currentTarget.open)}
+              >
+                <summary class="phase-summary">
+                  <span class="phase-summary-title">
+                    <bdi>{phase.title || t('plan.phaseTitle')}</bdi>
                   </span>
-                  <div
-                    class="progress"
-                    role="progressbar"
-                    aria-labelledby={`phase-progress-${phase.id}`}
-                    aria-valuemin={0}
-                    aria-valuemax={100}
-                    aria-valuenow={Math.round(progress().ratio * 100)}
-                  >
-                    <span style={{ width: `${Math.round(progress().ratio * 100)}%` }} />
+                  <span class="phase-summary-facts small">
+                    <Show when={phase.start !== null || phase.end !== null}>
+                      <span class="phase-summary-period">{period(phase.start, phase.end)}</span>
+                    </Show>
+                    <span>
+                      {t('plan.progress', { done: progress().done, total: progress().total })}
+                    </span>
+                    <Show when={overdueIn(phase.tasks)}>
+                      {(n) => <span class="tag bad">{t('dash.overdueTasks', { n: n() })}</span>}
+                    </Show>
+                  </span>
+                </summary>
+                <div class="phase-head">
+                  <TextInput
+                    label={t('plan.phaseTitle')}
+                    name="phaseTitle"
+                    maxLength={Limits.titleChars}
+                    value={phase.title}
+                    isReadOnly={ro()}
+                    onCommit={(v) => op.run(() => setPhaseTitle(doc, phase.id, v))}
+                  />
+                  <div class="fields">
+                    <DateInput
+                      label={t('plan.periodStart')}
+                      value={phase.start}
+                      isReadOnly={ro()}
+                      onChange={(v) => op.run(() => setPhaseDates(doc, phase.id, { start: v }))}
+                    />
+                    <DateInput
+                      label={t('plan.periodEnd')}
+                      value={phase.end}
+                      isReadOnly={ro()}
+                      onChange={(v) => op.run(() => setPhaseDates(doc, phase.id, { end: v }))}
+                    />
+                  </div>
+                  <TextInput
+                    label={t('plan.goals')}
+                    name="goals"
+                    maxLength={Limits.goalsChars}
+                    isMultiline
+                    value={phase.goals}
+                    isReadOnly={ro()}
+                    onCommit={(v) => op.run(() => setPhaseGoals(doc, phase.id, v))}
+                  />
+                  <div class="phase-progress">
+                    <span
+                      class="small"
+                      id={`phase-progress-${phase.id}`}
+                      data-testid="phase-progress"
+                    >
+                      {t('plan.progress', { done: progress().done, total: progress().total })}
+                    </span>
+                    <div
+                      class="progress"
+                      role="progressbar"
+                      aria-labelledby={`phase-progress-${phase.id}`}
+                      aria-valuemin={0}
+                      aria-valuemax={100}
+                      aria-valuenow={Math.round(progress().ratio * 100)}
+                    >
+                      <span style={{ width: `${Math.round(progress().ratio * 100)}%` }} />
+                    </div>
                   </div>
                 </div>
-              </div>
-              <h3 class="tasks-heading">{t('plan.tasks')}</h3>
-              <Show when={phase.tasks.length > 0}>
-                <TaskHead />
-              </Show>
-              <ul class="plain-list task-list">
-                <For each={phase.tasks}>{(task) => <TaskRow task={task} />}</For>
-              </ul>
-              <Show when={!ro()}>
-                <div class="btn-row">
-                  <button
-                    type="button"
-                    class="btn"
-                    name="addTask"
-                    onClick={() => {
-                      let id = '';
-                      const added = op.run(() => {
-                        id = addTask(doc, { phaseId: phase.id, title: t('plan.newTaskName') });
-                      });
-                      // Straight to the new task's name, selected, to type over 新任务.
-                      if (added)
-                        focusWhenShown([`.task[data-task-id="${id}"] input[name="taskTitle"]`]);
-                    }}
-                  >
-                    {t('plan.addTask')}
-                  </button>
-                  <button
-                    type="button"
-                    class="btn-link small"
-                    onClick={() => {
-                      const question = t('plan.removePhaseConfirm', {
-                        title: phase.title || t('plan.phaseTitle'),
-                        n: phase.tasks.length,
-                      });
-                      if (confirm(question) && op.run(() => removePhase(doc, phase.id)))
-                        focusWhenShown(['button[name="addPhase"]']);
-                    }}
-                  >
-                    {t('plan.removePhase')}
-                  </button>
-                </div>
-              </Show>
+                <h3 class="tasks-heading">{t('plan.tasks')}</h3>
+                <Show when={phase.tasks.length > 0}>
+                  <TaskHead />
+                </Show>
+                <ul class="plain-list task-list">
+                  <For each={phase.tasks}>{(task) => <TaskRow task={task} />}</For>
+                </ul>
+                <Show when={!ro()}>
+                  <div class="btn-row">
+                    <button
+                      type="button"
+                      class="btn"
+                      name="addTask"
+                      onClick={() => {
+                        let id = '';
+                        const added = op.run(() => {
+                          id = addTask(doc, { phaseId: phase.id, title: t('plan.newTaskName') });
+                        });
+                        // Straight to the new task's name, selected, to type over 新任务.
+                        if (added)
+                          focusWhenShown([`.task[data-task-id="${id}"] input[name="taskTitle"]`]);
+                      }}
+                    >
+                      {t('plan.addTask')}
+                    </button>
+                    <button
+                      type="button"
+                      class="btn-link small"
+                      onClick={() => {
+                        const question = t('plan.removePhaseConfirm', {
+                          title: phase.title || t('plan.phaseTitle'),
+                          n: phase.tasks.length,
+                        });
+                        if (confirm(question) && op.run(() => removePhase(doc, phase.id)))
+                          focusWhenShown(['button[name="addPhase"]']);
+                      }}
+                    >
+                      {t('plan.removePhase')}
+                    </button>
+                  </div>
+                </Show>
+              </details>
             </section>
           );
         }}

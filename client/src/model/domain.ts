@@ -131,6 +131,7 @@ export {
   type PublicStep,
   type PublishedItem,
   partyStatusAt,
+  phasesOpenAtFirst,
   planProgress,
   planSearchText,
   planSnapshot,

@@ -12,6 +12,7 @@ import {
   movePhase,
   moveTask,
   PLAN_NOTES_FIELD,
+  phasesOpenAtFirst,
   planProgress,
   readPlan,
   removePhase,
@@ -282,5 +283,54 @@ describe('overdue tasks (PLAN-9)', () => {
     expect(taskOverdueDays(task('2026-03-09', 'dropped'), late)).toBe(0);
     expect(taskOverdueDays(task(null, 'todo'), late)).toBe(0);
     expect(taskOverdueDays(task('2026-02-30', 'todo'), late)).toBe(0);
+  });
+});
+
+describe('which phases a plan opens with (PLAN-10)', () => {
+  // 2026-03-10 12:00 in Beijing.
+  const now = Date.UTC(2026, 2, 10, 4);
+  type Status = 'todo' | 'doing' | 'blocked' | 'done' | 'dropped';
+  const t = (status: Status, due: string | null = null) => ({ due, status });
+  const phase = (
+    id: string,
+    start: string | null,
+    end: string | null,
+    tasks: ReturnType<typeof t>[],
+  ) => ({
+    id,
+    start,
+    end,
+    tasks,
+  });
+  const open = (...phases: ReturnType<typeof phase>[]) =>
+    [...phasesOpenAtFirst(phases, now)].sort();
+
+  it('opens the current phase and phases with no task; folds the others, overdue ones too', () => {
+    expect(
+      open(
+        phase('past', '2026-01-01', '2026-03-09', [t('done'), t('doing', '2026-02-01')]),
+        phase('now', '2026-03-10', '2026-03-10', [t('todo')]),
+        phase('next', '2026-03-11', '2026-06-30', [t('todo')]),
+        phase('new', '2026-07-01', '2026-09-30', []),
+      ),
+    ).toEqual(['new', 'now']);
+  });
+
+  it('takes a phase without dates, or with a date that does not parse, as current', () => {
+    expect(
+      open(phase('a', null, null, [t('done')]), phase('b', '2026-04-01', null, [t('todo')])),
+    ).toEqual(['a']);
+    expect(open(phase('a', '2026-02-30', 'x', [t('done')]))).toEqual(['a']);
+  });
+
+  it('with no current phase, opens those with overdue tasks or work left in a period that is over', () => {
+    expect(
+      open(
+        phase('done', '2025-10-01', '2025-12-31', [t('done'), t('dropped')]),
+        phase('left', '2026-01-01', '2026-02-28', [t('done'), t('doing')]),
+        phase('next', '2026-04-01', '2026-06-30', [t('todo', '2026-03-09')]),
+        phase('later', '2026-07-01', '2026-09-30', [t('todo', '2026-08-01')]),
+      ),
+    ).toEqual(['left', 'next']);
   });
 });

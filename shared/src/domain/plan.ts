@@ -56,7 +56,7 @@ import {
   type Task,
   type TaskStatus,
 } from './schema.ts';
-import { DAY_MS, endOfBeijingDate, isCalendarDate } from './time.ts';
+import { DAY_MS, endOfBeijingDate, isCalendarDate, startOfBeijingDate } from './time.ts';
 
 export const PLAN_ROOT = 'plan';
 export const PLAN_PHASES_ROOT = 'phases';
@@ -517,6 +517,40 @@ export function taskOverdueDays(task: Pick<Task, 'due' | 'status'>, now: number)
   if (!isCalendarDate(task.due)) return 0;
   const late = now - endOfBeijingDate(task.due);
   return late < 0 ? 0 : Math.floor(late / DAY_MS) + 1;
+}
+
+/**
+ * PLAN-10: the phases that show their fields and tasks when the plan opens; the others show one
+ * line each (title, period, progress, overdue count), so that a year's plan on a phone reads as
+ * the work at hand. Open: a phase with no task yet (being planned) and a phase whose period takes
+ * in today (a missing or unreadable start or end leaves that side open). When no phase with tasks
+ * is current (the plan is over, or between phases), the phases with an overdue task or with work
+ * left in a period that is over are open instead. The rest is folded.
+ */
+export function phasesOpenAtFirst(
+  phases: readonly (Pick<Phase, 'id' | 'start' | 'end'> & {
+    tasks: readonly Pick<Task, 'due' | 'status'>[];
+  })[],
+  now: number,
+): Set<string> {
+  const day = (d: string | null) => (d !== null && isCalendarDate(d) ? d : null);
+  const hasBegun = (p: (typeof phases)[number]) => {
+    const start = day(p.start);
+    return start === null || startOfBeijingDate(start) <= now;
+  };
+  const hasEnded = (p: (typeof phases)[number]) => {
+    const end = day(p.end);
+    return end !== null && endOfBeijingDate(end) < now;
+  };
+  const isCurrent = (p: (typeof phases)[number]) => hasBegun(p) && !hasEnded(p);
+  const open = new Set(phases.filter((p) => p.tasks.length === 0 || isCurrent(p)).map((p) => p.id));
+  if (phases.some((p) => p.tasks.length > 0 && isCurrent(p))) return open;
+  for (const p of phases) {
+    const late = p.tasks.some((task) => taskOverdueDays(task, now) > 0);
+    const left = hasEnded(p) && p.tasks.some((t) => t.status !== 'done' && t.status !== 'dropped');
+    if (late || left) open.add(p.id);
+  }
+  return open;
 }
 
 /** Progress per phase (PLAN-6): dropped tasks count neither as done nor as work; `null` is unassigned. */

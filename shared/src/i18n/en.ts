@@ -300,6 +300,8 @@ export const en: Catalogue = {
     'plan.notes': 'Plan notes',
     'plan.unassigned': 'Tasks without a phase',
     'plan.removePhase': 'Remove phase',
+    'plan.openAllPhases': 'Open all phases',
+    'plan.foldAllPhases': 'Fold all phases',
     'plan.removeTask': 'Remove task',
     'plan.removeTaskShort': 'Remove',
     'plan.removeTaskNamed': 'Remove task: {title}',

@@ -289,6 +289,8 @@ export const ug: Catalogue = {
     'plan.notes': 'پىلان چۈشەندۈرۈشى',
     'plan.unassigned': 'باسقۇچقا كىرگۈزۈلمىگەن ۋەزىپىلەر',
     'plan.removePhase': 'باسقۇچنى ئۆچۈرۈش',
+    'plan.openAllPhases': 'ھەممە باسقۇچنى يېيىش',
+    'plan.foldAllPhases': 'ھەممە باسقۇچنى يىغىش',
     'plan.removeTask': 'ۋەزىپىنى ئۆچۈرۈش',
     'plan.removeTaskShort': 'ئۆچۈرۈش',
     'plan.removeTaskNamed': 'ۋەزىپىنى ئۆچۈرۈش: {title}',

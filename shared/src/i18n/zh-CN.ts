@@ -287,6 +287,8 @@ const messages = {
   'plan.notes': '计划说明',
   'plan.unassigned': '未归入阶段的任务',
   'plan.removePhase': '删除阶段',
+  'plan.openAllPhases': '展开全部阶段',
+  'plan.foldAllPhases': '收起全部阶段',
   'plan.removeTask': '删除任务',
   'plan.removeTaskShort': '删除',
   'plan.removeTaskNamed': '删除任务：{title}',
