@@ -124,6 +124,12 @@ export const configSchema = z
     writeBurstBytes: intFrom(64 * 1024, 16 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
     /** Awareness client ids one connection may own (a tab has one per document). */
     maxAwarenessIdsPerConnection: intFrom(1, 1000).default(4),
+    /**
+     * UPD-10: steps Yjs may take placing one update's items among those inserted at the same
+     * place concurrently (about 0.3 µs each); an update that needs more is refused. An honest
+     * device back from weeks offline takes thousands; made-up origins took 40 million (10 s).
+     */
+    maxIntegrationSteps: intFrom(1000, 1_000_000_000).default(250_000),
     /** Bytes of structs waiting for missing dependencies one room keeps before dropping them. */
     maxPendingStructBytes: intFrom(1024, 1024 * 1024 * 1024).default(4 * 1024 * 1024),
     /** A peer that does not answer the relay's close frame within this long is dropped, ms. */

@@ -435,6 +435,7 @@ export class Relay {
       maxAwarenessBytes: config.maxAwarenessBytes,
       maxAwarenessEntries: config.maxAwarenessEntries,
       maxPendingBytes: config.maxPendingStructBytes,
+      maxIntegrationSteps: config.maxIntegrationSteps,
       maxAwarenessDepth: config.maxAwarenessDepth,
       maxAwarenessIdsPerConnection: config.maxAwarenessIdsPerConnection,
       maxPresenceStateBytes: config.maxPresenceStateBytes,

@@ -20,6 +20,7 @@ import { asBuffer, type Connection, TokenBucket } from './Connection.ts';
 import { encodeStructChunks } from './chunks.ts';
 import type { FanoutPort, RoomMessage } from './Fanout.ts';
 import { binaryFrame, syncUpdateFrame } from './frames.ts';
+import { IntegrationTooCostly, withIntegrationBudget } from './integrationBudget.ts';
 import { countUpdateParts, inspectUpdate, MalformedUpdate } from './updates.ts';
 
 export type RoomOptions = {
@@ -59,6 +60,8 @@ export type RoomOptions = {
   maxAwarenessEntries: number;
   /** Bytes of structs waiting for dependencies a room keeps before dropping them. */
   maxPendingBytes: number;
+  /** UPD-10: steps of Yjs's conflict walks one client update may take (`integrationBudget.ts`). */
+  maxIntegrationSteps?: number;
   /** Deepest nesting of one awareness state. */
   maxAwarenessDepth: number;
   /** Awareness client ids one connection may own at once. */
@@ -614,7 +617,9 @@ export class Room {
     const captured: Uint8Array[] = [];
     this.captured = captured;
     try {
-      Y.applyUpdate(this.doc, update, INTEGRATING);
+      const steps = this.options.maxIntegrationSteps;
+      if (steps === undefined) Y.applyUpdate(this.doc, update, INTEGRATING);
+      else withIntegrationBudget(steps, () => Y.applyUpdate(this.doc, update, INTEGRATING));
     } catch (error) {
       this.options.metrics.updatesUnappliable.inc();
       if (!this.isTainted) {
@@ -627,6 +632,9 @@ export class Room {
       }
       // With structs pending, the update may only have set them off: the sender reconnects and
       // re-sends to the reloaded room (which never stored them) instead of being refused.
+      if (error instanceof IntegrationTooCostly) {
+        throw new MessageRefused(CloseCode.tooLarge, `update rejected: ${error.message}`);
+      }
       if (hadPending) {
         throw new MessageRefused(CloseCode.roomReset, 'the document is reloading; reconnect');
       }

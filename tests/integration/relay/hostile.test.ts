@@ -535,6 +535,40 @@ describe('updates that throw half-way through Yjs', () => {
   });
 });
 
+describe('updates that cost more to apply than they weigh', () => {
+  it('UPD-10: items whose places take Yjs too many steps to find are refused, not stored; the room reloads and goes on', async () => {
+    server = await startTestServer();
+    const s = server;
+    const room = `${s.workspaceId}/walks`;
+    // 2,000 maps pushed one by one (each the origin of the next), then 200 items a device that
+    // never saw them put at the front one by one: each walks the whole chain, 400,000 steps in
+    // all (about 2 MB would hold the relay for seconds), past the 250,000 of a update.
+    const chainDoc = new Y.Doc();
+    chainDoc.clientID = 1000;
+    for (let i = 0; i < 2000; i++) chainDoc.getArray('a').push([new Y.Map()]);
+    const front = new Y.Doc();
+    front.clientID = 2 ** 31;
+    for (let i = 0; i < 200; i++) front.getArray('a').insert(0, [i]);
+    const other = stockClient(s.wsUrl, room, s.adminToken);
+    cleanups.push(other.destroy);
+    await other.synced;
+    const raw = await rawClient(`${s.wsUrl}/${room}?token=${s.adminToken}`);
+    raw.send(updateMessage(Y.encodeStateAsUpdate(chainDoc)));
+    await eventually(async () => expect((await s.store.roomStats(room)).rows).toBe(1));
+    raw.send(updateMessage(Y.encodeStateAsUpdate(front)));
+    const closed = await raw.closed;
+    expect(closed.code).toBe(CloseCode.tooLarge);
+    expect(closed.reason).toContain('too much work');
+    const doc = await expectEveryRowLoads(s.store, room);
+    expect(doc.getArray('a').length).toBe(2000);
+    expect((await s.store.roomStats(room)).rows).toBe(1);
+    // Everyone else is back on the reloaded room, with the chain and without the items.
+    await eventually(() => expect(other.doc.getArray('a').length).toBe(2000));
+    other.doc.getArray('a').push(['正常']);
+    await eventually(async () => expect((await s.store.roomStats(room)).rows).toBe(2));
+  });
+});
+
 describe('structs waiting for a dependency', () => {
   /** Client `client` types `text` right after the first character of client `after`. */
   const dependent = (client: number, after: number, text: string) => {
