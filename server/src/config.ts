@@ -132,6 +132,11 @@ export const configSchema = z
     maxIntegrationSteps: intFrom(1000, 1_000_000_000).default(250_000),
     /** Bytes of structs waiting for missing dependencies one room keeps before dropping them. */
     maxPendingStructBytes: intFrom(1024, 1024 * 1024 * 1024).default(4 * 1024 * 1024),
+    /**
+     * UPD-11: the same over every room of the process. Such structs are never stored nor charged
+     * to WRITE-1, so without it one member's 256 connections each kept 4 MiB (1.2 GB).
+     */
+    maxPendingStructBytesTotal: intFrom(1024, 16 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
     /** A peer that does not answer the relay's close frame within this long is dropped, ms. */
     closeGraceMs: intFrom(10, 60_000).default(2000),
     /**

@@ -28,7 +28,7 @@ import { WorkBudget } from '../workBudget.ts';
 import { CommitBatcher } from './CommitBatcher.ts';
 import { Connection, TokenBucket } from './Connection.ts';
 import type { Fanout, FanoutMessage, FanoutPort } from './Fanout.ts';
-import { MessageRefused, Room } from './Room.ts';
+import { MessageRefused, PendingBytes, Room } from './Room.ts';
 import { relistedKey } from './relisting.ts';
 
 export type RelayOptions = {
@@ -100,6 +100,8 @@ const rejectUpgrade = (socket: Duplex, status: number, error: string, message: s
 export class Relay {
   /** Each member's first-sync budget in this process, for all its rooms (SYNC-2). */
   private readonly syncBudgets = new Map<string, TokenBucket>();
+  /** UPD-11: bytes of structs waiting for dependencies, over every room of the process. */
+  private readonly pendingBytes: PendingBytes;
   readonly rooms = new Map<string, Room>();
   private readonly wss: WebSocketServer;
   private readonly unloadTimers = new Map<string, NodeJS.Timeout>();
@@ -140,6 +142,7 @@ export class Relay {
       this.now,
     );
     this.wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes });
+    this.pendingBytes = new PendingBytes(config.maxPendingStructBytesTotal);
     this.attempts = new AttemptLimiter(config.connectionsPerWindow, config.connectionWindowMs);
     this.port = options.fanout.join(
       (message) => this.onFanout(message),
@@ -435,6 +438,7 @@ export class Relay {
       maxAwarenessBytes: config.maxAwarenessBytes,
       maxAwarenessEntries: config.maxAwarenessEntries,
       maxPendingBytes: config.maxPendingStructBytes,
+      pendingBytes: this.pendingBytes,
       maxIntegrationSteps: config.maxIntegrationSteps,
       maxAwarenessDepth: config.maxAwarenessDepth,
       maxAwarenessIdsPerConnection: config.maxAwarenessIdsPerConnection,

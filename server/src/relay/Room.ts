@@ -60,6 +60,8 @@ export type RoomOptions = {
   maxAwarenessEntries: number;
   /** Bytes of structs waiting for dependencies a room keeps before dropping them. */
   maxPendingBytes: number;
+  /** UPD-11: the process's count of such bytes over every room, with its own limit. */
+  pendingBytes?: PendingBytes;
   /** UPD-10: steps of Yjs's conflict walks one client update may take (`integrationBudget.ts`). */
   maxIntegrationSteps?: number;
   /** Deepest nesting of one awareness state. */
@@ -659,9 +661,12 @@ export class Room {
     const store = this.doc.store;
     const bytes =
       (store.pendingStructs?.update.byteLength ?? 0) + (store.pendingDs?.byteLength ?? 0);
-    if (bytes <= this.options.maxPendingBytes) return;
+    const { pendingBytes } = this.options;
+    if (bytes <= this.options.maxPendingBytes && (pendingBytes?.hold(this.name, bytes) ?? true))
+      return;
     store.pendingStructs = null;
     store.pendingDs = null;
+    pendingBytes?.hold(this.name, 0);
     this.pendingDrops++;
     this.options.metrics.pendingDropped.inc();
     this.options.log.warn({ room: this.name, bytes }, 'dropped structs waiting for dependencies');
@@ -1140,8 +1145,29 @@ export class Room {
     this.retryTimer = null;
     for (const w of this.queue) w.onSettled?.(new Error('the room was closed'));
     this.queue = [];
+    this.options.pendingBytes?.hold(this.name, 0);
     this.awareness.destroy();
     this.doc.destroy();
+  }
+}
+
+/**
+ * UPD-11: bytes of structs waiting for dependencies, over every room of a process: a room that
+ * would take the total past the limit drops its own (as past its room's limit, UPD-5).
+ */
+export class PendingBytes {
+  private readonly byRoom = new Map<string, number>();
+  private total = 0;
+  constructor(private readonly limit: number) {}
+
+  /** Notes that `room` holds `bytes`; false, noting nothing, when that passes the limit. */
+  hold(room: string, bytes: number): boolean {
+    const before = this.byRoom.get(room) ?? 0;
+    if (bytes > before && this.total - before + bytes > this.limit) return false;
+    this.total += bytes - before;
+    if (bytes === 0) this.byRoom.delete(room);
+    else this.byRoom.set(room, bytes);
+    return true;
   }
 }
 

@@ -617,6 +617,34 @@ describe('structs waiting for a dependency', () => {
     await eventually(async () => expect((await s.store.roomStats(room)).rows).toBe(1));
     raw.ws.close();
   });
+
+  it('UPD-11: such structs are bounded over all rooms too, so one member cannot hold them in hundreds of rooms', async () => {
+    // Each room may hold 1 MiB, the process 8 KiB: 8 rooms of about 1.8 KB each pass the total.
+    server = await startTestServer({
+      maxPendingStructBytes: 1024 * 1024,
+      maxPendingStructBytesTotal: 8 * 1024,
+    });
+    const s = server;
+    const raws = [];
+    for (let i = 0; i < 8; i++) {
+      const raw = await rawClient(`${s.wsUrl}/${s.workspaceId}/pending-${i}?token=${s.adminToken}`);
+      raw.send(updateMessage(dependent(300 + i, 400 + i, '等'.repeat(600)).update));
+      raws.push(raw);
+    }
+    await eventually(async () =>
+      expect(await metric(s, 'grassroots_pending_structs_dropped_total')).toBeGreaterThanOrEqual(3),
+    );
+    // What a room dropped, its sender is asked for again (a step 1), and sends with what it lacks.
+    const { base, update } = dependent(61, 62, '后到');
+    const room = `${s.workspaceId}/pending-0`;
+    raws[0]!.send(updateMessage(base));
+    raws[0]!.send(updateMessage(update));
+    await eventually(async () => {
+      const doc = await expectEveryRowLoads(s.store, room);
+      expect(doc.getText('t').toString()).toBe('a后到');
+    });
+    for (const raw of raws) raw.ws.close();
+  });
 });
 
 describe('connections the relay has closed', () => {
