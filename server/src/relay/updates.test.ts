@@ -2,7 +2,7 @@ import { createDemoVillage } from '@grassroots/shared';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { gcFlood } from '../../../tests/support/poisonUpdates.ts';
-import { countUpdateParts, MalformedUpdate } from './updates.ts';
+import { countUpdateParts, inspectUpdate, MAX_TYPE_DEPTH, MalformedUpdate } from './updates.ts';
 
 /** What decoding makes an object of: structs, values of `ContentAny` and JSON, deletion ranges. */
 function partsByDecoding(update: Uint8Array): number {
@@ -51,5 +51,87 @@ describe('countUpdateParts (UPD-9)', () => {
     expect(() => countUpdateParts(new Uint8Array([1, 1, 0, 0, 0b00011111]), Infinity)).toThrow(
       MalformedUpdate,
     );
+  });
+});
+
+describe('nesting of shared types (UPD-12)', () => {
+  /** Maps nested `depth` deep under root map `m`, key `x` at each level; the innermost map. */
+  const nest = (doc: Y.Doc, depth: number, from?: Y.Map<unknown>) => {
+    let cur = from ?? doc.getMap('m');
+    doc.transact(() => {
+      for (let i = 0; i < depth; i++) {
+        const inner = new Y.Map<unknown>();
+        cur.set('x', inner);
+        cur = inner;
+      }
+    });
+    return cur;
+  };
+  /** What `change` adds to `doc`, as an update a device would send the relay holding `doc`. */
+  const delta = (doc: Y.Doc, change: (copy: Y.Doc) => void, client = 77) => {
+    const copy = new Y.Doc();
+    copy.clientID = client;
+    Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+    const sv = Y.encodeStateVector(copy);
+    change(copy);
+    return Y.encodeStateAsUpdate(copy, sv);
+  };
+  const innermost = (doc: Y.Doc) => {
+    let cur = doc.getMap('m');
+    for (let next = cur.get('x'); next instanceof Y.Map; next = cur.get('x')) cur = next;
+    return cur;
+  };
+
+  it('refuses 20,000 maps nested in one update, and takes the app-sized nesting', () => {
+    const deep = new Y.Doc();
+    nest(deep, 20_000);
+    expect(() => inspectUpdate(new Y.Doc(), Y.encodeStateAsUpdate(deep))).toThrow(
+      /nested deeper than 256/,
+    );
+    const fine = new Y.Doc();
+    nest(fine, MAX_TYPE_DEPTH - 1);
+    expect(inspectUpdate(new Y.Doc(), Y.encodeStateAsUpdate(fine))).toBe('change');
+  });
+
+  it('counts the levels the doc already holds, whether an item names its parent or only an origin', () => {
+    const relay = new Y.Doc();
+    nest(relay, 200);
+    // 60 more under the innermost map: its item names that map as its parent.
+    expect(() =>
+      inspectUpdate(
+        relay,
+        delta(relay, (c) => nest(c, 60, innermost(c))),
+      ),
+    ).toThrow(MalformedUpdate);
+    expect(
+      inspectUpdate(
+        relay,
+        delta(relay, (c) => nest(c, 40, innermost(c))),
+      ),
+    ).toBe('change');
+    // Setting `x` again in the map at depth 199 names only the old value as its origin.
+    const again = delta(relay, (c) => {
+      let cur = c.getMap('m');
+      for (let i = 0; i < 199; i++) cur = cur.get('x') as Y.Map<unknown>;
+      const fresh = new Y.Map<unknown>();
+      cur.set('x', fresh);
+      nest(c, 70, fresh);
+    });
+    const { structs } = Y.decodeUpdate(again);
+    expect(structs.some((s) => s instanceof Y.Item && s.parent === null)).toBe(true);
+    expect(() => inspectUpdate(relay, again)).toThrow(MalformedUpdate);
+  });
+
+  it('follows long chains of origins at one level without refusing them (20,000 paragraphs pasted)', () => {
+    const doc = new Y.Doc();
+    const fragment = doc.getXmlFragment('body');
+    doc.transact(() => {
+      for (let i = 0; i < 20_000; i++) {
+        const p = new Y.XmlElement('paragraph');
+        p.insert(0, [new Y.XmlText(`第${i}段`)]);
+        fragment.insert(fragment.length, [p]);
+      }
+    });
+    expect(inspectUpdate(new Y.Doc(), Y.encodeStateAsUpdate(doc))).toBe('change');
   });
 });

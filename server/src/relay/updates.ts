@@ -58,6 +58,112 @@ function assertNoGcOverlap(doc: Y.Doc, struct: Y.Item | Y.GC | Y.Skip): void {
   }
 }
 
+/** UPD-12: the deepest nesting of shared types (maps, arrays, texts, XML) a doc may hold. */
+export const MAX_TYPE_DEPTH = 256;
+
+type Struct = Y.Item | Y.GC | Y.Skip;
+
+/**
+ * UPD-12: refuses an update that would nest shared types deeper than `MAX_TYPE_DEPTH`. Yjs
+ * deletes a type by recursion: 20,000 maps nested in one update (accepted) made any later
+ * deletion of the outer one throw (`Maximum call stack size exceeded`) half-way, every time,
+ * and the room reset. The app nests a few levels (rich text: lists in lists, about 20 at most).
+ * An item names its parent, or only an origin whose parent it shares; both are followed, in the
+ * update and in the doc, each walk stopping past the bound.
+ */
+function assertShallow(doc: Y.Doc, structs: readonly Struct[]): void {
+  if (!structs.some((s) => s instanceof Y.Item && s.content instanceof Y.ContentType)) return;
+  // The update's structs by client, in clock order (as decoded), to find the one holding a clock.
+  const byClient = new Map<number, Struct[]>();
+  for (const s of structs) {
+    const list = byClient.get(s.id.client);
+    if (list) list.push(s);
+    else byClient.set(s.id.client, [s]);
+  }
+  const inUpdate = (id: Y.ID): Y.Item | null => {
+    const list = byClient.get(id.client);
+    if (!list) return null;
+    let low = 0;
+    let high = list.length - 1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      const s = list[mid]!;
+      if (id.clock < s.id.clock) high = mid - 1;
+      else if (id.clock >= s.id.clock + s.length) low = mid + 1;
+      else return s instanceof Y.Item ? s : null;
+    }
+    return null;
+  };
+  const inDoc = (id: Y.ID): Y.Item | null => {
+    if (id.clock >= Y.getState(doc.store, id.client)) return null;
+    const s = Y.getItem(doc.store, id);
+    return s instanceof Y.Item ? s : null;
+  };
+  /** Depth of the type an item of the doc sits in: 0 in a root type. */
+  const depthInDoc = (item: Y.Item): number => {
+    let depth = 0;
+    let type = item.parent as Y.AbstractType<unknown> | null;
+    while (type?._item && depth <= MAX_TYPE_DEPTH) {
+      depth++;
+      type = type._item.parent as Y.AbstractType<unknown> | null;
+    }
+    return depth;
+  };
+  /** Depths of the update's items, once each: the depth of the type each sits in. */
+  const known = new Map<Y.Item, number>();
+  const path: { item: Y.Item; step: 0 | 1 }[] = [];
+  const onPath = new Set<Y.Item>();
+  const depthOf = (start: Y.Item): number => {
+    // Up the chain of parents and origins to an item whose depth is known, then back down.
+    path.length = 0;
+    onPath.clear();
+    let item: Y.Item | null = start;
+    let base = 0;
+    while (item !== null) {
+      const cached = known.get(item);
+      if (cached !== undefined) {
+        base = cached;
+        break;
+      }
+      if (onPath.has(item)) throw new MalformedUpdate('items name each other as parent or origin');
+      onPath.add(item);
+      const parent = item.parent;
+      if (typeof parent === 'string') {
+        path.push({ item, step: 0 });
+        break;
+      }
+      const next: Y.ID | null = parent instanceof Y.ID ? parent : (item.origin ?? item.rightOrigin);
+      // A named parent is one level up; an origin sits beside, at the same depth.
+      path.push({ item, step: parent instanceof Y.ID ? 1 : 0 });
+      if (next === null) break;
+      const fromUpdate = inUpdate(next);
+      if (fromUpdate !== null) {
+        item = fromUpdate;
+        continue;
+      }
+      // In the doc, or not there yet (waiting for a dependency: counted from the top).
+      const fromDoc = inDoc(next);
+      if (fromDoc !== null) base = depthInDoc(fromDoc);
+      break;
+    }
+    let depth = base;
+    for (let k = path.length - 1; k >= 0; k--) {
+      depth += path[k]!.step;
+      known.set(path[k]!.item, depth);
+    }
+    return depth;
+  };
+  for (const s of structs) {
+    if (
+      s instanceof Y.Item &&
+      s.content instanceof Y.ContentType &&
+      depthOf(s) + 1 > MAX_TYPE_DEPTH
+    ) {
+      throw new MalformedUpdate(`shared types nested deeper than ${MAX_TYPE_DEPTH}`);
+    }
+  }
+}
+
 /**
  * Decodes an update once and tells whether applying it would change `doc`: 'noop' when every
  * struct is already there and every deletion already happened (a reconnect handshake resends
@@ -70,6 +176,7 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array): 'noop' | 'change'
     assertWellFormed(struct);
     assertNoGcOverlap(doc, struct);
   }
+  assertShallow(doc, structs);
   for (const items of ds.clients.values()) {
     for (const item of items) {
       // Yjs throws on an empty range when it applies the delete set.

@@ -569,6 +569,38 @@ describe('updates that cost more to apply than they weigh', () => {
   });
 });
 
+describe('structures Yjs cannot take apart', () => {
+  it('UPD-12: types nested deeper than 256 are refused before they are applied; the room goes on for others', async () => {
+    server = await startTestServer();
+    const s = server;
+    const room = `${s.workspaceId}/deep`;
+    const other = stockClient(s.wsUrl, room, s.adminToken);
+    cleanups.push(other.destroy);
+    await other.synced;
+    other.doc.getText('t').insert(0, '已保存');
+    await eventually(async () => expect((await s.store.roomStats(room)).rows).toBe(1));
+    const deep = new Y.Doc();
+    deep.transact(() => {
+      let cur = deep.getMap('m');
+      for (let i = 0; i < 20_000; i++) {
+        const inner = new Y.Map<unknown>();
+        cur.set('x', inner);
+        cur = inner;
+      }
+    });
+    const raw = await rawClient(`${s.wsUrl}/${room}?token=${s.adminToken}`);
+    raw.send(updateMessage(Y.encodeStateAsUpdate(deep)));
+    const closed = await raw.closed;
+    expect(closed.code).toBe(CloseCode.badFrame);
+    expect(closed.reason).toContain('nested deeper');
+    expect((await s.store.roomStats(room)).rows).toBe(1);
+    // Not a reset: the other device stays connected and writes on.
+    other.doc.getText('t').insert(0, '再写');
+    await eventually(async () => expect((await s.store.roomStats(room)).rows).toBe(2));
+    expect(other.provider.wsconnected).toBe(true);
+  });
+});
+
 describe('structs waiting for a dependency', () => {
   /** Client `client` types `text` right after the first character of client `after`. */
   const dependent = (client: number, after: number, text: string) => {
