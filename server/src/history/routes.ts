@@ -159,6 +159,16 @@ export function historyRoutes(history: History, work?: WorkBudget, now = Date.no
         );
       }
     };
+    /**
+     * HIST-13: the member is asked for again just before a restore or revert is committed: the
+     * history work before it can take seconds, and a member removed or made a viewer meanwhile
+     * must not still change the document.
+     */
+    const stillAllowed = (
+      req: IncomingMessage,
+      workspaceId: string,
+      permission: Parameters<typeof auth.authorize>[2],
+    ) => auth.authorize(bearer(req), workspaceId, permission);
     /** WORK-1: a member in debt for earlier history work waits before more (429). */
     const admitted = async (
       req: IncomingMessage,
@@ -352,11 +362,18 @@ export function historyRoutes(history: History, work?: WorkBudget, now = Date.no
         const room = roomName(ws!, doc!);
         await knownDoc(room);
         await relay.settle(room);
-        if (seq > (await history.lastSeq(room)))
-          throw badRequest('no such version', 'versionNotFound');
+        // HIST-12: a version is the end of an entry or a named version; a seq inside an entry is
+        // no state anyone saw as a version, and its mark would name the entry before it.
+        const isVersion =
+          (await charged(me, (pacer) => history.entries(room, pacer))).some(
+            (e) => e.toSeq === seq,
+          ) || (await store.listNamedVersions(room)).some((v) => v.seq === seq);
+        if (!isVersion) throw badRequest('no such version', 'versionNotFound');
         const update = await charged(me, (pacer) => history.restoreUpdate(room, seq, pacer));
         // Restoring the current state changes nothing: no empty entry in the history.
-        const stored = isEmptyUpdate(update) ? null : await commitAs(room, update, me);
+        const stored = isEmptyUpdate(update)
+          ? null
+          : await commitAs(room, update, await stillAllowed(req, ws!, 'restore'));
         if (stored !== null) {
           await store.addHistoryMark({
             room,
@@ -382,7 +399,9 @@ export function historyRoutes(history: History, work?: WorkBudget, now = Date.no
         const update = await charged(me, (pacer) =>
           history.revertMemberUpdate(room, memberId, fromSeq, pacer),
         );
-        const stored = isEmptyUpdate(update) ? null : await commitAs(room, update, me);
+        const stored = isEmptyUpdate(update)
+          ? null
+          : await commitAs(room, update, await stillAllowed(req, ws!, 'revertMember'));
         if (stored !== null) {
           await store.addHistoryMark({
             room,

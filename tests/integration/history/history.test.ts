@@ -565,6 +565,32 @@ describe('versions, comparison, names and restore', () => {
     });
     expect(JSON.stringify(b.doc.getMap('minutes').get('chair'))).toContain('张书记');
   });
+
+  it('HIST-12: a version only: the end of an entry or a named version, not a seq inside an entry nor nothing', async () => {
+    server = await startTestServer();
+    const { b } = await minutesDraft();
+    // Three writes of one author in a row: one entry of three rows.
+    for (const place of ['一组', '二组', '三组']) {
+      setMeetingFields(b.doc, { place });
+      await stored('min', b.doc);
+    }
+    const history = await json(await api('/docs/min/history', server.adminToken));
+    const entry = (history.entries as Json[]).find(
+      (e) => (e.fromSeq as number) < (e.toSeq as number),
+    );
+    expect(entry).toBeDefined();
+    const restore = (seq: unknown) =>
+      api('/docs/min/restore', server.adminToken, {
+        method: 'POST',
+        body: JSON.stringify({ seq }),
+      });
+    for (const seq of [entry!.fromSeq, 0]) {
+      const refused = await restore(seq);
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({ reason: 'versionNotFound' });
+    }
+    expect((await restore(entry!.toSeq)).status).toBe(200);
+  });
 });
 
 describe('history is durable and exportable', () => {
