@@ -10,11 +10,11 @@ import { useWorkspace } from '../WorkspaceContext.tsx';
  * while the person keeps typing far down a long document; each stays until its trouble is over.
  */
 export function SyncNotices(): JSX.Element {
-  const { t } = useI18n();
+  const { docTitle, t } = useI18n();
   const ws = useWorkspace();
   const docName = (docId: string) => {
     if (docId === INDEX_DOC_ID) return t('refused.indexDoc');
-    return ws.index.docs.find((d) => d.id === docId)?.title || t('docs.untitled');
+    return docTitle(ws.index.docs.find((d) => d.id === docId)?.title ?? '');
   };
   const refusalText = (r: Refusal) =>
     t('refused.message', {

@@ -86,7 +86,7 @@ function stepForMeeting(meetingType: MeetingType): MeetingStep {
 
 /** Meeting minutes: drafted live by several people, then finalised (read-only until reopened). */
 export default function MinutesEditor(props: EditorProps): JSX.Element {
-  const { t, label, locale } = useI18n();
+  const { docTitle, t, label, locale } = useI18n();
   const names = useNameOrder();
   const ws = useWorkspace();
   const doc = props.session.synced.doc;
@@ -311,7 +311,7 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
     <article class="editor minutes-editor" data-state={m.state}>
       {/* The page's heading for screen readers; the title itself is the field below. */}
       <h1 class="sr-only">
-        <bdi>{m.title || t('docs.untitled')}</bdi>
+        <bdi>{docTitle(m.title)}</bdi>
       </h1>
       <PresenceBar awareness={props.session.awareness} />
       <Show when={isFinal()}>
@@ -346,7 +346,8 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
             label={t('min.title')}
             name="minutesTitle"
             maxLength={Limits.titleChars}
-            value={m.title}
+            // I18N-5: a title nobody typed reads in this reader's language.
+            value={m.title.trim() === '' ? m.title : docTitle(m.title)}
             isReadOnly={ro()}
             onCommit={(v) =>
               op.run(() => {
@@ -985,7 +986,7 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
           <SelectInput
             label={t('min.choosePlan')}
             value={targetPlan() || (plans()[0]?.id ?? '')}
-            options={plans().map((p) => ({ value: p.id, label: p.title || t('docs.untitled') }))}
+            options={plans().map((p) => ({ value: p.id, label: docTitle(p.title) }))}
             onChange={setTargetPlan}
           />
         </Show>

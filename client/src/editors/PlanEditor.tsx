@@ -57,7 +57,7 @@ const openPhasesByPlan = new Map<string, Record<string, boolean>>();
 
 /** Phase plan: phases with goals and progress, tasks with owner, due date, status and 8+1 link. */
 export default function PlanEditor(props: EditorProps): JSX.Element {
-  const { t, label, locale } = useI18n();
+  const { docTitle, t, label, locale } = useI18n();
   const doc = props.session.synced.doc;
   const plan = createDocProjection(doc, readPlan);
   const op = createOpRunner();
@@ -252,7 +252,7 @@ export default function PlanEditor(props: EditorProps): JSX.Element {
     <article class="editor plan-editor">
       {/* The page's heading for screen readers; the title itself is the field below. */}
       <h1 class="sr-only">
-        <bdi>{plan.title || t('docs.untitled')}</bdi>
+        <bdi>{docTitle(plan.title)}</bdi>
       </h1>
       <PresenceBar awareness={props.session.awareness} />
       <section class="panel">

@@ -41,7 +41,7 @@ const isNetworkError = (e: unknown) => e instanceof TypeError;
  * from the server, so offline it says so instead.
  */
 export default function HistoryView(props: { docId: string }): JSX.Element {
-  const { t, locale, errorText } = useI18n();
+  const { docTitle, t, locale, errorText } = useI18n();
   const ws = useWorkspace();
   const isOnline = createIsOnline();
   const address = (): DocAddress => ({
@@ -52,7 +52,7 @@ export default function HistoryView(props: { docId: string }): JSX.Element {
   });
   const list = createHistoryList(address, locale, () => isOnline() && !ws.entry.isLocalDemo);
   const docEntry = () => ws.index.docs.find((d) => d.id === props.docId);
-  const title = () => docEntry()?.title || t('docs.untitled');
+  const title = () => docTitle(docEntry()?.title ?? '');
   const docHref = hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId: props.docId });
   const kind = () => list.kind() ?? docEntry()?.kind ?? null;
 

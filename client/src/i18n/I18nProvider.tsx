@@ -10,6 +10,7 @@ import {
   localeMeta,
   type MessageKey,
   type Params,
+  titleFor,
   translate,
 } from '@grassroots/shared';
 import {
@@ -34,6 +35,11 @@ export type I18n = {
   label: <E extends EnumName>(enumName: E, value: EnumValue<E>) => string;
   /** What a person reads for an error: a model or relay error by its reason, else a plain note. */
   errorText: (error: unknown) => string;
+  /**
+   * A document's title as this reader sees it (I18N-5): one nobody typed in the reader's
+   * language, an empty one as 未命名.
+   */
+  docTitle: (title: string) => string;
 };
 
 /** An error from the relay's HTTP API or the model: its `reason` and `params` (I18N-2). */
@@ -98,6 +104,7 @@ export function createI18n(start: Locale = initialLocale()): I18n {
     setLocale,
     t,
     label: (enumName, value) => labelOf(enumName, value, locale()),
+    docTitle: (title) => (title.trim() === '' ? t('docs.untitled') : titleFor(title, locale())),
     errorText: (error) => {
       if (error instanceof DomainError || hasReason(error)) {
         const key = `error.${error.reason}` as MessageKey;

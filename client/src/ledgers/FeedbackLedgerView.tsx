@@ -29,7 +29,7 @@ import { LedgerActions, LedgerIncomplete, LedgerNav } from './LedgerBar.tsx';
  * filtered by the month received and the status. Printable; exported as XLSX and CSV.
  */
 export default function FeedbackLedgerView(): JSX.Element {
-  const { t, label, locale } = useI18n();
+  const { docTitle, t, label, locale } = useI18n();
   const sheetDir = () => ({ rightToLeft: localeMeta(locale()).dir === 'rtl' });
   const ws = useWorkspace();
   const workspace = createWorkspaceData(ws.sync, ws.index);
@@ -46,7 +46,7 @@ export default function FeedbackLedgerView(): JSX.Element {
   const logs = createMemo(() =>
     workspace().data.feedback.map((f) => ({
       id: f.docId,
-      title: f.data.title.trim() || t('docs.untitled'),
+      title: docTitle(f.data.title),
     })),
   );
   /** With several logs the ledger says which one each entry is in, and picks one. */

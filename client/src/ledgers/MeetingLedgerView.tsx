@@ -45,7 +45,7 @@ function RuleName(props: { meetingType: MeetingType; groupName: string | null })
  * meetings without a rhythm and, for a year, the secretary's 党课. Printable and exported as XLSX.
  */
 export default function MeetingLedgerView(): JSX.Element {
-  const { t, label, locale } = useI18n();
+  const { docTitle, t, label, locale } = useI18n();
   const sheetDir = () => ({ rightToLeft: localeMeta(locale()).dir === 'rtl' });
   const ws = useWorkspace();
   const workspace = createWorkspaceData(ws.sync, ws.index);
@@ -308,7 +308,7 @@ export default function MeetingLedgerView(): JSX.Element {
                               {(m) => (
                                 <li>
                                   <a href={docHref(m.docId)}>
-                                    {m.date} <bdi>{m.title}</bdi>
+                                    {m.date} <bdi>{docTitle(m.title)}</bdi>
                                   </a>{' '}
                                   <Show when={m.state !== 'final'}>
                                     <span class="tag warn" data-record-state={m.state}>
@@ -349,7 +349,7 @@ export default function MeetingLedgerView(): JSX.Element {
               {(m) => (
                 <li>
                   <a href={docHref(m.docId)}>
-                    {m.date} {label('meetingType', m.meetingType)} · <bdi>{m.title}</bdi>
+                    {m.date} {label('meetingType', m.meetingType)} · <bdi>{docTitle(m.title)}</bdi>
                   </a>{' '}
                   <span class="small muted">
                     {t('ledger.counts', { expected: m.expected, present: m.present })}

@@ -50,7 +50,7 @@ export function MinutesSheet(props: {
   /** False where the sheet is one of many on the paper (the year's book has its own foot). */
   pageFooter?: boolean;
 }): JSX.Element {
-  const { t, label } = useI18n();
+  const { docTitle, t, label } = useI18n();
   const names = useNameOrder();
   const ws = useWorkspace();
   const m = createDocProjection(props.doc, readMinutes);
@@ -86,7 +86,9 @@ export function MinutesSheet(props: {
         <PageFooter
           title={footerTitle(
             village(),
-            m.title || t('print.minutesHeading', { type: label('meetingType', m.meetingType) }),
+            m.title.trim()
+              ? docTitle(m.title)
+              : t('print.minutesHeading', { type: label('meetingType', m.meetingType) }),
           )}
         />
       </Show>
@@ -104,7 +106,7 @@ export function MinutesSheet(props: {
           <tr>
             <th scope="row">{t('min.title')}</th>
             <td colSpan={3}>
-              <bdi>{m.title || t('docs.untitled')}</bdi>
+              <bdi>{docTitle(m.title)}</bdi>
             </td>
           </tr>
           <tr>

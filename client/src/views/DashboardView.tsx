@@ -22,7 +22,7 @@ import { openNewDoc } from './DocsView.tsx';
 
 /** This period's 三会一课, plan progress and the feedback that has waited longest. */
 export function DashboardView(): JSX.Element {
-  const { t, label } = useI18n();
+  const { docTitle, t, label } = useI18n();
   const ws = useWorkspace();
   // Every listed doc read through the kind registry; recomputed when any doc changes (coalesced).
   const workspace = createWorkspaceData(ws.sync, ws.index);
@@ -205,7 +205,7 @@ export function DashboardView(): JSX.Element {
                 {(p) => (
                   <li>
                     <a href={docHref(p.id)} dir="auto">
-                      {p.title || t('docs.untitled')}
+                      {docTitle(p.title)}
                     </a>
                     <div class="small muted">
                       {t('dash.phaseProgress', { done: p.done, total: p.total })}
@@ -292,7 +292,7 @@ export function DashboardView(): JSX.Element {
               {(d) => (
                 <li data-doc-id={d.id}>
                   <a href={docHref(d.id)}>
-                    <bdi>{d.title || t('docs.untitled')}</bdi>
+                    <bdi>{docTitle(d.title)}</bdi>
                   </a>{' '}
                   <span class="doc-comments-count small" data-unresolved={d.n}>
                     {t('cmt.docCount', { n: d.n })}

@@ -25,7 +25,7 @@ import { RenameDocForm } from './RenameDocForm.tsx';
  * device) stays readable here with a notice; nothing on the device is thrown away.
  */
 export function DocView(props: { docId: string; find?: string; entry?: string }): JSX.Element {
-  const { t, errorText } = useI18n();
+  const { docTitle, t, errorText } = useI18n();
   const ws = useWorkspace();
   const session = ws.sync.acquire(props.docId);
   onCleanup(() => session.release());
@@ -84,7 +84,7 @@ export function DocView(props: { docId: string; find?: string; entry?: string })
   window.addEventListener('online', onOnline);
   onCleanup(() => window.removeEventListener('online', onOnline));
   const entry = () => ws.index.docs.find((d) => d.id === props.docId);
-  createEffect(() => setPageTitle(entry()?.title || t('docs.untitled')));
+  createEffect(() => setPageTitle(docTitle(entry()?.title ?? '')));
   onCleanup(() => setPageTitle(null));
   // Remembered so a doc deleted elsewhere while open keeps showing what it holds.
   const [lastKind, setLastKind] = createSignal<string | null>(null);
@@ -292,7 +292,7 @@ export function DocView(props: { docId: string; find?: string; entry?: string })
         message={
           <Sentence
             template={t('docs.deleteMessage')}
-            params={{ title: entry()?.title || t('docs.untitled') }}
+            params={{ title: docTitle(entry()?.title ?? '') }}
           />
         }
         confirmLabel={t('docs.delete')}

@@ -59,7 +59,7 @@ export function openNewDoc(ws: WorkspaceState, t: I18n['t'], k: DocKind): void {
  * (IDX-8), rename and archive in place, and for admins the deleted documents with 恢复.
  */
 export function DocsView(): JSX.Element {
-  const { t, label } = useI18n();
+  const { docTitle, t, label } = useI18n();
   const ws = useWorkspace();
   const [text, setText] = createSignal('');
   const [kind, setKind] = createSignal<DocKind | 'all'>('all');
@@ -182,7 +182,7 @@ export function DocsView(): JSX.Element {
                     href={hrefOf({ name: 'doc', workspaceId: ws.entry.id, docId: d.id })}
                   >
                     <strong>
-                      <bdi>{d.title || t('docs.untitled')}</bdi>
+                      <bdi>{docTitle(d.title)}</bdi>
                     </strong>
                     <span class="muted small">{t('docs.unknownKindShort')}</span>
                   </a>
@@ -208,7 +208,7 @@ function DocCards(props: {
   /** Unresolved comment threads of a doc (CMT). */
   unresolved: (docId: string) => number;
 }): JSX.Element {
-  const { t, label } = useI18n();
+  const { docTitle, t, label } = useI18n();
   const ws = useWorkspace();
   const [renaming, setRenaming] = createSignal<string | null>(null);
   return (
@@ -237,7 +237,7 @@ function DocCards(props: {
                     })}
                   >
                     <strong class="doc-title">
-                      <bdi>{d.title || t('docs.untitled')}</bdi>
+                      <bdi>{docTitle(d.title)}</bdi>
                     </strong>
                     {/* SEARCH-4: where the query matched, in the text's own direction, aligned as the page. */}
                     <Show when={d.snippet}>
@@ -308,7 +308,7 @@ function DocCards(props: {
 
 /** Admins: documents deleted from the list, each with 恢复 (needs the server). */
 function DeletedDocs(): JSX.Element {
-  const { t, label, errorText } = useI18n();
+  const { docTitle, t, label, errorText } = useI18n();
   const ws = useWorkspace();
   const isOnline = createIsOnline();
   const [error, setError] = createSignal<string | null>(null);
@@ -345,7 +345,7 @@ function DeletedDocs(): JSX.Element {
               <li class="card doc-card" data-doc-id={d.id} data-deleted="true">
                 <div class="card-link">
                   <strong class="doc-title">
-                    <bdi>{d.title || t('docs.untitled')}</bdi>
+                    <bdi>{docTitle(d.title)}</bdi>
                   </strong>
                   <span class="muted small">
                     {isDocKind(d.kind) ? label('docKind', d.kind) : d.kind} ·{' '}
