@@ -297,9 +297,18 @@ describe('printing a plan and the roster', () => {
     const events = feedbackEvents(entry);
     const lines = await page.locator('.entry-details .timeline li').allTextContents();
     expect(lines.map((l) => l.slice(0, 16))).toEqual(events.map((x) => formatBeijing(x.at)));
-    expect(lines.map((l, i) => l.trimEnd().endsWith(events[i]!.by?.name ?? ''))).not.toContain(
-      false,
+    expect(await page.locator('.entry-details .timeline li > bdi.whole').allTextContents()).toEqual(
+      events.map((x) => x.by?.name ?? ''),
     );
+    // What someone wrote is on a line of its own, in its own direction.
+    const notes = await page
+      .locator('.entry-details .timeline li')
+      .evaluateAll((items) =>
+        items.map((li) => li.querySelector('.timeline-note[dir="auto"]')?.textContent ?? ''),
+      );
+    const written = events.map((x) => (x.kind === 'response' ? x.text : x.note));
+    expect(notes).toEqual(written.map((n) => (n.trim() ? n : '')));
+    expect(notes.filter((n) => n !== '').length).toBeGreaterThan(0);
     await context.setOffline(true);
     await page.locator('[data-action="print-slip"]').click();
     const slip = page.locator('.feedback-slip');

@@ -1,8 +1,10 @@
 import { For, type JSX } from 'solid-js';
-import { type SentenceParam, sentenceParts } from './sentenceParts.ts';
-
-/** Values up to this long (a name, a unit, a short title) are kept whole on a line when they fit. */
-const WHOLE_CHARS = 20;
+import {
+  gluePunctuation,
+  type SentenceParam,
+  sentenceParts,
+  WHOLE_CHARS,
+} from './sentenceParts.ts';
 
 /**
  * A translated sentence with what people typed (names, titles, motions) set in it as runs of
@@ -17,10 +19,16 @@ export function Sentence(props: {
   params: Record<string, SentenceParam>;
 }): JSX.Element {
   return (
-    <For each={sentenceParts(props.template, props.params)}>
+    <For each={gluePunctuation(sentenceParts(props.template, props.params))}>
       {(part) =>
         typeof part === 'string' ? (
           part
+        ) : 'before' in part ? (
+          <span class="whole">
+            {part.before}
+            <bdi>{part.text}</bdi>
+            {part.after}
+          </span>
         ) : 'text' in part ? (
           <bdi class={part.text.length <= WHOLE_CHARS ? 'whole' : undefined}>{part.text}</bdi>
         ) : (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { namesIn, sentenceParts } from './sentenceParts.ts';
+import { gluePunctuation, namesIn, sentenceParts } from './sentenceParts.ts';
 
 describe('sentenceParts', () => {
   it('sets typed text apart and keeps the sentence around it as it reads', () => {
@@ -33,5 +33,37 @@ describe('namesIn', () => {
     ]);
     expect(namesIn('李秀英 · 3组')).toEqual([{ text: '李秀英 · 3组', isName: false }]);
     expect(namesIn('')).toEqual([]);
+  });
+});
+
+describe('gluePunctuation', () => {
+  it('keeps the brackets and punctuation around a short value on its line', () => {
+    expect(
+      gluePunctuation(
+        sentenceParts('已于 {time} 定稿（{name}），只读。', { time: 'x', name: '王建国' }),
+      ),
+    ).toEqual([
+      '已于 ',
+      { text: 'x' },
+      ' 定稿',
+      { text: '王建国', before: '（', after: '），' },
+      '只读。',
+    ]);
+  });
+
+  it('shares a run between two values and leaves long values and markup alone', () => {
+    const long = '很长的一段说明文字，超过了二十个字的长度限制，可以在行内换行';
+    expect(gluePunctuation(sentenceParts('（{a}）、（{b}）', { a: '甲', b: long }))).toEqual([
+      { text: '甲', before: '（', after: '）、' },
+      '（',
+      { text: long },
+      '）',
+    ]);
+    const element = { element: 'list' };
+    expect(gluePunctuation(sentenceParts('缺席（{list}）', { list: element }))).toEqual([
+      '缺席（',
+      element,
+      '）',
+    ]);
   });
 });

@@ -5,6 +5,41 @@ export type SentenceParam = string | number | { element: JSX.Element };
 
 export type SentencePart = string | { text: string } | { element: JSX.Element };
 
+/** Values up to this long (a name, a unit, a short title) are kept whole on a line when they fit. */
+export const WHOLE_CHARS = 20;
+
+/** A short value with the brackets and punctuation that must stay on its line. */
+export type GluedPart =
+  | string
+  | { text: string; before: string; after: string }
+  | { text: string }
+  | { element: JSX.Element };
+
+const OPENING = /[（(“‘《「『【〔[]+$/;
+const CLOSING = /^[）)”’》」』】〕\]，。、；：！？,.;:!?]+/;
+
+/**
+ * A value kept whole on a line takes the opening bracket before it and the closing bracket or
+ * punctuation after it along: "（" never ends a line, "）" and "，" never start one, as a short
+ * name goes to the next line (定稿（ / 王建国）→ 定稿 / （王建国），).
+ */
+export function gluePunctuation(parts: readonly SentencePart[]): GluedPart[] {
+  const out: GluedPart[] = [...parts];
+  for (let i = 0; i < out.length; i++) {
+    const part = out[i]!;
+    if (typeof part === 'string' || !('text' in part) || part.text.length > WHOLE_CHARS) continue;
+    const prev = out[i - 1];
+    const next = out[i + 1];
+    const before = typeof prev === 'string' ? (OPENING.exec(prev)?.[0] ?? '') : '';
+    const after = typeof next === 'string' ? (CLOSING.exec(next)?.[0] ?? '') : '';
+    if (before === '' && after === '') continue;
+    if (before !== '') out[i - 1] = (prev as string).slice(0, -before.length);
+    if (after !== '') out[i + 1] = (next as string).slice(after.length);
+    out[i] = { text: part.text, before, after };
+  }
+  return out.filter((p) => p !== '');
+}
+
 /** A `{name}` template cut into its literal text and the values put into it. */
 export function sentenceParts(
   template: string,

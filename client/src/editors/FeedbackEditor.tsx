@@ -443,18 +443,19 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
     const canAnswerBack = () => nextStatuses(p.entry).includes('answered-back');
     const timeline = () =>
       feedbackEvents(p.entry).map((x) => {
-        const line: { template: string; params: Record<string, string> } =
+        // What someone wrote (why a case moved back, FB-4; how a visit went; a response) goes on
+        // a line of its own, in its own direction: set in a sentence of the other language, a
+        // Uyghur note broke across lines with its bracket on the wrong side.
+        const line: { template: string; params: Record<string, string>; note: string } =
           x.kind === 'status'
-            ? x.note
-              ? {
-                  // A move back says why (FB-4).
-                  template: t('fb.statusToNote'),
-                  params: { status: label('feedbackStatus', x.to), note: x.note },
-                }
-              : { template: t('fb.statusTo'), params: { status: label('feedbackStatus', x.to) } }
+            ? {
+                template: t('fb.statusTo'),
+                params: { status: label('feedbackStatus', x.to) },
+                note: x.note,
+              }
             : x.kind === 'relay'
-              ? { template: t('fb.relayedTo'), params: { to: x.to } }
-              : { template: t('fb.response'), params: { text: x.text } };
+              ? { template: t('fb.relayedTo'), params: { to: x.to }, note: x.note }
+              : { template: t('fb.responseHeading'), params: {}, note: x.text };
         return { ...line, at: x.at, by: x.by?.name ?? '' };
       });
     return (
@@ -501,6 +502,11 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
                 </bdi>{' '}
                 <Sentence template={x.template} params={x.params} />{' '}
                 <bdi class="muted whole">{x.by}</bdi>
+                <Show when={x.note.trim()}>
+                  <p class="timeline-note" dir="auto">
+                    {x.note}
+                  </p>
+                </Show>
               </li>
             )}
           </For>
