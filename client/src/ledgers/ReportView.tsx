@@ -29,7 +29,7 @@ import { useWorkspace } from '../WorkspaceContext.tsx';
 import { PairedBars, StackedColumns } from './charts.tsx';
 import { createExport } from './createExport.ts';
 import { LedgerActions, LedgerIncomplete, LedgerNav } from './LedgerBar.tsx';
-import { recordYears } from './years.ts';
+import { recordYears, reportOpening } from './years.ts';
 
 /** Colours of the feedback statuses in charts: from waiting (warm) to answered back (green). */
 const STATUS_COLORS: Readonly<Record<FeedbackStatus, string>> = {
@@ -60,11 +60,14 @@ export default function ReportView(): JSX.Element {
   const [year, setYear] = createSignal<number | null>(null);
   const [month, setMonth] = createSignal<number | null>(null);
   const [quarter, setQuarter] = createSignal<number | null>(null);
-  const shownYear = () => year() ?? years().latest;
-  /** This month (quarter) in this year; the last one of an earlier year. */
-  const shownMonth = () => month() ?? (shownYear() === today.year ? today.month : 12);
+  // LEDGER-7: the month (quarter) whose report is due; the last one of an earlier year with records.
+  const opening = reportOpening(today);
+  const openingYear = () => (kind() === 'month' ? opening.month.year : opening.quarter.year);
+  const shownYear = () => year() ?? Math.min(openingYear(), years().latest);
+  const shownMonth = () =>
+    month() ?? (shownYear() === opening.month.year ? opening.month.month : 12);
   const shownQuarter = () =>
-    quarter() ?? (shownYear() === today.year ? Math.ceil(today.month / 3) : 4);
+    quarter() ?? (shownYear() === opening.quarter.year ? opening.quarter.quarter : 4);
   const span = (): ReportSpan =>
     kind() === 'month'
       ? { year: shownYear(), month: shownMonth() }

@@ -20,3 +20,26 @@ export function recordYears(data: WorkspaceData, now: number): { years: number[]
   for (let y = thisYear; y >= first; y--) years.push(y);
   return { years, latest };
 }
+
+/** The first days of a month in which its report is being compiled for the month before. */
+export const REPORT_COMPILING_DAYS = 10;
+
+/**
+ * LEDGER-7: the month and quarter a report opens on. In the first ten days of a month the month
+ * before (a report is compiled and inspected after its month ends: on 5 December, November's),
+ * and in the first ten days of a quarter the quarter before; otherwise the current ones.
+ */
+export function reportOpening(today: { year: number; month: number; day: number }): {
+  month: { year: number; month: number };
+  quarter: { year: number; quarter: number };
+} {
+  const isCompiling = today.day <= REPORT_COMPILING_DAYS;
+  const monthIndex = today.year * 12 + today.month - 1 - (isCompiling ? 1 : 0);
+  const thisQuarter = Math.ceil(today.month / 3);
+  const startsQuarter = today.month === thisQuarter * 3 - 2;
+  const quarterIndex = today.year * 4 + thisQuarter - 1 - (isCompiling && startsQuarter ? 1 : 0);
+  return {
+    month: { year: Math.floor(monthIndex / 12), month: (monthIndex % 12) + 1 },
+    quarter: { year: Math.floor(quarterIndex / 4), quarter: (quarterIndex % 4) + 1 },
+  };
+}
