@@ -1,4 +1,13 @@
-import { createDemoVillage, readIndex } from '@grassroots/shared';
+import {
+  addPhase,
+  addTask,
+  beijingDate,
+  createDemoVillage,
+  createDoc,
+  initPlan,
+  readIndex,
+  setTaskStatus,
+} from '@grassroots/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   joinWorkspace,
@@ -10,7 +19,7 @@ import {
   switchLanguage,
   waitSaved,
 } from './harness.ts';
-import { DRAFT_MINUTES_ID, seedDemo, seedDemoWithDraft, seedWorkspace } from './seed.ts';
+import { DRAFT_MINUTES_ID, seedDemo, seedDemoWithDraft, seedDocs, seedWorkspace } from './seed.ts';
 
 let relay: Awaited<ReturnType<typeof startRelay>>;
 const closers: Array<() => Promise<void>> = [];
@@ -227,6 +236,64 @@ describe('at 360 px', () => {
       expect(smallChecks, name).toEqual([]);
     }
   });
+  it('PLAN-10: a plan opens with the phase at hand; the others are one line each, opened by a tap or all at once', async () => {
+    const { page } = await openPhone();
+    const day = (offset: number) => beijingDate(Date.now() + offset * 86_400_000);
+    const plan = createDoc();
+    initPlan(plan, {
+      title: '全年工作计划',
+      village: '阳光村',
+      periodStart: day(-200),
+      periodEnd: day(160),
+    });
+    const phases = [
+      { title: '第一阶段：已完成', start: day(-200), end: day(-101), status: 'done' as const },
+      { title: '第二阶段：进行中', start: day(-100), end: day(60), status: 'doing' as const },
+      { title: '第三阶段：未开始', start: day(61), end: day(160), status: 'todo' as const },
+    ];
+    for (const p of phases) {
+      const phaseId = addPhase(plan, { title: p.title, goals: '目标', start: p.start, end: p.end });
+      for (let i = 0; i < 6; i++) {
+        const taskId = addTask(plan, { phaseId, title: `${p.title}任务${i + 1}`, due: p.end });
+        if (p.status !== 'todo') setTaskStatus(plan, taskId, p.status);
+      }
+    }
+    const seeded = await seedDocs(relay.server, '计划村', [
+      { id: 'year-plan', kind: 'plan', doc: plan },
+    ]);
+    await joinWorkspace(page, await seeded.invite('admin'), '王书记');
+    await page.goto(`${relay.server.url}/#/w/${seeded.workspaceId}/d/year-plan`);
+    const folds = page.locator('.plan-editor details.phase-fold');
+    await expect.poll(() => folds.count()).toBe(3);
+    const openStates = () =>
+      folds.evaluateAll((ds) => ds.map((d) => (d as HTMLDetailsElement).open));
+    expect(await openStates()).toEqual([false, true, false]);
+    // A folded phase says what it is and how far along, on one line of facts.
+    const first = folds.nth(0).locator('summary.phase-summary');
+    expect(await first.textContent()).toContain('第一阶段：已完成');
+    expect(await first.textContent()).toContain('进度 6/6');
+    expect(await folds.nth(0).locator('input[name="taskTitle"]').first().isVisible()).toBe(false);
+    await screenshot(page, 'plan-folded-zh-360');
+    // A tap opens it.
+    await first.click();
+    await folds.nth(0).locator('input[name="taskTitle"]').first().waitFor();
+    // All at once, both ways; and the plan comes back as it was left.
+    const toggle = page.locator('button[name="foldPhases"]');
+    await toggle.click();
+    expect(await openStates()).toEqual([true, true, true]);
+    await toggle.click();
+    expect(await openStates()).toEqual([false, false, false]);
+    expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThan(2500);
+    await page.goto(`${relay.server.url}/#/w/${seeded.workspaceId}/docs`);
+    await page.locator('.doc-card').first().waitFor();
+    await page.goto(`${relay.server.url}/#/w/${seeded.workspaceId}/d/year-plan`);
+    await expect.poll(() => folds.count()).toBe(3);
+    expect(await openStates()).toEqual([false, false, false]);
+    await switchLanguage(page, 'ug');
+    await screenshot(page, 'plan-folded-ug-360');
+    await switchLanguage(page, 'zh-CN');
+  });
+
   it('in Uyghur, attendance names stay whole and no choice of attendance or of a task is cut short', async () => {
     const { page, seeded } = await openPhone();
     const docs = readIndex(seeded.demo.index).docs;

@@ -297,9 +297,9 @@ describe('printing a plan and the roster', () => {
     const events = feedbackEvents(entry);
     const lines = await page.locator('.entry-details .timeline li').allTextContents();
     expect(lines.map((l) => l.slice(0, 16))).toEqual(events.map((x) => formatBeijing(x.at)));
-    expect(await page.locator('.entry-details .timeline li > bdi.whole').allTextContents()).toEqual(
-      events.map((x) => x.by?.name ?? ''),
-    );
+    expect(
+      await page.locator('.entry-details .timeline li > .timeline-by').allTextContents(),
+    ).toEqual(events.map((x) => x.by?.name ?? ''));
     // What someone wrote is on a line of its own, in its own direction.
     const notes = await page
       .locator('.entry-details .timeline li')

@@ -501,7 +501,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
                   {formatBeijingDateTime(x.at)}
                 </bdi>{' '}
                 <Sentence template={x.template} params={x.params} />{' '}
-                <bdi class="muted whole">{x.by}</bdi>
+                <bdi class="muted whole timeline-by">{x.by}</bdi>
                 <Show when={x.note.trim()}>
                   <p class="timeline-note" dir="auto">
                     {x.note}
