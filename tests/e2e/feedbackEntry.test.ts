@@ -172,6 +172,10 @@ describe('a feedback entry’s registration', () => {
     expect(facts).toContain('应办结：2026-11-25（手动设定）');
     // Past its due day and still open: overdue, by the day set by hand.
     await old.locator('.tag.bad', { hasText: '逾期' }).waitFor();
+    // By how many days, counted as the 台账 counts them (the whole days past the due day's end).
+    const pageNow = await page.evaluate(() => Date.now());
+    const late = Math.ceil((pageNow - lastInstantOfBeijingDate('2026-11-25')) / 86_400_000);
+    expect(await old.locator('.tag.bad').textContent()).toBe(`逾期 ${late} 天`);
     await waitSaved(page);
     const corrected = (await stored()).entries.find((e) => e.id === 'e-old')!;
     expect(corrected).toMatchObject({
@@ -244,6 +248,10 @@ describe('a feedback entry’s registration', () => {
     const visit = page.locator('form.fb-answer-back');
     await visit.locator('button[type="submit"]').click();
     await visit.getByText('请写明回访情况：见了谁、群众是否满意。').waitFor();
+    // Resolved and not yet visited: the list says a visit is due.
+    expect(
+      await page.locator('.entry-row[data-entry-id="e-old"] [data-awaiting-visit]').textContent(),
+    ).toBe('待回访');
     await visit.locator('input[name="answerBackNote"]').fill('入户回访，路灯已修好，群众满意');
     await visit.locator('button[type="submit"]').click();
     await expect
@@ -252,6 +260,9 @@ describe('a feedback entry’s registration', () => {
     expect(await page.locator('.entry-details .timeline').textContent()).toContain(
       '入户回访，路灯已修好，群众满意',
     );
+    expect(
+      await page.locator('.entry-row[data-entry-id="e-old"] [data-awaiting-visit]').count(),
+    ).toBe(0);
 
     // In Uyghur, the form says the same.
     await page.goto(`${relay.server.url}/#/w/${ws.workspaceId}/d/fb?entry=e-old`);

@@ -36,6 +36,7 @@ import {
   feedbackEntrySearchFields,
   feedbackEvents,
   Limits,
+  ledgerDays,
   matchesKey,
   moveStatus,
   readFeedbackLog,
@@ -726,7 +727,9 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
           {t('fb.overdue')}
         </label>
       </section>
-      <p class="small muted">{t('fb.count', { n: visible().length })}</p>
+      <p class="small muted">
+        {t('fb.count', { n: visible().length })} · {t('fb.datesInBeijingTime')}
+      </p>
       <Show when={visible().length > 0} fallback={<p class="empty">{t('fb.noEntries')}</p>}>
         <ScrollRegion label={t('fb.title')}>
           <table class="fb-table">
@@ -781,7 +784,13 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
                             class="tag bad"
                             title={t('fb.dueAt', { date: beijingDay(dueAtOf(e)) })}
                           >
-                            {t('fb.isOverdue')}
+                            {t('dash.ageDays', { days: ledgerDays(now - dueAtOf(e)) })}
+                          </span>
+                        </Show>
+                        <Show when={e.status === 'resolved'}>
+                          {' '}
+                          <span class="tag warn" data-awaiting-visit>
+                            {t('fb.awaitingVisit')}
                           </span>
                         </Show>
                         <Show when={isResolvedLate(e)}>

@@ -79,7 +79,8 @@ export function DashboardView(): JSX.Element {
         groupName: r.current.groupId === null ? null : (groupName.get(r.current.groupId) ?? null),
       })),
       plans,
-      attention: attention.slice(0, 20),
+      // The most overdue first, few enough to read on a phone; the rest are in the ledger.
+      attention: attention.slice(0, 8),
       /** All of them: the home screen's figure (HOME-1) counts every one. */
       attentionTotal: attention.length,
       meetings: w.minutes,
@@ -228,7 +229,14 @@ export function DashboardView(): JSX.Element {
           </Show>
         </section>
         <section class="panel" aria-labelledby="dash-feedback">
-          <h2 id="dash-feedback">{t('dash.feedback')}</h2>
+          <h2 id="dash-feedback">
+            {t('dash.feedback')}{' '}
+            <Show when={data().attentionTotal > 0}>
+              <span class="badge count-badge" data-feedback-total={data().attentionTotal}>
+                {data().attentionTotal}
+              </span>
+            </Show>
+          </h2>
           <Show
             when={lists.attention.length > 0}
             fallback={<p class="empty">{t('dash.noFeedback')}</p>}

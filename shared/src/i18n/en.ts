@@ -398,6 +398,8 @@ export const en: Catalogue = {
     'fb.responseHeading': 'Response',
     'fb.dueAt': 'Due: {date}',
     'fb.isOverdue': 'Overdue',
+    'fb.awaitingVisit': 'Visit due',
+    'fb.datesInBeijingTime': 'dates in Beijing time',
     'fb.isResolvedLate': 'Resolved late',
     'fb.dueDay': 'Due by (optional)',
     'fb.receivedTime': 'Time (Beijing time, optional)',

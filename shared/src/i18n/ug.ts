@@ -386,6 +386,8 @@ export const ug: Catalogue = {
     'fb.responseHeading': 'جاۋاب',
     'fb.dueAt': 'بىر تەرەپ قىلىش مۆھلىتى: {date}',
     'fb.isOverdue': 'ۋاقتى ئۆتكەن',
+    'fb.awaitingVisit': 'قايتا زىيارەت كۈتۈلۈۋاتىدۇ',
+    'fb.datesInBeijingTime': 'چېسلالار بېيجىڭ ۋاقتى بويىچە',
     'fb.isResolvedLate': 'مۆھلەتتىن كېيىن بىر تەرەپ قىلىنغان',
     'fb.dueDay': 'بىر تەرەپ قىلىش مۆھلىتى (تولدۇرمىسىمۇ بولىدۇ)',
     'fb.receivedTime': 'ۋاقتى (بېيجىڭ ۋاقتى، تولدۇرمىسىمۇ بولىدۇ)',

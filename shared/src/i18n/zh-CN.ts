@@ -381,6 +381,8 @@ const messages = {
   'fb.responseHeading': '回复',
   'fb.dueAt': '应办结：{date}',
   'fb.isOverdue': '逾期',
+  'fb.awaitingVisit': '待回访',
+  'fb.datesInBeijingTime': '日期均为北京时间',
   'fb.isResolvedLate': '逾期办结',
   'fb.dueDay': '办理时限（可不填）',
   'fb.receivedTime': '时间（北京时间，可不填）',
