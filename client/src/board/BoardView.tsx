@@ -70,7 +70,8 @@ export function BoardView(): JSX.Element {
   return (
     <>
       <h1>{t('board.heading')}</h1>
-      <p class="muted">{t('board.intro')}</p>
+      {/* A member who may not publish (a township reviewer) reads what the village has made public. */}
+      <p class="muted">{ws.can('publish') ? t('board.intro') : t('board.introReader')}</p>
       <Show when={isServer()} fallback={<p class="warning">{t('board.localDemo')}</p>}>
         <Show when={!canReach()}>
           <p class="warning" role="note">

@@ -320,7 +320,7 @@ export default function MeetingLedgerView(): JSX.Element {
                                       {t('ledger.belowQuorum')}
                                     </span>{' '}
                                   </Show>
-                                  <span class="small muted">
+                                  <span class="small muted whole">
                                     {t('ledger.counts', {
                                       expected: m.expected,
                                       present: m.present,
@@ -351,7 +351,7 @@ export default function MeetingLedgerView(): JSX.Element {
                   <a href={docHref(m.docId)}>
                     {m.date} {label('meetingType', m.meetingType)} · <bdi>{docTitle(m.title)}</bdi>
                   </a>{' '}
-                  <span class="small muted">
+                  <span class="small muted whole">
                     {t('ledger.counts', { expected: m.expected, present: m.present })}
                   </span>
                 </li>

@@ -1126,6 +1126,8 @@ export const en: Catalogue = {
     'board.unassignedPhase': 'Other tasks',
     'board.omittedTasks': '{n} more {n|task|tasks} not listed',
     'board.footer': 'This page shows only what the village has published.',
+    'board.introReader':
+      'What the village has made public on its online board. Villagers read it without an account, from the link or the QR code; the member list, the feedback log and drafts are never public.',
     'board.intro':
       'What you publish here, villagers can read without an account, from the link or the QR code. Only what you publish is public: never the member list, the feedback log or drafts.',
     'board.link': 'Public link',

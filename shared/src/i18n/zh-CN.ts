@@ -1073,6 +1073,8 @@ const messages = {
   'board.unassignedPhase': '其他任务',
   'board.omittedTasks': '另有 {n} 项任务未列出',
   'board.footer': '本页只显示村里已公开的事项。',
+  'board.introReader':
+    '本村在网上公开栏公开的事项如下。村民不用账号，打开链接或扫二维码就能看到；成员名单、民情日志和草稿都不公开。',
   'board.intro':
     '在这里发布的事项，村民不用账号，打开链接或扫二维码就能看到。只公开您发布的内容：成员名单、民情日志和草稿都不会公开。',
   'board.link': '公开链接',
