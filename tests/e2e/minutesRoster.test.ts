@@ -151,6 +151,15 @@ describe('minutes counted against the roster', () => {
     await expect.poll(() => finalise.isDisabled()).toBe(false);
     await finalise.click();
     await page.locator('.final-notice').waitFor();
+    // Finalised, each person's line is folded under one line: the counts and the absent stay
+    // in view above it.
+    const fold = page.locator('.minutes-editor details.attendance-fold');
+    expect(await fold.locator('summary').textContent()).toBe('逐人到会情况（30 人）');
+    expect(await fold.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+    expect(await page.locator('.attendance-row[data-key]').first().isVisible()).toBe(false);
+    expect(await counts.textContent()).toBe('应到 30 人 · 实到 20 人 · 缺席 10 人');
+    await fold.locator('summary').click();
+    await expect.poll(() => fold.locator('.attendance-row[data-present="true"]').count()).toBe(20);
 
     await context.setOffline(false);
     await waitSaved(page);

@@ -307,6 +307,68 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
     // The button is replaced by 已转入计划: focus stays on that line, not the top of the page.
     if (done) focusWhenShown([`.action-item[data-action-id="${actionId}"] [data-in-plan]`]);
   };
+  /** Each person the roster expects, with their mark (a choice while the record is a draft). */
+  const expectedGrid = () => (
+    <ul class="attendance-grid" aria-label={t('min.expectedList')}>
+      <For each={expectedKeys()}>
+        {(key) => {
+          const who = () => expectedByKey().get(key);
+          const mark = () => marks().get(key);
+          const status = () => {
+            const a = mark();
+            return !a ? '' : a.present ? 'present' : (a.absenceReason ?? 'other');
+          };
+          return (
+            <li
+              class="attendance-row"
+              data-key={key}
+              data-present={status() === 'present' ? 'true' : status() ? 'false' : 'unmarked'}
+            >
+              <span class="attendance-name">
+                <bdi>{who()?.name}</bdi>
+                <Show when={who() && !who()?.voting}>
+                  {' '}
+                  <span class="tag" title={t('min.nonVotingHint')}>
+                    {t('min.nonVoting')}
+                  </span>
+                </Show>
+              </span>
+              <Show
+                when={!ro()}
+                fallback={
+                  <span class="attendance-status" classList={{ muted: status() !== 'present' }}>
+                    {statusLabel(status())}
+                  </span>
+                }
+              >
+                <select
+                  name="attendance"
+                  aria-label={t('min.attendanceOf', { name: who()?.name ?? '' })}
+                  value={status()}
+                  onChange={(e) => {
+                    const x = who();
+                    if (!x) return;
+                    const person = x.personId
+                      ? { name: x.name, rosterId: x.personId }
+                      : { name: x.name };
+                    setMark(person, e.currentTarget.value);
+                  }}
+                >
+                  <For each={['', 'present', ...ABSENCE_REASONS]}>
+                    {(v) => (
+                      <option value={v} selected={v === status()}>
+                        {statusLabel(v)}
+                      </option>
+                    )}
+                  </For>
+                </select>
+              </Show>
+            </li>
+          );
+        }}
+      </For>
+    </ul>
+  );
   return (
     <article class="editor minutes-editor" data-state={m.state}>
       {/* The page's heading for screen readers; the title itself is the field below. */}
@@ -528,68 +590,14 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
           <p class="muted small">{t('min.noAttendance')}</p>
         </Show>
         <Show when={isRosterCounted()}>
-          <ul class="attendance-grid" aria-label={t('min.expectedList')}>
-            <For each={expectedKeys()}>
-              {(key) => {
-                const who = () => expectedByKey().get(key);
-                const mark = () => marks().get(key);
-                const status = () => {
-                  const a = mark();
-                  return !a ? '' : a.present ? 'present' : (a.absenceReason ?? 'other');
-                };
-                return (
-                  <li
-                    class="attendance-row"
-                    data-key={key}
-                    data-present={status() === 'present' ? 'true' : status() ? 'false' : 'unmarked'}
-                  >
-                    <span class="attendance-name">
-                      <bdi>{who()?.name}</bdi>
-                      <Show when={who() && !who()?.voting}>
-                        {' '}
-                        <span class="tag" title={t('min.nonVotingHint')}>
-                          {t('min.nonVoting')}
-                        </span>
-                      </Show>
-                    </span>
-                    <Show
-                      when={!ro()}
-                      fallback={
-                        <span
-                          class="attendance-status"
-                          classList={{ muted: status() !== 'present' }}
-                        >
-                          {statusLabel(status())}
-                        </span>
-                      }
-                    >
-                      <select
-                        name="attendance"
-                        aria-label={t('min.attendanceOf', { name: who()?.name ?? '' })}
-                        value={status()}
-                        onChange={(e) => {
-                          const x = who();
-                          if (!x) return;
-                          const person = x.personId
-                            ? { name: x.name, rosterId: x.personId }
-                            : { name: x.name };
-                          setMark(person, e.currentTarget.value);
-                        }}
-                      >
-                        <For each={['', 'present', ...ABSENCE_REASONS]}>
-                          {(v) => (
-                            <option value={v} selected={v === status()}>
-                              {statusLabel(v)}
-                            </option>
-                          )}
-                        </For>
-                      </select>
-                    </Show>
-                  </li>
-                );
-              }}
-            </For>
-          </ul>
+          {/* A record no one may change: the counts and the absent are said above, so the list of
+              each person (35 lines on a phone) is folded. */}
+          <Show when={ro()} fallback={expectedGrid()}>
+            <details class="attendance-fold">
+              <summary>{t('min.attendanceByName', { n: expectedKeys().length })}</summary>
+              {expectedGrid()}
+            </details>
+          </Show>
         </Show>
         <Show when={listed().length > 0}>
           <Show when={isRosterCounted()}>

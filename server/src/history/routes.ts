@@ -53,8 +53,10 @@ type Person = ReturnType<typeof memberInfo>;
 
 /** The version a restore went back to: its entry number and name, so lists can say which. */
 const versionOf = (seq: number, entries: readonly NumberedEntry[], named: Map<number, string>) => {
-  let entry: NumberedEntry | undefined;
-  for (const e of entries) if (e.toSeq <= seq) entry = e;
+  // The entry that holds it (a restore to a seq inside the last entry, HIST-12), else the last
+  // one before it.
+  let entry = entries.find((e) => e.fromSeq <= seq && seq <= e.toSeq);
+  if (entry === undefined) for (const e of entries) if (e.toSeq <= seq) entry = e;
   return {
     seq,
     number: entry?.number ?? 0,
@@ -362,12 +364,16 @@ export function historyRoutes(history: History, work?: WorkBudget, now = Date.no
         const room = roomName(ws!, doc!);
         await knownDoc(room);
         await relay.settle(room);
-        // HIST-12: a version is the end of an entry or a named version; a seq inside an entry is
-        // no state anyone saw as a version, and its mark would name the entry before it.
+        // HIST-12: a version is the end of an entry or a named version; a seq inside an earlier
+        // entry is no state the history offered, and its mark named the entry before it. The
+        // last entry may have grown since it was chosen (its author still typing): a seq inside
+        // it is taken, and named by it.
+        const entries = await charged(me, (pacer) => history.entries(room, pacer));
+        const last = entries.at(-1);
         const isVersion =
-          (await charged(me, (pacer) => history.entries(room, pacer))).some(
-            (e) => e.toSeq === seq,
-          ) || (await store.listNamedVersions(room)).some((v) => v.seq === seq);
+          entries.some((e) => e.toSeq === seq) ||
+          (last !== undefined && last.fromSeq <= seq && seq <= last.toSeq) ||
+          (await store.listNamedVersions(room)).some((v) => v.seq === seq);
         if (!isVersion) throw badRequest('no such version', 'versionNotFound');
         const update = await charged(me, (pacer) => history.restoreUpdate(room, seq, pacer));
         // Restoring the current state changes nothing: no empty entry in the history.

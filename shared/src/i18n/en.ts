@@ -637,6 +637,7 @@ export const en: Catalogue = {
     'min.villagerBasis': 'Convened by',
     'min.villagerEligible': 'Expected (villagers aged 18+ or households)',
     'min.villagerPresent': 'Present (people or household representatives)',
+    'min.attendanceByName': 'Attendance of each person ({n})',
     'min.countLine': 'Expected {expected} · Present {present} · Absent {absent}',
     'min.markAllPresent': 'Mark the rest present',
     'min.absentList': 'Absent: {list}',

@@ -625,6 +625,7 @@ export const ug: Catalogue = {
     'min.villagerBasis': 'چاقىرىش ئۇسۇلى',
     'min.villagerEligible': 'كېلىشكە تېگىشلىك (18 ياشقا توشقان كەنت ئاھالىلىرى ياكى ئائىلە سانى)',
     'min.villagerPresent': 'كەلگەن (كىشى سانى ياكى ئائىلە ۋەكىللىرى سانى)',
+    'min.attendanceByName': 'ھەر بىر كىشىنىڭ قاتنىشىش ئەھۋالى ({n} كىشى)',
     'min.countLine':
       'كېلىشكە تېگىشلىك {expected} كىشى · كەلگەن {present} كىشى · كەلمىگەن {absent} كىشى',
     'min.markAllPresent': 'قالغانلىرىنى قاتناشقان دەپ بەلگىلەش',

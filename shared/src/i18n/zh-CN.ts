@@ -605,6 +605,7 @@ const messages = {
   'min.villagerBasis': '召集方式',
   'min.villagerEligible': '应到（年满十八周岁村民或户数）',
   'min.villagerPresent': '实到（人数或户代表数）',
+  'min.attendanceByName': '逐人到会情况（{n} 人）',
   'min.countLine': '应到 {expected} 人 · 实到 {present} 人 · 缺席 {absent} 人',
   'min.markAllPresent': '其余都记为出席',
   'min.absentList': '缺席：{list}',

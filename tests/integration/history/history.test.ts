@@ -566,30 +566,37 @@ describe('versions, comparison, names and restore', () => {
     expect(JSON.stringify(b.doc.getMap('minutes').get('chair'))).toContain('张书记');
   });
 
-  it('HIST-12: a version only: the end of an entry or a named version, not a seq inside an entry nor nothing', async () => {
+  it('HIST-12: a version only: the end of an entry, a named version or inside the last entry; not a seq inside an earlier one, nor nothing', async () => {
     server = await startTestServer();
-    const { b } = await minutesDraft();
-    // Three writes of one author in a row: one entry of three rows.
+    const { a, b } = await minutesDraft();
+    // Three writes of one author in a row: one entry of three rows; then two of another.
     for (const place of ['一组', '二组', '三组']) {
       setMeetingFields(b.doc, { place });
       await stored('min', b.doc);
     }
+    for (const place of ['四组', '五组']) {
+      setMeetingFields(a.doc, { place });
+      await stored('min', a.doc);
+    }
     const history = await json(await api('/docs/min/history', server.adminToken));
-    const entry = (history.entries as Json[]).find(
+    const [last, earlier] = (history.entries as Json[]).filter(
       (e) => (e.fromSeq as number) < (e.toSeq as number),
     );
-    expect(entry).toBeDefined();
+    expect(earlier).toBeDefined();
+    expect(last!.toSeq).toBe((history.entries as Json[])[0]!.toSeq);
     const restore = (seq: unknown) =>
       api('/docs/min/restore', server.adminToken, {
         method: 'POST',
         body: JSON.stringify({ seq }),
       });
-    for (const seq of [entry!.fromSeq, 0]) {
+    for (const seq of [earlier!.fromSeq, 0]) {
       const refused = await restore(seq);
       expect(refused.status).toBe(400);
       expect(await refused.json()).toMatchObject({ reason: 'versionNotFound' });
     }
-    expect((await restore(entry!.toSeq)).status).toBe(200);
+    // The last entry may have grown since it was chosen: inside it is taken.
+    expect((await restore(last!.fromSeq)).status).toBe(200);
+    expect((await restore(earlier!.toSeq)).status).toBe(200);
   });
 });
 
