@@ -6,6 +6,7 @@ import {
   createDoc,
   initPlan,
   readIndex,
+  readMinutes,
   setTaskStatus,
 } from '@grassroots/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -128,6 +129,16 @@ describe('at 360 px', () => {
     await page.goto(`${relay.server.url}/#/w/${seeded.workspaceId}/docs`);
     const card = page.locator('.doc-card .card-link').nth(40);
     await card.waitFor();
+    // IDX-9: the drafts among the finalised records are marked as such.
+    const drafts = seeded.demo.docs
+      .filter(
+        (d) => readIndex(seeded.demo.index).docs.find((e) => e.id === d.id)?.kind === 'minutes',
+      )
+      .filter((d) => readMinutes(d.doc).state === 'draft').length;
+    await expect.poll(() => page.locator('.doc-card [data-draft]').count()).toBe(drafts + 1);
+    expect(
+      await page.locator(`.doc-card[data-doc-id="${DRAFT_MINUTES_ID}"] [data-draft]`).textContent(),
+    ).toBe('草稿');
     await card.scrollIntoViewIfNeeded();
     const left = await page.evaluate(() => window.scrollY);
     expect(left).toBeGreaterThan(2000);

@@ -33,9 +33,10 @@ const searchable = (text: string, at: number | null): DocListDetail => ({
 const feedbackDetail = makeDocReadCache((doc: Y.Doc) =>
   searchable(safe(() => feedbackSearchText(readFeedbackLog(doc))) ?? '', null),
 );
-const minutesDetail = makeDocReadCache((doc: Y.Doc) => {
+const minutesDetail = makeDocReadCache((doc: Y.Doc): DocListDetail => {
   const minutes = safe(() => readMinutes(doc));
-  return searchable(minutes ? minutesSearchText(minutes) : '', minutes?.startsAt ?? null);
+  const detail = searchable(minutes ? minutesSearchText(minutes) : '', minutes?.startsAt ?? null);
+  return minutes?.state === 'draft' ? { ...detail, isDraft: true } : detail;
 });
 const planDetail = makeDocReadCache((doc: Y.Doc) =>
   searchable(safe(() => planSearchText(readPlan(doc))) ?? '', null),

@@ -375,6 +375,13 @@ describe('IDX-8 the document list', () => {
     expect(list.shown).toBe(7);
   });
 
+  it('IDX-9 a record of minutes not yet finalised is marked in the list', () => {
+    const entries = [entry('draft', 'minutes'), entry('final', 'minutes'), entry('p', 'plan')];
+    const list = docList(entries, all, (id) => ({ text: '', at: null, isDraft: id === 'draft' }));
+    const marked = list.months.flatMap((m) => m.docs).concat(list.pinned);
+    expect(marked.filter((d) => d.isDraft).map((d) => d.id)).toEqual(['draft']);
+  });
+
   it('IDX-8 every word must match the title or a feedback entry; case and width are folded', () => {
     const fb = createDoc({ clientID: 7 });
     initFeedbackLog(fb, { title: '民情日志' });

@@ -500,10 +500,14 @@ export type DocListDetail = {
   key?: string;
   /** The instant the list sorts and groups by (a meeting's start); null: when it was created. */
   at: number | null;
+  /** IDX-9: a record of minutes not yet finalised (the list marks it). */
+  isDraft?: boolean;
 };
 
 export type DocListItem = IndexEntry & {
   at: number;
+  /** IDX-9: a record of minutes not yet finalised. */
+  isDraft?: boolean;
   /** Where a search matched in the doc's text (SEARCH-4); absent when not searching or in the title. */
   snippet?: SearchSnippet;
 };
@@ -616,6 +620,7 @@ export function docList(
       if (detail?.text) snippet = searchSnippet(detail.text, q, titleKey, text);
     }
     const item: DocListItem = { ...entry, at: detail?.at ?? entry.createdAt };
+    if (detail?.isDraft) item.isDraft = true;
     if (snippet) item.snippet = snippet;
     if (entry.archived) {
       if (isSearching || query.showArchived) archived.push(item);
