@@ -130,7 +130,7 @@ export function DashboardView(): JSX.Element {
               when={lists.cadence.length > 0}
               fallback={<p class="empty">{t('dash.noCadence')}</p>}
             >
-              <ul class="plain-list">
+              <ul class="plain-list cadence-list">
                 <For each={lists.cadence}>
                   {(rule) => (
                     <li

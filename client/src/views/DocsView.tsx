@@ -238,14 +238,13 @@ function DocCards(props: {
                   >
                     <strong class="doc-title">
                       <bdi>{docTitle(d.title)}</bdi>
-                      {/* IDX-9: a reviewer tells a draft from a finalised record at a glance. */}
-                      <Show when={d.isDraft}>
-                        {' '}
-                        <span class="tag warn" data-draft>
-                          {label('minutesState', 'draft')}
-                        </span>
-                      </Show>
                     </strong>
+                    {/* IDX-9: a reviewer tells a draft from a finalised record at a glance. */}
+                    <Show when={d.isDraft}>
+                      <span class="tag warn doc-draft" data-draft>
+                        {label('minutesState', 'draft')}
+                      </span>
+                    </Show>
                     {/* SEARCH-4: where the query matched, in the text's own direction, aligned as the page. */}
                     <Show when={d.snippet}>
                       {(s) => (
