@@ -76,6 +76,22 @@ describe('三会一课 台账', () => {
     // A held period links to its records.
     const held = ledger.rows.find((r) => r.held.length > 0)!;
     await page.locator(`.ledger-rule a[href$="/d/${held.held[0]!.docId}"]`).first().waitFor();
+    // Each kind of meeting is a tap away from the top: one button per section, each bringing its
+    // section to the top of the screen.
+    const sections = page.locator('.ledger-rule');
+    const jumps = page.locator('.ledger-jump button[data-jump]');
+    expect(await jumps.count()).toBe(await sections.count());
+    const jumpedKey = await jumps.nth(1).getAttribute('data-jump');
+    await jumps.nth(1).click();
+    // Its heading shows at the top, below whatever of the header stays pinned.
+    const place = () =>
+      page.locator(`.ledger-rule[data-rule="${jumpedKey}"]`).evaluate((el) => {
+        const header = document.querySelector('.topbar')!.getBoundingClientRect();
+        const top = el.getBoundingClientRect().top;
+        return top >= Math.max(0, header.bottom) - 1 && top < window.innerHeight / 3;
+      });
+    await expect.poll(place).toBe(true);
+    await page.evaluate(() => window.scrollTo(0, 0));
 
     // Export (offline): exceljs is loaded on demand from the device's cache.
     await page.locator('.ledger-actions button', { hasText: '导出 Excel' }).waitFor();

@@ -265,6 +265,28 @@ export default function MeetingLedgerView(): JSX.Element {
         </ScrollRegion>
       </section>
 
+      {/* On a phone the ledger is 18–23 screens: each kind of meeting is a tap away. */}
+      <Show when={groups().length > 1}>
+        <nav class="ledger-jump no-print" aria-label={t('ledger.jumpTo')}>
+          <span class="small muted">{t('ledger.jumpTo')}</span>
+          <For each={groups()}>
+            {(g) => (
+              <button
+                type="button"
+                class="btn-link small"
+                data-jump={g.key}
+                onClick={() =>
+                  document
+                    .querySelector(`.ledger-rule[data-rule="${CSS.escape(g.key)}"]`)
+                    ?.scrollIntoView({ block: 'start' })
+                }
+              >
+                <bdi>{g.title}</bdi>
+              </button>
+            )}
+          </For>
+        </nav>
+      </Show>
       <For each={groups()}>
         {(g) => (
           <section class="panel ledger-section ledger-rule" data-rule={g.key}>

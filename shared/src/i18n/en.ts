@@ -817,6 +817,7 @@ export const en: Catalogue = {
     'ledger.colRecords': 'Records',
     'ledger.colDate': 'Date',
     'ledger.colTitle': 'Title',
+    'ledger.jumpTo': 'Jump to:',
     'ledger.colExpected': 'Expected',
     'ledger.colPresent': 'Present',
     'ledger.colAbsent': 'Absent',

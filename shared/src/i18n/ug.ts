@@ -813,6 +813,7 @@ export const ug: Catalogue = {
     'ledger.colRecords': 'يىغىن خاتىرىسى',
     'ledger.colDate': 'چېسلا',
     'ledger.colTitle': 'يىغىن نامى',
+    'ledger.jumpTo': 'يۆتكىلىش:',
     'ledger.colExpected': 'كېلىشكە تېگىشلىك',
     'ledger.colPresent': 'كەلگەن',
     'ledger.colAbsent': 'كەلمىگەن',

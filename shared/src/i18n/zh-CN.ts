@@ -774,6 +774,7 @@ const messages = {
   'ledger.colDate': '日期',
   'ledger.colTitle': '会议名称',
   'ledger.colExpected': '应到',
+  'ledger.jumpTo': '跳到：',
   'ledger.colPresent': '实到',
   'ledger.colAbsent': '缺席',
   'ledger.colVotes': '表决事项',
