@@ -1,3 +1,4 @@
+import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { IntegrationTooCostly, withIntegrationBudget } from './integrationBudget.ts';
@@ -86,6 +87,49 @@ describe('the work of integrating an update (UPD-10)', () => {
     withIntegrationBudget(10_000, () => Y.applyUpdate(relay, device(3, 5000)));
     withIntegrationBudget(10_000, () => Y.applyUpdate(relay, device(9, 5000)));
     expect(relay.getArray('a').length).toBe(15_001);
+  });
+
+  it('counts the walk along a map key’s earlier values that Yjs takes for an item placed first under the key', () => {
+    // Key `k` set 2,000 times by two devices in turn (their values never merge).
+    const a = new Y.Doc();
+    a.clientID = 1;
+    const b = new Y.Doc();
+    b.clientID = 2;
+    for (let i = 0; i < 1000; i++) {
+      a.getMap('m').set('k', i);
+      Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));
+      b.getMap('m').set('k', -i);
+      Y.applyUpdate(a, Y.encodeStateAsUpdate(b, Y.encodeStateVector(a)));
+    }
+    // 200 items naming only a right origin: the key's first value, then the item before. None
+    // conflicts, yet Yjs walks the key's 2,000 earlier values for each: 400,000 steps.
+    const encoder = new Y.UpdateEncoderV1();
+    encoding.writeVarUint(encoder.restEncoder, 1);
+    encoding.writeVarUint(encoder.restEncoder, 200);
+    encoder.writeClient(9);
+    encoding.writeVarUint(encoder.restEncoder, 0);
+    for (let k = 0; k < 200; k++) {
+      const right = k === 0 ? Y.createID(1, 0) : Y.createID(9, k - 1);
+      new Y.Item(
+        Y.createID(9, k),
+        null,
+        null,
+        null,
+        right,
+        null,
+        null,
+        new Y.ContentAny([k]),
+      ).write(encoder, 0);
+    }
+    encoding.writeVarUint(encoder.restEncoder, 0);
+    const update = encoder.toUint8Array();
+    const relay = () => docWith(Y.encodeStateAsUpdate(a));
+    expect(() => withIntegrationBudget(250_000, () => Y.applyUpdate(relay(), update))).toThrow(
+      IntegrationTooCostly,
+    );
+    const fine = relay();
+    withIntegrationBudget(1_000_000, () => Y.applyUpdate(fine, update));
+    expect(fine.getMap('m').get('k')).toBe(-999);
   });
 
   it('sets no bound outside a budget, and a budget ends with its run', () => {

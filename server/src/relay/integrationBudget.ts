@@ -49,36 +49,52 @@ function conflictSteps(item: Y.Item, transaction: Y.Transaction, offset: number,
   const parent = item.parent as unknown as Parent | null;
   if (parent === null || typeof (parent as object) !== 'object' || !('_start' in parent)) return 0;
   const right = item.right;
+  let steps = 0;
+  /** Steps from a map key's current value to its first one, as Yjs walks them. */
+  const keyChain = (): boolean => {
+    let o = item.parentSub === null ? null : (parent._map.get(item.parentSub) ?? null);
+    while (o !== null && o.left !== null) {
+      o = o.left;
+      if (++steps > limit) return false;
+    }
+    return true;
+  };
   const isConflict =
     (left === null && (right === null || right.left !== null)) ||
     (left !== null && left.right !== right);
-  if (!isConflict) return 0;
-  let o: Y.Item | null;
-  let steps = 0;
-  if (left !== null) o = left.right;
-  else if (item.parentSub !== null) {
-    o = parent._map.get(item.parentSub) ?? null;
-    while (o !== null && o.left !== null) {
-      o = o.left;
+  if (isConflict) {
+    let o: Y.Item | null;
+    if (left !== null) o = left.right;
+    else if (item.parentSub !== null) {
+      if (!keyChain()) return steps;
+      o = parent._map.get(item.parentSub) ?? null;
+      while (o !== null && o.left !== null) o = o.left;
+    } else o = parent._start;
+    const conflicting = new Set<Y.Item>();
+    const beforeOrigin = new Set<Y.Item>();
+    while (o !== null && o !== right) {
       if (++steps > limit) return steps;
+      beforeOrigin.add(o);
+      conflicting.add(o);
+      if (Y.compareIDs(origin, o.origin)) {
+        if (o.id.client < item.id.client) {
+          left = o;
+          conflicting.clear();
+        } else if (Y.compareIDs(item.rightOrigin, o.rightOrigin)) break;
+      } else if (o.origin !== null) {
+        const ofOrigin = Y.getItem(store, o.origin);
+        if (!beforeOrigin.has(ofOrigin as Y.Item)) break;
+        if (!conflicting.has(ofOrigin as Y.Item)) {
+          left = o;
+          conflicting.clear();
+        }
+      } else break;
+      o = o.right;
     }
-  } else o = parent._start;
-  const conflicting = new Set<Y.Item>();
-  const beforeOrigin = new Set<Y.Item>();
-  while (o !== null && o !== right) {
-    if (++steps > limit) return steps;
-    beforeOrigin.add(o);
-    conflicting.add(o);
-    if (Y.compareIDs(origin, o.origin)) {
-      if (o.id.client < item.id.client) conflicting.clear();
-      else if (Y.compareIDs(item.rightOrigin, o.rightOrigin)) break;
-    } else if (o.origin !== null) {
-      const ofOrigin = Y.getItem(store, o.origin);
-      if (!beforeOrigin.has(ofOrigin as Y.Item)) break;
-      if (!conflicting.has(ofOrigin as Y.Item)) conflicting.clear();
-    } else break;
-    o = o.right;
   }
+  // Placed first under a map key (no left), Yjs walks the key's earlier values to the first one
+  // once more, conflict or not.
+  if (left === null && item.parentSub !== null) keyChain();
   return steps;
 }
 
