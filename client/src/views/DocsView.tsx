@@ -49,7 +49,9 @@ export function openNewDoc(ws: WorkspaceState, t: I18n['t'], k: DocKind): void {
   const key = NEW_DOC_TITLE[k];
   if (key === null) return;
   const date = beijingDay(Date.now());
-  const docId = createDocument(ws.sync, k, t(key, { year: date.slice(0, 4), date }));
+  // A title is stored text: without the isolates a right-to-left sentence puts around its values.
+  const title = t(key, { year: date.slice(0, 4), date }).replace(/[\u2066-\u2069]/g, '');
+  const docId = createDocument(ws.sync, k, title);
   navigate({ name: 'doc', workspaceId: ws.entry.id, docId });
 }
 

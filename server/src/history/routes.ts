@@ -364,17 +364,12 @@ export function historyRoutes(history: History, work?: WorkBudget, now = Date.no
         const room = roomName(ws!, doc!);
         await knownDoc(room);
         await relay.settle(room);
-        // HIST-12: a version is the end of an entry or a named version; a seq inside an earlier
-        // entry is no state the history offered, and its mark named the entry before it. The
-        // last entry may have grown since it was chosen (its author still typing): a seq inside
-        // it is taken, and named by it.
+        // HIST-12: a state the history holds, in an entry (every row once ended one: an entry
+        // chosen may have grown since, its author still typing); its mark names that entry.
+        // Nothing (0) is no version.
         const entries = await charged(me, (pacer) => history.entries(room, pacer));
-        const last = entries.at(-1);
-        const isVersion =
-          entries.some((e) => e.toSeq === seq) ||
-          (last !== undefined && last.fromSeq <= seq && seq <= last.toSeq) ||
-          (await store.listNamedVersions(room)).some((v) => v.seq === seq);
-        if (!isVersion) throw badRequest('no such version', 'versionNotFound');
+        if (!entries.some((e) => e.fromSeq <= seq && seq <= e.toSeq))
+          throw badRequest('no such version', 'versionNotFound');
         const update = await charged(me, (pacer) => history.restoreUpdate(room, seq, pacer));
         // Restoring the current state changes nothing: no empty entry in the history.
         const stored = isEmptyUpdate(update)

@@ -612,14 +612,15 @@ export class Room {
    * changed nothing, or only waits for structs it depends on). An update that throws half-way
    * may have changed the doc: the room is tainted and reloads; the update is refused.
    */
-  private integrate(update: Uint8Array): Uint8Array | null {
+  /** `isBounded`: a client's update, within UPD-10's steps; the server's own changes are not. */
+  private integrate(update: Uint8Array, isBounded = true): Uint8Array | null {
     const store = this.doc.store;
     // Structs that wait for a dependency integrate during a later update, whoever sends it.
     const hadPending = store.pendingStructs !== null || store.pendingDs !== null;
     const captured: Uint8Array[] = [];
     this.captured = captured;
     try {
-      const steps = this.options.maxIntegrationSteps;
+      const steps = isBounded ? this.options.maxIntegrationSteps : undefined;
       if (steps === undefined) Y.applyUpdate(this.doc, update, INTEGRATING);
       else withIntegrationBudget(steps, () => Y.applyUpdate(this.doc, update, INTEGRATING));
     } catch (error) {
@@ -632,13 +633,14 @@ export class Room {
         );
         this.options.onTainted(this);
       }
-      // With structs pending, the update may only have set them off: the sender reconnects and
-      // re-sends to the reloaded room (which never stored them) instead of being refused.
-      if (error instanceof IntegrationTooCostly) {
-        throw new MessageRefused(CloseCode.tooLarge, `update rejected: ${error.message}`);
-      }
+      // With structs pending, the update may only have set them off (someone else's, perhaps
+      // too costly to place): the sender reconnects and re-sends to the reloaded room (which
+      // never stored them) instead of being refused.
       if (hadPending) {
         throw new MessageRefused(CloseCode.roomReset, 'the document is reloading; reconnect');
+      }
+      if (error instanceof IntegrationTooCostly) {
+        throw new MessageRefused(CloseCode.tooLarge, `update rejected: ${error.message}`);
       }
       throw new MessageRefused(CloseCode.badFrame, 'update rejected: it cannot be applied');
     } finally {
@@ -768,7 +770,7 @@ export class Room {
     return new Promise<number | null>((resolve, reject) => {
       const onSettled = (error?: Error, seq?: number) =>
         error ? reject(error) : resolve(seq ?? null);
-      const effect = this.integrate(update);
+      const effect = this.integrate(update, false);
       this.enqueue({ authorId, conn: null, update: effect, at: this.options.now(), onSettled });
     }).finally(() => {
       this.pins--;

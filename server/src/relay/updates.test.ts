@@ -54,6 +54,27 @@ describe('countUpdateParts (UPD-9)', () => {
   });
 });
 
+describe('updates that name a client twice (UPD-12)', () => {
+  it('are refused: Yjs would apply only the last block, and the checks would read the other', () => {
+    const block = (client: number, n: number) => {
+      const doc = new Y.Doc();
+      doc.clientID = client;
+      for (let i = 0; i < n; i++) doc.getArray('a').push([new Y.Map()]);
+      return Y.encodeStateAsUpdate(doc);
+    };
+    // Two updates of client 5, each one block; joined by hand as one update of two blocks.
+    const one = block(5, 3);
+    const two = block(5, 2);
+    const joined = new Uint8Array(one.byteLength + two.byteLength - 2);
+    joined[0] = 2;
+    joined.set(one.subarray(1, one.byteLength - 1), 1);
+    joined.set(two.subarray(1), one.byteLength - 1);
+    expect(() => Y.decodeUpdate(joined)).not.toThrow();
+    expect(() => countUpdateParts(joined, 1000)).toThrow(/come twice/);
+    expect(countUpdateParts(one, 1000)).toBeGreaterThan(0);
+  });
+});
+
 describe('nesting of shared types (UPD-12)', () => {
   /** Maps nested `depth` deep under root map `m`, key `x` at each level; the innermost map. */
   const nest = (doc: Y.Doc, depth: number, from?: Y.Map<unknown>) => {

@@ -219,9 +219,14 @@ export function countUpdateParts(update: Uint8Array, limit: number): number {
   };
   try {
     const clients = decoding.readVarUint(d);
+    const seen = new Set<number>();
     for (let c = 0; c < clients; c++) {
       const structs = decoding.readVarUint(d);
-      decoding.readVarUint(d); // client
+      const client = decoding.readVarUint(d);
+      // Yjs applies only the last block of a client and drops the others, which the checks
+      // before it would read as well (UPD-12). An encoder writes each client once.
+      if (seen.has(client)) throw new MalformedUpdate("a client's structs come twice");
+      seen.add(client);
       decoding.readVarUint(d); // clock
       for (let i = 0; i < structs; i++) {
         if (++parts > limit) return parts;

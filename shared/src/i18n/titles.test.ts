@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { translate } from './index.ts';
 import { titleFor } from './titles.ts';
 
 describe('titles nobody typed, in the reader’s language (I18N-5)', () => {
@@ -16,6 +17,14 @@ describe('titles nobody typed, in the reader’s language (I18N-5)', () => {
     expect(titleFor('会议记录 2025-03-20', 'en')).toBe('Minutes 2025-03-20');
     expect(titleFor('Work plan 2026', 'zh-CN')).toBe('2026年工作计划');
     expect(titleFor(titleFor('2026年民情日志', 'ug'), 'zh-CN')).toBe('2026年民情日志');
+  });
+
+  it('reads a title a Uyghur device stored with its values isolated, and leaves one in the reader’s language as stored', () => {
+    const stored = translate('ug', 'docs.titleOfNewPlan', { year: '2026' });
+    expect(stored).toMatch(/[\u2066-\u2069]/);
+    expect(titleFor(stored, 'zh-CN')).toBe('2026年工作计划');
+    expect(titleFor('03月20日党员大会', 'zh-CN')).toBe('03月20日党员大会');
+    expect(titleFor('03月20日党员大会', 'en')).toBe(titleFor('3月20日党员大会', 'en'));
   });
 
   it('shows a typed title as typed, even one that starts like a made one', () => {

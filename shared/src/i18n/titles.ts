@@ -21,6 +21,7 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const stripIsolates = (s: string) => s.replace(/[\u2066-\u2069]/g, '');
 
 type Matcher = {
+  locale: Locale;
   key: MessageKey;
   pattern: RegExp;
   /** The names of the values, in the order the pattern captures them. */
@@ -53,7 +54,7 @@ function allMatchers(): Matcher[] {
           return name === 'type' ? typePattern : (VALUE_PATTERNS[name] ?? '(.+?)');
         })
         .join('');
-      matchers.push({ key: made.key, pattern: new RegExp(`^${source}$`), names, types });
+      matchers.push({ locale, key: made.key, pattern: new RegExp(`^${source}$`), names, types });
     }
   }
   return matchers;
@@ -66,11 +67,14 @@ function allMatchers(): Matcher[] {
  * reader's language. A title anyone typed is shown as typed.
  */
 export function titleFor(title: string, locale: Locale): string {
-  const typed = title.trim();
+  // A Uyghur device stored its values isolated (U+2066–2069) before titles were stripped of them.
+  const typed = stripIsolates(title).trim();
   if (typed === '') return title;
   for (const m of allMatchers()) {
     const found = m.pattern.exec(typed);
     if (!found) continue;
+    // Already in the reader's language: as stored (03月 stays 03月).
+    if (m.locale === locale) return title;
     const params: Record<string, string | number> = {};
     m.names.forEach((name, i) => {
       const value = found[i + 1] ?? '';

@@ -566,9 +566,9 @@ describe('versions, comparison, names and restore', () => {
     expect(JSON.stringify(b.doc.getMap('minutes').get('chair'))).toContain('张书记');
   });
 
-  it('HIST-12: a version only: the end of an entry, a named version or inside the last entry; not a seq inside an earlier one, nor nothing', async () => {
+  it('HIST-12: a restore goes back to a state inside an entry and is marked with that entry; nothing and seqs past the last are refused', async () => {
     server = await startTestServer();
-    const { a, b } = await minutesDraft();
+    const { a, b, editor } = await minutesDraft();
     // Three writes of one author in a row: one entry of three rows; then two of another.
     for (const place of ['一组', '二组', '三组']) {
       setMeetingFields(b.doc, { place });
@@ -585,18 +585,21 @@ describe('versions, comparison, names and restore', () => {
     expect(earlier).toBeDefined();
     expect(last!.toSeq).toBe((history.entries as Json[])[0]!.toSeq);
     const restore = (seq: unknown) =>
-      api('/docs/min/restore', server.adminToken, {
-        method: 'POST',
-        body: JSON.stringify({ seq }),
-      });
-    for (const seq of [earlier!.fromSeq, 0]) {
+      api('/docs/min/restore', editor.token, { method: 'POST', body: JSON.stringify({ seq }) });
+    for (const seq of [0, (last!.toSeq as number) + 1]) {
       const refused = await restore(seq);
       expect(refused.status).toBe(400);
       expect(await refused.json()).toMatchObject({ reason: 'versionNotFound' });
     }
-    // The last entry may have grown since it was chosen: inside it is taken.
-    expect((await restore(last!.fromSeq)).status).toBe(200);
-    expect((await restore(earlier!.toSeq)).status).toBe(200);
+    // Inside an earlier entry (it was that entry's end when it was chosen, its author typing
+    // on): taken, and marked with the entry that holds it, not the one before.
+    expect((await restore(earlier!.fromSeq)).status).toBe(200);
+    const after = await json(await api('/docs/min/history', server.adminToken));
+    expect((after.entries as Json[])[0]!.mark).toMatchObject({
+      kind: 'restore',
+      to: { seq: earlier!.fromSeq, number: earlier!.number },
+    });
+    expect(earlier!.number).toBeGreaterThan(1);
   });
 });
 
