@@ -21,7 +21,13 @@ import { encodeStructChunks } from './chunks.ts';
 import type { FanoutPort, RoomMessage } from './Fanout.ts';
 import { binaryFrame, syncUpdateFrame } from './frames.ts';
 import { IntegrationTooCostly, withIntegrationBudget } from './integrationBudget.ts';
-import { countUpdateParts, inspectUpdate, MalformedUpdate } from './updates.ts';
+import {
+  assertIntegratedShallow,
+  clocksOf,
+  countUpdateParts,
+  inspectUpdate,
+  MalformedUpdate,
+} from './updates.ts';
 
 export type RoomOptions = {
   store: DocStore;
@@ -621,8 +627,11 @@ export class Room {
     this.captured = captured;
     try {
       const steps = isBounded ? this.options.maxIntegrationSteps : undefined;
+      // UPD-12: structs that waited were counted from the top; measured once they are placed.
+      const before = hadPending && isBounded ? clocksOf(this.doc) : null;
       if (steps === undefined) Y.applyUpdate(this.doc, update, INTEGRATING);
       else withIntegrationBudget(steps, () => Y.applyUpdate(this.doc, update, INTEGRATING));
+      if (before) assertIntegratedShallow(this.doc, before);
     } catch (error) {
       this.options.metrics.updatesUnappliable.inc();
       if (!this.isTainted) {

@@ -164,6 +164,37 @@ function assertShallow(doc: Y.Doc, structs: readonly Struct[]): void {
   }
 }
 
+/** Each client's clock in `doc`: what `assertIntegratedShallow` compares against. */
+export function clocksOf(doc: Y.Doc): Map<number, number> {
+  return new Map([...doc.store.clients.keys()].map((c) => [c, Y.getState(doc.store, c)]));
+}
+
+/**
+ * UPD-12 after the fact: structs that waited for a dependency the room lacked were counted from
+ * the top; once they are placed, every type placed since `before` is measured in the doc itself.
+ * Throws `MalformedUpdate` when one is nested deeper than `MAX_TYPE_DEPTH` (the doc is then
+ * changed: the room reloads).
+ */
+export function assertIntegratedShallow(doc: Y.Doc, before: Map<number, number>): void {
+  for (const [client, structs] of doc.store.clients) {
+    const from = before.get(client) ?? 0;
+    if (Y.getState(doc.store, client) <= from) continue;
+    for (let i = from === 0 ? 0 : Y.findIndexSS(structs, from); i < structs.length; i++) {
+      const struct = structs[i]!;
+      if (!(struct instanceof Y.Item) || !(struct.content instanceof Y.ContentType)) continue;
+      let depth = 1;
+      let type = struct.parent as Y.AbstractType<unknown> | null;
+      while (type?._item && depth <= MAX_TYPE_DEPTH) {
+        depth++;
+        type = type._item.parent as Y.AbstractType<unknown> | null;
+      }
+      if (depth > MAX_TYPE_DEPTH) {
+        throw new MalformedUpdate(`shared types nested deeper than ${MAX_TYPE_DEPTH}`);
+      }
+    }
+  }
+}
+
 /**
  * Decodes an update once and tells whether applying it would change `doc`: 'noop' when every
  * struct is already there and every deletion already happened (a reconnect handshake resends

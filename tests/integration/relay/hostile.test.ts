@@ -599,6 +599,51 @@ describe('structures Yjs cannot take apart', () => {
     await eventually(async () => expect((await s.store.roomStats(room)).rows).toBe(2));
     expect(other.provider.wsconnected).toBe(true);
   });
+
+  it('UPD-12: nesting sent in pieces that wait for each other is measured once they are placed', async () => {
+    server = await startTestServer();
+    const s = server;
+    const room = `${s.workspaceId}/deep-pieces`;
+    // 300 nested maps, 100 levels by each of three clients: each piece alone is 100 deep, and
+    // all but the top wait for the piece above them.
+    const doc = new Y.Doc();
+    let cur = doc.getMap('m');
+    const clients = [701, 702, 703];
+    for (const client of clients) {
+      doc.clientID = client;
+      doc.transact(() => {
+        for (let i = 0; i < 100; i++) {
+          const inner = new Y.Map<unknown>();
+          cur.set('x', inner);
+          cur = inner;
+        }
+      });
+    }
+    const pieceOf = (client: number) =>
+      Y.encodeStateAsUpdate(
+        doc,
+        Y.encodeStateVector(
+          new Map(clients.filter((c) => c !== client).map((c) => [c, Y.getState(doc.store, c)])),
+        ),
+      );
+    const raw = await rawClient(`${s.wsUrl}/${room}?token=${s.adminToken}`);
+    raw.send(updateMessage(pieceOf(703)));
+    raw.send(updateMessage(pieceOf(702)));
+    raw.send(updateMessage(pieceOf(701)));
+    expect((await raw.closed).code).toBe(CloseCode.roomReset);
+    // Nothing 300 deep was stored; the room works on.
+    const stored = await expectEveryRowLoads(s.store, room);
+    let depth = 0;
+    for (let m = stored.getMap('m').get('x'); m instanceof Y.Map; m = m.get('x')) depth++;
+    expect(depth).toBeLessThanOrEqual(256);
+    const good = stockClient(s.wsUrl, room, s.adminToken);
+    cleanups.push(good.destroy);
+    await good.synced;
+    good.doc.getText('t').insert(0, '正常');
+    await eventually(async () =>
+      expect((await expectEveryRowLoads(s.store, room)).getText('t').toString()).toBe('正常'),
+    );
+  });
 });
 
 describe('structs waiting for a dependency', () => {
