@@ -234,8 +234,12 @@ export class Room {
         this.captured?.push(update);
         return;
       }
-      // Another process stored it already; local connections get it now.
-      if (origin === 'fanout') this.relay(update, null);
+      // Another process stored it already; local connections get it now (or once the catch-up
+      // that applies it is known to stand).
+      if (origin === 'fanout') {
+        if (this.heldRelays) this.heldRelays.push(update);
+        else this.relay(update, null);
+      }
     });
     this.awareness.on(
       'update',
@@ -310,19 +314,49 @@ export class Room {
           this.knownSeq = this.appliedSeq;
           return;
         }
-        this.doc.transact(() => {
-          for (const row of rows) {
-            this.approxBytes += row.update.byteLength;
-            try {
-              Y.applyUpdate(this.doc, row.update, 'fanout');
-            } catch (error) {
-              this.options.log.error(
-                { room: this.name, seq: row.seq, err: error },
-                'stored row skipped',
-              );
+        // UPD-10: a stored row can set off structs a client left waiting in this room, which no
+        // relay bounded yet: applied within the steps of as many client updates. Past them the
+        // room reloads from storage, which never held those structs.
+        const steps = this.options.maxIntegrationSteps;
+        const applyRows = () =>
+          this.doc.transact(() => {
+            for (const row of rows) {
+              this.approxBytes += row.update.byteLength;
+              try {
+                Y.applyUpdate(this.doc, row.update, 'fanout');
+              } catch (error) {
+                if (error instanceof IntegrationTooCostly) throw error;
+                this.options.log.error(
+                  { room: this.name, seq: row.seq, err: error },
+                  'stored row skipped',
+                );
+              }
             }
+          }, 'fanout');
+        // What the rows change goes out only once they all applied: a catch-up cut short would
+        // relay a part that the reloaded room never holds.
+        const held: Uint8Array[] = [];
+        this.heldRelays = held;
+        try {
+          if (steps === undefined) applyRows();
+          else withIntegrationBudget(steps * rows.length, applyRows);
+        } catch (error) {
+          this.heldRelays = null;
+          if (!(error instanceof IntegrationTooCostly)) throw error;
+          this.options.metrics.updatesUnappliable.inc();
+          this.options.log.error(
+            { room: this.name, err: error },
+            'structs waiting here took too much work to place; the room reloads from storage',
+          );
+          if (!this.isTainted) {
+            this.isTainted = true;
+            this.options.onTainted(this);
           }
-        }, 'fanout');
+          return;
+        }
+        this.heldRelays = null;
+        for (const update of held) this.relay(update, null);
+        this.boundPending();
         this.appliedSeq = Math.max(this.appliedSeq, rows[rows.length - 1]!.seq);
         this.options.metrics.rowsCaughtUp.inc(rows.length);
         // Applied rows are stored: they count for acks once nothing of ours is on its way.
@@ -665,6 +699,9 @@ export class Room {
    * unloads: past `maxPendingBytes` they are dropped. Nothing of them was stored or acknowledged,
    * so a client that really has the dependencies sends them all again when it reconnects.
    */
+  /** While a catch-up applies rows: what they change, relayed once they all applied. */
+  private heldRelays: Uint8Array[] | null = null;
+
   /** Times structs waiting for dependencies were dropped (see `boundPending`). */
   private pendingDrops = 0;
 

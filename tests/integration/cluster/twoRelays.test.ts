@@ -15,7 +15,7 @@ import {
 import { CloseCode } from '@grassroots/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { stockClient } from '../../support/clients.ts';
+import { rawClient, stockClient, updateMessage } from '../../support/clients.ts';
 import { faultyStore } from '../../support/faultyStore.ts';
 import { eventually, startTestServer, type TestServer, tempDir } from '../../support/server.ts';
 
@@ -96,6 +96,45 @@ async function twoRelays(
 }
 
 describe('two relays on one store', () => {
+  it('UPD-10 structs left waiting on one relay and set off by a row another relay stored are placed within the bound, else the room reloads', async () => {
+    const { a, wsA, wsB, client, room } = await twoRelays(new LocalFanout());
+    const one = client(wsA, room);
+    const two = client(wsB, room);
+    await Promise.all([one.synced, two.synced]);
+    // A chain of 2,000 maps (each the origin of the next), stored through A.
+    const source = new Y.Doc();
+    source.clientID = 1000;
+    for (let i = 0; i < 2000; i++) source.getArray('a').push([new Y.Map()]);
+    const chain = Y.encodeStateAsUpdate(source);
+    const rawA = await rawClient(`${wsA}/${room}?token=${a.adminToken}`);
+    rawA.send(updateMessage(chain));
+    await eventually(() => expect(two.doc.getArray('a').length).toBe(2000));
+    // P, by a client that never saw the chain (placed after it), and 200 items put in front of
+    // P one by one, each walking the whole chain: 400,000 steps, past a client update's bound.
+    const f = new Y.Doc();
+    f.clientID = 5000;
+    f.getArray('a').push(['P']);
+    const p = Y.encodeStateAsUpdate(f);
+    f.clientID = 2 ** 31;
+    for (let i = 0; i < 200; i++) f.getArray('a').insert(0, [i]);
+    const front = Y.encodeStateAsUpdate(f, Y.encodeStateVectorFromUpdate(p));
+    // The front items wait on A for P, which arrives through B and is stored there.
+    rawA.send(updateMessage(front));
+    const rawB = await rawClient(`${wsB}/${room}?token=${a.adminToken}`);
+    rawB.send(updateMessage(p));
+    // A reloads rather than place them unbounded: every device ends with what is stored.
+    await eventually(async () => {
+      const stored = await a.store.loadUpdates(room);
+      const doc = new Y.Doc();
+      for (const row of stored) Y.applyUpdate(doc, row.update);
+      expect(doc.getArray('a').length).toBe(2001);
+      expect(one.doc.getArray('a').length).toBe(2001);
+      expect(two.doc.getArray('a').length).toBe(2001);
+    });
+    rawA.ws.close();
+    rawB.ws.close();
+  });
+
   it('FAN-5 clients on different relays converge: the other relay reads the rows the doorbell names', async () => {
     const { wsA, wsB, client, room, b } = await twoRelays(new LocalFanout());
     const one = client(wsA, room);
