@@ -463,9 +463,10 @@ describe('documents that cost more to load than to ask for', () => {
     }
     expect(statuses.at(-1)).toBe(429);
     expect(statuses.length).toBeLessThan(rooms.length);
-    // Another member (a share of its own) loads the same documents meanwhile.
+    // Another member (a share of its own) loads one of the same documents meanwhile: one, as on
+    // a busy machine one load can take this member's whole burst of 200 ms.
     const other = await s.member('viewer', '李会计');
-    for (const room of rooms.slice(0, 2)) {
+    for (const room of rooms.slice(0, 1)) {
       const reader = await rawClient(`${s.wsUrl}/${room}?token=${other.token}`);
       reader.send(syncStep1(new Y.Doc()));
       await eventually(() => {
