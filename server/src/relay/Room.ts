@@ -8,7 +8,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
-import type { DocStore, Member, NewUpdate } from '../storage/DocStore.ts';
+import type { DocStore, Member, NewUpdate, StoredUpdate } from '../storage/DocStore.ts';
 import type { WorkBudget } from '../workBudget.ts';
 import {
   decodeAwarenessEntries,
@@ -205,6 +205,8 @@ export class Room {
   private allAwareness: Buffer | null = null;
   /** Updates the doc emitted while a write was being integrated. */
   private captured: Uint8Array[] | null = null;
+  /** While a catch-up applies rows: what they change, relayed once they all applied. */
+  private heldRelays: Uint8Array[] | null = null;
   /** Server-side commits (restores) in progress: the room must not unload under them. */
   private pins = 0;
   private flushing: Promise<void> | null = null;
@@ -263,23 +265,7 @@ export class Room {
   private async load(): Promise<void> {
     const { work, loadedFor } = this.options;
     const rows = await this.options.store.loadUpdates(this.name);
-    // Row by row in one transaction: as fast as applying one merged update, and far faster than
-    // merging thousands of small updates first (seconds for a doc of 10,000 edits).
-    const apply = () =>
-      this.doc.transact(() => {
-        for (const row of rows) {
-          this.approxBytes += row.update.byteLength;
-          try {
-            Y.applyUpdate(this.doc, row.update, 'storage');
-          } catch (error) {
-            // Only rows stored before updates were integrated ahead of storing (UPD-2) can fail.
-            this.options.log.error(
-              { room: this.name, seq: row.seq, err: error },
-              'stored row skipped',
-            );
-          }
-        }
-      }, 'storage');
+    const apply = () => this.applyStoredRows(rows, 'storage');
     if (work && loadedFor !== undefined) work.run(loadedFor, apply);
     else apply();
     this.lastStoredSV = this.stateVector();
@@ -300,6 +286,29 @@ export class Room {
     if (this.isReady && seq > this.appliedSeq) void this.catchUp();
   }
 
+  /**
+   * Stored rows, row by row in one transaction: as fast as applying one merged update, and far
+   * faster than merging thousands of small updates first (seconds for a doc of 10,000 edits). A
+   * row that fails is logged and skipped (only rows stored before updates were integrated ahead
+   * of storing, UPD-2, can); one past UPD-10's steps stops them all.
+   */
+  private applyStoredRows(rows: readonly StoredUpdate[], origin: 'storage' | 'fanout'): void {
+    this.doc.transact(() => {
+      for (const row of rows) {
+        this.approxBytes += row.update.byteLength;
+        try {
+          Y.applyUpdate(this.doc, row.update, origin);
+        } catch (error) {
+          if (error instanceof IntegrationTooCostly) throw error;
+          this.options.log.error(
+            { room: this.name, seq: row.seq, err: error },
+            'stored row skipped',
+          );
+        }
+      }
+    }, origin);
+  }
+
   /** Reads and applies the rows after `appliedSeq` until the doc has everything known stored. */
   private catchUp(): Promise<void> {
     if (this.catchingUp) return this.catchingUp;
@@ -318,21 +327,7 @@ export class Room {
         // relay bounded yet: applied within the steps of as many client updates. Past them the
         // room reloads from storage, which never held those structs.
         const steps = this.options.maxIntegrationSteps;
-        const applyRows = () =>
-          this.doc.transact(() => {
-            for (const row of rows) {
-              this.approxBytes += row.update.byteLength;
-              try {
-                Y.applyUpdate(this.doc, row.update, 'fanout');
-              } catch (error) {
-                if (error instanceof IntegrationTooCostly) throw error;
-                this.options.log.error(
-                  { room: this.name, seq: row.seq, err: error },
-                  'stored row skipped',
-                );
-              }
-            }
-          }, 'fanout');
+        const applyRows = () => this.applyStoredRows(rows, 'fanout');
         // What the rows change goes out only once they all applied: a catch-up cut short would
         // relay a part that the reloaded room never holds.
         const held: Uint8Array[] = [];
@@ -651,8 +646,8 @@ export class Room {
    * Applies an update to the doc and returns what it changed, as Yjs encodes it (null when it
    * changed nothing, or only waits for structs it depends on). An update that throws half-way
    * may have changed the doc: the room is tainted and reloads; the update is refused.
+   * `isBounded`: a client's update, within UPD-10's steps; the server's own changes are not.
    */
-  /** `isBounded`: a client's update, within UPD-10's steps; the server's own changes are not. */
   private integrate(update: Uint8Array, isBounded = true): Uint8Array | null {
     const store = this.doc.store;
     // Structs that wait for a dependency integrate during a later update, whoever sends it.
@@ -699,9 +694,6 @@ export class Room {
    * unloads: past `maxPendingBytes` they are dropped. Nothing of them was stored or acknowledged,
    * so a client that really has the dependencies sends them all again when it reconnects.
    */
-  /** While a catch-up applies rows: what they change, relayed once they all applied. */
-  private heldRelays: Uint8Array[] | null = null;
-
   /** Times structs waiting for dependencies were dropped (see `boundPending`). */
   private pendingDrops = 0;
 

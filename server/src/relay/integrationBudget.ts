@@ -50,25 +50,27 @@ function conflictSteps(item: Y.Item, transaction: Y.Transaction, offset: number,
   if (parent === null || typeof (parent as object) !== 'object' || !('_start' in parent)) return 0;
   const right = item.right;
   let steps = 0;
-  /** Steps from a map key's current value to its first one, as Yjs walks them. */
-  const keyChain = (): boolean => {
+  /**
+   * A map key's first value, counting the steps Yjs takes to it from the current one; undefined
+   * once they pass the limit.
+   */
+  const firstOfKey = (): Y.Item | null | undefined => {
     let o = item.parentSub === null ? null : (parent._map.get(item.parentSub) ?? null);
     while (o !== null && o.left !== null) {
       o = o.left;
-      if (++steps > limit) return false;
+      if (++steps > limit) return undefined;
     }
-    return true;
+    return o;
   };
   const isConflict =
     (left === null && (right === null || right.left !== null)) ||
     (left !== null && left.right !== right);
   if (isConflict) {
-    let o: Y.Item | null;
+    let o: Y.Item | null | undefined;
     if (left !== null) o = left.right;
     else if (item.parentSub !== null) {
-      if (!keyChain()) return steps;
-      o = parent._map.get(item.parentSub) ?? null;
-      while (o !== null && o.left !== null) o = o.left;
+      o = firstOfKey();
+      if (o === undefined) return steps;
     } else o = parent._start;
     const conflicting = new Set<Y.Item>();
     const beforeOrigin = new Set<Y.Item>();
@@ -94,7 +96,7 @@ function conflictSteps(item: Y.Item, transaction: Y.Transaction, offset: number,
   }
   // Placed first under a map key (no left), Yjs walks the key's earlier values to the first one
   // once more, conflict or not.
-  if (left === null && item.parentSub !== null) keyChain();
+  if (left === null && item.parentSub !== null) firstOfKey();
   return steps;
 }
 

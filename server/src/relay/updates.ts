@@ -63,6 +63,19 @@ export const MAX_TYPE_DEPTH = 256;
 
 type Struct = Y.Item | Y.GC | Y.Skip;
 
+/** Depth of the type an item of the doc sits in: 0 in a root type; counted to one past the bound. */
+function depthInDoc(item: Y.Item): number {
+  let depth = 0;
+  let type = item.parent as Y.AbstractType<unknown> | null;
+  while (type?._item && depth <= MAX_TYPE_DEPTH) {
+    depth++;
+    type = type._item.parent as Y.AbstractType<unknown> | null;
+  }
+  return depth;
+}
+
+const tooDeep = () => new MalformedUpdate(`shared types nested deeper than ${MAX_TYPE_DEPTH}`);
+
 /**
  * UPD-12: refuses an update that would nest shared types deeper than `MAX_TYPE_DEPTH`. Yjs
  * deletes a type by recursion: 20,000 maps nested in one update (accepted) made any later
@@ -73,7 +86,8 @@ type Struct = Y.Item | Y.GC | Y.Skip;
  */
 function assertShallow(doc: Y.Doc, structs: readonly Struct[]): void {
   if (!structs.some((s) => s instanceof Y.Item && s.content instanceof Y.ContentType)) return;
-  // The update's structs by client, in clock order (as decoded), to find the one holding a clock.
+  // The update's structs by client, in clock order and without gaps (as decoded; a client named
+  // twice is refused by `countUpdateParts`), to find the one holding a clock.
   const byClient = new Map<number, Struct[]>();
   for (const s of structs) {
     const list = byClient.get(s.id.client);
@@ -82,32 +96,16 @@ function assertShallow(doc: Y.Doc, structs: readonly Struct[]): void {
   }
   const inUpdate = (id: Y.ID): Y.Item | null => {
     const list = byClient.get(id.client);
-    if (!list) return null;
-    let low = 0;
-    let high = list.length - 1;
-    while (low <= high) {
-      const mid = (low + high) >> 1;
-      const s = list[mid]!;
-      if (id.clock < s.id.clock) high = mid - 1;
-      else if (id.clock >= s.id.clock + s.length) low = mid + 1;
-      else return s instanceof Y.Item ? s : null;
-    }
-    return null;
+    const last = list?.at(-1);
+    if (!list || !last || id.clock < list[0]!.id.clock || id.clock >= last.id.clock + last.length)
+      return null;
+    const s = list[Y.findIndexSS(list, id.clock)];
+    return s instanceof Y.Item ? s : null;
   };
   const inDoc = (id: Y.ID): Y.Item | null => {
     if (id.clock >= Y.getState(doc.store, id.client)) return null;
     const s = Y.getItem(doc.store, id);
     return s instanceof Y.Item ? s : null;
-  };
-  /** Depth of the type an item of the doc sits in: 0 in a root type. */
-  const depthInDoc = (item: Y.Item): number => {
-    let depth = 0;
-    let type = item.parent as Y.AbstractType<unknown> | null;
-    while (type?._item && depth <= MAX_TYPE_DEPTH) {
-      depth++;
-      type = type._item.parent as Y.AbstractType<unknown> | null;
-    }
-    return depth;
   };
   /** Depths of the update's items, once each: the depth of the type each sits in. */
   const known = new Map<Y.Item, number>();
@@ -159,7 +157,7 @@ function assertShallow(doc: Y.Doc, structs: readonly Struct[]): void {
       s.content instanceof Y.ContentType &&
       depthOf(s) + 1 > MAX_TYPE_DEPTH
     ) {
-      throw new MalformedUpdate(`shared types nested deeper than ${MAX_TYPE_DEPTH}`);
+      throw tooDeep();
     }
   }
 }
@@ -182,15 +180,7 @@ export function assertIntegratedShallow(doc: Y.Doc, before: Map<number, number>)
     for (let i = from === 0 ? 0 : Y.findIndexSS(structs, from); i < structs.length; i++) {
       const struct = structs[i]!;
       if (!(struct instanceof Y.Item) || !(struct.content instanceof Y.ContentType)) continue;
-      let depth = 1;
-      let type = struct.parent as Y.AbstractType<unknown> | null;
-      while (type?._item && depth <= MAX_TYPE_DEPTH) {
-        depth++;
-        type = type._item.parent as Y.AbstractType<unknown> | null;
-      }
-      if (depth > MAX_TYPE_DEPTH) {
-        throw new MalformedUpdate(`shared types nested deeper than ${MAX_TYPE_DEPTH}`);
-      }
+      if (depthInDoc(struct) + 1 > MAX_TYPE_DEPTH) throw tooDeep();
     }
   }
 }
