@@ -566,7 +566,7 @@ export {
   translate,
   translator,
 } from './i18n/index.ts';
-export { titleFor } from './i18n/titles.ts';
+export { madeTitleKey, titleFor } from './i18n/titles.ts';
 export {
   BLOB_TYPES,
   BlobLimits,

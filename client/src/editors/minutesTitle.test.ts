@@ -1,4 +1,4 @@
-import { beijingInstant } from '@grassroots/shared';
+import { beijingInstant, translate } from '@grassroots/shared';
 import { describe, expect, it } from 'vitest';
 import { autoMinutesTitle, isUnnamedMinutesTitle } from './minutesTitle.ts';
 
@@ -14,6 +14,10 @@ describe('MIN-15 a record nobody named is named by its kind and day', () => {
 
   it('knows a title nobody chose, in any language, and leaves a typed one alone', () => {
     expect(isUnnamedMinutesTitle('会议记录 2026-12-04', 'other', null)).toBe(true);
+    // A Uyghur device's first title, as stored now (plain) and before (its date isolated).
+    const ugNew = translate('ug', 'docs.titleOfNewMinutes', { date: '2026-12-04' });
+    expect(isUnnamedMinutesTitle(ugNew, 'other', null)).toBe(true);
+    expect(isUnnamedMinutesTitle(ugNew.replace(/[\u2066-\u2069]/g, ''), 'other', null)).toBe(true);
     expect(isUnnamedMinutesTitle('', 'other', AT)).toBe(true);
     expect(isUnnamedMinutesTitle('3月20日党员大会', 'party-members', AT)).toBe(true);
     const ug = autoMinutesTitle('ug', 'party-members', AT)!;

@@ -4,6 +4,7 @@ import {
   type Locale,
   labelOf,
   type MeetingType,
+  madeTitleKey,
   translate,
 } from '@grassroots/shared';
 
@@ -27,16 +28,6 @@ export function autoMinutesTitle(
   }).replace(/[\u2066-\u2069]/g, '');
 }
 
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** A new record's first title in every language (会议记录 2025-03-20), as a pattern. */
-const NEW_TITLES = LOCALES.map((locale) => {
-  const [before = '', after = ''] = translate(locale, 'docs.titleOfNewMinutes', {
-    date: '\u0000',
-  }).split('\u0000');
-  return new RegExp(`^${escapeRegExp(before)}\\d{4}-\\d{2}-\\d{2}${escapeRegExp(after)}$`);
-});
-
 /**
  * True while a record's title is one nobody chose: empty, a new record's first title, or the
  * title its kind and day gave it (in any language: the record may have been made on a device in
@@ -48,6 +39,6 @@ export function isUnnamedMinutesTitle(
   startsAt: number | null,
 ): boolean {
   const t = title.trim();
-  if (t === '' || NEW_TITLES.some((re) => re.test(t))) return true;
+  if (t === '' || madeTitleKey(t) === 'docs.titleOfNewMinutes') return true;
   return LOCALES.some((locale) => autoMinutesTitle(locale, meetingType, startsAt) === t);
 }

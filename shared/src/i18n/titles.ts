@@ -60,6 +60,23 @@ function allMatchers(): Matcher[] {
   return matchers;
 }
 
+/** The made title `title` is, in whichever language it was made, with its values; else null. */
+function matchMade(title: string): { m: Matcher; found: RegExpExecArray } | null {
+  // A Uyghur device stored its values isolated (U+2066–2069) before titles were stripped of them.
+  const typed = stripIsolates(title).trim();
+  if (typed === '') return null;
+  for (const m of allMatchers()) {
+    const found = m.pattern.exec(typed);
+    if (found) return { m, found };
+  }
+  return null;
+}
+
+/** The catalogue key of the title nobody typed that `title` is, in any language; else null. */
+export function madeTitleKey(title: string): MessageKey | null {
+  return matchMade(title)?.m.key ?? null;
+}
+
 /**
  * I18N-5: the title a reader sees. A title nobody typed (a new record's first title, 会议记录
  * 2025-03-20; a year's plan or log, 2025年工作计划; a record of minutes named by its kind and day,
@@ -67,23 +84,17 @@ function allMatchers(): Matcher[] {
  * reader's language. A title anyone typed is shown as typed.
  */
 export function titleFor(title: string, locale: Locale): string {
-  // A Uyghur device stored its values isolated (U+2066–2069) before titles were stripped of them.
-  const typed = stripIsolates(title).trim();
-  if (typed === '') return title;
-  for (const m of allMatchers()) {
-    const found = m.pattern.exec(typed);
-    if (!found) continue;
-    // Already in the reader's language: as stored (03月 stays 03月).
-    if (m.locale === locale) return title;
-    const params: Record<string, string | number> = {};
-    m.names.forEach((name, i) => {
-      const value = found[i + 1] ?? '';
-      if (name === 'type') {
-        const type = m.types.get(value);
-        params.type = type ? labelOf('meetingType', type, locale) : value;
-      } else params[name] = name === 'month' || name === 'day' ? Number(value) : value;
-    });
-    return stripIsolates(translate(locale, m.key, params));
-  }
-  return title;
+  const made = matchMade(title);
+  // Typed, or already in the reader's language: as stored (03月 stays 03月).
+  if (made === null || made.m.locale === locale) return title;
+  const { m, found } = made;
+  const params: Record<string, string | number> = {};
+  m.names.forEach((name, i) => {
+    const value = found[i + 1] ?? '';
+    if (name === 'type') {
+      const type = m.types.get(value);
+      params.type = type ? labelOf('meetingType', type, locale) : value;
+    } else params[name] = name === 'month' || name === 'day' ? Number(value) : value;
+  });
+  return stripIsolates(translate(locale, m.key, params));
 }
