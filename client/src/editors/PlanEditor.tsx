@@ -1,4 +1,4 @@
-import { createSignal, For, type JSX, onCleanup, Show, untrack } from 'solid-js';
+import { createSignal, For, type JSX, onCleanup, Show } from 'solid-js';
 import { createStore } from 'solid-js/store';
 import { Attachments } from '../attachments/Attachments.tsx';
 import { PublishToBoard } from '../board/PublishToBoard.tsx';
@@ -53,7 +53,7 @@ import { LazyRichText } from './LazyRichText.tsx';
  * runs, so that coming back to a plan finds it as it was left. Not stored in the doc: folding is
  * each person's own view.
  */
-const openPhasesByPlan = new Map<string, Record<string, boolean>>();
+const openPhasesByPlan = new Map<string, ReturnType<typeof createStore<Record<string, boolean>>>>();
 
 /** Phase plan: phases with goals and progress, tasks with owner, due date, status and 8+1 link. */
 export default function PlanEditor(props: EditorProps): JSX.Element {
@@ -72,36 +72,21 @@ export default function PlanEditor(props: EditorProps): JSX.Element {
   const overdueIn = (tasks: readonly Task[]) =>
     tasks.filter((task) => taskOverdueDays(task, now()) > 0).length;
   // PLAN-10: a phase is open or folded as its person left it, else as the plan first shows it.
-  const remembered = openPhasesByPlan.get(props.docId) ?? {};
-  openPhasesByPlan.set(props.docId, remembered);
-  const [openPhases, setOpenPhases] = createStore<Record<string, boolean>>({ ...remembered });
-  const setPhaseOpen = (phaseId: string, open: boolean) => {
-    if (openPhases[phaseId] === open) return;
-    remembered[phaseId] = open;
-    setOpenPhases(phaseId, open);
-  };
+  const kept = openPhasesByPlan.get(props.docId) ?? createStore<Record<string, boolean>>({});
+  openPhasesByPlan.set(props.docId, kept);
+  const [openPhases, setPhaseOpen] = kept;
   const isPhaseOpen = (phaseId: string) => openPhases[phaseId] !== false;
   const anyFolded = () => plan.phases.some((p) => !isPhaseOpen(p.id));
+  /** A calendar day in running text, left to right in a Uyghur sentence too. */
+  const day = (date: string | null) => ({
+    element: (
+      <bdi dir="ltr" class="day">
+        {date ?? '…'}
+      </bdi>
+    ),
+  });
   const period = (start: string | null, end: string | null) => (
-    <Sentence
-      template={t('print.planPeriod')}
-      params={{
-        start: {
-          element: (
-            <bdi dir="ltr" class="day">
-              {start ?? '…'}
-            </bdi>
-          ),
-        },
-        end: {
-          element: (
-            <bdi dir="ltr" class="day">
-              {end ?? '…'}
-            </bdi>
-          ),
-        },
-      }}
-    />
+    <Sentence template={t('print.planPeriod')} params={{ start: day(start), end: day(end) }} />
   );
 
   /**
@@ -327,10 +312,8 @@ export default function PlanEditor(props: EditorProps): JSX.Element {
           const progress = () => progressOf(phase.id);
           // Judged once, when the phase is first shown: a task marked done does not fold it
           // under the person's hands.
-          untrack(() => {
-            if (openPhases[phase.id] === undefined)
-              setPhaseOpen(phase.id, phasesOpenAtFirst(plan.phases, now()).has(phase.id));
-          });
+          if (openPhases[phase.id] === undefined)
+            setPhaseOpen(phase.id, phasesOpenAtFirst(plan.phases, now()).has(phase.id));
           return (
             <section class="panel phase" data-phase-id={phase.id}>
               <details
