@@ -11,7 +11,7 @@ import {
   roomName,
   setPlanTitle,
 } from '@grassroots/shared';
-import type { Page } from 'playwright-core';
+import type { Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
@@ -19,6 +19,7 @@ import {
   openBrowser,
   readDocLog,
   readDocsStore,
+  screenshot,
   startRelay,
   waitSaved,
 } from './harness.ts';
@@ -165,4 +166,43 @@ describe('SYNC-1 opening the app again', () => {
     const settled = await reopen(page);
     expect(settled.filter((id) => PLANS.includes(id))).toEqual([]);
   }, 180_000);
+});
+
+describe('LOCAL-6 a doc the device does not hold yet', () => {
+  it('opens once the relay sent it, saying meanwhile that it is being fetched, never as an empty editor', async () => {
+    const { server } = relay;
+    const plan = createDoc();
+    initPlan(plan, { title: '远处的计划' });
+    const seeded = await seedDocs(server, '取回村', [{ id: 'far', kind: 'plan', doc: plan }]);
+    const b = await openBrowser({ width: 360, height: 780 });
+    try {
+      const { page } = b;
+      // The plan's room does not answer yet (a slow village network).
+      const held: WebSocketRoute[] = [];
+      let isHeld = true;
+      await page.routeWebSocket(new RegExp(`/sync/${seeded.workspaceId}/far(\\?|$)`), (ws) => {
+        if (isHeld) held.push(ws);
+        else ws.connectToServer();
+      });
+      await joinWorkspace(page, await seeded.invite('admin'), '王书记');
+      await page.goto(`${server.url}/#/w/${seeded.workspaceId}/d/far`);
+      const notice = page.locator('[data-fetching]');
+      await notice.waitFor();
+      expect(await notice.textContent()).toBe('正在从服务器取回这份文档……');
+      expect(await page.locator('.plan-editor').count()).toBe(0);
+      // Nor does the badge say everything is saved while the doc is on its way.
+      expect(await page.locator('.sync-badge').getAttribute('data-state')).toBe('syncing');
+      await screenshot(page, 'doc-fetching-360-zh');
+      // The room answers: the plan opens with what the relay holds, and the notice goes.
+      isHeld = false;
+      for (const ws of held) await ws.close();
+      const title = page.locator('.plan-editor input[name="planTitle"]');
+      await title.waitFor({ timeout: 20_000 });
+      expect(await title.inputValue()).toBe('远处的计划');
+      expect(await notice.count()).toBe(0);
+      await waitSaved(page);
+    } finally {
+      await b.close();
+    }
+  }, 90_000);
 });

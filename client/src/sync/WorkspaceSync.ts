@@ -131,6 +131,11 @@ export class WorkspaceSync {
   #refusals = new Map<string, RefusalState>();
   /** Counts sweeps, so an answer that comes after a newer sweep began is dropped. */
   #sweepTurn = 0;
+  /**
+   * Sweeps whose answer (which docs differ from the server) has not come yet: until it has, the
+   * device does not know whether it is in step, so the badge does not say "saved".
+   */
+  #sweepsAsking = 0;
   /** Docs an admin deleted (the relay closed them with `docDeleted`): kept, but no longer synced. */
   #deleted = new Set<string>();
   #writeRetryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -485,9 +490,16 @@ export class WorkspaceSync {
   #sweep() {
     const ids = this.allDocIds();
     const turn = ++this.#sweepTurn;
-    void this.#docsToSync(ids).then((changed) => {
-      if (turn === this.#sweepTurn && !this.#isDestroyed) this.#enqueue(changed);
-    });
+    this.#sweepsAsking++;
+    this.#emit();
+    void this.#docsToSync(ids)
+      .then((changed) => {
+        if (turn === this.#sweepTurn && !this.#isDestroyed) this.#enqueue(changed);
+      })
+      .finally(() => {
+        this.#sweepsAsking--;
+        this.#emit();
+      });
   }
 
   async #docsToSync(ids: string[]): Promise<string[]> {
@@ -664,6 +676,7 @@ export class WorkspaceSync {
         (this.#active.size > 0 ||
           this.#queue.length > 0 ||
           isOpenSyncing ||
+          this.#sweepsAsking > 0 ||
           unsavedDocs > 0 ||
           this.isLoading),
       savedAt,

@@ -29,6 +29,27 @@ export function DocView(props: { docId: string; find?: string; entry?: string })
   const ws = useWorkspace();
   const session = ws.sync.acquire(props.docId);
   onCleanup(() => session.release());
+  // LOCAL-6: a doc this device does not hold yet opens once the relay sent it. An editor shown
+  // before then is an empty one: what someone typed into it would land among the text arriving.
+  const [isHere, setHere] = createSignal(isHeld());
+  function isHeld(): boolean {
+    return (
+      session.synced.doc.store.clients.size > 0 ||
+      session.provider === null ||
+      session.provider.synced
+    );
+  }
+  if (!isHere()) {
+    const look = () => {
+      if (isHeld()) setHere(true);
+    };
+    session.synced.doc.on('update', look);
+    session.provider?.on('sync', look);
+    onCleanup(() => {
+      session.synced.doc.off('update', look);
+      session.provider?.off('sync', look);
+    });
+  }
   // Comments live in a doc of their own: writing one never changes the record (CMT-1).
   const commentsSession = ws.sync.acquire(commentsDocId(props.docId));
   onCleanup(() => commentsSession.release());
@@ -276,7 +297,18 @@ export function DocView(props: { docId: string; find?: string; entry?: string })
           {foundWords() === null ? '' : t('docs.foundHere', { words: foundWords()! })}
         </p>
         <div class="doc-editor-root" ref={editorRoot}>
-          <KindEditor kind={kind()} editor={editorProps} />
+          <Show
+            when={isHere()}
+            fallback={
+              <p class="empty" data-fetching>
+                {ws.summary().connection === 'online' || ws.summary().connection === 'connecting'
+                  ? t('docs.fetching')
+                  : t('docs.notLoaded')}
+              </p>
+            }
+          >
+            <KindEditor kind={kind()} editor={editorProps} />
+          </Show>
         </div>
         <Show when={kind() !== 'roster'}>
           <CommentsPanel

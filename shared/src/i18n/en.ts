@@ -212,6 +212,7 @@ export const en: Catalogue = {
     'docs.titleOfNewFeedback': 'Feedback log {year}',
     'docs.untitled': '(untitled)',
     'docs.foundHere': 'Showing where “{words}” is',
+    'docs.fetching': 'Fetching this document from the server…',
     'docs.notLoaded': 'This document is not on this device yet; it downloads when you are online.',
     'docs.readOnly': 'Read-only',
     'docs.created': 'Created {date}',

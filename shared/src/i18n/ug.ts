@@ -200,6 +200,7 @@ export const ug: Catalogue = {
     'docs.titleOfNewFeedback': '{year}-يىللىق خەلق ئەھۋالى خاتىرىسى',
     'docs.untitled': '(نامسىز)',
     'docs.foundHere': '«{words}» تېپىلغان جاي كۆرسىتىلدى',
+    'docs.fetching': 'بۇ ھۆججەت مۇلازىمېتىردىن ئېلىنىۋاتىدۇ…',
     'docs.notLoaded':
       'بۇ ھۆججەت تېخى بۇ ئۈسكۈنىگە ماسقەدەملەنمىدى، تورغا ئۇلانغاندا ئاپتوماتىك چۈشۈرۈلىدۇ.',
     'docs.readOnly': 'پەقەت كۆرۈش',

@@ -201,6 +201,7 @@ const messages = {
   'docs.titleOfNewFeedback': '{year}年民情日志',
   'docs.untitled': '（未命名）',
   'docs.foundHere': '已定位到“{words}”',
+  'docs.fetching': '正在从服务器取回这份文档……',
   'docs.notLoaded': '这份文档还没有同步到本机，联网后会自动下载。',
   'docs.readOnly': '只读',
   'docs.created': '创建于 {date}',
