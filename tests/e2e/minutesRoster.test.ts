@@ -149,6 +149,7 @@ describe('minutes counted against the roster', () => {
       .poll(() => quorum.textContent())
       .toBe('有表决权的应到 30 · 实到 20 · 需 20 人到会 ✓');
     await expect.poll(() => finalise.isDisabled()).toBe(false);
+    expect(await page.locator('.minutes-editor.is-record').count()).toBe(0);
     await finalise.click();
     await page.locator('.final-notice').waitFor();
     // Finalised, each person's line is folded under one line: the counts and the absent stay
@@ -160,6 +161,20 @@ describe('minutes counted against the roster', () => {
     expect(await counts.textContent()).toBe('应到 30 人 · 实到 20 人 · 缺席 10 人');
     await fold.locator('summary').click();
     await expect.poll(() => fold.locator('.attendance-row[data-present="true"]').count()).toBe(20);
+    // It reads as a document, not as a greyed form: the time is text in the app's own form (not
+    // the browser's 03/20/2025), and no field draws a box.
+    expect(await page.locator('.minutes-editor.is-record').count()).toBe(1);
+    expect(await page.locator('.minutes-editor output[name="startsAt"]').textContent()).toBe(
+      '2025-03-20 09:30',
+    );
+    expect(await page.locator('.minutes-editor input[name="startsAt"]').count()).toBe(0);
+    const boxes = await page
+      .locator('.minutes-editor :is(input[readonly], select:disabled)')
+      .evaluateAll((els) =>
+        els.map((e) => [getComputedStyle(e).borderTopColor, getComputedStyle(e).backgroundColor]),
+      );
+    expect(boxes.length).toBeGreaterThan(3);
+    for (const box of boxes) expect(box).toEqual(['rgba(0, 0, 0, 0)', 'rgba(0, 0, 0, 0)']);
 
     await context.setOffline(false);
     await waitSaved(page);

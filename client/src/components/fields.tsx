@@ -190,29 +190,43 @@ export function DateInput(props: {
 }): JSX.Element {
   const [local, rest] = splitProps(props, ['label', 'class']);
   return (
-    <label class={`field ${local.class ?? ''}`}>
-      <span>{local.label}</span>
-      <input
-        type={rest.type ?? 'date'}
-        name={rest.name}
-        readOnly={rest.isReadOnly}
-        max={rest.max}
-        aria-invalid={rest.errorId ? true : undefined}
-        aria-describedby={rest.errorId ?? undefined}
-        value={rest.value ?? ''}
-        onChange={(e) => {
-          const input = e.currentTarget;
-          rest.onChange(input.value || null);
-        }}
-        onBlur={(e) => {
-          // A refused day (an end before its start) is not kept on screen as if saved: once the
-          // field is left it shows what the doc holds, beside the reason. Not while typing: a
-          // year typed digit by digit passes through days that are refused ('0002-12-04').
-          const input = e.currentTarget;
-          if (input.value !== (rest.value ?? '')) input.value = rest.value ?? '';
-        }}
-      />
-    </label>
+    <Show
+      when={!rest.isReadOnly}
+      fallback={
+        // Read only, the day is text in the app's own form (2025-03-20 09:30), not a field drawn
+        // in the browser's (03/20/2025, 09:30 AM in an English browser).
+        <div class={`field is-text ${local.class ?? ''}`}>
+          <span>{local.label}</span>
+          <output name={rest.name} class="field-text">
+            <bdi dir="ltr">{rest.value === null ? '—' : rest.value.replace('T', ' ')}</bdi>
+          </output>
+        </div>
+      }
+    >
+      <label class={`field ${local.class ?? ''}`}>
+        <span>{local.label}</span>
+        <input
+          type={rest.type ?? 'date'}
+          name={rest.name}
+          readOnly={rest.isReadOnly}
+          max={rest.max}
+          aria-invalid={rest.errorId ? true : undefined}
+          aria-describedby={rest.errorId ?? undefined}
+          value={rest.value ?? ''}
+          onChange={(e) => {
+            const input = e.currentTarget;
+            rest.onChange(input.value || null);
+          }}
+          onBlur={(e) => {
+            // A refused day (an end before its start) is not kept on screen as if saved: once the
+            // field is left it shows what the doc holds, beside the reason. Not while typing: a
+            // year typed digit by digit passes through days that are refused ('0002-12-04').
+            const input = e.currentTarget;
+            if (input.value !== (rest.value ?? '')) input.value = rest.value ?? '';
+          }}
+        />
+      </label>
+    </Show>
   );
 }
 

@@ -655,7 +655,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
   };
 
   return (
-    <article class="editor feedback-editor">
+    <article class="editor feedback-editor" classList={{ 'is-record': ro() }}>
       <PresenceBar awareness={props.session.awareness} />
       <h1>
         <bdi>{log.title || t('fb.title')}</bdi>

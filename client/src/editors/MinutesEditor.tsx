@@ -370,7 +370,7 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
     </ul>
   );
   return (
-    <article class="editor minutes-editor" data-state={m.state}>
+    <article class="editor minutes-editor" classList={{ 'is-record': ro() }} data-state={m.state}>
       {/* The page's heading for screen readers; the title itself is the field below. */}
       <h1 class="sr-only">
         <bdi>{docTitle(m.title)}</bdi>

@@ -234,7 +234,7 @@ export default function PlanEditor(props: EditorProps): JSX.Element {
   );
 
   return (
-    <article class="editor plan-editor">
+    <article class="editor plan-editor" classList={{ 'is-record': ro() }}>
       {/* The page's heading for screen readers; the title itself is the field below. */}
       <h1 class="sr-only">
         <bdi>{docTitle(plan.title)}</bdi>

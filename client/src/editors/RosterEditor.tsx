@@ -176,7 +176,7 @@ export default function RosterEditor(props: EditorProps): JSX.Element {
   const groupDraft = createDraft(draftKey(ws.entry.id, props.docId, 'group'), { name: '' });
 
   return (
-    <article class="editor roster-editor">
+    <article class="editor roster-editor" classList={{ 'is-record': ro() }}>
       <PresenceBar awareness={props.session.awareness} />
       <section class="panel">
         <TextInput
