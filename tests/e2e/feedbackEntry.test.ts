@@ -212,14 +212,26 @@ describe('a feedback entry’s registration', () => {
 
     // Resolved, its due day and urgency stay as they were judged (AGE-6); its text can change.
     await page.goto(`${relay.server.url}/#/w/${ws.workspaceId}/d/fb?entry=e-old`);
-    const buttons = () => page.locator('.entry-details .btn-row button').allTextContents();
+    const buttons = () => page.locator('.entry-details .fb-steps button').allTextContents();
+    // FB-12: the next steps are one row of buttons; no form is open until one is chosen.
+    expect(await buttons()).toEqual(['改为：办理中', '改为：已办结', '交办', '记录回复']);
+    expect(await page.locator('.entry-details form.fb-step').count()).toBe(0);
     // Answering back (回访) is offered only once it is resolved (FB-5).
-    expect(await buttons()).not.toContain('改为：已回访');
     await page.locator('.entry-details button', { hasText: '改为：已办结' }).click();
     await page.locator('.entry-row[data-entry-id="e-old"] [data-resolved-late]').waitFor();
-    // 回访 is recorded with how it went, through its own form (FB-9), not a bare button.
-    expect(await buttons()).toEqual([]);
+    // 回访 is recorded with how it went, through its own form (FB-9), not a bare button; a case
+    // resolved is not handed on again.
+    expect(await buttons()).toEqual(['记为已回访', '记录回复', '退回']);
+    const step = (name: string) => page.locator(`.entry-details button[name="step-${name}"]`);
+    await step('answer-back').click();
     await page.locator('form.fb-answer-back').waitFor();
+    // Its first field has the focus; choosing another step closes it.
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('name')))
+      .toBe('answerBackNote');
+    await step('move-back').click();
+    await page.locator('form.fb-answer-back').waitFor({ state: 'detached' });
+    expect(await page.locator('.entry-details form.fb-step').count()).toBe(1);
     await page.locator('[data-action="correct-entry"]').click();
     expect(await correct.locator('select[name="urgency"]').isDisabled()).toBe(true);
     expect(await correct.locator('input[name="dueDay"]').isDisabled()).toBe(true);
@@ -232,6 +244,7 @@ describe('a feedback entry’s registration', () => {
     await page.locator('form.fb-correct button.btn:not(.primary)').click();
     // Resolved by mistake: moved back with a reason, it is open again and can be corrected.
     const back = page.locator('form.fb-move-back');
+    await back.waitFor();
     await back.locator('select[name="moveBackTo"]').selectOption('in-progress');
     await back.locator('button[type="submit"]').click();
     await page.getByText('退回到之前的状态，请写明原因。').waitFor();
@@ -244,8 +257,17 @@ describe('a feedback entry’s registration', () => {
     await page.locator('[data-action="correct-entry"]').click();
     expect(await correct.locator('select[name="urgency"]').isDisabled()).toBe(false);
     await page.locator('form.fb-correct button.btn:not(.primary)').click();
+    // Done, the step's form closes.
+    expect(await back.count()).toBe(0);
     await page.locator('.entry-details button', { hasText: '改为：已办结' }).click();
+    // A visit half typed stays on the device: the form opens with it after a reload.
+    await step('answer-back').click();
     const visit = page.locator('form.fb-answer-back');
+    await visit.locator('input[name="answerBackNote"]').fill('入户');
+    await page.reload();
+    await visit.waitFor();
+    expect(await visit.locator('input[name="answerBackNote"]').inputValue()).toBe('入户');
+    await visit.locator('input[name="answerBackNote"]').fill('');
     await visit.locator('button[type="submit"]').click();
     await visit.getByText('请写明回访情况：见了谁、群众是否满意。').waitFor();
     // Resolved and not yet visited: the list says a visit is due.

@@ -111,6 +111,12 @@ const openEntry = async (page: Page) => {
   const button = page.locator('.fb-summary .fb-open').first();
   if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
 };
+/** Opens the first entry and the form of one of its next steps (FB-12). */
+const openStep = (step: string) => async (page: Page) => {
+  await openEntry(page);
+  const button = page.locator(`.entry-details button[name="step-${step}"]`).first();
+  if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
+};
 
 const SCREENS: Screen[] = [
   {
@@ -170,8 +176,13 @@ const SCREENS: Screen[] = [
         text: 'infrastructure',
         choose: 'infrastructure',
       },
-      { name: 'relayTo', at: byName('relayTo'), text: '镇水利站', reveal: openEntry },
-      { name: 'responseText', at: byName('responseText'), text: '已回访', reveal: openEntry },
+      { name: 'relayTo', at: byName('relayTo'), text: '镇水利站', reveal: openStep('relay') },
+      {
+        name: 'responseText',
+        at: byName('responseText'),
+        text: '已回访',
+        reveal: openStep('respond'),
+      },
     ],
   },
   {

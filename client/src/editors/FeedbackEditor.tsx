@@ -1,3 +1,4 @@
+import type { MessageKey } from '@grassroots/shared';
 import {
   createEffect,
   createMemo,
@@ -12,6 +13,7 @@ import { Attachments } from '../attachments/Attachments.tsx';
 import { useComments } from '../comments/CommentsContext.tsx';
 import { ItemCommentButton } from '../comments/CommentsPanel.tsx';
 import { createOpRunner, OpError, SelectInput, TextInput } from '../components/fields.tsx';
+import { focusWhenShown } from '../components/focusWhenShown.ts';
 import { PresenceBar } from '../components/PresenceBar.tsx';
 import { ScrollRegion } from '../components/ScrollRegion.tsx';
 import { Sentence } from '../components/Sentence.tsx';
@@ -52,6 +54,16 @@ import { hrefOf } from '../routing/routes.ts';
 import { createDraft, draftKey, hasDraft } from '../sync/createDraft.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
 import type { EditorProps } from './editorProps.ts';
+
+/** A next step of a case that needs words: its own form (FB-12). */
+type Step = 'answer-back' | 'relay' | 'respond' | 'move-back';
+const STEPS: readonly Step[] = ['answer-back', 'relay', 'respond', 'move-back'];
+const STEP_LABELS = {
+  'answer-back': 'fb.answerBack',
+  relay: 'fb.relay',
+  respond: 'fb.respond',
+  'move-back': 'fb.moveBack',
+} as const satisfies Record<Step, MessageKey>;
 
 /** 民情日志: a ledger of requests with filters, an entry form and the handling timeline. */
 export default function FeedbackEditor(props: EditorProps): JSX.Element {
@@ -423,6 +435,18 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
     );
   };
 
+  /** Submit and cancel of a step's form (FB-12). */
+  const StepButtons = (p: { label: string; onCancel: () => void }): JSX.Element => (
+    <div class="btn-row">
+      <button type="submit" class="btn small primary">
+        {p.label}
+      </button>
+      <button type="button" class="btn small" onClick={() => p.onCancel()}>
+        {t('common.cancel')}
+      </button>
+    </div>
+  );
+
   const EntryDetails = (p: { entry: FeedbackEntry }): JSX.Element => {
     // A correction half typed before a reload is shown again at once.
     const [isCorrecting, setCorrecting] = createSignal(hasDraft(correctionKey(p.entry.id)));
@@ -437,6 +461,41 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
     const back = createDraft(formDraftKey(`back:${p.entry.id}`), { to: '', note: '' });
     const visit = createDraft(formDraftKey(`visit:${p.entry.id}`), { note: '' });
     const [visitError, setVisitError] = createSignal(false);
+    // FB-12: which step's form is open; a step with a half-typed draft opens as it was left.
+    const canRelay = () => p.entry.status !== 'resolved' && p.entry.status !== 'answered-back';
+    const steps = (): Step[] => [
+      ...(canAnswerBack() ? (['answer-back'] as const) : []),
+      ...(canRelay() ? (['relay'] as const) : []),
+      'respond',
+      ...(earlierStatuses(p.entry).length > 0 ? (['move-back'] as const) : []),
+    ];
+    const drafts = { 'answer-back': visit, 'move-back': back, relay, respond: reply } as const;
+    const draftKeys: Record<Step, string> = {
+      'answer-back': formDraftKey(`visit:${p.entry.id}`),
+      'move-back': formDraftKey(`back:${p.entry.id}`),
+      relay: formDraftKey(`relay:${p.entry.id}`),
+      respond: formDraftKey(`response:${p.entry.id}`),
+    };
+    const [step, setStep] = createSignal<Step | null>(
+      STEPS.find((s) => hasDraft(draftKeys[s])) ?? null,
+    );
+    const stepId = createUniqueId();
+    const openStep = (s: Step | null) => {
+      setStep(s);
+      setVisitError(false);
+      if (s !== null) focusWhenShown([`#${stepId}-${s} :is(input, select, textarea)`]);
+    };
+    /** A step done or cancelled: its form closes and focus goes back to its button. */
+    const closeStep = (s: Step) => {
+      setStep(null);
+      focusWhenShown([`button[aria-controls="${stepId}-${s}"]`]);
+    };
+    const cancelStep = (draft: (typeof drafts)[Step]) => {
+      const s = step();
+      draft.clear();
+      setVisitError(false);
+      if (s !== null) closeStep(s);
+    };
     // FB-9: 交办 goes through its form, which names the department; 回访 through its own, which
     // says how the visit went. A bare status button for either left a 办理单 with neither.
     const plainMoves = () =>
@@ -528,7 +587,10 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
           </a>
         </p>
         <Show when={!ro()}>
-          <div class="btn-row">
+          {/* FB-12: the next steps are one row of buttons; a step that needs words opens its
+              own form below it, one at a time (on a phone, four forms were four screens). */}
+          <h3>{t('fb.nextStep')}</h3>
+          <div class="btn-row fb-steps">
             <For each={plainMoves()}>
               {(s) => (
                 <button
@@ -540,17 +602,36 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
                 </button>
               )}
             </For>
+            <For each={steps()}>
+              {(s) => (
+                <button
+                  type="button"
+                  class="btn small"
+                  name={`step-${s}`}
+                  aria-expanded={step() === s}
+                  aria-controls={`${stepId}-${s}`}
+                  onClick={() => openStep(step() === s ? null : s)}
+                >
+                  {t(STEP_LABELS[s])}
+                </button>
+              )}
+            </For>
           </div>
-          <Show when={canAnswerBack()}>
+          <Show when={step() === 'answer-back' && canAnswerBack()}>
             <form
-              class="form inline-form fb-answer-back"
+              id={`${stepId}-answer-back`}
+              class="form inline-form fb-step fb-answer-back"
               onSubmit={(e) => {
                 e.preventDefault();
                 const note = visit.get('note').trim();
                 setVisitError(note === '');
                 if (note === '') return;
-                if (op.run(() => moveStatus(doc, p.entry.id, 'answered-back', { by: me(), note })))
+                if (
+                  op.run(() => moveStatus(doc, p.entry.id, 'answered-back', { by: me(), note }))
+                ) {
                   visit.clear();
+                  closeStep('answer-back');
+                }
               }}
             >
               <TextInput
@@ -560,9 +641,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
                 value={visit.get('note')}
                 onCommit={(v) => visit.set('note', v)}
               />
-              <button type="submit" class="btn small">
-                {t('fb.answerBack')}
-              </button>
+              <StepButtons label={t('fb.answerBack')} onCancel={() => cancelStep(visit)} />
               <Show when={visitError()}>
                 <p class="error" role="alert">
                   {t('fb.answerBackNoteRequired')}
@@ -570,9 +649,10 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
               </Show>
             </form>
           </Show>
-          <Show when={earlierStatuses(p.entry).length > 0}>
+          <Show when={step() === 'move-back' && earlierStatuses(p.entry).length > 0}>
             <form
-              class="form inline-form fb-move-back"
+              id={`${stepId}-move-back`}
+              class="form inline-form fb-step fb-move-back"
               onSubmit={(e) => {
                 e.preventDefault();
                 const to = (back.get('to') || earlierStatuses(p.entry).at(-1)) as FeedbackStatus;
@@ -580,8 +660,10 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
                   op.run(() =>
                     moveStatus(doc, p.entry.id, to, { by: me(), note: back.get('note').trim() }),
                   )
-                )
+                ) {
                   back.clear();
+                  closeStep('move-back');
+                }
               }}
             >
               <SelectInput
@@ -601,20 +683,20 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
                 value={back.get('note')}
                 onCommit={(v) => back.set('note', v)}
               />
-              <button type="submit" class="btn small">
-                {t('fb.moveBack')}
-              </button>
+              <StepButtons label={t('fb.moveBack')} onCancel={() => cancelStep(back)} />
             </form>
           </Show>
-          {/* A case resolved is not handed on again (moved back first, with the reason, if it must). */}
-          <Show when={p.entry.status !== 'resolved' && p.entry.status !== 'answered-back'}>
+          <Show when={step() === 'relay' && canRelay()}>
             <form
-              class="form inline-form"
+              id={`${stepId}-relay`}
+              class="form inline-form fb-step fb-relay"
               onSubmit={(e) => {
                 e.preventDefault();
                 if (!relay.get('to').trim()) return;
-                if (op.run(() => relayEntry(doc, p.entry.id, { to: relay.get('to'), by: me() })))
+                if (op.run(() => relayEntry(doc, p.entry.id, { to: relay.get('to'), by: me() }))) {
                   relay.clear();
+                  closeStep('relay');
+                }
               }}
             >
               <TextInput
@@ -624,31 +706,34 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
                 value={relay.get('to')}
                 onCommit={(v) => relay.set('to', v)}
               />
-              <button type="submit" class="btn small">
-                {t('fb.relay')}
-              </button>
+              <StepButtons label={t('fb.relay')} onCancel={() => cancelStep(relay)} />
             </form>
           </Show>
-          <form
-            class="form inline-form"
-            onSubmit={(e) => {
-              e.preventDefault();
-              if (!reply.get('text').trim()) return;
-              if (op.run(() => addResponse(doc, p.entry.id, { text: reply.get('text'), by: me() })))
-                reply.clear();
-            }}
-          >
-            <TextInput
-              label={t('fb.responseText')}
-              name="responseText"
-              maxLength={Limits.responseChars}
-              value={reply.get('text')}
-              onCommit={(v) => reply.set('text', v)}
-            />
-            <button type="submit" class="btn small">
-              {t('fb.respond')}
-            </button>
-          </form>
+          <Show when={step() === 'respond'}>
+            <form
+              id={`${stepId}-respond`}
+              class="form inline-form fb-step fb-respond"
+              onSubmit={(e) => {
+                e.preventDefault();
+                if (!reply.get('text').trim()) return;
+                if (
+                  op.run(() => addResponse(doc, p.entry.id, { text: reply.get('text'), by: me() }))
+                ) {
+                  reply.clear();
+                  closeStep('respond');
+                }
+              }}
+            >
+              <TextInput
+                label={t('fb.responseText')}
+                name="responseText"
+                maxLength={Limits.responseChars}
+                value={reply.get('text')}
+                onCommit={(v) => reply.set('text', v)}
+              />
+              <StepButtons label={t('fb.respond')} onCancel={() => cancelStep(reply)} />
+            </form>
+          </Show>
         </Show>
       </div>
     );

@@ -380,6 +380,7 @@ export const en: Catalogue = {
     'fb.searchPlaceholder': 'Search requests, sources, departments',
     'fb.noEntries': 'No entries match.',
     'fb.count': '{n} {n|entry|entries}',
+    'fb.nextStep': 'Next step',
     'fb.relay': 'Relay',
     'fb.relayTo': 'Relay to (township office)',
     'fb.respond': 'Add response',

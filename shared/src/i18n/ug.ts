@@ -368,6 +368,7 @@ export const ug: Catalogue = {
     'fb.searchPlaceholder': 'تەلەپ، مەنبە، تارماق',
     'fb.noEntries': 'شەرتكە ماس خاتىرە يوق.',
     'fb.count': 'جەمئىي {n} خاتىرە',
+    'fb.nextStep': 'كېيىنكى قەدەم',
     'fb.relay': 'تاپشۇرۇش',
     'fb.relayTo': 'تاپشۇرۇلىدىغان ئورۇن (يېزا-بازار تارمىقى)',
     'fb.respond': 'جاۋاب خاتىرىلەش',

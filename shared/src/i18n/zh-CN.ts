@@ -364,6 +364,7 @@ const messages = {
   'fb.searchPlaceholder': '搜索诉求、来源、部门',
   'fb.noEntries': '没有符合条件的记录。',
   'fb.count': '共 {n} 条',
+  'fb.nextStep': '下一步',
   'fb.relay': '交办',
   'fb.relayTo': '交办给（乡镇部门）',
   'fb.respond': '记录回复',
