@@ -83,6 +83,70 @@ describe('comments (CMT)', () => {
     expect(commentsWriteRefusal(room, update, 'e2')).toBeNull();
   });
 
+  it('CMT-4: a resolver named while the comment is open is refused, and so is resolving under it', () => {
+    const room = createDoc();
+    addComment(room, { ...base, id: 'c1', authorId: 'v1', text: '第一条' });
+    const device = new Y.Doc();
+    Y.applyUpdate(device, Y.encodeStateAsUpdate(room));
+    const sv = Y.encodeStateVector(device);
+    const map = device.getMap<Y.Map<unknown>>(COMMENTS_ROOT).get('c1')!;
+    map.set('resolvedBy', 'admin');
+    const naming = Y.encodeStateAsUpdate(device, sv);
+    expect(commentsWriteRefusal(room, naming, 'v2')).toMatch(/own name/);
+    // Stored anyway (an older relay took it), resolving alone then is refused too.
+    Y.applyUpdate(room, naming);
+    const sv2 = Y.encodeStateVector(device);
+    map.set('resolved', true);
+    expect(commentsWriteRefusal(room, Y.encodeStateAsUpdate(device, sv2), 'v2')).toMatch(
+      /own name/,
+    );
+    // A name typed for a resolver no one is, on an open comment: refused as well.
+    const other = new Y.Doc();
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(room));
+    const sv3 = Y.encodeStateVector(other);
+    other.getMap<Y.Map<unknown>>(COMMENTS_ROOT).get('c1')!.set('resolvedByName', '王书记');
+    expect(commentsWriteRefusal(room, Y.encodeStateAsUpdate(other, sv3), 'v2')).toMatch(/own name/);
+    // Resolving and reopening as the app does pass.
+    const honest = new Y.Doc();
+    Y.applyUpdate(honest, Y.encodeStateAsUpdate(room));
+    const sv4 = Y.encodeStateVector(honest);
+    setCommentResolved(honest, 'c1', true, { memberId: 'v2', name: '审核员', at: 3 });
+    expect(commentsWriteRefusal(room, Y.encodeStateAsUpdate(honest, sv4), 'v2')).toBeNull();
+    Y.applyUpdate(room, Y.encodeStateAsUpdate(honest, sv4));
+    const sv5 = Y.encodeStateVector(honest);
+    setCommentResolved(honest, 'c1', false, { memberId: 'v3', name: '另一位', at: 4 });
+    expect(commentsWriteRefusal(room, Y.encodeStateAsUpdate(honest, sv5), 'v3')).toBeNull();
+  });
+
+  it('CMT-9: a field item holding many values (only its last is read) is refused', () => {
+    const room = createDoc();
+    addComment(room, { ...base, id: 'c1', authorId: 'v1', text: '第一条' });
+    const crafted = new Y.Doc({ gc: false });
+    Y.applyUpdate(crafted, Y.encodeStateAsUpdate(room));
+    const sv = Y.encodeStateVector(crafted);
+    const map = crafted.getMap<Y.Map<unknown>>(COMMENTS_ROOT).get('c1')!;
+    crafted.transact((tr) => {
+      const left = map._map.get('resolvedAt') ?? null;
+      const clock = Y.getState(crafted.store, crafted.clientID);
+      const values = ['x'.repeat(100_000), 'y'.repeat(100_000), null];
+      new Y.Item(
+        Y.createID(crafted.clientID, clock),
+        left,
+        left?.lastId ?? null,
+        null,
+        null,
+        map,
+        'resolvedAt',
+        new Y.ContentAny(values),
+      ).integrate(tr, 0);
+    });
+    // What every member reads of it is unchanged: null.
+    expect(map.get('resolvedAt')).toBeNull();
+    const update = Y.encodeStateAsUpdate(crafted, sv);
+    expect(update.byteLength).toBeGreaterThan(200_000);
+    expect(commentsWriteRefusal(room, update, 'v2')).toMatch(/one value/);
+  });
+
   it('CMT-9: values overwritten inside the update itself (kept, read by nobody) are refused; what devices write is not', () => {
     const room = createDoc();
     // One comment whose text was set twelve times to 100 KB in the same update, then to '好'.

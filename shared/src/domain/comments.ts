@@ -247,6 +247,8 @@ export function commentsWriteCheck(
   if (scratch.store.pendingStructs !== null || scratch.store.pendingDs !== null) {
     return refused('comments: the update depends on changes the server does not have');
   }
+  // Said after the shape of every item is checked: a field of the wrong shape is the reason.
+  let isMisnamed = false;
   for (const [type, keys] of changed) {
     if (type === (root as unknown)) {
       // CMT-10: a record's discussion, not a store: past the cap a write adding comments is
@@ -286,8 +288,17 @@ export function commentsWriteCheck(
       }
       return refused('comments: this field of a comment does not change');
     }
-    if (now.resolved && now.resolvedBy !== memberId && keys.has('resolvedBy'))
-      return refused('comments: a comment is resolved in its resolver’s own name');
+    // CMT-4: a write that resolves or reopens leaves the comment resolved by its sender, or open
+    // with no resolver. Checking `resolvedBy` only when it changed let a resolver be named while
+    // the comment was open and then left standing when it was resolved.
+    const isResolveWrite = COMMENT_RESOLVE_FIELDS.some((field) => keys.has(field));
+    if (
+      isResolveWrite &&
+      (now.resolved
+        ? now.resolvedBy !== memberId
+        : (now.resolvedBy ?? null) !== null || (now.resolvedByName ?? null) !== null)
+    )
+      isMisnamed = true;
   }
   // Every item the update brings, kept or overwritten by itself, is of the one shape: a comment
   // map directly under the root, or a plain value under a field's name in one (CMT-6, CMT-12).
@@ -307,6 +318,10 @@ export function commentsWriteCheck(
     if (!(stored instanceof Y.Item)) continue;
     const why = itemShapeRefusal(stored, root);
     if (why !== null) return refused(why);
+    // A field holds one value: `Y.Map.set` writes one per item, and a map reads only an item's
+    // last, so the values before it in a crafted item are stored and read by nobody (CMT-9).
+    if (!stored.deleted && stored.parentSub !== null && stored.length > 1)
+      return refused('comments: a field holds one value');
     // CMT-9: values the update sets and then overwrites itself are kept by the room (it keeps
     // what was deleted) but read by nobody: hidden bytes everyone would download. Only what is
     // new to the room counts, so an update that also carries comments the room already has
@@ -314,6 +329,7 @@ export function commentsWriteCheck(
     if (stored.deleted) hidden += contentBytes(struct.content);
   }
   scratch.destroy();
+  if (isMisnamed) return refused('comments: a comment is resolved in its resolver’s own name');
   if (hidden > COMMENT_HIDDEN_BYTES) {
     return refused('comments: the update holds values it overwrites itself');
   }
