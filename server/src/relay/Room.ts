@@ -205,6 +205,11 @@ export class Room {
   private allAwareness: Buffer | null = null;
   /** Updates the doc emitted while a write was being integrated. */
   private captured: Uint8Array[] | null = null;
+  /**
+   * UPD-13: the member each Yjs client id of this room writes for: the author of the first row,
+   * or of the first update taken, with structs under it.
+   */
+  private readonly clientOwners = new Map<number, string>();
   /** While a catch-up applies rows: what they change, relayed once they all applied. */
   private heldRelays: Uint8Array[] | null = null;
   /** Server-side commits (restores) in progress: the room must not unload under them. */
@@ -296,6 +301,7 @@ export class Room {
     this.doc.transact(() => {
       for (const row of rows) {
         this.approxBytes += row.update.byteLength;
+        this.claimClients(row.update, row.authorId);
         try {
           Y.applyUpdate(this.doc, row.update, origin);
         } catch (error) {
@@ -307,6 +313,20 @@ export class Room {
         }
       }
     }, origin);
+  }
+
+  /** UPD-13: the client ids a stored row or a server write has structs under go to its author. */
+  private claimClients(update: Uint8Array, authorId: string): void {
+    const clients: number[] = [];
+    try {
+      countUpdateParts(update, Number.POSITIVE_INFINITY, clients);
+    } catch {
+      // A row Yjs cannot read either is skipped when applied.
+      return;
+    }
+    for (const client of clients) {
+      if (!this.clientOwners.has(client)) this.clientOwners.set(client, authorId);
+    }
   }
 
   /** Reads and applies the rows after `appliedSeq` until the doc has everything known stored. */
@@ -583,12 +603,13 @@ export class Room {
     /** Runs work for the sender, charged to its share when there is one. */
     const charged = <T>(run: () => T): T => (work ? work.run(memberId, run) : run());
     let effect: 'noop' | 'change';
+    const writing = new Set<number>();
     try {
       effect = charged(() => {
         if (countUpdateParts(payload, MAX_UPDATE_PARTS) > MAX_UPDATE_PARTS) {
           throw new MessageRefused(CloseCode.tooLarge, 'update rejected: too many parts');
         }
-        return inspectUpdate(this.doc, payload);
+        return inspectUpdate(this.doc, payload, writing);
       });
     } catch (error) {
       if (error instanceof MessageRefused) throw error;
@@ -615,6 +636,19 @@ export class Room {
       conn.send(encoding.toUint8Array(encoder));
       return;
     }
+    // UPD-13: a client id writes for one member. Another member's device writing under it, at
+    // clocks its owner has not sent yet, would make the owner's own changes there look stored:
+    // the relay answers them as already held, and they are lost.
+    for (const client of writing) {
+      const owner = this.clientOwners.get(client);
+      if (owner !== undefined && owner !== memberId) {
+        this.options.metrics.messagesRejected.inc({ reason: 'foreign_client' });
+        throw new MessageRefused(
+          CloseCode.badFrame,
+          "update rejected: it writes under another member's device id",
+        );
+      }
+    }
     // WRITE-1: a member who added their share of bytes waits, closed out (the device sends the
     // rest again once it reconnects), so no one member fills the disk. Only a write that would
     // change the doc: a device's step 2 holding nothing new (every first sync ends with one)
@@ -629,6 +663,9 @@ export class Room {
     ) {
       // Storage is behind: the sender keeps the update and re-sends it when it reconnects.
       throw new MessageRefused(CloseCode.storageFailed, 'storage is behind; retry later');
+    }
+    for (const client of writing) {
+      if (!this.clientOwners.has(client)) this.clientOwners.set(client, memberId);
     }
     const dropsBefore = this.pendingDrops;
     const update = effect === 'change' ? charged(() => this.integrate(payload)) : null;
@@ -808,6 +845,7 @@ export class Room {
     return new Promise<number | null>((resolve, reject) => {
       const onSettled = (error?: Error, seq?: number) =>
         error ? reject(error) : resolve(seq ?? null);
+      this.claimClients(update, authorId);
       const effect = this.integrate(update, false);
       this.enqueue({ authorId, conn: null, update: effect, at: this.options.now(), onSettled });
     }).finally(() => {

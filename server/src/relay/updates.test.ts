@@ -1,4 +1,5 @@
 import { createDemoVillage } from '@grassroots/shared';
+import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { gcFlood } from '../../../tests/support/poisonUpdates.ts';
@@ -15,7 +16,9 @@ function partsByDecoding(update: Uint8Array): number {
     )
       parts += s.content.getLength();
   }
-  for (const ranges of ds.clients.values()) parts += ranges.length;
+  // Each client's block, and each client of the delete set, is a part of its own.
+  parts += new Set(structs.map((s) => s.id.client)).size;
+  for (const ranges of ds.clients.values()) parts += ranges.length + 1;
   return parts;
 }
 
@@ -46,11 +49,29 @@ describe('countUpdateParts (UPD-9)', () => {
     const flood = gcFlood(1_000_000);
     expect(flood.byteLength).toBeLessThan(2_100_000);
     expect(countUpdateParts(flood, 1_000)).toBe(1_001);
-    expect(countUpdateParts(flood, Infinity)).toBe(1_000_000);
+    expect(countUpdateParts(flood, Infinity)).toBe(1_000_001);
     expect(() => countUpdateParts(flood.subarray(0, 1_000), Infinity)).toThrow(MalformedUpdate);
     expect(() => countUpdateParts(new Uint8Array([1, 1, 0, 0, 0b00011111]), Infinity)).toThrow(
       MalformedUpdate,
     );
+  });
+});
+
+describe('client blocks without structs (UPD-9)', () => {
+  it('count as parts: 2.3 million of them (16 MB) counted as nothing before', () => {
+    const encoder = encoding.createEncoder();
+    const blocks = 600_000;
+    encoding.writeVarUint(encoder, blocks);
+    for (let c = 0; c < blocks; c++) {
+      encoding.writeVarUint(encoder, 0); // no structs
+      encoding.writeVarUint(encoder, 1_000_000 + c); // client
+      encoding.writeVarUint(encoder, 0); // clock
+    }
+    encoding.writeVarUint(encoder, 0); // no deletions
+    const empty = encoding.toUint8Array(encoder);
+    expect(() => Y.decodeUpdate(empty)).not.toThrow();
+    expect(countUpdateParts(empty, Infinity)).toBe(blocks);
+    expect(countUpdateParts(empty, 500_000)).toBe(500_001);
   });
 });
 

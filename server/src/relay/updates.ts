@@ -191,7 +191,11 @@ export function assertIntegratedShallow(doc: Y.Doc, before: Map<number, number>)
  * the whole delete set), 'change' otherwise. Throws when Yjs cannot decode it, before anything
  * is stored.
  */
-export function inspectUpdate(doc: Y.Doc, update: Uint8Array): 'noop' | 'change' {
+export function inspectUpdate(
+  doc: Y.Doc,
+  update: Uint8Array,
+  writing?: Set<number>,
+): 'noop' | 'change' {
   const { structs, ds } = Y.decodeUpdate(update);
   for (const struct of structs) {
     assertWellFormed(struct);
@@ -206,8 +210,11 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array): 'noop' | 'change'
   }
   let effect: 'noop' | 'change' = 'noop';
   for (const struct of structs) {
-    if (struct.id.clock + struct.length > Y.getState(doc.store, struct.id.client))
+    if (struct.id.clock + struct.length > Y.getState(doc.store, struct.id.client)) {
       effect = 'change';
+      // UPD-13: the clients it writes new structs under.
+      writing?.add(struct.id.client);
+    }
   }
   if (effect === 'change') return effect;
   for (const [client, items] of ds.clients) {
@@ -227,10 +234,11 @@ export const isEmptyUpdate = (update: Uint8Array): boolean =>
  * values of `ContentAny` and `ContentJSON`, deletion ranges. Counted by reading it, without
  * making any, and only up to `limit`: one more is returned as soon as the count passes it.
  * Decoding takes about 1.2 µs a part, and a part can be 2 bytes (a GC struct), so 16 MiB of
- * them took the relay 8.5 s and 800 MB before anything could refuse it. Throws
- * `MalformedUpdate` where Yjs would not decode it either.
+ * them took the relay 8.5 s and 800 MB before anything could refuse it. Each client's block and
+ * each client of the delete set counts as a part too. Throws `MalformedUpdate` where Yjs would
+ * not decode it either. `clients` receives the clients it has structs under (UPD-13).
  */
-export function countUpdateParts(update: Uint8Array, limit: number): number {
+export function countUpdateParts(update: Uint8Array, limit: number, clients?: number[]): number {
   const d = decoding.createDecoder(update);
   let parts = 0;
   const skipString = () => decoding.readVarUint8Array(d);
@@ -239,15 +247,19 @@ export function countUpdateParts(update: Uint8Array, limit: number): number {
     decoding.readVarUint(d);
   };
   try {
-    const clients = decoding.readVarUint(d);
+    const blocks = decoding.readVarUint(d);
     const seen = new Set<number>();
-    for (let c = 0; c < clients; c++) {
+    for (let c = 0; c < blocks; c++) {
       const structs = decoding.readVarUint(d);
       const client = decoding.readVarUint(d);
       // Yjs applies only the last block of a client and drops the others, which the checks
       // before it would read as well (UPD-12). An encoder writes each client once.
       if (seen.has(client)) throw new MalformedUpdate("a client's structs come twice");
       seen.add(client);
+      if (structs > 0) clients?.push(client);
+      // A client's block is a part too, with or without structs: 2.3 million empty ones (16 MB)
+      // counted as nothing and took the relay a second to decode.
+      if (++parts > limit) return parts;
       decoding.readVarUint(d); // clock
       for (let i = 0; i < structs; i++) {
         if (++parts > limit) return parts;
@@ -308,7 +320,7 @@ export function countUpdateParts(update: Uint8Array, limit: number): number {
     for (let c = 0; c < deleting; c++) {
       decoding.readVarUint(d); // client
       const ranges = decoding.readVarUint(d);
-      parts += ranges;
+      parts += ranges + 1;
       if (parts > limit) return parts;
       for (let i = 0; i < ranges; i++) skipId(); // clock, length
     }

@@ -810,3 +810,63 @@ describe('operations', () => {
     }
   });
 });
+
+describe('device ids (UPD-13)', () => {
+  it("UPD-13: a member writing under another member's device id is refused; the owner's own changes at those clocks are stored", async () => {
+    server = await startTestServer();
+    const s = server;
+    const room = `${s.workspaceId}/owned`;
+    const editor = await s.member('editor', '张伟');
+    const victim = stockClient(s.wsUrl, room, editor.token);
+    cleanups.push(victim.destroy);
+    await victim.synced;
+    victim.doc.getText('t').insert(0, '第一段');
+    await eventually(async () => expect((await s.store.roomStats(room)).rows).toBe(1));
+    // Another member takes the victim's device id (every item shows it) and writes at the
+    // clocks the victim writes next.
+    const forged = new Y.Doc();
+    Y.applyUpdate(forged, Y.encodeStateAsUpdate(victim.doc));
+    const sv = Y.encodeStateVector(forged);
+    forged.clientID = victim.doc.clientID;
+    forged.getText('t').insert(0, '冒名');
+    const raw = await rawClient(`${s.wsUrl}/${room}?token=${s.adminToken}`);
+    raw.send(updateMessage(Y.encodeStateAsUpdate(forged, sv)));
+    const closed = await raw.closed;
+    expect(closed.code).toBe(CloseCode.badFrame);
+    expect(closed.reason).toContain("another member's device id");
+    // The victim's own change at those clocks is stored, not answered as held already.
+    victim.doc.getText('t').insert(3, '第二段');
+    await eventually(async () => expect((await s.store.roomStats(room)).rows).toBe(2));
+    const stored = new Y.Doc();
+    for (const row of await s.store.loadUpdates(room)) Y.applyUpdate(stored, row.update);
+    expect(stored.getText('t').toString()).toBe('第一段第二段');
+    // Its own device id still writes for the forger.
+    const own = stockClient(s.wsUrl, room, s.adminToken);
+    cleanups.push(own.destroy);
+    await own.synced;
+    own.doc.getText('t').insert(0, '管理员');
+    await eventually(async () => expect((await s.store.roomStats(room)).rows).toBe(3));
+  });
+
+  it('UPD-13: a room loaded from storage knows whose each device id is from its rows', async () => {
+    server = await startTestServer();
+    const s = server;
+    const room = `${s.workspaceId}/owned-stored`;
+    const editor = await s.member('editor', '张伟');
+    const device = new Y.Doc();
+    device.getText('t').insert(0, '存档');
+    await s.store.appendUpdates([
+      { room, authorId: editor.id, at: Date.now(), update: Y.encodeStateAsUpdate(device) },
+    ]);
+    const sv = Y.encodeStateVector(device);
+    device.getText('t').insert(2, '冒名');
+    const raw = await rawClient(`${s.wsUrl}/${room}?token=${s.adminToken}`);
+    raw.send(updateMessage(Y.encodeStateAsUpdate(device, sv)));
+    expect((await raw.closed).reason).toContain("another member's device id");
+    // The member it is of writes on under it.
+    const mine = await rawClient(`${s.wsUrl}/${room}?token=${editor.token}`);
+    mine.send(updateMessage(Y.encodeStateAsUpdate(device, sv)));
+    await eventually(async () => expect((await s.store.roomStats(room)).rows).toBe(2));
+    mine.ws.close();
+  });
+});
