@@ -15,7 +15,7 @@ import * as Y from 'yjs';
 import { z } from 'zod';
 import { memberInfo } from '../auth/Auth.ts';
 import type { ServerDeps } from '../deps.ts';
-import { badRequest, HttpError, notFound } from '../errors.ts';
+import { badRequest, forbidden, HttpError, notFound } from '../errors.ts';
 import type { DeletedDoc } from '../storage/DeletedDocStore.ts';
 import { type Route, route } from './api.ts';
 import { bearer, readJson, sendJson } from './json.ts';
@@ -190,6 +190,13 @@ export function keepDeletedToAdmins(routes: Route[], { auth, relay }: ServerDeps
     ...r,
     handle: async (req, res, params) => {
       const [ws, docId] = params;
+      // DEL-6: the index's history names every document ever listed, deleted ones too (a
+      // viewer read a deleted record's title from a version of the index): kept to admins.
+      if (ws && docId === INDEX_DOC_ID) {
+        const member = await auth.authenticate(bearer(req), ws);
+        if (member.role !== 'admin')
+          throw forbidden('the history of the list of documents is kept to admins', 'forbidden');
+      }
       if (ws && docId && (await relay.deletedIn(ws)).has(docId)) {
         const member = await auth.authenticate(bearer(req), ws);
         if (member.role !== 'admin') throw notFound('this document was deleted', 'docDeleted');

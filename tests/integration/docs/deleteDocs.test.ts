@@ -114,6 +114,26 @@ describe('deleting a document (DEL-1, IDX-7)', () => {
     expect((await api('/docs/plan1/history', editor.token)).status).toBe(404);
     expect((await api('/docs/plan1/history', viewer.token)).status).toBe(404);
     expect((await api('/docs/plan1/history', server.adminToken)).status).toBe(200);
+    // DEL-6: so is the index's history, whose versions still list it with its title.
+    const first = indexRows[0]!.seq;
+    for (const path of [
+      `/docs/${INDEX_DOC_ID}/versions/${indexRows.at(-2)!.seq}`,
+      `/docs/${INDEX_DOC_ID}/compare?from=${first}`,
+      `/docs/${INDEX_DOC_ID}/history`,
+      `/docs/${INDEX_DOC_ID}/history.csv`,
+    ]) {
+      for (const token of [editor.token, viewer.token]) {
+        const refused = await api(path, token);
+        expect(refused.status, path).toBe(403);
+        expect(await refused.text()).not.toContain('2025年工作计划');
+      }
+      expect((await api(path, server.adminToken)).status, path).toBe(200);
+    }
+    const listing = await api(
+      `/docs/${INDEX_DOC_ID}/versions/${indexRows.at(-2)!.seq}`,
+      server.adminToken,
+    );
+    expect(Buffer.from(await listing.arrayBuffer()).toString()).toContain('2025年工作计划');
     // The doc's history is still stored, and an admin still opens it.
     expect((await server.store.roomStats(room('plan1'))).rows).toBe(rowsBefore);
     const adminView = device(server.adminToken, 'plan1');
@@ -202,12 +222,25 @@ describe('deleting a document (DEL-1, IDX-7)', () => {
       `${server.url}/api/workspaces/${server.workspaceId}/docs/${INDEX_DOC_ID}/restore`,
       {
         method: 'POST',
-        headers: { authorization: `Bearer ${editor.token}`, 'content-type': 'application/json' },
+        headers: {
+          authorization: `Bearer ${server.adminToken}`,
+          'content-type': 'application/json',
+        },
         body: JSON.stringify({ seq: listedAt }),
       },
     );
     expect(restore.status).toBe(409);
     expect(((await restore.json()) as { reason: string }).reason).toBe('restoreRefused');
+    // An editor may not even read the index's history (DEL-6).
+    const asEditor = await fetch(
+      `${server.url}/api/workspaces/${server.workspaceId}/docs/${INDEX_DOC_ID}/restore`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${editor.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ seq: listedAt }),
+      },
+    );
+    expect(asEditor.status).toBe(403);
     expect((await storedIndex()).docs).toEqual([]);
     const deleted = (await (await api('/docs/deleted', server.adminToken)).json()) as {
       docs: { id: string }[];
