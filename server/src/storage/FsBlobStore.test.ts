@@ -11,6 +11,37 @@ const freshRoot = () => mkdtempSync(join(tmpdir(), 'grassroots-blobs-'));
 describeBlobStoreContract('FsBlobStore', async () => new FsBlobStore(freshRoot()));
 
 describe('FsBlobStore on the disk', () => {
+  it('BLOB-15 hashes a completed upload as it reads it: never the whole file in memory', async () => {
+    const store = new FsBlobStore(freshRoot());
+    const size = 64 * 1024 * 1024;
+    const chunk = new Uint8Array(8 * 1024 * 1024).fill(7);
+    const whole = createHash('sha256');
+    for (let at = 0; at < size; at += chunk.byteLength) whole.update(chunk);
+    const hash = whole.digest('hex');
+    const meta = { type: 'application/pdf' as const, size };
+    for (let at = 0; at < size - chunk.byteLength; at += chunk.byteLength)
+      await store.write('w', hash, meta, at, chunk);
+    // The last chunk completes it: memory outside the heap is sampled while it is hashed.
+    const base = process.memoryUsage().arrayBuffers;
+    let peak = base;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().arrayBuffers);
+    }, 1);
+    try {
+      const done = await store.write('w', hash, meta, size - chunk.byteLength, chunk);
+      expect(done.isComplete).toBe(true);
+    } finally {
+      clearInterval(sampler);
+    }
+    expect(peak - base).toBeLessThan(size / 4);
+    // A wrong hash is still found, the same way.
+    const wrong = 'f'.repeat(64);
+    await store.write('w', wrong, { type: 'application/pdf', size: 10 }, 0, new Uint8Array(5));
+    await expect(
+      store.write('w', wrong, { type: 'application/pdf', size: 10 }, 5, new Uint8Array(5)),
+    ).rejects.toThrow(/hash/);
+  });
+
   it('BLOB-10 counts a blob once when a crash left its upload meta beside the complete one, and ignores what is not a meta', async () => {
     const root = freshRoot();
     const store = new FsBlobStore(root);
