@@ -283,6 +283,46 @@ describe('blob routes', () => {
 });
 
 describe('what uploads may take on the relay (BLOB-9, BLOB-10)', () => {
+  it('BLOB-10 uploads started all at once do not take the workspace past its quota together', async () => {
+    const KIB = 1024;
+    const relay = await startTestServer({
+      maxBlobChunkBytes: 256 * KIB,
+      maxImageBytes: 1024 * KIB,
+      workspaceBlobQuotaMb: 2,
+    });
+    try {
+      const editor = await relay.member('editor');
+      const base = `${relay.url}/api/workspaces/${relay.workspaceId}/blobs`;
+      // 16 files of 256 KiB, each sent whole in its first chunk, all at once: 8 fit in 2 MiB.
+      const files = Array.from({ length: 16 }, (_, i) => fakeJpeg(256 * KIB, 100 + i));
+      const statuses = await Promise.all(
+        files.map(async (bytes) => {
+          const res = await fetch(
+            `${base}/${sha(bytes)}?offset=0&size=${bytes.length}&type=image%2Fjpeg`,
+            {
+              method: 'PUT',
+              headers: {
+                authorization: `Bearer ${editor.token}`,
+                'content-type': 'application/octet-stream',
+              },
+              body: bytes.slice(),
+            },
+          );
+          await res.arrayBuffer();
+          return res.status;
+        }),
+      );
+      expect(statuses.filter((s) => s === 200)).toHaveLength(8);
+      expect(statuses.filter((s) => s === 507)).toHaveLength(8);
+      const used = (await (
+        await fetch(base, { headers: { authorization: `Bearer ${editor.token}` } })
+      ).json()) as { bytes: number };
+      expect(used.bytes).toBeLessThanOrEqual(2 * 1024 * KIB);
+    } finally {
+      await relay.stop();
+    }
+  });
+
   it('BLOB-10 a new upload that would take the workspace past its quota is refused before anything is kept; what it has and uploads under way go on', async () => {
     const KIB = 1024;
     const relay = await startTestServer({
