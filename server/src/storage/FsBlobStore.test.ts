@@ -13,7 +13,9 @@ describeBlobStoreContract('FsBlobStore', async () => new FsBlobStore(freshRoot()
 describe('FsBlobStore on the disk', () => {
   it('BLOB-15 hashes a completed upload as it reads it: never the whole file in memory', async () => {
     const store = new FsBlobStore(freshRoot());
-    const size = 64 * 1024 * 1024;
+    // Large beside what else the process allocates meanwhile (other tests' buffers not yet
+    // collected): read whole, the peak grows by all of it.
+    const size = 96 * 1024 * 1024;
     const chunk = new Uint8Array(8 * 1024 * 1024).fill(7);
     const whole = createHash('sha256');
     for (let at = 0; at < size; at += chunk.byteLength) whole.update(chunk);
@@ -33,7 +35,7 @@ describe('FsBlobStore on the disk', () => {
     } finally {
       clearInterval(sampler);
     }
-    expect(peak - base).toBeLessThan(size / 4);
+    expect(peak - base).toBeLessThan(size / 2);
     // A wrong hash is still found, the same way.
     const wrong = 'f'.repeat(64);
     await store.write('w', wrong, { type: 'application/pdf', size: 10 }, 0, new Uint8Array(5));
