@@ -14,7 +14,7 @@ import {
   townshipReport,
 } from '@grassroots/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, startRelay, switchLanguage } from './harness.ts';
+import { openBrowser, screenshot, startRelay, switchLanguage } from './harness.ts';
 import { DEMO_NOW, openLocalDemo } from './seed.ts';
 import { readWorkbook } from './xlsx.ts';
 
@@ -264,5 +264,24 @@ describe('the report to the township', () => {
     await juneDownload.saveAs(juneFile);
     const juneRows = (await readWorkbook(juneFile)).get('民情办理')!.rows;
     expect(juneRows).toEqual([['2025年6月', ...figures(june.feedback.summary)]]);
+
+    // In Uyghur the chart is mirrored as the page is: the axis on the right, and the months run
+    // from the right (January's bar right of June's).
+    await switchLanguage(page, 'ug');
+    const months = page.locator('.report-feedback .chart-bar');
+    await expect.poll(() => months.count()).toBe(6);
+    const leftOf = (el: ReturnType<typeof page.locator>) =>
+      el.evaluate((e) => e.getBoundingClientRect().left);
+    const first = await leftOf(months.first().locator('.chart-label'));
+    const last = await leftOf(months.last().locator('.chart-label'));
+    expect(first).toBeGreaterThan(last);
+    const axis = await leftOf(page.locator('.report-feedback .chart-axis').first());
+    expect(axis).toBeGreaterThan(first);
+    await page.setViewportSize({ width: 360, height: 800 });
+    await page.locator('.report-feedback .chart').scrollIntoViewIfNeeded();
+    await screenshot(page, 'report-chart-ug-360');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.locator('.report-feedback .chart').scrollIntoViewIfNeeded();
+    await screenshot(page, 'report-chart-ug-1280');
   });
 });

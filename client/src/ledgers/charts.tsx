@@ -34,8 +34,14 @@ export function StackedColumns(props: {
   keys: { key: string; label: string; color: string }[];
   height?: number;
 }): JSX.Element {
+  const { locale } = useI18n();
   const h = () => props.height ?? 220;
   const W = () => Math.max(300, PAD_LEFT + props.bars.length * 52);
+  // Right to left (Uyghur), the chart is mirrored as the page is: the axis on the right, the
+  // first bar (the earliest month) at the right, time running leftwards as the sentences do.
+  const isRtl = () => localeMeta(locale()).dir === 'rtl';
+  /** Where something of `width` at `left` (in left-to-right terms) is drawn. */
+  const at = (left: number, width = 0) => (isRtl() ? W() - left - width : left);
   const max = () =>
     niceMax(Math.max(0, ...props.bars.map((b) => b.segments.reduce((s, x) => s + x.value, 0))));
   const plotH = () => h() - PAD_TOP - PAD_BOTTOM;
@@ -49,8 +55,14 @@ export function StackedColumns(props: {
         <For each={ticks(max())}>
           {(v) => (
             <g class="chart-grid">
-              <line x1={PAD_LEFT} x2={W()} y1={y(v)} y2={y(v)} />
-              <text x={PAD_LEFT - 6} y={y(v) + 4} text-anchor="end">
+              <line x1={at(PAD_LEFT)} x2={at(W())} y1={y(v)} y2={y(v)} />
+              <text
+                x={at(PAD_LEFT - 6)}
+                y={y(v) + 4}
+                direction="ltr"
+                text-anchor={isRtl() ? 'start' : 'end'}
+                class="chart-axis"
+              >
                 {v}
               </text>
             </g>
@@ -59,7 +71,7 @@ export function StackedColumns(props: {
         <For each={props.bars}>
           {(bar, i) => {
             const width = () => Math.min(slot() * 0.6, 64);
-            const x = () => PAD_LEFT + i() * slot() + (slot() - width()) / 2;
+            const x = () => at(PAD_LEFT + i() * slot() + (slot() - width()) / 2, width());
             let base = 0;
             const rects = bar.segments.map((s) => {
               const from = base;
