@@ -298,9 +298,12 @@ export function makeBlobService(options: BlobServiceOptions): BlobService {
     async unlist(hash) {
       const blob = await cache.get(hash);
       if (!blob?.isPending || blob.isUnlisted) return;
+      // Kept on the device before it is shown: a page closed or reloaded right after the file
+      // left its record still knows, once open again, that its refusal is nobody's to see (a
+      // reload at once found it not yet written and reported the refusal again).
+      await cache.put({ ...blob, isUnlisted: true }).catch(() => {});
       unlisted.add(hash);
       emit();
-      await cache.put({ ...blob, isUnlisted: true }).catch(() => {});
     },
     onChange(listener) {
       listeners.add(listener);
