@@ -106,6 +106,31 @@ describe('comments (CMT)', () => {
     const sv3 = Y.encodeStateVector(other);
     other.getMap<Y.Map<unknown>>(COMMENTS_ROOT).get('c1')!.set('resolvedByName', '王书记');
     expect(commentsWriteRefusal(room, Y.encodeStateAsUpdate(other, sv3), 'v2')).toMatch(/own name/);
+    // Nor may a new comment come with a resolver named.
+    const fresh = new Y.Doc();
+    Y.applyUpdate(fresh, Y.encodeStateAsUpdate(room));
+    const sv6 = Y.encodeStateVector(fresh);
+    fresh.transact(() => {
+      const c = new Y.Map<unknown>();
+      fresh.getMap(COMMENTS_ROOT).set('c9', c);
+      const fields = {
+        id: 'c9',
+        authorId: 'v2',
+        authorName: '审核员',
+        createdAt: 9,
+        text: '请改正',
+        target: { kind: 'doc' },
+        parentId: null,
+        resolved: false,
+        resolvedBy: 'admin',
+        resolvedByName: '王书记',
+        resolvedAt: 9,
+      };
+      for (const [k, v] of Object.entries(fields)) c.set(k, v);
+    });
+    expect(commentsWriteRefusal(room, Y.encodeStateAsUpdate(fresh, sv6), 'v2')).toMatch(
+      /not resolved/,
+    );
     // Resolving and reopening as the app does pass.
     const honest = new Y.Doc();
     Y.applyUpdate(honest, Y.encodeStateAsUpdate(room));

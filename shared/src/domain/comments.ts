@@ -265,7 +265,15 @@ export function commentsWriteCheck(
         if (!comment || comment.id !== key) return refused('comments: not a comment');
         if (comment.authorId !== memberId)
           return refused('comments: a comment is written by its own author');
-        if (comment.resolved) return refused('comments: a new comment is not resolved');
+        // CMT-4: nor does it name a resolver (one named on an open comment stood once it was
+        // resolved).
+        if (
+          comment.resolved ||
+          (comment.resolvedBy ?? null) !== null ||
+          (comment.resolvedByName ?? null) !== null ||
+          (comment.resolvedAt ?? null) !== null
+        )
+          return refused('comments: a new comment is not resolved');
         if (comment.parentId !== null && !(root.get(comment.parentId) instanceof Y.Map))
           return refused('comments: a reply answers a comment');
       }
