@@ -195,7 +195,7 @@ export function DateInput(props: {
       fallback={
         // Read only, the day is text in the app's own form (2025-03-20 09:30), not a field drawn
         // in the browser's (03/20/2025, 09:30 AM in an English browser).
-        <div class={`field is-text ${local.class ?? ''}`}>
+        <div class={`field ${local.class ?? ''}`}>
           <span>{local.label}</span>
           <output name={rest.name} class="field-text">
             <bdi dir="ltr">{rest.value === null ? '—' : rest.value.replace('T', ' ')}</bdi>
@@ -208,7 +208,6 @@ export function DateInput(props: {
         <input
           type={rest.type ?? 'date'}
           name={rest.name}
-          readOnly={rest.isReadOnly}
           max={rest.max}
           aria-invalid={rest.errorId ? true : undefined}
           aria-describedby={rest.errorId ?? undefined}

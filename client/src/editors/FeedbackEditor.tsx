@@ -456,10 +456,17 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
       setCorrecting(false);
       correctButton?.focus();
     };
-    const relay = createDraft(formDraftKey(`relay:${p.entry.id}`), { to: '' });
-    const reply = createDraft(formDraftKey(`response:${p.entry.id}`), { text: '' });
-    const back = createDraft(formDraftKey(`back:${p.entry.id}`), { to: '', note: '' });
-    const visit = createDraft(formDraftKey(`visit:${p.entry.id}`), { note: '' });
+    const draftKeys: Record<Step, string> = {
+      'answer-back': formDraftKey(`visit:${p.entry.id}`),
+      'move-back': formDraftKey(`back:${p.entry.id}`),
+      relay: formDraftKey(`relay:${p.entry.id}`),
+      respond: formDraftKey(`response:${p.entry.id}`),
+    };
+    const relay = createDraft(draftKeys.relay, { to: '' });
+    const reply = createDraft(draftKeys.respond, { text: '' });
+    const back = createDraft(draftKeys['move-back'], { to: '', note: '' });
+    const visit = createDraft(draftKeys['answer-back'], { note: '' });
+    const drafts = { 'answer-back': visit, 'move-back': back, relay, respond: reply } as const;
     const [visitError, setVisitError] = createSignal(false);
     // FB-12: which step's form is open; a step with a half-typed draft opens as it was left.
     const canRelay = () => p.entry.status !== 'resolved' && p.entry.status !== 'answered-back';
@@ -469,13 +476,6 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
       'respond',
       ...(earlierStatuses(p.entry).length > 0 ? (['move-back'] as const) : []),
     ];
-    const drafts = { 'answer-back': visit, 'move-back': back, relay, respond: reply } as const;
-    const draftKeys: Record<Step, string> = {
-      'answer-back': formDraftKey(`visit:${p.entry.id}`),
-      'move-back': formDraftKey(`back:${p.entry.id}`),
-      relay: formDraftKey(`relay:${p.entry.id}`),
-      respond: formDraftKey(`response:${p.entry.id}`),
-    };
     const [step, setStep] = createSignal<Step | null>(
       STEPS.find((s) => hasDraft(draftKeys[s])) ?? null,
     );
@@ -490,12 +490,40 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
       setStep(null);
       focusWhenShown([`button[aria-controls="${stepId}-${s}"]`]);
     };
-    const cancelStep = (draft: (typeof drafts)[Step]) => {
-      const s = step();
-      draft.clear();
+    /** Cancelled: what was typed goes with the form. */
+    const cancelStep = (s: Step) => {
+      drafts[s].clear();
       setVisitError(false);
-      if (s !== null) closeStep(s);
+      closeStep(s);
     };
+    /**
+     * A step's form, shown while its step is open (and `when` holds); `submit` says whether the
+     * step was done, which clears its draft and closes it. `after` goes below its buttons.
+     */
+    const StepForm = (f: {
+      step: Step;
+      when?: boolean;
+      submit: () => boolean;
+      children: JSX.Element;
+      after?: JSX.Element;
+    }): JSX.Element => (
+      <Show when={step() === f.step && (f.when ?? true)}>
+        <form
+          id={`${stepId}-${f.step}`}
+          class={`form inline-form fb-step fb-${f.step}`}
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (!f.submit()) return;
+            drafts[f.step].clear();
+            closeStep(f.step);
+          }}
+        >
+          {f.children}
+          <StepButtons label={t(STEP_LABELS[f.step])} onCancel={() => cancelStep(f.step)} />
+          {f.after}
+        </form>
+      </Show>
+    );
     // FB-9: 交办 goes through its form, which names the department; 回访 through its own, which
     // says how the visit went. A bare status button for either left a 办理单 with neither.
     const plainMoves = () =>
@@ -617,123 +645,91 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
               )}
             </For>
           </div>
-          <Show when={step() === 'answer-back' && canAnswerBack()}>
-            <form
-              id={`${stepId}-answer-back`}
-              class="form inline-form fb-step fb-answer-back"
-              onSubmit={(e) => {
-                e.preventDefault();
-                const note = visit.get('note').trim();
-                setVisitError(note === '');
-                if (note === '') return;
-                if (
-                  op.run(() => moveStatus(doc, p.entry.id, 'answered-back', { by: me(), note }))
-                ) {
-                  visit.clear();
-                  closeStep('answer-back');
-                }
-              }}
-            >
-              <TextInput
-                label={t('fb.answerBackNote')}
-                name="answerBackNote"
-                maxLength={Limits.noteChars}
-                value={visit.get('note')}
-                onCommit={(v) => visit.set('note', v)}
-              />
-              <StepButtons label={t('fb.answerBack')} onCancel={() => cancelStep(visit)} />
+          <StepForm
+            step="answer-back"
+            when={canAnswerBack()}
+            submit={() => {
+              const note = visit.get('note').trim();
+              setVisitError(note === '');
+              return (
+                note !== '' &&
+                op.run(() => moveStatus(doc, p.entry.id, 'answered-back', { by: me(), note }))
+              );
+            }}
+            after={
               <Show when={visitError()}>
                 <p class="error" role="alert">
                   {t('fb.answerBackNoteRequired')}
                 </p>
               </Show>
-            </form>
-          </Show>
-          <Show when={step() === 'move-back' && earlierStatuses(p.entry).length > 0}>
-            <form
-              id={`${stepId}-move-back`}
-              class="form inline-form fb-step fb-move-back"
-              onSubmit={(e) => {
-                e.preventDefault();
-                const to = (back.get('to') || earlierStatuses(p.entry).at(-1)) as FeedbackStatus;
-                if (
-                  op.run(() =>
-                    moveStatus(doc, p.entry.id, to, { by: me(), note: back.get('note').trim() }),
-                  )
-                ) {
-                  back.clear();
-                  closeStep('move-back');
-                }
-              }}
-            >
-              <SelectInput
-                label={t('fb.moveBackTo')}
-                name="moveBackTo"
-                value={back.get('to') || (earlierStatuses(p.entry).at(-1) ?? '')}
-                options={earlierStatuses(p.entry).map((s) => ({
-                  value: s,
-                  label: label('feedbackStatus', s),
-                }))}
-                onChange={(v) => back.set('to', v)}
-              />
-              <TextInput
-                label={t('fb.moveBackWhy')}
-                name="moveBackNote"
-                maxLength={Limits.noteChars}
-                value={back.get('note')}
-                onCommit={(v) => back.set('note', v)}
-              />
-              <StepButtons label={t('fb.moveBack')} onCancel={() => cancelStep(back)} />
-            </form>
-          </Show>
-          <Show when={step() === 'relay' && canRelay()}>
-            <form
-              id={`${stepId}-relay`}
-              class="form inline-form fb-step fb-relay"
-              onSubmit={(e) => {
-                e.preventDefault();
-                if (!relay.get('to').trim()) return;
-                if (op.run(() => relayEntry(doc, p.entry.id, { to: relay.get('to'), by: me() }))) {
-                  relay.clear();
-                  closeStep('relay');
-                }
-              }}
-            >
-              <TextInput
-                label={t('fb.relayTo')}
-                name="relayTo"
-                maxLength={Limits.departmentChars}
-                value={relay.get('to')}
-                onCommit={(v) => relay.set('to', v)}
-              />
-              <StepButtons label={t('fb.relay')} onCancel={() => cancelStep(relay)} />
-            </form>
-          </Show>
-          <Show when={step() === 'respond'}>
-            <form
-              id={`${stepId}-respond`}
-              class="form inline-form fb-step fb-respond"
-              onSubmit={(e) => {
-                e.preventDefault();
-                if (!reply.get('text').trim()) return;
-                if (
-                  op.run(() => addResponse(doc, p.entry.id, { text: reply.get('text'), by: me() }))
-                ) {
-                  reply.clear();
-                  closeStep('respond');
-                }
-              }}
-            >
-              <TextInput
-                label={t('fb.responseText')}
-                name="responseText"
-                maxLength={Limits.responseChars}
-                value={reply.get('text')}
-                onCommit={(v) => reply.set('text', v)}
-              />
-              <StepButtons label={t('fb.respond')} onCancel={() => cancelStep(reply)} />
-            </form>
-          </Show>
+            }
+          >
+            <TextInput
+              label={t('fb.answerBackNote')}
+              name="answerBackNote"
+              maxLength={Limits.noteChars}
+              value={visit.get('note')}
+              onCommit={(v) => visit.set('note', v)}
+            />
+          </StepForm>
+          <StepForm
+            step="move-back"
+            when={earlierStatuses(p.entry).length > 0}
+            submit={() => {
+              const to = (back.get('to') || earlierStatuses(p.entry).at(-1)) as FeedbackStatus;
+              const note = back.get('note').trim();
+              return op.run(() => moveStatus(doc, p.entry.id, to, { by: me(), note }));
+            }}
+          >
+            <SelectInput
+              label={t('fb.moveBackTo')}
+              name="moveBackTo"
+              value={back.get('to') || (earlierStatuses(p.entry).at(-1) ?? '')}
+              options={earlierStatuses(p.entry).map((s) => ({
+                value: s,
+                label: label('feedbackStatus', s),
+              }))}
+              onChange={(v) => back.set('to', v)}
+            />
+            <TextInput
+              label={t('fb.moveBackWhy')}
+              name="moveBackNote"
+              maxLength={Limits.noteChars}
+              value={back.get('note')}
+              onCommit={(v) => back.set('note', v)}
+            />
+          </StepForm>
+          <StepForm
+            step="relay"
+            when={canRelay()}
+            submit={() =>
+              relay.get('to').trim() !== '' &&
+              op.run(() => relayEntry(doc, p.entry.id, { to: relay.get('to'), by: me() }))
+            }
+          >
+            <TextInput
+              label={t('fb.relayTo')}
+              name="relayTo"
+              maxLength={Limits.departmentChars}
+              value={relay.get('to')}
+              onCommit={(v) => relay.set('to', v)}
+            />
+          </StepForm>
+          <StepForm
+            step="respond"
+            submit={() =>
+              reply.get('text').trim() !== '' &&
+              op.run(() => addResponse(doc, p.entry.id, { text: reply.get('text'), by: me() }))
+            }
+          >
+            <TextInput
+              label={t('fb.responseText')}
+              name="responseText"
+              maxLength={Limits.responseChars}
+              value={reply.get('text')}
+              onCommit={(v) => reply.set('text', v)}
+            />
+          </StepForm>
         </Show>
       </div>
     );

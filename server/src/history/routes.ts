@@ -15,6 +15,7 @@ import type { ServerDeps } from '../deps.ts';
 import { badRequest, HttpError, notFound } from '../errors.ts';
 import { type Route, route } from '../http/api.ts';
 import { bearer, readJson, requestUrl, sendJson } from '../http/json.ts';
+import { InTurn } from '../inTurn.ts';
 import { TokenBucket } from '../relay/Connection.ts';
 import { WriteRefused } from '../relay/Room.ts';
 import { isEmptyUpdate } from '../relay/updates.ts';
@@ -133,16 +134,7 @@ export function historyRoutes(history: History, work?: WorkBudget, now = Date.no
       return bucket.take();
     };
     /** Names given to one doc one after the other, so the cap is counted against what is kept. */
-    const naming = new Map<string, Promise<unknown>>();
-    const oneAtATime = <T>(room: string, work: () => Promise<T>): Promise<T> => {
-      const next = (naming.get(room) ?? Promise.resolve()).then(work, work);
-      const tail = next.catch(() => {});
-      naming.set(room, tail);
-      void tail.then(() => {
-        if (naming.get(room) === tail) naming.delete(room);
-      });
-      return next;
-    };
+    const naming = new InTurn();
     const authors = async (workspaceId: string) =>
       new Map((await auth.listMembers(workspaceId)).map((m) => [m.id, memberInfo(m)]));
     const namesOf = async (room: string) =>
@@ -327,7 +319,7 @@ export function historyRoutes(history: History, work?: WorkBudget, now = Date.no
         await relay.settle(room);
         const seq = await history.lastSeq(room);
         if (seq === 0) throw notFound('this document has no stored history', 'noHistory');
-        const version = await oneAtATime(room, async () => {
+        const version = await naming.run(room, async () => {
           if ((await store.listNamedVersions(room)).length >= MAX_NAMED_VERSIONS) {
             throw new HttpError(
               409,

@@ -11,6 +11,7 @@ import type { Auth } from '../auth/Auth.ts';
 import type { Config } from '../config.ts';
 import { Counts } from '../counts.ts';
 import { badRequest, HttpError, notFound } from '../errors.ts';
+import { InTurn } from '../inTurn.ts';
 import { type BlobStore, BlobStoreError } from '../storage/BlobStore.ts';
 import { type Route, route } from './api.ts';
 import { bearer, requestUrl, sendJson } from './json.ts';
@@ -107,16 +108,7 @@ export function blobRoutes(
    * upload's first bytes kept (its declared size then counts) before the next is checked. Checked
    * side by side, 40 uploads of 2 MiB started at once took a 20 MB quota to 40 MB.
    */
-  const starting = new Map<string, Promise<unknown>>();
-  const startInTurn = <T>(ws: string, start: () => Promise<T>): Promise<T> => {
-    const next = (starting.get(ws) ?? Promise.resolve()).then(start, start);
-    const tail = next.catch(() => {});
-    starting.set(ws, tail);
-    void tail.then(() => {
-      if (starting.get(ws) === tail) starting.delete(ws);
-    });
-    return next;
-  };
+  const starting = new InTurn();
   return [
     route('GET', '/api/workspaces/:id/blobs', async (req, res, [ws]) => {
       await auth.authorize(bearer(req), ws!, 'read');
@@ -222,7 +214,7 @@ export function blobRoutes(
         const state =
           offset === 0
             ? // Again now that the chunk is here, in turn with the others starting.
-              await startInTurn(ws!, async () => {
+              await starting.run(ws!, async () => {
                 await checkQuota(ws!, hash, size);
                 return write();
               })

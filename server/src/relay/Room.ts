@@ -27,6 +27,7 @@ import {
   countUpdateParts,
   inspectUpdate,
   MalformedUpdate,
+  structClients,
 } from './updates.ts';
 
 export type RoomOptions = {
@@ -317,9 +318,9 @@ export class Room {
 
   /** UPD-13: the client ids a stored row or a server write has structs under go to its author. */
   private claimClients(update: Uint8Array, authorId: string): void {
-    const clients: number[] = [];
+    let clients: number[];
     try {
-      countUpdateParts(update, Number.POSITIVE_INFINITY, clients);
+      clients = structClients(update);
     } catch {
       // A row Yjs cannot read either is skipped when applied.
       return;

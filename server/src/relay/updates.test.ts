@@ -3,7 +3,13 @@ import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { gcFlood } from '../../../tests/support/poisonUpdates.ts';
-import { countUpdateParts, inspectUpdate, MAX_TYPE_DEPTH, MalformedUpdate } from './updates.ts';
+import {
+  countUpdateParts,
+  inspectUpdate,
+  MAX_TYPE_DEPTH,
+  MalformedUpdate,
+  structClients,
+} from './updates.ts';
 
 /** What decoding makes an object of: structs, values of `ContentAny` and JSON, deletion ranges. */
 function partsByDecoding(update: Uint8Array): number {
@@ -54,6 +60,22 @@ describe('countUpdateParts (UPD-9)', () => {
     expect(() => countUpdateParts(new Uint8Array([1, 1, 0, 0, 0b00011111]), Infinity)).toThrow(
       MalformedUpdate,
     );
+  });
+});
+
+describe('structClients (UPD-13)', () => {
+  it('names the clients an update has structs under, from one block or many', () => {
+    const doc = new Y.Doc();
+    doc.clientID = 7;
+    doc.getText('t').insert(0, '一');
+    expect(structClients(Y.encodeStateAsUpdate(doc))).toEqual([7]);
+    const sv = Y.encodeStateVector(doc);
+    doc.getText('t').delete(0, 1);
+    // Only a deletion: no structs.
+    expect(structClients(Y.encodeStateAsUpdate(doc, sv))).toEqual([]);
+    doc.clientID = 9;
+    doc.getText('t').insert(0, '二');
+    expect(structClients(Y.encodeStateAsUpdate(doc)).sort()).toEqual([7, 9]);
   });
 });
 

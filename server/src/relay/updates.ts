@@ -225,6 +225,22 @@ export function inspectUpdate(
   return 'noop';
 }
 
+/**
+ * UPD-13: the clients an update has structs under. A row of one client (most are) is read from
+ * its first block's header alone; others are walked as `countUpdateParts` walks them.
+ */
+export function structClients(update: Uint8Array): number[] {
+  const d = decoding.createDecoder(update);
+  if (decoding.readVarUint(d) === 1) {
+    const structs = decoding.readVarUint(d);
+    const client = decoding.readVarUint(d);
+    return structs > 0 ? [client] : [];
+  }
+  const clients: number[] = [];
+  countUpdateParts(update, Number.POSITIVE_INFINITY, clients);
+  return clients;
+}
+
 /** An update with no structs and an empty delete set encodes to two zero bytes. */
 export const isEmptyUpdate = (update: Uint8Array): boolean =>
   update.byteLength <= 2 && update.every((b) => b === 0);

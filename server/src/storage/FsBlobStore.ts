@@ -3,6 +3,7 @@ import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'nod
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { type BlobType, blobHashSchema, idSchema, isBlobType } from '@grassroots/shared';
+import { InTurn } from '../inTurn.ts';
 import {
   type BlobInfo,
   type BlobStore,
@@ -24,7 +25,8 @@ type UsageSizes = { complete: Map<string, number>; partial: Map<string, number> 
  */
 export class FsBlobStore implements BlobStore {
   /** Serialises writes per blob: two chunks of one upload never interleave. */
-  readonly #locks = new Map<string, Promise<unknown>>();
+  /** Work on one blob, one at a time (keyed by workspace and hash). */
+  readonly #locks = new InTurn();
   /**
    * BLOB-13: each workspace's usage as last read from the disk, with the count of changes this
    * store had made to the workspace by then. Reading it means opening every meta file, and a
@@ -91,16 +93,7 @@ export class FsBlobStore implements BlobStore {
 
   /** Runs `work` after every earlier locked work on the same blob has ended. */
   #locked<T>(workspaceId: string, hash: string, work: () => Promise<T>): Promise<T> {
-    const key = `${workspaceId}/${hash}`;
-    const before = this.#locks.get(key) ?? Promise.resolve();
-    const run = before.catch(() => {}).then(work);
-    this.#locks.set(key, run);
-    void run
-      .finally(() => {
-        if (this.#locks.get(key) === run) this.#locks.delete(key);
-      })
-      .catch(() => {});
-    return run;
+    return this.#locks.run(`${workspaceId}/${hash}`, work);
   }
 
   async #write(
