@@ -19,7 +19,7 @@ import {
 import { asBuffer, type Connection, TokenBucket } from './Connection.ts';
 import { encodeStructChunks } from './chunks.ts';
 import type { FanoutPort, RoomMessage } from './Fanout.ts';
-import { binaryFrame, syncUpdateFrame } from './frames.ts';
+import { binaryFrame, encodeStateVector, syncUpdateFrame } from './frames.ts';
 import { IntegrationTooCostly, withIntegrationBudget } from './integrationBudget.ts';
 import {
   assertIntegratedShallow,
@@ -785,7 +785,7 @@ export class Room {
    * acks after it are the same bytes (and the same object, which makes repeats cheap to spot).
    */
   private stateVector(): Uint8Array {
-    this.encodedSV ??= Y.encodeStateVector(this.doc);
+    this.encodedSV ??= encodeStateVector(this.doc.store.clients);
     return this.encodedSV;
   }
 

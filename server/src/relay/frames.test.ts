@@ -3,7 +3,8 @@ import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import * as ws from 'ws';
 import * as syncProtocol from 'y-protocols/sync';
-import { ackFrame, binaryFrame, messageOf, syncUpdateFrame } from './frames.ts';
+import * as Y from 'yjs';
+import { ackFrame, binaryFrame, encodeStateVector, messageOf, syncUpdateFrame } from './frames.ts';
 
 /** The frame parser of the `ws` client (exported by `ws`, not declared by its types). */
 type FrameReader = {
@@ -86,5 +87,30 @@ describe('syncUpdateFrame and ackFrame', () => {
         expect(decoding.hasContent(decoder)).toBe(false);
       }
     }
+  });
+});
+
+describe('encodeStateVector', () => {
+  it("writes Yjs's bytes for docs of no, one and many clients, ids of every varUint length", () => {
+    const ids = [0, 1, 127, 128, 16_383, 16_384, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 40, 77, 3];
+    const docs = [new Y.Doc()];
+    const all = new Y.Doc({ gc: false });
+    for (const [n, id] of ids.entries()) {
+      const author = new Y.Doc();
+      author.clientID = id;
+      // Clocks of every varUint length too, and more than one struct for some clients.
+      author.getText('t').insert(0, 'x'.repeat(n * 1500 + 1));
+      if (n % 3 === 0) author.getMap('m').set('k', n);
+      const update = Y.encodeStateAsUpdate(author);
+      Y.applyUpdate(all, update);
+      const one = new Y.Doc();
+      Y.applyUpdate(one, update);
+      docs.push(one);
+    }
+    docs.push(all);
+    for (const doc of docs) {
+      expect(encodeStateVector(doc.store.clients)).toEqual(Y.encodeStateVector(doc));
+    }
+    expect(all.store.clients.size).toBe(ids.length);
   });
 });

@@ -17,7 +17,7 @@ export const varUintLength = (n: number): number => {
 };
 
 /** Writes `n` as a lib0 varUint at `at`; returns the offset after it. */
-export const writeVarUint = (target: Buffer, at: number, n: number): number => {
+export const writeVarUint = (target: Uint8Array, at: number, n: number): number => {
   while (n > 0x7f) {
     target[at++] = 0x80 | (n & 0x7f);
     n = Math.floor(n / 128);
@@ -25,6 +25,39 @@ export const writeVarUint = (target: Buffer, at: number, n: number): number => {
   target[at++] = n;
   return at;
 };
+
+/**
+ * `Y.encodeStateVector(doc)`, the same bytes (clients in descending order, as Yjs writes them),
+ * written straight into one array. A room encodes its state vector after every batch it stores
+ * (its acks carry it); Yjs's way (a Map of the clocks, its entries copied and sorted with a
+ * comparison function, a growing encoder) was a fifth of the work after a small batch.
+ */
+export function encodeStateVector(clients: ReadonlyMap<number, readonly StructRun[]>): Uint8Array {
+  // Client ids are whole numbers below 2^53: a Float64Array sorts them by value, without a
+  // comparison function.
+  const ids = new Float64Array(clients.size);
+  let i = 0;
+  for (const id of clients.keys()) ids[i++] = id;
+  ids.sort();
+  const clocks = new Float64Array(ids.length);
+  let length = varUintLength(ids.length);
+  for (let k = 0; k < ids.length; k++) {
+    const structs = clients.get(ids[k]!)!;
+    const last = structs[structs.length - 1]!;
+    clocks[k] = last.id.clock + last.length;
+    length += varUintLength(ids[k]!) + varUintLength(clocks[k]!);
+  }
+  const bytes = new Uint8Array(length);
+  let at = writeVarUint(bytes, 0, ids.length);
+  for (let k = ids.length - 1; k >= 0; k--) {
+    at = writeVarUint(bytes, at, ids[k]!);
+    at = writeVarUint(bytes, at, clocks[k]!);
+  }
+  return bytes;
+}
+
+/** What `encodeStateVector` reads of a Yjs struct: its id's clock and its length. */
+type StructRun = { id: { clock: number }; length: number };
 
 /** A frame of `length` payload bytes with its header written; returns it and the payload offset. */
 function frameOf(length: number): [Buffer, number] {

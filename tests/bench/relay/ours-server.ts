@@ -3,6 +3,8 @@
  * prints `{ port, workspaceId, token }` as one JSON line once it listens. Stops on SIGTERM or
  * when its parent's stdin closes (closing the server as a deployment does: pending writes stored).
  *
+ * Runs the compiled relay when BENCH_RELAY_LIB names its library (see `servers.ts`).
+ *
  * Flags:
  * - `--limits unthrottled` (default): message and connection limits raised so the benchmark's
  *   traffic is never refused; `--limits production`: the configuration's defaults.
@@ -16,13 +18,15 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type NewUpdate,
-  parseConfig,
-  SqliteStore,
-  type StoredUpdate,
-  startServer,
-} from '@grassroots/server';
+import { pathToFileURL } from 'node:url';
+import type { NewUpdate, StoredUpdate } from '@grassroots/server';
+
+// BENCH_RELAY_LIB: the compiled relay library (`index.js` of a server build), as production runs
+// the relay (`node server/dist/main.js`); without it, the TypeScript sources through tsx.
+const compiled = process.env.BENCH_RELAY_LIB;
+const { parseConfig, SqliteStore, startServer }: typeof import('@grassroots/server') = compiled
+  ? await import(pathToFileURL(compiled).href)
+  : await import('@grassroots/server');
 
 const flag = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`);

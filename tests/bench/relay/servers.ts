@@ -32,6 +32,29 @@ const scripts: Record<ServerKind, string> = {
   'y-websocket': join(here, 'reference-server.ts'),
 };
 
+/** Where the benchmark builds the relay (inside `server/`, so its packages resolve as in `dist/`). */
+const buildDir = join(repoRoot, 'server', '.bench-build');
+let built: Promise<string> | null = null;
+
+/**
+ * The relay library compiled as production compiles it (`server/vite.config.ts`, into
+ * `server/.bench-build/`), built once per benchmark run: the relay is measured as it runs in a
+ * deployment, not through tsx (whose esbuild wraps every named closure in a `__name` call as it
+ * is made). `BENCH_RELAY_FROM=source` measures the TypeScript sources instead.
+ */
+function compiledRelay(): Promise<string> {
+  built ??= (async () => {
+    const { build } = await import('vite');
+    await build({
+      configFile: join(repoRoot, 'server', 'vite.config.ts'),
+      logLevel: 'error',
+      build: { outDir: buildDir, emptyOutDir: true, sourcemap: false },
+    });
+    return join(buildDir, 'index.js');
+  })();
+  return built;
+}
+
 const live = new Set<ChildProcess>();
 // Last resort: whatever happens to the benchmark, no server outlives it.
 process.on('exit', () => {
@@ -76,7 +99,8 @@ export type StartOptions = {
 
 /**
  * Starts a server in its own Node process (`node --import tsx`, so the pid is the server itself
- * and its RSS is its own) and waits for the JSON line it prints once listening.
+ * and its RSS is its own; ours loads the compiled relay, see `compiledRelay`) and waits for the
+ * JSON line it prints once listening.
  */
 export async function startBenchServer(
   kind: ServerKind,
@@ -102,6 +126,10 @@ export async function startBenchServer(
   delete env.YPERSISTENCE;
   if (kind === 'y-websocket' && dataDir) env.YPERSISTENCE = dataDir;
   if (config) env.BENCH_RELAY_CONFIG = JSON.stringify(config);
+  delete env.BENCH_RELAY_LIB;
+  if (kind === 'grassroots' && process.env.BENCH_RELAY_FROM !== 'source') {
+    env.BENCH_RELAY_LIB = await compiledRelay();
+  }
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', scripts[kind], ...args], {
     cwd: repoRoot,
     env,
