@@ -1,4 +1,4 @@
-import { type JSX, onCleanup, onMount, Show } from 'solid-js';
+import { createEffect, type JSX, on, onCleanup, onMount, Show } from 'solid-js';
 import { LanguageSwitch } from '../components/LanguageSwitch.tsx';
 import { SyncBadge } from '../components/SyncBadge.tsx';
 import { SyncNotices } from '../components/SyncNotices.tsx';
@@ -34,6 +34,25 @@ function pinStatusRow(header: HTMLElement): () => void {
   };
 }
 
+/**
+ * Scrolls a row of tabs sideways (only) so its current tab is in view, or back to its start on a
+ * page of none (a document): on a phone the tabs are one row wider than the screen, and the page
+ * opened may be one of the last.
+ */
+function showCurrentTab(nav: HTMLElement): void {
+  if (nav.scrollWidth <= nav.clientWidth) return;
+  const tab = nav.querySelector('[aria-current="page"]');
+  if (!tab) {
+    nav.scrollLeft = 0;
+    return;
+  }
+  const row = nav.getBoundingClientRect();
+  const box = tab.getBoundingClientRect();
+  const margin = 24;
+  if (box.left < row.left) nav.scrollBy({ left: box.left - row.left - margin });
+  else if (box.right > row.right) nav.scrollBy({ left: box.right - row.right + margin });
+}
+
 /** Header (workspace, sync badge), navigation and the page below. */
 export function WorkspaceShell(props: {
   active: WorkspaceView | null;
@@ -45,7 +64,14 @@ export function WorkspaceShell(props: {
     hrefOf({ name: 'workspace', workspaceId: ws.entry.id, view });
   const current = (view: WorkspaceView) => (props.active === view ? 'page' : undefined);
   let header!: HTMLElement;
+  let tabs!: HTMLElement;
   onMount(() => onCleanup(pinStatusRow(header)));
+  createEffect(
+    on(
+      () => props.active,
+      () => queueMicrotask(() => showCurrentTab(tabs)),
+    ),
+  );
   return (
     <>
       <header class="topbar" ref={header}>
@@ -63,7 +89,7 @@ export function WorkspaceShell(props: {
           <LanguageSwitch />
         </div>
         <div class="topbar-row">
-          <nav class="tabs" aria-label={t('app.name')}>
+          <nav class="tabs" aria-label={t('app.name')} ref={tabs}>
             <a href={link('dashboard')} aria-current={current('dashboard')}>
               {t('nav.dashboard')}
             </a>
