@@ -71,7 +71,9 @@ describe('at 360 px', () => {
       // The last tab's page, opened by its address: the row scrolls it into view.
       await page.goto(`${server.url}/#/w/${ws}/members`);
       await page.locator('.topbar .tabs a[aria-current="page"]').waitFor();
-      await expect.poll(async () => (await tabsRow()).currentInView, locale).toBe(true);
+      await expect
+        .poll(async () => (await tabsRow()).currentInView, { message: locale })
+        .toBe(true);
       const onLast = await tabsRow();
       // One row (7 tabs took two to four rows of a phone before), wider than the screen.
       expect(onLast.height, locale).toBeLessThan(50);
@@ -79,7 +81,9 @@ describe('at 360 px', () => {
       await page.goto(`${server.url}/#/w/${ws}/d/${feedbackId}`);
       await waitSaved(page);
       await page.locator('.entry-row').first().waitFor();
-      await expect.poll(async () => (await tabsRow()).currentInView, locale).toBe(true);
+      await expect
+        .poll(async () => (await tabsRow()).currentInView, { message: locale })
+        .toBe(true);
       expect(await overflow(), locale).toBe(0);
       // Each entry is a card: its summary spans the card's width.
       const row = await page.locator('.entry-row').first().boundingBox();
