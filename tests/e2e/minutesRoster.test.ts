@@ -123,7 +123,21 @@ describe('minutes counted against the roster', () => {
     await vote.locator('input[name="tally-for"]').fill('15');
     await vote.locator('input[name="tally-for"]').dispatchEvent('change');
     await expect.poll(() => outcome.textContent()).toBe('按规定：未通过');
+    // VOTE-10: no result recorded yet, one tap records the rule's; one the rule does not give is
+    // set against it.
+    const useRule = vote.locator('button[name="useRuleOutcome"]');
+    const mismatch = vote.locator('[data-outcome-mismatch]');
+    expect(await useRule.textContent()).toBe('记为“未通过”（按规定核算的结果）');
+    await useRule.click();
+    await expect
+      .poll(() => vote.locator('select[name="voteOutcome"]').inputValue())
+      .toBe('rejected');
+    expect(await useRule.count()).toBe(0);
+    expect(await mismatch.count()).toBe(0);
     await vote.locator('select[name="voteOutcome"]').selectOption('passed');
+    await expect
+      .poll(() => mismatch.textContent())
+      .toBe('会议宣布的结果（通过）与按规定核算的结果（未通过）不同：请核对票数和到会人数。');
     const finalise = page.locator('button[name="finalise"]');
     await expect.poll(() => finalise.isDisabled()).toBe(true);
     const why = page.locator('.finalise-why');
@@ -149,6 +163,8 @@ describe('minutes counted against the roster', () => {
       .poll(() => quorum.textContent())
       .toBe('有表决权的应到 30 · 实到 20 · 需 20 人到会 ✓');
     await expect.poll(() => finalise.isDisabled()).toBe(false);
+    // The rule now gives what was declared.
+    expect(await mismatch.count()).toBe(0);
     expect(await page.locator('.minutes-editor.is-record').count()).toBe(0);
     await finalise.click();
     await page.locator('.final-notice').waitFor();

@@ -64,7 +64,7 @@ import { createDraft, draftKey } from '../sync/createDraft.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
 import type { EditorProps } from './editorProps.ts';
 import { LazyRichText } from './LazyRichText.tsx';
-import { issueText, VoteCheckLine } from './minutesChecks.tsx';
+import { issueText, OutcomeAgreement, VoteCheckLine } from './minutesChecks.tsx';
 import { autoMinutesTitle, isUnnamedMinutesTitle } from './minutesTitle.ts';
 
 /** `YYYY-MM-DDTHH:mm` typed on a Beijing clock → epoch ms. */
@@ -733,44 +733,53 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
         <h2>{t('min.votes')}</h2>
         <ul class="plain-list">
           <For each={m.votes}>
-            {(v) => (
-              <li class="vote" data-vote-id={v.id}>
-                <strong>
-                  <bdi data-find>{v.motion}</bdi>
-                </strong>{' '}
-                <ItemCommentButton
-                  comments={comments}
-                  itemId={v.id}
-                  label={v.motion || t('min.votes')}
-                />
-                <div class="fields tally-fields">
-                  {tallyField(v.id, 'for', v.tally.for)}
-                  {tallyField(v.id, 'against', v.tally.against)}
-                  {tallyField(v.id, 'abstain', v.tally.abstain)}
-                </div>
-                <VoteCheckLine check={voteCheck(m, v, ws.roster())} />
-                <SelectInput
-                  class="vote-outcome"
-                  label={t('min.outcome')}
-                  name="voteOutcome"
-                  value={v.outcome ?? ''}
-                  isReadOnly={ro()}
-                  options={[
-                    { value: '', label: t('min.outcomeNone') },
-                    ...VOTE_OUTCOMES.map((o) => ({ value: o, label: label('voteOutcome', o) })),
-                  ]}
-                  onChange={(o) =>
-                    op.run(() => setVoteOutcome(doc, v.id, (o || null) as VoteOutcome | null))
-                  }
-                />
-                <RemoveButton
-                  name="removeVote"
-                  label={t('min.removeVoteNamed', { title: v.motion })}
-                  question={t('min.removeVoteConfirm', { title: v.motion })}
-                  remove={() => removeVote(doc, v.id)}
-                />
-              </li>
-            )}
+            {(v) => {
+              const check = createMemo(() => voteCheck(m, v, ws.roster()));
+              return (
+                <li class="vote" data-vote-id={v.id}>
+                  <strong>
+                    <bdi data-find>{v.motion}</bdi>
+                  </strong>{' '}
+                  <ItemCommentButton
+                    comments={comments}
+                    itemId={v.id}
+                    label={v.motion || t('min.votes')}
+                  />
+                  <div class="fields tally-fields">
+                    {tallyField(v.id, 'for', v.tally.for)}
+                    {tallyField(v.id, 'against', v.tally.against)}
+                    {tallyField(v.id, 'abstain', v.tally.abstain)}
+                  </div>
+                  <VoteCheckLine check={check()} />
+                  <SelectInput
+                    class="vote-outcome"
+                    label={t('min.outcome')}
+                    name="voteOutcome"
+                    value={v.outcome ?? ''}
+                    isReadOnly={ro()}
+                    options={[
+                      { value: '', label: t('min.outcomeNone') },
+                      ...VOTE_OUTCOMES.map((o) => ({ value: o, label: label('voteOutcome', o) })),
+                    ]}
+                    onChange={(o) =>
+                      op.run(() => setVoteOutcome(doc, v.id, (o || null) as VoteOutcome | null))
+                    }
+                  />
+                  <OutcomeAgreement
+                    check={check()}
+                    declared={v.outcome ?? null}
+                    isReadOnly={ro()}
+                    onUse={(o) => op.run(() => setVoteOutcome(doc, v.id, o))}
+                  />
+                  <RemoveButton
+                    name="removeVote"
+                    label={t('min.removeVoteNamed', { title: v.motion })}
+                    question={t('min.removeVoteConfirm', { title: v.motion })}
+                    remove={() => removeVote(doc, v.id)}
+                  />
+                </li>
+              );
+            }}
           </For>
         </ul>
         <Show when={!ro()}>

@@ -6,6 +6,7 @@ import {
   type MinutesIssue,
   type RosterData,
   type VoteCheck,
+  type VoteOutcome,
   voteCheck,
 } from '../model/domain.ts';
 
@@ -71,6 +72,59 @@ export function VoteCheckLine(props: { check: VoteCheck }): JSX.Element {
         </p>
       </Show>
     </div>
+  );
+}
+
+/**
+ * VOTE-10: the result a meeting declared set against what its rule gives. None recorded yet: a
+ * button records the rule's (one tap, not a second reading of the check); one recorded that the
+ * rule does not give: a warning says which each is. Nothing while the rule cannot judge the vote
+ * (counts missing, or a tally larger than the voters).
+ */
+export function OutcomeAgreement(props: {
+  check: VoteCheck;
+  declared: VoteOutcome | null;
+  isReadOnly: boolean;
+  onUse: (outcome: VoteOutcome) => void;
+}): JSX.Element {
+  const { t, label } = useI18n();
+  const ruled = (): VoteOutcome | null =>
+    props.check.complete && props.check.tallyFits
+      ? props.check.passed
+        ? 'passed'
+        : 'rejected'
+      : null;
+  return (
+    <Show when={ruled()}>
+      {(rule) => (
+        <Show
+          when={props.declared}
+          fallback={
+            <Show when={!props.isReadOnly}>
+              <button
+                type="button"
+                class="btn small"
+                name="useRuleOutcome"
+                onClick={() => props.onUse(rule())}
+              >
+                {t('min.useRuleOutcome', { outcome: label('voteOutcome', rule()) })}
+              </button>
+            </Show>
+          }
+        >
+          {(declared) => (
+            <Show when={declared() !== rule()}>
+              <p class="warning vote-check-line small" data-outcome-mismatch>
+                {t('min.outcomeMismatch', {
+                  declared: label('voteOutcome', declared()),
+                  rule: label('voteOutcome', rule()),
+                })}
+              </p>
+            </Show>
+          )}
+        </Show>
+      )}
+    </Show>
   );
 }
 

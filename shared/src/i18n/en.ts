@@ -683,6 +683,9 @@ export const en: Catalogue = {
     'min.check.tallyTooBig': 'The votes add up to more than the voters present.',
     'min.check.passes': 'By the rules: passed',
     'min.check.fails': 'By the rules: not passed',
+    'min.useRuleOutcome': 'Record “{outcome}” (what the rules give)',
+    'min.outcomeMismatch':
+      'The result the meeting declared ({declared}) is not what the rules give ({rule}): check the votes and who was present.',
     'min.check.cannotJudge': 'Tally does not add up: no outcome can be read',
     'case.issue.no-quorum': '{step}: the vote had no quorum',
     'case.issue.vote-not-carried': '{step}: recorded as passed, but it did not pass by the rules',

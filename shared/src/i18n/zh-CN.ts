@@ -645,6 +645,9 @@ const messages = {
   'min.check.tallyTooBig': '票数合计超过实到有表决权人数。',
   'min.check.passes': '按规定：通过',
   'min.check.fails': '按规定：未通过',
+  'min.useRuleOutcome': '记为“{outcome}”（按规定核算的结果）',
+  'min.outcomeMismatch':
+    '会议宣布的结果（{declared}）与按规定核算的结果（{rule}）不同：请核对票数和到会人数。',
   'min.check.cannotJudge': '票数有误，无法判定是否通过',
   'case.issue.no-quorum': '{step}：表决时到会人数不足法定人数',
   'case.issue.vote-not-carried': '{step}：记为通过，但按规定未通过',
