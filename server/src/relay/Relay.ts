@@ -28,7 +28,7 @@ import { WorkBudget } from '../workBudget.ts';
 import { CommitBatcher } from './CommitBatcher.ts';
 import { Connection, TokenBucket } from './Connection.ts';
 import type { Fanout, FanoutMessage, FanoutPort } from './Fanout.ts';
-import { MessageRefused, PendingBytes, Room } from './Room.ts';
+import { MessageRefused, PendingBytes, ReaderAcks, Room } from './Room.ts';
 import { relistedKey } from './relisting.ts';
 
 export type RelayOptions = {
@@ -113,6 +113,8 @@ export class Relay {
   private readonly port: FanoutPort;
   /** One storage transaction per turn for the writes of every room. */
   private readonly commits: CommitBatcher;
+  /** One timer for the reader acks of every room (UPD-7). */
+  private readonly readerAcks: ReaderAcks;
   private readonly now: () => number;
   private readonly pingTimer: NodeJS.Timeout;
   private readonly checkTimer: NodeJS.Timeout;
@@ -152,6 +154,7 @@ export class Relay {
       intervalMs: config.commitIntervalMs,
       onCommitted: () => options.metrics.storageCommits.inc(),
     });
+    this.readerAcks = new ReaderAcks(config.ackIntervalMs);
     this.pingTimer = setInterval(() => this.ping(), config.pingIntervalMs);
     this.pingTimer.unref();
     this.checkTimer = setInterval(() => void this.checkStored(), config.storedCheckMs);
@@ -444,6 +447,7 @@ export class Relay {
       maxAwarenessIdsPerConnection: config.maxAwarenessIdsPerConnection,
       maxPresenceStateBytes: config.maxPresenceStateBytes,
       ackIntervalMs: config.ackIntervalMs,
+      readerAcks: this.readerAcks,
       onTainted: (tainted) => this.reset(tainted),
       ...this.writeCheck(name),
       ...(this.options.work ? { work: this.options.work } : {}),

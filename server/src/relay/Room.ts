@@ -84,6 +84,11 @@ export type RoomOptions = {
    */
   ackIntervalMs?: number;
   /**
+   * The one timer of the process that sends the reader acks that found no relay to ride with
+   * (UPD-7), with the same `ackIntervalMs`. Default a timer of this room's own.
+   */
+  readerAcks?: ReaderAcks;
+  /**
    * Called once when an update failed to apply half-way, so the doc in memory may no longer be
    * what storage holds: the owner stores what is pending, closes every connection and unloads the
    * room, which reloads from storage on the next connection.
@@ -227,7 +232,7 @@ export class Room {
   /** Awareness updates of this process's connections, published together once per turn. */
   private awarenessOut: Uint8Array[] = [];
   /** Sends the acks that found no relay to ride with (see `ackAfterRelays`). */
-  private ackTimer: NodeJS.Timeout | null = null;
+  private readonly readerAcks: ReaderAcks;
   /** The doc's encoded state vector, until the doc next changes (see `stateVector`). */
   private encodedSV: Uint8Array | null = null;
 
@@ -235,6 +240,7 @@ export class Room {
     readonly name: string,
     private readonly options: RoomOptions,
   ) {
+    this.readerAcks = options.readerAcks ?? new ReaderAcks(options.ackIntervalMs ?? 250);
     this.awareness.setLocalState(null);
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       this.encodedSV = null;
@@ -1080,29 +1086,27 @@ export class Room {
         isOwed = true;
       }
     }
-    if (isOwed && this.ackTimer === null) this.scheduleReaderAcks(interval);
+    if (isOwed) this.readerAcks.add(this);
   }
 
   /**
-   * Every `ackIntervalMs` while readers wait for an ack: sends the ones that waited long enough
-   * (one timer of a fixed length per room: timers of many lengths cost more to keep).
+   * Sends the acks of readers that waited long enough (see `ackAfterRelays`); called every
+   * `ackIntervalMs` while some wait (`ReaderAcks`). True while some still wait.
    */
-  private scheduleReaderAcks(interval: number): void {
-    this.ackTimer = setTimeout(() => {
-      this.ackTimer = null;
-      if (this.isClosed) return;
-      const sv = this.storedStateVector();
-      const at = performance.now();
-      let isOwed = false;
-      for (const c of this.conns) {
-        if (c.ackOwedSince === null) continue;
-        if (!c.isOwedAck(sv)) c.ackOwedSince = null;
-        else if (at - c.ackOwedSince >= READER_ACK_WAIT * interval - interval / 2)
-          c.sendAck(sv, this.appliedSeq, at);
-        else isOwed = true;
-      }
-      if (isOwed) this.scheduleReaderAcks(interval);
-    }, interval);
+  sendWaitingAcks(): boolean {
+    if (this.isClosed) return false;
+    const interval = this.options.ackIntervalMs ?? 250;
+    const sv = this.storedStateVector();
+    const at = performance.now();
+    let isOwed = false;
+    for (const c of this.conns) {
+      if (c.ackOwedSince === null) continue;
+      if (!c.isOwedAck(sv)) c.ackOwedSince = null;
+      else if (at - c.ackOwedSince >= READER_ACK_WAIT * interval - interval / 2)
+        c.sendAck(sv, this.appliedSeq, at);
+      else isOwed = true;
+    }
+    return isOwed;
   }
 
   private scheduleRetry(error: unknown): void {
@@ -1219,14 +1223,45 @@ export class Room {
   destroy(): void {
     this.isClosed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    if (this.ackTimer) clearTimeout(this.ackTimer);
-    this.ackTimer = null;
+    this.readerAcks.delete(this);
     this.retryTimer = null;
     for (const w of this.queue) w.onSettled?.(new Error('the room was closed'));
     this.queue = [];
     this.options.pendingBytes?.hold(this.name, 0);
     this.awareness.destroy();
     this.doc.destroy();
+  }
+}
+
+/**
+ * UPD-7: every `intervalMs`, while some wait, sends the reader acks of every room that waited long
+ * enough (`Room.sendWaitingAcks`). One timer for the process: a timer of each room's own fired
+ * four times a second in nearly every busy room, each firing a wakeup of the event loop of its own.
+ */
+export class ReaderAcks {
+  private readonly rooms = new Set<Room>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly intervalMs: number) {}
+
+  /** `room` has readers waiting for an ack. */
+  add(room: Room): void {
+    this.rooms.add(room);
+    this.timer ??= setTimeout(() => this.sweep(), this.intervalMs);
+  }
+
+  delete(room: Room): void {
+    this.rooms.delete(room);
+    if (this.rooms.size === 0 && this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+  }
+
+  private sweep(): void {
+    this.timer = null;
+    for (const room of this.rooms) if (!room.sendWaitingAcks()) this.rooms.delete(room);
+    if (this.rooms.size > 0) this.timer = setTimeout(() => this.sweep(), this.intervalMs);
   }
 }
 
