@@ -130,6 +130,13 @@ export const configSchema = z
      * device back from weeks offline takes thousands; made-up origins took 40 million (10 s).
      */
     maxIntegrationSteps: intFrom(1000, 1_000_000_000).default(250_000),
+    /**
+     * UPD-14: structs (Yjs's items and deleted runs) one document may hold, each about 200 bytes
+     * in memory; an update that could take it past them is refused. An honest year of a village's
+     * records holds a few thousand; 499,000 one-character deletions in 2 MB split one item into a
+     * million (1 GB and 3–5 s each time the room loaded).
+     */
+    maxDocStructs: intFrom(1000, 1_000_000_000).default(500_000),
     /** Bytes of structs waiting for missing dependencies one room keeps before dropping them. */
     maxPendingStructBytes: intFrom(1024, 1024 * 1024 * 1024).default(4 * 1024 * 1024),
     /**
@@ -235,6 +242,7 @@ const ENV_KEYS: Record<string, keyof z.input<typeof configSchema>> = {
   PUBLIC_URL: 'publicUrl',
   LOG_LEVEL: 'logLevel',
   MAX_MESSAGE_BYTES: 'maxMessageBytes',
+  MAX_DOC_STRUCTS: 'maxDocStructs',
   UNLOAD_AFTER_MS: 'unloadAfterMs',
   DATABASE_URL: 'databaseUrl',
   SQLITE_SYNCHRONOUS: 'sqliteSynchronous',

@@ -443,6 +443,7 @@ export class Relay {
       maxPendingBytes: config.maxPendingStructBytes,
       pendingBytes: this.pendingBytes,
       maxIntegrationSteps: config.maxIntegrationSteps,
+      maxDocStructs: config.maxDocStructs,
       maxAwarenessDepth: config.maxAwarenessDepth,
       maxAwarenessIdsPerConnection: config.maxAwarenessIdsPerConnection,
       maxPresenceStateBytes: config.maxPresenceStateBytes,

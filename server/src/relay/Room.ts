@@ -71,6 +71,8 @@ export type RoomOptions = {
   pendingBytes?: PendingBytes;
   /** UPD-10: steps of Yjs's conflict walks one client update may take (`integrationBudget.ts`). */
   maxIntegrationSteps?: number;
+  /** UPD-14: structs the doc may hold; a client update that could take it past them is refused. */
+  maxDocStructs?: number;
   /** Deepest nesting of one awareness state. */
   maxAwarenessDepth: number;
   /** Awareness client ids one connection may own at once. */
@@ -611,9 +613,11 @@ export class Room {
     const charged = <T>(run: () => T): T => (work ? work.run(memberId, run) : run());
     let effect: 'noop' | 'change';
     const writing = new Set<number>();
+    let parts = 0;
     try {
       effect = charged(() => {
-        if (countUpdateParts(payload, MAX_UPDATE_PARTS) > MAX_UPDATE_PARTS) {
+        parts = countUpdateParts(payload, MAX_UPDATE_PARTS);
+        if (parts > MAX_UPDATE_PARTS) {
           throw new MessageRefused(CloseCode.tooLarge, 'update rejected: too many parts');
         }
         return inspectUpdate(this.doc, payload, writing);
@@ -671,6 +675,16 @@ export class Room {
       // Storage is behind: the sender keeps the update and re-sends it when it reconnects.
       throw new MessageRefused(CloseCode.storageFailed, 'storage is behind; retry later');
     }
+    // UPD-14: a struct of the update adds at most three to the doc (itself, and the items its
+    // origins split), a deleted range two (the items split at its ends); every part counts as
+    // both, an upper bound read before anything is applied.
+    if (effect === 'change' && !this.hasRoomForStructs(3 * parts)) {
+      this.options.metrics.messagesRejected.inc({ reason: 'doc_full' });
+      throw new MessageRefused(
+        CloseCode.tooLarge,
+        'update rejected: the document holds too many parts; start a new one',
+      );
+    }
     for (const client of writing) {
       if (!this.clientOwners.has(client)) this.clientOwners.set(client, memberId);
     }
@@ -694,6 +708,9 @@ export class Room {
    */
   private integrate(update: Uint8Array, isBounded = true): Uint8Array | null {
     const store = this.doc.store;
+    // Structs placed without UPD-14's bound (stored rows, the server's own changes): counted
+    // afresh at the next client update.
+    if (!isBounded) this.structsAtMost = Number.POSITIVE_INFINITY;
     // Structs that wait for a dependency integrate during a later update, whoever sends it.
     const hadPending = store.pendingStructs !== null || store.pendingDs !== null;
     const captured: Uint8Array[] = [];
@@ -738,6 +755,27 @@ export class Room {
    * unloads: past `maxPendingBytes` they are dropped. Nothing of them was stored or acknowledged,
    * so a client that really has the dependencies sends them all again when it reconnects.
    */
+  /**
+   * UPD-14: an upper bound of the structs the doc holds: counted exactly when it would pass
+   * `maxDocStructs` (a walk over every client's structs), otherwise raised by each update's
+   * bound; unknown (infinite) until the first count.
+   */
+  private structsAtMost = Number.POSITIVE_INFINITY;
+
+  /** True, and the bound raised, when `growth` more structs stay within `maxDocStructs`. */
+  private hasRoomForStructs(growth: number): boolean {
+    const max = this.options.maxDocStructs;
+    if (max === undefined) return true;
+    if (this.structsAtMost + growth > max) {
+      let held = 0;
+      for (const structs of this.doc.store.clients.values()) held += structs.length;
+      this.structsAtMost = held;
+      if (held + growth > max) return false;
+    }
+    this.structsAtMost += growth;
+    return true;
+  }
+
   /** Times structs waiting for dependencies were dropped (see `boundPending`). */
   private pendingDrops = 0;
 

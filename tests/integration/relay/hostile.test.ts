@@ -570,6 +570,74 @@ describe('updates that cost more to apply than they weigh', () => {
   });
 });
 
+describe('documents split into too many parts (UPD-14)', () => {
+  /** An update (v1) that deletes every other character of `client`'s `length` characters. */
+  const deleteEveryOther = (client: number, from: number, ranges: number): Uint8Array => {
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, 0); // no structs
+    encoding.writeVarUint(e, 1); // one client in the delete set
+    encoding.writeVarUint(e, client);
+    encoding.writeVarUint(e, ranges);
+    for (let i = 0; i < ranges; i++) {
+      encoding.writeVarUint(e, from + 2 * i + 1);
+      encoding.writeVarUint(e, 1);
+    }
+    return encoding.toUint8Array(e);
+  };
+
+  it('an update that could take a document past maxDocStructs is refused before it is applied; the others write on', async () => {
+    server = await startTestServer({ maxDocStructs: 20_000 });
+    const s = server;
+    const room = `${s.workspaceId}/split`;
+    const other = stockClient(s.wsUrl, room, s.adminToken);
+    cleanups.push(other.destroy);
+    await other.synced;
+    // One item of 16,000 characters, then 7,000 one-character deletions in one update (28 KB):
+    // 14,000 structs more, up to 21,000 by the bound.
+    other.doc.getText('t').insert(0, 'ab'.repeat(8000));
+    await eventually(async () => expect((await s.store.roomStats(room)).rows).toBe(1));
+    const raw = await rawClient(`${s.wsUrl}/${room}?token=${s.adminToken}`);
+    raw.send(updateMessage(deleteEveryOther(other.doc.clientID, 0, 7000)));
+    const closed = await raw.closed;
+    expect(closed.code).toBe(CloseCode.tooLarge);
+    expect(closed.reason).toContain('too many parts');
+    expect(await (await fetch(`${s.url}/metrics`)).text()).toContain(
+      'grassroots_messages_rejected_total{reason="doc_full"} 1',
+    );
+    const stored = await expectEveryRowLoads(s.store, room);
+    expect(stored.getText('t').length).toBe(16_000);
+    expect((await s.store.roomStats(room)).rows).toBe(1);
+    // Within the bound, the same kind of update is taken.
+    const within = await rawClient(`${s.wsUrl}/${room}?token=${s.adminToken}`);
+    within.send(updateMessage(deleteEveryOther(other.doc.clientID, 0, 3000)));
+    await eventually(async () => expect((await s.store.roomStats(room)).rows).toBe(2));
+    await eventually(() => expect(other.doc.getText('t').length).toBe(13_000));
+    other.doc.getText('t').insert(0, '再写');
+    await eventually(async () => expect((await s.store.roomStats(room)).rows).toBe(3));
+    expect(other.provider.wsconnected).toBe(true);
+    within.ws.close();
+  });
+
+  it('the structs a document holds are counted again before anything is refused, so many small updates are never refused for their bounds', async () => {
+    server = await startTestServer({ maxDocStructs: 1000 });
+    const s = server;
+    const room = `${s.workspaceId}/typing`;
+    const typist = stockClient(s.wsUrl, room, s.adminToken);
+    cleanups.push(typist.destroy);
+    await typist.synced;
+    // 600 keystrokes, each its own update: their bounds add up to several times the limit, the
+    // document holds a handful of structs (Yjs merges a device's run of characters).
+    const text = typist.doc.getText('t');
+    for (let i = 0; i < 600; i++) text.insert(text.length, '字');
+    await eventually(async () => {
+      const doc = await expectEveryRowLoads(s.store, room);
+      expect(doc.getText('t').length).toBe(600);
+    });
+    expect(typist.provider.wsconnected).toBe(true);
+    expect(await (await fetch(`${s.url}/metrics`)).text()).not.toContain('doc_full');
+  });
+});
+
 describe('structures Yjs cannot take apart', () => {
   it('UPD-12: types nested deeper than 256 are refused before they are applied; the room goes on for others', async () => {
     server = await startTestServer();
