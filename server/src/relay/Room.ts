@@ -307,6 +307,8 @@ export class Room {
    * of storing, UPD-2, can); one past UPD-10's steps stops them all.
    */
   private applyStoredRows(rows: readonly StoredUpdate[], origin: 'storage' | 'fanout'): void {
+    // UPD-14: rows (another process's among them) add structs no bound here counted.
+    this.structsAtMost = Number.POSITIVE_INFINITY;
     this.doc.transact(() => {
       for (const row of rows) {
         this.approxBytes += row.update.byteLength;
@@ -678,7 +680,7 @@ export class Room {
     // UPD-14: a struct of the update adds at most three to the doc (itself, and the items its
     // origins split), a deleted range two (the items split at its ends); every part counts as
     // both, an upper bound read before anything is applied.
-    if (effect === 'change' && !this.hasRoomForStructs(3 * parts)) {
+    if (effect === 'change' && !charged(() => this.hasRoomForStructs(3 * parts))) {
       this.options.metrics.messagesRejected.inc({ reason: 'doc_full' });
       throw new MessageRefused(
         CloseCode.tooLarge,
@@ -767,13 +769,27 @@ export class Room {
     const max = this.options.maxDocStructs;
     if (max === undefined) return true;
     if (this.structsAtMost + growth > max) {
-      let held = 0;
+      // Structs and deletions waiting for their dependencies are placed (and split items) by a
+      // later update whose own bound knows nothing of them: they count by their parts.
+      let held = 3 * this.waitingParts();
       for (const structs of this.doc.store.clients.values()) held += structs.length;
       this.structsAtMost = held;
       if (held + growth > max) return false;
     }
     this.structsAtMost += growth;
     return true;
+  }
+
+  /** UPD-14: parts of the structs and deletions waiting for dependencies (kept by Yjs as v2). */
+  private waitingParts(): number {
+    const { pendingStructs, pendingDs } = this.doc.store;
+    let parts = 0;
+    for (const waiting of [pendingStructs?.update, pendingDs]) {
+      if (waiting) {
+        parts += countUpdateParts(Y.convertUpdateFormatV2ToV1(waiting), Number.POSITIVE_INFINITY);
+      }
+    }
+    return parts;
   }
 
   /** Times structs waiting for dependencies were dropped (see `boundPending`). */

@@ -623,6 +623,72 @@ describe('documents split into too many parts (UPD-14)', () => {
     within.ws.close();
   });
 
+  it('deletions waiting for the item they split count too: they cannot be piled up unbounded and set off by one small update', async () => {
+    server = await startTestServer({ maxDocStructs: 20_000 });
+    const s = server;
+    const room = `${s.workspaceId}/waiting`;
+    // Deletions of a device's characters the relay has not seen yet wait for them (UPD-5)...
+    const author = new Y.Doc();
+    author.clientID = 4242;
+    author.getText('t').insert(0, 'ab'.repeat(24_000));
+    const first = await rawClient(`${s.wsUrl}/${room}?token=${s.adminToken}`);
+    first.send(updateMessage(deleteEveryOther(4242, 0, 6000)));
+    // ...and a second pile of them would take the document past the limit once they are placed.
+    first.send(updateMessage(deleteEveryOther(4242, 12_000, 6000)));
+    const closed = await first.closed;
+    expect(closed.code).toBe(CloseCode.tooLarge);
+    expect(closed.reason).toContain('too many parts');
+    // The characters arrive: what waited is placed, within the limit.
+    const second = await rawClient(`${s.wsUrl}/${room}?token=${s.adminToken}`);
+    second.send(updateMessage(Y.encodeStateAsUpdate(author)));
+    await eventually(async () => expect((await s.store.roomStats(room)).rows).toBe(1));
+    const stored = await expectEveryRowLoads(s.store, room);
+    let structs = 0;
+    for (const run of stored.store.clients.values()) structs += run.length;
+    // Every other one of the first 12,000 characters deleted, and the rest in one item.
+    expect(structs).toBe(12_001);
+    expect(stored.getText('t').length).toBe(42_000);
+    second.ws.close();
+  });
+
+  it('rows another process stored count once the room catches them up', async () => {
+    server = await startTestServer({ maxDocStructs: 20_000, storedCheckMs: 100 });
+    const s = server;
+    const room = `${s.workspaceId}/caught-up`;
+    const reader = stockClient(s.wsUrl, room, s.adminToken);
+    cleanups.push(reader.destroy);
+    await reader.synced;
+    const raw = await rawClient(`${s.wsUrl}/${room}?token=${s.adminToken}`);
+    const typed = new Y.Doc();
+    typed.getText('t').insert(0, '写');
+    raw.send(updateMessage(Y.encodeStateAsUpdate(typed)));
+    await eventually(async () => expect((await s.store.roomStats(room)).rows).toBe(1));
+    // Another relay process stores a row of 12,001 structs: 40,000 characters, every other one
+    // of the first 12,000 deleted. This one reads it at its next check of the room's last seq.
+    const elsewhere = new Y.Doc();
+    elsewhere.clientID = 5151;
+    Y.applyUpdate(elsewhere, Y.encodeStateAsUpdate(typed));
+    const before = Y.encodeStateVector(elsewhere);
+    const text = elsewhere.getText('t');
+    text.insert(1, 'ab'.repeat(20_000));
+    for (let i = 5999; i >= 0; i--) text.delete(1 + 2 * i + 1, 1);
+    await s.store.appendUpdates([
+      {
+        room,
+        authorId: 'elsewhere',
+        at: Date.now(),
+        update: Y.encodeStateAsUpdate(elsewhere, before),
+      },
+    ]);
+    await eventually(() => expect(reader.doc.getText('t').length).toBe(34_001));
+    // 6,500 more deletions: within the limit by the bounds this process counted itself, past it
+    // with the rows it caught up.
+    raw.send(updateMessage(deleteEveryOther(5151, 12_000, 6500)));
+    const closed = await raw.closed;
+    expect(closed.code).toBe(CloseCode.tooLarge);
+    expect(reader.doc.getText('t').length).toBe(34_001);
+  });
+
   it('the structs a document holds are counted again before anything is refused, so many small updates are never refused for their bounds', async () => {
     server = await startTestServer({ maxDocStructs: 1000 });
     const s = server;
