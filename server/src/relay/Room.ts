@@ -680,7 +680,7 @@ export class Room {
     // UPD-14: a struct of the update adds at most three to the doc (itself, and the items its
     // origins split), a deleted range two (the items split at its ends); every part counts as
     // both, an upper bound read before anything is applied.
-    if (effect === 'change' && !charged(() => this.hasRoomForStructs(3 * parts))) {
+    if (effect === 'change' && !this.hasRoomForStructs(3 * parts, charged)) {
       this.options.metrics.messagesRejected.inc({ reason: 'doc_full' });
       throw new MessageRefused(
         CloseCode.tooLarge,
@@ -764,15 +764,21 @@ export class Room {
    */
   private structsAtMost = Number.POSITIVE_INFINITY;
 
-  /** True, and the bound raised, when `growth` more structs stay within `maxDocStructs`. */
-  private hasRoomForStructs(growth: number): boolean {
+  /**
+   * True, and the bound raised, when `growth` more structs stay within `maxDocStructs`; a count
+   * of the doc's structs runs through `charge` (the sender's share of work, WORK-1).
+   */
+  private hasRoomForStructs(growth: number, charge: <T>(run: () => T) => T): boolean {
     const max = this.options.maxDocStructs;
     if (max === undefined) return true;
     if (this.structsAtMost + growth > max) {
-      // Structs and deletions waiting for their dependencies are placed (and split items) by a
-      // later update whose own bound knows nothing of them: they count by their parts.
-      let held = 3 * this.waitingParts();
-      for (const structs of this.doc.store.clients.values()) held += structs.length;
+      const held = charge(() => {
+        // Structs and deletions waiting for their dependencies are placed (and split items) by
+        // a later update whose own bound knows nothing of them: they count by their parts.
+        let n = 3 * this.waitingParts();
+        for (const structs of this.doc.store.clients.values()) n += structs.length;
+        return n;
+      });
       this.structsAtMost = held;
       if (held + growth > max) return false;
     }
