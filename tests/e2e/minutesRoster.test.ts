@@ -144,6 +144,13 @@ describe('minutes counted against the roster', () => {
     expect(await why.textContent()).toContain(
       '表决“村道硬化工程”记为通过，但到会人数不足：有表决权的应到 30 人，实到 18 人，需 20 人到会。',
     );
+    // The printed record says so too: an inspector reads the paper.
+    await page.getByRole('link', { name: '打印' }).click();
+    await expect
+      .poll(() => page.locator('.minutes-print [data-outcome-mismatch]').textContent())
+      .toBe('会议宣布的结果（通过）与按规定核算的结果（未通过）不同：请核对票数和到会人数。');
+    await page.goBack();
+    await vote.waitFor();
     // The reason is next to the button and read out with it.
     const describedBy = await finalise.getAttribute('aria-describedby');
     expect(await page.locator(`#${describedBy}`).textContent()).toContain('到会人数不足');
