@@ -166,8 +166,25 @@ describe('printing a minutes record', () => {
     // Typed once the device is back in step with the relay: what arrives meanwhile would move
     // the text after the caret into the list being typed.
     await waitSaved(page);
+    // And once the editor shows the body.
+    await page.locator('.minutes-editor .ProseMirror > p', { hasText: '时间：' }).waitFor();
     await page.locator('.minutes-editor .ProseMirror > p').last().click();
-    await page.keyboard.press('End');
+    // The end of the body, not of the clicked line.
+    await page.keyboard.press('Control+End');
+    // The editor takes a caret moved by keys from the page's selection when the browser says it
+    // moved, a moment later. Keys pressed before then act where its own caret still is: in one
+    // run of seven the page's selection was at the end while Enter and the list went to the top.
+    await expect
+      .poll(() =>
+        page.evaluate(() => {
+          const dom = document.querySelector('.minutes-editor .ProseMirror') as HTMLElement & {
+            editor?: { state: { selection: { head: number }; doc: { content: { size: number } } } };
+          };
+          const state = dom.editor?.state;
+          return state ? state.doc.content.size - state.selection.head : -1;
+        }),
+      )
+      .toBe(1);
     await page.keyboard.press('Enter');
     await page.keyboard.type('1. 修缮三组水渠');
     await page.keyboard.press('Enter');
