@@ -172,8 +172,8 @@ describe('printing a minutes record', () => {
     // The end of the body, not of the clicked line.
     await page.keyboard.press('Control+End');
     // The editor takes a caret moved by keys from the page's selection when the browser says it
-    // moved, a moment later. Keys pressed before then act where its own caret still is: in one
-    // run of seven the page's selection was at the end while Enter and the list went to the top.
+    // moved, a moment later. Keys pressed before then act where its own caret still is: in two
+    // runs of seven the page's selection was at the end while Enter and the list went to the top.
     await expect
       .poll(() =>
         page.evaluate(() => {
