@@ -768,8 +768,7 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
                   <OutcomeAgreement
                     check={check()}
                     declared={v.outcome ?? null}
-                    isReadOnly={ro()}
-                    onUse={(o) => op.run(() => setVoteOutcome(doc, v.id, o))}
+                    onUse={ro() ? undefined : (o) => op.run(() => setVoteOutcome(doc, v.id, o))}
                   />
                   <RemoveButton
                     name="removeVote"

@@ -1,4 +1,4 @@
-import { type JSX, Show } from 'solid-js';
+import { createMemo, type JSX, Show } from 'solid-js';
 import { type I18n, useI18n } from '../i18n/I18nProvider.tsx';
 import {
   type MeetingCount,
@@ -77,15 +77,15 @@ export function VoteCheckLine(props: { check: VoteCheck }): JSX.Element {
 
 /**
  * VOTE-10: the result a meeting declared set against what its rule gives. None recorded yet: a
- * button records the rule's (one tap, not a second reading of the check); one recorded that the
- * rule does not give: a warning says which each is. Nothing while the rule cannot judge the vote
- * (counts missing, or a tally larger than the voters).
+ * button records the rule's (one tap, not a second reading of the check) where `onUse` is given;
+ * one recorded that the rule does not give: a warning says which each is. Nothing while the rule
+ * cannot judge the vote (counts missing, or a tally larger than the voters).
  */
 export function OutcomeAgreement(props: {
   check: VoteCheck;
   declared: VoteOutcome | null;
-  isReadOnly: boolean;
-  onUse: (outcome: VoteOutcome) => void;
+  /** Records a result; none on a record that cannot change. */
+  onUse?: ((outcome: VoteOutcome) => void) | undefined;
 }): JSX.Element {
   const { t, label } = useI18n();
   const ruled = (): VoteOutcome | null =>
@@ -100,15 +100,17 @@ export function OutcomeAgreement(props: {
         <Show
           when={props.declared}
           fallback={
-            <Show when={!props.isReadOnly}>
-              <button
-                type="button"
-                class="btn small"
-                name="useRuleOutcome"
-                onClick={() => props.onUse(rule())}
-              >
-                {t('min.useRuleOutcome', { outcome: label('voteOutcome', rule()) })}
-              </button>
+            <Show when={props.onUse}>
+              {(use) => (
+                <button
+                  type="button"
+                  class="btn small"
+                  name="useRuleOutcome"
+                  onClick={() => use()(rule())}
+                >
+                  {t('min.useRuleOutcome', { outcome: label('voteOutcome', rule()) })}
+                </button>
+              )}
             </Show>
           }
         >
@@ -125,6 +127,20 @@ export function OutcomeAgreement(props: {
         </Show>
       )}
     </Show>
+  );
+}
+
+/** A vote's check by its rule and, under it, a declared result the rule does not give. */
+export function VoteVerdict(props: {
+  check: VoteCheck;
+  declared: VoteOutcome | null;
+}): JSX.Element {
+  const check = createMemo(() => props.check);
+  return (
+    <>
+      <VoteCheckLine check={check()} />
+      <OutcomeAgreement check={check()} declared={props.declared} />
+    </>
   );
 }
 

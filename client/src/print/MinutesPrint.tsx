@@ -2,7 +2,7 @@ import { createMemo, For, type JSX, onCleanup, Show } from 'solid-js';
 import type * as Y from 'yjs';
 import { ScrollRegion } from '../components/ScrollRegion.tsx';
 import { Sentence } from '../components/Sentence.tsx';
-import { OutcomeAgreement, VoteCheckLine } from '../editors/minutesChecks.tsx';
+import { VoteVerdict } from '../editors/minutesChecks.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { useNameOrder } from '../i18n/nameOrder.ts';
 import { formatBeijingDateTime } from '../i18n/time.ts';
@@ -293,12 +293,9 @@ export function MinutesSheet(props: {
                               )}
                             </Show>
                           </p>
-                          <VoteCheckLine check={voteCheck(m, v(), ws.roster())} />
-                          <OutcomeAgreement
+                          <VoteVerdict
                             check={voteCheck(m, v(), ws.roster())}
                             declared={v().outcome ?? null}
-                            isReadOnly
-                            onUse={() => {}}
                           />
                         </div>
                       )}
@@ -323,12 +320,9 @@ export function MinutesSheet(props: {
                         )}
                       </Show>
                     </p>
-                    <VoteCheckLine check={voteCheck(m, v, ws.roster())} />
-                    <OutcomeAgreement
+                    <VoteVerdict
                       check={voteCheck(m, v, ws.roster())}
                       declared={v.outcome ?? null}
-                      isReadOnly
-                      onUse={() => {}}
                     />
                   </div>
                 </li>

@@ -753,11 +753,6 @@ export class Room {
   }
 
   /**
-   * Structs waiting for dependencies that never come would stay in memory until the room
-   * unloads: past `maxPendingBytes` they are dropped. Nothing of them was stored or acknowledged,
-   * so a client that really has the dependencies sends them all again when it reconnects.
-   */
-  /**
    * UPD-14: an upper bound of the structs the doc holds: counted exactly when it would pass
    * `maxDocStructs` (a walk over every client's structs), otherwise raised by each update's
    * bound; unknown (infinite) until the first count.
@@ -801,6 +796,11 @@ export class Room {
   /** Times structs waiting for dependencies were dropped (see `boundPending`). */
   private pendingDrops = 0;
 
+  /**
+   * Structs waiting for dependencies that never come would stay in memory until the room
+   * unloads: past `maxPendingBytes` they are dropped. Nothing of them was stored or acknowledged,
+   * so a client that really has the dependencies sends them all again when it reconnects.
+   */
   private boundPending(): void {
     const store = this.doc.store;
     const bytes =
