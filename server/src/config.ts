@@ -56,7 +56,8 @@ export const configSchema = z
     /**
      * A reader (a connection whose own writes are all acknowledged) is told the new stored state
      * vector with a relay at most this often, ms, and on its own about four times this after the
-     * room went quiet (UPD-7); an author hears its ack with the batch. Default 250.
+     * room went quiet (UPD-7); an author hears its ack with a relay to it, or alone at most this
+     * often. Default 250.
      */
     ackIntervalMs: intFrom(0, 10_000).default(250),
     /** Folder of the built client served at `/`; empty to serve none. Default client/dist. */

@@ -80,14 +80,14 @@ export type RoomOptions = {
   /** UTF-8 bytes of one presence state of the sender's own (AW-8). */
   maxPresenceStateBytes: number;
   /**
-   * How often, at most, a connection that wrote nothing in a batch is told the new stored state
-   * vector, ms (UPD-7): an author hears its ack with the batch, the others with a later batch or
-   * at the end of this interval. Default 250.
+   * How often, at most, a connection is acknowledged alone or told the new stored state vector
+   * with a relay, ms (UPD-7): an author's ack rides with a relay to it at once, otherwise waits
+   * for one until this interval is out. Default 250.
    */
   ackIntervalMs?: number;
   /**
-   * The one timer of the process that sends the reader acks that found no relay to ride with
-   * (UPD-7), with the same `ackIntervalMs`. Default a timer of this room's own.
+   * The one timer of the process that sends the acks that found no relay to ride with (UPD-7),
+   * with the same `ackIntervalMs`. Default a timer of this room's own.
    */
   readerAcks?: ReaderAcks;
   /**
@@ -1126,10 +1126,11 @@ export class Room {
   /**
    * UPD-7. After a batch was relayed to every connection of the room but `notRelayed` (to none
    * when `isRelayed` is false): a connection whose own writes were settled since its last ack
-   * gets its ack at once, in the same write as its relays when it has any. A reader (every write
-   * of its own acknowledged) gets the new stored state vector with a relay once its last ack is
-   * `ackIntervalMs` old; until then its ack waits for a later relay to ride with, and goes alone
-   * only when none came for READER_ACK_WAIT intervals (the room went quiet).
+   * gets its ack in the same write as its relays when it has any, or alone once its last ack is
+   * `ackIntervalMs` old; a reader (every write of its own acknowledged) gets the new stored state
+   * vector with a relay once its last ack is that old. Until then an ack waits for a later relay
+   * to ride with; alone, an author's goes at the next sweep, a reader's only when none came for
+   * READER_ACK_WAIT intervals (the room went quiet).
    */
   private ackAfterRelays(isRelayed: boolean, notRelayed: Connection | null): void {
     const interval = this.options.ackIntervalMs ?? 250;
@@ -1138,9 +1139,12 @@ export class Room {
     let isOwed = false;
     for (const c of this.conns) {
       if (!c.isOwedAck(sv)) continue;
-      const isReaderWaiting =
-        !c.hasUnackedWrites && !(isRelayed && c !== notRelayed && now - c.lastAckAt >= interval);
-      if (!isReaderWaiting) c.sendAck(sv, this.appliedSeq, now);
+      const isDue = now - c.lastAckAt >= interval;
+      // A relay to ride with: a connection's own writes are acknowledged with it; a reader's ack
+      // rides once due. Without one, an author's ack goes alone once due, else with the sweep.
+      const isSent =
+        isRelayed && c !== notRelayed ? c.hasUnackedWrites || isDue : c.hasUnackedWrites && isDue;
+      if (isSent) c.sendAck(sv, this.appliedSeq, now);
       else {
         c.ackOwedSince ??= now;
         isOwed = true;
@@ -1150,7 +1154,8 @@ export class Room {
   }
 
   /**
-   * Sends the acks of readers that waited long enough (see `ackAfterRelays`); called every
+   * Sends the acks of authors, and of readers that waited long enough (see `ackAfterRelays`);
+   * called every
    * `ackIntervalMs` while some wait (`ReaderAcks`). True while some still wait.
    */
   sendWaitingAcks(): boolean {
@@ -1162,7 +1167,10 @@ export class Room {
     for (const c of this.conns) {
       if (c.ackOwedSince === null) continue;
       if (!c.isOwedAck(sv)) c.ackOwedSince = null;
-      else if (at - c.ackOwedSince >= READER_ACK_WAIT * interval - interval / 2)
+      else if (
+        c.hasUnackedWrites ||
+        at - c.ackOwedSince >= READER_ACK_WAIT * interval - interval / 2
+      )
         c.sendAck(sv, this.appliedSeq, at);
       else isOwed = true;
     }
@@ -1294,8 +1302,8 @@ export class Room {
 }
 
 /**
- * UPD-7: every `intervalMs`, while some wait, sends the reader acks of every room that waited long
- * enough (`Room.sendWaitingAcks`). One timer for the process: a timer of each room's own fired
+ * UPD-7: every `intervalMs`, while some wait, sends the acks that found no relay to ride with
+ * (`Room.sendWaitingAcks`). One timer for the process: a timer of each room's own fired
  * four times a second in nearly every busy room, each firing a wakeup of the event loop of its own.
  */
 export class ReaderAcks {
