@@ -12,7 +12,7 @@ import type { Config } from '../config.ts';
 import { Counts } from '../counts.ts';
 import { badRequest, HttpError, notFound } from '../errors.ts';
 import { InTurn } from '../inTurn.ts';
-import { type BlobStore, BlobStoreError } from '../storage/BlobStore.ts';
+import { type BlobStore, BlobStoreError, IDLE_UPLOAD_MS } from '../storage/BlobStore.ts';
 import { type Route, route } from './api.ts';
 import { bearer, requestUrl, sendJson } from './json.ts';
 
@@ -89,13 +89,21 @@ export function blobRoutes(
    * BLOB-10: a new upload that would take the workspace past its quota is refused before any of
    * its bytes are kept: when its device asks where it stands (with the size, so a phone sends
    * nothing that would not fit) and again once its first chunk arrived. A blob the workspace has
-   * passes (BLOB-5), and so does an upload under way.
+   * passes (BLOB-5), and so does an upload under way, unless it was idle (BLOB-16: counted at what
+   * it held, it is checked again like a new one).
    */
+  /** True for an upload not yet under way: new, or idle for `IDLE_UPLOAD_MS` (BLOB-16). */
+  const isStarting = async (ws: string, hash: string) => {
+    const state = await blobs.state(ws, hash);
+    if (state.isComplete) return false;
+    if (state.offset === 0) return true;
+    const touchedAt = await blobs.touchedAt(ws, hash);
+    return touchedAt !== null && Date.now() - touchedAt >= IDLE_UPLOAD_MS;
+  };
   const checkQuota = async (ws: string, hash: string, size: number) => {
     const quotaMb = await quotaMbOf(ws);
     if (quotaMb === 0) return;
-    const state = await blobs.state(ws, hash);
-    if (state.isComplete || state.offset > 0) return;
+    if (!(await isStarting(ws, hash))) return;
     const used = await blobs.usage(ws, hash);
     if (used.bytes + size <= quotaMb * MIB) return;
     throw new HttpError(507, 'insufficient_storage', 'the workspace quota is full', 'blobQuota', {
@@ -204,21 +212,21 @@ export function blobRoutes(
           limit: Math.floor(limit / (1024 * 1024)),
         });
       }
-      if (offset === 0) await checkQuota(ws!, hash, size);
+      const isStart = offset === 0 || (await isStarting(ws!, hash));
+      if (isStart) await checkQuota(ws!, hash, size);
       const bytes = await readBytes(req, limits.maxBlobChunkBytes);
       if (offset === 0 && !SIGNATURES[type](bytes)) {
         throw new HttpError(415, 'unsupported_media_type', `bytes are not ${type}`, 'blobType');
       }
       try {
         const write = () => blobs.write(ws!, hash, { type, size }, offset, bytes);
-        const state =
-          offset === 0
-            ? // Again now that the chunk is here, in turn with the others starting.
-              await starting.run(ws!, async () => {
-                await checkQuota(ws!, hash, size);
-                return write();
-              })
-            : await write();
+        const state = isStart
+          ? // Again now that the chunk is here, in turn with the others starting.
+            await starting.run(ws!, async () => {
+              await checkQuota(ws!, hash, size);
+              return write();
+            })
+          : await write();
         sendJson(res, 200, state);
       } catch (error) {
         if (!(error instanceof BlobStoreError)) throw error;

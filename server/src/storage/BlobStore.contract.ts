@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { type BlobStore, BlobStoreError } from './BlobStore.ts';
+import { type BlobStore, BlobStoreError, IDLE_UPLOAD_MS } from './BlobStore.ts';
 
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const bytesOf = (n: number, seed = 1) =>
@@ -215,6 +215,37 @@ export function describeBlobStoreContract(
       // A refused upload (its bytes hash to another name) takes nothing.
       await refusal(store.write('w1', sha(c!), { type: 'image/png', size: 3000 }, 0, a!));
       expect(await store.usage('w1')).toEqual({ bytes: 6000, files: 2 });
+    });
+
+    it('BLOB-16 an upload that received nothing for an hour counts at what it holds; it knows when it last received bytes', async () => {
+      const store = await makeStore();
+      const [done, idle] = [1, 2].map((seed) => bytesOf(3000, seed));
+      const before = Date.now();
+      await store.write('w', sha(done!), { type: 'image/jpeg', size: 3000 }, 0, done!);
+      await store.write('w', sha(idle!), { type: 'image/png', size: 3000 }, 0, idle!.slice(0, 700));
+      const touched = await store.touchedAt('w', sha(idle!));
+      expect(touched).not.toBeNull();
+      // Within a clock tick or two of the write (file times are kept to the millisecond or so).
+      expect(touched!).toBeGreaterThanOrEqual(before - 1000);
+      expect(touched!).toBeLessThanOrEqual(Date.now() + 1000);
+      expect(await store.touchedAt('w', sha(done!))).toBeNull();
+      expect(await store.touchedAt('w', sha(bytesOf(10, 3)))).toBeNull();
+      // Its declared size while it may still go on; what it holds once idle for an hour.
+      expect(await store.usage('w', undefined, touched! + IDLE_UPLOAD_MS - 60_000)).toEqual({
+        bytes: 6000,
+        files: 2,
+      });
+      expect(await store.usage('w', undefined, touched! + IDLE_UPLOAD_MS + 60_000)).toEqual({
+        bytes: 3700,
+        files: 2,
+      });
+      // Completed, it counts whole, and has no time of an upload any more.
+      await store.write('w', sha(idle!), { type: 'image/png', size: 3000 }, 700, idle!.slice(700));
+      expect(await store.touchedAt('w', sha(idle!))).toBeNull();
+      expect(await store.usage('w', undefined, Date.now() + 2 * IDLE_UPLOAD_MS)).toEqual({
+        bytes: 6000,
+        files: 2,
+      });
     });
   });
 }

@@ -7,9 +7,20 @@ export type BlobInfo = { hash: string; type: BlobType; size: number };
 /** Where an upload stands: bytes held so far, and whether the blob is complete and checked. */
 export type UploadState = { offset: number; isComplete: boolean };
 
+/**
+ * BLOB-16: an upload in progress that received no bytes for this long counts at what it holds,
+ * not at its declared size, until its next chunk (which is then checked against the quota as a
+ * new upload's first one). An hour: a phone on a weak network resumes within minutes of finding
+ * one; a file given up on stops holding room the workspace's others need.
+ */
+export const IDLE_UPLOAD_MS = 60 * 60 * 1000;
+
 /** What a workspace's files take on the store (BLOB-10). */
 export type BlobUsage = {
-  /** Bytes of complete blobs, plus the declared size of each upload in progress. */
+  /**
+   * Bytes of complete blobs, plus the declared size of each upload in progress (what it holds,
+   * once idle: BLOB-16).
+   */
   bytes: number;
   /** Complete blobs and uploads in progress. */
   files: number;
@@ -41,6 +52,11 @@ export interface BlobStore {
   /** How much of the blob the store holds. */
   state(workspaceId: string, hash: string): Promise<UploadState>;
   /**
+   * BLOB-16: when an upload in progress last received bytes (ms since the epoch); null when the
+   * blob is complete or no upload of it is in progress.
+   */
+  touchedAt(workspaceId: string, hash: string): Promise<number | null>;
+  /**
    * Appends `bytes` at `offset` of a blob of `size` bytes and `type`. Throws BlobStoreError
    * `offset` unless `offset` is what `state` reports (a complete blob accepts any write as a
    * no-op), `size` when the bytes would pass `size`, `type-mismatch` when an upload in progress
@@ -70,8 +86,9 @@ export interface BlobStore {
   dropStaleUploads(maxAgeMs: number, now?: number): Promise<number>;
   /**
    * BLOB-10: what the workspace's files take: complete blobs, and uploads in progress at the size
-   * they declared (what they will take once complete). `exceptHash` leaves one upload in progress
-   * out (the one asking whether it fits).
+   * they declared (what they will take once complete), or at what they hold once they received
+   * nothing for `IDLE_UPLOAD_MS` before `now` (BLOB-16). `exceptHash` leaves one upload in
+   * progress out (the one asking whether it fits).
    */
-  usage(workspaceId: string, exceptHash?: string): Promise<BlobUsage>;
+  usage(workspaceId: string, exceptHash?: string, now?: number): Promise<BlobUsage>;
 }

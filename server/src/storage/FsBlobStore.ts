@@ -9,6 +9,7 @@ import {
   type BlobStore,
   BlobStoreError,
   type BlobUsage,
+  IDLE_UPLOAD_MS,
   type UploadState,
 } from './BlobStore.ts';
 
@@ -16,7 +17,9 @@ import {
 const USAGE_KEPT_MS = 10_000;
 
 /** Declared sizes of a workspace's complete blobs and of its uploads in progress, by hash. */
-type UsageSizes = { complete: Map<string, number>; partial: Map<string, number> };
+/** An upload in progress: its declared size, the bytes it holds and when it last received some. */
+type PartialSize = { size: number; held: number; touchedAt: number };
+type UsageSizes = { complete: Map<string, number>; partial: Map<string, PartialSize> };
 
 /**
  * BlobStore on the filesystem: `<root>/<workspace>/<hh>/<hash>` with a `<hash>.json` beside it
@@ -79,6 +82,13 @@ export class FsBlobStore implements BlobStore {
     return { offset: size, isComplete: false };
   }
 
+  async touchedAt(workspaceId: string, hash: string): Promise<number | null> {
+    const p = this.#paths(workspaceId, hash);
+    if (await readMeta(p.meta)) return null;
+    const touched = Math.max(await mtimeOf(p.partial), await mtimeOf(p.partialMeta));
+    return touched === 0 ? null : touched;
+  }
+
   write(
     workspaceId: string,
     hash: string,
@@ -119,6 +129,8 @@ export class FsBlobStore implements BlobStore {
       await writeFile(p.partialMeta, JSON.stringify(meta));
       this.#changed(workspaceId);
     } else {
+      // BLOB-16: an idle upload counted at what it held; from this chunk on, at its size again.
+      if (Date.now() - (await mtimeOf(p.partial)) >= IDLE_UPLOAD_MS) this.#changed(workspaceId);
       const started = await readMeta(p.partialMeta);
       if (!started || started.type !== meta.type || started.size !== meta.size) {
         throw new BlobStoreError(
@@ -184,7 +196,7 @@ export class FsBlobStore implements BlobStore {
     return dropped;
   }
 
-  async usage(workspaceId: string, exceptHash?: string): Promise<BlobUsage> {
+  async usage(workspaceId: string, exceptHash?: string, now = Date.now()): Promise<BlobUsage> {
     idSchema.parse(workspaceId);
     const changes = this.#changes.get(workspaceId) ?? 0;
     let kept = this.#usages.get(workspaceId);
@@ -203,11 +215,12 @@ export class FsBlobStore implements BlobStore {
     let bytes = 0;
     let files = complete.size;
     for (const size of complete.values()) bytes += size;
-    // An upload in progress at its declared size, unless it completed a moment ago (its meta in
-    // place, the partial one not yet removed) or is the one asking.
-    for (const [hash, size] of partial) {
+    // An upload in progress at its declared size (at what it holds once idle, BLOB-16), unless it
+    // completed a moment ago (its meta in place, the partial one not yet removed) or is the one
+    // asking.
+    for (const [hash, { size, held, touchedAt }] of partial) {
       if (hash === exceptHash || complete.has(hash)) continue;
-      bytes += size;
+      bytes += now - touchedAt >= IDLE_UPLOAD_MS ? held : size;
       files++;
     }
     return { bytes, files };
@@ -237,8 +250,18 @@ export class FsBlobStore implements BlobStore {
     };
     for (const d of dirs) await add(sizes, join(wsDir, d), await metaHashes(join(wsDir, d)));
     const partialDir = join(wsDir, 'partial');
-    const partial = new Map<string, number>();
-    await add(partial, partialDir, await metaHashes(partialDir));
+    const declared = new Map<string, number>();
+    await add(declared, partialDir, await metaHashes(partialDir));
+    const partial = new Map<string, PartialSize>();
+    for (const [hash, size] of declared) {
+      const data = join(partialDir, hash);
+      const held = await stat(data).then(
+        (s) => ({ size: s.size, mtimeMs: s.mtimeMs }),
+        () => ({ size: 0, mtimeMs: 0 }),
+      );
+      const touchedAt = Math.max(held.mtimeMs, await mtimeOf(`${data}.json`));
+      partial.set(hash, { size, held: held.size, touchedAt });
+    }
     return { complete: sizes, partial };
   }
 

@@ -7,6 +7,7 @@ import {
   type BlobStore,
   BlobStoreError,
   type BlobUsage,
+  IDLE_UPLOAD_MS,
   type UploadState,
 } from './BlobStore.ts';
 import { inTransaction } from './PostgresStore.ts';
@@ -80,6 +81,16 @@ export class PostgresBlobStore implements BlobStore {
   async state(workspaceId: string, hash: string): Promise<UploadState> {
     check(workspaceId, hash);
     return stateIn(this.pool, workspaceId, hash);
+  }
+
+  async touchedAt(workspaceId: string, hash: string): Promise<number | null> {
+    check(workspaceId, hash);
+    const { rows } = await this.pool.query<{ touched_at: string }>(
+      `SELECT u.touched_at FROM blob_uploads u WHERE u.workspace_id = $1 AND u.hash = $2
+         AND NOT EXISTS (SELECT 1 FROM blobs b WHERE b.workspace_id = $1 AND b.hash = $2)`,
+      [workspaceId, hash],
+    );
+    return rows[0] ? Number(rows[0].touched_at) : null;
   }
 
   async write(
@@ -239,17 +250,18 @@ export class PostgresBlobStore implements BlobStore {
     return dropped;
   }
 
-  async usage(workspaceId: string, exceptHash?: string): Promise<BlobUsage> {
+  async usage(workspaceId: string, exceptHash?: string, now = Date.now()): Promise<BlobUsage> {
     idSchema.parse(workspaceId);
+    // An upload idle since $3 counts at what it holds (BLOB-16).
     const { rows } = await this.pool.query<{ bytes: number; files: number }>(
       `SELECT coalesce(sum(size), 0) AS bytes, count(*)::int AS files FROM (
          SELECT size FROM blobs WHERE workspace_id = $1
          UNION ALL
-         SELECT u.size FROM blob_uploads u
+         SELECT CASE WHEN u.touched_at <= $3 THEN u.received ELSE u.size END FROM blob_uploads u
          WHERE u.workspace_id = $1 AND u.hash <> $2
            AND NOT EXISTS (SELECT 1 FROM blobs b WHERE b.workspace_id = $1 AND b.hash = u.hash)
        ) AS taken`,
-      [workspaceId, exceptHash ?? ''],
+      [workspaceId, exceptHash ?? '', now - IDLE_UPLOAD_MS],
     );
     return { bytes: Number(rows[0]!.bytes), files: Number(rows[0]!.files) };
   }

@@ -395,6 +395,66 @@ describe('what uploads may take on the relay (BLOB-9, BLOB-10)', () => {
     }
   });
 
+  it('BLOB-16 an upload idle for an hour stops holding its declared size: another file fits, and the idle one is checked again when it resumes', async () => {
+    const KIB = 1024;
+    const relay = await startTestServer({
+      maxBlobChunkBytes: 128 * KIB,
+      maxImageBytes: 1024 * KIB,
+      workspaceBlobQuotaMb: 1,
+    });
+    try {
+      const editor = await relay.member('editor');
+      const base = `${relay.url}/api/workspaces/${relay.workspaceId}/blobs`;
+      const send = (bytes: Uint8Array, offset: number) =>
+        fetch(`${base}/${sha(bytes)}?offset=${offset}&size=${bytes.length}&type=image%2Fjpeg`, {
+          method: 'PUT',
+          headers: {
+            authorization: `Bearer ${editor.token}`,
+            'content-type': 'application/octet-stream',
+          },
+          body: bytes.slice(offset, offset + 128 * KIB),
+        });
+      const sendAll = async (bytes: Uint8Array, from = 0) => {
+        for (let offset = from; offset < bytes.length; offset += 128 * KIB) {
+          const res = await send(bytes, offset);
+          if (res.status !== 200) return res.status;
+        }
+        return 200;
+      };
+      const used = async () =>
+        (
+          (await (
+            await fetch(base, { headers: { authorization: `Bearer ${editor.token}` } })
+          ).json()) as { bytes: number }
+        ).bytes;
+      const [a, b, c] = [fakeJpeg(500 * KIB, 1), fakeJpeg(400 * KIB, 2), fakeJpeg(200 * KIB, 3)];
+      expect(await sendAll(a)).toBe(200);
+      // B sends its first chunk and stops (a phone that lost its network). While it may go on, its
+      // 400 KiB count, and C (200 KiB) would not fit (BLOB-10's test); an hour and more later it
+      // still holds 128 KiB, and counts at that. (Its file times are set back before the relay
+      // reads what the workspace takes, which it then keeps for a while, BLOB-13.)
+      expect((await send(b, 0)).status).toBe(200);
+      const partial = join(relay.dataDir, 'blobs', relay.workspaceId, 'partial');
+      const old = new Date(Date.now() - 2 * 3_600_000);
+      for (const file of [sha(b), `${sha(b)}.json`]) utimesSync(join(partial, file), old, old);
+      expect(await used()).toBe(628 * KIB);
+      // C fits now, and completes.
+      expect(await sendAll(c)).toBe(200);
+      expect(await used()).toBe(828 * KIB);
+      // B comes back: checked like a new upload, it no longer fits, and keeps what it has.
+      const resumed = await send(b, 128 * KIB);
+      expect(resumed.status).toBe(507);
+      expect(((await resumed.json()) as { reason: string }).reason).toBe('blobQuota');
+      const state = await fetch(`${base}/${sha(b)}/upload`, {
+        headers: { authorization: `Bearer ${editor.token}` },
+      });
+      expect(await state.json()).toEqual({ offset: 128 * KIB, isComplete: false });
+      expect(await used()).toBe(828 * KIB);
+    } finally {
+      await relay.stop();
+    }
+  });
+
   it('the relay drops an upload that received nothing for STALE_UPLOAD_DAYS on its own, and keeps a fresh one', async () => {
     const relay = await startTestServer(
       { maxBlobChunkBytes: CHUNK, maxImageBytes: 64 * 1024, staleUploadDays: 7 },
