@@ -32,6 +32,53 @@ describeBlobStoreContract('PostgresBlobStore', async () => {
 });
 
 describe('PostgresBlobStore shared by relay processes', () => {
+  it('BLOB-15 a completed upload is put together and hashed by PostgreSQL: never the whole file in this process', async () => {
+    const [pool] = await freshDatabase(1);
+    const store = await PostgresBlobStore.open(pool!);
+    // Large beside what else the process allocates meanwhile: read whole, the peak grows by all
+    // of it (and again as a query parameter).
+    const size = 64 * 1024 * 1024;
+    const chunk = new Uint8Array(4 * 1024 * 1024).fill(9);
+    const whole = createHash('sha256');
+    for (let at = 0; at < size; at += chunk.byteLength) whole.update(chunk);
+    const hash = whole.digest('hex');
+    const meta = { type: 'application/pdf' as const, size };
+    for (let at = 0; at < size - chunk.byteLength; at += chunk.byteLength)
+      await store.write('w', hash, meta, at, chunk);
+    // The last chunk completes it: memory outside the heap and in it is sampled meanwhile.
+    const taken = () => {
+      const m = process.memoryUsage();
+      return m.arrayBuffers + m.heapUsed;
+    };
+    const base = taken();
+    let peak = base;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, taken());
+    }, 1);
+    try {
+      const done = await store.write('w', hash, meta, size - chunk.byteLength, chunk);
+      expect(done.isComplete).toBe(true);
+    } finally {
+      clearInterval(sampler);
+    }
+    expect(peak - base).toBeLessThan(size / 2);
+    expect((await store.info('w', hash))?.size).toBe(size);
+    // Read back a slice at a time, it is the same bytes.
+    const opened = await store.open('w', hash);
+    const again = createHash('sha256');
+    for await (const part of opened!.stream) again.update(part as Buffer);
+    expect(again.digest('hex')).toBe(hash);
+    // A wrong hash is still found, and nothing of it is kept.
+    const wrong = 'f'.repeat(64);
+    const small = { type: 'application/pdf' as const, size: 10 };
+    await store.write('w', wrong, small, 0, new Uint8Array(5));
+    const refused = await store.write('w', wrong, small, 5, new Uint8Array(5)).catch((e) => e);
+    expect(refused).toBeInstanceOf(BlobStoreError);
+    expect((refused as BlobStoreError).code).toBe('hash-mismatch');
+    expect(await store.info('w', wrong)).toBeNull();
+    expect(await store.state('w', wrong)).toEqual({ offset: 0, isComplete: false });
+  });
+
   it('BLOB-4 an upload whose chunks reach different relays completes, and two relays given one chunk at once keep it once', async () => {
     const [p1, p2] = await freshDatabase(2);
     const [a, b] = await Promise.all([PostgresBlobStore.open(p1!), PostgresBlobStore.open(p2!)]);

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { type BlobType, blobHashSchema, idSchema, isBlobType } from '@grassroots/shared';
 import type pg from 'pg';
@@ -152,11 +151,15 @@ export class PostgresBlobStore implements BlobStore {
       );
       if (received < meta.size) return { state: { offset: received, isComplete: false } };
 
-      const { rows: chunks } = await c.query<{ data: Buffer }>(
-        'SELECT data FROM blob_chunks WHERE workspace_id = $1 AND hash = $2 ORDER BY start',
-        [workspaceId, hash],
+      // BLOB-15: the file is put together and hashed by PostgreSQL, never in this process (it
+      // was read whole here, twice over as a query parameter: about five times its size each).
+      const { rows: stored } = await c.query<{ actual: string }>(
+        `INSERT INTO blobs (workspace_id, hash, type, size, data)
+         SELECT $1, $2, $3, $4, string_agg(data, ''::bytea ORDER BY start)
+         FROM blob_chunks WHERE workspace_id = $1 AND hash = $2
+         RETURNING encode(sha256(data), 'hex') AS actual`,
+        [workspaceId, hash, meta.type, meta.size],
       );
-      const data = Buffer.concat(chunks.map((r) => r.data));
       await c.query('DELETE FROM blob_chunks WHERE workspace_id = $1 AND hash = $2', [
         workspaceId,
         hash,
@@ -165,15 +168,15 @@ export class PostgresBlobStore implements BlobStore {
         workspaceId,
         hash,
       ]);
-      const actual = createHash('sha256').update(data).digest('hex');
+      const actual = stored[0]?.actual;
       // Nothing of a file whose bytes are not its name is kept: the deletions commit.
       if (actual !== hash) {
+        await c.query('DELETE FROM blobs WHERE workspace_id = $1 AND hash = $2', [
+          workspaceId,
+          hash,
+        ]);
         return { refused: new BlobStoreError('hash-mismatch', `bytes hash to ${actual}`) };
       }
-      await c.query(
-        'INSERT INTO blobs (workspace_id, hash, type, size, data) VALUES ($1, $2, $3, $4, $5)',
-        [workspaceId, hash, meta.type, meta.size, data],
-      );
       return { state: { offset: meta.size, isComplete: true } };
     });
     if ('refused' in outcome) throw outcome.refused;
