@@ -11,7 +11,6 @@ import type { Auth } from '../auth/Auth.ts';
 import type { Config } from '../config.ts';
 import { Counts } from '../counts.ts';
 import { badRequest, HttpError, notFound } from '../errors.ts';
-import { InTurn } from '../inTurn.ts';
 import { type BlobStore, BlobStoreError, IDLE_UPLOAD_MS } from '../storage/BlobStore.ts';
 import { type Route, route } from './api.ts';
 import { bearer, requestUrl, sendJson } from './json.ts';
@@ -111,12 +110,6 @@ export function blobRoutes(
       used: Math.ceil(used.bytes / MIB),
     });
   };
-  /**
-   * BLOB-10: uploads of one workspace start one at a time: the quota is checked again and the
-   * upload's first bytes kept (its declared size then counts) before the next is checked. Checked
-   * side by side, 40 uploads of 2 MiB started at once took a 20 MB quota to 40 MB.
-   */
-  const starting = new InTurn();
   return [
     route('GET', '/api/workspaces/:id/blobs', async (req, res, [ws]) => {
       await auth.authorize(bearer(req), ws!, 'read');
@@ -221,8 +214,9 @@ export function blobRoutes(
       try {
         const write = () => blobs.write(ws!, hash, { type, size }, offset, bytes);
         const state = isStart
-          ? // Again now that the chunk is here, in turn with the others starting.
-            await starting.run(ws!, async () => {
+          ? // Again now that the chunk is here, in turn with the others starting (BLOB-10: checked
+            // side by side, 40 uploads of 2 MiB started at once took a 20 MB quota to 40 MB).
+            await blobs.startingInTurn(ws!, async () => {
               await checkQuota(ws!, hash, size);
               return write();
             })

@@ -217,6 +217,43 @@ export function describeBlobStoreContract(
       expect(await store.usage('w1')).toEqual({ bytes: 6000, files: 2 });
     });
 
+    it('BLOB-10 uploads of a workspace start in turn: a quota check and the first chunk it lets through never interleave with another upload starting', async () => {
+      const store = await makeStore();
+      const quota = 3500;
+      const files = Array.from({ length: 12 }, (_, i) => bytesOf(1000, i + 10));
+      const start = (bytes: Uint8Array) =>
+        store.startingInTurn('w', async () => {
+          const used = await store.usage('w', sha(bytes));
+          if (used.bytes + bytes.length > quota) return false;
+          await store.write(
+            'w',
+            sha(bytes),
+            { type: 'image/jpeg', size: 1000 },
+            0,
+            bytes.slice(0, 100),
+          );
+          return true;
+        });
+      // Another workspace's starts go on beside them.
+      const other = bytesOf(1000, 99);
+      const [taken, elsewhere] = await Promise.all([
+        Promise.all(files.map(start)),
+        store.startingInTurn('v', () =>
+          store.write('v', sha(other), { type: 'image/jpeg', size: 1000 }, 0, other),
+        ),
+      ]);
+      expect(taken.filter(Boolean)).toHaveLength(3);
+      expect((await store.usage('w')).bytes).toBe(3000);
+      expect(elsewhere.isComplete).toBe(true);
+      // Work that fails lets the next one start.
+      await expect(
+        store.startingInTurn('w', async () => {
+          throw new Error('refused');
+        }),
+      ).rejects.toThrow('refused');
+      expect(await store.startingInTurn('w', async () => 'next')).toBe('next');
+    });
+
     it('BLOB-16 an upload that received nothing for an hour counts at what it holds; it knows when it last received bytes', async () => {
       const store = await makeStore();
       const [done, idle] = [1, 2].map((seed) => bytesOf(3000, seed));

@@ -91,4 +91,10 @@ export interface BlobStore {
    * progress out (the one asking whether it fits).
    */
   usage(workspaceId: string, exceptHash?: string, now?: number): Promise<BlobUsage>;
+  /**
+   * BLOB-10: runs `work` (an upload's quota check and the first chunk it lets through) in turn
+   * with every other upload of the workspace starting, on any relay process sharing the store:
+   * checked side by side, each would count the room the others are about to take.
+   */
+  startingInTurn<T>(workspaceId: string, work: () => Promise<T>): Promise<T>;
 }

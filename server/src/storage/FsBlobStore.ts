@@ -30,6 +30,8 @@ export class FsBlobStore implements BlobStore {
   /** Serialises writes per blob: two chunks of one upload never interleave. */
   /** Work on one blob, one at a time (keyed by workspace and hash). */
   readonly #locks = new InTurn();
+  /** Uploads starting, per workspace (BLOB-10): the files are this process's alone. */
+  readonly #starting = new InTurn();
   /**
    * BLOB-13: each workspace's usage as last read from the disk, with the count of changes this
    * store had made to the workspace by then. Reading it means opening every meta file, and a
@@ -80,6 +82,11 @@ export class FsBlobStore implements BlobStore {
       () => 0,
     );
     return { offset: size, isComplete: false };
+  }
+
+  startingInTurn<T>(workspaceId: string, work: () => Promise<T>): Promise<T> {
+    idSchema.parse(workspaceId);
+    return this.#starting.run(workspaceId, work);
   }
 
   async touchedAt(workspaceId: string, hash: string): Promise<number | null> {

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { type BlobType, blobHashSchema, idSchema, isBlobType } from '@grassroots/shared';
 import type pg from 'pg';
+import { InTurn } from '../inTurn.ts';
 import {
   type BlobInfo,
   type BlobStore,
@@ -43,6 +44,8 @@ CREATE TABLE IF NOT EXISTS blob_chunks (
 
 /** The first key of the advisory locks an upload takes (the second is its own hash). */
 const UPLOAD_LOCK = 7262022;
+/** The first key of the advisory lock of a workspace's uploads starting (BLOB-10). */
+const STARTING_LOCK = 7262023;
 
 /** How a write ended: stored, or refused after what had to be undone was committed. */
 type Outcome = { state: UploadState } | { refused: BlobStoreError };
@@ -55,6 +58,13 @@ type Outcome = { state: UploadState } | { refused: BlobStoreError };
  * so two relays never interleave them.
  */
 export class PostgresBlobStore implements BlobStore {
+  /**
+   * Uploads starting in this process, one at a time whatever their workspace: each holds a pooled
+   * connection for the workspace's lock while its work takes others, so two at once could hold
+   * every connection of a small pool and wait for ever.
+   */
+  readonly #starting = new InTurn();
+
   private constructor(private readonly pool: pg.Pool) {}
 
   /** Creates the tables when missing, on the pool of the deployment's PostgresStore. */
@@ -80,6 +90,33 @@ export class PostgresBlobStore implements BlobStore {
   async state(workspaceId: string, hash: string): Promise<UploadState> {
     check(workspaceId, hash);
     return stateIn(this.pool, workspaceId, hash);
+  }
+
+  startingInTurn<T>(workspaceId: string, work: () => Promise<T>): Promise<T> {
+    idSchema.parse(workspaceId);
+    return this.#starting.run('', async () => {
+      // The workspace's lock is held by a transaction on a connection of its own while `work`
+      // runs on others: every relay process's uploads of the workspace start one after the other.
+      // A process that dies lets go with its connection; one that hangs holds the others 30 s at
+      // most, which then fail (and their devices try again later).
+      const lock = await this.pool.connect();
+      let broken: Error | undefined;
+      try {
+        await lock.query('BEGIN');
+        await lock.query("SET LOCAL lock_timeout = '30s'");
+        await lock.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+          STARTING_LOCK,
+          workspaceId,
+        ]);
+        return await work();
+      } finally {
+        // A connection that cannot end its transaction is closed: the server drops its lock.
+        await lock.query('ROLLBACK').catch((error: unknown) => {
+          broken = error instanceof Error ? error : new Error(String(error));
+        });
+        lock.release(broken);
+      }
+    });
   }
 
   async touchedAt(workspaceId: string, hash: string): Promise<number | null> {
