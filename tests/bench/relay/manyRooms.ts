@@ -452,6 +452,36 @@ async function runStep(
   }
 }
 
+/**
+ * Per step, each server's median CPU per delivery over its runs (`--repeat`: labels with `#2`,
+ * `#3`… are runs of the same server) and, beside ours, the ratio to the reference's median: the
+ * figure the relay is held to. Run to run this VM moves by ±20 %, so one run says little.
+ */
+export function medianCpuLines(results: readonly StepResult[]): string[] {
+  const median = (xs: number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  };
+  const lines: string[] = [];
+  for (const rooms of [...new Set(results.map((r) => r.rooms))]) {
+    const byServer = new Map<string, number[]>();
+    for (const r of results.filter((x) => x.rooms === rooms)) {
+      const label = r.server.replace(/#\d+$/, '');
+      byServer.set(label, [...(byServer.get(label) ?? []), r.serverCpuUsPerDelivery]);
+    }
+    const reference = byServer.get('y-websocket');
+    const base = reference ? median(reference) : null;
+    const parts = [...byServer].map(([label, xs]) => {
+      const m = median(xs);
+      const ratio = base && label !== 'y-websocket' ? ` (${fixed(m / base, 2)}×)` : '';
+      return `${label} ${fixed(m, 1)}${ratio} of ${xs.length}`;
+    });
+    lines.push(`  ${rooms} rooms: ${parts.join('; ')}`);
+  }
+  return lines;
+}
+
 /** Where a server's p99 crosses the goal, in deliveries/s: interpolated, or a bound. */
 export type Crossing = { server: string; text: string; deliveriesPerSecond: number | null };
 
@@ -595,6 +625,9 @@ export async function runManyRoomsShape(
       '',
       `p99 crosses ${goalMs} ms at (deliveries/s): ` +
         crossings.map((c) => `${c.server} ${c.text}`).join(', '),
+      '',
+      'srv µs/deliv, median of the runs (× the reference’s median):',
+      ...medianCpuLines(results),
       '',
       'deliv/s = (edit, receiving client) pairs applied per second in the measured window; ' +
         'srv µs/deliv = server process CPU (user + system) / deliveries; kernel: its share in ' +
