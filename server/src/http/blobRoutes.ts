@@ -205,9 +205,12 @@ export function blobRoutes(
           limit: Math.floor(limit / (1024 * 1024)),
         });
       }
-      const isStart = offset === 0 || (await isStarting(ws!, hash));
-      if (isStart) await checkQuota(ws!, hash, size);
+      // Before a byte is read (a phone learns at once that its file does not fit), and again once
+      // the chunk is here: a body sent slowly must not carry an upload past its idle hour
+      // (BLOB-16) unchecked.
+      await checkQuota(ws!, hash, size);
       const bytes = await readBytes(req, limits.maxBlobChunkBytes);
+      const isStart = offset === 0 || (await isStarting(ws!, hash));
       if (offset === 0 && !SIGNATURES[type](bytes)) {
         throw new HttpError(415, 'unsupported_media_type', `bytes are not ${type}`, 'blobType');
       }

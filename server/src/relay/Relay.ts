@@ -407,6 +407,7 @@ export class Relay {
    */
   private reset(room: Room): void {
     this.options.metrics.roomsReset.inc();
+    // No owed acks here: the doc may hold what was never stored; devices send their writes again.
     void room.drain().finally(() => {
       for (const conn of room.conns) {
         conn.close(CloseCode.roomReset, 'the document is reloading; reconnect');
@@ -723,6 +724,7 @@ export class Relay {
       new Promise((resolve) => setTimeout(resolve, timeoutMs).unref()),
     ]);
     for (const room of rooms) {
+      room.sendOwedAcks();
       for (const conn of room.conns) conn.close(code, 'server is shutting down');
     }
     for (const [name, room] of Array.from(this.rooms)) this.unload(name, room);

@@ -1168,8 +1168,9 @@ export class Room {
       if (c.ackOwedSince === null) continue;
       if (!c.isOwedAck(sv)) c.ackOwedSince = null;
       else if (
-        c.hasUnackedWrites ||
-        at - c.ackOwedSince >= READER_ACK_WAIT * interval - interval / 2
+        c.hasUnackedWrites
+          ? at - c.lastAckAt >= interval
+          : at - c.ackOwedSince >= READER_ACK_WAIT * interval - interval / 2
       )
         c.sendAck(sv, this.appliedSeq, at);
       else isOwed = true;
@@ -1277,6 +1278,19 @@ export class Room {
     }
     for (const id of conn.awarenessIds) this.awarenessOwners.delete(id);
     conn.awarenessIds.clear();
+  }
+
+  /**
+   * Sends every ack still owed at once (UPD-7), before the relay closes the room's connections
+   * to shut down: an author's writes stored since its last ack would otherwise be sent again by
+   * its device, which showed them as not saved. (Not after a reset: its doc may hold what was
+   * never stored.)
+   */
+  sendOwedAcks(): void {
+    if (this.isTainted) return;
+    const sv = this.storedStateVector();
+    const at = performance.now();
+    for (const c of this.conns) if (c.isOwedAck(sv)) c.sendAck(sv, this.appliedSeq, at);
   }
 
   /** Waits for pending writes (used when draining). Retries keep going until they succeed. */

@@ -121,6 +121,7 @@ export class FsBlobStore implements BlobStore {
     bytes: Uint8Array,
   ): Promise<UploadState> {
     const p = this.#paths(workspaceId, hash);
+    let resumed = false;
     const current = await this.state(workspaceId, hash);
     if (current.isComplete) return current;
     if (offset !== current.offset) {
@@ -136,8 +137,12 @@ export class FsBlobStore implements BlobStore {
       await writeFile(p.partialMeta, JSON.stringify(meta));
       this.#changed(workspaceId);
     } else {
-      // BLOB-16: an idle upload counted at what it held; from this chunk on, at its size again.
-      if (Date.now() - (await mtimeOf(p.partial)) >= IDLE_UPLOAD_MS) this.#changed(workspaceId);
+      // BLOB-16: an idle upload counted at what it held; from this chunk on, at its size again
+      // (noted before and after the write, as a start is).
+      if (Date.now() - (await mtimeOf(p.partial)) >= IDLE_UPLOAD_MS) {
+        this.#changed(workspaceId);
+        resumed = true;
+      }
       const started = await readMeta(p.partialMeta);
       if (!started || started.type !== meta.type || started.size !== meta.size) {
         throw new BlobStoreError(
@@ -153,6 +158,7 @@ export class FsBlobStore implements BlobStore {
     } finally {
       await file.close();
     }
+    if (resumed) this.#changed(workspaceId);
     const offsetAfter = offset + bytes.byteLength;
     if (offsetAfter < meta.size) return { offset: offsetAfter, isComplete: false };
 

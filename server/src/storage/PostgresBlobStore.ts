@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { type BlobType, blobHashSchema, idSchema, isBlobType } from '@grassroots/shared';
 import type pg from 'pg';
-import { InTurn } from '../inTurn.ts';
+import { InTurn, Slots } from '../inTurn.ts';
 import {
   type BlobInfo,
   type BlobStore,
@@ -58,12 +58,13 @@ type Outcome = { state: UploadState } | { refused: BlobStoreError };
  * so two relays never interleave them.
  */
 export class PostgresBlobStore implements BlobStore {
-  /**
-   * Uploads starting in this process, one at a time whatever their workspace: each holds a pooled
-   * connection for the workspace's lock while its work takes others, so two at once could hold
-   * every connection of a small pool and wait for ever.
-   */
+  /** Uploads starting in this process, per workspace (BLOB-10). */
   readonly #starting = new InTurn();
+  /**
+   * Connections held for a workspace's lock at once: each holds one while its work takes others,
+   * so as many as the pool has would leave none for that work, and wait for ever.
+   */
+  readonly #lockSlots = new Slots(2);
 
   private constructor(private readonly pool: pg.Pool) {}
 
@@ -94,29 +95,22 @@ export class PostgresBlobStore implements BlobStore {
 
   startingInTurn<T>(workspaceId: string, work: () => Promise<T>): Promise<T> {
     idSchema.parse(workspaceId);
-    return this.#starting.run('', async () => {
-      // The workspace's lock is held by a transaction on a connection of its own while `work`
-      // runs on others: every relay process's uploads of the workspace start one after the other.
-      // A process that dies lets go with its connection; one that hangs holds the others 30 s at
-      // most, which then fail (and their devices try again later).
-      const lock = await this.pool.connect();
-      let broken: Error | undefined;
-      try {
-        await lock.query('BEGIN');
-        await lock.query("SET LOCAL lock_timeout = '30s'");
-        await lock.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
-          STARTING_LOCK,
-          workspaceId,
-        ]);
-        return await work();
-      } finally {
-        // A connection that cannot end its transaction is closed: the server drops its lock.
-        await lock.query('ROLLBACK').catch((error: unknown) => {
-          broken = error instanceof Error ? error : new Error(String(error));
-        });
-        lock.release(broken);
-      }
-    });
+    // The workspace's lock is held by a transaction on a connection of its own while `work` runs
+    // on others: every relay process's uploads of the workspace start one after the other. A
+    // process that dies lets go with its connection; one that hangs holds the others 30 s at most,
+    // which then fail (their devices try again later). A connection lost meanwhile is discarded.
+    return this.#starting.run(workspaceId, () =>
+      this.#lockSlots.run(() =>
+        inTransaction(this.pool, async (lock) => {
+          await lock.query("SET LOCAL lock_timeout = '30s'");
+          await lock.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+            STARTING_LOCK,
+            workspaceId,
+          ]);
+          return work();
+        }),
+      ),
+    );
   }
 
   async touchedAt(workspaceId: string, hash: string): Promise<number | null> {

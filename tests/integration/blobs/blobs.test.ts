@@ -450,6 +450,26 @@ describe('what uploads may take on the relay (BLOB-9, BLOB-10)', () => {
       });
       expect(await state.json()).toEqual({ offset: 128 * KIB, isComplete: false });
       expect(await used()).toBe(828 * KIB);
+      // D starts, stops and is idle too; it comes back and fits: it goes on, and counts at its
+      // declared size again from that chunk on.
+      const d = fakeJpeg(90 * KIB, 4);
+      const part = (offset: number, length: number) =>
+        fetch(`${base}/${sha(d)}?offset=${offset}&size=${d.length}&type=image%2Fjpeg`, {
+          method: 'PUT',
+          headers: {
+            authorization: `Bearer ${editor.token}`,
+            'content-type': 'application/octet-stream',
+          },
+          body: d.slice(offset, offset + length),
+        });
+      expect((await part(0, 30 * KIB)).status).toBe(200);
+      for (const file of [sha(d), `${sha(d)}.json`]) utimesSync(join(partial, file), old, old);
+      expect((await part(30 * KIB, 30 * KIB)).status).toBe(200);
+      expect(await used()).toBe(918 * KIB);
+      expect(await (await part(60 * KIB, 30 * KIB)).json()).toEqual({
+        offset: 90 * KIB,
+        isComplete: true,
+      });
     } finally {
       await relay.stop();
     }

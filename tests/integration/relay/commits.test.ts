@@ -147,6 +147,38 @@ describe('storage commits', () => {
     for (const c of [writer, reader]) c.ws.close();
   });
 
+  it('UPD-7 an author whose ack waits is acknowledged before the relay shuts down and closes it', async () => {
+    const s = await startTestServer({ ackIntervalMs: 5000, commitIntervalMs: 0 });
+    server = s;
+    const url = `${s.wsUrl}/${s.workspaceId}/minutes?token=${s.adminToken}&ack=1`;
+    const [writer, reader] = await Promise.all([rawClient(url), rawClient(url)]);
+    await eventually(() => expect([writer, reader].every((c) => c.messages.length > 0)).toBe(true));
+    const doc = new Y.Doc();
+    const send = (text: string) => {
+      const before = Y.encodeStateVector(doc);
+      doc.getText('t').insert(doc.getText('t').length, text);
+      writer.send(updateMessage(Y.encodeStateAsUpdate(doc, before)));
+    };
+    const covers = (clock: number) =>
+      writer.messages.some(
+        (m) => m.type === 100 && (ackedStateVector(m.bytes).get(doc.clientID) ?? 0) >= clock,
+      );
+    send('甲');
+    await eventually(() => expect(covers(1)).toBe(true));
+    // The second write is stored (the reader has it relayed); its ack waits for the interval.
+    send('乙');
+    await eventually(() => {
+      const seen = new Y.Doc();
+      applySyncMessages(seen, reader.messages);
+      expect(seen.getText('t').toString()).toBe('甲乙');
+    });
+    expect(covers(2)).toBe(false);
+    await s.stop();
+    server = undefined;
+    await eventually(() => expect(writer.ws.readyState).toBe(3));
+    expect(covers(2)).toBe(true);
+  });
+
   it('UPD-7 a reader of a room that went quiet gets its ack alone, about four intervals later', async () => {
     const s = await startTestServer({ ackIntervalMs: 300, commitIntervalMs: 0 });
     server = s;
