@@ -1129,8 +1129,8 @@ export class Room {
    * gets its ack in the same write as its relays when it has any, or alone once its last ack is
    * `ackIntervalMs` old; a reader (every write of its own acknowledged) gets the new stored state
    * vector with a relay once its last ack is that old. Until then an ack waits for a later relay
-   * to ride with; alone, an author's goes at the next sweep, a reader's only when none came for
-   * READER_ACK_WAIT intervals (the room went quiet).
+   * to ride with; alone, an author's goes at the first sweep once its last ack is that old, a
+   * reader's only when none came for READER_ACK_WAIT intervals (the room went quiet).
    */
   private ackAfterRelays(isRelayed: boolean, notRelayed: Connection | null): void {
     const interval = this.options.ackIntervalMs ?? 250;
@@ -1154,9 +1154,8 @@ export class Room {
   }
 
   /**
-   * Sends the acks of authors, and of readers that waited long enough (see `ackAfterRelays`);
-   * called every
-   * `ackIntervalMs` while some wait (`ReaderAcks`). True while some still wait.
+   * Sends the acks that waited long enough (see `ackAfterRelays`); called every `ackIntervalMs`
+   * while some wait (`ReaderAcks`). True while some still wait.
    */
   sendWaitingAcks(): boolean {
     if (this.isClosed) return false;
