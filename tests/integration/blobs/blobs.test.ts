@@ -475,6 +475,66 @@ describe('what uploads may take on the relay (BLOB-9, BLOB-10)', () => {
     }
   });
 
+  it('BLOB-16 a chunk whose body arrives after its upload went idle is checked against the quota', async () => {
+    const KIB = 1024;
+    const relay = await startTestServer({
+      maxBlobChunkBytes: 128 * KIB,
+      maxImageBytes: 1024 * KIB,
+      workspaceBlobQuotaMb: 1,
+    });
+    try {
+      const editor = await relay.member('editor');
+      const path = `/api/workspaces/${relay.workspaceId}/blobs`;
+      const headers = {
+        authorization: `Bearer ${editor.token}`,
+        'content-type': 'application/octet-stream',
+      };
+      const send = async (bytes: Uint8Array, offset: number) =>
+        (
+          await fetch(
+            `${relay.url}${path}/${sha(bytes)}?offset=${offset}&size=${bytes.length}&type=image%2Fjpeg`,
+            { method: 'PUT', headers, body: bytes.slice(offset, offset + 128 * KIB) },
+          )
+        ).status;
+      const [a, b, c] = [fakeJpeg(500 * KIB, 1), fakeJpeg(400 * KIB, 2), fakeJpeg(200 * KIB, 3)];
+      for (let offset = 0; offset < a.length; offset += 128 * KIB) {
+        expect(await send(a, offset)).toBe(200);
+      }
+      expect(await send(b, 0)).toBe(200);
+      // B's next chunk starts while B is under way (its headers pass), its body sent slowly...
+      let answered: (status: number) => void = () => {};
+      const status = new Promise<number>((resolve) => {
+        answered = resolve;
+      });
+      const slow = request(
+        `${relay.url}${path}/${sha(b)}?offset=${128 * KIB}&size=${b.length}&type=image%2Fjpeg`,
+        { method: 'PUT', headers: { ...headers, 'content-length': String(128 * KIB) } },
+        (res) => {
+          res.resume();
+          answered(res.statusCode ?? 0);
+        },
+      );
+      slow.write(b.slice(128 * KIB, 192 * KIB));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // ...and meanwhile B's hour without a byte is out: it counts at what it holds, and C fits.
+      const partial = join(relay.dataDir, 'blobs', relay.workspaceId, 'partial');
+      const old = new Date(Date.now() - 2 * 3_600_000);
+      for (const file of [sha(b), `${sha(b)}.json`]) utimesSync(join(partial, file), old, old);
+      for (let offset = 0; offset < c.length; offset += 128 * KIB) {
+        expect(await send(c, offset)).toBe(200);
+      }
+      // The rest of B's body arrives: checked like a new upload now, it no longer fits.
+      slow.end(b.slice(192 * KIB, 256 * KIB));
+      expect(await status).toBe(507);
+      const used = (await (
+        await fetch(`${relay.url}${path}`, { headers: { authorization: `Bearer ${editor.token}` } })
+      ).json()) as { bytes: number };
+      expect(used.bytes).toBe(828 * KIB);
+    } finally {
+      await relay.stop();
+    }
+  });
+
   it('the relay drops an upload that received nothing for STALE_UPLOAD_DAYS on its own, and keeps a fresh one', async () => {
     const relay = await startTestServer(
       { maxBlobChunkBytes: CHUNK, maxImageBytes: 64 * 1024, staleUploadDays: 7 },
