@@ -55,6 +55,26 @@ describe('PostgresBlobStore shared by relay processes', () => {
     expect((await stores[0]!.usage('w')).bytes).toBe(3000);
   });
 
+  it('BLOB-10 a relay whose lock connection is cut while an upload starts fails that start and goes on', async () => {
+    const [pool] = await freshDatabase(1);
+    const store = await PostgresBlobStore.open(pool!);
+    // The database ends the session holding the workspace's lock (a restart, a failover).
+    const cut = store.startingInTurn('w', async () => {
+      const { rows } = await admin.query<{ pid: number }>(
+        "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND classid = 7262023 AND granted",
+      );
+      expect(rows).toHaveLength(1);
+      await admin.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+      // The lost connection's error arrives while the work still runs.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return 'done';
+    });
+    await expect(cut).rejects.toThrow();
+    // The process is still here (an error of a checked-out connection nobody listened to threw
+    // out of it), and the next start takes the lock on another connection.
+    expect(await store.startingInTurn('w', async () => 'next')).toBe('next');
+  });
+
   it('BLOB-15 a completed upload is put together and hashed by PostgreSQL: never the whole file in this process', async () => {
     const [pool] = await freshDatabase(1);
     const store = await PostgresBlobStore.open(pool!);
