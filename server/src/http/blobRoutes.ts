@@ -84,13 +84,6 @@ export function blobRoutes(
   const downloads = new Counts();
   const maxBytes = (type: BlobType) =>
     type === 'application/pdf' ? limits.maxPdfBytes : limits.maxImageBytes;
-  /**
-   * BLOB-10: a new upload that would take the workspace past its quota is refused before any of
-   * its bytes are kept: when its device asks where it stands (with the size, so a phone sends
-   * nothing that would not fit) and again once its first chunk arrived. A blob the workspace has
-   * passes (BLOB-5), and so does an upload under way, unless it was idle (BLOB-16: counted at what
-   * it held, it is checked again like a new one).
-   */
   /** True for an upload not yet under way: new, or idle for `IDLE_UPLOAD_MS` (BLOB-16). */
   const isStarting = async (ws: string, hash: string) => {
     const state = await blobs.state(ws, hash);
@@ -99,6 +92,13 @@ export function blobRoutes(
     const touchedAt = await blobs.touchedAt(ws, hash);
     return touchedAt !== null && Date.now() - touchedAt >= IDLE_UPLOAD_MS;
   };
+  /**
+   * BLOB-10: a new upload that would take the workspace past its quota is refused before any of
+   * its bytes are kept: when its device asks where it stands (with the size, so a phone sends
+   * nothing that would not fit) and again once its first chunk arrived. A blob the workspace has
+   * passes (BLOB-5), and so does an upload under way, unless it was idle (BLOB-16: counted at what
+   * it held, it is checked again like a new one).
+   */
   const checkQuota = async (ws: string, hash: string, size: number) => {
     const quotaMb = await quotaMbOf(ws);
     if (quotaMb === 0) return;
@@ -205,11 +205,11 @@ export function blobRoutes(
           limit: Math.floor(limit / (1024 * 1024)),
         });
       }
-      // Before a byte is read (a phone learns at once that its file does not fit), and again once
-      // the chunk is here: a body sent slowly must not carry an upload past its idle hour
-      // (BLOB-16) unchecked.
-      await checkQuota(ws!, hash, size);
+      // A new upload before a byte is read (a phone learns at once that its file does not fit).
+      if (offset === 0) await checkQuota(ws!, hash, size);
       const bytes = await readBytes(req, limits.maxBlobChunkBytes);
+      // Whether it starts (new, or idle: BLOB-16) is read once the chunk is here: a body sent
+      // slowly must not carry an upload past its idle hour unchecked.
       const isStart = offset === 0 || (await isStarting(ws!, hash));
       if (offset === 0 && !SIGNATURES[type](bytes)) {
         throw new HttpError(415, 'unsupported_media_type', `bytes are not ${type}`, 'blobType');

@@ -16,6 +16,37 @@ async function refusal(p: Promise<unknown>): Promise<BlobStoreError> {
 }
 
 /**
+ * BLOB-15: stores a PDF of `size` bytes, `chunk` repeated, in `store`'s workspace "w", and sends
+ * its last chunk while `taken()` (memory, bytes) is sampled every millisecond: the file read
+ * whole while it is hashed shows as a peak. Resolves with its hash and how far `taken()` rose.
+ */
+export async function completeSampled(
+  store: BlobStore,
+  size: number,
+  chunk: Uint8Array,
+  taken: () => number,
+): Promise<{ hash: string; growth: number }> {
+  const whole = createHash('sha256');
+  for (let at = 0; at < size; at += chunk.byteLength) whole.update(chunk);
+  const hash = whole.digest('hex');
+  const meta = { type: 'application/pdf' as const, size };
+  for (let at = 0; at < size - chunk.byteLength; at += chunk.byteLength)
+    await store.write('w', hash, meta, at, chunk);
+  const base = taken();
+  let peak = base;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, taken());
+  }, 1);
+  try {
+    const done = await store.write('w', hash, meta, size - chunk.byteLength, chunk);
+    expect(done.isComplete).toBe(true);
+  } finally {
+    clearInterval(sampler);
+  }
+  return { hash, growth: peak - base };
+}
+
+/**
  * The behaviour every BlobStore engine must show. An engine's test file calls this once with a
  * factory for a fresh, empty store (an S3-compatible engine: a fresh bucket or prefix).
  */

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeBlobStoreContract } from './BlobStore.contract.ts';
+import { completeSampled, describeBlobStoreContract } from './BlobStore.contract.ts';
 import { FsBlobStore } from './FsBlobStore.ts';
 
 const freshRoot = () => mkdtempSync(join(tmpdir(), 'grassroots-blobs-'));
@@ -16,26 +16,14 @@ describe('FsBlobStore on the disk', () => {
     // Large beside what else the process allocates meanwhile (other tests' buffers not yet
     // collected): read whole, the peak grows by all of it.
     const size = 96 * 1024 * 1024;
-    const chunk = new Uint8Array(8 * 1024 * 1024).fill(7);
-    const whole = createHash('sha256');
-    for (let at = 0; at < size; at += chunk.byteLength) whole.update(chunk);
-    const hash = whole.digest('hex');
-    const meta = { type: 'application/pdf' as const, size };
-    for (let at = 0; at < size - chunk.byteLength; at += chunk.byteLength)
-      await store.write('w', hash, meta, at, chunk);
     // The last chunk completes it: memory outside the heap is sampled while it is hashed.
-    const base = process.memoryUsage().arrayBuffers;
-    let peak = base;
-    const sampler = setInterval(() => {
-      peak = Math.max(peak, process.memoryUsage().arrayBuffers);
-    }, 1);
-    try {
-      const done = await store.write('w', hash, meta, size - chunk.byteLength, chunk);
-      expect(done.isComplete).toBe(true);
-    } finally {
-      clearInterval(sampler);
-    }
-    expect(peak - base).toBeLessThan(size / 2);
+    const { growth } = await completeSampled(
+      store,
+      size,
+      new Uint8Array(8 * 1024 * 1024).fill(7),
+      () => process.memoryUsage().arrayBuffers,
+    );
+    expect(growth).toBeLessThan(size / 2);
     // A wrong hash is still found, the same way.
     const wrong = 'f'.repeat(64);
     await store.write('w', wrong, { type: 'application/pdf', size: 10 }, 0, new Uint8Array(5));

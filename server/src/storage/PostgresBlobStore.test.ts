@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { describeBlobStoreContract } from './BlobStore.contract.ts';
+import { completeSampled, describeBlobStoreContract } from './BlobStore.contract.ts';
 import { BlobStoreError } from './BlobStore.ts';
 import { PostgresBlobStore } from './PostgresBlobStore.ts';
 
@@ -81,30 +81,17 @@ describe('PostgresBlobStore shared by relay processes', () => {
     // Large beside what else the process allocates meanwhile: read whole, the peak grows by all
     // of it (and again as a query parameter).
     const size = 32 * 1024 * 1024;
-    const chunk = new Uint8Array(2 * 1024 * 1024).fill(9);
-    const whole = createHash('sha256');
-    for (let at = 0; at < size; at += chunk.byteLength) whole.update(chunk);
-    const hash = whole.digest('hex');
-    const meta = { type: 'application/pdf' as const, size };
-    for (let at = 0; at < size - chunk.byteLength; at += chunk.byteLength)
-      await store.write('w', hash, meta, at, chunk);
     // The last chunk completes it: memory outside the heap and in it is sampled meanwhile.
-    const taken = () => {
-      const m = process.memoryUsage();
-      return m.arrayBuffers + m.heapUsed;
-    };
-    const base = taken();
-    let peak = base;
-    const sampler = setInterval(() => {
-      peak = Math.max(peak, taken());
-    }, 1);
-    try {
-      const done = await store.write('w', hash, meta, size - chunk.byteLength, chunk);
-      expect(done.isComplete).toBe(true);
-    } finally {
-      clearInterval(sampler);
-    }
-    expect(peak - base).toBeLessThan(size / 2);
+    const { hash, growth } = await completeSampled(
+      store,
+      size,
+      new Uint8Array(2 * 1024 * 1024).fill(9),
+      () => {
+        const m = process.memoryUsage();
+        return m.arrayBuffers + m.heapUsed;
+      },
+    );
+    expect(growth).toBeLessThan(size / 2);
     expect((await store.info('w', hash))?.size).toBe(size);
     // Read back a slice at a time, it is the same bytes.
     const opened = await store.open('w', hash);

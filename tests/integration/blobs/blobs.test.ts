@@ -49,6 +49,50 @@ function put(
 const get = (token: string | null, hash: string, ws?: string) =>
   fetch(blobUrl(hash, ws), { headers: token ? { authorization: `Bearer ${token}` } : {} });
 
+const KIB = 1024;
+
+/** A relay of its own whose workspace may hold 1 MiB of files (BLOB-10), in chunks of `chunk`. */
+const quotaRelay = (chunk: number) =>
+  startTestServer({ maxBlobChunkBytes: chunk, maxImageBytes: 1024 * KIB, workspaceBlobQuotaMb: 1 });
+
+/** Sends `length` bytes of the JPEG `bytes` from `offset` to `relay`'s workspace as `token`. */
+const putChunk = (
+  relay: TestServer,
+  token: string,
+  bytes: Uint8Array,
+  offset: number,
+  length: number,
+) =>
+  fetch(
+    `${relay.url}/api/workspaces/${relay.workspaceId}/blobs/${sha(bytes)}?offset=${offset}&size=${bytes.length}&type=image%2Fjpeg`,
+    {
+      method: 'PUT',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/octet-stream',
+        'accept-language': 'ug',
+      },
+      body: bytes.slice(offset, offset + length),
+    },
+  );
+
+/** What `relay`'s workspace's files take, as a member reads it, bytes. */
+const usedBytes = async (relay: TestServer, token: string) =>
+  (
+    (await (
+      await fetch(`${relay.url}/api/workspaces/${relay.workspaceId}/blobs`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
+    ).json()) as { bytes: number }
+  ).bytes;
+
+/** Sets an upload in progress's file times two hours back: idle for BLOB-16. */
+function makeIdle(relay: TestServer, bytes: Uint8Array): void {
+  const partial = join(relay.dataDir, 'blobs', relay.workspaceId, 'partial');
+  const old = new Date(Date.now() - 2 * 3_600_000);
+  for (const file of [sha(bytes), `${sha(bytes)}.json`]) utimesSync(join(partial, file), old, old);
+}
+
 /** Uploads all of `bytes` in chunks as the client does; returns the last answer. */
 async function uploadAll(token: string, bytes: Uint8Array, type = 'image/jpeg') {
   const hash = sha(bytes);
@@ -284,7 +328,6 @@ describe('blob routes', () => {
 
 describe('what uploads may take on the relay (BLOB-9, BLOB-10)', () => {
   it('BLOB-10 uploads started all at once do not take the workspace past its quota together', async () => {
-    const KIB = 1024;
     const relay = await startTestServer({
       maxBlobChunkBytes: 256 * KIB,
       maxImageBytes: 1024 * KIB,
@@ -324,26 +367,13 @@ describe('what uploads may take on the relay (BLOB-9, BLOB-10)', () => {
   });
 
   it('BLOB-10 a new upload that would take the workspace past its quota is refused before anything is kept; what it has and uploads under way go on', async () => {
-    const KIB = 1024;
-    const relay = await startTestServer({
-      maxBlobChunkBytes: 256 * KIB,
-      maxImageBytes: 1024 * KIB,
-      workspaceBlobQuotaMb: 1,
-    });
+    const relay = await quotaRelay(256 * KIB);
     try {
       const editor = await relay.member('editor');
       const viewer = await relay.member('viewer');
       const base = `${relay.url}/api/workspaces/${relay.workspaceId}/blobs`;
       const send = (bytes: Uint8Array, offset: number) =>
-        fetch(`${base}/${sha(bytes)}?offset=${offset}&size=${bytes.length}&type=image%2Fjpeg`, {
-          method: 'PUT',
-          headers: {
-            authorization: `Bearer ${editor.token}`,
-            'content-type': 'application/octet-stream',
-            'accept-language': 'ug',
-          },
-          body: bytes.slice(offset, offset + 256 * KIB),
-        });
+        putChunk(relay, editor.token, bytes, offset, 256 * KIB);
       const usage = async (token: string | null) => {
         const res = await fetch(base, {
           headers: token ? { authorization: `Bearer ${token}` } : {},
@@ -396,37 +426,19 @@ describe('what uploads may take on the relay (BLOB-9, BLOB-10)', () => {
   });
 
   it('BLOB-16 an upload idle for an hour stops holding its declared size: another file fits, and the idle one is checked again when it resumes', async () => {
-    const KIB = 1024;
-    const relay = await startTestServer({
-      maxBlobChunkBytes: 128 * KIB,
-      maxImageBytes: 1024 * KIB,
-      workspaceBlobQuotaMb: 1,
-    });
+    const relay = await quotaRelay(128 * KIB);
     try {
       const editor = await relay.member('editor');
-      const base = `${relay.url}/api/workspaces/${relay.workspaceId}/blobs`;
-      const send = (bytes: Uint8Array, offset: number) =>
-        fetch(`${base}/${sha(bytes)}?offset=${offset}&size=${bytes.length}&type=image%2Fjpeg`, {
-          method: 'PUT',
-          headers: {
-            authorization: `Bearer ${editor.token}`,
-            'content-type': 'application/octet-stream',
-          },
-          body: bytes.slice(offset, offset + 128 * KIB),
-        });
-      const sendAll = async (bytes: Uint8Array, from = 0) => {
-        for (let offset = from; offset < bytes.length; offset += 128 * KIB) {
+      const send = (bytes: Uint8Array, offset: number, length = 128 * KIB) =>
+        putChunk(relay, editor.token, bytes, offset, length);
+      const sendAll = async (bytes: Uint8Array) => {
+        for (let offset = 0; offset < bytes.length; offset += 128 * KIB) {
           const res = await send(bytes, offset);
           if (res.status !== 200) return res.status;
         }
         return 200;
       };
-      const used = async () =>
-        (
-          (await (
-            await fetch(base, { headers: { authorization: `Bearer ${editor.token}` } })
-          ).json()) as { bytes: number }
-        ).bytes;
+      const used = () => usedBytes(relay, editor.token);
       const [a, b, c] = [fakeJpeg(500 * KIB, 1), fakeJpeg(400 * KIB, 2), fakeJpeg(200 * KIB, 3)];
       expect(await sendAll(a)).toBe(200);
       // B sends its first chunk and stops (a phone that lost its network). While it may go on, its
@@ -434,9 +446,7 @@ describe('what uploads may take on the relay (BLOB-9, BLOB-10)', () => {
       // still holds 128 KiB, and counts at that. (Its file times are set back before the relay
       // reads what the workspace takes, which it then keeps for a while, BLOB-13.)
       expect((await send(b, 0)).status).toBe(200);
-      const partial = join(relay.dataDir, 'blobs', relay.workspaceId, 'partial');
-      const old = new Date(Date.now() - 2 * 3_600_000);
-      for (const file of [sha(b), `${sha(b)}.json`]) utimesSync(join(partial, file), old, old);
+      makeIdle(relay, b);
       expect(await used()).toBe(628 * KIB);
       // C fits now, and completes.
       expect(await sendAll(c)).toBe(200);
@@ -445,28 +455,20 @@ describe('what uploads may take on the relay (BLOB-9, BLOB-10)', () => {
       const resumed = await send(b, 128 * KIB);
       expect(resumed.status).toBe(507);
       expect(((await resumed.json()) as { reason: string }).reason).toBe('blobQuota');
-      const state = await fetch(`${base}/${sha(b)}/upload`, {
-        headers: { authorization: `Bearer ${editor.token}` },
-      });
+      const state = await fetch(
+        `${relay.url}/api/workspaces/${relay.workspaceId}/blobs/${sha(b)}/upload`,
+        { headers: { authorization: `Bearer ${editor.token}` } },
+      );
       expect(await state.json()).toEqual({ offset: 128 * KIB, isComplete: false });
       expect(await used()).toBe(828 * KIB);
       // D starts, stops and is idle too; it comes back and fits: it goes on, and counts at its
       // declared size again from that chunk on.
       const d = fakeJpeg(90 * KIB, 4);
-      const part = (offset: number, length: number) =>
-        fetch(`${base}/${sha(d)}?offset=${offset}&size=${d.length}&type=image%2Fjpeg`, {
-          method: 'PUT',
-          headers: {
-            authorization: `Bearer ${editor.token}`,
-            'content-type': 'application/octet-stream',
-          },
-          body: d.slice(offset, offset + length),
-        });
-      expect((await part(0, 30 * KIB)).status).toBe(200);
-      for (const file of [sha(d), `${sha(d)}.json`]) utimesSync(join(partial, file), old, old);
-      expect((await part(30 * KIB, 30 * KIB)).status).toBe(200);
+      expect((await send(d, 0, 30 * KIB)).status).toBe(200);
+      makeIdle(relay, d);
+      expect((await send(d, 30 * KIB, 30 * KIB)).status).toBe(200);
       expect(await used()).toBe(918 * KIB);
-      expect(await (await part(60 * KIB, 30 * KIB)).json()).toEqual({
+      expect(await (await send(d, 60 * KIB, 30 * KIB)).json()).toEqual({
         offset: 90 * KIB,
         isComplete: true,
       });
@@ -476,26 +478,11 @@ describe('what uploads may take on the relay (BLOB-9, BLOB-10)', () => {
   });
 
   it('BLOB-16 a chunk whose body arrives after its upload went idle is checked against the quota', async () => {
-    const KIB = 1024;
-    const relay = await startTestServer({
-      maxBlobChunkBytes: 128 * KIB,
-      maxImageBytes: 1024 * KIB,
-      workspaceBlobQuotaMb: 1,
-    });
+    const relay = await quotaRelay(128 * KIB);
     try {
       const editor = await relay.member('editor');
-      const path = `/api/workspaces/${relay.workspaceId}/blobs`;
-      const headers = {
-        authorization: `Bearer ${editor.token}`,
-        'content-type': 'application/octet-stream',
-      };
       const send = async (bytes: Uint8Array, offset: number) =>
-        (
-          await fetch(
-            `${relay.url}${path}/${sha(bytes)}?offset=${offset}&size=${bytes.length}&type=image%2Fjpeg`,
-            { method: 'PUT', headers, body: bytes.slice(offset, offset + 128 * KIB) },
-          )
-        ).status;
+        (await putChunk(relay, editor.token, bytes, offset, 128 * KIB)).status;
       const [a, b, c] = [fakeJpeg(500 * KIB, 1), fakeJpeg(400 * KIB, 2), fakeJpeg(200 * KIB, 3)];
       for (let offset = 0; offset < a.length; offset += 128 * KIB) {
         expect(await send(a, offset)).toBe(200);
@@ -507,8 +494,15 @@ describe('what uploads may take on the relay (BLOB-9, BLOB-10)', () => {
         answered = resolve;
       });
       const slow = request(
-        `${relay.url}${path}/${sha(b)}?offset=${128 * KIB}&size=${b.length}&type=image%2Fjpeg`,
-        { method: 'PUT', headers: { ...headers, 'content-length': String(128 * KIB) } },
+        `${relay.url}/api/workspaces/${relay.workspaceId}/blobs/${sha(b)}?offset=${128 * KIB}&size=${b.length}&type=image%2Fjpeg`,
+        {
+          method: 'PUT',
+          headers: {
+            authorization: `Bearer ${editor.token}`,
+            'content-type': 'application/octet-stream',
+            'content-length': String(128 * KIB),
+          },
+        },
         (res) => {
           res.resume();
           answered(res.statusCode ?? 0);
@@ -517,19 +511,14 @@ describe('what uploads may take on the relay (BLOB-9, BLOB-10)', () => {
       slow.write(b.slice(128 * KIB, 192 * KIB));
       await new Promise((resolve) => setTimeout(resolve, 300));
       // ...and meanwhile B's hour without a byte is out: it counts at what it holds, and C fits.
-      const partial = join(relay.dataDir, 'blobs', relay.workspaceId, 'partial');
-      const old = new Date(Date.now() - 2 * 3_600_000);
-      for (const file of [sha(b), `${sha(b)}.json`]) utimesSync(join(partial, file), old, old);
+      makeIdle(relay, b);
       for (let offset = 0; offset < c.length; offset += 128 * KIB) {
         expect(await send(c, offset)).toBe(200);
       }
       // The rest of B's body arrives: checked like a new upload now, it no longer fits.
       slow.end(b.slice(192 * KIB, 256 * KIB));
       expect(await status).toBe(507);
-      const used = (await (
-        await fetch(`${relay.url}${path}`, { headers: { authorization: `Bearer ${editor.token}` } })
-      ).json()) as { bytes: number };
-      expect(used.bytes).toBe(828 * KIB);
+      expect(await usedBytes(relay, editor.token)).toBe(828 * KIB);
     } finally {
       await relay.stop();
     }

@@ -19,6 +19,19 @@ const ackedStateVector = (bytes: Uint8Array) => {
   return Y.decodeStateVector(decoding.readVarUint8Array(decoder));
 };
 
+/**
+ * A relay committing every turn with acks every `ackIntervalMs`, and two connections asking for
+ * acks in one room, both greeted (from then on their writes apply).
+ */
+async function writerAndReader(ackIntervalMs: number) {
+  const s = await startTestServer({ ackIntervalMs, commitIntervalMs: 0 });
+  server = s;
+  const url = `${s.wsUrl}/${s.workspaceId}/minutes?token=${s.adminToken}&ack=1`;
+  const [writer, reader] = await Promise.all([rawClient(url), rawClient(url)]);
+  await eventually(() => expect([writer, reader].every((c) => c.messages.length > 0)).toBe(true));
+  return { s, writer, reader };
+}
+
 describe('storage commits', () => {
   it('UPD-6 writes of two rooms that arrive in one turn are stored in one transaction, then relayed and acknowledged', async () => {
     const dataDir = tempDir();
@@ -83,11 +96,7 @@ describe('storage commits', () => {
   });
 
   it('UPD-7 an author is acknowledged with a relay to it, or alone at most once per interval; a reader learns the stored state vector with a relay at most once per interval, not once per batch', async () => {
-    const s = await startTestServer({ ackIntervalMs: 1000, commitIntervalMs: 0 });
-    server = s;
-    const url = `${s.wsUrl}/${s.workspaceId}/minutes?token=${s.adminToken}&ack=1`;
-    const [writer, reader] = await Promise.all([rawClient(url), rawClient(url)]);
-    await eventually(() => expect([writer, reader].every((c) => c.messages.length > 0)).toBe(true));
+    const { writer, reader } = await writerAndReader(1000);
     const acksOf = (c: typeof writer) => c.messages.filter((m) => m.type === 100);
     const covers = (c: typeof writer, doc: Y.Doc, clock: number) =>
       acksOf(c).some((m) => (ackedStateVector(m.bytes).get(doc.clientID) ?? 0) >= clock);
@@ -148,11 +157,7 @@ describe('storage commits', () => {
   });
 
   it('UPD-7 an author whose ack waits is acknowledged before the relay shuts down and closes it', async () => {
-    const s = await startTestServer({ ackIntervalMs: 5000, commitIntervalMs: 0 });
-    server = s;
-    const url = `${s.wsUrl}/${s.workspaceId}/minutes?token=${s.adminToken}&ack=1`;
-    const [writer, reader] = await Promise.all([rawClient(url), rawClient(url)]);
-    await eventually(() => expect([writer, reader].every((c) => c.messages.length > 0)).toBe(true));
+    const { s, writer, reader } = await writerAndReader(5000);
     const doc = new Y.Doc();
     const send = (text: string) => {
       const before = Y.encodeStateVector(doc);
@@ -180,11 +185,7 @@ describe('storage commits', () => {
   });
 
   it('UPD-7 a reader of a room that went quiet gets its ack alone, about four intervals later', async () => {
-    const s = await startTestServer({ ackIntervalMs: 300, commitIntervalMs: 0 });
-    server = s;
-    const url = `${s.wsUrl}/${s.workspaceId}/minutes?token=${s.adminToken}&ack=1`;
-    const [writer, reader] = await Promise.all([rawClient(url), rawClient(url)]);
-    await eventually(() => expect([writer, reader].every((c) => c.messages.length > 0)).toBe(true));
+    const { writer, reader } = await writerAndReader(300);
     // The reader syncs, and with that is acknowledged.
     reader.send(syncStep1(new Y.Doc()));
     await eventually(() => expect(reader.messages.some((m) => m.type === 100)).toBe(true));
