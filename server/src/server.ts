@@ -178,6 +178,17 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
       }
       return;
     }
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE') {
+      // The peer went away while sending (a phone losing its network mid-upload, BLOB-4): no
+      // fault of the server's, and a member must not fill the log with it (HTTP-1).
+      log.info(
+        { method: req.method, url: redactUrl(req.url), code },
+        'request cut off by the peer',
+      );
+      res.destroy();
+      return;
+    }
     log.error({ method: req.method, url: redactUrl(req.url), err: error }, 'request failed');
     if (!res.headersSent) {
       sendJson(

@@ -103,6 +103,23 @@ export class Auth {
     return member;
   }
 
+  /**
+   * MEM-7: a request with a body is authorized before the body is read (nothing is read for a
+   * refused token) and again once it is here, before anything is done with it. A request may
+   * take a minute to arrive: a member removed or demoted meanwhile is refused as they would be
+   * after (a removed admin's invite sent slowly made a new admin after the removal).
+   */
+  async authorizeWithBody<T>(
+    token: string | null | undefined,
+    workspaceId: string,
+    action: Parameters<typeof can>[1],
+    read: () => Promise<T>,
+  ): Promise<{ member: Member; body: T }> {
+    await this.authorize(token, workspaceId, action);
+    const body = await read();
+    return { member: await this.authorize(token, workspaceId, action), body };
+  }
+
   async workspace(id: string): Promise<Workspace> {
     const w = await this.store.getWorkspace(id);
     if (!w) throw notFound('no such workspace', 'workspaceNotFound');

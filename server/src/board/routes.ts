@@ -83,8 +83,12 @@ export function publicBoardRoutes({ auth, store, config }: ServerDeps, now = Dat
     }),
 
     route('POST', `${BOARD}/items`, async (req, res, [ws]) => {
-      const me = await auth.authorize(bearer(req), ws!, 'publish');
-      const item = await readJson(req, publicItemSchema, config.maxJsonBytes);
+      const { member: me, body: item } = await auth.authorizeWithBody(
+        bearer(req),
+        ws!,
+        'publish',
+        () => readJson(req, publicItemSchema, config.maxJsonBytes),
+      );
       if (!mayPublish(me.id)) {
         throw new HttpError(429, 'too_many_requests', 'publishing too often', 'publishTooOften');
       }

@@ -145,6 +145,20 @@ export function historyRoutes(history: History, work?: WorkBudget, now = Date.no
         return await relay.commit(room, update, me.id, me);
       } catch (error) {
         if (!(error instanceof WriteRefused)) throw error;
+        if (error.kind === 'deleted') throw notFound('this document was deleted', 'docDeleted');
+        if (error.kind === 'tooMuchWritten') {
+          const seconds = Math.ceil(error.waitMs / 1000);
+          throw new HttpError(
+            429,
+            'too_many_requests',
+            `written too much; retry in ${seconds} s`,
+            'restoreTooOften',
+            { seconds },
+          );
+        }
+        if (error.kind === 'docFull') {
+          throw new HttpError(413, 'too_large', error.reason, 'restoreDocFull');
+        }
         throw new HttpError(
           409,
           'conflict',
@@ -315,6 +329,8 @@ export function historyRoutes(history: History, work?: WorkBudget, now = Date.no
       route('POST', `${DOC}/versions`, async (req, res, [ws, doc]) => {
         const me = await admitted(req, ws!, 'nameVersion');
         const { name } = await readJson(req, nameBody, 4096);
+        // MEM-7: asked again once the body is here.
+        await stillAllowed(req, ws!, 'nameVersion');
         const room = roomName(ws!, doc!);
         await relay.settle(room);
         const seq = await history.lastSeq(room);

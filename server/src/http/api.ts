@@ -55,8 +55,12 @@ export function authRoutes(
       sendJson(res, 200, { members: members.map(memberInfo) });
     }),
     route('PATCH', '/api/workspaces/:id/members/:id', async (req, res, [ws, id]) => {
-      const me = await auth.authorize(bearer(req), ws!, 'manageMembers');
-      const change = await body(req, changeMemberBodySchema);
+      const { member: me, body: change } = await auth.authorizeWithBody(
+        bearer(req),
+        ws!,
+        'manageMembers',
+        () => body(req, changeMemberBodySchema),
+      );
       if (id === me.id && change.role && change.role !== 'admin') {
         throw new HttpError(409, 'conflict', 'an admin cannot demote themselves', 'demoteSelf');
       }
@@ -83,8 +87,12 @@ export function authRoutes(
       });
     }),
     route('POST', '/api/workspaces/:id/invites', async (req, res, [ws]) => {
-      const me = await auth.authorize(bearer(req), ws!, 'manageMembers');
-      const input = await body(req, createInviteBodySchema);
+      const { member: me, body: input } = await auth.authorizeWithBody(
+        bearer(req),
+        ws!,
+        'manageMembers',
+        () => body(req, createInviteBodySchema),
+      );
       const { invite, token } = await auth.createInvite(ws!, me.id, input);
       sendJson(res, 201, {
         invite: inviteInfo(invite),

@@ -208,6 +208,8 @@ export function blobRoutes(
       // A new upload before a byte is read (a phone learns at once that its file does not fit).
       if (offset === 0) await checkQuota(ws!, hash, size);
       const bytes = await readBytes(req, limits.maxBlobChunkBytes);
+      // MEM-7: the member may have been removed or made a viewer while the chunk arrived.
+      await auth.authorize(bearer(req), ws!, 'write');
       // Whether it starts (new, or idle: BLOB-16) is read once the chunk is here: a body sent
       // slowly must not carry an upload past its idle hour unchecked.
       const isStart = offset === 0 || (await isStarting(ws!, hash));

@@ -88,8 +88,11 @@ export function docRoutes({ auth, relay, store, config }: ServerDeps): Route[] {
      * every doc of the workspace.
      */
     route('POST', `${DOCS}/seqs`, async (req, res, [ws]) => {
-      await auth.authorize(bearer(req), ws!, 'read');
-      const { ids } = await readJson(req, seqsBodySchema, config.maxJsonBytes);
+      const {
+        body: { ids },
+      } = await auth.authorizeWithBody(bearer(req), ws!, 'read', () =>
+        readJson(req, seqsBodySchema, config.maxJsonBytes),
+      );
       const deleted = await relay.deletedIn(ws!);
       const wanted = [...new Set(ids)].filter(
         (id) => !deleted.has(id.endsWith('.comments') ? id.slice(0, -'.comments'.length) : id),

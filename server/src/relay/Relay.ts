@@ -28,7 +28,7 @@ import { WorkBudget } from '../workBudget.ts';
 import { CommitBatcher } from './CommitBatcher.ts';
 import { Connection, TokenBucket } from './Connection.ts';
 import type { Fanout, FanoutMessage, FanoutPort } from './Fanout.ts';
-import { MessageRefused, PendingBytes, ReaderAcks, Room } from './Room.ts';
+import { MessageRefused, PendingBytes, ReaderAcks, Room, WriteRefused } from './Room.ts';
 import { relistedKey } from './relisting.ts';
 
 export type RelayOptions = {
@@ -487,7 +487,16 @@ export class Relay {
     this.cancelUnload(roomName);
     try {
       await room.ready;
-      if (member) await this.deletedIn(member.workspaceId);
+      if (member) {
+        // DEL-1: read again (a deletion through another process counts), just before the
+        // commit: a restore started before the doc was deleted must not write into it.
+        const deleted = await this.deletedIn(member.workspaceId, true);
+        const parsed = parseRoomName(roomName);
+        const docId = parsed?.commentsOf ?? parsed?.docId;
+        if (member.role !== 'admin' && docId !== undefined && deleted.has(docId)) {
+          throw new WriteRefused(Reason.docDeleted, 'deleted');
+        }
+      }
       return await room.commit(update, authorId, member);
     } finally {
       if (room.conns.size === 0) this.scheduleUnload(roomName, room);

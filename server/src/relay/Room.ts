@@ -908,12 +908,29 @@ export class Room {
     // (a restore of the index must not list a deleted doc again).
     const refusal = member ? (this.options.refuseWrite?.(update, this.doc, member) ?? null) : null;
     if (refusal !== null) return Promise.reject(new WriteRefused(refusal));
+    if (member) {
+      // WRITE-1 and UPD-14 hold for a change made on a member's behalf as for their own writes:
+      // restoring a large version again and again stored a copy each time, 17 times WRITE-1's
+      // rate, and took a doc past its structs.
+      const wait = this.options.writeBytes?.waitFor(member.id) ?? 0;
+      if (wait > 0) {
+        return Promise.reject(new WriteRefused('too much written', 'tooMuchWritten', wait));
+      }
+      const { work } = this.options;
+      const charge = <T>(run: () => T): T => (work ? work.run(member.id, run) : run());
+      const parts = charge(() => countUpdateParts(update, Number.POSITIVE_INFINITY));
+      if (!this.hasRoomForStructs(3 * parts, charge)) {
+        this.options.metrics.messagesRejected.inc({ reason: 'doc_full' });
+        return Promise.reject(new WriteRefused('the document holds too many parts', 'docFull'));
+      }
+    }
     this.pins++;
     return new Promise<number | null>((resolve, reject) => {
       const onSettled = (error?: Error, seq?: number) =>
         error ? reject(error) : resolve(seq ?? null);
       this.claimClients(update, authorId);
       const effect = this.integrate(update, false);
+      if (member && effect) this.options.writeBytes?.charge(member.id, effect.byteLength);
       this.enqueue({ authorId, conn: null, update: effect, at: this.options.now(), onSettled });
     }).finally(() => {
       this.pins--;
@@ -1370,7 +1387,13 @@ export type { WebSocket };
 
 /** A change made on a member's behalf that the room's checks refuse (DEL-5); `reason` says why. */
 export class WriteRefused extends Error {
-  constructor(readonly reason: string) {
+  constructor(
+    readonly reason: string,
+    /** Why, for an answer: a check of the room's, the doc deleted, WRITE-1, UPD-14. */
+    readonly kind: 'refused' | 'deleted' | 'tooMuchWritten' | 'docFull' = 'refused',
+    /** For `tooMuchWritten`: how long the member waits. */
+    readonly waitMs = 0,
+  ) {
     super(`refused: ${reason}`);
     this.name = 'WriteRefused';
   }

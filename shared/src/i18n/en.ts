@@ -1102,6 +1102,9 @@ export const en: Catalogue = {
     'error.tooManyVersions': 'This document has {max} named versions, as many as it may keep.',
     'error.tooManyDownloads': 'Too many attachments downloading at once. Try again shortly.',
     'error.publishTooOften': 'Publishing too often. Publish again in a minute.',
+    'error.restoreTooOften': 'Recent restores wrote a lot; try again in {seconds} s.',
+    'error.restoreDocFull':
+      'This version cannot be restored: the document would hold more than it may. Start a new document.',
     'error.restoreRefused':
       'This version cannot be restored: it would list again a document an admin deleted. An admin can restore that document first.',
     'error.docNotDeletable': 'The workspace index and the roster cannot be deleted.',

@@ -1051,6 +1051,8 @@ const messages = {
   'error.tooManyVersions': '这份文档已有 {max} 个命名版本，不能再添加。',
   'error.tooManyDownloads': '同时下载的附件太多了，请稍后再试。',
   'error.publishTooOften': '发布得太频繁了，请过一分钟再发布。',
+  'error.restoreTooOften': '刚才的恢复写入了较多内容，请 {seconds} 秒后再试。',
+  'error.restoreDocFull': '不能恢复到这个版本：这份文档的内容会超过上限。请新建一份文档。',
   'error.restoreRefused':
     '不能恢复到这个版本：它会重新列出管理员已删除的文档。请管理员先恢复那份文档。',
   'error.docNotDeletable': '工作区目录和名册不能删除。',

@@ -25,6 +25,7 @@ import {
   updateMessage,
 } from '../../support/clients.ts';
 import { eventually, startTestServer, type TestServer } from '../../support/server.ts';
+import { slowRequest } from '../../support/slowRequest.ts';
 
 let server: TestServer;
 const cleanups: (() => void)[] = [];
@@ -246,6 +247,30 @@ describe('deleting a document (DEL-1, IDX-7)', () => {
       docs: { id: string }[];
     };
     expect(deleted.docs.map((d) => d.id)).toEqual(['plan1']);
+  });
+
+  it('DEL-1 a restore under way when the doc is deleted does not write into it (404)', async () => {
+    const { plan } = await workspaceWithPlan();
+    const editor = await server.member('editor');
+    const firstSeq = (await server.store.roomStats(room('plan1'))).lastSeq;
+    setPlanTitle(plan.doc, '2025年工作计划（修订）');
+    await eventually(async () =>
+      expect((await server.store.roomStats(room('plan1'))).lastSeq).toBeGreaterThan(firstSeq),
+    );
+    const rowsBefore = (await server.store.roomStats(room('plan1'))).rows;
+    // Started before the deletion (its route found the doc), its body arrives after it.
+    const restore = await slowRequest(
+      server.url,
+      'POST',
+      `/api/workspaces/${server.workspaceId}/docs/plan1/restore`,
+      editor.token,
+      { seq: firstSeq },
+    );
+    expect((await api('/docs/plan1', server.adminToken, 'DELETE')).status).toBe(200);
+    const answer = await restore.finish();
+    expect(answer.status).toBe(404);
+    expect(JSON.parse(answer.text)).toMatchObject({ reason: 'docDeleted' });
+    expect((await server.store.roomStats(room('plan1'))).rows).toBe(rowsBefore);
   });
 
   it('DEL-2 a listing sent before the deletion that waits for a change of its own is not released by a later write', async () => {

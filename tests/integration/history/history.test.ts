@@ -603,6 +603,72 @@ describe('versions, comparison, names and restore', () => {
   });
 });
 
+describe('a restore is a write of its member (HIST-13)', () => {
+  const restore = (docId: string, token: string, seq: number) =>
+    api(`/docs/${docId}/restore`, token, { method: 'POST', body: JSON.stringify({ seq }) });
+  const lastSeq = async (docId: string) =>
+    (await server.store.roomStats(`${server.workspaceId}/${docId}`)).lastSeq;
+
+  it("WRITE-1 what a restore adds counts in the member's share of writes (429 past it)", async () => {
+    server = await startTestServer({ writeBurstBytes: 64 * 1024, writeBytesPerSecond: 1 });
+    const editor = await server.member('editor', '李会计');
+    const mine = device(editor.token, 'notes');
+    const admins = device(server.adminToken, 'notes');
+    await Promise.all([mine.synced, admins.synced]);
+    // 40 KB of text of the editor's own; the admin deletes it, the editor restores it, twice.
+    mine.doc.getText('t').insert(0, '村'.repeat(13_000));
+    await stored('notes', mine.doc);
+    const written = await lastSeq('notes');
+    const answers: number[] = [];
+    for (let round = 0; round < 2; round++) {
+      await eventually(() => expect(admins.doc.getText('t').length).toBe(13_000));
+      admins.doc.getText('t').delete(0, 13_000);
+      await stored('notes', admins.doc);
+      const res = await restore('notes', editor.token, written);
+      answers.push(res.status);
+      if (res.status === 429) {
+        expect(await res.json()).toMatchObject({ reason: 'restoreTooOften' });
+      }
+    }
+    // The first restore's 40 KB on top of the 40 KB written passes the 64 KiB share.
+    expect(answers).toEqual([200, 429]);
+    await eventually(() => expect(admins.doc.getText('t').length).toBe(0));
+  });
+
+  it('UPD-14 a restore that could take the doc past its parts is refused (413), and changes nothing', async () => {
+    server = await startTestServer({ maxDocStructs: 1000 });
+    const editor = await server.member('editor', '李会计');
+    const d = device(editor.token, 'notes');
+    await d.synced;
+    const m = d.doc.getMap('m');
+    // 100 keys written and deleted: the version to go back to.
+    d.doc.transact(() => {
+      for (let i = 0; i < 100; i++) m.set(`tmp${i}`, i);
+    });
+    await stored('notes', d.doc);
+    const withKeys = await lastSeq('notes');
+    d.doc.transact(() => {
+      for (let i = 0; i < 100; i++) m.delete(`tmp${i}`);
+    });
+    await stored('notes', d.doc);
+    // Then the doc fills up in small writes, each within the bound.
+    for (let k = 0; k < 12; k++) {
+      d.doc.transact(() => {
+        for (let i = 0; i < 50; i++) m.set(`k${k}-${i}`, i);
+      });
+      await stored('notes', d.doc);
+    }
+    const rows = (await server.store.roomStats(`${server.workspaceId}/notes`)).rows;
+    const res = await restore('notes', editor.token, withKeys);
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ reason: 'restoreDocFull' });
+    expect((await server.store.roomStats(`${server.workspaceId}/notes`)).rows).toBe(rows);
+    // The device's own writes still go through.
+    m.set('last', 1);
+    await stored('notes', d.doc);
+  });
+});
+
 describe('history is durable and exportable', () => {
   it('survives a server restart and storage compaction', async () => {
     const dataDir = tempDir();
