@@ -304,5 +304,12 @@ describe('minutes counted against the roster', () => {
     await missing.scrollIntoViewIfNeeded();
     await screenshot(page, 'vote-no-roster-ug-360');
     await switchLanguage(page, 'zh-CN');
+    // On paper the check says what was not done, not what to do in the app.
+    await page.getByRole('link', { name: '打印' }).click();
+    const printed = page.locator('.minutes-print [data-missing="roster"]');
+    await expect
+      .poll(() => printed.textContent())
+      .toBe('名册中没有本会的应到人员，未按规定核对到会人数和表决结果。');
+    await screenshot(page, 'print-vote-no-roster-zh-360');
   });
 });

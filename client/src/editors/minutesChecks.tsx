@@ -16,7 +16,11 @@ const mark = (ok: boolean) => (ok ? '✓' : '✗');
  * Quorum and threshold of one vote by the national rules (VOTE-1…4), as the shared `voteCheck`
  * judged them: "有表决权的应到 30 · 实到 18 · 需 20 人到会 ✗", then the votes for against those needed.
  */
-export function VoteCheckLine(props: { check: VoteCheck }): JSX.Element {
+export function VoteCheckLine(props: {
+  check: VoteCheck;
+  /** On paper: what was not checked, said as a fact (no "add them in Roster first"). */
+  isPrint?: boolean;
+}): JSX.Element {
   const { t, label } = useI18n();
   const c = () => props.check;
   return (
@@ -29,7 +33,9 @@ export function VoteCheckLine(props: { check: VoteCheck }): JSX.Element {
         when={c().complete}
         fallback={
           <p class="warning vote-check-line" data-missing={c().missing ?? ''}>
-            {t(c().missing === 'roster' ? 'min.check.noRoster' : 'min.check.noCounts')}
+            {props.isPrint
+              ? t(c().missing === 'roster' ? 'min.print.noRoster' : 'min.print.noCounts')
+              : t(c().missing === 'roster' ? 'min.check.noRoster' : 'min.check.noCounts')}
           </p>
         }
       >
@@ -134,11 +140,12 @@ export function OutcomeAgreement(props: {
 export function VoteVerdict(props: {
   check: VoteCheck;
   declared: VoteOutcome | null;
+  isPrint?: boolean;
 }): JSX.Element {
   const check = createMemo(() => props.check);
   return (
     <>
-      <VoteCheckLine check={check()} />
+      <VoteCheckLine check={check()} isPrint={props.isPrint} />
       <OutcomeAgreement check={check()} declared={props.declared} />
     </>
   );

@@ -296,6 +296,7 @@ export function MinutesSheet(props: {
                           <VoteVerdict
                             check={voteCheck(m, v(), ws.roster())}
                             declared={v().outcome ?? null}
+                            isPrint
                           />
                         </div>
                       )}
@@ -323,6 +324,7 @@ export function MinutesSheet(props: {
                     <VoteVerdict
                       check={voteCheck(m, v, ws.roster())}
                       declared={v.outcome ?? null}
+                      isPrint
                     />
                   </div>
                 </li>

@@ -674,6 +674,10 @@ export const en: Catalogue = {
     'min.check.noRoster':
       'The roster lists nobody for this meeting yet, so attendance and the vote cannot be checked against the rules. Add the members in Roster first.',
     'min.check.noCounts': 'Enter the assembly’s expected and present counts to judge this vote.',
+    'min.print.noRoster':
+      'The roster lists nobody for this meeting: attendance and the vote were not checked against the rules.',
+    'min.print.noCounts':
+      'The assembly’s expected and present counts were not entered: the vote was not judged.',
     'min.check.quorum':
       'Entitled to vote: expected {entitled} · present {present} · {required} needed present {mark}',
     'min.check.ofEntitled':

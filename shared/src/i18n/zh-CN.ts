@@ -638,6 +638,8 @@ const messages = {
   'min.check.noRoster':
     '名册中还没有本会的应到人员，无法按规定核对到会人数和表决结果。请先在“名册”中登记。',
   'min.check.noCounts': '请先填写村民会议的应到、实到人数，才能判断是否有效。',
+  'min.print.noRoster': '名册中没有本会的应到人员，未按规定核对到会人数和表决结果。',
+  'min.print.noCounts': '没有填写村民会议的应到、实到人数，未判断表决是否有效。',
   'min.check.quorum': '有表决权的应到 {entitled} · 实到 {present} · 需 {required} 人到会 {mark}',
   'min.check.ofEntitled':
     '赞成 {for} · 需超过有表决权应到 {base} 人的半数，即 {required} 票 {mark}',
