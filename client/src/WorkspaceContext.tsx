@@ -75,7 +75,7 @@ export function WorkspaceProvider(props: {
         listDocIds,
         user: {
           name: entry.displayName,
-          color: presenceColor(entry.memberId),
+          color: presenceColor(entry.memberId, entry.colour),
           memberId: entry.memberId,
         },
       });

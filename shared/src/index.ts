@@ -597,6 +597,7 @@ export {
   type InviteInfo,
   type InvitePreview,
   idSchema,
+  MEMBER_COLOURS,
   type MemberInfo,
   MessageType,
   parseRoomName,

@@ -101,6 +101,14 @@ describe('client in Chromium', () => {
     // Both see each other in the presence bar.
     await a.page.locator('.presence-person', { hasText: '王会计' }).waitFor();
     await b.page.locator('.presence-person', { hasText: '李书记' }).waitFor();
+    // Each in the colour of their place among the members (the first admin, then the editor):
+    // never the same two, as a hash of their ids could give.
+    const colourOf = (page: typeof a.page, name: string) =>
+      page
+        .locator('.presence-person', { hasText: name })
+        .evaluate((el) => (el as HTMLElement).style.getPropertyValue('--person-color'));
+    expect(await colourOf(a.page, '王会计')).toBe('#1d4ed8');
+    expect(await colourOf(b.page, '李书记')).toBe('#b91c1c');
     await a.page.locator('.ProseMirror').click();
     await a.page.keyboard.type('会议决定修路。');
     await b.page.locator('.ProseMirror', { hasText: '会议决定修路。' }).waitFor();

@@ -1,6 +1,7 @@
 import { displayNameSchema, roleSchema } from '@grassroots/shared';
 import { type Accessor, createEffect, createMemo, createSignal, on } from 'solid-js';
 import type { WorkspaceEntry } from '../sync/LocalStore.ts';
+import { colourIndex } from '../sync/presenceColor.ts';
 import type { ConnectionState } from '../sync/WorkspaceSync.ts';
 import { RelayApiError, relayApi } from './relayApi.ts';
 
@@ -39,8 +40,15 @@ export function createMembershipRefresh(
           const role = roleSchema.safeParse(me?.role);
           const displayName = displayNameSchema.safeParse(me?.displayName);
           if (!role.success || !displayName.success) return;
-          if (role.data === entry.role && displayName.data === entry.displayName) return;
-          void save({ ...entry, role: role.data, displayName: displayName.data });
+          const colour = colourIndex(me?.colour) ?? entry.colour;
+          if (
+            role.data === entry.role &&
+            displayName.data === entry.displayName &&
+            colour === entry.colour
+          ) {
+            return;
+          }
+          void save({ ...entry, role: role.data, displayName: displayName.data, colour });
         },
         (error: unknown) => {
           // Offline again or an older relay: nothing to learn now.

@@ -122,7 +122,11 @@ export const relayApi = {
     origin: string,
     workspaceId: string,
     token: string,
-  ): Promise<{ id: string; name: string; me: { id: string; displayName: string; role: Role } }> {
+  ): Promise<{
+    id: string;
+    name: string;
+    me: { id: string; displayName: string; role: Role; colour?: unknown };
+  }> {
     return call(origin, `/api/workspaces/${encodeURIComponent(workspaceId)}`, { token });
   },
   listMembers(
@@ -211,7 +215,13 @@ export const relayApi = {
 };
 
 /** Who made a change, as the history API names them (role null for a member no longer listed). */
-export type HistoryAuthor = { id: string; displayName: string; role: Role | null };
+export type HistoryAuthor = {
+  id: string;
+  displayName: string;
+  role: Role | null;
+  /** MemberInfo.colour; checked where used. */
+  colour?: unknown;
+};
 
 /** What a marked entry was: a restore (to which version) or a revert of one member's changes. */
 export type HistoryMarkInfo =

@@ -59,6 +59,8 @@ export function CompareView(props: {
   );
   const nameOf = (c: Comparison, id: string | null) =>
     (id !== null ? c.authors[id]?.displayName : undefined) ?? t('history.unknownAuthor');
+  const colourOf = (c: Comparison, id: string | null) =>
+    presenceColor(id ?? '', id !== null ? c.authors[id]?.colour : undefined);
   const value = (v: ChangeValue | undefined) =>
     v === undefined || v === null || v === ''
       ? '—'
@@ -109,7 +111,7 @@ export function CompareView(props: {
                     {(id) => (
                       <span
                         class="history-legend-item history-author"
-                        style={{ '--author-color': presenceColor(id) }}
+                        style={{ '--author-color': presenceColor(id, c.authors[id]?.colour) }}
                       >
                         <span class="history-author-dot" aria-hidden="true" />
                         <bdi>{nameOf(c, id)}</bdi>
@@ -125,7 +127,11 @@ export function CompareView(props: {
                         <For each={blocksOf(segments)}>
                           {(block) => (
                             <p class="diff-block" dir="auto">
-                              <Segments segments={block} nameOf={(id) => nameOf(c, id)} />
+                              <Segments
+                                segments={block}
+                                nameOf={(id) => nameOf(c, id)}
+                                colourOf={(id) => colourOf(c, id)}
+                              />
                             </p>
                           )}
                         </For>
@@ -147,7 +153,11 @@ export function CompareView(props: {
                             <Show when={runsOf(f)}>
                               {(runs) => (
                                 <div class="history-field-text diff-body" dir="auto">
-                                  <Segments segments={runs()} nameOf={(id) => nameOf(c, id)} />
+                                  <Segments
+                                    segments={runs()}
+                                    nameOf={(id) => nameOf(c, id)}
+                                    colourOf={(id) => colourOf(c, id)}
+                                  />
                                 </div>
                               )}
                             </Show>
@@ -185,6 +195,7 @@ export function CompareView(props: {
 function Segments(props: {
   segments: readonly TextSegment[];
   nameOf: (authorId: string | null) => string;
+  colourOf: (authorId: string | null) => string;
 }): JSX.Element {
   const { t } = useI18n();
   return (
@@ -194,7 +205,7 @@ function Segments(props: {
           <Match when={s.change === 'inserted'}>
             <ins
               class="diff-ins"
-              style={{ '--author-color': presenceColor(s.authorId ?? '') }}
+              style={{ '--author-color': props.colourOf(s.authorId) }}
               title={t('history.insertedBy', { name: props.nameOf(s.authorId) })}
             >
               {s.text}
@@ -203,7 +214,7 @@ function Segments(props: {
           <Match when={s.change === 'deleted'}>
             <del
               class="diff-del"
-              style={{ '--author-color': presenceColor(s.authorId ?? '') }}
+              style={{ '--author-color': props.colourOf(s.authorId) }}
               title={t('history.deletedBy', { name: props.nameOf(s.authorId) })}
             >
               {s.text}

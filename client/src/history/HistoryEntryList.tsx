@@ -15,7 +15,11 @@ export function AuthorName(props: { author: HistoryAuthor | null }): JSX.Element
   return (
     <span
       class="history-author"
-      style={{ '--author-color': props.author ? presenceColor(props.author.id) : '#6b7280' }}
+      style={{
+        '--author-color': props.author
+          ? presenceColor(props.author.id, props.author.colour)
+          : '#6b7280',
+      }}
     >
       <span class="history-author-dot" aria-hidden="true" />
       <span class="history-author-name">

@@ -22,7 +22,7 @@ function StaticEditor(props: { docId: string; kind: AnyDocKind; update: Uint8Arr
     canEdit: false,
     user: {
       name: ws.entry.displayName,
-      color: presenceColor(ws.entry.memberId),
+      color: presenceColor(ws.entry.memberId, ws.entry.colour),
       memberId: ws.entry.memberId,
     },
     onTitle: () => {},

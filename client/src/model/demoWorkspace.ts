@@ -20,6 +20,7 @@ export async function createLocalDemo(store: LocalStore, name: string): Promise<
     role: 'admin',
     displayName: '驻村第一书记',
     joinedAt: Date.now(),
+    colour: 0,
     isLocalDemo: true,
   };
   await store.appendUpdate(entry.id, INDEX_DOC_ID, Y.encodeStateAsUpdate(demo.index));

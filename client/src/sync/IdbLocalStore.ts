@@ -8,6 +8,7 @@ import type {
   StoreProblem,
   WorkspaceEntry,
 } from './LocalStore.ts';
+import { colourIndex } from './presenceColor.ts';
 
 const WORKSPACES_KEY = 'workspaces';
 /** Update log entries: `['u', docId, time, random]`; meta: `['m', docId]`. */
@@ -42,6 +43,7 @@ function parseWorkspaceEntry(value: unknown): WorkspaceEntry | null {
     displayName: v.displayName as string,
     role: role.data,
     joinedAt: typeof v.joinedAt === 'number' ? v.joinedAt : 0,
+    colour: colourIndex(v.colour),
     isLocalDemo: v.isLocalDemo === true,
   };
 }

@@ -11,6 +11,8 @@ export type WorkspaceEntry = {
   role: Role;
   displayName: string;
   joinedAt: number;
+  /** This member's colour as the relay gave it (MemberInfo.colour), null until known. */
+  colour: number | null;
   /** A workspace generated in this browser that never syncs. */
   isLocalDemo: boolean;
 };

@@ -203,7 +203,7 @@ export function DocView(props: { docId: string; find?: string; entry?: string })
     },
     user: {
       name: ws.entry.displayName,
-      color: presenceColor(ws.entry.memberId),
+      color: presenceColor(ws.entry.memberId, ws.entry.colour),
       memberId: ws.entry.memberId,
     },
     onTitle: (title) => {

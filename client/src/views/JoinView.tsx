@@ -4,6 +4,7 @@ import { useApp } from '../AppContext.tsx';
 import { RelayApiError, relayApi } from '../api/relayApi.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { navigate } from '../routing/routes.ts';
+import { colourIndex } from '../sync/presenceColor.ts';
 
 /**
  * Redeems an invite link: one network round trip, then the device is a member. The page first
@@ -77,6 +78,7 @@ export function JoinView(props: { token: string }): JSX.Element {
         role: result.role,
         displayName: result.displayName,
         joinedAt: Date.now(),
+        colour: colourIndex(result.colour),
         isLocalDemo: false,
       });
       // The invite token has done its job: drop it from the address bar and history.

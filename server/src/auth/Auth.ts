@@ -3,6 +3,7 @@ import {
   can,
   type InviteInfo,
   type InvitePreview,
+  MEMBER_COLOURS,
   type MemberInfo,
   type Role,
 } from '@grassroots/shared';
@@ -20,13 +21,27 @@ export type CreatedWorkspace = {
   inviteToken: string;
 };
 
-export const memberInfo = (m: Member): MemberInfo => ({
+export const memberInfo = (m: Member, colour: number): MemberInfo => ({
   id: m.id,
   displayName: m.displayName,
   role: m.role,
   createdAt: new Date(m.createdAt).toISOString(),
   revoked: m.revokedAt !== null,
+  colour,
 });
+
+/**
+ * The members of a workspace as others see them, by id, each with their colour: their place in
+ * the order they joined (removed members keep theirs: they stay stored), so the first
+ * `MEMBER_COLOURS` never share one. A hash of the id gave two of two members the same.
+ */
+export function memberInfos(members: readonly Member[]): Map<string, MemberInfo> {
+  const joined = [...members].sort((a, b) =>
+    a.createdAt !== b.createdAt ? a.createdAt - b.createdAt : a.id < b.id ? -1 : 1,
+  );
+  const colours = new Map(joined.map((m, i) => [m.id, i % MEMBER_COLOURS] as const));
+  return new Map(members.map((m) => [m.id, memberInfo(m, colours.get(m.id)!)] as const));
+}
 
 export const inviteInfo = (i: Invite): InviteInfo => ({
   id: i.id,
@@ -228,6 +243,14 @@ export class Auth {
     if (!member)
       throw unauthorized('this invite is unknown, revoked, expired or used up', 'inviteInvalid');
     return { member, token, workspace: await this.workspace(member.workspaceId), isHandover };
+  }
+
+  /** A member as others see them, with their colour (see `memberInfos`). */
+  async infoOf(member: Member): Promise<MemberInfo> {
+    const all = await this.listMembers(member.workspaceId);
+    return memberInfos(all.some((m) => m.id === member.id) ? all : [...all, member]).get(
+      member.id,
+    )!;
   }
 
   listMembers(workspaceId: string): Promise<Member[]> {

@@ -9,7 +9,7 @@ import {
   translate,
 } from '@grassroots/shared';
 import { z } from 'zod';
-import { memberInfo } from '../auth/Auth.ts';
+import { type memberInfo, memberInfos } from '../auth/Auth.ts';
 import { newId } from '../auth/tokens.ts';
 import type { ServerDeps } from '../deps.ts';
 import { badRequest, HttpError, notFound } from '../errors.ts';
@@ -135,8 +135,7 @@ export function historyRoutes(history: History, work?: WorkBudget, now = Date.no
     };
     /** Names given to one doc one after the other, so the cap is counted against what is kept. */
     const naming = new InTurn();
-    const authors = async (workspaceId: string) =>
-      new Map((await auth.listMembers(workspaceId)).map((m) => [m.id, memberInfo(m)]));
+    const authors = async (workspaceId: string) => memberInfos(await auth.listMembers(workspaceId));
     const namesOf = async (room: string) =>
       new Map((await store.listNamedVersions(room)).map((n) => [n.seq, n.name]));
     /** A restore or revert, checked as the member's own write (DEL-5). */
@@ -361,7 +360,7 @@ export function historyRoutes(history: History, work?: WorkBudget, now = Date.no
           id: version.id,
           seq,
           name,
-          author: memberInfo(me),
+          author: await auth.infoOf(me),
           at: new Date(version.at).toISOString(),
         });
       }),

@@ -7,7 +7,7 @@ import {
   type RedeemInviteResult,
   redeemInviteBodySchema,
 } from '@grassroots/shared';
-import { type Auth, inviteInfo, memberInfo } from '../auth/Auth.ts';
+import { type Auth, inviteInfo, memberInfos } from '../auth/Auth.ts';
 import type { Config } from '../config.ts';
 import { HttpError, notFound } from '../errors.ts';
 import { bearer, readJson, sendJson } from './json.ts';
@@ -47,12 +47,12 @@ export function authRoutes(
     route('GET', '/api/workspaces/:id', async (req, res, [ws]) => {
       const me = await auth.authenticate(bearer(req), ws!);
       const workspace = await auth.workspace(ws!);
-      sendJson(res, 200, { id: workspace.id, name: workspace.name, me: memberInfo(me) });
+      sendJson(res, 200, { id: workspace.id, name: workspace.name, me: await auth.infoOf(me) });
     }),
     route('GET', '/api/workspaces/:id/members', async (req, res, [ws]) => {
       await auth.authenticate(bearer(req), ws!);
       const members = await auth.listMembers(ws!);
-      sendJson(res, 200, { members: members.map(memberInfo) });
+      sendJson(res, 200, { members: [...memberInfos(members).values()] });
     }),
     route('PATCH', '/api/workspaces/:id/members/:id', async (req, res, [ws, id]) => {
       const { member: me, body: change } = await auth.authorizeWithBody(
@@ -67,7 +67,7 @@ export function authRoutes(
       const before = await auth.listMembers(ws!).then((ms) => ms.find((m) => m.id === id));
       const updated = await auth.changeMember(ws!, id!, change);
       if (before && before.role !== updated.role) onMemberChanged(updated.id, 'role');
-      sendJson(res, 200, memberInfo(updated));
+      sendJson(res, 200, await auth.infoOf(updated));
     }),
     route('DELETE', '/api/workspaces/:id/members/:id', async (req, res, [ws, id]) => {
       const me = await auth.authorize(bearer(req), ws!, 'manageMembers');
@@ -129,6 +129,7 @@ export function authRoutes(
         memberToken: token,
         role: member.role,
         displayName: member.displayName,
+        colour: (await auth.infoOf(member)).colour,
       };
       sendJson(res, 201, result);
     }),

@@ -13,7 +13,7 @@ import {
 } from '@grassroots/shared';
 import * as Y from 'yjs';
 import { z } from 'zod';
-import { memberInfo } from '../auth/Auth.ts';
+import { memberInfos } from '../auth/Auth.ts';
 import type { ServerDeps } from '../deps.ts';
 import { badRequest, forbidden, HttpError, notFound } from '../errors.ts';
 import type { DeletedDoc } from '../storage/DeletedDocStore.ts';
@@ -40,8 +40,7 @@ const conflict = (message: string, reason: ErrorReason) =>
  */
 export function docRoutes({ auth, relay, store, config }: ServerDeps): Route[] {
   const DOCS = '/api/workspaces/:id/docs';
-  const names = async (workspaceId: string) =>
-    new Map((await auth.listMembers(workspaceId)).map((m) => [m.id, memberInfo(m)]));
+  const names = async (workspaceId: string) => memberInfos(await auth.listMembers(workspaceId));
   const deletedInfo = (d: DeletedDoc, people: Awaited<ReturnType<typeof names>>) => ({
     id: d.docId,
     kind: d.kind,
@@ -154,7 +153,7 @@ export function docRoutes({ auth, relay, store, config }: ServerDeps): Route[] {
       await changeIndex(ws!, doc, me.id, (d) =>
         removeDocEntry(d, docId!, { origin: Origins.restore }),
       );
-      sendJson(res, 200, deletedInfo(record, new Map([[me.id, memberInfo(me)]])));
+      sendJson(res, 200, deletedInfo(record, new Map([[me.id, await auth.infoOf(me)]])));
     }),
 
     route('POST', `${DOCS}/:id/undelete`, async (req, res, [ws, docId]) => {

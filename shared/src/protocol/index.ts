@@ -197,6 +197,8 @@ export type RedeemInviteResult = {
   memberToken: string;
   role: Role;
   displayName: string;
+  /** The member's colour (MemberInfo.colour). */
+  colour: number;
 };
 
 /** What `POST /api/invites/preview` answers: where an invite leads, before anyone redeems it. */
@@ -215,7 +217,16 @@ export type MemberInfo = {
   role: Role;
   createdAt: string;
   revoked: boolean;
+  /**
+   * The member's colour (carets, presence, history), an index into the app's palette of
+   * `MEMBER_COLOURS`: their place among the workspace's members in the order they joined, so
+   * the first that many never share one.
+   */
+  colour: number;
 };
+
+/** How many colours members are told apart by (MemberInfo.colour). */
+export const MEMBER_COLOURS = 8;
 
 export type InviteInfo = {
   id: string;

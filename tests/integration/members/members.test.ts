@@ -173,6 +173,52 @@ describe('members managed by admins', () => {
   });
 });
 
+describe('member colours', () => {
+  it('each member has the colour of their place in the order they joined; a removed one keeps theirs', async () => {
+    const first = await server.member('editor', '一');
+    const second = await server.member('viewer', '二');
+    const list = async () =>
+      (
+        (await (await api(`${ws()}/members`, { token: server.adminToken })).json()) as {
+          members: { id: string; colour: number }[];
+        }
+      ).members;
+    const colours = new Map((await list()).map((m) => [m.id, m.colour]));
+    // The admin made with the workspace first, then the two.
+    expect([...colours.values()].sort()).toEqual([0, 1, 2]);
+    expect(colours.get(first.id)).toBe(1);
+    expect(colours.get(second.id)).toBe(2);
+    // Each device learns its own with who it is.
+    const me = (await (await api(ws(), { token: second.token })).json()) as {
+      me: { colour: number };
+    };
+    expect(me.me.colour).toBe(2);
+    expect(
+      (await api(`${ws()}/members/${first.id}`, { method: 'DELETE', token: server.adminToken }))
+        .status,
+    ).toBe(200);
+    const third = await server.member('editor', '三');
+    const after = new Map((await list()).map((m) => [m.id, m.colour]));
+    expect(after.get(second.id)).toBe(2);
+    expect(after.get(third.id)).toBe(3);
+    // A device joining by invite is told its colour at once.
+    const invite = (await (
+      await api(`${ws()}/invites`, {
+        method: 'POST',
+        token: server.adminToken,
+        body: { role: 'editor' },
+      })
+    ).json()) as { token: string };
+    const redeemed = (await (
+      await api('/api/invites/redeem', {
+        method: 'POST',
+        body: { token: invite.token, displayName: '四' },
+      })
+    ).json()) as { colour: number };
+    expect(redeemed.colour).toBe(4);
+  });
+});
+
 describe('invites', () => {
   type Listed = {
     id: string;
