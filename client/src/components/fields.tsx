@@ -1,6 +1,7 @@
 import { createEffect, createSignal, For, type JSX, Show, splitProps } from 'solid-js';
 import { Portal } from 'solid-js/web';
 import { useI18n } from '../i18n/I18nProvider.tsx';
+import { type FieldBinding, makeFieldBinding } from './makeFieldBinding.ts';
 
 type TextInputProps = {
   label: string;
@@ -34,31 +35,36 @@ const COUNT_FROM = 0.8;
 
 /**
  * A text field bound to a projected value. Edits go out as they are typed (after IME composition
- * ends, so pinyin never lands in the doc); edits from others come in without moving the caret.
+ * ends, so pinyin never lands in the doc); edits from others come in with the caret kept where this
+ * person types (`makeFieldBinding`, TYPE-1).
  */
 export function TextInput(props: TextInputProps): JSX.Element {
   const { t } = useI18n();
   let el: HTMLInputElement | HTMLTextAreaElement | undefined;
-  let isComposing = false;
+  let binding: FieldBinding | undefined;
   const [length, setLength] = createSignal(props.value.length);
   /** How many characters the last edit could not fit (0: it fitted). */
   const [overflow, setOverflow] = createSignal(0);
-  const normalize = (v: string) => (props.normalize ? props.normalize(v) : v);
+  const bind = (r: HTMLInputElement | HTMLTextAreaElement) => {
+    el = r;
+    r.value = props.value;
+    binding = makeFieldBinding(r, {
+      commit: (v) => props.onCommit(v),
+      hasFocus: () => document.activeElement === r,
+      normalize: (v) => (props.normalize ? props.normalize(v) : v),
+    });
+  };
   createEffect(() => {
     const v = props.value;
-    if (!el || isComposing || el.value === v || normalize(el.value) === v) return;
-    const isFocused = document.activeElement === el;
-    const start = el.selectionStart;
-    const end = el.selectionEnd;
-    el.value = v;
-    setLength(v.length);
-    if (isFocused && start !== null && end !== null) el.setSelectionRange(start, end);
+    if (!el || !binding) return;
+    binding.show(v);
+    setLength(el.value.length);
   });
   const commit = (e: Event) => {
     const target = e.currentTarget as HTMLInputElement;
     setLength(target.value.length);
-    if (isComposing || (e as InputEvent).isComposing) return;
-    props.onCommit(target.value);
+    if ((e as InputEvent).isComposing) return;
+    binding?.input();
   };
   /** Notes what the browser's `maxLength` is about to cut from a paste or a typed word. */
   const onBeforeInput = (e: InputEvent) => {
@@ -87,14 +93,10 @@ export function TextInput(props: TextInputProps): JSX.Element {
     },
     onBeforeInput,
     onInput: commit,
-    onCompositionStart: () => {
-      isComposing = true;
-    },
-    onCompositionEnd: (e: CompositionEvent) => {
-      isComposing = false;
-      const value = (e.currentTarget as HTMLInputElement).value;
-      setLength(value.length);
-      props.onCommit(value);
+    onCompositionStart: () => binding?.compositionStart(),
+    onCompositionEnd: () => {
+      binding?.compositionEnd();
+      setLength(el?.value.length ?? 0);
     },
     onBlur: () => setOverflow(0),
   };
@@ -103,26 +105,9 @@ export function TextInput(props: TextInputProps): JSX.Element {
       <span classList={{ 'sr-only': props.hideLabel }}>{props.label}</span>
       <Show
         when={props.isMultiline}
-        fallback={
-          <input
-            dir="auto"
-            {...common}
-            list={props.list}
-            ref={(r) => {
-              el = r;
-              r.value = props.value;
-            }}
-          />
-        }
+        fallback={<input dir="auto" {...common} list={props.list} ref={bind} />}
       >
-        <textarea
-          dir="auto"
-          {...common}
-          ref={(r) => {
-            el = r;
-            r.value = props.value;
-          }}
-        />
+        <textarea dir="auto" {...common} ref={bind} />
       </Show>
       <Show when={showCount() || overflow() > 0}>
         <small
