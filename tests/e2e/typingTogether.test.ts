@@ -15,7 +15,7 @@ import {
 
 /**
  * Two members typing into the same field of one minutes record at the same time, key by key at a
- * person's pace (TYPE-1 in client/src/sync/SPEC.md).
+ * person's pace (TYPE-1, TYPE-2 in client/src/sync/SPEC.md).
  */
 
 let relay: Awaited<ReturnType<typeof startRelay>>;
@@ -35,6 +35,8 @@ afterAll(async () => {
 
 const PLACE = '.minutes-editor input[name="place"]';
 const BODY = '.minutes-editor .ProseMirror';
+/** A heading of the body (level 3, the toolbar's), written by A on a new record. */
+const HEADING = `${BODY} h3`;
 /** A person's pace: each of the two presses a key every 200 ms, the other half-way between. */
 const KEY_GAP_MS = 100;
 
@@ -88,7 +90,43 @@ function placeField(page: Page): Promise<{ value: string; caret: number | null }
     .evaluate((el: HTMLInputElement) => ({ value: el.value, caret: el.selectionStart }));
 }
 
-describe('TYPE-1: two members typing in one field at once', () => {
+/** The part of a Tiptap editor the tests read (the editor sits on its element as `.editor`). */
+type EditorElement = HTMLElement & {
+  editor: {
+    state: {
+      doc: {
+        content: { size: number };
+        textBetween(from: number, to: number, sep: string): string;
+      };
+      selection: { head: number; $head: { start(): number } };
+    };
+  };
+};
+
+/** The first heading's text and the text in it before the caret, as the editor holds them. */
+function headingField(page: Page): Promise<{ value: string; beforeCaret: string }> {
+  return page.locator(BODY).evaluate((el) => {
+    const { doc, selection } = (el as EditorElement).editor.state;
+    const text = doc.textBetween(0, doc.content.size, '\n');
+    return {
+      value: text.split('\n')[0] ?? '',
+      beforeCaret: doc.textBetween(selection.$head.start(), selection.head, '\n'),
+    };
+  });
+}
+
+/** A new record whose body starts with a heading holding `text`, typed by A and seen by B. */
+async function bothOnHeading(text: string): Promise<{ a: Page; b: Page }> {
+  const { a, b } = await bothOnNewMinutes();
+  await a.locator(BODY).click();
+  await a.getByRole('button', { name: '标题' }).click();
+  await a.keyboard.insertText(text);
+  await b.locator(HEADING, { hasText: text }).waitFor();
+  await b.locator(HEADING).click();
+  return { a, b };
+}
+
+describe('TYPE-1, TYPE-2: two members typing in one field at once', () => {
   it('TYPE-1 place field: A types at the end while B types at the start, key by key; both phones end with each one’s text whole and in order', async () => {
     const { a, b } = await bothOnNewMinutes();
     await a.locator(PLACE).fill('村委会议室');
@@ -112,5 +150,36 @@ describe('TYPE-1: two members typing in one field at once', () => {
     await screenshot(a, 'typing-together-place-a');
     await b.locator(PLACE).scrollIntoViewIfNeeded();
     await screenshot(b, 'typing-together-place-b');
+  });
+
+  it('TYPE-2 body heading: A types at its end while B types at its start, key by key; both editors end with each one’s text whole and in order', async () => {
+    const { a, b } = await bothOnHeading('村委会议室');
+    await a.keyboard.press('End');
+    await b.keyboard.press('Home');
+
+    await typeTogether(a, '（二楼）', b, '示范村');
+
+    const expected = '示范村村委会议室（二楼）';
+    await expect.poll(async () => (await headingField(a)).value).toBe(expected);
+    await expect.poll(async () => (await headingField(b)).value).toBe(expected);
+    expect((await headingField(a)).beforeCaret).toBe(expected);
+    expect((await headingField(b)).beforeCaret).toBe('示范村');
+    await waitSaved(a);
+    await waitSaved(b);
+  });
+
+  it('TYPE-2 body heading: A and B type at the same spot, key by key; each one’s characters stay together and in order', async () => {
+    const { a, b } = await bothOnHeading('会议决定');
+    await a.keyboard.press('End');
+    await b.keyboard.press('End');
+
+    await typeTogether(a, '【王】', b, '下周开工');
+
+    await expect
+      .poll(async () => (await headingField(a)).value === (await headingField(b)).value)
+      .toBe(true);
+    expect(['会议决定【王】下周开工', '会议决定下周开工【王】']).toContain(
+      (await headingField(a)).value,
+    );
   });
 });

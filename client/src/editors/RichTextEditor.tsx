@@ -17,6 +17,7 @@ import {
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import type { PresenceUser } from '../sync/WorkspaceSync.ts';
 import { AutoDirection } from './autoDirection.ts';
+import { keepingSelection } from './keepSelection.ts';
 import { type EditorCopy, makeEditorCopy } from './makeEditorCopy.ts';
 
 export type RichTextEditorProps = {
@@ -160,8 +161,13 @@ export default function RichTextEditor(props: RichTextEditorProps): JSX.Element 
   };
   onMount(() => {
     let view: Editor['view'] | undefined;
-    // Changes of the others wait while an input method composes here (IME-1).
-    copy = makeEditorCopy(props.fragment, { isComposing: () => view?.composing ?? false });
+    // Changes of the others wait while an input method composes here (IME-1), and leave the
+    // caret after the character it followed (TYPE-2).
+    copy = makeEditorCopy(
+      props.fragment,
+      { isComposing: () => view?.composing ?? false },
+      (apply) => (view ? keepingSelection(view, apply) : apply()),
+    );
     const gate = copy.gate;
     const ed = new Editor({
       element: host,

@@ -28,6 +28,11 @@ function rootName(doc: Y.Doc, fragment: Y.XmlFragment): string {
 export function makeEditorCopy(
   fragment: Y.XmlFragment,
   gateOptions: Omit<HoldGateOptions<Uint8Array>, 'deliver'>,
+  /**
+   * Wraps each application of the doc's changes to the copy (the editor keeps its caret where
+   * Yjs puts it, `keepingSelection`); default none.
+   */
+  around: (apply: () => void) => void = (apply) => apply(),
 ): EditorCopy {
   const doc = fragment.doc;
   if (!doc) throw new Error('the editor binds to a fragment inside a doc');
@@ -36,10 +41,12 @@ export function makeEditorCopy(
   const gate = makeHoldGate<Uint8Array>({
     ...gateOptions,
     deliver: (updates) =>
-      Y.applyUpdate(
-        copy,
-        updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates),
-        Origin.fromDoc,
+      around(() =>
+        Y.applyUpdate(
+          copy,
+          updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates),
+          Origin.fromDoc,
+        ),
       ),
   });
   // True while an edit of the copy is applied to the doc: the doc's update for it is not passed
