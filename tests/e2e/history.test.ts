@@ -1,9 +1,18 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join as joinPath } from 'node:path';
 import type { RunningServer } from '@grassroots/server';
-import { addPhase, addTask, createDoc, initPlan, translate } from '@grassroots/shared';
+import {
+  addPhase,
+  addTask,
+  createDoc,
+  initPlan,
+  roomName,
+  setPlanTitle,
+  translate,
+} from '@grassroots/shared';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { stockClient } from '../support/clients.ts';
 import {
   clientDist,
   createWorkspaceWithInvite,
@@ -254,6 +263,59 @@ describe('history in Chromium', () => {
       /\d+月/,
     );
     await shoot(e.page, 'history-compare-goals-ug');
+  });
+
+  it('HIST-C1 two members taking turns in one sitting are one closed group in the list, each entry inside it', async () => {
+    const doc = createDoc();
+    initPlan(doc, { title: '轮流村计划', village: '轮流村' });
+    const seeded = await seedDocs(server, '轮流村', [{ id: 'plan', kind: 'plan', doc }]);
+    const room = roomName(seeded.workspaceId, 'plan');
+    const wsUrl = `${server.url.replace('http', 'ws')}/sync`;
+    const editor = async (name: string) => {
+      const { token } = await server.auth.createInvite(seeded.workspaceId, null, {
+        role: 'editor',
+      });
+      const member = await server.auth.redeem(token, name);
+      const client = stockClient(wsUrl, room, member.token);
+      closers.push(async () => client.destroy());
+      await client.synced;
+      return client;
+    };
+    const a = await editor('王书记');
+    const b = await editor('古丽娜尔');
+    // Six turns, each its own entry: the authors alternate.
+    for (let i = 0; i < 6; i++) {
+      const before = (await server.store.roomStats(room)).lastSeq;
+      setPlanTitle((i % 2 === 0 ? a : b).doc, `轮流村计划 ${i + 1}`);
+      await expect
+        .poll(async () => (await server.store.roomStats(room)).lastSeq)
+        .toBeGreaterThan(before);
+    }
+    const v = await browser(360);
+    await joinWorkspace(v.page, await seeded.invite('viewer'), '乡镇审核员');
+    await v.page.goto(`${server.url}/#/w/${seeded.workspaceId}/d/plan/history`);
+    const group = v.page.locator('.history-together');
+    await group.waitFor();
+    // One group, closed: the six turns and the seeded first entry (the same sitting).
+    expect(await group.count()).toBe(1);
+    expect(await group.locator('summary').textContent()).toContain('3 人轮流编辑，共 7 条记录');
+    const names = await group.locator('summary .history-author-name').allTextContents();
+    expect(names.slice(1)).toEqual(['王书记', '古丽娜尔']);
+    expect(await group.locator('.history-entry').first().isVisible()).toBe(false);
+    const alone = await v.page
+      .locator('li.history-entry')
+      .evaluateAll((els) => els.filter((el) => el.closest('details') === null).length);
+    expect(alone).toBe(0);
+    await shoot(v.page, 'history-together-closed');
+    // Opened, each turn is an entry that shows its change as before.
+    await group.locator('summary').click();
+    const inside = group.locator('.history-entry');
+    expect(await inside.count()).toBe(7);
+    await inside.first().locator('button').click();
+    await expect
+      .poll(() => v.page.locator('.history-detail').textContent())
+      .toContain('轮流村计划 6');
+    await shoot(v.page, 'history-together-open');
   });
 
   it('a township viewer reads history, versions and comparisons but cannot name or restore', async () => {

@@ -85,6 +85,50 @@ export function NamedVersionList(props: {
   );
 }
 
+/**
+ * HIST-C1: entries of two or more members taking turns in one sitting (each within
+ * `TOGETHER_GAP_MS` of the next, none named or marked), at least `TOGETHER_MIN` of them, are shown
+ * as one group, closed: two people minuting a meeting together made an entry of every few keys
+ * (45 in two minutes), and the list was nothing else.
+ */
+const TOGETHER_GAP_MS = 5 * 60_000;
+const TOGETHER_MIN = 4;
+
+type EntryGroup =
+  | { kind: 'one'; entry: HistoryEntryInfo }
+  | { kind: 'together'; entries: HistoryEntryInfo[] };
+
+/** The entries (newest first) with the runs of members taking turns gathered (HIST-C1). */
+export function groupTogether(
+  entries: readonly HistoryEntryInfo[],
+  isNamed: (e: HistoryEntryInfo) => boolean,
+): EntryGroup[] {
+  const out: EntryGroup[] = [];
+  let run: HistoryEntryInfo[] = [];
+  const flush = () => {
+    const authors = new Set(run.map((e) => e.author.id));
+    if (run.length >= TOGETHER_MIN && authors.size >= 2)
+      out.push({ kind: 'together', entries: run });
+    else for (const entry of run) out.push({ kind: 'one', entry });
+    run = [];
+  };
+  for (const e of entries) {
+    const plain = e.mark === null && !isNamed(e);
+    const last = run.at(-1);
+    const follows =
+      last !== undefined && Date.parse(last.firstAt) - Date.parse(e.lastAt) <= TOGETHER_GAP_MS;
+    if (!plain) {
+      flush();
+      out.push({ kind: 'one', entry: e });
+      continue;
+    }
+    if (!follows) flush();
+    run.push(e);
+  }
+  flush();
+  return out;
+}
+
 /** History entries, newest first: who, when (Beijing time), what, and named versions. */
 export function HistoryEntryList(props: {
   entries: HistoryEntryInfo[];
@@ -95,63 +139,104 @@ export function HistoryEntryList(props: {
   const { t, locale } = useI18n();
   const namedOf = (e: HistoryEntryInfo) =>
     props.named.filter((n) => n.seq >= e.fromSeq && n.seq <= e.toSeq);
+  const groups = () => groupTogether(props.entries, (e) => namedOf(e).length > 0);
+  const Entry = (p: { e: HistoryEntryInfo }) => {
+    const e = p.e;
+    const span = () =>
+      t('history.span', {
+        span: formatSpan(Date.parse(e.firstAt), Date.parse(e.lastAt), locale()),
+      });
+    const labels = () => e.changes.map((c) => c.label);
+    return (
+      <li class="history-entry" data-seq={e.toSeq}>
+        <button
+          type="button"
+          class="history-entry-button"
+          aria-pressed={props.selectedSeq === e.toSeq}
+          onClick={() => props.onSelect(e)}
+        >
+          <span class="history-entry-head">
+            <span class="history-entry-who">
+              <span class="history-entry-number small">
+                {t('history.entryNumber', { n: e.number })}
+              </span>
+              <AuthorName author={e.author} />
+            </span>
+            <time class="history-time small" datetime={e.lastAt}>
+              {span()}
+            </time>
+          </span>
+          <Show when={namedOf(e).length > 0}>
+            <span class="history-entry-named">
+              <For each={namedOf(e)}>{(n) => <NamedBadge named={n} />}</For>
+            </span>
+          </Show>
+          <Show when={e.mark}>
+            {(mark) => <span class="history-entry-mark">{markLabel(mark(), t, locale())}</span>}
+          </Show>
+          <span class="history-changes">
+            <Show
+              when={labels().length > 0 || e.mark !== null}
+              fallback={<span class="muted">{t('history.noLabel')}</span>}
+            >
+              <For each={labels().slice(0, SHOWN_CHANGES)}>
+                {(label) => <span class="history-change">{label}</span>}
+              </For>
+              <Show when={labels().length > SHOWN_CHANGES}>
+                <span class="history-change more muted">
+                  {t('history.more', { n: labels().length - SHOWN_CHANGES })}
+                </span>
+              </Show>
+            </Show>
+          </span>
+        </button>
+      </li>
+    );
+  };
+  const Together = (p: { entries: HistoryEntryInfo[] }) => {
+    const newest = p.entries[0]!;
+    const oldest = p.entries.at(-1)!;
+    const authors = () => {
+      const seen = new Map<string, HistoryAuthor>();
+      for (const e of [...p.entries].reverse())
+        if (!seen.has(e.author.id)) seen.set(e.author.id, e.author);
+      return [...seen.values()];
+    };
+    const holdsSelected = () => p.entries.some((e) => e.toSeq === props.selectedSeq);
+    return (
+      <li class="history-together" data-from-seq={oldest.fromSeq} data-seq={newest.toSeq}>
+        <details open={holdsSelected()}>
+          <summary class="history-together-summary">
+            <span class="history-entry-head">
+              <span class="history-entry-who">
+                <span class="history-entry-number small">
+                  {t('history.entryNumbers', { from: oldest.number, to: newest.number })}
+                </span>
+                <For each={authors()}>{(a) => <AuthorName author={a} />}</For>
+              </span>
+              <time class="history-time small" datetime={newest.lastAt}>
+                {t('history.span', {
+                  span: formatSpan(Date.parse(oldest.firstAt), Date.parse(newest.lastAt), locale()),
+                })}
+              </time>
+            </span>
+            <span class="history-changes">
+              <span class="history-change">
+                {t('history.together', { people: authors().length, n: p.entries.length })}
+              </span>
+            </span>
+          </summary>
+          <ol class="history-list">
+            <For each={p.entries}>{(e) => <Entry e={e} />}</For>
+          </ol>
+        </details>
+      </li>
+    );
+  };
   return (
     <ol class="history-list">
-      <For each={props.entries}>
-        {(e) => {
-          const span = () =>
-            t('history.span', {
-              span: formatSpan(Date.parse(e.firstAt), Date.parse(e.lastAt), locale()),
-            });
-          const labels = () => e.changes.map((c) => c.label);
-          return (
-            <li class="history-entry" data-seq={e.toSeq}>
-              <button
-                type="button"
-                class="history-entry-button"
-                aria-pressed={props.selectedSeq === e.toSeq}
-                onClick={() => props.onSelect(e)}
-              >
-                <span class="history-entry-head">
-                  <span class="history-entry-who">
-                    <span class="history-entry-number small">
-                      {t('history.entryNumber', { n: e.number })}
-                    </span>
-                    <AuthorName author={e.author} />
-                  </span>
-                  <time class="history-time small" datetime={e.lastAt}>
-                    {span()}
-                  </time>
-                </span>
-                <Show when={namedOf(e).length > 0}>
-                  <span class="history-entry-named">
-                    <For each={namedOf(e)}>{(n) => <NamedBadge named={n} />}</For>
-                  </span>
-                </Show>
-                <Show when={e.mark}>
-                  {(mark) => (
-                    <span class="history-entry-mark">{markLabel(mark(), t, locale())}</span>
-                  )}
-                </Show>
-                <span class="history-changes">
-                  <Show
-                    when={labels().length > 0 || e.mark !== null}
-                    fallback={<span class="muted">{t('history.noLabel')}</span>}
-                  >
-                    <For each={labels().slice(0, SHOWN_CHANGES)}>
-                      {(label) => <span class="history-change">{label}</span>}
-                    </For>
-                    <Show when={labels().length > SHOWN_CHANGES}>
-                      <span class="history-change more muted">
-                        {t('history.more', { n: labels().length - SHOWN_CHANGES })}
-                      </span>
-                    </Show>
-                  </Show>
-                </span>
-              </button>
-            </li>
-          );
-        }}
+      <For each={groups()}>
+        {(g) => (g.kind === 'one' ? <Entry e={g.entry} /> : <Together entries={g.entries} />)}
       </For>
     </ol>
   );

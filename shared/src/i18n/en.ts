@@ -566,6 +566,8 @@ export const en: Catalogue = {
     'history.restoreDone':
       'Restored to the version of {time}. Everyone editing sees it once they are online.',
     'history.entryNumber': '#{n}',
+    'history.entryNumbers': '#{from}–#{to}',
+    'history.together': '{people} people taking turns: {n} entries (open to see each)',
     'history.restoredTo': 'Restored to “{version}”',
     'history.revertedMember': 'Undid {name}’s changes since {time}',
     'history.versionNumbered': '#{n} · {time}',

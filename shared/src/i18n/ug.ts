@@ -553,6 +553,9 @@ export const ug: Catalogue = {
     'history.restoreDone':
       'مۇنۇ ۋاقىتتىكى نەشرگە ئەسلىگە كەلتۈرۈلدى: {time}. تەھرىرلەۋاتقانلارنىڭ ھەممىسى تورغا ئۇلانغاندىن كېيىن ئەسلىگە كەلتۈرۈلگەن مەزمۇننى كۆرىدۇ.',
     'history.entryNumber': '\u2066#{n}\u2069',
+    'history.entryNumbers': '\u2066#{from}–#{to}\u2069',
+    'history.together':
+      '{people} كىشى نۆۋەتلىشىپ تەھرىرلىگەن، جەمئىي {n} خاتىرە (ھەر بىرىنى كۆرۈش ئۈچۈن ئېچىڭ)',
     'history.restoredTo': 'ئەسلىگە كەلتۈرۈلدى: «{version}»',
     'history.revertedMember': '{name} قىلغان ئۆزگەرتىشلەر بىكار قىلىندى (باشلىنىش ۋاقتى: {time})',
     // A right-to-left mark first: both parts are isolates, so set as a parameter of a sentence the

@@ -536,6 +536,8 @@ const messages = {
   'history.restoring': '正在恢复…',
   'history.restoreDone': '已恢复到 {time} 的版本。正在编辑的人联网后都会看到恢复后的内容。',
   'history.entryNumber': '#{n}',
+  'history.entryNumbers': '#{from}–#{to}',
+  'history.together': '{people} 人轮流编辑，共 {n} 条记录（点开查看每一条）',
   'history.restoredTo': '恢复到「{version}」',
   'history.revertedMember': '撤销 {name} 自 {time} 以来的修改',
   'history.versionNumbered': '#{n} · {time}',
