@@ -129,6 +129,52 @@ export function TextInput(props: TextInputProps): JSX.Element {
 
 type Option = { value: string; label: string };
 
+/**
+ * A `<select>` that always shows the value it is given. A browser keeps the option a person
+ * picked on screen whatever the record then holds, and Solid sets the value again only when it
+ * changes: a row reused for another item (a list re-sorted by the pick, the projection merging
+ * rows by position) or a pick the model refused would keep showing a choice the record does not
+ * hold. So after each pick, once the projection had its say (it is updated a microtask after
+ * the doc), the select is put back to `value` when they differ.
+ */
+export function Select(props: {
+  value: string;
+  options: readonly Option[];
+  onChange: (value: string) => void;
+  disabled?: boolean;
+  name?: string;
+  class?: string;
+  'aria-label'?: string;
+}): JSX.Element {
+  let el: HTMLSelectElement | undefined;
+  const showValue = () => {
+    if (el && el.value !== props.value) el.value = props.value;
+  };
+  createEffect(showValue);
+  return (
+    <select
+      ref={el}
+      name={props.name}
+      class={props.class}
+      aria-label={props['aria-label']}
+      disabled={props.disabled}
+      value={props.value}
+      onChange={(e) => {
+        props.onChange(e.currentTarget.value);
+        queueMicrotask(showValue);
+      }}
+    >
+      <For each={props.options}>
+        {(o) => (
+          <option value={o.value} selected={o.value === props.value}>
+            {o.label}
+          </option>
+        )}
+      </For>
+    </select>
+  );
+}
+
 export function SelectInput(props: {
   label: string;
   value: string;
@@ -141,20 +187,13 @@ export function SelectInput(props: {
   return (
     <label class={`field ${props.class ?? ''}`}>
       <span>{props.label}</span>
-      <select
+      <Select
         name={props.name}
         disabled={props.isReadOnly}
         value={props.value}
-        onChange={(e) => props.onChange(e.currentTarget.value)}
-      >
-        <For each={props.options}>
-          {(o) => (
-            <option value={o.value} selected={o.value === props.value}>
-              {o.label}
-            </option>
-          )}
-        </For>
-      </select>
+        options={props.options}
+        onChange={(v) => props.onChange(v)}
+      />
     </label>
   );
 }

@@ -6,6 +6,7 @@ import {
   createOpRunner,
   DateInput,
   OpError,
+  Select,
   SelectInput,
   TextInput,
 } from '../components/fields.tsx';
@@ -203,6 +204,8 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
       : v === 'present'
         ? t('min.present')
         : t('min.absentWithReason', { reason: label('absenceReason', v as AbsenceReason) });
+  const statusOptions = (values: readonly string[]) =>
+    values.map((v) => ({ value: v, label: statusLabel(v) }));
   const setMark = (person: { name: string; rosterId?: string; memberId?: string }, v: string) =>
     op.run(() => {
       if (v === '') removeAttendance(doc, person);
@@ -341,27 +344,20 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
                   </span>
                 }
               >
-                <select
+                <Select
                   name="attendance"
                   aria-label={t('min.attendanceOf', { name: who()?.name ?? '' })}
                   value={status()}
-                  onChange={(e) => {
+                  options={statusOptions(['', 'present', ...ABSENCE_REASONS])}
+                  onChange={(v) => {
                     const x = who();
                     if (!x) return;
                     const person = x.personId
                       ? { name: x.name, rosterId: x.personId }
                       : { name: x.name };
-                    setMark(person, e.currentTarget.value);
+                    setMark(person, v);
                   }}
-                >
-                  <For each={['', 'present', ...ABSENCE_REASONS]}>
-                    {(v) => (
-                      <option value={v} selected={v === status()}>
-                        {statusLabel(v)}
-                      </option>
-                    )}
-                  </For>
-                </select>
+                />
               </Show>
             </li>
           );
@@ -624,20 +620,13 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
                         </span>
                       }
                     >
-                      <select
+                      <Select
                         name="attendance"
                         aria-label={t('min.attendanceOf', { name: a.person.name })}
                         value={status()}
-                        onChange={(e) => setMark(attendeeOf(a), e.currentTarget.value)}
-                      >
-                        <For each={['present', ...ABSENCE_REASONS]}>
-                          {(v) => (
-                            <option value={v} selected={v === status()}>
-                              {statusLabel(v)}
-                            </option>
-                          )}
-                        </For>
-                      </select>
+                        options={statusOptions(['present', ...ABSENCE_REASONS])}
+                        onChange={(v) => setMark(attendeeOf(a), v)}
+                      />
                       <button
                         type="button"
                         class="attendance-remove"
