@@ -247,6 +247,26 @@ describe('民情日志 台账', () => {
     await expect
       .poll(() => page.locator('.entry-row.is-open').getAttribute('data-entry-id'))
       .toBe(followUpId);
+    // The log says the days past due of each overdue entry as the 台账 does (LEDGER-2).
+    const logDays = await page
+      .locator('.entry-row')
+      .evaluateAll((trs) =>
+        trs
+          .filter((tr) => tr.querySelector('[data-overdue-days]'))
+          .map((tr) => [
+            tr.getAttribute('data-entry-id'),
+            tr.querySelector('[data-overdue-days]')!.textContent,
+          ]),
+      );
+    const overdueRows = all.rows.filter((r) => r.flags[0] === 'overdue-unresolved');
+    expect(logDays.length).toBeGreaterThan(0);
+    expect(Object.fromEntries(logDays)).toEqual(
+      Object.fromEntries(
+        overdueRows
+          .filter((r) => logDays.some(([id]) => id === r.entryId))
+          .map((r) => [r.entryId, `逾期 ${r.overdueDays} 天`]),
+      ),
+    );
     // Shown where the page is, not left at its top (the log was already on the device).
     await expect
       .poll(async () => {

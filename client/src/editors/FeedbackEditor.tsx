@@ -863,9 +863,10 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
                           {' '}
                           <span
                             class="tag bad"
+                            data-overdue-days={ledgerDays(dueAtOf(e), now)}
                             title={t('fb.dueAt', { date: beijingDay(dueAtOf(e)) })}
                           >
-                            {t('dash.ageDays', { days: ledgerDays(now - dueAtOf(e)) })}
+                            {t('dash.ageDays', { days: ledgerDays(dueAtOf(e), now) })}
                           </span>
                         </Show>
                         <Show when={e.status === 'resolved'}>

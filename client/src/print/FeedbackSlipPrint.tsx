@@ -42,7 +42,7 @@ export default function FeedbackSlipPrint(props: { docId: string; entryId: strin
   const dueMark = (e: FeedbackEntry) => {
     const late = resolvedLateMsOf(e, printedAt);
     if (late !== null) {
-      const days = t('fbl.daysPast', { n: ledgerDays(late) });
+      const days = t('fbl.daysPast', { n: ledgerDays(dueAtOf(e), dueAtOf(e) + late) });
       return `${t('fbl.resolvedLate')}${t('common.paren', { text: days })}`;
     }
     return isOverdue(e, printedAt) ? t('fb.isOverdue') : '';

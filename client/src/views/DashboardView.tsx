@@ -43,11 +43,21 @@ export function DashboardView(): JSX.Element {
           .filter((task) => taskOverdueDays(task, now) > 0).length,
       };
     });
-    const attention: { id: string; docId: string; entry: FeedbackEntry; item: AgeingItem }[] = [];
+    const attention: {
+      id: string;
+      docId: string;
+      entry: FeedbackEntry;
+      item: AgeingItem;
+      /** Days past its deadline, as the log and the 台账 count them (LEDGER-2). */
+      days: number;
+    }[] = [];
     for (const { docId, data: log } of w.feedback) {
       for (const item of ageFeedback(log.entries, now)) {
         const entry = log.entries.find((e) => e.id === item.entryId);
-        if (entry) attention.push({ id: `${docId}~${entry.id}`, docId, entry, item });
+        if (entry) {
+          const days = ledgerDays(item.deadline, now);
+          attention.push({ id: `${docId}~${entry.id}`, docId, entry, item, days });
+        }
       }
     }
     const groups = w.roster?.groups;
@@ -249,8 +259,7 @@ export function DashboardView(): JSX.Element {
                       {a.entry.summary}
                     </a>
                     <div class="small muted">
-                      {label('ageingFlag', a.item.flag)} ·{' '}
-                      {t('dash.ageDays', { days: ledgerDays(a.item.overdueMs) })}
+                      {label('ageingFlag', a.item.flag)} · {t('dash.ageDays', { days: a.days })}
                     </div>
                   </li>
                 )}

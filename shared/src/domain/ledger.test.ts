@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ageFeedback, monthlySummary } from './ageing.ts';
+import { ageFeedback, dueAtOf, monthlySummary } from './ageing.ts';
 import { cadencePreset } from './cadence.ts';
 import { createDemoVillage } from './demo.ts';
 import { createDoc } from './doc.ts';
+import { addEntry, initFeedbackLog, readFeedbackLog } from './feedback.ts';
 import { archiveDoc } from './index-doc.ts';
 import {
   feedbackLedger,
@@ -14,7 +15,7 @@ import {
 } from './ledger.ts';
 import { finaliseMinutes, initMinutes, readMinutes } from './minutes.ts';
 import { meetingAttendance, meetingQuorumMet } from './quorum.ts';
-import { beijingInstant } from './time.ts';
+import { beijingDate, beijingInstant } from './time.ts';
 
 const demo = createDemoVillage();
 const ws = readWorkspace(demo.index, demo.docs);
@@ -193,6 +194,13 @@ describe('三会一课 台账 at the edges of a span', () => {
   });
 });
 
+/** Days between the Beijing days of two instants, at least 1 when `to` is later (LEDGER-2). */
+function calendarDays(from: number, to: number): number {
+  if (to <= from) return 0;
+  const day = (at: number) => Date.parse(beijingDate(at));
+  return Math.max(1, Math.round((day(to) - day(from)) / 86_400_000));
+}
+
 describe('民情日志 台账', () => {
   it('LEDGER-2 every entry in the order received, with its history, days open and overdue marks', () => {
     const ledger = feedbackLedger(log, { now: demo.now });
@@ -216,23 +224,15 @@ describe('民情日志 台账', () => {
       expect(row.relays).toHaveLength(entry.relays.length);
       expect(row.responses).toHaveLength(entry.responses.length);
       const open = row.resolvedAt === null;
-      // Whole days, a part of a day counted as one (不足一日按一日计).
-      const openMs = (open ? demo.now : row.resolvedAt!) - row.receivedAt;
-      expect(row.daysOpen).toBe(Math.ceil(openMs / 86_400_000));
-      expect(Number.isInteger(row.daysOpen)).toBe(true);
+      // Beijing calendar days, a part of a day counted as one (不足一日按一日计).
+      expect(row.daysOpen).toBe(calendarDays(row.receivedAt, open ? demo.now : row.resolvedAt!));
       expect(row.flags).toEqual(flags.filter((f) => f.entryId === row.entryId).map((f) => f.flag));
       // AGE-6: resolved after its due day, by the days between.
       const late = row.resolvedAt !== null && row.resolvedAt > row.dueAt;
-      expect(row.resolvedLateDays).toBe(
-        late ? Math.ceil((row.resolvedAt! - row.dueAt) / 86_400_000) : null,
-      );
+      expect(row.resolvedLateDays).toBe(late ? calendarDays(row.dueAt, row.resolvedAt!) : null);
     }
     const overdue = ledger.rows.find((r) => r.flags.includes('overdue-unresolved'))!;
-    expect(overdue.overdueDays).toBeGreaterThan(0);
-    expect(ledgerDays(3_600_000)).toBe(1);
-    expect(ledgerDays(86_400_000)).toBe(1);
-    expect(ledgerDays(86_400_001)).toBe(2);
-    expect(ledgerDays(0)).toBe(0);
+    expect(overdue.overdueDays).toBe(calendarDays(overdue.dueAt, demo.now));
     const lateRows = ledger.rows.filter((r) => r.resolvedLateDays !== null);
     expect(lateRows.length).toBeGreaterThan(0);
     expect(ledger.totals.resolvedLate).toBe(lateRows.length);
@@ -330,5 +330,50 @@ describe('township report', () => {
     expect(read.minutes.map((m) => m.docId)).toEqual(minutes.slice(1).map((d) => d.id));
     // Docs not at hand (not yet synced) are skipped.
     expect(readWorkspace(other.index, []).minutes).toEqual([]);
+  });
+});
+
+describe('days overdue (LEDGER-2)', () => {
+  /** Registered 2026-11-20 at 20:00 Beijing (12:00 UTC), normal: due 2026-11-27 at 20:00. */
+  const logDoc = createDoc();
+  initFeedbackLog(logDoc, { title: '2026年民情日志', createdAt: beijingInstant(2026, 1, 1) });
+  const entryId = addEntry(logDoc, {
+    receivedAt: Date.UTC(2026, 10, 20, 12, 0),
+    channel: 'home-visit',
+    category: 'infrastructure',
+    summary: '三组路灯不亮',
+  });
+  const entries = readFeedbackLog(logDoc).entries;
+  const entry = entries.find((e) => e.id === entryId)!;
+  const due = dueAtOf(entry);
+  const ledgerAt = (now: number) => feedbackLedger(entries, { now }).rows[0]!.overdueDays;
+
+  it('LEDGER-2 days overdue are Beijing calendar days: the same on either side of noon UTC', () => {
+    expect(beijingDate(due)).toBe('2026-11-27');
+    // 2026-12-05 on a Beijing clock (19:56 and 20:01): 12-05 less 11-27.
+    for (const now of [Date.UTC(2026, 11, 5, 11, 56), Date.UTC(2026, 11, 5, 12, 1)]) {
+      expect(ledgerDays(due, now)).toBe(8);
+      expect(ledgerAt(now)).toBe(8);
+    }
+  });
+
+  it('LEDGER-2 days overdue turn at Beijing midnight, not at UTC midnight', () => {
+    // 23:59 and 00:01 Beijing: 2026-12-05 then 2026-12-06.
+    expect(ledgerDays(due, beijingInstant(2026, 12, 5, 23, 59))).toBe(8);
+    expect(ledgerDays(due, beijingInstant(2026, 12, 6, 0, 1))).toBe(9);
+    expect(ledgerAt(beijingInstant(2026, 12, 6, 0, 1))).toBe(9);
+    // UTC midnight is 08:00 Beijing, in the middle of a Beijing day.
+    expect(ledgerDays(due, Date.UTC(2026, 11, 5, 23, 59))).toBe(9);
+    expect(ledgerDays(due, Date.UTC(2026, 11, 6, 0, 1))).toBe(9);
+  });
+
+  it('LEDGER-2 on the due day itself: not overdue before the due instant, 1 day after it', () => {
+    expect(ledgerDays(due, due - 60_000)).toBe(0);
+    expect(ledgerDays(due, due)).toBe(0);
+    expect(ledgerAt(due - 60_000)).toBeNull();
+    expect(ledgerDays(due, due + 60_000)).toBe(1);
+    expect(ledgerAt(due + 60_000)).toBe(1);
+    expect(ledgerDays(due, beijingInstant(2026, 11, 28, 0, 1))).toBe(1);
+    expect(ledgerDays(due, beijingInstant(2026, 11, 29, 0, 1))).toBe(2);
   });
 });

@@ -59,6 +59,7 @@ import {
 } from './schema.ts';
 import {
   beijingDate,
+  beijingDayNumber,
   DAY_MS,
   monthPeriod,
   type Period,
@@ -302,13 +303,13 @@ export type FeedbackLedgerRow = {
   dueAt: number;
   /** When it became resolved and stayed so (AGE-3), at `now`; null when open. */
   resolvedAt: number | null;
-  /** Days from receipt to resolution, or to `now` when open; whole days, a part counted as one. */
+  /** Days from receipt to resolution, or to `now` when open (`ledgerDays`). */
   daysOpen: number;
   /** Overdue marks at `now` (AGE-2). */
   flags: AgeingFlag[];
-  /** Days past the deadline of the first mark; null when none. */
+  /** Days past the deadline of the first mark (`ledgerDays`); null when none. */
   overdueDays: number | null;
-  /** Days from the due instant to the resolution when resolved late (AGE-6), else null. */
+  /** Days from the due instant to the resolution when resolved late (AGE-6, `ledgerDays`), else null. */
   resolvedLateDays: number | null;
 };
 
@@ -330,11 +331,16 @@ export type FeedbackLedger = {
 };
 
 /**
- * A span of time in days as the 台账 says it (LEDGER-2): whole days, a part of a day counted as a
- * day (不足一日按一日计), so an entry overdue by an hour is 逾期 1 天, never 逾期 0 天.
+ * The days from `from` to a later `to` as the 台账 counts them (LEDGER-2), and every screen, print
+ * and export with it (days overdue, late, open): Beijing calendar days, the day of `to` less the
+ * day of `from`, whatever the hours (due 11-27, on 12-05 it is 8 days at any hour of 12-05), a
+ * part of a day counted as one (不足一日按一日计): past `from` on its own day is 1 day, never 0.
+ * 0 when `to` is not after `from`.
  */
-export const ledgerDays = (ms: number): number => (ms <= 0 ? 0 : Math.ceil(ms / DAY_MS));
-const days = ledgerDays;
+export function ledgerDays(from: number, to: number): number {
+  if (to <= from) return 0;
+  return Math.max(1, beijingDayNumber(to) - beijingDayNumber(from));
+}
 
 /** The 民情日志 台账 (LEDGER-2): every entry with its history, in the order received. */
 export function feedbackLedger(
@@ -346,12 +352,12 @@ export function feedbackLedger(
     : (log as FeedbackLogData).entries;
   const { now } = filters;
   const span = filters.span ? spanPeriod(filters.span) : null;
-  const flagsOf = new Map<string, { flag: AgeingFlag; overdueMs: number }[]>();
+  const flagsOf = new Map<string, { flag: AgeingFlag; deadline: number }[]>();
   for (const a of ageFeedback(all, now, {
     answerBackGraceMs: filters.answerBackGraceMs ?? ANSWER_BACK_GRACE_MS,
   })) {
     const list = flagsOf.get(a.entryId) ?? [];
-    list.push({ flag: a.flag, overdueMs: a.overdueMs });
+    list.push({ flag: a.flag, deadline: a.deadline });
     flagsOf.set(a.entryId, list);
   }
   const byStatus = Object.fromEntries(FEEDBACK_STATUSES.map((s) => [s, 0])) as Record<
@@ -397,10 +403,11 @@ export function feedbackLedger(
         .map((r) => ({ at: r.at, by: r.by?.name ?? null, text: r.text })),
       dueAt: dueAtOf(e),
       resolvedAt,
-      daysOpen: days((resolvedAt ?? now) - e.receivedAt),
+      daysOpen: ledgerDays(e.receivedAt, resolvedAt ?? now),
       flags: flags.map((f) => f.flag),
-      overdueDays: flags.length ? days(flags[0]!.overdueMs) : null,
-      resolvedLateDays: lateMs === null ? null : days(lateMs),
+      overdueDays: flags.length ? ledgerDays(flags[0]!.deadline, now) : null,
+      resolvedLateDays:
+        lateMs === null || resolvedAt === null ? null : ledgerDays(dueAtOf(e), resolvedAt),
     });
   }
   return {

@@ -64,6 +64,11 @@ export function beijingDate(at: number): string {
   return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}`;
 }
 
+/** The Beijing calendar day of an instant as a day count (days since 1970-01-01, Beijing). */
+export function beijingDayNumber(at: number): number {
+  return Math.floor((at + BEIJING_OFFSET_MS) / DAY_MS);
+}
+
 /** `YYYY-MM-DD HH:mm` on a Beijing clock, for text that a person reads. */
 export function formatBeijing(at: number): string {
   const p = beijingParts(at);
