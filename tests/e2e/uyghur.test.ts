@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   addDocEntry,
+  addEntry,
   createDoc,
   INDEX_DOC_ID,
   initFeedbackLog,
@@ -39,16 +40,24 @@ afterAll(async () => {
   await relay?.cleanup();
 });
 
-/** A workspace with an empty feedback log, and an invite for its admin. */
-async function workspaceWithLog(name: string) {
+/**
+ * A workspace with a feedback log (empty unless `fill` adds entries), and an invite for its
+ * admin.
+ */
+async function workspaceWithLog(
+  name: string,
+  title = '民情日志',
+  fill: (log: Y.Doc) => void = () => {},
+) {
   const { server } = relay;
   const created = await server.auth.createWorkspace(name);
   const ws = created.workspace.id;
   const index = createDoc();
   initIndex(index, { name });
   const log = createDoc();
-  initFeedbackLog(log, { title: '民情日志', createdAt: Date.now() });
-  addDocEntry(index, { id: 'log', kind: 'feedback', title: '民情日志', createdAt: Date.now() });
+  initFeedbackLog(log, { title, createdAt: Date.now() });
+  fill(log);
+  addDocEntry(index, { id: 'log', kind: 'feedback', title, createdAt: Date.now() });
   await server.store.appendUpdates(
     [
       { room: roomName(ws, INDEX_DOC_ID), update: Y.encodeStateAsUpdate(index) },
@@ -239,6 +248,42 @@ describe('the Uyghur locale (I18N-3)', () => {
       labelOf('feedbackCategory', 'infrastructure', 'ug'),
     );
   });
+  it('I18N-5 a feedback log’s made title (2026年民情日志) heads the log in the reader’s language, as the list says it', async () => {
+    const { ws, invite, logId } = await workspaceWithLog('标题', '2026年民情日志', (log) => {
+      // Overdue: its days past due show in the log's list (LEDGER-2).
+      addEntry(log, {
+        receivedAt: Date.now() - 10 * 86_400_000,
+        channel: 'home-visit',
+        category: 'infrastructure',
+        summary: '三组路灯不亮',
+      });
+    });
+    const b = await openBrowser({ width: 360, height: 800 });
+    closers.push(b.close);
+    const { page } = b;
+    await joinWorkspace(page, invite, 'مەريەم');
+    const expected = {
+      'zh-CN': '2026年民情日志',
+      ug: '2026-يىللىق خەلق ئەھۋالى خاتىرىسى',
+    } as const;
+    for (const locale of ['ug', 'zh-CN'] as const) {
+      await switchLanguage(page, locale);
+      await page.goto(`${relay.server.url}/#/w/${ws}/docs`);
+      const listed = page.locator(`[data-doc-id="${logId}"] .doc-title`);
+      await listed.waitFor();
+      expect((await listed.textContent())?.trim()).toBe(expected[locale]);
+      await page.goto(`${relay.server.url}/#/w/${ws}/d/${logId}`);
+      const heading = page.locator('.feedback-editor h1');
+      await page.locator('.entry-row [data-overdue-days]').waitFor();
+      expect((await heading.textContent())?.trim()).toBe(expected[locale]);
+      for (const width of [360, 1280]) {
+        await page.setViewportSize({ width, height: 800 });
+        await screenshot(page, `feedback-log-title-${locale}-${width}`);
+      }
+      await page.setViewportSize({ width: 360, height: 800 });
+    }
+  });
+
   /** The year-long demo on one phone in Uyghur, for two tests (joining it is the costly part). */
   const openUyghurPhone = once(async () => {
     const { invite } = await seedDemo(relay.server, { start: '2025-01-01' });

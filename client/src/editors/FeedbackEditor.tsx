@@ -67,7 +67,7 @@ const STEP_LABELS = {
 
 /** 民情日志: a ledger of requests with filters, an entry form and the handling timeline. */
 export default function FeedbackEditor(props: EditorProps): JSX.Element {
-  const { t, label } = useI18n();
+  const { docTitle, t, label } = useI18n();
   const doc = props.session.synced.doc;
   const ws = useWorkspace();
   const log = createDocProjection(doc, readFeedbackLog);
@@ -739,7 +739,8 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
     <article class="editor feedback-editor" classList={{ 'is-record': ro() }}>
       <PresenceBar awareness={props.session.awareness} />
       <h1>
-        <bdi>{log.title || t('fb.title')}</bdi>
+        {/* A title nobody typed (2026年民情日志) is said in the reader's language (I18N-5). */}
+        <bdi>{log.title.trim() ? docTitle(log.title) : t('fb.title')}</bdi>
       </h1>
       <OpError op={op} />
       <Show when={!ro()}>
