@@ -199,6 +199,7 @@ export {
   type TownshipReport,
   townshipReport,
   type WorkspaceData,
+  workspaceStartedAt,
 } from './domain/ledger.ts';
 export {
   type AttendanceMark,

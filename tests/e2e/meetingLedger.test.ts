@@ -2,7 +2,20 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDemoVillage, labelOf, meetingLedger, readWorkspace } from '@grassroots/shared';
+import {
+  beijingDate,
+  beijingParts,
+  createDemoVillage,
+  createDoc,
+  initMinutes,
+  labelOf,
+  meetingLedger,
+  readIndex,
+  readMinutes,
+  readWorkspace,
+  spanPeriod,
+  workspaceStartedAt,
+} from '@grassroots/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   joinWorkspace,
@@ -13,7 +26,7 @@ import {
   switchLanguage,
 } from './harness.ts';
 import { expectPageFeet, pdfText, squash } from './pdf.ts';
-import { DEMO_NOW, openLocalDemo, seedDemo } from './seed.ts';
+import { DEMO_NOW, openLocalDemo, seedDemo, seedDocs } from './seed.ts';
 import { readWorkbook } from './xlsx.ts';
 
 let relay: Awaited<ReturnType<typeof startRelay>>;
@@ -53,7 +66,7 @@ describe('三会一课 台账', () => {
       w.index.cadence,
       w.roster,
       { year: 2025 },
-      { now: NOW },
+      { now: NOW, startedAt: workspaceStartedAt(w.index)! },
     );
     expect(ledger.totals.some((x) => x.missed > 0)).toBe(true);
 
@@ -66,7 +79,16 @@ describe('三会一课 台账', () => {
     expect(shown).toEqual(
       ledger.totals.map((x) => [
         `${labelOf('meetingType', x.meetingType, 'zh-CN')}${x.groupName ? ` · ${x.groupName}` : ''}`,
-        ...[x.periods, x.done, x.missed, x.unconfirmed, x.open, x.aboveMax, x.meetings].map(String),
+        ...[
+          x.periods,
+          x.done,
+          x.missed,
+          x.unconfirmed,
+          x.open,
+          x.beforeStart,
+          x.aboveMax,
+          x.meetings,
+        ].map(String),
       ]),
     );
     const missedRows = ledger.rows.filter((r) => r.missed);
@@ -119,6 +141,7 @@ describe('三会一课 台账', () => {
         x.missed,
         x.unconfirmed,
         x.open,
+        x.beforeStart,
         x.aboveMax,
         x.meetings,
       ]),
@@ -129,7 +152,11 @@ describe('三会一课 台账', () => {
       ledger.rows.map((r) => [
         r.required,
         r.held.length,
-        r.missed ? '未开' : labelOf('cadenceState', r.state, 'zh-CN'),
+        r.beforeStart
+          ? '开始使用前（不计）'
+          : r.missed
+            ? '未开'
+            : labelOf('cadenceState', r.state, 'zh-CN'),
       ]),
     );
     const meetings = book.get('会议记录')!;
@@ -282,6 +309,99 @@ describe('三会一课 台账', () => {
     await switchLanguage(page, 'zh-CN');
     await page.locator('#ledger-totals').scrollIntoViewIfNeeded();
     await screenshot(page, 'ledger-unconfirmed-zh-1280');
+  });
+
+  it('LEDGER-8 a new workspace’s ledger does not call the periods before it began missed: on screen, on paper and in Excel alike', async () => {
+    const minutes = createDoc();
+    const startsAt = Date.now() - 3_600_000;
+    initMinutes(minutes, {
+      title: '党小组会',
+      meetingType: 'party-group',
+      startsAt,
+      place: '村委会议室',
+    });
+    const seeded = await seedDocs(relay.server, '新村', [
+      { id: 'first-minutes', kind: 'minutes', doc: minutes },
+    ]);
+    const index = readIndex(seeded.index);
+    const startedAt = workspaceStartedAt(index)!;
+    const year = beijingParts(startsAt).year;
+    const b = await openBrowser({ width: 1280, height: 900 });
+    closers.push(b.close);
+    const { page } = b;
+    await joinWorkspace(page, await seeded.invite('admin'), '李书记');
+    await page.goto(`${relay.server.url}/#/w/${seeded.workspaceId}/meetings-ledger`);
+    await page.locator('.totals-table tbody tr').first().waitFor();
+    const ledger = meetingLedger(
+      [{ docId: 'first-minutes', data: readMinutes(minutes) }],
+      index.cadence,
+      null,
+      { year },
+      { now: Math.min(Date.now(), spanPeriod({ year }).end), startedAt },
+    );
+    // What ended before the start is not missed: 开始使用前（不计）, counted apart.
+    expect(ledger.rows.filter((r) => r.beforeStart).length).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.locator('tr[data-state="before-start"]').count())
+      .toBe(ledger.rows.filter((r) => r.beforeStart).length);
+    expect(await page.locator('tr[data-state="missed"]').count()).toBe(
+      ledger.rows.filter((r) => r.missed).length,
+    );
+    expect(
+      await page.locator('tr[data-state="before-start"] .cell-state').first().textContent(),
+    ).toBe('开始使用前（不计）');
+    expect(await page.locator('.ledger-started').textContent()).toContain(
+      `开始使用：${beijingDate(startedAt)}`,
+    );
+    const totals = await page
+      .locator('.totals-table tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => Number(td.textContent))),
+      );
+    const expectedTotals = ledger.totals.map((x) => [
+      x.periods,
+      x.done,
+      x.missed,
+      x.unconfirmed,
+      x.open,
+      x.beforeStart,
+      x.aboveMax,
+      x.meetings,
+    ]);
+    expect(totals).toEqual(expectedTotals);
+
+    // The Excel file says the same.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('.ledger-actions button', { hasText: '导出 Excel' }).click(),
+    ]);
+    const file = join(tmp, 'new-workspace.xlsx');
+    await download.saveAs(file);
+    const book = await readWorkbook(file);
+    expect(book.get('汇总')!.rows.map((r) => r.slice(2))).toEqual(expectedTotals);
+    expect(book.get('汇总')!.note).toContain(`开始使用：${beijingDate(startedAt)}`);
+    const states = await page
+      .locator('.periods-table tbody tr .cell-state .tag:first-child')
+      .allTextContents();
+    expect(book.get('各期明细')!.rows.map((r) => r[7])).toEqual(states);
+
+    // And the paper.
+    const pdf = join(tmp, 'new-workspace.pdf');
+    await page.pdf({ path: pdf, format: 'A4', printBackground: true });
+    const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+    expect(text).toContain('开始使用前（不计）');
+    expect(text).toContain(`开始使用：${beijingDate(startedAt)}`);
+
+    for (const locale of ['zh-CN', 'ug'] as const) {
+      await switchLanguage(page, locale);
+      for (const width of [360, 1280]) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await screenshot(page, `ledger-new-workspace-${locale}-${width}`);
+        await page.locator('tr[data-state="before-start"]').first().scrollIntoViewIfNeeded();
+        await screenshot(page, `ledger-new-workspace-rows-${locale}-${width}`);
+      }
+    }
   });
 
   it('LEDGER-6: while minutes are still on their way the ledger says it is not complete and holds its print and exports', async () => {

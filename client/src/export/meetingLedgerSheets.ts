@@ -1,7 +1,12 @@
 import type { I18n } from '../i18n/I18nProvider.tsx';
 import { asOfText, periodLabel } from '../i18n/period.ts';
 import { beijingDay } from '../i18n/time.ts';
-import type { LedgerMeeting, MeetingLedger, MeetingType } from '../model/domain.ts';
+import type {
+  LedgerMeeting,
+  MeetingLedger,
+  MeetingLedgerRow,
+  MeetingType,
+} from '../model/domain.ts';
 import type { Sheet } from './sheets.ts';
 
 export type SheetContext = {
@@ -25,6 +30,24 @@ export function ledgerMeetings(ledger: MeetingLedger): LedgerMeeting[] {
   return out.sort((a, b) => a.startsAt - b.startsAt || (a.docId < b.docId ? -1 : 1));
 }
 
+/** A period's state as the ledger says it, on screen, on paper and in the sheets alike. */
+export function periodStateText(
+  row: MeetingLedgerRow,
+  { t, label }: Pick<SheetContext, 't' | 'label'>,
+): string {
+  if (row.beforeStart) return t('ledger.beforeStart');
+  return row.missed ? t('ledger.missed') : label('cadenceState', row.state);
+}
+
+/**
+ * What the ledger says of where its counting starts (LEDGER-8), when periods before the
+ * workspace began are in its span; else null.
+ */
+export function startedNote(ledger: MeetingLedger, t: SheetContext['t']): string | null {
+  if (ledger.startedAt === null || !ledger.rows.some((r) => r.beforeStart)) return null;
+  return t('ledger.startedNote', { day: beijingDay(ledger.startedAt) });
+}
+
 /**
  * The 三会一课 台账 as sheets (LEDGER-1): totals per type and party group, every required period
  * (held, missed, above the rhythm) and every meeting with its 应到/实到/缺席. Figures are the
@@ -33,7 +56,8 @@ export function ledgerMeetings(ledger: MeetingLedger): LedgerMeeting[] {
 export function meetingLedgerSheets(ledger: MeetingLedger, ctx: SheetContext): Sheet[] {
   const { t, label } = ctx;
   const title = t('ledger.meetingsTitle', { village: ctx.village, span: ctx.spanText });
-  const asOf = asOfText(ledger.now, ledger.span.end, t);
+  const started = startedNote(ledger, t);
+  const asOf = [asOfText(ledger.now, ledger.span.end, t), started].filter(Boolean).join('　');
   const type = (m: { meetingType: MeetingType }) => label('meetingType', m.meetingType);
   const lectures = ledger.secretaryLectures;
   // CAD-9: a record still in draft says so wherever the ledger lists it.
@@ -55,6 +79,7 @@ export function meetingLedgerSheets(ledger: MeetingLedger, ctx: SheetContext): S
         { header: t('ledger.colMissed'), width: 10 },
         { header: t('ledger.colUnconfirmed'), width: 12 },
         { header: t('ledger.colOpen'), width: 12 },
+        { header: t('ledger.colBeforeStart'), width: 12 },
         { header: t('ledger.colAbove'), width: 10 },
         { header: t('ledger.colMeetings'), width: 10 },
       ],
@@ -66,6 +91,7 @@ export function meetingLedgerSheets(ledger: MeetingLedger, ctx: SheetContext): S
         x.missed,
         x.unconfirmed,
         x.open,
+        x.beforeStart,
         x.aboveMax,
         x.meetings,
       ]),
@@ -94,7 +120,7 @@ export function meetingLedgerSheets(ledger: MeetingLedger, ctx: SheetContext): S
         beijingDay(r.period.end - 1),
         r.required,
         r.held.length,
-        r.missed ? t('ledger.missed') : label('cadenceState', r.state),
+        periodStateText(r, ctx),
         r.aboveMax ? t('ledger.above') : '',
         r.held.map((m) => `${m.date} ${m.title}${draftMark(m)}`).join('\n'),
       ]),

@@ -2,7 +2,12 @@ import { localeMeta } from '@grassroots/shared';
 import { createMemo, createSignal, For, type JSX, Show } from 'solid-js';
 import { ScrollRegion } from '../components/ScrollRegion.tsx';
 import { Sentence } from '../components/Sentence.tsx';
-import { ledgerMeetings, meetingLedgerSheets } from '../export/meetingLedgerSheets.ts';
+import {
+  ledgerMeetings,
+  meetingLedgerSheets,
+  periodStateText,
+  startedNote,
+} from '../export/meetingLedgerSheets.ts';
 import { fileNameOf } from '../export/sheets.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { asOfText, periodLabel } from '../i18n/period.ts';
@@ -12,6 +17,7 @@ import {
   meetingLedger,
   type ReportSpan,
   spanPeriod,
+  workspaceStartedAt,
 } from '../model/domain.ts';
 import { PageFooter } from '../print/PrintParts.tsx';
 import { createWorkspaceData } from '../projection/createWorkspaceData.ts';
@@ -63,6 +69,8 @@ export default function MeetingLedgerView(): JSX.Element {
     // A span still running is judged now; a past one at its end (LEDGER-4).
     return meetingLedger(data.minutes, data.index.cadence, data.roster, span(), {
       now: Math.min(now, period.end),
+      // LEDGER-8: periods that ended before the workspace began are not counted as missed.
+      startedAt: workspaceStartedAt(data.index) ?? now,
     });
   });
   const spanText = () => periodLabel(ledger().span, t);
@@ -107,13 +115,15 @@ export default function MeetingLedgerView(): JSX.Element {
       fileNameOf([village(), t('ledger.meetingsFile'), ledger().span.key], 'xlsx'),
     );
   const stateTag = (row: MeetingLedgerRow) =>
-    row.missed
-      ? 'bad'
-      : row.state === 'done'
-        ? 'ok'
-        : row.state === 'due' || row.state === 'unconfirmed'
-          ? 'warn'
-          : '';
+    row.beforeStart
+      ? 'muted'
+      : row.missed
+        ? 'bad'
+        : row.state === 'done'
+          ? 'ok'
+          : row.state === 'due' || row.state === 'unconfirmed'
+            ? 'warn'
+            : '';
   const other = () => ledger().otherMeetings;
   return (
     <>
@@ -131,6 +141,13 @@ export default function MeetingLedgerView(): JSX.Element {
           {' · '}
           {t('ledger.rhythm', { preset: label('cadencePreset', ws.index.cadence.preset) })}
         </p>
+        <Show when={startedNote(ledger(), t)}>
+          {(note) => (
+            <p class="small muted ledger-started" data-started-at={ledger().startedAt ?? ''}>
+              {note()}
+            </p>
+          )}
+        </Show>
       </header>
       <div class="ledger-controls no-print">
         <a
@@ -217,6 +234,7 @@ export default function MeetingLedgerView(): JSX.Element {
                 <th scope="col">{t('ledger.colMissed')}</th>
                 <th scope="col">{t('ledger.colUnconfirmed')}</th>
                 <th scope="col">{t('ledger.colOpen')}</th>
+                <th scope="col">{t('ledger.colBeforeStart')}</th>
                 <th scope="col">{t('ledger.colAbove')}</th>
                 <th scope="col">{t('ledger.colMeetings')}</th>
               </tr>
@@ -250,6 +268,13 @@ export default function MeetingLedgerView(): JSX.Element {
                     </td>
                     <td class="num" data-label={t('ledger.colOpen')}>
                       {x.open}
+                    </td>
+                    <td
+                      class="num"
+                      data-before-start={x.beforeStart}
+                      data-label={t('ledger.colBeforeStart')}
+                    >
+                      {x.beforeStart}
                     </td>
                     <td class="num" data-label={t('ledger.colAbove')}>
                       {x.aboveMax}
@@ -308,7 +333,9 @@ export default function MeetingLedgerView(): JSX.Element {
                     {(row) => (
                       <tr
                         data-period={row.period.key}
-                        data-state={row.missed ? 'missed' : row.state}
+                        data-state={
+                          row.beforeStart ? 'before-start' : row.missed ? 'missed' : row.state
+                        }
                         data-above={row.aboveMax ? 'true' : 'false'}
                       >
                         <th scope="row">{periodLabel(row.period, t)}</th>
@@ -317,7 +344,7 @@ export default function MeetingLedgerView(): JSX.Element {
                         </td>
                         <td class="cell-state" data-label={t('ledger.colState')}>
                           <span class={`tag ${stateTag(row)}`}>
-                            {row.missed ? t('ledger.missed') : label('cadenceState', row.state)}
+                            {periodStateText(row, { t, label })}
                           </span>
                           <Show when={row.aboveMax}>
                             {' '}

@@ -10,6 +10,7 @@ import {
   INDEX_DOC_ID,
   readIndex,
   type WorkspaceData,
+  workspaceStartedAt,
 } from './domain.ts';
 
 /**
@@ -17,9 +18,7 @@ import {
  * now, with its state (CAD-3), counted per party group where the roster has them (CAD-6).
  */
 export function workspaceCadence(w: WorkspaceData, now: number) {
-  const firstRecord = w.index.docs.length
-    ? Math.min(...w.index.docs.map((d) => d.createdAt))
-    : null;
+  const firstRecord = workspaceStartedAt(w.index);
   const groups = w.roster?.groups;
   return cadenceAttention(
     w.index.cadence,

@@ -224,5 +224,6 @@ export {
   validateMinutes,
   voteCheck,
   type WorkspaceData,
+  workspaceStartedAt,
   yearPeriod,
 } from '@grassroots/shared';

@@ -4,7 +4,7 @@ import { cadencePreset } from './cadence.ts';
 import { createDemoVillage } from './demo.ts';
 import { createDoc } from './doc.ts';
 import { addEntry, initFeedbackLog, readFeedbackLog } from './feedback.ts';
-import { archiveDoc } from './index-doc.ts';
+import { addDocEntry, archiveDoc, initIndex, readIndex } from './index-doc.ts';
 import {
   feedbackLedger,
   ledgerDays,
@@ -12,6 +12,7 @@ import {
   readWorkspace,
   spanPeriod,
   townshipReport,
+  workspaceStartedAt,
 } from './ledger.ts';
 import { finaliseMinutes, initMinutes, readMinutes } from './minutes.ts';
 import { meetingAttendance, meetingQuorumMet } from './quorum.ts';
@@ -375,5 +376,101 @@ describe('days overdue (LEDGER-2)', () => {
     expect(ledgerAt(due + 60_000)).toBe(1);
     expect(ledgerDays(due, beijingInstant(2026, 11, 28, 0, 1))).toBe(1);
     expect(ledgerDays(due, beijingInstant(2026, 11, 29, 0, 1))).toBe(2);
+  });
+});
+
+describe('三会一课 台账 of a workspace begun late in the year (LEDGER-8)', () => {
+  // A new workspace on 2026-11-20 (Friday, week 47): its first record is a 党小组会 that day.
+  const startedAt = beijingInstant(2026, 11, 20, 10, 0);
+  const index = createDoc();
+  initIndex(index, { name: '新村' });
+  addDocEntry(index, { id: 'm1', kind: 'minutes', title: '党小组会', createdAt: startedAt });
+  const minutes = createDoc();
+  initMinutes(minutes, {
+    title: '党小组会',
+    meetingType: 'party-group',
+    startsAt: startedAt,
+    place: '村委会',
+  });
+  const records = [{ docId: 'm1', data: readMinutes(minutes) }];
+  const cadence = cadencePreset('seed');
+  const now = beijingInstant(2026, 12, 5, 12, 0);
+  const ledger = meetingLedger(records, cadence, null, { year: 2026 }, { now, startedAt });
+  const groupRows = ledger.rows.filter((r) => r.meetingType === 'party-group');
+
+  it('LEDGER-8 the workspace began with its first listed record', () => {
+    expect(workspaceStartedAt(readIndex(index))).toBe(startedAt);
+    expect(workspaceStartedAt({ docs: [] })).toBeNull();
+  });
+
+  it('LEDGER-8 a period that ended before the workspace began is not missed, nor required', () => {
+    // Weeks 1–46 ended before 2026-11-20; week 47 holds the start and its meeting.
+    const before = groupRows.filter((r) => r.period.end <= startedAt);
+    expect(before).toHaveLength(46);
+    expect(before.every((r) => r.beforeStart && !r.missed)).toBe(true);
+    const week47 = groupRows.find((r) => r.period.key === '2026-W47')!;
+    // Held (its record still a draft, CAD-9).
+    expect([week47.beforeStart, week47.state]).toEqual([false, 'unconfirmed']);
+    // Week 48 (11-23…11-29) ended after the start without a meeting: missed.
+    const week48 = groupRows.find((r) => r.period.key === '2026-W48')!;
+    expect([week48.beforeStart, week48.missed]).toEqual([false, true]);
+    const total = ledger.totals.find((x) => x.meetingType === 'party-group')!;
+    expect(total).toMatchObject({ beforeStart: 46, missed: 1, unconfirmed: 1 });
+    expect(total.periods).toBe(total.done + total.unconfirmed + total.missed + total.open);
+    expect(ledger.startedAt).toBe(startedAt);
+  });
+
+  it('LEDGER-8 a period before the start that has its meetings is listed as held', () => {
+    const early = createDoc();
+    initMinutes(early, {
+      title: '党小组会',
+      meetingType: 'party-group',
+      startsAt: beijingInstant(2026, 3, 4, 10, 0),
+      place: '村委会',
+    });
+    const withEarly = meetingLedger(
+      [...records, { docId: 'm0', data: readMinutes(early) }],
+      cadence,
+      null,
+      { year: 2026 },
+      { now, startedAt },
+    );
+    const week10 = withEarly.rows.find(
+      (r) => r.meetingType === 'party-group' && r.period.key === '2026-W10',
+    )!;
+    expect([week10.state, week10.beforeStart, week10.missed]).toEqual([
+      'unconfirmed',
+      false,
+      false,
+    ]);
+  });
+
+  it('LEDGER-8 without a start every ended period short of meetings is missed, as before', () => {
+    const all = meetingLedger(records, cadence, null, { year: 2026 }, { now });
+    expect(all.rows.some((r) => r.beforeStart)).toBe(false);
+    expect(all.totals.find((x) => x.meetingType === 'party-group')!.missed).toBe(47);
+  });
+
+  it('LEDGER-8 the township report counts from the workspace’s start too', () => {
+    const report = townshipReport(
+      {
+        index: readIndex(index),
+        minutes: records,
+        plans: [],
+        feedback: [],
+        roster: null,
+      },
+      { year: 2026, quarter: 3 },
+      { now },
+    );
+    // The quarter ended before the start: nothing missed; only the yearly rules, still running,
+    // are required.
+    expect(report.meetings.rows.filter((r) => r.beforeStart).length).toBeGreaterThan(0);
+    expect(report.meetings.missed).toBe(0);
+    const { required, done, unconfirmed, missed, open } = report.meetings;
+    expect(required).toBe(done + unconfirmed + missed + open);
+    expect(report.meetings.rows.filter((r) => !r.beforeStart).map((r) => r.period.unit)).toEqual(
+      report.meetings.rows.filter((r) => !r.beforeStart).map(() => 'year'),
+    );
   });
 });

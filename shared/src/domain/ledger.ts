@@ -121,8 +121,16 @@ export type MeetingLedgerRow = {
   required: number;
   held: LedgerMeeting[];
   state: CadenceState;
-  /** True when the period ended without the required meetings. */
+  /**
+   * True when the period ended without the required meetings, after the workspace began
+   * (`startedAt`).
+   */
   missed: boolean;
+  /**
+   * True when the period ended short before the workspace began (开始使用前): the app holds no
+   * record of that time, so it is not counted, neither as required nor as missed.
+   */
+  beforeStart: boolean;
   aboveMax: boolean;
 };
 
@@ -130,7 +138,10 @@ export type MeetingLedgerTotal = {
   meetingType: CadenceMeetingType;
   groupId: string | null;
   groupName: string | null;
-  /** Required periods of the span (a week by its Thursday, LEDGER-5). */
+  /**
+   * Required periods of the span (a week by its Thursday, LEDGER-5), those before the workspace
+   * began and short of meetings left out (`beforeStart`).
+   */
   periods: number;
   done: number;
   /** Held, but with records still in draft (CAD-9). */
@@ -138,6 +149,8 @@ export type MeetingLedgerTotal = {
   missed: number;
   /** Periods under way or not begun at `now`. */
   open: number;
+  /** Periods that ended short before the workspace began: not counted (开始使用前). */
+  beforeStart: number;
   aboveMax: number;
   meetings: number;
 };
@@ -145,6 +158,8 @@ export type MeetingLedgerTotal = {
 export type MeetingLedger = {
   span: Period;
   now: number;
+  /** When the workspace began, as given (`startedAt`); null when not given. */
+  startedAt: number | null;
   rows: MeetingLedgerRow[];
   totals: MeetingLedgerTotal[];
   /** Meetings without a required rhythm held in the span (村民会议, 两委联席会议, other). */
@@ -176,6 +191,15 @@ function ledgerMeeting(r: Record_, roster: RosterData | null): LedgerMeeting {
 }
 
 /**
+ * When a workspace began to be used, as far as its records say (LEDGER-8, CAD-5): the creation
+ * of its first listed record (archived ones too); null when it lists none yet.
+ */
+export function workspaceStartedAt(index: Pick<IndexData, 'docs'>): number | null {
+  const times = index.docs.map((d) => d.createdAt).filter((at) => at > 0);
+  return times.length ? Math.min(...times) : null;
+}
+
+/**
  * The 三会一课 台账 of a year or a quarter (LEDGER-1): every required period by type and group,
  * held (with the records), missed, above the rhythm. `now` defaults to the span's end.
  */
@@ -189,6 +213,11 @@ export function meetingLedger(
     now?: number;
     /** Count only finalised records (CAD-4); default false. */
     finalOnly?: boolean;
+    /**
+     * When the workspace began (`workspaceStartedAt`): a period that ended by then without its
+     * meetings is `beforeStart`, not missed (LEDGER-8); default none, every period counts.
+     */
+    startedAt?: number;
   } = {},
 ): MeetingLedger {
   const period = spanPeriod(span);
@@ -209,17 +238,22 @@ export function meetingLedger(
     { from: period.start, to: period.end, now },
     groups ? { groups } : {},
   ).filter((s) => inSpan(s.period));
-  const rows: MeetingLedgerRow[] = report.map((s) => ({
-    meetingType: s.meetingType,
-    groupId: s.groupId,
-    groupName: s.groupId === null ? null : (groupName.get(s.groupId) ?? null),
-    period: s.period,
-    required: s.required,
-    held: s.meetings.map((id) => ledgerMeeting(byId.get(id)!, roster)),
-    state: s.state,
-    missed: s.state === 'overdue',
-    aboveMax: s.aboveMax,
-  }));
+  const startedAt = options.startedAt ?? Number.NEGATIVE_INFINITY;
+  const rows: MeetingLedgerRow[] = report.map((s) => {
+    const beforeStart = s.state === 'overdue' && s.period.end <= startedAt;
+    return {
+      meetingType: s.meetingType,
+      groupId: s.groupId,
+      groupName: s.groupId === null ? null : (groupName.get(s.groupId) ?? null),
+      period: s.period,
+      required: s.required,
+      held: s.meetings.map((id) => ledgerMeeting(byId.get(id)!, roster)),
+      state: s.state,
+      missed: s.state === 'overdue' && !beforeStart,
+      beforeStart,
+      aboveMax: s.aboveMax,
+    };
+  });
   const totals = new Map<string, MeetingLedgerTotal>();
   for (const row of rows) {
     const key = `${row.meetingType}~${row.groupId ?? ''}`;
@@ -232,14 +266,18 @@ export function meetingLedger(
       unconfirmed: 0,
       missed: 0,
       open: 0,
+      beforeStart: 0,
       aboveMax: 0,
       meetings: 0,
     };
-    t.periods++;
-    if (row.state === 'done') t.done++;
-    else if (row.state === 'unconfirmed') t.unconfirmed++;
-    else if (row.missed) t.missed++;
-    else t.open++;
+    if (row.beforeStart) t.beforeStart++;
+    else {
+      t.periods++;
+      if (row.state === 'done') t.done++;
+      else if (row.state === 'unconfirmed') t.unconfirmed++;
+      else if (row.missed) t.missed++;
+      else t.open++;
+    }
     if (row.aboveMax) t.aboveMax++;
     t.meetings += row.held.length;
     totals.set(key, t);
@@ -257,6 +295,7 @@ export function meetingLedger(
   return {
     span: period,
     now,
+    startedAt: options.startedAt ?? null,
     rows,
     totals: [...totals.values()],
     otherMeetings,
@@ -534,6 +573,7 @@ export function townshipReport(
   }
   const ledger = meetingLedger(workspace.minutes, workspace.index.cadence, workspace.roster, span, {
     now,
+    startedAt: workspaceStartedAt(workspace.index) ?? now,
   });
   const plans: PlanReport[] = workspace.plans.map(({ docId, data }) => {
     const progress = planProgress(data);
@@ -569,12 +609,13 @@ export function townshipReport(
       rows: ledger.rows,
       totals: ledger.totals,
       otherMeetings: ledger.otherMeetings,
-      required: ledger.rows.length,
+      required: ledger.rows.filter((r) => !r.beforeStart).length,
       done: ledger.rows.filter((r) => r.state === 'done').length,
       unconfirmed: ledger.rows.filter((r) => r.state === 'unconfirmed').length,
       missed: ledger.rows.filter((r) => r.missed).length,
-      open: ledger.rows.filter((r) => r.state !== 'done' && r.state !== 'unconfirmed' && !r.missed)
-        .length,
+      open: ledger.rows.filter(
+        (r) => r.state !== 'done' && r.state !== 'unconfirmed' && !r.missed && !r.beforeStart,
+      ).length,
     },
     plans,
     decisions,

@@ -838,6 +838,10 @@ export const en: Catalogue = {
     'ledger.colRecordState': 'Record',
     'ledger.missed': 'Missed',
     'ledger.above': 'Above the rhythm',
+    'ledger.beforeStart': 'Before use began (not counted)',
+    'ledger.colBeforeStart': 'Before use began',
+    'ledger.startedNote':
+      'In use since {day}: periods that ended before then are not counted as missed.',
     'ledger.counts': 'expected {expected} · present {present}',
     'ledger.otherMeetings': 'Other meetings (no fixed rhythm)',
     'ledger.meetingCount': '{n} meeting {n|record|records} in this period.',

@@ -836,6 +836,10 @@ export const ug: Catalogue = {
     'ledger.colRecordState': 'خاتىرە ھالىتى',
     'ledger.missed': 'ئېچىلمىغان',
     'ledger.above': 'قەرەلدىن ئارتۇق',
+    'ledger.beforeStart': 'ئىشلىتىشكە باشلاشتىن بۇرۇن (ھېسابلانمايدۇ)',
+    'ledger.colBeforeStart': 'ئىشلىتىشتىن بۇرۇن',
+    'ledger.startedNote':
+      'ئىشلىتىشكە باشلىغان ۋاقىت: {day}. ئۇنىڭدىن بۇرۇن ئاخىرلاشقان مەزگىللەر ئېچىلمىغان دەپ ھېسابلانمايدۇ.',
     'ledger.counts': 'كېلىشكە تېگىشلىك {expected} · كەلگەن {present}',
     'ledger.otherMeetings': 'باشقا يىغىنلار (مۇقىم قەرەلى يوق)',
     'ledger.meetingCount': 'بۇ مەزگىلدە جەمئىي {n} يىغىن خاتىرىسى بار.',
