@@ -146,7 +146,14 @@ describe('client in Chromium', () => {
     await a.page.locator('input[name="phaseTitle"]').first().fill('春耕阶段');
     await a.page.getByRole('button', { name: '添加任务' }).click();
     await a.page.locator('input[name="taskTitle"]').first().fill('修缮灌渠');
-    await expect(a.page.locator('.sync-badge').textContent()).resolves.toMatch(/离线.*待同步/);
+    // What waits is counted in documents, which a person can match to what they did (it counted
+    // every key's change).
+    await expect
+      .poll(() => a.page.locator('.sync-badge').textContent())
+      .toBe('离线 · 1 份文档待同步');
+    expect(
+      Number(await a.page.locator('.sync-badge').getAttribute('data-pending')),
+    ).toBeGreaterThan(1);
 
     await a.page.reload();
     await a.page.locator('.plan-editor').waitFor();
@@ -169,6 +176,16 @@ describe('client in Chromium', () => {
       '春耕阶段',
     );
     await waitSaved(a.page);
+  });
+
+  it('a new feedback log says how it starts, not that a filter found nothing', async () => {
+    const { page } = await browser(360);
+    await adminWithDoc(page, 'feedback');
+    const empty = page.locator('.editor p.empty');
+    await expect
+      .poll(() => empty.textContent())
+      .toBe('还没有登记民情。群众反映的问题、提出的诉求，点上面的“登记民情”记下来。');
+    expect(await empty.getAttribute('data-empty')).toBe('log');
   });
 
   it('a viewer sees documents but has no way to change them', async () => {

@@ -210,10 +210,17 @@ describe('each editor with the keyboard alone', () => {
     await expect
       .poll(() => page.locator('.minutes-editor .agenda-item').count())
       .toBe(agendaBefore + 1);
-    await keys.tabTo('.agenda-item:last-child input[name="agendaTitle"]', {
-      isBackwards: true,
-      max: 5,
-    });
+    // The new item's title has the focus, as a new phase's or task's does: type straight on.
+    await expect
+      .poll(() =>
+        page.evaluate(
+          () =>
+            document.activeElement?.closest('.agenda-item') ===
+              document.querySelector('.minutes-editor .agenda-item:last-child') &&
+            document.activeElement?.getAttribute('name') === 'agendaTitle',
+        ),
+      )
+      .toBe(true);
     await page.keyboard.type('村道冬季养护');
 
     await keys.tabTo('.minutes-editor .rich-toolbar button[aria-label="加粗"]');

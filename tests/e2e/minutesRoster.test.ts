@@ -281,6 +281,16 @@ describe('minutes counted against the roster', () => {
       await page.locator('input[name="newPerson"]').fill(`党员${i}`);
       await page.getByRole('button', { name: '添加参会人' }).click();
     }
+    // Said where the names are typed: the count is of them, and the roster is where to go.
+    const noRoster = page.locator('.attendance-no-roster');
+    await expect
+      .poll(() => noRoster.textContent())
+      .toBe(
+        '应到人员按名册中的党员计，但名册里还没有登记：下面的人数暂按这里填写的参会人计，表决无法按规定核对。请先在名册中登记。',
+      );
+    expect(await noRoster.locator('a').getAttribute('href')).toBe(
+      `#/w/${seeded.workspaceId}/roster`,
+    );
     await page.getByLabel('表决事项').fill('村道硬化工程');
     await page.getByRole('button', { name: '添加表决' }).click();
     const vote = page.locator('li.vote').first();
@@ -291,6 +301,16 @@ describe('minutes counted against the roster', () => {
       .poll(() => missing.textContent())
       .toBe('名册中还没有本会的应到人员，无法按规定核对到会人数和表决结果。请先在“名册”中登记。');
     expect(await vote.locator('[data-check="quorum"]').count()).toBe(0);
+    // More votes than the five present is said at the vote itself.
+    expect(await vote.locator('[data-check="tally"]').count()).toBe(0);
+    await vote.locator('input[name="tally-against"]').fill('3');
+    await vote.locator('input[name="tally-against"]').dispatchEvent('change');
+    await expect
+      .poll(() => vote.locator('[data-check="tally"]').textContent())
+      .toBe('票数合计超过实到有表决权人数。');
+    await vote.locator('input[name="tally-against"]').fill('0');
+    await vote.locator('input[name="tally-against"]').dispatchEvent('change');
+    await expect.poll(() => vote.locator('[data-check="tally"]').count()).toBe(0);
     await vote.locator('select[name="voteOutcome"]').selectOption('passed');
     const finalise = page.locator('button[name="finalise"]');
     await expect.poll(() => finalise.isDisabled()).toBe(true);

@@ -812,7 +812,21 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
       <p class="small muted">
         {t('fb.count', { n: visible().length })} · {t('fb.datesInBeijingTime')}
       </p>
-      <Show when={visible().length > 0} fallback={<p class="empty">{t('fb.noEntries')}</p>}>
+      <Show
+        when={visible().length > 0}
+        fallback={
+          // A new log has nothing to match yet: say how it starts, not that a filter found nothing.
+          <p class="empty" data-empty={log.entries.length === 0 ? 'log' : 'filter'}>
+            {t(
+              log.entries.length > 0
+                ? 'fb.noEntries'
+                : props.canEdit
+                  ? 'fb.emptyLog'
+                  : 'fb.emptyLogReadOnly',
+            )}
+          </p>
+        }
+      >
         <ScrollRegion label={t('fb.title')}>
           <table class="fb-table">
             <thead>
@@ -844,7 +858,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
                         </button>
                         <Show when={e.source}>
                           <span class="muted small fb-source">
-                            {' · '}
+                            <span class="fb-source-dot">{' · '}</span>
                             <bdi>{e.source}</bdi>
                           </span>
                         </Show>{' '}

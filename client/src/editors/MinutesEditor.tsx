@@ -61,6 +61,7 @@ import {
   voteCheck,
 } from '../model/domain.ts';
 import { createDocProjection } from '../projection/createDocProjection.ts';
+import { hrefOf } from '../routing/routes.ts';
 import { createDraft, draftKey } from '../sync/createDraft.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
 import type { EditorProps } from './editorProps.ts';
@@ -483,17 +484,48 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
       <section class="panel attendance" data-source={count().source}>
         <h2>{t('min.attendance')}</h2>
         <Show when={count().body}>
-          {(body) => (
-            <p class="small muted attendance-body">
-              {t('min.expectedFrom', {
-                body:
-                  body().body === 'party-group'
-                    ? `${label('body', 'party-group')} · ${groupName(body().groupId) ?? t('min.groupNone')}`
-                    : label('body', body().body),
-              })}
-              <Show when={count().source === 'snapshot'}> {t('min.expectedSnapshot')}</Show>
-            </p>
-          )}
+          {(body) => {
+            const bodyName = () =>
+              body().body === 'party-group'
+                ? `${label('body', 'party-group')} · ${groupName(body().groupId) ?? t('min.groupNone')}`
+                : label('body', body().body);
+            return (
+              <Show
+                when={count().source !== 'attendance'}
+                fallback={
+                  // Counted from the roster, which lists nobody yet: the count below is of the
+                  // names typed here, and no vote can be checked. Said here, where the names are
+                  // typed, not only beside 定稿.
+                  <p class="warning small attendance-no-roster" data-missing="roster">
+                    <Sentence
+                      template={t('min.rosterFirst')}
+                      params={{
+                        body: bodyName(),
+                        roster: {
+                          element: (
+                            <a
+                              href={hrefOf({
+                                name: 'workspace',
+                                workspaceId: ws.entry.id,
+                                view: 'roster',
+                              })}
+                            >
+                              {t('nav.roster')}
+                            </a>
+                          ),
+                        },
+                      }}
+                    />
+                  </p>
+                }
+              >
+                <p class="small muted attendance-body">
+                  {t('min.expectedFrom', { body: bodyName() })}
+                  <Show when={count().source === 'snapshot'}> {t('min.expectedSnapshot')}</Show>
+                </p>
+              </Show>
+            );
+          }}
         </Show>
         <Show when={count().source === 'villager-counts'}>
           <div class="fields villager-counts">
@@ -673,7 +705,7 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
         <ol class="plain-list">
           <For each={m.agenda}>
             {(item) => (
-              <li class="btn-row agenda-item">
+              <li class="btn-row agenda-item" data-agenda-id={item.id}>
                 <TextInput
                   hideLabel
                   label={t('min.agenda')}
@@ -700,7 +732,17 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
           <button
             type="button"
             class="btn"
-            onClick={() => op.run(() => addAgendaItem(doc, { title: '' }))}
+            name="addAgenda"
+            onClick={() => {
+              let id = '';
+              const added = op.run(() => {
+                id = addAgendaItem(doc, { title: '' });
+              });
+              // Straight to the new item's title, as a new phase or task.
+              if (added) {
+                focusWhenShown([`.agenda-item[data-agenda-id="${id}"] input[name="agendaTitle"]`]);
+              }
+            }}
           >
             {t('min.addAgenda')}
           </button>

@@ -32,11 +32,20 @@ export function VoteCheckLine(props: {
       <Show
         when={c().complete}
         fallback={
-          <p class="warning vote-check-line" data-missing={c().missing ?? ''}>
-            {props.isPrint
-              ? t(c().missing === 'roster' ? 'min.print.noRoster' : 'min.print.noCounts')
-              : t(c().missing === 'roster' ? 'min.check.noRoster' : 'min.check.noCounts')}
-          </p>
+          <>
+            <p class="warning vote-check-line" data-missing={c().missing ?? ''}>
+              {props.isPrint
+                ? t(c().missing === 'roster' ? 'min.print.noRoster' : 'min.print.noCounts')
+                : t(c().missing === 'roster' ? 'min.check.noRoster' : 'min.check.noCounts')}
+            </p>
+            {/* More votes than the people listed as present: said at the vote, whatever the
+                roster (it was said only beside 定稿, far below). */}
+            <Show when={c().missing === 'roster' && !c().tallyFits}>
+              <p class="warning vote-check-line" data-check="tally">
+                {t('min.check.tallyTooBig')}
+              </p>
+            </Show>
+          </>
         }
       >
         <Show when={c().quorum}>
@@ -64,7 +73,9 @@ export function VoteCheckLine(props: {
           })}
         </p>
         <Show when={!c().tallyFits}>
-          <p class="warning vote-check-line">{t('min.check.tallyTooBig')}</p>
+          <p class="warning vote-check-line" data-check="tally">
+            {t('min.check.tallyTooBig')}
+          </p>
         </Show>
         <p class="vote-check-line">
           <span class={`tag ${c().passed ? 'ok' : 'bad'}`} data-outcome>
