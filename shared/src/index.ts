@@ -269,6 +269,7 @@ export {
   assignOwner,
   hasTask,
   initPlan,
+  isDueOutsidePhase,
   linkTaskToService,
   movePhase,
   moveTask,

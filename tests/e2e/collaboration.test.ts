@@ -8,6 +8,7 @@ import {
   createWorkspaceWithInvite,
   joinWorkspace,
   openBrowser,
+  screenshot,
   startRelay,
   waitSaved,
 } from './harness.ts';
@@ -186,6 +187,25 @@ describe('client in Chromium', () => {
       .poll(() => empty.textContent())
       .toBe('还没有登记民情。群众反映的问题、提出的诉求，点上面的“登记民情”记下来。');
     expect(await empty.getAttribute('data-empty')).toBe('log');
+  });
+
+  it('PLAN-11 a task due outside its phase says so beside it, and stops once the day is inside', async () => {
+    const { page } = await browser(360);
+    await adminWithDoc(page, 'plan');
+    await page.getByRole('button', { name: '添加阶段' }).click();
+    await page.locator('input[name="phaseStart"]').fill('2027-01-01');
+    await page.locator('input[name="phaseEnd"]').fill('2027-03-31');
+    await page.getByRole('button', { name: '添加任务' }).click();
+    const due = page.locator('input[name="due"]').first();
+    await due.fill('2026-11-30');
+    const outside = page.locator('.task [data-outside-phase]');
+    await expect
+      .poll(() => outside.textContent())
+      .toBe('截止日期不在本阶段（2027-01-01 至 2027-03-31）内');
+    await outside.scrollIntoViewIfNeeded();
+    await screenshot(page, 'plan-due-outside-phase-zh-360');
+    await due.fill('2027-02-15');
+    await expect.poll(() => outside.count()).toBe(0);
   });
 
   it('a viewer sees documents but has no way to change them', async () => {

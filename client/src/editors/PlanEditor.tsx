@@ -20,8 +20,10 @@ import {
   addPhase,
   addTask,
   assignOwner,
+  isDueOutsidePhase,
   Limits,
   linkTaskToService,
+  type Phase,
   PLAN_NOTES_FIELD,
   phasesOpenAtFirst,
   planProgress,
@@ -115,7 +117,7 @@ export default function PlanEditor(props: EditorProps): JSX.Element {
   };
 
   const comments = useComments();
-  const TaskRow = (p: { task: Task }): JSX.Element => {
+  const TaskRow = (p: { task: Task; phase?: Phase }): JSX.Element => {
     const task = p.task;
     return (
       <li class="task" data-task-id={task.id}>
@@ -203,6 +205,16 @@ export default function PlanEditor(props: EditorProps): JSX.Element {
           {(days) => (
             <span class="tag bad task-overdue" data-overdue-days={days()}>
               {t('dash.ageDays', { days: days() })}
+            </span>
+          )}
+        </Show>
+        <Show when={p.phase && isDueOutsidePhase(task.due, p.phase) ? p.phase : null}>
+          {(phase) => (
+            <span class="tag warn task-outside" data-outside-phase>
+              {t('plan.dueOutsidePhase', {
+                start: phase().start ?? '—',
+                end: phase().end ?? '—',
+              })}
             </span>
           )}
         </Show>
@@ -349,12 +361,14 @@ export default function PlanEditor(props: EditorProps): JSX.Element {
                   <div class="fields">
                     <DateInput
                       label={t('plan.periodStart')}
+                      name="phaseStart"
                       value={phase.start}
                       isReadOnly={ro()}
                       onChange={(v) => op.run(() => setPhaseDates(doc, phase.id, { start: v }))}
                     />
                     <DateInput
                       label={t('plan.periodEnd')}
+                      name="phaseEnd"
                       value={phase.end}
                       isReadOnly={ro()}
                       onChange={(v) => op.run(() => setPhaseDates(doc, phase.id, { end: v }))}
@@ -394,7 +408,7 @@ export default function PlanEditor(props: EditorProps): JSX.Element {
                   <TaskHead />
                 </Show>
                 <ul class="plain-list task-list">
-                  <For each={phase.tasks}>{(task) => <TaskRow task={task} />}</For>
+                  <For each={phase.tasks}>{(task) => <TaskRow task={task} phase={phase} />}</For>
                 </ul>
                 <Show when={!ro()}>
                   <div class="btn-row">

@@ -8,6 +8,7 @@ import {
   addTask,
   assignOwner,
   initPlan,
+  isDueOutsidePhase,
   linkTaskToService,
   movePhase,
   moveTask,
@@ -259,6 +260,25 @@ describe('plan model', () => {
     expect(() => setTaskStatus(doc, t1, 'done')).toThrow(ReadOnlyDocError);
     expect(Y.encodeStateVector(doc)).toEqual(before);
     expect(readPlan(doc).phases[0]!.tasks[0]!.status).toBe('todo');
+  });
+});
+
+describe('a due day outside its phase (PLAN-11)', () => {
+  const q1 = { start: '2027-01-01', end: '2027-03-31' };
+  it('is before the start or after the end; the bounds themselves are inside', () => {
+    expect(isDueOutsidePhase('2026-11-30', q1)).toBe(true);
+    expect(isDueOutsidePhase('2027-04-01', q1)).toBe(true);
+    expect(isDueOutsidePhase('2027-01-01', q1)).toBe(false);
+    expect(isDueOutsidePhase('2027-03-31', q1)).toBe(false);
+    expect(isDueOutsidePhase('2027-02-15', q1)).toBe(false);
+  });
+  it('only the bounds a phase has count; no due day (or no date) is never outside', () => {
+    expect(isDueOutsidePhase('2026-11-30', { start: null, end: '2027-03-31' })).toBe(false);
+    expect(isDueOutsidePhase('2027-04-01', { start: null, end: '2027-03-31' })).toBe(true);
+    expect(isDueOutsidePhase('2026-11-30', { start: '2027-01-01', end: null })).toBe(true);
+    expect(isDueOutsidePhase('2099-01-01', { start: null, end: null })).toBe(false);
+    expect(isDueOutsidePhase(null, q1)).toBe(false);
+    expect(isDueOutsidePhase('2026-02-30', q1)).toBe(false);
   });
 });
 

@@ -520,6 +520,19 @@ export function taskOverdueDays(task: Pick<Task, 'due' | 'status'>, now: number)
 }
 
 /**
+ * PLAN-11: a task's due day outside its phase's period (before its start or after its end) is
+ * allowed, and said beside the task: a task due in November filed under a phase of January to
+ * March passed unremarked. Only a bound the phase has is judged; no due day is never outside.
+ */
+export function isDueOutsidePhase(
+  due: string | null,
+  phase: { start: string | null; end: string | null },
+): boolean {
+  if (due === null || !isCalendarDate(due)) return false;
+  return (phase.start !== null && due < phase.start) || (phase.end !== null && due > phase.end);
+}
+
+/**
  * PLAN-10: the phases that show their fields and tasks when the plan opens; the others show one
  * line each (title, period, progress, overdue count), so that a year's plan on a phone reads as
  * the work at hand. Open: a phase with no task yet (being planned) and a phase whose period takes

@@ -314,6 +314,7 @@ export const en: Catalogue = {
       'Remove the phase “{title}”? Its {n} {n|task moves|tasks move} to “Tasks without a phase”.',
     'plan.newPhaseName': 'New phase',
     'plan.newTaskName': 'New task',
+    'plan.dueOutsidePhase': 'Due outside this phase ({start} to {end})',
     'plan.fromMeeting': 'From meeting minutes',
 
     'min.type': 'Meeting type',

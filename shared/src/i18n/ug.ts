@@ -303,6 +303,7 @@ export const ug: Catalogue = {
       '«{title}» ناملىق باسقۇچ ئۆچۈرۈلسۇنمۇ؟ ئۇنىڭدىكى {n} ۋەزىپە «باسقۇچقا كىرگۈزۈلمىگەن ۋەزىپىلەر» غا يۆتكىلىدۇ.',
     'plan.newPhaseName': 'يېڭى باسقۇچ',
     'plan.newTaskName': 'يېڭى ۋەزىپە',
+    'plan.dueOutsidePhase': 'ئاخىرقى مۇددەت بۇ باسقۇچ ({start} — {end}) ئىچىدە ئەمەس',
     'plan.fromMeeting': 'يىغىن خاتىرىسىدىن',
     'min.type': 'يىغىن تۈرى',
     'min.title': 'يىغىن نامى',

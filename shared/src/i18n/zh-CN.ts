@@ -300,6 +300,7 @@ const messages = {
   'plan.removePhaseConfirm': '删除阶段“{title}”吗？其中的 {n} 项任务会移到“未归入阶段的任务”。',
   'plan.newPhaseName': '新阶段',
   'plan.newTaskName': '新任务',
+  'plan.dueOutsidePhase': '截止日期不在本阶段（{start} 至 {end}）内',
   'plan.fromMeeting': '来自会议记录',
 
   'min.type': '会议类型',
