@@ -51,5 +51,18 @@ describe('an action item turned into a plan task', () => {
     );
     expect(minutes.actionItems.find((a) => a.what === what)?.planTask).toBeTruthy();
     await expect.poll(() => page.locator('.sync-badge').getAttribute('data-state')).toBe('saved');
+
+    // "已转入计划" leads to the task in the plan: its phase open, its title focused.
+    await item.locator('[data-in-plan]').click();
+    await expect.poll(() => page.url()).toContain(`/d/${planId}?entry=`);
+    await expect
+      .poll(() =>
+        page.evaluate(() =>
+          document.activeElement?.getAttribute('name') === 'taskTitle'
+            ? (document.activeElement as HTMLInputElement).value
+            : null,
+        ),
+      )
+      .toBe(what);
   });
 });

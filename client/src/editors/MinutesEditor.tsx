@@ -1008,9 +1008,18 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
                 <Show
                   when={!a.planTask}
                   fallback={
-                    <span class="tag ok" data-in-plan tabindex="-1">
+                    <a
+                      class="tag ok"
+                      data-in-plan
+                      href={hrefOf({
+                        name: 'doc',
+                        workspaceId: ws.entry.id,
+                        docId: a.planTask!.docId,
+                        entry: a.planTask!.taskId,
+                      })}
+                    >
                       {t('min.inPlan')}
-                    </span>
+                    </a>
                   }
                 >
                   <Show when={props.canEdit && plans().length > 0}>

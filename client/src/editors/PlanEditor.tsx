@@ -1,4 +1,4 @@
-import { createSignal, For, type JSX, onCleanup, Show } from 'solid-js';
+import { createEffect, createSignal, For, type JSX, onCleanup, Show } from 'solid-js';
 import { createStore } from 'solid-js/store';
 import { Attachments } from '../attachments/Attachments.tsx';
 import { PublishToBoard } from '../board/PublishToBoard.tsx';
@@ -79,6 +79,25 @@ export default function PlanEditor(props: EditorProps): JSX.Element {
   const [openPhases, setPhaseOpen] = kept;
   const isPhaseOpen = (phaseId: string) => openPhases[phaseId] !== false;
   const anyFolded = () => plan.phases.some((p) => !isPhaseOpen(p.id));
+  // Opened for one task (a record's "已转入计划"): its phase is opened and the task scrolled to
+  // and focused once the plan has it; a later address for another task shows that one.
+  let shownTask: string | undefined;
+  createEffect(() => {
+    const id = props.entry;
+    if (!id || id === shownTask) return;
+    const phase = plan.phases.find((p) => p.tasks.some((x) => x.id === id));
+    if (!phase && !plan.unassigned.some((x) => x.id === id)) return;
+    shownTask = id;
+    if (phase) setPhaseOpen(phase.id, true);
+    // Two frames on: a link opens its page at the top in the next frame (createHashRoute), and
+    // that must not undo this.
+    const reveal = () => {
+      const row = document.querySelector<HTMLElement>(`.task[data-task-id="${CSS.escape(id)}"]`);
+      row?.scrollIntoView({ block: 'start' });
+      row?.querySelector<HTMLElement>('input[name="taskTitle"]')?.focus({ preventScroll: true });
+    };
+    requestAnimationFrame(() => requestAnimationFrame(reveal));
+  });
   /** A calendar day in running text, left to right in a Uyghur sentence too. */
   const day = (date: string | null) => ({
     element: (
