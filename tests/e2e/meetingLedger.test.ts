@@ -311,7 +311,7 @@ describe('三会一课 台账', () => {
     await screenshot(page, 'ledger-unconfirmed-zh-1280');
   });
 
-  it('LEDGER-8 a new workspace’s ledger does not call the periods before it began missed: on screen, on paper and in Excel alike', async () => {
+  it('LEDGER-9 a new workspace’s ledger does not call the periods before it began missed: on screen, on paper and in Excel alike', async () => {
     const minutes = createDoc();
     const startsAt = Date.now() - 3_600_000;
     initMinutes(minutes, {

@@ -38,7 +38,7 @@ const ledger = meetingLedger(
 );
 
 describe('the 三会一课 台账 of a workspace begun late in the year, as sheets', () => {
-  it('LEDGER-8 a period before the start says 开始使用前, never 未开, in the sheets as on screen', () => {
+  it('LEDGER-9 a period before the start says 开始使用前, never 未开, in the sheets as on screen', () => {
     const ctx = ctxOf('zh-CN');
     const [summary, periods] = meetingLedgerSheets(ledger, ctx);
     const stateCol = periods!.columns.findIndex((c) => c.header === '情况');
@@ -64,7 +64,7 @@ describe('the 三会一课 台账 of a workspace begun late in the year, as shee
     expect(periods!.note).toContain('开始使用：2026-11-20');
   });
 
-  it('LEDGER-8 says so in Uyghur too', () => {
+  it('LEDGER-9 says so in Uyghur too', () => {
     const ctx = ctxOf('ug');
     const [, periods] = meetingLedgerSheets(ledger, ctx);
     const i = ledger.rows.findIndex((r) => r.beforeStart);
@@ -72,7 +72,7 @@ describe('the 三会一课 台账 of a workspace begun late in the year, as shee
     expect(startedNote(ledger, ctx.t)).toContain('2026-11-20');
   });
 
-  it('LEDGER-8 a ledger with nothing before the start has no note', () => {
+  it('LEDGER-9 a ledger with nothing before the start has no note', () => {
     const fromJanuary = meetingLedger(
       [],
       cadencePreset('seed'),

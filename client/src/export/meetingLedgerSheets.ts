@@ -40,7 +40,7 @@ export function periodStateText(
 }
 
 /**
- * What the ledger says of where its counting starts (LEDGER-8), when periods before the
+ * What the ledger says of where its counting starts (LEDGER-9), when periods before the
  * workspace began are in its span; else null.
  */
 export function startedNote(ledger: MeetingLedger, t: SheetContext['t']): string | null {

@@ -69,7 +69,7 @@ export default function MeetingLedgerView(): JSX.Element {
     // A span still running is judged now; a past one at its end (LEDGER-4).
     return meetingLedger(data.minutes, data.index.cadence, data.roster, span(), {
       now: Math.min(now, period.end),
-      // LEDGER-8: periods that ended before the workspace began are not counted as missed.
+      // LEDGER-9: periods that ended before the workspace began are not counted as missed.
       startedAt: workspaceStartedAt(data.index) ?? now,
     });
   });

@@ -379,7 +379,7 @@ describe('days overdue (LEDGER-2)', () => {
   });
 });
 
-describe('三会一课 台账 of a workspace begun late in the year (LEDGER-8)', () => {
+describe('三会一课 台账 of a workspace begun late in the year (LEDGER-9)', () => {
   // A new workspace on 2026-11-20 (Friday, week 47): its first record is a 党小组会 that day.
   const startedAt = beijingInstant(2026, 11, 20, 10, 0);
   const index = createDoc();
@@ -398,12 +398,12 @@ describe('三会一课 台账 of a workspace begun late in the year (LEDGER-8)',
   const ledger = meetingLedger(records, cadence, null, { year: 2026 }, { now, startedAt });
   const groupRows = ledger.rows.filter((r) => r.meetingType === 'party-group');
 
-  it('LEDGER-8 the workspace began with its first listed record', () => {
+  it('LEDGER-9 the workspace began with its first listed record', () => {
     expect(workspaceStartedAt(readIndex(index))).toBe(startedAt);
     expect(workspaceStartedAt({ docs: [] })).toBeNull();
   });
 
-  it('LEDGER-8 a period that ended before the workspace began is not missed, nor required', () => {
+  it('LEDGER-9 a period that ended before the workspace began is not missed, nor required', () => {
     // Weeks 1–46 ended before 2026-11-20; week 47 holds the start and its meeting.
     const before = groupRows.filter((r) => r.period.end <= startedAt);
     expect(before).toHaveLength(46);
@@ -420,7 +420,7 @@ describe('三会一课 台账 of a workspace begun late in the year (LEDGER-8)',
     expect(ledger.startedAt).toBe(startedAt);
   });
 
-  it('LEDGER-8 a period before the start that has its meetings is listed as held', () => {
+  it('LEDGER-9 a period before the start that has its meetings is listed as held', () => {
     const early = createDoc();
     initMinutes(early, {
       title: '党小组会',
@@ -445,13 +445,13 @@ describe('三会一课 台账 of a workspace begun late in the year (LEDGER-8)',
     ]);
   });
 
-  it('LEDGER-8 without a start every ended period short of meetings is missed, as before', () => {
+  it('LEDGER-9 without a start every ended period short of meetings is missed, as before', () => {
     const all = meetingLedger(records, cadence, null, { year: 2026 }, { now });
     expect(all.rows.some((r) => r.beforeStart)).toBe(false);
     expect(all.totals.find((x) => x.meetingType === 'party-group')!.missed).toBe(47);
   });
 
-  it('LEDGER-8 the township report counts from the workspace’s start too', () => {
+  it('LEDGER-9 the township report counts from the workspace’s start too', () => {
     const report = townshipReport(
       {
         index: readIndex(index),

@@ -191,7 +191,7 @@ function ledgerMeeting(r: Record_, roster: RosterData | null): LedgerMeeting {
 }
 
 /**
- * When a workspace began to be used, as far as its records say (LEDGER-8, CAD-5): the creation
+ * When a workspace began to be used, as far as its records say (LEDGER-9, CAD-5): the creation
  * of its first listed record (archived ones too); null when it lists none yet.
  */
 export function workspaceStartedAt(index: Pick<IndexData, 'docs'>): number | null {
@@ -215,7 +215,7 @@ export function meetingLedger(
     finalOnly?: boolean;
     /**
      * When the workspace began (`workspaceStartedAt`): a period that ended by then without its
-     * meetings is `beforeStart`, not missed (LEDGER-8); default none, every period counts.
+     * meetings is `beforeStart`, not missed (LEDGER-9); default none, every period counts.
      */
     startedAt?: number;
   } = {},
