@@ -246,7 +246,8 @@ export function meetingLedger(
       groupId: s.groupId,
       groupName: s.groupId === null ? null : (groupName.get(s.groupId) ?? null),
       period: s.period,
-      required: s.required,
+      // Not required (LEDGER-9): the screen, the print and the Excel file say 0/0, not 0/1.
+      required: beforeStart ? 0 : s.required,
       held: s.meetings.map((id) => ledgerMeeting(byId.get(id)!, roster)),
       state: s.state,
       missed: s.state === 'overdue' && !beforeStart,
