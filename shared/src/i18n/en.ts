@@ -219,7 +219,7 @@ export const en: Catalogue = {
     'docs.notLoaded': 'This document is not on this device yet; it downloads when you are online.',
     'docs.readOnly': 'Read-only',
     'docs.created': 'Created {date}',
-    'docs.searchPlaceholder': 'Search titles and contents: minutes, plans, feedback',
+    'docs.searchPlaceholder': 'Words in titles or contents',
     'docs.kindFilter': 'Kind',
     'docs.allKinds': 'All kinds',
     'docs.showArchived': 'Show archived',

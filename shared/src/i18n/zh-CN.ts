@@ -208,7 +208,7 @@ const messages = {
   'docs.notLoaded': '这份文档还没有同步到本机，联网后会自动下载。',
   'docs.readOnly': '只读',
   'docs.created': '创建于 {date}',
-  'docs.searchPlaceholder': '搜索标题和内容：会议记录、计划、民情日志',
+  'docs.searchPlaceholder': '标题或内容中的字词',
   'docs.kindFilter': '类型',
   'docs.allKinds': '全部类型',
   'docs.showArchived': '显示已归档',
