@@ -65,6 +65,17 @@ describe('at 360 px', () => {
             current !== undefined && current.left >= row.left - 1 && current.right <= row.right + 1,
         };
       });
+    /** The sides of the tabs' row marked as holding tabs out of view, and whether it fades. */
+    const hiddenSides = () =>
+      page.evaluate(() => {
+        const tabs = document.querySelector('.topbar .tabs') as HTMLElement;
+        const mask = getComputedStyle(tabs).maskImage || getComputedStyle(tabs).webkitMaskImage;
+        return {
+          left: tabs.hasAttribute('data-more-left'),
+          right: tabs.hasAttribute('data-more-right'),
+          masked: mask !== undefined && mask !== 'none' && mask.includes('gradient'),
+        };
+      });
     for (const locale of ['zh-CN', 'ug']) {
       if (locale === 'ug') await switchLanguage(page, 'ug');
       await expect.poll(() => page.locator('html').getAttribute('lang')).toBe(locale);
@@ -78,6 +89,12 @@ describe('at 360 px', () => {
       // One row (7 tabs took two to four rows of a phone before), wider than the screen.
       expect(onLast.height, locale).toBeLessThan(50);
       expect(onLast.scrolls, locale).toBe(true);
+      // The side of the row with tabs out of view fades out: before the last tab only (its
+      // start: the left, or the right in Uyghur).
+      const isRtl = locale === 'ug';
+      await expect
+        .poll(() => hiddenSides(), { message: locale })
+        .toEqual({ left: !isRtl, right: isRtl, masked: true });
       await page.goto(`${server.url}/#/w/${ws}/d/${feedbackId}`);
       await waitSaved(page);
       await page.locator('.entry-row').first().waitFor();
@@ -85,6 +102,10 @@ describe('at 360 px', () => {
         .poll(async () => (await tabsRow()).currentInView, { message: locale })
         .toBe(true);
       expect(await overflow(), locale).toBe(0);
+      // Back at the row's start (a document is no tab's page): more tabs only at its end.
+      await expect
+        .poll(() => hiddenSides(), { message: locale })
+        .toEqual({ left: isRtl, right: !isRtl, masked: true });
       // Each entry is a card: its summary spans the card's width.
       const row = await page.locator('.entry-row').first().boundingBox();
       const summary = await page.locator('.entry-row .fb-summary').first().boundingBox();

@@ -53,6 +53,36 @@ function showCurrentTab(nav: HTMLElement): void {
   else if (box.right > row.right) nav.scrollBy({ left: box.right - row.right + margin });
 }
 
+/**
+ * Marks the sides of a row of tabs where more tabs are out of view (`data-more-left`,
+ * `data-more-right`): the stylesheet fades the row out there, so a phone shows there is more to
+ * scroll to, at either end and in either direction of writing.
+ */
+function markHiddenTabs(nav: HTMLElement): () => void {
+  const mark = () => {
+    const row = nav.getBoundingClientRect();
+    let left = row.left;
+    let right = row.right;
+    for (const tab of nav.children) {
+      const box = tab.getBoundingClientRect();
+      left = Math.min(left, box.left);
+      right = Math.max(right, box.right);
+    }
+    nav.toggleAttribute('data-more-left', left < row.left - 1);
+    nav.toggleAttribute('data-more-right', right > row.right + 1);
+  };
+  const observer = new ResizeObserver(mark);
+  observer.observe(nav);
+  // A tab's width changes with the language, the row's may not.
+  for (const tab of nav.children) observer.observe(tab);
+  nav.addEventListener('scroll', mark, { passive: true });
+  mark();
+  return () => {
+    observer.disconnect();
+    nav.removeEventListener('scroll', mark);
+  };
+}
+
 /** Header (workspace, sync badge), navigation and the page below. */
 export function WorkspaceShell(props: {
   active: WorkspaceView | null;
@@ -65,7 +95,10 @@ export function WorkspaceShell(props: {
   const current = (view: WorkspaceView) => (props.active === view ? 'page' : undefined);
   let header!: HTMLElement;
   let tabs!: HTMLElement;
-  onMount(() => onCleanup(pinStatusRow(header)));
+  onMount(() => {
+    onCleanup(pinStatusRow(header));
+    onCleanup(markHiddenTabs(tabs));
+  });
   createEffect(
     on(
       () => props.active,
