@@ -179,9 +179,12 @@ export async function startServer(config: Config, parts: ServerParts = {}): Prom
       return;
     }
     const code = (error as { code?: unknown } | null)?.code;
-    if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE') {
+    const isCutOff = code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE';
+    if (isCutOff && (req.destroyed || req.socket.destroyed)) {
       // The peer went away while sending (a phone losing its network mid-upload, BLOB-4): no
-      // fault of the server's, and a member must not fill the log with it (HTTP-1).
+      // fault of the server's, and a member must not fill the log with it (HTTP-1). Only its
+      // own request cut off is: PostgreSQL's connection reset mid-query fails with ECONNRESET
+      // too, and is the server's fault, answered 500 and logged as an error.
       log.info(
         { method: req.method, url: redactUrl(req.url), code },
         'request cut off by the peer',

@@ -18,6 +18,8 @@ export function faultyStore(inner: SqliteStore) {
     loadDelayAfterReadMs: 0,
     /** How many of the next loadUpdates calls fail. */
     failLoads: 0,
+    /** The `code` of the error a failed load throws (e.g. 'ECONNRESET', as `pg` gives). */
+    loadErrorCode: undefined as string | undefined,
     /** How many of the next appendUpdates calls fail. */
     failAppends: 0,
     /** Milliseconds each appendUpdates waits before writing. */
@@ -29,7 +31,7 @@ export function faultyStore(inner: SqliteStore) {
     if (faults.loadDelayMs > 0) await new Promise((r) => setTimeout(r, faults.loadDelayMs));
     if (faults.failLoads > 0) {
       faults.failLoads--;
-      throw new Error('injected load failure');
+      throw Object.assign(new Error('injected load failure'), { code: faults.loadErrorCode });
     }
     const rows = await inner.loadUpdates(room, range);
     if (faults.loadDelayAfterReadMs > 0)

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { SqliteStore } from '@grassroots/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -90,6 +91,40 @@ describe('known relay mistakes, each guarded', () => {
     await ok.synced;
     expect(ok.doc.getText('t').toString()).toBe('kept');
     expect(s.relay.rooms.size).toBe(1);
+  });
+
+  it('HTTP-1 a store failure coded ECONNRESET (PostgreSQL reset mid-query) is answered 500 and logged as an error, not as a peer that went away', async () => {
+    const lines: string[] = [];
+    const { createLogger } = await import('@grassroots/server');
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(...chunk.toString().split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const dataDir = tempDir();
+    const { store, faults } = faultyStore(new SqliteStore(join(dataDir, 'grassroots.sqlite')));
+    server = await startTestServer({ dataDir }, { store, log: createLogger('info', sink) });
+    const seedDoc = new Y.Doc();
+    seedDoc.getText('t').insert(0, '村道硬化');
+    await server.store.appendUpdates([
+      {
+        room: `${server.workspaceId}/doc`,
+        authorId: 'm',
+        at: Date.now(),
+        update: Y.encodeStateAsUpdate(seedDoc),
+      },
+    ]);
+    faults.failLoads = 1;
+    faults.loadErrorCode = 'ECONNRESET';
+    const res = await fetch(`${server.url}/api/workspaces/${server.workspaceId}/docs/doc/history`, {
+      headers: { authorization: `Bearer ${server.adminToken}` },
+    });
+    expect(res.status).toBe(500);
+    expect(((await res.json()) as { reason: string }).reason).toBe('internal');
+    const levels = lines.map((l) => JSON.parse(l) as { level: number; msg: string });
+    expect(levels.some((l) => l.level >= 50 && l.msg === 'request failed')).toBe(true);
+    expect(levels.some((l) => l.msg === 'request cut off by the peer')).toBe(false);
   });
 
   it('a failed store is retried and reported, and the update is relayed only once stored', async () => {
