@@ -350,9 +350,9 @@ describe('三会一课 台账', () => {
     expect(
       await page.locator('tr[data-state="before-start"] .cell-state').first().textContent(),
     ).toBe('开始使用前（不计）');
-    // Nothing was required of it either: 0/0, not 0/1.
+    // Nothing was required of it either: 0/—, not 0/1.
     expect(await page.locator('tr[data-state="before-start"] td.num').first().textContent()).toBe(
-      '0/0',
+      '0/—',
     );
     expect(await page.locator('.ledger-started').textContent()).toContain(
       `开始使用：${beijingDate(startedAt)}`,
@@ -390,7 +390,7 @@ describe('三会一课 台账', () => {
     expect(book.get('各期明细')!.rows.map((r) => r[7])).toEqual(states);
     const beforeStartRows = book.get('各期明细')!.rows.filter((r) => r[7] === '开始使用前（不计）');
     expect(beforeStartRows.length).toBe(ledger.rows.filter((r) => r.beforeStart).length);
-    expect(beforeStartRows.every((r) => r[5] === 0)).toBe(true);
+    expect(beforeStartRows.every((r) => r[5] === '—')).toBe(true);
 
     // And the paper.
     const pdf = join(tmp, 'new-workspace.pdf');

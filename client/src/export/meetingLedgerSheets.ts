@@ -118,7 +118,7 @@ export function meetingLedgerSheets(ledger: MeetingLedger, ctx: SheetContext): S
         periodLabel(r.period, t),
         beijingDay(r.period.start),
         beijingDay(r.period.end - 1),
-        r.required,
+        r.required ?? '—',
         r.held.length,
         periodStateText(r, ctx),
         r.aboveMax ? t('ledger.above') : '',

@@ -340,7 +340,7 @@ export default function MeetingLedgerView(): JSX.Element {
                       >
                         <th scope="row">{periodLabel(row.period, t)}</th>
                         <td class="num" data-label={t('ledger.colRequiredHeld')}>
-                          {row.held.length}/{row.required}
+                          {row.held.length}/{row.required ?? '—'}
                         </td>
                         <td class="cell-state" data-label={t('ledger.colState')}>
                           <span class={`tag ${stateTag(row)}`}>

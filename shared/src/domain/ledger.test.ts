@@ -47,7 +47,7 @@ describe('三会一课 台账', () => {
     }
     const byId = new Map(ws.minutes.map((m) => [m.docId, m.data]));
     for (const row of ledger.rows) {
-      expect(row.state === 'done').toBe(row.held.length >= row.required);
+      expect(row.state === 'done').toBe(row.held.length >= (row.required ?? 0));
       for (const h of row.held) {
         const data = byId.get(h.docId)!;
         const count = meetingAttendance(data, ws.roster);
@@ -407,7 +407,7 @@ describe('三会一课 台账 of a workspace begun late in the year (LEDGER-9)',
     // Weeks 1–46 ended before 2026-11-20; week 47 holds the start and its meeting.
     const before = groupRows.filter((r) => r.period.end <= startedAt);
     expect(before).toHaveLength(46);
-    expect(before.every((r) => r.beforeStart && !r.missed && r.required === 0)).toBe(true);
+    expect(before.every((r) => r.beforeStart && !r.missed && r.required === null)).toBe(true);
     const week47 = groupRows.find((r) => r.period.key === '2026-W47')!;
     // Held (its record still a draft, CAD-9).
     expect([week47.beforeStart, week47.state]).toEqual([false, 'unconfirmed']);
@@ -443,6 +443,44 @@ describe('三会一课 台账 of a workspace begun late in the year (LEDGER-9)',
       false,
       false,
     ]);
+  });
+
+  it('LEDGER-9 a period before the start short of a custom rule’s meetings says what was held, and requires nothing (1/—, never 1/0)', () => {
+    const early = createDoc();
+    initMinutes(early, {
+      title: '党小组会',
+      meetingType: 'party-group',
+      startsAt: beijingInstant(2026, 3, 4, 10, 0),
+      place: '村委会',
+    });
+    const twice = {
+      ...cadence,
+      preset: 'custom' as const,
+      rules: cadence.rules.map((r) =>
+        r.meetingType === 'party-group' ? { ...r, min: 2, max: 2 } : r,
+      ),
+    };
+    const ledger = meetingLedger(
+      [...records, { docId: 'm0', data: readMinutes(early) }],
+      twice,
+      null,
+      { year: 2026 },
+      { now, startedAt },
+    );
+    const week10 = ledger.rows.find(
+      (r) => r.meetingType === 'party-group' && r.period.key === '2026-W10',
+    )!;
+    expect([week10.beforeStart, week10.missed, week10.required, week10.held.length]).toEqual([
+      true,
+      false,
+      null,
+      1,
+    ]);
+    // After the start the rule's figure stands.
+    const week48 = ledger.rows.find(
+      (r) => r.meetingType === 'party-group' && r.period.key === '2026-W48',
+    )!;
+    expect([week48.required, week48.missed]).toEqual([2, true]);
   });
 
   it('LEDGER-9 without a start every ended period short of meetings is missed, as before', () => {

@@ -118,7 +118,8 @@ export type MeetingLedgerRow = {
   /** The party group's name (CAD-6); null for other rules. */
   groupName: string | null;
   period: Period;
-  required: number;
+  /** Meetings the rule requires in the period; null when it ended before the start (LEDGER-9). */
+  required: number | null;
   held: LedgerMeeting[];
   state: CadenceState;
   /**
@@ -246,8 +247,8 @@ export function meetingLedger(
       groupId: s.groupId,
       groupName: s.groupId === null ? null : (groupName.get(s.groupId) ?? null),
       period: s.period,
-      // Not required (LEDGER-9): the screen, the print and the Excel file say 0/0, not 0/1.
-      required: beforeStart ? 0 : s.required,
+      // Not required (LEDGER-9): the screen, the print and the Excel file say 0/—, not 0/1.
+      required: beforeStart ? null : s.required,
       held: s.meetings.map((id) => ledgerMeeting(byId.get(id)!, roster)),
       state: s.state,
       missed: s.state === 'overdue' && !beforeStart,
