@@ -233,6 +233,11 @@ describe('minutes counted against the roster', () => {
       expect(options).toContain(name);
     }
     await type.selectOption('party-group');
+    // No group chosen yet: the step is choosing one, not filling a roster that is there.
+    await expect
+      .poll(() => page.locator('.attendance-body').textContent())
+      .toBe('应到人员按名册计：党小组 · 请选择党小组');
+    expect(await page.locator('.attendance-no-roster').count()).toBe(0);
     const group = page.locator('select[name="meetingGroup"]');
     await group.selectOption({ label: '第一党小组' });
     await expect

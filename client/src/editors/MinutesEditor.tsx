@@ -491,7 +491,9 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
                 : label('body', body().body);
             return (
               <Show
-                when={count().source !== 'attendance'}
+                // Only for want of a roster: a 党小组会 with no group chosen yet also counts
+                // the names typed, and there the step is to choose the group (said below).
+                when={!(count().source === 'attendance' && ws.roster() === null && !isFinal())}
                 fallback={
                   // Counted from the roster, which lists nobody yet: the count below is of the
                   // names typed here, and no vote can be checked. Said here, where the names are
