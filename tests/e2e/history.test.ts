@@ -311,6 +311,16 @@ describe('history in Chromium', () => {
     await group.locator('summary').click();
     const inside = group.locator('.history-entry');
     expect(await inside.count()).toBe(7);
+    expect(await inside.first().isVisible()).toBe(true);
+    // The list fetched again (here in another language) keeps the group the reader opened open.
+    const summary = await group.locator('summary').textContent();
+    await switchLanguage(v.page, 'ug');
+    await expect.poll(() => group.locator('summary').textContent()).not.toBe(summary);
+    expect(await group.locator('details').getAttribute('open')).not.toBeNull();
+    expect(await inside.first().isVisible()).toBe(true);
+    await switchLanguage(v.page, 'zh-CN');
+    await expect.poll(() => group.locator('summary').textContent()).toBe(summary);
+    expect(await inside.first().isVisible()).toBe(true);
     await inside.first().locator('button').click();
     await expect
       .poll(() => v.page.locator('.history-detail').textContent())

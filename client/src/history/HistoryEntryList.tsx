@@ -1,4 +1,4 @@
-import { For, type JSX, Show } from 'solid-js';
+import { createMemo, For, type JSX, Show } from 'solid-js';
 import type { HistoryAuthor, HistoryEntryInfo, NamedVersionInfo } from '../api/relayApi.ts';
 import { Sentence } from '../components/Sentence.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
@@ -129,6 +129,18 @@ export function groupTogether(
   return out;
 }
 
+/** A group's identity across recomputations: the entries it holds, by their last seq. */
+const groupKey = (g: EntryGroup) =>
+  g.kind === 'one' ? `1:${g.entry.toSeq}` : `n:${g.entries.map((e) => e.toSeq).join(',')}`;
+
+/** True when two groups hold the very same entry objects. */
+const isSameGroup = (a: EntryGroup, b: EntryGroup) =>
+  a.kind === 'one'
+    ? b.kind === 'one' && a.entry === b.entry
+    : b.kind === 'together' &&
+      a.entries.length === b.entries.length &&
+      a.entries.every((e, i) => e === b.entries[i]);
+
 /** History entries, newest first: who, when (Beijing time), what, and named versions. */
 export function HistoryEntryList(props: {
   entries: HistoryEntryInfo[];
@@ -139,7 +151,23 @@ export function HistoryEntryList(props: {
   const { t, locale } = useI18n();
   const namedOf = (e: HistoryEntryInfo) =>
     props.named.filter((n) => n.seq >= e.fromSeq && n.seq <= e.toSeq);
-  const groups = () => groupTogether(props.entries, (e) => namedOf(e).length > 0);
+  // A group unchanged by a new page or a named version is the same object as before, so its
+  // row (a group opened, the focus in it) stays as it was: `For` keeps rows by identity.
+  let previous = new Map<string, EntryGroup>();
+  const groups = createMemo(() => {
+    const next = new Map<string, EntryGroup>();
+    const out = groupTogether(props.entries, (e) => namedOf(e).length > 0).map((g) => {
+      const key = groupKey(g);
+      const old = previous.get(key);
+      const kept = old !== undefined && isSameGroup(old, g) ? old : g;
+      next.set(key, kept);
+      return kept;
+    });
+    previous = next;
+    return out;
+  });
+  /** Entries (by last seq) of the groups opened by hand: a group rebuilt larger stays open. */
+  const opened = new Set<number>();
   const Entry = (p: { e: HistoryEntryInfo }) => {
     const e = p.e;
     const span = () =>
@@ -205,7 +233,16 @@ export function HistoryEntryList(props: {
     const holdsSelected = () => p.entries.some((e) => e.toSeq === props.selectedSeq);
     return (
       <li class="history-together" data-from-seq={oldest.fromSeq} data-seq={newest.toSeq}>
-        <details open={holdsSelected()}>
+        <details
+          open={holdsSelected() || p.entries.some((e) => opened.has(e.toSeq))}
+          onToggle={(event) => {
+            const isOpen = event.currentTarget.open;
+            for (const e of p.entries) {
+              if (isOpen) opened.add(e.toSeq);
+              else opened.delete(e.toSeq);
+            }
+          }}
+        >
           <summary class="history-together-summary">
             <span class="history-entry-head">
               <span class="history-entry-who">
