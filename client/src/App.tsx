@@ -7,6 +7,7 @@ import { ProblemsNotice } from './components/ProblemsNotice.tsx';
 import { useI18n } from './i18n/I18nProvider.tsx';
 import { pageTitle } from './pageTitle.ts';
 import { createHashRoute, type WorkspaceView } from './routing/routes.ts';
+import { isSameButColour } from './sync/LocalStore.ts';
 import { DashboardView } from './views/DashboardView.tsx';
 import { DocsView } from './views/DocsView.tsx';
 import { DocView } from './views/DocView.tsx';
@@ -43,10 +44,18 @@ export function App(): JSX.Element {
       ? r.workspaceId
       : null;
   });
-  const entry = createMemo(() => {
-    const id = workspaceId();
-    return id === null ? undefined : app.workspaces().find((w) => w.id === id);
-  });
+  const entry = createMemo(
+    () => {
+      const id = workspaceId();
+      return id === null ? undefined : app.workspaces().find((w) => w.id === id);
+    },
+    undefined,
+    // The workspace reopens with a changed entry (a new role, a new name). Not for a colour first
+    // learnt (a device that joined before members had colours): that remounted every editor a
+    // moment after opening, and a phrase being typed with an input method was lost. Such a colour
+    // applies from the next opening.
+    { equals: (a, b) => a === b || (a !== undefined && b !== undefined && isSameButColour(a, b)) },
+  );
   // The tab's title in the reader's language, led by the document open (it always read
   // "Grassroots 村务协作", in Uyghur too).
   createEffect(() => {

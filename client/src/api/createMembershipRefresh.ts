@@ -16,7 +16,8 @@ export type SignedOut = 'removed' | 'elsewhere';
  * closes that member's connections (the relay refuses them as "denied" until the device knows),
  * and a device may have been offline when it happened: so when the workspace first comes online,
  * and whenever the relay denies it, the device asks who it is and saves a changed role or name,
- * which reopens the workspace with it. A removed member stays denied; so does a device whose
+ * which reopens the workspace with it (a colour first learnt is kept without reopening, see
+ * App.tsx). A removed member stays denied; so does a device whose
  * member signed in on another one. Returns why the device was signed out, or null.
  */
 export function createMembershipRefresh(

@@ -17,6 +17,13 @@ export type WorkspaceEntry = {
   isLocalDemo: boolean;
 };
 
+/** True when two entries differ at most in their colour. */
+export function isSameButColour(a: WorkspaceEntry, b: WorkspaceEntry): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof WorkspaceEntry>;
+  for (const key of keys) if (key !== 'colour' && a[key] !== b[key]) return false;
+  return true;
+}
+
 /** One stored update of a doc's log, addressed by an opaque key. */
 export type StoredUpdate = { key: IDBValidKey; update: Uint8Array };
 
