@@ -5,7 +5,9 @@
  */
 import {
   createDoc,
+  finaliseMinutes,
   INDEX_DOC_ID,
+  initMinutes,
   initPlan,
   readPlan,
   roomName,
@@ -166,6 +168,73 @@ describe('SYNC-1 opening the app again', () => {
     const settled = await reopen(page);
     expect(settled.filter((id) => PLANS.includes(id))).toEqual([]);
   }, 180_000);
+});
+
+/** The page is hidden, then shown again (a phone locked and unlocked, a tab left and back). */
+async function hideAndShow(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    for (const state of ['hidden', 'visible']) {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state });
+      document.dispatchEvent(new Event('visibilitychange'));
+    }
+  });
+}
+
+describe('SYNC-4 a workspace left open', () => {
+  it('brings in a record others finalised once the page is shown again, over that record’s own connection, not a reconnect', async () => {
+    const { server } = relay;
+    const minutes = createDoc();
+    initMinutes(minutes, {
+      title: '十二月党小组会：冬季防火',
+      meetingType: 'other',
+      startsAt: Date.now() - 3_600_000,
+      place: '村委会',
+    });
+    const seeded = await seedDocs(server, '常开村', [{ id: 'm1', kind: 'minutes', doc: minutes }]);
+    const b = await openBrowser({ width: 360, height: 780 });
+    try {
+      const { page } = b;
+      await joinWorkspace(page, await seeded.invite('viewer'), '乡镇审核员');
+      await waitSaved(page);
+      await page.goto(`${server.url}/#/w/${seeded.workspaceId}/docs`);
+      const draft = page.locator('.doc-draft');
+      await expect.poll(() => draft.count(), { timeout: 20_000 }).toBe(1);
+      // The secretary finalises it on another device.
+      const stored = await storedDoc(server, seeded.workspaceId, 'm1');
+      const before = Y.encodeStateVector(stored);
+      finaliseMinutes(stored, { name: '李书记' });
+      const admin = (await server.auth.listMembers(seeded.workspaceId)).find(
+        (m) => m.role === 'admin',
+      )!;
+      await server.relay.commit(
+        roomName(seeded.workspaceId, 'm1'),
+        Y.encodeStateAsUpdate(stored, before),
+        admin.id,
+      );
+      // A doc not open has no connection: nothing comes by itself (this list said 草稿 for
+      // minutes after the record was final, until a reconnect)…
+      await page.waitForTimeout(5_500);
+      expect(await draft.count()).toBe(1);
+      // … until the page is shown again, or the minute is out (RESWEEP_MS).
+      const sockets = watchSockets(page);
+      await hideAndShow(page);
+      await expect.poll(() => draft.count(), { timeout: 15_000 }).toBe(0);
+      sockets.stop();
+      expect(sockets.opened).toEqual(['m1']);
+      // Shown again at once: asked no more than once in five seconds.
+      const asked: string[] = [];
+      const onRequest = (r: { url(): string }) => {
+        if (r.url().endsWith('/docs/seqs')) asked.push(r.url());
+      };
+      page.on('request', onRequest);
+      await hideAndShow(page);
+      await page.waitForTimeout(500);
+      page.off('request', onRequest);
+      expect(asked).toEqual([]);
+    } finally {
+      await b.close();
+    }
+  });
 });
 
 describe('LOCAL-6 a doc the device does not hold yet', () => {

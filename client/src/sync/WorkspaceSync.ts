@@ -94,6 +94,15 @@ const WRITE_RETRY_MAX_MS = 30_000;
 const REFUSED_RETRY_FIRST_MS = 60_000;
 const REFUSED_RETRY_MAX_MS = 30 * 60_000;
 
+/**
+ * SYNC-4: how often an open workspace shown on screen asks the relay which docs changed, ms.
+ * Docs not open have no connection of their own: without it a phone left on the dashboard
+ * showed yesterday's figures until it reconnected.
+ */
+export const RESWEEP_MS = 60_000;
+/** SYNC-4: a page shown again asks at once, unless its last asking is this recent, ms. */
+const RESWEEP_ON_SHOW_MS = 5_000;
+
 /** How long a sweep waits for the server's seqs before bringing every doc up to date. */
 const SEQS_TIMEOUT_MS = 15_000;
 
@@ -136,6 +145,10 @@ export class WorkspaceSync {
    * device does not know whether it is in step, so the badge does not say "saved".
    */
   #sweepsAsking = 0;
+  /** Sweeps waiting for their answer, re-sweeps (SYNC-4) included. */
+  #sweepsRunning = 0;
+  /** When the last sweep began (`performance.now()`), for SYNC-4. */
+  #lastSweepAt = Number.NEGATIVE_INFINITY;
   /** Docs an admin deleted (the relay closed them with `docDeleted`): kept, but no longer synced. */
   #deleted = new Set<string>();
   #writeRetryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -208,6 +221,7 @@ export class WorkspaceSync {
     });
     if (this.isLocal) return;
     this.#connectIndex();
+    this.#resweepWhileShown();
     const onOnline = () => this.#setNetwork(true);
     const onOffline = () => this.#setNetwork(false);
     window.addEventListener('online', onOnline);
@@ -487,17 +501,23 @@ export class WorkspaceSync {
    * to get). Without an answer (an older server, a failed request) every doc is brought up to
    * date, as before.
    */
-  #sweep() {
+  #sweep(isResweep = false) {
+    this.#lastSweepAt = performance.now();
     const ids = this.allDocIds();
     const turn = ++this.#sweepTurn;
-    this.#sweepsAsking++;
+    // SYNC-4: asking again is not syncing (the badge would blink every minute); what changed is,
+    // once queued.
+    const counts = isResweep ? 0 : 1;
+    this.#sweepsAsking += counts;
+    this.#sweepsRunning++;
     this.#emit();
     void this.#docsToSync(ids)
       .then((changed) => {
         if (turn === this.#sweepTurn && !this.#isDestroyed) this.#enqueue(changed);
       })
       .finally(() => {
-        this.#sweepsAsking--;
+        this.#sweepsAsking -= counts;
+        this.#sweepsRunning--;
         this.#emit();
       });
   }
@@ -522,6 +542,30 @@ export class WorkspaceSync {
       // A seq kept of another store (before a restore), or of one not known, says nothing.
       const isSameStore = storeId === null || this.#storeIdOfSeq(id) === storeId;
       return mine === null || !isSameStore || seqs.get(id) !== mine;
+    });
+  }
+
+  /**
+   * SYNC-4: while online and shown, the sweep runs again every RESWEEP_MS, and at once when the
+   * page is shown again (a phone unlocked, a tab brought back), so docs others changed reach the
+   * dashboard, the lists and the ledgers without a reconnect. Each is one small request; only
+   * docs whose seq moved are synced.
+   */
+  #resweepWhileShown() {
+    const resweep = () => {
+      if (this.#isDestroyed || this.#connection !== 'online') return;
+      if (document.visibilityState !== 'visible' || this.#sweepsRunning > 0) return;
+      this.#sweep(true);
+    };
+    const timer = setInterval(resweep, RESWEEP_MS);
+    const onShown = () => {
+      if (document.visibilityState !== 'visible') return;
+      if (performance.now() - this.#lastSweepAt >= RESWEEP_ON_SHOW_MS) resweep();
+    };
+    document.addEventListener('visibilitychange', onShown);
+    this.#cleanups.push(() => {
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', onShown);
     });
   }
 
