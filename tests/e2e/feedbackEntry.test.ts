@@ -40,6 +40,44 @@ afterAll(async () => {
 const NOW = beijingInstant(2026, 12, 2, 9, 0);
 
 describe('a feedback entry’s registration', () => {
+  it('FB-6 an empty 交办 department or an empty 回复 is said next to its form, which stays open', async () => {
+    const log = createDoc();
+    initFeedbackLog(log, { title: '民情日志' });
+    addEntry(log, {
+      id: 'e1',
+      receivedAt: beijingInstant(2026, 11, 30, 10, 0),
+      source: '三组 王家',
+      channel: 'phone',
+      category: 'infrastructure',
+      summary: '村东头水渠堵了',
+      urgency: 'normal',
+    });
+    const ws = await seedDocs(relay.server, '交办村', [{ id: 'fb', kind: 'feedback', doc: log }]);
+    const { page, close } = await openBrowser({ width: 360, height: 780 });
+    closers.push(close);
+    await joinWorkspace(page, await ws.invite('editor'), '李秀英');
+    await page.goto(`${relay.server.url}/#/w/${ws.workspaceId}/d/fb`);
+    await page.locator('.fb-summary .fb-open').first().click();
+    for (const [step, message] of [
+      ['relay', '请填写交办的部门。'],
+      ['respond', '请填写回复内容。'],
+    ] as const) {
+      await page.locator(`.entry-details button[name="step-${step}"]`).first().click();
+      const form = page.locator(`form.fb-${step}`);
+      await form.locator('button[type="submit"]').click();
+      // Said (it did nothing at all), in view beside the form, which stays open to be filled.
+      const error = page.locator('.op-error', { hasText: message });
+      await expect.poll(() => error.count()).toBe(1);
+      expect(await error.isVisible()).toBe(true);
+      expect(await form.isVisible()).toBe(true);
+      await screenshot(page, `fb-empty-${step}-360`);
+    }
+    // Nothing was recorded for either.
+    const stored = readFeedbackLog(await storedDoc(relay.server, ws.workspaceId, 'fb'));
+    expect(stored.entries[0]!.status).toBe('received');
+    expect(stored.entries[0]!.responses).toEqual([]);
+  });
+
   it('FB-8 takes a due day by hand, is corrected after it is saved (kept across a reload while typed), and the ledger follows', async () => {
     const log = createDoc();
     initFeedbackLog(log, { title: '民情日志' });

@@ -702,8 +702,8 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
           <StepForm
             step="relay"
             when={canRelay()}
+            // An empty department is said next to the form (FB-6), not silently ignored.
             submit={() =>
-              relay.get('to').trim() !== '' &&
               op.run(() => relayEntry(doc, p.entry.id, { to: relay.get('to'), by: me() }))
             }
           >
@@ -718,7 +718,6 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
           <StepForm
             step="respond"
             submit={() =>
-              reply.get('text').trim() !== '' &&
               op.run(() => addResponse(doc, p.entry.id, { text: reply.get('text'), by: me() }))
             }
           >

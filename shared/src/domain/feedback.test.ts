@@ -204,6 +204,9 @@ describe('feedback model', () => {
   it('FB-5 a refused status change in addResponse writes neither the response nor the transition', () => {
     const { doc, id } = baseLog();
     const before = Y.encodeStateVector(doc);
+    expect(() => addResponse(doc, id, { text: '  ' })).toThrow(
+      expect.objectContaining({ reason: 'responseRequired' }),
+    );
     expect(() => addResponse(doc, id, { text: '回访', status: 'answered-back' })).toThrow(
       DomainError,
     );

@@ -460,6 +460,9 @@ export function addResponse(
   id: string,
   response: { text: string; status?: FeedbackStatus } & ChangeOptions,
 ): string {
+  if (!response.text.trim()) {
+    throw new DomainError('invalid', 'a response needs its text', 'responseRequired');
+  }
   checkLength(response.text, Limits.responseChars, 'response');
   const by = plainPerson(response.by);
   entryMap(doc, id);

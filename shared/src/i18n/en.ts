@@ -1072,6 +1072,7 @@ export const en: Catalogue = {
     'error.dueOfClosed':
       'A resolved request keeps its due day and urgency; move its status back first to change them.',
     'error.departmentRequired': 'Please enter the department it is relayed to.',
+    'error.responseRequired': 'Please write the response.',
     'error.wholeNumber': 'Please enter a whole number from 0 to {max}.',
     'error.caseLinkIncomplete': 'Linking a decision case needs both the case and the step.',
     'error.calendarDay': 'Please enter a valid date (year-month-day).',

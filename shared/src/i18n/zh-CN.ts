@@ -1021,6 +1021,7 @@ const messages = {
   'error.summaryRequired': '请填写诉求内容。',
   'error.dueOfClosed': '已办结的诉求不能再改办理时限和紧急程度；要改，请先把状态退回。',
   'error.departmentRequired': '请填写交办的部门。',
+  'error.responseRequired': '请填写回复内容。',
   'error.wholeNumber': '请填写 0 到 {max} 之间的整数。',
   'error.caseLinkIncomplete': '关联决策事项时，事项和步骤都要选。',
   'error.calendarDay': '请填写有效的日期（年-月-日）。',
