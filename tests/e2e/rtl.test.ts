@@ -23,6 +23,9 @@ import { type SeededWorkspace, seedDocs, storedDoc } from './seed.ts';
 /** A Uyghur sentence with a date, a number and a Chinese name in it. */
 const UG_LINE = 'يىغىن 2025-03-12 كۈنى سائەت 10 دا باشلاندى، رىياسەتچى 李明';
 const ZH_LINE = '会议于2025年3月12日上午10时开始，主持人ئەخمەت，出席12人。';
+/** A Chinese paragraph whose clauses are longer than a phone's line. */
+const ZH_PARAGRAPH =
+  '会议由李书记主持。全体党员认真学习了关于进一步加强农村基层组织建设的有关文件精神，并结合本村实际开展了讨论。';
 const UG_TITLE = 'كەنت كومىتېتى يىغىنى 2025';
 const UG_ITEM = 'يول ياساش پىلانى';
 
@@ -72,6 +75,9 @@ beforeAll(async () => {
     place: 'كەنت ئىشخانىسى',
   });
   writeParagraphs(mixed.getXmlFragment(MINUTES_BODY_FIELD), `${UG_LINE}\n${ZH_LINE}`);
+  const zhLong = createDoc();
+  initMinutes(zhLong, { title: '党员大会', meetingType: 'other' });
+  writeParagraphs(zhLong.getXmlFragment(MINUTES_BODY_FIELD), ZH_PARAGRAPH);
   markAttendance(mixed, { name: 'ئەخمەت' }, { present: true });
   markAttendance(mixed, { name: '李明' }, { present: true });
   const typed = createDoc();
@@ -83,6 +89,7 @@ beforeAll(async () => {
     { id: 'mixed', kind: 'minutes', doc: mixed },
     { id: 'typed', kind: 'minutes', doc: typed },
     { id: 'versions', kind: 'minutes', doc: versions },
+    { id: 'zh-long', kind: 'minutes', doc: zhLong },
   ]);
   const { token } = await relay.server.auth.createInvite(seeded.workspaceId, null, {
     role: 'editor',
@@ -298,4 +305,39 @@ describe('the layout mirrors under dir="rtl"', () => {
       await setUiDirection(page, 'ltr');
     });
   }
+});
+
+describe('Chinese text in the Uyghur UI', () => {
+  it('a Chinese paragraph of a record wraps as Chinese does, filling its lines, not only at its punctuation', async () => {
+    await setUiDirection(page, 'rtl');
+    await page.setViewportSize({ width: 360, height: 800 });
+    try {
+      await page.goto(docUrl('zh-long'));
+      const paragraph = page.locator('.minutes-editor .ProseMirror > p', {
+        hasText: '会议由李书记主持',
+      });
+      await paragraph.waitFor();
+      // Each line box of the paragraph, as wide as it is drawn.
+      const lines = await paragraph.evaluate((el) => {
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        const rows = new Map<number, number>();
+        for (const r of range.getClientRects()) {
+          const top = Math.round(r.top);
+          rows.set(top, (rows.get(top) ?? 0) + r.width);
+        }
+        return { width: el.getBoundingClientRect().width, rows: [...rows.values()] };
+      });
+      expect(lines.rows.length).toBeGreaterThan(2);
+      // Every line but the last is (nearly) full: under keep-all the first held only
+      // 会议由李书记主持。, half the line empty, the next clause being longer than a line.
+      for (const row of lines.rows.slice(0, -1)) {
+        expect(row / lines.width).toBeGreaterThan(0.85);
+      }
+      await screenshot(page, 'rtl-chinese-paragraph-ug-360');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await setUiDirection(page, 'ltr');
+    }
+  });
 });
