@@ -7,6 +7,8 @@ import {
   dueAtOf,
   initFeedbackLog,
   lastInstantOfBeijingDate,
+  ledgerDays,
+  moveStatus,
   readFeedbackLog,
 } from '@grassroots/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,6 +42,59 @@ afterAll(async () => {
 const NOW = beijingInstant(2026, 12, 2, 9, 0);
 
 describe('a feedback entry’s registration', () => {
+  it('AGE-2 the dashboard’s 需要关注的民情 and the log’s 只看逾期 list the same entries; one resolved but never visited says 回访超期, not 逾期', async () => {
+    const log = createDoc();
+    initFeedbackLog(log, { title: '民情日志' });
+    const entry = (id: string, summary: string, receivedAt: number) =>
+      addEntry(log, {
+        id,
+        receivedAt,
+        channel: 'phone',
+        category: 'other',
+        summary,
+        urgency: 'normal',
+      });
+    // Due 11-08, still open: overdue.
+    entry('late', '村道路灯不亮', beijingInstant(2026, 11, 1, 10, 0));
+    // Resolved 11-05, never visited: its answer-back was due 11-08.
+    entry('unvisited', '水渠堵了', beijingInstant(2026, 11, 1, 10, 0));
+    moveStatus(log, 'unvisited', 'resolved', { at: beijingInstant(2026, 11, 5, 10, 0) });
+    // Neither: due 12-08; resolved yesterday, its visit not due yet.
+    entry('fresh', '新修的路有裂缝', beijingInstant(2026, 12, 1, 10, 0));
+    entry('just-resolved', '低保名单公示', beijingInstant(2026, 11, 28, 10, 0));
+    moveStatus(log, 'just-resolved', 'resolved', { at: beijingInstant(2026, 12, 1, 10, 0) });
+    const ws = await seedDocs(relay.server, '回访村', [{ id: 'fb', kind: 'feedback', doc: log }]);
+    const { page, close } = await openBrowser({ width: 360, height: 780 });
+    closers.push(close);
+    await page.clock.setFixedTime(NOW);
+    await joinWorkspace(page, await ws.invite('editor'), '李秀英');
+    const visitDays = ledgerDays(beijingInstant(2026, 11, 8, 10, 0), NOW);
+    await page.goto(`${relay.server.url}/#/w/${ws.workspaceId}`);
+    await expect
+      .poll(() => page.locator('[data-feedback-total]').getAttribute('data-feedback-total'))
+      .toBe('2');
+    expect(await page.locator('li', { hasText: '水渠堵了' }).locator('.small').textContent()).toBe(
+      `已办结未回访 · 回访超期 ${visitDays} 天`,
+    );
+    await screenshot(page, 'dash-visit-overdue-360');
+    await page.goto(`${relay.server.url}/#/w/${ws.workspaceId}/d/fb`);
+    await page.locator('.entry-row').first().waitFor();
+    await page.getByLabel('只看逾期').check();
+    await expect
+      .poll(() =>
+        page
+          .locator('.entry-row')
+          .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-entry-id')).sort()),
+      )
+      .toEqual(['late', 'unvisited']);
+    expect(
+      await page
+        .locator('.entry-row[data-entry-id="unvisited"] [data-visit-overdue-days]')
+        .textContent(),
+    ).toBe(`回访超期 ${visitDays} 天`);
+    await screenshot(page, 'fb-visit-overdue-360');
+  });
+
   it('FB-6 an empty 交办 department or an empty 回复 is said next to its form, which stays open', async () => {
     const log = createDoc();
     initFeedbackLog(log, { title: '民情日志' });

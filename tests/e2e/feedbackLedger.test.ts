@@ -242,7 +242,11 @@ describe('民情日志 台账', () => {
     expect(followUpRow.overdueDays).not.toBeNull();
     expect(
       await page.locator('section[aria-labelledby="dash-feedback"] li').nth(3).textContent(),
-    ).toContain(`逾期 ${followUpRow.overdueDays} 天`);
+    ).toContain(
+      followUpRow.flags[0] === 'not-answered-back'
+        ? `已办结未回访 · 回访超期 ${followUpRow.overdueDays} 天`
+        : `逾期 ${followUpRow.overdueDays} 天`,
+    );
     await followUp.click();
     await expect
       .poll(() => page.locator('.entry-row.is-open').getAttribute('data-entry-id'))

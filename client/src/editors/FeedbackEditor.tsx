@@ -21,8 +21,10 @@ import { useI18n } from '../i18n/I18nProvider.tsx';
 import { beijingDay, formatBeijingDateTime } from '../i18n/time.ts';
 import { dueAtOf, isOverdue, isResolvedLate } from '../model/ageing.ts';
 import {
+  type AgeingItem,
   addEntry,
   addResponse,
+  ageFeedback,
   compileQuery,
   correctEntry,
   DAY_MS,
@@ -142,6 +144,14 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
     requestAnimationFrame(() => requestAnimationFrame(reveal));
   });
   const compiledQuery = createMemo(() => compileQuery(query()));
+  /**
+   * AGE-2 flags by entry: overdue and unresolved, or resolved and not answered back in time.
+   * 只看逾期 lists both, as the dashboard's 需要关注的民情 counts them (it said 16 where the log
+   * found 9).
+   */
+  const flags = createMemo(
+    () => new Map<string, AgeingItem>(ageFeedback(log.entries, now).map((i) => [i.entryId, i])),
+  );
   const visible = createMemo(() => {
     const q = compiledQuery();
     const keys = searchKeys();
@@ -149,7 +159,7 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
       (e) =>
         (!status() || e.status === status()) &&
         (!category() || e.category === category()) &&
-        (!onlyOverdue() || isOverdue(e, now)) &&
+        (!onlyOverdue() || flags().has(e.id)) &&
         matchesKey(keys.get(e.id) ?? '', q),
     );
   });
@@ -885,9 +895,26 @@ export default function FeedbackEditor(props: EditorProps): JSX.Element {
                         </Show>
                         <Show when={e.status === 'resolved'}>
                           {' '}
-                          <span class="tag warn" data-awaiting-visit>
-                            {t('fb.awaitingVisit')}
-                          </span>
+                          <Show
+                            when={
+                              flags().get(e.id)?.flag === 'not-answered-back' && flags().get(e.id)
+                            }
+                            fallback={
+                              <span class="tag warn" data-awaiting-visit>
+                                {t('fb.awaitingVisit')}
+                              </span>
+                            }
+                          >
+                            {(item) => (
+                              <span
+                                class="tag bad"
+                                data-awaiting-visit
+                                data-visit-overdue-days={ledgerDays(item().deadline, now)}
+                              >
+                                {t('dash.visitAgeDays', { days: ledgerDays(item().deadline, now) })}
+                              </span>
+                            )}
+                          </Show>
                         </Show>
                         <Show when={isResolvedLate(e)}>
                           {' '}

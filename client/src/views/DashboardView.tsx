@@ -259,7 +259,15 @@ export function DashboardView(): JSX.Element {
                       {a.entry.summary}
                     </a>
                     <div class="small muted">
-                      {label('ageingFlag', a.item.flag)} · {t('dash.ageDays', { days: a.days })}
+                      {label('ageingFlag', a.item.flag)} ·{' '}
+                      {/* The days past the deadline the flag is about: the answer-back's
+                          for one resolved (it read 逾期 663 天, as if still unresolved). */}
+                      {t(
+                        a.item.flag === 'not-answered-back' ? 'dash.visitAgeDays' : 'dash.ageDays',
+                        {
+                          days: a.days,
+                        },
+                      )}
                     </div>
                   </li>
                 )}

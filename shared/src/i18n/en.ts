@@ -160,6 +160,7 @@ export const en: Catalogue = {
     'dash.noFeedback': 'No feedback needs attention.',
     'dash.overdueTasks': '{n} overdue',
     'dash.ageDays': '{days} {days|day|days} overdue',
+    'dash.visitAgeDays': 'visit {days} {days|day|days} overdue',
     'dash.missedBefore': '{n} earlier {n|period|periods} missed',
     'dash.unconfirmedBefore': '{n} earlier {n|period|periods} with records not final',
     'dash.phaseProgress': '{done}/{total} done',

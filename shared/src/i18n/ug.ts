@@ -146,6 +146,7 @@ export const ug: Catalogue = {
     'dash.noFeedback': 'دىققەت قىلىشقا تېگىشلىك ئىنكاس يوق.',
     'dash.overdueTasks': '{n} تۈرنىڭ ۋاقتى ئۆتكەن',
     'dash.ageDays': '{days} كۈن ۋاقتى ئۆتكەن',
+    'dash.visitAgeDays': 'قايتا زىيارەت ۋاقتى {days} كۈن ئۆتكەن',
     'dash.missedBefore': 'بۇنىڭدىن ئىلگىرى يەنە {n} مەزگىل ئېچىلمىغان',
     'dash.unconfirmedBefore': 'بۇنىڭدىن ئىلگىرى يەنە {n} مەزگىلنىڭ خاتىرىسى مۇقىملاشتۇرۇلمىغان',
     'dash.phaseProgress': '{done}/{total} تۈر تاماملاندى',

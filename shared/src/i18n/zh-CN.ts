@@ -153,6 +153,7 @@ const messages = {
   'dash.noFeedback': '没有需要关注的民情。',
   'dash.overdueTasks': '{n} 项逾期',
   'dash.ageDays': '逾期 {days} 天',
+  'dash.visitAgeDays': '回访超期 {days} 天',
   'dash.missedBefore': '此前另有 {n} 期未开',
   'dash.unconfirmedBefore': '此前另有 {n} 期记录未定稿',
   'dash.phaseProgress': '{done}/{total} 项完成',
