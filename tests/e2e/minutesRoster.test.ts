@@ -99,6 +99,21 @@ describe('minutes counted against the roster', () => {
     }
     await expect.poll(() => counts.textContent()).toBe('应到 30 人 · 实到 18 人 · 缺席 12 人');
     expect(await page.locator('.absent-line').textContent()).toContain('代表11（外出务工）');
+    // Each name carries the 、 after it, so the list wraps after a 、, never before one (a line
+    // of the list started with 、 on a phone).
+    const items = await page.locator('.absent-line .absent-item').allTextContents();
+    expect(items).toHaveLength(12);
+    expect(items.slice(0, -1).every((x) => x.endsWith('、'))).toBe(true);
+    expect(items.at(-1)!.endsWith('、')).toBe(false);
+    expect(
+      await page
+        .locator('.absent-line')
+        .evaluate((el) =>
+          [...el.querySelectorAll('.absent-item')].every(
+            (item) => item.previousSibling?.textContent !== '、',
+          ),
+        ),
+    ).toBe(true);
     // A guest is added by name and does not count toward 应到.
     await page.locator('input[name="newPerson"]').fill('乡镇干部');
     await page.getByRole('button', { name: '添加列席人员' }).click();

@@ -589,20 +589,19 @@ export default function MinutesEditor(props: EditorProps): JSX.Element {
                   element: (
                     <For each={absent()}>
                       {(a, i) => (
-                        <>
-                          <Show when={i() > 0}>{t('min.listSeparator')}</Show>
-                          <span class="absent-item">
-                            <Sentence
-                              template={t('min.absentName')}
-                              params={{
-                                name: a.name,
-                                reason: a.reason
-                                  ? label('absenceReason', a.reason)
-                                  : t('min.notMarked'),
-                              }}
-                            />
-                          </span>
-                        </>
+                        // The separator ends its item, so a line never starts with 、.
+                        <span class="absent-item">
+                          <Sentence
+                            template={t('min.absentName')}
+                            params={{
+                              name: a.name,
+                              reason: a.reason
+                                ? label('absenceReason', a.reason)
+                                : t('min.notMarked'),
+                            }}
+                          />
+                          <Show when={i() < absent().length - 1}>{t('min.listSeparator')}</Show>
+                        </span>
                       )}
                     </For>
                   ),
