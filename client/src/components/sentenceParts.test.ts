@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gluePunctuation, namesIn, sentenceParts } from './sentenceParts.ts';
+import { gluePunctuation, isolatedRuns, namesIn, sentenceParts } from './sentenceParts.ts';
 
 describe('sentenceParts', () => {
   it('sets typed text apart and keeps the sentence around it as it reads', () => {
@@ -65,5 +65,53 @@ describe('gluePunctuation', () => {
       element,
       '）',
     ]);
+  });
+
+  it('keeps Uyghur quotes and the punctuation after them with a short value', () => {
+    expect(
+      gluePunctuation(
+        sentenceParts('ئاۋاز بېرىش «{motion}»: ', { motion: '同意村道养护经费使用方案' }),
+      ),
+    ).toEqual([
+      'ئاۋاز بېرىش ',
+      { text: '同意村道养护经费使用方案', before: '«', after: '»:' },
+      ' ',
+    ]);
+  });
+});
+
+describe('isolatedRuns', () => {
+  const [fsi, pdi] = ['\u2068', '\u2069'];
+  it('cuts a translated sentence at its isolates, nested as they are', () => {
+    expect(isolatedRuns(`ۋەزىپە ${fsi}入户走访${pdi} ئۆزگەرتىلدى`)).toEqual([
+      'ۋەزىپە ',
+      { isolate: ['入户走访'] },
+      ' ئۆزگەرتىلدى',
+    ]);
+    expect(isolatedRuns(`${fsi}ۋەزىپە ${fsi}入户走访${pdi}${pdi}: 3`)).toEqual([
+      { isolate: ['ۋەزىپە ', { isolate: ['入户走访'] }] },
+      ': 3',
+    ]);
+  });
+
+  it('lets quotes around an isolated value join the sentence, not a left-to-right run of their own', () => {
+    // desc.item's {name} is desc.quote's «{text}», whose {text} is isolated twice.
+    const label = `${fsi}${fsi}ۋەزىپە${pdi} ${fsi}«${fsi}${fsi}入户走访（已补充六组）${pdi}${pdi}»${pdi}${pdi} نامى ئۆزگەرتىلدى`;
+    expect(isolatedRuns(label)).toEqual([
+      { isolate: ['ۋەزىپە'] },
+      ' «',
+      { isolate: ['入户走访（已补充六组）'] },
+      '» نامى ئۆزگەرتىلدى',
+    ]);
+  });
+
+  it('keeps a number isolated and reads unclosed isolates to the end', () => {
+    expect(isolatedRuns(`+${fsi}12${pdi} ${fsi}abc`)).toEqual([
+      '+',
+      { isolate: ['12'] },
+      ' ',
+      { isolate: ['abc'] },
+    ]);
+    expect(isolatedRuns('plain')).toEqual(['plain']);
   });
 });

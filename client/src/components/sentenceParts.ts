@@ -15,8 +15,9 @@ export type GluedPart =
   | { text: string }
   | { element: JSX.Element };
 
-const OPENING = /[（(“‘《「『【〔[]+$/;
-const CLOSING = /^[）)”’》」』】〕\]，。、；：！？,.;:!?]+/;
+// « and » are Uyghur's quotation marks; ، ؛ ؟ its comma, semicolon and question mark.
+const OPENING = /[（(“‘《「『【〔[«]+$/;
+const CLOSING = /^[）)”’》」』】〕\]»，。、；：！？,.;:!?،؛؟]+/;
 
 /**
  * A value kept whole on a line takes the opening bracket before it and the closing bracket or
@@ -62,6 +63,59 @@ export function sentenceParts(
   }
   if (last < template.length) parts.push(template.slice(last));
   return parts;
+}
+
+/**
+ * Text with values set apart by Unicode isolates (FSI, LRI or RLI … PDI, as `translate` and the
+ * change describer put them), as runs: plain text and isolated runs, nested as they were.
+ */
+export type IsolatedRun = string | { isolate: IsolatedRun[] };
+
+const OPENS_ISOLATE = /[\u2066-\u2068]/;
+const CLOSES_ISOLATE = '\u2069';
+
+/** True when a run's own text (not its nested runs) has a letter or digit that gives it a direction. */
+const hasOwnDirection = (runs: readonly IsolatedRun[]) =>
+  runs.some((r) => typeof r === 'string' && /[\p{L}\p{N}]/u.test(r));
+
+/**
+ * Cuts text at its isolates. An isolate with nothing of its own that has a direction (the quotes
+ * «…» around a value that is itself isolated) is not one: it would take left to right by default
+ * and carry the quotes off the sentence, so its runs join the text around it.
+ */
+export function isolatedRuns(text: string): IsolatedRun[] {
+  const stack: IsolatedRun[][] = [[]];
+  let plain = '';
+  const flush = () => {
+    if (plain !== '') stack.at(-1)!.push(plain);
+    plain = '';
+  };
+  const close = () => {
+    flush();
+    const runs = stack.pop()!;
+    const parent = stack.at(-1)!;
+    if (hasOwnDirection(runs)) parent.push({ isolate: runs });
+    else parent.push(...runs);
+  };
+  for (const ch of text) {
+    if (OPENS_ISOLATE.test(ch)) {
+      flush();
+      stack.push([]);
+    } else if (ch === CLOSES_ISOLATE) {
+      if (stack.length > 1) close();
+    } else plain += ch;
+  }
+  while (stack.length > 1) close();
+  flush();
+  // Plain text cut by an isolate that joined it is one run again.
+  const join = (runs: IsolatedRun[]): IsolatedRun[] =>
+    runs.reduce<IsolatedRun[]>((out, r) => {
+      const last = out.at(-1);
+      if (typeof r === 'string' && typeof last === 'string') out[out.length - 1] = last + r;
+      else out.push(typeof r === 'string' ? r : { isolate: join(r.isolate) });
+      return out;
+    }, []);
+  return join(stack[0]!);
 }
 
 /** A name transcribed into Han characters, its parts joined by middle dots: 买买提·艾力. */

@@ -1,6 +1,7 @@
 import type { ChangeItem, ChangeValue, MessageKey, TextSegment } from '@grassroots/shared';
 import { createResource, For, type JSX, Match, Show, Switch } from 'solid-js';
 import { type Comparison, type DocAddress, historyApi } from '../api/relayApi.ts';
+import { IsolatedText } from '../components/Sentence.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import type { Locale } from '../i18n/locale.ts';
 import { presenceColor } from '../sync/presenceColor.ts';
@@ -149,7 +150,9 @@ export function CompareView(props: {
                       <For each={c.fields}>
                         {(f) => (
                           <li class="history-field" data-op={f.op} data-path={f.path}>
-                            <span>{f.label}</span>
+                            <span>
+                              <IsolatedText text={f.label} />
+                            </span>
                             <Show when={runsOf(f)}>
                               {(runs) => (
                                 <div class="history-field-text diff-body" dir="auto">

@@ -1,6 +1,6 @@
 import { createMemo, For, type JSX, Show } from 'solid-js';
 import type { HistoryAuthor, HistoryEntryInfo, NamedVersionInfo } from '../api/relayApi.ts';
-import { Sentence } from '../components/Sentence.tsx';
+import { IsolatedText, Sentence } from '../components/Sentence.tsx';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { presenceColor } from '../sync/presenceColor.ts';
 import { markLabel } from './entryLabels.ts';
@@ -200,7 +200,11 @@ export function HistoryEntryList(props: {
             </span>
           </Show>
           <Show when={e.mark}>
-            {(mark) => <span class="history-entry-mark">{markLabel(mark(), t, locale())}</span>}
+            {(mark) => (
+              <span class="history-entry-mark">
+                <IsolatedText text={markLabel(mark(), t, locale())} />
+              </span>
+            )}
           </Show>
           <span class="history-changes">
             <Show
@@ -208,7 +212,11 @@ export function HistoryEntryList(props: {
               fallback={<span class="muted">{t('history.noLabel')}</span>}
             >
               <For each={labels().slice(0, SHOWN_CHANGES)}>
-                {(label) => <span class="history-change">{label}</span>}
+                {(label) => (
+                  <span class="history-change">
+                    <IsolatedText text={label} />
+                  </span>
+                )}
               </For>
               <Show when={labels().length > SHOWN_CHANGES}>
                 <span class="history-change more muted">

@@ -27,15 +27,17 @@ export function markLabel(mark: HistoryMarkInfo, t: Translate, locale: Locale): 
 
 /**
  * An entry as a version to pick, told apart from its neighbours: number, time, author and what
- * it did ("#12 · 12月1日 11:32 · 张三 · 正文 +12 −3 字").
+ * it did ("#12 · 12月1日 11:32 · 张三 · 正文 +12 −3 字"). It is an `<option>`'s text, so the name and
+ * what it did are each a first-strong isolate (U+2068 … U+2069): a Uyghur name among Chinese, or a Chinese title in
+ * a Uyghur line, keeps its own direction without moving the dots and numbers beside it.
  */
 export function entryVersionLabel(e: HistoryEntryInfo, t: Translate, locale: Locale): string {
   const what = e.mark ? markLabel(e.mark, t, locale) : (e.changes[0]?.label ?? '');
+  const typed = [e.author.displayName, what].filter(Boolean).map((part) => `\u2068${part}\u2069`);
   return [
     t('history.entryNumber', { n: e.number }),
     formatAt(Date.parse(e.lastAt), locale),
-    e.author.displayName,
-    what,
+    ...typed,
   ]
     .filter(Boolean)
     .join(' · ');

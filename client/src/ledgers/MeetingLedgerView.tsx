@@ -25,25 +25,8 @@ import { hrefOf } from '../routing/routes.ts';
 import { useWorkspace } from '../WorkspaceContext.tsx';
 import { createExport } from './createExport.ts';
 import { LedgerActions, LedgerIncomplete, LedgerNav } from './LedgerBar.tsx';
+import { RuleName, ruleNameText } from './RuleName.tsx';
 import { recordYears } from './years.ts';
-
-/** A rule's name: its meeting type and, for a party group, the group's name kept whole. */
-function RuleName(props: { meetingType: MeetingType; groupName: string | null }): JSX.Element {
-  const { label } = useI18n();
-  return (
-    <>
-      {label('meetingType', props.meetingType)}
-      <Show when={props.groupName}>
-        {(name) => (
-          <>
-            {' · '}
-            <bdi class="whole">{name()}</bdi>
-          </>
-        )}
-      </Show>
-    </>
-  );
-}
 
 /**
  * The 三会一课 台账 of a year or a quarter (LEDGER-1): every required meeting period by type and
@@ -89,7 +72,7 @@ export default function MeetingLedgerView(): JSX.Element {
       if (!g) {
         g = {
           key,
-          title: `${label('meetingType', row.meetingType)}${row.groupName ? ` · ${row.groupName}` : ''}`,
+          title: ruleNameText(row.meetingType, row.groupName, label),
           meetingType: row.meetingType,
           groupName: row.groupName ?? null,
           rows: [],
@@ -306,7 +289,7 @@ export default function MeetingLedgerView(): JSX.Element {
                     ?.scrollIntoView({ block: 'start' })
                 }
               >
-                <bdi>{g.title}</bdi>
+                <RuleName meetingType={g.meetingType} groupName={g.groupName} />
               </button>
             )}
           </For>

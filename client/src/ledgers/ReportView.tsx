@@ -325,16 +325,41 @@ export default function ReportView(): JSX.Element {
           }))}
         />
         <Show when={report().meetings.rows.some((r) => r.missed)}>
-          <p class="small warning">
-            {t('report.missedList', {
-              list: report()
-                .meetings.rows.filter((r) => r.missed)
-                .map(
-                  (r) =>
-                    `${label('meetingType', r.meetingType)}${r.groupName ? t('common.paren', { text: r.groupName }) : ''} ${periodLabel(r.period, t)}`,
-                )
-                .join(t('min.listSeparator')),
-            })}
+          <p class="small warning report-missed">
+            <Sentence
+              template={t('report.missedList')}
+              params={{
+                list: {
+                  element: (
+                    <For each={report().meetings.rows.filter((r) => r.missed)}>
+                      {(r, i) => (
+                        <>
+                          {i() > 0 ? t('min.listSeparator') : ''}
+                          <span class="report-missed-item">
+                            {label('meetingType', r.meetingType)}
+                            {/* The group's name in its brackets and the month stay on one line. */}
+                            {r.groupName ? (/^\s*/.exec(t('common.paren'))?.[0] ?? '') : ' '}
+                            <span class="whole">
+                              <Show when={r.groupName}>
+                                {(name) => (
+                                  <>
+                                    <Sentence
+                                      template={t('common.paren').trimStart()}
+                                      params={{ text: name() }}
+                                    />{' '}
+                                  </>
+                                )}
+                              </Show>
+                              <span class="report-missed-period">{periodLabel(r.period, t)}</span>
+                            </span>
+                          </span>
+                        </>
+                      )}
+                    </For>
+                  ),
+                },
+              }}
+            />
           </p>
         </Show>
       </section>
