@@ -172,3 +172,49 @@ describe('Chinese names and titles among Uyghur words on a phone', () => {
     await shootBoth(page, 'print-vote', vote);
   });
 });
+
+describe('the report’s meeting chart on a phone', () => {
+  it('draws its labels and numbers at a readable size, and each number says what it counts', async () => {
+    const seeded = await seedDemo(relay.server, { seed: 11 });
+    const { page, close } = await openBrowser({ width: 360, height: 900 });
+    closers.push(close);
+    await joinWorkspace(page, await seeded.invite('editor'), '王会计');
+    await waitSaved(page);
+    await page.locator('.tabs a').nth(3).click();
+    await page
+      .locator('.ledger-nav a', { hasText: translate('zh-CN', 'ledger.reportTab') })
+      .click();
+    const rows = page.locator('.report-meetings .chart-row');
+    await expect.poll(() => rows.count()).toBeGreaterThan(3);
+    for (const locale of ['zh-CN', 'ug'] as const) {
+      await switchLanguage(page, locale);
+      const texts = await rows.locator('.chart-label, .chart-value').evaluateAll((els) =>
+        els.map((el) => {
+          // Text in a drawing is drawn at its size times the drawing's scale.
+          const svg = el.closest('svg');
+          const scale = svg ? svg.getBoundingClientRect().width / svg.viewBox.baseVal.width : 1;
+          return {
+            text: el.textContent ?? '',
+            isValue: el.classList.contains('chart-value'),
+            px: Number.parseFloat(getComputedStyle(el).fontSize) * scale,
+          };
+        }),
+      );
+      for (const x of texts) expect(x.px, `${locale} ${x.text}`).toBeGreaterThanOrEqual(12);
+      const values = texts.filter((x) => x.isValue).map((x) => x.text);
+      const [a, b] =
+        locale === 'ug'
+          ? [ug('ledger.colPeriods'), ug('ledger.colDone')]
+          : ['应开期数', '按期召开'];
+      expect(values.length).toBe((await rows.count()) * 2);
+      for (const [i, value] of values.entries())
+        expect(value, locale).toContain(i % 2 === 0 ? a : b);
+      for (const width of [360, 1280]) {
+        await page.setViewportSize({ width, height: 900 });
+        await rows.first().scrollIntoViewIfNeeded();
+        await screenshot(page, `mixed-report-chart-${locale}-${width}`);
+      }
+      await page.setViewportSize({ width: 360, height: 900 });
+    }
+  });
+});

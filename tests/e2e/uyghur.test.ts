@@ -389,7 +389,7 @@ describe('the Uyghur locale (I18N-3)', () => {
     // The report's meeting chart: every label and value inside the chart, labels at its right.
     await page.locator('.tabs a').nth(3).click();
     await page.locator('.ledger-nav a', { hasText: ug('ledger.reportTab') }).click();
-    const chart = page.locator('.report-meetings svg.chart-svg');
+    const chart = page.locator('.report-meetings .chart-pairs');
     await expect.poll(() => chart.locator('.chart-row').count()).toBeGreaterThan(1);
     const measureChart = () =>
       chart.evaluate((svg) => {

@@ -29,6 +29,7 @@ import { useWorkspace } from '../WorkspaceContext.tsx';
 import { PairedBars, StackedColumns } from './charts.tsx';
 import { createExport } from './createExport.ts';
 import { LedgerActions, LedgerIncomplete, LedgerNav } from './LedgerBar.tsx';
+import { RuleName } from './RuleName.tsx';
 import { recordYears, reportOpening } from './years.ts';
 
 /** Colours of the feedback statuses in charts: from waiting (warm) to answered back (green). */
@@ -319,7 +320,7 @@ export default function ReportView(): JSX.Element {
           bLabel={t('ledger.colDone')}
           rows={report().meetings.totals.map((x) => ({
             key: `${x.meetingType}~${x.groupId ?? ''}`,
-            label: `${label('meetingType', x.meetingType)}${x.groupName ? ` · ${x.groupName}` : ''}`,
+            label: <RuleName meetingType={x.meetingType} groupName={x.groupName ?? null} />,
             a: x.periods,
             b: x.done,
           }))}

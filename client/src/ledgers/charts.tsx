@@ -130,68 +130,47 @@ export function StackedColumns(props: {
   );
 }
 
-/** Paired horizontal bars in plain SVG: for each row, its label, then what was required and what was done. */
+/**
+ * Paired horizontal bars for each row: its label, then what was required and what was done, each
+ * bar with its number said in words ("应开期数：1", "按期召开：0"), so a bar of nothing still says
+ * what it counts. Drawn in HTML rather than SVG: the text keeps the page's size on a phone (a
+ * scaled drawing set it at 10 px), wraps, and lays out right to left with the page.
+ */
 export function PairedBars(props: {
   title: string;
-  rows: { key: string; label: string; a: number; b: number }[];
+  rows: { key: string; label: JSX.Element; a: number; b: number }[];
   aLabel: string;
   bLabel: string;
 }): JSX.Element {
-  const { locale } = useI18n();
-  const W = 340;
-  const rowH = 44;
-  const h = () => props.rows.length * rowH + 4;
+  const { t } = useI18n();
   const max = () => niceMax(Math.max(1, ...props.rows.flatMap((r) => [r.a, r.b])));
-  const x = (v: number) => (v / max()) * (W - 40);
-  // Right to left (Uyghur): labels start at the right edge and bars grow leftwards, each value
-  // just past its bar's end. SVG text starts at its x in the sentence's own direction, so a label
-  // at x = 0 would lie wholly outside the chart.
-  const isRtl = () => localeMeta(locale()).dir === 'rtl';
-  const from = (left: number, width = 0) => (isRtl() ? W - left - width : left);
+  const share = (v: number) => `${(v / max()) * 100}%`;
+  const Bar = (p: { value: number; label: string; class: string }) => (
+    <span class="pair-line">
+      <span class="pair-track">
+        <span class={`pair-bar ${p.class}`} style={{ 'inline-size': share(p.value) }} />
+      </span>
+      <span class="chart-value">
+        {p.label}
+        {t('common.colon')}
+        <bdi dir="ltr">{p.value}</bdi>
+      </span>
+    </span>
+  );
   return (
-    <figure class="chart">
-      <svg viewBox={`0 0 ${W} ${h()}`} role="img" aria-label={props.title} class="chart-svg">
-        <title>{props.title}</title>
+    <figure class="chart chart-pairs">
+      <figcaption class="sr-only">{props.title}</figcaption>
+      <ul class="plain-list chart-pair-rows">
         <For each={props.rows}>
-          {(r, i) => (
-            <g class="chart-row" data-row={r.key} data-a={r.a} data-b={r.b}>
-              <text x={from(0)} y={i() * rowH + 13} class="chart-label">
-                {r.label}
-              </text>
-              <rect
-                x={from(0, x(r.a))}
-                y={i() * rowH + 18}
-                width={x(r.a)}
-                height={10}
-                class="chart-a"
-              />
-              <text x={from(x(r.a) + 4)} y={i() * rowH + 27} class="chart-value">
-                {r.a}
-              </text>
-              <rect
-                x={from(0, x(r.b))}
-                y={i() * rowH + 29}
-                width={x(r.b)}
-                height={10}
-                class="chart-b"
-              />
-              <text x={from(x(r.b) + 4)} y={i() * rowH + 38} class="chart-value">
-                {r.b}
-              </text>
-            </g>
+          {(r) => (
+            <li class="chart-row" data-row={r.key} data-a={r.a} data-b={r.b}>
+              <span class="chart-label">{r.label}</span>
+              <Bar value={r.a} label={props.aLabel} class="chart-a" />
+              <Bar value={r.b} label={props.bLabel} class="chart-b" />
+            </li>
           )}
         </For>
-      </svg>
-      <figcaption class="chart-legend">
-        <span class="chart-key">
-          <span class="chart-swatch chart-a-swatch" />
-          {props.aLabel}
-        </span>
-        <span class="chart-key">
-          <span class="chart-swatch chart-b-swatch" />
-          {props.bLabel}
-        </span>
-      </figcaption>
+      </ul>
     </figure>
   );
 }
