@@ -303,7 +303,7 @@ describe('document lifecycle: list, search, rename, archive (IDX-2, IDX-8)', () 
     await other.page.locator('.doc-rename').getByRole('button', { name: '保存' }).click();
     await waitSaved(other.page);
     await expect
-      .poll(() => page.locator('input[name="minutesTitle"]').inputValue())
+      .poll(() => page.locator('[name="minutesTitle"]').inputValue())
       .toBe('一月支委会（补记）');
 
     await page.locator('.doc-actions [data-action="unarchive"]').click();
@@ -334,7 +334,7 @@ describe('deleting a document (DEL-1, DEL-3, GONE-1)', () => {
     await editor.page.goto(docUrl);
     await editor.page.locator('.doc-actions [data-action="rename"]').waitFor();
     expect(await editor.page.locator('.doc-actions [data-action="delete"]').count()).toBe(0);
-    const titleInput = editor.page.locator('input[name="minutesTitle"]');
+    const titleInput = editor.page.locator('[name="minutesTitle"]');
     await expect.poll(() => titleInput.inputValue()).toBe('三月党员大会');
 
     await admin.page.goto(docUrl);

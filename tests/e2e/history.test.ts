@@ -150,8 +150,8 @@ describe('history in Chromium', () => {
     await version.locator('.minutes-editor .ProseMirror').waitFor();
     await expect.poll(() => bodyText(page, '.history-version')).toBe('会议讨论修路方案。');
     expect(await version.locator('.ProseMirror').getAttribute('contenteditable')).toBe('false');
-    expect(await version.locator('input[name="place"]').inputValue()).toBe('村委会');
-    expect(await version.locator('input[name="place"]').getAttribute('readonly')).not.toBeNull();
+    expect(await version.locator('[name="place"]').inputValue()).toBe('村委会');
+    expect(await version.locator('[name="place"]').getAttribute('readonly')).not.toBeNull();
     expect(await version.locator('.rich-toolbar').count()).toBe(0);
     await shoot(page, 'history-version');
 

@@ -1,9 +1,12 @@
 import {
+  addAgendaItem,
   addPhase,
   addTask,
   beijingDate,
   createDemoVillage,
   createDoc,
+  finaliseMinutes,
+  initMinutes,
   initPlan,
   readIndex,
   readMinutes,
@@ -410,5 +413,48 @@ describe('at 360 px', () => {
     await page.locator('.fb-source').first().waitFor();
     expect(await splitOverLines(page.locator('.fb-source'))).toEqual([]);
     await switchLanguage(page, 'zh-CN');
+  });
+});
+
+describe('a record nobody here may change', () => {
+  it('shows the whole text of each one-line field, wrapped, in both languages (a finalised agenda item was cut at the box’s edge)', async () => {
+    const item = '讨论村道养护经费使用方案（含一组、二组、三组道路的维修顺序和资金分配）';
+    const minutes = createDoc();
+    initMinutes(minutes, {
+      title: '十二月村民代表会议',
+      meetingType: 'other',
+      startsAt: Date.now() - 86_400_000,
+      place: '村委会',
+    });
+    addAgendaItem(minutes, { title: item });
+    finaliseMinutes(minutes, { name: '李书记' });
+    const seeded = await seedDocs(relay.server, '定稿村', [
+      { id: 'final', kind: 'minutes', doc: minutes },
+    ]);
+    const b = await openBrowser({ width: 360, height: 800 });
+    closers.push(b.close);
+    const { page } = b;
+    await joinWorkspace(page, await seeded.invite('viewer'), '乡镇审核员');
+    await page.goto(`${relay.server.url}/#/w/${seeded.workspaceId}/d/final`);
+    const field = page.locator('[name="agendaTitle"]').first();
+    await expect.poll(() => field.inputValue(), { timeout: 20_000 }).toBe(item);
+    for (const locale of ['zh-CN', 'ug'] as const) {
+      if (locale === 'ug') await switchLanguage(page, 'ug');
+      const measure = () =>
+        field.evaluate((el) => ({
+          isReadOnly: (el as HTMLTextAreaElement).readOnly,
+          // More than a glyph's overhang (Arabic script's descenders, a few px) out of view.
+          hidden: el.scrollHeight - el.clientHeight > 4 || el.scrollWidth - el.clientWidth > 1,
+          lines: Math.round(el.clientHeight / Number.parseFloat(getComputedStyle(el).lineHeight)),
+        }));
+      await expect
+        .poll(measure, { message: locale })
+        .toMatchObject({ isReadOnly: true, hidden: false });
+      const shown = await measure();
+      // Longer than a phone's line: it wraps instead of running out of its box.
+      expect(shown.lines, locale).toBeGreaterThan(1);
+      await field.scrollIntoViewIfNeeded();
+      await screenshot(page, `final-agenda-whole-${locale}-360`);
+    }
   });
 });

@@ -103,11 +103,20 @@ export function TextInput(props: TextInputProps): JSX.Element {
   return (
     <label class={`field ${props.class ?? ''}`}>
       <span classList={{ 'sr-only': props.hideLabel }}>{props.label}</span>
+      {/* A field nobody here may change shows all of its text, wrapped: as a one-line input a
+          finalised record's long agenda item or a past version's task was cut at the box's edge,
+          with no way to read the rest. */}
       <Show
-        when={props.isMultiline}
+        when={props.isMultiline || props.isReadOnly}
         fallback={<input dir="auto" {...common} list={props.list} ref={bind} />}
       >
-        <textarea dir="auto" {...common} ref={bind} />
+        <textarea
+          dir="auto"
+          rows={props.isMultiline ? undefined : 1}
+          {...common}
+          class={props.isMultiline ? props.inputClass : `${props.inputClass ?? ''} read-only-line`}
+          ref={bind}
+        />
       </Show>
       <Show when={showCount() || overflow() > 0}>
         <small
